@@ -1,0 +1,28 @@
+"""symbp: a symbolic derivation checker for neural-network backpropagation.
+
+Write a derivation step in LaTeX, get an honest verdict: ``verified`` (for all sizes),
+``verified-at-sizes`` (only the sizes named), ``refuted`` (with a diagnosis and numbers), or
+``error`` (the input cannot be checked, with file, line, column and a hint).
+
+>>> import symbp
+>>> [r.verdict for r in symbp.check_equation(
+...     r"\\frac{\\partial E}{\\partial w_{ji}} = \\sum_l \\delta_{j_l} z_{i_l}", "shared")]
+['verified']
+"""
+
+from .api import NetworkDerivation, Report, check_equation, check_file, check_paths, derive, load_network
+from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
+from .document import Derivation, load, loads
+from .errors import (DeclarationError, InputError, LatexSyntaxError, NotationError,
+                     ResourceLimitError, SymbpError, UnsupportedError)
+from .network import Network, builtin, declare
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AT_SIZES", "ERROR", "REFUTED", "VERDICTS", "VERIFIED",
+    "DeclarationError", "Derivation", "InputError", "LatexSyntaxError", "LinkResult", "Network",
+    "NetworkDerivation", "NotationError", "Report", "ResourceLimitError", "SymbpError",
+    "UnsupportedError", "builtin", "check_equation", "check_file", "check_paths", "declare",
+    "derive", "load", "load_network", "loads",
+]

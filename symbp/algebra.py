@@ -1,0 +1,363 @@
+"""Index-notation normal form: sums of products with canonical dummy indices.
+
+An :class:`Expr` is a finite sum of terms; a term is ``coeff * sizes * Σ_{dummies} Π factors``.
+Indices are ``('f', name)`` (free) or ``('d', n)`` (a dummy of the term, summed over its range).
+Factors are hashable tuples; what they mean (a weight, an activation, ``h'(a_j)``, ``δ_k``) is
+the business of :mod:`symbp.calculus`; this module only knows the Kronecker delta
+``('kd', i, j)`` and how to rename indices.
+
+Every operation returns a *canonical* expression: Kronecker deltas contracted against dummies,
+dummies renamed in a canonical order (colour refinement, then the least arrangement within
+ties), factors sorted, like terms merged.  Canonicalisation only ever rewrites a term into an
+equal one, so equal normal forms are equal for all sizes; unequal normal forms are *not* proof
+of inequality (the checker then tries concrete sizes).
+
+>>> x = Expr.atom(('ref', 'w', (F('k'), F('j'))))
+>>> y = Expr.atom(('ref', 'd', (F('k'),)))
+>>> s1 = (x * y).bind('k', 'K')
+>>> s2 = (y.rename({'k': 'q'}) * x.rename({'k': 'q'})).bind('q', 'K')
+>>> s1 == s2
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .errors import ResourceLimitError
+
+__all__ = ["D", "Expr", "F", "Term", "is_dummy", "map_indices"]
+
+Index = tuple  # ('f', name) | ('d', n)
+Factor = tuple
+
+MAX_TERMS = 4000
+MAX_FACTORS = 400
+MAX_TIE_PERMUTATIONS = 720
+
+
+def F(name: str) -> Index:
+    """A free index."""
+    return ("f", name)
+
+
+def D(n: int) -> Index:
+    """A dummy index."""
+    return ("d", n)
+
+
+def is_dummy(i: Index) -> bool:
+    return i[0] == "d"
+
+
+def _is_index(x: object) -> bool:
+    return type(x) is tuple and len(x) == 2 and x[0] in ("f", "d") and isinstance(x[1], (str, int))
+
+
+def map_indices(f: Factor, fn: Callable[[Index], Index]) -> Factor:
+    """Apply ``fn`` to every index inside factor ``f`` (index tuples may nest one level)."""
+    out = []
+    for part in f:
+        if type(part) is tuple:
+            if _is_index(part):
+                out.append(fn(part))
+            else:
+                out.append(tuple(fn(p) if _is_index(p) else p for p in part))
+        else:
+            out.append(part)
+    return tuple(out)
+
+
+def factor_indices(f: Factor) -> Iterator[Index]:
+    for part in f:
+        if type(part) is tuple:
+            if _is_index(part):
+                yield part
+            else:
+                for p in part:
+                    if _is_index(p):
+                        yield p
+
+
+def _normal_factor(f: Factor) -> Factor:
+    if f[0] == "kd" and f[2] < f[1]:
+        return ("kd", f[2], f[1])
+    return f
+
+
+@dataclass(frozen=True)
+class Term:
+    """``coeff * Π sizes * Σ_{dummies} Π factors``; ``dummies[n]`` is the range of ``('d', n)``."""
+
+    coeff: Fraction
+    sizes: tuple[str, ...]
+    dummies: tuple[str, ...]
+    factors: tuple[Factor, ...]
+
+    @property
+    def key(self) -> tuple:
+        return (self.sizes, self.dummies, self.factors)
+
+    def free(self) -> set[str]:
+        return {i[1] for f in self.factors for i in factor_indices(f) if i[0] == "f"}
+
+
+# ----------------------------------------------------------------------------------------------
+# raw terms: mutable building blocks
+
+
+def _contract(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
+              factors: list[Factor]) -> tuple[Fraction, list[str], dict[int, str], list[Factor]] | None:
+    """Contract Kronecker deltas; returns ``None`` for a zero term."""
+    changed = True
+    while changed:
+        changed = False
+        for pos, f in enumerate(factors):
+            if f[0] != "kd":
+                continue
+            a, b = f[1], f[2]
+            if a == b:
+                del factors[pos]
+                changed = True
+                break
+            if b[0] != "d" and a[0] == "d":
+                a, b = b, a
+            if b[0] == "d":
+                # Σ_b δ(a, b) g(b) = g(a): replace b by a, drop the sum over b
+                del factors[pos]
+                dummies.pop(b[1])
+
+                def sub(i: Index, b: Index = b, a: Index = a) -> Index:
+                    return a if i == b else i
+
+                factors[:] = [map_indices(g, sub) for g in factors]
+                changed = True
+                break
+    # dummies that no factor mentions are vacuous sums: a factor of their range's size
+    used = {i[1] for f in factors for i in factor_indices(f) if i[0] == "d"}
+    for d in [d for d in dummies if d not in used]:
+        sizes.append(dummies.pop(d))
+    return coeff, sizes, dummies, factors
+
+
+def _canonical(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
+               factors: list[Factor]) -> Term:
+    factors = [_normal_factor(f) for f in factors]
+    if len(factors) > MAX_FACTORS:
+        raise ResourceLimitError(f"a term grew beyond {MAX_FACTORS} factors")
+    if not dummies:
+        return Term(coeff, tuple(sorted(sizes)), (), tuple(sorted(factors)))
+    names = sorted(dummies)
+    # colour refinement: a dummy's colour is its range plus how it sits in the factors
+    occ: dict[int, list[int]] = {d: [] for d in names}
+    for k, f in enumerate(factors):
+        for i in factor_indices(f):
+            if i[0] == "d" and k not in occ[i[1]]:
+                occ[i[1]].append(k)
+    colour = {d: dummies[d] for d in names}
+    rank: dict[int, object] = {}
+    prev_classes = 0
+    for _ in range(len(names) + 1):
+        sig = {}
+        for d in names:
+            parts = []
+            for k in occ[d]:
+                def mark(i: Index, d: int = d) -> Index:
+                    if i[0] != "d":
+                        return i
+                    return ("*", 0) if i[1] == d else ("c", rank.get(i[1], colour[i[1]]))
+
+                parts.append(repr(map_indices(factors[k], mark)))
+            sig[d] = (repr(rank.get(d, colour[d])), tuple(sorted(parts)))
+        distinct = sorted(set(sig.values()))
+        rank = {d: distinct.index(sig[d]) for d in names}
+        if len(distinct) == prev_classes:
+            break
+        prev_classes = len(distinct)
+    groups: dict[object, list[int]] = {}
+    for d in names:
+        groups.setdefault(rank[d], []).append(d)
+    ordered_groups = [groups[c] for c in sorted(groups)]
+    n_perm = math.prod(math.factorial(len(g)) for g in ordered_groups)
+
+    def arrange(order: list[int]) -> tuple[tuple[Factor, ...], tuple[str, ...]]:
+        new = {d: k for k, d in enumerate(order)}
+
+        def sub(i: Index) -> Index:
+            return ("d", new[i[1]]) if i[0] == "d" else i
+
+        fs = tuple(sorted(_normal_factor(map_indices(f, sub)) for f in factors))
+        return fs, tuple(dummies[d] for d in order)
+
+    if n_perm == 1 or n_perm > MAX_TIE_PERMUTATIONS:
+        best = arrange([d for g in ordered_groups for d in g])
+    else:
+        best = min(arrange([d for g in combo for d in g])
+                   for combo in itertools.product(*(itertools.permutations(g) for g in ordered_groups)))
+    return Term(coeff, tuple(sorted(sizes)), best[1], best[0])
+
+
+def _make(coeff: Fraction, sizes: Iterable[str], dummies: dict[int, str],
+          factors: Iterable[Factor]) -> Term | None:
+    if coeff == 0:
+        return None
+    c = _contract(coeff, list(sizes), dict(dummies), list(factors))
+    if c is None:
+        return None
+    return _canonical(*c)
+
+
+# ----------------------------------------------------------------------------------------------
+# expressions
+
+
+class Expr:
+    """A canonical sum of terms.  Immutable; ``==`` is equality of normal forms."""
+
+    __slots__ = ("terms", "_hash")
+
+    def __init__(self, terms: Iterable[Term] = ()) -> None:
+        acc: dict[tuple, Fraction] = {}
+        for t in terms:
+            acc[t.key] = acc.get(t.key, Fraction(0)) + t.coeff
+        if len(acc) > MAX_TERMS:
+            raise ResourceLimitError(f"an expression grew beyond {MAX_TERMS} terms")
+        self.terms: tuple[Term, ...] = tuple(
+            Term(c, *k) for k, c in sorted(acc.items(), key=lambda kv: repr(kv[0])) if c != 0)
+        self._hash: int | None = None
+
+    # -- constructors
+    @staticmethod
+    def zero() -> Expr:
+        return Expr()
+
+    @staticmethod
+    def const(c: Fraction | int) -> Expr:
+        c = Fraction(c)
+        return Expr([Term(c, (), (), ())]) if c else Expr()
+
+    @staticmethod
+    def size(range_name: str) -> Expr:
+        return Expr([Term(Fraction(1), (range_name,), (), ())])
+
+    @staticmethod
+    def atom(factor: Factor) -> Expr:
+        t = _make(Fraction(1), (), {}, (factor,))
+        return Expr([t] if t else [])
+
+    @staticmethod
+    def kd(a: Index, b: Index) -> Expr:
+        return Expr.atom(("kd", a, b))
+
+    @staticmethod
+    def from_raw(raw: Iterable[tuple[Fraction, Iterable[str], dict[int, str], Iterable[Factor]]]) -> Expr:
+        return Expr(t for t in (_make(*r) for r in raw) if t is not None)
+
+    # -- queries
+    def is_zero(self) -> bool:
+        return not self.terms
+
+    def free(self) -> set[str]:
+        out: set[str] = set()
+        for t in self.terms:
+            out |= t.free()
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Expr) and self.terms == other.terms
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(self.terms)
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"Expr({list(self.terms)!r})"
+
+    # -- arithmetic
+    def __add__(self, other: Expr) -> Expr:
+        return Expr(self.terms + other.terms)
+
+    def __neg__(self) -> Expr:
+        return self.scale(-1)
+
+    def __sub__(self, other: Expr) -> Expr:
+        return self + (-other)
+
+    def scale(self, c: Fraction | int) -> Expr:
+        c = Fraction(c)
+        return Expr(Term(t.coeff * c, t.sizes, t.dummies, t.factors) for t in self.terms)
+
+    def __mul__(self, other: Expr) -> Expr:
+        if len(self.terms) * len(other.terms) > MAX_TERMS:
+            raise ResourceLimitError(f"a product would have more than {MAX_TERMS} terms")
+        raw = []
+        for a in self.terms:
+            for b in other.terms:
+                off = len(a.dummies)
+
+                def shift(i: Index, off: int = off) -> Index:
+                    return ("d", i[1] + off) if i[0] == "d" else i
+
+                dummies = {k: r for k, r in enumerate(a.dummies)}
+                dummies.update({k + off: r for k, r in enumerate(b.dummies)})
+                raw.append((a.coeff * b.coeff, a.sizes + b.sizes, dummies,
+                            a.factors + tuple(map_indices(f, shift) for f in b.factors)))
+        return Expr.from_raw(raw)
+
+    def bind(self, name: str, range_name: str) -> Expr:
+        """``Σ_name self``: the free index ``name`` becomes a dummy over ``range_name``."""
+        raw = []
+        target = ("f", name)
+        for t in self.terms:
+            n = len(t.dummies)
+
+            def sub(i: Index, n: int = n) -> Index:
+                return ("d", n) if i == target else i
+
+            dummies = dict(enumerate(t.dummies))
+            dummies[n] = range_name
+            raw.append((t.coeff, t.sizes, dummies, [map_indices(f, sub) for f in t.factors]))
+        return Expr.from_raw(raw)
+
+    def rename(self, mapping: dict[str, str]) -> Expr:
+        """Rename free indices (``mapping`` old name -> new name)."""
+        return self.substitute({k: ("f", v) for k, v in mapping.items()})
+
+    def substitute(self, mapping: dict[str, Index]) -> Expr:
+        """Replace free indices by indices (free names); the result is re-canonicalised."""
+        def sub(i: Index) -> Index:
+            return mapping.get(i[1], i) if i[0] == "f" else i
+
+        return Expr.from_raw((t.coeff, t.sizes, dict(enumerate(t.dummies)),
+                              [map_indices(f, sub) for f in t.factors]) for t in self.terms)
+
+    def opened(self, term: Term, tag: str) -> tuple[list[Factor], list[tuple[str, str]]]:
+        """The factors of ``term`` with its dummies turned into fresh free names ``tag + n``."""
+        names = [(f"{tag}{n}", r) for n, r in enumerate(term.dummies)]
+
+        def sub(i: Index) -> Index:
+            return ("f", f"{tag}{i[1]}") if i[0] == "d" else i
+
+        return [map_indices(f, sub) for f in term.factors], names
+
+    def map_terms(self, fn: Callable[[Term], Expr]) -> Expr:
+        out: list[Term] = []
+        for t in self.terms:
+            out.extend(fn(t).terms)
+        return Expr(out)
+
+
+def product(factors: Iterable[Expr]) -> Expr:
+    out = Expr.const(1)
+    for f in factors:
+        out = out * f
+    return out
+
+
+def term_expr(term: Term) -> Expr:
+    return Expr([term])

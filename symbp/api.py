@@ -1,0 +1,181 @@
+"""The Python entry points: load networks and derivation files, check, derive.
+
+>>> from symbp import check_equation, builtin
+>>> [r.verdict for r in check_equation(r"\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k", builtin("plain"))]
+['verified']
+>>> r, = check_equation(r"\\frac{\\partial E}{\\partial w_{ji}} = \\sum_k \\delta_{j_l} z_{i_l}", builtin("shared"))
+>>> r.verdict, r.suggestion
+('refuted', '\\\\sum_{l} \\\\delta_{j_l} z_{i_l}')
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import calculus
+from .algebra import F
+from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult, check_chain
+from .document import Derivation, load
+from .errors import InputError, NotationError, SymbpError
+from .network import BUILTINS, Network, builtin
+from .parsing import parse_chain
+from .printing import latex
+
+__all__ = ["NetworkDerivation", "Report", "check_equation", "check_file", "check_paths", "derive",
+           "load_network"]
+
+
+def load_network(context: str) -> Network:
+    """A built-in network by name (``plain``, ``shared``) or the network of a derivation file."""
+    if context in BUILTINS:
+        return builtin(context)
+    p = Path(context)
+    if not p.exists():
+        raise NotationError(f"no built-in network and no file named {context!r}",
+                            hint=f"use {', '.join(BUILTINS)} or the path of a derivation file")
+    return load(p).network
+
+
+def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult]:
+    """Check one LaTeX equation (a chain ``A = B = C`` gives one result per link)."""
+    if isinstance(net, str):
+        net = load_network(net)
+    from .document import _strip_labels
+
+    text, label = _strip_labels(source)
+    try:
+        chain = parse_chain(text, net.functions)
+        if not chain.rels:
+            raise InputError("no '=' or '\\equiv': nothing to check", offset=0,
+                             hint="write an equation such as \\delta_j = ...")
+    except InputError as exc:
+        exc.at(source, None)
+        return [LinkResult(source.strip(), ERROR, str(exc), line=exc.location.line if exc.location else 0,
+                           column=exc.location.column if exc.location else 0,
+                           label=label or "(1)", error=type(exc).__name__)]
+    results = check_chain(net, chain, source=text)
+    for r in results:
+        r.label = label or "(1)"
+        r.line, r.column = 1, 1
+    return results
+
+
+def check_file(path: str | Path | Derivation) -> list[LinkResult]:
+    """Check every equation of a derivation file.  Raises :class:`InputError` only when the file
+    cannot be read or its network declaration is broken; a broken equation is an ``error`` result."""
+    deriv = path if isinstance(path, Derivation) else load(path)
+    out: list[LinkResult] = []
+    for eq in deriv.equations:
+        if eq.error is not None or eq.chain is None:
+            loc = eq.error.location if eq.error is not None else None
+            out.append(LinkResult(eq.text.strip(), ERROR, str(eq.error), file=eq.file,
+                                  line=loc.line if loc else eq.line,
+                                  column=loc.column if loc else eq.column, label=eq.label,
+                                  expected=eq.expectation(1),
+                                  error=type(eq.error).__name__ if eq.error else None))
+            continue
+        for r in check_chain(deriv.network, eq.chain, source=eq.text):
+            r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
+            r.expected = eq.expectation(r.link)
+            out.append(r)
+    return out
+
+
+@dataclass
+class Report:
+    """Results of checking several files, and the files that could not be checked at all."""
+
+    results: list[LinkResult] = field(default_factory=list)
+    problems: list[SymbpError] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        if self.problems or any(r.verdict == ERROR and not r.as_expected for r in self.results):
+            return 2
+        if any(not r.as_expected for r in self.results):
+            return 1
+        return 0
+
+    def counts(self) -> dict[str, int]:
+        c = Counter(r.verdict for r in self.results)
+        return {v: c.get(v, 0) for v in VERDICTS}
+
+    def summary(self) -> str:
+        c = self.counts()
+        unexpected = sum(not r.as_expected for r in self.results)
+        files = f" in {self.files} file(s)" if self.files else ""
+        parts = [f"{c[VERIFIED]} verified", f"{c[AT_SIZES]} verified at sizes only",
+                 f"{c[REFUTED]} refuted", f"{c[ERROR]} error(s)"]
+        tail = "all as expected" if not unexpected else f"{unexpected} NOT as expected"
+        if self.problems:
+            tail += f"; {len(self.problems)} file(s) could not be checked"
+        return f"{len(self.results)} link(s){files}: " + ", ".join(parts) + f"; {tail}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "results": [r.to_json() for r in self.results],
+            "summary": {**self.counts(), "links": len(self.results), "files": self.files,
+                        "unexpected": sum(not r.as_expected for r in self.results),
+                        "problems": [str(p) for p in self.problems], "exit_code": self.exit_code},
+        }
+
+
+def check_paths(paths: list[Path]) -> Report:
+    """Check files and folders (every ``*.tex`` below a folder, in sorted order)."""
+    report = Report()
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(x for x in p.rglob("*.tex") if x.is_file()))
+        else:
+            files.append(p)
+    for f in files:
+        report.files += 1
+        try:
+            report.results.extend(check_file(f))
+        except SymbpError as exc:
+            report.problems.append(exc)
+    return report
+
+
+@dataclass
+class NetworkDerivation:
+    """The mechanical derivation of a network: ``δ`` for every layer, ``∂E/∂θ`` for every
+    parameter family, as LaTeX in the network's notation."""
+
+    network: Network
+    deltas: list[tuple[str, str]]
+    gradients: list[tuple[str, str]]
+
+    def text(self) -> str:
+        lines = [self.network.summary(), "", "backpropagation (one layer at a time):"]
+        lines += [f"  {lhs} = {rhs}" for lhs, rhs in self.deltas]
+        lines += ["", "gradients (one term per use of a shared parameter):"]
+        lines += [f"  {lhs} = {rhs}" for lhs, rhs in self.gradients]
+        return "\n".join(lines)
+
+
+def derive(net: Network) -> NetworkDerivation:
+    """Derive ``δ`` and ``∂E/∂θ`` for every layer and parameter of ``net``."""
+    deltas, grads = [], []
+    for fam in net.families:
+        if net.has_delta(fam.id) and fam.id not in net.outputs and net.consumers[fam.id]:
+            letters = net.letters_for(fam.axes)
+            rhs = calculus.delta_definition(net, fam.id)
+            names = {f"#{k}": x for k, x in enumerate(letters)}
+            deltas.append((f"\\delta_{{{_sub(fam, letters)}}}", latex(net, rhs, names)))
+    for fam in net.params:
+        letters = net.letters_for(fam.axes)
+        g = calculus.gradient(net, fam.id, tuple(F(x) for x in letters))
+        grads.append((f"\\frac{{\\partial {net.error_name}}}{{\\partial {fam.name}_{{{_sub(fam, letters)}}}}}",
+                      latex(net, g)))
+    return NetworkDerivation(net, deltas, grads)
+
+
+def _sub(fam: Any, letters: tuple[str, ...]) -> str:
+    from .network import group_letters
+    return group_letters(letters, fam.grouping)

@@ -1,0 +1,187 @@
+"""The chain rule over a declared network, in index notation.
+
+Factors of an :class:`~symbp.algebra.Expr` mean, for a network:
+
+* ``('ref', fam, idx)``: the quantity ``fam`` at indices ``idx`` (``w_{ji}``, ``a_{j_l}``, ``z_i``);
+* ``('fn', name, order, fam, idx)``: ``name^{(order)}(fam_idx)``, e.g. ``h'(a_j)``;
+* ``('grad', fam, idx)``: ``∂E/∂fam_idx`` (``δ_j`` for a family ``a``);
+* ``('kd', i, j)``: the Kronecker delta.
+
+:func:`derivative` differentiates through the forward equations (total derivatives);
+:func:`gradient` applies the multivariable chain rule once, over every *use* of a quantity, so a
+weight shared by several positions collects one term per position; :func:`ground` rewrites an
+expression into the form in which two sides are compared (every ``δ`` expanded down to the output
+layer, every ``z = h(a)`` replaced by ``h(a)``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from fractions import Fraction
+
+from .algebra import Expr, F, Index, term_expr
+from .errors import UnsupportedError
+from .network import Network
+
+__all__ = ["derivative", "delta_definition", "expand_deltas", "gradient", "ground", "instantiate"]
+
+_fresh_counter = itertools.count()
+
+
+def fresh() -> str:
+    """A free-index name that no user letter can clash with."""
+    return f"~{next(_fresh_counter)}."
+
+
+def rewrite(expr: Expr, fn: Callable[[tuple], Expr | None]) -> Expr:
+    """Replace factors: ``fn(factor)`` gives an expression for it, or ``None`` to keep it."""
+    out = []
+    for t in expr.terms:
+        facs, names = expr.opened(t, fresh())
+        parts = [fn(f) for f in facs]
+        if all(p is None for p in parts):
+            out.append(t)
+            continue
+        acc = Expr.from_raw([(t.coeff, t.sizes, {}, [f for f, p in zip(facs, parts) if p is None])])
+        for p in parts:
+            if p is not None:
+                acc = acc * p
+        for name, r in names:
+            acc = acc.bind(name, r)
+        out.extend(acc.terms)
+    return Expr(out)
+
+
+def instantiate(net: Network, fam: int, idx: tuple[Index, ...]) -> Expr:
+    """The forward definition of ``fam`` at indices ``idx``."""
+    return net.definitions[fam].substitute({f"#{k}": i for k, i in enumerate(idx)})
+
+
+def _kds(a: tuple[Index, ...], b: tuple[Index, ...]) -> Expr:
+    return Expr.from_raw([(Fraction(1), (), {}, [("kd", x, y) for x, y in zip(a, b)])])
+
+
+def _alias_map(net: Network) -> dict[tuple[str, int], int]:
+    m = net.cache.get("alias")
+    if m is None:
+        m = {}
+        for fid in net.definitions:
+            if net.is_alias(fid):
+                f = net.definitions[fid].terms[0].factors[0]
+                if f[4] == tuple(F(f"#{k}") for k in range(len(f[4]))) and f[2] == 0:
+                    m[(f[1], f[3])] = fid
+        net.cache["alias"] = m
+    return m
+
+
+def unalias(net: Network, expr: Expr) -> Expr:
+    """``h(a_j)`` -> ``z_j`` where the network defines ``z_j = h(a_j)``."""
+    amap = _alias_map(net)
+    if not amap:
+        return expr
+    return rewrite(expr, lambda f: Expr.atom(("ref", amap[(f[1], f[3])], f[4]))
+                   if f[0] == "fn" and f[2] == 0 and (f[1], f[3]) in amap else None)
+
+
+def derivative(net: Network, expr: Expr, fam_x: int, idx_x: tuple[Index, ...], *,
+               total: bool = True) -> Expr:
+    """``∂ expr / ∂ fam_x[idx_x]``; ``total`` follows the forward equations, otherwise only the
+    quantities written in ``expr`` count (a local, one-layer derivative)."""
+    if net.is_alias(fam_x):
+        expr = unalias(net, expr)
+    out = []
+    for t in expr.terms:
+        facs, names = expr.opened(t, fresh())
+        for k, f in enumerate(facs):
+            df = _d_factor(net, f, fam_x, idx_x, total)
+            if df.is_zero():
+                continue
+            acc = Expr.from_raw([(t.coeff, t.sizes, {}, facs[:k] + facs[k + 1:])]) * df
+            for name, r in names:
+                acc = acc.bind(name, r)
+            out.extend(acc.terms)
+    return Expr(out)
+
+
+def _d_factor(net: Network, f: tuple, fam_x: int, idx_x: tuple[Index, ...], total: bool) -> Expr:
+    kind = f[0]
+    if kind == "ref":
+        fam, idx = f[1], f[2]
+        if fam == fam_x:
+            return _kds(idx, idx_x)
+        if total and fam in net.definitions and fam_x in net.ancestors[fam]:
+            return derivative(net, instantiate(net, fam, idx), fam_x, idx_x, total=True)
+        return Expr.zero()
+    if kind == "fn":
+        inner = _d_factor(net, ("ref", f[3], f[4]), fam_x, idx_x, total)
+        if inner.is_zero():
+            return inner
+        return Expr.atom(("fn", f[1], f[2] + 1, f[3], f[4])) * inner
+    if kind == "grad":
+        if any(fam_x == o or fam_x in net.ancestors[o] for o in net.outputs):
+            raise UnsupportedError(
+                f"differentiating \\partial E/\\partial {net.show(f[1])} would need second "
+                "derivatives of E", hint="symbp checks first derivatives of E")
+        return Expr.zero()
+    return Expr.zero()  # Kronecker deltas are constants
+
+
+def gradient(net: Network, fam_x: int, idx_x: tuple[Index, ...], *, keep: bool = True) -> Expr:
+    """``∂E/∂ fam_x[idx_x]`` by one application of the chain rule over every use of ``fam_x``.
+
+    With ``keep``, a family that has a ``δ`` (or is an output) is its own atom ``δ``."""
+    if fam_x in net.outputs or (keep and net.has_delta(fam_x)):
+        return Expr.atom(("grad", fam_x, idx_x))
+    total = Expr.zero()
+    for c in net.consumers[fam_x]:
+        names = [fresh() for _ in net.families[c].axes]
+        c_idx = tuple(F(n) for n in names)
+        local = derivative(net, instantiate(net, c, c_idx), fam_x, idx_x, total=False)
+        if local.is_zero():
+            continue
+        piece = gradient(net, c, c_idx, keep=True) * local
+        for n, r in zip(names, net.families[c].axes):
+            piece = piece.bind(n, r)
+        total = total + piece
+    return total
+
+
+def delta_definition(net: Network, fam: int) -> Expr:
+    """``δ`` of ``fam`` one layer down: ``δ_j = h'(a_j) Σ_k w_{kj} δ_k``, in indices ``#0, #1, …``."""
+    key = ("delta", fam)
+    if key not in net.cache:
+        idx = tuple(F(f"#{k}") for k in range(len(net.families[fam].axes)))
+        net.cache[key] = gradient(net, fam, idx, keep=False)
+    return net.cache[key]
+
+
+def expand_deltas(net: Network, expr: Expr) -> Expr:
+    """Replace every ``δ`` that is not an output's by its definition, down to the outputs."""
+    outputs = set(net.outputs)
+    for _ in range(len(net.families) + 1):
+        if not any(f[0] == "grad" and f[1] not in outputs for t in expr.terms for f in t.factors):
+            return expr
+
+        def sub(f: tuple) -> Expr | None:
+            if f[0] == "grad" and f[1] not in outputs:
+                return delta_definition(net, f[1]).substitute(
+                    {f"#{k}": i for k, i in enumerate(f[2])})
+            return None
+
+        expr = rewrite(expr, sub)
+    return expr
+
+
+def substitute_aliases(net: Network, expr: Expr) -> Expr:
+    """``z_j`` -> ``h(a_j)`` where the network defines ``z_j = h(a_j)``."""
+    return rewrite(expr, lambda f: instantiate(net, f[1], f[2])
+                   if f[0] == "ref" and net.is_alias(f[1]) else None)
+
+
+def ground(net: Network, expr: Expr) -> Expr:
+    """The form in which two sides are compared."""
+    return substitute_aliases(net, expand_deltas(net, expr))
+
+
+__all__ += ["fresh", "rewrite", "substitute_aliases", "term_expr", "unalias"]

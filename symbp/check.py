@@ -1,0 +1,381 @@
+"""Checking equations against the mechanical derivation, with honest verdicts.
+
+A chain ``A = B = C`` is checked link by link.  For each link:
+
+1. *index analysis*: a sum over a letter its summand lacks, terms with different free indices,
+   free indices that differ between the sides, a letter no layer fits, a symbol whose indices fit
+   no family of the network (``w_{jk}`` for ``w_{kj}``): ``refuted``, with a diagnosis;
+2. *symbolic*: both sides go to the engine's ground truth (derivatives resolved by the chain
+   rule, ``δ`` by its definition, ``z`` by the forward pass) and are compared in normal form:
+   equal normal forms are ``verified`` for all sizes;
+3. *concrete sizes*: otherwise the sides are compared at concrete sizes, first as formal
+   expressions (independent random integers for every quantity: exact), then by running the
+   network with a concrete ``h`` and ``E``.  Agreement is ``verified-at-sizes`` (the sizes are
+   named); a difference is ``refuted``, with the numbers.
+
+Input that cannot be checked gives ``error``; a failed check is a result, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import calculus
+from .algebra import Expr, factor_indices
+from .errors import InputError, NotationError, ResourceLimitError, SymbpError
+from .network import Network
+from .numeric import ERRORS, FormalInstance, NetworkInstance, evaluate, size_plans
+from .parsing import Chain, Deriv, Node, SumOp, Sym, unparse
+from .printing import latex
+from .semantics import IndexProblem, Interpreter, free_letters, infer_letters
+
+__all__ = ["AT_SIZES", "ERROR", "REFUTED", "VERDICTS", "VERIFIED", "LinkResult", "check_chain"]
+
+VERIFIED = "verified"
+AT_SIZES = "verified-at-sizes"
+REFUTED = "refuted"
+ERROR = "error"
+VERDICTS = (VERIFIED, AT_SIZES, REFUTED, ERROR)
+#: the semantic instances tried, in order: (activation, error)
+INSTANCES = (("tanh", "sum-of-squares"), ("softplus", "softplus-sum"))
+
+
+@dataclass
+class LinkResult:
+    """The verdict on one link ``lhs rel rhs`` of an equation."""
+
+    latex: str
+    verdict: str
+    message: str
+    file: str | None = None
+    line: int = 0
+    column: int = 0
+    label: str | None = None
+    link: int = 1
+    links: int = 1
+    expected: str | None = None
+    counterexample: dict[str, Any] | None = None
+    sizes: list[dict[str, int]] | None = None
+    derived: str | None = None
+    suggestion: str | None = None
+    error: str | None = field(default=None, repr=False)
+
+    @property
+    def as_expected(self) -> bool:
+        """Whether the verdict is what the file expects (unmarked: that the equation holds)."""
+        if self.expected is None:
+            return self.verdict in (VERIFIED, AT_SIZES)
+        return self.verdict == self.expected
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("error")
+        d["as_expected"] = self.as_expected
+        return d
+
+
+class _Refuted(Exception):
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+
+def check_chain(net: Network, chain: Chain, *, source: str = "") -> list[LinkResult]:
+    """Check every link of ``chain``; ``source`` is its LaTeX (for messages)."""
+    letters, inference = infer_letters(net, chain)
+    head = chain.sides[0]
+    results = []
+    n = len(chain.rels)
+    for k in range(n):
+        lhs, rhs = chain.sides[k], chain.sides[k + 1]
+        text = f"{unparse(lhs)} {chain.rels[k]} {unparse(rhs)}"
+        res = _check_link(net, letters, inference, lhs, rhs, head)
+        res.latex = text
+        res.link, res.links = k + 1, n
+        results.append(res)
+    return results
+
+
+def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
+    try:
+        return _check_link_inner(net, letters, inference, lhs, rhs, head, suggest)
+    except _Refuted as r:
+        return LinkResult("", REFUTED, r.message, **r.extra)
+    except NotationError as exc:
+        if getattr(exc, "slip", False):
+            return LinkResult("", REFUTED, f"{exc.message}; {exc.hint}" if exc.hint else exc.message)
+        return LinkResult("", ERROR, _err(exc), error=type(exc).__name__)
+    except InputError as exc:
+        return LinkResult("", ERROR, _err(exc), error=type(exc).__name__)
+    except ResourceLimitError as exc:
+        return LinkResult("", ERROR, f"bound on the work reached: {exc}", error="ResourceLimitError")
+    except RecursionError:
+        return LinkResult("", ERROR, "bound on the work reached: expression nested too deeply",
+                          error="ResourceLimitError")
+    except SymbpError as exc:
+        return LinkResult("", ERROR, str(exc), error=type(exc).__name__)
+
+
+def _err(exc: InputError) -> str:
+    return exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+
+
+def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
+                      inference: list[IndexProblem], lhs: Node, rhs: Node, head: Node,
+                      suggest: bool) -> LinkResult:
+    # 1. index analysis
+    pl: list[IndexProblem] = []
+    pr: list[IndexProblem] = []
+    fl = free_letters(lhs, net, pl)
+    fr = free_letters(rhs, net, pr)
+    used = {x for side in (lhs, rhs) for node in side.walk() if isinstance(node, Sym)
+            for x in node.letters} | {node.index for side in (lhs, rhs) for node in side.walk()
+                                      if isinstance(node, SumOp)}
+    problems = [p.message for p in inference if p.letter in used]
+    problems += [p.message + " on the left" for p in pl] + [p.message + " on the right" for p in pr]
+    # A letter free on one side only is a slip, unless that side differentiates with respect to
+    # a quantity carrying it: PRML's (5.52) writes  ∂a_j/∂w_{ji} = z_i, constant along j.
+    only_l = sorted(set(fl) - set(fr) - _wrt_letters(lhs))
+    only_r = sorted(set(fr) - set(fl) - _wrt_letters(rhs))
+    for x in only_r:
+        problems.append(f"{x} is free on the right but not on the left")
+    for x in only_l:
+        problems.append(f"{x} is free on the left but not on the right")
+    if problems:
+        extra: dict[str, Any] = {}
+        hint = _suggest_sum(net, letters, inference, lhs, rhs, pl, pr, only_l, only_r, head) \
+            if suggest else None
+        if hint:
+            problems.append(hint[0])
+            extra["suggestion"] = hint[1]
+        raise _Refuted("; ".join(problems), **extra)
+    # 2. symbolic
+    both = set(fl) | set(fr)
+    env = {x: _components(x, letters[x] if x in letters else net.letter_ranges(x) or ())
+           for x in both}
+    free = [(name, r) for x in sorted(both) for name, r in zip(env[x], letters.get(x) or
+                                                                net.letter_ranges(x) or ())]
+    interp = Interpreter(net, letters)
+    raw_l = interp.expression(lhs, env)
+    raw_r = interp.expression(rhs, env)
+    gl = calculus.ground(net, raw_l)
+    gr = calculus.ground(net, raw_r)
+    names = {name: x if len(env[x]) == 1 else name for x in env for name in env[x]}
+    derived = _derived(net, interp, head, env, names)
+    if gl == gr:
+        return LinkResult("", VERIFIED, "holds for all sizes: both sides reduce to "
+                          f"{latex(net, gl, names)}", derived=derived)
+    # 3. concrete sizes
+    plans = size_plans(net)
+    if all(_formal_agree(net, gl, gr, sizes, free, seed) for sizes in plans for seed in (1, 2)):
+        return LinkResult("", AT_SIZES, "agrees exactly as formal expressions (any h, any E) at "
+                          f"the sizes tried, {_show_plans(plans)}; not proved for all sizes",
+                          sizes=plans, derived=derived)
+    for sizes in plans:
+        for act, err in INSTANCES:
+            inst = NetworkInstance(net, sizes, act, err, seed=0)
+            vl = evaluate(net, gl, sizes, inst, free)
+            vr = evaluate(net, gr, sizes, inst, free)
+            diff = np.abs(vl - vr)
+            tol = 1e-9 * (1 + np.maximum(np.abs(vl), np.abs(vr)))
+            if np.any(diff > tol):
+                cx = _counterexample(net, inst, vl, vr, diff, free, names)
+                msg = _diagnose(net, gl, gr, names)
+                if derived:
+                    msg += f"; symbp derives {derived}"
+                return LinkResult("", REFUTED, msg, counterexample=cx, derived=derived)
+    return LinkResult("", AT_SIZES, "agrees numerically at the sizes tried, "
+                      f"{_show_plans(plans)}, for h = tanh and softplus, but not as formal "
+                      "expressions: it holds through the forward pass only at these sizes",
+                      sizes=plans, derived=derived)
+
+
+def _wrt_letters(node: Node) -> set[str]:
+    """Letters carried by the variables that ``node`` differentiates with respect to (outside
+    any sum that binds them)."""
+    if isinstance(node, Deriv):
+        return set(node.wrt.letters)
+    if isinstance(node, SumOp):
+        return _wrt_letters(node.body) - {node.index}
+    out: set[str] = set()
+    for c in node.children():
+        out |= _wrt_letters(c)
+    return out
+
+
+def _components(letter: str, ranges: tuple[str, ...]) -> tuple[str, ...]:
+    return (letter,) if len(ranges) <= 1 else tuple(f"{letter}.{k}" for k in range(len(ranges)))
+
+
+def _show_plans(plans: list[dict[str, int]]) -> str:
+    return " and ".join("(" + ", ".join(f"{r}={v}" for r, v in p.items()) + ")" for p in plans)
+
+
+def _formal_agree(net: Network, gl: Expr, gr: Expr, sizes: dict[str, int],
+                  free: list[tuple[str, str]], seed: int) -> bool:
+    inst = FormalInstance(net, sizes, seed)
+    return bool(np.array_equal(evaluate(net, gl, sizes, inst, free, object),
+                               evaluate(net, gr, sizes, inst, free, object)))
+
+
+def _counterexample(net: Network, inst: NetworkInstance, vl: np.ndarray, vr: np.ndarray,
+                    diff: np.ndarray, free: list[tuple[str, str]], names: dict[str, str]) -> dict:
+    at = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.shape else ()
+    index = {names.get(name, name): int(v) + 1 for (name, _), v in zip(free, at)}
+    values = {}
+    for f in net.families:
+        if f.id not in net.definitions and ("ref", f.id) in inst.cache:
+            values[f.show()] = np.round(inst.cache[("ref", f.id)], 4).tolist()
+    for o in net.outputs:
+        if ("target", o) in inst.cache:
+            values["t (targets of " + net.show(o) + ")"] = np.round(inst.cache[("target", o)], 4).tolist()
+    return {
+        "sizes": dict(inst.sizes),
+        "index": index,
+        "lhs": float(vl[at]),
+        "rhs": float(vr[at]),
+        "h": inst.activation,
+        "E": ERRORS[inst.error][0],
+        "seed": inst.seed,
+        "values": values,
+    }
+
+
+def _derived(net: Network, interp: Interpreter, head: Node, env: dict, names: dict) -> str | None:
+    """What the engine derives for the equation's head, if it is a derivative or a δ."""
+    if not isinstance(head, (Deriv, Sym)) or (isinstance(head, Sym) and head.name != "delta"):
+        return None
+    heads_free = free_letters(head, net, [])
+    if not set(heads_free) <= set(env):
+        return None
+    try:
+        raw = interp.expression(head, env)
+    except SymbpError:
+        return None
+    if (len(raw.terms) == 1 and len(raw.terms[0].factors) == 1 and raw.terms[0].coeff == 1
+            and raw.terms[0].factors[0][0] == "grad" and raw.terms[0].factors[0][1] not in net.outputs):
+        f = raw.terms[0].factors[0]
+        raw = calculus.delta_definition(net, f[1]).substitute({f"#{k}": i for k, i in enumerate(f[2])})
+    return f"{unparse(head)} = {latex(net, raw, names)}"
+
+
+def _suggest_sum(net: Network, letters: dict, inference: list[IndexProblem], lhs: Node, rhs: Node,
+                 pl: list[IndexProblem], pr: list[IndexProblem], only_l: list[str],
+                 only_r: list[str], head: Node) -> tuple[str, str] | None:
+    """For ``\\sum_k`` over a letter its summand lacks, while ``l`` is free in that side but not
+    in the equation's head: propose ``\\sum_l``, and say whether the step then verifies."""
+    target = set(free_letters(head, net, []))
+    fixed_sides = []
+    changes = []
+    for side, probs in ((lhs, pl), (rhs, pr)):
+        vac = [p for p in probs if p.kind == "vacuous-sum"]
+        extra = sorted(set(free_letters(side, net, [])) - target)
+        if len(vac) == 1 and len(extra) == 1:
+            new = _replace_sum_index(side, vac[0].letter, extra[0])
+            if new is not None:
+                fixed_sides.append(new)
+                changes.append((vac[0].letter, extra[0], new))
+                continue
+        fixed_sides.append(side)
+    if not changes:
+        return None
+    bad, good = changes[0][0], changes[0][1]
+    res = _check_link(net, letters, inference, fixed_sides[0], fixed_sides[1], head=head, suggest=False)
+    text = f"{unparse(fixed_sides[0])} = {unparse(fixed_sides[1])}"
+    if res.verdict in (VERIFIED, AT_SIZES):
+        how = "verified for all sizes" if res.verdict == VERIFIED else "verified at the sizes tried"
+        return (f"did you mean \\sum_{good} instead of \\sum_{bad}? with it the step is {how}", text)
+    return (f"did you mean \\sum_{good} instead of \\sum_{bad}? (even then the step is "
+            f"{res.verdict}: {res.message})", text)
+
+
+def _replace_sum_index(node: Node, bad: str, good: str) -> Node | None:
+    from dataclasses import replace
+    if isinstance(node, SumOp) and node.index == bad:
+        return replace(node, index=good)
+    for attr in ("body", "num", "arg"):
+        child = getattr(node, attr, None)
+        if isinstance(child, Node):
+            new = _replace_sum_index(child, bad, good)
+            if new is not None:
+                return replace(node, **{attr: new})
+    for attr in ("factors", "terms"):
+        kids = getattr(node, attr, None)
+        if kids:
+            for i, child in enumerate(kids):
+                new = _replace_sum_index(child, bad, good)
+                if new is not None:
+                    return replace(node, **{attr: kids[:i] + (new,) + kids[i + 1:]})
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# diagnosis of a value refutation
+
+
+def _signature(net: Network, f: tuple) -> str:
+    if f[0] == "ref":
+        return net.families[f[1]].name
+    if f[0] == "grad":
+        return "delta"
+    if f[0] == "fn":
+        return f"{f[1]}{chr(39) * f[2]}"
+    return "kd"
+
+
+def _diagnose(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> str:
+    msg = "the two sides differ"
+    if len(gl.terms) != len(gr.terms):
+        return f"{msg}: the left has {len(gl.terms)} term(s), the right {len(gr.terms)}"
+    if len(gl.terms) != 1:
+        return msg
+    tl, tr = gl.terms[0], gr.terms[0]
+    if (tl.sizes, tl.dummies, tl.factors) == (tr.sizes, tr.dummies, tr.factors):
+        ratio = tr.coeff / tl.coeff
+        if ratio == -1:
+            return f"{msg} in sign only"
+        return f"{msg} by a factor of {ratio} (right over left)"
+    hints = []
+    if tl.coeff != tr.coeff:
+        hints.append(f"the factors {tl.coeff} and {tr.coeff} differ")
+    if len(tl.dummies) != len(tr.dummies):
+        more, side = (tl, "left") if len(tl.dummies) > len(tr.dummies) else (tr, "right")
+        hints.append(f"the {side} side sums over more indices ({len(more.dummies)} against "
+                     f"{len(tl.dummies) + len(tr.dummies) - len(more.dummies)}): a sum is added or dropped")
+    sl = sorted(_signature(net, f) for f in tl.factors)
+    sr = sorted(_signature(net, f) for f in tr.factors)
+    if sl == sr and len(tl.dummies) == len(tr.dummies):
+        hints.append("the same quantities appear on both sides, with different indices "
+                     "(transposed or renamed indices?)")
+    else:
+        missing = _multiset_minus(sl, sr)
+        extra = _multiset_minus(sr, sl)
+        for s in missing:
+            hints.append(f"a factor {_sig_text(s)} of the left side is missing on the right")
+        for s in extra:
+            hints.append(f"the right side has an extra factor {_sig_text(s)}")
+    return msg + (": " + "; ".join(hints) if hints else "")
+
+
+def _multiset_minus(a: list[str], b: list[str]) -> list[str]:
+    rest = list(b)
+    out = []
+    for x in a:
+        if x in rest:
+            rest.remove(x)
+        else:
+            out.append(x)
+    return out
+
+
+def _sig_text(s: str) -> str:
+    return {"delta": "\\delta", "kd": "Kronecker delta"}.get(s, s if "'" not in s else s + "(...)")
+
+
+def free_of(expr: Expr) -> set[str]:
+    return {i[1] for t in expr.terms for f in t.factors for i in factor_indices(f) if i[0] == "f"}

@@ -1,0 +1,305 @@
+"""Derivation files: LaTeX documents whose display equations are checked.
+
+A derivation file is an ordinary LaTeX document.  Its display maths (``$$...$$``, ``\\[...\\]``,
+``equation``, ``align`` and ``aligned`` blocks, one equation per ``\\\\`` line) are the equations;
+inline ``$...$`` and prose are ignored.  Directives live in comments, invisible to LaTeX::
+
+    % symbp: network plain             start from a built-in network (plain, shared)
+    % symbp: forward a_k = \\sum_j w_{kj} z_j   a forward equation of the network
+    % symbp: forward                   the next display declares forward equations
+    % symbp: index m = j_l             m runs over the units j_l (a composite index)
+    % symbp: index q : j               q runs over the same range as j
+    % symbp: params w, b               names of parameter families (default: w, b)
+    % symbp: expect refuted            the verdict expected for the next equation's links
+                                       (one word for all links, or one word per link)
+    % symbp: label (5.53)              a label for the next equation
+    % symbp: skip                      the next display is not checked
+
+Labels written in the equation are read too: ``\\tag{...}``, ``\\textcircled{1}`` and ``①``;
+a trailing ``\\quad \\dots`` before a label, ``\\therefore`` and ``&`` are layout.
+Blanked-out layout keeps every offset, so messages point at the right line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DeclarationError, InputError, LatexSyntaxError, locate
+from .network import BUILTINS, Network, declare
+from .parsing import Chain, parse_chain
+
+__all__ = ["Derivation", "Equation", "load", "loads"]
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+MAX_FILE_BYTES = 2_000_000
+EXPECTABLE = ("verified", "verified-at-sizes", "refuted", "error")
+
+_DIRECTIVE = re.compile(r"^[ \t]*%+[ \t]*symbp:[ \t]*(\S+)[ \t]*(.*?)[ \t]*$", re.M)
+_DISPLAY_ENVS = ("equation", "equation*", "align", "align*", "gather", "gather*", "displaymath",
+                 "multline", "multline*", "eqnarray", "eqnarray*")
+
+
+@dataclass
+class Equation:
+    """One display equation of a file (one line of an ``align``)."""
+
+    file: str | None
+    offset: int  # into the file text
+    text: str  # the equation with layout blanked out (same length as the source span)
+    label: str
+    line: int
+    column: int
+    expected: list[str] | None = None
+    chain: Chain | None = None
+    error: InputError | None = None
+
+    def expectation(self, link: int) -> str | None:
+        if not self.expected:
+            return None
+        if len(self.expected) == 1:
+            return self.expected[0]
+        return self.expected[link - 1] if link - 1 < len(self.expected) else None
+
+
+@dataclass
+class Derivation:
+    """A loaded derivation file: its network and its equations."""
+
+    file: str | None
+    text: str
+    network: Network
+    equations: list[Equation] = field(default_factory=list)
+
+
+def load(path: str | Path) -> Derivation:
+    """Read and parse a derivation file (the network is declared; nothing is checked yet)."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"file too large ({size} bytes; the limit is {MAX_FILE_BYTES})",
+                             hint="split the derivation into several files")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}",
+                         hint="check the path and its permissions").at("", str(path))
+    except InputError as exc:
+        raise exc.at("", str(path))
+    if b"\x00" in data:
+        raise InputError("this is a binary file, not LaTeX", hint="pass a .tex file").at("", str(path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        err = InputError(f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})", offset=0,
+                         hint="save the file as UTF-8")
+        prefix = data[:exc.start].decode("utf-8", "replace")
+        err.location = locate(prefix + "?", len(prefix), str(path))
+        raise err
+    return loads(text, str(path))
+
+
+def loads(text: str, file: str | None = None) -> Derivation:
+    """Parse derivation text (see the module docstring for the format)."""
+    directives = [(m.start(), m.group(1).lower(), m.group(2), m.start(2)) for m in _DIRECTIVE.finditer(text)]
+    blanked = _blank_comments(text)
+    displays = list(_displays(blanked))
+    # -- the network
+    base: dict | None = None
+    forward: list[tuple[str, int]] = []
+    aliases: dict[str, str] = {}
+    composites: dict[str, str] = {}
+    params = ["w", "b"]
+    pending_forward: list[int] = []
+    for pos, word, arg, argpos in directives:
+        if word == "network":
+            name = arg.strip()
+            if name not in BUILTINS:
+                raise DeclarationError(f"unknown network {name!r}", offset=argpos,
+                                       hint=f"built-in networks: {', '.join(BUILTINS)}").at(text, file)
+            base = BUILTINS[name]
+        elif word == "forward":
+            if arg:
+                forward.append((arg, argpos))
+            else:
+                pending_forward.append(pos)
+        elif word == "index":
+            m = re.fullmatch(r"(\\?[A-Za-z]+)\s*([=:])\s*(.+)", arg)
+            if not m:
+                raise DeclarationError("write '% symbp: index m = j_l' (composite) or "
+                                       "'% symbp: index q : j' (same range as j)",
+                                       offset=argpos).at(text, file)
+            letter = m.group(1).lstrip("\\")
+            if m.group(2) == "=":
+                composites[letter] = m.group(3)
+            else:
+                aliases[letter] = m.group(3).strip().lstrip("\\")
+        elif word == "params":
+            params = [x.strip() for x in arg.split(",") if x.strip()]
+        elif word not in ("expect", "label", "skip"):
+            raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
+                                   hint="directives: network, forward, index, params, expect, "
+                                        "label, skip").at(text, file)
+    # displays marked "forward" declare the network
+    forward_displays = set()
+    for pos in pending_forward:
+        nxt = next((d for d in displays if d[0] > pos), None)
+        if nxt is None:
+            raise DeclarationError("'% symbp: forward' is not followed by a display equation",
+                                   offset=pos).at(text, file)
+        forward_displays.add(nxt[0])
+        for off, eq in _equations(text, blanked, nxt):
+            forward.append((eq.strip(), off + len(eq) - len(eq.lstrip())))
+    lines = list(base["forward"]) if base else []
+    origin = [None] * len(lines)
+    for s, off in forward:
+        lines.append(_strip_labels(s)[0].strip())
+        origin.append(off)
+    if base:
+        for k, v in base.get("composites", {}).items():
+            composites.setdefault(k, v)
+    if not lines:
+        raise DeclarationError("no network is declared",
+                               offset=0, hint="add '% symbp: network plain' or "
+                               "'% symbp: forward a_j = \\sum_i w_{ji} z_i' lines").at(text, file)
+    try:
+        net = declare(lines, name=Path(file).stem if file else "network", aliases=aliases,
+                      composites=composites, params=params)
+    except InputError as exc:
+        k = getattr(exc, "forward_index", None)
+        where = origin[k] if k is not None and k < len(origin) else None
+        if where is not None:
+            exc.location = None
+            raise exc.at(text, file, where)
+        exc.offset = None
+        raise exc.at(text, file)
+    # -- the equations
+    deriv = Derivation(file, text, net)
+    number = 0
+    for d in displays:
+        if d[0] in forward_displays:
+            continue
+        before = [x for x in directives if x[0] < d[0]]
+        prev_display_end = max((e[2] for e in displays if e[2] <= d[0]), default=-1)
+        mine = [x for x in before if x[0] > prev_display_end]
+        words = {w: a for _, w, a, _ in mine}
+        if "skip" in words:
+            continue
+        expected = None
+        if "expect" in words:
+            expected = words["expect"].replace(",", " ").split()
+            bad = [w for w in expected if w not in EXPECTABLE]
+            if bad:
+                pos = next(p for p in mine if p[1] == "expect")[3]
+                raise DeclarationError(f"unknown expectation {bad[0]!r}", offset=pos,
+                                       hint=f"expect one of: {', '.join(EXPECTABLE)}").at(text, file)
+        for off, eq in _equations(text, blanked, d):
+            if not eq.strip():
+                continue
+            number += 1
+            eq, label = _strip_labels(eq)
+            label = words.get("label") or label or f"({number})"
+            lead = len(eq) - len(eq.lstrip())
+            loc = locate(text, off + lead, file)
+            item = Equation(file, off, eq, label, loc.line, loc.column, expected)
+            try:
+                item.chain = parse_chain(eq, net.functions)
+                if not item.chain.rels:
+                    raise LatexSyntaxError("no '=' or '\\equiv': nothing to check", offset=lead,
+                                           hint="write an equation, or mark the display "
+                                                "'% symbp: skip'")
+            except InputError as exc:
+                item.error = exc.at(text, file, off)
+            deriv.equations.append(item)
+    return deriv
+
+
+# ----------------------------------------------------------------------------------------------
+# layout, with offsets kept
+
+
+def _blank(s: str, start: int, end: int) -> str:
+    return s[:start] + "".join(c if c == "\n" else " " for c in s[start:end]) + s[end:]
+
+
+def _blank_comments(text: str) -> str:
+    out = []
+    for line in text.split("\n"):
+        m = re.search(r"(?<!\\)%", line)
+        out.append(line if m is None else line[:m.start()] + " " * (len(line) - m.start()))
+    return "\n".join(out)
+
+
+def _displays(blanked: str):  # noqa: ANN202
+    """(start, body_start, end) of each display; ``blanked[body_start:body_end]`` is the maths."""
+    pat = re.compile(r"\$\$|\\\[|\\begin\{(" + "|".join(re.escape(e) for e in _DISPLAY_ENVS) + r")\}|\$")
+    pos = 0
+    while True:
+        m = pat.search(blanked, pos)
+        if m is None:
+            return
+        tok = m.group(0)
+        if tok == "$":  # inline maths: skip to its end
+            close = blanked.find("$", m.end())
+            pos = len(blanked) if close < 0 else close + 1
+            continue
+        if tok == "$$":
+            close, closer = blanked.find("$$", m.end()), "$$"
+        elif tok == "\\[":
+            close, closer = blanked.find("\\]", m.end()), "\\]"
+        else:
+            closer = "\\end{" + m.group(1) + "}"
+            close = blanked.find(closer, m.end())
+        if close < 0:
+            raise LatexSyntaxError(f"{tok} is never closed", offset=m.start(),
+                                   hint=f"add {closer}")
+        yield (m.start(), m.end(), close + len(closer), close)
+        pos = close + len(closer)
+
+
+_LAYOUT = re.compile(
+    r"\\left\s*\.|\\right\s*\\\}|\\right\s*\.|\\begin\{(aligned|split|gathered)\}(\[[a-z]\])?"
+    r"|\\end\{(aligned|split|gathered)\}|\\nonumber|\\notag|\\label\{[^{}]*\}|&")
+
+
+def _equations(text: str, blanked: str, display: tuple) -> list[tuple[int, str]]:
+    start, body, end, body_end = display
+    s = blanked
+    for m in _LAYOUT.finditer(blanked, body, body_end):
+        s = _blank(s, m.start(), m.end())
+    out = []
+    pos = body
+    for m in re.finditer(r"\\\\(\[[^\]]*\])?", s[body:body_end]):
+        out.append((pos, s[pos:body + m.start()]))
+        pos = body + m.end()
+    out.append((pos, s[pos:body_end]))
+    return out
+
+
+_LABEL = re.compile(
+    r"(\\quad|\\qquad|\\,|\\;|\s)*(\\dots|\\ldots|\\cdots|\\cdot\\cdot\\cdot|\.\.\.)?\s*"
+    r"(\\tag\*?\{(?P<tag>(?:[^{}]|\{[^{}]*\})*)\}"
+    r"|\\text\{\s*\\textcircled\{(?P<tc2>\d+)\}\s*\}"
+    r"|\\textcircled\{(?P<tc>\d+)\}"
+    r"|(?P<uc>[" + CIRCLED + r"]))\s*$")
+
+
+def _strip_labels(eq: str) -> tuple[str, str | None]:
+    """Blank a trailing label (and the ``\\quad \\dots`` before it); return it as text."""
+    m = _LABEL.search(eq)
+    if not m:
+        return eq, None
+    if m.group("uc"):
+        label = m.group("uc")
+    else:
+        raw = m.group("tc") or m.group("tc2")
+        if raw is None:
+            tag = m.group("tag").strip()
+            inner = re.fullmatch(r"\\textcircled\{(\d+)\}", tag)
+            raw = inner.group(1) if inner else None
+            label = tag if raw is None else None
+        if raw is not None:
+            n = int(raw)
+            label = CIRCLED[n - 1] if 1 <= n <= len(CIRCLED) else f"({n})"
+    return _blank(eq, m.start(), m.end()), label

@@ -1,0 +1,357 @@
+"""Indexed symbolic networks, declared by their forward pass.
+
+A network is a set of *families* of indexed quantities: unit families (``a_j``, ``z_j``,
+``z_{i_l}``) and parameter families (``w_{ji}``, ``w_{kj_l}``).  A family is named by its letter
+and the *ranges* of its indices: ``z_i`` and ``z_j`` are two families (the input and the hidden
+layer), as in PRML.  Each index letter runs over a range with a symbolic size (``j`` over
+``1..J``).  A forward equation ``a_{j_l} = \\sum_i w_{ji} z_{i_l}`` defines one family in terms
+of others; the weights it uses are *shared* across every index of the left side that they do not
+carry (here ``l``: convolution-style tying) and independent across the indices they do carry.
+Plain and weight-shared layers are the same mechanism; there are no special cases.
+
+The error ``E`` is an undefined differentiable function of the *output* families (those no
+forward equation uses); ``\\delta`` of a family ``a`` is ``\\partial E / \\partial a``.
+
+>>> net = builtin("plain")
+>>> [f.show() for f in net.families]
+['a_{j}', 'w_{ji}', 'z_{i}', 'z_{j}', 'a_{k}', 'w_{kj}']
+>>> net.show(net.outputs[0])
+'a_{k}'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .algebra import Expr
+from .errors import DeclarationError, InputError, NotationError
+
+__all__ = ["BUILTINS", "Family", "Network", "builtin", "declare"]
+
+
+@dataclass(frozen=True)
+class Family:
+    """An indexed family: ``name`` with indices over ``axes`` (range names), written in
+    subscript groups of sizes ``grouping`` (``w_{kj_l}``: axes ``('K', 'J', 'L')``, grouping ``(1, 2)``)."""
+
+    id: int
+    name: str
+    axes: tuple[str, ...]
+    grouping: tuple[int, ...]
+    param: bool
+    letters: tuple[str, ...]  # the letters it was first written with
+
+    def show(self) -> str:
+        return f"{latex_name(self.name)}_{{{group_letters(self.letters, self.grouping)}}}"
+
+
+def latex_name(name: str) -> str:
+    return name if len(name) == 1 else "\\" + name
+
+
+def group_letters(letters: Sequence[str], grouping: Sequence[int]) -> str:
+    """``('k', 'j', 'l'), (1, 2)`` -> ``'kj_l'``."""
+    out, pos = [], 0
+    for g in grouping:
+        head, rest = letters[pos], letters[pos + 1:pos + g]
+        pos += g
+        s = latex_name(head)
+        if rest:
+            tail = "".join(latex_name(x) for x in rest)
+            s += "_" + (tail if len(rest) == 1 and len(rest[0]) == 1 else "{" + tail + "}")
+        out.append(s)
+    text = ""
+    for s in out:  # "\\mu" followed by "j" needs a space
+        if re.search(r"\\[A-Za-z]+$", text) and s[:1].isalpha():
+            text += " "
+        text += s
+    return text
+
+
+@dataclass
+class Network:
+    """A declared network.  Build one with :func:`declare` or :func:`builtin`."""
+
+    name: str = "network"
+    ranges: dict[str, str] = field(default_factory=dict)  # index letter -> range (size symbol)
+    composites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # m -> ('j', 'l')
+    range_letter: dict[str, str] = field(default_factory=dict)  # range -> canonical letter
+    families: list[Family] = field(default_factory=list)
+    definitions: dict[int, Expr] = field(default_factory=dict)  # family id -> Expr in '#0', '#1', ...
+    forward_latex: list[str] = field(default_factory=list)
+    functions: set[str] = field(default_factory=set)
+    param_names: set[str] = field(default_factory=lambda: {"w", "b"})
+    error_name: str = "E"
+    delta_of: str = "a"
+    consumers: dict[int, list[int]] = field(default_factory=dict)
+    ancestors: dict[int, set[int]] = field(default_factory=dict)
+    outputs: list[int] = field(default_factory=list)
+    cache: dict = field(default_factory=dict, repr=False)
+
+    # -- lookup
+    def family(self, name: str, axes: tuple[str, ...]) -> Family | None:
+        for f in self.families:
+            if f.name == name and f.axes == axes:
+                return f
+        return None
+
+    def named(self, name: str) -> list[Family]:
+        return [f for f in self.families if f.name == name]
+
+    def show(self, fam_id: int) -> str:
+        return self.families[fam_id].show()
+
+    def letter_ranges(self, letter: str) -> tuple[str, ...] | None:
+        """The ranges a letter stands for: one for a plain letter, several for a composite one."""
+        if letter in self.composites:
+            return tuple(self.ranges[x] for x in self.composites[letter])
+        if letter in self.ranges:
+            return (self.ranges[letter],)
+        return None
+
+    @property
+    def sizes(self) -> list[str]:
+        return sorted(set(self.ranges.values()))
+
+    def is_alias(self, fam_id: int) -> bool:
+        """A family defined as one function of another (``z = h(a)``): replaced by its definition
+        when comparing."""
+        d = self.definitions.get(fam_id)
+        return (d is not None and len(d.terms) == 1 and d.terms[0].coeff == 1
+                and len(d.terms[0].factors) == 1 and d.terms[0].factors[0][0] == "fn"
+                and not d.terms[0].dummies and not d.terms[0].sizes)
+
+    def has_delta(self, fam_id: int) -> bool:
+        return self.families[fam_id].name == self.delta_of or fam_id in self.outputs
+
+    @property
+    def params(self) -> list[Family]:
+        return [f for f in self.families if f.param]
+
+    def letters_for(self, axes: Sequence[str], avoid: Iterable[str] = ()) -> tuple[str, ...]:
+        """Fresh, readable letters for indices over ``axes`` (``j``, then aliases, then ``j'``)."""
+        used = set(avoid)
+        out = []
+        for r in axes:
+            for cand in self.letter_pool(r):
+                if cand not in used:
+                    used.add(cand)
+                    out.append(cand)
+                    break
+        return tuple(out)
+
+    def letter_pool(self, range_name: str) -> list[str]:
+        base = self.range_letter[range_name]
+        aliases = [k for k, v in self.ranges.items() if v == range_name and k != base]
+        pool = [base] + sorted(aliases)
+        return pool + [f"{p}'" for p in pool] + [f"{p}''" for p in pool] + \
+            [f"{base}_{n}" for n in range(1, 50)]
+
+    def summary(self) -> str:
+        lines = [f"network {self.name}:"]
+        for r in self.sizes:
+            letters = sorted(k for k, v in self.ranges.items() if v == r)
+            lines.append(f"  {', '.join(letters)} = 1..{r}")
+        for m, parts in self.composites.items():
+            lines.append(f"  {m} runs over the units {group_letters(parts, (len(parts),))}")
+        lines.extend("  " + s for s in self.forward_latex)
+        shared = [f.show() for f in self.params if self._shared_over(f)]
+        if shared:
+            lines.append("  shared: " + "; ".join(shared))
+        return "\n".join(lines)
+
+    def _shared_over(self, fam: Family) -> list[str]:
+        """Ranges over which a parameter family is reused (the left-side indices it lacks)."""
+        out = []
+        for c in self.consumers.get(fam.id, []):
+            for r in self.families[c].axes:
+                if r not in fam.axes and r not in out:
+                    out.append(r)
+        return out
+
+
+# ----------------------------------------------------------------------------------------------
+# declaration
+
+_FUNC_RE = re.compile(r"(?<![_\\A-Za-z])([A-Za-z]|\\[a-zA-Z]+)\s*'*\s*\(")
+
+
+def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str, str] | None = None,
+            composites: dict[str, str] | None = None, params: Iterable[str] = ("w", "b"),
+            error: str = "E") -> Network:
+    """Declare a network by its forward equations (LaTeX, one per string).
+
+    ``aliases`` maps extra index letters to a letter already in use (``{'m': 'j'}``);
+    ``composites`` maps a letter to the units it runs over (``{'m': 'j_l'}``).
+
+    >>> net = declare([r"a_j = \\sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_k = \\sum_j w_{kj} z_j"])
+    >>> net.sizes
+    ['I', 'J', 'K']
+    """
+    from .parsing import SumOp, Sym, parse_chain
+    from .semantics import Interpreter
+
+    net = Network(name=name, param_names=set(params), error_name=error)
+    lines = [s.strip() for s in forward if s.strip()]
+    if not lines:
+        raise DeclarationError("a network needs at least one forward equation",
+                               hint="declare e.g. '% symbp: forward a_j = \\sum_i w_{ji} z_i'")
+    for src in lines:
+        for m in _FUNC_RE.finditer(src):
+            fname = m.group(1).lstrip("\\")
+            if fname not in ("left", "right", "sum", "frac", "partial"):
+                net.functions.add(fname)
+    parsed = []
+    for k, src in enumerate(lines):
+        try:
+            chain = parse_chain(src, net.functions)
+        except InputError as exc:
+            raise _with_source(exc, src, k)
+        if len(chain.sides) != 2 or chain.rels[0] != "=" or not isinstance(chain.sides[0], Sym):
+            raise DeclarationError("a forward equation has the form  family_{indices} = expression",
+                                   offset=0, hint="for example  a_j = \\sum_i w_{ji} z_i")
+        parsed.append((src, chain))
+    # index letters: every letter written in a forward equation names a range, except the
+    # letters declared as aliases or composites of others
+    declared = set(aliases or {}) | set(composites or {})
+    for src, chain in parsed:
+        for node in _all_syms(chain):
+            for letter in node.letters:
+                if letter not in net.ranges and letter not in declared:
+                    rng = _range_name(letter, net)
+                    net.ranges[letter] = rng
+                    net.range_letter.setdefault(rng, letter)
+        for node in chain.sides[1].walk():
+            if isinstance(node, SumOp):
+                letter = node.index
+                if letter not in net.ranges and letter not in declared:
+                    rng = _range_name(letter, net)
+                    net.ranges[letter] = rng
+                    net.range_letter.setdefault(rng, letter)
+    for extra, same_as in (aliases or {}).items():
+        if same_as not in net.ranges:
+            raise DeclarationError(f"index {extra} is declared to run like {same_as}, "
+                                   f"but {same_as} is not an index of the network")
+        if extra in net.ranges and net.ranges[extra] != net.ranges[same_as]:
+            raise DeclarationError(f"index {extra} already runs over {net.ranges[extra]}")
+        net.ranges[extra] = net.ranges[same_as]
+    for letter, units in (composites or {}).items():
+        parts = tuple(x for x in re.split(r"[_{}\s,]+", units) if x)
+        for p in parts:
+            if p not in net.ranges:
+                raise DeclarationError(f"composite index {letter} = {units}: {p} is not an index "
+                                       "of the network")
+        net.composites[letter] = parts
+    # families and definitions, in order
+    for k, (src, chain) in enumerate(parsed):
+        lhs: Sym = chain.sides[0]  # type: ignore[assignment]
+        interp = Interpreter(net, {}, declare=True)
+        try:
+            fam = interp.family_for(lhs, create=True, define=True)
+            if fam.param:
+                raise DeclarationError(f"{lhs.name} is a parameter name; it cannot be defined",
+                                       offset=lhs.pos)
+            if fam.id in net.definitions:
+                raise DeclarationError(f"{fam.show()} is defined twice", offset=lhs.pos)
+            letters = [x for g in lhs.groups for x in (net.composites.get(g[0], g) if len(g) == 1 else g)]
+            if len(set(letters)) != len(letters):
+                raise DeclarationError("a defined family needs distinct index letters", offset=lhs.pos)
+            rhs = interp.expression(chain.sides[1], {x: (x,) for x in letters})
+            extra = rhs.free() - set(letters)
+            if extra:
+                raise DeclarationError(f"index {sorted(extra)[0]} is free on the right but not on the "
+                                       "left", offset=chain.sides[1].pos,
+                                       hint=f"sum over it: \\sum_{sorted(extra)[0]}")
+        except InputError as exc:
+            raise _with_source(exc, src, k)
+        net.definitions[fam.id] = rhs.rename({x: f"#{k}" for k, x in enumerate(letters)})
+        net.forward_latex.append(src)
+    _analyse(net)
+    return net
+
+
+def _all_syms(chain):  # noqa: ANN001, ANN202
+    from .parsing import Sym
+    for side in chain.sides:
+        for node in side.walk():
+            if isinstance(node, Sym):
+                yield node
+
+
+def _range_name(letter: str, net: Network) -> str:
+    base = letter.upper() if len(letter) == 1 else letter.capitalize()
+    name, n = base, 2
+    while name in net.range_letter:
+        name = f"{base}{n}"
+        n += 1
+    return name
+
+
+def _with_source(exc: InputError, src: str, k: int) -> InputError:
+    exc.message = f"{exc.message} (in the forward equation {src!r})"
+    exc.forward_index = k  # type: ignore[attr-defined]
+    return exc
+
+
+def _analyse(net: Network) -> None:
+    from .algebra import factor_indices  # noqa: F401  (kept for symmetry of imports)
+
+    deps: dict[int, set[int]] = {f.id: set() for f in net.families}
+    for fid, d in net.definitions.items():
+        for t in d.terms:
+            for f in t.factors:
+                if f[0] in ("ref", "fn"):
+                    deps[fid].add(f[1] if f[0] == "ref" else f[3])
+    net.consumers = {f.id: sorted(c for c in deps if f.id in deps[c]) for f in net.families}
+    # ancestors, with a cycle check
+    state: dict[int, int] = {}
+
+    def visit(f: int) -> set[int]:
+        if state.get(f) == 1:
+            raise DeclarationError(f"the forward equations are circular at {net.show(f)}")
+        if f in net.ancestors:
+            return net.ancestors[f]
+        state[f] = 1
+        acc: set[int] = set()
+        for d in deps[f]:
+            acc.add(d)
+            acc |= visit(d)
+        state[f] = 2
+        net.ancestors[f] = acc
+        return acc
+
+    for f in net.families:
+        visit(f.id)
+    net.outputs = [f.id for f in net.families
+                   if not f.param and not net.consumers[f.id] and f.id in net.definitions]
+    if not net.outputs:
+        raise DeclarationError("the network has no output family for E to depend on")
+
+
+# ----------------------------------------------------------------------------------------------
+# the two networks of the seed note
+
+BUILTINS: dict[str, dict] = {
+    "plain": dict(
+        forward=[r"a_j = \sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j"],
+        doc="PRML 5.3.1: inputs z_i, hidden a_j, z_j = h(a_j), outputs a_k; E a function of the a_k.",
+    ),
+    "shared": dict(
+        forward=[r"z_{i_l} = h(a_{i_l})", r"a_{j_l} = \sum_i w_{ji} z_{i_l}", r"z_{j_l} = h(a_{j_l})",
+                 r"a_k = \sum_j \sum_l w_{kj_l} z_{j_l}"],
+        composites={"m": "j_l"},
+        doc="The seed's weight-shared network (PRML 5.5.6, exercise 5.28): units j_l at positions l, "
+            "w_{ji} shared by every position, w_{kj_l} independent per position; m runs over the j_l.",
+    ),
+}
+
+
+def builtin(name: str) -> Network:
+    """One of the seed's networks by name: ``plain`` or ``shared``."""
+    if name not in BUILTINS:
+        raise NotationError(f"unknown network {name!r}", hint=f"choose one of: {', '.join(BUILTINS)}")
+    spec = dict(BUILTINS[name])
+    spec.pop("doc")
+    return declare(name=name, **spec)

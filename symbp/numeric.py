@@ -1,0 +1,210 @@
+"""Concrete sizes and numbers: evaluation of normal forms with ``einsum``.
+
+Two kinds of instance are used by the checker:
+
+* :class:`FormalInstance` gives every atom (``w_{ji}``, ``a_j``, ``h'(a_j)``, ``δ_k``) an
+  independent random integer.  Two sides that agree here agree as *formal* expressions at these
+  sizes, for every ``h`` and ``E`` (a polynomial identity test, exact in integer arithmetic).
+* :class:`NetworkInstance` runs the network: random inputs and weights, the forward pass, a
+  concrete ``h`` and ``E``.  A difference here is a genuine counterexample, with numbers.
+
+Every sum over an index is one ``einsum`` contraction; nothing loops over scalars in Python.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from .algebra import Expr, Term, factor_indices
+from .errors import UnsupportedError
+from .network import Network, declare  # noqa: F401  (doctest)
+
+__all__ = ["ACTIVATIONS", "ERRORS", "FormalInstance", "NetworkInstance", "evaluate", "size_plans"]
+
+
+def _tanh(x: np.ndarray, order: int) -> np.ndarray:
+    t = np.tanh(x)
+    return [t, 1 - t**2, -2 * t * (1 - t**2), (6 * t**2 - 2) * (1 - t**2)][order]
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1 + np.tanh(0.5 * x))
+
+
+def _logistic(x: np.ndarray, order: int) -> np.ndarray:
+    s = _sigmoid(x)
+    return [s, s * (1 - s), s * (1 - s) * (1 - 2 * s), s * (1 - s) * (1 - 6 * s + 6 * s**2)][order]
+
+
+def _softplus(x: np.ndarray, order: int) -> np.ndarray:
+    if order == 0:
+        return np.logaddexp(0, x)
+    return _logistic(x, order - 1)
+
+
+def _identity(x: np.ndarray, order: int) -> np.ndarray:
+    return [x, np.ones_like(x), np.zeros_like(x), np.zeros_like(x)][order]
+
+
+#: concrete activations: name -> f(x, derivative order)
+ACTIVATIONS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
+    "tanh": _tanh, "logistic": _logistic, "softplus": _softplus, "identity": _identity,
+}
+#: concrete errors: name -> (description, dE/dy given outputs y and targets t)
+ERRORS: dict[str, tuple[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]] = {
+    "sum-of-squares": ("E = 1/2 sum (y - t)^2", lambda y, t: y - t),
+    "softplus-sum": ("E = sum (log(1 + e^y) - t y)", lambda y, t: _sigmoid(y) - t),
+}
+
+
+def size_plans(net: Network) -> list[dict[str, int]]:
+    """Concrete sizes to try: first all different from each other and at least 2 (so ``w_{kj}``
+    and ``w_{jk}`` cannot agree by accident), then all different again with one range of size 1.
+
+    >>> size_plans(declare([r"a_j = \\sum_i w_{ji} z_i"]))
+    [{'I': 2, 'J': 3}, {'I': 1, 'J': 2}]
+    """
+    rs = net.sizes
+    first = {r: k + 2 for k, r in enumerate(rs)}
+    second = {r: k + 1 for k, r in enumerate(rs)}
+    return [first, second]
+
+
+def _atom_key(f: tuple) -> tuple:
+    if f[0] in ("ref", "grad"):
+        return (f[0], f[1])
+    return ("fn", f[1], f[2], f[3])
+
+
+def evaluate(net: Network, expr: Expr, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
+             free: list[tuple[str, str]], dtype: type = float) -> np.ndarray:
+    """``expr`` as an array over the ``free`` indices (pairs name, range), in that order."""
+    shape = tuple(sizes[r] for _, r in free)
+    total = np.zeros(shape, dtype=dtype)
+    if dtype is object:
+        total = np.full(shape, Fraction(0), dtype=object)
+    free_pos = {name: k for k, (name, _) in enumerate(free)}
+    for t in expr.terms:
+        total = total + _term(net, t, sizes, atom, free, free_pos, shape, dtype)
+    return total
+
+
+def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
+          free: list[tuple[str, str]], free_pos: dict[str, int], shape: tuple[int, ...],
+          dtype: type) -> np.ndarray:
+    letters: dict[tuple, str] = {}
+    ranges: dict[tuple, str] = {}
+    alphabet = iter(string.ascii_letters)
+    for name, r in free:
+        letters[("f", name)] = next(alphabet)
+        ranges[("f", name)] = r
+    for n, r in enumerate(t.dummies):
+        letters[("d", n)] = next(alphabet)
+        ranges[("d", n)] = r
+    ops, subs = [], []
+    for f in t.factors:
+        idx = list(factor_indices(f))
+        if f[0] == "kd":
+            n = sizes[ranges[idx[0]]]
+            ops.append(np.eye(n, dtype=int).astype(dtype))
+        else:
+            ops.append(atom(f))
+        subs.append("".join(letters[i] for i in idx))
+    out_sub = "".join(letters[("f", name)] for name, _ in free)
+    coeff: object = t.coeff if dtype is object else float(t.coeff)
+    for s in t.sizes:
+        coeff = coeff * sizes[s]
+    present = set("".join(subs))
+    kept = "".join(c for c in out_sub if c in present)
+    if ops:
+        val = np.einsum(",".join(subs) + "->" + kept, *ops)
+    else:
+        val = np.array(1, dtype=dtype)
+    # free indices the term does not mention: it is constant along them
+    expand = [k for k, c in enumerate(out_sub) if c not in present]
+    val = np.asarray(val)
+    for k in expand:
+        val = np.expand_dims(val, k)
+    return np.broadcast_to(val * coeff, shape)
+
+
+@dataclass
+class FormalInstance:
+    """Independent random integers for every atom: an exact polynomial-identity test."""
+
+    net: Network
+    sizes: dict[str, int]
+    seed: int = 0
+    cache: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def __call__(self, f: tuple) -> np.ndarray:
+        key = _atom_key(f)
+        if key not in self.cache:
+            fam = key[1] if key[0] != "fn" else key[3]
+            shape = tuple(self.sizes[r] for r in self.net.families[fam].axes)
+            n = int(np.prod(shape)) if shape else 1
+            vals = [self.rng.randrange(1, 2**40) for _ in range(n)]
+            self.cache[key] = np.array(vals, dtype=object).reshape(shape)
+        return self.cache[key]
+
+
+@dataclass
+class NetworkInstance:
+    """The network run forward at concrete sizes with random inputs, weights and targets."""
+
+    net: Network
+    sizes: dict[str, int]
+    activation: str = "tanh"
+    error: str = "sum-of-squares"
+    seed: int = 0
+    cache: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rng = np.random.default_rng(self.seed)
+        self.h = ACTIVATIONS[self.activation]
+        self.dE = ERRORS[self.error][1]
+
+    def shape(self, fam: int) -> tuple[int, ...]:
+        return tuple(self.sizes[r] for r in self.net.families[fam].axes)
+
+    def value(self, fam: int) -> np.ndarray:
+        if ("ref", fam) not in self.cache:
+            d = self.net.definitions.get(fam)
+            if d is None:
+                scale = 0.8 if self.net.families[fam].param else 1.0
+                v = self.rng.normal(0.0, scale, self.shape(fam))
+            else:
+                free = [(f"#{k}", r) for k, r in enumerate(self.net.families[fam].axes)]
+                v = evaluate(self.net, d, self.sizes, self, free)
+            self.cache[("ref", fam)] = v
+        return self.cache[("ref", fam)]
+
+    def target(self, fam: int) -> np.ndarray:
+        if ("target", fam) not in self.cache:
+            self.cache[("target", fam)] = self.rng.normal(0.0, 1.0, self.shape(fam))
+        return self.cache[("target", fam)]
+
+    def __call__(self, f: tuple) -> np.ndarray:
+        if f[0] == "ref":
+            return self.value(f[1])
+        if f[0] == "fn":
+            if f[2] > 3:
+                raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}")
+            return self.h(self.value(f[3]), f[2])
+        if f[0] == "grad":
+            if f[1] not in self.net.outputs:
+                raise AssertionError("evaluate the ground form: δ of hidden layers must be expanded")
+            return self.dE(self.value(f[1]), self.target(f[1]))
+        raise AssertionError(f)
+
+    def describe(self) -> dict:
+        return {"h": self.activation, "E": ERRORS[self.error][0], "seed": self.seed}

@@ -1,0 +1,822 @@
+"""The LaTeX front end for one equation: tokens, a recursive-descent parser, and an AST.
+
+This module is symbp's own reader of the index notation used in backpropagation notes
+(``\\frac{\\partial E}{\\partial w_{ji}}``, ``\\sum_k``, ``h'(a_{j_l})``, ``w_{kj_l}``).  It knows
+nothing about networks: it turns text into a small AST whose nodes remember where they stand,
+so that every later error can point at the offending token.  Meaning (which layer ``z_i`` is,
+what ``\\delta_j`` stands for) is given in :mod:`symbp.semantics`.
+
+Why not latex2sympy2: see the README ("Why symbp has its own parser"); in short it silently
+misreads this notation (``h'(a_j)`` becomes ``h*a_j``, ``a = b`` becomes ``b``, ``e`` becomes
+Euler's number) and cannot read ``\\sum_k`` or ``\\partial`` fractions at all.
+
+>>> parse_chain(r"\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k").sides[1]
+Mul(Call(h', Sym(a_j)), Sum(k, Mul(Sym(w_{kj}), Sym(delta_k))))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from .errors import LatexSyntaxError, UnsupportedError
+
+__all__ = [
+    "Add", "Call", "Chain", "Deriv", "Div", "Mul", "Neg", "Node", "Num", "Pow", "SumOp", "Sym",
+    "Token", "parse_chain", "parse_expression", "tokenize",
+]
+
+MAX_DEPTH = 120
+MAX_TOKENS = 20_000
+MAX_POWER = 8
+
+GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau",
+    "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda",
+    "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega",
+}
+#: commands that only space or style the formula; dropped by the lexer
+SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "limits",
+           "nolimits", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr"}
+RELATIONS = {"=": "=", "equiv": "\\equiv"}
+OPEN = {"(": ")", "[": "]", "\\{": "\\}"}
+
+
+# ----------------------------------------------------------------------------------------------
+# tokens
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # 'cmd', 'letter', 'num', 'sym', 'eof'
+    text: str  # command name without backslash, the letter or Greek name, digits, the symbol
+    pos: int
+    end: int
+
+    def show(self) -> str:
+        if self.kind == "cmd":
+            return "\\" + self.text
+        if self.kind == "letter" and self.text in GREEK:
+            return "\\" + self.text
+        return self.text or "end of formula"
+
+
+def tokenize(src: str) -> list[Token]:
+    """Split ``src`` into tokens; spacing commands vanish, ``\\left(`` becomes ``(``.
+
+    >>> [t.text for t in tokenize(r"h'(a_{j})\\,\\quad")][:-1]
+    ['h', "'", '(', 'a', '_', '{', 'j', '}', ')']
+    """
+    out: list[Token] = []
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c in " \t\r\n~":
+            i += 1
+            continue
+        if c == "%":  # a TeX comment runs to the end of the line
+            j = src.find("\n", i)
+            i = n if j < 0 else j + 1
+            continue
+        if c == "\\":
+            j = i + 1
+            while j < n and src[j].isascii() and src[j].isalpha():
+                j += 1
+            if j == i + 1:  # control symbol: \, \{ \\ ...
+                if j >= n:
+                    raise LatexSyntaxError("a lone backslash ends the formula", offset=i,
+                                           hint="remove it or complete the command")
+                j += 1
+            name = src[i + 1:j]
+            if name in SPACING:
+                i = j
+                continue
+            if name in ("left", "right", "middle"):
+                k = j
+                while k < n and src[k] in " \t\r\n":
+                    k += 1
+                if k < n and src[k] in "([|.)]":
+                    delim, k2 = src[k], k + 1
+                elif src.startswith("\\{", k) or src.startswith("\\}", k):
+                    delim, k2 = src[k:k + 2], k + 2
+                else:
+                    raise LatexSyntaxError(f"\\{name} must be followed by a delimiter", offset=i,
+                                           width=j - i, hint="write \\left( ... \\right)")
+                if delim != ".":
+                    out.append(Token("sym", delim, i, k2))
+                i = k2
+                continue
+            if name in GREEK:
+                out.append(Token("letter", name, i, j))
+            elif name == "{" or name == "}":
+                out.append(Token("sym", "\\" + name, i, j))
+            else:
+                out.append(Token("cmd", name, i, j))
+            i = j
+            continue
+        if c.isdigit():
+            j = i
+            while j < n and (src[j].isdigit() or (src[j] == "." and j + 1 < n and src[j + 1].isdigit())):
+                j += 1
+            out.append(Token("num", src[i:j], i, j))
+            i = j
+            continue
+        if c.isascii() and c.isalpha():
+            out.append(Token("letter", c, i, i + 1))
+            i += 1
+            continue
+        if c in "{}_^'()[]+-=&,/|<>*.:;!?":
+            out.append(Token("sym", c, i, i + 1))
+            i += 1
+            continue
+        raise LatexSyntaxError(f"unexpected character {c!r} in a formula", offset=i,
+                               hint="formulas take ASCII LaTeX; put prose outside the maths")
+        # (unreachable)
+    if len(out) > MAX_TOKENS:
+        raise LatexSyntaxError(f"formula too long ({len(out)} tokens; the limit is {MAX_TOKENS})",
+                               offset=0)
+    out.append(Token("eof", "", n, n))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# AST
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    pos: int = field(repr=False, compare=False)
+    end: int = field(repr=False, compare=False)
+
+    def key(self) -> tuple:
+        """A structural key, positions left out: equal keys, same formula."""
+        raise NotImplementedError
+
+    def children(self) -> tuple[Node, ...]:
+        return ()
+
+    def walk(self) -> Iterable[Node]:
+        yield self
+        for c in self.children():
+            yield from c.walk()
+
+
+@dataclass(frozen=True, eq=False)
+class Num(Node):
+    value: Fraction = Fraction(0)
+
+    def key(self) -> tuple:
+        return ("num", self.value)
+
+    def __repr__(self) -> str:
+        return f"Num({self.value})"
+
+
+@dataclass(frozen=True, eq=False)
+class Sym(Node):
+    """A symbol with optional subscript groups: ``w_{kj_l}`` is ``Sym('w', (('k',), ('j', 'l')))``."""
+
+    name: str = ""
+    groups: tuple[tuple[str, ...], ...] = ()
+
+    def key(self) -> tuple:
+        return ("sym", self.name, self.groups)
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return tuple(x for g in self.groups for x in g)
+
+    def __repr__(self) -> str:
+        return f"Sym({self.name}{_groups_text(self.groups)})"
+
+
+@dataclass(frozen=True, eq=False)
+class Call(Node):
+    """``h(x)`` with ``order`` primes: ``h'(a_j)`` is ``Call('h', 1, a_j)``."""
+
+    name: str = ""
+    order: int = 0
+    arg: Node = None  # type: ignore[assignment]
+
+    def key(self) -> tuple:
+        return ("call", self.name, self.order, self.arg.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.arg,)
+
+    def __repr__(self) -> str:
+        return f"Call({self.name}{chr(39) * self.order}, {self.arg!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Neg(Node):
+    arg: Node = None  # type: ignore[assignment]
+
+    def key(self) -> tuple:
+        return ("neg", self.arg.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.arg,)
+
+    def __repr__(self) -> str:
+        return f"Neg({self.arg!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Add(Node):
+    terms: tuple[Node, ...] = ()
+
+    def key(self) -> tuple:
+        return ("add",) + tuple(t.key() for t in self.terms)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.terms
+
+    def __repr__(self) -> str:
+        return f"Add({', '.join(map(repr, self.terms))})"
+
+
+@dataclass(frozen=True, eq=False)
+class Mul(Node):
+    factors: tuple[Node, ...] = ()
+
+    def key(self) -> tuple:
+        return ("mul",) + tuple(f.key() for f in self.factors)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.factors
+
+    def __repr__(self) -> str:
+        return f"Mul({', '.join(map(repr, self.factors))})"
+
+
+@dataclass(frozen=True, eq=False)
+class Div(Node):
+    num: Node = None  # type: ignore[assignment]
+    den: Node = None  # type: ignore[assignment]
+
+    def key(self) -> tuple:
+        return ("div", self.num.key(), self.den.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.num, self.den)
+
+    def __repr__(self) -> str:
+        return f"Div({self.num!r}, {self.den!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Pow(Node):
+    base: Node = None  # type: ignore[assignment]
+    exp: int = 1
+
+    def key(self) -> tuple:
+        return ("pow", self.base.key(), self.exp)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.base,)
+
+    def __repr__(self) -> str:
+        return f"Pow({self.base!r}, {self.exp})"
+
+
+@dataclass(frozen=True, eq=False)
+class SumOp(Node):
+    """``\\sum_{index=lower}^{upper} body``; bounds are ``None`` when not written."""
+
+    index: str = ""
+    lower: Node | None = None
+    upper: Node | None = None
+    body: Node = None  # type: ignore[assignment]
+    index_pos: int = 0
+
+    def key(self) -> tuple:
+        return ("sum", self.index, self.lower and self.lower.key(), self.upper and self.upper.key(),
+                self.body.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return tuple(x for x in (self.lower, self.upper, self.body) if x is not None)
+
+    def __repr__(self) -> str:
+        return f"Sum({self.index}, {self.body!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Deriv(Node):
+    """``\\frac{\\partial num}{\\partial wrt}``; operator form ``\\frac{\\partial}{\\partial wrt} body``
+    has ``num=None`` and the operand in ``body``."""
+
+    num: Node | None = None
+    wrt: Sym = None  # type: ignore[assignment]
+    body: Node | None = None
+
+    def key(self) -> tuple:
+        return ("deriv", self.num and self.num.key(), self.wrt.key(), self.body and self.body.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return tuple(x for x in (self.num, self.wrt, self.body) if x is not None)
+
+    def __repr__(self) -> str:
+        inner = repr(self.num) if self.num is not None else f"op, {self.body!r}"
+        return f"Deriv({inner} / {self.wrt!r})"
+
+
+@dataclass(frozen=True)
+class Chain:
+    """An equation as written: ``sides[0] rels[0] sides[1] rels[1] ...``; every link is checked."""
+
+    sides: tuple[Node, ...]
+    rels: tuple[str, ...]
+
+
+def _groups_text(groups: tuple[tuple[str, ...], ...]) -> str:
+    if not groups:
+        return ""
+    parts = []
+    for g in groups:
+        s = g[0]
+        if len(g) > 1:
+            rest = "".join(g[1:])
+            s += "_" + (rest if len(rest) == 1 else "{" + rest + "}")
+        parts.append(s)
+    body = "".join(parts)
+    return "_" + (body if len(body) == 1 else "{" + body + "}")
+
+
+# ----------------------------------------------------------------------------------------------
+# parser
+
+
+_STOP = {"+", "-", "=", "&", ")", "]", "}", "\\}", "eof", ",", "|"}
+
+
+class _Parser:
+    def __init__(self, src: str, functions: frozenset[str]):
+        self.src = src
+        self.toks = tokenize(src)
+        self.i = 0
+        self.functions = functions
+        self.depth = 0
+
+    # -- helpers
+    @property
+    def tok(self) -> Token:
+        return self.toks[self.i]
+
+    def peek(self, k: int = 1) -> Token:
+        return self.toks[min(self.i + k, len(self.toks) - 1)]
+
+    def next(self) -> Token:
+        t = self.toks[self.i]
+        if t.kind != "eof":
+            self.i += 1
+        return t
+
+    def is_sym(self, *texts: str) -> bool:
+        return self.tok.kind == "sym" and self.tok.text in texts
+
+    def is_cmd(self, *names: str) -> bool:
+        return self.tok.kind == "cmd" and self.tok.text in names
+
+    def expect_sym(self, text: str, what: str) -> Token:
+        if not self.is_sym(text):
+            t = self.tok
+            raise LatexSyntaxError(f"expected {text!r} {what}, found {t.show()!r}", offset=t.pos,
+                                   width=max(1, t.end - t.pos), hint=_hint_for(t, text))
+        return self.next()
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise LatexSyntaxError(f"formula nested too deeply (more than {MAX_DEPTH} levels)",
+                                   offset=self.tok.pos, hint="split the formula into steps")
+
+    def leave(self) -> None:
+        self.depth -= 1
+
+    def unexpected(self, where: str) -> LatexSyntaxError:
+        t = self.tok
+        if t.kind == "eof":
+            return LatexSyntaxError(f"the formula ends {where}", offset=t.pos,
+                                    hint="complete the formula")
+        if t.kind == "cmd":
+            return LatexSyntaxError(f"unknown or misplaced command \\{t.text} {where}", offset=t.pos,
+                                    width=t.end - t.pos, hint=_COMMAND_HINTS.get(
+                                        t.text, "symbp reads sums, products, fractions, "
+                                        "\\partial derivatives, indexed symbols and h'(...)"))
+        return LatexSyntaxError(f"unexpected {t.show()!r} {where}", offset=t.pos,
+                                width=max(1, t.end - t.pos), hint=_hint_for(t, None))
+
+    # -- grammar
+    def chain(self) -> Chain:
+        while self.is_cmd("therefore", "because"):
+            self.next()
+        sides = [self.expr()]
+        rels = []
+        while True:
+            if self.is_sym("="):
+                self.next()
+                rels.append("=")
+            elif self.is_cmd("equiv"):
+                self.next()
+                rels.append("\\equiv")
+            elif self.is_sym(":") and self.peek().text == "=":
+                self.next()
+                self.next()
+                rels.append(":=")
+            else:
+                break
+            sides.append(self.expr())
+        if self.tok.kind != "eof":
+            raise self.unexpected("after a complete expression")
+        return Chain(tuple(sides), tuple(rels))
+
+    def expr(self) -> Node:
+        self.enter()
+        start = self.tok.pos
+        terms: list[Node] = []
+        sign = 1
+        if self.is_sym("+", "-"):
+            sign = -1 if self.next().text == "-" else 1
+        while True:
+            t = self.term()
+            terms.append(t if sign > 0 else Neg(t.pos, t.end, t))
+            if self.is_sym("+", "-"):
+                sign = -1 if self.next().text == "-" else 1
+                continue
+            break
+        self.leave()
+        if len(terms) == 1:
+            return terms[0]
+        return Add(start, terms[-1].end, tuple(terms))
+
+    def term(self) -> Node:
+        start = self.tok.pos
+        factors: list[Node] = []
+        while not self._at_stop():
+            if self.is_cmd("cdot", "times"):
+                if not factors:
+                    raise self.unexpected("where a factor should start")
+                self.next()
+                if self._at_stop():
+                    raise self.unexpected("after a multiplication sign")
+                continue
+            if self.is_cmd("sum"):
+                factors.append(self.sum_op())
+                break  # the sum takes the rest of the term
+            if self.is_cmd("frac", "dfrac", "tfrac") and self._is_partial_operator():
+                factors.append(self.deriv_operator())
+                break
+            factors.append(self.factor())
+        if not factors:
+            raise self.unexpected("where a term should start")
+        if len(factors) == 1:
+            return factors[0]
+        return Mul(start, factors[-1].end, tuple(factors))
+
+    def _at_stop(self) -> bool:
+        t = self.tok
+        if t.kind == "eof":
+            return True
+        if t.kind == "sym" and t.text in _STOP:
+            return True
+        if t.kind == "sym" and t.text == ":" and self.peek().text == "=":
+            return True
+        return t.kind == "cmd" and t.text in ("equiv", "right")
+
+    def _is_partial_operator(self) -> bool:
+        # \frac { \partial } { ... }  (nothing else in the numerator)
+        return (self.peek(1).text == "{" and self.peek(2).kind == "cmd" and self.peek(2).text == "partial"
+                and self.peek(3).kind == "sym" and self.peek(3).text == "}")
+
+    def sum_op(self) -> Node:
+        start = self.next().pos  # \sum
+        self.enter()
+        lower = upper = None
+        letters: list[tuple[str, int]] = []
+        for _ in range(2):
+            if self.is_sym("_") and not letters:
+                self.next()
+                letters, lower = self.sum_subscript()
+            elif self.is_sym("^") and upper is None:
+                self.next()
+                upper = self.group_or_atom("as the upper bound of the sum")
+        if not letters:
+            raise LatexSyntaxError("a sum needs its index as a subscript", offset=start,
+                                   width=4, hint="write \\sum_k ... or \\sum_{k=1}^{K} ...")
+        if self._at_stop():
+            raise self.unexpected("where the summand should start")
+        body = self.term()
+        self.leave()
+        node: Node = body
+        for k, (letter, lpos) in enumerate(reversed(letters)):
+            outer = k == len(letters) - 1
+            node = SumOp(start, body.end, letter, lower if outer and len(letters) == 1 else None,
+                         upper if outer and len(letters) == 1 else None, node, lpos)
+        if len(letters) > 1 and (lower is not None or upper is not None):
+            raise UnsupportedError("bounds on a sum over several indices", offset=start,
+                                   hint="write one \\sum per index with its own bounds")
+        return node
+
+    def sum_subscript(self) -> tuple[list[tuple[str, int]], Node | None]:
+        if self.tok.kind == "letter":
+            t = self.next()
+            return [(t.text, t.pos)], None
+        self.expect_sym("{", "after \\sum_")
+        letters = []
+        lower = None
+        while True:
+            if self.tok.kind != "letter":
+                raise self.unexpected("where the summation index should stand")
+            t = self.next()
+            letters.append((t.text, t.pos))
+            if self.is_sym(","):
+                self.next()
+                continue
+            if self.is_sym("="):
+                self.next()
+                lower = self.expr()
+            break
+        self.expect_sym("}", "to close the subscript of \\sum")
+        return letters, lower
+
+    def group_or_atom(self, what: str) -> Node:
+        if self.is_sym("{"):
+            self.next()
+            e = self.expr()
+            self.expect_sym("}", f"to close the group {what}")
+            return e
+        t = self.tok
+        if t.kind == "num":
+            self.next()
+            if len(t.text) > 1 and "." not in t.text:  # \sum^10 is \sum^{1}0 in TeX
+                raise LatexSyntaxError(f"ambiguous {what}: {t.text}", offset=t.pos,
+                                       width=t.end - t.pos, hint=f"write {{{t.text}}}")
+            return Num(t.pos, t.end, Fraction(t.text))
+        if t.kind == "letter":
+            self.next()
+            return Sym(t.pos, t.end, t.text, ())
+        raise self.unexpected(what)
+
+    def deriv_operator(self) -> Node:
+        start = self.next().pos  # \frac
+        self.next()  # {
+        self.next()  # \partial
+        self.next()  # }
+        wrt = self.partial_denominator()
+        if self._at_stop():
+            raise self.unexpected("where the operand of the derivative should start")
+        body = self.term()
+        return Deriv(start, body.end, None, wrt, body)
+
+    def partial_denominator(self) -> Sym:
+        self.expect_sym("{", "to open the denominator of the derivative")
+        if not self.is_cmd("partial"):
+            raise LatexSyntaxError("the denominator of a \\partial derivative must be \\partial <symbol>",
+                                   offset=self.tok.pos, hint="write \\frac{\\partial E}{\\partial w_{ji}}")
+        self.next()
+        t = self.tok
+        if t.kind != "letter":
+            raise self.unexpected("after \\partial in the denominator")
+        self.next()
+        wrt = self.symbol_rest(t)
+        if self.is_cmd("partial") or self.is_sym("^"):
+            raise UnsupportedError("second and mixed derivatives are not supported", offset=self.tok.pos,
+                                   hint="check first derivatives, one variable at a time")
+        self.expect_sym("}", "to close the denominator of the derivative")
+        return wrt
+
+    def factor(self) -> Node:
+        self.enter()
+        base = self.atom()
+        while self.is_sym("^"):
+            caret = self.next()
+            e = self.group_or_atom("as an exponent")
+            if not isinstance(e, Num) or e.value.denominator != 1 or e.value < 1:
+                raise UnsupportedError("only positive whole powers are supported", offset=caret.pos,
+                                       hint="write x^2, x^{3}, ...")
+            if e.value > MAX_POWER:
+                raise UnsupportedError(f"power {e.value} is above the limit of {MAX_POWER}",
+                                       offset=caret.pos, width=e.end - caret.pos,
+                                       hint="symbp checks backpropagation steps, not large powers")
+            base = Pow(base.pos, e.end, base, int(e.value))
+        self.leave()
+        return base
+
+    def atom(self) -> Node:
+        t = self.tok
+        if t.kind == "num":
+            self.next()
+            return Num(t.pos, t.end, Fraction(t.text))
+        if t.kind == "sym" and t.text in OPEN:
+            self.next()
+            e = self.expr()
+            close = OPEN[t.text]
+            self.expect_sym(close, f"to close {t.text!r} opened at column {t.pos + 1}")
+            return e
+        if t.kind == "sym" and t.text == "{":
+            self.next()
+            e = self.expr()
+            self.expect_sym("}", f"to close the group opened at column {t.pos + 1}")
+            return e
+        if t.kind == "cmd" and t.text in ("frac", "dfrac", "tfrac"):
+            return self.fraction()
+        if t.kind == "letter":
+            self.next()
+            if self.is_sym("'") or (t.text in self.functions and self.is_sym("(")):
+                return self.call(t)
+            return self.symbol_rest(t)
+        if t.kind == "cmd" and t.text == "partial":
+            raise LatexSyntaxError("\\partial outside a \\frac", offset=t.pos, width=t.end - t.pos,
+                                   hint="write \\frac{\\partial E}{\\partial w_{ji}}")
+        raise self.unexpected("where a factor should start")
+
+    def call(self, name: Token) -> Node:
+        order = 0
+        while self.is_sym("'"):
+            self.next()
+            order += 1
+        if not self.is_sym("("):
+            raise LatexSyntaxError(f"{name.text}{chr(39) * order} must be applied to an argument",
+                                   offset=self.tok.pos, hint=f"write {name.text}{chr(39) * order}(a_j)")
+        if name.text not in self.functions:
+            names = ", ".join(sorted(self.functions)) or "none"
+            raise UnsupportedError(f"unknown function {name.text!r}", offset=name.pos,
+                                   hint=f"the functions declared here are: {names}")
+        open_ = self.next()
+        arg = self.expr()
+        self.expect_sym(")", f"to close the argument of {name.text} opened at column {open_.pos + 1}")
+        return Call(name.pos, self.toks[self.i - 1].end, name.text, order, arg)
+
+    def symbol_rest(self, t: Token) -> Sym:
+        groups: tuple[tuple[str, ...], ...] = ()
+        end = t.end
+        if self.is_sym("_"):
+            self.next()
+            groups = self.subscript()
+            end = self.toks[self.i - 1].end
+        return Sym(t.pos, end, t.text, groups)
+
+    def subscript(self) -> tuple[tuple[str, ...], ...]:
+        if self.tok.kind == "letter":
+            return ((self.next().text,),)
+        if self.tok.kind == "num":
+            t = self.tok
+            raise UnsupportedError(f"numeric index {t.text!r}", offset=t.pos, width=t.end - t.pos,
+                                   hint="indices are letters that run over a layer: w_{ji}, z_{i_l}")
+        self.expect_sym("{", "after '_'")
+        groups: list[tuple[str, ...]] = []
+        while not self.is_sym("}"):
+            if self.is_sym(","):
+                self.next()
+                continue
+            t = self.tok
+            if t.kind != "letter":
+                if t.kind == "num":
+                    raise UnsupportedError(f"numeric index {t.text!r}", offset=t.pos, width=t.end - t.pos,
+                                           hint="indices are letters that run over a layer")
+                raise self.unexpected("in a subscript")
+            self.next()
+            group = [t.text]
+            if self.is_sym("_"):
+                self.next()
+                for inner in self.subscript():
+                    if len(inner) > 1:
+                        raise UnsupportedError("subscripts nested three deep", offset=t.pos,
+                                               hint="write w_{kj_l}: at most one nested level")
+                    group.extend(inner)
+            groups.append(tuple(group))
+        self.next()
+        if not groups:
+            raise LatexSyntaxError("empty subscript", offset=self.toks[self.i - 1].pos)
+        return tuple(groups)
+
+    def fraction(self) -> Node:
+        start = self.next()  # \frac
+        if self.is_sym("{") and self.peek().kind == "cmd" and self.peek().text == "partial":
+            self.next()
+            self.next()
+            if self.is_sym("^"):
+                raise UnsupportedError("second derivatives are not supported", offset=self.tok.pos,
+                                       hint="check first derivatives")
+            num = self.expr()
+            self.expect_sym("}", "to close the numerator of the derivative")
+            wrt = self.partial_denominator()
+            return Deriv(start.pos, self.toks[self.i - 1].end, num, wrt, None)
+        if self.tok.kind == "num" and len(self.tok.text) == 2 and self.tok.text.isdigit():
+            t = self.next()  # \frac12
+            return Div(start.pos, t.end, Num(t.pos, t.pos + 1, Fraction(t.text[0])),
+                       Num(t.pos + 1, t.end, Fraction(t.text[1])))
+        num = self.group_or_atom("as the numerator of \\frac")
+        den = self.group_or_atom("as the denominator of \\frac")
+        return Div(start.pos, den.end, num, den)
+
+
+_COMMAND_HINTS = {
+    "partial": "write \\frac{\\partial E}{\\partial w_{ji}}",
+    "prod": "products over an index are not supported; write the factors",
+    "int": "integrals are not supported",
+    "begin": "environments belong around the equation, not inside it",
+    "end": "environments belong around the equation, not inside it",
+    "textcircled": "labels go at the end of the equation: ... \\quad \\textcircled{1}",
+    "tag": "labels go at the end of the equation",
+    "dots": "an ellipsis is only allowed before a label at the end of an equation",
+    "ldots": "an ellipsis is only allowed before a label at the end of an equation",
+    "cdots": "an ellipsis is only allowed before a label at the end of an equation",
+    "exp": "exp is not a declared function here",
+    "mathrm": "write symbols as single letters with subscripts: w_{ji}",
+    "text": "prose belongs outside the maths",
+}
+
+
+def _hint_for(t: Token, wanted: str | None) -> str:
+    if t.kind == "eof" and wanted in ("}", ")", "]"):
+        return f"add the missing {wanted!r}"
+    if t.kind == "sym" and t.text in ("}", ")", "]") and wanted != t.text:
+        return f"remove the unmatched {t.text!r} or add its opening partner"
+    if t.kind == "sym" and t.text == "&":
+        return "'&' aligns columns; it belongs in an align or aligned environment"
+    if t.kind == "cmd":
+        return _COMMAND_HINTS.get(t.text, "this command has no meaning for symbp")
+    return "check the formula near this token"
+
+
+def parse_chain(src: str, functions: Iterable[str] = ("h",)) -> Chain:
+    """Parse an equation chain ``A = B \\equiv C``; ``functions`` are the names read as ``f(x)``."""
+    return _Parser(src, frozenset(functions)).chain()
+
+
+def parse_expression(src: str, functions: Iterable[str] = ("h",)) -> Node:
+    """Parse a single expression (no relation)."""
+    chain = parse_chain(src, functions)
+    if chain.rels:
+        raise LatexSyntaxError("expected one expression, found an equation", offset=0,
+                               hint="pass one side only")
+    return chain.sides[0]
+
+
+def unparse(node: Node) -> str:
+    """LaTeX for an AST node; ``parse(unparse(x))`` has the same :meth:`Node.key` as ``x``.
+
+    >>> unparse(parse_expression(r"\\sum_k w_{kj_l} \\delta_k"))
+    '\\\\sum_{k} w_{kj_l} \\\\delta_{k}'
+    """
+    if isinstance(node, Num):
+        v = node.value
+        return str(v) if v.denominator == 1 else f"\\frac{{{v.numerator}}}{{{v.denominator}}}"
+    if isinstance(node, Sym):
+        name = "\\" + node.name if node.name in GREEK else node.name
+        if not node.groups:
+            return name
+        text = _groups_text(node.groups)
+        if not text.startswith("_{"):
+            text = "_{" + text[1:] + "}"
+        return name + text
+    if isinstance(node, Call):
+        return f"{node.name}{chr(39) * node.order}({unparse(node.arg)})"
+    if isinstance(node, Neg):
+        inner = unparse(node.arg)
+        return f"-{inner}" if not isinstance(node.arg, Add) else f"-\\left({inner}\\right)"
+    if isinstance(node, Add):
+        out = unparse(node.terms[0])
+        for t in node.terms[1:]:
+            s = unparse(t)
+            out += f" - {s[1:]}" if isinstance(t, Neg) and not s.startswith("-\\left") else (
+                f" {s}" if s.startswith("-") else f" + {s}")
+        return out
+    if isinstance(node, Mul):
+        parts = []
+        for f in node.factors:
+            s = unparse(f)
+            parts.append(f"\\left({s}\\right)" if isinstance(f, (Add, Neg)) else s)
+        return " ".join(parts)
+    if isinstance(node, Div):
+        return f"\\frac{{{unparse(node.num)}}}{{{unparse(node.den)}}}"
+    if isinstance(node, Pow):
+        s = unparse(node.base)
+        if not isinstance(node.base, (Sym, Num, Call)):
+            s = f"\\left({s}\\right)"
+        return f"{s}^{{{node.exp}}}"
+    if isinstance(node, SumOp):
+        sub = node.index
+        if node.lower is not None:
+            sub += "=" + unparse(node.lower)
+        sup = f"^{{{unparse(node.upper)}}}" if node.upper is not None else ""
+        body = unparse(node.body)
+        if isinstance(node.body, (Add, Neg)):
+            body = f"\\left({body}\\right)"
+        return f"\\sum_{{{sub}}}{sup} {body}"
+    if isinstance(node, Deriv):
+        wrt = unparse(node.wrt)
+        if node.num is not None:
+            return f"\\frac{{\\partial {unparse(node.num)}}}{{\\partial {wrt}}}"
+        body = unparse(node.body)  # type: ignore[arg-type]
+        if isinstance(node.body, (Add, Neg)):
+            body = f"\\left({body}\\right)"
+        return f"\\frac{{\\partial}}{{\\partial {wrt}}} {body}"
+    raise TypeError(node)
+
+
+__all__ += ["unparse"]

@@ -1,0 +1,124 @@
+"""LaTeX for normal forms, in the note's own notation (``\\sum_l \\delta_{j_l} z_{i_l}``).
+
+A printer in the style of SymPy's: one ``_print_<kind>`` method per kind of factor, so a
+subclass can change one kind of output.  Dummy indices get readable letters from the range they
+run over (``j``, then declared aliases, then ``j'``), never SymPy's ``KroneckerDelta`` or
+``Piecewise``.
+
+>>> from symbp.network import builtin
+>>> from symbp.calculus import delta_definition
+>>> net = builtin("plain")
+>>> LatexPrinter(net).doprint(delta_definition(net, 0), {"#0": "j"})
+"h'(a_{j}) \\\\sum_{k} w_{kj} \\\\delta_{k}"
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .algebra import Expr, Term, factor_indices
+from .network import Network, group_letters, latex_name
+
+__all__ = ["LatexPrinter", "latex"]
+
+_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "kd": 4}
+
+
+class LatexPrinter:
+    """Prints :class:`~symbp.algebra.Expr` for a network."""
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+
+    # -- entry point
+    def doprint(self, expr: Expr, names: dict[str, str] | None = None) -> str:
+        """``names`` maps free index names to the letters to print (default: the names)."""
+        names = dict(names or {})
+        for n in expr.free():
+            names.setdefault(n, self._free_letter(n))
+        if expr.is_zero():
+            return "0"
+        out = ""
+        for k, t in enumerate(expr.terms):
+            body = self._print_term(t, names)
+            if k == 0:
+                out = body
+            elif body.startswith("-"):
+                out += " - " + body[1:]
+            else:
+                out += " + " + body
+        return out
+
+    def _free_letter(self, name: str) -> str:
+        if "." in name and not name.startswith("~"):
+            base, k = name.split(".")
+            parts = self.net.composites.get(base)
+            return parts[int(k)] if parts else base
+        return name
+
+    # -- terms
+    def _print_term(self, t: Term, names: dict[str, str]) -> str:
+        used = set(names.values())
+        letters = dict(names)
+        for n, r in enumerate(t.dummies):
+            (letter,) = self.net.letters_for([r], used)
+            used.add(letter)
+            letters[f"~d{n}"] = letter
+        outside = [f for f in t.factors if not any(i[0] == "d" for i in factor_indices(f))]
+        inside = [f for f in t.factors if f not in outside]
+        pieces = [self._print_factor(f, letters) for f in sorted(outside, key=self._key)]
+        sums = "".join(f"\\sum_{{{letters[f'~d{n}']}}} " for n in range(len(t.dummies)))
+        inner = [self._print_factor(f, letters) for f in sorted(inside, key=self._key)]
+        coeff = t.coeff
+        for s in t.sizes:
+            pieces.insert(0, s)
+        body = " ".join(pieces + ([sums + " ".join(inner)] if sums else []))
+        body = body.strip() or "1"
+        return self._print_coeff(coeff, body)
+
+    def _key(self, f: tuple) -> tuple:
+        kind = f[0]
+        if kind == "ref" and self.net.families[f[1]].param:
+            kind = "ref-param"
+        return (_ORDER[kind], repr(f))
+
+    def _print_coeff(self, c: Fraction, body: str) -> str:
+        sign = "-" if c < 0 else ""
+        c = abs(c)
+        if c == 1:
+            return sign + body if body != "1" else sign + "1"
+        num = str(c) if c.denominator == 1 else f"\\frac{{{c.numerator}}}{{{c.denominator}}}"
+        return sign + (num if body == "1" else f"{num} {body}")
+
+    # -- factors
+    def _print_factor(self, f: tuple, letters: dict[str, str]) -> str:
+        return getattr(self, f"_print_{f[0]}")(f, letters)
+
+    def _idx(self, fam: int, idx: tuple, letters: dict[str, str]) -> str:
+        family = self.net.families[fam]
+        shown = [letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"] for i in idx]
+        return group_letters(shown, family.grouping)
+
+    def _print_ref(self, f: tuple, letters: dict[str, str]) -> str:
+        fam = self.net.families[f[1]]
+        return f"{latex_name(fam.name)}_{{{self._idx(f[1], f[2], letters)}}}"
+
+    def _print_grad(self, f: tuple, letters: dict[str, str]) -> str:
+        fam = self.net.families[f[1]]
+        if fam.name == self.net.delta_of:
+            return f"\\delta_{{{self._idx(f[1], f[2], letters)}}}"
+        return (f"\\frac{{\\partial {self.net.error_name}}}"
+                f"{{\\partial {self._print_ref(('ref', f[1], f[2]), letters)}}}")
+
+    def _print_fn(self, f: tuple, letters: dict[str, str]) -> str:
+        primes = "'" * f[2]
+        return f"{latex_name(f[1])}{primes}({self._print_ref(('ref', f[3], f[4]), letters)})"
+
+    def _print_kd(self, f: tuple, letters: dict[str, str]) -> str:
+        a, b = (letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"] for i in (f[1], f[2]))
+        return f"[{a} = {b}]"
+
+
+def latex(net: Network, expr: Expr, names: dict[str, str] | None = None) -> str:
+    """LaTeX of ``expr`` in the network's notation."""
+    return LatexPrinter(net).doprint(expr, names)

@@ -1,0 +1,314 @@
+"""Meaning for parsed formulas: index analysis, index-letter inference, and interpretation of the
+AST into the normal form of :mod:`symbp.algebra` over a :class:`~symbp.network.Network`.
+
+Index analysis runs before any algebra and finds the slips a student makes with indices: a sum
+over a letter its summand does not contain (the seed's ① writes ``\\sum_k δ_{j_l} z_{i_l}``),
+terms with different free indices, letters the network cannot place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from . import calculus
+from .algebra import Expr, F
+from .errors import NotationError, UnsupportedError
+from .network import Family, Network, latex_name
+from .parsing import Add, Call, Chain, Deriv, Div, Mul, Neg, Node, Num, Pow, SumOp, Sym
+
+__all__ = ["IndexProblem", "Interpreter", "free_letters", "infer_letters"]
+
+
+@dataclass(frozen=True)
+class IndexProblem:
+    """An index slip found before any algebra."""
+
+    kind: str  # 'vacuous-sum' | 'terms-differ' | 'unplaceable'
+    letter: str
+    pos: int
+    message: str
+
+
+def _sym_letters(node: Sym, net: Network) -> set[str]:
+    if not node.groups:
+        return set()
+    return set(node.letters)
+
+
+def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict[str, int]:
+    """The free index letters of ``node`` (letter -> position of first use); slips go to ``problems``."""
+    if isinstance(node, Sym):
+        return {x: node.pos for x in node.letters}
+    if isinstance(node, SumOp):
+        inner = free_letters(node.body, net, problems)
+        for b in (node.lower, node.upper):
+            if b is not None:
+                free_letters(b, net, problems)
+        if node.index not in inner:
+            problems.append(IndexProblem(
+                "vacuous-sum", node.index, node.index_pos,
+                f"the summation index {node.index} does not occur in the summand"))
+        return {k: v for k, v in inner.items() if k != node.index}
+    if isinstance(node, Deriv):
+        out = dict(free_letters(node.wrt, net, problems))
+        inner = node.num if node.num is not None else node.body
+        for k, v in free_letters(inner, net, problems).items():  # type: ignore[arg-type]
+            out.setdefault(k, v)
+        return out
+    if isinstance(node, Add):
+        sets = [free_letters(t, net, problems) for t in node.terms]
+        keys = [set(s) for s in sets]
+        if any(k != keys[0] for k in keys):
+            allk = set().union(*keys)
+            odd = sorted(allk - set.intersection(*keys))
+            problems.append(IndexProblem(
+                "terms-differ", odd[0], node.pos,
+                "the terms of this sum have different free indices ("
+                + "; ".join("{" + ", ".join(sorted(k)) + "}" for k in keys) + ")"))
+        out: dict[str, int] = {}
+        for s in sets:
+            for k, v in s.items():
+                out.setdefault(k, v)
+        return out
+    out = {}
+    for c in node.children():
+        for k, v in free_letters(c, net, problems).items():
+            out.setdefault(k, v)
+    return out
+
+
+def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str, tuple[str, ...]],
+                                                                           list[IndexProblem]]:
+    """Ranges of the letters a formula uses; unknown letters are placed by the slots they fill
+    (in ``\\sum_l w_{kl} z_l`` the ``l`` runs over the layer below ``k``)."""
+    sides = chain.sides if isinstance(chain, Chain) else tuple(chain)
+    syms = [n for s in sides for n in s.walk() if isinstance(n, Sym)]
+    sums = [n for s in sides for n in s.walk() if isinstance(n, SumOp)]
+    letters: dict[str, tuple[str, ...]] = {}
+    unknown: dict[str, int] = {}
+    for s in syms:
+        for x in s.letters:
+            r = net.letter_ranges(x)
+            if r is not None:
+                letters[x] = r
+            else:
+                unknown.setdefault(x, s.pos)
+    for s in sums:
+        r = net.letter_ranges(s.index)
+        if r is not None:
+            letters[s.index] = r
+        else:
+            unknown.setdefault(s.index, s.index_pos)
+    problems: list[IndexProblem] = []
+    options: dict[str, set[str] | None] = {x: None for x in unknown}
+    for s in syms:
+        if not any(x in unknown for x in s.letters):
+            continue
+        name = net.delta_of if s.name == "delta" else s.name
+        slots: list[tuple[str, str | None]] = []
+        for x in s.letters:
+            rs = letters.get(x)
+            if rs is None:
+                slots.append((x, None))
+            else:
+                slots.extend((x, r) for r in rs)
+        here: dict[str, set[str]] = {x: set() for x, r in slots if r is None}
+        for fam in net.named(name):
+            if len(fam.axes) != len(slots):
+                continue
+            if all(r is None or r == a for (_, r), a in zip(slots, fam.axes)):
+                tentative: dict[str, str] = {}
+                ok = True
+                for (x, r), a in zip(slots, fam.axes):
+                    if r is None:
+                        if tentative.setdefault(x, a) != a:
+                            ok = False
+                if ok:
+                    for x, a in tentative.items():
+                        here[x].add(a)
+        for x, cand in here.items():
+            options[x] = cand if options[x] is None else (options[x] & cand)  # type: ignore[operator]
+    for x, pos in unknown.items():
+        cand = options[x]
+        if cand is None:
+            problems.append(IndexProblem(
+                "unplaceable", x, pos,
+                f"the index {x} is neither declared nor inferable: no indexed symbol places it"))
+        elif len(cand) == 0:
+            problems.append(IndexProblem(
+                "unplaceable", x, pos,
+                f"the index {x} is not declared, and no layer fits every place it is written"))
+        elif len(cand) > 1:
+            problems.append(IndexProblem(
+                "unplaceable", x, pos,
+                f"the index {x} is not declared and could run over {' or '.join(sorted(cand))}"))
+        else:
+            letters[x] = (next(iter(cand)),)
+    return letters, problems
+
+
+class Interpreter:
+    """Turns AST nodes into :class:`~symbp.algebra.Expr` for one network and one equation."""
+
+    def __init__(self, net: Network, letters: dict[str, tuple[str, ...]], *, declare: bool = False):
+        self.net = net
+        self.letters = letters
+        self.declare = declare
+
+    # -- symbols
+    def ranges_of(self, letter: str, pos: int) -> tuple[str, ...]:
+        r = self.letters.get(letter) or self.net.letter_ranges(letter)
+        if r is None:
+            raise NotationError(f"unknown index letter {letter}", offset=pos,
+                                hint=f"declare it: '% symbp: index {letter} : j' (runs like j)")
+        return r
+
+    def family_for(self, sym: Sym, *, create: bool = False, define: bool = False) -> Family:
+        name = self.net.delta_of if sym.name == "delta" else sym.name
+        axes: list[str] = []
+        grouping: list[int] = []
+        flat: list[str] = []
+        for g in sym.groups:
+            width = 0
+            for x in g:
+                rs = self.ranges_of(x, sym.pos)
+                axes.extend(rs)
+                width += len(rs)
+                flat.extend(self.net.composites.get(x, (x,)))
+            grouping.append(width)
+        fam = self.net.family(name, tuple(axes))
+        if fam is not None:
+            return fam
+        if not create:
+            known = [f.show() for f in self.net.named(name)]
+            shown = f"{latex_name(sym.name)}{_sub(sym)}"
+            if not known:
+                raise NotationError(f"{shown}: the network has no quantity named {latex_name(name)}",
+                                    offset=sym.pos, width=sym.end - sym.pos,
+                                    hint="known: " + ", ".join(f.show() for f in self.net.families))
+            exc = NotationError(f"{shown}: no {latex_name(name)} of this network has indices "
+                                f"running over ({', '.join(axes)})",
+                                offset=sym.pos, width=sym.end - sym.pos,
+                                hint=f"the network has {', '.join(known)}")
+            exc.slip = True  # type: ignore[attr-defined]  # an index slip: the checker refutes
+            raise exc
+        fam = Family(len(self.net.families), name, tuple(axes), tuple(grouping),
+                     name in self.net.param_names, tuple(flat))
+        self.net.families.append(fam)
+        return fam
+
+    def _indices(self, sym: Sym, env: dict[str, tuple[str, ...]]) -> tuple:
+        out = []
+        for x in sym.letters:
+            if x not in env:
+                raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos)
+            out.extend(F(n) for n in env[x])
+        return tuple(out)
+
+    # -- expressions
+    def expression(self, node: Node, env: dict[str, tuple[str, ...]]) -> Expr:
+        net = self.net
+        if isinstance(node, Num):
+            return Expr.const(node.value)
+        if isinstance(node, Sym):
+            if node.name == net.error_name and not node.groups:
+                raise UnsupportedError(f"{net.error_name} may only stand inside a derivative",
+                                       offset=node.pos,
+                                       hint=f"write \\frac{{\\partial {net.error_name}}}{{\\partial w_{{ji}}}}")
+            if not node.groups and node.name in net.range_letter and not net.named(node.name):
+                return Expr.size(node.name)
+            fam = self.family_for(node, create=self.declare)
+            kind = "grad" if node.name == "delta" else "ref"
+            if kind == "grad" and not net.has_delta(fam.id):
+                raise NotationError(f"\\delta is defined for {latex_name(net.delta_of)} only",
+                                    offset=node.pos)
+            return Expr.atom((kind, fam.id, self._indices(node, env)))
+        if isinstance(node, Call):
+            arg = self.expression(node.arg, env)
+            t = arg.terms[0] if len(arg.terms) == 1 else None
+            if (t is None or t.coeff != 1 or t.dummies or t.sizes or len(t.factors) != 1
+                    or t.factors[0][0] != "ref"):
+                raise UnsupportedError(
+                    f"{node.name} applied to a compound expression", offset=node.pos,
+                    width=node.end - node.pos,
+                    hint=f"apply {node.name} to one quantity, as in {node.name}(a_j)")
+            f = t.factors[0]
+            return Expr.atom(("fn", node.name, node.order, f[1], f[2]))
+        if isinstance(node, Neg):
+            return -self.expression(node.arg, env)
+        if isinstance(node, Add):
+            out = Expr.zero()
+            for term in node.terms:
+                out = out + self.expression(term, env)
+            return out
+        if isinstance(node, Mul):
+            out = Expr.const(1)
+            for fac in node.factors:
+                out = out * self.expression(fac, env)
+            return out
+        if isinstance(node, Div):
+            den = self.expression(node.den, env)
+            if not (len(den.terms) == 1 and not den.terms[0].factors and not den.terms[0].sizes
+                    and not den.terms[0].dummies):
+                raise UnsupportedError("division by an expression", offset=node.den.pos,
+                                       hint="only numeric denominators such as \\frac{1}{2} are supported")
+            return self.expression(node.num, env).scale(1 / den.terms[0].coeff)
+        if isinstance(node, Pow):
+            base = self.expression(node.base, env)
+            out = Expr.const(1)
+            for _ in range(node.exp):
+                out = out * base
+            return out
+        if isinstance(node, SumOp):
+            rs = self.ranges_of(node.index, node.index_pos)
+            self._check_bounds(node, rs)
+            names = tuple(calculus.fresh() for _ in rs)
+            body = self.expression(node.body, {**env, node.index: names})
+            for n, r in zip(names, rs):
+                body = body.bind(n, r)
+            return body
+        if isinstance(node, Deriv):
+            wrt = node.wrt
+            if wrt.name in ("delta", net.error_name):
+                raise UnsupportedError(f"derivative with respect to {latex_name(wrt.name)}",
+                                       offset=wrt.pos, hint="differentiate with respect to a, z or w")
+            fam = self.family_for(wrt)
+            idx = self._indices(wrt, env)
+            inner = node.num if node.num is not None else node.body
+            assert inner is not None
+            if isinstance(inner, Sym) and inner.name == net.error_name and not inner.groups:
+                return calculus.gradient(net, fam.id, idx)
+            return calculus.derivative(net, self.expression(inner, env), fam.id, idx)
+        raise UnsupportedError(f"cannot interpret {type(node).__name__}", offset=node.pos)
+
+    def _check_bounds(self, node: SumOp, rs: tuple[str, ...]) -> None:
+        if node.lower is None and node.upper is None:
+            return
+        size = rs[0] if len(rs) == 1 else None
+        low = node.lower.value if isinstance(node.lower, Num) else None
+        up = node.upper
+        full = False
+        if size is not None and low == 1 and isinstance(up, Sym) and up.name == size and not up.groups:
+            full = True
+        if (size is not None and low == 0 and isinstance(up, Add) and len(up.terms) == 2
+                and isinstance(up.terms[0], Sym) and up.terms[0].name == size
+                and isinstance(up.terms[1], Neg) and isinstance(up.terms[1].arg, Num)
+                and up.terms[1].arg.value == 1):
+            full = True
+        if not full:
+            expect = f"\\sum_{{{node.index}=1}}^{{{size}}}" if size else f"\\sum_{node.index}"
+            raise UnsupportedError(
+                f"the bounds of this sum are not the whole range of {node.index}", offset=node.pos,
+                width=node.index_pos - node.pos + 1,
+                hint=f"symbp checks sums over whole layers: write {expect} or \\sum_{node.index}")
+
+
+def _sub(sym: Sym) -> str:
+    from .parsing import _groups_text
+    return _groups_text(sym.groups)
+
+
+def fraction(x: Fraction) -> str:
+    return str(x)
