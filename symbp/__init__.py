@@ -13,8 +13,15 @@ Write a derivation step in LaTeX, get an honest verdict: ``verified`` (for all s
 from .api import NetworkDerivation, Report, check_equation, check_file, check_paths, derive, load_network
 from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
 from .document import Derivation, load, loads
-from .errors import (DeclarationError, InputError, LatexSyntaxError, NotationError,
-                     ResourceLimitError, SymbpError, UnsupportedError)
+from .errors import (
+                     DeclarationError,
+                     InputError,
+                     LatexSyntaxError,
+                     NotationError,
+                     ResourceLimitError,
+                     SymbpError,
+                     UnsupportedError,
+)
 from .network import Network, builtin, declare
 
 __version__ = "0.1.0"

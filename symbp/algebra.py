@@ -24,13 +24,15 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 
 from .errors import ResourceLimitError
 
-__all__ = ["D", "Expr", "F", "Term", "is_dummy", "map_indices"]
+__all__ = ["D", "Expr", "F", "Term", "budget", "is_dummy", "map_indices"]
 
 Index = tuple  # ('f', name) | ('d', n)
 Factor = tuple
@@ -38,6 +40,29 @@ Factor = tuple
 MAX_TERMS = 4000
 MAX_FACTORS = 400
 MAX_TIE_PERMUTATIONS = 720
+
+_deadline: list[float] = []  # a stack of absolute deadlines (time.monotonic)
+
+
+@contextmanager
+def budget(seconds: float) -> Iterator[None]:
+    """Bound the work done inside the block: past ``seconds``, the next canonicalisation raises
+    :class:`ResourceLimitError`.
+
+    >>> with budget(10):
+    ...     Expr.const(1) == Expr.const(1)
+    True
+    """
+    _deadline.append(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.pop()
+
+
+def _check_deadline() -> None:
+    if _deadline and time.monotonic() > _deadline[-1]:
+        raise ResourceLimitError("the per-equation time bound was reached")
 
 
 def F(name: str) -> Index:
@@ -166,7 +191,7 @@ def _canonical(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
         for d in names:
             parts = []
             for k in occ[d]:
-                def mark(i: Index, d: int = d) -> Index:
+                def mark(i: Index, d: int = d, rank: dict = rank) -> Index:
                     if i[0] != "d":
                         return i
                     return ("*", 0) if i[1] == d else ("c", rank.get(i[1], colour[i[1]]))
@@ -203,6 +228,8 @@ def _canonical(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
 
 def _make(coeff: Fraction, sizes: Iterable[str], dummies: dict[int, str],
           factors: Iterable[Factor]) -> Term | None:
+    if _deadline:
+        _check_deadline()
     if coeff == 0:
         return None
     c = _contract(coeff, list(sizes), dict(dummies), list(factors))

@@ -1,11 +1,13 @@
 """The Python entry points: load networks and derivation files, check, derive.
 
 >>> from symbp import check_equation, builtin
->>> [r.verdict for r in check_equation(r"\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k", builtin("plain"))]
+>>> net = builtin("plain")
+>>> [r.verdict for r in check_equation(r"\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k", net)]
 ['verified']
->>> r, = check_equation(r"\\frac{\\partial E}{\\partial w_{ji}} = \\sum_k \\delta_{j_l} z_{i_l}", builtin("shared"))
+>>> shared = builtin("shared")
+>>> r, = check_equation(r"\\frac{\\partial E}{\\partial w_{ji}} = \\sum_k \\delta_{j_l} z_{i_l}", shared)
 >>> r.verdict, r.suggestion
-('refuted', '\\\\sum_{l} \\\\delta_{j_l} z_{i_l}')
+('refuted', '\\\\frac{\\\\partial E}{\\\\partial w_{ji}} = \\\\sum_{l} \\\\delta_{j_l} z_{i_l}')
 """
 
 from __future__ import annotations
@@ -171,8 +173,8 @@ def derive(net: Network) -> NetworkDerivation:
     for fam in net.params:
         letters = net.letters_for(fam.axes)
         g = calculus.gradient(net, fam.id, tuple(F(x) for x in letters))
-        grads.append((f"\\frac{{\\partial {net.error_name}}}{{\\partial {fam.name}_{{{_sub(fam, letters)}}}}}",
-                      latex(net, g)))
+        lhs = f"\\frac{{\\partial {net.error_name}}}{{\\partial {fam.name}_{{{_sub(fam, letters)}}}}}"
+        grads.append((lhs, latex(net, g)))
     return NetworkDerivation(net, deltas, grads)
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import calculus
-from .algebra import Expr, factor_indices
+from .algebra import Expr, budget, factor_indices
 from .errors import InputError, NotationError, ResourceLimitError, SymbpError
 from .network import Network
 from .numeric import ERRORS, FormalInstance, NetworkInstance, evaluate, size_plans
@@ -100,10 +100,15 @@ def check_chain(net: Network, chain: Chain, *, source: str = "") -> list[LinkRes
     return results
 
 
+#: seconds of work allowed for one link (the symbolic and the numeric checks together)
+LINK_SECONDS = 5.0
+
+
 def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
                 lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
     try:
-        return _check_link_inner(net, letters, inference, lhs, rhs, head, suggest)
+        with budget(LINK_SECONDS):
+            return _check_link_inner(net, letters, inference, lhs, rhs, head, suggest)
     except _Refuted as r:
         return LinkResult("", REFUTED, r.message, **r.extra)
     except NotationError as exc:

@@ -84,9 +84,9 @@ def load(path: str | Path) -> Derivation:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}",
-                         hint="check the path and its permissions").at("", str(path))
+                         hint="check the path and its permissions").at("", str(path)) from None
     except InputError as exc:
-        raise exc.at("", str(path))
+        raise exc.at("", str(path)) from None
     if b"\x00" in data:
         raise InputError("this is a binary file, not LaTeX", hint="pass a .tex file").at("", str(path))
     try:
@@ -96,7 +96,7 @@ def load(path: str | Path) -> Derivation:
                          hint="save the file as UTF-8")
         prefix = data[:exc.start].decode("utf-8", "replace")
         err.location = locate(prefix + "?", len(prefix), str(path))
-        raise err
+        raise err from None
     return loads(text, str(path))
 
 
@@ -171,9 +171,9 @@ def loads(text: str, file: str | None = None) -> Derivation:
         where = origin[k] if k is not None and k < len(origin) else None
         if where is not None:
             exc.location = None
-            raise exc.at(text, file, where)
+            raise exc.at(text, file, where) from None
         exc.offset = None
-        raise exc.at(text, file)
+        raise exc.at(text, file) from None
     # -- the equations
     deriv = Derivation(file, text, net)
     number = 0

@@ -208,7 +208,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         try:
             chain = parse_chain(src, net.functions)
         except InputError as exc:
-            raise _with_source(exc, src, k)
+            raise _with_source(exc, src, k) from None
         if len(chain.sides) != 2 or chain.rels[0] != "=" or not isinstance(chain.sides[0], Sym):
             raise DeclarationError("a forward equation has the form  family_{indices} = expression",
                                    offset=0, hint="for example  a_j = \\sum_i w_{ji} z_i")
@@ -216,7 +216,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     # index letters: every letter written in a forward equation names a range, except the
     # letters declared as aliases or composites of others
     declared = set(aliases or {}) | set(composites or {})
-    for src, chain in parsed:
+    for _src, chain in parsed:
         for node in _all_syms(chain):
             for letter in node.letters:
                 if letter not in net.ranges and letter not in declared:
@@ -265,7 +265,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                                        "left", offset=chain.sides[1].pos,
                                        hint=f"sum over it: \\sum_{sorted(extra)[0]}")
         except InputError as exc:
-            raise _with_source(exc, src, k)
+            raise _with_source(exc, src, k) from None
         net.definitions[fam.id] = rhs.rename({x: f"#{k}" for k, x in enumerate(letters)})
         net.forward_latex.append(src)
     _analyse(net)

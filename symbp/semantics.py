@@ -216,7 +216,8 @@ class Interpreter:
             if node.name == net.error_name and not node.groups:
                 raise UnsupportedError(f"{net.error_name} may only stand inside a derivative",
                                        offset=node.pos,
-                                       hint=f"write \\frac{{\\partial {net.error_name}}}{{\\partial w_{{ji}}}}")
+                                       hint=f"write \\frac{{\\partial {net.error_name}}}"
+                                            "{\\partial w_{ji}}")
             if not node.groups and node.name in net.range_letter and not net.named(node.name):
                 return Expr.size(node.name)
             fam = self.family_for(node, create=self.declare)
