@@ -55,7 +55,8 @@ def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult
                              hint="write an equation such as \\delta_j = ...")
     except InputError as exc:
         exc.at(source, None)
-        return [LinkResult(source.strip(), ERROR, str(exc), line=exc.location.line if exc.location else 0,
+        return [LinkResult(source.strip(), ERROR, exc.brief(), caret=exc.caret,
+                           line=exc.location.line if exc.location else 0,
                            column=exc.location.column if exc.location else 0,
                            label=label or "(1)", error=type(exc).__name__)]
     results = check_chain(net, chain, source=text)
@@ -73,10 +74,11 @@ def check_file(path: str | Path | Derivation) -> list[LinkResult]:
     for eq in deriv.equations:
         if eq.error is not None or eq.chain is None:
             loc = eq.error.location if eq.error is not None else None
-            out.append(LinkResult(eq.text.strip(), ERROR, str(eq.error), file=eq.file,
+            out.append(LinkResult(eq.text.strip(), ERROR,
+                                  eq.error.brief() if eq.error else "unparsed", file=eq.file,
                                   line=loc.line if loc else eq.line,
                                   column=loc.column if loc else eq.column, label=eq.label,
-                                  expected=eq.expectation(1),
+                                  expected=eq.expectation(1), caret=eq.error.caret if eq.error else None,
                                   error=type(eq.error).__name__ if eq.error else None))
             continue
         for r in check_chain(deriv.network, eq.chain, source=eq.text):

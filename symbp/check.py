@@ -61,6 +61,7 @@ class LinkResult:
     sizes: list[dict[str, int]] | None = None
     derived: str | None = None
     suggestion: str | None = None
+    caret: str | None = None
     error: str | None = field(default=None, repr=False)
 
     @property
@@ -114,9 +115,9 @@ def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: li
     except NotationError as exc:
         if getattr(exc, "slip", False):
             return LinkResult("", REFUTED, f"{exc.message}; {exc.hint}" if exc.hint else exc.message)
-        return LinkResult("", ERROR, _err(exc), error=type(exc).__name__)
+        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__)
     except InputError as exc:
-        return LinkResult("", ERROR, _err(exc), error=type(exc).__name__)
+        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__)
     except ResourceLimitError as exc:
         return LinkResult("", ERROR, f"bound on the work reached: {exc}", error="ResourceLimitError")
     except RecursionError:
@@ -124,10 +125,6 @@ def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: li
                           error="ResourceLimitError")
     except SymbpError as exc:
         return LinkResult("", ERROR, str(exc), error=type(exc).__name__)
-
-
-def _err(exc: InputError) -> str:
-    return exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
 
 
 def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],

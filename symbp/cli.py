@@ -82,6 +82,8 @@ def _line(r: LinkResult) -> str:
         exp = " (UNEXPECTED)"
     head = f"{where} {r.label}{link}: {r.verdict}{exp}\n    {r.latex}"
     body = [f"    {r.message}"]
+    if r.caret:
+        body.append("\n".join("    " + x for x in r.caret.splitlines()))
     if r.suggestion:
         body.append(f"    suggested: {r.suggestion}")
     if r.counterexample:

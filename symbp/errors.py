@@ -89,7 +89,10 @@ class InputError(SymbpError):
 
     def __str__(self) -> str:
         parts = []
-        head = f"{self.location}: " if self.location is not None and self.location.line else ""
+        loc = self.location
+        head = ""
+        if loc is not None:
+            head = f"{loc}: " if loc.line else (f"{loc.file}: " if loc.file else "")
         parts.append(f"{head}{self.message}")
         if self.location is not None and self.location.line:
             caret = self.location.caret(self.width)
@@ -98,6 +101,18 @@ class InputError(SymbpError):
         if self.hint:
             parts.append(f"hint: {self.hint}")
         return "\n".join(parts)
+
+
+    @property
+    def caret(self) -> str:
+        """The offending source line with a caret under the token (empty if unknown)."""
+        if self.location is None or not self.location.line:
+            return ""
+        return self.location.caret(self.width)
+
+    def brief(self) -> str:
+        """The message and the hint, without the location."""
+        return self.message + (f" (hint: {self.hint})" if self.hint else "")
 
 
 class LatexSyntaxError(InputError):

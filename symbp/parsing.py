@@ -614,12 +614,12 @@ class _Parser:
             self.next()
             e = self.expr()
             close = OPEN[t.text]
-            self.expect_sym(close, f"to close {t.text!r} opened at column {t.pos + 1}")
+            self._close(close, t)
             return e
         if t.kind == "sym" and t.text == "{":
             self.next()
             e = self.expr()
-            self.expect_sym("}", f"to close the group opened at column {t.pos + 1}")
+            self._close("}", t)
             return e
         if t.kind == "cmd" and t.text in ("frac", "dfrac", "tfrac"):
             return self.fraction()
@@ -666,9 +666,12 @@ class _Parser:
             t = self.tok
             raise UnsupportedError(f"numeric index {t.text!r}", offset=t.pos, width=t.end - t.pos,
                                    hint="indices are letters that run over a layer: w_{ji}, z_{i_l}")
-        self.expect_sym("{", "after '_'")
+        opening = self.expect_sym("{", "after '_'")
         groups: list[tuple[str, ...]] = []
         while not self.is_sym("}"):
+            if self.tok.kind == "eof":
+                raise LatexSyntaxError("this subscript's '{' is never closed", offset=opening.pos,
+                                       hint="add the missing '}'")
             if self.is_sym(","):
                 self.next()
                 continue
@@ -692,6 +695,12 @@ class _Parser:
         if not groups:
             raise LatexSyntaxError("empty subscript", offset=self.toks[self.i - 1].pos)
         return tuple(groups)
+
+    def _close(self, close: str, opening: Token) -> None:
+        if self.tok.kind == "eof":
+            raise LatexSyntaxError(f"this {opening.text!r} is never closed", offset=opening.pos,
+                                   hint=f"add the missing {close!r}")
+        self.expect_sym(close, f"to close the {opening.text!r} at offset {opening.pos}")
 
     def fraction(self) -> Node:
         start = self.next()  # \frac
