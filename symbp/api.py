@@ -154,9 +154,12 @@ class NetworkDerivation:
     network: Network
     deltas: list[tuple[str, str]]
     gradients: list[tuple[str, str]]
+    locals: list[tuple[str, str]] = field(default_factory=list)
 
     def text(self) -> str:
-        lines = [self.network.summary(), "", "backpropagation (one layer at a time):"]
+        lines = [self.network.summary(), "", "local derivatives:"]
+        lines += [f"  {lhs} = {rhs}" for lhs, rhs in self.locals]
+        lines += ["", "backpropagation (one layer at a time):"]
         lines += [f"  {lhs} = {rhs}" for lhs, rhs in self.deltas]
         lines += ["", "gradients (one term per use of a shared parameter):"]
         lines += [f"  {lhs} = {rhs}" for lhs, rhs in self.gradients]
@@ -165,7 +168,25 @@ class NetworkDerivation:
 
 def derive(net: Network) -> NetworkDerivation:
     """Derive ``δ`` and ``∂E/∂θ`` for every layer and parameter of ``net``."""
-    deltas, grads = [], []
+    deltas, grads, locs = [], [], []
+    for c in net.families:
+        if c.id not in net.definitions or net.is_alias(c.id):
+            continue
+        c_letters = net.letters_for(c.axes)
+        for f in net.families:
+            if f.id == c.id or f.id not in net.ancestors[c.id]:
+                continue
+            direct = c.id in net.consumers[f.id]
+            one_up = any(net.is_alias(z) and f.id in net.ancestors[z] and z in net.ancestors[c.id]
+                         and c.id in net.consumers[z] for z in net.consumers[f.id])
+            if not (direct or (one_up and f.name == net.delta_of)):
+                continue
+            f_letters = net.letters_for(f.axes)  # the note's convention: ∂a_j/∂w_{ji} = z_i
+            d = calculus.derivative(net, calculus.instantiate(net, c.id, tuple(F(x) for x in c_letters)),
+                                    f.id, tuple(F(x) for x in f_letters), total=True)
+            lhs = (f"\\frac{{\\partial {c.name}_{{{_sub(c, c_letters)}}}}}"
+                   f"{{\\partial {f.name}_{{{_sub(f, f_letters)}}}}}")
+            locs.append((lhs, latex(net, d)))
     for fam in net.families:
         if net.has_delta(fam.id) and fam.id not in net.outputs and net.consumers[fam.id]:
             letters = net.letters_for(fam.axes)
@@ -177,7 +198,7 @@ def derive(net: Network) -> NetworkDerivation:
         g = calculus.gradient(net, fam.id, tuple(F(x) for x in letters))
         lhs = f"\\frac{{\\partial {net.error_name}}}{{\\partial {fam.name}_{{{_sub(fam, letters)}}}}}"
         grads.append((lhs, latex(net, g)))
-    return NetworkDerivation(net, deltas, grads)
+    return NetworkDerivation(net, deltas, grads, locs)
 
 
 def _sub(fam: Any, letters: tuple[str, ...]) -> str:

@@ -48,7 +48,9 @@ class Family:
 
 
 def latex_name(name: str) -> str:
-    return name if len(name) == 1 else "\\" + name
+    """``delta`` -> ``\\delta``; letters (also primed, ``j'``) stay as they are."""
+    from .parsing import GREEK
+    return "\\" + name if name in GREEK else name
 
 
 def group_letters(letters: Sequence[str], grouping: Sequence[int]) -> str:
