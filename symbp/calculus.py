@@ -184,4 +184,15 @@ def ground(net: Network, expr: Expr) -> Expr:
     return substitute_aliases(net, expand_deltas(net, expr))
 
 
-__all__ += ["fresh", "rewrite", "substitute_aliases", "term_expr", "unalias"]
+def unfold(net: Network, expr: Expr) -> Expr:
+    """Replace every defined quantity standing as a factor (not inside ``h``) by its forward
+    definition, down to inputs and parameters: ``a_j`` -> ``\\sum_i w_{ji} z_i``."""
+    for _ in range(len(net.families) + 1):
+        if not any(f[0] == "ref" and f[1] in net.definitions for t in expr.terms for f in t.factors):
+            return expr
+        expr = rewrite(expr, lambda f: instantiate(net, f[1], f[2])
+                       if f[0] == "ref" and f[1] in net.definitions else None)
+    return expr
+
+
+__all__ += ["fresh", "rewrite", "substitute_aliases", "term_expr", "unalias", "unfold"]
