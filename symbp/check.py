@@ -30,7 +30,7 @@ from .network import Network
 from .numeric import ERRORS, FormalInstance, NetworkInstance, evaluate, size_plans
 from .parsing import Chain, Deriv, Node, SumOp, Sym, unparse
 from .printing import latex
-from .semantics import IndexProblem, Interpreter, free_letters, infer_letters
+from .semantics import IndexProblem, Interpreter, check_names, free_letters, infer_letters
 
 __all__ = ["AT_SIZES", "ERROR", "REFUTED", "VERDICTS", "VERIFIED", "LinkResult", "check_chain"]
 
@@ -130,6 +130,7 @@ def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: li
 def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
                       inference: list[IndexProblem], lhs: Node, rhs: Node, head: Node,
                       suggest: bool) -> LinkResult:
+    check_names(net, (lhs, rhs))
     # 1. index analysis
     pl: list[IndexProblem] = []
     pr: list[IndexProblem] = []

@@ -18,7 +18,7 @@ from .errors import NotationError, UnsupportedError
 from .network import Family, Network, latex_name
 from .parsing import Add, Call, Chain, Deriv, Div, Mul, Neg, Node, Num, Pow, SumOp, Sym
 
-__all__ = ["IndexProblem", "Interpreter", "free_letters", "infer_letters"]
+__all__ = ["IndexProblem", "Interpreter", "check_names", "free_letters", "infer_letters"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict
         return out
     if isinstance(node, Add):
         sets = [free_letters(t, net, problems) for t in node.terms]
-        keys = [set(s) for s in sets]
+        keys = [set(s) for s in sets if s]  # a term without free indices is a scalar: it broadcasts
         if any(k != keys[0] for k in keys):
             allk = set().union(*keys)
             odd = sorted(allk - set.intersection(*keys))
@@ -147,6 +147,20 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
         else:
             letters[x] = (next(iter(cand)),)
     return letters, problems
+
+
+def check_names(net: Network, nodes: Iterable[Node]) -> None:
+    """Every symbol must be a quantity of the network, ``\\delta``, ``E`` or a size: an unknown
+    name (``e``, ``x``) is an input error, never a guess (Euler's number, say)."""
+    known = {f.name for f in net.families} | {"delta", net.error_name} | set(net.range_letter)
+    for side in nodes:
+        for n in side.walk():
+            if isinstance(n, Sym) and n.name not in known:
+                raise NotationError(
+                    f"{latex_name(n.name)}{_sub(n)}: the network has no quantity named "
+                    f"{latex_name(n.name)}", offset=n.pos, width=n.end - n.pos,
+                    hint="known: " + ", ".join(f.show() for f in net.families)
+                    + ", \\delta, " + net.error_name + " and the sizes " + ", ".join(net.sizes))
 
 
 class Interpreter:
