@@ -184,6 +184,32 @@ def ground(net: Network, expr: Expr) -> Expr:
     return substitute_aliases(net, expand_deltas(net, expr))
 
 
+def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
+    """Decide ``left == right`` in ground form, lazily: the most upstream ``δ`` present is
+    expanded on both sides, one family at a time, and the comparison stops as soon as the sides
+    agree (``δ_1 = h'(a_1) Σ w δ_2`` needs one step, however deep the network).  Each step is an
+    equivalence, so agreement at any step proves the equation.  Returns the verdict and the
+    forms reached (fully expanded when they disagree)."""
+    outputs = set(net.outputs)
+    left, right = substitute_aliases(net, left), substitute_aliases(net, right)
+    while True:
+        if left == right:
+            return True, left, right
+        present = {f[1] for e in (left, right) for t in e.terms for f in t.factors
+                   if f[0] == "grad" and f[1] not in outputs}
+        if not present:
+            return False, left, right
+        fam = next(f for f in present if not any(g in net.ancestors[f] for g in present if g != f))
+
+        def sub(f: tuple, fam: int = fam) -> Expr | None:
+            if f[0] == "grad" and f[1] == fam:
+                return delta_definition(net, fam).substitute({f"#{k}": i for k, i in enumerate(f[2])})
+            return None
+
+        left = substitute_aliases(net, rewrite(left, sub))
+        right = substitute_aliases(net, rewrite(right, sub))
+
+
 def unfold(net: Network, expr: Expr) -> Expr:
     """Replace every defined quantity standing as a factor (not inside ``h``) by its forward
     definition, down to inputs and parameters: ``a_j`` -> ``\\sum_i w_{ji} z_i``."""
@@ -195,4 +221,4 @@ def unfold(net: Network, expr: Expr) -> Expr:
     return expr
 
 
-__all__ += ["fresh", "rewrite", "substitute_aliases", "term_expr", "unalias", "unfold"]
+__all__ += ["compare", "fresh", "rewrite", "substitute_aliases", "term_expr", "unalias", "unfold"]

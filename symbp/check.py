@@ -166,11 +166,10 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     interp = Interpreter(net, letters)
     raw_l = interp.expression(lhs, env)
     raw_r = interp.expression(rhs, env)
-    gl = calculus.ground(net, raw_l)
-    gr = calculus.ground(net, raw_r)
+    same, gl, gr = calculus.compare(net, raw_l, raw_r)
     names = {name: x if len(env[x]) == 1 else name for x in env for name in env[x]}
     derived = _derived(net, interp, head, env, names)
-    if gl == gr:
+    if same:
         return LinkResult("", VERIFIED, "holds for all sizes: both sides reduce to "
                           f"{latex(net, gl, names)}", derived=derived)
     ul, ur = calculus.unfold(net, gl), calculus.unfold(net, gr)
