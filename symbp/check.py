@@ -29,7 +29,7 @@ from .errors import InputError, NotationError, ResourceLimitError, SymbpError
 from .network import Network
 from .numeric import ERRORS, FormalInstance, NetworkInstance, evaluate, size_plans
 from .parsing import Chain, Deriv, Node, SumOp, Sym, unparse
-from .printing import latex
+from .printing import LatexPrinter, latex
 from .semantics import IndexProblem, Interpreter, check_names, free_letters, infer_letters
 
 __all__ = ["AT_SIZES", "ERROR", "REFUTED", "VERDICTS", "VERIFIED", "LinkResult", "check_chain"]
@@ -143,8 +143,9 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     problems += [p.message + " on the left" for p in pl] + [p.message + " on the right" for p in pr]
     # A letter free on one side only is a slip, unless that side differentiates with respect to
     # a quantity carrying it: PRML's (5.52) writes  ∂a_j/∂w_{ji} = z_i, constant along j.
-    only_l = sorted(set(fl) - set(fr) - _wrt_letters(lhs))
-    only_r = sorted(set(fr) - set(fl) - _wrt_letters(rhs))
+    # A side without free indices (a constant such as 0) broadcasts: δ_j - (...) = 0 is fine.
+    only_l = sorted(set(fl) - set(fr) - _wrt_letters(lhs)) if fr else []
+    only_r = sorted(set(fr) - set(fl) - _wrt_letters(rhs)) if fl else []
     for x in only_r:
         problems.append(f"{x} is free on the right but not on the left")
     for x in only_l:
@@ -167,7 +168,8 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     raw_l = interp.expression(lhs, env)
     raw_r = interp.expression(rhs, env)
     same, gl, gr = calculus.compare(net, raw_l, raw_r)
-    names = {name: x if len(env[x]) == 1 else name for x in env for name in env[x]}
+    names = {name: x if len(env[x]) == 1 else LatexPrinter(net)._free_letter(name)
+             for x in env for name in env[x]}
     derived = _derived(net, interp, head, env, names)
     if same:
         return LinkResult("", VERIFIED, "holds for all sizes: both sides reduce to "
@@ -232,7 +234,14 @@ def _formal_agree(net: Network, gl: Expr, gr: Expr, sizes: dict[str, int],
 def _counterexample(net: Network, inst: NetworkInstance, vl: np.ndarray, vr: np.ndarray,
                     diff: np.ndarray, free: list[tuple[str, str]], names: dict[str, str]) -> dict:
     at = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.shape else ()
-    index = {names.get(name, name): int(v) + 1 for (name, _), v in zip(free, at)}
+    index: dict[str, Any] = {}
+    for (name, _), v in zip(free, at):
+        if "." in name and not name.startswith("~"):  # a component of a composite index m = j_l
+            base, k = name.split(".")
+            part = net.composites.get(base, (k,))[int(k)]
+            index.setdefault(base, {})[part] = int(v) + 1
+        else:
+            index[names.get(name, name)] = int(v) + 1
     values = {}
     for f in net.families:
         if f.id not in net.definitions and ("ref", f.id) in inst.cache:
@@ -267,7 +276,11 @@ def _derived(net: Network, interp: Interpreter, head: Node, env: dict, names: di
             and raw.terms[0].factors[0][0] == "grad" and raw.terms[0].factors[0][1] not in net.outputs):
         f = raw.terms[0].factors[0]
         raw = calculus.delta_definition(net, f[1]).substitute({f"#{k}": i for k, i in enumerate(f[2])})
-    return f"{unparse(head)} = {latex(net, raw, names)}"
+    rhs = latex(net, raw, names)
+    lhs = unparse(head)
+    if rhs.replace(" ", "") == lhs.replace(" ", ""):
+        return None  # an output's δ is its own derivation: nothing to add
+    return f"{lhs} = {rhs}"
 
 
 def _suggest_sum(net: Network, letters: dict, inference: list[IndexProblem], lhs: Node, rhs: Node,
@@ -347,6 +360,11 @@ def _diagnose(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> str:
             return f"{msg} in sign only"
         return f"{msg} by a factor of {ratio} (right over left)"
     hints = []
+    if tl.sizes != tr.sizes:
+        for s in _multiset_minus(list(tr.sizes), list(tl.sizes)):
+            hints.append(f"the right side has an extra factor {s} (the size of a range)")
+        for s in _multiset_minus(list(tl.sizes), list(tr.sizes)):
+            hints.append(f"the left side has an extra factor {s} (the size of a range)")
     if tl.coeff != tr.coeff:
         hints.append(f"the factors {tl.coeff} and {tr.coeff} differ")
     if len(tl.dummies) != len(tr.dummies):
@@ -355,7 +373,7 @@ def _diagnose(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> str:
                      f"{len(tl.dummies) + len(tr.dummies) - len(more.dummies)}): a sum is added or dropped")
     sl = sorted(_signature(net, f) for f in tl.factors)
     sr = sorted(_signature(net, f) for f in tr.factors)
-    if sl == sr and len(tl.dummies) == len(tr.dummies):
+    if sl == sr and len(tl.dummies) == len(tr.dummies) and tl.sizes == tr.sizes:
         hints.append("the same quantities appear on both sides, with different indices "
                      "(transposed or renamed indices?)")
     else:

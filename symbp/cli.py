@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +33,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     der = sub.add_parser("derive", help="print the mechanical derivation of a network")
     der.add_argument("context", help="plain, shared, or a derivation FILE")
     args = parser.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show ① gets \u2460, no crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    if args.command == "check" and args.equation is not None and args.paths:
+        parser.error("give either PATHS or -e EQUATION, not both")
+    if args.command == "check" and args.context and args.equation is None:
+        parser.error("--context goes with -e EQUATION")
     try:
         if args.command == "derive":
             print(api.derive(api.load_network(args.context)).text())
@@ -42,17 +50,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `symbp check | head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def _check(args: argparse.Namespace) -> int:
     if args.equation is not None:
-        if args.paths:
-            raise SystemExit("symbp: error: give either PATHS or -e, not both")
         net = api.load_network(args.context or "plain")
         report = api.Report(results=api.check_equation(args.equation, net), problems=[])
     else:
-        if args.context:
-            raise SystemExit("symbp: error: --context goes with -e")
         paths = [Path(p) for p in args.paths] or [Path("derivations")]
         report = api.check_paths(paths)
     if args.format == "json":

@@ -36,7 +36,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 MAX_FILE_BYTES = 2_000_000
 EXPECTABLE = ("verified", "verified-at-sizes", "refuted", "error")
 
-_DIRECTIVE = re.compile(r"^[ \t]*%+[ \t]*symbp:[ \t]*(\S+)[ \t]*(.*?)[ \t]*$", re.M)
+_DIRECTIVE = re.compile(r"^[ \t]*%+[ \t]*(?i:symbp):[ \t]*(\S+)[ \t]*(.*?)[ \t]*$", re.M)
 _DISPLAY_ENVS = ("equation", "equation*", "align", "align*", "gather", "gather*", "displaymath",
                  "multline", "multline*", "eqnarray", "eqnarray*")
 
@@ -90,7 +90,7 @@ def load(path: str | Path) -> Derivation:
     if b"\x00" in data:
         raise InputError("this is a binary file, not LaTeX", hint="pass a .tex file").at("", str(path))
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         err = InputError(f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})", offset=0,
                          hint="save the file as UTF-8")
@@ -102,9 +102,16 @@ def load(path: str | Path) -> Derivation:
 
 def loads(text: str, file: str | None = None) -> Derivation:
     """Parse derivation text (see the module docstring for the format)."""
+    # layout that must not move offsets: a byte-order mark and carriage returns become spaces
+    if text.startswith("\ufeff"):
+        text = " " + text[1:]
+    text = text.replace("\r\n", " \n")
     directives = [(m.start(), m.group(1).lower(), m.group(2), m.start(2)) for m in _DIRECTIVE.finditer(text)]
     blanked = _blank_comments(text)
-    displays = list(_displays(blanked))
+    try:
+        displays = list(_displays(blanked))
+    except InputError as exc:
+        raise exc.at(text, file) from None
     # -- the network
     base: dict | None = None
     forward: list[tuple[str, int]] = []
@@ -233,19 +240,20 @@ def _blank_comments(text: str) -> str:
 
 def _displays(blanked: str):  # noqa: ANN202
     """(start, body_start, end) of each display; ``blanked[body_start:body_end]`` is the maths."""
-    pat = re.compile(r"\$\$|\\\[|\\begin\{(" + "|".join(re.escape(e) for e in _DISPLAY_ENVS) + r")\}|\$")
+    pat = re.compile(r"(?<!\\)\$\$|\\\[|\\begin\{(" + "|".join(re.escape(e) for e in _DISPLAY_ENVS)
+                     + r")\}|(?<!\\)\$")
     pos = 0
     while True:
         m = pat.search(blanked, pos)
         if m is None:
             return
         tok = m.group(0)
-        if tok == "$":  # inline maths: skip to its end
-            close = blanked.find("$", m.end())
+        if tok == "$":  # inline maths: skip to its end (an escaped \$ is text)
+            close = _find_unescaped(blanked, "$", m.end())
             pos = len(blanked) if close < 0 else close + 1
             continue
         if tok == "$$":
-            close, closer = blanked.find("$$", m.end()), "$$"
+            close, closer = _find_unescaped(blanked, "$$", m.end()), "$$"
         elif tok == "\\[":
             close, closer = blanked.find("\\]", m.end()), "\\]"
         else:
@@ -256,6 +264,14 @@ def _displays(blanked: str):  # noqa: ANN202
                                    hint=f"add {closer}")
         yield (m.start(), m.end(), close + len(closer), close)
         pos = close + len(closer)
+
+
+def _find_unescaped(s: str, needle: str, start: int) -> int:
+    while True:
+        k = s.find(needle, start)
+        if k <= 0 or s[k - 1] != "\\":
+            return k
+        start = k + 1
 
 
 _LAYOUT = re.compile(

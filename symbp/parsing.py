@@ -117,8 +117,10 @@ def tokenize(src: str) -> list[Token]:
             i = j
             continue
         if c.isdigit():
-            j = i
-            while j < n and (src[j].isdigit() or (src[j] == "." and j + 1 < n and src[j + 1].isdigit())):
+            j, dot = i, False
+            while j < n and (src[j].isdigit() or (src[j] == "." and not dot and j + 1 < n
+                                                   and src[j + 1].isdigit())):
+                dot = dot or src[j] == "."
                 j += 1
             out.append(Token("num", src[i:j], i, j))
             i = j
@@ -331,18 +333,32 @@ class Chain:
     rels: tuple[str, ...]
 
 
+def _letter(x: str) -> str:
+    return "\\" + x if x in GREEK else x
+
+
+def _join(parts: list[str]) -> str:
+    out = ""
+    for p in parts:  # "\\mu" followed by a letter needs a space
+        if out and out[-1].isalpha() and "\\" in out and p[:1].isalpha() and \
+                out.rsplit("\\", 1)[-1].isalpha():
+            out += " "
+        out += p
+    return out
+
+
 def _groups_text(groups: tuple[tuple[str, ...], ...]) -> str:
     if not groups:
         return ""
     parts = []
     for g in groups:
-        s = g[0]
+        s = _letter(g[0])
         if len(g) > 1:
-            rest = "".join(g[1:])
-            s += "_" + (rest if len(rest) == 1 else "{" + rest + "}")
+            rest = _join([_letter(x) for x in g[1:]])
+            s += "_" + (rest if len(g) == 2 and len(g[1]) == 1 else "{" + rest + "}")
         parts.append(s)
-    body = "".join(parts)
-    return "_" + (body if len(body) == 1 else "{" + body + "}")
+    body = _join(parts)
+    return "_" + (body if len(groups) == 1 and len(groups[0]) == 1 and len(body) == 1 else "{" + body + "}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -453,6 +469,13 @@ class _Parser:
         return Add(start, terms[-1].end, tuple(terms))
 
     def term(self) -> Node:
+        self.enter()
+        try:
+            return self._term()
+        finally:
+            self.leave()
+
+    def _term(self) -> Node:
         start = self.tok.pos
         factors: list[Node] = []
         while not self._at_stop():
@@ -506,9 +529,14 @@ class _Parser:
         if not letters:
             raise LatexSyntaxError("a sum needs its index as a subscript", offset=start,
                                    width=4, hint="write \\sum_k ... or \\sum_{k=1}^{K} ...")
+        negate = False
+        if self.is_sym("-", "+"):
+            negate = self.next().text == "-"
         if self._at_stop():
             raise self.unexpected("where the summand should start")
         body = self.term()
+        if negate:
+            body = Neg(body.pos, body.end, body)
         self.leave()
         node: Node = body
         for k, (letter, lpos) in enumerate(reversed(letters)):
@@ -561,6 +589,7 @@ class _Parser:
         raise self.unexpected(what)
 
     def deriv_operator(self) -> Node:
+        self.enter()
         start = self.next().pos  # \frac
         self.next()  # {
         self.next()  # \partial
@@ -569,6 +598,7 @@ class _Parser:
         if self._at_stop():
             raise self.unexpected("where the operand of the derivative should start")
         body = self.term()
+        self.leave()
         return Deriv(start, body.end, None, wrt, body)
 
     def partial_denominator(self) -> Sym:
@@ -693,7 +723,8 @@ class _Parser:
             groups.append(tuple(group))
         self.next()
         if not groups:
-            raise LatexSyntaxError("empty subscript", offset=self.toks[self.i - 1].pos)
+            raise LatexSyntaxError("empty subscript", offset=self.toks[self.i - 1].pos,
+                                   hint="write the index letters inside the braces: a_{j}")
         return tuple(groups)
 
     def _close(self, close: str, opening: Token) -> None:
@@ -754,7 +785,11 @@ def _hint_for(t: Token, wanted: str | None) -> str:
 
 def parse_chain(src: str, functions: Iterable[str] = ("h",)) -> Chain:
     """Parse an equation chain ``A = B \\equiv C``; ``functions`` are the names read as ``f(x)``."""
-    return _Parser(src, frozenset(functions)).chain()
+    try:
+        return _Parser(src, frozenset(functions)).chain()
+    except RecursionError:
+        raise LatexSyntaxError("formula nested too deeply", offset=0,
+                               hint="split the formula into steps") from None
 
 
 def parse_expression(src: str, functions: Iterable[str] = ("h",)) -> Node:
@@ -773,8 +808,7 @@ def unparse(node: Node) -> str:
     '\\\\sum_{k} w_{kj_l} \\\\delta_{k}'
     """
     if isinstance(node, Num):
-        v = node.value
-        return str(v) if v.denominator == 1 else f"\\frac{{{v.numerator}}}{{{v.denominator}}}"
+        return _decimal(node.value)
     if isinstance(node, Sym):
         name = "\\" + node.name if node.name in GREEK else node.name
         if not node.groups:
@@ -787,19 +821,22 @@ def unparse(node: Node) -> str:
         return f"{node.name}{chr(39) * node.order}({unparse(node.arg)})"
     if isinstance(node, Neg):
         inner = unparse(node.arg)
-        return f"-{inner}" if not isinstance(node.arg, Add) else f"-\\left({inner}\\right)"
+        return f"-{inner}" if not isinstance(node.arg, (Add, Neg)) else f"-\\left({inner}\\right)"
     if isinstance(node, Add):
-        out = unparse(node.terms[0])
+        out = _paren(node.terms[0], (Add,))
         for t in node.terms[1:]:
-            s = unparse(t)
+            s = _paren(t, (Add,)) if not isinstance(t, Neg) else unparse(t)
             out += f" - {s[1:]}" if isinstance(t, Neg) and not s.startswith("-\\left") else (
                 f" {s}" if s.startswith("-") else f" + {s}")
         return out
     if isinstance(node, Mul):
         parts = []
-        for f in node.factors:
-            s = unparse(f)
-            parts.append(f"\\left({s}\\right)" if isinstance(f, (Add, Neg)) else s)
+        last = len(node.factors) - 1
+        for k, f in enumerate(node.factors):
+            # a sum or a derivative operator takes the rest of the term: bracket it unless last
+            greedy = isinstance(f, SumOp) or (isinstance(f, Deriv) and f.num is None)
+            parts.append(_paren(f, (Add, Neg, Mul)) if not (greedy and k < last)
+                         else f"\\left({unparse(f)}\\right)")
         return " ".join(parts)
     if isinstance(node, Div):
         return f"\\frac{{{unparse(node.num)}}}{{{unparse(node.den)}}}"
@@ -809,7 +846,7 @@ def unparse(node: Node) -> str:
             s = f"\\left({s}\\right)"
         return f"{s}^{{{node.exp}}}"
     if isinstance(node, SumOp):
-        sub = node.index
+        sub = _letter(node.index)
         if node.lower is not None:
             sub += "=" + unparse(node.lower)
         sup = f"^{{{unparse(node.upper)}}}" if node.upper is not None else ""
@@ -826,6 +863,20 @@ def unparse(node: Node) -> str:
             body = f"\\left({body}\\right)"
         return f"\\frac{{\\partial}}{{\\partial {wrt}}} {body}"
     raise TypeError(node)
+
+
+def _paren(node: Node, kinds: tuple[type, ...]) -> str:
+    s = unparse(node)
+    return f"\\left({s}\\right)" if isinstance(node, kinds) else s
+
+
+def _decimal(v: Fraction) -> str:
+    if v.denominator == 1:
+        return str(v.numerator)
+    from decimal import Decimal, localcontext
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return format(Decimal(v.numerator) / Decimal(v.denominator), "f")
 
 
 __all__ += ["unparse"]

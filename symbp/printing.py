@@ -53,7 +53,7 @@ class LatexPrinter:
         if "." in name and not name.startswith("~"):
             base, k = name.split(".")
             parts = self.net.composites.get(base)
-            return parts[int(k)] if parts else base
+            return f"{parts[int(k)]}({base})" if parts else base
         return name
 
     # -- terms
@@ -97,7 +97,18 @@ class LatexPrinter:
     def _idx(self, fam: int, idx: tuple, letters: dict[str, str]) -> str:
         family = self.net.families[fam]
         shown = [letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"] for i in idx]
-        return group_letters(shown, family.grouping)
+        # the components m.0, m.1 of a free composite index m, written together, print as m
+        out, pos = [], 0
+        for g in family.grouping:
+            names = [i[1] for i in idx[pos:pos + g] if i[0] == "f"]
+            base = names[0].split(".")[0] if names and "." in names[0] else None
+            if (base is not None and len(names) == g and base in self.net.composites
+                    and names == [f"{base}.{k}" for k in range(g)]):
+                out.append(base)
+            else:
+                out.append(group_letters(shown[pos:pos + g], (g,)))
+            pos += g
+        return "".join(out)
 
     def _print_ref(self, f: tuple, letters: dict[str, str]) -> str:
         fam = self.net.families[f[1]]

@@ -292,11 +292,11 @@ def test_derived_equations_check_as_verified(capsys: pytest.CaptureFixture[str])
 
 
 # ----------------------------------------------------------------------------------------------
-# bugs found by this module (strict xfails)
+# regressions: bugs found by this module, fixed
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: `symbp check -e 'a_j = 1.2.3'` dies with a ValueError "
-                   "traceback (Fraction('1.2.3')) instead of exit code 2 and an error message")
+# regression (fixed): `symbp check -e 'a_j = 1.2.3'` dies with a ValueError traceback
+# (Fraction('1.2.3')) instead of exit code 2 and an error message
 def test_malformed_number_in_an_equation_is_an_input_error(root: Path) -> None:
     proc = subprocess_run(root, "check", "--context", "plain", "-e", "a_j = 1.2.3")
     assert "Traceback" not in proc.stderr
@@ -305,9 +305,9 @@ def test_malformed_number_in_an_equation_is_an_input_error(root: Path) -> None:
 
 @pytest.mark.parametrize("argv", [["check", "derivations", "--context", "plain"],
                                   ["check", "-e", "a = b", "derivations"]])
-@pytest.mark.xfail(strict=True, reason="BUG: command-line misuse (--context without -e; PATHS with "
-                   "-e) exits with status 1 - the code for 'a verdict is not as expected' - via "
-                   "SystemExit(str); a usage error should exit 2 like argparse's own")
+# regression (fixed): command-line misuse (--context without -e; PATHS with -e) exits with status
+# 1 - the code for 'a verdict is not as expected' - via SystemExit(str); a usage error should exit
+# 2 like argparse's own
 def test_misuse_of_options_exits_2(root: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     monkeypatch.chdir(root)
@@ -316,8 +316,8 @@ def test_misuse_of_options_exits_2(root: Path, monkeypatch: pytest.MonkeyPatch,
     assert code == 2
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an unclosed $$ is reported as '$$ is never closed' "
-                   "without the file name, line or column (see test_document.py)")
+# regression (fixed): an unclosed $$ is reported as '$$ is never closed' without the file name,
+# line or column (see test_document.py)
 def test_unclosed_display_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tex(tmp_path, "open.tex", f"prose\n$${DELTA}\n")
     code, out, _ = run(["check", str(f)], capsys)
@@ -325,9 +325,9 @@ def test_unclosed_display_names_the_file(tmp_path: Path, capsys: pytest.CaptureF
     assert "open.tex:3" in out
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: on a console whose encoding cannot show the circled "
-                   "labels (PYTHONIOENCODING=cp1252, as on a Windows console) `symbp check` dies with a "
-                   "UnicodeEncodeError traceback printing '①' (exit 1)")
+# regression (fixed): on a console whose encoding cannot show the circled labels
+# (PYTHONIOENCODING=cp1252, as on a Windows console) `symbp check` dies with a UnicodeEncodeError
+# traceback printing '①' (exit 1)
 def test_output_survives_a_legacy_console_encoding(root: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(root), "PYTHONIOENCODING": "cp1252"}
     proc = subprocess.run([sys.executable, "-m", "symbp.cli", "check", "derivations/weight_sharing.tex"],

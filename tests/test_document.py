@@ -365,20 +365,19 @@ def test_prml_seed_labels(derivations_dir: Path) -> None:
 
 
 # ----------------------------------------------------------------------------------------------
-# bugs found by this module (strict xfails)
+# regressions: bugs found by this module, fixed
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an escaped dollar \\$ in prose opens 'inline maths', "
-                   "which swallows the next $$...$$ display: the (wrong) equation is silently not "
-                   "checked and the file passes")
+# regression (fixed): an escaped dollar \\$ in prose opens 'inline maths', which swallows the next
+# $$...$$ display: the (wrong) equation is silently not checked and the file passes
 def test_escaped_dollar_in_prose_does_not_hide_a_display() -> None:
     text = PLAIN + "It costs \\$5.\n" + f"$${WRONG}$$\n"
     assert verdicts(text) == ["refuted"]
 
 
 @pytest.mark.parametrize("opener", ["$$", "\\[", "\\begin{equation}"])
-@pytest.mark.xfail(strict=True, reason="BUG: an unclosed display ($$, \\[, \\begin{equation}) raises "
-                   "LatexSyntaxError with no location at all: no file, no line, no column")
+# regression (fixed): an unclosed display ($$, \\[, \\begin{equation}) raises LatexSyntaxError
+# with no location at all: no file, no line, no column
 def test_unclosed_display_is_located(opener: str) -> None:
     with pytest.raises(InputError) as info:
         loads(PLAIN + "prose\n" + opener + " " + DELTA + "\n", "open.tex")
@@ -387,17 +386,17 @@ def test_unclosed_display_is_located(opener: str) -> None:
     assert (exc.location.file, exc.location.line) == ("open.tex", 3)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: with Windows line endings the label directive keeps the "
-                   "carriage return: '% symbp: label (5.56)\\r\\n' gives the label '(5.56)\\r'")
+# regression (fixed): with Windows line endings the label directive keeps the carriage return: '%
+# symbp: label (5.56)\\r\\n' gives the label '(5.56)\\r'
 def test_label_directive_with_windows_line_endings() -> None:
     text = (PLAIN + "% symbp: label (5.56)\n" + f"$${DELTA}$$\n").replace("\n", "\r\n")
     (r,) = check_file(loads(text))
     assert r.label == "(5.56)"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a UTF-8 byte-order mark (as Windows editors write) hides "
-                   "the first directive: '% symbp: network plain' on line 1 is not seen, and the error "
-                   "is 'no network is declared' pointing at that very directive")
+# regression (fixed): a UTF-8 byte-order mark (as Windows editors write) hides the first
+# directive: '% symbp: network plain' on line 1 is not seen, and the error is 'no network is
+# declared' pointing at that very directive
 def test_utf8_byte_order_mark_is_ignored(tmp_path: Path) -> None:
     f = tmp_path / "bom.tex"
     f.write_text(PLAIN + f"$${DELTA}$$\n", encoding="utf-8-sig")

@@ -289,7 +289,7 @@ def test_mutant_is_refuted(net: str, latex: str, value: bool) -> None:
             if r.derived is not None:
                 assert "symbp derives" in r.message
                 lhs = r.derived.split(" = ")[0]
-                if r.derived.count(lhs) == 1:  # not a tautology such as \delta_k = \delta_k (xfail below)
+                if r.derived.count(lhs) == 1:  # not a tautology such as \delta_k = \delta_k
                     assert [x.verdict for x in check_equation(r.derived, net)] == ["verified"], r.derived
         else:
             assert r.counterexample is None, "an index slip is refuted before any numbers"
@@ -447,7 +447,7 @@ def test_generated_rewrites_with_a_factor_dropped_are_refuted(form: Form, data: 
 
 
 # ----------------------------------------------------------------------------------------------
-# bugs found by this module (strict xfails: each must keep failing until fixed)
+# regressions: bugs found by this module, fixed
 
 
 ZERO_SIDED = [
@@ -458,9 +458,9 @@ ZERO_SIDED = [
 
 
 @pytest.mark.parametrize("latex", ZERO_SIDED)
-@pytest.mark.xfail(strict=True, reason="BUG: a true equation with 0 on one side is refuted by index "
-                   "analysis ('j is free on the left but not on the right'): 0 is constant along every "
-                   "index, so a free letter of the other side is no slip")
+# regression (fixed): a true equation with 0 on one side is refuted by index analysis ('j is free
+# on the left but not on the right'): 0 is constant along every index, so a free letter of the
+# other side is no slip
 def test_true_equation_with_a_zero_side_verifies(latex: str) -> None:
     assert [r.verdict for r in check_equation(latex, P)] == ["verified"]
 
@@ -474,9 +474,9 @@ def test_zero_sided_equations_that_already_verify(latex: str) -> None:
     assert [r.verdict for r in check_equation(latex, P)] == ["verified"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a missing size factor K is diagnosed as 'the same "
-                   "quantities appear on both sides, with different indices (transposed or renamed "
-                   "indices?)' - misleading: the indices are identical, the right side has an extra K")
+# regression (fixed): a missing size factor K is diagnosed as 'the same quantities appear on both
+# sides, with different indices (transposed or renamed indices?)' - misleading: the indices are
+# identical, the right side has an extra K
 def test_extra_size_factor_is_diagnosed_as_such() -> None:
     (r,) = check_equation(dE("w_{ji}") + r" = K \delta_j z_i", P)
     assert r.verdict == "refuted"
@@ -484,8 +484,8 @@ def test_extra_size_factor_is_diagnosed_as_such() -> None:
     assert "K" in r.message.split("; symbp derives")[0]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the delta_j <-> delta_k swap is answered with the "
-                   "tautology 'symbp derives \\delta_{k} = \\delta_{k}' (derived for an output layer)")
+# regression (fixed): the delta_j <-> delta_k swap is answered with the tautology 'symbp derives
+# \\delta_{k} = \\delta_{k}' (derived for an output layer)
 def test_derived_for_an_output_delta_is_not_a_tautology() -> None:
     (r,) = check_equation(r"\delta_k = h'(a_k) \sum_j w_{kj} \delta_j", P)
     assert r.verdict == "refuted"
@@ -501,9 +501,9 @@ COMPOSITE = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: with the composite index m = j_l, messages, 'derived' "
-                   "and counterexample indices print internal component names: h(a_{m.0_{m.1}}), "
-                   "z_{m.0_{m.1}}, index {'m.0': 2, 'm.1': 3}; they should read j_l (or m)")
+# regression (fixed): with the composite index m = j_l, messages, 'derived' and counterexample
+# indices print internal component names: h(a_{m.0_{m.1}}), z_{m.0_{m.1}}, index {'m.0': 2, 'm.1':
+# 3}; they should read j_l (or m)
 @pytest.mark.parametrize("latex, field", COMPOSITE)
 def test_composite_index_prints_in_the_notes_notation(latex: str, field: str) -> None:
     (r,) = check_equation(latex, S)
@@ -512,9 +512,9 @@ def test_composite_index_prints_in_the_notes_notation(latex: str, field: str) ->
     assert "m.0" not in text and "m.1" not in text, text
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the echoed link text drops the parentheses around a "
-                   "derivative operator: (d/dw_ji a_j) delta_j is echoed as d/dw_ji a_j delta_j, "
-                   "which means d(a_j delta_j)/dw_ji (and re-checking it gives an error)")
+# regression (fixed): the echoed link text drops the parentheses around a derivative operator:
+# (d/dw_ji a_j) delta_j is echoed as d/dw_ji a_j delta_j, which means d(a_j delta_j)/dw_ji (and
+# re-checking it gives an error)
 def test_echo_keeps_parentheses_around_a_derivative_operator() -> None:
     latex = dE("w_{ji}") + r" = \left( \frac{\partial}{\partial w_{ji}} a_j \right) \delta_j"
     (r,) = check_equation(latex, P)
@@ -522,9 +522,9 @@ def test_echo_keeps_parentheses_around_a_derivative_operator() -> None:
     assert [x.verdict for x in check_equation(r.latex, P)] == ["verified"], r.latex
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: unparse drops the backslash of a Greek index letter: "
-                   "\\sum_\\mu w_{\\mu j} is echoed as \\sum_{mu} w_{muj}, which reads as the two "
-                   "letters m, u (re-checking the echo gives an error)")
+# regression (fixed): unparse drops the backslash of a Greek index letter: \\sum_\\mu w_{\\mu j}
+# is echoed as \\sum_{mu} w_{muj}, which reads as the two letters m, u (re-checking the echo gives
+# an error)
 def test_echo_keeps_greek_index_letters() -> None:
     (r,) = check_equation(r"\delta_j = h'(a_j) \sum_\mu w_{\mu j} \delta_\mu", P)
     assert r.verdict == "verified"
