@@ -10,8 +10,10 @@ apart by their index ranges), then checks, with :func:`symbp.check_equation`,
 
 * the delta rule of the bottom hidden layer:  ``\\delta_{j1} = h'(a_{j1}) \\sum_{j2} w_{j2 j1} \\delta_{j2}``
 * the gradient of the bottom weight:          ``\\frac{\\partial E}{\\partial w_{j1 i}} = \\delta_{j1} z_{i}``
+* the same gradient written out through every layer ("unrolled"), and a wrong delta rule with
+  ``h`` for ``h'`` ("mutant", expected refuted).
 
-Both are expanded by symbp down to the output deltas, so their cost grows with D.  Each depth
+The first two stop after one step of the lazy δ expansion; the last two expand every layer.  Each depth
 is measured ``--runs`` times (a fresh ``declare`` each time, so no cache carries over), and the
 script prints the median time of each step, the median and minimum of the two checks together,
 the ratio to the previous depth (a doubling of D that costs about 2x is linear scaling), and the
@@ -48,11 +50,22 @@ def network_latex(depth: int) -> tuple[list[str], str, str, str]:
     return fwd, letters[0], letters[1], letters[2]
 
 
-def equations(depth: int) -> dict[str, str]:
-    _, i, j, k = network_latex(depth)
+def equations(depth: int) -> dict[str, tuple[str, str]]:
+    """name -> (equation, expected verdict).  The first two stop after one step of the lazy
+    δ expansion; "unrolled" must expand every layer; "mutant" expands everything on both sides
+    and then runs the numeric counterexample search."""
+    fwd, i, j, k = network_latex(depth)
+    letters = LETTERS[: depth + 2]
+    chain = f"z_{{{i}}} h'(a_{{{j}}})"
+    for below, here in zip(letters[1:], letters[2:]):
+        tail = f" h'(a_{{{here}}})" if here != letters[-1] else f" \\delta_{{{here}}}"
+        chain += f" \\sum_{{{here}}} w_{{{here}{below}}}{tail}"
     return {
-        "delta rule": rf"\delta_{{{j}}} = h'(a_{{{j}}}) \sum_{{{k}}} w_{{{k}{j}}} \delta_{{{k}}}",
-        "dE/dw": rf"\frac{{\partial E}}{{\partial w_{{{j}{i}}}}} = \delta_{{{j}}} z_{{{i}}}",
+        "delta rule": (rf"\delta_{{{j}}} = h'(a_{{{j}}}) \sum_{{{k}}} w_{{{k}{j}}} \delta_{{{k}}}",
+                       "verified"),
+        "dE/dw": (rf"\frac{{\partial E}}{{\partial w_{{{j}{i}}}}} = \delta_{{{j}}} z_{{{i}}}", "verified"),
+        "unrolled": (rf"\frac{{\partial E}}{{\partial w_{{{j}{i}}}}} = {chain}", "verified"),
+        "mutant": (rf"\delta_{{{j}}} = h(a_{{{j}}}) \sum_{{{k}}} w_{{{k}{j}}} \delta_{{{k}}}", "refuted"),
     }
 
 
@@ -82,7 +95,7 @@ def main() -> int:
             net = symbp.declare(fwd, name=f"deep{depth}", params=("w",))
             times["declare"].append(time.perf_counter() - t0)
             c0 = time.process_time()
-            for name, latex in eqs.items():
+            for name, (latex, expected) in eqs.items():
                 t0 = time.perf_counter()
                 try:
                     results = symbp.check_equation(latex, net)
@@ -94,7 +107,7 @@ def main() -> int:
                     continue
                 times[name].append(time.perf_counter() - t0)
                 verdicts = [r.verdict for r in results]
-                if verdicts != ["verified"]:
+                if verdicts != [expected]:
                     failed = True
                     if run == 0:
                         print(f"depth {depth}: {name}: {latex}\n  verdicts {verdicts}: "
@@ -130,7 +143,7 @@ def main() -> int:
             print(f"depth {d0} -> {d1}: check time grows like depth^{ks[0]:.2f} (wall minima), "
                   f"depth^{ks[1]:.2f} (cpu minima); 1 = linear, 2 = quadratic")
     if failed:
-        print("\nsome check did not verify (see above)")
+        print("\nsome check did not give its expected verdict (see above)")
         return 1
     return 0
 

@@ -14,6 +14,7 @@ Every sum over an index is one ``einsum`` contraction; nothing loops over scalar
 from __future__ import annotations
 
 import random
+import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,11 +22,15 @@ from fractions import Fraction
 
 import numpy as np
 
-from .algebra import Expr, Term, factor_indices
-from .errors import UnsupportedError
+from .algebra import Expr, Term, _check_deadline, factor_indices
+from .errors import ResourceLimitError, UnsupportedError
 from .network import Network, declare  # noqa: F401  (doctest)
 
 __all__ = ["ACTIVATIONS", "ERRORS", "FormalInstance", "NetworkInstance", "evaluate", "size_plans"]
+
+
+#: the largest einsum contraction (floating-point or integer operations) one term may cost
+MAX_FLOPS = 5e7
 
 
 def _tanh(x: np.ndarray, order: int) -> np.ndarray:
@@ -123,7 +128,14 @@ def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], 
     present = set("".join(subs))
     kept = "".join(c for c in out_sub if c in present)
     if ops:
-        val = np.einsum(",".join(subs) + "->" + kept, *ops)
+        spec = ",".join(subs) + "->" + kept
+        path, info = np.einsum_path(spec, *ops, optimize="greedy")
+        m = re.search(r"Optimized FLOP count:\s*([0-9.eE+]+)", info)
+        if m and float(m.group(1)) > MAX_FLOPS:
+            raise ResourceLimitError(f"a numeric check would take {float(m.group(1)):.2g} operations "
+                                     f"(the bound is {MAX_FLOPS:.0e})")
+        _check_deadline()
+        val = np.einsum(spec, *ops, optimize=path)
     else:
         val = np.array(1, dtype=dtype)
     # free indices the term does not mention: it is constant along them
