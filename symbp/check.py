@@ -204,16 +204,10 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
 
 
 def _wrt_letters(node: Node) -> set[str]:
-    """Letters carried by the variables that ``node`` differentiates with respect to (outside
-    any sum that binds them)."""
-    if isinstance(node, Deriv):
-        return set(node.wrt.letters)
-    if isinstance(node, SumOp):
-        return _wrt_letters(node.body) - {node.index}
-    out: set[str] = set()
-    for c in node.children():
-        out |= _wrt_letters(c)
-    return out
+    """Letters of the variable, when the whole side is one derivative (``∂a_j/∂w_{ji}``): its
+    value may be constant along them.  A derivative inside a product or a sum
+    (``\\sum_k ∂E/∂a_{j_l} ...``) excuses nothing: there ``l`` is a free index like any other."""
+    return set(node.wrt.letters) if isinstance(node, Deriv) else set()
 
 
 def _components(letter: str, ranges: tuple[str, ...]) -> tuple[str, ...]:
@@ -343,7 +337,7 @@ def _signature(net: Network, f: tuple) -> str:
     if f[0] == "grad":
         return "delta"
     if f[0] == "fn":
-        return f"{f[1]}{chr(39) * f[2]}"
+        return f"{f[1]}{chr(39) * f[2]}(...)"
     return "kd"
 
 
@@ -398,7 +392,7 @@ def _multiset_minus(a: list[str], b: list[str]) -> list[str]:
 
 
 def _sig_text(s: str) -> str:
-    return {"delta": "\\delta", "kd": "Kronecker delta"}.get(s, s if "'" not in s else s + "(...)")
+    return {"delta": "\\delta", "kd": "Kronecker delta"}.get(s, s)
 
 
 def free_of(expr: Expr) -> set[str]:

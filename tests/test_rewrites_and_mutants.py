@@ -529,3 +529,17 @@ def test_echo_keeps_greek_index_letters() -> None:
     (r,) = check_equation(r"\delta_j = h'(a_j) \sum_\mu w_{\mu j} \delta_\mu", P)
     assert r.verdict == "verified"
     assert [x.verdict for x in check_equation(r.latex, P)] == ["verified"], r.latex
+
+
+def test_seed_circled_one_as_written_names_every_slip_in_every_link() -> None:
+    """The note's ① as written, the whole chain: the free l is named even though it stands in a
+    derivative (∂E/∂a_{j_l}), and the fix is proposed for both links."""
+    latex = (r"\frac{\partial E}{\partial w_{ji}} = \sum_k \frac{\partial E}{\partial a_{j_l}} "
+             r"\frac{\partial a_{j_l}}{\partial w_{ji}} = \sum_k \delta_{j_l} z_{i_l}")
+    first, second = check_equation(latex, S)
+    assert first.verdict == second.verdict == "refuted"
+    assert "k does not occur in the summand" in first.message
+    assert "l is free on the right but not on the left" in first.message
+    for r in (first, second):
+        assert "did you mean \\sum_l instead of \\sum_k? with it the step is verified" in r.message
+        assert r.suggestion is not None and "\\sum_{l}" in r.suggestion
