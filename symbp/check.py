@@ -28,7 +28,7 @@ from .algebra import Expr, budget, factor_indices
 from .errors import InputError, NotationError, ResourceLimitError, SymbpError
 from .network import Network
 from .numeric import ERRORS, FormalInstance, NetworkInstance, evaluate, size_plans
-from .parsing import Chain, Deriv, Node, SumOp, Sym, unparse
+from .parsing import Chain, Deriv, Node, SumOp, Sym, parse_expression, unparse
 from .printing import LatexPrinter, latex
 from .semantics import IndexProblem, Interpreter, check_names, free_letters, infer_letters
 
@@ -91,6 +91,12 @@ def check_chain(net: Network, chain: Chain, *, source: str = "") -> list[LinkRes
     head = chain.sides[0]
     results = []
     n = len(chain.rels)
+    unstable = _unstable_side(net, chain)
+    if unstable is not None:
+        return [LinkResult(f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}",
+                           ERROR, f"symbp re-reads {unstable!r} differently from what it parsed; "
+                           "nothing is claimed (this is a symbp bug: please report it)",
+                           link=k + 1, links=n, error="RoundTripError") for k in range(n)]
     for k in range(n):
         lhs, rhs = chain.sides[k], chain.sides[k + 1]
         text = f"{unparse(lhs)} {chain.rels[k]} {unparse(rhs)}"
@@ -103,6 +109,20 @@ def check_chain(net: Network, chain: Chain, *, source: str = "") -> list[LinkRes
 
 #: seconds of work allowed for one link (the symbolic and the numeric checks together)
 LINK_SECONDS = 5.0
+
+
+def _unstable_side(net: Network, chain: Chain) -> str | None:
+    """The boundary guard: every side, printed back and parsed again, must give the same AST.
+    What symbp echoes is then exactly what it checked."""
+    for side in chain.sides:
+        text = unparse(side)
+        try:
+            again = parse_expression(text, net.functions)
+        except SymbpError:
+            return text
+        if again.key() != side.key():
+            return text
+    return None
 
 
 def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],

@@ -80,3 +80,13 @@ def test_formal_agreement_is_exact_integer_arithmetic() -> None:
     inst = FormalInstance(net, {"I": 2, "J": 3, "K": 4}, seed=1)
     w = inst(("ref", net.family("w", ("K", "J")).id, ()))
     assert w.shape == (4, 3) and all(isinstance(x, int) for x in w.flat)
+
+
+def test_boundary_guard_claims_nothing_when_the_echo_would_differ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If what symbp prints back ever re-read as a different formula, no verdict is claimed."""
+    from symbp import check
+
+    real = check.unparse
+    monkeypatch.setattr(check, "unparse", lambda node: real(node).replace("w_{kj}", "w_{kj} w_{kj}"))
+    (r,) = symbp.check_equation(r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k", "plain")
+    assert r.verdict == "error" and "re-reads" in r.message
