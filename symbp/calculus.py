@@ -119,6 +119,8 @@ def _d_factor(net: Network, f: tuple, fam_x: int, idx_x: tuple[Index, ...], tota
             return inner
         return Expr.atom(("fn", f[1], f[2] + 1, f[3], f[4])) * inner
     if kind == "grad":
+        if net.error_kind is not None and f[1] in net.outputs:
+            return derivative(net, _output_gradient(net, f[1], f[2]), fam_x, idx_x, total=total)
         if any(fam_x == o or fam_x in net.ancestors[o] for o in net.outputs):
             raise UnsupportedError(
                 f"differentiating \\partial E/\\partial {net.show(f[1])} would need second "
@@ -181,7 +183,68 @@ def substitute_aliases(net: Network, expr: Expr) -> Expr:
 
 def ground(net: Network, expr: Expr) -> Expr:
     """The form in which two sides are compared."""
-    return substitute_aliases(net, expand_deltas(net, expr))
+    return declared(net, substitute_aliases(net, expand_deltas(net, expr)))
+
+
+def _output_gradient(net: Network, out: int, idx: tuple[Index, ...]) -> Expr:
+    """``∂E/∂y`` for a declared error: ``y - t`` for the sum of squares."""
+    return Expr.atom(("ref", out, idx)) - Expr.atom(("ref", net.targets[out], idx))
+
+
+def error_expression(net: Network) -> Expr:
+    """A declared ``E`` itself: ``1/2 \\sum (y - t)^2`` over every output family."""
+    total = Expr.zero()
+    for o in net.outputs:
+        names = [fresh() for _ in net.families[o].axes]
+        idx = tuple(F(n) for n in names)
+        diff = _output_gradient(net, o, idx)
+        piece = (diff * diff).scale(Fraction(1, 2))
+        for n, r in zip(names, net.families[o].axes):
+            piece = piece.bind(n, r)
+        total = total + piece
+    return total
+
+
+def _poly_derivatives(q: dict[int, int], order: int) -> dict[int, Fraction]:
+    """``h^{(order)}`` as a polynomial in ``h``, given ``h' = q(h)``."""
+    p: dict[int, Fraction] = {1: Fraction(1)}
+    for _ in range(order):
+        dp = {k - 1: c * k for k, c in p.items() if k}
+        nxt: dict[int, Fraction] = {}
+        for a, ca in dp.items():
+            for b, cb in q.items():
+                nxt[a + b] = nxt.get(a + b, Fraction(0)) + ca * cb
+        p = {k: c for k, c in nxt.items() if c}
+    return p
+
+
+def declared(net: Network, expr: Expr, *, error: bool = True) -> Expr:
+    """Apply what the network declares concrete: ``h' = 1 - h^2`` for tanh, and (with ``error``)
+    ``∂E/∂y = y - t``."""
+    if not net.activations and (net.error_kind is None or not error):
+        return expr
+
+    def sub(f: tuple) -> Expr | None:
+        if f[0] == "grad" and error and net.error_kind is not None and f[1] in net.outputs:
+            return _output_gradient(net, f[1], f[2])
+        if f[0] != "fn" or f[1] not in net.activations:
+            return None
+        kind, order = net.activations[f[1]], f[2]
+        if kind == "identity":
+            return Expr.atom(("ref", f[3], f[4])) if order == 0 else Expr.const(1 if order == 1 else 0)
+        if order == 0:
+            return None
+        from .network import ACTIVATION_KINDS
+        h = Expr.atom(("fn", f[1], 0, f[3], f[4]))
+        out = Expr.zero()
+        for power, c in _poly_derivatives(ACTIVATION_KINDS[kind], order).items():
+            term = Expr.const(c)
+            for _ in range(power):
+                term = term * h
+            out = out + term
+        return out
+
+    return rewrite(expr, sub)
 
 
 def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
@@ -198,7 +261,8 @@ def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
         present = {f[1] for e in (left, right) for t in e.terms for f in t.factors
                    if f[0] == "grad" and f[1] not in outputs}
         if not present:
-            return False, left, right
+            left, right = declared(net, left), declared(net, right)
+            return left == right, left, right
         fam = next(f for f in present if not any(g in net.ancestors[f] for g in present if g != f))
 
         def sub(f: tuple, fam: int = fam) -> Expr | None:
@@ -221,4 +285,5 @@ def unfold(net: Network, expr: Expr) -> Expr:
     return expr
 
 
-__all__ += ["compare", "fresh", "rewrite", "substitute_aliases", "term_expr", "unalias", "unfold"]
+__all__ += ["compare", "declared", "error_expression", "fresh", "rewrite", "substitute_aliases",
+            "term_expr", "unalias", "unfold"]

@@ -27,7 +27,7 @@ from . import calculus
 from .algebra import Expr, budget, factor_indices
 from .errors import InputError, NotationError, ResourceLimitError, SymbpError
 from .network import Network
-from .numeric import ERRORS, FormalInstance, NetworkInstance, evaluate, size_plans
+from .numeric import FormalInstance, NetworkInstance, evaluate, size_plans
 from .parsing import Chain, Deriv, Node, SumOp, Sym, parse_expression, unparse
 from .printing import LatexPrinter, latex
 from .semantics import IndexProblem, Interpreter, check_names, free_letters, infer_letters
@@ -268,9 +268,7 @@ def _counterexample(net: Network, inst: NetworkInstance, vl: np.ndarray, vr: np.
         "index": index,
         "lhs": float(vl[at]),
         "rhs": float(vr[at]),
-        "h": inst.activation,
-        "E": ERRORS[inst.error][0],
-        "seed": inst.seed,
+        **inst.describe(),
         "values": values,
     }
 

@@ -10,6 +10,8 @@ inline ``$...$`` and prose are ignored.  Directives live in comments, invisible 
     % symbp: index m = j_l             m runs over the units j_l (a composite index)
     % symbp: index q : j               q runs over the same range as j
     % symbp: params w, b               names of parameter families (default: w, b)
+    % symbp: activation h = tanh       h is tanh (or logistic, identity), not an undefined function
+    % symbp: error sum-of-squares      E = 1/2 sum (y - t)^2 over the outputs, targets t
     % symbp: expect refuted            the verdict expected for the next equation's links
                                        (one word for all links, or one word per link)
     % symbp: label (5.53)              a label for the next equation
@@ -118,6 +120,8 @@ def loads(text: str, file: str | None = None) -> Derivation:
     aliases: dict[str, str] = {}
     composites: dict[str, str] = {}
     params = ["w", "b"]
+    activations: dict[str, str] = {}
+    error_kind: str | None = None
     pending_forward: list[int] = []
     for pos, word, arg, argpos in directives:
         if word == "network":
@@ -144,10 +148,18 @@ def loads(text: str, file: str | None = None) -> Derivation:
                 aliases[letter] = m.group(3).strip().lstrip("\\")
         elif word == "params":
             params = [x.strip() for x in arg.split(",") if x.strip()]
+        elif word == "activation":
+            m = re.fullmatch(r"\\?([A-Za-z]+)\s*=\s*([a-z-]+)", arg)
+            if not m:
+                raise DeclarationError("write '% symbp: activation h = tanh' (or logistic, identity)",
+                                       offset=argpos).at(text, file)
+            activations[m.group(1)] = m.group(2)
+        elif word == "error":
+            error_kind = arg.strip()
         elif word not in ("expect", "label", "skip"):
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
-                                   hint="directives: network, forward, index, params, expect, "
-                                        "label, skip").at(text, file)
+                                   hint="directives: network, forward, index, params, activation, "
+                                        "error, expect, label, skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -172,7 +184,8 @@ def loads(text: str, file: str | None = None) -> Derivation:
                                "'% symbp: forward a_j = \\sum_i w_{ji} z_i' lines").at(text, file)
     try:
         net = declare(lines, name=Path(file).stem if file else "network", aliases=aliases,
-                      composites=composites, params=params)
+                      composites=composites, params=params, activations=activations,
+                      error_kind=error_kind)
     except InputError as exc:
         k = getattr(exc, "forward_index", None)
         where = origin[k] if k is not None and k < len(origin) else None

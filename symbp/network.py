@@ -28,7 +28,11 @@ from dataclasses import dataclass, field
 from .algebra import Expr
 from .errors import DeclarationError, InputError, NotationError
 
-__all__ = ["BUILTINS", "Family", "Network", "builtin", "declare"]
+__all__ = ["ACTIVATION_KINDS", "BUILTINS", "ERROR_KINDS", "Family", "Network", "builtin", "declare"]
+
+#: activations symbp knows symbolically, by h' as a polynomial in h (identity: h(x) = x)
+ACTIVATION_KINDS = {"tanh": {0: 1, 2: -1}, "logistic": {1: 1, 2: -1}, "identity": None}
+ERROR_KINDS = ("sum-of-squares",)
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,11 @@ class Network:
     functions: set[str] = field(default_factory=set)
     param_names: set[str] = field(default_factory=lambda: {"w", "b"})
     error_name: str = "E"
+    #: declared activations: function name -> 'tanh' | 'logistic' | 'identity' (others undefined)
+    activations: dict[str, str] = field(default_factory=dict)
+    #: a declared error function ('sum-of-squares': E = 1/2 sum (y - t)^2), or None (undefined)
+    error_kind: str | None = None
+    targets: dict[int, int] = field(default_factory=dict)  # output family -> its target family t
     delta_of: str = "a"
     consumers: dict[int, list[int]] = field(default_factory=dict)
     ancestors: dict[int, set[int]] = field(default_factory=dict)
@@ -182,11 +191,15 @@ _FUNC_RE = re.compile(r"(?<![_\\A-Za-z])([A-Za-z]|\\[a-zA-Z]+)\s*'*\s*\(")
 
 def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str, str] | None = None,
             composites: dict[str, str] | None = None, params: Iterable[str] = ("w", "b"),
-            error: str = "E") -> Network:
+            error: str = "E", activations: dict[str, str] | None = None,
+            error_kind: str | None = None) -> Network:
     """Declare a network by its forward equations (LaTeX, one per string).
 
     ``aliases`` maps extra index letters to a letter already in use (``{'m': 'j'}``);
     ``composites`` maps a letter to the units it runs over (``{'m': 'j_l'}``).
+    ``activations`` makes functions concrete (``{'h': 'tanh'}``; also ``logistic``, ``identity``);
+    ``error_kind='sum-of-squares'`` makes ``E = 1/2 \\sum (y - t)^2`` over the outputs ``y``, with
+    targets ``t`` (otherwise ``h`` and ``E`` are undefined differentiable functions).
 
     >>> net = declare([r"a_j = \\sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_k = \\sum_j w_{kj} z_j"])
     >>> net.sizes
@@ -196,6 +209,15 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     from .semantics import Interpreter
 
     net = Network(name=name, param_names=set(params), error_name=error)
+    for fname, kind in (activations or {}).items():
+        if kind not in ACTIVATION_KINDS:
+            raise DeclarationError(f"unknown activation {kind!r} for {fname}",
+                                   hint=f"choose one of: {', '.join(ACTIVATION_KINDS)}")
+        net.activations[fname] = kind
+    if error_kind is not None and error_kind not in ERROR_KINDS:
+        raise DeclarationError(f"unknown error function {error_kind!r}",
+                               hint=f"choose one of: {', '.join(ERROR_KINDS)}")
+    net.error_kind = error_kind
     lines = [s.strip() for s in forward if s.strip()]
     if not lines:
         raise DeclarationError("a network needs at least one forward equation",
@@ -271,6 +293,20 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         net.definitions[fam.id] = rhs.rename({x: f"#{k}" for k, x in enumerate(letters)})
         net.forward_latex.append(src)
     _analyse(net)
+    undeclared = set(net.activations) - net.functions
+    if undeclared:
+        raise DeclarationError(f"activation declared for {sorted(undeclared)[0]}, which no forward "
+                               "equation uses")
+    if net.error_kind is not None:
+        for o in net.outputs:
+            out = net.families[o]
+            if net.family("t", out.axes) is not None:
+                raise DeclarationError(f"the target t_{{...}} of {out.show()} clashes with a family t")
+            t = Family(len(net.families), "t", out.axes, out.grouping, False, out.letters)
+            net.families.append(t)
+            net.targets[o] = t.id
+            net.consumers[t.id] = []
+            net.ancestors[t.id] = set()
     return net
 
 

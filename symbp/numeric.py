@@ -211,12 +211,19 @@ class NetworkInstance:
         if f[0] == "fn":
             if f[2] > 3:
                 raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}")
-            return self.h(self.value(f[3]), f[2])
+            h = ACTIVATIONS[self.net.activations[f[1]]] if f[1] in self.net.activations else self.h
+            return h(self.value(f[3]), f[2])
         if f[0] == "grad":
             if f[1] not in self.net.outputs:
                 raise AssertionError("evaluate the ground form: δ of hidden layers must be expanded")
+            if f[1] in self.net.targets:  # a declared error: its targets are the network's t
+                return self.value(f[1]) - self.value(self.net.targets[f[1]])
             return self.dE(self.value(f[1]), self.target(f[1]))
         raise AssertionError(f)
 
     def describe(self) -> dict:
-        return {"h": self.activation, "E": ERRORS[self.error][0], "seed": self.seed}
+        acts = self.net.activations
+        h = (next(iter(acts.values())) if len(acts) == 1 else
+             ", ".join(f"{k} = {v}" for k, v in acts.items())) or self.activation
+        e = ERRORS["sum-of-squares" if self.net.error_kind else self.error][0]
+        return {"h": h, "E": e, "seed": self.seed}

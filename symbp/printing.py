@@ -39,7 +39,9 @@ class LatexPrinter:
         if expr.is_zero():
             return "0"
         out = ""
-        for k, t in enumerate(expr.terms):
+        # constants first, then by the number of factors: 1 - h(a_j)^{2}
+        terms = sorted(expr.terms, key=lambda t: (len(t.factors) + len(t.sizes), len(t.dummies)))
+        for k, t in enumerate(terms):
             body = self._print_term(t, names)
             if k == 0:
                 out = body
@@ -66,15 +68,28 @@ class LatexPrinter:
             letters[f"~d{n}"] = letter
         outside = [f for f in t.factors if not any(i[0] == "d" for i in factor_indices(f))]
         inside = [f for f in t.factors if f not in outside]
-        pieces = [self._print_factor(f, letters) for f in sorted(outside, key=self._key)]
+        pieces = self._powers([self._print_factor(f, letters) for f in sorted(outside, key=self._key)])
         sums = "".join(f"\\sum_{{{letters[f'~d{n}']}}} " for n in range(len(t.dummies)))
-        inner = [self._print_factor(f, letters) for f in sorted(inside, key=self._key)]
+        inner = self._powers([self._print_factor(f, letters) for f in sorted(inside, key=self._key)])
         coeff = t.coeff
         for s in t.sizes:
             pieces.insert(0, s)
         body = " ".join(pieces + ([sums + " ".join(inner)] if sums else []))
         body = body.strip() or "1"
         return self._print_coeff(coeff, body)
+
+    @staticmethod
+    def _powers(parts: list[str]) -> list[str]:
+        """``x x x`` -> ``x^{3}`` (the parts are sorted, so equal factors are adjacent)."""
+        out: list[str] = []
+        counts: list[int] = []
+        for p in parts:
+            if out and out[-1] == p:
+                counts[-1] += 1
+            else:
+                out.append(p)
+                counts.append(1)
+        return [p if c == 1 else f"{p}^{{{c}}}" for p, c in zip(out, counts)]
 
     def _key(self, f: tuple) -> tuple:
         kind = f[0]

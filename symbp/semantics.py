@@ -227,6 +227,8 @@ class Interpreter:
         if isinstance(node, Num):
             return Expr.const(node.value)
         if isinstance(node, Sym):
+            if node.name == net.error_name and not node.groups and net.error_kind is not None:
+                return calculus.error_expression(net)
             if node.name == net.error_name and not node.groups:
                 raise UnsupportedError(f"{net.error_name} may only stand inside a derivative",
                                        offset=node.pos,

@@ -1,0 +1,86 @@
+"""Concrete activations and error functions, declared instead of left undefined.
+
+With ``h`` undefined, ``h'(a_j) = 1 - h(a_j)^2`` is refuted (it fails for most ``h``); declared
+``tanh`` it is verified.  Likewise ``δ_k = y_k - t_k`` needs a declared sum-of-squares error.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import symbp
+
+PLAIN = [r"a_j = \sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j"]
+
+
+def net(activation: str | None = None, error: str | None = None) -> symbp.Network:
+    return symbp.declare(PLAIN, activations={"h": activation} if activation else None,
+                         error_kind=error)
+
+
+TABLE = [
+    # (activation, error, equation, verdict)
+    (None, None, r"h'(a_j) = 1 - h(a_j)^2", "refuted"),
+    ("tanh", None, r"h'(a_j) = 1 - h(a_j)^2", "verified"),
+    ("tanh", None, r"h'(a_j) = 1 - z_j^2", "verified"),
+    ("tanh", None, r"h''(a_j) = -2 z_j (1 - z_j^2)", "verified"),
+    ("tanh", None, r"\delta_j = (1 - z_j^2) \sum_k w_{kj} \delta_k", "verified"),
+    ("tanh", None, r"h'(a_j) = 1 + z_j^2", "refuted"),
+    ("tanh", None, r"\delta_j = z_j (1 - z_j) \sum_k w_{kj} \delta_k", "refuted"),
+    ("logistic", None, r"h'(a_j) = z_j (1 - z_j)", "verified"),
+    ("logistic", None, r"h''(a_j) = z_j (1 - z_j) (1 - 2 z_j)", "verified"),
+    ("logistic", None, r"h'(a_j) = 1 - z_j^2", "refuted"),
+    ("identity", None, r"\delta_j = \sum_k w_{kj} \delta_k", "verified"),
+    ("identity", None, r"z_j = a_j", "verified"),
+    ("identity", None, r"\delta_j = 2 \sum_k w_{kj} \delta_k", "refuted"),
+    (None, None, r"\delta_k = a_k - t_k", "error"),  # no t without a declared error
+    (None, "sum-of-squares", r"\delta_k = a_k - t_k", "verified"),
+    (None, "sum-of-squares", r"\frac{\partial E}{\partial a_k} = a_k - t_k", "verified"),
+    (None, "sum-of-squares", r"E = \frac{1}{2} \sum_k (a_k - t_k)^2", "verified"),
+    (None, "sum-of-squares", r"E = \sum_k (a_k - t_k)^2", "refuted"),
+    (None, "sum-of-squares", r"\frac{\partial \delta_k}{\partial a_k} = 1", "verified"),
+    (None, "sum-of-squares", r"\frac{\partial E}{\partial w_{kj}} = (a_k - t_k) z_j", "verified"),
+    (None, "sum-of-squares", r"\frac{\partial E}{\partial w_{kj}} = (t_k - a_k) z_j", "refuted"),
+    ("tanh", "sum-of-squares",
+     r"\frac{\partial E}{\partial w_{ji}} = (1 - z_j^2) z_i \sum_k w_{kj} (a_k - t_k)", "verified"),
+    (None, None, r"E = E", "error"),  # E undefined: only its derivatives mean something
+]
+
+
+@pytest.mark.parametrize("activation, error, latex, verdict", TABLE)
+def test_declared_functions(activation: str | None, error: str | None, latex: str, verdict: str) -> None:
+    results = symbp.check_equation(latex, net(activation, error))
+    assert [r.verdict for r in results][-1] == verdict, results[-1].message
+
+
+def test_counterexample_uses_the_declared_activation() -> None:
+    (r,) = symbp.check_equation(r"h'(a_j) = 1 - z_j^2", net("logistic"))
+    assert r.verdict == "refuted" and r.counterexample["h"] == "logistic"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(activations={"h": "relu"}), "unknown activation"),
+    (dict(activations={"g": "tanh"}), "no forward equation uses"),
+    (dict(error_kind="cross-entropy"), "unknown error function"),
+])
+def test_bad_declarations(kwargs: dict, message: str) -> None:
+    with pytest.raises(symbp.DeclarationError, match=message):
+        symbp.declare(PLAIN, **kwargs)
+
+
+def test_directives_in_a_file() -> None:
+    text = "\n".join([
+        "% symbp: activation h = tanh",
+        "% symbp: error sum-of-squares",
+        *[f"% symbp: forward {f}" for f in PLAIN],
+        r"$$\delta_k = a_k - t_k$$",
+        r"$$\delta_j = (1 - z_j^2) \sum_k w_{kj} \delta_k$$",
+    ])
+    results = symbp.check_file(symbp.loads(text, "t.tex"))
+    assert [r.verdict for r in results] == ["verified", "verified"]
+
+
+def test_bad_activation_directive_is_located() -> None:
+    with pytest.raises(symbp.DeclarationError) as info:
+        symbp.loads("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: activation tanh\n", "t.tex")
+    assert info.value.location is not None and info.value.location.line == 2
