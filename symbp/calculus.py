@@ -88,8 +88,8 @@ def derivative(net: Network, expr: Expr, fam_x: int, idx_x: tuple[Index, ...], *
                total: bool = True) -> Expr:
     """``∂ expr / ∂ fam_x[idx_x]``; ``total`` follows the forward equations, otherwise only the
     quantities written in ``expr`` count (a local, one-layer derivative)."""
-    if net.is_alias(fam_x):
-        expr = unalias(net, expr)
+    if total and net.is_alias(fam_x):
+        _refuse_ambiguous(net, expr, fam_x)
     out = []
     for t in expr.terms:
         facs, names = expr.opened(t, fresh())
@@ -102,6 +102,20 @@ def derivative(net: Network, expr: Expr, fam_x: int, idx_x: tuple[Index, ...], *
                 acc = acc.bind(name, r)
             out.extend(acc.terms)
     return Expr(out)
+
+
+def _refuse_ambiguous(net: Network, expr: Expr, fam_x: int) -> None:
+    """``∂/∂z_j`` of an expression that also writes ``h(a_j)`` (which *is* ``z_j``) has two
+    readings (``h(a_j)`` held fixed, or counted as ``z_j``); symbp refuses to pick one."""
+    f = net.definitions[fam_x].terms[0].factors[0]
+    for t in expr.terms:
+        for g in t.factors:
+            if g[0] == "fn" and g[1] == f[1] and g[2] == 0 and g[3] == f[3]:
+                raise UnsupportedError(
+                    f"a derivative with respect to {net.show(fam_x)} of an expression that writes "
+                    f"{f[1]}({net.show(f[3])}), which is the same quantity",
+                    hint=f"write {net.show(fam_x)} for {f[1]}({net.show(f[3])}), or differentiate "
+                         f"with respect to {net.show(f[3])}")
 
 
 def _d_factor(net: Network, f: tuple, fam_x: int, idx_x: tuple[Index, ...], total: bool) -> Expr:
@@ -135,6 +149,8 @@ def gradient(net: Network, fam_x: int, idx_x: tuple[Index, ...], *, keep: bool =
     With ``keep``, a family that has a ``δ`` (or is an output) is its own atom ``δ``."""
     if fam_x in net.outputs or (keep and net.has_delta(fam_x)):
         return Expr.atom(("grad", fam_x, idx_x))
+    if fam_x in net.targets.values():  # E = 1/2 sum (y - t)^2 uses the targets directly
+        return derivative(net, error_expression(net), fam_x, idx_x, total=False)
     total = Expr.zero()
     for c in net.consumers[fam_x]:
         names = [fresh() for _ in net.families[c].axes]
@@ -181,9 +197,20 @@ def substitute_aliases(net: Network, expr: Expr) -> Expr:
                    if f[0] == "ref" and net.is_alias(f[1]) else None)
 
 
+def _settle(net: Network, expr: Expr) -> Expr:
+    """Declared functions and aliases, applied until nothing changes (``∂E/∂y = y - t`` brings
+    back ``y``, which may be ``g(a)``, which a declared identity turns into ``a``)."""
+    for _ in range(4):
+        new = declared(net, substitute_aliases(net, expr))
+        if new == expr:
+            return new
+        expr = new
+    return expr
+
+
 def ground(net: Network, expr: Expr) -> Expr:
     """The form in which two sides are compared."""
-    return declared(net, substitute_aliases(net, expand_deltas(net, expr)))
+    return _settle(net, expand_deltas(net, expr))
 
 
 def _output_gradient(net: Network, out: int, idx: tuple[Index, ...]) -> Expr:
@@ -261,7 +288,7 @@ def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
         present = {f[1] for e in (left, right) for t in e.terms for f in t.factors
                    if f[0] == "grad" and f[1] not in outputs}
         if not present:
-            left, right = declared(net, left), declared(net, right)
+            left, right = _settle(net, left), _settle(net, right)
             return left == right, left, right
         fam = next(f for f in present if not any(g in net.ancestors[f] for g in present if g != f))
 

@@ -98,8 +98,9 @@ def _line(r: LinkResult) -> str:
         cx = r.counterexample
         sizes = ", ".join(f"{k}={v}" for k, v in cx["sizes"].items())
         idx = ", ".join(f"{k}={v}" for k, v in cx["index"].items())
-        body.append(f"    counterexample: sizes {sizes}; at {idx or 'the scalar'}: left {cx['lhs']:.6g}, "
-                    f"right {cx['rhs']:.6g} (h = {cx['h']}, {cx['E']}, random seed {cx['seed']})")
+        lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
+        body.append(f"    counterexample: sizes {sizes}; at {idx or 'the scalar'}: left {lhs}, "
+                    f"right {rhs} (h: {cx['h']}; E: {cx['E']}; random seed {cx['seed']})")
     return "\n".join([head] + body)
 
 

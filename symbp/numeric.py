@@ -69,16 +69,19 @@ ERRORS: dict[str, tuple[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]] = 
 
 
 def size_plans(net: Network) -> list[dict[str, int]]:
-    """Concrete sizes to try: first all different from each other and at least 2 (so ``w_{kj}``
-    and ``w_{jk}`` cannot agree by accident), then all different again with one range of size 1.
+    """Concrete sizes to try.  In each plan the sizes differ from each other (so ``w_{kj}`` and
+    ``w_{jk}`` cannot agree by accident); the second plan has a range of size 1; every range
+    takes three different sizes, and the gaps between ranges change from plan to plan (1, 2,
+    3), so a relation between sizes such as ``J = I + 1`` cannot hold at all three.
 
     >>> size_plans(declare([r"a_j = \\sum_i w_{ji} z_i"]))
-    [{'I': 2, 'J': 3}, {'I': 1, 'J': 2}]
+    [{'I': 2, 'J': 3}, {'I': 4, 'J': 1}, {'I': 5, 'J': 8}]
     """
     rs = net.sizes
-    first = {r: k + 2 for k, r in enumerate(rs)}
-    second = {r: k + 1 for k, r in enumerate(rs)}
-    return [first, second]
+    last = len(rs) - 1
+    return [{r: k + 2 for k, r in enumerate(rs)},
+            {r: 1 if k == last else 2 * k + 4 for k, r in enumerate(rs)},
+            {r: 3 * k + 5 for k, r in enumerate(rs)}]
 
 
 def _atom_key(f: tuple) -> tuple:
@@ -105,6 +108,9 @@ def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], 
           dtype: type) -> np.ndarray:
     letters: dict[tuple, str] = {}
     ranges: dict[tuple, str] = {}
+    if len(free) + len(t.dummies) > len(string.ascii_letters):
+        raise ResourceLimitError(f"a term with {len(free) + len(t.dummies)} indices is more than a "
+                                 f"numeric check handles ({len(string.ascii_letters)})")
     alphabet = iter(string.ascii_letters)
     for name, r in free:
         letters[("f", name)] = next(alphabet)
@@ -128,14 +134,7 @@ def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], 
     present = set("".join(subs))
     kept = "".join(c for c in out_sub if c in present)
     if ops:
-        spec = ",".join(subs) + "->" + kept
-        path, info = np.einsum_path(spec, *ops, optimize="greedy")
-        m = re.search(r"Optimized FLOP count:\s*([0-9.eE+]+)", info)
-        if m and float(m.group(1)) > MAX_FLOPS:
-            raise ResourceLimitError(f"a numeric check would take {float(m.group(1)):.2g} operations "
-                                     f"(the bound is {MAX_FLOPS:.0e})")
-        _check_deadline()
-        val = np.einsum(spec, *ops, optimize=path)
+        val = _contract(ops, subs, kept, dtype)
     else:
         val = np.array(1, dtype=dtype)
     # free indices the term does not mention: it is constant along them
@@ -144,6 +143,30 @@ def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], 
     for k in expand:
         val = np.expand_dims(val, k)
     return np.broadcast_to(val * coeff, shape)
+
+
+def _contract(ops: list[np.ndarray], subs: list[str], out: str, dtype: type) -> np.ndarray:
+    """One einsum, contracted pairwise along numpy's greedy path (the optimised einsum itself
+    mishandles object arrays), with its cost bounded before any work is done."""
+    spec = ",".join(subs) + "->" + out
+    path, info = np.einsum_path(spec, *ops, optimize="greedy")
+    m = re.search(r"Optimized FLOP count:\s*([0-9.eE+]+)", info)
+    if m and float(m.group(1)) > MAX_FLOPS:
+        raise ResourceLimitError(f"a numeric check would take {float(m.group(1)):.2g} operations "
+                                 f"(the bound is {MAX_FLOPS:.0e})")
+    operands = list(zip(ops, subs))
+    for step in path[1:]:
+        _check_deadline()
+        picked = [operands[i] for i in step]
+        for i in sorted(step, reverse=True):
+            del operands[i]
+        needed = set(out) | {c for _, s in operands for c in s}
+        inside = "".join(dict.fromkeys("".join(s for _, s in picked)))
+        res = "".join(c for c in inside if c in needed)
+        val = np.einsum(",".join(s for _, s in picked) + "->" + res, *(o for o, _ in picked))
+        operands.append((np.asarray(val, dtype=dtype), res))
+    (val, res), = operands
+    return np.asarray(np.einsum(res + "->" + out, val), dtype=dtype)
 
 
 @dataclass
@@ -184,6 +207,12 @@ class NetworkInstance:
         self.rng = np.random.default_rng(self.seed)
         self.h = ACTIVATIONS[self.activation]
         self.dE = ERRORS[self.error][1]
+        # undeclared functions get different concrete activations (h and g must not coincide)
+        cycle = ["tanh", "softplus", "logistic"]
+        start = cycle.index(self.activation) if self.activation in cycle else 0
+        free_names = sorted(set(self.net.functions) - set(self.net.activations))
+        self.kinds = {name: cycle[(start + n) % len(cycle)] for n, name in enumerate(free_names)}
+        self.kinds.update(self.net.activations)
 
     def shape(self, fam: int) -> tuple[int, ...]:
         return tuple(self.sizes[r] for r in self.net.families[fam].axes)
@@ -211,8 +240,7 @@ class NetworkInstance:
         if f[0] == "fn":
             if f[2] > 3:
                 raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}")
-            h = ACTIVATIONS[self.net.activations[f[1]]] if f[1] in self.net.activations else self.h
-            return h(self.value(f[3]), f[2])
+            return ACTIVATIONS[self.kinds.get(f[1], self.activation)](self.value(f[3]), f[2])
         if f[0] == "grad":
             if f[1] not in self.net.outputs:
                 raise AssertionError("evaluate the ground form: δ of hidden layers must be expanded")
@@ -222,8 +250,8 @@ class NetworkInstance:
         raise AssertionError(f)
 
     def describe(self) -> dict:
-        acts = self.net.activations
+        acts = self.kinds
         h = (next(iter(acts.values())) if len(acts) == 1 else
-             ", ".join(f"{k} = {v}" for k, v in acts.items())) or self.activation
+             ", ".join(f"{k} = {v}" for k, v in sorted(acts.items()))) or self.activation
         e = ERRORS["sum-of-squares" if self.net.error_kind else self.error][0]
         return {"h": h, "E": e, "seed": self.seed}

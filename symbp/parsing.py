@@ -818,7 +818,7 @@ def unparse(node: Node) -> str:
             text = "_{" + text[1:] + "}"
         return name + text
     if isinstance(node, Call):
-        return f"{node.name}{chr(39) * node.order}({unparse(node.arg)})"
+        return f"{_letter(node.name)}{chr(39) * node.order}({unparse(node.arg)})"
     if isinstance(node, Neg):
         inner = unparse(node.arg)
         return f"-{inner}" if not isinstance(node.arg, (Add, Neg)) else f"-\\left({inner}\\right)"
