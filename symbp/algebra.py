@@ -277,10 +277,6 @@ class Expr:
         return Expr([t] if t else [])
 
     @staticmethod
-    def kd(a: Index, b: Index) -> Expr:
-        return Expr.atom(("kd", a, b))
-
-    @staticmethod
     def from_raw(raw: Iterable[tuple[Fraction, Iterable[str], dict[int, str], Iterable[Factor]]]) -> Expr:
         return Expr(t for t in (_make(*r) for r in raw) if t is not None)
 
@@ -371,20 +367,3 @@ class Expr:
             return ("f", f"{tag}{i[1]}") if i[0] == "d" else i
 
         return [map_indices(f, sub) for f in term.factors], names
-
-    def map_terms(self, fn: Callable[[Term], Expr]) -> Expr:
-        out: list[Term] = []
-        for t in self.terms:
-            out.extend(fn(t).terms)
-        return Expr(out)
-
-
-def product(factors: Iterable[Expr]) -> Expr:
-    out = Expr.const(1)
-    for f in factors:
-        out = out * f
-    return out
-
-
-def term_expr(term: Term) -> Expr:
-    return Expr([term])

@@ -20,7 +20,7 @@ from typing import Any
 from . import calculus
 from .algebra import F
 from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult, check_chain
-from .document import Derivation, load
+from .document import Derivation, load, strip_label
 from .errors import InputError, NotationError, SymbpError
 from .network import BUILTINS, Network, builtin
 from .parsing import parse_chain
@@ -45,9 +45,7 @@ def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult
     """Check one LaTeX equation (a chain ``A = B = C`` gives one result per link)."""
     if isinstance(net, str):
         net = load_network(net)
-    from .document import _strip_labels
-
-    text, label = _strip_labels(source)
+    text, label = strip_label(source)
     try:
         chain = parse_chain(text, net.functions)
         if not chain.rels:
@@ -59,7 +57,7 @@ def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult
                            line=exc.location.line if exc.location else 0,
                            column=exc.location.column if exc.location else 0,
                            label=label or "(1)", error=type(exc).__name__)]
-    results = check_chain(net, chain, source=text)
+    results = check_chain(net, chain)
     for r in results:
         r.label = label or "(1)"
         r.line, r.column = 1, 1
@@ -81,7 +79,7 @@ def check_file(path: str | Path | Derivation) -> list[LinkResult]:
                                   expected=eq.expectation(1), caret=eq.error.caret if eq.error else None,
                                   error=type(eq.error).__name__ if eq.error else None))
             continue
-        for r in check_chain(deriv.network, eq.chain, source=eq.text):
+        for r in check_chain(deriv.network, eq.chain):
             r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
             r.expected = eq.expectation(r.link)
             out.append(r)

@@ -20,7 +20,7 @@ import itertools
 from collections.abc import Callable
 from fractions import Fraction
 
-from .algebra import Expr, F, Index, term_expr
+from .algebra import Expr, F, Index
 from .errors import UnsupportedError
 from .network import Network
 
@@ -60,28 +60,6 @@ def instantiate(net: Network, fam: int, idx: tuple[Index, ...]) -> Expr:
 
 def _kds(a: tuple[Index, ...], b: tuple[Index, ...]) -> Expr:
     return Expr.from_raw([(Fraction(1), (), {}, [("kd", x, y) for x, y in zip(a, b)])])
-
-
-def _alias_map(net: Network) -> dict[tuple[str, int], int]:
-    m = net.cache.get("alias")
-    if m is None:
-        m = {}
-        for fid in net.definitions:
-            if net.is_alias(fid):
-                f = net.definitions[fid].terms[0].factors[0]
-                if f[4] == tuple(F(f"#{k}") for k in range(len(f[4]))) and f[2] == 0:
-                    m[(f[1], f[3])] = fid
-        net.cache["alias"] = m
-    return m
-
-
-def unalias(net: Network, expr: Expr) -> Expr:
-    """``h(a_j)`` -> ``z_j`` where the network defines ``z_j = h(a_j)``."""
-    amap = _alias_map(net)
-    if not amap:
-        return expr
-    return rewrite(expr, lambda f: Expr.atom(("ref", amap[(f[1], f[3])], f[4]))
-                   if f[0] == "fn" and f[2] == 0 and (f[1], f[3]) in amap else None)
 
 
 def derivative(net: Network, expr: Expr, fam_x: int, idx_x: tuple[Index, ...], *,
@@ -313,4 +291,4 @@ def unfold(net: Network, expr: Expr) -> Expr:
 
 
 __all__ += ["compare", "declared", "error_expression", "fresh", "rewrite", "substitute_aliases",
-            "term_expr", "unalias", "unfold"]
+            "unfold"]

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from . import calculus
-from .algebra import Expr, budget, factor_indices
+from .algebra import Expr, budget
 from .errors import InputError, NotationError, ResourceLimitError, SymbpError
 from .network import Network
 from .numeric import FormalInstance, NetworkInstance, evaluate, size_plans
@@ -87,8 +87,8 @@ class _Refuted(Exception):
         self.extra = extra
 
 
-def check_chain(net: Network, chain: Chain, *, source: str = "") -> list[LinkResult]:
-    """Check every link of ``chain``; ``source`` is its LaTeX (for messages)."""
+def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
+    """Check every link of ``chain``."""
     letters, inference = infer_letters(net, chain)
     head = chain.sides[0]
     results = []
@@ -198,7 +198,7 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     raw_l = interp.expression(lhs, env)
     raw_r = interp.expression(rhs, env)
     same, gl, gr = calculus.compare(net, raw_l, raw_r)
-    names = {name: x if len(env[x]) == 1 else LatexPrinter(net)._free_letter(name)
+    names = {name: x if len(env[x]) == 1 else LatexPrinter(net).free_letter(name)
              for x in env for name in env[x]}
     derived = _derived(net, interp, head, env, names)
     if same:
@@ -470,7 +470,3 @@ def _multiset_minus(a: list[str], b: list[str]) -> list[str]:
 
 def _sig_text(s: str) -> str:
     return {"delta": "\\delta", "kd": "Kronecker delta"}.get(s, s)
-
-
-def free_of(expr: Expr) -> set[str]:
-    return {i[1] for t in expr.terms for f in t.factors for i in factor_indices(f) if i[0] == "f"}

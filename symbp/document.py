@@ -32,7 +32,7 @@ from .errors import DeclarationError, InputError, LatexSyntaxError, locate
 from .network import BUILTINS, Network, declare
 from .parsing import Chain, parse_chain
 
-__all__ = ["Derivation", "Equation", "load", "loads"]
+__all__ = ["Derivation", "Equation", "load", "loads", "strip_label"]
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 MAX_FILE_BYTES = 2_000_000
@@ -173,7 +173,7 @@ def loads(text: str, file: str | None = None) -> Derivation:
     lines = list(base["forward"]) if base else []
     origin = [None] * len(lines)
     for s, off in forward:
-        lines.append(_strip_labels(s)[0].strip())
+        lines.append(strip_label(s)[0].strip())
         origin.append(off)
     if base:
         for k, v in base.get("composites", {}).items():
@@ -218,7 +218,7 @@ def loads(text: str, file: str | None = None) -> Derivation:
             if not eq.strip():
                 continue
             number += 1
-            eq, label = _strip_labels(eq)
+            eq, label = strip_label(eq)
             label = words.get("label") or label or f"({number})"
             lead = len(eq) - len(eq.lstrip())
             loc = locate(text, off + lead, file)
@@ -314,7 +314,7 @@ _LABEL = re.compile(
     r"|(?P<uc>[" + CIRCLED + r"]))\s*$")
 
 
-def _strip_labels(eq: str) -> tuple[str, str | None]:
+def strip_label(eq: str) -> tuple[str, str | None]:
     """Blank a trailing label (and the ``\\quad \\dots`` before it); return it as text."""
     m = _LABEL.search(eq)
     if not m:

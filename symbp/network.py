@@ -273,7 +273,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         lhs: Sym = chain.sides[0]  # type: ignore[assignment]
         interp = Interpreter(net, {}, declare=True)
         try:
-            fam = interp.family_for(lhs, create=True, define=True)
+            fam = interp.family_for(lhs, create=True)
             if fam.param:
                 raise DeclarationError(f"{lhs.name} is a parameter name; it cannot be defined",
                                        offset=lhs.pos)
@@ -334,8 +334,6 @@ def _with_source(exc: InputError, src: str, k: int) -> InputError:
 
 
 def _analyse(net: Network) -> None:
-    from .algebra import factor_indices  # noqa: F401  (kept for symmetry of imports)
-
     deps: dict[int, set[int]] = {f.id: set() for f in net.families}
     for fid, d in net.definitions.items():
         for t in d.terms:

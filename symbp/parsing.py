@@ -40,7 +40,6 @@ GREEK = {
 #: commands that only space or style the formula; dropped by the lexer
 SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "limits",
            "nolimits", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr"}
-RELATIONS = {"=": "=", "equiv": "\\equiv"}
 OPEN = {"(": ")", "[": "]", "\\{": "\\}"}
 
 

@@ -35,7 +35,7 @@ class LatexPrinter:
         """``names`` maps free index names to the letters to print (default: the names)."""
         names = dict(names or {})
         for n in expr.free():
-            names.setdefault(n, self._free_letter(n))
+            names.setdefault(n, self.free_letter(n))
         if expr.is_zero():
             return "0"
         out = ""
@@ -51,7 +51,8 @@ class LatexPrinter:
                 out += " + " + body
         return out
 
-    def _free_letter(self, name: str) -> str:
+    def free_letter(self, name: str) -> str:
+        """How a free index name prints: ``j``; a component ``m.0`` of ``m = j_l`` as ``j(m)``."""
         if "." in name and not name.startswith("~"):
             base, k = name.split(".")
             parts = self.net.composites.get(base)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fractions import Fraction
 
 from . import calculus
 from .algebra import Expr, F
@@ -29,12 +28,6 @@ class IndexProblem:
     letter: str
     pos: int
     message: str
-
-
-def _sym_letters(node: Sym, net: Network) -> set[str]:
-    if not node.groups:
-        return set()
-    return set(node.letters)
 
 
 def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict[str, int]:
@@ -179,7 +172,7 @@ class Interpreter:
                                 hint=f"declare it: '% symbp: index {letter} : j' (runs like j)")
         return r
 
-    def family_for(self, sym: Sym, *, create: bool = False, define: bool = False) -> Family:
+    def family_for(self, sym: Sym, *, create: bool = False) -> Family:
         name = self.net.delta_of if sym.name == "delta" else sym.name
         axes: list[str] = []
         grouping: list[int] = []
@@ -325,7 +318,3 @@ class Interpreter:
 def _sub(sym: Sym) -> str:
     from .parsing import _groups_text
     return _groups_text(sym.groups)
-
-
-def fraction(x: Fraction) -> str:
-    return str(x)
