@@ -277,6 +277,11 @@ class Expr:
         return Expr([t] if t else [])
 
     @staticmethod
+    def kd(a: Index, b: Index) -> Expr:
+        """The Kronecker delta of two indices."""
+        return Expr.atom(("kd", a, b))
+
+    @staticmethod
     def from_raw(raw: Iterable[tuple[Fraction, Iterable[str], dict[int, str], Iterable[Factor]]]) -> Expr:
         return Expr(t for t in (_make(*r) for r in raw) if t is not None)
 
