@@ -191,6 +191,12 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
         if hint:
             problems.append(hint[0])
             extra["suggestion"] = hint[1]
+        head_free = set(free_letters(head, net, []))
+        head_env = {x: env[x] for x in head_free if x in env}
+        extra["derived"] = _derived(net, interp, head, head_env, {x: x for x in head_env}) \
+            if len(head_env) == len(head_free) else None
+        if extra["derived"] and not hint:
+            problems.append(f"symbp derives {extra['derived']}")
         raise _Refuted("; ".join(problems), **extra)
     # 2. symbolic
     free = [(name, r) for x in sorted(both) for name, r in zip(env[x], letters.get(x) or
