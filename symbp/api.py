@@ -181,7 +181,8 @@ def derive(net: Network) -> NetworkDerivation:
                 continue
             f_letters = net.letters_for(f.axes)  # the note's convention: ∂a_j/∂w_{ji} = z_i
             d = calculus.derivative(net, calculus.instantiate(net, c.id, tuple(F(x) for x in c_letters)),
-                                    f.id, tuple(F(x) for x in f_letters), total=not direct)
+                                    f.id, tuple(F(x) for x in f_letters),
+                                    total=f.name == net.delta_of or not direct)
             lhs = (f"\\frac{{\\partial {c.name}_{{{_sub(c, c_letters)}}}}}"
                    f"{{\\partial {f.name}_{{{_sub(f, f_letters)}}}}}")
             locs.append((lhs, latex(net, d)))

@@ -66,7 +66,7 @@ def derivative(net: Network, expr: Expr, fam_x: int, idx_x: tuple[Index, ...], *
                total: bool = True) -> Expr:
     """``∂ expr / ∂ fam_x[idx_x]``; ``total`` follows the forward equations, otherwise only the
     quantities written in ``expr`` count (a local, one-layer derivative)."""
-    if total and net.is_alias(fam_x):
+    if total and (net.is_alias(fam_x) or net.is_copy(fam_x)):
         _refuse_ambiguous(net, expr, fam_x)
     out = []
     for t in expr.terms:
@@ -83,17 +83,20 @@ def derivative(net: Network, expr: Expr, fam_x: int, idx_x: tuple[Index, ...], *
 
 
 def _refuse_ambiguous(net: Network, expr: Expr, fam_x: int) -> None:
-    """``∂/∂z_j`` of an expression that also writes ``h(a_j)`` (which *is* ``z_j``) has two
-    readings (``h(a_j)`` held fixed, or counted as ``z_j``); symbp refuses to pick one."""
+    """``∂/∂z_j`` of an expression that also writes ``h(a_j)`` or ``h'(a_j)`` (functions of the
+    same quantity) has two readings (``a_j`` held fixed, or not); symbp refuses to pick one.
+    Likewise ``∂/∂y_k`` of an expression in ``a_k`` where ``y_k = a_k``."""
     f = net.definitions[fam_x].terms[0].factors[0]
+    base = f[3] if f[0] == "fn" else f[1]
     for t in expr.terms:
         for g in t.factors:
-            if g[0] == "fn" and g[1] == f[1] and g[2] == 0 and g[3] == f[3]:
+            if (g[0] == "fn" and g[3] == base) or (g[0] == "ref" and g[1] == base):
+                shown = net.show(base)
                 raise UnsupportedError(
-                    f"a derivative with respect to {net.show(fam_x)} of an expression that writes "
-                    f"{f[1]}({net.show(f[3])}), which is the same quantity",
-                    hint=f"write {net.show(fam_x)} for {f[1]}({net.show(f[3])}), or differentiate "
-                         f"with respect to {net.show(f[3])}")
+                    f"a derivative with respect to {net.show(fam_x)} of an expression that also "
+                    f"depends on {shown}, of which {net.show(fam_x)} is a function",
+                    hint=f"write the expression in {net.show(fam_x)}, or differentiate with "
+                         f"respect to {shown}")
 
 
 def _d_factor(net: Network, f: tuple, fam_x: int, idx_x: tuple[Index, ...], total: bool) -> Expr:
@@ -111,7 +114,10 @@ def _d_factor(net: Network, f: tuple, fam_x: int, idx_x: tuple[Index, ...], tota
             return inner
         return Expr.atom(("fn", f[1], f[2] + 1, f[3], f[4])) * inner
     if kind == "grad":
-        if net.error_kind is not None and f[1] in net.outputs:
+        if f[1] not in net.outputs:  # a hidden δ: differentiate its expansion
+            inner = delta_definition(net, f[1]).substitute({f"#{k}": i for k, i in enumerate(f[2])})
+            return derivative(net, inner, fam_x, idx_x, total=total)
+        if net.error_kind is not None:
             return derivative(net, _output_gradient(net, f[1], f[2]), fam_x, idx_x, total=total)
         if any(fam_x == o or fam_x in net.ancestors[o] for o in net.outputs):
             raise UnsupportedError(
@@ -170,15 +176,23 @@ def expand_deltas(net: Network, expr: Expr) -> Expr:
 
 
 def substitute_aliases(net: Network, expr: Expr) -> Expr:
-    """``z_j`` -> ``h(a_j)`` where the network defines ``z_j = h(a_j)``."""
-    return rewrite(expr, lambda f: instantiate(net, f[1], f[2])
-                   if f[0] == "ref" and net.is_alias(f[1]) else None)
+    """``z_j`` -> ``h(a_j)`` where the network defines ``z_j = h(a_j)``; ``y_k`` -> ``a_k``, also
+    inside ``h``, where it defines ``y_k = a_k``."""
+    def sub(f: tuple) -> Expr | None:
+        if f[0] == "ref" and (net.is_alias(f[1]) or net.is_copy(f[1])):
+            return instantiate(net, f[1], f[2])
+        if f[0] == "fn" and net.is_copy(f[3]):
+            g = instantiate(net, f[3], f[4]).terms[0].factors[0]
+            return Expr.atom(("fn", f[1], f[2], g[1], g[2]))
+        return None
+
+    return rewrite(expr, sub)
 
 
 def _settle(net: Network, expr: Expr) -> Expr:
     """Declared functions and aliases, applied until nothing changes (``∂E/∂y = y - t`` brings
     back ``y``, which may be ``g(a)``, which a declared identity turns into ``a``)."""
-    for _ in range(4):
+    for _ in range(len(net.families) + 4):
         new = declared(net, substitute_aliases(net, expr))
         if new == expr:
             return new
@@ -283,11 +297,12 @@ def unfold(net: Network, expr: Expr) -> Expr:
     """Replace every defined quantity standing as a factor (not inside ``h``) by its forward
     definition, down to inputs and parameters: ``a_j`` -> ``\\sum_i w_{ji} z_i``."""
     for _ in range(len(net.families) + 1):
+        expr = _settle(net, expr)
         if not any(f[0] == "ref" and f[1] in net.definitions for t in expr.terms for f in t.factors):
             return expr
         expr = rewrite(expr, lambda f: instantiate(net, f[1], f[2])
                        if f[0] == "ref" and f[1] in net.definitions else None)
-    return expr
+    return _settle(net, expr)
 
 
 __all__ += ["compare", "declared", "error_expression", "fresh", "rewrite", "substitute_aliases",

@@ -134,6 +134,13 @@ class Network:
                 and len(d.terms[0].factors) == 1 and d.terms[0].factors[0][0] == "fn"
                 and not d.terms[0].dummies and not d.terms[0].sizes)
 
+    def is_copy(self, fam_id: int) -> bool:
+        """A family defined as another one (``y_k = a_k``): replaced by it when comparing."""
+        d = self.definitions.get(fam_id)
+        return (d is not None and len(d.terms) == 1 and d.terms[0].coeff == 1
+                and len(d.terms[0].factors) == 1 and d.terms[0].factors[0][0] == "ref"
+                and not d.terms[0].dummies and not d.terms[0].sizes)
+
     def has_delta(self, fam_id: int) -> bool:
         return self.families[fam_id].name == self.delta_of or fam_id in self.outputs
 

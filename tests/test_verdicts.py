@@ -141,3 +141,42 @@ def test_soundness_regressions(network: str | list[str], options: dict, latex: s
     results = symbp.check_equation(latex, net)
     assert [r.verdict for r in results] == [verdict] * len(results), [r.message for r in results]
     assert all("internal error" not in r.message for r in results)
+
+
+COPY = [r"a_j = \sum_i w_{ji} z_i", r"c_j = a_j", r"z_j = h(c_j)", r"a_k = \sum_j w_{kj} z_j"]
+STACK = PLAIN_FWD + [r"p_k = g(a_k)", r"q_k = g(p_k)", r"r_k = g(q_k)", r"s_k = g(r_k)", r"y_k = g(s_k)"]
+PRML532 = PLAIN_FWD + [r"y_k = a_k"]
+TANH_SSE = {"activations": {"h": "tanh"}, "error_kind": "sum-of-squares"}
+
+SOUNDNESS_2 = [
+    # a hidden δ depends on the targets of a declared error
+    (PRML532, TANH_SSE, r"\frac{\partial \delta_k}{\partial t_k} = 0", "refuted"),
+    (PRML532, TANH_SSE, r"\frac{\partial \delta_k}{\partial t_k} = -1", "verified"),
+    (PRML532, TANH_SSE, r"\frac{\partial \delta_j}{\partial t_k} = 0", "refuted"),
+    (PRML532, TANH_SSE, r"\frac{\partial \delta_j}{\partial t_k} = -h'(a_j) w_{kj}", "verified"),
+    # ∂/∂z_j of h'(a_j): ambiguous for every order, refused
+    (PRML532, TANH_SSE, r"\frac{\partial}{\partial z_j} h'(a_j) = 0", "error"),
+    # a copy layer is the quantity it copies, also inside h
+    (COPY, {}, r"h(c_j) = h(a_j)", "verified"),
+    (COPY, {}, r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k", "verified"),
+    # declared identities stacked deeper than a fixed number of passes
+    (STACK, {"activations": {"g": "identity"}, "error_kind": "sum-of-squares"},
+     r"\delta_k = y_k - t_k", "verified"),
+    (STACK, {"activations": {"g": "identity"}, "error_kind": "sum-of-squares"}, r"y_k = a_k", "verified"),
+]
+
+
+@pytest.mark.parametrize("network, options, latex, verdict", SOUNDNESS_2)
+def test_soundness_regressions_round_two(network: list[str], options: dict, latex: str,
+                                         verdict: str) -> None:
+    results = symbp.check_equation(latex, symbp.declare(network, **options))
+    assert [r.verdict for r in results] == [verdict] * len(results), [r.message for r in results]
+
+
+def test_derive_lists_total_local_derivatives_across_a_skip() -> None:
+    net = symbp.declare([r"a_j = \sum_i w_{ji} z_i", r"z_j = h(a_j)",
+                         r"a_k = \sum_j w_{kj} z_j + \sum_j b_{kj} h(a_j)"])
+    text = symbp.derive(net).text()
+    line = next(x for x in text.splitlines() if "{\\partial a_{k}}{\\partial a_{j}}" in x)
+    lhs, rhs = line.strip().split(" = ")
+    assert [r.verdict for r in symbp.check_equation(f"{lhs} = {rhs}", net)] == ["verified"]
