@@ -214,15 +214,16 @@ def loads(text: str, file: str | None = None) -> Derivation:
                 pos = next(p for p in mine if p[1] == "expect")[3]
                 raise DeclarationError(f"unknown expectation {bad[0]!r}", offset=pos,
                                        hint=f"expect one of: {', '.join(EXPECTABLE)}").at(text, file)
-        for off, eq in _equations(text, blanked, d):
-            if not eq.strip():
-                continue
+        lines = [(off, eq) for off, eq in _equations(text, blanked, d) if eq.strip()]
+        per_line = expected is not None and len(expected) > 1 and len(expected) == len(lines) > 1
+        for n_line, (off, eq) in enumerate(lines):
             number += 1
             eq, label = strip_label(eq)
             label = words.get("label") or label or f"({number})"
             lead = len(eq) - len(eq.lstrip())
             loc = locate(text, off + lead, file)
-            item = Equation(file, off, eq, label, loc.line, loc.column, expected)
+            item = Equation(file, off, eq, label, loc.line, loc.column,
+                            [expected[n_line]] if per_line else expected)
             try:
                 item.chain = parse_chain(eq, net.functions)
                 if not item.chain.rels:
@@ -243,67 +244,106 @@ def _blank(s: str, start: int, end: int) -> str:
     return s[:start] + "".join(c if c == "\n" else " " for c in s[start:end]) + s[end:]
 
 
+def _escaped(s: str, k: int) -> bool:
+    """Whether ``s[k]`` is escaped: an odd number of backslashes right before it (``\\$`` is
+    an escaped dollar, ``\\\\$`` a line break followed by one)."""
+    n = 0
+    while k - n - 1 >= 0 and s[k - n - 1] == "\\":
+        n += 1
+    return n % 2 == 1
+
+
 def _blank_comments(text: str) -> str:
     out = []
     for line in text.split("\n"):
-        m = re.search(r"(?<!\\)%", line)
-        out.append(line if m is None else line[:m.start()] + " " * (len(line) - m.start()))
+        cut = next((k for k, c in enumerate(line) if c == "%" and not _escaped(line, k)), None)
+        out.append(line if cut is None else line[:cut] + " " * (len(line) - cut))
     return "\n".join(out)
 
 
+_OPENER = re.compile(r"\$\$|\\\[|\\begin\{(" + "|".join(re.escape(e) for e in _DISPLAY_ENVS) + r")\}|\$")
+
+
 def _displays(blanked: str):  # noqa: ANN202
-    """(start, body_start, end) of each display; ``blanked[body_start:body_end]`` is the maths."""
-    pat = re.compile(r"(?<!\\)\$\$|\\\[|\\begin\{(" + "|".join(re.escape(e) for e in _DISPLAY_ENVS)
-                     + r")\}|(?<!\\)\$")
+    """(start, body_start, end, body_end, environment) of each display."""
     pos = 0
     while True:
-        m = pat.search(blanked, pos)
+        m = _OPENER.search(blanked, pos)
         if m is None:
             return
         tok = m.group(0)
-        if tok == "$":  # inline maths: skip to its end (an escaped \$ is text)
+        # a $ or \[ preceded by a backslash that is itself not escaped is text (\$, \\[1ex])
+        if _escaped(blanked, m.start()):
+            pos = m.start() + 1
+            continue
+        if tok == "$":  # inline maths: skip to its end
             close = _find_unescaped(blanked, "$", m.end())
             pos = len(blanked) if close < 0 else close + 1
             continue
         if tok == "$$":
             close, closer = _find_unescaped(blanked, "$$", m.end()), "$$"
         elif tok == "\\[":
-            close, closer = blanked.find("\\]", m.end()), "\\]"
+            close, closer = _find_unescaped(blanked, "\\]", m.end()), "\\]"
         else:
             closer = "\\end{" + m.group(1) + "}"
             close = blanked.find(closer, m.end())
         if close < 0:
             raise LatexSyntaxError(f"{tok} is never closed", offset=m.start(),
                                    hint=f"add {closer}")
-        yield (m.start(), m.end(), close + len(closer), close)
+        yield (m.start(), m.end(), close + len(closer), close, m.group(1) or tok)
         pos = close + len(closer)
 
 
 def _find_unescaped(s: str, needle: str, start: int) -> int:
+    """The next ``needle`` whose first character is not escaped (-1 if none)."""
     while True:
         k = s.find(needle, start)
-        if k <= 0 or s[k - 1] != "\\":
+        if k < 0 or not _escaped(s, k):
             return k
         start = k + 1
 
 
 _LAYOUT = re.compile(
-    r"\\left\s*\.|\\right\s*\\\}|\\right\s*\.|\\begin\{(aligned|split|gathered)\}(\[[a-z]\])?"
-    r"|\\end\{(aligned|split|gathered)\}|\\nonumber|\\notag|\\label\{[^{}]*\}|&")
+    r"\\left\s*\.|\\right\s*\\\}|\\right\s*\.|\\begin\{(aligned|gathered)\}(\[[a-z]\])?"
+    r"|\\end\{(aligned|gathered)\}|\\nonumber|\\notag|\\label\{[^{}]*\}|&")
+_SPLIT = re.compile(r"\\begin\{split\}(.*?)\\end\{split\}", re.S)
+_BREAK = re.compile(r"\\\\(\[[^\]]*\])?")
 
 
 def _equations(text: str, blanked: str, display: tuple) -> list[tuple[int, str]]:
-    start, body, end, body_end = display
+    """The equations of a display, as (offset, text) with layout blanked.  Lines are split at
+    ``\\\\``, except inside ``split`` and ``multline`` (one equation), and a line that starts
+    with a relation (``&= ...``) continues the equation above it."""
+    start, body, end, body_end, env = display
     s = blanked
     for m in _LAYOUT.finditer(blanked, body, body_end):
         s = _blank(s, m.start(), m.end())
-    out = []
+    whole = [(m.start(), m.end()) for m in _SPLIT.finditer(blanked, body, body_end)]
+    if env.startswith("multline"):
+        whole.append((body, body_end))
+    for a, b in whole:
+        for m in _BREAK.finditer(s, a, b):
+            s = _blank(s, m.start(), m.end())
+        s = _blank(s, a, a + len("\\begin{split}")) if s.startswith("\\begin{split}", a) else s
+        k = s.find("\\end{split}", a, b + 1)
+        if k >= 0:
+            s = _blank(s, k, k + len("\\end{split}"))
+    out: list[tuple[int, int]] = []
     pos = body
-    for m in re.finditer(r"\\\\(\[[^\]]*\])?", s[body:body_end]):
-        out.append((pos, s[pos:body + m.start()]))
-        pos = body + m.end()
-    out.append((pos, s[pos:body_end]))
-    return out
+    for m in _BREAK.finditer(s, body, body_end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, body_end))
+    merged: list[tuple[int, int]] = []
+    for a, b in out:
+        head = s[a:b].lstrip()
+        if merged and (head.startswith("=") or head.startswith("\\equiv")):
+            pa, _ = merged[-1]
+            s = _blank(s, merged[-1][1], a)  # the line break between them
+            merged[-1] = (pa, b)
+        else:
+            merged.append((a, b))
+    return [(a, s[a:b]) for a, b in merged]
 
 
 _LABEL = re.compile(

@@ -401,3 +401,41 @@ def test_utf8_byte_order_mark_is_ignored(tmp_path: Path) -> None:
     f = tmp_path / "bom.tex"
     f.write_text(PLAIN + f"$${DELTA}$$\n", encoding="utf-8-sig")
     assert [r.verdict for r in check_file(f)] == ["verified"]
+
+
+# ----------------------------------------------------------------------------------------------
+# layout found by the second review: (file text after the network line, verdicts expected)
+
+D_OK = r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k"
+D_BAD = r"\delta_j = h(a_j) \sum_k w_{kj} \delta_k"
+LAYOUTS = [
+    # a line break \\ right before $$ is not an escaped dollar
+    ("We now get\\\\$$" + D_BAD + "$$\nmore $x$ text.\n$$" + D_OK + "$$\n", ["refuted", "verified"]),
+    # \\[1ex] in prose is a line break, not display maths
+    ("one\\\\[1ex] two\n$$" + D_OK + "$$\n", ["verified"]),
+    # \\% ends a line and starts a comment; 5\% is text
+    ("5\\% of it\n\\begin{align}\n" + D_OK + " \\\\% note \\\\ here\n" + D_OK + "\n\\end{align}\n",
+     ["verified", "verified"]),
+    # multline and split are one equation each
+    ("\\begin{multline}\n" + D_OK + " \\\\\n + \\delta_j - \\delta_j = 0\n\\end{multline}\n",
+     ["verified", "refuted"]),
+    ("\\begin{equation}\\begin{split}\n\\delta_j &= h'(a_j) \\\\ &\\quad \\sum_k w_{kj} \\delta_k\n"
+     "\\end{split}\\end{equation}\n", ["verified"]),
+    # &= continues the equation above
+    ("\\begin{align}\n\\frac{\\partial E}{\\partial w_{ji}} &= \\frac{\\partial E}{\\partial a_j} "
+     "\\frac{\\partial a_j}{\\partial w_{ji}} \\\\\n&= \\delta_j z_i\n\\end{align}\n",
+     ["verified", "verified"]),
+]
+
+
+@pytest.mark.parametrize("body, verdicts", LAYOUTS)
+def test_layouts(body: str, verdicts: list[str]) -> None:
+    results = symbp.check_file(symbp.loads(PLAIN + body, "t.tex"))
+    assert [r.verdict for r in results] == verdicts, [r.message for r in results]
+
+
+def test_expectations_one_per_line_of_an_align() -> None:
+    body = ("% symbp: expect refuted verified\n\\begin{align}\n" + D_BAD + " \\\\\n" + D_OK
+            + "\n\\end{align}\n")
+    results = symbp.check_file(symbp.loads(PLAIN + body, "t.tex"))
+    assert [(r.verdict, r.expected) for r in results] == [("refuted", "refuted"), ("verified", "verified")]
