@@ -21,7 +21,7 @@ from . import calculus
 from .algebra import F
 from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult, check_chain
 from .document import Derivation, load, strip_label
-from .errors import InputError, NotationError, SymbpError
+from .errors import InputError, NotationError, SymbpError, locate
 from .network import BUILTINS, Network, builtin
 from .parsing import parse_chain
 from .printing import latex
@@ -60,8 +60,19 @@ def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult
     results = check_chain(net, chain)
     for r in results:
         r.label = label or "(1)"
-        r.line, r.column = 1, 1
+        _place(r, source, None, 0)
     return results
+
+
+def _place(r: LinkResult, text: str, file: str | None, base: int) -> None:
+    """Line and column of a result: the offending token for an input error, else the equation."""
+    if r.span is not None:
+        loc = locate(text, base + r.span[0], file)
+        r.line, r.column, r.caret = loc.line, loc.column, loc.caret(r.span[1])
+    elif not r.line:
+        lead = len(text[base:]) - len(text[base:].lstrip())
+        loc = locate(text, base + lead, file)
+        r.line, r.column = loc.line, loc.column
 
 
 def check_file(path: str | Path | Derivation) -> list[LinkResult]:
@@ -81,6 +92,7 @@ def check_file(path: str | Path | Derivation) -> list[LinkResult]:
             continue
         for r in check_chain(deriv.network, eq.chain):
             r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
+            _place(r, deriv.text, eq.file, eq.offset)
             r.expected = eq.expectation(r.link)
             out.append(r)
     return out

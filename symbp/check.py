@@ -65,6 +65,8 @@ class LinkResult:
     suggestion: str | None = None
     caret: str | None = None
     error: str | None = field(default=None, repr=False)
+    #: where an input error stands in the equation's text (offset, width); internal
+    span: tuple[int, int] | None = field(default=None, repr=False)
 
     @property
     def as_expected(self) -> bool:
@@ -76,6 +78,7 @@ class LinkResult:
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("error")
+        d.pop("span")
         d["as_expected"] = self.as_expected
         return d
 
@@ -113,6 +116,10 @@ def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
 LINK_SECONDS = 5.0
 
 
+def _span(exc: InputError) -> tuple[int, int] | None:
+    return (exc.offset, exc.width) if exc.offset is not None else None
+
+
 def _unstable_side(net: Network, chain: Chain) -> str | None:
     """The boundary guard: every side, printed back and parsed again, must give the same AST.
     What symbp echoes is then exactly what it checked."""
@@ -137,9 +144,9 @@ def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: li
     except NotationError as exc:
         if getattr(exc, "slip", False):
             return LinkResult("", REFUTED, f"{exc.message}; {exc.hint}" if exc.hint else exc.message)
-        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__)
+        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc))
     except InputError as exc:
-        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__)
+        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc))
     except ResourceLimitError as exc:
         return LinkResult("", ERROR, f"bound on the work reached: {exc}", error="ResourceLimitError")
     except RecursionError:
@@ -263,8 +270,11 @@ def _network_counterexample(net: Network, gl: Expr, gr: Expr, plans: list[dict[s
     for sizes in plans:
         for act, err in INSTANCES:
             inst = NetworkInstance(net, sizes, act, err, seed=0)
-            vl = evaluate(net, gl, sizes, inst, free)
-            vr = evaluate(net, gr, sizes, inst, free)
+            try:
+                vl = evaluate(net, gl, sizes, inst, free)
+                vr = evaluate(net, gr, sizes, inst, free)
+            except SymbpError:  # no concrete formula (a 4th derivative): the exact witness will do
+                return None
             diff = np.abs(vl - vr)
             tol = 1e-9 * (1 + np.maximum(np.abs(vl), np.abs(vr)))
             if np.any(diff > tol):

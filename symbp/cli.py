@@ -97,7 +97,8 @@ def _line(r: LinkResult) -> str:
     if r.counterexample:
         cx = r.counterexample
         sizes = ", ".join(f"{k}={v}" for k, v in cx["sizes"].items())
-        idx = ", ".join(f"{k}={v}" for k, v in cx["index"].items())
+        idx = ", ".join(f"{k}=" + (f"({', '.join(f'{a}={b}' for a, b in v.items())})"
+                                   if isinstance(v, dict) else str(v)) for k, v in cx["index"].items())
         lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
         body.append(f"    counterexample: sizes {sizes}; at {idx or 'the scalar'}: left {lhs}, "
                     f"right {rhs} (h: {cx['h']}; E: {cx['E']}; random seed {cx['seed']})")
