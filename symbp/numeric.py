@@ -70,18 +70,25 @@ ERRORS: dict[str, tuple[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]] = 
 
 def size_plans(net: Network) -> list[dict[str, int]]:
     """Concrete sizes to try.  In each plan the sizes differ from each other (so ``w_{kj}`` and
-    ``w_{jk}`` cannot agree by accident); the second plan has a range of size 1; every range
-    takes three different sizes, and the gaps between ranges change from plan to plan (1, 2,
-    3), so a relation between sizes such as ``J = I + 1`` cannot hold at all three.
+    ``w_{jk}`` cannot agree by accident); the second plan has a range of size 1; there are
+    ``n + 1`` plans for ``n`` ranges (at least 3, at most 6), spread so that a relation between
+    sizes such as ``J = I + 1`` does not hold at all of them.  This makes a wrong equation
+    unlikely to pass; it proves nothing, which is why such a verdict names its sizes.
 
     >>> size_plans(declare([r"a_j = \\sum_i w_{ji} z_i"]))
     [{'I': 2, 'J': 3}, {'I': 4, 'J': 1}, {'I': 5, 'J': 8}]
     """
     rs = net.sizes
-    last = len(rs) - 1
-    return [{r: k + 2 for k, r in enumerate(rs)},
-            {r: 1 if k == last else 2 * k + 4 for k, r in enumerate(rs)},
-            {r: 3 * k + 5 for k, r in enumerate(rs)}]
+    n = len(rs)
+    plans = [{r: k + 2 for k, r in enumerate(rs)},
+             {r: 1 if k == n - 1 else 2 * k + 4 for k, r in enumerate(rs)},
+             {r: 3 * k + 5 for k, r in enumerate(rs)}]
+    for m in range(3, min(n + 1, 6)):
+        if n <= 11:  # k (m + 2) mod 11 is a permutation: distinct sizes in 2..12
+            plans.append({r: (k * (m + 2) + m * m) % 11 + 2 for k, r in enumerate(rs)})
+        else:
+            plans.append({r: k + 2 + m * (n + 1) for k, r in enumerate(rs)})
+    return plans
 
 
 def _atom_key(f: tuple) -> tuple:

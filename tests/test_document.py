@@ -442,7 +442,8 @@ def test_expectations_one_per_line_of_an_align() -> None:
 
 
 def test_an_error_found_while_checking_points_at_its_token() -> None:
-    text = PLAIN + "\\begin{equation}\n\\delta_j =\n   h'(a_j) \\sum_k e_j w_{kj} \\delta_k\n\\end{equation}\n"
+    text = (PLAIN + "\\begin{equation}\n\\delta_j =\n   h'(a_j) \\sum_k e_j w_{kj} \\delta_k\n"
+            "\\end{equation}\n")
     (r,) = symbp.check_file(symbp.loads(text, "t.tex"))
     assert r.verdict == "error" and (r.line, r.column) == (4, 19)
     assert r.caret and r.caret.splitlines()[-1].strip() == "^^^"
