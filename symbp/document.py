@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DeclarationError, InputError, LatexSyntaxError, locate
-from .network import BUILTINS, Network, declare
+from .network import ACTIVATION_KINDS, BUILTINS, ERROR_KINDS, Network, declare
 from .parsing import Chain, parse_chain
 
 __all__ = ["Derivation", "Equation", "load", "loads", "strip_label"]
@@ -122,6 +122,7 @@ def loads(text: str, file: str | None = None) -> Derivation:
     params = ["w", "b"]
     activations: dict[str, str] = {}
     error_kind: str | None = None
+    where: dict[tuple[str, str], int] = {}  # (directive, subject) -> offset, for messages
     pending_forward: list[int] = []
     for pos, word, arg, argpos in directives:
         if word == "network":
@@ -142,6 +143,7 @@ def loads(text: str, file: str | None = None) -> Derivation:
                                        "'% symbp: index q : j' (same range as j)",
                                        offset=argpos).at(text, file)
             letter = m.group(1).lstrip("\\")
+            where[("index", letter)] = argpos
             if m.group(2) == "=":
                 composites[letter] = m.group(3)
             else:
@@ -153,9 +155,16 @@ def loads(text: str, file: str | None = None) -> Derivation:
             if not m:
                 raise DeclarationError("write '% symbp: activation h = tanh' (or logistic, identity)",
                                        offset=argpos).at(text, file)
+            if m.group(2) not in ACTIVATION_KINDS:
+                raise DeclarationError(f"unknown activation {m.group(2)!r}", offset=argpos,
+                                       hint=f"choose one of: {', '.join(ACTIVATION_KINDS)}").at(text, file)
             activations[m.group(1)] = m.group(2)
+            where[("activation", m.group(1))] = argpos
         elif word == "error":
             error_kind = arg.strip()
+            if error_kind not in ERROR_KINDS:
+                raise DeclarationError(f"unknown error function {error_kind!r}", offset=argpos,
+                                       hint=f"choose one of: {', '.join(ERROR_KINDS)}").at(text, file)
         elif word not in ("expect", "label", "skip"):
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
@@ -188,10 +197,12 @@ def loads(text: str, file: str | None = None) -> Derivation:
                       error_kind=error_kind)
     except InputError as exc:
         k = getattr(exc, "forward_index", None)
-        where = origin[k] if k is not None and k < len(origin) else None
-        if where is not None:
+        at = origin[k] if k is not None and k < len(origin) else where.get(getattr(exc, "subject", None))
+        if at is not None:
             exc.location = None
-            raise exc.at(text, file, where) from None
+            if k is None:
+                exc.offset = 0
+            raise exc.at(text, file, at) from None
         exc.offset = None
         raise exc.at(text, file) from None
     # -- the equations

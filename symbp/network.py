@@ -263,8 +263,10 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                     net.range_letter.setdefault(rng, letter)
     for extra, same_as in (aliases or {}).items():
         if same_as not in net.ranges:
-            raise DeclarationError(f"index {extra} is declared to run like {same_as}, "
+            exc = DeclarationError(f"index {extra} is declared to run like {same_as}, "
                                    f"but {same_as} is not an index of the network")
+            exc.subject = ("index", extra)  # type: ignore[attr-defined]
+            raise exc
         if extra in net.ranges and net.ranges[extra] != net.ranges[same_as]:
             raise DeclarationError(f"index {extra} already runs over {net.ranges[extra]}")
         net.ranges[extra] = net.ranges[same_as]
@@ -272,8 +274,10 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         parts = tuple(x for x in re.split(r"[_{}\s,]+", units) if x)
         for p in parts:
             if p not in net.ranges:
-                raise DeclarationError(f"composite index {letter} = {units}: {p} is not an index "
+                exc = DeclarationError(f"composite index {letter} = {units}: {p} is not an index "
                                        "of the network")
+                exc.subject = ("index", letter)  # type: ignore[attr-defined]
+                raise exc
         net.composites[letter] = parts
     # families and definitions, in order
     for k, (src, chain) in enumerate(parsed):
@@ -285,7 +289,12 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                 raise DeclarationError(f"{lhs.name} is a parameter name; it cannot be defined",
                                        offset=lhs.pos)
             if fam.id in net.definitions:
-                raise DeclarationError(f"{fam.show()} is defined twice", offset=lhs.pos)
+                alias = [x for x in lhs.letters if x in (aliases or {})]
+                raise DeclarationError(
+                    f"{fam.show()} is defined twice", offset=lhs.pos,
+                    hint=(f"{alias[0]} is declared to run like {aliases[alias[0]]}, so "  # type: ignore[index]
+                          f"{fam.show()} names the same family; drop that index directive")
+                    if alias else "each family has one forward equation")
             letters = [x for g in lhs.groups for x in (net.composites.get(g[0], g) if len(g) == 1 else g)]
             if len(set(letters)) != len(letters):
                 raise DeclarationError("a defined family needs distinct index letters", offset=lhs.pos)
@@ -302,8 +311,12 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     _analyse(net)
     undeclared = set(net.activations) - net.functions
     if undeclared:
-        raise DeclarationError(f"activation declared for {sorted(undeclared)[0]}, which no forward "
-                               "equation uses")
+        name = sorted(undeclared)[0]
+        exc = DeclarationError(f"activation declared for {name}, which no forward equation uses",
+                               hint=f"the functions of the forward equations: "
+                                    f"{', '.join(sorted(net.functions)) or 'none'}")
+        exc.subject = ("activation", name)  # type: ignore[attr-defined]
+        raise exc
     if net.error_kind is not None:
         for o in net.outputs:
             out = net.families[o]
