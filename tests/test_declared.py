@@ -84,3 +84,16 @@ def test_bad_activation_directive_is_located() -> None:
     with pytest.raises(symbp.DeclarationError) as info:
         symbp.loads("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: activation tanh\n", "t.tex")
     assert info.value.location is not None and info.value.location.line == 2
+
+
+@pytest.mark.parametrize("directive, message", [
+    ("% symbp: activation g = tanh", "no forward equation uses"),
+    ("% symbp: activation h = relu", "unknown activation"),
+    ("% symbp: error cross-entropy", "unknown error function"),
+    ("% symbp: index m = q_l", "q is not an index"),
+])
+def test_declaration_errors_point_at_their_directive(directive: str, message: str) -> None:
+    text = "% symbp: network plain\n\n" + directive + "\n$$\\delta_j = h(a_j)$$\n"
+    with pytest.raises(symbp.DeclarationError, match=message) as info:
+        symbp.loads(text, "t.tex")
+    assert info.value.location is not None and info.value.location.line == 3
