@@ -114,6 +114,12 @@ def loads(text: str, file: str | None = None) -> Derivation:
         displays = list(_displays(blanked))
     except InputError as exc:
         raise exc.at(text, file) from None
+    for pos, word, _, _ in directives:
+        if any(d[0] < pos < d[2] for d in displays):
+            raise DeclarationError(f"the directive '{word}' stands inside a display, where it would "
+                                   "have no effect", offset=pos,
+                                   hint="put symbp directives on their own lines before the display"
+                                   ).at(text, file)
     # -- the network
     base: dict | None = None
     forward: list[tuple[str, int]] = []

@@ -447,3 +447,10 @@ def test_an_error_found_while_checking_points_at_its_token() -> None:
     (r,) = symbp.check_file(symbp.loads(text, "t.tex"))
     assert r.verdict == "error" and (r.line, r.column) == (4, 19)
     assert r.caret and r.caret.splitlines()[-1].strip() == "^^^"
+
+
+def test_a_directive_inside_a_display_is_an_error_not_ignored() -> None:
+    text = PLAIN + "\\begin{align}\n" + D_OK + " \\\\\n% symbp: expect refuted\n" + D_BAD + "\n\\end{align}\n"
+    with pytest.raises(symbp.DeclarationError, match="inside a display") as info:
+        symbp.loads(text, "t.tex")
+    assert info.value.location is not None and info.value.location.line == 4
