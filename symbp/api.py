@@ -153,6 +153,10 @@ def check_paths(paths: list[Path]) -> Report:
             report.results.extend(check_file(f))
         except SymbpError as exc:
             report.problems.append(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
+            report.problems.append(SymbpError(f"{f}: internal error, nothing is claimed for this "
+                                              f"file (a symbp bug: please report it): "
+                                              f"{type(exc).__name__}: {exc}"))
     return report
 
 

@@ -86,17 +86,28 @@ def _refuse_ambiguous(net: Network, expr: Expr, fam_x: int) -> None:
     """``∂/∂z_j`` of an expression that also writes ``h(a_j)`` or ``h'(a_j)`` (functions of the
     same quantity) has two readings (``a_j`` held fixed, or not); symbp refuses to pick one.
     Likewise ``∂/∂y_k`` of an expression in ``a_k`` where ``y_k = a_k``."""
-    f = net.definitions[fam_x].terms[0].factors[0]
-    base = f[3] if f[0] == "fn" else f[1]
+    base = _root(net, fam_x)
     for t in expr.terms:
         for g in t.factors:
-            if (g[0] == "fn" and g[3] == base) or (g[0] == "ref" and g[1] == base):
-                shown = net.show(base)
+            fam = g[3] if g[0] == "fn" else g[1] if g[0] == "ref" else None
+            if fam is not None and fam != fam_x and _root(net, fam) == base:
+                shown = net.show(fam)
                 raise UnsupportedError(
                     f"a derivative with respect to {net.show(fam_x)} of an expression that also "
                     f"depends on {shown}, of which {net.show(fam_x)} is a function",
                     hint=f"write the expression in {net.show(fam_x)}, or differentiate with "
                          f"respect to {shown}")
+
+
+def _root(net: Network, fam: int) -> int:
+    """Follow copies and aliases (``y = u``, ``u = a``, ``z = h(c)``, ``c = a``) to the quantity
+    at the bottom of the chain."""
+    for _ in range(len(net.families)):
+        if not (net.is_alias(fam) or net.is_copy(fam)):
+            return fam
+        f = net.definitions[fam].terms[0].factors[0]
+        fam = f[3] if f[0] == "fn" else f[1]
+    return fam
 
 
 def _d_factor(net: Network, f: tuple, fam_x: int, idx_x: tuple[Index, ...], total: bool) -> Expr:

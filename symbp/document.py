@@ -183,7 +183,7 @@ def loads(text: str, file: str | None = None) -> Derivation:
             raise DeclarationError("'% symbp: forward' is not followed by a display equation",
                                    offset=pos).at(text, file)
         forward_displays.add(nxt[0])
-        for off, eq in _equations(text, blanked, nxt):
+        for off, eq, _ in _equations(text, blanked, nxt):
             forward.append((eq.strip(), off + len(eq) - len(eq.lstrip())))
     lines = list(base["forward"]) if base else []
     origin = [None] * len(lines)
@@ -231,16 +231,15 @@ def loads(text: str, file: str | None = None) -> Derivation:
                 pos = next(p for p in mine if p[1] == "expect")[3]
                 raise DeclarationError(f"unknown expectation {bad[0]!r}", offset=pos,
                                        hint=f"expect one of: {', '.join(EXPECTABLE)}").at(text, file)
-        lines = [(off, eq) for off, eq in _equations(text, blanked, d) if eq.strip()]
-        per_line = expected is not None and len(expected) > 1 and len(expected) == len(lines) > 1
-        for n_line, (off, eq) in enumerate(lines):
+        lines = [(off, eq, lab) for off, eq, lab in _equations(text, blanked, d) if eq.strip()]
+        items = []
+        for off, eq, label in lines:
             number += 1
-            eq, label = strip_label(eq)
             label = words.get("label") or label or f"({number})"
             lead = len(eq) - len(eq.lstrip())
             loc = locate(text, off + lead, file)
-            item = Equation(file, off, eq, label, loc.line, loc.column,
-                            [expected[n_line]] if per_line else expected)
+            item = Equation(file, off, eq, label, loc.line, loc.column, expected)
+            items.append(item)
             try:
                 item.chain = parse_chain(eq, net.functions)
                 if not item.chain.rels:
@@ -249,7 +248,13 @@ def loads(text: str, file: str | None = None) -> Derivation:
                                                 "'% symbp: skip'")
             except InputError as exc:
                 item.error = exc.at(text, file, off)
-            deriv.equations.append(item)
+        # "expect A B" is one word per link; it is one word per line only when the display has
+        # that many lines and each of them is a single link
+        if (expected is not None and len(expected) == len(items) > 1
+                and all(it.chain is not None and len(it.chain.rels) == 1 for it in items)):
+            for it, word in zip(items, expected):
+                it.expected = [word]
+        deriv.equations.extend(items)
     return deriv
 
 
@@ -324,13 +329,17 @@ _LAYOUT = re.compile(
     r"\\left\s*\.|\\right\s*\\\}|\\right\s*\.|\\begin\{(aligned|gathered)\}(\[[a-z]\])?"
     r"|\\end\{(aligned|gathered)\}|\\nonumber|\\notag|\\label\{[^{}]*\}|&")
 _SPLIT = re.compile(r"\\begin\{split\}(.*?)\\end\{split\}", re.S)
-_BREAK = re.compile(r"\\\\(\[[^\]]*\])?")
+# a line break: \\, \\*, with an optional [spacing] (LaTeX skips spaces before it)
+_BREAK = re.compile(r"\\\\\*?(\s*\[[^\]]*\])?|\\(?:short)?intertext\{(?:[^{}]|\{[^{}]*\})*\}")
+# a line that continues the one above: it starts with a relation or a binary operator
+_CONTINUES = re.compile(r"\s*(=|\\equiv\b|\+|-|\\times\b|\\cdot\b)")
 
 
-def _equations(text: str, blanked: str, display: tuple) -> list[tuple[int, str]]:
-    """The equations of a display, as (offset, text) with layout blanked.  Lines are split at
-    ``\\\\``, except inside ``split`` and ``multline`` (one equation), and a line that starts
-    with a relation (``&= ...``) continues the equation above it."""
+def _equations(text: str, blanked: str, display: tuple) -> list[tuple[int, str, str | None]]:
+    """The equations of a display, as (offset, text, label) with layout and labels blanked.
+    Lines are split at ``\\\\`` (and ``\\intertext``), except inside ``split`` and
+    ``multline`` (one equation); a line that starts with a relation or an operator
+    (``&= ...``, ``&\\quad + ...``) continues the equation above it, keeping that one's label."""
     start, body, end, body_end, env = display
     s = blanked
     for m in _LAYOUT.finditer(blanked, body, body_end):
@@ -351,16 +360,22 @@ def _equations(text: str, blanked: str, display: tuple) -> list[tuple[int, str]]
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, body_end))
-    merged: list[tuple[int, int]] = []
+    merged: list[tuple[int, int, str | None]] = []
     for a, b in out:
-        head = s[a:b].lstrip()
-        if merged and (head.startswith("=") or head.startswith("\\equiv")):
-            pa, _ = merged[-1]
-            s = _blank(s, merged[-1][1], a)  # the line break between them
-            merged[-1] = (pa, b)
+        seg, label = strip_label(s[a:b])
+        s = s[:a] + seg + s[b:]
+        if merged and _CONTINUES.match(_strip_layout(s[a:b])):
+            pa, pb, plabel = merged[-1]
+            s = _blank(s, pb, a)  # the line break between them
+            merged[-1] = (pa, b, plabel or label)
         else:
-            merged.append((a, b))
-    return [(a, s[a:b]) for a, b in merged]
+            merged.append((a, b, label))
+    return [(a, s[a:b], label) for a, b, label in merged]
+
+
+def _strip_layout(seg: str) -> str:
+    """The line without leading spacing commands (``&\\quad + ...`` starts with ``+``)."""
+    return re.sub(r"^(\s|\\quad|\\qquad|\\,|\\;|\\:|\\!)*", "", seg)
 
 
 _LABEL = re.compile(

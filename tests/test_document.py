@@ -454,3 +454,31 @@ def test_a_directive_inside_a_display_is_an_error_not_ignored() -> None:
     with pytest.raises(symbp.DeclarationError, match="inside a display") as info:
         symbp.loads(text, "t.tex")
     assert info.value.location is not None and info.value.location.line == 4
+
+
+LAYOUTS_3 = [
+    # a labelled line continued by &= keeps its label and both links
+    ("\\begin{align}\n" + D_OK + " \\tag{A}\\\\\n&= \\sum_k \\delta_k w_{kj} h'(a_j)\n\\end{align}\n",
+     [("A", "verified"), ("A", "verified")]),
+    # an expression continued on the next line with an operator
+    ("\\begin{align}\n\\delta_j &= h'(a_j) \\\\\n&\\quad \\times \\sum_k w_{kj} \\delta_k\n\\end{align}\n",
+     [("(1)", "verified")]),
+    # \\* and \\ [3pt] are line breaks; \intertext separates lines
+    ("\\begin{align}\n" + D_OK + " \\\\*\n" + D_OK + " \\\\ [3pt]\n\\intertext{and so}\n" + D_OK
+     + "\n\\end{align}\n", [("(1)", "verified"), ("(2)", "verified"), ("(3)", "verified")]),
+]
+
+
+@pytest.mark.parametrize("body, expected", LAYOUTS_3)
+def test_layouts_round_three(body: str, expected: list[tuple[str, str]]) -> None:
+    results = symbp.check_file(symbp.loads(PLAIN + body, "t.tex"))
+    assert [(r.label, r.verdict) for r in results] == expected, [r.message for r in results]
+
+
+def test_expectations_stay_per_link_when_lines_are_chains() -> None:
+    body = ("% symbp: expect verified refuted\n\\begin{align}\n" + D_OK
+            + " = h(a_j) \\sum_k w_{kj} \\delta_k \\\\\n"
+            "\\frac{\\partial E}{\\partial w_{ji}} &= \\delta_j z_i = \\delta_i z_j\n\\end{align}\n")
+    results = symbp.check_file(symbp.loads(PLAIN + body, "t.tex"))
+    assert [r.verdict for r in results] == ["verified", "refuted", "verified", "refuted"]
+    assert all(r.as_expected for r in results)

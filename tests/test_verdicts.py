@@ -183,3 +183,18 @@ def test_derive_lists_total_local_derivatives_across_a_skip() -> None:
     line = next(x for x in text.splitlines() if "{\\partial a_{k}}{\\partial a_{j}}" in x)
     lhs, rhs = line.strip().split(" = ")
     assert [r.verdict for r in symbp.check_equation(f"{lhs} = {rhs}", net)] == ["verified"]
+
+
+CHAIN = [r"a_j = \sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j", r"u_k = a_k", r"y_k = u_k"]
+COPY_ALIAS = [r"a_j = \sum_i w_{ji} z_i", r"c_j = a_j", r"z_j = h(c_j)", r"a_k = \sum_j w_{kj} z_j"]
+
+
+@pytest.mark.parametrize("network, options, latex", [
+    (CHAIN, {"error_kind": "sum-of-squares"},
+     r"\frac{\partial}{\partial y_k} \frac{1}{2} \sum_k (a_k - t_k)^2 = 0"),
+    (COPY_ALIAS, {}, r"\frac{\partial}{\partial z_j} h(a_j) = 0"),
+])
+def test_ambiguous_derivatives_are_refused_through_whole_copy_chains(network: list[str], options: dict,
+                                                                      latex: str) -> None:
+    (r,) = symbp.check_equation(latex, symbp.declare(network, **options))
+    assert r.verdict == "error" and "also depends on" in r.message
