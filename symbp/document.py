@@ -1,8 +1,9 @@
 """Derivation files: LaTeX documents whose display equations are checked.
 
 A derivation file is an ordinary LaTeX document.  Its display maths (``$$...$$``, ``\\[...\\]``,
-``equation``, ``align`` and ``aligned`` blocks, one equation per ``\\\\`` line) are the equations;
-inline ``$...$`` and prose are ignored.  Directives live in comments, invisible to LaTeX::
+``equation``, ``align`` and ``aligned`` blocks, one equation per ``\\\\`` line, a line that starts
+with ``=`` or an operator continuing the one above; ``multline`` and ``split`` one equation) are
+the equations; inline ``$...$``, prose and comments are ignored.  Directives live in comments, invisible to LaTeX::
 
     % symbp: network plain             start from a built-in network (plain, shared)
     % symbp: forward a_k = \\sum_j w_{kj} z_j   a forward equation of the network
