@@ -126,8 +126,7 @@ def _d_factor(net: Network, f: tuple, fam_x: int, idx_x: tuple[Index, ...], tota
         return Expr.atom(("fn", f[1], f[2] + 1, f[3], f[4])) * inner
     if kind == "grad":
         if f[1] not in net.outputs:  # a hidden δ: differentiate its expansion
-            inner = delta_definition(net, f[1]).substitute({f"#{k}": i for k, i in enumerate(f[2])})
-            return derivative(net, inner, fam_x, idx_x, total=total)
+            return derivative(net, delta_at(net, f[1], f[2]), fam_x, idx_x, total=total)
         if net.error_kind is not None:
             return derivative(net, _output_gradient(net, f[1], f[2]), fam_x, idx_x, total=total)
         if any(fam_x == o or fam_x in net.ancestors[o] for o in net.outputs):
@@ -169,20 +168,29 @@ def delta_definition(net: Network, fam: int) -> Expr:
     return net.cache[key]
 
 
+def delta_at(net: Network, fam: int, idx: tuple[Index, ...]) -> Expr:
+    """``δ`` of ``fam`` at indices ``idx``, one layer down."""
+    return delta_definition(net, fam).substitute({f"#{k}": i for k, i in enumerate(idx)})
+
+
+def _hidden_deltas(net: Network, expr: Expr) -> set[int]:
+    outputs = set(net.outputs)
+    return {f[1] for t in expr.terms for f in t.factors if f[0] == "grad" and f[1] not in outputs}
+
+
+def _expand(net: Network, expr: Expr, fams: set[int]) -> Expr:
+    """Replace the ``δ`` of the families ``fams`` by their definitions, one layer down."""
+    return rewrite(expr, lambda f: delta_at(net, f[1], f[2])
+                   if f[0] == "grad" and f[1] in fams else None)
+
+
 def expand_deltas(net: Network, expr: Expr) -> Expr:
     """Replace every ``δ`` that is not an output's by its definition, down to the outputs."""
-    outputs = set(net.outputs)
     for _ in range(len(net.families) + 1):
-        if not any(f[0] == "grad" and f[1] not in outputs for t in expr.terms for f in t.factors):
+        hidden = _hidden_deltas(net, expr)
+        if not hidden:
             return expr
-
-        def sub(f: tuple) -> Expr | None:
-            if f[0] == "grad" and f[1] not in outputs:
-                return delta_definition(net, f[1]).substitute(
-                    {f"#{k}": i for k, i in enumerate(f[2])})
-            return None
-
-        expr = rewrite(expr, sub)
+        expr = _expand(net, expr, hidden)
     return expr
 
 
@@ -283,25 +291,17 @@ def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
     agree (``δ_1 = h'(a_1) Σ w δ_2`` needs one step, however deep the network).  Each step is an
     equivalence, so agreement at any step proves the equation.  Returns the verdict and the
     forms reached (fully expanded when they disagree)."""
-    outputs = set(net.outputs)
     left, right = substitute_aliases(net, left), substitute_aliases(net, right)
     while True:
         if left == right:
             return True, left, right
-        present = {f[1] for e in (left, right) for t in e.terms for f in t.factors
-                   if f[0] == "grad" and f[1] not in outputs}
+        present = _hidden_deltas(net, left) | _hidden_deltas(net, right)
         if not present:
             left, right = _settle(net, left), _settle(net, right)
             return left == right, left, right
         fam = next(f for f in present if not any(g in net.ancestors[f] for g in present if g != f))
-
-        def sub(f: tuple, fam: int = fam) -> Expr | None:
-            if f[0] == "grad" and f[1] == fam:
-                return delta_definition(net, fam).substitute({f"#{k}": i for k, i in enumerate(f[2])})
-            return None
-
-        left = substitute_aliases(net, rewrite(left, sub))
-        right = substitute_aliases(net, rewrite(right, sub))
+        left = substitute_aliases(net, _expand(net, left, {fam}))
+        right = substitute_aliases(net, _expand(net, right, {fam}))
 
 
 def unfold(net: Network, expr: Expr) -> Expr:
@@ -316,5 +316,5 @@ def unfold(net: Network, expr: Expr) -> Expr:
     return _settle(net, expr)
 
 
-__all__ += ["compare", "declared", "error_expression", "fresh", "rewrite", "substitute_aliases",
+__all__ += ["compare", "declared", "delta_at", "error_expression", "fresh", "rewrite", "substitute_aliases",
             "unfold"]

@@ -362,7 +362,7 @@ def _derived(net: Network, interp: Interpreter, head: Node, env: dict, names: di
     if (len(raw.terms) == 1 and len(raw.terms[0].factors) == 1 and raw.terms[0].coeff == 1
             and raw.terms[0].factors[0][0] == "grad" and raw.terms[0].factors[0][1] not in net.outputs):
         f = raw.terms[0].factors[0]
-        raw = calculus.delta_definition(net, f[1]).substitute({f"#{k}": i for k, i in enumerate(f[2])})
+        raw = calculus.delta_at(net, f[1], f[2])
     rhs = latex(net, raw, names)
     lhs = unparse(head)
     if rhs.replace(" ", "") == lhs.replace(" ", ""):

@@ -3,7 +3,8 @@
 A derivation file is an ordinary LaTeX document.  Its display maths (``$$...$$``, ``\\[...\\]``,
 ``equation``, ``align`` and ``aligned`` blocks, one equation per ``\\\\`` line, a line that starts
 with ``=`` or an operator continuing the one above; ``multline`` and ``split`` one equation) are
-the equations; inline ``$...$``, prose and comments are ignored.  Directives live in comments, invisible to LaTeX::
+the equations; inline ``$...$``, prose and comments are ignored.  Directives live in comments,
+invisible to LaTeX::
 
     % symbp: network plain             start from a built-in network (plain, shared)
     % symbp: forward a_k = \\sum_j w_{kj} z_j   a forward equation of the network
