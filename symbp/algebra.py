@@ -32,7 +32,7 @@ from fractions import Fraction
 
 from .errors import ResourceLimitError
 
-__all__ = ["D", "Expr", "F", "Term", "budget", "is_dummy", "map_indices"]
+__all__ = ["D", "Expr", "F", "Term", "budget", "check_deadline", "is_dummy", "map_indices"]
 
 Index = tuple  # ('f', name) | ('d', n)
 Factor = tuple
@@ -60,7 +60,8 @@ def budget(seconds: float) -> Iterator[None]:
         _deadline.pop()
 
 
-def _check_deadline() -> None:
+def check_deadline() -> None:
+    """Raise :class:`ResourceLimitError` once the innermost :func:`budget` has run out."""
     if _deadline and time.monotonic() > _deadline[-1]:
         raise ResourceLimitError("the per-equation time bound was reached")
 
@@ -229,7 +230,7 @@ def _canonical(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
 def _make(coeff: Fraction, sizes: Iterable[str], dummies: dict[int, str],
           factors: Iterable[Factor]) -> Term | None:
     if _deadline:
-        _check_deadline()
+        check_deadline()
     if coeff == 0:
         return None
     c = _contract(coeff, list(sizes), dict(dummies), list(factors))

@@ -223,8 +223,8 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
                           f"sides reduce to {latex(net, ul, names)}", derived=derived)
     # 3. concrete sizes: the exact formal test decides
     plans = size_plans(net)
-    differing = next(((sizes, seed) for sizes in plans for seed in (1, 2)
-                      if not _formal_agree(net, ul, ur, sizes, free, seed)), None)
+    differing = next((d for sizes in plans for seed in (1, 2)
+                      if not (d := _formal_values(net, ul, ur, sizes, free, seed)).agree), None)
     if differing is None:
         return LinkResult("", AT_SIZES, "agrees exactly as formal expressions (any h, any E) at "
                           f"the sizes tried, {_show_plans(plans)}; not proved for all sizes",
@@ -232,9 +232,9 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     msg = _diagnose(net, gl, gr, names)
     if derived:
         msg += f"; symbp derives {derived}"
-    cx = _network_counterexample(net, gl, gr, [differing[0]] + plans, free, names)
+    cx = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
     if cx is None:
-        cx = _formal_counterexample(net, ul, ur, *differing, free, names)
+        cx = _formal_counterexample(net, differing, free, names)
     return LinkResult("", REFUTED, msg, counterexample=cx, derived=derived)
 
 
@@ -282,20 +282,17 @@ def _network_counterexample(net: Network, gl: Expr, gr: Expr, plans: list[dict[s
     return None
 
 
-def _formal_counterexample(net: Network, ul: Expr, ur: Expr, sizes: dict[str, int], seed: int,
-                           free: list[tuple[str, str]], names: dict[str, str]) -> dict:
+def _formal_counterexample(net: Network, d: _Formal, free: list[tuple[str, str]],
+                           names: dict[str, str]) -> dict:
     """The exact witness: independent random integers for every quantity."""
-    inst = FormalInstance(net, sizes, seed)
-    vl = evaluate(net, ul, sizes, inst, free, object)
-    vr = evaluate(net, ur, sizes, inst, free, object)
-    diff = np.vectorize(lambda a, b: a != b, otypes=[bool])(vl, vr)
+    diff = np.vectorize(lambda a, b: a != b, otypes=[bool])(d.left, d.right)
     at = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.shape else ()
     return {
-        "sizes": dict(sizes), "index": _index_of(net, at, free, names),
-        "lhs": str(vl[at]), "rhs": str(vr[at]),
+        "sizes": dict(d.sizes), "index": _index_of(net, at, free, names),
+        "lhs": str(d.left[at]), "rhs": str(d.right[at]),
         "h": "an arbitrary function: h(a), h'(a), ... independent random integers",
         "E": "an arbitrary function: its output deltas independent random integers",
-        "seed": seed, "values": {},
+        "seed": d.seed, "values": {},
     }
 
 
@@ -307,11 +304,25 @@ def _show_plans(plans: list[dict[str, int]]) -> str:
     return " and ".join("(" + ", ".join(f"{r}={v}" for r, v in p.items()) + ")" for p in plans)
 
 
-def _formal_agree(net: Network, gl: Expr, gr: Expr, sizes: dict[str, int],
-                  free: list[tuple[str, str]], seed: int) -> bool:
+@dataclass
+class _Formal:
+    """Both sides evaluated at one formal instance (exact integers)."""
+
+    sizes: dict[str, int]
+    seed: int
+    left: np.ndarray
+    right: np.ndarray
+
+    @property
+    def agree(self) -> bool:
+        return bool(np.array_equal(self.left, self.right))
+
+
+def _formal_values(net: Network, gl: Expr, gr: Expr, sizes: dict[str, int],
+                   free: list[tuple[str, str]], seed: int) -> _Formal:
     inst = FormalInstance(net, sizes, seed)
-    return bool(np.array_equal(evaluate(net, gl, sizes, inst, free, object),
-                               evaluate(net, gr, sizes, inst, free, object)))
+    return _Formal(sizes, seed, evaluate(net, gl, sizes, inst, free, object),
+                   evaluate(net, gr, sizes, inst, free, object))
 
 
 def _counterexample(net: Network, inst: NetworkInstance, vl: np.ndarray, vr: np.ndarray,
@@ -339,10 +350,9 @@ def _index_of(net: Network, at: tuple, free: list[tuple[str, str]],
               names: dict[str, str]) -> dict[str, Any]:
     index: dict[str, Any] = {}
     for (name, _), v in zip(free, at):
-        if "." in name and not name.startswith("~"):  # a component of a composite index m = j_l
-            base, k = name.split(".")
-            part = net.composites.get(base, (k,))[int(k)]
-            index.setdefault(base, {})[part] = int(v) + 1
+        comp = net.component(name)
+        if comp is not None:
+            index.setdefault(comp[0], {})[comp[1]] = int(v) + 1
         else:
             index[names.get(name, name)] = int(v) + 1
     return index

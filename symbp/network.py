@@ -122,6 +122,13 @@ class Network:
             return (self.ranges[letter],)
         return None
 
+    def component(self, name: str) -> tuple[str, str] | None:
+        """A free index name ``m.1`` is component 1 of the composite ``m = j_l``: ``('m', 'l')``."""
+        base, dot, k = name.partition(".")
+        if not dot or base not in self.composites or not k.isdigit():
+            return None
+        return base, self.composites[base][int(k)]
+
     @property
     def sizes(self) -> list[str]:
         return sorted(set(self.ranges.values()))

@@ -22,7 +22,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .algebra import Expr, Term, _check_deadline, factor_indices
+from .algebra import Expr, Term, check_deadline, factor_indices
 from .errors import ResourceLimitError, UnsupportedError
 from .network import Network, declare  # noqa: F401  (doctest)
 
@@ -163,7 +163,7 @@ def _contract(ops: list[np.ndarray], subs: list[str], out: str, dtype: type) -> 
                                  f"(the bound is {MAX_FLOPS:.0e})")
     operands = list(zip(ops, subs))
     for step in path[1:]:
-        _check_deadline()
+        check_deadline()
         picked = [operands[i] for i in step]
         for i in sorted(step, reverse=True):
             del operands[i]
@@ -212,7 +212,6 @@ class NetworkInstance:
 
     def __post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
-        self.h = ACTIVATIONS[self.activation]
         self.dE = ERRORS[self.error][1]
         # undeclared functions get different concrete activations (h and g must not coincide)
         cycle = ["tanh", "softplus", "logistic"]

@@ -53,11 +53,8 @@ class LatexPrinter:
 
     def free_letter(self, name: str) -> str:
         """How a free index name prints: ``j``; a component ``m.0`` of ``m = j_l`` as ``j(m)``."""
-        if "." in name and not name.startswith("~"):
-            base, k = name.split(".")
-            parts = self.net.composites.get(base)
-            return f"{parts[int(k)]}({base})" if parts else base
-        return name
+        comp = self.net.component(name)
+        return f"{comp[1]}({comp[0]})" if comp is not None else name
 
     # -- terms
     def _print_term(self, t: Term, names: dict[str, str]) -> str:
@@ -117,9 +114,9 @@ class LatexPrinter:
         out, pos = [], 0
         for g in family.grouping:
             names = [i[1] for i in idx[pos:pos + g] if i[0] == "f"]
-            base = names[0].split(".")[0] if names and "." in names[0] else None
-            if (base is not None and len(names) == g and base in self.net.composites
-                    and names == [f"{base}.{k}" for k in range(g)]):
+            comp = self.net.component(names[0]) if names else None
+            base = comp[0] if comp is not None else None
+            if base is not None and len(names) == g and names == [f"{base}.{k}" for k in range(g)]:
                 out.append(base)
             else:
                 out.append(group_letters(shown[pos:pos + g], (g,)))
