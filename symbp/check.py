@@ -136,6 +136,64 @@ def _unstable_side(net: Network, chain: Chain) -> str | None:
 
 def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
                 lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
+    used = _used_letters(lhs, rhs)
+    ambiguous = [p for p in inference if p.kind == "ambiguous" and p.letter in used]
+    if ambiguous:
+        return _every_reading(net, letters, inference, ambiguous, lhs, rhs, head, suggest)
+    return _check_one_reading(net, letters, inference, lhs, rhs, head, suggest)
+
+
+#: at most this many readings of ambiguous index letters are checked
+MAX_READINGS = 8
+
+
+def _used_letters(lhs: Node, rhs: Node) -> set[str]:
+    return {x for side in (lhs, rhs) for node in side.walk() if isinstance(node, Sym)
+            for x in node.letters} | {node.index for side in (lhs, rhs) for node in side.walk()
+                                      if isinstance(node, SumOp)}
+
+
+def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                   ambiguous: list[IndexProblem], lhs: Node, rhs: Node, head: Node,
+                   suggest: bool) -> LinkResult:
+    """An undeclared letter that could run over several ranges: the link is checked under every
+    reading.  The same verdict under all of them is the verdict (whatever the writer meant);
+    otherwise nothing is claimed and the letter must be declared."""
+    import itertools
+    rest = [p for p in inference if p not in ambiguous]
+    readings = list(itertools.product(*(p.ranges for p in ambiguous)))
+    first = ambiguous[0]
+    what = ", ".join(f"{p.letter} over {' or '.join(p.ranges)}" for p in ambiguous)
+    hint = f"declare its range: '% symbp: index {first.letter} : <letter>'"
+    if len(readings) > MAX_READINGS:
+        return LinkResult("", ERROR, f"{first.message} (hint: {hint})", error="NotationError",
+                          span=(first.pos, 1))
+    results = [_check_one_reading(net, {**letters, **{p.letter: (r,) for p, r in zip(ambiguous, rs)}},
+                                  rest, lhs, rhs, head, suggest) for rs in readings]
+    # a reading the input does not fit (\sum_{n=1}^{K} read with n over J) is no reading
+    fitting = [(rs, r) for rs, r in zip(readings, results) if r.verdict != ERROR]
+    if not fitting:
+        return results[0]
+    verdicts = {r.verdict for _, r in fitting}
+    if verdicts <= {VERIFIED, AT_SIZES} or verdicts == {REFUTED}:
+        res = next((r for _, r in fitting if r.verdict == AT_SIZES), fitting[0][1])
+        if len(fitting) > 1:
+            what = ", ".join(f"{p.letter} over " + " or ".join(
+                r for r in p.ranges if any(rs[k] == r for rs, _ in fitting)) for k, p in enumerate(ambiguous))
+            res.message = f"under every reading of the undeclared index ({what}): {res.message}"
+        else:
+            what = ", ".join(f"{p.letter} over {r}" for p, r in zip(ambiguous, fitting[0][0]))
+            res.message = f"reading the undeclared index as {what} (the only reading that fits): " \
+                f"{res.message}"
+        return res
+    return LinkResult("", ERROR, f"{first.message}, and the readings disagree ("
+                      + "; ".join(f"{' '.join(rs)}: {r.verdict}" for rs, r in zip(readings, results))
+                      + f") (hint: {hint})", error="NotationError", span=(first.pos, 1))
+
+
+def _check_one_reading(net: Network, letters: dict[str, tuple[str, ...]],
+                       inference: list[IndexProblem], lhs: Node, rhs: Node, head: Node,
+                       suggest: bool) -> LinkResult:
     try:
         with budget(LINK_SECONDS):
             return _check_link_inner(net, letters, inference, lhs, rhs, head, suggest)

@@ -24,10 +24,12 @@ __all__ = ["IndexProblem", "Interpreter", "check_names", "free_letters", "infer_
 class IndexProblem:
     """An index slip found before any algebra."""
 
-    kind: str  # 'vacuous-sum' | 'terms-differ' | 'unplaceable'
+    kind: str  # 'vacuous-sum' | 'terms-differ' | 'unplaceable' | 'ambiguous'
     letter: str
     pos: int
     message: str
+    #: for an 'ambiguous' letter: the ranges it could run over
+    ranges: tuple[str, ...] = ()
 
 
 def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict[str, int]:
@@ -135,8 +137,9 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
                 f"the index {x} is not declared, and no layer fits every place it is written"))
         elif len(cand) > 1:
             problems.append(IndexProblem(
-                "unplaceable", x, pos,
-                f"the index {x} is not declared and could run over {' or '.join(sorted(cand))}"))
+                "ambiguous", x, pos,
+                f"the index {x} is not declared and could run over {' or '.join(sorted(cand))}",
+                tuple(sorted(cand))))
         else:
             letters[x] = (next(iter(cand)),)
     return letters, problems
