@@ -583,8 +583,19 @@ class Report:
         return "\n".join(lines)
 
 
+def flatten(node: Node) -> Node:
+    """Products inside products spliced into one (``a (b c)`` is ``a b c``)."""
+    out = node
+    for attr, i, child in _slots(node):
+        out = _put(out, ((attr, i),), flatten(child))
+    if isinstance(out, Mul):
+        return _mul(*out.factors)
+    return out
+
+
 def _judge(link: Link, kind: str, cls: str, lhs: Node, rhs: Node, seen: set) -> Outcome | None:
     net = link.net
+    lhs, rhs = flatten(lhs), flatten(rhs)
     try:  # what is checked is what a user would type: the printed text, read back
         text = f"{unparse(lhs)} = {unparse(rhs)}"
         chain = parse_chain(text, net.functions)

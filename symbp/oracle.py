@@ -317,16 +317,16 @@ def free(node: Node, net: Network) -> set[str]:
     return out
 
 
-def infer(net: Network, nodes: list[Node]) -> dict[str, tuple[str, ...]]:
-    """Ranges for the letters the network does not declare (``\\sum_q w_{qj} \\delta_q``): the
-    one assignment of ranges under which every symbol written with them is a quantity of the
-    network.  Letters with no or several such assignments are left out (and so ill-formed)."""
+def infer(net: Network, nodes: list[Node]) -> list[dict[str, tuple[str, ...]]]:
+    """Readings of the letters the network does not declare (``\\sum_q w_{qj} \\delta_q``): the
+    assignments of ranges under which every symbol written with them is a quantity of the
+    network (``[{}]`` if there is none: such letters are then ill-formed)."""
     syms = [n for side in nodes for n in side.walk() if isinstance(n, Sym) and n.groups]
     sums = [n.index for side in nodes for n in side.walk() if isinstance(n, SumOp)]
     unknown = sorted({x for s in syms for x in s.letters} | set(sums))
     unknown = [x for x in unknown if net.letter_ranges(x) is None]
     if not unknown or len(unknown) > 3:
-        return {}
+        return [{}]
     probe = Oracle(net, {r: 1 for r in net.sizes})
     good = []
     for combo in itertools.product(net.sizes, repeat=len(unknown)):
@@ -336,7 +336,7 @@ def infer(net: Network, nodes: list[Node]) -> dict[str, tuple[str, ...]]:
                 good.append(dict(probe.letters))
         except IllFormed:
             continue
-    return good[0] if len(good) == 1 else {}
+    return good or [{}]
 
 
 def _plans(net: Network) -> list[dict[str, int]]:
@@ -353,12 +353,18 @@ def _close(a: complex, b: complex) -> bool:
 def compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...] = (11, 12)) -> str:
     """``equivalent``, ``different`` or ``ill-formed``: both sides evaluated over every value of
     the union of their free letters, at three size plans, two seeds and (for undeclared ``h``
-    and ``E``) two concrete choices each."""
+    and ``E``) two concrete choices each.  An undeclared letter that fits several ranges is
+    tried under each: the same answer under all of them is the answer, else ``ill-formed``."""
+    answers = {_compare(net, lhs, rhs, seeds, reading) for reading in infer(net, [lhs, rhs])}
+    return answers.pop() if len(answers) == 1 else ILL_FORMED
+
+
+def _compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...],
+             inferred: dict[str, tuple[str, ...]]) -> str:
     names = sorted(net.functions - set(net.activations))
     choices = [("tanh", "squares"), ("softplus", "softplus")]
     try:
         letters = sorted(free(lhs, net) | free(rhs, net))
-        inferred = infer(net, [lhs, rhs])
         for sizes in _plans(net):
             for seed in seeds:
                 for k, (fn, err) in enumerate(choices):
