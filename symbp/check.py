@@ -210,6 +210,9 @@ def _check_one_reading(net: Network, letters: dict[str, tuple[str, ...]],
     except RecursionError:
         return LinkResult("", ERROR, "bound on the work reached: expression nested too deeply",
                           error="ResourceLimitError")
+    except MemoryError:
+        return LinkResult("", ERROR, "bound on the work reached: out of memory",
+                          error="ResourceLimitError")
     except SymbpError as exc:
         return LinkResult("", ERROR, str(exc), error=type(exc).__name__)
     except Exception as exc:  # noqa: BLE001 - a bug must cost one verdict, never the whole run
