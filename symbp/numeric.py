@@ -262,7 +262,8 @@ class NetworkInstance:
             return self.value(f[1])
         if f[0] == "fn":
             if f[2] > 3:
-                raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}")
+                raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}",
+                                       hint="symbp evaluates derivatives of h up to the third")
             return ACTIVATIONS[self.kinds.get(f[1], self.activation)](self.value(f[3]), f[2])
         if f[0] == "grad":
             if f[1] not in self.net.outputs:

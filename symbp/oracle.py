@@ -178,7 +178,7 @@ class Oracle:
             out = {}
             for p in self._points(key[1]):
                 env = _env(self.net, d.letters, p)
-                out[p] = self.eval(d.rhs, env)
+                out[p] = self.evaluate(d.rhs, env)
         if self._perturb is not None and self._perturb[0] == key:
             out[self._perturb[1]] += 1j * STEP
         return out
@@ -216,13 +216,13 @@ class Oracle:
                                     f"{n.name}, of which {key[0]} is a function: ambiguous")
         self._perturb = (key, idx)
         try:
-            v = self.eval(of, env)
+            v = self.evaluate(of, env)
         finally:
             self._perturb = None
         return complex(v.imag / STEP)
 
     # -- expressions
-    def eval(self, node: Node, env: dict[str, tuple[int, ...]]) -> complex:
+    def evaluate(self, node: Node, env: dict[str, tuple[int, ...]]) -> complex:
         if isinstance(node, Num):
             return complex(node.value)
         if isinstance(node, Sym):
@@ -243,35 +243,35 @@ class Oracle:
             kind = self.net.activations.get(node.name) or self.functions.get(node.name, "tanh")
             if node.order > 3:
                 raise IllFormed("a derivative of order above 3")
-            return FUNCTIONS[kind](self.eval(node.arg, env), node.order)
+            return FUNCTIONS[kind](self.evaluate(node.arg, env), node.order)
         if isinstance(node, Neg):
-            return -self.eval(node.arg, env)
+            return -self.evaluate(node.arg, env)
         if isinstance(node, Add):
-            return sum((self.eval(t, env) for t in node.terms), complex(0))
+            return sum((self.evaluate(t, env) for t in node.terms), complex(0))
         if isinstance(node, Mul):
             out = complex(1)
             for f in node.factors:
-                out *= self.eval(f, env)
+                out *= self.evaluate(f, env)
             return out
         if isinstance(node, Div):
-            den = self.eval(node.den, env)
+            den = self.evaluate(node.den, env)
             if den == 0:
                 raise IllFormed("division by zero")
-            return self.eval(node.num, env) / den
+            return self.evaluate(node.num, env) / den
         if isinstance(node, Pow):
-            return self.eval(node.base, env) ** node.exp
+            return self.evaluate(node.base, env) ** node.exp
         if isinstance(node, SumOp):
             rs = self.ranges(node.index)
             if node.lower is not None or node.upper is not None:
-                lo = self.eval(node.lower, env) if node.lower is not None else complex(1)
-                hi = self.eval(node.upper, env) if node.upper is not None else None
+                lo = self.evaluate(node.lower, env) if node.lower is not None else complex(1)
+                hi = self.evaluate(node.upper, env) if node.upper is not None else None
                 if len(rs) != 1 or hi is None or (hi - lo + 1).real != self.sizes[rs[0]]:
                     raise IllFormed("a sum over part of a range")
             if node.index not in free(node.body, self.net):
                 raise IllFormed(f"the summation index {node.index} does not occur in the summand")
             total = complex(0)
             for p in self._points(rs):
-                total += self.eval(node.body, {**env, node.index: p})
+                total += self.evaluate(node.body, {**env, node.index: p})
             return total
         if isinstance(node, Deriv):
             wrt = node.wrt
@@ -381,7 +381,7 @@ def _compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...],
                         for c, parts in net.composites.items():
                             if c not in env and all(p in env for p in parts):
                                 env[c] = tuple(env[p][0] for p in parts)
-                        if not _close(o.eval(lhs, env), o.eval(rhs, env)):
+                        if not _close(o.evaluate(lhs, env), o.evaluate(rhs, env)):
                             return DIFFERENT
     except IllFormed:
         return ILL_FORMED

@@ -138,7 +138,7 @@ def tokenize(src: str) -> list[Token]:
         # (unreachable)
     if len(out) > MAX_TOKENS:
         raise LatexSyntaxError(f"formula too long ({len(out)} tokens; the limit is {MAX_TOKENS})",
-                               offset=0)
+                               offset=0, hint="split the formula into steps")
     out.append(Token("eof", "", n, n))
     return out
 

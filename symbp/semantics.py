@@ -213,7 +213,8 @@ class Interpreter:
         out = []
         for x in sym.letters:
             if x not in env:
-                raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos)
+                raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos,
+                                    hint=f"sum over it (\\sum_{x}) or use it on both sides")
             out.extend(F(n) for n in env[x])
         return tuple(out)
 
@@ -236,7 +237,9 @@ class Interpreter:
             kind = "grad" if node.name == "delta" else "ref"
             if kind == "grad" and not net.has_delta(fam.id):
                 raise NotationError(f"\\delta is defined for {latex_name(net.delta_of)} only",
-                                    offset=node.pos)
+                                    offset=node.pos,
+                                    hint=f"\\delta_j means dE/d{latex_name(net.delta_of)}_j; "
+                                    "write the derivative out for other quantities")
             return Expr.atom((kind, fam.id, self._indices(node, env)))
         if isinstance(node, Call):
             arg = self.expression(node.arg, env)
@@ -294,7 +297,8 @@ class Interpreter:
             if isinstance(inner, Sym) and inner.name == net.error_name and not inner.groups:
                 return calculus.gradient(net, fam.id, idx)
             return calculus.derivative(net, self.expression(inner, env), fam.id, idx)
-        raise UnsupportedError(f"cannot interpret {type(node).__name__}", offset=node.pos)
+        raise UnsupportedError(f"cannot interpret {type(node).__name__}", offset=node.pos,
+                               hint="symbp reads sums, products, fractions, derivatives and h(...)")
 
     def _check_bounds(self, node: SumOp, rs: tuple[str, ...]) -> None:
         if node.lower is None and node.upper is None:
