@@ -203,6 +203,7 @@ class Interpreter:
                                 offset=sym.pos, width=sym.end - sym.pos,
                                 hint=f"the network has {', '.join(known)}")
             exc.slip = True  # type: ignore[attr-defined]  # an index slip: the checker refutes
+            exc.symbol = sym  # type: ignore[attr-defined]  # ... and may propose the indices that fit
             raise exc
         fam = Family(len(self.net.families), name, tuple(axes), tuple(grouping),
                      name in self.net.param_names, tuple(flat))
