@@ -20,6 +20,7 @@ Input that cannot be checked gives ``error``; a failed check is a result, never 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -298,7 +299,8 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
                           f"the sizes tried, {_show_plans(plans)}; not proved for all sizes",
                           sizes=plans, derived=derived)
     msg = _diagnose(net, gl, gr, names)
-    repair = _suggest_repair(net, letters, inference, lhs, rhs, head) if suggest else None
+    repair = _suggest_repair(net, letters, inference, lhs, rhs, head, _missing_factors(net, gl, gr, names)) \
+        if suggest else None
     if repair is not None:
         msg += f"; {repair[0]}"
     if derived:
@@ -557,6 +559,8 @@ def _suggest_indices(net: Network, letters: dict, inference: list[IndexProblem],
         return None
     cands = [tuple(p) for p in itertools.permutations(sym.groups)]
     cands += [tuple(g[::-1] if len(g) == 2 else g for g in sym.groups)]
+    if len(sym.groups) == 1 and len(sym.groups[0]) == 1:  # \delta_i where \delta_k was meant
+        cands += [((x,),) for x in sorted(_used_letters(lhs, rhs)) if x != sym.groups[0][0]]
     interp = Interpreter(net, letters)
     for groups in cands:
         if groups == sym.groups:
@@ -569,8 +573,9 @@ def _suggest_indices(net: Network, letters: dict, inference: list[IndexProblem],
         new_l, new_r = _swap_node(lhs, sym, fixed), _swap_node(rhs, sym, fixed)
         res = _check_link(net, letters, inference, new_l, new_r, head, suggest=False)
         if res.verdict in (VERIFIED, AT_SIZES):
-            return (f"did you mean {unparse(fixed)} (indices in the network's order)? with it the step is "
-                    f"{_verdict_text(res)}", f"{unparse(new_l)} = {unparse(new_r)}")
+            why = " (indices in the network's order)" if sorted(groups) == sorted(sym.groups) else ""
+            return (f"did you mean {unparse(fixed)}{why}? with it the step is {_verdict_text(res)}",
+                    f"{unparse(new_l)} = {unparse(new_r)}")
     return None
 
 
@@ -603,33 +608,53 @@ def _repairs(side: Node, letters_used: list[str]) -> list[tuple[Node, Node, str]
     return out
 
 
+def _missing_factors(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> list[Node]:
+    """Factors of the left's single term that the right's lacks (with free indices only), as AST."""
+    from .algebra import factor_indices
+    if len(gl.terms) != 1 or len(gr.terms) != 1:
+        return []
+    rest = list(gr.terms[0].factors)
+    out = []
+    for f in gl.terms[0].factors:
+        if f in rest:
+            rest.remove(f)
+        elif f[0] != "kd" and all(i[0] == "f" for i in factor_indices(f)):
+            try:
+                out.append(parse_expression(latex(net, Expr.atom(f), names), net.functions))
+            except SymbpError:
+                continue
+    return out[:3]
+
+
 def _suggest_repair(net: Network, letters: dict, inference: list[IndexProblem], lhs: Node, rhs: Node,
-                    head: Node) -> tuple[str, str] | None:
+                    head: Node, missing: Sequence[Node] = ()) -> tuple[str, str] | None:
     """A value refutation: the one-token change (an index, a prime, ``a``/``z``, a sign, a factor)
     under which the step holds, named in the writer's notation (the first found, right side first)."""
     import time
     used = sorted(_used_letters(lhs, rhs))
     start = time.monotonic()
     tried = 0
-    for side in (rhs, lhs):
-        for old, new, words in _repairs(side, used):
-            if tried >= MAX_REPAIRS or time.monotonic() - start > REPAIR_SECONDS:
-                return None
-            tried += 1
-            if side is rhs:
-                new_l, new_r = lhs, _swap_node(rhs, old, new)
-            else:
-                new_l, new_r = _swap_node(lhs, old, new), rhs
-            try:
-                res = _check_link(net, letters, inference, new_l, new_r, head, suggest=False)
-            except SymbpError:
-                continue
-            if res.verdict in (VERIFIED, AT_SIZES):
-                what = (f"{words} {unparse(old)}" if words
-                        else f"{unparse(new)} instead of {unparse(old)}")
-                where = "on the right" if side is rhs else "on the left"
-                return (f"did you mean {what} {where}? with it the step is {_verdict_text(res)}",
-                        f"{unparse(new_l)} = {unparse(new_r)}")
+    candidates = [(rhs, rhs, Mul(rhs.pos, rhs.end, (m, rhs)), f"with the factor {unparse(m)}")
+                  for m in missing]
+    candidates += [(side, old, new, words) for side in (rhs, lhs) for old, new, words in _repairs(side, used)]
+    for side, old, new, words in candidates:
+        if tried >= MAX_REPAIRS or time.monotonic() - start > REPAIR_SECONDS:
+            return None
+        tried += 1
+        if side is rhs:
+            new_l, new_r = lhs, _swap_node(rhs, old, new)
+        else:
+            new_l, new_r = _swap_node(lhs, old, new), rhs
+        try:
+            res = _check_link(net, letters, inference, new_l, new_r, head, suggest=False)
+        except SymbpError:
+            continue
+        if res.verdict in (VERIFIED, AT_SIZES):
+            what = (words if words.startswith("with ") else f"{words} {unparse(old)}" if words
+                    else f"{unparse(new)} instead of {unparse(old)}")
+            where = "on the right" if side is rhs else "on the left"
+            return (f"did you mean {what} {where}? with it the step is {_verdict_text(res)}",
+                    f"{unparse(new_l)} = {unparse(new_r)}")
     return None
 
 

@@ -479,6 +479,9 @@ class Outcome:
     truth: str  # oracle.EQUIVALENT | DIFFERENT | ILL_FORMED
     verdict: str
     message: str
+    suggestion: str | None = None
+    #: the proposed correction, checked in turn: verified (or at sizes)
+    fix_holds: bool = False
 
     @property
     def killed(self) -> bool:
@@ -537,6 +540,7 @@ class Report:
                 row["killed_by_error"] = sum(o.killed and o.verdict == ERROR for o in bad)
                 row["kill_rate"] = row["killed"] / len(bad) if bad else 1.0  # type: ignore[operator]
                 row["unsound"] = sum(o.unsound for o in mine)
+                row["fixed"] = sum(o.fix_holds for o in bad if o.verdict == REFUTED)
             rows.append(row)
         return rows
 
@@ -552,12 +556,14 @@ class Report:
                  f"{sum(o.killed and o.verdict == ERROR for o in bad)} of them by an error verdict on "
                  f"ill-formed input); verified although not equivalent: {len(self.unsound)}", ""]
         head = (f"{'mutant class':<18}{'n':>5}{'equiv':>7}{'diff':>6}{'ill':>6}{'refuted':>9}"
-                f"{'error':>7}{'verif.':>8}{'killed':>8}{'rate':>8}")
+                f"{'error':>7}{'verif.':>8}{'killed':>8}{'rate':>8}{'fix':>6}")
         lines += [head, "-" * len(head)]
         for r in self.table("mutant"):
             lines.append(f"{r['class']:<18}{r['n']:>5}{r[oracle.EQUIVALENT]:>7}{r[oracle.DIFFERENT]:>6}"
                          f"{r[oracle.ILL_FORMED]:>6}{r[REFUTED]:>9}{r[ERROR]:>7}"
-                         f"{r[VERIFIED] + r[AT_SIZES]:>8}{r['killed']:>8}{r['kill_rate']:>8.1%}")  # type: ignore[operator]
+                         f"{r[VERIFIED] + r[AT_SIZES]:>8}{r['killed']:>8}{r['kill_rate']:>8.1%}"  # type: ignore[operator]
+                         f"{r['fixed']:>6}")
+        lines.append("(fix: refutations that propose a corrected equation which the checker verifies)")
         rw = self.of("rewrite")
         lines += ["", f"{len(rw)} rewrites: "
                   f"{sum(o.verdict == VERIFIED for o in rw)} verified, "
@@ -607,7 +613,15 @@ def _judge(link: Link, kind: str, cls: str, lhs: Node, rhs: Node, seen: set) -> 
     seen.add(key)
     (res,) = check_chain(net, chain)
     truth = oracle.compare(net, chain.sides[0], chain.sides[1])
-    return Outcome(kind, cls, f"{link.file}:{link.line}", text, truth, res.verdict, res.message)
+    holds = False
+    if res.suggestion is not None:
+        try:
+            fixed = check_chain(net, parse_chain(res.suggestion, net.functions))
+            holds = all(r.verdict in (VERIFIED, AT_SIZES) for r in fixed)
+        except SymbpError:
+            holds = False
+    return Outcome(kind, cls, f"{link.file}:{link.line}", text, truth, res.verdict, res.message,
+                   res.suggestion, holds)
 
 
 def run(paths: list[str | Path], kinds: tuple[str, ...] = ("mutant", "rewrite")) -> Report:
