@@ -264,6 +264,8 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
             if suggest else None
         if hint is None and suggest and not pl and not pr:
             hint = _suggest_sum_fix(net, letters, inference, lhs, rhs, only_l, only_r, head)
+        if hint is None and suggest:
+            hint = _suggest_repair(net, letters, inference, lhs, rhs, head)
         if hint:
             problems.append(hint[0])
             extra["suggestion"] = hint[1]
@@ -504,11 +506,34 @@ def _suggest_sum_fix(net: Network, letters: dict, inference: list[IndexProblem],
                 wrapped = SumOp(side.pos, side.end, x, None, None, side, side.pos)
                 tries.append((f"did you forget \\sum_{x}? with it",
                               *((lhs, wrapped) if side is rhs else (wrapped, rhs))))
-    for words, new_l, new_r in tries[:4]:
+    if len(only_r) == 1 and len(only_l) == 1:  # \delta_k where \delta_j was meant
+        x, y = only_r[0], only_l[0]
+        tries.insert(0, (f"did you mean {y} instead of {x} on the right? with it", lhs,
+                         _rename_free(rhs, x, y)))
+        tries.insert(1, (f"did you mean {x} instead of {y} on the left? with it",
+                         _rename_free(lhs, y, x), rhs))
+    for words, new_l, new_r in tries[:5]:
         res = _check_link(net, letters, inference, new_l, new_r, head, suggest=False)
         if res.verdict in (VERIFIED, AT_SIZES):
             return (f"{words} the step is {_verdict_text(res)}", f"{unparse(new_l)} = {unparse(new_r)}")
     return None
+
+
+def _rename_free(node: Node, old: str, new: str) -> Node:
+    """``node`` with the free occurrences of the index letter ``old`` written ``new``."""
+    from dataclasses import fields, replace
+    if isinstance(node, Sym):
+        return replace(node, groups=tuple(tuple(new if x == old else x for x in g) for g in node.groups))
+    if isinstance(node, SumOp) and node.index == old:
+        return node
+    changed: dict[str, Any] = {}
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            changed[f.name] = _rename_free(v, old, new)
+        elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+            changed[f.name] = tuple(_rename_free(c, old, new) for c in v)
+    return replace(node, **changed) if changed else node
 
 
 def _strip_sum(node: Node, letter: str) -> Node | None:
@@ -600,11 +625,11 @@ def _repairs(side: Node, letters_used: list[str]) -> list[tuple[Node, Node, str]
             if n.name in ("a", "z"):
                 out.append((n, replace(n, name="z" if n.name == "a" else "a"), ""))
         elif isinstance(n, Neg):
-            out.append((n, n.arg, "without the minus sign before"))
+            out.append((n, n.arg, "without the minus sign"))
         elif isinstance(n, Mul) and isinstance(n.factors[0], (Num, Div)) and len(n.factors) > 1:
             rest = n.factors[1:]
             out.append((n, rest[0] if len(rest) == 1 else replace(n, factors=rest),
-                        f"without the factor {unparse(n.factors[0])} in"))
+                        f"without the factor {unparse(n.factors[0])}"))
     return out
 
 
@@ -634,7 +659,7 @@ def _suggest_repair(net: Network, letters: dict, inference: list[IndexProblem], 
     used = sorted(_used_letters(lhs, rhs))
     start = time.monotonic()
     tried = 0
-    candidates = [(rhs, rhs, Mul(rhs.pos, rhs.end, (m, rhs)), f"with the factor {unparse(m)}")
+    candidates = [(rhs, rhs, Mul(rhs.pos, rhs.end, (m, rhs)), f"with a factor {unparse(m)}")
                   for m in missing]
     candidates += [(side, old, new, words) for side in (rhs, lhs) for old, new, words in _repairs(side, used)]
     for side, old, new, words in candidates:
@@ -650,10 +675,10 @@ def _suggest_repair(net: Network, letters: dict, inference: list[IndexProblem], 
         except SymbpError:
             continue
         if res.verdict in (VERIFIED, AT_SIZES):
-            what = (words if words.startswith("with ") else f"{words} {unparse(old)}" if words
-                    else f"{unparse(new)} instead of {unparse(old)}")
-            where = "on the right" if side is rhs else "on the left"
-            return (f"did you mean {what} {where}? with it the step is {_verdict_text(res)}",
+            where = "right" if side is rhs else "left"
+            what = (f"the {where} side {words}" if words
+                    else f"{unparse(new)} instead of {unparse(old)} on the {where}")
+            return (f"did you mean {what}? with it the step is {_verdict_text(res)}",
                     f"{unparse(new_l)} = {unparse(new_r)}")
     return None
 
@@ -755,6 +780,7 @@ def _diagnose(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> str:
                          "right")
         for s in extra:
             hints.append(f"the right side has an extra factor {_factor_text(net, tr, s, names)}")
+    hints = list(dict.fromkeys(hints))  # a factor missing twice is said once
     return msg + (": " + "; ".join(hints) if hints else "")
 
 
