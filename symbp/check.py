@@ -171,7 +171,14 @@ def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference:
                           span=(first.pos, 1))
     results = [_check_one_reading(net, {**letters, **{p.letter: (r,) for p, r in zip(ambiguous, rs)}},
                                   rest, lhs, rhs, head, suggest) for rs in readings]
-    # a reading the input does not fit (\sum_{n=1}^{K} read with n over J) is no reading
+    # a reading the input does not fit (\sum_{n=1}^{K} read with n over J: an input error) is no
+    # reading; a reading that hit a bound or a bug is undecided, so nothing is claimed then
+    misfit = ("UnsupportedError", "NotationError", "LatexSyntaxError", "DeclarationError")
+    undecided = [r for r in results if r.verdict == ERROR and r.error not in misfit]
+    if undecided:
+        return LinkResult("", ERROR, f"{first.message}; one reading could not be decided: "
+                          f"{undecided[0].message} (hint: {hint})", error=undecided[0].error,
+                          span=(first.pos, 1))
     fitting = [(rs, r) for rs, r in zip(readings, results) if r.verdict != ERROR]
     if not fitting:
         return results[0]
