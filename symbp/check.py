@@ -308,15 +308,16 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
                           f"the sizes tried, {_show_plans(plans)}; not proved for all sizes",
                           sizes=plans, derived=derived)
     msg = _diagnose(net, gl, gr, names)
+    cx = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
+    if cx is None:
+        cx = _formal_counterexample(net, differing, free, names)
+    # last, so that running out of time here costs the proposal, never the refutation
     repair = _suggest_repair(net, letters, inference, lhs, rhs, head, _missing_factors(net, gl, gr, names)) \
         if suggest else None
     if repair is not None:
         msg += f"; {repair[0]}"
     if derived:
         msg += f"; symbp derives {derived}"
-    cx = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
-    if cx is None:
-        cx = _formal_counterexample(net, differing, free, names)
     return LinkResult("", REFUTED, msg, counterexample=cx, derived=derived,
                       suggestion=repair[1] if repair is not None else None)
 
@@ -662,13 +663,22 @@ def _suggest_repair(net: Network, letters: dict, inference: list[IndexProblem], 
                     head: Node, missing: Sequence[Node] = ()) -> tuple[str, str] | None:
     """A value refutation: the one-token change (an index, a prime, ``a``/``z``, a sign, a factor)
     under which the step holds, named in the writer's notation (the first found, right side first)."""
-    import time
     used = sorted(_used_letters(lhs, rhs))
-    start = time.monotonic()
-    tried = 0
     candidates = [(rhs, rhs, Mul(rhs.pos, rhs.end, (m, rhs)), f"with a factor {unparse(m)}")
                   for m in missing]
     candidates += [(side, old, new, words) for side in (rhs, lhs) for old, new, words in _repairs(side, used)]
+    try:
+        with budget(REPAIR_SECONDS):
+            return _first_repair(net, letters, inference, lhs, rhs, head, candidates)
+    except SymbpError:  # out of time: no proposal, the refutation stands
+        return None
+
+
+def _first_repair(net: Network, letters: dict, inference: list[IndexProblem], lhs: Node, rhs: Node,
+                  head: Node, candidates: list) -> tuple[str, str] | None:
+    import time
+    start = time.monotonic()
+    tried = 0
     for side, old, new, words in candidates:
         if tried >= MAX_REPAIRS or time.monotonic() - start > REPAIR_SECONDS:
             return None

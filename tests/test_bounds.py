@@ -126,3 +126,20 @@ def test_a_huge_file_is_reported_and_the_others_are_checked(tmp_path: Path) -> N
     assert [r.verdict for r in report.results] == ["verified"]
     assert len(report.problems) == 1 and "too large" in str(report.problems[0])
     assert report.exit_code == 2
+
+
+def test_running_out_of_time_while_proposing_a_fix_keeps_the_refutation(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from symbp import check_equation
+    monkeypatch.setattr(check, "REPAIR_SECONDS", 0.0)
+    (r,) = check_equation(r"\delta_j = h(a_j) \sum_k w_{kj} \delta_k", "plain")
+    assert r.verdict == "refuted" and r.counterexample is not None
+    assert "did you mean" not in r.message and r.suggestion is None
+
+
+def test_a_nested_budget_never_outlasts_the_enclosing_one() -> None:
+    from symbp.algebra import _deadline, budget
+    with budget(1.0):
+        outer = _deadline[-1]
+        with budget(100.0):
+            assert _deadline[-1] == outer
