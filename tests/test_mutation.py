@@ -173,6 +173,10 @@ ORACLE = [
     ("plain", r"\delta_j", r"h'(a_j) \sum_i w_{kj} \delta_k", ILL_FORMED),  # vacuous sum
     ("plain", r"\frac{\partial a_k}{\partial z_j}", r"\frac{\partial}{\partial z_j} \sum_l w_{kl} h(a_l)",
      ILL_FORMED),  # ambiguous: z_j = h(a_j)
+    ("plain", r"\delta_j", r"h'(a_j) \sum_{k=1}^{K} w_{kj} \delta_k", EQUIVALENT),
+    ("plain", r"\delta_j", r"h'(a_j) \sum_{k=0}^{K-1} w_{kj} \delta_k", EQUIVALENT),
+    # bounds that are not the range's own (J for k): ill-formed even where J and K happen to agree
+    ("plain", r"\delta_j", r"h'(a_j) \sum_{k=1}^{J} w_{kj} \delta_k", ILL_FORMED),
 ]
 
 
