@@ -32,6 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     chk.add_argument("-q", "--quiet", action="store_true", help="print only what is not as expected")
     der = sub.add_parser("derive", help="print the mechanical derivation of a network")
     der.add_argument("context", help="plain, shared, or a derivation FILE")
+    prv = sub.add_parser("prove", help="write a LaTeX document proving what was checked")
+    prv.add_argument("file", help="a derivation FILE")
+    prv.add_argument("--label", help="only the equation with this label (①, \\textcircled{1}, 5.53)")
+    prv.add_argument("-o", "--output", help="output file; '-' for stdout (default: FILE.proof.tex "
+                     "next to the input)")
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show ① gets \u2460, no crash
         if hasattr(stream, "reconfigure"):
@@ -44,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "derive":
             print(api.derive(api.load_network(args.context)).text())
             return 0
+        if args.command == "prove":
+            return _prove(args)
         return _check(args)
     except SymbpError as exc:
         print(f"symbp: error: {exc}", file=sys.stderr)
@@ -54,6 +61,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+
+
+def _prove(args: argparse.Namespace) -> int:
+    from .proof import prove_file
+
+    doc = prove_file(args.file, args.label)
+    if args.output == "-":
+        sys.stdout.write(doc.text)
+    else:
+        out = Path(args.output) if args.output else Path(args.file).with_suffix(".proof.tex")
+        out.write_text(doc.text, encoding="utf-8")
+        print(f"{out}: {len(doc.proofs)} proof(s); compile with: pdflatex {out.name}")
+    return doc.exit_code
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -115,7 +115,10 @@ class Network:
         return self.families[fam_id].show()
 
     def letter_ranges(self, letter: str) -> tuple[str, ...] | None:
-        """The ranges a letter stands for: one for a plain letter, several for a composite one."""
+        """The ranges a letter stands for: one for a plain letter, several for a composite one.
+        A primed letter runs over the range of its base: ``j'`` over that of ``j``."""
+        if letter.endswith("'") and letter.rstrip("'") and letter not in self.ranges:
+            return self.letter_ranges(letter.rstrip("'"))
         if letter in self.composites:
             return tuple(self.ranges[x] for x in self.composites[letter])
         if letter in self.ranges:

@@ -558,7 +558,7 @@ class _Parser:
             if self.tok.kind != "letter":
                 raise self.unexpected("where the summation index should stand")
             t = self.next()
-            letters.append((t.text, t.pos))
+            letters.append((t.text + self._primes(), t.pos))
             if self.is_sym(","):
                 self.next()
                 continue
@@ -688,9 +688,18 @@ class _Parser:
             end = self.toks[self.i - 1].end
         return Sym(t.pos, end, t.text, groups)
 
-    def subscript(self) -> tuple[tuple[str, ...], ...]:
+    def _primes(self) -> str:
+        """Primes after an index letter inside braces: ``w_{k'j}``, ``\\sum_{l'}``."""
+        out = ""
+        while self.is_sym("'"):
+            self.next()
+            out += "'"
+        return out
+
+    def subscript(self, braced: bool = False) -> tuple[tuple[str, ...], ...]:
         if self.tok.kind == "letter":
-            return ((self.next().text,),)
+            t = self.next()
+            return ((t.text + (self._primes() if braced else ""),),)
         if self.tok.kind == "num":
             t = self.tok
             raise UnsupportedError(f"numeric index {t.text!r}", offset=t.pos, width=t.end - t.pos,
@@ -711,10 +720,10 @@ class _Parser:
                                            hint="indices are letters that run over a layer")
                 raise self.unexpected("in a subscript")
             self.next()
-            group = [t.text]
+            group = [t.text + self._primes()]
             if self.is_sym("_"):
                 self.next()
-                for inner in self.subscript():
+                for inner in self.subscript(braced=True):
                     if len(inner) > 1:
                         raise UnsupportedError("subscripts nested three deep", offset=t.pos,
                                                hint="write w_{kj_l}: at most one nested level")

@@ -107,8 +107,13 @@ class LatexPrinter(_SympyLatexPrinter):
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         if len(expr.variables) == 1:
-            return (f"\\frac{{\\partial {self._print(expr.expr)}}}"
-                    f"{{\\partial {self._print(expr.variables[0])}}}")
+            var = self._print(expr.variables[0])
+            if isinstance(expr.expr, (sp.Indexed, sp.Symbol)):
+                return f"\\frac{{\\partial {self._print(expr.expr)}}}{{\\partial {var}}}"
+            body = self._print(expr.expr)
+            if isinstance(expr.expr, sp.Add):
+                body = f"\\left({body}\\right)"
+            return f"\\frac{{\\partial}}{{\\partial {var}}} {body}"
         return super()._print_Derivative(expr)
 
     def _print_KroneckerDelta(self, expr: sp.KroneckerDelta, exp: str | None = None) -> str:
