@@ -19,28 +19,44 @@ same normal form as the side it rewrites (a step that fails this is left out and
 >>> p = prove_chain(net, chain)[0]
 >>> p.result.verdict
 'verified'
->>> [s.latex for s in p.sides[0].steps][:2]
-['\\\\sum_{l} \\\\frac{\\\\partial E}{\\\\partial a_{j_l}} \\\\frac{\\\\partial a_{j_l}}{\\\\partial w_{ji}}', \
-'\\\\sum_{l} \\\\delta_{j_l} \\\\frac{\\\\partial a_{j_l}}{\\\\partial w_{ji}}']
+>>> print(p.sides[0].steps[1].latex)
+\\sum_{l} \\delta_{j_l} \\frac{\\partial a_{j_l}}{\\partial w_{ji}}
+>>> print(p.sides[0].steps[1].why)
+definition of $\\delta$: $\\delta_{x} \\equiv \\partial E/\\partial a_{x}$
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sympy as sp
 
 from . import calculus
-from .algebra import F, Expr, budget
+from .algebra import Expr, F, budget
 from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, check_chain
 from .document import Derivation
 from .errors import NotationError, SymbpError
 from .network import Network, group_letters, latex_name
-from .parsing import Add, Call, Chain, Deriv, Div, Mul, Neg, Node, Num, Pow, SumOp, Sym, parse_expression, unparse
+from .parsing import (
+    Add,
+    Call,
+    Chain,
+    Deriv,
+    Div,
+    Mul,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    SumOp,
+    Sym,
+    parse_expression,
+    unparse,
+)
 from .printing import LatexPrinter
 from .semantics import Interpreter, free_letters, infer_letters
 from .symbolic import apply, free_letter, idx, to_sympy
@@ -378,7 +394,8 @@ class _Prover:
 
     def _delta_why(self) -> str:
         a = latex_name(self.net.delta_of)
-        return f"definition of $\\delta$: $\\delta_{{x}} \\equiv \\partial {self.net.error_name}/\\partial {a}_{{x}}$"
+        e = self.net.error_name
+        return f"definition of $\\delta$: $\\delta_{{x}} \\equiv \\partial {e}/\\partial {a}_{{x}}$"
 
     def _forwards(self, fam: int) -> str:
         f = self.net.families[fam]
