@@ -153,17 +153,40 @@ class LatexPrinter(_SympyLatexPrinter):
                 out += " + " + s
         return out
 
+    def _merged_deltas(self, args: list[Any]) -> tuple[list[Any], list[str]]:
+        """``[j = j(m)] [l = l(m)]`` -> ``[j_l = m]``: the deltas that tie every component of a
+        composite index ``m = j_l`` print as one, in the notation the parser reads."""
+        deltas = [a for a in args if isinstance(a, sp.KroneckerDelta)]
+        merged: list[str] = []
+        for base, parts in self.net.composites.items():
+            tied: dict[int, tuple[Any, str]] = {}
+            for d in deltas:
+                labels = [str(x.label) if isinstance(x, sp.Idx) else str(x) for x in d.args]
+                for mine, other in ((labels[0], labels[1]), (labels[1], labels[0])):
+                    b, dot, k = mine.partition(".")
+                    if b == base and dot and k.isdigit() and self.net.component(other) is None:
+                        tied.setdefault(int(k), (d, other))
+            if len(tied) == len(parts):
+                others = [tied[k][1] for k in range(len(parts))]
+                merged.append(f"[{group_letters(others, (len(parts),))} = {base}]")
+                drop = {id(tied[k][0]) for k in tied}
+                deltas = [d for d in deltas if id(d) not in drop]
+                args = [a for a in args if id(a) not in drop]
+        return args, merged
+
     def _print_Mul(self, expr: sp.Mul) -> str:
         args = list(expr.args)
         coeff = sp.Integer(1)
         if args and args[0].is_Number:
             coeff = args.pop(0)
+        args, merged = self._merged_deltas(args)
         pieces = []
         for a in args:
             s = self._print(a)
             if isinstance(a, sp.Add) or (isinstance(a, sp.Sum) and a is not args[-1]):
                 s = f"\\left({s}\\right)"
             pieces.append(s)
+        pieces += merged
         body = " ".join(pieces) or "1"
         sign = "-" if coeff < 0 else ""
         c = abs(coeff)

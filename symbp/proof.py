@@ -94,6 +94,7 @@ class Proof:
     sides: list[SideProof] = field(default_factory=list)
     joint: list[tuple[Step, Step]] = field(default_factory=list)
     note: str = ""
+    dropped: int = 0
 
     @property
     def formulas(self) -> list[str]:
@@ -182,11 +183,13 @@ class _Prover:
         sides = []
         values = []
         all_names = self.names
+        self.values = []
         for node in (self.lhs, self.rhs):
             self.side_letters = _letters_in(node)
             mine = set(free_letters(node, self.net, []))
             self.names = {n: v for x in mine for n in self.env[x] for v in [all_names[n]]}
             value = self.interp.expression(node, self.env)
+            self.values.append(value)
             sp_ = SideProof(unparse(node))
             self._reduce(node, value, sp_)
             sides.append(sp_)
@@ -211,14 +214,17 @@ class _Prover:
             why = "normal form: Kronecker deltas contracted, dummy indices renamed, like terms collected"
             self._add(out, text, why, value)
 
-    def _add(self, out: SideProof, text: str, why: str, value: Expr) -> str:
-        """Append the step if its LaTeX, read back, has the side's normal form."""
+    def _reads_back(self, text: str, value: Expr) -> bool:
+        """Does ``text``, read back by symbp's parser, have the normal form of ``value``?"""
         try:
             back = self.interp.expression(parse_expression(text, self.net.functions), self.env)
-            ok = calculus.compare(self.net, back, value)[0]
+            return calculus.compare(self.net, back, value)[0]
         except SymbpError:
-            ok = False
-        if ok:
+            return False
+
+    def _add(self, out: SideProof, text: str, why: str, value: Expr) -> str:
+        """Append the step if its LaTeX, read back, has the side's normal form."""
+        if self._reads_back(text, value):
             out.steps.append(Step(text, why))
             return text
         out.dropped += 1
@@ -227,7 +233,13 @@ class _Prover:
     def _joint(self, left: Expr, right: Expr, proof: Proof) -> None:
         """The lazy comparison, one family of ``δ`` at a time, as steps on both sides."""
         net = self.net
-        left, right = calculus.substitute_aliases(net, left), calculus.substitute_aliases(net, right)
+        new_l, new_r = calculus.substitute_aliases(net, left), calculus.substitute_aliases(net, right)
+        if (new_l, new_r) != (left, right):
+            copies = sorted({f[1] for e in (left, right) for t in e.terms for f in t.factors
+                             if f[0] == "ref" and (net.is_alias(f[1]) or net.is_copy(f[1]))})
+            why = self._forward_text(copies) if copies else "forward equations"
+            self._joint_step(proof, new_l, new_r, why)
+        left, right = new_l, new_r
         for _ in range(len(net.families) + 1):
             if left == right:
                 return
@@ -239,8 +251,14 @@ class _Prover:
             right = calculus.substitute_aliases(net, calculus._expand(net, right, {fam}))
             definition = self._delta_rule(fam)
             why = f"backpropagation one layer down, ${definition}$"
-            proof.joint.append((Step(self.printer.doprint(left, self.names), why),
-                                Step(self.printer.doprint(right, self.names), why)))
+            self._joint_step(proof, left, right, why)
+
+    def _joint_step(self, proof: Proof, left: Expr, right: Expr, why: str) -> None:
+        texts = (self.printer.doprint(left, self.names), self.printer.doprint(right, self.names))
+        if all(self._reads_back(t, v) for t, v in zip(texts, self.values)):
+            proof.joint.append((Step(texts[0], why), Step(texts[1], why)))
+        else:
+            proof.dropped += 1
 
     def _delta_rule(self, fam: int) -> str:
         f = self.net.families[fam]
@@ -538,6 +556,10 @@ def _prose(message: str) -> str:
     while k < len(tokens):
         tok = tokens[k]
         lead, core, trail = _split_punct(tok)
+        if len(core) == 1 and core.isalpha() and core not in "aAI":  # an index letter: "index k"
+            out.append(escape(lead) + f"${core}$" + escape(trail))
+            k += 1
+            continue
         if core and _MATHY.search(core):
             run = [core]
             j = k + 1

@@ -35,7 +35,7 @@ def test_every_link_has_a_proof_and_no_step_is_dropped(doc):
     assert len(doc.proofs) == len(check_file(doc.file))
     assert doc.exit_code == 0
     for p in doc.proofs:
-        assert all(s.dropped == 0 for s in p.sides), p.claim
+        assert all(s.dropped == 0 for s in p.sides) and p.dropped == 0, p.claim
 
 
 def test_every_formula_reads_back_the_same(doc):
@@ -162,3 +162,29 @@ def test_proof_compiles_with_pdflatex(tex, tmp_path):
 def test_parse_expression_reads_primed_indices():
     assert unparse(parse_expression(r"\sum_{l'} \delta_{j_{l'}} z_{i_{l'}}")) == \
         r"\sum_{l'} \delta_{j_{l'}} z_{i_{l'}}"
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+def _tables():
+    from tests.test_rewrites_and_mutants import MUTANTS, REWRITES
+    return [pytest.param(n, s, id=f"rewrite {n}: {i}") for n, s, i in REWRITES] + \
+        [pytest.param(n, s, id=f"mutant {n}: {i}") for n, s, i, _ in MUTANTS]
+
+
+@pytest.mark.parametrize("net, latex", _tables())
+def test_proofs_of_the_rewrite_and_mutant_tables(net, latex):
+    """Every step shown for every equivalent rewrite and every mutant reads back as the side it
+    rewrites (none dropped), and the proof's verdict is the check's."""
+    from symbp.api import check_equation
+    from symbp.document import strip_label
+    from symbp.proof import proof_section
+
+    network = builtin(net)
+    text, _ = strip_label(latex)
+    proofs = prove_chain(network, parse_chain(text, network.functions))
+    assert [p.result.verdict for p in proofs] == [r.verdict for r in check_equation(latex, net)]
+    for p in proofs:
+        assert all(s.dropped == 0 for s in p.sides) and p.dropped == 0, (p.claim, p.note)
+        assert "a symbp bug" not in p.note
+        proof_section(p, "x")
