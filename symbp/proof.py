@@ -36,7 +36,7 @@ from typing import Any
 import sympy as sp
 
 from . import calculus
-from .algebra import Expr, F, budget
+from .algebra import Expr, F, budget, factor_indices
 from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, check_chain
 from .document import Derivation
 from .errors import NotationError, SymbpError
@@ -47,6 +47,7 @@ from .parsing import (
     Chain,
     Deriv,
     Div,
+    Kron,
     Mul,
     Neg,
     Node,
@@ -211,8 +212,33 @@ class _Prover:
                     last = self._add(out, text, why, value)
         text = self.printer.doprint(value, self.names)
         if text != last:
-            why = "normal form: Kronecker deltas contracted, dummy indices renamed, like terms collected"
-            self._add(out, text, why, value)
+            self._add(out, text, self._normal_form_why(last, text), value)
+
+    def _normal_form_why(self, before: str, after: str) -> str:
+        """What the normal form changed: summation indices renamed, terms collected, reordered."""
+        parts = []
+        try:
+            a, b = (parse_expression(x, self.net.functions) for x in (before, after))
+        except SymbpError:
+            return "normal form"
+        sa = [n.index for n in a.walk() if isinstance(n, SumOp)]
+        sb = [n.index for n in b.walk() if isinstance(n, SumOp)]
+        renamed = [(x, y) for x, y in zip(sa, sb) if x != y] if len(sa) == len(sb) else []
+        if renamed:
+            parts.append("summation " + ("index" if len(renamed) == 1 else "indices") + " renamed: "
+                         + ", ".join(f"${x}$ to ${y}$" for x, y in renamed))
+        if len(sb) < len(sa):
+            parts.append("a sum whose summand does not depend on its index becomes a factor (its size)"
+                         if any(isinstance(n, Sym) and not n.groups and n.name in self.net.range_letter
+                                for n in b.walk()) else "sums collapsed by Kronecker deltas")
+        if any(isinstance(n, Kron) for n in a.walk()) and not any(isinstance(n, Kron) for n in b.walk()):
+            parts.append("Kronecker deltas contracted")
+        na = len(a.terms) if isinstance(a, Add) else 1
+        nb = len(b.terms) if isinstance(b, Add) else 1
+        if nb < na:
+            parts.append("like terms collected")
+        parts.append("factors in a standard order")
+        return "normal form: " + "; ".join(parts)
 
     def _reads_back(self, text: str, value: Expr) -> bool:
         """Does ``text``, read back by symbp's parser, have the normal form of ``value``?"""
@@ -360,8 +386,10 @@ class _Prover:
         elif stage == 1:
             delta_whys.append(self._delta_why())
         else:
-            local_whys.append(self._forward_text(self._between(fam.id, uses))
-                              + "; a Kronecker delta collapses each sum over an index it pins")
+            collapsed = [c for c in uses if self._sums_over(c, fam.id)]
+            local_whys.append(self._forward_text(self._between(fam.id, uses)) + (
+                "; in $\\partial/\\partial " + self.printer.doprint(wrt) + "$ of a sum, a Kronecker "
+                "delta keeps only the term with the same indices" if collapsed else ""))
         if not terms:
             return sp.Integer(0)
         return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
@@ -397,6 +425,18 @@ class _Prover:
                 out.append(f)
         return out
 
+    def _sums_over(self, c: int, fam: int) -> bool:
+        """Does the definition of ``c`` sum over an index of ``fam`` (a delta will collapse it)?"""
+        d = self.net.definitions.get(c)
+        if d is None:
+            return False
+        for t in d.terms:
+            for f in t.factors:
+                ref = f[1] if f[0] == "ref" else f[3] if f[0] == "fn" else None
+                if ref == fam and any(i[0] == "d" for i in factor_indices(f)):
+                    return True
+        return False
+
     def _forwards_between(self, low: int, inner: Node) -> str:
         highs = set()
         for n in inner.walk():
@@ -406,7 +446,7 @@ class _Prover:
 
     def _forward_text(self, fams: list[int]) -> str:
         if not fams:
-            return "differentiating; a Kronecker delta collapses each sum over an index it pins"
+            return "differentiating term by term; a Kronecker delta keeps only the term whose indices match"
         word = "forward equation" if len(fams) == 1 else "forward equations"
         return f"{word} " + ", ".join(f"${self._forwards(f)}$" for f in fams)
 
@@ -640,8 +680,8 @@ def _conclusion(proof: Proof) -> list[str]:
             out.append(_counterexample(r.counterexample))
         if r.suggestion:
             out += ["Suggested correction:", "\\[", r.suggestion, "\\]"]
-        elif r.derived:
-            out += ["symbp derives:", "\\[", r.derived, "\\]"]
+        if r.derived and r.derived != r.suggestion:
+            out += ["What symbp derives for the left side:", "\\[", r.derived, "\\]"]
     else:
         out.append("\\paragraph{Not checked (input error).} " + _prose(r.message) + ".")
     return out
@@ -731,7 +771,7 @@ def document(proofs: list[Proof], net: Network, title: str) -> str:
         r = p.result
         link = f", link {r.link} of {r.links}" if r.links > 1 else ""
         where = f" ({escape(r.file or '<input>')}, line {r.line}{link})"
-        body += proof_section(p, f"Equation {label_tex(r.label)}{where}")
+        body += proof_section(p, f"Equation {label_tex(r.label or '')}{where}".replace("  ", " "))
     body.append("\\end{document}")
     return "\n".join(body) + "\n"
 

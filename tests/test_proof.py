@@ -188,3 +188,26 @@ def test_proofs_of_the_rewrite_and_mutant_tables(net, latex):
         assert all(s.dropped == 0 for s in p.sides) and p.dropped == 0, (p.claim, p.note)
         assert "a symbp bug" not in p.note
         proof_section(p, "x")
+
+
+def test_proofs_of_every_mutant_compile_in_one_document(tmp_path):
+    """Every diagnosis and counterexample of the mutant table, as the proofs print them, is
+    LaTeX that pdflatex accepts."""
+    pdflatex = _require("pdflatex")
+    from symbp.document import strip_label
+    from symbp.proof import document
+    from tests.test_rewrites_and_mutants import MUTANTS
+
+    proofs = []
+    for net, latex, _, _ in MUTANTS:
+        if net != "shared":
+            continue
+        text, _ = strip_label(latex)
+        proofs += prove_chain(builtin(net), parse_chain(text))
+    assert any(p.result.counterexample for p in proofs)
+    out = tmp_path / "mutants.tex"
+    out.write_text(document(proofs, builtin("shared"), "mutants"), encoding="utf-8")
+    run = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    log = (tmp_path / "mutants.log").read_text(encoding="latin-1")
+    assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
