@@ -223,10 +223,12 @@ class _Prover:
             return "normal form"
         sa = [n.index for n in a.walk() if isinstance(n, SumOp)]
         sb = [n.index for n in b.walk() if isinstance(n, SumOp)]
-        renamed = [(x, y) for x, y in zip(sa, sb) if x != y] if len(sa) == len(sb) else []
-        if renamed:
-            parts.append("summation " + ("index" if len(renamed) == 1 else "indices") + " renamed: "
-                         + ", ".join(f"${x}$ to ${y}$" for x, y in renamed))
+        gone, new = sorted(set(sa) - set(sb)), sorted(set(sb) - set(sa))
+        if len(sa) == len(sb) and gone and len(gone) == len(new):
+            parts.append("summation " + ("index" if len(gone) == 1 else "indices") + " renamed: "
+                         + ", ".join(f"${x}$ to ${y}$" for x, y in zip(gone, new)))
+        elif sorted(sa) == sorted(sb) and sa != sb:
+            parts.append("sums taken in another order")
         if len(sb) < len(sa):
             parts.append("a sum whose summand does not depend on its index becomes a factor (its size)"
                          if any(isinstance(n, Sym) and not n.groups and n.name in self.net.range_letter
@@ -244,7 +246,8 @@ class _Prover:
         """Does ``text``, read back by symbp's parser, have the normal form of ``value``?"""
         try:
             back = self.interp.expression(parse_expression(text, self.net.functions), self.env)
-            return calculus.compare(self.net, back, value)[0]
+            same, gl, gr = calculus.compare(self.net, back, value)
+            return same or calculus.unfold(self.net, gl) == calculus.unfold(self.net, gr)
         except SymbpError:
             return False
 
@@ -271,13 +274,49 @@ class _Prover:
                 return
             present = calculus._hidden_deltas(net, left) | calculus._hidden_deltas(net, right)
             if not present:
-                return
+                break
             fam = next(f for f in present if not any(g in net.ancestors[f] for g in present if g != f))
             left = calculus.substitute_aliases(net, calculus._expand(net, left, {fam}))
             right = calculus.substitute_aliases(net, calculus._expand(net, right, {fam}))
             definition = self._delta_rule(fam)
             why = f"backpropagation one layer down, ${definition}$"
             self._joint_step(proof, left, right, why)
+        if left == right:
+            return
+        settled = calculus._settle(net, left), calculus._settle(net, right)
+        if settled != (left, right):
+            self._joint_step(proof, *settled, self._declared_why())
+            left, right = settled
+        if left == right:
+            return
+        unfolded = calculus.unfold(net, left), calculus.unfold(net, right)
+        if unfolded != (left, right):
+            why = self._forward_text(sorted(net.definitions))
+            self._joint_step(proof, *unfolded, "every quantity written out by its " + why)
+
+    def _declared_why(self) -> str:
+        """What the network declares concrete: ``h = \\tanh``, ``E`` the sum of squares."""
+        net = self.net
+        parts = []
+        for name, kind in sorted(net.activations.items()):
+            if kind == "identity":
+                parts.append(f"${latex_name(name)}$ is the identity")
+                continue
+            from .network import ACTIVATION_KINDS
+            poly = calculus._poly_derivatives(ACTIVATION_KINDS[kind], 1)
+            h = latex_name(name)
+            rhs = ""
+            for power, c in sorted(poly.items()):
+                mono = "" if power == 0 else h if power == 1 else f"{h}^{{{power}}}"
+                coef = str(abs(c)) if abs(c) != 1 or not power else ""
+                body = " ".join(x for x in (coef, mono) if x)
+                rhs += (" - " if c < 0 else " + ") + body if rhs else ("-" if c < 0 else "") + body
+            parts.append(f"${h}$ is {escape(kind)}, so ${h}' = {rhs}$")
+        if net.error_kind is not None:
+            e = net.error_name
+            parts.append(f"${e}$ is the {escape(net.error_kind)} error, so "
+                         f"$\\partial {e}/\\partial y_{{k}} = y_{{k}} - t_{{k}}$ at each output")
+        return "declared: " + "; ".join(parts) if parts else "declared functions"
 
     def _joint_step(self, proof: Proof, left: Expr, right: Expr, why: str) -> None:
         texts = (self.printer.doprint(left, self.names), self.printer.doprint(right, self.names))
