@@ -211,3 +211,28 @@ def test_proofs_of_every_mutant_compile_in_one_document(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     log = (tmp_path / "mutants.log").read_text(encoding="latin-1")
     assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
+
+
+BROKEN = r"""% symbp: network plain
+Some prose with 100% & $ signs_ and \textbf{bold}.
+$$\delta_j = h'(a_j \sum_k w_{kj} \delta_k$$
+$$\delta_j = h'(a_j) \sum_k w_{kj} \delta_q$$
+$$\frac{\partial E}{\partial w_{ji}} = \delta_j z_i \tag{5.53}$$
+$$\delta_j = h'(a_j) \sum_k w_{jk} \delta_k \quad \dots \text{\textcircled{3}}$$
+"""
+
+
+def test_proof_of_a_file_with_input_errors_compiles(tmp_path):
+    pdflatex = _require("pdflatex")
+    src = tmp_path / "broken.tex"
+    src.write_text(BROKEN, encoding="utf-8")
+    doc = prove_file(src)
+    verdicts = [p.result.verdict for p in doc.proofs]
+    assert "error" in verdicts and "verified" in verdicts and "refuted" in verdicts
+    assert doc.exit_code == 2
+    out = tmp_path / "broken.proof.tex"
+    out.write_text(doc.text, encoding="utf-8")
+    run = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    log = (tmp_path / "broken.proof.log").read_text(encoding="latin-1")
+    assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
