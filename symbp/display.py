@@ -311,7 +311,7 @@ def result_text(r: LinkResult, lines: Sequence[str] = ()) -> str:
         out.append(r.caret)
     if r.suggestion:
         out.append(f"  suggested: {r.suggestion}")
-    if r.derived and r.derived not in r.message:
+    if r.derived and r.derived not in r.message and r.verdict in (REFUTED, ERROR):
         out.append(f"  symbp derives: {r.derived}")
     if r.counterexample:
         out.append(f"  counterexample: {counterexample_text(r.counterexample)}")
