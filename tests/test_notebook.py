@@ -202,7 +202,7 @@ def test_an_error_result_has_no_latex_but_its_table() -> None:
     err = RESULTS["error"]
     assert err._repr_latex_() is None
     code = err._repr_html_().split("<code")[1].split("</code>")[0]
-    assert "h'(a_j" in code and "\\(" not in code  # shown as code, not given to MathJax
+    assert "h&#x27;(a_j" in code and "\\(" not in code  # shown as code, not given to MathJax
 
 
 def test_an_equation_that_cannot_be_read_shows_as_text() -> None:
