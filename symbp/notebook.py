@@ -98,6 +98,22 @@ class Formula:
         return sympy.Eq(to_sympy(self.network, self.lhs, self.names),
                         to_sympy(self.network, self.rhs, self.names), evaluate=False)
 
+    def at_sizes(self, **sizes: int) -> Any:
+        """The SymPy ``Eq`` with concrete range sizes, its sums written out (``L=2``: one term
+        per position).  The ``Idx`` indices become plain integer symbols first, since SymPy does
+        not expand a ``Sum`` over an ``Idx`` whose range was substituted.
+
+        >>> shared = network("shared")
+        >>> gradients(shared)["w_{ji}"].at_sizes(L=2)
+        Eq(dE_dw[j, i], delta[j, 1]*z[i, 1] + delta[j, 2]*z[i, 2])
+        """
+        import sympy
+
+        eq = self.sympy
+        plain = eq.xreplace({i: i.label for i in eq.atoms(sympy.Idx)})
+        values = {sympy.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}
+        return sympy.Eq(plain.lhs.subs(values).doit(), plain.rhs.subs(values).doit(), evaluate=False)
+
     def __str__(self) -> str:
         return self.latex
 
