@@ -195,7 +195,10 @@ def network(spec: str | os.PathLike[str] | Sequence[str] | Network | Derivation,
         return spec
     if isinstance(spec, Derivation):
         return spec.network
-    if isinstance(spec, str) and spec in BUILTINS and not declare_options:
+    if isinstance(spec, str) and spec in BUILTINS:
+        if declare_options:
+            raise TypeError(f"options such as {sorted(declare_options)[0]!r} go with forward equations, "
+                            f"not with the built-in network {spec!r}")
         return builtin(spec)
     if isinstance(spec, (str, os.PathLike)):
         p = Path(spec)

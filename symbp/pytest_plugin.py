@@ -1,7 +1,9 @@
 """A pytest plugin: every equation of a derivation file is a test item.
 
-Installed with symbp (the ``pytest11`` entry point ``symbp``), so ``pytest path/to/derivations/``
+Installed with symbp (the ``pytest11`` entry point ``symbp``, through the shim ``_symbp_pytest``
+that imports this module only when pytest meets a ``.tex`` file), so ``pytest path/to/derivations/``
 checks every link of every *derivation file* below that folder, next to the project's own tests.
+Without the installed entry point (a bare checkout), load it with ``-p symbp.pytest_plugin``.
 
 * **Which files.**  A ``.tex`` file is a derivation file when it has at least one line that is a
   symbp directive (``% symbp: ...``, the same lines ``symbp check`` reads); other ``.tex`` files
@@ -117,7 +119,8 @@ class DerivationFile(pytest.File):
         for eq in self.derivation.equations:
             seen[eq.label] = seen.get(eq.label, 0) + 1
         for k, eq in enumerate(self.derivation.equations):
-            base = eq.label if seen[eq.label] == 1 else f"{eq.label}@{eq.line}"
+            label = eq.label.replace("::", ":")  # '::' separates the parts of a node id
+            base = label if seen[eq.label] == 1 else f"{label}@{eq.line}"
             links = len(eq.chain.rels) if eq.chain is not None and eq.error is None else 1
             for link in range(1, links + 1):
                 name = base if links == 1 else f"{base}[{link}]"

@@ -6,6 +6,7 @@ in-process, plus one real subprocess that loads the plugin through its entry poi
 from __future__ import annotations
 
 import shutil
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def test_the_entry_point_names_the_plugin_module() -> None:
         pytest.skip("symbp is not installed (pip install -e .)")
     ep = _entry_point()
     assert ep is not None, "pyproject.toml: [project.entry-points.pytest11] symbp = ... (reinstall)"
-    assert ep.value == "symbp.pytest_plugin"
+    assert ep.value == "_symbp_pytest"  # the light shim; the plugin is symbp.pytest_plugin
 
 
 def test_a_fresh_pytest_process_loads_the_plugin_through_its_entry_point(
@@ -61,6 +62,24 @@ def test_a_fresh_pytest_process_loads_the_plugin_through_its_entry_point(
     result.assert_outcomes(passed=15)
     result.stdout.fnmatch_lines(["*weight_sharing.tex::①[[]1[]] PASSED*",
                                  "*weight_sharing.tex::② PASSED*"])
+
+
+def test_a_pytest_run_without_tex_files_does_not_import_symbp(pytester: pytest.Pytester) -> None:
+    """pytest imports every installed plugin on every run: the entry point is a shim that imports
+    symbp (and NumPy) only at the first .tex file."""
+    if _entry_point() is None:  # pragma: no cover
+        pytest.skip("symbp is not installed (pip install -e .)")
+    pytester.makepyfile(test_x="def test_x():\n    pass\n")
+    (pytester.path / "notes").mkdir()  # pytest lists the files of a folder it collects from
+    (pytester.path / "notes" / "note.tex").write_text(PLAIN + f"$${DELTA}$$\n", encoding="utf-8")
+    probe = ("import sys, pytest\n"
+             "code = pytest.main(['-q', '-p', 'no:cacheprovider', sys.argv[1]])\n"
+             "print('RESULT', int(code), 'symbp' in sys.modules, 'numpy' in sys.modules)\n")
+    pytester.makepyfile(probe=probe)
+    without = pytester.run(sys.executable, "probe.py", "test_x.py", timeout=300)
+    without.stdout.fnmatch_lines(["RESULT 0 False False"])
+    with_tex = pytester.run(sys.executable, "probe.py", ".", timeout=300)
+    with_tex.stdout.fnmatch_lines(["*2 passed*", "RESULT 0 True True"])
 
 
 # ----------------------------------------------------------------------------------------------
