@@ -18,7 +18,8 @@ Without the installed entry point (a bare checkout), load it with ``-p symbp.pyt
   ``verified-at-sizes``).  A failing item reports like an assertion: where, the verdict and the
   expectation, the equation, the diagnosis, the suggestion and the counterexample, without a
   traceback.  An equation that cannot be read fails with its line, column, caret and hint; a
-  file whose network declaration is broken gives one failing item ``file.tex::(file)``.
+  file whose network declaration is broken gives one failing item ``file.tex::(file)`` (so does
+  an internal error while loading it: a symbp bug, shown with its traceback; the session goes on).
 * **Cost.**  Collection only parses (``pytest --collect-only`` is quick); each equation is
   checked when its first item runs.  Disable the plugin with ``-p no:symbp``.
 
@@ -111,6 +112,9 @@ class DerivationFile(pytest.File):
                 exc.location = type(loc)(self._display_name(), loc.line, loc.column, loc.source_line)
             yield FileErrorItem.from_parent(self, name="(file)", error=str(exc))
             return
+        except Exception as exc:  # noqa: BLE001 - a symbp bug costs this file, not the session
+            yield FileErrorItem.from_parent(self, name="(file)", error="", bug=exc)
+            return
         self.derivation.file = self._display_name()
         for eq in self.derivation.equations:
             if eq.file is not None:
@@ -180,18 +184,22 @@ class LinkItem(pytest.Item):
 class FileErrorItem(pytest.Item):
     """A derivation file that cannot be checked (unreadable, or a broken network declaration)."""
 
-    def __init__(self, *, error: str, **kwargs: Any) -> None:
+    def __init__(self, *, error: str, bug: Exception | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.error = error
+        self.bug = bug
 
     def runtest(self) -> None:
+        if self.bug is not None:  # an internal error while loading: shown with its traceback
+            raise RuntimeError("internal error while loading this derivation file, nothing is "
+                               "claimed for it (a symbp bug: please report it)") from self.bug
         raise SymbpFileError(self.error)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, SymbpFileError):
             return f"this derivation file cannot be checked:\n{excinfo.value}"
-        return super().repr_failure(excinfo, style=style)  # pragma: no cover
+        return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, "(file)"

@@ -266,6 +266,24 @@ def test_one_broken_file_does_not_stop_the_others(pytester: pytest.Pytester) -> 
     assert outcomes(run(pytester)) == {"failed": 1, "passed": 1}
 
 
+def test_an_internal_error_while_loading_costs_the_file_not_the_session(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    import symbp.document
+
+    def bug(path: object) -> None:
+        if str(path).endswith("a.tex"):
+            raise ZeroDivisionError("a symbp bug")
+        return real(path)
+
+    real = symbp.document.load
+    monkeypatch.setattr(symbp.document, "load", bug)
+    pytester.makefile(".tex", a=PLAIN + f"$${DELTA}$$\n", b=PLAIN + f"$${DELTA}$$\n")
+    result = run(pytester, "-v")
+    assert outcomes(result) == {"failed": 1, "passed": 1}
+    result.stdout.fnmatch_lines(["*a.tex::(file) FAILED*", "*ZeroDivisionError: a symbp bug*",
+                                 "*internal error while loading this derivation file*"])
+
+
 def test_verdicts_are_recorded_in_junit_xml(pytester: pytest.Pytester) -> None:
     pytester.makefile(".tex", x=PLAIN + f"$${DELTA}$$\n")
     run(pytester, "--junitxml=out.xml")
