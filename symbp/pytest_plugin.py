@@ -20,6 +20,9 @@ Without the installed entry point (a bare checkout), load it with ``-p symbp.pyt
   traceback.  An equation that cannot be read fails with its line, column, caret and hint; a
   file whose network declaration is broken gives one failing item ``file.tex::(file)`` (so does
   an internal error while loading it: a symbp bug, shown with its traceback; the session goes on).
+* **Not proved.**  A passing ``verified-at-sizes`` link (it agrees at the sizes tried, but is
+  not proved for all sizes) also issues a :class:`NotProvedWarning`, listed in pytest's warnings
+  summary with the sizes tried.
 * **Cost.**  Collection only parses (``pytest --collect-only`` is quick); each equation is
   checked when its first item runs.  Disable the plugin with ``-p no:symbp``.
 
@@ -30,6 +33,7 @@ Run ``pytest -rA`` to see passing items' verdicts, or ``--junitxml`` for the ver
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover - the plugin is loaded by every pytest run
     from .check import LinkResult
     from .document import Derivation, Equation
 
-__all__ = ["DerivationFile", "FileErrorItem", "LinkItem", "is_derivation_file", "pytest_collect_file"]
+__all__ = ["DerivationFile", "FileErrorItem", "LinkItem", "NotProvedWarning", "is_derivation_file",
+           "pytest_collect_file"]
 
 #: a symbp directive line, as :mod:`symbp.document` reads them
 _DIRECTIVE = re.compile(rb"^[ \t]*%+[ \t]*(?i:symbp):", re.M)
@@ -79,6 +84,11 @@ class SymbpMismatch(AssertionError):
     def __init__(self, result: LinkResult) -> None:
         super().__init__(result.verdict)
         self.result = result
+
+
+class NotProvedWarning(UserWarning):
+    """A passing item whose link is ``verified-at-sizes``: it agrees at the sizes tried but is not
+    proved for all sizes (silence with ``-W ignore::symbp.pytest_plugin.NotProvedWarning``)."""
 
 
 class SymbpFileError(Exception):
@@ -167,6 +177,8 @@ class LinkItem(pytest.Item):
         self.user_properties.append(("verdict", r.verdict))
         if not r.as_expected:
             raise SymbpMismatch(r)
+        if r.verdict == "verified-at-sizes":  # passes, but says what was not shown
+            warnings.warn(NotProvedWarning(f"{self.nodeid}: {r.message}"), stacklevel=1)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str | TerminalRepr:

@@ -193,6 +193,20 @@ def test_an_item_passes_when_the_verdict_is_as_expected(pytester: pytest.Pyteste
     assert outcomes(run(pytester)) == {outcome: 1}
 
 
+def test_a_link_verified_only_at_sizes_passes_with_a_warning(pytester: pytest.Pytester,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from symbp import calculus, check
+    real = calculus.compare
+    # as if the normal form could not decide (see tests/test_verdicts.py)
+    monkeypatch.setattr(calculus, "compare", lambda net, a, b: (False, *real(net, a, b)[1:]))
+    monkeypatch.setattr(check, "_proved_equal", lambda a, b: False)
+    pytester.makefile(".tex", x=PLAIN + f"$${DELTA}$$\n")
+    result = run(pytester)
+    assert outcomes(result) == {"passed": 1}
+    result.stdout.fnmatch_lines(["*NotProvedWarning: x.tex::(1): agrees exactly as formal expressions*"
+                                 "not proved for all sizes*"])
+
+
 def test_per_link_expectations(pytester: pytest.Pytester) -> None:
     # link 1 holds, link 2 drops h'; the file expects exactly that
     body = (f"% symbp: expect verified refuted\n$${DELTA} = \\sum_k w_{{kj}} \\delta_k \\quad ①$$\n")
