@@ -290,5 +290,5 @@ def check(source: str | os.PathLike[str] | Derivation, net: Network | str | None
         return api.Report(results=results)
     if net is not None:
         raise TypeError("a derivation file is checked against the network it declares; leave out net")
-    deriv = source if isinstance(source, Derivation) else load(source)
+    deriv = source if isinstance(source, Derivation) else load(Path(source))
     return api.Report(results=api.check_file(deriv), files=1)

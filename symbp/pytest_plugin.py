@@ -110,16 +110,18 @@ class DerivationFile(pytest.File):
             return str(self.path)
 
     def collect(self) -> Iterator[pytest.Item]:
+        from dataclasses import replace
+
         from .document import load
-        from .errors import SymbpError
+        from .errors import InputError, SymbpError
 
         try:
             self.derivation = load(self.path)
         except SymbpError as exc:
             # the location names the file as pytest shows it, relative to where it was run
-            loc = getattr(exc, "location", None)
-            if loc is not None and loc.file is not None:
-                exc.location = type(loc)(self._display_name(), loc.line, loc.column, loc.source_line)
+            loc = exc.location if isinstance(exc, InputError) else None
+            if isinstance(exc, InputError) and loc is not None and loc.file is not None:
+                exc.location = replace(loc, file=self._display_name())
             yield FileErrorItem.from_parent(self, name="(file)", error=str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - a symbp bug costs this file, not the session

@@ -9,6 +9,7 @@ import shutil
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -284,7 +285,7 @@ def test_an_internal_error_while_loading_costs_the_file_not_the_session(
         pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     import symbp.document
 
-    def bug(path: object) -> None:
+    def bug(path: Any) -> Any:
         if str(path).endswith("a.tex"):
             raise ZeroDivisionError("a symbp bug")
         return real(path)
