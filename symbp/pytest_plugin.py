@@ -11,7 +11,8 @@ Without the installed entry point (a bare checkout), load it with ``-p symbp.pyt
   ``.tex`` file it is given.
 * **Which items.**  One item per link of each equation, in file order, named by the equation's
   label: ``weight_sharing.tex::②`` for a single link, ``weight_sharing.tex::①[1]``,
-  ``...::①[2]`` for the links of a chain ``A = B = C``.  An unlabelled equation is numbered as
+  ``...::①[2]`` for the links of a chain ``A = B = C`` (``pytest weight_sharing.tex::①`` runs
+  both, as for a parametrised test).  An unlabelled equation is numbered as
   ``symbp check`` numbers it (``(3)``); a label used twice gets ``@line`` appended.
 * **Pass or fail.**  An item passes when its verdict is what the file expects
   (``% symbp: expect ...``; an unmarked equation is expected to hold: ``verified`` or

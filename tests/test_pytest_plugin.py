@@ -167,9 +167,13 @@ def test_collection_only_parses(pytester: pytest.Pytester, monkeypatch: pytest.M
 
 
 def test_select_by_label_and_by_node_id(pytester: pytest.Pytester) -> None:
-    pytester.makefile(".tex", x=PLAIN + f"$${DELTA} \\quad ①$$\n$$\\delta_j = 0 \\quad ②$$\n")
+    chain = f"{DELTA} = h'(a_j) \\sum_k \\delta_k w_{{kj}}"
+    pytester.makefile(".tex", x=PLAIN + f"$${DELTA} \\quad ①$$\n$$\\delta_j = 0 \\quad ②$$\n"
+                      f"$${chain} \\quad ③$$\n")
     assert outcomes(run(pytester, "-k", "①")) == {"passed": 1}
     assert outcomes(run(pytester, "x.tex::②")) == {"failed": 1}
+    assert outcomes(run(pytester, "x.tex::③")) == {"passed": 2}  # every link, like parametrised tests
+    assert outcomes(run(pytester, "x.tex::③[2]")) == {"passed": 1}
 
 
 # ----------------------------------------------------------------------------------------------
