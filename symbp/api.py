@@ -143,6 +143,16 @@ class Report:
                         "problems": [str(p) for p in self.problems], "exit_code": self.exit_code},
         }
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: every link and its verdict as typeset maths (:mod:`symbp.display`)."""
+        from .display import report_latex
+        return report_latex(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a table of verdicts with diagnoses and counterexamples (:mod:`symbp.display`)."""
+        from .display import report_html
+        return report_html(self)
+
 
 def check_paths(paths: list[Path]) -> Report:
     """Check files and folders (every ``*.tex`` below a folder, in sorted order)."""
@@ -184,6 +194,11 @@ class NetworkDerivation:
         lines += ["", "gradients (one term per use of a shared parameter):"]
         lines += [f"  {lhs} = {rhs}" for lhs, rhs in self.gradients]
         return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the derivation as typeset maths (:mod:`symbp.display`)."""
+        from .display import network_derivation_latex
+        return network_derivation_latex(self)
 
 
 def derive(net: Network) -> NetworkDerivation:

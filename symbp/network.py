@@ -190,6 +190,11 @@ class Network:
             lines.append("  shared: " + "; ".join(shared))
         return "\n".join(lines)
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: the forward pass as typeset maths (:func:`symbp.display.network_latex`)."""
+        from .display import network_latex
+        return network_latex(self)
+
     def _shared_over(self, fam: Family) -> list[str]:
         """Ranges over which a parameter family is reused (the left-side indices it lacks)."""
         out = []
