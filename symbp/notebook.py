@@ -13,7 +13,7 @@ formulas and networks as typeset maths, reports and results as a table of verdic
 >>> print(nb.gradients(net)["w_{ji}"])
 \\frac{\\partial E}{\\partial w_{ji}} = \\sum_{l} \\delta_{j_l} z_{i_l}
 >>> nb.gradients(net)["w_{ji}"].sympy
-Eq(dE_dw[j, i], Sum(delta[j, l]*z[i, l], (l, 1, L)))
+Eq(Derivative(E, w[j, i]), Sum(delta[j, l]*z[i, l], (l, 1, L)))
 >>> print(nb.deltas(net)[-1])
 \\delta_{j_l} = h'(a_{j_l}) \\sum_{k} w_{kj_l} \\delta_{k}
 >>> report = nb.check(r"\\frac{\\partial E}{\\partial w_{ji}} = \\sum_k \\delta_{j_l} z_{i_l}", net)
@@ -21,7 +21,8 @@ Eq(dE_dw[j, i], Sum(delta[j, l]*z[i, l], (l, 1, L)))
 (['refuted'], '\\\\frac{\\\\partial E}{\\\\partial w_{ji}} = \\\\sum_{l} \\\\delta_{j_l} z_{i_l}')
 
 The SymPy names follow :func:`symbp.symbolic.to_sympy`: ``δ`` of a family ``a`` is
-``delta[...]``, ``∂E/∂w`` is ``dE_dw[...]``, ``h'(a_j)`` is ``Subs(Derivative(h(x), x), x, a[j])``.
+``delta[...]``, ``∂E/∂w`` is ``Derivative(E, w[...])``, ``h'(a_j)`` is
+``Subs(Derivative(h(_x), _x), _x, a[j])``.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class Formula:
     >>> f.kind, f.family.show(), f.lhs_latex
     ('delta', 'a_{j}', '\\\\delta_{j}')
     >>> f.sympy.rhs
-    Sum(delta[k]*w[k, j]*Subs(Derivative(h(x), x), x, a[j]), (k, 1, K))
+    Subs(Derivative(h(_x), _x), _x, a[j])*Sum(delta[k]*w[k, j], (k, 1, K))
     """
 
     network: Network = field(repr=False)
@@ -105,14 +106,18 @@ class Formula:
 
         >>> shared = network("shared")
         >>> gradients(shared)["w_{ji}"].at_sizes(L=2)
-        Eq(dE_dw[j, i], delta[j, 1]*z[i, 1] + delta[j, 2]*z[i, 2])
+        Eq(Derivative(E, w[j, i]), delta[j, 1]*z[i, 1] + delta[j, 2]*z[i, 2])
         """
         import sympy
 
         eq = self.sympy
         plain = eq.xreplace({i: i.label for i in eq.atoms(sympy.Idx)})
         values = {sympy.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}
-        return sympy.Eq(plain.lhs.subs(values).doit(), plain.rhs.subs(values).doit(), evaluate=False)
+        # only the sums are carried out: ``Derivative(E, w[j, i])`` stands for ∂E/∂w, not for 0
+        def expand(e: Any) -> Any:
+            return e.subs(values).replace(lambda x: isinstance(x, sympy.Sum), lambda x: x.doit())
+
+        return sympy.Eq(expand(plain.lhs), expand(plain.rhs), evaluate=False)
 
     def __str__(self) -> str:
         return self.latex

@@ -2,7 +2,7 @@
 
 ``to_sympy`` turns an :class:`~symbp.algebra.Expr` into ordinary SymPy objects: ``Indexed``
 quantities over ``Idx`` indices with symbolic ranges, ``Sum``, an undefined ``Function`` ``h``
-(``h'(a_j)`` is ``Subs(Derivative(h(x), x), x, a[j])``), ``δ`` as ``Indexed(delta, …)``, other
+(``h'(a_j)`` is ``Subs(Derivative(h(_x), _x), _x, a[j])``), ``δ`` as ``Indexed(delta, …)``, other
 gradients as unevaluated ``Derivative(E, y[k])``, ``KroneckerDelta``.  ``forward_equations``
 gives the network's forward pass the same way.  Only this module and the printer import SymPy.
 
@@ -29,7 +29,8 @@ from .network import Network
 
 __all__ = ["DUMMY_X", "forward_equations", "idx", "to_sympy"]
 
-#: the variable of ``h`` in ``h'(a) = Subs(Derivative(h(x), x), x, a)``
+#: the variable of ``h`` in ``h'(a) = Subs(Derivative(h(_x), _x), _x, a)`` (``_x``: no clash
+#: with a family ``x``)
 DUMMY_X = sp.Symbol("_x")
 
 # order of factors in a printed product: h'(...) first, then weights, δ, activations, [i = j]
