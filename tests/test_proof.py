@@ -167,7 +167,7 @@ def test_parse_expression_reads_primed_indices():
 # ---------------------------------------------------------------------------------------------- tables
 
 def _tables():
-    from tests.test_rewrites_and_mutants import MUTANTS, REWRITES
+    from test_rewrites_and_mutants import MUTANTS, REWRITES
     return [pytest.param(n, s, id=f"rewrite {n}: {i}") for n, s, i in REWRITES] + \
         [pytest.param(n, s, id=f"mutant {n}: {i}") for n, s, i, _ in MUTANTS]
 
@@ -194,9 +194,10 @@ def test_proofs_of_every_mutant_compile_in_one_document(tmp_path):
     """Every diagnosis and counterexample of the mutant table, as the proofs print them, is
     LaTeX that pdflatex accepts."""
     pdflatex = _require("pdflatex")
+    from test_rewrites_and_mutants import MUTANTS
+
     from symbp.document import strip_label
     from symbp.proof import document
-    from tests.test_rewrites_and_mutants import MUTANTS
 
     proofs = []
     for net, latex, _, _ in MUTANTS:
