@@ -325,6 +325,8 @@ class Lambdified:
         self.net, self.expr, self.free, self.batch = net, expr, list(free), batch
         self.activations = activations
         self.inputs: dict[str, tuple[str, ...]] = {}
+        #: keyword -> (family id, whether it is the family's δ)
+        self.sources: dict[str, tuple[int, bool]] = {}
         self._axes: dict[str, tuple[str, ...]] = {}  # keyword -> ranges (without the batch axis)
         self._batched: dict[str, bool] = {}
         self.terms = [self._compile(t) for t in expr.terms]
@@ -334,6 +336,7 @@ class Lambdified:
         name = argument_name(self.net, fam, grad)
         batched = self.batch is not None and not self.net.families[fam].param
         self._axes.setdefault(name, self.net.families[fam].axes)
+        self.sources[name] = (fam, grad)
         self._batched[name] = batched
         return name
 
