@@ -330,6 +330,10 @@ class Lambdified:
         self._axes: dict[str, tuple[str, ...]] = {}  # keyword -> ranges (without the batch axis)
         self._batched: dict[str, bool] = {}
         self.terms = [self._compile(t) for t in expr.terms]
+        #: every range whose size a call needs
+        self.ranges = sorted({r for _, r in self.free} | {r for t in self.terms for r in t.sizes}
+                             | {o.range for t in self.terms for o in t.operands if o.kind == "kd"})
+        self.default_sizes: dict[str, int] = {}  # from precompute
         self.inputs = {k: (("batch",) if self._batched[k] else ()) + v for k, v in self._axes.items()}
 
     def _need(self, fam: int, grad: bool) -> str:
@@ -388,6 +392,7 @@ class Lambdified:
     def precompute(self, sizes: dict[str, int], batch: int = 1) -> Lambdified:
         """Find every term's contraction path for arrays of these sizes now (``batch``: the size
         of the batch axis), so that calls at these sizes only contract."""
+        self.default_sizes = {**sizes, "batch": batch}
         shapes = {k: tuple(batch if r == "batch" else sizes[r] for r in axes)
                   for k, axes in self.inputs.items()}
         dummy = {k: np.empty(s) for k, s in shapes.items()}
@@ -441,14 +446,21 @@ class Lambdified:
         return sizes, batch
 
     def __call__(self, sizes: dict[str, int] | None = None, **arrays: np.ndarray) -> np.ndarray:
+        """The value for these arrays; ``sizes`` gives the sizes no argument shows (``K`` in
+        ``2 K``), by default those given to :meth:`precompute`."""
         unknown = set(arrays) - set(self.inputs)
         if unknown:
             raise UnsupportedError(f"unexpected argument {sorted(unknown)[0]}",
                                    hint="arguments: " + ", ".join(self.inputs) or "none")
         arrays = {k: np.asarray(v, dtype=float) for k, v in arrays.items()}
         found, batch = self.sizes_of(arrays)
-        sizes = {**(sizes or {}), **found}
-        missing = [r for _, r in self.free if r not in sizes]
+        sizes = {**self.default_sizes, **(sizes or {}), **found}
+        if batch is None and self.batch is not None:  # no argument shows it: sizes['batch']
+            batch = sizes.get("batch")
+            if batch is None:
+                raise UnsupportedError("the batch size is not known from the arguments",
+                                       hint="pass sizes={'batch': ...}")
+        missing = [r for r in self.ranges if r not in sizes]
         if missing:
             raise UnsupportedError(f"the size of {missing[0]} is not known from the arguments",
                                    hint=f"pass sizes={{{missing[0]!r}: ...}}")
