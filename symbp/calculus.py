@@ -47,9 +47,7 @@ def rewrite(expr: Expr, fn: Callable[[tuple], Expr | None]) -> Expr:
         for p in parts:
             if p is not None:
                 acc = acc * p
-        for name, r in names:
-            acc = acc.bind(name, r)
-        out.extend(acc.terms)
+        out.extend(acc.bind_all(names).terms)
     return Expr(out)
 
 
@@ -76,9 +74,7 @@ def derivative(net: Network, expr: Expr, fam_x: int, idx_x: tuple[Index, ...], *
             if df.is_zero():
                 continue
             acc = Expr.from_raw([(t.coeff, t.sizes, {}, facs[:k] + facs[k + 1:])]) * df
-            for name, r in names:
-                acc = acc.bind(name, r)
-            out.extend(acc.terms)
+            out.extend(acc.bind_all(names).terms)
     return Expr(out)
 
 
@@ -153,9 +149,7 @@ def gradient(net: Network, fam_x: int, idx_x: tuple[Index, ...], *, keep: bool =
         if local.is_zero():
             continue
         piece = gradient(net, c, c_idx, keep=True) * local
-        for n, r in zip(names, net.families[c].axes):
-            piece = piece.bind(n, r)
-        total = total + piece
+        total = total + piece.bind_all(zip(names, net.families[c].axes))
     return total
 
 
@@ -237,9 +231,7 @@ def error_expression(net: Network) -> Expr:
         idx = tuple(F(n) for n in names)
         diff = _output_gradient(net, o, idx)
         piece = (diff * diff).scale(Fraction(1, 2))
-        for n, r in zip(names, net.families[o].axes):
-            piece = piece.bind(n, r)
-        total = total + piece
+        total = total + piece.bind_all(zip(names, net.families[o].axes))
     return total
 
 
