@@ -17,11 +17,12 @@ layer, every ``z = h(a)`` replaced by ``h(a)``).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from fractions import Fraction
 
-from .algebra import Expr, F, Index
-from .errors import UnsupportedError
+from .algebra import MAX_TERMS, D, Expr, F, Index, map_indices
+from .errors import ResourceLimitError, UnsupportedError
 from .network import Network
 
 __all__ = ["derivative", "delta_definition", "expand_deltas", "gradient", "ground", "instantiate"]
@@ -35,7 +36,11 @@ def fresh() -> str:
 
 
 def rewrite(expr: Expr, fn: Callable[[tuple], Expr | None]) -> Expr:
-    """Replace factors: ``fn(factor)`` gives an expression for it, or ``None`` to keep it."""
+    """Replace factors: ``fn(factor)`` gives an expression for it, or ``None`` to keep it.
+
+    A term's kept factors and the terms of its replacements are multiplied out directly, with
+    every dummy bound at once, so each resulting term is canonicalised once (not once for the
+    kept factors, once per product and once per bound index)."""
     out = []
     for t in expr.terms:
         facs, names = expr.opened(t, fresh())
@@ -43,11 +48,31 @@ def rewrite(expr: Expr, fn: Callable[[tuple], Expr | None]) -> Expr:
         if all(p is None for p in parts):
             out.append(t)
             continue
-        acc = Expr.from_raw([(t.coeff, t.sizes, {}, [f for f, p in zip(facs, parts) if p is None])])
-        for p in parts:
-            if p is not None:
-                acc = acc * p
-        out.extend(acc.bind_all(names).terms)
+        reps = [p for p in parts if p is not None]
+        if math.prod(len(p.terms) for p in reps) > MAX_TERMS:
+            raise ResourceLimitError(f"a product would have more than {MAX_TERMS} terms")
+        bound = {F(n): D(k) for k, (n, _) in enumerate(names)}
+
+        def close(i: Index, bound: dict = bound) -> Index:
+            return bound.get(i, i)
+
+        kept = [map_indices(f, close) for f, p in zip(facs, parts) if p is None]
+        raw = []
+        for combo in itertools.product(*(p.terms for p in reps)):
+            coeff, sizes, factors = t.coeff, list(t.sizes), list(kept)
+            dummies = {k: r for k, (_, r) in enumerate(names)}
+            for pt in combo:
+                off = len(dummies)
+
+                def shift(i: Index, off: int = off, bound: dict = bound) -> Index:
+                    return D(i[1] + off) if i[0] == "d" else bound.get(i, i)
+
+                coeff *= pt.coeff
+                sizes.extend(pt.sizes)
+                factors.extend(map_indices(f, shift) for f in pt.factors)
+                dummies.update({off + k: r for k, r in enumerate(pt.dummies)})
+            raw.append((coeff, sizes, dummies, factors))
+        out.extend(Expr.from_raw(raw).terms)
     return Expr(out)
 
 
