@@ -324,3 +324,28 @@ def test_cli_numeric_usage_errors(argv: list, code: int, capsys: pytest.CaptureF
     except SystemExit as exc:  # argparse
         got = exc.code
     assert got == code
+
+
+BEYOND_THE_FILES = [  # verified equations whose left side finite differences can check
+    ("plain", r"\frac{\partial E}{\partial z_j} = \sum_k w_{kj} \delta_k"),
+    ("plain", r"\frac{\partial a_k}{\partial z_j} = w_{kj}"),
+    ("plain", r"\frac{\partial a_k}{\partial w_{ji}} = w_{kj} h'(a_j) z_i"),
+    ("plain", r"\frac{\partial E}{\partial z_i} = \sum_j w_{ji} \delta_j"),
+    ("plain", r"\delta_k = \frac{\partial E}{\partial a_k}"),
+    ("shared", r"\frac{\partial E}{\partial a_{i_l}} = h'(a_{i_l}) \sum_j w_{ji} \delta_{j_l}"),
+    ("shared", r"\frac{\partial E}{\partial w_{kj_l}} = \delta_k h(a_{j_l})"),
+    ("derivations/prml_5_3_2.tex", r"\frac{\partial E}{\partial y_k} = y_k - t_k"),
+    ("derivations/deep_networks.tex",
+     r"\frac{\partial E}{\partial x_{i_l}} = \sum_j u_{ji} h'(a_{j_l}) \sum_m v_{mj} \delta_{m_l}"),
+]
+
+
+@pytest.mark.parametrize("context,equation", BEYOND_THE_FILES)
+@pytest.mark.parametrize("activation,error", CHOICES[::3])
+def test_more_derivatives_against_finite_differences(context: str, equation: str, activation: str,
+                                                     error: str) -> None:
+    net = symbp.api.load_network(str(ROOT / context) if context.endswith(".tex") else context)
+    r, = numcheck.check_equation(equation, net, numcheck.Options(activation=activation, error=error))
+    assert r.link.verdict == symbp.VERIFIED, r.link.message
+    assert r.status == "agree", r.text()
+    assert "left vs finite differences" in {c.what for c in r.comparisons}
