@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
-from .algebra import MAX_TERMS, D, Expr, F, Index, map_indices
+from .algebra import MAX_TERMS, D, Expr, F, Index, Term, map_indices
 from .errors import ResourceLimitError, UnsupportedError
 from .network import Network
 
@@ -36,11 +36,7 @@ def fresh() -> str:
 
 
 def rewrite(expr: Expr, fn: Callable[[tuple], Expr | None]) -> Expr:
-    """Replace factors: ``fn(factor)`` gives an expression for it, or ``None`` to keep it.
-
-    A term's kept factors and the terms of its replacements are multiplied out directly, with
-    every dummy bound at once, so each resulting term is canonicalised once (not once for the
-    kept factors, once per product and once per bound index)."""
+    """Replace factors: ``fn(factor)`` gives an expression for it, or ``None`` to keep it."""
     out = []
     for t in expr.terms:
         facs, names = expr.opened(t, fresh())
@@ -48,32 +44,40 @@ def rewrite(expr: Expr, fn: Callable[[tuple], Expr | None]) -> Expr:
         if all(p is None for p in parts):
             out.append(t)
             continue
-        reps = [p for p in parts if p is not None]
-        if math.prod(len(p.terms) for p in reps) > MAX_TERMS:
-            raise ResourceLimitError(f"a product would have more than {MAX_TERMS} terms")
-        bound = {F(n): D(k) for k, (n, _) in enumerate(names)}
-
-        def close(i: Index, bound: dict = bound) -> Index:
-            return bound.get(i, i)
-
-        kept = [map_indices(f, close) for f, p in zip(facs, parts) if p is None]
-        raw = []
-        for combo in itertools.product(*(p.terms for p in reps)):
-            coeff, sizes, factors = t.coeff, list(t.sizes), list(kept)
-            dummies = {k: r for k, (_, r) in enumerate(names)}
-            for pt in combo:
-                off = len(dummies)
-
-                def shift(i: Index, off: int = off, bound: dict = bound) -> Index:
-                    return D(i[1] + off) if i[0] == "d" else bound.get(i, i)
-
-                coeff *= pt.coeff
-                sizes.extend(pt.sizes)
-                factors.extend(map_indices(f, shift) for f in pt.factors)
-                dummies.update({off + k: r for k, r in enumerate(pt.dummies)})
-            raw.append((coeff, sizes, dummies, factors))
-        out.extend(Expr.from_raw(raw).terms)
+        kept = [f for f, p in zip(facs, parts) if p is None]
+        out.extend(_multiply_out(t, names, kept, [p for p in parts if p is not None]))
     return Expr(out)
+
+
+def _multiply_out(t: Term, names: list[tuple[str, str]], kept: list[tuple], reps: list[Expr]) -> list[Term]:
+    """``t``'s coefficient and sizes times the ``kept`` factors times the ``reps``, with the
+    opened ``names`` summed again: multiplied out directly, every dummy bound at once, so each
+    resulting term is canonicalised once (not once for the kept factors, once per product and
+    once per bound index)."""
+    if math.prod(len(p.terms) for p in reps) > MAX_TERMS:
+        raise ResourceLimitError(f"a product would have more than {MAX_TERMS} terms")
+    bound = {F(n): D(k) for k, (n, _) in enumerate(names)}
+
+    def close(i: Index) -> Index:
+        return bound.get(i, i)
+
+    closed = [map_indices(f, close) for f in kept]
+    raw = []
+    for combo in itertools.product(*(p.terms for p in reps)):
+        coeff, sizes, factors = t.coeff, list(t.sizes), list(closed)
+        dummies = {k: r for k, (_, r) in enumerate(names)}
+        for pt in combo:
+            off = len(dummies)
+
+            def shift(i: Index, off: int = off) -> Index:
+                return D(i[1] + off) if i[0] == "d" else bound.get(i, i)
+
+            coeff *= pt.coeff
+            sizes.extend(pt.sizes)
+            factors.extend(map_indices(f, shift) for f in pt.factors)
+            dummies.update({off + k: r for k, r in enumerate(pt.dummies)})
+        raw.append((coeff, sizes, dummies, factors))
+    return list(Expr.from_raw(raw).terms)
 
 
 def instantiate(net: Network, fam: int, idx: tuple[Index, ...]) -> Expr:
@@ -98,8 +102,7 @@ def derivative(net: Network, expr: Expr, fam_x: int, idx_x: tuple[Index, ...], *
             df = _d_factor(net, f, fam_x, idx_x, total)
             if df.is_zero():
                 continue
-            acc = Expr.from_raw([(t.coeff, t.sizes, {}, facs[:k] + facs[k + 1:])]) * df
-            out.extend(acc.bind_all(names).terms)
+            out.extend(_multiply_out(t, names, facs[:k] + facs[k + 1:], [df]))
     return Expr(out)
 
 
