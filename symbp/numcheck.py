@@ -145,8 +145,9 @@ class Forward:
             else:
                 self.leaves[f.id] = rng.normal(0.0, 0.5 if f.param else 1.0, shape)
         sample = ERROR_FUNCTIONS[self.error][3]
-        self.targets = {o: self.leaves[net.targets[o]] if o in net.targets else
-                        sample(rng, self.shape(o)) for o in net.outputs}
+        # targets of a declared error are a family of the network (t_k): read from the values,
+        # so that ∂E/∂t_k can be checked too; otherwise fixed arrays
+        self.targets = {o: sample(rng, self.shape(o)) for o in net.outputs if o not in net.targets}
         self.order = sorted(net.definitions, key=lambda f: len(net.ancestors[f]))
         self.compiled: dict[int, Lambdified] = {}
         for fam in self.order:
@@ -185,11 +186,14 @@ class Forward:
     def output_gradient(self, out: int, values: dict[int, np.ndarray]) -> np.ndarray:
         if out not in self.net.outputs:
             raise AssertionError("only an output's δ is an atom of a ground form")
-        return ERROR_FUNCTIONS[self.error][2](values[out], self.targets[out])
+        return ERROR_FUNCTIONS[self.error][2](values[out], self.target(out, values))
+
+    def target(self, out: int, values: dict[int, np.ndarray]) -> np.ndarray:
+        return values[self.net.targets[out]] if out in self.net.targets else self.targets[out]
 
     def energy(self, values: dict[int, np.ndarray]) -> float:
         e = ERROR_FUNCTIONS[self.error][1]
-        return sum(e(values[o], self.targets[o]) for o in self.net.outputs)
+        return sum(e(values[o], self.target(o, values)) for o in self.net.outputs)
 
     def finite_differences(self, fam: int, target: Callable[[dict[int, np.ndarray]], np.ndarray]
                            ) -> np.ndarray:

@@ -157,7 +157,7 @@ def test_finite_differences_match_the_output_error_gradient(activation: str, err
 
 def test_softmax_targets_are_probabilities() -> None:
     fwd = numcheck.Forward(symbp.builtin("plain"), numcheck.Options(error="softmax-cross-entropy"))
-    t, = fwd.targets.values()
+    t = fwd.target(symbp.builtin("plain").outputs[0], fwd.base)
     assert np.all(t > 0) and abs(t.sum() - 1) < 1e-12
 
 
@@ -332,9 +332,14 @@ BEYOND_THE_FILES = [  # verified equations whose left side finite differences ca
     ("plain", r"\frac{\partial a_k}{\partial w_{ji}} = w_{kj} h'(a_j) z_i"),
     ("plain", r"\frac{\partial E}{\partial z_i} = \sum_j w_{ji} \delta_j"),
     ("plain", r"\delta_k = \frac{\partial E}{\partial a_k}"),
+    ("plain", r"\frac{\partial z_j}{\partial a_j} = h'(a_j)"),
+    ("plain", r"\frac{\partial z_j}{\partial w_{ji}} = h'(a_j) z_i"),
+    ("plain", r"\frac{\partial}{\partial a_j} \sum_l w_{kl} h(a_l) = w_{kj} h'(a_j)"),
     ("shared", r"\frac{\partial E}{\partial a_{i_l}} = h'(a_{i_l}) \sum_j w_{ji} \delta_{j_l}"),
     ("shared", r"\frac{\partial E}{\partial w_{kj_l}} = \delta_k h(a_{j_l})"),
     ("derivations/prml_5_3_2.tex", r"\frac{\partial E}{\partial y_k} = y_k - t_k"),
+    ("derivations/prml_5_3_2.tex", r"\frac{\partial E}{\partial t_k} = t_k - y_k"),
+    ("derivations/prml_5_3_2.tex", r"\frac{\partial E}{\partial w_{kj}} = (y_k - t_k) h(a_j)"),
     ("derivations/deep_networks.tex",
      r"\frac{\partial E}{\partial x_{i_l}} = \sum_j u_{ji} h'(a_{j_l}) \sum_m v_{mj} \delta_{m_l}"),
 ]
