@@ -97,7 +97,8 @@ def main() -> int:
         },
         "② delta_j_l": {
             "symbp lambdify": lambda: g2(a_jl=a_jl, w_kjl=w_kjl, delta_k=delta_k),
-            "hand NumPy": lambda: (1 - np.tanh(a_jl) ** 2) * (delta_k @ w_kjl.reshape(K, -1)).reshape(N, J, L),
+            "hand NumPy": lambda: ((1 - np.tanh(a_jl) ** 2)
+                                   * (delta_k @ w_kjl.reshape(K, -1)).reshape(N, J, L)),
         },
     }
     if torch is not None:
