@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from . import api, calculus
-from .algebra import Expr, F, budget
+from .algebra import Expr, F, budget, check_deadline
 from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from .document import Derivation, load, strip_label
 from .errors import InputError, ResourceLimitError, SymbpError, UnsupportedError
@@ -201,6 +201,7 @@ class Forward:
         x0 = self.base[fam]
         out = None
         for k in range(x0.size):
+            check_deadline()  # large --sizes: the link is skipped with a message, not hung
             step = self.options.fd_step * max(1.0, abs(float(x0.flat[k])))
             vals = []
             for sign in (1.0, -1.0):
