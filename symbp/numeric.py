@@ -487,7 +487,9 @@ class Lambdified:
             total = val if total is None else total + val
         if total is None:
             return np.zeros(shape)
-        return np.array(total) if total.base is not None and not total.flags.writeable else total
+        if not total.flags.writeable or any(np.may_share_memory(total, a) for a in arrays.values()):
+            total = np.array(total)  # a broadcast view, or one of the arguments: a fresh array
+        return total
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}{list(v)}" for k, v in self.inputs.items())

@@ -262,6 +262,11 @@ def test_lambdify_identity_activation_does_not_write_into_arguments() -> None:
     a, d = np.arange(3.0), np.ones(3)
     assert np.array_equal(f(a_j=a, delta_j=d), a * a)
     assert np.array_equal(a, np.arange(3.0))
+    g = lambdify(net, r"z_j")
+    z = np.arange(3.0)
+    out = g(z_j=z)
+    out[0] = 7.0  # the result is never the argument itself
+    assert z[0] == 0.0
 
 
 @pytest.mark.parametrize("call,message", [
