@@ -359,3 +359,57 @@ def test_more_derivatives_against_finite_differences(context: str, equation: str
     assert r.link.verdict == symbp.VERIFIED, r.link.message
     assert r.status == "agree", r.text()
     assert "left vs finite differences" in {c.what for c in r.comparisons}
+
+
+@st.composite
+def random_expressions(draw):  # noqa: ANN001, ANN201
+    """A random normal form over the shared network: products of weights, activations, h(a),
+    h'(a), δ and Kronecker deltas, with index names drawn per range (so repeated indices,
+    diagonals and transposed uses occur), some of them summed."""
+    from symbp.algebra import Expr, F
+    net = symbp.builtin("shared")
+    fams = [f for f in net.families]
+    pool = {r: [f"{r.lower()}{k}" for k in range(2)] for r in net.sizes}
+    total = Expr.zero()
+    for _ in range(draw(st.integers(1, 3))):
+        term = Expr.const(draw(st.integers(-3, 3)) or 1)
+        for _ in range(draw(st.integers(1, 4))):
+            fam = draw(st.sampled_from(fams))
+            idx = tuple(F(draw(st.sampled_from(pool[r]))) for r in fam.axes)
+            kind = draw(st.sampled_from(["ref", "fn", "grad", "kd"]))
+            if kind == "kd":
+                r = draw(st.sampled_from(net.sizes))
+                atom = ("kd", F(draw(st.sampled_from(pool[r]))), F(draw(st.sampled_from(pool[r]))))
+            elif kind == "fn":
+                atom = ("fn", "h", draw(st.integers(0, 2)), fam.id, idx)
+            elif kind == "grad":
+                atom = ("grad", fam.id, idx)
+            else:
+                atom = ("ref", fam.id, idx)
+            term = term * Expr.atom(atom)
+        used = sorted(term.free())
+        summed = draw(st.lists(st.sampled_from(used), unique=True)) if used else []
+        term = term.bind_all((n, next(r for r, names in pool.items() if n in names)) for n in summed)
+        total = total + term
+    free = sorted((n, r) for r, names in pool.items() for n in names if n in total.free())
+    return net, total, free
+
+
+@settings(max_examples=60)
+@given(case=random_expressions(), sizes=st.lists(st.integers(1, 4), min_size=4, max_size=4),
+       seed=st.integers(0, 1000))
+def test_lambdify_agrees_with_the_evaluator_on_random_expressions(case: tuple, sizes: list,
+                                                                  seed: int) -> None:
+    net, expr, free = case
+    sz = dict(zip(net.sizes, sizes))
+    f = lambdify(net, expr, free)
+    rng = np.random.default_rng(seed)
+    args = {k: rng.normal(size=tuple(sz[r] for r in axes)) for k, axes in f.inputs.items()}
+
+    def atom(fac: tuple) -> np.ndarray:
+        if fac[0] == "fn":
+            return ACTIVATIONS["tanh"](args[argument_name(net, fac[3])], fac[2])
+        return args[argument_name(net, fac[1], fac[0] == "grad")]
+
+    want = evaluate(net, expr, sz, atom, free)
+    assert np.allclose(f(sz, **args), want, rtol=1e-10, atol=1e-10)
