@@ -9,6 +9,11 @@ Two kinds of instance are used by the checker:
   concrete ``h`` and ``E``.  A difference here is a genuine counterexample, with numbers.
 
 Every sum over an index is one ``einsum`` contraction; nothing loops over scalars in Python.
+
+:func:`lambdify` turns a normal form (or a LaTeX expression) into a NumPy function that takes
+the arrays by name and evaluates each term as one contraction, planned once per set of shapes
+(:mod:`symbp.numcheck` uses it for the numeric checks; it is the only place that compiles
+expressions to array code).
 """
 
 from __future__ import annotations
