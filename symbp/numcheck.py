@@ -345,6 +345,10 @@ def numeric_link(fwd: Forward, chain: Chain, k: int, link: LinkResult) -> Numeri
         msg = exc.brief() if isinstance(exc, InputError) else str(exc)
         return NumericResult(link, SKIPPED, message=f"the sides have no numeric value: {msg}",
                              setting=setting)
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one numeric check, never the run
+        return NumericResult(link, SKIPPED, message="internal error in the numeric check, nothing is "
+                             f"claimed (a symbp bug: please report it): {type(exc).__name__}: {exc}",
+                             setting=setting)
     status = AGREE if all(c.ok for c in comps) else DIFFER
     return NumericResult(link, status, comps, setting=setting)
 

@@ -43,8 +43,11 @@ def _tanh(x: np.ndarray, order: int) -> np.ndarray:
     t = np.tanh(x)
     if order == 0:
         return t
-    d = np.multiply(t, t, out=np.empty_like(t) if order > 1 else t)
-    np.subtract(1, d, out=d)
+    if isinstance(t, np.ndarray):  # in place where it is safe: t is a fresh array
+        d = np.multiply(t, t, out=np.empty_like(t) if order > 1 else t)
+        np.subtract(1, d, out=d)
+    else:  # a scalar (from a 0-d argument)
+        d = 1 - t * t
     if order == 1:
         return d
     return -2 * t * d if order == 2 else (6 * t * t - 2) * d
@@ -286,7 +289,8 @@ class NetworkInstance:
 
 def argument_name(net: Network, fam: int, grad: bool = False) -> str:
     """The keyword under which :func:`lambdify` takes the array of a family: its letter and its
-    index letters (``w_{kj_l}`` -> ``w_kjl``, ``z_i`` -> ``z_i``); ``δ`` of ``a_{j_l}`` -> ``delta_jl``.
+    index letters (``w_{kj_l}`` -> ``w_kjl``, ``z_i`` -> ``z_i``, a scalar ``a`` -> ``a``); ``δ`` of
+    ``a_{j_l}`` -> ``delta_jl``.
 
     >>> net = builtin("shared")
     >>> [argument_name(net, f.id) for f in net.families if f.param]
@@ -294,7 +298,8 @@ def argument_name(net: Network, fam: int, grad: bool = False) -> str:
     """
     f = net.families[fam]
     letters = "".join(x.replace("'", "p") for x in f.letters)
-    return f"{'delta' if grad else f.name}_{letters}"
+    name = "delta" if grad else f.name
+    return f"{name}_{letters}" if letters else name
 
 
 @dataclass
@@ -456,7 +461,7 @@ class Lambdified:
         unknown = set(arrays) - set(self.inputs)
         if unknown:
             raise UnsupportedError(f"unexpected argument {sorted(unknown)[0]}",
-                                   hint="arguments: " + ", ".join(self.inputs) or "none")
+                                   hint="arguments: " + (", ".join(self.inputs) or "none"))
         arrays = {k: np.asarray(v, dtype=float) for k, v in arrays.items()}
         found, batch = self.sizes_of(arrays)
         sizes = {**self.default_sizes, **(sizes or {}), **found}
@@ -556,9 +561,13 @@ def _run(steps: list[Step], ops: list[np.ndarray], owned: list[bool]) -> np.ndar
             del live[i]
         if kind == "mul":
             (x, ox), (y, oy) = picked
-            y = y.transpose(detail)
-            live.append((np.multiply(x, y, out=x) if ox else np.multiply(x, y, out=y) if oy and
-                         y.flags.c_contiguous else x * y, True))
+            y = np.asarray(y).transpose(detail)
+            if ox and isinstance(x, np.ndarray) and x.ndim and x.flags.writeable:
+                live.append((np.multiply(x, y, out=x), True))
+            elif oy and y.ndim and y.flags.writeable and y.flags.c_contiguous:
+                live.append((np.multiply(x, y, out=y), True))
+            else:
+                live.append((np.asarray(x * y), True))
         elif kind == "dot":
             live.append((np.tensordot(picked[0][0], picked[1][0], axes=detail), True))
         else:

@@ -413,3 +413,25 @@ def test_lambdify_agrees_with_the_evaluator_on_random_expressions(case: tuple, s
 
     want = evaluate(net, expr, sz, atom, free)
     assert np.allclose(f(sz, **args), want, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("x", [np.array(0.3), np.linspace(-2, 2, 7), 0.3])
+def test_activation_derivatives_are_finite_differences_of_the_order_below(name: str, x: object) -> None:
+    f = ACTIVATIONS[name]
+    h = 1e-6
+    for order in (1, 2, 3):
+        fd = (f(np.asarray(x) + h, order - 1) - f(np.asarray(x) - h, order - 1)) / (2 * h)
+        assert np.allclose(f(x, order), fd, rtol=1e-5, atol=1e-7), (name, order)
+
+
+@pytest.mark.parametrize("activation,error", CHOICES[::3])
+def test_scalar_units(activation: str, error: str) -> None:
+    """Families without indices are 0-d arrays: still evaluated, differenced and lambdified."""
+    net = symbp.declare([r"a = \sum_i w_i z_i", r"y = h(a)", r"b_k = w_k y"], params=("w",))
+    r, = numcheck.check_equation(r"\frac{\partial E}{\partial w_i} = \delta z_i", net,
+                                 numcheck.Options(activation=activation, error=error))
+    assert r.link.verdict == symbp.VERIFIED and r.status == "agree", r.text()
+    assert "left vs finite differences" in {c.what for c in r.comparisons}
+    f = lambdify(net, r"h'(a) h(a) \delta", activation=activation)
+    assert np.shape(f(a=np.array(0.5), delta=np.array(2.0))) == ()
