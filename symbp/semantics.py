@@ -302,9 +302,7 @@ class Interpreter:
             self._check_bounds(node, rs)
             names = tuple(calculus.fresh() for _ in rs)
             body = self.expression(node.body, {**env, node.index: names})
-            for n, r in zip(names, rs):
-                body = body.bind(n, r)
-            return body
+            return body.bind_all(zip(names, rs))
         if isinstance(node, Deriv):
             wrt = node.wrt
             if wrt.name in ("delta", net.error_name):
