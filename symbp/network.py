@@ -48,6 +48,8 @@ class Family:
     letters: tuple[str, ...]  # the letters it was first written with
 
     def show(self) -> str:
+        if not self.axes:  # a single unit: a, y
+            return latex_name(self.name)
         return f"{latex_name(self.name)}_{{{group_letters(self.letters, self.grouping)}}}"
 
 

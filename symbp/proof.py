@@ -60,7 +60,7 @@ from .parsing import (
 )
 from .printing import LatexPrinter
 from .semantics import Interpreter, free_letters, infer_letters
-from .symbolic import apply, free_letter, idx, to_sympy
+from .symbolic import apply, free_letter, idx, indexed, to_sympy
 
 __all__ = ["Proof", "ProofDocument", "SideProof", "Step", "document", "prove_chain", "prove_derivation",
            "prove_file", "prove_link"]
@@ -369,7 +369,7 @@ class _Prover:
             if stage == 0 or fam.name != net.delta_of:
                 return sp.Derivative(E, wrt, evaluate=False)
             delta_whys.append(self._delta_why())
-            return sp.Indexed(sp.IndexedBase("delta"), *wrt.indices)
+            return indexed("delta", tuple(wrt.indices) if isinstance(wrt, sp.Indexed) else ())
         uses = self._uses(fam.id)
         if uses is None:  # no step-by-step view: straight to the value
             value = calculus.gradient(net, fam.id, idx_nf)
@@ -397,11 +397,11 @@ class _Prover:
                     i = idx(letter, r)
                     c_sym.append(i)
                     limits.append((i, i.lower, i.upper))
-            c_ref = sp.IndexedBase(cf.name)[tuple(c_sym)]
+            c_ref = indexed(cf.name, tuple(c_sym))
             if stage == 0 or (stage == 1 and cf.name != net.delta_of):
                 head = sp.Derivative(E, c_ref, evaluate=False)
             else:
-                head = sp.IndexedBase("delta")[tuple(c_sym)] if cf.name == net.delta_of else \
+                head = indexed("delta", tuple(c_sym)) if cf.name == net.delta_of else \
                     sp.Derivative(E, c_ref, evaluate=False)
             if stage < 2:
                 local_sp = sp.Derivative(c_ref, wrt, evaluate=False)
@@ -565,7 +565,7 @@ class _ToSympy:
             ids = tuple(idx(self.p.names.get(i[1], i[1]) if net.component(i[1]) is None else i[1], r)
                         for i, r in zip(names, fam.axes))
             base = "delta" if node.name == "delta" else node.name
-            return sp.IndexedBase(base)[ids]
+            return indexed(base, ids)
         if isinstance(node, Call):
             return apply(node.name, node.order, self.convert(node.arg, env))
         if isinstance(node, Neg):

@@ -27,7 +27,7 @@ import sympy as sp
 from .algebra import Expr, Term, factor_indices
 from .network import Network
 
-__all__ = ["DUMMY_X", "forward_equations", "idx", "to_sympy"]
+__all__ = ["DUMMY_X", "forward_equations", "idx", "indexed", "to_sympy"]
 
 #: the variable of ``h`` in ``h'(a) = Subs(Derivative(h(_x), _x), _x, a)`` (``_x``: no clash
 #: with a family ``x``)
@@ -125,19 +125,24 @@ def _powers(parts: list[Any], evaluate: bool) -> list[Any]:
     return [p if c == 1 else sp.Pow(p, c, evaluate=evaluate) for p, c in zip(out, counts)]
 
 
+def indexed(name: str, at: tuple[Any, ...]) -> Any:
+    """``name[at]``; a family without indices (a single unit) is a plain ``Symbol``."""
+    return sp.IndexedBase(name)[at] if at else sp.Symbol(name)
+
+
 def _factor(net: Network, f: tuple, letters: dict[tuple, sp.Idx]) -> Any:
     if f[0] == "kd":
         return sp.KroneckerDelta(letters[f[1]], letters[f[2]])
     if f[0] == "ref":
-        return sp.IndexedBase(net.families[f[1]].name)[tuple(letters[i] for i in f[2])]
+        return indexed(net.families[f[1]].name, tuple(letters[i] for i in f[2]))
     if f[0] == "grad":
         fam = net.families[f[1]]
         at = tuple(letters[i] for i in f[2])
         if fam.name == net.delta_of:
-            return sp.IndexedBase("delta")[at]
-        return sp.Derivative(sp.Symbol(net.error_name), sp.IndexedBase(fam.name)[at], evaluate=False)
+            return indexed("delta", at)
+        return sp.Derivative(sp.Symbol(net.error_name), indexed(fam.name, at), evaluate=False)
     if f[0] == "fn":
-        arg = sp.IndexedBase(net.families[f[3]].name)[tuple(letters[i] for i in f[4])]
+        arg = indexed(net.families[f[3]].name, tuple(letters[i] for i in f[4]))
         return apply(f[1], f[2], arg)
     raise ValueError(f)
 
@@ -180,6 +185,6 @@ def forward_equations(net: Network, *, evaluate: bool = True) -> list[Any]:
     for fid, d in net.definitions.items():
         fam = net.families[fid]
         names = {f"#{k}": x for k, x in enumerate(fam.letters)}
-        lhs = sp.IndexedBase(fam.name)[tuple(idx(x, r) for x, r in zip(fam.letters, fam.axes))]
+        lhs = indexed(fam.name, tuple(idx(x, r) for x, r in zip(fam.letters, fam.axes)))
         out.append(sp.Eq(lhs, to_sympy(net, d, names, evaluate=evaluate), evaluate=False))
     return out

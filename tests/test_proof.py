@@ -237,3 +237,16 @@ def test_proof_of_a_file_with_input_errors_compiles(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     log = (tmp_path / "broken.proof.log").read_text(encoding="latin-1")
     assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
+
+
+def test_scalar_units_print_and_prove():
+    """A family without indices (one unit) is a plain symbol in SymPy and in the proof."""
+    import symbp
+
+    net = symbp.declare([r"a = \sum_i w_i z_i", r"y = h(a)", r"b_k = w_k y"], params=("w",))
+    (p,) = prove_chain(net, parse_chain(r"\frac{\partial E}{\partial w_i} = \delta z_i"))
+    assert p.result.verdict == "verified"
+    assert [s.latex for s in p.sides[0].steps] == [
+        r"\frac{\partial E}{\partial a} \frac{\partial a}{\partial w_{i}}",
+        r"\delta \frac{\partial a}{\partial w_{i}}", r"\delta z_{i}"]
+    assert net.families[0].show() in ("a", "w_{i}", "z_{i}")
