@@ -341,16 +341,30 @@ class Expr:
 
     def bind(self, name: str, range_name: str) -> Expr:
         """``Σ_name self``: the free index ``name`` becomes a dummy over ``range_name``."""
+        return self.bind_all([(name, range_name)])
+
+    def bind_all(self, pairs: Iterable[tuple[str, str]]) -> Expr:
+        """``Σ_{name_1} … Σ_{name_n} self`` for pairs ``(name, range)``: every name becomes a dummy
+        at once, and each term is canonicalised once (binding one name at a time would
+        canonicalise a term with ``d`` dummies ``d`` times).
+
+        >>> x = Expr.atom(('ref', 'w', (F('k'), F('j'))))
+        >>> x.bind_all([('k', 'K'), ('j', 'J')]) == x.bind('k', 'K').bind('j', 'J')
+        True
+        """
+        pairs = list(pairs)
+        if not pairs:
+            return self
         raw = []
-        target = ("f", name)
         for t in self.terms:
             n = len(t.dummies)
+            new = {("f", name): ("d", n + k) for k, (name, _) in enumerate(pairs)}
 
-            def sub(i: Index, n: int = n) -> Index:
-                return ("d", n) if i == target else i
+            def sub(i: Index, new: dict = new) -> Index:
+                return new.get(i, i)
 
             dummies = dict(enumerate(t.dummies))
-            dummies[n] = range_name
+            dummies.update({n + k: r for k, (_, r) in enumerate(pairs)})
             raw.append((t.coeff, t.sizes, dummies, [map_indices(f, sub) for f in t.factors]))
         return Expr.from_raw(raw)
 

@@ -20,7 +20,7 @@ from typing import Any
 from . import calculus
 from .algebra import F
 from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult, check_chain
-from .document import Derivation, load, strip_label
+from .document import Derivation, Equation, load, strip_label
 from .errors import InputError, NotationError, SymbpError, locate
 from .network import BUILTINS, Network, builtin
 from .parsing import parse_chain
@@ -81,20 +81,26 @@ def check_file(path: str | Path | Derivation) -> list[LinkResult]:
     deriv = path if isinstance(path, Derivation) else load(path)
     out: list[LinkResult] = []
     for eq in deriv.equations:
-        if eq.error is not None or eq.chain is None:
-            loc = eq.error.location if eq.error is not None else None
-            out.append(LinkResult(eq.text.strip(), ERROR,
-                                  eq.error.brief() if eq.error else "unparsed", file=eq.file,
-                                  line=loc.line if loc else eq.line,
-                                  column=loc.column if loc else eq.column, label=eq.label,
-                                  expected=eq.expectation(1), caret=eq.error.caret if eq.error else None,
-                                  error=type(eq.error).__name__ if eq.error else None))
-            continue
-        for r in check_chain(deriv.network, eq.chain):
-            r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
-            _place(r, deriv.text, eq.file, eq.offset)
-            r.expected = eq.expectation(r.link)
-            out.append(r)
+        out += check_derivation_equation(deriv, eq)
+    return out
+
+
+def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResult]:
+    """The results of one equation of a loaded derivation file, placed in the file."""
+    if eq.error is not None or eq.chain is None:
+        loc = eq.error.location if eq.error is not None else None
+        return [LinkResult(eq.text.strip(), ERROR,
+                           eq.error.brief() if eq.error else "unparsed", file=eq.file,
+                           line=loc.line if loc else eq.line,
+                           column=loc.column if loc else eq.column, label=eq.label,
+                           expected=eq.expectation(1), caret=eq.error.caret if eq.error else None,
+                           error=type(eq.error).__name__ if eq.error else None)]
+    out = []
+    for r in check_chain(deriv.network, eq.chain):
+        r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
+        _place(r, deriv.text, eq.file, eq.offset)
+        r.expected = eq.expectation(r.link)
+        out.append(r)
     return out
 
 
@@ -137,6 +143,16 @@ class Report:
                         "problems": [str(p) for p in self.problems], "exit_code": self.exit_code},
         }
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: every link and its verdict as typeset maths (:mod:`symbp.display`)."""
+        from .display import report_latex
+        return report_latex(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a table of verdicts with diagnoses and counterexamples (:mod:`symbp.display`)."""
+        from .display import report_html
+        return report_html(self)
+
 
 def check_paths(paths: list[Path]) -> Report:
     """Check files and folders (every ``*.tex`` below a folder, in sorted order)."""
@@ -178,6 +194,11 @@ class NetworkDerivation:
         lines += ["", "gradients (one term per use of a shared parameter):"]
         lines += [f"  {lhs} = {rhs}" for lhs, rhs in self.gradients]
         return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the derivation as typeset maths (:mod:`symbp.display`)."""
+        from .display import network_derivation_latex
+        return network_derivation_latex(self)
 
 
 def derive(net: Network) -> NetworkDerivation:

@@ -17,11 +17,12 @@ layer, every ``z = h(a)`` replaced by ``h(a)``).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from fractions import Fraction
 
-from .algebra import Expr, F, Index
-from .errors import UnsupportedError
+from .algebra import MAX_TERMS, D, Expr, F, Index, Term, map_indices
+from .errors import ResourceLimitError, UnsupportedError
 from .network import Network
 
 __all__ = ["derivative", "delta_definition", "expand_deltas", "gradient", "ground", "instantiate"]
@@ -43,14 +44,40 @@ def rewrite(expr: Expr, fn: Callable[[tuple], Expr | None]) -> Expr:
         if all(p is None for p in parts):
             out.append(t)
             continue
-        acc = Expr.from_raw([(t.coeff, t.sizes, {}, [f for f, p in zip(facs, parts) if p is None])])
-        for p in parts:
-            if p is not None:
-                acc = acc * p
-        for name, r in names:
-            acc = acc.bind(name, r)
-        out.extend(acc.terms)
+        kept = [f for f, p in zip(facs, parts) if p is None]
+        out.extend(_multiply_out(t, names, kept, [p for p in parts if p is not None]))
     return Expr(out)
+
+
+def _multiply_out(t: Term, names: list[tuple[str, str]], kept: list[tuple], reps: list[Expr]) -> list[Term]:
+    """``t``'s coefficient and sizes times the ``kept`` factors times the ``reps``, with the
+    opened ``names`` summed again: multiplied out directly, every dummy bound at once, so each
+    resulting term is canonicalised once (not once for the kept factors, once per product and
+    once per bound index)."""
+    if math.prod(len(p.terms) for p in reps) > MAX_TERMS:
+        raise ResourceLimitError(f"a product would have more than {MAX_TERMS} terms")
+    bound = {F(n): D(k) for k, (n, _) in enumerate(names)}
+
+    def close(i: Index) -> Index:
+        return bound.get(i, i)
+
+    closed = [map_indices(f, close) for f in kept]
+    raw = []
+    for combo in itertools.product(*(p.terms for p in reps)):
+        coeff, sizes, factors = t.coeff, list(t.sizes), list(closed)
+        dummies = {k: r for k, (_, r) in enumerate(names)}
+        for pt in combo:
+            off = len(dummies)
+
+            def shift(i: Index, off: int = off) -> Index:
+                return D(i[1] + off) if i[0] == "d" else bound.get(i, i)
+
+            coeff *= pt.coeff
+            sizes.extend(pt.sizes)
+            factors.extend(map_indices(f, shift) for f in pt.factors)
+            dummies.update({off + k: r for k, r in enumerate(pt.dummies)})
+        raw.append((coeff, sizes, dummies, factors))
+    return list(Expr.from_raw(raw).terms)
 
 
 def instantiate(net: Network, fam: int, idx: tuple[Index, ...]) -> Expr:
@@ -75,10 +102,7 @@ def derivative(net: Network, expr: Expr, fam_x: int, idx_x: tuple[Index, ...], *
             df = _d_factor(net, f, fam_x, idx_x, total)
             if df.is_zero():
                 continue
-            acc = Expr.from_raw([(t.coeff, t.sizes, {}, facs[:k] + facs[k + 1:])]) * df
-            for name, r in names:
-                acc = acc.bind(name, r)
-            out.extend(acc.terms)
+            out.extend(_multiply_out(t, names, facs[:k] + facs[k + 1:], [df]))
     return Expr(out)
 
 
@@ -153,9 +177,7 @@ def gradient(net: Network, fam_x: int, idx_x: tuple[Index, ...], *, keep: bool =
         if local.is_zero():
             continue
         piece = gradient(net, c, c_idx, keep=True) * local
-        for n, r in zip(names, net.families[c].axes):
-            piece = piece.bind(n, r)
-        total = total + piece
+        total = total + piece.bind_all(zip(names, net.families[c].axes))
     return total
 
 
@@ -237,9 +259,7 @@ def error_expression(net: Network) -> Expr:
         idx = tuple(F(n) for n in names)
         diff = _output_gradient(net, o, idx)
         piece = (diff * diff).scale(Fraction(1, 2))
-        for n, r in zip(names, net.families[o].axes):
-            piece = piece.bind(n, r)
-        total = total + piece
+        total = total + piece.bind_all(zip(names, net.families[o].axes))
     return total
 
 
@@ -285,13 +305,21 @@ def declared(net: Network, expr: Expr, *, error: bool = True) -> Expr:
     return rewrite(expr, sub)
 
 
+#: lazy expansion steps in :func:`compare` before the rest of the δ are expanded in one go
+LAZY_STEPS = 3
+
+
 def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
     """Decide ``left == right`` in ground form, lazily: the most upstream ``δ`` present is
     expanded on both sides, one family at a time, and the comparison stops as soon as the sides
     agree (``δ_1 = h'(a_1) Σ w δ_2`` needs one step, however deep the network).  Each step is an
-    equivalence, so agreement at any step proves the equation.  Returns the verdict and the
-    forms reached (fully expanded when they disagree)."""
+    equivalence, so agreement at any step proves the equation.  After :data:`LAZY_STEPS` steps
+    the remaining ``δ`` are expanded in one go (:func:`expand_deltas_at_once`): the same
+    expansion, with each resulting term canonicalised once instead of once per step, so an
+    equation written out through ``D`` layers costs about ``O(D)``, not ``O(D^2)``.  Returns the
+    verdict and the forms reached (fully expanded when they disagree)."""
     left, right = substitute_aliases(net, left), substitute_aliases(net, right)
+    steps = 0
     while True:
         if left == right:
             return True, left, right
@@ -299,9 +327,61 @@ def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
         if not present:
             left, right = _settle(net, left), _settle(net, right)
             return left == right, left, right
+        if steps >= LAZY_STEPS:
+            try:
+                at_once = expand_deltas_at_once(net, left), expand_deltas_at_once(net, right)
+            except ResourceLimitError:  # too many terms before like terms merge: go on step by step
+                pass
+            else:
+                left, right = _settle(net, at_once[0]), _settle(net, at_once[1])
+                return left == right, left, right
         fam = next(f for f in present if not any(g in net.ancestors[f] for g in present if g != f))
         left = substitute_aliases(net, _expand(net, left, {fam}))
         right = substitute_aliases(net, _expand(net, right, {fam}))
+        steps += 1
+
+
+Raw = tuple  # (coeff, sizes, [(free name, range) to sum over], factors): a term not yet canonical
+
+
+def expand_deltas_at_once(net: Network, expr: Expr) -> Expr:
+    """:func:`expand_deltas` without the intermediate normal forms: every hidden ``δ`` is replaced
+    by its definition, recursively down to the outputs, on raw terms (dummies opened as fresh
+    free names), and each resulting term is canonicalised once at the end.  Raises
+    :class:`ResourceLimitError` past :data:`~symbp.algebra.MAX_TERMS` raw terms (like terms
+    are merged only at the end)."""
+    out = []
+    for t in expr.terms:
+        facs, names = expr.opened(t, fresh())
+        for coeff, sizes, bound, factors in _raw_product(net, t.coeff, list(t.sizes), list(names), facs):
+            closing = {F(n): D(k) for k, (n, _) in enumerate(bound)}
+
+            def close(i: Index, closing: dict = closing) -> Index:
+                return closing.get(i, i)
+
+            out.append((coeff, sizes, {k: r for k, (_, r) in enumerate(bound)},
+                        [map_indices(f, close) for f in factors]))
+    return Expr.from_raw(out)
+
+
+def _raw_product(net: Network, coeff: Fraction, sizes: list[str], bound: list[tuple[str, str]],
+                 factors: list[tuple]) -> list[Raw]:
+    """The raw terms of ``coeff * Π sizes * Σ_bound Π factors`` with every hidden δ expanded."""
+    outputs = set(net.outputs)
+    acc: list[Raw] = [(coeff, sizes, bound, [])]
+    for f in factors:
+        if f[0] == "grad" and f[1] not in outputs:
+            d = delta_at(net, f[1], f[2])
+            subs = []
+            for dt in d.terms:
+                dfacs, dnames = d.opened(dt, fresh())
+                subs.extend(_raw_product(net, dt.coeff, list(dt.sizes), list(dnames), dfacs))
+        else:
+            subs = [(Fraction(1), [], [], [f])]
+        if len(acc) * len(subs) > MAX_TERMS:
+            raise ResourceLimitError(f"an expansion would have more than {MAX_TERMS} terms")
+        acc = [(c1 * c2, s1 + s2, b1 + b2, f1 + f2) for c1, s1, b1, f1 in acc for c2, s2, b2, f2 in subs]
+    return acc
 
 
 def unfold(net: Network, expr: Expr) -> Expr:

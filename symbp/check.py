@@ -83,6 +83,16 @@ class LinkResult:
         d["as_expected"] = self.as_expected
         return d
 
+    def _repr_latex_(self) -> str | None:
+        """Jupyter: the link and its verdict as typeset maths (:mod:`symbp.display`)."""
+        from .display import result_latex
+        return result_latex(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: a one-row table of the verdict and its details (:mod:`symbp.display`)."""
+        from .display import result_html
+        return result_html(self)
+
 
 class _Refuted(Exception):
     def __init__(self, message: str, **extra: Any) -> None:

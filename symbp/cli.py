@@ -30,8 +30,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     chk.add_argument("-e", "--equation", help="one LaTeX equation to check against --context")
     chk.add_argument("--format", choices=("text", "json"), default="text")
     chk.add_argument("-q", "--quiet", action="store_true", help="print only what is not as expected")
+    num = chk.add_argument_group(
+        "numeric check (--numeric)",
+        "Also evaluate every link with numbers in float64: both sides against each other, and a side "
+        "that is a derivative (delta, dE/dw, da/da) against central finite differences of the forward "
+        "pass. Sizes default to distinct 2, 3, 4, ... in the order of the range names; inputs and "
+        "targets N(0, 1), weights N(0, 0.5^2). A derivation file's declared activation and error "
+        "are kept. A verified link that fails numerically is a symbp bug: exit code 1.")
+    num.add_argument("--numeric", action="store_true", help="run the numeric check")
+    num.add_argument("--activation", default="tanh", choices=("tanh", "logistic", "softplus", "identity"),
+                     help="h, for undeclared activations (default tanh)")
+    num.add_argument("--error", default="sum-of-squares", choices=("sum-of-squares", "softmax-cross-entropy"),
+                     help="E, unless the file declares one (default sum-of-squares)")
+    num.add_argument("--sizes", default="", metavar="R=N,...", help="sizes of ranges, e.g. I=3,J=4")
+    num.add_argument("--seed", type=int, default=0, help="random seed of the values (default 0)")
     der = sub.add_parser("derive", help="print the mechanical derivation of a network")
     der.add_argument("context", help="plain, shared, or a derivation FILE")
+    prv = sub.add_parser("prove", help="write a LaTeX document proving what was checked")
+    prv.add_argument("file", help="a derivation FILE")
+    prv.add_argument("--label", help="only the equation with this label (①, \\textcircled{1}, 5.53)")
+    prv.add_argument("-o", "--output", help="output file; '-' for stdout (default: FILE.proof.tex "
+                     "next to the input)")
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show ① gets \u2460, no crash
         if hasattr(stream, "reconfigure"):
@@ -40,10 +59,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give either PATHS or -e EQUATION, not both")
     if args.command == "check" and args.context and args.equation is None:
         parser.error("--context goes with -e EQUATION")
+    if args.command == "check" and not args.numeric and (
+            args.activation != "tanh" or args.error != "sum-of-squares" or args.sizes or args.seed):
+        parser.error("--activation, --error, --sizes and --seed go with --numeric")
     try:
         if args.command == "derive":
             print(api.derive(api.load_network(args.context)).text())
             return 0
+        if args.command == "prove":
+            return _prove(args)
         return _check(args)
     except SymbpError as exc:
         print(f"symbp: error: {exc}", file=sys.stderr)
@@ -56,7 +80,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _prove(args: argparse.Namespace) -> int:
+    from .proof import prove_file
+
+    doc = prove_file(args.file, args.label)
+    if args.output == "-":
+        sys.stdout.write(doc.text)
+    else:
+        out = Path(args.output) if args.output else Path(args.file).with_suffix(".proof.tex")
+        out.write_text(doc.text, encoding="utf-8")
+        print(f"{out}: {len(doc.proofs)} proof(s); compile with: pdflatex {out.name}")
+    return doc.exit_code
+
+
 def _check(args: argparse.Namespace) -> int:
+    if args.numeric:
+        return _numeric(args)
     if args.equation is not None:
         net = api.load_network(args.context or "plain")
         report = api.Report(results=api.check_equation(args.equation, net), problems=[])
@@ -67,6 +106,34 @@ def _check(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
         _print_text(report, args.quiet)
+    return report.exit_code
+
+
+def _numeric(args: argparse.Namespace) -> int:
+    from . import numcheck
+
+    sizes = {}
+    for item in filter(None, (x.strip() for x in args.sizes.split(","))):
+        name, eq, n = item.partition("=")
+        if not eq or not n.strip().isdigit():
+            raise SymbpError(f"--sizes {args.sizes!r}: expected R=N pairs such as I=3,J=4")
+        sizes[name.strip()] = int(n)
+    opts = numcheck.Options(activation=args.activation, error=args.error, sizes=sizes, seed=args.seed)
+    if args.equation is not None:
+        net = api.load_network(args.context or "plain")
+        report = numcheck.NumericReport(numcheck.check_equation(args.equation, net, opts))
+    else:
+        report = numcheck.check_paths([Path(p) for p in args.paths] or [Path("derivations")], opts)
+    if args.format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        return report.exit_code
+    for p in report.problems:
+        print(f"{p}\n")
+    for r in report.results:
+        if args.quiet and r.link.as_expected and r.as_expected:
+            continue
+        print(_line(r.link) + "\n    " + r.text())
+    print(report.summary())
     return report.exit_code
 
 

@@ -66,6 +66,11 @@ class Equation:
             return self.expected[0]
         return self.expected[link - 1] if link - 1 < len(self.expected) else None
 
+    def _repr_latex_(self) -> str:
+        """Jupyter: the equation as typeset maths, with its label (:mod:`symbp.display`)."""
+        from .display import equation_latex
+        return equation_latex(self)
+
 
 @dataclass
 class Derivation:
@@ -75,6 +80,11 @@ class Derivation:
     text: str
     network: Network
     equations: list[Equation] = field(default_factory=list)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: every equation of the file as typeset maths (:mod:`symbp.display`)."""
+        from .display import derivation_latex
+        return derivation_latex(self)
 
 
 def load(path: str | Path) -> Derivation:

@@ -48,6 +48,8 @@ class Family:
     letters: tuple[str, ...]  # the letters it was first written with
 
     def show(self) -> str:
+        if not self.axes:  # a single unit: a, y
+            return latex_name(self.name)
         return f"{latex_name(self.name)}_{{{group_letters(self.letters, self.grouping)}}}"
 
 
@@ -115,7 +117,10 @@ class Network:
         return self.families[fam_id].show()
 
     def letter_ranges(self, letter: str) -> tuple[str, ...] | None:
-        """The ranges a letter stands for: one for a plain letter, several for a composite one."""
+        """The ranges a letter stands for: one for a plain letter, several for a composite one.
+        A primed letter runs over the range of its base: ``j'`` over that of ``j``."""
+        if letter.endswith("'") and letter.rstrip("'") and letter not in self.ranges:
+            return self.letter_ranges(letter.rstrip("'"))
         if letter in self.composites:
             return tuple(self.ranges[x] for x in self.composites[letter])
         if letter in self.ranges:
@@ -186,6 +191,11 @@ class Network:
         if shared:
             lines.append("  shared: " + "; ".join(shared))
         return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the forward pass as typeset maths (:func:`symbp.display.network_latex`)."""
+        from .display import network_latex
+        return network_latex(self)
 
     def _shared_over(self, fam: Family) -> list[str]:
         """Ranges over which a parameter family is reused (the left-side indices it lacks)."""

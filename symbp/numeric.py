@@ -9,6 +9,11 @@ Two kinds of instance are used by the checker:
   concrete ``h`` and ``E``.  A difference here is a genuine counterexample, with numbers.
 
 Every sum over an index is one ``einsum`` contraction; nothing loops over scalars in Python.
+
+:func:`lambdify` turns a normal form (or a LaTeX expression) into a NumPy function that takes
+the arrays by name and evaluates each term as one contraction, planned once per set of shapes
+(:mod:`symbp.numcheck` uses it for the numeric checks; it is the only place that compiles
+expressions to array code).
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ import numpy as np
 
 from .algebra import Expr, Term, check_deadline, factor_indices
 from .errors import ResourceLimitError, UnsupportedError
-from .network import Network, declare  # noqa: F401  (doctest)
+from .network import Network, builtin, declare  # noqa: F401  (doctest)
 
-__all__ = ["ACTIVATIONS", "ERRORS", "FormalInstance", "NetworkInstance", "evaluate", "size_plans"]
+__all__ = ["ACTIVATIONS", "ERRORS", "FormalInstance", "Lambdified", "NetworkInstance", "argument_name",
+           "evaluate", "lambdify", "size_plans"]
 
 
 #: the largest einsum contraction (floating-point or integer operations) one term may cost
@@ -48,7 +54,16 @@ def _bounded(shape: tuple[int, ...], what: str) -> tuple[int, ...]:
 
 def _tanh(x: np.ndarray, order: int) -> np.ndarray:
     t = np.tanh(x)
-    return [t, 1 - t**2, -2 * t * (1 - t**2), (6 * t**2 - 2) * (1 - t**2)][order]
+    if order == 0:
+        return t
+    if isinstance(t, np.ndarray):  # in place where it is safe: t is a fresh array
+        d = np.multiply(t, t, out=np.empty_like(t) if order > 1 else t)
+        np.subtract(1, d, out=d)
+    else:  # a scalar (from a 0-d argument)
+        d = 1 - t * t
+    if order == 1:
+        return d
+    return -2 * t * d if order == 2 else (6 * t * t - 2) * d
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -57,7 +72,12 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 def _logistic(x: np.ndarray, order: int) -> np.ndarray:
     s = _sigmoid(x)
-    return [s, s * (1 - s), s * (1 - s) * (1 - 2 * s), s * (1 - s) * (1 - 6 * s + 6 * s**2)][order]
+    if order == 0:
+        return s
+    d = s * (1 - s)
+    if order == 1:
+        return d
+    return d * (1 - 2 * s) if order == 2 else d * (1 - 6 * s + 6 * s * s)
 
 
 def _softplus(x: np.ndarray, order: int) -> np.ndarray:
@@ -67,7 +87,7 @@ def _softplus(x: np.ndarray, order: int) -> np.ndarray:
 
 
 def _identity(x: np.ndarray, order: int) -> np.ndarray:
-    return [x, np.ones_like(x), np.zeros_like(x), np.zeros_like(x)][order]
+    return x if order == 0 else np.ones_like(x) if order == 1 else np.zeros_like(x)
 
 
 #: concrete activations: name -> f(x, derivative order)
@@ -279,3 +299,387 @@ class NetworkInstance:
              ", ".join(f"{k} = {v}" for k, v in sorted(acts.items()))) or self.activation
         e = ERRORS["sum-of-squares" if self.net.error_kind else self.error][0]
         return {"h": h, "E": e, "seed": self.seed}
+
+
+# ----------------------------------------------------------------------------------------------
+# lambdify: a normal form as a vectorised NumPy function
+
+
+def argument_name(net: Network, fam: int, grad: bool = False) -> str:
+    """The keyword under which :func:`lambdify` takes the array of a family: its letter and its
+    index letters (``w_{kj_l}`` -> ``w_kjl``, ``z_i`` -> ``z_i``, a scalar ``a`` -> ``a``); ``δ`` of
+    ``a_{j_l}`` -> ``delta_jl``.
+
+    >>> net = builtin("shared")
+    >>> [argument_name(net, f.id) for f in net.families if f.param]
+    ['w_ji', 'w_kjl']
+    """
+    f = net.families[fam]
+    letters = "".join(x.replace("'", "p") for x in f.letters)
+    name = "delta" if grad else f.name
+    return f"{name}_{letters}" if letters else name
+
+
+@dataclass
+class _Operand:
+    kind: str  # 'ref' | 'grad' | 'fn' | 'kd'
+    arg: str  # the keyword of its array ('' for a Kronecker delta)
+    fn: str = ""  # for 'fn': the function's name
+    order: int = 0
+    range: str = ""  # for 'kd': the range of its two indices
+    batched: bool = False
+
+
+@dataclass
+class _CompiledTerm:
+    coeff: float
+    sizes: tuple[str, ...]
+    operands: list[_Operand]
+    spec: str  # the einsum specification of the term's product, over the indices it mentions
+    expand: list[int]  # positions of the output axes the term does not mention
+    batch_free: bool  # no operand carries the batch axis
+    paths: dict = field(default_factory=dict)  # operand shapes -> einsum contraction path
+
+
+class Lambdified:
+    """A normal form compiled to NumPy: call it with arrays by keyword (:attr:`inputs` lists the
+    keywords and the ranges of their axes); it returns the array over :attr:`free` (pairs of a
+    free index name and its range), in that order.  Built by :func:`lambdify`."""
+
+    def __init__(self, net: Network, expr: Expr, free: list[tuple[str, str]],
+                 activations: dict[str, str], batch: str | None) -> None:
+        if batch not in (None, "keep", "sum"):
+            raise UnsupportedError(f"batch={batch!r}", hint="use None, 'keep' or 'sum'")
+        self.net, self.expr, self.free, self.batch = net, expr, list(free), batch
+        self.activations = activations
+        self.inputs: dict[str, tuple[str, ...]] = {}
+        #: keyword -> (family id, whether it is the family's δ)
+        self.sources: dict[str, tuple[int, bool]] = {}
+        self._axes: dict[str, tuple[str, ...]] = {}  # keyword -> ranges (without the batch axis)
+        self._batched: dict[str, bool] = {}
+        self.terms = [self._compile(t) for t in expr.terms]
+        #: every range whose size a call needs
+        self.ranges = sorted({r for _, r in self.free} | {r for t in self.terms for r in t.sizes}
+                             | {o.range for t in self.terms for o in t.operands if o.kind == "kd"})
+        self.default_sizes: dict[str, int] = {}  # from precompute
+        self.inputs = {k: (("batch",) if self._batched[k] else ()) + v for k, v in self._axes.items()}
+
+    def _need(self, fam: int, grad: bool) -> str:
+        name = argument_name(self.net, fam, grad)
+        batched = self.batch is not None and not self.net.families[fam].param
+        self._axes.setdefault(name, self.net.families[fam].axes)
+        self.sources[name] = (fam, grad)
+        self._batched[name] = batched
+        return name
+
+    def _compile(self, t: Term) -> _CompiledTerm:
+        free_names = [name for name, _ in self.free]
+        n_idx = len(free_names) + len(t.dummies) + (self.batch is not None)
+        if n_idx > len(string.ascii_letters):
+            raise ResourceLimitError(f"a term with {n_idx} indices is more than einsum handles")
+        alphabet = iter(string.ascii_letters)
+        letters = {("f", name): next(alphabet) for name in free_names}
+        letters.update({("d", n): next(alphabet) for n in range(len(t.dummies))})
+        batch_letter = next(alphabet) if self.batch is not None else ""
+        ops, subs = [], []
+        for f in t.factors:
+            idx = list(factor_indices(f))
+            missing = [i for i in idx if i not in letters]
+            if missing:
+                raise UnsupportedError(f"the free index {missing[0][1]} is not among the arguments' "
+                                       f"free indices {free_names}")
+            sub = "".join(letters[i] for i in idx)
+            if f[0] == "kd":
+                i = idx[0]
+                r = self.free[free_names.index(i[1])][1] if i[0] == "f" else t.dummies[i[1]]
+                op = _Operand("kd", "", range=r)
+            elif f[0] == "ref":
+                op = _Operand("ref", self._need(f[1], False))
+            elif f[0] == "grad":
+                op = _Operand("grad", self._need(f[1], True))
+            elif f[0] == "fn":
+                if f[1] not in self.activations:
+                    raise UnsupportedError(f"no concrete function for {f[1]}",
+                                           hint=f"pass activation={{{f[1]!r}: 'tanh'}} (or logistic, "
+                                                "softplus, identity)")
+                if f[2] > 3:
+                    raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}")
+                op = _Operand("fn", self._need(f[3], False), fn=f[1], order=f[2])
+            else:
+                raise UnsupportedError(f"cannot lambdify the factor {f[0]!r}")
+            op.batched = op.kind != "kd" and self._batched[op.arg]
+            ops.append(op)
+            subs.append((batch_letter if op.batched else "") + sub)
+        out = (batch_letter if self.batch == "keep" else "") + "".join(letters[("f", n)] for n in free_names)
+        present = set("".join(subs))
+        kept = "".join(c for c in out if c in present)
+        expand = [k for k, c in enumerate(out) if c not in present]
+        return _CompiledTerm(float(t.coeff), t.sizes, ops, ",".join(subs) + "->" + kept, expand,
+                             self.batch is not None and not any(o.batched for o in ops))
+
+    def precompute(self, sizes: dict[str, int], batch: int = 1) -> Lambdified:
+        """Find every term's contraction path for arrays of these sizes now (``batch``: the size
+        of the batch axis), so that calls at these sizes only contract."""
+        self.default_sizes = {**sizes, "batch": batch}
+        shapes = {k: tuple(batch if r == "batch" else sizes[r] for r in axes)
+                  for k, axes in self.inputs.items()}
+        dummy = {k: np.empty(s) for k, s in shapes.items()}
+        for t in self.terms:
+            if t.operands:
+                self._path(t, self._operands(t, dummy, sizes, precomputed=True)[0])
+        return self
+
+    def _operands(self, t: _CompiledTerm, arrays: dict[str, np.ndarray], sizes: dict[str, int],
+                  precomputed: bool = False) -> tuple[list[np.ndarray], list[bool]]:
+        """The term's operands, and which of them were computed for this call (and so may be
+        overwritten); the caller's arrays never are."""
+        out, owned = [], []
+        for op in t.operands:
+            if op.kind == "kd":
+                out.append(np.eye(sizes[op.range]))
+            elif op.kind == "fn" and not precomputed:
+                out.append(ACTIVATIONS[self.activations[op.fn]](arrays[op.arg], op.order))
+            else:
+                out.append(arrays[op.arg])
+            owned.append(op.kind != "ref" and op.kind != "grad" and
+                         not any(np.may_share_memory(out[-1], a) for a in arrays.values()))
+        return out, owned
+
+    def _path(self, t: _CompiledTerm, ops: list[np.ndarray]) -> list[Step]:
+        """The term's contraction as pairwise steps, planned once per set of shapes."""
+        key = tuple(o.shape for o in ops)
+        if key not in t.paths:
+            t.paths[key] = _plan(t.spec, ops)
+        return t.paths[key]
+
+    def sizes_of(self, arrays: dict[str, np.ndarray]) -> tuple[dict[str, int], int | None]:
+        """The range sizes (and the batch size) read from the arrays' shapes, checked for
+        consistency."""
+        sizes: dict[str, int] = {}
+        batch = None
+        for k, axes in self.inputs.items():
+            if k not in arrays:
+                raise UnsupportedError(f"missing argument {k}", hint="arguments: " + ", ".join(
+                    f"{n} {a}" for n, a in self.inputs.items()))
+            shape = np.shape(arrays[k])
+            if len(shape) != len(axes):
+                raise UnsupportedError(f"argument {k} has {len(shape)} axes; it needs {len(axes)} {axes}")
+            for r, n in zip(axes, shape):
+                if r == "batch":
+                    if batch not in (None, n):
+                        raise UnsupportedError(f"argument {k}: batch size {n}, elsewhere {batch}")
+                    batch = n
+                elif sizes.setdefault(r, n) != n:
+                    raise UnsupportedError(f"argument {k}: range {r} has size {n}, elsewhere {sizes[r]}")
+        return sizes, batch
+
+    def __call__(self, sizes: dict[str, int] | None = None, **arrays: np.ndarray) -> np.ndarray:
+        """The value for these arrays; ``sizes`` gives the sizes no argument shows (``K`` in
+        ``2 K``), by default those given to :meth:`precompute`."""
+        unknown = set(arrays) - set(self.inputs)
+        if unknown:
+            raise UnsupportedError(f"unexpected argument {sorted(unknown)[0]}",
+                                   hint="arguments: " + (", ".join(self.inputs) or "none"))
+        arrays = {k: np.asarray(v, dtype=float) for k, v in arrays.items()}
+        found, batch = self.sizes_of(arrays)
+        sizes = {**self.default_sizes, **(sizes or {}), **found}
+        if batch is None and self.batch is not None:  # no argument shows it: sizes['batch']
+            batch = sizes.get("batch")
+            if batch is None:
+                raise UnsupportedError("the batch size is not known from the arguments",
+                                       hint="pass sizes={'batch': ...}")
+        missing = [r for r in self.ranges if r not in sizes]
+        if missing:
+            raise UnsupportedError(f"the size of {missing[0]} is not known from the arguments",
+                                   hint=f"pass sizes={{{missing[0]!r}: ...}}")
+        shape = ((batch,) if self.batch == "keep" and batch is not None else ()) + \
+            tuple(sizes[r] for _, r in self.free)
+        total: np.ndarray | None = None
+        for t in self.terms:
+            coeff = t.coeff
+            for s in t.sizes:
+                coeff *= sizes[s]
+            if t.batch_free and self.batch == "sum" and batch is not None:
+                coeff *= batch
+            if t.operands:
+                ops, owned = self._operands(t, arrays, sizes)
+                val = _run(self._path(t, ops), ops, owned)
+                if coeff != 1.0:
+                    val = val * coeff
+            else:
+                val = np.array(coeff)
+            for k in t.expand:
+                val = np.expand_dims(val, k)
+            if val.shape != shape:
+                val = np.broadcast_to(val, shape)
+            total = val if total is None else total + val
+        if total is None:
+            return np.zeros(shape)
+        if not total.flags.writeable or any(np.may_share_memory(total, a) for a in arrays.values()):
+            total = np.array(total)  # a broadcast view, or one of the arguments: a fresh array
+        return total
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}{list(v)}" for k, v in self.inputs.items())
+        out = ", ".join(f"{n}:{r}" for n, r in self.free)
+        return f"<lambdified ({args}) -> [{out}], {len(self.terms)} term(s)>"
+
+
+Step = tuple  # (operand positions, kind 'mul' | 'dot' | 'einsum', details)
+
+
+def _plan(spec: str, ops: list[np.ndarray]) -> list[Step]:
+    """A term's contraction as pairwise steps along NumPy's greedy path: an elementwise product
+    (``mul``), a BLAS contraction (``dot``, :func:`numpy.tensordot`, whose result is laid out
+    contiguously) or, when neither fits, a two-operand ``einsum``."""
+    ins, out = spec.split("->")
+    live = ins.split(",")
+    path = np.einsum_path(spec, *ops, optimize="greedy")[0][1:] if len(ops) > 1 else []
+    steps: list[Step] = []
+    for step in path:
+        picked = [live[i] for i in step]
+        for i in sorted(step, reverse=True):
+            del live[i]
+        needed = set(out) | {c for s in live for c in s}
+        inside = "".join(dict.fromkeys("".join(picked)))
+        if len(picked) == 2 and _lead(picked[1], out) < _lead(picked[0], out):
+            step, picked = (step[1], step[0]), [picked[1], picked[0]]
+        x, y = picked if len(picked) == 2 else (picked[0], "")
+        shared = set(x) & set(y)
+        lone = [c for c in inside if c not in needed and (c in x) != (c in y)]
+        if len(picked) == 2 and set(x) == set(y) and set(x) <= needed and len(set(x)) == len(x) == len(y):
+            res = x
+            steps.append((tuple(step), "mul", tuple(y.index(c) for c in x)))
+        elif (len(picked) == 2 and not lone and not (shared & needed)
+              and len(set(x)) == len(x) and len(set(y)) == len(y)):
+            res = "".join(c for c in x if c not in shared) + "".join(c for c in y if c not in shared)
+            order = [c for c in x if c in shared]
+            axes = ([x.index(c) for c in order], [y.index(c) for c in order])
+            steps.append((tuple(step), "dot", axes))
+        else:
+            res = "".join(sorted((c for c in inside if c in needed),
+                                 key=lambda c: out.index(c) if c in out else len(out) + inside.index(c)))
+            steps.append((tuple(step), "einsum", ",".join(picked) + "->" + res))
+        live.append(res)
+    if live != [out]:
+        steps.append(((0,), "einsum", f"{live[0]}->{out}"))
+    return steps
+
+
+def _lead(sub: str, res: str) -> int:
+    return min((res.index(c) for c in sub if c in res), default=len(res))
+
+
+def _run(steps: list[Step], ops: list[np.ndarray], owned: list[bool]) -> np.ndarray:
+    """Carry out a plan; arrays marked ``owned`` (computed for this call) may be overwritten."""
+    live = list(zip(ops, owned))
+    for step, kind, detail in steps:
+        picked = [live[i] for i in step]
+        for i in sorted(step, reverse=True):
+            del live[i]
+        if kind == "mul":
+            (x, ox), (y, oy) = picked
+            y = np.asarray(y).transpose(detail)
+            if ox and isinstance(x, np.ndarray) and x.ndim and x.flags.writeable:
+                live.append((np.multiply(x, y, out=x), True))
+            elif oy and y.ndim and y.flags.writeable and y.flags.c_contiguous:
+                live.append((np.multiply(x, y, out=y), True))
+            else:
+                live.append((np.asarray(x * y), True))
+        elif kind == "dot":
+            live.append((np.tensordot(picked[0][0], picked[1][0], axes=detail), True))
+        else:
+            live.append((np.einsum(detail, *(p for p, _ in picked)), len(picked) > 1))
+    return live[0][0]
+
+
+def lambdify(net: Network, expr: Expr | str, free: list[tuple[str, str]] | str | None = None, *,
+             activation: str | dict[str, str] = "tanh", batch: str | None = None,
+             sizes: dict[str, int] | None = None, batch_size: int = 1) -> Lambdified:
+    """A normal form (or a LaTeX expression, read against ``net``) as a NumPy function.
+
+    Each term is one ``einsum`` (no Python loop over scalars); with ``sizes`` the contraction
+    path of every term is found now, otherwise at the first call for each set of shapes.  The
+    function takes every quantity the expression mentions by keyword (:func:`argument_name`:
+    ``w_kj``, ``z_j``, ``delta_k``); ``h(a_j)``, ``h'(a_j)`` are computed from ``a_j`` with
+    ``activation`` (a name from :data:`ACTIVATIONS`, or a dict function name -> name; functions the
+    network declares concrete keep their declaration).  ``free`` gives the output axes: a
+    string of index letters (``"ji"``) for a LaTeX expression, pairs (name, range) for an
+    :class:`~symbp.algebra.Expr`; by default, the free letters in order of first appearance.
+    ``batch='keep'`` gives every non-parameter array a leading batch axis and keeps it in the
+    result (per-example quantities, like ``δ``); ``batch='sum'`` sums over it (the gradient of
+    the total error of a batch).
+
+    >>> net = builtin("plain")
+    >>> f = lambdify(net, r"h'(a_j) \\sum_k w_{kj} \\delta_k")
+    >>> f
+    <lambdified (a_j['J'], delta_k['K'], w_kj['K', 'J']) -> [j:J], 1 term(s)>
+    >>> f(a_j=np.zeros(2), w_kj=np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), delta_k=np.ones(3))
+    array([ 9., 12.])
+    >>> g = lambdify(net, r"\\delta_j z_i", batch="sum")
+    >>> g(delta_j=np.ones((5, 3)), z_i=np.ones((5, 2))).shape
+    (3, 2)
+    """
+    if isinstance(expr, str):
+        expr, default_free = _read(net, expr, free if isinstance(free, str) else None)
+        if free is None or isinstance(free, str):
+            free = default_free
+    elif free is None:
+        free = _default_free(net, expr)
+    assert not isinstance(free, str)
+    if isinstance(activation, str):
+        if activation not in ACTIVATIONS:
+            raise UnsupportedError(f"unknown activation {activation!r}",
+                                   hint=f"choose one of: {', '.join(ACTIVATIONS)}")
+        acts = {name: activation for name in net.functions}
+    else:
+        acts = dict(activation)
+    acts.update(net.activations)
+    f = Lambdified(net, expr, free, acts, batch)
+    if sizes is not None:
+        f.precompute(sizes, batch_size)
+    return f
+
+
+def _default_free(net: Network, expr: Expr) -> list[tuple[str, str]]:
+    ranges: dict[str, str] = {}
+    for t in expr.terms:
+        for fac in t.factors:
+            if fac[0] == "kd":
+                continue
+            fam = fac[1] if fac[0] in ("ref", "grad") else fac[3]
+            idx = fac[2] if fac[0] in ("ref", "grad") else fac[4]
+            for i, r in zip(idx, net.families[fam].axes):
+                if i[0] == "f":
+                    ranges.setdefault(i[1], r)
+    missing = expr.free() - set(ranges)
+    if missing:
+        raise UnsupportedError(f"cannot tell the range of the free index {sorted(missing)[0]}",
+                               hint="pass free=[(name, range), ...]")
+    return sorted(ranges.items())
+
+
+def _read(net: Network, latex: str, order: str | None) -> tuple[Expr, list[tuple[str, str]]]:
+    """A LaTeX expression read against ``net``: its normal form and its free indices, in the order
+    ``order`` (letters) or of first appearance."""
+    from .parsing import parse_expression
+    from .semantics import Interpreter, free_letters, infer_letters
+
+    node = parse_expression(latex, net.functions)
+    letters, problems = infer_letters(net, [node])
+    if problems:
+        raise UnsupportedError(problems[0].message, offset=problems[0].pos)
+    probs: list = []
+    fl = free_letters(node, net, probs)
+    if probs:
+        raise UnsupportedError(probs[0].message, offset=probs[0].pos)
+    names = sorted(fl, key=lambda x: fl[x]) if order is None else list(order)
+    if set(names) != set(fl):
+        raise UnsupportedError(f"free={order!r}, but the free letters are {''.join(sorted(fl))}")
+    env, free = {}, []
+    for x in names:
+        rs = letters.get(x) or net.letter_ranges(x) or ()
+        comps = (x,) if len(rs) <= 1 else tuple(f"{x}.{k}" for k in range(len(rs)))
+        env[x] = comps
+        free.extend(zip(comps, rs))
+    return Interpreter(net, letters).expression(node, env), free

@@ -23,7 +23,7 @@ from fractions import Fraction
 from .errors import LatexSyntaxError, UnsupportedError
 
 __all__ = [
-    "Add", "Call", "Chain", "Deriv", "Div", "Mul", "Neg", "Node", "Num", "Pow", "SumOp", "Sym",
+    "Add", "Call", "Chain", "Deriv", "Div", "Kron", "Mul", "Neg", "Node", "Num", "Pow", "SumOp", "Sym",
     "Token", "parse_chain", "parse_expression", "tokenize",
 ]
 
@@ -325,6 +325,26 @@ class Deriv(Node):
         return f"Deriv({inner} / {self.wrt!r})"
 
 
+@dataclass(frozen=True, eq=False)
+class Kron(Node):
+    """The Kronecker delta ``[j = k]`` (Iverson's bracket: 1 where the indices are equal, else 0).
+    Each side is one index group as in a subscript: ``[j_l = m]`` ties the composite ``m`` to
+    the pair ``j, l``."""
+
+    left: tuple[str, ...] = ()
+    right: tuple[str, ...] = ()
+
+    def key(self) -> tuple:
+        return ("kron", self.left, self.right)
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return self.left + self.right
+
+    def __repr__(self) -> str:
+        return f"Kron({_groups_text((self.left,))} = {_groups_text((self.right,))})"
+
+
 @dataclass(frozen=True)
 class Chain:
     """An equation as written: ``sides[0] rels[0] sides[1] rels[1] ...``; every link is checked."""
@@ -559,7 +579,7 @@ class _Parser:
             if self.tok.kind != "letter":
                 raise self.unexpected("where the summation index should stand")
             t = self.next()
-            letters.append((t.text, t.pos))
+            letters.append((t.text + self._primes(), t.pos))
             if self.is_sym(","):
                 self.next()
                 continue
@@ -640,6 +660,10 @@ class _Parser:
         if t.kind == "num":
             self.next()
             return Num(t.pos, t.end, Fraction(t.text))
+        if t.kind == "sym" and t.text == "[":
+            kron = self._try_kron()
+            if kron is not None:
+                return kron
         if t.kind == "sym" and t.text in OPEN:
             self.next()
             e = self.expr()
@@ -662,6 +686,40 @@ class _Parser:
             raise LatexSyntaxError("\\partial outside a \\frac", offset=t.pos, width=t.end - t.pos,
                                    hint="write \\frac{\\partial E}{\\partial w_{ji}}")
         raise self.unexpected("where a factor should start")
+
+    def _try_kron(self) -> Kron | None:
+        """``[j = k]``, ``[j_l = m]``, ``[k' = k]``: a Kronecker delta, if the bracket holds exactly
+        two index groups joined by ``=``; otherwise nothing is consumed."""
+        start = self.i
+        open_ = self.next()
+        sides: list[tuple[str, ...]] = []
+        for want in ("=", "]"):
+            group = self._index_group()
+            if group is None or not self.is_sym(want):
+                self.i = start
+                return None
+            sides.append(group)
+            self.next()
+        return Kron(open_.pos, self.toks[self.i - 1].end, sides[0], sides[1])
+
+    def _index_group(self) -> tuple[str, ...] | None:
+        if self.tok.kind != "letter":
+            return None
+        group = [self.next().text + self._primes()]
+        if self.is_sym("_"):
+            self.next()
+            if self.tok.kind == "letter":
+                group.append(self.next().text)
+            elif self.is_sym("{"):
+                self.next()
+                while self.tok.kind == "letter":
+                    group.append(self.next().text + self._primes())
+                if not self.is_sym("}"):
+                    return None
+                self.next()
+            else:
+                return None
+        return tuple(group)
 
     def call(self, name: Token) -> Node:
         order = 0
@@ -689,9 +747,18 @@ class _Parser:
             end = self.toks[self.i - 1].end
         return Sym(t.pos, end, t.text, groups)
 
-    def subscript(self) -> tuple[tuple[str, ...], ...]:
+    def _primes(self) -> str:
+        """Primes after an index letter inside braces: ``w_{k'j}``, ``\\sum_{l'}``."""
+        out = ""
+        while self.is_sym("'"):
+            self.next()
+            out += "'"
+        return out
+
+    def subscript(self, braced: bool = False) -> tuple[tuple[str, ...], ...]:
         if self.tok.kind == "letter":
-            return ((self.next().text,),)
+            t = self.next()
+            return ((t.text + (self._primes() if braced else ""),),)
         if self.tok.kind == "num":
             t = self.tok
             raise UnsupportedError(f"numeric index {t.text!r}", offset=t.pos, width=t.end - t.pos,
@@ -712,10 +779,10 @@ class _Parser:
                                            hint="indices are letters that run over a layer")
                 raise self.unexpected("in a subscript")
             self.next()
-            group = [t.text]
+            group = [t.text + self._primes()]
             if self.is_sym("_"):
                 self.next()
-                for inner in self.subscript():
+                for inner in self.subscript(braced=True):
                     if len(inner) > 1:
                         raise UnsupportedError("subscripts nested three deep", offset=t.pos,
                                                hint="write w_{kj_l}: at most one nested level")
@@ -854,6 +921,8 @@ def unparse(node: Node) -> str:
         if isinstance(node.body, (Add, Neg)):
             body = f"\\left({body}\\right)"
         return f"\\sum_{{{sub}}}{sup} {body}"
+    if isinstance(node, Kron):
+        return f"[{_kron_side(node.left)} = {_kron_side(node.right)}]"
     if isinstance(node, Deriv):
         wrt = unparse(node.wrt)
         if node.num is not None:
@@ -863,6 +932,12 @@ def unparse(node: Node) -> str:
             body = f"\\left({body}\\right)"
         return f"\\frac{{\\partial}}{{\\partial {wrt}}} {body}"
     raise TypeError(node)
+
+
+def _kron_side(group: tuple[str, ...]) -> str:
+    """``('j', 'l')`` -> ``j_l``; ``('j', 'l', 'm')`` -> ``j_{lm}``."""
+    text = _groups_text((group,))[1:]
+    return text[1:-1] if text.startswith("{") else text
 
 
 def _paren(node: Node, kinds: tuple[type, ...]) -> str:

@@ -1,148 +1,217 @@
-"""LaTeX for normal forms, in the note's own notation (``\\sum_l \\delta_{j_l} z_{i_l}``).
+"""LaTeX in the note's own notation (``\\sum_l \\delta_{j_l} z_{i_l}``), by a SymPy printer.
 
-A printer in the style of SymPy's: one ``_print_<kind>`` method per kind of factor, so a
-subclass can change one kind of output.  Dummy indices get readable letters from the range they
-run over (``j``, then declared aliases, then ``j'``), never SymPy's ``KroneckerDelta`` or
-``Piecewise``.
+:class:`LatexPrinter` subclasses SymPy's ``LatexPrinter`` and overrides one ``_print_<Class>``
+method per kind of object: ``Indexed`` (``w_{kj_l}``: the network knows that ``j`` and ``l``
+form one subscript group), ``Sum`` (``\\sum_{l}``, the range is implied by the index),
+``Subs`` (``h'(a_{j})``), ``Derivative`` (``\\frac{\\partial E}{\\partial w_{ji}}``), undefined
+functions (``h(a_{j})``), ``KroneckerDelta`` (``[i = j]``), products and sums in the order they
+were built.  Never SymPy's ``KroneckerDelta(j, j')`` or ``Piecewise`` output.  The same printer
+serves the checker's messages, ``symbp derive``, the proofs and notebook display.
 
 >>> from symbp.network import builtin
 >>> from symbp.calculus import delta_definition
 >>> net = builtin("plain")
 >>> LatexPrinter(net).doprint(delta_definition(net, 0), {"#0": "j"})
 "h'(a_{j}) \\\\sum_{k} w_{kj} \\\\delta_{k}"
+>>> import sympy as sp
+>>> from symbp.symbolic import idx
+>>> j, i = idx("j", "J"), idx("i", "I")
+>>> w, z = sp.IndexedBase("w"), sp.IndexedBase("z")
+>>> LatexPrinter(builtin("shared")).doprint(sp.Sum(w[j, i] * z[i, idx("l", "L")], (i, 1, i.upper)))
+'\\\\sum_{i} w_{ji} z_{i_l}'
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
+from typing import Any
 
-from .algebra import Expr, Term, factor_indices
+import sympy as sp
+from sympy.core.function import AppliedUndef
+from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
+
+from .algebra import Expr
 from .network import Network, group_letters, latex_name
+from .symbolic import DUMMY_X, free_letter, to_sympy
 
 __all__ = ["LatexPrinter", "latex"]
 
-_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "kd": 4}
 
+class LatexPrinter(_SympyLatexPrinter):
+    """Prints SymPy objects built by :mod:`symbp.symbolic` (and normal forms, converted on the
+    way in) in a network's notation."""
 
-class LatexPrinter:
-    """Prints :class:`~symbp.algebra.Expr` for a network."""
+    printmethod = "_symbp_latex"
 
-    def __init__(self, net: Network) -> None:
+    def __init__(self, net: Network, settings: dict[str, Any] | None = None) -> None:
+        super().__init__({"order": "none", **(settings or {})})
         self.net = net
 
-    # -- entry point
-    def doprint(self, expr: Expr, names: dict[str, str] | None = None) -> str:
-        """``names`` maps free index names to the letters to print (default: the names)."""
-        names = dict(names or {})
-        for n in expr.free():
-            names.setdefault(n, self.free_letter(n))
-        if expr.is_zero():
-            return "0"
-        out = ""
-        # constants first, then by the number of factors: 1 - h(a_j)^{2}
-        terms = sorted(expr.terms, key=lambda t: (len(t.factors) + len(t.sizes), len(t.dummies)))
-        for k, t in enumerate(terms):
-            body = self._print_term(t, names)
-            if k == 0:
-                out = body
-            elif body.startswith("-"):
-                out += " - " + body[1:]
-            else:
-                out += " + " + body
-        return out
+    # -- entry points
+    def doprint(self, expr: Any, names: dict[str, str] | None = None) -> str:
+        """LaTeX of a SymPy object, or of a normal form (``names`` maps its free index names to
+        the letters to print)."""
+        if isinstance(expr, Expr):
+            expr = to_sympy(self.net, expr, names, evaluate=False)
+        return super().doprint(expr)
 
     def free_letter(self, name: str) -> str:
         """How a free index name prints: ``j``; a component ``m.0`` of ``m = j_l`` as ``j(m)``."""
-        comp = self.net.component(name)
-        return f"{comp[1]}({comp[0]})" if comp is not None else name
+        return free_letter(self.net, name)
 
-    # -- terms
-    def _print_term(self, t: Term, names: dict[str, str]) -> str:
-        used = set(names.values())
-        letters = dict(names)
-        for n, r in enumerate(t.dummies):
-            (letter,) = self.net.letters_for([r], used)
-            used.add(letter)
-            letters[f"~d{n}"] = letter
-        outside = [f for f in t.factors if not any(i[0] == "d" for i in factor_indices(f))]
-        inside = [f for f in t.factors if f not in outside]
-        pieces = self._powers([self._print_factor(f, letters) for f in sorted(outside, key=self._key)])
-        sums = "".join(f"\\sum_{{{letters[f'~d{n}']}}} " for n in range(len(t.dummies)))
-        inner = self._powers([self._print_factor(f, letters) for f in sorted(inside, key=self._key)])
-        coeff = t.coeff
-        for s in t.sizes:
-            pieces.insert(0, s)
-        body = " ".join(pieces + ([sums + " ".join(inner)] if sums else []))
-        body = body.strip() or "1"
-        return self._print_coeff(coeff, body)
+    # -- indexed quantities
+    def _family(self, name: str, indices: tuple[Any, ...]) -> Any:
+        axes = tuple(str(i.upper) if isinstance(i, sp.Idx) and i.upper is not None else "" for i in indices)
+        return self.net.family(name, axes)
 
-    @staticmethod
-    def _powers(parts: list[str]) -> list[str]:
-        """``x x x`` -> ``x^{3}`` (the parts are sorted, so equal factors are adjacent)."""
-        out: list[str] = []
-        counts: list[int] = []
-        for p in parts:
-            if out and out[-1] == p:
-                counts[-1] += 1
-            else:
-                out.append(p)
-                counts.append(1)
-        return [p if c == 1 else f"{p}^{{{c}}}" for p, c in zip(out, counts)]
-
-    def _key(self, f: tuple) -> tuple:
-        kind = f[0]
-        if kind == "ref" and self.net.families[f[1]].param:
-            kind = "ref-param"
-        return (_ORDER[kind], repr(f))
-
-    def _print_coeff(self, c: Fraction, body: str) -> str:
-        sign = "-" if c < 0 else ""
-        c = abs(c)
-        if c == 1:
-            return sign + body if body != "1" else sign + "1"
-        num = str(c) if c.denominator == 1 else f"\\frac{{{c.numerator}}}{{{c.denominator}}}"
-        return sign + (num if body == "1" else f"{num} {body}")
-
-    # -- factors
-    def _print_factor(self, f: tuple, letters: dict[str, str]) -> str:
-        return getattr(self, f"_print_{f[0]}")(f, letters)
-
-    def _idx(self, fam: int, idx: tuple, letters: dict[str, str]) -> str:
-        family = self.net.families[fam]
-        shown = [letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"] for i in idx]
-        # the components m.0, m.1 of a free composite index m, written together, print as m
+    def _subscript(self, name: str, indices: tuple[Any, ...]) -> str:
+        labels = [str(i.label) if isinstance(i, sp.Idx) else self._print(i) for i in indices]
+        fam = self._family(name, indices)
+        grouping = fam.grouping if fam is not None else (1,) * len(labels)
         out, pos = [], 0
-        for g in family.grouping:
-            names = [i[1] for i in idx[pos:pos + g] if i[0] == "f"]
-            comp = self.net.component(names[0]) if names else None
-            base = comp[0] if comp is not None else None
-            if base is not None and len(names) == g and names == [f"{base}.{k}" for k in range(g)]:
+        for g in grouping:
+            group = labels[pos:pos + g]
+            comps = [self.net.component(x) for x in group]
+            base = comps[0][0] if comps[0] is not None else None
+            # the components m.0, m.1 of a free composite index m, written together, print as m
+            if base is not None and group == [f"{base}.{k}" for k in range(g)]:
                 out.append(base)
             else:
-                out.append(group_letters(shown[pos:pos + g], (g,)))
+                out.append(group_letters([free_letter(self.net, x) for x in group], (g,)))
             pos += g
         return "".join(out)
 
-    def _print_ref(self, f: tuple, letters: dict[str, str]) -> str:
-        fam = self.net.families[f[1]]
-        return f"{latex_name(fam.name)}_{{{self._idx(f[1], f[2], letters)}}}"
+    def _print_Indexed(self, expr: sp.Indexed) -> str:
+        name = str(expr.base.label)
+        if name == "delta":
+            return f"\\delta_{{{self._subscript(self.net.delta_of, expr.indices)}}}"
+        return f"{latex_name(name)}_{{{self._subscript(name, expr.indices)}}}"
 
-    def _print_grad(self, f: tuple, letters: dict[str, str]) -> str:
-        fam = self.net.families[f[1]]
-        if fam.name == self.net.delta_of:
-            return f"\\delta_{{{self._idx(f[1], f[2], letters)}}}"
-        return (f"\\frac{{\\partial {self.net.error_name}}}"
-                f"{{\\partial {self._print_ref(('ref', f[1], f[2]), letters)}}}")
+    def _print_Idx(self, expr: sp.Idx) -> str:
+        return free_letter(self.net, str(expr.label))
 
-    def _print_fn(self, f: tuple, letters: dict[str, str]) -> str:
-        primes = "'" * f[2]
-        return f"{latex_name(f[1])}{primes}({self._print_ref(('ref', f[3], f[4]), letters)})"
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        return latex_name(expr.name) if expr.name != DUMMY_X.name else "x"
 
-    def _print_kd(self, f: tuple, letters: dict[str, str]) -> str:
-        a, b = (letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"] for i in (f[1], f[2]))
+    # -- functions
+    def _print_Function(self, expr: Any, exp: str | None = None) -> str:
+        if isinstance(expr, AppliedUndef) and len(expr.args) == 1:
+            return f"{latex_name(expr.func.__name__)}({self._print(expr.args[0])})"
+        return super()._print_Function(expr, exp)
+
+    def _print_Subs(self, expr: sp.Subs) -> str:
+        d, (var,), (point,) = expr.args[0], expr.variables, expr.point
+        if isinstance(d, sp.Derivative) and isinstance(d.expr, AppliedUndef) and d.expr.args == (var,) \
+                and all(v == var for v in d.variables):
+            return f"{latex_name(d.expr.func.__name__)}{chr(39) * len(d.variables)}({self._print(point)})"
+        return super()._print_Subs(expr)
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        if len(expr.variables) == 1:
+            var = self._print(expr.variables[0])
+            if isinstance(expr.expr, (sp.Indexed, sp.Symbol)):
+                return f"\\frac{{\\partial {self._print(expr.expr)}}}{{\\partial {var}}}"
+            body = self._print(expr.expr)
+            if isinstance(expr.expr, sp.Add):
+                body = f"\\left({body}\\right)"
+            return f"\\frac{{\\partial}}{{\\partial {var}}} {body}"
+        return super()._print_Derivative(expr)
+
+    def _print_KroneckerDelta(self, expr: sp.KroneckerDelta, exp: str | None = None) -> str:
+        a, b = (self._print(x) for x in expr.args)
         return f"[{a} = {b}]"
 
+    # -- sums and products, in the order they were built
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        labels = [str(lim[0].label) if isinstance(lim[0], sp.Idx) else str(lim[0])
+                  for lim in reversed(expr.limits)]
+        subs, k = [], 0
+        while k < len(labels):
+            comp = self.net.component(labels[k])
+            if comp is not None:
+                base = comp[0]
+                g = len(self.net.composites[base])
+                if labels[k:k + g] == [f"{base}.{n}" for n in range(g)]:
+                    subs.append(base)
+                    k += g
+                    continue
+            subs.append(free_letter(self.net, labels[k]))
+            k += 1
+        body = self._print(expr.function)
+        if isinstance(expr.function, sp.Add):
+            body = f"\\left({body}\\right)"
+        return "".join(f"\\sum_{{{s}}} " for s in subs) + body
 
-def latex(net: Network, expr: Expr, names: dict[str, str] | None = None) -> str:
-    """LaTeX of ``expr`` in the network's notation."""
+    def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+        out = ""
+        for k, t in enumerate(expr.args):
+            s = self._print(t)
+            if k == 0:
+                out = s
+            elif s.startswith("-"):
+                out += " - " + s[1:]
+            else:
+                out += " + " + s
+        return out
+
+    def _merged_deltas(self, args: list[Any]) -> tuple[list[Any], list[str]]:
+        """``[j = j(m)] [l = l(m)]`` -> ``[j_l = m]``: the deltas that tie every component of a
+        composite index ``m = j_l`` print as one, in the notation the parser reads."""
+        deltas = [a for a in args if isinstance(a, sp.KroneckerDelta)]
+        merged: list[str] = []
+        for base, parts in self.net.composites.items():
+            tied: dict[int, tuple[Any, str]] = {}
+            for d in deltas:
+                labels = [str(x.label) if isinstance(x, sp.Idx) else str(x) for x in d.args]
+                for mine, other in ((labels[0], labels[1]), (labels[1], labels[0])):
+                    b, dot, k = mine.partition(".")
+                    if b == base and dot and k.isdigit() and self.net.component(other) is None:
+                        tied.setdefault(int(k), (d, other))
+            if len(tied) == len(parts):
+                others = [tied[k][1] for k in range(len(parts))]
+                merged.append(f"[{group_letters(others, (len(parts),))} = {base}]")
+                drop = {id(tied[k][0]) for k in tied}
+                deltas = [d for d in deltas if id(d) not in drop]
+                args = [a for a in args if id(a) not in drop]
+        return args, merged
+
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        args = list(expr.args)
+        coeff = sp.Integer(1)
+        if args and args[0].is_Number:
+            coeff = args.pop(0)
+        args, merged = self._merged_deltas(args)
+        pieces = []
+        for a in args:
+            s = self._print(a)
+            if isinstance(a, sp.Add) or (isinstance(a, sp.Sum) and a is not args[-1]):
+                s = f"\\left({s}\\right)"
+            pieces.append(s)
+        pieces += merged
+        body = " ".join(pieces) or "1"
+        sign = "-" if coeff < 0 else ""
+        c = abs(coeff)
+        if c == 1:
+            return sign + body
+        num = str(c) if c.q == 1 else f"\\frac{{{c.p}}}{{{c.q}}}"
+        return sign + (num if body == "1" else f"{num} {body}")
+
+    def _print_Pow(self, expr: sp.Pow) -> str:
+        base, e = expr.args
+        s = self._print(base)
+        if isinstance(base, (sp.Add, sp.Mul, sp.Sum)):
+            s = f"\\left({s}\\right)"
+        return f"{s}^{{{self._print(e)}}}"
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        if expr.q == 1:
+            return str(expr.p)
+        sign = "-" if expr < 0 else ""
+        return f"{sign}\\frac{{{abs(expr.p)}}}{{{expr.q}}}"
+
+    def _print_Integer(self, expr: sp.Integer) -> str:
+        return str(expr.p)
+
+
+def latex(net: Network, expr: Any, names: dict[str, str] | None = None) -> str:
+    """LaTeX of a normal form ``expr`` (or a SymPy object) in the network's notation."""
     return LatexPrinter(net).doprint(expr, names)

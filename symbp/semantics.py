@@ -15,7 +15,7 @@ from . import calculus
 from .algebra import Expr, F
 from .errors import NotationError, UnsupportedError
 from .network import Family, Network, latex_name
-from .parsing import Add, Call, Chain, Deriv, Div, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from .parsing import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
 
 __all__ = ["IndexProblem", "Interpreter", "check_names", "free_letters", "infer_letters"]
 
@@ -34,7 +34,7 @@ class IndexProblem:
 
 def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict[str, int]:
     """The free index letters of ``node`` (letter -> position of first use); slips go to ``problems``."""
-    if isinstance(node, Sym):
+    if isinstance(node, (Sym, Kron)):
         return {x: node.pos for x in node.letters}
     if isinstance(node, SumOp):
         inner = free_letters(node.body, net, problems)
@@ -90,6 +90,13 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
                 letters[x] = r
             else:
                 unknown.setdefault(x, s.pos)
+    for k in (n for side in sides for n in side.walk() if isinstance(n, Kron)):
+        for x in k.letters:
+            r = net.letter_ranges(x)
+            if r is not None:
+                letters[x] = r
+            else:
+                unknown.setdefault(x, k.pos)
     for s in sums:
         r = net.letter_ranges(s.index)
         if r is not None:
@@ -242,6 +249,25 @@ class Interpreter:
                                     hint=f"\\delta_j means dE/d{latex_name(net.delta_of)}_j; "
                                     "write the derivative out for other quantities")
             return Expr.atom((kind, fam.id, self._indices(node, env)))
+        if isinstance(node, Kron):
+            sides = []
+            for group in (node.left, node.right):
+                flat: list[tuple[str, str]] = []
+                for x in group:
+                    if x not in env:
+                        raise NotationError(f"index {x} is used but neither free nor summed", offset=node.pos)
+                    flat.extend(zip(env[x], self.ranges_of(x, node.pos)))
+                sides.append(flat)
+            if [r for _, r in sides[0]] != [r for _, r in sides[1]]:
+                raise NotationError("the two sides of this Kronecker delta run over different ranges ("
+                                    + ", ".join(r for _, r in sides[0]) + " and "
+                                    + ", ".join(r for _, r in sides[1]) + ")", offset=node.pos,
+                                    width=node.end - node.pos,
+                                    hint="write [j = j'] with indices of one layer")
+            out = Expr.const(1)
+            for (a, _), (b, _) in zip(*sides):
+                out = out * Expr.kd(F(a), F(b))
+            return out
         if isinstance(node, Call):
             arg = self.expression(node.arg, env)
             t = arg.terms[0] if len(arg.terms) == 1 else None
@@ -283,9 +309,7 @@ class Interpreter:
             self._check_bounds(node, rs)
             names = tuple(calculus.fresh() for _ in rs)
             body = self.expression(node.body, {**env, node.index: names})
-            for n, r in zip(names, rs):
-                body = body.bind(n, r)
-            return body
+            return body.bind_all(zip(names, rs))
         if isinstance(node, Deriv):
             wrt = node.wrt
             if wrt.name in ("delta", net.error_name):

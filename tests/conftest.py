@@ -39,3 +39,9 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def derivations_dir() -> Path:
     return ROOT / "derivations"
+
+
+def pytest_ignore_collect(collection_path: Path) -> bool | None:
+    """A .tex file under tests/ is a fixture, not a derivation for the pytest plugin to check
+    (derivations/ is collected through testpaths)."""
+    return True if collection_path.suffix == ".tex" else None

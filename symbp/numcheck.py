@@ -1,0 +1,548 @@
+"""Numeric checks: every checked equation evaluated with numbers, against finite differences.
+
+For each link ``A = B`` of an equation, at concrete sizes and random values (float64):
+
+* both sides are evaluated (each side in the form symbp compares: every ``δ`` expanded down to
+  the outputs, ``z`` by ``h(a)``), each sum one ``einsum`` (:func:`symbp.numeric.lambdify`), and
+  compared with each other;
+* a side that *is* a derivative — ``δ_j`` (``∂E/∂a_j``), ``∂E/∂w_{ji}``, ``∂a_k/∂a_j``,
+  ``\\frac{\\partial}{\\partial w_{ji}} \\sum_i w_{ji} z_i`` — is also compared with the true
+  derivative: central finite differences of the forward pass (the quantity differentiated by is
+  perturbed entry by entry and everything downstream of it recomputed).
+
+The largest relative error of each comparison is reported with the index where it occurs.  A
+*verified* equation whose numbers disagree would be a bug in symbp; :attr:`NumericResult.as_expected`
+is false for it, and the command exits 1.
+
+The concrete choices (:class:`Options`): ``h`` among tanh, logistic, softplus and identity
+(default tanh; a second undeclared function gets the next of tanh, softplus, logistic, so that
+``g`` and ``h`` differ); ``E`` the sum of squares ``1/2 Σ (y - t)^2`` (default) or the softmax
+cross-entropy ``-Σ t log softmax(y)`` (the softmax over all entries of an output family,
+targets ``t`` a random probability vector); what a derivation file declares (``activation``,
+``error``) is kept.  Sizes default to the first of :func:`symbp.numeric.size_plans` (distinct,
+``2, 3, 4, …`` in the order of the range names); inputs, weights and regression targets are
+standard normal with weights scaled by 0.5, from ``seed`` (default 0).
+
+>>> import symbp
+>>> from symbp.numcheck import check_equation
+>>> r, = check_equation(r"\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k", symbp.builtin("plain"))
+>>> r.status, [c.what for c in r.comparisons]
+('agree', ['left vs right', 'left vs finite differences'])
+>>> r, = check_equation(r"\\delta_j = h(a_j) \\sum_k w_{kj} \\delta_k", symbp.builtin("plain"))
+>>> r.link.verdict, r.status, r.as_expected
+('refuted', 'differ', True)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import api, calculus
+from .algebra import Expr, F, budget, check_deadline
+from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
+from .document import Derivation, load, strip_label
+from .errors import InputError, ResourceLimitError, SymbpError, UnsupportedError
+from .network import Network
+from .numeric import ACTIVATIONS, Lambdified, evaluate, lambdify, size_plans
+from .parsing import Chain, Deriv, Node, Sym, parse_chain
+from .semantics import Interpreter, free_letters, infer_letters
+
+__all__ = ["ERROR_FUNCTIONS", "Comparison", "Forward", "NumericReport", "NumericResult", "Options",
+           "check_equation", "check_file", "check_paths"]
+
+AGREE, DIFFER, SKIPPED = "agree", "differ", "skipped"
+
+
+def _softmax(y: np.ndarray) -> np.ndarray:
+    e = np.exp(y - y.max())
+    return e / e.sum()
+
+
+def _sos_targets(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return rng.normal(0.0, 1.0, shape)
+
+
+def _ce_targets(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return _softmax(rng.normal(0.0, 1.0, shape))
+
+
+def _ce(y: np.ndarray, t: np.ndarray) -> float:
+    m = y.max()
+    return float(-(t * (y - m - np.log(np.exp(y - m).sum()))).sum())
+
+
+#: concrete errors for numeric checks: name -> (description, E(y, t), dE/dy(y, t), targets(rng, shape))
+ERROR_FUNCTIONS: dict[str, tuple[str, Callable, Callable, Callable]] = {
+    "sum-of-squares": ("E = 1/2 sum (y - t)^2", lambda y, t: 0.5 * float(((y - t) ** 2).sum()),
+                       lambda y, t: y - t, _sos_targets),
+    "softmax-cross-entropy": ("E = -sum t log softmax(y)", _ce,
+                              lambda y, t: _softmax(y) * t.sum() - t, _ce_targets),
+}
+
+
+@dataclass
+class Options:
+    """The concrete choices of a numeric check (see the module docstring for the defaults)."""
+
+    activation: str = "tanh"
+    error: str = "sum-of-squares"
+    sizes: dict[str, int] = field(default_factory=dict)  # overrides of the default sizes
+    seed: int = 0
+    #: largest relative error accepted between the two sides (same numbers, different sums)
+    tolerance: float = 1e-9
+    #: largest relative error accepted against central finite differences
+    fd_tolerance: float = 1e-6
+    fd_step: float = 1e-5
+
+    def __post_init__(self) -> None:
+        if self.activation not in ACTIVATIONS:
+            raise UnsupportedError(f"unknown activation {self.activation!r}",
+                                   hint=f"choose one of: {', '.join(ACTIVATIONS)}")
+        if self.error not in ERROR_FUNCTIONS:
+            raise UnsupportedError(f"unknown error function {self.error!r}",
+                                   hint=f"choose one of: {', '.join(ERROR_FUNCTIONS)}")
+        for r, n in self.sizes.items():
+            if not isinstance(n, int) or n < 1:
+                raise UnsupportedError(f"size {r}={n!r}: a size is a whole number of at least 1")
+
+
+# ----------------------------------------------------------------------------------------------
+# the forward pass
+
+
+class Forward:
+    """The network at concrete sizes with random leaves (inputs, weights, targets): runs the
+    forward pass, also with one quantity overridden (for finite differences), and gives ``E``."""
+
+    def __init__(self, net: Network, options: Options) -> None:
+        self.net, self.options = net, options
+        # sizes of ranges this network does not have are ignored (a folder mixes networks);
+        # check_equation and check_paths say when a size fits no network at all
+        self.sizes = {**size_plans(net)[0],
+                      **{r: n for r, n in options.sizes.items() if r in net.sizes}}
+        cycle = ["tanh", "softplus", "logistic"]
+        undeclared = sorted(net.functions - set(net.activations))
+        others = [k for k in cycle if k != options.activation]
+        self.kinds = {name: options.activation if n == 0 else others[(n - 1) % len(others)]
+                      for n, name in enumerate(undeclared)}
+        self.kinds.update(net.activations)
+        self.error = "sum-of-squares" if net.error_kind else options.error
+        rng = np.random.default_rng(options.seed)
+        self.leaves: dict[int, np.ndarray] = {}
+        target_fams = set(net.targets.values())
+        for f in net.families:  # in declaration order: the same seed gives the same numbers
+            if f.id in net.definitions:
+                continue
+            shape = self.shape(f.id)
+            if f.id in target_fams:
+                self.leaves[f.id] = rng.normal(0.0, 1.0, shape)
+            else:
+                self.leaves[f.id] = rng.normal(0.0, 0.5 if f.param else 1.0, shape)
+        sample = ERROR_FUNCTIONS[self.error][3]
+        # targets of a declared error are a family of the network (t_k): read from the values,
+        # so that ∂E/∂t_k can be checked too; otherwise fixed arrays
+        self.targets = {o: sample(rng, self.shape(o)) for o in net.outputs if o not in net.targets}
+        self.order = sorted(net.definitions, key=lambda f: len(net.ancestors[f]))
+        self.compiled: dict[int, Lambdified] = {}
+        for fam in self.order:
+            free = [(f"#{k}", r) for k, r in enumerate(net.families[fam].axes)]
+            self.compiled[fam] = lambdify(net, net.definitions[fam], free, activation=self.kinds)
+        self.base = self.run()
+
+    def shape(self, fam: int) -> tuple[int, ...]:
+        return tuple(self.sizes[r] for r in self.net.families[fam].axes)
+
+    def describe(self) -> dict[str, Any]:
+        h = ", ".join(f"{k} = {v}" for k, v in sorted(self.kinds.items())) or "no activation"
+        return {"h": h, "E": ERROR_FUNCTIONS[self.error][0], "seed": self.options.seed,
+                "sizes": dict(self.sizes)}
+
+    def run(self, override: dict[int, np.ndarray] | None = None) -> dict[int, np.ndarray]:
+        """Every family's values; ``override`` fixes some (everything downstream follows)."""
+        override = override or {}
+        if override and hasattr(self, "base"):
+            moved = set(override)
+            values = {f: v for f, v in self.base.items()
+                      if f not in moved and not (self.net.ancestors.get(f, set()) & moved)}
+        else:
+            values = dict(self.leaves)
+        values.update(override)
+        for fam in self.order:
+            if fam not in values:
+                values[fam] = self.call(self.compiled[fam], values)
+        return values
+
+    def call(self, f: Lambdified, values: dict[int, np.ndarray]) -> np.ndarray:
+        args = {k: (self.output_gradient(fam, values) if grad else values[fam])
+                for k, (fam, grad) in f.sources.items()}
+        return f(self.sizes, **args)
+
+    def output_gradient(self, out: int, values: dict[int, np.ndarray]) -> np.ndarray:
+        if out not in self.net.outputs:
+            raise AssertionError("only an output's δ is an atom of a ground form")
+        return ERROR_FUNCTIONS[self.error][2](values[out], self.target(out, values))
+
+    def target(self, out: int, values: dict[int, np.ndarray]) -> np.ndarray:
+        return values[self.net.targets[out]] if out in self.net.targets else self.targets[out]
+
+    def energy(self, values: dict[int, np.ndarray]) -> float:
+        e = ERROR_FUNCTIONS[self.error][1]
+        return sum(e(values[o], self.target(o, values)) for o in self.net.outputs)
+
+    def finite_differences(self, fam: int, target: Callable[[dict[int, np.ndarray]], np.ndarray]
+                           ) -> np.ndarray:
+        """``∂ target / ∂ fam`` by central differences: axes of the target, then of ``fam``."""
+        x0 = self.base[fam]
+        out = None
+        for k in range(x0.size):
+            check_deadline()  # large --sizes: the link is skipped with a message, not hung
+            step = self.options.fd_step * max(1.0, abs(float(x0.flat[k])))
+            vals = []
+            for sign in (1.0, -1.0):
+                x = x0.copy()
+                x.flat[k] += sign * step
+                vals.append(np.asarray(target(self.run({fam: x})), dtype=float))
+            d = (vals[0] - vals[1]) / (2 * step)
+            if out is None:
+                out = np.zeros(d.shape + (x0.size,))
+            out[..., k] = d
+        assert out is not None
+        return out.reshape(out.shape[:-1] + x0.shape)
+
+
+# ----------------------------------------------------------------------------------------------
+# results
+
+
+@dataclass
+class Comparison:
+    """One numeric comparison: the largest relative error and where it occurs."""
+
+    what: str  # 'left vs right', 'left vs finite differences', ...
+    error: float
+    index: dict[str, Any]
+    tolerance: float
+    left: float = 0.0  # the two values at the worst index
+    right: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.error <= self.tolerance)
+
+
+@dataclass
+class NumericResult:
+    """A link's symbolic verdict with its numeric check."""
+
+    link: LinkResult
+    status: str  # 'agree' | 'differ' | 'skipped'
+    comparisons: list[Comparison] = field(default_factory=list)
+    message: str = ""
+    setting: dict[str, Any] = field(default_factory=dict)  # h, E, seed, sizes
+
+    @property
+    def as_expected(self) -> bool:
+        """False only when symbp's own claim fails: a verified link whose numbers differ."""
+        return not (self.status == DIFFER and self.link.verdict in (VERIFIED, AT_SIZES))
+
+    @property
+    def worst(self) -> Comparison | None:
+        return max(self.comparisons, key=lambda c: c.error / c.tolerance, default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "as_expected": self.as_expected, "message": self.message,
+                "comparisons": [{"what": c.what, "relative_error": c.error, "index": c.index,
+                                 "tolerance": c.tolerance, "ok": c.ok, "left": c.left,
+                                 "right": c.right} for c in self.comparisons],
+                **self.setting}
+
+    def text(self) -> str:
+        """One line for the command's output."""
+        if self.status == SKIPPED:
+            return f"numeric: skipped ({self.message})"
+        parts = []
+        for c in self.comparisons:
+            at = _show_index(c.index)
+            parts.append(f"{c.what} {c.error:.1e}" + (f" at {at}" if at and c.error > 0 else "")
+                         + ("" if c.ok else f" > {c.tolerance:.0e}"))
+        head = "agree" if self.status == AGREE else "DIFFER"
+        if self.status == AGREE and self.link.verdict == REFUTED:
+            head = "agree at these numbers (the refutation above stands)"
+        elif self.status == DIFFER and self.link.verdict == REFUTED:
+            head = "differ (as the refutation says)"
+        elif self.status == DIFFER:
+            head = "DIFFER: a verified equation fails numerically, a bug in symbp (please report it)"
+        s = self.setting
+        return (f"numeric: {head}; " + "; ".join(parts) + f" (sizes {_show_sizes(s['sizes'])}; "
+                f"{s['h']}; {s['E']}; seed {s['seed']})")
+
+
+def _show_index(index: dict[str, Any]) -> str:
+    return ", ".join(f"{k}=" + (f"({', '.join(f'{a}={b}' for a, b in v.items())})"
+                                if isinstance(v, dict) else str(v)) for k, v in index.items())
+
+
+def _show_sizes(sizes: dict[str, int]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sizes.items())
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple[int, ...]]:
+    """The largest elementwise relative error ``|a - b| / max(|a|, |b|, 10⁻³ max|b|, 10⁻¹²)`` and
+    where it occurs (entries much smaller than the array's largest are compared absolutely).
+
+    >>> err, at = relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.2]))
+    >>> round(err, 4), at
+    (0.0909, (1,))
+    """
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    scale = max(float(np.abs(b).max(initial=0.0)), float(np.abs(a).max(initial=0.0)))
+    den = np.maximum(np.maximum(np.abs(a), np.abs(b)), max(1e-3 * scale, 1e-12))
+    rel = np.abs(a - b) / den
+    if rel.size == 0:
+        return 0.0, ()
+    if not np.all(np.isfinite(rel)):
+        rel = np.where(np.isfinite(rel), rel, np.inf)
+    at = np.unravel_index(int(np.argmax(rel)), rel.shape) if rel.shape else ()
+    return float(rel[at]), tuple(int(x) for x in at)
+
+
+# ----------------------------------------------------------------------------------------------
+# checking one link
+
+
+def _components(letter: str, ranges: tuple[str, ...]) -> tuple[str, ...]:
+    return (letter,) if len(ranges) <= 1 else tuple(f"{letter}.{k}" for k in range(len(ranges)))
+
+
+def _index_of(net: Network, at: tuple, free: list[tuple[str, str]]) -> dict[str, Any]:
+    index: dict[str, Any] = {}
+    for (name, _), v in zip(free, at):
+        comp = net.component(name)
+        if comp is not None:
+            index.setdefault(comp[0], {})[comp[1]] = int(v) + 1
+        else:
+            index[name] = int(v) + 1
+    return index
+
+
+def numeric_link(fwd: Forward, chain: Chain, k: int, link: LinkResult) -> NumericResult:
+    """The numeric check of link ``k`` of ``chain`` (whose symbolic verdict is ``link``)."""
+    setting = fwd.describe()
+    if link.verdict == ERROR:
+        return NumericResult(link, SKIPPED, message="the equation could not be checked", setting=setting)
+    try:
+        with budget(30.0):
+            comps = _compare(fwd, chain, k)
+    except ResourceLimitError as exc:
+        return NumericResult(link, SKIPPED, message=f"bound on the work reached: {exc}", setting=setting)
+    except SymbpError as exc:
+        msg = exc.brief() if isinstance(exc, InputError) else str(exc)
+        return NumericResult(link, SKIPPED, message=f"the sides have no numeric value: {msg}",
+                             setting=setting)
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one numeric check, never the run
+        return NumericResult(link, SKIPPED, message="internal error in the numeric check, nothing is "
+                             f"claimed (a symbp bug: please report it): {type(exc).__name__}: {exc}",
+                             setting=setting)
+    status = AGREE if all(c.ok for c in comps) else DIFFER
+    return NumericResult(link, status, comps, setting=setting)
+
+
+def _compare(fwd: Forward, chain: Chain, k: int) -> list[Comparison]:
+    net = fwd.net
+    letters, _ = infer_letters(net, chain)
+    lhs, rhs = chain.sides[k], chain.sides[k + 1]
+    both = set(free_letters(lhs, net, [])) | set(free_letters(rhs, net, []))
+    ranges = {x: letters.get(x) or net.letter_ranges(x) or () for x in both}
+    env = {x: _components(x, ranges[x]) for x in both}
+    free = [(name, r) for x in sorted(both) for name, r in zip(env[x], ranges[x])]
+    interp = Interpreter(net, letters)
+    values = []
+    for side in (lhs, rhs):
+        ground = calculus.ground(net, interp.expression(side, env))
+        f = lambdify(net, ground, free, activation=fwd.kinds)
+        values.append(fwd.call(f, fwd.base))
+    out = []
+    err, at = relative_error(values[0], values[1])
+    out.append(Comparison("left vs right", err, _index_of(net, at, free), fwd.options.tolerance,
+                          *_at(values, at)))
+    for name, side, value in (("left", lhs, values[0]), ("right", rhs, values[1])):
+        ref = _finite_differences(fwd, interp, side, env, free)
+        if ref is None:
+            continue
+        err, at = relative_error(value, ref)
+        out.append(Comparison(f"{name} vs finite differences", err, _index_of(net, at, free),
+                              fwd.options.fd_tolerance, *_at([value, ref], at)))
+    return out
+
+
+def _at(values: list[np.ndarray], at: tuple) -> tuple[float, float]:
+    a, b = np.broadcast_arrays(*values)
+    return float(a[at]), float(b[at])
+
+
+def _finite_differences(fwd: Forward, interp: Interpreter, side: Node, env: dict,
+                        free: list[tuple[str, str]]) -> np.ndarray | None:
+    """The true value of a side that is a derivative (``δ``, ``∂E/∂x``, ``∂y/∂x``, ``∂/∂x (…)``),
+    by finite differences of the forward pass, over ``free``; ``None`` for any other side."""
+    net = fwd.net
+    if isinstance(side, Sym) and side.name == "delta":
+        atom = interp.expression(side, env).terms[0].factors[0]  # ('grad', fam, idx)
+        fam, idx = atom[1], atom[2]
+        target_free: list[tuple[str, str]] = []
+
+        def target(values: dict[int, np.ndarray]) -> np.ndarray:
+            return np.asarray(fwd.energy(values))
+    elif isinstance(side, Deriv):
+        wrt = interp.expression(side.wrt, env).terms[0].factors[0]  # ('ref', fam, idx)
+        fam, idx = wrt[1], wrt[2]
+        inner = side.num if side.num is not None else side.body
+        if isinstance(inner, Sym) and inner.name == net.error_name and not inner.groups:
+            target_free = []
+
+            def target(values: dict[int, np.ndarray]) -> np.ndarray:
+                return np.asarray(fwd.energy(values))
+        else:
+            assert inner is not None
+            expr = interp.expression(inner, env)
+            if any(f[0] == "grad" for t in expr.terms for f in t.factors):
+                return None  # a derivative of δ: no forward-pass quantity to perturb
+            target_free = [(n, r) for n, r in free if n in expr.free()]
+            compiled = lambdify(net, expr, target_free, activation=fwd.kinds)
+
+            def target(values: dict[int, np.ndarray]) -> np.ndarray:
+                return fwd.call(compiled, values)
+    else:
+        return None
+    grid = fwd.finite_differences(fam, target)
+    factor = ("fd", 0, tuple(F(n) for n, _ in target_free) + tuple(idx))
+    return evaluate(net, Expr.atom(factor), fwd.sizes, lambda f: grid, free)
+
+
+# ----------------------------------------------------------------------------------------------
+# equations, files, folders
+
+
+def _forward(net: Network, options: Options, cache: dict) -> Forward:
+    if id(net) not in cache:
+        cache[id(net)] = (net, Forward(net, options))
+    return cache[id(net)][1]
+
+
+def check_equation(source: str, net: Network | str = "plain", options: Options | None = None
+                   ) -> list[NumericResult]:
+    """Check one LaTeX equation symbolically (:func:`symbp.check_equation`) and numerically."""
+    options = options or Options()
+    if isinstance(net, str):
+        net = api.load_network(net)
+    _unused_sizes(options, [net])
+    links = api.check_equation(source, net)
+    try:
+        chain = parse_chain(strip_label(source)[0], net.functions)
+    except InputError:
+        chain = None
+    fwd = Forward(net, options)
+    if chain is None or len(chain.rels) != len(links):
+        return [NumericResult(r, SKIPPED, message="the equation could not be read",
+                              setting=fwd.describe()) for r in links]
+    return [numeric_link(fwd, chain, k, r) for k, r in enumerate(links)]
+
+
+def check_file(path: str | Path | Derivation, options: Options | None = None) -> list[NumericResult]:
+    """Check every equation of a derivation file symbolically and numerically."""
+    options = options or Options()
+    deriv = path if isinstance(path, Derivation) else load(path)
+    links = api.check_file(deriv)
+    fwd = Forward(deriv.network, options)
+    out: list[NumericResult] = []
+    pos = 0
+    for eq in deriv.equations:
+        if eq.error is not None or eq.chain is None:
+            out.append(NumericResult(links[pos], SKIPPED, message="the equation could not be read",
+                                     setting=fwd.describe()))
+            pos += 1
+            continue
+        for k in range(len(eq.chain.rels)):
+            out.append(numeric_link(fwd, eq.chain, k, links[pos]))
+            pos += 1
+    assert pos == len(links)
+    return out
+
+
+@dataclass
+class NumericReport:
+    """Numeric results for several files, and the files that could not be checked."""
+
+    results: list[NumericResult] = field(default_factory=list)
+    problems: list[SymbpError] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def symbolic(self) -> api.Report:
+        return api.Report([r.link for r in self.results], self.problems, self.files)
+
+    @property
+    def exit_code(self) -> int:
+        """As for the symbolic check; 1 as well when a verified link fails numerically."""
+        code = self.symbolic.exit_code
+        if code == 0 and not all(r.as_expected for r in self.results):
+            return 1
+        return code
+
+    def summary(self) -> str:
+        c = Counter(r.status for r in self.results)
+        bugs = sum(not r.as_expected for r in self.results)
+        tail = "every verified link agrees" if not bugs else \
+            f"{bugs} verified link(s) DIFFER numerically (a bug in symbp)"
+        return (self.symbolic.summary() + f"\nnumeric: {c[AGREE]} agree, {c[DIFFER]} differ, "
+                f"{c[SKIPPED]} skipped; {tail}")
+
+    def to_json(self) -> dict[str, Any]:
+        d = self.symbolic.to_json()
+        for res, r in zip(d["results"], self.results):
+            res["numeric"] = r.to_json()
+        c = Counter(r.status for r in self.results)
+        d["summary"]["numeric"] = {AGREE: c[AGREE], DIFFER: c[DIFFER], SKIPPED: c[SKIPPED],
+                                   "unexpected": sum(not r.as_expected for r in self.results)}
+        d["summary"]["exit_code"] = self.exit_code
+        return d
+
+
+def check_paths(paths: list[Path], options: Options | None = None) -> NumericReport:
+    """Check files and folders (every ``*.tex`` below a folder, sorted) symbolically and numerically."""
+    options = options or Options()
+    report = NumericReport()
+    files: list[Path] = []
+    for p in paths:
+        files.extend(sorted(x for x in p.rglob("*.tex") if x.is_file()) if p.is_dir() else [p])
+    nets: list[Network] = []
+    for f in files:
+        report.files += 1
+        try:
+            deriv = load(f)
+            nets.append(deriv.network)
+            report.results.extend(check_file(deriv, options))
+        except SymbpError as exc:
+            report.problems.append(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
+            report.problems.append(SymbpError(f"{f}: internal error, nothing is claimed for this "
+                                              f"file (a symbp bug: please report it): "
+                                              f"{type(exc).__name__}: {exc}"))
+    try:
+        _unused_sizes(options, nets)
+    except SymbpError as exc:
+        report.problems.append(exc)
+    return report
+
+
+def _unused_sizes(options: Options, nets: list[Network]) -> None:
+    have = {r for net in nets for r in net.sizes}
+    unknown = sorted(set(options.sizes) - have)
+    if unknown and nets:
+        raise UnsupportedError(f"a size is given for {unknown[0]}, which no network checked has",
+                               hint=f"the ranges: {', '.join(sorted(have))}")

@@ -1,0 +1,866 @@
+"""Proofs: what symbp checked, as a standalone LaTeX document that ``pdflatex`` compiles.
+
+For every link ``A = B`` of an equation, :func:`prove_link` builds a :class:`Proof`: the claim as
+written, then each side reduced step by step in the note's own notation, each step with its
+justification (the chain rule over the uses of a quantity, the definition of ``δ``, a forward
+equation, a Kronecker delta collapsing a sum, ``δ`` one layer down), then the conclusion: how far
+the equation was shown (all sizes, or the sizes tried) or, for a refuted one, the diagnosis, the
+counterexample with its numbers and the equation symbp derives.
+
+Every formula is printed by :class:`~symbp.printing.LatexPrinter` from SymPy objects, and every
+step is *checked* before it is shown: its LaTeX, read back by symbp's own parser, must have the
+same normal form as the side it rewrites (a step that fails this is left out and
+:attr:`SideProof.dropped` counts it).
+
+>>> from symbp import builtin
+>>> from symbp.parsing import parse_chain
+>>> net = builtin("shared")
+>>> chain = parse_chain(r"\\frac{\\partial E}{\\partial w_{ji}} = \\sum_l \\delta_{j_l} z_{i_l}")
+>>> p = prove_chain(net, chain)[0]
+>>> p.result.verdict
+'verified'
+>>> print(p.sides[0].steps[1].latex)
+\\sum_{l} \\delta_{j_l} \\frac{\\partial a_{j_l}}{\\partial w_{ji}}
+>>> print(p.sides[0].steps[1].why)
+definition of $\\delta$: $\\delta_{x} \\equiv \\partial E/\\partial a_{x}$
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from . import calculus
+from .algebra import Expr, F, budget, factor_indices
+from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, check_chain
+from .document import Derivation
+from .errors import NotationError, SymbpError
+from .network import Network, group_letters, latex_name
+from .parsing import (
+    Add,
+    Call,
+    Chain,
+    Deriv,
+    Div,
+    Kron,
+    Mul,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    SumOp,
+    Sym,
+    parse_expression,
+    unparse,
+)
+from .printing import LatexPrinter
+from .semantics import Interpreter, free_letters, infer_letters
+from .symbolic import apply, free_letter, idx, indexed, to_sympy
+
+__all__ = ["Proof", "ProofDocument", "SideProof", "Step", "document", "prove_chain", "prove_derivation",
+           "prove_file", "prove_link"]
+
+#: seconds allowed for the steps of one link (on top of the check itself)
+PROOF_SECONDS = 5.0
+
+
+@dataclass
+class Step:
+    """One line ``= latex`` of a reduction, with its justification (LaTeX, text mode)."""
+
+    latex: str
+    why: str
+
+
+@dataclass
+class SideProof:
+    """One side of a link, as written, then reduced step by step."""
+
+    written: str
+    steps: list[Step] = field(default_factory=list)
+    dropped: int = 0
+
+
+@dataclass
+class Proof:
+    """The proof of one link: the claim, the reductions of both sides, the check's result."""
+
+    claim: str
+    result: LinkResult
+    sides: list[SideProof] = field(default_factory=list)
+    joint: list[tuple[Step, Step]] = field(default_factory=list)
+    note: str = ""
+    dropped: int = 0
+
+    @property
+    def formulas(self) -> list[str]:
+        """Every formula of the proof (for the round-trip test)."""
+        out = []
+        for s in self.sides:
+            out.append(s.written)
+            out += [st.latex for st in s.steps]
+        for a, b in self.joint:
+            out += [a.latex, b.latex]
+        return out
+
+
+# ----------------------------------------------------------------------------------------------
+# building proofs
+
+
+def prove_chain(net: Network, chain: Chain) -> list[Proof]:
+    """Check every link of ``chain`` and prove what was checked."""
+    results = check_chain(net, chain)
+    letters, _ = infer_letters(net, chain)
+    out = []
+    for k, r in enumerate(results):
+        out.append(prove_link(net, letters, chain.sides[k], chain.sides[k + 1], r))
+    return out
+
+
+def prove_derivation(deriv: Derivation, label: str | None = None) -> list[Proof]:
+    """Proofs of every equation of a derivation file (or only those labelled ``label``)."""
+    from .api import check_derivation_equation
+
+    proofs = []
+    for eq in deriv.equations:
+        if label is not None and eq.label != label:
+            continue
+        results = check_derivation_equation(deriv, eq)
+        if eq.chain is None or eq.error is not None:
+            proofs += [Proof(r.latex, r) for r in results]
+            continue
+        letters, _ = infer_letters(deriv.network, eq.chain)
+        for r in results:
+            k = r.link - 1
+            proofs.append(prove_link(deriv.network, letters, eq.chain.sides[k], eq.chain.sides[k + 1], r))
+    return proofs
+
+
+def prove_link(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node,
+               result: LinkResult) -> Proof:
+    """The proof of ``lhs = rhs`` given the check's ``result`` (steps only where they can be
+    interpreted: a side with an index slip is shown as written)."""
+    proof = Proof(result.latex, result)
+    if result.verdict == ERROR:
+        return proof
+    try:
+        with budget(PROOF_SECONDS):
+            _Prover(net, letters, lhs, rhs).run(proof)
+    except SymbpError as exc:
+        proof.note = f"the steps could not be shown: {exc}"
+    except RecursionError:
+        proof.note = "the steps could not be shown: expression nested too deeply"
+    except Exception as exc:  # noqa: BLE001 - the proof's steps are extra; the verdict stands
+        proof.sides, proof.joint = [], []
+        proof.note = f"the steps could not be shown (a symbp bug: please report it): {type(exc).__name__}"
+    return proof
+
+
+class _Prover:
+    def __init__(self, net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> None:
+        self.net, self.letters, self.lhs, self.rhs = net, letters, lhs, rhs
+        self.printer = LatexPrinter(net)
+        self.interp = Interpreter(net, letters)
+        free = set()
+        for side in (lhs, rhs):
+            free |= set(free_letters(side, net, []))
+        self.env: dict[str, tuple[str, ...]] = {}
+        self.ranges: dict[str, tuple[str, ...]] = {}
+        for x in free:
+            rs = letters.get(x) or net.letter_ranges(x) or ()
+            self.ranges[x] = rs
+            self.env[x] = (x,) if len(rs) <= 1 else tuple(f"{x}.{k}" for k in range(len(rs)))
+        self.names = {name: x if len(self.env[x]) == 1 else free_letter(net, name)
+                      for x in self.env for name in self.env[x]}
+
+    # -- the two sides
+    def run(self, proof: Proof) -> None:
+        sides = []
+        values = []
+        all_names = self.names
+        self.values = []
+        for node in (self.lhs, self.rhs):
+            self.side_letters = _letters_in(node)
+            mine = set(free_letters(node, self.net, []))
+            self.names = {n: v for x in mine for n in self.env[x] for v in [all_names[n]]}
+            value = self.interp.expression(node, self.env)
+            self.values.append(value)
+            sp_ = SideProof(unparse(node))
+            self._reduce(node, value, sp_)
+            sides.append(sp_)
+            values.append(value)
+        self.names = all_names
+        proof.sides = sides
+        free = [set(free_letters(n, self.net, [])) for n in (self.lhs, self.rhs)]
+        if free[0] == free[1] or not free[0] or not free[1]:
+            self._joint(values[0], values[1], proof)
+
+    def _reduce(self, node: Node, value: Expr, out: SideProof) -> None:
+        derivs = [n for n in node.walk() if isinstance(n, Deriv)]
+        last = out.written
+        if derivs:
+            stages = self._derivative_stages(node)
+            for expr, why in stages:
+                text = self.printer.doprint(expr)
+                if text != last:
+                    last = self._add(out, text, why, value)
+        text = self.printer.doprint(value, self.names)
+        if text != last:
+            self._add(out, text, self._normal_form_why(last, text), value)
+
+    def _normal_form_why(self, before: str, after: str) -> str:
+        """What the normal form changed: summation indices renamed, terms collected, reordered."""
+        parts = []
+        try:
+            a, b = (parse_expression(x, self.net.functions) for x in (before, after))
+        except SymbpError:
+            return "normal form"
+        sa = [n.index for n in a.walk() if isinstance(n, SumOp)]
+        sb = [n.index for n in b.walk() if isinstance(n, SumOp)]
+        gone, new = sorted(set(sa) - set(sb)), sorted(set(sb) - set(sa))
+        if len(sa) == len(sb) and gone and len(gone) == len(new):
+            parts.append("summation " + ("index" if len(gone) == 1 else "indices") + " renamed: "
+                         + ", ".join(f"${x}$ to ${y}$" for x, y in zip(gone, new)))
+        elif sorted(sa) == sorted(sb) and sa != sb:
+            parts.append("sums taken in another order")
+        if len(sb) < len(sa):
+            parts.append("a sum whose summand does not depend on its index becomes a factor (its size)"
+                         if any(isinstance(n, Sym) and not n.groups and n.name in self.net.range_letter
+                                for n in b.walk()) else "sums collapsed by Kronecker deltas")
+        if any(isinstance(n, Kron) for n in a.walk()) and not any(isinstance(n, Kron) for n in b.walk()):
+            parts.append("Kronecker deltas contracted")
+        na = len(a.terms) if isinstance(a, Add) else 1
+        nb = len(b.terms) if isinstance(b, Add) else 1
+        if nb < na:
+            parts.append("like terms collected")
+        parts.append("factors in a standard order")
+        return "normal form: " + "; ".join(parts)
+
+    def _reads_back(self, text: str, value: Expr) -> bool:
+        """Does ``text``, read back by symbp's parser, have the normal form of ``value``?"""
+        try:
+            back = self.interp.expression(parse_expression(text, self.net.functions), self.env)
+            same, gl, gr = calculus.compare(self.net, back, value)
+            return same or calculus.unfold(self.net, gl) == calculus.unfold(self.net, gr)
+        except SymbpError:
+            return False
+
+    def _add(self, out: SideProof, text: str, why: str, value: Expr) -> str:
+        """Append the step if its LaTeX, read back, has the side's normal form."""
+        if self._reads_back(text, value):
+            out.steps.append(Step(text, why))
+            return text
+        out.dropped += 1
+        return out.steps[-1].latex if out.steps else out.written
+
+    def _joint(self, left: Expr, right: Expr, proof: Proof) -> None:
+        """The lazy comparison, one family of ``δ`` at a time, as steps on both sides."""
+        net = self.net
+        new_l, new_r = calculus.substitute_aliases(net, left), calculus.substitute_aliases(net, right)
+        if (new_l, new_r) != (left, right):
+            copies = sorted({f[1] for e in (left, right) for t in e.terms for f in t.factors
+                             if f[0] == "ref" and (net.is_alias(f[1]) or net.is_copy(f[1]))})
+            why = self._forward_text(copies) if copies else "forward equations"
+            self._joint_step(proof, new_l, new_r, why)
+        left, right = new_l, new_r
+        for _ in range(len(net.families) + 1):
+            if left == right:
+                return
+            present = calculus._hidden_deltas(net, left) | calculus._hidden_deltas(net, right)
+            if not present:
+                break
+            fam = next(f for f in present if not any(g in net.ancestors[f] for g in present if g != f))
+            left = calculus.substitute_aliases(net, calculus._expand(net, left, {fam}))
+            right = calculus.substitute_aliases(net, calculus._expand(net, right, {fam}))
+            definition = self._delta_rule(fam)
+            why = f"backpropagation one layer down, ${definition}$"
+            self._joint_step(proof, left, right, why)
+        if left == right:
+            return
+        settled = calculus._settle(net, left), calculus._settle(net, right)
+        if settled != (left, right):
+            self._joint_step(proof, *settled, self._declared_why())
+            left, right = settled
+        if left == right:
+            return
+        unfolded = calculus.unfold(net, left), calculus.unfold(net, right)
+        if unfolded != (left, right):
+            why = self._forward_text(sorted(net.definitions))
+            self._joint_step(proof, *unfolded, "every quantity written out by its " + why)
+
+    def _declared_why(self) -> str:
+        """What the network declares concrete: ``h = \\tanh``, ``E`` the sum of squares."""
+        net = self.net
+        parts = []
+        for name, kind in sorted(net.activations.items()):
+            if kind == "identity":
+                parts.append(f"${latex_name(name)}$ is the identity")
+                continue
+            from .network import ACTIVATION_KINDS
+            poly = calculus._poly_derivatives(ACTIVATION_KINDS[kind], 1)
+            h = latex_name(name)
+            rhs = ""
+            for power, c in sorted(poly.items()):
+                mono = "" if power == 0 else h if power == 1 else f"{h}^{{{power}}}"
+                coef = str(abs(c)) if abs(c) != 1 or not power else ""
+                body = " ".join(x for x in (coef, mono) if x)
+                rhs += (" - " if c < 0 else " + ") + body if rhs else ("-" if c < 0 else "") + body
+            parts.append(f"${h}$ is {escape(kind)}, so ${h}' = {rhs}$")
+        if net.error_kind is not None:
+            e = net.error_name
+            parts.append(f"${e}$ is the {escape(net.error_kind)} error, so "
+                         f"$\\partial {e}/\\partial y_{{k}} = y_{{k}} - t_{{k}}$ at each output")
+        return "declared: " + "; ".join(parts) if parts else "declared functions"
+
+    def _joint_step(self, proof: Proof, left: Expr, right: Expr, why: str) -> None:
+        texts = (self.printer.doprint(left, self.names), self.printer.doprint(right, self.names))
+        if all(self._reads_back(t, v) for t, v in zip(texts, self.values)):
+            proof.joint.append((Step(texts[0], why), Step(texts[1], why)))
+        else:
+            proof.dropped += 1
+
+    def _delta_rule(self, fam: int) -> str:
+        f = self.net.families[fam]
+        names = {f"#{k}": x for k, x in enumerate(f.letters)}
+        lhs = f"\\delta_{{{group_letters(f.letters, f.grouping)}}}"
+        return f"{lhs} = {self.printer.doprint(calculus.delta_definition(self.net, fam), names)}"
+
+    # -- derivatives: chain rule, definition of δ, forward equations
+    def _derivative_stages(self, node: Node) -> list[tuple[Any, str]]:
+        chain_whys: list[str] = []
+        delta_whys: list[str] = []
+        local_whys: list[str] = []
+
+        def chain_hook(d: Deriv, env: dict, stage: int) -> Any:
+            return self._deriv(d, env, stage, chain_whys, delta_whys, local_whys)
+
+        stages = []
+        for stage, whys in ((0, chain_whys), (1, delta_whys), (2, local_whys)):
+            expr = _ToSympy(self, lambda d, env, s=stage: chain_hook(d, env, s)).convert(node, self.env)
+            stages.append((expr, whys))
+        out = []
+        for expr, whys in stages:
+            out.append((expr, "; ".join(dict.fromkeys(whys))))
+        return out
+
+    def _deriv(self, d: Deriv, env: dict, stage: int, chain_whys: list[str], delta_whys: list[str],
+               local_whys: list[str]) -> Any:
+        net = self.net
+        conv = _ToSympy(self, None)
+        wrt = conv.convert(d.wrt, env)
+        fam = self.interp.family_for(d.wrt)
+        idx_nf = self.interp._indices(d.wrt, env)
+        inner = d.num if d.num is not None else d.body
+        is_e = isinstance(inner, Sym) and inner.name == net.error_name and not inner.groups
+        E = sp.Symbol(net.error_name)
+        if not is_e:
+            value = calculus.derivative(net, self.interp.expression(inner, env), fam.id, idx_nf)
+            if stage < 2:
+                return sp.Derivative(conv.convert(inner, env), wrt, evaluate=False)
+            local_whys.append(self._forwards_between(fam.id, inner))
+            return to_sympy(net, value, self._names_for(value, env), evaluate=False)
+        if fam.id in net.outputs or net.has_delta(fam.id):
+            if stage == 0 or fam.name != net.delta_of:
+                return sp.Derivative(E, wrt, evaluate=False)
+            delta_whys.append(self._delta_why())
+            return indexed("delta", tuple(wrt.indices) if isinstance(wrt, sp.Indexed) else ())
+        uses = self._uses(fam.id)
+        if uses is None:  # no step-by-step view: straight to the value
+            value = calculus.gradient(net, fam.id, idx_nf)
+            chain_whys.append("chain rule over every use, through the forward equations")
+            return to_sympy(net, value, self._names_for(value, env), evaluate=False)
+        terms = []
+        shown_uses = []
+        used = set(self.side_letters) | set(_letters_in(d))
+        for c in uses:
+            cf = net.families[c]
+            cnames = [calculus.fresh() for _ in cf.axes]
+            c_idx = tuple(F(n) for n in cnames)
+            local = calculus.derivative(net, calculus.instantiate(net, c, c_idx), fam.id, idx_nf)
+            if local.is_zero():
+                continue
+            pins = _pins(local, cnames)
+            c_sym: list[Any] = []
+            limits = []
+            for n, r in zip(cnames, cf.axes):
+                if n in pins:
+                    c_sym.append(_idx_for(pins[n], wrt, idx_nf))
+                else:
+                    (letter,) = net.letters_for([r], used)
+                    used.add(letter)
+                    i = idx(letter, r)
+                    c_sym.append(i)
+                    limits.append((i, i.lower, i.upper))
+            c_ref = indexed(cf.name, tuple(c_sym))
+            if stage == 0 or (stage == 1 and cf.name != net.delta_of):
+                head = sp.Derivative(E, c_ref, evaluate=False)
+            else:
+                head = indexed("delta", tuple(c_sym)) if cf.name == net.delta_of else \
+                    sp.Derivative(E, c_ref, evaluate=False)
+            if stage < 2:
+                local_sp = sp.Derivative(c_ref, wrt, evaluate=False)
+            else:
+                sub = {n: pins[n] for n in pins}
+                for n, i in zip(cnames, c_sym):
+                    if n not in pins:
+                        sub[n] = F(str(i.label))
+                pinned = local.substitute(sub)
+                local_sp = to_sympy(net, pinned, {**self._names_for(pinned, env),
+                                                  **{str(i.label): str(i.label) for i, *_ in limits}},
+                                    evaluate=False)
+            body = sp.Mul(head, local_sp, evaluate=False)
+            terms.append(sp.Sum(body, *reversed(limits)) if limits else body)
+            every = [str(i.label) for i, *_ in limits]
+            shown_uses.append(f"${self.printer.doprint(c_ref)}$"
+                              + (f" for every ${', '.join(every)}$" if every else ""))
+        if stage == 0:
+            chain_whys.append(f"chain rule over the uses of ${self.printer.doprint(wrt)}$: "
+                              + ", ".join(shown_uses))
+        elif stage == 1:
+            delta_whys.append(self._delta_why())
+        else:
+            collapsed = [c for c in uses if self._sums_over(c, fam.id)]
+            local_whys.append(self._forward_text(self._between(fam.id, uses)) + (
+                "; in $\\partial/\\partial " + self.printer.doprint(wrt) + "$ of a sum, a Kronecker "
+                "delta keeps only the term with the same indices" if collapsed else ""))
+        if not terms:
+            return sp.Integer(0)
+        return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
+
+    def _uses(self, fam: int) -> list[int] | None:
+        """The first families downstream of ``fam`` with a ``δ`` (or outputs); ``None`` when one
+        of them depends on another (a skip connection: the simple chain rule would count twice)."""
+        net = self.net
+        out: list[int] = []
+
+        def visit(f: int) -> None:
+            for c in net.consumers.get(f, []):
+                if c in net.outputs or net.has_delta(c):
+                    if c not in out:
+                        out.append(c)
+                else:
+                    visit(c)
+
+        visit(fam)
+        if fam in net.targets.values() or not out:
+            return None
+        if any(a in net.ancestors[b] for a in out for b in out if a != b):
+            return None
+        return out
+
+    def _between(self, low: int, highs: Iterable[int]) -> list[int]:
+        """Defined families on the paths from ``low`` up to ``highs`` (those included)."""
+        net = self.net
+        out = []
+        for f in range(len(net.families)):
+            if f in net.definitions and any(f == h or (f in net.ancestors[h]) for h in highs) \
+                    and low in net.ancestors.get(f, set()):
+                out.append(f)
+        return out
+
+    def _sums_over(self, c: int, fam: int) -> bool:
+        """Does the definition of ``c`` sum over an index of ``fam`` (a delta will collapse it)?"""
+        d = self.net.definitions.get(c)
+        if d is None:
+            return False
+        for t in d.terms:
+            for f in t.factors:
+                ref = f[1] if f[0] == "ref" else f[3] if f[0] == "fn" else None
+                if ref == fam and any(i[0] == "d" for i in factor_indices(f)):
+                    return True
+        return False
+
+    def _forwards_between(self, low: int, inner: Node) -> str:
+        highs = set()
+        for n in inner.walk():
+            if isinstance(n, Sym) and n.groups and n.name != "delta":
+                highs.add(self.interp.family_for(n).id)
+        return self._forward_text(self._between(low, highs))
+
+    def _forward_text(self, fams: list[int]) -> str:
+        if not fams:
+            return "differentiating term by term; a Kronecker delta keeps only the term whose indices match"
+        word = "forward equation" if len(fams) == 1 else "forward equations"
+        return f"{word} " + ", ".join(f"${self._forwards(f)}$" for f in fams)
+
+    def _delta_why(self) -> str:
+        a = latex_name(self.net.delta_of)
+        e = self.net.error_name
+        return f"definition of $\\delta$: $\\delta_{{x}} \\equiv \\partial {e}/\\partial {a}_{{x}}$"
+
+    def _forwards(self, fam: int) -> str:
+        f = self.net.families[fam]
+        if fam not in self.net.definitions:
+            return ""
+        names = {f"#{k}": x for k, x in enumerate(f.letters)}
+        lhs = f"{latex_name(f.name)}_{{{group_letters(f.letters, f.grouping)}}}"
+        return f"{lhs} = {self.printer.doprint(self.net.definitions[fam], names)}"
+
+    def _names_for(self, value: Expr, env: dict) -> dict[str, str]:
+        names = dict(self.names)
+        for x, comps in env.items():
+            for name in comps:
+                names.setdefault(name, x if len(comps) == 1 else free_letter(self.net, name))
+        return names
+
+
+def _pins(local: Expr, cnames: list[str]) -> dict[str, Any]:
+    """Indices of a use ``c`` that a Kronecker delta in every term ties to the variable's."""
+    pins: dict[str, Any] = {}
+    for n in cnames:
+        common = None
+        for t in local.terms:
+            partners = set()
+            for f in t.factors:
+                if f[0] == "kd":
+                    a, b = f[1], f[2]
+                    if a == ("f", n) and b[0] == "f" and b[1] not in cnames:
+                        partners.add(b)
+                    elif b == ("f", n) and a[0] == "f" and a[1] not in cnames:
+                        partners.add(a)
+            common = partners if common is None else common & partners
+        if common and len(common) == 1:
+            pins[n] = next(iter(common))
+    return pins
+
+
+def _idx_for(index: Any, wrt: Any, idx_nf: tuple) -> Any:
+    for i_nf, i_sp in zip(idx_nf, wrt.indices):
+        if i_nf == index:
+            return i_sp
+    raise SymbpError(f"no index {index} in the variable")
+
+
+def _letters_in(node: Node) -> set[str]:
+    out = set()
+    for n in node.walk():
+        if isinstance(n, Sym):
+            out |= set(n.letters)
+        elif isinstance(n, SumOp):
+            out.add(n.index)
+    return out
+
+
+class _ToSympy:
+    """The parser's tree as SymPy objects in the order written; ``hook`` turns derivatives."""
+
+    def __init__(self, prover: _Prover, hook: Callable[[Deriv, dict], Any] | None) -> None:
+        self.p, self.hook = prover, hook
+
+    def convert(self, node: Node, env: dict[str, tuple[str, ...]]) -> Any:
+        net = self.p.net
+        if isinstance(node, Num):
+            return sp.Rational(node.value.numerator, node.value.denominator)
+        if isinstance(node, Sym):
+            if not node.groups:
+                return sp.Symbol(node.name)
+            fam = self.p.interp.family_for(node)
+            names = self.p.interp._indices(node, env)
+            ids = tuple(idx(self.p.names.get(i[1], i[1]) if net.component(i[1]) is None else i[1], r)
+                        for i, r in zip(names, fam.axes))
+            base = "delta" if node.name == "delta" else node.name
+            return indexed(base, ids)
+        if isinstance(node, Call):
+            return apply(node.name, node.order, self.convert(node.arg, env))
+        if isinstance(node, Neg):
+            return sp.Mul(sp.Integer(-1), self.convert(node.arg, env), evaluate=False)
+        if isinstance(node, Add):
+            return sp.Add(*(self.convert(t, env) for t in node.terms), evaluate=False)
+        if isinstance(node, Mul):
+            return sp.Mul(*(self.convert(f, env) for f in node.factors), evaluate=False)
+        if isinstance(node, Div):
+            den = self.convert(node.den, env)
+            return sp.Mul(sp.Pow(den, -1), self.convert(node.num, env), evaluate=False)
+        if isinstance(node, Pow):
+            return sp.Pow(self.convert(node.base, env), node.exp, evaluate=False)
+        if isinstance(node, SumOp):
+            rs = self.p.interp.ranges_of(node.index, node.index_pos)
+            comps = (node.index,) if len(rs) == 1 else tuple(f"{node.index}.{k}" for k in range(len(rs)))
+            body = self.convert(node.body, {**env, node.index: comps})
+            limits = [(idx(c, r), 1, sp.Symbol(r, integer=True, positive=True)) for c, r in zip(comps, rs)]
+            return sp.Sum(body, *reversed(limits))
+        if isinstance(node, Deriv):
+            if self.hook is None:
+                inner = node.num if node.num is not None else node.body
+                return sp.Derivative(self.convert(inner, env), self.convert(node.wrt, env), evaluate=False)
+            return self.hook(node, env)
+        raise SymbpError(f"cannot show {type(node).__name__}")
+
+
+# ----------------------------------------------------------------------------------------------
+# the document
+
+_CIRCLED = {chr(0x2460 + k): str(k + 1) for k in range(20)}
+_MATHY = re.compile(r"[\\_^{}']")
+_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}", "&": r"\&",
+            "%": r"\%", "$": r"\$", "#": r"\#", "~": r"\~{}"}
+
+
+def escape(text: str) -> str:
+    """``text`` as LaTeX text: special characters escaped, non-ASCII replaced by ``?``."""
+    out = []
+    for ch in text:
+        if ch in _SPECIAL:
+            out.append(_SPECIAL[ch])
+        elif ch in _CIRCLED:
+            out.append(f"\\textcircled{{\\scriptsize {_CIRCLED[ch]}}}")
+        elif ord(ch) < 128:
+            out.append(ch)
+        else:
+            out.append("?")
+    return "".join(out)
+
+
+def label_tex(label: str) -> str:
+    """A label as pdflatex accepts it: ``①`` -> ``\\textcircled{\\scriptsize 1}``."""
+    m = re.fullmatch(r"\\textcircled\{\s*(?:\\scriptsize\s*)?(\d+)\s*\}", label.strip())
+    if m:
+        return f"\\textcircled{{\\scriptsize {m.group(1)}}}"
+    return escape(label)
+
+
+def _prose(message: str) -> str:
+    """A message that mixes prose and LaTeX (``did you mean \\sum_l instead of \\sum_k?``) as
+    LaTeX text: runs of formula tokens that symbp's parser reads go in ``$...$``, the rest is
+    escaped."""
+    tokens = message.split(" ")
+    out: list[str] = []
+    k = 0
+    while k < len(tokens):
+        tok = tokens[k]
+        lead, core, trail = _split_punct(tok)
+        if len(core) == 1 and core.isalpha() and core not in "aAI":  # an index letter: "index k"
+            out.append(escape(lead) + f"${core}$" + escape(trail))
+            k += 1
+            continue
+        if core and _MATHY.search(core):
+            run = [core]
+            j = k + 1
+            end_trail = trail
+            while not end_trail and j < len(tokens):
+                l2, c2, t2 = _split_punct(tokens[j])
+                if l2 or not c2 or not (_MATHY.search(c2) or c2 in ("=", "+", "-", "\\equiv")
+                                        or (len(c2) == 1 and c2.isalpha() and j + 1 < len(tokens)
+                                            and _MATHY.search(tokens[j + 1]))):
+                    break
+                run.append(c2)
+                end_trail = t2
+                j += 1
+            formula = " ".join(run)
+            if _is_formula(formula):
+                out.append(escape(lead) + f"${formula}$" + escape(end_trail))
+                k = j
+                continue
+        out.append(escape(tok))
+        k += 1
+    return " ".join(out)
+
+
+def _split_punct(tok: str) -> tuple[str, str, str]:
+    m = re.fullmatch(r"(\(?)(.*?)([;,:?.]*\)?[;,:?.]*)", tok, re.DOTALL)
+    lead, core, trail = m.groups() if m else ("", tok, "")
+    if trail.startswith(")") and core.count("(") > core.count(")"):
+        core, trail = core + ")", trail[1:]
+    if lead and core.count(")") > core.count("("):
+        core, lead = "(" + core, ""
+    return lead, core, trail
+
+
+def _is_formula(text: str) -> bool:
+    if re.fullmatch(r"\\sum_\{?[A-Za-z]\}?", text):
+        return True
+    if text.count("{") != text.count("}") or any(c in text for c in "$%#&~"):
+        return False
+    try:
+        from .parsing import parse_chain
+        parse_chain(text, ("h",))
+        return True
+    except SymbpError:
+        return False
+
+
+def _align(first: str, steps: Iterable[Step]) -> list[str]:
+    """``first = step = step ...``, each justification in a paragraph under its step."""
+    lines = [f"  {first}"]
+    for k, s in enumerate(steps):
+        if k:
+            lines[-1] += " \\\\"
+            lines.append(f"  &= {s.latex}")
+        else:
+            lines[-1] += f" &= {s.latex}"
+        if s.why:
+            lines[-1] += " \\\\"
+            lines.append(f"  &\\qquad \\parbox[t]{{0.8\\linewidth}}{{\\footnotesize\\itshape {s.why}}}")
+    return lines
+
+
+def _claim_block(proof: Proof) -> list[str]:
+    return ["\\[", proof.claim, "\\]"]
+
+
+def _conclusion(proof: Proof) -> list[str]:
+    r = proof.result
+    out = []
+    if r.verdict == VERIFIED:
+        out.append("\\paragraph{Conclusion: verified.} The equation "
+                   + _prose(r.message).replace("for all sizes", "\\textbf{for all sizes}", 1) + ".")
+    elif r.verdict == AT_SIZES:
+        out.append("\\paragraph{Conclusion.} \\textbf{Verified only at the sizes tried}, not proved "
+                   "for all sizes. " + _prose(r.message[0].upper() + r.message[1:]) + ".")
+    elif r.verdict == REFUTED:
+        out.append("\\paragraph{Conclusion: refuted.} " + _prose(r.message[0].upper() + r.message[1:]) + ".")
+        if r.counterexample:
+            out.append(_counterexample(r.counterexample))
+        if r.suggestion:
+            out += ["Suggested correction:", "\\[", r.suggestion, "\\]"]
+        if r.derived and r.derived != r.suggestion:
+            out += ["What symbp derives for the left side:", "\\[", r.derived, "\\]"]
+    else:
+        out.append("\\paragraph{Not checked (input error).} " + _prose(r.message) + ".")
+    return out
+
+
+def _counterexample(cx: dict) -> str:
+    sizes = ", ".join(f"${k} = {v}$" for k, v in cx["sizes"].items())
+    idx_parts = []
+    for k, v in cx["index"].items():
+        if isinstance(v, dict):
+            v = "(" + ", ".join(f"{a} = {b}" for a, b in v.items()) + ")"
+        idx_parts.append(f"{escape(str(k))} = {escape(str(v))}")
+    at = ", ".join(idx_parts) or "the scalar"
+    lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
+    return (f"\\paragraph{{Counterexample.}} Sizes {sizes}; at {at}: left side ${escape(lhs)}$, right "
+            f"side ${escape(rhs)}$ ($h$: {_prose(str(cx['h']))}; $E$: {_prose(str(cx['E']))}; "
+            f"random seed {escape(str(cx['seed']))}).")
+
+
+def network_section(net: Network) -> list[str]:
+    """The network a proof speaks of: index ranges, forward equations, what is shared."""
+    printer = LatexPrinter(net)
+    out = ["\\section*{The network}", "Index ranges: "
+           + ", ".join(f"${x} = 1, \\dots, {r}$" for x, r in sorted(net.ranges.items())) + "."]
+    for m, parts in net.composites.items():
+        out.append(f"The composite index ${m}$ runs over the units ${group_letters(parts, (len(parts),))}$.")
+    out += ["Forward equations:", "\\begin{align*}"]
+    rows = []
+    for fid, d in net.definitions.items():
+        f = net.families[fid]
+        names = {f"#{k}": x for k, x in enumerate(f.letters)}
+        lhs = f"{latex_name(f.name)}_{{{group_letters(f.letters, f.grouping)}}}"
+        rows.append(f"  {lhs} &= {printer.doprint(d, names)}")
+    out.append(" \\\\\n".join(rows))
+    out.append("\\end{align*}")
+    shared = [(f, net._shared_over(f)) for f in net.params]
+    for f, over in shared:
+        if over:
+            letters = [net.range_letter.get(r, r) for r in over]
+            out.append(f"The weight ${f.show()}$ is \\textbf{{shared}}: the same value is used for "
+                       f"every ${', '.join(letters)}$.")
+    h = net.activations.get("h") if net.activations else None
+    out.append(f"$h$ is {escape(h) if h else 'an arbitrary differentiable function'}; "
+               f"${net.error_name}$ is "
+               + (escape(net.error_kind) + " error" if net.error_kind else
+                  "an arbitrary differentiable function of the outputs")
+               + "; $\\delta$ of a unit $" + latex_name(net.delta_of) + "$ is $\\partial "
+               + net.error_name + "/\\partial " + latex_name(net.delta_of) + "$.")
+    return out
+
+
+def proof_section(proof: Proof, heading: str) -> list[str]:
+    """One proof as LaTeX lines."""
+    out = [f"\\subsection*{{{heading}}}", "Claim:", *_claim_block(proof)]
+    names = ("Left side", "Right side")
+    for name, side in zip(names, proof.sides):
+        if not side.steps:
+            continue
+        out += [f"{name}:", "\\begin{align*}", *_align(side.written, side.steps), "\\end{align*}"]
+    if proof.joint:
+        for k, name in enumerate(names):
+            first = proof.sides[k].steps[-1].latex if proof.sides[k].steps else proof.sides[k].written
+            steps, last = [], first
+            for pair in proof.joint:
+                if pair[k].latex != last:
+                    steps.append(pair[k])
+                    last = pair[k].latex
+            if steps:
+                out += [f"{name}, continued:", "\\begin{align*}", *_align(first, steps), "\\end{align*}"]
+    if proof.note:
+        out.append(_prose(proof.note) + ".")
+    out += _conclusion(proof)
+    return out
+
+
+def document(proofs: list[Proof], net: Network, title: str) -> str:
+    """A standalone LaTeX document (``article``, ``amsmath``, ``amssymb``) of ``proofs``."""
+    body = ["\\documentclass[11pt]{article}", "\\usepackage{lmodern}", "\\usepackage[T1]{fontenc}",
+            "\\usepackage{amsmath,amssymb}",
+            "\\allowdisplaybreaks", "\\setlength{\\parindent}{0pt}", "\\setlength{\\parskip}{4pt}",
+            "\\begin{document}", f"\\section*{{{escape(title)}}}",
+            "Each step below was checked by symbp: read back, it has the same normal form as the "
+            "side it rewrites. Generated by \\texttt{symbp prove}.",
+            *network_section(net)]
+    body.append("\\section*{Proofs}")
+    for p in proofs:
+        r = p.result
+        link = f", link {r.link} of {r.links}" if r.links > 1 else ""
+        where = f" ({escape(r.file or '<input>')}, line {r.line}{link})"
+        body += proof_section(p, f"Equation {label_tex(r.label or '')}{where}".replace("  ", " "))
+    body.append("\\end{document}")
+    return "\n".join(body) + "\n"
+
+
+@dataclass
+class ProofDocument:
+    """The proofs of one derivation file and the LaTeX document that shows them."""
+
+    file: str
+    proofs: list[Proof]
+    text: str
+
+    @property
+    def exit_code(self) -> int:
+        """As ``symbp check``: 0 every verdict as the file expects, 1 some is not, 2 an input error."""
+        rs = [p.result for p in self.proofs]
+        if any(r.verdict == ERROR and not r.as_expected for r in rs):
+            return 2
+        return 1 if any(not r.as_expected for r in rs) else 0
+
+
+def prove_file(path: str | Path, label: str | None = None) -> ProofDocument:
+    """Check a derivation file and write up the proofs (only the equation labelled ``label``,
+    given as written in the file or as its number: ``①``, ``\\textcircled{1}``, ``5.53``).
+
+    >>> doc = prove_file("derivations/prml_5_3_1.tex")
+    >>> doc.text.startswith("\\\\documentclass") and doc.exit_code
+    0
+    """
+    from .document import load
+
+    deriv = load(path)
+    wanted = None
+    if label is not None:
+        wanted = _find_label(deriv, label)
+    proofs = prove_derivation(deriv, wanted)
+    title = f"symbp: the proofs of {Path(str(path)).name}" + (f", equation {label}" if label else "")
+    return ProofDocument(str(path), proofs, document(proofs, deriv.network, title))
+
+
+def _find_label(deriv: Derivation, label: str) -> str:
+    def norm(x: str) -> str:
+        x = x.strip()
+        m = re.fullmatch(r"\\textcircled\{\s*(\d+)\s*\}", x)
+        if m:
+            x = chr(0x2460 + int(m.group(1)) - 1)
+        return x.strip("()")
+
+    for eq in deriv.equations:
+        if norm(eq.label) == norm(label):
+            return eq.label
+    known = ", ".join(dict.fromkeys(eq.label for eq in deriv.equations)) or "none"
+    raise NotationError(f"no equation labelled {label!r} in {deriv.file}", hint=f"labels here: {known}")

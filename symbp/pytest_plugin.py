@@ -1,0 +1,220 @@
+"""A pytest plugin: every equation of a derivation file is a test item.
+
+Installed with symbp (the ``pytest11`` entry point ``symbp``, through the shim ``_symbp_pytest``
+that imports this module only when pytest meets a ``.tex`` file), so ``pytest path/to/derivations/``
+checks every link of every *derivation file* below that folder, next to the project's own tests.
+Without the installed entry point (a bare checkout), load it with ``-p symbp.pytest_plugin``.
+
+* **Which files.**  A ``.tex`` file is a derivation file when it has at least one line that is a
+  symbp directive (``% symbp: ...``, the same lines ``symbp check`` reads); other ``.tex`` files
+  in the repository (papers, slides) are not collected.  ``symbp check`` itself checks every
+  ``.tex`` file it is given.
+* **Which items.**  One item per link of each equation, in file order, named by the equation's
+  label: ``weight_sharing.tex::②`` for a single link, ``weight_sharing.tex::①[1]``,
+  ``...::①[2]`` for the links of a chain ``A = B = C`` (``pytest weight_sharing.tex::①`` runs
+  both, as for a parametrised test).  An unlabelled equation is numbered as
+  ``symbp check`` numbers it (``(3)``); a label used twice gets ``@line`` appended.
+* **Pass or fail.**  An item passes when its verdict is what the file expects
+  (``% symbp: expect ...``; an unmarked equation is expected to hold: ``verified`` or
+  ``verified-at-sizes``).  A failing item reports like an assertion: where, the verdict and the
+  expectation, the equation, the diagnosis, the suggestion and the counterexample, without a
+  traceback.  An equation that cannot be read fails with its line, column, caret and hint; a
+  file whose network declaration is broken gives one failing item ``file.tex::(file)`` (so does
+  an internal error while loading it: a symbp bug, shown with its traceback; the session goes on).
+* **Not proved.**  A passing ``verified-at-sizes`` link (it agrees at the sizes tried, but is
+  not proved for all sizes) also issues a :class:`NotProvedWarning`, listed in pytest's warnings
+  summary with the sizes tried.
+* **Cost.**  Collection only parses (``pytest --collect-only`` is quick); each equation is
+  checked when its first item runs.  Disable the plugin with ``-p no:symbp``.
+
+Run ``pytest -rA`` to see passing items' verdicts, or ``--junitxml`` for the verdict of every item
+(as the ``verdict`` property).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:  # pragma: no cover - the plugin is loaded by every pytest run: import lazily
+    from _pytest._code.code import TerminalRepr
+
+    from .check import LinkResult
+    from .document import Derivation, Equation
+
+__all__ = ["DerivationFile", "FileErrorItem", "LinkItem", "NotProvedWarning", "is_derivation_file",
+           "pytest_collect_file"]
+
+#: a symbp directive line, as :mod:`symbp.document` reads them
+_DIRECTIVE = re.compile(rb"^[ \t]*%+[ \t]*(?i:symbp):", re.M)
+#: read at most this much of a file to decide (a directive declares the network: it comes early)
+_SNIFF_BYTES = 2_000_000
+
+
+def is_derivation_file(path: Path) -> bool:
+    """Whether pytest should collect ``path``: a ``.tex`` file with a ``% symbp:`` directive.
+
+    >>> is_derivation_file(Path("derivations/weight_sharing.tex")), is_derivation_file(Path("README.md"))
+    (True, False)
+    """
+    if path.suffix != ".tex":
+        return False
+    try:
+        with path.open("rb") as f:
+            head = f.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    return _DIRECTIVE.search(head) is not None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DerivationFile | None:
+    """The hook: derivation files become :class:`DerivationFile` collectors."""
+    if is_derivation_file(file_path):
+        return DerivationFile.from_parent(parent, path=file_path)
+    return None
+
+
+class SymbpMismatch(AssertionError):
+    """A link whose verdict is not what the file expects (reported without a traceback)."""
+
+    def __init__(self, result: LinkResult) -> None:
+        super().__init__(result.verdict)
+        self.result = result
+
+
+class NotProvedWarning(UserWarning):
+    """A passing item whose link is ``verified-at-sizes``: it agrees at the sizes tried but is not
+    proved for all sizes (silence with ``-W ignore::symbp.pytest_plugin.NotProvedWarning``)."""
+
+
+class SymbpFileError(Exception):
+    """A derivation file that cannot be checked at all (reported without a traceback)."""
+
+
+class DerivationFile(pytest.File):
+    """A derivation file: loads it (network and equations) and yields one item per link."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.derivation: Derivation | None = None
+        self._results: dict[int, list[LinkResult]] = {}
+
+    def _display_name(self) -> str:
+        try:
+            return str(self.path.relative_to(self.config.invocation_params.dir))
+        except ValueError:
+            return str(self.path)
+
+    def collect(self) -> Iterator[pytest.Item]:
+        from dataclasses import replace
+
+        from .document import load
+        from .errors import InputError, SymbpError
+
+        try:
+            self.derivation = load(self.path)
+        except SymbpError as exc:
+            # the location names the file as pytest shows it, relative to where it was run
+            loc = exc.location if isinstance(exc, InputError) else None
+            if isinstance(exc, InputError) and loc is not None and loc.file is not None:
+                exc.location = replace(loc, file=self._display_name())
+            yield FileErrorItem.from_parent(self, name="(file)", error=str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - a symbp bug costs this file, not the session
+            yield FileErrorItem.from_parent(self, name="(file)", error="", bug=exc)
+            return
+        self.derivation.file = self._display_name()
+        for eq in self.derivation.equations:
+            if eq.file is not None:
+                eq.file = self.derivation.file
+        seen: dict[str, int] = {}
+        for eq in self.derivation.equations:
+            seen[eq.label] = seen.get(eq.label, 0) + 1
+        for k, eq in enumerate(self.derivation.equations):
+            label = eq.label.replace("::", ":")  # '::' separates the parts of a node id
+            base = label if seen[eq.label] == 1 else f"{label}@{eq.line}"
+            links = len(eq.chain.rels) if eq.chain is not None and eq.error is None else 1
+            for link in range(1, links + 1):
+                name = base if links == 1 else f"{base}[{link}]"
+                yield LinkItem.from_parent(self, name=name, equation=k, link=link, links=links)
+
+    def results(self, k: int) -> list[LinkResult]:
+        """The results of equation ``k`` (checked once, when its first item runs)."""
+        if k not in self._results:
+            from dataclasses import replace
+
+            from .api import check_file
+            assert self.derivation is not None
+            one = replace(self.derivation, equations=[self.derivation.equations[k]])
+            self._results[k] = check_file(one)
+        return self._results[k]
+
+
+class LinkItem(pytest.Item):
+    """One link of one equation: passes when its verdict is what the file expects."""
+
+    def __init__(self, *, equation: int, link: int, links: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.equation_index = equation
+        self.link = link
+        self.links = links
+
+    @property
+    def equation(self) -> Equation:
+        parent = self.parent
+        assert isinstance(parent, DerivationFile) and parent.derivation is not None
+        return parent.derivation.equations[self.equation_index]
+
+    def runtest(self) -> None:
+        parent = self.parent
+        assert isinstance(parent, DerivationFile)
+        results = parent.results(self.equation_index)
+        if len(results) != self.links:  # pragma: no cover - a symbp bug, shown with its traceback
+            raise RuntimeError(f"symbp checked {len(results)} link(s) where it parsed {self.links}")
+        r = results[self.link - 1]
+        self.user_properties.append(("verdict", r.verdict))
+        if not r.as_expected:
+            raise SymbpMismatch(r)
+        if r.verdict == "verified-at-sizes":  # passes, but says what was not shown
+            warnings.warn(NotProvedWarning(f"{self.nodeid}: {r.message}"), stacklevel=1)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str | TerminalRepr:
+        if isinstance(excinfo.value, SymbpMismatch):
+            from .display import result_text
+            return result_text(excinfo.value.result)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        eq = self.equation
+        link = f" link {self.link}/{self.links}" if self.links > 1 else ""
+        return self.path, eq.line - 1, f"{eq.label}{link} (line {eq.line})"
+
+
+class FileErrorItem(pytest.Item):
+    """A derivation file that cannot be checked (unreadable, or a broken network declaration)."""
+
+    def __init__(self, *, error: str, bug: Exception | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.error = error
+        self.bug = bug
+
+    def runtest(self) -> None:
+        if self.bug is not None:  # an internal error while loading: shown with its traceback
+            raise RuntimeError("internal error while loading this derivation file, nothing is "
+                               "claimed for it (a symbp bug: please report it)") from self.bug
+        raise SymbpFileError(self.error)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str | TerminalRepr:
+        if isinstance(excinfo.value, SymbpFileError):
+            return f"this derivation file cannot be checked:\n{excinfo.value}"
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, "(file)"

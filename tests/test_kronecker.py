@@ -1,0 +1,61 @@
+"""The Kronecker delta as Iverson's bracket ``[j = k]``, and primed index letters (``k'``).
+
+The proofs print the deltas a derivative leaves (``\\frac{\\partial z_m}{\\partial a_{j_l}} =
+h'(a_m) [j_l = m]``) and dummy letters such as ``l'``; the front end must read both back.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from symbp import check_equation
+from symbp.parsing import parse_chain, parse_expression, unparse
+
+PARSE = [  # source, repr, unparse
+    (r"[j = k]", "Kron(_j = _k)", "[j = k]"),
+    (r"[k' = k] \delta_{k'}", "Mul(Kron(_{k'} = _k), Sym(delta_{k'}))", r"[k' = k] \delta_{k'}"),
+    (r"[j_l = m]", "Kron(_{j_l} = _m)", "[j_l = m]"),
+    (r"[j_{l} = m]", "Kron(_{j_l} = _m)", "[j_l = m]"),
+    (r"[a + b]", "Add(Sym(a), Sym(b))", "a + b"),  # an ordinary bracket stays one
+    (r"[j] k", "Mul(Sym(j), Sym(k))", "j k"),
+    (r"\sum_{l'} z_{i_{l'}}", "Sum(l', Sym(z_{i_{l'}}))", r"\sum_{l'} z_{i_{l'}}"),
+    (r"w_{k'j}", "Sym(w_{k'j})", r"w_{k'j}"),
+]
+
+
+@pytest.mark.parametrize("src, tree, text", PARSE)
+def test_reads_and_writes_back(src: str, tree: str, text: str) -> None:
+    node = parse_expression(src)
+    assert repr(node) == tree
+    assert unparse(node) == text
+    assert parse_expression(unparse(node)).key() == node.key()
+
+
+VERDICTS = [  # network, equation, verdict
+    ("plain", r"\frac{\partial a_k}{\partial w_{k'j}} = [k = k'] z_j", "verified"),
+    ("plain", r"\frac{\partial a_k}{\partial w_{k'j}} = [k' = k] h(a_j)", "verified"),
+    ("plain", r"\frac{\partial a_k}{\partial w_{k'j}} = z_j", "refuted"),
+    ("plain", r"\sum_{k'} [k = k'] \delta_{k'} = \delta_k", "verified"),
+    ("plain", r"\sum_{k'} [k = k'] \delta_{k'} = \delta_{k'}", "refuted"),
+    ("plain", r"\sum_{k'} [k = k'] \delta_{k'} = 2 \delta_k", "refuted"),
+    ("shared", r"\frac{\partial z_m}{\partial a_{j_l}} = h'(a_m) [j_l = m]", "verified"),
+    ("shared", r"\frac{\partial z_m}{\partial a_{j_l}} = h'(a_{j_l})", "refuted"),
+    ("plain", r"[j = k] \delta_k = [j = k] \delta_k", "error"),  # j and k run over J and K
+]
+
+
+@pytest.mark.parametrize("net, latex, verdict", VERDICTS)
+def test_verdicts_with_kronecker_deltas(net: str, latex: str, verdict: str) -> None:
+    assert [r.verdict for r in check_equation(latex, net)] == [verdict]
+
+
+def test_mismatched_ranges_are_named() -> None:
+    (r,) = check_equation(r"[j = k] \delta_k = [j = k] \delta_k", "plain")
+    assert "different ranges (J and K)" in r.message and r.column == 1
+
+
+def test_primed_letters_run_over_their_base_range() -> None:
+    chain = parse_chain(r"\sum_{k'} w_{k'j} \delta_{k'} = \sum_k w_{kj} \delta_k")
+    assert len(chain.sides) == 2
+    assert [r.verdict for r in check_equation(unparse(chain.sides[0]) + " = "
+                                              + unparse(chain.sides[1]), "plain")] == ["verified"]

@@ -1,0 +1,311 @@
+"""The pytest plugin (symbp.pytest_plugin, entry point ``pytest11: symbp``): which files are
+collected, how items are named, when they pass, and how failures read — run with ``pytester``
+in-process, plus one real subprocess that loads the plugin through its entry point.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import symbp
+import symbp.api
+from symbp.pytest_plugin import is_derivation_file
+
+pytest_plugins = ["pytester"]
+
+DELTA = r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k"
+PLAIN = "% symbp: network plain\n"
+
+
+def _entry_point() -> metadata.EntryPoint | None:
+    return next((ep for ep in metadata.entry_points(group="pytest11") if ep.name == "symbp"), None)
+
+
+#: the plugin is loaded through its entry point when symbp is installed (pip install -e .);
+#: otherwise (a bare checkout on PYTHONPATH) the tests load it by hand
+PLUGIN = [] if _entry_point() is not None else ["-p", "symbp.pytest_plugin"]
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest(*PLUGIN, "-p", "no:cacheprovider", *args)
+
+
+def outcomes(result: pytest.RunResult) -> dict[str, int]:
+    return {k: v for k, v in result.parseoutcomes().items() if k in ("passed", "failed", "errors")}
+
+
+# ----------------------------------------------------------------------------------------------
+# installation
+
+
+def test_the_entry_point_names_the_plugin_module() -> None:
+    try:
+        metadata.distribution("symbp")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a bare checkout
+        pytest.skip("symbp is not installed (pip install -e .)")
+    ep = _entry_point()
+    assert ep is not None, "pyproject.toml: [project.entry-points.pytest11] symbp = ... (reinstall)"
+    assert ep.value == "_symbp_pytest"  # the light shim; the plugin is symbp.pytest_plugin
+
+
+def test_a_fresh_pytest_process_loads_the_plugin_through_its_entry_point(
+        pytester: pytest.Pytester, root: Path) -> None:
+    if _entry_point() is None:  # pragma: no cover
+        pytest.skip("symbp is not installed (pip install -e .)")
+    shutil.copy(root / "derivations" / "weight_sharing.tex", pytester.path)
+    result = pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider", timeout=300)
+    result.assert_outcomes(passed=15)
+    result.stdout.fnmatch_lines(["*weight_sharing.tex::①[[]1[]] PASSED*",
+                                 "*weight_sharing.tex::② PASSED*"])
+
+
+def test_a_pytest_run_without_tex_files_does_not_import_symbp(pytester: pytest.Pytester) -> None:
+    """pytest imports every installed plugin on every run: the entry point is a shim that imports
+    symbp (and NumPy) only at the first .tex file."""
+    if _entry_point() is None:  # pragma: no cover
+        pytest.skip("symbp is not installed (pip install -e .)")
+    pytester.makepyfile(test_x="def test_x():\n    pass\n")
+    (pytester.path / "notes").mkdir()  # pytest lists the files of a folder it collects from
+    (pytester.path / "notes" / "note.tex").write_text(PLAIN + f"$${DELTA}$$\n", encoding="utf-8")
+    probe = ("import sys, pytest\n"
+             "code = pytest.main(['-q', '-p', 'no:cacheprovider', sys.argv[1]])\n"
+             "print('RESULT', int(code), 'symbp' in sys.modules, 'numpy' in sys.modules)\n")
+    pytester.makepyfile(probe=probe)
+    without = pytester.run(sys.executable, "probe.py", "test_x.py", timeout=300)
+    without.stdout.fnmatch_lines(["RESULT 0 False False"])
+    with_tex = pytester.run(sys.executable, "probe.py", ".", timeout=300)
+    with_tex.stdout.fnmatch_lines(["*2 passed*", "RESULT 0 True True"])
+
+
+# ----------------------------------------------------------------------------------------------
+# which files are derivation files
+
+FILES = [
+    ("directive", "% symbp: network plain\n$$a = b$$\n", True),
+    ("no space, upper case", "%SYMBP: network plain\n", True),
+    ("indented, doubled percent", "  %% symbp: network plain\n", True),
+    ("plain LaTeX", "\\documentclass{article}\n$$a = b$$\n", False),
+    ("symbp mentioned in prose", "This paper uses symbp: see % symbp: below\n", False),
+    ("symbp in a comment, not a directive", "% checked with symbp, not a directive\n", False),
+]
+
+
+@pytest.mark.parametrize("text, collected", [(t, c) for _, t, c in FILES], ids=[i for i, _, _ in FILES])
+def test_only_tex_files_with_a_symbp_directive_are_collected(tmp_path: Path, text: str,
+                                                             collected: bool) -> None:
+    f = tmp_path / "x.tex"
+    f.write_text(text, encoding="utf-8")
+    assert is_derivation_file(f) is collected
+    other = tmp_path / "x.txt"
+    other.write_text(text, encoding="utf-8")
+    assert not is_derivation_file(other)
+
+
+def test_a_folder_of_mixed_tex_files(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".tex", paper="\\documentclass{article}\n$$E = mc^2$$\n",
+                      note=PLAIN + f"$${DELTA}$$\n")
+    result = run(pytester, "--collect-only", "-q")
+    result.stdout.fnmatch_lines(["note.tex::(1)"])
+    result.stdout.no_fnmatch_line("*paper.tex*")
+
+
+# ----------------------------------------------------------------------------------------------
+# the shipped derivations, through pytest
+
+
+def test_the_shipped_derivations_pass_item_for_item(pytester: pytest.Pytester, root: Path) -> None:
+    for f in (root / "derivations").glob("*.tex"):
+        shutil.copy(f, pytester.path)
+    links = len(symbp.check_paths([root / "derivations"]).results)
+    result = run(pytester, "-v")
+    assert outcomes(result) == {"passed": links}
+    result.stdout.fnmatch_lines_random([
+        "*weight_sharing.tex::①[[]1[]] PASSED*", "*weight_sharing.tex::①[[]2[]] PASSED*",
+        "*weight_sharing.tex::② PASSED*", "*weight_sharing.tex::① (intended)[[]1[]] PASSED*",
+        "*prml_5_3_1.tex::(5.53)[[]1[]] PASSED*",
+    ])
+
+
+# ----------------------------------------------------------------------------------------------
+# names and selection
+
+NAMES = [
+    ("one link, a label", f"$${DELTA} \\tag{{A}}$$\n", ["x.tex::A"]),
+    ("a chain: one item per link", f"$${DELTA} = h'(a_j) \\sum_k \\delta_k w_{{kj}} \\quad ③$$\n",
+     ["x.tex::③[[]1[]]", "x.tex::③[[]2[]]"]),
+    ("unlabelled: numbered", f"$${DELTA}$$\n$${DELTA}$$\n", ["x.tex::(1)", "x.tex::(2)"]),
+    ("a label used twice", f"$${DELTA} \\tag{{A}}$$\n$${DELTA} \\tag{{A}}$$\n",
+     ["x.tex::A@2", "x.tex::A@3"]),
+    ("a label directive", f"% symbp: label (5.56)\n$${DELTA}$$\n", ["x.tex::(5.56)"]),
+    ("an unreadable equation: one item", "$$\\delta_j = h'(a_j$$\n", ["x.tex::(1)"]),
+    ("a skipped display: none", f"% symbp: skip\n$$a = b c$$\n$${DELTA}$$\n", ["x.tex::(1)"]),
+]
+
+
+@pytest.mark.parametrize("body, ids", [(b, i) for _, b, i in NAMES], ids=[n for n, _, _ in NAMES])
+def test_items_are_named_by_file_and_label(pytester: pytest.Pytester, body: str, ids: list[str]) -> None:
+    pytester.makefile(".tex", x=PLAIN + body)
+    result = run(pytester, "--collect-only", "-q")
+    result.stdout.fnmatch_lines(ids + ["", f"{len(ids)} test*collected*"])
+
+
+def test_collection_only_parses(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object) -> None:
+        raise AssertionError("checked during collection")
+
+    monkeypatch.setattr(symbp.api, "check_file", boom)
+    pytester.makefile(".tex", x=PLAIN + f"$${DELTA}$$\n$${DELTA} = {DELTA.split('=')[1]}$$\n")
+    result = run(pytester, "--collect-only", "-q")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["x.tex::(1)", "x.tex::(2)[[]1[]]", "x.tex::(2)[[]2[]]"])
+
+
+def test_select_by_label_and_by_node_id(pytester: pytest.Pytester) -> None:
+    chain = f"{DELTA} = h'(a_j) \\sum_k \\delta_k w_{{kj}}"
+    pytester.makefile(".tex", x=PLAIN + f"$${DELTA} \\quad ①$$\n$$\\delta_j = 0 \\quad ②$$\n"
+                      f"$${chain} \\quad ③$$\n")
+    assert outcomes(run(pytester, "-k", "①")) == {"passed": 1}
+    assert outcomes(run(pytester, "x.tex::②")) == {"failed": 1}
+    assert outcomes(run(pytester, "x.tex::③")) == {"passed": 2}  # every link, like parametrised tests
+    assert outcomes(run(pytester, "x.tex::③[2]")) == {"passed": 1}
+
+
+# ----------------------------------------------------------------------------------------------
+# pass or fail: the verdict against the file's expectation
+
+VERDICTS = [
+    ("holds, unmarked", f"$${DELTA}$$", "passed"),
+    ("wrong, unmarked", r"$$\delta_j = h(a_j) \sum_k w_{kj} \delta_k$$", "failed"),
+    ("wrong, expected refuted", "% symbp: expect refuted\n$$\\delta_j = \\sum_k w_{kj} \\delta_k$$",
+     "passed"),
+    ("holds, expected refuted", f"% symbp: expect refuted\n$${DELTA}$$", "failed"),
+    ("holds, expected verified", f"% symbp: expect verified\n$${DELTA}$$", "passed"),
+    ("unreadable, expected error", "% symbp: expect error\n$$\\delta_j = h'(a_j$$", "passed"),
+    ("unreadable, unmarked", "$$\\delta_j = h'(a_j$$", "failed"),
+]
+
+
+@pytest.mark.parametrize("body, outcome", [(b, o) for _, b, o in VERDICTS], ids=[n for n, _, _ in VERDICTS])
+def test_an_item_passes_when_the_verdict_is_as_expected(pytester: pytest.Pytester, body: str,
+                                                       outcome: str) -> None:
+    pytester.makefile(".tex", x=PLAIN + body + "\n")
+    assert outcomes(run(pytester)) == {outcome: 1}
+
+
+def test_a_link_verified_only_at_sizes_passes_with_a_warning(pytester: pytest.Pytester,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from symbp import calculus, check
+    real = calculus.compare
+    # as if the normal form could not decide (see tests/test_verdicts.py)
+    monkeypatch.setattr(calculus, "compare", lambda net, a, b: (False, *real(net, a, b)[1:]))
+    monkeypatch.setattr(check, "_proved_equal", lambda a, b: False)
+    pytester.makefile(".tex", x=PLAIN + f"$${DELTA}$$\n")
+    result = run(pytester)
+    assert outcomes(result) == {"passed": 1}
+    result.stdout.fnmatch_lines(["*NotProvedWarning: x.tex::(1): agrees exactly as formal expressions*"
+                                 "not proved for all sizes*"])
+
+
+def test_per_link_expectations(pytester: pytest.Pytester) -> None:
+    # link 1 holds, link 2 drops h'; the file expects exactly that
+    body = (f"% symbp: expect verified refuted\n$${DELTA} = \\sum_k w_{{kj}} \\delta_k \\quad ①$$\n")
+    pytester.makefile(".tex", x=PLAIN + body)
+    result = run(pytester, "-v")
+    assert outcomes(result) == {"passed": 2}
+
+
+# ----------------------------------------------------------------------------------------------
+# how failures read: like an assertion, without a traceback
+
+NO_TRACEBACK = ["*Traceback*", "*symbp/check.py*", "*symbp/api.py*", "*raise *", "*def runtest*"]
+
+FAILURES = [
+    ("value error: diagnosis and counterexample", r"$$\delta_j = h(a_j) \sum_k w_{kj} \delta_k \tag{A}$$",
+     ["*x.tex:2:3 A: refuted, expected to hold (verified or verified-at-sizes)",
+      r"*\delta_{j} = h(a_{j}) \sum_{k} w_{kj} \delta_{k}",
+      "*diagnosis: the two sides differ*h'(a_{j})*did you mean h'(a_{j}) instead of h(a_{j})*",
+      r"*suggested: \delta_{j} = h'(a_{j}) \sum_{k} w_{kj} \delta_{k}",
+      "*counterexample: sizes I=2, J=3, K=4; at j=*: left *, right * (h: tanh; E: *; random seed 0)"]),
+    ("the seed's slip: the suggestion",
+     r"$$\frac{\partial E}{\partial w_{ji}} = \sum_k \delta_{j_l} z_{i_l}$$",
+     ["*refuted, expected to hold*", "*the summation index k does not occur in the summand*",
+      r"*suggested: \frac{\partial E}{\partial w_{ji}} = \sum_{l} \delta_{j_l} z_{i_l}"]),
+    ("expected refuted, but verified", f"% symbp: expect refuted\n$${DELTA}$$",
+     ["*x.tex:3:3 (1): verified, expected refuted", "*diagnosis: holds for all sizes*"]),
+    ("input error: line, column, caret, hint", "\n$$\\delta_j = h'(a_j \\sum_k w_{kj} \\delta_k$$",
+     ["*x.tex:3:* (1): error, expected to hold*", "*input error: expected ')'*(hint: add the missing ')')",
+      "*^"]),
+]
+
+
+@pytest.mark.parametrize("body, lines", [(b, x) for _, b, x in FAILURES], ids=[n for n, _, _ in FAILURES])
+def test_a_failure_reads_like_an_assertion(pytester: pytest.Pytester, body: str, lines: list[str]) -> None:
+    network = "shared" if "j_l" in body else "plain"
+    pytester.makefile(".tex", x=f"% symbp: network {network}\n" + body + "\n")
+    result = run(pytester)
+    assert outcomes(result) == {"failed": 1}
+    result.stdout.fnmatch_lines(lines)
+    for pattern in NO_TRACEBACK:
+        result.stdout.no_fnmatch_line(pattern)
+
+
+BROKEN_FILES = [
+    ("unknown network", "% symbp: network nonsense\n$$a = b$$\n",
+     ["*x.tex:1:18: unknown network 'nonsense'", "*^", "hint: built-in networks: plain, shared"]),
+    ("bad forward equation", "% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward a_j = z_j\n",
+     ["*x.tex:2:*: *defined twice*"]),
+    ("unclosed display", PLAIN + "$$\\delta_j = 0\n", ["*x.tex:2:1: $$ is never closed", "hint: add $$"]),
+    ("not UTF-8", None, ["*x.tex:*: the file is not UTF-8 (byte 0xff)*"]),
+]
+
+
+@pytest.mark.parametrize("text, lines", [(t, x) for _, t, x in BROKEN_FILES],
+                         ids=[n for n, _, _ in BROKEN_FILES])
+def test_a_file_that_cannot_be_checked_is_one_failed_item(pytester: pytest.Pytester, text: str | None,
+                                                          lines: list[str]) -> None:
+    if text is None:
+        (pytester.path / "x.tex").write_bytes(PLAIN.encode() + b"$$\\delta_j = \xff$$\n")
+    else:
+        pytester.makefile(".tex", x=text)
+    result = run(pytester, "-v")
+    assert outcomes(result) == {"failed": 1}
+    result.stdout.fnmatch_lines(["*x.tex::(file) FAILED*", "*this derivation file cannot be checked:"]
+                                + lines)
+    for pattern in NO_TRACEBACK:
+        result.stdout.no_fnmatch_line(pattern)
+
+
+def test_one_broken_file_does_not_stop_the_others(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".tex", a="% symbp: network nonsense\n", b=PLAIN + f"$${DELTA}$$\n")
+    assert outcomes(run(pytester)) == {"failed": 1, "passed": 1}
+
+
+def test_an_internal_error_while_loading_costs_the_file_not_the_session(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    import symbp.document
+
+    def bug(path: Any) -> Any:
+        if str(path).endswith("a.tex"):
+            raise ZeroDivisionError("a symbp bug")
+        return real(path)
+
+    real = symbp.document.load
+    monkeypatch.setattr(symbp.document, "load", bug)
+    pytester.makefile(".tex", a=PLAIN + f"$${DELTA}$$\n", b=PLAIN + f"$${DELTA}$$\n")
+    result = run(pytester, "-v")
+    assert outcomes(result) == {"failed": 1, "passed": 1}
+    result.stdout.fnmatch_lines(["*a.tex::(file) FAILED*", "*ZeroDivisionError: a symbp bug*",
+                                 "*internal error while loading this derivation file*"])
+
+
+def test_verdicts_are_recorded_in_junit_xml(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".tex", x=PLAIN + f"$${DELTA}$$\n")
+    run(pytester, "--junitxml=out.xml")
+    xml = (pytester.path / "out.xml").read_text(encoding="utf-8")
+    assert '<property name="verdict" value="verified"' in xml
