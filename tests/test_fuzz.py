@@ -108,6 +108,10 @@ SPECIAL = [
     ("unbalanced", b"% symbp: network plain\n$$\\delta_j = {h'(a_j)$$", "never closed"),
     ("stray &", b"% symbp: network plain\n$$\\delta_j & = 0 &$$", None),
     ("undeclared symbol", b"% symbp: network plain\n$$\\delta_j = y_j$$", "no quantity named y"),
+    # str.isdigit() is true of these: the tokenizer took them for numbers and crashed (was a traceback
+    # with -e, and the whole file lost)
+    ("unicode digits", "% symbp: network plain\n$$\\delta_j = ² a_j$$\n$$\\delta_j = ① ٣$$\n".encode(),
+     "unexpected character '²'"),
     ("undeclared letter", b"% symbp: network plain\n$$\\delta_j = h'(a_j) \\sum_q w_{qr} \\delta_q$$", "r"),
 ]
 
@@ -167,3 +171,11 @@ def test_every_symbp_error_is_a_symbp_error_subclass() -> None:
     for text in ["", "% symbp: network nope\n", "% symbp: forward a_j = \n", "$$ $$"]:
         with pytest.raises(SymbpError):
             loads(text, "x.tex")
+
+
+@pytest.mark.parametrize("src", [r"\delta_j = ² a_j", r"\delta_j = a_j^{²}", "\\delta_j = \u0663"])
+def test_unicode_digits_in_an_equation_are_an_input_error(src: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["check", "--context", "plain", "-e", src])
+    out, err = capsys.readouterr()
+    assert code == 2 and "unexpected character" in out and "Traceback" not in out + err
