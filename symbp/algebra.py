@@ -53,7 +53,8 @@ def budget(seconds: float) -> Iterator[None]:
     ...     Expr.const(1) == Expr.const(1)
     True
     """
-    _deadline.append(time.monotonic() + seconds)
+    end = time.monotonic() + seconds
+    _deadline.append(min(end, _deadline[-1]) if _deadline else end)  # never past an enclosing one
     try:
         yield
     finally:

@@ -20,6 +20,7 @@ Input that cannot be checked gives ``error``; a failed check is a result, never 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -30,7 +31,7 @@ from .algebra import Expr, budget
 from .errors import InputError, NotationError, ResourceLimitError, SymbpError
 from .network import Network
 from .numeric import FormalInstance, NetworkInstance, evaluate, size_plans
-from .parsing import Chain, Deriv, Node, SumOp, Sym, parse_expression, unparse
+from .parsing import Call, Chain, Deriv, Div, Mul, Neg, Node, Num, SumOp, Sym, parse_expression, unparse
 from .printing import LatexPrinter, latex
 from .semantics import IndexProblem, Interpreter, check_names, free_letters, infer_letters
 
@@ -146,6 +147,71 @@ def _unstable_side(net: Network, chain: Chain) -> str | None:
 
 def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
                 lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
+    used = _used_letters(lhs, rhs)
+    ambiguous = [p for p in inference if p.kind == "ambiguous" and p.letter in used]
+    if ambiguous:
+        return _every_reading(net, letters, inference, ambiguous, lhs, rhs, head, suggest)
+    return _check_one_reading(net, letters, inference, lhs, rhs, head, suggest)
+
+
+#: at most this many readings of ambiguous index letters are checked
+MAX_READINGS = 8
+
+
+def _used_letters(lhs: Node, rhs: Node) -> set[str]:
+    return {x for side in (lhs, rhs) for node in side.walk() if isinstance(node, Sym)
+            for x in node.letters} | {node.index for side in (lhs, rhs) for node in side.walk()
+                                      if isinstance(node, SumOp)}
+
+
+def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                   ambiguous: list[IndexProblem], lhs: Node, rhs: Node, head: Node,
+                   suggest: bool) -> LinkResult:
+    """An undeclared letter that could run over several ranges: the link is checked under every
+    reading.  The same verdict under all of them is the verdict (whatever the writer meant);
+    otherwise nothing is claimed and the letter must be declared."""
+    import itertools
+    rest = [p for p in inference if p not in ambiguous]
+    readings = list(itertools.product(*(p.ranges for p in ambiguous)))
+    first = ambiguous[0]
+    what = ", ".join(f"{p.letter} over {' or '.join(p.ranges)}" for p in ambiguous)
+    hint = f"declare its range: '% symbp: index {first.letter} : <letter>'"
+    if len(readings) > MAX_READINGS:
+        return LinkResult("", ERROR, f"{first.message} (hint: {hint})", error="NotationError",
+                          span=(first.pos, 1))
+    results = [_check_one_reading(net, {**letters, **{p.letter: (r,) for p, r in zip(ambiguous, rs)}},
+                                  rest, lhs, rhs, head, suggest) for rs in readings]
+    # a reading the input does not fit (\sum_{n=1}^{K} read with n over J: an input error) is no
+    # reading; a reading that hit a bound or a bug is undecided, so nothing is claimed then
+    misfit = ("UnsupportedError", "NotationError", "LatexSyntaxError", "DeclarationError")
+    undecided = [r for r in results if r.verdict == ERROR and r.error not in misfit]
+    if undecided:
+        return LinkResult("", ERROR, f"{first.message}; one reading could not be decided: "
+                          f"{undecided[0].message} (hint: {hint})", error=undecided[0].error,
+                          span=(first.pos, 1))
+    fitting = [(rs, r) for rs, r in zip(readings, results) if r.verdict != ERROR]
+    if not fitting:
+        return results[0]
+    verdicts = {r.verdict for _, r in fitting}
+    if verdicts <= {VERIFIED, AT_SIZES} or verdicts == {REFUTED}:
+        res = next((r for _, r in fitting if r.verdict == AT_SIZES), fitting[0][1])
+        if len(fitting) > 1:
+            what = ", ".join(f"{p.letter} over " + " or ".join(
+                r for r in p.ranges if any(rs[k] == r for rs, _ in fitting)) for k, p in enumerate(ambiguous))
+            res.message = f"under every reading of the undeclared index ({what}): {res.message}"
+        else:
+            what = ", ".join(f"{p.letter} over {r}" for p, r in zip(ambiguous, fitting[0][0]))
+            res.message = f"reading the undeclared index as {what} (the only reading that fits): " \
+                f"{res.message}"
+        return res
+    return LinkResult("", ERROR, f"{first.message}, and the readings disagree ("
+                      + "; ".join(f"{' '.join(rs)}: {r.verdict}" for rs, r in zip(readings, results))
+                      + f") (hint: {hint})", error="NotationError", span=(first.pos, 1))
+
+
+def _check_one_reading(net: Network, letters: dict[str, tuple[str, ...]],
+                       inference: list[IndexProblem], lhs: Node, rhs: Node, head: Node,
+                       suggest: bool) -> LinkResult:
     try:
         with budget(LINK_SECONDS):
             return _check_link_inner(net, letters, inference, lhs, rhs, head, suggest)
@@ -153,7 +219,12 @@ def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: li
         return LinkResult("", REFUTED, r.message, **r.extra)
     except NotationError as exc:
         if getattr(exc, "slip", False):
-            return LinkResult("", REFUTED, f"{exc.message}; {exc.hint}" if exc.hint else exc.message)
+            msg = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
+            fix = _suggest_indices(net, letters, inference, lhs, rhs, head, getattr(exc, "symbol", None)) \
+                if suggest else None
+            if fix is not None:
+                return LinkResult("", REFUTED, f"{msg}; {fix[0]}", suggestion=fix[1])
+            return LinkResult("", REFUTED, msg)
         return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc))
     except InputError as exc:
         return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc))
@@ -161,6 +232,9 @@ def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: li
         return LinkResult("", ERROR, f"bound on the work reached: {exc}", error="ResourceLimitError")
     except RecursionError:
         return LinkResult("", ERROR, "bound on the work reached: expression nested too deeply",
+                          error="ResourceLimitError")
+    except MemoryError:
+        return LinkResult("", ERROR, "bound on the work reached: out of memory",
                           error="ResourceLimitError")
     except SymbpError as exc:
         return LinkResult("", ERROR, str(exc), error=type(exc).__name__)
@@ -205,6 +279,10 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
         extra: dict[str, Any] = {}
         hint = _suggest_sum(net, letters, inference, lhs, rhs, pl, pr, only_l, only_r, head) \
             if suggest else None
+        if hint is None and suggest and not pl and not pr:
+            hint = _suggest_sum_fix(net, letters, inference, lhs, rhs, only_l, only_r, head)
+        if hint is None and suggest:
+            hint = _suggest_repair(net, letters, inference, lhs, rhs, head)
         if hint:
             problems.append(hint[0])
             extra["suggestion"] = hint[1]
@@ -240,12 +318,18 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
                           f"the sizes tried, {_show_plans(plans)}; not proved for all sizes",
                           sizes=plans, derived=derived)
     msg = _diagnose(net, gl, gr, names)
-    if derived:
-        msg += f"; symbp derives {derived}"
     cx = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
     if cx is None:
         cx = _formal_counterexample(net, differing, free, names)
-    return LinkResult("", REFUTED, msg, counterexample=cx, derived=derived)
+    # last, so that running out of time here costs the proposal, never the refutation
+    repair = _suggest_repair(net, letters, inference, lhs, rhs, head, _missing_factors(net, gl, gr, names)) \
+        if suggest else None
+    if repair is not None:
+        msg += f"; {repair[0]}"
+    if derived:
+        msg += f"; symbp derives {derived}"
+    return LinkResult("", REFUTED, msg, counterexample=cx, derived=derived,
+                      suggestion=repair[1] if repair is not None else None)
 
 
 def _proved_equal(a: Expr, b: Expr) -> bool:
@@ -420,6 +504,212 @@ def _suggest_sum(net: Network, letters: dict, inference: list[IndexProblem], lhs
             f"{res.verdict}: {res.message})", text)
 
 
+def _verdict_text(res: LinkResult) -> str:
+    return "verified for all sizes" if res.verdict == VERIFIED else "verified at the sizes tried"
+
+
+def _suggest_sum_fix(net: Network, letters: dict, inference: list[IndexProblem], lhs: Node, rhs: Node,
+                     only_l: list[str], only_r: list[str], head: Node) -> tuple[str, str] | None:
+    """A letter free on one side only: the sum the writer dropped (``\\sum_k`` around that side), or
+    the sum they added (the other side's ``\\sum_k`` taken away) - proposed if the step then holds."""
+    tries: list[tuple[str, Node, Node]] = []
+    for side, other, free_here in ((rhs, lhs, only_r), (lhs, rhs, only_l)):
+        for x in free_here:
+            if _sums_over(other, x):
+                stripped = _strip_sum(other, x)
+                if stripped is not None:
+                    tries.append((f"did you sum over {x} by mistake? without that \\sum_{x}",
+                                  *((stripped, rhs) if side is rhs else (lhs, stripped))))
+            else:
+                wrapped = SumOp(side.pos, side.end, x, None, None, side, side.pos)
+                tries.append((f"did you forget \\sum_{x}? with it",
+                              *((lhs, wrapped) if side is rhs else (wrapped, rhs))))
+    if len(only_r) == 1 and len(only_l) == 1:  # \delta_k where \delta_j was meant
+        x, y = only_r[0], only_l[0]
+        tries.insert(0, (f"did you mean {y} instead of {x} on the right? with it", lhs,
+                         _rename_free(rhs, x, y)))
+        tries.insert(1, (f"did you mean {x} instead of {y} on the left? with it",
+                         _rename_free(lhs, y, x), rhs))
+    for words, new_l, new_r in tries[:5]:
+        res = _check_link(net, letters, inference, new_l, new_r, head, suggest=False)
+        if res.verdict in (VERIFIED, AT_SIZES):
+            return (f"{words} the step is {_verdict_text(res)}", f"{unparse(new_l)} = {unparse(new_r)}")
+    return None
+
+
+def _rename_free(node: Node, old: str, new: str) -> Node:
+    """``node`` with the free occurrences of the index letter ``old`` written ``new``."""
+    from dataclasses import fields, replace
+    if isinstance(node, Sym):
+        return replace(node, groups=tuple(tuple(new if x == old else x for x in g) for g in node.groups))
+    if isinstance(node, SumOp) and node.index == old:
+        return node
+    changed: dict[str, Any] = {}
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            changed[f.name] = _rename_free(v, old, new)
+        elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+            changed[f.name] = tuple(_rename_free(c, old, new) for c in v)
+    return replace(node, **changed) if changed else node
+
+
+def _strip_sum(node: Node, letter: str) -> Node | None:
+    """``node`` with its (first) ``\\sum_letter`` replaced by the summand."""
+    from dataclasses import fields, replace
+    if isinstance(node, SumOp) and node.index == letter and node.lower is None:
+        return node.body
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            new = _strip_sum(v, letter)
+            if new is not None:
+                return replace(node, **{f.name: new})
+        elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+            for i, c in enumerate(v):
+                new = _strip_sum(c, letter)
+                if new is not None:
+                    return replace(node, **{f.name: v[:i] + (new,) + v[i + 1:]})
+    return None
+
+
+def _swap_node(node: Node, old: Node, new: Node) -> Node:
+    """``node`` with the subtree ``old`` (by identity) replaced by ``new``."""
+    from dataclasses import fields, replace
+    if node is old:
+        return new
+    changed: dict[str, Any] = {}
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            nv = _swap_node(v, old, new)
+            if nv is not v:
+                changed[f.name] = nv
+        elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+            nt = tuple(_swap_node(c, old, new) for c in v)
+            if any(a is not b for a, b in zip(nt, v)):
+                changed[f.name] = nt
+    return replace(node, **changed) if changed else node
+
+
+def _suggest_indices(net: Network, letters: dict, inference: list[IndexProblem], lhs: Node, rhs: Node,
+                     head: Node, sym: Sym | None) -> tuple[str, str] | None:
+    """A symbol whose indices fit no family (``w_{jk}`` for ``w_{kj}``): its indices rearranged so
+    that they fit, proposed if the step then holds."""
+    import itertools
+    from dataclasses import replace
+    if sym is None or len(sym.groups) > 4:
+        return None
+    cands = [tuple(p) for p in itertools.permutations(sym.groups)]
+    cands += [tuple(g[::-1] if len(g) == 2 else g for g in sym.groups)]
+    if len(sym.groups) == 1 and len(sym.groups[0]) == 1:  # \delta_i where \delta_k was meant
+        cands += [((x,),) for x in sorted(_used_letters(lhs, rhs)) if x != sym.groups[0][0]]
+    interp = Interpreter(net, letters)
+    for groups in cands:
+        if groups == sym.groups:
+            continue
+        fixed = replace(sym, groups=groups)
+        try:
+            interp.family_for(fixed)
+        except SymbpError:
+            continue
+        new_l, new_r = _swap_node(lhs, sym, fixed), _swap_node(rhs, sym, fixed)
+        res = _check_link(net, letters, inference, new_l, new_r, head, suggest=False)
+        if res.verdict in (VERIFIED, AT_SIZES):
+            why = " (indices in the network's order)" if sorted(groups) == sorted(sym.groups) else ""
+            return (f"did you mean {unparse(fixed)}{why}? with it the step is {_verdict_text(res)}",
+                    f"{unparse(new_l)} = {unparse(new_r)}")
+    return None
+
+
+#: the most one-token repairs tried for a value refutation, and the seconds they may take
+MAX_REPAIRS = 40
+REPAIR_SECONDS = 2.0
+
+
+def _repairs(side: Node, letters_used: list[str]) -> list[tuple[Node, Node, str]]:
+    """One-token repairs of a side: ``(old node, new node, what changes)``."""
+    from dataclasses import replace
+    out: list[tuple[Node, Node, str]] = []
+    for n in side.walk():
+        if isinstance(n, Call):
+            for order in (n.order - 1, n.order + 1):
+                if 0 <= order <= 3:
+                    out.append((n, replace(n, order=order), ""))
+        elif isinstance(n, Sym) and len(n.groups) == 1 and len(n.groups[0]) == 1:
+            for x in letters_used:
+                if x != n.groups[0][0]:
+                    out.append((n, replace(n, groups=((x,),)), ""))
+            if n.name in ("a", "z"):
+                out.append((n, replace(n, name="z" if n.name == "a" else "a"), ""))
+        elif isinstance(n, Neg):
+            out.append((n, n.arg, "without the minus sign"))
+        elif isinstance(n, Mul) and isinstance(n.factors[0], (Num, Div)) and len(n.factors) > 1:
+            rest = n.factors[1:]
+            out.append((n, rest[0] if len(rest) == 1 else replace(n, factors=rest),
+                        f"without the factor {unparse(n.factors[0])}"))
+    return out
+
+
+def _missing_factors(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> list[Node]:
+    """Factors of the left's single term that the right's lacks (with free indices only), as AST."""
+    from .algebra import factor_indices
+    if len(gl.terms) != 1 or len(gr.terms) != 1:
+        return []
+    rest = list(gr.terms[0].factors)
+    out = []
+    for f in gl.terms[0].factors:
+        if f in rest:
+            rest.remove(f)
+        elif f[0] != "kd" and all(i[0] == "f" for i in factor_indices(f)):
+            try:
+                out.append(parse_expression(latex(net, Expr.atom(f), names), net.functions))
+            except SymbpError:
+                continue
+    return out[:3]
+
+
+def _suggest_repair(net: Network, letters: dict, inference: list[IndexProblem], lhs: Node, rhs: Node,
+                    head: Node, missing: Sequence[Node] = ()) -> tuple[str, str] | None:
+    """A value refutation: the one-token change (an index, a prime, ``a``/``z``, a sign, a factor)
+    under which the step holds, named in the writer's notation (the first found, right side first)."""
+    used = sorted(_used_letters(lhs, rhs))
+    candidates = [(rhs, rhs, Mul(rhs.pos, rhs.end, (m, rhs)), f"with a factor {unparse(m)}")
+                  for m in missing]
+    candidates += [(side, old, new, words) for side in (rhs, lhs) for old, new, words in _repairs(side, used)]
+    try:
+        with budget(REPAIR_SECONDS):
+            return _first_repair(net, letters, inference, lhs, rhs, head, candidates)
+    except SymbpError:  # out of time: no proposal, the refutation stands
+        return None
+
+
+def _first_repair(net: Network, letters: dict, inference: list[IndexProblem], lhs: Node, rhs: Node,
+                  head: Node, candidates: list) -> tuple[str, str] | None:
+    import time
+    start = time.monotonic()
+    tried = 0
+    for side, old, new, words in candidates:
+        if tried >= MAX_REPAIRS or time.monotonic() - start > REPAIR_SECONDS:
+            return None
+        tried += 1
+        if side is rhs:
+            new_l, new_r = lhs, _swap_node(rhs, old, new)
+        else:
+            new_l, new_r = _swap_node(lhs, old, new), rhs
+        try:
+            res = _check_link(net, letters, inference, new_l, new_r, head, suggest=False)
+        except SymbpError:
+            continue
+        if res.verdict in (VERIFIED, AT_SIZES):
+            where = "right" if side is rhs else "left"
+            what = (f"the {where} side {words}" if words
+                    else f"{unparse(new)} instead of {unparse(old)} on the {where}")
+            return (f"did you mean {what}? with it the step is {_verdict_text(res)}",
+                    f"{unparse(new_l)} = {unparse(new_r)}")
+    return None
+
+
 def _replace_sum_index(node: Node, bad: str, good: str) -> Node | None:
     from dataclasses import replace
     if isinstance(node, SumOp) and node.index == bad:
@@ -454,18 +744,44 @@ def _signature(net: Network, f: tuple) -> str:
     return "kd"
 
 
+def _short(x: Any, limit: int = 24) -> str:
+    s = str(x)
+    return s if len(s) <= limit else f"{s[:10]}...{s[-6:]} ({len(s)} digits)"
+
+
+def _term_text(net: Network, t: Any, names: dict[str, str]) -> str:
+    s = latex(net, Expr([t]), names)
+    return s if len(s) <= 90 else s[:87] + "..."
+
+
 def _diagnose(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> str:
     msg = "the two sides differ"
-    if len(gl.terms) != len(gr.terms):
-        return f"{msg}: the left has {len(gl.terms)} term(s), the right {len(gr.terms)}"
-    if len(gl.terms) != 1:
-        return msg
+    dl = {t.key: t.coeff for t in gl.terms}
+    dr = {t.key: t.coeff for t in gr.terms}
+    if dl and dl.keys() == dr.keys():  # the same terms: one number between the sides?
+        ratios = {dr[k] / dl[k] for k in dl}
+        if len(ratios) == 1:
+            ratio = ratios.pop()
+            if ratio == -1:
+                return f"{msg} in sign only"
+            return f"{msg} by a factor of {_short(ratio)} (right over left)"
+    if len(gl.terms) != len(gr.terms) or len(gl.terms) != 1:
+        head = (f"{msg}: the left has {len(gl.terms)} term(s), the right {len(gr.terms)}"
+                if len(gl.terms) != len(gr.terms) else f"{msg}: {len(gl.terms)} terms each")
+        only_l = [t for t in gl.terms if dr.get(t.key) != t.coeff]
+        only_r = [t for t in gr.terms if dl.get(t.key) != t.coeff]
+        parts = []
+        if only_l and len(only_l) <= 3:
+            parts.append("on the left only: " + ", ".join(_term_text(net, t, names) for t in only_l))
+        if only_r and len(only_r) <= 3:
+            parts.append("on the right only: " + ", ".join(_term_text(net, t, names) for t in only_r))
+        return head + ("; " + "; ".join(parts) if parts else "")
     tl, tr = gl.terms[0], gr.terms[0]
     if (tl.sizes, tl.dummies, tl.factors) == (tr.sizes, tr.dummies, tr.factors):
         ratio = tr.coeff / tl.coeff
         if ratio == -1:
             return f"{msg} in sign only"
-        return f"{msg} by a factor of {ratio} (right over left)"
+        return f"{msg} by a factor of {_short(ratio)} (right over left)"
     hints = []
     if tl.sizes != tr.sizes:
         for s in _multiset_minus(list(tr.sizes), list(tl.sizes)):
@@ -487,10 +803,22 @@ def _diagnose(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> str:
         missing = _multiset_minus(sl, sr)
         extra = _multiset_minus(sr, sl)
         for s in missing:
-            hints.append(f"a factor {_sig_text(s)} of the left side is missing on the right")
+            hints.append(f"a factor {_factor_text(net, tl, s, names)} of the left side is missing on the "
+                         "right")
         for s in extra:
-            hints.append(f"the right side has an extra factor {_sig_text(s)}")
+            hints.append(f"the right side has an extra factor {_factor_text(net, tr, s, names)}")
+    hints = list(dict.fromkeys(hints))  # a factor missing twice is said once
     return msg + (": " + "; ".join(hints) if hints else "")
+
+
+def _factor_text(net: Network, t: Any, sig: str, names: dict[str, str]) -> str:
+    """A factor in the writer's notation (``h'(a_{j})``) when its indices are all free; else its
+    name (``h'(...)``, ``w``)."""
+    from .algebra import factor_indices
+    for f in t.factors:
+        if _signature(net, f) == sig and all(i[0] == "f" for i in factor_indices(f)):
+            return latex(net, Expr.atom(f), names)
+    return _sig_text(sig)
 
 
 def _multiset_minus(a: list[str], b: list[str]) -> list[str]:

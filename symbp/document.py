@@ -157,9 +157,9 @@ def loads(text: str, file: str | None = None) -> Derivation:
         elif word == "index":
             m = re.fullmatch(r"(\\?[A-Za-z]+)\s*([=:])\s*(.+)", arg)
             if not m:
-                raise DeclarationError("write '% symbp: index m = j_l' (composite) or "
-                                       "'% symbp: index q : j' (same range as j)",
-                                       offset=argpos).at(text, file)
+                raise DeclarationError("this index directive cannot be read", offset=argpos,
+                                       hint="write '% symbp: index m = j_l' (composite) or "
+                                       "'% symbp: index q : j' (same range as j)").at(text, file)
             letter = m.group(1).lstrip("\\")
             where[("index", letter)] = argpos
             if m.group(2) == "=":
@@ -171,8 +171,9 @@ def loads(text: str, file: str | None = None) -> Derivation:
         elif word == "activation":
             m = re.fullmatch(r"\\?([A-Za-z]+)\s*=\s*([a-z-]+)", arg)
             if not m:
-                raise DeclarationError("write '% symbp: activation h = tanh' (or logistic, identity)",
-                                       offset=argpos).at(text, file)
+                raise DeclarationError("this activation directive cannot be read", offset=argpos,
+                                       hint="write '% symbp: activation h = tanh' "
+                                            "(or logistic, identity)").at(text, file)
             if m.group(2) not in ACTIVATION_KINDS:
                 raise DeclarationError(f"unknown activation {m.group(2)!r}", offset=argpos,
                                        hint=f"choose one of: {', '.join(ACTIVATION_KINDS)}").at(text, file)
@@ -193,7 +194,8 @@ def loads(text: str, file: str | None = None) -> Derivation:
         nxt = next((d for d in displays if d[0] > pos), None)
         if nxt is None:
             raise DeclarationError("'% symbp: forward' is not followed by a display equation",
-                                   offset=pos).at(text, file)
+                                   offset=pos, hint="put the forward equations in a display after it, "
+                                   "or write them on the line: '% symbp: forward a_j = ...'").at(text, file)
         forward_displays.add(nxt[0])
         for off, eq, _ in _equations(text, blanked, nxt):
             forward.append((eq.strip(), off + len(eq) - len(eq.lstrip())))

@@ -281,18 +281,21 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     for extra, same_as in (aliases or {}).items():
         if same_as not in net.ranges:
             exc = DeclarationError(f"index {extra} is declared to run like {same_as}, "
-                                   f"but {same_as} is not an index of the network")
+                                   f"but {same_as} is not an index of the network",
+                                   hint="name a letter that a forward equation uses")
             exc.subject = ("index", extra)  # type: ignore[attr-defined]
             raise exc
         if extra in net.ranges and net.ranges[extra] != net.ranges[same_as]:
-            raise DeclarationError(f"index {extra} already runs over {net.ranges[extra]}")
+            raise DeclarationError(f"index {extra} already runs over {net.ranges[extra]}",
+                                   hint=f"drop the directive, or use another letter than {extra}")
         net.ranges[extra] = net.ranges[same_as]
     for letter, units in (composites or {}).items():
         parts = tuple(x for x in re.split(r"[_{}\s,]+", units) if x)
         for p in parts:
             if p not in net.ranges:
                 exc = DeclarationError(f"composite index {letter} = {units}: {p} is not an index "
-                                       "of the network")
+                                       "of the network", hint="a composite index runs over units of existing "
+                                       "indices, as in '% symbp: index m = j_l'")
                 exc.subject = ("index", letter)  # type: ignore[attr-defined]
                 raise exc
         net.composites[letter] = parts
@@ -304,7 +307,8 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             fam = interp.family_for(lhs, create=True)
             if fam.param:
                 raise DeclarationError(f"{lhs.name} is a parameter name; it cannot be defined",
-                                       offset=lhs.pos)
+                                       offset=lhs.pos, hint="name parameters with '% symbp: params', "
+                                       "and define units (a, z, ...) only")
             if fam.id in net.definitions:
                 alias = [x for x in lhs.letters if x in (aliases or {})]
                 raise DeclarationError(
@@ -314,7 +318,8 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                     if alias else "each family has one forward equation")
             letters = [x for g in lhs.groups for x in (net.composites.get(g[0], g) if len(g) == 1 else g)]
             if len(set(letters)) != len(letters):
-                raise DeclarationError("a defined family needs distinct index letters", offset=lhs.pos)
+                raise DeclarationError("a defined family needs distinct index letters", offset=lhs.pos,
+                                       hint="write each index once on the left, as in a_{j_l}")
             rhs = interp.expression(chain.sides[1], {x: (x,) for x in letters})
             extra = rhs.free() - set(letters)
             if extra:
@@ -338,7 +343,9 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         for o in net.outputs:
             out = net.families[o]
             if net.family("t", out.axes) is not None:
-                raise DeclarationError(f"the target t_{{...}} of {out.show()} clashes with a family t")
+                raise DeclarationError(f"the target t_{{...}} of {out.show()} clashes with a family t",
+                                       hint="with 'error sum-of-squares', t names the targets: "
+                                            "rename the family t")
             t = Family(len(net.families), "t", out.axes, out.grouping, False, out.letters)
             net.families.append(t)
             net.targets[o] = t.id
@@ -383,7 +390,8 @@ def _analyse(net: Network) -> None:
 
     def visit(f: int) -> set[int]:
         if state.get(f) == 1:
-            raise DeclarationError(f"the forward equations are circular at {net.show(f)}")
+            raise DeclarationError(f"the forward equations are circular at {net.show(f)}",
+                                   hint="each family may only use families computed before it")
         if f in net.ancestors:
             return net.ancestors[f]
         state[f] = 1
@@ -400,7 +408,9 @@ def _analyse(net: Network) -> None:
     net.outputs = [f.id for f in net.families
                    if not f.param and not net.consumers[f.id] and f.id in net.definitions]
     if not net.outputs:
-        raise DeclarationError("the network has no output family for E to depend on")
+        raise DeclarationError("the network has no output family for E to depend on",
+                               hint="the forward equations must not be circular: some family defined "
+                                    "by them must be used by none")
 
 
 # ----------------------------------------------------------------------------------------------

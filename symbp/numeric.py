@@ -37,6 +37,19 @@ __all__ = ["ACTIVATIONS", "ERRORS", "FormalInstance", "Lambdified", "NetworkInst
 
 #: the largest einsum contraction (floating-point or integer operations) one term may cost
 MAX_FLOPS = 5e7
+#: the most values one array may hold (a side over its free indices, one family): the memory bound
+MAX_ELEMENTS = 1_000_000
+
+
+def _bounded(shape: tuple[int, ...], what: str) -> tuple[int, ...]:
+    """``shape``, or :class:`ResourceLimitError` if an array of it would break the memory bound."""
+    n = 1
+    for s in shape:
+        n *= s
+    if n > MAX_ELEMENTS:
+        raise ResourceLimitError(f"a numeric check would hold {n:.3g} values in {what} "
+                                 f"(the bound is {MAX_ELEMENTS:.0e})")
+    return shape
 
 
 def _tanh(x: np.ndarray, order: int) -> np.ndarray:
@@ -120,7 +133,7 @@ def _atom_key(f: tuple) -> tuple:
 def evaluate(net: Network, expr: Expr, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
              free: list[tuple[str, str]], dtype: type = float) -> np.ndarray:
     """``expr`` as an array over the ``free`` indices (pairs name, range), in that order."""
-    shape = tuple(sizes[r] for _, r in free)
+    shape = _bounded(tuple(sizes[r] for _, r in free), "one side over its free indices")
     total = np.zeros(shape, dtype=dtype)
     if dtype is object:
         total = np.full(shape, Fraction(0), dtype=object)
@@ -187,11 +200,15 @@ def _contract(ops: list[np.ndarray], subs: list[str], out: str, dtype: type) -> 
         picked = [operands[i] for i in step]
         for i in sorted(step, reverse=True):
             del operands[i]
-        needed = set(out) | {c for _, s in operands for c in s}
-        inside = "".join(dict.fromkeys("".join(s for _, s in picked)))
-        res = "".join(c for c in inside if c in needed)
-        val = np.einsum(",".join(s for _, s in picked) + "->" + res, *(o for o, _ in picked))
-        operands.append((np.asarray(val, dtype=dtype), res))
+        # one step may join many operands (numpy's einsum takes at most 32): two at a time
+        while len(picked) > 1:
+            pair, picked = picked[:2], picked[2:]
+            needed = set(out) | {c for _, s in operands + picked for c in s}
+            inside = "".join(dict.fromkeys("".join(s for _, s in pair)))
+            res = "".join(c for c in inside if c in needed)
+            val = np.einsum(",".join(s for _, s in pair) + "->" + res, *(o for o, _ in pair))
+            picked.insert(0, (np.asarray(val, dtype=dtype), res))
+        operands.append(picked[0])
     (val, res), = operands
     return np.asarray(np.einsum(res + "->" + out, val), dtype=dtype)
 
@@ -212,7 +229,7 @@ class FormalInstance:
         key = _atom_key(f)
         if key not in self.cache:
             fam = key[1] if key[0] != "fn" else key[3]
-            shape = tuple(self.sizes[r] for r in self.net.families[fam].axes)
+            shape = _bounded(tuple(self.sizes[r] for r in self.net.families[fam].axes), "one family")
             n = int(np.prod(shape)) if shape else 1
             vals = [self.rng.randrange(1, 2**40) for _ in range(n)]
             self.cache[key] = np.array(vals, dtype=object).reshape(shape)
@@ -241,7 +258,7 @@ class NetworkInstance:
         self.kinds.update(self.net.activations)
 
     def shape(self, fam: int) -> tuple[int, ...]:
-        return tuple(self.sizes[r] for r in self.net.families[fam].axes)
+        return _bounded(tuple(self.sizes[r] for r in self.net.families[fam].axes), "one family")
 
     def value(self, fam: int) -> np.ndarray:
         if ("ref", fam) not in self.cache:
@@ -265,7 +282,8 @@ class NetworkInstance:
             return self.value(f[1])
         if f[0] == "fn":
             if f[2] > 3:
-                raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}")
+                raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}",
+                                       hint="symbp evaluates derivatives of h up to the third")
             return ACTIVATIONS[self.kinds.get(f[1], self.activation)](self.value(f[3]), f[2])
         if f[0] == "grad":
             if f[1] not in self.net.outputs:

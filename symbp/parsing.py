@@ -41,6 +41,7 @@ GREEK = {
 SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "limits",
            "nolimits", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr"}
 OPEN = {"(": ")", "[": "]", "\\{": "\\}"}
+_DIGITS = frozenset("0123456789")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -115,10 +116,10 @@ def tokenize(src: str) -> list[Token]:
                 out.append(Token("cmd", name, i, j))
             i = j
             continue
-        if c.isdigit():
+        if c in _DIGITS:  # ASCII only: str.isdigit() is also true of ①, ² and ٣
             j, dot = i, False
-            while j < n and (src[j].isdigit() or (src[j] == "." and not dot and j + 1 < n
-                                                   and src[j + 1].isdigit())):
+            while j < n and (src[j] in _DIGITS or (src[j] == "." and not dot and j + 1 < n
+                                                   and src[j + 1] in _DIGITS)):
                 dot = dot or src[j] == "."
                 j += 1
             out.append(Token("num", src[i:j], i, j))
@@ -137,7 +138,7 @@ def tokenize(src: str) -> list[Token]:
         # (unreachable)
     if len(out) > MAX_TOKENS:
         raise LatexSyntaxError(f"formula too long ({len(out)} tokens; the limit is {MAX_TOKENS})",
-                               offset=0)
+                               offset=0, hint="split the formula into steps")
     out.append(Token("eof", "", n, n))
     return out
 

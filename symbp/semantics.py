@@ -24,10 +24,12 @@ __all__ = ["IndexProblem", "Interpreter", "check_names", "free_letters", "infer_
 class IndexProblem:
     """An index slip found before any algebra."""
 
-    kind: str  # 'vacuous-sum' | 'terms-differ' | 'unplaceable'
+    kind: str  # 'vacuous-sum' | 'terms-differ' | 'unplaceable' | 'ambiguous'
     letter: str
     pos: int
     message: str
+    #: for an 'ambiguous' letter: the ranges it could run over
+    ranges: tuple[str, ...] = ()
 
 
 def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict[str, int]:
@@ -142,8 +144,9 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
                 f"the index {x} is not declared, and no layer fits every place it is written"))
         elif len(cand) > 1:
             problems.append(IndexProblem(
-                "unplaceable", x, pos,
-                f"the index {x} is not declared and could run over {' or '.join(sorted(cand))}"))
+                "ambiguous", x, pos,
+                f"the index {x} is not declared and could run over {' or '.join(sorted(cand))}",
+                tuple(sorted(cand))))
         else:
             letters[x] = (next(iter(cand)),)
     return letters, problems
@@ -207,6 +210,7 @@ class Interpreter:
                                 offset=sym.pos, width=sym.end - sym.pos,
                                 hint=f"the network has {', '.join(known)}")
             exc.slip = True  # type: ignore[attr-defined]  # an index slip: the checker refutes
+            exc.symbol = sym  # type: ignore[attr-defined]  # ... and may propose the indices that fit
             raise exc
         fam = Family(len(self.net.families), name, tuple(axes), tuple(grouping),
                      name in self.net.param_names, tuple(flat))
@@ -217,7 +221,8 @@ class Interpreter:
         out = []
         for x in sym.letters:
             if x not in env:
-                raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos)
+                raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos,
+                                    hint=f"sum over it (\\sum_{x}) or use it on both sides")
             out.extend(F(n) for n in env[x])
         return tuple(out)
 
@@ -240,7 +245,9 @@ class Interpreter:
             kind = "grad" if node.name == "delta" else "ref"
             if kind == "grad" and not net.has_delta(fam.id):
                 raise NotationError(f"\\delta is defined for {latex_name(net.delta_of)} only",
-                                    offset=node.pos)
+                                    offset=node.pos,
+                                    hint=f"\\delta_j means dE/d{latex_name(net.delta_of)}_j; "
+                                    "write the derivative out for other quantities")
             return Expr.atom((kind, fam.id, self._indices(node, env)))
         if isinstance(node, Kron):
             sides = []
@@ -315,7 +322,8 @@ class Interpreter:
             if isinstance(inner, Sym) and inner.name == net.error_name and not inner.groups:
                 return calculus.gradient(net, fam.id, idx)
             return calculus.derivative(net, self.expression(inner, env), fam.id, idx)
-        raise UnsupportedError(f"cannot interpret {type(node).__name__}", offset=node.pos)
+        raise UnsupportedError(f"cannot interpret {type(node).__name__}", offset=node.pos,
+                               hint="symbp reads sums, products, fractions, derivatives and h(...)")
 
     def _check_bounds(self, node: SumOp, rs: tuple[str, ...]) -> None:
         if node.lower is None and node.upper is None:

@@ -318,7 +318,9 @@ def test_result_text_has_everything_needed() -> None:
     assert lines[0] == "<input>:1:1 (1): refuted, expected to hold (verified or verified-at-sizes)"
     assert lines[1] == r"    \delta_{j} = h(a_{j}) \sum_{k} w_{kj} \delta_{k}"
     assert lines[2].startswith("  diagnosis: the two sides differ")
-    assert lines[3].startswith("  counterexample: sizes I=2, J=3, K=4")
+    # a value refutation proposes the correction it found (issue 6), then gives the numbers
+    assert lines[3] == r"  suggested: \delta_{j} = h'(a_{j}) \sum_{k} w_{kj} \delta_{k}"
+    assert lines[4].startswith("  counterexample: sizes I=2, J=3, K=4")
     assert "suggested: " in result_text(RESULTS["refuted index"])
     assert "input error: " in result_text(RESULTS["error"]) and "^" in result_text(RESULTS["error"])
     assert "sizes tried: J=2" in result_text(RESULTS["at sizes"])

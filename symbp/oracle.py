@@ -1,0 +1,406 @@
+"""An independent numeric oracle: the meaning of an equation by running a concrete network.
+
+The checker's verdicts come from the chain rule in :mod:`symbp.calculus` and the normal form of
+:mod:`symbp.algebra`.  This module shares *none* of that: it re-reads the network's forward
+equations as ASTs, runs them in plain Python (complex numbers, one scalar at a time), and
+evaluates each side of an equation directly from its AST:
+
+* a quantity ``a_{j_l}`` is looked up in the forward pass;
+* ``\\delta_j`` and every ``\\frac{\\partial X}{\\partial y}`` are **complex-step derivatives**:
+  the forward pass is run again with ``y`` perturbed by ``i·10⁻³⁰``, and the imaginary part of
+  ``X`` divided by the step is the derivative, exact to rounding (no subtraction, no truncation
+  error for analytic functions);
+* ``h``, ``h'`` are concrete analytic functions (``tanh``, ``softplus``, or the declared one);
+  ``E`` is a concrete analytic function of the outputs with random targets (or the declared
+  sum of squares).
+
+Two sides that agree at several random networks, sizes and choices of ``h`` and ``E`` are taken
+as *equivalent*; a difference anywhere means they are not.  An equation the oracle cannot give a
+meaning (a quantity the network does not have, ``w_{jk}`` where it has ``w_{kj}``; an index
+letter that runs over no range) is *ill-formed*.  The oracle is used by
+:mod:`symbp.mutation` to classify generated mutants; it is a test instrument, not a checker
+(it proves nothing for all sizes).
+
+>>> from symbp.network import builtin
+>>> from symbp.parsing import parse_expression as p
+>>> net = builtin("plain")
+>>> compare(net, p(r"\\delta_j"), p(r"h'(a_j) \\sum_k w_{kj} \\delta_k"))
+'equivalent'
+>>> compare(net, p(r"\\delta_j"), p(r"h(a_j) \\sum_k w_{kj} \\delta_k"))
+'different'
+>>> compare(net, p(r"\\delta_j"), p(r"h'(a_j) \\sum_k w_{jk} \\delta_k"))
+'ill-formed'
+"""
+
+from __future__ import annotations
+
+import cmath
+import itertools
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .network import Network
+from .parsing import Add, Call, Deriv, Div, Mul, Neg, Node, Num, Pow, SumOp, Sym, parse_chain
+
+__all__ = ["EQUIVALENT", "DIFFERENT", "ILL_FORMED", "IllFormed", "Oracle", "compare"]
+
+EQUIVALENT = "equivalent"
+DIFFERENT = "different"
+ILL_FORMED = "ill-formed"
+
+STEP = 1e-30  # the complex step
+RTOL = 1e-8
+
+
+class IllFormed(Exception):
+    """The oracle cannot give the expression a meaning (not a symbp error: a classification)."""
+
+
+def _tanh(x: complex, n: int) -> complex:
+    t = cmath.tanh(x)
+    return [t, 1 - t * t, -2 * t * (1 - t * t), (6 * t * t - 2) * (1 - t * t)][n]
+
+
+def _sig(x: complex) -> complex:
+    return 1 / (1 + cmath.exp(-x))
+
+
+def _logistic(x: complex, n: int) -> complex:
+    s = _sig(x)
+    return [s, s * (1 - s), s * (1 - s) * (1 - 2 * s), s * (1 - s) * (1 - 6 * s + 6 * s * s)][n]
+
+
+def _softplus(x: complex, n: int) -> complex:
+    return cmath.log(1 + cmath.exp(x)) if n == 0 else _logistic(x, n - 1)
+
+
+def _identity(x: complex, n: int) -> complex:
+    return [x, 1, 0, 0][n]
+
+
+FUNCTIONS = {"tanh": _tanh, "softplus": _softplus, "logistic": _logistic, "identity": _identity}
+
+
+@dataclass
+class _Def:
+    name: str
+    axes: tuple[str, ...]
+    letters: tuple[str, ...]  # the left side's letters, composites expanded into their parts
+    rhs: Node
+
+
+@dataclass
+class Oracle:
+    """One concrete instance of ``net``: sizes, random inputs and weights, concrete ``h`` and ``E``.
+
+    ``functions`` maps an undeclared function name to a concrete one (``tanh``, ``softplus``,
+    ``logistic``); ``error`` is ``"squares"`` or ``"softplus"`` for an undeclared ``E``.
+    """
+
+    net: Network
+    sizes: dict[str, int]
+    seed: int = 0
+    functions: dict[str, str] = field(default_factory=dict)
+    error: str = "squares"
+    #: ranges of letters the network does not declare (see :func:`infer`)
+    letters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.leaves: dict[tuple, dict[tuple, complex]] = {}
+        self.defs: dict[tuple, _Def] = {}
+        used: set[tuple] = set()
+        for src in self.net.forward_latex:
+            chain = parse_chain(src, self.net.functions)
+            lhs, rhs = chain.sides
+            assert isinstance(lhs, Sym)
+            key = self._family(lhs)
+            letters = tuple(p for x in lhs.letters for p in self.net.composites.get(x, (x,)))
+            self.defs[key] = _Def(lhs.name, key[1], letters, rhs)
+            for n in rhs.walk():
+                if isinstance(n, Sym) and n.groups:
+                    used.add(self._family(n))
+        self.outputs = sorted(k for k in self.defs if k not in used)
+        self._passes: dict[tuple | None, dict[tuple, dict[tuple, complex]]] = {}
+        self._perturb: tuple | None = None
+
+    # -- letters and families
+    def ranges(self, letter: str) -> tuple[str, ...]:
+        r = self.net.letter_ranges(letter) or self.letters.get(letter)
+        if r is None:
+            raise IllFormed(f"the index {letter} runs over no range of the network")
+        return r
+
+    def _family(self, sym: Sym) -> tuple:
+        name = self.net.delta_of if sym.name == "delta" else sym.name
+        return (name, tuple(r for x in sym.letters for r in self.ranges(x)))
+
+    def exists(self, key: tuple) -> bool:
+        if key in self.defs:
+            return True
+        return any(n.groups and self._family(n) == key
+                   for d in self.defs.values() for n in d.rhs.walk() if isinstance(n, Sym)) or (
+            self.net.error_kind is not None and key[0] == "t"
+            and any(o[1] == key[1] for o in self.outputs))
+
+    def _root(self, key: tuple) -> tuple:
+        """Through copies and single functions (``y = a``, ``z = h(a)``) to the quantity below."""
+        for _ in range(len(self.defs) + 1):
+            d = self.defs.get(key)
+            rhs = d.rhs.arg if d is not None and isinstance(d.rhs, Call) else d.rhs if d else None
+            if not isinstance(rhs, Sym) or not rhs.groups:
+                return key
+            key = self._family(rhs)
+        return key
+
+    def _points(self, axes: tuple[str, ...]) -> Iterator[tuple[int, ...]]:
+        return itertools.product(*(range(self.sizes[r]) for r in axes))
+
+    # -- the forward pass, possibly with one entry perturbed by i * STEP
+    def value(self, key: tuple, idx: tuple[int, ...]) -> complex:
+        values = self._passes.setdefault(self._perturb, {})
+        fam = values.get(key)
+        if fam is None:
+            fam = values[key] = self._compute(key)
+        return fam[idx]
+
+    def _compute(self, key: tuple) -> dict[tuple, complex]:
+        d = self.defs.get(key)
+        if d is None:
+            if not self.exists(key):
+                raise IllFormed(f"the network has no quantity {key[0]} over {key[1]}")
+            if key not in self.leaves:
+                scale = 0.8 if key[0] in self.net.param_names else 1.0
+                self.leaves[key] = {p: complex(self.rng.gauss(0.0, scale)) for p in self._points(key[1])}
+            out = dict(self.leaves[key])
+        else:
+            out = {}
+            for p in self._points(key[1]):
+                env = _env(self.net, d.letters, p)
+                out[p] = self.evaluate(d.rhs, env)
+        if self._perturb is not None and self._perturb[0] == key:
+            out[self._perturb[1]] += 1j * STEP
+        return out
+
+    def loss(self) -> complex:
+        total: complex = 0
+        for o in self.outputs:
+            for p in self._points(o[1]):
+                y = self.value(o, p)
+                if self.net.error_kind is not None:
+                    total += 0.5 * (y - self.value(("t", o[1]), p)) ** 2
+                elif self.error == "squares":
+                    total += 0.5 * (y - self._target(o, p)) ** 2
+                else:  # a non-quadratic, non-separable E
+                    total += _softplus(y, 0) - self._target(o, p) * y
+                    total += 0.1 * y * self.value(o, tuple(0 for _ in p))
+        return total
+
+    def _target(self, o: tuple, p: tuple) -> complex:
+        key = ("#target", o[1])
+        if key not in self.leaves:
+            self.leaves[key] = {q: complex(self.rng.gauss(0.0, 1.0)) for q in self._points(o[1])}
+        return self.leaves[key][p]
+
+    def derivative(self, of: Node, key: tuple, idx: tuple[int, ...], env: dict) -> complex:
+        """``∂ of / ∂ key[idx]`` by one complex step through the whole forward pass."""
+        if self._perturb is not None:
+            raise IllFormed("a derivative inside a derivative (the oracle takes one complex step)")
+        self.value(key, idx)  # the variable must exist
+        if self._root(key) != key:  # d/dz_j of an expression in a_j, where z_j = h(a_j): which?
+            for n in of.walk():
+                if (isinstance(n, Sym) and n.groups and n.name != "delta"
+                        and self._family(n) != key and self._root(self._family(n)) == self._root(key)):
+                    raise IllFormed(f"a derivative with respect to {key[0]} of an expression in "
+                                    f"{n.name}, of which {key[0]} is a function: ambiguous")
+        self._perturb = (key, idx)
+        try:
+            v = self.evaluate(of, env)
+        finally:
+            self._perturb = None
+        return complex(v.imag / STEP)
+
+    # -- expressions
+    def evaluate(self, node: Node, env: dict[str, tuple[int, ...]]) -> complex:
+        if isinstance(node, Num):
+            return complex(node.value)
+        if isinstance(node, Sym):
+            if not node.groups:
+                if node.name == self.net.error_name:
+                    return self.loss()
+                if node.name in self.sizes:
+                    return complex(self.sizes[node.name])
+                raise IllFormed(f"{node.name} is neither a quantity nor a size")
+            idx = self._index(node, env)
+            key = self._family(node)
+            if node.name == "delta":
+                if not (key[0] == self.net.delta_of or key in self.outputs) or not self.exists(key):
+                    raise IllFormed(f"no delta over {key[1]}")
+                return self.derivative(Sym(0, 0, self.net.error_name, ()), key, idx, env)
+            return self.value(key, idx)
+        if isinstance(node, Call):
+            kind = self.net.activations.get(node.name) or self.functions.get(node.name, "tanh")
+            if node.order > 3:
+                raise IllFormed("a derivative of order above 3")
+            return FUNCTIONS[kind](self.evaluate(node.arg, env), node.order)
+        if isinstance(node, Neg):
+            return -self.evaluate(node.arg, env)
+        if isinstance(node, Add):
+            return sum((self.evaluate(t, env) for t in node.terms), complex(0))
+        if isinstance(node, Mul):
+            out = complex(1)
+            for f in node.factors:
+                out *= self.evaluate(f, env)
+            return out
+        if isinstance(node, Div):
+            den = self.evaluate(node.den, env)
+            if den == 0:
+                raise IllFormed("division by zero")
+            return self.evaluate(node.num, env) / den
+        if isinstance(node, Pow):
+            return self.evaluate(node.base, env) ** node.exp
+        if isinstance(node, SumOp):
+            rs = self.ranges(node.index)
+            if node.lower is not None or node.upper is not None:
+                # the notation sums over whole ranges: 1..N or 0..N-1 with N the range's own size,
+                # written as such (not a number that happens to be equal at these sizes)
+                if not (len(rs) == 1 and _whole(node, rs[0])):
+                    raise IllFormed("a sum over part of a range")
+            if node.index not in free(node.body, self.net):
+                raise IllFormed(f"the summation index {node.index} does not occur in the summand")
+            total = complex(0)
+            for p in self._points(rs):
+                total += self.evaluate(node.body, {**env, node.index: p})
+            return total
+        if isinstance(node, Deriv):
+            wrt = node.wrt
+            if wrt.name in ("delta", self.net.error_name) or not wrt.groups:
+                raise IllFormed("a derivative with respect to something that is not a quantity")
+            key = self._family(wrt)
+            idx = self._index(wrt, env)
+            inner = node.num if node.num is not None else node.body
+            assert inner is not None
+            return self.derivative(inner, key, idx, env)
+        raise IllFormed(f"cannot evaluate {type(node).__name__}")
+
+    def _index(self, sym: Sym, env: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+        out: list[int] = []
+        for x in sym.letters:
+            if x not in env:
+                raise IllFormed(f"the index {x} is neither free nor summed")
+            out.extend(env[x])
+        return tuple(out)
+
+
+def _env(net: Network, letters: tuple[str, ...], point: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+    env = {x: (v,) for x, v in zip(letters, point)}
+    for c, parts in net.composites.items():  # a composite letter m = j_l is (j, l)
+        if all(p in env for p in parts):
+            env[c] = tuple(env[p][0] for p in parts)
+    return env
+
+
+def free(node: Node, net: Network) -> set[str]:
+    """The free index letters of an AST (plain scoping: a sum binds its letter in its body)."""
+    if isinstance(node, Sym):
+        return set(node.letters)
+    if isinstance(node, SumOp):
+        out = free(node.body, net) - {node.index}
+        for b in (node.lower, node.upper):
+            if b is not None:
+                out |= free(b, net)
+        return out
+    out: set[str] = set()
+    for c in node.children():
+        out |= free(c, net)
+    return out
+
+
+def infer(net: Network, nodes: list[Node]) -> list[dict[str, tuple[str, ...]]]:
+    """Readings of the letters the network does not declare (``\\sum_q w_{qj} \\delta_q``): the
+    assignments of ranges under which every symbol written with them is a quantity of the
+    network (``[{}]`` if there is none: such letters are then ill-formed)."""
+    syms = [n for side in nodes for n in side.walk() if isinstance(n, Sym) and n.groups]
+    sums = [n.index for side in nodes for n in side.walk() if isinstance(n, SumOp)]
+    unknown = sorted({x for s in syms for x in s.letters} | set(sums))
+    unknown = [x for x in unknown if net.letter_ranges(x) is None]
+    if not unknown or len(net.sizes) ** len(unknown) > 5000:
+        return [{}]
+    probe = Oracle(net, {r: 1 for r in net.sizes})
+    good = []
+    for combo in itertools.product(net.sizes, repeat=len(unknown)):
+        probe.letters = {x: (r,) for x, r in zip(unknown, combo)}
+        try:
+            if all(probe.exists(probe._family(s)) for s in syms if set(s.letters) & set(unknown)):
+                good.append(dict(probe.letters))
+        except IllFormed:
+            continue
+    return good or [{}]
+
+
+def _whole(node: SumOp, size: str) -> bool:
+    lo, up = node.lower, node.upper
+    if not isinstance(lo, Num):
+        return False
+    if lo.value == 1:
+        return isinstance(up, Sym) and up.name == size and not up.groups
+    return (lo.value == 0 and isinstance(up, Add) and len(up.terms) == 2 and isinstance(up.terms[0], Sym)
+            and up.terms[0].name == size and not up.terms[0].groups and isinstance(up.terms[1], Neg)
+            and isinstance(up.terms[1].arg, Num) and up.terms[1].arg.value == 1)
+
+
+def _plans(net: Network) -> list[dict[str, int]]:
+    """Three size plans: the first with all sizes distinct (no relation such as J = K holds),
+    then small ones with a range of size 1."""
+    rs = net.sizes
+    return [{r: 2 + k for k, r in enumerate(rs)},
+            {r: 3 - (k % 2) for k, r in enumerate(rs)},
+            {r: 1 + ((k + 1) % 3) for k, r in enumerate(rs)}]
+
+
+def _close(a: complex, b: complex) -> bool:
+    return abs(a - b) <= RTOL * (1 + max(abs(a), abs(b)))
+
+
+def compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...] = (11, 12)) -> str:
+    """``equivalent``, ``different`` or ``ill-formed``: both sides evaluated over every value of
+    the union of their free letters, at three size plans (the first with distinct sizes, once;
+    the two small ones at two seeds and, for undeclared ``h`` and ``E``, two concrete choices).
+    An undeclared letter that fits several ranges is tried under each: the same answer under
+    all of them is the answer, else ``ill-formed``."""
+    answers = {_compare(net, lhs, rhs, seeds, reading) for reading in infer(net, [lhs, rhs])}
+    return answers.pop() if len(answers) == 1 else ILL_FORMED
+
+
+def _compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...],
+             inferred: dict[str, tuple[str, ...]]) -> str:
+    names = sorted(net.functions - set(net.activations))
+    choices = [("tanh", "squares"), ("softplus", "softplus")]
+    try:
+        letters = sorted(free(lhs, net) | free(rhs, net))
+        for n, sizes in enumerate(_plans(net)):
+            for seed in seeds if n else seeds[:1]:  # the first plan (distinct, larger sizes): once
+                for k, (fn, err) in enumerate(choices if n else choices[:1]):
+                    cycle = ["tanh", "softplus", "logistic"]
+                    fns = {n: cycle[(cycle.index(fn) + i) % 3] for i, n in enumerate(names)}
+                    key = ("oracle", tuple(sorted(sizes.items())), seed, k)
+                    o = net.cache.get(key)
+                    if o is None:  # one instance per network and plan: its forward passes are reused
+                        o = net.cache[key] = Oracle(net, sizes, seed * 10 + k, fns, err)
+                    o.letters = inferred
+                    axes = [o.ranges(x) for x in letters]
+                    for point in itertools.product(*(list(o._points(a)) for a in axes)):
+                        env = {x: p for x, p in zip(letters, point)}
+                        for c, parts in net.composites.items():
+                            if c not in env and all(p in env for p in parts):
+                                env[c] = tuple(env[p][0] for p in parts)
+                        if not _close(o.evaluate(lhs, env), o.evaluate(rhs, env)):
+                            return DIFFERENT
+    except IllFormed:
+        return ILL_FORMED
+    except (OverflowError, ZeroDivisionError):
+        return ILL_FORMED
+    return EQUIVALENT
+
+
