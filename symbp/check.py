@@ -159,9 +159,7 @@ MAX_READINGS = 8
 
 
 def _used_letters(lhs: Node, rhs: Node) -> set[str]:
-    return {x for side in (lhs, rhs) for node in side.walk() if isinstance(node, Sym)
-            for x in node.letters} | {node.index for side in (lhs, rhs) for node in side.walk()
-                                      if isinstance(node, SumOp)}
+    return lhs.index_letters() | rhs.index_letters()
 
 
 def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
@@ -382,7 +380,7 @@ def _formal_counterexample(net: Network, d: _Formal, free: list[tuple[str, str]]
     diff = np.vectorize(lambda a, b: a != b, otypes=[bool])(d.left, d.right)
     at = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.shape else ()
     return {
-        "sizes": dict(d.sizes), "index": _index_of(net, at, free, names),
+        "sizes": dict(d.sizes), "index": index_of(net, at, free, names),
         "lhs": str(d.left[at]), "rhs": str(d.right[at]),
         "h": "an arbitrary function: h(a), h'(a), ... independent random integers",
         "E": "an arbitrary function: its output deltas independent random integers",
@@ -422,7 +420,7 @@ def _formal_values(net: Network, gl: Expr, gr: Expr, sizes: dict[str, int],
 def _counterexample(net: Network, inst: NetworkInstance, vl: np.ndarray, vr: np.ndarray,
                     diff: np.ndarray, free: list[tuple[str, str]], names: dict[str, str]) -> dict:
     at = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.shape else ()
-    index = _index_of(net, at, free, names)
+    index = index_of(net, at, free, names)
     values = {}
     for f in net.families:
         if f.id not in net.definitions and ("ref", f.id) in inst.cache:
@@ -440,8 +438,9 @@ def _counterexample(net: Network, inst: NetworkInstance, vl: np.ndarray, vr: np.
     }
 
 
-def _index_of(net: Network, at: tuple, free: list[tuple[str, str]],
-              names: dict[str, str]) -> dict[str, Any]:
+def index_of(net: Network, at: tuple, free: list[tuple[str, str]],
+             names: dict[str, str]) -> dict[str, Any]:
+    """The free indices at the array position ``at``, 1-based, a composite one as a dict."""
     index: dict[str, Any] = {}
     for (name, _), v in zip(free, at):
         comp = net.component(name)

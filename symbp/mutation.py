@@ -128,13 +128,7 @@ def rename_free(node: Node, old: str, new: str) -> Node:
 
 
 def _letters(node: Node) -> set[str]:
-    out: set[str] = set()
-    for n in node.walk():
-        if isinstance(n, Sym):
-            out |= set(n.letters)
-        elif isinstance(n, SumOp):
-            out.add(n.index)
-    return out
+    return node.index_letters()
 
 
 # ----------------------------------------------------------------------------------------------

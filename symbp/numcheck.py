@@ -45,7 +45,7 @@ import numpy as np
 
 from . import api, calculus
 from .algebra import Expr, F, budget, check_deadline
-from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
+from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, index_of
 from .document import Derivation, load, strip_label
 from .errors import InputError, ResourceLimitError, SymbpError, UnsupportedError
 from .network import Network
@@ -321,14 +321,7 @@ def _components(letter: str, ranges: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _index_of(net: Network, at: tuple, free: list[tuple[str, str]]) -> dict[str, Any]:
-    index: dict[str, Any] = {}
-    for (name, _), v in zip(free, at):
-        comp = net.component(name)
-        if comp is not None:
-            index.setdefault(comp[0], {})[comp[1]] = int(v) + 1
-        else:
-            index[name] = int(v) + 1
-    return index
+    return index_of(net, at, free, {})
 
 
 def numeric_link(fwd: Forward, chain: Chain, k: int, link: LinkResult) -> NumericResult:

@@ -164,6 +164,17 @@ class Node:
         for c in self.children():
             yield from c.walk()
 
+    def index_letters(self) -> set[str]:
+        """Every index letter written in this formula: in subscripts, Kronecker deltas and as
+        summation indices."""
+        out: set[str] = set()
+        for n in self.walk():
+            if isinstance(n, (Sym, Kron)):
+                out.update(n.letters)
+            elif isinstance(n, SumOp):
+                out.add(n.index)
+        return out
+
 
 @dataclass(frozen=True, eq=False)
 class Num(Node):

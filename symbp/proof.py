@@ -186,7 +186,7 @@ class _Prover:
         all_names = self.names
         self.values = []
         for node in (self.lhs, self.rhs):
-            self.side_letters = _letters_in(node)
+            self.side_letters = node.index_letters()
             mine = set(free_letters(node, self.net, []))
             self.names = {n: v for x in mine for n in self.env[x] for v in [all_names[n]]}
             value = self.interp.expression(node, self.env)
@@ -377,7 +377,7 @@ class _Prover:
             return to_sympy(net, value, self._names_for(value, env), evaluate=False)
         terms = []
         shown_uses = []
-        used = set(self.side_letters) | set(_letters_in(d))
+        used = set(self.side_letters) | d.index_letters()
         for c in uses:
             cf = net.families[c]
             cnames = [calculus.fresh() for _ in cf.axes]
@@ -535,16 +535,6 @@ def _idx_for(index: Any, wrt: Any, idx_nf: tuple) -> Any:
         if i_nf == index:
             return i_sp
     raise SymbpError(f"no index {index} in the variable")
-
-
-def _letters_in(node: Node) -> set[str]:
-    out = set()
-    for n in node.walk():
-        if isinstance(n, Sym):
-            out |= set(n.letters)
-        elif isinstance(n, SumOp):
-            out.add(n.index)
-    return out
 
 
 class _ToSympy:
