@@ -164,6 +164,17 @@ def _contract(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
                 factors[:] = [map_indices(g, sub) for g in factors]
                 changed = True
                 break
+    # a Kronecker delta is 0 or 1: [i = j]^2 = [i = j]
+    seen: set[tuple] = set()
+    kept = []
+    for f in factors:
+        if f[0] == "kd":
+            key = tuple(sorted((f[1], f[2])))
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(f)
+    factors[:] = kept
     # dummies that no factor mentions are vacuous sums: a factor of their range's size
     used = {i[1] for f in factors for i in factor_indices(f) if i[0] == "d"}
     for d in [d for d in dummies if d not in used]:

@@ -23,8 +23,8 @@ from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult, che
 from .document import Derivation, Equation, load, strip_label
 from .errors import InputError, NotationError, SymbpError, locate
 from .network import BUILTINS, Network, builtin
+from .nfprint import latex
 from .parsing import parse_chain
-from .printing import latex
 
 __all__ = ["NetworkDerivation", "Report", "check_equation", "check_file", "check_paths", "derive",
            "load_network"]

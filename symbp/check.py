@@ -30,9 +30,9 @@ from . import calculus
 from .algebra import Expr, budget
 from .errors import InputError, NotationError, ResourceLimitError, SymbpError
 from .network import Network
+from .nfprint import NormalFormPrinter, latex
 from .numeric import FormalInstance, NetworkInstance, evaluate, size_plans
 from .parsing import Call, Chain, Deriv, Div, Mul, Neg, Node, Num, SumOp, Sym, parse_expression, unparse
-from .printing import LatexPrinter, latex
 from .semantics import IndexProblem, Interpreter, check_names, free_letters, infer_letters
 
 __all__ = ["AT_SIZES", "ERROR", "REFUTED", "VERDICTS", "VERIFIED", "LinkResult", "check_chain"]
@@ -297,7 +297,7 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     raw_l = interp.expression(lhs, env)
     raw_r = interp.expression(rhs, env)
     same, gl, gr = calculus.compare(net, raw_l, raw_r)
-    names = {name: x if len(env[x]) == 1 else LatexPrinter(net).free_letter(name)
+    names = {name: x if len(env[x]) == 1 else NormalFormPrinter(net).free_letter(name)
              for x in env for name in env[x]}
     derived = _derived(net, interp, head, env, names)
     if same:

@@ -6,7 +6,7 @@ table) method.  The classes of symbp delegate those methods to the functions her
 :class:`~symbp.document.Derivation`, :class:`~symbp.check.LinkResult`,
 :class:`~symbp.api.Report`, :class:`~symbp.api.NetworkDerivation` and the
 :class:`~symbp.notebook.Formula` objects of the notebook API display as maths in the note's own
-notation (the network's letters, printed by :func:`symbp.printing.latex`), and results and
+notation (the network's letters, printed by :func:`symbp.nfprint.latex`), and results and
 reports as a table of verdicts.
 
 Everything that comes from the input is escaped: HTML special characters in every table cell,
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from .algebra import Expr, F
 from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from .network import Network, group_letters
-from .printing import latex
+from .nfprint import latex
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import NetworkDerivation, Report
@@ -67,7 +67,7 @@ def _math(body: str) -> str:
 
 
 def forward_pairs(net: Network) -> list[tuple[str, str]]:
-    """The forward pass as (left, right) LaTeX pairs, printed by :func:`symbp.printing.latex`
+    """The forward pass as (left, right) LaTeX pairs, printed by :func:`symbp.nfprint.latex`
     in the network's letters.
 
     >>> from symbp import builtin

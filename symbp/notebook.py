@@ -22,7 +22,7 @@ Eq(Derivative(E, w[j, i]), Sum(delta[j, l]*z[i, l], (l, 1, L)))
 
 The SymPy names follow :func:`symbp.symbolic.to_sympy`: ``δ`` of a family ``a`` is
 ``delta[...]``, ``∂E/∂w`` is ``Derivative(E, w[...])``, ``h'(a_j)`` is
-``Subs(Derivative(h(_x), _x), _x, a[j])``.
+``Derivative(h(a[j]), a[j])``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from .algebra import Expr, F
 from .document import Derivation, load
 from .errors import NotationError
 from .network import BUILTINS, Family, Network, builtin, declare, group_letters, latex_name
-from .printing import latex
+from .nfprint import latex
 
 __all__ = ["Formula", "Formulas", "check", "deltas", "forward", "gradients", "load", "network"]
 
@@ -59,7 +59,7 @@ class Formula:
     >>> f.kind, f.family.show(), f.lhs_latex
     ('delta', 'a_{j}', '\\\\delta_{j}')
     >>> f.sympy.rhs
-    Subs(Derivative(h(_x), _x), _x, a[j])*Sum(delta[k]*w[k, j], (k, 1, K))
+    Derivative(h(a[j]), a[j])*Sum(delta[k]*w[k, j], (k, 1, K))
     """
 
     network: Network = field(repr=False)
@@ -76,7 +76,7 @@ class Formula:
 
     @property
     def rhs_latex(self) -> str:
-        """The right side in LaTeX, printed by :func:`symbp.printing.latex`."""
+        """The right side in LaTeX, printed by :func:`symbp.nfprint.latex`."""
         return latex(self.network, self.rhs, self.names)
 
     @property

@@ -3,7 +3,7 @@
 :class:`LatexPrinter` subclasses SymPy's ``LatexPrinter`` and overrides one ``_print_<Class>``
 method per kind of object: ``Indexed`` (``w_{kj_l}``: the network knows that ``j`` and ``l``
 form one subscript group), ``Sum`` (``\\sum_{l}``, the range is implied by the index),
-``Subs`` (``h'(a_{j})``), ``Derivative`` (``\\frac{\\partial E}{\\partial w_{ji}}``), undefined
+``Derivative`` (``h'(a_{j})``, ``\\frac{\\partial E}{\\partial w_{ji}}``), undefined
 functions (``h(a_{j})``), ``KroneckerDelta`` (``[i = j]``), products and sums in the order they
 were built.  Never SymPy's ``KroneckerDelta(j, j')`` or ``Piecewise`` output.  The same printer
 serves the checker's messages, ``symbp derive``, the proofs and notebook display.
@@ -31,7 +31,7 @@ from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 
 from .algebra import Expr
 from .network import Network, group_letters, latex_name
-from .symbolic import DUMMY_X, free_letter, to_sympy
+from .symbolic import free_letter, to_sympy
 
 __all__ = ["LatexPrinter", "latex"]
 
@@ -90,7 +90,7 @@ class LatexPrinter(_SympyLatexPrinter):
         return free_letter(self.net, str(expr.label))
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
-        return latex_name(expr.name) if expr.name != DUMMY_X.name else "x"
+        return latex_name(expr.name)
 
     # -- functions
     def _print_Function(self, expr: Any, exp: str | None = None) -> str:
@@ -99,6 +99,8 @@ class LatexPrinter(_SympyLatexPrinter):
         return super()._print_Function(expr, exp)
 
     def _print_Subs(self, expr: sp.Subs) -> str:
+        if len(expr.variables) != 1:
+            return super()._print_Subs(expr)
         d, (var,), (point,) = expr.args[0], expr.variables, expr.point
         if isinstance(d, sp.Derivative) and isinstance(d.expr, AppliedUndef) and d.expr.args == (var,) \
                 and all(v == var for v in d.variables):
@@ -106,6 +108,9 @@ class LatexPrinter(_SympyLatexPrinter):
         return super()._print_Subs(expr)
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
+        v = expr.variables
+        if isinstance(expr.expr, AppliedUndef) and expr.expr.args == (v[0],) and all(x == v[0] for x in v):
+            return f"{latex_name(expr.expr.func.__name__)}{chr(39) * len(v)}({self._print(v[0])})"
         if len(expr.variables) == 1:
             var = self._print(expr.variables[0])
             if isinstance(expr.expr, (sp.Indexed, sp.Symbol)):
@@ -179,9 +184,13 @@ class LatexPrinter(_SympyLatexPrinter):
         coeff = sp.Integer(1)
         if args and args[0].is_Number:
             coeff = args.pop(0)
+        first = next((k for k, a in enumerate(args) if isinstance(a, sp.KroneckerDelta)), None)
         args, merged = self._merged_deltas(args)
         pieces = []
-        for a in args:
+        for k, a in enumerate(args):
+            if k == first:  # merged deltas stand where the deltas stood, before any sum
+                pieces += merged
+                merged = []
             s = self._print(a)
             if isinstance(a, sp.Add) or (isinstance(a, sp.Sum) and a is not args[-1]):
                 s = f"\\left({s}\\right)"

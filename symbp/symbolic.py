@@ -2,7 +2,7 @@
 
 ``to_sympy`` turns an :class:`~symbp.algebra.Expr` into ordinary SymPy objects: ``Indexed``
 quantities over ``Idx`` indices with symbolic ranges, ``Sum``, an undefined ``Function`` ``h``
-(``h'(a_j)`` is ``Subs(Derivative(h(_x), _x), _x, a[j])``), ``δ`` as ``Indexed(delta, …)``, other
+(``h'(a_j)`` is ``Derivative(h(a[j]), a[j])``), ``δ`` as ``Indexed(delta, …)``, other
 gradients as unevaluated ``Derivative(E, y[k])``, ``KroneckerDelta``.  ``forward_equations``
 gives the network's forward pass the same way.  Only this module and the printer import SymPy.
 
@@ -15,7 +15,7 @@ the printer (:mod:`symbp.printing`) shows; the default gives ordinary evaluated 
 'Eq(a[j, l], Sum(w[j, i]*z[i, l], (i, 1, I)))'
 >>> from symbp.calculus import delta_definition
 >>> to_sympy(net, delta_definition(net, 2), {"#0": "j", "#1": "l"})
-Subs(Derivative(h(_x), _x), _x, a[j, l])*Sum(delta[k]*w[k, j, l], (k, 1, K))
+Derivative(h(a[j, l]), a[j, l])*Sum(delta[k]*w[k, j, l], (k, 1, K))
 """
 
 from __future__ import annotations
@@ -27,11 +27,8 @@ import sympy as sp
 from .algebra import Expr, Term, factor_indices
 from .network import Network
 
-__all__ = ["DUMMY_X", "forward_equations", "idx", "indexed", "to_sympy"]
+__all__ = ["forward_equations", "idx", "indexed", "to_sympy"]
 
-#: the variable of ``h`` in ``h'(a) = Subs(Derivative(h(_x), _x), _x, a)`` (``_x``: no clash
-#: with a family ``x``)
-DUMMY_X = sp.Symbol("_x")
 
 # order of factors in a printed product: h'(...) first, then weights, δ, activations, [i = j]
 _ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "kd": 4}
@@ -151,7 +148,9 @@ def apply(name: str, order: int, arg: Any) -> Any:
     """``h(arg)``, or its ``order``-th derivative at ``arg`` (``h'(a_j)``)."""
     if order == 0:
         return sp.Function(name)(arg)
-    return sp.Subs(sp.Derivative(sp.Function(name)(DUMMY_X), (DUMMY_X, order)), DUMMY_X, arg)
+    # not Subs(Derivative(h(x), x), x, arg): SymPy's Subs compares equal across points whose
+    # indices run over different ranges, and its cache then hands back the wrong one
+    return sp.Derivative(sp.Function(name)(arg), (arg, order))
 
 
 def _free_ranges(net: Network, expr: Expr) -> dict[str, str]:

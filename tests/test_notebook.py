@@ -51,7 +51,7 @@ def test_every_derived_formula_verifies_when_checked(spec: str) -> None:
 
 SYMPY = [
     ("plain", "gradients", "w_{kj}", "Eq(Derivative(E, w[k, j]), delta[k]*z[j])"),
-    ("plain", "deltas", "a_j", "Eq(delta[j], Subs(Derivative(h(_x), _x), _x, a[j])*Sum(delta[k]*w[k, j], "
+    ("plain", "deltas", "a_j", "Eq(delta[j], Derivative(h(a[j]), a[j])*Sum(delta[k]*w[k, j], "
      "(k, 1, K)))"),
     ("plain", "forward", "z_j", "Eq(z[j], h(a[j]))"),
     ("shared", "gradients", "w_{ji}", "Eq(Derivative(E, w[j, i]), Sum(delta[j, l]*z[i, l], (l, 1, L)))"),
@@ -59,7 +59,7 @@ SYMPY = [
      "Eq(Derivative(E, w[k, j, l]), delta[k]*z[j, l])"),
     ("shared", "forward", "a_{j_l}", "Eq(a[j, l], Sum(w[j, i]*z[i, l], (i, 1, I)))"),
     ("shared", "deltas", r"\delta_{j_l}",
-     "Eq(delta[j, l], Subs(Derivative(h(_x), _x), _x, a[j, l])*Sum(delta[k]*w[k, j, l], (k, 1, K)))"),
+     "Eq(delta[j, l], Derivative(h(a[j, l]), a[j, l])*Sum(delta[k]*w[k, j, l], (k, 1, K)))"),
 ]
 
 

@@ -1,0 +1,178 @@
+"""The checker's fast printer: a normal form straight to LaTeX, without SymPy.
+
+:mod:`symbp.printing` is *the* printer (a SymPy ``LatexPrinter`` subclass, for proofs and
+notebooks); printing a normal form there means importing SymPy (half a second) and building
+SymPy objects.  ``symbp check`` prints a normal form into almost every message, so it uses this
+module instead: the same output, character for character (``tests/test_printers.py`` holds the
+two to that on every normal form of every shipped network and on generated ones), one
+``_print_<kind>`` method per kind of factor.
+
+>>> from symbp.network import builtin
+>>> from symbp.calculus import delta_definition
+>>> net = builtin("plain")
+>>> NormalFormPrinter(net).doprint(delta_definition(net, 0), {"#0": "j"})
+"h'(a_{j}) \\\\sum_{k} w_{kj} \\\\delta_{k}"
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .algebra import Expr, Term, factor_indices
+from .network import Network, group_letters, latex_name
+
+__all__ = ["NormalFormPrinter", "latex"]
+
+_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "kd": 4}
+
+
+class NormalFormPrinter:
+    """Prints :class:`~symbp.algebra.Expr` for a network."""
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+
+    # -- entry point
+    def doprint(self, expr: Expr, names: dict[str, str] | None = None) -> str:
+        """``names`` maps free index names to the letters to print (default: the names)."""
+        names = dict(names or {})
+        for n in expr.free():
+            names.setdefault(n, self.free_letter(n))
+        if expr.is_zero():
+            return "0"
+        out = ""
+        # constants first, then by the number of factors: 1 - h(a_j)^{2}
+        terms = sorted(expr.terms, key=lambda t: (len(t.factors) + len(t.sizes), len(t.dummies)))
+        for k, t in enumerate(terms):
+            body = self._print_term(t, names)
+            if k == 0:
+                out = body
+            elif body.startswith("-"):
+                out += " - " + body[1:]
+            else:
+                out += " + " + body
+        return out
+
+    def free_letter(self, name: str) -> str:
+        """How a free index name prints: ``j``; a component ``m.0`` of ``m = j_l`` as ``j(m)``."""
+        comp = self.net.component(name)
+        return f"{comp[1]}({comp[0]})" if comp is not None else name
+
+    # -- terms
+    def _print_term(self, t: Term, names: dict[str, str]) -> str:
+        used = set(names.values())
+        letters = dict(names)
+        for n, r in enumerate(t.dummies):
+            (letter,) = self.net.letters_for([r], used)
+            used.add(letter)
+            letters[f"~d{n}"] = letter
+        outside = [f for f in t.factors if not any(i[0] == "d" for i in factor_indices(f))]
+        inside = [f for f in t.factors if f not in outside]
+        plain, merged, deltas = self._split_deltas(sorted(outside, key=self._key), letters)
+        pieces = self._powers([self._print_factor(f, letters) for f in plain]) + merged + \
+            self._powers([self._print_factor(f, letters) for f in deltas])
+        sums = "".join(f"\\sum_{{{letters[f'~d{n}']}}} " for n in range(len(t.dummies)))
+        inner = self._powers([self._print_factor(f, letters) for f in sorted(inside, key=self._key)])
+        coeff = t.coeff
+        for s in t.sizes:
+            pieces.insert(0, s)
+        body = " ".join(pieces + ([sums + " ".join(inner)] if sums else []))
+        body = body.strip() or "1"
+        return self._print_coeff(coeff, body)
+
+    def _split_deltas(self, factors: list[tuple], letters: dict[str, str]
+                      ) -> tuple[list[tuple], list[str], list[tuple]]:
+        """The factors other than Kronecker deltas; ``[j_l = m]`` for the deltas that tie every
+        component of a composite index ``m = j_l``; the other deltas."""
+        plain = [f for f in factors if f[0] != "kd"]
+        deltas = [f for f in factors if f[0] == "kd"]
+        merged = []
+        for base, parts in self.net.composites.items():
+            tied: dict[int, tuple[tuple, str]] = {}
+            for d in deltas:
+                names = [i[1] if i[0] == "f" else None for i in (d[1], d[2])]
+                for mine, other in ((names[0], names[1]), (names[1], names[0])):
+                    if mine is None or other is None:
+                        continue
+                    b, dot, k = mine.partition(".")
+                    if b == base and dot and k.isdigit() and self.net.component(other) is None:
+                        tied.setdefault(int(k), (d, letters[other]))
+            if len(tied) == len(parts):
+                merged.append(f"[{group_letters([tied[k][1] for k in range(len(parts))], (len(parts),))}"
+                              f" = {base}]")
+                drop = [tied[k][0] for k in tied]
+                deltas = [d for d in deltas if d not in drop]
+        return plain, merged, deltas
+
+    @staticmethod
+    def _powers(parts: list[str]) -> list[str]:
+        """``x x x`` -> ``x^{3}`` (the parts are sorted, so equal factors are adjacent)."""
+        out: list[str] = []
+        counts: list[int] = []
+        for p in parts:
+            if out and out[-1] == p:
+                counts[-1] += 1
+            else:
+                out.append(p)
+                counts.append(1)
+        return [p if c == 1 else f"{p}^{{{c}}}" for p, c in zip(out, counts)]
+
+    def _key(self, f: tuple) -> tuple:
+        kind = f[0]
+        if kind == "ref" and self.net.families[f[1]].param:
+            kind = "ref-param"
+        return (_ORDER[kind], repr(f))
+
+    def _print_coeff(self, c: Fraction, body: str) -> str:
+        sign = "-" if c < 0 else ""
+        c = abs(c)
+        if c == 1:
+            return sign + body if body != "1" else sign + "1"
+        num = str(c) if c.denominator == 1 else f"\\frac{{{c.numerator}}}{{{c.denominator}}}"
+        return sign + (num if body == "1" else f"{num} {body}")
+
+    # -- factors
+    def _print_factor(self, f: tuple, letters: dict[str, str]) -> str:
+        return getattr(self, f"_print_{f[0]}")(f, letters)
+
+    def _idx(self, fam: int, idx: tuple, letters: dict[str, str]) -> str:
+        family = self.net.families[fam]
+        shown = [letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"] for i in idx]
+        # the components m.0, m.1 of a free composite index m, written together, print as m
+        out, pos = [], 0
+        for g in family.grouping:
+            names = [i[1] for i in idx[pos:pos + g] if i[0] == "f"]
+            comp = self.net.component(names[0]) if names else None
+            base = comp[0] if comp is not None else None
+            if base is not None and len(names) == g and names == [f"{base}.{k}" for k in range(g)]:
+                out.append(base)
+            else:
+                out.append(group_letters(shown[pos:pos + g], (g,)))
+            pos += g
+        return "".join(out)
+
+    def _print_ref(self, f: tuple, letters: dict[str, str]) -> str:
+        fam = self.net.families[f[1]]
+        if not f[2]:  # a single unit: a, y
+            return latex_name(fam.name)
+        return f"{latex_name(fam.name)}_{{{self._idx(f[1], f[2], letters)}}}"
+
+    def _print_grad(self, f: tuple, letters: dict[str, str]) -> str:
+        fam = self.net.families[f[1]]
+        if fam.name == self.net.delta_of:
+            return f"\\delta_{{{self._idx(f[1], f[2], letters)}}}" if f[2] else "\\delta"
+        return (f"\\frac{{\\partial {self.net.error_name}}}"
+                f"{{\\partial {self._print_ref(('ref', f[1], f[2]), letters)}}}")
+
+    def _print_fn(self, f: tuple, letters: dict[str, str]) -> str:
+        primes = "'" * f[2]
+        return f"{latex_name(f[1])}{primes}({self._print_ref(('ref', f[3], f[4]), letters)})"
+
+    def _print_kd(self, f: tuple, letters: dict[str, str]) -> str:
+        a, b = (letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"] for i in (f[1], f[2]))
+        return f"[{a} = {b}]"
+
+
+def latex(net: Network, expr: Expr, names: dict[str, str] | None = None) -> str:
+    """LaTeX of ``expr`` in the network's notation."""
+    return NormalFormPrinter(net).doprint(expr, names)
