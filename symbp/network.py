@@ -54,9 +54,9 @@ class Family:
 
 
 def latex_name(name: str) -> str:
-    """``delta`` -> ``\\delta``; letters (also primed, ``j'``) stay as they are."""
-    from .parsing import GREEK
-    return "\\" + name if name in GREEK else name
+    """``delta`` -> ``\\delta``, ``mu'`` -> ``\\mu'``; letters (also primed, ``j'``) stay as they are."""
+    from .parsing import letter_tex
+    return letter_tex(name)
 
 
 def group_letters(letters: Sequence[str], grouping: Sequence[int]) -> str:

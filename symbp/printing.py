@@ -87,7 +87,7 @@ class LatexPrinter(_SympyLatexPrinter):
         return f"{latex_name(name)}_{{{self._subscript(name, expr.indices)}}}"
 
     def _print_Idx(self, expr: sp.Idx) -> str:
-        return free_letter(self.net, str(expr.label))
+        return latex_name(free_letter(self.net, str(expr.label)))
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         return latex_name(expr.name) if expr.name != DUMMY_X.name else "x"
@@ -134,7 +134,7 @@ class LatexPrinter(_SympyLatexPrinter):
                     subs.append(base)
                     k += g
                     continue
-            subs.append(free_letter(self.net, labels[k]))
+            subs.append(latex_name(free_letter(self.net, labels[k])))
             k += 1
         body = self._print(expr.function)
         if isinstance(expr.function, sp.Add):

@@ -416,7 +416,7 @@ class _Prover:
                                     evaluate=False)
             body = sp.Mul(head, local_sp, evaluate=False)
             terms.append(sp.Sum(body, *reversed(limits)) if limits else body)
-            every = [str(i.label) for i, *_ in limits]
+            every = [latex_name(str(i.label)) for i, *_ in limits]
             shown_uses.append(f"${self.printer.doprint(c_ref)}$"
                               + (f" for every ${', '.join(every)}$" if every else ""))
         if stage == 0:
@@ -721,8 +721,8 @@ def _counterexample(cx: dict) -> str:
     idx_parts = []
     for k, v in cx["index"].items():
         if isinstance(v, dict):
-            v = "(" + ", ".join(f"{a} = {b}" for a, b in v.items()) + ")"
-        idx_parts.append(f"{escape(str(k))} = {escape(str(v))}")
+            v = "(" + ", ".join(f"{latex_name(str(a))} = {int(b)}" for a, b in v.items()) + ")"
+        idx_parts.append(f"${latex_name(str(k))} = {v}$")
     at = ", ".join(idx_parts) or "the scalar"
     lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
     return (f"\\paragraph{{Counterexample.}} Sizes {sizes}; at {at}: left side ${escape(lhs)}$, right "
@@ -734,9 +734,10 @@ def network_section(net: Network) -> list[str]:
     """The network a proof speaks of: index ranges, forward equations, what is shared."""
     printer = LatexPrinter(net)
     out = ["\\section*{The network}", "Index ranges: "
-           + ", ".join(f"${x} = 1, \\dots, {r}$" for x, r in sorted(net.ranges.items())) + "."]
+           + ", ".join(f"${latex_name(x)} = 1, \\dots, {r}$" for x, r in sorted(net.ranges.items())) + "."]
     for m, parts in net.composites.items():
-        out.append(f"The composite index ${m}$ runs over the units ${group_letters(parts, (len(parts),))}$.")
+        out.append(f"The composite index ${latex_name(m)}$ runs over the units "
+                   f"${group_letters(parts, (len(parts),))}$.")
     out += ["Forward equations:", "\\begin{align*}"]
     rows = []
     for fid, d in net.definitions.items():
@@ -749,7 +750,7 @@ def network_section(net: Network) -> list[str]:
     shared = [(f, net._shared_over(f)) for f in net.params]
     for f, over in shared:
         if over:
-            letters = [net.range_letter.get(r, r) for r in over]
+            letters = [latex_name(net.range_letter.get(r, r)) for r in over]
             out.append(f"The weight ${f.show()}$ is \\textbf{{shared}}: the same value is used for "
                        f"every ${', '.join(letters)}$.")
     h = net.activations.get("h") if net.activations else None

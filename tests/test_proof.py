@@ -250,3 +250,48 @@ def test_scalar_units_print_and_prove():
         r"\frac{\partial E}{\partial a} \frac{\partial a}{\partial w_{i}}",
         r"\delta \frac{\partial a}{\partial w_{i}}", r"\delta z_{i}"]
     assert net.families[0].show() in ("a", "w_{i}", "z_{i}")
+
+
+# ---------------------------------------------------------------------------------------------- Greek letters
+
+GREEK_NET = [r"a_\mu = \sum_\nu w_{\mu\nu} x_\nu", r"z_\mu = h(a_\mu)", r"a_k = \sum_\mu w_{k\mu} z_\mu"]
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"\frac{\partial E}{\partial x_\nu} = \sum_\mu w_{\mu\nu} \delta_\mu", r"\sum_{\mu} \delta_{\mu}"),
+    (r"\frac{\partial a_k}{\partial x_\nu} = \sum_\mu w_{k\mu} h'(a_\mu) w_{\mu\nu}",
+     r"\sum_{\mu} h'(a_{\mu})"),
+    (r"\frac{\partial E}{\partial w_{\mu\nu}} = \delta_\mu x_\nu", r"\delta_{\mu} x_{\nu}"),
+])
+def test_greek_summation_indices_print_as_commands_and_no_step_is_dropped(latex, expected):
+    """``\\sum_\\mu`` prints as ``\\sum_{\\mu}`` (was ``\\sum_{mu}``: every step failed to read back
+    and was dropped, and the forward equations showed ``\\sum_{nu}``)."""
+    import symbp
+    from symbp.proof import network_section
+
+    net = symbp.declare(GREEK_NET, params=("w",))
+    (p,) = prove_chain(net, parse_chain(latex))
+    assert p.result.verdict == "verified"
+    assert all(s.dropped == 0 for s in p.sides) and p.dropped == 0
+    assert p.sides[0].steps and any(expected in s.latex for s in p.sides[0].steps)
+    assert "{mu}" not in "".join(p.formulas) and "every $mu$" not in str(p.sides[0].steps)
+    section = "\n".join(network_section(net))
+    assert r"\sum_{\nu} w_{\mu\nu}" in section and r"$\mu = 1, \dots," in section
+
+
+def test_greek_letters_in_diagnoses_and_counterexamples():
+    import symbp
+    from symbp.proof import proof_section
+
+    net = symbp.declare(GREEK_NET, params=("w",))
+    eq = r"\frac{\partial E}{\partial w_{\mu\nu}} = \sum_\nu \delta_\mu x_\nu"
+    (p,) = prove_chain(net, parse_chain(eq))
+    assert r"without that \sum_\nu the step" in p.result.message and r"\nu is free" in p.result.message
+    (q,) = prove_chain(net, parse_chain(r"\delta_\mu = h(a_\mu) \sum_k w_{k\mu} \delta_k"))
+    assert r"at $\mu = " in "\n".join(proof_section(q, "x"))
+
+
+@pytest.mark.parametrize("latex", [r"\sum_{\mu'} w_{k\mu'} z_{\mu'}", r"\sum_{j'} w_{kj'} z_{j'}",
+                                   r"w_{\mu'j}"])
+def test_primed_greek_letters_unparse_as_commands(latex):
+    assert unparse(parse_expression(latex)) == latex
