@@ -131,6 +131,25 @@ def test_cli_unknown_label_is_an_input_error(capsys):
     assert "no equation labelled" in err and "labels here:" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("output", ["missing/folder/out.tex", "."])
+def test_cli_unwritable_output_is_an_input_error(tmp_path, capsys, monkeypatch, output):
+    """``-o`` into a folder that does not exist, or onto a folder: an error naming the file and a
+    hint, exit 2 (was a FileNotFoundError / IsADirectoryError traceback)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["prove", str(DERIVATIONS / "prml_5_3_1.tex"), "-o", output]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the proof" in err and "hint:" in err and "Traceback" not in err
+
+
+def test_cli_never_overwrites_the_derivation_it_proves(tmp_path, capsys):
+    src = tmp_path / "note.tex"
+    text = (DERIVATIONS / "prml_5_3_1.tex").read_text(encoding="utf-8")
+    src.write_text(text, encoding="utf-8")
+    assert main(["prove", str(src), "-o", str(tmp_path / "." / "note.tex")]) == 2
+    assert "would overwrite the derivation file" in capsys.readouterr().err
+    assert src.read_text(encoding="utf-8") == text
+
+
 # ---------------------------------------------------------------------------------------------- pdflatex
 
 def _require(tool: str) -> str:
