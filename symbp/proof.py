@@ -328,7 +328,7 @@ class _Prover:
     def _delta_rule(self, fam: int) -> str:
         f = self.net.families[fam]
         names = {f"#{k}": x for k, x in enumerate(f.letters)}
-        lhs = f"\\delta_{{{group_letters(f.letters, f.grouping)}}}"
+        lhs = "\\delta" + f.show()[len(latex_name(f.name)):]
         return f"{lhs} = {self.printer.doprint(calculus.delta_definition(self.net, fam), names)}"
 
     # -- derivatives: chain rule, definition of δ, forward equations
@@ -499,7 +499,7 @@ class _Prover:
         if fam not in self.net.definitions:
             return ""
         names = {f"#{k}": x for k, x in enumerate(f.letters)}
-        lhs = f"{latex_name(f.name)}_{{{group_letters(f.letters, f.grouping)}}}"
+        lhs = f.show()
         return f"{lhs} = {self.printer.doprint(self.net.definitions[fam], names)}"
 
     def _names_for(self, value: Expr, env: dict) -> dict[str, str]:
@@ -743,7 +743,7 @@ def network_section(net: Network) -> list[str]:
     for fid, d in net.definitions.items():
         f = net.families[fid]
         names = {f"#{k}": x for k, x in enumerate(f.letters)}
-        lhs = f"{latex_name(f.name)}_{{{group_letters(f.letters, f.grouping)}}}"
+        lhs = f.show()
         rows.append(f"  {lhs} &= {printer.doprint(d, names)}")
     out.append(" \\\\\n".join(rows))
     out.append("\\end{align*}")
@@ -779,8 +779,9 @@ def proof_section(proof: Proof, heading: str) -> list[str]:
                 if pair[k].latex != last:
                     steps.append(pair[k])
                     last = pair[k].latex
-            if steps:
-                out += [f"{name}, continued:", "\\begin{align*}", *_align(first, steps), "\\end{align*}"]
+            if steps:  # "continued" only after the side's own steps were shown above
+                head = f"{name}, continued:" if proof.sides[k].steps else f"{name}:"
+                out += [head, "\\begin{align*}", *_align(first, steps), "\\end{align*}"]
     if proof.note:
         out.append(_prose(proof.note) + ".")
     out += _conclusion(proof)

@@ -314,3 +314,32 @@ def test_greek_letters_in_diagnoses_and_counterexamples():
                                    r"w_{\mu'j}"])
 def test_primed_greek_letters_unparse_as_commands(latex):
     assert unparse(parse_expression(latex)) == latex
+
+
+def test_scalar_units_in_the_network_section_and_delta_rule():
+    """A family without indices is written ``a``, not ``a_{}``, in the forward equations and in
+    the justification of a step one layer down."""
+    import symbp
+    from symbp.proof import network_section, proof_section
+
+    net = symbp.declare([r"a = \sum_i w_i x_i", r"y = h(a)"], params=("w",))
+    section = "\n".join(network_section(net))
+    assert "_{}" not in section and "  a &= \\sum_{i} w_{i} x_{i}" in section and "  y &= h(a)" in section
+    (p,) = prove_chain(net, parse_chain(r"\frac{\partial E}{\partial w_i} = x_i"))
+    text = "\n".join(proof_section(p, "x"))
+    assert "_{}" not in text and r"$\delta = h'(a) \frac{\partial E}{\partial y}$" in text
+
+
+@pytest.mark.parametrize("latex, heads", [
+    # the left side has no steps of its own: its first block is not "continued"
+    (r"\delta_j = h(a_j) \sum_k w_{kj} \delta_k", ["Left side:"]),
+    # the left side's own steps come first, then its continuation
+    (r"\frac{\partial E}{\partial w_{ji}} = \sum_k w_{kj} \delta_k z_i",
+     ["Left side:", "Left side, continued:"]),
+])
+def test_continued_only_after_the_sides_own_steps(latex, heads):
+    from symbp.proof import proof_section
+
+    (p,) = prove_chain(builtin("plain"), parse_chain(latex))
+    lines = [x for x in proof_section(p, "x") if x.startswith("Left side")]
+    assert lines == heads
