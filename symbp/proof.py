@@ -42,6 +42,7 @@ from .document import Derivation
 from .errors import NotationError, SymbpError
 from .network import Network, group_letters, latex_name
 from .parsing import (
+    GREEK,
     Add,
     Call,
     Chain,
@@ -617,39 +618,81 @@ def label_tex(label: str) -> str:
 
 def _prose(message: str) -> str:
     """A message that mixes prose and LaTeX (``did you mean \\sum_l instead of \\sum_k?``) as
-    LaTeX text: runs of formula tokens that symbp's parser reads go in ``$...$``, the rest is
-    escaped."""
-    tokens = message.split(" ")
+    LaTeX text: the longest runs of formula-like tokens that symbp's parser reads go in
+    ``$...$`` (``2 h'(a_{j}) h''(a_{j})``, ``h(a) h'(a) - h'(a) t``), the rest is escaped."""
+    tokens = [_split_punct(t) for t in message.split(" ")]
     out: list[str] = []
     k = 0
     while k < len(tokens):
-        tok = tokens[k]
-        lead, core, trail = _split_punct(tok)
-        if len(core) == 1 and core.isalpha() and core not in "aAI":  # an index letter: "index k"
-            out.append(escape(lead) + f"${core}$" + escape(trail))
-            k += 1
-            continue
-        if core and _MATHY.search(core):
-            run = [core]
-            j = k + 1
-            end_trail = trail
-            while not end_trail and j < len(tokens):
-                l2, c2, t2 = _split_punct(tokens[j])
-                if l2 or not c2 or not (_MATHY.search(c2) or c2 in ("=", "+", "-", "\\equiv")
-                                        or (len(c2) == 1 and c2.isalpha() and j + 1 < len(tokens)
-                                            and _MATHY.search(tokens[j + 1]))):
-                    break
-                run.append(c2)
-                end_trail = t2
-                j += 1
-            formula = " ".join(run)
-            if _is_formula(formula):
-                out.append(escape(lead) + f"${formula}$" + escape(end_trail))
-                k = j
+        lead, core, trail = tokens[k]
+        # the longest run of formula-like tokens from here, broken by punctuation
+        ends, j = [], k
+        while j < len(tokens) and _formula_like(tokens[j][1]) and (j == k or not tokens[j][0]):
+            j += 1
+            ends.append(j)
+            if tokens[j - 1][2]:
+                break
+        for end in reversed(ends):
+            cores = [t[1] for t in tokens[k:end]]
+            if not any(_mathy(c) for c in cores):
                 continue
-        out.append(escape(tok))
-        k += 1
+            formula = " ".join(cores)
+            if _is_formula(formula) or _safe_math(formula):
+                out.append(escape(lead) + f"${formula}$" + escape(tokens[end - 1][2]))
+                k = end
+                break
+        else:
+            if len(core) == 1 and core.isascii() and core.isalpha() and core not in "aAI":  # "index k"
+                out.append(escape(lead) + f"${core}$" + escape(trail))
+            elif "\\" in core:  # LaTeX that symbp does not read: shown as source
+                out.append(escape(lead) + f"\\texttt{{{escape(core)}}}" + escape(trail))
+            else:
+                out.append(escape(lead) + escape(core) + escape(trail))
+            k += 1
     return " ".join(out)
+
+
+def _mathy(core: str) -> bool:
+    """A token that only a formula has: a command, a subscript, braces, a prime, a call ``h(a)``."""
+    return bool(_MATHY.search(core) or re.fullmatch(r"[A-Za-z]'*\(.+\)", core))
+
+
+def _bad_scripts(text: str) -> bool:
+    """Scripts and primes that TeX rejects although symbp's parser may read them: without a base
+    (``_x``, `` '``), empty (``a_ b``), doubled (``x^{2} ^{2}``)."""
+    return bool(re.search(r"(^|[\s({=+\-])[_^']|[_^](\s|$|\})|([_^](\{[^{}]*\}|\\?\w'*)\s*)[_^]", text))
+
+
+_SAFE_COMMANDS = {"partial", "sum", "frac", "delta", "equiv", "dots", "cdot", *GREEK}
+
+
+def _safe_math(text: str) -> bool:
+    """Maths that symbp does not read but pdflatex does (``\\partial E/\\partial a_{k}``): known
+    commands, letters, digits, ``_^{}()'+-=/,.``, braces and parentheses balanced, no empty sub-
+    or superscript."""
+    if re.search(r"[^A-Za-z0-9 _^{}()'+\-=/,.\\]", text) or _bad_scripts(text):
+        return False
+    if re.search(r"\\(?![A-Za-z])", text) or any(c not in _SAFE_COMMANDS
+                                               for c in re.findall(r"\\([A-Za-z]+)", text)):
+        return False
+    if "\\" not in text:
+        return False
+    for opening, closing in ("{}", "()"):
+        depth = 0
+        for ch in text:
+            depth += 1 if ch == opening else -1 if ch == closing else 0
+            if depth < 0:
+                return False
+        if depth:
+            return False
+    return True
+
+
+def _formula_like(core: str) -> bool:
+    """A token that can be part of a formula (``=``, ``2``, ``t``) or is one."""
+    return bool(core) and (_mathy(core) or core in ("=", "+", "-", "\\equiv")
+                           or re.fullmatch(r"-?\d+", core) is not None
+                           or (len(core) == 1 and core.isascii() and core.isalpha()))
 
 
 def _split_punct(tok: str) -> tuple[str, str, str]:
@@ -663,9 +706,12 @@ def _split_punct(tok: str) -> tuple[str, str, str]:
 
 
 def _is_formula(text: str) -> bool:
-    if re.fullmatch(r"\\sum_\{?[A-Za-z]\}?", text):
+    if re.fullmatch(r"\\sum_(\{\\?[A-Za-z]+'*\}|\\[A-Za-z]+|[A-Za-z])", text):
         return True
-    if text.count("{") != text.count("}") or any(c in text for c in "$%#&~"):
+    if text.count("{") != text.count("}") or any(c in text for c in "$%#&~") \
+            or re.search(r"(?<!\\)(\\\\)*\\$", text):  # a lone backslash would escape the closing $
+        return False
+    if _bad_scripts(text):
         return False
     try:
         from .parsing import parse_chain
@@ -726,8 +772,20 @@ def _counterexample(cx: dict) -> str:
     at = ", ".join(idx_parts) or "the scalar"
     lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
     return (f"\\paragraph{{Counterexample.}} Sizes {sizes}; at {at}: left side ${escape(lhs)}$, right "
-            f"side ${escape(rhs)}$ ($h$: {_prose(str(cx['h']))}; $E$: {_prose(str(cx['E']))}; "
+            f"side ${escape(rhs)}$ ($h$: {_prose(str(cx['h']))}; $E$: {_error_tex(str(cx['E']))}; "
             f"random seed {escape(str(cx['seed']))}).")
+
+
+#: the error functions a counterexample names (:mod:`symbp.numeric`, :mod:`symbp.numcheck`), as maths
+_ERROR_TEX = {
+    "E = 1/2 sum (y - t)^2": r"$E = \frac{1}{2} \sum (y - t)^{2}$",
+    "E = sum (log(1 + e^y) - t y)": r"$E = \sum \left(\log(1 + e^{y}) - t y\right)$",
+    "E = -sum t log softmax(y)": r"$E = -\sum t \log \operatorname{softmax}(y)$",
+}
+
+
+def _error_tex(description: str) -> str:
+    return _ERROR_TEX.get(description) or _prose(description)
 
 
 def network_section(net: Network) -> list[str]:

@@ -99,9 +99,29 @@ def test_labels_render_for_pdflatex(label, tex):
     ("file prml_5_3_1.tex: 100% & $x", r"file prml\_5\_3\_1.tex: 100\% \& \$x"),
     ("a factor h'(...) of the left side", r"a factor h'(...) of the left side"),
     ("日本語", "???"),
+    # whole formulas, not fragments: numbers, calls without subscripts, operators inside
+    (r"both sides reduce to h(a) h'(a) - h'(a) t", r"both sides reduce to $h(a) h'(a) - h'(a) t$"),
+    (r"symbp derives \frac{\partial}{\partial a_{j}} h'(a_{j})^{2} = 2 h'(a_{j}) h''(a_{j})",
+     r"symbp derives $\frac{\partial}{\partial a_{j}} h'(a_{j})^{2} = 2 h'(a_{j}) h''(a_{j})$"),
+    (r"on the right only: h(a_{j})^{2} z_{j}, -2 h(a_{j}) z_{j}; symbp",
+     r"on the right only: $h(a_{j})^{2} z_{j}$, $-2 h(a_{j}) z_{j}$; symbp"),
+    (r"differentiating \partial E/\partial a_{k} would need",
+     r"differentiating $\partial E/\partial a_{k}$ would need"),
+    (r"without that \sum_\nu the step", r"without that $\sum_\nu$ the step"),
+    ("the left has 2 term(s), the right 1", "the left has 2 term(s), the right 1"),
+    (r"LaTeX \foo{x} it cannot read", r"LaTeX \texttt{\textbackslash{}foo\{x\}} it cannot read"),
 ])
 def test_prose_mixes_text_and_maths_safely(message, expected):
     assert _prose(message) == expected
+
+
+def test_every_error_function_of_a_counterexample_is_typeset():
+    from symbp.numcheck import ERROR_FUNCTIONS
+    from symbp.numeric import ERRORS
+    from symbp.proof import _error_tex
+
+    for desc in [e[0] for e in ERRORS.values()] + [e[0] for e in ERROR_FUNCTIONS.values()]:
+        assert _error_tex(desc).startswith("$E = ") and "\\^{}" not in _error_tex(desc), desc
 
 
 def test_escape_covers_every_special_character():
@@ -343,3 +363,38 @@ def test_continued_only_after_the_sides_own_steps(latex, heads):
     (p,) = prove_chain(builtin("plain"), parse_chain(latex))
     lines = [x for x in proof_section(p, "x") if x.startswith("Left side")]
     assert lines == heads
+
+
+# tokens of symbp's messages and of what they quote from the user's input, LaTeX's specials included
+PROSE_TOKENS = [r"\sum_l", r"\sum_{\nu}", "h'(a_{j})", "h(a)", "=", "-", "+", "2", "-2", "x", "a", "I", "t",
+                r"\partial", r"E/\partial", "a_{k}}", "{", "}", "^", "_", "%", "#", "&", "$", "~", "\\\\",
+                "\\", "(", ")", "?", ";", ",", "...", "ü", "①", "日", r"\frac{1}{2}", r"\left(", r"\right)",
+                "x^", "_{}", "^{2}", r"\foo", "z_{j}^{2}", "term(s)", "(hint:", "y)", "[j = k]", "'", "''",
+                r"\delta_{k},", "w_{kj_l}", r"\end{document}", r"\verb|x|", "\n", r"\par", "a_", "_x"]
+
+
+def test_prose_and_labels_of_any_tokens_compile_with_pdflatex(tmp_path):
+    """Messages and labels made of any mix of formula fragments and LaTeX specials are text that
+    pdflatex accepts (fragments such as ``x \\``, ``z_{j}^{2} ^{2}``, ``' '`` or ``a_ b``, which
+    symbp's parser reads but TeX does not, were put in ``$...$``: a compile error)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    pdflatex = _require("pdflatex")
+    out: list[str] = []
+
+    @settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.lists(st.sampled_from(PROSE_TOKENS), min_size=1, max_size=10))
+    def collect(tokens):
+        out.append(_prose(" ".join(tokens)))
+        out.append(label_tex("".join(tokens)))
+
+    collect()
+    body = "\n\n".join(f"{k}: {x}" for k, x in enumerate(out))
+    head = "\\documentclass{article}\\usepackage{lmodern}\\usepackage[T1]{fontenc}\\usepackage{amsmath}"
+    (tmp_path / "prose.tex").write_text(head + "\\begin{document}\n" + body + "\n\\end{document}\n",
+                                        encoding="utf-8")
+    run = subprocess.run([pdflatex, "-interaction=nonstopmode", "prose.tex"], cwd=tmp_path,
+                         capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+    log = (tmp_path / "prose.log").read_text(encoding="latin-1")
+    assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
