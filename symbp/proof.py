@@ -737,6 +737,10 @@ def _align(first: str, steps: Iterable[Step]) -> list[str]:
 
 
 def _claim_block(proof: Proof) -> list[str]:
+    """The claim as maths, printed by symbp; an equation symbp could not read (an input error: it
+    may hold the note's own macros, ``\\mycommand{x}``, or unbalanced braces) as its source text."""
+    if proof.result.verdict == ERROR and not _is_formula(proof.claim):
+        return ["\\begin{quote}\\ttfamily", escape(proof.claim), "\\end{quote}"]
     return ["\\[", proof.claim, "\\]"]
 
 

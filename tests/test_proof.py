@@ -398,3 +398,34 @@ def test_prose_and_labels_of_any_tokens_compile_with_pdflatex(tmp_path):
                          capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
     log = (tmp_path / "prose.log").read_text(encoding="latin-1")
     assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
+
+
+MACROS = r"""% symbp: network plain
+$$\delta_j = \mycommand{x}$$
+$$\delta_j = \bm{w}_{kj}$$
+$$\delta_j = \frac{1}{$$
+\begin{equation}\delta_j = \end{equation}
+$$\delta_j = }{ $$
+$$\delta_j = \verb|x| $$
+$$\delta_j = 1 \; \text{and} \; \foo % comment
+$$
+$$\delta_j = h'(a_j) \sum_k w_{kj} \delta_k$$
+"""
+
+
+def test_claims_symbp_cannot_read_are_shown_as_source_and_compile(tmp_path):
+    """An equation that is an input error is shown as its source text: the note's own macros
+    (``\\mycommand``, ``\\bm``) and unbalanced braces in ``\\[...\\]`` stopped pdflatex."""
+    pdflatex = _require("pdflatex")
+    src = tmp_path / "macros.tex"
+    src.write_text(MACROS, encoding="utf-8")
+    doc = prove_file(src)
+    assert [p.result.verdict for p in doc.proofs].count("error") == 7 and doc.exit_code == 2
+    assert r"\textbackslash{}mycommand\{x\}" in doc.text
+    assert "\\[\n" + r"\delta_{j} = h'(a_{j})" in doc.text
+    out = tmp_path / "macros.proof.tex"
+    out.write_text(doc.text, encoding="utf-8")
+    run = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name],
+                         cwd=tmp_path, capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+    log = (tmp_path / "macros.proof.log").read_text(encoding="latin-1")
+    assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
