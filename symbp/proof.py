@@ -594,14 +594,15 @@ _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": 
 
 
 def escape(text: str) -> str:
-    """``text`` as LaTeX text: special characters escaped, non-ASCII replaced by ``?``."""
+    """``text`` as LaTeX text: special characters escaped, Latin-1 letters (``é``, ``ß``) kept
+    (pdflatex reads them as UTF-8, T1 has them), other non-ASCII replaced by ``?``."""
     out = []
     for ch in text:
         if ch in _SPECIAL:
             out.append(_SPECIAL[ch])
         elif ch in _CIRCLED:
             out.append(f"\\textcircled{{\\scriptsize {_CIRCLED[ch]}}}")
-        elif ord(ch) < 128:
+        elif ord(ch) < 128 or 0xC0 <= ord(ch) <= 0xFF:
             out.append(ch)
         else:
             out.append("?")

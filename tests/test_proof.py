@@ -87,6 +87,8 @@ def test_refuted_proof_carries_diagnosis_counterexample_and_correction():
     (r"\textcircled{2}", r"\textcircled{\scriptsize 2}"),
     ("(5.53)", "(5.53)"),
     ("a_b & c%", r"a\_b \& c\%"),
+    ("é①", r"é\textcircled{\scriptsize 1}"),  # Latin-1 letters kept (were "?")
+    ("式1", "?1"),
 ])
 def test_labels_render_for_pdflatex(label, tex):
     assert label_tex(label) == tex
