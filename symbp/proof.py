@@ -716,7 +716,8 @@ def _is_formula(text: str) -> bool:
         return False
     try:
         from .parsing import parse_chain
-        parse_chain(text, ("h",))
+        # any letter applied to an argument is a function here (g'(a_j) as well as h'(a_j))
+        parse_chain(text, ("h", *re.findall(r"(?<![\\A-Za-z])([A-Za-z])'*\(", text)))
         return True
     except SymbpError:
         return False
@@ -816,9 +817,9 @@ def network_section(net: Network) -> list[str]:
             letters = [latex_name(net.range_letter.get(r, r)) for r in over]
             out.append(f"The weight ${f.show()}$ is \\textbf{{shared}}: the same value is used for "
                        f"every ${', '.join(letters)}$.")
-    h = net.activations.get("h") if net.activations else None
-    out.append(f"$h$ is {escape(h) if h else 'an arbitrary differentiable function'}; "
-               f"${net.error_name}$ is "
+    kinds = {**{f: "an arbitrary differentiable function" for f in net.functions}, **net.activations}
+    functions = "; ".join(f"${latex_name(f)}$ is {escape(kind)}" for f, kind in sorted(kinds.items()))
+    out.append((functions + "; " if functions else "") + f"${net.error_name}$ is "
                + (escape(net.error_kind) + " error" if net.error_kind else
                   "an arbitrary differentiable function of the outputs")
                + "; $\\delta$ of a unit $" + latex_name(net.delta_of) + "$ is $\\partial "

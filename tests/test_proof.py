@@ -111,6 +111,7 @@ def test_labels_render_for_pdflatex(label, tex):
      r"differentiating $\partial E/\partial a_{k}$ would need"),
     (r"without that \sum_\nu the step", r"without that $\sum_\nu$ the step"),
     ("the left has 2 term(s), the right 1", "the left has 2 term(s), the right 1"),
+    (r"did you mean g'(a_{j}) instead of g(a_{j})?", r"did you mean $g'(a_{j})$ instead of $g(a_{j})$?"),
     (r"LaTeX \foo{x} it cannot read", r"LaTeX \texttt{\textbackslash{}foo\{x\}} it cannot read"),
 ])
 def test_prose_mixes_text_and_maths_safely(message, expected):
@@ -431,3 +432,15 @@ def test_claims_symbp_cannot_read_are_shown_as_source_and_compile(tmp_path):
                          cwd=tmp_path, capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
     log = (tmp_path / "macros.proof.log").read_text(encoding="latin-1")
     assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
+
+
+def test_network_section_names_the_networks_own_functions():
+    """Every function of the network with what it is (was always "h is an arbitrary
+    differentiable function", also for a network whose functions are g = logistic and f)."""
+    import symbp
+    from symbp.proof import network_section
+
+    forward = [r"a_j = \sum_i w_{ji} x_i", r"z_j = g(a_j)", r"a_k = \sum_j w_{kj} z_j", r"y_k = f(a_k)"]
+    net = symbp.declare(forward, params=("w",), activations={"g": "logistic"})
+    text = "\n".join(network_section(net))
+    assert "$f$ is an arbitrary differentiable function; $g$ is logistic;" in text and "$h$" not in text
