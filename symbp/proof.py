@@ -315,8 +315,9 @@ class _Prover:
             parts.append(f"${h}$ is {escape(kind)}, so ${h}' = {rhs}$")
         if net.error_kind is not None:
             e = net.error_name
-            parts.append(f"${e}$ is the {escape(net.error_kind)} error, so "
-                         f"$\\partial {e}/\\partial y_{{k}} = y_{{k}} - t_{{k}}$ at each output")
+            grads = [f"$\\partial {e}/\\partial {net.show(o)} = {net.show(o)} - {net.show(net.targets[o])}$"
+                     for o in net.outputs if o in net.targets]
+            parts.append(f"${e}$ is the {escape(net.error_kind)} error, so " + ", ".join(grads))
         return "declared: " + "; ".join(parts) if parts else "declared functions"
 
     def _joint_step(self, proof: Proof, left: Expr, right: Expr, why: str) -> None:

@@ -444,3 +444,25 @@ def test_network_section_names_the_networks_own_functions():
     net = symbp.declare(forward, params=("w",), activations={"g": "logistic"})
     text = "\n".join(network_section(net))
     assert "$f$ is an arbitrary differentiable function; $g$ is logistic;" in text and "$h$" not in text
+
+
+PLAIN_FORWARD = [r"a_j = \sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j"]
+SCALAR_FORWARD = [r"a = \sum_i w_i x_i", r"y = h(a)"]
+
+
+@pytest.mark.parametrize("forward, latex, expected", [
+    (PLAIN_FORWARD, r"\delta_j = h'(a_j) \sum_k w_{kj} (a_k - t_k)",
+     r"$\partial E/\partial a_{k} = a_{k} - t_{k}$"),
+    (SCALAR_FORWARD, r"\delta = (y - t) h'(a)", r"$\partial E/\partial y = y - t$"),
+])
+def test_declared_error_is_justified_with_the_networks_outputs(forward, latex, expected):
+    """The step that uses a declared sum-of-squares error names the network's own outputs and
+    targets (was always y_k - t_k, also where the outputs are a_k and there is no y)."""
+    import symbp
+    from symbp.proof import proof_section
+
+    net = symbp.declare(forward, params=("w",), error_kind="sum-of-squares")
+    (p,) = prove_chain(net, parse_chain(latex))
+    assert p.result.verdict == "verified"
+    text = "\n".join(proof_section(p, "x"))
+    assert "sum-of-squares error, so " + expected in text and "y_{k}" not in text
