@@ -735,7 +735,8 @@ def _align(first: str, steps: Iterable[Step]) -> list[str]:
             lines[-1] += f" &= {s.latex}"
         if s.why:
             lines[-1] += " \\\\"
-            lines.append(f"  &\\qquad \\parbox[t]{{0.8\\linewidth}}{{\\footnotesize\\itshape {s.why}}}")
+            # 0.6: the box starts at the alignment point, often mid-line (0.8 ran into the margin)
+            lines.append(f"  &\\qquad \\parbox[t]{{0.6\\linewidth}}{{\\footnotesize\\itshape {s.why}}}")
     return lines
 
 
@@ -866,7 +867,8 @@ def document(proofs: list[Proof], net: Network, title: str) -> str:
     for p in proofs:
         r = p.result
         link = f", link {r.link} of {r.links}" if r.links > 1 else ""
-        where = f" ({escape(r.file or '<input>')}, line {r.line}{link})"
+        path = escape(r.file or "<input>").replace("/", "/\\allowbreak{}")  # a long path may break
+        where = f" ({path}, line {r.line}{link})"
         body += proof_section(p, f"Equation {label_tex(r.label or '')}{where}".replace("  ", " "))
     body.append("\\end{document}")
     return "\n".join(body) + "\n"
