@@ -30,7 +30,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 
 from .algebra import Expr
-from .network import Network, group_letters, latex_name
+from .network import Network, group_letters, join_tex, latex_name
 from .symbolic import DUMMY_X, free_letter, to_sympy
 
 __all__ = ["LatexPrinter", "latex"]
@@ -78,7 +78,7 @@ class LatexPrinter(_SympyLatexPrinter):
             else:
                 out.append(group_letters([free_letter(self.net, x) for x in group], (g,)))
             pos += g
-        return "".join(out)
+        return join_tex(out)
 
     def _print_Indexed(self, expr: sp.Indexed) -> str:
         name = str(expr.base.label)

@@ -665,7 +665,7 @@ def _bad_scripts(text: str) -> bool:
     return bool(re.search(r"(^|[\s({=+\-])[_^']|[_^](\s|$|\})|([_^](\{[^{}]*\}|\\?\w'*)\s*)[_^]", text))
 
 
-_SAFE_COMMANDS = {"partial", "sum", "frac", "delta", "equiv", "dots", "cdot", *GREEK}
+_SAFE_COMMANDS = {"partial", "sum", "delta", "equiv", "dots", "cdot", *GREEK}  # no arguments
 
 
 def _safe_math(text: str) -> bool:

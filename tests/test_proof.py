@@ -466,3 +466,22 @@ def test_declared_error_is_justified_with_the_networks_outputs(forward, latex, e
     assert p.result.verdict == "verified"
     text = "\n".join(proof_section(p, "x"))
     assert "sum-of-squares error, so " + expected in text and "y_{k}" not in text
+
+
+def test_greek_letter_before_a_latin_one_in_a_subscript():
+    """``w_{\\mu i}``: the printer wrote ``w_{\\mui}`` (an undefined command: pdflatex stopped on
+    the network section, and every step with it failed to read back and was dropped)."""
+    import symbp
+    from symbp.proof import network_section
+
+    forward = [r"a_\mu = \sum_i w_{\mu i} x_i", r"z_\mu = h(a_\mu)", r"y_k = \sum_\mu w_{k\mu} z_\mu"]
+    net = symbp.declare(forward, params=("w",))
+    assert r"w_{\mu i} x_{i}" in "\n".join(network_section(net))
+    (p,) = prove_chain(net, parse_chain(r"\frac{\partial E}{\partial w_{\mu i}} = \delta_\mu x_i"))
+    assert p.result.verdict == "verified" and all(s.dropped == 0 for s in p.sides)
+    assert [s.latex for s in p.sides[0].steps][-1] == r"\delta_{\mu} x_{i}"
+
+
+def test_prose_never_puts_a_frac_without_arguments_in_maths():
+    assert _prose(r"\partial outside a \frac (hint: write \frac{\partial E}{\partial w})") == \
+        r"$\partial$ outside a \texttt{\textbackslash{}frac} (hint: write $\frac{\partial E}{\partial w}$)"
