@@ -759,6 +759,8 @@ def _conclusion(proof: Proof) -> list[str]:
                    "for all sizes. " + _prose(r.message[0].upper() + r.message[1:]) + ".")
     elif r.verdict == REFUTED:
         out.append("\\paragraph{Conclusion: refuted.} " + _prose(r.message[0].upper() + r.message[1:]) + ".")
+        if not r.counterexample:  # the steps above may well show equal values: say why it is refuted
+            out.append("This is a slip in the indices, found before any values are compared.")
         if r.counterexample:
             out.append(_counterexample(r.counterexample))
         if r.suggestion:

@@ -485,3 +485,13 @@ def test_greek_letter_before_a_latin_one_in_a_subscript():
 def test_prose_never_puts_a_frac_without_arguments_in_maths():
     assert _prose(r"\partial outside a \frac (hint: write \frac{\partial E}{\partial w})") == \
         r"$\partial$ outside a \texttt{\textbackslash{}frac} (hint: write $\frac{\partial E}{\partial w}$)"
+
+
+def test_a_refutation_by_the_indices_says_so():
+    """``J \\delta_k = \\sum_j \\delta_k``: both sides are shown to reduce to ``J \\delta_k``, and the
+    verdict is refuted (a sum whose index does not occur): the conclusion says it is the indices."""
+    from symbp.proof import proof_section
+
+    (p,) = prove_chain(builtin("plain"), parse_chain(r"J \delta_k = \sum_j \delta_k"))
+    assert p.result.verdict == "refuted" and not p.result.counterexample
+    assert "a slip in the indices, found before any values are compared" in "\n".join(proof_section(p, "x"))
