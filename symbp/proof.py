@@ -240,7 +240,9 @@ class _Prover:
         nb = len(b.terms) if isinstance(b, Add) else 1
         if nb < na:
             parts.append("like terms collected")
-        parts.append("factors in a standard order")
+        elif nb > na:
+            parts.append("products multiplied out")
+        parts.append("terms and factors in a standard order" if nb > 1 else "factors in a standard order")
         return "normal form: " + "; ".join(parts)
 
     def _reads_back(self, text: str, value: Expr) -> bool:

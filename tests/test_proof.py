@@ -495,3 +495,11 @@ def test_a_refutation_by_the_indices_says_so():
     (p,) = prove_chain(builtin("plain"), parse_chain(r"J \delta_k = \sum_j \delta_k"))
     assert p.result.verdict == "refuted" and not p.result.counterexample
     assert "a slip in the indices, found before any values are compared" in "\n".join(proof_section(p, "x"))
+
+
+def test_normal_form_step_says_a_product_was_multiplied_out():
+    """``\\delta_k (a_j + z_j)`` to ``\\delta_k a_j + \\delta_k z_j`` multiplies out (it was called
+    "factors in a standard order" only)."""
+    (p,) = prove_chain(builtin("plain"), parse_chain(r"\delta_k (a_j + z_j) = \delta_k z_j + \delta_k a_j"))
+    whys = [s.why for s in p.sides[0].steps]
+    assert whys and "products multiplied out" in whys[0] and "terms and factors" in whys[0]
