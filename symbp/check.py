@@ -32,7 +32,22 @@ from .errors import InputError, NotationError, ResourceLimitError, SymbpError
 from .network import Network
 from .nfprint import NormalFormPrinter, latex
 from .numeric import FormalInstance, NetworkInstance, evaluate, size_plans
-from .parsing import Call, Chain, Deriv, Div, Mul, Neg, Node, Num, SumOp, Sym, parse_expression, unparse
+from .parsing import (
+    Call,
+    Chain,
+    Deriv,
+    Div,
+    Mul,
+    Neg,
+    Node,
+    Num,
+    SumOp,
+    Sym,
+    letter_tex,
+    parse_expression,
+    sum_tex,
+    unparse,
+)
 from .semantics import IndexProblem, Interpreter, check_names, free_letters, infer_letters
 
 __all__ = ["AT_SIZES", "ERROR", "REFUTED", "VERDICTS", "VERIFIED", "LinkResult", "check_chain"]
@@ -268,10 +283,10 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     only_r = sorted(x for x in set(fr) - set(fl)
                     if not _constant(lhs, fl) and _depends(interp, rhs, env, x))
     for x in only_r:
-        problems.append(f"{x} is free on the right but " + (
+        problems.append(f"{letter_tex(x)} is free on the right but " + (
             "the left sums over it" if _sums_over(lhs, x) else "not on the left"))
     for x in only_l:
-        problems.append(f"{x} is free on the left but " + (
+        problems.append(f"{letter_tex(x)} is free on the left but " + (
             "the right sums over it" if _sums_over(rhs, x) else "not on the right"))
     if problems:
         extra: dict[str, Any] = {}
@@ -498,8 +513,8 @@ def _suggest_sum(net: Network, letters: dict, inference: list[IndexProblem], lhs
     text = f"{unparse(fixed_sides[0])} = {unparse(fixed_sides[1])}"
     if res.verdict in (VERIFIED, AT_SIZES):
         how = "verified for all sizes" if res.verdict == VERIFIED else "verified at the sizes tried"
-        return (f"did you mean \\sum_{good} instead of \\sum_{bad}? with it the step is {how}", text)
-    return (f"did you mean \\sum_{good} instead of \\sum_{bad}? (even then the step is "
+        return (f"did you mean {sum_tex(good)} instead of {sum_tex(bad)}? with it the step is {how}", text)
+    return (f"did you mean {sum_tex(good)} instead of {sum_tex(bad)}? (even then the step is "
             f"{res.verdict}: {res.message})", text)
 
 
@@ -517,17 +532,18 @@ def _suggest_sum_fix(net: Network, letters: dict, inference: list[IndexProblem],
             if _sums_over(other, x):
                 stripped = _strip_sum(other, x)
                 if stripped is not None:
-                    tries.append((f"did you sum over {x} by mistake? without that \\sum_{x}",
+                    tries.append((f"did you sum over {letter_tex(x)} by mistake? without that {sum_tex(x)}",
                                   *((stripped, rhs) if side is rhs else (lhs, stripped))))
             else:
                 wrapped = SumOp(side.pos, side.end, x, None, None, side, side.pos)
-                tries.append((f"did you forget \\sum_{x}? with it",
+                tries.append((f"did you forget {sum_tex(x)}? with it",
                               *((lhs, wrapped) if side is rhs else (wrapped, rhs))))
     if len(only_r) == 1 and len(only_l) == 1:  # \delta_k where \delta_j was meant
         x, y = only_r[0], only_l[0]
-        tries.insert(0, (f"did you mean {y} instead of {x} on the right? with it", lhs,
+        tx, ty = letter_tex(x), letter_tex(y)
+        tries.insert(0, (f"did you mean {ty} instead of {tx} on the right? with it", lhs,
                          _rename_free(rhs, x, y)))
-        tries.insert(1, (f"did you mean {x} instead of {y} on the left? with it",
+        tries.insert(1, (f"did you mean {tx} instead of {ty} on the left? with it",
                          _rename_free(lhs, y, x), rhs))
     for words, new_l, new_r in tries[:5]:
         res = _check_link(net, letters, inference, new_l, new_r, head, suggest=False)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import api
 from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
-from .errors import SymbpError
+from .errors import InputError, SymbpError
 
 _MARK = {VERIFIED: "ok", AT_SIZES: "ok?", REFUTED: "NO", ERROR: "ERR"}
 
@@ -83,13 +83,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _prove(args: argparse.Namespace) -> int:
     from .proof import prove_file
 
-    doc = prove_file(args.file, args.label)
-    if args.output == "-":
-        sys.stdout.write(doc.text)
-    else:
+    out = None
+    if args.output != "-":
         out = Path(args.output) if args.output else Path(args.file).with_suffix(".proof.tex")
+        if out.resolve() == Path(args.file).resolve():
+            raise InputError("the proof would overwrite the derivation file it proves",
+                             hint="give another file with -o, or -o - for stdout").at("", str(out))
+    doc = prove_file(args.file, args.label)
+    if out is None:
+        sys.stdout.write(doc.text)
+        return doc.exit_code
+    try:
         out.write_text(doc.text, encoding="utf-8")
-        print(f"{out}: {len(doc.proofs)} proof(s); compile with: pdflatex {out.name}")
+    except OSError as exc:
+        raise InputError(f"cannot write the proof: {exc.strerror or exc}",
+                         hint="check that the folder exists and is writable").at("", str(out)) from None
+    print(f"{out}: {len(doc.proofs)} proof(s); compile with: pdflatex {out.name}")
     return doc.exit_code
 
 

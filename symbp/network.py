@@ -54,9 +54,9 @@ class Family:
 
 
 def latex_name(name: str) -> str:
-    """``delta`` -> ``\\delta``; letters (also primed, ``j'``) stay as they are."""
-    from .parsing import GREEK
-    return "\\" + name if name in GREEK else name
+    """``delta`` -> ``\\delta``, ``mu'`` -> ``\\mu'``; letters (also primed, ``j'``) stay as they are."""
+    from .parsing import letter_tex
+    return letter_tex(name)
 
 
 def group_letters(letters: Sequence[str], grouping: Sequence[int]) -> str:
@@ -67,11 +67,16 @@ def group_letters(letters: Sequence[str], grouping: Sequence[int]) -> str:
         pos += g
         s = latex_name(head)
         if rest:
-            tail = "".join(latex_name(x) for x in rest)
+            tail = join_tex([latex_name(x) for x in rest])
             s += "_" + (tail if len(rest) == 1 and len(rest[0]) == 1 else "{" + tail + "}")
         out.append(s)
+    return join_tex(out)
+
+
+def join_tex(parts: Sequence[str]) -> str:
+    """Subscript parts written together: ``\\mu`` followed by ``j`` needs a space (``\\mu j``)."""
     text = ""
-    for s in out:  # "\\mu" followed by "j" needs a space
+    for s in parts:
         if re.search(r"\\[A-Za-z]+$", text) and s[:1].isalpha():
             text += " "
         text += s

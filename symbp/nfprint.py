@@ -19,7 +19,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .algebra import Expr, Term, factor_indices
-from .network import Network, group_letters, latex_name
+from .network import Network, group_letters, join_tex, latex_name
 
 __all__ = ["NormalFormPrinter", "latex"]
 
@@ -71,7 +71,7 @@ class NormalFormPrinter:
         plain, merged, deltas = self._split_deltas(sorted(outside, key=self._key), letters)
         pieces = self._powers([self._print_factor(f, letters) for f in plain]) + merged + \
             self._powers([self._print_factor(f, letters) for f in deltas])
-        sums = "".join(f"\\sum_{{{letters[f'~d{n}']}}} " for n in range(len(t.dummies)))
+        sums = "".join(f"\\sum_{{{latex_name(letters[f'~d{n}'])}}} " for n in range(len(t.dummies)))
         inner = self._powers([self._print_factor(f, letters) for f in sorted(inside, key=self._key)])
         coeff = t.coeff
         for s in t.sizes:
@@ -149,7 +149,7 @@ class NormalFormPrinter:
             else:
                 out.append(group_letters(shown[pos:pos + g], (g,)))
             pos += g
-        return "".join(out)
+        return join_tex(out)
 
     def _print_ref(self, f: tuple, letters: dict[str, str]) -> str:
         fam = self.net.families[f[1]]
@@ -169,7 +169,7 @@ class NormalFormPrinter:
         return f"{latex_name(f[1])}{primes}({self._print_ref(('ref', f[3], f[4]), letters)})"
 
     def _print_kd(self, f: tuple, letters: dict[str, str]) -> str:
-        a, b = (letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"] for i in (f[1], f[2]))
+        a, b = (latex_name(letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"]) for i in (f[1], f[2]))
         return f"[{a} = {b}]"
 
 

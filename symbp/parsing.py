@@ -364,8 +364,16 @@ class Chain:
     rels: tuple[str, ...]
 
 
-def _letter(x: str) -> str:
-    return "\\" + x if x in GREEK else x
+def letter_tex(x: str) -> str:
+    """An index letter as LaTeX: ``mu`` -> ``\\mu``, ``mu'`` -> ``\\mu'``, ``j'`` -> ``j'``."""
+    base = x.rstrip("'")
+    return ("\\" + base if base in GREEK else base) + x[len(base):]
+
+
+def sum_tex(x: str) -> str:
+    """``\\sum`` over the index letter ``x``: ``\\sum_k``, ``\\sum_\\mu``, ``\\sum_{j'}``."""
+    t = letter_tex(x)
+    return "\\sum_" + (t if len(x) == 1 or x in GREEK else "{" + t + "}")
 
 
 def _join(parts: list[str]) -> str:
@@ -383,9 +391,9 @@ def _groups_text(groups: tuple[tuple[str, ...], ...]) -> str:
         return ""
     parts = []
     for g in groups:
-        s = _letter(g[0])
+        s = letter_tex(g[0])
         if len(g) > 1:
-            rest = _join([_letter(x) for x in g[1:]])
+            rest = _join([letter_tex(x) for x in g[1:]])
             s += "_" + (rest if len(g) == 2 and len(g[1]) == 1 else "{" + rest + "}")
         parts.append(s)
     body = _join(parts)
@@ -896,7 +904,7 @@ def unparse(node: Node) -> str:
             text = "_{" + text[1:] + "}"
         return name + text
     if isinstance(node, Call):
-        return f"{_letter(node.name)}{chr(39) * node.order}({unparse(node.arg)})"
+        return f"{letter_tex(node.name)}{chr(39) * node.order}({unparse(node.arg)})"
     if isinstance(node, Neg):
         inner = unparse(node.arg)
         return f"-{inner}" if not isinstance(node.arg, (Add, Neg)) else f"-\\left({inner}\\right)"
@@ -924,7 +932,7 @@ def unparse(node: Node) -> str:
             s = f"\\left({s}\\right)"
         return f"{s}^{{{node.exp}}}"
     if isinstance(node, SumOp):
-        sub = _letter(node.index)
+        sub = letter_tex(node.index)
         if node.lower is not None:
             sub += "=" + unparse(node.lower)
         sup = f"^{{{unparse(node.upper)}}}" if node.upper is not None else ""

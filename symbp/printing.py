@@ -30,7 +30,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 
 from .algebra import Expr
-from .network import Network, group_letters, latex_name
+from .network import Network, group_letters, join_tex, latex_name
 from .symbolic import free_letter, to_sympy
 
 __all__ = ["LatexPrinter", "latex"]
@@ -78,7 +78,7 @@ class LatexPrinter(_SympyLatexPrinter):
             else:
                 out.append(group_letters([free_letter(self.net, x) for x in group], (g,)))
             pos += g
-        return "".join(out)
+        return join_tex(out)
 
     def _print_Indexed(self, expr: sp.Indexed) -> str:
         name = str(expr.base.label)
@@ -87,7 +87,7 @@ class LatexPrinter(_SympyLatexPrinter):
         return f"{latex_name(name)}_{{{self._subscript(name, expr.indices)}}}"
 
     def _print_Idx(self, expr: sp.Idx) -> str:
-        return free_letter(self.net, str(expr.label))
+        return latex_name(free_letter(self.net, str(expr.label)))
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         return latex_name(expr.name)
@@ -139,7 +139,7 @@ class LatexPrinter(_SympyLatexPrinter):
                     subs.append(base)
                     k += g
                     continue
-            subs.append(free_letter(self.net, labels[k]))
+            subs.append(latex_name(free_letter(self.net, labels[k])))
             k += 1
         body = self._print(expr.function)
         if isinstance(expr.function, sp.Add):

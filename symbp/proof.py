@@ -42,6 +42,7 @@ from .document import Derivation
 from .errors import NotationError, SymbpError
 from .network import Network, group_letters, latex_name
 from .parsing import (
+    GREEK,
     Add,
     Call,
     Chain,
@@ -239,7 +240,9 @@ class _Prover:
         nb = len(b.terms) if isinstance(b, Add) else 1
         if nb < na:
             parts.append("like terms collected")
-        parts.append("factors in a standard order")
+        elif nb > na:
+            parts.append("products multiplied out")
+        parts.append("terms and factors in a standard order" if nb > 1 else "factors in a standard order")
         return "normal form: " + "; ".join(parts)
 
     def _reads_back(self, text: str, value: Expr) -> bool:
@@ -314,8 +317,9 @@ class _Prover:
             parts.append(f"${h}$ is {escape(kind)}, so ${h}' = {rhs}$")
         if net.error_kind is not None:
             e = net.error_name
-            parts.append(f"${e}$ is the {escape(net.error_kind)} error, so "
-                         f"$\\partial {e}/\\partial y_{{k}} = y_{{k}} - t_{{k}}$ at each output")
+            grads = [f"$\\partial {e}/\\partial {net.show(o)} = {net.show(o)} - {net.show(net.targets[o])}$"
+                     for o in net.outputs if o in net.targets]
+            parts.append(f"${e}$ is the {escape(net.error_kind)} error, so " + ", ".join(grads))
         return "declared: " + "; ".join(parts) if parts else "declared functions"
 
     def _joint_step(self, proof: Proof, left: Expr, right: Expr, why: str) -> None:
@@ -328,7 +332,7 @@ class _Prover:
     def _delta_rule(self, fam: int) -> str:
         f = self.net.families[fam]
         names = {f"#{k}": x for k, x in enumerate(f.letters)}
-        lhs = f"\\delta_{{{group_letters(f.letters, f.grouping)}}}"
+        lhs = "\\delta" + f.show()[len(latex_name(f.name)):]
         return f"{lhs} = {self.printer.doprint(calculus.delta_definition(self.net, fam), names)}"
 
     # -- derivatives: chain rule, definition of δ, forward equations
@@ -416,7 +420,7 @@ class _Prover:
                                     evaluate=False)
             body = sp.Mul(head, local_sp, evaluate=False)
             terms.append(sp.Sum(body, *reversed(limits)) if limits else body)
-            every = [str(i.label) for i, *_ in limits]
+            every = [latex_name(str(i.label)) for i, *_ in limits]
             shown_uses.append(f"${self.printer.doprint(c_ref)}$"
                               + (f" for every ${', '.join(every)}$" if every else ""))
         if stage == 0:
@@ -499,7 +503,7 @@ class _Prover:
         if fam not in self.net.definitions:
             return ""
         names = {f"#{k}": x for k, x in enumerate(f.letters)}
-        lhs = f"{latex_name(f.name)}_{{{group_letters(f.letters, f.grouping)}}}"
+        lhs = f.show()
         return f"{lhs} = {self.printer.doprint(self.net.definitions[fam], names)}"
 
     def _names_for(self, value: Expr, env: dict) -> dict[str, str]:
@@ -593,14 +597,15 @@ _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": 
 
 
 def escape(text: str) -> str:
-    """``text`` as LaTeX text: special characters escaped, non-ASCII replaced by ``?``."""
+    """``text`` as LaTeX text: special characters escaped, Latin-1 letters (``é``, ``ß``) kept
+    (pdflatex reads them as UTF-8, T1 has them), other non-ASCII replaced by ``?``."""
     out = []
     for ch in text:
         if ch in _SPECIAL:
             out.append(_SPECIAL[ch])
         elif ch in _CIRCLED:
             out.append(f"\\textcircled{{\\scriptsize {_CIRCLED[ch]}}}")
-        elif ord(ch) < 128:
+        elif ord(ch) < 128 or 0xC0 <= ord(ch) <= 0xFF:
             out.append(ch)
         else:
             out.append("?")
@@ -617,39 +622,81 @@ def label_tex(label: str) -> str:
 
 def _prose(message: str) -> str:
     """A message that mixes prose and LaTeX (``did you mean \\sum_l instead of \\sum_k?``) as
-    LaTeX text: runs of formula tokens that symbp's parser reads go in ``$...$``, the rest is
-    escaped."""
-    tokens = message.split(" ")
+    LaTeX text: the longest runs of formula-like tokens that symbp's parser reads go in
+    ``$...$`` (``2 h'(a_{j}) h''(a_{j})``, ``h(a) h'(a) - h'(a) t``), the rest is escaped."""
+    tokens = [_split_punct(t) for t in message.split(" ")]
     out: list[str] = []
     k = 0
     while k < len(tokens):
-        tok = tokens[k]
-        lead, core, trail = _split_punct(tok)
-        if len(core) == 1 and core.isalpha() and core not in "aAI":  # an index letter: "index k"
-            out.append(escape(lead) + f"${core}$" + escape(trail))
-            k += 1
-            continue
-        if core and _MATHY.search(core):
-            run = [core]
-            j = k + 1
-            end_trail = trail
-            while not end_trail and j < len(tokens):
-                l2, c2, t2 = _split_punct(tokens[j])
-                if l2 or not c2 or not (_MATHY.search(c2) or c2 in ("=", "+", "-", "\\equiv")
-                                        or (len(c2) == 1 and c2.isalpha() and j + 1 < len(tokens)
-                                            and _MATHY.search(tokens[j + 1]))):
-                    break
-                run.append(c2)
-                end_trail = t2
-                j += 1
-            formula = " ".join(run)
-            if _is_formula(formula):
-                out.append(escape(lead) + f"${formula}$" + escape(end_trail))
-                k = j
+        lead, core, trail = tokens[k]
+        # the longest run of formula-like tokens from here, broken by punctuation
+        ends, j = [], k
+        while j < len(tokens) and _formula_like(tokens[j][1]) and (j == k or not tokens[j][0]):
+            j += 1
+            ends.append(j)
+            if tokens[j - 1][2]:
+                break
+        for end in reversed(ends):
+            cores = [t[1] for t in tokens[k:end]]
+            if not any(_mathy(c) for c in cores):
                 continue
-        out.append(escape(tok))
-        k += 1
+            formula = " ".join(cores)
+            if _is_formula(formula) or _safe_math(formula):
+                out.append(escape(lead) + f"${formula}$" + escape(tokens[end - 1][2]))
+                k = end
+                break
+        else:
+            if len(core) == 1 and core.isascii() and core.isalpha() and core not in "aAI":  # "index k"
+                out.append(escape(lead) + f"${core}$" + escape(trail))
+            elif "\\" in core:  # LaTeX that symbp does not read: shown as source
+                out.append(escape(lead) + f"\\texttt{{{escape(core)}}}" + escape(trail))
+            else:
+                out.append(escape(lead) + escape(core) + escape(trail))
+            k += 1
     return " ".join(out)
+
+
+def _mathy(core: str) -> bool:
+    """A token that only a formula has: a command, a subscript, braces, a prime, a call ``h(a)``."""
+    return bool(_MATHY.search(core) or re.fullmatch(r"[A-Za-z]'*\(.+\)", core))
+
+
+def _bad_scripts(text: str) -> bool:
+    """Scripts and primes that TeX rejects although symbp's parser may read them: without a base
+    (``_x``, `` '``), empty (``a_ b``), doubled (``x^{2} ^{2}``)."""
+    return bool(re.search(r"(^|[\s({=+\-])[_^']|[_^](\s|$|\})|([_^](\{[^{}]*\}|\\?\w'*)\s*)[_^]", text))
+
+
+_SAFE_COMMANDS = {"partial", "sum", "delta", "equiv", "dots", "cdot", *GREEK}  # no arguments
+
+
+def _safe_math(text: str) -> bool:
+    """Maths that symbp does not read but pdflatex does (``\\partial E/\\partial a_{k}``): known
+    commands, letters, digits, ``_^{}()'+-=/,.``, braces and parentheses balanced, no empty sub-
+    or superscript."""
+    if re.search(r"[^A-Za-z0-9 _^{}()'+\-=/,.\\]", text) or _bad_scripts(text):
+        return False
+    if re.search(r"\\(?![A-Za-z])", text) or any(c not in _SAFE_COMMANDS
+                                               for c in re.findall(r"\\([A-Za-z]+)", text)):
+        return False
+    if "\\" not in text:
+        return False
+    for opening, closing in ("{}", "()"):
+        depth = 0
+        for ch in text:
+            depth += 1 if ch == opening else -1 if ch == closing else 0
+            if depth < 0:
+                return False
+        if depth:
+            return False
+    return True
+
+
+def _formula_like(core: str) -> bool:
+    """A token that can be part of a formula (``=``, ``2``, ``t``) or is one."""
+    return bool(core) and (_mathy(core) or core in ("=", "+", "-", "\\equiv")
+                           or re.fullmatch(r"-?\d+", core) is not None
+                           or (len(core) == 1 and core.isascii() and core.isalpha()))
 
 
 def _split_punct(tok: str) -> tuple[str, str, str]:
@@ -663,13 +710,17 @@ def _split_punct(tok: str) -> tuple[str, str, str]:
 
 
 def _is_formula(text: str) -> bool:
-    if re.fullmatch(r"\\sum_\{?[A-Za-z]\}?", text):
+    if re.fullmatch(r"\\sum_(\{\\?[A-Za-z]+'*\}|\\[A-Za-z]+|[A-Za-z])", text):
         return True
-    if text.count("{") != text.count("}") or any(c in text for c in "$%#&~"):
+    if text.count("{") != text.count("}") or any(c in text for c in "$%#&~") \
+            or re.search(r"(?<!\\)(\\\\)*\\$", text):  # a lone backslash would escape the closing $
+        return False
+    if _bad_scripts(text):
         return False
     try:
         from .parsing import parse_chain
-        parse_chain(text, ("h",))
+        # any letter applied to an argument is a function here (g'(a_j) as well as h'(a_j))
+        parse_chain(text, ("h", *re.findall(r"(?<![\\A-Za-z])([A-Za-z])'*\(", text)))
         return True
     except SymbpError:
         return False
@@ -686,11 +737,16 @@ def _align(first: str, steps: Iterable[Step]) -> list[str]:
             lines[-1] += f" &= {s.latex}"
         if s.why:
             lines[-1] += " \\\\"
-            lines.append(f"  &\\qquad \\parbox[t]{{0.8\\linewidth}}{{\\footnotesize\\itshape {s.why}}}")
+            # 0.6: the box starts at the alignment point, often mid-line (0.8 ran into the margin)
+            lines.append(f"  &\\qquad \\parbox[t]{{0.6\\linewidth}}{{\\footnotesize\\itshape {s.why}}}")
     return lines
 
 
 def _claim_block(proof: Proof) -> list[str]:
+    """The claim as maths, printed by symbp; an equation symbp could not read (an input error: it
+    may hold the note's own macros, ``\\mycommand{x}``, or unbalanced braces) as its source text."""
+    if proof.result.verdict == ERROR and not _is_formula(proof.claim):
+        return ["\\begin{quote}\\ttfamily", escape(proof.claim), "\\end{quote}"]
     return ["\\[", proof.claim, "\\]"]
 
 
@@ -705,6 +761,8 @@ def _conclusion(proof: Proof) -> list[str]:
                    "for all sizes. " + _prose(r.message[0].upper() + r.message[1:]) + ".")
     elif r.verdict == REFUTED:
         out.append("\\paragraph{Conclusion: refuted.} " + _prose(r.message[0].upper() + r.message[1:]) + ".")
+        if not r.counterexample:  # the steps above may well show equal values: say why it is refuted
+            out.append("This is a slip in the indices, found before any values are compared.")
         if r.counterexample:
             out.append(_counterexample(r.counterexample))
         if r.suggestion:
@@ -721,40 +779,53 @@ def _counterexample(cx: dict) -> str:
     idx_parts = []
     for k, v in cx["index"].items():
         if isinstance(v, dict):
-            v = "(" + ", ".join(f"{a} = {b}" for a, b in v.items()) + ")"
-        idx_parts.append(f"{escape(str(k))} = {escape(str(v))}")
+            v = "(" + ", ".join(f"{latex_name(str(a))} = {int(b)}" for a, b in v.items()) + ")"
+        idx_parts.append(f"${latex_name(str(k))} = {v}$")
     at = ", ".join(idx_parts) or "the scalar"
     lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
     return (f"\\paragraph{{Counterexample.}} Sizes {sizes}; at {at}: left side ${escape(lhs)}$, right "
-            f"side ${escape(rhs)}$ ($h$: {_prose(str(cx['h']))}; $E$: {_prose(str(cx['E']))}; "
+            f"side ${escape(rhs)}$ ($h$: {_prose(str(cx['h']))}; $E$: {_error_tex(str(cx['E']))}; "
             f"random seed {escape(str(cx['seed']))}).")
+
+
+#: the error functions a counterexample names (:mod:`symbp.numeric`, :mod:`symbp.numcheck`), as maths
+_ERROR_TEX = {
+    "E = 1/2 sum (y - t)^2": r"$E = \frac{1}{2} \sum (y - t)^{2}$",
+    "E = sum (log(1 + e^y) - t y)": r"$E = \sum \left(\log(1 + e^{y}) - t y\right)$",
+    "E = -sum t log softmax(y)": r"$E = -\sum t \log \operatorname{softmax}(y)$",
+}
+
+
+def _error_tex(description: str) -> str:
+    return _ERROR_TEX.get(description) or _prose(description)
 
 
 def network_section(net: Network) -> list[str]:
     """The network a proof speaks of: index ranges, forward equations, what is shared."""
     printer = LatexPrinter(net)
     out = ["\\section*{The network}", "Index ranges: "
-           + ", ".join(f"${x} = 1, \\dots, {r}$" for x, r in sorted(net.ranges.items())) + "."]
+           + ", ".join(f"${latex_name(x)} = 1, \\dots, {r}$" for x, r in sorted(net.ranges.items())) + "."]
     for m, parts in net.composites.items():
-        out.append(f"The composite index ${m}$ runs over the units ${group_letters(parts, (len(parts),))}$.")
+        out.append(f"The composite index ${latex_name(m)}$ runs over the units "
+                   f"${group_letters(parts, (len(parts),))}$.")
     out += ["Forward equations:", "\\begin{align*}"]
     rows = []
     for fid, d in net.definitions.items():
         f = net.families[fid]
         names = {f"#{k}": x for k, x in enumerate(f.letters)}
-        lhs = f"{latex_name(f.name)}_{{{group_letters(f.letters, f.grouping)}}}"
+        lhs = f.show()
         rows.append(f"  {lhs} &= {printer.doprint(d, names)}")
     out.append(" \\\\\n".join(rows))
     out.append("\\end{align*}")
     shared = [(f, net._shared_over(f)) for f in net.params]
     for f, over in shared:
         if over:
-            letters = [net.range_letter.get(r, r) for r in over]
+            letters = [latex_name(net.range_letter.get(r, r)) for r in over]
             out.append(f"The weight ${f.show()}$ is \\textbf{{shared}}: the same value is used for "
                        f"every ${', '.join(letters)}$.")
-    h = net.activations.get("h") if net.activations else None
-    out.append(f"$h$ is {escape(h) if h else 'an arbitrary differentiable function'}; "
-               f"${net.error_name}$ is "
+    kinds = {**{f: "an arbitrary differentiable function" for f in net.functions}, **net.activations}
+    functions = "; ".join(f"${latex_name(f)}$ is {escape(kind)}" for f, kind in sorted(kinds.items()))
+    out.append((functions + "; " if functions else "") + f"${net.error_name}$ is "
                + (escape(net.error_kind) + " error" if net.error_kind else
                   "an arbitrary differentiable function of the outputs")
                + "; $\\delta$ of a unit $" + latex_name(net.delta_of) + "$ is $\\partial "
@@ -778,8 +849,9 @@ def proof_section(proof: Proof, heading: str) -> list[str]:
                 if pair[k].latex != last:
                     steps.append(pair[k])
                     last = pair[k].latex
-            if steps:
-                out += [f"{name}, continued:", "\\begin{align*}", *_align(first, steps), "\\end{align*}"]
+            if steps:  # "continued" only after the side's own steps were shown above
+                head = f"{name}, continued:" if proof.sides[k].steps else f"{name}:"
+                out += [head, "\\begin{align*}", *_align(first, steps), "\\end{align*}"]
     if proof.note:
         out.append(_prose(proof.note) + ".")
     out += _conclusion(proof)
@@ -799,7 +871,8 @@ def document(proofs: list[Proof], net: Network, title: str) -> str:
     for p in proofs:
         r = p.result
         link = f", link {r.link} of {r.links}" if r.links > 1 else ""
-        where = f" ({escape(r.file or '<input>')}, line {r.line}{link})"
+        path = escape(r.file or "<input>").replace("/", "/\\allowbreak{}")  # a long path may break
+        where = f" ({path}, line {r.line}{link})"
         body += proof_section(p, f"Equation {label_tex(r.label or '')}{where}".replace("  ", " "))
     body.append("\\end{document}")
     return "\n".join(body) + "\n"

@@ -15,7 +15,7 @@ from . import calculus
 from .algebra import Expr, F
 from .errors import NotationError, UnsupportedError
 from .network import Family, Network, latex_name
-from .parsing import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from .parsing import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym, letter_tex
 
 __all__ = ["IndexProblem", "Interpreter", "check_names", "free_letters", "infer_letters"]
 
@@ -44,7 +44,7 @@ def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict
         if node.index not in inner:
             problems.append(IndexProblem(
                 "vacuous-sum", node.index, node.index_pos,
-                f"the summation index {node.index} does not occur in the summand"))
+                f"the summation index {letter_tex(node.index)} does not occur in the summand"))
         return {k: v for k, v in inner.items() if k != node.index}
     if isinstance(node, Deriv):
         out = dict(free_letters(node.wrt, net, problems))

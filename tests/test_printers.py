@@ -31,6 +31,8 @@ def _networks() -> list[Network]:
     nets.append(declare([r"a = \sum_i w_i z_i", r"y = h(a)", r"b_k = w_k y"], params=("w",)))
     nets.append(declare([r"a_j = \sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j",
                          r"a_m = \sum_j v_{mj} z_j + \sum_k u_{mk} h(a_k)"], params=("w", "v", "u")))
+    nets.append(declare([r"a_\nu = \sum_i u_{\nu i} x_i", r"z_\nu = h(a_\nu)",
+                         r"a_\mu = \sum_\nu w_{\mu\nu} z_\nu"], params=("u", "w")))
     return nets
 
 

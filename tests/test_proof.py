@@ -87,6 +87,8 @@ def test_refuted_proof_carries_diagnosis_counterexample_and_correction():
     (r"\textcircled{2}", r"\textcircled{\scriptsize 2}"),
     ("(5.53)", "(5.53)"),
     ("a_b & c%", r"a\_b \& c\%"),
+    ("é①", r"é\textcircled{\scriptsize 1}"),  # Latin-1 letters kept (were "?")
+    ("式1", "?1"),
 ])
 def test_labels_render_for_pdflatex(label, tex):
     assert label_tex(label) == tex
@@ -99,9 +101,30 @@ def test_labels_render_for_pdflatex(label, tex):
     ("file prml_5_3_1.tex: 100% & $x", r"file prml\_5\_3\_1.tex: 100\% \& \$x"),
     ("a factor h'(...) of the left side", r"a factor h'(...) of the left side"),
     ("日本語", "???"),
+    # whole formulas, not fragments: numbers, calls without subscripts, operators inside
+    (r"both sides reduce to h(a) h'(a) - h'(a) t", r"both sides reduce to $h(a) h'(a) - h'(a) t$"),
+    (r"symbp derives \frac{\partial}{\partial a_{j}} h'(a_{j})^{2} = 2 h'(a_{j}) h''(a_{j})",
+     r"symbp derives $\frac{\partial}{\partial a_{j}} h'(a_{j})^{2} = 2 h'(a_{j}) h''(a_{j})$"),
+    (r"on the right only: h(a_{j})^{2} z_{j}, -2 h(a_{j}) z_{j}; symbp",
+     r"on the right only: $h(a_{j})^{2} z_{j}$, $-2 h(a_{j}) z_{j}$; symbp"),
+    (r"differentiating \partial E/\partial a_{k} would need",
+     r"differentiating $\partial E/\partial a_{k}$ would need"),
+    (r"without that \sum_\nu the step", r"without that $\sum_\nu$ the step"),
+    ("the left has 2 term(s), the right 1", "the left has 2 term(s), the right 1"),
+    (r"did you mean g'(a_{j}) instead of g(a_{j})?", r"did you mean $g'(a_{j})$ instead of $g(a_{j})$?"),
+    (r"LaTeX \foo{x} it cannot read", r"LaTeX \texttt{\textbackslash{}foo\{x\}} it cannot read"),
 ])
 def test_prose_mixes_text_and_maths_safely(message, expected):
     assert _prose(message) == expected
+
+
+def test_every_error_function_of_a_counterexample_is_typeset():
+    from symbp.numcheck import ERROR_FUNCTIONS
+    from symbp.numeric import ERRORS
+    from symbp.proof import _error_tex
+
+    for desc in [e[0] for e in ERRORS.values()] + [e[0] for e in ERROR_FUNCTIONS.values()]:
+        assert _error_tex(desc).startswith("$E = ") and "\\^{}" not in _error_tex(desc), desc
 
 
 def test_escape_covers_every_special_character():
@@ -129,6 +152,25 @@ def test_cli_unknown_label_is_an_input_error(capsys):
     assert main(["prove", str(DERIVATIONS / "weight_sharing.tex"), "--label", "⑨", "-o", "-"]) == 2
     err = capsys.readouterr().err
     assert "no equation labelled" in err and "labels here:" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("output", ["missing/folder/out.tex", "."])
+def test_cli_unwritable_output_is_an_input_error(tmp_path, capsys, monkeypatch, output):
+    """``-o`` into a folder that does not exist, or onto a folder: an error naming the file and a
+    hint, exit 2 (was a FileNotFoundError / IsADirectoryError traceback)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["prove", str(DERIVATIONS / "prml_5_3_1.tex"), "-o", output]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the proof" in err and "hint:" in err and "Traceback" not in err
+
+
+def test_cli_never_overwrites_the_derivation_it_proves(tmp_path, capsys):
+    src = tmp_path / "note.tex"
+    text = (DERIVATIONS / "prml_5_3_1.tex").read_text(encoding="utf-8")
+    src.write_text(text, encoding="utf-8")
+    assert main(["prove", str(src), "-o", str(tmp_path / "." / "note.tex")]) == 2
+    assert "would overwrite the derivation file" in capsys.readouterr().err
+    assert src.read_text(encoding="utf-8") == text
 
 
 # ---------------------------------------------------------------------------------------------- pdflatex
@@ -250,3 +292,214 @@ def test_scalar_units_print_and_prove():
         r"\frac{\partial E}{\partial a} \frac{\partial a}{\partial w_{i}}",
         r"\delta \frac{\partial a}{\partial w_{i}}", r"\delta z_{i}"]
     assert net.families[0].show() in ("a", "w_{i}", "z_{i}")
+
+
+# ---------------------------------------------------------------------------------------------- Greek letters
+
+GREEK_NET = [r"a_\mu = \sum_\nu w_{\mu\nu} x_\nu", r"z_\mu = h(a_\mu)", r"a_k = \sum_\mu w_{k\mu} z_\mu"]
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"\frac{\partial E}{\partial x_\nu} = \sum_\mu w_{\mu\nu} \delta_\mu", r"\sum_{\mu} \delta_{\mu}"),
+    (r"\frac{\partial a_k}{\partial x_\nu} = \sum_\mu w_{k\mu} h'(a_\mu) w_{\mu\nu}",
+     r"\sum_{\mu} h'(a_{\mu})"),
+    (r"\frac{\partial E}{\partial w_{\mu\nu}} = \delta_\mu x_\nu", r"\delta_{\mu} x_{\nu}"),
+])
+def test_greek_summation_indices_print_as_commands_and_no_step_is_dropped(latex, expected):
+    """``\\sum_\\mu`` prints as ``\\sum_{\\mu}`` (was ``\\sum_{mu}``: every step failed to read back
+    and was dropped, and the forward equations showed ``\\sum_{nu}``)."""
+    import symbp
+    from symbp.proof import network_section
+
+    net = symbp.declare(GREEK_NET, params=("w",))
+    (p,) = prove_chain(net, parse_chain(latex))
+    assert p.result.verdict == "verified"
+    assert all(s.dropped == 0 for s in p.sides) and p.dropped == 0
+    assert p.sides[0].steps and any(expected in s.latex for s in p.sides[0].steps)
+    assert "{mu}" not in "".join(p.formulas) and "every $mu$" not in str(p.sides[0].steps)
+    section = "\n".join(network_section(net))
+    assert r"\sum_{\nu} w_{\mu\nu}" in section and r"$\mu = 1, \dots," in section
+
+
+def test_greek_letters_in_diagnoses_and_counterexamples():
+    import symbp
+    from symbp.proof import proof_section
+
+    net = symbp.declare(GREEK_NET, params=("w",))
+    eq = r"\frac{\partial E}{\partial w_{\mu\nu}} = \sum_\nu \delta_\mu x_\nu"
+    (p,) = prove_chain(net, parse_chain(eq))
+    assert r"without that \sum_\nu the step" in p.result.message and r"\nu is free" in p.result.message
+    (q,) = prove_chain(net, parse_chain(r"\delta_\mu = h(a_\mu) \sum_k w_{k\mu} \delta_k"))
+    assert r"at $\mu = " in "\n".join(proof_section(q, "x"))
+
+
+@pytest.mark.parametrize("latex", [r"\sum_{\mu'} w_{k\mu'} z_{\mu'}", r"\sum_{j'} w_{kj'} z_{j'}",
+                                   r"w_{\mu'j}"])
+def test_primed_greek_letters_unparse_as_commands(latex):
+    assert unparse(parse_expression(latex)) == latex
+
+
+def test_scalar_units_in_the_network_section_and_delta_rule():
+    """A family without indices is written ``a``, not ``a_{}``, in the forward equations and in
+    the justification of a step one layer down."""
+    import symbp
+    from symbp.proof import network_section, proof_section
+
+    net = symbp.declare([r"a = \sum_i w_i x_i", r"y = h(a)"], params=("w",))
+    section = "\n".join(network_section(net))
+    assert "_{}" not in section and "  a &= \\sum_{i} w_{i} x_{i}" in section and "  y &= h(a)" in section
+    (p,) = prove_chain(net, parse_chain(r"\frac{\partial E}{\partial w_i} = x_i"))
+    text = "\n".join(proof_section(p, "x"))
+    assert "_{}" not in text and r"$\delta = h'(a) \frac{\partial E}{\partial y}$" in text
+
+
+@pytest.mark.parametrize("latex, heads", [
+    # the left side has no steps of its own: its first block is not "continued"
+    (r"\delta_j = h(a_j) \sum_k w_{kj} \delta_k", ["Left side:"]),
+    # the left side's own steps come first, then its continuation
+    (r"\frac{\partial E}{\partial w_{ji}} = \sum_k w_{kj} \delta_k z_i",
+     ["Left side:", "Left side, continued:"]),
+])
+def test_continued_only_after_the_sides_own_steps(latex, heads):
+    from symbp.proof import proof_section
+
+    (p,) = prove_chain(builtin("plain"), parse_chain(latex))
+    lines = [x for x in proof_section(p, "x") if x.startswith("Left side")]
+    assert lines == heads
+
+
+# tokens of symbp's messages and of what they quote from the user's input, LaTeX's specials included
+PROSE_TOKENS = [r"\sum_l", r"\sum_{\nu}", "h'(a_{j})", "h(a)", "=", "-", "+", "2", "-2", "x", "a", "I", "t",
+                r"\partial", r"E/\partial", "a_{k}}", "{", "}", "^", "_", "%", "#", "&", "$", "~", "\\\\",
+                "\\", "(", ")", "?", ";", ",", "...", "ü", "①", "日", r"\frac{1}{2}", r"\left(", r"\right)",
+                "x^", "_{}", "^{2}", r"\foo", "z_{j}^{2}", "term(s)", "(hint:", "y)", "[j = k]", "'", "''",
+                r"\delta_{k},", "w_{kj_l}", r"\end{document}", r"\verb|x|", "\n", r"\par", "a_", "_x"]
+
+
+def test_prose_and_labels_of_any_tokens_compile_with_pdflatex(tmp_path):
+    """Messages and labels made of any mix of formula fragments and LaTeX specials are text that
+    pdflatex accepts (fragments such as ``x \\``, ``z_{j}^{2} ^{2}``, ``' '`` or ``a_ b``, which
+    symbp's parser reads but TeX does not, were put in ``$...$``: a compile error)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    pdflatex = _require("pdflatex")
+    out: list[str] = []
+
+    @settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(st.lists(st.sampled_from(PROSE_TOKENS), min_size=1, max_size=10))
+    def collect(tokens):
+        out.append(_prose(" ".join(tokens)))
+        out.append(label_tex("".join(tokens)))
+
+    collect()
+    body = "\n\n".join(f"{k}: {x}" for k, x in enumerate(out))
+    head = "\\documentclass{article}\\usepackage{lmodern}\\usepackage[T1]{fontenc}\\usepackage{amsmath}"
+    (tmp_path / "prose.tex").write_text(head + "\\begin{document}\n" + body + "\n\\end{document}\n",
+                                        encoding="utf-8")
+    run = subprocess.run([pdflatex, "-interaction=nonstopmode", "prose.tex"], cwd=tmp_path,
+                         capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+    log = (tmp_path / "prose.log").read_text(encoding="latin-1")
+    assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
+
+
+MACROS = r"""% symbp: network plain
+$$\delta_j = \mycommand{x}$$
+$$\delta_j = \bm{w}_{kj}$$
+$$\delta_j = \frac{1}{$$
+\begin{equation}\delta_j = \end{equation}
+$$\delta_j = }{ $$
+$$\delta_j = \verb|x| $$
+$$\delta_j = 1 \; \text{and} \; \foo % comment
+$$
+$$\delta_j = h'(a_j) \sum_k w_{kj} \delta_k$$
+"""
+
+
+def test_claims_symbp_cannot_read_are_shown_as_source_and_compile(tmp_path):
+    """An equation that is an input error is shown as its source text: the note's own macros
+    (``\\mycommand``, ``\\bm``) and unbalanced braces in ``\\[...\\]`` stopped pdflatex."""
+    pdflatex = _require("pdflatex")
+    src = tmp_path / "macros.tex"
+    src.write_text(MACROS, encoding="utf-8")
+    doc = prove_file(src)
+    assert [p.result.verdict for p in doc.proofs].count("error") == 7 and doc.exit_code == 2
+    assert r"\textbackslash{}mycommand\{x\}" in doc.text
+    assert "\\[\n" + r"\delta_{j} = h'(a_{j})" in doc.text
+    out = tmp_path / "macros.proof.tex"
+    out.write_text(doc.text, encoding="utf-8")
+    run = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name],
+                         cwd=tmp_path, capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+    log = (tmp_path / "macros.proof.log").read_text(encoding="latin-1")
+    assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
+
+
+def test_network_section_names_the_networks_own_functions():
+    """Every function of the network with what it is (was always "h is an arbitrary
+    differentiable function", also for a network whose functions are g = logistic and f)."""
+    import symbp
+    from symbp.proof import network_section
+
+    forward = [r"a_j = \sum_i w_{ji} x_i", r"z_j = g(a_j)", r"a_k = \sum_j w_{kj} z_j", r"y_k = f(a_k)"]
+    net = symbp.declare(forward, params=("w",), activations={"g": "logistic"})
+    text = "\n".join(network_section(net))
+    assert "$f$ is an arbitrary differentiable function; $g$ is logistic;" in text and "$h$" not in text
+
+
+PLAIN_FORWARD = [r"a_j = \sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j"]
+SCALAR_FORWARD = [r"a = \sum_i w_i x_i", r"y = h(a)"]
+
+
+@pytest.mark.parametrize("forward, latex, expected", [
+    (PLAIN_FORWARD, r"\delta_j = h'(a_j) \sum_k w_{kj} (a_k - t_k)",
+     r"$\partial E/\partial a_{k} = a_{k} - t_{k}$"),
+    (SCALAR_FORWARD, r"\delta = (y - t) h'(a)", r"$\partial E/\partial y = y - t$"),
+])
+def test_declared_error_is_justified_with_the_networks_outputs(forward, latex, expected):
+    """The step that uses a declared sum-of-squares error names the network's own outputs and
+    targets (was always y_k - t_k, also where the outputs are a_k and there is no y)."""
+    import symbp
+    from symbp.proof import proof_section
+
+    net = symbp.declare(forward, params=("w",), error_kind="sum-of-squares")
+    (p,) = prove_chain(net, parse_chain(latex))
+    assert p.result.verdict == "verified"
+    text = "\n".join(proof_section(p, "x"))
+    assert "sum-of-squares error, so " + expected in text and "y_{k}" not in text
+
+
+def test_greek_letter_before_a_latin_one_in_a_subscript():
+    """``w_{\\mu i}``: the printer wrote ``w_{\\mui}`` (an undefined command: pdflatex stopped on
+    the network section, and every step with it failed to read back and was dropped)."""
+    import symbp
+    from symbp.proof import network_section
+
+    forward = [r"a_\mu = \sum_i w_{\mu i} x_i", r"z_\mu = h(a_\mu)", r"y_k = \sum_\mu w_{k\mu} z_\mu"]
+    net = symbp.declare(forward, params=("w",))
+    assert r"w_{\mu i} x_{i}" in "\n".join(network_section(net))
+    (p,) = prove_chain(net, parse_chain(r"\frac{\partial E}{\partial w_{\mu i}} = \delta_\mu x_i"))
+    assert p.result.verdict == "verified" and all(s.dropped == 0 for s in p.sides)
+    assert [s.latex for s in p.sides[0].steps][-1] == r"\delta_{\mu} x_{i}"
+
+
+def test_prose_never_puts_a_frac_without_arguments_in_maths():
+    assert _prose(r"\partial outside a \frac (hint: write \frac{\partial E}{\partial w})") == \
+        r"$\partial$ outside a \texttt{\textbackslash{}frac} (hint: write $\frac{\partial E}{\partial w}$)"
+
+
+def test_a_refutation_by_the_indices_says_so():
+    """``J \\delta_k = \\sum_j \\delta_k``: both sides are shown to reduce to ``J \\delta_k``, and the
+    verdict is refuted (a sum whose index does not occur): the conclusion says it is the indices."""
+    from symbp.proof import proof_section
+
+    (p,) = prove_chain(builtin("plain"), parse_chain(r"J \delta_k = \sum_j \delta_k"))
+    assert p.result.verdict == "refuted" and not p.result.counterexample
+    assert "a slip in the indices, found before any values are compared" in "\n".join(proof_section(p, "x"))
+
+
+def test_normal_form_step_says_a_product_was_multiplied_out():
+    """``\\delta_k (a_j + z_j)`` to ``\\delta_k a_j + \\delta_k z_j`` multiplies out (it was called
+    "factors in a standard order" only)."""
+    (p,) = prove_chain(builtin("plain"), parse_chain(r"\delta_k (a_j + z_j) = \delta_k z_j + \delta_k a_j"))
+    whys = [s.why for s in p.sides[0].steps]
+    assert whys and "products multiplied out" in whys[0] and "terms and factors" in whys[0]
