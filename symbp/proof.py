@@ -691,7 +691,19 @@ def _align(first: str, steps: Iterable[Step]) -> list[str]:
 
 
 def _claim_block(proof: Proof) -> list[str]:
+    if proof.result.verdict == ERROR:
+        # not read, so not known to be LaTeX that compiles (``\\summ``, ``\\frac{1}{2``): as written
+        return ["\\begin{quote}\\ttfamily\\raggedright", escape(proof.claim), "\\end{quote}"]
     return ["\\[", proof.claim, "\\]"]
+
+
+def _sentence(message: str) -> str:
+    """``message`` as a sentence: its first letter upper-case when it starts with a word, never
+    when it starts with a symbol (``k is free ...``, ``w_{jk}: no w ...``: ``K`` would name a size)."""
+    first = message.split(" ", 1)[0]
+    if len(first) > 1 and first.isalpha():
+        return message[0].upper() + message[1:]
+    return message
 
 
 def _conclusion(proof: Proof) -> list[str]:
@@ -702,9 +714,9 @@ def _conclusion(proof: Proof) -> list[str]:
                    + _prose(r.message).replace("for all sizes", "\\textbf{for all sizes}", 1) + ".")
     elif r.verdict == AT_SIZES:
         out.append("\\paragraph{Conclusion.} \\textbf{Verified only at the sizes tried}, not proved "
-                   "for all sizes. " + _prose(r.message[0].upper() + r.message[1:]) + ".")
+                   "for all sizes. " + _prose(_sentence(r.message)) + ".")
     elif r.verdict == REFUTED:
-        out.append("\\paragraph{Conclusion: refuted.} " + _prose(r.message[0].upper() + r.message[1:]) + ".")
+        out.append("\\paragraph{Conclusion: refuted.} " + _prose(_sentence(r.message)) + ".")
         if r.counterexample:
             out.append(_counterexample(r.counterexample))
         if r.suggestion:

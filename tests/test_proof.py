@@ -18,7 +18,7 @@ import pytest
 from symbp import builtin
 from symbp.cli import main
 from symbp.parsing import parse_chain, parse_expression, unparse
-from symbp.proof import _prose, escape, label_tex, prove_chain, prove_file
+from symbp.proof import _prose, _sentence, escape, label_tex, prove_chain, prove_file
 
 DERIVATIONS = Path(__file__).resolve().parent.parent / "derivations"
 TEX_FILES = sorted(DERIVATIONS.glob("*.tex"))
@@ -237,6 +237,47 @@ def test_proof_of_a_file_with_input_errors_compiles(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     log = (tmp_path / "broken.proof.log").read_text(encoding="latin-1")
     assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
+
+
+#: equations that cannot be read, and are not LaTeX that compiles either (a typo'd command,
+#: an unclosed brace, a stray closing one): the proof shows them as written, as text
+UNREADABLE = [
+    r"\delta_j = h'(a_j) \summ_k w_{kj} \delta_k",
+    r"\delta_j = \frac{1}{2 \sum_k w_{kj} \delta_k",
+    r"\delta_j = h'(a_j) } \sum_k w_{kj} \delta_k",
+    r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k^",
+]
+
+
+def test_proof_of_unreadable_equations_compiles(tmp_path):
+    r"""An equation symbp cannot read is shown verbatim (it was put in maths: pdflatex failed on
+    ``\summ`` with 'Undefined control sequence', and no proof document came out)."""
+    pdflatex = _require("pdflatex")
+    src = tmp_path / "typos.tex"
+    src.write_text("% symbp: network plain\n" + "".join(f"$${e}$$\n" for e in UNREADABLE), encoding="utf-8")
+    doc = prove_file(src)
+    assert [p.result.verdict for p in doc.proofs] == ["error"] * len(UNREADABLE)
+    assert "\\summ_k" not in doc.text and "\\textbackslash{}summ" in doc.text
+    out = tmp_path / "typos.proof.tex"
+    out.write_text(doc.text, encoding="utf-8")
+    run = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    log = (tmp_path / "typos.proof.log").read_text(encoding="latin-1")
+    assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
+
+
+@pytest.mark.parametrize("message, sentence", [
+    ("the two sides differ", "The two sides differ"),
+    ("k is free on the left but the right sums over it", "k is free on the left but the right sums over it"),
+    ("w_{jk}: no w of this network has indices", "w_{jk}: no w of this network has indices"),
+    ("h'(a_{j}) is missing", "h'(a_{j}) is missing"),
+    ("\\sum_k sums over nothing", "\\sum_k sums over nothing"),
+    ("did you mean", "Did you mean"),
+])
+def test_a_conclusion_keeps_the_symbol_it_starts_with(message, sentence):
+    """A refutation starting with an index or a symbol keeps its case in the proof (was ``$K$ is
+    free on the left``, ``$W_{jk}$: no $w$ ...``: K is a size, W no family)."""
+    assert _sentence(message) == sentence
 
 
 def test_scalar_units_print_and_prove():
