@@ -18,17 +18,22 @@ from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
 from .errors import SymbpError
 
 _MARK = {VERIFIED: "ok", AT_SIZES: "ok?", REFUTED: "NO", ERROR: "ERR"}
+_EXIT_CODES = ("exit codes: 0 every verdict as the files expect, 1 some verdict is not, "
+               "2 an input error")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="symbp", description="Check hand-derived backpropagation equations written in LaTeX.")
+        prog="symbp", description="Check hand-derived backpropagation equations written in LaTeX.",
+        epilog=_EXIT_CODES)
     sub = parser.add_subparsers(dest="command", required=True)
-    chk = sub.add_parser("check", help="check derivation files, folders, or one equation")
-    chk.add_argument("paths", nargs="*", help="files or folders (default: derivations/)")
+    chk = sub.add_parser("check", help="check derivation files, folders, or one equation", epilog=_EXIT_CODES)
+    chk.add_argument("paths", nargs="*", help="files, or folders: their .tex files with a '%% symbp:' line "
+                                              "(default: derivations/)")
     chk.add_argument("--context", help="plain, shared, or a derivation FILE whose network to use")
     chk.add_argument("-e", "--equation", help="one LaTeX equation to check against --context")
-    chk.add_argument("--format", choices=("text", "json"), default="text")
+    chk.add_argument("--format", choices=("text", "json"), default="text",
+                     help="text (default), or json: {\"results\": [...], \"summary\": {...}}")
     chk.add_argument("-q", "--quiet", action="store_true", help="print only what is not as expected")
     num = chk.add_argument_group(
         "numeric check (--numeric)",
@@ -46,7 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     num.add_argument("--seed", type=int, default=0, help="random seed of the values (default 0)")
     der = sub.add_parser("derive", help="print the mechanical derivation of a network")
     der.add_argument("context", help="plain, shared, or a derivation FILE")
-    prv = sub.add_parser("prove", help="write a LaTeX document proving what was checked")
+    prv = sub.add_parser("prove", help="write a LaTeX document proving what was checked",
+                         epilog=_EXIT_CODES + " (as symbp check)")
     prv.add_argument("file", help="a derivation FILE")
     prv.add_argument("--label", help="only the equation with this label (①, \\textcircled{1}, 5.53)")
     prv.add_argument("-o", "--output", help="output file; '-' for stdout (default: FILE.proof.tex "

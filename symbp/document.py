@@ -30,17 +30,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DeclarationError, InputError, LatexSyntaxError, locate
+from .errors import DeclarationError, InputError, LatexSyntaxError, Location, locate
 from .network import ACTIVATION_KINDS, BUILTINS, ERROR_KINDS, Network, declare
 from .parsing import Chain, parse_chain
 
-__all__ = ["Derivation", "Equation", "load", "loads", "strip_label"]
+__all__ = ["Derivation", "Equation", "derivation_files", "is_derivation_file", "load", "loads",
+           "strip_label"]
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 MAX_FILE_BYTES = 2_000_000
 EXPECTABLE = ("verified", "verified-at-sizes", "refuted", "error")
 
 _DIRECTIVE = re.compile(r"^[ \t]*%+[ \t]*(?i:symbp):[ \t]*(\S+)[ \t]*(.*?)[ \t]*$", re.M)
+#: a directive line, in bytes: what makes a ``.tex`` file a derivation file
+_DIRECTIVE_LINE = re.compile(rb"^[ \t]*%+[ \t]*(?i:symbp):", re.M)
 _DISPLAY_ENVS = ("equation", "equation*", "align", "align*", "gather", "gather*", "displaymath",
                  "multline", "multline*", "eqnarray", "eqnarray*")
 
@@ -85,6 +88,44 @@ class Derivation:
         """Jupyter: every equation of the file as typeset maths (:mod:`symbp.display`)."""
         from .display import derivation_latex
         return derivation_latex(self)
+
+
+def is_derivation_file(path: Path) -> bool:
+    """Whether ``path`` is a derivation file: a ``.tex`` file with a ``% symbp:`` directive line
+    (what ``symbp check`` looks for below a folder and the pytest plugin collects).
+
+    >>> is_derivation_file(Path("derivations/weight_sharing.tex")), is_derivation_file(Path("README.md"))
+    (True, False)
+    """
+    if path.suffix != ".tex":
+        return False
+    try:
+        with path.open("rb") as f:
+            head = f.read(MAX_FILE_BYTES)
+    except OSError:
+        return False
+    return _DIRECTIVE_LINE.search(head) is not None
+
+
+def derivation_files(paths: list[str | Path]) -> tuple[list[Path], list[InputError]]:
+    """The files to check, and a problem for each folder without any: a file as given; below a
+    folder, every derivation file (sorted), so other LaTeX there (a paper, the ``.proof.tex``
+    that ``symbp prove`` writes) is left alone."""
+    files: list[Path] = []
+    empty: list[InputError] = []
+    for p in map(Path, paths):
+        if not p.is_dir():
+            files.append(p)
+            continue
+        found = sorted(x for x in p.rglob("*.tex") if x.is_file() and is_derivation_file(x))
+        if not found:
+            empty.append(InputError(
+                "no derivation file in this folder (a .tex file with a '% symbp:' line)",
+                location=Location(str(p), 0, 0),
+                hint="declare the network in the file, e.g. '% symbp: network plain' or "
+                     "'% symbp: forward a_j = \\sum_i w_{ji} z_i'"))
+        files.extend(found)
+    return files, empty
 
 
 def load(path: str | Path) -> Derivation:

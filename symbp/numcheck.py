@@ -46,7 +46,7 @@ import numpy as np
 from . import api, calculus
 from .algebra import Expr, F, budget, check_deadline
 from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, index_of
-from .document import Derivation, load, strip_label
+from .document import Derivation, derivation_files, load, strip_label
 from .errors import InputError, ResourceLimitError, SymbpError, UnsupportedError
 from .network import Network
 from .numeric import ACTIVATIONS, Lambdified, evaluate, lambdify, size_plans
@@ -507,13 +507,12 @@ class NumericReport:
 
 
 def check_paths(paths: list[Path], options: Options | None = None) -> NumericReport:
-    """Check files and folders (every ``*.tex`` below a folder, sorted) symbolically and numerically."""
+    """Check files and folders (as :func:`symbp.api.check_paths` finds them) symbolically and numerically."""
     options = options or Options()
     report = NumericReport()
-    files: list[Path] = []
-    for p in paths:
-        files.extend(sorted(x for x in p.rglob("*.tex") if x.is_file()) if p.is_dir() else [p])
     nets: list[Network] = []
+    files, empty = derivation_files(paths)
+    report.problems.extend(empty)
     for f in files:
         report.files += 1
         try:
