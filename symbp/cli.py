@@ -39,7 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "numeric check (--numeric)",
         "Also evaluate every link with numbers in float64: both sides against each other, and a side "
         "that is a derivative (delta, dE/dw, da/da) against central finite differences of the forward "
-        "pass. Sizes default to distinct 2, 3, 4, ... in the order of the range names; inputs and "
+        "pass. Sizes default to distinct 2, 3, 4, ... in the order of the range names, skipping "
+        "the sizes given; inputs and "
         "targets N(0, 1), weights N(0, 0.5^2). A derivation file's declared activation and error "
         "are kept. A verified link that fails numerically is a symbp bug: exit code 1.")
     num.add_argument("--numeric", action="store_true", help="run the numeric check")
