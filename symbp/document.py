@@ -261,7 +261,7 @@ def loads(text: str, file: str | None = None) -> Derivation:
         at = origin[k] if k is not None and k < len(origin) else where.get(getattr(exc, "subject", None))
         if at is not None:
             exc.location = None
-            if k is None:
+            if k is None or exc.offset is None:  # the directive, or the whole forward equation
                 exc.offset = 0
             raise exc.at(text, file, at) from None
         exc.offset = None

@@ -209,6 +209,10 @@ BAD_DIRECTIVES = [
     ("% symbp: network plain\n% symbp: index m j\n", 2, "index"),
     ("% symbp: network plain\n% symbp: index q : y\n", None, "y"),
     ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward a_j = z_j\n", 2, "twice"),
+    # these had no line (only 'bad.tex: ...'): not an equation, a cycle
+    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward a_j + 1\n", 2, "has the form"),
+    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward 2 = a_j\n", 2, "has the form"),
+    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward z_j = h(z_j)\n", 2, "circular"),
 ]
 
 
@@ -223,6 +227,13 @@ def test_broken_declaration_is_a_declaration_error_with_a_location(text: str, li
     if line is not None:
         assert exc.location.line == line
         assert f"bad.tex:{line}:" in str(exc)
+
+
+def test_a_forward_equation_is_quoted_as_written() -> None:
+    """Not as a Python repr (it doubled every backslash: 'a_j < \\\\sum_i ...')."""
+    with pytest.raises(InputError) as info:
+        loads("% symbp: forward a_j < \\sum_i w_{ji} z_i\n", "bad.tex")
+    assert "(in the forward equation 'a_j < \\sum_i w_{ji} z_i')" in info.value.message
 
 
 def test_no_network_declared() -> None:
