@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import api
 from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
-from .errors import SymbpError
+from .errors import InputError, SymbpError
 
 _MARK = {VERIFIED: "ok", AT_SIZES: "ok?", REFUTED: "NO", ERROR: "ERR"}
 _EXIT_CODES = ("exit codes: 0 every verdict as the files expect, 1 some verdict is not, "
@@ -95,7 +95,15 @@ def _prove(args: argparse.Namespace) -> int:
         sys.stdout.write(doc.text)
     else:
         out = Path(args.output) if args.output else Path(args.file).with_suffix(".proof.tex")
-        out.write_text(doc.text, encoding="utf-8")
+        if out.exists() and out.resolve() == Path(args.file).resolve():
+            raise InputError(f"{out}: the proof would overwrite the derivation file it proves",
+                             hint="name another file with -o, or write to stdout with -o -")
+        try:
+            out.write_text(doc.text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{out}: cannot write the proof: {exc.strerror or exc}",
+                             hint="check the folder exists and is writable, or write to stdout with -o -"
+                             ) from None
         print(f"{out}: {len(doc.proofs)} proof(s); compile with: pdflatex {out.name}")
     return doc.exit_code
 

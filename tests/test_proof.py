@@ -131,6 +131,30 @@ def test_cli_unknown_label_is_an_input_error(capsys):
     assert "no equation labelled" in err and "labels here:" in err and "Traceback" not in err
 
 
+#: where -o cannot write (relative to a folder holding the derivation file d.tex), and what it says
+BAD_OUTPUTS = [
+    ("missing/dir/p.tex", "cannot write the proof"),
+    (".", "cannot write the proof"),
+    ("d.tex", "would overwrite the derivation file"),
+    ("./sub/../d.tex", "would overwrite the derivation file"),
+]
+
+
+@pytest.mark.parametrize("output, phrase", BAD_OUTPUTS)
+def test_cli_output_that_cannot_be_written_is_an_input_error(output, phrase, tmp_path, capsys, monkeypatch):
+    """-o into a missing folder was a traceback (FileNotFoundError, exit 1); -o the input itself
+    replaced the student's derivation file by its proof."""
+    (tmp_path / "sub").mkdir()
+    src = tmp_path / "d.tex"
+    text = "% symbp: network plain\n$$\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k$$\n"
+    src.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["prove", "d.tex", "-o", output]) == 2
+    err = capsys.readouterr().err
+    assert phrase in err and "hint:" in err and "Traceback" not in err
+    assert src.read_text(encoding="utf-8") == text
+
+
 # ---------------------------------------------------------------------------------------------- pdflatex
 
 def _require(tool: str) -> str:
