@@ -20,7 +20,8 @@ invisible to LaTeX::
     % symbp: skip                      the next display is not checked
 
 Labels written in the equation are read too: ``\\tag{...}``, ``\\textcircled{1}`` and ``①``;
-a trailing ``\\quad \\dots`` before a label, ``\\therefore`` and ``&`` are layout.
+a trailing ``\\quad \\dots`` before a label, ``\\therefore``, ``&`` and the full stop or comma
+that ends the sentence (``... \\delta_k.$$``) are layout.
 Blanked-out layout keeps every offset, so messages point at the right line and column.
 """
 
@@ -441,8 +442,23 @@ _LABEL = re.compile(
     r"|(?P<uc>[" + CIRCLED + r"]))\s*$")
 
 
+#: the punctuation that ends a display in running text (``..., \\]`` or ``... .$$``), not ``\\,``
+_END_PUNCT = re.compile(r"(?<!\\)[.,;](\s|\\quad|\\qquad|\\,|\\;|\\:|\\!)*$")
+
+
+def _blank_end_punct(eq: str) -> str:
+    m = _END_PUNCT.search(eq)
+    return _blank(eq, m.start(), m.start() + 1) if m else eq
+
+
 def strip_label(eq: str) -> tuple[str, str | None]:
-    """Blank a trailing label (and the ``\\quad \\dots`` before it); return it as text."""
+    """Blank a trailing label (and the ``\\quad \\dots`` before it) and the full stop or comma
+    that ends the sentence (before or after the label); return the label as text.
+
+    >>> [(eq.strip(), lab) for eq, lab in map(strip_label, [r"a_j = b_j, \\tag{5.53}", r"a_j = b_j \\,."])]
+    [('a_j = b_j', '5.53'), ('a_j = b_j \\\\,', None)]
+    """
+    eq = _blank_end_punct(eq)
     m = _LABEL.search(eq)
     if not m:
         return eq, None
@@ -458,4 +474,4 @@ def strip_label(eq: str) -> tuple[str, str | None]:
         if raw is not None:
             n = int(raw)
             label = CIRCLED[n - 1] if 1 <= n <= len(CIRCLED) else f"({n})"
-    return _blank(eq, m.start(), m.end()), label
+    return _blank_end_punct(_blank(eq, m.start(), m.end())), label
