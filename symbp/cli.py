@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import api
 from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
+from .display import counterexample_text
 from .errors import InputError, SymbpError
 
 _MARK = {VERIFIED: "ok", AT_SIZES: "ok?", REFUTED: "NO", ERROR: "ERR"}
@@ -176,14 +177,10 @@ def _line(r: LinkResult) -> str:
         body.append("\n".join("    " + x for x in r.caret.splitlines()))
     if r.suggestion:
         body.append(f"    suggested: {r.suggestion}")
+    if r.derived and r.derived not in r.message and r.verdict in (REFUTED, ERROR):  # as pytest says it
+        body.append(f"    symbp derives: {r.derived}")
     if r.counterexample:
-        cx = r.counterexample
-        sizes = ", ".join(f"{k}={v}" for k, v in cx["sizes"].items())
-        idx = ", ".join(f"{k}=" + (f"({', '.join(f'{a}={b}' for a, b in v.items())})"
-                                   if isinstance(v, dict) else str(v)) for k, v in cx["index"].items())
-        lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
-        body.append(f"    counterexample: sizes {sizes}; at {idx or 'the scalar'}: left {lhs}, "
-                    f"right {rhs} (h: {cx['h']}; E: {cx['E']}; random seed {cx['seed']})")
+        body.append(f"    counterexample: {counterexample_text(r.counterexample)}")
     return "\n".join([head] + body)
 
 

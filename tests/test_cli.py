@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -289,6 +290,31 @@ def test_json_keeps_circled_labels(root: Path, capsys: pytest.CaptureFixture[str
 
 # ----------------------------------------------------------------------------------------------
 # derive
+
+
+#: refutations: the lines after the equation that symbp check prints, the same as pytest's failure
+SAME_AS_PYTEST = [
+    r"\frac{\partial E}{\partial w_{kj}} = \sum_k \delta_k z_j",  # derived, not in the message
+    WRONG,  # derived inside the message, and a counterexample
+    r"\delta_j = h'(a_j) \sum_k w_{jk} \delta_k",  # no counterexample
+    r"\delta_j = h'(a_j) \summ_k w_{kj} \delta_k",  # an input error: its caret
+]
+
+
+@pytest.mark.parametrize("equation", SAME_AS_PYTEST)
+def test_check_prints_what_the_pytest_plugin_prints(equation: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI left out 'symbp derives: ...', which pytest showed, for a refutation whose message
+    does not contain the derivation."""
+    from symbp import check_equation
+    from symbp.display import result_text
+
+    (r,) = check_equation(equation, "plain")
+    _, out, _ = run(["check", "--context", "plain", "-e", equation], capsys)
+    label = re.compile(r"^\s*(diagnosis|input error|suggested|symbp derives|counterexample): ")
+    want = [label.sub("", x).strip() for x in result_text(r).splitlines()[2:]]
+    got = [label.sub("", x).strip() for x in out.splitlines()[2:-1]]
+    assert got == want
 
 
 @pytest.mark.parametrize("context, lines", [
