@@ -109,6 +109,16 @@ def _prove(args: argparse.Namespace) -> int:
     return doc.exit_code
 
 
+def _paths(args: argparse.Namespace) -> list[Path]:
+    """The paths to check: those given, or ``derivations/`` (an input error where there is none)."""
+    if args.paths:
+        return [Path(p) for p in args.paths]
+    if not Path("derivations").exists():
+        raise InputError("no PATH given, and no derivations/ folder here to check by default",
+                         hint="name the derivation files or folders: symbp check notes.tex chapter5/")
+    return [Path("derivations")]
+
+
 def _check(args: argparse.Namespace) -> int:
     if args.numeric:
         return _numeric(args)
@@ -116,7 +126,7 @@ def _check(args: argparse.Namespace) -> int:
         net = api.load_network(args.context or "plain")
         report = api.Report(results=api.check_equation(args.equation, net), problems=[])
     else:
-        paths = [Path(p) for p in args.paths] or [Path("derivations")]
+        paths = _paths(args)
         report = api.check_paths(paths)
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
@@ -139,7 +149,7 @@ def _numeric(args: argparse.Namespace) -> int:
         net = api.load_network(args.context or "plain")
         report = numcheck.NumericReport(numcheck.check_equation(args.equation, net, opts))
     else:
-        report = numcheck.check_paths([Path(p) for p in args.paths] or [Path("derivations")], opts)
+        report = numcheck.check_paths(_paths(args), opts)
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return report.exit_code

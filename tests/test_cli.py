@@ -73,6 +73,18 @@ def test_check_defaults_to_the_derivations_folder(root: Path, monkeypatch: pytes
     assert "refuted (as expected)" in out
 
 
+@pytest.mark.parametrize("argv", [["check"], ["check", "--numeric"], ["check", "--format", "json"]])
+def test_no_path_and_no_derivations_folder_says_so(argv: list[str], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Was 'derivations: cannot read the file: No such file or directory' (a folder the user
+    never named)."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert "no PATH given, and no derivations/ folder here" in err and "hint: name the" in err
+
+
 def test_quiet_prints_only_the_summary_when_all_is_as_expected(root: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["check", "-q", str(root / "derivations")], capsys)
