@@ -738,8 +738,33 @@ def _counterexample(cx: dict) -> str:
     at = ", ".join(idx_parts) or "the scalar"
     lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
     return (f"\\paragraph{{Counterexample.}} Sizes {sizes}; at {at}: left side ${escape(lhs)}$, right "
-            f"side ${escape(rhs)}$ ($h$: {_prose(str(cx['h']))}; $E$: {_prose(str(cx['E']))}; "
+            f"side ${escape(rhs)}$ ({_setting('h', cx['h'])}; {_setting('E', cx['E'])}; "
             f"random seed {escape(str(cx['seed']))}).")
+
+
+#: the functions a counterexample ran, as maths (the text forms are ``symbp check``'s)
+_ERRORS = {
+    "E = 1/2 sum (y - t)^2": r"$E = \frac{1}{2} \sum (y - t)^2$",
+    "E = -sum t log softmax(y)": r"$E = -\sum t \log \operatorname{softmax}(y)$",
+}
+_ACTIVATIONS = {"tanh": "{f} = \\tanh", "logistic": "{f}(a) = 1/(1 + e^{{-a}})",
+                "softplus": "{f}(a) = \\log(1 + e^{{a}})", "identity": "{f}(a) = a"}
+
+
+def _setting(name: str, text: object) -> str:
+    """``h: tanh`` as ``$h = \\tanh$``, ``g = tanh, h = softplus`` as two formulas, ``E: E = 1/2
+    sum (y - t)^2`` as the formula (was ``$E$: $E$ = 1/2 sum ($y$ - t)\\^{}2``, half maths, half
+    text); anything else (the integers of an arbitrary function) as text."""
+    text = str(text)
+    if name == "E" and text in _ERRORS:
+        return _ERRORS[text]
+    if name == "h":
+        pairs = [(name, text)] if text in _ACTIVATIONS else \
+            [tuple(x.split(" = ", 1)) for x in text.split(", ")]
+        if all(len(pq) == 2 and re.fullmatch(r"[A-Za-z]\w*", pq[0]) and pq[1] in _ACTIVATIONS
+               for pq in pairs):
+            return ", ".join("$" + _ACTIVATIONS[kind].format(f=f) + "$" for f, kind in pairs)
+    return f"${name}$: {_prose(text)}"
 
 
 def network_section(net: Network) -> list[str]:

@@ -18,7 +18,7 @@ import pytest
 from symbp import builtin
 from symbp.cli import main
 from symbp.parsing import parse_chain, parse_expression, unparse
-from symbp.proof import _prose, _sentence, escape, label_tex, prove_chain, prove_file
+from symbp.proof import _prose, _sentence, _setting, escape, label_tex, prove_chain, prove_file
 
 DERIVATIONS = Path(__file__).resolve().parent.parent / "derivations"
 TEX_FILES = sorted(DERIVATIONS.glob("*.tex"))
@@ -302,6 +302,25 @@ def test_a_conclusion_keeps_the_symbol_it_starts_with(message, sentence):
     """A refutation starting with an index or a symbol keeps its case in the proof (was ``$K$ is
     free on the left``, ``$W_{jk}$: no $w$ ...``: K is a size, W no family)."""
     assert _sentence(message) == sentence
+
+
+SETTINGS = [  # what a counterexample ran, as symbp check says it, and as the proof writes it
+    ("h", "tanh", r"$h = \tanh$"),
+    ("h", "logistic", r"$h(a) = 1/(1 + e^{-a})$"),
+    ("h", "g = tanh, h = softplus", r"$g = \tanh$, $h(a) = \log(1 + e^{a})$"),
+    ("h", "h = identity", r"$h(a) = a$"),
+    ("E", "E = 1/2 sum (y - t)^2", r"$E = \frac{1}{2} \sum (y - t)^2$"),
+    ("E", "E = -sum t log softmax(y)", r"$E = -\sum t \log \operatorname{softmax}(y)$"),
+    ("h", "an arbitrary function: h(a), h'(a), ... independent random integers",
+     "$h$: an arbitrary function: h(a), $h'(a)$, ... independent random integers"),
+    ("h", "g = tanh, h = relu", "$h$: $g$ = tanh, $h$ = relu"),  # unknown: as text, never made up
+]
+
+
+@pytest.mark.parametrize("name, text, tex", SETTINGS)
+def test_counterexample_functions_are_maths(name, text, tex):
+    r"""Was '$E$: $E$ = 1/2 sum ($y$ - t)\^{}2' in the proof: half maths, half text, a literal caret."""
+    assert _setting(name, text) == tex
 
 
 def test_scalar_units_print_and_prove():
