@@ -39,7 +39,7 @@ from . import calculus
 from .algebra import Expr, F, budget, factor_indices
 from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, check_chain
 from .document import Derivation
-from .errors import NotationError, SymbpError
+from .errors import InputError, NotationError, SymbpError
 from .network import Network, group_letters, latex_name
 from .parsing import (
     Add,
@@ -153,7 +153,9 @@ def prove_link(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs
         with budget(PROOF_SECONDS):
             _Prover(net, letters, lhs, rhs).run(proof)
     except SymbpError as exc:
-        proof.note = f"the steps could not be shown: {exc}"
+        # one sentence: the message and its hint, no caret lines (str(exc) has them, on new lines)
+        why = exc.brief() if isinstance(exc, InputError) else str(exc)
+        proof.note = f"the steps could not be shown: {why}"
     except RecursionError:
         proof.note = "the steps could not be shown: expression nested too deeply"
     except Exception as exc:  # noqa: BLE001 - the proof's steps are extra; the verdict stands

@@ -323,6 +323,13 @@ def test_counterexample_functions_are_maths(name, text, tex):
     assert _setting(name, text) == tex
 
 
+def test_a_note_on_steps_not_shown_is_one_sentence_with_its_hint():
+    """Was '... over (J, K)\nhint: the network has ...' (a line break, read as a space in LaTeX)."""
+    (p,) = prove_chain(builtin("plain"), parse_chain(r"\delta_j = h'(a_j) \sum_k w_{jk} \delta_k"))
+    assert p.note == ("the steps could not be shown: w_{jk}: no w of this network has indices running "
+                      "over (J, K) (hint: the network has w_{ji}, w_{kj})")
+
+
 def test_scalar_units_print_and_prove():
     """A family without indices (one unit) is a plain symbol in SymPy and in the proof."""
     import symbp
