@@ -20,7 +20,7 @@ from typing import Any
 from . import calculus
 from .algebra import F
 from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult, check_chain
-from .document import Derivation, Equation, load, strip_label
+from .document import Derivation, Equation, derivation_files, load, strip_label
 from .errors import InputError, NotationError, SymbpError, locate
 from .network import BUILTINS, Network, builtin
 from .nfprint import latex
@@ -155,14 +155,11 @@ class Report:
 
 
 def check_paths(paths: list[Path]) -> Report:
-    """Check files and folders (every ``*.tex`` below a folder, in sorted order)."""
+    """Check files and folders (below a folder, every ``.tex`` file with a ``% symbp:`` line, in
+    sorted order: :func:`symbp.document.derivation_files`)."""
     report = Report()
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files.extend(sorted(x for x in p.rglob("*.tex") if x.is_file()))
-        else:
-            files.append(p)
+    files, empty = derivation_files(paths)
+    report.problems.extend(empty)
     for f in files:
         report.files += 1
         try:

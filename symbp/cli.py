@@ -15,26 +15,33 @@ from pathlib import Path
 
 from . import api
 from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
+from .display import counterexample_text
 from .errors import InputError, SymbpError
 
 _MARK = {VERIFIED: "ok", AT_SIZES: "ok?", REFUTED: "NO", ERROR: "ERR"}
+_EXIT_CODES = ("exit codes: 0 every verdict as the files expect, 1 some verdict is not, "
+               "2 an input error")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="symbp", description="Check hand-derived backpropagation equations written in LaTeX.")
+        prog="symbp", description="Check hand-derived backpropagation equations written in LaTeX.",
+        epilog=_EXIT_CODES)
     sub = parser.add_subparsers(dest="command", required=True)
-    chk = sub.add_parser("check", help="check derivation files, folders, or one equation")
-    chk.add_argument("paths", nargs="*", help="files or folders (default: derivations/)")
+    chk = sub.add_parser("check", help="check derivation files, folders, or one equation", epilog=_EXIT_CODES)
+    chk.add_argument("paths", nargs="*", help="files, or folders: their .tex files with a '%% symbp:' line "
+                                              "(default: derivations/)")
     chk.add_argument("--context", help="plain, shared, or a derivation FILE whose network to use")
     chk.add_argument("-e", "--equation", help="one LaTeX equation to check against --context")
-    chk.add_argument("--format", choices=("text", "json"), default="text")
+    chk.add_argument("--format", choices=("text", "json"), default="text",
+                     help="text (default), or json: {\"results\": [...], \"summary\": {...}}")
     chk.add_argument("-q", "--quiet", action="store_true", help="print only what is not as expected")
     num = chk.add_argument_group(
         "numeric check (--numeric)",
         "Also evaluate every link with numbers in float64: both sides against each other, and a side "
         "that is a derivative (delta, dE/dw, da/da) against central finite differences of the forward "
-        "pass. Sizes default to distinct 2, 3, 4, ... in the order of the range names; inputs and "
+        "pass. Sizes default to distinct 2, 3, 4, ... in the order of the range names, skipping "
+        "the sizes given; inputs and "
         "targets N(0, 1), weights N(0, 0.5^2). A derivation file's declared activation and error "
         "are kept. A verified link that fails numerically is a symbp bug: exit code 1.")
     num.add_argument("--numeric", action="store_true", help="run the numeric check")
@@ -46,7 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     num.add_argument("--seed", type=int, default=0, help="random seed of the values (default 0)")
     der = sub.add_parser("derive", help="print the mechanical derivation of a network")
     der.add_argument("context", help="plain, shared, or a derivation FILE")
-    prv = sub.add_parser("prove", help="write a LaTeX document proving what was checked")
+    prv = sub.add_parser("prove", help="write a LaTeX document proving what was checked",
+                         epilog=_EXIT_CODES + " (as symbp check)")
     prv.add_argument("file", help="a derivation FILE")
     prv.add_argument("--label", help="only the equation with this label (①, \\textcircled{1}, 5.53)")
     prv.add_argument("-o", "--output", help="output file; '-' for stdout (default: FILE.proof.tex "
@@ -102,6 +110,16 @@ def _prove(args: argparse.Namespace) -> int:
     return doc.exit_code
 
 
+def _paths(args: argparse.Namespace) -> list[Path]:
+    """The paths to check: those given, or ``derivations/`` (an input error where there is none)."""
+    if args.paths:
+        return [Path(p) for p in args.paths]
+    if not Path("derivations").exists():
+        raise InputError("no PATH given, and no derivations/ folder here to check by default",
+                         hint="name the derivation files or folders: symbp check notes.tex chapter5/")
+    return [Path("derivations")]
+
+
 def _check(args: argparse.Namespace) -> int:
     if args.numeric:
         return _numeric(args)
@@ -109,7 +127,7 @@ def _check(args: argparse.Namespace) -> int:
         net = api.load_network(args.context or "plain")
         report = api.Report(results=api.check_equation(args.equation, net), problems=[])
     else:
-        paths = [Path(p) for p in args.paths] or [Path("derivations")]
+        paths = _paths(args)
         report = api.check_paths(paths)
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
@@ -132,7 +150,7 @@ def _numeric(args: argparse.Namespace) -> int:
         net = api.load_network(args.context or "plain")
         report = numcheck.NumericReport(numcheck.check_equation(args.equation, net, opts))
     else:
-        report = numcheck.check_paths([Path(p) for p in args.paths] or [Path("derivations")], opts)
+        report = numcheck.check_paths(_paths(args), opts)
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return report.exit_code
@@ -170,14 +188,10 @@ def _line(r: LinkResult) -> str:
         body.append("\n".join("    " + x for x in r.caret.splitlines()))
     if r.suggestion:
         body.append(f"    suggested: {r.suggestion}")
+    if r.derived and r.derived not in r.message and r.verdict in (REFUTED, ERROR):  # as pytest says it
+        body.append(f"    symbp derives: {r.derived}")
     if r.counterexample:
-        cx = r.counterexample
-        sizes = ", ".join(f"{k}={v}" for k, v in cx["sizes"].items())
-        idx = ", ".join(f"{k}=" + (f"({', '.join(f'{a}={b}' for a, b in v.items())})"
-                                   if isinstance(v, dict) else str(v)) for k, v in cx["index"].items())
-        lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
-        body.append(f"    counterexample: sizes {sizes}; at {idx or 'the scalar'}: left {lhs}, "
-                    f"right {rhs} (h: {cx['h']}; E: {cx['E']}; random seed {cx['seed']})")
+        body.append(f"    counterexample: {counterexample_text(r.counterexample)}")
     return "\n".join([head] + body)
 
 

@@ -20,7 +20,8 @@ invisible to LaTeX::
     % symbp: skip                      the next display is not checked
 
 Labels written in the equation are read too: ``\\tag{...}``, ``\\textcircled{1}`` and ``①``;
-a trailing ``\\quad \\dots`` before a label, ``\\therefore`` and ``&`` are layout.
+a trailing ``\\quad \\dots`` before a label, ``\\therefore``, ``&`` and the full stop or comma
+that ends the sentence (``... \\delta_k.$$``) are layout.
 Blanked-out layout keeps every offset, so messages point at the right line and column.
 """
 
@@ -30,17 +31,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DeclarationError, InputError, LatexSyntaxError, locate
+from .errors import DeclarationError, InputError, LatexSyntaxError, Location, locate
 from .network import ACTIVATION_KINDS, BUILTINS, ERROR_KINDS, Network, declare
 from .parsing import Chain, parse_chain
 
-__all__ = ["Derivation", "Equation", "load", "loads", "strip_label"]
+__all__ = ["Derivation", "Equation", "derivation_files", "is_derivation_file", "load", "loads",
+           "strip_label"]
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 MAX_FILE_BYTES = 2_000_000
 EXPECTABLE = ("verified", "verified-at-sizes", "refuted", "error")
 
 _DIRECTIVE = re.compile(r"^[ \t]*%+[ \t]*(?i:symbp):[ \t]*(\S+)[ \t]*(.*?)[ \t]*$", re.M)
+#: a directive line, in bytes: what makes a ``.tex`` file a derivation file
+_DIRECTIVE_LINE = re.compile(rb"^[ \t]*%+[ \t]*(?i:symbp):", re.M)
 _DISPLAY_ENVS = ("equation", "equation*", "align", "align*", "gather", "gather*", "displaymath",
                  "multline", "multline*", "eqnarray", "eqnarray*")
 
@@ -85,6 +89,44 @@ class Derivation:
         """Jupyter: every equation of the file as typeset maths (:mod:`symbp.display`)."""
         from .display import derivation_latex
         return derivation_latex(self)
+
+
+def is_derivation_file(path: Path) -> bool:
+    """Whether ``path`` is a derivation file: a ``.tex`` file with a ``% symbp:`` directive line
+    (what ``symbp check`` looks for below a folder and the pytest plugin collects).
+
+    >>> is_derivation_file(Path("derivations/weight_sharing.tex")), is_derivation_file(Path("README.md"))
+    (True, False)
+    """
+    if path.suffix != ".tex":
+        return False
+    try:
+        with path.open("rb") as f:
+            head = f.read(MAX_FILE_BYTES)
+    except OSError:
+        return False
+    return _DIRECTIVE_LINE.search(head) is not None
+
+
+def derivation_files(paths: list[str | Path]) -> tuple[list[Path], list[InputError]]:
+    """The files to check, and a problem for each folder without any: a file as given; below a
+    folder, every derivation file (sorted), so other LaTeX there (a paper, the ``.proof.tex``
+    that ``symbp prove`` writes) is left alone."""
+    files: list[Path] = []
+    empty: list[InputError] = []
+    for p in map(Path, paths):
+        if not p.is_dir():
+            files.append(p)
+            continue
+        found = sorted(x for x in p.rglob("*.tex") if x.is_file() and is_derivation_file(x))
+        if not found:
+            empty.append(InputError(
+                "no derivation file in this folder (a .tex file with a '% symbp:' line)",
+                location=Location(str(p), 0, 0),
+                hint="declare the network in the file, e.g. '% symbp: network plain' or "
+                     "'% symbp: forward a_j = \\sum_i w_{ji} z_i'"))
+        files.extend(found)
+    return files, empty
 
 
 def load(path: str | Path) -> Derivation:
@@ -220,7 +262,7 @@ def loads(text: str, file: str | None = None) -> Derivation:
         at = origin[k] if k is not None and k < len(origin) else where.get(getattr(exc, "subject", None))
         if at is not None:
             exc.location = None
-            if k is None:
+            if k is None or exc.offset is None:  # the directive, or the whole forward equation
                 exc.offset = 0
             raise exc.at(text, file, at) from None
         exc.offset = None
@@ -400,8 +442,23 @@ _LABEL = re.compile(
     r"|(?P<uc>[" + CIRCLED + r"]))\s*$")
 
 
+#: the punctuation that ends a display in running text (``..., \\]`` or ``... .$$``), not ``\\,``
+_END_PUNCT = re.compile(r"(?<!\\)[.,;](\s|\\quad|\\qquad|\\,|\\;|\\:|\\!)*$")
+
+
+def _blank_end_punct(eq: str) -> str:
+    m = _END_PUNCT.search(eq)
+    return _blank(eq, m.start(), m.start() + 1) if m else eq
+
+
 def strip_label(eq: str) -> tuple[str, str | None]:
-    """Blank a trailing label (and the ``\\quad \\dots`` before it); return it as text."""
+    """Blank a trailing label (and the ``\\quad \\dots`` before it) and the full stop or comma
+    that ends the sentence (before or after the label); return the label as text.
+
+    >>> [(eq.strip(), lab) for eq, lab in map(strip_label, [r"a_j = b_j, \\tag{5.53}", r"a_j = b_j \\,."])]
+    [('a_j = b_j', '5.53'), ('a_j = b_j \\\\,', None)]
+    """
+    eq = _blank_end_punct(eq)
     m = _LABEL.search(eq)
     if not m:
         return eq, None
@@ -417,4 +474,4 @@ def strip_label(eq: str) -> tuple[str, str | None]:
         if raw is not None:
             n = int(raw)
             label = CIRCLED[n - 1] if 1 <= n <= len(CIRCLED) else f"({n})"
-    return _blank(eq, m.start(), m.end()), label
+    return _blank_end_punct(_blank(eq, m.start(), m.end())), label

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from . import oracle
 from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, check_chain
-from .document import load
+from .document import derivation_files, load
 from .errors import SymbpError
 from .network import Network
 from .parsing import (
@@ -446,12 +446,9 @@ class Link:
 
 
 def links(paths: list[str | Path]) -> list[Link]:
-    """Every link of the files (folders: their ``*.tex``) that is verified or verified at sizes."""
-    files: list[Path] = []
-    for p in map(Path, paths):
-        files.extend(sorted(p.rglob("*.tex")) if p.is_dir() else [p])
+    """Every link of the files (folders: their derivation files) that is verified or verified at sizes."""
     out = []
-    for f in files:
+    for f in derivation_files(paths)[0]:
         d = load(f)
         for eq in d.equations:
             if eq.chain is None:

@@ -263,8 +263,9 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         except InputError as exc:
             raise _with_source(exc, src, k) from None
         if len(chain.sides) != 2 or chain.rels[0] != "=" or not isinstance(chain.sides[0], Sym):
-            raise DeclarationError("a forward equation has the form  family_{indices} = expression",
-                                   offset=0, hint="for example  a_j = \\sum_i w_{ji} z_i")
+            raise _with_source(DeclarationError(
+                "a forward equation has the form  family_{indices} = expression",
+                offset=0, hint="for example  a_j = \\sum_i w_{ji} z_i"), src, k)
         parsed.append((src, chain))
     # index letters: every letter written in a forward equation names a range, except the
     # letters declared as aliases or composites of others
@@ -291,8 +292,10 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             exc.subject = ("index", extra)  # type: ignore[attr-defined]
             raise exc
         if extra in net.ranges and net.ranges[extra] != net.ranges[same_as]:
-            raise DeclarationError(f"index {extra} already runs over {net.ranges[extra]}",
+            exc = DeclarationError(f"index {extra} already runs over {net.ranges[extra]}",
                                    hint=f"drop the directive, or use another letter than {extra}")
+            exc.subject = ("index", extra)  # type: ignore[attr-defined]
+            raise exc
         net.ranges[extra] = net.ranges[same_as]
     for letter, units in (composites or {}).items():
         parts = tuple(x for x in re.split(r"[_{}\s,]+", units) if x)
@@ -305,6 +308,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                 raise exc
         net.composites[letter] = parts
     # families and definitions, in order
+    defined_by: dict[int, int] = {}  # family id -> its forward equation
     for k, (src, chain) in enumerate(parsed):
         lhs: Sym = chain.sides[0]  # type: ignore[assignment]
         interp = Interpreter(net, {}, declare=True)
@@ -335,7 +339,12 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             raise _with_source(exc, src, k) from None
         net.definitions[fam.id] = rhs.rename({x: f"#{k}" for k, x in enumerate(letters)})
         net.forward_latex.append(src)
-    _analyse(net)
+        defined_by[fam.id] = k
+    try:
+        _analyse(net)
+    except DeclarationError as exc:  # a cycle: name the forward equation of the family it met
+        k = defined_by.get(getattr(exc, "family", -1))
+        raise (exc if k is None else _with_source(exc, parsed[k][0], k)) from None
     undeclared = set(net.activations) - net.functions
     if undeclared:
         name = sorted(undeclared)[0]
@@ -377,7 +386,7 @@ def _range_name(letter: str, net: Network) -> str:
 
 
 def _with_source(exc: InputError, src: str, k: int) -> InputError:
-    exc.message = f"{exc.message} (in the forward equation {src!r})"
+    exc.message = f"{exc.message} (in the forward equation '{src}')"
     exc.forward_index = k  # type: ignore[attr-defined]
     return exc
 
@@ -395,8 +404,10 @@ def _analyse(net: Network) -> None:
 
     def visit(f: int) -> set[int]:
         if state.get(f) == 1:
-            raise DeclarationError(f"the forward equations are circular at {net.show(f)}",
+            exc = DeclarationError(f"the forward equations are circular at {net.show(f)}",
                                    hint="each family may only use families computed before it")
+            exc.family = f  # type: ignore[attr-defined]
+            raise exc
         if f in net.ancestors:
             return net.ancestors[f]
         state[f] = 1

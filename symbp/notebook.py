@@ -279,9 +279,11 @@ def check(source: str | os.PathLike[str] | Derivation, net: Network | str | None
 
     ``source`` is a LaTeX equation (a ``str``: checked against ``net``, default ``plain``), or a
     derivation file (a :class:`~pathlib.Path` or a loaded :class:`~symbp.document.Derivation`,
-    checked against the network it declares; ``net`` must then be left out).  A file that cannot
-    be read raises :class:`~symbp.errors.InputError`; an equation that cannot be read is an
-    ``error`` result.
+    checked against the network it declares; ``net`` must then be left out), or a folder (a
+    ``Path``: its derivation files, as ``symbp check`` finds them).  A ``str`` that names a
+    ``.tex`` file and has no ``=`` is that file, not an equation.  A file that cannot be read
+    raises :class:`~symbp.errors.InputError`; an equation that cannot be read is an ``error``
+    result.
 
     >>> from pathlib import Path
     >>> report = check(Path("derivations/weight_sharing.tex"))
@@ -290,10 +292,14 @@ def check(source: str | os.PathLike[str] | Derivation, net: Network | str | None
     >>> [r.verdict for r in check(r"\\delta_j = \\sum_k w_{kj} \\delta_k", "plain").results]
     ['refuted']
     """
+    if isinstance(source, str) and source.strip().endswith(".tex") and "=" not in source:
+        source = Path(source.strip())  # a file name, never an equation ("unexpected '/'")
     if isinstance(source, str):
         results = api.check_equation(source, network(net if net is not None else "plain"))
         return api.Report(results=results)
     if net is not None:
         raise TypeError("a derivation file is checked against the network it declares; leave out net")
+    if not isinstance(source, Derivation) and Path(source).is_dir():
+        return api.check_paths([Path(source)])
     deriv = source if isinstance(source, Derivation) else load(Path(source))
     return api.Report(results=api.check_file(deriv), files=1)

@@ -19,8 +19,8 @@ The concrete choices (:class:`Options`): ``h`` among tanh, logistic, softplus an
 ``g`` and ``h`` differ); ``E`` the sum of squares ``1/2 Σ (y - t)^2`` (default) or the softmax
 cross-entropy ``-Σ t log softmax(y)`` (the softmax over all entries of an output family,
 targets ``t`` a random probability vector); what a derivation file declares (``activation``,
-``error``) is kept.  Sizes default to the first of :func:`symbp.numeric.size_plans` (distinct,
-``2, 3, 4, …`` in the order of the range names); inputs, weights and regression targets are
+``error``) is kept.  Sizes default to distinct ``2, 3, 4, …`` in the order of the range names,
+skipping the sizes given (:func:`default_sizes`); inputs, weights and regression targets are
 standard normal with weights scaled by 0.5, from ``seed`` (default 0).
 
 >>> import symbp
@@ -35,6 +35,7 @@ standard normal with weights scaled by 0.5, from ``seed`` (default 0).
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,10 +47,10 @@ import numpy as np
 from . import api, calculus
 from .algebra import Expr, F, budget, check_deadline
 from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, index_of
-from .document import Derivation, load, strip_label
+from .document import Derivation, derivation_files, load, strip_label
 from .errors import InputError, ResourceLimitError, SymbpError, UnsupportedError
 from .network import Network
-from .numeric import ACTIVATIONS, Lambdified, evaluate, lambdify, size_plans
+from .numeric import ACTIVATIONS, Lambdified, evaluate, lambdify
 from .parsing import Chain, Deriv, Node, Sym, parse_chain
 from .semantics import Interpreter, free_letters, infer_letters
 
@@ -116,6 +117,21 @@ class Options:
 # the forward pass
 
 
+def default_sizes(net: Network, given: dict[str, int]) -> dict[str, int]:
+    """The sizes of a numeric check: ``given`` where it names a range of ``net``, the others
+    distinct 2, 3, 4, ... in order, skipping the sizes given (``--sizes I=3,J=4`` leaves ``K``
+    at 2, not at 4 beside ``J = 4``, where ``w_{kj}`` and ``w_{jk}`` could agree).
+
+    >>> from symbp import declare
+    >>> net = declare([r"a_j = \\sum_i w_{ji} z_i", r"a_k = \\sum_j w_{kj} h(a_j)"])
+    >>> default_sizes(net, {}), default_sizes(net, {"I": 3, "J": 4})
+    ({'I': 2, 'J': 3, 'K': 4}, {'I': 3, 'J': 4, 'K': 2})
+    """
+    mine = {r: n for r, n in given.items() if r in net.sizes}
+    unused = (n for n in itertools.count(2) if n not in mine.values())
+    return {r: mine[r] if r in mine else next(unused) for r in net.sizes}
+
+
 class Forward:
     """The network at concrete sizes with random leaves (inputs, weights, targets): runs the
     forward pass, also with one quantity overridden (for finite differences), and gives ``E``."""
@@ -124,8 +140,7 @@ class Forward:
         self.net, self.options = net, options
         # sizes of ranges this network does not have are ignored (a folder mixes networks);
         # check_equation and check_paths say when a size fits no network at all
-        self.sizes = {**size_plans(net)[0],
-                      **{r: n for r, n in options.sizes.items() if r in net.sizes}}
+        self.sizes = default_sizes(net, options.sizes)
         cycle = ["tanh", "softplus", "logistic"]
         undeclared = sorted(net.functions - set(net.activations))
         others = [k for k in cycle if k != options.activation]
@@ -507,13 +522,12 @@ class NumericReport:
 
 
 def check_paths(paths: list[Path], options: Options | None = None) -> NumericReport:
-    """Check files and folders (every ``*.tex`` below a folder, sorted) symbolically and numerically."""
+    """Check files and folders (as :func:`symbp.api.check_paths` finds them) symbolically and numerically."""
     options = options or Options()
     report = NumericReport()
-    files: list[Path] = []
-    for p in paths:
-        files.extend(sorted(x for x in p.rglob("*.tex") if x.is_file()) if p.is_dir() else [p])
     nets: list[Network] = []
+    files, empty = derivation_files(paths)
+    report.problems.extend(empty)
     for f in files:
         report.files += 1
         try:

@@ -16,6 +16,7 @@ Mul(Call(h', Sym(a_j)), Sum(k, Mul(Sym(w_{kj}), Sym(delta_k))))
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -458,9 +459,7 @@ class _Parser:
                                     hint="complete the formula")
         if t.kind == "cmd":
             return LatexSyntaxError(f"unknown or misplaced command \\{t.text} {where}", offset=t.pos,
-                                    width=t.end - t.pos, hint=_COMMAND_HINTS.get(
-                                        t.text, "symbp reads sums, products, fractions, "
-                                        "\\partial derivatives, indexed symbols and h'(...)"))
+                                    width=t.end - t.pos, hint=_command_hint(t.text))
         return LatexSyntaxError(f"unexpected {t.show()!r} {where}", offset=t.pos,
                                 width=max(1, t.end - t.pos), hint=_hint_for(t, None))
 
@@ -854,7 +853,24 @@ _COMMAND_HINTS = {
     "exp": "exp is not a declared function here",
     "mathrm": "write symbols as single letters with subscripts: w_{ji}",
     "text": "prose belongs outside the maths",
+    "prime": "write the derivative of h as h'(a_j)",
+    "dot": "write the derivative of h as h'(a_j)",
+    "nabla": "write the gradient by its components: \\frac{\\partial E}{\\partial w_{ji}}",
+    "over": "write \\frac{a}{b}",
 }
+#: commands symbp reads, for 'did you mean' on a misspelt one (\\summ, \\fracc, \\detla)
+_KNOWN_COMMANDS = ("sum", "frac", "partial", "delta", "equiv", "therefore", "quad", "qquad", "cdot",
+                   "times", "left", "right", "dfrac", "tfrac")
+_DEFAULT_COMMAND_HINT = ("symbp reads sums, products, fractions, \\partial derivatives, indexed symbols "
+                         "and h'(...)")
+
+
+def _command_hint(name: str, default: str = _DEFAULT_COMMAND_HINT) -> str:
+    """The hint for an unknown or misplaced command ``\\name``."""
+    if name in _COMMAND_HINTS:
+        return _COMMAND_HINTS[name]
+    close = difflib.get_close_matches(name, _KNOWN_COMMANDS, n=1, cutoff=0.75)
+    return f"did you mean \\{close[0]}?" if close and close[0] != name else default
 
 
 def _hint_for(t: Token, wanted: str | None) -> str:
@@ -865,7 +881,9 @@ def _hint_for(t: Token, wanted: str | None) -> str:
     if t.kind == "sym" and t.text == "&":
         return "'&' aligns columns; it belongs in an align or aligned environment"
     if t.kind == "cmd":
-        return _COMMAND_HINTS.get(t.text, "this command has no meaning for symbp")
+        return _command_hint(t.text, "this command has no meaning for symbp")
+    if t.kind == "sym" and t.text == "/":
+        return "write a quotient as \\frac{a}{b}"
     return "check the formula near this token"
 
 

@@ -39,7 +39,7 @@ from . import calculus
 from .algebra import Expr, F, budget, factor_indices
 from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, check_chain
 from .document import Derivation
-from .errors import NotationError, SymbpError
+from .errors import InputError, NotationError, SymbpError
 from .network import Network, group_letters, latex_name
 from .parsing import (
     GREEK,
@@ -154,7 +154,9 @@ def prove_link(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs
         with budget(PROOF_SECONDS):
             _Prover(net, letters, lhs, rhs).run(proof)
     except SymbpError as exc:
-        proof.note = f"the steps could not be shown: {exc}"
+        # one sentence: the message and its hint, no caret lines (str(exc) has them, on new lines)
+        why = exc.brief() if isinstance(exc, InputError) else str(exc)
+        proof.note = f"the steps could not be shown: {why}"
     except RecursionError:
         proof.note = "the steps could not be shown: expression nested too deeply"
     except Exception as exc:  # noqa: BLE001 - the proof's steps are extra; the verdict stands
@@ -746,8 +748,17 @@ def _claim_block(proof: Proof) -> list[str]:
     """The claim as maths, printed by symbp; an equation symbp could not read (an input error: it
     may hold the note's own macros, ``\\mycommand{x}``, or unbalanced braces) as its source text."""
     if proof.result.verdict == ERROR and not _is_formula(proof.claim):
-        return ["\\begin{quote}\\ttfamily", escape(proof.claim), "\\end{quote}"]
+        return ["\\begin{quote}\\ttfamily\\raggedright", escape(proof.claim), "\\end{quote}"]
     return ["\\[", proof.claim, "\\]"]
+
+
+def _sentence(message: str) -> str:
+    """``message`` as a sentence: its first letter upper-case when it starts with a word, never
+    when it starts with a symbol (``k is free ...``, ``w_{jk}: no w ...``: ``K`` would name a size)."""
+    first = message.split(" ", 1)[0]
+    if len(first) > 1 and first.isalpha():
+        return message[0].upper() + message[1:]
+    return message
 
 
 def _conclusion(proof: Proof) -> list[str]:
@@ -758,9 +769,9 @@ def _conclusion(proof: Proof) -> list[str]:
                    + _prose(r.message).replace("for all sizes", "\\textbf{for all sizes}", 1) + ".")
     elif r.verdict == AT_SIZES:
         out.append("\\paragraph{Conclusion.} \\textbf{Verified only at the sizes tried}, not proved "
-                   "for all sizes. " + _prose(r.message[0].upper() + r.message[1:]) + ".")
+                   "for all sizes. " + _prose(_sentence(r.message)) + ".")
     elif r.verdict == REFUTED:
-        out.append("\\paragraph{Conclusion: refuted.} " + _prose(r.message[0].upper() + r.message[1:]) + ".")
+        out.append("\\paragraph{Conclusion: refuted.} " + _prose(_sentence(r.message)) + ".")
         if not r.counterexample:  # the steps above may well show equal values: say why it is refuted
             out.append("This is a slip in the indices, found before any values are compared.")
         if r.counterexample:
@@ -784,20 +795,34 @@ def _counterexample(cx: dict) -> str:
     at = ", ".join(idx_parts) or "the scalar"
     lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
     return (f"\\paragraph{{Counterexample.}} Sizes {sizes}; at {at}: left side ${escape(lhs)}$, right "
-            f"side ${escape(rhs)}$ ($h$: {_prose(str(cx['h']))}; $E$: {_error_tex(str(cx['E']))}; "
+            f"side ${escape(rhs)}$ ({_setting('h', cx['h'])}; {_setting('E', cx['E'])}; "
             f"random seed {escape(str(cx['seed']))}).")
 
 
-#: the error functions a counterexample names (:mod:`symbp.numeric`, :mod:`symbp.numcheck`), as maths
-_ERROR_TEX = {
-    "E = 1/2 sum (y - t)^2": r"$E = \frac{1}{2} \sum (y - t)^{2}$",
+#: the functions a counterexample ran, as maths (the text forms are ``symbp check``'s)
+_ERRORS = {
+    "E = 1/2 sum (y - t)^2": r"$E = \frac{1}{2} \sum (y - t)^2$",
     "E = sum (log(1 + e^y) - t y)": r"$E = \sum \left(\log(1 + e^{y}) - t y\right)$",
     "E = -sum t log softmax(y)": r"$E = -\sum t \log \operatorname{softmax}(y)$",
 }
+_ACTIVATIONS = {"tanh": "{f} = \\tanh", "logistic": "{f}(a) = 1/(1 + e^{{-a}})",
+                "softplus": "{f}(a) = \\log(1 + e^{{a}})", "identity": "{f}(a) = a"}
 
 
-def _error_tex(description: str) -> str:
-    return _ERROR_TEX.get(description) or _prose(description)
+def _setting(name: str, text: object) -> str:
+    """``h: tanh`` as ``$h = \\tanh$``, ``g = tanh, h = softplus`` as two formulas, ``E: E = 1/2
+    sum (y - t)^2`` as the formula (was ``$E$: $E$ = 1/2 sum ($y$ - t)\\^{}2``, half maths, half
+    text); anything else (the integers of an arbitrary function) as text."""
+    text = str(text)
+    if name == "E" and text in _ERRORS:
+        return _ERRORS[text]
+    if name == "h":
+        pairs = [(name, text)] if text in _ACTIVATIONS else \
+            [tuple(x.split(" = ", 1)) for x in text.split(", ")]
+        if all(len(pq) == 2 and re.fullmatch(r"[A-Za-z]\w*", pq[0]) and pq[1] in _ACTIVATIONS
+               for pq in pairs):
+            return ", ".join("$" + _ACTIVATIONS[kind].format(f=f) + "$" for f, kind in pairs)
+    return f"${name}$: {_prose(text)}"
 
 
 def network_section(net: Network) -> list[str]:

@@ -7,8 +7,8 @@ Without the installed entry point (a bare checkout), load it with ``-p symbp.pyt
 
 * **Which files.**  A ``.tex`` file is a derivation file when it has at least one line that is a
   symbp directive (``% symbp: ...``, the same lines ``symbp check`` reads); other ``.tex`` files
-  in the repository (papers, slides) are not collected.  ``symbp check`` itself checks every
-  ``.tex`` file it is given.
+  in the repository (papers, slides) are not collected.  ``symbp check`` looks for the same
+  files below a folder (:func:`symbp.document.is_derivation_file`).
 * **Which items.**  One item per link of each equation, in file order, named by the equation's
   label: ``weight_sharing.tex::②`` for a single link, ``weight_sharing.tex::①[1]``,
   ``...::①[2]`` for the links of a chain ``A = B = C`` (``pytest weight_sharing.tex::①`` runs
@@ -33,13 +33,14 @@ Run ``pytest -rA`` to see passing items' verdicts, or ``--junitxml`` for the ver
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from .document import is_derivation_file
 
 if TYPE_CHECKING:  # pragma: no cover - the plugin is loaded by every pytest run: import lazily
     from _pytest._code.code import TerminalRepr
@@ -49,27 +50,6 @@ if TYPE_CHECKING:  # pragma: no cover - the plugin is loaded by every pytest run
 
 __all__ = ["DerivationFile", "FileErrorItem", "LinkItem", "NotProvedWarning", "is_derivation_file",
            "pytest_collect_file"]
-
-#: a symbp directive line, as :mod:`symbp.document` reads them
-_DIRECTIVE = re.compile(rb"^[ \t]*%+[ \t]*(?i:symbp):", re.M)
-#: read at most this much of a file to decide (a directive declares the network: it comes early)
-_SNIFF_BYTES = 2_000_000
-
-
-def is_derivation_file(path: Path) -> bool:
-    """Whether pytest should collect ``path``: a ``.tex`` file with a ``% symbp:`` directive.
-
-    >>> is_derivation_file(Path("derivations/weight_sharing.tex")), is_derivation_file(Path("README.md"))
-    (True, False)
-    """
-    if path.suffix != ".tex":
-        return False
-    try:
-        with path.open("rb") as f:
-            head = f.read(_SNIFF_BYTES)
-    except OSError:
-        return False
-    return _DIRECTIVE.search(head) is not None
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DerivationFile | None:

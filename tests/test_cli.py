@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,8 @@ from symbp.cli import main
 DELTA = r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k"
 WRONG = r"\delta_j = \sum_k w_{kj} \delta_k"
 SEED_1 = r"\frac{\partial E}{\partial w_{ji}} = \sum_k \delta_{j_l} z_{i_l}"
-RESULT_KEYS = {"file", "line", "column", "label", "link", "latex", "verdict", "expected", "as_expected",
-               "message", "counterexample", "sizes", "derived", "suggestion"}
+RESULT_KEYS = {"file", "line", "column", "label", "link", "links", "latex", "verdict", "expected",
+               "as_expected", "message", "caret", "counterexample", "sizes", "derived", "suggestion"}
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -72,6 +73,18 @@ def test_check_defaults_to_the_derivations_folder(root: Path, monkeypatch: pytes
     assert "refuted (as expected)" in out
 
 
+@pytest.mark.parametrize("argv", [["check"], ["check", "--numeric"], ["check", "--format", "json"]])
+def test_no_path_and_no_derivations_folder_says_so(argv: list[str], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Was 'derivations: cannot read the file: No such file or directory' (a folder the user
+    never named)."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(argv, capsys)
+    assert code == 2
+    assert "no PATH given, and no derivations/ folder here" in err and "hint: name the" in err
+
+
 def test_quiet_prints_only_the_summary_when_all_is_as_expected(root: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["check", "-q", str(root / "derivations")], capsys)
@@ -104,7 +117,7 @@ def test_exit_code_of_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 def test_one_bad_file_among_good_ones_gives_2_and_checks_the_rest(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     tex(tmp_path, "a.tex", f"$${DELTA}$$")
-    (tmp_path / "b.tex").write_bytes(b"\x00binary")
+    (tmp_path / "b.tex").write_bytes(b"% symbp: network plain\n\x00binary")
     tex(tmp_path, "c.tex", f"$${DELTA}$$")
     code, out, _ = run(["check", str(tmp_path)], capsys)
     assert code == 2
@@ -139,14 +152,52 @@ def test_unreadable_files_in_a_subprocess(root: Path, tmp_path: Path) -> None:
            "cp1252.tex": "% symbp: network plain\n$$\u00e9$$".encode("cp1252")}
     for name, data in bad.items():
         (tmp_path / name).write_bytes(data)
-    tex(tmp_path, "ok.tex", f"$${DELTA}$$")
-    proc = subprocess_run(root, "check", str(tmp_path))
+    ok = tex(tmp_path, "ok.tex", f"$${DELTA}$$")
+    # named: a file given is checked whatever it holds (below a folder, only derivation files)
+    proc = subprocess_run(root, "check", *(str(tmp_path / name) for name in bad), str(ok))
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout
     for name in bad:
         assert str(tmp_path / name) in proc.stdout
     assert "1 link(s) in 4 file(s): 1 verified" in proc.stdout
     assert "3 file(s) could not be checked" in proc.stdout
+
+
+#: what a folder holds besides derivation files, and is left alone below a folder
+OTHER_TEX = [
+    ("paper.tex", "\\documentclass{article}\\begin{document}$$x = y$$\\end{document}\n"),
+    ("notes/slides.tex", "% a comment that mentions symbp but is no directive\n$$a = b$$\n"),
+    ("binary.tex", "\x00\x01binary"),
+]
+
+
+@pytest.mark.parametrize("numeric", [False, True], ids=["check", "check --numeric"])
+def test_a_folder_holds_derivation_files_and_other_latex(numeric: bool, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Below a folder only ``.tex`` files with a ``% symbp:`` line are checked, as the pytest plugin
+    collects them: ``symbp prove`` writes ``FILE.proof.tex`` next to the input, and ``symbp check
+    derivations/`` after ``symbp prove derivations/weight_sharing.tex`` (the README's order)
+    exited 2 on it ("no network is declared")."""
+    tex(tmp_path, "ok.tex", f"$${DELTA}$$")
+    for name, text in OTHER_TEX:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert main(["prove", str(tmp_path / "ok.tex")]) == 0
+    assert (tmp_path / "ok.proof.tex").is_file()
+    code, out, err = run(["check", *(["--numeric"] if numeric else []), str(tmp_path)], capsys)
+    assert code == 0, out + err
+    assert "1 link(s) in 1 file(s): 1 verified" in out
+
+
+@pytest.mark.parametrize("numeric", [False, True], ids=["check", "check --numeric"])
+def test_a_folder_without_derivation_files_is_an_input_error(numeric: bool, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Not 'all as expected' with exit 0 for checking nothing (a mistyped folder, a missing directive)."""
+    (tmp_path / "paper.tex").write_text("$$a = b$$\n", encoding="utf-8")
+    code, out, err = run(["check", *(["--numeric"] if numeric else []), str(tmp_path)], capsys)
+    assert code == 2, out + err
+    assert f"{tmp_path}: no derivation file in this folder" in out + err
+    assert "hint: declare the network" in out + err
 
 
 def test_argparse_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -251,6 +302,31 @@ def test_json_keeps_circled_labels(root: Path, capsys: pytest.CaptureFixture[str
 
 # ----------------------------------------------------------------------------------------------
 # derive
+
+
+#: refutations: the lines after the equation that symbp check prints, the same as pytest's failure
+SAME_AS_PYTEST = [
+    r"\frac{\partial E}{\partial w_{kj}} = \sum_k \delta_k z_j",  # derived, not in the message
+    WRONG,  # derived inside the message, and a counterexample
+    r"\delta_j = h'(a_j) \sum_k w_{jk} \delta_k",  # no counterexample
+    r"\delta_j = h'(a_j) \summ_k w_{kj} \delta_k",  # an input error: its caret
+]
+
+
+@pytest.mark.parametrize("equation", SAME_AS_PYTEST)
+def test_check_prints_what_the_pytest_plugin_prints(equation: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI left out 'symbp derives: ...', which pytest showed, for a refutation whose message
+    does not contain the derivation."""
+    from symbp import check_equation
+    from symbp.display import result_text
+
+    (r,) = check_equation(equation, "plain")
+    _, out, _ = run(["check", "--context", "plain", "-e", equation], capsys)
+    label = re.compile(r"^\s*(diagnosis|input error|suggested|symbp derives|counterexample): ")
+    want = [label.sub("", x).strip() for x in result_text(r).splitlines()[2:]]
+    got = [label.sub("", x).strip() for x in out.splitlines()[2:-1]]
+    assert got == want
 
 
 @pytest.mark.parametrize("context, lines", [

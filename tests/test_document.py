@@ -82,6 +82,37 @@ def test_display_environments_split_on_double_backslash(body: str, n: int) -> No
     assert verdicts(PLAIN + body + "\n") == ["verified"] * n
 
 
+#: a display that ends the sentence: its full stop or comma is prose (an error before:
+#: "unexpected '.' where a factor should start"); ``\,`` is a thin space, not a comma
+PUNCTUATED = [
+    (f"$${DELTA}.$$", ["verified"], "(1)"),
+    (f"\\[ {DELTA} , \\]", ["verified"], "(1)"),
+    (f"\\begin{{equation}}\n{DELTA};\n\\end{{equation}}", ["verified"], "(1)"),
+    (f"$${DELTA}, \\quad \\textcircled{{2}}$$", ["verified"], "②"),
+    (f"$${DELTA} \\tag{{5.56}}.$$", ["verified"], "5.56"),
+    (f"$${DELTA} \\,.$$", ["verified"], "(1)"),
+    (f"\\begin{{align}}\n{DELTA.replace('=', '&=')}, \\\\\n{DELTA.replace('=', '&=')}.\n\\end{{align}}",
+     ["verified", "verified"], "(1)"),
+    (f"$${DELTA} \\,$$", ["verified"], "(1)"),
+    (f"$${DELTA}..$$", ["error"], "(1)"),  # one full stop is the sentence's, the other is a slip
+]
+
+
+@pytest.mark.parametrize("body, got, label", PUNCTUATED, ids=[b[-14:] for b, _, _ in PUNCTUATED])
+def test_the_full_stop_or_comma_after_a_display_is_prose(body: str, got: list[str], label: str) -> None:
+    assert verdicts(PLAIN + body + "\n") == got
+    assert loads(PLAIN + body + "\n").equations[0].label == label
+
+
+@pytest.mark.parametrize("end", [".", ",", " ;", r" \quad \textcircled{3}."])
+def test_check_equation_and_forward_lines_drop_the_sentence_end_too(end: str) -> None:
+    (r,) = symbp.check_equation(DELTA + end, "plain")
+    assert r.verdict == "verified"
+    deriv = loads(f"% symbp: forward a_j = \\sum_i w_{{ji}} z_i{end}\n"
+                  f"% symbp: forward a_k = \\sum_j w_{{kj}} h(a_j){end}\n$${DELTA}{end}$$\n")
+    assert [r.verdict for r in check_file(deriv)] == ["verified"]
+
+
 IGNORED = [
     (f"Inline ${WRONG}$ is prose.\n", "inline maths"),
     (f"% $${WRONG}$$\n", "a commented-out display"),
@@ -209,6 +240,10 @@ BAD_DIRECTIVES = [
     ("% symbp: network plain\n% symbp: index m j\n", 2, "index"),
     ("% symbp: network plain\n% symbp: index q : y\n", None, "y"),
     ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward a_j = z_j\n", 2, "twice"),
+    # these had no line (only 'bad.tex: ...'): not an equation, a cycle
+    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward a_j + 1\n", 2, "has the form"),
+    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward 2 = a_j\n", 2, "has the form"),
+    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward z_j = h(z_j)\n", 2, "circular"),
 ]
 
 
@@ -223,6 +258,13 @@ def test_broken_declaration_is_a_declaration_error_with_a_location(text: str, li
     if line is not None:
         assert exc.location.line == line
         assert f"bad.tex:{line}:" in str(exc)
+
+
+def test_a_forward_equation_is_quoted_as_written() -> None:
+    """Not as a Python repr (it doubled every backslash: 'a_j < \\\\sum_i ...')."""
+    with pytest.raises(InputError) as info:
+        loads("% symbp: forward a_j < \\sum_i w_{ji} z_i\n", "bad.tex")
+    assert "(in the forward equation 'a_j < \\sum_i w_{ji} z_i')" in info.value.message
 
 
 def test_no_network_declared() -> None:

@@ -131,6 +131,29 @@ def test_check_an_equation_and_a_file() -> None:
         nb.check(ROOT / "derivations" / "weight_sharing.tex", "plain")
 
 
+#: what a student passes to nb.check, and how many files and links it checks (a str path was
+#: read as an equation, "unexpected '/'"; a folder raised "cannot read the file: Is a directory")
+SOURCES = [
+    (str(ROOT / "derivations" / "weight_sharing.tex"), 1, 15),
+    (" derivations/weight_sharing.tex ", 1, 15),
+    (ROOT / "derivations", 4, 46),
+    (str(ROOT / "derivations" / "prml_5_3_1.tex"), 1, 11),
+]
+
+
+@pytest.mark.parametrize("source, files, links", SOURCES)
+def test_check_a_file_name_or_a_folder(source: object, files: int, links: int,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    report = nb.check(source)  # type: ignore[arg-type]
+    assert (report.files, len(report.results), report.exit_code) == (files, links, 0)
+
+
+def test_a_str_with_a_relation_stays_an_equation() -> None:
+    (r,) = nb.check(r"\delta_j = \sum_k w_{kj} \delta_k.tex").results
+    assert r.verdict == ERROR
+
+
 # ----------------------------------------------------------------------------------------------
 # _repr_latex_: every displayable object gives well-formed maths
 

@@ -181,6 +181,23 @@ def test_options_are_checked(bad: dict) -> None:
         numcheck.Options(**bad)
 
 
+SIZES = [  # network, --sizes, the sizes of the check
+    ("plain", {}, {"I": 2, "J": 3, "K": 4}),
+    ("plain", {"I": 3, "J": 4}, {"I": 3, "J": 4, "K": 2}),
+    ("plain", {"K": 2}, {"I": 3, "J": 4, "K": 2}),
+    ("plain", {"J": 2, "K": 2}, {"I": 3, "J": 2, "K": 2}),  # equal because the user said so
+    ("shared", {"L": 5}, {"I": 2, "J": 3, "K": 4, "L": 5}),
+    ("shared", {"X": 7, "I": 4}, {"I": 4, "J": 2, "K": 3, "L": 5}),  # X: no range of this network
+]
+
+
+@pytest.mark.parametrize("net, given, sizes", SIZES)
+def test_sizes_not_given_differ_from_the_given_ones(net: str, given: dict, sizes: dict) -> None:
+    """``--sizes I=3,J=4`` left K at its default 4, beside J = 4: ``w_{kj}`` and ``w_{jk}``
+    could agree there; the ranges not given now skip the sizes given."""
+    assert numcheck.Forward(symbp.builtin(net), numcheck.Options(sizes=given)).sizes == sizes
+
+
 # ----------------------------------------------------------------------------------------------
 # lambdify
 

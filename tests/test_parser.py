@@ -282,6 +282,27 @@ def test_input_errors_share_one_root() -> None:
 # ----------------------------------------------------------------------------------------------
 # round trip: unparse(parse(s)) parses back to the same AST
 
+#: a student's slips and the hint they get (was the generic 'check the formula near this token'
+#: or 'symbp reads sums, products, ...')
+SLIP_HINTS = [
+    (r"\delta_j = h(a_j) / 2", r"write a quotient as \frac{a}{b}"),
+    (r"\delta_j = h'(a_j) \summ_k w_{kj} \delta_k", r"did you mean \sum?"),
+    (r"\delta_j = \fracc{1}{2} z_j", r"did you mean \frac?"),
+    (r"\detla_j = z_j", r"did you mean \delta?"),
+    (r"\delta_j = h^\prime(a_j)", "write the derivative of h as h'(a_j)"),
+    (r"\delta_j = \dot{h}(a_j)", "write the derivative of h as h'(a_j)"),
+    (r"\nabla_w E = z_j", r"write the gradient by its components"),
+    (r"\delta_j = \foo z_j", "symbp reads sums, products, fractions"),
+]
+
+
+@pytest.mark.parametrize("src, hint", SLIP_HINTS, ids=[h[:24] for _, h in SLIP_HINTS])
+def test_a_slip_gets_a_hint_that_names_the_fix(src: str, hint: str) -> None:
+    with pytest.raises(LatexSyntaxError) as info:
+        parse_chain(src)
+    assert info.value.hint is not None and hint in info.value.hint
+
+
 ROUNDTRIP = [
     r"\frac{\partial E}{\partial w_{ji}} = \sum_l \delta_{j_l} z_{i_l}",
     r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k",

@@ -18,7 +18,7 @@ import pytest
 from symbp import builtin
 from symbp.cli import main
 from symbp.parsing import parse_chain, parse_expression, unparse
-from symbp.proof import _prose, escape, label_tex, prove_chain, prove_file
+from symbp.proof import _prose, _sentence, _setting, escape, label_tex, prove_chain, prove_file
 
 DERIVATIONS = Path(__file__).resolve().parent.parent / "derivations"
 TEX_FILES = sorted(DERIVATIONS.glob("*.tex"))
@@ -121,10 +121,10 @@ def test_prose_mixes_text_and_maths_safely(message, expected):
 def test_every_error_function_of_a_counterexample_is_typeset():
     from symbp.numcheck import ERROR_FUNCTIONS
     from symbp.numeric import ERRORS
-    from symbp.proof import _error_tex
+    from symbp.proof import _setting
 
     for desc in [e[0] for e in ERRORS.values()] + [e[0] for e in ERROR_FUNCTIONS.values()]:
-        assert _error_tex(desc).startswith("$E = ") and "\\^{}" not in _error_tex(desc), desc
+        assert _setting("E", desc).startswith("$E = ") and "\\^{}" not in _setting("E", desc), desc
 
 
 def test_escape_covers_every_special_character():
@@ -154,22 +154,27 @@ def test_cli_unknown_label_is_an_input_error(capsys):
     assert "no equation labelled" in err and "labels here:" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("output", ["missing/folder/out.tex", "."])
-def test_cli_unwritable_output_is_an_input_error(tmp_path, capsys, monkeypatch, output):
-    """``-o`` into a folder that does not exist, or onto a folder: an error naming the file and a
-    hint, exit 2 (was a FileNotFoundError / IsADirectoryError traceback)."""
-    monkeypatch.chdir(tmp_path)
-    assert main(["prove", str(DERIVATIONS / "prml_5_3_1.tex"), "-o", output]) == 2
-    err = capsys.readouterr().err
-    assert "cannot write the proof" in err and "hint:" in err and "Traceback" not in err
+#: where -o cannot write (relative to a folder holding the derivation file d.tex), and what it says
+BAD_OUTPUTS = [
+    ("missing/dir/p.tex", "cannot write the proof"),
+    (".", "cannot write the proof"),
+    ("d.tex", "would overwrite the derivation file"),
+    ("./sub/../d.tex", "would overwrite the derivation file"),
+]
 
 
-def test_cli_never_overwrites_the_derivation_it_proves(tmp_path, capsys):
-    src = tmp_path / "note.tex"
-    text = (DERIVATIONS / "prml_5_3_1.tex").read_text(encoding="utf-8")
+@pytest.mark.parametrize("output, phrase", BAD_OUTPUTS)
+def test_cli_output_that_cannot_be_written_is_an_input_error(output, phrase, tmp_path, capsys, monkeypatch):
+    """-o into a missing folder was a traceback (FileNotFoundError, exit 1); -o the input itself
+    replaced the student's derivation file by its proof."""
+    (tmp_path / "sub").mkdir()
+    src = tmp_path / "d.tex"
+    text = "% symbp: network plain\n$$\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k$$\n"
     src.write_text(text, encoding="utf-8")
-    assert main(["prove", str(src), "-o", str(tmp_path / "." / "note.tex")]) == 2
-    assert "would overwrite the derivation file" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path)
+    assert main(["prove", "d.tex", "-o", output]) == 2
+    err = capsys.readouterr().err
+    assert phrase in err and "hint:" in err and "Traceback" not in err
     assert src.read_text(encoding="utf-8") == text
 
 
@@ -279,6 +284,73 @@ def test_proof_of_a_file_with_input_errors_compiles(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     log = (tmp_path / "broken.proof.log").read_text(encoding="latin-1")
     assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
+
+
+#: equations that cannot be read, and are not LaTeX that compiles either (a typo'd command,
+#: an unclosed brace, a stray closing one): the proof shows them as written, as text
+UNREADABLE = [
+    r"\delta_j = h'(a_j) \summ_k w_{kj} \delta_k",
+    r"\delta_j = \frac{1}{2 \sum_k w_{kj} \delta_k",
+    r"\delta_j = h'(a_j) } \sum_k w_{kj} \delta_k",
+    r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k^",
+]
+
+
+def test_proof_of_unreadable_equations_compiles(tmp_path):
+    r"""An equation symbp cannot read is shown verbatim (it was put in maths: pdflatex failed on
+    ``\summ`` with 'Undefined control sequence', and no proof document came out)."""
+    pdflatex = _require("pdflatex")
+    src = tmp_path / "typos.tex"
+    src.write_text("% symbp: network plain\n" + "".join(f"$${e}$$\n" for e in UNREADABLE), encoding="utf-8")
+    doc = prove_file(src)
+    assert [p.result.verdict for p in doc.proofs] == ["error"] * len(UNREADABLE)
+    assert "\\summ_k" not in doc.text and "\\textbackslash{}summ" in doc.text
+    out = tmp_path / "typos.proof.tex"
+    out.write_text(doc.text, encoding="utf-8")
+    run = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    log = (tmp_path / "typos.proof.log").read_text(encoding="latin-1")
+    assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
+
+
+@pytest.mark.parametrize("message, sentence", [
+    ("the two sides differ", "The two sides differ"),
+    ("k is free on the left but the right sums over it", "k is free on the left but the right sums over it"),
+    ("w_{jk}: no w of this network has indices", "w_{jk}: no w of this network has indices"),
+    ("h'(a_{j}) is missing", "h'(a_{j}) is missing"),
+    ("\\sum_k sums over nothing", "\\sum_k sums over nothing"),
+    ("did you mean", "Did you mean"),
+])
+def test_a_conclusion_keeps_the_symbol_it_starts_with(message, sentence):
+    """A refutation starting with an index or a symbol keeps its case in the proof (was ``$K$ is
+    free on the left``, ``$W_{jk}$: no $w$ ...``: K is a size, W no family)."""
+    assert _sentence(message) == sentence
+
+
+SETTINGS = [  # what a counterexample ran, as symbp check says it, and as the proof writes it
+    ("h", "tanh", r"$h = \tanh$"),
+    ("h", "logistic", r"$h(a) = 1/(1 + e^{-a})$"),
+    ("h", "g = tanh, h = softplus", r"$g = \tanh$, $h(a) = \log(1 + e^{a})$"),
+    ("h", "h = identity", r"$h(a) = a$"),
+    ("E", "E = 1/2 sum (y - t)^2", r"$E = \frac{1}{2} \sum (y - t)^2$"),
+    ("E", "E = -sum t log softmax(y)", r"$E = -\sum t \log \operatorname{softmax}(y)$"),
+    ("h", "an arbitrary function: h(a), h'(a), ... independent random integers",
+     "$h$: an arbitrary function: $h(a)$, $h'(a)$, ... independent random integers"),
+    ("h", "g = tanh, h = relu", "$h$: $g$ = tanh, $h$ = relu"),  # unknown: as text, never made up
+]
+
+
+@pytest.mark.parametrize("name, text, tex", SETTINGS)
+def test_counterexample_functions_are_maths(name, text, tex):
+    r"""Was '$E$: $E$ = 1/2 sum ($y$ - t)\^{}2' in the proof: half maths, half text, a literal caret."""
+    assert _setting(name, text) == tex
+
+
+def test_a_note_on_steps_not_shown_is_one_sentence_with_its_hint():
+    """Was '... over (J, K)\nhint: the network has ...' (a line break, read as a space in LaTeX)."""
+    (p,) = prove_chain(builtin("plain"), parse_chain(r"\delta_j = h'(a_j) \sum_k w_{jk} \delta_k"))
+    assert p.note == ("the steps could not be shown: w_{jk}: no w of this network has indices running "
+                      "over (J, K) (hint: the network has w_{ji}, w_{kj})")
 
 
 def test_scalar_units_print_and_prove():
