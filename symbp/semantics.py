@@ -259,11 +259,13 @@ class Interpreter:
                     flat.extend(zip(env[x], self.ranges_of(x, node.pos)))
                 sides.append(flat)
             if [r for _, r in sides[0]] != [r for _, r in sides[1]]:
-                raise NotationError("the two sides of this Kronecker delta run over different ranges ("
+                exc = NotationError("the two sides of this Kronecker delta run over different ranges ("
                                     + ", ".join(r for _, r in sides[0]) + " and "
                                     + ", ".join(r for _, r in sides[1]) + ")", offset=node.pos,
                                     width=node.end - node.pos,
                                     hint="write [j = j'] with indices of one layer")
+                exc.misfit = True  # type: ignore[attr-defined]  # the letters' ranges do not fit
+                raise exc
             out = Expr.const(1)
             for (a, _), (b, _) in zip(*sides):
                 out = out * Expr.kd(F(a), F(b))
@@ -341,10 +343,12 @@ class Interpreter:
             full = True
         if not full:
             expect = f"\\sum_{{{node.index}=1}}^{{{size}}}" if size else f"\\sum_{node.index}"
-            raise UnsupportedError(
+            exc = UnsupportedError(
                 f"the bounds of this sum are not the whole range of {node.index}", offset=node.pos,
                 width=node.index_pos - node.pos + 1,
                 hint=f"symbp checks sums over whole layers: write {expect} or \\sum_{node.index}")
+            exc.misfit = True  # type: ignore[attr-defined]  # the letter's range does not fit
+            raise exc
 
 
 def _sub(sym: Sym) -> str:
