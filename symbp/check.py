@@ -261,6 +261,10 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
                                       if isinstance(node, SumOp)}
     problems = [p.message for p in inference if p.letter in used]
     problems += [p.message + " on the left" for p in pl] + [p.message + " on the right" for p in pr]
+    unknown = [p for p in inference if p.letter in used and p.kind == "undetermined"]
+    if unknown and len(problems) == len(unknown):  # nothing wrong but a letter of unknown range
+        raise NotationError(unknown[0].message, offset=unknown[0].pos,
+                            hint=f"declare its range: '% symbp: index {unknown[0].letter} : <letter>'")
     # A letter free on one side only is a slip, unless it comes from the variable of a derivative
     # and that side's value does not depend on it: PRML's (5.52) writes ∂a_j/∂w_{ji} = z_i,
     # constant along j; but in \sum_k ∂E/∂a_{j_l} ... the l is a slip.  A side without free

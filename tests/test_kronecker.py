@@ -41,6 +41,16 @@ VERDICTS = [  # network, equation, verdict
     ("shared", r"\frac{\partial z_m}{\partial a_{j_l}} = h'(a_m) [j_l = m]", "verified"),
     ("shared", r"\frac{\partial z_m}{\partial a_{j_l}} = h'(a_{j_l})", "refuted"),
     ("plain", r"[j = k] \delta_k = [j = k] \delta_k", "error"),  # j and k run over J and K
+    # a letter that only a Kronecker delta or a sum's bounds place runs over that range (these
+    # were refuted: "the index q is neither declared nor inferable")
+    ("plain", r"\sum_q [q = j] = 1", "verified"),
+    ("plain", r"\sum_{q=1}^{J} [q = j] = 1", "verified"),
+    ("plain", r"\sum_q \sum_p [q = p] w_{pj} = \sum_k w_{kj}", "verified"),
+    ("plain", r"\sum_q [q = j] = 2", "refuted"),
+    ("plain", r"\sum_{q=1}^{J} [q = k] = 1", "refuted"),  # J and K: no range fits q
+    # a letter nothing places is an input error (nothing else is wrong), not a refutation
+    ("plain", r"\sum_q \sum_p [q = p] = J", "error"),
+    ("plain", r"\sum_q \delta_j = \delta_j", "refuted"),  # a vacuous sum all the same
 ]
 
 
