@@ -83,6 +83,9 @@ class LinkResult:
     error: str | None = field(default=None, repr=False)
     #: where an input error stands in the equation's text (offset, width); internal
     span: tuple[int, int] | None = field(default=None, repr=False)
+    #: an input error because an index letter's range does not fit (a sum's bounds, a Kronecker
+    #: delta between two ranges): under another reading of an undeclared letter it may fit; internal
+    misfit: bool = field(default=False, repr=False)
 
     @property
     def as_expected(self) -> bool:
@@ -95,6 +98,7 @@ class LinkResult:
         d = asdict(self)
         d.pop("error")
         d.pop("span")
+        d.pop("misfit")
         d["as_expected"] = self.as_expected
         return d
 
@@ -194,17 +198,17 @@ def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference:
                           span=(first.pos, 1))
     results = [_check_one_reading(net, {**letters, **{p.letter: (r,) for p, r in zip(ambiguous, rs)}},
                                   rest, lhs, rhs, head, suggest) for rs in readings]
-    # a reading the input does not fit (\sum_{n=1}^{K} read with n over J: an input error) is no
-    # reading; a reading that hit a bound or a bug is undecided, so nothing is claimed then
-    misfit = ("UnsupportedError", "NotationError", "LatexSyntaxError", "DeclarationError")
-    undecided = [r for r in results if r.verdict == ERROR and r.error not in misfit]
+    if all(r.verdict == ERROR for r in results):  # the same input error under every reading
+        return next((r for r in results if not r.misfit), results[0])
+    # a reading the input does not fit (\sum_{n=1}^{K} read with n over J, [q = j] with q over K)
+    # is no reading; any other error leaves a reading undecided (a bound, a bug, a derivative
+    # symbp does not read, such as d/dz_j of a_q with q over J), so nothing is claimed then
+    undecided = [r for r in results if r.verdict == ERROR and not r.misfit]
     if undecided:
         return LinkResult("", ERROR, f"{first.message}; one reading could not be decided: "
                           f"{undecided[0].message} (hint: {hint})", error=undecided[0].error,
                           span=(first.pos, 1))
     fitting = [(rs, r) for rs, r in zip(readings, results) if r.verdict != ERROR]
-    if not fitting:
-        return results[0]
     verdicts = {r.verdict for _, r in fitting}
     if verdicts <= {VERIFIED, AT_SIZES} or verdicts == {REFUTED}:
         res = next((r for _, r in fitting if r.verdict == AT_SIZES), fitting[0][1])
@@ -238,9 +242,11 @@ def _check_one_reading(net: Network, letters: dict[str, tuple[str, ...]],
             if fix is not None:
                 return LinkResult("", REFUTED, f"{msg}; {fix[0]}", suggestion=fix[1])
             return LinkResult("", REFUTED, msg)
-        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc))
+        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc),
+                          misfit=getattr(exc, "misfit", False))
     except InputError as exc:
-        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc))
+        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc),
+                          misfit=getattr(exc, "misfit", False))
     except ResourceLimitError as exc:
         return LinkResult("", ERROR, f"bound on the work reached: {exc}", error="ResourceLimitError")
     except RecursionError:
@@ -270,6 +276,10 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
                                       if isinstance(node, SumOp)}
     problems = [p.message for p in inference if p.letter in used]
     problems += [p.message + " on the left" for p in pl] + [p.message + " on the right" for p in pr]
+    unknown = [p for p in inference if p.letter in used and p.kind == "undetermined"]
+    if unknown and len(problems) == len(unknown):  # nothing wrong but a letter of unknown range
+        raise NotationError(unknown[0].message, offset=unknown[0].pos,
+                            hint=f"declare its range: '% symbp: index {unknown[0].letter} : <letter>'")
     # A letter free on one side only is a slip, unless it comes from the variable of a derivative
     # and that side's value does not depend on it: PRML's (5.52) writes ∂a_j/∂w_{ji} = z_i,
     # constant along j; but in \sum_k ∂E/∂a_{j_l} ... the l is a slip.  A side without free

@@ -123,9 +123,12 @@ class Network:
 
     def letter_ranges(self, letter: str) -> tuple[str, ...] | None:
         """The ranges a letter stands for: one for a plain letter, several for a composite one.
-        A primed letter runs over the range of its base: ``j'`` over that of ``j``."""
-        if letter.endswith("'") and letter.rstrip("'") and letter not in self.ranges:
-            return self.letter_ranges(letter.rstrip("'"))
+        A primed letter runs over the range of the letter with one prime less: ``j'`` over that
+        of ``j``, ``j''`` over that of ``j'`` (which is ``j``'s unless ``j'`` names a range of
+        its own, as in a forward equation ``a_{j'} = \\sum_j v_{j'j} z_j``)."""
+        if (letter.endswith("'") and letter.rstrip("'") and letter not in self.ranges
+                and letter not in self.composites):
+            return self.letter_ranges(letter[:-1])
         if letter in self.composites:
             return tuple(self.ranges[x] for x in self.composites[letter])
         if letter in self.ranges:
@@ -181,8 +184,10 @@ class Network:
         base = self.range_letter[range_name]
         aliases = [k for k, v in self.ranges.items() if v == range_name and k != base]
         pool = [base] + sorted(aliases)
-        return pool + [f"{p}'" for p in pool] + [f"{p}''" for p in pool] + \
-            [f"{base}_{n}" for n in range(1, 50)]
+        primed = [f"{p}'" for p in pool] + [f"{p}''" for p in pool]
+        # a primed letter that names a range of its own (a forward equation's a_{j'}) is not j's
+        primed = [p for p in primed if self.letter_ranges(p) == (range_name,)]
+        return pool + list(dict.fromkeys(primed)) + [f"{base}_{n}" for n in range(1, 50)]
 
     def summary(self) -> str:
         lines = [f"network {self.name}:"]

@@ -132,11 +132,16 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
                         here[x].add(a)
         for x, cand in here.items():
             options[x] = cand if options[x] is None else (options[x] & cand)  # type: ignore[operator]
+    pins: dict[str, set[str]] = {}
+    for x, r in _pinned(net, sides, letters, options):  # only where no indexed symbol places x
+        if options[x] is None:
+            pins[x] = pins[x] & {r} if x in pins else {r}
+    options.update(pins)
     for x, pos in unknown.items():
         cand = options[x]
         if cand is None:
             problems.append(IndexProblem(
-                "unplaceable", x, pos,
+                "undetermined", x, pos,
                 f"the index {x} is neither declared nor inferable: no indexed symbol places it"))
         elif len(cand) == 0:
             problems.append(IndexProblem(
@@ -150,6 +155,34 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
         else:
             letters[x] = (next(iter(cand)),)
     return letters, problems
+
+
+def _pinned(net: Network, sides: tuple[Node, ...], letters: dict[str, tuple[str, ...]],
+            options: dict[str, set[str] | None]) -> list[tuple[str, str]]:
+    """Ranges that pin undeclared letters outside indexed symbols: a Kronecker delta against a
+    letter of one range (``[q = j]``: ``q`` over ``J``), a sum's bounds (``\\sum_{q=1}^{J}``).
+    They place a letter that no indexed symbol places (``\\sum_q [q = j] = 1``)."""
+    def known(x: str) -> tuple[str, ...] | None:
+        if x in letters:
+            return letters[x]
+        cand = options.get(x)
+        return (next(iter(cand)),) if cand is not None and len(cand) == 1 else None
+
+    out: list[tuple[str, str]] = []
+    for node in (n for side in sides for n in side.walk()):
+        if isinstance(node, Kron):
+            for this, other in ((node.left, node.right), (node.right, node.left)):
+                if len(this) == 1 and this[0] in options and len(other) == 1:
+                    r = known(other[0])
+                    if r is not None and len(r) == 1:
+                        out.append((this[0], r[0]))
+        elif isinstance(node, SumOp) and node.index in options:
+            up = node.upper
+            if isinstance(up, Add) and len(up.terms) == 2 and isinstance(up.terms[1], Neg):
+                up = up.terms[0]  # \\sum_{q=0}^{J-1}
+            if isinstance(up, Sym) and not up.groups and up.name in net.range_letter:
+                out.append((node.index, up.name))
+    return out
 
 
 def check_names(net: Network, nodes: Iterable[Node]) -> None:
@@ -259,11 +292,13 @@ class Interpreter:
                     flat.extend(zip(env[x], self.ranges_of(x, node.pos)))
                 sides.append(flat)
             if [r for _, r in sides[0]] != [r for _, r in sides[1]]:
-                raise NotationError("the two sides of this Kronecker delta run over different ranges ("
+                exc = NotationError("the two sides of this Kronecker delta run over different ranges ("
                                     + ", ".join(r for _, r in sides[0]) + " and "
                                     + ", ".join(r for _, r in sides[1]) + ")", offset=node.pos,
                                     width=node.end - node.pos,
                                     hint="write [j = j'] with indices of one layer")
+                exc.misfit = True  # type: ignore[attr-defined]  # the letters' ranges do not fit
+                raise exc
             out = Expr.const(1)
             for (a, _), (b, _) in zip(*sides):
                 out = out * Expr.kd(F(a), F(b))
@@ -341,10 +376,12 @@ class Interpreter:
             full = True
         if not full:
             expect = f"\\sum_{{{node.index}=1}}^{{{size}}}" if size else f"\\sum_{node.index}"
-            raise UnsupportedError(
+            exc = UnsupportedError(
                 f"the bounds of this sum are not the whole range of {node.index}", offset=node.pos,
                 width=node.index_pos - node.pos + 1,
                 hint=f"symbp checks sums over whole layers: write {expect} or \\sum_{node.index}")
+            exc.misfit = True  # type: ignore[attr-defined]  # the letter's range does not fit
+            raise exc
 
 
 def _sub(sym: Sym) -> str:

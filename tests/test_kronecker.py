@@ -41,6 +41,16 @@ VERDICTS = [  # network, equation, verdict
     ("shared", r"\frac{\partial z_m}{\partial a_{j_l}} = h'(a_m) [j_l = m]", "verified"),
     ("shared", r"\frac{\partial z_m}{\partial a_{j_l}} = h'(a_{j_l})", "refuted"),
     ("plain", r"[j = k] \delta_k = [j = k] \delta_k", "error"),  # j and k run over J and K
+    # a letter that only a Kronecker delta or a sum's bounds place runs over that range (these
+    # were refuted: "the index q is neither declared nor inferable")
+    ("plain", r"\sum_q [q = j] = 1", "verified"),
+    ("plain", r"\sum_{q=1}^{J} [q = j] = 1", "verified"),
+    ("plain", r"\sum_q \sum_p [q = p] w_{pj} = \sum_k w_{kj}", "verified"),
+    ("plain", r"\sum_q [q = j] = 2", "refuted"),
+    ("plain", r"\sum_{q=1}^{J} [q = k] = 1", "refuted"),  # J and K: no range fits q
+    # a letter nothing places is an input error (nothing else is wrong), not a refutation
+    ("plain", r"\sum_q \sum_p [q = p] = J", "error"),
+    ("plain", r"\sum_q \delta_j = \delta_j", "refuted"),  # a vacuous sum all the same
 ]
 
 
@@ -59,3 +69,36 @@ def test_primed_letters_run_over_their_base_range() -> None:
     assert len(chain.sides) == 2
     assert [r.verdict for r in check_equation(unparse(chain.sides[0]) + " = "
                                               + unparse(chain.sides[1]), "plain")] == ["verified"]
+
+
+# A forward equation that writes a layer's letter primed (a_{j'}) gives j' a range of its own, J'.
+PRIMED_LAYER = [r"a_j = \sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_{j'} = \sum_j v_{j'j} z_j"]
+
+
+@pytest.mark.parametrize("latex, verdict", [
+    (r"\delta_j = h'(a_j) \sum_{j'} v_{j'j} \delta_{j'}", "verified"),
+    # j'' has one prime more than j', so it runs over J' as j' does (it was read as j: refuted)
+    (r"\delta_j = h'(a_j) \sum_{j''} v_{j''j} \delta_{j''}", "verified"),
+    (r"\sum_{j''} [j' = j''] \delta_{j''} = \delta_{j'}", "verified"),
+    (r"\sum_{j''} [j = j''] \delta_{j''} = \delta_{j}", "error"),  # J and J'
+])
+def test_a_primed_letter_runs_over_the_range_of_the_letter_with_one_prime_less(latex: str,
+                                                                                verdict: str) -> None:
+    from symbp.network import declare
+    net = declare(PRIMED_LAYER, params=("w", "v"))
+    assert net.letter_ranges("j''") == ("J'",) and net.letter_ranges("i''") == ("I",)
+    assert [r.verdict for r in check_equation(latex, net)] == [verdict]
+
+
+def test_printed_dummy_letters_run_over_their_range() -> None:
+    """The printer never names a dummy over J with a primed letter that runs over another range:
+    ``z_j \\sum_{j'} z_{j'}`` would read as a sum over J' (it was printed so)."""
+    from symbp.algebra import Expr, F
+    from symbp.network import declare
+    from symbp.printing import latex
+    net = declare(PRIMED_LAYER, params=("w", "v"))
+    z = net.family("z", ("J",)).id
+    e = Expr.atom(("ref", z, (F("j"),))) * Expr.atom(("ref", z, (F("x"),))).bind("x", "J")
+    assert "j'" not in latex(net, e)
+    assert all(net.letter_ranges(x) == (r,) for r in net.sizes for x in net.letter_pool(r)
+               if x.endswith("'"))

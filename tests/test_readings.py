@@ -22,6 +22,17 @@ READINGS = [
     (r"\delta_j = \sum_{n=1}^{K} \delta_n h'(a_j)", "refuted", "n over K (the only reading that fits)"),
     (r"1 = \sum_q \frac{\partial a_q}{\partial a_j}", "error",
      "the readings disagree (J: verified; K: refuted)"),
+    # q over J is a reading that fits (a_q, a hidden unit) but that symbp does not decide (d/dz_j of
+    # an expression in a: which one is held fixed?); under it the equation is not shown, so it is
+    # not verified (it was: "q over K (the only reading that fits)")
+    (r"\sum_q \frac{\partial a_q}{\partial z_j} = \sum_k w_{kj}", "error",
+     "one reading could not be decided"),
+    (r"\frac{\partial}{\partial z_j} \sum_q a_q = \sum_k w_{kj}", "error",
+     "one reading could not be decided"),
+    # a Kronecker delta pins the letter: [q = j] with q over K does not fit
+    (r"\sum_q [q = j] \delta_q = \delta_j", "verified", "q over J (the only reading that fits)"),
+    # the same input error under every reading is that error
+    (r"\delta_j = \sum_q \delta_q w_{qj} E", "error", "E may only stand inside a derivative"),
 ]
 
 
@@ -30,7 +41,7 @@ def test_every_reading_of_an_ambiguous_letter(latex: str, verdict: str, phrase: 
     (r,) = check_equation(latex, "plain")
     assert r.verdict == verdict, r.message
     assert phrase in r.message, r.message
-    if verdict == "error":
+    if verdict == "error" and "readings" in phrase:
         assert "symbp: index q" in r.message and r.column >= 1
 
 
