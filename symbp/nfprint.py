@@ -17,6 +17,7 @@ two to that on every normal form of every shipped network and on generated ones)
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from .algebra import Expr, Term, factor_indices
 from .network import Network, group_letters, join_tex, latex_name
@@ -107,15 +108,7 @@ class NormalFormPrinter:
     @staticmethod
     def _powers(parts: list[str]) -> list[str]:
         """``x x x`` -> ``x^{3}`` (the parts are sorted, so equal factors are adjacent)."""
-        out: list[str] = []
-        counts: list[int] = []
-        for p in parts:
-            if out and out[-1] == p:
-                counts[-1] += 1
-            else:
-                out.append(p)
-                counts.append(1)
-        return [p if c == 1 else f"{p}^{{{c}}}" for p, c in zip(out, counts)]
+        return [p if c == 1 else f"{p}^{{{c}}}" for p, c in runs(parts)]
 
     def _key(self, f: tuple) -> tuple:
         kind = f[0]
@@ -176,3 +169,15 @@ class NormalFormPrinter:
 def latex(net: Network, expr: Expr, names: dict[str, str] | None = None) -> str:
     """LaTeX of ``expr`` in the network's notation."""
     return NormalFormPrinter(net).doprint(expr, names)
+
+
+def runs(parts: list[Any]) -> list[tuple[Any, int]]:
+    """Equal neighbours counted: ``[x, x, y]`` -> ``[(x, 2), (y, 1)]`` (both printers write a run
+    of equal factors as a power)."""
+    out: list[tuple[Any, int]] = []
+    for p in parts:
+        if out and out[-1][0] == p:
+            out[-1] = (p, out[-1][1] + 1)
+        else:
+            out.append((p, 1))
+    return out

@@ -26,6 +26,7 @@ import sympy as sp
 
 from .algebra import Expr, Term, factor_indices
 from .network import Network
+from .nfprint import runs
 
 __all__ = ["forward_equations", "idx", "indexed", "to_sympy"]
 
@@ -111,15 +112,7 @@ def _key(net: Network):  # noqa: ANN202
 
 def _powers(parts: list[Any], evaluate: bool) -> list[Any]:
     """``x x x`` -> ``x**3`` (the parts are sorted, so equal factors are adjacent)."""
-    out: list[Any] = []
-    counts: list[int] = []
-    for p in parts:
-        if out and out[-1] == p:
-            counts[-1] += 1
-        else:
-            out.append(p)
-            counts.append(1)
-    return [p if c == 1 else sp.Pow(p, c, evaluate=evaluate) for p, c in zip(out, counts)]
+    return [p if c == 1 else sp.Pow(p, c, evaluate=evaluate) for p, c in runs(parts)]
 
 
 def indexed(name: str, at: tuple[Any, ...]) -> Any:
