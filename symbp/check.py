@@ -29,7 +29,7 @@ import numpy as np
 from . import calculus
 from .algebra import Expr, budget
 from .errors import InputError, NotationError, ResourceLimitError, SymbpError
-from .network import Network
+from .network import Network, components
 from .nfprint import NormalFormPrinter, latex
 from .numeric import FormalInstance, NetworkInstance, evaluate, size_plans
 from .parsing import (
@@ -285,7 +285,7 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     # constant along j; but in \sum_k ∂E/∂a_{j_l} ... the l is a slip.  A side without free
     # indices (a constant such as 0) broadcasts: δ_j - (...) = 0 is fine.
     both = set(fl) | set(fr)
-    env = {x: _components(x, letters[x] if x in letters else net.letter_ranges(x) or ())
+    env = {x: components(x, letters[x] if x in letters else net.letter_ranges(x) or ())
            for x in both}
     interp = Interpreter(net, letters)
     only_l = sorted(x for x in set(fl) - set(fr)
@@ -411,10 +411,6 @@ def _formal_counterexample(net: Network, d: _Formal, free: list[tuple[str, str]]
         "E": "an arbitrary function: its output deltas independent random integers",
         "seed": d.seed, "values": {},
     }
-
-
-def _components(letter: str, ranges: tuple[str, ...]) -> tuple[str, ...]:
-    return (letter,) if len(ranges) <= 1 else tuple(f"{letter}.{k}" for k in range(len(ranges)))
 
 
 def _show_plans(plans: list[dict[str, int]]) -> str:

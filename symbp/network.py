@@ -53,6 +53,12 @@ class Family:
         return f"{latex_name(self.name)}_{{{group_letters(self.letters, self.grouping)}}}"
 
 
+def components(letter: str, ranges: Sequence[str]) -> tuple[str, ...]:
+    """The free index names of a letter over ``ranges``: ``('j',)``; for a composite letter ``m``
+    over ``(J, L)`` its components ``('m.0', 'm.1')`` (:meth:`Network.component` reads them back)."""
+    return (letter,) if len(ranges) <= 1 else tuple(f"{letter}.{k}" for k in range(len(ranges)))
+
+
 def latex_name(name: str) -> str:
     """``delta`` -> ``\\delta``, ``mu'`` -> ``\\mu'``; letters (also primed, ``j'``) stay as they are."""
     from .parsing import letter_tex

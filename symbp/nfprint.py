@@ -56,8 +56,7 @@ class NormalFormPrinter:
 
     def free_letter(self, name: str) -> str:
         """How a free index name prints: ``j``; a component ``m.0`` of ``m = j_l`` as ``j(m)``."""
-        comp = self.net.component(name)
-        return f"{comp[1]}({comp[0]})" if comp is not None else name
+        return free_letter(self.net, name)
 
     # -- terms
     def _print_term(self, t: Term, names: dict[str, str]) -> str:
@@ -181,3 +180,9 @@ def runs(parts: list[Any]) -> list[tuple[Any, int]]:
         else:
             out.append((p, 1))
     return out
+
+
+def free_letter(net: Network, name: str) -> str:
+    """How a free index name prints: ``j``; a component ``m.0`` of ``m = j_l`` as ``j(m)``."""
+    comp = net.component(name)
+    return f"{comp[1]}({comp[0]})" if comp is not None else name

@@ -49,7 +49,7 @@ from .algebra import Expr, F, budget, check_deadline
 from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, index_of
 from .document import Derivation, derivation_files, load, strip_label
 from .errors import InputError, ResourceLimitError, SymbpError, UnsupportedError
-from .network import Network
+from .network import Network, components
 from .numeric import ACTIVATIONS, Lambdified, evaluate, lambdify
 from .parsing import Chain, Deriv, Node, Sym, parse_chain
 from .semantics import Interpreter, free_letters, infer_letters
@@ -331,10 +331,6 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple[int, ...]
 # checking one link
 
 
-def _components(letter: str, ranges: tuple[str, ...]) -> tuple[str, ...]:
-    return (letter,) if len(ranges) <= 1 else tuple(f"{letter}.{k}" for k in range(len(ranges)))
-
-
 def _index_of(net: Network, at: tuple, free: list[tuple[str, str]]) -> dict[str, Any]:
     return index_of(net, at, free, {})
 
@@ -367,7 +363,7 @@ def _compare(fwd: Forward, chain: Chain, k: int) -> list[Comparison]:
     lhs, rhs = chain.sides[k], chain.sides[k + 1]
     both = set(free_letters(lhs, net, [])) | set(free_letters(rhs, net, []))
     ranges = {x: letters.get(x) or net.letter_ranges(x) or () for x in both}
-    env = {x: _components(x, ranges[x]) for x in both}
+    env = {x: components(x, ranges[x]) for x in both}
     free = [(name, r) for x in sorted(both) for name, r in zip(env[x], ranges[x])]
     interp = Interpreter(net, letters)
     values = []

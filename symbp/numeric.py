@@ -29,7 +29,7 @@ import numpy as np
 
 from .algebra import Expr, Term, check_deadline, factor_indices
 from .errors import ResourceLimitError, UnsupportedError
-from .network import Network, builtin, declare  # noqa: F401  (doctest)
+from .network import Network, builtin, components, declare  # noqa: F401  (doctest)
 
 __all__ = ["ACTIVATIONS", "ERRORS", "FormalInstance", "Lambdified", "NetworkInstance", "argument_name",
            "evaluate", "lambdify", "size_plans"]
@@ -679,7 +679,7 @@ def _read(net: Network, latex: str, order: str | None) -> tuple[Expr, list[tuple
     env, free = {}, []
     for x in names:
         rs = letters.get(x) or net.letter_ranges(x) or ()
-        comps = (x,) if len(rs) <= 1 else tuple(f"{x}.{k}" for k in range(len(rs)))
+        comps = components(x, rs)
         env[x] = comps
         free.extend(zip(comps, rs))
     return Interpreter(net, letters).expression(node, env), free

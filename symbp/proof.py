@@ -40,7 +40,8 @@ from .algebra import Expr, F, budget, factor_indices
 from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, check_chain
 from .document import Derivation
 from .errors import InputError, NotationError, SymbpError
-from .network import Network, group_letters, latex_name
+from .network import Network, components, group_letters, latex_name
+from .nfprint import free_letter
 from .parsing import (
     GREEK,
     Add,
@@ -61,7 +62,7 @@ from .parsing import (
 )
 from .printing import LatexPrinter
 from .semantics import Interpreter, free_letters, infer_letters
-from .symbolic import apply, free_letter, idx, indexed, to_sympy
+from .symbolic import apply, idx, indexed, to_sympy
 
 __all__ = ["Proof", "ProofDocument", "SideProof", "Step", "document", "prove_chain", "prove_derivation",
            "prove_file", "prove_link"]
@@ -173,36 +174,26 @@ class _Prover:
         free = set()
         for side in (lhs, rhs):
             free |= set(free_letters(side, net, []))
-        self.env: dict[str, tuple[str, ...]] = {}
-        self.ranges: dict[str, tuple[str, ...]] = {}
-        for x in free:
-            rs = letters.get(x) or net.letter_ranges(x) or ()
-            self.ranges[x] = rs
-            self.env[x] = (x,) if len(rs) <= 1 else tuple(f"{x}.{k}" for k in range(len(rs)))
+        self.env = {x: components(x, letters.get(x) or net.letter_ranges(x) or ()) for x in free}
         self.names = {name: x if len(self.env[x]) == 1 else free_letter(net, name)
                       for x in self.env for name in self.env[x]}
 
     # -- the two sides
     def run(self, proof: Proof) -> None:
-        sides = []
-        values = []
         all_names = self.names
+        free = [set(free_letters(n, self.net, [])) for n in (self.lhs, self.rhs)]
         self.values = []
-        for node in (self.lhs, self.rhs):
+        for node, mine in zip((self.lhs, self.rhs), free):
             self.side_letters = node.index_letters()
-            mine = set(free_letters(node, self.net, []))
-            self.names = {n: v for x in mine for n in self.env[x] for v in [all_names[n]]}
+            self.names = {n: all_names[n] for x in mine for n in self.env[x]}
             value = self.interp.expression(node, self.env)
             self.values.append(value)
-            sp_ = SideProof(unparse(node))
-            self._reduce(node, value, sp_)
-            sides.append(sp_)
-            values.append(value)
+            side = SideProof(unparse(node))
+            self._reduce(node, value, side)
+            proof.sides.append(side)
         self.names = all_names
-        proof.sides = sides
-        free = [set(free_letters(n, self.net, [])) for n in (self.lhs, self.rhs)]
         if free[0] == free[1] or not free[0] or not free[1]:
-            self._joint(values[0], values[1], proof)
+            self._joint(*self.values, proof)
 
     def _reduce(self, node: Node, value: Expr, out: SideProof) -> None:
         derivs = [n for n in node.walk() if isinstance(n, Deriv)]
@@ -366,11 +357,11 @@ class _Prover:
         is_e = isinstance(inner, Sym) and inner.name == net.error_name and not inner.groups
         E = sp.Symbol(net.error_name)
         if not is_e:
-            value = calculus.derivative(net, self.interp.expression(inner, env), fam.id, idx_nf)
             if stage < 2:
                 return sp.Derivative(conv.convert(inner, env), wrt, evaluate=False)
+            value = calculus.derivative(net, self.interp.expression(inner, env), fam.id, idx_nf)
             local_whys.append(self._forwards_between(fam.id, inner))
-            return to_sympy(net, value, self._names_for(value, env), evaluate=False)
+            return to_sympy(net, value, self._names_for(env), evaluate=False)
         if fam.id in net.outputs or net.has_delta(fam.id):
             if stage == 0 or fam.name != net.delta_of:
                 return sp.Derivative(E, wrt, evaluate=False)
@@ -380,7 +371,7 @@ class _Prover:
         if uses is None:  # no step-by-step view: straight to the value
             value = calculus.gradient(net, fam.id, idx_nf)
             chain_whys.append("chain rule over every use, through the forward equations")
-            return to_sympy(net, value, self._names_for(value, env), evaluate=False)
+            return to_sympy(net, value, self._names_for(env), evaluate=False)
         terms = []
         shown_uses = []
         used = set(self.side_letters) | d.index_letters()
@@ -417,7 +408,7 @@ class _Prover:
                     if n not in pins:
                         sub[n] = F(str(i.label))
                 pinned = local.substitute(sub)
-                local_sp = to_sympy(net, pinned, {**self._names_for(pinned, env),
+                local_sp = to_sympy(net, pinned, {**self._names_for(env),
                                                   **{str(i.label): str(i.label) for i, *_ in limits}},
                                     evaluate=False)
             body = sp.Mul(head, local_sp, evaluate=False)
@@ -508,7 +499,7 @@ class _Prover:
         lhs = f.show()
         return f"{lhs} = {self.printer.doprint(self.net.definitions[fam], names)}"
 
-    def _names_for(self, value: Expr, env: dict) -> dict[str, str]:
+    def _names_for(self, env: dict) -> dict[str, str]:
         names = dict(self.names)
         for x, comps in env.items():
             for name in comps:
@@ -577,7 +568,7 @@ class _ToSympy:
             return sp.Pow(self.convert(node.base, env), node.exp, evaluate=False)
         if isinstance(node, SumOp):
             rs = self.p.interp.ranges_of(node.index, node.index_pos)
-            comps = (node.index,) if len(rs) == 1 else tuple(f"{node.index}.{k}" for k in range(len(rs)))
+            comps = components(node.index, rs)
             body = self.convert(node.body, {**env, node.index: comps})
             limits = [(idx(c, r), 1, sp.Symbol(r, integer=True, positive=True)) for c, r in zip(comps, rs)]
             return sp.Sum(body, *reversed(limits))

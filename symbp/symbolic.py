@@ -26,7 +26,7 @@ import sympy as sp
 
 from .algebra import Expr, Term, factor_indices
 from .network import Network
-from .nfprint import runs
+from .nfprint import free_letter, runs
 
 __all__ = ["forward_equations", "idx", "indexed", "to_sympy"]
 
@@ -42,12 +42,6 @@ def idx(name: str, range_name: str) -> sp.Idx:
 
 def _size(name: str) -> sp.Symbol:
     return sp.Symbol(name, integer=True, positive=True)
-
-
-def free_letter(net: Network, name: str) -> str:
-    """How a free index name prints: ``j``; a component ``m.0`` of ``m = j_l`` as ``j(m)``."""
-    comp = net.component(name)
-    return f"{comp[1]}({comp[0]})" if comp is not None else name
 
 
 def to_sympy(net: Network, expr: Expr, names: dict[str, str] | None = None, *,
@@ -156,8 +150,6 @@ def _free_ranges(net: Network, expr: Expr) -> dict[str, str]:
                 for i, r in zip(ix, net.families[fam].axes):
                     if i[0] == "f":
                         out[i[1]] = r
-            elif f[0] == "kd":
-                pass
     # a free index that only stands in a Kronecker delta takes the range of its partner
     for t in expr.terms:
         for f in t.factors:
