@@ -5,7 +5,7 @@ Shared network (symbp's built-in ``shared``): I input units and J hidden units a
 K outputs, a batch of N (default 64, 64, 1024, 10, 32).  Measured, in one run:
 
 * ① ``\\frac{\\partial E}{\\partial w_{ji}} = \\sum_l \\delta_{j_l} z_{i_l}`` summed over the batch:
-  ``symbp.numeric.lambdify(..., batch="sum")`` vs ``np.tensordot(delta, z, axes=([0, 2], [0, 2]))``
+  ``symbp.engine.numeric.lambdify(..., batch="sum")`` vs ``np.tensordot(delta, z, axes=([0, 2], [0, 2]))``
   vs ``torch.autograd.grad`` of ``Conv1d(I, J, kernel_size=1)`` with respect to its weight, given
   ``δ`` at its output;
 * ② ``\\delta_{j_l} = h'(a_{j_l}) \\sum_k w_{kj_l} \\delta_k`` per example (h = tanh):
@@ -59,7 +59,7 @@ def main() -> int:
     I, J, L, K, N = args.sizes
 
     import symbp
-    from symbp.numeric import lambdify
+    from symbp.engine.numeric import lambdify
 
     try:
         import torch

@@ -1,8 +1,8 @@
-"""Soundness, measured: the mutation report of symbp.mutation, printed.
+"""Soundness, measured: the mutation report of symbp.soundness.mutation, printed.
 
 For every link of the derivation files that symbp verifies, mutants (12 classes) and equal
 rewrites (5 classes) are generated on the AST, checked, and classified by the independent oracle
-(symbp.oracle); the report gives counts and the kill rate per class, the refutations whose proposed
+(symbp.soundness.oracle); the report gives counts and the kill rate per class, the refutations whose proposed
 correction verifies, and lists every survivor, every equivalent mutant that was refuted and every
 rewrite that was not verified.
 
@@ -24,10 +24,11 @@ import sys
 import time
 from pathlib import Path
 
-from symbp.check import check_chain
-from symbp.mutation import Link, Report, _judge, flatten, links, mutants, rewrites
-from symbp.network import builtin
-from symbp.parsing import parse_chain, unparse
+from symbp.checker.pipeline import check_chain
+from symbp.engine.declare import builtin
+from symbp.latex.parser import parse_chain
+from symbp.latex.unparse import unparse
+from symbp.soundness.mutation import Link, Report, _judge, flatten, links, mutants, rewrites
 
 ROOT = Path(__file__).resolve().parent.parent
 

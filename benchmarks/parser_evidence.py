@@ -72,7 +72,7 @@ def _load(backend: str):
         from latex2sympy2_extended import latex2sympy
 
         return latex2sympy
-    from symbp.parsing import parse_chain, parse_expression
+    from symbp.latex.parser import parse_chain, parse_expression
 
     def parse(src: str):
         chain = parse_chain(src)
@@ -83,7 +83,7 @@ def _load(backend: str):
 
 def _show(backend: str, value) -> str:
     if backend == "symbp":
-        from symbp.parsing import SumOp, Sym
+        from symbp.latex.ast import SumOp, Sym
 
         text = repr(value)
         if isinstance(value, Sym) and value.groups:

@@ -13,27 +13,37 @@ Write a derivation step in LaTeX, get an honest verdict: ``verified`` (for all s
 (0, 1)
 """
 
-from .api import NetworkDerivation, Report, check_equation, check_file, check_paths, derive, load_network
-from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
-from .document import Derivation, load, loads
-from .errors import (
-                     DeclarationError,
-                     InputError,
-                     LatexSyntaxError,
-                     NotationError,
-                     ResourceLimitError,
-                     SymbpError,
-                     UnsupportedError,
+from .api import (
+    NetworkDerivation,
+    Report,
+    check_equation,
+    check_file,
+    check_paths,
+    derive,
+    load_network,
 )
-from .network import Network, builtin, declare
+from .checker.results import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
+from .document import Derivation, load, loads
+from .engine.declare import builtin, declare
+from .engine.numeric import lambdify
+from .errors import (
+    DeclarationError,
+    InputError,
+    LatexSyntaxError,
+    NotationError,
+    ResourceLimitError,
+    SymbpError,
+    UnsupportedError,
+)
+from .model.network import Network
 
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str):  # noqa: ANN202 - lazy: proofs need SymPy, ``import symbp`` does not
-    """``symbp.prove_file`` (see :func:`symbp.proof.prove_file`), imported on first use."""
+    """``symbp.prove_file`` (see :func:`symbp.render.proof.prove_file`), imported on first use."""
     if name == "prove_file":
-        from .proof import prove_file
+        from .render.proof import prove_file
 
         return prove_file
     raise AttributeError(f"module 'symbp' has no attribute {name!r}")
@@ -44,5 +54,5 @@ __all__ = [
     "DeclarationError", "Derivation", "InputError", "LatexSyntaxError", "LinkResult", "Network",
     "NetworkDerivation", "NotationError", "Report", "ResourceLimitError", "SymbpError",
     "UnsupportedError", "builtin", "check_equation", "check_file", "check_paths", "declare",
-    "derive", "load", "load_network", "loads", "prove_file",
+    "derive", "lambdify", "load", "load_network", "loads", "prove_file",
 ]

@@ -12,169 +12,24 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from . import calculus
-from .algebra import F
-from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult, check_chain
-from .document import Derivation, Equation, derivation_files, load, strip_label
-from .errors import InputError, NotationError, SymbpError, locate
-from .network import BUILTINS, Network, builtin
-from .nfprint import latex
-from .parsing import parse_chain
+from .checker.files import check_derivation_equation, check_equation, check_file, check_paths, load_network
+from .checker.report import Report
+from .engine import calculus
+from .model.network import Network
+from .model.normal_form import F
+from .printable import Printable, register
+from .printers.nfprint import latex
+from .render.display import network_derivation_latex
 
-__all__ = ["NetworkDerivation", "Report", "check_equation", "check_file", "check_paths", "derive",
-           "load_network"]
-
-
-def load_network(context: str) -> Network:
-    """A built-in network by name (``plain``, ``shared``) or the network of a derivation file."""
-    if context in BUILTINS:
-        return builtin(context)
-    p = Path(context)
-    if not p.exists():
-        raise NotationError(f"no built-in network and no file named {context!r}",
-                            hint=f"use {', '.join(BUILTINS)} or the path of a derivation file")
-    return load(p).network
-
-
-def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult]:
-    """Check one LaTeX equation (a chain ``A = B = C`` gives one result per link)."""
-    if isinstance(net, str):
-        net = load_network(net)
-    text, label = strip_label(source)
-    try:
-        chain = parse_chain(text, net.functions)
-        if not chain.rels:
-            raise InputError("no '=' or '\\equiv': nothing to check", offset=0,
-                             hint="write an equation such as \\delta_j = ...")
-    except InputError as exc:
-        exc.at(source, None)
-        return [LinkResult(source.strip(), ERROR, exc.brief(), caret=exc.caret,
-                           line=exc.location.line if exc.location else 0,
-                           column=exc.location.column if exc.location else 0,
-                           label=label or "(1)", error=type(exc).__name__)]
-    results = check_chain(net, chain)
-    for r in results:
-        r.label = label or "(1)"
-        _place(r, source, None, 0)
-    return results
-
-
-def _place(r: LinkResult, text: str, file: str | None, base: int) -> None:
-    """Line and column of a result: the offending token for an input error, else the equation."""
-    if r.span is not None:
-        loc = locate(text, base + r.span[0], file)
-        r.line, r.column, r.caret = loc.line, loc.column, loc.caret(r.span[1])
-    elif not r.line:
-        lead = len(text[base:]) - len(text[base:].lstrip())
-        loc = locate(text, base + lead, file)
-        r.line, r.column = loc.line, loc.column
-
-
-def check_file(path: str | Path | Derivation) -> list[LinkResult]:
-    """Check every equation of a derivation file.  Raises :class:`InputError` only when the file
-    cannot be read or its network declaration is broken; a broken equation is an ``error`` result."""
-    deriv = path if isinstance(path, Derivation) else load(path)
-    out: list[LinkResult] = []
-    for eq in deriv.equations:
-        out += check_derivation_equation(deriv, eq)
-    return out
-
-
-def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResult]:
-    """The results of one equation of a loaded derivation file, placed in the file."""
-    if eq.error is not None or eq.chain is None:
-        loc = eq.error.location if eq.error is not None else None
-        return [LinkResult(eq.text.strip(), ERROR,
-                           eq.error.brief() if eq.error else "unparsed", file=eq.file,
-                           line=loc.line if loc else eq.line,
-                           column=loc.column if loc else eq.column, label=eq.label,
-                           expected=eq.expectation(1), caret=eq.error.caret if eq.error else None,
-                           error=type(eq.error).__name__ if eq.error else None)]
-    out = []
-    for r in check_chain(deriv.network, eq.chain):
-        r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
-        _place(r, deriv.text, eq.file, eq.offset)
-        r.expected = eq.expectation(r.link)
-        out.append(r)
-    return out
+__all__ = ["NetworkDerivation", "Report", "check_derivation_equation", "check_equation", "check_file",
+           "check_paths", "derive", "load_network"]
 
 
 @dataclass
-class Report:
-    """Results of checking several files, and the files that could not be checked at all."""
-
-    results: list[LinkResult] = field(default_factory=list)
-    problems: list[SymbpError] = field(default_factory=list)
-    files: int = 0
-
-    @property
-    def exit_code(self) -> int:
-        if self.problems or any(r.verdict == ERROR and not r.as_expected for r in self.results):
-            return 2
-        if any(not r.as_expected for r in self.results):
-            return 1
-        return 0
-
-    def counts(self) -> dict[str, int]:
-        c = Counter(r.verdict for r in self.results)
-        return {v: c.get(v, 0) for v in VERDICTS}
-
-    def summary(self) -> str:
-        c = self.counts()
-        unexpected = sum(not r.as_expected for r in self.results)
-        files = f" in {self.files} file(s)" if self.files else ""
-        parts = [f"{c[VERIFIED]} verified", f"{c[AT_SIZES]} verified at sizes only",
-                 f"{c[REFUTED]} refuted", f"{c[ERROR]} error(s)"]
-        tail = "all as expected" if not unexpected else f"{unexpected} NOT as expected"
-        if self.problems:
-            tail += f"; {len(self.problems)} file(s) could not be checked"
-        return f"{len(self.results)} link(s){files}: " + ", ".join(parts) + f"; {tail}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "results": [r.to_json() for r in self.results],
-            "summary": {**self.counts(), "links": len(self.results), "files": self.files,
-                        "unexpected": sum(not r.as_expected for r in self.results),
-                        "problems": [str(p) for p in self.problems], "exit_code": self.exit_code},
-        }
-
-    def _repr_latex_(self) -> str:
-        """Jupyter: every link and its verdict as typeset maths (:mod:`symbp.display`)."""
-        from .display import report_latex
-        return report_latex(self)
-
-    def _repr_html_(self) -> str:
-        """Jupyter: a table of verdicts with diagnoses and counterexamples (:mod:`symbp.display`)."""
-        from .display import report_html
-        return report_html(self)
-
-
-def check_paths(paths: list[Path]) -> Report:
-    """Check files and folders (below a folder, every ``.tex`` file with a ``% symbp:`` line, in
-    sorted order: :func:`symbp.document.derivation_files`)."""
-    report = Report()
-    files, empty = derivation_files(paths)
-    report.problems.extend(empty)
-    for f in files:
-        report.files += 1
-        try:
-            report.results.extend(check_file(f))
-        except SymbpError as exc:
-            report.problems.append(exc)
-        except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
-            report.problems.append(SymbpError(f"{f}: internal error, nothing is claimed for this "
-                                              f"file (a symbp bug: please report it): "
-                                              f"{type(exc).__name__}: {exc}"))
-    return report
-
-
-@dataclass
-class NetworkDerivation:
+class NetworkDerivation(Printable):
     """The mechanical derivation of a network: ``δ`` for every layer, ``∂E/∂θ`` for every
     parameter family, as LaTeX in the network's notation."""
 
@@ -192,10 +47,6 @@ class NetworkDerivation:
         lines += [f"  {lhs} = {rhs}" for lhs, rhs in self.gradients]
         return "\n".join(lines)
 
-    def _repr_latex_(self) -> str:
-        """Jupyter: the derivation as typeset maths (:mod:`symbp.display`)."""
-        from .display import network_derivation_latex
-        return network_derivation_latex(self)
 
 
 def derive(net: Network) -> NetworkDerivation:
@@ -235,5 +86,8 @@ def derive(net: Network) -> NetworkDerivation:
 
 
 def _sub(fam: Any, letters: tuple[str, ...]) -> str:
-    from .network import group_letters
+    from .notation import group_letters
     return group_letters(letters, fam.grouping)
+
+
+register(NetworkDerivation, latex=network_derivation_latex)

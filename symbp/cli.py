@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import api
-from .check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
-from .display import counterexample_text
+from .checker.results import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
 from .errors import InputError, SymbpError
+from .render.display import counterexample_text
 
 _MARK = {VERIFIED: "ok", AT_SIZES: "ok?", REFUTED: "NO", ERROR: "ERR"}
 _EXIT_CODES = ("exit codes: 0 every verdict as the files expect, 1 some verdict is not, "
@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _prove(args: argparse.Namespace) -> int:
-    from .proof import prove_file
+    from .render.proof import prove_file
 
     out = None
     if args.output != "-":

@@ -31,9 +31,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .catalogue import ACTIVATION_KINDS, ERROR_KINDS
+from .engine.declare import BUILTINS, declare
 from .errors import DeclarationError, InputError, LatexSyntaxError, Location, locate
-from .network import ACTIVATION_KINDS, BUILTINS, ERROR_KINDS, Network, declare
-from .parsing import Chain, parse_chain
+from .latex.ast import Chain
+from .latex.parser import parse_chain
+from .model.network import Network
+from .printable import Printable
 
 __all__ = ["Derivation", "Equation", "derivation_files", "is_derivation_file", "load", "loads",
            "strip_label"]
@@ -50,7 +54,7 @@ _DISPLAY_ENVS = ("equation", "equation*", "align", "align*", "gather", "gather*"
 
 
 @dataclass
-class Equation:
+class Equation(Printable):
     """One display equation of a file (one line of an ``align``)."""
 
     file: str | None
@@ -70,14 +74,10 @@ class Equation:
             return self.expected[0]
         return self.expected[link - 1] if link - 1 < len(self.expected) else None
 
-    def _repr_latex_(self) -> str:
-        """Jupyter: the equation as typeset maths, with its label (:mod:`symbp.display`)."""
-        from .display import equation_latex
-        return equation_latex(self)
 
 
 @dataclass
-class Derivation:
+class Derivation(Printable):
     """A loaded derivation file: its network and its equations."""
 
     file: str | None
@@ -85,10 +85,6 @@ class Derivation:
     network: Network
     equations: list[Equation] = field(default_factory=list)
 
-    def _repr_latex_(self) -> str:
-        """Jupyter: every equation of the file as typeset maths (:mod:`symbp.display`)."""
-        from .display import derivation_latex
-        return derivation_latex(self)
 
 
 def is_derivation_file(path: Path) -> bool:

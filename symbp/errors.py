@@ -10,7 +10,7 @@ Every error symbp raises on purpose derives from :class:`SymbpError`::
     │   └── UnsupportedError   well-formed LaTeX that symbp does not (yet) give a meaning to
     └── ResourceLimitError     a bound on the work was hit (size, depth, time)
 
-A *failed check* is not an exception: it is a :class:`symbp.check.LinkResult` whose verdict is
+A *failed check* is not an exception: it is a :class:`symbp.checker.pipeline.LinkResult` whose verdict is
 ``refuted``.  Exceptions are for inputs that cannot be checked at all; the checker turns them
 into ``error`` verdicts so that the rest of a file is still checked.
 """

@@ -6,7 +6,7 @@ the network's own letters and convert to ordinary SymPy objects (``Indexed`` ove
 symbolic ranges, ``Sum``, an undefined ``h``), and check equations or whole derivation files
 into a :class:`~symbp.api.Report`.  In Jupyter every one of these objects displays itself:
 formulas and networks as typeset maths, reports and results as a table of verdicts (see
-:mod:`symbp.display`).
+:mod:`symbp.render.display`).
 
 >>> from symbp import notebook as nb
 >>> net = nb.network("shared")
@@ -20,7 +20,7 @@ Eq(Derivative(E, w[j, i]), Sum(delta[j, l]*z[i, l], (l, 1, L)))
 >>> [r.verdict for r in report.results], report.results[0].suggestion
 (['refuted'], '\\\\frac{\\\\partial E}{\\\\partial w_{ji}} = \\\\sum_{l} \\\\delta_{j_l} z_{i_l}')
 
-The SymPy names follow :func:`symbp.symbolic.to_sympy`: ``δ`` of a family ``a`` is
+The SymPy names follow :func:`symbp.printers.sympy_views.to_sympy`: ``δ`` of a family ``a`` is
 ``delta[...]``, ``∂E/∂w`` is ``Derivative(E, w[...])``, ``h'(a_j)`` is
 ``Derivative(h(a[j]), a[j])``.
 """
@@ -33,12 +33,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, SupportsIndex, overload
 
-from . import api, calculus
-from .algebra import Expr, F
+from . import api
 from .document import Derivation, load
+from .engine import calculus
+from .engine.declare import BUILTINS, builtin, declare
 from .errors import NotationError
-from .network import BUILTINS, Family, Network, builtin, declare, group_letters, latex_name
-from .nfprint import latex
+from .model.network import Family, Network
+from .model.normal_form import Expr, F
+from .notation import group_letters, latex_name
+from .printers.nfprint import latex
 
 __all__ = ["Formula", "Formulas", "check", "deltas", "forward", "gradients", "load", "network"]
 
@@ -76,7 +79,7 @@ class Formula:
 
     @property
     def rhs_latex(self) -> str:
-        """The right side in LaTeX, printed by :func:`symbp.nfprint.latex`."""
+        """The right side in LaTeX, printed by :func:`symbp.printers.nfprint.latex`."""
         return latex(self.network, self.rhs, self.names)
 
     @property
@@ -92,10 +95,10 @@ class Formula:
 
     @property
     def sympy(self) -> Any:
-        """The formula as a SymPy ``Eq`` (unevaluated), through :func:`symbp.symbolic.to_sympy`."""
+        """The formula as a SymPy ``Eq`` (unevaluated), by :func:`~symbp.printers.sympy_views.to_sympy`."""
         import sympy
 
-        from .symbolic import to_sympy
+        from .printers.sympy_views import to_sympy
         return sympy.Eq(to_sympy(self.network, self.lhs, self.names),
                         to_sympy(self.network, self.rhs, self.names), evaluate=False)
 
@@ -186,7 +189,7 @@ def network(spec: str | os.PathLike[str] | Sequence[str] | Network | Derivation,
             ) -> Network:
     """A network: a built-in one by name (``plain``, ``shared``), the network a derivation file
     declares (a path), or one declared by its forward equations (a list of LaTeX strings; the
-    keyword arguments go to :func:`symbp.network.declare`).  A :class:`~symbp.network.Network`
+    keyword arguments go to :func:`symbp.declare`).  A :class:`~symbp.model.network.Network`
     or a :class:`~symbp.document.Derivation` is taken as it is.
 
     >>> network("plain").sizes

@@ -3,7 +3,7 @@
 For each link ``A = B`` of an equation, at concrete sizes and random values (float64):
 
 * both sides are evaluated (each side in the form symbp compares: every ``δ`` expanded down to
-  the outputs, ``z`` by ``h(a)``), each sum one ``einsum`` (:func:`symbp.numeric.lambdify`), and
+  the outputs, ``z`` by ``h(a)``), each sum one ``einsum`` (:func:`symbp.engine.numeric.lambdify`), and
   compared with each other;
 * a side that *is* a derivative — ``δ_j`` (``∂E/∂a_j``), ``∂E/∂w_{ji}``, ``∂a_k/∂a_j``,
   ``\\frac{\\partial}{\\partial w_{ji}} \\sum_i w_{ji} z_i`` — is also compared with the true
@@ -44,15 +44,19 @@ from typing import Any
 
 import numpy as np
 
-from . import api, calculus
-from .algebra import Expr, F, budget, check_deadline
-from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, index_of
+from . import api
+from .checker.diagnosis import index_of
+from .checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from .document import Derivation, derivation_files, load, strip_label
+from .engine import calculus
+from .engine.numeric import ACTIVATIONS, Lambdified, evaluate, lambdify
+from .engine.semantics import Interpreter, free_letters, infer_letters
 from .errors import InputError, ResourceLimitError, SymbpError, UnsupportedError
-from .network import Network, components
-from .numeric import ACTIVATIONS, Lambdified, evaluate, lambdify
-from .parsing import Chain, Deriv, Node, Sym, parse_chain
-from .semantics import Interpreter, free_letters, infer_letters
+from .latex.ast import Chain, Deriv, Node, Sym
+from .latex.parser import parse_chain
+from .limits import budget, check_deadline
+from .model.network import Network, components
+from .model.normal_form import Expr, F
 
 __all__ = ["ERROR_FUNCTIONS", "Comparison", "Forward", "NumericReport", "NumericResult", "Options",
            "check_equation", "check_file", "check_paths"]

@@ -45,7 +45,7 @@ from .document import is_derivation_file
 if TYPE_CHECKING:  # pragma: no cover - the plugin is loaded by every pytest run: import lazily
     from _pytest._code.code import TerminalRepr
 
-    from .check import LinkResult
+    from .checker.results import LinkResult
     from .document import Derivation, Equation
 
 __all__ = ["DerivationFile", "FileErrorItem", "LinkItem", "NotProvedWarning", "is_derivation_file",
@@ -166,7 +166,7 @@ class LinkItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, SymbpMismatch):
-            from .display import result_text
+            from .render.display import result_text
             return result_text(excinfo.value.result)
         return super().repr_failure(excinfo, style=style)
 

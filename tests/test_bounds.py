@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from symbp import check
 from symbp.api import check_file, check_paths
-from symbp.parsing import GREEK
+from symbp.checker import pipeline as check
+from symbp.checker import repair
+from symbp.latex.tokens import GREEK
 
 HEADER = "% symbp: network plain\n"
 GOOD = r"$$\delta_j = h'(a_j) \sum_k w_{kj} \delta_k$$"
@@ -131,14 +132,14 @@ def test_a_huge_file_is_reported_and_the_others_are_checked(tmp_path: Path) -> N
 def test_running_out_of_time_while_proposing_a_fix_keeps_the_refutation(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from symbp import check_equation
-    monkeypatch.setattr(check, "REPAIR_SECONDS", 0.0)
+    monkeypatch.setattr(repair, "REPAIR_SECONDS", 0.0)
     (r,) = check_equation(r"\delta_j = h(a_j) \sum_k w_{kj} \delta_k", "plain")
     assert r.verdict == "refuted" and r.counterexample is not None
     assert "did you mean" not in r.message and r.suggestion is None
 
 
 def test_a_nested_budget_never_outlasts_the_enclosing_one() -> None:
-    from symbp.algebra import _deadline, budget
+    from symbp.limits import _deadline, budget
     with budget(1.0):
         outer = _deadline[-1]
         with budget(100.0):

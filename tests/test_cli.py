@@ -319,7 +319,7 @@ def test_check_prints_what_the_pytest_plugin_prints(equation: str,
     """The CLI left out 'symbp derives: ...', which pytest showed, for a refutation whose message
     does not contain the derivation."""
     from symbp import check_equation
-    from symbp.display import result_text
+    from symbp.render.display import result_text
 
     (r,) = check_equation(equation, "plain")
     _, out, _ = run(["check", "--context", "plain", "-e", equation], capsys)

@@ -1,7 +1,7 @@
 """Diagnosis quality, per mutant class: the message names the cause in the writer's notation
 (which index, which factor, which sum) and proposes the corrected equation, which verifies.
 
-One row per class of tests/test_mutation.py (symbp.mutation.MUTANT_CLASSES), a few classes twice
+One row per class of tests/test_mutation.py (symbp.soundness.mutation.MUTANT_CLASSES), a few classes twice
 (plain and shared networks).  ``suggested`` is the corrected equation symbp must propose (``None``
 where it proposes none: a change of two tokens at once).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from symbp import check_equation
-from symbp.mutation import MUTANT_CLASSES
+from symbp.soundness.mutation import MUTANT_CLASSES
 
 P, S = "plain", "shared"
 

@@ -1,5 +1,5 @@
-"""The engine: the index-notation normal form (symbp.algebra.Expr) and the chain rule
-(symbp.calculus), against an independent SymPy oracle.
+"""The engine: the index-notation normal form (symbp.model.normal_form.Expr) and the chain rule
+(symbp.engine.calculus), against an independent SymPy oracle.
 
 Normal form: Hypothesis builds random sums of products of indexed factors (with Kronecker
 deltas) and checks that renaming dummies and reordering factors or sums gives equal ``Expr``s,
@@ -24,10 +24,11 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbp import builtin, calculus, load
-from symbp.algebra import Expr, F
-from symbp.network import Network
-from symbp.numeric import NetworkInstance, evaluate
+from symbp import builtin, load
+from symbp.engine import calculus
+from symbp.engine.numeric import NetworkInstance, evaluate
+from symbp.model.network import Network
+from symbp.model.normal_form import Expr, F
 
 # ----------------------------------------------------------------------------------------------
 # the normal form

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import symbp
-from symbp import calculus
-from symbp.algebra import F
-from symbp.semantics import Interpreter, free_letters, infer_letters
+from symbp.engine import calculus
+from symbp.engine.semantics import Interpreter, free_letters, infer_letters
+from symbp.model.normal_form import F
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -62,7 +62,7 @@ def test_at_once_equals_step_by_step_on_deep_networks(depth: int) -> None:
     for fam in net.families:
         idx = tuple(F(f"x{k}") for k in range(len(fam.axes)))
         if net.has_delta(fam.id):
-            exprs.append(symbp.algebra.Expr.atom(("grad", fam.id, idx)))
+            exprs.append(symbp.model.normal_form.Expr.atom(("grad", fam.id, idx)))
         if fam.param:
             exprs.append(calculus.gradient(net, fam.id, idx))
     assert len(exprs) > depth

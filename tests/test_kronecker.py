@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from symbp import check_equation
-from symbp.parsing import parse_chain, parse_expression, unparse
+from symbp.latex.parser import parse_chain, parse_expression
+from symbp.latex.unparse import unparse
 
 PARSE = [  # source, repr, unparse
     (r"[j = k]", "Kron(_j = _k)", "[j = k]"),
@@ -84,7 +85,7 @@ PRIMED_LAYER = [r"a_j = \sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_{j'} = \sum_j v
 ])
 def test_a_primed_letter_runs_over_the_range_of_the_letter_with_one_prime_less(latex: str,
                                                                                 verdict: str) -> None:
-    from symbp.network import declare
+    from symbp.engine.declare import declare
     net = declare(PRIMED_LAYER, params=("w", "v"))
     assert net.letter_ranges("j''") == ("J'",) and net.letter_ranges("i''") == ("I",)
     assert [r.verdict for r in check_equation(latex, net)] == [verdict]
@@ -93,9 +94,9 @@ def test_a_primed_letter_runs_over_the_range_of_the_letter_with_one_prime_less(l
 def test_printed_dummy_letters_run_over_their_range() -> None:
     """The printer never names a dummy over J with a primed letter that runs over another range:
     ``z_j \\sum_{j'} z_{j'}`` would read as a sum over J' (it was printed so)."""
-    from symbp.algebra import Expr, F
-    from symbp.network import declare
-    from symbp.printing import latex
+    from symbp.engine.declare import declare
+    from symbp.model.normal_form import Expr, F
+    from symbp.printers.sympy_latex import latex
     net = declare(PRIMED_LAYER, params=("w", "v"))
     z = net.family("z", ("J",)).id
     e = Expr.atom(("ref", z, (F("j"),))) * Expr.atom(("ref", z, (F("x"),))).bind("x", "J")

@@ -5,7 +5,7 @@ backpropagation notes; ``benchmarks/parser_evidence.md`` has the full table and 
 Each row below asserts, side by side, that
 
 * latex2sympy2 1.9.1 really misreads (or cannot read) the input, and
-* symbp's own parser (:mod:`symbp.parsing`) reads the same input as meant.
+* symbp's own parser (:mod:`symbp.latex.parser`) reads the same input as meant.
 
 If a new latex2sympy2 release fixes a trap, the left assertion fails and the README must change.
 The module is skipped when latex2sympy2 is not installed (it comes with the ``bench`` extra,
@@ -25,7 +25,8 @@ import pytest
 latex2sympy2 = pytest.importorskip("latex2sympy2")
 sympy = pytest.importorskip("sympy")
 
-from symbp.parsing import Call, Chain, Deriv, Mul, Node, SumOp, Sym, parse_chain  # noqa: E402
+from symbp.latex.ast import Call, Chain, Deriv, Mul, Node, SumOp, Sym  # noqa: E402
+from symbp.latex.parser import parse_chain  # noqa: E402
 
 L2S_VERSION = "1.9.1"
 

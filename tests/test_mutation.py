@@ -1,7 +1,7 @@
 """Soundness, measured: the mutation harness over every verified link of derivations/.
 
-Mutants and rewrites are generated mechanically from the AST (symbp.mutation); whether a mutant is
-equivalent is decided by an independent oracle (symbp.oracle: the network run in plain Python,
+Mutants and rewrites are generated mechanically from the AST (symbp.soundness.mutation); whether a mutant is
+equivalent is decided by an independent oracle (symbp.soundness.oracle: the network run in plain Python,
 derivatives by complex steps), not by a list.  The harness must show: no mutant that is not
 equivalent is verified, every one of them is killed (refuted; ill-formed ones may be an error),
 and no rewrite is refuted.
@@ -14,12 +14,23 @@ from pathlib import Path
 import pytest
 
 from symbp import check_equation, check_file
-from symbp.check import ERROR, REFUTED, VERIFIED, check_chain
+from symbp.checker.pipeline import check_chain
+from symbp.checker.results import ERROR, REFUTED, VERIFIED
 from symbp.document import load
-from symbp.mutation import MUTANT_CLASSES, REWRITE_CLASSES, Report, flatten, links, mutants, rewrites, run
-from symbp.network import builtin
-from symbp.oracle import DIFFERENT, EQUIVALENT, ILL_FORMED, compare
-from symbp.parsing import parse_chain, parse_expression, unparse
+from symbp.engine.declare import builtin
+from symbp.latex.parser import parse_chain, parse_expression
+from symbp.latex.unparse import unparse
+from symbp.soundness.mutation import (
+    MUTANT_CLASSES,
+    REWRITE_CLASSES,
+    Report,
+    flatten,
+    links,
+    mutants,
+    rewrites,
+    run,
+)
+from symbp.soundness.oracle import DIFFERENT, EQUIVALENT, ILL_FORMED, compare
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""The notebook API (symbp.notebook) and rich display (symbp.display, the ``_repr_latex_`` /
+"""The notebook API (symbp.notebook) and rich display (symbp.render.display, the ``_repr_latex_`` /
 ``_repr_html_`` methods): derived formulas agree with ``symbp derive`` and verify when checked,
 their SymPy forms, networks from every kind of spec, checks into reports, and the repr methods
 of every displayable object, called directly (well-formed maths, well-formed and escaped HTML).
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import symbp
 from symbp import notebook as nb
-from symbp.check import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
-from symbp.display import counterexample_text, latex_text, result_text
+from symbp.checker.results import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
+from symbp.render.display import counterexample_text, latex_text, result_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DERIVATIONS = sorted((ROOT / "derivations").glob("*.tex"))

@@ -19,10 +19,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import symbp
-from symbp import calculus, check, numcheck
+from symbp import numcheck
+from symbp.checker import pipeline as check
 from symbp.cli import main
-from symbp.numeric import ACTIVATIONS, FormalInstance, argument_name, evaluate, lambdify
-from symbp.parsing import Deriv, Node, Sym
+from symbp.engine import calculus
+from symbp.engine.numeric import ACTIVATIONS, FormalInstance, argument_name, evaluate, lambdify
+from symbp.latex.ast import Deriv, Node, Sym
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted((ROOT / "derivations").glob("*.tex"))
@@ -383,7 +385,7 @@ def random_expressions(draw):  # noqa: ANN001, ANN201
     """A random normal form over the shared network: products of weights, activations, h(a),
     h'(a), δ and Kronecker deltas, with index names drawn per range (so repeated indices,
     diagonals and transposed uses occur), some of them summed."""
-    from symbp.algebra import Expr, F
+    from symbp.model.normal_form import Expr, F
     net = symbp.builtin("shared")
     fams = [f for f in net.families]
     pool = {r: [f"{r.lower()}{k}" for k in range(2)] for r in net.sizes}

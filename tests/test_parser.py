@@ -1,4 +1,4 @@
-"""The LaTeX front end (symbp.parsing): what the seed's notation parses to, the traps
+"""The LaTeX front end (symbp.latex.parser): what the seed's notation parses to, the traps
 latex2sympy2 falls into and symbp must not, malformed input, round trips and fuzzing.
 """
 
@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 
 import symbp
 from symbp.errors import InputError, LatexSyntaxError, UnsupportedError
-from symbp.parsing import Call, Deriv, Sym, parse_chain, parse_expression, tokenize, unparse
+from symbp.latex.ast import Call, Deriv, Sym
+from symbp.latex.parser import parse_chain, parse_expression
+from symbp.latex.tokens import tokenize
+from symbp.latex.unparse import unparse
 
 # ----------------------------------------------------------------------------------------------
 # the notation of the seed note, and what it parses to (AST repr)

@@ -1,4 +1,5 @@
-"""The checker's fast printer (:mod:`symbp.nfprint`) and the SymPy printer (:mod:`symbp.printing`)
+"""The checker's fast printer (:mod:`symbp.printers.nfprint`) and the SymPy printer
+(:mod:`symbp.printers.sympy_latex`)
 give the same LaTeX for every normal form, character for character.
 
 The corpus: δ of every layer (one layer down and fully expanded), ∂E/∂θ of every parameter
@@ -16,12 +17,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbp import calculus, declare, nfprint, printing
-from symbp.algebra import Expr, F
+from symbp import declare
 from symbp.document import load
-from symbp.network import Network, builtin
-from symbp.semantics import Interpreter, free_letters, infer_letters
-from symbp.symbolic import _free_ranges
+from symbp.engine import calculus
+from symbp.engine.declare import builtin
+from symbp.engine.semantics import Interpreter, free_letters, infer_letters
+from symbp.model.network import Network
+from symbp.model.normal_form import Expr, F
+from symbp.printers import nfprint
+from symbp.printers import sympy_latex as printing
+from symbp.printers.sympy_views import _free_ranges
 
 DERIVATIONS = sorted((Path(__file__).resolve().parent.parent / "derivations").glob("*.tex"))
 

@@ -17,8 +17,9 @@ import pytest
 
 from symbp import builtin
 from symbp.cli import main
-from symbp.parsing import parse_chain, parse_expression, unparse
-from symbp.proof import _prose, _sentence, _setting, escape, label_tex, prove_chain, prove_file
+from symbp.latex.parser import parse_chain, parse_expression
+from symbp.latex.unparse import unparse
+from symbp.render.proof import _prose, _sentence, _setting, escape, label_tex, prove_chain, prove_file
 
 DERIVATIONS = Path(__file__).resolve().parent.parent / "derivations"
 TEX_FILES = sorted(DERIVATIONS.glob("*.tex"))
@@ -77,7 +78,7 @@ def test_refuted_proof_carries_diagnosis_counterexample_and_correction():
     assert r"did you mean $\sum_l$ instead of $\sum_k$?" in text
     assert "Suggested correction:" in text and r"\sum_{l} \frac{\partial E}{\partial a_{j_l}}" in text
     plain = prove_chain(builtin("plain"), parse_chain(r"\delta_j = h(a_j) \sum_k w_{kj} \delta_k"))[0]
-    from symbp.proof import proof_section
+    from symbp.render.proof import proof_section
     out = "\n".join(proof_section(plain, "x"))
     assert "Counterexample." in out and "Sizes $I = " in out
 
@@ -119,9 +120,9 @@ def test_prose_mixes_text_and_maths_safely(message, expected):
 
 
 def test_every_error_function_of_a_counterexample_is_typeset():
+    from symbp.engine.numeric import ERRORS
     from symbp.numcheck import ERROR_FUNCTIONS
-    from symbp.numeric import ERRORS
-    from symbp.proof import _setting
+    from symbp.render.proof import _setting
 
     for desc in [e[0] for e in ERRORS.values()] + [e[0] for e in ERROR_FUNCTIONS.values()]:
         assert _setting("E", desc).startswith("$E = ") and "\\^{}" not in _setting("E", desc), desc
@@ -225,7 +226,7 @@ def test_proofs_of_the_rewrite_and_mutant_tables(net, latex):
     rewrites (none dropped), and the proof's verdict is the check's."""
     from symbp.api import check_equation
     from symbp.document import strip_label
-    from symbp.proof import proof_section
+    from symbp.render.proof import proof_section
 
     network = builtin(net)
     text, _ = strip_label(latex)
@@ -244,7 +245,7 @@ def test_proofs_of_every_mutant_compile_in_one_document(tmp_path):
     from test_rewrites_and_mutants import MUTANTS
 
     from symbp.document import strip_label
-    from symbp.proof import document
+    from symbp.render.proof import document
 
     proofs = []
     for net, latex, _, _ in MUTANTS:
@@ -381,7 +382,7 @@ def test_greek_summation_indices_print_as_commands_and_no_step_is_dropped(latex,
     """``\\sum_\\mu`` prints as ``\\sum_{\\mu}`` (was ``\\sum_{mu}``: every step failed to read back
     and was dropped, and the forward equations showed ``\\sum_{nu}``)."""
     import symbp
-    from symbp.proof import network_section
+    from symbp.render.proof import network_section
 
     net = symbp.declare(GREEK_NET, params=("w",))
     (p,) = prove_chain(net, parse_chain(latex))
@@ -395,7 +396,7 @@ def test_greek_summation_indices_print_as_commands_and_no_step_is_dropped(latex,
 
 def test_greek_letters_in_diagnoses_and_counterexamples():
     import symbp
-    from symbp.proof import proof_section
+    from symbp.render.proof import proof_section
 
     net = symbp.declare(GREEK_NET, params=("w",))
     eq = r"\frac{\partial E}{\partial w_{\mu\nu}} = \sum_\nu \delta_\mu x_\nu"
@@ -415,7 +416,7 @@ def test_scalar_units_in_the_network_section_and_delta_rule():
     """A family without indices is written ``a``, not ``a_{}``, in the forward equations and in
     the justification of a step one layer down."""
     import symbp
-    from symbp.proof import network_section, proof_section
+    from symbp.render.proof import network_section, proof_section
 
     net = symbp.declare([r"a = \sum_i w_i x_i", r"y = h(a)"], params=("w",))
     section = "\n".join(network_section(net))
@@ -433,7 +434,7 @@ def test_scalar_units_in_the_network_section_and_delta_rule():
      ["Left side:", "Left side, continued:"]),
 ])
 def test_continued_only_after_the_sides_own_steps(latex, heads):
-    from symbp.proof import proof_section
+    from symbp.render.proof import proof_section
 
     (p,) = prove_chain(builtin("plain"), parse_chain(latex))
     lines = [x for x in proof_section(p, "x") if x.startswith("Left side")]
@@ -510,7 +511,7 @@ def test_network_section_names_the_networks_own_functions():
     """Every function of the network with what it is (was always "h is an arbitrary
     differentiable function", also for a network whose functions are g = logistic and f)."""
     import symbp
-    from symbp.proof import network_section
+    from symbp.render.proof import network_section
 
     forward = [r"a_j = \sum_i w_{ji} x_i", r"z_j = g(a_j)", r"a_k = \sum_j w_{kj} z_j", r"y_k = f(a_k)"]
     net = symbp.declare(forward, params=("w",), activations={"g": "logistic"})
@@ -531,7 +532,7 @@ def test_declared_error_is_justified_with_the_networks_outputs(forward, latex, e
     """The step that uses a declared sum-of-squares error names the network's own outputs and
     targets (was always y_k - t_k, also where the outputs are a_k and there is no y)."""
     import symbp
-    from symbp.proof import proof_section
+    from symbp.render.proof import proof_section
 
     net = symbp.declare(forward, params=("w",), error_kind="sum-of-squares")
     (p,) = prove_chain(net, parse_chain(latex))
@@ -544,7 +545,7 @@ def test_greek_letter_before_a_latin_one_in_a_subscript():
     """``w_{\\mu i}``: the printer wrote ``w_{\\mui}`` (an undefined command: pdflatex stopped on
     the network section, and every step with it failed to read back and was dropped)."""
     import symbp
-    from symbp.proof import network_section
+    from symbp.render.proof import network_section
 
     forward = [r"a_\mu = \sum_i w_{\mu i} x_i", r"z_\mu = h(a_\mu)", r"y_k = \sum_\mu w_{k\mu} z_\mu"]
     net = symbp.declare(forward, params=("w",))
@@ -562,7 +563,7 @@ def test_prose_never_puts_a_frac_without_arguments_in_maths():
 def test_a_refutation_by_the_indices_says_so():
     """``J \\delta_k = \\sum_j \\delta_k``: both sides are shown to reduce to ``J \\delta_k``, and the
     verdict is refuted (a sum whose index does not occur): the conclusion says it is the indices."""
-    from symbp.proof import proof_section
+    from symbp.render.proof import proof_section
 
     (p,) = prove_chain(builtin("plain"), parse_chain(r"J \delta_k = \sum_j \delta_k"))
     assert p.result.verdict == "refuted" and not p.result.counterexample

@@ -200,7 +200,8 @@ def test_an_item_passes_when_the_verdict_is_as_expected(pytester: pytest.Pyteste
 
 def test_a_link_verified_only_at_sizes_passes_with_a_warning(pytester: pytest.Pytester,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from symbp import calculus, check
+    from symbp.checker import pipeline as check
+    from symbp.engine import calculus
     real = calculus.compare
     # as if the normal form could not decide (see tests/test_verdicts.py)
     monkeypatch.setattr(calculus, "compare", lambda net, a, b: (False, *real(net, a, b)[1:]))
@@ -223,7 +224,7 @@ def test_per_link_expectations(pytester: pytest.Pytester) -> None:
 # ----------------------------------------------------------------------------------------------
 # how failures read: like an assertion, without a traceback
 
-NO_TRACEBACK = ["*Traceback*", "*symbp/check.py*", "*symbp/api.py*", "*raise *", "*def runtest*"]
+NO_TRACEBACK = ["*Traceback*", "*symbp/checker/*", "*symbp/api.py*", "*raise *", "*def runtest*"]
 
 FAILURES = [
     ("value error: diagnosis and counterexample", r"$$\delta_j = h(a_j) \sum_k w_{kj} \delta_k \tag{A}$$",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from symbp import check, check_equation
-from symbp.check import ERROR, LinkResult
+from symbp import check_equation
+from symbp.checker import pipeline as check
+from symbp.checker.results import ERROR, LinkResult
 
 READINGS = [
     (r"\delta_j = \sum_q \delta_q \frac{\partial a_q}{\partial a_j}", "verified",

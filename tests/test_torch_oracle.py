@@ -1,7 +1,7 @@
 """An independent oracle: PyTorch autograd on the equivalent torch.nn modules.
 
 symbp verifies the seed's gradients symbolically; here the verified right-hand sides, lambdified
-(:func:`symbp.numeric.lambdify`), are evaluated on a batch and compared with what autograd
+(:func:`symbp.engine.numeric.lambdify`), are evaluated on a batch and compared with what autograd
 computes for the same network built from ``torch.nn`` layers:
 
 * the shared case (① and ②): ``torch.nn.Conv1d`` with kernel size 1 (channels = units, length =
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import symbp
-from symbp.numeric import lambdify
+from symbp.engine.numeric import lambdify
 
 torch = pytest.importorskip("torch")
 

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 import symbp
-from symbp import calculus, check
+from symbp.checker import pipeline as check
+from symbp.engine import calculus
 
 TRUE = [
     ("plain", r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k"),
@@ -75,7 +76,7 @@ def test_undecided_false_equations_are_still_refuted_with_numbers(undecided: Non
 
 def test_formal_agreement_is_exact_integer_arithmetic() -> None:
     """The formal instance gives every quantity an independent integer: agreement is exact."""
-    from symbp.numeric import FormalInstance
+    from symbp.engine.numeric import FormalInstance
 
     net = symbp.builtin("plain")
     inst = FormalInstance(net, {"I": 2, "J": 3, "K": 4}, seed=1)

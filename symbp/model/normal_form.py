@@ -3,7 +3,7 @@
 An :class:`Expr` is a finite sum of terms; a term is ``coeff * sizes * Σ_{dummies} Π factors``.
 Indices are ``('f', name)`` (free) or ``('d', n)`` (a dummy of the term, summed over its range).
 Factors are hashable tuples; what they mean (a weight, an activation, ``h'(a_j)``, ``δ_k``) is
-the business of :mod:`symbp.calculus`; this module only knows the Kronecker delta
+the business of :mod:`symbp.engine.calculus`; this module only knows the Kronecker delta
 ``('kd', i, j)`` and how to rename indices.
 
 Every operation returns a *canonical* expression: Kronecker deltas contracted against dummies,
@@ -24,47 +24,15 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .errors import ResourceLimitError
-
-__all__ = ["D", "Expr", "F", "Term", "budget", "check_deadline", "is_dummy", "map_indices"]
+from ..errors import ResourceLimitError
+from ..limits import MAX_FACTORS, MAX_TERMS, MAX_TIE_PERMUTATIONS, _deadline, check_deadline
 
 Index = tuple  # ('f', name) | ('d', n)
 Factor = tuple
-
-MAX_TERMS = 4000
-MAX_FACTORS = 400
-MAX_TIE_PERMUTATIONS = 720
-
-_deadline: list[float] = []  # a stack of absolute deadlines (time.monotonic)
-
-
-@contextmanager
-def budget(seconds: float) -> Iterator[None]:
-    """Bound the work done inside the block: past ``seconds``, the next canonicalisation raises
-    :class:`ResourceLimitError`.
-
-    >>> with budget(10):
-    ...     Expr.const(1) == Expr.const(1)
-    True
-    """
-    end = time.monotonic() + seconds
-    _deadline.append(min(end, _deadline[-1]) if _deadline else end)  # never past an enclosing one
-    try:
-        yield
-    finally:
-        _deadline.pop()
-
-
-def check_deadline() -> None:
-    """Raise :class:`ResourceLimitError` once the innermost :func:`budget` has run out."""
-    if _deadline and time.monotonic() > _deadline[-1]:
-        raise ResourceLimitError("the per-equation time bound was reached")
 
 
 def F(name: str) -> Index:

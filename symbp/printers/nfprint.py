@@ -1,14 +1,14 @@
 """The checker's fast printer: a normal form straight to LaTeX, without SymPy.
 
-:mod:`symbp.printing` is *the* printer (a SymPy ``LatexPrinter`` subclass, for proofs and
+:mod:`symbp.printers.sympy_latex` is *the* printer (a SymPy ``LatexPrinter`` subclass, for proofs and
 notebooks); printing a normal form there means importing SymPy (half a second) and building
 SymPy objects.  ``symbp check`` prints a normal form into almost every message, so it uses this
 module instead: the same output, character for character (``tests/test_printers.py`` holds the
 two to that on every normal form of every shipped network and on generated ones), one
 ``_print_<kind>`` method per kind of factor.
 
->>> from symbp.network import builtin
->>> from symbp.calculus import delta_definition
+>>> from symbp import builtin
+>>> from symbp.engine.calculus import delta_definition
 >>> net = builtin("plain")
 >>> NormalFormPrinter(net).doprint(delta_definition(net, 0), {"#0": "j"})
 "h'(a_{j}) \\\\sum_{k} w_{kj} \\\\delta_{k}"
@@ -19,8 +19,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from .algebra import Expr, Term, factor_indices
-from .network import Network, group_letters, join_tex, latex_name
+from ..model.network import Network
+from ..model.normal_form import Expr, Term, factor_indices
+from ..notation import group_letters, join_tex, latex_name
 
 __all__ = ["NormalFormPrinter", "latex"]
 
@@ -28,7 +29,7 @@ _ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "kd": 4}
 
 
 class NormalFormPrinter:
-    """Prints :class:`~symbp.algebra.Expr` for a network."""
+    """Prints :class:`~symbp.model.normal_form.Expr` for a network."""
 
     def __init__(self, net: Network) -> None:
         self.net = net

@@ -7,13 +7,13 @@ equation, a Kronecker delta collapsing a sum, ``δ`` one layer down), then the c
 the equation was shown (all sizes, or the sizes tried) or, for a refuted one, the diagnosis, the
 counterexample with its numbers and the equation symbp derives.
 
-Every formula is printed by :class:`~symbp.printing.LatexPrinter` from SymPy objects, and every
+Every formula is printed by :class:`~symbp.printers.sympy_latex.LatexPrinter` from SymPy objects, and every
 step is *checked* before it is shown: its LaTeX, read back by symbp's own parser, must have the
 same normal form as the side it rewrites (a step that fails this is left out and
 :attr:`SideProof.dropped` counts it).
 
 >>> from symbp import builtin
->>> from symbp.parsing import parse_chain
+>>> from symbp.latex.parser import parse_chain
 >>> net = builtin("shared")
 >>> chain = parse_chain(r"\\frac{\\partial E}{\\partial w_{ji}} = \\sum_l \\delta_{j_l} z_{i_l}")
 >>> p = prove_chain(net, chain)[0]
@@ -35,34 +35,22 @@ from typing import Any
 
 import sympy as sp
 
-from . import calculus
-from .algebra import Expr, F, budget, factor_indices
-from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, check_chain
-from .document import Derivation
-from .errors import InputError, NotationError, SymbpError
-from .network import Network, components, group_letters, latex_name
-from .nfprint import free_letter
-from .parsing import (
-    GREEK,
-    Add,
-    Call,
-    Chain,
-    Deriv,
-    Div,
-    Kron,
-    Mul,
-    Neg,
-    Node,
-    Num,
-    Pow,
-    SumOp,
-    Sym,
-    parse_expression,
-    unparse,
-)
-from .printing import LatexPrinter
-from .semantics import Interpreter, free_letters, infer_letters
-from .symbolic import apply, idx, indexed, to_sympy
+from ..checker.pipeline import check_chain
+from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
+from ..document import Derivation
+from ..engine import calculus
+from ..engine.semantics import Interpreter, free_letters, infer_letters
+from ..errors import InputError, NotationError, SymbpError
+from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from ..latex.parser import parse_expression
+from ..latex.unparse import unparse
+from ..limits import budget
+from ..model.network import Network, components
+from ..model.normal_form import Expr, F, factor_indices
+from ..notation import GREEK, group_letters, latex_name
+from ..printers.nfprint import free_letter
+from ..printers.sympy_latex import LatexPrinter
+from ..printers.sympy_views import apply, idx, indexed, to_sympy
 
 __all__ = ["Proof", "ProofDocument", "SideProof", "Step", "document", "prove_chain", "prove_derivation",
            "prove_file", "prove_link"]
@@ -127,7 +115,7 @@ def prove_chain(net: Network, chain: Chain) -> list[Proof]:
 
 def prove_derivation(deriv: Derivation, label: str | None = None) -> list[Proof]:
     """Proofs of every equation of a derivation file (or only those labelled ``label``)."""
-    from .api import check_derivation_equation
+    from ..checker.files import check_derivation_equation
 
     proofs = []
     for eq in deriv.equations:
@@ -298,7 +286,7 @@ class _Prover:
             if kind == "identity":
                 parts.append(f"${latex_name(name)}$ is the identity")
                 continue
-            from .network import ACTIVATION_KINDS
+            from ..catalogue import ACTIVATION_KINDS
             poly = calculus._poly_derivatives(ACTIVATION_KINDS[kind], 1)
             h = latex_name(name)
             rhs = ""
@@ -711,7 +699,7 @@ def _is_formula(text: str) -> bool:
     if _bad_scripts(text):
         return False
     try:
-        from .parsing import parse_chain
+        from ..latex.parser import parse_chain
         # any letter applied to an argument is a function here (g'(a_j) as well as h'(a_j))
         parse_chain(text, ("h", *re.findall(r"(?<![\\A-Za-z])([A-Za-z])'*\(", text)))
         return True
@@ -919,7 +907,7 @@ def prove_file(path: str | Path, label: str | None = None) -> ProofDocument:
     >>> doc.text.startswith("\\\\documentclass") and doc.exit_code
     0
     """
-    from .document import load
+    from ..document import load
 
     deriv = load(path)
     wanted = None

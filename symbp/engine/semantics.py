@@ -1,5 +1,5 @@
 """Meaning for parsed formulas: index analysis, index-letter inference, and interpretation of the
-AST into the normal form of :mod:`symbp.algebra` over a :class:`~symbp.network.Network`.
+AST into the normal form of :mod:`symbp.model.normal_form` over a :class:`~symbp.model.network.Network`.
 
 Index analysis runs before any algebra and finds the slips a student makes with indices: a sum
 over a letter its summand does not contain (the seed's ① writes ``\\sum_k δ_{j_l} z_{i_l}``),
@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..errors import NotationError, UnsupportedError
+from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from ..model.network import Family, Network
+from ..model.normal_form import Expr, F
+from ..notation import latex_name, letter_tex
 from . import calculus
-from .algebra import Expr, F
-from .errors import NotationError, UnsupportedError
-from .network import Family, Network, latex_name
-from .parsing import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym, letter_tex
 
 __all__ = ["IndexProblem", "Interpreter", "check_names", "free_letters", "infer_letters"]
 
@@ -200,7 +201,7 @@ def check_names(net: Network, nodes: Iterable[Node]) -> None:
 
 
 class Interpreter:
-    """Turns AST nodes into :class:`~symbp.algebra.Expr` for one network and one equation."""
+    """Turns AST nodes into :class:`~symbp.model.normal_form.Expr` for one network and one equation."""
 
     def __init__(self, net: Network, letters: dict[str, tuple[str, ...]], *, declare: bool = False):
         self.net = net
@@ -385,5 +386,5 @@ class Interpreter:
 
 
 def _sub(sym: Sym) -> str:
-    from .parsing import _groups_text
+    from ..notation import _groups_text
     return _groups_text(sym.groups)

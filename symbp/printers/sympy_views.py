@@ -1,19 +1,19 @@
 """SymPy views of networks and normal forms, for notebooks, proofs and SymPy users.
 
-``to_sympy`` turns an :class:`~symbp.algebra.Expr` into ordinary SymPy objects: ``Indexed``
+``to_sympy`` turns an :class:`~symbp.model.normal_form.Expr` into ordinary SymPy objects: ``Indexed``
 quantities over ``Idx`` indices with symbolic ranges, ``Sum``, an undefined ``Function`` ``h``
 (``h'(a_j)`` is ``Derivative(h(a[j]), a[j])``), ``δ`` as ``Indexed(delta, …)``, other
 gradients as unevaluated ``Derivative(E, y[k])``, ``KroneckerDelta``.  ``forward_equations``
 gives the network's forward pass the same way.  Only this module and the printer import SymPy.
 
 With ``evaluate=False`` the objects keep symbp's own order of terms and factors, which is what
-the printer (:mod:`symbp.printing`) shows; the default gives ordinary evaluated SymPy objects.
+the printer (:mod:`symbp.printers.sympy_latex`) shows; the default gives ordinary evaluated SymPy objects.
 
 >>> from symbp import builtin
 >>> net = builtin("shared")
 >>> [str(eq) for eq in forward_equations(net)][1]
 'Eq(a[j, l], Sum(w[j, i]*z[i, l], (i, 1, I)))'
->>> from symbp.calculus import delta_definition
+>>> from symbp.engine.calculus import delta_definition
 >>> to_sympy(net, delta_definition(net, 2), {"#0": "j", "#1": "l"})
 Derivative(h(a[j, l]), a[j, l])*Sum(delta[k]*w[k, j, l], (k, 1, K))
 """
@@ -24,8 +24,8 @@ from typing import Any
 
 import sympy as sp
 
-from .algebra import Expr, Term, factor_indices
-from .network import Network
+from ..model.network import Network
+from ..model.normal_form import Expr, Term, factor_indices
 from .nfprint import free_letter, runs
 
 __all__ = ["forward_equations", "idx", "indexed", "to_sympy"]

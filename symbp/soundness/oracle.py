@@ -1,7 +1,7 @@
 """An independent numeric oracle: the meaning of an equation by running a concrete network.
 
-The checker's verdicts come from the chain rule in :mod:`symbp.calculus` and the normal form of
-:mod:`symbp.algebra`.  This module shares *none* of that: it re-reads the network's forward
+The checker's verdicts come from the chain rule in :mod:`symbp.engine.calculus` and the normal form of
+:mod:`symbp.model.normal_form`.  This module shares *none* of that: it re-reads the network's forward
 equations as ASTs, runs them in plain Python (complex numbers, one scalar at a time), and
 evaluates each side of an equation directly from its AST:
 
@@ -18,11 +18,11 @@ Two sides that agree at several random networks, sizes and choices of ``h`` and 
 as *equivalent*; a difference anywhere means they are not.  An equation the oracle cannot give a
 meaning (a quantity the network does not have, ``w_{jk}`` where it has ``w_{kj}``; an index
 letter that runs over no range) is *ill-formed*.  The oracle is used by
-:mod:`symbp.mutation` to classify generated mutants; it is a test instrument, not a checker
+:mod:`symbp.soundness.mutation` to classify generated mutants; it is a test instrument, not a checker
 (it proves nothing for all sizes).
 
->>> from symbp.network import builtin
->>> from symbp.parsing import parse_expression as p
+>>> from symbp import builtin
+>>> from symbp.latex.parser import parse_expression as p
 >>> net = builtin("plain")
 >>> compare(net, p(r"\\delta_j"), p(r"h'(a_j) \\sum_k w_{kj} \\delta_k"))
 'equivalent'
@@ -40,8 +40,9 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .network import Network
-from .parsing import Add, Call, Deriv, Div, Mul, Neg, Node, Num, Pow, SumOp, Sym, parse_chain
+from ..latex.ast import Add, Call, Deriv, Div, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from ..latex.parser import parse_chain
+from ..model.network import Network
 
 __all__ = ["EQUIVALENT", "DIFFERENT", "ILL_FORMED", "IllFormed", "Oracle", "compare"]
 

@@ -27,9 +27,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from .algebra import Expr, Term, check_deadline, factor_indices
-from .errors import ResourceLimitError, UnsupportedError
-from .network import Network, builtin, components, declare  # noqa: F401  (doctest)
+from ..errors import ResourceLimitError, UnsupportedError
+from ..limits import check_deadline
+from ..model.network import Network, components
+from ..model.normal_form import Expr, Term, factor_indices
 
 __all__ = ["ACTIVATIONS", "ERRORS", "FormalInstance", "Lambdified", "NetworkInstance", "argument_name",
            "evaluate", "lambdify", "size_plans"]
@@ -108,6 +109,7 @@ def size_plans(net: Network) -> list[dict[str, int]]:
     sizes such as ``J = I + 1`` does not hold at all of them.  This makes a wrong equation
     unlikely to pass; it proves nothing, which is why such a verdict names its sizes.
 
+    >>> from symbp import declare
     >>> size_plans(declare([r"a_j = \\sum_i w_{ji} z_i"]))
     [{'I': 2, 'J': 3}, {'I': 4, 'J': 1}, {'I': 5, 'J': 8}]
     """
@@ -310,6 +312,7 @@ def argument_name(net: Network, fam: int, grad: bool = False) -> str:
     index letters (``w_{kj_l}`` -> ``w_kjl``, ``z_i`` -> ``z_i``, a scalar ``a`` -> ``a``); ``δ`` of
     ``a_{j_l}`` -> ``delta_jl``.
 
+    >>> from symbp import builtin
     >>> net = builtin("shared")
     >>> [argument_name(net, f.id) for f in net.families if f.param]
     ['w_ji', 'w_kjl']
@@ -605,11 +608,12 @@ def lambdify(net: Network, expr: Expr | str, free: list[tuple[str, str]] | str |
     ``activation`` (a name from :data:`ACTIVATIONS`, or a dict function name -> name; functions the
     network declares concrete keep their declaration).  ``free`` gives the output axes: a
     string of index letters (``"ji"``) for a LaTeX expression, pairs (name, range) for an
-    :class:`~symbp.algebra.Expr`; by default, the free letters in order of first appearance.
+    :class:`~symbp.model.normal_form.Expr`; by default, the free letters in order of first appearance.
     ``batch='keep'`` gives every non-parameter array a leading batch axis and keeps it in the
     result (per-example quantities, like ``δ``); ``batch='sum'`` sums over it (the gradient of
     the total error of a batch).
 
+    >>> from symbp import builtin
     >>> net = builtin("plain")
     >>> f = lambdify(net, r"h'(a_j) \\sum_k w_{kj} \\delta_k")
     >>> f
@@ -662,7 +666,7 @@ def _default_free(net: Network, expr: Expr) -> list[tuple[str, str]]:
 def _read(net: Network, latex: str, order: str | None) -> tuple[Expr, list[tuple[str, str]]]:
     """A LaTeX expression read against ``net``: its normal form and its free indices, in the order
     ``order`` (letters) or of first appearance."""
-    from .parsing import parse_expression
+    from ..latex.parser import parse_expression
     from .semantics import Interpreter, free_letters, infer_letters
 
     node = parse_expression(latex, net.functions)

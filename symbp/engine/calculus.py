@@ -1,6 +1,6 @@
 """The chain rule over a declared network, in index notation.
 
-Factors of an :class:`~symbp.algebra.Expr` mean, for a network:
+Factors of an :class:`~symbp.model.normal_form.Expr` mean, for a network:
 
 * ``('ref', fam, idx)``: the quantity ``fam`` at indices ``idx`` (``w_{ji}``, ``a_{j_l}``, ``z_i``);
 * ``('fn', name, order, fam, idx)``: ``name^{(order)}(fam_idx)``, e.g. ``h'(a_j)``;
@@ -21,9 +21,10 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
-from .algebra import MAX_TERMS, D, Expr, F, Index, Term, map_indices
-from .errors import ResourceLimitError, UnsupportedError
-from .network import Network
+from ..errors import ResourceLimitError, UnsupportedError
+from ..limits import MAX_TERMS
+from ..model.network import Network
+from ..model.normal_form import D, Expr, F, Index, Term, map_indices
 
 __all__ = ["derivative", "delta_definition", "expand_deltas", "gradient", "ground", "instantiate"]
 
@@ -292,7 +293,7 @@ def declared(net: Network, expr: Expr, *, error: bool = True) -> Expr:
             return Expr.atom(("ref", f[3], f[4])) if order == 0 else Expr.const(1 if order == 1 else 0)
         if order == 0:
             return None
-        from .network import ACTIVATION_KINDS
+        from ..catalogue import ACTIVATION_KINDS
         h = Expr.atom(("fn", f[1], 0, f[3], f[4]))
         out = Expr.zero()
         for power, c in _poly_derivatives(ACTIVATION_KINDS[kind], order).items():
@@ -348,7 +349,7 @@ def expand_deltas_at_once(net: Network, expr: Expr) -> Expr:
     """:func:`expand_deltas` without the intermediate normal forms: every hidden ``δ`` is replaced
     by its definition, recursively down to the outputs, on raw terms (dummies opened as fresh
     free names), and each resulting term is canonicalised once at the end.  Raises
-    :class:`ResourceLimitError` past :data:`~symbp.algebra.MAX_TERMS` raw terms (like terms
+    :class:`ResourceLimitError` past :data:`~symbp.model.normal_form.MAX_TERMS` raw terms (like terms
     are merged only at the end)."""
     out = []
     for t in expr.terms:

@@ -2,11 +2,11 @@
 
 Jupyter shows an object through its ``_repr_latex_`` (typeset maths) or ``_repr_html_`` (a
 table) method.  The classes of symbp delegate those methods to the functions here, so that
-:class:`~symbp.network.Network`, :class:`~symbp.document.Equation`,
-:class:`~symbp.document.Derivation`, :class:`~symbp.check.LinkResult`,
+:class:`~symbp.model.network.Network`, :class:`~symbp.document.Equation`,
+:class:`~symbp.document.Derivation`, :class:`~symbp.checker.pipeline.LinkResult`,
 :class:`~symbp.api.Report`, :class:`~symbp.api.NetworkDerivation` and the
 :class:`~symbp.notebook.Formula` objects of the notebook API display as maths in the note's own
-notation (the network's letters, printed by :func:`symbp.nfprint.latex`), and results and
+notation (the network's letters, printed by :func:`symbp.printers.nfprint.latex`), and results and
 reports as a table of verdicts.
 
 Everything that comes from the input is escaped: HTML special characters in every table cell,
@@ -29,14 +29,17 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .algebra import Expr, F
-from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
-from .network import Network, group_letters
-from .nfprint import latex
+from ..checker.report import Report
+from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
+from ..document import Derivation, Equation
+from ..model.network import Network
+from ..model.normal_form import Expr, F
+from ..notation import group_letters
+from ..printable import register
+from ..printers.nfprint import latex
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .api import NetworkDerivation, Report
-    from .document import Derivation, Equation
+    from ..api import NetworkDerivation
 
 __all__ = ["counterexample_text", "derivation_latex", "equation_latex", "forward_pairs", "latex_text",
            "network_latex", "network_derivation_latex", "report_html", "report_latex", "result_html",
@@ -67,7 +70,7 @@ def _math(body: str) -> str:
 
 
 def forward_pairs(net: Network) -> list[tuple[str, str]]:
-    """The forward pass as (left, right) LaTeX pairs, printed by :func:`symbp.nfprint.latex`
+    """The forward pass as (left, right) LaTeX pairs, printed by :func:`symbp.printers.nfprint.latex`
     in the network's letters.
 
     >>> from symbp import builtin
@@ -320,3 +323,10 @@ def result_text(r: LinkResult, lines: Sequence[str] = ()) -> str:
                                                  for p in r.sizes))
     out.extend(lines)
     return "\n".join(out)
+
+
+register(Network, latex=network_latex)
+register(LinkResult, latex=result_latex, html=result_html)
+register(Equation, latex=equation_latex)
+register(Derivation, latex=derivation_latex)
+register(Report, latex=report_latex, html=report_html)

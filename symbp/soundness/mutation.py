@@ -12,8 +12,8 @@ generates, on the parser's AST:
   bounds out, substitute a forward definition.
 
 Every generated equation is printed to LaTeX and read back (what is checked is what a user
-would type), checked by :func:`symbp.check.check_chain`, and classified independently by
-:mod:`symbp.oracle` (a plain-Python run of concrete networks with complex-step derivatives):
+would type), checked by :func:`symbp.checker.pipeline.check_chain`, and classified independently by
+:mod:`symbp.soundness.oracle` (a plain-Python run of concrete networks with complex-step derivatives):
 ``equivalent``, ``different`` or ``ill-formed``.  A mutant is *killed* when it is ``different``
 and ``refuted``, or ``ill-formed`` and ``refuted`` or ``error``.  A non-equivalent mutant that is
 ``verified`` or ``verified-at-sizes`` is a soundness bug.  A rewrite must never be ``refuted``.
@@ -31,24 +31,16 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
+from ..checker.pipeline import check_chain
+from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED
+from ..document import derivation_files, load
+from ..errors import SymbpError
+from ..latex.ast import Add, Call, Mul, Neg, Node, Num, SumOp, Sym
+from ..latex.parser import parse_chain
+from ..latex.unparse import unparse
+from ..model.network import Network
+from ..notation import GREEK
 from . import oracle
-from .check import AT_SIZES, ERROR, REFUTED, VERIFIED, check_chain
-from .document import derivation_files, load
-from .errors import SymbpError
-from .network import Network
-from .parsing import (
-    GREEK,
-    Add,
-    Call,
-    Mul,
-    Neg,
-    Node,
-    Num,
-    SumOp,
-    Sym,
-    parse_chain,
-    unparse,
-)
 
 __all__ = ["MUTANT_CLASSES", "REWRITE_CLASSES", "Link", "Outcome", "Report", "links", "mutants",
            "rewrites", "run"]

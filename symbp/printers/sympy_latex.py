@@ -8,13 +8,13 @@ functions (``h(a_{j})``), ``KroneckerDelta`` (``[i = j]``), products and sums in
 were built.  Never SymPy's ``KroneckerDelta(j, j')`` or ``Piecewise`` output.  The same printer
 serves the checker's messages, ``symbp derive``, the proofs and notebook display.
 
->>> from symbp.network import builtin
->>> from symbp.calculus import delta_definition
+>>> from symbp import builtin
+>>> from symbp.engine.calculus import delta_definition
 >>> net = builtin("plain")
 >>> LatexPrinter(net).doprint(delta_definition(net, 0), {"#0": "j"})
 "h'(a_{j}) \\\\sum_{k} w_{kj} \\\\delta_{k}"
 >>> import sympy as sp
->>> from symbp.symbolic import idx
+>>> from symbp.printers.sympy_views import idx
 >>> j, i = idx("j", "J"), idx("i", "I")
 >>> w, z = sp.IndexedBase("w"), sp.IndexedBase("z")
 >>> LatexPrinter(builtin("shared")).doprint(sp.Sum(w[j, i] * z[i, idx("l", "L")], (i, 1, i.upper)))
@@ -29,15 +29,16 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 
-from .algebra import Expr
-from .network import Network, group_letters, join_tex, latex_name
-from .symbolic import free_letter, to_sympy
+from ..model.network import Network
+from ..model.normal_form import Expr
+from ..notation import group_letters, join_tex, latex_name
+from .sympy_views import free_letter, to_sympy
 
 __all__ = ["LatexPrinter", "latex"]
 
 
 class LatexPrinter(_SympyLatexPrinter):
-    """Prints SymPy objects built by :mod:`symbp.symbolic` (and normal forms, converted on the
+    """Prints SymPy objects built by :mod:`symbp.printers.sympy_views` (and normal forms, converted on the
     way in) in a network's notation."""
 
     printmethod = "_symbp_latex"

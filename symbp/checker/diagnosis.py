@@ -1,0 +1,220 @@
+"""Diagnosis and counterexamples of a value refutation.
+
+What differs between two normal forms (a missing or extra factor, a factor of 2, a sign), and
+the evidence: numbers from running the network with concrete functions when they show the
+difference, the exact formal witness (independent random integers) otherwise.  Room
+``symbp.checker``; imports the engine's evaluation and the printers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..engine.numeric import FormalInstance, NetworkInstance, evaluate
+from ..errors import SymbpError
+from ..model.network import Network
+from ..model.normal_form import Expr
+from ..printers.nfprint import latex
+
+#: the semantic instances tried, in order: (activation, error)
+INSTANCES = (("tanh", "sum-of-squares"), ("softplus", "softplus-sum"))
+
+
+def _network_counterexample(net: Network, gl: Expr, gr: Expr, plans: list[dict[str, int]],
+                            free: list[tuple[str, str]], names: dict[str, str]) -> dict | None:
+    """Numbers from running the network with concrete functions, if they show the difference."""
+    for sizes in plans:
+        for act, err in INSTANCES:
+            inst = NetworkInstance(net, sizes, act, err, seed=0)
+            try:
+                vl = evaluate(net, gl, sizes, inst, free)
+                vr = evaluate(net, gr, sizes, inst, free)
+            except SymbpError:  # no concrete formula (a 4th derivative): the exact witness will do
+                return None
+            diff = np.abs(vl - vr)
+            tol = 1e-9 * (1 + np.maximum(np.abs(vl), np.abs(vr)))
+            if np.any(diff > tol):
+                return _counterexample(net, inst, vl, vr, diff, free, names)
+    return None
+
+
+def _formal_counterexample(net: Network, d: _Formal, free: list[tuple[str, str]],
+                           names: dict[str, str]) -> dict:
+    """The exact witness: independent random integers for every quantity."""
+    diff = np.vectorize(lambda a, b: a != b, otypes=[bool])(d.left, d.right)
+    at = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.shape else ()
+    return {
+        "sizes": dict(d.sizes), "index": index_of(net, at, free, names),
+        "lhs": str(d.left[at]), "rhs": str(d.right[at]),
+        "h": "an arbitrary function: h(a), h'(a), ... independent random integers",
+        "E": "an arbitrary function: its output deltas independent random integers",
+        "seed": d.seed, "values": {},
+    }
+
+
+def _show_plans(plans: list[dict[str, int]]) -> str:
+    return " and ".join("(" + ", ".join(f"{r}={v}" for r, v in p.items()) + ")" for p in plans)
+
+
+@dataclass
+class _Formal:
+    """Both sides evaluated at one formal instance (exact integers)."""
+
+    sizes: dict[str, int]
+    seed: int
+    left: np.ndarray
+    right: np.ndarray
+
+    @property
+    def agree(self) -> bool:
+        return bool(np.array_equal(self.left, self.right))
+
+
+def _formal_values(net: Network, gl: Expr, gr: Expr, sizes: dict[str, int],
+                   free: list[tuple[str, str]], seed: int) -> _Formal:
+    inst = FormalInstance(net, sizes, seed)
+    return _Formal(sizes, seed, evaluate(net, gl, sizes, inst, free, object),
+                   evaluate(net, gr, sizes, inst, free, object))
+
+
+def _counterexample(net: Network, inst: NetworkInstance, vl: np.ndarray, vr: np.ndarray,
+                    diff: np.ndarray, free: list[tuple[str, str]], names: dict[str, str]) -> dict:
+    at = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.shape else ()
+    index = index_of(net, at, free, names)
+    values = {}
+    for f in net.families:
+        if f.id not in net.definitions and ("ref", f.id) in inst.cache:
+            values[f.show()] = np.round(inst.cache[("ref", f.id)], 4).tolist()
+    for o in net.outputs:
+        if ("target", o) in inst.cache:
+            values["t (targets of " + net.show(o) + ")"] = np.round(inst.cache[("target", o)], 4).tolist()
+    return {
+        "sizes": dict(inst.sizes),
+        "index": index,
+        "lhs": float(vl[at]),
+        "rhs": float(vr[at]),
+        **inst.describe(),
+        "values": values,
+    }
+
+
+def index_of(net: Network, at: tuple, free: list[tuple[str, str]],
+             names: dict[str, str]) -> dict[str, Any]:
+    """The free indices at the array position ``at``, 1-based, a composite one as a dict."""
+    index: dict[str, Any] = {}
+    for (name, _), v in zip(free, at):
+        comp = net.component(name)
+        if comp is not None:
+            index.setdefault(comp[0], {})[comp[1]] = int(v) + 1
+        else:
+            index[names.get(name, name)] = int(v) + 1
+    return index
+
+
+# ----------------------------------------------------------------------------------------------
+# diagnosis of a value refutation
+
+
+def _signature(net: Network, f: tuple) -> str:
+    if f[0] == "ref":
+        return net.families[f[1]].name
+    if f[0] == "grad":
+        return "delta"
+    if f[0] == "fn":
+        return f"{f[1]}{chr(39) * f[2]}(...)"
+    return "kd"
+
+
+def _short(x: Any, limit: int = 24) -> str:
+    s = str(x)
+    return s if len(s) <= limit else f"{s[:10]}...{s[-6:]} ({len(s)} digits)"
+
+
+def _term_text(net: Network, t: Any, names: dict[str, str]) -> str:
+    s = latex(net, Expr([t]), names)
+    return s if len(s) <= 90 else s[:87] + "..."
+
+
+def _diagnose(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> str:
+    msg = "the two sides differ"
+    dl = {t.key: t.coeff for t in gl.terms}
+    dr = {t.key: t.coeff for t in gr.terms}
+    if dl and dl.keys() == dr.keys():  # the same terms: one number between the sides?
+        ratios = {dr[k] / dl[k] for k in dl}
+        if len(ratios) == 1:
+            ratio = ratios.pop()
+            if ratio == -1:
+                return f"{msg} in sign only"
+            return f"{msg} by a factor of {_short(ratio)} (right over left)"
+    if len(gl.terms) != len(gr.terms) or len(gl.terms) != 1:
+        head = (f"{msg}: the left has {len(gl.terms)} term(s), the right {len(gr.terms)}"
+                if len(gl.terms) != len(gr.terms) else f"{msg}: {len(gl.terms)} terms each")
+        only_l = [t for t in gl.terms if dr.get(t.key) != t.coeff]
+        only_r = [t for t in gr.terms if dl.get(t.key) != t.coeff]
+        parts = []
+        if only_l and len(only_l) <= 3:
+            parts.append("on the left only: " + ", ".join(_term_text(net, t, names) for t in only_l))
+        if only_r and len(only_r) <= 3:
+            parts.append("on the right only: " + ", ".join(_term_text(net, t, names) for t in only_r))
+        return head + ("; " + "; ".join(parts) if parts else "")
+    tl, tr = gl.terms[0], gr.terms[0]
+    if (tl.sizes, tl.dummies, tl.factors) == (tr.sizes, tr.dummies, tr.factors):
+        ratio = tr.coeff / tl.coeff
+        if ratio == -1:
+            return f"{msg} in sign only"
+        return f"{msg} by a factor of {_short(ratio)} (right over left)"
+    hints = []
+    if tl.sizes != tr.sizes:
+        for s in _multiset_minus(list(tr.sizes), list(tl.sizes)):
+            hints.append(f"the right side has an extra factor {s} (the size of a range)")
+        for s in _multiset_minus(list(tl.sizes), list(tr.sizes)):
+            hints.append(f"the left side has an extra factor {s} (the size of a range)")
+    if tl.coeff != tr.coeff:
+        hints.append(f"the factors {tl.coeff} and {tr.coeff} differ")
+    if len(tl.dummies) != len(tr.dummies):
+        more, side = (tl, "left") if len(tl.dummies) > len(tr.dummies) else (tr, "right")
+        hints.append(f"the {side} side sums over more indices ({len(more.dummies)} against "
+                     f"{len(tl.dummies) + len(tr.dummies) - len(more.dummies)}): a sum is added or dropped")
+    sl = sorted(_signature(net, f) for f in tl.factors)
+    sr = sorted(_signature(net, f) for f in tr.factors)
+    if sl == sr and len(tl.dummies) == len(tr.dummies) and tl.sizes == tr.sizes:
+        hints.append("the same quantities appear on both sides, with different indices "
+                     "(transposed or renamed indices?)")
+    else:
+        missing = _multiset_minus(sl, sr)
+        extra = _multiset_minus(sr, sl)
+        for s in missing:
+            hints.append(f"a factor {_factor_text(net, tl, s, names)} of the left side is missing on the "
+                         "right")
+        for s in extra:
+            hints.append(f"the right side has an extra factor {_factor_text(net, tr, s, names)}")
+    hints = list(dict.fromkeys(hints))  # a factor missing twice is said once
+    return msg + (": " + "; ".join(hints) if hints else "")
+
+
+def _factor_text(net: Network, t: Any, sig: str, names: dict[str, str]) -> str:
+    """A factor in the writer's notation (``h'(a_{j})``) when its indices are all free; else its
+    name (``h'(...)``, ``w``)."""
+    from ..model.normal_form import factor_indices
+    for f in t.factors:
+        if _signature(net, f) == sig and all(i[0] == "f" for i in factor_indices(f)):
+            return latex(net, Expr.atom(f), names)
+    return _sig_text(sig)
+
+
+def _multiset_minus(a: list[str], b: list[str]) -> list[str]:
+    rest = list(b)
+    out = []
+    for x in a:
+        if x in rest:
+            rest.remove(x)
+        else:
+            out.append(x)
+    return out
+
+
+def _sig_text(s: str) -> str:
+    return {"delta": "\\delta", "kd": "Kronecker delta"}.get(s, s)

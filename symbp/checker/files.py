@@ -1,0 +1,118 @@
+"""Checking what the user hands over: one equation against a network, a derivation file, files
+and folders; every result placed at its file, line and column.
+
+Room ``symbp.checker``.  Imports the derivation files (:mod:`symbp.document`), the network
+declarations (:mod:`symbp.engine.declare`), the parser and :mod:`symbp.checker.pipeline`.
+
+>>> from symbp import builtin
+>>> [r.verdict for r in check_equation(r"\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k", builtin("plain"))]
+['verified']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..document import Derivation, Equation, derivation_files, load, strip_label
+from ..engine.declare import BUILTINS, builtin
+from ..errors import InputError, NotationError, SymbpError, locate
+from ..latex.parser import parse_chain
+from ..model.network import Network
+from .pipeline import check_chain
+from .report import Report
+from .results import ERROR, LinkResult
+
+__all__ = ["check_derivation_equation", "check_equation", "check_file", "check_paths", "load_network"]
+
+
+def load_network(context: str) -> Network:
+    """A built-in network by name (``plain``, ``shared``) or the network of a derivation file."""
+    if context in BUILTINS:
+        return builtin(context)
+    p = Path(context)
+    if not p.exists():
+        raise NotationError(f"no built-in network and no file named {context!r}",
+                            hint=f"use {', '.join(BUILTINS)} or the path of a derivation file")
+    return load(p).network
+
+
+def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult]:
+    """Check one LaTeX equation (a chain ``A = B = C`` gives one result per link)."""
+    if isinstance(net, str):
+        net = load_network(net)
+    text, label = strip_label(source)
+    try:
+        chain = parse_chain(text, net.functions)
+        if not chain.rels:
+            raise InputError("no '=' or '\\equiv': nothing to check", offset=0,
+                             hint="write an equation such as \\delta_j = ...")
+    except InputError as exc:
+        exc.at(source, None)
+        return [LinkResult(source.strip(), ERROR, exc.brief(), caret=exc.caret,
+                           line=exc.location.line if exc.location else 0,
+                           column=exc.location.column if exc.location else 0,
+                           label=label or "(1)", error=type(exc).__name__)]
+    results = check_chain(net, chain)
+    for r in results:
+        r.label = label or "(1)"
+        _place(r, source, None, 0)
+    return results
+
+
+def _place(r: LinkResult, text: str, file: str | None, base: int) -> None:
+    """Line and column of a result: the offending token for an input error, else the equation."""
+    if r.span is not None:
+        loc = locate(text, base + r.span[0], file)
+        r.line, r.column, r.caret = loc.line, loc.column, loc.caret(r.span[1])
+    elif not r.line:
+        lead = len(text[base:]) - len(text[base:].lstrip())
+        loc = locate(text, base + lead, file)
+        r.line, r.column = loc.line, loc.column
+
+
+def check_file(path: str | Path | Derivation) -> list[LinkResult]:
+    """Check every equation of a derivation file.  Raises :class:`InputError` only when the file
+    cannot be read or its network declaration is broken; a broken equation is an ``error`` result."""
+    deriv = path if isinstance(path, Derivation) else load(path)
+    out: list[LinkResult] = []
+    for eq in deriv.equations:
+        out += check_derivation_equation(deriv, eq)
+    return out
+
+
+def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResult]:
+    """The results of one equation of a loaded derivation file, placed in the file."""
+    if eq.error is not None or eq.chain is None:
+        loc = eq.error.location if eq.error is not None else None
+        return [LinkResult(eq.text.strip(), ERROR,
+                           eq.error.brief() if eq.error else "unparsed", file=eq.file,
+                           line=loc.line if loc else eq.line,
+                           column=loc.column if loc else eq.column, label=eq.label,
+                           expected=eq.expectation(1), caret=eq.error.caret if eq.error else None,
+                           error=type(eq.error).__name__ if eq.error else None)]
+    out = []
+    for r in check_chain(deriv.network, eq.chain):
+        r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
+        _place(r, deriv.text, eq.file, eq.offset)
+        r.expected = eq.expectation(r.link)
+        out.append(r)
+    return out
+
+
+def check_paths(paths: list[Path]) -> Report:
+    """Check files and folders (below a folder, every ``.tex`` file with a ``% symbp:`` line, in
+    sorted order: :func:`symbp.document.derivation_files`)."""
+    report = Report()
+    files, empty = derivation_files(paths)
+    report.problems.extend(empty)
+    for f in files:
+        report.files += 1
+        try:
+            report.results.extend(check_file(f))
+        except SymbpError as exc:
+            report.problems.append(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
+            report.problems.append(SymbpError(f"{f}: internal error, nothing is claimed for this "
+                                              f"file (a symbp bug: please report it): "
+                                              f"{type(exc).__name__}: {exc}"))
+    return report

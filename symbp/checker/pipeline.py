@@ -1,0 +1,324 @@
+"""Checking equations against the mechanical derivation, with honest verdicts.
+
+A chain ``A = B = C`` is checked link by link.  For each link:
+
+1. *index analysis*: a sum over a letter its summand lacks, terms with different free indices,
+   free indices that differ between the sides, a letter no layer fits, a symbol whose indices fit
+   no family of the network (``w_{jk}`` for ``w_{kj}``): ``refuted``, with a diagnosis;
+2. *symbolic*: both sides go to the engine's ground truth (derivatives resolved by the chain
+   rule, ``δ`` by its definition, ``z`` by the forward pass) and are compared in normal form:
+   equal normal forms are ``verified`` for all sizes;
+3. *concrete sizes*: otherwise the sides, with every forward definition unfolded, are compared
+   at concrete size plans as formal expressions (:mod:`symbp.checker.diagnosis`).
+
+Input that cannot be checked gives ``error``; a failed check is a result, never an exception.
+Room ``symbp.checker``; imports the rooms below it and its own ``results``, ``context``,
+``repair`` and ``diagnosis`` (which never import the pipeline back: the repair search re-checks
+a candidate through :attr:`LinkContext.recheck`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine import calculus
+from ..engine.numeric import size_plans
+from ..engine.semantics import IndexProblem, Interpreter, check_names, free_letters, infer_letters
+from ..errors import InputError, NotationError, ResourceLimitError, SymbpError
+from ..latex.ast import Chain, Deriv, Node, SumOp, Sym
+from ..latex.edit import sums_over, used_letters
+from ..latex.parser import parse_expression
+from ..latex.unparse import unparse
+from ..limits import budget
+from ..model.network import Network, components
+from ..model.normal_form import Expr
+from ..notation import letter_tex
+from ..printers.nfprint import NormalFormPrinter, latex
+from . import repair
+from .context import LinkContext
+from .diagnosis import _diagnose, _formal_counterexample, _formal_values, _network_counterexample, _show_plans
+from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, _Refuted
+
+
+def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
+    """Check every link of ``chain``."""
+    letters, inference = infer_letters(net, chain)
+    head = chain.sides[0]
+    results = []
+    n = len(chain.rels)
+    unstable = _unstable_side(net, chain)
+    if unstable is not None:
+        return [LinkResult(f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}",
+                           ERROR, f"symbp re-reads {unstable!r} differently from what it parsed; "
+                           "nothing is claimed (this is a symbp bug: please report it)",
+                           link=k + 1, links=n, error="RoundTripError") for k in range(n)]
+    for k in range(n):
+        lhs, rhs = chain.sides[k], chain.sides[k + 1]
+        text = f"{unparse(lhs)} {chain.rels[k]} {unparse(rhs)}"
+        res = _check_link(net, letters, inference, lhs, rhs, head)
+        res.latex = text
+        res.link, res.links = k + 1, n
+        results.append(res)
+    return results
+
+
+#: seconds of work allowed for one link (the symbolic and the numeric checks together)
+LINK_SECONDS = 5.0
+
+
+def _span(exc: InputError) -> tuple[int, int] | None:
+    return (exc.offset, exc.width) if exc.offset is not None else None
+
+
+def _unstable_side(net: Network, chain: Chain) -> str | None:
+    """The boundary guard: every side, printed back and parsed again, must give the same AST.
+    What symbp echoes is then exactly what it checked."""
+    for side in chain.sides:
+        text = unparse(side)
+        try:
+            again = parse_expression(text, net.functions)
+        except SymbpError:
+            return text
+        if again.key() != side.key():
+            return text
+    return None
+
+
+def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
+    used = used_letters(lhs, rhs)
+    ambiguous = [p for p in inference if p.kind == "ambiguous" and p.letter in used]
+    if ambiguous:
+        return _every_reading(net, letters, inference, ambiguous, lhs, rhs, head, suggest)
+    return _check_one_reading(net, letters, inference, lhs, rhs, head, suggest)
+
+
+#: at most this many readings of ambiguous index letters are checked
+MAX_READINGS = 8
+
+
+def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                   ambiguous: list[IndexProblem], lhs: Node, rhs: Node, head: Node,
+                   suggest: bool) -> LinkResult:
+    """An undeclared letter that could run over several ranges: the link is checked under every
+    reading.  The same verdict under all of them is the verdict (whatever the writer meant);
+    otherwise nothing is claimed and the letter must be declared."""
+    import itertools
+    rest = [p for p in inference if p not in ambiguous]
+    readings = list(itertools.product(*(p.ranges for p in ambiguous)))
+    first = ambiguous[0]
+    what = ", ".join(f"{p.letter} over {' or '.join(p.ranges)}" for p in ambiguous)
+    hint = f"declare its range: '% symbp: index {first.letter} : <letter>'"
+    if len(readings) > MAX_READINGS:
+        return LinkResult("", ERROR, f"{first.message} (hint: {hint})", error="NotationError",
+                          span=(first.pos, 1))
+    results = [_check_one_reading(net, {**letters, **{p.letter: (r,) for p, r in zip(ambiguous, rs)}},
+                                  rest, lhs, rhs, head, suggest) for rs in readings]
+    if all(r.verdict == ERROR for r in results):  # the same input error under every reading
+        return next((r for r in results if not r.misfit), results[0])
+    # a reading the input does not fit (\sum_{n=1}^{K} read with n over J, [q = j] with q over K)
+    # is no reading; any other error leaves a reading undecided (a bound, a bug, a derivative
+    # symbp does not read, such as d/dz_j of a_q with q over J), so nothing is claimed then
+    undecided = [r for r in results if r.verdict == ERROR and not r.misfit]
+    if undecided:
+        return LinkResult("", ERROR, f"{first.message}; one reading could not be decided: "
+                          f"{undecided[0].message} (hint: {hint})", error=undecided[0].error,
+                          span=(first.pos, 1))
+    fitting = [(rs, r) for rs, r in zip(readings, results) if r.verdict != ERROR]
+    verdicts = {r.verdict for _, r in fitting}
+    if verdicts <= {VERIFIED, AT_SIZES} or verdicts == {REFUTED}:
+        res = next((r for _, r in fitting if r.verdict == AT_SIZES), fitting[0][1])
+        if len(fitting) > 1:
+            what = ", ".join(f"{p.letter} over " + " or ".join(
+                r for r in p.ranges if any(rs[k] == r for rs, _ in fitting)) for k, p in enumerate(ambiguous))
+            res.message = f"under every reading of the undeclared index ({what}): {res.message}"
+        else:
+            what = ", ".join(f"{p.letter} over {r}" for p, r in zip(ambiguous, fitting[0][0]))
+            res.message = f"reading the undeclared index as {what} (the only reading that fits): " \
+                f"{res.message}"
+        return res
+    return LinkResult("", ERROR, f"{first.message}, and the readings disagree ("
+                      + "; ".join(f"{' '.join(rs)}: {r.verdict}" for rs, r in zip(readings, results))
+                      + f") (hint: {hint})", error="NotationError", span=(first.pos, 1))
+
+
+def _check_one_reading(net: Network, letters: dict[str, tuple[str, ...]],
+                       inference: list[IndexProblem], lhs: Node, rhs: Node, head: Node,
+                       suggest: bool) -> LinkResult:
+    try:
+        with budget(LINK_SECONDS):
+            return _check_link_inner(net, letters, inference, lhs, rhs, head, suggest)
+    except _Refuted as r:
+        return LinkResult("", REFUTED, r.message, **r.extra)
+    except NotationError as exc:
+        if getattr(exc, "slip", False):
+            msg = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
+            fix = repair.suggest_indices(_context(net, letters, inference, head), lhs, rhs,
+                                         getattr(exc, "symbol", None)) if suggest else None
+            if fix is not None:
+                return LinkResult("", REFUTED, f"{msg}; {fix[0]}", suggestion=fix[1])
+            return LinkResult("", REFUTED, msg)
+        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc),
+                          misfit=getattr(exc, "misfit", False))
+    except InputError as exc:
+        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc),
+                          misfit=getattr(exc, "misfit", False))
+    except ResourceLimitError as exc:
+        return LinkResult("", ERROR, f"bound on the work reached: {exc}", error="ResourceLimitError")
+    except RecursionError:
+        return LinkResult("", ERROR, "bound on the work reached: expression nested too deeply",
+                          error="ResourceLimitError")
+    except MemoryError:
+        return LinkResult("", ERROR, "bound on the work reached: out of memory",
+                          error="ResourceLimitError")
+    except SymbpError as exc:
+        return LinkResult("", ERROR, str(exc), error=type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one verdict, never the whole run
+        return LinkResult("", ERROR, f"internal error, nothing is claimed (a symbp bug: please "
+                          f"report it): {type(exc).__name__}: {exc}", error="InternalError")
+
+
+def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
+                      inference: list[IndexProblem], lhs: Node, rhs: Node, head: Node,
+                      suggest: bool) -> LinkResult:
+    check_names(net, (lhs, rhs))
+    # 1. index analysis
+    pl: list[IndexProblem] = []
+    pr: list[IndexProblem] = []
+    fl = free_letters(lhs, net, pl)
+    fr = free_letters(rhs, net, pr)
+    used = {x for side in (lhs, rhs) for node in side.walk() if isinstance(node, Sym)
+            for x in node.letters} | {node.index for side in (lhs, rhs) for node in side.walk()
+                                      if isinstance(node, SumOp)}
+    problems = [p.message for p in inference if p.letter in used]
+    problems += [p.message + " on the left" for p in pl] + [p.message + " on the right" for p in pr]
+    unknown = [p for p in inference if p.letter in used and p.kind == "undetermined"]
+    if unknown and len(problems) == len(unknown):  # nothing wrong but a letter of unknown range
+        raise NotationError(unknown[0].message, offset=unknown[0].pos,
+                            hint=f"declare its range: '% symbp: index {unknown[0].letter} : <letter>'")
+    # A letter free on one side only is a slip, unless it comes from the variable of a derivative
+    # and that side's value does not depend on it: PRML's (5.52) writes ∂a_j/∂w_{ji} = z_i,
+    # constant along j; but in \sum_k ∂E/∂a_{j_l} ... the l is a slip.  A side without free
+    # indices (a constant such as 0) broadcasts: δ_j - (...) = 0 is fine.
+    both = set(fl) | set(fr)
+    env = {x: components(x, letters[x] if x in letters else net.letter_ranges(x) or ())
+           for x in both}
+    interp = Interpreter(net, letters)
+    only_l = sorted(x for x in set(fl) - set(fr)
+                    if not _constant(rhs, fr) and _depends(interp, lhs, env, x))
+    only_r = sorted(x for x in set(fr) - set(fl)
+                    if not _constant(lhs, fl) and _depends(interp, rhs, env, x))
+    for x in only_r:
+        problems.append(f"{letter_tex(x)} is free on the right but " + (
+            "the left sums over it" if sums_over(lhs, x) else "not on the left"))
+    for x in only_l:
+        problems.append(f"{letter_tex(x)} is free on the left but " + (
+            "the right sums over it" if sums_over(rhs, x) else "not on the right"))
+    if problems:
+        extra: dict[str, Any] = {}
+        ctx = _context(net, letters, inference, head)
+        hint = repair.suggest_sum(ctx, lhs, rhs, pl, pr) \
+            if suggest else None
+        if hint is None and suggest and not pl and not pr:
+            hint = repair.suggest_sum_fix(ctx, lhs, rhs, only_l, only_r)
+        if hint is None and suggest:
+            hint = repair.suggest_repair(ctx, lhs, rhs)
+        if hint:
+            problems.append(hint[0])
+            extra["suggestion"] = hint[1]
+        head_free = set(free_letters(head, net, []))
+        head_env = {x: env[x] for x in head_free if x in env}
+        extra["derived"] = _derived(net, interp, head, head_env, {x: x for x in head_env}) \
+            if len(head_env) == len(head_free) else None
+        if extra["derived"] and not hint:
+            problems.append(f"symbp derives {extra['derived']}")
+        raise _Refuted("; ".join(problems), **extra)
+    # 2. symbolic
+    free = [(name, r) for x in sorted(both) for name, r in zip(env[x], letters.get(x) or
+                                                                net.letter_ranges(x) or ())]
+    raw_l = interp.expression(lhs, env)
+    raw_r = interp.expression(rhs, env)
+    same, gl, gr = calculus.compare(net, raw_l, raw_r)
+    names = {name: x if len(env[x]) == 1 else NormalFormPrinter(net).free_letter(name)
+             for x in env for name in env[x]}
+    derived = _derived(net, interp, head, env, names)
+    if same:
+        return LinkResult("", VERIFIED, "holds for all sizes: both sides reduce to "
+                          f"{latex(net, gl, names)}", derived=derived)
+    ul, ur = calculus.unfold(net, gl), calculus.unfold(net, gr)
+    if _proved_equal(ul, ur):
+        return LinkResult("", VERIFIED, "holds for all sizes, through the forward equations: both "
+                          f"sides reduce to {latex(net, ul, names)}", derived=derived)
+    # 3. concrete sizes: the exact formal test decides
+    plans = size_plans(net)
+    differing = next((d for sizes in plans for seed in (1, 2)
+                      if not (d := _formal_values(net, ul, ur, sizes, free, seed)).agree), None)
+    if differing is None:
+        return LinkResult("", AT_SIZES, "agrees exactly as formal expressions (any h, any E) at "
+                          f"the sizes tried, {_show_plans(plans)}; not proved for all sizes",
+                          sizes=plans, derived=derived)
+    msg = _diagnose(net, gl, gr, names)
+    cx = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
+    if cx is None:
+        cx = _formal_counterexample(net, differing, free, names)
+    # last, so that running out of time here costs the proposal, never the refutation
+    fix = repair.suggest_repair(_context(net, letters, inference, head), lhs, rhs,
+                                 repair.missing_factors(net, gl, gr, names)) \
+        if suggest else None
+    if fix is not None:
+        msg += f"; {fix[0]}"
+    if derived:
+        msg += f"; symbp derives {derived}"
+    return LinkResult("", REFUTED, msg, counterexample=cx, derived=derived,
+                      suggestion=fix[1] if fix is not None else None)
+
+
+def _proved_equal(a: Expr, b: Expr) -> bool:
+    """Equal normal forms: equal for all sizes (kept apart so tests can withhold the proof)."""
+    return a == b
+
+
+def _constant(side: Node, free: dict) -> bool:
+    """A side with no free index and no sum (``0``, ``1``, ``K``) is constant along every index."""
+    return not free and not any(isinstance(n, SumOp) for n in side.walk())
+
+
+def _depends(interp: Interpreter, side: Node, env: dict, letter: str) -> bool:
+    """Whether a letter free on one side only is a slip: yes, unless it comes from the variable
+    of a derivative on that side and the side's value does not depend on it."""
+    if not any(isinstance(n, Deriv) and letter in n.wrt.letters for n in side.walk()):
+        return True
+    try:
+        value = interp.expression(side, env)
+    except SymbpError:
+        return True
+    return bool(set(env[letter]) & value.free())
+
+
+def _derived(net: Network, interp: Interpreter, head: Node, env: dict, names: dict) -> str | None:
+    """What the engine derives for the equation's head, if it is a derivative or a δ."""
+    if not isinstance(head, (Deriv, Sym)) or (isinstance(head, Sym) and head.name != "delta"):
+        return None
+    heads_free = free_letters(head, net, [])
+    if not set(heads_free) <= set(env):
+        return None
+    try:
+        raw = interp.expression(head, env)
+    except SymbpError:
+        return None
+    if (len(raw.terms) == 1 and len(raw.terms[0].factors) == 1 and raw.terms[0].coeff == 1
+            and raw.terms[0].factors[0][0] == "grad" and raw.terms[0].factors[0][1] not in net.outputs):
+        f = raw.terms[0].factors[0]
+        raw = calculus.delta_at(net, f[1], f[2])
+    rhs = latex(net, raw, names)
+    lhs = unparse(head)
+    if rhs.replace(" ", "") == lhs.replace(" ", ""):
+        return None  # an output's δ is its own derivation: nothing to add
+    return f"{lhs} = {rhs}"
+
+
+def _context(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+             head: Node) -> LinkContext:
+    """What the repair search needs: the link's reading, and a way to re-check a candidate."""
+    return LinkContext(net, letters, inference, head,
+                       lambda l, r: _check_link(net, letters, inference, l, r, head, suggest=False))

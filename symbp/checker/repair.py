@@ -1,0 +1,205 @@
+"""The did-you-mean search: the one-token change under which a refuted step holds.
+
+``\\sum_l`` for ``\\sum_k``, a dropped or added sum, ``w_{kj}`` for ``w_{jk}``, ``h'`` for ``h``,
+``a`` for ``z``, a sign, a factor: each candidate is re-checked through the link's
+:class:`~symbp.checker.context.LinkContext` and proposed only when it verifies.  Bounded by
+:data:`MAX_REPAIRS` candidates and :data:`REPAIR_SECONDS`.  Room ``symbp.checker``; imports the
+rooms below it, ``context`` and ``results``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..engine.semantics import IndexProblem, Interpreter, free_letters
+from ..errors import SymbpError
+from ..latex.ast import Call, Div, Mul, Neg, Node, Num, SumOp, Sym
+from ..latex.edit import rename_free, replace_sum_index, strip_sum, sums_over, swap_node, used_letters
+from ..latex.parser import parse_expression
+from ..latex.unparse import unparse
+from ..limits import budget
+from ..model.network import Network
+from ..model.normal_form import Expr
+from ..notation import letter_tex, sum_tex
+from ..printers.nfprint import latex
+from .context import LinkContext
+from .results import AT_SIZES, VERIFIED, LinkResult
+
+
+def suggest_sum(ctx: LinkContext, lhs: Node, rhs: Node, pl: list[IndexProblem], pr: list[IndexProblem]
+                ) -> tuple[str, str] | None:
+    """For ``\\sum_k`` over a letter its summand lacks, while ``l`` is free in that side but not
+    in the equation's head: propose ``\\sum_l``, and say whether the step then verifies."""
+    target = set(free_letters(ctx.head, ctx.net, []))
+    fixed_sides = []
+    changes = []
+    for side, probs in ((lhs, pl), (rhs, pr)):
+        vac = [p for p in probs if p.kind == "vacuous-sum"]
+        extra = sorted(set(free_letters(side, ctx.net, [])) - target)
+        if len(vac) == 1 and len(extra) == 1:
+            new = replace_sum_index(side, vac[0].letter, extra[0])
+            if new is not None:
+                fixed_sides.append(new)
+                changes.append((vac[0].letter, extra[0], new))
+                continue
+        fixed_sides.append(side)
+    if not changes:
+        return None
+    bad, good = changes[0][0], changes[0][1]
+    res = ctx.recheck(fixed_sides[0], fixed_sides[1])
+    text = f"{unparse(fixed_sides[0])} = {unparse(fixed_sides[1])}"
+    if res.verdict in (VERIFIED, AT_SIZES):
+        how = "verified for all sizes" if res.verdict == VERIFIED else "verified at the sizes tried"
+        return (f"did you mean {sum_tex(good)} instead of {sum_tex(bad)}? with it the step is {how}", text)
+    return (f"did you mean {sum_tex(good)} instead of {sum_tex(bad)}? (even then the step is "
+            f"{res.verdict}: {res.message})", text)
+
+
+def verdict_text(res: LinkResult) -> str:
+    return "verified for all sizes" if res.verdict == VERIFIED else "verified at the sizes tried"
+
+
+def suggest_sum_fix(ctx: LinkContext, lhs: Node, rhs: Node, only_l: list[str], only_r: list[str]
+                    ) -> tuple[str, str] | None:
+    """A letter free on one side only: the sum the writer dropped (``\\sum_k`` around that side), or
+    the sum they added (the other side's ``\\sum_k`` taken away) - proposed if the step then holds."""
+    tries: list[tuple[str, Node, Node]] = []
+    for side, other, free_here in ((rhs, lhs, only_r), (lhs, rhs, only_l)):
+        for x in free_here:
+            if sums_over(other, x):
+                stripped = strip_sum(other, x)
+                if stripped is not None:
+                    tries.append((f"did you sum over {letter_tex(x)} by mistake? without that {sum_tex(x)}",
+                                  *((stripped, rhs) if side is rhs else (lhs, stripped))))
+            else:
+                wrapped = SumOp(side.pos, side.end, x, None, None, side, side.pos)
+                tries.append((f"did you forget {sum_tex(x)}? with it",
+                              *((lhs, wrapped) if side is rhs else (wrapped, rhs))))
+    if len(only_r) == 1 and len(only_l) == 1:  # \delta_k where \delta_j was meant
+        x, y = only_r[0], only_l[0]
+        tx, ty = letter_tex(x), letter_tex(y)
+        tries.insert(0, (f"did you mean {ty} instead of {tx} on the right? with it", lhs,
+                         rename_free(rhs, x, y)))
+        tries.insert(1, (f"did you mean {tx} instead of {ty} on the left? with it",
+                         rename_free(lhs, y, x), rhs))
+    for words, new_l, new_r in tries[:5]:
+        res = ctx.recheck(new_l, new_r)
+        if res.verdict in (VERIFIED, AT_SIZES):
+            return (f"{words} the step is {verdict_text(res)}", f"{unparse(new_l)} = {unparse(new_r)}")
+    return None
+
+
+def suggest_indices(ctx: LinkContext, lhs: Node, rhs: Node, sym: Sym | None) -> tuple[str, str] | None:
+    """A symbol whose indices fit no family (``w_{jk}`` for ``w_{kj}``): its indices rearranged so
+    that they fit, proposed if the step then holds."""
+    import itertools
+    from dataclasses import replace
+    if sym is None or len(sym.groups) > 4:
+        return None
+    cands = [tuple(p) for p in itertools.permutations(sym.groups)]
+    cands += [tuple(g[::-1] if len(g) == 2 else g for g in sym.groups)]
+    if len(sym.groups) == 1 and len(sym.groups[0]) == 1:  # \delta_i where \delta_k was meant
+        cands += [((x,),) for x in sorted(used_letters(lhs, rhs)) if x != sym.groups[0][0]]
+    interp = Interpreter(ctx.net, ctx.letters)
+    for groups in cands:
+        if groups == sym.groups:
+            continue
+        fixed = replace(sym, groups=groups)
+        try:
+            interp.family_for(fixed)
+        except SymbpError:
+            continue
+        new_l, new_r = swap_node(lhs, sym, fixed), swap_node(rhs, sym, fixed)
+        res = ctx.recheck(new_l, new_r)
+        if res.verdict in (VERIFIED, AT_SIZES):
+            why = " (indices in the network's order)" if sorted(groups) == sorted(sym.groups) else ""
+            return (f"did you mean {unparse(fixed)}{why}? with it the step is {verdict_text(res)}",
+                    f"{unparse(new_l)} = {unparse(new_r)}")
+    return None
+
+
+#: the most one-token repairs tried for a value refutation, and the seconds they may take
+MAX_REPAIRS = 40
+REPAIR_SECONDS = 2.0
+
+
+def _repairs(side: Node, letters_used: list[str]) -> list[tuple[Node, Node, str]]:
+    """One-token repairs of a side: ``(old node, new node, what changes)``."""
+    from dataclasses import replace
+    out: list[tuple[Node, Node, str]] = []
+    for n in side.walk():
+        if isinstance(n, Call):
+            for order in (n.order - 1, n.order + 1):
+                if 0 <= order <= 3:
+                    out.append((n, replace(n, order=order), ""))
+        elif isinstance(n, Sym) and len(n.groups) == 1 and len(n.groups[0]) == 1:
+            for x in letters_used:
+                if x != n.groups[0][0]:
+                    out.append((n, replace(n, groups=((x,),)), ""))
+            if n.name in ("a", "z"):
+                out.append((n, replace(n, name="z" if n.name == "a" else "a"), ""))
+        elif isinstance(n, Neg):
+            out.append((n, n.arg, "without the minus sign"))
+        elif isinstance(n, Mul) and isinstance(n.factors[0], (Num, Div)) and len(n.factors) > 1:
+            rest = n.factors[1:]
+            out.append((n, rest[0] if len(rest) == 1 else replace(n, factors=rest),
+                        f"without the factor {unparse(n.factors[0])}"))
+    return out
+
+
+def missing_factors(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> list[Node]:
+    """Factors of the left's single term that the right's lacks (with free indices only), as AST."""
+    from ..model.normal_form import factor_indices
+    if len(gl.terms) != 1 or len(gr.terms) != 1:
+        return []
+    rest = list(gr.terms[0].factors)
+    out = []
+    for f in gl.terms[0].factors:
+        if f in rest:
+            rest.remove(f)
+        elif f[0] != "kd" and all(i[0] == "f" for i in factor_indices(f)):
+            try:
+                out.append(parse_expression(latex(net, Expr.atom(f), names), net.functions))
+            except SymbpError:
+                continue
+    return out[:3]
+
+
+def suggest_repair(ctx: LinkContext, lhs: Node, rhs: Node,
+                   missing: Sequence[Node] = ()) -> tuple[str, str] | None:
+    """A value refutation: the one-token change (an index, a prime, ``a``/``z``, a sign, a factor)
+    under which the step holds, named in the writer's notation (the first found, right side first)."""
+    used = sorted(used_letters(lhs, rhs))
+    candidates = [(rhs, rhs, Mul(rhs.pos, rhs.end, (m, rhs)), f"with a factor {unparse(m)}")
+                  for m in missing]
+    candidates += [(side, old, new, words) for side in (rhs, lhs) for old, new, words in _repairs(side, used)]
+    try:
+        with budget(REPAIR_SECONDS):
+            return _first_repair(ctx, lhs, rhs, candidates)
+    except SymbpError:  # out of time: no proposal, the refutation stands
+        return None
+
+
+def _first_repair(ctx: LinkContext, lhs: Node, rhs: Node, candidates: list) -> tuple[str, str] | None:
+    import time
+    start = time.monotonic()
+    tried = 0
+    for side, old, new, words in candidates:
+        if tried >= MAX_REPAIRS or time.monotonic() - start > REPAIR_SECONDS:
+            return None
+        tried += 1
+        if side is rhs:
+            new_l, new_r = lhs, swap_node(rhs, old, new)
+        else:
+            new_l, new_r = swap_node(lhs, old, new), rhs
+        try:
+            res = ctx.recheck(new_l, new_r)
+        except SymbpError:
+            continue
+        if res.verdict in (VERIFIED, AT_SIZES):
+            where = "right" if side is rhs else "left"
+            what = (f"the {where} side {words}" if words
+                    else f"{unparse(new)} instead of {unparse(old)} on the {where}")
+            return (f"did you mean {what}? with it the step is {verdict_text(res)}",
+                    f"{unparse(new_l)} = {unparse(new_r)}")
+    return None

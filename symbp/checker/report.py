@@ -1,0 +1,58 @@
+"""The results of checking several files: the verdicts, the files that could not be checked, and
+the exit code that follows from them.
+
+Room ``symbp.checker``.  Imports :mod:`symbp.checker.results`, :mod:`symbp.errors` and the
+display hooks of :mod:`symbp.printable` (rendering is :mod:`symbp.render.display`'s).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import SymbpError
+from ..printable import Printable
+from .results import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
+
+__all__ = ["Report"]
+
+
+@dataclass
+class Report(Printable):
+    """Results of checking several files, and the files that could not be checked at all."""
+
+    results: list[LinkResult] = field(default_factory=list)
+    problems: list[SymbpError] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        if self.problems or any(r.verdict == ERROR and not r.as_expected for r in self.results):
+            return 2
+        if any(not r.as_expected for r in self.results):
+            return 1
+        return 0
+
+    def counts(self) -> dict[str, int]:
+        c = Counter(r.verdict for r in self.results)
+        return {v: c.get(v, 0) for v in VERDICTS}
+
+    def summary(self) -> str:
+        c = self.counts()
+        unexpected = sum(not r.as_expected for r in self.results)
+        files = f" in {self.files} file(s)" if self.files else ""
+        parts = [f"{c[VERIFIED]} verified", f"{c[AT_SIZES]} verified at sizes only",
+                 f"{c[REFUTED]} refuted", f"{c[ERROR]} error(s)"]
+        tail = "all as expected" if not unexpected else f"{unexpected} NOT as expected"
+        if self.problems:
+            tail += f"; {len(self.problems)} file(s) could not be checked"
+        return f"{len(self.results)} link(s){files}: " + ", ".join(parts) + f"; {tail}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "results": [r.to_json() for r in self.results],
+            "summary": {**self.counts(), "links": len(self.results), "files": self.files,
+                        "unexpected": sum(not r.as_expected for r in self.results),
+                        "problems": [str(p) for p in self.problems], "exit_code": self.exit_code},
+        }

@@ -1,0 +1,239 @@
+"""The AST of one formula: small frozen nodes that remember where they stand.
+
+``Num``, ``Sym`` (an indexed symbol with its subscript groups), ``Call`` (a function applied),
+``Neg``, ``Add``, ``Mul``, ``Div``, ``Pow``, ``SumOp``, ``Deriv`` (a fraction of partials or the
+operator form), ``Kron`` (Iverson's bracket ``[j = k]``) and ``Chain`` (``A = B = C``).
+Room ``symbp.latex``; imports :mod:`symbp.notation` only.
+
+>>> from symbp.latex.parser import parse_chain
+>>> parse_chain(r"\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k").sides[1]
+Mul(Call(h', Sym(a_j)), Sum(k, Mul(Sym(w_{kj}), Sym(delta_k))))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..notation import _groups_text
+
+# ----------------------------------------------------------------------------------------------
+# AST
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    pos: int = field(repr=False, compare=False)
+    end: int = field(repr=False, compare=False)
+
+    def key(self) -> tuple:
+        """A structural key, positions left out: equal keys, same formula."""
+        raise NotImplementedError
+
+    def children(self) -> tuple[Node, ...]:
+        return ()
+
+    def walk(self) -> Iterable[Node]:
+        yield self
+        for c in self.children():
+            yield from c.walk()
+
+    def index_letters(self) -> set[str]:
+        """Every index letter written in this formula: in subscripts, Kronecker deltas and as
+        summation indices."""
+        out: set[str] = set()
+        for n in self.walk():
+            if isinstance(n, (Sym, Kron)):
+                out.update(n.letters)
+            elif isinstance(n, SumOp):
+                out.add(n.index)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Num(Node):
+    value: Fraction = Fraction(0)
+
+    def key(self) -> tuple:
+        return ("num", self.value)
+
+    def __repr__(self) -> str:
+        return f"Num({self.value})"
+
+
+@dataclass(frozen=True, eq=False)
+class Sym(Node):
+    """A symbol with optional subscript groups: ``w_{kj_l}`` is ``Sym('w', (('k',), ('j', 'l')))``."""
+
+    name: str = ""
+    groups: tuple[tuple[str, ...], ...] = ()
+
+    def key(self) -> tuple:
+        return ("sym", self.name, self.groups)
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return tuple(x for g in self.groups for x in g)
+
+    def __repr__(self) -> str:
+        return f"Sym({self.name}{_groups_text(self.groups)})"
+
+
+@dataclass(frozen=True, eq=False)
+class Call(Node):
+    """``h(x)`` with ``order`` primes: ``h'(a_j)`` is ``Call('h', 1, a_j)``."""
+
+    name: str = ""
+    order: int = 0
+    arg: Node = None  # type: ignore[assignment]
+
+    def key(self) -> tuple:
+        return ("call", self.name, self.order, self.arg.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.arg,)
+
+    def __repr__(self) -> str:
+        return f"Call({self.name}{chr(39) * self.order}, {self.arg!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Neg(Node):
+    arg: Node = None  # type: ignore[assignment]
+
+    def key(self) -> tuple:
+        return ("neg", self.arg.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.arg,)
+
+    def __repr__(self) -> str:
+        return f"Neg({self.arg!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Add(Node):
+    terms: tuple[Node, ...] = ()
+
+    def key(self) -> tuple:
+        return ("add",) + tuple(t.key() for t in self.terms)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.terms
+
+    def __repr__(self) -> str:
+        return f"Add({', '.join(map(repr, self.terms))})"
+
+
+@dataclass(frozen=True, eq=False)
+class Mul(Node):
+    factors: tuple[Node, ...] = ()
+
+    def key(self) -> tuple:
+        return ("mul",) + tuple(f.key() for f in self.factors)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.factors
+
+    def __repr__(self) -> str:
+        return f"Mul({', '.join(map(repr, self.factors))})"
+
+
+@dataclass(frozen=True, eq=False)
+class Div(Node):
+    num: Node = None  # type: ignore[assignment]
+    den: Node = None  # type: ignore[assignment]
+
+    def key(self) -> tuple:
+        return ("div", self.num.key(), self.den.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.num, self.den)
+
+    def __repr__(self) -> str:
+        return f"Div({self.num!r}, {self.den!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Pow(Node):
+    base: Node = None  # type: ignore[assignment]
+    exp: int = 1
+
+    def key(self) -> tuple:
+        return ("pow", self.base.key(), self.exp)
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.base,)
+
+    def __repr__(self) -> str:
+        return f"Pow({self.base!r}, {self.exp})"
+
+
+@dataclass(frozen=True, eq=False)
+class SumOp(Node):
+    """``\\sum_{index=lower}^{upper} body``; bounds are ``None`` when not written."""
+
+    index: str = ""
+    lower: Node | None = None
+    upper: Node | None = None
+    body: Node = None  # type: ignore[assignment]
+    index_pos: int = 0
+
+    def key(self) -> tuple:
+        return ("sum", self.index, self.lower and self.lower.key(), self.upper and self.upper.key(),
+                self.body.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return tuple(x for x in (self.lower, self.upper, self.body) if x is not None)
+
+    def __repr__(self) -> str:
+        return f"Sum({self.index}, {self.body!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Deriv(Node):
+    """``\\frac{\\partial num}{\\partial wrt}``; operator form ``\\frac{\\partial}{\\partial wrt} body``
+    has ``num=None`` and the operand in ``body``."""
+
+    num: Node | None = None
+    wrt: Sym = None  # type: ignore[assignment]
+    body: Node | None = None
+
+    def key(self) -> tuple:
+        return ("deriv", self.num and self.num.key(), self.wrt.key(), self.body and self.body.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return tuple(x for x in (self.num, self.wrt, self.body) if x is not None)
+
+    def __repr__(self) -> str:
+        inner = repr(self.num) if self.num is not None else f"op, {self.body!r}"
+        return f"Deriv({inner} / {self.wrt!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Kron(Node):
+    """The Kronecker delta ``[j = k]`` (Iverson's bracket: 1 where the indices are equal, else 0).
+    Each side is one index group as in a subscript: ``[j_l = m]`` ties the composite ``m`` to
+    the pair ``j, l``."""
+
+    left: tuple[str, ...] = ()
+    right: tuple[str, ...] = ()
+
+    def key(self) -> tuple:
+        return ("kron", self.left, self.right)
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return self.left + self.right
+
+    def __repr__(self) -> str:
+        return f"Kron({_groups_text((self.left,))} = {_groups_text((self.right,))})"
+
+
+@dataclass(frozen=True)
+class Chain:
+    """An equation as written: ``sides[0] rels[0] sides[1] rels[1] ...``; every link is checked."""
+
+    sides: tuple[Node, ...]
+    rels: tuple[str, ...]

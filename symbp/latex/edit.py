@@ -1,0 +1,102 @@
+"""AST edits and queries that the checker, the repair search, the mutation harness and the proofs
+share: rename a free letter (also inside the bounds of a sum), strip or rename a sum, swap one
+node for another, the letters a link uses, whether a side sums over a letter.
+
+One copy of each, so that two of them cannot diverge (``check._rename_free`` and
+``mutation.rename_free`` once did: only one renamed inside the bounds of a sum).  Room
+``symbp.latex``; imports only the AST.
+
+>>> from symbp.latex.parser import parse_expression
+>>> from symbp.latex.unparse import unparse
+>>> unparse(rename_free(parse_expression(r"\\sum_{k=1}^{J} w_{kj} \\delta_k"), "j", "i"))
+'\\\\sum_{k=1}^{J} w_{ki} \\\\delta_{k}'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .ast import Node, SumOp, Sym
+
+
+def rename_free(node: Node, old: str, new: str) -> Node:
+    """``node`` with the free occurrences of the index letter ``old`` written ``new``."""
+    from dataclasses import fields, replace
+    if isinstance(node, Sym):
+        return replace(node, groups=tuple(tuple(new if x == old else x for x in g) for g in node.groups))
+    if isinstance(node, SumOp) and node.index == old:
+        return node
+    changed: dict[str, Any] = {}
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            changed[f.name] = rename_free(v, old, new)
+        elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+            changed[f.name] = tuple(rename_free(c, old, new) for c in v)
+    return replace(node, **changed) if changed else node
+
+
+def strip_sum(node: Node, letter: str) -> Node | None:
+    """``node`` with its (first) ``\\sum_letter`` replaced by the summand."""
+    from dataclasses import fields, replace
+    if isinstance(node, SumOp) and node.index == letter and node.lower is None:
+        return node.body
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            new = strip_sum(v, letter)
+            if new is not None:
+                return replace(node, **{f.name: new})
+        elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+            for i, c in enumerate(v):
+                new = strip_sum(c, letter)
+                if new is not None:
+                    return replace(node, **{f.name: v[:i] + (new,) + v[i + 1:]})
+    return None
+
+
+def swap_node(node: Node, old: Node, new: Node) -> Node:
+    """``node`` with the subtree ``old`` (by identity) replaced by ``new``."""
+    from dataclasses import fields, replace
+    if node is old:
+        return new
+    changed: dict[str, Any] = {}
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            nv = swap_node(v, old, new)
+            if nv is not v:
+                changed[f.name] = nv
+        elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+            nt = tuple(swap_node(c, old, new) for c in v)
+            if any(a is not b for a, b in zip(nt, v)):
+                changed[f.name] = nt
+    return replace(node, **changed) if changed else node
+
+
+def replace_sum_index(node: Node, bad: str, good: str) -> Node | None:
+    from dataclasses import replace
+    if isinstance(node, SumOp) and node.index == bad:
+        return replace(node, index=good)
+    for attr in ("body", "num", "arg"):
+        child = getattr(node, attr, None)
+        if isinstance(child, Node):
+            new = replace_sum_index(child, bad, good)
+            if new is not None:
+                return replace(node, **{attr: new})
+    for attr in ("factors", "terms"):
+        kids = getattr(node, attr, None)
+        if kids:
+            for i, child in enumerate(kids):
+                new = replace_sum_index(child, bad, good)
+                if new is not None:
+                    return replace(node, **{attr: kids[:i] + (new,) + kids[i + 1:]})
+    return None
+
+
+def used_letters(lhs: Node, rhs: Node) -> set[str]:
+    return lhs.index_letters() | rhs.index_letters()
+
+
+def sums_over(side: Node, letter: str) -> bool:
+    return any(isinstance(n, SumOp) and n.index == letter for n in side.walk())

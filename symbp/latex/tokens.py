@@ -1,0 +1,122 @@
+"""The lexer: LaTeX source -> tokens that remember their offsets.
+
+Spacing and style commands are dropped here; every token keeps ``pos``/``end`` so that an error
+can put a caret under it.  Room ``symbp.latex``; imports :mod:`symbp.errors`, :mod:`symbp.limits`
+and :mod:`symbp.notation`.
+
+>>> [t.kind for t in tokenize(r"\\delta_j = h'(a_j)")][:4]
+['letter', 'sym', 'letter', 'sym']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import LatexSyntaxError
+from ..limits import MAX_TOKENS
+from ..notation import GREEK
+
+#: commands that only space or style the formula; dropped by the lexer
+SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "limits",
+           "nolimits", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr"}
+OPEN = {"(": ")", "[": "]", "\\{": "\\}"}
+_DIGITS = frozenset("0123456789")
+
+
+# ----------------------------------------------------------------------------------------------
+# tokens
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # 'cmd', 'letter', 'num', 'sym', 'eof'
+    text: str  # command name without backslash, the letter or Greek name, digits, the symbol
+    pos: int
+    end: int
+
+    def show(self) -> str:
+        if self.kind == "cmd":
+            return "\\" + self.text
+        if self.kind == "letter" and self.text in GREEK:
+            return "\\" + self.text
+        return self.text or "end of formula"
+
+
+def tokenize(src: str) -> list[Token]:
+    """Split ``src`` into tokens; spacing commands vanish, ``\\left(`` becomes ``(``.
+
+    >>> [t.text for t in tokenize(r"h'(a_{j})\\,\\quad")][:-1]
+    ['h', "'", '(', 'a', '_', '{', 'j', '}', ')']
+    """
+    out: list[Token] = []
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c in " \t\r\n~":
+            i += 1
+            continue
+        if c == "%":  # a TeX comment runs to the end of the line
+            j = src.find("\n", i)
+            i = n if j < 0 else j + 1
+            continue
+        if c == "\\":
+            j = i + 1
+            while j < n and src[j].isascii() and src[j].isalpha():
+                j += 1
+            if j == i + 1:  # control symbol: \, \{ \\ ...
+                if j >= n:
+                    raise LatexSyntaxError("a lone backslash ends the formula", offset=i,
+                                           hint="remove it or complete the command")
+                j += 1
+            name = src[i + 1:j]
+            if name in SPACING:
+                i = j
+                continue
+            if name in ("left", "right", "middle"):
+                k = j
+                while k < n and src[k] in " \t\r\n":
+                    k += 1
+                if k < n and src[k] in "([|.)]":
+                    delim, k2 = src[k], k + 1
+                elif src.startswith("\\{", k) or src.startswith("\\}", k):
+                    delim, k2 = src[k:k + 2], k + 2
+                else:
+                    raise LatexSyntaxError(f"\\{name} must be followed by a delimiter", offset=i,
+                                           width=j - i, hint="write \\left( ... \\right)")
+                if delim != ".":
+                    out.append(Token("sym", delim, i, k2))
+                i = k2
+                continue
+            if name in GREEK:
+                out.append(Token("letter", name, i, j))
+            elif name == "{" or name == "}":
+                out.append(Token("sym", "\\" + name, i, j))
+            else:
+                out.append(Token("cmd", name, i, j))
+            i = j
+            continue
+        if c in _DIGITS:  # ASCII only: str.isdigit() is also true of ①, ² and ٣
+            j, dot = i, False
+            while j < n and (src[j] in _DIGITS or (src[j] == "." and not dot and j + 1 < n
+                                                   and src[j + 1] in _DIGITS)):
+                dot = dot or src[j] == "."
+                j += 1
+            out.append(Token("num", src[i:j], i, j))
+            i = j
+            continue
+        if c.isascii() and c.isalpha():
+            out.append(Token("letter", c, i, i + 1))
+            i += 1
+            continue
+        if c in "{}_^'()[]+-=&,/|<>*.:;!?":
+            out.append(Token("sym", c, i, i + 1))
+            i += 1
+            continue
+        raise LatexSyntaxError(f"unexpected character {c!r} in a formula", offset=i,
+                               hint="formulas take ASCII LaTeX; put prose outside the maths")
+        # (unreachable)
+    if len(out) > MAX_TOKENS:
+        raise LatexSyntaxError(f"formula too long ({len(out)} tokens; the limit is {MAX_TOKENS})",
+                               offset=0, hint="split the formula into steps")
+    out.append(Token("eof", "", n, n))
+    return out

@@ -1,0 +1,99 @@
+"""AST -> LaTeX: the printer of parsed formulas; ``parse(unparse(x))`` has the key of ``x``.
+
+What symbp echoes is what it checked: every side is printed back with this module and parsed
+again before any verdict.  Room ``symbp.latex``; imports :mod:`symbp.notation` and the AST.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..notation import GREEK, _groups_text, letter_tex
+from .ast import Add, Call, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
+
+
+def unparse(node: Node) -> str:
+    """LaTeX for an AST node; ``parse(unparse(x))`` has the same :meth:`Node.key` as ``x``.
+
+    >>> from symbp.latex.parser import parse_expression
+    >>> unparse(parse_expression(r"\\sum_k w_{kj_l} \\delta_k"))
+    '\\\\sum_{k} w_{kj_l} \\\\delta_{k}'
+    """
+    if isinstance(node, Num):
+        return _decimal(node.value)
+    if isinstance(node, Sym):
+        name = "\\" + node.name if node.name in GREEK else node.name
+        if not node.groups:
+            return name
+        text = _groups_text(node.groups)
+        if not text.startswith("_{"):
+            text = "_{" + text[1:] + "}"
+        return name + text
+    if isinstance(node, Call):
+        return f"{letter_tex(node.name)}{chr(39) * node.order}({unparse(node.arg)})"
+    if isinstance(node, Neg):
+        inner = unparse(node.arg)
+        return f"-{inner}" if not isinstance(node.arg, (Add, Neg)) else f"-\\left({inner}\\right)"
+    if isinstance(node, Add):
+        out = _paren(node.terms[0], (Add,))
+        for t in node.terms[1:]:
+            s = _paren(t, (Add,)) if not isinstance(t, Neg) else unparse(t)
+            out += f" - {s[1:]}" if isinstance(t, Neg) and not s.startswith("-\\left") else (
+                f" {s}" if s.startswith("-") else f" + {s}")
+        return out
+    if isinstance(node, Mul):
+        parts = []
+        last = len(node.factors) - 1
+        for k, f in enumerate(node.factors):
+            # a sum or a derivative operator takes the rest of the term: bracket it unless last
+            greedy = isinstance(f, SumOp) or (isinstance(f, Deriv) and f.num is None)
+            parts.append(_paren(f, (Add, Neg, Mul)) if not (greedy and k < last)
+                         else f"\\left({unparse(f)}\\right)")
+        return " ".join(parts)
+    if isinstance(node, Div):
+        return f"\\frac{{{unparse(node.num)}}}{{{unparse(node.den)}}}"
+    if isinstance(node, Pow):
+        s = unparse(node.base)
+        if not isinstance(node.base, (Sym, Num, Call)):
+            s = f"\\left({s}\\right)"
+        return f"{s}^{{{node.exp}}}"
+    if isinstance(node, SumOp):
+        sub = letter_tex(node.index)
+        if node.lower is not None:
+            sub += "=" + unparse(node.lower)
+        sup = f"^{{{unparse(node.upper)}}}" if node.upper is not None else ""
+        body = unparse(node.body)
+        if isinstance(node.body, (Add, Neg)):
+            body = f"\\left({body}\\right)"
+        return f"\\sum_{{{sub}}}{sup} {body}"
+    if isinstance(node, Kron):
+        return f"[{_kron_side(node.left)} = {_kron_side(node.right)}]"
+    if isinstance(node, Deriv):
+        wrt = unparse(node.wrt)
+        if node.num is not None:
+            return f"\\frac{{\\partial {unparse(node.num)}}}{{\\partial {wrt}}}"
+        body = unparse(node.body)  # type: ignore[arg-type]
+        if isinstance(node.body, (Add, Neg)):
+            body = f"\\left({body}\\right)"
+        return f"\\frac{{\\partial}}{{\\partial {wrt}}} {body}"
+    raise TypeError(node)
+
+
+def _kron_side(group: tuple[str, ...]) -> str:
+    """``('j', 'l')`` -> ``j_l``; ``('j', 'l', 'm')`` -> ``j_{lm}``."""
+    text = _groups_text((group,))[1:]
+    return text[1:-1] if text.startswith("{") else text
+
+
+def _paren(node: Node, kinds: tuple[type, ...]) -> str:
+    s = unparse(node)
+    return f"\\left({s}\\right)" if isinstance(node, kinds) else s
+
+
+def _decimal(v: Fraction) -> str:
+    if v.denominator == 1:
+        return str(v.numerator)
+    from decimal import Decimal, localcontext
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return format(Decimal(v.numerator) / Decimal(v.denominator), "f")

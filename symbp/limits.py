@@ -1,0 +1,47 @@
+"""Bounds on the work: sizes of formulas and expressions, and the per-equation deadline.
+
+Every budget symbp keeps is here, so that the README's list of bounds has one source.  The
+deadline is a stack local to this process; the independent oracle (:mod:`symbp.soundness.oracle`)
+does not use it, on purpose.  Imports only :mod:`symbp.errors`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import ResourceLimitError
+
+#: a formula: tokens, nesting depth, the largest whole power
+MAX_DEPTH = 120
+MAX_TOKENS = 20_000
+MAX_POWER = 8
+#: a normal form: terms per expression, factors per term, permutations tried within a tie
+MAX_TERMS = 4000
+MAX_FACTORS = 400
+MAX_TIE_PERMUTATIONS = 720
+
+_deadline: list[float] = []  # a stack of absolute deadlines (time.monotonic)
+
+
+@contextmanager
+def budget(seconds: float) -> Iterator[None]:
+    """Bound the work done inside the block: past ``seconds``, the next canonicalisation raises
+    :class:`ResourceLimitError`.
+
+    >>> with budget(10):
+    ...     check_deadline()
+    """
+    end = time.monotonic() + seconds
+    _deadline.append(min(end, _deadline[-1]) if _deadline else end)  # never past an enclosing one
+    try:
+        yield
+    finally:
+        _deadline.pop()
+
+
+def check_deadline() -> None:
+    """Raise :class:`ResourceLimitError` once the innermost :func:`budget` has run out."""
+    if _deadline and time.monotonic() > _deadline[-1]:
+        raise ResourceLimitError("the per-equation time bound was reached")

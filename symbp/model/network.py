@@ -1,0 +1,184 @@
+"""Indexed symbolic networks, declared by their forward pass.
+
+A network is a set of *families* of indexed quantities: unit families (``a_j``, ``z_j``,
+``z_{i_l}``) and parameter families (``w_{ji}``, ``w_{kj_l}``).  A family is named by its letter
+and the *ranges* of its indices: ``z_i`` and ``z_j`` are two families (the input and the hidden
+layer), as in PRML.  Each index letter runs over a range with a symbolic size (``j`` over
+``1..J``).  A forward equation ``a_{j_l} = \\sum_i w_{ji} z_{i_l}`` defines one family in terms
+of others; the weights it uses are *shared* across every index of the left side that they do not
+carry (here ``l``: convolution-style tying) and independent across the indices they do carry.
+Plain and weight-shared layers are the same mechanism; there are no special cases.
+
+The error ``E`` is an undefined differentiable function of the *output* families (those no
+forward equation uses); ``\\delta`` of a family ``a`` is ``\\partial E / \\partial a``.
+
+>>> from symbp import builtin
+>>> net = builtin("plain")
+>>> [f.show() for f in net.families]
+['a_{j}', 'w_{ji}', 'z_{i}', 'z_{j}', 'a_{k}', 'w_{kj}']
+>>> net.show(net.outputs[0])
+'a_{k}'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ..notation import group_letters, latex_name
+from ..printable import Printable
+from .normal_form import Expr
+
+
+@dataclass(frozen=True)
+class Family:
+    """An indexed family: ``name`` with indices over ``axes`` (range names), written in
+    subscript groups of sizes ``grouping`` (``w_{kj_l}``: axes ``('K', 'J', 'L')``, grouping ``(1, 2)``)."""
+
+    id: int
+    name: str
+    axes: tuple[str, ...]
+    grouping: tuple[int, ...]
+    param: bool
+    letters: tuple[str, ...]  # the letters it was first written with
+
+    def show(self) -> str:
+        if not self.axes:  # a single unit: a, y
+            return latex_name(self.name)
+        return f"{latex_name(self.name)}_{{{group_letters(self.letters, self.grouping)}}}"
+
+
+def components(letter: str, ranges: Sequence[str]) -> tuple[str, ...]:
+    """The free index names of a letter over ``ranges``: ``('j',)``; for a composite letter ``m``
+    over ``(J, L)`` its components ``('m.0', 'm.1')`` (:meth:`Network.component` reads them back)."""
+    return (letter,) if len(ranges) <= 1 else tuple(f"{letter}.{k}" for k in range(len(ranges)))
+
+
+@dataclass
+class Network(Printable):
+    """A declared network.  Build one with :func:`declare` or :func:`builtin`."""
+
+    name: str = "network"
+    ranges: dict[str, str] = field(default_factory=dict)  # index letter -> range (size symbol)
+    composites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # m -> ('j', 'l')
+    range_letter: dict[str, str] = field(default_factory=dict)  # range -> canonical letter
+    families: list[Family] = field(default_factory=list)
+    definitions: dict[int, Expr] = field(default_factory=dict)  # family id -> Expr in '#0', '#1', ...
+    forward_latex: list[str] = field(default_factory=list)
+    functions: set[str] = field(default_factory=set)
+    param_names: set[str] = field(default_factory=lambda: {"w", "b"})
+    error_name: str = "E"
+    #: declared activations: function name -> 'tanh' | 'logistic' | 'identity' (others undefined)
+    activations: dict[str, str] = field(default_factory=dict)
+    #: a declared error function ('sum-of-squares': E = 1/2 sum (y - t)^2), or None (undefined)
+    error_kind: str | None = None
+    targets: dict[int, int] = field(default_factory=dict)  # output family -> its target family t
+    delta_of: str = "a"
+    consumers: dict[int, list[int]] = field(default_factory=dict)
+    ancestors: dict[int, set[int]] = field(default_factory=dict)
+    outputs: list[int] = field(default_factory=list)
+    cache: dict = field(default_factory=dict, repr=False)
+
+    # -- lookup
+    def family(self, name: str, axes: tuple[str, ...]) -> Family | None:
+        for f in self.families:
+            if f.name == name and f.axes == axes:
+                return f
+        return None
+
+    def named(self, name: str) -> list[Family]:
+        return [f for f in self.families if f.name == name]
+
+    def show(self, fam_id: int) -> str:
+        return self.families[fam_id].show()
+
+    def letter_ranges(self, letter: str) -> tuple[str, ...] | None:
+        """The ranges a letter stands for: one for a plain letter, several for a composite one.
+        A primed letter runs over the range of the letter with one prime less: ``j'`` over that
+        of ``j``, ``j''`` over that of ``j'`` (which is ``j``'s unless ``j'`` names a range of
+        its own, as in a forward equation ``a_{j'} = \\sum_j v_{j'j} z_j``)."""
+        if (letter.endswith("'") and letter.rstrip("'") and letter not in self.ranges
+                and letter not in self.composites):
+            return self.letter_ranges(letter[:-1])
+        if letter in self.composites:
+            return tuple(self.ranges[x] for x in self.composites[letter])
+        if letter in self.ranges:
+            return (self.ranges[letter],)
+        return None
+
+    def component(self, name: str) -> tuple[str, str] | None:
+        """A free index name ``m.1`` is component 1 of the composite ``m = j_l``: ``('m', 'l')``."""
+        base, dot, k = name.partition(".")
+        if not dot or base not in self.composites or not k.isdigit():
+            return None
+        return base, self.composites[base][int(k)]
+
+    @property
+    def sizes(self) -> list[str]:
+        return sorted(set(self.ranges.values()))
+
+    def is_alias(self, fam_id: int) -> bool:
+        """A family defined as one function of another (``z = h(a)``): replaced by its definition
+        when comparing."""
+        d = self.definitions.get(fam_id)
+        return (d is not None and len(d.terms) == 1 and d.terms[0].coeff == 1
+                and len(d.terms[0].factors) == 1 and d.terms[0].factors[0][0] == "fn"
+                and not d.terms[0].dummies and not d.terms[0].sizes)
+
+    def is_copy(self, fam_id: int) -> bool:
+        """A family defined as another one (``y_k = a_k``): replaced by it when comparing."""
+        d = self.definitions.get(fam_id)
+        return (d is not None and len(d.terms) == 1 and d.terms[0].coeff == 1
+                and len(d.terms[0].factors) == 1 and d.terms[0].factors[0][0] == "ref"
+                and not d.terms[0].dummies and not d.terms[0].sizes)
+
+    def has_delta(self, fam_id: int) -> bool:
+        return self.families[fam_id].name == self.delta_of or fam_id in self.outputs
+
+    @property
+    def params(self) -> list[Family]:
+        return [f for f in self.families if f.param]
+
+    def letters_for(self, axes: Sequence[str], avoid: Iterable[str] = ()) -> tuple[str, ...]:
+        """Fresh, readable letters for indices over ``axes`` (``j``, then aliases, then ``j'``)."""
+        used = set(avoid)
+        out = []
+        for r in axes:
+            for cand in self.letter_pool(r):
+                if cand not in used:
+                    used.add(cand)
+                    out.append(cand)
+                    break
+        return tuple(out)
+
+    def letter_pool(self, range_name: str) -> list[str]:
+        base = self.range_letter[range_name]
+        aliases = [k for k, v in self.ranges.items() if v == range_name and k != base]
+        pool = [base] + sorted(aliases)
+        primed = [f"{p}'" for p in pool] + [f"{p}''" for p in pool]
+        # a primed letter that names a range of its own (a forward equation's a_{j'}) is not j's
+        primed = [p for p in primed if self.letter_ranges(p) == (range_name,)]
+        return pool + list(dict.fromkeys(primed)) + [f"{base}_{n}" for n in range(1, 50)]
+
+    def summary(self) -> str:
+        lines = [f"network {self.name}:"]
+        for r in self.sizes:
+            letters = sorted(k for k, v in self.ranges.items() if v == r)
+            lines.append(f"  {', '.join(letters)} = 1..{r}")
+        for m, parts in self.composites.items():
+            lines.append(f"  {m} runs over the units {group_letters(parts, (len(parts),))}")
+        lines.extend("  " + s for s in self.forward_latex)
+        shared = [f.show() for f in self.params if self._shared_over(f)]
+        if shared:
+            lines.append("  shared: " + "; ".join(shared))
+        return "\n".join(lines)
+
+
+    def _shared_over(self, fam: Family) -> list[str]:
+        """Ranges over which a parameter family is reused (the left-side indices it lacks)."""
+        out = []
+        for c in self.consumers.get(fam.id, []):
+            for r in self.families[c].axes:
+                if r not in fam.axes and r not in out:
+                    out.append(r)
+        return out

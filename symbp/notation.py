@@ -1,0 +1,85 @@
+"""Letters and subscripts in LaTeX: the one place that knows how an index letter, a Greek name,
+a sum's subscript and a family's subscript groups are written.
+
+Bottom of the package: imports nothing of symbp.
+
+>>> print(letter_tex("mu"), sum_tex("k"), sum_tex("j'"))
+\\mu \\sum_k \\sum_{j'}
+>>> group_letters(("k", "j", "l"), (1, 2))
+'kj_l'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau",
+    "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda",
+    "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega",
+}
+
+
+def letter_tex(x: str) -> str:
+    """An index letter as LaTeX: ``mu`` -> ``\\mu``, ``mu'`` -> ``\\mu'``, ``j'`` -> ``j'``."""
+    base = x.rstrip("'")
+    return ("\\" + base if base in GREEK else base) + x[len(base):]
+
+
+def sum_tex(x: str) -> str:
+    """``\\sum`` over the index letter ``x``: ``\\sum_k``, ``\\sum_\\mu``, ``\\sum_{j'}``."""
+    t = letter_tex(x)
+    return "\\sum_" + (t if len(x) == 1 or x in GREEK else "{" + t + "}")
+
+
+def _join(parts: list[str]) -> str:
+    out = ""
+    for p in parts:  # "\\mu" followed by a letter needs a space
+        if out and out[-1].isalpha() and "\\" in out and p[:1].isalpha() and \
+                out.rsplit("\\", 1)[-1].isalpha():
+            out += " "
+        out += p
+    return out
+
+
+def _groups_text(groups: tuple[tuple[str, ...], ...]) -> str:
+    if not groups:
+        return ""
+    parts = []
+    for g in groups:
+        s = letter_tex(g[0])
+        if len(g) > 1:
+            rest = _join([letter_tex(x) for x in g[1:]])
+            s += "_" + (rest if len(g) == 2 and len(g[1]) == 1 else "{" + rest + "}")
+        parts.append(s)
+    body = _join(parts)
+    return "_" + (body if len(groups) == 1 and len(groups[0]) == 1 and len(body) == 1 else "{" + body + "}")
+def latex_name(name: str) -> str:
+    """``delta`` -> ``\\delta``, ``mu'`` -> ``\\mu'``; letters (also primed, ``j'``) stay as they are."""
+    return letter_tex(name)
+
+
+def group_letters(letters: Sequence[str], grouping: Sequence[int]) -> str:
+    """``('k', 'j', 'l'), (1, 2)`` -> ``'kj_l'``."""
+    out, pos = [], 0
+    for g in grouping:
+        head, rest = letters[pos], letters[pos + 1:pos + g]
+        pos += g
+        s = latex_name(head)
+        if rest:
+            tail = join_tex([latex_name(x) for x in rest])
+            s += "_" + (tail if len(rest) == 1 and len(rest[0]) == 1 else "{" + tail + "}")
+        out.append(s)
+    return join_tex(out)
+
+
+def join_tex(parts: Sequence[str]) -> str:
+    """Subscript parts written together: ``\\mu`` followed by ``j`` needs a space (``\\mu j``)."""
+    text = ""
+    for s in parts:
+        if re.search(r"\\[A-Za-z]+$", text) and s[:1].isalpha():
+            text += " "
+        text += s
+    return text
