@@ -184,7 +184,8 @@ ENTRIES += [
           True, lambda m: (m.grad("b1"), m.grad("a1")), N_SPEC, note="as printed (layer l dropped), cost C"),
     Entry("nndl-bp3-E", NNDL, "BP3", N_FWD, r"\frac{\partial E}{\partial b_j} = \delta_j",
           True, lambda m: (m.grad("b1"), m.grad("a1")), N_SPEC, note="C written E, the letter symbp knows"),
-    Entry("nndl-bp3-slip-sigma'", NNDL, "BP3", N_FWD, r"\frac{\partial E}{\partial b_j} = \delta_j \sigma'(z_j)",
+    Entry("nndl-bp3-slip-sigma'", NNDL, "BP3", N_FWD,
+          r"\frac{\partial E}{\partial b_j} = \delta_j \sigma'(z_j)",
           False, lambda m: (m.grad("b1"), m.grad("a1") * m.fp(m.a1)), N_SPEC, slip=True,
           note="an extra sigma' (issue 12's example); C written E"),
     Entry("nndl-bp4", NNDL, "BP4", N_FWD, r"\frac{\partial C}{\partial w_{jk}} = a_k \delta_j",
@@ -229,7 +230,8 @@ G_FWD = (r"a_h = \sum_{i=1}^{I} w_{ih} x_i", r"b_h = \theta_h(a_h)", r"a_k = \su
 G_FWD_PLAIN = (r"a_h = \sum_{i=1}^{I} w_{ih} x_i", r"b_h = \theta(a_h)", r"a_k = \sum_{h=1}^{H} w_{hk} b_h")
 G_DIR = ("params w",)
 G_SPEC = dict(bias=False)
-G_SOFTMAX = G_FWD_PLAIN + (r"y_k = \frac{e^{a_k}}{\sum_{k'=1}^{K} e^{a_{k'}}}", r"O = -\sum_{k=1}^{K} z_k \ln y_k")
+G_SOFTMAX = G_FWD_PLAIN + (r"y_k = \frac{e^{a_k}}{\sum_{k'=1}^{K} e^{a_{k'}}}",
+                          r"O = -\sum_{k=1}^{K} z_k \ln y_k")
 
 ENTRIES += [
     Entry("graves-theta-slip", GRAVES, "§3.1.1, the activation b_h = θ_h(a_h)", G_FWD,
@@ -295,7 +297,8 @@ ENTRIES += [
           r"\frac{\partial E}{\partial a_j} = \frac{\partial E}{\partial h_j} f(a_j)",
           False, lambda m: (m.grad("a1"), m.grad("h1") * m.f(m.a1)), {}, F_DIR, slip=True,
           note="f for f'; J written E"),
-    Entry("good-6.4-b", GOOD, "Alg. 6.4, ∇_b J = g", F_FWD, r"\frac{\partial E}{\partial b_j} = \frac{\partial E}{\partial a_j}",
+    Entry("good-6.4-b", GOOD, "Alg. 6.4, ∇_b J = g", F_FWD,
+          r"\frac{\partial E}{\partial b_j} = \frac{\partial E}{\partial a_j}",
           True, lambda m: (m.grad("b1"), m.grad("a1")), {}, F_DIR, note="J written E"),
     Entry("good-6.4-b-slip-J", GOOD, "Alg. 6.4, ∇_b J = g", F_FWD,
           r"\frac{\partial J}{\partial b_j} = \frac{\partial J}{\partial h_j}",
@@ -303,7 +306,8 @@ ENTRIES += [
           note="the derivative by h for the one by a (f' lost); cost J as printed"),
     Entry("good-6.4-W", GOOD, "Alg. 6.4, ∇_W J = g h^T", F_FWD,
           r"\frac{\partial E}{\partial W_{kj}} = \frac{\partial E}{\partial a_k} h_j",
-          True, lambda m: (m.grad("W2"), m.grad("a2")[:, None] * m.h1[None, :]), {}, F_DIR, note="J written E"),
+          True, lambda m: (m.grad("W2"), m.grad("a2")[:, None] * m.h1[None, :]), {}, F_DIR,
+          note="J written E"),
     Entry("good-6.4-h", GOOD, "Alg. 6.4, ∇_h J = W^T g", F_FWD,
           r"\frac{\partial E}{\partial h_j} = \sum_k W_{kj} \frac{\partial E}{\partial a_k}",
           True, lambda m: (m.grad("h1"), m.W2.T @ m.grad("a2")), {}, F_DIR, note="J written E"),
@@ -313,7 +317,8 @@ ENTRIES += [
           note="W_{jk} for W_{kj}: the transpose of W^T forgotten; cost J as printed"),
     Entry("good-6.4-layers", GOOD, "Alg. 6.4, ∇_b J = g, with layers", F_LAYERS,
           r"\frac{\partial J}{\partial b^{(k)}_i} = \frac{\partial J}{\partial a^{(k)}_i}",
-          True, lambda m: (m.grad("b1"), m.grad("a1")), {}, F_DIR, note="as printed, with layer superscripts"),
+          True, lambda m: (m.grad("b1"), m.grad("a1")), {}, F_DIR,
+          note="as printed, with layer superscripts"),
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -379,10 +384,12 @@ ENTRIES += [
           r"\delta_j = \left( \sum_k W_{jk} \delta_k \right) f'(z_j)",
           False, lambda m: (m.grad("a1"), (m.W2 @ m.grad("a2")) * m.fp(m.a1)), dict(M_SPEC, square="JK"),
           M_DIR, slip=True),
-    Entry("ng-294a-dW-J", NG, "CS294A §2.2, step 4", M_FWD, r"\frac{\partial J}{\partial W_{kj}} = a_j \delta_k",
+    Entry("ng-294a-dW-J", NG, "CS294A §2.2, step 4", M_FWD,
+          r"\frac{\partial J}{\partial W_{kj}} = a_j \delta_k",
           True, lambda m: (m.grad("W2"), m.h1[None, :] * m.grad("a2")[:, None]), M_SPEC, M_DIR,
           note="cost J, as printed"),
-    Entry("ng-294a-dW-E", NG, "CS294A §2.2, step 4", M_FWD, r"\frac{\partial E}{\partial W_{kj}} = a_j \delta_k",
+    Entry("ng-294a-dW-E", NG, "CS294A §2.2, step 4", M_FWD,
+          r"\frac{\partial E}{\partial W_{kj}} = a_j \delta_k",
           True, lambda m: (m.grad("W2"), m.h1[None, :] * m.grad("a2")[:, None]), M_SPEC, M_DIR,
           note="J written E"),
     Entry("ng-294a-dW-slip-f'", NG, "CS294A §2.2, step 4", M_FWD,
@@ -395,7 +402,8 @@ ENTRIES += [
           r"\frac{\partial E}{\partial b_k} = \delta_k f'(z_k)",
           False, lambda m: (m.grad("b2"), m.grad("a2") * m.fp(m.a2)), M_SPEC, M_DIR, slip=True,
           note="an extra f'; J written E"),
-    Entry("ng-294a-output-slip-nof'", NG, "CS294A §2.2, step 2", M_FWD, r"\delta_k = \frac{\partial E}{\partial a_k}",
+    Entry("ng-294a-output-slip-nof'", NG, "CS294A §2.2, step 2", M_FWD,
+          r"\delta_k = \frac{\partial E}{\partial a_k}",
           False, lambda m: (m.grad("a2"), m.grad("y")), M_SPEC, M_DIR, slip=True,
           note="f'(z_k) forgotten: the derivative by the activation for the one by the input; J written E"),
     Entry("ng-294a-output", NG, "CS294A §2.2, step 2", M_FWD, r"\delta_k = -(y_k - a_k) f'(z_k)",
