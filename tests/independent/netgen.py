@@ -918,6 +918,25 @@ MUTATIONS = {
 }
 
 
+def mu_bracket(rng: Any, net: Net, rhs: Any) -> Any:
+    """a Kronecker bracket dropped, or one of its letters changed"""
+    options = []
+    for p, x in walk(rhs):
+        if isinstance(x, M):
+            for i, f in enumerate(x.factors):
+                if isinstance(f, Kd):
+                    rest = x.factors[:i] + x.factors[i + 1:]
+                    options.append((p, rest[0] if len(rest) == 1 else M(rest)))
+        if isinstance(x, Kd):
+            y = rng.choice([fresh(x.y, letters_of(rhs))] + [la.letter for la in net.layers])
+            if y != x.y:
+                options.append((p, Kd(x.x, y)))
+    if not options:
+        return None
+    p, new = rng.choice(options)
+    return put(rhs, p, new)
+
+
 def mu_double(rng: Any, net: Net, rhs: Any) -> Any:
     """two mutations in a row (they may cancel: the truth decides)"""
     names = [k for k in MUTATIONS if k != "double"]
@@ -932,6 +951,7 @@ def mu_double(rng: Any, net: Net, rhs: Any) -> Any:
 
 
 MUTATIONS["double"] = mu_double
+MUTATIONS["bracket"] = mu_bracket
 #: mutations that may also hit the left side (the rest change the right side only)
 LEFT_TOO = ("swap-indices", "wrong-letter", "wrong-layer", "swap-derivative")
 
@@ -946,7 +966,7 @@ def random_equation(rng: Any, net: Net, mutant: bool | None = None, cls: str | N
         name, lhs, rhs = rng.choice(all_bases)
         if mutant:
             if rng.random() < 0.3:  # mutate an equal rewrite, not only the base form
-                kind = rng.choice(["commute", "rename", "distribute", "kronecker", "z-form"])
+                kind = rng.choice(["commute", "rename", "distribute", "kronecker", "kronecker", "z-form"])
                 got = REWRITES[kind](rng, net, lhs, rhs)
                 if got is not None:
                     lhs, rhs = got
