@@ -13,16 +13,17 @@ formulas and networks as typeset maths, reports and results as a table of verdic
 >>> print(nb.gradients(net)["w_{ji}"])
 \\frac{\\partial E}{\\partial w_{ji}} = \\sum_{l} \\delta_{j_l} z_{i_l}
 >>> nb.gradients(net)["w_{ji}"].sympy
-Eq(Derivative(E, w[j, i]), Sum(delta[j, l]*z[i, l], (l, 1, L)))
+Eq(ErrorDerivative(E, w_ji[j, i]), Sum(delta_jl[j, l]*z_il[i, l], (l, 1, L)))
 >>> print(nb.deltas(net)[-1])
 \\delta_{j_l} = h'(a_{j_l}) \\sum_{k} w_{kj_l} \\delta_{k}
 >>> report = nb.check(r"\\frac{\\partial E}{\\partial w_{ji}} = \\sum_k \\delta_{j_l} z_{i_l}", net)
 >>> [r.verdict for r in report.results], report.results[0].suggestion
 (['refuted'], '\\\\frac{\\\\partial E}{\\\\partial w_{ji}} = \\\\sum_{l} \\\\delta_{j_l} z_{i_l}')
 
-The SymPy names follow :func:`symbp.printers.sympy_views.to_sympy`: ``δ`` of a family ``a`` is
-``delta[...]``, ``∂E/∂w`` is ``Derivative(E, w[...])``, ``h'(a_j)`` is
-``Derivative(h(a[j]), a[j])``.
+The SymPy names follow :func:`symbp.printers.sympy_views.to_sympy`: every family has a base
+named as :func:`symbp.lambdify` names its argument (``w_ji``, ``z_i``, ``z_j``), ``δ`` of
+``a_j`` is ``delta_j[j]``, ``∂E/∂w`` is ``ErrorDerivative(E, w_ji[j, i])`` (which ``doit``
+keeps), ``h'(a_j)`` is ``Derivative(h(a_j[j]), a_j[j])``, indices are integer symbols.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class Formula:
     >>> f.kind, f.family.show(), f.lhs_latex
     ('delta', 'a_{j}', '\\\\delta_{j}')
     >>> f.sympy.rhs
-    Derivative(h(a[j]), a[j])*Sum(delta[k]*w[k, j], (k, 1, K))
+    Derivative(h(a_j[j]), a_j[j])*Sum(delta_k[k]*w_kj[k, j], (k, 1, K))
     """
 
     network: Network = field(repr=False)
@@ -95,7 +96,16 @@ class Formula:
 
     @property
     def sympy(self) -> Any:
-        """The formula as a SymPy ``Eq`` (unevaluated), by :func:`~symbp.printers.sympy_views.to_sympy`."""
+        """The formula as a SymPy ``Eq`` (unevaluated), by :func:`~symbp.printers.sympy_views.to_sympy`:
+        true under ``doit``, ``simplify``, ``subs`` of a size, ``xreplace``, ``pickle``
+        (``∂E/∂w`` is an :class:`~symbp.printers.sympy_views.ErrorDerivative`, never 0).
+
+        >>> eq = gradients("plain")["w_{ji}"].sympy
+        >>> eq
+        Eq(ErrorDerivative(E, w_ji[j, i]), delta_j[j]*z_i[i])
+        >>> eq.doit() == eq
+        True
+        """
         import sympy
 
         from .printers.sympy_views import to_sympy
@@ -104,23 +114,33 @@ class Formula:
 
     def at_sizes(self, **sizes: int) -> Any:
         """The SymPy ``Eq`` with concrete range sizes, its sums written out (``L=2``: one term
-        per position).  The ``Idx`` indices become plain integer symbols first, since SymPy does
-        not expand a ``Sum`` over an ``Idx`` whose range was substituted.
+        per position); the same as ``self.sympy.subs(L, 2).doit()``.
 
         >>> shared = network("shared")
         >>> gradients(shared)["w_{ji}"].at_sizes(L=2)
-        Eq(Derivative(E, w[j, i]), delta[j, 1]*z[i, 1] + delta[j, 2]*z[i, 2])
+        Eq(ErrorDerivative(E, w_ji[j, i]), delta_jl[j, 1]*z_il[i, 1] + delta_jl[j, 2]*z_il[i, 2])
         """
         import sympy
 
         eq = self.sympy
-        plain = eq.xreplace({i: i.label for i in eq.atoms(sympy.Idx)})
         values = {sympy.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}
-        # only the sums are carried out: ``Derivative(E, w[j, i])`` stands for ∂E/∂w, not for 0
-        def expand(e: Any) -> Any:
-            return e.subs(values).replace(lambda x: isinstance(x, sympy.Sum), lambda x: x.doit())
+        return sympy.Eq(eq.lhs.subs(values).doit(), eq.rhs.subs(values).doit(), evaluate=False)
 
-        return sympy.Eq(expand(plain.lhs), expand(plain.rhs), evaluate=False)
+    def lambdify(self, activation: str | dict[str, str] = "tanh") -> Any:
+        """The right side as a NumPy function of symbp's own 0-based arrays, through
+        ``sympy.lambdify`` (:func:`symbp.printers.sympy_views.lambdify`); its output axes are the
+        indices of the left side.
+
+        >>> import numpy as np
+        >>> f = gradients("plain")["w_{kj}"].lambdify()
+        >>> f(delta_k=np.ones(2), z_j=np.arange(3.0))
+        array([[0., 1., 2.],
+               [0., 1., 2.]])
+        """
+        from .printers.sympy_views import lambdify
+
+        eq = self.sympy
+        return lambdify(self.network, eq, _indices(eq.lhs), activation=activation)
 
     def __str__(self) -> str:
         return self.latex
@@ -130,6 +150,16 @@ class Formula:
 
     def _repr_latex_(self) -> str:
         return f"$${self.latex}$$"
+
+
+def _indices(lhs: Any) -> tuple[Any, ...]:
+    """The indices of a formula's left side (``w_ji[j, i]`` in ``∂E/∂w_ji[j, i]``)."""
+    import sympy
+
+    from .printers.sympy_views import ErrorDerivative
+    if isinstance(lhs, ErrorDerivative):
+        lhs = lhs.args[1]
+    return tuple(lhs.indices) if isinstance(lhs, sympy.Indexed) else ()
 
 
 def _key(s: str) -> str:

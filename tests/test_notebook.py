@@ -50,16 +50,17 @@ def test_every_derived_formula_verifies_when_checked(spec: str) -> None:
 
 
 SYMPY = [
-    ("plain", "gradients", "w_{kj}", "Eq(Derivative(E, w[k, j]), delta[k]*z[j])"),
-    ("plain", "deltas", "a_j", "Eq(delta[j], Derivative(h(a[j]), a[j])*Sum(delta[k]*w[k, j], "
+    ("plain", "gradients", "w_{kj}", "Eq(ErrorDerivative(E, w_kj[k, j]), delta_k[k]*z_j[j])"),
+    ("plain", "deltas", "a_j", "Eq(delta_j[j], Derivative(h(a_j[j]), a_j[j])*Sum(delta_k[k]*w_kj[k, j], "
      "(k, 1, K)))"),
-    ("plain", "forward", "z_j", "Eq(z[j], h(a[j]))"),
-    ("shared", "gradients", "w_{ji}", "Eq(Derivative(E, w[j, i]), Sum(delta[j, l]*z[i, l], (l, 1, L)))"),
+    ("plain", "forward", "z_j", "Eq(z_j[j], h(a_j[j]))"),
+    ("shared", "gradients", "w_{ji}",
+     "Eq(ErrorDerivative(E, w_ji[j, i]), Sum(delta_jl[j, l]*z_il[i, l], (l, 1, L)))"),
     ("shared", "gradients", r"\frac{\partial E}{\partial w_{kj_l}}",
-     "Eq(Derivative(E, w[k, j, l]), delta[k]*z[j, l])"),
-    ("shared", "forward", "a_{j_l}", "Eq(a[j, l], Sum(w[j, i]*z[i, l], (i, 1, I)))"),
+     "Eq(ErrorDerivative(E, w_kjl[k, j, l]), delta_k[k]*z_jl[j, l])"),
+    ("shared", "forward", "a_{j_l}", "Eq(a_jl[j, l], Sum(w_ji[j, i]*z_il[i, l], (i, 1, I)))"),
     ("shared", "deltas", r"\delta_{j_l}",
-     "Eq(delta[j, l], Derivative(h(a[j, l]), a[j, l])*Sum(delta[k]*w[k, j, l], (k, 1, K)))"),
+     "Eq(delta_jl[j, l], Derivative(h(a_jl[j, l]), a_jl[j, l])*Sum(delta_k[k]*w_kjl[k, j, l], (k, 1, K)))"),
 ]
 
 
@@ -75,8 +76,9 @@ def test_sympy_objects_are_ordinary_sympy() -> None:
     assert isinstance(eq, sp.Eq)
     (s,) = eq.rhs.atoms(sp.Sum)
     (l, lo, hi) = s.limits[0]
-    assert isinstance(l, sp.Idx) and (lo, hi) == (1, sp.Symbol("L", integer=True, positive=True))
-    assert {str(b) for b in eq.rhs.atoms(sp.IndexedBase)} == {"delta", "z"}
+    assert isinstance(l, sp.Symbol) and (lo, hi) == (1, sp.Symbol("L", integer=True, positive=True))
+    assert {str(b) for b in eq.rhs.atoms(sp.IndexedBase)} == {"delta_jl", "z_il"}
+    assert not eq.atoms(sp.Idx) and "nobreak" not in sp.latex(eq)
     assert len(nb.deltas("shared").sympy) == 2
 
 

@@ -1,21 +1,27 @@
 """SymPy views of networks and normal forms, for notebooks, proofs and SymPy users.
 
-``to_sympy`` turns an :class:`~symbp.model.normal_form.Expr` into ordinary SymPy objects: ``Indexed``
-quantities over ``Idx`` indices with symbolic ranges, ``Sum``, an undefined ``Function`` ``h``
-(``h'(a_j)`` is ``Derivative(h(a[j]), a[j])``), ``δ`` as ``Indexed(delta, …)``, other
-gradients as unevaluated ``Derivative(E, y[k])``, ``KroneckerDelta``.  ``forward_equations``
-gives the network's forward pass the same way.  Only this module and the printer import SymPy.
+``to_sympy`` turns an :class:`~symbp.model.normal_form.Expr` into ordinary SymPy objects that stay
+true under ordinary SymPy (``doit``, ``simplify``, ``expand``, ``subs`` of a size, ``xreplace``,
+``latex``, ``srepr``, ``pickle``): ``Indexed`` quantities over integer index symbols, one
+``IndexedBase`` per family named as :func:`symbp.lambdify` names its argument (``w_kj`` with
+shape ``(K, J)``; ``z_i`` and ``z_j`` are different bases), ``Sum`` over ``(k, 1, K)``, an
+undefined ``Function`` ``h`` (``h'(a_j)`` is ``Derivative(h(a_j[j]), a_j[j])``), ``δ`` of
+``a_j`` as ``delta_j[j]``, other gradients as :class:`ErrorDerivative` (``∂E/∂y_k``, which
+``doit`` keeps: ``E`` is not a constant), ``KroneckerDelta``.  ``forward_equations`` gives the
+network's forward pass the same way; :func:`lambdify` wraps ``sympy.lambdify`` so that it takes
+symbp's 0-based arrays.  Only the printers and :mod:`symbp.export`'s SymPy oracle import SymPy.
+Imports SymPy, :mod:`symbp.model` and :func:`symbp.engine.numeric.argument_name`.
 
-With ``evaluate=False`` the objects keep symbp's own order of terms and factors, which is what
-the printer (:mod:`symbp.printers.sympy_latex`) shows; the default gives ordinary evaluated SymPy objects.
+With ``evaluate=False`` the objects are the printer's structure (:mod:`symbp.printers.sympy_latex`):
+symbp's own order of terms and factors, ``Idx`` indices carrying their ranges; for printing only.
 
 >>> from symbp import builtin
 >>> net = builtin("shared")
 >>> [str(eq) for eq in forward_equations(net)][1]
-'Eq(a[j, l], Sum(w[j, i]*z[i, l], (i, 1, I)))'
+'Eq(a_jl[j, l], Sum(w_ji[j, i]*z_il[i, l], (i, 1, I)))'
 >>> from symbp.engine.calculus import delta_definition
 >>> to_sympy(net, delta_definition(net, 2), {"#0": "j", "#1": "l"})
-Derivative(h(a[j, l]), a[j, l])*Sum(delta[k]*w[k, j, l], (k, 1, K))
+Derivative(h(a_jl[j, l]), a_jl[j, l])*Sum(delta_k[k]*w_kjl[k, j, l], (k, 1, K))
 """
 
 from __future__ import annotations
@@ -26,9 +32,10 @@ import sympy as sp
 
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
+from ..engine.numeric import argument_name
 from .nfprint import free_letter, runs
 
-__all__ = ["forward_equations", "idx", "indexed", "to_sympy"]
+__all__ = ["ErrorDerivative", "base", "forward_equations", "idx", "indexed", "lambdify", "to_sympy"]
 
 
 # order of factors in a printed product: h'(...) first, then weights, δ, activations, [i = j]
@@ -50,8 +57,27 @@ def to_sympy(net: Network, expr: Expr, names: dict[str, str] | None = None, *,
 
     Each term is ``coeff * sizes * (factors free of dummies) * Sum(the other factors, …)``; dummy
     indices get readable letters from their ranges (``j``, then declared aliases, then ``j'``).
-    A component ``m.0`` of a free composite index ``m = j_l`` keeps its name, so the printer can
-    show ``m``."""
+
+    By default (``evaluate=True``) the result is the *SymPy view*, made to stay true under
+    ordinary SymPy: indices are integer ``Symbol`` objects (a ``Sum`` over ``(k, 1, K)`` follows
+    ``subs(K, 2)``), every family has a base of its own named as :func:`symbp.lambdify` names
+    its argument (``w_kj``, ``z_i``; ``z_i`` and ``z_j`` stay apart at any size), with its
+    shape (``w_kj.shape == (K, J)``), ``δ`` of ``a_j`` is ``delta_j[j]`` and any other
+    gradient is an :class:`ErrorDerivative`, which ``doit`` keeps.
+
+    With ``evaluate=False`` it is the printer's structure (:mod:`symbp.printers.sympy_latex`):
+    symbp's order of terms and factors, ``Idx`` indices carrying their ranges, bases named by
+    the family's letter; a component ``m.0`` of a free composite index ``m = j_l`` keeps its
+    name, so the printer can show ``m``.  It is for printing, not for computing.
+
+    >>> from symbp import notebook as nb
+    >>> g = nb.gradients("shared")["w_{ji}"]
+    >>> to_sympy(g.network, g.rhs, g.names)
+    Sum(delta_jl[j, l]*z_il[i, l], (l, 1, L))
+    >>> import sympy
+    >>> _.subs(sympy.Symbol("L", integer=True, positive=True), 2).doit()
+    delta_jl[j, 1]*z_il[i, 1] + delta_jl[j, 2]*z_il[i, 2]
+    """
     names = dict(names or {})
     free_ranges = _free_ranges(net, expr)
     for n in expr.free():
@@ -68,28 +94,29 @@ def to_sympy(net: Network, expr: Expr, names: dict[str, str] | None = None, *,
 def _term(net: Network, t: Term, names: dict[str, str], free_ranges: dict[str, str],
           evaluate: bool) -> Any:
     used = set(names.values())
-    letters: dict[tuple, sp.Idx] = {}
+    letters: dict[tuple, Any] = {}
     for name, r in free_ranges.items():
         label = name if net.component(name) is not None else names[name]
-        letters[("f", name)] = idx(label, r)
+        letters[("f", name)] = idx(label, r) if not evaluate else sp.Symbol(label, integer=True)
     dummies = []
     for n, r in enumerate(t.dummies):
         (letter,) = net.letters_for([r], used)
         used.add(letter)
-        letters[("d", n)] = idx(letter, r)
-        dummies.append(letters[("d", n)])
+        letters[("d", n)] = idx(letter, r) if not evaluate else sp.Symbol(letter, integer=True)
+        dummies.append((letters[("d", n)], r))
     outside = [f for f in t.factors if not any(i[0] == "d" for i in factor_indices(f))]
     inside = [f for f in t.factors if f not in outside]
     key = _key(net)
+    make = _factor if not evaluate else _view_factor
     args: list[Any] = []
     if t.coeff != 1:
         args.append(sp.Rational(t.coeff.numerator, t.coeff.denominator))
     args += [_size(s) for s in reversed(t.sizes)]
-    args += _powers([_factor(net, f, letters) for f in sorted(outside, key=key)], evaluate)
+    args += _powers([make(net, f, letters) for f in sorted(outside, key=key)], evaluate)
     if dummies:
-        inner = _powers([_factor(net, f, letters) for f in sorted(inside, key=key)], evaluate)
+        inner = _powers([make(net, f, letters) for f in sorted(inside, key=key)], evaluate)
         body = inner[0] if len(inner) == 1 else sp.Mul(*inner, evaluate=evaluate) if inner else sp.Integer(1)
-        args.append(sp.Sum(body, *[(i, i.lower, i.upper) for i in reversed(dummies)]))
+        args.append(sp.Sum(body, *[(i, 1, _size(r)) for i, r in reversed(dummies)]))
     if not args:
         return sp.Integer(1)
     return args[0] if len(args) == 1 else sp.Mul(*args, evaluate=evaluate)
@@ -131,6 +158,63 @@ def _factor(net: Network, f: tuple, letters: dict[tuple, sp.Idx]) -> Any:
     raise ValueError(f)
 
 
+def base(net: Network, fam: int, grad: bool = False) -> Any:
+    """The SymPy view's base of a family (or of its ``δ``): an ``IndexedBase`` named as
+    :func:`symbp.lambdify` names the argument (``w_kj``, ``delta_j``), with the family's shape in
+    size symbols; a family without indices is a plain ``Symbol``."""
+    f = net.families[fam]
+    name = argument_name(net, fam, grad)
+    if not f.axes:
+        return sp.Symbol(name)
+    return sp.IndexedBase(name, shape=tuple(_size(r) for r in f.axes))
+
+
+def _at(b: Any, at: tuple[Any, ...]) -> Any:
+    return b[at] if at else b
+
+
+def _view_factor(net: Network, f: tuple, letters: dict[tuple, Any]) -> Any:
+    if f[0] == "kd":
+        return sp.KroneckerDelta(letters[f[1]], letters[f[2]])
+    if f[0] == "ref":
+        return _at(base(net, f[1]), tuple(letters[i] for i in f[2]))
+    if f[0] == "grad":
+        fam = net.families[f[1]]
+        at = tuple(letters[i] for i in f[2])
+        if fam.name == net.delta_of:
+            return _at(base(net, f[1], True), at)
+        return ErrorDerivative(sp.Symbol(net.error_name), _at(base(net, f[1]), at))
+    if f[0] == "fn":
+        return apply(f[1], f[2], _at(base(net, f[3]), tuple(letters[i] for i in f[4])))
+    raise ValueError(f)
+
+
+class ErrorDerivative(sp.Function):
+    """``∂E/∂x``: the derivative of the error ``E`` with respect to a quantity ``x`` of the
+    network, where ``E`` is a function of the outputs that symbp does not know in closed form.
+    Unlike ``Derivative(Symbol('E'), x)``, which SymPy evaluates to 0, it stays what it is under
+    ``doit``, ``simplify`` and ``subs``; ``ErrorDerivative(E, x)`` with ``x`` substituted is
+    ``∂E/∂`` of the new ``x``.
+
+    >>> import sympy
+    >>> y = sympy.IndexedBase("y")
+    >>> k = sympy.Symbol("k", integer=True)
+    >>> d = ErrorDerivative(sympy.Symbol("E"), y[k])
+    >>> d.doit() == d, sympy.simplify(d) == d, print(sympy.latex(d))
+    \\frac{\\partial E}{\\partial {y}_{k}}
+    (True, True, None)
+    """
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, error: Any, x: Any) -> None:  # noqa: ARG003
+        return None
+
+    def _latex(self, printer: Any) -> str:
+        return f"\\frac{{\\partial {printer._print(self.args[0])}}}{{\\partial {printer._print(self.args[1])}}}"
+
+
 def apply(name: str, order: int, arg: Any) -> Any:
     """``h(arg)``, or its ``order``-th derivative at ``arg`` (``h'(a_j)``)."""
     if order == 0:
@@ -164,11 +248,135 @@ def _free_ranges(net: Network, expr: Expr) -> dict[str, str]:
 
 
 def forward_equations(net: Network, *, evaluate: bool = True) -> list[Any]:
-    """The forward pass as SymPy ``Eq(a[j], Sum(w[j, i]*z[i], (i, 1, I)))`` equations."""
+    """The forward pass as SymPy equations ``Eq(a_j[j], Sum(w_ji[j, i]*z_i[i], (i, 1, I)))`` (the
+    printer's structure with ``evaluate=False``, as in :func:`to_sympy`)."""
     out = []
     for fid, d in net.definitions.items():
         fam = net.families[fid]
         names = {f"#{k}": x for k, x in enumerate(fam.letters)}
-        lhs = indexed(fam.name, tuple(idx(x, r) for x, r in zip(fam.letters, fam.axes)))
+        if evaluate:
+            lhs = _at(base(net, fid), tuple(sp.Symbol(x, integer=True) for x in fam.letters))
+        else:
+            lhs = indexed(fam.name, tuple(idx(x, r) for x, r in zip(fam.letters, fam.axes)))
         out.append(sp.Eq(lhs, to_sympy(net, d, names, evaluate=evaluate), evaluate=False))
     return out
+
+
+# ----------------------------------------------------------------------------------------------
+# lambdify: a SymPy view as a NumPy function over symbp's 0-based arrays
+
+#: SymPy forms of the concrete activations of :data:`symbp.engine.numeric.ACTIVATIONS`
+CONCRETE = {
+    "tanh": sp.tanh,
+    "logistic": lambda x: 1 / (1 + sp.exp(-x)),
+    "softplus": lambda x: sp.log(1 + sp.exp(x)),
+    "identity": lambda x: x,
+}
+
+
+class SympyLambdified:
+    """A SymPy view compiled by ``sympy.lambdify``, called like :class:`symbp.numeric.Lambdified`:
+    arrays by keyword (:attr:`inputs`: keyword -> ranges of its axes), 0-based, of the shapes
+    symbp uses; it returns the array over :attr:`free` (pairs of an index symbol and its range).
+    Made by :func:`lambdify`."""
+
+    def __init__(self, fn: Any, free: list[tuple[sp.Symbol, str]], inputs: dict[str, tuple[str, ...]],
+                 sizes: list[str], source: Any) -> None:
+        self.fn, self.free, self.inputs, self.sizes, self.source = fn, free, inputs, sizes, source
+
+    def __call__(self, sizes: dict[str, int] | None = None, **arrays: Any) -> Any:
+        import numpy as np
+
+        known = dict(sizes or {})
+        for k, axes in self.inputs.items():
+            if k not in arrays:
+                raise TypeError(f"missing argument {k}; arguments: {', '.join(self.inputs)}")
+            for r, n in zip(axes, np.shape(arrays[k])):
+                known.setdefault(r, n)
+        missing = [r for r in self.sizes + [r for _, r in self.free] if r not in known]
+        if missing:
+            raise TypeError(f"the size of {missing[0]} is not known from the arguments; pass sizes=")
+        args = [np.asarray(arrays[k], dtype=float) for k in self.inputs] + [known[r] for r in self.sizes]
+        shape = tuple(known[r] for _, r in self.free)
+        out = np.empty(shape)
+        for point in np.ndindex(*shape):
+            out[point] = self.fn(*[p + 1 for p in point], *args)
+        return out
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}{list(v)}" for k, v in self.inputs.items())
+        return f"<sympy-lambdified ({args}) -> [{', '.join(f'{s}:{r}' for s, r in self.free)}]>"
+
+
+def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
+             activation: str | dict[str, str] = "tanh") -> SympyLambdified:
+    """``sympy.lambdify`` of a SymPy view (an expression, or an ``Eq``: its right side), wrapped so
+    that it takes symbp's own arrays: 0-based, by the keywords of :func:`symbp.lambdify`
+    (``w_kj`` of shape ``(K, J)``, ``delta_k``), and returns the array over the free indices
+    ``free`` (index symbols; by default in order of name).  SymPy's own ``lambdify`` of an
+    ``Indexed`` reads ``w[k, j]`` 1-based, as written; this wrapper shifts every index by one.
+    ``h`` is made concrete by ``activation`` as in :func:`symbp.lambdify`; an
+    :class:`ErrorDerivative` ``∂E/∂y_k`` is taken as an argument ``delta_k``.  It loops over
+    the free indices in Python: a second opinion for tests and small sizes, not a fast path.
+
+    >>> import numpy as np
+    >>> from symbp import notebook as nb
+    >>> net = nb.network("plain")
+    >>> g = nb.gradients(net)["w_{ji}"]
+    >>> f = lambdify(net, g.sympy, g.sympy.lhs.args[1].indices)
+    >>> f
+    <sympy-lambdified (delta_j['J'], z_i['I']) -> [j:J, i:I]>
+    >>> f(delta_j=np.array([1.0, 2.0]), z_i=np.array([3.0, 4.0, 5.0]))
+    array([[ 3.,  4.,  5.],
+           [ 6.,  8., 10.]])
+    """
+    from sympy.core.function import AppliedUndef
+
+    if isinstance(expr, sp.Eq):
+        expr = expr.rhs
+    fams = {argument_name(net, f.id): f.id for f in net.families}
+    axes = {**{argument_name(net, f.id, True): f.axes for f in net.families if net.has_delta(f.id)},
+            **{name: net.families[fid].axes for name, fid in fams.items()}}
+    acts = ({name: activation for name in net.functions} if isinstance(activation, str) else dict(activation))
+    acts.update(net.activations)
+    ranges: dict[sp.Symbol, str] = {}
+    for e in expr.atoms(sp.Indexed):
+        if str(e.base.label) in axes:
+            for i, r in zip(e.indices, axes[str(e.base.label)]):
+                if isinstance(i, sp.Symbol):
+                    ranges.setdefault(i, r)
+    bound = {lim[0] for s in expr.atoms(sp.Sum) for lim in s.limits}
+    if free is None:
+        free = sorted((i for i in ranges if i not in bound), key=str)
+    free_pairs = [(sp.Symbol(str(i), integer=True), ranges[i]) for i in free]
+
+    def grad(e: Any) -> Any:
+        x = e.args[1]
+        fid = fams[str(x.base.label) if isinstance(x, sp.Indexed) else str(x)]
+        return _at(base(net, fid, True), tuple(x.indices) if isinstance(x, sp.Indexed) else ())
+
+    def concrete(e: Any) -> Any:
+        name = e.func.__name__
+        if name not in acts:
+            raise TypeError(f"no concrete function for {name}; pass activation={{{name!r}: 'tanh'}}")
+        return CONCRETE[acts[name]](e.args[0])
+
+    expr = expr.replace(lambda e: isinstance(e, ErrorDerivative), grad)
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
+    expr = expr.replace(lambda e: isinstance(e, AppliedUndef), concrete)
+    expr = expr.replace(lambda e: isinstance(e, sp.Indexed),
+                        lambda e: sp.IndexedBase(e.base.label)[tuple(i - 1 for i in e.indices)])
+    inputs: dict[str, tuple[str, ...]] = {}
+    symbols: list[Any] = []
+    for f in net.families:
+        for grad_of in (False, True):
+            b = base(net, f.id, grad_of)
+            label = b.label if isinstance(b, sp.IndexedBase) else b
+            if str(label) in inputs:
+                continue
+            if label in expr.free_symbols or any(str(x.base.label) == str(label) for x in expr.atoms(sp.Indexed)):
+                inputs[str(label)] = f.axes
+                symbols.append(sp.IndexedBase(label) if f.axes else label)
+    sizes = [r for r in net.sizes if _size(r) in expr.free_symbols]
+    fn = sp.lambdify([s for s, _ in free_pairs] + symbols + [_size(r) for r in sizes], expr, modules="numpy")
+    return SympyLambdified(fn, free_pairs, inputs, sizes, expr)
