@@ -362,8 +362,8 @@ def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
         return CONCRETE[acts[name]](e.args[0])
 
     expr = expr.replace(lambda e: isinstance(e, ErrorDerivative), grad)
-    expr = expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
     expr = expr.replace(lambda e: isinstance(e, AppliedUndef), concrete)
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
     expr = expr.replace(lambda e: isinstance(e, sp.Indexed),
                         lambda e: sp.IndexedBase(e.base.label)[tuple(i - 1 for i in e.indices)])
     inputs: dict[str, tuple[str, ...]] = {}
