@@ -1,0 +1,130 @@
+"""A second oracle: symbp's derived ``δ`` and ``∂E/∂θ`` against ``sympy.diff`` at concrete sizes.
+
+:func:`compare` takes a derived formula as a SymPy view (``Eq(delta_j[j], …)``,
+``Eq(ErrorDerivative(E, w_ji[j, i]), …)``), writes the network out at concrete sizes
+(:func:`symbp.printers.sympy_concrete.at_sizes`: explicit expressions, ``h`` and ``E``
+undefined functions) and, at every point of the left side's indices, compares the left side
+computed by ``sympy.diff`` of the written-out error with the right side written out the same
+way, *exactly* (``expand`` of the difference is 0).  Nothing of symbp's chain rule, normal form
+or numeric evaluation is used on the ``sympy.diff`` side; the derivatives of the undefined
+``h`` and ``E`` are named by function and argument positions on both sides
+(``Subs(Derivative(h(x), x), x, v)`` and ``Derivative(h(v), v)`` are both ``h_d1(v)``).
+Imports SymPy and :mod:`symbp.printers`.
+
+>>> from symbp import notebook as nb
+>>> net = nb.network("shared")
+>>> compare(net, nb.gradients(net)["w_{ji}"].sympy, {"I": 2, "J": 1, "K": 1, "L": 2})
+[]
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from ..engine.numeric import argument_name
+from ..model.network import Network
+from ..printers.sympy_concrete import ConcreteNetwork, at_sizes
+from ..printers.sympy_views import ErrorDerivative
+
+__all__ = ["compare", "normal"]
+
+
+def _marker(d: sp.Derivative) -> Any:
+    """``Derivative(F(x, y), x, x)`` -> ``F_d20(x, y)``: a derivative of an undefined function,
+    named by the orders in each argument position."""
+    f = d.expr
+    orders = [0] * len(f.args)
+    for v, n in d.variable_count:
+        if v not in f.args or list(f.args).count(v) != 1:
+            return d
+        orders[f.args.index(v)] += int(n)
+    return sp.Function(f"{f.func.__name__}_d{''.join(map(str, orders))}")(*f.args)
+
+
+def normal(e: Any) -> Any:
+    """``e`` with every derivative of an undefined function as a named function of the point, and
+    expanded: two forms of one derivative become one expression."""
+    e = e.replace(lambda x: isinstance(x, sp.Derivative) and isinstance(x.expr, AppliedUndef), _marker)
+    e = e.replace(lambda x: isinstance(x, sp.Subs), lambda x: x.doit())
+    return sp.expand(e.doit())
+
+
+def _written_out(c: ConcreteNetwork, e: Any) -> Any:
+    """The right side of a formula at one point, written out in the concrete network's leaves."""
+    net = c.net
+    deltas = {argument_name(net, f.id, True): f.id for f in reversed(net.families) if net.has_delta(f.id)}
+    names = {argument_name(net, f.id): f.id for f in net.families}
+
+    def point(x: Any) -> tuple[int, ...]:
+        return tuple(int(i) for i in x.indices) if isinstance(x, sp.Indexed) else ()
+
+    def label(x: Any) -> str:
+        return str(x.base.label) if isinstance(x, sp.Indexed) else str(x)
+
+    e = e.replace(lambda x: isinstance(x, sp.Indexed), lambda x: sp.IndexedBase(x.base.label)[x.indices])
+    e = e.replace(lambda x: isinstance(x, ErrorDerivative),
+                  lambda x: c.gradient(names[label(x.args[1])], *point(x.args[1])))
+    e = e.replace(lambda x: isinstance(x, AppliedUndef) and x.func.__name__ in c.functions,
+                  lambda x: c.functions[x.func.__name__](*x.args))
+    e = e.replace(lambda x: isinstance(x, sp.Derivative) and not isinstance(x.expr, AppliedUndef),
+                  lambda x: x.doit())
+    e = e.replace(lambda x: isinstance(x, sp.Derivative) and isinstance(x.expr, AppliedUndef), _marker)
+    subs = {}
+    scalars = {f.name for f in net.families if not f.axes} | {"delta"}
+    for x in e.atoms(sp.Indexed) | {s for s in e.free_symbols if str(s) in scalars}:
+        lab = label(x)
+        if lab in names and names[lab] in c.step:
+            subs[x] = c.value(names[lab], *point(x))
+        elif lab in deltas and lab not in names:
+            subs[x] = c.delta(deltas[lab], *point(x))
+    return e.xreplace(subs)
+
+
+def _left(c: ConcreteNetwork, lhs: Any) -> Any:
+    net = c.net
+    if isinstance(lhs, ErrorDerivative):
+        x = lhs.args[1]
+        lab = str(x.base.label) if isinstance(x, sp.Indexed) else str(x)
+        pt = tuple(int(i) for i in x.indices) if isinstance(x, sp.Indexed) else ()
+        return c.gradient(lab, *pt)
+    lab = str(lhs.base.label) if isinstance(lhs, sp.Indexed) else str(lhs)
+    pt = tuple(int(i) for i in lhs.indices) if isinstance(lhs, sp.Indexed) else ()
+    for f in net.families:
+        if net.has_delta(f.id) and argument_name(net, f.id, True) == lab:
+            return c.delta(f.id, *pt)
+    raise ValueError(f"not a δ or a gradient: {lhs}")
+
+
+def compare(net: Network, eq: Any, sizes: dict[str, int], concrete: ConcreteNetwork | None = None
+            ) -> list[str]:
+    """The points where ``eq`` (a derived ``δ`` or ``∂E/∂θ`` as a SymPy view) differs from
+    ``sympy.diff`` at these sizes, each as ``"j=1, i=2: <difference>"``; ``[]`` if it holds at
+    every point, exactly."""
+    c = concrete or at_sizes(net, **sizes)
+    lhs = eq.lhs
+    target = lhs.args[1] if isinstance(lhs, ErrorDerivative) else lhs
+    idx = list(target.indices) if isinstance(target, sp.Indexed) else []
+    fam = _family_of(net, target)
+    values = {sp.Symbol(r, integer=True, positive=True): n for r, n in sizes.items()}
+    rhs = eq.rhs.subs(values).doit()
+    bad = []
+    for p in itertools.product(*(range(1, sizes[r] + 1) for r in net.families[fam].axes)):
+        at = dict(zip(idx, map(sp.Integer, p)))
+        want = normal(_left(c, lhs.xreplace(at)))
+        got = normal(_written_out(c, rhs.xreplace(at).doit()))
+        diff = sp.expand(want - got)
+        if diff != 0:
+            bad.append(", ".join(f"{i}={v}" for i, v in zip(idx, p)) + f": {diff}")
+    return bad
+
+
+def _family_of(net: Network, target: Any) -> int:
+    lab = str(target.base.label) if isinstance(target, sp.Indexed) else str(target)
+    for f in net.families:
+        if argument_name(net, f.id) == lab or (net.has_delta(f.id) and argument_name(net, f.id, True) == lab):
+            return f.id
+    raise ValueError(f"no family for {target}")
