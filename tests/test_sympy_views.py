@@ -26,7 +26,8 @@ from symbp.engine import numeric
 from symbp.printers import sympy_views as sv
 
 ROOT = Path(__file__).resolve().parents[1]
-NETWORKS = ["plain", "shared"] + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "derivations").glob("*.tex"))
+NETWORKS = ["plain", "shared"] + sorted(str(p.relative_to(ROOT))
+                                        for p in (ROOT / "derivations").glob("*.tex"))
 
 
 @cache

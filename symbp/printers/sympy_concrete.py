@@ -59,6 +59,7 @@ class ConcreteNetwork:
     functions: dict[str, Any] = field(default_factory=dict)
     _explicit: dict[tuple[int, tuple[int, ...]], Any] = field(default_factory=dict, repr=False)
     _error: Any = field(default=None, repr=False)
+    _diffs: dict[tuple[int, tuple[int, ...]], Any] = field(default_factory=dict, repr=False)
 
     # -- lookup
     def family(self, name: str) -> int:
@@ -132,8 +133,10 @@ class ConcreteNetwork:
         shifted by ``ε``, in ``ε``, at ``ε = 0``."""
         fam = self.family(name) if isinstance(name, str) else name
         key = (fam, tuple(point))
-        wrt = self.eps[key] if fam in self.step else self.element(fam, tuple(point))
-        return self._zero(sp.diff(self._shifted_error(), wrt))
+        if key not in self._diffs:
+            wrt = self.eps[key] if fam in self.step else self.element(fam, tuple(point))
+            self._diffs[key] = self._zero(sp.diff(self._shifted_error(), wrt))
+        return self._diffs[key]
 
     #: ``∂E/∂θ`` of a weight element (``w_kj[1, 2]``): the same derivative as :meth:`delta`
     gradient = delta
@@ -173,7 +176,8 @@ def at_sizes(net: Network, **sizes: int) -> ConcreteNetwork:
             rhs = eq.rhs.xreplace(at).subs(values).doit()
             rhs = rhs.replace(lambda e: isinstance(e, sp.Indexed),
                               lambda e: sp.IndexedBase(e.base.label)[e.indices])
-            rhs = rhs.replace(lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in c.functions, concrete)
+            rhs = rhs.replace(lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in c.functions,
+                              concrete)
             c.step[fid][p] = rhs
             c.eps[(fid, p)] = sp.Symbol(f"eps_{argument_name(net, fid)}_{'_'.join(map(str, p))}")
             c.equations.append(sp.Eq(c.element(fid, p), rhs, evaluate=False))

@@ -30,9 +30,9 @@ from typing import Any
 
 import sympy as sp
 
+from ..engine.numeric import argument_name
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
-from ..engine.numeric import argument_name
 from .nfprint import free_letter, runs
 
 __all__ = ["ErrorDerivative", "base", "forward_equations", "idx", "indexed", "lambdify", "to_sympy"]
@@ -212,7 +212,8 @@ class ErrorDerivative(sp.Function):
         return None
 
     def _latex(self, printer: Any) -> str:
-        return f"\\frac{{\\partial {printer._print(self.args[0])}}}{{\\partial {printer._print(self.args[1])}}}"
+        error, x = (printer._print(a) for a in self.args)
+        return f"\\frac{{\\partial {error}}}{{\\partial {x}}}"
 
 
 def apply(name: str, order: int, arg: Any) -> Any:
@@ -368,13 +369,14 @@ def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
                         lambda e: sp.IndexedBase(e.base.label)[tuple(i - 1 for i in e.indices)])
     inputs: dict[str, tuple[str, ...]] = {}
     symbols: list[Any] = []
+    labels = {str(x.base.label) for x in expr.atoms(sp.Indexed)}
     for f in net.families:
         for grad_of in (False, True):
             b = base(net, f.id, grad_of)
             label = b.label if isinstance(b, sp.IndexedBase) else b
             if str(label) in inputs:
                 continue
-            if label in expr.free_symbols or any(str(x.base.label) == str(label) for x in expr.atoms(sp.Indexed)):
+            if label in expr.free_symbols or str(label) in labels:
                 inputs[str(label)] = f.axes
                 symbols.append(sp.IndexedBase(label) if f.axes else label)
     sizes = [r for r in net.sizes if _size(r) in expr.free_symbols]

@@ -46,11 +46,18 @@ def _marker(d: sp.Derivative) -> Any:
 
 
 def normal(e: Any) -> Any:
-    """``e`` with every derivative of an undefined function as a named function of the point, and
-    expanded: two forms of one derivative become one expression."""
+    """``e`` with every derivative of an undefined function as a named function of the point:
+    two forms of one derivative become one expression."""
     e = e.replace(lambda x: isinstance(x, sp.Derivative) and isinstance(x.expr, AppliedUndef), _marker)
-    e = e.replace(lambda x: isinstance(x, sp.Subs), lambda x: x.doit())
-    return sp.expand(e.doit())
+    return e.replace(lambda x: isinstance(x, sp.Subs), lambda x: x.doit())
+
+
+def _polynomial(e: Any, table: dict[Any, sp.Symbol]) -> Any:
+    """``e`` expanded, every function application taken as one variable (``table`` names them):
+    both sides write every unit out by the same memoised value, so an application that occurs on
+    both sides is the same object.  Exact: two applications made different are never merged."""
+    apps = {a: table.setdefault(a, sp.Symbol(f"_app{len(table)}")) for a in e.atoms(sp.Function)}
+    return sp.expand(e.xreplace(apps))
 
 
 def _written_out(c: ConcreteNetwork, e: Any) -> Any:
@@ -116,9 +123,11 @@ def compare(net: Network, eq: Any, sizes: dict[str, int], concrete: ConcreteNetw
         at = dict(zip(idx, map(sp.Integer, p)))
         want = normal(_left(c, lhs.xreplace(at)))
         got = normal(_written_out(c, rhs.xreplace(at).doit()))
-        diff = sp.expand(want - got)
+        table: dict[Any, sp.Symbol] = {}
+        diff = _polynomial(want, table) - _polynomial(got, table)
         if diff != 0:
-            bad.append(", ".join(f"{i}={v}" for i, v in zip(idx, p)) + f": {diff}")
+            names = {v: k for k, v in table.items()}
+            bad.append(", ".join(f"{i}={v}" for i, v in zip(idx, p)) + f": {diff.xreplace(names)}")
     return bad
 
 
