@@ -59,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     prv.add_argument("--label", help="only the equation with this label (①, \\textcircled{1}, 5.53)")
     prv.add_argument("-o", "--output", help="output file; '-' for stdout (default: FILE.proof.tex "
                      "next to the input)")
+    _export_parser(sub)
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show ① gets \u2460, no crash
         if hasattr(stream, "reconfigure"):
@@ -76,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "prove":
             return _prove(args)
+        if args.command == "export":
+            return _export(args)
         return _check(args)
     except SymbpError as exc:
         print(f"symbp: error: {exc}", file=sys.stderr)
@@ -86,6 +89,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+
+
+def _export_parser(sub: argparse._SubParsersAction) -> None:
+    exp = sub.add_parser("export", help="write NumPy/PyTorch/JAX source of a verified equation",
+                         description="Write the source of a function that evaluates the last side of the "
+                                     "equation labelled LABEL (checked first: only a verified equation is "
+                                     "exported): one einsum per term, no symbp at run time.")
+    exp.add_argument("file", help="a derivation FILE")
+    exp.add_argument("--label", required=True, help="the equation's label (①, \\textcircled{1}, 5.53)")
+    exp.add_argument("--to", choices=("numpy", "torch", "jax"), default="numpy", help="target (default numpy)")
+    exp.add_argument("--activation", default="tanh", choices=("tanh", "logistic", "softplus", "identity"),
+                     help="h, for undeclared activations (default tanh)")
+    exp.add_argument("-o", "--output", help="output file (default: stdout)")
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export.code import export
+
+    ex = export(args.file, args.label, to=args.to, activation=args.activation)
+    if not args.output or args.output == "-":
+        sys.stdout.write(ex.source)
+        return 0
+    out = Path(args.output)
+    if out.resolve() == Path(args.file).resolve():
+        raise InputError("the export would overwrite the derivation file",
+                         hint="give another file with -o").at("", str(out))
+    try:
+        out.write_text(ex.source, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the export: {exc.strerror or exc}",
+                         hint="check that the folder exists and is writable").at("", str(out)) from None
+    print(f"{out}: def {ex.name}({', '.join(ex.inputs)})")
+    return 0
 
 
 def _prove(args: argparse.Namespace) -> int:

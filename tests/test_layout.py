@@ -24,7 +24,7 @@ ROOMS = [
     {"printers"},
     {"document"},
     {"checker"},
-    {"render", "soundness"},
+    {"render", "soundness", "export"},
     {"api", "numcheck", "notebook", "cli", "pytest_plugin", ""},
 ]
 
