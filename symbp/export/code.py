@@ -11,15 +11,15 @@ LaTeX expression read against a network.  Imports the checker (to refuse what is
 
 >>> from symbp import builtin
 >>> src = export_expression(builtin("plain"), r"h'(a_j) \\sum_k w_{kj} \\delta_k", name="delta_j")
->>> print(src.split("def ")[-1])
+>>> print(src.source.split("def ")[-1])
 delta_j(a_j, delta_k, w_kj):
-    \"\"\"h'(a_{j}) \\sum_{k} w_{kj} \\delta_{k}
+    r\"\"\"h'(a_{j}) \\sum_{k} w_{kj} \\delta_{k}
 <BLANKLINE>
     Arguments (0-based arrays): a_j (J,), delta_k (K,), w_kj (K, J).
     Returns the array over j, shape (J,).
     \"\"\"
     # h'(a_{j}) \\sum_{k} w_{kj} \\delta_{k}
-    t1 = np.einsum("j,kj,k->j", tanh_d1(a_j), w_kj, delta_k)
+    t1 = np.einsum("j,k,kj->j", tanh_d1(a_j), delta_k, w_kj)
     return t1
 <BLANKLINE>
 """
@@ -70,19 +70,22 @@ def _activation(kind: str, order: int, to: str) -> list[str]:
     if kind == "softplus" and order == 0:
         return [f"return {_SOFTPLUS[to]}"]
     k = order - 1 if kind == "softplus" else order
-    poly = {0: "s", 1: "s * (1 - s)", 2: "s * (1 - s) * (1 - 2 * s)", 3: "s * (1 - s) * (1 - 6 * s + 6 * s * s)"}
+    poly = {0: "s", 1: "s * (1 - s)", 2: "s * (1 - s) * (1 - 2 * s)",
+            3: "s * (1 - s) * (1 - 6 * s + 6 * s * s)"}
     return [f"s = {_SIGMOID[to]}", f"return {poly[k]}"]
 
 
 @dataclass
 class Exported:
     """Exported source: :attr:`source` (a module), :attr:`name` (its function), :attr:`inputs`
-    (argument -> ranges of its axes), :attr:`free` (output index letters and ranges)."""
+    (argument -> ranges of its axes), :attr:`free` (output index names and ranges), :attr:`expr`
+    (the normal form it evaluates)."""
 
     source: str
     name: str
     inputs: dict[str, tuple[str, ...]]
     free: list[tuple[str, str]]
+    expr: Expr
 
     def __str__(self) -> str:
         return self.source
@@ -207,7 +210,7 @@ def export_expression(net: Network, source: str | Expr, *, to: str = "numpy", na
     for fn, hb in helpers.items():
         lines += [f"def {fn}(x):", *[f"    {x}" for x in hb], "", ""]
     lines += [f"def {name}({params}):", *doc, *head, *body, f"    return {total}", ""]
-    return Exported("\n".join(lines), name, inputs, list(free))
+    return Exported("\n".join(lines), name, inputs, list(free), expr)
 
 
 def _norm(label: str) -> str:
@@ -237,8 +240,9 @@ def _function_name(net: Network, first: Node, lhs: Expr) -> str:
     if len(lhs.terms) == 1 and len(lhs.terms[0].factors) == 1:
         f = lhs.terms[0].factors[0]
         if f[0] == "grad":
-            fam = net.families[f[1]]
-            return argument_name(net, f[1], True) if fam.name == net.delta_of else f"dE_d{argument_name(net, f[1])}"
+            if net.families[f[1]].name == net.delta_of:
+                return argument_name(net, f[1], True)
+            return f"dE_d{argument_name(net, f[1])}"
         if f[0] == "ref":
             return argument_name(net, f[1])
     return "formula"
@@ -248,12 +252,13 @@ def export(source: str | os.PathLike[str] | Derivation, label: str, *, to: str =
            activation: str | dict[str, str] = "tanh") -> Exported:
     """The source of the last side of the equation labelled ``label`` in a derivation file, once
     the checker has verified every link of it (``verified``, or ``verified-at-sizes``); anything
-    else raises :class:`~symbp.errors.UnsupportedError` naming the verdict.
+    else raises :class:`~symbp.errors.UnsupportedError` naming the verdict (an unknown label:
+    :class:`~symbp.errors.NotationError`).
 
     >>> ex = export("derivations/weight_sharing.tex", "②", to="torch")
     >>> ex.name, ex.inputs
-    ('delta_jl', {'delta_k': ('K',), 'w_kjl': ('K', 'J', 'L'), 'a_jl': ('J', 'L')})
-    >>> 'torch.einsum("k,kjl,jl->jl", delta_k, w_kjl, tanh_d1(a_jl))' in ex.source
+    ('delta_jl', {'a_jl': ('J', 'L'), 'delta_k': ('K',), 'w_kjl': ('K', 'J', 'L')})
+    >>> 'torch.einsum("jl,k,kjl->jl", tanh_d1(a_jl), delta_k, w_kjl)' in ex.source
     True
     """
     from ..engine.semantics import Interpreter, free_letters, infer_letters
