@@ -34,7 +34,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..checker.files import check_derivation_equation
-from ..document import Derivation, load
+from ..document import Derivation, Equation, load
 from ..engine.numeric import ACTIVATIONS, argument_name
 from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Deriv, Node, Sym
@@ -43,7 +43,7 @@ from ..model.network import Network, components
 from ..model.normal_form import Expr, Term, factor_indices
 from ..printers.nfprint import latex
 
-__all__ = ["BACKENDS", "Exported", "export", "export_expression"]
+__all__ = ["BACKENDS", "Exported", "export", "export_expression", "read_equation"]
 
 #: target -> (import line, array module name, how an identity matrix of size n is made)
 BACKENDS = {
@@ -248,6 +248,41 @@ def _function_name(net: Network, first: Node, lhs: Expr) -> str:
     return "formula"
 
 
+def _find(source: str | os.PathLike[str] | Derivation, label: str) -> tuple[Derivation, Equation]:
+    deriv = source if isinstance(source, Derivation) else load(Path(source))
+    labels = list(dict.fromkeys(e.label for e in deriv.equations))
+    eqs = [e for e in deriv.equations if _norm(e.label) == _norm(label)]
+    if not eqs:
+        raise NotationError(f"no equation labelled {label!r} in {deriv.file}",
+                            hint="labels here: " + (", ".join(labels) or "none"))
+    return deriv, eqs[0]
+
+
+def read_equation(source: str | os.PathLike[str] | Derivation, label: str
+                  ) -> tuple[Derivation, Equation, Node, Expr, Expr, list[tuple[str, str]]]:
+    """The equation labelled ``label`` of a derivation file, read as the checker reads it: the
+    derivation, the equation, its first side's AST, the normal forms of its first and last sides,
+    and its free indices (pairs of a name and a range, in the first side's order)."""
+    from ..engine.semantics import Interpreter, free_letters, infer_letters
+
+    deriv, eq = _find(source, label)
+    if eq.chain is None:
+        raise eq.error or UnsupportedError(f"{label} could not be read")
+    net = deriv.network
+    letters, _ = infer_letters(net, eq.chain)
+    first, last = eq.chain.sides[0], eq.chain.sides[-1]
+    probs: list = []
+    order = free_letters(first, net, probs)
+    env, free = {}, []
+    for x in sorted(order, key=lambda x: order[x]):
+        rs = letters.get(x) or net.letter_ranges(x) or ()
+        comps = components(x, rs)
+        env[x] = comps
+        free.extend(zip(comps, rs))
+    interp = Interpreter(net, letters)
+    return deriv, eq, first, interp.expression(first, env), interp.expression(last, env), free
+
+
 def export(source: str | os.PathLike[str] | Derivation, label: str, *, to: str = "numpy",
            activation: str | dict[str, str] = "tanh") -> Exported:
     """The source of the last side of the equation labelled ``label`` in a derivation file, once
@@ -261,35 +296,15 @@ def export(source: str | os.PathLike[str] | Derivation, label: str, *, to: str =
     >>> 'torch.einsum("jl,k,kjl->jl", tanh_d1(a_jl), delta_k, w_kjl)' in ex.source
     True
     """
-    from ..engine.semantics import Interpreter, free_letters, infer_letters
-
-    deriv = source if isinstance(source, Derivation) else load(Path(source))
-    labels = list(dict.fromkeys(e.label for e in deriv.equations))
-    eqs = [e for e in deriv.equations if _norm(e.label) == _norm(label)]
-    if not eqs:
-        raise NotationError(f"no equation labelled {label!r} in {deriv.file}",
-                            hint="labels here: " + (", ".join(labels) or "none"))
-    eq = eqs[0]
+    deriv, eq = _find(source, label)
     results = check_derivation_equation(deriv, eq)
     bad = [r for r in results if r.verdict not in ("verified", "verified-at-sizes")]
     if bad:
         raise UnsupportedError(f"{label} is {bad[0].verdict} (link {bad[0].link}); symbp exports only "
                                "verified equations", hint=bad[0].message)
-    assert eq.chain is not None
+    deriv, eq, first, lhs, rhs, free = read_equation(deriv, eq.label)
     net = deriv.network
-    letters, _ = infer_letters(net, eq.chain)
-    first, last = eq.chain.sides[0], eq.chain.sides[-1]
-    probs: list = []
-    order = free_letters(first, net, probs)
-    env, free = {}, []
-    for x in sorted(order, key=lambda x: order[x]):
-        rs = letters.get(x) or net.letter_ranges(x) or ()
-        comps = components(x, rs)
-        env[x] = comps
-        free.extend(zip(comps, rs))
-    interp = Interpreter(net, letters)
-    rhs = interp.expression(last, env)
-    lhs = interp.expression(first, env)
+    last = eq.chain.sides[-1] if eq.chain is not None else first
     title = f"{eq.label} of {Path(deriv.file).name if deriv.file else 'the derivation'}: " \
             f"{unparse(first)} = {unparse(last)}"
     return export_expression(net, rhs, to=to, name=_identifier(_function_name(net, first, lhs)), free=free,
