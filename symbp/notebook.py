@@ -44,7 +44,7 @@ from .model.normal_form import Expr, F
 from .notation import group_letters, latex_name
 from .printers.nfprint import latex
 
-__all__ = ["Formula", "Formulas", "check", "deltas", "forward", "gradients", "load", "network"]
+__all__ = ["Formula", "Formulas", "check", "concrete", "deltas", "forward", "gradients", "load", "network"]
 
 FORWARD, DELTA, GRADIENT = "forward", "delta", "gradient"
 
@@ -141,6 +141,20 @@ class Formula:
 
         eq = self.sympy
         return lambdify(self.network, eq, _indices(eq.lhs), activation=activation)
+
+    def against_sympy_diff(self, **sizes: int) -> list[str]:
+        """The points where this ``δ`` or ``∂E/∂θ`` differs from ``sympy.diff`` of the network
+        written out at these sizes (:func:`symbp.soundness.sympy_oracle.compare`): ``[]`` when it
+        agrees everywhere, exactly.  A second opinion that uses nothing of symbp's chain rule.
+
+        >>> gradients("shared")["w_{ji}"].against_sympy_diff(I=2, J=1, K=1, L=2)
+        []
+        """
+        from .soundness.sympy_oracle import compare
+
+        if self.kind == FORWARD:
+            raise TypeError("a forward equation is the network's definition: nothing to differentiate")
+        return compare(self.network, self.sympy, sizes)
 
     def __str__(self) -> str:
         return self.latex
@@ -250,6 +264,23 @@ def network(spec: str | os.PathLike[str] | Sequence[str] | Network | Derivation,
 
 def _grad(fam: Family, idx: Iterable[str]) -> Expr:
     return Expr.atom(("grad", fam.id, tuple(F(x) for x in idx)))
+
+
+def concrete(net: Network | str, **sizes: int) -> Any:
+    """The network at concrete sizes as explicit SymPy expressions
+    (:class:`~symbp.printers.sympy_concrete.ConcreteNetwork`): its forward equations element by
+    element, every element written out (``h`` and ``E`` undefined functions, unless declared),
+    and ``sympy.diff`` of ``E`` by :meth:`~symbp.printers.sympy_concrete.ConcreteNetwork.delta`.
+
+    >>> c = concrete("plain", I=2, J=1, K=1)
+    >>> c.equations[0]
+    Eq(a_j[1], w_ji[1, 1]*z_i[1] + w_ji[1, 2]*z_i[2])
+    >>> c.error
+    E(h(w_ji[1, 1]*z_i[1] + w_ji[1, 2]*z_i[2])*w_kj[1, 1])
+    """
+    from .printers.sympy_concrete import at_sizes
+
+    return at_sizes(network(net), **sizes)
 
 
 def forward(net: Network | str) -> Formulas:

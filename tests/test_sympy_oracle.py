@@ -149,3 +149,11 @@ def test_the_concrete_network_is_explicit() -> None:
     assert isinstance(c.error.func, sp.core.function.UndefinedFunction) and len(c.error.args) == 1
     with pytest.raises(TypeError, match="L missing"):
         at_sizes(nb.network("shared"), I=1, J=1, K=1)
+
+
+def test_the_notebook_doors() -> None:
+    assert nb.deltas("plain")[0].against_sympy_diff(I=2, J=2, K=2) == []
+    with pytest.raises(TypeError, match="forward equation"):
+        nb.forward("plain")[0].against_sympy_diff(I=1, J=1, K=1)
+    c = nb.concrete("shared", I=1, J=2, K=1, L=2)
+    assert c.sizes == {"I": 1, "J": 2, "K": 1, "L": 2} and c.delta("a_jl", 2, 1) != 0
