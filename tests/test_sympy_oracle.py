@@ -1,8 +1,10 @@
 """The second oracle (issue 16, part 2): symbp's derived ``δ`` and ``∂E/∂θ`` equal ``sympy.diff``
 of the network written out at concrete sizes, exactly.
 
-For every shipped derivation and built-in network, and for randomly generated networks (plain,
-weight-shared, with skip connections and biases, one or two activations), every ``δ`` and every
+For every shipped derivation and built-in network, for randomly generated networks (plain,
+weight-shared, with skip connections and biases, one or two activations), and for networks of
+the independent generator ``tests/independent/netgen.py`` (declared activations and errors,
+per-position and shared biases, flattening weights), every ``δ`` and every
 gradient that :mod:`symbp.notebook` derives is compared, at every point, with SymPy's own
 derivative of ``E(outputs)`` (``h`` and ``E`` undefined functions, or the declared ones), by
 :func:`symbp.soundness.sympy_oracle.compare`.  The ``sympy.diff`` side uses nothing of symbp's
@@ -157,3 +159,29 @@ def test_the_notebook_doors() -> None:
         nb.forward("plain")[0].against_sympy_diff(I=1, J=1, K=1)
     c = nb.concrete("shared", I=1, J=2, K=1, L=2)
     assert c.sizes == {"I": 1, "J": 2, "K": 1, "L": 2} and c.delta("a_jl", 2, 1) != 0
+
+
+# ----------------------------------------------------------------------------------------------
+# networks from the independent generator (tests/independent/netgen.py: declared activations,
+# a declared sum-of-squares error, per-position and shared biases, skip connections)
+
+def _netgen() -> object:
+    import importlib
+    import sys
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        return importlib.import_module("independent.netgen")
+    finally:
+        sys.path.remove(str(ROOT / "tests"))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_independently_generated_networks_agree_with_sympy_diff(seed: int) -> None:
+    from symbp import loads
+    netgen = _netgen()
+    gen = netgen.random_net(random.Random(1000 + seed))
+    net = loads(netgen.derivation_text(gen), file=f"netgen-{seed}.tex").network
+    sizes = {r: (2 if k % 2 == 0 else 1) for k, r in enumerate(net.sizes)}
+    c = at_sizes(net, **sizes)
+    for f in _derived(net):
+        assert compare(net, f.sympy, sizes, c) == [], (netgen.derivation_text(gen), f.latex, sizes)
