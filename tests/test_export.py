@@ -93,6 +93,9 @@ def test_one_einsum_per_term_with_its_subscripts() -> None:
     assert "a_jl (J, L), delta_k (K,), w_kjl (K, J, L)" in ex.source and "shape (J, L)" in ex.source
     two = export_expression(nb.network("plain"), r"z_j z_{j'} + 2 K [j = j']", name="f")
     assert two.source.count("np.einsum(") == 2 and "np.eye(" in two.source
+    z = np.arange(1.0, 4.0)
+    want = numeric.lambdify(nb.network("plain"), two.expr, two.free)({"K": 5}, z_j=z)
+    np.testing.assert_allclose(_run(two.source, "f")(z, K=5), want)  # K only as a keyword
 
 
 def test_refuted_and_unknown_labels_are_refused() -> None:
