@@ -60,6 +60,8 @@ class ConcreteNetwork:
     _explicit: dict[tuple[int, tuple[int, ...]], Any] = field(default_factory=dict, repr=False)
     _error: Any = field(default=None, repr=False)
     _diffs: dict[tuple[int, tuple[int, ...]], Any] = field(default_factory=dict, repr=False)
+    #: room for the users of the concrete network to keep what they computed from it
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- lookup
     def family(self, name: str) -> int:

@@ -60,6 +60,15 @@ def _polynomial(e: Any, table: dict[Any, sp.Symbol]) -> Any:
     return sp.expand(e.xreplace(apps))
 
 
+def _diff(c: ConcreteNetwork, fam: str | int, point: tuple[int, ...]) -> Any:
+    """``sympy.diff`` of ``E`` in one element, in :func:`normal` form (once per element)."""
+    memo = c.memo.setdefault("normal", {})
+    key = (fam, point)
+    if key not in memo:
+        memo[key] = normal(c.delta(fam, *point))
+    return memo[key]
+
+
 def _written_out(c: ConcreteNetwork, e: Any) -> Any:
     """The right side of a formula at one point, written out in the concrete network's leaves."""
     net = c.net
@@ -73,21 +82,20 @@ def _written_out(c: ConcreteNetwork, e: Any) -> Any:
         return str(x.base.label) if isinstance(x, sp.Indexed) else str(x)
 
     e = e.replace(lambda x: isinstance(x, sp.Indexed), lambda x: sp.IndexedBase(x.base.label)[x.indices])
-    e = e.replace(lambda x: isinstance(x, ErrorDerivative),
-                  lambda x: c.gradient(names[label(x.args[1])], *point(x.args[1])))
     e = e.replace(lambda x: isinstance(x, AppliedUndef) and x.func.__name__ in c.functions,
                   lambda x: c.functions[x.func.__name__](*x.args))
     e = e.replace(lambda x: isinstance(x, sp.Derivative) and not isinstance(x.expr, AppliedUndef),
                   lambda x: x.doit())
     e = e.replace(lambda x: isinstance(x, sp.Derivative) and isinstance(x.expr, AppliedUndef), _marker)
-    subs = {}
+    # last, by one xreplace: the derivatives of E (big, and normal already) and the elements
+    subs = {x: _diff(c, names[label(x.args[1])], point(x.args[1])) for x in e.atoms(ErrorDerivative)}
     scalars = {f.name for f in net.families if not f.axes} | {"delta"}
     for x in e.atoms(sp.Indexed) | {s for s in e.free_symbols if str(s) in scalars}:
         lab = label(x)
         if lab in names and names[lab] in c.step:
             subs[x] = c.value(names[lab], *point(x))
         elif lab in deltas and lab not in names:
-            subs[x] = c.delta(deltas[lab], *point(x))
+            subs[x] = _diff(c, deltas[lab], point(x))
     return e.xreplace(subs)
 
 
@@ -97,12 +105,12 @@ def _left(c: ConcreteNetwork, lhs: Any) -> Any:
         x = lhs.args[1]
         lab = str(x.base.label) if isinstance(x, sp.Indexed) else str(x)
         pt = tuple(int(i) for i in x.indices) if isinstance(x, sp.Indexed) else ()
-        return c.gradient(lab, *pt)
+        return _diff(c, lab, pt)
     lab = str(lhs.base.label) if isinstance(lhs, sp.Indexed) else str(lhs)
     pt = tuple(int(i) for i in lhs.indices) if isinstance(lhs, sp.Indexed) else ()
     for f in net.families:
         if net.has_delta(f.id) and argument_name(net, f.id, True) == lab:
-            return c.delta(f.id, *pt)
+            return _diff(c, f.id, pt)
     raise ValueError(f"not a δ or a gradient: {lhs}")
 
 
@@ -121,8 +129,8 @@ def compare(net: Network, eq: Any, sizes: dict[str, int], concrete: ConcreteNetw
     bad = []
     for p in itertools.product(*(range(1, sizes[r] + 1) for r in net.families[fam].axes)):
         at = dict(zip(idx, map(sp.Integer, p)))
-        want = normal(_left(c, lhs.xreplace(at)))
-        got = normal(_written_out(c, rhs.xreplace(at).doit()))
+        want = _left(c, lhs.xreplace(at))  # normal already, as every derivative put into got
+        got = _written_out(c, rhs.xreplace(at).doit())
         table: dict[Any, sp.Symbol] = {}
         diff = _polynomial(want, table) - _polynomial(got, table)
         if diff != 0:
