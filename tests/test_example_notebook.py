@@ -92,4 +92,6 @@ def test_the_walkthrough_runs_under_a_real_kernel(tmp_path: Path, monkeypatch: p
     stream = _outputs(nb, "stream")
     assert "Eq(ErrorDerivative(E, w_ji[j, i]), Sum(delta_jl[j, l]*z_il[i, l], (l, 1, L)))" in stream
     assert "nobreak" not in tex  # SymPy's own LaTeX of the views: no Idx ranges for MathJax to choke on
+    assert "([], [])" in _outputs(nb, "text/plain")  # ① and ② agree with sympy.diff
+    assert 'torch.einsum("jl,k,kjl->jl"' in stream  # ② exported
     assert "did you mean \\sum_l instead of \\sum_k?" in _outputs(nb, "stream")
