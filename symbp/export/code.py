@@ -7,7 +7,7 @@ named as :func:`symbp.lambdify` names them (``w_kjl``), 0-based arrays whose sha
 docstring gives, ``h`` made concrete by the declared (or a chosen) activation.  The emitted code
 imports only its array library, never symbp.  :func:`export_expression` does the same for a
 LaTeX expression read against a network.  Imports the checker (to refuse what is not verified),
-:mod:`symbp.engine` and :mod:`symbp.latex`.
+:mod:`symbp.document`, :mod:`symbp.engine`, :mod:`symbp.latex` and :mod:`symbp.printers.nfprint`.
 
 >>> from symbp import builtin
 >>> src = export_expression(builtin("plain"), r"h'(a_j) \\sum_k w_{kj} \\delta_k", name="delta_j")

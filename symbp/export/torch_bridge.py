@@ -16,9 +16,9 @@ the order they run, against the network's linear forward equations in order of d
 can be given by ``mapping``: family (``w_ji``, ``a_jl``, as :func:`symbp.lambdify` names it) ->
 a parameter name (``"0.weight"``), a module name (its output, ``"conv"``) or a module name with
 ``":input"``.  The activation is read from the model's activation modules (``nn.Tanh``,
-``nn.Sigmoid``, ``nn.Softplus``) unless given.  Needs the ``torch`` extra.  Imports
-:mod:`symbp.engine`, :mod:`symbp.export.code` and :mod:`symbp.notebook`'s derivation functions
-lazily (a front door uses this module, not the other way round).
+``nn.Sigmoid``, ``nn.Softplus``) unless given.  Needs the ``torch`` extra (imported only when
+called).  Imports :mod:`symbp.document`, :mod:`symbp.engine` (the derived formulas, ``lambdify``),
+:mod:`symbp.printers.nfprint` and :mod:`symbp.export.code`.
 """
 
 from __future__ import annotations
