@@ -254,8 +254,9 @@ def loads(text: str, file: str | None = None) -> Derivation:
                       composites=composites, params=params, activations=activations,
                       error_kind=error_kind)
     except InputError as exc:
-        k = getattr(exc, "forward_index", None)
-        at = origin[k] if k is not None and k < len(origin) else where.get(getattr(exc, "subject", None))
+        k = exc.forward_index
+        subject = exc.subject if isinstance(exc, DeclarationError) else None
+        at = origin[k] if k is not None and k < len(origin) else where.get(subject)
         if at is not None:
             exc.location = None
             if k is None or exc.offset is None:  # the directive, or the whole forward equation

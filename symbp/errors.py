@@ -18,6 +18,10 @@ into ``error`` verdicts so that the rest of a file is still checked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .diagnoses import Diagnosis
 
 __all__ = [
     "DeclarationError",
@@ -68,16 +72,37 @@ class SymbpError(Exception):
 
 class InputError(SymbpError):
     """The input is at fault.  ``offset``/``width`` locate the offending token in the source
-    text; :meth:`at` attaches the text so that :attr:`location` gives file, line and column."""
+    text; :meth:`at` attaches the text so that :attr:`location` gives file, line and column.
+
+    ``code`` is the stable diagnosis code (:mod:`symbp.diagnoses`; each class has a default);
+    ``misfit``: an index letter's range does not fit (a sum's bounds, a Kronecker delta between
+    two ranges), so that under another reading of an undeclared letter the input may fit;
+    ``diagnosis``: the diagnosis as data, where the raiser has one; ``forward_index``: for an
+    error in a forward equation of a network declaration, that equation's place among them.
+
+    >>> e = NotationError("w_{jk}: no w ...", slip=True, code="indices-fit-no-family")
+    >>> e.code, e.slip, e.misfit, LatexSyntaxError("x").code
+    ('indices-fit-no-family', True, False, 'latex-syntax')
+    """
+
+    #: the code of this class of error, when the raiser names none
+    default_code = "input-error"
 
     def __init__(self, message: str, *, offset: int | None = None, width: int = 1,
-                 hint: str | None = None, location: Location | None = None) -> None:
+                 hint: str | None = None, location: Location | None = None, code: str | None = None,
+                 misfit: bool = False, diagnosis: Diagnosis | None = None,
+                 forward_index: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.width = width
         self.hint = hint
         self.location = location
+        self.code: str = code or (diagnosis.name if diagnosis is not None and diagnosis.name
+                                  else None) or self.default_code
+        self.misfit = misfit
+        self.diagnosis = diagnosis
+        self.forward_index = forward_index
 
     def at(self, text: str, file: str | None, base: int = 0) -> InputError:
         """Attach the source: ``text`` is the whole file, ``base`` the offset of the parsed part."""
@@ -118,18 +143,43 @@ class InputError(SymbpError):
 class LatexSyntaxError(InputError):
     """The LaTeX cannot be read."""
 
+    default_code = "latex-syntax"
+
 
 class DeclarationError(InputError):
-    """The network declaration is inconsistent or incomplete."""
+    """The network declaration is inconsistent or incomplete.  ``subject``: what the directive
+    at fault declares (``("index", "q")``, ``("activation", "h")``); ``forward_index``: the
+    forward equation at fault (its place among them); ``family``: the family at fault (its id)."""
+
+    default_code = "declaration"
+
+    def __init__(self, message: str, *, subject: tuple[str, str] | None = None,
+                 family: int | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.subject = subject
+        self.family = family
 
 
 class NotationError(InputError):
-    """A symbol, function or index letter is unknown or ambiguous."""
+    """A symbol, function or index letter is unknown or ambiguous.  ``slip``: an index slip (a
+    symbol whose indices fit no family: the checker refutes); ``symbol``: that symbol (AST), for
+    the repair search to rearrange."""
+
+    default_code = "unknown-symbol"
+
+    def __init__(self, message: str, *, slip: bool = False, symbol: Any = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.slip = slip
+        self.symbol = symbol
 
 
 class UnsupportedError(InputError):
     """Well-formed LaTeX that symbp does not give a meaning to."""
 
+    default_code = "unsupported"
+
 
 class ResourceLimitError(SymbpError):
     """A bound on the work was hit; the equation gets an ``error`` verdict saying which."""
+
+    code = "bound-reached"

@@ -17,7 +17,7 @@ PKG = Path(symbp.__file__).parent
 
 #: the rooms in pipeline order: a module may import its own room and the rooms before it
 ROOMS = [
-    {"errors", "limits", "notation", "catalogue", "printable"},
+    {"errors", "limits", "notation", "catalogue", "printable", "diagnoses"},
     {"latex"},
     {"model"},
     {"engine"},

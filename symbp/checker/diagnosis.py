@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import diagnoses as dx
 from ..engine.numeric import FormalInstance, NetworkInstance, evaluate
 from ..errors import SymbpError
 from ..model.network import Network
@@ -128,81 +129,64 @@ def _signature(net: Network, f: tuple) -> str:
     return "kd"
 
 
-def _short(x: Any, limit: int = 24) -> str:
-    s = str(x)
-    return s if len(s) <= limit else f"{s[:10]}...{s[-6:]} ({len(s)} digits)"
-
-
 def _term_text(net: Network, t: Any, names: dict[str, str]) -> str:
     s = latex(net, Expr([t]), names)
     return s if len(s) <= 90 else s[:87] + "..."
 
 
-def _diagnose(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> str:
-    msg = "the two sides differ"
+def _diagnose(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> dx.Diagnosis:
+    """What differs between the normal forms ``gl`` and ``gr``, as data (its English:
+    :mod:`symbp.diagnoses`)."""
     dl = {t.key: t.coeff for t in gl.terms}
     dr = {t.key: t.coeff for t in gr.terms}
     if dl and dl.keys() == dr.keys():  # the same terms: one number between the sides?
         ratios = {dr[k] / dl[k] for k in dl}
         if len(ratios) == 1:
             ratio = ratios.pop()
-            if ratio == -1:
-                return f"{msg} in sign only"
-            return f"{msg} by a factor of {_short(ratio)} (right over left)"
+            return dx.SignDiffers() if ratio == -1 else dx.FactorDiffers(ratio)
     if len(gl.terms) != len(gr.terms) or len(gl.terms) != 1:
-        head = (f"{msg}: the left has {len(gl.terms)} term(s), the right {len(gr.terms)}"
-                if len(gl.terms) != len(gr.terms) else f"{msg}: {len(gl.terms)} terms each")
         only_l = [t for t in gl.terms if dr.get(t.key) != t.coeff]
         only_r = [t for t in gr.terms if dl.get(t.key) != t.coeff]
-        parts = []
-        if only_l and len(only_l) <= 3:
-            parts.append("on the left only: " + ", ".join(_term_text(net, t, names) for t in only_l))
-        if only_r and len(only_r) <= 3:
-            parts.append("on the right only: " + ", ".join(_term_text(net, t, names) for t in only_r))
-        return head + ("; " + "; ".join(parts) if parts else "")
+        return dx.TermsDiffer(
+            len(gl.terms), len(gr.terms),
+            tuple(_term_text(net, t, names) for t in only_l) if only_l and len(only_l) <= 3 else (),
+            tuple(_term_text(net, t, names) for t in only_r) if only_r and len(only_r) <= 3 else ())
     tl, tr = gl.terms[0], gr.terms[0]
     if (tl.sizes, tl.dummies, tl.factors) == (tr.sizes, tr.dummies, tr.factors):
         ratio = tr.coeff / tl.coeff
-        if ratio == -1:
-            return f"{msg} in sign only"
-        return f"{msg} by a factor of {_short(ratio)} (right over left)"
-    hints = []
+        return dx.SignDiffers() if ratio == -1 else dx.FactorDiffers(ratio)
+    hints: list[dx.Diagnosis] = []
     if tl.sizes != tr.sizes:
         for s in _multiset_minus(list(tr.sizes), list(tl.sizes)):
-            hints.append(f"the right side has an extra factor {s} (the size of a range)")
+            hints.append(dx.SizeFactor("right", s))
         for s in _multiset_minus(list(tl.sizes), list(tr.sizes)):
-            hints.append(f"the left side has an extra factor {s} (the size of a range)")
+            hints.append(dx.SizeFactor("left", s))
     if tl.coeff != tr.coeff:
-        hints.append(f"the factors {tl.coeff} and {tr.coeff} differ")
+        hints.append(dx.CoefficientDiffers(tl.coeff, tr.coeff))
     if len(tl.dummies) != len(tr.dummies):
         more, side = (tl, "left") if len(tl.dummies) > len(tr.dummies) else (tr, "right")
-        hints.append(f"the {side} side sums over more indices ({len(more.dummies)} against "
-                     f"{len(tl.dummies) + len(tr.dummies) - len(more.dummies)}): a sum is added or dropped")
+        hints.append(dx.SumAddedOrDropped(side, len(more.dummies),
+                                          len(tl.dummies) + len(tr.dummies) - len(more.dummies)))
     sl = sorted(_signature(net, f) for f in tl.factors)
     sr = sorted(_signature(net, f) for f in tr.factors)
     if sl == sr and len(tl.dummies) == len(tr.dummies) and tl.sizes == tr.sizes:
-        hints.append("the same quantities appear on both sides, with different indices "
-                     "(transposed or renamed indices?)")
+        hints.append(dx.TransposedIndices())
     else:
-        missing = _multiset_minus(sl, sr)
-        extra = _multiset_minus(sr, sl)
-        for s in missing:
-            hints.append(f"a factor {_factor_text(net, tl, s, names)} of the left side is missing on the "
-                         "right")
-        for s in extra:
-            hints.append(f"the right side has an extra factor {_factor_text(net, tr, s, names)}")
-    hints = list(dict.fromkeys(hints))  # a factor missing twice is said once
-    return msg + (": " + "; ".join(hints) if hints else "")
+        for s in _multiset_minus(sl, sr):
+            hints.append(dx.MissingFactor(*_factor_text(net, tl, s, names)))
+        for s in _multiset_minus(sr, sl):
+            hints.append(dx.ExtraFactor(*_factor_text(net, tr, s, names)))
+    return dx.ValueDiffers(tuple(dict.fromkeys(hints)))  # a factor missing twice is said once
 
 
-def _factor_text(net: Network, t: Any, sig: str, names: dict[str, str]) -> str:
-    """A factor in the writer's notation (``h'(a_{j})``) when its indices are all free; else its
-    name (``h'(...)``, ``w``)."""
+def _factor_text(net: Network, t: Any, sig: str, names: dict[str, str]) -> tuple[str, bool]:
+    """A factor in the writer's notation (``h'(a_{j})``, exact) when its indices are all free;
+    else its name (``h'(...)``, ``w``)."""
     from ..model.normal_form import factor_indices
     for f in t.factors:
         if _signature(net, f) == sig and all(i[0] == "f" for i in factor_indices(f)):
-            return latex(net, Expr.atom(f), names)
-    return _sig_text(sig)
+            return latex(net, Expr.atom(f), names), True
+    return _sig_text(sig), False
 
 
 def _multiset_minus(a: list[str], b: list[str]) -> list[str]:

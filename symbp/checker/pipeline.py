@@ -19,8 +19,10 @@ a candidate through :attr:`LinkContext.recheck`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from .. import diagnoses as dx
 from ..engine import calculus
 from ..engine.numeric import size_plans
 from ..engine.semantics import IndexProblem, Interpreter, check_names, free_letters, infer_letters
@@ -32,7 +34,6 @@ from ..latex.unparse import unparse
 from ..limits import budget
 from ..model.network import Network, components
 from ..model.normal_form import Expr
-from ..notation import letter_tex
 from ..printers.nfprint import NormalFormPrinter, latex
 from . import repair
 from .context import LinkContext
@@ -51,7 +52,8 @@ def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
         return [LinkResult(f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}",
                            ERROR, f"symbp re-reads {unstable!r} differently from what it parsed; "
                            "nothing is claimed (this is a symbp bug: please report it)",
-                           link=k + 1, links=n, error="RoundTripError") for k in range(n)]
+                           link=k + 1, links=n, error="RoundTripError", code=dx.ROUND_TRIP.name)
+                for k in range(n)]
     for k in range(n):
         lhs, rhs = chain.sides[k], chain.sides[k + 1]
         text = f"{unparse(lhs)} {chain.rels[k]} {unparse(rhs)}"
@@ -109,9 +111,10 @@ def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference:
     first = ambiguous[0]
     what = ", ".join(f"{p.letter} over {' or '.join(p.ranges)}" for p in ambiguous)
     hint = f"declare its range: '% symbp: index {first.letter} : <letter>'"
+    ambiguous_code = dx.AMBIGUOUS_READING.name
     if len(readings) > MAX_READINGS:
         return LinkResult("", ERROR, f"{first.message} (hint: {hint})", error="NotationError",
-                          span=(first.pos, 1))
+                          span=(first.pos, 1), code=ambiguous_code)
     results = [_check_one_reading(net, {**letters, **{p.letter: (r,) for p, r in zip(ambiguous, rs)}},
                                   rest, lhs, rhs, head, suggest) for rs in readings]
     if all(r.verdict == ERROR for r in results):  # the same input error under every reading
@@ -123,7 +126,7 @@ def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference:
     if undecided:
         return LinkResult("", ERROR, f"{first.message}; one reading could not be decided: "
                           f"{undecided[0].message} (hint: {hint})", error=undecided[0].error,
-                          span=(first.pos, 1))
+                          span=(first.pos, 1), code=ambiguous_code)
     fitting = [(rs, r) for rs, r in zip(readings, results) if r.verdict != ERROR]
     verdicts = {r.verdict for _, r in fitting}
     if verdicts <= {VERIFIED, AT_SIZES} or verdicts == {REFUTED}:
@@ -131,15 +134,16 @@ def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference:
         if len(fitting) > 1:
             what = ", ".join(f"{p.letter} over " + " or ".join(
                 r for r in p.ranges if any(rs[k] == r for rs, _ in fitting)) for k, p in enumerate(ambiguous))
-            res.message = f"under every reading of the undeclared index ({what}): {res.message}"
+            reading = dx.Reading(what, every=True)
         else:
             what = ", ".join(f"{p.letter} over {r}" for p, r in zip(ambiguous, fitting[0][0]))
-            res.message = f"reading the undeclared index as {what} (the only reading that fits): " \
-                f"{res.message}"
+            reading = dx.Reading(what, every=False)
+        res.diagnoses = [reading, *res.diagnoses]
+        res.message = dx.message(res.diagnoses)
         return res
     return LinkResult("", ERROR, f"{first.message}, and the readings disagree ("
                       + "; ".join(f"{' '.join(rs)}: {r.verdict}" for rs, r in zip(readings, results))
-                      + f") (hint: {hint})", error="NotationError", span=(first.pos, 1))
+                      + f") (hint: {hint})", error="NotationError", span=(first.pos, 1), code=ambiguous_code)
 
 
 def _check_one_reading(net: Network, letters: dict[str, tuple[str, ...]],
@@ -149,33 +153,36 @@ def _check_one_reading(net: Network, letters: dict[str, tuple[str, ...]],
         with budget(LINK_SECONDS):
             return _check_link_inner(net, letters, inference, lhs, rhs, head, suggest)
     except _Refuted as r:
-        return LinkResult("", REFUTED, r.message, **r.extra)
+        return LinkResult.of("", REFUTED, r.diagnoses, **r.extra)
     except NotationError as exc:
-        if getattr(exc, "slip", False):
-            msg = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
+        if exc.slip:
+            slip: list[dx.Diagnosis] = [exc.diagnosis if exc.diagnosis is not None else dx.IndexSlip(
+                "slip", f"{exc.message}; {exc.hint}" if exc.hint else exc.message)]
             fix = repair.suggest_indices(_context(net, letters, inference, head), lhs, rhs,
-                                         getattr(exc, "symbol", None)) if suggest else None
+                                         exc.symbol) if suggest else None
             if fix is not None:
-                return LinkResult("", REFUTED, f"{msg}; {fix[0]}", suggestion=fix[1])
-            return LinkResult("", REFUTED, msg)
+                return LinkResult.of("", REFUTED, [*slip, fix], suggestion=fix.equation)
+            return LinkResult.of("", REFUTED, slip)
         return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc),
-                          misfit=getattr(exc, "misfit", False))
+                          misfit=exc.misfit, code=exc.code)
     except InputError as exc:
         return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc),
-                          misfit=getattr(exc, "misfit", False))
+                          misfit=exc.misfit, code=exc.code)
     except ResourceLimitError as exc:
-        return LinkResult("", ERROR, f"bound on the work reached: {exc}", error="ResourceLimitError")
+        return LinkResult("", ERROR, f"bound on the work reached: {exc}", error="ResourceLimitError",
+                          code=dx.BOUND_REACHED.name)
     except RecursionError:
         return LinkResult("", ERROR, "bound on the work reached: expression nested too deeply",
-                          error="ResourceLimitError")
+                          error="ResourceLimitError", code=dx.BOUND_REACHED.name)
     except MemoryError:
         return LinkResult("", ERROR, "bound on the work reached: out of memory",
-                          error="ResourceLimitError")
+                          error="ResourceLimitError", code=dx.BOUND_REACHED.name)
     except SymbpError as exc:
-        return LinkResult("", ERROR, str(exc), error=type(exc).__name__)
+        return LinkResult("", ERROR, str(exc), error=type(exc).__name__, code=dx.INTERNAL_ERROR.name)
     except Exception as exc:  # noqa: BLE001 - a bug must cost one verdict, never the whole run
         return LinkResult("", ERROR, f"internal error, nothing is claimed (a symbp bug: please "
-                          f"report it): {type(exc).__name__}: {exc}", error="InternalError")
+                          f"report it): {type(exc).__name__}: {exc}", error="InternalError",
+                          code=dx.INTERNAL_ERROR.name)
 
 
 def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
@@ -190,11 +197,11 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     used = {x for side in (lhs, rhs) for node in side.walk() if isinstance(node, Sym)
             for x in node.letters} | {node.index for side in (lhs, rhs) for node in side.walk()
                                       if isinstance(node, SumOp)}
-    problems = [p.message for p in inference if p.letter in used]
-    problems += [p.message + " on the left" for p in pl] + [p.message + " on the right" for p in pr]
+    problems = [_problem(p) for p in inference if p.letter in used]
+    problems += [_problem(p, "left") for p in pl] + [_problem(p, "right") for p in pr]
     unknown = [p for p in inference if p.letter in used and p.kind == "undetermined"]
     if unknown and len(problems) == len(unknown):  # nothing wrong but a letter of unknown range
-        raise NotationError(unknown[0].message, offset=unknown[0].pos,
+        raise NotationError(unknown[0].message, offset=unknown[0].pos, code=dx.UNDETERMINED_INDEX.name,
                             hint=f"declare its range: '% symbp: index {unknown[0].letter} : <letter>'")
     # A letter free on one side only is a slip, unless it comes from the variable of a derivative
     # and that side's value does not depend on it: PRML's (5.52) writes ∂a_j/∂w_{ji} = z_i,
@@ -209,11 +216,9 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     only_r = sorted(x for x in set(fr) - set(fl)
                     if not _constant(lhs, fl) and _depends(interp, rhs, env, x))
     for x in only_r:
-        problems.append(f"{letter_tex(x)} is free on the right but " + (
-            "the left sums over it" if sums_over(lhs, x) else "not on the left"))
+        problems.append(dx.FreeIndexMismatch(x, "right", sums_over(lhs, x)))
     for x in only_l:
-        problems.append(f"{letter_tex(x)} is free on the left but " + (
-            "the right sums over it" if sums_over(rhs, x) else "not on the right"))
+        problems.append(dx.FreeIndexMismatch(x, "left", sums_over(rhs, x)))
     if problems:
         extra: dict[str, Any] = {}
         ctx = _context(net, letters, inference, head)
@@ -224,15 +229,15 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
         if hint is None and suggest:
             hint = repair.suggest_repair(ctx, lhs, rhs)
         if hint:
-            problems.append(hint[0])
-            extra["suggestion"] = hint[1]
+            problems.append(hint)
+            extra["suggestion"] = hint.equation
         head_free = set(free_letters(head, net, []))
         head_env = {x: env[x] for x in head_free if x in env}
         extra["derived"] = _derived(net, interp, head, head_env, {x: x for x in head_env}) \
             if len(head_env) == len(head_free) else None
         if extra["derived"] and not hint:
-            problems.append(f"symbp derives {extra['derived']}")
-        raise _Refuted("; ".join(problems), **extra)
+            problems.append(dx.Derived(extra["derived"]))
+        raise _Refuted(problems, **extra)
     # 2. symbolic
     free = [(name, r) for x in sorted(both) for name, r in zip(env[x], letters.get(x) or
                                                                 net.letter_ranges(x) or ())]
@@ -243,21 +248,18 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
              for x in env for name in env[x]}
     derived = _derived(net, interp, head, env, names)
     if same:
-        return LinkResult("", VERIFIED, "holds for all sizes: both sides reduce to "
-                          f"{latex(net, gl, names)}", derived=derived)
+        return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, gl, names))], derived=derived)
     ul, ur = calculus.unfold(net, gl), calculus.unfold(net, gr)
     if _proved_equal(ul, ur):
-        return LinkResult("", VERIFIED, "holds for all sizes, through the forward equations: both "
-                          f"sides reduce to {latex(net, ul, names)}", derived=derived)
+        return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, ul, names), forward=True)], derived=derived)
     # 3. concrete sizes: the exact formal test decides
     plans = size_plans(net)
     differing = next((d for sizes in plans for seed in (1, 2)
                       if not (d := _formal_values(net, ul, ur, sizes, free, seed)).agree), None)
     if differing is None:
-        return LinkResult("", AT_SIZES, "agrees exactly as formal expressions (any h, any E) at "
-                          f"the sizes tried, {_show_plans(plans)}; not proved for all sizes",
-                          sizes=plans, derived=derived)
-    msg = _diagnose(net, gl, gr, names)
+        return LinkResult.of("", AT_SIZES, [dx.HoldsAtSizes(_show_plans(plans))], sizes=plans,
+                             derived=derived)
+    diags: list[dx.Diagnosis] = [_diagnose(net, gl, gr, names)]
     cx = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
     if cx is None:
         cx = _formal_counterexample(net, differing, free, names)
@@ -266,11 +268,18 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
                                  repair.missing_factors(net, gl, gr, names)) \
         if suggest else None
     if fix is not None:
-        msg += f"; {fix[0]}"
+        diags.append(fix)
     if derived:
-        msg += f"; symbp derives {derived}"
-    return LinkResult("", REFUTED, msg, counterexample=cx, derived=derived,
-                      suggestion=fix[1] if fix is not None else None)
+        diags.append(dx.Derived(derived))
+    return LinkResult.of("", REFUTED, diags, counterexample=cx, derived=derived,
+                         suggestion=fix.equation if fix is not None else None)
+
+
+def _problem(p: IndexProblem, side: str | None = None) -> dx.Diagnosis:
+    """An index problem as a diagnosis, on ``side`` (``None``: of the letters' inference)."""
+    if p.diagnosis is None:
+        return dx.IndexSlip(p.kind, p.message, side)
+    return replace(p.diagnosis, side=side) if side is not None else p.diagnosis  # type: ignore[call-arg]
 
 
 def _proved_equal(a: Expr, b: Expr) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .. import diagnoses as dx
 from ..engine.semantics import IndexProblem, Interpreter, free_letters
 from ..errors import SymbpError
 from ..latex.ast import Call, Div, Mul, Neg, Node, Num, SumOp, Sym
@@ -20,14 +21,20 @@ from ..latex.unparse import unparse
 from ..limits import budget
 from ..model.network import Network
 from ..model.normal_form import Expr
-from ..notation import letter_tex, sum_tex
 from ..printers.nfprint import latex
 from .context import LinkContext
 from .results import AT_SIZES, VERIFIED, LinkResult
 
 
+def _suggestion(kind: str, res: LinkResult, new_l: Node, new_r: Node, **fields: object) -> dx.Suggestion:
+    """The proposal ``new_l = new_r`` (what ``res`` says of it) as data; its English is
+    :class:`symbp.diagnoses.Suggestion`'s."""
+    return dx.Suggestion(kind, res.verdict, f"{unparse(new_l)} = {unparse(new_r)}", lhs=new_l, rhs=new_r,
+                         **fields)  # type: ignore[arg-type]
+
+
 def suggest_sum(ctx: LinkContext, lhs: Node, rhs: Node, pl: list[IndexProblem], pr: list[IndexProblem]
-                ) -> tuple[str, str] | None:
+                ) -> dx.Suggestion | None:
     """For ``\\sum_k`` over a letter its summand lacks, while ``l`` is free in that side but not
     in the equation's head: propose ``\\sum_l``, and say whether the step then verifies."""
     target = set(free_letters(ctx.head, ctx.net, []))
@@ -47,49 +54,40 @@ def suggest_sum(ctx: LinkContext, lhs: Node, rhs: Node, pl: list[IndexProblem], 
         return None
     bad, good = changes[0][0], changes[0][1]
     res = ctx.recheck(fixed_sides[0], fixed_sides[1])
-    text = f"{unparse(fixed_sides[0])} = {unparse(fixed_sides[1])}"
-    if res.verdict in (VERIFIED, AT_SIZES):
-        how = "verified for all sizes" if res.verdict == VERIFIED else "verified at the sizes tried"
-        return (f"did you mean {sum_tex(good)} instead of {sum_tex(bad)}? with it the step is {how}", text)
-    return (f"did you mean {sum_tex(good)} instead of {sum_tex(bad)}? (even then the step is "
-            f"{res.verdict}: {res.message})", text)
-
-
-def verdict_text(res: LinkResult) -> str:
-    return "verified for all sizes" if res.verdict == VERIFIED else "verified at the sizes tried"
+    return _suggestion("sum-index", res, fixed_sides[0], fixed_sides[1], new=good, old=bad,
+                       outcome="" if res.verdict in (VERIFIED, AT_SIZES) else res.message)
 
 
 def suggest_sum_fix(ctx: LinkContext, lhs: Node, rhs: Node, only_l: list[str], only_r: list[str]
-                    ) -> tuple[str, str] | None:
+                    ) -> dx.Suggestion | None:
     """A letter free on one side only: the sum the writer dropped (``\\sum_k`` around that side), or
     the sum they added (the other side's ``\\sum_k`` taken away) - proposed if the step then holds."""
-    tries: list[tuple[str, Node, Node]] = []
+    tries: list[tuple[dict, Node, Node]] = []
     for side, other, free_here in ((rhs, lhs, only_r), (lhs, rhs, only_l)):
         for x in free_here:
             if sums_over(other, x):
                 stripped = strip_sum(other, x)
                 if stripped is not None:
-                    tries.append((f"did you sum over {letter_tex(x)} by mistake? without that {sum_tex(x)}",
+                    tries.append(({"kind": "extra-sum", "new": x},
                                   *((stripped, rhs) if side is rhs else (lhs, stripped))))
             else:
                 wrapped = SumOp(side.pos, side.end, x, None, None, side, side.pos)
-                tries.append((f"did you forget {sum_tex(x)}? with it",
+                tries.append(({"kind": "forgotten-sum", "new": x},
                               *((lhs, wrapped) if side is rhs else (wrapped, rhs))))
     if len(only_r) == 1 and len(only_l) == 1:  # \delta_k where \delta_j was meant
         x, y = only_r[0], only_l[0]
-        tx, ty = letter_tex(x), letter_tex(y)
-        tries.insert(0, (f"did you mean {ty} instead of {tx} on the right? with it", lhs,
+        tries.insert(0, ({"kind": "rename", "new": y, "old": x, "side": "right"}, lhs,
                          rename_free(rhs, x, y)))
-        tries.insert(1, (f"did you mean {tx} instead of {ty} on the left? with it",
-                         rename_free(lhs, y, x), rhs))
-    for words, new_l, new_r in tries[:5]:
+        tries.insert(1, ({"kind": "rename", "new": x, "old": y, "side": "left"}, rename_free(lhs, y, x),
+                         rhs))
+    for what, new_l, new_r in tries[:5]:
         res = ctx.recheck(new_l, new_r)
         if res.verdict in (VERIFIED, AT_SIZES):
-            return (f"{words} the step is {verdict_text(res)}", f"{unparse(new_l)} = {unparse(new_r)}")
+            return _suggestion(what.pop("kind"), res, new_l, new_r, **what)
     return None
 
 
-def suggest_indices(ctx: LinkContext, lhs: Node, rhs: Node, sym: Sym | None) -> tuple[str, str] | None:
+def suggest_indices(ctx: LinkContext, lhs: Node, rhs: Node, sym: Sym | None) -> dx.Suggestion | None:
     """A symbol whose indices fit no family (``w_{jk}`` for ``w_{kj}``): its indices rearranged so
     that they fit, proposed if the step then holds."""
     import itertools
@@ -112,9 +110,8 @@ def suggest_indices(ctx: LinkContext, lhs: Node, rhs: Node, sym: Sym | None) -> 
         new_l, new_r = swap_node(lhs, sym, fixed), swap_node(rhs, sym, fixed)
         res = ctx.recheck(new_l, new_r)
         if res.verdict in (VERIFIED, AT_SIZES):
-            why = " (indices in the network's order)" if sorted(groups) == sorted(sym.groups) else ""
-            return (f"did you mean {unparse(fixed)}{why}? with it the step is {verdict_text(res)}",
-                    f"{unparse(new_l)} = {unparse(new_r)}")
+            return _suggestion("indices", res, new_l, new_r, new=unparse(fixed),
+                               reordered=sorted(groups) == sorted(sym.groups))
     return None
 
 
@@ -123,27 +120,28 @@ MAX_REPAIRS = 40
 REPAIR_SECONDS = 2.0
 
 
-def _repairs(side: Node, letters_used: list[str]) -> list[tuple[Node, Node, str]]:
-    """One-token repairs of a side: ``(old node, new node, what changes)``."""
+def _repairs(side: Node, letters_used: list[str]) -> list[tuple[Node, Node, tuple[str, ...]]]:
+    """One-token repairs of a side: ``(old node, new node, what changes)`` (empty: a token
+    replaced; else the parts of :class:`symbp.diagnoses.Suggestion`'s ``words``)."""
     from dataclasses import replace
-    out: list[tuple[Node, Node, str]] = []
+    out: list[tuple[Node, Node, tuple[str, ...]]] = []
     for n in side.walk():
         if isinstance(n, Call):
             for order in (n.order - 1, n.order + 1):
                 if 0 <= order <= 3:
-                    out.append((n, replace(n, order=order), ""))
+                    out.append((n, replace(n, order=order), ()))
         elif isinstance(n, Sym) and len(n.groups) == 1 and len(n.groups[0]) == 1:
             for x in letters_used:
                 if x != n.groups[0][0]:
-                    out.append((n, replace(n, groups=((x,),)), ""))
+                    out.append((n, replace(n, groups=((x,),)), ()))
             if n.name in ("a", "z"):
-                out.append((n, replace(n, name="z" if n.name == "a" else "a"), ""))
+                out.append((n, replace(n, name="z" if n.name == "a" else "a"), ()))
         elif isinstance(n, Neg):
-            out.append((n, n.arg, "without the minus sign"))
+            out.append((n, n.arg, ("without the minus sign",)))
         elif isinstance(n, Mul) and isinstance(n.factors[0], (Num, Div)) and len(n.factors) > 1:
             rest = n.factors[1:]
             out.append((n, rest[0] if len(rest) == 1 else replace(n, factors=rest),
-                        f"without the factor {unparse(n.factors[0])}"))
+                        ("without the factor ", dx.Math(unparse(n.factors[0])))))
     return out
 
 
@@ -166,11 +164,11 @@ def missing_factors(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> 
 
 
 def suggest_repair(ctx: LinkContext, lhs: Node, rhs: Node,
-                   missing: Sequence[Node] = ()) -> tuple[str, str] | None:
+                   missing: Sequence[Node] = ()) -> dx.Suggestion | None:
     """A value refutation: the one-token change (an index, a prime, ``a``/``z``, a sign, a factor)
     under which the step holds, named in the writer's notation (the first found, right side first)."""
     used = sorted(used_letters(lhs, rhs))
-    candidates = [(rhs, rhs, Mul(rhs.pos, rhs.end, (m, rhs)), f"with a factor {unparse(m)}")
+    candidates = [(rhs, rhs, Mul(rhs.pos, rhs.end, (m, rhs)), ("with a factor ", dx.Math(unparse(m))))
                   for m in missing]
     candidates += [(side, old, new, words) for side in (rhs, lhs) for old, new, words in _repairs(side, used)]
     try:
@@ -180,7 +178,7 @@ def suggest_repair(ctx: LinkContext, lhs: Node, rhs: Node,
         return None
 
 
-def _first_repair(ctx: LinkContext, lhs: Node, rhs: Node, candidates: list) -> tuple[str, str] | None:
+def _first_repair(ctx: LinkContext, lhs: Node, rhs: Node, candidates: list) -> dx.Suggestion | None:
     import time
     start = time.monotonic()
     tried = 0
@@ -198,8 +196,7 @@ def _first_repair(ctx: LinkContext, lhs: Node, rhs: Node, candidates: list) -> t
             continue
         if res.verdict in (VERIFIED, AT_SIZES):
             where = "right" if side is rhs else "left"
-            what = (f"the {where} side {words}" if words
-                    else f"{unparse(new)} instead of {unparse(old)} on the {where}")
-            return (f"did you mean {what}? with it the step is {verdict_text(res)}",
-                    f"{unparse(new_l)} = {unparse(new_r)}")
+            if words:
+                return _suggestion("edit", res, new_l, new_r, side=where, words=words)
+            return _suggestion("token", res, new_l, new_r, new=unparse(new), old=unparse(old), side=where)
     return None

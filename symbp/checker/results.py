@@ -2,17 +2,26 @@
 
 The four verdicts: ``verified`` (for all sizes), ``verified-at-sizes`` (only the sizes named),
 ``refuted`` (with a diagnosis and, for a value error, a counterexample), ``error`` (the input
-cannot be checked).  Room ``symbp.checker``; imports only :mod:`symbp.printable`.
+cannot be checked).  A result's ``code`` is its primary diagnosis code and ``diagnoses`` the
+diagnoses as data (:mod:`symbp.diagnoses`); its ``message`` is their English.  Room
+``symbp.checker``; imports only :mod:`symbp.printable` and :mod:`symbp.diagnoses`.
 
 >>> LinkResult("x = x", VERIFIED, "").as_expected
 True
+>>> r = LinkResult.of("x = -x", REFUTED, [dx.SignDiffers()])
+>>> r.code, r.message
+('sign-differs', 'the two sides differ in sign only')
+>>> r.expected, r.expected_code = REFUTED, "vacuous-sum"
+>>> r.as_expected
+False
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from .. import diagnoses as dx
 from ..printable import Printable
 
 VERIFIED = "verified"
@@ -29,6 +38,8 @@ class LinkResult(Printable):
     latex: str
     verdict: str
     message: str
+    #: the primary diagnosis code (``vacuous-sum``, ``bound-reached``; ``None`` for a verdict that holds)
+    code: str | None = None
     file: str | None = None
     line: int = 0
     column: int = 0
@@ -47,19 +58,40 @@ class LinkResult(Printable):
     #: an input error because an index letter's range does not fit (a sum's bounds, a Kronecker
     #: delta between two ranges): under another reading of an undeclared letter it may fit; internal
     misfit: bool = field(default=False, repr=False)
+    #: the diagnoses as data, in the order the message says them
+    diagnoses: list[dx.Diagnosis] = field(default_factory=list, repr=False)
+    #: the code ``% symbp: expect refuted <code>`` names, if any
+    expected_code: str | None = None
+
+    @classmethod
+    def of(cls, latex: str, verdict: str, diagnoses: list[dx.Diagnosis], **kw: Any) -> LinkResult:
+        """A result whose message and code are built from its diagnoses."""
+        kw.setdefault("code", dx.primary(diagnoses))
+        return cls(latex, verdict, dx.message(diagnoses), diagnoses=list(diagnoses), **kw)
+
+    @property
+    def codes(self) -> list[str]:
+        """Every code of the result: the primary one first, then those of its diagnoses."""
+        out = [self.code] if self.code else []
+        return out + [c for c in dx.codes(self.diagnoses) if c not in out]
 
     @property
     def as_expected(self) -> bool:
         """Whether the verdict is what the file expects (unmarked: that the equation holds)."""
         if self.expected is None:
             return self.verdict in (VERIFIED, AT_SIZES)
+        if self.expected_code is not None and self.expected_code not in self.codes:
+            return False
         return self.verdict == self.expected
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = asdict(replace(self, diagnoses=[]))  # diagnoses hold ASTs: not JSON
         d.pop("error")
         d.pop("span")
         d.pop("misfit")
+        d.pop("diagnoses")
+        if self.expected_code is None:
+            d.pop("expected_code")
         d["as_expected"] = self.as_expected
         return d
 
@@ -67,7 +99,7 @@ class LinkResult(Printable):
 
 
 class _Refuted(Exception):
-    def __init__(self, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, diagnoses: list[dx.Diagnosis], **extra: Any) -> None:
+        super().__init__(dx.message(diagnoses))
+        self.diagnoses = diagnoses
         self.extra = extra

@@ -99,13 +99,13 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         if same_as not in net.ranges:
             exc = DeclarationError(f"index {extra} is declared to run like {same_as}, "
                                    f"but {same_as} is not an index of the network",
-                                   hint="name a letter that a forward equation uses")
-            exc.subject = ("index", extra)  # type: ignore[attr-defined]
+                                   hint="name a letter that a forward equation uses",
+                                   subject=("index", extra))
             raise exc
         if extra in net.ranges and net.ranges[extra] != net.ranges[same_as]:
             exc = DeclarationError(f"index {extra} already runs over {net.ranges[extra]}",
-                                   hint=f"drop the directive, or use another letter than {extra}")
-            exc.subject = ("index", extra)  # type: ignore[attr-defined]
+                                   hint=f"drop the directive, or use another letter than {extra}",
+                                   subject=("index", extra))
             raise exc
         net.ranges[extra] = net.ranges[same_as]
     for letter, units in (composites or {}).items():
@@ -114,8 +114,8 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             if p not in net.ranges:
                 exc = DeclarationError(f"composite index {letter} = {units}: {p} is not an index "
                                        "of the network", hint="a composite index runs over units of existing "
-                                       "indices, as in '% symbp: index m = j_l'")
-                exc.subject = ("index", letter)  # type: ignore[attr-defined]
+                                       "indices, as in '% symbp: index m = j_l'",
+                                       subject=("index", letter))
                 raise exc
         net.composites[letter] = parts
     # families and definitions, in order
@@ -154,15 +154,15 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     try:
         _analyse(net)
     except DeclarationError as exc:  # a cycle: name the forward equation of the family it met
-        k = defined_by.get(getattr(exc, "family", -1))
+        k = defined_by.get(exc.family if exc.family is not None else -1)
         raise (exc if k is None else _with_source(exc, parsed[k][0], k)) from None
     undeclared = set(net.activations) - net.functions
     if undeclared:
         name = sorted(undeclared)[0]
         exc = DeclarationError(f"activation declared for {name}, which no forward equation uses",
                                hint=f"the functions of the forward equations: "
-                                    f"{', '.join(sorted(net.functions)) or 'none'}")
-        exc.subject = ("activation", name)  # type: ignore[attr-defined]
+                                    f"{', '.join(sorted(net.functions)) or 'none'}",
+                               subject=("activation", name))
         raise exc
     if net.error_kind is not None:
         for o in net.outputs:
@@ -198,7 +198,7 @@ def _range_name(letter: str, net: Network) -> str:
 
 def _with_source(exc: InputError, src: str, k: int) -> InputError:
     exc.message = f"{exc.message} (in the forward equation '{src}')"
-    exc.forward_index = k  # type: ignore[attr-defined]
+    exc.forward_index = k
     return exc
 
 
@@ -216,8 +216,7 @@ def _analyse(net: Network) -> None:
     def visit(f: int) -> set[int]:
         if state.get(f) == 1:
             exc = DeclarationError(f"the forward equations are circular at {net.show(f)}",
-                                   hint="each family may only use families computed before it")
-            exc.family = f  # type: ignore[attr-defined]
+                                   hint="each family may only use families computed before it", family=f)
             raise exc
         if f in net.ancestors:
             return net.ancestors[f]

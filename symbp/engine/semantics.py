@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .. import diagnoses as dx
 from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
 from ..model.network import Family, Network
 from ..model.normal_form import Expr, F
-from ..notation import latex_name, letter_tex
+from ..notation import latex_name
 from . import calculus
 
 __all__ = ["IndexProblem", "Interpreter", "check_names", "free_letters", "infer_letters"]
@@ -31,6 +32,8 @@ class IndexProblem:
     message: str
     #: for an 'ambiguous' letter: the ranges it could run over
     ranges: tuple[str, ...] = ()
+    #: the slip as data (its English is ``message``)
+    diagnosis: dx.Diagnosis | None = None
 
 
 def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict[str, int]:
@@ -43,9 +46,8 @@ def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict
             if b is not None:
                 free_letters(b, net, problems)
         if node.index not in inner:
-            problems.append(IndexProblem(
-                "vacuous-sum", node.index, node.index_pos,
-                f"the summation index {letter_tex(node.index)} does not occur in the summand"))
+            d: dx.Diagnosis = dx.VacuousSum(node.index)
+            problems.append(IndexProblem("vacuous-sum", node.index, node.index_pos, d.text, diagnosis=d))
         return {k: v for k, v in inner.items() if k != node.index}
     if isinstance(node, Deriv):
         out = dict(free_letters(node.wrt, net, problems))
@@ -59,10 +61,8 @@ def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict
         if any(k != keys[0] for k in keys):
             allk = set().union(*keys)
             odd = sorted(allk - set.intersection(*keys))
-            problems.append(IndexProblem(
-                "terms-differ", odd[0], node.pos,
-                "the terms of this sum have different free indices ("
-                + "; ".join("{" + ", ".join(sorted(k)) + "}" for k in keys) + ")"))
+            d = dx.TermsFreeMismatch(odd[0], tuple(tuple(sorted(k)) for k in keys))
+            problems.append(IndexProblem("terms-differ", odd[0], node.pos, d.text, diagnosis=d))
         out: dict[str, int] = {}
         for s in sets:
             for k, v in s.items():
@@ -141,18 +141,14 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
     for x, pos in unknown.items():
         cand = options[x]
         if cand is None:
-            problems.append(IndexProblem(
-                "undetermined", x, pos,
-                f"the index {x} is neither declared nor inferable: no indexed symbol places it"))
+            d = dx.UndeterminedIndex(x)
+            problems.append(IndexProblem("undetermined", x, pos, d.text, diagnosis=d))
         elif len(cand) == 0:
-            problems.append(IndexProblem(
-                "unplaceable", x, pos,
-                f"the index {x} is not declared, and no layer fits every place it is written"))
+            d = dx.UnplaceableIndex(x)
+            problems.append(IndexProblem("unplaceable", x, pos, d.text, diagnosis=d))
         elif len(cand) > 1:
-            problems.append(IndexProblem(
-                "ambiguous", x, pos,
-                f"the index {x} is not declared and could run over {' or '.join(sorted(cand))}",
-                tuple(sorted(cand))))
+            d = dx.AmbiguousIndex(x, tuple(sorted(cand)))
+            problems.append(IndexProblem("ambiguous", x, pos, d.text, tuple(sorted(cand)), diagnosis=d))
         else:
             letters[x] = (next(iter(cand)),)
     return letters, problems
@@ -239,13 +235,10 @@ class Interpreter:
                 raise NotationError(f"{shown}: the network has no quantity named {latex_name(name)}",
                                     offset=sym.pos, width=sym.end - sym.pos,
                                     hint="known: " + ", ".join(f.show() for f in self.net.families))
-            exc = NotationError(f"{shown}: no {latex_name(name)} of this network has indices "
-                                f"running over ({', '.join(axes)})",
-                                offset=sym.pos, width=sym.end - sym.pos,
-                                hint=f"the network has {', '.join(known)}")
-            exc.slip = True  # type: ignore[attr-defined]  # an index slip: the checker refutes
-            exc.symbol = sym  # type: ignore[attr-defined]  # ... and may propose the indices that fit
-            raise exc
+            slip = dx.IndicesFitNoFamily(shown, latex_name(name), tuple(axes), tuple(known))
+            # an index slip: the checker refutes, and may propose the indices that fit
+            raise NotationError(slip.message, offset=sym.pos, width=sym.end - sym.pos, hint=slip.hint,
+                                slip=True, symbol=sym, diagnosis=slip)
         fam = Family(len(self.net.families), name, tuple(axes), tuple(grouping),
                      name in self.net.param_names, tuple(flat))
         self.net.families.append(fam)
@@ -297,8 +290,8 @@ class Interpreter:
                                     + ", ".join(r for _, r in sides[0]) + " and "
                                     + ", ".join(r for _, r in sides[1]) + ")", offset=node.pos,
                                     width=node.end - node.pos,
-                                    hint="write [j = j'] with indices of one layer")
-                exc.misfit = True  # type: ignore[attr-defined]  # the letters' ranges do not fit
+                                    hint="write [j = j'] with indices of one layer",
+                                    misfit=True, code="range-mismatch")  # the ranges do not fit
                 raise exc
             out = Expr.const(1)
             for (a, _), (b, _) in zip(*sides):
@@ -380,8 +373,8 @@ class Interpreter:
             exc = UnsupportedError(
                 f"the bounds of this sum are not the whole range of {node.index}", offset=node.pos,
                 width=node.index_pos - node.pos + 1,
-                hint=f"symbp checks sums over whole layers: write {expect} or \\sum_{node.index}")
-            exc.misfit = True  # type: ignore[attr-defined]  # the letter's range does not fit
+                hint=f"symbp checks sums over whole layers: write {expect} or \\sum_{node.index}",
+                misfit=True, code="partial-sum")  # the letter's range does not fit
             raise exc
 
 

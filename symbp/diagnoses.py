@@ -1,0 +1,602 @@
+"""The diagnosis vocabulary: stable codes, one frozen dataclass per diagnosis, and its English.
+
+Every refutation and every input error carries a stable *code* (``vacuous-sum``,
+``missing-factor``, ``bound-reached``, ...: the idea of mypy's ``errorcodes.py``), and a
+refutation carries its diagnoses as data: the letters, the symbols, the suggested replacement as
+LaTeX and as AST.  The English of a diagnosis is built from its fields here and nowhere else:
+:meth:`Diagnosis.parts` gives it as prose and maths (:class:`Math`), so that ``symbp check``
+prints :attr:`Diagnosis.text` and the prover typesets the maths without re-reading the English.
+
+Base room: imports only :mod:`symbp.notation` (an AST field is typed, never imported).
+
+>>> d = VacuousSum("k", side="left")
+>>> d.name, d.text
+('vacuous-sum', 'the summation index k does not occur in the summand on the left')
+>>> [str(p) for p in d.parts() if isinstance(p, Math)]
+['k']
+>>> message([ValueDiffers((MissingFactor("h'(a_{j})", exact=True),))])
+"the two sides differ: a factor h'(a_{j}) of the left side is missing on the right"
+>>> CODES["missing-factor"].summary
+'a factor of the left side is missing on the right'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .notation import letter_tex, sum_tex
+
+__all__ = ["CODES", "Code", "Diagnosis", "Math", "code_of", "message", "parts_of"]
+
+
+# ----------------------------------------------------------------------------------------------
+# codes
+
+
+@dataclass(frozen=True)
+class Code:
+    """A stable diagnosis code: its name (what JSON and ``% symbp: expect refuted <code>`` say),
+    the verdict it mostly comes with (a letter nothing places is an ``error`` alone, and part of a
+    refutation beside another slip), and one line of what it means."""
+
+    name: str
+    verdict: str
+    summary: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+#: every code, by name
+CODES: dict[str, Code] = {}
+
+
+def _code(name: str, verdict: str, summary: str) -> Code:
+    c = Code(name, verdict, summary)
+    CODES[name] = c
+    return c
+
+
+# refuted: index analysis (before any values)
+VACUOUS_SUM = _code("vacuous-sum", "refuted", "a sum over a letter its summand lacks")
+TERMS_FREE_MISMATCH = _code("terms-free-mismatch", "refuted",
+                            "the terms of a sum have different free indices")
+FREE_INDEX_MISMATCH = _code("free-index-mismatch", "refuted", "a letter is free on one side only")
+UNPLACEABLE_INDEX = _code("unplaceable-index", "refuted",
+                          "an undeclared letter that no layer fits everywhere it is written")
+INDICES_FIT_NO_FAMILY = _code("indices-fit-no-family", "refuted",
+                              "a symbol whose indices fit no family of the network (w_{jk} for w_{kj})")
+INDEX_SLIP = _code("index-slip", "refuted", "another slip in the indices")
+# refuted: by value
+VALUE_DIFFERS = _code("value-differs", "refuted", "the two sides have different values")
+SIGN_DIFFERS = _code("sign-differs", "refuted", "the two sides differ in sign only")
+FACTOR_DIFFERS = _code("factor-differs", "refuted", "the two sides differ by a constant factor")
+TERMS_DIFFER = _code("terms-differ", "refuted", "the two sides have different terms")
+SIZE_FACTOR = _code("size-factor", "refuted", "one side has an extra factor, the size of a range")
+COEFFICIENT_DIFFERS = _code("coefficient-differs", "refuted", "the numeric factors of the two sides differ")
+SUM_ADDED_OR_DROPPED = _code("sum-added-or-dropped", "refuted", "one side sums over more indices")
+TRANSPOSED_INDICES = _code("transposed-indices", "refuted",
+                           "the same quantities on both sides, with different indices")
+MISSING_FACTOR = _code("missing-factor", "refuted", "a factor of the left side is missing on the right")
+EXTRA_FACTOR = _code("extra-factor", "refuted", "the right side has an extra factor")
+# error: the input cannot be checked
+INPUT_ERROR = _code("input-error", "error", "the input cannot be checked")
+LATEX_SYNTAX = _code("latex-syntax", "error", "the LaTeX cannot be read")
+NOTHING_TO_CHECK = _code("nothing-to-check", "error", "no '=' or '\\equiv' in the equation")
+DECLARATION = _code("declaration", "error", "the network declaration is inconsistent or incomplete")
+UNKNOWN_SYMBOL = _code("unknown-symbol", "error", "a symbol, function or index letter symbp cannot resolve")
+UNDETERMINED_INDEX = _code("undetermined-index", "error", "an undeclared letter that nothing places")
+RANGE_MISMATCH = _code("range-mismatch", "error",
+                       "a letter's range does not fit (a Kronecker delta between two ranges)")
+PARTIAL_SUM = _code("partial-sum", "error", "a sum whose bounds are not the whole range of its letter")
+UNSUPPORTED = _code("unsupported", "error", "well-formed LaTeX that symbp gives no meaning to")
+AMBIGUOUS_READING = _code("ambiguous-reading", "error",
+                          "an undeclared letter that could run over several ranges, and the readings differ")
+BOUND_REACHED = _code("bound-reached", "error", "a bound on the work was reached (size, depth, time)")
+ROUND_TRIP = _code("round-trip", "error", "symbp re-reads a side differently from what it parsed (a bug)")
+INTERNAL_ERROR = _code("internal-error", "error", "a symbp bug: nothing is claimed")
+
+
+def code_of(name: str) -> Code:
+    """The code called ``name`` (``KeyError`` if there is none).
+
+    >>> code_of("bound-reached").verdict
+    'error'
+    """
+    return CODES[name]
+
+
+# ----------------------------------------------------------------------------------------------
+# the parts of a message
+
+
+class Math(str):
+    """A part of a message that is LaTeX maths (``\\sum_k``, ``h'(a_{j})``); the prover puts it
+    in ``$...$``, the text output prints it as it is."""
+
+    __slots__ = ()
+
+
+class Source(str):
+    """A part that is LaTeX symbp did not check (a shortened term): shown as source text."""
+
+    __slots__ = ()
+
+
+Part = str  # prose, Math or Source
+
+
+def _m(x: str) -> Math:
+    return Math(x)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One fact about a result, as data; :attr:`text` is its English (built by :meth:`parts`)."""
+
+    code: ClassVar[Code | None] = None
+
+    def parts(self) -> tuple[Part, ...]:
+        raise NotImplementedError
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts())
+
+    @property
+    def name(self) -> str | None:
+        """The code's name (``None`` for a note that is no fault: a suggestion, a derivation)."""
+        return self.code.name if self.code is not None else None
+
+
+def _side(side: str | None) -> tuple[Part, ...]:
+    return (f" on the {side}",) if side else ()
+
+
+# refuted: index analysis ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VacuousSum(Diagnosis):
+    """``\\sum_k`` over a letter the summand lacks."""
+
+    code: ClassVar[Code | None] = VACUOUS_SUM
+    letter: str
+    side: str | None = None
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("the summation index ", _m(letter_tex(self.letter)), " does not occur in the summand",
+                *_side(self.side))
+
+
+@dataclass(frozen=True)
+class TermsFreeMismatch(Diagnosis):
+    """The terms of a sum have different free indices (``groups``: each term's letters)."""
+
+    code: ClassVar[Code | None] = TERMS_FREE_MISMATCH
+    letter: str
+    groups: tuple[tuple[str, ...], ...]
+    side: str | None = None
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("the terms of this sum have different free indices ("
+                + "; ".join("{" + ", ".join(g) + "}" for g in self.groups) + ")", *_side(self.side))
+
+
+@dataclass(frozen=True)
+class UnplaceableIndex(Diagnosis):
+    """An undeclared letter that no layer fits everywhere it is written."""
+
+    code: ClassVar[Code | None] = UNPLACEABLE_INDEX
+    letter: str
+    side: str | None = None
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("the index ", _m(self.letter),
+                " is not declared, and no layer fits every place it is written", *_side(self.side))
+
+
+@dataclass(frozen=True)
+class UndeterminedIndex(Diagnosis):
+    """An undeclared letter that no indexed symbol places."""
+
+    code: ClassVar[Code | None] = UNDETERMINED_INDEX
+    letter: str
+    side: str | None = None
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("the index ", _m(self.letter),
+                " is neither declared nor inferable: no indexed symbol places it", *_side(self.side))
+
+
+@dataclass(frozen=True)
+class AmbiguousIndex(Diagnosis):
+    """An undeclared letter that could run over several ranges."""
+
+    code: ClassVar[Code | None] = AMBIGUOUS_READING
+    letter: str
+    ranges: tuple[str, ...]
+    side: str | None = None
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("the index ", _m(self.letter), " is not declared and could run over ",
+                " or ".join(self.ranges), *_side(self.side))
+
+
+@dataclass(frozen=True)
+class IndexSlip(Diagnosis):
+    """A slip that index analysis words itself (a kind this vocabulary has no class for yet)."""
+
+    code: ClassVar[Code | None] = INDEX_SLIP
+    kind: str
+    message: str
+    side: str | None = None
+
+    def parts(self) -> tuple[Part, ...]:
+        return (self.message, *_side(self.side))
+
+
+@dataclass(frozen=True)
+class FreeIndexMismatch(Diagnosis):
+    """``letter`` is free on ``side`` but not on the other side (which may sum over it)."""
+
+    code: ClassVar[Code | None] = FREE_INDEX_MISMATCH
+    letter: str
+    side: str
+    other_sums: bool
+
+    def parts(self) -> tuple[Part, ...]:
+        other = "left" if self.side == "right" else "right"
+        return (_m(letter_tex(self.letter)), f" is free on the {self.side} but "
+                + (f"the {other} sums over it" if self.other_sums else f"not on the {other}"),)
+
+
+@dataclass(frozen=True)
+class IndicesFitNoFamily(Diagnosis):
+    """A symbol whose indices fit no family of the network (``w_{jk}`` for ``w_{kj}``):
+    ``symbol`` as written, the ``family``'s name, the ranges the indices run over, the families
+    of that name the network has (all as LaTeX)."""
+
+    code: ClassVar[Code | None] = INDICES_FIT_NO_FAMILY
+    symbol: str
+    family: str
+    ranges: tuple[str, ...]
+    known: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        """The first half (what an input error says; :attr:`hint` is the second)."""
+        return (f"{self.symbol}: no {self.family} of this network has indices running over "
+                f"({', '.join(self.ranges)})")
+
+    @property
+    def hint(self) -> str:
+        return f"the network has {', '.join(self.known)}"
+
+    def parts(self) -> tuple[Part, ...]:
+        return (_m(self.symbol), f": no {self.family} of this network has indices running over (",
+                ", ".join(self.ranges), "); the network has ",
+                *_commas([_m(k) for k in self.known]))
+
+
+def _commas(items: Sequence[Part]) -> tuple[Part, ...]:
+    out: list[Part] = []
+    for k, x in enumerate(items):
+        if k:
+            out.append(", ")
+        out.append(x)
+    return tuple(out)
+
+
+# refuted: by value ----------------------------------------------------------------------------
+
+
+def _short(x: Any, limit: int = 24) -> str:
+    s = str(x)
+    return s if len(s) <= limit else f"{s[:10]}...{s[-6:]} ({len(s)} digits)"
+
+
+@dataclass(frozen=True)
+class SignDiffers(Diagnosis):
+    """The two sides differ in sign only."""
+
+    code: ClassVar[Code | None] = SIGN_DIFFERS
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("the two sides differ in sign only",)
+
+
+@dataclass(frozen=True)
+class FactorDiffers(Diagnosis):
+    """The two sides differ by one number, ``ratio`` (right over left)."""
+
+    code: ClassVar[Code | None] = FACTOR_DIFFERS
+    ratio: Any
+
+    def parts(self) -> tuple[Part, ...]:
+        return (f"the two sides differ by a factor of {_short(self.ratio)} (right over left)",)
+
+
+@dataclass(frozen=True)
+class TermsDiffer(Diagnosis):
+    """The sides' terms differ: how many each has, the terms found on one side only (LaTeX, at
+    most three a side; empty when there are more)."""
+
+    code: ClassVar[Code | None] = TERMS_DIFFER
+    left: int
+    right: int
+    only_left: tuple[str, ...] = ()
+    only_right: tuple[str, ...] = ()
+
+    def parts(self) -> tuple[Part, ...]:
+        out: list[Part] = [f"the two sides differ: the left has {self.left} term(s), the right {self.right}"
+                           if self.left != self.right else f"the two sides differ: {self.left} terms each"]
+        for where, terms in (("left", self.only_left), ("right", self.only_right)):
+            if terms:
+                out.append(f"; on the {where} only: ")
+                out += _commas([_term(t) for t in terms])
+        return tuple(out)
+
+
+def _term(t: str) -> Part:
+    return Source(t) if t.endswith("...") else Math(t)
+
+
+@dataclass(frozen=True)
+class SizeFactor(Diagnosis):
+    """``side`` has an extra factor ``size``, the size of a range."""
+
+    code: ClassVar[Code | None] = SIZE_FACTOR
+    side: str
+    size: str
+
+    def parts(self) -> tuple[Part, ...]:
+        return (f"the {self.side} side has an extra factor ", _m(self.size), " (the size of a range)")
+
+
+@dataclass(frozen=True)
+class CoefficientDiffers(Diagnosis):
+    """The single terms' numbers differ."""
+
+    code: ClassVar[Code | None] = COEFFICIENT_DIFFERS
+    left: Any
+    right: Any
+
+    def parts(self) -> tuple[Part, ...]:
+        return (f"the factors {self.left} and {self.right} differ",)
+
+
+@dataclass(frozen=True)
+class SumAddedOrDropped(Diagnosis):
+    """``side`` sums over ``more`` indices, the other over ``fewer``."""
+
+    code: ClassVar[Code | None] = SUM_ADDED_OR_DROPPED
+    side: str
+    more: int
+    fewer: int
+
+    def parts(self) -> tuple[Part, ...]:
+        return (f"the {self.side} side sums over more indices ({self.more} against {self.fewer}): "
+                "a sum is added or dropped",)
+
+
+@dataclass(frozen=True)
+class TransposedIndices(Diagnosis):
+    """The same quantities on both sides, with different indices."""
+
+    code: ClassVar[Code | None] = TRANSPOSED_INDICES
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("the same quantities appear on both sides, with different indices "
+                "(transposed or renamed indices?)",)
+
+
+def _factor(factor: str, exact: bool) -> Part:
+    return Math(factor) if exact or factor != "Kronecker delta" and "..." not in factor else factor
+
+
+@dataclass(frozen=True)
+class MissingFactor(Diagnosis):
+    """A factor of the left side missing on the right: as written (``exact``, all its indices free)
+    or by its name (``h'(...)``, ``w``)."""
+
+    code: ClassVar[Code | None] = MISSING_FACTOR
+    factor: str
+    exact: bool = False
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("a factor ", _factor(self.factor, self.exact), " of the left side is missing on the right")
+
+
+@dataclass(frozen=True)
+class ExtraFactor(Diagnosis):
+    """A factor of the right side that the left lacks (see :class:`MissingFactor`)."""
+
+    code: ClassVar[Code | None] = EXTRA_FACTOR
+    factor: str
+    exact: bool = False
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("the right side has an extra factor ", _factor(self.factor, self.exact))
+
+
+@dataclass(frozen=True)
+class ValueDiffers(Diagnosis):
+    """The sides' values differ; ``details`` say how (a missing factor, transposed indices, ...)."""
+
+    code: ClassVar[Code | None] = VALUE_DIFFERS
+    details: tuple[Diagnosis, ...] = ()
+
+    def parts(self) -> tuple[Part, ...]:
+        out: list[Part] = ["the two sides differ"]
+        for k, d in enumerate(self.details):
+            out.append(": " if k == 0 else "; ")
+            out += d.parts()
+        return tuple(out)
+
+    @property
+    def primary(self) -> Code:
+        """The code that says most: the first detail's, else ``value-differs``."""
+        return self.details[0].code or VALUE_DIFFERS if self.details else VALUE_DIFFERS
+
+
+# notes: no fault of their own ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion(Diagnosis):
+    """A one-token change under which the step holds (or, for ``kind='sum-index'``, may not:
+    then ``verdict`` and ``outcome`` say what it gives).
+
+    ``kind`` is one of ``sum-index`` (``\\sum_l`` for ``\\sum_k``: ``old``, ``new`` letters),
+    ``extra-sum`` / ``forgotten-sum`` (``new``: the letter), ``rename`` (``new`` for ``old`` on
+    ``side``), ``indices`` (``new``: the symbol; ``reordered``), ``token`` (``new`` for ``old``
+    on ``side``), ``edit`` (``side`` ``words``: without the minus sign, with a factor ...).
+    ``equation`` is the suggested equation in LaTeX, ``lhs``/``rhs`` its sides as AST."""
+
+    code: ClassVar[Code | None] = None
+    kind: str
+    verdict: str
+    equation: str
+    new: str = ""
+    old: str = ""
+    side: str | None = None
+    words: tuple[Part, ...] = ()
+    reordered: bool = False
+    outcome: str = ""
+    lhs: Any = field(default=None, compare=False, repr=False)
+    rhs: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def how(self) -> str:
+        return "verified for all sizes" if self.verdict == "verified" else "verified at the sizes tried"
+
+    def parts(self) -> tuple[Part, ...]:
+        k = self.kind
+        if k == "sum-index":
+            q = ("did you mean ", _m(sum_tex(self.new)), " instead of ", _m(sum_tex(self.old)), "?")
+            if self.verdict in ("verified", "verified-at-sizes"):
+                return (*q, f" with it the step is {self.how}")
+            return (*q, f" (even then the step is {self.verdict}: ", *_outcome(self.outcome), ")")
+        if k == "extra-sum":
+            q = ("did you sum over ", _m(letter_tex(self.new)), " by mistake? without that ",
+                 _m(sum_tex(self.new)))
+            return (*q, f" the step is {self.how}")
+        if k == "forgotten-sum":
+            return ("did you forget ", _m(sum_tex(self.new)), f"? with it the step is {self.how}")
+        if k == "rename":
+            return ("did you mean ", _m(letter_tex(self.new)), " instead of ", _m(letter_tex(self.old)),
+                    f" on the {self.side}? with it the step is {self.how}")
+        if k == "indices":
+            why = " (indices in the network's order)" if self.reordered else ""
+            return ("did you mean ", _m(self.new), f"{why}? with it the step is {self.how}")
+        if k == "token":
+            return ("did you mean ", _m(self.new), " instead of ", _m(self.old),
+                    f" on the {self.side}? with it the step is {self.how}")
+        return (f"did you mean the {self.side} side ", *self.words, f"? with it the step is {self.how}")
+
+
+def _outcome(text: str) -> tuple[Part, ...]:
+    return (Source(text),) if text else ()
+
+
+@dataclass(frozen=True)
+class Derived(Diagnosis):
+    """What symbp derives for the equation's head (LaTeX)."""
+
+    equation: str
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("symbp derives ", _m(self.equation))
+
+
+@dataclass(frozen=True)
+class Reading(Diagnosis):
+    """The readings of an undeclared letter under which a verdict holds: ``every`` (all the
+    readings that fit, ``what``: ``k over J or K``) or the only one that fits."""
+
+    what: str
+    every: bool
+
+    def parts(self) -> tuple[Part, ...]:
+        if self.every:
+            return (f"under every reading of the undeclared index ({self.what})",)
+        return (f"reading the undeclared index as {self.what} (the only reading that fits)",)
+
+
+# verdicts that hold -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holds(Diagnosis):
+    """Verified for all sizes: both sides reduce to ``value`` (``forward``: through the forward
+    equations)."""
+
+    value: str
+    forward: bool = False
+
+    def parts(self) -> tuple[Part, ...]:
+        through = ", through the forward equations" if self.forward else ""
+        return (f"holds for all sizes{through}: both sides reduce to ", _m(self.value))
+
+
+@dataclass(frozen=True)
+class HoldsAtSizes(Diagnosis):
+    """Agrees exactly as formal expressions at the size plans tried (``plans``: ``(J=2, K=3)``...)."""
+
+    plans: str
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("agrees exactly as formal expressions (any h, any E) at the sizes tried, "
+                f"{self.plans}; not proved for all sizes",)
+
+
+# ----------------------------------------------------------------------------------------------
+# a message from diagnoses
+
+
+def parts_of(diagnoses: Iterable[Diagnosis]) -> tuple[Part, ...]:
+    """The parts of a result's message: a :class:`Reading` leads (``...: ``), the rest is joined
+    by ``; ``."""
+    out: list[Part] = []
+    lead: list[Part] = []
+    for d in diagnoses:
+        if isinstance(d, Reading):
+            lead += [*d.parts(), ": "]
+            continue
+        if out:
+            out.append("; ")
+        out += d.parts()
+    return (*lead, *out)
+
+
+def message(diagnoses: Iterable[Diagnosis]) -> str:
+    """A result's message from its diagnoses (what ``symbp check`` prints)."""
+    return "".join(parts_of(diagnoses))
+
+
+def primary(diagnoses: Iterable[Diagnosis]) -> str | None:
+    """The code that names a result: the first diagnosis with a code (a value difference by its
+    first detail).
+
+    >>> primary([Reading("k over J", False), ValueDiffers((SignDiffers(),))])
+    'sign-differs'
+    """
+    for d in diagnoses:
+        if isinstance(d, ValueDiffers):
+            return d.primary.name
+        if d.code is not None:
+            return d.code.name
+    return None
+
+
+def codes(diagnoses: Iterable[Diagnosis]) -> list[str]:
+    """Every code the diagnoses name, the details of a value difference included, in order."""
+    out: list[str] = []
+    for d in diagnoses:
+        for x in (d, *(d.details if isinstance(d, ValueDiffers) else ())):
+            if x.code is not None and x.code.name not in out:
+                out.append(x.code.name)
+    return out
