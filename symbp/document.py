@@ -16,6 +16,7 @@ invisible to LaTeX::
     % symbp: error sum-of-squares      E = 1/2 sum (y - t)^2 over the outputs, targets t
     % symbp: expect refuted            the verdict expected for the next equation's links
                                        (one word for all links, or one word per link)
+    % symbp: expect refuted vacuous-sum  ... and the diagnosis code expected (symbp.diagnoses)
     % symbp: label (5.53)              a label for the next equation
     % symbp: skip                      the next display is not checked
 
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import ACTIVATION_KINDS, ERROR_KINDS
+from .diagnoses import CODES
 from .engine.declare import BUILTINS, declare
 from .errors import DeclarationError, InputError, LatexSyntaxError, Location, locate
 from .latex.ast import Chain
@@ -68,6 +70,16 @@ class Equation(Printable):
     error: InputError | None = None
 
     def expectation(self, link: int) -> str | None:
+        """The verdict expected for link ``link`` (``None``: that it holds)."""
+        word = self._expected(link)
+        return word.split(" ", 1)[0] if word else None
+
+    def expected_code(self, link: int) -> str | None:
+        """The diagnosis code expected for link ``link`` (``expect refuted vacuous-sum``), if any."""
+        word = self._expected(link)
+        return word.split(" ", 1)[1] if word and " " in word else None
+
+    def _expected(self, link: int) -> str | None:
         if not self.expected:
             return None
         if len(self.expected) == 1:
@@ -278,8 +290,8 @@ def loads(text: str, file: str | None = None) -> Derivation:
             continue
         expected = None
         if "expect" in words:
-            expected = words["expect"].replace(",", " ").split()
-            bad = [w for w in expected if w not in EXPECTABLE]
+            expected = _with_codes(words["expect"].replace(",", " ").split())
+            bad = [w for w in expected if w.split(" ", 1)[0] not in EXPECTABLE]
             if bad:
                 pos = next(p for p in mine if p[1] == "expect")[3]
                 raise DeclarationError(f"unknown expectation {bad[0]!r}", offset=pos,
@@ -297,6 +309,7 @@ def loads(text: str, file: str | None = None) -> Derivation:
                 item.chain = parse_chain(eq, net.functions)
                 if not item.chain.rels:
                     raise LatexSyntaxError("no '=' or '\\equiv': nothing to check", offset=lead,
+                                           code="nothing-to-check",
                                            hint="write an equation, or mark the display "
                                                 "'% symbp: skip'")
             except InputError as exc:
@@ -309,6 +322,18 @@ def loads(text: str, file: str | None = None) -> Derivation:
                 it.expected = [word]
         deriv.equations.extend(items)
     return deriv
+
+
+def _with_codes(words: list[str]) -> list[str]:
+    """``refuted vacuous-sum verified`` -> ``['refuted vacuous-sum', 'verified']``: a diagnosis
+    code belongs to the verdict before it."""
+    out: list[str] = []
+    for w in words:
+        if w in CODES and out and " " not in out[-1]:
+            out[-1] += " " + w
+        else:
+            out.append(w)
+    return out
 
 
 # ----------------------------------------------------------------------------------------------

@@ -44,14 +44,14 @@ def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult
     try:
         chain = parse_chain(text, net.functions)
         if not chain.rels:
-            raise InputError("no '=' or '\\equiv': nothing to check", offset=0,
+            raise InputError("no '=' or '\\equiv': nothing to check", offset=0, code="nothing-to-check",
                              hint="write an equation such as \\delta_j = ...")
     except InputError as exc:
         exc.at(source, None)
         return [LinkResult(source.strip(), ERROR, exc.brief(), caret=exc.caret,
                            line=exc.location.line if exc.location else 0,
                            column=exc.location.column if exc.location else 0,
-                           label=label or "(1)", error=type(exc).__name__)]
+                           label=label or "(1)", error=type(exc).__name__, code=exc.code)]
     results = check_chain(net, chain)
     for r in results:
         r.label = label or "(1)"
@@ -89,12 +89,14 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
                            line=loc.line if loc else eq.line,
                            column=loc.column if loc else eq.column, label=eq.label,
                            expected=eq.expectation(1), caret=eq.error.caret if eq.error else None,
-                           error=type(eq.error).__name__ if eq.error else None)]
+                           error=type(eq.error).__name__ if eq.error else None,
+                           code=eq.error.code if eq.error else None,
+                           expected_code=eq.expected_code(1))]
     out = []
     for r in check_chain(deriv.network, eq.chain):
         r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
         _place(r, deriv.text, eq.file, eq.offset)
-        r.expected = eq.expectation(r.link)
+        r.expected, r.expected_code = eq.expectation(r.link), eq.expected_code(r.link)
         out.append(r)
     return out
 

@@ -168,7 +168,8 @@ def _verdict_note(r: LinkResult) -> str:
     note = f"{r.label or ''}{link}: {r.verdict}"
     if r.expected is not None or not r.as_expected:
         note += " (as expected)" if r.as_expected else (
-            f" (expected {r.expected})" if r.expected else " (UNEXPECTED)")
+            f" (expected {' '.join(filter(None, (r.expected, r.expected_code)))})" if r.expected
+            else " (UNEXPECTED)")
     return latex_text(note.strip())
 
 

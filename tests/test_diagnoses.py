@@ -1,0 +1,187 @@
+"""Diagnoses as data: every stable code has a row that produces it, the message is the English of
+the result's diagnoses (built in symbp.diagnoses alone), JSON carries the code, and
+``% symbp: expect refuted <code>`` holds a link to its code.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from symbp import check_equation, diagnoses as dx
+from symbp.checker import pipeline
+from symbp.checker.files import check_file
+from symbp.checker.results import ERROR, REFUTED, LinkResult
+from symbp.document import loads
+from symbp.errors import DeclarationError, InputError, NotationError, SymbpError
+
+DELTA = r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k"
+
+#: (code, verdict, equation on the plain network): the primary code each equation gets
+PRODUCED = [
+    ("vacuous-sum", REFUTED, r"\delta_j = h'(a_j) \sum_k \sum_i w_{kj} \delta_k"),
+    ("terms-free-mismatch", REFUTED, DELTA + r" + h'(a_k)"),
+    ("free-index-mismatch", REFUTED, r"\delta_j = h'(a_j) w_{kj} \delta_k"),
+    ("unplaceable-index", REFUTED, r"\sum_{q=1}^{J} [q = k] = 1"),
+    ("indices-fit-no-family", REFUTED, r"\delta_j = h'(a_j) \sum_k w_{jk} \delta_k"),
+    ("sign-differs", REFUTED, r"\delta_j = -h'(a_j) \sum_k w_{kj} \delta_k"),
+    ("factor-differs", REFUTED, r"\delta_j = 2 h'(a_j) \sum_k w_{kj} \delta_k"),
+    ("terms-differ", REFUTED, DELTA + r" + h(a_j)"),
+    ("size-factor", REFUTED, r"\delta_j = K h'(a_j) \sum_k w_{kj} \delta_k"),
+    ("coefficient-differs", REFUTED, r"\delta_j = 2 h(a_j) \sum_k w_{kj} \delta_k"),
+    ("sum-added-or-dropped", REFUTED, r"\delta_{j} = h'(a_{j}) \sum_{k} w_{kj} \delta_{j}"),
+    ("transposed-indices", REFUTED, r"\delta_{j} = h'(z_{j}) \sum_{k} w_{kj} \delta_{k}"),
+    ("missing-factor", REFUTED, r"\delta_j = \sum_k w_{kj} \delta_k"),
+    ("extra-factor", REFUTED, DELTA + r" h(a_j)"),
+    ("undetermined-index", REFUTED, r"\sum_{q} \delta_{j} = \delta_{j}"),
+    ("undetermined-index", ERROR, r"\sum_{q} \sum_{p} [q = p] = J"),
+    ("latex-syntax", ERROR, DELTA + r" \frac{"),
+    ("nothing-to-check", ERROR, r"\delta_j h'(a_j) \sum_k w_{kj} \delta_k"),
+    ("unknown-symbol", ERROR, r"\delta_j = h'(a_j) \sum_k w_{kj} x_k"),
+    ("range-mismatch", ERROR, DELTA + r" [j = k]"),
+    ("partial-sum", ERROR, r"\delta_j = h'(a_j) \sum_{k=1}^{2} w_{kj} \delta_k"),
+    ("unsupported", ERROR, r"\delta_j = h'(a_j)^{k}"),
+    ("ambiguous-reading", ERROR, r"1 = \sum_{q} \frac{\partial a_{q}}{\partial a_{j}}"),
+    ("bound-reached", ERROR, r"\left(\left(\sum_{k} \sum_{j} w_{kj} \delta_{k} z_{j}\right)^{8}\right)^{4} = 0"),
+]
+
+#: codes no single equation on a sound symbp produces, each with the test that shows it
+ELSEWHERE = {
+    "declaration": "test_a_declaration_error_has_its_code",
+    "input-error": "test_a_declaration_error_has_its_code",
+    "round-trip": "test_bugs_have_codes",
+    "internal-error": "test_bugs_have_codes",
+    "index-slip": "test_a_slip_without_a_diagnosis_is_still_data",
+    "value-differs": "test_a_value_difference_without_details_is_value_differs",
+}
+
+
+def test_every_code_has_a_row() -> None:
+    assert set(dx.CODES) == {c for c, _, _ in PRODUCED} | set(ELSEWHERE)
+
+
+@pytest.mark.parametrize(("code", "verdict", "equation"), PRODUCED, ids=[f"{c}-{v}" for c, v, _ in PRODUCED])
+def test_each_code_is_produced(code: str, verdict: str, equation: str) -> None:
+    (r,) = check_equation(equation, "plain")
+    assert (r.verdict, r.code) == (verdict, code), r.message
+    assert r.code in r.codes
+    if r.verdict != ERROR:  # a refutation's message is the English of its diagnoses
+        assert r.diagnoses and r.message == dx.message(r.diagnoses)
+    assert r.to_json()["code"] == code
+
+
+@pytest.mark.parametrize("equation", [DELTA, r"\frac{\partial a_j}{\partial w_{ji}} = z_i"])
+def test_a_verdict_that_holds_has_no_code_and_its_message_is_data(equation: str) -> None:
+    (r,) = check_equation(equation, "plain")
+    assert r.code is None and r.to_json()["code"] is None
+    assert r.message == dx.message(r.diagnoses) and isinstance(r.diagnoses[0], dx.Holds)
+
+
+def test_diagnoses_carry_their_fields() -> None:
+    (r,) = check_equation(r"\delta_j = \sum_k w_{kj} \delta_k", "plain")
+    value, fix = r.diagnoses[0], r.diagnoses[1]
+    assert isinstance(value, dx.ValueDiffers)
+    assert value.details == (dx.MissingFactor("h'(a_{j})", exact=True),)
+    assert isinstance(fix, dx.Suggestion) and fix.kind == "edit" and fix.side == "right"
+    assert fix.equation == r.suggestion and fix.lhs is not None and fix.rhs is not None
+    assert r"\delta_{j} = h'(a_{j})" in fix.equation
+    (r,) = check_equation(r"\delta_j = h'(a_j) \sum_k w_{jk} \delta_k", "plain")
+    slip = r.diagnoses[0]
+    assert isinstance(slip, dx.IndicesFitNoFamily)
+    assert (slip.symbol, slip.family, slip.ranges) == ("w_{jk}", "w", ("J", "K"))
+    assert r.diagnoses[1] == dx.Suggestion("indices", "verified", r.suggestion, new="w_{kj}", reordered=True)
+    (r,) = check_equation(r"\delta_k = h'(a_j) \sum_k w_{kj} \delta_k", "plain")
+    assert r.diagnoses[:2] == [dx.FreeIndexMismatch("j", "right", False), dx.FreeIndexMismatch("k", "left", True)]
+
+
+def test_maths_in_a_message_is_marked() -> None:
+    (r,) = check_equation(r"\delta_j = h'(a_j) \sum_l w_{kj} \delta_k", "plain")
+    maths = [str(p) for p in dx.parts_of(r.diagnoses) if isinstance(p, dx.Math)]
+    assert "l" in maths and "k" in maths
+    assert "".join(dx.parts_of(r.diagnoses)) == r.message
+
+
+def test_under_a_reading_the_reading_leads() -> None:
+    (r,) = check_equation(r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_q", "plain")
+    assert isinstance(r.diagnoses[0], dx.Reading) and r.code == "free-index-mismatch"
+    assert r.message.startswith("under every reading of the undeclared index (q over J or K): q is free")
+
+
+def test_a_declaration_error_has_its_code() -> None:
+    with pytest.raises(DeclarationError) as info:
+        loads("% symbp: network plain\n% symbp: index q : x\n$$\\delta_j = 0$$\n")
+    assert info.value.code == "declaration" and info.value.subject == ("index", "q")
+    assert InputError("x").code == "input-error"
+
+
+def test_bugs_have_codes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from symbp import builtin
+    from symbp.latex.parser import parse_chain
+    net = builtin("plain")
+    chain = parse_chain(DELTA, net.functions)
+    monkeypatch.setattr(pipeline, "_check_link_inner", lambda *a: 1 / 0)
+    assert pipeline.check_chain(net, chain)[0].code == "internal-error"
+    monkeypatch.setattr(pipeline, "_unstable_side", lambda *a: "x")
+    assert pipeline.check_chain(net, chain)[0].code == "round-trip"
+    monkeypatch.setattr(pipeline, "_check_link_inner", lambda *a: (_ for _ in ()).throw(SymbpError("?")))
+
+
+def test_a_slip_without_a_diagnosis_is_still_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    from symbp import builtin
+    from symbp.latex.parser import parse_chain
+    net = builtin("plain")
+
+    def slip(*a: object) -> LinkResult:
+        raise NotationError("w_{jk}: a slip", hint="a hint", slip=True)
+    monkeypatch.setattr(pipeline, "_check_link_inner", slip)
+    (r,) = pipeline.check_chain(net, parse_chain(DELTA, net.functions))
+    assert (r.verdict, r.code, r.message) == (REFUTED, "index-slip", "w_{jk}: a slip; a hint")
+
+
+def test_a_value_difference_without_details_is_value_differs() -> None:
+    assert dx.primary([dx.ValueDiffers()]) == "value-differs"
+    assert dx.message([dx.ValueDiffers()]) == "the two sides differ"
+
+
+@pytest.mark.parametrize(("expect", "as_expected"), [
+    ("refuted", True),
+    ("refuted missing-factor", True),
+    ("refuted value-differs", True),  # a value refutation's every code counts
+    ("refuted vacuous-sum", False),  # refuted, but for another reason
+    ("verified", False),
+])
+def test_expect_may_name_the_code(tmp_path: Path, expect: str, as_expected: bool) -> None:
+    f = tmp_path / "d.tex"
+    f.write_text(f"% symbp: network plain\n% symbp: expect {expect}\n"
+                 "$$\\delta_j = \\sum_k w_{kj} \\delta_k$$\n", encoding="utf-8")
+    (r,) = check_file(f)
+    assert r.as_expected is as_expected
+    assert r.expected == expect.split()[0]
+    assert json.loads(json.dumps(r.to_json())).get("expected_code") == (expect.split() + [None])[1]
+
+
+def test_expect_codes_per_link(tmp_path: Path) -> None:
+    f = tmp_path / "d.tex"
+    f.write_text("% symbp: network plain\n% symbp: expect refuted sign-differs, verified\n"
+                 "$$-\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k = h'(a_j) \\sum_k w_{kj} \\delta_k$$\n",
+                 encoding="utf-8")
+    rs = check_file(f)
+    assert [(r.verdict, r.code, r.expected_code, r.as_expected) for r in rs] == [
+        (REFUTED, "sign-differs", "sign-differs", True), ("verified", None, None, True)]
+
+
+def test_an_unknown_code_is_an_unknown_expectation(tmp_path: Path) -> None:
+    f = tmp_path / "d.tex"
+    f.write_text("% symbp: network plain\n% symbp: expect refuted vacuos-sum\n$$\\delta_j = 0$$\n",
+                 encoding="utf-8")
+    with pytest.raises(DeclarationError, match="unknown expectation 'vacuos-sum'"):
+        check_file(f)
+
+
+def test_no_attribute_is_patched_onto_an_exception() -> None:
+    """Facts ride on exceptions as declared fields, never as attributes set after construction."""
+    root = Path(dx.__file__).parent
+    offenders = [str(p) for p in root.rglob("*.py") if "ignore[attr-defined]" in p.read_text(encoding="utf-8")]
+    assert offenders == []
