@@ -222,7 +222,7 @@ class AmbiguousIndex(Diagnosis):
 
     def parts(self) -> tuple[Part, ...]:
         return ("the index ", _m(self.letter), " is not declared and could run over ",
-                " or ".join(self.ranges), *_side(self.side))
+                *_ors(self.ranges), *_side(self.side))
 
 
 @dataclass(frozen=True)
@@ -276,18 +276,22 @@ class IndicesFitNoFamily(Diagnosis):
         return f"the network has {', '.join(self.known)}"
 
     def parts(self) -> tuple[Part, ...]:
-        return (_m(self.symbol), f": no {self.family} of this network has indices running over (",
-                ", ".join(self.ranges), "); the network has ",
+        return (_m(self.symbol), ": no ", _m(self.family), " of this network has indices running over (",
+                *_commas([_m(r) for r in self.ranges]), "); the network has ",
                 *_commas([_m(k) for k in self.known]))
 
 
-def _commas(items: Sequence[Part]) -> tuple[Part, ...]:
+def _commas(items: Sequence[Part], sep: str = ", ") -> tuple[Part, ...]:
     out: list[Part] = []
     for k, x in enumerate(items):
         if k:
-            out.append(", ")
+            out.append(sep)
         out.append(x)
     return tuple(out)
+
+
+def _ors(ranges: Sequence[str]) -> tuple[Part, ...]:
+    return _commas([_m(r) for r in ranges], " or ")
 
 
 # refuted: by value ----------------------------------------------------------------------------
@@ -514,16 +518,21 @@ class Derived(Diagnosis):
 
 @dataclass(frozen=True)
 class Reading(Diagnosis):
-    """The readings of an undeclared letter under which a verdict holds: ``every`` (all the
-    readings that fit, ``what``: ``k over J or K``) or the only one that fits."""
+    """The readings of undeclared letters under which a verdict holds: ``every`` reading that
+    fits (``ranges``: each letter with the ranges it fits, ``(("q", ("J", "K")),)``) or the only
+    one that fits (one range a letter)."""
 
-    what: str
+    ranges: tuple[tuple[str, tuple[str, ...]], ...]
     every: bool
 
     def parts(self) -> tuple[Part, ...]:
+        what: list[Part] = []
+        for k, (letter, rs) in enumerate(self.ranges):
+            what += [", "] if k else []
+            what += [_m(letter), " over ", *_ors(rs)]
         if self.every:
-            return (f"under every reading of the undeclared index ({self.what})",)
-        return (f"reading the undeclared index as {self.what} (the only reading that fits)",)
+            return ("under every reading of the undeclared index (", *what, ")")
+        return ("reading the undeclared index as ", *what, " (the only reading that fits)")
 
 
 # verdicts that hold -----------------------------------------------------------------------------
@@ -581,7 +590,7 @@ def primary(diagnoses: Iterable[Diagnosis]) -> str | None:
     """The code that names a result: the first diagnosis with a code (a value difference by its
     first detail).
 
-    >>> primary([Reading("k over J", False), ValueDiffers((SignDiffers(),))])
+    >>> primary([Reading((("k", ("J",)),), False), ValueDiffers((SignDiffers(),))])
     'sign-differs'
     """
     for d in diagnoses:

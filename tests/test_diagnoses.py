@@ -188,3 +188,39 @@ def test_no_attribute_is_patched_onto_an_exception() -> None:
     offenders = [str(p) for p in root.rglob("*.py")
                  if "ignore[attr-defined]" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+@pytest.mark.parametrize(("equation", "tex"), [
+    # the ranges are maths, I as well (prose kept a lone I as a word: '(I, $J$)')
+    (r"\frac{\partial E}{\partial w_{ij}} = \delta_j z_i",
+     "no $w$ of this network has indices running over ($I$, $J$)"),
+    # each term's letters keep their braces (were '${j}$': the braces vanished)
+    (DELTA + r" + h'(a_k)", r"different free indices (\{j\}; \{k\}) on the right"),
+    (r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_q",
+     "Under every reading of the undeclared index ($q$ over $J$ or $K$)"),
+])
+def test_the_prover_renders_from_the_fields(monkeypatch: pytest.MonkeyPatch, equation: str, tex: str) -> None:
+    from symbp.render import proof
+
+    def no_prose(message: str) -> str:
+        raise AssertionError(f"re-read English: {message}")
+    (r,) = check_equation(equation, "plain")
+    monkeypatch.setattr(proof, "_prose", no_prose)
+    assert tex in proof._message_tex(r, sentence=True)
+
+
+def test_a_value_the_checker_printed_is_one_formula() -> None:
+    """'both sides reduce to X' puts X in one $...$ (the prose reader cut a_{k}^{2} out as text)."""
+    from symbp.render import proof
+    r = LinkResult.of("", "verified", [dx.Holds(r"\frac{1}{2} \sum_{k} a_{k}^{2} - \sum_{k} a_{k} t_{k}")])
+    assert proof._message_tex(r) == (r"holds for all sizes: both sides reduce to "
+                                     r"$\frac{1}{2} \sum_{k} a_{k}^{2} - \sum_{k} a_{k} t_{k}$")
+
+
+def test_the_notebook_renders_from_the_fields() -> None:
+    """The maths of a message is typeset by MathJax, its prose kept away from it."""
+    from symbp.render.display import _message
+    (r,) = check_equation(r"\delta_j = h'(a_j) \sum_l w_{kj} \delta_k", "plain")
+    html = _message(r)
+    assert "\\(\\sum_k\\)" in html and "\\(l\\)" in html
+    assert html.startswith('<span class="tex2jax_ignore mathjax_ignore">the index </span>\\(l\\)')

@@ -85,7 +85,7 @@ def test_the_walkthrough_runs_under_a_real_kernel(tmp_path: Path, monkeypatch: p
     assert Path(last["text"].strip()) == Path(sys.executable)  # the kernel ran this interpreter
     html = _outputs(nb, "text/html")
     tex = _outputs(nb, "text/latex")
-    assert "symbp-results" in html and "refuted" in html and "did you mean \\sum_l" in html
+    assert "symbp-results" in html and "refuted" in html and "did you mean </span>\\(\\sum_l\\)" in html
     assert "counterexample: sizes" in html
     assert "\\frac{\\partial E}{\\partial w_{ji}} = \\sum_{l} \\delta_{j_l} z_{i_l}" in tex
     assert "\\delta_{j_l} = h'(a_{j_l}) \\sum_{k} w_{kj_l} \\delta_{k}" in tex

@@ -109,7 +109,6 @@ def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference:
     rest = [p for p in inference if p not in ambiguous]
     readings = list(itertools.product(*(p.ranges for p in ambiguous)))
     first = ambiguous[0]
-    what = ", ".join(f"{p.letter} over {' or '.join(p.ranges)}" for p in ambiguous)
     hint = f"declare its range: '% symbp: index {first.letter} : <letter>'"
     ambiguous_code = dx.AMBIGUOUS_READING.name
     if len(readings) > MAX_READINGS:
@@ -132,12 +131,12 @@ def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference:
     if verdicts <= {VERIFIED, AT_SIZES} or verdicts == {REFUTED}:
         res = next((r for _, r in fitting if r.verdict == AT_SIZES), fitting[0][1])
         if len(fitting) > 1:
-            what = ", ".join(f"{p.letter} over " + " or ".join(
-                r for r in p.ranges if any(rs[k] == r for rs, _ in fitting)) for k, p in enumerate(ambiguous))
-            reading = dx.Reading(what, every=True)
+            fit = tuple((p.letter, tuple(r for r in p.ranges if any(rs[k] == r for rs, _ in fitting)))
+                        for k, p in enumerate(ambiguous))
+            reading = dx.Reading(fit, every=True)
         else:
-            what = ", ".join(f"{p.letter} over {r}" for p, r in zip(ambiguous, fitting[0][0]))
-            reading = dx.Reading(what, every=False)
+            reading = dx.Reading(tuple((p.letter, (r,)) for p, r in zip(ambiguous, fitting[0][0])),
+                                 every=False)
         res.diagnoses = [reading, *res.diagnoses]
         res.message = dx.message(res.diagnoses)
         return res

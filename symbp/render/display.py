@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .. import diagnoses as dx
 from ..checker.report import Report
 from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from ..document import Derivation, Equation
@@ -223,6 +224,22 @@ def _text(s: str) -> str:
     return f"<span class=\"tex2jax_ignore mathjax_ignore\">{_esc(s)}</span>"
 
 
+def _message(r: LinkResult) -> str:
+    """A result's message from its diagnoses: the maths they mark typeset by MathJax, the prose
+    kept away from it (a message without diagnoses, an input error's, is prose)."""
+    if not r.diagnoses:
+        return _text(r.message)
+    out, prose = [], ""
+    for p in dx.parts_of(r.diagnoses):
+        if isinstance(p, dx.Math):
+            out += [_text(prose)] if prose else []
+            out.append(f"\\({_esc(p)}\\)")
+            prose = ""
+        else:
+            prose += p
+    return "".join(out + ([_text(prose)] if prose else []))
+
+
 def _where(r: LinkResult) -> str:
     return f"{r.file or '<input>'}:{r.line}:{r.column}"
 
@@ -231,11 +248,12 @@ def _row(r: LinkResult) -> str:
     bg, fg = _COLOURS.get(r.verdict, _COLOURS[ERROR])
     link = f" {r.link}/{r.links}" if r.links > 1 else ""
     if r.expected is not None:
-        exp = "as expected" if r.as_expected else f"NOT as expected (the file expects {r.expected})"
+        expected = " ".join(filter(None, (r.expected, r.expected_code)))
+        exp = "as expected" if r.as_expected else f"NOT as expected (the file expects {expected})"
     else:
         exp = "" if r.as_expected else "NOT as expected (the equation should hold)"
     verdict = _esc(r.verdict) + (f"<br><small>{_esc(exp)}</small>" if exp else "")
-    details = [_text(r.message)]
+    details = [_message(r)]
     if r.caret:
         details.append(f"<pre class=\"tex2jax_ignore mathjax_ignore\">{_esc(r.caret)}</pre>")
     if r.suggestion:

@@ -35,6 +35,7 @@ from typing import Any
 
 import sympy as sp
 
+from .. import diagnoses as dx
 from ..checker.pipeline import check_chain
 from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from ..document import Derivation
@@ -740,17 +741,34 @@ def _sentence(message: str) -> str:
     return message
 
 
+def _message_tex(r: LinkResult, sentence: bool = False) -> str:
+    """A result's message as LaTeX text, from its diagnoses: the maths they mark in ``$...$``,
+    the prose escaped.  A message without diagnoses (an input error's, worded by the parser or
+    the engine) goes through :func:`_prose`."""
+    if not r.diagnoses:
+        return _prose(_sentence(r.message) if sentence else r.message)
+    out = []
+    for k, part in enumerate(dx.parts_of(r.diagnoses)):
+        if isinstance(part, dx.Math):  # printed by symbp's printers: LaTeX that pdflatex reads
+            out.append(f"${part}$")
+        elif isinstance(part, dx.Source):
+            out.append(f"\\texttt{{{escape(part)}}}")
+        else:
+            out.append(escape(_sentence(part) if sentence and k == 0 else part))
+    return "".join(out)
+
+
 def _conclusion(proof: Proof) -> list[str]:
     r = proof.result
     out = []
     if r.verdict == VERIFIED:
         out.append("\\paragraph{Conclusion: verified.} The equation "
-                   + _prose(r.message).replace("for all sizes", "\\textbf{for all sizes}", 1) + ".")
+                   + _message_tex(r).replace("for all sizes", "\\textbf{for all sizes}", 1) + ".")
     elif r.verdict == AT_SIZES:
         out.append("\\paragraph{Conclusion.} \\textbf{Verified only at the sizes tried}, not proved "
-                   "for all sizes. " + _prose(_sentence(r.message)) + ".")
+                   "for all sizes. " + _message_tex(r, sentence=True) + ".")
     elif r.verdict == REFUTED:
-        out.append("\\paragraph{Conclusion: refuted.} " + _prose(_sentence(r.message)) + ".")
+        out.append("\\paragraph{Conclusion: refuted.} " + _message_tex(r, sentence=True) + ".")
         if not r.counterexample:  # the steps above may well show equal values: say why it is refuted
             out.append("This is a slip in the indices, found before any values are compared.")
         if r.counterexample:
