@@ -1,11 +1,173 @@
-"""The catalogue of activation and error functions symbp knows by name.
+"""The catalogue of activation and error functions symbp knows by name: one table.
 
-One table that the file directives, the CLI, the engine, the numeric check and the proofs all
-read.  Imports nothing of symbp.
+Each activation has its name, its LaTeX (``{f} = \\tanh``), its derivative as a polynomial in the
+function where there is one (``tanh' = 1 - tanh^2``: ``{0: 1, 2: -1}``), its NumPy form (value
+and derivatives up to the third) and its SymPy form; each error function its name, its text and
+LaTeX, ``E(y, t)``, ``dE/dy`` and how targets are drawn.  The file directives, the CLI, the
+engine (symbolic and numeric), the numeric check, the counterexamples and the proofs all read
+this table.  Base room: imports nothing of symbp (SymPy only when a SymPy form is asked for).
+
+>>> sorted(ACTIVATION_KINDS), ERROR_KINDS
+(['identity', 'logistic', 'tanh'], ('sum-of-squares',))
+>>> ACTIVATIONS["tanh"].derivative, ACTIVATIONS["tanh"].latex("h")
+({0: 1, 2: -1}, 'h = \\\\tanh')
+>>> float(ACTIVATIONS["logistic"].numpy(np.zeros(()), 1))
+0.25
+>>> ACTIVATIONS["softplus"].sympy("a")
+log(exp(a) + 1)
+>>> ERRORS["sum-of-squares"].text
+'E = 1/2 sum (y - t)^2'
 """
 
 from __future__ import annotations
 
-#: activations symbp knows symbolically, by h' as a polynomial in h (identity: h(x) = x)
-ACTIVATION_KINDS = {"tanh": {0: 1, 2: -1}, "logistic": {1: 1, 2: -1}, "identity": None}
-ERROR_KINDS = ("sum-of-squares",)
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ACTIVATIONS", "ACTIVATION_KINDS", "CYCLE", "ERRORS", "ERROR_KINDS", "INSTANCES", "NUMERIC_ERRORS",
+           "Activation", "ErrorFunction"]
+
+
+# ----------------------------------------------------------------------------------------------
+# NumPy forms: f(x, derivative order), orders 0 to 3
+
+
+def _tanh(x: np.ndarray, order: int) -> np.ndarray:
+    t = np.tanh(x)
+    if order == 0:
+        return t
+    if isinstance(t, np.ndarray):  # in place where it is safe: t is a fresh array
+        d = np.multiply(t, t, out=np.empty_like(t) if order > 1 else t)
+        np.subtract(1, d, out=d)
+    else:  # a scalar (from a 0-d argument)
+        d = 1 - t * t
+    if order == 1:
+        return d
+    return -2 * t * d if order == 2 else (6 * t * t - 2) * d
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function, by ``tanh`` (no overflow)."""
+    return 0.5 * (1 + np.tanh(0.5 * x))
+
+
+def _logistic(x: np.ndarray, order: int) -> np.ndarray:
+    s = sigmoid(x)
+    if order == 0:
+        return s
+    d = s * (1 - s)
+    if order == 1:
+        return d
+    return d * (1 - 2 * s) if order == 2 else d * (1 - 6 * s + 6 * s * s)
+
+
+def _softplus(x: np.ndarray, order: int) -> np.ndarray:
+    if order == 0:
+        return np.logaddexp(0, x)
+    return _logistic(x, order - 1)
+
+
+def _identity(x: np.ndarray, order: int) -> np.ndarray:
+    return x if order == 0 else np.ones_like(x) if order == 1 else np.zeros_like(x)
+
+
+def _softmax(y: np.ndarray) -> np.ndarray:
+    e = np.exp(y - y.max())
+    return e / e.sum()
+
+
+def _normal_targets(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return rng.normal(0.0, 1.0, shape)
+
+
+def _softmax_targets(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return _softmax(rng.normal(0.0, 1.0, shape))
+
+
+def _cross_entropy(y: np.ndarray, t: np.ndarray) -> float:
+    m = y.max()
+    return float(-(t * (y - m - np.log(np.exp(y - m).sum()))).sum())
+
+
+def _sympy(name: str) -> Callable[[Any], Any]:
+    def form(x: Any) -> Any:
+        import sympy as sp
+        x = sp.sympify(x)
+        return {"tanh": lambda: sp.tanh(x), "logistic": lambda: 1 / (1 + sp.exp(-x)),
+                "softplus": lambda: sp.log(1 + sp.exp(x)), "identity": lambda: x}[name]()
+    return form
+
+
+# ----------------------------------------------------------------------------------------------
+# the table
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A concrete activation ``h``.  ``tex`` is its definition with ``{f}`` for the function's
+    name; ``derivative`` is ``h'`` as a polynomial in ``h`` (power -> coefficient; ``None``
+    where there is none); ``declarable``: a file may declare it (``% symbp: activation h =
+    tanh``): symbp then reasons with it symbolically."""
+
+    name: str
+    tex: str
+    derivative: dict[int, int] | None
+    numpy: Callable[[np.ndarray, int], np.ndarray]
+    sympy: Callable[[Any], Any]
+    declarable: bool = True
+
+    def latex(self, f: str) -> str:
+        """Its definition for the function called ``f`` (LaTeX maths)."""
+        return self.tex.format(f=f)
+
+
+@dataclass(frozen=True)
+class ErrorFunction:
+    """A concrete error ``E`` of the outputs ``y`` and targets ``t``: ``text`` (what a
+    counterexample says), ``tex`` (LaTeX maths), ``energy`` ``E(y, t)``, ``gradient``
+    ``dE/dy``, ``targets`` ``(rng, shape) -> t``; ``declarable`` (``% symbp: error ...``),
+    ``numeric`` (a choice of ``symbp numcheck --error``)."""
+
+    name: str
+    text: str
+    tex: str
+    energy: Callable[[np.ndarray, np.ndarray], float]
+    gradient: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    targets: Callable[[np.random.Generator, tuple[int, ...]], np.ndarray] = _normal_targets
+    declarable: bool = False
+    numeric: bool = False
+
+
+ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
+    Activation("tanh", "{f} = \\tanh", {0: 1, 2: -1}, _tanh, _sympy("tanh")),
+    Activation("logistic", "{f}(a) = 1/(1 + e^{{-a}})", {1: 1, 2: -1}, _logistic, _sympy("logistic")),
+    Activation("softplus", "{f}(a) = \\log(1 + e^{{a}})", None, _softplus, _sympy("softplus"),
+               declarable=False),
+    Activation("identity", "{f}(a) = a", None, _identity, _sympy("identity")),
+)}
+
+ERRORS: dict[str, ErrorFunction] = {e.name: e for e in (
+    ErrorFunction("sum-of-squares", "E = 1/2 sum (y - t)^2", r"E = \frac{1}{2} \sum (y - t)^2",
+                  lambda y, t: 0.5 * float(((y - t) ** 2).sum()), lambda y, t: y - t,
+                  declarable=True, numeric=True),
+    ErrorFunction("softplus-sum", "E = sum (log(1 + e^y) - t y)",
+                  r"E = \sum \left(\log(1 + e^{y}) - t y\right)",
+                  lambda y, t: float((np.logaddexp(0, y) - t * y).sum()), lambda y, t: sigmoid(y) - t),
+    ErrorFunction("softmax-cross-entropy", "E = -sum t log softmax(y)",
+                  r"E = -\sum t \log \operatorname{softmax}(y)", _cross_entropy,
+                  lambda y, t: _softmax(y) * t.sum() - t, _softmax_targets, numeric=True),
+)}
+
+#: what a file may declare: an activation by ``h'`` as a polynomial in ``h`` (identity: h(x) = x)
+ACTIVATION_KINDS: dict[str, dict[int, int] | None] = {
+    a.name: a.derivative for a in ACTIVATIONS.values() if a.declarable}
+ERROR_KINDS: tuple[str, ...] = tuple(e.name for e in ERRORS.values() if e.declarable)
+#: the error functions of a numeric check (``symbp numcheck --error``)
+NUMERIC_ERRORS: tuple[str, ...] = tuple(e.name for e in ERRORS.values() if e.numeric)
+#: the concrete activations undeclared functions get in turn (``h`` and ``g`` must not coincide)
+CYCLE: tuple[str, ...] = ("tanh", "softplus", "logistic")
+#: the concrete (activation, error) a counterexample runs, in order
+INSTANCES: tuple[tuple[str, str], ...] = (("tanh", "sum-of-squares"), ("softplus", "softplus-sum"))

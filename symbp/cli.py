@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import api
+from .catalogue import ACTIVATIONS, NUMERIC_ERRORS
 from .checker.results import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
 from .errors import InputError, SymbpError
 from .render.display import counterexample_text
@@ -45,9 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "targets N(0, 1), weights N(0, 0.5^2). A derivation file's declared activation and error "
         "are kept. A verified link that fails numerically is a symbp bug: exit code 1.")
     num.add_argument("--numeric", action="store_true", help="run the numeric check")
-    num.add_argument("--activation", default="tanh", choices=("tanh", "logistic", "softplus", "identity"),
+    num.add_argument("--activation", default="tanh", choices=tuple(ACTIVATIONS),
                      help="h, for undeclared activations (default tanh)")
-    num.add_argument("--error", default="sum-of-squares", choices=("sum-of-squares", "softmax-cross-entropy"),
+    num.add_argument("--error", default="sum-of-squares", choices=NUMERIC_ERRORS,
                      help="E, unless the file declares one (default sum-of-squares)")
     num.add_argument("--sizes", default="", metavar="R=N,...", help="sizes of ranges, e.g. I=3,J=4")
     num.add_argument("--seed", type=int, default=0, help="random seed of the values (default 0)")

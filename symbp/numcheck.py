@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from . import api
+from .catalogue import CYCLE, ERRORS, NUMERIC_ERRORS
 from .checker.diagnosis import index_of
 from .checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from .document import Derivation, derivation_files, load, strip_label
@@ -64,31 +65,10 @@ __all__ = ["ERROR_FUNCTIONS", "Comparison", "Forward", "NumericReport", "Numeric
 AGREE, DIFFER, SKIPPED = "agree", "differ", "skipped"
 
 
-def _softmax(y: np.ndarray) -> np.ndarray:
-    e = np.exp(y - y.max())
-    return e / e.sum()
-
-
-def _sos_targets(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    return rng.normal(0.0, 1.0, shape)
-
-
-def _ce_targets(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    return _softmax(rng.normal(0.0, 1.0, shape))
-
-
-def _ce(y: np.ndarray, t: np.ndarray) -> float:
-    m = y.max()
-    return float(-(t * (y - m - np.log(np.exp(y - m).sum()))).sum())
-
-
-#: concrete errors for numeric checks: name -> (description, E(y, t), dE/dy(y, t), targets(rng, shape))
+#: concrete errors for numeric checks: name -> (description, E(y, t), dE/dy(y, t), targets(rng, shape)),
+#: from the catalogue
 ERROR_FUNCTIONS: dict[str, tuple[str, Callable, Callable, Callable]] = {
-    "sum-of-squares": ("E = 1/2 sum (y - t)^2", lambda y, t: 0.5 * float(((y - t) ** 2).sum()),
-                       lambda y, t: y - t, _sos_targets),
-    "softmax-cross-entropy": ("E = -sum t log softmax(y)", _ce,
-                              lambda y, t: _softmax(y) * t.sum() - t, _ce_targets),
-}
+    name: (e.text, e.energy, e.gradient, e.targets) for name in NUMERIC_ERRORS for e in (ERRORS[name],)}
 
 
 @dataclass
@@ -145,7 +125,7 @@ class Forward:
         # sizes of ranges this network does not have are ignored (a folder mixes networks);
         # check_equation and check_paths say when a size fits no network at all
         self.sizes = default_sizes(net, options.sizes)
-        cycle = ["tanh", "softplus", "logistic"]
+        cycle = CYCLE
         undeclared = sorted(net.functions - set(net.activations))
         others = [k for k in cycle if k != options.activation]
         self.kinds = {name: options.activation if n == 0 else others[(n - 1) % len(others)]

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import catalogue
 from .. import diagnoses as dx
 from ..engine.numeric import FormalInstance, NetworkInstance, evaluate
 from ..errors import SymbpError
@@ -20,8 +21,8 @@ from ..model.network import Network
 from ..model.normal_form import Expr
 from ..printers.nfprint import latex
 
-#: the semantic instances tried, in order: (activation, error)
-INSTANCES = (("tanh", "sum-of-squares"), ("softplus", "softplus-sum"))
+#: the semantic instances tried, in order: (activation, error), from the catalogue
+INSTANCES = catalogue.INSTANCES
 
 
 def _network_counterexample(net: Network, gl: Expr, gr: Expr, plans: list[dict[str, int]],

@@ -27,6 +27,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .. import catalogue
 from ..errors import ResourceLimitError, UnsupportedError
 from ..limits import check_deadline
 from ..model.network import Network, components
@@ -53,53 +54,12 @@ def _bounded(shape: tuple[int, ...], what: str) -> tuple[int, ...]:
     return shape
 
 
-def _tanh(x: np.ndarray, order: int) -> np.ndarray:
-    t = np.tanh(x)
-    if order == 0:
-        return t
-    if isinstance(t, np.ndarray):  # in place where it is safe: t is a fresh array
-        d = np.multiply(t, t, out=np.empty_like(t) if order > 1 else t)
-        np.subtract(1, d, out=d)
-    else:  # a scalar (from a 0-d argument)
-        d = 1 - t * t
-    if order == 1:
-        return d
-    return -2 * t * d if order == 2 else (6 * t * t - 2) * d
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + np.tanh(0.5 * x))
-
-
-def _logistic(x: np.ndarray, order: int) -> np.ndarray:
-    s = _sigmoid(x)
-    if order == 0:
-        return s
-    d = s * (1 - s)
-    if order == 1:
-        return d
-    return d * (1 - 2 * s) if order == 2 else d * (1 - 6 * s + 6 * s * s)
-
-
-def _softplus(x: np.ndarray, order: int) -> np.ndarray:
-    if order == 0:
-        return np.logaddexp(0, x)
-    return _logistic(x, order - 1)
-
-
-def _identity(x: np.ndarray, order: int) -> np.ndarray:
-    return x if order == 0 else np.ones_like(x) if order == 1 else np.zeros_like(x)
-
-
-#: concrete activations: name -> f(x, derivative order)
+#: concrete activations: name -> f(x, derivative order) (the catalogue's NumPy forms)
 ACTIVATIONS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
-    "tanh": _tanh, "logistic": _logistic, "softplus": _softplus, "identity": _identity,
-}
-#: concrete errors: name -> (description, dE/dy given outputs y and targets t)
+    name: a.numpy for name, a in catalogue.ACTIVATIONS.items()}
+#: concrete errors: name -> (description, dE/dy given outputs y and targets t), from the catalogue
 ERRORS: dict[str, tuple[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]] = {
-    "sum-of-squares": ("E = 1/2 sum (y - t)^2", lambda y, t: y - t),
-    "softplus-sum": ("E = sum (log(1 + e^y) - t y)", lambda y, t: _sigmoid(y) - t),
-}
+    name: (e.text, e.gradient) for name, e in catalogue.ERRORS.items()}
 
 
 def size_plans(net: Network) -> list[dict[str, int]]:
@@ -253,7 +213,7 @@ class NetworkInstance:
         self.rng = np.random.default_rng(self.seed)
         self.dE = ERRORS[self.error][1]
         # undeclared functions get different concrete activations (h and g must not coincide)
-        cycle = ["tanh", "softplus", "logistic"]
+        cycle = catalogue.CYCLE
         start = cycle.index(self.activation) if self.activation in cycle else 0
         free_names = sorted(set(self.net.functions) - set(self.net.activations))
         self.kinds = {name: cycle[(start + n) % len(cycle)] for n, name in enumerate(free_names)}

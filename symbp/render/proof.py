@@ -35,6 +35,7 @@ from typing import Any
 
 import sympy as sp
 
+from .. import catalogue
 from .. import diagnoses as dx
 from ..checker.pipeline import check_chain
 from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
@@ -287,8 +288,7 @@ class _Prover:
             if kind == "identity":
                 parts.append(f"${latex_name(name)}$ is the identity")
                 continue
-            from ..catalogue import ACTIVATION_KINDS
-            poly = calculus._poly_derivatives(ACTIVATION_KINDS[kind], 1)
+            poly = calculus._poly_derivatives(catalogue.ACTIVATION_KINDS[kind], 1)
             h = latex_name(name)
             rhs = ""
             for power, c in sorted(poly.items()):
@@ -797,13 +797,9 @@ def _counterexample(cx: dict) -> str:
 
 
 #: the functions a counterexample ran, as maths (the text forms are ``symbp check``'s)
-_ERRORS = {
-    "E = 1/2 sum (y - t)^2": r"$E = \frac{1}{2} \sum (y - t)^2$",
-    "E = sum (log(1 + e^y) - t y)": r"$E = \sum \left(\log(1 + e^{y}) - t y\right)$",
-    "E = -sum t log softmax(y)": r"$E = -\sum t \log \operatorname{softmax}(y)$",
-}
-_ACTIVATIONS = {"tanh": "{f} = \\tanh", "logistic": "{f}(a) = 1/(1 + e^{{-a}})",
-                "softplus": "{f}(a) = \\log(1 + e^{{a}})", "identity": "{f}(a) = a"}
+#: (the catalogue's: each error function's text as a counterexample says it, and its LaTeX)
+_ERRORS = {e.text: f"${e.tex}$" for e in catalogue.ERRORS.values()}
+_ACTIVATIONS = {name: a.tex for name, a in catalogue.ACTIVATIONS.items()}
 
 
 def _setting(name: str, text: object) -> str:

@@ -1,0 +1,68 @@
+"""One catalogue of activation and error functions: its forms agree with each other, and every
+reader (directives, engine, numeric check, counterexamples, proofs, CLI) reads it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symbp import catalogue
+from symbp.catalogue import ACTIVATIONS, ERRORS
+
+X = np.linspace(-2.0, 2.0, 9)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+@pytest.mark.parametrize("order", [0, 1, 2, 3])
+def test_numpy_and_sympy_forms_agree(name: str, order: int) -> None:
+    a = ACTIVATIONS[name]
+    x = sp.Symbol("x")
+    f = sp.lambdify(x, sp.diff(a.sympy(x), x, order), "numpy")
+    assert np.allclose(np.broadcast_to(f(X), X.shape), a.numpy(X, order))
+
+
+@pytest.mark.parametrize("name", [n for n, a in ACTIVATIONS.items() if a.derivative is not None])
+def test_the_derivative_polynomial_is_the_derivative(name: str) -> None:
+    a = ACTIVATIONS[name]
+    h = a.numpy(X, 0)
+    assert np.allclose(sum(c * h ** p for p, c in a.derivative.items()), a.numpy(X, 1))
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_an_error_gradient_is_the_derivative_of_its_energy(name: str) -> None:
+    e = ERRORS[name]
+    rng = np.random.default_rng(0)
+    y, t = rng.normal(size=4), e.targets(rng, (4,))
+    step = 1e-6
+    fd = [(e.energy(y + step * np.eye(4)[k], t) - e.energy(y - step * np.eye(4)[k], t)) / (2 * step)
+          for k in range(4)]
+    assert np.allclose(fd, e.gradient(y, t), atol=1e-6)
+
+
+def test_every_reader_reads_the_catalogue() -> None:
+    from symbp.checker import diagnosis
+    from symbp.engine import numeric
+    from symbp.numcheck import ERROR_FUNCTIONS
+    from symbp.render import proof
+    assert set(numeric.ACTIVATIONS) == set(ACTIVATIONS)
+    assert {n: v[0] for n, v in numeric.ERRORS.items()} == {n: e.text for n, e in ERRORS.items()}
+    assert set(ERROR_FUNCTIONS) == set(catalogue.NUMERIC_ERRORS)
+    assert diagnosis.INSTANCES == catalogue.INSTANCES
+    assert set(proof._ACTIVATIONS) == set(ACTIVATIONS)
+    assert set(proof._ERRORS) == {e.text for e in ERRORS.values()}
+
+
+def test_the_cli_offers_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    from symbp import cli
+    with pytest.raises(SystemExit):
+        cli.main(["check", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "{" + ",".join(ACTIVATIONS) + "}" in text
+    assert "{" + ",".join(catalogue.NUMERIC_ERRORS) + "}" in text
+
+
+def test_declarable_kinds() -> None:
+    assert catalogue.ACTIVATION_KINDS == {"tanh": {0: 1, 2: -1}, "logistic": {1: 1, 2: -1}, "identity": None}
+    assert catalogue.ERROR_KINDS == ("sum-of-squares",)
+    assert catalogue.NUMERIC_ERRORS == ("sum-of-squares", "softmax-cross-entropy")
