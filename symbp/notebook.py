@@ -37,7 +37,7 @@ from typing import Any, SupportsIndex, overload
 from . import api
 from .document import Derivation, load
 from .engine import calculus
-from .engine.declare import BUILTINS, builtin, declare
+from .engine.declare import BUILTINS, declare
 from .errors import NotationError
 from .model.network import Family, Network
 from .model.normal_form import Expr, F
@@ -247,18 +247,16 @@ def network(spec: str | os.PathLike[str] | Sequence[str] | Network | Derivation,
         return spec
     if isinstance(spec, Derivation):
         return spec.network
-    if isinstance(spec, str) and spec in BUILTINS:
-        if declare_options:
-            raise TypeError(f"options such as {sorted(declare_options)[0]!r} go with forward equations, "
-                            f"not with the built-in network {spec!r}")
-        return builtin(spec)
+    if isinstance(spec, str) and spec in BUILTINS and declare_options:
+        raise TypeError(f"options such as {sorted(declare_options)[0]!r} go with forward equations, "
+                        f"not with the built-in network {spec!r}")
     if isinstance(spec, (str, os.PathLike)):
-        p = Path(spec)
-        if not p.is_file():
-            raise NotationError(f"no built-in network and no file named {str(spec)!r}",
-                                hint=f"use {', '.join(BUILTINS)}, the path of a derivation file, "
-                                     "or a list of forward equations")
-        return load(p).network
+        try:
+            return api.load_network(spec)
+        except NotationError as exc:  # here a list of forward equations will do as well
+            exc.hint = (f"use {', '.join(BUILTINS)}, the path of a derivation file, "
+                        "or a list of forward equations")
+            raise
     return declare(list(spec), **declare_options)
 
 

@@ -11,6 +11,7 @@ declarations (:mod:`symbp.engine.declare`), the parser and :mod:`symbp.checker.p
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..document import Derivation, Equation, derivation_files, load, strip_label
@@ -25,13 +26,22 @@ from .results import ERROR, LinkResult
 __all__ = ["check_derivation_equation", "check_equation", "check_file", "check_paths", "load_network"]
 
 
-def load_network(context: str) -> Network:
-    """A built-in network by name (``plain``, ``shared``) or the network of a derivation file."""
-    if context in BUILTINS:
+def load_network(context: str | os.PathLike[str]) -> Network:
+    """A built-in network by name (``plain``, ``shared``) or the network of a derivation file.
+
+    >>> load_network("shared").composites
+    {'m': ('j', 'l')}
+    >>> load_network("derivations").sizes
+    Traceback (most recent call last):
+    ...
+    symbp.errors.NotationError: no built-in network and no file named 'derivations'
+    hint: use plain, shared or the path of a derivation file
+    """
+    if isinstance(context, str) and context in BUILTINS:
         return builtin(context)
     p = Path(context)
-    if not p.exists():
-        raise NotationError(f"no built-in network and no file named {context!r}",
+    if not p.is_file():  # a folder is no network either
+        raise NotationError(f"no built-in network and no file named {os.fspath(context)!r}",
                             hint=f"use {', '.join(BUILTINS)} or the path of a derivation file")
     return load(p).network
 
