@@ -21,6 +21,14 @@ letter that runs over no range) is *ill-formed*.  The oracle is used by
 :mod:`symbp.soundness.mutation` to classify generated mutants; it is a test instrument, not a checker
 (it proves nothing for all sizes).
 
+It shares no mutable state with the checker either, on purpose: no deadline of
+:mod:`symbp.limits` (it never canonicalises: its work is bounded by the sizes it picks), no fresh
+names of :mod:`symbp.engine.calculus`, not the network's ``cache`` (the checker's memo of
+gradients): it keeps its own small copies of what it needs (the concrete functions, the size
+plans, free letters and their readings, and :data:`_INSTANCES`, its instances per network), and
+reads the network's declaration only.  ``tests/test_oracle_state.py`` runs it with the checker's
+state poisoned.
+
 >>> from symbp import builtin
 >>> from symbp.latex.parser import parse_expression as p
 >>> net = builtin("plain")
@@ -37,6 +45,7 @@ from __future__ import annotations
 import cmath
 import itertools
 import random
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -374,10 +383,26 @@ def compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...] = (11, 12
     return answers.pop() if len(answers) == 1 else ILL_FORMED
 
 
+#: the oracle's own instances, per network (by id, while the network lives), so that forward passes
+#: are reused across comparisons; the network's ``cache`` belongs to the checker
+_INSTANCES: dict[int, tuple[weakref.ref, dict[tuple, Oracle]]] = {}
+
+
+def _instances(net: Network) -> dict[tuple, Oracle]:
+    entry = _INSTANCES.get(id(net))
+    if entry is not None and entry[0]() is net:
+        return entry[1]
+    cache: dict[tuple, Oracle] = {}
+    _INSTANCES[id(net)] = (weakref.ref(net), cache)
+    weakref.finalize(net, _INSTANCES.pop, id(net), None)  # gone with the network
+    return cache
+
+
 def _compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...],
              inferred: dict[str, tuple[str, ...]]) -> str:
     names = sorted(net.functions - set(net.activations))
     choices = [("tanh", "squares"), ("softplus", "softplus")]
+    instances = _instances(net)
     try:
         letters = sorted(free(lhs, net) | free(rhs, net))
         for n, sizes in enumerate(_plans(net)):
@@ -386,9 +411,10 @@ def _compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...],
                     cycle = ["tanh", "softplus", "logistic"]
                     fns = {n: cycle[(cycle.index(fn) + i) % 3] for i, n in enumerate(names)}
                     key = ("oracle", tuple(sorted(sizes.items())), seed, k)
-                    o = net.cache.get(key)
+                    o = instances.get(key)
                     if o is None:  # one instance per network and plan: its forward passes are reused
-                        o = net.cache[key] = Oracle(net, sizes, seed * 10 + k, fns, err)
+                        # (a weak proxy: the table must not keep the network alive)
+                        o = instances[key] = Oracle(weakref.proxy(net), sizes, seed * 10 + k, fns, err)
                     o.letters = inferred
                     axes = [o.ranges(x) for x in letters]
                     for point in itertools.product(*(list(o._points(a)) for a in axes)):
