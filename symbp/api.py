@@ -15,7 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .checker.files import check_derivation_equation, check_equation, check_file, check_paths, load_network
+from .checker.files import (
+    check_derivation_equation,
+    check_equation,
+    check_file,
+    check_paths,
+    each_file,
+    load_network,
+)
 from .checker.report import Report
 from .engine import calculus
 from .model.network import Network
@@ -25,7 +32,7 @@ from .printers.nfprint import latex
 from .render.display import network_derivation_latex
 
 __all__ = ["NetworkDerivation", "Report", "check_derivation_equation", "check_equation", "check_file",
-           "check_paths", "derive", "load_network"]
+           "check_paths", "derive", "each_file", "load_network"]
 
 
 @dataclass

@@ -12,7 +12,7 @@ Bottom of the package: imports nothing of symbp.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
@@ -83,3 +83,20 @@ def join_tex(parts: Sequence[str]) -> str:
             text += " "
         text += s
     return text
+
+
+def join_signed(terms: Iterable[str]) -> str:
+    """Printed terms joined into a sum, a leading minus becoming the operator: both printers'.
+
+    >>> join_signed(["1", "-h(a_{j})^{2}", "x"])
+    '1 - h(a_{j})^{2} + x'
+    """
+    out = ""
+    for k, body in enumerate(terms):
+        if k == 0:
+            out = body
+        elif body.startswith("-"):
+            out += " - " + body[1:]
+        else:
+            out += " + " + body
+    return out

@@ -48,7 +48,7 @@ from . import api
 from .catalogue import CYCLE, ERRORS, NUMERIC_ERRORS
 from .checker.diagnosis import index_of
 from .checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
-from .document import Derivation, derivation_files, load, strip_label
+from .document import Derivation, load, strip_label
 from .engine import calculus
 from .engine.numeric import ACTIVATIONS, Lambdified, evaluate, lambdify
 from .engine.semantics import Interpreter, free_letters, infer_letters
@@ -506,20 +506,12 @@ def check_paths(paths: list[Path], options: Options | None = None) -> NumericRep
     options = options or Options()
     report = NumericReport()
     nets: list[Network] = []
-    files, empty = derivation_files(paths)
-    report.problems.extend(empty)
-    for f in files:
-        report.files += 1
-        try:
-            deriv = load(f)
-            nets.append(deriv.network)
-            report.results.extend(check_file(deriv, options))
-        except SymbpError as exc:
-            report.problems.append(exc)
-        except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
-            report.problems.append(SymbpError(f"{f}: internal error, nothing is claimed for this "
-                                              f"file (a symbp bug: please report it): "
-                                              f"{type(exc).__name__}: {exc}"))
+
+    def one(f: Path) -> None:
+        deriv = load(f)
+        nets.append(deriv.network)
+        report.results.extend(check_file(deriv, options))
+    report.files = api.each_file(paths, one, report.problems)
     try:
         _unused_sizes(options, nets)
     except SymbpError as exc:

@@ -12,6 +12,7 @@ declarations (:mod:`symbp.engine.declare`), the parser and :mod:`symbp.checker.p
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ..document import Derivation, Equation, derivation_files, load, strip_label
@@ -115,16 +116,23 @@ def check_paths(paths: list[Path]) -> Report:
     """Check files and folders (below a folder, every ``.tex`` file with a ``% symbp:`` line, in
     sorted order: :func:`symbp.document.derivation_files`)."""
     report = Report()
-    files, empty = derivation_files(paths)
-    report.problems.extend(empty)
-    for f in files:
-        report.files += 1
-        try:
-            report.results.extend(check_file(f))
-        except SymbpError as exc:
-            report.problems.append(exc)
-        except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
-            report.problems.append(SymbpError(f"{f}: internal error, nothing is claimed for this "
-                                              f"file (a symbp bug: please report it): "
-                                              f"{type(exc).__name__}: {exc}"))
+    report.files = each_file(paths, lambda f: report.results.extend(check_file(f)), report.problems)
     return report
+
+
+def each_file(paths: list[Path], check: Callable[[Path], object], problems: list[SymbpError]) -> int:
+    """Run ``check`` on every derivation file of ``paths`` (as :func:`check_paths` finds them);
+    a file that cannot be checked goes to ``problems`` (a bug costs that file, never the run), as
+    do folders without derivation files.  Returns how many files there were."""
+    files, empty = derivation_files(paths)
+    problems.extend(empty)
+    for f in files:
+        try:
+            check(f)
+        except SymbpError as exc:
+            problems.append(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
+            problems.append(SymbpError(f"{f}: internal error, nothing is claimed for this "
+                                       f"file (a symbp bug: please report it): "
+                                       f"{type(exc).__name__}: {exc}"))
+    return len(files)

@@ -10,22 +10,33 @@ One copy of each, so that two of them cannot diverge (``check._rename_free`` and
 >>> from symbp.latex.unparse import unparse
 >>> unparse(rename_free(parse_expression(r"\\sum_{k=1}^{J} w_{kj} \\delta_k"), "j", "i"))
 '\\\\sum_{k=1}^{J} w_{ki} \\\\delta_{k}'
+>>> unparse(rename_free(parse_expression(r"\\sum_{k} [k = j] \\delta_k"), "k", "q"))
+'\\\\sum_{k} [k = j] \\\\delta_{k}'
+>>> unparse(rename_free(parse_expression(r"[k = j] \\delta_k"), "k", "q"))
+'[q = j] \\\\delta_{q}'
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .ast import Node, SumOp, Sym
+from .ast import Kron, Node, SumOp, Sym
 
 
 def rename_free(node: Node, old: str, new: str) -> Node:
-    """``node`` with the free occurrences of the index letter ``old`` written ``new``."""
+    """``node`` with the free occurrences of the index letter ``old`` written ``new``: in
+    subscripts, Kronecker deltas and the bounds of a sum (a sum over ``old`` binds it in its body
+    only)."""
     from dataclasses import fields, replace
     if isinstance(node, Sym):
         return replace(node, groups=tuple(tuple(new if x == old else x for x in g) for g in node.groups))
+    if isinstance(node, Kron):
+        return replace(node, left=tuple(new if x == old else x for x in node.left),
+                       right=tuple(new if x == old else x for x in node.right))
     if isinstance(node, SumOp) and node.index == old:
-        return node
+        bounds = {a: rename_free(b, old, new) for a in ("lower", "upper")
+                  if (b := getattr(node, a)) is not None}
+        return replace(node, **bounds) if bounds else node
     changed: dict[str, Any] = {}
     for f in fields(node):
         v = getattr(node, f.name)

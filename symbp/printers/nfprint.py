@@ -21,7 +21,7 @@ from typing import Any
 
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
-from ..notation import group_letters, join_tex, latex_name
+from ..notation import group_letters, join_signed, join_tex, latex_name
 
 __all__ = ["NormalFormPrinter", "latex"]
 
@@ -42,18 +42,9 @@ class NormalFormPrinter:
             names.setdefault(n, self.free_letter(n))
         if expr.is_zero():
             return "0"
-        out = ""
         # constants first, then by the number of factors: 1 - h(a_j)^{2}
         terms = sorted(expr.terms, key=lambda t: (len(t.factors) + len(t.sizes), len(t.dummies)))
-        for k, t in enumerate(terms):
-            body = self._print_term(t, names)
-            if k == 0:
-                out = body
-            elif body.startswith("-"):
-                out += " - " + body[1:]
-            else:
-                out += " + " + body
-        return out
+        return join_signed(self._print_term(t, names) for t in terms)
 
     def free_letter(self, name: str) -> str:
         """How a free index name prints: ``j``; a component ``m.0`` of ``m = j_l`` as ``j(m)``."""

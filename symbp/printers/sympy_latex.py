@@ -31,7 +31,7 @@ from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 
 from ..model.network import Network
 from ..model.normal_form import Expr
-from ..notation import group_letters, join_tex, latex_name
+from ..notation import group_letters, join_signed, join_tex, latex_name
 from .sympy_views import free_letter, to_sympy
 
 __all__ = ["LatexPrinter", "latex"]
@@ -148,16 +148,7 @@ class LatexPrinter(_SympyLatexPrinter):
         return "".join(f"\\sum_{{{s}}} " for s in subs) + body
 
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
-        out = ""
-        for k, t in enumerate(expr.args):
-            s = self._print(t)
-            if k == 0:
-                out = s
-            elif s.startswith("-"):
-                out += " - " + s[1:]
-            else:
-                out += " + " + s
-        return out
+        return join_signed(self._print(t) for t in expr.args)
 
     def _merged_deltas(self, args: list[Any]) -> tuple[list[Any], list[str]]:
         """``[j = j(m)] [l = l(m)]`` -> ``[j_l = m]``: the deltas that tie every component of a

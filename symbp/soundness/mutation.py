@@ -36,6 +36,7 @@ from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED
 from ..document import derivation_files, load
 from ..errors import SymbpError
 from ..latex.ast import Add, Call, Mul, Neg, Node, Num, SumOp, Sym
+from ..latex.edit import rename_free
 from ..latex.parser import parse_chain
 from ..latex.unparse import unparse
 from ..model.network import Network
@@ -103,20 +104,6 @@ def _mul(*factors: Node) -> Node:
 
 def _in_wrt(path: Path_) -> bool:
     return any(attr == "wrt" for attr, _ in path)
-
-
-def rename_free(node: Node, old: str, new: str) -> Node:
-    """``node`` with the free occurrences of the index letter ``old`` written ``new``."""
-    if isinstance(node, Sym):
-        return replace(node, groups=tuple(tuple(new if x == old else x for x in g) for g in node.groups))
-    if isinstance(node, SumOp) and node.index == old:
-        bounds = {a: rename_free(getattr(node, a), old, new) for a in ("lower", "upper")
-                  if getattr(node, a) is not None}
-        return replace(node, **bounds)
-    out = node
-    for attr, i, child in _slots(node):
-        out = _put(out, ((attr, i),), rename_free(child, old, new))
-    return out
 
 
 def _letters(node: Node) -> set[str]:
