@@ -13,7 +13,8 @@ this table.  Base room: imports nothing of symbp (SymPy only when a SymPy form i
 ({0: 1, 2: -1}, 'h = \\\\tanh')
 >>> float(ACTIVATIONS["logistic"].numpy(np.zeros(()), 1))
 0.25
->>> ACTIVATIONS["softplus"].sympy("a")
+>>> import sympy as sp
+>>> ACTIVATIONS["softplus"].sympy(sp.Symbol("a"))
 log(exp(a) + 1)
 >>> ERRORS["sum-of-squares"].text
 'E = 1/2 sum (y - t)^2'
@@ -93,9 +94,8 @@ def _cross_entropy(y: np.ndarray, t: np.ndarray) -> float:
 
 
 def _sympy(name: str) -> Callable[[Any], Any]:
-    def form(x: Any) -> Any:
+    def form(x: Any) -> Any:  # x: a SymPy expression
         import sympy as sp
-        x = sp.sympify(x)
         return {"tanh": lambda: sp.tanh(x), "logistic": lambda: 1 / (1 + sp.exp(-x)),
                 "softplus": lambda: sp.log(1 + sp.exp(x)), "identity": lambda: x}[name]()
     return form
