@@ -39,6 +39,7 @@ from .document import Derivation, load
 from .engine import calculus
 from .engine.declare import BUILTINS, declare
 from .errors import NotationError
+from .model.factors import Grad, Ref
 from .model.network import Family, Network
 from .model.normal_form import Expr, F
 from .notation import group_letters, latex_name
@@ -261,7 +262,7 @@ def network(spec: str | os.PathLike[str] | Sequence[str] | Network | Derivation,
 
 
 def _grad(fam: Family, idx: Iterable[str]) -> Expr:
-    return Expr.atom(("grad", fam.id, tuple(F(x) for x in idx)))
+    return Expr.atom(Grad("grad", fam.id, tuple(F(x) for x in idx)))
 
 
 def concrete(net: Network | str, **sizes: int) -> Any:
@@ -292,7 +293,7 @@ def forward(net: Network | str) -> Formulas:
     for fid, d in net.definitions.items():
         fam = net.families[fid]
         slots = [f"#{k}" for k in range(len(fam.axes))]
-        lhs = Expr.atom(("ref", fid, tuple(F(x) for x in slots)))
+        lhs = Expr.atom(Ref("ref", fid, tuple(F(x) for x in slots)))
         out.append(Formula(net, FORWARD, fam, lhs, d, dict(zip(slots, fam.letters))))
     return out
 

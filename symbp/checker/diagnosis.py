@@ -17,6 +17,7 @@ from .. import catalogue
 from .. import diagnoses as dx
 from ..engine.numeric import FormalInstance, NetworkInstance, evaluate
 from ..errors import SymbpError
+from ..model.factors import Fn, Grad, Ref, view
 from ..model.network import Network
 from ..model.normal_form import Expr
 from ..printers.nfprint import latex
@@ -121,12 +122,13 @@ def index_of(net: Network, at: tuple, free: list[tuple[str, str]],
 
 
 def _signature(net: Network, f: tuple) -> str:
-    if f[0] == "ref":
-        return net.families[f[1]].name
-    if f[0] == "grad":
+    g = view(f)
+    if isinstance(g, Ref):
+        return net.families[g.fam].name
+    if isinstance(g, Grad):
         return "delta"
-    if f[0] == "fn":
-        return f"{f[1]}{chr(39) * f[2]}(...)"
+    if isinstance(g, Fn):
+        return f"{g.name}{chr(39) * g.order}(...)"
     return "kd"
 
 

@@ -32,6 +32,7 @@ from ..latex.edit import sums_over, used_letters
 from ..latex.parser import parse_expression
 from ..latex.unparse import unparse
 from ..limits import budget
+from ..model.factors import Grad, view
 from ..model.network import Network, components
 from ..model.normal_form import Expr
 from ..printers.nfprint import NormalFormPrinter, latex
@@ -314,10 +315,10 @@ def _derived(net: Network, interp: Interpreter, head: Node, env: dict, names: di
         raw = interp.expression(head, env)
     except SymbpError:
         return None
-    if (len(raw.terms) == 1 and len(raw.terms[0].factors) == 1 and raw.terms[0].coeff == 1
-            and raw.terms[0].factors[0][0] == "grad" and raw.terms[0].factors[0][1] not in net.outputs):
-        f = raw.terms[0].factors[0]
-        raw = calculus.delta_at(net, f[1], f[2])
+    one = len(raw.terms) == 1 and len(raw.terms[0].factors) == 1 and raw.terms[0].coeff == 1
+    only = view(raw.terms[0].factors[0]) if one else None
+    if isinstance(only, Grad) and only.fam not in net.outputs:
+        raw = calculus.delta_at(net, only.fam, only.idx)
     rhs = latex(net, raw, names)
     lhs = unparse(head)
     if rhs.replace(" ", "") == lhs.replace(" ", ""):

@@ -19,6 +19,7 @@ from ..latex.edit import rename_free, replace_sum_index, strip_sum, sums_over, s
 from ..latex.parser import parse_expression
 from ..latex.unparse import unparse
 from ..limits import budget
+from ..model.factors import Kd, view
 from ..model.network import Network
 from ..model.normal_form import Expr
 from ..printers.nfprint import latex
@@ -155,7 +156,7 @@ def missing_factors(net: Network, gl: Expr, gr: Expr, names: dict[str, str]) -> 
     for f in gl.terms[0].factors:
         if f in rest:
             rest.remove(f)
-        elif f[0] != "kd" and all(i[0] == "f" for i in factor_indices(f)):
+        elif not isinstance(view(f), Kd) and all(i[0] == "f" for i in factor_indices(f)):
             try:
                 out.append(parse_expression(latex(net, Expr.atom(f), names), net.functions))
             except SymbpError:

@@ -47,6 +47,7 @@ from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num,
 from ..latex.parser import parse_expression
 from ..latex.unparse import unparse
 from ..limits import budget
+from ..model.factors import Fn, Kd, Ref, view
 from ..model.network import Network, components
 from ..model.normal_form import Expr, F, factor_indices
 from ..notation import GREEK, group_letters, latex_name
@@ -250,8 +251,9 @@ class _Prover:
         net = self.net
         new_l, new_r = calculus.substitute_aliases(net, left), calculus.substitute_aliases(net, right)
         if (new_l, new_r) != (left, right):
-            copies = sorted({f[1] for e in (left, right) for t in e.terms for f in t.factors
-                             if f[0] == "ref" and (net.is_alias(f[1]) or net.is_copy(f[1]))})
+            refs = [g for e in (left, right) for t in e.terms for f in t.factors
+                    if isinstance(g := view(f), Ref)]
+            copies = sorted({g.fam for g in refs if net.is_alias(g.fam) or net.is_copy(g.fam)})
             why = self._forward_text(copies) if copies else "forward equations"
             self._joint_step(proof, new_l, new_r, why)
         left, right = new_l, new_r
@@ -457,7 +459,8 @@ class _Prover:
             return False
         for t in d.terms:
             for f in t.factors:
-                ref = f[1] if f[0] == "ref" else f[3] if f[0] == "fn" else None
+                g = view(f)
+                ref = g.fam if isinstance(g, (Ref, Fn)) else None
                 if ref == fam and any(i[0] == "d" for i in factor_indices(f)):
                     return True
         return False
@@ -504,8 +507,8 @@ def _pins(local: Expr, cnames: list[str]) -> dict[str, Any]:
         for t in local.terms:
             partners = set()
             for f in t.factors:
-                if f[0] == "kd":
-                    a, b = f[1], f[2]
+                if isinstance(g := view(f), Kd):
+                    a, b = g.i, g.j
                     if a == ("f", n) and b[0] == "f" and b[1] not in cnames:
                         partners.add(b)
                     elif b == ("f", n) and a[0] == "f" and a[1] not in cnames:
