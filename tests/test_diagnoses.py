@@ -224,3 +224,21 @@ def test_the_notebook_renders_from_the_fields() -> None:
     html = _message(r)
     assert "\\(\\sum_k\\)" in html and "\\(l\\)" in html
     assert html.startswith('<span class="tex2jax_ignore mathjax_ignore">the index </span>\\(l\\)')
+
+
+def test_a_counterexample_names_the_functions_it_ran(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """From the witness's catalogue names, not its text: the network's function g is g (was
+    '$h = \\tanh$', the setting's name, for a network without h)."""
+    from symbp.render import proof
+    f = tmp_path / "g.tex"
+    f.write_text("% symbp: forward a_j = \\sum_i w_{ji} x_i\n% symbp: forward y_j = g(a_j)\n"
+                 "% symbp: expect refuted\n$$\\frac{\\partial y_j}{\\partial a_j} = g(a_j)$$\n",
+                 encoding="utf-8")
+    (r,) = check_file(f)
+    assert r.witness == {"h": [("g", "tanh")], "E": "sum-of-squares"} and "witness" not in r.to_json()
+
+    def no_text(*a: object) -> str:
+        raise AssertionError("read the counterexample's text")
+    monkeypatch.setattr(proof, "_setting", no_text)
+    text = proof._counterexample(r.counterexample, r.witness)
+    assert r"($g = \tanh$; $E = \frac{1}{2} \sum (y - t)^2$; random seed 0)" in text

@@ -27,8 +27,10 @@ INSTANCES = catalogue.INSTANCES
 
 
 def _network_counterexample(net: Network, gl: Expr, gr: Expr, plans: list[dict[str, int]],
-                            free: list[tuple[str, str]], names: dict[str, str]) -> dict | None:
-    """Numbers from running the network with concrete functions, if they show the difference."""
+                            free: list[tuple[str, str]], names: dict[str, str]
+                            ) -> tuple[dict, dict[str, Any]] | tuple[None, None]:
+    """Numbers from running the network with concrete functions, if they show the difference;
+    with them, the functions it ran by their catalogue names (:func:`witness`)."""
     for sizes in plans:
         for act, err in INSTANCES:
             inst = NetworkInstance(net, sizes, act, err, seed=0)
@@ -36,12 +38,20 @@ def _network_counterexample(net: Network, gl: Expr, gr: Expr, plans: list[dict[s
                 vl = evaluate(net, gl, sizes, inst, free)
                 vr = evaluate(net, gr, sizes, inst, free)
             except SymbpError:  # no concrete formula (a 4th derivative): the exact witness will do
-                return None
+                return None, None
             diff = np.abs(vl - vr)
             tol = 1e-9 * (1 + np.maximum(np.abs(vl), np.abs(vr)))
             if np.any(diff > tol):
-                return _counterexample(net, inst, vl, vr, diff, free, names)
-    return None
+                return _counterexample(net, inst, vl, vr, diff, free, names), witness(inst)
+    return None, None
+
+
+def witness(inst: NetworkInstance) -> dict[str, Any]:
+    """The functions a counterexample ran, by their catalogue names: ``{"h": [("h", "tanh")],
+    "E": "sum-of-squares"}`` (each function of the network with its activation; none: the
+    instance's activation, as ``h``), what its text (``h: tanh; E: E = 1/2 sum ...``) says."""
+    pairs = sorted(inst.kinds.items()) or [("h", inst.activation)]
+    return {"h": pairs, "E": "sum-of-squares" if inst.net.error_kind else inst.error}
 
 
 def _formal_counterexample(net: Network, d: _Formal, free: list[tuple[str, str]],

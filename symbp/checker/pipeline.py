@@ -260,7 +260,7 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
         return LinkResult.of("", AT_SIZES, [dx.HoldsAtSizes(_show_plans(plans))], sizes=plans,
                              derived=derived)
     diags: list[dx.Diagnosis] = [_diagnose(net, gl, gr, names)]
-    cx = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
+    cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
     if cx is None:
         cx = _formal_counterexample(net, differing, free, names)
     # last, so that running out of time here costs the proposal, never the refutation
@@ -271,7 +271,7 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
         diags.append(fix)
     if derived:
         diags.append(dx.Derived(derived))
-    return LinkResult.of("", REFUTED, diags, counterexample=cx, derived=derived,
+    return LinkResult.of("", REFUTED, diags, counterexample=cx, derived=derived, witness=ran,
                          suggestion=fix.equation if fix is not None else None)
 
 

@@ -58,6 +58,9 @@ class LinkResult(Printable):
     #: an input error because an index letter's range does not fit (a sum's bounds, a Kronecker
     #: delta between two ranges): under another reading of an undeclared letter it may fit; internal
     misfit: bool = field(default=False, repr=False)
+    #: the functions a counterexample ran, by catalogue name (``{"h": [("h", "tanh")], "E":
+    #: "sum-of-squares"}``; ``None`` for the exact formal witness): its text says the same
+    witness: dict[str, Any] | None = field(default=None, repr=False)
     #: the diagnoses as data, in the order the message says them
     diagnoses: list[dx.Diagnosis] = field(default_factory=list, repr=False)
     #: the code ``% symbp: expect refuted <code>`` names, if any
@@ -90,6 +93,7 @@ class LinkResult(Printable):
         d.pop("span")
         d.pop("misfit")
         d.pop("diagnoses")
+        d.pop("witness")
         if self.expected_code is None:
             d.pop("expected_code")
         d["as_expected"] = self.as_expected

@@ -775,7 +775,7 @@ def _conclusion(proof: Proof) -> list[str]:
         if not r.counterexample:  # the steps above may well show equal values: say why it is refuted
             out.append("This is a slip in the indices, found before any values are compared.")
         if r.counterexample:
-            out.append(_counterexample(r.counterexample))
+            out.append(_counterexample(r.counterexample, r.witness))
         if r.suggestion:
             out += ["Suggested correction:", "\\[", r.suggestion, "\\]"]
         if r.derived and r.derived != r.suggestion:
@@ -785,7 +785,15 @@ def _conclusion(proof: Proof) -> list[str]:
     return out
 
 
-def _counterexample(cx: dict) -> str:
+def _counterexample(cx: dict, witness: dict[str, Any] | None = None) -> str:
+    """The counterexample's paragraph; the functions it ran from ``witness`` (their catalogue
+    names), else from its text (the exact formal witness: integers for an arbitrary function)."""
+    if witness is not None:
+        h = ", ".join("$" + catalogue.ACTIVATIONS[kind].latex(latex_name(f)) + "$"
+                      for f, kind in witness["h"])
+        e = f"${catalogue.ERRORS[witness['E']].tex}$"
+    else:
+        h, e = _setting("h", cx["h"]), _setting("E", cx["E"])
     sizes = ", ".join(f"${k} = {v}$" for k, v in cx["sizes"].items())
     idx_parts = []
     for k, v in cx["index"].items():
@@ -795,12 +803,12 @@ def _counterexample(cx: dict) -> str:
     at = ", ".join(idx_parts) or "the scalar"
     lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
     return (f"\\paragraph{{Counterexample.}} Sizes {sizes}; at {at}: left side ${escape(lhs)}$, right "
-            f"side ${escape(rhs)}$ ({_setting('h', cx['h'])}; {_setting('E', cx['E'])}; "
+            f"side ${escape(rhs)}$ ({h}; {e}; "
             f"random seed {escape(str(cx['seed']))}).")
 
 
-#: the functions a counterexample ran, as maths (the text forms are ``symbp check``'s)
-#: (the catalogue's: each error function's text as a counterexample says it, and its LaTeX)
+#: the functions a counterexample ran, as maths, from the text forms ``symbp check`` prints (the
+#: catalogue's), for a counterexample without a witness
 _ERRORS = {e.text: f"${e.tex}$" for e in catalogue.ERRORS.values()}
 _ACTIVATIONS = {name: a.tex for name, a in catalogue.ACTIVATIONS.items()}
 
