@@ -217,10 +217,12 @@ def _line(r: LinkResult) -> str:
     link = f" link {r.link}/{r.links}" if r.links > 1 else ""
     exp = ""
     if r.expected is not None:
-        exp = " (as expected)" if r.as_expected else f" (EXPECTED {r.expected})"
+        expected = f"{r.expected} {r.expected_code}" if r.expected_code else r.expected
+        exp = " (as expected)" if r.as_expected else f" (EXPECTED {expected})"
     elif not r.as_expected:
         exp = " (UNEXPECTED)"
-    head = f"{where} {r.label}{link}: {r.verdict}{exp}\n    {r.latex}"
+    verdict = f"{r.verdict} {r.code}" if r.expected_code and r.code else r.verdict  # the code matters
+    head = f"{where} {r.label}{link}: {verdict}{exp}\n    {r.latex}"
     body = [f"    {r.message}"]
     if r.caret:
         body.append("\n".join("    " + x for x in r.caret.splitlines()))

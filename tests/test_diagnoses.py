@@ -242,3 +242,12 @@ def test_a_counterexample_names_the_functions_it_ran(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(proof, "_setting", no_text)
     text = proof._counterexample(r.counterexample, r.witness)
     assert r"($g = \tanh$; $E = \frac{1}{2} \sum (y - t)^2$; random seed 0)" in text
+
+
+def test_the_cli_says_which_code_was_expected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from symbp import cli
+    f = tmp_path / "d.tex"
+    f.write_text("% symbp: network plain\n% symbp: expect refuted vacuous-sum\n"
+                 "$$\\delta_j = \\sum_k w_{kj} \\delta_k$$\n", encoding="utf-8")
+    assert cli.main(["check", str(f)]) == 1
+    assert "(1): refuted missing-factor (EXPECTED refuted vacuous-sum)" in capsys.readouterr().out
