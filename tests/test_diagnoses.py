@@ -251,3 +251,12 @@ def test_the_cli_says_which_code_was_expected(tmp_path: Path, capsys: pytest.Cap
                  "$$\\delta_j = \\sum_k w_{kj} \\delta_k$$\n", encoding="utf-8")
     assert cli.main(["check", str(f)]) == 1
     assert "(1): refuted missing-factor (EXPECTED refuted vacuous-sum)" in capsys.readouterr().out
+
+
+def test_an_assertion_message_says_which_code_was_expected(tmp_path: Path) -> None:
+    from symbp.render.display import result_text
+    f = tmp_path / "d.tex"
+    f.write_text("% symbp: network plain\n% symbp: expect refuted vacuous-sum\n"
+                 "$$\\delta_j = \\sum_k w_{kj} \\delta_k$$\n", encoding="utf-8")
+    (r,) = check_file(f)
+    assert ": refuted missing-factor, expected refuted vacuous-sum" in result_text(r).splitlines()[0]

@@ -313,7 +313,7 @@ def counterexample_text(cx: dict[str, Any]) -> str:
 
 def _expectation(r: LinkResult) -> str:
     if r.expected is not None:
-        return r.expected
+        return f"{r.expected} {r.expected_code}" if r.expected_code else r.expected
     return f"to hold ({VERIFIED} or {AT_SIZES})"
 
 
@@ -327,7 +327,8 @@ def result_text(r: LinkResult, lines: Sequence[str] = ()) -> str:
     <input>:1:1 (1): refuted, expected to hold (verified or verified-at-sizes)
     """
     link = f" link {r.link}/{r.links}" if r.links > 1 else ""
-    out = [f"{_where(r)} {r.label or ''}{link}: {r.verdict}, expected {_expectation(r)}",
+    found = f"{r.verdict} {r.code}" if r.expected_code and r.code else r.verdict
+    out = [f"{_where(r)} {r.label or ''}{link}: {found}, expected {_expectation(r)}",
            f"    {r.latex}", f"  {'input error' if r.verdict == ERROR else 'diagnosis'}: {r.message}"]
     if r.caret:
         out.append(r.caret)
