@@ -535,6 +535,69 @@ class Reading(Diagnosis):
         return ("reading the undeclared index as ", *what, " (the only reading that fits)")
 
 
+# errors the checker words itself ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AmbiguousReading(Diagnosis):
+    """An undeclared letter that could run over several ranges, and no verdict under all the
+    readings: ``index``, the letter's own diagnosis (:class:`AmbiguousIndex`); ``undecided``,
+    the message of a reading that could not be decided (as parts); ``readings``, each reading
+    (its ranges) with its verdict, where they disagree; neither: too many readings to try."""
+
+    code: ClassVar[Code | None] = AMBIGUOUS_READING
+    index: Diagnosis
+    letter: str
+    undecided: tuple[Part, ...] = ()
+    readings: tuple[tuple[tuple[str, ...], str], ...] = ()
+
+    def parts(self) -> tuple[Part, ...]:
+        out: list[Part] = list(self.index.parts())
+        if self.undecided:
+            out += ["; one reading could not be decided: ", *self.undecided]
+        elif self.readings:
+            out.append(", and the readings disagree ("
+                       + "; ".join(f"{' '.join(rs)}: {v}" for rs, v in self.readings) + ")")
+        out.append(f" (hint: declare its range: '% symbp: index {self.letter} : <letter>')")
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class RoundTrip(Diagnosis):
+    """A side that symbp, printing it back and parsing it again, reads differently (a bug)."""
+
+    code: ClassVar[Code | None] = ROUND_TRIP
+    side: str
+
+    def parts(self) -> tuple[Part, ...]:
+        return (f"symbp re-reads {self.side!r} differently from what it parsed; "
+                "nothing is claimed (this is a symbp bug: please report it)",)
+
+
+@dataclass(frozen=True)
+class BoundReached(Diagnosis):
+    """A bound on the work was reached: ``what`` (a term too large, the time, the depth)."""
+
+    code: ClassVar[Code | None] = BOUND_REACHED
+    what: str
+
+    def parts(self) -> tuple[Part, ...]:
+        return (f"bound on the work reached: {self.what}",)
+
+
+@dataclass(frozen=True)
+class InternalError(Diagnosis):
+    """A bug in symbp: the exception's ``kind`` and ``detail``; nothing is claimed."""
+
+    code: ClassVar[Code | None] = INTERNAL_ERROR
+    kind: str
+    detail: str
+
+    def parts(self) -> tuple[Part, ...]:
+        return (f"internal error, nothing is claimed (a symbp bug: please report it): {self.kind}: "
+                f"{self.detail}",)
+
+
 # verdicts that hold -----------------------------------------------------------------------------
 
 

@@ -69,8 +69,10 @@ def test_each_code_is_produced(code: str, verdict: str, equation: str) -> None:
     (r,) = check_equation(equation, "plain")
     assert (r.verdict, r.code) == (verdict, code), r.message
     assert r.code in r.codes
-    if r.verdict != ERROR:  # a refutation's message is the English of its diagnoses
+    if r.verdict != ERROR or code in ("ambiguous-reading", "bound-reached"):  # worded by symbp.diagnoses
         assert r.diagnoses and r.message == dx.message(r.diagnoses)
+    else:  # an input error worded where it was raised (the parser, the engine): its code says what
+        assert r.diagnoses == []
     assert r.to_json()["code"] == code
 
 
@@ -125,9 +127,14 @@ def test_bugs_have_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     net = builtin("plain")
     chain = parse_chain(DELTA, net.functions)
     monkeypatch.setattr(pipeline, "_check_link_inner", lambda *a: 1 / 0)
-    assert pipeline.check_chain(net, chain)[0].code == "internal-error"
+    (r,) = pipeline.check_chain(net, chain)
+    assert r.code == "internal-error"
+    assert r.diagnoses == [dx.InternalError("ZeroDivisionError", "division by zero")]
+    assert r.message.startswith("internal error, nothing is claimed (a symbp bug: please report it): Zero")
     monkeypatch.setattr(pipeline, "_unstable_side", lambda *a: "x")
-    assert pipeline.check_chain(net, chain)[0].code == "round-trip"
+    (r,) = pipeline.check_chain(net, chain)
+    assert (r.code, r.message) == ("round-trip", "symbp re-reads 'x' differently from what it parsed; "
+                                   "nothing is claimed (this is a symbp bug: please report it)")
 
 
 def test_a_slip_without_a_diagnosis_is_still_data(monkeypatch: pytest.MonkeyPatch) -> None:

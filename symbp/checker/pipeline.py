@@ -50,10 +50,8 @@ def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
     n = len(chain.rels)
     unstable = _unstable_side(net, chain)
     if unstable is not None:
-        return [LinkResult(f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}",
-                           ERROR, f"symbp re-reads {unstable!r} differently from what it parsed; "
-                           "nothing is claimed (this is a symbp bug: please report it)",
-                           link=k + 1, links=n, error="RoundTripError", code=dx.ROUND_TRIP.name)
+        return [LinkResult.of(f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}",
+                              ERROR, [dx.RoundTrip(unstable)], link=k + 1, links=n, error="RoundTripError")
                 for k in range(n)]
     for k in range(n):
         lhs, rhs = chain.sides[k], chain.sides[k + 1]
@@ -110,11 +108,10 @@ def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference:
     rest = [p for p in inference if p not in ambiguous]
     readings = list(itertools.product(*(p.ranges for p in ambiguous)))
     first = ambiguous[0]
-    hint = f"declare its range: '% symbp: index {first.letter} : <letter>'"
-    ambiguous_code = dx.AMBIGUOUS_READING.name
+    index = first.diagnosis or dx.IndexSlip(first.kind, first.message)
     if len(readings) > MAX_READINGS:
-        return LinkResult("", ERROR, f"{first.message} (hint: {hint})", error="NotationError",
-                          span=(first.pos, 1), code=ambiguous_code)
+        return LinkResult.of("", ERROR, [dx.AmbiguousReading(index, first.letter)], error="NotationError",
+                             span=(first.pos, 1))
     results = [_check_one_reading(net, {**letters, **{p.letter: (r,) for p, r in zip(ambiguous, rs)}},
                                   rest, lhs, rhs, head, suggest) for rs in readings]
     if all(r.verdict == ERROR for r in results):  # the same input error under every reading
@@ -124,9 +121,9 @@ def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference:
     # symbp does not read, such as d/dz_j of a_q with q over J), so nothing is claimed then
     undecided = [r for r in results if r.verdict == ERROR and not r.misfit]
     if undecided:
-        return LinkResult("", ERROR, f"{first.message}; one reading could not be decided: "
-                          f"{undecided[0].message} (hint: {hint})", error=undecided[0].error,
-                          span=(first.pos, 1), code=ambiguous_code)
+        why = dx.parts_of(undecided[0].diagnoses) if undecided[0].diagnoses else (undecided[0].message,)
+        return LinkResult.of("", ERROR, [dx.AmbiguousReading(index, first.letter, undecided=why)],
+                             error=undecided[0].error, span=(first.pos, 1))
     fitting = [(rs, r) for rs, r in zip(readings, results) if r.verdict != ERROR]
     verdicts = {r.verdict for _, r in fitting}
     if verdicts <= {VERIFIED, AT_SIZES} or verdicts == {REFUTED}:
@@ -141,9 +138,9 @@ def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference:
         res.diagnoses = [reading, *res.diagnoses]
         res.message = dx.message(res.diagnoses)
         return res
-    return LinkResult("", ERROR, f"{first.message}, and the readings disagree ("
-                      + "; ".join(f"{' '.join(rs)}: {r.verdict}" for rs, r in zip(readings, results))
-                      + f") (hint: {hint})", error="NotationError", span=(first.pos, 1), code=ambiguous_code)
+    disagree = tuple((tuple(rs), r.verdict) for rs, r in zip(readings, results))
+    return LinkResult.of("", ERROR, [dx.AmbiguousReading(index, first.letter, readings=disagree)],
+                         error="NotationError", span=(first.pos, 1))
 
 
 def _check_one_reading(net: Network, letters: dict[str, tuple[str, ...]],
@@ -169,20 +166,17 @@ def _check_one_reading(net: Network, letters: dict[str, tuple[str, ...]],
         return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc),
                           misfit=exc.misfit, code=exc.code)
     except ResourceLimitError as exc:
-        return LinkResult("", ERROR, f"bound on the work reached: {exc}", error="ResourceLimitError",
-                          code=dx.BOUND_REACHED.name)
+        return LinkResult.of("", ERROR, [dx.BoundReached(str(exc))], error="ResourceLimitError")
     except RecursionError:
-        return LinkResult("", ERROR, "bound on the work reached: expression nested too deeply",
-                          error="ResourceLimitError", code=dx.BOUND_REACHED.name)
+        return LinkResult.of("", ERROR, [dx.BoundReached("expression nested too deeply")],
+                             error="ResourceLimitError")
     except MemoryError:
-        return LinkResult("", ERROR, "bound on the work reached: out of memory",
-                          error="ResourceLimitError", code=dx.BOUND_REACHED.name)
+        return LinkResult.of("", ERROR, [dx.BoundReached("out of memory")], error="ResourceLimitError")
     except SymbpError as exc:
         return LinkResult("", ERROR, str(exc), error=type(exc).__name__, code=dx.INTERNAL_ERROR.name)
     except Exception as exc:  # noqa: BLE001 - a bug must cost one verdict, never the whole run
-        return LinkResult("", ERROR, f"internal error, nothing is claimed (a symbp bug: please "
-                          f"report it): {type(exc).__name__}: {exc}", error="InternalError",
-                          code=dx.INTERNAL_ERROR.name)
+        return LinkResult.of("", ERROR, [dx.InternalError(type(exc).__name__, str(exc))],
+                             error="InternalError")
 
 
 def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],

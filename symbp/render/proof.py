@@ -781,7 +781,7 @@ def _conclusion(proof: Proof) -> list[str]:
         if r.derived and r.derived != r.suggestion:
             out += ["What symbp derives for the left side:", "\\[", r.derived, "\\]"]
     else:
-        out.append("\\paragraph{Not checked (input error).} " + _prose(r.message) + ".")
+        out.append("\\paragraph{Not checked (input error).} " + _message_tex(r) + ".")
     return out
 
 
