@@ -29,3 +29,11 @@ def test_the_printers_join_terms_with_one_function() -> None:
     from symbp.notation import join_signed
     from symbp.printers import nfprint, sympy_latex
     assert nfprint.join_signed is join_signed and sympy_latex.join_signed is join_signed
+
+
+def test_the_repair_renames_inside_a_kronecker_delta() -> None:
+    """``[j' = r]`` for ``[j' = j]``: the rename reaches the delta (it did not: no proposal)."""
+    from symbp import check_equation
+    (r,) = check_equation(r"\frac{\partial a_k}{\partial w_{kj}} = \sum_{j'} z_{j'} [j' = r]", "plain")
+    assert r.verdict == "refuted" and "did you mean j instead of r on the right?" in r.message
+    assert r.suggestion == r"\frac{\partial a_{k}}{\partial w_{kj}} = \sum_{j'} z_{j'} [j' = j]"
