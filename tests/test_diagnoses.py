@@ -267,3 +267,12 @@ def test_an_assertion_message_says_which_code_was_expected(tmp_path: Path) -> No
                  "$$\\delta_j = \\sum_k w_{kj} \\delta_k$$\n", encoding="utf-8")
     (r,) = check_file(f)
     assert ": refuted missing-factor, expected refuted vacuous-sum" in result_text(r).splitlines()[0]
+
+
+def test_expect_an_error_code(tmp_path: Path) -> None:
+    f = tmp_path / "d.tex"
+    f.write_text("% symbp: network plain\n% symbp: expect error partial-sum\n"
+                 "$$\\delta_j = h'(a_j) \\sum_{k=1}^{2} w_{kj} \\delta_k$$\n"
+                 "% symbp: expect error latex-syntax\n"
+                 "$$\\delta_j = h'(a_j) \\sum_{k=1}^{2} w_{kj} \\delta_k$$\n", encoding="utf-8")
+    assert [(r.code, r.as_expected) for r in check_file(f)] == [("partial-sum", True), ("partial-sum", False)]
