@@ -556,8 +556,11 @@ class AmbiguousReading(Diagnosis):
         if self.undecided:
             out += ["; one reading could not be decided: ", *self.undecided]
         elif self.readings:
-            out.append(", and the readings disagree ("
-                       + "; ".join(f"{' '.join(rs)}: {v}" for rs, v in self.readings) + ")")
+            out.append(", and the readings disagree (")
+            for k, (rs, verdict) in enumerate(self.readings):
+                out += ["; "] if k else []
+                out += [*_commas([_m(r) for r in rs], " "), f": {verdict}"]
+            out.append(")")
         out.append(f" (hint: declare its range: '% symbp: index {self.letter} : <letter>')")
         return tuple(out)
 
