@@ -276,3 +276,8 @@ def test_expect_an_error_code(tmp_path: Path) -> None:
                  "% symbp: expect error latex-syntax\n"
                  "$$\\delta_j = h'(a_j) \\sum_{k=1}^{2} w_{kj} \\delta_k$$\n", encoding="utf-8")
     assert [(r.code, r.as_expected) for r in check_file(f)] == [("partial-sum", True), ("partial-sum", False)]
+
+
+def test_the_readme_names_every_code() -> None:
+    readme = (Path(dx.__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert [c for c in dx.CODES if f"`{c}`" not in readme] == []
