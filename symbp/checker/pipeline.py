@@ -135,8 +135,11 @@ def _every_reading(net: Network, letters: dict[str, tuple[str, ...]], inference:
         else:
             reading = dx.Reading(tuple((p.letter, (r,)) for p, r in zip(ambiguous, fitting[0][0])),
                                  every=False)
-        res.diagnoses = [reading, *res.diagnoses]
-        res.message = dx.message(res.diagnoses)
+        if res.diagnoses:
+            res.diagnoses = [reading, *res.diagnoses]
+            res.message = dx.message(res.diagnoses)
+        else:  # a result worded without diagnoses keeps its words
+            res.message = f"{reading.text}: {res.message}"
         return res
     disagree = tuple((tuple(rs), r.verdict) for rs, r in zip(readings, results))
     return LinkResult.of("", ERROR, [dx.AmbiguousReading(index, first.letter, readings=disagree)],
