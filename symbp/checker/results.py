@@ -103,7 +103,12 @@ class LinkResult(Printable):
 
 
 class _Refuted(Exception):
-    def __init__(self, diagnoses: list[dx.Diagnosis], **extra: Any) -> None:
+    """A refutation found inside the pipeline, with its diagnoses (a bare message: a slip worded
+    where it was found, ``index-slip``)."""
+
+    def __init__(self, diagnoses: list[dx.Diagnosis] | str, **extra: Any) -> None:
+        if isinstance(diagnoses, str):
+            diagnoses = [dx.IndexSlip("refuted", diagnoses)]
         super().__init__(dx.message(diagnoses))
         self.diagnoses = diagnoses
         self.extra = extra
