@@ -477,6 +477,11 @@ class Suggestion(Diagnosis):
     def how(self) -> str:
         return "verified for all sizes" if self.verdict == "verified" else "verified at the sizes tried"
 
+    def __getitem__(self, k: int) -> str:
+        """``[0]`` the text, ``[1]`` the equation: what the repair search returned as a pair before
+        it returned this (for code written against the pair)."""
+        return (self.text, self.equation)[k]
+
     def parts(self) -> tuple[Part, ...]:
         k = self.kind
         if k == "sum-index":
