@@ -101,7 +101,7 @@ def _export_parser(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--label", required=True, help="the equation's label (①, \\textcircled{1}, 5.53)")
     exp.add_argument("--to", choices=("numpy", "torch", "jax"), default="numpy",
                      help="target (default numpy)")
-    exp.add_argument("--activation", default="tanh", choices=("tanh", "logistic", "softplus", "identity"),
+    exp.add_argument("--activation", default="tanh", choices=tuple(ACTIVATIONS),
                      help="h, for undeclared activations (default tanh)")
     exp.add_argument("-o", "--output", help="output file (default: stdout)")
 

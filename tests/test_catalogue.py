@@ -51,6 +51,8 @@ def test_every_reader_reads_the_catalogue() -> None:
     assert diagnosis.INSTANCES == catalogue.INSTANCES
     assert set(proof._ACTIVATIONS) == set(ACTIVATIONS)
     assert set(proof._ERRORS) == {e.text for e in ERRORS.values()}
+    from symbp.printers.sympy_views import CONCRETE
+    assert CONCRETE == {n: a.sympy for n, a in ACTIVATIONS.items()}
 
 
 def test_the_cli_offers_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,6 +62,9 @@ def test_the_cli_offers_the_catalogue(capsys: pytest.CaptureFixture[str]) -> Non
     text = " ".join(capsys.readouterr().out.split())
     assert "{" + ",".join(ACTIVATIONS) + "}" in text
     assert "{" + ",".join(catalogue.NUMERIC_ERRORS) + "}" in text
+    with pytest.raises(SystemExit):
+        cli.main(["export", "--help"])
+    assert "{" + ",".join(ACTIVATIONS) + "}" in " ".join(capsys.readouterr().out.split())
 
 
 def test_declarable_kinds() -> None:

@@ -30,6 +30,7 @@ from typing import Any
 
 import sympy as sp
 
+from ..catalogue import ACTIVATIONS
 from ..engine.numeric import argument_name
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
@@ -266,13 +267,8 @@ def forward_equations(net: Network, *, evaluate: bool = True) -> list[Any]:
 # ----------------------------------------------------------------------------------------------
 # lambdify: a SymPy view as a NumPy function over symbp's 0-based arrays
 
-#: SymPy forms of the concrete activations of :data:`symbp.engine.numeric.ACTIVATIONS`
-CONCRETE = {
-    "tanh": sp.tanh,
-    "logistic": lambda x: 1 / (1 + sp.exp(-x)),
-    "softplus": lambda x: sp.log(1 + sp.exp(x)),
-    "identity": lambda x: x,
-}
+#: SymPy forms of the concrete activations (the catalogue's)
+CONCRETE = {name: a.sympy for name, a in ACTIVATIONS.items()}
 
 
 class SympyLambdified:
