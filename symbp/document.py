@@ -29,6 +29,7 @@ Blanked-out layout keeps every offset, so messages point at the right line and c
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +89,29 @@ class Equation(Printable):
 
 
 
+class LineIndex:
+    """Where each line of a text starts, built once: :meth:`locate` turns an offset into a
+    :class:`~symbp.errors.Location` in logarithmic time (:func:`symbp.errors.locate` counts the
+    lines before the offset, which for every equation of a long file is quadratic).
+
+    >>> LineIndex("ab\\ncd", "f.tex").locate(4) == locate("ab\\ncd", 4, "f.tex")
+    True
+    """
+
+    def __init__(self, text: str, file: str | None = None) -> None:
+        self.text, self.file = text, file
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def locate(self, offset: int) -> Location:
+        """The location of ``offset`` (clamped into the text), as :func:`symbp.errors.locate`."""
+        text = self.text
+        offset = max(0, min(offset, len(text)))
+        k = bisect_right(self.starts, offset) - 1
+        start = self.starts[k]
+        end = self.starts[k + 1] - 1 if k + 1 < len(self.starts) else len(text)
+        return Location(self.file, k + 1, offset - start + 1, text[start:end])
+
+
 @dataclass
 class Derivation(Printable):
     """A loaded derivation file: its network and its equations."""
@@ -96,6 +120,14 @@ class Derivation(Printable):
     text: str
     network: Network
     equations: list[Equation] = field(default_factory=list)
+    _lines: LineIndex | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def lines(self) -> LineIndex:
+        """The line index of :attr:`text` (built on first use)."""
+        if self._lines is None or self._lines.text is not self.text:
+            self._lines = LineIndex(self.text, self.file)
+        return self._lines
 
 
 
@@ -176,8 +208,10 @@ def loads(text: str, file: str | None = None) -> Derivation:
         displays = list(_displays(blanked))
     except InputError as exc:
         raise exc.at(text, file) from None
+    starts = [d[0] for d in displays]  # displays are disjoint and in order: one index for all
     for pos, word, _, _ in directives:
-        if any(d[0] < pos < d[2] for d in displays):
+        k = bisect_right(starts, pos) - 1  # the last display starting at or before pos
+        if k >= 0 and displays[k][0] < pos < displays[k][2]:
             raise DeclarationError(f"the directive '{word}' stands inside a display, where it would "
                                    "have no effect", offset=pos,
                                    hint="put symbp directives on their own lines before the display"
@@ -241,13 +275,14 @@ def loads(text: str, file: str | None = None) -> Derivation:
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
-        nxt = next((d for d in displays if d[0] > pos), None)
+        k = bisect_right(starts, pos)
+        nxt = displays[k] if k < len(displays) else None
         if nxt is None:
             raise DeclarationError("'% symbp: forward' is not followed by a display equation",
                                    offset=pos, hint="put the forward equations in a display after it, "
                                    "or write them on the line: '% symbp: forward a_j = ...'").at(text, file)
         forward_displays.add(nxt[0])
-        for off, eq, _ in _equations(text, blanked, nxt):
+        for off, eq, _ in _equations(blanked, nxt):
             forward.append((eq.strip(), off + len(eq) - len(eq.lstrip())))
     lines = list(base["forward"]) if base else []
     origin = [None] * len(lines)
@@ -278,13 +313,15 @@ def loads(text: str, file: str | None = None) -> Derivation:
         raise exc.at(text, file) from None
     # -- the equations
     deriv = Derivation(file, text, net)
+    lines_of = deriv.lines
     number = 0
-    for d in displays:
+    dir_pos = [x[0] for x in directives]
+    for i, d in enumerate(displays):
         if d[0] in forward_displays:
             continue
-        before = [x for x in directives if x[0] < d[0]]
-        prev_display_end = max((e[2] for e in displays if e[2] <= d[0]), default=-1)
-        mine = [x for x in before if x[0] > prev_display_end]
+        # the directives between the previous display (of any kind) and this one
+        prev_display_end = displays[i - 1][2] if i else -1
+        mine = directives[bisect_right(dir_pos, prev_display_end):bisect_left(dir_pos, d[0])]
         words = {w: a for _, w, a, _ in mine}
         if "skip" in words:
             continue
@@ -296,13 +333,13 @@ def loads(text: str, file: str | None = None) -> Derivation:
                 pos = next(p for p in mine if p[1] == "expect")[3]
                 raise DeclarationError(f"unknown expectation {bad[0]!r}", offset=pos,
                                        hint=f"expect one of: {', '.join(EXPECTABLE)}").at(text, file)
-        lines = [(off, eq, lab) for off, eq, lab in _equations(text, blanked, d) if eq.strip()]
+        lines = [(off, eq, lab) for off, eq, lab in _equations(blanked, d) if eq.strip()]
         items = []
         for off, eq, label in lines:
             number += 1
             label = words.get("label") or label or f"({number})"
             lead = len(eq) - len(eq.lstrip())
-            loc = locate(text, off + lead, file)
+            loc = lines_of.locate(off + lead)
             item = Equation(file, off, eq, label, loc.line, loc.column, expected)
             items.append(item)
             try:
@@ -313,6 +350,8 @@ def loads(text: str, file: str | None = None) -> Derivation:
                                            hint="write an equation, or mark the display "
                                                 "'% symbp: skip'")
             except InputError as exc:
+                if exc.location is None and exc.offset is not None:
+                    exc.location = lines_of.locate(off + exc.offset)
                 item.error = exc.at(text, file, off)
         # "expect A B" is one word per link; it is one word per line only when the display has
         # that many lines and each of them is a single link
@@ -413,42 +452,55 @@ _BREAK = re.compile(r"\\\\\*?(\s*\[[^\]]*\])?|\\(?:short)?intertext\{(?:[^{}]|\{
 _CONTINUES = re.compile(r"\s*(=|\\equiv\b|\+|-|\\times\b|\\cdot\b)")
 
 
-def _equations(text: str, blanked: str, display: tuple) -> list[tuple[int, str, str | None]]:
+def _equations(blanked: str, display: tuple) -> list[tuple[int, str, str | None]]:
     """The equations of a display, as (offset, text, label) with layout and labels blanked.
     Lines are split at ``\\\\`` (and ``\\intertext``), except inside ``split`` and
     ``multline`` (one equation); a line that starts with a relation or an operator
-    (``&= ...``, ``&\\quad + ...``) continues the equation above it, keeping that one's label."""
+    (``&= ...``, ``&\\quad + ...``) continues the equation above it, keeping that one's label.
+
+    Only the display's body is copied and blanked (in place, as a list of characters), so a
+    file costs time in proportion to its length, however many displays it has."""
     start, body, end, body_end, env = display
-    s = blanked
-    for m in _LAYOUT.finditer(blanked, body, body_end):
-        s = _blank(s, m.start(), m.end())
-    whole = [(m.start(), m.end()) for m in _SPLIT.finditer(blanked, body, body_end)]
+    src = blanked[body:body_end]  # offsets below are into the body; ``body`` is added at the end
+    buf = list(src)
+
+    def blank(a: int, b: int) -> None:
+        for k in range(a, b):
+            if buf[k] != "\n":
+                buf[k] = " "
+
+    for m in _LAYOUT.finditer(src):
+        blank(m.start(), m.end())
+    whole = [(m.start(), m.end()) for m in _SPLIT.finditer(src)]
     if env.startswith("multline"):
-        whole.append((body, body_end))
+        whole.append((0, len(src)))
     for a, b in whole:
+        s = "".join(buf)
         for m in _BREAK.finditer(s, a, b):
-            s = _blank(s, m.start(), m.end())
-        s = _blank(s, a, a + len("\\begin{split}")) if s.startswith("\\begin{split}", a) else s
+            blank(m.start(), m.end())
+        if s.startswith("\\begin{split}", a):
+            blank(a, a + len("\\begin{split}"))
         k = s.find("\\end{split}", a, b + 1)
         if k >= 0:
-            s = _blank(s, k, k + len("\\end{split}"))
+            blank(k, k + len("\\end{split}"))
+    s = "".join(buf)
     out: list[tuple[int, int]] = []
-    pos = body
-    for m in _BREAK.finditer(s, body, body_end):
+    pos = 0
+    for m in _BREAK.finditer(s):
         out.append((pos, m.start()))
         pos = m.end()
-    out.append((pos, body_end))
+    out.append((pos, len(s)))
     merged: list[tuple[int, int, str | None]] = []
     for a, b in out:
-        seg, label = strip_label(s[a:b])
-        s = s[:a] + seg + s[b:]
-        if merged and _CONTINUES.match(_strip_layout(s[a:b])):
+        seg, label = strip_label("".join(buf[a:b]))
+        buf[a:b] = seg
+        if merged and _CONTINUES.match(_strip_layout(seg)):
             pa, pb, plabel = merged[-1]
-            s = _blank(s, pb, a)  # the line break between them
+            blank(pb, a)  # the line break between them
             merged[-1] = (pa, b, plabel or label)
         else:
             merged.append((a, b, label))
-    return [(a, s[a:b], label) for a, b, label in merged]
+    return [(body + a, "".join(buf[a:b]), label) for a, b, label in merged]
 
 
 def _strip_layout(seg: str) -> str:

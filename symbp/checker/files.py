@@ -12,10 +12,11 @@ declarations (:mod:`symbp.engine.declare`), the parser and :mod:`symbp.checker.p
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
-from ..document import Derivation, Equation, derivation_files, load, strip_label
+from ..document import Derivation, Equation, LineIndex, derivation_files, load, strip_label
 from ..engine.declare import BUILTINS, builtin
 from ..errors import InputError, NotationError, SymbpError, locate
 from ..latex.parser import parse_chain
@@ -23,6 +24,8 @@ from ..model.network import Network
 from .pipeline import check_chain
 from .report import Report
 from .results import ERROR, LinkResult
+
+_SPACE = re.compile(r"\s*")
 
 __all__ = ["check_derivation_equation", "check_equation", "check_file", "check_paths", "load_network"]
 
@@ -70,14 +73,16 @@ def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult
     return results
 
 
-def _place(r: LinkResult, text: str, file: str | None, base: int) -> None:
-    """Line and column of a result: the offending token for an input error, else the equation."""
+def _place(r: LinkResult, text: str, file: str | None, base: int, lines: LineIndex | None = None) -> None:
+    """Line and column of a result: the offending token for an input error, else the equation
+    (through the file's line index when there is one: no rescan of the text per result)."""
+    where = lines.locate if lines is not None else (lambda offset: locate(text, offset, file))
     if r.span is not None:
-        loc = locate(text, base + r.span[0], file)
+        loc = where(base + r.span[0])
         r.line, r.column, r.caret = loc.line, loc.column, loc.caret(r.span[1])
     elif not r.line:
-        lead = len(text[base:]) - len(text[base:].lstrip())
-        loc = locate(text, base + lead, file)
+        lead = _SPACE.match(text, base).end() - base
+        loc = where(base + lead)
         r.line, r.column = loc.line, loc.column
 
 
@@ -106,7 +111,7 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
     out = []
     for r in check_chain(deriv.network, eq.chain):
         r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
-        _place(r, deriv.text, eq.file, eq.offset)
+        _place(r, deriv.text, eq.file, eq.offset, deriv.lines)
         r.expected, r.expected_code = eq.expectation(r.link), eq.expected_code(r.link)
         out.append(r)
     return out
