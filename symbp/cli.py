@@ -7,6 +7,8 @@ unexpectedly, or an expected refutation that verified); 2 an input error.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import sys
@@ -17,6 +19,7 @@ from . import api
 from .catalogue import ACTIVATIONS, NUMERIC_ERRORS
 from .checker.results import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
 from .errors import InputError, SymbpError
+from .parallel import cpu_count, default_jobs, map_files
 from .render.display import counterexample_text
 
 _MARK = {VERIFIED: "ok", AT_SIZES: "ok?", REFUTED: "NO", ERROR: "ERR"}
@@ -37,6 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     chk.add_argument("--format", choices=("text", "json"), default="text",
                      help="text (default), or json: {\"results\": [...], \"summary\": {...}}")
     chk.add_argument("-q", "--quiet", action="store_true", help="print only what is not as expected")
+    chk.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                     help="check the files in N processes (same output, same order; default: the "
+                          "number of cores when a folder is given, else 1)")
     num = chk.add_argument_group(
         "numeric check (--numeric)",
         "Also evaluate every link with numbers in float64: both sides against each other, and a side "
@@ -56,11 +62,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     der.add_argument("context", help="plain, shared, or a derivation FILE")
     prv = sub.add_parser("prove", help="write a LaTeX document proving what was checked",
                          epilog=_EXIT_CODES + " (as symbp check)")
-    prv.add_argument("file", help="a derivation FILE")
+    prv.add_argument("files", nargs="+", metavar="FILE", help="derivation FILEs")
     prv.add_argument("--label", help="only the equation with this label (①, \\textcircled{1}, 5.53)")
     prv.add_argument("-o", "--output", help="output file; '-' for stdout (default: FILE.proof.tex "
                      "next to the input)")
     _export_parser(sub)
+    prv.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                     help="prove the files in N processes (default: the number of cores for several files)")
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show ① gets \u2460, no crash
         if hasattr(stream, "reconfigure"):
@@ -69,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give either PATHS or -e EQUATION, not both")
     if args.command == "check" and args.context and args.equation is None:
         parser.error("--context goes with -e EQUATION")
+    if args.command == "prove" and len(args.files) > 1 and (args.output or args.label):
+        parser.error("--label and -o go with one FILE")
     if args.command == "check" and not args.numeric and (
             args.activation != "tanh" or args.error != "sum-of-squares" or args.sizes or args.seed):
         parser.error("--activation, --error, --sizes and --seed go with --numeric")
@@ -126,7 +136,41 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _jobs(value: str) -> int:
+    """``-j N``: a whole number of processes, at least 1."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1, 2, ...), not {value!r}")
+    return int(value)
+
+
 def _prove(args: argparse.Namespace) -> int:
+    if len(args.files) == 1:
+        args.file = args.files[0]
+        return _prove_file(args)
+    jobs = args.jobs or cpu_count()
+    code = 0
+    for out, err, rc in map_files(_prove_one, args.files, jobs):
+        if out:
+            print(out)
+        if err:
+            print(f"symbp: error: {err}", file=sys.stderr)
+        code = max(code, rc)
+    return code
+
+
+def _prove_one(file: str) -> tuple[str, str, int]:
+    """One file of ``symbp prove FILE...``, in a worker: (what to print, the error, exit code)."""
+    ns = argparse.Namespace(file=file, output=None, label=None)
+    buf = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buf):
+            rc = _prove_file(ns)
+        return buf.getvalue().rstrip("\n"), "", rc
+    except SymbpError as exc:
+        return buf.getvalue().rstrip("\n"), str(exc), 2
+
+
+def _prove_file(args: argparse.Namespace) -> int:
     from .render.proof import prove_file
 
     out = None
@@ -166,7 +210,7 @@ def _check(args: argparse.Namespace) -> int:
         report = api.Report(results=api.check_equation(args.equation, net), problems=[])
     else:
         paths = _paths(args)
-        report = api.check_paths(paths)
+        report = api.check_paths(paths, jobs=args.jobs or default_jobs(paths))
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -188,7 +232,8 @@ def _numeric(args: argparse.Namespace) -> int:
         net = api.load_network(args.context or "plain")
         report = numcheck.NumericReport(numcheck.check_equation(args.equation, net, opts))
     else:
-        report = numcheck.check_paths(_paths(args), opts)
+        paths = _paths(args)
+        report = numcheck.check_paths(paths, opts, jobs=args.jobs or default_jobs(paths))
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return report.exit_code

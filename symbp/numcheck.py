@@ -39,6 +39,7 @@ import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ from . import api
 from .catalogue import CYCLE, ERRORS, NUMERIC_ERRORS
 from .checker.diagnosis import index_of
 from .checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
-from .document import Derivation, load, strip_label
+from .document import Derivation, derivation_files, load, strip_label
 from .engine import calculus
 from .engine.numeric import ACTIVATIONS, Lambdified, evaluate, lambdify
 from .engine.semantics import Interpreter, free_letters, infer_letters
@@ -58,6 +59,7 @@ from .latex.parser import parse_chain
 from .limits import budget, check_deadline
 from .model.network import Network, components
 from .model.normal_form import Expr, F
+from .parallel import map_files
 
 __all__ = ["ERROR_FUNCTIONS", "Comparison", "Forward", "NumericReport", "NumericResult", "Options",
            "check_equation", "check_file", "check_paths"]
@@ -428,7 +430,7 @@ def check_equation(source: str, net: Network | str = "plain", options: Options |
     options = options or Options()
     if isinstance(net, str):
         net = api.load_network(net)
-    _unused_sizes(options, [net])
+    _unused_sizes(options, [set(net.sizes)])
     links = api.check_equation(source, net)
     try:
         chain = parse_chain(strip_label(source)[0], net.functions)
@@ -501,27 +503,46 @@ class NumericReport:
         return d
 
 
-def check_paths(paths: list[Path], options: Options | None = None) -> NumericReport:
-    """Check files and folders (as :func:`symbp.api.check_paths` finds them) symbolically and numerically."""
+def check_paths(paths: list[Path], options: Options | None = None, jobs: int = 1) -> NumericReport:
+    """Check files and folders (as :func:`symbp.api.check_paths` finds them) symbolically and
+    numerically, by ``jobs`` processes (same results, same order, whatever ``jobs``)."""
     options = options or Options()
     report = NumericReport()
-    nets: list[Network] = []
-
-    def one(f: Path) -> None:
-        deriv = load(f)
-        nets.append(deriv.network)
-        report.results.extend(check_file(deriv, options))
-    report.files = api.each_file(paths, one, report.problems)
+    ranges: list[set[str]] = []
+    files, empty = derivation_files(paths)
+    report.problems.extend(empty)
+    for results, problem, sizes in map_files(partial(_check_one, options=options), files, jobs):
+        report.files += 1
+        report.results.extend(results)
+        if sizes is not None:
+            ranges.append(sizes)
+        if problem is not None:
+            report.problems.append(problem)
     try:
-        _unused_sizes(options, nets)
+        _unused_sizes(options, ranges)
     except SymbpError as exc:
         report.problems.append(exc)
     return report
 
 
-def _unused_sizes(options: Options, nets: list[Network]) -> None:
-    have = {r for net in nets for r in net.sizes}
+def _check_one(f: Path, options: Options) -> tuple[list[NumericResult], SymbpError | None, set[str] | None]:
+    """One file's results, the problem that stopped it, and its network's ranges (a worker)."""
+    sizes = None
+    try:
+        deriv = load(f)
+        sizes = set(deriv.network.sizes)
+        return check_file(deriv, options), None, sizes
+    except SymbpError as exc:
+        return [], exc, sizes
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
+        return [], SymbpError(f"{f}: internal error, nothing is claimed for this "
+                              f"file (a symbp bug: please report it): "
+                              f"{type(exc).__name__}: {exc}"), sizes
+
+
+def _unused_sizes(options: Options, ranges: list[set[str]]) -> None:
+    have = set().union(*ranges)
     unknown = sorted(set(options.sizes) - have)
-    if unknown and nets:
+    if unknown and ranges:
         raise UnsupportedError(f"a size is given for {unknown[0]}, which no network checked has",
                                hint=f"the ranges: {', '.join(sorted(have))}")

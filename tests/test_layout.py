@@ -17,7 +17,7 @@ PKG = Path(symbp.__file__).parent
 
 #: the rooms in pipeline order: a module may import its own room and the rooms before it
 ROOMS = [
-    {"errors", "limits", "notation", "catalogue", "printable", "diagnoses"},
+    {"errors", "limits", "notation", "catalogue", "printable", "diagnoses", "parallel"},
     {"latex"},
     {"model"},
     {"engine"},
@@ -25,7 +25,7 @@ ROOMS = [
     {"document"},
     {"checker"},
     {"render", "soundness", "export"},
-    {"api", "numcheck", "notebook", "cli", "pytest_plugin", ""},
+    {"api", "numcheck", "notebook", "cli", "pytest_plugin", "grading", ""},
 ]
 
 

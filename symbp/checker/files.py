@@ -2,7 +2,8 @@
 and folders; every result placed at its file, line and column.
 
 Room ``symbp.checker``.  Imports the derivation files (:mod:`symbp.document`), the network
-declarations (:mod:`symbp.engine.declare`), the parser and :mod:`symbp.checker.pipeline`.
+declarations (:mod:`symbp.engine.declare`), the parser, :mod:`symbp.checker.pipeline` and the
+process pool of :mod:`symbp.parallel`.
 
 >>> from symbp import builtin
 >>> [r.verdict for r in check_equation(r"\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k", builtin("plain"))]
@@ -21,6 +22,7 @@ from ..engine.declare import BUILTINS, builtin
 from ..errors import InputError, NotationError, SymbpError, locate
 from ..latex.parser import parse_chain
 from ..model.network import Network
+from ..parallel import map_files
 from .pipeline import check_chain
 from .report import Report
 from .results import ERROR, LinkResult
@@ -117,12 +119,31 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
     return out
 
 
-def check_paths(paths: list[Path]) -> Report:
+def check_paths(paths: list[Path], jobs: int = 1) -> Report:
     """Check files and folders (below a folder, every ``.tex`` file with a ``% symbp:`` line, in
-    sorted order: :func:`symbp.document.derivation_files`)."""
+    sorted order: :func:`symbp.document.derivation_files`), by ``jobs`` processes (the results
+    are the same, in the same order, whatever ``jobs``: :func:`symbp.parallel.map_files`)."""
     report = Report()
-    report.files = each_file(paths, lambda f: report.results.extend(check_file(f)), report.problems)
+    files, empty = derivation_files(paths)
+    report.problems.extend(empty)
+    for results, problem in map_files(_check_one, files, jobs):
+        report.files += 1
+        report.results.extend(results)
+        if problem is not None:
+            report.problems.append(problem)
     return report
+
+
+def _check_one(f: Path) -> tuple[list[LinkResult], SymbpError | None]:
+    """The results of one file, or the problem that stopped it (a worker of :func:`check_paths`)."""
+    try:
+        return check_file(f), None
+    except SymbpError as exc:
+        return [], exc
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
+        return [], SymbpError(f"{f}: internal error, nothing is claimed for this "
+                              f"file (a symbp bug: please report it): "
+                              f"{type(exc).__name__}: {exc}")
 
 
 def each_file(paths: list[Path], check: Callable[[Path], object], problems: list[SymbpError]) -> int:
