@@ -43,6 +43,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     chk.add_argument("-j", "--jobs", type=_jobs, metavar="N",
                      help="check the files in N processes (same output, same order; default: the "
                           "number of cores when a folder is given, else 1)")
+    grd = chk.add_argument_group(
+        "grading (--against)",
+        "Grade each submission (a .tex file; below a folder, every .tex file) against a reference "
+        "derivation: its equations that hold are required; each submitted equation is judged on the "
+        "reference's network; a score per file (required equations earned) and a summary table.")
+    grd.add_argument("--against", metavar="REFERENCE", help="the reference derivation file")
+    grd.add_argument("--feedback", choices=("none", "verdict", "diagnosis", "full"), default="diagnosis",
+                     help="what the students see: none (scores only), verdict, diagnosis (default), "
+                          "full (also the suggestion: the answer)")
+    grd.add_argument("--gradescope", metavar="PATH",
+                     help="write Gradescope's results.json: PATH for one submission, else a folder "
+                          "with one NAME.json per submission")
     num = chk.add_argument_group(
         "numeric check (--numeric)",
         "Also evaluate every link with numbers in float64: both sides against each other, and a side "
@@ -75,6 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     if args.command == "check" and args.equation is not None and args.paths:
         parser.error("give either PATHS or -e EQUATION, not both")
+    if args.command == "check" and args.against is None and (
+            args.feedback != "diagnosis" or args.gradescope):
+        parser.error("--feedback and --gradescope go with --against REFERENCE")
+    if args.command == "check" and args.against is not None and (args.equation is not None or args.numeric):
+        parser.error("--against grades submission files: not with -e or --numeric")
     if args.command == "check" and args.context and args.equation is None:
         parser.error("--context goes with -e EQUATION")
     if args.command == "prove" and len(args.files) > 1 and (args.output or args.label):
@@ -202,7 +219,39 @@ def _paths(args: argparse.Namespace) -> list[Path]:
     return [Path("derivations")]
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from .grading import grade
+
+    if not args.paths:
+        raise InputError("--against REFERENCE grades SUBMISSIONS: name the files or folders to grade",
+                         hint="symbp check --against reference.tex submissions/")
+    paths = [Path(p) for p in args.paths]
+    report = grade(args.against, paths, args.feedback, jobs=args.jobs or default_jobs(paths))
+    if args.gradescope:
+        out = Path(args.gradescope)
+        try:
+            if len(report.grades) == 1 and not out.is_dir():
+                out.write_text(json.dumps(report.grades[0].to_json(), ensure_ascii=False, indent=1),
+                               encoding="utf-8")
+            else:
+                out.mkdir(parents=True, exist_ok=True)
+                for g in report.grades:
+                    name = Path(g.file).with_suffix(".json").name
+                    (out / name).write_text(json.dumps(g.to_json(), ensure_ascii=False, indent=1),
+                                            encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write the results: {exc.strerror or exc}",
+                             hint="check that the folder exists and is writable").at("", str(out)) from None
+    if args.format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(report.text())
+    return report.exit_code
+
+
 def _check(args: argparse.Namespace) -> int:
+    if args.against is not None:
+        return _grade(args)
     if args.numeric:
         return _numeric(args)
     if args.equation is not None:

@@ -169,8 +169,9 @@ def derivation_files(paths: list[str | Path]) -> tuple[list[Path], list[InputErr
     return files, empty
 
 
-def load(path: str | Path) -> Derivation:
-    """Read and parse a derivation file (the network is declared; nothing is checked yet)."""
+def load(path: str | Path, network: Network | None = None) -> Derivation:
+    """Read and parse a derivation file (the network is declared; nothing is checked yet);
+    ``network`` is used when the file declares none (see :func:`loads`)."""
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -193,11 +194,17 @@ def load(path: str | Path) -> Derivation:
         prefix = data[:exc.start].decode("utf-8", "replace")
         err.location = locate(prefix + "?", len(prefix), str(path))
         raise err from None
-    return loads(text, str(path))
+    return loads(text, str(path), network)
 
 
-def loads(text: str, file: str | None = None) -> Derivation:
-    """Parse derivation text (see the module docstring for the format)."""
+def loads(text: str, file: str | None = None, network: Network | None = None) -> Derivation:
+    """Parse derivation text (see the module docstring for the format).  ``network``, when
+    given, is the network of a text that declares none (a student's submission graded against a
+    reference derivation, :mod:`symbp.grading`); without it such a text is an error.
+
+    >>> loads("$$a_j = a_j$$", network=loads("% symbp: network plain").network).equations[0].label
+    '(1)'
+    """
     # layout that must not move offsets: a byte-order mark and carriage returns become spaces
     if text.startswith("\ufeff"):
         text = " " + text[1:]
@@ -292,14 +299,17 @@ def loads(text: str, file: str | None = None) -> Derivation:
     if base:
         for k, v in base.get("composites", {}).items():
             composites.setdefault(k, v)
-    if not lines:
+    if not lines and network is not None:
+        net = network
+    elif not lines:
         raise DeclarationError("no network is declared",
                                offset=0, hint="add '% symbp: network plain' or "
                                "'% symbp: forward a_j = \\sum_i w_{ji} z_i' lines").at(text, file)
     try:
-        net = declare(lines, name=Path(file).stem if file else "network", aliases=aliases,
-                      composites=composites, params=params, activations=activations,
-                      error_kind=error_kind)
+        if lines:
+            net = declare(lines, name=Path(file).stem if file else "network", aliases=aliases,
+                          composites=composites, params=params, activations=activations,
+                          error_kind=error_kind)
     except InputError as exc:
         k = exc.forward_index
         subject = exc.subject if isinstance(exc, DeclarationError) else None
