@@ -2,7 +2,10 @@
 
 ``\\sum_l`` for ``\\sum_k``, a dropped or added sum, ``w_{kj}`` for ``w_{jk}``, ``h'`` for ``h``,
 ``a`` for ``z``, a sign, a factor: each candidate is re-checked through the link's
-:class:`~symbp.checker.context.LinkContext` and proposed only when it verifies.  Bounded by
+:class:`~symbp.checker.context.LinkContext` and proposed only when it verifies.  Before that
+full re-check, each candidate of the one-token search is screened by one numeric evaluation
+(:class:`_Screen`): most candidates are wrong, and a wrong one is dropped at the cost of one
+evaluation instead of a canonical comparison and a diagnosis.  Bounded by
 :data:`MAX_REPAIRS` candidates and :data:`REPAIR_SECONDS`.  Room ``symbp.checker``; imports the
 rooms below it, ``context`` and ``results``.
 """
@@ -11,7 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from .. import diagnoses as dx
+from ..engine import calculus
+from ..engine.numeric import NetworkInstance, evaluate, size_plans
 from ..engine.semantics import IndexProblem, Interpreter, free_letters
 from ..errors import SymbpError
 from ..latex.ast import Call, Div, Mul, Neg, Node, Num, SumOp, Sym
@@ -20,7 +27,7 @@ from ..latex.parser import parse_expression
 from ..latex.unparse import unparse
 from ..limits import budget
 from ..model.factors import Kd, view
-from ..model.network import Network
+from ..model.network import Network, components
 from ..model.normal_form import Expr
 from ..printers.nfprint import latex
 from .context import LinkContext
@@ -81,9 +88,10 @@ def suggest_sum_fix(ctx: LinkContext, lhs: Node, rhs: Node, only_l: list[str], o
                          rename_free(rhs, x, y)))
         tries.insert(1, ({"kind": "rename", "new": x, "old": y, "side": "left"}, rename_free(lhs, y, x),
                          rhs))
+    screen = _Screen(ctx, direct=1)
     for what, new_l, new_r in tries[:5]:
-        res = ctx.recheck(new_l, new_r)
-        if res.verdict in (VERIFIED, AT_SIZES):
+        res = screen.recheck(new_l, new_r)
+        if res is not None and res.verdict in (VERIFIED, AT_SIZES):
             return _suggestion(what.pop("kind"), res, new_l, new_r, **what)
     return None
 
@@ -100,6 +108,7 @@ def suggest_indices(ctx: LinkContext, lhs: Node, rhs: Node, sym: Sym | None) -> 
     if len(sym.groups) == 1 and len(sym.groups[0]) == 1:  # \delta_i where \delta_k was meant
         cands += [((x,),) for x in sorted(used_letters(lhs, rhs)) if x != sym.groups[0][0]]
     interp = Interpreter(ctx.net, ctx.letters)
+    screen = _Screen(ctx, direct=1)
     for groups in cands:
         if groups == sym.groups:
             continue
@@ -109,8 +118,8 @@ def suggest_indices(ctx: LinkContext, lhs: Node, rhs: Node, sym: Sym | None) -> 
         except SymbpError:
             continue
         new_l, new_r = swap_node(lhs, sym, fixed), swap_node(rhs, sym, fixed)
-        res = ctx.recheck(new_l, new_r)
-        if res.verdict in (VERIFIED, AT_SIZES):
+        res = screen.recheck(new_l, new_r)
+        if res is not None and res.verdict in (VERIFIED, AT_SIZES):
             return _suggestion("indices", res, new_l, new_r, new=unparse(fixed),
                                reordered=sorted(groups) == sorted(sym.groups))
     return None
@@ -119,6 +128,8 @@ def suggest_indices(ctx: LinkContext, lhs: Node, rhs: Node, sym: Sym | None) -> 
 #: the most one-token repairs tried for a value refutation, and the seconds they may take
 MAX_REPAIRS = 40
 REPAIR_SECONDS = 2.0
+#: counts of the candidates the search tried (screened, rejected by the screen, re-checked); for benchmarks
+STATS: dict[str, int] = {}
 
 
 def _repairs(side: Node, letters_used: list[str]) -> list[tuple[Node, Node, tuple[str, ...]]]:
@@ -179,10 +190,75 @@ def suggest_repair(ctx: LinkContext, lhs: Node, rhs: Node,
         return None
 
 
+class _Screen:
+    """One cheap numeric evaluation of a candidate, before any full re-check: both sides, with
+    every hidden ``δ`` expanded (no canonical comparison, no diagnosis), evaluated on the network
+    run forward at the first size plan with random values.  A candidate whose sides differ there
+    cannot verify (a verified or verified-at-sizes step agrees at that plan for every ``h`` and
+    ``E``, so for the concrete ones too) and is dropped; one the screen cannot evaluate, or whose
+    sides have different free letters, goes to the full re-check.  The screen only ever saves
+    work: what is proposed is still what :meth:`LinkContext.recheck` verified."""
+
+    def __init__(self, ctx: LinkContext, direct: int = 0) -> None:
+        self.ctx = ctx
+        self.direct = direct  # the first candidates that go straight to the full re-check
+        self.interp = Interpreter(ctx.net, ctx.letters)
+        self.sizes = size_plans(ctx.net)[0]
+        self.inst = NetworkInstance(ctx.net, self.sizes, seed=7)
+        # by id, holding the node so that its id is not reused (the sides repeat across candidates)
+        self.values: dict[int, tuple[Node, tuple[frozenset[str], np.ndarray] | None]] = {}
+
+    def _value(self, side: Node) -> tuple[frozenset[str], np.ndarray] | None:
+        key = id(side)
+        if key not in self.values:
+            self.values[key] = (side, None)
+            try:
+                net, letters = self.ctx.net, self.ctx.letters
+                free = sorted(free_letters(side, net, []))
+                env = {x: components(x, letters[x] if x in letters else net.letter_ranges(x) or ())
+                       for x in free}
+                pairs = [(name, r) for x in free for name, r in
+                         zip(env[x], letters.get(x) or net.letter_ranges(x) or ())]
+                if any(len(env[x]) != len(letters.get(x) or net.letter_ranges(x) or ()) for x in free):
+                    return None
+                expr = calculus.expand_deltas_at_once(
+                    net, calculus.substitute_aliases(net, self.interp.expression(side, env)))
+                val = evaluate(net, expr, self.sizes, self.inst, pairs)
+                self.values[key] = (side, (frozenset(free), np.asarray(val, dtype=float)))
+            except (SymbpError, ArithmeticError, ValueError, AssertionError, KeyError, TypeError):
+                pass
+        return self.values[key][1]
+
+    def recheck(self, lhs: Node, rhs: Node) -> LinkResult | None:
+        """The full re-check of a candidate that passes the screen (None: it does not)."""
+        if self.direct > 0:  # a search whose first candidate is usually right: no screen for it
+            self.direct -= 1
+            STATS["re-checked"] = STATS.get("re-checked", 0) + 1
+            return self.ctx.recheck(lhs, rhs)
+        STATS["screened"] = STATS.get("screened", 0) + 1
+        if self.rejects(lhs, rhs):
+            STATS["rejected by the screen"] = STATS.get("rejected by the screen", 0) + 1
+            return None
+        STATS["re-checked"] = STATS.get("re-checked", 0) + 1
+        return self.ctx.recheck(lhs, rhs)
+
+    def rejects(self, lhs: Node, rhs: Node) -> bool:
+        """Whether the candidate ``lhs = rhs`` certainly does not hold (its values differ)."""
+        a, b = self._value(lhs), self._value(rhs)
+        if a is None or b is None or a[0] != b[0] or a[1].shape != b[1].shape:
+            return False
+        va, vb = a[1], b[1]
+        if not (np.all(np.isfinite(va)) and np.all(np.isfinite(vb))):
+            return False
+        scale = max(1.0, float(np.max(np.abs(va), initial=0.0)), float(np.max(np.abs(vb), initial=0.0)))
+        return not np.allclose(va, vb, rtol=1e-6, atol=1e-9 * scale)
+
+
 def _first_repair(ctx: LinkContext, lhs: Node, rhs: Node, candidates: list) -> dx.Suggestion | None:
     import time
     start = time.monotonic()
     tried = 0
+    screen = _Screen(ctx)
     for side, old, new, words in candidates:
         if tried >= MAX_REPAIRS or time.monotonic() - start > REPAIR_SECONDS:
             return None
@@ -192,10 +268,10 @@ def _first_repair(ctx: LinkContext, lhs: Node, rhs: Node, candidates: list) -> d
         else:
             new_l, new_r = swap_node(lhs, old, new), rhs
         try:
-            res = ctx.recheck(new_l, new_r)
+            res = screen.recheck(new_l, new_r)
         except SymbpError:
             continue
-        if res.verdict in (VERIFIED, AT_SIZES):
+        if res is not None and res.verdict in (VERIFIED, AT_SIZES):
             where = "right" if side is rhs else "left"
             if words:
                 return _suggestion("edit", res, new_l, new_r, side=where, words=words)
