@@ -9,6 +9,7 @@ and no rewrite is refuted.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -33,11 +34,20 @@ from symbp.soundness.mutation import (
 from symbp.soundness.oracle import DIFFERENT, EQUIVALENT, ILL_FORMED, compare
 
 ROOT = Path(__file__).resolve().parent.parent
+#: one pytest-xdist worker computes the module's report (below) and runs every test that reads it
+pytestmark = pytest.mark.xdist_group("mutation")
+
+
+@functools.lru_cache(maxsize=1)
+def _report() -> Report:
+    """The harness's report, computed once per process: a pytest-xdist worker that leaves this
+    module for another and comes back sets the fixture up again, for free."""
+    return run([ROOT / "derivations"])
 
 
 @pytest.fixture(scope="module")
 def report() -> Report:
-    return run([ROOT / "derivations"])
+    return _report()
 
 
 def test_no_mutant_that_is_not_equivalent_is_verified(report: Report) -> None:

@@ -28,7 +28,7 @@ def _square(x: int) -> int:
     return x * x
 
 
-@pytest.mark.parametrize("jobs", [1, 2, 3, 100])
+@pytest.mark.parametrize("jobs", [1, 2, 3])
 def test_map_files_keeps_the_order(jobs: int) -> None:
     assert map_files(_square, list(range(23)), jobs) == [x * x for x in range(23)]
 
