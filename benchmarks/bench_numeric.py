@@ -1,25 +1,40 @@
-"""The lambdified gradients of the seed's ① and ② at realistic sizes, against a hand-written
-NumPy reference of the same maths and against PyTorch autograd.
+"""The lambdified gradients of the seed's ① and ② against a hand-written NumPy reference of the
+same maths, PyTorch autograd, and the machine's own bounds: every ratio of issue 17 in one run.
 
 Shared network (symbp's built-in ``shared``): I input units and J hidden units at L positions,
-K outputs, a batch of N (default 64, 64, 1024, 10, 32).  Measured, in one run:
+K outputs, a batch of N.  Three settings (``--sizes`` replaces the first):
+
+* **bench** 64, 64, 1024, 10, 32: ①, ② and ② from saved activations;
+* **large** 256, 256, 4096, 10, 64: ① only (``--no-large`` skips it: two 512 MiB inputs);
+* **small** 8, 8, 16, 3, 4: ① and ②, where the cost of a call is its overhead.
+
+The contenders:
 
 * ① ``\\frac{\\partial E}{\\partial w_{ji}} = \\sum_l \\delta_{j_l} z_{i_l}`` summed over the batch:
   ``symbp.engine.numeric.lambdify(..., batch="sum")`` vs ``np.tensordot(delta, z, axes=([0, 2], [0, 2]))``
   vs ``torch.autograd.grad`` of ``Conv1d(I, J, kernel_size=1)`` with respect to its weight, given
   ``δ`` at its output;
 * ② ``\\delta_{j_l} = h'(a_{j_l}) \\sum_k w_{kj_l} \\delta_k`` per example (h = tanh):
-  ``lambdify(..., batch="keep")`` vs ``(1 - tanh(a)**2) * (delta_k @ W.reshape(K, -1)).reshape(N, J, L)``
-  vs ``torch.autograd.grad`` of ``Linear(J L, K)(tanh(a))`` with respect to ``a``, given ``δ_k``.
+  ``lambdify(..., batch="keep")`` given ``a`` (it evaluates ``tanh`` again), and given the saved
+  activations ``h_a_jl = tanh(a)`` of the forward pass (it does not), vs
+  ``(1 - tanh(a)**2) * (delta_k @ W.reshape(K, -1)).reshape(N, J, L)`` vs ``torch.autograd.grad``
+  of ``Linear(J L, K)(tanh(a))`` with respect to ``a``, given ``δ_k``.
 
-Times are wall-clock per call (median and minimum of ``--runs`` calls, the three contenders
-interleaved round by round in a shuffled order, after a warm-up call); memory is the peak of Python-visible
-allocations during one call (``tracemalloc``, which sees NumPy's buffers but not PyTorch's:
-those are reported as n/a).  The target is at most 1.5x the hand-written NumPy time.
+The bounds, measured in the same run: the **FLOP bound** of ① is its ``2 N J I L`` operations at
+the rate of one contiguous GEMM of the same shape (``(J, N L) @ (N L, I)``, laid out in advance),
+the best this machine's BLAS does for that contraction; the **tanh bound** of ② is one
+``np.tanh`` pass over ``a`` into a preallocated array (what the forward pass already paid).
 
-    PYTHONPATH=. python benchmarks/bench_numeric.py [--runs 15] [--sizes 64 64 1024 10 32]
+Times are wall-clock per call (median and minimum of ``--runs`` calls, the contenders
+interleaved round by round in a shuffled order, after a warm-up call); memory is the peak of
+Python-visible allocations during one call (``tracemalloc``, which sees NumPy's buffers but not
+PyTorch's: n/a).  Targets: ① at most 1.2x torch, 2x its FLOP bound, 2x hand NumPy's peak memory
+(bench and large); ② from saved activations at most 1.5x the tanh bound; at small sizes at most
+1.5x hand NumPy.
 
-A script, not a test: it exits 1 only if the three disagree numerically.
+    PYTHONPATH=. python benchmarks/bench_numeric.py [--runs 15] [--sizes 64 64 1024 10 32] [--no-large]
+
+A script, not a test: it exits 1 only if the contenders disagree numerically.
 """
 
 from __future__ import annotations
@@ -34,13 +49,6 @@ from collections.abc import Callable
 import numpy as np
 
 
-def timed(fn: Callable[[], object], runs: list[float]) -> object:
-    t0 = time.perf_counter()
-    out = fn()
-    runs.append(time.perf_counter() - t0)
-    return out
-
-
 def peak(fn: Callable[[], object]) -> int:
     tracemalloc.start()
     tracemalloc.reset_peak()
@@ -50,106 +58,167 @@ def peak(fn: Callable[[], object]) -> int:
     return top
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=30)
-    ap.add_argument("--sizes", type=int, nargs=5, default=[64, 64, 1024, 10, 32],
-                    metavar=("I", "J", "L", "K", "N"))
-    args = ap.parse_args()
-    I, J, L, K, N = args.sizes
+def race(fns: dict[str, Callable[[], object]], runs: int, seed: int = 1) -> dict[str, list[float]]:
+    """Each contender ``runs`` times, interleaved in a shuffled order round by round."""
+    out: dict[str, list[float]] = {k: [] for k in fns}
+    for f in fns.values():
+        f()  # warm-up
+    shuffle = np.random.default_rng(seed)
+    for _ in range(runs):
+        for k in shuffle.permutation(list(fns)):
+            t0 = time.perf_counter()
+            fns[k]()
+            out[k].append(time.perf_counter() - t0)
+    return out
 
+
+def _np(x: object) -> np.ndarray:
+    return np.asarray(x.detach().numpy() if hasattr(x, "detach") else x)
+
+
+def setting(name: str, sizes: tuple[int, int, int, int, int], runs: int, torch: object,
+            which: tuple[str, ...], rows: list, ratios: list, failed: list) -> None:
     import symbp
     from symbp.engine.numeric import lambdify
 
+    I, J, L, K, N = sizes
+    net = symbp.builtin("shared")
+    eq1 = r"\sum_l \delta_{j_l} z_{i_l}"
+    eq2 = r"h'(a_{j_l}) \sum_k w_{kj_l} \delta_k"
+    rs = {"I": I, "J": J, "K": K, "L": L}
+    g1 = lambdify(net, eq1, "ji", batch="sum", sizes=rs, batch_size=N)
+    g2 = lambdify(net, eq2, batch="keep", sizes=rs, batch_size=N)
+    rng = np.random.default_rng(0)
+    tag = f"{name} ({I}/{J}/{L}/{K}/N={N})"
+    if "1" in which:
+        delta_jl = rng.normal(size=(N, J, L))
+        z_il = np.tanh(rng.normal(size=(N, I, L)))
+        fns: dict[str, Callable[[], object]] = {
+            "symbp lambdify": lambda: g1(delta_jl=delta_jl, z_il=z_il),
+            "hand NumPy": lambda: np.tensordot(delta_jl, z_il, axes=([0, 2], [0, 2])),
+        }
+        if torch is not None:
+            conv = torch.nn.Conv1d(I, J, kernel_size=1, bias=False, dtype=torch.float64)
+            out1 = conv(torch.from_numpy(z_il))
+            d_t = torch.from_numpy(delta_jl)
+            fns["torch autograd"] = lambda: torch.autograd.grad(out1, conv.weight, d_t,
+                                                                retain_graph=True)[0][:, :, 0]
+        # the FLOP bound: the same contraction as one GEMM on operands laid out in advance
+        a2 = np.ascontiguousarray(delta_jl.transpose(1, 0, 2).reshape(J, N * L))
+        b2 = np.ascontiguousarray(z_il.transpose(0, 2, 1).reshape(N * L, I))
+        fns["GEMM (FLOP bound)"] = lambda: a2 @ b2
+        _race(tag, "① dE/dw_ji", fns, runs, rows, failed)
+        t = {k: statistics.median(v) for k, v in _LAST.items()}
+        flops = 2 * N * J * I * L
+        if torch is not None:
+            ratios.append((tag, "① lambdify / torch autograd",
+                           t["symbp lambdify"] / t["torch autograd"], 1.2))
+        ratios.append((tag, f"① lambdify / FLOP bound ({flops / 1e6:.0f} MFLOP at "
+                       f"{flops / t['GEMM (FLOP bound)'] / 1e9:.1f} GFLOP/s)",
+                       t["symbp lambdify"] / t["GEMM (FLOP bound)"], 2.0))
+        mem = {k: m for r in rows if r[0] == tag and r[1] == "① dE/dw_ji" for k, m in [(r[2], r[-1])]}
+        if mem.get("hand NumPy"):
+            ratios.append((tag, "① peak memory lambdify / hand NumPy",
+                           mem["symbp lambdify"] / mem["hand NumPy"], 2.0))
+        if name == "small":
+            ratios.append((tag, "① lambdify / hand NumPy", t["symbp lambdify"] / t["hand NumPy"], 1.5))
+        del a2, b2, delta_jl, z_il
+    if "2" in which:
+        a_jl = rng.normal(size=(N, J, L))
+        w_kjl = rng.normal(scale=0.1, size=(K, J, L))
+        delta_k = rng.normal(size=(N, K))
+        saved = np.tanh(a_jl)
+        buf = np.empty_like(a_jl)
+        fns = {
+            "symbp lambdify": lambda: g2(a_jl=a_jl, w_kjl=w_kjl, delta_k=delta_k),
+            "symbp lambdify, saved activations": lambda: g2(h_a_jl=saved, w_kjl=w_kjl, delta_k=delta_k),
+            "hand NumPy": lambda: ((1 - np.tanh(a_jl) ** 2)
+                                   * (delta_k @ w_kjl.reshape(K, -1)).reshape(N, J, L)),
+        }
+        if torch is not None:
+            lin = torch.nn.Linear(J * L, K, bias=False, dtype=torch.float64)
+            with torch.no_grad():
+                lin.weight.copy_(torch.from_numpy(w_kjl.reshape(K, J * L)))
+            a_t = torch.from_numpy(a_jl).requires_grad_(True)
+            out2 = lin(torch.tanh(a_t).reshape(N, J * L))
+            dk_t = torch.from_numpy(delta_k)
+            fns["torch autograd"] = lambda: torch.autograd.grad(out2, a_t, dk_t, retain_graph=True)[0]
+        fns["tanh (bound)"] = lambda: np.tanh(a_jl, out=buf)
+        _race(tag, "② delta_j_l", fns, runs, rows, failed, skip_check=("tanh (bound)",))
+        t = {k: statistics.median(v) for k, v in _LAST.items()}
+        if name != "small":
+            ratios.append((tag, "② lambdify, saved activations / tanh bound",
+                           t["symbp lambdify, saved activations"] / t["tanh (bound)"], 1.5))
+            ratios.append((tag, "② lambdify (tanh again) / tanh bound",
+                           t["symbp lambdify"] / t["tanh (bound)"], None))
+        else:
+            ratios.append((tag, "② lambdify / hand NumPy", t["symbp lambdify"] / t["hand NumPy"], 1.5))
+            ratios.append((tag, "② lambdify, saved activations / hand NumPy",
+                           t["symbp lambdify, saved activations"] / t["hand NumPy"], 1.5))
+
+
+_LAST: dict[str, list[float]] = {}
+
+
+def _race(tag: str, grad: str, fns: dict[str, Callable[[], object]], runs: int, rows: list, failed: list,
+          skip_check: tuple[str, ...] = ()) -> None:
+    values = {k: _np(f()) for k, f in fns.items() if k not in skip_check}
+    ref = values["hand NumPy"]
+    for k, v in values.items():
+        if not np.allclose(v, ref, rtol=1e-9, atol=1e-9):
+            print(f"{tag} {grad}: {k} disagrees with the hand-written NumPy reference")
+            failed.append(k)
+    times = race(fns, runs)
+    _LAST.clear()
+    _LAST.update(times)
+    hand_med = statistics.median(times["hand NumPy"])
+    for k in fns:
+        mem = peak(fns[k]) if k != "torch autograd" else None
+        med = statistics.median(times[k])
+        rows.append((tag, grad, k, med, min(times[k]), med / hand_med, mem))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=15, help="calls per contender at the bench sizes")
+    ap.add_argument("--sizes", type=int, nargs=5, default=[64, 64, 1024, 10, 32],
+                    metavar=("I", "J", "L", "K", "N"))
+    ap.add_argument("--no-large", action="store_true", help="skip the 256/256/4096/64 setting")
+    args = ap.parse_args()
+
+    import symbp
     try:
         import torch
-        torch.set_num_threads(max(1, torch.get_num_threads()))
     except ImportError:
         torch = None
     print(f"symbp {symbp.__version__}, numpy {np.__version__}, "
-          f"torch {torch.__version__ if torch else 'not installed'}; "
-          f"I={I}, J={J}, L={L}, K={K}, batch N={N}; float64; {args.runs} runs per contender")
-
-    net = symbp.builtin("shared")
-    eq1 = r"\frac{\partial E}{\partial w_{ji}} = \sum_l \delta_{j_l} z_{i_l}"
-    eq2 = r"\delta_{j_l} = h'(a_{j_l}) \sum_k w_{kj_l} \delta_k"
-    for eq in (eq1, eq2):
-        r, = symbp.check_equation(eq, net)
+          f"torch {torch.__version__ if torch else 'not installed'}"
+          f"{f' ({torch.get_num_threads()} threads)' if torch else ''}; float64")
+    for eq in (r"\frac{\partial E}{\partial w_{ji}} = \sum_l \delta_{j_l} z_{i_l}",
+               r"\delta_{j_l} = h'(a_{j_l}) \sum_k w_{kj_l} \delta_k"):
+        r, = symbp.check_equation(eq, "shared")
         assert r.verdict == symbp.VERIFIED, r.message
-    sizes = {"I": I, "J": J, "K": K, "L": L}
-    t0 = time.perf_counter()
-    g1 = lambdify(net, eq1.split(" = ")[1], "ji", batch="sum", sizes=sizes, batch_size=N)
-    g2 = lambdify(net, eq2.split(" = ")[1], batch="keep", sizes=sizes, batch_size=N)
-    t_lambdify = time.perf_counter() - t0
-    print(f"lambdify both, contraction paths included: {t_lambdify * 1000:.1f} ms")
-
-    rng = np.random.default_rng(0)
-    delta_jl = rng.normal(size=(N, J, L))
-    z_il = np.tanh(rng.normal(size=(N, I, L)))
-    a_jl = rng.normal(size=(N, J, L))
-    w_kjl = rng.normal(scale=0.1, size=(K, J, L))
-    delta_k = rng.normal(size=(N, K))
-
-    contenders: dict[str, dict[str, Callable[[], object]]] = {
-        "① dE/dw_ji": {
-            "symbp lambdify": lambda: g1(delta_jl=delta_jl, z_il=z_il),
-            "hand NumPy": lambda: np.tensordot(delta_jl, z_il, axes=([0, 2], [0, 2])),
-        },
-        "② delta_j_l": {
-            "symbp lambdify": lambda: g2(a_jl=a_jl, w_kjl=w_kjl, delta_k=delta_k),
-            "hand NumPy": lambda: ((1 - np.tanh(a_jl) ** 2)
-                                   * (delta_k @ w_kjl.reshape(K, -1)).reshape(N, J, L)),
-        },
-    }
-    if torch is not None:
-        conv = torch.nn.Conv1d(I, J, kernel_size=1, bias=False, dtype=torch.float64)
-        z_t = torch.from_numpy(z_il)
-        out1 = conv(z_t)
-        d_t = torch.from_numpy(delta_jl)
-        contenders["① dE/dw_ji"]["torch autograd"] = lambda: torch.autograd.grad(
-            out1, conv.weight, d_t, retain_graph=True)[0][:, :, 0]
-        lin = torch.nn.Linear(J * L, K, bias=False, dtype=torch.float64)
-        with torch.no_grad():
-            lin.weight.copy_(torch.from_numpy(w_kjl.reshape(K, J * L)))
-        a_t = torch.from_numpy(a_jl).requires_grad_(True)
-        out2 = lin(torch.tanh(a_t).reshape(N, J * L))
-        dk_t = torch.from_numpy(delta_k)
-        contenders["② delta_j_l"]["torch autograd"] = lambda: torch.autograd.grad(
-            out2, a_t, dk_t, retain_graph=True)[0]
-
-    failed = False
-    rows = []
-    for name, fns in contenders.items():
-        values = {k: np.asarray(f() if not hasattr(f(), "numpy") else f().numpy()) for k, f in fns.items()}
-        ref = values["hand NumPy"]
-        for k, v in values.items():
-            if not np.allclose(v, ref, rtol=1e-9, atol=1e-9):
-                print(f"{name}: {k} disagrees with the hand-written NumPy reference")
-                failed = True
-        runs: dict[str, list[float]] = {k: [] for k in fns}
-        order = list(fns)
-        shuffle = np.random.default_rng(1)
-        for _ in range(args.runs):
-            for k in shuffle.permutation(order):  # no contender always runs first (cold caches)
-                timed(fns[k], runs[k])
-        hand_med = statistics.median(runs["hand NumPy"])
-        hand_min = min(runs["hand NumPy"])
-        for k in fns:
-            mem = peak(fns[k]) if k != "torch autograd" else None
-            rows.append((name, k, statistics.median(runs[k]), min(runs[k]),
-                         statistics.median(runs[k]) / hand_med, min(runs[k]) / hand_min, mem))
+    rows: list = []
+    ratios: list = []
+    failed: list = []
+    setting("bench", tuple(args.sizes), args.runs, torch, ("1", "2"), rows, ratios, failed)
+    if not args.no_large:
+        setting("large", (256, 256, 4096, 10, 64), max(3, args.runs // 5), torch, ("1",),
+                rows, ratios, failed)
+    setting("small", (8, 8, 16, 3, 4), max(200, 20 * args.runs), torch, ("1", "2"), rows, ratios, failed)
     print()
-    print("| gradient | implementation | median ms | min ms | / hand NumPy (medians) | (minima) | peak MiB |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    for name, k, med, mn, rmed, rmin, mem in rows:
-        m = f"{mem / 2**20:.1f}" if mem is not None else "n/a"
-        print(f"| {name} | {k} | {med * 1000:.2f} | {mn * 1000:.2f} | {rmed:.2f}x | {rmin:.2f}x | {m} |")
+    print("| sizes | gradient | implementation | median ms | min ms | / hand NumPy (medians) | peak MiB |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: |")
+    for tag, grad, k, med, mn, rel, mem in rows:
+        m = f"{mem / 2**20:.2f}" if mem is not None else "n/a"
+        print(f"| {tag} | {grad} | {k} | {med * 1000:.3f} | {mn * 1000:.3f} | {rel:.2f}x | {m} |")
     print()
-    for name in contenders:
-        r = next(x for x in rows if x[0] == name and x[1] == "symbp lambdify")
-        verdict = "within" if r[4] <= 1.5 else "OVER"
-        print(f"{name}: lambdify / hand NumPy = {r[4]:.2f}x (medians), {r[5]:.2f}x (minima): "
-              f"{verdict} the 1.5x target")
+    print("| sizes | ratio (medians) | value | target | |")
+    print("| --- | --- | ---: | ---: | --- |")
+    for tag, what, value, target in ratios:
+        verdict = "" if target is None else ("within" if value <= target else "OVER")
+        tgt = "-" if target is None else f"≤ {target}x"
+        print(f"| {tag} | {what} | {value:.2f}x | {tgt} | {verdict} |")
     return 1 if failed else 0
 
 

@@ -34,14 +34,12 @@ from symbp.soundness.mutation import (
 from symbp.soundness.oracle import DIFFERENT, EQUIVALENT, ILL_FORMED, compare
 
 ROOT = Path(__file__).resolve().parent.parent
-#: one pytest-xdist worker computes the module's report (below) and runs every test that reads it
-pytestmark = pytest.mark.xdist_group("mutation")
 
 
 @functools.lru_cache(maxsize=1)
 def _report() -> Report:
-    """The harness's report, computed once per process: a pytest-xdist worker that leaves this
-    module for another and comes back sets the fixture up again, for free."""
+    """The harness's report, computed once per process (under pytest-xdist, ``--dist loadfile``
+    keeps this module's tests in one worker, so the report is computed once per run)."""
     return run([ROOT / "derivations"])
 
 

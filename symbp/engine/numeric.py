@@ -18,6 +18,7 @@ expressions to array code).
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import string
@@ -33,8 +34,8 @@ from ..limits import check_deadline
 from ..model.network import Network, components
 from ..model.normal_form import Expr, Term, factor_indices
 
-__all__ = ["ACTIVATIONS", "ERRORS", "FormalInstance", "Lambdified", "NetworkInstance", "argument_name",
-           "evaluate", "lambdify", "size_plans"]
+__all__ = ["ACTIVATIONS", "ERRORS", "FROM_VALUE", "FormalInstance", "Lambdified", "NetworkInstance",
+           "argument_name", "evaluate", "lambdify", "size_plans"]
 
 
 #: the largest einsum contraction (floating-point or integer operations) one term may cost
@@ -53,6 +54,41 @@ def _bounded(shape: tuple[int, ...], what: str) -> tuple[int, ...]:
                                  f"(the bound is {MAX_ELEMENTS:.0e})")
     return shape
 
+
+def _tanh_of(t: np.ndarray, order: int) -> np.ndarray:
+    if order == 0:
+        return t
+    d = np.multiply(t, t)
+    np.subtract(1.0, d, out=d)
+    if order == 1:
+        return d
+    return -2 * t * d if order == 2 else (6 * t * t - 2) * d
+
+
+def _logistic_of(s: np.ndarray, order: int) -> np.ndarray:
+    if order == 0:
+        return s
+    d = s * (1 - s)
+    if order == 1:
+        return d
+    return d * (1 - 2 * s) if order == 2 else d * (1 - 6 * s + 6 * s * s)
+
+
+def _identity_of(s: np.ndarray, order: int) -> np.ndarray:
+    return s if order == 0 else np.ones_like(s) if order == 1 else np.zeros_like(s)
+
+
+def _softplus_of(s: np.ndarray, order: int) -> np.ndarray:
+    if order == 0:
+        return s
+    return _logistic_of(-np.expm1(-s), order - 1)  # the logistic of a is 1 - e^{-softplus(a)}
+
+
+#: the derivatives of an activation from its saved value ``h(a)`` (the forward pass's), without
+#: evaluating ``h`` again: name -> f(h(a), derivative order)
+FROM_VALUE: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
+    "tanh": _tanh_of, "logistic": _logistic_of, "softplus": _softplus_of, "identity": _identity_of,
+}
 
 #: concrete activations: name -> f(x, derivative order) (the catalogue's NumPy forms)
 ACTIVATIONS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
@@ -289,6 +325,7 @@ class _Operand:
     arg: str  # the keyword of its array ('' for a Kronecker delta)
     fn: str = ""  # for 'fn': the function's name
     order: int = 0
+    saved: str = ""  # for 'fn': the keyword of the saved value h(a), which may replace a
     range: str = ""  # for 'kd': the range of its two indices
     batched: bool = False
 
@@ -320,6 +357,11 @@ class Lambdified:
         self.sources: dict[str, tuple[int, bool]] = {}
         self._axes: dict[str, tuple[str, ...]] = {}  # keyword -> ranges (without the batch axis)
         self._batched: dict[str, bool] = {}
+        #: keyword of a saved activation value (``h_a_jl``: ``h(a_{j_l})`` from the forward pass)
+        #: -> the keyword of its argument (``a_jl``); passing it saves evaluating ``h`` again
+        self.saved: dict[str, str] = {}
+        self._direct: set[str] = set()  # keywords an operand reads as they are (not through h)
+        self._calls: dict[tuple, tuple] = {}  # argument shapes -> (sizes, batch, shape): no re-checks
         self.terms = [self._compile(t) for t in expr.terms]
         #: every range whose size a call needs
         self.ranges = sorted({r for _, r in self.free} | {r for t in self.terms for r in t.sizes}
@@ -358,8 +400,10 @@ class Lambdified:
                 op = _Operand("kd", "", range=r)
             elif f[0] == "ref":
                 op = _Operand("ref", self._need(f[1], False))
+                self._direct.add(op.arg)
             elif f[0] == "grad":
                 op = _Operand("grad", self._need(f[1], True))
+                self._direct.add(op.arg)
             elif f[0] == "fn":
                 if f[1] not in self.activations:
                     raise UnsupportedError(f"no concrete function for {f[1]}",
@@ -368,6 +412,9 @@ class Lambdified:
                 if f[2] > 3:
                     raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}")
                 op = _Operand("fn", self._need(f[3], False), fn=f[1], order=f[2])
+                if self.activations[f[1]] in FROM_VALUE:
+                    op.saved = f"{f[1]}_{op.arg}"
+                    self.saved[op.saved] = op.arg
             else:
                 raise UnsupportedError(f"cannot lambdify the factor {f[0]!r}")
             op.batched = op.kind != "kd" and self._batched[op.arg]
@@ -400,12 +447,20 @@ class Lambdified:
         for op in t.operands:
             if op.kind == "kd":
                 out.append(np.eye(sizes[op.range]))
-            elif op.kind == "fn" and not precomputed:
-                out.append(ACTIVATIONS[self.activations[op.fn]](arrays[op.arg], op.order))
-            else:
-                out.append(arrays[op.arg])
-            owned.append(op.kind != "ref" and op.kind != "grad" and
-                         not any(np.may_share_memory(out[-1], a) for a in arrays.values()))
+                owned.append(True)
+                continue
+            if op.kind == "fn" and not precomputed:
+                if op.saved in arrays:  # the forward pass's h(a): its derivatives without h again
+                    src = arrays[op.saved]
+                    val = FROM_VALUE[self.activations[op.fn]](src, op.order)
+                else:
+                    src = arrays[op.arg]
+                    val = ACTIVATIONS[self.activations[op.fn]](src, op.order)
+                out.append(val)
+                owned.append(_root(val) is not _root(src))  # h = identity returns a itself
+                continue
+            out.append(arrays[op.arg] if op.arg in arrays else arrays[op.saved])
+            owned.append(False)
         return out, owned
 
     def _path(self, t: _CompiledTerm, ops: list[np.ndarray]) -> list[Step]:
@@ -420,8 +475,13 @@ class Lambdified:
         consistency."""
         sizes: dict[str, int] = {}
         batch = None
-        for k, axes in self.inputs.items():
+        given = list(self.inputs.items())
+        given += [(k, self.inputs[arg]) for k, arg in self.saved.items() if k in arrays]
+        for k, axes in given:
             if k not in arrays:
+                saved = [s for s, a in self.saved.items() if a == k]
+                if k not in self._direct and saved and all(s in arrays for s in saved):
+                    continue  # read only through h, whose saved values are given
                 raise UnsupportedError(f"missing argument {k}", hint="arguments: " + ", ".join(
                     f"{n} {a}" for n, a in self.inputs.items()))
             shape = np.shape(arrays[k])
@@ -439,11 +499,54 @@ class Lambdified:
     def __call__(self, sizes: dict[str, int] | None = None, **arrays: np.ndarray) -> np.ndarray:
         """The value for these arrays; ``sizes`` gives the sizes no argument shows (``K`` in
         ``2 K``), by default those given to :meth:`precompute`."""
-        unknown = set(arrays) - set(self.inputs)
+        arrays = {k: v if type(v) is np.ndarray and v.dtype == np.float64 else np.asarray(v, dtype=float)
+                  for k, v in arrays.items()}
+        # the shapes were checked at an earlier call with the same shapes: only contract
+        key = (tuple((k, v.shape) for k, v in arrays.items()), tuple(sorted(sizes.items())) if sizes else ())
+        known = self._calls.get(key)
+        if known is None:
+            known = self._calls[key] = self._check_call(sizes, arrays)
+            if len(self._calls) > 64:  # a bounded memo: many shapes, each checked once
+                self._calls.pop(next(iter(self._calls)))
+        sizes, batch, shape = known
+        total: np.ndarray | None = None
+        fresh = True  # whether total was computed here (it cannot be one of the arguments)
+        for t in self.terms:
+            coeff = t.coeff
+            for s in t.sizes:
+                coeff *= sizes[s]
+            if t.batch_free and self.batch == "sum" and batch is not None:
+                coeff *= batch
+            mine = True
+            if t.operands:
+                ops, owned = self._operands(t, arrays, sizes)
+                val, mine = _run(self._path(t, ops), ops, owned)
+                if coeff != 1.0:
+                    val, mine = val * coeff, True
+            else:
+                val = np.array(coeff)
+            for k in t.expand:
+                val = np.expand_dims(val, k)
+            if val.shape != shape:
+                val = np.broadcast_to(val, shape)
+            if total is None:
+                total, fresh = val, mine
+            else:
+                total, fresh = total + val, True
+        if total is None:
+            return np.zeros(shape)
+        if not total.flags.writeable or (
+                not fresh and id(_root(total)) in {id(_root(a)) for a in arrays.values()}):
+            total = np.array(total)  # a broadcast view, or one of the arguments: a fresh array
+        return total
+
+    def _check_call(self, sizes: dict[str, int] | None, arrays: dict[str, np.ndarray]
+                    ) -> tuple[dict[str, int], int | None, tuple[int, ...]]:
+        """Check a call's arguments (names, axes, sizes); its sizes, batch size and result shape."""
+        unknown = set(arrays) - set(self.inputs) - set(self.saved)
         if unknown:
             raise UnsupportedError(f"unexpected argument {sorted(unknown)[0]}",
-                                   hint="arguments: " + (", ".join(self.inputs) or "none"))
-        arrays = {k: np.asarray(v, dtype=float) for k, v in arrays.items()}
+                                   hint="arguments: " + (", ".join([*self.inputs, *self.saved]) or "none"))
         found, batch = self.sizes_of(arrays)
         sizes = {**self.default_sizes, **(sizes or {}), **found}
         if batch is None and self.batch is not None:  # no argument shows it: sizes['batch']
@@ -457,30 +560,7 @@ class Lambdified:
                                    hint=f"pass sizes={{{missing[0]!r}: ...}}")
         shape = ((batch,) if self.batch == "keep" and batch is not None else ()) + \
             tuple(sizes[r] for _, r in self.free)
-        total: np.ndarray | None = None
-        for t in self.terms:
-            coeff = t.coeff
-            for s in t.sizes:
-                coeff *= sizes[s]
-            if t.batch_free and self.batch == "sum" and batch is not None:
-                coeff *= batch
-            if t.operands:
-                ops, owned = self._operands(t, arrays, sizes)
-                val = _run(self._path(t, ops), ops, owned)
-                if coeff != 1.0:
-                    val = val * coeff
-            else:
-                val = np.array(coeff)
-            for k in t.expand:
-                val = np.expand_dims(val, k)
-            if val.shape != shape:
-                val = np.broadcast_to(val, shape)
-            total = val if total is None else total + val
-        if total is None:
-            return np.zeros(shape)
-        if not total.flags.writeable or any(np.may_share_memory(total, a) for a in arrays.values()):
-            total = np.array(total)  # a broadcast view, or one of the arguments: a fresh array
-        return total
+        return sizes, batch, shape
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}{list(v)}" for k, v in self.inputs.items())
@@ -533,8 +613,9 @@ def _lead(sub: str, res: str) -> int:
     return min((res.index(c) for c in sub if c in res), default=len(res))
 
 
-def _run(steps: list[Step], ops: list[np.ndarray], owned: list[bool]) -> np.ndarray:
-    """Carry out a plan; arrays marked ``owned`` (computed for this call) may be overwritten."""
+def _run(steps: list[Step], ops: list[np.ndarray], owned: list[bool]) -> tuple[np.ndarray, bool]:
+    """Carry out a plan; arrays marked ``owned`` (computed for this call) may be overwritten.
+    Returns the result and whether it is owned (not one of the caller's arrays or a view of one)."""
     live = list(zip(ops, owned))
     for step, kind, detail in steps:
         picked = [live[i] for i in step]
@@ -542,7 +623,8 @@ def _run(steps: list[Step], ops: list[np.ndarray], owned: list[bool]) -> np.ndar
             del live[i]
         if kind == "mul":
             (x, ox), (y, oy) = picked
-            y = np.asarray(y).transpose(detail)
+            if list(detail) != sorted(detail):
+                y = np.asarray(y).transpose(detail)
             if ox and isinstance(x, np.ndarray) and x.ndim and x.flags.writeable:
                 live.append((np.multiply(x, y, out=x), True))
             elif oy and y.ndim and y.flags.writeable and y.flags.c_contiguous:
@@ -550,10 +632,67 @@ def _run(steps: list[Step], ops: list[np.ndarray], owned: list[bool]) -> np.ndar
             else:
                 live.append((np.asarray(x * y), True))
         elif kind == "dot":
-            live.append((np.tensordot(picked[0][0], picked[1][0], axes=detail), True))
+            live.append((_dot(picked[0][0], picked[1][0], detail), True))
         else:
             live.append((np.einsum(detail, *(p for p, _ in picked)), len(picked) > 1))
-    return live[0][0]
+    return live[0][0], live[0][1]
+
+
+def _dot(x: np.ndarray, y: np.ndarray, axes: tuple[list[int], list[int]]) -> np.ndarray:
+    """:func:`numpy.tensordot` of ``x`` and ``y`` over ``axes``, as a batched ``matmul`` when both
+    lead with a contracted axis (``Σ_n Σ_l δ[n, j, l] z[n, i, l]``): ``tensordot`` would first copy
+    both into ``(j, n l)`` and ``(n l, i)`` matrices, while ``x[n] @ y[n].T``, summed over ``n``,
+    reads them in place (BLAS takes the transposed view as it is) and holds only the ``n``
+    partial products, when those are smaller than the operands.  The transpositions and shapes
+    are worked out once per pair of shapes (:func:`_dot_recipe`), not at every call."""
+    key = (x.shape, y.shape, tuple(axes[0]), tuple(axes[1]))
+    recipe = _RECIPES.get(key)
+    if recipe is None:
+        recipe = _RECIPES[key] = _dot_recipe(x.shape, y.shape, *axes)
+        if len(_RECIPES) > 4096:
+            _RECIPES.clear()
+    batched, px, sx, py, sy, out = recipe
+    if px is not None:
+        x = x.transpose(px)
+    if py is not None:
+        y = y.transpose(py)
+    if batched:
+        return np.matmul(x.reshape(sx), y.reshape(sy)).sum(axis=0).reshape(out)
+    return np.dot(x.reshape(sx), y.reshape(sy)).reshape(out)
+
+
+_RECIPES: dict[tuple, tuple] = {}
+
+
+def _root(a: np.ndarray) -> object:
+    """The array that owns ``a``'s memory (``a`` itself, or the base of a view of it)."""
+    while isinstance(a, np.ndarray) and a.base is not None:
+        a = a.base
+    return a
+
+
+def _dot_recipe(shx: tuple[int, ...], shy: tuple[int, ...], ax: list[int], ay: list[int]) -> tuple:
+    """How :func:`_dot` contracts operands of these shapes: (batched, x's transposition or None,
+    x's shape for the product, the same for y, the result's shape)."""
+    fx = [a for a in range(len(shx)) if a not in ax]
+    fy = [a for a in range(len(shy)) if a not in ay]
+    out = tuple(shx[a] for a in fx) + tuple(shy[a] for a in fy)
+    xp = math.prod(shx[a] for a in fx)
+    yp = math.prod(shy[a] for a in fy)
+    lead = next((k for k in range(len(ax)) if ax[k] == 0 and ay[k] == 0), None)
+    if lead is not None and len(ax) > 1:
+        cx = [a for k, a in enumerate(ax) if k != lead]
+        cy = [a for k, a in enumerate(ay) if k != lead]
+        n, cp = shx[0], math.prod(shx[a] for a in cx)
+        if n * xp * yp <= (math.prod(shx) + math.prod(shy)) // 2:
+            px, py = [0, *fx, *cx], [0, *cy, *fy]
+            return (True, _perm(px), (n, xp, cp), _perm(py), (n, cp, yp), out)
+    cp = math.prod(shx[a] for a in ax)
+    return (False, _perm([*fx, *ax]), (xp, cp), _perm([*ay, *fy]), (cp, yp), out)
+
+
+def _perm(p: list[int]) -> tuple[int, ...] | None:
+    return None if p == sorted(p) else tuple(p)
 
 
 def lambdify(net: Network, expr: Expr | str, free: list[tuple[str, str]] | str | None = None, *,
