@@ -21,9 +21,9 @@ The contenders:
   of ``Linear(J L, K)(tanh(a))`` with respect to ``a``, given ``δ_k``.
 
 The bounds, measured in the same run: the **FLOP bound** of ① is its ``2 N J I L`` operations at
-the rate of one contiguous GEMM of the same shape (``(J, N L) @ (N L, I)``, laid out in advance),
-the best this machine's BLAS does for that contraction; the **tanh bound** of ② is one
-``np.tanh`` pass over ``a`` into a preallocated array (what the forward pass already paid).
+the rate of a square 1024 x 1024 x 1024 GEMM (NumPy's BLAS, its default threads); the **tanh
+bound** of ② is one ``np.tanh`` pass over ``a`` into a preallocated array (what the forward pass
+already paid).
 
 Times are wall-clock per call (median and minimum of ``--runs`` calls, the contenders
 interleaved round by round in a shuffled order, after a warm-up call); memory is the peak of
@@ -33,6 +33,10 @@ PyTorch's: n/a).  Targets: ① at most 1.2x torch, 2x its FLOP bound, 2x hand Nu
 1.5x hand NumPy.
 
     PYTHONPATH=. python benchmarks/bench_numeric.py [--runs 15] [--sizes 64 64 1024 10 32] [--no-large]
+        [--threads 1]
+
+Every contender runs on ``--threads`` threads (NumPy's BLAS and PyTorch; default 1, as the
+issue's figures: on a shared machine a multi-threaded BLAS spins against the other jobs).
 
 A script, not a test: it exits 1 only if the contenders disagree numerically.
 """
@@ -40,13 +44,30 @@ A script, not a test: it exits 1 only if the contenders disagree numerically.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable
 
-import numpy as np
+
+def _threads() -> int:
+    """``--threads N`` (default 1), read before NumPy loads its BLAS: every contender, NumPy's
+    BLAS and PyTorch, runs on N threads (one by default: on a shared machine a multi-threaded BLAS
+    spins against the other jobs, and a skinny GEMM became 8x slower with 2 threads than with 1)."""
+    n = 1
+    for k, a in enumerate(sys.argv):
+        if a == "--threads" and k + 1 < len(sys.argv):
+            n = int(sys.argv[k + 1])
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(n)
+    return n
+
+
+THREADS = _threads()
+
+import numpy as np  # noqa: E402  (after the thread count is set)
 
 
 def peak(fn: Callable[[], object]) -> int:
@@ -103,26 +124,28 @@ def setting(name: str, sizes: tuple[int, int, int, int, int], runs: int, torch: 
             d_t = torch.from_numpy(delta_jl)
             fns["torch autograd"] = lambda: torch.autograd.grad(out1, conv.weight, d_t,
                                                                 retain_graph=True)[0][:, :, 0]
-        # the FLOP bound: the same contraction as one GEMM on operands laid out in advance
-        a2 = np.ascontiguousarray(delta_jl.transpose(1, 0, 2).reshape(J, N * L))
-        b2 = np.ascontiguousarray(z_il.transpose(0, 2, 1).reshape(N * L, I))
-        fns["GEMM (FLOP bound)"] = lambda: a2 @ b2
-        _race(tag, "① dE/dw_ji", fns, runs, rows, failed)
+        # the FLOP bound: the machine's GEMM rate, from a square 1024 x 1024 x 1024 product
+        sq = rng.normal(size=(1024, 1024))
+        fns["GEMM 1024^3 (rate)"] = lambda: sq @ sq
+        _race(tag, "① dE/dw_ji", fns, runs, rows, failed, skip_check=("GEMM 1024^3 (rate)",))
         t = {k: statistics.median(v) for k, v in _LAST.items()}
         flops = 2 * N * J * I * L
+        rate = 2 * 1024**3 / t["GEMM 1024^3 (rate)"]
+        t["GEMM (FLOP bound)"] = flops / rate
         if torch is not None:
             ratios.append((tag, "① lambdify / torch autograd",
                            t["symbp lambdify"] / t["torch autograd"], 1.2))
-        ratios.append((tag, f"① lambdify / FLOP bound ({flops / 1e6:.0f} MFLOP at "
-                       f"{flops / t['GEMM (FLOP bound)'] / 1e9:.1f} GFLOP/s)",
-                       t["symbp lambdify"] / t["GEMM (FLOP bound)"], 2.0))
+        if name != "small":
+            ratios.append((tag, f"① lambdify / FLOP bound ({flops / 1e6:.0f} MFLOP at "
+                           f"{rate / 1e9:.1f} GFLOP/s: {1e3 * t['GEMM (FLOP bound)']:.2f} ms)",
+                           t["symbp lambdify"] / t["GEMM (FLOP bound)"], 2.0))
         mem = {k: m for r in rows if r[0] == tag and r[1] == "① dE/dw_ji" for k, m in [(r[2], r[-1])]}
         if mem.get("hand NumPy"):
             ratios.append((tag, "① peak memory lambdify / hand NumPy",
                            mem["symbp lambdify"] / mem["hand NumPy"], 2.0))
         if name == "small":
             ratios.append((tag, "① lambdify / hand NumPy", t["symbp lambdify"] / t["hand NumPy"], 1.5))
-        del a2, b2, delta_jl, z_il
+        del sq, delta_jl, z_il
     if "2" in which:
         a_jl = rng.normal(size=(N, J, L))
         w_kjl = rng.normal(scale=0.1, size=(K, J, L))
@@ -184,11 +207,13 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs=5, default=[64, 64, 1024, 10, 32],
                     metavar=("I", "J", "L", "K", "N"))
     ap.add_argument("--no-large", action="store_true", help="skip the 256/256/4096/64 setting")
+    ap.add_argument("--threads", type=int, default=1, help="BLAS and torch threads (default 1)")
     args = ap.parse_args()
 
     import symbp
     try:
         import torch
+        torch.set_num_threads(THREADS)
     except ImportError:
         torch = None
     print(f"symbp {symbp.__version__}, numpy {np.__version__}, "
