@@ -118,12 +118,11 @@ def test_the_pytest_plugin_under_xdist_gives_the_serial_outcomes(pytester: pytes
     from importlib import metadata
     plugin = [] if any(ep.name == "symbp" for ep in metadata.entry_points(group="pytest11")) \
         else ["-p", "symbp.pytest_plugin"]
-    for f in sorted((ROOT / "derivations").glob("*.tex")):
-        shutil.copy(f, pytester.path / f.name)
+    shutil.copy(ROOT / "derivations" / "weight_sharing.tex", pytester.path)
     (pytester.path / "wrong.tex").write_text(
         "% symbp: network plain\n$$\\delta_j = h(a_j) \\sum_k w_{kj} \\delta_k$$\n", encoding="utf-8")
     got = []
     for n in ("0", "2"):
         res = pytester.runpytest_subprocess(*plugin, "-p", "no:cacheprovider", "-n", n, timeout=300)
         got.append({k: v for k, v in res.parseoutcomes().items() if k in ("passed", "failed")})
-    assert got[0] == got[1] and got[0]["failed"] == 1 and got[0]["passed"] >= 40
+    assert got[0] == got[1] and got[0]["failed"] == 1 and got[0]["passed"] >= 5
