@@ -10,7 +10,11 @@ carry (here ``l``: convolution-style tying) and independent across the indices t
 Plain and weight-shared layers are the same mechanism; there are no special cases.
 
 The error ``E`` is an undefined differentiable function of the *output* families (those no
-forward equation uses); ``\\delta`` of a family ``a`` is ``\\partial E / \\partial a``.
+forward equation uses); ``\\delta`` of a unit is the derivative of the error by its
+*pre-activation*.  Roles are read from the structure of the forward pass, never from a letter
+(:attr:`Network.roles`: a weighted sum plus a bias is a pre-activation, a function of one
+pre-activation its activation), so PRML's ``a`` and Nielsen's ``z`` are both what ``\\delta``
+differentiates by; the error may have any name (:attr:`Network.error_name`).
 
 >>> from symbp import builtin
 >>> net = builtin("plain")
