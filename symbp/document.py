@@ -38,6 +38,7 @@ from .diagnoses import CODES
 from .engine.declare import BUILTINS, declare
 from .errors import DeclarationError, InputError, LatexSyntaxError, Location, locate
 from .latex.ast import Chain
+from .latex.macros import definitions, expand
 from .latex.parser import parse_chain
 from .model.network import Network
 from .printable import Printable
@@ -69,6 +70,9 @@ class Equation(Printable):
     expected: list[str] | None = None
     chain: Chain | None = None
     error: InputError | None = None
+    #: where the file's macros were expanded: for each character of the text that was read, its
+    #: offset in ``text`` (``None``: read as written)
+    where: list[int] | None = None
 
     def expectation(self, link: int) -> str | None:
         """The verdict expected for link ``link`` (``None``: that it holds)."""
@@ -231,6 +235,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     params = ["w", "b"]
     activations: dict[str, str] = {}
     error_kind: str | None = None
+    error_name: str | None = None
+    delta: str | None = None
     where: dict[tuple[str, str], int] = {}  # (directive, subject) -> offset, for messages
     pending_forward: list[int] = []
     for pos, word, arg, argpos in directives:
@@ -270,15 +276,21 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                        hint=f"choose one of: {', '.join(ACTIVATION_KINDS)}").at(text, file)
             activations[m.group(1)] = m.group(2)
             where[("activation", m.group(1))] = argpos
+        elif word == "error" and _ERROR_NAME.fullmatch(arg.strip()) and arg.strip() not in ERROR_KINDS:
+            error_name = arg.strip().lstrip("\\")  # the error's name: % symbp: error C
+        elif word == "delta":
+            delta = arg.strip().lstrip("\\")
+            where[("delta", delta)] = argpos
         elif word == "error":
             error_kind = arg.strip()
             if error_kind not in ERROR_KINDS:
                 raise DeclarationError(f"unknown error function {error_kind!r}", offset=argpos,
-                                       hint=f"choose one of: {', '.join(ERROR_KINDS)}").at(text, file)
+                                       hint=f"choose one of: {', '.join(ERROR_KINDS)}, or name the "
+                                            "error: '% symbp: error C'").at(text, file)
         elif word not in ("expect", "label", "skip"):
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
-                                        "error, expect, label, skip").at(text, file)
+                                        "error, delta, expect, label, skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -291,11 +303,20 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         forward_displays.add(nxt[0])
         for off, eq, _ in _equations(blanked, nxt):
             forward.append((eq.strip(), off + len(eq) - len(eq.lstrip())))
+    macros, bad_macros = definitions(blanked)
+    if bad_macros:
+        raise bad_macros[0].at(text, file)
     lines = list(base["forward"]) if base else []
     origin = [None] * len(lines)
+    maps: list[list[int] | None] = [None] * len(lines)
     for s, off in forward:
-        lines.append(strip_label(s)[0].strip())
+        try:
+            expanded, where_ = expand(strip_label(s)[0].strip(), macros)
+        except InputError as exc:
+            raise exc.at(text, file, off) from None
+        lines.append(expanded)
         origin.append(off)
+        maps.append(where_ if macros else None)
     if base:
         for k, v in base.get("composites", {}).items():
             composites.setdefault(k, v)
@@ -305,25 +326,36 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         raise DeclarationError("no network is declared",
                                offset=0, hint="add '% symbp: network plain' or "
                                "'% symbp: forward a_j = \\sum_i w_{ji} z_i' lines").at(text, file)
-    try:
-        if lines:
+    if error_name is None and lines:
+        error_name = _infer_error_name(text, blanked, [d for d in displays if d[0] not in forward_displays],
+                                       lines, params)
+    # a forward equation that cannot be read is reported, and the file checked without it
+    unreadable: list[tuple[InputError, str, int]] = []
+    while lines:  # no lines: the network given by the caller (a submission graded against a reference)
+        try:
             net = declare(lines, name=Path(file).stem if file else "network", aliases=aliases,
                           composites=composites, params=params, activations=activations,
-                          error_kind=error_kind)
-    except InputError as exc:
-        k = exc.forward_index
-        subject = exc.subject if isinstance(exc, DeclarationError) else None
-        at = origin[k] if k is not None and k < len(origin) else where.get(subject)
-        if at is not None:
-            exc.location = None
-            if k is None or exc.offset is None:  # the directive, or the whole forward equation
-                exc.offset = 0
-            raise exc.at(text, file, at) from None
-        exc.offset = None
-        raise exc.at(text, file) from None
+                          error_kind=error_kind, error=error_name, delta=delta)
+            break
+        except InputError as exc:
+            k = exc.forward_index
+            if k is not None and k < len(maps) and maps[k] and exc.offset is not None:
+                exc.offset = maps[k][min(exc.offset, len(maps[k]) - 1)]  # type: ignore[index]
+            located = _locate_declaration(exc, text, file, origin, where)
+            # one forward equation's own error (a cycle is the network's): set that equation aside
+            own = not (isinstance(exc, DeclarationError) and exc.family is not None)
+            if (own and k is not None and k < len(origin)
+                    and origin[k] is not None and len(lines) > 1 and len(unreadable) < MAX_UNREADABLE):
+                unreadable.append((located, lines[k], origin[k]))  # type: ignore[arg-type]
+                del lines[k], origin[k], maps[k]
+                continue
+            raise (unreadable[0][0] if unreadable else located) from None
     # -- the equations
     deriv = Derivation(file, text, net)
     lines_of = deriv.lines
+    for exc, src, at in unreadable:
+        loc = locate(text, at, file)
+        deriv.equations.append(Equation(file, at, src, "(forward)", loc.line, loc.column, None, None, exc))
     number = 0
     dir_pos = [x[0] for x in directives]
     for i, d in enumerate(displays):
@@ -353,16 +385,29 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             item = Equation(file, off, eq, label, loc.line, loc.column, expected)
             items.append(item)
             try:
-                item.chain = parse_chain(eq, net.functions)
+                read, item.where = expand(eq, macros) if macros else (eq, None)
+                item.chain = parse_chain(read, net.functions)
                 if not item.chain.rels:
                     raise LatexSyntaxError("no '=' or '\\equiv': nothing to check", offset=lead,
                                            code="nothing-to-check",
                                            hint="write an equation, or mark the display "
                                                 "'% symbp: skip'")
             except InputError as exc:
+                if item.where and exc.offset is not None:
+                    exc.offset = item.where[min(exc.offset, len(item.where) - 1)]
                 if exc.location is None and exc.offset is not None:
                     exc.location = lines_of.locate(off + exc.offset)
                 item.error = exc.at(text, file, off)
+        if unreadable:
+            for item in items:
+                if item.chain is not None and _depends_on(item.chain, net, [u[1] for u in unreadable]):
+                    exc0, _, at0 = unreadable[0]
+                    loc0 = locate(text, at0, file)
+                    item.error = DeclarationError(
+                        f"this equation depends on the forward equation at line {loc0.line}, which "
+                        f"cannot be read ({exc0.message})", offset=0,
+                        hint="fix that forward equation; the equations that do not depend on it are "
+                             "checked").at(text, file, item.offset)
         # "expect A B" is one word per link; it is one word per line only when the display has
         # that many lines and each of them is a single link
         if (expected is not None and len(expected) == len(items) > 1
@@ -383,6 +428,66 @@ def _with_codes(words: list[str]) -> list[str]:
         else:
             out.append(w)
     return out
+
+
+#: at most this many unreadable forward equations are set aside before the file is given up
+MAX_UNREADABLE = 8
+
+
+def _locate_declaration(exc: InputError, text: str, file: str | None, origin: list,
+                        where: dict) -> InputError:
+    """The declaration error at the forward equation (or directive) it comes from."""
+    k = exc.forward_index
+    subject = exc.subject if isinstance(exc, DeclarationError) else None
+    at = origin[k] if k is not None and k < len(origin) else where.get(subject)
+    if at is not None:
+        exc.location = None
+        if k is None or exc.offset is None:  # the directive, or the whole forward equation
+            exc.offset = 0
+        return exc.at(text, file, at)
+    exc.offset = None
+    return exc.at(text, file)
+
+
+def _depends_on(chain, net, broken: list[str]) -> bool:  # noqa: ANN001
+    """Whether an equation may depend on forward equations that could not be read: it involves
+    the error or a ``\\delta`` (which depend on the whole forward pass), a family they define, or
+    a family computed from one (the other families' definitions do not involve them)."""
+    from .latex.ast import Sym
+    names = {m.group(1) for src in broken if (m := re.match(r"\s*\\?([A-Za-z]+)", src))}
+    names |= {f.name for f in net.families
+              if any(net.families[a].name in names for a in net.ancestors.get(f.id, ()))}
+    for side in chain.sides:
+        for n in side.walk():
+            if isinstance(n, Sym) and (n.name in ("delta", net.error_name) or n.name in names):
+                return True
+    return False
+
+
+#: a name the error may have: E, C, J, L, O, \\ell (the directive ``% symbp: error C``)
+_ERROR_NAME = re.compile(r"\\?[A-Za-z]|\\ell|\\mathcal\{[A-Z]\}")
+#: the numerator of a derivative of a bare name: \frac{\partial C}{...}, \frac{\partial E_n}{...}
+_DERIVATIVE_OF = re.compile(r"\\frac\s*\{\s*\\partial\s*(\\mathcal\s*\{\s*[A-Z]\s*\}|\\?[A-Za-z]+)"
+                            r"\s*(?:_\s*(\{[^{}]*\}|[A-Za-z]))?\s*\}")
+
+
+def _infer_error_name(text: str, blanked: str, displays: list, forward: list[str], params: list[str]) -> str:
+    """The error's name, where the file does not declare it: the one name that derivatives are
+    taken of (``\\frac{\\partial C}{\\partial b_j}``), that no forward equation defines or uses,
+    and that is a capital letter, ``\\ell`` or ``\\mathcal{L}`` (a lower-case letter may be a
+    slip: ``% symbp: error q`` says it is not); ``E`` where there is none, or several (then each
+    is an input error naming the directive)."""
+    used = {m.group(1) for src in forward for m in re.finditer(r"\\?([A-Za-z]+)", src)}
+    found: set[str] = set()
+    for d in displays:
+        for m in _DERIVATIVE_OF.finditer(blanked, d[0], d[2]):
+            name = re.sub(r"\s+", "", m.group(1)).lstrip("\\")
+            if name == "partial" or name in params or (name in used and name != "E"):
+                continue
+            if not (name.isupper() and len(name) == 1) and name != "ell" and not name.startswith("mathcal{"):
+                continue  # a lower-case letter is more likely a slip than an error's name
+            found.add(name)
+    return found.pop() if len(found) == 1 else "E"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -523,6 +628,8 @@ _LABEL = re.compile(
     r"(\\tag\*?\{(?P<tag>(?:[^{}]|\{[^{}]*\})*)\}"
     r"|\\text\{\s*\\textcircled\{(?P<tc2>\d+)\}\s*\}"
     r"|\\textcircled\{(?P<tc>\d+)\}"
+    r"|\\text\{\s*\((?P<txt>[^(){}$]+)\)\s*\}"  # \qquad \text{(BP1)}
+    r"|\((?P<num>\d+(?:\.\d+)*[a-z]?)\)"  # an equation number typed by hand: (5.53)
     r"|(?P<uc>[" + CIRCLED + r"]))\s*$")
 
 
@@ -541,12 +648,19 @@ def strip_label(eq: str) -> tuple[str, str | None]:
 
     >>> [(eq.strip(), lab) for eq, lab in map(strip_label, [r"a_j = b_j, \\tag{5.53}", r"a_j = b_j \\,."])]
     [('a_j = b_j', '5.53'), ('a_j = b_j \\\\,', None)]
+    >>> eqs = (r"a = b \\quad (5.53)", r"a = b (5.53)", r"a = b \\qquad \\text{(BP1)}", r"a = b (2)")
+    >>> [strip_label(x)[1] for x in eqs]
+    ['(5.53)', '(5.53)', '(BP1)', None]
     """
     eq = _blank_end_punct(eq)
     m = _LABEL.search(eq)
+    if m and m.group("num") and "." not in m.group("num") and not re.search(r"\\q?quad", m.group(0)):
+        m = None  # "(2)" right after a factor may be one: a number without a dot needs a \quad
     if not m:
         return eq, None
-    if m.group("uc"):
+    if m.group("num") or m.group("txt"):
+        label = f"({(m.group('num') or m.group('txt')).strip()})"
+    elif m.group("uc"):
         label = m.group("uc")
     else:
         raw = m.group("tc") or m.group("tc2")

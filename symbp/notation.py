@@ -18,14 +18,25 @@ GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
     "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau",
     "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda",
-    "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega",
+    "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega", "ell",
 }
+
+#: LaTeX's function commands that symbp reads as functions (``\\tanh(a_j)``, ``\\exp(a_k)``)
+FUNCTION_COMMANDS = {"tanh", "exp", "log", "ln", "sinh", "cosh", "sin", "cos"}
 
 
 def letter_tex(x: str) -> str:
-    """An index letter as LaTeX: ``mu`` -> ``\\mu``, ``mu'`` -> ``\\mu'``, ``j'`` -> ``j'``."""
+    """An index letter as LaTeX: ``mu`` -> ``\\mu``, ``mu'`` -> ``\\mu'``, ``j'`` -> ``j'``;
+    a function command's name keeps its backslash (``tanh`` -> ``\\tanh``)."""
+    if "^" in x:  # a family with a layer label: w^{(1)}
+        head, _, label = x.partition("^")
+        return letter_tex(head) + "^" + label
     base = x.rstrip("'")
-    return ("\\" + base if base in GREEK else base) + x[len(base):]
+    if base.startswith("mathcal{"):  # \mathcal{L}
+        return "\\" + x
+    if len(base) > 1 and base.isalpha() and base not in GREEK and base not in FUNCTION_COMMANDS:
+        return f"\\operatorname{{{base}}}" + x[len(base):]  # a named function: ReLU, softmax
+    return ("\\" + base if base in GREEK or base in FUNCTION_COMMANDS else base) + x[len(base):]
 
 
 def sum_tex(x: str) -> str:

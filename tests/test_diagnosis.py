@@ -75,6 +75,8 @@ DIAGNOSES = [
     ("swap-layers", P, r"\delta_k = h'(a_k) \sum_j w_{kj} \delta_j",
      ["sums over more indices", "extra factor h'(a_{k})"], None),
     ("swap-layers", P, dE("w_{kj}") + r" = \delta_j z_k", ["z_k", "the network has z_{i}, z_{j}"], None),
+    ("bare-function", P, r"\delta_j = h_j \sum_k w_{kj} \delta_k",
+     ["a factor h'(a_{j}) of the left side is missing", "extra factor h(a_{j})"], None),
 ]
 
 

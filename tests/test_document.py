@@ -239,12 +239,36 @@ BAD_DIRECTIVES = [
     ("% symbp: network plain\n% symbp: expect maybe\n$$a_j = a_j$$\n", 2, "unknown expectation"),
     ("% symbp: network plain\n% symbp: index m j\n", 2, "index"),
     ("% symbp: network plain\n% symbp: index q : y\n", None, "y"),
-    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward a_j = z_j\n", 2, "twice"),
-    # these had no line (only 'bad.tex: ...'): not an equation, a cycle
-    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward a_j + 1\n", 2, "has the form"),
-    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward 2 = a_j\n", 2, "has the form"),
+    # this had no line (only 'bad.tex: ...'): a cycle
     ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward z_j = h(z_j)\n", 2, "circular"),
+    ("% symbp: forward a_j + 1\n", 1, "has the form"),  # the only forward equation
 ]
+
+#: a forward equation that cannot be read, among readable ones (issue 12): reported at its line,
+#: and the file is checked without it
+UNREADABLE_FORWARD = [
+    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward u_j = h(a_j)\n% symbp: forward u_j = a_j\n",
+     3, "twice"),
+    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward u_j + 1\n", 2, "has the form"),
+    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward 2 = u_j\n", 2, "has the form"),
+]
+
+
+@pytest.mark.parametrize("text, line, phrase", UNREADABLE_FORWARD, ids=[p for *_, p in UNREADABLE_FORWARD])
+def test_an_unreadable_forward_equation_is_reported_and_the_rest_checked(text: str, line: int,
+                                                                         phrase: str) -> None:
+    text += "$$\\frac{\\partial a_j}{\\partial w_{ji}} = z_i$$\n$$\\delta_j = \\delta_j$$\n"
+    results = check_file(loads(text, "bad.tex"))
+    assert [r.verdict for r in results] == ["error", "verified", "error"]
+    assert results[0].label == "(forward)" and results[0].line == line and phrase in results[0].message
+    assert f"depends on the forward equation at line {line}" in results[2].message
+
+
+def test_an_equation_of_a_family_computed_from_an_unreadable_one_is_not_checked() -> None:
+    text = ("% symbp: forward a_j = \\sum_i w_{ji} x_i\n% symbp: forward z_j = h(a_j) +\n"
+            "% symbp: forward u_j = g(z_j)\n$$\\frac{\\partial u_j}{\\partial a_j} = 0$$\n"
+            "$$\\frac{\\partial a_j}{\\partial w_{ji}} = x_i$$\n")
+    assert [r.verdict for r in check_file(loads(text, "bad.tex"))] == ["error", "error", "verified"]
 
 
 @pytest.mark.parametrize("text, line, phrase", BAD_DIRECTIVES, ids=[p for *_, p in BAD_DIRECTIVES])

@@ -113,6 +113,10 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
     out = []
     for r in check_chain(deriv.network, eq.chain):
         r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
+        if eq.where and r.span is not None:  # read through the file's macros: back to the source
+            a = eq.where[min(r.span[0], len(eq.where) - 1)]
+            b = eq.where[min(r.span[0] + max(r.span[1], 1) - 1, len(eq.where) - 1)]
+            r.span = (a, max(1, b - a + 1))
         _place(r, deriv.text, eq.file, eq.offset, deriv.lines)
         r.expected, r.expected_code = eq.expectation(r.link), eq.expected_code(r.link)
         out.append(r)

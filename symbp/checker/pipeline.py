@@ -25,7 +25,14 @@ from typing import Any
 from .. import diagnoses as dx
 from ..engine import calculus
 from ..engine.numeric import size_plans
-from ..engine.semantics import IndexProblem, Interpreter, check_names, free_letters, infer_letters
+from ..engine.semantics import (
+    IndexProblem,
+    Interpreter,
+    bare_functions,
+    check_names,
+    free_letters,
+    infer_letters,
+)
 from ..errors import InputError, NotationError, ResourceLimitError, SymbpError
 from ..latex.ast import Chain, Deriv, Node, SumOp, Sym
 from ..latex.edit import sums_over, used_letters
@@ -35,6 +42,7 @@ from ..limits import budget
 from ..model.factors import Grad, view
 from ..model.network import Network, components
 from ..model.normal_form import Expr
+from ..notation import letter_tex
 from ..printers.nfprint import NormalFormPrinter, latex
 from . import repair
 from .context import LinkContext
@@ -151,7 +159,16 @@ def _check_one_reading(net: Network, letters: dict[str, tuple[str, ...]],
                        suggest: bool) -> LinkResult:
     try:
         with budget(LINK_SECONDS):
-            return _check_link_inner(net, letters, inference, lhs, rhs, head, suggest)
+            res = _check_link_inner(net, letters, inference, lhs, rhs, head, suggest)
+        bare = bare_functions(net, (lhs, rhs))
+        if bare and res.verdict in (VERIFIED, AT_SIZES):  # a function is no number: never verified
+            b = bare[0]
+            return LinkResult("", ERROR, f"{unparse(b)} is a function written without its argument; "
+                              f"read as its value the step would hold, but as written it equates a "
+                              f"function with a number (hint: write {unparse(b)}(...) or "
+                              f"{unparse(b)}'(...))", error="NotationError", span=(b.pos, b.end - b.pos),
+                              code=dx.UNKNOWN_SYMBOL.name)
+        return res
     except _Refuted as r:
         return LinkResult.of("", REFUTED, r.diagnoses, **r.extra)
     except NotationError as exc:
@@ -256,6 +273,13 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     if differing is None:
         return LinkResult.of("", AT_SIZES, [dx.HoldsAtSizes(_show_plans(plans))], sizes=plans,
                              derived=derived)
+    opaque = _opaque(net, ul, ur)
+    if opaque:  # exp, log, ...: read as undefined functions, a difference is no evidence
+        return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
+                          f"they involve {opaque}, which symbp reads as an undefined differentiable "
+                          f"function (its own algebra, such as exp' = exp, is not known yet), so the "
+                          f"difference is no evidence that the step is wrong", error="UnsupportedError",
+                          code=dx.UNSUPPORTED.name)
     diags: list[dx.Diagnosis] = [_diagnose(net, gl, gr, names)]
     cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
     if cx is None:
@@ -277,6 +301,17 @@ def _problem(p: IndexProblem, side: str | None = None) -> dx.Diagnosis:
     if p.diagnosis is None:
         return dx.IndexSlip(p.kind, p.message, side)
     return replace(p.diagnosis, side=side) if side is not None else p.diagnosis  # type: ignore[call-arg]
+
+
+def _opaque(net: Network, *exprs: Expr) -> str | None:
+    """The first function of ``exprs`` with an algebra symbp does not know (``\\exp``)."""
+    names = net.opaque_functions
+    for e in exprs:
+        for t in e.terms:
+            for f in t.factors:
+                if f[0] == "fn" and f[1] in names:
+                    return letter_tex(f[1])
+    return None
 
 
 def _proved_equal(a: Expr, b: Expr) -> bool:

@@ -21,17 +21,25 @@ from collections.abc import Iterable
 from ..catalogue import ACTIVATION_KINDS, ERROR_KINDS
 from ..errors import DeclarationError, InputError, NotationError
 from ..model.network import Family, Network
+from ..notation import latex_name
 
 # ----------------------------------------------------------------------------------------------
 # declaration
 
 _FUNC_RE = re.compile(r"(?<![_\\A-Za-z])([A-Za-z]|\\[a-zA-Z]+)\s*'*\s*\(")
+#: a per-unit function applied: ``\\theta_h(a_h)``, ``g_{j}(a_j)``
+_UNIT_FUNC_RE = re.compile(r"(?<![_\\A-Za-z])([A-Za-z]|\\[a-zA-Z]+)\s*_\s*(?:\{[^{}]*\}|[A-Za-z]|\\[a-zA-Z]+)"
+                           r"\s*'*\s*\(")
+#: a named function applied: ``\\operatorname{ReLU}(a_j)``, ``\\mathrm{softplus}(a_j)``
+_NAMED_FUNC_RE = re.compile(r"\\(?:operatorname|mathrm)\s*\{\s*([A-Za-z]{2,})\s*\}\s*'*\s*\(")
+_NOT_FUNCTIONS = ("left", "right", "sum", "frac", "partial", "delta", "dfrac", "tfrac", "cdot", "times")
+_LHS_NAME = re.compile(r"\s*\\?([A-Za-z]+)")
 
 
 def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str, str] | None = None,
             composites: dict[str, str] | None = None, params: Iterable[str] = ("w", "b"),
             error: str = "E", activations: dict[str, str] | None = None,
-            error_kind: str | None = None) -> Network:
+            error_kind: str | None = None, delta: str | None = None) -> Network:
     """Declare a network by its forward equations (LaTeX, one per string).
 
     ``aliases`` maps extra index letters to a letter already in use (``{'m': 'j'}``);
@@ -39,6 +47,15 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     ``activations`` makes functions concrete (``{'h': 'tanh'}``; also ``logistic``, ``identity``);
     ``error_kind='sum-of-squares'`` makes ``E = 1/2 \\sum (y - t)^2`` over the outputs ``y``, with
     targets ``t`` (otherwise ``h`` and ``E`` are undefined differentiable functions).
+
+    Roles come from the structure of the forward pass, never from a letter: a family defined as
+    a weighted sum (plus a bias) is a *pre-activation*, one defined as a function of one
+    pre-activation its *activation*, and ``\\delta`` differentiates by the pre-activations,
+    whatever their letter (PRML's ``a``, Nielsen's ``z``); ``delta='z'`` says so where a file
+    wants another convention.  A name the forward pass applies (``h(a_j)``, Graves's per-unit
+    ``\\theta_h(a_h)``, ``\\tanh(a_j)``) is a function; ``\\tanh`` is the catalogue's tanh, the
+    other function commands (``\\exp``, ``\\log``) undefined differentiable functions under their
+    own names.
 
     >>> net = declare([r"a_j = \\sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_k = \\sum_j w_{kj} z_j"])
     >>> net.sizes
@@ -62,11 +79,21 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     if not lines:
         raise DeclarationError("a network needs at least one forward equation",
                                hint="declare e.g. '% symbp: forward a_j = \\sum_i w_{ji} z_i'")
+    defined_names = {m.group(1) for src in lines if (m := _LHS_NAME.match(src))}
     for src in lines:
         for m in _FUNC_RE.finditer(src):
             fname = m.group(1).lstrip("\\")
-            if fname not in ("left", "right", "sum", "frac", "partial"):
+            if fname not in _NOT_FUNCTIONS:
                 net.functions.add(fname)
+        for m in _NAMED_FUNC_RE.finditer(src):
+            net.functions.add(m.group(1))
+        for m in _UNIT_FUNC_RE.finditer(src):
+            fname = m.group(1).lstrip("\\")
+            if fname not in _NOT_FUNCTIONS and fname not in net.param_names and fname not in defined_names:
+                net.functions.add(fname)
+                net.unit_functions.add(fname)
+    if "tanh" in net.functions:  # the command \tanh is tanh: the catalogue knows it
+        net.activations.setdefault("tanh", "tanh")
     parsed = []
     for k, src in enumerate(lines):
         try:
@@ -78,6 +105,12 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                 "a forward equation has the form  family_{indices} = expression",
                 offset=0, hint="for example  a_j = \\sum_i w_{ji} z_i"), src, k)
         parsed.append((src, chain))
+        for node in chain.sides[1].walk():  # applied in one place, a quantity in another: which?
+            if isinstance(node, Sym) and node.name in net.functions:
+                raise _with_source(DeclarationError(
+                    f"{node.name} is applied as a function and also used as a quantity",
+                    offset=node.pos, hint=f"write {node.name}(...) everywhere if it is a function, "
+                    f"or a product with a space or \\cdot if it is a quantity"), src, k)
     # index letters: every letter written in a forward equation names a range, except the
     # letters declared as aliases or composites of others
     declared = set(aliases or {}) | set(composites or {})
@@ -156,6 +189,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     except DeclarationError as exc:  # a cycle: name the forward equation of the family it met
         k = defined_by.get(exc.family if exc.family is not None else -1)
         raise (exc if k is None else _with_source(exc, parsed[k][0], k)) from None
+    _roles(net, delta)
     undeclared = set(net.activations) - net.functions
     if undeclared:
         name = sorted(undeclared)[0]
@@ -179,6 +213,64 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     return net
 
 
+def _roles(net: Network, delta: str | None) -> None:
+    """Pre-activations and activations from the definitions' structure; the letter of
+    ``\\delta`` from them (or from the directive ``delta``)."""
+    def weight(f) -> bool:  # noqa: ANN001  # a parameter, or a leaf that nothing defines
+        return f[0] == "ref" and (net.families[f[1]].param or f[1] not in net.definitions)
+
+    def weighted_sum(d) -> bool:  # noqa: ANN001
+        mixed = False
+        for t in d.terms:
+            fs = [f for f in t.factors if f[0] in ("ref", "fn")]
+            if t.sizes or len(fs) != len(t.factors) or not 1 <= len(fs) <= 2:
+                return False
+            if len(fs) == 1 and not (fs[0][0] == "ref" and net.families[fs[0][1]].param):
+                return False  # a term that is one quantity is a bias
+            if len(fs) == 2:
+                if not any(weight(f) for f in fs):
+                    return False
+                mixed = True
+        return mixed
+
+    for fid, d in net.definitions.items():
+        if weighted_sum(d):
+            net.roles[fid] = "pre-activation"
+    for fid, d in net.definitions.items():
+        if net.is_alias(fid) and net.roles.get(d.terms[0].factors[0][3]) == "pre-activation":
+            net.roles[fid] = "activation"
+    if delta is not None:
+        if not net.named(delta):
+            raise DeclarationError(f"\\delta is declared to differentiate by {latex_name(delta)}, "
+                                   "which no forward equation names", subject=("delta", delta),
+                                   hint="name the letter of the pre-activations: '% symbp: delta a'")
+        net.delta_of = net.delta_declared = delta
+        return
+    pre = sorted({net.families[f].name for f, r in net.roles.items() if r == "pre-activation"})
+    clash = sorted({net.families[f].name for f in net.definitions if net.roles.get(f) != "pre-activation"}
+                   & set(pre))
+    if len(pre) > 1:  # several letters: the one of the pre-activations that feed an activation
+        fed = {net.families[net.definitions[f].terms[0].factors[0][3]].name
+               for f, r in net.roles.items() if r == "activation"}
+        if len(fed) == 1:
+            pre = sorted(fed)
+            clash = sorted(set(clash) & fed)
+    if len(pre) == 1 and not clash:
+        net.delta_of = pre[0]
+        return
+    net.delta_of = None
+    if not pre:
+        net.delta_problem = ("no family of this network is defined as a weighted sum, so nothing says "
+                             "which quantity \\delta differentiates by")
+    elif clash:
+        net.delta_problem = (f"the letter {latex_name(clash[0])} names both a weighted sum and another "
+                             "quantity, so the letter does not say which \\delta differentiates by")
+    else:
+        net.delta_problem = ("the weighted sums of this network have several letters ("
+                             + ", ".join(latex_name(p) for p in pre) + "), so the letter of \\delta "
+                             "is not determined")
+
+
 def _all_syms(chain):  # noqa: ANN001, ANN202
     from ..latex.ast import Sym
     for side in chain.sides:
@@ -190,7 +282,7 @@ def _all_syms(chain):  # noqa: ANN001, ANN202
 def _range_name(letter: str, net: Network) -> str:
     base = letter.upper() if len(letter) == 1 else letter.capitalize()
     name, n = base, 2
-    while name in net.range_letter:
+    while name in net.range_letter or name == net.error_name:
         name = f"{base}{n}"
         n += 1
     return name

@@ -16,10 +16,11 @@ from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
 from ..model.network import Family, Network
 from ..model.normal_form import Expr, F
-from ..notation import latex_name
+from ..notation import _groups_text, latex_name, letter_tex
 from . import calculus
 
-__all__ = ["IndexProblem", "Interpreter", "check_names", "free_letters", "infer_letters"]
+__all__ = ["IndexProblem", "Interpreter", "bare_functions", "check_names", "free_letters", "infer_letters",
+           "is_error"]
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,30 @@ class IndexProblem:
     diagnosis: dx.Diagnosis | None = None
 
 
+def is_error(net: Network, node: Node) -> bool:
+    """``E``, or the error of one pattern, ``E_n`` (PRML 5.50-5.55), ``C_x`` (Nielsen): the
+    error's name with letters that are no index of the network (the network is one pattern's).
+
+    >>> from symbp import builtin
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> [is_error(builtin("plain"), p(x)) for x in ("E", "E_n", "E_j", "z_j")]
+    [True, True, False, False]
+    """
+    return (isinstance(node, Sym) and node.name == net.error_name
+            and all(net.letter_ranges(x) is None for x in node.letters))
+
+
+def delta_label(name: str) -> str | None:
+    """``''`` for ``\\delta``, the layer label for ``\\delta^{(2)}`` (``'{(2)}'``), else ``None``."""
+    if name == "delta":
+        return ""
+    return name[6:] if name.startswith("delta^") else None
+
+
 def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict[str, int]:
     """The free index letters of ``node`` (letter -> position of first use); slips go to ``problems``."""
+    if is_error(net, node):
+        return {}
     if isinstance(node, (Sym, Kron)):
         return {x: node.pos for x in node.letters}
     if isinstance(node, SumOp):
@@ -80,7 +103,7 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
     """Ranges of the letters a formula uses; unknown letters are placed by the slots they fill
     (in ``\\sum_l w_{kl} z_l`` the ``l`` runs over the layer below ``k``)."""
     sides = chain.sides if isinstance(chain, Chain) else tuple(chain)
-    syms = [n for s in sides for n in s.walk() if isinstance(n, Sym)]
+    syms = [n for s in sides for n in s.walk() if isinstance(n, Sym) and not is_error(net, n)]
     sums = [n for s in sides for n in s.walk() if isinstance(n, SumOp)]
     letters: dict[str, tuple[str, ...]] = {}
     unknown: dict[str, int] = {}
@@ -106,9 +129,12 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
             unknown.setdefault(s.index, s.index_pos)
     problems: list[IndexProblem] = []
     options: dict[str, set[str] | None] = {x: None for x in unknown}
+    two = any(len(f.axes) == 2 for f in net.delta_families())
     for s in syms:
         if not any(x in unknown for x in s.letters):
             continue
+        if s.name == "delta" and not two and len(s.letters) == 2 and all(len(g) == 1 for g in s.groups):
+            continue  # \delta_{kl} where no \delta has two indices: a Kronecker delta, pinned below
         name = net.delta_of if s.name == "delta" else s.name
         slots: list[tuple[str, str | None]] = []
         for x in s.letters:
@@ -118,7 +144,8 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
             else:
                 slots.extend((x, r) for r in rs)
         here: dict[str, set[str]] = {x: set() for x, r in slots if r is None}
-        for fam in net.named(name):
+        lab = delta_label(s.name)
+        for fam in (net.delta_families(lab) if lab is not None else net.named(name)):
             if len(fam.axes) != len(slots):
                 continue
             if all(r is None or r == a for (_, r), a in zip(slots, fam.axes)):
@@ -166,7 +193,11 @@ def _pinned(net: Network, sides: tuple[Node, ...], letters: dict[str, tuple[str,
         return (next(iter(cand)),) if cand is not None and len(cand) == 1 else None
 
     out: list[tuple[str, str]] = []
+    two = any(len(f.axes) == 2 for f in net.delta_families())
     for node in (n for side in sides for n in side.walk()):
+        if (isinstance(node, Sym) and node.name == "delta" and not two and len(node.letters) == 2
+                and all(len(g) == 1 for g in node.groups)):  # \delta_{kl}: a Kronecker delta
+            node = Kron(node.pos, node.end, (node.letters[0],), (node.letters[1],))
         if isinstance(node, Kron):
             for this, other in ((node.left, node.right), (node.right, node.left)):
                 if len(this) == 1 and this[0] in options and len(other) == 1:
@@ -185,15 +216,38 @@ def _pinned(net: Network, sides: tuple[Node, ...], letters: dict[str, tuple[str,
 def check_names(net: Network, nodes: Iterable[Node]) -> None:
     """Every symbol must be a quantity of the network, ``\\delta``, ``E`` or a size: an unknown
     name (``e``, ``x``) is an input error, never a guess (Euler's number, say)."""
-    known = {f.name for f in net.families} | {"delta", net.error_name} | set(net.range_letter)
+    known = ({f.name for f in net.families} | {"delta", net.error_name} | set(net.range_letter)
+             | net.functions)
+    known |= {"delta^" + f.name.partition("^")[2] for f in net.families if "^" in f.name}
     for side in nodes:
         for n in side.walk():
+            if isinstance(n, Sym) and n.name not in known and "^" in n.name:
+                base, _, label = n.name.partition("^")
+                shown = f"{latex_name(base)}{_sub(n)}^{label}"
+                raise NotationError(
+                    f"{shown}: no family of the forward pass carries the superscript {label[1:-1]}, so "
+                    f"it can be read as a layer label or as a power", offset=n.pos, width=n.end - n.pos,
+                    hint=f"for a layer, write its families with that superscript in the forward pass "
+                         f"({latex_name(base if base != 'delta' else 'a')}^{label}_j = ...); for a power, "
+                         f"write ^{{{label[2:-2]}}} without the brackets")
             if isinstance(n, Sym) and n.name not in known:
+                hint = ("known: " + ", ".join(f.show() for f in net.families)
+                        + ", \\delta, " + net.error_name + " and the sizes " + ", ".join(net.sizes))
+                if not n.groups or n.name.isupper():
+                    hint += (f"; if {latex_name(n.name)} is the error, say so: "
+                             f"'% symbp: error {latex_name(n.name)}'")
                 raise NotationError(
                     f"{latex_name(n.name)}{_sub(n)}: the network has no quantity named "
-                    f"{latex_name(n.name)}", offset=n.pos, width=n.end - n.pos,
-                    hint="known: " + ", ".join(f.show() for f in net.families)
-                    + ", \\delta, " + net.error_name + " and the sizes " + ", ".join(net.sizes))
+                    f"{latex_name(n.name)}", offset=n.pos, width=n.end - n.pos, hint=hint)
+
+
+def bare_functions(net: Network, nodes: Iterable[Node]) -> list[Sym]:
+    """The function names written without an argument (Graves's slip ``\\theta_h`` for
+    ``\\theta_h'(a_h)``): symbp reads each as its value at the one quantity the forward pass
+    applies it to, which can refute an equation (as a function it is no number either) but
+    never verify one."""
+    return [n for side in nodes for n in side.walk()
+            if isinstance(n, Sym) and n.name in net.functions and not net.named(n.name)]
 
 
 class Interpreter:
@@ -214,6 +268,7 @@ class Interpreter:
 
     def family_for(self, sym: Sym, *, create: bool = False) -> Family:
         name = self.net.delta_of if sym.name == "delta" else sym.name
+        lab = delta_label(sym.name)
         axes: list[str] = []
         grouping: list[int] = []
         flat: list[str] = []
@@ -225,6 +280,27 @@ class Interpreter:
                 width += len(rs)
                 flat.extend(self.net.composites.get(x, (x,)))
             grouping.append(width)
+        if lab:  # \delta^{(2)}_j: the pre-activation of that layer over the range of j
+            fits = [f for f in self.net.delta_families(lab) if f.axes == tuple(axes)]
+            if len(fits) == 1:
+                return fits[0]
+            raise NotationError(f"\\delta^{lab}{_sub(sym)}: no weighted sum with the superscript "
+                                f"{lab[1:-1]} runs over ({', '.join(axes)})", offset=sym.pos,
+                                width=sym.end - sym.pos, hint="the network has " + ", ".join(
+                                    f.show() for f in self.net.delta_families(lab)) or "none",
+                                slip=bool(self.net.delta_families(lab)), code="indices-fit-no-family")
+        if sym.name == "delta" and (name is None or (self.net.family(name, tuple(axes)) is None
+                                                     and self.net.delta_declared is None)):
+            # \delta of a unit whose pre-activation has another letter: by its range
+            fits = [f for f in self.net.delta_families() if f.axes == tuple(axes)]
+            if len(fits) == 1:
+                return fits[0]
+        if sym.name == "delta" and name is None:
+            raise NotationError(f"\\delta: {self.net.delta_problem}" + (
+                f", and {len(fits)} of them run over ({', '.join(axes)})" if fits else ""),
+                offset=sym.pos, width=sym.end - sym.pos,
+                hint="say which family \\delta differentiates the error by, by its letter: "
+                     "'% symbp: delta a' (or z, ...)")
         fam = self.net.family(name, tuple(axes))
         if fam is not None:
             return fam
@@ -240,7 +316,7 @@ class Interpreter:
             raise NotationError(slip.message, offset=sym.pos, width=sym.end - sym.pos, hint=slip.hint,
                                 slip=True, symbol=sym, diagnosis=slip)
         fam = Family(len(self.net.families), name, tuple(axes), tuple(grouping),
-                     name in self.net.param_names, tuple(flat))
+                     name.partition("^")[0] in self.net.param_names, tuple(flat))
         self.net.families.append(fam)
         return fam
 
@@ -259,21 +335,27 @@ class Interpreter:
         if isinstance(node, Num):
             return Expr.const(node.value)
         if isinstance(node, Sym):
-            if node.name == net.error_name and not node.groups and net.error_kind is not None:
+            if is_error(net, node) and net.error_kind is not None:
                 return calculus.error_expression(net)
-            if node.name == net.error_name and not node.groups:
+            if is_error(net, node):
                 raise UnsupportedError(f"{net.error_name} may only stand inside a derivative",
                                        offset=node.pos,
                                        hint=f"write \\frac{{\\partial {net.error_name}}}"
                                             "{\\partial w_{ji}}")
             if not node.groups and node.name in net.range_letter and not net.named(node.name):
                 return Expr.size(node.name)
+            if node.name in net.functions and not net.named(node.name):
+                return self._bare_function(node, env)
+            if node.name == "delta" and not self.declare:
+                kd = self._kronecker(node, env)
+                if kd is not None:
+                    return kd
             fam = self.family_for(node, create=self.declare)
-            kind = "grad" if node.name == "delta" else "ref"
+            kind = "grad" if delta_label(node.name) is not None else "ref"
             if kind == "grad" and not net.has_delta(fam.id):
-                raise NotationError(f"\\delta is defined for {latex_name(net.delta_of)} only",
+                raise NotationError(f"\\delta is defined for {latex_name(net.delta_of or 'a')} only",
                                     offset=node.pos,
-                                    hint=f"\\delta_j means dE/d{latex_name(net.delta_of)}_j; "
+                                    hint=f"\\delta_j means dE/d{latex_name(net.delta_of or 'a')}_j; "
                                     "write the derivative out for other quantities")
             return Expr.atom((kind, fam.id, self._indices(node, env)))
         if isinstance(node, Kron):
@@ -307,6 +389,23 @@ class Interpreter:
                     width=node.end - node.pos,
                     hint=f"apply {node.name} to one quantity, as in {node.name}(a_j)")
             f = t.factors[0]
+            if node.sub and not self.declare and node.name not in net.unit_functions:
+                raise UnsupportedError(
+                    f"{latex_name(node.name)}{_groups_text(node.sub)} is written per unit, but the "
+                    f"forward pass applies one {latex_name(node.name)} to every unit", offset=node.pos,
+                    width=node.end - node.pos, hint=f"write {latex_name(node.name)}(...) as the forward "
+                    f"pass does, or declare {latex_name(node.name)} per unit there")
+            if node.sub and (not isinstance(node.arg, Sym) or self._indices(
+                    Sym(node.pos, node.end, "_", node.sub), env) != f[2]):
+                raise UnsupportedError(
+                    f"the per-unit function {latex_name(node.name)}{_groups_text(node.sub)} is applied "
+                    "to a quantity of another unit", offset=node.pos, width=node.end - node.pos,
+                    hint=f"apply it to its own unit's quantity, as in "
+                         f"{latex_name(node.name)}{_groups_text(node.sub)}(a{_groups_text(node.sub)})")
+            if self.declare:
+                net.applied.setdefault(node.name, set()).add(f[1])
+            # a per-unit function θ_h is one function of each unit: the factor is a function of
+            # the one quantity a_h it is applied to, which the normal form keeps apart per unit
             return Expr.atom(("fn", node.name, node.order, f[1], f[2]))
         if isinstance(node, Neg):
             return -self.expression(node.arg, env)
@@ -348,11 +447,64 @@ class Interpreter:
             idx = self._indices(wrt, env)
             inner = node.num if node.num is not None else node.body
             assert inner is not None
-            if isinstance(inner, Sym) and inner.name == net.error_name and not inner.groups:
+            if is_error(net, inner):
                 return calculus.gradient(net, fam.id, idx)
             return calculus.derivative(net, self.expression(inner, env), fam.id, idx)
         raise UnsupportedError(f"cannot interpret {type(node).__name__}", offset=node.pos,
                                hint="symbp reads sums, products, fractions, derivatives and h(...)")
+
+    def _kronecker(self, node: Sym, env: dict[str, tuple[str, ...]]) -> Expr | None:
+        """``\\delta_{kl}`` (PRML 5.75): a Kronecker delta where its two indices run over one
+        range and no ``\\delta`` of the network runs over theirs; where both fit, an error."""
+        net = self.net
+        letters = node.letters
+        if len(letters) != 2 or any(len(g) > 1 for g in node.groups):
+            return None
+        ranges = [self.ranges_of(x, node.pos) for x in letters]
+        axes = ranges[0] + ranges[1]
+        if ranges[0] != ranges[1] or len(ranges[0]) != 1:
+            if any(len(f.axes) == 2 for f in net.delta_families()):
+                return None
+            raise NotationError(f"\\delta{_sub(node)}: no \\delta of this network has two indices, and as "
+                                f"a Kronecker delta its indices run over different ranges ("
+                                f"{', '.join(ranges[0])} and {', '.join(ranges[1])})", offset=node.pos,
+                                width=node.end - node.pos, hint="write [j = j'] with indices of one layer",
+                                misfit=True, code="range-mismatch")  # the letters' ranges do not fit
+        as_delta = [f for f in (net.delta_families() + [net.families[o] for o in net.outputs])
+                    if f.axes == axes and net.has_delta(f.id)]
+        if as_delta:
+            raise NotationError(f"\\delta{_sub(node)} can be read as the Kronecker delta or as "
+                                f"\\delta of {as_delta[0].show()}", offset=node.pos,
+                                width=node.end - node.pos,
+                                hint=f"write the Kronecker delta as [{letter_tex(letters[0])} = "
+                                     f"{letter_tex(letters[1])}]")
+        a, b = (env.get(x) for x in letters)
+        if a is None or b is None:
+            raise NotationError(f"index {letters[0] if a is None else letters[1]} is used but neither "
+                                "free nor summed", offset=node.pos)
+        return Expr.kd(F(a[0]), F(b[0]))
+
+    def _bare_function(self, node: Sym, env: dict[str, tuple[str, ...]]) -> Expr:
+        """A function name without an argument, read as its value at the one quantity the forward
+        pass applies it to (see :func:`bare_functions`)."""
+        net = self.net
+        fams = [net.families[f] for f in sorted(net.applied.get(node.name, ()))]
+        fits = [f for f in fams if not node.groups or len(f.axes) == len(node.letters)]
+        if self.declare or len(fits) != 1:
+            raise NotationError(f"{latex_name(node.name)}{_sub(node)} is a function written without "
+                                "its argument", offset=node.pos, width=node.end - node.pos,
+                                hint=f"write {latex_name(node.name)}{_sub(node)}(a_j) for its value "
+                                     f"or {latex_name(node.name)}{_sub(node)}'(a_j) for its derivative")
+        arg = fits[0]
+        if not node.groups:
+            if arg.axes:
+                raise NotationError(f"{latex_name(node.name)} is a function written without its argument",
+                                    offset=node.pos, width=node.end - node.pos,
+                                    hint=f"write {latex_name(node.name)}({arg.show()})")
+            return Expr.atom(("fn", node.name, 0, arg.id, ()))
+        inner = Sym(node.pos, node.end, arg.name, node.groups)
+        fam = self.family_for(inner)
+        return Expr.atom(("fn", node.name, 0, fam.id, self._indices(inner, env)))
 
     def _check_bounds(self, node: SumOp, rs: tuple[str, ...]) -> None:
         if node.lower is None and node.upper is None:

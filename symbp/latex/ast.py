@@ -82,14 +82,16 @@ class Sym(Node):
 
 @dataclass(frozen=True, eq=False)
 class Call(Node):
-    """``h(x)`` with ``order`` primes: ``h'(a_j)`` is ``Call('h', 1, a_j)``."""
+    """``h(x)`` with ``order`` primes: ``h'(a_j)`` is ``Call('h', 1, a_j)``; a per-unit function
+    ``\\theta_h(a_h)`` keeps its subscript groups in ``sub``."""
 
     name: str = ""
     order: int = 0
     arg: Node = None  # type: ignore[assignment]
+    sub: tuple[tuple[str, ...], ...] = ()
 
     def key(self) -> tuple:
-        return ("call", self.name, self.order, self.arg.key())
+        return ("call", self.name, self.order, self.arg.key()) + ((self.sub,) if self.sub else ())
 
     def children(self) -> tuple[Node, ...]:
         return (self.arg,)

@@ -23,6 +23,7 @@ from fractions import Fraction
 
 from ..errors import LatexSyntaxError, UnsupportedError
 from ..limits import MAX_DEPTH, MAX_POWER
+from ..notation import FUNCTION_COMMANDS
 from .ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
 from .tokens import OPEN, Token, tokenize
 
@@ -286,6 +287,7 @@ class _Parser:
         base = self.atom()
         while self.is_sym("^"):
             caret = self.next()
+            self._superscript_label(base, caret)
             e = self.group_or_atom("as an exponent")
             if not isinstance(e, Num) or e.value.denominator != 1 or e.value < 1:
                 raise UnsupportedError("only positive whole powers are supported", offset=caret.pos,
@@ -297,6 +299,21 @@ class _Parser:
             base = Pow(base.pos, e.end, base, int(e.value))
         self.leave()
         return base
+
+    def _superscript_label(self, base: Node, caret: Token) -> None:
+        """``\\delta_k^{(2)}``, ``z^{[2]}_j``: a superscript in brackets is a layer label or a
+        power; symbp does not guess which."""
+        k = self.i + (1 if self.is_sym("{") else 0)
+        t = self.toks[k]
+        if t.kind == "sym" and t.text in ("(", "["):
+            close = {"(": ")", "[": "]"}[t.text]
+            end = next((x for x in self.toks[k:] if x.kind == "sym" and x.text == close), t)
+            label = self.src[t.pos:end.end]
+            raise UnsupportedError(
+                f"the superscript {label} can be read as a layer label or as a power", offset=caret.pos,
+                width=max(1, end.end - caret.pos),
+                hint=f"for a layer, name the layers by their letters (a_j, a_k); for a power write "
+                     f"^{{{label[1:-1]}}} without the brackets")
 
     def atom(self) -> Node:
         t = self.tok
@@ -324,7 +341,16 @@ class _Parser:
             self.next()
             if self.is_sym("'") or (t.text in self.functions and self.is_sym("(")):
                 return self.call(t)
+            if t.text in self.functions and self.is_sym("_"):
+                call = self._try_unit_call(t)
+                if call is not None:
+                    return call
             return self.symbol_rest(t)
+        if t.kind == "cmd" and t.text in FUNCTION_COMMANDS and t.text in self.functions:
+            self.next()
+            return self.call(t)
+        if t.kind == "cmd" and t.text in ("dot", "ddot"):
+            return self._dot_call()
         if t.kind == "cmd" and t.text == "partial":
             raise LatexSyntaxError("\\partial outside a \\frac", offset=t.pos, width=t.end - t.pos,
                                    hint="write \\frac{\\partial E}{\\partial w_{ji}}")
@@ -364,6 +390,41 @@ class _Parser:
                 return None
         return tuple(group)
 
+    def _try_unit_call(self, name: Token) -> Call | None:
+        """``\\theta_h(a_h)``, ``\\theta_h'(a_h)``: a per-unit function applied (Graves); a
+        subscripted function name not followed by ``(`` is left to :meth:`symbol_rest`."""
+        start = self.i
+        self.next()
+        sub = self.subscript()
+        if not (self.is_sym("(") or self.is_sym("'")):
+            self.i = start
+            return None
+        call = self.call(name)
+        assert isinstance(call, Call)
+        return Call(call.pos, call.end, call.name, call.order, call.arg, sub)
+
+    def _dot_call(self) -> Node:
+        """``\\dot\\sigma(z_j)``, ``\\dot{\\sigma}(z_j)``: Newton's dot for the derivative."""
+        dot = self.next()
+        braced = self.is_sym("{")
+        if braced:
+            self.next()
+        name = self.tok
+        if name.kind != "letter" or name.text not in self.functions:
+            raise LatexSyntaxError(f"\\{dot.text} over something that is not a function", offset=dot.pos,
+                                   width=dot.end - dot.pos, hint="write the derivative of h as h'(a_j)")
+        self.next()
+        if braced:
+            self.expect_sym("}", f"to close \\{dot.text}{{...}}")
+        sub: tuple[tuple[str, ...], ...] = ()
+        if self.is_sym("_"):
+            self.next()
+            sub = self.subscript()
+        call = self.call(name)
+        assert isinstance(call, Call)
+        order = call.order + (1 if dot.text == "dot" else 2)
+        return Call(dot.pos, call.end, call.name, order, call.arg, sub)
+
     def call(self, name: Token) -> Node:
         order = 0
         while self.is_sym("'"):
@@ -384,11 +445,46 @@ class _Parser:
     def symbol_rest(self, t: Token) -> Sym:
         groups: tuple[tuple[str, ...], ...] = ()
         end = t.end
+        label = self._label()
         if self.is_sym("_"):
             self.next()
             groups = self.subscript()
-            end = self.toks[self.i - 1].end
-        return Sym(t.pos, end, t.text, groups)
+        if label is None:
+            label = self._label()
+        end = max(end, self.toks[self.i - 1].end)
+        # a bracketed superscript is part of the name (w^{(1)}): the forward pass says whether a
+        # family of that name exists, else it is an error naming both readings
+        return Sym(t.pos, end, t.text if label is None else f"{t.text}^{label}", groups)
+
+    def _label(self) -> str | None:
+        """A layer label in brackets after ``^``: ``^{(1)}``, ``^{[2]}``, ``^{(k)}``, ``^{(1)}`` as
+        ``{(1)}``; ``None`` (nothing consumed) for any other superscript."""
+        if not self.is_sym("^"):
+            return None
+        k = self.i + 1
+        braced = self.toks[k].kind == "sym" and self.toks[k].text == "{"
+        k += braced
+        opening = self.toks[k]
+        if not (opening.kind == "sym" and opening.text in ("(", "[")):
+            return None
+        close = {"(": ")", "[": "]"}[opening.text]
+        inner: list[Token] = []
+        k += 1
+        while self.toks[k].kind != "eof" and not (self.toks[k].kind == "sym" and self.toks[k].text == close):
+            inner.append(self.toks[k])
+            k += 1
+        if self.toks[k].kind == "eof":
+            return None
+        if braced and not (self.toks[k + 1].kind == "sym" and self.toks[k + 1].text == "}"):
+            return None
+        if not inner or any(x.kind not in ("letter", "num") for x in inner) or len(inner) > 1:
+            raise UnsupportedError(
+                f"the superscript {self.src[opening.pos:self.toks[k].end]} is not a plain layer label",
+                offset=self.tok.pos, width=max(1, self.toks[k].end - self.tok.pos),
+                hint="symbp reads layer labels such as ^{(1)}, ^{[2]}, ^{(k)}; arithmetic in a "
+                     "superscript (l+1) is not read yet: name each layer's family in the forward pass")
+        self.i = k + 1 + braced
+        return "{" + opening.text + inner[0].text + close + "}"
 
     def _primes(self) -> str:
         """Primes after an index letter inside braces: ``w_{k'j}``, ``\\sum_{l'}``."""

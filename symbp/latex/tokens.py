@@ -10,6 +10,7 @@ and :mod:`symbp.notation`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import LatexSyntaxError
@@ -20,6 +21,9 @@ from ..notation import GREEK
 SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "limits",
            "nolimits", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr"}
 OPEN = {"(": ")", "[": "]", "\\{": "\\}"}
+#: commands that only style one letter: ``\\mathbf{w}``, ``\\boldsymbol{\\delta}`` on a scalar are w, δ
+STYLE = {"mathbf", "boldsymbol", "bm", "mathit", "mathnormal", "pmb", "mathrm", "mathsf"}
+_STYLED = re.compile(r"\{\s*(\\?[A-Za-z]+)\s*\}")
 _DIGITS = frozenset("0123456789")
 
 
@@ -69,6 +73,23 @@ def tokenize(src: str) -> list[Token]:
                                            hint="remove it or complete the command")
                 j += 1
             name = src[i + 1:j]
+            styled = _STYLED.match(src, j) if name in STYLE | {"operatorname", "mathcal"} else None
+            if styled is not None:
+                inner, end = styled.group(1), styled.end()
+                if name == "mathrm" and inner == "d":  # \mathrm{d}: the d of a derivative
+                    out.append(Token("cmd", "partial", i, end))
+                elif name == "mathcal" and len(inner) == 1 and inner.isupper():
+                    out.append(Token("letter", f"mathcal{{{inner}}}", i, end))  # \mathcal{L}
+                elif inner.startswith("\\") and inner[1:] in GREEK:
+                    out.append(Token("letter", inner[1:], i, end))
+                elif inner.isalpha() and not inner.startswith("\\") and name != "mathcal" and (
+                        len(inner) == 1 or name in ("operatorname", "mathrm")):
+                    out.append(Token("letter", inner, i, end))  # a letter, or a named function
+                else:
+                    styled = None
+                if styled is not None:
+                    i = end
+                    continue
             if name in SPACING:
                 i = j
                 continue

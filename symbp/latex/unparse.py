@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..notation import GREEK, _groups_text, letter_tex
+from ..notation import _groups_text, letter_tex
 from .ast import Add, Call, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
 
 
@@ -22,7 +22,7 @@ def unparse(node: Node) -> str:
     if isinstance(node, Num):
         return _decimal(node.value)
     if isinstance(node, Sym):
-        name = "\\" + node.name if node.name in GREEK else node.name
+        name = letter_tex(node.name)
         if not node.groups:
             return name
         text = _groups_text(node.groups)
@@ -30,7 +30,8 @@ def unparse(node: Node) -> str:
             text = "_{" + text[1:] + "}"
         return name + text
     if isinstance(node, Call):
-        return f"{letter_tex(node.name)}{chr(39) * node.order}({unparse(node.arg)})"
+        sub = _groups_text(node.sub) if node.sub else ""
+        return f"{letter_tex(node.name)}{sub}{chr(39) * node.order}({unparse(node.arg)})"
     if isinstance(node, Neg):
         inner = unparse(node.arg)
         return f"-{inner}" if not isinstance(node.arg, (Add, Neg)) else f"-\\left({inner}\\right)"

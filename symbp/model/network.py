@@ -10,7 +10,11 @@ carry (here ``l``: convolution-style tying) and independent across the indices t
 Plain and weight-shared layers are the same mechanism; there are no special cases.
 
 The error ``E`` is an undefined differentiable function of the *output* families (those no
-forward equation uses); ``\\delta`` of a family ``a`` is ``\\partial E / \\partial a``.
+forward equation uses); ``\\delta`` of a unit is the derivative of the error by its
+*pre-activation*.  Roles are read from the structure of the forward pass, never from a letter
+(:attr:`Network.roles`: a weighted sum plus a bias is a pre-activation, a function of one
+pre-activation its activation), so PRML's ``a`` and Nielsen's ``z`` are both what ``\\delta``
+differentiates by; the error may have any name (:attr:`Network.error_name`).
 
 >>> from symbp import builtin
 >>> net = builtin("plain")
@@ -73,7 +77,21 @@ class Network(Printable):
     #: a declared error function ('sum-of-squares': E = 1/2 sum (y - t)^2), or None (undefined)
     error_kind: str | None = None
     targets: dict[int, int] = field(default_factory=dict)  # output family -> its target family t
-    delta_of: str = "a"
+    #: the letter of the families \\delta differentiates by: the pre-activations (see
+    #: :func:`symbp.engine.declare.declare`), or a file's ``% symbp: delta z``; ``None`` where the
+    #: forward pass does not say (then \\delta is an input error asking for that directive)
+    delta_of: str | None = "a"
+    #: the letter a file's ``% symbp: delta z`` names (the oracle reads the rest on its own)
+    delta_declared: str | None = None
+    #: why ``delta_of`` is ``None`` (the text of the error a \\delta then gets)
+    delta_problem: str = ""
+    #: function name -> the families the forward pass applies it to
+    applied: dict[str, set[int]] = field(default_factory=dict)
+    #: functions written per unit, with a subscript (Graves's ``\\theta_h(a_h)``)
+    unit_functions: set[str] = field(default_factory=set)
+    #: pre-activation families (defined as a weighted sum, plus a bias) and activation families
+    #: (defined as a function of one pre-activation): roles read from the forward pass
+    roles: dict[int, str] = field(default_factory=dict)
     consumers: dict[int, list[int]] = field(default_factory=dict)
     ancestors: dict[int, set[int]] = field(default_factory=dict)
     outputs: list[int] = field(default_factory=list)
@@ -133,7 +151,35 @@ class Network(Printable):
                 and not d.terms[0].dummies and not d.terms[0].sizes)
 
     def has_delta(self, fam_id: int) -> bool:
-        return self.families[fam_id].name == self.delta_of or fam_id in self.outputs
+        if self.delta_declared is None and self.roles.get(fam_id) == "pre-activation":
+            return True
+        name = self.families[fam_id].name
+        return name == self.delta_of or name.partition("^")[0] == self.delta_of or fam_id in self.outputs
+
+    def delta_families(self, label: str = "") -> list[Family]:
+        """The families a ``\\delta`` may stand for: those of the letter of ``\\delta`` and, unless
+        a file declares that letter, every pre-activation (``\\delta_k`` is the one over the range
+        of ``k`` where the letter of ``\\delta`` has none).  ``\\delta^{(2)}`` (``label='{(2)}'``)
+        stands for the families with that layer label."""
+        if label:
+            if self.delta_declared is not None:
+                return self.named(f"{self.delta_declared}^{label}")
+            return [self.families[f] for f, r in sorted(self.roles.items())
+                    if r == "pre-activation" and self.families[f].name.endswith("^" + label)]
+        out = self.named(self.delta_of) if self.delta_of is not None else []
+        if self.delta_declared is None:
+            out += [self.families[f] for f, r in sorted(self.roles.items())
+                    if r == "pre-activation" and self.families[f] not in out]
+        return out
+
+    @property
+    def opaque_functions(self) -> set[str]:
+        """Functions with a meaning of their own that symbp does not know yet (``\\exp``,
+        ``\\log``): read as undefined differentiable functions, so a difference that involves
+        them is no evidence of a wrong equation."""
+        from ..notation import FUNCTION_COMMANDS, GREEK
+        return {f for f in self.functions if f not in self.activations
+                and (f in FUNCTION_COMMANDS or (len(f) > 1 and f not in GREEK))}
 
     @property
     def params(self) -> list[Family]:

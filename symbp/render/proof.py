@@ -193,8 +193,8 @@ class _Prover:
             stages = self._derivative_stages(node)
             for expr, why in stages:
                 text = self.printer.doprint(expr)
-                if text != last:
-                    last = self._add(out, text, why, value)
+                if text != last:  # a stage without a rule only respells (bounds, \theta_h' as \theta')
+                    last = self._add(out, text, why or "the same formula, in symbp's notation", value)
         text = self.printer.doprint(value, self.names)
         if text != last:
             self._add(out, text, self._normal_form_why(last, text), value)
@@ -479,8 +479,10 @@ class _Prover:
         return f"{word} " + ", ".join(f"${self._forwards(f)}$" for f in fams)
 
     def _delta_why(self) -> str:
-        a = latex_name(self.net.delta_of)
         e = self.net.error_name
+        if self.net.delta_of is None:  # the pre-activations have several letters
+            return f"definition of $\\delta$: the derivative of ${e}$ by the unit's pre-activation"
+        a = latex_name(self.net.delta_of)
         return f"definition of $\\delta$: $\\delta_{{x}} \\equiv \\partial {e}/\\partial {a}_{{x}}$"
 
     def _forwards(self, fam: int) -> str:
@@ -705,7 +707,8 @@ def _is_formula(text: str) -> bool:
     try:
         from ..latex.parser import parse_chain
         # any letter applied to an argument is a function here (g'(a_j) as well as h'(a_j))
-        parse_chain(text, ("h", *re.findall(r"(?<![\\A-Za-z])([A-Za-z])'*\(", text)))
+        parse_chain(text, ("h", *re.findall(r"(?<![\\A-Za-z])([A-Za-z])'*\(", text),
+                           *re.findall(r"\\([A-Za-z]+)(?:_(?:\{[^{}]*\}|[A-Za-z]))?'*\(", text)))
         return True
     except SymbpError:
         return False
@@ -857,8 +860,10 @@ def network_section(net: Network) -> list[str]:
     out.append((functions + "; " if functions else "") + f"${net.error_name}$ is "
                + (escape(net.error_kind) + " error" if net.error_kind else
                   "an arbitrary differentiable function of the outputs")
-               + "; $\\delta$ of a unit $" + latex_name(net.delta_of) + "$ is $\\partial "
-               + net.error_name + "/\\partial " + latex_name(net.delta_of) + "$.")
+               + ("; $\\delta$ of a unit $" + latex_name(net.delta_of) + "$ is $\\partial "
+                  + net.error_name + "/\\partial " + latex_name(net.delta_of) + "$." if net.delta_of else
+                  "; $\\delta$ of a unit is the derivative of $" + net.error_name
+                  + "$ by its pre-activation."))
     return out
 
 

@@ -5,8 +5,9 @@ generates, on the parser's AST:
 
 * **mutants** (:data:`MUTANT_CLASSES`): swap the indices of an indexed symbol, replace ``h'`` by
   ``h`` (or ``h`` by ``h'``), drop ``h'``, drop a sum, add a sum, rename a summation index so it
-  no longer occurs, replace a family by another (``z``↔``a``, ``\\delta_j``↔``\\delta_k``), flip
-  a sign, scale by 2, swap the roles of two layers;
+  no longer occurs, replace a family by another (a pre-activation by its activation,
+  ``\\delta_j``↔``\\delta_k``), flip a sign, scale by 2, swap the roles of two layers, write a
+  function's name for its value or derivative (Graves's ``\\theta_h`` for ``\\theta_h'(a_h)``);
 * **rewrites** (:data:`REWRITE_CLASSES`) that are equal by construction: commute factors,
   rename a dummy, distribute (a factor into a sum, a product over a sum of terms), write a sum's
   bounds out, substitute a forward definition.
@@ -48,7 +49,7 @@ __all__ = ["MUTANT_CLASSES", "REWRITE_CLASSES", "Link", "Outcome", "Report", "li
 
 MUTANT_CLASSES = ("swap-indices", "h'-to-h", "h-to-h'", "drop-h'", "drop-sum", "add-sum",
                   "rename-sum-index", "swap-family", "swap-delta-index", "flip-sign", "scale-by-2",
-                  "swap-layers")
+                  "swap-layers", "bare-function")
 REWRITE_CLASSES = ("commute", "rename-dummy", "distribute", "bounds", "substitute")
 
 Path_ = tuple[tuple[str, int | None], ...]
@@ -201,13 +202,32 @@ def _rename_sum_index(net: Network, side: Node, used: set[str]) -> Iterator[Node
             yield _put(side, path, replace(n, index=x))
 
 
-_SWAP = {"a": "z", "z": "a"}
+def _swap_map(net: Network) -> dict[str, str]:
+    """A pre-activation's letter and its activation's, both ways, from the forward pass's
+    structure (PRML's a and z, Nielsen's z and a, Graves's a and b), never from the letters."""
+    out: dict[str, str] = {}
+    for fid, role in net.roles.items():
+        if role == "activation":
+            act = net.families[fid].name
+            pre = net.families[net.definitions[fid].terms[0].factors[0][3]].name
+            if act != pre:
+                out.setdefault(act, pre)
+                out.setdefault(pre, act)
+    return out
 
 
 def _swap_family(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
+    swap = _swap_map(net)
     for path, n in _paths(side):
-        if isinstance(n, Sym) and n.name in _SWAP and n.groups:
-            yield _put(side, path, replace(n, name=_SWAP[n.name]))
+        if isinstance(n, Sym) and n.name in swap and n.groups:
+            yield _put(side, path, replace(n, name=swap[n.name]))
+
+
+def _bare_function(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
+    """Graves's slip: the function's name for its derivative, ``\\theta_h`` for ``\\theta_h'(a_h)``."""
+    for path, c in _calls(side):
+        if isinstance(c.arg, Sym) and c.arg.groups:
+            yield _put(side, path, Sym(c.pos, c.end, c.name, c.sub or c.arg.groups))
 
 
 def _swap_delta_index(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
@@ -268,6 +288,7 @@ MUTATORS: dict[str, Gen] = {
     "flip-sign": _right(_flip_sign),
     "scale-by-2": _right(_scale),
     "swap-layers": _swap_layers,
+    "bare-function": _each_side(_bare_function),
 }
 assert tuple(MUTATORS) == MUTANT_CLASSES
 

@@ -11,6 +11,11 @@ evaluates each side of an equation directly from its AST:
   ``X`` divided by the step is the derivative, exact to rounding (no subtraction, no truncation
   error for analytic functions);
 * ``h``, ``h'`` are concrete analytic functions (``tanh``, ``softplus``, or the declared one);
+  a per-unit function ``\\theta_h`` is a different one for every unit ``h`` (the concrete
+  function, rescaled by the unit's number); ``\\exp``, ``\\log``, ``\\tanh`` are themselves;
+* ``\\delta`` of a unit is the derivative by its pre-activation, which the oracle finds on its
+  own in the forward ASTs (a sum of weight-times-quantity terms, plus a bias), whatever its
+  letter, unless the file names the letter (``% symbp: delta z``);
   ``E`` is a concrete analytic function of the outputs with random targets (or the declared
   sum of squares).
 
@@ -44,6 +49,7 @@ from __future__ import annotations
 
 import cmath
 import itertools
+import math
 import random
 import weakref
 from collections.abc import Iterator
@@ -89,7 +95,16 @@ def _identity(x: complex, n: int) -> complex:
     return [x, 1, 0, 0][n]
 
 
-FUNCTIONS = {"tanh": _tanh, "softplus": _softplus, "logistic": _logistic, "identity": _identity}
+def _exp(x: complex, n: int) -> complex:
+    return cmath.exp(x)
+
+
+def _log(x: complex, n: int) -> complex:
+    return cmath.log(x) if n == 0 else (-1) ** (n - 1) * math.factorial(n - 1) / x ** n
+
+
+FUNCTIONS = {"tanh": _tanh, "softplus": _softplus, "logistic": _logistic, "identity": _identity,
+             "exp": _exp, "log": _log, "ln": _log}
 
 
 @dataclass
@@ -132,8 +147,51 @@ class Oracle:
                 if isinstance(n, Sym) and n.groups:
                     used.add(self._family(n))
         self.outputs = sorted(k for k in self.defs if k not in used)
+        self._read_roles()
         self._passes: dict[tuple | None, dict[tuple, dict[tuple, complex]]] = {}
         self._perturb: tuple | None = None
+
+    def _read_roles(self) -> None:
+        """The pre-activations, from the forward ASTs: sums of terms ``w x`` (a weight, a parameter
+        or a quantity nothing defines, times anything) and biases; the letter of ``\\delta`` from
+        them (those that feed a function, where the letters are several)."""
+        params = self.net.param_names
+
+        def param(n: Node) -> bool:  # w, or a layer's w^{(1)}
+            return isinstance(n, Sym) and n.name.partition("^")[0] in params
+
+        def leaf(n: Node) -> bool:
+            return isinstance(n, Sym) and (param(n) or self._family(n) not in self.defs)
+
+        def terms(n: Node) -> list[Node]:
+            while isinstance(n, (SumOp, Neg)):
+                n = n.body if isinstance(n, SumOp) else n.arg
+            if isinstance(n, Add):
+                return [t for x in n.terms for t in terms(x)]
+            return [n]
+
+        def weighted(rhs: Node) -> bool:
+            ts, mixed = terms(rhs), False
+            for t in ts:
+                fs = list(t.factors) if isinstance(t, Mul) else [t]
+                if len(fs) == 1 and param(fs[0]):
+                    continue
+                if len(fs) != 2 or not all(isinstance(f, (Sym, Call)) for f in fs) or not any(map(leaf, fs)):
+                    return False
+                mixed = True
+            return mixed
+
+        self.unit_functions = {n.name for d in self.defs.values() for n in d.rhs.walk()
+                               if isinstance(n, Call) and n.sub}
+        self.pre = {k for k, d in self.defs.items() if weighted(d.rhs)}
+        fed = {self._family(d.rhs.arg) for d in self.defs.values()
+               if isinstance(d.rhs, Call) and isinstance(d.rhs.arg, Sym) and d.rhs.arg.groups}
+        names = {k[0] for k in self.pre}
+        if len(names) > 1:
+            names = {k[0] for k in self.pre & fed} or names
+        others = {k[0] for k in self.defs if k not in self.pre}
+        self.delta_name = self.net.delta_declared or (
+            next(iter(names)) if len(names) == 1 and not names & others else None)
 
     # -- letters and families
     def ranges(self, letter: str) -> tuple[str, ...]:
@@ -143,8 +201,31 @@ class Oracle:
         return r
 
     def _family(self, sym: Sym) -> tuple:
-        name = self.net.delta_of if sym.name == "delta" else sym.name
-        return (name, tuple(r for x in sym.letters for r in self.ranges(x)))
+        axes = tuple(r for x in sym.letters for r in self.ranges(x))
+        if sym.name.startswith("delta^"):  # δ^{(2)}_j: the weighted sum of layer (2) over j's range
+            label = sym.name[5:]
+            if self.net.delta_declared:
+                return (self.net.delta_declared + label, axes)
+            fits = [k for k in getattr(self, "pre", ()) if k[1] == axes and k[0].endswith(label)]
+            if len(fits) != 1:
+                raise IllFormed(f"no delta{label} over {axes}")
+            return fits[0]
+        if sym.name != "delta":
+            return (sym.name, axes)
+        name = getattr(self, "delta_name", None)
+        if name is not None and (self.net.delta_declared or self.exists((name, axes))):
+            return (name, axes)
+        fits = [k for k in getattr(self, "pre", ()) if k[1] == axes]  # a unit named otherwise
+        if not fits and name is not None:
+            return (name, axes)
+        if len(fits) != 1:
+            raise IllFormed(f"no delta over {axes}: the pre-activations do not say which")
+        return fits[0]
+
+    def _is_error(self, sym: Sym) -> bool:
+        """``E``, or one pattern's ``E_n``: the error's name with letters that are no index."""
+        return sym.name == self.net.error_name and all(
+            self.net.letter_ranges(x) is None and x not in self.letters for x in sym.letters)
 
     def exists(self, key: tuple) -> bool:
         if key in self.defs:
@@ -181,7 +262,7 @@ class Oracle:
             if not self.exists(key):
                 raise IllFormed(f"the network has no quantity {key[0]} over {key[1]}")
             if key not in self.leaves:
-                scale = 0.8 if key[0] in self.net.param_names else 1.0
+                scale = 0.8 if key[0].partition("^")[0] in self.net.param_names else 1.0
                 self.leaves[key] = {p: complex(self.rng.gauss(0.0, scale)) for p in self._points(key[1])}
             out = dict(self.leaves[key])
         else:
@@ -236,24 +317,40 @@ class Oracle:
         if isinstance(node, Num):
             return complex(node.value)
         if isinstance(node, Sym):
+            if self._is_error(node):
+                return self.loss()
+            if node.name in self.net.functions and node.name not in {k[0] for k in self.defs}:
+                raise IllFormed(f"{node.name} is a function, not a number")
             if not node.groups:
-                if node.name == self.net.error_name:
-                    return self.loss()
                 if node.name in self.sizes:
                     return complex(self.sizes[node.name])
                 raise IllFormed(f"{node.name} is neither a quantity nor a size")
             idx = self._index(node, env)
+            if node.name == "delta" and len(node.letters) == 2 and (
+                    all(len(g) == 1 for g in node.groups) or len(node.groups) == 1):
+                kron = self._kronecker(node, idx)
+                if kron is not None:
+                    return kron
             key = self._family(node)
-            if node.name == "delta":
-                if not (key[0] == self.net.delta_of or key in self.outputs) or not self.exists(key):
+            if node.name == "delta" or node.name.startswith("delta^"):
+                if not (key[0] == self.delta_name or key in self.pre or key in self.outputs) \
+                        or not self.exists(key):
                     raise IllFormed(f"no delta over {key[1]}")
                 return self.derivative(Sym(0, 0, self.net.error_name, ()), key, idx, env)
             return self.value(key, idx)
         if isinstance(node, Call):
-            kind = self.net.activations.get(node.name) or self.functions.get(node.name, "tanh")
+            kind = (self.net.activations.get(node.name)
+                    or (node.name if node.name in ("exp", "log", "ln") else None)
+                    or self.functions.get(node.name, "tanh"))
             if node.order > 3:
                 raise IllFormed("a derivative of order above 3")
-            return FUNCTIONS[kind](self.evaluate(node.arg, env), node.order)
+            x = self.evaluate(node.arg, env)
+            unit = node.sub or (node.arg.groups if node.name in self.unit_functions
+                                and isinstance(node.arg, Sym) else ())  # θ'(a_h) for θ_h'(a_h)
+            if unit:  # θ_h: one function per unit, θ_h(x) = f(c x) / c with c from h's number
+                c = 1 + 0.25 * sum(self._index(Sym(node.pos, node.end, "_", unit), env))
+                return FUNCTIONS[kind](c * x, node.order) * c ** (node.order - 1)
+            return FUNCTIONS[kind](x, node.order)
         if isinstance(node, Neg):
             return -self.evaluate(node.arg, env)
         if isinstance(node, Add):
@@ -285,7 +382,7 @@ class Oracle:
             return total
         if isinstance(node, Deriv):
             wrt = node.wrt
-            if wrt.name in ("delta", self.net.error_name) or not wrt.groups:
+            if wrt.name == "delta" or self._is_error(wrt) or not wrt.groups:
                 raise IllFormed("a derivative with respect to something that is not a quantity")
             key = self._family(wrt)
             idx = self._index(wrt, env)
@@ -293,6 +390,21 @@ class Oracle:
             assert inner is not None
             return self.derivative(inner, key, idx, env)
         raise IllFormed(f"cannot evaluate {type(node).__name__}")
+
+    def _kronecker(self, sym: Sym, idx: tuple[int, ...]) -> complex | None:
+        """``\\delta_{kl}``: Kronecker's where both letters run over one range and the network
+        has no ``\\delta`` over those two; ill-formed where it has one too."""
+        ra, rb = (self.ranges(x) for x in sym.letters)
+        if ra != rb or len(ra) != 1:
+            return None
+        axes = ra + rb
+        try:
+            is_delta = self.exists(self._family(sym))
+        except IllFormed:
+            is_delta = False
+        if is_delta:
+            raise IllFormed(f"\\delta over {axes}: Kronecker's or the network's")
+        return complex(1 if idx[0] == idx[1] else 0)
 
     def _index(self, sym: Sym, env: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
         out: list[int] = []
@@ -314,6 +426,8 @@ def _env(net: Network, letters: tuple[str, ...], point: tuple[int, ...]) -> dict
 def free(node: Node, net: Network) -> set[str]:
     """The free index letters of an AST (plain scoping: a sum binds its letter in its body)."""
     if isinstance(node, Sym):
+        if node.name == net.error_name and all(net.letter_ranges(x) is None for x in node.letters):
+            return set()  # E_n: the error of one pattern
         return set(node.letters)
     if isinstance(node, SumOp):
         out = free(node.body, net) - {node.index}
@@ -331,15 +445,22 @@ def infer(net: Network, nodes: list[Node]) -> list[dict[str, tuple[str, ...]]]:
     """Readings of the letters the network does not declare (``\\sum_q w_{qj} \\delta_q``): the
     assignments of ranges under which every symbol written with them is a quantity of the
     network (``[{}]`` if there is none: such letters are then ill-formed)."""
-    syms = [n for side in nodes for n in side.walk() if isinstance(n, Sym) and n.groups]
+    syms = [n for side in nodes for n in side.walk() if isinstance(n, Sym) and n.groups
+            and not (n.name == net.error_name and all(net.letter_ranges(x) is None for x in n.letters))]
     sums = [n.index for side in nodes for n in side.walk() if isinstance(n, SumOp)]
     unknown = sorted({x for s in syms for x in s.letters} | set(sums))
     unknown = [x for x in unknown if net.letter_ranges(x) is None]
     if not unknown or len(net.sizes) ** len(unknown) > 5000:
         return [{}]
+    # a sum's upper bound that is a size pins its letter: \sum_{q=1}^{K} runs q over K
+    bounds = {n.index: n.upper.name for side in nodes for n in side.walk()
+              if isinstance(n, SumOp) and isinstance(n.upper, Sym) and not n.upper.groups
+              and n.upper.name in net.sizes}
     probe = Oracle(net, {r: 1 for r in net.sizes})
     good = []
     for combo in itertools.product(net.sizes, repeat=len(unknown)):
+        if any(bounds.get(x, r) != r for x, r in zip(unknown, combo)):
+            continue
         probe.letters = {x: (r,) for x, r in zip(unknown, combo)}
         try:
             if all(probe.exists(probe._family(s)) for s in syms if set(s.letters) & set(unknown)):
