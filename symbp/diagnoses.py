@@ -512,6 +512,20 @@ def _outcome(text: str) -> tuple[Part, ...]:
 
 
 @dataclass(frozen=True)
+class PolynomialDifference(Diagnosis):
+    """The difference of the two sides is ``poly`` (a polynomial in the sizes, LaTeX) times
+    ``what``, not zero at the sizes ``at`` (``I=3, K=7``): evidence, not a fault of its own."""
+
+    poly: str
+    what: str
+    at: str
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("left minus right is ", _m(self.poly), " times ", _m(self.what),
+                f", a polynomial in the sizes that is not zero at {self.at}")
+
+
+@dataclass(frozen=True)
 class Derived(Diagnosis):
     """What symbp derives for the equation's head (LaTeX)."""
 

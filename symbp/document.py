@@ -1,9 +1,11 @@
 """Derivation files: LaTeX documents whose display equations are checked.
 
 A derivation file is an ordinary LaTeX document.  Its display maths (``$$...$$``, ``\\[...\\]``,
-``equation``, ``align`` and ``aligned`` blocks, one equation per ``\\\\`` line, a line that starts
-with ``=`` or an operator continuing the one above; ``multline`` and ``split`` one equation) are
-the equations; inline ``$...$``, prose and comments are ignored.  Directives live in comments,
+``equation``, ``align``, ``flalign``, ``alignat``, ``gather``, ``eqnarray``, ``IEEEeqnarray`` and
+``aligned`` blocks, starred or not, one equation per ``\\\\`` line, a line that starts with ``=``
+or an operator continuing the one above; ``multline``, ``dmath`` and ``split`` one equation) are
+the equations; a display environment that is not read is listed in ``Derivation.unread``, never
+skipped in silence; inline ``$...$``, prose and comments are ignored.  Directives live in comments,
 invisible to LaTeX::
 
     % symbp: network plain             start from a built-in network (plain, shared)
@@ -17,6 +19,7 @@ invisible to LaTeX::
     % symbp: expect refuted            the verdict expected for the next equation's links
                                        (one word for all links, or one word per link)
     % symbp: expect refuted vacuous-sum  ... and the diagnosis code expected (symbp.diagnoses)
+    % symbp: expect verified vacuous-sum   ... and a warning it is expected to carry
     % symbp: label (5.53)              a label for the next equation
     % symbp: skip                      the next display is not checked
 
@@ -53,8 +56,21 @@ EXPECTABLE = ("verified", "verified-at-sizes", "refuted", "error")
 _DIRECTIVE = re.compile(r"^[ \t]*%+[ \t]*(?i:symbp):[ \t]*(\S+)[ \t]*(.*?)[ \t]*$", re.M)
 #: a directive line, in bytes: what makes a ``.tex`` file a derivation file
 _DIRECTIVE_LINE = re.compile(rb"^[ \t]*%+[ \t]*(?i:symbp):", re.M)
-_DISPLAY_ENVS = ("equation", "equation*", "align", "align*", "gather", "gather*", "displaymath",
-                 "multline", "multline*", "eqnarray", "eqnarray*")
+_READ = ("equation", "align", "gather", "displaymath", "multline", "eqnarray", "flalign", "alignat",
+         "xalignat", "xxalignat", "dmath", "IEEEeqnarray")
+_DISPLAY_ENVS = tuple(e + star for e in _READ for star in ("", "*"))
+#: the argument a display environment takes after \begin{...}: alignat's {n}, IEEEeqnarray's
+#: [options]{columns}, dmath's [options]
+_ENV_ARGS = {"alignat": r"\s*\{[^{}]*\}", "xalignat": r"\s*\{[^{}]*\}", "xxalignat": r"\s*\{[^{}]*\}",
+             "IEEEeqnarray": r"\s*(\[[^\]]*\])?\s*\{[^{}]*\}", "dmath": r"(\s*\[[^\]]*\])?"}
+#: environments of display maths that symbp does not read: each one found is reported
+#: (``Derivation.unread``), never skipped in silence; so is any other environment whose name says
+#: it is maths (``myalign``, ``subalign``), unless it only wraps displays (``subequations``)
+_UNREAD_ENVS = ("empheq", "IEEEeqnarraybox", "darray", "dseries",
+                "tikzcd", "CD", "subarray")
+_MATHLIKE = re.compile(r"(?i)(align|equation|gather|multline|eqnarray|dmath|math)")
+_WRAPPERS = ("subequations", "subeqnarray", "numcases")
+_INNER = ("aligned", "alignedat", "gathered", "split", "multlined", "cases", "array", "matrix")
 
 
 @dataclass
@@ -124,6 +140,8 @@ class Derivation(Printable):
     text: str
     network: Network
     equations: list[Equation] = field(default_factory=list)
+    #: the displays that were not read (environment, line, column): reported, never skipped in silence
+    unread: list[Unread] = field(default_factory=list)
     _lines: LineIndex | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -132,6 +150,19 @@ class Derivation(Printable):
         if self._lines is None or self._lines.text is not self.text:
             self._lines = LineIndex(self.text, self.file)
         return self._lines
+
+
+@dataclass
+class Unread:
+    """A display environment symbp does not read, where it stands."""
+
+    env: str
+    file: str | None
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.env} at {self.file or '<input>'}:{self.line}"
 
 
 
@@ -145,9 +176,8 @@ def is_derivation_file(path: Path) -> bool:
     if path.suffix != ".tex":
         return False
     try:
-        with path.open("rb") as f:
-            head = f.read(MAX_FILE_BYTES)
-    except OSError:
+        head = read_bounded(path, head=True)
+    except (OSError, InputError):  # unreadable, or special (a FIFO would block)
         return False
     return _DIRECTIVE_LINE.search(head) is not None
 
@@ -173,16 +203,50 @@ def derivation_files(paths: list[str | Path]) -> tuple[list[Path], list[InputErr
     return files, empty
 
 
+def read_bounded(p: Path, limit: int = MAX_FILE_BYTES, head: bool = False) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (``head``: its first ``limit``
+    bytes, whatever its size).  A FIFO, a device (``/dev/zero``)
+    or a folder is refused before anything is read (reading one could block or never end); the
+    size is checked before reading, and the read itself is bounded (a file that grows meanwhile).
+
+    >>> read_bounded(Path("/dev/zero"))
+    Traceback (most recent call last):
+    ...
+    symbp.errors.InputError: not a regular file (a character device): symbp reads only regular files
+    hint: pass a .tex file
+    """
+    import os
+    import stat
+
+    st = p.stat()  # follows a symlink: the file it points to is what is read
+    if not stat.S_ISREG(st.st_mode):
+        kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                 (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+        kind = next((k for test, k in kinds if test(st.st_mode)), "a special file")
+        raise InputError(f"not a regular file ({kind}): symbp reads only regular files",
+                         hint="pass a .tex file")
+    if st.st_size > limit and not head:
+        raise InputError(f"file too large ({st.st_size} bytes; the limit is {limit})",
+                         hint="split the derivation into several files")
+    fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # never blocks, even if p changed
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # replaced between stat and open
+            raise InputError("not a regular file: symbp reads only regular files", hint="pass a .tex file")
+        data = f.read(limit + 1)
+    if head:
+        return data[:limit]
+    if len(data) > limit:
+        raise InputError(f"file too large (more than {limit} bytes)",
+                         hint="split the derivation into several files")
+    return data
+
+
 def load(path: str | Path, network: Network | None = None) -> Derivation:
     """Read and parse a derivation file (the network is declared; nothing is checked yet);
     ``network`` is used when the file declares none (see :func:`loads`)."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"file too large ({size} bytes; the limit is {MAX_FILE_BYTES})",
-                             hint="split the derivation into several files")
-        data = p.read_bytes()
+        data = read_bounded(p)
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}",
                          hint="check the path and its permissions").at("", str(path)) from None
@@ -215,8 +279,9 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     text = text.replace("\r\n", " \n")
     directives = [(m.start(), m.group(1).lower(), m.group(2), m.start(2)) for m in _DIRECTIVE.finditer(text)]
     blanked = _blank_comments(text)
+    unread: list[tuple[int, str]] = []
     try:
-        displays = list(_displays(blanked))
+        displays = list(_displays(blanked, unread))
     except InputError as exc:
         raise exc.at(text, file) from None
     starts = [d[0] for d in displays]  # displays are disjoint and in order: one index for all
@@ -301,7 +366,11 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                    offset=pos, hint="put the forward equations in a display after it, "
                                    "or write them on the line: '% symbp: forward a_j = ...'").at(text, file)
         forward_displays.add(nxt[0])
-        for off, eq, _ in _equations(blanked, nxt):
+        try:
+            forward_lines = _equations(blanked, nxt)
+        except InputError as exc:
+            raise exc.at(text, file) from None
+        for off, eq, _ in forward_lines:
             forward.append((eq.strip(), off + len(eq) - len(eq.lstrip())))
     macros, bad_macros = definitions(blanked)
     if bad_macros:
@@ -356,6 +425,9 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     for exc, src, at in unreadable:
         loc = locate(text, at, file)
         deriv.equations.append(Equation(file, at, src, "(forward)", loc.line, loc.column, None, None, exc))
+    for pos, env in unread:
+        loc = locate(text, pos, file)
+        deriv.unread.append(Unread(env, file, loc.line, loc.column))
     number = 0
     dir_pos = [x[0] for x in directives]
     for i, d in enumerate(displays):
@@ -375,7 +447,15 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                 pos = next(p for p in mine if p[1] == "expect")[3]
                 raise DeclarationError(f"unknown expectation {bad[0]!r}", offset=pos,
                                        hint=f"expect one of: {', '.join(EXPECTABLE)}").at(text, file)
-        lines = [(off, eq, lab) for off, eq, lab in _equations(blanked, d) if eq.strip()]
+        try:
+            lines = [(off, eq, lab) for off, eq, lab in _equations(blanked, d) if eq.strip()]
+        except InputError as exc:  # the display cannot be split into equations: one error for it
+            number += 1
+            loc = locate(text, d[0], file)
+            item = Equation(file, d[0], text[d[0]:d[2]], words.get("label") or f"({number})",
+                            loc.line, loc.column, expected, error=exc.at(text, file))
+            deriv.equations.append(item)
+            continue
         items = []
         for off, eq, label in lines:
             number += 1
@@ -515,11 +595,12 @@ def _blank_comments(text: str) -> str:
     return "\n".join(out)
 
 
-_OPENER = re.compile(r"\$\$|\\\[|\\begin\{(" + "|".join(re.escape(e) for e in _DISPLAY_ENVS) + r")\}|\$")
+_OPENER = re.compile(r"\$\$|\\\[|\\begin\{([A-Za-z@]+\*?)\}|\$")
 
 
-def _displays(blanked: str):  # noqa: ANN202
-    """(start, body_start, end, body_end, environment) of each display."""
+def _displays(blanked: str, unread: list[tuple[int, str]] | None = None):  # noqa: ANN202
+    """(start, body_start, end, body_end, environment) of each display; a display environment
+    that is not read is appended to ``unread`` as (offset, environment)."""
     pos = 0
     while True:
         m = _OPENER.search(blanked, pos)
@@ -530,6 +611,26 @@ def _displays(blanked: str):  # noqa: ANN202
         if _escaped(blanked, m.start()):
             pos = m.start() + 1
             continue
+        env = m.group(1)
+        if env is not None and env not in _DISPLAY_ENVS:
+            base = env.rstrip("*")
+            if env == "math":  # inline maths, like $...$
+                close = blanked.find("\\end{math}", m.end())
+                pos = len(blanked) if close < 0 else close + len("\\end{math}")
+            elif env in _UNREAD_ENVS or (_MATHLIKE.search(base) and base not in _WRAPPERS
+                                       and base not in _INNER):
+                close = blanked.find("\\end{" + env + "}", m.end())
+                if unread is not None:
+                    unread.append((m.start(), env))
+                pos = len(blanked) if close < 0 else close + len(env) + 6
+            else:
+                pos = m.end()
+            continue
+        body = m.end()
+        if env is not None and env.rstrip("*") in _ENV_ARGS:
+            arg = re.compile(_ENV_ARGS[env.rstrip("*")]).match(blanked, body)
+            if arg is not None:
+                body = arg.end()
         if tok == "$":  # inline maths: skip to its end
             close = _find_unescaped(blanked, "$", m.end())
             pos = len(blanked) if close < 0 else close + 1
@@ -544,7 +645,7 @@ def _displays(blanked: str):  # noqa: ANN202
         if close < 0:
             raise LatexSyntaxError(f"{tok} is never closed", offset=m.start(),
                                    hint=f"add {closer}")
-        yield (m.start(), m.end(), close + len(closer), close, m.group(1) or tok)
+        yield (m.start(), body, close + len(closer), close, m.group(1) or tok)
         pos = close + len(closer)
 
 
@@ -559,10 +660,17 @@ def _find_unescaped(s: str, needle: str, start: int) -> int:
 
 _LAYOUT = re.compile(
     r"\\left\s*\.|\\right\s*\\\}|\\right\s*\.|\\begin\{(aligned|gathered)\}(\[[a-z]\])?"
-    r"|\\end\{(aligned|gathered)\}|\\nonumber|\\notag|\\label\{[^{}]*\}|&")
+    r"|\\begin\{alignedat\}(\[[a-z]\])?\{[^{}]*\}|\\end\{(aligned|gathered|alignedat)\}"
+    r"|\\nonumber|\\notag|\\IEEEnonumber|\\IEEEyesnumber|\\label\{[^{}]*\}|&")
 _SPLIT = re.compile(r"\\begin\{split\}(.*?)\\end\{split\}", re.S)
-# a line break: \\, \\*, with an optional [spacing] (LaTeX skips spaces before it)
-_BREAK = re.compile(r"\\\\\*?(\s*\[[^\]]*\])?|\\(?:short)?intertext\{(?:[^{}]|\{[^{}]*\})*\}")
+# a line break: \\, \\*, with an optional [spacing].  amsmath (align, gather, multline, flalign,
+# alignat, aligned inside any display) takes the [ only right after \\ or \\*: "\\" then a space or
+# a line break then "[j = k] ..." is typeset, so it is maths; the kernel's eqnarray skips spaces
+# before the bracket, so there it is the spacing
+_BREAK = re.compile(r"\\\\\*?(\[[^\]]*\])?|\\(?:short)?intertext\{(?:[^{}]|\{[^{}]*\})*\}")
+_KERNEL_BREAK = re.compile(r"\\\\\*?(\s*\[[^\]]*\])?|\\(?:short)?intertext\{(?:[^{}]|\{[^{}]*\})*\}")
+#: where IEEEeqnarray's \\ takes its [spacing] is not known here: a bracket after a space is an error
+_SPACED_BRACKET = re.compile(r"\\\\\*?\s+\[")
 # a line that continues the one above: it starts with a relation or a binary operator
 _CONTINUES = re.compile(r"\s*(=|\\equiv\b|\+|-|\\times\b|\\cdot\b)")
 
@@ -578,6 +686,14 @@ def _equations(blanked: str, display: tuple) -> list[tuple[int, str, str | None]
     start, body, end, body_end, env = display
     src = blanked[body:body_end]  # offsets below are into the body; ``body`` is added at the end
     buf = list(src)
+    brk = _KERNEL_BREAK if env.startswith("eqnarray") else _BREAK
+    if env.startswith("IEEEeqnarray"):
+        bad = _SPACED_BRACKET.search(src)
+        if bad is not None:
+            raise LatexSyntaxError("a '[' after '\\\\' and a space: the spacing of the line break, "
+                                   "or maths?", offset=body + bad.end() - 1,
+                                   hint="write {[} for a bracket that is maths, or \\\\[2pt] without "
+                                        "a space for spacing")
 
     def blank(a: int, b: int) -> None:
         for k in range(a, b):
@@ -587,11 +703,11 @@ def _equations(blanked: str, display: tuple) -> list[tuple[int, str, str | None]
     for m in _LAYOUT.finditer(src):
         blank(m.start(), m.end())
     whole = [(m.start(), m.end()) for m in _SPLIT.finditer(src)]
-    if env.startswith("multline"):
+    if env.startswith(("multline", "dmath")):
         whole.append((0, len(src)))
     for a, b in whole:
         s = "".join(buf)
-        for m in _BREAK.finditer(s, a, b):
+        for m in brk.finditer(s, a, b):
             blank(m.start(), m.end())
         if s.startswith("\\begin{split}", a):
             blank(a, a + len("\\begin{split}"))
@@ -601,10 +717,13 @@ def _equations(blanked: str, display: tuple) -> list[tuple[int, str, str | None]
     s = "".join(buf)
     out: list[tuple[int, int]] = []
     pos = 0
-    for m in _BREAK.finditer(s):
+    for m in brk.finditer(s):
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, len(s)))
+    if env.rstrip("*") in _COLUMNS:
+        for a, b in out:
+            _one_equation_per_line(src, a, b, body)
     merged: list[tuple[int, int, str | None]] = []
     for a, b in out:
         seg, label = strip_label("".join(buf[a:b]))
@@ -616,6 +735,24 @@ def _equations(blanked: str, display: tuple) -> list[tuple[int, str, str | None]
         else:
             merged.append((a, b, label))
     return [(body + a, "".join(buf[a:b]), label) for a, b, label in merged]
+
+
+#: environments whose lines may hold several equations side by side, in pairs of columns
+_COLUMNS = ("align", "flalign", "alignat", "xalignat", "xxalignat")
+
+
+def _one_equation_per_line(src: str, a: int, b: int, base: int) -> None:
+    """An error if the line ``src[a:b]`` holds a second equation in a further pair of columns
+    (``a &= b & c &= d``: LaTeX typesets two equations; symbp reads one per line); ``base`` is
+    the offset of ``src`` in the file."""
+    seg = src[a:b]
+    if "\\begin" in seg:
+        return
+    amps = [k for k, c in enumerate(seg) if c == "&" and not _escaped(seg, k)]
+    if len(amps) >= 2 and re.search(r"=|\\equiv", seg[amps[1]:]):
+        raise LatexSyntaxError("this line holds two equations side by side (in two pairs of columns); "
+                               "symbp reads one equation per line", offset=base + a + amps[1],
+                               hint="put each equation on its own line (end the first with \\\\)")
 
 
 def _strip_layout(seg: str) -> str:

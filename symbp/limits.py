@@ -13,14 +13,24 @@ from contextlib import contextmanager
 
 from .errors import ResourceLimitError
 
-#: a formula: tokens, nesting depth, the largest whole power
+#: a formula: tokens, nesting depth, the largest whole power, the most digits of one number
 MAX_DEPTH = 120
 MAX_TOKENS = 20_000
 MAX_POWER = 8
+MAX_DIGITS = 50
 #: a normal form: terms per expression, factors per term, permutations tried within a tie
 MAX_TERMS = 4000
 MAX_FACTORS = 400
 MAX_TIE_PERMUTATIONS = 720
+
+#: size plans drawn for an equation the algebra cannot decide (:func:`symbp.engine.numeric.drawn_plans`):
+#: the largest size drawn, the most index values one term of a plan may run over (the sizes of
+#: its free and summed indices multiplied), how many plans at most, and the chance, at most,
+#: that a non-zero polynomial in the sizes vanishes at all of them (Schwartz–Zippel)
+MAX_PLAN_SIZE = 16
+MAX_PLAN_WORK = 50_000
+MAX_PLANS = 12
+PLAN_MISS = 1e-6
 
 _deadline: list[float] = []  # a stack of absolute deadlines (time.monotonic)
 

@@ -51,7 +51,7 @@ from .checker.diagnosis import index_of
 from .checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from .document import Derivation, derivation_files, load, strip_label
 from .engine import calculus
-from .engine.numeric import ACTIVATIONS, Lambdified, evaluate, lambdify
+from .engine.numeric import ACTIVATIONS, Lambdified, _bounded, evaluate, lambdify
 from .engine.semantics import Interpreter, free_letters, infer_letters
 from .errors import InputError, ResourceLimitError, SymbpError, UnsupportedError
 from .latex.ast import Chain, Deriv, Node, Sym
@@ -137,6 +137,8 @@ class Forward:
         rng = np.random.default_rng(options.seed)
         self.leaves: dict[int, np.ndarray] = {}
         target_fams = set(net.targets.values())
+        for f in net.families:  # every array within the memory bound, before any is made
+            _bounded(self.shape(f.id), f"the family {f.show()} (--sizes)")
         for f in net.families:  # in declaration order: the same seed gives the same numbers
             if f.id in net.definitions:
                 continue

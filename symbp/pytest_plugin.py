@@ -122,6 +122,11 @@ class DerivationFile(pytest.File):
             for link in range(1, links + 1):
                 name = base if links == 1 else f"{base}[{link}]"
                 yield LinkItem.from_parent(self, name=name, equation=k, link=link, links=links)
+        for u in self.derivation.unread:  # a display symbp does not read fails, never passes in silence
+            yield FileErrorItem.from_parent(
+                self, name=f"(unread {u.env}@{u.line})", unread=True,
+                error=f"{self.derivation.file}:{u.line}:{u.column}: the display '{u.env}' is not read: "
+                      "nothing in it is checked (hint: write it as align, equation or gather)")
 
     def results(self, k: int) -> list[LinkResult]:
         """The results of equation ``k`` (checked once, when its first item runs)."""
@@ -179,10 +184,12 @@ class LinkItem(pytest.Item):
 class FileErrorItem(pytest.Item):
     """A derivation file that cannot be checked (unreadable, or a broken network declaration)."""
 
-    def __init__(self, *, error: str, bug: Exception | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, error: str, bug: Exception | None = None, unread: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.error = error
         self.bug = bug
+        self.unread = unread  # a display not read, rather than a file that cannot be checked
 
     def runtest(self) -> None:
         if self.bug is not None:  # an internal error while loading: shown with its traceback
@@ -193,6 +200,8 @@ class FileErrorItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, SymbpFileError):
+            if self.unread:
+                return f"a display of this derivation file is not read:\n{excinfo.value}"
             return f"this derivation file cannot be checked:\n{excinfo.value}"
         return super().repr_failure(excinfo, style=style)
 

@@ -36,7 +36,9 @@ PRODUCED = [
     ("transposed-indices", REFUTED, r"\delta_{j} = h'(z_{j}) \sum_{k} w_{kj} \delta_{k}"),
     ("missing-factor", REFUTED, r"\delta_j = \sum_k w_{kj} \delta_k"),
     ("extra-factor", REFUTED, DELTA + r" h(a_j)"),
-    ("undetermined-index", REFUTED, r"\sum_{q} \delta_{j} = \delta_{j}"),
+    # a letter nothing places has no range, so no value (\sum_q \delta_j = \delta_j holds when Q = 1):
+    # never refuted (issue 11), an error asking for the range
+    ("undetermined-index", ERROR, r"\sum_{q} \delta_{j} = \delta_{j}"),
     ("undetermined-index", ERROR, r"\sum_{q} \sum_{p} [q = p] = J"),
     ("latex-syntax", ERROR, DELTA + r" \frac{"),
     ("nothing-to-check", ERROR, r"\delta_j h'(a_j) \sum_k w_{kj} \delta_k"),
@@ -102,9 +104,9 @@ def test_diagnoses_carry_their_fields() -> None:
 
 
 def test_maths_in_a_message_is_marked() -> None:
-    (r,) = check_equation(r"\delta_j = h'(a_j) \sum_l w_{kj} \delta_k", "plain")
+    (r,) = check_equation(r"\delta_j = h'(a_j) \sum_i w_{kj} \delta_k", "plain")
     maths = [str(p) for p in dx.parts_of(r.diagnoses) if isinstance(p, dx.Math)]
-    assert "l" in maths and "k" in maths
+    assert "i" in maths and "k" in maths
     assert "".join(dx.parts_of(r.diagnoses)) == r.message
 
 
@@ -227,10 +229,10 @@ def test_a_value_the_checker_printed_is_one_formula() -> None:
 def test_the_notebook_renders_from_the_fields() -> None:
     """The maths of a message is typeset by MathJax, its prose kept away from it."""
     from symbp.render.display import _message
-    (r,) = check_equation(r"\delta_j = h'(a_j) \sum_l w_{kj} \delta_k", "plain")
+    (r,) = check_equation(r"\delta_j = h'(a_j) \sum_i w_{kj} \delta_k", "plain")
     html = _message(r)
-    assert "\\(\\sum_k\\)" in html and "\\(l\\)" in html
-    assert html.startswith('<span class="tex2jax_ignore mathjax_ignore">the index </span>\\(l\\)')
+    assert "\\(\\sum_k\\)" in html and "\\(i\\)" in html
+    assert html.startswith('<span class="tex2jax_ignore mathjax_ignore">the summation index </span>\\(i\\)')
 
 
 def test_a_counterexample_names_the_functions_it_ran(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

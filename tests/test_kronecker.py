@@ -51,7 +51,9 @@ VERDICTS = [  # network, equation, verdict
     ("plain", r"\sum_{q=1}^{J} [q = k] = 1", "refuted"),  # J and K: no range fits q
     # a letter nothing places is an input error (nothing else is wrong), not a refutation
     ("plain", r"\sum_q \sum_p [q = p] = J", "error"),
-    ("plain", r"\sum_q \delta_j = \delta_j", "refuted"),  # a vacuous sum all the same
+    # a vacuous sum over a letter nothing places: its value needs the range (Q \\delta_j is \\delta_j
+    # when Q = 1), so an input error, not a refutation
+    ("plain", r"\sum_q \delta_j = \delta_j", "error"),
 ]
 
 

@@ -189,7 +189,9 @@ ORACLE = [
     ("plain", r"\frac{\partial E}{\partial w_{ji}}", r"\delta_j", DIFFERENT),
     ("shared", r"\frac{\partial E}{\partial w_{ji}}", r"\delta_{j_l} z_{i_l}", DIFFERENT),
     ("plain", r"\delta_j", r"h'(a_j) \sum_k w_{jk} \delta_k", ILL_FORMED),
-    ("plain", r"\delta_j", r"h'(a_j) \sum_i w_{kj} \delta_k", ILL_FORMED),  # vacuous sum
+    # a vacuous sum is I times its summand, and k free on the right only ranges over K: a value,
+    # different from the left's (index rules explain, they do not make an equation meaningless)
+    ("plain", r"\delta_j", r"h'(a_j) \sum_i w_{kj} \delta_k", DIFFERENT),
     ("plain", r"\frac{\partial a_k}{\partial z_j}", r"\frac{\partial}{\partial z_j} \sum_l w_{kl} h(a_l)",
      ILL_FORMED),  # ambiguous: z_j = h(a_j)
     ("plain", r"\delta_j", r"h'(a_j) \sum_{k=1}^{K} w_{kj} \delta_k", EQUIVALENT),

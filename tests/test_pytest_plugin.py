@@ -145,6 +145,9 @@ NAMES = [
     ("a label directive", f"% symbp: label (5.56)\n$${DELTA}$$\n", ["x.tex::(5.56)"]),
     ("an unreadable equation: one item", "$$\\delta_j = h'(a_j$$\n", ["x.tex::(1)"]),
     ("a skipped display: none", f"% symbp: skip\n$$a = b c$$\n$${DELTA}$$\n", ["x.tex::(1)"]),
+    ("a display not read: an item that fails",
+     f"$${DELTA}$$\n\\begin{{empheq}}{{align}}\na = b\n\\end{{empheq}}\n",
+     ["x.tex::(1)", "x.tex::(unread empheq@3)"]),
 ]
 
 
@@ -309,3 +312,11 @@ def test_verdicts_are_recorded_in_junit_xml(pytester: pytest.Pytester) -> None:
     run(pytester, "--junitxml=out.xml")
     xml = (pytester.path / "out.xml").read_text(encoding="utf-8")
     assert '<property name="verdict" value="verified"' in xml
+
+
+def test_a_display_not_read_fails_its_item(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".tex", x=PLAIN + f"$${DELTA}$$\n\\begin{{myalign}}\na = b\n\\end{{myalign}}\n")
+    result = run(pytester)
+    assert outcomes(result) == {"passed": 1, "failed": 1}
+    result.stdout.fnmatch_lines(["*a display of this derivation file is not read*",
+                                 "*x.tex:3:1: the display 'myalign' is not read*"])

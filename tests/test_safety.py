@@ -138,14 +138,16 @@ def test_unreadable_file_is_reported_and_the_others_are_checked(tmp_path: Path,
     locked.chmod(0)
     try:
         if os.access(locked, os.R_OK):  # root reads anything: refuse as the OS would
-            real = Path.read_bytes
+            import symbp.document as document
+            real = document.read_bounded
 
-            def read_bytes(self: Path) -> bytes:
-                if self == locked:
-                    raise PermissionError(13, "Permission denied", str(self))
-                return real(self)
+            def read_bounded(p: Path, *args: int, **kw: bool) -> bytes:
+                if Path(p) == locked:
+                    raise PermissionError(13, "Permission denied", str(p))
+                return real(p, *args, **kw)
 
-            monkeypatch.setattr(Path, "read_bytes", read_bytes)
+            monkeypatch.setattr(document, "read_bounded", read_bounded)
+            monkeypatch.setattr(document, "is_derivation_file", lambda p: p.suffix == ".tex")
         (tmp_path / "b_good.tex").write_text(GOOD, encoding="utf-8")
         report = check_paths([tmp_path])
         assert [r.verdict for r in report.results] == ["verified"]

@@ -53,7 +53,13 @@ def test_undecided_true_equations_are_verified_only_at_named_sizes(undecided: No
     assert r.verdict == "verified-at-sizes"
     assert "not proved for all sizes" in r.message
     ranges = symbp.builtin(net).sizes
-    assert r.sizes and len(r.sizes) == min(max(3, len(ranges) + 1), 6)
+    n = min(max(3, len(ranges) + 1), 6)
+    fixed, drawn = r.sizes[:n], r.sizes[n:]
+    assert drawn and "drawn for this equation (seed " in r.message  # and plans drawn for it
+    assert drawn == symbp.check_equation(latex, net)[0].sizes[n:]  # reproducibly
+    for plan in drawn:
+        assert all(f"{k}={v}" in r.message for k, v in plan.items())
+    r.sizes = fixed
     for plan in r.sizes:
         assert len(set(plan.values())) == len(plan)  # all different within a plan
     assert min(r.sizes[0].values()) >= 2 and 1 in r.sizes[1].values()  # and a size 1

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from ..document import Derivation, Equation, LineIndex, derivation_files, load, strip_label
+from ..document import Derivation, Equation, LineIndex, Unread, derivation_files, load, strip_label
 from ..engine.declare import BUILTINS, builtin
 from ..errors import InputError, NotationError, SymbpError, locate
 from ..latex.parser import parse_chain
@@ -46,7 +46,8 @@ def load_network(context: str | os.PathLike[str]) -> Network:
     if isinstance(context, str) and context in BUILTINS:
         return builtin(context)
     p = Path(context)
-    if not p.is_file():  # a folder is no network either
+    # a folder is no network either; a special file (a FIFO, /dev/zero) is refused by load, unread
+    if not p.exists() or p.is_dir():
         raise NotationError(f"no built-in network and no file named {os.fspath(context)!r}",
                             hint=f"use {', '.join(BUILTINS)} or the path of a derivation file")
     return load(p).network
@@ -130,24 +131,27 @@ def check_paths(paths: list[Path], jobs: int = 1) -> Report:
     report = Report()
     files, empty = derivation_files(paths)
     report.problems.extend(empty)
-    for results, problem in map_files(_check_one, files, jobs):
+    for results, problem, unread in map_files(_check_one, files, jobs):
         report.files += 1
         report.results.extend(results)
+        report.unread.extend(unread)  # displays not read: reported, never skipped in silence
         if problem is not None:
             report.problems.append(problem)
     return report
 
 
-def _check_one(f: Path) -> tuple[list[LinkResult], SymbpError | None]:
-    """The results of one file, or the problem that stopped it (a worker of :func:`check_paths`)."""
+def _check_one(f: Path) -> tuple[list[LinkResult], SymbpError | None, list[Unread]]:
+    """The results of one file, or the problem that stopped it, and the displays it does not
+    read (a worker of :func:`check_paths`)."""
     try:
-        return check_file(f), None
+        deriv = load(f)
+        return check_file(deriv), None, deriv.unread
     except SymbpError as exc:
-        return [], exc
+        return [], exc, []
     except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
         return [], SymbpError(f"{f}: internal error, nothing is claimed for this "
                               f"file (a symbp bug: please report it): "
-                              f"{type(exc).__name__}: {exc}")
+                              f"{type(exc).__name__}: {exc}"), []
 
 
 def each_file(paths: list[Path], check: Callable[[Path], object], problems: list[SymbpError]) -> int:

@@ -2,14 +2,21 @@
 
 A chain ``A = B = C`` is checked link by link.  For each link:
 
-1. *index analysis*: a sum over a letter its summand lacks, terms with different free indices,
-   free indices that differ between the sides, a letter no layer fits, a symbol whose indices fit
-   no family of the network (``w_{jk}`` for ``w_{kj}``): ``refuted``, with a diagnosis;
+1. *index analysis*, which explains and decides nothing alone: a sum over a letter its summand
+   lacks, terms with different free indices and a letter free on one side only are remarks; the
+   value decides (an equation means: for every value of its free letters, all sizes).  If it
+   holds, the remarks are ``warnings`` of a ``verified`` result; if not, they are the diagnosis
+   of the ``refuted`` one, with the value's counterexample.  A letter no layer fits and a symbol
+   whose indices fit no family (``w_{jk}`` for ``w_{kj}``) give the equation no value:
+   ``refuted`` with the diagnosis; a letter nothing places: ``error``;
 2. *symbolic*: both sides go to the engine's ground truth (derivatives resolved by the chain
    rule, ``δ`` by its definition, ``z`` by the forward pass) and are compared in normal form:
    equal normal forms are ``verified`` for all sizes;
-3. *concrete sizes*: otherwise the sides, with every forward definition unfolded, are compared
-   at concrete size plans as formal expressions (:mod:`symbp.checker.diagnosis`).
+3. *the sizes are algebra*: otherwise the sides, with every forward definition unfolded, are
+   compared exactly as formal expressions at sizes where no coefficient of their difference (a
+   polynomial in the sizes) vanishes, then at plans drawn for the equation (seeded from its
+   text, :func:`symbp.engine.numeric.drawn_plans`): a difference is ``refuted``, agreement
+   everywhere ``verified-at-sizes`` naming every plan (:mod:`symbp.checker.diagnosis`).
 
 Input that cannot be checked gives ``error``; a failed check is a result, never an exception.
 Room ``symbp.checker``; imports the rooms below it and its own ``results``, ``context``,
@@ -20,11 +27,12 @@ a candidate through :attr:`LinkContext.recheck`).
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
 from typing import Any
 
 from .. import diagnoses as dx
 from ..engine import calculus
-from ..engine.numeric import size_plans
+from ..engine.numeric import drawn_plans, nonvanishing_plans
 from ..engine.semantics import (
     IndexProblem,
     Interpreter,
@@ -214,13 +222,15 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     problems = [_problem(p) for p in inference if p.letter in used]
     problems += [_problem(p, "left") for p in pl] + [_problem(p, "right") for p in pr]
     unknown = [p for p in inference if p.letter in used and p.kind == "undetermined"]
-    if unknown and len(problems) == len(unknown):  # nothing wrong but a letter of unknown range
+    # nothing wrong but a letter of unknown range (index remarks decide nothing, and without the
+    # range there is no value): an input error
+    if unknown and len(unknown) == sum(p.letter in used for p in inference):
         raise NotationError(unknown[0].message, offset=unknown[0].pos, code=dx.UNDETERMINED_INDEX.name,
                             hint=f"declare its range: '% symbp: index {unknown[0].letter} : <letter>'")
-    # A letter free on one side only is a slip, unless it comes from the variable of a derivative
-    # and that side's value does not depend on it: PRML's (5.52) writes ∂a_j/∂w_{ji} = z_i,
-    # constant along j; but in \sum_k ∂E/∂a_{j_l} ... the l is a slip.  A side without free
-    # indices (a constant such as 0) broadcasts: δ_j - (...) = 0 is fine.
+    # A letter free on one side only is remarked on (the value decides), unless it comes from the
+    # variable of a derivative and that side's value does not depend on it: PRML's (5.52) writes
+    # ∂a_j/∂w_{ji} = z_i, constant along j.  A side without free indices (a constant such as 0)
+    # broadcasts: δ_j - (...) = 0 draws no remark.
     both = set(fl) | set(fr)
     env = {x: components(x, letters[x] if x in letters else net.letter_ranges(x) or ())
            for x in both}
@@ -233,8 +243,14 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
         problems.append(dx.FreeIndexMismatch(x, "right", sums_over(lhs, x)))
     for x in only_l:
         problems.append(dx.FreeIndexMismatch(x, "left", sums_over(rhs, x)))
-    if problems:
-        extra: dict[str, Any] = {}
+    # index rules explain, they do not decide: a vacuous sum, terms with different free indices
+    # and a letter free on one side only are remarks, and the value decides (for every value of
+    # the free letters, all sizes); a letter no layer fits has no value: refuted as before
+    by_index = any(p.letter in used for p in inference)
+    remarks = problems[len(problems) - len(pl) - len(pr) - len(only_l) - len(only_r):]
+
+    def index_refutation(cx: dict | None = None, witness: dict | None = None) -> _Refuted:
+        extra: dict[str, Any] = {"counterexample": cx, "witness": witness} if cx is not None else {}
         ctx = _context(net, letters, inference, head)
         hint = repair.suggest_sum(ctx, lhs, rhs, pl, pr) \
             if suggest else None
@@ -251,28 +267,105 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
             if len(head_env) == len(head_free) else None
         if extra["derived"] and not hint:
             problems.append(dx.Derived(extra["derived"]))
-        raise _Refuted(problems, **extra)
+        return _Refuted(problems, **extra)
+
+    if problems and by_index:
+        raise index_refutation()
+    if problems:
+        res = _by_value(net, letters, inference, lhs, rhs, head, suggest, interp, env, both)
+        if res.verdict in (VERIFIED, AT_SIZES):
+            res.warnings = [{"code": dx.primary([d]) or "index-slip", "message": _holds_anyway(d.text)}
+                            for d in remarks]
+            return res
+        if res.verdict == REFUTED:  # the index analysis is the diagnosis, the value the evidence
+            raise index_refutation(res.counterexample, res.witness)
+        return res
+    return _by_value(net, letters, inference, lhs, rhs, head, suggest, interp, env, both)
+
+
+def _aliases(net: Network) -> dict[str, str]:
+    """Function names declared as the same concrete function (``activation h = tanh`` and
+    ``activation g = tanh``): each mapped to one of them (the first in alphabetical order)."""
+    first: dict[str, str] = {}
+    for name in sorted(net.activations):
+        first.setdefault(net.activations[name], name)
+    return {n: first[k] for n, k in net.activations.items() if first[k] != n}
+
+
+def _one_name(net: Network, e: Expr) -> Expr:
+    """``e`` with every function written under the name :func:`_aliases` gives it: an equal
+    expression (the functions are the same), so equal results are equal values.
+
+    >>> from symbp import declare
+    >>> net = declare([r"a_j = \\sum_i w_{ji} x_i", r"z_j = g(a_j)", r"a_k = \\sum_j v_{kj} z_j",
+    ...                r"y_k = h(a_k)"], params=["w", "v"], activations={"h": "tanh", "g": "tanh"})
+    >>> _aliases(net)
+    {'h': 'g'}
+    """
+    alias = _aliases(net)
+
+    def rename(f: tuple) -> tuple:
+        return ("fn", alias[f[1]], *f[2:]) if f[0] == "fn" and f[1] in alias else f
+
+    return Expr.from_raw((t.coeff, t.sizes, dict(enumerate(t.dummies)), [rename(f) for f in t.factors])
+                         for t in e.terms)
+
+
+def _holds_anyway(remark: str) -> str:
+    """An index remark on an equation that holds by value."""
+    if " is free on the " in remark:
+        return f"holds for every {remark.split(' ', 1)[0]}; {remark}"
+    if "does not occur in the summand" in remark:
+        return f"{remark}: the sum is the summand times the size of its range"
+    return f"{remark}: a term without one of these indices is the same for every value of it"
+
+
+def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+              lhs: Node, rhs: Node, head: Node, suggest: bool, interp: Interpreter, env: dict,
+              both: set[str]) -> LinkResult:
+    """The verdict by value: the engine's normal forms, then exact formal values at sizes."""
     # 2. symbolic
     free = [(name, r) for x in sorted(both) for name, r in zip(env[x], letters.get(x) or
                                                                 net.letter_ranges(x) or ())]
     raw_l = interp.expression(lhs, env)
     raw_r = interp.expression(rhs, env)
     same, gl, gr = calculus.compare(net, raw_l, raw_r)
+    if not same and _aliases(net):  # two names declared as one function are one function
+        gl, gr = _one_name(net, gl), _one_name(net, gr)
+        same = gl == gr
     names = {name: x if len(env[x]) == 1 else NormalFormPrinter(net).free_letter(name)
              for x in env for name in env[x]}
     derived = _derived(net, interp, head, env, names)
     if same:
         return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, gl, names))], derived=derived)
     ul, ur = calculus.unfold(net, gl), calculus.unfold(net, gr)
+    if _aliases(net):
+        ul, ur = _one_name(net, ul), _one_name(net, ur)
     if _proved_equal(ul, ur):
         return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, ul, names), forward=True)], derived=derived)
-    # 3. concrete sizes: the exact formal test decides
-    plans = size_plans(net)
+    # 3. the sizes are algebra: the difference's coefficients are polynomials in the sizes; it is
+    # evaluated exactly (formal values) at sizes where none of them vanishes, then at plans drawn
+    # for this equation
+    diff = ul - ur
+    polys = list(diff.coefficients().values())
+    plans = nonvanishing_plans(net, polys, _seed(lhs, rhs))
+    if plans is None:
+        raise ResourceLimitError("a coefficient of the difference of the two sides, a polynomial in "
+                                 "the sizes, vanishes at every size plan within the bounds")
     differing = next((d for sizes in plans for seed in (1, 2)
                       if not (d := _formal_values(net, ul, ur, sizes, free, seed)).agree), None)
+    draw = None
     if differing is None:
-        return LinkResult.of("", AT_SIZES, [dx.HoldsAtSizes(_show_plans(plans))], sizes=plans,
-                             derived=derived)
+        degree = max((len(t.sizes) + len(t.dummies) for t in diff.terms), default=1)
+        indices = max((len(t.dummies) for t in diff.terms), default=0) + len(free)
+        draw = drawn_plans(net, f"{unparse(lhs)} = {unparse(rhs)}", degree, indices)
+        differing = next((d for sizes in draw.plans
+                          if not (d := _formal_values(net, ul, ur, sizes, free, 1)).agree), None)
+    if differing is None:
+        assert draw is not None
+        return LinkResult.of("", AT_SIZES, [dx.HoldsAtSizes(
+            f"{_show_plans(plans)}, and at {draw.describe()}: {_show_plans(draw.plans)}")],
+            sizes=plans + draw.plans, derived=derived)
     opaque = _opaque(net, ul, ur)
     if opaque:  # exp, log, ...: read as undefined functions, a difference is no evidence
         return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
@@ -281,6 +374,7 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
                           f"difference is no evidence that the step is wrong", error="UnsupportedError",
                           code=dx.UNSUPPORTED.name)
     diags: list[dx.Diagnosis] = [_diagnose(net, gl, gr, names)]
+    diags += _poly_remark(net, diff, differing.sizes, names)
     cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
     if cx is None:
         cx = _formal_counterexample(net, differing, free, names)
@@ -312,6 +406,32 @@ def _opaque(net: Network, *exprs: Expr) -> str | None:
                 if f[0] == "fn" and f[1] in names:
                     return letter_tex(f[1])
     return None
+
+
+def _poly_remark(net: Network, diff: Expr, sizes: dict[str, int], names: dict[str, str]
+                 ) -> list[dx.Diagnosis]:
+    """What the algebra of the sizes shows: the difference of the two sides has a coefficient that
+    is a polynomial in the sizes (``(I - 2)(K - 6)``), not zero at the counterexample's sizes."""
+    import sympy
+
+    from ..model.normal_form import Term, poly_value
+    coeffs = diff.coefficients()
+    if len(coeffs) != 1:
+        return []
+    (structure, poly), = coeffs.items()
+    if not poly_value(poly, sizes) or all(not m for m in poly):
+        return []
+    value = sympy.factor(sum(sympy.Rational(c.numerator, c.denominator)
+                             * sympy.Mul(*(sympy.Symbol(r) for r in m)) for m, c in poly.items()))
+    what = latex(net, Expr([Term(Fraction(1), (), *structure)]), names)
+    at = ", ".join(f"{r}={v}" for r, v in sizes.items() if any(r in m for m in poly))
+    return [dx.PolynomialDifference(sympy.latex(value), what, at)]
+
+
+def _seed(lhs: Node, rhs: Node) -> int:
+    """A seed from the equation's text: reproducible, and different for different equations."""
+    import hashlib
+    return int.from_bytes(hashlib.sha256(f"{unparse(lhs)} = {unparse(rhs)}".encode()).digest()[:4], "big")
 
 
 def _proved_equal(a: Expr, b: Expr) -> bool:
@@ -350,7 +470,11 @@ def _derived(net: Network, interp: Interpreter, head: Node, env: dict, names: di
     one = len(raw.terms) == 1 and len(raw.terms[0].factors) == 1 and raw.terms[0].coeff == 1
     only = view(raw.terms[0].factors[0]) if one else None
     if isinstance(only, Grad) and only.fam not in net.outputs:
-        raw = calculus.delta_at(net, only.fam, only.idx)
+        fam = only.fam
+        # one layer down; through rewrite, so a δ under a sum (∂E/∂b_k = Σ_l δ_{k_l}, a bias
+        # shared over positions) keeps its summed index
+        raw = calculus.rewrite(raw, lambda g: calculus.delta_at(net, g[1], g[2])
+                               if g[0] == "grad" and g[1] == fam else None)
     rhs = latex(net, raw, names)
     lhs = unparse(head)
     if rhs.replace(" ", "") == lhs.replace(" ", ""):

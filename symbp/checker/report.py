@@ -25,6 +25,10 @@ class Report(Printable):
     results: list[LinkResult] = field(default_factory=list)
     problems: list[SymbpError] = field(default_factory=list)
     files: int = 0
+    #: displays that were not read (:class:`symbp.document.Unread`): each is a warning, and the
+    #: exit code is 1 unless ``allow_unread`` (``symbp check --allow-unread``) accepts them
+    unread: list[Any] = field(default_factory=list)
+    allow_unread: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -32,7 +36,16 @@ class Report(Printable):
             return 2
         if any(not r.as_expected for r in self.results):
             return 1
+        if self.unread and not self.allow_unread:
+            return 1
         return 0
+
+    def unread_text(self) -> str:
+        """``3 displays not read: alignat at f.tex:12, ...`` (empty when every display was read)."""
+        if not self.unread:
+            return ""
+        n = len(self.unread)
+        return f"{n} display{'s' if n > 1 else ''} not read: " + ", ".join(map(str, self.unread))
 
     def counts(self) -> dict[str, int]:
         c = Counter(r.verdict for r in self.results)
@@ -47,6 +60,8 @@ class Report(Printable):
         tail = "all as expected" if not unexpected else f"{unexpected} NOT as expected"
         if self.problems:
             tail += f"; {len(self.problems)} file(s) could not be checked"
+        if self.unread:
+            tail += "; " + self.unread_text() + (" (accepted)" if self.allow_unread else "")
         return f"{len(self.results)} link(s){files}: " + ", ".join(parts) + f"; {tail}"
 
     def to_json(self) -> dict[str, Any]:
@@ -54,5 +69,8 @@ class Report(Printable):
             "results": [r.to_json() for r in self.results],
             "summary": {**self.counts(), "links": len(self.results), "files": self.files,
                         "unexpected": sum(not r.as_expected for r in self.results),
-                        "problems": [str(p) for p in self.problems], "exit_code": self.exit_code},
+                        "problems": [str(p) for p in self.problems],
+                        **({"unread": [{"env": u.env, "file": u.file, "line": u.line, "column": u.column}
+                                       for u in self.unread]} if self.unread else {}),
+                        "exit_code": self.exit_code},
         }

@@ -63,8 +63,12 @@ class LinkResult(Printable):
     witness: dict[str, Any] | None = field(default=None, repr=False)
     #: the diagnoses as data, in the order the message says them
     diagnoses: list[dx.Diagnosis] = field(default_factory=list, repr=False)
-    #: the code ``% symbp: expect refuted <code>`` names, if any
+    #: the code ``% symbp: expect refuted <code>`` names (``expect verified vacuous-sum``: a
+    #: warning expected), if any
     expected_code: str | None = None
+    #: remarks on an equation that holds (an index rule it breaks, by value harmless): a list of
+    #: ``{"code": ..., "message": ...}``
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, latex: str, verdict: str, diagnoses: list[dx.Diagnosis], **kw: Any) -> LinkResult:
@@ -74,9 +78,11 @@ class LinkResult(Printable):
 
     @property
     def codes(self) -> list[str]:
-        """Every code of the result: the primary one first, then those of its diagnoses."""
+        """Every code of the result: the primary one first, then those of its diagnoses, then
+        those of its warnings."""
         out = [self.code] if self.code else []
-        return out + [c for c in dx.codes(self.diagnoses) if c not in out]
+        out += [c for c in dx.codes(self.diagnoses) if c not in out]
+        return out + [w["code"] for w in self.warnings if w["code"] not in out]
 
     @property
     def as_expected(self) -> bool:
@@ -97,6 +103,8 @@ class LinkResult(Printable):
         if self.expected_code is None:
             d.pop("expected_code")
         d["as_expected"] = self.as_expected
+        if not self.warnings:
+            d.pop("warnings")  # the JSON of a result without warnings stays as it was
         return d
 
 

@@ -142,7 +142,8 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             raise exc
         net.ranges[extra] = net.ranges[same_as]
     for letter, units in (composites or {}).items():
-        parts = tuple(x for x in re.split(r"[_{}\s,]+", units) if x)
+        # a Greek letter is written \nu and named nu (as the parser names it): k = \nu_l
+        parts = tuple(x.lstrip("\\") for x in re.split(r"[_{}\s,]+", units) if x.lstrip("\\"))
         for p in parts:
             if p not in net.ranges:
                 exc = DeclarationError(f"composite index {letter} = {units}: {p} is not an index "

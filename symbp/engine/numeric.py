@@ -30,12 +30,12 @@ import numpy as np
 
 from .. import catalogue
 from ..errors import ResourceLimitError, UnsupportedError
-from ..limits import check_deadline
+from ..limits import MAX_PLAN_SIZE, MAX_PLAN_WORK, MAX_PLANS, PLAN_MISS, check_deadline
 from ..model.network import Network, components
-from ..model.normal_form import Expr, Term, factor_indices
+from ..model.normal_form import Expr, SizePoly, Term, factor_indices, poly_value
 
 __all__ = ["ACTIVATIONS", "ERRORS", "FROM_VALUE", "FormalInstance", "Lambdified", "NetworkInstance",
-           "argument_name", "evaluate", "lambdify", "size_plans"]
+           "argument_name", "drawn_plans", "evaluate", "lambdify", "nonvanishing_plans", "size_plans"]
 
 
 #: the largest einsum contraction (floating-point or integer operations) one term may cost
@@ -120,6 +120,82 @@ def size_plans(net: Network) -> list[dict[str, int]]:
         else:
             plans.append({r: k + 2 + m * (n + 1) for k, r in enumerate(rs)})
     return plans
+
+
+def nonvanishing_plans(net: Network, polys: list[SizePoly], seed: int) -> list[dict[str, int]] | None:
+    """Size plans at which the given non-zero polynomials do not vanish: the fixed
+    :func:`size_plans` at which at least one of them is non-zero, then, while some polynomial
+    vanishes at every plan so far, plans drawn (from ``seed``) until each is non-zero at one of
+    them.  ``None`` if, within the bounds on the sizes, some polynomial vanishes at every plan
+    tried.
+
+    >>> from fractions import Fraction
+    >>> from symbp import declare
+    >>> net = declare([r"a_j = \\sum_i w_{ji} z_i"])
+    >>> nonvanishing_plans(net, [{('I',): Fraction(1), (): Fraction(-2)}], seed=0)[0]
+    {'I': 4, 'J': 1}
+    """
+    plans = [p for p in size_plans(net) if not polys or any(poly_value(q, p) for q in polys)]
+    uncovered = [q for q in polys if not any(poly_value(q, p) for p in plans)]
+    rng = random.Random(seed)
+    top = max(MAX_PLAN_SIZE, max((len(m) for q in polys for m in q), default=0) + 2)
+    for k in range(400):
+        if not uncovered:
+            return plans
+        p = {r: rng.randint(1, min(top, 3 + k // 8)) for r in net.sizes}  # small sizes first
+        if any(poly_value(q, p) for q in uncovered):
+            plans.append(p)
+            uncovered = [q for q in uncovered if not poly_value(q, p)]
+    return plans if not uncovered else None
+
+
+@dataclass
+class PlanDraw:
+    """Size plans drawn for one equation: uniform and independent in ``1..top`` for every range,
+    from ``seed`` (a hash of the equation's text: reproducible, different for every equation).
+    A polynomial in the sizes of total degree ``degree`` that is not zero vanishes at one such
+    plan with probability at most ``degree / top`` (Schwartz–Zippel), so at all of them with
+    probability at most ``bound``."""
+
+    plans: list[dict[str, int]]
+    seed: int
+    top: int
+    degree: int
+    bound: float
+
+    def describe(self) -> str:
+        return (f"{len(self.plans)} plan(s) drawn for this equation (seed {self.seed}, sizes 1..{self.top}): "
+                f"a non-zero polynomial in the sizes of degree {self.degree} vanishes at all of them "
+                f"with probability at most {self.bound:.1g}")
+
+
+def drawn_plans(net: Network, text: str, degree: int, indices: int) -> PlanDraw:
+    """Random size plans for an equation the algebra cannot decide.  ``text`` seeds them (the
+    same equation always gets the same plans, printed in its verdict); ``degree`` is the
+    largest degree in the sizes that occurs in the difference of the two sides; ``indices`` the
+    most indices (free and summed) of one of its terms, which bounds the numeric work: a plan's
+    sizes stay at most ``top`` with ``top ** indices <= MAX_PLAN_WORK``.  The number of plans
+    is the least for which ``(degree / top) ** n <= PLAN_MISS``, at most ``MAX_PLANS``.
+
+    >>> from symbp import declare
+    >>> d = drawn_plans(declare([r"a_j = \\sum_i w_{ji} z_i"]), "a_j = 0", 1, 2)
+    >>> (len(d.plans), d.top, d.bound < 1e-6)
+    (5, 16, True)
+    >>> d.plans == drawn_plans(declare([r"a_j = \\sum_i w_{ji} z_i"]), "a_j = 0", 1, 2).plans
+    True
+    """
+    import hashlib
+    import math
+    seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
+    degree = max(1, degree)
+    top = MAX_PLAN_SIZE
+    while top > 2 and top ** max(1, indices) > MAX_PLAN_WORK:
+        top -= 1
+    ratio = degree / top
+    n = MAX_PLANS if ratio >= 1 else min(MAX_PLANS, max(1, math.ceil(math.log(PLAN_MISS) / math.log(ratio))))
+    rng = random.Random(seed)
+    plans = [{r: rng.randint(1, top) for r in net.sizes} for _ in range(n)]
+    return PlanDraw(plans, seed, top, degree, min(1.0, ratio ** n))
 
 
 def _atom_key(f: tuple) -> tuple:

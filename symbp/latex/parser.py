@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 from ..errors import LatexSyntaxError, UnsupportedError
-from ..limits import MAX_DEPTH, MAX_POWER
+from ..limits import MAX_DEPTH, MAX_DIGITS, MAX_POWER
 from ..notation import FUNCTION_COMMANDS
 from .ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
 from .tokens import OPEN, Token, tokenize
@@ -318,6 +318,10 @@ class _Parser:
     def atom(self) -> Node:
         t = self.tok
         if t.kind == "num":
+            if len(t.text) > MAX_DIGITS:  # bounded like every other input
+                raise LatexSyntaxError(f"a number of {len(t.text)} digits (the bound is {MAX_DIGITS})",
+                                       offset=t.pos, width=min(t.end - t.pos, 20),
+                                       hint="symbp checks formulas, not arithmetic: use a smaller number")
             self.next()
             return Num(t.pos, t.end, Fraction(t.text))
         if t.kind == "sym" and t.text == "[":

@@ -1,6 +1,11 @@
 """Index-notation normal form: sums of products with canonical dummy indices.
 
 An :class:`Expr` is a finite sum of terms; a term is ``coeff * sizes * Σ_{dummies} Π factors``.
+The sizes of the ranges are algebra, not numbers: a term's ``coeff * Π sizes`` is one monomial,
+and the terms that share a *structure* (their dummies and factors) together carry that
+structure's coefficient, a polynomial in the sizes with rational coefficients
+(:meth:`Expr.coefficients`).  ``(I - 2)(K - 6) x`` is ``(IK - 6I - 2K + 12) x``: one structure,
+four monomials, and it is zero only where the polynomial is (:func:`poly_value`).
 Indices are ``('f', name)`` (free) or ``('d', n)`` (a dummy of the term, summed over its range).
 Factors are hashable tuples; what they mean (a weight, an activation, ``h'(a_j)``, ``δ_k``) is
 the business of :mod:`symbp.engine.calculus`; this module only knows the Kronecker delta
@@ -10,7 +15,8 @@ Every operation returns a *canonical* expression: Kronecker deltas contracted ag
 dummies renamed in a canonical order (colour refinement, then the least arrangement within
 ties), factors sorted, like terms merged.  Canonicalisation only ever rewrites a term into an
 equal one, so equal normal forms are equal for all sizes; unequal normal forms are *not* proof
-of inequality (the checker then tries concrete sizes).
+of inequality (the checker then evaluates both sides at sizes where the coefficients of their
+difference do not vanish).
 
 >>> x = Expr.atom(('ref', 'w', (F('k'), F('j'))))
 >>> y = Expr.atom(('ref', 'd', (F('k'),)))
@@ -33,6 +39,10 @@ from ..limits import MAX_FACTORS, MAX_TERMS, MAX_TIE_PERMUTATIONS, _deadline, ch
 
 Index = tuple  # ('f', name) | ('d', n)
 Factor = tuple
+#: a monomial in the sizes: the sorted names of its ranges, with repetition (``('I', 'I', 'K')``)
+Monomial = tuple[str, ...]
+#: a polynomial in the sizes: monomial -> non-zero rational coefficient
+SizePoly = dict[Monomial, Fraction]
 
 
 def F(name: str) -> Index:
@@ -276,6 +286,20 @@ class Expr:
             out |= t.free()
         return out
 
+    def coefficients(self) -> dict[tuple, SizePoly]:
+        """The expression as polynomials in the sizes: structure ``(dummies, factors)`` -> its
+        coefficient, a polynomial in the sizes (zero coefficients are absent).
+
+        >>> x = Expr.atom(('ref', 'x', (F('j'),)))
+        >>> e = (Expr.size('I') - Expr.const(2)) * (Expr.size('K') - Expr.const(6)) * x
+        >>> [sorted((m, int(c)) for m, c in p.items()) for p in e.coefficients().values()]
+        [[((), 12), (('I',), -6), (('I', 'K'), 1), (('K',), -2)]]
+        """
+        out: dict[tuple, SizePoly] = {}
+        for t in self.terms:
+            out.setdefault((t.dummies, t.factors), {})[t.sizes] = t.coeff
+        return out
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Expr) and self.terms == other.terms
 
@@ -367,3 +391,26 @@ class Expr:
             return ("f", f"{tag}{i[1]}") if i[0] == "d" else i
 
         return [map_indices(f, sub) for f in term.factors], names
+
+
+# ----------------------------------------------------------------------------------------------
+# polynomials in the sizes
+
+
+def poly_value(poly: SizePoly, sizes: dict[str, int]) -> Fraction:
+    """The polynomial's value at concrete sizes (exact).
+
+    >>> poly_value({('I', 'K'): Fraction(1), ('I',): Fraction(-6), ('K',): Fraction(-2), (): Fraction(12)},
+    ...            {'I': 2, 'K': 7})
+    Fraction(0, 1)
+    """
+    return sum((c * math.prod(sizes[r] for r in m) for m, c in poly.items()), Fraction(0))
+
+
+def poly_degree(poly: SizePoly) -> int:
+    """The total degree (0 for a constant, and for the zero polynomial).
+
+    >>> poly_degree({('I', 'K'): Fraction(1), (): Fraction(3)})
+    2
+    """
+    return max((len(m) for m in poly), default=0)

@@ -321,7 +321,9 @@ def _fresh(net: Network, used: set[str]) -> list[str]:
 def _rename_dummy(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
     fresh = _fresh(net, used)
     for path, n in _paths(side):
-        if isinstance(n, SumOp) and fresh and len(net.letter_ranges(n.index) or ()) <= 1:
+        # a vacuous sum's letter is placed by nothing but its name: renamed, it would have no range
+        if (isinstance(n, SumOp) and fresh and len(net.letter_ranges(n.index) or ()) <= 1
+                and n.index in oracle.free(n.body, net)):
             yield _put(side, path, replace(n, index=fresh[0], body=rename_free(n.body, n.index, fresh[0])))
 
 

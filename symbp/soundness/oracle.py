@@ -22,7 +22,9 @@ evaluates each side of an equation directly from its AST:
 Two sides that agree at several random networks, sizes and choices of ``h`` and ``E`` are taken
 as *equivalent*; a difference anywhere means they are not.  An equation the oracle cannot give a
 meaning (a quantity the network does not have, ``w_{jk}`` where it has ``w_{kj}``; an index
-letter that runs over no range) is *ill-formed*.  The oracle is used by
+letter that runs over no range) is *ill-formed*; a sum over a letter its summand lacks is the
+summand times the size of the range, and a letter free on one side only ranges over its values
+on both (the side without it is the same for each), as for the checker.  The oracle is used by
 :mod:`symbp.soundness.mutation` to classify generated mutants; it is a test instrument, not a checker
 (it proves nothing for all sizes).
 
@@ -374,8 +376,8 @@ class Oracle:
                 # written as such (not a number that happens to be equal at these sizes)
                 if not (len(rs) == 1 and _whole(node, rs[0])):
                     raise IllFormed("a sum over part of a range")
-            if node.index not in free(node.body, self.net):
-                raise IllFormed(f"the summation index {node.index} does not occur in the summand")
+            # a sum over a letter its summand lacks has a value (the summand, times the size): an
+            # equation means its value, the index rules only explain
             total = complex(0)
             for p in self._points(rs):
                 total += self.evaluate(node.body, {**env, node.index: p})
