@@ -272,7 +272,8 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
     if problems and by_index:
         raise index_refutation()
     if problems:
-        res = _by_value(net, letters, inference, lhs, rhs, head, suggest, interp, env, both)
+        # its own repair search is not needed: the index analysis proposes the fix
+        res = _by_value(net, letters, inference, lhs, rhs, head, False, interp, env, both)
         if res.verdict in (VERIFIED, AT_SIZES):
             res.warnings = [{"code": dx.primary([d]) or "index-slip", "message": _holds_anyway(d.text)}
                             for d in remarks]
