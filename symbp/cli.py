@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import os
@@ -171,7 +172,7 @@ def _prove(args: argparse.Namespace) -> int:
         return _prove_file(args)
     jobs = args.jobs or cpu_count()
     code = 0
-    for out, err, rc in map_files(_prove_one, args.files, jobs):
+    for out, err, rc in map_files(functools.partial(_prove_one, force=args.force), args.files, jobs):
         if out:
             print(out)
         if err:
@@ -180,9 +181,9 @@ def _prove(args: argparse.Namespace) -> int:
     return code
 
 
-def _prove_one(file: str) -> tuple[str, str, int]:
+def _prove_one(file: str, force: bool = False) -> tuple[str, str, int]:
     """One file of ``symbp prove FILE...``, in a worker: (what to print, the error, exit code)."""
-    ns = argparse.Namespace(file=file, output=None, label=None)
+    ns = argparse.Namespace(file=file, output=None, label=None, force=force)
     buf = io.StringIO()
     try:
         with contextlib.redirect_stdout(buf):
