@@ -6,10 +6,13 @@ and the terms that share a *structure* (their dummies and factors) together carr
 structure's coefficient, a polynomial in the sizes with rational coefficients
 (:meth:`Expr.coefficients`).  ``(I - 2)(K - 6) x`` is ``(IK - 6I - 2K + 12) x``: one structure,
 four monomials, and it is zero only where the polynomial is (:func:`poly_value`).
-Indices are ``('f', name)`` (free) or ``('d', n)`` (a dummy of the term, summed over its range).
+Indices are ``('f', name)`` (free) or ``('d', n)`` (a dummy of the term, summed over its range),
+or affine combinations of them (``j+m-1``, :mod:`symbp.model.affine`).
 Factors are hashable tuples; what they mean (a weight, an activation, ``h'(a_j)``, ``δ_k``) is
 the business of :mod:`symbp.engine.calculus`; this module only knows the Kronecker delta
-``('kd', i, j)`` and how to rename indices.
+``('kd', i, j)``, the range condition ``('rng', i, R)`` (Iverson's ``[1 <= i <= R]``, left where
+a delta with an affine argument was contracted against a sum over ``R``) and how to rename
+indices.
 
 Every operation returns a *canonical* expression: Kronecker deltas contracted against dummies,
 dummies renamed in a canonical order (colour refinement, then the least arrangement within
@@ -36,8 +39,9 @@ from fractions import Fraction
 
 from ..errors import ResourceLimitError
 from ..limits import MAX_FACTORS, MAX_TERMS, MAX_TIE_PERMUTATIONS, _deadline, check_deadline
+from .affine import affine, constant, inner, is_affine, map_affine, solve_for
 
-Index = tuple  # ('f', name) | ('d', n)
+Index = tuple  # ('f', name) | ('d', n) | ('a', ((index, coeff), ...), const)
 Factor = tuple
 #: a monomial in the sizes: the sorted names of its ranges, with repetition (``('I', 'I', 'K')``)
 Monomial = tuple[str, ...]
@@ -63,29 +67,48 @@ def _is_index(x: object) -> bool:
     return type(x) is tuple and len(x) == 2 and x[0] in ("f", "d") and isinstance(x[1], (str, int))
 
 
+def _map_one(p: object, fn: Callable[[Index], Index]) -> object:
+    if _is_index(p):
+        return fn(p)  # type: ignore[arg-type]
+    if is_affine(p):
+        return map_affine(p, fn)  # type: ignore[arg-type]
+    return p
+
+
 def map_indices(f: Factor, fn: Callable[[Index], Index]) -> Factor:
-    """Apply ``fn`` to every index inside factor ``f`` (index tuples may nest one level)."""
+    """Apply ``fn`` to every bare index inside factor ``f`` (index tuples may nest one level; an
+    affine index is rebuilt from its mapped indices).
+
+    >>> map_indices(('ref', 'x', (('a', ((('d', 0), 1), (('f', 'j'), 1)), -1),)),
+    ...             lambda i: ('f', 'm') if i == ('d', 0) else i)
+    ('ref', 'x', (('a', ((('f', 'j'), 1), (('f', 'm'), 1)), -1),))
+    """
     out = []
     for part in f:
         if type(part) is tuple:
-            if _is_index(part):
-                out.append(fn(part))
+            if _is_index(part) or is_affine(part):
+                out.append(_map_one(part, fn))
             else:
-                out.append(tuple(fn(p) if _is_index(p) else p for p in part))
+                out.append(tuple(_map_one(p, fn) for p in part))
         else:
             out.append(part)
     return tuple(out)
 
 
 def factor_indices(f: Factor) -> Iterator[Index]:
+    """The bare indices of factor ``f``, those inside affine indices too."""
     for part in f:
         if type(part) is tuple:
             if _is_index(part):
                 yield part
+            elif is_affine(part):
+                yield from inner(part)
             else:
                 for p in part:
                     if _is_index(p):
                         yield p
+                    elif is_affine(p):
+                        yield from inner(p)
 
 
 def _normal_factor(f: Factor) -> Factor:
@@ -129,6 +152,14 @@ def _contract(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
                 del factors[pos]
                 changed = True
                 break
+            if is_affine(a) or is_affine(b):
+                done = _contract_affine(pos, a, b, dummies, factors)
+                if done is None:
+                    return None
+                if done:
+                    changed = True
+                    break
+                continue
             if b[0] != "d" and a[0] == "d":
                 a, b = b, a
             if b[0] == "d":
@@ -142,7 +173,7 @@ def _contract(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
                 factors[:] = [map_indices(g, sub) for g in factors]
                 changed = True
                 break
-    # a Kronecker delta is 0 or 1: [i = j]^2 = [i = j]
+    # a Kronecker delta is 0 or 1: [i = j]^2 = [i = j]; so is a range condition
     seen: set[tuple] = set()
     kept = []
     for f in factors:
@@ -151,6 +182,15 @@ def _contract(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
             if key in seen:
                 continue
             seen.add(key)
+        elif f[0] == "rng":
+            c = constant(f[1])
+            if c is not None and c < 1:
+                return None  # [1 <= c <= R] with c < 1 is 0 for every size
+            if f[1][0] == "d" and dummies.get(f[1][1]) == f[2]:
+                continue  # a dummy over R is in 1..R
+            if f in seen:
+                continue
+            seen.add(f)
         kept.append(f)
     factors[:] = kept
     # dummies that no factor mentions are vacuous sums: a factor of their range's size
@@ -158,6 +198,36 @@ def _contract(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
     for d in [d for d in dummies if d not in used]:
         sizes.append(dummies.pop(d))
     return coeff, sizes, dummies, factors
+
+
+def _contract_affine(pos: int, a: Index, b: Index, dummies: dict[int, str],
+                     factors: list[Factor]) -> bool | None:
+    """``[a = b]`` with an affine side, at ``factors[pos]``: ``None`` if it is 0 for every value
+    (the sides differ by a constant), ``True`` if it was removed (the sides agree by a constant
+    of 0, or a dummy ``x`` entering ``a - b`` with coefficient ±1 was solved for: ``Σ_x [x = e]
+    g(x) = g(e) [1 <= e <= R_x]``, the range condition kept), ``False`` if it stays."""
+    d = affine([(a, 1), (b, -1)], 0)
+    c = constant(d)
+    if c is not None:
+        if c:
+            return None
+        del factors[pos]
+        return True
+    for x in sorted((i for i in (inner(d) if is_affine(d) else (d,)) if i[0] == "d"), key=repr):
+        sol = solve_for(a, b, x)
+        if sol is None:
+            continue
+        del factors[pos]
+        rng = dummies.pop(x[1])
+
+        def sub(i: Index, x: Index = x, sol: Index = sol) -> Index:
+            return sol if i == x else i
+
+        factors[:] = [map_indices(g, sub) for g in factors]
+        # kept even when the solution is a bare index: its range need not be R_x
+        factors.append(("rng", sol, rng))
+        return True
+    return False
 
 
 def _canonical(coeff: Fraction, sizes: list[str], dummies: dict[int, str],

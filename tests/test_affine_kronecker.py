@@ -1,0 +1,220 @@
+"""Affine indices in the normal form (issue 13, item 1): ``x_{j+m-1}``, ``[i = j+m-1]``.
+
+A Kronecker delta with an affine argument contracts against a sum over a dummy that enters it
+with coefficient ±1, and the range condition of that sum is kept as ``[1 <= e <= R]``, never
+dropped.  Every rewrite is checked against a brute-force evaluation written here, independent
+of the normal form: the dummies run over their ranges, an affine index is evaluated to a whole
+number, an array is a fixed pseudo-random function of its (whole) indices, also outside any
+range, so a dropped range condition shows as a different value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symbp.model.affine import affine, is_affine, parts, show, solve_for
+from symbp.model.normal_form import D, Expr, F
+
+SIZES = [{"I": 4, "J": 3, "M": 2}, {"I": 5, "J": 2, "M": 3}, {"I": 3, "J": 4, "M": 1}]
+FREE = ["i", "j", "m"]
+
+
+def _value(name: str, idx: tuple[int, ...]) -> Fraction:
+    h = hashlib.sha256(repr((name, idx)).encode()).digest()
+    return Fraction(h[0] - 128, 37) + Fraction(h[1], 1000)
+
+
+def _index(i: tuple, env: dict) -> int:
+    coeffs, const = parts(i)
+    return const + sum(c * env[k] for k, c in coeffs.items())
+
+
+def _factor(f: tuple, env: dict, sizes: dict) -> Fraction:
+    if f[0] == "kd":
+        return Fraction(int(_index(f[1], env) == _index(f[2], env)))
+    if f[0] == "rng":
+        return Fraction(int(1 <= _index(f[1], env) <= sizes[f[2]]))
+    assert f[0] == "ref"
+    return _value(f[1], tuple(_index(i, env) for i in f[2]))
+
+
+def brute(e: Expr, free: dict[str, int], sizes: dict[str, int]) -> Fraction:
+    """The value of ``e`` by summing every dummy over its range."""
+    total = Fraction(0)
+    for t in e.terms:
+        scale = t.coeff * math.prod(sizes[s] for s in t.sizes)
+        for vals in itertools.product(*(range(1, sizes[r] + 1) for r in t.dummies)):
+            env = {("f", k): v for k, v in free.items()}
+            env.update({("d", n): v for n, v in enumerate(vals)})
+            total += scale * math.prod((_factor(f, env, sizes) for f in t.factors), start=Fraction(1))
+    return total
+
+
+def _frees(sizes: dict[str, int]):
+    # free values a little outside their ranges too: the identities hold for every value
+    return itertools.product(range(0, sizes["I"] + 2), range(0, sizes["J"] + 2), range(0, 3))
+
+
+def same_value(a: Expr, b: Expr) -> bool:
+    return all(brute(a, dict(zip(FREE, v)), s) == brute(b, dict(zip(FREE, v)), s)
+               for s in SIZES for v in _frees(s))
+
+
+i, j, m = F("i"), F("j"), F("m")
+jm1 = affine([(j, 1), (m, 1)], -1)  # j+m-1
+
+
+def x(idx: tuple) -> Expr:
+    return Expr.atom(("ref", "x", (idx,)))
+
+
+def w(idx: tuple) -> Expr:
+    return Expr.atom(("ref", "w", (idx,)))
+
+
+def delta(idx: tuple) -> Expr:
+    return Expr.atom(("ref", "d", (idx,)))
+
+
+def rng(idx: tuple, r: str) -> Expr:
+    return Expr.atom(("rng", idx, r))
+
+
+# (name, expression built raw, the expression it must equal in normal form)
+REWRITES = [
+    ("sum_i [i = j+m-1] x_i = x_{j+m-1} [1 <= j+m-1 <= I]",
+     (Expr.kd(i, jm1) * x(i)).bind("i", "I"), x(jm1) * rng(jm1, "I")),
+    ("sum_m w_m [i = j+m-1] = w_{i-j+1} [1 <= i-j+1 <= M]",
+     (w(m) * Expr.kd(i, jm1)).bind("m", "M"),
+     w(affine([(i, 1), (j, -1)], 1)) * rng(affine([(i, 1), (j, -1)], 1), "M")),
+    ("[j+1 = j+2] = 0", Expr.kd(affine([(j, 1)], 1), affine([(j, 1)], 2)), Expr.zero()),
+    ("[j+1 = 1+j] = 1", Expr.kd(affine([(j, 1)], 1), affine([(j, 1)], 1)), Expr.const(1)),
+    ("sum_m [m = 0] = 0 (the solution is outside 1..M)",
+     Expr.kd(m, affine([], 0)).bind("m", "M"), Expr.zero()),
+    ("sum_m [m+j = j+1] = [1 <= 1 <= M]",
+     Expr.kd(affine([(m, 1), (j, 1)], 0), affine([(j, 1)], 1)).bind("m", "M"),
+     rng(affine([], 1), "M")),
+    ("sum_m [m+1 = i+1] x_m = x_i [1 <= i <= M] (a bare solution keeps its condition)",
+     (Expr.kd(affine([(m, 1)], 1), affine([(i, 1)], 1)) * x(m)).bind("m", "M"),
+     x(i) * rng(i, "M")),
+    ("sum_m [2m = i] x_m stays a sum (coefficient 2 is not solved)",
+     (Expr.kd(affine([(m, 2)], 0), i) * x(m)).bind("m", "M"),
+     (Expr.kd(affine([(m, 2)], 0), i) * x(m)).bind("m", "M")),
+    ("sum_j [1 <= j <= J] x_j = sum_j x_j (a dummy over J is in 1..J)",
+     (rng(j, "J") * x(j)).bind("j", "J"), x(j).bind("j", "J")),
+]
+
+
+@pytest.mark.parametrize("name, built, expected", REWRITES, ids=[r[0] for r in REWRITES])
+def test_affine_rewrites(name: str, built: Expr, expected: Expr) -> None:
+    assert built == expected
+    assert same_value(built, expected)
+
+
+def test_the_range_condition_is_not_dropped() -> None:
+    """The contraction without its condition is a different value (the test can see the slip)."""
+    built = (Expr.kd(i, jm1) * x(i)).bind("i", "I")
+    assert built != x(jm1)
+    assert not same_value(built, x(jm1))
+
+
+def test_renamed_dummies_inside_affine_indices_are_one_normal_form() -> None:
+    a = (w(m) * x(jm1)).bind("m", "M")
+    q = F("q")
+    b = (x(affine([(q, 1), (j, 1)], -1)) * w(q)).bind("q", "M")
+    assert a == b
+    assert a.free() == {"j"}
+
+
+def test_the_kernel_gradient_of_a_convolution() -> None:
+    """``a_j = sum_m w_m x_{j+m-1}``: ``da_j/dw_m'`` summed against delta_j is
+    ``sum_j delta_j x_{j+m'-1}`` (PRML 5.5.6), the contraction done by the normal form (a delta
+    of bare indices: no range condition, as before)."""
+    mp = F("i")  # the kernel position asked for (a free name the evaluator knows)
+    da_dw = (Expr.kd(m, mp) * x(jm1)).bind("m", "M")  # d/dw_p of sum_m w_m x_{j+m-1}
+    grad = (delta(j) * da_dw).bind("j", "J")
+    textbook = (delta(j) * x(affine([(j, 1), (mp, 1)], -1))).bind("j", "J")
+    assert grad == textbook
+    assert same_value(grad, textbook)
+
+
+# --- Hypothesis: random deltas with affine arguments, contracted against random sums
+
+
+_idx = st.sampled_from([i, j, m])
+
+
+@st.composite
+def affine_index(draw) -> tuple:
+    terms = draw(st.lists(st.tuples(_idx, st.integers(-2, 2)), max_size=3))
+    return affine(terms, draw(st.integers(-2, 2)))
+
+
+@st.composite
+def raw_term(draw) -> Expr:
+    n = draw(st.integers(1, 3))
+    e = Expr.const(1)
+    for _ in range(n):
+        kind = draw(st.sampled_from(["kd", "x", "w", "rng"]))
+        if kind == "kd":
+            e = e * Expr.kd(draw(affine_index()), draw(affine_index()))
+        elif kind == "rng":
+            e = e * rng(draw(affine_index()), draw(st.sampled_from(["I", "J", "M"])))
+        else:
+            e = e * Expr.atom(("ref", kind, (draw(affine_index()),)))
+    bound = draw(st.lists(st.sampled_from([("i", "I"), ("j", "J"), ("m", "M")]), unique=True, max_size=2))
+    return e, bound
+
+
+def _raw_value(e: Expr, bound: list, free: dict, sizes: dict) -> Fraction:
+    """Sum the bound names by brute force outside the normal form (no contraction at all)."""
+    total = Fraction(0)
+    for vals in itertools.product(*(range(1, sizes[r] + 1) for _, r in bound)):
+        env = dict(free)
+        env.update({n: v for (n, _), v in zip(bound, vals)})
+        total += brute(e, env, sizes)
+    return total
+
+
+@settings(max_examples=150, deadline=None)
+@given(raw_term())
+def test_contraction_keeps_the_value(case) -> None:
+    e, bound = case
+    contracted = e.bind_all(bound)
+    for s in SIZES[:2]:
+        for v in itertools.product(range(0, 4), repeat=3):
+            free = dict(zip(FREE, v))
+            assert brute(contracted, free, s) == _raw_value(e, bound, free, s)
+
+
+@given(affine_index(), affine_index())
+def test_solve_for_solves(a: tuple, b: tuple) -> None:
+    for x_ in (i, j, m):
+        sol = solve_for(a, b, x_)
+        if sol is None:
+            continue
+        for v in itertools.product(range(-2, 3), repeat=3):
+            env = dict(zip((i, j, m), v))
+            env[x_] = _index(sol, env) if x_ not in parts(sol)[0] else env[x_]
+            assert x_ not in parts(sol)[0]
+            assert _index(a, env) == _index(b, env)
+
+
+@pytest.mark.parametrize("idx, text", [
+    (affine([(j, 1), (m, 1)], -1), "j+m-1"),
+    (affine([(i, 1), (m, -1)], 1), "i-m+1"),
+    (affine([(j, 2)], 0), "2j"),
+    (affine([(D(0), 1)], 1), "d0+1"),
+    (affine([], 0), "0"),
+    (affine([], -3), "-3"),
+])
+def test_show(idx: tuple, text: str) -> None:
+    assert show(idx) == text
+    assert is_affine(idx)
