@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symbp.model.affine import affine, is_affine, parts, show, solve_for
-from symbp.model.normal_form import D, Expr, F
+from symbp.model.normal_form import D, Expr, F, _reindexings
 
 SIZES = [{"I": 4, "J": 3, "M": 2}, {"I": 5, "J": 2, "M": 3}, {"I": 3, "J": 4, "M": 1}]
 FREE = ["i", "j", "m"]
@@ -45,16 +45,23 @@ def _factor(f: tuple, env: dict, sizes: dict) -> Fraction:
     return _value(f[1], tuple(_index(i, env) for i in f[2]))
 
 
+def raw_value(coeff: Fraction, term_sizes, dummies: dict[int, str], factors, free: dict[str, int],
+              sizes: dict[str, int]) -> Fraction:
+    """The value of one raw term ``coeff * Π sizes * Σ_dummies Π factors`` by brute force."""
+    total = Fraction(0)
+    scale = coeff * math.prod(sizes[s] for s in term_sizes)
+    names = sorted(dummies)
+    for vals in itertools.product(*(range(1, sizes[dummies[n]] + 1) for n in names)):
+        env = {("f", k): v for k, v in free.items()}
+        env.update({("d", n): v for n, v in zip(names, vals)})
+        total += scale * math.prod((_factor(f, env, sizes) for f in factors), start=Fraction(1))
+    return total
+
+
 def brute(e: Expr, free: dict[str, int], sizes: dict[str, int]) -> Fraction:
     """The value of ``e`` by summing every dummy over its range."""
-    total = Fraction(0)
-    for t in e.terms:
-        scale = t.coeff * math.prod(sizes[s] for s in t.sizes)
-        for vals in itertools.product(*(range(1, sizes[r] + 1) for r in t.dummies)):
-            env = {("f", k): v for k, v in free.items()}
-            env.update({("d", n): v for n, v in enumerate(vals)})
-            total += scale * math.prod((_factor(f, env, sizes) for f in t.factors), start=Fraction(1))
-    return total
+    return sum((raw_value(t.coeff, t.sizes, dict(enumerate(t.dummies)), t.factors, free, sizes)
+                for t in e.terms), Fraction(0))
 
 
 def _frees(sizes: dict[str, int]):
@@ -145,6 +152,36 @@ def test_the_kernel_gradient_of_a_convolution() -> None:
     assert same_value(grad, textbook)
 
 
+imj1 = affine([(i, 1), (m, -1)], 1)  # i-m+1
+
+
+def input_gradient_by_chain_rule() -> Expr:
+    """``Σ_j δ_j ∂a_j/∂x_i`` with ``a_j = Σ_m w_m x_{j+m-1}``: ``∂x_{j+m-1}/∂x_i = [i = j+m-1]``."""
+    return (delta(j) * (w(m) * Expr.kd(i, jm1)).bind("m", "M")).bind("j", "J")
+
+
+CONVOLUTION = [  # (name, the textbook's right side, equal to the chain rule's?)
+    ("sum_m w_m delta_{i-m+1} [1 <= i-m+1 <= J] (PRML 5.5.6 with its boundaries)",
+     (w(m) * delta(imj1) * rng(imj1, "J")).bind("m", "M"), True),
+    ("sum_m w_m delta_{i-m+1} (the boundary forgotten)",
+     (w(m) * delta(imj1)).bind("m", "M"), False),
+    ("sum_m w_m delta_{i+m-1} [1 <= i+m-1 <= J] (the kernel flipped)",
+     (w(m) * delta(affine([(i, 1), (m, 1)], -1)) * rng(affine([(i, 1), (m, 1)], -1), "J")).bind("m", "M"),
+     False),
+    ("sum_m w_m delta_{i-m+1} [1 <= i-m+1 <= M] (the wrong range in the boundary)",
+     (w(m) * delta(imj1) * rng(imj1, "M")).bind("m", "M"), False),
+]
+
+
+@pytest.mark.parametrize("name, textbook, equal", CONVOLUTION, ids=[c[0] for c in CONVOLUTION])
+def test_the_input_gradient_of_a_convolution(name: str, textbook: Expr, equal: bool) -> None:
+    """Summing over ``j`` or over ``m`` is one normal form (re-indexing by the range condition);
+    each slip differs in normal form *and* in value (the brute force sees it)."""
+    chain = input_gradient_by_chain_rule()
+    assert (chain == textbook) is equal
+    assert same_value(chain, textbook) is equal
+
+
 # --- Hypothesis: random deltas with affine arguments, contracted against random sums
 
 
@@ -192,6 +229,19 @@ def test_contraction_keeps_the_value(case) -> None:
         for v in itertools.product(range(0, 4), repeat=3):
             free = dict(zip(FREE, v))
             assert brute(contracted, free, s) == _raw_value(e, bound, free, s)
+
+
+@settings(max_examples=150, deadline=None)
+@given(raw_term())
+def test_every_reindexing_keeps_the_value(case) -> None:
+    """Each way the normal form may re-index a term (not only the least it keeps) is equal to it."""
+    e, bound = case
+    for t in e.bind_all(bound).terms:
+        for raw in _reindexings(t):
+            for s in SIZES[:2]:
+                for v in itertools.product(range(0, 4), repeat=3):
+                    free = dict(zip(FREE, v))
+                    assert brute(Expr([t]), free, s) == raw_value(*raw, free, s)
 
 
 @given(affine_index(), affine_index())

@@ -296,7 +296,60 @@ def _make(coeff: Fraction, sizes: Iterable[str], dummies: dict[int, str],
     c = _contract(coeff, list(sizes), dict(dummies), list(factors))
     if c is None:
         return None
-    return _canonical(*c)
+    term = _canonical(*c)
+    if any(f[0] == "rng" and any(i[0] == "d" for i in factor_indices(f)) for f in term.factors):
+        return _least_reindexing(term)
+    return term
+
+
+#: how many re-indexings of one term the normal form looks at for the least one
+MAX_REINDEXINGS = 24
+
+
+def _reindexings(t: Term) -> Iterator[tuple[Fraction, list[str], dict[int, str], list[Factor]]]:
+    """Each way to sum ``t`` over another variable: a dummy ``x`` over ``R`` that enters a range
+    condition ``[1 <= e <= S]`` with coefficient ±1 is replaced by ``y = e`` over ``S``, its own
+    range becoming the condition ``[1 <= x(y) <= R]`` (a bijection between the two index sets,
+    so the value is the same: ``Σ_j δ_j w_{i-j+1} [1 <= i-j+1 <= M]`` is
+    ``Σ_m w_m δ_{i-m+1} [1 <= i-m+1 <= J]``)."""
+    n = len(t.dummies)
+    for pos, f in enumerate(t.factors):
+        if f[0] != "rng" or not is_affine(f[1]):
+            continue
+        for x, c in f[1][1]:
+            if x[0] != "d" or c not in (1, -1):
+                continue
+            y = ("d", n)
+            sol = solve_for(f[1], y, x)
+            assert sol is not None
+
+            def sub(i: Index, x: Index = x, sol: Index = sol) -> Index:
+                return sol if i == x else i
+
+            dummies = dict(enumerate(t.dummies))
+            r_x = dummies.pop(x[1])
+            dummies[n] = f[2]
+            factors = [map_indices(g, sub) for k, g in enumerate(t.factors) if k != pos]
+            factors.append(("rng", sol, r_x))
+            yield t.coeff, list(t.sizes), dummies, factors
+
+
+def _least_reindexing(term: Term) -> Term:
+    """The least term (by its text) among those that re-indexing reaches from ``term``: equal
+    sums written over different variables meet in one normal form (up to
+    :data:`MAX_REINDEXINGS` of them; beyond, the term is kept as it is, which is still equal)."""
+    seen = {term.key: term}
+    todo = [term]
+    while todo and len(seen) < MAX_REINDEXINGS:
+        for raw in _reindexings(todo.pop()):
+            c = _contract(*raw)
+            if c is None:  # the re-indexing shows the term is 0; the term as it is is equal too
+                continue
+            t = _canonical(*c)
+            if t.key not in seen:
+                seen[t.key] = t
+                todo.append(t)
+    return min(seen.values(), key=lambda t: repr(t.key))
 
 
 # ----------------------------------------------------------------------------------------------
