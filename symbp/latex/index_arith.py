@@ -1,0 +1,182 @@
+"""Index arithmetic in a subscript: ``x_{j+m-1}``, ``\\delta_{i-m+1}``, ``x_{s(j-1)+m}``, ``x_{i+a, j+b}``.
+
+:func:`read_subscript_arithmetic` reads the inside of a braced subscript that holds ``+``, ``-``
+or parentheses into one polynomial per comma-separated position, over the letters written, with
+whole coefficients (``s(j-1)+m`` is ``sj - s + m``: which letters are indices and which are
+sizes such as a stride is for the meaning, not for the reader).  Two letters side by side
+outside parentheses (``w_{jk+1}``) read two ways, ``(j, k+1)`` or the product ``jk + 1``: that
+is an input error asking for commas, never a guess.  :func:`poly_text` writes a polynomial
+back.
+
+Room ``symbp.latex``; imports :mod:`symbp.errors` and its room.
+
+>>> from symbp.latex.tokens import tokenize
+>>> toks = tokenize(r"x_{j+m-1}")
+>>> entries, after = read_subscript_arithmetic(toks, 3, "x_{j+m-1}")
+>>> [poly_text(p) for p, _, _ in entries], toks[after].text
+(['j+m-1'], '}')
+"""
+
+from __future__ import annotations
+
+from ..errors import LatexSyntaxError, UnsupportedError
+from ..limits import MAX_DEPTH
+from .tokens import Token
+
+#: a polynomial over index letters: sorted tuple of letters (a monomial) -> whole coefficient
+Poly = dict[tuple[str, ...], int]
+
+__all__ = ["Poly", "has_arithmetic", "poly_text", "read_subscript_arithmetic"]
+
+
+def has_arithmetic(toks: list[Token], i: int) -> bool:
+    """Whether the braced subscript whose contents start at ``toks[i]`` holds ``+``, ``-`` or
+    parentheses before its closing ``}`` (plain subscripts are read as before)."""
+    depth = 0
+    while toks[i].kind != "eof":
+        t = toks[i]
+        if t.kind == "sym" and t.text == "{":
+            depth += 1
+        elif t.kind == "sym" and t.text == "}":
+            if depth == 0:
+                return False
+            depth -= 1
+        elif t.kind == "sym" and t.text in ("+", "-", "(", ")"):
+            return True
+        i += 1
+    return False
+
+
+def _add(a: Poly, b: Poly, sign: int = 1) -> Poly:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out.get(k, 0) + sign * v
+    return {k: v for k, v in out.items() if v}
+
+
+def _mul(a: Poly, b: Poly) -> Poly:
+    out: Poly = {}
+    for ka, va in a.items():
+        for kb, vb in b.items():
+            k = tuple(sorted(ka + kb))
+            out[k] = out.get(k, 0) + va * vb
+    return {k: v for k, v in out.items() if v}
+
+
+class _Reader:
+    def __init__(self, toks: list[Token], i: int, src: str) -> None:
+        self.toks, self.i, self.src = toks, i, src
+
+    @property
+    def tok(self) -> Token:
+        return self.toks[self.i]
+
+    def is_sym(self, text: str) -> bool:
+        return self.tok.kind == "sym" and self.tok.text == text
+
+    def fail(self, what: str) -> LatexSyntaxError:
+        t = self.tok
+        return LatexSyntaxError(f"unexpected {t.text or 'end of formula'!r} {what}", offset=t.pos,
+                                width=max(1, t.end - t.pos),
+                                hint="an index is a sum of letters and whole numbers: x_{j+m-1}")
+
+    def expr(self, depth: int) -> Poly:
+        if depth > MAX_DEPTH:
+            raise LatexSyntaxError("index arithmetic nested too deeply", offset=self.tok.pos,
+                                   hint="write the index as a sum of letters and numbers")
+        sign = 1
+        if self.is_sym("+") or self.is_sym("-"):
+            sign = -1 if self.tok.text == "-" else 1
+            self.i += 1
+        out = _add({}, self.term(depth), sign)
+        while self.is_sym("+") or self.is_sym("-"):
+            sign = -1 if self.tok.text == "-" else 1
+            self.i += 1
+            out = _add(out, self.term(depth), sign)
+        return out
+
+    def term(self, depth: int) -> Poly:
+        out: Poly = {(): 1}
+        factors = 0
+        last_letter: Token | None = None
+        while True:
+            t = self.tok
+            if t.kind == "num" and t.text.isdigit():
+                if factors:
+                    raise self.fail("after a factor in an index (write the number first: 2j)")
+                self.i += 1
+                out = _mul(out, {(): int(t.text)})
+                last_letter = None
+            elif t.kind == "letter":
+                if last_letter is not None:
+                    shown = self.src[last_letter.pos:t.end]
+                    raise UnsupportedError(
+                        f"the subscript {shown} reads two ways: two indices or their product",
+                        offset=last_letter.pos, width=t.end - last_letter.pos,
+                        hint="separate the indices with a comma (w_{j,k+1}); write a product with "
+                             "parentheses (s(j-1))")
+                self.i += 1
+                name = t.text
+                while self.is_sym("'"):
+                    self.i += 1
+                    name += "'"
+                out = _mul(out, {(name,): 1})
+                last_letter = t
+            elif self.is_sym("("):
+                self.i += 1
+                inner = self.expr(depth + 1)
+                if not self.is_sym(")"):
+                    raise self.fail("where ')' should close the parenthesis in the index")
+                self.i += 1
+                out = _mul(out, inner)
+                last_letter = None
+            else:
+                break
+            factors += 1
+        if not factors:
+            raise self.fail("where a letter or a number of the index should stand")
+        return out
+
+
+def read_subscript_arithmetic(toks: list[Token], i: int, src: str) -> tuple[list[tuple[Poly, int, int]], int]:
+    """Read the comma-separated positions of a braced subscript from ``toks[i]`` (just after
+    ``{``) up to its ``}``: ``([(polynomial, start offset, end offset), ...], index of '}')``.
+
+    >>> from symbp.latex.tokens import tokenize
+    >>> src = r"x_{s(j-1)+m, 2i-1}"
+    >>> entries, _ = read_subscript_arithmetic(tokenize(src), 3, src)
+    >>> [poly_text(p) for p, _, _ in entries]
+    ['m-s+js', '2i-1']
+    """
+    r = _Reader(toks, i, src)
+    out = []
+    while True:
+        start = r.tok.pos
+        poly = r.expr(0)
+        out.append((poly, start, toks[r.i - 1].end))
+        if r.is_sym(","):
+            r.i += 1
+            continue
+        if r.tok.kind == "eof":
+            raise LatexSyntaxError("this subscript's '{' is never closed", offset=toks[i - 1].pos,
+                                   hint="add the missing '}'")
+        if not r.is_sym("}"):
+            raise r.fail("in a subscript")
+        return out, r.i
+
+
+def poly_text(p: Poly) -> str:
+    """A polynomial as an index is written: letters first, the constant last.
+
+    >>> poly_text({('j',): 1, ('m',): 1, (): -1})
+    'j+m-1'
+    >>> poly_text({})
+    '0'
+    """
+    out = ""
+    for mono in sorted(p, key=lambda m: (m == (), len(m), m)):
+        c = p[mono]
+        body = "".join(mono)
+        mag = str(abs(c)) if (abs(c) != 1 or not body) else ""
+        out += ("-" if c < 0 else ("+" if out else "")) + mag + body
+    return out or "0"

@@ -1,0 +1,89 @@
+"""Index arithmetic in subscripts (issue 13, item 1): read in full, never misread.
+
+``x_{j+m-1}``, ``\\delta_{i-m+1}``, ``x_{s(j-1)+m}``, ``x_{i+a, j+b}`` are read into one polynomial per
+position; a subscript that reads two ways (``w_{jk+1}``) asks for commas.  Until the meaning of
+shifted positions lands, a formula with index arithmetic is an input error that names it where it
+stands (it was "unexpected '+' in a subscript"), and a check of it is an ``error`` verdict, never
+``verified`` or ``refuted``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from symbp import check_equation
+from symbp.errors import LatexSyntaxError, UnsupportedError
+from symbp.latex.index_arith import poly_text, read_subscript_arithmetic
+from symbp.latex.parser import parse_expression
+from symbp.latex.tokens import tokenize
+
+READ = [  # subscript source, the positions read back
+    (r"x_{j+m-1}", ["j+m-1"]),
+    (r"x_{i-m+1}", ["i-m+1"]),
+    (r"x_{s(j-1)+m}", ["m-s+js"]),
+    (r"x_{i+a, j+b}", ["a+i", "b+j"]),
+    (r"x_{2j+1}", ["2j+1"]),
+    (r"x_{-(1-j)}", ["j-1"]),
+    (r"x_{j+m-m}", ["j"]),
+    (r"x_{k'+1}", ["k'+1"]),
+    (r"x_{(j-1)(m+1)}", ["j-m+jm-1"]),
+]
+
+
+@pytest.mark.parametrize("src, texts", READ)
+def test_reads_each_position(src: str, texts: list[str]) -> None:
+    entries, after = read_subscript_arithmetic(tokenize(src), 3, src)
+    assert [poly_text(p) for p, _, _ in entries] == texts
+    assert src[entries[0][1]:entries[-1][2]] == src[3:-1]
+
+
+ERRORS = [  # source, error class, offset, words in the message
+    (r"a_j = x_{j+m-1}", UnsupportedError, 9, "index arithmetic in a subscript (j+m-1)"),
+    (r"\sum_m w_m x_{s(j-1)+m}", UnsupportedError, 14, "(s(j-1)+m)"),
+    (r"w_{jk+1}", UnsupportedError, 3, "reads two ways"),
+    (r"x_{j+}", LatexSyntaxError, 5, "where a letter or a number"),
+    (r"x_{(j+1}", LatexSyntaxError, 7, "')' should close"),
+    (r"x_{j+1", LatexSyntaxError, 2, "never closed"),
+    (r"x_{j2+1}", LatexSyntaxError, 4, "write the number first"),
+    (r"x_{j+\sum}", LatexSyntaxError, 5, "where a letter or a number"),
+]
+
+
+@pytest.mark.parametrize("src, cls, offset, words", ERRORS)
+def test_index_arithmetic_is_an_input_error_where_it_stands(src: str, cls: type, offset: int,
+                                                            words: str) -> None:
+    with pytest.raises(cls) as info:
+        parse_expression(src)
+    assert type(info.value) is cls
+    assert info.value.offset == offset
+    assert words in str(info.value)
+
+
+PLAIN = [r"w_{kj}", r"z_{i_l}", r"w_{k'j}", r"x_{i,j}"]
+
+
+@pytest.mark.parametrize("src", PLAIN)
+def test_plain_subscripts_read_as_before(src: str) -> None:
+    parse_expression(src)
+
+
+@pytest.mark.parametrize("latex", [
+    r"\frac{\partial E}{\partial w_{ji}} = \delta_j z_{i+1}",
+    r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_{k-1}",
+])
+def test_a_check_with_index_arithmetic_is_an_error_verdict(latex: str) -> None:
+    assert [r.verdict for r in check_equation(latex, "plain")] == ["error"]
+
+
+_letters = st.sampled_from(["i", "j", "m", "l"])
+
+
+@given(st.dictionaries(st.one_of(st.just(()), st.tuples(_letters)), st.integers(-5, 5), min_size=1))
+def test_written_and_read_back(poly: dict) -> None:
+    poly = {k: v for k, v in poly.items() if v}
+    text = poly_text(poly)
+    src = "x_{" + text + "+0}"  # an operator makes it arithmetic even for one letter
+    entries, _ = read_subscript_arithmetic(tokenize(src), 3, src)
+    assert entries[0][0] == poly
