@@ -268,3 +268,18 @@ def test_solve_for_solves(a: tuple, b: tuple) -> None:
 def test_show(idx: tuple, text: str) -> None:
     assert show(idx) == text
     assert is_affine(idx)
+
+
+@pytest.mark.parametrize("expr", [
+    (w(m) * x(jm1)).bind("m", "M"),
+    (Expr.kd(i, jm1) * x(i)).bind("i", "I"),
+])
+def test_numeric_evaluation_refuses_shifted_positions(expr: Expr) -> None:
+    """No numeric reading yet: a clear input error, never letters of j+m-1 read as axes."""
+    from symbp.engine.numeric import _refuse_shifted
+    from symbp.errors import UnsupportedError
+
+    with pytest.raises(UnsupportedError, match="shifted index positions"):
+        for t in expr.terms:
+            for f in t.factors:
+                _refuse_shifted(f)

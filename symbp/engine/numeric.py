@@ -31,6 +31,7 @@ import numpy as np
 from .. import catalogue
 from ..errors import ResourceLimitError, UnsupportedError
 from ..limits import MAX_PLAN_SIZE, MAX_PLAN_WORK, MAX_PLANS, PLAN_MISS, check_deadline
+from ..model.affine import is_affine, show
 from ..model.network import Network, components
 from ..model.normal_form import Expr, SizePoly, Term, factor_indices, poly_value
 
@@ -217,6 +218,25 @@ def evaluate(net: Network, expr: Expr, sizes: dict[str, int], atom: Callable[[tu
     return total
 
 
+def _refuse_shifted(f: tuple) -> None:
+    """Shifted positions (``x_{j+m-1}``, a range condition ``[1 <= e <= R]``) have no numeric
+    reading yet: an :class:`UnsupportedError`, never an evaluation that reads the affine index's
+    letters as separate axes.
+
+    >>> _refuse_shifted(('rng', ('a', ((('f', 'j'), 1),), 1), 'J'))
+    Traceback (most recent call last):
+    ...
+    symbp.errors.UnsupportedError: shifted index positions (j+1) are not evaluated numerically yet
+    hint: only the normal form decides equations with shifted positions for now
+    """
+    shifted = [p for part in f if type(part) is tuple
+               for p in ((part,) if is_affine(part) else part) if is_affine(p)]
+    if shifted or f[0] == "rng":
+        text = ", ".join(show(p) for p in shifted) or "a range condition"
+        raise UnsupportedError(f"shifted index positions ({text}) are not evaluated numerically yet",
+                               hint="only the normal form decides equations with shifted positions for now")
+
+
 def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
           free: list[tuple[str, str]], free_pos: dict[str, int], shape: tuple[int, ...],
           dtype: type) -> np.ndarray:
@@ -234,6 +254,7 @@ def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], 
         ranges[("d", n)] = r
     ops, subs = [], []
     for f in t.factors:
+        _refuse_shifted(f)
         idx = list(factor_indices(f))
         if f[0] == "kd":
             n = sizes[ranges[idx[0]]]
@@ -464,6 +485,7 @@ class Lambdified:
         batch_letter = next(alphabet) if self.batch is not None else ""
         ops, subs = [], []
         for f in t.factors:
+            _refuse_shifted(f)
             idx = list(factor_indices(f))
             missing = [i for i in idx if i not in letters]
             if missing:
