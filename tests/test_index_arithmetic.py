@@ -1,10 +1,12 @@
-"""Index arithmetic in subscripts (issue 13, item 1): read in full, never misread.
+"""Index arithmetic in subscripts and generic superscripts (issue 13): read in full, never misread.
 
 ``x_{j+m-1}``, ``\\delta_{i-m+1}``, ``x_{s(j-1)+m}``, ``x_{i+a, j+b}`` are read into one polynomial per
 position; a subscript that reads two ways (``w_{jk+1}``) asks for commas.  Until the meaning of
 shifted positions lands, a formula with index arithmetic is an input error that names it where it
 stands (it was "unexpected '+' in a subscript"), and a check of it is an ``error`` verdict, never
-``verified`` or ``refuted``.
+``verified`` or ``refuted``.  A letter superscript before a subscript or with arithmetic
+(``w^l_{jk}``, ``\\delta^{l+1}_k``, ``b^{t-1}_h``) is named as a generic layer or step (it was
+"only positive whole powers").
 """
 
 from __future__ import annotations
@@ -59,6 +61,35 @@ def test_index_arithmetic_is_an_input_error_where_it_stands(src: str, cls: type,
     assert type(info.value) is cls
     assert info.value.offset == offset
     assert words in str(info.value)
+
+
+GENERIC = [  # source, offset of the caret, the superscript named
+    (r"z^l_j = \sum_k w^l_{jk} a^{l-1}_k + b^l_j", 1, "l"),
+    (r"\delta^{l+1}_k", 6, "l+1"),
+    (r"b^{t-1}_{h'}", 1, "t-1"),
+    (r"\delta^{T+1}_h = 0", 6, "T+1"),
+    (r"a^{L}_j", 1, "L"),
+]
+
+
+@pytest.mark.parametrize("src, offset, text", GENERIC)
+def test_a_generic_layer_or_step_is_named_not_read_as_a_power(src: str, offset: int, text: str) -> None:
+    with pytest.raises(UnsupportedError) as info:
+        parse_expression(src)
+    assert info.value.offset == offset
+    assert f"the superscript {text} is a generic layer or time step" in str(info.value)
+
+
+@pytest.mark.parametrize("src, words", [
+    (r"z_j^2", None), (r"z_j^{3}", None), (r"x^{n}", "only positive whole powers"),
+    (r"z_j^{l}", "only positive whole powers"),  # after the subscript: a power as before
+])
+def test_powers_read_as_before(src: str, words: str | None) -> None:
+    if words is None:
+        parse_expression(src)
+        return
+    with pytest.raises(UnsupportedError, match=words):
+        parse_expression(src)
 
 
 PLAIN = [r"w_{kj}", r"z_{i_l}", r"w_{k'j}", r"x_{i,j}"]

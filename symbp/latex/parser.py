@@ -289,6 +289,7 @@ class _Parser:
         while self.is_sym("^"):
             caret = self.next()
             self._superscript_label(base, caret)
+            self._generic_superscript(caret)
             e = self.group_or_atom("as an exponent")
             if not isinstance(e, Num) or e.value.denominator != 1 or e.value < 1:
                 raise UnsupportedError("only positive whole powers are supported", offset=caret.pos,
@@ -300,6 +301,34 @@ class _Parser:
             base = Pow(base.pos, e.end, base, int(e.value))
         self.leave()
         return base
+
+    def _generic_superscript(self, caret: Token) -> None:
+        """``w^l_{jk}``, ``a^{l-1}_k``, ``\\delta^{t+1}``: a letter in a superscript followed by a
+        subscript, or with arithmetic, is a generic layer or step (Nielsen, Graves), not a power;
+        not read yet, so an error that says so (it was "only positive whole powers")."""
+        k = self.i
+        braced = self.toks[k].kind == "sym" and self.toks[k].text == "{"
+        k += braced
+        if self.toks[k].kind != "letter":
+            return
+        end = k + 1
+        if braced:
+            while self.toks[end].kind in ("letter", "num") or (
+                    self.toks[end].kind == "sym" and self.toks[end].text in ("+", "-", "'")):
+                end += 1
+            if not (self.toks[end].kind == "sym" and self.toks[end].text == "}"):
+                return
+        inside = self.toks[k:end]
+        arithmetic = any(t.kind == "sym" and t.text in ("+", "-") for t in inside)
+        after = self.toks[end + braced]
+        if not (arithmetic or (after.kind == "sym" and after.text == "_")):
+            return
+        text = self.src[inside[0].pos:inside[-1].end]
+        raise UnsupportedError(
+            f"the superscript {text} is a generic layer or time step, which is not read yet",
+            offset=caret.pos, width=max(1, self.toks[end + braced - 1].end - caret.pos),
+            hint="symbp reads concrete layers: label each layer's family in the forward pass "
+                 "(w^{(2)}_{jk}, a^{(1)}_k) and write the step for each of them")
 
     def _superscript_label(self, base: Node, caret: Token) -> None:
         """``\\delta_k^{(2)}``, ``z^{[2]}_j``: a superscript in brackets is a layer label or a
