@@ -244,6 +244,17 @@ def test_every_reindexing_keeps_the_value(case) -> None:
                     assert brute(Expr([t]), free, s) == raw_value(*raw, free, s)
 
 
+@settings(max_examples=100, deadline=None)
+@given(raw_term(), st.permutations(["p", "q", "r"]))
+def test_the_names_of_summed_letters_do_not_matter(case, names) -> None:
+    """Summing under other letters (inside affine indices and range conditions too) is one normal
+    form: the canonical renaming of dummies sees through affine indices."""
+    e, bound = case
+    mapping = {n: names[k] for k, (n, _) in enumerate(bound)}
+    renamed = e.rename(mapping).bind_all([(mapping[n], r) for n, r in reversed(bound)])
+    assert renamed == e.bind_all(bound)
+
+
 @given(affine_index(), affine_index())
 def test_solve_for_solves(a: tuple, b: tuple) -> None:
     for x_ in (i, j, m):
