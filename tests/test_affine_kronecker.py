@@ -15,10 +15,12 @@ import itertools
 import math
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from symbp.engine.shifted import evaluate_shifted
 from symbp.model.affine import affine, is_affine, parts, show, solve_for
 from symbp.model.normal_form import D, Expr, F, _reindexings
 
@@ -294,3 +296,39 @@ def test_numeric_evaluation_refuses_shifted_positions(expr: Expr) -> None:
         for t in expr.terms:
             for f in t.factors:
                 _refuse_shifted(f)
+
+
+# --- numbers: the gather-and-contract evaluator against the brute force
+
+
+def _read(name: str, pos: tuple) -> np.ndarray:
+    if not pos:
+        return np.array(float(_value(name, ())))
+    flat = [np.asarray(p).ravel() for p in pos]
+    vals = [float(_value(name, tuple(int(p[k]) for p in flat))) for k in range(flat[0].size)]
+    return np.array(vals).reshape(np.shape(pos[0]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(raw_term())
+def test_the_shifted_evaluator_agrees_with_the_brute_force(case) -> None:
+    e, bound = case
+    expr = e.bind_all(bound)
+    free = [(n, r) for n, r in (("i", "I"), ("j", "J"), ("m", "M")) if n in expr.free()]
+    for s in SIZES[:2]:
+        got = evaluate_shifted(expr, s, free, _read)
+        for pos in itertools.product(*(range(1, s[r] + 1) for _, r in free)):
+            env = dict(zip((n for n, _ in free), pos))
+            want = float(brute(expr, env, s))
+            assert abs(got[tuple(p - 1 for p in pos)] - want) <= 1e-9 * max(1.0, abs(want))
+
+
+def test_the_forgotten_boundary_differs_in_numbers() -> None:
+    """Out-of-range positions read as unknowns: the input gradient without its boundary cannot
+    agree with the chain rule's by accident."""
+    s = SIZES[0]
+    chain = evaluate_shifted(input_gradient_by_chain_rule(), s, [("i", "I")], _read)
+    right = evaluate_shifted(CONVOLUTION[0][1], s, [("i", "I")], _read)
+    forgot = evaluate_shifted(CONVOLUTION[1][1], s, [("i", "I")], _read)
+    assert np.allclose(chain, right)
+    assert not np.allclose(chain, forgot)
