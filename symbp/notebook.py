@@ -351,7 +351,7 @@ def check(source: str | os.PathLike[str] | Derivation, net: Network | str | None
     >>> from pathlib import Path
     >>> report = check(Path("derivations/weight_sharing.tex"))
     >>> report.exit_code, report.counts()["refuted"]
-    (0, 2)
+    (0, 1)
     >>> [r.verdict for r in check(r"\\delta_j = \\sum_k w_{kj} \\delta_k", "plain").results]
     ['refuted']
     """
