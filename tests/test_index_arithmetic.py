@@ -118,3 +118,28 @@ def test_written_and_read_back(poly: dict) -> None:
     src = "x_{" + text + "+0}"  # an operator makes it arithmetic even for one letter
     entries, _ = read_subscript_arithmetic(tokenize(src), 3, src)
     assert entries[0][0] == poly
+
+
+CONVOLUTION_FILE = r"""\documentclass{article}
+\begin{document}
+% symbp: forward a_j = \sum_{m=1}^{M} w_m x_{j+m-1}
+% symbp: forward y_j = h(a_j)
+% symbp: expect error
+\[ \frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m-1} \]
+\end{document}
+"""
+
+
+def test_a_convolution_file_is_reported_where_its_arithmetic_stands(tmp_path, capsys) -> None:
+    """PRML 5.5.6 in a derivation file: the forward equation and the check are errors naming file,
+    line, column and the arithmetic, never a traceback (exit code 2: the forward pass is unread)."""
+    from symbp.cli import main
+
+    f = tmp_path / "conv.tex"
+    f.write_text(CONVOLUTION_FILE, encoding="utf-8")
+    code = main(["check", str(f)])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert f"{f}:3:46 (forward): error" in out
+    assert "index arithmetic in a subscript (j+m-1) is not checked yet" in out
+    assert "Traceback" not in out
