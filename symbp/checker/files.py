@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..document import Derivation, Equation, LineIndex, Unread, derivation_files, load, strip_label
 from ..engine.declare import BUILTINS, builtin
-from ..errors import InputError, NotationError, SymbpError, locate
+from ..errors import InputError, Location, NotationError, SymbpError, locate
 from ..latex.parser import parse_chain
 from ..model.network import Network
 from ..parallel import map_files
@@ -72,7 +72,8 @@ def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult
     results = check_chain(net, chain)
     for r in results:
         r.label = label or "(1)"
-        _place(r, source, None, 0)
+        # a link stands at its left side (strip_label keeps offsets: text is as long as source)
+        _place(r, source, None, chain.sides[r.link - 1].pos if r.link - 1 < len(chain.sides) else 0)
     return results
 
 
@@ -118,6 +119,12 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
             a = eq.where[min(r.span[0], len(eq.where) - 1)]
             b = eq.where[min(r.span[0] + max(r.span[1], 1) - 1, len(eq.where) - 1)]
             r.span = (a, max(1, b - a + 1))
+        if r.link > 1 and r.span is None and r.link - 1 < len(eq.chain.sides):  # at its left side
+            pos = eq.chain.sides[r.link - 1].pos
+            if eq.where:  # read through the file's macros: back to the source
+                pos = eq.where[min(pos, len(eq.where) - 1)]
+            r.line = 0
+            _place(r, deriv.text, eq.file, eq.offset + pos, deriv.lines)
         _place(r, deriv.text, eq.file, eq.offset, deriv.lines)
         r.expected, r.expected_code = eq.expectation(r.link), eq.expected_code(r.link)
         out.append(r)
@@ -166,7 +173,15 @@ def each_file(paths: list[Path], check: Callable[[Path], object], problems: list
         except SymbpError as exc:
             problems.append(exc)
         except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
-            problems.append(SymbpError(f"{f}: internal error, nothing is claimed for this "
-                                       f"file (a symbp bug: please report it): "
-                                       f"{type(exc).__name__}: {exc}"))
+            problems.append(FileBug(f, exc))
     return len(files)
+
+
+class FileBug(SymbpError):
+    """A file that could not be checked because of a bug in symbp (its ``location`` names the
+    file, so that JSON and SARIF can place it)."""
+
+    def __init__(self, file: Path, exc: Exception) -> None:
+        super().__init__(f"{file}: internal error, nothing is claimed for this file (a symbp bug: "
+                         f"please report it): {type(exc).__name__}: {exc}")
+        self.location = Location(str(file), 0, 0)

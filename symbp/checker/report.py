@@ -15,7 +15,7 @@ from ..errors import SymbpError
 from ..printable import Printable
 from .results import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
 
-__all__ = ["Report"]
+__all__ = ["Report", "problem_data"]
 
 
 @dataclass
@@ -58,8 +58,9 @@ class Report(Printable):
         parts = [f"{c[VERIFIED]} verified", f"{c[AT_SIZES]} verified at sizes only",
                  f"{c[REFUTED]} refuted", f"{c[ERROR]} error(s)"]
         tail = "all as expected" if not unexpected else f"{unexpected} NOT as expected"
-        if self.problems:
-            tail += f"; {len(self.problems)} file(s) could not be checked"
+        if self.problems:  # never "all as expected" when a file was not checked at all
+            lost = f"{len(self.problems)} file(s) could not be checked"
+            tail = f"{tail}; {lost}" if unexpected else lost
         if self.unread:
             tail += "; " + self.unread_text() + (" (accepted)" if self.allow_unread else "")
         return f"{len(self.results)} link(s){files}: " + ", ".join(parts) + f"; {tail}"
@@ -69,8 +70,23 @@ class Report(Printable):
             "results": [r.to_json() for r in self.results],
             "summary": {**self.counts(), "links": len(self.results), "files": self.files,
                         "unexpected": sum(not r.as_expected for r in self.results),
-                        "problems": [str(p) for p in self.problems],
+                        "problems": [problem_data(p) for p in self.problems],
                         **({"unread": [{"env": u.env, "file": u.file, "line": u.line, "column": u.column}
                                        for u in self.unread]} if self.unread else {}),
                         "exit_code": self.exit_code},
         }
+
+
+def problem_data(p: SymbpError) -> dict[str, Any]:
+    """A file that could not be checked, as data: ``file``, ``line``, ``column`` (0 where there is
+    no position), ``message``, ``hint``, ``error`` (the exception's class) and ``text`` (all of it,
+    as ``symbp check`` prints it).
+
+    >>> from symbp.errors import InputError, Location
+    >>> problem_data(InputError("cannot read", location=Location("a.tex", 0, 0)))["file"]
+    'a.tex'
+    """
+    loc = getattr(p, "location", None)
+    return {"file": getattr(loc, "file", None), "line": getattr(loc, "line", 0) or 0,
+            "column": getattr(loc, "column", 0) or 0, "message": getattr(p, "message", str(p)),
+            "hint": getattr(p, "hint", None), "error": type(p).__name__, "text": str(p)}
