@@ -2,6 +2,13 @@
 
 Exit codes: 0 every verdict as the files expect; 1 some verdict is not (an equation refuted
 unexpectedly, or an expected refutation that verified); 2 an input error.
+
+Output formats (``--format``): ``text`` for a person (colour only on a terminal, never with
+``NO_COLOR`` set; control characters in labels, formulas and file names escaped), ``json``
+(versioned: :mod:`symbp.render.formats`, schema ``symbp/render/results.schema.json``),
+``github`` (workflow-command annotations), ``sarif`` (SARIF 2.1.0), ``junit`` (JUnit XML).
+A path ``-`` reads a derivation from standard input.  ``--skip-undirected`` (the pre-commit
+hook's mode) skips a named ``.tex`` file without a ``% symbp:`` line, with a note on stderr.
 """
 
 from __future__ import annotations
@@ -16,12 +23,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import api
+from . import __version__, api
 from .catalogue import ACTIVATIONS, NUMERIC_ERRORS
 from .checker.results import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
-from .errors import InputError, SymbpError
+from .document import is_derivation_file, loads
+from .errors import InputError, Location, SymbpError
 from .parallel import cpu_count, default_jobs, map_files
+from .render import formats
 from .render.display import counterexample_text
+from .render.formats import escape_controls
 
 _MARK = {VERIFIED: "ok", AT_SIZES: "ok?", REFUTED: "NO", ERROR: "ERR"}
 _EXIT_CODES = ("exit codes: 0 every verdict as the files expect, 1 some verdict is not, "
@@ -32,14 +42,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="symbp", description="Check hand-derived backpropagation equations written in LaTeX.",
         epilog=_EXIT_CODES)
+    parser.add_argument("--version", action="version", version=f"symbp {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     chk = sub.add_parser("check", help="check derivation files, folders, or one equation", epilog=_EXIT_CODES)
     chk.add_argument("paths", nargs="*", help="files, or folders: their .tex files with a '%% symbp:' line "
-                                              "(default: derivations/)")
+                                              "(default: derivations/); '-' reads standard input")
     chk.add_argument("--context", help="plain, shared, or a derivation FILE whose network to use")
     chk.add_argument("-e", "--equation", help="one LaTeX equation to check against --context")
-    chk.add_argument("--format", choices=("text", "json"), default="text",
-                     help="text (default), or json: {\"results\": [...], \"summary\": {...}}")
+    chk.add_argument("--format", choices=formats.FORMATS, default="text",
+                     help="text (default); json (versioned, schema: symbp/render/results.schema.json); "
+                          "github (GitHub Actions annotations); sarif (SARIF 2.1.0); junit (JUnit XML)")
+    chk.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="colour the text output: auto (default) on a terminal unless NO_COLOR is set")
+    chk.add_argument("--skip-undirected", action="store_true",
+                     help="skip a named .tex file without a '%% symbp:' line, with a note (pre-commit's "
+                          "mode: it names every staged .tex file)")
     chk.add_argument("-q", "--quiet", action="store_true", help="print only what is not as expected")
     chk.add_argument("-j", "--jobs", type=_jobs, metavar="N",
                      help="check the files in N processes (same output, same order; default: the "
@@ -102,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--context goes with -e EQUATION")
     if args.command == "prove" and len(args.files) > 1 and (args.output or args.label):
         parser.error("--label and -o go with one FILE")
+    if args.command == "check" and (args.numeric or args.against) and args.format not in ("text", "json"):
+        parser.error("--numeric and --against write text or json only")
+    if args.command == "check" and args.paths.count("-") > 1:
+        parser.error("'-' (standard input) can be given once")
     if args.command == "check" and not args.numeric and (
             args.activation != "tanh" or args.error != "sum-of-squares" or args.sizes or args.seed):
         parser.error("--activation, --error, --sizes and --seed go with --numeric")
@@ -115,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         return _check(args)
     except SymbpError as exc:
-        print(f"symbp: error: {exc}", file=sys.stderr)
+        print(escape_controls(f"symbp: error: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -176,7 +197,7 @@ def _prove(args: argparse.Namespace) -> int:
         if out:
             print(out)
         if err:
-            print(f"symbp: error: {err}", file=sys.stderr)
+            print(escape_controls(f"symbp: error: {err}"), file=sys.stderr)
         code = max(code, rc)
     return code
 
@@ -217,7 +238,7 @@ def _prove_file(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError(f"cannot write the proof: {exc.strerror or exc}",
                          hint="check that the folder exists and is writable").at("", str(out)) from None
-    print(f"{out}: {len(doc.proofs)} proof(s); compile with: pdflatex {out.name}")
+    print(escape_controls(f"{out}: {len(doc.proofs)} proof(s); compile with: pdflatex {out.name}"))
     return doc.exit_code
 
 
@@ -257,9 +278,18 @@ def _is_proof_of(text: str, source: Path) -> bool:
 
 
 def _paths(args: argparse.Namespace) -> list[Path]:
-    """The paths to check: those given, or ``derivations/`` (an input error where there is none)."""
+    """The paths to check: those given, or ``derivations/`` (an input error where there is none);
+    with ``--skip-undirected``, a named ``.tex`` file without a ``% symbp:`` line is left out with
+    a note.  ``-`` (standard input) is not among them: see :func:`_stdin`."""
     if args.paths:
-        return [Path(p) for p in args.paths]
+        out = []
+        for p in (Path(x) for x in args.paths if x != "-"):
+            if getattr(args, "skip_undirected", False) and p.is_file() and not is_derivation_file(p):
+                print(escape_controls(f"symbp: note: {p}: skipped, no '% symbp:' line (not a derivation "
+                                      "file)"), file=sys.stderr)
+                continue
+            out.append(p)
+        return out
     if not Path("derivations").exists():
         raise InputError("no PATH given, and no derivations/ folder here to check by default",
                          hint="name the derivation files or folders: symbp check notes.tex chapter5/")
@@ -292,7 +322,7 @@ def _grade(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
-        print(report.text())
+        print(escape_controls(report.text()))
     return report.exit_code
 
 
@@ -306,13 +336,55 @@ def _check(args: argparse.Namespace) -> int:
         report = api.Report(results=api.check_equation(args.equation, net), problems=[])
     else:
         paths = _paths(args)
-        report = api.check_paths(paths, jobs=args.jobs or default_jobs(paths))
+        report = (api.check_paths(paths, jobs=args.jobs or default_jobs(paths)) if paths or not args.paths
+                  else api.Report())
+        if "-" in args.paths:
+            _stdin(report)
         report.allow_unread = args.allow_unread
     if args.format == "json":
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        print(json.dumps(formats.to_json(report), ensure_ascii=False, indent=1))
+    elif args.format == "github":
+        print(formats.to_github(report))
+    elif args.format == "sarif":
+        print(json.dumps(formats.to_sarif(report, version=__version__), ensure_ascii=False, indent=1))
+    elif args.format == "junit":
+        sys.stdout.write(formats.to_junit(report))
     else:
-        _print_text(report, args.quiet)
+        _print_text(report, args.quiet, _colour(args.color))
     return report.exit_code
+
+
+#: the name a derivation read from standard input goes by in the output
+STDIN = "<stdin>"
+
+
+def _stdin(report: api.Report) -> None:
+    """Check the derivation on standard input (``symbp check -``) into ``report``."""
+    report.files += 1
+    try:
+        text = sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        report.problems.append(InputError(f"cannot read standard input: {exc}",
+                                          hint="pipe a UTF-8 derivation file",
+                                          location=Location(STDIN, 0, 0)))
+        return
+    try:
+        report.results.extend(api.check_file(loads(text.lstrip("\ufeff"), STDIN)))
+    except SymbpError as exc:
+        report.problems.append(exc)
+
+
+def _colour(mode: str) -> bool:
+    """Whether to colour: ``always``, ``never``, or (``auto``) on a terminal unless ``NO_COLOR``
+    is set to anything but the empty string (https://no-color.org)."""
+    if mode != "auto":
+        return mode == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(sys.stdout, "isatty") and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+_COLOURS = {VERIFIED: "32", AT_SIZES: "33", REFUTED: "31", ERROR: "35"}
 
 
 def _numeric(args: argparse.Namespace) -> int:
@@ -337,29 +409,45 @@ def _numeric(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return report.exit_code
     for p in report.problems:
-        print(f"{p}\n")
+        print(escape_controls(f"{p}\n"))
     for r in report.results:
         if args.quiet and r.link.as_expected and r.as_expected:
             continue
-        print(_line(r.link) + "\n    " + r.text())
-    print(report.summary())
+        print(_line(r.link) + "\n    " + escape_controls(r.text()))
+    print(escape_controls(report.summary()))
     return report.exit_code
 
 
-def _print_text(report: api.Report, quiet: bool) -> None:
+def _print_text(report: api.Report, quiet: bool, colour: bool = False) -> None:
     for p in report.problems:
-        print(f"{p}\n")
+        print(escape_controls(f"{p}\n"))
     for u in report.unread:
-        print(f"{u.file}:{u.line}:{u.column}: warning: the display '{u.env}' is not read: nothing in it "
-              "is checked (hint: write it as align, equation or gather, or pass --allow-unread)")
+        print(escape_controls(f"{u.file}:{u.line}:{u.column}: warning: the display '{u.env}' is not read: "
+                              "nothing in it is checked (hint: write it as align, equation or gather, or "
+                              "pass --allow-unread)"))
     for r in report.results:
         if quiet and r.as_expected:
             continue
-        print(_line(r))
-    print(report.summary())
+        print(_line(r, colour))
+    print(escape_controls(report.summary()))
 
 
-def _line(r: LinkResult) -> str:
+def _line(r: LinkResult, colour: bool = False) -> str:
+    """A result as text, every control character of its labels, formulas and file name escaped;
+    with ``colour``, the verdict in colour (and the header bold when not as expected)."""
+    text = escape_controls(_plain_line(r))
+    if not colour:
+        return text
+    head, _, rest = text.partition("\n")
+    verdict = f": {r.verdict}"
+    at = head.rfind(verdict)
+    if at >= 0:
+        code = _COLOURS[r.verdict] + ("" if r.as_expected else ";1")
+        head = f"{head[:at]}: \x1b[{code}m{r.verdict}\x1b[0m{head[at + len(verdict):]}"
+    return head + "\n" + rest
+
+
+def _plain_line(r: LinkResult) -> str:
     where = f"{r.file or '<input>'}:{r.line}:{r.column}"
     link = f" link {r.link}/{r.links}" if r.links > 1 else ""
     exp = ""

@@ -291,7 +291,8 @@ def test_json_of_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, data = _json(["check", str(f)], capsys)
     assert code == 2
     assert data["results"] == [] and len(data["summary"]["problems"]) == 1
-    assert "binary" in data["summary"]["problems"][0]
+    problem = data["summary"]["problems"][0]
+    assert "binary" in problem["message"] and problem["file"] == str(f) and problem["error"] == "InputError"
 
 
 def test_json_keeps_circled_labels(root: Path, capsys: pytest.CaptureFixture[str]) -> None:

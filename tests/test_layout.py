@@ -25,7 +25,7 @@ ROOMS = [
     {"document"},
     {"checker"},
     {"render", "soundness", "export"},
-    {"api", "numcheck", "notebook", "cli", "pytest_plugin", "grading", ""},
+    {"api", "numcheck", "notebook", "cli", "pytest_plugin", "grading", "__main__", ""},
 ]
 
 
