@@ -200,12 +200,12 @@ def to_sarif(report: Report, *, version: str = "") -> dict[str, Any]:
     for p in report.problems:
         d = problem_json(p)
         results.append({"ruleId": "input-error", "ruleIndex": ids.index("input-error"), "level": "error",
-                        "kind": "fail", "message": {"text": d["text"]},
+                        "kind": "fail", "message": {"text": escape_controls(d["text"])},
                         "locations": _location(d["file"], d["line"], d["column"])})
     for r in report.results:
         rule, level, kind = _rule(r)
         res: dict[str, Any] = {"ruleId": rule, "ruleIndex": ids.index(rule), "level": level, "kind": kind,
-                               "message": {"text": f"{_headline(r)}\n{_details(r)}"},
+                               "message": {"text": escape_controls(f"{_headline(r)}\n{_details(r)}")},
                                "locations": _location(r.file, r.line, r.column),
                                "properties": {"label": r.label, "link": r.link, "links": r.links,
                                               "verdict": r.verdict, "expected": r.expected,
