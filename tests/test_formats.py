@@ -101,7 +101,8 @@ def test_file_level_problems_are_structured(mixed: list[str], capsys: pytest.Cap
     assert all(p["message"] and p["hint"] and p["text"] for p in problems)
 
 
-def test_each_link_of_a_chain_has_its_own_column(mixed: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_each_link_of_a_chain_has_its_own_column(mixed: list[str],
+        capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(["check", "--format", "json", mixed[0]], capsys)
     chain = [r for r in json.loads(out)["results"] if r["links"] == 2]
     source = MIXED.splitlines()[chain[0]["line"] - 1]
@@ -110,7 +111,8 @@ def test_each_link_of_a_chain_has_its_own_column(mixed: list[str], capsys: pytes
         "a_j", "\\sum_i w_{ji} z_i"]
 
 
-def test_an_unreadable_file_is_never_all_as_expected(mixed: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreadable_file_is_never_all_as_expected(mixed: list[str],
+        capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(["check", mixed[1]], capsys)
     last = out.strip().splitlines()[-1]
     assert "as expected" not in last and "1 file(s) could not be checked" in last
@@ -256,7 +258,8 @@ def test_dash_reads_standard_input(root: Path) -> None:
     assert proc.returncode == 2 and "<stdin>:1:1: no network is declared" in proc.stdout
 
 
-def test_skip_undirected_notes_and_skips(tmp_path: Path, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_skip_undirected_notes_and_skips(tmp_path: Path, root: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     paper = tmp_path / "paper.tex"
     paper.write_text("\\documentclass{article}\n$$a = b$$\n", encoding="utf-8")
     good = root / "derivations" / "prml_5_3_1.tex"

@@ -29,7 +29,6 @@ from typing import Any
 from ..checker.report import Report
 from ..checker.report import problem_data as problem_json
 from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
-from ..errors import SymbpError
 
 __all__ = ["FORMATS", "SCHEMA_VERSION", "escape_controls", "json_schema", "problem_json", "to_github",
            "to_json", "to_junit", "to_sarif"]
@@ -254,7 +253,8 @@ def to_junit(report: Report) -> str:
         file = d["file"] or "<input>"
         case = ET.Element("testcase", {"classname": _xml(file), "name": "(file)", "time": "0",
                                        "file": _xml(file)})
-        ET.SubElement(case, "error", {"message": _xml(d["message"]), "type": d["error"]}).text = _xml(d["text"])
+        err = ET.SubElement(case, "error", {"message": _xml(d["message"]), "type": d["error"]})
+        err.text = _xml(d["text"])
         add(file, case, "errors")
     for r in report.results:
         file = r.file or "<input>"
@@ -271,7 +271,8 @@ def to_junit(report: Report) -> str:
         if not r.as_expected:
             kind = "errors" if r.verdict == ERROR else "failures"
             tag = "error" if r.verdict == ERROR else "failure"
-            ET.SubElement(case, tag, {"message": _xml(_headline(r)), "type": r.verdict}).text = _xml(_details(r))
+            bad = ET.SubElement(case, tag, {"message": _xml(_headline(r)), "type": r.verdict})
+            bad.text = _xml(_details(r))
         add(file, case, kind)
     root = ET.Element("testsuites", {"name": "symbp"})
     total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
