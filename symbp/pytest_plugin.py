@@ -12,11 +12,18 @@ Without the installed entry point (a bare checkout), load it with ``-p symbp.pyt
 * **Which items.**  One item per link of each equation, in file order, named by the equation's
   label: ``weight_sharing.tex::②`` for a single link, ``weight_sharing.tex::①[1]``,
   ``...::①[2]`` for the links of a chain ``A = B = C`` (``pytest weight_sharing.tex::①`` runs
-  both, as for a parametrised test).  An unlabelled equation is numbered as
-  ``symbp check`` numbers it (``(3)``); a label used twice gets ``@line`` appended.
+  both, as for a parametrised test).  An unlabelled equation is named by its text, spaces left
+  out (``x.tex::\\delta_{j}=h'(a_{j})\\sum_{k}w_{kj}\\delta_{k}``, ``\\partial~a_{j}`` where a
+  space ends a command; past :data:`NAME_CHARS` characters, cut and followed by ``…`` and a
+  short hash of the whole), so adding or moving an
+  equation renames no other item; spaces in a label become ``_`` (``①_(intended)``); a name used
+  twice gets ``@2``, ``@3`` in file order.  Ids are pytest node ids like a parametrised test's, so
+  ``--lf``, ``--ff``, ``--sw``, ``-k`` and ``--deselect`` work on links.
 * **Pass or fail.**  An item passes when its verdict is what the file expects
   (``% symbp: expect ...``; an unmarked equation is expected to hold: ``verified`` or
-  ``verified-at-sizes``).  A failing item reports like an assertion: where, the verdict and the
+  ``verified-at-sizes``).  A link the file expects ``refuted`` is a strict ``xfail``: refuted,
+  it is reported ``XFAIL``; verified, it fails.  A failing item reports like an assertion: where, the
+  verdict and the
   expectation, the equation, the diagnosis, the suggestion and the counterexample, without a
   traceback.  An equation that cannot be read fails with its line, column, caret and hint; a
   file whose network declaration is broken gives one failing item ``file.tex::(file)`` (so does
@@ -27,8 +34,9 @@ Without the installed entry point (a bare checkout), load it with ``-p symbp.pyt
 * **Cost.**  Collection only parses (``pytest --collect-only`` is quick); each equation is
   checked when its first item runs.  Disable the plugin with ``-p no:symbp``.
 
-Run ``pytest -rA`` to see passing items' verdicts, or ``--junitxml`` for the verdict of every item
-(as the ``verdict`` property).
+Every item's status word carries its verdict (``PASSED (verified)``, ``XFAIL (refuted)``,
+``FAILED (error)``): ``pytest -v`` and the short summary of ``pytest -rA`` show it for every item;
+``--junitxml`` has it as the ``verdict`` property.
 """
 
 from __future__ import annotations
@@ -48,8 +56,8 @@ if TYPE_CHECKING:  # pragma: no cover - the plugin is loaded by every pytest run
     from .checker.results import LinkResult
     from .document import Derivation, Equation
 
-__all__ = ["DerivationFile", "FileErrorItem", "LinkItem", "NotProvedWarning", "is_derivation_file",
-           "pytest_collect_file"]
+__all__ = ["DerivationFile", "ExpectedRefutation", "FileErrorItem", "LinkItem", "NotProvedWarning",
+           "equation_name", "is_derivation_file", "pytest_collect_file"]
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DerivationFile | None:
@@ -70,6 +78,45 @@ class SymbpMismatch(AssertionError):
 class NotProvedWarning(UserWarning):
     """A passing item whose link is ``verified-at-sizes``: it agrees at the sizes tried but is not
     proved for all sizes (silence with ``-W ignore::symbp.pytest_plugin.NotProvedWarning``)."""
+
+
+class ExpectedRefutation(Exception):
+    """A link refuted as the file expects: the strict ``xfail`` of that item."""
+
+
+#: the longest name taken from an equation's text before it is cut and hashed
+NAME_CHARS = 60
+
+
+def equation_name(eq: Equation) -> str:
+    """The item name of an equation: its label if it has one, else its text without spaces.
+
+    >>> from symbp.document import loads
+    >>> d = loads("% symbp: network plain\n$$a_j = \\sum_i w_{ji} z_i$$\n$$a_j = b \\quad ① (x)$$")
+    >>> [equation_name(eq) for eq in d.equations]
+    ['a_{j}=\\sum_{i}w_{ji}z_{i}', '①_(x)']
+    """
+    import hashlib
+    import re
+
+    from .latex.unparse import unparse
+
+    # unlabelled: numbered "(3)" as symbp check numbers it (a label such as (5.53) is not all digits)
+    numbered = eq.label.startswith("(") and eq.label.endswith(")") and eq.label[1:-1].isdigit()
+    if not numbered:
+        name = re.sub(r"\s+", "_", eq.label.strip())
+    else:
+        if eq.chain is not None and eq.error is None:
+            text = " ".join(f"{unparse(s)} {r}" for s, r in zip(eq.chain.sides, eq.chain.rels + ("",)))
+        else:
+            text = eq.text
+        # spaces go; one that ends a command before a letter (\partial a) becomes LaTeX's ~
+        name = re.sub(r"\s+", "", re.sub(r"(\\[A-Za-z]+)\s+(?=[A-Za-z])", r"\1~", text.strip()))
+        if len(name) > NAME_CHARS:
+            digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+            name = f"{name[:NAME_CHARS]}…{digest}"
+    # '::' separates the parts of a node id, '[' starts its parameters
+    return name.replace("::", ":").replace("[", "(").replace("]", ")") or "(empty)"
 
 
 class SymbpFileError(Exception):
@@ -112,19 +159,26 @@ class DerivationFile(pytest.File):
         for eq in self.derivation.equations:
             if eq.file is not None:
                 eq.file = self.derivation.file
+        names = [equation_name(eq) for eq in self.derivation.equations]
         seen: dict[str, int] = {}
-        for eq in self.derivation.equations:
-            seen[eq.label] = seen.get(eq.label, 0) + 1
         for k, eq in enumerate(self.derivation.equations):
-            label = eq.label.replace("::", ":")  # '::' separates the parts of a node id
-            base = label if seen[eq.label] == 1 else f"{label}@{eq.line}"
+            seen[names[k]] = seen.get(names[k], 0) + 1
+            base = names[k] if seen[names[k]] == 1 else f"{names[k]}@{seen[names[k]]}"
             links = len(eq.chain.rels) if eq.chain is not None and eq.error is None else 1
             for link in range(1, links + 1):
                 name = base if links == 1 else f"{base}[{link}]"
-                yield LinkItem.from_parent(self, name=name, equation=k, link=link, links=links)
-        for u in self.derivation.unread:  # a display symbp does not read fails, never passes in silence
+                # the node id given whole, so that pytest reads '[k]' as parameters, as it does
+                # the ids it stored for --lf, --ff and --sw
+                item = LinkItem.from_parent(self, name=name, nodeid=f"{self.nodeid}::{name}",
+                                            equation=k, link=link, links=links)
+                if eq.expectation(link) == "refuted":
+                    item.add_marker(pytest.mark.xfail(strict=True, raises=ExpectedRefutation,
+                                                      reason="the file expects this link refuted"))
+                yield item
+        # a display symbp does not read fails, never passes in silence (no space in the id)
+        for u in self.derivation.unread:
             yield FileErrorItem.from_parent(
-                self, name=f"(unread {u.env}@{u.line})", unread=True,
+                self, name=f"(unread-{u.env}@{u.line})", unread=True,
                 error=f"{self.derivation.file}:{u.line}:{u.column}: the display '{u.env}' is not read: "
                       "nothing in it is checked (hint: write it as align, equation or gather)")
 
@@ -165,6 +219,8 @@ class LinkItem(pytest.Item):
         self.user_properties.append(("verdict", r.verdict))
         if not r.as_expected:
             raise SymbpMismatch(r)
+        if r.verdict == "refuted":  # as expected: the strict xfail marked at collection
+            raise ExpectedRefutation(r.message)
         if r.verdict == "verified-at-sizes":  # passes, but says what was not shown
             warnings.warn(NotProvedWarning(f"{self.nodeid}: {r.message}"), stacklevel=1)
 
