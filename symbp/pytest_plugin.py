@@ -89,10 +89,10 @@ NAME_CHARS = 60
 
 
 def equation_name(eq: Equation) -> str:
-    """The item name of an equation: its label if it has one, else its text without spaces.
+    r"""The item name of an equation: its label if it has one, else its text without spaces.
 
     >>> from symbp.document import loads
-    >>> d = loads("% symbp: network plain\n$$a_j = \\sum_i w_{ji} z_i$$\n$$a_j = b \\quad ① (x)$$")
+    >>> d = loads("% symbp: network plain\n$$a_j = \\sum_i w_{ji} z_i$$\n% symbp: label ① (x)\n$$a_j = b$$")
     >>> [equation_name(eq) for eq in d.equations]
     ['a_{j}=\\sum_{i}w_{ji}z_{i}', '①_(x)']
     """

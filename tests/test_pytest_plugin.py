@@ -425,6 +425,7 @@ def test_minus_r_a_shows_every_verdict(pytester: pytest.Pytester, root: Path) ->
 
 def test_other_tests_keep_their_status_words(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_x="import pytest\ndef test_a(record_property):\n"
-                        "    record_property('verdict', 'x')\n@pytest.mark.xfail\ndef test_b():\n    assert 0\n")
+                        "    record_property('verdict', 'x')\n"
+                        "@pytest.mark.xfail\ndef test_b():\n    assert 0\n")
     result = run(pytester, "-rA", "-v")
     result.stdout.fnmatch_lines_random(["PASSED test_x.py::test_a", "XFAIL test_x.py::test_b"])
