@@ -45,7 +45,8 @@ from .model.normal_form import Expr, F
 from .notation import group_letters, latex_name
 from .printers.nfprint import latex
 
-__all__ = ["Formula", "Formulas", "check", "concrete", "deltas", "forward", "gradients", "load", "network"]
+__all__ = ["Formula", "Formulas", "SizedFormula", "check", "concrete", "deltas", "forward", "gradients",
+           "load", "network"]
 
 FORWARD, DELTA, GRADIENT = "forward", "delta", "gradient"
 
@@ -113,19 +114,39 @@ class Formula:
         return sympy.Eq(to_sympy(self.network, self.lhs, self.names),
                         to_sympy(self.network, self.rhs, self.names), evaluate=False)
 
-    def at_sizes(self, **sizes: int) -> Any:
-        """The SymPy ``Eq`` with concrete range sizes, its sums written out (``L=2``: one term
-        per position); the same as ``self.sympy.subs(L, 2).doit()``.
+    def at_sizes(self, **sizes: int) -> SizedFormula:
+        """The formula with concrete range sizes, its sums written out (``L=2``: one term per
+        position; the same as ``self.sympy.subs(L, 2).doit()``): a :class:`SizedFormula`, whose
+        :attr:`~SizedFormula.sympy` is the SymPy ``Eq`` and which displays through symbp's
+        printer (``\\delta_{j_1} z_{i_1}``, in the note's letters).
 
         >>> shared = network("shared")
-        >>> gradients(shared)["w_{ji}"].at_sizes(L=2)
+        >>> two = gradients(shared)["w_{ji}"].at_sizes(L=2)
+        >>> two
         Eq(ErrorDerivative(E, w_ji[j, i]), delta_jl[j, 1]*z_il[i, 1] + delta_jl[j, 2]*z_il[i, 2])
+        >>> print(two)
+        \\frac{\\partial E}{\\partial w_{ji}} = \\delta_{j_1} z_{i_1} + \\delta_{j_2} z_{i_2}
         """
         import sympy
 
         eq = self.sympy
         values = {sympy.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}
-        return sympy.Eq(eq.lhs.subs(values).doit(), eq.rhs.subs(values).doit(), evaluate=False)
+        sized = sympy.Eq(eq.lhs.subs(values).doit(), eq.rhs.subs(values).doit(), evaluate=False)
+        # for display, the printer's structure (Idx indices that know their ranges) at these sizes:
+        # only its sums are carried out, over plain integer symbols, then the Idx come back
+        from .printers.sympy_views import to_sympy
+
+        shown = sympy.Eq(*(to_sympy(self.network, e, self.names, evaluate=False)
+                           for e in (self.lhs, self.rhs)), evaluate=False)
+        plain = {i: i.label for i in shown.atoms(sympy.Idx)}
+        back = {v: k for k, v in plain.items()}
+
+        def written_out(e: Any) -> Any:
+            e = e.xreplace(plain).subs(values)
+            return e.replace(lambda x: isinstance(x, sympy.Sum), lambda x: x.doit()).xreplace(back)
+
+        return SizedFormula(self.network, sized, sympy.Eq(written_out(shown.lhs), written_out(shown.rhs),
+                                                          evaluate=False))
 
     def lambdify(self, activation: str | dict[str, str] = "tanh") -> Any:
         """The right side as a NumPy function of symbp's own 0-based arrays, through
@@ -175,6 +196,44 @@ def _indices(lhs: Any) -> tuple[Any, ...]:
     if isinstance(lhs, ErrorDerivative):
         lhs = lhs.args[1]
     return tuple(lhs.indices) if isinstance(lhs, sympy.Indexed) else ()
+
+
+class SizedFormula:
+    """A formula at concrete sizes (:meth:`Formula.at_sizes`): :attr:`sympy` is the SymPy ``Eq``
+    (its ``repr`` is this object's, and its attributes are reachable here: ``.rhs``, ``.doit()``);
+    ``str()``, :attr:`latex` and Jupyter's display use symbp's printer, in the network's letters
+    (never SymPy's ``\\frac{d}{d w_{j,i}} E``)."""
+
+    def __init__(self, net: Network, eq: Any, shown: Any) -> None:
+        self.network = net
+        self.sympy = eq
+        self._shown = shown  # the same at these sizes in the printer's structure (for printing only)
+
+    @property
+    def latex(self) -> str:
+        """``lhs = rhs`` in LaTeX, by :class:`symbp.printers.sympy_latex.LatexPrinter`."""
+        from .printers.sympy_latex import LatexPrinter
+
+        return LatexPrinter(self.network).doprint(self._shown)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.sympy, name)
+
+    def __eq__(self, other: object) -> bool:
+        return self.sympy == (other.sympy if isinstance(other, SizedFormula) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return self.latex
+
+    def __repr__(self) -> str:
+        return repr(self.sympy)
+
+    def _repr_latex_(self) -> str:
+        return f"$${self.latex}$$"
 
 
 def _key(s: str) -> str:

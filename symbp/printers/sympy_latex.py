@@ -62,7 +62,12 @@ class LatexPrinter(_SympyLatexPrinter):
     # -- indexed quantities
     def _family(self, name: str, indices: tuple[Any, ...]) -> Any:
         axes = tuple(str(i.upper) if isinstance(i, sp.Idx) and i.upper is not None else "" for i in indices)
-        return self.net.family(name, axes)
+        fam = self.net.family(name, axes)
+        if fam is None and "" in axes:  # a number in place of an index (a sum written out):
+            fits = [f for f in self.net.named(name) if len(f.axes) == len(axes)  # the one that fits
+                    and all(a in ("", b) for a, b in zip(axes, f.axes))]
+            fam = fits[0] if len(fits) == 1 else None
+        return fam
 
     def _subscript(self, name: str, indices: tuple[Any, ...]) -> str:
         labels = [str(i.label) if isinstance(i, sp.Idx) else self._print(i) for i in indices]
