@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..api import NetworkDerivation
 
 __all__ = ["counterexample_text", "derivation_latex", "equation_latex", "forward_pairs", "latex_text",
+           "message_runs",
            "network_latex", "network_derivation_latex", "report_html", "report_latex", "result_html",
            "result_latex", "result_text"]
 
@@ -216,7 +217,7 @@ def _esc(s: Any) -> str:
 
 def _maths_cell(tex: str) -> str:
     # \( ... \) is typeset by Jupyter's MathJax; the text is escaped, which MathJax reads back
-    return f"<td class=\"symbp-maths\">\\({_esc(tex)}\\)</td>"
+    return f"<td class=\"symbp-maths\"{_LEFT}>\\({_esc(tex)}\\)</td>"
 
 
 def _text(s: str) -> str:
@@ -226,22 +227,104 @@ def _text(s: str) -> str:
 
 def _message(r: LinkResult) -> str:
     """A result's message from its diagnoses: the maths they mark typeset by MathJax, the prose
-    kept away from it (a message without diagnoses, an input error's, is prose)."""
+    kept away from it.  An input error's message is prose; another message without diagnoses
+    (``holds for all sizes: both sides reduce to ...``) has its LaTeX found by :func:`message_runs`."""
     if not r.diagnoses:
-        return _text(r.message)
+        return _text(r.message) if r.verdict == ERROR else _typeset(r.message)
     out, prose = [], ""
     for p in dx.parts_of(r.diagnoses):
         if isinstance(p, dx.Math):
             out += [_text(prose)] if prose else []
-            out.append(f"\\({_esc(p)}\\)")
+            out.append(_maths_inline(str(p)))
             prose = ""
         else:
             prose += p
     return "".join(out + ([_text(prose)] if prose else []))
 
 
+#: a word of a message that is LaTeX: it holds a command, a subscript, a superscript or a brace
+_TEX_WORD = re.compile(r"[\\_^{}]")
+_OPERATOR = frozenset({"=", "+", "-", "\\cdot", "\\times", "\\equiv"})
+_TRAILING = ".,;:?!"
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    for c in s:
+        depth += {"{": 1, "}": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def message_runs(message: str) -> list[tuple[bool, str]]:
+    """A diagnosis cut into prose and maths: ``(is_maths, text)`` runs, the maths being the words
+    that are LaTeX (a command, ``_``, ``^`` or a brace), with the operators and the words inside
+    braces between them, and no trailing punctuation.  Prose words are never read as maths, so a
+    letter of the prose (``l is free``) stays prose.
+
+    >>> message_runs(r"did you mean \\sum_l instead of \\sum_k? with it")
+    [(False, 'did you mean '), (True, '\\\\sum_l'), (False, ' instead of '), (True, '\\\\sum_k'),
+     (False, '? with it')]
+    >>> message_runs(r"symbp derives \\frac{\\partial E}{\\partial w_{ji}} = \\delta_j z_i")[1]
+    (True, '\\\\frac{\\\\partial E}{\\\\partial w_{ji}} = \\\\delta_j z_i')
+    """
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", message)]
+    spans: list[tuple[int, int]] = []
+    k = 0
+    while k < len(words):
+        if not _TEX_WORD.search(words[k][2]):
+            k += 1
+            continue
+        end, depth = k, 0
+        while end < len(words):
+            w = words[end][2]
+            nxt = words[end + 1][2] if end + 1 < len(words) else ""
+            if not (depth > 0 or _TEX_WORD.search(w) or (w in _OPERATOR and _TEX_WORD.search(nxt))):
+                break
+            depth += w.count("{") - w.count("}")
+            end += 1
+        a, b = words[k][0], words[end - 1][1]
+        while b > a and message[b - 1] in _TRAILING:
+            b -= 1
+        if _balanced(message[a:b]):
+            spans.append((a, b))
+        k = end
+    runs: list[tuple[bool, str]] = []
+    pos = 0
+    for a, b in spans:
+        if a > pos:
+            runs.append((False, message[pos:a]))
+        runs.append((True, message[a:b]))
+        pos = b
+    if pos < len(message):
+        runs.append((False, message[pos:]))
+    return runs
+
+
+def _typeset(message: str) -> str:
+    """A diagnosis as HTML: prose escaped and kept from MathJax, the LaTeX in it typeset."""
+    return "".join(_maths_inline(t) if maths else _text(t) for maths, t in message_runs(message))
+
+
+def _maths_inline(tex: str) -> str:
+    return f"<span class=\"symbp-maths\">\\({_esc(tex)}\\)</span>"
+
+
 def _where(r: LinkResult) -> str:
-    return f"{r.file or '<input>'}:{r.line}:{r.column}"
+    return f"{_relative(r.file) if r.file else '<input>'}:{r.line}:{r.column}"
+
+
+def _relative(file: str) -> str:
+    """A file as the reader would name it: relative to the working folder when absolute."""
+    import os
+
+    if not os.path.isabs(file):
+        return file
+    try:
+        return os.path.relpath(file)
+    except ValueError:  # another drive (Windows)
+        return file
 
 
 def _row(r: LinkResult) -> str:
@@ -260,21 +343,23 @@ def _row(r: LinkResult) -> str:
         details.append(f"suggested: \\({_esc(r.suggestion)}\\)")
     if r.counterexample:
         details.append(_text("counterexample: " + counterexample_text(r.counterexample)))
-    eq = (f"<td class=\"symbp-maths\"><code class=\"tex2jax_ignore mathjax_ignore\">{_esc(r.latex)}"
+    eq = (f"<td class=\"symbp-maths\"{_LEFT}><code class=\"tex2jax_ignore mathjax_ignore\">{_esc(r.latex)}"
           "</code></td>") if r.verdict == ERROR else _maths_cell(r.latex)
     mark = "" if r.as_expected else " symbp-unexpected"
-    return (f"<tr class=\"symbp-row{mark}\"><td>{_text(_where(r))}</td>"
-            f"<td>{_text((r.label or '') + link)}</td>{eq}"
-            f"<td class=\"symbp-verdict\" style=\"background:{bg};color:{fg}\">{verdict}</td>"
-            f"<td>{'<br>'.join(details)}</td></tr>")
+    return (f"<tr class=\"symbp-row{mark}\"><td{_LEFT}>{_text(_where(r))}</td>"
+            f"<td{_LEFT}>{_text((r.label or '') + link)}</td>{eq}"
+            f"<td class=\"symbp-verdict\" style=\"text-align:left;background:{bg};color:{fg}\">{verdict}</td>"
+            f"<td{_LEFT}>{'<br>'.join(details)}</td></tr>")
 
 
-_HEAD = ("<thead><tr><th>where</th><th>label</th><th>equation</th><th>verdict</th>"
-         "<th>details</th></tr></thead>")
+#: Jupyter's stylesheets right-align table cells; a verdict table reads from the left
+_LEFT = " style=\"text-align:left;vertical-align:top\""
+_HEAD = (f"<thead><tr><th{_LEFT}>where</th><th{_LEFT}>label</th><th{_LEFT}>equation</th>"
+         f"<th{_LEFT}>verdict</th><th{_LEFT}>details</th></tr></thead>")
 
 
 def _table(results: Iterable[LinkResult], caption: str | None = None) -> str:
-    cap = f"<caption>{_text(caption)}</caption>" if caption else ""
+    cap = f"<caption style=\"text-align:left\">{_text(caption)}</caption>" if caption else ""
     rows = "".join(_row(r) for r in results)
     return f"<table class=\"symbp-results\">{cap}{_HEAD}<tbody>{rows}</tbody></table>"
 
