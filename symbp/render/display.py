@@ -263,9 +263,8 @@ def message_runs(message: str) -> list[tuple[bool, str]]:
     braces between them, and no trailing punctuation.  Prose words are never read as maths, so a
     letter of the prose (``l is free``) stays prose.
 
-    >>> message_runs(r"did you mean \\sum_l instead of \\sum_k? with it")
-    [(False, 'did you mean '), (True, '\\\\sum_l'), (False, ' instead of '), (True, '\\\\sum_k'),
-     (False, '? with it')]
+    >>> [t for maths, t in message_runs(r"did you mean \\sum_l instead of \\sum_k? with it") if maths]
+    ['\\\\sum_l', '\\\\sum_k']
     >>> message_runs(r"symbp derives \\frac{\\partial E}{\\partial w_{ji}} = \\delta_j z_i")[1]
     (True, '\\\\frac{\\\\partial E}{\\\\partial w_{ji}} = \\\\delta_j z_i')
     """
