@@ -97,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                          epilog=_EXIT_CODES + " (as symbp check)")
     prv.add_argument("files", nargs="+", metavar="FILE", help="derivation FILEs")
     prv.add_argument("--label", help="only the equation with this label (①, \\textcircled{1}, 5.53)")
+    prv.add_argument("--detail", choices=("compact", "full"), default="compact",
+                     help="compact (default): one chain per equation, short reasons, earlier work "
+                          "referenced; full: both sides of every link, every step explained")
     prv.add_argument("-o", "--output", help="output file; '-' for stdout (default: FILE.proof.tex "
                      "next to the input); a regular file, never through a symbolic link")
     prv.add_argument("--force", action="store_true",
@@ -227,7 +230,7 @@ def _prove_file(args: argparse.Namespace) -> int:
             raise InputError("the proof would overwrite the derivation file it proves",
                              hint="give another file with -o, or -o - for stdout").at("", str(out))
         _writable(out, Path(args.file), args.force)
-    doc = prove_file(args.file, args.label)
+    doc = prove_file(args.file, args.label, args.detail)
     if out is None:
         sys.stdout.write(doc.text)
         return doc.exit_code

@@ -76,7 +76,7 @@ def test_shared_gradient_proof_steps():
 
 
 def test_refuted_proof_carries_diagnosis_counterexample_and_correction():
-    doc = prove_file(DERIVATIONS / "weight_sharing.tex", "①")
+    doc = prove_file(DERIVATIONS / "weight_sharing.tex", "①", detail="full")
     text = doc.text
     assert "Conclusion: refuted." in text
     assert r"did you mean $\sum_l$ instead of $\sum_k$?" in text
@@ -499,7 +499,7 @@ def test_claims_symbp_cannot_read_are_shown_as_source_and_compile(tmp_path):
     pdflatex = _require("pdflatex")
     src = tmp_path / "macros.tex"
     src.write_text(MACROS, encoding="utf-8")
-    doc = prove_file(src)
+    doc = prove_file(src, detail="full")
     # \bm{w}_{kj} on a scalar is read as w_{kj} (issue 12): refuted, not an error
     assert [p.result.verdict for p in doc.proofs].count("error") == 6 and doc.exit_code == 2
     assert r"\textbackslash{}mycommand\{x\}" in doc.text

@@ -55,8 +55,8 @@ from ..printers.nfprint import free_letter
 from ..printers.sympy_latex import LatexPrinter
 from ..printers.sympy_views import apply, idx, indexed, to_sympy
 
-__all__ = ["Proof", "ProofDocument", "SideProof", "Step", "document", "prove_chain", "prove_derivation",
-           "prove_file", "prove_link"]
+__all__ = ["DETAILS", "Proof", "ProofDocument", "SideProof", "Step", "compact_document", "document",
+           "prove_chain", "prove_derivation", "prove_file", "prove_link", "short_why"]
 
 #: seconds allowed for the steps of one link (on top of the check itself)
 PROOF_SECONDS = 5.0
@@ -192,7 +192,7 @@ class _Prover:
         if derivs:
             stages = self._derivative_stages(node)
             for expr, why in stages:
-                text = self.printer.doprint(expr)
+                text = self.printer.doprint(_drop_ones(expr))  # never "\delta_{k} 1"
                 if text != last:  # a stage without a rule only respells (bounds, \theta_h' as \theta')
                     last = self._add(out, text, why or "the same formula, in symbp's notation", value)
         text = self.printer.doprint(value, self.names)
@@ -501,6 +501,24 @@ class _Prover:
         return names
 
 
+def _drop_ones(expr: Any) -> Any:
+    """``expr`` without factors 1 in its products (``\\partial a_k/\\partial a_k`` differentiated
+    is 1: ``\\delta_{k} 1`` would read as ``\\delta_{k1}``).
+
+    >>> x, y = sp.symbols("x y")
+    >>> _drop_ones(sp.Mul(x, sp.S.One, evaluate=False) + y)
+    x + y
+    """
+    if not isinstance(expr, sp.Basic):
+        return expr
+
+    def drop(m: Any) -> Any:
+        rest = [a for a in m.args if a != 1]
+        return sp.Mul(*rest, evaluate=False) if len(rest) > 1 else (rest[0] if rest else sp.S.One)
+
+    return expr.replace(lambda e: isinstance(e, sp.Mul) and any(a == 1 for a in e.args), drop)
+
+
 def _pins(local: Expr, cnames: list[str]) -> dict[str, Any]:
     """Indices of a use ``c`` that a Kronecker delta in every term ties to the variable's."""
     pins: dict[str, Any] = {}
@@ -764,12 +782,30 @@ def _message_tex(r: LinkResult, sentence: bool = False) -> str:
     return "".join(out)
 
 
+def _shown_common(proof: Proof) -> str | None:
+    """The form both sides reach in the steps shown (after the joint steps), if they reach one."""
+    if len(proof.sides) != 2:
+        return None
+    ends = []
+    for k, side in enumerate(proof.sides):
+        end = side.steps[-1].latex if side.steps else side.written
+        for pair in proof.joint:
+            end = pair[k].latex
+        ends.append(end)
+    return ends[0] if ends[0] == ends[1] else None
+
+
 def _conclusion(proof: Proof) -> list[str]:
     r = proof.result
     out = []
     if r.verdict == VERIFIED:
+        message, common = r.message, _shown_common(proof)
+        head, sep, _ = message.partition("both sides reduce to ")
+        if sep and common is not None:  # name the form the steps above reached, not another one
+            message = head + sep + common
         out.append("\\paragraph{Conclusion: verified.} The equation "
-                   + _message_tex(r).replace("for all sizes", "\\textbf{for all sizes}", 1) + ".")
+                   + (_message_tex(r) if message == r.message else _prose(message)).replace(
+                       "for all sizes", "\\textbf{for all sizes}", 1) + ".")
     elif r.verdict == AT_SIZES:
         out.append("\\paragraph{Conclusion.} \\textbf{Verified only at the sizes tried}, not proved "
                    "for all sizes. " + _message_tex(r, sentence=True) + ".")
@@ -912,6 +948,319 @@ def document(proofs: list[Proof], net: Network, title: str) -> str:
     return "\n".join(body) + "\n"
 
 
+# ----------------------------------------------------------------------------------------------
+# the compact proof (the default): one chain per equation, short reasons, earlier work referenced
+
+#: how much ``symbp prove`` shows: ``compact`` (one chain per equation, short reasons, earlier
+#: reductions referenced) or ``full`` (every link, both sides, every step explained at length)
+DETAILS = ("compact", "full")
+
+
+def _forward_tags(net: Network) -> dict[str, str]:
+    """Each forward equation's LaTeX (as the reasons print it) -> its tag ``F1``, ``F2``, ..."""
+    printer = LatexPrinter(net)
+    out = {}
+    for k, (fid, d) in enumerate(net.definitions.items(), 1):
+        f = net.families[fid]
+        names = {f"#{j}": x for j, x in enumerate(f.letters)}
+        out[f"{f.show()} = {printer.doprint(d, names)}"] = f"F{k}"
+    return out
+
+
+_SHORT = [
+    (re.compile(r"^definition of \$\\delta\$: .*$"), "definition of $\\delta$"),
+    (re.compile(r"differentiating term by term; a Kronecker delta keeps only the term whose indices match"),
+     "term by term: only the matching term remains"),
+    (re.compile(r"; in \$\\partial/\\partial [^$]*\$ of a sum, a Kronecker delta keeps only the term with "
+                r"the same indices"), ": only the matching term remains"),
+    (re.compile(r"^backpropagation one layer down, "), "backpropagation: "),
+    (re.compile(r"^every quantity written out by its forward equations? "), "written out by "),
+]
+_NORMAL_FORM = [("products multiplied out", "multiplied out"),
+                ("like terms collected", "like terms collected"),
+                ("a sum whose summand does not depend on its index becomes a factor",
+                 "a constant sum is a size"),
+                ("sums collapsed by Kronecker deltas", "Kronecker deltas collapse the sums"),
+                ("Kronecker deltas contracted", "Kronecker deltas contracted"),
+                ("sums taken in another order", "sums swapped"), ("renamed", None)]
+
+
+def short_why(why: str, tags: dict[str, str]) -> str:
+    """A reason as the compact proof gives it: forward equations by their tag, the definition of
+    ``δ`` by name, the normal form by what it changed (``reordered``, ``multiplied out``).
+
+    >>> short_why("normal form: products multiplied out; terms and factors in a standard order", {})
+    'multiplied out'
+    >>> short_why("forward equation $z_{j} = h(a_{j})$", {"z_{j} = h(a_{j})": "F2"})
+    'by (F2)'
+    """
+    if why.startswith("normal form"):
+        parts = []
+        for phrase, short in _NORMAL_FORM:
+            if phrase in why:
+                parts.append(short or next(p for p in why[len("normal form: "):].split("; ") if phrase in p))
+        return "; ".join(parts) or "reordered"
+    for pattern, repl in _SHORT:
+        why = pattern.sub(lambda m, repl=repl: repl, why)
+
+    def tagged(m: re.Match[str]) -> str:
+        formulas = re.findall(r"\$([^$]*)\$", m.group(2))
+        if formulas and all(f in tags for f in formulas):
+            return "by " + ", ".join(f"({tags[f]})" for f in formulas)
+        return m.group(0)
+
+    return re.sub(r"(forward equations? |written out by )?((?:\$[^$]*\$(?:, )?)+)", tagged, why, count=1) \
+        if ("forward equation" in why or why.startswith("written out by")) else why
+
+
+@dataclass
+class _Row:
+    latex: str
+    why: str
+
+
+def _down(side: SideProof) -> list[_Row]:
+    """The side reduced: each step with the reason that leads to it."""
+    return [_Row(s.latex, s.why) for s in side.steps]
+
+
+def _up(side: SideProof) -> list[_Row]:
+    """The side reached from its reduced form: the steps backwards, ending at the side as written."""
+    texts = [side.written] + [s.latex for s in side.steps]
+    return [_Row(texts[k - 1], side.steps[k - 1].why) for k in range(len(texts) - 1, 0, -1)]
+
+
+def _final(side: SideProof) -> str:
+    return side.steps[-1].latex if side.steps else side.written
+
+
+def _joint_rows(proof: Proof, k: int, start: str) -> list[_Row]:
+    rows, last = [], start
+    for pair in proof.joint:
+        if pair[k].latex != last:
+            rows.append(_Row(pair[k].latex, pair[k].why))
+            last = pair[k].latex
+    return rows
+
+
+class _Compact:
+    """Builds the compact document; remembers which sides were reduced already, and where."""
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+        self.tags = _forward_tags(net)
+        self.seen: dict[str, tuple[str, str]] = {}  # a side as written -> (where it was reduced, to what)
+
+    def why(self, why: str) -> str:
+        return short_why(why, self.tags)
+
+    def _side_down(self, side: SideProof, here: str) -> list[_Row]:
+        rows = _down(side)
+        prior = self.seen.get(side.written)
+        if prior is not None and len(rows) > 1 and prior[1] == _final(side):
+            return [_Row(_final(side), f"as in {prior[0]}" if prior[0] != here else "as above")]
+        if rows:
+            self.seen.setdefault(side.written, (here, _final(side)))
+        return rows
+
+    def _side_up(self, side: SideProof, here: str) -> list[_Row]:
+        rows = _up(side)
+        if rows:
+            self.seen.setdefault(side.written, (here, _final(side)))
+        return rows
+
+    def link_rows(self, proof: Proof, here: str) -> list[_Row]:
+        """``lhs = ... = rhs`` for a verified link: the left side down to the common form, then up
+        to the right side; a side reduced earlier is referenced, not reduced again."""
+        if len(proof.sides) != 2:
+            return [_Row(proof.claim.split(" = ", 1)[-1], "")]
+        left, right = proof.sides
+        # the shortest way: down the left side to the first form the right side also passes, up
+        # the right side from there (A = B = C: B is often a step of A's own reduction)
+        down = [left.written] + [s.latex for s in left.steps]
+        up = [right.written] + [s.latex for s in right.steps]
+        meet = next((k for k, t in enumerate(down) if t in up), None)
+        if meet is not None:
+            j = up.index(down[meet])
+            rows = _down(left)[:meet] if meet < len(down) - 1 else self._side_down(left, here)
+            trimmed = SideProof(right.written, right.steps[:j])
+            rows += self._side_up(trimmed, here)
+            if not rows or rows[-1].latex != right.written:
+                rows.append(_Row(right.written, ""))
+            return rows
+        rows = self._side_down(left, here)
+        lf, rf = _final(left), _final(right)
+        if lf != rf:
+            rows += _joint_rows(proof, 0, lf)
+            back = _joint_rows(proof, 1, rf)
+            meet = rows[-1].latex if rows else left.written
+            texts = [rf] + [r.latex for r in back]
+            tail = [_Row(texts[k - 1], back[k - 1].why) for k in range(len(texts) - 1, 0, -1)]
+            if meet != (texts[-1] if back else rf):
+                rows.append(_Row(texts[-1] if back else rf, "the same normal form"))
+            rows += tail
+        rows += self._side_up(right, here)
+        if not rows or rows[-1].latex != right.written:
+            rows.append(_Row(right.written, "reordered" if rows else ""))
+        return rows
+
+    def verified(self, run: list[Proof], here: str) -> list[str]:
+        """Consecutive verified links of one equation as one chain, and the verdict under it."""
+        if not run:
+            return []
+        rows: list[_Row] = []
+        for p in run:
+            rows += self.link_rows(p, here)
+        first = run[0].sides[0].written
+        notes = "".join(f" {_prose(p.note)}." for p in run if p.note)
+        return [*self.chain(first, rows), _compact_verdict([p.result for p in run]) + notes]
+
+    def chain(self, first: str, rows: list[_Row]) -> list[str]:
+        """An ``align*`` of ``first = row = row ...``, each reason beside its row (under it when the
+        formula is long), in a readable size."""
+        out, last = ["\\begin{align*}"], first
+        lines = []
+        for r in rows:
+            if r.latex == last:
+                continue
+            lines.append(r)
+            last = r.latex
+        for k, r in enumerate(lines):
+            head = f"  {first} &= {r.latex}" if k == 0 else f"  &= {r.latex}"
+            width = _width((first if k == 0 else "") + r.latex)
+            why = f"\\parbox[t]{{0.34\\linewidth}}{{\\raggedright\\small {self.why(r.why)}}}" if r.why else ""
+            if why and width > 55:
+                head += f" \\\\\n  && {why}"
+            elif why:
+                head += f" && {why}"
+            out.append(head + (" \\\\" if k < len(lines) - 1 else ""))
+        if not lines:
+            out.append(f"  {first}")
+        out.append("\\end{align*}")
+        return out
+
+
+def _width(tex: str) -> int:
+    """Roughly how many characters wide ``tex`` typesets (a fraction as its wider half, a command
+    as one character, scripts as half)."""
+    tex = re.sub(r"\\frac\{((?:[^{}]|\{[^{}]*\})*)\}\{((?:[^{}]|\{[^{}]*\})*)\}",
+                 lambda m: "x" * max(_width(m.group(1)), _width(m.group(2))), tex)
+    tex = re.sub(r"[_^](\{[^{}]*\}|.)", lambda m: "x" * ((len(m.group(1)) + 1) // 2), tex)
+    return len(re.sub(r"\\[A-Za-z]+", "x", tex).replace("{", "").replace("}", "").replace(" ", ""))
+
+
+def _where_tex(r: LinkResult) -> str:
+    link = f"link {r.link} of {r.links}, " if r.links > 1 else ""
+    return f"{link}line {r.line}, column {r.column}"
+
+
+def _compact_verdict(rs: list[LinkResult]) -> str:
+    """The one line under a chain of verified links."""
+    if all(r.verdict == VERIFIED for r in rs):
+        what = "Verified for all sizes" + (f" (all {len(rs)} links)" if len(rs) > 1 else "")
+    else:
+        sizes = [r for r in rs if r.verdict == AT_SIZES]
+        what = ("\\textbf{Verified only at the sizes tried} (" + ", ".join(f"link {r.link}" for r in sizes)
+                + "), not proved for all sizes")
+    exp = " (as the file expects)" if any(r.expected for r in rs) and all(r.as_expected for r in rs) else ""
+    return f"{what}{exp}."
+
+
+def _compact_refuted(proof: Proof, c: _Compact, here: str) -> list[str]:
+    """A link that does not hold (or cannot be read): what is wrong and where first, then the
+    evidence, the correction, and only then the two sides as symbp reads them."""
+    r = proof.result
+    exp = ", as the file expects" if r.expected == r.verdict else ""
+    if r.verdict == ERROR:
+        return [f"\\textbf{{Not checked: input error}}{exp} ({_where_tex(r)}). "
+                f"{_message_tex(r, sentence=True)}.", *_claim_block(proof)]
+    out = [f"\\textbf{{Refuted}}{exp} ({_where_tex(r)}): ${proof.claim}$.", "",
+           f"\\emph{{What is wrong:}} {_message_tex(r, sentence=True)}.", ""]
+    if r.counterexample:
+        out.append(_counterexample(r.counterexample).replace("\\paragraph{Counterexample.}",
+                                                             "\\emph{Counterexample:}"))
+    else:
+        out.append("(A slip in the indices, found before any values are compared: the two sides below may "
+                   "well reduce alike.)")
+    if r.suggestion:
+        out += ["", "\\emph{Suggested correction:}", "\\[", r.suggestion, "\\]"]
+    elif r.derived:
+        out += ["\\emph{What symbp derives for the left side:}", "\\[", r.derived, "\\]"]
+    if proof.note:
+        out.append(_prose(proof.note) + ".")
+    for name, side in zip(("Left side", "Right side"), proof.sides):
+        rows = c._side_down(side, here)
+        if rows:
+            out += [f"{name}, as read:", *c.chain(side.written, rows)]
+    return out
+
+
+def compact_document(proofs: list[Proof], net: Network, title: str) -> str:
+    """The compact proof document (``symbp prove``'s default): the network in a few lines, then per
+    equation one chain ``LHS = ... = RHS`` with short reasons; a refuted link says first what is
+    wrong and where; a side reduced earlier is referenced (``as in (1)``), not reduced again."""
+    c = _Compact(net)
+    body = ["\\documentclass[11pt]{article}", "\\usepackage{lmodern}", "\\usepackage[T1]{fontenc}",
+            "\\usepackage{amsmath,amssymb}", "\\usepackage[margin=2.2cm]{geometry}",
+            "\\allowdisplaybreaks", "\\setlength{\\parindent}{0pt}", "\\setlength{\\parskip}{4pt}",
+            "\\begin{document}", f"\\section*{{{escape(title)}}}",
+            "Every step below was checked by symbp (read back, it has the same normal form as the line "
+            "before it). Generated by \\texttt{symbp prove}; \\texttt{-{}-detail full} explains every step "
+            "of every link.", *_compact_network(net, c.tags)]
+    groups: list[list[Proof]] = []
+    for p in proofs:
+        r = p.result
+        if groups and (groups[-1][0].result.line, groups[-1][0].result.label) == (r.line, r.label) \
+                and r.link > 1:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    for group in groups:
+        r0 = group[0].result
+        label = r0.label or ""
+        here = label_tex(label) if label.startswith("(") else f"({label_tex(label)})"
+        path = escape(r0.file or "<input>").replace("/", "/\\allowbreak{}")
+        body.append(f"\\subsection*{{Equation {label_tex(r0.label or '')} "
+                    f"{{\\normalfont\\small ({path}, line {r0.line})}}}}".replace("  ", " "))
+        run: list[Proof] = []
+        for p in group:
+            if p.result.verdict in (VERIFIED, AT_SIZES) and len(p.sides) == 2:
+                run.append(p)
+                continue
+            body += c.verified(run, here)
+            run = []
+            if p.result.verdict in (VERIFIED, AT_SIZES):  # steps not shown
+                note = f" {_prose(p.note)}." if p.note else ""
+                body += [*_claim_block(p), _compact_verdict([p.result]) + note]
+            else:
+                body += _compact_refuted(p, c, here)
+        body += c.verified(run, here)
+    body.append("\\end{document}")
+    return "\n".join(body) + "\n"
+
+
+def _compact_network(net: Network, tags: dict[str, str]) -> list[str]:
+    """The network in a few lines: the forward equations tagged (F1), (F2), ... for the reasons,
+    the ranges, what is shared, what the functions are."""
+    rows = [f"  {eq} \\tag*{{(F{k})}}" for k, eq in enumerate(tags, 1)]
+    ranges = ", ".join(f"${latex_name(x)} = 1, \\dots, {r}$" for x, r in sorted(net.ranges.items()))
+    facts = [f"indices {ranges}"]
+    for m, parts in net.composites.items():
+        facts.append(f"${latex_name(m)}$ runs over the units ${group_letters(parts, (len(parts),))}$")
+    for f in net.params:
+        over = net._shared_over(f)
+        if over:
+            facts.append(f"${f.show()}$ is \\textbf{{shared}} over "
+                         + ", ".join(f"${latex_name(net.range_letter.get(r, r))}$" for r in over))
+    kinds = {**{f: "any differentiable function" for f in net.functions}, **net.activations}
+    facts += [f"${latex_name(f)}$ is {escape(kind)}" for f, kind in sorted(kinds.items())]
+    facts.append(f"${net.error_name}$ is " + (escape(net.error_kind) + " error" if net.error_kind
+                                             else "any differentiable function of the outputs"))
+    facts.append(f"$\\delta_x \\equiv \\partial {net.error_name}/\\partial {latex_name(net.delta_of)}_x$")
+    return ["\\paragraph{The network.}", "\\begin{align*}", " \\\\\n".join(rows), "\\end{align*}",
+            "; ".join(facts) + "."]
+
+
 @dataclass
 class ProofDocument:
     """The proofs of one derivation file and the LaTeX document that shows them."""
@@ -929,9 +1278,10 @@ class ProofDocument:
         return 1 if any(not r.as_expected for r in rs) else 0
 
 
-def prove_file(path: str | Path, label: str | None = None) -> ProofDocument:
+def prove_file(path: str | Path, label: str | None = None, detail: str = "compact") -> ProofDocument:
     """Check a derivation file and write up the proofs (only the equation labelled ``label``,
-    given as written in the file or as its number: ``①``, ``\\textcircled{1}``, ``5.53``).
+    given as written in the file or as its number: ``①``, ``\\textcircled{1}``, ``5.53``), in the
+    ``compact`` form (the default: :func:`compact_document`) or in ``full`` (:func:`document`).
 
     >>> doc = prove_file("derivations/prml_5_3_1.tex")
     >>> doc.text.startswith("\\\\documentclass") and doc.exit_code
@@ -945,7 +1295,8 @@ def prove_file(path: str | Path, label: str | None = None) -> ProofDocument:
         wanted = _find_label(deriv, label)
     proofs = prove_derivation(deriv, wanted)
     title = f"symbp: the proofs of {Path(str(path)).name}" + (f", equation {label}" if label else "")
-    return ProofDocument(str(path), proofs, document(proofs, deriv.network, title))
+    write = compact_document if detail == "compact" else document
+    return ProofDocument(str(path), proofs, write(proofs, deriv.network, title))
 
 
 def _find_label(deriv: Derivation, label: str) -> str:
