@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--activation, --error, --sizes and --seed go with --numeric")
     try:
         if args.command == "derive":
-            print(api.derive(api.load_network(args.context)).text())
+            print(escape_controls(api.derive(api.load_network(args.context)).text()))
             return 0
         if args.command == "prove":
             return _prove(args)

@@ -115,7 +115,10 @@ def equation_name(eq: Equation) -> str:
         if len(name) > NAME_CHARS:
             digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
             name = f"{name[:NAME_CHARS]}…{digest}"
-    # '::' separates the parts of a node id, '[' starts its parameters
+    from .render.formats import escape_controls
+
+    # '::' separates the parts of a node id, '[' starts its parameters; no terminal escapes
+    name = escape_controls(name, newlines=False)
     return name.replace("::", ":").replace("[", "(").replace("]", ")") or "(empty)"
 
 
@@ -228,13 +231,15 @@ class LinkItem(pytest.Item):
                      style: Any = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, SymbpMismatch):
             from .render.display import result_text
-            return result_text(excinfo.value.result)
+            from .render.formats import escape_controls
+            return escape_controls(result_text(excinfo.value.result))
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         eq = self.equation
         link = f" link {self.link}/{self.links}" if self.links > 1 else ""
-        return self.path, eq.line - 1, f"{eq.label}{link} (line {eq.line})"
+        from .render.formats import escape_controls
+        return self.path, eq.line - 1, escape_controls(f"{eq.label}{link} (line {eq.line})", newlines=False)
 
 
 class FileErrorItem(pytest.Item):
@@ -256,9 +261,10 @@ class FileErrorItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, SymbpFileError):
+            from .render.formats import escape_controls
             if self.unread:
-                return f"a display of this derivation file is not read:\n{excinfo.value}"
-            return f"this derivation file cannot be checked:\n{excinfo.value}"
+                return escape_controls(f"a display of this derivation file is not read:\n{excinfo.value}")
+            return escape_controls(f"this derivation file cannot be checked:\n{excinfo.value}")
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:

@@ -429,3 +429,11 @@ def test_other_tests_keep_their_status_words(pytester: pytest.Pytester) -> None:
                         "@pytest.mark.xfail\ndef test_b():\n    assert 0\n")
     result = run(pytester, "-rA", "-v")
     result.stdout.fnmatch_lines_random(["PASSED test_x.py::test_a", "XFAIL test_x.py::test_b"])
+
+
+def test_control_characters_in_labels_never_reach_the_terminal(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".tex", x=PLAIN + "$$\\delta_j = 0 \\tag{\x1b]0;pwned\x07}$$\n")
+    result = run(pytester, "-v")
+    assert outcomes(result) == {"failed": 1}
+    out = "\n".join(result.stdout.lines)
+    assert "\x1b]0;" not in out and "\\x1b]0;pwned\\x07" in out
