@@ -11,8 +11,8 @@ every human-readable one.
 * :func:`escape_controls` — terminal escape sequences and other control characters made visible
   (``\\x1b``), for every text meant for a person.
 
-Room ``symbp.render``.  Imports :mod:`symbp.checker.report`, :mod:`symbp.checker.results` and
-:mod:`symbp.errors`.
+Room ``symbp.render``.  Imports :mod:`symbp.checker.report`, :mod:`symbp.checker.results`,
+:mod:`symbp.errors` and (for counterexamples as text) :mod:`symbp.render.display`.
 
 >>> escape_controls("a\\x1b[2Jb\\nc")
 'a\\\\x1b[2Jb\\nc'
