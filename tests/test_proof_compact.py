@@ -116,3 +116,26 @@ def test_prove_detail_option(detail: str, phrase: str, capsys: pytest.CaptureFix
         assert phrase in out
     else:
         assert "Left side:" not in out and "\\subsection*" in out
+
+
+def test_compact_proofs_of_mutants_and_unreadable_claims_compile(tmp_path: Path) -> None:
+    """Every refuted mutant of the tables, and the equations symbp cannot read (the note's own
+    macros), in the compact form: pdflatex accepts them."""
+    from test_proof import MACROS
+    from test_rewrites_and_mutants import MUTANTS
+
+    from symbp.document import strip_label
+    from symbp.render.proof import compact_document
+
+    net = builtin("shared")
+    proofs = []
+    for name, latex, *_ in MUTANTS:
+        if name == "shared":
+            proofs += prove_chain(net, parse_chain(strip_label(latex)[0], net.functions))
+    assert proofs
+    _pages(compact_document(proofs, net, "mutants"), tmp_path, "mutants")
+    src = tmp_path / "macros.tex"
+    src.write_text(MACROS, encoding="utf-8")
+    doc = prove_file(src)
+    assert "Not checked: input error" in doc.text and doc.exit_code == 2
+    _pages(doc.text, tmp_path, "macros-proof")
