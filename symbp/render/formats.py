@@ -212,8 +212,7 @@ def to_sarif(report: Report, *, version: str = "") -> dict[str, Any]:
         if getattr(r, "code", None):
             res["properties"]["code"] = r.code  # type: ignore[attr-defined]
         results.append(res)
-    driver: dict[str, Any] = {"name": "symbp", "informationUri": "https://github.com/symbp/symbp",
-                              "rules": rules}
+    driver: dict[str, Any] = {"name": "symbp", "rules": rules}
     if version:
         driver["version"] = version
     return {"$schema": _SARIF_SCHEMA, "version": "2.1.0",
