@@ -409,7 +409,8 @@ def _numeric(args: argparse.Namespace) -> int:
         paths = _paths(args)
         report = numcheck.check_paths(paths, opts, jobs=args.jobs or default_jobs(paths))
     if args.format == "json":
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        print(json.dumps({"schema_version": formats.SCHEMA_VERSION, **report.to_json()}, ensure_ascii=False,
+                         indent=1))
         return report.exit_code
     for p in report.problems:
         print(escape_controls(f"{p}\n"))

@@ -74,10 +74,12 @@ def _strict(schema: dict, validator: type) -> dict:
 # json
 
 
-@pytest.mark.parametrize("which", ["derivations", "mixed"])
+@pytest.mark.parametrize("which", ["derivations", "mixed", "numeric"])
 def test_json_follows_the_shipped_schema(which: str, root: Path, mixed: list[str],
                                          capsys: pytest.CaptureFixture[str]) -> None:
     paths = [str(root / "derivations")] if which == "derivations" else mixed
+    if which == "numeric":
+        paths = ["--numeric", str(root / "derivations" / "prml_5_3_1.tex"), mixed[0]]
     code, out, _ = run(["check", "--format", "json", *paths], capsys)
     data = json.loads(out)
     schema = json_schema()
