@@ -68,5 +68,5 @@ def test_at_sizes_prints_through_symbp() -> None:
     two = nb.gradients(nb.network("shared"))["w_{ji}"].at_sizes(L=2)
     assert two._repr_latex_() == (r"$$\frac{\partial E}{\partial w_{ji}} = \delta_{j_1} z_{i_1} + "
                                   r"\delta_{j_2} z_{i_2}$$")
-    assert str(two.rhs) == "delta[j, 1]*z[i, 1] + delta[j, 2]*z[i, 2]"  # the SymPy Eq underneath
+    assert str(two.rhs) == "delta_jl[j, 1]*z_il[i, 1] + delta_jl[j, 2]*z_il[i, 2]"  # the SymPy Eq underneath
     assert two == two.sympy
