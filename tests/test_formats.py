@@ -34,7 +34,8 @@ EVIL = "\x1b[2J\x1b]0;pwned\x07"
 
 #: one file with every kind of result: verified, refuted unexpectedly, an expected refutation,
 #: an input error, a chain of two links
-MIXED = (f"% symbp: network plain\n$${DELTA}$$\n$${WRONG}$$\n% symbp: expect refuted\n$${WRONG}$$\n"
+MIXED = (f"% symbp: network plain\n$${DELTA}$$\n$${WRONG}$$\n"
+         f"% symbp: expect refuted missing-factor\n$${WRONG}$$\n"
          f"$$\\delta_j = (a_j$$\n$$a_j = \\sum_i w_{{ji}} z_i = \\sum_i z_i w_{{ji}}$$\n")
 
 
@@ -87,6 +88,8 @@ def test_json_follows_the_shipped_schema(which: str, root: Path, mixed: list[str
     jsonschema.Draft202012Validator(schema).validate(data)
     jsonschema.Draft202012Validator(_strict(schema, jsonschema.Draft202012Validator)).validate(data)
     assert data["schema_version"] == "1.0" and data["summary"]["exit_code"] == code
+    if which == "mixed":  # every optional field met at least once
+        assert any(r.get("expected_code") == "missing-factor" for r in data["results"])
 
 
 def test_the_schema_is_package_data(root: Path) -> None:
