@@ -307,7 +307,7 @@ def _typeset(message: str) -> str:
 
 
 def _maths_inline(tex: str) -> str:
-    return f"<span class=\"symbp-maths\">\\({_esc(tex)}\\)</span>"
+    return f"\\({_esc(tex)}\\)"
 
 
 def _where(r: LinkResult) -> str:

@@ -209,8 +209,8 @@ def to_sarif(report: Report, *, version: str = "") -> dict[str, Any]:
                                "properties": {"label": r.label, "link": r.link, "links": r.links,
                                               "verdict": r.verdict, "expected": r.expected,
                                               "latex": r.latex}}
-        if getattr(r, "code", None):
-            res["properties"]["code"] = r.code  # type: ignore[attr-defined]
+        if r.code:
+            res["properties"]["code"] = r.code
         results.append(res)
     driver: dict[str, Any] = {"name": "symbp", "rules": rules}
     if version:
