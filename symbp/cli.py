@@ -196,7 +196,8 @@ def _prove(args: argparse.Namespace) -> int:
         return _prove_file(args)
     jobs = args.jobs or cpu_count()
     code = 0
-    for out, err, rc in map_files(functools.partial(_prove_one, force=args.force), args.files, jobs):
+    prove_one = functools.partial(_prove_one, force=args.force, detail=args.detail)
+    for out, err, rc in map_files(prove_one, args.files, jobs):
         if out:
             print(out)
         if err:
@@ -205,9 +206,9 @@ def _prove(args: argparse.Namespace) -> int:
     return code
 
 
-def _prove_one(file: str, force: bool = False) -> tuple[str, str, int]:
+def _prove_one(file: str, force: bool = False, detail: str = "compact") -> tuple[str, str, int]:
     """One file of ``symbp prove FILE...``, in a worker: (what to print, the error, exit code)."""
-    ns = argparse.Namespace(file=file, output=None, label=None, force=force)
+    ns = argparse.Namespace(file=file, output=None, label=None, force=force, detail=detail)
     buf = io.StringIO()
     try:
         with contextlib.redirect_stdout(buf):
