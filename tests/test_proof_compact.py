@@ -74,9 +74,9 @@ def test_a_refuted_equation_says_first_what_is_wrong_and_where() -> None:
 
 
 def test_earlier_reductions_are_referenced() -> None:
-    doc = prove_file(DERIVATIONS / "weight_sharing.tex", "①")
-    # link 2's left side is link 1's right side: referenced, not reduced again
-    assert "as above" in doc.text or "as in" in doc.text
+    doc = prove_file(DERIVATIONS / "deep_networks.tex")
+    # (7) starts from the left side of (4), reduced there: referenced, not reduced again
+    assert "as in (4)" in doc.text
 
 
 def test_no_step_multiplies_by_one() -> None:
