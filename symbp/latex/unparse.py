@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..notation import _groups_text, letter_tex
-from .ast import Add, Call, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from .ast import Add, Call, Deriv, Div, Hadamard, Kron, Mul, Nabla, Neg, Node, Num, Pow, SumOp, Sym, Transpose
 
 
 def unparse(node: Node) -> str:
@@ -77,6 +77,15 @@ def unparse(node: Node) -> str:
         if isinstance(node.body, (Add, Neg)):
             body = f"\\left({body}\\right)"
         return f"\\frac{{\\partial}}{{\\partial {wrt}}} {body}"
+    if isinstance(node, Transpose):
+        s = unparse(node.arg)
+        if not (isinstance(node.arg, Sym) and "^" not in node.arg.name and not node.arg.groups):
+            s = f"\\left({s}\\right)"
+        return f"{s}^{{T}}"
+    if isinstance(node, Hadamard):
+        return " \\odot ".join(_paren(f, (Add, Neg, Hadamard)) for f in node.factors)
+    if isinstance(node, Nabla):
+        return f"\\nabla_{{{unparse(node.wrt)}}} {_paren(node.body, (Add, Neg, Mul, Hadamard))}"
     raise TypeError(node)
 
 
