@@ -39,10 +39,12 @@ from pathlib import Path
 from .catalogue import ACTIVATION_KINDS, ERROR_KINDS
 from .diagnoses import CODES
 from .engine.declare import BUILTINS, declare
+from .engine.vector import LAYOUTS, Mismatch, needs_translation, translate
 from .errors import DeclarationError, InputError, LatexSyntaxError, Location, locate
-from .latex.ast import Chain
+from .latex.ast import Chain, Sym
 from .latex.macros import definitions, expand
-from .latex.parser import parse_chain
+from .latex.parser import parse_chain, parse_expression
+from .latex.unparse import unparse
 from .model.network import Network
 from .printable import Printable
 
@@ -302,6 +304,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     error_kind: str | None = None
     error_name: str | None = None
     delta: str | None = None
+    shapes: dict[str, tuple[str, ...]] = {}
+    layout = LAYOUTS[0]
     where: dict[tuple[str, str], int] = {}  # (directive, subject) -> offset, for messages
     pending_forward: list[int] = []
     for pos, word, arg, argpos in directives:
@@ -346,6 +350,14 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         elif word == "delta":
             delta = arg.strip().lstrip("\\")
             where[("delta", delta)] = argpos
+        elif word in ("vector", "matrix"):
+            shapes.update(_shape_directive(word, arg, argpos, text, file))
+        elif word == "layout":
+            layout = arg.strip()
+            if layout not in LAYOUTS:
+                raise DeclarationError(f"unknown layout {layout!r}", offset=argpos,
+                                       hint=f"choose one of: {', '.join(LAYOUTS)} (the default: "
+                                            f"\\partial C/\\partial W has the shape of W)").at(text, file)
         elif word == "error":
             error_kind = arg.strip()
             if error_kind not in ERROR_KINDS:
@@ -355,7 +367,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         elif word not in ("expect", "label", "skip"):
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
-                                        "error, delta, expect, label, skip").at(text, file)
+                                        "error, delta, vector, matrix, layout, expect, label, "
+                                        "skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -386,6 +399,9 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         lines.append(expanded)
         origin.append(off)
         maps.append(where_ if macros else None)
+    if shapes:  # a forward pass in vector notation is declared in index notation
+        for k, line in enumerate(lines):
+            lines[k] = _index_form(line, shapes, layout, text, file, origin[k])
     if base:
         for k, v in base.get("composites", {}).items():
             composites.setdefault(k, v)
@@ -419,6 +435,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                 del lines[k], origin[k], maps[k]
                 continue
             raise (unreadable[0][0] if unreadable else located) from None
+    if shapes or layout != LAYOUTS[0]:
+        net.shapes, net.layout = _with_delta_shapes(net, shapes), layout
     # -- the equations
     deriv = Derivation(file, text, net)
     lines_of = deriv.lines
@@ -496,6 +514,62 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                 it.expected = [word]
         deriv.equations.extend(items)
     return deriv
+
+
+_SHAPE = re.compile(r"(.+?)\s*:\s*([A-Za-z])(?:\s*(?:x|\\times|×)\s*([A-Za-z]))?\s*")
+
+
+def _shape_directive(word: str, arg: str, argpos: int, text: str, file: str | None
+                     ) -> dict[str, tuple[str, ...]]:
+    """``vector z, \\mathbf{b}^{(1)} : J`` or ``matrix W : J x I``: each name's shape."""
+    m = _SHAPE.fullmatch(arg)
+    if not m or (word == "vector") != (m.group(3) is None):
+        raise DeclarationError(f"this {word} directive cannot be read", offset=argpos,
+                               hint="write '% symbp: vector z, a, b : J' or '% symbp: matrix W : J x I' "
+                                    "(the sizes as capital letters)").at(text, file)
+    out = {}
+    for name in m.group(1).split(","):
+        try:
+            node = parse_expression(name.strip(), ())
+        except InputError:
+            node = None
+        if not isinstance(node, Sym) or node.groups:
+            raise DeclarationError(f"{name.strip()!r} is not a name to declare as a {word}", offset=argpos,
+                                   hint="name each symbol as the equations write it, without "
+                                        "indices: z, \\mathbf{a}^{(1)}, W^{(2)}").at(text, file)
+        out[node.name] = tuple(g.upper() for g in m.groups()[1:] if g)
+    return out
+
+
+def _index_form(line: str, shapes: dict[str, tuple[str, ...]], layout: str, text: str, file: str | None,
+                at: int | None) -> str:
+    """A forward equation in vector notation, written in index notation (others as they are)."""
+    functions = {f for f in re.findall(r"\\?([A-Za-z]+)'*\s*\(", line) if f not in ("left", "right")}
+    try:
+        chain = parse_chain(line, functions)
+    except InputError:
+        return line  # the declaration reports it
+    if not needs_translation(chain, shapes):
+        return line
+    out = translate(chain, shapes, layout)
+    if isinstance(out, Mismatch):
+        exc = DeclarationError(f"the shapes of this forward equation do not fit: {out.message}",
+                               offset=out.pos, width=max(1, out.end - out.pos),
+                               hint="declare each vector and matrix with its sizes: "
+                                    "'% symbp: vector z : J', '% symbp: matrix W : J x I'")
+        raise (exc.at(text, file, at) if at is not None else exc)
+    return " = ".join(unparse(s) for s in out.sides)
+
+
+def _with_delta_shapes(net: Network, shapes: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The declared shapes and those of ``\\delta``: a labelled ``\\delta^{(2)}`` has the shape of
+    the vector of that label whose \\delta it is (its pre-activation)."""
+    out = dict(shapes)
+    for fam in net.families:
+        name = fam.name
+        if net.has_delta(fam.id) and name in shapes and "^" in name:
+            out.setdefault("delta^" + name.partition("^")[2], shapes[name])
+    return out
 
 
 def _with_codes(words: list[str]) -> list[str]:
