@@ -20,16 +20,21 @@ from pathlib import Path
 from ..document import Derivation, Equation, LineIndex, Unread, derivation_files, load, strip_label
 from ..engine.declare import BUILTINS, builtin
 from ..errors import InputError, NotationError, SymbpError, locate
+from .. import diagnoses as dx
+from ..engine.vector import Mismatch, needs_translation, translate
+from ..latex.ast import Chain
 from ..latex.parser import parse_chain
+from ..latex.unparse import unparse
 from ..model.network import Network
 from ..parallel import map_files
 from .pipeline import check_chain
 from .report import Report
-from .results import ERROR, LinkResult
+from .results import ERROR, REFUTED, LinkResult
 
 _SPACE = re.compile(r"\s*")
 
-__all__ = ["check_derivation_equation", "check_equation", "check_file", "check_paths", "load_network"]
+__all__ = ["check_derivation_equation", "check_equation", "check_file", "check_paths", "check_vector_chain",
+           "load_network"]
 
 
 def load_network(context: str | os.PathLike[str]) -> Network:
@@ -69,7 +74,7 @@ def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult
                            line=exc.location.line if exc.location else 0,
                            column=exc.location.column if exc.location else 0,
                            label=label or "(1)", error=type(exc).__name__, code=exc.code)]
-    results = check_chain(net, chain)
+    results = check_vector_chain(net, chain)
     for r in results:
         r.label = label or "(1)"
         _place(r, source, None, 0)
@@ -112,7 +117,7 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
                            code=eq.error.code if eq.error else None,
                            expected_code=eq.expected_code(1))]
     out = []
-    for r in check_chain(deriv.network, eq.chain):
+    for r in check_vector_chain(deriv.network, eq.chain):
         r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
         if eq.where and r.span is not None:  # read through the file's macros: back to the source
             a = eq.where[min(r.span[0], len(eq.where) - 1)]
@@ -121,6 +126,47 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
         _place(r, deriv.text, eq.file, eq.offset, deriv.lines)
         r.expected, r.expected_code = eq.expectation(r.link), eq.expected_code(r.link)
         out.append(r)
+    return out
+
+
+def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
+    """:func:`check_chain`, for an equation written with vectors and matrices too: each link is
+    translated to index notation (:mod:`symbp.engine.vector`) and checked; a link whose shapes do
+    not fit is ``refuted`` (``shape-mismatch``), an unreadable one an ``error``.  The results
+    show the link as written; the message says how it was read.
+
+    >>> from symbp.engine.declare import declare
+    >>> net = declare([r"z_j = \\sum_i W_{ji} x_i", r"a_j = h(z_j)", r"z_k = \\sum_j V_{kj} a_j"],
+    ...               params=["W", "V"])
+    >>> net.shapes = {"W": ("J", "I"), "V": ("K", "J"), "delta": ("J",), "d": ("K",)}
+    >>> r, = check_vector_chain(net, parse_chain(r"\\frac{\\partial E}{\\partial W} = V \\delta", net.functions))
+    >>> r.verdict, r.code, r.message
+    ('refuted', 'shape-mismatch', 'V \\\\delta multiplies a K×J matrix by a J-vector')
+    """
+    if not needs_translation(chain, net.shapes):
+        return check_chain(net, chain)
+    links = len(chain.rels)
+    out: list[LinkResult] = []
+    for k, rel in enumerate(chain.rels):
+        link = Chain(chain.sides[k:k + 2], (rel,))
+        shown = f"{unparse(link.sides[0])} {rel} {unparse(link.sides[1])}"
+        try:
+            read = translate(link, net.shapes, net.layout, net.range_letter)
+        except InputError as exc:
+            out.append(LinkResult(shown, ERROR, exc.brief(), link=k + 1, links=links,
+                                  error=type(exc).__name__, code=exc.code,
+                                  span=(exc.offset, getattr(exc, "width", 1) or 1)
+                                  if exc.offset is not None else None))
+            continue
+        if isinstance(read, Mismatch):
+            out.append(LinkResult.of(shown, REFUTED, [dx.ShapeMismatch(read.message)], link=k + 1,
+                                     links=links, suggestion=read.suggestion))
+            continue
+        index_text = f"{unparse(read.sides[0])} {rel} {unparse(read.sides[1])}"
+        for r in check_chain(net, read):
+            r.latex, r.link, r.links = shown, k + 1, links
+            r.message = f"read as {index_text}: {r.message}" if r.message else f"read as {index_text}"
+            out.append(r)
     return out
 
 

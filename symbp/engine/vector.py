@@ -90,6 +90,7 @@ def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
     """The equation in index notation (every side with the same free letters), or the
     :class:`Mismatch` of its shapes.  ``letters`` names each range's index letter (default: the
     range's name in lower case); a letter the equation already writes is not reused."""
+    _readable(chain, shapes)
     tr = _Translator(shapes, layout, letters or {}, chain)
     try:
         vs = [tr.side(s) for s in chain.sides]
@@ -105,15 +106,38 @@ def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
     return Chain(tuple(out), chain.rels)
 
 
+def _readable(chain: Chain, shapes: Shapes) -> None:
+    """Input errors before any shape: a vector operation on undeclared symbols, a formula that
+    writes index letters beside vectors without indices (one formula, one notation)."""
+    declared = [n for s in chain.sides for n in s.walk() if isinstance(n, Sym) and not n.groups
+                and shapes.get(n.name)]
+    indexed = next((n for s in chain.sides for n in s.walk() if isinstance(n, Sym) and n.groups), None)
+    if declared and indexed is not None:
+        raise NotationError(f"this formula writes {unparse(indexed)} with indices beside the vector "
+                            f"{unparse(declared[0])} without", offset=indexed.pos,
+                            width=max(1, indexed.end - indexed.pos),
+                            hint="write each formula in one notation: vectors and matrices, or indices")
+    if not declared:
+        op = next(n for s in chain.sides for n in s.walk() if isinstance(n, VECTOR_NODES))
+        raise NotationError("vector notation, but no symbol of this formula is declared as a vector "
+                            "or a matrix", offset=op.pos, width=max(1, op.end - op.pos),
+                            hint="declare them with their sizes: '% symbp: vector z, b : J', "
+                                 "'% symbp: matrix W : J x I'")
+
+
+def _article(text: str) -> str:
+    return ("an " if text[:1] in "AEFHILMNORSX" else "a ") + text
+
+
 def _shape_text(v: _V) -> str:
     r, c = v.rows, v.cols
     if r is None and c is None:
         return "a scalar"
     if c is None:
-        return f"a {r[0]}-vector"
+        return _article(f"{r[0]}-vector")
     if r is None:
         return f"a 1×{c[0]} row vector"
-    return f"a {r[0]}×{c[0]} matrix"
+    return _article(f"{r[0]}×{c[0]} matrix")
 
 
 def _rename(node: Node, table: dict[str, str]) -> Node:
@@ -308,6 +332,10 @@ class _Translator:
                 fixes.append((right, _transposed(right)))  # delta a  ->  delta a^T
             if (a.rows and a.rows[0]) == (b.rows and b.rows[0]) and len(left) == 1:
                 fixes.append((lhs, _transposed(lhs)))  # W delta  ->  W^T delta
+            if (a.rows, a.cols) and (a.rows and a.rows[0], a.cols and a.cols[0]) == \
+                    (b.rows and b.rows[0], b.cols and b.cols[0]) and len(left) + 1 == len(where.factors):
+                head = left[0] if len(left) == 1 else Mul(left[0].pos, left[-1].end, left)
+                fixes.append((where, Hadamard(where.pos, where.end, (head, right))))  # u v -> u \odot v
             if not fixes:
                 fixes.append((right, _transposed(right)))
             fixes += [(lhs, _transposed(lhs))] if len(left) == 1 and (lhs, _transposed(lhs)) not in fixes else []
