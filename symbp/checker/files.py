@@ -17,11 +17,11 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import diagnoses as dx
 from ..document import Derivation, Equation, LineIndex, Unread, derivation_files, load, strip_label
 from ..engine.declare import BUILTINS, builtin
-from ..errors import InputError, NotationError, SymbpError, locate
-from .. import diagnoses as dx
 from ..engine.vector import Mismatch, needs_translation, translate
+from ..errors import InputError, NotationError, SymbpError, locate
 from ..latex.ast import Chain
 from ..latex.parser import parse_chain
 from ..latex.unparse import unparse
@@ -136,12 +136,18 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
     show the link as written; the message says how it was read.
 
     >>> from symbp.engine.declare import declare
-    >>> net = declare([r"z_j = \\sum_i W_{ji} x_i", r"a_j = h(z_j)", r"z_k = \\sum_j V_{kj} a_j"],
-    ...               params=["W", "V"])
-    >>> net.shapes = {"W": ("J", "I"), "V": ("K", "J"), "delta": ("J",), "d": ("K",)}
-    >>> r, = check_vector_chain(net, parse_chain(r"\\frac{\\partial E}{\\partial W} = V \\delta", net.functions))
-    >>> r.verdict, r.code, r.message
-    ('refuted', 'shape-mismatch', 'V \\\\delta multiplies a K×J matrix by a J-vector')
+    >>> net = declare([r"z^{(1)}_j = \\sum_i W_{ji} x_i", r"a_j = h(z^{(1)}_j)",
+    ...                r"z^{(2)}_k = \\sum_j V_{kj} a_j"], params=["W", "V"])
+    >>> net.shapes = {"W": ("J", "I"), "V": ("K", "J"), "z^{(1)}": ("J",), "delta^{(1)}": ("J",),
+    ...               "delta^{(2)}": ("K",)}
+    >>> bp2 = parse_chain(r"\\delta^{(1)} = V \\delta^{(2)} \\odot h'(z^{(1)})", net.functions)
+    >>> r, = check_vector_chain(net, bp2)
+    >>> r.verdict, r.code
+    ('refuted', 'shape-mismatch')
+    >>> print(r.message)
+    V \\delta^{(2)} multiplies a K×J matrix by a K-vector; did you mean V^{T} \\delta^{(2)}?
+    >>> [r.verdict for r in check_vector_chain(net, parse_chain(r.suggestion, net.functions))]
+    ['verified']
     """
     if not needs_translation(chain, net.shapes):
         return check_chain(net, chain)

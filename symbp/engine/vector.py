@@ -31,8 +31,25 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..errors import NotationError, UnsupportedError
-from ..latex.ast import (VECTOR_NODES, Add, Call, Chain, Deriv, Div, Hadamard, Kron, Mul, Nabla, Neg, Node,
-                         Num, Pow, SumOp, Sym, Transpose)
+from ..latex.ast import (
+    VECTOR_NODES,
+    Add,
+    Call,
+    Chain,
+    Deriv,
+    Div,
+    Hadamard,
+    Kron,
+    Mul,
+    Nabla,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    SumOp,
+    Sym,
+    Transpose,
+)
 from ..latex.unparse import unparse
 
 __all__ = ["LAYOUTS", "Mismatch", "needs_translation", "translate"]
@@ -125,6 +142,11 @@ def _readable(chain: Chain, shapes: Shapes) -> None:
                                  "'% symbp: matrix W : J x I'")
 
 
+def _ranges(v: _V) -> tuple[str | None, str | None]:
+    """The ranges of a shape's rows and columns (``None``: size 1)."""
+    return (v.rows[0] if v.rows else None), (v.cols[0] if v.cols else None)
+
+
 def _article(text: str) -> str:
     return ("an " if text[:1] in "AEFHILMNORSX" else "a ") + text
 
@@ -213,10 +235,9 @@ class _Translator:
 
     def conform(self, first: _V, v: _V, left: Node, right: Node) -> Node:
         """``v``'s node with the free letters of ``first``, if the shapes agree."""
-        if (first.rows and first.rows[0]) != (v.rows and v.rows[0]) or \
-                (first.cols and first.cols[0]) != (v.cols and v.cols[0]):
-            fixes = ((right, _transposed(right)),) if (v.cols and v.cols[0]) == (first.rows and first.rows[0]) \
-                and (v.rows and v.rows[0]) == (first.cols and first.cols[0]) else ()
+        fr, fc, vr, vc = _ranges(first) + _ranges(v)
+        if (fr, fc) != (vr, vc):
+            fixes = ((right, _transposed(right)),) if (vc, vr) == (fr, fc) else ()
             raise _Misfit(f"the left side {unparse(left)} is {_shape_text(first)}, the right side "
                           f"{unparse(right)} {_shape_text(v)}", right, fixes)
         table = {}
@@ -338,7 +359,8 @@ class _Translator:
                 fixes.append((where, Hadamard(where.pos, where.end, (head, right))))  # u v -> u \odot v
             if not fixes:
                 fixes.append((right, _transposed(right)))
-            fixes += [(lhs, _transposed(lhs))] if len(left) == 1 and (lhs, _transposed(lhs)) not in fixes else []
+            if len(left) == 1 and not any(t is lhs for t, _ in fixes):
+                fixes.append((lhs, _transposed(lhs)))
             raise _Misfit(f"{shown} multiplies {_shape_text(a)} by {_shape_text(b)}", where, tuple(fixes))
         if a.cols is None:  # outer product: nothing to sum
             return _V(_mul(a.node, b.node), a.rows, b.cols)

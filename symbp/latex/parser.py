@@ -24,7 +24,24 @@ from fractions import Fraction
 from ..errors import LatexSyntaxError, UnsupportedError
 from ..limits import MAX_DEPTH, MAX_DIGITS, MAX_POWER
 from ..notation import FUNCTION_COMMANDS
-from .ast import Add, Call, Chain, Deriv, Div, Hadamard, Kron, Mul, Nabla, Neg, Node, Num, Pow, SumOp, Sym, Transpose
+from .ast import (
+    Add,
+    Call,
+    Chain,
+    Deriv,
+    Div,
+    Hadamard,
+    Kron,
+    Mul,
+    Nabla,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    SumOp,
+    Sym,
+    Transpose,
+)
 from .index_arith import has_arithmetic, read_subscript_arithmetic
 from .tokens import OPEN, Token, tokenize
 
@@ -356,7 +373,8 @@ class _Parser:
         braced = self.toks[k].kind == "sym" and self.toks[k].text == "{"
         k += braced
         t = self.toks[k]
-        if not ((t.kind == "letter" and t.text == "T") or (t.kind == "cmd" and t.text in ("top", "intercal"))):
+        if not ((t.kind == "letter" and t.text == "T")
+                or (t.kind == "cmd" and t.text in ("top", "intercal"))):
             return 0
         if braced:
             k += 1
@@ -679,7 +697,7 @@ _COMMAND_HINTS = {
     "text": "prose belongs outside the maths",
     "prime": "write the derivative of h as h'(a_j)",
     "dot": "write the derivative of h as h'(a_j)",
-    "nabla": "write \\nabla_{W} C with the variable as a subscript, or the gradient by its components",
+    "nabla": "write the gradient by its components, or \\nabla_{W} C with the variable as a subscript",
     "over": "write \\frac{a}{b}",
 }
 #: commands symbp reads, for 'did you mean' on a misspelt one (\\summ, \\fracc, \\detla)
