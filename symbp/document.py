@@ -91,6 +91,10 @@ class Equation(Printable):
     #: where the file's macros were expanded: for each character of the text that was read, its
     #: offset in ``text`` (``None``: read as written)
     where: list[int] | None = None
+    #: an equation written with vectors and matrices, as written (``chain`` is then its index
+    #: form, or ``None`` when the shapes do not fit: ``mismatch`` says how)
+    written: Chain | None = None
+    mismatch: Mismatch | None = None
 
     def expectation(self, link: int) -> str | None:
         """The verdict expected for link ``link`` (``None``: that it holds)."""
@@ -490,6 +494,13 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                            code="nothing-to-check",
                                            hint="write an equation, or mark the display "
                                                 "'% symbp: skip'")
+                if needs_translation(item.chain, net.shapes):
+                    item.written = item.chain
+                    index_form = translate(item.chain, net.shapes, net.layout, net.range_letter)
+                    if isinstance(index_form, Mismatch):
+                        item.chain, item.mismatch = None, index_form
+                    else:
+                        item.chain = index_form
             except InputError as exc:
                 if item.where and exc.offset is not None:
                     exc.offset = item.where[min(exc.offset, len(item.where) - 1)]

@@ -118,7 +118,8 @@ class DerivationFile(pytest.File):
         for k, eq in enumerate(self.derivation.equations):
             label = eq.label.replace("::", ":")  # '::' separates the parts of a node id
             base = label if seen[eq.label] == 1 else f"{label}@{eq.line}"
-            links = len(eq.chain.rels) if eq.chain is not None and eq.error is None else 1
+            shown = eq.written if eq.written is not None else eq.chain
+            links = len(shown.rels) if shown is not None and eq.error is None else 1
             for link in range(1, links + 1):
                 name = base if links == 1 else f"{base}[{link}]"
                 yield LinkItem.from_parent(self, name=name, equation=k, link=link, links=links)

@@ -106,7 +106,7 @@ def check_file(path: str | Path | Derivation) -> list[LinkResult]:
 
 def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResult]:
     """The results of one equation of a loaded derivation file, placed in the file."""
-    if eq.error is not None or eq.chain is None:
+    if eq.error is not None or (eq.chain is None and eq.mismatch is None):
         loc = eq.error.location if eq.error is not None else None
         return [LinkResult(eq.text.strip(), ERROR,
                            eq.error.brief() if eq.error else "unparsed", file=eq.file,
@@ -117,7 +117,13 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
                            code=eq.error.code if eq.error else None,
                            expected_code=eq.expected_code(1))]
     out = []
-    for r in check_vector_chain(deriv.network, eq.chain):
+    if eq.mismatch is not None and eq.written is not None:
+        results = check_vector_chain(deriv.network, eq.written)
+    else:
+        results = check_chain(deriv.network, eq.chain)
+        if eq.written is not None:
+            _as_written(results, eq.written, eq.chain)
+    for r in results:
         r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
         if eq.where and r.span is not None:  # read through the file's macros: back to the source
             a = eq.where[min(r.span[0], len(eq.where) - 1)]
@@ -168,12 +174,21 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
             out.append(LinkResult.of(shown, REFUTED, [dx.ShapeMismatch(read.message)], link=k + 1,
                                      links=links, suggestion=read.suggestion))
             continue
-        index_text = f"{unparse(read.sides[0])} {rel} {unparse(read.sides[1])}"
-        for r in check_chain(net, read):
-            r.latex, r.link, r.links = shown, k + 1, links
-            r.message = f"read as {index_text}: {r.message}" if r.message else f"read as {index_text}"
-            out.append(r)
+        results = check_chain(net, read)
+        _as_written(results, link, read)
+        for r in results:
+            r.link, r.links = k + 1, links
+        out += results
     return out
+
+
+def _as_written(results: list[LinkResult], written: Chain, read: Chain) -> None:
+    """Each result shows its link as written with vectors, and says how it was read."""
+    for r in results:
+        k = r.link - 1
+        r.latex = f"{unparse(written.sides[k])} {written.rels[k]} {unparse(written.sides[k + 1])}"
+        index_text = f"{unparse(read.sides[k])} {read.rels[k]} {unparse(read.sides[k + 1])}"
+        r.message = f"read as {index_text}: {r.message}" if r.message else f"read as {index_text}"
 
 
 def check_paths(paths: list[Path], jobs: int = 1) -> Report:

@@ -238,8 +238,8 @@ class _Translator:
         fr, fc, vr, vc = _ranges(first) + _ranges(v)
         if (fr, fc) != (vr, vc):
             fixes = ((right, _transposed(right)),) if (vc, vr) == (fr, fc) else ()
-            raise _Misfit(f"the left side {unparse(left)} is {_shape_text(first)}, the right side "
-                          f"{unparse(right)} {_shape_text(v)}", right, fixes)
+            raise _Misfit(f"the left side {unparse(left)} is {_shape_text(first)} but the right side "
+                          f"{unparse(right)} is {_shape_text(v)}", right, fixes)
         table = {}
         for a, b in ((first.rows, v.rows), (first.cols, v.cols)):
             if a is not None and b is not None:

@@ -48,7 +48,7 @@ def unparse(node: Node) -> str:
         for k, f in enumerate(node.factors):
             # a sum or a derivative operator takes the rest of the term: bracket it unless last
             greedy = isinstance(f, SumOp) or (isinstance(f, Deriv) and f.num is None)
-            parts.append(_paren(f, (Add, Neg, Mul)) if not (greedy and k < last)
+            parts.append(_paren(f, (Add, Neg, Mul, Hadamard)) if not (greedy and k < last)
                          else f"\\left({unparse(f)}\\right)")
         return " ".join(parts)
     if isinstance(node, Div):
