@@ -246,10 +246,10 @@ class ShapeMismatch(Diagnosis):
     vector notation it was written in (the transpose that fits is part of ``message``)."""
 
     code: ClassVar[Code | None] = SHAPE_MISMATCH
-    message: str
+    words: tuple[Part, ...]
 
     def parts(self) -> tuple[Part, ...]:
-        return (self.message,)
+        return self.words
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
     >>> r.verdict, r.code
     ('refuted', 'shape-mismatch')
     >>> print(r.message)
-    V \\delta^{(2)} multiplies a K×J matrix by a K-vector; did you mean V^{T} \\delta^{(2)}?
+    V \\delta^{(2)} multiplies a K \\times J matrix by a K-vector; did you mean V^{T} \\delta^{(2)}?
     >>> [r.verdict for r in check_vector_chain(net, parse_chain(r.suggestion, net.functions))]
     ['verified']
     """
@@ -171,7 +171,7 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
                                   if exc.offset is not None else None))
             continue
         if isinstance(read, Mismatch):
-            out.append(LinkResult.of(shown, REFUTED, [dx.ShapeMismatch(read.message)], link=k + 1,
+            out.append(LinkResult.of(shown, REFUTED, [dx.ShapeMismatch(read.parts)], link=k + 1,
                                      links=links, suggestion=read.suggestion))
             continue
         results = check_chain(net, read)

@@ -22,7 +22,7 @@ Room ``symbp.engine``; imports :mod:`symbp.errors` and the :mod:`symbp.latex` ro
 ['z_{j}', '\\\\sum_{i} W_{ji} x_{i} + b_{j}']
 >>> bad = translate(parse_chain(r"x = W z"), shapes)
 >>> print(bad.message)
-W z multiplies a J×I matrix by a J-vector; did you mean W^{T} z?
+W z multiplies a J \\times I matrix by a J-vector; did you mean W^{T} z?
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from ..diagnoses import Math
 from ..errors import NotationError, UnsupportedError
 from ..latex.ast import (
     VECTOR_NODES,
@@ -66,10 +67,14 @@ class Mismatch:
     """Shapes that do not fit: the English (in the question's notation), where (``pos``, ``end``
     in the equation's text), and the corrected equation when a transpose makes the shapes fit."""
 
-    message: str
+    parts: tuple[str, ...]  # prose and :class:`~symbp.diagnoses.Math`
     pos: int
     end: int
     suggestion: str | None = None
+
+    @property
+    def message(self) -> str:
+        return "".join(self.parts)
 
 
 @dataclass(frozen=True)
@@ -80,9 +85,9 @@ class _V:
 
 
 class _Misfit(Exception):
-    def __init__(self, message: str, node: Node, fixes: tuple[tuple[Node, Node], ...] = ()) -> None:
-        super().__init__(message)
-        self.message, self.node, self.fixes = message, node, fixes
+    def __init__(self, parts: tuple[str, ...], node: Node, fixes: tuple[tuple[Node, Node], ...] = ()) -> None:
+        super().__init__("".join(parts))
+        self.parts, self.node, self.fixes = parts, node, fixes
 
 
 def needs_translation(chain: Chain, shapes: Shapes) -> bool:
@@ -118,8 +123,8 @@ def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
     except _Misfit as m:
         fix = tr.suggest(m)
         if fix is None:
-            return Mismatch(m.message, m.node.pos, m.node.end)
-        return Mismatch(f"{m.message}; did you mean {fix[0]}?", m.node.pos, m.node.end, fix[1])
+            return Mismatch(m.parts, m.node.pos, m.node.end)
+        return Mismatch(m.parts + ("; did you mean ", Math(fix[0]), "?"), m.node.pos, m.node.end, fix[1])
     return Chain(tuple(out), chain.rels)
 
 
@@ -147,19 +152,24 @@ def _ranges(v: _V) -> tuple[str | None, str | None]:
     return (v.rows[0] if v.rows else None), (v.cols[0] if v.cols else None)
 
 
-def _article(text: str) -> str:
-    return ("an " if text[:1] in "AEFHILMNORSX" else "a ") + text
+def _tex(node: Node) -> Math:
+    return Math(unparse(node))
 
 
-def _shape_text(v: _V) -> str:
+def _shape_text(v: _V) -> tuple[str, ...]:
+    """``a K-vector``, ``a K \\times J matrix`` (the sizes as maths)."""
     r, c = v.rows, v.cols
     if r is None and c is None:
-        return "a scalar"
+        return ("a scalar",)
     if c is None:
-        return _article(f"{r[0]}-vector")
+        return (_article(r[0]), Math(r[0]), "-vector")
     if r is None:
-        return f"a 1×{c[0]} row vector"
-    return _article(f"{r[0]}×{c[0]} matrix")
+        return ("a ", Math(f"1 \\times {c[0]}"), " row vector")
+    return (_article(r[0]), Math(f"{r[0]} \\times {c[0]}"), " matrix")
+
+
+def _article(rng: str) -> str:
+    return "an " if rng[:1] in "AEFHILMNORSX" else "a "
 
 
 def _rename(node: Node, table: dict[str, str]) -> Node:
@@ -238,8 +248,8 @@ class _Translator:
         fr, fc, vr, vc = _ranges(first) + _ranges(v)
         if (fr, fc) != (vr, vc):
             fixes = ((right, _transposed(right)),) if (vc, vr) == (fr, fc) else ()
-            raise _Misfit(f"the left side {unparse(left)} is {_shape_text(first)} but the right side "
-                          f"{unparse(right)} is {_shape_text(v)}", right, fixes)
+            raise _Misfit(("the left side ", _tex(left), " is ", *_shape_text(first), " but the right side ",
+                           _tex(right), " is ", *_shape_text(v)), right, fixes)
         table = {}
         for a, b in ((first.rows, v.rows), (first.cols, v.cols)):
             if a is not None and b is not None:
@@ -289,13 +299,13 @@ class _Translator:
         if isinstance(node, Pow):
             inner = self.v(node.base)
             if inner.rows or inner.cols:
-                raise _Misfit(f"{unparse(node)} raises {_shape_text(inner)} to a power; write the "
-                              f"elementwise product with \\odot", node)
+                raise _Misfit((_tex(node), " raises ", *_shape_text(inner), " to a power; write the "
+                               "elementwise product with ", Math("\\odot")), node)
             return _V(dataclasses.replace(node, base=inner.node), None, None)
         if isinstance(node, Div):
             num, den = self.v(node.num), self.v(node.den)
             if den.rows or den.cols:
-                raise _Misfit(f"{unparse(node)} divides by {_shape_text(den)}", node)
+                raise _Misfit((_tex(node), " divides by ", *_shape_text(den)), node)
             return _V(dataclasses.replace(node, num=num.node, den=den.node), num.rows, num.cols)
         if isinstance(node, SumOp):
             body = self.v(node.body)
@@ -331,7 +341,7 @@ class _Translator:
         rb, cb = (b.rows and b.rows[0]), (b.cols and b.cols[0])
         if (ra, ca) != (rb, cb):
             fixes = ((nb, _transposed(nb)),) if (ra, ca) == (cb, rb) else ()
-            raise _Misfit(f"{unparse(where)} {verb} {_shape_text(a)} and {_shape_text(b)}", where, fixes)
+            raise _Misfit((_tex(where), f" {verb} ", *_shape_text(a), " and ", *_shape_text(b)), where, fixes)
         table = {}
         for x, y in ((a.rows, b.rows), (a.cols, b.cols)):
             if x is not None and y is not None:
@@ -361,7 +371,8 @@ class _Translator:
                 fixes.append((right, _transposed(right)))
             if len(left) == 1 and not any(t is lhs for t, _ in fixes):
                 fixes.append((lhs, _transposed(lhs)))
-            raise _Misfit(f"{shown} multiplies {_shape_text(a)} by {_shape_text(b)}", where, tuple(fixes))
+            raise _Misfit((Math(shown), " multiplies ", *_shape_text(a), " by ", *_shape_text(b)), where,
+                          tuple(fixes))
         if a.cols is None:  # outer product: nothing to sum
             return _V(_mul(a.node, b.node), a.rows, b.cols)
         inner = a.cols[1]
@@ -372,8 +383,8 @@ class _Translator:
     def derivative(self, node: Node, of: Node, wrt: Sym, gradient: bool) -> _V:
         num = self.v(of)
         if num.rows or num.cols:
-            raise _Misfit(f"{unparse(node)} differentiates {_shape_text(num)}: symbp reads gradients of "
-                          f"a scalar (a Jacobian is not read yet)", node)
+            raise _Misfit((_tex(node), " differentiates ", *_shape_text(num), ": symbp reads gradients of "
+                           "a scalar (a Jacobian is not read yet)"), node)
         shape = self.shapes.get(wrt.name, ()) if not wrt.groups else ()
         if not shape:
             v = _V(wrt, None, None)
