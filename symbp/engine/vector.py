@@ -125,7 +125,30 @@ def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
         if fix is None:
             return Mismatch(m.parts, m.node.pos, m.node.end)
         return Mismatch(m.parts + ("; did you mean ", Math(fix[0]), "?"), m.node.pos, m.node.end, fix[1])
-    return Chain(tuple(out), chain.rels)
+    return _tidy(Chain(tuple(out), chain.rels), chain)
+
+
+def _tidy(read: Chain, written: Chain) -> Chain:
+    """The translator's letters renamed to the fewest primes, in the order they first appear
+    (``\\sum_{i'}`` rather than ``\\sum_{i'''}``); the letters the user wrote are kept."""
+    mine: set[str] = set().union(*(s.index_letters() for s in written.sides))
+    taken = set(mine)
+    table: dict[str, str] = {}
+    for side in read.sides:
+        for n in side.walk():
+            found = n.letters if isinstance(n, (Sym, Kron)) else (n.index,) if isinstance(n, SumOp) else ()
+            for x in found:
+                if x in mine or x in table:
+                    continue
+                cand = x.rstrip("'")
+                while cand in taken:
+                    cand += "'"
+                taken.add(cand)
+                table[x] = cand
+    # two steps, through names no formula has, so that a renaming never captures another letter
+    step = {x: f"#{k}" for k, x in enumerate(table)}
+    back = {f"#{k}": table[x] for k, x in enumerate(table)}
+    return Chain(tuple(_rename(_rename(s, step), back) for s in read.sides), read.rels)
 
 
 def _readable(chain: Chain, shapes: Shapes) -> None:
@@ -346,6 +369,7 @@ class _Translator:
         for x, y in ((a.rows, b.rows), (a.cols, b.cols)):
             if x is not None and y is not None:
                 table[y[1]] = x[1]
+        self.used -= set(table) - set(table.values())  # renamed away: free again
         return _rename(b.node, table)
 
     def product(self, a: _V, b: _V, left: tuple[Node, ...], right: Node, where: Node) -> _V:
@@ -377,6 +401,7 @@ class _Translator:
             return _V(_mul(a.node, b.node), a.rows, b.cols)
         inner = a.cols[1]
         bnode = _rename(b.node, {b.rows[1]: inner})
+        self.used.discard(b.rows[1])  # renamed away: free again
         prod = _mul(a.node, bnode)
         return _V(SumOp(where.pos, where.end, inner, None, None, prod, where.pos), a.rows, b.cols)
 
