@@ -83,7 +83,9 @@ def derive(net: Network) -> NetworkDerivation:
             letters = net.letters_for(fam.axes)
             rhs = calculus.delta_definition(net, fam.id)
             names = {f"#{k}": x for k, x in enumerate(letters)}
-            deltas.append((f"\\delta_{{{_sub(fam, letters)}}}", latex(net, rhs, names)))
+            label = fam.name.partition("^")[2]  # a layer label: \delta^{(1)}_{j}
+            head = f"\\delta^{label}" if label and net.delta_families(label) == [fam] else "\\delta"
+            deltas.append((f"{head}_{{{_sub(fam, letters)}}}", latex(net, rhs, names)))
     for fam in net.params:
         letters = net.letters_for(fam.axes)
         g = calculus.gradient(net, fam.id, tuple(F(x) for x in letters))
