@@ -33,15 +33,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .catalogue import ACTIVATION_KINDS, ERROR_KINDS
 from .diagnoses import CODES
 from .engine.declare import BUILTINS, declare
-from .engine.vector import LAYOUTS, Mismatch, needs_translation, translate
-from .errors import DeclarationError, InputError, LatexSyntaxError, Location, locate
-from .latex.ast import Chain, Sym
+from .engine.vector import LAYOUTS, Mismatch, needs_translation, shape_of, substitute, translate
+from .errors import DeclarationError, InputError, LatexSyntaxError, Location, NotationError, locate
+from .latex.ast import Chain, Node, Sym
 from .latex.macros import definitions, expand
 from .latex.parser import parse_chain, parse_expression
 from .latex.unparse import unparse
@@ -95,6 +95,11 @@ class Equation(Printable):
     #: form, or ``None`` when the shapes do not fit: ``mismatch`` says how)
     written: Chain | None = None
     mismatch: Mismatch | None = None
+    #: the vector chain that was translated: ``written`` with the algorithm's assignments
+    #: (``g \\leftarrow ...``) substituted
+    vector: Chain | None = None
+    #: an assignment of an algorithm (``g \\leftarrow g \\odot f'(a)``): a definition, not a claim
+    assignment: bool = False
 
     def expectation(self, link: int) -> str | None:
         """The verdict expected for link ``link`` (``None``: that it holds)."""
@@ -451,6 +456,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         loc = locate(text, pos, file)
         deriv.unread.append(Unread(env, file, loc.line, loc.column))
     number = 0
+    assigned: dict[str, Node] = {}  # an algorithm's assignments, in the order of the file
+    assigned_shapes: dict[str, tuple[str, ...]] = {}
     dir_pos = [x[0] for x in directives]
     for i, d in enumerate(displays):
         if d[0] in forward_displays:
@@ -478,7 +485,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                             loc.line, loc.column, expected, error=exc.at(text, file))
             deriv.equations.append(item)
             continue
-        items = []
+        items: list[Equation] = []
         for off, eq, label in lines:
             number += 1
             label = words.get("label") or label or f"({number})"
@@ -494,8 +501,38 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                            code="nothing-to-check",
                                            hint="write an equation, or mark the display "
                                                 "'% symbp: skip'")
+                known = {**net.shapes, **assigned_shapes}  # g has the shape of its value
+                if item.chain.rels[0] == "\\leftarrow":
+                    item.assignment = True
+                    name = _assigned_name(item.chain, net)
+                    rhs = Chain((item.chain.sides[1],), ())
+                    if known and needs_translation(rhs, known):
+                        fits = translate(rhs, known, net.layout, net.range_letter)
+                        if isinstance(fits, Mismatch):  # a slip in the assignment: refuted here
+                            if fits.suggestion is not None:
+                                fits = replace(fits, suggestion=f"{unparse(item.chain.sides[0])} "
+                                                                f"\\leftarrow {fits.suggestion}")
+                            item.assignment, item.mismatch = False, fits
+                            item.written, item.chain = item.chain, None
+                            continue
+                    assigned[name] = substitute(item.chain.sides[1], assigned)
+                    shape = shape_of(item.chain.sides[1], known, net.layout)
+                    if shape is not None:
+                        assigned_shapes[name] = shape
+                    else:
+                        assigned_shapes.pop(name, None)
+                    continue
+                original = item.chain
+                if assigned and len(original.rels) == 1 and needs_translation(original, known):
+                    first = translate(original, known, net.layout, net.range_letter)
+                    if isinstance(first, Mismatch):  # worded with the names written (g)
+                        item.written, item.mismatch, item.chain = original, first, None
+                        continue
+                if assigned:
+                    item.chain = Chain(tuple(substitute(x, assigned) for x in item.chain.sides),
+                                       item.chain.rels)
                 if needs_translation(item.chain, net.shapes):
-                    item.written = item.chain
+                    item.written, item.vector = original, item.chain
                     index_form = translate(item.chain, net.shapes, net.layout, net.range_letter)
                     if isinstance(index_form, Mismatch):
                         item.chain, item.mismatch = None, index_form
@@ -507,6 +544,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                 if exc.location is None and exc.offset is not None:
                     exc.location = lines_of.locate(off + exc.offset)
                 item.error = exc.at(text, file, off)
+        number -= sum(it.assignment for it in items)  # an assignment is no numbered claim
+        items = [it for it in items if not it.assignment]
         if unreadable:
             for item in items:
                 if item.chain is not None and _depends_on(item.chain, net, [u[1] for u in unreadable]):
@@ -570,6 +609,18 @@ def _index_form(line: str, shapes: dict[str, tuple[str, ...]], layout: str, text
                                     "'% symbp: vector z : J', '% symbp: matrix W : J x I'")
         raise (exc.at(text, file, at) if at is not None else exc)
     return " = ".join(unparse(s) for s in out.sides)
+
+
+def _assigned_name(chain: Chain, net: Network) -> str:
+    """The name an assignment ``g \\leftarrow ...`` defines: a symbol without indices that is no
+    family of the network."""
+    lhs = chain.sides[0]
+    if not isinstance(lhs, Sym) or lhs.groups or net.named(lhs.name) or lhs.name == net.error_name:
+        raise NotationError("an assignment defines a new name without indices: g \\leftarrow ...",
+                            offset=lhs.pos, width=max(1, lhs.end - lhs.pos),
+                            hint="assign to a name that is not a quantity of the network, "
+                                 "such as g in Goodfellow's algorithm 6.4")
+    return lhs.name
 
 
 def _with_delta_shapes(net: Network, shapes: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:

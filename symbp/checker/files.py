@@ -68,6 +68,10 @@ def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult
         if not chain.rels:
             raise InputError("no '=' or '\\equiv': nothing to check", offset=0, code="nothing-to-check",
                              hint="write an equation such as \\delta_j = ...")
+        if chain.rels[0] == "\\leftarrow":
+            raise InputError("an assignment \\leftarrow defines a name for the equations after it: "
+                             "alone, there is nothing to check", offset=0, code="nothing-to-check",
+                             hint="check it in a derivation file, before the equations that use it")
     except InputError as exc:
         exc.at(source, None)
         return [LinkResult(source.strip(), ERROR, exc.brief(), caret=exc.caret,
@@ -118,7 +122,14 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
                            expected_code=eq.expected_code(1))]
     out = []
     if eq.mismatch is not None and eq.written is not None:
-        results = check_vector_chain(deriv.network, eq.written)
+        if eq.vector is not None:
+            results = check_vector_chain(deriv.network, eq.vector)
+            _as_written(results, eq.written, None)
+            if eq.vector is not eq.written:  # positions from the assignments substituted: none
+                for r in results:
+                    r.span = None
+        else:  # an assignment whose shapes do not fit
+            results = [_mismatch(_link_text(eq.written, 0), eq.mismatch, 1, 1)]
     else:
         results = check_chain(deriv.network, eq.chain)
         if eq.written is not None:
@@ -171,8 +182,7 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
                                   if exc.offset is not None else None))
             continue
         if isinstance(read, Mismatch):
-            out.append(LinkResult.of(shown, REFUTED, [dx.ShapeMismatch(read.parts)], link=k + 1,
-                                     links=links, suggestion=read.suggestion))
+            out.append(_mismatch(shown, read, k + 1, links))
             continue
         results = check_chain(net, read)
         _as_written(results, link, read)
@@ -182,12 +192,23 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
     return out
 
 
-def _as_written(results: list[LinkResult], written: Chain, read: Chain) -> None:
+def _mismatch(shown: str, m: Mismatch, link: int, links: int) -> LinkResult:
+    return LinkResult.of(shown, REFUTED, [dx.ShapeMismatch(m.parts)], link=link, links=links,
+                         suggestion=m.suggestion, span=(m.pos, max(1, m.end - m.pos)))
+
+
+def _link_text(chain: Chain, k: int) -> str:
+    return f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}"
+
+
+def _as_written(results: list[LinkResult], written: Chain, read: Chain | None) -> None:
     """Each result shows its link as written with vectors, and says how it was read."""
     for r in results:
         k = r.link - 1
-        r.latex = f"{unparse(written.sides[k])} {written.rels[k]} {unparse(written.sides[k + 1])}"
-        index_text = f"{unparse(read.sides[k])} {read.rels[k]} {unparse(read.sides[k + 1])}"
+        r.latex = _link_text(written, k)
+        if read is None:
+            continue
+        index_text = _link_text(read, k)
         r.message = f"read as {index_text}: {r.message}" if r.message else f"read as {index_text}"
 
 

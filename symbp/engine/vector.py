@@ -53,7 +53,7 @@ from ..latex.ast import (
 )
 from ..latex.unparse import unparse
 
-__all__ = ["LAYOUTS", "Mismatch", "needs_translation", "translate"]
+__all__ = ["LAYOUTS", "Mismatch", "needs_translation", "shape_of", "substitute", "translate"]
 
 #: the layouts a file may choose for ``\\frac{\\partial C}{\\partial W}``; the first is the default
 LAYOUTS = ("gradient", "numerator")
@@ -149,6 +149,45 @@ def _tidy(read: Chain, written: Chain) -> Chain:
     step = {x: f"#{k}" for k, x in enumerate(table)}
     back = {f"#{k}": table[x] for k, x in enumerate(table)}
     return Chain(tuple(_rename(_rename(s, step), back) for s in read.sides), read.rels)
+
+
+def shape_of(node: Node, shapes: Shapes, layout: str = "gradient") -> tuple[str, ...] | None:
+    """The shape of an expression as a declaration gives it (``()`` a scalar, ``(R,)`` an
+    ``R``-vector, ``(R, S)`` a matrix); ``None`` for a row vector or shapes that do not fit.
+
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> shape_of(p(r"W^T g \\odot h'(a)"), {"W": ("K", "J"), "g": ("K",), "a": ("J",)})
+    ('J',)
+    """
+    tr = _Translator(shapes, layout, {}, Chain((node,), ()))
+    try:
+        v = tr.v(node)
+    except _Misfit:
+        return None
+    rows, cols = _ranges(v)
+    if cols is None:
+        return () if rows is None else (rows,)
+    return None if rows is None else (rows, cols)
+
+
+def substitute(node: Node, table: dict[str, Node]) -> Node:
+    """``node`` with each symbol of ``table`` written without indices replaced by its value (an
+    algorithm's assignments ``g \\leftarrow ...``, read as a sequence of definitions).
+
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> unparse(substitute(p(r"W^T g"), {"g": p(r"g \\odot h'(a)")}))
+    "W^{T} \\\\left(g \\\\odot h'(a)\\\\right)"
+    """
+    if isinstance(node, Sym):
+        return table.get(node.name, node) if not node.groups else node
+    changes = {}
+    for f in dataclasses.fields(node):
+        val = getattr(node, f.name)
+        if isinstance(val, Node) and not (isinstance(node, (Deriv, Nabla)) and f.name == "wrt"):
+            changes[f.name] = substitute(val, table)
+        elif isinstance(val, tuple) and val and all(isinstance(x, Node) for x in val):
+            changes[f.name] = tuple(substitute(x, table) for x in val)
+    return dataclasses.replace(node, **changes) if changes else node
 
 
 def _readable(chain: Chain, shapes: Shapes) -> None:

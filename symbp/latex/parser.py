@@ -59,6 +59,8 @@ class _Parser:
         self.i = 0
         self.functions = functions
         self.depth = 0
+        #: where a layer label ends in a transpose (``W^{(k)\\top}``): the end of that ``\\top``
+        self.label_transpose = 0
 
     # -- helpers
     @property
@@ -117,6 +119,9 @@ class _Parser:
             if self.is_sym("="):
                 self.next()
                 rels.append("=")
+            elif self.is_cmd("leftarrow") and not rels:  # an algorithm's assignment g <- ...
+                self.next()
+                rels.append("\\leftarrow")
             elif self.is_cmd("equiv"):
                 self.next()
                 rels.append("\\equiv")
@@ -204,7 +209,7 @@ class _Parser:
             return True
         if t.kind == "sym" and t.text == ":" and self.peek().text == "=":
             return True
-        return t.kind == "cmd" and t.text in ("equiv", "right")
+        return t.kind == "cmd" and t.text in ("equiv", "right", "leftarrow")
 
     def _is_partial_operator(self) -> bool:
         # \frac { \partial } { ... }  (nothing else in the numerator)
@@ -318,6 +323,9 @@ class _Parser:
     def factor(self) -> Node:
         self.enter()
         base = self.atom()
+        if self.label_transpose:  # W^{(2)\top}: the labelled symbol, transposed
+            base = Transpose(base.pos, self.label_transpose, base)
+            self.label_transpose = 0
         while self.is_sym("^"):
             transposed = self._transpose_mark()
             if transposed:
@@ -583,7 +591,13 @@ class _Parser:
             k += 1
         if self.toks[k].kind == "eof":
             return None
-        if braced and not (self.toks[k + 1].kind == "sym" and self.toks[k + 1].text == "}"):
+        after = self.toks[k + 1]
+        if braced and ((after.kind == "cmd" and after.text in ("top", "intercal"))
+                       or (after.kind == "letter" and after.text == "T")) \
+                and self.toks[k + 2].kind == "sym" and self.toks[k + 2].text == "}":
+            self.label_transpose = after.end  # ^{(k)\top}: Goodfellow's transposed layer
+            k += 1
+        elif braced and not (after.kind == "sym" and after.text == "}"):
             return None
         if not inner or any(x.kind not in ("letter", "num") for x in inner) or len(inner) > 1:
             raise UnsupportedError(

@@ -143,10 +143,8 @@ class NormalFormPrinter:
 
     def _print_grad(self, f: tuple, letters: dict[str, str]) -> str:
         fam = self.net.families[f[1]]
-        _, hat, label = fam.name.partition("^")
-        if fam.name == self.net.delta_of or (hat and self.net.delta_families(label) == [fam]):
-            head = f"\\delta^{label}" if hat else "\\delta"  # a layer label: \delta^{(2)}_{k}
-            return f"{head}_{{{self._idx(f[1], f[2], letters)}}}" if f[2] else head
+        if fam.name == self.net.delta_of:
+            return f"\\delta_{{{self._idx(f[1], f[2], letters)}}}" if f[2] else "\\delta"
         return (f"\\frac{{\\partial {self.net.error_name}}}"
                 f"{{\\partial {self._print_ref(('ref', f[1], f[2]), letters)}}}")
 
