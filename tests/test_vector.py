@@ -39,6 +39,9 @@ from symbp.latex.ast import (
 )
 from symbp.latex.parser import parse_chain, parse_expression
 from symbp.latex.unparse import unparse
+from symbp.soundness.oracle import EQUIVALENT
+from symbp.soundness.vector_mutation import DISAGREES, VECTOR_MUTANT_CLASSES
+from symbp.soundness.vector_mutation import run as run_vector_mutants
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCS = ("sigma",)
@@ -373,3 +376,24 @@ def test_nabla_and_derivative_nodes_translate_to_derivatives() -> None:
     out = translate(parse_chain(r"\nabla_W C = \frac{\partial C}{\partial W}"), SHAPES)
     assert all(isinstance(s, Deriv) for s in out.sides)
     assert not any(isinstance(n, Nabla) for s in out.sides for n in s.walk())
+
+
+# ----------------------------------------------------------------------------------------------
+# the mutation harness of the vector notation
+
+
+@pytest.fixture(scope="module")
+def vector_report():  # noqa: ANN201
+    return run_vector_mutants([ROOT / "derivations"])
+
+
+def test_no_vector_mutant_that_is_not_equivalent_is_verified(vector_report) -> None:  # noqa: ANN001
+    assert vector_report.unsound == []
+    assert vector_report.survivors == [] and vector_report.kill_rate == 1.0
+    assert not [o for o in vector_report.outcomes if o.message.startswith(DISAGREES)]
+
+
+@pytest.mark.parametrize("cls", VECTOR_MUTANT_CLASSES)
+def test_every_vector_mutant_class_is_exercised(vector_report, cls: str) -> None:  # noqa: ANN001
+    mine = [o for o in vector_report.outcomes if o.cls == cls]
+    assert len(mine) >= 3 and any(o.truth != EQUIVALENT for o in mine), cls
