@@ -408,9 +408,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         lines.append(expanded)
         origin.append(off)
         maps.append(where_ if macros else None)
-    if shapes:  # a forward pass in vector notation is declared in index notation
-        for k, line in enumerate(lines):
-            lines[k] = _index_form(line, shapes, layout, text, file, origin[k])
+    for k, line in enumerate(lines):  # a forward pass written with vectors, in index notation
+        lines[k] = _index_form(line, shapes, layout, text, file, origin[k])
     if base:
         for k, v in base.get("composites", {}).items():
             composites.setdefault(k, v)
@@ -601,7 +600,10 @@ def _index_form(line: str, shapes: dict[str, tuple[str, ...]], layout: str, text
         return line  # the declaration reports it
     if not needs_translation(chain, shapes):
         return line
-    out = translate(chain, shapes, layout)
+    try:
+        out = translate(chain, shapes, layout)
+    except InputError as exc:  # vector notation without declarations
+        raise (exc.at(text, file, at) if at is not None else exc) from None
     if isinstance(out, Mismatch):
         exc = DeclarationError(f"the shapes of this forward equation do not fit: {out.message}",
                                offset=out.pos, width=max(1, out.end - out.pos),
