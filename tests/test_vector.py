@@ -397,3 +397,15 @@ def test_no_vector_mutant_that_is_not_equivalent_is_verified(vector_report) -> N
 def test_every_vector_mutant_class_is_exercised(vector_report, cls: str) -> None:  # noqa: ANN001
     mine = [o for o in vector_report.outcomes if o.cls == cls]
     assert len(mine) >= 3 and any(o.truth != EQUIVALENT for o in mine), cls
+
+
+def test_a_forward_equation_with_vectors_but_no_declaration_is_an_error_at_its_line() -> None:
+    with pytest.raises(InputError, match="no symbol of this formula is declared") as info:
+        loads("% symbp: forward\n\\[ a_j = \\sum_i w_{ji} z_i^T \\]\n\\[ a_j = a_j \\]\n", "t.tex")
+    assert info.value.location is not None and info.value.location.line == 2
+
+
+def test_an_assignment_alone_is_nothing_to_check() -> None:
+    from symbp import check_equation
+    (r,) = check_equation(r"g \leftarrow g \odot h'(a)", "plain")
+    assert (r.verdict, r.code) == (ERROR, "nothing-to-check")
