@@ -46,7 +46,8 @@ from symbp.soundness.vector_mutation import run as run_vector_mutants
 ROOT = Path(__file__).resolve().parent.parent
 FUNCS = ("sigma",)
 SHAPES = {"x": ("I",), "y": ("I",), "u": ("J",), "W": ("J", "I"), "V": ("I", "J"), "A": ("I", "I"),
-          "z": ("J",), "b": ("J",), "delta": ("J",), "a": ("I",), "M": ("K", "J"), "d": ("K",)}
+          "z": ("J",), "b": ("J",), "delta": ("J",), "a": ("I",), "M": ("K", "J"), "d": ("K",),
+          "B": ("J", "J")}
 
 
 def _index(src: str, layout: str = "gradient") -> str | Mismatch:
@@ -329,6 +330,7 @@ ATOMS = ["x", "y", "u", "W", "V", "A", "c", "2"]
 _formulas = st.recursive(
     st.sampled_from(ATOMS),
     lambda inner: st.one_of(
+        st.sampled_from(ATOMS),
         st.tuples(inner, inner).map(lambda t: f"({t[0]}) ({t[1]})"),
         st.tuples(inner, inner).map(lambda t: f"({t[0]}) + ({t[1]})"),
         st.tuples(inner, inner).map(lambda t: f"({t[0]}) \\odot ({t[1]})"),
@@ -340,7 +342,7 @@ _formulas = st.recursive(
 )
 #: a target of each shape the NumPy value may have (rows, columns; 0 for a size of 1)
 TARGETS = {(2, 1): "x", (1, 2): "x^T", (3, 1): "u", (1, 3): "u^T", (3, 2): "W", (2, 3): "V",
-           (2, 2): "A", (): "c"}
+           (2, 2): "A", (3, 3): "B", (): "c"}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -361,7 +363,7 @@ def test_the_translation_agrees_with_numpy_from_both_sides(src: str) -> None:
     assert not isinstance(out, Mismatch), (src, out)
     lhs, read = out.sides
     letters = [x for g in (lhs.groups if isinstance(lhs, Sym) else ()) for x in g]
-    if isinstance(lhs, Sym) and lhs.name in ("x", "u", "W", "V", "A") and "T" not in target:
+    if isinstance(lhs, Sym) and lhs.name in ("x", "u", "W", "V", "A", "B") and "T" not in target:
         order = letters
     else:
         order = list(reversed(letters))  # the target was transposed: x^T_{i} is column i of a row
