@@ -27,6 +27,7 @@ from .checker.report import Report
 from .engine import calculus
 from .model.network import Network
 from .model.normal_form import F
+from .notation import latex_name
 from .printable import Printable, register
 from .printers.nfprint import latex
 from .render.display import network_derivation_latex
@@ -83,7 +84,11 @@ def derive(net: Network) -> NetworkDerivation:
             letters = net.letters_for(fam.axes)
             rhs = calculus.delta_definition(net, fam.id)
             names = {f"#{k}": x for k, x in enumerate(letters)}
-            deltas.append((f"\\delta_{{{_sub(fam, letters)}}}", latex(net, rhs, names)))
+            lhs = f"\\delta_{{{_sub(fam, letters)}}}"
+            if fam.name != net.delta_of and "^" in fam.name:  # a labelled layer: as the printer writes it
+                sub = _sub(fam, letters)
+                lhs = f"\\frac{{\\partial {net.error_name}}}{{\\partial {latex_name(fam.name)}_{{{sub}}}}}"
+            deltas.append((lhs, latex(net, rhs, names)))
     for fam in net.params:
         letters = net.letters_for(fam.axes)
         g = calculus.gradient(net, fam.id, tuple(F(x) for x in letters))

@@ -69,6 +69,8 @@ UNPLACEABLE_INDEX = _code("unplaceable-index", "refuted",
 INDICES_FIT_NO_FAMILY = _code("indices-fit-no-family", "refuted",
                               "a symbol whose indices fit no family of the network (w_{jk} for w_{kj})")
 INDEX_SLIP = _code("index-slip", "refuted", "another slip in the indices")
+SHAPE_MISMATCH = _code("shape-mismatch", "refuted",
+                       "vectors and matrices whose shapes do not fit (W \\delta for W^T \\delta)")
 # refuted: by value
 VALUE_DIFFERS = _code("value-differs", "refuted", "the two sides have different values")
 SIGN_DIFFERS = _code("sign-differs", "refuted", "the two sides differ in sign only")
@@ -236,6 +238,18 @@ class IndexSlip(Diagnosis):
 
     def parts(self) -> tuple[Part, ...]:
         return (self.message, *_side(self.side))
+
+
+@dataclass(frozen=True)
+class ShapeMismatch(Diagnosis):
+    """A product, sum or equation of vectors and matrices whose shapes do not fit, worded in the
+    vector notation it was written in (the transpose that fits is part of ``message``)."""
+
+    code: ClassVar[Code | None] = SHAPE_MISMATCH
+    words: tuple[Part, ...]
+
+    def parts(self) -> tuple[Part, ...]:
+        return self.words
 
 
 @dataclass(frozen=True)

@@ -33,16 +33,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .catalogue import ACTIVATION_KINDS, ERROR_KINDS
 from .diagnoses import CODES
 from .engine.declare import BUILTINS, declare
-from .errors import DeclarationError, InputError, LatexSyntaxError, Location, locate
-from .latex.ast import Chain
+from .engine.vector import LAYOUTS, Mismatch, needs_translation, shape_of, substitute, translate
+from .errors import DeclarationError, InputError, LatexSyntaxError, Location, NotationError, locate
+from .latex.ast import Chain, Node, Sym
 from .latex.macros import definitions, expand
-from .latex.parser import parse_chain
+from .latex.parser import parse_chain, parse_expression
+from .latex.unparse import unparse
 from .model.network import Network
 from .printable import Printable
 
@@ -89,6 +91,15 @@ class Equation(Printable):
     #: where the file's macros were expanded: for each character of the text that was read, its
     #: offset in ``text`` (``None``: read as written)
     where: list[int] | None = None
+    #: an equation written with vectors and matrices, as written (``chain`` is then its index
+    #: form, or ``None`` when the shapes do not fit: ``mismatch`` says how)
+    written: Chain | None = None
+    mismatch: Mismatch | None = None
+    #: the vector chain that was translated: ``written`` with the algorithm's assignments
+    #: (``g \\leftarrow ...``) substituted
+    vector: Chain | None = None
+    #: an assignment of an algorithm (``g \\leftarrow g \\odot f'(a)``): a definition, not a claim
+    assignment: bool = False
 
     def expectation(self, link: int) -> str | None:
         """The verdict expected for link ``link`` (``None``: that it holds)."""
@@ -302,6 +313,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     error_kind: str | None = None
     error_name: str | None = None
     delta: str | None = None
+    shapes: dict[str, tuple[str, ...]] = {}
+    layout = LAYOUTS[0]
     where: dict[tuple[str, str], int] = {}  # (directive, subject) -> offset, for messages
     pending_forward: list[int] = []
     for pos, word, arg, argpos in directives:
@@ -346,6 +359,14 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         elif word == "delta":
             delta = arg.strip().lstrip("\\")
             where[("delta", delta)] = argpos
+        elif word in ("vector", "matrix"):
+            shapes.update(_shape_directive(word, arg, argpos, text, file))
+        elif word == "layout":
+            layout = arg.strip()
+            if layout not in LAYOUTS:
+                raise DeclarationError(f"unknown layout {layout!r}", offset=argpos,
+                                       hint=f"choose one of: {', '.join(LAYOUTS)} (the default: "
+                                            f"\\partial C/\\partial W has the shape of W)").at(text, file)
         elif word == "error":
             error_kind = arg.strip()
             if error_kind not in ERROR_KINDS:
@@ -355,7 +376,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         elif word not in ("expect", "label", "skip"):
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
-                                        "error, delta, expect, label, skip").at(text, file)
+                                        "error, delta, vector, matrix, layout, expect, label, "
+                                        "skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -386,6 +408,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         lines.append(expanded)
         origin.append(off)
         maps.append(where_ if macros else None)
+    for k, line in enumerate(lines):  # a forward pass written with vectors, in index notation
+        lines[k] = _index_form(line, shapes, layout, text, file, origin[k])
     if base:
         for k, v in base.get("composites", {}).items():
             composites.setdefault(k, v)
@@ -419,6 +443,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                 del lines[k], origin[k], maps[k]
                 continue
             raise (unreadable[0][0] if unreadable else located) from None
+    if shapes or layout != LAYOUTS[0]:
+        net.shapes, net.layout = _with_delta_shapes(net, shapes), layout
     # -- the equations
     deriv = Derivation(file, text, net)
     lines_of = deriv.lines
@@ -429,6 +455,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         loc = locate(text, pos, file)
         deriv.unread.append(Unread(env, file, loc.line, loc.column))
     number = 0
+    assigned: dict[str, Node] = {}  # an algorithm's assignments, in the order of the file
+    assigned_shapes: dict[str, tuple[str, ...]] = {}
     dir_pos = [x[0] for x in directives]
     for i, d in enumerate(displays):
         if d[0] in forward_displays:
@@ -456,7 +484,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                             loc.line, loc.column, expected, error=exc.at(text, file))
             deriv.equations.append(item)
             continue
-        items = []
+        items: list[Equation] = []
         for off, eq, label in lines:
             number += 1
             label = words.get("label") or label or f"({number})"
@@ -472,12 +500,51 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                            code="nothing-to-check",
                                            hint="write an equation, or mark the display "
                                                 "'% symbp: skip'")
+                known = {**net.shapes, **assigned_shapes}  # g has the shape of its value
+                if item.chain.rels[0] == "\\leftarrow":
+                    item.assignment = True
+                    name = _assigned_name(item.chain, net)
+                    rhs = Chain((item.chain.sides[1],), ())
+                    if known and needs_translation(rhs, known):
+                        fits = translate(rhs, known, net.layout, net.range_letter)
+                        if isinstance(fits, Mismatch):  # a slip in the assignment: refuted here
+                            if fits.suggestion is not None:
+                                fits = replace(fits, suggestion=f"{unparse(item.chain.sides[0])} "
+                                                                f"\\leftarrow {fits.suggestion}")
+                            item.assignment, item.mismatch = False, fits
+                            item.written, item.chain = item.chain, None
+                            continue
+                    assigned[name] = substitute(item.chain.sides[1], assigned)
+                    shape = shape_of(item.chain.sides[1], known, net.layout)
+                    if shape is not None:
+                        assigned_shapes[name] = shape
+                    else:
+                        assigned_shapes.pop(name, None)
+                    continue
+                original = item.chain
+                if assigned and len(original.rels) == 1 and needs_translation(original, known):
+                    first = translate(original, known, net.layout, net.range_letter)
+                    if isinstance(first, Mismatch):  # worded with the names written (g)
+                        item.written, item.mismatch, item.chain = original, first, None
+                        continue
+                if assigned:
+                    item.chain = Chain(tuple(substitute(x, assigned) for x in item.chain.sides),
+                                       item.chain.rels)
+                if needs_translation(item.chain, net.shapes):
+                    item.written, item.vector = original, item.chain
+                    index_form = translate(item.chain, net.shapes, net.layout, net.range_letter)
+                    if isinstance(index_form, Mismatch):
+                        item.chain, item.mismatch = None, index_form
+                    else:
+                        item.chain = index_form
             except InputError as exc:
                 if item.where and exc.offset is not None:
                     exc.offset = item.where[min(exc.offset, len(item.where) - 1)]
                 if exc.location is None and exc.offset is not None:
                     exc.location = lines_of.locate(off + exc.offset)
                 item.error = exc.at(text, file, off)
+        number -= sum(it.assignment for it in items)  # an assignment is no numbered claim
+        items = [it for it in items if not it.assignment]
         if unreadable:
             for item in items:
                 if item.chain is not None and _depends_on(item.chain, net, [u[1] for u in unreadable]):
@@ -496,6 +563,77 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                 it.expected = [word]
         deriv.equations.extend(items)
     return deriv
+
+
+_SHAPE = re.compile(r"(.+?)\s*:\s*([A-Za-z])(?:\s*(?:x|\\times|×)\s*([A-Za-z]))?\s*")
+
+
+def _shape_directive(word: str, arg: str, argpos: int, text: str, file: str | None
+                     ) -> dict[str, tuple[str, ...]]:
+    """``vector z, \\mathbf{b}^{(1)} : J`` or ``matrix W : J x I``: each name's shape."""
+    m = _SHAPE.fullmatch(arg)
+    if not m or (word == "vector") != (m.group(3) is None):
+        raise DeclarationError(f"this {word} directive cannot be read", offset=argpos,
+                               hint="write '% symbp: vector z, a, b : J' or '% symbp: matrix W : J x I' "
+                                    "(the sizes as capital letters)").at(text, file)
+    out = {}
+    for name in m.group(1).split(","):
+        try:
+            node = parse_expression(name.strip(), ())
+        except InputError:
+            node = None
+        if not isinstance(node, Sym) or node.groups:
+            raise DeclarationError(f"{name.strip()!r} is not a name to declare as a {word}", offset=argpos,
+                                   hint="name each symbol as the equations write it, without "
+                                        "indices: z, \\mathbf{a}^{(1)}, W^{(2)}").at(text, file)
+        out[node.name] = tuple(g.upper() for g in m.groups()[1:] if g)
+    return out
+
+
+def _index_form(line: str, shapes: dict[str, tuple[str, ...]], layout: str, text: str, file: str | None,
+                at: int | None) -> str:
+    """A forward equation in vector notation, written in index notation (others as they are)."""
+    functions = {f for f in re.findall(r"\\?([A-Za-z]+)'*\s*\(", line) if f not in ("left", "right")}
+    try:
+        chain = parse_chain(line, functions)
+    except InputError:
+        return line  # the declaration reports it
+    if not needs_translation(chain, shapes):
+        return line
+    try:
+        out = translate(chain, shapes, layout)
+    except InputError as exc:  # vector notation without declarations
+        raise (exc.at(text, file, at) if at is not None else exc) from None
+    if isinstance(out, Mismatch):
+        exc = DeclarationError(f"the shapes of this forward equation do not fit: {out.message}",
+                               offset=out.pos, width=max(1, out.end - out.pos),
+                               hint="declare each vector and matrix with its sizes: "
+                                    "'% symbp: vector z : J', '% symbp: matrix W : J x I'")
+        raise (exc.at(text, file, at) if at is not None else exc)
+    return " = ".join(unparse(s) for s in out.sides)
+
+
+def _assigned_name(chain: Chain, net: Network) -> str:
+    """The name an assignment ``g \\leftarrow ...`` defines: a symbol without indices that is no
+    family of the network."""
+    lhs = chain.sides[0]
+    if not isinstance(lhs, Sym) or lhs.groups or net.named(lhs.name) or lhs.name == net.error_name:
+        raise NotationError("an assignment defines a new name without indices: g \\leftarrow ...",
+                            offset=lhs.pos, width=max(1, lhs.end - lhs.pos),
+                            hint="assign to a name that is not a quantity of the network, "
+                                 "such as g in Goodfellow's algorithm 6.4")
+    return lhs.name
+
+
+def _with_delta_shapes(net: Network, shapes: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The declared shapes and those of ``\\delta``: a labelled ``\\delta^{(2)}`` has the shape of
+    the vector of that label whose \\delta it is (its pre-activation)."""
+    out = dict(shapes)
+    for fam in net.families:
+        name = fam.name
+        if net.has_delta(fam.id) and name in shapes and "^" in name:
+            out.setdefault("delta^" + name.partition("^")[2], shapes[name])
+    return out
 
 
 def _with_codes(words: list[str]) -> list[str]:

@@ -167,7 +167,8 @@ class DerivationFile(pytest.File):
         for k, eq in enumerate(self.derivation.equations):
             seen[names[k]] = seen.get(names[k], 0) + 1
             base = names[k] if seen[names[k]] == 1 else f"{names[k]}@{seen[names[k]]}"
-            links = len(eq.chain.rels) if eq.chain is not None and eq.error is None else 1
+            shown = eq.written if eq.written is not None else eq.chain
+            links = len(shown.rels) if shown is not None and eq.error is None else 1
             for link in range(1, links + 1):
                 name = base if links == 1 else f"{base}[{link}]"
                 # the node id given whole, so that pytest reads '[k]' as parameters, as it does

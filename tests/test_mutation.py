@@ -211,6 +211,8 @@ def test_the_oracle_agrees_with_every_shipped_verdict() -> None:
     for f in sorted((ROOT / "derivations").glob("*.tex")):
         d = load(f)
         for eq in d.equations:
+            if eq.chain is None:  # vector shapes that do not fit: no index form to compare
+                continue
             for k, r in enumerate(check_chain(d.network, eq.chain)):
                 truth = compare(d.network, eq.chain.sides[k], eq.chain.sides[k + 1])
                 if r.verdict == VERIFIED:

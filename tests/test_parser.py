@@ -293,7 +293,7 @@ SLIP_HINTS = [
     (r"\delta_j = \fracc{1}{2} z_j", r"did you mean \frac?"),
     (r"\detla_j = z_j", r"did you mean \delta?"),
     (r"\delta_j = h^\prime(a_j)", "write the derivative of h as h'(a_j)"),
-    (r"\nabla_w E = z_j", r"write the gradient by its components"),
+    (r"\nabla E = z_j", r"write the gradient by its components"),
     (r"\delta_j = \foo z_j", "symbp reads sums, products, fractions"),
 ]
 

@@ -17,19 +17,24 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import diagnoses as dx
 from ..document import Derivation, Equation, LineIndex, Unread, derivation_files, load, strip_label
 from ..engine.declare import BUILTINS, builtin
+from ..engine.vector import Mismatch, needs_translation, translate
 from ..errors import InputError, Location, NotationError, SymbpError, locate
+from ..latex.ast import Chain
 from ..latex.parser import parse_chain
+from ..latex.unparse import unparse
 from ..model.network import Network
 from ..parallel import map_files
 from .pipeline import check_chain
 from .report import Report
-from .results import ERROR, LinkResult
+from .results import ERROR, REFUTED, LinkResult
 
 _SPACE = re.compile(r"\s*")
 
-__all__ = ["check_derivation_equation", "check_equation", "check_file", "check_paths", "load_network"]
+__all__ = ["check_derivation_equation", "check_equation", "check_file", "check_paths", "check_vector_chain",
+           "load_network"]
 
 
 def load_network(context: str | os.PathLike[str]) -> Network:
@@ -63,13 +68,17 @@ def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult
         if not chain.rels:
             raise InputError("no '=' or '\\equiv': nothing to check", offset=0, code="nothing-to-check",
                              hint="write an equation such as \\delta_j = ...")
+        if chain.rels[0] == "\\leftarrow":
+            raise InputError("an assignment \\leftarrow defines a name for the equations after it: "
+                             "alone, there is nothing to check", offset=0, code="nothing-to-check",
+                             hint="check it in a derivation file, before the equations that use it")
     except InputError as exc:
         exc.at(source, None)
         return [LinkResult(source.strip(), ERROR, exc.brief(), caret=exc.caret,
                            line=exc.location.line if exc.location else 0,
                            column=exc.location.column if exc.location else 0,
                            label=label or "(1)", error=type(exc).__name__, code=exc.code)]
-    results = check_chain(net, chain)
+    results = check_vector_chain(net, chain)
     for r in results:
         r.label = label or "(1)"
         # a link stands at its left side (strip_label keeps offsets: text is as long as source)
@@ -102,7 +111,7 @@ def check_file(path: str | Path | Derivation) -> list[LinkResult]:
 
 def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResult]:
     """The results of one equation of a loaded derivation file, placed in the file."""
-    if eq.error is not None or eq.chain is None:
+    if eq.error is not None or (eq.chain is None and eq.mismatch is None):
         loc = eq.error.location if eq.error is not None else None
         return [LinkResult(eq.text.strip(), ERROR,
                            eq.error.brief() if eq.error else "unparsed", file=eq.file,
@@ -113,14 +122,28 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
                            code=eq.error.code if eq.error else None,
                            expected_code=eq.expected_code(1))]
     out = []
-    for r in check_chain(deriv.network, eq.chain):
+    if eq.mismatch is not None and eq.written is not None:
+        if eq.vector is not None:
+            results = check_vector_chain(deriv.network, eq.vector)
+            _as_written(results, eq.written, None)
+            if eq.vector is not eq.written:  # positions from the assignments substituted: none
+                for r in results:
+                    r.span = None
+        else:  # an assignment whose shapes do not fit
+            results = [_mismatch(_link_text(eq.written, 0), eq.mismatch, 1, 1)]
+    else:
+        results = check_chain(deriv.network, eq.chain)
+        if eq.written is not None:
+            _as_written(results, eq.written, eq.chain)
+    for r in results:
         r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
         if eq.where and r.span is not None:  # read through the file's macros: back to the source
             a = eq.where[min(r.span[0], len(eq.where) - 1)]
             b = eq.where[min(r.span[0] + max(r.span[1], 1) - 1, len(eq.where) - 1)]
             r.span = (a, max(1, b - a + 1))
-        if r.link > 1 and r.span is None and r.link - 1 < len(eq.chain.sides):  # at its left side
-            pos = eq.chain.sides[r.link - 1].pos
+        written = eq.written if eq.written is not None else eq.chain
+        if r.link > 1 and r.span is None and written is not None and r.link - 1 < len(written.sides):
+            pos = written.sides[r.link - 1].pos  # a link stands at its left side
             if eq.where:  # read through the file's macros: back to the source
                 pos = eq.where[min(pos, len(eq.where) - 1)]
             r.line = 0
@@ -129,6 +152,72 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
         r.expected, r.expected_code = eq.expectation(r.link), eq.expected_code(r.link)
         out.append(r)
     return out
+
+
+def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
+    """:func:`check_chain`, for an equation written with vectors and matrices too: each link is
+    translated to index notation (:mod:`symbp.engine.vector`) and checked; a link whose shapes do
+    not fit is ``refuted`` (``shape-mismatch``), an unreadable one an ``error``.  The results
+    show the link as written; the message says how it was read.
+
+    >>> from symbp.engine.declare import declare
+    >>> net = declare([r"z^{(1)}_j = \\sum_i W_{ji} x_i", r"a_j = h(z^{(1)}_j)",
+    ...                r"z^{(2)}_k = \\sum_j V_{kj} a_j"], params=["W", "V"])
+    >>> net.shapes = {"W": ("J", "I"), "V": ("K", "J"), "z^{(1)}": ("J",), "delta^{(1)}": ("J",),
+    ...               "delta^{(2)}": ("K",)}
+    >>> bp2 = parse_chain(r"\\delta^{(1)} = V \\delta^{(2)} \\odot h'(z^{(1)})", net.functions)
+    >>> r, = check_vector_chain(net, bp2)
+    >>> r.verdict, r.code
+    ('refuted', 'shape-mismatch')
+    >>> print(r.message)
+    V \\delta^{(2)} multiplies a K \\times J matrix by a K-vector; did you mean V^{T} \\delta^{(2)}?
+    >>> [r.verdict for r in check_vector_chain(net, parse_chain(r.suggestion, net.functions))]
+    ['verified']
+    """
+    if not needs_translation(chain, net.shapes):
+        return check_chain(net, chain)
+    links = len(chain.rels)
+    out: list[LinkResult] = []
+    for k, rel in enumerate(chain.rels):
+        link = Chain(chain.sides[k:k + 2], (rel,))
+        shown = f"{unparse(link.sides[0])} {rel} {unparse(link.sides[1])}"
+        try:
+            read = translate(link, net.shapes, net.layout, net.range_letter)
+        except InputError as exc:
+            out.append(LinkResult(shown, ERROR, exc.brief(), link=k + 1, links=links,
+                                  error=type(exc).__name__, code=exc.code,
+                                  span=(exc.offset, getattr(exc, "width", 1) or 1)
+                                  if exc.offset is not None else None))
+            continue
+        if isinstance(read, Mismatch):
+            out.append(_mismatch(shown, read, k + 1, links))
+            continue
+        results = check_chain(net, read)
+        _as_written(results, link, read)
+        for r in results:
+            r.link, r.links = k + 1, links
+        out += results
+    return out
+
+
+def _mismatch(shown: str, m: Mismatch, link: int, links: int) -> LinkResult:
+    return LinkResult.of(shown, REFUTED, [dx.ShapeMismatch(m.parts)], link=link, links=links,
+                         suggestion=m.suggestion, span=(m.pos, max(1, m.end - m.pos)))
+
+
+def _link_text(chain: Chain, k: int) -> str:
+    return f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}"
+
+
+def _as_written(results: list[LinkResult], written: Chain, read: Chain | None) -> None:
+    """Each result shows its link as written with vectors, and says how it was read."""
+    for r in results:
+        k = r.link - 1
+        r.latex = _link_text(written, k)
+        if read is None:
+            continue
+        index_text = _link_text(read, k)
+        r.message = f"read as {index_text}: {r.message}" if r.message else f"read as {index_text}"
 
 
 def check_paths(paths: list[Path], jobs: int = 1) -> Report:

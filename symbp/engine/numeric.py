@@ -412,7 +412,9 @@ def argument_name(net: Network, fam: int, grad: bool = False) -> str:
     """
     f = net.families[fam]
     letters = "".join(x.replace("'", "p") for x in f.letters)
-    name = "delta" if grad else f.name
+    base, _, label = f.name.partition("^")  # a layer label: w^{(2)} -> w2
+    name = "delta" if grad else base
+    name += "".join(c for c in label if c.isalnum())
     return f"{name}_{letters}" if letters else name
 
 

@@ -2,7 +2,9 @@
 
 ``Num``, ``Sym`` (an indexed symbol with its subscript groups), ``Call`` (a function applied),
 ``Neg``, ``Add``, ``Mul``, ``Div``, ``Pow``, ``SumOp``, ``Deriv`` (a fraction of partials or the
-operator form), ``Kron`` (Iverson's bracket ``[j = k]``) and ``Chain`` (``A = B = C``).
+operator form), ``Kron`` (Iverson's bracket ``[j = k]``) and ``Chain`` (``A = B = C``); the vector
+notation adds ``Transpose`` (``W^T``), ``Hadamard`` (``u \\odot v``) and ``Nabla`` (``\\nabla_W C``),
+which :mod:`symbp.engine.vector` translates to index notation before anything else reads them.
 Room ``symbp.latex``; imports :mod:`symbp.notation` only.
 
 >>> from symbp.latex.parser import parse_chain
@@ -231,6 +233,60 @@ class Kron(Node):
 
     def __repr__(self) -> str:
         return f"Kron({_groups_text((self.left,))} = {_groups_text((self.right,))})"
+
+
+@dataclass(frozen=True, eq=False)
+class Transpose(Node):
+    """``W^T``, ``W^\\top``, ``W^{\\mathsf{T}}``: the transpose of a vector or a matrix."""
+
+    arg: Node = None  # type: ignore[assignment]
+
+    def key(self) -> tuple:
+        return ("transpose", self.arg.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.arg,)
+
+    def __repr__(self) -> str:
+        return f"Transpose({self.arg!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Hadamard(Node):
+    """``u \\odot v`` (or ``\\circ``): the elementwise product of its factors, which bind more
+    weakly than juxtaposition (``W u \\odot v`` is ``(W u) \\odot v``)."""
+
+    factors: tuple[Node, ...] = ()
+
+    def key(self) -> tuple:
+        return ("hadamard",) + tuple(f.key() for f in self.factors)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.factors
+
+    def __repr__(self) -> str:
+        return f"Hadamard({', '.join(map(repr, self.factors))})"
+
+
+@dataclass(frozen=True, eq=False)
+class Nabla(Node):
+    """``\\nabla_{W} C``: the gradient of ``body`` by ``wrt``, shaped as ``wrt`` is."""
+
+    wrt: Sym = None  # type: ignore[assignment]
+    body: Node = None  # type: ignore[assignment]
+
+    def key(self) -> tuple:
+        return ("nabla", self.wrt.key(), self.body.key())
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.wrt, self.body)
+
+    def __repr__(self) -> str:
+        return f"Nabla({self.wrt!r}, {self.body!r})"
+
+
+#: the node types of the vector notation, which only :mod:`symbp.engine.vector` reads
+VECTOR_NODES = (Transpose, Hadamard, Nabla)
 
 
 @dataclass(frozen=True)

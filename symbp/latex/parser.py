@@ -24,7 +24,24 @@ from fractions import Fraction
 from ..errors import LatexSyntaxError, UnsupportedError
 from ..limits import MAX_DEPTH, MAX_DIGITS, MAX_POWER
 from ..notation import FUNCTION_COMMANDS
-from .ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from .ast import (
+    Add,
+    Call,
+    Chain,
+    Deriv,
+    Div,
+    Hadamard,
+    Kron,
+    Mul,
+    Nabla,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    SumOp,
+    Sym,
+    Transpose,
+)
 from .index_arith import has_arithmetic, read_subscript_arithmetic
 from .tokens import OPEN, Token, tokenize
 
@@ -42,6 +59,8 @@ class _Parser:
         self.i = 0
         self.functions = functions
         self.depth = 0
+        #: where a layer label ends in a transpose (``W^{(k)\\top}``): the end of that ``\\top``
+        self.label_transpose = 0
 
     # -- helpers
     @property
@@ -100,6 +119,9 @@ class _Parser:
             if self.is_sym("="):
                 self.next()
                 rels.append("=")
+            elif self.is_cmd("leftarrow") and not rels:  # an algorithm's assignment g <- ...
+                self.next()
+                rels.append("\\leftarrow")
             elif self.is_cmd("equiv"):
                 self.next()
                 rels.append("\\equiv")
@@ -142,8 +164,23 @@ class _Parser:
 
     def _term(self) -> Node:
         start = self.tok.pos
+        groups: list[Node] = []
+        while True:
+            groups.append(self._product())
+            if not self.is_cmd("odot", "circ"):
+                break
+            op = self.next()
+            if self._at_stop():
+                raise LatexSyntaxError(f"\\{op.text} needs a factor after it", offset=op.pos,
+                                       width=op.end - op.pos, hint="write u \\odot v")
+        if len(groups) == 1:
+            return groups[0]
+        return Hadamard(start, groups[-1].end, tuple(groups))
+
+    def _product(self) -> Node:
+        start = self.tok.pos
         factors: list[Node] = []
-        while not self._at_stop():
+        while not self._at_stop() and not self.is_cmd("odot", "circ"):
             if self.is_cmd("cdot", "times"):
                 if not factors:
                     raise self.unexpected("where a factor should start")
@@ -172,7 +209,7 @@ class _Parser:
             return True
         if t.kind == "sym" and t.text == ":" and self.peek().text == "=":
             return True
-        return t.kind == "cmd" and t.text in ("equiv", "right")
+        return t.kind == "cmd" and t.text in ("equiv", "right", "leftarrow")
 
     def _is_partial_operator(self) -> bool:
         # \frac { \partial } { ... }  (nothing else in the numerator)
@@ -286,7 +323,14 @@ class _Parser:
     def factor(self) -> Node:
         self.enter()
         base = self.atom()
+        if self.label_transpose:  # W^{(2)\top}: the labelled symbol, transposed
+            base = Transpose(base.pos, self.label_transpose, base)
+            self.label_transpose = 0
         while self.is_sym("^"):
+            transposed = self._transpose_mark()
+            if transposed:
+                base = Transpose(base.pos, transposed, base)
+                continue
             caret = self.next()
             self._superscript_label(base, caret)
             self._generic_superscript(caret)
@@ -329,6 +373,23 @@ class _Parser:
             offset=caret.pos, width=max(1, self.toks[end + braced - 1].end - caret.pos),
             hint="symbp reads concrete layers: label each layer's family in the forward pass "
                  "(w^{(2)}_{jk}, a^{(1)}_k) and write the step for each of them")
+
+    def _transpose_mark(self) -> int:
+        """At ``^``: ``^T``, ``^\\top``, ``^\\intercal``, ``^{T}``, ``^{\\mathsf{T}}`` (the lexer
+        reads ``\\mathsf{T}`` as ``T``) are consumed and their end returned; anything else: 0."""
+        k = self.i + 1
+        braced = self.toks[k].kind == "sym" and self.toks[k].text == "{"
+        k += braced
+        t = self.toks[k]
+        if not ((t.kind == "letter" and t.text == "T")
+                or (t.kind == "cmd" and t.text in ("top", "intercal"))):
+            return 0
+        if braced:
+            k += 1
+            if not (self.toks[k].kind == "sym" and self.toks[k].text == "}"):
+                return 0
+        self.i = k + 1
+        return self.toks[k].end
 
     def _superscript_label(self, base: Node, caret: Token) -> None:
         """``\\delta_k^{(2)}``, ``z^{[2]}_j``: a superscript in brackets is a layer label or a
@@ -385,10 +446,31 @@ class _Parser:
             return self.call(t)
         if t.kind == "cmd" and t.text in ("dot", "ddot"):
             return self._dot_call()
+        if t.kind == "cmd" and t.text == "nabla" and self.peek().kind == "sym" and self.peek().text == "_":
+            return self._nabla()
         if t.kind == "cmd" and t.text == "partial":
             raise LatexSyntaxError("\\partial outside a \\frac", offset=t.pos, width=t.end - t.pos,
                                    hint="write \\frac{\\partial E}{\\partial w_{ji}}")
         raise self.unexpected("where a factor should start")
+
+    def _nabla(self) -> Node:
+        """``\\nabla_{W} C``, ``\\nabla_a C``: the gradient of one factor by one symbol."""
+        start = self.next().pos  # \nabla
+        self.next()  # _
+        braced = self.is_sym("{")
+        if braced:
+            self.next()
+        t = self.tok
+        if t.kind != "letter":
+            raise self.unexpected("where the variable of \\nabla should stand")
+        self.next()
+        wrt = self.symbol_rest(t) if braced else Sym(t.pos, t.end, t.text, ())
+        if braced:
+            self.expect_sym("}", "to close the subscript of \\nabla")
+        if self._at_stop() or self.is_cmd("odot", "circ"):
+            raise self.unexpected("where the function under \\nabla should stand")
+        body = self.factor()
+        return Nabla(start, body.end, wrt, body)
 
     def _try_kron(self) -> Kron | None:
         """``[j = k]``, ``[j_l = m]``, ``[k' = k]``: a Kronecker delta, if the bracket holds exactly
@@ -509,7 +591,13 @@ class _Parser:
             k += 1
         if self.toks[k].kind == "eof":
             return None
-        if braced and not (self.toks[k + 1].kind == "sym" and self.toks[k + 1].text == "}"):
+        after = self.toks[k + 1]
+        if braced and ((after.kind == "cmd" and after.text in ("top", "intercal"))
+                       or (after.kind == "letter" and after.text == "T")) \
+                and self.toks[k + 2].kind == "sym" and self.toks[k + 2].text == "}":
+            self.label_transpose = after.end  # ^{(k)\top}: Goodfellow's transposed layer
+            k += 1
+        elif braced and not (after.kind == "sym" and after.text == "}"):
             return None
         if not inner or any(x.kind not in ("letter", "num") for x in inner) or len(inner) > 1:
             raise UnsupportedError(
@@ -623,7 +711,7 @@ _COMMAND_HINTS = {
     "text": "prose belongs outside the maths",
     "prime": "write the derivative of h as h'(a_j)",
     "dot": "write the derivative of h as h'(a_j)",
-    "nabla": "write the gradient by its components: \\frac{\\partial E}{\\partial w_{ji}}",
+    "nabla": "write the gradient by its components, or \\nabla_{W} C with the variable as a subscript",
     "over": "write \\frac{a}{b}",
 }
 #: commands symbp reads, for 'did you mean' on a misspelt one (\\summ, \\fracc, \\detla)

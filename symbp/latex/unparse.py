@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..notation import _groups_text, letter_tex
-from .ast import Add, Call, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from .ast import Add, Call, Deriv, Div, Hadamard, Kron, Mul, Nabla, Neg, Node, Num, Pow, SumOp, Sym, Transpose
 
 
 def unparse(node: Node) -> str:
@@ -48,7 +48,7 @@ def unparse(node: Node) -> str:
         for k, f in enumerate(node.factors):
             # a sum or a derivative operator takes the rest of the term: bracket it unless last
             greedy = isinstance(f, SumOp) or (isinstance(f, Deriv) and f.num is None)
-            parts.append(_paren(f, (Add, Neg, Mul)) if not (greedy and k < last)
+            parts.append(_paren(f, (Add, Neg, Mul, Hadamard)) if not (greedy and k < last)
                          else f"\\left({unparse(f)}\\right)")
         return " ".join(parts)
     if isinstance(node, Div):
@@ -77,6 +77,15 @@ def unparse(node: Node) -> str:
         if isinstance(node.body, (Add, Neg)):
             body = f"\\left({body}\\right)"
         return f"\\frac{{\\partial}}{{\\partial {wrt}}} {body}"
+    if isinstance(node, Transpose):
+        s = unparse(node.arg)
+        if not (isinstance(node.arg, Sym) and "^" not in node.arg.name and not node.arg.groups):
+            s = f"\\left({s}\\right)"
+        return f"{s}^{{T}}"
+    if isinstance(node, Hadamard):
+        return " \\odot ".join(_paren(f, (Add, Neg, Hadamard)) for f in node.factors)
+    if isinstance(node, Nabla):
+        return f"\\nabla_{{{unparse(node.wrt)}}} {_paren(node.body, (Add, Neg, Mul, Hadamard))}"
     raise TypeError(node)
 
 

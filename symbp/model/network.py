@@ -95,6 +95,11 @@ class Network(Printable):
     consumers: dict[int, list[int]] = field(default_factory=dict)
     ancestors: dict[int, set[int]] = field(default_factory=dict)
     outputs: list[int] = field(default_factory=list)
+    #: vectors and matrices a file declares (``% symbp: vector z : J``, ``matrix W : J x I``):
+    #: name -> its ranges (one for a column vector, two for a matrix); read by symbp.engine.vector
+    shapes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the layout of ``\\frac{\\partial C}{\\partial W}`` in vector notation ('gradient' or 'numerator')
+    layout: str = "gradient"
     cache: dict = field(default_factory=dict, repr=False)
 
     # -- lookup

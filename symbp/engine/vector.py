@@ -1,0 +1,468 @@
+"""Vector and matrix notation, translated to the index notation the engine checks.
+
+``\\mathbf{z} = W\\mathbf{x} + \\mathbf{b}`` becomes ``z_j = \\sum_i W_{ji} x_i + b_j``: which
+symbols are vectors or matrices comes from the file's declarations (``% symbp: vector z, b : J``,
+``% symbp: matrix W : J x I``), never from the typeface; a ``\\delta`` with a layer label takes the
+shape of the pre-activation with that label.  Shapes are inferred first, node by node: a product,
+a sum or a Hadamard product whose shapes do not fit is a :class:`Mismatch` (a result, not an
+exception), worded in the notation of the question with the transpose that makes it fit.
+
+Layout: ``\\nabla_W C`` has the shape of ``W``; ``\\frac{\\partial C}{\\partial W}`` too under the
+default ``% symbp: layout gradient`` (Nielsen's ``\\partial C / \\partial w = \\delta a^T`` and
+Goodfellow's ``\\nabla_W J = g h^T``); ``% symbp: layout numerator`` gives it the shape of ``W^T``
+(the Jacobian or numerator layout: ``\\partial C / \\partial \\mathbf{x}`` a row vector).
+
+Room ``symbp.engine``; imports :mod:`symbp.errors` and the :mod:`symbp.latex` room.
+
+>>> from symbp.latex.parser import parse_chain
+>>> from symbp.latex.unparse import unparse
+>>> shapes = {"z": ("J",), "x": ("I",), "b": ("J",), "W": ("J", "I")}
+>>> out = translate(parse_chain(r"z = W x + b"), shapes)
+>>> [unparse(s) for s in out.sides]
+['z_{j}', '\\\\sum_{i} W_{ji} x_{i} + b_{j}']
+>>> bad = translate(parse_chain(r"x = W z"), shapes)
+>>> print(bad.message)
+W z multiplies a J \\times I matrix by a J-vector; did you mean W^{T} z?
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..diagnoses import Math
+from ..errors import NotationError, UnsupportedError
+from ..latex.ast import (
+    VECTOR_NODES,
+    Add,
+    Call,
+    Chain,
+    Deriv,
+    Div,
+    Hadamard,
+    Kron,
+    Mul,
+    Nabla,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    SumOp,
+    Sym,
+    Transpose,
+)
+from ..latex.unparse import unparse
+
+__all__ = ["LAYOUTS", "Mismatch", "needs_translation", "shape_of", "substitute", "translate"]
+
+#: the layouts a file may choose for ``\\frac{\\partial C}{\\partial W}``; the first is the default
+LAYOUTS = ("gradient", "numerator")
+
+Shapes = dict[str, tuple[str, ...]]
+Axis = tuple[str, str] | None  # (range, letter), or None for an axis of size 1
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """Shapes that do not fit: the English (in the question's notation), where (``pos``, ``end``
+    in the equation's text), and the corrected equation when a transpose makes the shapes fit."""
+
+    parts: tuple[str, ...]  # prose and :class:`~symbp.diagnoses.Math`
+    pos: int
+    end: int
+    suggestion: str | None = None
+
+    @property
+    def message(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass(frozen=True)
+class _V:
+    node: Node
+    rows: Axis
+    cols: Axis
+
+
+class _Misfit(Exception):
+    def __init__(self, parts: tuple[str, ...], node: Node, fixes: tuple[tuple[Node, Node], ...] = ()) -> None:
+        super().__init__("".join(parts))
+        self.parts, self.node, self.fixes = parts, node, fixes
+
+
+def needs_translation(chain: Chain, shapes: Shapes) -> bool:
+    """Whether an equation is (partly) written with vectors: a vector node or a declared vector
+    or matrix written without indices.
+
+    >>> from symbp.latex.parser import parse_chain
+    >>> needs_translation(parse_chain(r"z_j = W_{ji} x_i"), {"W": ("J", "I")})
+    False
+    """
+    for side in chain.sides:
+        for n in side.walk():
+            if isinstance(n, VECTOR_NODES):
+                return True
+            if isinstance(n, Sym) and not n.groups and shapes.get(n.name):
+                return True
+    return False
+
+
+def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
+              letters: dict[str, str] | None = None) -> Chain | Mismatch:
+    """The equation in index notation (every side with the same free letters), or the
+    :class:`Mismatch` of its shapes.  ``letters`` names each range's index letter (default: the
+    range's name in lower case); a letter the equation already writes is not reused."""
+    _readable(chain, shapes)
+    tr = _Translator(shapes, layout, letters or {}, chain)
+    try:
+        vs = [tr.side(s) for s in chain.sides]
+        first = vs[0]
+        out = [first.node]
+        for k, v in enumerate(vs[1:], 1):
+            out.append(tr.conform(first, v, chain.sides[0], chain.sides[k]))
+    except _Misfit as m:
+        fix = tr.suggest(m)
+        if fix is None:
+            return Mismatch(m.parts, m.node.pos, m.node.end)
+        return Mismatch(m.parts + ("; did you mean ", Math(fix[0]), "?"), m.node.pos, m.node.end, fix[1])
+    return _tidy(Chain(tuple(out), chain.rels), chain)
+
+
+def _tidy(read: Chain, written: Chain) -> Chain:
+    """The translator's letters renamed to the fewest primes, in the order they first appear
+    (``\\sum_{i'}`` rather than ``\\sum_{i'''}``); the letters the user wrote are kept."""
+    mine: set[str] = set().union(*(s.index_letters() for s in written.sides))
+    taken = set(mine)
+    table: dict[str, str] = {}
+    for side in read.sides:
+        for n in side.walk():
+            found = n.letters if isinstance(n, (Sym, Kron)) else (n.index,) if isinstance(n, SumOp) else ()
+            for x in found:
+                if x in mine or x in table:
+                    continue
+                cand = x.rstrip("'")
+                while cand in taken:
+                    cand += "'"
+                taken.add(cand)
+                table[x] = cand
+    # two steps, through names no formula has, so that a renaming never captures another letter
+    step = {x: f"#{k}" for k, x in enumerate(table)}
+    back = {f"#{k}": table[x] for k, x in enumerate(table)}
+    return Chain(tuple(_rename(_rename(s, step), back) for s in read.sides), read.rels)
+
+
+def shape_of(node: Node, shapes: Shapes, layout: str = "gradient") -> tuple[str, ...] | None:
+    """The shape of an expression as a declaration gives it (``()`` a scalar, ``(R,)`` an
+    ``R``-vector, ``(R, S)`` a matrix); ``None`` for a row vector or shapes that do not fit.
+
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> shape_of(p(r"W^T g \\odot h'(a)"), {"W": ("K", "J"), "g": ("K",), "a": ("J",)})
+    ('J',)
+    """
+    tr = _Translator(shapes, layout, {}, Chain((node,), ()))
+    try:
+        v = tr.v(node)
+    except _Misfit:
+        return None
+    rows, cols = _ranges(v)
+    if cols is None:
+        return () if rows is None else (rows,)
+    return None if rows is None else (rows, cols)
+
+
+def substitute(node: Node, table: dict[str, Node]) -> Node:
+    """``node`` with each symbol of ``table`` written without indices replaced by its value (an
+    algorithm's assignments ``g \\leftarrow ...``, read as a sequence of definitions).
+
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> unparse(substitute(p(r"W^T g"), {"g": p(r"g \\odot h'(a)")}))
+    "W^{T} \\\\left(g \\\\odot h'(a)\\\\right)"
+    """
+    if isinstance(node, Sym):
+        return table.get(node.name, node) if not node.groups else node
+    changes = {}
+    for f in dataclasses.fields(node):
+        val = getattr(node, f.name)
+        if isinstance(val, Node) and not (isinstance(node, (Deriv, Nabla)) and f.name == "wrt"):
+            changes[f.name] = substitute(val, table)
+        elif isinstance(val, tuple) and val and all(isinstance(x, Node) for x in val):
+            changes[f.name] = tuple(substitute(x, table) for x in val)
+    return dataclasses.replace(node, **changes) if changes else node
+
+
+def _readable(chain: Chain, shapes: Shapes) -> None:
+    """Input errors before any shape: a vector operation on undeclared symbols, a formula that
+    writes index letters beside vectors without indices (one formula, one notation)."""
+    declared = [n for s in chain.sides for n in s.walk() if isinstance(n, Sym) and not n.groups
+                and shapes.get(n.name)]
+    indexed = next((n for s in chain.sides for n in s.walk() if isinstance(n, Sym) and n.groups), None)
+    if declared and indexed is not None:
+        raise NotationError(f"this formula writes {unparse(indexed)} with indices beside the vector "
+                            f"{unparse(declared[0])} without", offset=indexed.pos,
+                            width=max(1, indexed.end - indexed.pos),
+                            hint="write each formula in one notation: vectors and matrices, or indices")
+    if not declared:
+        op = next(n for s in chain.sides for n in s.walk() if isinstance(n, VECTOR_NODES))
+        raise NotationError("vector notation, but no symbol of this formula is declared as a vector "
+                            "or a matrix", offset=op.pos, width=max(1, op.end - op.pos),
+                            hint="declare them with their sizes: '% symbp: vector z, b : J', "
+                                 "'% symbp: matrix W : J x I'")
+
+
+def _ranges(v: _V) -> tuple[str | None, str | None]:
+    """The ranges of a shape's rows and columns (``None``: size 1)."""
+    return (v.rows[0] if v.rows else None), (v.cols[0] if v.cols else None)
+
+
+def _tex(node: Node) -> Math:
+    return Math(unparse(node))
+
+
+def _shape_text(v: _V) -> tuple[str, ...]:
+    """``a K-vector``, ``a K \\times J matrix`` (the sizes as maths)."""
+    r, c = v.rows, v.cols
+    if r is None and c is None:
+        return ("a scalar",)
+    if c is None:
+        return (_article(r[0]), Math(r[0]), "-vector")
+    if r is None:
+        return ("a ", Math(f"1 \\times {c[0]}"), " row vector")
+    return (_article(r[0]), Math(f"{r[0]} \\times {c[0]}"), " matrix")
+
+
+def _article(rng: str) -> str:
+    return "an " if rng[:1] in "AEFHILMNORSX" else "a "
+
+
+def _rename(node: Node, table: dict[str, str]) -> Node:
+    """Every index letter of ``table`` renamed (the translator's letters are fresh: each stands
+    for one index, so renaming them everywhere is safe)."""
+    if not table:
+        return node
+    if isinstance(node, Sym):
+        return dataclasses.replace(node, groups=tuple(tuple(table.get(x, x) for x in g) for g in node.groups))
+    if isinstance(node, Kron):
+        return dataclasses.replace(node, left=tuple(table.get(x, x) for x in node.left),
+                                   right=tuple(table.get(x, x) for x in node.right))
+    changes = {}
+    for f in dataclasses.fields(node):
+        val = getattr(node, f.name)
+        if isinstance(val, Node):
+            changes[f.name] = _rename(val, table)
+        elif isinstance(val, tuple) and val and all(isinstance(x, Node) for x in val):
+            changes[f.name] = tuple(_rename(x, table) for x in val)
+    if isinstance(node, SumOp):
+        changes["index"] = table.get(node.index, node.index)
+    return dataclasses.replace(node, **changes)
+
+
+def _replace(node: Node, target: Node, new: Node) -> Node:
+    """``node`` with the subtree ``target`` (by identity) replaced by ``new``."""
+    if node is target:
+        return new
+    changes = {}
+    for f in dataclasses.fields(node):
+        val = getattr(node, f.name)
+        if isinstance(val, Node):
+            changes[f.name] = _replace(val, target, new)
+        elif isinstance(val, tuple) and val and all(isinstance(x, Node) for x in val):
+            changes[f.name] = tuple(_replace(x, target, new) for x in val)
+    return dataclasses.replace(node, **changes) if changes else node
+
+
+def _mul(a: Node, b: Node) -> Node:
+    """The product with the sums of fresh letters pulled in front (``\\sum_i W_{ji} x_i``)."""
+    if isinstance(a, SumOp):
+        return dataclasses.replace(a, body=_mul(a.body, b))
+    if isinstance(b, SumOp):
+        return dataclasses.replace(b, body=_mul(a, b.body))
+    fa = a.factors if isinstance(a, Mul) else (a,)
+    fb = b.factors if isinstance(b, Mul) else (b,)
+    return Mul(a.pos, b.end, fa + fb)
+
+
+def _transposed(node: Node) -> Node:
+    return node.arg if isinstance(node, Transpose) else Transpose(node.pos, node.end, node)
+
+
+class _Translator:
+    def __init__(self, shapes: Shapes, layout: str, letters: dict[str, str], chain: Chain) -> None:
+        if layout not in LAYOUTS:
+            raise NotationError(f"unknown layout {layout!r}", hint=f"choose one of: {', '.join(LAYOUTS)}")
+        self.shapes, self.layout, self.letters, self.chain = shapes, layout, letters, chain
+        self.used: set[str] = set()
+        for s in chain.sides:
+            self.used |= s.index_letters()
+
+    def fresh(self, rng: str) -> Axis:
+        base = self.letters.get(rng, rng.lower())
+        cand = base
+        while cand in self.used:
+            cand += "'"
+        self.used.add(cand)
+        return (rng, cand)
+
+    def side(self, node: Node) -> _V:
+        return self.v(node)
+
+    def conform(self, first: _V, v: _V, left: Node, right: Node) -> Node:
+        """``v``'s node with the free letters of ``first``, if the shapes agree."""
+        fr, fc, vr, vc = _ranges(first) + _ranges(v)
+        if (fr, fc) != (vr, vc):
+            fixes = ((right, _transposed(right)),) if (vc, vr) == (fr, fc) else ()
+            raise _Misfit(("the left side ", _tex(left), " is ", *_shape_text(first), " but the right side ",
+                           _tex(right), " is ", *_shape_text(v)), right, fixes)
+        table = {}
+        for a, b in ((first.rows, v.rows), (first.cols, v.cols)):
+            if a is not None and b is not None:
+                table[b[1]] = a[1]
+        return _rename(v.node, table)
+
+    def suggest(self, m: _Misfit) -> tuple[str, str] | None:
+        """The first fix that makes the whole equation's shapes fit: the part that was written
+        and the whole equation, corrected, as LaTeX."""
+        for target, new in m.fixes:
+            sides = tuple(_replace(s, target, new) for s in self.chain.sides)
+            fixed = Chain(sides, self.chain.rels)
+            again = _Translator(self.shapes, self.layout, self.letters, fixed)
+            try:
+                vs = [again.side(s) for s in sides]
+                for k, v in enumerate(vs[1:], 1):
+                    again.conform(vs[0], v, sides[0], sides[k])
+            except _Misfit:
+                continue
+            return unparse(_replace(m.node, target, new)), _chain_text(fixed)
+        return None
+
+    def shaped(self, sym: Sym, shape: tuple[str, ...], node: Node) -> _V:
+        if len(shape) == 1:
+            r = self.fresh(shape[0])
+            return _V(dataclasses.replace(sym, groups=((r[1],),)), r, None)
+        r, c = self.fresh(shape[0]), self.fresh(shape[1])
+        return _V(dataclasses.replace(sym, groups=((r[1],), (c[1],))), r, c)
+
+    def v(self, node: Node) -> _V:  # noqa: C901 - one case per node type
+        if isinstance(node, Sym):
+            shape = self.shapes.get(node.name, ())
+            if node.groups or not shape:
+                return _V(node, None, None)
+            return self.shaped(node, shape, node)
+        if isinstance(node, (Num, Kron)):
+            return _V(node, None, None)
+        if isinstance(node, Transpose):
+            inner = self.v(node.arg)
+            return _V(inner.node, inner.cols, inner.rows)
+        if isinstance(node, Neg):
+            inner = self.v(node.arg)
+            return _V(dataclasses.replace(node, arg=inner.node), inner.rows, inner.cols)
+        if isinstance(node, Call):
+            inner = self.v(node.arg)  # elementwise
+            return _V(dataclasses.replace(node, arg=inner.node), inner.rows, inner.cols)
+        if isinstance(node, Pow):
+            inner = self.v(node.base)
+            if inner.rows or inner.cols:
+                raise _Misfit((_tex(node), " raises ", *_shape_text(inner), " to a power; write the "
+                               "elementwise product with ", Math("\\odot")), node)
+            return _V(dataclasses.replace(node, base=inner.node), None, None)
+        if isinstance(node, Div):
+            num, den = self.v(node.num), self.v(node.den)
+            if den.rows or den.cols:
+                raise _Misfit((_tex(node), " divides by ", *_shape_text(den)), node)
+            return _V(dataclasses.replace(node, num=num.node, den=den.node), num.rows, num.cols)
+        if isinstance(node, SumOp):
+            body = self.v(node.body)
+            return _V(dataclasses.replace(node, body=body.node), body.rows, body.cols)
+        if isinstance(node, Add):
+            vs = [self.v(t) for t in node.terms]
+            out = [vs[0].node]
+            for t, v in zip(node.terms[1:], vs[1:]):
+                out.append(self.same(vs[0], v, node.terms[0], t, "adds", node))
+            return _V(Add(node.pos, node.end, tuple(out)), vs[0].rows, vs[0].cols)
+        if isinstance(node, Hadamard):
+            vs = [self.v(f) for f in node.factors]
+            acc = vs[0].node
+            for f, v in zip(node.factors[1:], vs[1:]):
+                acc = _mul(acc, self.same(vs[0], v, node.factors[0], f, "multiplies elementwise", node))
+            return _V(acc, vs[0].rows, vs[0].cols)
+        if isinstance(node, Mul):
+            acc = self.v(node.factors[0])
+            for k, f in enumerate(node.factors[1:], 1):
+                acc = self.product(acc, self.v(f), node.factors[:k], f, node)
+            return acc
+        if isinstance(node, Nabla):
+            return self.derivative(node, node.body, node.wrt, gradient=True)
+        if isinstance(node, Deriv):
+            if node.num is None:
+                return self.derivative(node, node.body, node.wrt, gradient=self.layout == "gradient")
+            return self.derivative(node, node.num, node.wrt, gradient=self.layout == "gradient")
+        raise UnsupportedError(f"{type(node).__name__} in vector notation", offset=node.pos)
+
+    def same(self, a: _V, b: _V, na: Node, nb: Node, verb: str, where: Node) -> Node:
+        """``b``'s node renamed to ``a``'s letters; its shape must be ``a``'s."""
+        ra, ca = (a.rows and a.rows[0]), (a.cols and a.cols[0])
+        rb, cb = (b.rows and b.rows[0]), (b.cols and b.cols[0])
+        if (ra, ca) != (rb, cb):
+            fixes = ((nb, _transposed(nb)),) if (ra, ca) == (cb, rb) else ()
+            raise _Misfit((_tex(where), f" {verb} ", *_shape_text(a), " and ", *_shape_text(b)), where, fixes)
+        table = {}
+        for x, y in ((a.rows, b.rows), (a.cols, b.cols)):
+            if x is not None and y is not None:
+                table[y[1]] = x[1]
+        self.used -= set(table) - set(table.values())  # renamed away: free again
+        return _rename(b.node, table)
+
+    def product(self, a: _V, b: _V, left: tuple[Node, ...], right: Node, where: Node) -> _V:
+        """Juxtaposition: a scalar times anything, else a matrix product whose inner sizes agree
+        (an axis of size 1 against one of size 1 is an outer product)."""
+        if a.rows is None and a.cols is None:
+            return _V(_mul(a.node, b.node), b.rows, b.cols)
+        if b.rows is None and b.cols is None:
+            return _V(_mul(a.node, b.node), a.rows, a.cols)
+        if (a.cols and a.cols[0]) != (b.rows and b.rows[0]):
+            shown = " ".join(unparse(x) for x in left) + " " + unparse(right)
+            lhs = left[-1]
+            fixes = []
+            if (b.cols and b.cols[0]) == (a.cols and a.cols[0]) and b.rows is not None:
+                fixes.append((right, _transposed(right)))  # delta a  ->  delta a^T
+            if (a.rows and a.rows[0]) == (b.rows and b.rows[0]) and len(left) == 1:
+                fixes.append((lhs, _transposed(lhs)))  # W delta  ->  W^T delta
+            if (a.rows, a.cols) and (a.rows and a.rows[0], a.cols and a.cols[0]) == \
+                    (b.rows and b.rows[0], b.cols and b.cols[0]) and len(left) + 1 == len(where.factors):
+                head = left[0] if len(left) == 1 else Mul(left[0].pos, left[-1].end, left)
+                fixes.append((where, Hadamard(where.pos, where.end, (head, right))))  # u v -> u \odot v
+            if not fixes:
+                fixes.append((right, _transposed(right)))
+            if len(left) == 1 and not any(t is lhs for t, _ in fixes):
+                fixes.append((lhs, _transposed(lhs)))
+            raise _Misfit((Math(shown), " multiplies ", *_shape_text(a), " by ", *_shape_text(b)), where,
+                          tuple(fixes))
+        if a.cols is None:  # outer product: nothing to sum
+            return _V(_mul(a.node, b.node), a.rows, b.cols)
+        inner = a.cols[1]
+        bnode = _rename(b.node, {b.rows[1]: inner})
+        self.used.discard(b.rows[1])  # renamed away: free again
+        prod = _mul(a.node, bnode)
+        return _V(SumOp(where.pos, where.end, inner, None, None, prod, where.pos), a.rows, b.cols)
+
+    def derivative(self, node: Node, of: Node, wrt: Sym, gradient: bool) -> _V:
+        num = self.v(of)
+        if num.rows or num.cols:
+            raise _Misfit((_tex(node), " differentiates ", *_shape_text(num), ": symbp reads gradients of "
+                           "a scalar (a Jacobian is not read yet)"), node)
+        shape = self.shapes.get(wrt.name, ()) if not wrt.groups else ()
+        if not shape:
+            v = _V(wrt, None, None)
+        else:
+            v = self.shaped(wrt, shape, wrt)
+        body = Deriv(node.pos, node.end, num.node, v.node, None) if not isinstance(node, Deriv) or \
+            node.num is not None else Deriv(node.pos, node.end, None, v.node, num.node)
+        if gradient:
+            return _V(body, v.rows, v.cols)
+        return _V(body, v.cols, v.rows)
+
+
+def _chain_text(chain: Chain) -> str:
+    out = unparse(chain.sides[0])
+    for rel, side in zip(chain.rels, chain.sides[1:]):
+        out += f" {rel} {unparse(side)}"
+    return out
