@@ -8,7 +8,9 @@ engine (symbolic and numeric), the numeric check, the counterexamples and the pr
 this table.  Base room: imports nothing of symbp (SymPy only when a SymPy form is asked for).
 
 >>> sorted(ACTIVATION_KINDS), ERROR_KINDS
-(['identity', 'logistic', 'tanh'], ('sum-of-squares',))
+(['exp', 'identity', 'logistic', 'sigmoid', 'tanh'], ('sum-of-squares',))
+>>> ACTIVATIONS["exp"].derivative, ACTIVATIONS["sigmoid"].derivative
+({1: 1}, {1: 1, 2: -1})
 >>> ACTIVATIONS["tanh"].derivative, ACTIVATIONS["tanh"].latex("h")
 ({0: 1, 2: -1}, 'h = \\\\tanh')
 >>> float(ACTIVATIONS["logistic"].numpy(np.zeros(()), 1))
@@ -71,6 +73,10 @@ def _softplus(x: np.ndarray, order: int) -> np.ndarray:
     return _logistic(x, order - 1)
 
 
+def _exp(x: np.ndarray, order: int) -> np.ndarray:
+    return np.exp(x)  # every derivative of exp is exp
+
+
 def _identity(x: np.ndarray, order: int) -> np.ndarray:
     return x if order == 0 else np.ones_like(x) if order == 1 else np.zeros_like(x)
 
@@ -97,7 +103,8 @@ def _sympy(name: str) -> Callable[[Any], Any]:
     def form(x: Any) -> Any:  # x: a SymPy expression
         import sympy as sp
         return {"tanh": lambda: sp.tanh(x), "logistic": lambda: 1 / (1 + sp.exp(-x)),
-                "softplus": lambda: sp.log(1 + sp.exp(x)), "identity": lambda: x}[name]()
+                "sigmoid": lambda: 1 / (1 + sp.exp(-x)), "softplus": lambda: sp.log(1 + sp.exp(x)),
+                "exp": lambda: sp.exp(x), "identity": lambda: x}[name]()
     return form
 
 
@@ -144,9 +151,11 @@ class ErrorFunction:
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
     Activation("tanh", "{f} = \\tanh", {0: 1, 2: -1}, _tanh, _sympy("tanh")),
     Activation("logistic", "{f}(a) = 1/(1 + e^{{-a}})", {1: 1, 2: -1}, _logistic, _sympy("logistic")),
+    Activation("sigmoid", "{f}(a) = 1/(1 + e^{{-a}})", {1: 1, 2: -1}, _logistic, _sympy("sigmoid")),
     Activation("softplus", "{f}(a) = \\log(1 + e^{{a}})", None, _softplus, _sympy("softplus"),
                declarable=False),
     Activation("identity", "{f}(a) = a", None, _identity, _sympy("identity")),
+    Activation("exp", "{f} = \\exp", {1: 1}, _exp, _sympy("exp")),
 )}
 
 ERRORS: dict[str, ErrorFunction] = {e.name: e for e in (

@@ -68,6 +68,7 @@ def test_the_cli_offers_the_catalogue(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_declarable_kinds() -> None:
-    assert catalogue.ACTIVATION_KINDS == {"tanh": {0: 1, 2: -1}, "logistic": {1: 1, 2: -1}, "identity": None}
+    assert catalogue.ACTIVATION_KINDS == {"tanh": {0: 1, 2: -1}, "logistic": {1: 1, 2: -1}, "identity": None,
+                                          "sigmoid": {1: 1, 2: -1}, "exp": {1: 1}}
     assert catalogue.ERROR_KINDS == ("sum-of-squares",)
     assert catalogue.NUMERIC_ERRORS == ("sum-of-squares", "softmax-cross-entropy")

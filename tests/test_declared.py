@@ -97,3 +97,61 @@ def test_declaration_errors_point_at_their_directive(directive: str, message: st
     with pytest.raises(symbp.DeclarationError, match=message) as info:
         symbp.loads(text, "t.tex")
     assert info.value.location is not None and info.value.location.line == 3
+
+
+# ----------------------------------------------------------------------------------------------
+# exp (the command \exp, exp' = exp) and sigmoid (logistic under the name the field uses)
+
+EXP = [r"a_j = \sum_i w_{ji} x_i", r"z_j = \exp(a_j)", r"a_k = \sum_j w_{kj} z_j"]
+SIGMA = [r"a_j = \sum_i w_{ji} x_i", r"z_j = \sigma(a_j)", r"a_k = \sum_j w_{kj} z_j"]
+
+KNOWN = [
+    # (forward, activations, left, right, verdict)
+    (EXP, None, r"\frac{\partial z_j}{\partial a_j}", r"z_j", "verified"),
+    (EXP, None, r"\exp'(a_j)", r"\exp(a_j)", "verified"),
+    (EXP, None, r"\exp''(a_j)", r"z_j", "verified"),
+    (EXP, None, r"\delta_j", r"z_j \sum_k w_{kj} \delta_k", "verified"),
+    (EXP, None, r"\frac{\partial z_j}{\partial a_j}", r"1", "refuted"),
+    (EXP, None, r"\exp'(a_j)", r"2 z_j", "refuted"),
+    (EXP, None, r"\delta_j", r"\sum_k w_{kj} \delta_k", "refuted"),
+    (EXP, None, r"\delta_j", r"a_j \sum_k w_{kj} \delta_k", "refuted"),
+    (SIGMA, {"sigma": "sigmoid"}, r"\sigma'(a_j)", r"\sigma(a_j)(1 - \sigma(a_j))", "verified"),
+    (SIGMA, {"sigma": "sigmoid"}, r"\sigma'(a_j)", r"z_j - z_j^2", "verified"),
+    (SIGMA, {"sigma": "sigmoid"}, r"\sigma''(a_j)", r"z_j (1 - z_j) (1 - 2 z_j)", "verified"),
+    (SIGMA, {"sigma": "sigmoid"}, r"\delta_j", r"z_j (1 - z_j) \sum_k w_{kj} \delta_k", "verified"),
+    (SIGMA, {"sigma": "sigmoid"}, r"\sigma'(a_j)", r"\sigma(a_j)", "refuted"),  # σ for σ'
+    (SIGMA, {"sigma": "sigmoid"}, r"\sigma'(a_j)", r"1 - z_j^2", "refuted"),  # the tanh rule
+    (SIGMA, {"sigma": "sigmoid"}, r"\delta_j", r"\sigma(a_j) \sum_k w_{kj} \delta_k", "refuted"),
+    (SIGMA, None, r"\sigma'(a_j)", r"\sigma(a_j)(1 - \sigma(a_j))", "refuted"),  # σ undeclared: any σ
+]
+
+
+@pytest.mark.parametrize("forward, activations, left, right, verdict", KNOWN)
+def test_exp_and_sigmoid(forward: list[str], activations: dict | None, left: str, right: str,
+                         verdict: str) -> None:
+    network = symbp.declare(forward, activations=activations)
+    (result,) = symbp.check_equation(f"{left} = {right}", network)
+    assert result.verdict == verdict, result.message
+
+
+@pytest.mark.parametrize("forward, activations, left, right, verdict", KNOWN)
+def test_the_oracle_agrees_on_exp_and_sigmoid(forward: list[str], activations: dict | None, left: str,
+                                              right: str, verdict: str) -> None:
+    from symbp.latex.parser import parse_expression
+    from symbp.soundness import oracle
+    network = symbp.declare(forward, activations=activations)
+    sides = [parse_expression(s, network.functions) for s in (left, right)]
+    truth = oracle.EQUIVALENT if verdict == "verified" else oracle.DIFFERENT
+    assert oracle.compare(network, *sides) == truth
+
+
+def test_sigmoid_in_a_file() -> None:
+    text = "\n".join([
+        r"% symbp: activation \sigma = sigmoid",
+        *[f"% symbp: forward {f}" for f in SIGMA],
+        r"$$\sigma'(a_j) = \sigma(a_j)(1 - \sigma(a_j))$$",
+        r"$$\sigma'(a_j) = \sigma(a_j)$$",
+    ])
+    results = symbp.check_file(symbp.loads(text, "t.tex"))
+    assert [r.verdict for r in results] == ["verified", "refuted"]
+    assert results[1].counterexample["h"] == "sigmoid" or "sigmoid" in str(results[1].counterexample)

@@ -71,10 +71,12 @@ ROWS = [
     ("tanh", r"\frac{\partial z_j}{\partial a_j} = 1 - \tanh(a_j)^2", "verified", EQUIVALENT),
     ("tanh", r"\frac{\partial z_j}{\partial a_j} = 1 + z_j^2", "refuted", DIFFERENT),
     ("tanh", r"\delta_j = \tanh(a_j) \sum_k w_{kj} \delta_k", "refuted", DIFFERENT),
-    # exp: an undefined function under its own name; a difference is no evidence, so no verdict
+    # exp: the catalogue's exp (issue 14), exp' = exp
     ("exp", r"\frac{\partial y_k}{\partial a_k} = \exp'(a_k)", "verified", EQUIVALENT),
-    ("exp", r"\frac{\partial y_k}{\partial a_k} = y_k", "error", EQUIVALENT),
-    ("exp", r"\frac{\partial y_k}{\partial a_k} = 2 y_k", "error", DIFFERENT),
+    ("exp", r"\frac{\partial y_k}{\partial a_k} = y_k", "verified", EQUIVALENT),
+    ("exp", r"\frac{\partial y_k}{\partial a_k} = \exp(a_k)", "verified", EQUIVALENT),
+    ("exp", r"\frac{\partial y_k}{\partial a_k} = 2 y_k", "refuted", DIFFERENT),
+    ("exp", r"\frac{\partial y_k}{\partial a_k} = 1", "refuted", DIFFERENT),
     # -- 2. roles from structure: δ differentiates by the weighted sums, whatever their letter
     ("nielsen", dE % "b_j" + r" = \delta_j", "verified", EQUIVALENT),  # BP3
     ("nielsen", dE % "b_j" + r" = \delta_j \sigma'(z_j)", "refuted", DIFFERENT),  # the issue's slip

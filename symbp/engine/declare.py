@@ -53,9 +53,9 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     pre-activation its *activation*, and ``\\delta`` differentiates by the pre-activations,
     whatever their letter (PRML's ``a``, Nielsen's ``z``); ``delta='z'`` says so where a file
     wants another convention.  A name the forward pass applies (``h(a_j)``, Graves's per-unit
-    ``\\theta_h(a_h)``, ``\\tanh(a_j)``) is a function; ``\\tanh`` is the catalogue's tanh, the
-    other function commands (``\\exp``, ``\\log``) undefined differentiable functions under their
-    own names.
+    ``\\theta_h(a_h)``, ``\\tanh(a_j)``) is a function; ``\\tanh`` and ``\\exp`` are the
+    catalogue's tanh and exp (``\\exp' = \\exp``), the other function commands (``\\log``)
+    undefined differentiable functions under their own names.
 
     >>> net = declare([r"a_j = \\sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_k = \\sum_j w_{kj} z_j"])
     >>> net.sizes
@@ -92,8 +92,9 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             if fname not in _NOT_FUNCTIONS and fname not in net.param_names and fname not in defined_names:
                 net.functions.add(fname)
                 net.unit_functions.add(fname)
-    if "tanh" in net.functions:  # the command \tanh is tanh: the catalogue knows it
-        net.activations.setdefault("tanh", "tanh")
+    for known in ("tanh", "exp"):  # the commands \tanh and \exp are tanh and exp: the catalogue knows them
+        if known in net.functions:
+            net.activations.setdefault(known, known)
     parsed = []
     for k, src in enumerate(lines):
         try:

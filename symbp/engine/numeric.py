@@ -79,6 +79,10 @@ def _identity_of(s: np.ndarray, order: int) -> np.ndarray:
     return s if order == 0 else np.ones_like(s) if order == 1 else np.zeros_like(s)
 
 
+def _exp_of(s: np.ndarray, order: int) -> np.ndarray:
+    return s if order == 0 else np.array(s, copy=True)  # exp' = exp: every derivative is the value
+
+
 def _softplus_of(s: np.ndarray, order: int) -> np.ndarray:
     if order == 0:
         return s
@@ -89,6 +93,7 @@ def _softplus_of(s: np.ndarray, order: int) -> np.ndarray:
 #: evaluating ``h`` again: name -> f(h(a), derivative order)
 FROM_VALUE: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
     "tanh": _tanh_of, "logistic": _logistic_of, "softplus": _softplus_of, "identity": _identity_of,
+    "sigmoid": _logistic_of, "exp": _exp_of,
 }
 
 #: concrete activations: name -> f(x, derivative order) (the catalogue's NumPy forms)

@@ -67,6 +67,8 @@ def _activation(kind: str, order: int, to: str) -> list[str]:
     if kind == "tanh":
         poly = {0: "t", 1: "1 - t * t", 2: "-2 * t * (1 - t * t)", 3: "(1 - t * t) * (6 * t * t - 2)"}
         return [f"t = {m}.tanh(x)", f"return {poly[order]}"]
+    if kind == "exp":  # exp' = exp
+        return [f"return {m}.exp(x)"]
     if kind == "softplus" and order == 0:
         return [f"return {_SOFTPLUS[to]}"]
     k = order - 1 if kind == "softplus" else order

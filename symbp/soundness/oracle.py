@@ -105,7 +105,8 @@ def _log(x: complex, n: int) -> complex:
     return cmath.log(x) if n == 0 else (-1) ** (n - 1) * math.factorial(n - 1) / x ** n
 
 
-FUNCTIONS = {"tanh": _tanh, "softplus": _softplus, "logistic": _logistic, "identity": _identity,
+FUNCTIONS = {"tanh": _tanh, "softplus": _softplus, "logistic": _logistic, "sigmoid": _logistic,
+             "identity": _identity,
              "exp": _exp, "log": _log, "ln": _log}
 
 
