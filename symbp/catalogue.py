@@ -8,7 +8,7 @@ engine (symbolic and numeric), the numeric check, the counterexamples and the pr
 this table.  Base room: imports nothing of symbp (SymPy only when a SymPy form is asked for).
 
 >>> sorted(ACTIVATION_KINDS), ERROR_KINDS
-(['exp', 'identity', 'logistic', 'sigmoid', 'tanh'], ('sum-of-squares',))
+(['exp', 'identity', 'logistic', 'sigmoid', 'softplus', 'tanh'], ('sum-of-squares',))
 >>> ACTIVATIONS["exp"].derivative, ACTIVATIONS["sigmoid"].derivative
 ({1: 1}, {1: 1, 2: -1})
 >>> ACTIVATIONS["tanh"].derivative, ACTIVATIONS["tanh"].latex("h")
@@ -115,9 +115,11 @@ def _sympy(name: str) -> Callable[[Any], Any]:
 @dataclass(frozen=True)
 class Activation:
     """A concrete activation ``h``.  ``tex`` is its definition with ``{f}`` for the function's
-    name; ``derivative`` is ``h'`` as a polynomial in ``h`` (power -> coefficient; ``None``
-    where there is none); ``declarable``: a file may declare it (``% symbp: activation h =
-    tanh``): symbp then reasons with it symbolically."""
+    name; ``derivative`` is ``h^{(base + 1)}`` as a polynomial in ``h^{(base)}`` (power ->
+    coefficient; ``None`` where there is none): ``tanh' = 1 - tanh^2`` (base 0), ``softplus'' =
+    softplus' - softplus'^2`` (base 1: softplus' is the logistic function, no polynomial in
+    softplus); ``declarable``: a file may declare it (``% symbp: activation h = tanh``): symbp
+    then reasons with it symbolically."""
 
     name: str
     tex: str
@@ -125,6 +127,7 @@ class Activation:
     numpy: Callable[[np.ndarray, int], np.ndarray]
     sympy: Callable[[Any], Any]
     declarable: bool = True
+    base: int = 0
 
     def latex(self, f: str) -> str:
         """Its definition for the function called ``f`` (LaTeX maths)."""
@@ -152,8 +155,8 @@ ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
     Activation("tanh", "{f} = \\tanh", {0: 1, 2: -1}, _tanh, _sympy("tanh")),
     Activation("logistic", "{f}(a) = 1/(1 + e^{{-a}})", {1: 1, 2: -1}, _logistic, _sympy("logistic")),
     Activation("sigmoid", "{f}(a) = 1/(1 + e^{{-a}})", {1: 1, 2: -1}, _logistic, _sympy("sigmoid")),
-    Activation("softplus", "{f}(a) = \\log(1 + e^{{a}})", None, _softplus, _sympy("softplus"),
-               declarable=False),
+    Activation("softplus", "{f}(a) = \\log(1 + e^{{a}})", {1: 1, 2: -1}, _softplus, _sympy("softplus"),
+               base=1),
     Activation("identity", "{f}(a) = a", None, _identity, _sympy("identity")),
     Activation("exp", "{f} = \\exp", {1: 1}, _exp, _sympy("exp")),
 )}
@@ -170,7 +173,8 @@ ERRORS: dict[str, ErrorFunction] = {e.name: e for e in (
                   lambda y, t: _softmax(y) * t.sum() - t, _softmax_targets, numeric=True),
 )}
 
-#: what a file may declare: an activation by ``h'`` as a polynomial in ``h`` (identity: h(x) = x)
+#: what a file may declare: an activation by ``h^{(base + 1)}`` as a polynomial in ``h^{(base)}``
+#: (identity: h(x) = x; the base is :attr:`Activation.base`)
 ACTIVATION_KINDS: dict[str, dict[int, int] | None] = {
     a.name: a.derivative for a in ACTIVATIONS.values() if a.declarable}
 ERROR_KINDS: tuple[str, ...] = tuple(e.name for e in ERRORS.values() if e.declarable)

@@ -14,7 +14,8 @@ invisible to LaTeX::
     % symbp: index m = j_l             m runs over the units j_l (a composite index)
     % symbp: index q : j               q runs over the same range as j
     % symbp: params w, b               names of parameter families (default: w, b)
-    % symbp: activation h = tanh       h is tanh (or logistic, identity), not an undefined function
+    % symbp: activation h = tanh       h is tanh (or logistic, sigmoid, softplus, exp, identity), not
+                                       an undefined function
     % symbp: error sum-of-squares      E = 1/2 sum (y - t)^2 over the outputs, targets t
     % symbp: expect refuted            the verdict expected for the next equation's links
                                        (one word for all links, or one word per link)
@@ -347,8 +348,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             m = re.fullmatch(r"\\?([A-Za-z]+)\s*=\s*([a-z-]+)", arg)
             if not m:
                 raise DeclarationError("this activation directive cannot be read", offset=argpos,
-                                       hint="write '% symbp: activation h = tanh' "
-                                            "(or logistic, identity)").at(text, file)
+                                       hint="write '% symbp: activation h = tanh' (or one of: "
+                                            f"{', '.join(ACTIVATION_KINDS)})").at(text, file)
             if m.group(2) not in ACTIVATION_KINDS:
                 raise DeclarationError(f"unknown activation {m.group(2)!r}", offset=argpos,
                                        hint=f"choose one of: {', '.join(ACTIVATION_KINDS)}").at(text, file)

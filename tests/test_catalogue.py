@@ -25,8 +25,8 @@ def test_numpy_and_sympy_forms_agree(name: str, order: int) -> None:
 @pytest.mark.parametrize("name", [n for n, a in ACTIVATIONS.items() if a.derivative is not None])
 def test_the_derivative_polynomial_is_the_derivative(name: str) -> None:
     a = ACTIVATIONS[name]
-    h = a.numpy(X, 0)
-    assert np.allclose(sum(c * h ** p for p, c in a.derivative.items()), a.numpy(X, 1))
+    h = a.numpy(X, a.base)
+    assert np.allclose(sum(c * h ** p for p, c in a.derivative.items()), a.numpy(X, a.base + 1))
 
 
 @pytest.mark.parametrize("name", list(ERRORS))
@@ -69,6 +69,7 @@ def test_the_cli_offers_the_catalogue(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_declarable_kinds() -> None:
     assert catalogue.ACTIVATION_KINDS == {"tanh": {0: 1, 2: -1}, "logistic": {1: 1, 2: -1}, "identity": None,
-                                          "sigmoid": {1: 1, 2: -1}, "exp": {1: 1}}
+                                          "sigmoid": {1: 1, 2: -1}, "exp": {1: 1}, "softplus": {1: 1, 2: -1}}
+    assert {n for n, a in ACTIVATIONS.items() if a.base} == {"softplus"}  # softplus'' in softplus' = σ
     assert catalogue.ERROR_KINDS == ("sum-of-squares",)
     assert catalogue.NUMERIC_ERRORS == ("sum-of-squares", "softmax-cross-entropy")

@@ -30,6 +30,12 @@ TABLE = [
     ("logistic", None, r"h'(a_j) = z_j (1 - z_j)", "verified"),
     ("logistic", None, r"h''(a_j) = z_j (1 - z_j) (1 - 2 z_j)", "verified"),
     ("logistic", None, r"h'(a_j) = 1 - z_j^2", "refuted"),
+    ("softplus", None, r"h''(a_j) = h'(a_j) (1 - h'(a_j))", "verified"),  # h' is the logistic function
+    ("softplus", None, r"h'''(a_j) = h''(a_j) (1 - 2 h'(a_j))", "verified"),
+    ("softplus", None, r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k", "verified"),
+    ("softplus", None, r"h''(a_j) = h'(a_j)", "refuted"),
+    ("softplus", None, r"h'(a_j) = z_j (1 - z_j)", "refuted"),  # softplus is not the logistic
+    ("softplus", None, r"\delta_j = z_j \sum_k w_{kj} \delta_k", "refuted"),
     ("identity", None, r"\delta_j = \sum_k w_{kj} \delta_k", "verified"),
     ("identity", None, r"z_j = a_j", "verified"),
     ("identity", None, r"\delta_j = 2 \sum_k w_{kj} \delta_k", "refuted"),
@@ -60,6 +66,7 @@ def test_counterexample_uses_the_declared_activation() -> None:
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(activations={"h": "relu"}), "unknown activation"),
+    (dict(activations={"h": "softmax"}), "unknown activation"),
     (dict(activations={"g": "tanh"}), "no forward equation uses"),
     (dict(error_kind="cross-entropy"), "unknown error function"),
 ])
@@ -155,3 +162,16 @@ def test_sigmoid_in_a_file() -> None:
     results = symbp.check_file(symbp.loads(text, "t.tex"))
     assert [r.verdict for r in results] == ["verified", "refuted"]
     assert results[1].counterexample["h"] == "sigmoid" or "sigmoid" in str(results[1].counterexample)
+
+
+@pytest.mark.parametrize("activation, error, latex, verdict",
+                         [row for row in TABLE if row[3] in ("verified", "refuted")
+                          and r"\partial \delta" not in row[2]])  # the oracle: first derivatives of E
+def test_the_oracle_agrees_on_the_declared_functions(activation: str | None, error: str | None, latex: str,
+                                                     verdict: str) -> None:
+    from symbp.latex.parser import parse_chain
+    from symbp.soundness import oracle
+    network = net(activation, error)
+    chain = parse_chain(latex, network.functions)
+    truth = oracle.EQUIVALENT if verdict == "verified" else oracle.DIFFERENT
+    assert oracle.compare(network, chain.sides[0], chain.sides[-1]) == truth

@@ -278,7 +278,8 @@ def _poly_derivatives(q: dict[int, int], order: int) -> dict[int, Fraction]:
 
 
 def declared(net: Network, expr: Expr, *, error: bool = True) -> Expr:
-    """Apply what the network declares concrete: ``h' = 1 - h^2`` for tanh, and (with ``error``)
+    """Apply what the network declares concrete: ``h' = 1 - h^2`` for tanh, ``h'' = h' - h'^2`` for
+    softplus (its ``h'`` the logistic function), and (with ``error``)
     ``∂E/∂y = y - t``."""
     if not net.activations and (net.error_kind is None or not error):
         return expr
@@ -291,12 +292,13 @@ def declared(net: Network, expr: Expr, *, error: bool = True) -> Expr:
         kind, order = net.activations[f[1]], f[2]
         if kind == "identity":
             return Expr.atom(("ref", f[3], f[4])) if order == 0 else Expr.const(1 if order == 1 else 0)
-        if order == 0:
+        from ..catalogue import ACTIVATION_KINDS, ACTIVATIONS
+        base = ACTIVATIONS[kind].base  # h^{(base + 1)} is a polynomial in h^{(base)}
+        if order <= base:
             return None
-        from ..catalogue import ACTIVATION_KINDS
-        h = Expr.atom(("fn", f[1], 0, f[3], f[4]))
+        h = Expr.atom(("fn", f[1], base, f[3], f[4]))
         out = Expr.zero()
-        for power, c in _poly_derivatives(ACTIVATION_KINDS[kind], order).items():
+        for power, c in _poly_derivatives(ACTIVATION_KINDS[kind], order - base).items():
             term = Expr.const(c)
             for _ in range(power):
                 term = term * h

@@ -291,14 +291,16 @@ class _Prover:
                 parts.append(f"${latex_name(name)}$ is the identity")
                 continue
             poly = calculus._poly_derivatives(catalogue.ACTIVATION_KINDS[kind], 1)
-            h = latex_name(name)
+            base = catalogue.ACTIVATIONS[kind].base  # the polynomial is in h^{(base)}
+            f = latex_name(name)
+            h, dh = f + "'" * base, f + "'" * (base + 1)
             rhs = ""
             for power, c in sorted(poly.items()):
                 mono = "" if power == 0 else h if power == 1 else f"{h}^{{{power}}}"
                 coef = str(abs(c)) if abs(c) != 1 or not power else ""
                 body = " ".join(x for x in (coef, mono) if x)
                 rhs += (" - " if c < 0 else " + ") + body if rhs else ("-" if c < 0 else "") + body
-            parts.append(f"${h}$ is {escape(kind)}, so ${h}' = {rhs}$")
+            parts.append(f"${f}$ is {escape(kind)}, so ${dh} = {rhs}$")
         if net.error_kind is not None:
             e = net.error_name
             grads = [f"$\\partial {e}/\\partial {net.show(o)} = {net.show(o)} - {net.show(net.targets[o])}$"
