@@ -227,7 +227,18 @@ def _bare_function(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
     """Graves's slip: the function's name for its derivative, ``\\theta_h`` for ``\\theta_h'(a_h)``."""
     for path, c in _calls(side):
         if isinstance(c.arg, Sym) and c.arg.groups:
-            yield _put(side, path, Sym(c.pos, c.end, c.name, c.sub or c.arg.groups))
+            out = _put(side, path, Sym(c.pos, c.end, c.name, c.sub or c.arg.groups))
+            if _reads_back(net, out):  # not where the bare name, printed, applies to what follows it
+                yield out
+
+
+def _reads_back(net: Network, node: Node) -> bool:
+    """Whether ``node``, printed and read again, is ``node`` (``\\sigma_{j} (1 - a_j)`` is not: it
+    reads as ``\\sigma_j`` applied to ``1 - a_j``)."""
+    try:
+        return flatten(parse_chain(unparse(node), net.functions).sides[0]).key() == flatten(node).key()
+    except SymbpError:
+        return False
 
 
 def _swap_delta_index(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
