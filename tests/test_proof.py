@@ -337,6 +337,8 @@ SETTINGS = [  # what a counterexample ran, as symbp check says it, and as the pr
     ("h", "logistic", r"$h(a) = 1/(1 + e^{-a})$"),
     ("h", "g = tanh, h = softplus", r"$g = \tanh$, $h(a) = \log(1 + e^{a})$"),
     ("h", "h = identity", r"$h(a) = a$"),
+    ("h", "sigmoid", r"$h(a) = 1/(1 + e^{-a})$"),
+    ("h", "h = exp", r"$h = \exp$"),
     ("E", "E = 1/2 sum (y - t)^2", r"$E = \frac{1}{2} \sum (y - t)^2$"),
     ("E", "E = -sum t log softmax(y)", r"$E = -\sum t \log \operatorname{softmax}(y)$"),
     ("h", "an arbitrary function: h(a), h'(a), ... independent random integers",
@@ -584,3 +586,21 @@ def test_normal_form_step_says_a_product_was_multiplied_out():
     (p,) = prove_chain(builtin("plain"), parse_chain(r"\delta_k (a_j + z_j) = \delta_k z_j + \delta_k a_j"))
     whys = [s.why for s in p.sides[0].steps]
     assert whys and "products multiplied out" in whys[0] and "terms and factors" in whys[0]
+
+
+@pytest.mark.parametrize("kind, equation, sentence", [
+    ("tanh", r"h'(a_j) = 1 - z_j^2", "$h$ is tanh, so $h' = 1 - h^{2}$"),
+    ("sigmoid", r"h'(a_j) = z_j (1 - z_j)", "$h$ is sigmoid, so $h' = h - h^{2}$"),
+    ("exp", r"h'(a_j) = z_j", "$h$ is exp, so $h' = h$"),
+    # softplus' is the logistic function: the rule is in h', one order up
+    ("softplus", r"h''(a_j) = h'(a_j) (1 - h'(a_j))", "$h$ is softplus, so $h'' = h' - h'^{2}$"),
+])
+def test_the_declared_rule_is_said(kind: str, equation: str, sentence: str) -> None:
+    import symbp
+
+    net = symbp.declare([r"a_j = \sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j"],
+                        activations={"h": kind})
+    (p,) = prove_chain(net, parse_chain(equation))
+    assert p.result.verdict == "verified"
+    whys = [st.why for side in p.sides for st in side.steps] + [a.why for pair in p.joint for a in pair]
+    assert any(sentence in why for why in whys), whys
