@@ -73,3 +73,16 @@ def test_declarable_kinds() -> None:
     assert {n for n, a in ACTIVATIONS.items() if a.base} == {"softplus"}  # softplus'' in softplus' = σ
     assert catalogue.ERROR_KINDS == ("sum-of-squares",)
     assert catalogue.NUMERIC_ERRORS == ("sum-of-squares", "softmax-cross-entropy")
+
+
+@pytest.mark.parametrize("name, order", [(n, k) for n, a in ACTIVATIONS.items()
+                                          if a.declarable and a.derivative is not None
+                                          for k in (1, 2, 3) if k > a.base])
+def test_the_engines_rule_gives_every_derivative(name: str, order: int) -> None:
+    """What :func:`symbp.engine.calculus.declared` writes for ``h^{(order)}``, a polynomial in
+    ``h^{(base)}`` (``h^{(order)}`` itself is kept where ``order <= base``), is the derivative."""
+    from symbp.engine.calculus import _poly_derivatives
+    a = ACTIVATIONS[name]
+    h = a.numpy(X, a.base)
+    poly = _poly_derivatives(catalogue.ACTIVATION_KINDS[name], order - a.base)
+    assert np.allclose(sum(float(c) * h ** p for p, c in poly.items()), a.numpy(X, order))
