@@ -1,8 +1,9 @@
 """The catalogue of activation and error functions symbp knows by name: one table.
 
 Each activation has its name, its LaTeX (``{f} = \\tanh``), its derivative as a polynomial in the
-function where there is one (``tanh' = 1 - tanh^2``: ``{0: 1, 2: -1}``), its NumPy form (value
-and derivatives up to the third) and its SymPy form; each error function its name, its text and
+function where there is one (``tanh' = 1 - tanh^2``: ``{0: 1, 2: -1}``; ``exp' = exp``; for
+softplus, whose derivative is the logistic function, ``softplus''`` in ``softplus'``), its NumPy
+form (value and derivatives up to the third) and its SymPy form; each error function its name, its text and
 LaTeX, ``E(y, t)``, ``dE/dy`` and how targets are drawn.  The file directives, the CLI, the
 engine (symbolic and numeric), the numeric check, the counterexamples and the proofs all read
 this table.  Base room: imports nothing of symbp (SymPy only when a SymPy form is asked for).
