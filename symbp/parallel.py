@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -42,10 +43,18 @@ def default_jobs(paths: Sequence[str | Path]) -> int:
     return cpu_count() if any(Path(p).is_dir() for p in paths) else 1
 
 
+#: libraries whose threads make a forked child deadlock-prone (JAX says so when it sees a fork)
+_THREADED = ("jax", "jaxlib", "tensorflow")
+
+
 def _context() -> multiprocessing.context.BaseContext:
     # fork where there is one: the workers start with symbp already imported (a spawned worker
-    # would import sympy, numpy and symbp again, about 0.2 s); elsewhere the platform's default
+    # would import sympy, numpy and symbp again, about 0.2 s); but not once a library that runs
+    # threads of its own is loaded in this process (a notebook or a test that used JAX): then a
+    # fresh server forks the workers; elsewhere the platform's default
     methods = multiprocessing.get_all_start_methods()
+    if any(m in sys.modules for m in _THREADED):
+        return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 

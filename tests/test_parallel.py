@@ -130,3 +130,13 @@ def test_the_pytest_plugin_under_xdist_gives_the_serial_outcomes(pytester: pytes
         res = pytester.runpytest_subprocess(*plugin, "-p", "no:cacheprovider", "-n", n, timeout=300)
         got.append({k: v for k, v in res.parseoutcomes().items() if k in ("passed", "failed")})
     assert got[0] == got[1] and got[0]["failed"] == 1 and got[0]["passed"] >= 5
+
+
+def test_no_fork_once_a_threaded_library_is_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """JAX's threads make a forked worker deadlock-prone: with it loaded, a fresh server forks them."""
+    import sys
+
+    from symbp import parallel
+    monkeypatch.setitem(sys.modules, "jax", sys.modules.get("jax") or type(sys)("jax"))
+    assert parallel._context().get_start_method() in ("forkserver", "spawn")
+    assert parallel.map_files(len, ["a", "bb", "ccc"], jobs=2) == [1, 2, 3]

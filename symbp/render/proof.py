@@ -1258,7 +1258,9 @@ def _compact_network(net: Network, tags: dict[str, str]) -> list[str]:
     facts += [f"${latex_name(f)}$ is {escape(kind)}" for f, kind in sorted(kinds.items())]
     facts.append(f"${net.error_name}$ is " + (escape(net.error_kind) + " error" if net.error_kind
                                              else "any differentiable function of the outputs"))
-    facts.append(f"$\\delta_x \\equiv \\partial {net.error_name}/\\partial {latex_name(net.delta_of)}_x$")
+    facts.append(f"$\\delta_x \\equiv \\partial {net.error_name}/\\partial {latex_name(net.delta_of)}_x$"
+                 if net.delta_of else  # the pre-activations have several letters
+                 f"$\\delta$ of a unit is the derivative of ${net.error_name}$ by its pre-activation")
     return ["\\paragraph{The network.}", "\\begin{align*}", " \\\\\n".join(rows), "\\end{align*}",
             "; ".join(facts) + "."]
 
