@@ -58,14 +58,19 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1 + np.tanh(0.5 * x))
 
 
-def _logistic(x: np.ndarray, order: int) -> np.ndarray:
-    s = sigmoid(x)
+def logistic_of(s: np.ndarray, order: int) -> np.ndarray:
+    """The logistic function's derivatives from its value ``s = σ(x)``: σ' = σ(1 - σ), ...
+    (the engine's evaluation from saved activations uses this too)."""
     if order == 0:
         return s
     d = s * (1 - s)
     if order == 1:
         return d
     return d * (1 - 2 * s) if order == 2 else d * (1 - 6 * s + 6 * s * s)
+
+
+def _logistic(x: np.ndarray, order: int) -> np.ndarray:
+    return logistic_of(sigmoid(x), order)
 
 
 def _softplus(x: np.ndarray, order: int) -> np.ndarray:

@@ -66,15 +66,6 @@ def _tanh_of(t: np.ndarray, order: int) -> np.ndarray:
     return -2 * t * d if order == 2 else (6 * t * t - 2) * d
 
 
-def _logistic_of(s: np.ndarray, order: int) -> np.ndarray:
-    if order == 0:
-        return s
-    d = s * (1 - s)
-    if order == 1:
-        return d
-    return d * (1 - 2 * s) if order == 2 else d * (1 - 6 * s + 6 * s * s)
-
-
 def _identity_of(s: np.ndarray, order: int) -> np.ndarray:
     return s if order == 0 else np.ones_like(s) if order == 1 else np.zeros_like(s)
 
@@ -86,14 +77,14 @@ def _exp_of(s: np.ndarray, order: int) -> np.ndarray:
 def _softplus_of(s: np.ndarray, order: int) -> np.ndarray:
     if order == 0:
         return s
-    return _logistic_of(-np.expm1(-s), order - 1)  # the logistic of a is 1 - e^{-softplus(a)}
+    return catalogue.logistic_of(-np.expm1(-s), order - 1)  # the logistic of a is 1 - e^{-softplus(a)}
 
 
 #: the derivatives of an activation from its saved value ``h(a)`` (the forward pass's), without
 #: evaluating ``h`` again: name -> f(h(a), derivative order)
 FROM_VALUE: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
-    "tanh": _tanh_of, "logistic": _logistic_of, "softplus": _softplus_of, "identity": _identity_of,
-    "sigmoid": _logistic_of, "exp": _exp_of,
+    "tanh": _tanh_of, "logistic": catalogue.logistic_of, "softplus": _softplus_of, "identity": _identity_of,
+    "sigmoid": catalogue.logistic_of, "exp": _exp_of,
 }
 
 #: concrete activations: name -> f(x, derivative order) (the catalogue's NumPy forms)
