@@ -240,7 +240,7 @@ def gradcheck(model: Any, derivation: str | os.PathLike[str] | Derivation | Netw
     the quantity: ``\\delta_{j_l}``, ``\\partial E/\\partial w_{ji}``; its last side is the
     formula); otherwise every ``δ`` and ``∂E/∂θ`` symbp derives.
 
-    >>> import torch
+    >>> import pytest; torch = pytest.importorskip("torch")  # the torch extra
     >>> torch.manual_seed(0) and None
     >>> model = torch.nn.Sequential(torch.nn.Linear(3, 4, bias=False), torch.nn.Tanh(),
     ...                             torch.nn.Linear(4, 2, bias=False)).double()
