@@ -49,8 +49,8 @@ from .latex.unparse import unparse
 from .model.network import Network
 from .printable import Printable
 
-__all__ = ["Derivation", "Equation", "derivation_files", "is_derivation_file", "load", "loads",
-           "strip_label"]
+__all__ = ["Derivation", "Equation", "derivation_files", "is_derivation_file", "label_key", "load",
+           "loads", "strip_label"]
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 MAX_FILE_BYTES = 2_000_000
@@ -916,6 +916,20 @@ _END_PUNCT = re.compile(r"(?<!\\)[.,;](\s|\\quad|\\qquad|\\,|\\;|\\:|\\!)*$")
 def _blank_end_punct(eq: str) -> str:
     m = _END_PUNCT.search(eq)
     return _blank(eq, m.start(), m.start() + 1) if m else eq
+
+
+def label_key(label: str) -> str:
+    """What two ways of writing one label have in common, for finding an equation by its label:
+    ``\\textcircled{1}`` and ``①`` are one label, ``(5.53)`` and ``5.53`` too.
+
+    >>> label_key(r"\\textcircled{2}") == label_key("②"), label_key("(5.53)")
+    (True, '5.53')
+    """
+    x = label.strip()
+    m = re.fullmatch(r"\\textcircled\{\s*(\d+)\s*\}", x)
+    if m:
+        x = chr(0x2460 + int(m.group(1)) - 1)
+    return x.strip("()").strip()
 
 
 def strip_label(eq: str) -> tuple[str, str | None]:

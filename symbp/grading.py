@@ -45,7 +45,7 @@ from typing import Any
 
 from .checker.files import check_derivation_equation
 from .checker.results import AT_SIZES, ERROR, VERIFIED, LinkResult
-from .document import Derivation, Equation, load
+from .document import Derivation, Equation, label_key, load
 from .errors import InputError, Location, SymbpError
 from .latex.unparse import unparse
 from .model.network import Network
@@ -190,14 +190,6 @@ def _lhs(eq: Equation) -> str | None:
     return unparse(eq.chain.sides[0]) if eq.chain is not None and eq.chain.sides else None
 
 
-def _norm_label(label: str) -> str:
-    x = label.strip()
-    m = re.fullmatch(r"\\textcircled\{\s*(\d+)\s*\}", x)
-    if m:
-        x = chr(0x2460 + int(m.group(1)) - 1)
-    return x.strip("()").strip()
-
-
 def load_reference(path: str | Path) -> Reference:
     """Load and check a reference derivation: the equations that hold are required.
 
@@ -315,7 +307,7 @@ def grade_file(path: str | Path, reference: Reference | str | Path, feedback: st
     used: set[int] = set()
     for req in ref.required:
         matches = [k for k, (eq, _, lhs) in enumerate(judged)
-                   if (req.explicit and _norm_label(eq.label) == _norm_label(req.label))]
+                   if (req.explicit and label_key(eq.label) == label_key(req.label))]
         if not matches:
             matches = [k for k, (_, _, lhs) in enumerate(judged) if lhs == req.lhs]
         used.update(matches)

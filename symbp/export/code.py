@@ -27,14 +27,13 @@ delta_j(a_j, delta_k, w_kj):
 from __future__ import annotations
 
 import os
-import re
 import string
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from ..checker.files import check_derivation_equation
-from ..document import Derivation, Equation, load
+from ..document import Derivation, Equation, label_key, load
 from ..engine.numeric import ACTIVATIONS, argument_name
 from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Deriv, Node, Sym
@@ -215,15 +214,6 @@ def export_expression(net: Network, source: str | Expr, *, to: str = "numpy", na
     return Exported("\n".join(lines), name, inputs, list(free), expr)
 
 
-def _norm(label: str) -> str:
-    """``\\textcircled{1}`` and ``①`` are one label, ``(5.53)`` and ``5.53`` too."""
-    x = label.strip()
-    m = re.fullmatch(r"\\textcircled\{\s*(\d+)\s*\}", x)
-    if m:
-        x = chr(0x2460 + int(m.group(1)) - 1)
-    return x.strip("()")
-
-
 def _identifier(name: str) -> str:
     out = "".join(c if c.isalnum() or c == "_" else "p" if c == "'" else "_" for c in name)
     return out if out.isidentifier() else "formula"
@@ -253,7 +243,7 @@ def _function_name(net: Network, first: Node, lhs: Expr) -> str:
 def _find(source: str | os.PathLike[str] | Derivation, label: str) -> tuple[Derivation, Equation]:
     deriv = source if isinstance(source, Derivation) else load(Path(source))
     labels = list(dict.fromkeys(e.label for e in deriv.equations))
-    eqs = [e for e in deriv.equations if _norm(e.label) == _norm(label)]
+    eqs = [e for e in deriv.equations if label_key(e.label) == label_key(label)]
     if not eqs:
         raise NotationError(f"no equation labelled {label!r} in {deriv.file}",
                             hint="labels here: " + (", ".join(labels) or "none"))

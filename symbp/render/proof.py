@@ -39,7 +39,7 @@ from .. import catalogue
 from .. import diagnoses as dx
 from ..checker.pipeline import check_chain
 from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
-from ..document import Derivation
+from ..document import Derivation, label_key
 from ..engine import calculus
 from ..engine.semantics import Interpreter, free_letters, infer_letters
 from ..errors import InputError, NotationError, SymbpError
@@ -1304,15 +1304,8 @@ def prove_file(path: str | Path, label: str | None = None, detail: str = "compac
 
 
 def _find_label(deriv: Derivation, label: str) -> str:
-    def norm(x: str) -> str:
-        x = x.strip()
-        m = re.fullmatch(r"\\textcircled\{\s*(\d+)\s*\}", x)
-        if m:
-            x = chr(0x2460 + int(m.group(1)) - 1)
-        return x.strip("()")
-
     for eq in deriv.equations:
-        if norm(eq.label) == norm(label):
+        if label_key(eq.label) == label_key(label):
             return eq.label
     known = ", ".join(dict.fromkeys(eq.label for eq in deriv.equations)) or "none"
     raise NotationError(f"no equation labelled {label!r} in {deriv.file}", hint=f"labels here: {known}")
