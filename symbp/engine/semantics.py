@@ -107,20 +107,14 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
     sums = [n for s in sides for n in s.walk() if isinstance(n, SumOp)]
     letters: dict[str, tuple[str, ...]] = {}
     unknown: dict[str, int] = {}
-    for s in syms:
-        for x in s.letters:
+    krons = [n for side in sides for n in side.walk() if isinstance(n, Kron)]
+    for node in [*syms, *krons]:  # the letters a symbol's or a Kronecker delta's slots place
+        for x in node.letters:
             r = net.letter_ranges(x)
             if r is not None:
                 letters[x] = r
             else:
-                unknown.setdefault(x, s.pos)
-    for k in (n for side in sides for n in side.walk() if isinstance(n, Kron)):
-        for x in k.letters:
-            r = net.letter_ranges(x)
-            if r is not None:
-                letters[x] = r
-            else:
-                unknown.setdefault(x, k.pos)
+                unknown.setdefault(x, node.pos)
     for s in sums:
         r = net.letter_ranges(s.index)
         if r is not None:
