@@ -13,13 +13,14 @@ imports only the standard library.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:  # pragma: no cover
+    import multiprocessing.context
 
 __all__ = ["cpu_count", "default_jobs", "map_files"]
 
@@ -48,6 +49,7 @@ _THREADED = ("jax", "jaxlib", "tensorflow")
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    import multiprocessing  # here, not at the top: ``import symbp`` (every check) needs no pool
     # fork where there is one: the workers start with symbp already imported (a spawned worker
     # would import sympy, numpy and symbp again, about 0.2 s); but not once a library that runs
     # threads of its own is loaded in this process (a notebook or a test that used JAX): then a
@@ -70,5 +72,6 @@ def map_files(fn: Callable[[T], R], items: Sequence[T], jobs: int = 1) -> list[R
         return [fn(x) for x in items]
     # a few items per task: fewer round trips for many small files, still balanced at the end
     chunk = max(1, len(items) // (jobs * 8))
+    from concurrent.futures import ProcessPoolExecutor
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
         return list(pool.map(fn, items, chunksize=chunk))
