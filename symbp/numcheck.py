@@ -57,6 +57,7 @@ from .errors import InputError, ResourceLimitError, SymbpError, UnsupportedError
 from .latex.ast import Chain, Deriv, Node, Sym
 from .latex.parser import parse_chain
 from .limits import budget, check_deadline
+from .model.factors import Ref
 from .model.network import Network, components
 from .model.normal_form import Expr, F
 from .parallel import map_files
@@ -384,15 +385,15 @@ def _finite_differences(fwd: Forward, interp: Interpreter, side: Node, env: dict
     by finite differences of the forward pass, over ``free``; ``None`` for any other side."""
     net = fwd.net
     if isinstance(side, Sym) and side.name == "delta":
-        atom = interp.expression(side, env).terms[0].factors[0]  # ('grad', fam, idx)
-        fam, idx = atom[1], atom[2]
+        atom = interp.expression(side, env).terms[0].factors[0]  # a Grad
+        fam, idx = atom.fam, atom.idx
         target_free: list[tuple[str, str]] = []
 
         def target(values: dict[int, np.ndarray]) -> np.ndarray:
             return np.asarray(fwd.energy(values))
     elif isinstance(side, Deriv):
-        wrt = interp.expression(side.wrt, env).terms[0].factors[0]  # ('ref', fam, idx)
-        fam, idx = wrt[1], wrt[2]
+        wrt = interp.expression(side.wrt, env).terms[0].factors[0]  # a Ref
+        fam, idx = wrt.fam, wrt.idx
         inner = side.num if side.num is not None else side.body
         if isinstance(inner, Sym) and inner.name == net.error_name and not inner.groups:
             target_free = []
@@ -402,7 +403,7 @@ def _finite_differences(fwd: Forward, interp: Interpreter, side: Node, env: dict
         else:
             assert inner is not None
             expr = interp.expression(inner, env)
-            if any(f[0] == "grad" for t in expr.terms for f in t.factors):
+            if any(f.tag == "grad" for t in expr.terms for f in t.factors):
                 return None  # a derivative of δ: no forward-pass quantity to perturb
             target_free = [(n, r) for n, r in free if n in expr.free()]
             compiled = lambdify(net, expr, target_free, activation=fwd.kinds)
@@ -412,7 +413,8 @@ def _finite_differences(fwd: Forward, interp: Interpreter, side: Node, env: dict
     else:
         return None
     grid = fwd.finite_differences(fam, target)
-    factor = ("fd", 0, tuple(F(n) for n, _ in target_free) + tuple(idx))
+    # one placeholder factor over the grid's axes; evaluate reads its value from the callback
+    factor = Ref("ref", fam, tuple(F(n) for n, _ in target_free) + tuple(idx))
     return evaluate(net, Expr.atom(factor), fwd.sizes, lambda f: grid, free)
 
 

@@ -25,6 +25,7 @@ from symbp.cli import main
 from symbp.engine import calculus
 from symbp.engine.numeric import ACTIVATIONS, FormalInstance, argument_name, evaluate, lambdify
 from symbp.latex.ast import Deriv, Node, Sym
+from symbp.model.factors import Grad, Ref
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted((ROOT / "derivations").glob("*.tex"))
@@ -264,13 +265,13 @@ def test_lambdify_matches_the_checkers_evaluator_at_any_sizes(sizes: list, seed:
     sz = dict(zip(net.sizes, sizes))
     f = lambdify(net, latex)
     inst = FormalInstance(net, sz, seed)  # random integers, scaled to floats
-    args = {k: inst(("grad" if grad else "ref", fam, ())).astype(float) / 2**40
+    args = {k: inst(Grad("grad", fam, ()) if grad else Ref("ref", fam, ())).astype(float) / 2**40
             for k, (fam, grad) in f.sources.items()}
 
     def atom(fac: tuple) -> np.ndarray:
-        if fac[0] == "fn":
-            return ACTIVATIONS["tanh"](args[argument_name(net, fac[3])], fac[2])
-        return args[argument_name(net, fac[1], fac[0] == "grad")]
+        if fac.tag == "fn":
+            return ACTIVATIONS["tanh"](args[argument_name(net, fac.fam)], fac.order)
+        return args[argument_name(net, fac.fam, fac.tag == "grad")]
 
     assert np.allclose(f(sz, **args), evaluate(net, f.expr, sz, atom, f.free), rtol=1e-12, atol=1e-12)
 

@@ -83,10 +83,11 @@ def test_undecided_false_equations_are_still_refuted_with_numbers(undecided: Non
 def test_formal_agreement_is_exact_integer_arithmetic() -> None:
     """The formal instance gives every quantity an independent integer: agreement is exact."""
     from symbp.engine.numeric import FormalInstance
+    from symbp.model.factors import Ref
 
     net = symbp.builtin("plain")
     inst = FormalInstance(net, {"I": 2, "J": 3, "K": 4}, seed=1)
-    w = inst(("ref", net.family("w", ("K", "J")).id, ()))
+    w = inst(Ref("ref", net.family("w", ("K", "J")).id, ()))
     assert w.shape == (4, 3) and all(isinstance(x, int) for x in w.flat)
 
 

@@ -306,7 +306,7 @@ def _one_name(net: Network, e: Expr) -> Expr:
     alias = _aliases(net)
 
     def rename(f: tuple) -> tuple:
-        return ("fn", alias[f[1]], *f[2:]) if f[0] == "fn" and f[1] in alias else f
+        return f._replace(name=alias[f.name]) if f.tag == "fn" and f.name in alias else f
 
     return Expr.from_raw((t.coeff, t.sizes, dict(enumerate(t.dummies)), [rename(f) for f in t.factors])
                          for t in e.terms)
@@ -404,8 +404,8 @@ def _opaque(net: Network, *exprs: Expr) -> str | None:
     for e in exprs:
         for t in e.terms:
             for f in t.factors:
-                if f[0] == "fn" and f[1] in names:
-                    return letter_tex(f[1])
+                if f.tag == "fn" and f.name in names:
+                    return letter_tex(f.name)
     return None
 
 
@@ -474,8 +474,8 @@ def _derived(net: Network, interp: Interpreter, head: Node, env: dict, names: di
         fam = only.fam
         # one layer down; through rewrite, so a δ under a sum (∂E/∂b_k = Σ_l δ_{k_l}, a bias
         # shared over positions) keeps its summed index
-        raw = calculus.rewrite(raw, lambda g: calculus.delta_at(net, g[1], g[2])
-                               if g[0] == "grad" and g[1] == fam else None)
+        raw = calculus.rewrite(raw, lambda g: calculus.delta_at(net, g.fam, g.idx)
+                               if g.tag == "grad" and g.fam == fam else None)
     rhs = latex(net, raw, names)
     lhs = unparse(head)
     if rhs.replace(" ", "") == lhs.replace(" ", ""):

@@ -2,10 +2,15 @@
 
 Factors of an :class:`~symbp.model.normal_form.Expr` mean, for a network:
 
-* ``('ref', fam, idx)``: the quantity ``fam`` at indices ``idx`` (``w_{ji}``, ``a_{j_l}``, ``z_i``);
-* ``('fn', name, order, fam, idx)``: ``name^{(order)}(fam_idx)``, e.g. ``h'(a_j)``;
-* ``('grad', fam, idx)``: ``∂E/∂fam_idx`` (``δ_j`` for a family ``a``);
-* ``('kd', i, j)``: the Kronecker delta.
+* :class:`~symbp.model.factors.Ref` ``(fam, idx)``: the quantity ``fam`` at indices ``idx``
+  (``w_{ji}``, ``a_{j_l}``, ``z_i``);
+* :class:`~symbp.model.factors.Fn` ``(name, order, fam, idx)``: ``name^{(order)}(fam_idx)``,
+  e.g. ``h'(a_j)``;
+* :class:`~symbp.model.factors.Grad` ``(fam, idx)``: ``∂E/∂fam_idx`` (``δ_j`` for a family ``a``);
+* :class:`~symbp.model.factors.Kd` ``(i, j)`` and :class:`~symbp.model.factors.Rng`: the
+  Kronecker delta and the range condition.
+
+Factors are read by field name (``f.fam``, ``f.idx``), never by position.
 
 :func:`derivative` differentiates through the forward equations (total derivatives);
 :func:`gradient` applies the multivariable chain rule once, over every *use* of a quantity, so a
@@ -23,6 +28,7 @@ from fractions import Fraction
 
 from ..errors import ResourceLimitError, UnsupportedError
 from ..limits import MAX_TERMS
+from ..model.factors import Grad, Kd, Ref
 from ..model.network import Network
 from ..model.normal_form import D, Expr, F, Index, Term, map_indices
 
@@ -87,7 +93,7 @@ def instantiate(net: Network, fam: int, idx: tuple[Index, ...]) -> Expr:
 
 
 def _kds(a: tuple[Index, ...], b: tuple[Index, ...]) -> Expr:
-    return Expr.from_raw([(Fraction(1), (), {}, [("kd", x, y) for x, y in zip(a, b)])])
+    return Expr.from_raw([(Fraction(1), (), {}, [Kd("kd", x, y) for x, y in zip(a, b)])])
 
 
 def derivative(net: Network, expr: Expr, fam_x: int, idx_x: tuple[Index, ...], *,
@@ -114,7 +120,7 @@ def _refuse_ambiguous(net: Network, expr: Expr, fam_x: int) -> None:
     base = _root(net, fam_x)
     for t in expr.terms:
         for g in t.factors:
-            fam = g[3] if g[0] == "fn" else g[1] if g[0] == "ref" else None
+            fam = g.fam if g.tag in ("fn", "ref") else None
             if fam is not None and fam != fam_x and _root(net, fam) == base:
                 shown = net.show(fam)
                 raise UnsupportedError(
@@ -130,33 +136,32 @@ def _root(net: Network, fam: int) -> int:
     for _ in range(len(net.families)):
         if not (net.is_alias(fam) or net.is_copy(fam)):
             return fam
-        f = net.definitions[fam].terms[0].factors[0]
-        fam = f[3] if f[0] == "fn" else f[1]
+        fam = net.definitions[fam].terms[0].factors[0].fam
     return fam
 
 
 def _d_factor(net: Network, f: tuple, fam_x: int, idx_x: tuple[Index, ...], total: bool) -> Expr:
-    kind = f[0]
+    kind = f.tag
     if kind == "ref":
-        fam, idx = f[1], f[2]
+        fam, idx = f.fam, f.idx
         if fam == fam_x:
             return _kds(idx, idx_x)
         if total and fam in net.definitions and fam_x in net.ancestors[fam]:
             return derivative(net, instantiate(net, fam, idx), fam_x, idx_x, total=True)
         return Expr.zero()
     if kind == "fn":
-        inner = _d_factor(net, ("ref", f[3], f[4]), fam_x, idx_x, total)
+        inner = _d_factor(net, Ref("ref", f.fam, f.idx), fam_x, idx_x, total)
         if inner.is_zero():
             return inner
-        return Expr.atom(("fn", f[1], f[2] + 1, f[3], f[4])) * inner
+        return Expr.atom(f._replace(order=f.order + 1)) * inner
     if kind == "grad":
-        if f[1] not in net.outputs:  # a hidden δ: differentiate its expansion
-            return derivative(net, delta_at(net, f[1], f[2]), fam_x, idx_x, total=total)
+        if f.fam not in net.outputs:  # a hidden δ: differentiate its expansion
+            return derivative(net, delta_at(net, f.fam, f.idx), fam_x, idx_x, total=total)
         if net.error_kind is not None:
-            return derivative(net, _output_gradient(net, f[1], f[2]), fam_x, idx_x, total=total)
+            return derivative(net, _output_gradient(net, f.fam, f.idx), fam_x, idx_x, total=total)
         if any(fam_x == o or fam_x in net.ancestors[o] for o in net.outputs):
             raise UnsupportedError(
-                f"differentiating \\partial E/\\partial {net.show(f[1])} would need second "
+                f"differentiating \\partial E/\\partial {net.show(f.fam)} would need second "
                 "derivatives of E", hint="symbp checks first derivatives of E")
         return Expr.zero()
     return Expr.zero()  # Kronecker deltas are constants
@@ -167,7 +172,7 @@ def gradient(net: Network, fam_x: int, idx_x: tuple[Index, ...], *, keep: bool =
 
     With ``keep``, a family that has a ``δ`` (or is an output) is its own atom ``δ``."""
     if fam_x in net.outputs or (keep and net.has_delta(fam_x)):
-        return Expr.atom(("grad", fam_x, idx_x))
+        return Expr.atom(Grad("grad", fam_x, idx_x))
     if fam_x in net.targets.values():  # E = 1/2 sum (y - t)^2 uses the targets directly
         return derivative(net, error_expression(net), fam_x, idx_x, total=False)
     total = Expr.zero()
@@ -198,13 +203,13 @@ def delta_at(net: Network, fam: int, idx: tuple[Index, ...]) -> Expr:
 
 def _hidden_deltas(net: Network, expr: Expr) -> set[int]:
     outputs = set(net.outputs)
-    return {f[1] for t in expr.terms for f in t.factors if f[0] == "grad" and f[1] not in outputs}
+    return {f.fam for t in expr.terms for f in t.factors if f.tag == "grad" and f.fam not in outputs}
 
 
 def _expand(net: Network, expr: Expr, fams: set[int]) -> Expr:
     """Replace the ``δ`` of the families ``fams`` by their definitions, one layer down."""
-    return rewrite(expr, lambda f: delta_at(net, f[1], f[2])
-                   if f[0] == "grad" and f[1] in fams else None)
+    return rewrite(expr, lambda f: delta_at(net, f.fam, f.idx)
+                   if f.tag == "grad" and f.fam in fams else None)
 
 
 def expand_deltas(net: Network, expr: Expr) -> Expr:
@@ -221,11 +226,11 @@ def substitute_aliases(net: Network, expr: Expr) -> Expr:
     """``z_j`` -> ``h(a_j)`` where the network defines ``z_j = h(a_j)``; ``y_k`` -> ``a_k``, also
     inside ``h``, where it defines ``y_k = a_k``."""
     def sub(f: tuple) -> Expr | None:
-        if f[0] == "ref" and (net.is_alias(f[1]) or net.is_copy(f[1])):
-            return instantiate(net, f[1], f[2])
-        if f[0] == "fn" and net.is_copy(f[3]):
-            g = instantiate(net, f[3], f[4]).terms[0].factors[0]
-            return Expr.atom(("fn", f[1], f[2], g[1], g[2]))
+        if f.tag == "ref" and (net.is_alias(f.fam) or net.is_copy(f.fam)):
+            return instantiate(net, f.fam, f.idx)
+        if f.tag == "fn" and net.is_copy(f.fam):
+            g = instantiate(net, f.fam, f.idx).terms[0].factors[0]
+            return Expr.atom(f._replace(fam=g.fam, idx=g.idx))
         return None
 
     return rewrite(expr, sub)
@@ -249,7 +254,7 @@ def ground(net: Network, expr: Expr) -> Expr:
 
 def _output_gradient(net: Network, out: int, idx: tuple[Index, ...]) -> Expr:
     """``∂E/∂y`` for a declared error: ``y - t`` for the sum of squares."""
-    return Expr.atom(("ref", out, idx)) - Expr.atom(("ref", net.targets[out], idx))
+    return Expr.atom(Ref("ref", out, idx)) - Expr.atom(Ref("ref", net.targets[out], idx))
 
 
 def error_expression(net: Network) -> Expr:
@@ -285,18 +290,18 @@ def declared(net: Network, expr: Expr, *, error: bool = True) -> Expr:
         return expr
 
     def sub(f: tuple) -> Expr | None:
-        if f[0] == "grad" and error and net.error_kind is not None and f[1] in net.outputs:
-            return _output_gradient(net, f[1], f[2])
-        if f[0] != "fn" or f[1] not in net.activations:
+        if f.tag == "grad" and error and net.error_kind is not None and f.fam in net.outputs:
+            return _output_gradient(net, f.fam, f.idx)
+        if f.tag != "fn" or f.name not in net.activations:
             return None
-        kind, order = net.activations[f[1]], f[2]
+        kind, order = net.activations[f.name], f.order
         if kind == "identity":
-            return Expr.atom(("ref", f[3], f[4])) if order == 0 else Expr.const(1 if order == 1 else 0)
+            return Expr.atom(Ref("ref", f.fam, f.idx)) if order == 0 else Expr.const(1 if order == 1 else 0)
         from ..catalogue import ACTIVATION_KINDS, ACTIVATIONS
         base = ACTIVATIONS[kind].base  # h^{(base + 1)} is a polynomial in h^{(base)}
         if order <= base:
             return None
-        h = Expr.atom(("fn", f[1], base, f[3], f[4]))
+        h = Expr.atom(f._replace(order=base))
         out = Expr.zero()
         for power, c in _poly_derivatives(ACTIVATION_KINDS[kind], order - base).items():
             term = Expr.const(c)
@@ -373,8 +378,8 @@ def _raw_product(net: Network, coeff: Fraction, sizes: list[str], bound: list[tu
     outputs = set(net.outputs)
     acc: list[Raw] = [(coeff, sizes, bound, [])]
     for f in factors:
-        if f[0] == "grad" and f[1] not in outputs:
-            d = delta_at(net, f[1], f[2])
+        if f.tag == "grad" and f.fam not in outputs:
+            d = delta_at(net, f.fam, f.idx)
             subs = []
             for dt in d.terms:
                 dfacs, dnames = d.opened(dt, fresh())
@@ -392,10 +397,10 @@ def unfold(net: Network, expr: Expr) -> Expr:
     definition, down to inputs and parameters: ``a_j`` -> ``\\sum_i w_{ji} z_i``."""
     for _ in range(len(net.families) + 1):
         expr = _settle(net, expr)
-        if not any(f[0] == "ref" and f[1] in net.definitions for t in expr.terms for f in t.factors):
+        if not any(f.tag == "ref" and f.fam in net.definitions for t in expr.terms for f in t.factors):
             return expr
-        expr = rewrite(expr, lambda f: instantiate(net, f[1], f[2])
-                       if f[0] == "ref" and f[1] in net.definitions else None)
+        expr = rewrite(expr, lambda f: instantiate(net, f.fam, f.idx)
+                       if f.tag == "ref" and f.fam in net.definitions else None)
     return _settle(net, expr)
 
 

@@ -219,15 +219,15 @@ def _roles(net: Network, delta: str | None) -> None:
     """Pre-activations and activations from the definitions' structure; the letter of
     ``\\delta`` from them (or from the directive ``delta``)."""
     def weight(f) -> bool:  # noqa: ANN001  # a parameter, or a leaf that nothing defines
-        return f[0] == "ref" and (net.families[f[1]].param or f[1] not in net.definitions)
+        return f.tag == "ref" and (net.families[f.fam].param or f.fam not in net.definitions)
 
     def weighted_sum(d) -> bool:  # noqa: ANN001
         mixed = False
         for t in d.terms:
-            fs = [f for f in t.factors if f[0] in ("ref", "fn")]
+            fs = [f for f in t.factors if f.tag in ("ref", "fn")]
             if t.sizes or len(fs) != len(t.factors) or not 1 <= len(fs) <= 2:
                 return False
-            if len(fs) == 1 and not (fs[0][0] == "ref" and net.families[fs[0][1]].param):
+            if len(fs) == 1 and not (fs[0].tag == "ref" and net.families[fs[0].fam].param):
                 return False  # a term that is one quantity is a bias
             if len(fs) == 2:
                 if not any(weight(f) for f in fs):
@@ -239,7 +239,7 @@ def _roles(net: Network, delta: str | None) -> None:
         if weighted_sum(d):
             net.roles[fid] = "pre-activation"
     for fid, d in net.definitions.items():
-        if net.is_alias(fid) and net.roles.get(d.terms[0].factors[0][3]) == "pre-activation":
+        if net.is_alias(fid) and net.roles.get(d.terms[0].factors[0].fam) == "pre-activation":
             net.roles[fid] = "activation"
     if delta is not None:
         if not net.named(delta):
@@ -252,7 +252,7 @@ def _roles(net: Network, delta: str | None) -> None:
     clash = sorted({net.families[f].name for f in net.definitions if net.roles.get(f) != "pre-activation"}
                    & set(pre))
     if len(pre) > 1:  # several letters: the one of the pre-activations that feed an activation
-        fed = {net.families[net.definitions[f].terms[0].factors[0][3]].name
+        fed = {net.families[net.definitions[f].terms[0].factors[0].fam].name
                for f, r in net.roles.items() if r == "activation"}
         if len(fed) == 1:
             pre = sorted(fed)
@@ -301,8 +301,8 @@ def _analyse(net: Network) -> None:
     for fid, d in net.definitions.items():
         for t in d.terms:
             for f in t.factors:
-                if f[0] in ("ref", "fn"):
-                    deps[fid].add(f[1] if f[0] == "ref" else f[3])
+                if f.tag in ("ref", "fn"):
+                    deps[fid].add(f.fam)
     net.consumers = {f.id: sorted(c for c in deps if f.id in deps[c]) for f in net.families}
     # ancestors, with a cycle check
     state: dict[int, int] = {}

@@ -196,9 +196,9 @@ def drawn_plans(net: Network, text: str, degree: int, indices: int) -> PlanDraw:
 
 
 def _atom_key(f: tuple) -> tuple:
-    if f[0] in ("ref", "grad"):
-        return (f[0], f[1])
-    return ("fn", f[1], f[2], f[3])
+    if f.tag in ("ref", "grad"):
+        return (f.tag, f.fam)
+    return ("fn", f.name, f.order, f.fam)
 
 
 def evaluate(net: Network, expr: Expr, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
@@ -227,7 +227,7 @@ def _refuse_shifted(f: tuple) -> None:
     """
     shifted = [p for part in f if type(part) is tuple
                for p in ((part,) if is_affine(part) else part) if is_affine(p)]
-    if shifted or f[0] == "rng":
+    if shifted or f.tag == "rng":
         text = ", ".join(show(p) for p in shifted) or "a range condition"
         raise UnsupportedError(f"shifted index positions ({text}) are not evaluated numerically yet",
                                hint="only the normal form decides equations with shifted positions for now")
@@ -252,7 +252,7 @@ def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], 
     for f in t.factors:
         _refuse_shifted(f)
         idx = list(factor_indices(f))
-        if f[0] == "kd":
+        if f.tag == "kd":
             n = sizes[ranges[idx[0]]]
             ops.append(np.eye(n, dtype=int).astype(dtype))
         else:
@@ -369,19 +369,19 @@ class NetworkInstance:
         return self.cache[("target", fam)]
 
     def __call__(self, f: tuple) -> np.ndarray:
-        if f[0] == "ref":
-            return self.value(f[1])
-        if f[0] == "fn":
-            if f[2] > 3:
-                raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}",
+        if f.tag == "ref":
+            return self.value(f.fam)
+        if f.tag == "fn":
+            if f.order > 3:
+                raise UnsupportedError(f"derivative of order {f.order} of {f.name}",
                                        hint="symbp evaluates derivatives of h up to the third")
-            return ACTIVATIONS[self.kinds.get(f[1], self.activation)](self.value(f[3]), f[2])
-        if f[0] == "grad":
-            if f[1] not in self.net.outputs:
+            return ACTIVATIONS[self.kinds.get(f.name, self.activation)](self.value(f.fam), f.order)
+        if f.tag == "grad":
+            if f.fam not in self.net.outputs:
                 raise AssertionError("evaluate the ground form: δ of hidden layers must be expanded")
-            if f[1] in self.net.targets:  # a declared error: its targets are the network's t
-                return self.value(f[1]) - self.value(self.net.targets[f[1]])
-            return self.dE(self.value(f[1]), self.target(f[1]))
+            if f.fam in self.net.targets:  # a declared error: its targets are the network's t
+                return self.value(f.fam) - self.value(self.net.targets[f.fam])
+            return self.dE(self.value(f.fam), self.target(f.fam))
         raise AssertionError(f)
 
     def describe(self) -> dict:
@@ -490,29 +490,29 @@ class Lambdified:
                 raise UnsupportedError(f"the free index {missing[0][1]} is not among the arguments' "
                                        f"free indices {free_names}")
             sub = "".join(letters[i] for i in idx)
-            if f[0] == "kd":
+            if f.tag == "kd":
                 i = idx[0]
                 r = self.free[free_names.index(i[1])][1] if i[0] == "f" else t.dummies[i[1]]
                 op = _Operand("kd", "", range=r)
-            elif f[0] == "ref":
-                op = _Operand("ref", self._need(f[1], False))
+            elif f.tag == "ref":
+                op = _Operand("ref", self._need(f.fam, False))
                 self._direct.add(op.arg)
-            elif f[0] == "grad":
-                op = _Operand("grad", self._need(f[1], True))
+            elif f.tag == "grad":
+                op = _Operand("grad", self._need(f.fam, True))
                 self._direct.add(op.arg)
-            elif f[0] == "fn":
-                if f[1] not in self.activations:
-                    raise UnsupportedError(f"no concrete function for {f[1]}",
-                                           hint=f"pass activation={{{f[1]!r}: 'tanh'}} (or logistic, "
+            elif f.tag == "fn":
+                if f.name not in self.activations:
+                    raise UnsupportedError(f"no concrete function for {f.name}",
+                                           hint=f"pass activation={{{f.name!r}: 'tanh'}} (or logistic, "
                                                 "softplus, identity)")
-                if f[2] > 3:
-                    raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}")
-                op = _Operand("fn", self._need(f[3], False), fn=f[1], order=f[2])
-                if self.activations[f[1]] in FROM_VALUE:
-                    op.saved = f"{f[1]}_{op.arg}"
+                if f.order > 3:
+                    raise UnsupportedError(f"derivative of order {f.order} of {f.name}")
+                op = _Operand("fn", self._need(f.fam, False), fn=f.name, order=f.order)
+                if self.activations[f.name] in FROM_VALUE:
+                    op.saved = f"{f.name}_{op.arg}"
                     self.saved[op.saved] = op.arg
             else:
-                raise UnsupportedError(f"cannot lambdify the factor {f[0]!r}")
+                raise UnsupportedError(f"cannot lambdify the factor {f.tag!r}")
             op.batched = op.kind != "kd" and self._batched[op.arg]
             ops.append(op)
             subs.append((batch_letter if op.batched else "") + sub)
@@ -844,11 +844,9 @@ def _default_free(net: Network, expr: Expr) -> list[tuple[str, str]]:
     ranges: dict[str, str] = {}
     for t in expr.terms:
         for fac in t.factors:
-            if fac[0] == "kd":
+            if fac.tag in ("kd", "rng"):
                 continue
-            fam = fac[1] if fac[0] in ("ref", "grad") else fac[3]
-            idx = fac[2] if fac[0] in ("ref", "grad") else fac[4]
-            for i, r in zip(idx, net.families[fam].axes):
+            for i, r in zip(fac.idx, net.families[fac.fam].axes):
                 if i[0] == "f":
                     ranges.setdefault(i[1], r)
     missing = expr.free() - set(ranges)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .. import diagnoses as dx
 from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from ..model.factors import Fn, Grad, Ref
 from ..model.network import Family, Network
 from ..model.normal_form import Expr, F
 from ..notation import _groups_text, latex_name, letter_tex
@@ -345,13 +346,13 @@ class Interpreter:
                 if kd is not None:
                     return kd
             fam = self.family_for(node, create=self.declare)
-            kind = "grad" if delta_label(node.name) is not None else "ref"
-            if kind == "grad" and not net.has_delta(fam.id):
+            kind = Grad if delta_label(node.name) is not None else Ref
+            if kind is Grad and not net.has_delta(fam.id):
                 raise NotationError(f"\\delta is defined for {latex_name(net.delta_of or 'a')} only",
                                     offset=node.pos,
                                     hint=f"\\delta_j means dE/d{latex_name(net.delta_of or 'a')}_j; "
                                     "write the derivative out for other quantities")
-            return Expr.atom((kind, fam.id, self._indices(node, env)))
+            return Expr.atom(kind("grad" if kind is Grad else "ref", fam.id, self._indices(node, env)))
         if isinstance(node, Kron):
             sides = []
             for group in (node.left, node.right):
@@ -377,7 +378,7 @@ class Interpreter:
             arg = self.expression(node.arg, env)
             t = arg.terms[0] if len(arg.terms) == 1 else None
             if (t is None or t.coeff != 1 or t.dummies or t.sizes or len(t.factors) != 1
-                    or t.factors[0][0] != "ref"):
+                    or t.factors[0].tag != "ref"):
                 raise UnsupportedError(
                     f"{node.name} applied to a compound expression", offset=node.pos,
                     width=node.end - node.pos,
@@ -390,17 +391,17 @@ class Interpreter:
                     width=node.end - node.pos, hint=f"write {latex_name(node.name)}(...) as the forward "
                     f"pass does, or declare {latex_name(node.name)} per unit there")
             if node.sub and (not isinstance(node.arg, Sym) or self._indices(
-                    Sym(node.pos, node.end, "_", node.sub), env) != f[2]):
+                    Sym(node.pos, node.end, "_", node.sub), env) != f.idx):
                 raise UnsupportedError(
                     f"the per-unit function {latex_name(node.name)}{_groups_text(node.sub)} is applied "
                     "to a quantity of another unit", offset=node.pos, width=node.end - node.pos,
                     hint=f"apply it to its own unit's quantity, as in "
                          f"{latex_name(node.name)}{_groups_text(node.sub)}(a{_groups_text(node.sub)})")
             if self.declare:
-                net.applied.setdefault(node.name, set()).add(f[1])
+                net.applied.setdefault(node.name, set()).add(f.fam)
             # a per-unit function θ_h is one function of each unit: the factor is a function of
             # the one quantity a_h it is applied to, which the normal form keeps apart per unit
-            return Expr.atom(("fn", node.name, node.order, f[1], f[2]))
+            return Expr.atom(Fn("fn", node.name, node.order, f.fam, f.idx))
         if isinstance(node, Neg):
             return -self.expression(node.arg, env)
         if isinstance(node, Add):
@@ -495,10 +496,10 @@ class Interpreter:
                 raise NotationError(f"{latex_name(node.name)} is a function written without its argument",
                                     offset=node.pos, width=node.end - node.pos,
                                     hint=f"write {latex_name(node.name)}({arg.show()})")
-            return Expr.atom(("fn", node.name, 0, arg.id, ()))
+            return Expr.atom(Fn("fn", node.name, 0, arg.id, ()))
         inner = Sym(node.pos, node.end, arg.name, node.groups)
         fam = self.family_for(inner)
-        return Expr.atom(("fn", node.name, 0, fam.id, self._indices(inner, env)))
+        return Expr.atom(Fn("fn", node.name, 0, fam.id, self._indices(inner, env)))
 
     def _check_bounds(self, node: SumOp, rs: tuple[str, ...]) -> None:
         if node.lower is None and node.upper is None:

@@ -93,15 +93,15 @@ def _term(t: Term, sizes: dict[str, int], free: list[tuple[str, str]], read: Rea
                 val = val + c * grids[i]
             return np.broadcast_to(val, dims)
 
-        if f[0] == "kd":
-            op = (at(f[1]) == at(f[2])).astype(float)
-        elif f[0] == "rng":
-            e = at(f[1])
-            op = ((e >= 1) & (e <= sizes[f[2]])).astype(float)
-        elif f[0] == "ref":
-            op = np.asarray(read(f[1], tuple(at(i) for i in f[2])), dtype=float).reshape(dims)
+        if f.tag == "kd":
+            op = (at(f.i) == at(f.j)).astype(float)
+        elif f.tag == "rng":
+            e = at(f.i)
+            op = ((e >= 1) & (e <= sizes[f.R])).astype(float)
+        elif f.tag == "ref":
+            op = np.asarray(read(f.fam, tuple(at(i) for i in f.idx)), dtype=float).reshape(dims)
         else:
-            raise UnsupportedError(f"no shifted reading of the factor {f[0]!r}")
+            raise UnsupportedError(f"no shifted reading of the factor {f.tag!r}")
         ops.append(op)
         subs.append("".join(letter[i] for i in bare))
     present = set("".join(subs))

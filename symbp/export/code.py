@@ -150,29 +150,29 @@ def export_expression(net: Network, source: str | Expr, *, to: str = "numpy", na
         ops, subs = [], []
         for f in t.factors:
             sub = "".join(letters[i] for i in factor_indices(f))
-            if f[0] == "kd":
+            if f.tag == "kd":
                 i = next(factor_indices(f))
                 r = dict(free)[i[1]] if i[0] == "f" else t.dummies[i[1]]
                 sizes_needed.append(r)
                 ops.append(eye.format(n=r))
-            elif f[0] in ("ref", "grad"):
-                arg = argument_name(net, f[1], f[0] == "grad")
-                inputs.setdefault(arg, net.families[f[1]].axes)
+            elif f.tag in ("ref", "grad"):
+                arg = argument_name(net, f.fam, f.tag == "grad")
+                inputs.setdefault(arg, net.families[f.fam].axes)
                 ops.append(arg)
-            elif f[0] == "fn":
-                if f[1] not in acts or acts[f[1]] not in ACTIVATIONS:
-                    raise UnsupportedError(f"no concrete function for {f[1]}",
-                                           hint=f"pass activation={{{f[1]!r}: 'tanh'}}")
-                if f[2] > 3:
-                    raise UnsupportedError(f"derivative of order {f[2]} of {f[1]}")
-                kind = acts[f[1]]
-                fn = f"{kind}_d{f[2]}" if f[2] else kind
-                helpers[fn] = _activation(kind, f[2], to)
-                arg = argument_name(net, f[3])
-                inputs.setdefault(arg, net.families[f[3]].axes)
+            elif f.tag == "fn":
+                if f.name not in acts or acts[f.name] not in ACTIVATIONS:
+                    raise UnsupportedError(f"no concrete function for {f.name}",
+                                           hint=f"pass activation={{{f.name!r}: 'tanh'}}")
+                if f.order > 3:
+                    raise UnsupportedError(f"derivative of order {f.order} of {f.name}")
+                kind = acts[f.name]
+                fn = f"{kind}_d{f.order}" if f.order else kind
+                helpers[fn] = _activation(kind, f.order, to)
+                arg = argument_name(net, f.fam)
+                inputs.setdefault(arg, net.families[f.fam].axes)
                 ops.append(f"{fn}({arg})")
             else:
-                raise UnsupportedError(f"cannot export the factor {f[0]!r}")
+                raise UnsupportedError(f"cannot export the factor {f.tag!r}")
             subs.append(sub)
         out = "".join(letters[("f", n)] for n, _ in free)
         for (n, r) in free:  # an output axis no factor mentions: a factor of ones over it
@@ -231,12 +231,12 @@ def _function_name(net: Network, first: Node, lhs: Expr) -> str:
         return "dE_d" + first.wrt.name + "_" + "".join(x for g in first.wrt.groups for x in g)
     if len(lhs.terms) == 1 and len(lhs.terms[0].factors) == 1:
         f = lhs.terms[0].factors[0]
-        if f[0] == "grad":
-            if net.families[f[1]].name == net.delta_of:
-                return argument_name(net, f[1], True)
-            return f"dE_d{argument_name(net, f[1])}"
-        if f[0] == "ref":
-            return argument_name(net, f[1])
+        if f.tag == "grad":
+            if net.families[f.fam].name == net.delta_of:
+                return argument_name(net, f.fam, True)
+            return f"dE_d{argument_name(net, f.fam)}"
+        if f.tag == "ref":
+            return argument_name(net, f.fam)
     return "formula"
 
 

@@ -34,6 +34,7 @@ from ..document import Derivation, load
 from ..engine import calculus
 from ..engine.numeric import argument_name, lambdify
 from ..errors import UnsupportedError
+from ..model.factors import Grad
 from ..model.network import Network
 from ..model.normal_form import Expr, F
 from ..printers.nfprint import latex
@@ -134,9 +135,9 @@ def _linear_equations(net: Network) -> list[tuple[int, int, int | None, int | No
     for fid, d in net.definitions.items():
         weight = inp = bias = None
         for t in d.terms:
-            refs = [f for f in t.factors if f[0] == "ref"]
-            params = [f[1] for f in refs if net.families[f[1]].param]
-            units = [f[1] for f in refs if not net.families[f[1]].param]
+            refs = [f for f in t.factors if f.tag == "ref"]
+            params = [f.fam for f in refs if net.families[f.fam].param]
+            units = [f.fam for f in refs if not net.families[f.fam].param]
             if len(params) == 1 and len(units) == 1 and weight is None:
                 weight, inp = params[0], units[0]
             elif len(params) == 1 and not units:
@@ -313,9 +314,9 @@ def _formulas(net: Network, deriv: Derivation | None, label: str | None
                 env.setdefault(name.split(".")[0], ())
             atom = Interpreter(net, letters).expression(first.wrt, {x: tuple(n for n, _ in free if
                                                                          n.split(".")[0] == x) for x in env})
-            fam = atom.terms[0].factors[0][1]
-        elif len(lhs.terms) == 1 and len(lhs.terms[0].factors) == 1 and lhs.terms[0].factors[0][0] == "grad":
-            fam = lhs.terms[0].factors[0][1]
+            fam = atom.terms[0].factors[0].fam
+        elif len(lhs.terms) == 1 and len(lhs.terms[0].factors) == 1 and lhs.terms[0].factors[0].tag == "grad":
+            fam = lhs.terms[0].factors[0].fam
         else:
             raise UnsupportedError(f"{label}: the first side is neither a δ nor a derivative of "
                                    f"{net.error_name}", hint="gradcheck compares dE/dθ and δ")
@@ -325,13 +326,13 @@ def _formulas(net: Network, deriv: Derivation | None, label: str | None
         if net.has_delta(fam.id) and fam.id not in net.outputs and net.consumers[fam.id]:
             slots = [f"#{k}" for k in range(len(fam.axes))]
             names = dict(zip(slots, net.letters_for(fam.axes)))
-            lhs = Expr.atom(("grad", fam.id, tuple(F(x) for x in slots)))
+            lhs = Expr.atom(Grad("grad", fam.id, tuple(F(x) for x in slots)))
             out.append((latex(net, lhs, names), fam.id, calculus.delta_definition(net, fam.id),
                         list(zip(slots, fam.axes)), names))
     for fam in net.params:
         slots = [f"#{k}" for k in range(len(fam.axes))]
         names = dict(zip(slots, net.letters_for(fam.axes)))
-        lhs = Expr.atom(("grad", fam.id, tuple(F(x) for x in slots)))
+        lhs = Expr.atom(Grad("grad", fam.id, tuple(F(x) for x in slots)))
         g = calculus.gradient(net, fam.id, tuple(F(x) for x in slots))
         out.append((latex(net, lhs, names), fam.id, g, list(zip(slots, fam.axes)), names))
     return out

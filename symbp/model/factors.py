@@ -13,13 +13,17 @@ normal form).  :func:`view` reads any factor, plain or named, as its named type.
 2
 >>> sorted([Ref("ref", 1, ()), ("grad", 0, ())])[0]
 ('grad', 0, ())
+
+A named factor prints as its plain tuple (``repr(Ref('ref', 1, ())) == "('ref', 1, ())"``): the
+normal form orders terms and dummies by their text, and that order must not depend on which type
+built a factor, or two equal expressions could be stored in two orders.
 """
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-__all__ = ["Fn", "Grad", "Kd", "Ref", "factor", "view"]
+__all__ = ["Fn", "Grad", "Kd", "Ref", "Rng", "factor", "view"]
 
 
 class Ref(NamedTuple):
@@ -29,6 +33,8 @@ class Ref(NamedTuple):
     fam: int
     idx: tuple
 
+    __repr__ = tuple.__repr__
+
 
 class Grad(NamedTuple):
     """``δ`` (``∂E/∂x``) of family ``fam`` at the indices ``idx``."""
@@ -36,6 +42,8 @@ class Grad(NamedTuple):
     tag: str
     fam: int
     idx: tuple
+
+    __repr__ = tuple.__repr__
 
 
 class Fn(NamedTuple):
@@ -48,6 +56,8 @@ class Fn(NamedTuple):
     fam: int
     idx: tuple
 
+    __repr__ = tuple.__repr__
+
 
 class Kd(NamedTuple):
     """The Kronecker delta of the indices ``i`` and ``j``."""
@@ -56,20 +66,47 @@ class Kd(NamedTuple):
     i: tuple
     j: tuple
 
+    __repr__ = tuple.__repr__
 
-_KINDS: dict[str, Any] = {"ref": Ref, "grad": Grad, "fn": Fn, "kd": Kd}
+
+class Rng(NamedTuple):
+    """The range condition ``[1 <= i <= R]`` (Iverson's bracket; ``R`` the name of a range), left
+    where a Kronecker delta with an affine argument was contracted against a sum over ``R``."""
+
+    tag: str
+    i: tuple
+    R: str
+
+    __repr__ = tuple.__repr__
+
+
+_KINDS: dict[str, Any] = {"ref": Ref, "grad": Grad, "fn": Fn, "kd": Kd, "rng": Rng}
+_TYPES = frozenset(_KINDS.values())
 
 
 def factor(*fields: Any) -> tuple:
     """A factor of its kind's named type, from its fields (tag first).
 
-    >>> factor("kd", ("f", "j"), ("f", "k"))
-    Kd(tag='kd', i=('f', 'j'), j=('f', 'k'))
+    >>> k = factor("kd", ("f", "j"), ("f", "k"))
+    >>> type(k).__name__, k.i, k
+    ('Kd', ('f', 'j'), ('kd', ('f', 'j'), ('f', 'k')))
     """
     return _KINDS[fields[0]](*fields)
 
 
 def view(f: tuple) -> Any:
-    """Any factor, plain tuple or named, as its named type (a kind without one: as it is)."""
-    kind = _KINDS.get(f[0])
-    return f if kind is None or type(f) is kind else kind._make(f)
+    """Any factor, plain tuple or named, as its named type.
+
+    >>> view(("rng", ("f", "i"), "J")).R
+    'J'
+    """
+    kind = type(f)
+    if kind in _TYPES:
+        return f
+    try:
+        return _KINDS[f[0]]._make(f)
+    except (KeyError, IndexError, TypeError):
+        # a kind the normal form does not know is a programming error, caught here rather than
+        # as an AttributeError far from where the factor was built
+        raise TypeError(f"{f!r} is not a factor: a new kind of factor gets a named type in "
+                        "symbp.model.factors") from None

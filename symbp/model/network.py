@@ -145,14 +145,14 @@ class Network(Printable):
         when comparing."""
         d = self.definitions.get(fam_id)
         return (d is not None and len(d.terms) == 1 and d.terms[0].coeff == 1
-                and len(d.terms[0].factors) == 1 and d.terms[0].factors[0][0] == "fn"
+                and len(d.terms[0].factors) == 1 and d.terms[0].factors[0].tag == "fn"
                 and not d.terms[0].dummies and not d.terms[0].sizes)
 
     def is_copy(self, fam_id: int) -> bool:
         """A family defined as another one (``y_k = a_k``): replaced by it when comparing."""
         d = self.definitions.get(fam_id)
         return (d is not None and len(d.terms) == 1 and d.terms[0].coeff == 1
-                and len(d.terms[0].factors) == 1 and d.terms[0].factors[0][0] == "ref"
+                and len(d.terms[0].factors) == 1 and d.terms[0].factors[0].tag == "ref"
                 and not d.terms[0].dummies and not d.terms[0].sizes)
 
     def has_delta(self, fam_id: int) -> bool:

@@ -8,11 +8,12 @@ structure's coefficient, a polynomial in the sizes with rational coefficients
 four monomials, and it is zero only where the polynomial is (:func:`poly_value`).
 Indices are ``('f', name)`` (free) or ``('d', n)`` (a dummy of the term, summed over its range),
 or affine combinations of them (``j+m-1``, :mod:`symbp.model.affine`).
-Factors are hashable tuples; what they mean (a weight, an activation, ``h'(a_j)``, ``δ_k``) is
-the business of :mod:`symbp.engine.calculus`; this module only knows the Kronecker delta
-``('kd', i, j)``, the range condition ``('rng', i, R)`` (Iverson's ``[1 <= i <= R]``, left where
-a delta with an affine argument was contracted against a sum over ``R``) and how to rename
-indices.
+Factors are the named tuples of :mod:`symbp.model.factors` (a plain tuple given to a
+constructor is read as its named type); what they mean (a weight, an activation, ``h'(a_j)``,
+``δ_k``) is the business of :mod:`symbp.engine.calculus`; this module only knows the Kronecker
+delta :class:`~symbp.model.factors.Kd`, the range condition :class:`~symbp.model.factors.Rng`
+(Iverson's ``[1 <= i <= R]``, left where a delta with an affine argument was contracted against
+a sum over ``R``) and how to rename indices.
 
 Every operation returns a *canonical* expression: Kronecker deltas contracted against dummies,
 dummies renamed in a canonical order (colour refinement, then the least arrangement within
@@ -40,6 +41,7 @@ from fractions import Fraction
 from ..errors import ResourceLimitError
 from ..limits import MAX_FACTORS, MAX_TERMS, MAX_TIE_PERMUTATIONS, _deadline, check_deadline
 from .affine import affine, constant, inner, is_affine, map_affine, solve_for
+from .factors import Kd, Rng, view
 
 Index = tuple  # ('f', name) | ('d', n) | ('a', ((index, coeff), ...), const)
 Factor = tuple
@@ -92,7 +94,7 @@ def map_indices(f: Factor, fn: Callable[[Index], Index]) -> Factor:
                 out.append(tuple(_map_one(p, fn) for p in part))
         else:
             out.append(part)
-    return tuple(out)
+    return tuple(out) if type(f) is tuple else type(f)._make(out)  # a named factor keeps its type
 
 
 def factor_indices(f: Factor) -> Iterator[Index]:
@@ -112,8 +114,8 @@ def factor_indices(f: Factor) -> Iterator[Index]:
 
 
 def _normal_factor(f: Factor) -> Factor:
-    if f[0] == "kd" and f[2] < f[1]:
-        return ("kd", f[2], f[1])
+    if f.tag == "kd" and f.j < f.i:
+        return Kd("kd", f.j, f.i)
     return f
 
 
@@ -145,9 +147,9 @@ def _contract(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
     while changed:
         changed = False
         for pos, f in enumerate(factors):
-            if f[0] != "kd":
+            if f.tag != "kd":
                 continue
-            a, b = f[1], f[2]
+            a, b = f.i, f.j
             if a == b:
                 del factors[pos]
                 changed = True
@@ -177,16 +179,16 @@ def _contract(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
     seen: set[tuple] = set()
     kept = []
     for f in factors:
-        if f[0] == "kd":
-            key = tuple(sorted((f[1], f[2])))
+        if f.tag == "kd":
+            key = tuple(sorted((f.i, f.j)))
             if key in seen:
                 continue
             seen.add(key)
-        elif f[0] == "rng":
-            c = constant(f[1])
+        elif f.tag == "rng":
+            c = constant(f.i)
             if c is not None and c < 1:
                 return None  # [1 <= c <= R] with c < 1 is 0 for every size
-            if f[1][0] == "d" and dummies.get(f[1][1]) == f[2]:
+            if f.i[0] == "d" and dummies.get(f.i[1]) == f.R:
                 continue  # a dummy over R is in 1..R
             if f in seen:
                 continue
@@ -225,7 +227,7 @@ def _contract_affine(pos: int, a: Index, b: Index, dummies: dict[int, str],
 
         factors[:] = [map_indices(g, sub) for g in factors]
         # kept even when the solution is a bare index: its range need not be R_x
-        factors.append(("rng", sol, rng))
+        factors.append(Rng("rng", sol, rng))
         return True
     return False
 
@@ -293,11 +295,11 @@ def _make(coeff: Fraction, sizes: Iterable[str], dummies: dict[int, str],
         check_deadline()
     if coeff == 0:
         return None
-    c = _contract(coeff, list(sizes), dict(dummies), list(factors))
+    c = _contract(coeff, list(sizes), dict(dummies), [view(f) for f in factors])
     if c is None:
         return None
     term = _canonical(*c)
-    if any(f[0] == "rng" and any(i[0] == "d" for i in factor_indices(f)) for f in term.factors):
+    if any(f.tag == "rng" and any(i[0] == "d" for i in factor_indices(f)) for f in term.factors):
         return _least_reindexing(term)
     return term
 
@@ -314,13 +316,13 @@ def _reindexings(t: Term) -> Iterator[tuple[Fraction, list[str], dict[int, str],
     ``Σ_m w_m δ_{i-m+1} [1 <= i-m+1 <= J]``)."""
     n = len(t.dummies)
     for pos, f in enumerate(t.factors):
-        if f[0] != "rng" or not is_affine(f[1]):
+        if f.tag != "rng" or not is_affine(f.i):
             continue
-        for x, c in f[1][1]:
+        for x, c in f.i[1]:
             if x[0] != "d" or c not in (1, -1):
                 continue
             y = ("d", n)
-            sol = solve_for(f[1], y, x)
+            sol = solve_for(f.i, y, x)
             assert sol is not None
 
             def sub(i: Index, x: Index = x, sol: Index = sol) -> Index:
@@ -328,9 +330,9 @@ def _reindexings(t: Term) -> Iterator[tuple[Fraction, list[str], dict[int, str],
 
             dummies = dict(enumerate(t.dummies))
             r_x = dummies.pop(x[1])
-            dummies[n] = f[2]
+            dummies[n] = f.R
             factors = [map_indices(g, sub) for k, g in enumerate(t.factors) if k != pos]
-            factors.append(("rng", sol, r_x))
+            factors.append(Rng("rng", sol, r_x))
             yield t.coeff, list(t.sizes), dummies, factors
 
 
@@ -393,7 +395,7 @@ class Expr:
     @staticmethod
     def kd(a: Index, b: Index) -> Expr:
         """The Kronecker delta of two indices."""
-        return Expr.atom(("kd", a, b))
+        return Expr.atom(Kd("kd", a, b))
 
     @staticmethod
     def from_raw(raw: Iterable[tuple[Fraction, Iterable[str], dict[int, str], Iterable[Factor]]]) -> Expr:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from ..model.factors import Ref
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
 from ..notation import group_letters, join_signed, join_tex, latex_name
@@ -76,13 +77,13 @@ class NormalFormPrinter:
                       ) -> tuple[list[tuple], list[str], list[tuple]]:
         """The factors other than Kronecker deltas; ``[j_l = m]`` for the deltas that tie every
         component of a composite index ``m = j_l``; the other deltas."""
-        plain = [f for f in factors if f[0] != "kd"]
-        deltas = [f for f in factors if f[0] == "kd"]
+        plain = [f for f in factors if f.tag != "kd"]
+        deltas = [f for f in factors if f.tag == "kd"]
         merged = []
         for base, parts in self.net.composites.items():
             tied: dict[int, tuple[tuple, str]] = {}
             for d in deltas:
-                names = [i[1] if i[0] == "f" else None for i in (d[1], d[2])]
+                names = [i[1] if i[0] == "f" else None for i in (d.i, d.j)]
                 for mine, other in ((names[0], names[1]), (names[1], names[0])):
                     if mine is None or other is None:
                         continue
@@ -102,8 +103,8 @@ class NormalFormPrinter:
         return [p if c == 1 else f"{p}^{{{c}}}" for p, c in runs(parts)]
 
     def _key(self, f: tuple) -> tuple:
-        kind = f[0]
-        if kind == "ref" and self.net.families[f[1]].param:
+        kind = f.tag
+        if kind == "ref" and self.net.families[f.fam].param:
             kind = "ref-param"
         return (_ORDER[kind], repr(f))
 
@@ -117,7 +118,7 @@ class NormalFormPrinter:
 
     # -- factors
     def _print_factor(self, f: tuple, letters: dict[str, str]) -> str:
-        return getattr(self, f"_print_{f[0]}")(f, letters)
+        return getattr(self, f"_print_{f.tag}")(f, letters)
 
     def _idx(self, fam: int, idx: tuple, letters: dict[str, str]) -> str:
         family = self.net.families[fam]
@@ -136,24 +137,24 @@ class NormalFormPrinter:
         return join_tex(out)
 
     def _print_ref(self, f: tuple, letters: dict[str, str]) -> str:
-        fam = self.net.families[f[1]]
-        if not f[2]:  # a single unit: a, y
+        fam = self.net.families[f.fam]
+        if not f.idx:  # a single unit: a, y
             return latex_name(fam.name)
-        return f"{latex_name(fam.name)}_{{{self._idx(f[1], f[2], letters)}}}"
+        return f"{latex_name(fam.name)}_{{{self._idx(f.fam, f.idx, letters)}}}"
 
     def _print_grad(self, f: tuple, letters: dict[str, str]) -> str:
-        fam = self.net.families[f[1]]
+        fam = self.net.families[f.fam]
         if fam.name == self.net.delta_of:
-            return f"\\delta_{{{self._idx(f[1], f[2], letters)}}}" if f[2] else "\\delta"
+            return f"\\delta_{{{self._idx(f.fam, f.idx, letters)}}}" if f.idx else "\\delta"
         return (f"\\frac{{\\partial {self.net.error_name}}}"
-                f"{{\\partial {self._print_ref(('ref', f[1], f[2]), letters)}}}")
+                f"{{\\partial {self._print_ref(Ref('ref', f.fam, f.idx), letters)}}}")
 
     def _print_fn(self, f: tuple, letters: dict[str, str]) -> str:
-        primes = "'" * f[2]
-        return f"{latex_name(f[1])}{primes}({self._print_ref(('ref', f[3], f[4]), letters)})"
+        primes = "'" * f.order
+        return f"{latex_name(f.name)}{primes}({self._print_ref(Ref('ref', f.fam, f.idx), letters)})"
 
     def _print_kd(self, f: tuple, letters: dict[str, str]) -> str:
-        a, b = (latex_name(letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"]) for i in (f[1], f[2]))
+        a, b = (latex_name(letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"]) for i in (f.i, f.j))
         return f"[{a} = {b}]"
 
 

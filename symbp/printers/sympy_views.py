@@ -125,8 +125,8 @@ def _term(net: Network, t: Term, names: dict[str, str], free_ranges: dict[str, s
 
 def _key(net: Network):  # noqa: ANN202
     def key(f: tuple) -> tuple:
-        kind = f[0]
-        if kind == "ref" and net.families[f[1]].param:
+        kind = f.tag
+        if kind == "ref" and net.families[f.fam].param:
             kind = "ref-param"
         return (_ORDER[kind], repr(f))
     return key
@@ -143,19 +143,19 @@ def indexed(name: str, at: tuple[Any, ...]) -> Any:
 
 
 def _factor(net: Network, f: tuple, letters: dict[tuple, sp.Idx]) -> Any:
-    if f[0] == "kd":
-        return sp.KroneckerDelta(letters[f[1]], letters[f[2]])
-    if f[0] == "ref":
-        return indexed(net.families[f[1]].name, tuple(letters[i] for i in f[2]))
-    if f[0] == "grad":
-        fam = net.families[f[1]]
-        at = tuple(letters[i] for i in f[2])
+    if f.tag == "kd":
+        return sp.KroneckerDelta(letters[f.i], letters[f.j])
+    if f.tag == "ref":
+        return indexed(net.families[f.fam].name, tuple(letters[i] for i in f.idx))
+    if f.tag == "grad":
+        fam = net.families[f.fam]
+        at = tuple(letters[i] for i in f.idx)
         if fam.name == net.delta_of:
             return indexed("delta", at)
         return sp.Derivative(sp.Symbol(net.error_name), indexed(fam.name, at), evaluate=False)
-    if f[0] == "fn":
-        arg = indexed(net.families[f[3]].name, tuple(letters[i] for i in f[4]))
-        return apply(f[1], f[2], arg)
+    if f.tag == "fn":
+        arg = indexed(net.families[f.fam].name, tuple(letters[i] for i in f.idx))
+        return apply(f.name, f.order, arg)
     raise ValueError(f)
 
 
@@ -175,18 +175,18 @@ def _at(b: Any, at: tuple[Any, ...]) -> Any:
 
 
 def _view_factor(net: Network, f: tuple, letters: dict[tuple, Any]) -> Any:
-    if f[0] == "kd":
-        return sp.KroneckerDelta(letters[f[1]], letters[f[2]])
-    if f[0] == "ref":
-        return _at(base(net, f[1]), tuple(letters[i] for i in f[2]))
-    if f[0] == "grad":
-        fam = net.families[f[1]]
-        at = tuple(letters[i] for i in f[2])
+    if f.tag == "kd":
+        return sp.KroneckerDelta(letters[f.i], letters[f.j])
+    if f.tag == "ref":
+        return _at(base(net, f.fam), tuple(letters[i] for i in f.idx))
+    if f.tag == "grad":
+        fam = net.families[f.fam]
+        at = tuple(letters[i] for i in f.idx)
         if fam.name == net.delta_of:
-            return _at(base(net, f[1], True), at)
-        return ErrorDerivative(sp.Symbol(net.error_name), _at(base(net, f[1]), at))
-    if f[0] == "fn":
-        return apply(f[1], f[2], _at(base(net, f[3]), tuple(letters[i] for i in f[4])))
+            return _at(base(net, f.fam, True), at)
+        return ErrorDerivative(sp.Symbol(net.error_name), _at(base(net, f.fam), at))
+    if f.tag == "fn":
+        return apply(f.name, f.order, _at(base(net, f.fam), tuple(letters[i] for i in f.idx)))
     raise ValueError(f)
 
 
@@ -230,17 +230,15 @@ def _free_ranges(net: Network, expr: Expr) -> dict[str, str]:
     out = {}
     for t in expr.terms:
         for f in t.factors:
-            if f[0] in ("ref", "grad", "fn"):
-                fam = f[1] if f[0] != "fn" else f[3]
-                ix = f[2] if f[0] != "fn" else f[4]
-                for i, r in zip(ix, net.families[fam].axes):
+            if f.tag in ("ref", "grad", "fn"):
+                for i, r in zip(f.idx, net.families[f.fam].axes):
                     if i[0] == "f":
                         out[i[1]] = r
     # a free index that only stands in a Kronecker delta takes the range of its partner
     for t in expr.terms:
         for f in t.factors:
-            if f[0] == "kd":
-                a, b = f[1], f[2]
+            if f.tag == "kd":
+                a, b = f.i, f.j
                 for x, y in ((a, b), (b, a)):
                     if x[0] == "f" and x[1] not in out and y[0] == "f" and y[1] in out:
                         out[x[1]] = out[y[1]]

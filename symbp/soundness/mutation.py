@@ -209,7 +209,7 @@ def _swap_map(net: Network) -> dict[str, str]:
     for fid, role in net.roles.items():
         if role == "activation":
             act = net.families[fid].name
-            pre = net.families[net.definitions[fid].terms[0].factors[0][3]].name
+            pre = net.families[net.definitions[fid].terms[0].factors[0].fam].name
             if act != pre:
                 out.setdefault(act, pre)
                 out.setdefault(pre, act)
