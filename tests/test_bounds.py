@@ -91,9 +91,9 @@ def test_runaway_input_is_an_error_and_the_rest_is_checked(tmp_path: Path, decl:
     verdict, _, phrase = phrase.rpartition(":")
     verdict = verdict or "error"
     f.write_text(f"{decl}% symbp: expect {verdict}\n$${bad}$$\n\n{good}\n", encoding="utf-8")
-    start = time.monotonic()
+    start = time.process_time()  # the work, as the budgets count it (the wall depends on the load)
     results = check_file(f)
-    elapsed = time.monotonic() - start
+    elapsed = time.process_time() - start
     assert elapsed < SECONDS, elapsed
     assert [r.verdict for r in results] == [verdict, "verified"], [r.message[:200] for r in results]
     assert phrase in results[0].message, results[0].message[:300]

@@ -25,7 +25,7 @@ from ..latex.ast import Call, Div, Mul, Neg, Node, Num, SumOp, Sym
 from ..latex.edit import rename_free, replace_sum_index, strip_sum, sums_over, swap_node, used_letters
 from ..latex.parser import parse_expression
 from ..latex.unparse import unparse
-from ..limits import budget
+from ..limits import budget, clock
 from ..model.factors import Kd, view
 from ..model.network import Network, components
 from ..model.normal_form import Expr
@@ -255,12 +255,11 @@ class _Screen:
 
 
 def _first_repair(ctx: LinkContext, lhs: Node, rhs: Node, candidates: list) -> dx.Suggestion | None:
-    import time
-    start = time.monotonic()
+    start = clock()
     tried = 0
     screen = _Screen(ctx)
     for side, old, new, words in candidates:
-        if tried >= MAX_REPAIRS or time.monotonic() - start > REPAIR_SECONDS:
+        if tried >= MAX_REPAIRS or clock() - start > REPAIR_SECONDS:
             return None
         tried += 1
         if side is rhs:
