@@ -160,7 +160,11 @@ def _export_parser(sub: argparse._SubParsersAction) -> None:
                      help="target (default numpy)")
     exp.add_argument("--activation", default="tanh", choices=tuple(ACTIVATIONS),
                      help="h, for undeclared activations (default tanh)")
-    exp.add_argument("-o", "--output", help="output file (default: stdout)")
+    exp.add_argument("-o", "--output", help="output file (default: stdout); never written through a "
+                     "symbolic link, and an existing file is replaced only if it is an export of the "
+                     "same FILE")
+    exp.add_argument("--force", action="store_true",
+                     help="with -o, replace an existing regular file even if it is not an export")
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -174,8 +178,9 @@ def _export(args: argparse.Namespace) -> int:
     if out.resolve() == Path(args.file).resolve():
         raise InputError("the export would overwrite the derivation file",
                          hint="give another file with -o").at("", str(out))
+    _writable(out, Path(args.file), args.force, "export")
     try:
-        out.write_text(ex.source, encoding="utf-8")
+        _write_regular(out, ex.source)
     except OSError as exc:
         raise InputError(f"cannot write the export: {exc.strerror or exc}",
                          hint="check that the folder exists and is writable").at("", str(out)) from None
@@ -236,9 +241,7 @@ def _prove_file(args: argparse.Namespace) -> int:
         sys.stdout.write(doc.text)
         return doc.exit_code
     try:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-        with os.fdopen(os.open(out, flags, 0o666), "w", encoding="utf-8") as f:
-            f.write(doc.text)
+        _write_regular(out, doc.text)
     except OSError as exc:
         raise InputError(f"cannot write the proof: {exc.strerror or exc}",
                          hint="check that the folder exists and is writable").at("", str(out)) from None
@@ -246,16 +249,25 @@ def _prove_file(args: argparse.Namespace) -> int:
     return doc.exit_code
 
 
-def _writable(out: Path, source: Path, force: bool) -> None:
-    """``symbp prove -o`` writes only a regular file it was asked for: never through a symbolic
-    link (which could point anywhere), never onto a special file, and it replaces an existing file
-    only if that is a proof of the same input (as ``symbp prove`` writes them) or ``--force``."""
+def _write_regular(out: Path, text: str) -> None:
+    """Write ``text`` to ``out``, never through a symbolic link made since :func:`_writable`."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(out, flags, 0o666), "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _writable(out: Path, source: Path, force: bool, kind: str = "proof") -> None:
+    """``symbp prove -o`` and ``symbp export -o`` write only a regular file they were asked for:
+    never through a symbolic link (which could point anywhere), never onto a special file, and
+    they replace an existing file only if it is their own output for the same input (a proof, an
+    export) or with ``--force``."""
     import stat
 
     from .document import read_bounded
 
+    command = "symbp prove" if kind == "proof" else "symbp export"
     if out.is_symlink():
-        raise InputError("the output is a symbolic link: symbp prove writes only regular files, never "
+        raise InputError(f"the output is a symbolic link: {command} writes only regular files, never "
                          "through a link", hint="give the file itself with -o").at("", str(out))
     if not out.exists():
         return
@@ -268,9 +280,15 @@ def _writable(out: Path, source: Path, force: bool) -> None:
         text = read_bounded(out).decode("utf-8", "replace")
     except (OSError, InputError):
         text = ""
-    if not _is_proof_of(text, source):
-        raise InputError(f"the output exists and is not a proof of {source.name}: it is not replaced",
+    if not (_is_proof_of(text, source) if kind == "proof" else _is_export_of(text, source)):
+        raise InputError(f"the output exists and is not {'a proof' if kind == 'proof' else 'an export'} "
+                         f"of {source.name}: it is not replaced",
                          hint="give another file with -o, or pass --force to replace it").at("", str(out))
+
+
+def _is_export_of(text: str, source: Path) -> bool:
+    """Whether ``text`` is what ``symbp export`` writes for ``source`` (its docstrings name it)."""
+    return text.startswith('"""Exported by symbp') and f" of {source.name}: " in text
 
 
 def _is_proof_of(text: str, source: Path) -> bool:

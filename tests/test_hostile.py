@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -65,37 +66,51 @@ def seed(tmp_path: Path) -> Path:
     return f
 
 
-def test_prove_replaces_its_own_proof_but_not_another_file(seed: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["prove", str(seed)]) == 0
-    assert main(["prove", str(seed)]) == 0  # its own proof: replaced
+#: the commands that write a file with -o: the arguments before -o, and the word for their output
+WRITERS = [
+    pytest.param(lambda f: ["prove", str(f)], "a proof", "symbp prove", id="prove"),
+    pytest.param(lambda f: ["export", str(f), "--label", "(5.53)"], "an export", "Exported by symbp",
+                 id="export"),
+]
+
+
+@pytest.mark.parametrize("command, noun, mark", WRITERS)
+def test_a_writer_replaces_its_own_output_but_not_another_file(
+        seed: Path, capsys: pytest.CaptureFixture[str], command: Callable, noun: str, mark: str) -> None:
+    own = seed.parent / "own.out"
+    assert main([*command(seed), "-o", str(own)]) == 0
+    assert main([*command(seed), "-o", str(own)]) == 0  # its own output: replaced
     paper = seed.parent / "paper.tex"
     paper.write_text("my paper\n", encoding="utf-8")
-    assert main(["prove", str(seed), "-o", str(paper)]) == 2
+    assert main([*command(seed), "-o", str(paper)]) == 2
     assert paper.read_text(encoding="utf-8") == "my paper\n"
-    assert "not a proof of f.tex" in capsys.readouterr().err
-    assert main(["prove", str(seed), "-o", str(paper), "--force"]) == 0
-    assert "symbp prove" in paper.read_text(encoding="utf-8")
+    assert f"not {noun} of f.tex" in capsys.readouterr().err
+    assert main([*command(seed), "-o", str(paper), "--force"]) == 0
+    assert mark in paper.read_text(encoding="utf-8")
     other = seed.parent / "g.tex"
     shutil.copy(seed, other)
-    assert main(["prove", str(other), "-o", str(paper)]) == 2  # a proof, but of another file
+    assert main([*command(other), "-o", str(paper)]) == 2  # an output, but of another file
 
 
-def test_prove_never_writes_through_a_symlink(seed: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command, noun, mark", WRITERS)
+def test_a_writer_never_writes_through_a_symlink(seed: Path, tmp_path: Path, command: Callable,
+                                                 noun: str, mark: str) -> None:
     outside = tmp_path / "elsewhere" / "target.tex"
     outside.parent.mkdir()
     link = seed.parent / "link.tex"
     link.symlink_to(outside)
-    assert main(["prove", str(seed), "-o", str(link)]) == 2
+    assert main([*command(seed), "-o", str(link)]) == 2
     assert not outside.exists()
 
 
 @needs_fifo
-def test_prove_writes_only_regular_files(seed: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command, noun, mark", WRITERS)
+def test_a_writer_writes_only_regular_files(seed: Path, tmp_path: Path, command: Callable, noun: str,
+                                            mark: str) -> None:
     p = tmp_path / "pipe.tex"
     os.mkfifo(p)
-    assert main(["prove", str(seed), "-o", str(p)]) == 2
-    assert main(["prove", str(seed), "-o", str(tmp_path)]) == 2  # a folder
+    assert main([*command(seed), "-o", str(p)]) == 2
+    assert main([*command(seed), "-o", str(tmp_path)]) == 2  # a folder
 
 
 def test_prove_with_an_empty_output_name_is_an_error(seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
