@@ -23,12 +23,12 @@ Base room: imports only :mod:`symbp.notation` (an AST field is typed, never impo
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from .notation import letter_tex, sum_tex
 
-__all__ = ["CODES", "Code", "Diagnosis", "Math", "code_of", "message", "parts_of"]
+__all__ = ["CODES", "Code", "Diagnosis", "Math", "code_of", "message", "parts_of", "without_answers"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -139,9 +139,16 @@ class Diagnosis:
     """One fact about a result, as data; :attr:`text` is its English (built by :meth:`parts`)."""
 
     code: ClassVar[Code | None] = None
+    #: whether the diagnosis gives the answer away (a correction, what symbp derives, the value
+    #: both sides reduce to): what a grader hides below ``--feedback full``
+    answers: ClassVar[bool] = False
 
     def parts(self) -> tuple[Part, ...]:
         raise NotImplementedError
+
+    def fault(self) -> Diagnosis | None:
+        """The diagnosis without the answer it gives away (``None``: it is all answer)."""
+        return None if self.answers else self
 
     @property
     def text(self) -> str:
@@ -247,9 +254,13 @@ class ShapeMismatch(Diagnosis):
 
     code: ClassVar[Code | None] = SHAPE_MISMATCH
     words: tuple[Part, ...]
+    fix: tuple[Part, ...] = ()  # "did you mean (x g^T)^T?": the answer, which a grader may hide
 
     def parts(self) -> tuple[Part, ...]:
-        return self.words
+        return (*self.words, "; ", *self.fix) if self.fix else self.words
+
+    def fault(self) -> Diagnosis:
+        return replace(self, fix=())
 
 
 @dataclass(frozen=True)
@@ -475,6 +486,7 @@ class Suggestion(Diagnosis):
     ``equation`` is the suggested equation in LaTeX, ``lhs``/``rhs`` its sides as AST."""
 
     code: ClassVar[Code | None] = None
+    answers: ClassVar[bool] = True
     kind: str
     verdict: str
     equation: str
@@ -543,6 +555,7 @@ class PolynomialDifference(Diagnosis):
 class Derived(Diagnosis):
     """What symbp derives for the equation's head (LaTeX)."""
 
+    answers: ClassVar[bool] = True
     equation: str
 
     def parts(self) -> tuple[Part, ...]:
@@ -642,6 +655,7 @@ class Holds(Diagnosis):
     """Verified for all sizes: both sides reduce to ``value`` (``forward``: through the forward
     equations)."""
 
+    answers: ClassVar[bool] = True
     value: str
     forward: bool = False
 
@@ -683,6 +697,17 @@ def parts_of(diagnoses: Iterable[Diagnosis]) -> tuple[Part, ...]:
 def message(diagnoses: Iterable[Diagnosis]) -> str:
     """A result's message from its diagnoses (what ``symbp check`` prints)."""
     return "".join(parts_of(diagnoses))
+
+
+def without_answers(diagnoses: Iterable[Diagnosis]) -> list[Diagnosis]:
+    """The diagnoses that do not give the answer away (:attr:`Diagnosis.answers`): what a
+    lecturer shows a student who is to find the correction.
+
+    >>> d = [ValueDiffers((SignDiffers(),)), Derived("\\delta_j = h'(a_j)")]
+    >>> message(without_answers(d))
+    'the two sides differ: the two sides differ in sign only'
+    """
+    return [f for d in diagnoses if (f := d.fault()) is not None]
 
 
 def primary(diagnoses: Iterable[Diagnosis]) -> str | None:

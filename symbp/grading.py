@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import diagnoses as dx
 from .checker.files import check_derivation_equation
 from .checker.results import AT_SIZES, ERROR, VERIFIED, LinkResult
 from .document import Derivation, Equation, label_key, load
@@ -238,19 +239,17 @@ def submission_files(paths: list[str | Path], reference: str | Path | None = Non
     return out
 
 
-#: the clauses of a message that give the answer away (hidden below ``full``)
-_ANSWER = re.compile(r"did you\b|symbp derives|with it the step|both sides reduce to|reduces? to")
-
-
 def _diagnosis(r: LinkResult) -> str:
-    """The message without what gives the answer away: the suggestion, what symbp derives and
-    what the sides reduce to (a verified link says nothing more than its verdict)."""
+    """The diagnosis without what gives the answer away (the suggestion, what symbp derives, what
+    the sides reduce to: :func:`symbp.diagnoses.without_answers`), from the result's diagnoses as
+    data; a verified link says nothing more than its verdict.  A result that carries no
+    diagnoses (an input error worded as a message alone) shows its message: an input error's
+    hint is about the input, not the derivation's answer."""
     if r.verdict in _HOLDS or not r.message:
         return ""
-    give_away = [x for x in (r.derived, r.suggestion) if x]
-    keep = [c for c in re.split(r"(?<=[;?])\s+", r.message)
-            if not _ANSWER.search(c) and not any(x in c for x in give_away)]
-    return " ".join(keep).rstrip(";").strip()
+    if r.diagnoses:
+        return dx.message(dx.without_answers(r.diagnoses))
+    return r.message if r.verdict == ERROR else ""
 
 
 def _link_text(r: LinkResult, feedback: str) -> str:

@@ -121,3 +121,28 @@ def test_cli_against_a_missing_reference_is_an_input_error(tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--against", str(tmp_path / "nope.tex"), str(tmp_path)]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def _refuted_links() -> list:
+    import symbp
+
+    return [r for p in sorted((Path(__file__).resolve().parents[1] / "derivations").glob("*.tex"))
+            for r in symbp.check_file(p) if r.verdict == "refuted"]
+
+
+def test_the_diagnosis_level_shows_every_fault_and_no_answer() -> None:
+    """Built from the diagnoses as data, not by filtering English: every diagnosis that is not an
+    answer is shown, and no suggestion, derivation or reduced value is."""
+    from symbp import diagnoses as dx
+    from symbp.grading import _diagnosis
+
+    refuted = _refuted_links()
+    assert len(refuted) > 20 and any(r.suggestion for r in refuted)
+    for r in refuted:
+        shown = _diagnosis(r)
+        for d in r.diagnoses:
+            fault = d.fault()
+            assert fault is None or fault.text in shown, (r.latex, d)
+            assert fault is not None or d.text not in shown, (r.latex, d)
+        assert shown and (not r.suggestion or r.suggestion not in shown) and "did you" not in shown
+        assert dx.message(r.diagnoses) in r.message  # the full message says the same diagnoses

@@ -201,7 +201,7 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
 
 
 def _mismatch(shown: str, m: Mismatch, link: int, links: int) -> LinkResult:
-    return LinkResult.of(shown, REFUTED, [dx.ShapeMismatch(m.parts)], link=link, links=links,
+    return LinkResult.of(shown, REFUTED, [dx.ShapeMismatch(m.parts, m.fix)], link=link, links=links,
                          suggestion=m.suggestion, span=(m.pos, max(1, m.end - m.pos)))
 
 

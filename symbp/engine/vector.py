@@ -71,10 +71,11 @@ class Mismatch:
     pos: int
     end: int
     suggestion: str | None = None
+    fix: tuple[str, ...] = ()  # "did you mean ...?": the correction, apart (a grader may hide it)
 
     @property
     def message(self) -> str:
-        return "".join(self.parts)
+        return "".join(self.parts + (("; ", *self.fix) if self.fix else ()))
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
         fix = tr.suggest(m)
         if fix is None:
             return Mismatch(m.parts, m.node.pos, m.node.end)
-        return Mismatch(m.parts + ("; did you mean ", Math(fix[0]), "?"), m.node.pos, m.node.end, fix[1])
+        return Mismatch(m.parts, m.node.pos, m.node.end, fix[1], ("did you mean ", Math(fix[0]), "?"))
     return _tidy(Chain(tuple(out), chain.rels), chain)
 
 
