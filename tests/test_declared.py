@@ -6,6 +6,8 @@ With ``h`` undefined, ``h'(a_j) = 1 - h(a_j)^2`` is refuted (it fails for most `
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import symbp
@@ -61,7 +63,7 @@ def test_declared_functions(activation: str | None, error: str | None, latex: st
 
 def test_counterexample_uses_the_declared_activation() -> None:
     (r,) = symbp.check_equation(r"h'(a_j) = 1 - z_j^2", net("logistic"))
-    assert r.verdict == "refuted" and r.counterexample["h"] == "logistic"
+    assert r.verdict == "refuted" and r.counterexample["h"] == "h = logistic"
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -175,3 +177,20 @@ def test_the_oracle_agrees_on_the_declared_functions(activation: str | None, err
     chain = parse_chain(latex, network.functions)
     truth = oracle.EQUIVALENT if verdict == "verified" else oracle.DIFFERENT
     assert oracle.compare(network, chain.sides[0], chain.sides[-1]) == truth
+
+
+@pytest.mark.parametrize(("file", "says"), [
+    ("nielsen_ch2.tex", (r"\sigma = ", "C = 1/2 sum")),
+    ("graves_3_1.tex", (r"\theta", "O = ")),
+])
+def test_a_counterexample_names_the_networks_own_letters(file: str, says: tuple) -> None:
+    """Nielsen's σ and C, Graves's θ and O: the footer of a counterexample says which functions
+    ran under the writer's letters, not under symbp's h and E."""
+    from symbp.render.display import counterexample_text
+
+    root = Path(__file__).resolve().parents[1]
+    shown = [counterexample_text(r.counterexample) for r in symbp.check_file(root / "derivations" / file)
+             if r.counterexample and isinstance(r.counterexample.get("lhs"), float)]
+    assert shown
+    for text in shown:
+        assert all(s in text for s in says) and "h: " not in text and "E: " not in text, text

@@ -250,7 +250,7 @@ FAILURES = [
       r"*\delta_{j} = h(a_{j}) \sum_{k} w_{kj} \delta_{k}",
       "*diagnosis: the two sides differ*h'(a_{j})*did you mean h'(a_{j}) instead of h(a_{j})*",
       r"*suggested: \delta_{j} = h'(a_{j}) \sum_{k} w_{kj} \delta_{k}",
-      "*counterexample: sizes I=2, J=3, K=4; at j=*: left *, right * (h: tanh; E: *; random seed 0)"]),
+      "*counterexample: sizes I=2, J=3, K=4; at j=*: left *, right * (h = tanh; E = *; random seed 0)"]),
     ("the seed's slip: the suggestion",
      r"$$\frac{\partial E}{\partial w_{ji}} = \sum_k \delta_{j_l} z_{i_l}$$",
      ["*refuted, expected to hold*", "*the summation index k does not occur in the summand*",

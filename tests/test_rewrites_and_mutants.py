@@ -284,7 +284,7 @@ def test_mutant_is_refuted(net: str, latex: str, value: bool) -> None:
             for letter, v in cx["index"].items():
                 assert 1 <= v <= max(cx["sizes"].values()), (letter, v)
             assert isinstance(cx["seed"], int)
-            assert cx["h"] in ("tanh", "softplus")
+            assert cx["h"] in ("h = tanh", "h = softplus")
             # it says what symbp derives, and that derivation itself verifies
             if r.derived is not None:
                 assert "symbp derives" in r.message

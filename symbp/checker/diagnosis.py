@@ -49,7 +49,7 @@ def _network_counterexample(net: Network, gl: Expr, gr: Expr, plans: list[dict[s
 def witness(inst: NetworkInstance) -> dict[str, Any]:
     """The functions a counterexample ran, by their catalogue names: ``{"h": [("h", "tanh")],
     "E": "sum-of-squares"}`` (each function of the network with its activation; none: the
-    instance's activation, as ``h``), what its text (``h: tanh; E: E = 1/2 sum ...``) says."""
+    instance's activation, as ``h``), what its text (``h = tanh; E = 1/2 sum ...``) says."""
     pairs = sorted(inst.kinds.items()) or [("h", inst.activation)]
     return {"h": pairs, "E": "sum-of-squares" if inst.net.error_kind else inst.error}
 

@@ -34,6 +34,7 @@ from ..limits import MAX_PLAN_SIZE, MAX_PLAN_WORK, MAX_PLANS, PLAN_MISS, check_d
 from ..model.affine import is_affine, show
 from ..model.network import Network, components
 from ..model.normal_form import Expr, SizePoly, Term, factor_indices, poly_value
+from ..notation import latex_name
 
 __all__ = ["ACTIVATIONS", "ERRORS", "FROM_VALUE", "FormalInstance", "Lambdified", "NetworkInstance",
            "argument_name", "drawn_plans", "evaluate", "lambdify", "nonvanishing_plans", "size_plans"]
@@ -385,10 +386,14 @@ class NetworkInstance:
         raise AssertionError(f)
 
     def describe(self) -> dict:
+        """The functions this instance ran, in the network's own letters: ``h`` the functions
+        (``\\sigma = tanh``), ``E`` the error (``C = 1/2 sum (y - t)^2`` for Nielsen's ``C``)."""
         acts = self.kinds
-        h = (next(iter(acts.values())) if len(acts) == 1 else
-             ", ".join(f"{k} = {v}" for k, v in sorted(acts.items()))) or self.activation
+        h = ", ".join(f"{latex_name(k)} = {v}" for k, v in sorted(acts.items())) or f"h = {self.activation}"
         e = ERRORS["sum-of-squares" if self.net.error_kind else self.error][0]
+        name = latex_name(self.net.error_name or "E")
+        if e.startswith("E = "):
+            e = f"{name} = {e[4:]}"
         return {"h": h, "E": e, "seed": self.seed}
 
 

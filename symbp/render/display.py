@@ -384,15 +384,22 @@ def counterexample_text(cx: dict[str, Any]) -> str:
     """A counterexample in one line: sizes, where, the two values, the functions used.
 
     >>> counterexample_text({"sizes": {"J": 2}, "index": {"j": 1}, "lhs": 0.5, "rhs": 0.25,
-    ...                      "h": "tanh", "E": "E = 1/2 sum (y - t)^2", "seed": 0})
-    'sizes J=2; at j=1: left 0.5, right 0.25 (h: tanh; E: E = 1/2 sum (y - t)^2; random seed 0)'
+    ...                      "h": "\\sigma = tanh", "E": "C = 1/2 sum (y - t)^2", "seed": 0})
+    'sizes J=2; at j=1: left 0.5, right 0.25 (\\\\sigma = tanh; C = 1/2 sum (y - t)^2; random seed 0)'
     """
     sizes = ", ".join(f"{k}={v}" for k, v in cx.get("sizes", {}).items())
     idx = ", ".join(f"{k}=" + (f"({', '.join(f'{a}={b}' for a, b in v.items())})"
                                if isinstance(v, dict) else str(v)) for k, v in cx.get("index", {}).items())
     lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx.get("lhs"), cx.get("rhs")))
     return (f"sizes {sizes}; at {idx or 'the scalar'}: left {lhs}, right {rhs} "
-            f"(h: {cx.get('h')}; E: {cx.get('E')}; random seed {cx.get('seed')})")
+            f"({_setting('h', cx.get('h'))}; {_setting('E', cx.get('E'))}; random seed {cx.get('seed')})")
+
+
+def _setting(key: str, value: object) -> str:
+    """A function a counterexample ran: as given where it names its letter (``\\sigma = tanh``,
+    ``C = 1/2 sum (y - t)^2``), else under its key (``h: an arbitrary function ...``)."""
+    text = str(value)
+    return text if " = " in text.partition(":")[0] else f"{key}: {text}"
 
 
 def _expectation(r: LinkResult) -> str:

@@ -861,10 +861,15 @@ def _setting(name: str, text: object) -> str:
     text = str(text)
     if name == "E" and text in _ERRORS:
         return _ERRORS[text]
+    if name == "E":  # the error under the network's letter: C = 1/2 sum (y - t)^2
+        letter, _, rest = text.partition(" = ")
+        tex = _ERRORS.get(f"E = {rest}")
+        if tex is not None and re.fullmatch(r"\\?[A-Za-z]\w*(_\{?\w+\}?)?", letter) and tex.startswith("$E"):
+            return f"${letter}{tex[2:]}"
     if name == "h":
         pairs = [(name, text)] if text in _ACTIVATIONS else \
             [tuple(x.split(" = ", 1)) for x in text.split(", ")]
-        if all(len(pq) == 2 and re.fullmatch(r"[A-Za-z]\w*", pq[0]) and pq[1] in _ACTIVATIONS
+        if all(len(pq) == 2 and re.fullmatch(r"\\?[A-Za-z]\w*", pq[0]) and pq[1] in _ACTIVATIONS
                for pq in pairs):
             return ", ".join("$" + _ACTIVATIONS[kind].format(f=f) + "$" for f, kind in pairs)
     return f"${name}$: {_prose(text)}"
