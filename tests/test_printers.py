@@ -138,3 +138,13 @@ def test_same_latex_on_combinations(data: st.DataObject) -> None:
 
 _NETS = _networks()
 _POOLS = [[e for e in _corpus(n) if not e.is_zero()] or [Expr.const(1)] for n in _NETS]
+
+
+def test_a_per_unit_function_prints_with_its_unit() -> None:
+    """Graves's θ_h is one function per unit: both printers write θ_h'(a_h), as the source does,
+    not θ'(a_h), which would read as one function of every unit."""
+    net = load(Path(__file__).resolve().parents[1] / "derivations" / "graves_3_1.tex").network
+    fam = next(f for f in net.families if net.has_delta(f.id) and f.id not in net.outputs)
+    delta = calculus.delta_definition(net, fam.id).rename({"#0": "h"})
+    for text in (nfprint.latex(net, delta), printing.latex(net, delta)):
+        assert "\\theta_{h}'(a_{h})" in text, text

@@ -151,7 +151,10 @@ class NormalFormPrinter:
 
     def _print_fn(self, f: tuple, letters: dict[str, str]) -> str:
         primes = "'" * f.order
-        return f"{latex_name(f.name)}{primes}({self._print_ref(Ref('ref', f.fam, f.idx), letters)})"
+        name = latex_name(f.name)
+        if f.name in self.net.unit_functions and f.idx:  # θ_h, one function per unit: θ_h'(a_h)
+            name += f"_{{{self._idx(f.fam, f.idx, letters)}}}"
+        return f"{name}{primes}({self._print_ref(Ref('ref', f.fam, f.idx), letters)})"
 
     def _print_kd(self, f: tuple, letters: dict[str, str]) -> str:
         a, b = (latex_name(letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"]) for i in (f.i, f.j))

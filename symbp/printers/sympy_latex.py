@@ -99,9 +99,16 @@ class LatexPrinter(_SympyLatexPrinter):
         return latex_name(expr.name)
 
     # -- functions
+    def _fn_name(self, name: str, arg: Any) -> str:
+        """A function's name; a per-unit function ``θ_h`` with its unit's subscript, taken from
+        the quantity it is applied to (``θ_h'(a_h)``), as :mod:`symbp.printers.nfprint` prints it."""
+        if name in self.net.unit_functions and isinstance(arg, sp.Indexed):
+            return f"{latex_name(name)}_{{{self._subscript(str(arg.base.label), arg.indices)}}}"
+        return latex_name(name)
+
     def _print_Function(self, expr: Any, exp: str | None = None) -> str:
         if isinstance(expr, AppliedUndef) and len(expr.args) == 1:
-            return f"{latex_name(expr.func.__name__)}({self._print(expr.args[0])})"
+            return f"{self._fn_name(expr.func.__name__, expr.args[0])}({self._print(expr.args[0])})"
         return super()._print_Function(expr, exp)
 
     def _print_Subs(self, expr: sp.Subs) -> str:
@@ -110,13 +117,14 @@ class LatexPrinter(_SympyLatexPrinter):
         d, (var,), (point,) = expr.args[0], expr.variables, expr.point
         if isinstance(d, sp.Derivative) and isinstance(d.expr, AppliedUndef) and d.expr.args == (var,) \
                 and all(v == var for v in d.variables):
-            return f"{latex_name(d.expr.func.__name__)}{chr(39) * len(d.variables)}({self._print(point)})"
+            name = self._fn_name(d.expr.func.__name__, point)
+            return f"{name}{chr(39) * len(d.variables)}({self._print(point)})"
         return super()._print_Subs(expr)
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         v = expr.variables
         if isinstance(expr.expr, AppliedUndef) and expr.expr.args == (v[0],) and all(x == v[0] for x in v):
-            return f"{latex_name(expr.expr.func.__name__)}{chr(39) * len(v)}({self._print(v[0])})"
+            return f"{self._fn_name(expr.expr.func.__name__, v[0])}{chr(39) * len(v)}({self._print(v[0])})"
         if len(expr.variables) == 1:
             var = self._print(expr.variables[0])
             if isinstance(expr.expr, (sp.Indexed, sp.Symbol)):
