@@ -195,8 +195,10 @@ class _Screen:
     every hidden ``δ`` expanded (no canonical comparison, no diagnosis), evaluated on the network
     run forward at the first size plan with random values.  A candidate whose sides differ there
     cannot verify (a verified or verified-at-sizes step agrees at that plan for every ``h`` and
-    ``E``, so for the concrete ones too) and is dropped; one the screen cannot evaluate, or whose
-    sides have different free letters, goes to the full re-check.  The screen only ever saves
+    ``E``, so for the concrete ones too) and is dropped; one the screen cannot evaluate goes to the
+    full re-check.  Both sides are evaluated over the union of their free letters, each constant
+    along the letters it lacks, as the check itself compares them (``k`` free on one side only
+    is a remark there, and the value decides).  The screen only ever saves
     work: what is proposed is still what :meth:`LinkContext.recheck` verified."""
 
     def __init__(self, ctx: LinkContext, direct: int = 0) -> None:
@@ -206,15 +208,25 @@ class _Screen:
         self.sizes = size_plans(ctx.net)[0]
         self.inst = NetworkInstance(ctx.net, self.sizes, seed=7)
         # by id, holding the node so that its id is not reused (the sides repeat across candidates)
-        self.values: dict[int, tuple[Node, tuple[frozenset[str], np.ndarray] | None]] = {}
+        self.free: dict[int, tuple[Node, frozenset[str]]] = {}
+        self.values: dict[tuple[int, frozenset[str]], tuple[Node, np.ndarray | None]] = {}
 
-    def _value(self, side: Node) -> tuple[frozenset[str], np.ndarray] | None:
+    def _free(self, side: Node) -> frozenset[str]:
         key = id(side)
+        if key not in self.free:
+            self.free[key] = (side, frozenset(free_letters(side, self.ctx.net, [])))
+        return self.free[key][1]
+
+    def _value(self, side: Node, free_set: frozenset[str]) -> np.ndarray | None:
+        """``side`` over the letters ``free_set`` (the free letters of both sides of the
+        candidate, in sorted order), constant along those it does not mention - as the check
+        compares the two sides, over the union of their free letters."""
+        key = (id(side), free_set)
         if key not in self.values:
             self.values[key] = (side, None)
             try:
                 net, letters = self.ctx.net, self.ctx.letters
-                free = sorted(free_letters(side, net, []))
+                free = sorted(free_set)
                 env = {x: components(x, letters[x] if x in letters else net.letter_ranges(x) or ())
                        for x in free}
                 pairs = [(name, r) for x in free for name, r in
@@ -224,7 +236,7 @@ class _Screen:
                 expr = calculus.expand_deltas_at_once(
                     net, calculus.substitute_aliases(net, self.interp.expression(side, env)))
                 val = evaluate(net, expr, self.sizes, self.inst, pairs)
-                self.values[key] = (side, (frozenset(free), np.asarray(val, dtype=float)))
+                self.values[key] = (side, np.asarray(val, dtype=float))
             except (SymbpError, ArithmeticError, ValueError, AssertionError, KeyError, TypeError):
                 pass
         return self.values[key][1]
@@ -244,10 +256,10 @@ class _Screen:
 
     def rejects(self, lhs: Node, rhs: Node) -> bool:
         """Whether the candidate ``lhs = rhs`` certainly does not hold (its values differ)."""
-        a, b = self._value(lhs), self._value(rhs)
-        if a is None or b is None or a[0] != b[0] or a[1].shape != b[1].shape:
+        free = self._free(lhs) | self._free(rhs)
+        va, vb = self._value(lhs, free), self._value(rhs, free)
+        if va is None or vb is None or va.shape != vb.shape:
             return False
-        va, vb = a[1], b[1]
         if not (np.all(np.isfinite(va)) and np.all(np.isfinite(vb))):
             return False
         scale = max(1.0, float(np.max(np.abs(va), initial=0.0)), float(np.max(np.abs(vb), initial=0.0)))
