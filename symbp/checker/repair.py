@@ -21,12 +21,12 @@ from ..engine import calculus
 from ..engine.numeric import NetworkInstance, evaluate, size_plans
 from ..engine.semantics import IndexProblem, Interpreter, free_letters
 from ..errors import SymbpError
-from ..latex.ast import Call, Div, Mul, Neg, Node, Num, SumOp, Sym
+from ..latex.ast import Add, Call, Div, Kron, Mul, Neg, Node, Num, SumOp, Sym
 from ..latex.edit import rename_free, replace_sum_index, strip_sum, sums_over, swap_node, used_letters
 from ..latex.parser import parse_expression
 from ..latex.unparse import unparse
 from ..limits import budget, clock
-from ..model.factors import Kd, view
+from ..model.factors import Grad, Kd, view
 from ..model.network import Network, components
 from ..model.normal_form import Expr
 from ..printers.nfprint import latex
@@ -88,7 +88,7 @@ def suggest_sum_fix(ctx: LinkContext, lhs: Node, rhs: Node, only_l: list[str], o
                          rename_free(rhs, x, y)))
         tries.insert(1, ({"kind": "rename", "new": x, "old": y, "side": "left"}, rename_free(lhs, y, x),
                          rhs))
-    screen = _Screen(ctx, direct=1)
+    screen = _Screen.of(ctx)
     for what, new_l, new_r in tries[:5]:
         res = screen.recheck(new_l, new_r)
         if res is not None and res.verdict in (VERIFIED, AT_SIZES):
@@ -108,7 +108,7 @@ def suggest_indices(ctx: LinkContext, lhs: Node, rhs: Node, sym: Sym | None) -> 
     if len(sym.groups) == 1 and len(sym.groups[0]) == 1:  # \delta_i where \delta_k was meant
         cands += [((x,),) for x in sorted(used_letters(lhs, rhs)) if x != sym.groups[0][0]]
     interp = Interpreter(ctx.net, ctx.letters)
-    screen = _Screen(ctx, direct=1)
+    screen = _Screen.of(ctx)
     for groups in cands:
         if groups == sym.groups:
             continue
@@ -207,39 +207,115 @@ class _Screen:
         self.interp = Interpreter(ctx.net, ctx.letters)
         self.sizes = size_plans(ctx.net)[0]
         self.inst = NetworkInstance(ctx.net, self.sizes, seed=7)
+        self.deltas: dict[int, np.ndarray | None] = {}
         # by id, holding the node so that its id is not reused (the sides repeat across candidates)
-        self.free: dict[int, tuple[Node, frozenset[str]]] = {}
-        self.values: dict[tuple[int, frozenset[str]], tuple[Node, np.ndarray | None]] = {}
+        self.values: dict[int, tuple[Node, tuple[list[str], np.ndarray] | None]] = {}
+        self.leaves: dict[tuple, tuple[Node, tuple[tuple[str, ...], np.ndarray] | None]] = {}
 
-    def _free(self, side: Node) -> frozenset[str]:
+    @classmethod
+    def of(cls, ctx: LinkContext, direct: int = 0) -> _Screen:
+        """The screen of ``ctx``: made once per link, shared by the searches one refutation runs
+        in turn (the proposals of an index refutation, then the one-token search), so that the
+        network is run forward and each side evaluated once."""
+        last = _LAST_SCREEN[0] if _LAST_SCREEN else None
+        if last is None or last.ctx is not ctx:
+            last = cls(ctx)
+            _LAST_SCREEN[:] = [last]
+        last.direct = direct
+        return last
+
+    def _atom(self, f: tuple) -> np.ndarray:
+        """The value of a factor: :class:`NetworkInstance`'s, and a hidden family's ``δ`` by its
+        definition one layer down (:func:`calculus.delta_definition`), evaluated once, the ``δ`` of
+        the layers above in turn by this method: backpropagation on the instance, the value of
+        the expansion :func:`calculus.expand_deltas_at_once` writes out term by term."""
+        g = view(f)
+        if not isinstance(g, Grad) or g.fam in self.ctx.net.outputs:
+            return self.inst(f)
+        if g.fam not in self.deltas:
+            self.deltas[g.fam] = None  # a δ defined through itself: not evaluated (ValueError below)
+            net = self.ctx.net
+            free = [(f"#{k}", r) for k, r in enumerate(net.families[g.fam].axes)]
+            self.deltas[g.fam] = evaluate(net, calculus.delta_definition(net, g.fam), self.sizes,
+                                          self._atom, free)
+        val = self.deltas[g.fam]
+        if val is None:
+            raise ValueError("a δ defined through itself")
+        return val
+
+    def _value(self, side: Node) -> tuple[list[str], np.ndarray] | None:
+        """``side`` over its free letters: the name of each axis (a letter's components), and
+        the array; None if the screen cannot evaluate it."""
         key = id(side)
-        if key not in self.free:
-            self.free[key] = (side, frozenset(free_letters(side, self.ctx.net, [])))
-        return self.free[key][1]
-
-    def _value(self, side: Node, free_set: frozenset[str]) -> np.ndarray | None:
-        """``side`` over the letters ``free_set`` (the free letters of both sides of the
-        candidate, in sorted order), constant along those it does not mention - as the check
-        compares the two sides, over the union of their free letters."""
-        key = (id(side), free_set)
         if key not in self.values:
             self.values[key] = (side, None)
             try:
                 net, letters = self.ctx.net, self.ctx.letters
-                free = sorted(free_set)
+                free = sorted(free_letters(side, net, []))
                 env = {x: components(x, letters[x] if x in letters else net.letter_ranges(x) or ())
                        for x in free}
-                pairs = [(name, r) for x in free for name, r in
-                         zip(env[x], letters.get(x) or net.letter_ranges(x) or ())]
                 if any(len(env[x]) != len(letters.get(x) or net.letter_ranges(x) or ()) for x in free):
                     return None
-                expr = calculus.expand_deltas_at_once(
-                    net, calculus.substitute_aliases(net, self.interp.expression(side, env)))
-                val = evaluate(net, expr, self.sizes, self.inst, pairs)
-                self.values[key] = (side, np.asarray(val, dtype=float))
+                ranges = {name: r for x in free for name, r in
+                          zip(env[x], letters.get(x) or net.letter_ranges(x) or ())}
+                if len(ranges) != sum(len(env[x]) for x in free):
+                    return None
+                names, val = self._num(side, env, ranges, 0)
+                self.values[key] = (side, (list(names), np.asarray(val, dtype=float)))
             except (SymbpError, ArithmeticError, ValueError, AssertionError, KeyError, TypeError):
                 pass
         return self.values[key][1]
+
+    def _num(self, node: Node, env: dict[str, tuple[str, ...]], ranges: dict[str, str], depth: int
+             ) -> tuple[tuple[str, ...], np.ndarray]:
+        """The value of ``node`` as an array with named axes (the names ``env`` gives the letters,
+        each axis over ``ranges[name]``): sums, sums of terms, products and signs numerically,
+        every other node (a symbol, ``h'(a_j)``, a derivative, a quotient) through the
+        interpreter's normal form, evaluated once per node and letters (the candidates of a
+        search share most of their subtrees).  A value is constant along the axes it lacks, as a
+        normal form's term is along the free indices it does not mention."""
+        if isinstance(node, Neg):
+            names, v = self._num(node.arg, env, ranges, depth)
+            return names, -v
+        if isinstance(node, (Add, Mul)):
+            parts = [self._num(c, env, ranges, depth) for c in node.children()]
+            names = tuple(sorted({n for ns, _ in parts for n in ns}))
+            if _cells(names, ranges, self.sizes) > _SCREEN_CELLS:
+                raise ValueError("too large for the screen")
+            out = None
+            for ns, v in parts:
+                v = _aligned(ns, v, names)
+                out = v if out is None else (out + v if isinstance(node, Add) else out * v)
+            assert out is not None
+            return names, out
+        if isinstance(node, SumOp) and node.lower is None and node.upper is None:
+            rs = self.interp.ranges_of(node.index, node.index_pos)
+            bound = tuple(f"~{depth}~{k}" for k in range(len(rs)))
+            inner = {**ranges, **dict(zip(bound, rs))}
+            names, v = self._num(node.body, {**env, node.index: bound}, inner, depth + 1)
+            axes = tuple(k for k, n in enumerate(names) if n in bound)
+            count = 1
+            for n, r in zip(bound, rs):  # a summand constant along a summed index: times its size
+                if n not in names:
+                    count *= self.sizes[r]
+            return tuple(n for n in names if n not in bound), np.sum(v, axis=axes) * count
+        if isinstance(node, Num):
+            return (), np.asarray(float(node.value))
+        # a leaf: the interpreter's normal form, evaluated over its free indices
+        used = sorted({x for n in node.walk() if isinstance(n, Sym) for x in n.letters}
+                      | {n.index for n in node.walk() if isinstance(n, SumOp)}
+                      | {x for n in node.walk() if isinstance(n, Kron) for x in n.left + n.right})
+        key = (id(node), tuple((x, env.get(x)) for x in used))
+        if key not in self.leaves:
+            self.leaves[key] = (node, None)
+            expr = self.interp.expression(node, env)
+            names = tuple(sorted(expr.free()))
+            val = evaluate(self.ctx.net, expr, self.sizes, self._atom, [(n, ranges[n]) for n in names])
+            self.leaves[key] = (node, (names, np.asarray(val, dtype=float)))
+        got = self.leaves[key][1]
+        if got is None:
+            raise ValueError("a leaf the screen could not evaluate")
+        return got
 
     def recheck(self, lhs: Node, rhs: Node) -> LinkResult | None:
         """The full re-check of a candidate that passes the screen (None: it does not)."""
@@ -255,21 +331,51 @@ class _Screen:
         return self.ctx.recheck(lhs, rhs)
 
     def rejects(self, lhs: Node, rhs: Node) -> bool:
-        """Whether the candidate ``lhs = rhs`` certainly does not hold (its values differ)."""
-        free = self._free(lhs) | self._free(rhs)
-        va, vb = self._value(lhs, free), self._value(rhs, free)
-        if va is None or vb is None or va.shape != vb.shape:
+        """Whether the candidate ``lhs = rhs`` certainly does not hold (its values differ, each
+        side constant along the letters it lacks, as the check compares them)."""
+        a, b = self._value(lhs), self._value(rhs)
+        if a is None or b is None:
             return False
+        union = tuple(sorted(set(a[0]) | set(b[0])))
+        va, vb = _aligned(tuple(a[0]), a[1], union), _aligned(tuple(b[0]), b[1], union)
         if not (np.all(np.isfinite(va)) and np.all(np.isfinite(vb))):
+            return False
+        try:
+            va, vb = np.broadcast_arrays(va, vb)
+        except ValueError:
             return False
         scale = max(1.0, float(np.max(np.abs(va), initial=0.0)), float(np.max(np.abs(vb), initial=0.0)))
         return not np.allclose(va, vb, rtol=1e-6, atol=1e-9 * scale)
 
 
+_LAST_SCREEN: list[_Screen] = []
+#: the most cells of one intermediate array of the screen (past it, the full re-check decides)
+_SCREEN_CELLS = 1 << 16
+
+
+def _cells(names: tuple[str, ...], ranges: dict[str, str], sizes: dict[str, int]) -> int:
+    n = 1
+    for name in names:
+        n *= sizes[ranges[name]]
+    return n
+
+
+def _aligned(names: tuple[str, ...], v: np.ndarray, target: tuple[str, ...]) -> np.ndarray:
+    """``v`` (axes ``names``, a subset of ``target`` in its order) with an axis of length 1 for
+    each name of ``target`` it lacks, so that it broadcasts along them."""
+    if names == target:
+        return v
+    shape = []
+    it = iter(v.shape)
+    for n in target:
+        shape.append(next(it) if n in names else 1)
+    return v.reshape(shape)
+
+
 def _first_repair(ctx: LinkContext, lhs: Node, rhs: Node, candidates: list) -> dx.Suggestion | None:
     start = clock()
     tried = 0
-    screen = _Screen(ctx)
+    screen = _Screen.of(ctx)
     for side, old, new, words in candidates:
         if tried >= MAX_REPAIRS or clock() - start > REPAIR_SECONDS:
             return None
