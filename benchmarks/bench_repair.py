@@ -50,7 +50,7 @@ def main() -> int:
         kind = "refuted" if "refuted" in vs else ("verified" if set(vs) <= {"verified"} else "other")
         by.setdefault(kind, []).append(statistics.median(per_link[id(eq)]))
     print(f"derivations/: {len(eqs)} equations, {sum(map(len, verdicts.values()))} links; "
-          f"{args.runs} interleaved warm runs; median per link of each equation, then the median "
+          f"{args.runs} interleaved warm runs; CPU time; median per link of each equation, then the median "
           "over equations\n")
     print("| links | equations | median ms per link | mean ms | max ms |")
     print("| --- | ---: | ---: | ---: | ---: |")
