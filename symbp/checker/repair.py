@@ -205,9 +205,7 @@ class _Screen:
         self.ctx = ctx
         self.direct = direct  # the first candidates that go straight to the full re-check
         self.interp = Interpreter(ctx.net, ctx.letters)
-        self.sizes = size_plans(ctx.net)[0]
-        self.inst = NetworkInstance(ctx.net, self.sizes, seed=7)
-        self.deltas: dict[int, np.ndarray | None] = {}
+        self.sizes, self.inst, self.deltas = _instance(ctx.net)
         # by id, holding the node so that its id is not reused (the sides repeat across candidates)
         self.values: dict[int, tuple[Node, tuple[list[str], np.ndarray] | None]] = {}
         self.leaves: dict[tuple, tuple[Node, tuple[tuple[str, ...], np.ndarray] | None]] = {}
@@ -349,6 +347,32 @@ class _Screen:
 
 
 _LAST_SCREEN: list[_Screen] = []
+#: the networks the screen ran forward (by id, holding the network), the most recent last
+_INSTANCES: dict[tuple, tuple[Network, tuple]] = {}
+
+
+def _instance(net: Network) -> tuple[dict[str, int], NetworkInstance, dict[int, np.ndarray | None]]:
+    """The network run forward at its first size plan with random values (seed 7), and the
+    ``δ`` the screen computed on it: made once per network, shared by the screens of all its
+    links.  Every value is drawn at once, in the order of the families, so that the values do
+    not depend on which link (which process, under ``-j``) asked first."""
+    key = (id(net), len(net.families), len(net.definitions))
+    if key in _INSTANCES:
+        return _INSTANCES[key][1]  # type: ignore[return-value]
+    sizes = size_plans(net)[0]
+    inst = NetworkInstance(net, sizes, seed=7)
+    try:
+        for fam in net.families:
+            inst.value(fam.id)
+        for fam in net.outputs:
+            inst.target(fam)
+    except (SymbpError, ArithmeticError, ValueError, AssertionError, KeyError, TypeError):
+        inst = NetworkInstance(net, sizes, seed=7)  # drawn as asked, as before
+        return sizes, inst, {}
+    if len(_INSTANCES) >= 16:
+        del _INSTANCES[next(iter(_INSTANCES))]
+    _INSTANCES[key] = (net, (sizes, inst, {}))
+    return _INSTANCES[key][1]  # type: ignore[return-value]
 #: the most cells of one intermediate array of the screen (past it, the full re-check decides)
 _SCREEN_CELLS = 1 << 16
 
