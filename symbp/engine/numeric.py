@@ -18,7 +18,9 @@ expressions to array code).
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 import random
 import re
 import string
@@ -600,46 +602,76 @@ class Lambdified:
     def __call__(self, sizes: dict[str, int] | None = None, **arrays: np.ndarray) -> np.ndarray:
         """The value for these arrays; ``sizes`` gives the sizes no argument shows (``K`` in
         ``2 K``), by default those given to :meth:`precompute`."""
-        arrays = {k: v if type(v) is np.ndarray and v.dtype == np.float64 else np.asarray(v, dtype=float)
-                  for k, v in arrays.items()}
-        # the shapes were checked at an earlier call with the same shapes: only contract
-        key = (tuple((k, v.shape) for k, v in arrays.items()), tuple(sorted(sizes.items())) if sizes else ())
-        known = self._calls.get(key)
-        if known is None:
-            known = self._calls[key] = self._check_call(sizes, arrays)
+        shapes = []
+        for k, v in arrays.items():
+            if type(v) is not np.ndarray or (v.dtype is not _F64 and v.dtype != _F64):
+                v = arrays[k] = np.asarray(v, dtype=float)
+            shapes.append((k, v.shape))
+        key = (tuple(shapes), tuple(sorted(sizes.items())) if sizes else ())
+        # the arguments were checked at an earlier call with the same names and shapes, and its
+        # program (every operand, step and copy worked out) serves this one: only the NumPy calls
+        program = self._calls.get(key)
+        if program is None:
+            program = self._program(*self._check_call(sizes, arrays), arrays)
+            self._calls[key] = program
             if len(self._calls) > 64:  # a bounded memo: many shapes, each checked once
                 self._calls.pop(next(iter(self._calls)))
-        sizes, batch, shape = known
+        return program.run(arrays)
+
+    def _program(self, sizes: dict[str, int], batch: int | None, shape: tuple[int, ...],
+                 arrays: dict[str, np.ndarray]) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
+        """The call for arguments of these names and shapes as a program: for each term, how to
+        get its operands, its contraction's steps (:func:`_plan`; the BLAS layout of each
+        ``dot``, which product may be written in place), its coefficient and broadcast; and
+        whether the sum must be copied (a view of an argument is never returned).  Worked out
+        by running the call once on ``arrays``: the decisions depend only on the names and
+        shapes of the arguments, which the program's key fixes."""
+        parts: list[tuple] = []
         total: np.ndarray | None = None
-        fresh = True  # whether total was computed here (it cannot be one of the arguments)
+        fresh = True
         for t in self.terms:
             coeff = t.coeff
             for s in t.sizes:
                 coeff *= sizes[s]
             if t.batch_free and self.batch == "sum" and batch is not None:
                 coeff *= batch
-            mine = True
             if t.operands:
+                getters = [self._getter(op, arrays, sizes) for op in t.operands]
                 ops, owned = self._operands(t, arrays, sizes)
-                val, mine = _run(self._path(t, ops), ops, owned)
+                steps, val, mine = _compile_steps(self._path(t, ops), ops, owned)
                 if coeff != 1.0:
                     val, mine = val * coeff, True
             else:
+                getters, steps, mine = [], [], True
                 val = np.array(coeff)
             for k in t.expand:
                 val = np.expand_dims(val, k)
-            if val.shape != shape:
+            spread = val.shape != shape
+            if spread:
                 val = np.broadcast_to(val, shape)
+            parts.append((_tree(getters, steps) if getters else None, coeff, tuple(t.expand), spread))
             if total is None:
                 total, fresh = val, mine
             else:
                 total, fresh = total + val, True
-        if total is None:
-            return np.zeros(shape)
-        if not total.flags.writeable or (
-                not fresh and id(_root(total)) in {id(_root(a)) for a in arrays.values()}):
-            total = np.array(total)  # a broadcast view, or one of the arguments: a fresh array
-        return total
+        copy = total is not None and (not total.flags.writeable or (
+            not fresh and id(_root(total)) in {id(_root(a)) for a in arrays.values()}))
+        return _Program(parts, shape, copy)
+
+    def _getter(self, op: _Operand, arrays: dict[str, np.ndarray], sizes: dict[str, int]
+                ) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
+        """How a call gets the operand ``op`` from its arguments (as :meth:`_operands` does)."""
+        if op.kind == "kd":
+            n = sizes[op.range]
+            return lambda _: np.eye(n)
+        if op.kind == "fn":
+            if op.saved in arrays:
+                f, key = FROM_VALUE[self.activations[op.fn]], op.saved
+            else:
+                f, key = ACTIVATIONS[self.activations[op.fn]], op.arg
+            order = op.order
+            return lambda a: f(a[key], order)
+        return operator.itemgetter(op.arg if op.arg in arrays else op.saved)
 
     def _check_call(self, sizes: dict[str, int] | None, arrays: dict[str, np.ndarray]
                     ) -> tuple[dict[str, int], int | None, tuple[int, ...]]:
@@ -667,6 +699,143 @@ class Lambdified:
         args = ", ".join(f"{k}{list(v)}" for k, v in self.inputs.items())
         out = ", ".join(f"{n}:{r}" for n, r in self.free)
         return f"<lambdified ({args}) -> [{out}], {len(self.terms)} term(s)>"
+
+
+_F64 = np.dtype(np.float64)
+
+
+class _Program:
+    """One call of a :class:`Lambdified` for arguments of given names and shapes, worked out:
+    see :meth:`Lambdified._program`.  Each term is one function of the arguments (its
+    contraction tree as nested calls, :func:`_tree`); the common case, one term with nothing to
+    scale, spread or copy, is that function itself (:attr:`run`)."""
+
+    __slots__ = ("parts", "shape", "copy", "run")
+
+    def __init__(self, parts: list[tuple], shape: tuple[int, ...], copy: bool) -> None:
+        self.parts, self.shape, self.copy = parts, shape, copy
+        self.run: Callable[[dict[str, np.ndarray]], np.ndarray] = self._general
+        if len(parts) == 1 and not copy:
+            root, coeff, expand, spread = parts[0]
+            if root is not None and coeff == 1.0 and not expand and not spread:
+                self.run = root
+
+    def _general(self, arrays: dict[str, np.ndarray]) -> np.ndarray:
+        total: np.ndarray | None = None
+        for root, coeff, expand, spread in self.parts:
+            if root is not None:
+                val = root(arrays)
+                if coeff != 1.0:
+                    val = val * coeff
+            else:
+                val = np.array(coeff)
+            for k in expand:
+                val = np.expand_dims(val, k)
+            if spread:
+                val = np.broadcast_to(val, self.shape)
+            total = val if total is None else total + val
+        if total is None:
+            return np.zeros(self.shape)
+        return np.array(total) if self.copy else total
+
+
+def _tree(getters: list[Callable], steps: list[tuple]) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
+    """A term's operands and steps (:func:`_compile_steps`) as one function of the arguments:
+    each step a call on the results of the steps (or operands) it reads, which no other step
+    reads (a contraction is a tree), so an intermediate array lives only until it is used."""
+    def build(slot: int) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
+        if slot < len(getters):
+            return getters[slot]
+        fn, slots = steps[slot - len(getters)]
+        kids = [build(k) for k in slots]
+        if len(kids) == 1:
+            (k0,) = kids
+            return lambda a: fn(k0(a))
+        if len(kids) == 2:
+            k0, k1 = kids
+            return lambda a: fn(k0(a), k1(a))
+        return lambda a: fn(*[k(a) for k in kids])
+    return build(len(getters) + len(steps) - 1)
+
+
+def _compile_steps(steps: list[Step], ops: list[np.ndarray], owned: list[bool]
+                   ) -> tuple[list[tuple], np.ndarray, bool]:
+    """The steps of a plan carried out on ``ops`` (arrays marked ``owned``, computed for this
+    call, may be overwritten), each recorded with its decisions made (the layout of a ``dot``;
+    whether a product is written into its first operand, its second, or a new array) as
+    ``(function, the slots of its operands)``: slot ``k < len(ops)``
+    holds operand ``k``, slot ``len(ops) + s`` the result of step ``s``; the result is the last.
+    These are the steps of a :class:`_Program`.  Returns them, the result and whether it is owned."""
+    live = list(zip(ops, owned, range(len(ops))))
+    out: list[tuple] = []
+    for step, kind, detail in steps:
+        picked = [live[i] for i in step]
+        for i in sorted(step, reverse=True):
+            del live[i]
+        if kind == "mul":
+            (x, ox, _), (y, oy, _) = picked
+            perm = tuple(detail) if list(detail) != sorted(detail) else None
+            if perm is not None:
+                y = np.asarray(y).transpose(perm)
+            if ox and isinstance(x, np.ndarray) and x.ndim and x.flags.writeable:
+                fn = _mul_into_x(perm)
+            elif oy and y.ndim and y.flags.writeable and y.flags.c_contiguous:
+                fn = _mul_into_y(perm)
+            else:
+                fn = _mul_new(perm)
+            val, mine = fn(picked[0][0], picked[1][0]), True
+        elif kind == "dot":
+            fn = _dot_program(picked[0][0].shape, picked[1][0].shape, detail)
+            val, mine = fn(picked[0][0], picked[1][0]), True
+        else:
+            fn = functools.partial(np.einsum, detail)
+            val, mine = fn(*(p for p, _, _ in picked)), len(picked) > 1
+        out.append((fn, tuple(p[2] for p in picked)))
+        live.append((val, mine, len(ops) + len(out) - 1))
+    return out, live[0][0], live[0][1]
+
+
+def _mul_into_x(perm: tuple[int, ...] | None) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    if perm is None:
+        return lambda x, y: np.multiply(x, y, out=x)
+    return lambda x, y: np.multiply(x, np.asarray(y).transpose(perm), out=x)
+
+
+def _mul_into_y(perm: tuple[int, ...] | None) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    if perm is None:
+        return lambda x, y: np.multiply(x, y, out=y)
+
+    def into(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        y = np.asarray(y).transpose(perm)
+        return np.multiply(x, y, out=y)
+    return into
+
+
+def _mul_new(perm: tuple[int, ...] | None) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    if perm is None:
+        return lambda x, y: np.asarray(x * y)
+    return lambda x, y: np.asarray(x * np.asarray(y).transpose(perm))
+
+
+def _dot_program(shx: tuple[int, ...], shy: tuple[int, ...], axes: tuple[list[int], list[int]]
+                 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """:func:`_dot` for operands of these shapes, its recipe looked up now; a plain matrix
+    product (no transposition, no reshaping) is ``x @ y`` itself."""
+    batched, px, sx, py, sy, out = _dot_recipe(shx, shy, list(axes[0]), list(axes[1]))
+    if not batched and px is None and py is None and len(shx) == 2 and tuple(sx) == shx:
+        if tuple(sy) == shy and tuple(out) == (shx[0], shy[1]):
+            return operator.matmul
+        return lambda x, y: (x @ y.reshape(sy)).reshape(out)
+
+    def dot(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        if px is not None:
+            x = x.transpose(px)
+        if py is not None:
+            y = y.transpose(py)
+        if batched:
+            return np.matmul(x.reshape(sx), y.reshape(sy)).sum(axis=0).reshape(out)
+        return np.dot(x.reshape(sx), y.reshape(sy)).reshape(out)
+    return dot
 
 
 Step = tuple  # (operand positions, kind 'mul' | 'dot' | 'einsum', details)
@@ -712,31 +881,6 @@ def _plan(spec: str, ops: list[np.ndarray]) -> list[Step]:
 
 def _lead(sub: str, res: str) -> int:
     return min((res.index(c) for c in sub if c in res), default=len(res))
-
-
-def _run(steps: list[Step], ops: list[np.ndarray], owned: list[bool]) -> tuple[np.ndarray, bool]:
-    """Carry out a plan; arrays marked ``owned`` (computed for this call) may be overwritten.
-    Returns the result and whether it is owned (not one of the caller's arrays or a view of one)."""
-    live = list(zip(ops, owned))
-    for step, kind, detail in steps:
-        picked = [live[i] for i in step]
-        for i in sorted(step, reverse=True):
-            del live[i]
-        if kind == "mul":
-            (x, ox), (y, oy) = picked
-            if list(detail) != sorted(detail):
-                y = np.asarray(y).transpose(detail)
-            if ox and isinstance(x, np.ndarray) and x.ndim and x.flags.writeable:
-                live.append((np.multiply(x, y, out=x), True))
-            elif oy and y.ndim and y.flags.writeable and y.flags.c_contiguous:
-                live.append((np.multiply(x, y, out=y), True))
-            else:
-                live.append((np.asarray(x * y), True))
-        elif kind == "dot":
-            live.append((_dot(picked[0][0], picked[1][0], detail), True))
-        else:
-            live.append((np.einsum(detail, *(p for p, _ in picked)), len(picked) > 1))
-    return live[0][0], live[0][1]
 
 
 def _dot(x: np.ndarray, y: np.ndarray, axes: tuple[list[int], list[int]]) -> np.ndarray:
