@@ -424,15 +424,20 @@ def test_lambdify_agrees_with_the_evaluator_on_random_expressions(case: tuple, s
     sz = dict(zip(net.sizes, sizes))
     f = lambdify(net, expr, free)
     rng = np.random.default_rng(seed)
-    args = {k: rng.normal(size=tuple(sz[r] for r in axes)) for k, axes in f.inputs.items()}
+    for _ in range(2):  # the first call works out the program, the second runs it on new values
+        args = {k: rng.normal(size=tuple(sz[r] for r in axes)) for k, axes in f.inputs.items()}
+        copies = {k: v.copy() for k, v in args.items()}
 
-    def atom(fac: tuple) -> np.ndarray:
-        if fac[0] == "fn":
-            return ACTIVATIONS["tanh"](args[argument_name(net, fac[3])], fac[2])
-        return args[argument_name(net, fac[1], fac[0] == "grad")]
+        def atom(fac: tuple, args: dict = args) -> np.ndarray:
+            if fac[0] == "fn":
+                return ACTIVATIONS["tanh"](args[argument_name(net, fac[3])], fac[2])
+            return args[argument_name(net, fac[1], fac[0] == "grad")]
 
-    want = evaluate(net, expr, sz, atom, free)
-    assert np.allclose(f(sz, **args), want, rtol=1e-10, atol=1e-10)
+        want = evaluate(net, expr, sz, atom, free)
+        got = f(sz, **args)
+        assert np.allclose(got, want, rtol=1e-10, atol=1e-10)
+        assert all(np.array_equal(args[k], copies[k]) for k in args)  # the arguments are left alone
+        assert not any(np.shares_memory(got, a) for a in args.values())
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
