@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from ..notation import _groups_text
 
@@ -74,8 +75,9 @@ class Sym(Node):
     def key(self) -> tuple:
         return ("sym", self.name, self.groups)
 
-    @property
+    @cached_property
     def letters(self) -> tuple[str, ...]:
+        """The index letters of all groups, in order (read once: the node is frozen)."""
         return tuple(x for g in self.groups for x in g)
 
     def __repr__(self) -> str:

@@ -153,6 +153,9 @@ class Oracle:
         self._read_roles()
         self._passes: dict[tuple | None, dict[tuple, dict[tuple, complex]]] = {}
         self._perturb: tuple | None = None
+        # each symbol's family, once the roles are read (by id, holding the symbol and the letters
+        # it was read under: a comparison that sets other letters reads them anew)
+        self._families: dict[int, tuple[Sym, dict, tuple]] = {}
 
     def _read_roles(self) -> None:
         """The pre-activations, from the forward ASTs: sums of terms ``w x`` (a weight, a parameter
@@ -204,6 +207,17 @@ class Oracle:
         return r
 
     def _family(self, sym: Sym) -> tuple:
+        memo = self.__dict__.get("_families")
+        if memo is not None:
+            hit = memo.get(id(sym))
+            if hit is not None and hit[0] is sym and hit[1] is self.letters:
+                return hit[2]
+        fam = self._read_family(sym)
+        if memo is not None:
+            memo[id(sym)] = (sym, self.letters, fam)
+        return fam
+
+    def _read_family(self, sym: Sym) -> tuple:
         axes = tuple(r for x in sym.letters for r in self.ranges(x))
         if sym.name.startswith("delta^"):  # δ^{(2)}_j: the weighted sum of layer (2) over j's range
             label = sym.name[5:]
