@@ -3,9 +3,10 @@
 Every equation of every file of ``derivations/`` is checked warm (after one unmeasured pass, so
 that imports and the network's caches are done), ``--runs`` times, interleaved; the time of each
 equation (CPU time of this process, ``time.process_time``: the machine is shared, and waiting
-for a core is no cost of the check) is divided among its links.  Prints the median cost of a verified link, of a refuted
-link, their ratio against the target of at most **3x**, and how many candidates the repair
-search screened numerically and how many it re-checked in full (``symbp.checker.repair.STATS``).
+for a core is no cost of the check) is divided among its links.  Prints the median cost of a
+verified link, of a refuted link, their ratio against the target of at most **3x**, and how
+many candidates the repair search screened numerically and how many it re-checked in full
+(``symbp.checker.repair.STATS``).
 
     PYTHONPATH=. python benchmarks/bench_repair.py [--runs 7]
 
