@@ -173,6 +173,9 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
                     f"layer equally wide); ")
         inst_text = _link_text(inst.chain, k)
         letters = {} if inst.conflicts else inst.letters
+        concrete = bool(tpl.claim_marks(chain, free=False)) and not tpl.claim_marks(chain)
+        if concrete:  # a sum over every step: what symbp derives is that length's, as it is
+            r.derived, r.suggestion = (r.derived and tpl.show(r.derived)), None
         legend = ""
         if not inst.conflicts:
             net = tpl.network(d)
@@ -184,7 +187,8 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         cx = dict(r.counterexample or {})
         cx.update({"depth": d, "layer": None if at_depth else la})
         res = LinkResult(shown, REFUTED, message, code=r.code, counterexample=cx,
-                         derived=_back(r.derived, anchor, letter, letters) if r.derived else None,
+                         derived=(r.derived if concrete else _back(r.derived, anchor, letter, letters))
+                         if r.derived else None,
                          suggestion=_back(r.suggestion, anchor, letter, letters) if r.suggestion else None,
                          diagnoses=list(r.diagnoses), **base)
         if window is not None and any(d2 == window[0] and (at_depth or la2 == window[1])
