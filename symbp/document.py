@@ -374,7 +374,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             if read is None or generic is not None:
                 raise DeclarationError(f"this {word} directive cannot be read" if read is None else
                                        "a file declares one generic layer or step", offset=argpos,
-                                       hint=f"write '% symbp: {word} {'l = 1..L' if word == 'layers' else 't = 1..T'}'"
+                                       hint=f"write '% symbp: {word} "
+                                            f"{'l = 1..L' if word == 'layers' else 't = 1..T'}'"
                                        ).at(text, file)
             generic = (word, *read)
         elif word in ("vector", "matrix"):

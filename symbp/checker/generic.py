@@ -4,7 +4,9 @@ proof said.
 
 A claim is checked two ways (:mod:`symbp.engine.generic` writes it at concrete layers):
 
-* **unrolled**, at the depths :data:`DEPTHS` (``L = 2, 3, 4``; lengths ``T = 1, 2, 3``), at every
+* **unrolled**, at the depths :data:`DEPTHS` (``L = 2, 3, 4``; lengths ``T = 2, 3, 4``: at
+  ``T = 1`` a recurrent weight does not occur, ``b^0 = 0``, so a claim about it would name a
+  family that network lacks), at every
   layer ``l`` where it names only layers the network has, each with the ordinary checker (widths
   symbolic).  A refutation at any of them refutes the claim, and its counterexample names the
   depth and the layer;
@@ -38,10 +40,10 @@ from ..latex.unparse import unparse
 from .pipeline import check_chain
 from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 
-__all__ = ["DEPTHS", "check_generic"]
+__all__ = ["DEPTHS", "check_generic", "proof_instance"]
 
 #: the unrolled depths (lengths) every generic claim is checked at
-DEPTHS = {"layers": (2, 3, 4), "steps": (1, 2, 3)}
+DEPTHS = {"layers": (2, 3, 4), "steps": (2, 3, 4)}
 
 
 def _off(letter: str, d: int) -> str:
@@ -87,7 +89,7 @@ def check_generic(tpl: Template, chain: Chain) -> list[LinkResult]:
     kinds = {m.kind for _, m in tpl.claim_marks(chain)}
     bound = not kinds and bool(tpl.claim_marks(chain, free=False))  # \sum_{t=1}^{T}: about T
     what = tpl.mode[:-1]  # layer, step
-    var, depth_letter = tpl.var, tpl.depth
+    var = tpl.var
     if not kinds and not bound:
         return [LinkResult(shown[k], ERROR, f"this equation names no {what}: it cannot be checked "
                            f"against a generic {what} {var}", link=k + 1, links=n, error="UnsupportedError",
@@ -115,7 +117,8 @@ def check_generic(tpl: Template, chain: Chain) -> list[LinkResult]:
                            f"{', '.join(map(str, DEPTHS[tpl.mode]))} has", link=k + 1, links=n,
                            error="UnsupportedError", code="unsupported") for k in range(n)]
     window = tpl.window(chain)
-    if window is not None and not any(d == window[0] and (at_depth or la == window[1]) for d, la, _, _ in runs):
+    if window is not None and not any(d == window[0] and (at_depth or la == window[1])
+                                      for d, la, _, _ in runs):
         try:  # the window is smaller than every unrolled depth: checked on its own
             inst = tpl.instance(chain, window[1], window[0])
             runs.append((window[0], window[0] if at_depth else window[1], inst,
@@ -138,14 +141,15 @@ def _where(tpl: Template, depth: int, layer: int, at_depth: bool) -> str:
     return f"at length {D} = {depth}, {what} {tpl.var} = {layer}"
 
 
-def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list, window: Any, at_depth: bool) -> LinkResult:
+def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list, window: Any,
+             at_depth: bool) -> LinkResult:
     what = tpl.mode[:-1]
     var, D = tpl.var, tpl.depth
     depths = DEPTHS[tpl.mode]
     base: dict[str, Any] = dict(link=k + 1, links=n)
     anchor_of = (lambda depth, layer: depth) if at_depth else (lambda depth, layer: layer)
     letter = D if at_depth else var
-    for depth, layer, inst, results in runs:
+    for depth, layer, _inst, results in runs:
         r = results[k]
         if r.verdict != ERROR:
             continue
@@ -179,7 +183,8 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         legend = ""
         if not inst.conflicts:
             net = tpl.network(d)
-            legend = " (" + ", ".join(f"{tpl.mode[:-1]} {x}'s units {LAYER_LETTERS[x]}, width {net.ranges[LAYER_LETTERS[x]]}"
+            legend = " (" + ", ".join(f"{tpl.mode[:-1]} {x}'s units {LAYER_LETTERS[x]}, "
+                                      f"width {net.ranges[LAYER_LETTERS[x]]}"
                                       for x in range(d + 1) if LAYER_LETTERS[x] in net.ranges) + ")"
             if tpl.mode == "steps":
                 legend = ""
@@ -246,3 +251,40 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
            f"{'all widths' if all_sizes else 'at the sizes each names'}; not proved for every {kind[:-1]}: "
            f"{why}")
     return LinkResult(shown, AT_SIZES, msg, sizes=[{D: d} for d in depths], **base)
+
+
+def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | None:
+    """The unrolled instance a proof of ``chain`` is written at, with the sentence that says what
+    it stands for: the window where there is one (its steps are those of every layer), else the
+    claim at the first layer of the smallest depth checked; ``None`` when it fits none."""
+    window = tpl.window(chain)
+    at_depth = not tpl.claim_marks(chain)
+    D = tpl.depth
+    picks = []
+    if window is not None:
+        picks.append((window[0], window[1], True))
+    at_depth = at_depth or {m.kind for _, m in tpl.claim_marks(chain)} == {"depth"}
+    picks += [(DEPTHS[tpl.mode][0], None if at_depth else layer, False)
+              for layer in range(0, DEPTHS[tpl.mode][0] + 2)]
+    for depth, layer, is_window in picks:
+        try:
+            inst = tpl.instance(chain, layer, depth)
+        except (Invalid, SymbpError):
+            continue
+        net = tpl.network(depth, equal=bool(inst.conflicts))
+        anchor = depth if layer is None else layer
+        letter = D if layer is None else tpl.var
+        names = sorted({int(n) for n in re.findall(r"\^\{\((\d+)\)\}", " ".join(
+            unparse(x) for x in inst.chain.sides))})
+        legend = "superscript " + ", ".join(f"({n}) stands for {_off(letter, n - anchor)}" for n in names)
+        what = tpl.mode[:-1]
+        place = (f"{what} {tpl.var} = {layer} of" if layer is not None else "the network of")
+        size = "depth" if tpl.mode == "layers" else "length"
+        if is_window:
+            sentence = (f"The steps are written at {place} the network of {size} {D} = {depth} ({legend}), "
+                        f"the window that stands for every {what} of every {size}")
+        else:
+            sentence = (f"The steps are written at {place} the network of {size} {D} = {depth} ({legend}), "
+                        f"one of the {size}s checked")
+        return net, inst, sentence.replace("the network of the network", "the network")
+    return None

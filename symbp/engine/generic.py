@@ -47,7 +47,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from ..errors import DeclarationError, InputError, UnsupportedError
-from ..latex.ast import Add, Call, Chain, Deriv, Kron, Node, Num, SumOp, Sym
+from ..latex.ast import Add, Call, Chain, Deriv, Kron, Mul, Neg, Node, Num, SumOp, Sym
 from ..latex.parser import parse_chain
 from ..latex.tokens import tokenize
 from ..latex.unparse import unparse
@@ -62,7 +62,8 @@ LAYER_LETTERS = ("i", "j", "k", "m", "n", "p", "q", "r", "s", "u", "v")
 #: placeholder labels ``^{(7001)}`` start here (never a layer number a file writes)
 _BASE = 7000
 _PLACEHOLDER = re.compile(r"\^\{\((\d+)\)\}$")
-_DIRECTIVE_ARG = re.compile(r"\s*([A-Za-z])\s*=\s*1\s*(?:\.\.|\\dots|\\ldots|,\s*\\dots\s*,)\s*([A-Za-z])\s*$")
+_DIRECTIVE_ARG = re.compile(r"\s*([A-Za-z])\s*=\s*1\s*(?:\.\.|\\dots|\\ldots|,\s*\\dots\s*,)"
+                            r"\s*([A-Za-z])\s*$")
 
 
 def read_directive(arg: str) -> tuple[str, str] | None:
@@ -178,8 +179,10 @@ class Template:
                                            f"{self.mode[:-1]} {self.var}, not at {mark.text}",
                                            offset=s.pos, hint=f"write ^{self.var} or ^{{{self.var}-1}}")
                 if mark.offset not in (0, -1):
-                    self.window_problem = (f"the forward pass reaches back to {mark.text}, beyond the "
-                                           f"{self.mode[:-1]} below")
+                    raise DeclarationError(f"the forward pass reaches back to {mark.text}, beyond the "
+                                           f"{self.mode[:-1]} below, where no boundary says what it is",
+                                           offset=s.pos, hint=f"a {self.mode[:-1]} uses the one before "
+                                           f"it: ^{{{self.var}-1}}")
                 if mark.offset < 0:
                     self.carriers.add(base)
                 if base not in params and base not in self.defined:
@@ -379,7 +382,8 @@ class Template:
                         if s.letters and (base in self.defined or base in self.params or base == "delta"):
                             raise UnsupportedError(
                                 f"{unparse(s)} is written without its layer", offset=s.pos,
-                                hint=f"write the layer: {base}^{self.var}_{{...}} or {base}^{self.depth}_{{...}}")
+                                hint=f"write the layer: {base}^{self.var}_{{...}} or "
+                                     f"{base}^{self.depth}_{{...}}")
                         continue
                     if mark.kind not in env:
                         raise UnsupportedError(f"the {self.mode[:-1]} {mark.text} in a claim about one "
@@ -414,7 +418,7 @@ class Template:
         return Instance(inst, conflicts, letters)
 
     def _instantiate(self, chain: Chain, env: dict[str, int], depth: int, letters: dict[str, str]) -> Chain:
-        sides = tuple(self._node(s, env, depth, letters) for s in chain.sides)
+        sides = tuple(_prune(self._node(s, env, depth, letters)) for s in chain.sides)
         return Chain(sides, chain.rels)
 
     def _node(self, node: Node, env: dict[str, int], depth: int, letters: dict[str, str]) -> Node:
@@ -519,3 +523,31 @@ class Template:
             lo = max(lo, first - m.offset)
             c = min(c, -m.offset + (1 if self.mode == "steps" and base == "delta" else 0))
         return lo, c
+
+
+def _zero(node: Node) -> bool:
+    return isinstance(node, Num) and node.value == 0
+
+
+def _prune(node: Node) -> Node:
+    """``node`` without the terms a boundary made zero (``\\sum_{h'} w_{h'h} 0`` at the first step:
+    ``b^0 = 0``), so that a forward equation stays a weighted sum."""
+    changed: dict[str, Any] = {}
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            changed[f.name] = _prune(v)
+        elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+            changed[f.name] = tuple(_prune(c) for c in v)
+    node = replace(node, **changed) if changed else node
+    zero = Num(node.pos, node.end, 0)
+    if isinstance(node, Mul) and any(_zero(f) for f in node.factors):
+        return zero
+    if isinstance(node, (SumOp, Neg)) and _zero(node.body if isinstance(node, SumOp) else node.arg):
+        return zero
+    if isinstance(node, Add):
+        kept = tuple(t for t in node.terms if not _zero(t))
+        if not kept:
+            return zero
+        return kept[0] if len(kept) == 1 else replace(node, terms=kept)
+    return node
