@@ -167,4 +167,6 @@ def report(paths: list[str | Path]) -> dict[str, Any]:
                         false_accepts.append(f"{p}: {text}")
                 elif truth == oracle.EQUIVALENT and verdict not in (VERIFIED, "verified-at-sizes"):
                     c["equivalent-not-verified"] += 1
+                elif truth == oracle.ILL_FORMED:  # a letter in two layers: no value, never verified
+                    c["ill-formed-rejected" if verdict in (REFUTED, "error") else "ill-formed-verified"] += 1
     return {"classes": {k: dict(v) for k, v in sorted(per.items())}, "false_accepts": false_accepts}
