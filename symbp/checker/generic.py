@@ -24,7 +24,8 @@ A claim is checked two ways (:mod:`symbp.engine.generic` writes it at concrete l
   2 at ``l = 1``), and the verdict is ``verified`` only when every unrolled check agrees.
 
 Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` naming them.  Room
-``symbp.checker``; imports :mod:`symbp.engine.generic`, the pipeline and the results.
+``symbp.checker``; imports :mod:`symbp.diagnoses`, :mod:`symbp.errors`, the AST and its printer,
+:mod:`symbp.engine.generic`, the pipeline and the results.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ placed at the layer their symbols give them (``j`` in ``\\delta^l_j`` is a unit 
 placed at two layers (``\\sum_k w^l_{kj} \\delta^{l+1}_k``: ``k`` in layer ``l`` and ``l+1``) is
 reported by :attr:`Instance.conflicts`; the checker then instantiates it at equal widths.
 
-Room ``symbp.engine``; imports :mod:`symbp.errors`, :mod:`symbp.latex` and
+Room ``symbp.engine``; imports :mod:`symbp.errors`, :mod:`symbp.latex`, :mod:`symbp.model` and
 :mod:`symbp.engine.declare`.
 
 >>> t = Template("layers", "l", "L", [r"z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j",
