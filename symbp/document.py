@@ -23,6 +23,9 @@ invisible to LaTeX::
     % symbp: expect verified vacuous-sum   ... and a warning it is expected to carry
     % symbp: label (5.53)              a label for the next equation
     % symbp: skip                      the next display is not checked
+    % symbp: layers l = 1..L           the forward pass is written for a generic layer l of an
+                                       L-layer network (w^l_{jk}, a^{l-1}_k): symbp.engine.generic
+    % symbp: steps t = 1..T            ... for a generic step t of T (Graves's BPTT)
 
 Labels written in the equation are read too: ``\\tag{...}``, ``\\textcircled{1}`` and ``①``;
 a trailing ``\\quad \\dots`` before a label, ``\\therefore``, ``&`` and the full stop or comma
@@ -40,6 +43,7 @@ from pathlib import Path
 from .catalogue import ACTIVATION_KINDS, ERROR_KINDS
 from .diagnoses import CODES
 from .engine.declare import BUILTINS, declare
+from .engine.generic import MODES, Template, read_directive
 from .engine.vector import LAYOUTS, Mismatch, needs_translation, shape_of, substitute, translate
 from .errors import DeclarationError, InputError, LatexSyntaxError, Location, NotationError, locate
 from .latex.ast import Chain, Node, Sym
@@ -154,6 +158,10 @@ class Derivation(Printable):
     equations: list[Equation] = field(default_factory=list)
     #: the displays that were not read (environment, line, column): reported, never skipped in silence
     unread: list[Unread] = field(default_factory=list)
+    #: the generic forward pass of a file written for a layer l (step t), whose equations are
+    #: checked unrolled and by a window (:mod:`symbp.checker.generic`); ``network`` is then its
+    #: unrolling to two layers
+    generic: Template | None = None
     _lines: LineIndex | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -316,6 +324,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     delta: str | None = None
     shapes: dict[str, tuple[str, ...]] = {}
     layout = LAYOUTS[0]
+    generic: tuple[str, str, str] | None = None  # (mode, letter, depth): % symbp: layers l = 1..L
     where: dict[tuple[str, str], int] = {}  # (directive, subject) -> offset, for messages
     pending_forward: list[int] = []
     for pos, word, arg, argpos in directives:
@@ -360,6 +369,15 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         elif word == "delta":
             delta = arg.strip().lstrip("\\")
             where[("delta", delta)] = argpos
+        elif word in MODES:
+            read = read_directive(arg)
+            if read is None or generic is not None:
+                raise DeclarationError(f"this {word} directive cannot be read" if read is None else
+                                       "a file declares one generic layer or step", offset=argpos,
+                                       hint=f"write '% symbp: {word} "
+                                            f"{'l = 1..L' if word == 'layers' else 't = 1..T'}'"
+                                       ).at(text, file)
+            generic = (word, *read)
         elif word in ("vector", "matrix"):
             shapes.update(_shape_directive(word, arg, argpos, text, file))
         elif word == "layout":
@@ -377,8 +395,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         elif word not in ("expect", "label", "skip"):
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
-                                        "error, delta, vector, matrix, layout, expect, label, "
-                                        "skip").at(text, file)
+                                        "error, delta, vector, matrix, layout, layers, steps, expect, "
+                                        "label, skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -425,6 +443,19 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                        lines, params)
     # a forward equation that cannot be read is reported, and the file checked without it
     unreadable: list[tuple[InputError, str, int]] = []
+    template: Template | None = None
+    if generic is not None and lines:  # one template, unrolled where it is checked
+        try:
+            template = Template(*generic, list(lines), dict(
+                aliases=aliases, composites=composites, params=params, activations=activations,
+                error_kind=error_kind, error=error_name, delta=delta))
+            net = template.network(2)
+        except InputError as exc:
+            k = exc.forward_index
+            if k is not None and k < len(maps) and maps[k] and exc.offset is not None:
+                exc.offset = maps[k][min(exc.offset, len(maps[k]) - 1)]  # type: ignore[index]
+            raise _locate_declaration(exc, text, file, origin, where) from None
+        lines = []
     while lines:  # no lines: the network given by the caller (a submission graded against a reference)
         try:
             net = declare(lines, name=Path(file).stem if file else "network", aliases=aliases,
@@ -447,7 +478,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     if shapes or layout != LAYOUTS[0]:
         net.shapes, net.layout = _with_delta_shapes(net, shapes), layout
     # -- the equations
-    deriv = Derivation(file, text, net)
+    deriv = Derivation(file, text, net, generic=template)
     lines_of = deriv.lines
     for exc, src, at in unreadable:
         loc = locate(text, at, file)
@@ -495,7 +526,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             items.append(item)
             try:
                 read, item.where = expand(eq, macros) if macros else (eq, None)
-                item.chain = parse_chain(read, net.functions)
+                item.chain = parse_chain(read, net.functions) if template is None else template.parse(read)
                 if not item.chain.rels:
                     raise LatexSyntaxError("no '=' or '\\equiv': nothing to check", offset=lead,
                                            code="nothing-to-check",

@@ -461,11 +461,53 @@ def check_file(path: str | Path | Derivation, options: Options | None = None) ->
                                      setting=fwd.describe()))
             pos += 1
             continue
+        if deriv.generic is not None:  # an equation about a layer l: at every layer of depth 3
+            for k in range(len(eq.chain.rels)):
+                out.append(_generic_numeric(deriv, eq.chain, k, links[pos], options))
+                pos += 1
+            continue
         for k in range(len(eq.chain.rels)):
             out.append(numeric_link(fwd, eq.chain, k, links[pos]))
             pos += 1
     assert pos == len(links)
     return out
+
+
+#: the unrolled depth (length) at which an equation about a generic layer (step) gets numbers
+GENERIC_DEPTH = 3
+
+
+def _generic_numeric(deriv: Derivation, chain: Chain, k: int, link: LinkResult,
+                     options: Options) -> NumericResult:
+    """Link ``k`` of a claim about a generic layer (step), with numbers at every layer of the
+    network unrolled to :data:`GENERIC_DEPTH`: the first that differs, else the last that agrees."""
+    from .engine.generic import Invalid
+    tpl = deriv.generic
+    assert tpl is not None
+    net = tpl.network(GENERIC_DEPTH)
+    fwd = Forward(net, options)
+    at_depth = {m.kind for _, m in tpl.claim_marks(chain)} <= {"depth"}
+    last = None
+    for layer in ([None] if at_depth else range(0, GENERIC_DEPTH + 2)):
+        try:
+            inst = tpl.instance(chain, layer, GENERIC_DEPTH)
+        except Invalid:
+            continue
+        except SymbpError as exc:
+            return NumericResult(link, SKIPPED, message=f"the sides have no numeric value: {exc}",
+                                 setting=fwd.describe())
+        if inst.conflicts:
+            return NumericResult(link, SKIPPED, setting=fwd.describe(),
+                                 message="an index stands for units of two layers: no numbers")
+        res = numeric_link(fwd, inst.chain, k, link)
+        where = f"depth {tpl.depth} = {GENERIC_DEPTH}" + ("" if layer is None else f", {tpl.var} = {layer}")
+        res.setting = {**res.setting, "generic": where}
+        res.message = f"at {where}" + (f": {res.message}" if res.message else "")
+        if res.status != AGREE:
+            return res
+        last = res
+    return last or NumericResult(link, SKIPPED, message="no layer of the unrolled network fits",
+                                 setting=fwd.describe())
 
 
 @dataclass

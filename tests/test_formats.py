@@ -181,7 +181,12 @@ def test_github_annotations(mixed: list[str], capsys: pytest.CaptureFixture[str]
 
 def test_github_on_the_shipped_derivations_is_quiet(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["check", "--format", "github", str(root / "derivations")], capsys)
-    assert code == 0 and not out.startswith("::") and len(out.strip().splitlines()) == 1
+    lines = out.strip().splitlines()
+    # the one warning kind: Graves's BPTT, verified at the unrolled lengths only (generic steps)
+    warned = [x for x in lines if x.startswith("::")]
+    assert code == 0 and len(lines) == len(warned) + 1 and not lines[-1].startswith("::")
+    assert all(x.startswith("::warning file=") and "graves_bptt.tex" in x and "verified-at-sizes" in x
+               for x in warned)
 
 
 # ----------------------------------------------------------------------------------------------

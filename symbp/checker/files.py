@@ -131,6 +131,9 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
                     r.span = None
         else:  # an assignment whose shapes do not fit
             results = [_mismatch(_link_text(eq.written, 0), eq.mismatch, 1, 1)]
+    elif deriv.generic is not None:  # a layer l of every depth: unrolled and by a window
+        from .generic import check_generic
+        results = check_generic(deriv.generic, eq.chain)
     else:
         results = check_chain(deriv.network, eq.chain)
         if eq.written is not None:

@@ -128,11 +128,38 @@ def prove_derivation(deriv: Derivation, label: str | None = None) -> list[Proof]
         if eq.chain is None or eq.error is not None:
             proofs += [Proof(r.latex, r) for r in results]
             continue
+        if deriv.generic is not None:  # a layer l: the steps at the unrolled instance that stands for it
+            proofs += _generic_proofs(deriv, eq.chain, results)
+            continue
         letters, _ = infer_letters(deriv.network, eq.chain)
         for r in results:
             k = r.link - 1
             proofs.append(prove_link(deriv.network, letters, eq.chain.sides[k], eq.chain.sides[k + 1], r))
     return proofs
+
+
+def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) -> list[Proof]:
+    """Proofs of a claim about a generic layer (step): each link's steps at the unrolled instance
+    :func:`symbp.checker.generic.proof_instance` picks, under the claim as written and its verdict."""
+    from ..checker.generic import proof_instance
+
+    picked = proof_instance(deriv.generic, chain)  # type: ignore[arg-type]
+    if picked is None:
+        return [Proof(r.latex, r) for r in results]
+    net, inst, sentence = picked
+    letters, _ = infer_letters(net, inst.chain)
+    concrete = check_chain(net, inst.chain)
+    out = []
+    for r in results:
+        k = r.link - 1
+        proof = prove_link(net, letters, inst.chain.sides[k], inst.chain.sides[k + 1], concrete[k])
+        proof.claim, proof.result = r.latex, r
+        if k == 0:  # the reach of the verdict, then where the steps stand (once per equation)
+            head = r.message.split(":", 1)[0] if r.verdict in (VERIFIED, AT_SIZES) else ""
+            said = f"{head[0].upper()}{head[1:]}. {sentence}" if head else sentence
+            proof.note = f"{said}. {proof.note}".strip() if proof.note else said
+        out.append(proof)
+    return out
 
 
 def prove_link(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node,

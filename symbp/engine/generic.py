@@ -1,0 +1,553 @@
+"""Generic layers and steps: a forward pass written once for a layer ``l`` (Nielsen's
+``z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j``) or a step ``t`` (Graves's
+``a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}``), and the equations claimed of it.
+
+A file says which letter is generic and which is the depth: ``% symbp: layers l = 1..L`` or
+``% symbp: steps t = 1..T``.  A superscript ``^l``, ``^{l+1}``, ``^{l-1}``, ``^L``, ``^{L-1}``
+written on a symbol (before its subscript) is then a layer (a step), never a power.  This module
+reads the template and the claims (:meth:`Template.prepare`: every such superscript becomes a
+placeholder label the parser reads, with a map back to the source's offsets), and *instantiates*
+them at a concrete depth: :meth:`Template.network` unrolls the forward pass into layers
+``1..N`` (families ``w^{(2)}``, ``a^{(1)}``: the existing machinery), :meth:`Template.instance`
+writes a claim at concrete ``l`` and ``L``.  Nothing here decides a verdict
+(:mod:`symbp.checker.generic` does).
+
+Boundaries, as the sources state them (documented defaults):
+
+* layers: layer 0's activations are the inputs (``a^0 = x``: ``a^{(0)}`` is a leaf); the cost is
+  a function of the last layer's activations (``a^L``), the only family of the unrolled network
+  that nothing uses; each layer has its own width (``n_l``: a range per layer).
+* steps: every quantity at step 0 is zero (``b^0 = 0``); ``\\delta^{T+1} = 0``; a weight
+  written without the step is shared by every step (one family, as the seed's ``w_{ji}``); the
+  widths do not change with the step.
+
+In ``layers`` mode the index letters of the template are per layer: each claim's letters are
+placed at the layer their symbols give them (``j`` in ``\\delta^l_j`` is a unit of layer ``l``,
+``k`` in ``w^{l+1}_{kj}`` one of layer ``l+1``) and renamed to that layer's letter.  A letter
+placed at two layers (``\\sum_k w^l_{kj} \\delta^{l+1}_k``: ``k`` in layer ``l`` and ``l+1``) is
+reported by :attr:`Instance.conflicts`; the checker then instantiates it at equal widths.
+
+Room ``symbp.engine``; imports :mod:`symbp.errors`, :mod:`symbp.latex`, :mod:`symbp.model` and
+:mod:`symbp.engine.declare`.
+
+>>> t = Template("layers", "l", "L", [r"z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j",
+...              r"a^l_j = \\sigma(z^l_j)"], {"params": ["w", "b"]})
+>>> t.network(2).forward_latex[:2]
+['z^{(1)}_{j} = \\\\sum_{i} w^{(1)}_{ji} a^{(0)}_{i} + b^{(1)}_{j}', 'a^{(1)}_{j} = \\\\sigma(z^{(1)}_{j})']
+>>> from symbp.latex.unparse import unparse
+>>> inst = t.instance(t.parse(r"\\delta^l_j = \\sum_k w^{l+1}_{kj} \\delta^{l+1}_k \\sigma'(z^l_j)"), 2, 3)
+>>> unparse(inst.chain.sides[1])
+"\\\\sum_{m} w^{(3)}_{mk} \\\\delta^{(3)}_{m} \\\\sigma'(z^{(2)}_{k})"
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from ..errors import DeclarationError, InputError, UnsupportedError
+from ..latex.ast import Add, Call, Chain, Deriv, Kron, Mul, Neg, Node, Num, SumOp, Sym
+from ..latex.parser import parse_chain
+from ..latex.tokens import tokenize
+from ..latex.unparse import unparse
+from ..model.network import Network
+
+__all__ = ["MODES", "Instance", "Invalid", "Mark", "Template", "read_directive"]
+
+#: the two kinds of generic index: a layer of a deep network, a step of a recurrent one
+MODES = ("layers", "steps")
+#: the letters of the layers 0, 1, 2, ... of an unrolled network (each layer its own range)
+LAYER_LETTERS = ("i", "j", "k", "m", "n", "p", "q", "r", "s", "u", "v")
+#: placeholder labels ``^{(7001)}`` start here (never a layer number a file writes)
+_BASE = 7000
+_PLACEHOLDER = re.compile(r"\^\{\((\d+)\)\}$")
+_DIRECTIVE_ARG = re.compile(r"\s*([A-Za-z])\s*=\s*1\s*(?:\.\.|\\dots|\\ldots|,\s*\\dots\s*,)"
+                            r"\s*([A-Za-z])\s*$")
+
+
+def read_directive(arg: str) -> tuple[str, str] | None:
+    """``l = 1..L`` -> ``('l', 'L')`` (the generic letter and the depth), else ``None``.
+
+    >>> read_directive("t = 1..T"), read_directive("l = 2..L")
+    (('t', 'T'), None)
+    """
+    m = _DIRECTIVE_ARG.fullmatch(arg)
+    if not m or m.group(1) == m.group(2):
+        return None
+    return m.group(1), m.group(2)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A generic superscript: ``kind`` is ``'var'`` (``l``) or ``'depth'`` (``L``), with an offset
+    (``l+1``: 1); ``text`` as written (``l+1``)."""
+
+    kind: str
+    offset: int
+    text: str
+
+
+class Invalid(Exception):
+    """An instance outside the template's range (``\\delta^{l+1}`` at ``l = L``)."""
+
+
+@dataclass
+class Instance:
+    """A claim written at concrete ``l`` and ``L``."""
+
+    chain: Chain
+    #: index letters of the claim placed at two layers: letter -> the layers (offsets from l)
+    conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the claim's letters -> the letters of the unrolled network
+    letters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Template:
+    """A generic forward pass (see the module docstring)."""
+
+    mode: str
+    var: str
+    depth: str
+    lines: list[str]
+    #: keyword arguments of :func:`symbp.engine.declare.declare` (params, activations, error, ...)
+    kw: dict[str, Any] = field(default_factory=dict)
+    marks: dict[int, Mark] = field(default_factory=dict)
+    #: per family name (as the parser names it), the layer offset of each index (layers mode)
+    sig: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    defined: set[str] = field(default_factory=set)
+    #: the families a layer uses of the layer below (``a``: ``a^{l-1}``)
+    carriers: set[str] = field(default_factory=set)
+    #: families written with a layer that no forward equation defines (Graves's inputs ``x^t``)
+    leaves: set[str] = field(default_factory=set)
+    forward: list[Chain] = field(default_factory=list)
+    #: why the two-layer window does not prove a claim for every layer ('' when it does)
+    window_problem: str = ""
+    functions: frozenset[str] = frozenset()
+    cache: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise DeclarationError(f"unknown generic index kind {self.mode!r}", hint="layers or steps")
+        from .declare import _FUNC_RE, _NAMED_FUNC_RE, _NOT_FUNCTIONS, _UNIT_FUNC_RE
+        names = set()
+        for src in self.lines:
+            for rx in (_FUNC_RE, _UNIT_FUNC_RE, _NAMED_FUNC_RE):
+                names.update(m.group(1).lstrip("\\") for m in rx.finditer(src))
+        params_ = set(self.kw.get("params", ("w", "b")))
+        self.functions = frozenset(n for n in names if n not in _NOT_FUNCTIONS and n not in params_)
+        self.params = set(self.kw.get("params", ("w", "b")))
+        try:
+            self._read()
+        except InputError as exc:
+            if exc.forward_index is None:
+                exc.forward_index = getattr(self, "_at", None)
+            raise
+
+    def _read(self) -> None:
+        params = self.params
+        for k, src in enumerate(self.lines):
+            self._at = k
+            chain = self.parse(src, what="forward")
+            if len(chain.sides) != 2 or not isinstance(chain.sides[0], Sym):
+                raise DeclarationError("a forward equation has the form  family_{indices} = expression",
+                                       hint=f"for example  z^{self.var}_j = \\sum_k w^{self.var}_{{jk}} "
+                                            f"a^{{{self.var}-1}}_k + b^{self.var}_j")
+            lhs = chain.sides[0]
+            base, mark = self.split(lhs.name)
+            if mark is None or mark.kind != "var" or mark.offset != 0:
+                raise DeclarationError(
+                    f"the left side of a generic forward equation is written at {self.mode[:-1]} "
+                    f"{self.var}: {lhs.name.split('^')[0]}^{self.var}_{{...}}", offset=lhs.pos,
+                    hint=f"define each family of {self.mode[:-1]} {self.var} from the ones before it")
+            self.defined.add(base)
+            self.forward.append(chain)
+        for k, chain in enumerate(self.forward):
+            self._at = k
+            offsets: dict[str, int] = {}
+            syms = [n for side in chain.sides for n in side.walk() if isinstance(n, Sym)]
+            for s in syms:
+                base, mark = self.split(s.name)
+                if mark is None:
+                    if base in self.defined and self.mode == "steps":
+                        raise DeclarationError(f"{base} is written without its step in a forward equation",
+                                               offset=s.pos, hint=f"write {base}^{self.var}_{{...}}")
+                    continue
+                if mark.kind != "var":
+                    raise DeclarationError(f"a forward equation is written for a generic "
+                                           f"{self.mode[:-1]} {self.var}, not at {mark.text}",
+                                           offset=s.pos, hint=f"write ^{self.var} or ^{{{self.var}-1}}")
+                if mark.offset not in (0, -1):
+                    raise DeclarationError(f"the forward pass reaches back to {mark.text}, beyond the "
+                                           f"{self.mode[:-1]} below, where no boundary says what it is",
+                                           offset=s.pos, hint=f"a {self.mode[:-1]} uses the one before "
+                                           f"it: ^{{{self.var}-1}}")
+                if mark.offset < 0:
+                    self.carriers.add(base)
+                if base not in params and base not in self.defined:
+                    self.leaves.add(base)
+                if base not in params:
+                    for x in s.letters:
+                        if offsets.setdefault(x, mark.offset) != mark.offset:
+                            raise DeclarationError(
+                                f"the index {x} stands for units of two {self.mode} in one forward "
+                                "equation", offset=s.pos, hint="each layer's units have their own letter")
+                    self.sig.setdefault(base, (0,) * len(s.letters))
+            for s in syms:
+                base, mark = self.split(s.name)
+                if mark is not None and base in params and self.mode == "layers":
+                    if any(x not in offsets for x in s.letters):
+                        raise DeclarationError(f"an index of {base} is no unit of a layer", offset=s.pos,
+                                               hint="a weight's indices are units of the layers it joins")
+                    self.sig[base] = tuple(offsets[x] - mark.offset for x in s.letters)
+        self._at = None
+        self.template_letters = [self._letter_offsets(c) for c in self.forward]
+        if self.mode == "steps":  # b^{t-1}_{h'} is the family b^t_h: h' runs over h's units
+            lhs_letters = {self.split(c.sides[0].name)[0]: c.sides[0].letters for c in self.forward}
+            aliases = dict(self.kw.get("aliases", {}))
+            for chain in self.forward:
+                for s in chain.sides[1].walk():
+                    if isinstance(s, Sym):
+                        base, mark = self.split(s.name)
+                        if mark is not None and mark.offset and base in lhs_letters:
+                            for x, y in zip(s.letters, lhs_letters[base]):
+                                if x != y:
+                                    aliases.setdefault(x, y)
+            self.kw["aliases"] = aliases
+        if self.mode == "steps":
+            self.window_problem = ("the steps share their weights and the objective depends on the "
+                                   "outputs of every step: only the unrolled lengths are checked")
+        elif not self.window_problem:
+            top = self.network(2)
+            outs = sorted(top.families[o].name for o in top.outputs)
+            want = sorted(f"{c}^{{(2)}}" for c in self.carriers)
+            if outs != want:
+                self.window_problem = ("the unrolled network's outputs are not the families the next "
+                                       "layer uses, so a window of layers does not stand for the rest")
+
+    # -- reading
+    def split(self, name: str) -> tuple[str, Mark | None]:
+        """``w^{(7001)}`` -> ``('w', its mark)``; a name without a placeholder: ``(name, None)``."""
+        m = _PLACEHOLDER.search(name)
+        if m is None or int(m.group(1)) not in self.marks:
+            return name, None
+        return name[:m.start()], self.marks[int(m.group(1))]
+
+    def prepare(self, src: str) -> tuple[str, list[int]]:
+        """The text with every generic superscript as a placeholder label, and for each of its
+        characters the offset in ``src`` it comes from."""
+        toks = tokenize(src)
+        out: list[str] = []
+        where: list[int] = []
+        last = 0
+        k = 0
+        while k < len(toks):
+            t = toks[k]
+            if t.kind == "sym" and t.text == "^" and k and k + 1 < len(toks):
+                found = self._superscript(toks, k)
+                if found is not None:
+                    end, mark = found
+                    prev = toks[k - 1]
+                    if (k >= 3 and toks[k - 2].kind == "sym" and toks[k - 2].text == "_"
+                            and toks[k - 3].kind == "letter"):
+                        raise UnsupportedError(
+                            f"the {self.mode[:-1]} {mark.text} is written after the subscript",
+                            offset=t.pos, width=max(1, toks[end].end - t.pos),
+                            hint=f"write the {self.mode[:-1]} first, as the sources do: "
+                                 f"w^{self.var}_{{jk}}, a^{{{self.var}-1}}_k")
+                    if prev.kind == "letter":
+                        key = _BASE + len(self.marks) + 1
+                        self.marks[key] = mark
+                        out.append(src[last:t.pos])
+                        where.extend(range(last, t.pos))
+                        text = f"^{{({key})}}"
+                        out.append(text)
+                        where.extend([t.pos] * len(text))
+                        last = toks[end].end
+                        k = end + 1
+                        continue
+            k += 1
+        out.append(src[last:])
+        where.extend(range(last, len(src)))
+        return "".join(out), where
+
+    def _superscript(self, toks: list, k: int) -> tuple[int, Mark] | None:
+        letters = (self.var, self.depth)
+        a = toks[k + 1]
+        if a.kind == "letter" and a.text in letters:
+            return k + 1, Mark("var" if a.text == self.var else "depth", 0, a.text)
+        if not (a.kind == "sym" and a.text == "{"):
+            return None
+        b = toks[k + 2] if k + 2 < len(toks) else None
+        if b is None or b.kind != "letter" or b.text not in letters:
+            return None
+        kind = "var" if b.text == self.var else "depth"
+        c = toks[k + 3]
+        if c.kind == "sym" and c.text == "}":
+            return k + 3, Mark(kind, 0, b.text)
+        if (c.kind == "sym" and c.text in "+-" and toks[k + 4].kind == "num" and toks[k + 4].text.isdigit()
+                and toks[k + 5].kind == "sym" and toks[k + 5].text == "}"):
+            off = int(toks[k + 4].text) * (1 if c.text == "+" else -1)
+            if abs(off) > 9:
+                return None
+            return k + 5, Mark(kind, off, f"{b.text}{c.text}{toks[k + 4].text}")
+        return None
+
+    def parse(self, src: str, what: str = "claim") -> Chain:
+        """A formula of the file with its generic superscripts read (errors at the source's offsets)."""
+        text, where = self.prepare(src)
+        try:
+            return parse_chain(text, self.functions | set(self.kw.get("functions", ())))
+        except InputError as exc:
+            if exc.offset is not None and where:
+                exc.offset = where[min(exc.offset, len(where) - 1)]
+            raise
+
+    def show(self, text: str) -> str:
+        """Placeholder labels written back as the source writes them (``^{l+1}``)."""
+        def back(m: re.Match) -> str:
+            mark = self.marks.get(int(m.group(1)))
+            if mark is None:
+                return m.group(0)
+            return f"^{{{mark.text}}}" if len(mark.text) > 1 else f"^{mark.text}"
+        return re.sub(r"\^\{\((\d+)\)\}", back, text)
+
+    # -- what a layer is
+    def valid(self, base: str, n: int, depth: int) -> str:
+        """``'ok'``, ``'zero'`` (a boundary) or ``'invalid'`` for the family ``base`` at layer ``n``."""
+        if self.mode == "layers":
+            lo = 0 if base in self.carriers else 1
+            return "ok" if lo <= n <= depth else "invalid"
+        if 1 <= n <= depth:
+            return "ok"
+        if n == 0 and base in self.carriers:
+            return "zero"  # b^0 = 0
+        if n == depth + 1 and base == "delta":
+            return "zero"  # \delta^{T+1} = 0
+        return "invalid"
+
+    def _letter_offsets(self, chain: Chain) -> dict[str, int]:
+        offsets: dict[str, int] = {}
+        for side in chain.sides:
+            for s in side.walk():
+                if isinstance(s, Sym):
+                    base, mark = self.split(s.name)
+                    if mark is not None:
+                        for x, d in zip(s.letters, self._sig(base, len(s.letters))):
+                            offsets.setdefault(x, mark.offset + d)
+        return offsets
+
+    def _sig(self, base: str, n: int) -> tuple[int, ...]:
+        if base == "delta" or base not in self.sig:
+            return (0,) * n
+        sig = self.sig[base]
+        return sig if len(sig) == n else (0,) * n
+
+    # -- unrolled
+    def network(self, depth: int, equal: bool = False) -> Network:
+        """The forward pass unrolled to ``depth`` layers (steps); ``equal``: every layer as wide
+        as layer 0 (one range for all units)."""
+        key = (depth, equal)
+        if key not in self.cache:
+            from .declare import declare
+            lines = []
+            for n in range(1, depth + 1):
+                for chain, offs in zip(self.forward, self.template_letters):
+                    env = {"var": n, "depth": depth}
+                    letters = ({x: LAYER_LETTERS[n + d] for x, d in offs.items()}
+                               if self.mode == "layers" else {})
+                    inst = self._instantiate(chain, env, depth, letters)
+                    lines.append(f"{unparse(inst.sides[0])} = {unparse(inst.sides[1])}")
+            kw = dict(self.kw)
+            kw.pop("functions", None)
+            if equal and self.mode == "layers":
+                kw["aliases"] = {**kw.get("aliases", {}),
+                                 **{x: LAYER_LETTERS[0] for x in LAYER_LETTERS[1:depth + 1]}}
+            self.cache[key] = declare(lines, **kw)
+        return self.cache[key]
+
+    def instance(self, chain: Chain, var: int | None, depth: int, equal: bool = False) -> Instance:
+        """The claim ``chain`` at ``l = var`` of a network ``depth`` layers deep; raises
+        :class:`Invalid` where it names a layer the network does not have."""
+        env = {"depth": depth} if var is None else {"var": var, "depth": depth}
+        if self.mode == "steps":
+            return Instance(self._instantiate(chain, env, depth, {}))
+        placed: dict[str, set[int]] = {}
+        for side in chain.sides:
+            for s in side.walk():
+                if isinstance(s, Sym):
+                    base, mark = self.split(s.name)
+                    if mark is None:
+                        if s.letters and (base in self.defined or base in self.params or base == "delta"):
+                            raise UnsupportedError(
+                                f"{unparse(s)} is written without its layer", offset=s.pos,
+                                hint=f"write the layer: {base}^{self.var}_{{...}} or "
+                                     f"{base}^{self.depth}_{{...}}")
+                        continue
+                    if mark.kind not in env:
+                        raise UnsupportedError(f"the {self.mode[:-1]} {mark.text} in a claim about one "
+                                               f"{self.mode[:-1]}", offset=s.pos,
+                                               hint=f"write the claim at {self.var} or at {self.depth}")
+                    n = env[mark.kind] + mark.offset
+                    for x, d in zip(s.letters, self._sig(base, len(s.letters))):
+                        placed.setdefault(x, set()).add(n + d)
+        used = set().union(*(side.index_letters() for side in chain.sides))
+        loose = sorted(used - set(placed))
+        if loose:
+            raise UnsupportedError(f"the index {loose[0]} is no unit of any layer of this claim",
+                                   hint=f"index letters stand for the units of a layer: j in z^{self.var}_j")
+        conflicts = {x: tuple(sorted(str(n) for n in ns)) for x, ns in placed.items() if len(ns) > 1}
+        letters: dict[str, str] = {}
+        taken: set[str] = set()
+        if equal or conflicts:
+            pool = [x for x in LAYER_LETTERS[:depth + 1]] + [x + "'" for x in LAYER_LETTERS[:depth + 1]]
+            for x in sorted(placed):
+                letters[x] = pool[len(letters)]
+        else:
+            for x in sorted(placed, key=lambda y: (min(placed[y]), y)):
+                n = min(placed[x])
+                if not 0 <= n < len(LAYER_LETTERS):
+                    raise Invalid(x)
+                new = LAYER_LETTERS[n]
+                while new in taken:
+                    new += "'"
+                taken.add(new)
+                letters[x] = new
+        inst = self._instantiate(chain, env, depth, letters)
+        return Instance(inst, conflicts, letters)
+
+    def _instantiate(self, chain: Chain, env: dict[str, int], depth: int, letters: dict[str, str]) -> Chain:
+        sides = tuple(_prune(self._node(s, env, depth, letters)) for s in chain.sides)
+        return Chain(sides, chain.rels)
+
+    def _node(self, node: Node, env: dict[str, int], depth: int, letters: dict[str, str]) -> Node:
+        def rn(x: str) -> str:
+            return letters.get(x, x)
+
+        if isinstance(node, Sym):
+            base, mark = self.split(node.name)
+            groups = tuple(tuple(rn(x) for x in g) for g in node.groups)
+            if mark is None:
+                return replace(node, groups=groups)
+            if mark.kind not in env:
+                raise Invalid(mark.text)
+            n = env[mark.kind] + mark.offset
+            state = self.valid(base, n, depth)
+            if state == "invalid":
+                raise Invalid(f"{base}^{n}")
+            if state == "zero":
+                return Num(node.pos, node.end, 0)
+            return replace(node, name=f"{base}^{{({n})}}", groups=groups)
+        if isinstance(node, Kron):
+            return replace(node, left=tuple(rn(x) for x in node.left), right=tuple(rn(x) for x in node.right))
+        if isinstance(node, SumOp) and node.index == self.var and "var" not in env:
+            lo = node.lower
+            hi = node.upper
+            if not (isinstance(lo, Num) and isinstance(hi, Sym) and hi.name == self.depth and not hi.groups):
+                raise UnsupportedError(f"a sum over the {self.mode[:-1]} {self.var} runs from 1 to "
+                                       f"{self.depth}", offset=node.pos,
+                                       hint=f"write \\sum_{{{self.var}=1}}^{{{self.depth}}}")
+            terms = [self._node(node.body, {**env, "var": v}, depth, letters)
+                     for v in range(int(lo.value), depth + 1)]
+            if not terms:
+                return Num(node.pos, node.end, 0)
+            return terms[0] if len(terms) == 1 else Add(node.pos, node.end, tuple(terms))
+        if isinstance(node, SumOp) and node.index == self.var:
+            raise UnsupportedError(f"a sum over {self.var} in an equation about one {self.mode[:-1]} "
+                                   f"{self.var}", offset=node.pos,
+                                   hint=f"name the summation index otherwise, or claim the equation "
+                                        f"for {self.depth}")
+        if isinstance(node, SumOp):
+            node = replace(node, index=rn(node.index))
+        if isinstance(node, Call) and node.sub:
+            node = replace(node, sub=tuple(tuple(rn(x) for x in g) for g in node.sub))
+        changed: dict[str, Any] = {}
+        for f in fields(node):
+            v = getattr(node, f.name)
+            if isinstance(v, Node):
+                new = self._node(v, env, depth, letters)
+                if isinstance(node, Deriv) and f.name == "wrt" and not isinstance(new, Sym):
+                    raise Invalid("a derivative by a boundary value")
+                changed[f.name] = new
+            elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+                changed[f.name] = tuple(self._node(c, env, depth, letters) for c in v)
+        return replace(node, **changed) if changed else node
+
+    # -- what a claim names
+    def claim_marks(self, chain: Chain, free: bool = True) -> list[tuple[str, Mark]]:
+        """``(family, mark)`` of every generic superscript of ``chain`` (with ``free``, not those
+        inside a sum over the generic letter, ``\\sum_{t=1}^{T}``, which binds it)."""
+        out: list[tuple[str, Mark]] = []
+
+        def visit(node: Node) -> None:
+            if free and isinstance(node, SumOp) and node.index == self.var:
+                return
+            if isinstance(node, Sym):
+                base, mark = self.split(node.name)
+                if mark is not None:
+                    out.append((base, mark))
+            for c in node.children():
+                visit(c)
+
+        for side in chain.sides:
+            visit(side)
+        return out
+
+    def window(self, chain: Chain) -> tuple[int, int | None, int, int] | None:
+        """The smallest unrolled network that stands for every layer: ``(depth, l, bottom,
+        top)``, where the claim at ``l`` (``None`` for a claim at ``L``) of that network is the
+        claim at any layer, with the layers ``l+bottom .. l+top`` as the window; ``None`` when
+        no window proves the claim for every layer (see :mod:`symbp.checker.generic`)."""
+        if self.window_problem:
+            return None
+        marks = self.claim_marks(chain)
+        kinds = {m.kind for _, m in marks}
+        if len(kinds) != 1:
+            return None
+        # a carrier (a^{l-1}) is the input of the layer above it: as the lowest, a leaf
+        own = [m.offset + 1 if b in self.carriers else m.offset for b, m in marks]
+        top = max(m.offset for _, m in marks)
+        bottom = min(min(own), top)
+        if kinds == {"depth"}:
+            if top > 0:
+                return None
+            return 1 - bottom, None, bottom, 0
+        return top - bottom + 1, 1 - bottom, bottom, top
+
+    def span(self, chain: Chain) -> tuple[int, int]:
+        """The layers ``l`` the claim is about: ``(lo, c)`` for ``l = lo..L+c``."""
+        lo, c = 0, 10
+        for base, m in self.claim_marks(chain):
+            first = 0 if base in self.carriers else 1
+            lo = max(lo, first - m.offset)
+            c = min(c, -m.offset + (1 if self.mode == "steps" and base == "delta" else 0))
+        return lo, c
+
+
+def _zero(node: Node) -> bool:
+    return isinstance(node, Num) and node.value == 0
+
+
+def _prune(node: Node) -> Node:
+    """``node`` without the terms a boundary made zero (``\\sum_{h'} w_{h'h} 0`` at the first step:
+    ``b^0 = 0``), so that a forward equation stays a weighted sum."""
+    changed: dict[str, Any] = {}
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            changed[f.name] = _prune(v)
+        elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+            changed[f.name] = tuple(_prune(c) for c in v)
+    node = replace(node, **changed) if changed else node
+    zero = Num(node.pos, node.end, 0)
+    if isinstance(node, Mul) and any(_zero(f) for f in node.factors):
+        return zero
+    if isinstance(node, (SumOp, Neg)) and _zero(node.body if isinstance(node, SumOp) else node.arg):
+        return zero
+    if isinstance(node, Add):
+        kept = tuple(t for t in node.terms if not _zero(t))
+        if not kept:
+            return zero
+        return kept[0] if len(kept) == 1 else replace(node, terms=kept)
+    return node

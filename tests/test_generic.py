@@ -1,0 +1,278 @@
+"""Generic layers and steps (issue 13.2-3): a forward pass written for a layer ``l`` of an
+``L``-layer network or a step ``t`` of ``T``, and the reach of each verdict.
+
+From both sides: every true row is verified (for every layer, where the window proves it) or
+verified at the unrolled depths it names, never refuted; every slip is refuted with the layer
+named, never verified; each verdict agrees with the independent oracle on every unrolled
+instance; the mutants of the shipped generic files have no false accept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symbp.checker.generic import DEPTHS, check_generic
+from symbp.checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED
+from symbp.document import loads
+from symbp.engine.generic import Invalid, Template, read_directive
+from symbp.errors import DeclarationError, InputError
+from symbp.soundness import oracle
+from symbp.soundness.generic_mutation import mutants, oracle_verdict, report
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERIC = sorted((ROOT / "derivations" / "generic").glob("*.tex"))
+
+NIELSEN = Template("layers", "l", "L", [r"z^l_j = \sum_k w^l_{jk} a^{l-1}_k + b^l_j",
+                                        r"a^l_j = \sigma(z^l_j)"],
+                   {"error": "C"})
+GRAVES = Template("steps", "t", "T", [r"a^t_h = \sum_i w_{ih} x^t_i + \sum_{h'} w_{h'h} b^{t-1}_{h'}",
+                                      r"b^t_h = \theta_h(a^t_h)", r"a^t_k = \sum_h w_{hk} b^t_h"],
+                  {"error": "O", "params": ["w"]})
+
+#: (claim, verdict, the start of its message)
+NIELSEN_ROWS = [
+    (r"\delta^L_j = \frac{\partial C}{\partial a^L_j} \sigma'(z^L_j)", VERIFIED,
+     "verified at the output layer L of every depth L, all sizes"),
+    (r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", VERIFIED,
+     "verified for every layer l = 1..L-1 of every depth L, all sizes"),
+    (r"\frac{\partial C}{\partial b^l_j} = \delta^l_j", VERIFIED,
+     "verified for every layer l = 1..L of every depth L, all sizes"),
+    (r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j", VERIFIED,
+     "verified for every layer l = 1..L of every depth L, all sizes"),
+    (r"\frac{\partial C}{\partial w^l_{jk}} = \delta^l_j a^{l-1}_k", VERIFIED, "verified for every layer"),
+    (r"\delta^l_j = \frac{\partial C}{\partial a^l_j} \sigma'(z^l_j)", VERIFIED, "verified for every layer"),
+    (r"\frac{\partial C}{\partial a^{l-1}_k} = \sum_j w^l_{jk} \delta^l_j", VERIFIED,
+     "verified for every layer l = 1..L of every depth L"),
+    (r"\frac{\partial C}{\partial a^l_k} = \sum_j w^{l+1}_{jk} \delta^{l+1}_j", VERIFIED,
+     "verified for every layer l = 0..L-1 of every depth L"),
+    (r"\delta^{L-1}_j = \sum_k w^L_{kj} \delta^L_k \sigma'(z^{L-1}_j)", VERIFIED,
+     "verified at the output layer L of every depth L"),
+    # both l and L: only the unrolled depths
+    (r"\frac{\partial C}{\partial b^l_j} + \frac{\partial C}{\partial b^L_k} = \delta^l_j + \delta^L_k",
+     AT_SIZES,
+     "verified at the depths L = 2, 3, 4"),
+    (r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + 0 \delta^L_j",
+     REFUTED, "the index j stands for units"),
+    # the slips
+    (r"\delta^l_j = \sum_k w^l_{kj} \delta^{l+1}_k \sigma'(z^l_j)", REFUTED, "the index j stands for units"),
+    (r"\delta^l_j = \sum_k w^{l+1}_{jk} \delta^{l+1}_k \sigma'(z^l_j)",
+     REFUTED, "the index j stands for units"),
+    (r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma(z^l_j)",
+     REFUTED, "refuted at depth L = 2, layer l = 1"),
+    (r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k", REFUTED, "refuted at depth L = 2, layer l = 1"),
+    (r"\frac{\partial C}{\partial b^l_j} = \delta^l_j \sigma'(z^l_j)",
+     REFUTED, "refuted at depth L = 2, layer l = 1"),
+    (r"\frac{\partial C}{\partial w^l_{jk}} = a^l_k \delta^l_j", REFUTED, "the index k stands for units"),
+    (r"\delta^L_j = \frac{\partial C}{\partial a^L_j}", REFUTED, "refuted at depth L = 2,"),
+    (r"\delta^L_j = \frac{\partial C}{\partial a^L_j} \sigma'(z^{L-1}_j)",
+     REFUTED, "the index j stands for units"),
+    (r"\delta^l_j = 2 \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", REFUTED, "refuted at depth L = 2"),
+    # input that cannot be checked
+    (r"\delta^L_j = \sum_k w^{L+1}_{kj} \delta^{L+1}_k \sigma'(z^L_j)", ERROR, "this equation names layers"),
+    (r"\delta_j = \sigma'(z_j)", ERROR, "this equation names no layer"),
+    (r"\delta^l_j = \sum_q w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", ERROR, ""),
+]
+
+GRAVES_ROWS = [
+    (r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_k \delta^t_k w_{hk} "
+     r"+ \sum_{h'} \delta^{t+1}_{h'} w_{hh'}\right)",
+     AT_SIZES, "verified at the lengths T = 2, 3, 4 (every step t of each), all widths"),
+    (r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h",
+     AT_SIZES, "verified at the lengths"),
+    (r"\frac{\partial O}{\partial w_{ih}} = \sum_{t=1}^{T} \delta^t_h x^t_i",
+     AT_SIZES, "verified at the lengths"),
+    (r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^t_h b^{t-1}_{h'}",
+     AT_SIZES, "verified at"),
+    (r"\delta^T_h = \theta_h'(a^T_h) \sum_k \delta^T_k w_{hk}",
+     AT_SIZES, "verified at the lengths T = 2, 3, 4,"),
+    (r"\delta^t_h = \theta_h'(a^t_h) \sum_k \delta^t_k w_{hk}",
+     REFUTED, "refuted at length T = 2, step t = 1"),
+    (r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_k \delta^t_k w_{hk} "
+     r"+ \sum_{h'} \delta^{t+1}_{h'} w_{h'h}\right)",
+     REFUTED, "refuted at length T = 2, step t = 1"),
+    (r"\frac{\partial O}{\partial w_{hk}} = \delta^T_k b^T_h", REFUTED, "refuted at length T = 2"),
+    (r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^t_h b^t_{h'}",
+     REFUTED, "refuted at length T = 2"),
+    (r"\delta^T_h = \theta_h'(a^T_h) \left(\sum_k \delta^T_k w_{hk} + \sum_{h'} \delta^T_{h'} w_{hh'}\right)",
+     REFUTED, "refuted at length T = 2"),
+    (r"\delta^t_h = \theta_h'(a^t_h) \sum_{t} \delta^t_k w_{hk}", ERROR, "a sum over t"),
+]
+
+
+@pytest.mark.parametrize("src, verdict, start", NIELSEN_ROWS,
+                         ids=[f"nielsen{k}" for k in range(len(NIELSEN_ROWS))])
+def test_nielsen(src: str, verdict: str, start: str) -> None:
+    results = check_generic(NIELSEN, NIELSEN.parse(src))
+    assert [r.verdict for r in results] == [verdict], results[0].message
+    assert results[0].message.startswith(start), results[0].message
+    if verdict == REFUTED and "there they agree" not in results[0].message:  # the depth and the layer
+        cx = results[0].counterexample
+        assert cx is not None and cx["depth"] in (1,) + DEPTHS["layers"] and "layer" in cx
+
+
+@pytest.mark.parametrize("src, verdict, start", GRAVES_ROWS,
+                         ids=[f"graves{k}" for k in range(len(GRAVES_ROWS))])
+def test_graves(src: str, verdict: str, start: str) -> None:
+    results = check_generic(GRAVES, GRAVES.parse(src))
+    assert [r.verdict for r in results] == [verdict], results[0].message
+    assert results[0].message.startswith(start), results[0].message
+    if verdict == AT_SIZES:
+        assert results[0].sizes == [{"T": 2}, {"T": 3}, {"T": 4}]
+
+
+@pytest.mark.parametrize("tpl, src, verdict", [(NIELSEN, s, v) for s, v, _ in NIELSEN_ROWS if v != ERROR]
+                         + [(GRAVES, s, v) for s, v, _ in GRAVES_ROWS if v != ERROR])
+def test_the_oracle_agrees(tpl: Template, src: str, verdict: str) -> None:
+    """The oracle (plain Python, complex-step derivatives, none of the checker's algebra) on every
+    unrolled instance: what holds is equivalent there, what is refuted differs somewhere or is
+    ill-formed (a letter standing for units of two layers)."""
+    truth = oracle_verdict(tpl, tpl.parse(src))
+    if verdict in (VERIFIED, AT_SIZES):
+        assert truth == oracle.EQUIVALENT
+    else:
+        assert truth in (oracle.DIFFERENT, oracle.ILL_FORMED)
+
+
+def test_the_window_is_the_smallest_unrolled_network() -> None:
+    bp2 = NIELSEN.parse(r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)")
+    bp4 = NIELSEN.parse(r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j")
+    bp1 = NIELSEN.parse(r"\delta^L_j = \frac{\partial C}{\partial a^L_j} \sigma'(z^L_j)")
+    assert NIELSEN.window(bp2) == (2, 1, 0, 1)  # layer l and its successor l+1
+    assert NIELSEN.window(bp4) == (1, 1, 0, 0)  # a^{l-1} is the given input of layer l
+    assert NIELSEN.window(bp1) == (1, None, 0, 0)
+    assert NIELSEN.span(bp2) == (1, -1) and NIELSEN.span(bp4) == (1, 0)
+    assert GRAVES.window(GRAVES.parse(r"\delta^t_h = \theta_h'(a^t_h) \sum_k \delta^t_k w_{hk}")) is None
+
+
+def test_no_window_without_its_conditions() -> None:
+    """A layer whose unrolled outputs are not what the next layer uses has no window: only the
+    unrolled depths, verified-at-sizes; a layer that reaches two layers back is an input error
+    (no boundary says what a^{-1} is)."""
+    side = Template("layers", "l", "L", [r"z^l_j = \sum_k w^l_{jk} a^{l-1}_k", r"a^l_j = \sigma(z^l_j)",
+                                         r"y^l_j = \sigma(a^l_j)"], {"error": "C"})
+    assert side.window_problem  # y^l is an output of every layer: C depends on it too
+    r, = check_generic(side, side.parse(r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j"))
+    assert r.verdict != VERIFIED
+    same = r"\frac{\partial C}{\partial y^L_j} = \frac{\partial C}{\partial y^L_j}"
+    r, = check_generic(side, side.parse(same))
+    assert r.verdict == AT_SIZES and "not proved for every depth" in r.message
+    with pytest.raises(DeclarationError, match="reaches back"):
+        Template("layers", "l", "L", [r"z^l_j = \sum_k w^l_{jk} a^{l-1}_k + \sum_m v^l_{jm} a^{l-2}_m",
+                                      r"a^l_j = \sigma(z^l_j)"], {"error": "C", "params": ["w", "v"]})
+
+
+def test_unrolled_networks() -> None:
+    net = NIELSEN.network(3)
+    assert [net.families[o].name for o in net.outputs] == ["a^{(3)}"]
+    assert net.sizes == ["I", "J", "K", "M"]  # a width per layer
+    assert NIELSEN.network(3, equal=True).sizes == ["I"]
+    rnn = GRAVES.network(2)
+    assert rnn.sizes == ["H", "I", "K"]  # the widths do not change with the step
+    assert sorted(rnn.families[o].name for o in rnn.outputs) == ["a^{(1)}", "a^{(2)}"]
+    assert len([f for f in rnn.params if f.name == "w"]) == 3  # shared by every step
+
+
+def test_instances() -> None:
+    bp2 = NIELSEN.parse(r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)")
+    with pytest.raises(Invalid):
+        NIELSEN.instance(bp2, 3, 3)  # no layer 4
+    inst = NIELSEN.instance(bp2, 2, 3)
+    assert inst.letters == {"j": "k", "k": "m"} and not inst.conflicts
+    slip = NIELSEN.parse(r"\delta^l_j = \sum_k w^{l}_{kj} \delta^{l+1}_k \sigma'(z^l_j)")
+    assert NIELSEN.instance(slip, 1, 2).conflicts == {"j": ("0", "1"), "k": ("1", "2")}
+
+
+@pytest.mark.parametrize("arg, read", [("l = 1..L", ("l", "L")), ("t = 1..T", ("t", "T")),
+                                       ("t=1..T", ("t", "T")), ("l = 1, \\dots, L", ("l", "L")),
+                                       ("l = 0..L", None), ("l = 1..l", None), ("l", None)])
+def test_directive(arg: str, read: tuple | None) -> None:
+    assert read_directive(arg) == read
+
+
+@pytest.mark.parametrize("forward, problem", [
+    ([r"z_j = \sum_k w^l_{jk} a^{l-1}_k"], "the left side of a generic forward equation"),
+    ([r"z^{l+1}_j = \sum_k w^l_{jk} a^{l-1}_k"], "the left side of a generic forward equation"),
+    ([r"z^l_j = \sum_k w^L_{jk} a^{l-1}_k"], "not at L"),
+    ([r"z^l_j = \sum_k w^l_{jk} a^{l-1}_j"], "stands for units of two layers"),
+    ([r"z^l_j = \sum_k w^l_{jk} a_k^{l-1}"], "written after the subscript"),
+])
+def test_template_errors(forward: list[str], problem: str) -> None:
+    with pytest.raises(InputError, match=problem):
+        Template("layers", "l", "L", forward, {"error": "C"})
+
+
+def test_a_file_with_a_generic_forward_pass() -> None:
+    text = "\n".join([
+        "% symbp: layers l = 1..L",
+        r"% symbp: forward z^l_j = \sum_k w^l_{jk} a^{l-1}_k + b^l_j",
+        r"% symbp: forward a^l_j = \sigma(z^l_j)",
+        r"$$\frac{\partial C}{\partial b^l_j} = \delta^l_j$$",
+        "% symbp: expect refuted",
+        r"$$\frac{\partial C}{\partial b^l_j} = \delta^{l+1}_j$$",
+        r"$$\frac{\partial C}{\partial b^l_j} = \delta^l_j_$$",
+    ])
+    from symbp.checker.files import check_file
+    d = loads(text, "t.tex")
+    assert d.generic is not None and d.network.error_name == "C"
+    r1, r2, r3 = check_file(d)
+    assert (r1.verdict, r1.as_expected, r2.verdict, r2.as_expected) == (VERIFIED, True, REFUTED, True)
+    assert r3.verdict == ERROR and (r3.line, r3.column) == (7, 49)  # at the source's column
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("% symbp: layers l = 2..L\n% symbp: forward a_j = b_j", "this layers directive cannot be read"),
+    ("% symbp: layers l = 1..L\n% symbp: steps t = 1..T\n% symbp: forward a^l_j = b^l_j",
+     "one generic layer or step"),
+    ("% symbp: layers l = 1..L\n% symbp: forward a^l_j = \\sum_k w^{l-1}_{jk} a^{l-3}_j",
+     "reaches back to l-3"),
+])
+def test_file_errors(text: str, problem: str) -> None:
+    with pytest.raises(DeclarationError, match=problem):
+        loads(text, "t.tex")
+
+
+@pytest.mark.parametrize("path", GENERIC, ids=[p.stem for p in GENERIC])
+def test_shipped_generic_files(path: Path) -> None:
+    from symbp.checker.files import check_file
+    results = check_file(path)
+    assert results and all(r.as_expected for r in results), [r.message for r in results if not r.as_expected]
+    assert any(r.verdict == REFUTED for r in results)
+
+
+def test_mutants_of_the_shipped_files_have_no_false_accept() -> None:
+    """Every mutant the oracle finds different is refuted (or an error); none is verified."""
+    out = report(GENERIC)
+    assert out["false_accepts"] == []
+    classes = out["classes"]
+    for cls in ("l+1->l", "dropped-t+1-term", "swap-indices", "drop-derivative", "boundary"):
+        assert classes[cls]["mutants"] > 0, cls
+    for cls, c in classes.items():
+        assert c.get("accepted", 0) == 0, cls
+        assert c.get("killed", 0) == c.get("different", 0), cls
+        assert c.get("ill-formed-verified", 0) == 0 and c.get("equivalent-not-verified", 0) == 0, cls
+    assert sum(c.get("different", 0) for c in classes.values()) >= 10
+
+
+SLIPS = st.sampled_from([s for s, v, _ in NIELSEN_ROWS if v == VERIFIED])
+
+
+@settings(max_examples=25, deadline=None)
+@given(SLIPS, st.data())
+def test_a_mutant_verified_is_equivalent(src: str, data: st.DataObject) -> None:
+    """Hypothesis: whatever one-slip mutant of a true Nielsen row, a verified one is equivalent by
+    the oracle on every unrolled instance, a refuted one is not."""
+    options = mutants(NIELSEN, src)
+    if not options:
+        return
+    _cls, text = data.draw(st.sampled_from(options))
+    chain = NIELSEN.parse(text)
+    verdict = check_generic(NIELSEN, chain)[0].verdict
+    truth = oracle_verdict(NIELSEN, chain)
+    if verdict in (VERIFIED, AT_SIZES):
+        assert truth == oracle.EQUIVALENT, text
+    if verdict == REFUTED:
+        assert truth != oracle.EQUIVALENT, text
