@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import catalogue
 from .. import diagnoses as dx
-from ..engine.numeric import FormalInstance, NetworkInstance, evaluate
+from ..engine.numeric import FormalInstance, NetworkInstance, evaluate, formula_error
 from ..errors import SymbpError
 from ..model.factors import Fn, Grad, Ref, view
 from ..model.network import Network
@@ -40,6 +40,8 @@ def _network_counterexample(net: Network, gl: Expr, gr: Expr, plans: list[dict[s
             except SymbpError:  # no concrete formula (a 4th derivative): the exact witness will do
                 return None, None
             diff = np.abs(vl - vr)
+            # a nan (a logarithm of a value <= 0, say) is no evidence either way: never a difference
+            diff = np.where(np.isnan(diff), 0.0, diff)
             tol = 1e-9 * (1 + np.maximum(np.abs(vl), np.abs(vr)))
             if np.any(diff > tol):
                 return _counterexample(net, inst, vl, vr, diff, free, names), witness(inst)
@@ -51,6 +53,8 @@ def witness(inst: NetworkInstance) -> dict[str, Any]:
     "E": "sum-of-squares"}`` (each function of the network with its activation; none: the
     instance's activation, as ``h``), what its text (``h = tanh; E = 1/2 sum ...``) says."""
     pairs = sorted(inst.kinds.items()) or [("h", inst.activation)]
+    if formula_error(inst.net):
+        return {"h": pairs, "E": "forward"}
     return {"h": pairs, "E": "sum-of-squares" if inst.net.error_kind else inst.error}
 
 

@@ -832,7 +832,8 @@ def _counterexample(cx: dict, witness: dict[str, Any] | None = None) -> str:
     if witness is not None:
         h = ", ".join("$" + catalogue.ACTIVATIONS[kind].latex(latex_name(f)) + "$"
                       for f, kind in witness["h"])
-        e = f"${catalogue.ERRORS[witness['E']].tex}$"
+        e = (f"${catalogue.ERRORS[witness['E']].tex}$" if witness["E"] in catalogue.ERRORS
+             else "$E$ as the forward pass defines it")
     else:
         h, e = _setting("h", cx["h"]), _setting("E", cx["E"])
     sizes = ", ".join(f"${k} = {v}$" for k, v in cx["sizes"].items())
