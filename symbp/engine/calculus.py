@@ -123,7 +123,7 @@ def denominator_family(net: Network, den: Expr, ranges: dict[str, str]) -> tuple
     ``('inv', S, idx)``, differentiated through ``S``'s definition by the chain rule."""
     from ..model.network import Family
     free = sorted(den.free())
-    # a family whose definition it is (\\ln \\frac{e^{a_k}}{\\sum_l e^{a_l}} is \\ln y_k), the hidden ones last
+    # a family whose definition it is (\\ln \\frac{e^{a_k}}{\\sum_l e^{a_l}} is \\ln y_k), hidden ones last
     for fam in sorted((f for f in net.families if f.id in net.definitions and len(f.axes) == len(free)),
                       key=lambda f: f.name == HIDDEN):
         for order in itertools.permutations(free):

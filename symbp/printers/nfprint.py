@@ -19,7 +19,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from ..model.factors import Ref
+from ..model.factors import Ref, view
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
 from ..notation import group_letters, join_signed, join_tex, latex_name
@@ -170,7 +170,7 @@ class NormalFormPrinter:
         return f"{name}{primes}({self._print_ref(Ref('ref', f.fam, f.idx), letters)})"
 
     def _print_inv(self, f: tuple, letters: dict[str, str]) -> str:
-        base = ("ref", f[1], f[2]) if not f[3] else ("fn", f[3], f[4], f[1], f[2])
+        base = view(f).base()
         if not f[3] and self.net.families[f[1]].name == "~":
             return f"\\frac{{1}}{{{self._hidden(f[1], f[2], letters)}}}"
         return f"\\frac{{1}}{{{self._print_factor(base, letters)}}}"

@@ -165,7 +165,8 @@ def _factor(net: Network, f: tuple, letters: dict[tuple, sp.Idx]) -> Any:
             return indexed("delta", at)
         return sp.Derivative(sp.Symbol(net.error_name), indexed(fam.name, at), evaluate=False)
     if f.tag == "fn" and net.families[f.fam].name == "~":  # \ln(1 - a_j): of a hidden family
-        return _apply_hidden(f.name, f.order, _hidden(net, f.fam, tuple(letters[i] for i in f.idx), False, letters))
+        arg = _hidden(net, f.fam, tuple(letters[i] for i in f.idx), False, letters)
+        return _apply_hidden(f.name, f.order, arg)
     if f.tag == "fn":
         arg = indexed(net.families[f.fam].name, tuple(letters[i] for i in f.idx))
         return apply(f.name, f.order, arg)
@@ -203,7 +204,8 @@ def _view_factor(net: Network, f: tuple, letters: dict[tuple, Any]) -> Any:
             return _at(base(net, f.fam, True), at)
         return ErrorDerivative(sp.Symbol(net.error_name), _at(base(net, f.fam), at))
     if f.tag == "fn" and net.families[f.fam].name == "~":
-        return _apply_hidden(f.name, f.order, _hidden(net, f.fam, tuple(letters[i] for i in f.idx), True, letters))
+        arg = _hidden(net, f.fam, tuple(letters[i] for i in f.idx), True, letters)
+        return _apply_hidden(f.name, f.order, arg)
     if f.tag == "fn":
         return apply(f.name, f.order, _at(base(net, f.fam), tuple(letters[i] for i in f.idx)))
     if f.tag == "inv":
