@@ -382,8 +382,9 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
     diags: list[dx.Diagnosis] = [_diagnose(net, gl, gr, names)]
     diags[:0] = _needs_condition(net, ul, ur)
     diags += _poly_remark(net, diff, differing.sizes, names)
-    cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
     beyond = _beyond_polynomials(net, ul, ur)
+    cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names,
+                                      seeds=(0, 1, 2, 3) if beyond else (0,))
     if cx is None and beyond:  # 1/x, ln x: the formal difference is no evidence without numbers
         return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
                           f"they involve {beyond}, whose identities (such as \\ln(e^x) = x) the normal "

@@ -443,19 +443,12 @@ class Interpreter:
             t = den.terms[0] if len(den.terms) == 1 else None
             if den.is_zero():
                 raise UnsupportedError("division by zero", offset=node.den.pos, hint="the denominator is 0")
-            if t is None or t.dummies or any(f[0] not in ("ref", "fn", "inv") for f in t.factors):
-                if t is not None and t.sizes:
-                    raise UnsupportedError("division by a size", offset=node.den.pos,
-                                           hint="symbp divides by a number, a quantity or a sum, not yet by "
-                                                "a size such as \\frac{1}{n}")
-                # a sum (the softmax's \sum_j \exp(a_j)): the reciprocal of a hidden family defined as it
+            if t is None or t.dummies or t.sizes or any(f[0] not in ("ref", "fn", "inv") for f in t.factors):
+                # a sum (the softmax's \sum_j \exp(a_j)), a size (K x_k): the reciprocal of a hidden
+                # family defined as it
                 ranges = self._free_ranges(env, node.pos)
                 fam, idx = calculus.denominator_family(net, den, ranges)
                 return self.expression(node.num, env) * Expr.atom(Inv("inv", fam, idx))
-            if t.sizes:
-                raise UnsupportedError("division by a size", offset=node.den.pos,
-                                       hint="symbp divides by a number, a quantity or a sum, not yet by "
-                                            "a size such as \\frac{1}{n}")
             # 1/(c x y) = (1/c) (1/x) (1/y): a reciprocal factor, cancelled against x where it meets it
             out = self.expression(node.num, env).scale(1 / t.coeff)
             for f in t.factors:
