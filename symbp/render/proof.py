@@ -301,8 +301,9 @@ class _Prover:
             for (power, px), c in sorted(rule.items()):
                 mono = "" if power == 0 else h if power == 1 else f"{h}^{{{power}}}"
                 if px:
-                    mono += (" " if mono else "") + (f"x^{{{px}}}" if px > 1 else "x" if px == 1 else
-                                                     "\\frac{1}{x}" if px == -1 else f"\\frac{{1}}{{x^{{{-px}}}}}")
+                    xs = (f"x^{{{px}}}" if px > 1 else "x" if px == 1 else
+                          "\\frac{1}{x}" if px == -1 else f"\\frac{{1}}{{x^{{{-px}}}}}")
+                    mono += (" " if mono else "") + xs
                 coef = str(abs(c)) if abs(c) != 1 or not mono else ""
                 body = " ".join(x for x in (coef, mono) if x)
                 rhs += (" - " if c < 0 else " + ") + body if rhs else ("-" if c < 0 else "") + body
