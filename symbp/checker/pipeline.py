@@ -431,7 +431,7 @@ def _cleared(net: Network, ul: Expr, ur: Expr, names: dict[str, str]) -> dx.Diag
     powers: dict[tuple, int] = {}
     for t in (ul - ur).terms:
         for g in set(t.factors):
-            if g[0] == "inv" and not any(i[0] == "d" for i in g[2]):
+            if g.tag == "inv" and not any(i[0] == "d" for i in g.idx):
                 powers[g] = max(powers.get(g, 0), t.factors.count(g))
     if not powers:
         return None
@@ -482,7 +482,7 @@ def _given(net: Network, left: Expr, right: Expr) -> str:
 def _needs_condition(net: Network, ul: Expr, ur: Expr) -> list[dx.Diagnosis]:
     """A refuted step that would hold were a family of targets declared to sum to 1 (an input
     of the network with one index, written in the step): that condition, named."""
-    written = {g[1] for e in (ul, ur) for t in e.terms for g in t.factors if g[0] == "ref"}
+    written = {g.fam for e in (ul, ur) for t in e.terms for g in t.factors if g.tag == "ref"}
     for f in sorted(written):
         fam = net.families[f]
         if f in net.conditions or fam.param or f in net.definitions or len(fam.axes) != 1:
@@ -502,11 +502,11 @@ def _beyond_polynomials(net: Network, *exprs: Expr) -> str | None:
     for e in exprs:
         for t in e.terms:
             for f in t.factors:
-                if f[0] == "inv":
+                if f.tag == "inv":
                     return "a reciprocal"
-                if f[0] == "fn" and ACTIVATIONS.get(net.activations.get(f[1], ""), None) is not None \
-                        and ACTIVATIONS[net.activations[f[1]]].domain is not None:
-                    return letter_tex(f[1])
+                if f.tag == "fn" and ACTIVATIONS.get(net.activations.get(f.name, ""), None) is not None \
+                        and ACTIVATIONS[net.activations[f.name]].domain is not None:
+                    return letter_tex(f.name)
     return None
 
 

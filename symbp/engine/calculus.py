@@ -136,8 +136,7 @@ def denominator_family(net: Network, den: Expr, ranges: dict[str, str]) -> tuple
     net.families.append(fam)
     net.definitions[fam.id] = den.rename({n: f"#{k}" for k, n in enumerate(free)})
     if net.consumers:  # made while checking, after the declaration's analysis: its own links
-        deps = {g[1] if g[0] in ("ref", "inv") else g[3] for t in den.terms for g in t.factors
-                if g[0] in ("ref", "fn", "inv")}
+        deps = {g.fam for t in den.terms for g in t.factors if g.tag in ("ref", "fn", "inv")}
         net.consumers[fam.id] = []
         net.ancestors[fam.id] = set(deps).union(*(net.ancestors.get(d, set()) for d in deps))
     return fam.id, tuple(F(n) for n in free)
@@ -321,7 +320,7 @@ def fold(net: Network, expr: Expr) -> Expr:
     condition on a family of targets (``Σ_k t_k = 1``), a sum over ``t_k`` alone is 1.  Each is an
     equality (the second given the condition, which the verdict then names)."""
     conditions = net.conditions
-    if not conditions and not any(g[0] == "inv" and is_hidden(net, g[1])
+    if not conditions and not any(g.tag == "inv" and is_hidden(net, g.fam)
                                   for t in expr.terms for g in t.factors):
         return expr
     out = []
@@ -346,10 +345,10 @@ def _divide_out(net: Network, expr: Expr) -> Expr:
     dummies) exactly: ``P = Q D`` by polynomial division (graded order on the factors), kept only
     when the remainder is 0, so the rewrite is an equality."""
     invs = sorted({g for t in expr.terms if not t.dummies for g in t.factors
-                   if g[0] == "inv" and is_hidden(net, g[1]) and not any(i[0] == "d" for i in g[2])})
+                   if g.tag == "inv" and is_hidden(net, g.fam) and not any(i[0] == "d" for i in g.idx)})
     for g in invs:
         carrying = [t for t in expr.terms if not t.dummies and t.factors.count(g) == 1]
-        d = declared(net, substitute_aliases(net, instantiate(net, g[1], g[2])))
+        d = declared(net, substitute_aliases(net, instantiate(net, g.fam, g.idx)))
         if len(d.terms) < 2 or any(t.dummies for t in d.terms) or not carrying:
             continue
         rest = list(carrying)
@@ -396,15 +395,15 @@ def _fold_term(net: Network, t: Term, conditions: dict[int, str]) -> Term | Raw:
     changed = False
     for d in list(dummies):  # Σ_d t_d = 1 for a family t of targets that sums to 1
         using = [g for g in facs if ("d", d) in factor_indices(g)]
-        if (len(using) == 1 and using[0][0] == "ref" and using[0][1] in conditions
-                and using[0][2] == (("d", d),)):
+        if (len(using) == 1 and using[0].tag == "ref" and using[0].fam in conditions
+                and using[0].idx == (("d", d),)):
             facs.remove(using[0])
             del dummies[d]
             changed = True
-    for g in [g for g in facs if g[0] == "inv" and is_hidden(net, g[1])]:
-        if g not in facs or any(i[0] == "d" for i in g[2]):
+    for g in [g for g in facs if g.tag == "inv" and is_hidden(net, g.fam)]:
+        if g not in facs or any(i[0] == "d" for i in g.idx):
             continue
-        d_inst = instantiate(net, g[1], g[2])
+        d_inst = instantiate(net, g.fam, g.idx)
         if len(d_inst.terms) != 1:
             continue
         dt = d_inst.terms[0]

@@ -443,7 +443,7 @@ class Interpreter:
             t = den.terms[0] if len(den.terms) == 1 else None
             if den.is_zero():
                 raise UnsupportedError("division by zero", offset=node.den.pos, hint="the denominator is 0")
-            if t is None or t.dummies or t.sizes or any(f[0] not in ("ref", "fn", "inv") for f in t.factors):
+            if t is None or t.dummies or t.sizes or any(f.tag not in ("ref", "fn", "inv") for f in t.factors):
                 # a sum (the softmax's \sum_j \exp(a_j)), a size (K x_k): the reciprocal of a hidden
                 # family defined as it
                 ranges = self._free_ranges(env, node.pos)

@@ -208,10 +208,10 @@ def _cancel_reciprocals(factors: list[Factor]) -> None:
     """``x · (1/x) = 1``: each reciprocal factor ``('inv', ...)`` cancels one factor it is the
     reciprocal of (where ``x`` is not 0: the equation is one of functions where they are
     defined), in place."""
-    if not any(f[0] == "inv" for f in factors):
+    if not any(f.tag == "inv" for f in factors):
         return
-    for f in [f for f in factors if f[0] == "inv"]:
-        base = ("ref", f[1], f[2]) if not f[3] else ("fn", f[3], f[4], f[1], f[2])
+    for f in [f for f in factors if f.tag == "inv"]:
+        base = f.base()
         if base in factors and f in factors:
             factors.remove(base)
             factors.remove(f)

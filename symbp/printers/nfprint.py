@@ -171,8 +171,8 @@ class NormalFormPrinter:
 
     def _print_inv(self, f: tuple, letters: dict[str, str]) -> str:
         base = view(f).base()
-        if not f[3] and self.net.families[f[1]].name == "~":
-            return f"\\frac{{1}}{{{self._hidden(f[1], f[2], letters)}}}"
+        if not f.fn and self.net.families[f.fam].name == "~":
+            return f"\\frac{{1}}{{{self._hidden(f.fam, f.idx, letters)}}}"
         return f"\\frac{{1}}{{{self._print_factor(base, letters)}}}"
 
     def _print_kd(self, f: tuple, letters: dict[str, str]) -> str:
