@@ -442,6 +442,10 @@ def argument_name(net: Network, fam: int, grad: bool = False) -> str:
     ['w_ji', 'w_kjl']
     """
     f = net.families[fam]
+    if f.name == "~":  # a hidden family: no argument of its own, and no lambdified code for it yet
+        raise UnsupportedError("a softmax's denominator or a logarithm's compound argument is not "
+                               "lambdified or exported yet", hint="nothing is computed: check the "
+                               "equation with symbp check")
     letters = "".join(x.replace("'", "p") for x in f.letters)
     base, _, label = f.name.partition("^")  # a layer label: w^{(2)} -> w2
     name = "delta" if grad else base
