@@ -31,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "ACTIVATION_KINDS", "CYCLE", "ERRORS", "ERROR_KINDS", "INSTANCES", "NUMERIC_ERRORS",
+__all__ = ["ACTIVATIONS", "ACTIVATION_KINDS", "COMMANDS", "CONDITIONS", "CYCLE", "ERRORS", "ERROR_KINDS",
+           "INSTANCES", "NUMERIC_ERRORS",
            "Activation", "ErrorFunction"]
 
 
@@ -83,6 +84,23 @@ def _exp(x: np.ndarray, order: int) -> np.ndarray:
     return np.exp(x)  # every derivative of exp is exp
 
 
+def _log(x: np.ndarray, order: int) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):  # nan (never a number) where x <= 0
+        if order == 0:
+            return np.log(np.where(np.asarray(x) > 0, x, np.nan))
+        x = np.where(np.asarray(x) > 0, x, np.nan)
+        return (-1.0) ** (order - 1) * float(np.prod(range(1, order))) * np.asarray(x, dtype=float) ** -order
+
+
+def _relu(x: np.ndarray, order: int) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    if order == 0:
+        return np.maximum(x, 0.0)
+    if order == 1:
+        return (x > 0).astype(float)  # relu'(0) taken as 0: the kink
+    return np.zeros_like(x)
+
+
 def _identity(x: np.ndarray, order: int) -> np.ndarray:
     return x if order == 0 else np.ones_like(x) if order == 1 else np.zeros_like(x)
 
@@ -110,7 +128,8 @@ def _sympy(name: str) -> Callable[[Any], Any]:
         import sympy as sp
         return {"tanh": lambda: sp.tanh(x), "logistic": lambda: 1 / (1 + sp.exp(-x)),
                 "sigmoid": lambda: 1 / (1 + sp.exp(-x)), "softplus": lambda: sp.log(1 + sp.exp(x)),
-                "exp": lambda: sp.exp(x), "identity": lambda: x}[name]()
+                "exp": lambda: sp.exp(x), "identity": lambda: x, "log": lambda: sp.log(x),
+                "relu": lambda: sp.Max(x, 0)}[name]()
     return form
 
 
@@ -134,10 +153,40 @@ class Activation:
     sympy: Callable[[Any], Any]
     declarable: bool = True
     base: int = 0
+    #: ``h^{(base + 1)}`` as a polynomial in ``h^{(base)}`` *and the argument* ``x``: (power of
+    #: ``h^{(base)}``, power of ``x``) -> coefficient, the power of ``x`` possibly negative
+    #: (``log' = x^{-1}``: ``{(0, -1): 1}``); ``None``: read from :attr:`derivative`
+    rule: dict[tuple[int, int], int] | None = None
+    #: where the function is defined and smooth, as text (``x > 0`` for log), ``None`` everywhere
+    domain: str | None = None
+    #: what the rule takes where the function has no derivative (ReLU's kink at 0)
+    kink: str | None = None
 
     def latex(self, f: str) -> str:
         """Its definition for the function called ``f`` (LaTeX maths)."""
         return self.tex.format(f=f)
+
+    def derivative_rule(self) -> dict[tuple[int, int], int] | None:
+        """``h^{(base + 1)}`` as a polynomial in ``(h^{(base)}, x)``: the one rule the engine
+        applies (autograd's ``defvjp`` table: a rule per function, apart from the mechanism).
+
+        >>> ACTIVATIONS["tanh"].derivative_rule(), ACTIVATIONS["log"].derivative_rule()
+        ({(0, 0): 1, (2, 0): -1}, {(0, -1): 1})
+        """
+        if self.rule is not None:
+            return self.rule
+        if self.derivative is None:
+            return None
+        return {(p, 0): c for p, c in self.derivative.items()}
+
+    def inside(self, x: np.ndarray) -> np.ndarray:
+        """Where ``x`` is inside the function's domain (and away from a kink): a boolean mask."""
+        x = np.asarray(x, dtype=float)
+        if self.name == "log":
+            return x > 0
+        if self.name == "relu":
+            return x != 0
+        return np.ones(x.shape, dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -165,6 +214,9 @@ ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
                base=1),
     Activation("identity", "{f}(a) = a", None, _identity, _sympy("identity")),
     Activation("exp", "{f} = \\exp", {1: 1}, _exp, _sympy("exp")),
+    Activation("log", "{f} = \\ln", None, _log, _sympy("log"), rule={(0, -1): 1}, domain="x > 0"),
+    Activation("relu", "{f}(a) = \\max(0, a)", {}, _relu, _sympy("relu"), base=1,
+               kink="relu'(0) is taken as 0 (relu has no derivative at 0), relu'' = 0 away from 0"),
 )}
 
 ERRORS: dict[str, ErrorFunction] = {e.name: e for e in (
@@ -178,6 +230,14 @@ ERRORS: dict[str, ErrorFunction] = {e.name: e for e in (
                   r"E = -\sum t \log \operatorname{softmax}(y)", _cross_entropy,
                   lambda y, t: _softmax(y) * t.sum() - t, _softmax_targets, numeric=True),
 )}
+
+#: the LaTeX function commands that are catalogue functions (``\\ln`` is the natural logarithm)
+COMMANDS: dict[str, str] = {"tanh": "tanh", "exp": "exp", "log": "log", "ln": "log"}
+
+#: the conditions a file may declare on a family of targets (``% symbp: targets t sum to 1``): its
+#: text as maths for the verdict, with ``{t}`` for the family (its index printed as ``k``)
+CONDITIONS: dict[str, str] = {"sum to 1": "\\sum_{{k}} {t}_{{k}} = 1",
+                              "one-hot": "{t}_{{k}} \\in \\{{0, 1\\}}, \\sum_{{k}} {t}_{{k}} = 1"}
 
 #: what a file may declare: an activation by ``h^{(base + 1)}`` as a polynomial in ``h^{(base)}``
 #: (identity: h(x) = x; the base is :attr:`Activation.base`)

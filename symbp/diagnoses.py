@@ -83,6 +83,9 @@ TRANSPOSED_INDICES = _code("transposed-indices", "refuted",
                            "the same quantities on both sides, with different indices")
 MISSING_FACTOR = _code("missing-factor", "refuted", "a factor of the left side is missing on the right")
 EXTRA_FACTOR = _code("extra-factor", "refuted", "the right side has an extra factor")
+NEEDS_CONDITION = _code("needs-condition", "refuted",
+                        "the step holds only under a condition the file does not declare "
+                        "(targets summing to 1)")
 # error: the input cannot be checked
 INPUT_ERROR = _code("input-error", "error", "the input cannot be checked")
 LATEX_SYNTAX = _code("latex-syntax", "error", "the LaTeX cannot be read")
@@ -658,10 +661,41 @@ class Holds(Diagnosis):
     answers: ClassVar[bool] = True
     value: str
     forward: bool = False
+    #: the declared condition the step needs (LaTeX, ``\\sum_{k} t_{k} = 1``), if it needs one
+    given: str = ""
 
     def parts(self) -> tuple[Part, ...]:
         through = ", through the forward equations" if self.forward else ""
-        return (f"holds for all sizes{through}: both sides reduce to ", _m(self.value))
+        given: tuple[Part, ...] = (", given the declared condition ", _m(self.given)) if self.given else ()
+        return (f"holds for all sizes{through}", *given, ": both sides reduce to ", _m(self.value))
+
+
+@dataclass(frozen=True)
+class HoldsOverDenominators(Diagnosis):
+    """Verified for all sizes where the ``denominators`` (LaTeX, comma-separated) are not 0:
+    multiplied by them, both sides reduce to ``value``."""
+
+    denominators: str
+    value: str
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("holds for all sizes where ", _m(self.denominators), " are not 0: multiplied by them, both "
+                "sides reduce to ", _m(self.value))
+
+
+@dataclass(frozen=True)
+class NeedsCondition(Diagnosis):
+    """The step holds where ``condition`` (LaTeX: ``\\sum_{k} t_{k} = 1``) holds, which the file
+    does not declare (``directive`` declares it); the counterexample breaks it."""
+
+    condition: str
+    directive: str
+    code: ClassVar[Code | None] = NEEDS_CONDITION
+
+    def parts(self) -> tuple[Part, ...]:
+        return ("it holds only where ", _m(self.condition), " (probabilities or one-hot targets), "
+                f"which is not declared ('{self.directive}' declares it); the counterexample's targets "
+                "do not sum to 1")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ invisible to LaTeX::
     % symbp: activation h = tanh       h is tanh (or logistic, sigmoid, softplus, exp, identity), not
                                        an undefined function
     % symbp: error sum-of-squares      E = 1/2 sum (y - t)^2 over the outputs, targets t
+    % symbp: targets t sum to 1        the targets t_k of an error the forward pass defines sum to 1
+                                       (or: one-hot); a verdict that needs it says so
     % symbp: expect refuted            the verdict expected for the next equation's links
                                        (one word for all links, or one word per link)
     % symbp: expect refuted vacuous-sum  ... and the diagnosis code expected (symbp.diagnoses)
@@ -322,6 +324,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     error_kind: str | None = None
     error_name: str | None = None
     delta: str | None = None
+    targets: dict[str, str] = {}
     shapes: dict[str, tuple[str, ...]] = {}
     layout = LAYOUTS[0]
     generic: tuple[str, str, str] | None = None  # (mode, letter, depth): % symbp: layers l = 1..L
@@ -366,6 +369,15 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             where[("activation", m.group(1))] = argpos
         elif word == "error" and _ERROR_NAME.fullmatch(arg.strip()) and arg.strip() not in ERROR_KINDS:
             error_name = arg.strip().lstrip("\\")  # the error's name: % symbp: error C
+        elif word == "targets":
+            m = re.fullmatch(r"\\?([A-Za-z]+)(?:\s*_\s*(?:\{\s*[A-Za-z]\s*\}|[A-Za-z]))?"
+                             r"\s+(sum to 1|one-hot)\s*", arg)
+            if not m:
+                raise DeclarationError("this targets directive cannot be read", offset=argpos,
+                                       hint="write '% symbp: targets t sum to 1' (probabilities) or "
+                                            "'% symbp: targets t one-hot'").at(text, file)
+            targets[m.group(1)] = m.group(2)
+            where[("targets", m.group(1))] = argpos
         elif word == "delta":
             delta = arg.strip().lstrip("\\")
             where[("delta", delta)] = argpos
@@ -395,8 +407,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         elif word not in ("expect", "label", "skip"):
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
-                                        "error, delta, vector, matrix, layout, layers, steps, expect, "
-                                        "label, skip").at(text, file)
+                                        "error, targets, delta, vector, matrix, layout, layers, steps, "
+                                        "expect, label, skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -460,7 +472,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         try:
             net = declare(lines, name=Path(file).stem if file else "network", aliases=aliases,
                           composites=composites, params=params, activations=activations,
-                          error_kind=error_kind, error=error_name, delta=delta)
+                          error_kind=error_kind, error=error_name, delta=delta, targets=targets)
             break
         except InputError as exc:
             k = exc.forward_index

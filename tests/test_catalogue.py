@@ -18,8 +18,12 @@ X = np.linspace(-2.0, 2.0, 9)
 def test_numpy_and_sympy_forms_agree(name: str, order: int) -> None:
     a = ACTIVATIONS[name]
     x = sp.Symbol("x")
+    if a.kink is not None and order > 1:  # SymPy's derivative there is a DiracDelta: 0 away from the kink
+        assert not np.any(a.numpy(X, order))
+        return
     f = sp.lambdify(x, sp.diff(a.sympy(x), x, order), "numpy")
-    assert np.allclose(np.broadcast_to(f(X), X.shape), a.numpy(X, order))
+    inside = X[a.inside(X)]  # log: x > 0; relu: away from its kink
+    assert np.allclose(np.broadcast_to(f(inside), inside.shape), a.numpy(inside, order))
 
 
 @pytest.mark.parametrize("name", [n for n, a in ACTIVATIONS.items() if a.derivative is not None])
@@ -69,8 +73,10 @@ def test_the_cli_offers_the_catalogue(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_declarable_kinds() -> None:
     assert catalogue.ACTIVATION_KINDS == {"tanh": {0: 1, 2: -1}, "logistic": {1: 1, 2: -1}, "identity": None,
-                                          "sigmoid": {1: 1, 2: -1}, "exp": {1: 1}, "softplus": {1: 1, 2: -1}}
-    assert {n for n, a in ACTIVATIONS.items() if a.base} == {"softplus"}  # softplus'' in softplus' = σ
+                                          "sigmoid": {1: 1, 2: -1}, "exp": {1: 1}, "softplus": {1: 1, 2: -1},
+                                          "log": None, "relu": {}}
+    # softplus'' in softplus' = σ; relu'' = 0 in relu' (a step)
+    assert {n for n, a in ACTIVATIONS.items() if a.base} == {"softplus", "relu"}
     assert catalogue.ERROR_KINDS == ("sum-of-squares",)
     assert catalogue.NUMERIC_ERRORS == ("sum-of-squares", "softmax-cross-entropy")
 
@@ -86,3 +92,35 @@ def test_the_engines_rule_gives_every_derivative(name: str, order: int) -> None:
     h = a.numpy(X, a.base)
     poly = _poly_derivatives(catalogue.ACTIVATION_KINDS[name], order - a.base)
     assert np.allclose(sum(float(c) * h ** p for p, c in poly.items()), a.numpy(X, order))
+
+
+# the rule table, apart from the mechanism: each function's derivative as a polynomial in its own
+# value (or its base derivative) and its argument
+RULES = [("tanh", {(0, 0): 1, (2, 0): -1}), ("logistic", {(1, 0): 1, (2, 0): -1}), ("exp", {(1, 0): 1}),
+         ("log", {(0, -1): 1}), ("softplus", {(1, 0): 1, (2, 0): -1}), ("relu", {})]
+
+
+@pytest.mark.parametrize("name, rule", RULES)
+def test_the_rule_table(name: str, rule: dict) -> None:
+    assert ACTIVATIONS[name].derivative_rule() == rule
+
+
+@pytest.mark.parametrize("name, order", [(n, k) for n, _ in RULES for k in (1, 2, 3)])
+def test_the_rule_mechanism_gives_every_derivative(name: str, order: int) -> None:
+    """:func:`symbp.engine.calculus.rule_derivatives` of the table's rule is each derivative, on the
+    function's domain (log: x > 0) and away from a kink (relu at 0)."""
+    from symbp.engine.calculus import rule_derivatives
+    a = ACTIVATIONS[name]
+    x = X[a.inside(X)]
+    if order <= a.base:
+        return
+    h = a.numpy(x, a.base)
+    poly = rule_derivatives(a.derivative_rule(), order - a.base)
+    got = sum(float(c) * h ** p * x ** float(q) for (p, q), c in poly.items()) if poly else np.zeros_like(x)
+    assert np.allclose(got, a.numpy(x, order))
+
+
+def test_relu_states_its_kink() -> None:
+    assert "relu'(0) is taken as 0" in ACTIVATIONS["relu"].kink
+    assert ACTIVATIONS["relu"].numpy(np.array([-1.0, 0.0, 2.0]), 1).tolist() == [0.0, 0.0, 1.0]
+    assert ACTIVATIONS["log"].domain == "x > 0" and np.isnan(ACTIVATIONS["log"].numpy(np.array(-1.0), 0))

@@ -67,7 +67,7 @@ def test_counterexample_uses_the_declared_activation() -> None:
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(activations={"h": "relu"}), "unknown activation"),
+    (dict(activations={"h": "swish"}), "unknown activation"),
     (dict(activations={"h": "softmax"}), "unknown activation"),
     (dict(activations={"g": "tanh"}), "no forward equation uses"),
     (dict(error_kind="cross-entropy"), "unknown error function"),
@@ -97,7 +97,7 @@ def test_bad_activation_directive_is_located() -> None:
 
 @pytest.mark.parametrize("directive, message", [
     ("% symbp: activation g = tanh", "no forward equation uses"),
-    ("% symbp: activation h = relu", "unknown activation"),
+    ("% symbp: activation h = swish", "unknown activation"),
     ("% symbp: error cross-entropy", "unknown error function"),
     ("% symbp: index m = q_l", "q is not an index"),
 ])

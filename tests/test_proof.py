@@ -343,7 +343,7 @@ SETTINGS = [  # what a counterexample ran, as symbp check says it, and as the pr
     ("E", "E = -sum t log softmax(y)", r"$E = -\sum t \log \operatorname{softmax}(y)$"),
     ("h", "an arbitrary function: h(a), h'(a), ... independent random integers",
      "$h$: an arbitrary function: $h(a)$, $h'(a)$, ... independent random integers"),
-    ("h", "g = tanh, h = relu", "$h$: $g$ = tanh, $h$ = relu"),  # unknown: as text, never made up
+    ("h", "g = tanh, h = swish", "$h$: $g$ = tanh, $h$ = swish"),  # unknown: as text, never made up
 ]
 
 

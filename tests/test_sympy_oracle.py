@@ -25,7 +25,14 @@ from symbp.printers.sympy_concrete import at_sizes
 from symbp.soundness.sympy_oracle import compare
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ["plain", "shared"] + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "derivations").glob("*.tex"))
+#: the derivations whose error is a forward equation (issue 14's losses) are left out: the concrete
+#: SymPy network (symbp.printers.sympy_concrete) does not build a formula error, hidden
+#: denominators or declared conditions on the targets yet (tests/test_losses.py checks them
+#: against the complex-step oracle instead)
+LOSSES = {"prml_5_2_softmax.tex", "prml_5_2_logistic.tex", "prml_5_2_sum_of_squares.tex", "nielsen_ch3.tex",
+          "nielsen_ch3_softmax.tex", "cs231n_softmax.tex"}
+SHIPPED = ["plain", "shared"] + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "derivations").glob("*.tex")
+                                       if p.name not in LOSSES)
 
 
 def _plans(sizes: list[str]) -> list[dict[str, int]]:

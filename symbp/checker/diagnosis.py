@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import catalogue
 from .. import diagnoses as dx
-from ..engine.numeric import FormalInstance, NetworkInstance, evaluate
+from ..engine.numeric import FormalInstance, NetworkInstance, evaluate, formula_error
 from ..errors import SymbpError
 from ..model.factors import Fn, Grad, Ref, view
 from ..model.network import Network
@@ -27,22 +27,27 @@ INSTANCES = catalogue.INSTANCES
 
 
 def _network_counterexample(net: Network, gl: Expr, gr: Expr, plans: list[dict[str, int]],
-                            free: list[tuple[str, str]], names: dict[str, str]
+                            free: list[tuple[str, str]], names: dict[str, str],
+                            seeds: tuple[int, ...] = (0,)
                             ) -> tuple[dict, dict[str, Any]] | tuple[None, None]:
     """Numbers from running the network with concrete functions, if they show the difference;
-    with them, the functions it ran by their catalogue names (:func:`witness`)."""
-    for sizes in plans:
-        for act, err in INSTANCES:
-            inst = NetworkInstance(net, sizes, act, err, seed=0)
-            try:
-                vl = evaluate(net, gl, sizes, inst, free)
-                vr = evaluate(net, gr, sizes, inst, free)
-            except SymbpError:  # no concrete formula (a 4th derivative): the exact witness will do
-                return None, None
-            diff = np.abs(vl - vr)
-            tol = 1e-9 * (1 + np.maximum(np.abs(vl), np.abs(vr)))
-            if np.any(diff > tol):
-                return _counterexample(net, inst, vl, vr, diff, free, names), witness(inst)
+    with them, the functions it ran by their catalogue names (:func:`witness`).  Several
+    ``seeds`` where a logarithm may meet a value ``<= 0`` (a nan is no evidence: another draw)."""
+    for seed in seeds:
+        for sizes in plans:
+            for act, err in INSTANCES:
+                inst = NetworkInstance(net, sizes, act, err, seed=seed)
+                try:
+                    vl = evaluate(net, gl, sizes, inst, free)
+                    vr = evaluate(net, gr, sizes, inst, free)
+                except SymbpError:  # no concrete formula (a 4th derivative): the exact witness will do
+                    return None, None
+                diff = np.abs(vl - vr)
+                # a nan (a logarithm of a value <= 0, say) is no evidence either way: never a difference
+                diff = np.where(np.isnan(diff), 0.0, diff)
+                tol = 1e-9 * (1 + np.maximum(np.abs(vl), np.abs(vr)))
+                if np.any(diff > tol):
+                    return _counterexample(net, inst, vl, vr, diff, free, names), witness(inst)
     return None, None
 
 
@@ -51,6 +56,8 @@ def witness(inst: NetworkInstance) -> dict[str, Any]:
     "E": "sum-of-squares"}`` (each function of the network with its activation; none: the
     instance's activation, as ``h``), what its text (``h = tanh; E = 1/2 sum ...``) says."""
     pairs = sorted(inst.kinds.items()) or [("h", inst.activation)]
+    if formula_error(inst.net):
+        return {"h": pairs, "E": "forward"}
     return {"h": pairs, "E": "sum-of-squares" if inst.net.error_kind else inst.error}
 
 

@@ -47,10 +47,10 @@ from ..latex.edit import sums_over, used_letters
 from ..latex.parser import parse_expression
 from ..latex.unparse import unparse
 from ..limits import budget
-from ..model.factors import Grad, view
+from ..model.factors import Grad, inverse, view
 from ..model.network import Network, components
 from ..model.normal_form import Expr
-from ..notation import letter_tex
+from ..notation import latex_name, letter_tex
 from ..printers.nfprint import NormalFormPrinter, latex
 from . import repair
 from .context import LinkContext
@@ -338,12 +338,17 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
              for x in env for name in env[x]}
     derived = _derived(net, interp, head, env, names)
     if same:
-        return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, gl, names))], derived=derived)
+        return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, gl, names), given=_given(net, raw_l, raw_r))],
+                             derived=derived)
     ul, ur = calculus.unfold(net, gl), calculus.unfold(net, gr)
     if _aliases(net):
         ul, ur = _one_name(net, ul), _one_name(net, ur)
     if _proved_equal(ul, ur):
-        return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, ul, names), forward=True)], derived=derived)
+        return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, ul, names), forward=True,
+                                                     given=_given(net, raw_l, raw_r))], derived=derived)
+    cleared = _cleared(net, ul, ur, names)
+    if cleared is not None:
+        return LinkResult.of("", VERIFIED, [cleared], derived=derived)
     # 3. the sizes are algebra: the difference's coefficients are polynomials in the sizes; it is
     # evaluated exactly (formal values) at sizes where none of them vanishes, then at plans drawn
     # for this equation
@@ -375,8 +380,17 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
                           f"difference is no evidence that the step is wrong", error="UnsupportedError",
                           code=dx.UNSUPPORTED.name)
     diags: list[dx.Diagnosis] = [_diagnose(net, gl, gr, names)]
+    diags[:0] = _needs_condition(net, ul, ur)
     diags += _poly_remark(net, diff, differing.sizes, names)
-    cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
+    beyond = _beyond_polynomials(net, ul, ur)
+    cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names,
+                                      seeds=(0, 1, 2, 3) if beyond else (0,))
+    if cx is None and beyond:  # 1/x, ln x: the formal difference is no evidence without numbers
+        return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
+                          f"they involve {beyond}, whose identities (such as \\ln(e^x) = x) the normal "
+                          f"form does not know, and the network run with concrete functions shows no "
+                          f"difference, so nothing is claimed", error="UnsupportedError",
+                          code=dx.UNSUPPORTED.name)
     if cx is None:
         cx = _formal_counterexample(net, differing, free, names)
     # last, so that running out of time here costs the proposal, never the refutation
@@ -409,12 +423,97 @@ def _opaque(net: Network, *exprs: Expr) -> str | None:
     return None
 
 
+def _cleared(net: Network, ul: Expr, ur: Expr, names: dict[str, str]) -> dx.Diagnosis | None:
+    """Both sides multiplied by their denominators (every reciprocal ``1/x`` outside a sum, to its
+    highest power), written out through the forward equations: equal products prove the
+    equation wherever the denominators are not 0 (``\\frac{y_k - t_k}{y_k (1 - y_k)} =
+    -\\frac{t_k}{y_k} + \\frac{1 - t_k}{1 - y_k}``)."""
+    powers: dict[tuple, int] = {}
+    for t in (ul - ur).terms:
+        for g in set(t.factors):
+            if g.tag == "inv" and not any(i[0] == "d" for i in g.idx):
+                powers[g] = max(powers.get(g, 0), t.factors.count(g))
+    if not powers:
+        return None
+    m = Expr.const(1)
+    for g, p in sorted(powers.items()):
+        for _ in range(p):
+            m = m * Expr.atom(inverse(g))
+    left, right = calculus.unfold(net, ul * m), calculus.unfold(net, ur * m)
+    if _aliases(net):
+        left, right = _one_name(net, left), _one_name(net, right)
+    if not _proved_equal(left, right):
+        return None
+    printer = NormalFormPrinter(net)
+    dens = ", ".join(printer.doprint(Expr.atom(inverse(g)), names) for g in sorted(powers))
+    return dx.HoldsOverDenominators(dens, latex(net, left, names))
+
+
+def _equal_under(net: Network, left: Expr, right: Expr, conditions: dict[int, str] | None) -> bool:
+    """Whether the two sides meet, with ``conditions`` in place of the declared ones."""
+    saved = net.conditions
+    net.conditions = conditions if conditions is not None else {}
+    try:
+        same, gl, gr = calculus.compare(net, left, right)
+        if same:
+            return True
+        ul, ur = calculus.unfold(net, gl), calculus.unfold(net, gr)
+        if _aliases(net):
+            ul, ur = _one_name(net, ul), _one_name(net, ur)
+        return _proved_equal(ul, ur)
+    finally:
+        net.conditions = saved
+
+
+def _condition_text(net: Network, conditions: dict[int, str]) -> str:
+    from ..catalogue import CONDITIONS
+    return ", ".join(CONDITIONS[c].format(t=latex_name(net.families[f].name))
+                     for f, c in sorted(conditions.items()))
+
+
+def _given(net: Network, left: Expr, right: Expr) -> str:
+    """The declared conditions a verified step needs (``\\sum_{k} t_{k} = 1``), as LaTeX: those
+    without which the two sides no longer meet ('' if it holds without them)."""
+    if not net.conditions or _equal_under(net, left, right, {}):
+        return ""
+    return _condition_text(net, net.conditions)
+
+
+def _needs_condition(net: Network, ul: Expr, ur: Expr) -> list[dx.Diagnosis]:
+    """A refuted step that would hold were a family of targets declared to sum to 1 (an input
+    of the network with one index, written in the step): that condition, named."""
+    written = {g.fam for e in (ul, ur) for t in e.terms for g in t.factors if g.tag == "ref"}
+    for f in sorted(written):
+        fam = net.families[f]
+        if f in net.conditions or fam.param or f in net.definitions or len(fam.axes) != 1:
+            continue
+        if _equal_under(net, ul, ur, {**net.conditions, f: "sum to 1"}):
+            return [dx.NeedsCondition(_condition_text(net, {f: "sum to 1"}),
+                                      f"% symbp: targets {fam.name} sum to 1")]
+    return []
+
+
+def _beyond_polynomials(net: Network, *exprs: Expr) -> str | None:
+    """A factor of ``exprs`` that is no polynomial variable of its own: a reciprocal ``1/x``
+    or a logarithm (``\\ln``), which the formal values treat as independent numbers although
+    ``x · 1/x = 1`` and ``\\ln`` has identities of its own; a difference of the formal values
+    is then evidence only where the network run with concrete functions shows it too."""
+    from ..catalogue import ACTIVATIONS
+    for e in exprs:
+        for t in e.terms:
+            for f in t.factors:
+                if f.tag == "inv":
+                    return "a reciprocal"
+                if f.tag == "fn" and ACTIVATIONS.get(net.activations.get(f.name, ""), None) is not None \
+                        and ACTIVATIONS[net.activations[f.name]].domain is not None:
+                    return letter_tex(f.name)
+    return None
+
+
 def _poly_remark(net: Network, diff: Expr, sizes: dict[str, int], names: dict[str, str]
                  ) -> list[dx.Diagnosis]:
     """What the algebra of the sizes shows: the difference of the two sides has a coefficient that
     is a polynomial in the sizes (``(I - 2)(K - 6)``), not zero at the counterexample's sizes."""
-    import sympy
-
     from ..model.normal_form import Term, poly_value
     coeffs = diff.coefficients()
     if len(coeffs) != 1:
@@ -422,6 +521,7 @@ def _poly_remark(net: Network, diff: Expr, sizes: dict[str, int], names: dict[st
     (structure, poly), = coeffs.items()
     if not poly_value(poly, sizes) or all(not m for m in poly):
         return []
+    import sympy  # only where there is a polynomial to factor (half a second of import)
     value = sympy.factor(sum(sympy.Rational(c.numerator, c.denominator)
                              * sympy.Mul(*(sympy.Symbol(r) for r in m)) for m, c in poly.items()))
     what = latex(net, Expr([Term(Fraction(1), (), *structure)]), names)
@@ -476,6 +576,8 @@ def _derived(net: Network, interp: Interpreter, head: Node, env: dict, names: di
         # shared over positions) keeps its summed index
         raw = calculus.rewrite(raw, lambda g: calculus.delta_at(net, g.fam, g.idx)
                                if g.tag == "grad" and g.fam == fam else None)
+    # \ln' = 1/x, \exp' = \exp: the rules of the function commands, written out
+    raw = calculus.declared(net, raw, error=False, only={"ln", "log", "exp"})
     rhs = latex(net, raw, names)
     lhs = unparse(head)
     if rhs.replace(" ", "") == lhs.replace(" ", ""):

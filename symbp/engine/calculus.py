@@ -28,9 +28,9 @@ from fractions import Fraction
 
 from ..errors import ResourceLimitError, UnsupportedError
 from ..limits import MAX_TERMS
-from ..model.factors import Grad, Kd, Ref
+from ..model.factors import Grad, Inv, Kd, Ref, inverse, view
 from ..model.network import Network
-from ..model.normal_form import D, Expr, F, Index, Term, map_indices
+from ..model.normal_form import D, Expr, F, Index, Term, factor_indices, map_indices
 
 __all__ = ["derivative", "delta_definition", "expand_deltas", "gradient", "ground", "instantiate"]
 
@@ -90,6 +90,56 @@ def _multiply_out(t: Term, names: list[tuple[str, str]], kept: list[tuple], reps
 def instantiate(net: Network, fam: int, idx: tuple[Index, ...]) -> Expr:
     """The forward definition of ``fam`` at indices ``idx``."""
     return net.definitions[fam].substitute({f"#{k}": i for k, i in enumerate(idx)})
+
+
+#: the name of a hidden family: a denominator that is a sum (``\\sum_j \\exp(a_j)``), defined as
+#: that sum, so that its reciprocal is one factor ``1/S`` (no letter of a formula can be ``~``)
+HIDDEN = "~"
+
+
+def is_error_family(net: Network, fam: int) -> bool:
+    """The error as a quantity the forward pass defines (``E = \\frac{1}{2} \\sum_k (y_k - t_k)^2``,
+    ``E = -\\sum_k t_k \\ln y_k``): a family without indices under the error's name."""
+    f = net.families[fam]
+    return f.name == net.error_name and not f.axes and fam in net.definitions
+
+
+def error_family(net: Network) -> int | None:
+    """The family of :func:`is_error_family`, if the forward pass defines the error."""
+    f = net.family(net.error_name, ())
+    return f.id if f is not None and f.id in net.definitions else None
+
+
+def is_hidden(net: Network, fam: int) -> bool:
+    """A family symbp made for a denominator that is a sum (:func:`denominator_family`)."""
+    return net.families[fam].name == HIDDEN
+
+
+def denominator_family(net: Network, den: Expr, ranges: dict[str, str]) -> tuple[int, tuple[Index, ...]]:
+    """The hidden family defined as ``den`` (a sum: the denominator of a softmax) and the indices
+    at which it stands for ``den``: the same family for every equal denominator (its definition
+    up to the order of its free indices), made where there is none yet.  ``ranges`` gives the
+    range of each free index of ``den``.  The reciprocal ``1/den`` is then the factor
+    ``('inv', S, idx)``, differentiated through ``S``'s definition by the chain rule."""
+    from ..model.network import Family
+    free = sorted(den.free())
+    # a family whose definition it is (\\ln \\frac{e^{a_k}}{\\sum_l e^{a_l}} is \\ln y_k), hidden ones last
+    for fam in sorted((f for f in net.families if f.id in net.definitions and len(f.axes) == len(free)),
+                      key=lambda f: f.name == HIDDEN):
+        for order in itertools.permutations(free):
+            if tuple(ranges[n] for n in order) == fam.axes and \
+                    den.rename({n: f"#{k}" for k, n in enumerate(order)}) == net.definitions[fam.id]:
+                return fam.id, tuple(F(n) for n in order)
+    axes = tuple(ranges[n] for n in free)
+    fam = Family(len(net.families), HIDDEN, axes, (1,) * len(axes), False,
+                 tuple(net.range_letter.get(r, r.lower()) for r in axes))
+    net.families.append(fam)
+    net.definitions[fam.id] = den.rename({n: f"#{k}" for k, n in enumerate(free)})
+    if net.consumers:  # made while checking, after the declaration's analysis: its own links
+        deps = {g.fam for t in den.terms for g in t.factors if g.tag in ("ref", "fn", "inv")}
+        net.consumers[fam.id] = []
+        net.ancestors[fam.id] = set(deps).union(*(net.ancestors.get(d, set()) for d in deps))
+    return fam.id, tuple(F(n) for n in free)
 
 
 def _kds(a: tuple[Index, ...], b: tuple[Index, ...]) -> Expr:
@@ -154,6 +204,12 @@ def _d_factor(net: Network, f: tuple, fam_x: int, idx_x: tuple[Index, ...], tota
         if inner.is_zero():
             return inner
         return Expr.atom(f._replace(order=f.order + 1)) * inner
+    if kind == "inv":  # d(1/g) = -(1/g)^2 dg
+        g = view(f).base()
+        inner = _d_factor(net, g, fam_x, idx_x, total)
+        if inner.is_zero():
+            return inner
+        return -(Expr.atom(f) * Expr.atom(f) * inner)
     if kind == "grad":
         if f.fam not in net.outputs:  # a hidden δ: differentiate its expansion
             return derivative(net, delta_at(net, f.fam, f.idx), fam_x, idx_x, total=total)
@@ -170,7 +226,10 @@ def _d_factor(net: Network, f: tuple, fam_x: int, idx_x: tuple[Index, ...], tota
 def gradient(net: Network, fam_x: int, idx_x: tuple[Index, ...], *, keep: bool = True) -> Expr:
     """``∂E/∂ fam_x[idx_x]`` by one application of the chain rule over every use of ``fam_x``.
 
-    With ``keep``, a family that has a ``δ`` (or is an output) is its own atom ``δ``."""
+    With ``keep``, a family that has a ``δ`` (or is an output) is its own atom ``δ``; the error
+    itself, where the forward pass defines it (``E = -\\sum_k t_k \\ln y_k``), has ``∂E/∂E = 1``."""
+    if is_error_family(net, fam_x):
+        return Expr.const(1)
     if fam_x in net.outputs or (keep and net.has_delta(fam_x)):
         return Expr.atom(Grad("grad", fam_x, idx_x))
     if fam_x in net.targets.values():  # E = 1/2 sum (y - t)^2 uses the targets directly
@@ -189,10 +248,15 @@ def gradient(net: Network, fam_x: int, idx_x: tuple[Index, ...], *, keep: bool =
 
 def delta_definition(net: Network, fam: int) -> Expr:
     """``δ`` of ``fam`` one layer down: ``δ_j = h'(a_j) Σ_k w_{kj} δ_k``, in indices ``#0, #1, …``."""
-    key = ("delta", fam)
+    key = ("delta", fam) if not net.conditions else ("delta", fam, tuple(sorted(net.conditions.items())))
     if key not in net.cache:
         idx = tuple(F(f"#{k}") for k in range(len(net.families[fam].axes)))
-        net.cache[key] = gradient(net, fam, idx, keep=False)
+        d = gradient(net, fam, idx, keep=False)
+        if error_family(net) is not None or any(f.name == HIDDEN for f in net.families):
+            # an error or an output unit written as a formula (cross-entropy, softmax): δ in its
+            # settled form, so a sum over it meets 1/S and the declared rules term by term
+            d = _settle(net, d)
+        net.cache[key] = d
     return net.cache[key]
 
 
@@ -231,16 +295,147 @@ def substitute_aliases(net: Network, expr: Expr) -> Expr:
         if f.tag == "fn" and net.is_copy(f.fam):
             g = instantiate(net, f.fam, f.idx).terms[0].factors[0]
             return Expr.atom(f._replace(fam=g.fam, idx=g.idx))
+        if f.tag == "inv":  # 1/z_j -> 1/h(a_j): the reciprocal of what the base becomes
+            g = sub(f.base())
+            if g is None and f.fam in net.definitions and not f.fn and not is_hidden(net, f.fam):
+                g = instantiate(net, f.fam, f.idx)  # 1/y_k, y_k = exp(a_k)/S: S/exp(a_k)
+            if g is None:
+                return None
+            t = g.terms[0] if len(g.terms) == 1 else None
+            if (t is None or t.dummies or t.sizes or not t.factors
+                    or any(h.tag not in ("ref", "fn", "inv") for h in t.factors)):
+                return None
+            out = Expr.const(1 / t.coeff)
+            for h in t.factors:
+                out = out * Expr.atom(inverse(h))
+            return out
         return None
 
     return rewrite(expr, sub)
+
+
+def fold(net: Network, expr: Expr) -> Expr:
+    """Sums that are a hidden family (a softmax's denominator) meet its reciprocal:
+    ``Σ_k exp(a_k) · 1/S = 1`` where ``S = Σ_j exp(a_j)``; and, where the network declares a
+    condition on a family of targets (``Σ_k t_k = 1``), a sum over ``t_k`` alone is 1.  Each is an
+    equality (the second given the condition, which the verdict then names)."""
+    conditions = net.conditions
+    if not conditions and not any(g.tag == "inv" and is_hidden(net, g.fam)
+                                  for t in expr.terms for g in t.factors):
+        return expr
+    out = []
+    changed = False
+    for t in expr.terms:
+        new = _fold_term(net, t, conditions)
+        changed |= new is not t
+        out.append(new)
+    if changed:
+        expr = Expr.from_raw((t.coeff, t.sizes, dict(enumerate(t.dummies)), t.factors) if isinstance(t, Term)
+                             else t for t in out)
+    return _divide_out(net, expr)
+
+
+#: the most steps of one polynomial division in :func:`_divide_out`
+MAX_DIVISION_STEPS = 64
+
+
+def _divide_out(net: Network, expr: Expr) -> Expr:
+    """``P · 1/S = Q`` where ``S`` is a hidden family whose definition ``D`` (a sum of terms
+    without dummies: ``1 - σ(a_j)``) divides ``P`` (the terms carrying ``1/S`` once, without
+    dummies) exactly: ``P = Q D`` by polynomial division (graded order on the factors), kept only
+    when the remainder is 0, so the rewrite is an equality."""
+    invs = sorted({g for t in expr.terms if not t.dummies for g in t.factors
+                   if g.tag == "inv" and is_hidden(net, g.fam) and not any(i[0] == "d" for i in g.idx)})
+    for g in invs:
+        carrying = [t for t in expr.terms if not t.dummies and t.factors.count(g) == 1]
+        d = declared(net, substitute_aliases(net, instantiate(net, g.fam, g.idx)))
+        if len(d.terms) < 2 or any(t.dummies for t in d.terms) or not carrying:
+            continue
+        rest = list(carrying)
+        p = Expr.from_raw((t.coeff, t.sizes, {}, [h for h in t.factors if h != g]) for t in carrying)
+        q = Expr.zero()
+        lead_d = max(d.terms, key=_grade)
+        for _ in range(MAX_DIVISION_STEPS):
+            if p.is_zero():
+                break
+            lead_p = max(p.terms, key=_grade)
+            m = _monomial_quotient(lead_p, lead_d)
+            if m is None:
+                break
+            q = q + m
+            p = p - m * d
+        if not p.is_zero():
+            continue
+        expr = expr - Expr(rest) + q
+    return expr
+
+
+def _grade(t: Term) -> tuple:
+    keys = sorted([repr(f) for f in t.factors] + list(t.sizes), reverse=True)
+    return (len(keys), keys)
+
+
+def _monomial_quotient(a: Term, b: Term) -> Expr | None:
+    """``a / b`` for terms without dummies, if ``b``'s factors and sizes are among ``a``'s."""
+    fa, fb = list(a.factors), list(b.factors)
+    sa, sb = list(a.sizes), list(b.sizes)
+    for f in fb:
+        if f not in fa:
+            return None
+        fa.remove(f)
+    for r in sb:
+        if r not in sa:
+            return None
+        sa.remove(r)
+    return Expr.from_raw([(a.coeff / b.coeff, sa, {}, fa)])
+
+
+def _fold_term(net: Network, t: Term, conditions: dict[int, str]) -> Term | Raw:
+    coeff, dummies, facs = t.coeff, dict(enumerate(t.dummies)), list(t.factors)
+    changed = False
+    for d in list(dummies):  # Σ_d t_d = 1 for a family t of targets that sums to 1
+        using = [g for g in facs if ("d", d) in factor_indices(g)]
+        if (len(using) == 1 and using[0].tag == "ref" and using[0].fam in conditions
+                and using[0].idx == (("d", d),)):
+            facs.remove(using[0])
+            del dummies[d]
+            changed = True
+    for g in [g for g in facs if g.tag == "inv" and is_hidden(net, g.fam)]:
+        if g not in facs or any(i[0] == "d" for i in g.idx):
+            continue
+        d_inst = instantiate(net, g.fam, g.idx)
+        if len(d_inst.terms) != 1:
+            continue
+        dt = d_inst.terms[0]
+        for xs in itertools.combinations(sorted(dummies), len(dt.dummies)):
+            if sorted(dummies[x] for x in xs) != sorted(dt.dummies):
+                continue
+            using = [h for h in facs
+                     if h is not g and any(i[0] == "d" and i[1] in xs for i in factor_indices(h))]
+            if any(i[0] == "d" and i[1] not in xs for h in using for i in factor_indices(h)):
+                continue
+            sub = Expr.from_raw([(Fraction(1), (), {x: dummies[x] for x in xs}, using)])
+            if sub.scale(dt.coeff) != Expr([dt]):
+                continue
+            # Σ_xs Π using = S / c: with 1/S, the factor 1/c
+            for h in using:
+                facs.remove(h)
+            facs.remove(g)
+            for x in xs:
+                del dummies[x]
+            coeff = coeff / dt.coeff
+            changed = True
+            break
+    if not changed:
+        return t
+    return (coeff, t.sizes, dummies, facs)
 
 
 def _settle(net: Network, expr: Expr) -> Expr:
     """Declared functions and aliases, applied until nothing changes (``∂E/∂y = y - t`` brings
     back ``y``, which may be ``g(a)``, which a declared identity turns into ``a``)."""
     for _ in range(len(net.families) + 4):
-        new = declared(net, substitute_aliases(net, expr))
+        new = fold(net, declared(net, substitute_aliases(net, expr)))
         if new == expr:
             return new
         expr = new
@@ -282,7 +477,31 @@ def _poly_derivatives(q: dict[int, int], order: int) -> dict[int, Fraction]:
     return p
 
 
-def declared(net: Network, expr: Expr, *, error: bool = True) -> Expr:
+def rule_derivatives(rule: dict[tuple[int, int], int], order: int) -> dict[tuple[int, int], Fraction]:
+    """``h^{(base + order)}`` as a polynomial in ``(H, x)``, ``H = h^{(base)}``, given the rule
+    ``dH/dx = rule(H, x)`` (powers of ``x`` may be negative): the mechanism, apart from the table.
+
+    >>> rule_derivatives({(0, -1): 1}, 3)  # the third derivative of log: 2/x^3
+    {(0, -3): Fraction(2, 1)}
+    >>> rule_derivatives({(0, 0): 1, (2, 0): -1}, 2) == {(1, 0): -2, (3, 0): 2}  # tanh''
+    True
+    """
+    p: dict[tuple[int, int], Fraction] = {(1, 0): Fraction(1)}
+    for _ in range(order):
+        nxt: dict[tuple[int, int], Fraction] = {}
+        for (a, b), c in p.items():
+            if a:  # d(H^a) = a H^(a-1) rule(H, x)
+                for (ra, rb), rc in rule.items():
+                    key = (a - 1 + ra, b + rb)
+                    nxt[key] = nxt.get(key, Fraction(0)) + c * a * rc
+            if b:  # d(x^b) = b x^(b-1)
+                key = (a, b - 1)
+                nxt[key] = nxt.get(key, Fraction(0)) + c * b
+        p = {k: c for k, c in nxt.items() if c}
+    return p
+
+
+def declared(net: Network, expr: Expr, *, error: bool = True, only: set[str] | None = None) -> Expr:
     """Apply what the network declares concrete: ``h' = 1 - h^2`` for tanh, ``h'' = h' - h'^2`` for
     softplus (its ``h'`` the logistic function), and (with ``error``)
     ``∂E/∂y = y - t``."""
@@ -292,21 +511,27 @@ def declared(net: Network, expr: Expr, *, error: bool = True) -> Expr:
     def sub(f: tuple) -> Expr | None:
         if f.tag == "grad" and error and net.error_kind is not None and f.fam in net.outputs:
             return _output_gradient(net, f.fam, f.idx)
-        if f.tag != "fn" or f.name not in net.activations:
+        if f.tag != "fn" or f.name not in net.activations or (only is not None and f.name not in only):
             return None
         kind, order = net.activations[f.name], f.order
         if kind == "identity":
             return Expr.atom(Ref("ref", f.fam, f.idx)) if order == 0 else Expr.const(1 if order == 1 else 0)
-        from ..catalogue import ACTIVATION_KINDS, ACTIVATIONS
-        base = ACTIVATIONS[kind].base  # h^{(base + 1)} is a polynomial in h^{(base)}
-        if order <= base:
+        from ..catalogue import ACTIVATIONS
+        act = ACTIVATIONS[kind]
+        base = act.base  # h^{(base + 1)} is a polynomial in h^{(base)} and the argument x
+        rule = act.derivative_rule()
+        if order <= base or rule is None:
             return None
         h = Expr.atom(f._replace(order=base))
+        x = Expr.atom(Ref("ref", f.fam, f.idx))
+        inv_x = Expr.atom(Inv("inv", f.fam, f.idx))
         out = Expr.zero()
-        for power, c in _poly_derivatives(ACTIVATION_KINDS[kind], order - base).items():
+        for (ph, px), c in rule_derivatives(rule, order - base).items():
             term = Expr.const(c)
-            for _ in range(power):
+            for _ in range(ph):
                 term = term * h
+            for _ in range(abs(px)):
+                term = term * (x if px > 0 else inv_x)
             out = out + term
         return out
 
@@ -404,5 +629,6 @@ def unfold(net: Network, expr: Expr) -> Expr:
     return _settle(net, expr)
 
 
-__all__ += ["compare", "declared", "delta_at", "error_expression", "fresh", "rewrite", "substitute_aliases",
-            "unfold"]
+__all__ += ["HIDDEN", "compare", "declared", "delta_at", "denominator_family", "error_expression",
+            "error_family", "fold", "fresh", "is_error_family", "is_hidden", "rewrite", "rule_derivatives",
+            "substitute_aliases", "unfold"]

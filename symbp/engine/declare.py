@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..catalogue import ACTIVATION_KINDS, ERROR_KINDS
+from ..catalogue import ACTIVATION_KINDS, COMMANDS, CONDITIONS, ERROR_KINDS
 from ..errors import DeclarationError, InputError, NotationError
 from ..model.network import Family, Network
 from ..notation import latex_name
@@ -39,14 +39,18 @@ _LHS_NAME = re.compile(r"\s*\\?([A-Za-z]+)")
 def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str, str] | None = None,
             composites: dict[str, str] | None = None, params: Iterable[str] = ("w", "b"),
             error: str = "E", activations: dict[str, str] | None = None,
-            error_kind: str | None = None, delta: str | None = None) -> Network:
+            error_kind: str | None = None, delta: str | None = None,
+            targets: dict[str, str] | None = None) -> Network:
     """Declare a network by its forward equations (LaTeX, one per string).
 
     ``aliases`` maps extra index letters to a letter already in use (``{'m': 'j'}``);
     ``composites`` maps a letter to the units it runs over (``{'m': 'j_l'}``).
     ``activations`` makes functions concrete (``{'h': 'tanh'}``; also ``logistic``, ``identity``);
     ``error_kind='sum-of-squares'`` makes ``E = 1/2 \\sum (y - t)^2`` over the outputs ``y``, with
-    targets ``t`` (otherwise ``h`` and ``E`` are undefined differentiable functions).
+    targets ``t`` (otherwise ``h`` and ``E`` are undefined differentiable functions).  The error may
+    also be a forward equation itself (``E = -\\sum_k t_k \\ln y_k``), its targets inputs of the
+    network; ``targets={'t': 'sum to 1'}`` (or ``'one-hot'``) declares that the family ``t_k``
+    sums to 1 over its index, a condition a verdict that uses it names.
 
     Roles come from the structure of the forward pass, never from a letter: a family defined as
     a weighted sum (plus a bias) is a *pre-activation*, one defined as a function of one
@@ -54,14 +58,15 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     whatever their letter (PRML's ``a``, Nielsen's ``z``); ``delta='z'`` says so where a file
     wants another convention.  A name the forward pass applies (``h(a_j)``, Graves's per-unit
     ``\\theta_h(a_h)``, ``\\tanh(a_j)``) is a function; ``\\tanh`` and ``\\exp`` are the
-    catalogue's tanh and exp (``\\exp' = \\exp``), the other function commands (``\\log``)
-    undefined differentiable functions under their own names.
+    catalogue's tanh and exp (``\\exp' = \\exp``), ``\\log`` and ``\\ln`` the natural logarithm
+    (``\\ln' = 1/x``), the other function commands (``\\sin``) undefined differentiable functions
+    under their own names.
 
     >>> net = declare([r"a_j = \\sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_k = \\sum_j w_{kj} z_j"])
     >>> net.sizes
     ['I', 'J', 'K']
     """
-    from ..latex.ast import SumOp, Sym
+    from ..latex.ast import Num, SumOp, Sym
     from ..latex.parser import parse_chain
     from .semantics import Interpreter
 
@@ -92,9 +97,9 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             if fname not in _NOT_FUNCTIONS and fname not in net.param_names and fname not in defined_names:
                 net.functions.add(fname)
                 net.unit_functions.add(fname)
-    for known in ("tanh", "exp"):  # the commands \tanh and \exp are tanh and exp: the catalogue knows them
+    for known, kind in COMMANDS.items():  # \tanh, \exp, \log, \ln: the catalogue knows them
         if known in net.functions:
-            net.activations.setdefault(known, known)
+            net.activations.setdefault(known, kind)
     parsed = []
     for k, src in enumerate(lines):
         try:
@@ -116,6 +121,17 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     # letters declared as aliases or composites of others
     declared = set(aliases or {}) | set(composites or {})
     for _src, chain in parsed:
+        for letter in lhs_letters(chain):  # the left side's first
+            if letter not in net.ranges and letter not in declared:
+                rng = _range_name(letter, net)
+                net.ranges[letter] = rng
+                net.range_letter.setdefault(rng, letter)
+        for node in chain.sides[1].walk():  # \sum_{k'=1}^{K}: k' runs over K, as its bounds say
+            if (isinstance(node, SumOp) and node.index not in net.ranges and node.index not in declared
+                    and isinstance(node.upper, Sym) and not node.upper.groups
+                    and node.upper.name in net.range_letter and isinstance(node.lower, Num)
+                    and node.lower.value == 1):
+                net.ranges[node.index] = node.upper.name
         for node in _all_syms(chain):
             for letter in node.letters:
                 if letter not in net.ranges and letter not in declared:
@@ -192,6 +208,19 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         k = defined_by.get(exc.family if exc.family is not None else -1)
         raise (exc if k is None else _with_source(exc, parsed[k][0], k)) from None
     _roles(net, delta)
+    for tname, cond in (targets or {}).items():
+        fams = [f for f in net.named(tname.lstrip("\\"))]
+        if cond not in CONDITIONS:
+            raise DeclarationError(f"unknown condition on the targets {tname!r}: {cond!r}",
+                                   hint="write '% symbp: targets t sum to 1' or '% symbp: targets t one-hot'",
+                                   subject=("targets", tname))
+        if not fams or any(f.param or f.id in net.definitions or len(f.axes) != 1 for f in fams):
+            raise DeclarationError(f"the targets {tname} must be inputs of the forward pass with one index "
+                                   f"(as t_k in E = -\\sum_k t_k \\ln y_k)", subject=("targets", tname),
+                                   hint="name a family of one index that the forward pass uses and no "
+                                        "forward equation defines")
+        for f in fams:
+            net.conditions[f.id] = cond
     undeclared = set(net.activations) - net.functions
     if undeclared:
         name = sorted(undeclared)[0]
@@ -236,7 +265,8 @@ def _roles(net: Network, delta: str | None) -> None:
         return mixed
 
     for fid, d in net.definitions.items():
-        if weighted_sum(d):
+        f = net.families[fid]
+        if weighted_sum(d) and not (f.name == net.error_name and not f.axes):  # E = -\sum_k t_k \ln y_k
             net.roles[fid] = "pre-activation"
     for fid, d in net.definitions.items():
         if net.is_alias(fid) and net.roles.get(d.terms[0].factors[0].fam) == "pre-activation":
@@ -273,6 +303,11 @@ def _roles(net: Network, delta: str | None) -> None:
                              "is not determined")
 
 
+def lhs_letters(chain) -> tuple[str, ...]:  # noqa: ANN001
+    """The index letters of a forward equation's left side (a symbol, checked when it was read)."""
+    return tuple(getattr(chain.sides[0], "letters", ()))
+
+
 def _all_syms(chain):  # noqa: ANN001, ANN202
     from ..latex.ast import Sym
     for side in chain.sides:
@@ -301,7 +336,7 @@ def _analyse(net: Network) -> None:
     for fid, d in net.definitions.items():
         for t in d.terms:
             for f in t.factors:
-                if f.tag in ("ref", "fn"):
+                if f.tag in ("ref", "fn", "inv"):
                     deps[fid].add(f.fam)
     net.consumers = {f.id: sorted(c for c in deps if f.id in deps[c]) for f in net.families}
     # ancestors, with a cycle check

@@ -34,12 +34,14 @@ from .. import catalogue
 from ..errors import ResourceLimitError, UnsupportedError
 from ..limits import MAX_PLAN_SIZE, MAX_PLAN_WORK, MAX_PLANS, PLAN_MISS, check_deadline
 from ..model.affine import is_affine, show
+from ..model.factors import view
 from ..model.network import Network, components
 from ..model.normal_form import Expr, SizePoly, Term, factor_indices, poly_value
 from ..notation import latex_name
 
-__all__ = ["ACTIVATIONS", "ERRORS", "FROM_VALUE", "FormalInstance", "Lambdified", "NetworkInstance",
-           "argument_name", "drawn_plans", "evaluate", "lambdify", "nonvanishing_plans", "size_plans"]
+__all__ = ["ACTIVATIONS", "ERRORS", "FORWARD_ERROR", "FROM_VALUE", "FormalInstance", "Lambdified",
+           "NetworkInstance", "argument_name", "formula_error", "drawn_plans", "evaluate", "lambdify",
+           "nonvanishing_plans", "size_plans"]
 
 
 #: the largest einsum contraction (floating-point or integer operations) one term may cost
@@ -201,6 +203,8 @@ def drawn_plans(net: Network, text: str, degree: int, indices: int) -> PlanDraw:
 def _atom_key(f: tuple) -> tuple:
     if f.tag in ("ref", "grad"):
         return (f.tag, f.fam)
+    if f.tag == "inv":  # a reciprocal: an atom of its own (the checker asks the network for evidence)
+        return ("inv", f.fam, f.fn, f.order)
     return ("fn", f.name, f.order, f.fam)
 
 
@@ -357,7 +361,14 @@ class NetworkInstance:
     def value(self, fam: int) -> np.ndarray:
         if ("ref", fam) not in self.cache:
             d = self.net.definitions.get(fam)
-            if d is None:
+            if d is None and fam in self.net.conditions:  # declared targets: they sum to 1
+                v = self.rng.normal(0.0, 1.0, self.shape(fam))
+                if self.net.conditions[fam] == "one-hot":
+                    v = (np.arange(v.size) == int(np.argmax(v))).astype(float).reshape(v.shape)
+                else:
+                    v = np.exp(v - v.max())
+                    v = v / v.sum()
+            elif d is None:
                 scale = 0.8 if self.net.families[fam].param else 1.0
                 v = self.rng.normal(0.0, scale, self.shape(fam))
             else:
@@ -379,6 +390,9 @@ class NetworkInstance:
                 raise UnsupportedError(f"derivative of order {f.order} of {f.name}",
                                        hint="symbp evaluates derivatives of h up to the third")
             return ACTIVATIONS[self.kinds.get(f.name, self.activation)](self.value(f.fam), f.order)
+        if f.tag == "inv":
+            with np.errstate(divide="ignore", invalid="ignore"):  # 1/0: inf, never a number
+                return 1.0 / self(view(f).base())
         if f.tag == "grad":
             if f.fam not in self.net.outputs:
                 raise AssertionError("evaluate the ground form: δ of hidden layers must be expanded")
@@ -387,16 +401,32 @@ class NetworkInstance:
             return self.dE(self.value(f.fam), self.target(f.fam))
         raise AssertionError(f)
 
+    def functions(self) -> list[tuple[str, str]]:
+        """The functions it runs, by name and catalogue kind, but the commands that are
+        themselves (``\\exp``, ``\\ln``)."""
+        return sorted((k, v) for k, v in self.kinds.items() if catalogue.COMMANDS.get(k) != v)
+
     def describe(self) -> dict:
         """The functions this instance ran, in the network's own letters: ``h`` the functions
         (``\\sigma = tanh``), ``E`` the error (``C = 1/2 sum (y - t)^2`` for Nielsen's ``C``)."""
         acts = self.kinds
         h = ", ".join(f"{latex_name(k)} = {v}" for k, v in sorted(acts.items())) or f"h = {self.activation}"
-        e = ERRORS["sum-of-squares" if self.net.error_kind else self.error][0]
+        e = (FORWARD_ERROR if formula_error(self.net) else
+             ERRORS["sum-of-squares" if self.net.error_kind else self.error][0])
         name = latex_name(self.net.error_name or "E")
         if e.startswith("E = "):
             e = f"{name} = {e[4:]}"
         return {"h": h, "E": e, "seed": self.seed}
+
+
+#: what a counterexample says of an error that the forward pass defines
+FORWARD_ERROR = "as the forward pass defines it"
+
+
+def formula_error(net: Network) -> bool:
+    """Whether the forward pass defines the error itself (``E = -\\sum_k t_k \\ln y_k``)."""
+    from .calculus import error_family
+    return error_family(net) is not None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -414,6 +444,10 @@ def argument_name(net: Network, fam: int, grad: bool = False) -> str:
     ['w_ji', 'w_kjl']
     """
     f = net.families[fam]
+    if f.name == "~":  # a hidden family: no argument of its own, and no lambdified code for it yet
+        raise UnsupportedError("a softmax's denominator or a logarithm's compound argument is not "
+                               "lambdified or exported yet", hint="nothing is computed: check the "
+                               "equation with symbp check")
     letters = "".join(x.replace("'", "p") for x in f.letters)
     base, _, label = f.name.partition("^")  # a layer label: w^{(2)} -> w2
     name = "delta" if grad else base

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .. import diagnoses as dx
+from ..catalogue import COMMANDS
 from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
-from ..model.factors import Fn, Grad, Ref
+from ..model.factors import Fn, Grad, Inv, Ref, inverse
 from ..model.network import Family, Network
 from ..model.normal_form import Expr, F
 from ..notation import _groups_text, latex_name, letter_tex
@@ -332,6 +334,8 @@ class Interpreter:
         if isinstance(node, Sym):
             if is_error(net, node) and net.error_kind is not None:
                 return calculus.error_expression(net)
+            if is_error(net, node) and not self.declare and (e := calculus.error_family(net)) is not None:
+                return Expr.atom(Ref("ref", e, ()))  # the error the forward pass defines
             if is_error(net, node):
                 raise UnsupportedError(f"{net.error_name} may only stand inside a derivative",
                                        offset=node.pos,
@@ -377,8 +381,19 @@ class Interpreter:
         if isinstance(node, Call):
             arg = self.expression(node.arg, env)
             t = arg.terms[0] if len(arg.terms) == 1 else None
-            if (t is None or t.coeff != 1 or t.dummies or t.sizes or len(t.factors) != 1
-                    or t.factors[0].tag != "ref"):
+            compound = (t is None or t.coeff != 1 or t.dummies or t.sizes or len(t.factors) != 1
+                        or t.factors[0].tag != "ref")
+            if compound and node.name in COMMANDS and not node.sub and not arg.is_zero():
+                # \ln(1 - y_j), \ln \sum_j e^{a_j}: the function of a hidden family defined as the argument
+                ranges = self._free_ranges(env, node.pos)
+                fam, idx = calculus.denominator_family(net, arg, ranges)
+                if node.name not in net.activations:
+                    net.functions.add(node.name)
+                    net.activations[node.name] = COMMANDS[node.name]
+                if self.declare:
+                    net.applied.setdefault(node.name, set()).add(fam)
+                return Expr.atom(Fn("fn", node.name, node.order, fam, idx))
+            if compound:
                 raise UnsupportedError(
                     f"{node.name} applied to a compound expression", offset=node.pos,
                     width=node.end - node.pos,
@@ -397,6 +412,9 @@ class Interpreter:
                     "to a quantity of another unit", offset=node.pos, width=node.end - node.pos,
                     hint=f"apply it to its own unit's quantity, as in "
                          f"{latex_name(node.name)}{_groups_text(node.sub)}(a{_groups_text(node.sub)})")
+            if node.name in COMMANDS and node.name not in net.activations:
+                net.functions.add(node.name)  # \ln, e^{a} in a step: the logarithm, the exponential
+                net.activations[node.name] = COMMANDS[node.name]
             if self.declare:
                 net.applied.setdefault(node.name, set()).add(f.fam)
             # a per-unit function θ_h is one function of each unit: the factor is a function of
@@ -415,12 +433,27 @@ class Interpreter:
                 out = out * self.expression(fac, env)
             return out
         if isinstance(node, Div):
+            if isinstance(node.den, Mul):  # 1/(y_k (1 - y_k)) = (1/y_k) (1/(1 - y_k))
+                out = self.expression(node.num, env)
+                for fac in node.den.factors:
+                    one = Num(fac.pos, fac.pos, Fraction(1))
+                    out = out * self.expression(Div(fac.pos, fac.end, one, fac), env)
+                return out
             den = self.expression(node.den, env)
-            if not (len(den.terms) == 1 and not den.terms[0].factors and not den.terms[0].sizes
-                    and not den.terms[0].dummies):
-                raise UnsupportedError("division by an expression", offset=node.den.pos,
-                                       hint="only numeric denominators such as \\frac{1}{2} are supported")
-            return self.expression(node.num, env).scale(1 / den.terms[0].coeff)
+            t = den.terms[0] if len(den.terms) == 1 else None
+            if den.is_zero():
+                raise UnsupportedError("division by zero", offset=node.den.pos, hint="the denominator is 0")
+            if t is None or t.dummies or t.sizes or any(f.tag not in ("ref", "fn", "inv") for f in t.factors):
+                # a sum (the softmax's \sum_j \exp(a_j)), a size (K x_k): the reciprocal of a hidden
+                # family defined as it
+                ranges = self._free_ranges(env, node.pos)
+                fam, idx = calculus.denominator_family(net, den, ranges)
+                return self.expression(node.num, env) * Expr.atom(Inv("inv", fam, idx))
+            # 1/(c x y) = (1/c) (1/x) (1/y): a reciprocal factor, cancelled against x where it meets it
+            out = self.expression(node.num, env).scale(1 / t.coeff)
+            for f in t.factors:
+                out = out * Expr.atom(inverse(f))
+            return out
         if isinstance(node, Pow):
             base = self.expression(node.base, env)
             out = Expr.const(1)
@@ -447,6 +480,10 @@ class Interpreter:
             return calculus.derivative(net, self.expression(inner, env), fam.id, idx)
         raise UnsupportedError(f"cannot interpret {type(node).__name__}", offset=node.pos,
                                hint="symbp reads sums, products, fractions, derivatives and h(...)")
+
+    def _free_ranges(self, env: dict[str, tuple[str, ...]], pos: int) -> dict[str, str]:
+        """The range of every index name of ``env``."""
+        return {n: r for x, names in env.items() for n, r in zip(names, self.ranges_of(x, pos))}
 
     def _kronecker(self, node: Sym, env: dict[str, tuple[str, ...]]) -> Expr | None:
         """``\\delta_{kl}`` (PRML 5.75): a Kronecker delta where its two indices run over one

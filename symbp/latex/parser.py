@@ -21,6 +21,7 @@ import difflib
 from collections.abc import Iterable
 from fractions import Fraction
 
+from ..catalogue import COMMANDS
 from ..errors import LatexSyntaxError, UnsupportedError
 from ..limits import MAX_DEPTH, MAX_DIGITS, MAX_POWER
 from ..notation import FUNCTION_COMMANDS
@@ -335,6 +336,10 @@ class _Parser:
             self._superscript_label(base, caret)
             self._generic_superscript(caret)
             e = self.group_or_atom("as an exponent")
+            if isinstance(base, Sym) and base.name == "e" and not base.groups and not isinstance(e, Num):
+                # e^{a_k}: Euler's number to a power that is no whole number is the exponential
+                base = Call(base.pos, e.end, "exp", 0, e)
+                continue
             if not isinstance(e, Num) or e.value.denominator != 1 or e.value < 1:
                 raise UnsupportedError("only positive whole powers are supported", offset=caret.pos,
                                        hint="write x^2, x^{3}, ...")
@@ -441,8 +446,9 @@ class _Parser:
                 if call is not None:
                     return call
             return self.symbol_rest(t)
-        if t.kind == "cmd" and t.text in FUNCTION_COMMANDS and t.text in self.functions:
-            self.next()
+        if t.kind == "cmd" and t.text in FUNCTION_COMMANDS and (t.text in self.functions
+                                                              or t.text in COMMANDS):
+            self.next()  # \tanh, \exp, \log, \ln are the catalogue's wherever they stand
             return self.call(t)
         if t.kind == "cmd" and t.text in ("dot", "ddot"):
             return self._dot_call()
@@ -546,10 +552,15 @@ class _Parser:
         while self.is_sym("'"):
             self.next()
             order += 1
+        if not self.is_sym("(") and name.kind == "cmd" and not order and self.tok.kind != "eof":
+            # \ln y_k, \log \frac{...}{...}, \ln \sum_j e^{a_j}: a function command applied to the
+            # factor after it (a sum: the rest of the term)
+            arg = self.sum_op() if self.is_cmd("sum") else self.factor()
+            return Call(name.pos, arg.end, name.text, 0, arg)
         if not self.is_sym("("):
             raise LatexSyntaxError(f"{name.text}{chr(39) * order} must be applied to an argument",
                                    offset=self.tok.pos, hint=f"write {name.text}{chr(39) * order}(a_j)")
-        if name.text not in self.functions:
+        if name.text not in self.functions and not (name.kind == "cmd" and name.text in COMMANDS):
             names = ", ".join(sorted(self.functions)) or "none"
             raise UnsupportedError(f"unknown function {name.text!r}", offset=name.pos,
                                    hint=f"the functions declared here are: {names}")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-__all__ = ["Fn", "Grad", "Kd", "Ref", "Rng", "factor", "view"]
+__all__ = ["Fn", "Grad", "Inv", "Kd", "Ref", "Rng", "factor", "inverse", "view"]
 
 
 class Ref(NamedTuple):
@@ -59,6 +59,41 @@ class Fn(NamedTuple):
     __repr__ = tuple.__repr__
 
 
+class Inv(NamedTuple):
+    """The reciprocal ``1/x`` of a quantity (``fn == ''``: family ``fam`` at ``idx``) or of a
+    function's value (``1/h^{(order)}(fam_idx)``); ``x · (1/x) = 1`` in the normal form."""
+
+    tag: str
+    fam: int
+    idx: tuple
+    fn: str = ""
+    order: int = 0
+
+    __repr__ = tuple.__repr__
+
+    def base(self) -> tuple:
+        """The factor this is the reciprocal of."""
+        if not self.fn:
+            return Ref("ref", self.fam, self.idx)
+        return Fn("fn", self.fn, self.order, self.fam, self.idx)
+
+
+def inverse(f: tuple) -> Any:
+    """The reciprocal of a ``ref``, ``fn`` or ``inv`` factor.
+
+    >>> inverse(("ref", 2, (("f", "k"),)))
+    ('inv', 2, (('f', 'k'),), '', 0)
+    >>> type(inverse(inverse(("fn", "h", 1, 0, ())))).__name__
+    'Fn'
+    """
+    if f[0] == "ref":
+        return Inv("inv", f[1], f[2])
+    if f[0] == "inv":  # 1/(1/x) = x
+        return view(f).base()
+    assert f[0] == "fn", f
+    return Inv("inv", f[3], f[4], f[1], f[2])
+
+
 class Kd(NamedTuple):
     """The Kronecker delta of the indices ``i`` and ``j``."""
 
@@ -80,7 +115,7 @@ class Rng(NamedTuple):
     __repr__ = tuple.__repr__
 
 
-_KINDS: dict[str, Any] = {"ref": Ref, "grad": Grad, "fn": Fn, "kd": Kd, "rng": Rng}
+_KINDS: dict[str, Any] = {"ref": Ref, "grad": Grad, "fn": Fn, "kd": Kd, "rng": Rng, "inv": Inv}
 _TYPES = frozenset(_KINDS.values())
 
 

@@ -100,6 +100,9 @@ class Network(Printable):
     shapes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: the layout of ``\\frac{\\partial C}{\\partial W}`` in vector notation ('gradient' or 'numerator')
     layout: str = "gradient"
+    #: conditions declared on families of targets (``% symbp: targets t_k sum to 1``): family id ->
+    #: ``'sum to 1'`` or ``'one-hot'`` (which implies the sum)
+    conditions: dict[int, str] = field(default_factory=dict)
     cache: dict = field(default_factory=dict, repr=False)
 
     # -- lookup

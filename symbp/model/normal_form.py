@@ -13,7 +13,8 @@ constructor is read as its named type); what they mean (a weight, an activation,
 ``δ_k``) is the business of :mod:`symbp.engine.calculus`; this module only knows the Kronecker
 delta :class:`~symbp.model.factors.Kd`, the range condition :class:`~symbp.model.factors.Rng`
 (Iverson's ``[1 <= i <= R]``, left where a delta with an affine argument was contracted against
-a sum over ``R``) and how to rename indices.
+a sum over ``R``), the reciprocal :class:`~symbp.model.factors.Inv` of a quantity or a
+function's value (``x · 1/x = 1``: :func:`_cancel_reciprocals`) and how to rename indices.
 
 Every operation returns a *canonical* expression: Kronecker deltas contracted against dummies,
 dummies renamed in a canonical order (colour refinement, then the least arrangement within
@@ -195,11 +196,25 @@ def _contract(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
             seen.add(f)
         kept.append(f)
     factors[:] = kept
+    _cancel_reciprocals(factors)
     # dummies that no factor mentions are vacuous sums: a factor of their range's size
     used = {i[1] for f in factors for i in factor_indices(f) if i[0] == "d"}
     for d in [d for d in dummies if d not in used]:
         sizes.append(dummies.pop(d))
     return coeff, sizes, dummies, factors
+
+
+def _cancel_reciprocals(factors: list[Factor]) -> None:
+    """``x · (1/x) = 1``: each reciprocal factor ``('inv', ...)`` cancels one factor it is the
+    reciprocal of (where ``x`` is not 0: the equation is one of functions where they are
+    defined), in place."""
+    if not any(f.tag == "inv" for f in factors):
+        return
+    for f in [f for f in factors if f.tag == "inv"]:
+        base = f.base()
+        if base in factors and f in factors:
+            factors.remove(base)
+            factors.remove(f)
 
 
 def _contract_affine(pos: int, a: Index, b: Index, dummies: dict[int, str],

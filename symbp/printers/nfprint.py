@@ -19,14 +19,14 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from ..model.factors import Ref
+from ..model.factors import Ref, view
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
 from ..notation import group_letters, join_signed, join_tex, latex_name
 
 __all__ = ["NormalFormPrinter", "latex"]
 
-_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "kd": 4}
+_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "inv": 3.5, "kd": 4}
 
 
 class NormalFormPrinter:
@@ -100,7 +100,8 @@ class NormalFormPrinter:
     @staticmethod
     def _powers(parts: list[str]) -> list[str]:
         """``x x x`` -> ``x^{3}`` (the parts are sorted, so equal factors are adjacent)."""
-        return [p if c == 1 else f"{p}^{{{c}}}" for p, c in runs(parts)]
+        return [p if c == 1 else f"\\frac{{1}}{{{_base(p[9:-1])}^{{{c}}}}}" if p.startswith("\\frac{1}{")
+                and p.endswith("}") else f"{p}^{{{c}}}" for p, c in runs(parts)]
 
     def _key(self, f: tuple) -> tuple:
         kind = f.tag
@@ -136,8 +137,18 @@ class NormalFormPrinter:
             pos += g
         return join_tex(out)
 
+    def _hidden(self, fam: int, idx: tuple, letters: dict[str, str]) -> str:
+        """A hidden family (a denominator that is a sum) as its definition at ``idx``."""
+        names = {f"#{k}": (letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"]) for k, i in enumerate(idx)}
+        used = dict(letters)
+        used.update(names)
+        text = NormalFormPrinter(self.net).doprint(self.net.definitions[fam], used)
+        return text
+
     def _print_ref(self, f: tuple, letters: dict[str, str]) -> str:
         fam = self.net.families[f.fam]
+        if fam.name == "~":  # a hidden family: its definition
+            return f"\\left({self._hidden(f.fam, f.idx, letters)}\\right)"
         if not f.idx:  # a single unit: a, y
             return latex_name(fam.name)
         return f"{latex_name(fam.name)}_{{{self._idx(f.fam, f.idx, letters)}}}"
@@ -151,14 +162,27 @@ class NormalFormPrinter:
 
     def _print_fn(self, f: tuple, letters: dict[str, str]) -> str:
         primes = "'" * f.order
+        if self.net.families[f.fam].name == "~":  # of a hidden family: \ln(1 - y_{k})
+            return f"{latex_name(f.name)}{primes}({self._hidden(f.fam, f.idx, letters)})"
         name = latex_name(f.name)
         if f.name in self.net.unit_functions and f.idx:  # θ_h, one function per unit: θ_h'(a_h)
             name += f"_{{{self._idx(f.fam, f.idx, letters)}}}"
         return f"{name}{primes}({self._print_ref(Ref('ref', f.fam, f.idx), letters)})"
 
+    def _print_inv(self, f: tuple, letters: dict[str, str]) -> str:
+        base = view(f).base()
+        if not f.fn and self.net.families[f.fam].name == "~":
+            return f"\\frac{{1}}{{{self._hidden(f.fam, f.idx, letters)}}}"
+        return f"\\frac{{1}}{{{self._print_factor(base, letters)}}}"
+
     def _print_kd(self, f: tuple, letters: dict[str, str]) -> str:
         a, b = (latex_name(letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"]) for i in (f.i, f.j))
         return f"[{a} = {b}]"
+
+
+def _base(text: str) -> str:
+    """A power's base: a sum in parentheses (``\\left(\\sum_{k} \\exp(a_{k})\\right)^{2}``)."""
+    return f"\\left({text}\\right)" if text.startswith("\\sum") or " + " in text or " - " in text else text
 
 
 def latex(net: Network, expr: Expr, names: dict[str, str] | None = None) -> str:

@@ -211,6 +211,11 @@ class LatexPrinter(_SympyLatexPrinter):
 
     def _print_Pow(self, expr: sp.Pow) -> str:
         base, e = expr.args
+        if isinstance(base, sp.Pow) and base.args[1] == -1 and e.is_Integer and e > 0:  # (1/x)^c
+            base, e = base.args[0], -e
+        if e.is_Integer and e < 0:  # a reciprocal: 1/x, 1/x^c
+            den = self._print(sp.Pow(base, -e, evaluate=False)) if e != -1 else self._print(base)
+            return f"\\frac{{1}}{{{den}}}"
         s = self._print(base)
         if isinstance(base, (sp.Add, sp.Mul, sp.Sum)):
             s = f"\\left({s}\\right)"

@@ -32,6 +32,7 @@ import sympy as sp
 
 from ..catalogue import ACTIVATIONS
 from ..engine.numeric import argument_name
+from ..model.factors import view
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
 from .nfprint import free_letter, runs
@@ -40,7 +41,7 @@ __all__ = ["ErrorDerivative", "base", "forward_equations", "idx", "indexed", "la
 
 
 # order of factors in a printed product: h'(...) first, then weights, δ, activations, [i = j]
-_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "kd": 4}
+_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "inv": 3.5, "kd": 4}
 
 
 def idx(name: str, range_name: str) -> sp.Idx:
@@ -142,7 +143,17 @@ def indexed(name: str, at: tuple[Any, ...]) -> Any:
     return sp.IndexedBase(name)[at] if at else sp.Symbol(name)
 
 
+def _hidden(net: Network, fam: int, at: tuple[Any, ...], evaluate: bool, letters: dict) -> Any:
+    """A hidden family (a denominator that is a sum) as its definition at the indices ``at``
+    (its own summation letters unlike the ``letters`` around it)."""
+    names = {f"~outer{n}": str(v) for n, v in enumerate(letters.values())}
+    names.update({f"#{k}": str(i) for k, i in enumerate(at)})
+    return to_sympy(net, net.definitions[fam], names, evaluate=evaluate)
+
+
 def _factor(net: Network, f: tuple, letters: dict[tuple, sp.Idx]) -> Any:
+    if f.tag == "ref" and net.families[f.fam].name == "~":
+        return _hidden(net, f.fam, tuple(letters[i] for i in f.idx), False, letters)
     if f.tag == "kd":
         return sp.KroneckerDelta(letters[f.i], letters[f.j])
     if f.tag == "ref":
@@ -153,9 +164,14 @@ def _factor(net: Network, f: tuple, letters: dict[tuple, sp.Idx]) -> Any:
         if fam.name == net.delta_of:
             return indexed("delta", at)
         return sp.Derivative(sp.Symbol(net.error_name), indexed(fam.name, at), evaluate=False)
+    if f.tag == "fn" and net.families[f.fam].name == "~":  # \ln(1 - a_j): of a hidden family
+        arg = _hidden(net, f.fam, tuple(letters[i] for i in f.idx), False, letters)
+        return _apply_hidden(f.name, f.order, arg)
     if f.tag == "fn":
         arg = indexed(net.families[f.fam].name, tuple(letters[i] for i in f.idx))
         return apply(f.name, f.order, arg)
+    if f.tag == "inv":
+        return sp.Pow(_factor(net, view(f).base(), letters), -1, evaluate=False)
     raise ValueError(f)
 
 
@@ -175,6 +191,8 @@ def _at(b: Any, at: tuple[Any, ...]) -> Any:
 
 
 def _view_factor(net: Network, f: tuple, letters: dict[tuple, Any]) -> Any:
+    if f.tag == "ref" and net.families[f.fam].name == "~":
+        return _hidden(net, f.fam, tuple(letters[i] for i in f.idx), True, letters)
     if f.tag == "kd":
         return sp.KroneckerDelta(letters[f.i], letters[f.j])
     if f.tag == "ref":
@@ -185,8 +203,13 @@ def _view_factor(net: Network, f: tuple, letters: dict[tuple, Any]) -> Any:
         if fam.name == net.delta_of:
             return _at(base(net, f.fam, True), at)
         return ErrorDerivative(sp.Symbol(net.error_name), _at(base(net, f.fam), at))
+    if f.tag == "fn" and net.families[f.fam].name == "~":
+        arg = _hidden(net, f.fam, tuple(letters[i] for i in f.idx), True, letters)
+        return _apply_hidden(f.name, f.order, arg)
     if f.tag == "fn":
         return apply(f.name, f.order, _at(base(net, f.fam), tuple(letters[i] for i in f.idx)))
+    if f.tag == "inv":
+        return sp.Pow(_view_factor(net, view(f).base(), letters), -1)
     raise ValueError(f)
 
 
@@ -217,6 +240,12 @@ class ErrorDerivative(sp.Function):
         return f"\\frac{{\\partial {error}}}{{\\partial {x}}}"
 
 
+def _apply_hidden(name: str, order: int, arg: Any) -> Any:
+    """``\\ln(1 - a_j)``, ``\\ln'(1 - a_j)``: a function of an expression (its derivative by name,
+    as SymPy differentiates by a symbol only)."""
+    return sp.Function(name + "'" * order)(arg)
+
+
 def apply(name: str, order: int, arg: Any) -> Any:
     """``h(arg)``, or its ``order``-th derivative at ``arg`` (``h'(a_j)``)."""
     if order == 0:
@@ -230,7 +259,7 @@ def _free_ranges(net: Network, expr: Expr) -> dict[str, str]:
     out = {}
     for t in expr.terms:
         for f in t.factors:
-            if f.tag in ("ref", "grad", "fn"):
+            if f.tag in ("ref", "grad", "fn", "inv"):
                 for i, r in zip(f.idx, net.families[f.fam].axes):
                     if i[0] == "f":
                         out[i[1]] = r

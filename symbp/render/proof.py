@@ -317,17 +317,25 @@ class _Prover:
             if kind == "identity":
                 parts.append(f"${latex_name(name)}$ is the identity")
                 continue
-            poly = calculus._poly_derivatives(catalogue.ACTIVATION_KINDS[kind], 1)
-            base = catalogue.ACTIVATIONS[kind].base  # the polynomial is in h^{(base)}
+            act = catalogue.ACTIVATIONS[kind]
+            rule = act.derivative_rule() or {}
+            base = act.base  # the rule is a polynomial in h^{(base)} (and the argument x)
             f = latex_name(name)
             h, dh = f + "'" * base, f + "'" * (base + 1)
+            if any(px for _, px in rule):  # log: \ln'(x) = \frac{1}{x}
+                h, dh = f"{h}(x)", f"{dh}(x)"
             rhs = ""
-            for power, c in sorted(poly.items()):
+            for (power, px), c in sorted(rule.items()):
                 mono = "" if power == 0 else h if power == 1 else f"{h}^{{{power}}}"
-                coef = str(abs(c)) if abs(c) != 1 or not power else ""
+                if px:
+                    xs = (f"x^{{{px}}}" if px > 1 else "x" if px == 1 else
+                          "\\frac{1}{x}" if px == -1 else f"\\frac{{1}}{{x^{{{-px}}}}}")
+                    mono += (" " if mono else "") + xs
+                coef = str(abs(c)) if abs(c) != 1 or not mono else ""
                 body = " ".join(x for x in (coef, mono) if x)
                 rhs += (" - " if c < 0 else " + ") + body if rhs else ("-" if c < 0 else "") + body
-            parts.append(f"${f}$ is {escape(kind)}, so ${dh} = {rhs}$")
+            kink = f" ({escape(act.kink)})" if act.kink else ""
+            parts.append(f"${f}$ is {escape(kind)}, so ${dh} = {rhs or '0'}${kink}")
         if net.error_kind is not None:
             e = net.error_name
             grads = [f"$\\partial {e}/\\partial {net.show(o)} = {net.show(o)} - {net.show(net.targets[o])}$"
@@ -859,7 +867,8 @@ def _counterexample(cx: dict, witness: dict[str, Any] | None = None) -> str:
     if witness is not None:
         h = ", ".join("$" + catalogue.ACTIVATIONS[kind].latex(latex_name(f)) + "$"
                       for f, kind in witness["h"])
-        e = f"${catalogue.ERRORS[witness['E']].tex}$"
+        e = (f"${catalogue.ERRORS[witness['E']].tex}$" if witness["E"] in catalogue.ERRORS
+             else "$E$ as the forward pass defines it")
     else:
         h, e = _setting("h", cx["h"]), _setting("E", cx["E"])
     sizes = ", ".join(f"${k} = {v}$" for k, v in cx["sizes"].items())

@@ -7,7 +7,9 @@ generates, on the parser's AST:
   ``h`` (or ``h`` by ``h'``), drop ``h'``, drop a sum, add a sum, rename a summation index so it
   no longer occurs, replace a family by another (a pre-activation by its activation,
   ``\\delta_j``↔``\\delta_k``), flip a sign, scale by 2, swap the roles of two layers, write a
-  function's name for its value or derivative (Graves's ``\\theta_h`` for ``\\theta_h'(a_h)``);
+  function's name for its value or derivative (Graves's ``\\theta_h`` for ``\\theta_h'(a_h)``),
+  exchange the terms of a difference (``t - y`` for ``y - t``), drop an output quantity from a
+  product (the softmax Jacobian without its ``y_k``), ``\\ln y`` for ``\\ln(1 - y)`` and back;
 * **rewrites** (:data:`REWRITE_CLASSES`) that are equal by construction: commute factors,
   rename a dummy, distribute (a factor into a sum, a product over a sum of terms), write a sum's
   bounds out, substitute a forward definition.
@@ -49,7 +51,7 @@ __all__ = ["MUTANT_CLASSES", "REWRITE_CLASSES", "Link", "Outcome", "Report", "li
 
 MUTANT_CLASSES = ("swap-indices", "h'-to-h", "h-to-h'", "drop-h'", "drop-sum", "add-sum",
                   "rename-sum-index", "swap-family", "swap-delta-index", "flip-sign", "scale-by-2",
-                  "swap-layers", "bare-function")
+                  "swap-layers", "bare-function", "swap-difference", "drop-output", "log-argument")
 REWRITE_CLASSES = ("commute", "rename-dummy", "distribute", "bounds", "substitute")
 
 Path_ = tuple[tuple[str, int | None], ...]
@@ -286,6 +288,44 @@ def _swap_letters(net: Network, node: Node, x: str, y: str, keep_params: bool) -
     return out
 
 
+def _swap_difference(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
+    """``y_k - t_k`` for ``t_k - y_k`` (and ``1 - y`` for ``y - 1``): the two terms of a difference
+    exchanged."""
+    for path, n in _paths(side):
+        if isinstance(n, Add) and len(n.terms) == 2 and isinstance(n.terms[1], Neg) \
+                and not isinstance(n.terms[0], Neg):
+            yield _put(side, path, Add(0, 0, (n.terms[1].arg, Neg(0, 0, n.terms[0]))))
+
+
+def _drop_output(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
+    """A product without one of its quantities that the forward pass computes and no other
+    equation uses (an output ``y_k``, a softmax's ``y_k`` in its Jacobian ``y_k ([k = l] - y_l)``)."""
+    outs = {net.families[o].name for o in net.outputs} | {
+        net.families[f].name for f in net.definitions
+        if any(o in net.consumers.get(f, ()) for o in net.outputs)}
+    for path, n in _paths(side):
+        if not isinstance(n, Mul):
+            continue
+        for k, f in enumerate(n.factors):
+            if isinstance(f, Sym) and f.groups and f.name in outs and f.name != "delta":
+                rest = tuple(g for i, g in enumerate(n.factors) if i != k)
+                yield _put(side, path, rest[0] if len(rest) == 1 else replace(n, factors=rest))
+
+
+def _log_argument(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
+    """``\\ln y_k`` for ``\\ln(1 - y_k)`` and back: the argument of a logarithm, or of its
+    derivative, swapped for its complement."""
+    for path, c in _calls(side):
+        if c.name not in ("ln", "log"):
+            continue
+        a = c.arg
+        if isinstance(a, Add) and len(a.terms) == 2 and isinstance(a.terms[0], Num) \
+                and a.terms[0].value == 1 and isinstance(a.terms[1], Neg):
+            yield _put(side, path, replace(c, arg=a.terms[1].arg))
+        else:
+            yield _put(side, path, replace(c, arg=Add(0, 0, (_num(1), Neg(0, 0, a)))))
+
+
 MUTATORS: dict[str, Gen] = {
     "swap-indices": _each_side(_swap_indices),
     "h'-to-h": _each_side(_h_prime_to_h),
@@ -300,6 +340,9 @@ MUTATORS: dict[str, Gen] = {
     "scale-by-2": _right(_scale),
     "swap-layers": _swap_layers,
     "bare-function": _each_side(_bare_function),
+    "swap-difference": _each_side(_swap_difference),
+    "drop-output": _each_side(_drop_output),
+    "log-argument": _each_side(_log_argument),
 }
 assert tuple(MUTATORS) == MUTANT_CLASSES
 
@@ -335,7 +378,13 @@ def _rename_dummy(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
         # a vacuous sum's letter is placed by nothing but its name: renamed, it would have no range
         if (isinstance(n, SumOp) and fresh and len(net.letter_ranges(n.index) or ()) <= 1
                 and n.index in oracle.free(n.body, net)):
-            yield _put(side, path, replace(n, index=fresh[0], body=rename_free(n.body, n.index, fresh[0])))
+            new = replace(n, index=fresh[0], body=rename_free(n.body, n.index, fresh[0]))
+            if len(oracle.infer(net, [new])) > 1 and net.letter_ranges(n.index):
+                # an undeclared letter its slots cannot place (a_q where a_j and a_k are families):
+                # the range's own fresh letter instead (k', j'')
+                (other,) = net.letters_for(net.letter_ranges(n.index), used | _letters(side))
+                new = replace(n, index=other, body=rename_free(n.body, n.index, other))
+            yield _put(side, path, new)
 
 
 def _distribute(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
@@ -395,22 +444,32 @@ def _substitute(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
                 continue
             if [net.letter_ranges(x) for x in dl.letters] != [net.letter_ranges(x) for x in n.letters]:
                 continue
-            body = dr
-            taken = set(used) | _letters(side)
-            for s in [m for m in dr.walk() if isinstance(m, SumOp)]:
-                fresh = [x for x in sorted(net.ranges) if x not in taken
-                         and net.letter_ranges(x) == net.letter_ranges(s.index)] or (
-                    _fresh(net, taken) if len(net.letter_ranges(s.index) or ()) == 1 else [])
-                if not fresh:
-                    break
-                body = _rename_bound(body, s.index, fresh[0])
-                taken.add(fresh[0])
-            else:
-                for old, new in zip(dl.letters, n.letters):
-                    body = rename_free(body, old, "#" + new)
-                for new in n.letters:
-                    body = rename_free(body, "#" + new, new)
-                yield _put(side, path, body)
+            out = _substituted(net, side, path, n, dl, dr, used, own=False)
+            if out is not None and len(oracle.infer(net, [out])) > 1:
+                # an undeclared letter its slots cannot place (a_q where a_j and a_k are families):
+                # the range's own fresh letter instead (k', j'')
+                out = _substituted(net, side, path, n, dl, dr, used, own=True)
+            if out is not None:
+                yield out
+
+
+def _substituted(net: Network, side: Node, path: tuple, n: Sym, dl: Sym, dr: Node, used: set[str],
+                 own: bool) -> Node | None:
+    body = dr
+    taken = set(used) | _letters(side)
+    for s in [m for m in dr.walk() if isinstance(m, SumOp)]:
+        rs = net.letter_ranges(s.index) or ()
+        fresh = [x for x in sorted(net.ranges) if x not in taken and net.letter_ranges(x) == rs] or (
+            (list(net.letters_for(rs, taken)) if own else _fresh(net, taken)) if len(rs) == 1 else [])
+        if not fresh:
+            return None
+        body = _rename_bound(body, s.index, fresh[0])
+        taken.add(fresh[0])
+    for old, new in zip(dl.letters, n.letters):
+        body = rename_free(body, old, "#" + new)
+    for new in n.letters:
+        body = rename_free(body, "#" + new, new)
+    return _put(side, path, body)
 
 
 def _rename_bound(node: Node, old: str, new: str) -> Node:

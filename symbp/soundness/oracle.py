@@ -57,7 +57,7 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..latex.ast import Add, Call, Deriv, Div, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from ..latex.ast import Add, Call, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
 from ..latex.parser import parse_chain
 from ..model.network import Network
 
@@ -102,11 +102,20 @@ def _exp(x: complex, n: int) -> complex:
 
 
 def _log(x: complex, n: int) -> complex:
-    return cmath.log(x) if n == 0 else (-1) ** (n - 1) * math.factorial(n - 1) / x ** n
+    # ln|x| as an analytic function, (1/2) ln(x^2): its complex step never crosses the branch cut
+    # at a negative x (ln' = 1/x on both sides of 0, as the checker's rule says)
+    return 0.5 * cmath.log(x * x) if n == 0 else (-1) ** (n - 1) * math.factorial(n - 1) / x ** n
+
+
+def _relu(x: complex, n: int) -> complex:
+    # its own form: x on the positive side (the complex step included), 0 on the other; relu'(0) = 0
+    if x.real > 0:
+        return x if n == 0 else complex(1) if n == 1 else complex(0)
+    return complex(0)
 
 
 FUNCTIONS = {"tanh": _tanh, "softplus": _softplus, "logistic": _logistic, "sigmoid": _logistic,
-             "identity": _identity,
+             "identity": _identity, "relu": _relu,
              "exp": _exp, "log": _log, "ln": _log}
 
 
@@ -189,7 +198,8 @@ class Oracle:
 
         self.unit_functions = {n.name for d in self.defs.values() for n in d.rhs.walk()
                                if isinstance(n, Call) and n.sub}
-        self.pre = {k for k, d in self.defs.items() if weighted(d.rhs)}
+        # the error, where the forward pass defines it (-\\sum_k t_k \\ln y_k), is no pre-activation
+        self.pre = {k for k, d in self.defs.items() if weighted(d.rhs) and k != (self.net.error_name, ())}
         fed = {self._family(d.rhs.arg) for d in self.defs.values()
                if isinstance(d.rhs, Call) and isinstance(d.rhs.arg, Sym) and d.rhs.arg.groups}
         names = {k[0] for k in self.pre}
@@ -281,6 +291,7 @@ class Oracle:
             if key not in self.leaves:
                 scale = 0.8 if key[0].partition("^")[0] in self.net.param_names else 1.0
                 self.leaves[key] = {p: complex(self.rng.gauss(0.0, scale)) for p in self._points(key[1])}
+                self._condition(key)
             out = dict(self.leaves[key])
         else:
             out = {}
@@ -292,6 +303,9 @@ class Oracle:
         return out
 
     def loss(self) -> complex:
+        own = (self.net.error_name, ())
+        if own in self.defs:  # the error as a forward equation: E = -\sum_k t_k \ln y_k
+            return self.value(own, ())
         total: complex = 0
         for o in self.outputs:
             for p in self._points(o[1]):
@@ -304,6 +318,22 @@ class Oracle:
                     total += _softplus(y, 0) - self._target(o, p) * y
                     total += 0.1 * y * self.value(o, tuple(0 for _ in p))
         return total
+
+    def _condition(self, key: tuple) -> None:
+        """Targets the file declares to sum to 1 (``% symbp: targets t sum to 1``, ``one-hot``):
+        drawn so (a softmax of the draws; the largest draw's class)."""
+        cond = next((c for f, c in self.net.conditions.items()
+                     if (self.net.families[f].name, self.net.families[f].axes) == key), None)
+        if cond is None:
+            return
+        vals = self.leaves[key]
+        if cond == "one-hot":
+            top = max(vals, key=lambda p: vals[p].real)
+            self.leaves[key] = {p: complex(p == top) for p in vals}
+        else:
+            e = {p: math.exp(v.real) for p, v in vals.items()}
+            s = sum(e.values())
+            self.leaves[key] = {p: complex(v / s) for p, v in e.items()}
 
     def _target(self, o: tuple, p: tuple) -> complex:
         key = ("#target", o[1])
@@ -368,6 +398,15 @@ class Oracle:
                 c = 1 + 0.25 * sum(self._index(Sym(node.pos, node.end, "_", unit), env))
                 return FUNCTIONS[kind](c * x, node.order) * c ** (node.order - 1)
             return FUNCTIONS[kind](x, node.order)
+        if isinstance(node, Kron):  # Iverson's [k = l]: its two sides' values, compared
+            sides = []
+            for group in (node.left, node.right):
+                if any(x not in env for x in group):
+                    raise IllFormed("an index of [. = .] is neither free nor summed")
+                sides.append(tuple(i for x in group for i in env[x]))
+            if [self.ranges(x) for x in node.left] != [self.ranges(x) for x in node.right]:
+                raise IllFormed("[. = .] between two ranges")
+            return complex(sides[0] == sides[1])
         if isinstance(node, Neg):
             return -self.evaluate(node.arg, env)
         if isinstance(node, Add):
@@ -445,6 +484,8 @@ def free(node: Node, net: Network) -> set[str]:
     if isinstance(node, Sym):
         if node.name == net.error_name and all(net.letter_ranges(x) is None for x in node.letters):
             return set()  # E_n: the error of one pattern
+        return set(node.letters)
+    if isinstance(node, Kron):
         return set(node.letters)
     if isinstance(node, SumOp):
         out = free(node.body, net) - {node.index}

@@ -232,6 +232,8 @@ G_DIR = ("params w",)
 G_SPEC = dict(bias=False)
 G_SOFTMAX = G_FWD_PLAIN + (r"y_k = \frac{e^{a_k}}{\sum_{k'=1}^{K} e^{a_{k'}}}",
                           r"O = -\sum_{k=1}^{K} z_k \ln y_k")
+#: Graves's targets z_k are 1-of-K (one-hot): y_k - z_k holds only where they sum to 1
+G_SOFTMAX_DIR = G_DIR + ("targets z one-hot",)
 
 ENTRIES += [
     Entry("graves-theta-slip", GRAVES, "§3.1.1, the activation b_h = θ_h(a_h)", G_FWD,
@@ -268,11 +270,13 @@ ENTRIES += [
           note="θ for θ'; θ_h written θ"),
     Entry("graves-3.1.2-softmax", GRAVES, "§3.1.2-3.1.3, softmax and cross-entropy", G_SOFTMAX,
           r"\frac{\partial O}{\partial a_k} = y_k - z_k",
-          True, lambda m: (m.grad("a2"), m.y - m.t), dict(bias=False, out="softmax", err="nll"), G_DIR,
+          True, lambda m: (m.grad("a2"), m.y - m.t), dict(bias=False, out="softmax", err="nll"),
+          G_SOFTMAX_DIR,
           note="z_k the target"),
     Entry("graves-3.1.2-softmax-slip-sign", GRAVES, "§3.1.2-3.1.3, softmax and cross-entropy", G_SOFTMAX,
           r"\frac{\partial O}{\partial a_k} = z_k - y_k",
-          False, lambda m: (m.grad("a2"), m.t - m.y), dict(bias=False, out="softmax", err="nll"), G_DIR,
+          False, lambda m: (m.grad("a2"), m.t - m.y), dict(bias=False, out="softmax", err="nll"),
+          G_SOFTMAX_DIR,
           slip=True),
 ]
 
