@@ -103,6 +103,70 @@ def _unstable_side(net: Network, chain: Chain) -> str | None:
 
 def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
                 lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
+    zero = _zero_letters(net, letters, lhs, rhs) if net.zero_ranges else []
+    if zero:
+        return _with_unit_zero(net, letters, inference, zero, lhs, rhs, head, suggest)
+    return _check_any_reading(net, letters, inference, lhs, rhs, head, suggest)
+
+
+def _zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:
+    """The free letters of a link that run over a range with a unit 0 (``i`` of PRML's
+    ``\\sum_{i=0}^{D} w_{ji} x_i``)."""
+    from ..engine.semantics import runs_from_zero
+    from ..latex.ast import Add
+    free: dict[str, int] = {}
+    for side in (lhs, rhs):
+        free.update(free_letters(side, net, []))
+    both = Add(lhs.pos, rhs.end, (lhs, rhs))
+    try:
+        return sorted(x for x in free if runs_from_zero(net, both, x, letters))
+    except InputError:
+        return sorted(free)  # a unit 0 that cannot be written: each instance says so
+
+
+#: at most this many free letters with a unit 0 in one link (each doubles the checks)
+MAX_ZERO_LETTERS = 3
+
+
+def _with_unit_zero(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                    zero: list[str], lhs: Node, rhs: Node, head: Node, suggest: bool) -> LinkResult:
+    """A link free in a letter that runs over the unit 0 and ``1..D`` holds where it holds at
+    ``1..D`` and at the unit 0 (the letter written 0 everywhere: ``x_i`` -> ``x_0 = 1``): each
+    instance is checked; a refutation or an error of one of them is the link's, said where."""
+    import itertools
+    if len(zero) > MAX_ZERO_LETTERS:
+        return LinkResult.of("", ERROR, [dx.BoundReached(f"more than {MAX_ZERO_LETTERS} free letters with "
+                                                         "a unit 0 in one equation")],
+                             error="ResourceLimitError")
+    main = _check_any_reading(net, letters, inference, lhs, rhs, head, suggest)
+    if main.verdict not in (VERIFIED, AT_SIZES):
+        return main
+    from ..engine.semantics import unit_zero
+    at_sizes = main if main.verdict == AT_SIZES else None
+    for n in range(1, len(zero) + 1):
+        for chosen in itertools.combinations(zero, n):
+            where = ", ".join(f"{letter_tex(x)} = 0" for x in chosen)
+            try:
+                a, b = lhs, rhs
+                for x in chosen:
+                    a, b = unit_zero(a, x), unit_zero(b, x)
+            except InputError as exc:
+                return LinkResult("", ERROR, f"at the unit {where}: {exc.brief()}", error=type(exc).__name__,
+                                  span=_span(exc), code=exc.code)
+            res = _check_any_reading(net, letters, inference, a, b, head, False)
+            if res.verdict not in (VERIFIED, AT_SIZES):
+                res.message = f"at the unit {where} ({unparse(a)} = {unparse(b)}): {res.message}"
+                return res
+            if res.verdict == AT_SIZES and at_sizes is None:
+                at_sizes = res
+    out = at_sizes or main
+    names = ", ".join(letter_tex(x) for x in zero)
+    out.message = f"{out.message}; also at the unit 0 of {names}"
+    return out
+
+
+def _check_any_reading(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                       lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
     used = used_letters(lhs, rhs)
     ambiguous = [p for p in inference if p.kind == "ambiguous" and p.letter in used]
     if ambiguous:

@@ -115,6 +115,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     # index letters: every letter written in a forward equation names a range, except the
     # letters declared as aliases or composites of others
     declared = set(aliases or {}) | set(composites or {})
+    _bounded_ranges(net, parsed, declared, defined_names)
     for _src, chain in parsed:
         for node in _all_syms(chain):
             for letter in node.letters:
@@ -153,10 +154,21 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                                        subject=("index", letter))
                 raise exc
         net.composites[letter] = parts
+    # the units 0 pinned to a number (x_0 = 1) first: the sums from 0 read them
+    for k, (src, chain) in enumerate(parsed):
+        lhs = chain.sides[0]
+        if isinstance(lhs, Sym) and lhs.units:
+            try:
+                _unit_constant(net, lhs, chain.sides[1])
+            except InputError as exc:
+                raise _with_source(exc, src, k) from None
     # families and definitions, in order
     defined_by: dict[int, int] = {}  # family id -> its forward equation
     for k, (src, chain) in enumerate(parsed):
         lhs: Sym = chain.sides[0]  # type: ignore[assignment]
+        if lhs.units:
+            net.forward_latex.append(src)
+            continue
         interp = Interpreter(net, {}, declare=True)
         try:
             fam = interp.family_for(lhs, create=True)
@@ -213,6 +225,57 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             net.consumers[t.id] = []
             net.ancestors[t.id] = set()
     return net
+
+
+def _bounded_ranges(net: Network, parsed: list, declared: set[str], defined: set[str]) -> None:
+    """Ranges named by the bounds of a forward sum: ``\\sum_{i=1}^{D}`` runs ``i`` over ``1..D``
+    (PRML's ``D``, ``M``, ``K``), ``\\sum_{i=0}^{D}`` over the unit 0 and ``1..D`` (PRML 5.8, the
+    bias as the weight of a unit ``x_0``).  A letter given two such ranges is an error."""
+    from ..latex.ast import Num, SumOp, Sym
+    for _src, chain in parsed:
+        for node in chain.sides[1].walk():
+            if not (isinstance(node, SumOp) and isinstance(node.lower, Num) and node.lower.value in (0, 1)
+                    and isinstance(node.upper, Sym) and not node.upper.groups):
+                continue
+            letter, size = node.index, node.upper.name
+            if (letter in declared or size in defined or size == net.error_name or size in net.functions
+                    or len(size) != 1 or not size.isupper()):
+                continue
+            if net.ranges.get(letter, size) != size:
+                raise DeclarationError(f"the index {letter} runs over 1..{net.ranges[letter]} in one sum and "
+                                       f"1..{size} in another", offset=node.pos,
+                                       hint=f"one letter runs over one range: give {letter} one upper bound")
+            if net.range_letter.get(size, letter) != letter:
+                raise DeclarationError(f"the indices {net.range_letter[size]} and {letter} both run up to "
+                                       f"{size}", offset=node.pos,
+                                       hint=f"say that {letter} runs like {net.range_letter[size]}: "
+                                            f"'% symbp: index {letter} : {net.range_letter[size]}'")
+            net.ranges[letter] = size
+            net.range_letter.setdefault(size, letter)
+            if node.lower.value == 0:
+                net.zero_ranges.add(size)
+
+
+def _unit_constant(net: Network, lhs, rhs) -> None:  # noqa: ANN001
+    """``x_0 = 1``: the unit 0 of ``x`` is the number 1 (PRML's bias unit)."""
+    from ..latex.ast import Neg, Num
+    value = rhs.value if isinstance(rhs, Num) else (-rhs.arg.value if isinstance(rhs, Neg)
+                                                    and isinstance(rhs.arg, Num) else None)
+    if value is None:
+        raise DeclarationError("a unit 0 is declared as a number, as in x_0 = 1", offset=lhs.pos,
+                               hint="write the unit 0 as a number (x_0 = 1), or a weight w_{j0} in the "
+                                    "forward sums")
+    if lhs.name in net.param_names:
+        raise DeclarationError(f"{lhs.name} is a parameter name; its unit 0 cannot be a number",
+                               offset=lhs.pos, hint="a bias is a weight w_{j0} or b_j")
+    axes = []
+    for x in lhs.letters:
+        r = net.letter_ranges(x)
+        if r is None:
+            raise DeclarationError(f"unknown index letter {x}", offset=lhs.pos,
+                                   hint="use the letters of the forward sums")
+        axes.extend(r)
+    net.constants[(lhs.name, lhs.units, tuple(axes))] = value
 
 
 def _roles(net: Network, delta: str | None) -> None:

@@ -21,7 +21,7 @@ from ..notation import _groups_text, latex_name, letter_tex
 from . import calculus
 
 __all__ = ["IndexProblem", "Interpreter", "bare_functions", "check_names", "free_letters", "infer_letters",
-           "is_error"]
+           "is_error", "runs_from_zero", "unit_zero"]
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,10 @@ class Interpreter:
         axes: list[str] = []
         grouping: list[int] = []
         flat: list[str] = []
-        for g in sym.groups:
+        units = sym.units
+        for k, g in enumerate(sym.groups):
+            if k in units:  # the unit 0 of w_{j0}: part of the family's name, no index
+                continue
             width = 0
             for x in g:
                 rs = self.ranges_of(x, sym.pos)
@@ -275,6 +278,8 @@ class Interpreter:
                 width += len(rs)
                 flat.extend(self.net.composites.get(x, (x,)))
             grouping.append(width)
+        if units:
+            return self._unit_family(sym, name, tuple(axes), tuple(grouping), tuple(flat), create)
         if lab:  # \delta^{(2)}_j: the pre-activation of that layer over the range of j
             fits = [f for f in self.net.delta_families(lab) if f.axes == tuple(axes)]
             if len(fits) == 1:
@@ -315,6 +320,33 @@ class Interpreter:
         self.net.families.append(fam)
         return fam
 
+    def _unit_family(self, sym: Sym, name: str | None, axes: tuple[str, ...], grouping: tuple[int, ...],
+                     flat: tuple[str, ...], create: bool) -> Family:
+        """The family of a symbol with the unit 0 in its subscript (``w_{j0}``, ``x_0``): one of
+        its own, which the forward pass must name (in a sum from 0, ``\\sum_{i=0}^{D} w_{ji} x_i``,
+        or written out, ``+ w_{j0}``); anything else is an error, never a silent zero."""
+        shown = f"{latex_name(sym.name)}{_sub(sym)}"
+        if sym.name == "delta" or delta_label(sym.name) is not None or name is None:
+            raise UnsupportedError(f"{shown}: \\delta of a unit 0 is not read", offset=sym.pos,
+                                   width=sym.end - sym.pos,
+                                   hint="the unit 0 is a constant (x_0 = 1) or a weight (w_{j0})")
+        fam = self.net.family(name, axes, sym.units)
+        if fam is not None:
+            return fam
+        if not create:
+            zero = sorted(self.net.zero_ranges)
+            raise NotationError(
+                f"{shown}: the forward pass has no unit 0 of {latex_name(name)} here", offset=sym.pos,
+                width=sym.end - sym.pos,
+                hint=("the ranges that start at 0: " + ", ".join(f"0..{r}" for r in zero) if zero
+                      else "no range of this network starts at 0") + "; a unit 0 is declared by a sum "
+                     "from 0 in the forward pass (\\sum_{i=0}^{D} w_{ji} x_i, with x_0 = 1) or written "
+                     "out (a_j = \\sum_{i=1}^{D} w_{ji} x_i + w_{j0})")
+        fam = Family(len(self.net.families), name, axes, grouping,
+                     name.partition("^")[0] in self.net.param_names, flat, sym.units)
+        self.net.families.append(fam)
+        return fam
+
     def _indices(self, sym: Sym, env: dict[str, tuple[str, ...]]) -> tuple:
         out = []
         for x in sym.letters:
@@ -345,6 +377,11 @@ class Interpreter:
                 kd = self._kronecker(node, env)
                 if kd is not None:
                     return kd
+            if node.units:
+                axes = tuple(r for x in node.letters for r in self.ranges_of(x, node.pos))
+                value = net.constants.get((node.name, node.units, axes))
+                if value is not None:  # x_0 = 1: a number, not a quantity
+                    return Expr.const(value)
             fam = self.family_for(node, create=self.declare)
             kind = Grad if delta_label(node.name) is not None else Ref
             if kind is Grad and not net.has_delta(fam.id):
@@ -429,10 +466,13 @@ class Interpreter:
             return out
         if isinstance(node, SumOp):
             rs = self.ranges_of(node.index, node.index_pos)
-            self._check_bounds(node, rs)
+            zero = self._check_bounds(node, rs)
             names = tuple(calculus.fresh() for _ in rs)
             body = self.expression(node.body, {**env, node.index: names})
-            return body.bind_all(zip(names, rs))
+            out = body.bind_all(zip(names, rs))
+            if zero:  # \sum_{i=0}^{D}: the unit 0, then the units 1..D
+                out = self.expression(unit_zero(node.body, node.index), env) + out
+            return out
         if isinstance(node, Deriv):
             wrt = node.wrt
             if wrt.name in ("delta", net.error_name):
@@ -501,15 +541,27 @@ class Interpreter:
         fam = self.family_for(inner)
         return Expr.atom(Fn("fn", node.name, 0, fam.id, self._indices(inner, env)))
 
-    def _check_bounds(self, node: SumOp, rs: tuple[str, ...]) -> None:
+    def _check_bounds(self, node: SumOp, rs: tuple[str, ...]) -> bool:
+        """Whether the sum includes the unit 0 of its range (``\\sum_{i=0}^{D}``, or ``\\sum_i``
+        where the forward pass sums ``i`` from 0); bounds that are not a whole range are an error."""
+        zero = len(rs) == 1 and rs[0] in self.net.zero_ranges
         if node.lower is None and node.upper is None:
-            return
+            return zero
         size = rs[0] if len(rs) == 1 else None
         low = node.lower.value if isinstance(node.lower, Num) else None
         up = node.upper
         full = False
+        if zero and low == 0 and isinstance(up, Sym) and up.name == size and not up.groups:
+            return True
         if size is not None and low == 1 and isinstance(up, Sym) and up.name == size and not up.groups:
             full = True
+        if zero and not full:
+            exc = UnsupportedError(
+                f"the bounds of this sum are not 0..{size} or 1..{size}, the range of {node.index} with "
+                "or without its unit 0", offset=node.pos, width=node.index_pos - node.pos + 1,
+                hint=f"write \\sum_{{{node.index}=0}}^{{{size}}} or \\sum_{{{node.index}=1}}^{{{size}}}",
+                misfit=True, code="partial-sum")
+            raise exc
         if (size is not None and low == 0 and isinstance(up, Add) and len(up.terms) == 2
                 and isinstance(up.terms[0], Sym) and up.terms[0].name == size
                 and isinstance(up.terms[1], Neg) and isinstance(up.terms[1].arg, Num)
@@ -523,6 +575,72 @@ class Interpreter:
                 hint=f"symbp checks sums over whole layers: write {expect} or \\sum_{node.index}",
                 misfit=True, code="partial-sum")  # the letter's range does not fit
             raise exc
+        return False
+
+
+def runs_from_zero(net: Network, node: Node, letter: str, letters: dict[str, tuple[str, ...]]) -> bool:
+    """Whether the free ``letter`` of ``node`` runs over a unit 0 here: its range starts at 0 in
+    the forward pass and every symbol written with it has a unit 0 there (a family ``w_{j0}`` or a
+    number ``x_0 = 1``).  PRML's ``\\frac{\\partial E}{\\partial w_{ji}} = \\delta_j x_i`` holds for
+    ``i`` in ``0..D``; in ``\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k`` the ``j`` runs over the
+    hidden units ``1..M`` only (no ``a_0``), though ``z_0 = 1`` is a unit of that range.
+
+    >>> from symbp.engine.declare import declare
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> net = declare([r"a_j = \\sum_{i=0}^{D} w_{ji} x_i", "x_0 = 1"])
+    >>> [runs_from_zero(net, p(t), "i", {}) for t in (r"w_{ji} x_i", r"w_{ji} a_j x_i", "a_j")]
+    [True, True, False]
+    """
+    rs = letters.get(letter) or net.letter_ranges(letter)
+    if rs is None or len(rs) != 1 or rs[0] not in net.zero_ranges:
+        return False
+    seen = False
+    for n in node.walk():
+        if isinstance(n, Kron) and letter in n.letters:
+            return True  # [i = k]: the unit 0 is checked, and is an error there (never a guess)
+        if isinstance(n, Call) and any(letter in g for g in n.sub):
+            return True
+        if not isinstance(n, Sym) or letter not in n.letters:
+            continue
+        if n.name == "delta" or delta_label(n.name) is not None or (letter,) not in n.groups:
+            return False
+        at = unit_zero(n, letter)
+        assert isinstance(at, Sym)
+        axes = []
+        for x in at.letters:
+            r = letters.get(x) or net.letter_ranges(x)
+            if r is None:
+                return False
+            axes.extend(r)
+        key = (at.name, at.units, tuple(axes))
+        if key not in net.constants and net.family(at.name, tuple(axes), at.units) is None:
+            return False
+        seen = True
+    return seen
+
+
+def unit_zero(node: Node, letter: str) -> Node:
+    """``node`` at the unit 0 of the index ``letter``: ``w_{ji} x_i`` -> ``w_{j0} x_0`` (the first
+    term of PRML's ``\\sum_{i=0}^{D}``).  Where ``letter`` is not a whole subscript group
+    (``z_{i_l}``, a Kronecker delta ``[i = k]``, a per-unit function) there is no such reading:
+    an error, never a guess.
+
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> from symbp.latex.unparse import unparse
+    >>> unparse(unit_zero(p(r"w_{ji} x_i"), "i"))
+    'w_{j0} x_{0}'
+    """
+    from ..latex.edit import rename_free
+    out = rename_free(node, letter, "0")
+    for n in out.walk():
+        bad = ((isinstance(n, Sym) and any("0" in g and len(g) > 1 for g in n.groups))
+               or (isinstance(n, Kron) and "0" in n.letters)
+               or (isinstance(n, Call) and any(letter in g for g in n.sub)))
+        if bad:
+            raise UnsupportedError(f"the unit 0 of {letter} cannot stand here", offset=n.pos,
+                                   width=n.end - n.pos, hint=f"write the unit 0 apart from the sum over "
+                                   f"1..D, with {letter} a whole subscript (w_{{j{letter}}})")
+    return out
 
 
 def _sub(sym: Sym) -> str:

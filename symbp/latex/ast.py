@@ -76,7 +76,13 @@ class Sym(Node):
 
     @property
     def letters(self) -> tuple[str, ...]:
-        return tuple(x for g in self.groups for x in g)
+        """The index letters (a numeric index, the unit ``0`` of ``w_{j0}``, is no letter)."""
+        return tuple(x for g in self.groups for x in g if x != "0")
+
+    @property
+    def units(self) -> tuple[int, ...]:
+        """The subscript groups that are the unit ``0`` (``w_{j0}``: ``(1,)``)."""
+        return tuple(k for k, g in enumerate(self.groups) if g == ("0",))
 
     def __repr__(self) -> str:
         return f"Sym({self.name}{_groups_text(self.groups)})"

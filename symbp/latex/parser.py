@@ -620,10 +620,12 @@ class _Parser:
         if self.tok.kind == "letter":
             t = self.next()
             return ((t.text + (self._primes() if braced else ""),),)
+        if self.tok.kind == "num" and not braced:
+            return ((self._unit_zero(),),)
         if self.tok.kind == "num":
             t = self.tok
-            raise UnsupportedError(f"numeric index {t.text!r}", offset=t.pos, width=t.end - t.pos,
-                                   hint="indices are letters that run over a layer: w_{ji}, z_{i_l}")
+            raise UnsupportedError(f"numeric index {t.text!r} in a nested subscript", offset=t.pos,
+                                   width=t.end - t.pos, hint="a unit 0 is written in the outer subscript: w_{j0}")
         opening = self.expect_sym("{", "after '_'")
         if has_arithmetic(self.toks, self.i):
             self._arithmetic_subscript()
@@ -636,10 +638,14 @@ class _Parser:
                 self.next()
                 continue
             t = self.tok
+            if t.kind == "num" and not braced:
+                groups.append((self._unit_zero(),))
+                continue
             if t.kind != "letter":
                 if t.kind == "num":
-                    raise UnsupportedError(f"numeric index {t.text!r}", offset=t.pos, width=t.end - t.pos,
-                                           hint="indices are letters that run over a layer")
+                    raise UnsupportedError(f"numeric index {t.text!r} in a nested subscript",
+                                           offset=t.pos, width=t.end - t.pos,
+                                           hint="a unit 0 is written in the outer subscript: w_{j0}")
                 raise self.unexpected("in a subscript")
             self.next()
             group = [t.text + self._primes()]
@@ -656,6 +662,17 @@ class _Parser:
             raise LatexSyntaxError("empty subscript", offset=self.toks[self.i - 1].pos,
                                    hint="write the index letters inside the braces: a_{j}")
         return tuple(groups)
+
+    def _unit_zero(self) -> str:
+        """The numeric index ``0`` of ``w_{j0}``, ``x_0`` (PRML's bias as the unit 0): its own
+        subscript group ``('0',)``; another number is an error (a unit is 0 or a letter)."""
+        t = self.tok
+        if t.text != "0":
+            raise UnsupportedError(f"numeric index {t.text!r}", offset=t.pos, width=t.end - t.pos,
+                                   hint="indices are letters that run over a layer (w_{ji}, z_{i_l}); the "
+                                        "one number read is the unit 0 of a range declared 0..D (w_{j0})")
+        self.next()
+        return "0"
 
     def _arithmetic_subscript(self) -> None:
         """A subscript with index arithmetic (``x_{j+m-1}``): read in full, so that a slip in it
