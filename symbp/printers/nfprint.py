@@ -22,7 +22,7 @@ from typing import Any
 from ..model.factors import Ref
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
-from ..notation import group_letters, join_signed, join_tex, latex_name
+from ..notation import group_letters, join_signed, join_tex, latex_name, with_units
 
 __all__ = ["NormalFormPrinter", "latex"]
 
@@ -134,11 +134,11 @@ class NormalFormPrinter:
             else:
                 out.append(group_letters(shown[pos:pos + g], (g,)))
             pos += g
-        return join_tex(out)
+        return join_tex(with_units(out, family.units))  # w_{j0}: the unit 0 in its place
 
     def _print_ref(self, f: tuple, letters: dict[str, str]) -> str:
         fam = self.net.families[f.fam]
-        if not f.idx:  # a single unit: a, y
+        if not f.idx and not fam.units:  # a single unit: a, y
             return latex_name(fam.name)
         return f"{latex_name(fam.name)}_{{{self._idx(f.fam, f.idx, letters)}}}"
 

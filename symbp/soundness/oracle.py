@@ -75,6 +75,11 @@ class IllFormed(Exception):
     """The oracle cannot give the expression a meaning (not a symbp error: a classification)."""
 
 
+class NoUnitZero(IllFormed):
+    """A quantity read at the unit 0 of a range that it does not have (``a_0`` where only the
+    inputs and the weights of a sum from 0 have one): a free letter then runs over ``1..N`` only."""
+
+
 def _tanh(x: complex, n: int) -> complex:
     t = cmath.tanh(x)
     return [t, 1 - t * t, -2 * t * (1 - t * t), (6 * t * t - 2) * (1 - t * t)][n]
@@ -139,20 +144,92 @@ class Oracle:
         self.leaves: dict[tuple, dict[tuple, complex]] = {}
         self.defs: dict[tuple, _Def] = {}
         used: set[tuple] = set()
-        for src in self.net.forward_latex:
-            chain = parse_chain(src, self.net.functions)
+        chains = [parse_chain(src, self.net.functions) for src in self.net.forward_latex]
+        self._read_units(chains)
+        for chain in chains:
             lhs, rhs = chain.sides
             assert isinstance(lhs, Sym)
+            if any(g == ("0",) for g in lhs.groups):  # x_0 = 1: read in _read_units
+                continue
             key = self._family(lhs)
             letters = tuple(p for x in lhs.letters for p in self.net.composites.get(x, (x,)))
             self.defs[key] = _Def(lhs.name, key[1], letters, rhs)
             for n in rhs.walk():
-                if isinstance(n, Sym) and n.groups:
+                if isinstance(n, Sym) and n.groups and ("0",) not in n.groups:
                     used.add(self._family(n))
         self.outputs = sorted(k for k in self.defs if k not in used)
         self._read_roles()
         self._passes: dict[tuple | None, dict[tuple, dict[tuple, complex]]] = {}
         self._perturb: tuple | None = None
+
+    def _read_units(self, chains: list) -> None:  # noqa: ANN001
+        """The units 0 of the forward pass, read from its ASTs: a sum from 0 (``\\sum_{i=0}^{D}``)
+        runs its letter over the point ``-1`` (the unit 0) and ``0..D-1`` (the units ``1..D``), so
+        its summand's quantities have a unit 0; ``w_{j0}`` written out has one; ``x_0 = 1`` pins
+        one to a number."""
+        self.zero_ranges: set[str] = set()
+        self.zero_slots: set[tuple] = set()  # (family key, slot) that have a unit 0
+        self.pinned: dict[tuple, complex] = {}  # (family key, point) -> number
+        self._shapes: dict[str, set[tuple]] = {}  # name -> the axes it is written with
+        for chain in chains:
+            for side in chain.sides:
+                for n in side.walk():
+                    if isinstance(n, Sym) and n.groups and all(len(g) == 1 and g != ("0",) for g in n.groups):
+                        try:
+                            self._shapes.setdefault(n.name, set()).add(
+                                tuple(r for x in n.letters for r in self.ranges(x)))
+                        except IllFormed:
+                            pass
+        for chain in chains:
+            lhs, rhs = chain.sides
+            for n in rhs.walk():
+                if (isinstance(n, SumOp) and isinstance(n.lower, Num) and n.lower.value == 0
+                        and isinstance(n.upper, Sym) and not n.upper.groups
+                        and self.net.letter_ranges(n.index) == (n.upper.name,)):
+                    self.zero_ranges.add(n.upper.name)
+        for chain in chains:
+            lhs, rhs = chain.sides
+            for n in rhs.walk():
+                if isinstance(n, SumOp) and self._sums_zero(n):
+                    for m in n.body.walk():
+                        if isinstance(m, Sym) and (n.index,) in m.groups and m.name != "delta":
+                            key = self._family(m)
+                            self.zero_slots.update((key, p) for p, g in enumerate(m.groups) if g == (n.index,))
+                elif isinstance(n, Sym) and ("0",) in n.groups:
+                    key, point = self._unit_key(n, {})
+                    self.zero_slots.update((key, p) for p, v in enumerate(point) if v == -1)
+            if isinstance(lhs, Sym) and ("0",) in lhs.groups:
+                value = rhs.value if isinstance(rhs, Num) else (
+                    -rhs.arg.value if isinstance(rhs, Neg) and isinstance(rhs.arg, Num) else None)
+                if value is None:
+                    raise IllFormed("a unit 0 defined by something else than a number")
+                key, point = self._unit_key(lhs, {})
+                self.pinned[(key, point)] = complex(value)
+
+    def _sums_zero(self, node: SumOp) -> bool:
+        """Whether a sum runs over the unit 0 of its letter: from 0 to the size, or without
+        bounds over a range that a forward sum runs from 0."""
+        rs = self.ranges(node.index)
+        if len(rs) != 1 or rs[0] not in getattr(self, "zero_ranges", ()):
+            return False
+        if node.lower is None and node.upper is None:
+            return True
+        return (isinstance(node.lower, Num) and node.lower.value == 0 and isinstance(node.upper, Sym)
+                and node.upper.name == rs[0] and not node.upper.groups)
+
+    def _unit_key(self, sym: Sym, env: dict) -> tuple[tuple, tuple[int, ...]]:
+        """The family and point of a symbol written with the unit 0 (``w_{j0}``: ``w`` over
+        ``(J, D)`` at ``(j, -1)``): the one way the forward pass writes that name with letters in
+        the other slots."""
+        if not all(len(g) == 1 for g in sym.groups):
+            raise IllFormed("a unit 0 beside a nested subscript")
+        known = [None if g == ("0",) else self.ranges(g[0]) for g in sym.groups]
+        fits = [axes for axes in self._shapes.get(sym.name, ()) if len(axes) == len(known)
+                and all(k is None or k == (a,) for k, a in zip(known, axes))]
+        if len(fits) != 1:
+            raise NoUnitZero(f"{sym.name}: no unit 0 of that name in the forward pass")
+        point = tuple(-1 if g == ("0",) else (env[g[0]][0] if env else 0) for g in sym.groups)
+        return (sym.name, fits[0]), point
 
     def _read_roles(self) -> None:
         """The pre-activations, from the forward ASTs: sums of terms ``w x`` (a weight, a parameter
@@ -253,6 +330,11 @@ class Oracle:
 
     # -- the forward pass, possibly with one entry perturbed by i * STEP
     def value(self, key: tuple, idx: tuple[int, ...]) -> complex:
+        if -1 in idx:
+            if (key, idx) in self.pinned:
+                return self.pinned[(key, idx)]
+            if key in self.defs or not all((key, k) in self.zero_slots for k, v in enumerate(idx) if v == -1):
+                raise NoUnitZero(f"{key[0]} has no unit 0 there")
         values = self._passes.setdefault(self._perturb, {})
         fam = values.get(key)
         if fam is None:
@@ -267,6 +349,11 @@ class Oracle:
             if key not in self.leaves:
                 scale = 0.8 if key[0].partition("^")[0] in self.net.param_names else 1.0
                 self.leaves[key] = {p: complex(self.rng.gauss(0.0, scale)) for p in self._points(key[1])}
+                zero = [k for k in range(len(key[1])) if (key, k) in self.zero_slots]
+                for p in itertools.product(*(([-1] if k in zero else []) + list(range(self.sizes[r]))
+                                             for k, r in enumerate(key[1]))):
+                    if -1 in p:  # the unit 0 of a sum from 0, or w_{j0} written out
+                        self.leaves[key][p] = complex(self.rng.gauss(0.0, scale))
             out = dict(self.leaves[key])
         else:
             out = {}
@@ -302,6 +389,8 @@ class Oracle:
         if self._perturb is not None:
             raise IllFormed("a derivative inside a derivative (the oracle takes one complex step)")
         self.value(key, idx)  # the variable must exist
+        if (key, idx) in self.pinned:
+            raise IllFormed("a derivative by a number (x_0 = 1)")
         if self._root(key) != key:  # d/dz_j of an expression in a_j, where z_j = h(a_j): which?
             for n in of.walk():
                 if (isinstance(n, Sym) and n.groups and n.name != "delta"
@@ -328,6 +417,10 @@ class Oracle:
                 if node.name in self.sizes:
                     return complex(self.sizes[node.name])
                 raise IllFormed(f"{node.name} is neither a quantity nor a size")
+            if ("0",) in node.groups:
+                if node.name == "delta" or node.name.startswith("delta^"):
+                    raise NoUnitZero("no delta of a unit 0")
+                return self.value(*self._unit_key(node, env))
             idx = self._index(node, env)
             if node.name == "delta" and len(node.letters) == 2 and (
                     all(len(g) == 1 for g in node.groups) or len(node.groups) == 1):
@@ -372,7 +465,8 @@ class Oracle:
             return self.evaluate(node.base, env) ** node.exp
         if isinstance(node, SumOp):
             rs = self.ranges(node.index)
-            if node.lower is not None or node.upper is not None:
+            zero = self._sums_zero(node)
+            if (node.lower is not None or node.upper is not None) and not zero:
                 # the notation sums over whole ranges: 1..N or 0..N-1 with N the range's own size,
                 # written as such (not a number that happens to be equal at these sizes)
                 if not (len(rs) == 1 and _whole(node, rs[0])):
@@ -380,15 +474,19 @@ class Oracle:
             # a sum over a letter its summand lacks has a value (the summand, times the size): an
             # equation means its value, the index rules only explain
             total = complex(0)
-            for p in self._points(rs):
-                total += self.evaluate(node.body, {**env, node.index: p})
+            points = ([(-1,)] if zero else []) + list(self._points(rs))
+            try:
+                for p in points:
+                    total += self.evaluate(node.body, {**env, node.index: p})
+            except NoUnitZero as exc:  # a sum from 0 over a quantity without a unit 0: no meaning
+                raise IllFormed(str(exc)) from None
             return total
         if isinstance(node, Deriv):
             wrt = node.wrt
             if wrt.name == "delta" or self._is_error(wrt) or not wrt.groups:
                 raise IllFormed("a derivative with respect to something that is not a quantity")
-            key = self._family(wrt)
-            idx = self._index(wrt, env)
+            key, idx = self._unit_key(wrt, env) if ("0",) in wrt.groups else (self._family(wrt),
+                                                                               self._index(wrt, env))
             inner = node.num if node.num is not None else node.body
             assert inner is not None
             return self.derivative(inner, key, idx, env)
@@ -541,12 +639,22 @@ def _compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...],
                         o = instances[key] = Oracle(weakref.proxy(net), sizes, seed * 10 + k, fns, err)
                     o.letters = inferred
                     axes = [o.ranges(x) for x in letters]
-                    for point in itertools.product(*(list(o._points(a)) for a in axes)):
+                    # a letter over a range that a forward sum runs from 0 is tried at the unit 0
+                    # too; where a quantity written with it has none, it runs over 1..N only
+                    values = [([(-1,)] if len(a) == 1 and a[0] in o.zero_ranges else []) + list(o._points(a))
+                              for a in axes]
+                    for point in itertools.product(*values):
                         env = {x: p for x, p in zip(letters, point)}
                         for c, parts in net.composites.items():
                             if c not in env and all(p in env for p in parts):
                                 env[c] = tuple(env[p][0] for p in parts)
-                        if not _close(o.evaluate(lhs, env), o.evaluate(rhs, env)):
+                        try:
+                            left, right = o.evaluate(lhs, env), o.evaluate(rhs, env)
+                        except NoUnitZero:
+                            if any(p == (-1,) for p in point):
+                                continue
+                            raise
+                        if not _close(left, right):
                             return DIFFERENT
     except IllFormed:
         return ILL_FORMED
