@@ -625,7 +625,8 @@ class _Parser:
         if self.tok.kind == "num":
             t = self.tok
             raise UnsupportedError(f"numeric index {t.text!r} in a nested subscript", offset=t.pos,
-                                   width=t.end - t.pos, hint="a unit 0 is written in the outer subscript: w_{j0}")
+                                   width=t.end - t.pos,
+                                   hint="a unit 0 is written in the outer subscript: w_{j0}")
         opening = self.expect_sym("{", "after '_'")
         if has_arithmetic(self.toks, self.i):
             self._arithmetic_subscript()

@@ -194,7 +194,8 @@ class Oracle:
                     for m in n.body.walk():
                         if isinstance(m, Sym) and (n.index,) in m.groups and m.name != "delta":
                             key = self._family(m)
-                            self.zero_slots.update((key, p) for p, g in enumerate(m.groups) if g == (n.index,))
+                            self.zero_slots.update((key, p) for p, g in enumerate(m.groups)
+                                                   if g == (n.index,))
                 elif isinstance(n, Sym) and ("0",) in n.groups:
                     key, point = self._unit_key(n, {})
                     self.zero_slots.update((key, p) for p, v in enumerate(point) if v == -1)
