@@ -412,7 +412,7 @@ def argument_name(net: Network, fam: int, grad: bool = False) -> str:
     ['w_ji', 'w_kjl']
     """
     f = net.families[fam]
-    letters = "".join(x.replace("'", "p") for x in f.letters)
+    letters = "".join(x.replace("'", "p") for x in f.letters) + "0" * len(f.units)  # w_{j0}: w_j0
     base, _, label = f.name.partition("^")  # a layer label: w^{(2)} -> w2
     name = "delta" if grad else base
     name += "".join(c for c in label if c.isalnum())

@@ -64,7 +64,9 @@ class NormalFormPrinter:
         plain, merged, deltas = self._split_deltas(sorted(outside, key=self._key), letters)
         pieces = self._powers([self._print_factor(f, letters) for f in plain]) + merged + \
             self._powers([self._print_factor(f, letters) for f in deltas])
-        sums = "".join(f"\\sum_{{{latex_name(letters[f'~d{n}'])}}} " for n in range(len(t.dummies)))
+        sums = "".join(f"\\sum_{{{latex_name(letters[f'~d{n}'])}=1}}^{{{r}}} " if r in self.net.zero_ranges
+                       else f"\\sum_{{{latex_name(letters[f'~d{n}'])}}} "  # 1..D, not 0..D
+                       for n, r in enumerate(t.dummies))
         inner = self._powers([self._print_factor(f, letters) for f in sorted(inside, key=self._key)])
         coeff = t.coeff
         for s in t.sizes:
