@@ -100,7 +100,7 @@ def test_the_unit_0_is_a_family_of_its_own_printed_in_place() -> None:
     assert [f.show() for f in n.families if f.param] == ["w_{ji}", "w_{j0}", "w_{kj}", "w_{k0}"]
     assert n.zero_ranges == {"D", "M"} and n.sizes == ["D", "K", "M"]
     (r,) = symbp.check_equation(r"a_j = \sum_{i=1}^{D} w_{ji} x_i + w_{j0}", n)
-    assert "w_{j0} + \\sum_{i} w_{ji} x_{i}" in r.message
+    assert "w_{j0} + \\sum_{i=1}^{D} w_{ji} x_{i}" in r.message
     (r,) = symbp.check_equation(dE % "w_{ji}" + r" = \delta_j x_i", n)
     assert r.message.endswith("also at the unit 0 of i")
 

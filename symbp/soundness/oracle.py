@@ -77,7 +77,7 @@ class IllFormed(Exception):
 
 class NoUnitZero(IllFormed):
     """A quantity read at the unit 0 of a range that it does not have (``a_0`` where only the
-    inputs and the weights of a sum from 0 have one): a free letter then runs over ``1..N`` only."""
+    inputs and the weights of a sum from 0 have one)."""
 
 
 def _tanh(x: complex, n: int) -> complex:
@@ -206,6 +206,34 @@ class Oracle:
                     raise IllFormed("a unit 0 defined by something else than a number")
                 key, point = self._unit_key(lhs, {})
                 self.pinned[(key, point)] = complex(value)
+
+    def has_unit_zero(self, nodes: tuple[Node, ...], letter: str) -> bool:
+        """Whether a free letter runs over the unit 0 in these sides: every quantity written with
+        it (outside a sum over it) has a unit 0 there; in ``\\delta_j = h'(a_j) \\sum_k w_{kj}
+        \\delta_k`` the ``j`` does not (there is no ``a_0``), in ``\\delta_j x_i`` the ``i`` does."""
+        seen = False
+
+        def walk(n: Node) -> bool:
+            nonlocal seen
+            if isinstance(n, SumOp) and n.index == letter:
+                return True
+            if isinstance(n, Sym) and letter in n.letters:
+                if n.name == "delta" or n.name.startswith("delta^") or (letter,) not in n.groups:
+                    return False
+                if any(len(g) != 1 for g in n.groups):
+                    return False
+                key = self._unit_key(n, {})[0] if ("0",) in n.groups else self._family(n)
+                slots = [p for p, g in enumerate(n.groups) if g == (letter,)]
+                pinned = any(k == key and all(pt[p] == -1 for p in slots) for k, pt in self.pinned)
+                if not pinned and not all((key, p) in self.zero_slots for p in slots):
+                    return False
+                seen = True
+            return all(walk(c) for c in n.children())
+
+        try:
+            return all(walk(n) for n in nodes) and seen
+        except IllFormed:
+            return False
 
     def _sums_zero(self, node: SumOp) -> bool:
         """Whether a sum runs over the unit 0 of its letter: from 0 to the size, or without
@@ -476,11 +504,8 @@ class Oracle:
             # equation means its value, the index rules only explain
             total = complex(0)
             points = ([(-1,)] if zero else []) + list(self._points(rs))
-            try:
-                for p in points:
-                    total += self.evaluate(node.body, {**env, node.index: p})
-            except NoUnitZero as exc:  # a sum from 0 over a quantity without a unit 0: no meaning
-                raise IllFormed(str(exc)) from None
+            for p in points:  # a quantity without a unit 0 in a sum from 0: ill-formed
+                total += self.evaluate(node.body, {**env, node.index: p})
             return total
         if isinstance(node, Deriv):
             wrt = node.wrt
@@ -642,20 +667,15 @@ def _compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...],
                     axes = [o.ranges(x) for x in letters]
                     # a letter over a range that a forward sum runs from 0 is tried at the unit 0
                     # too; where a quantity written with it has none, it runs over 1..N only
-                    values = [([(-1,)] if len(a) == 1 and a[0] in o.zero_ranges else []) + list(o._points(a))
-                              for a in axes]
+                    values = [([(-1,)] if len(a) == 1 and a[0] in o.zero_ranges
+                                and o.has_unit_zero((lhs, rhs), x) else []) + list(o._points(a))
+                              for x, a in zip(letters, axes)]
                     for point in itertools.product(*values):
                         env = {x: p for x, p in zip(letters, point)}
                         for c, parts in net.composites.items():
                             if c not in env and all(p in env for p in parts):
                                 env[c] = tuple(env[p][0] for p in parts)
-                        try:
-                            left, right = o.evaluate(lhs, env), o.evaluate(rhs, env)
-                        except NoUnitZero:
-                            if any(p == (-1,) for p in point):
-                                continue
-                            raise
-                        if not _close(left, right):
+                        if not _close(o.evaluate(lhs, env), o.evaluate(rhs, env)):
                             return DIFFERENT
     except IllFormed:
         return ILL_FORMED
