@@ -155,3 +155,47 @@ def test_a_derivation_file_with_the_unit_0() -> None:
     results = symbp.check_file(symbp.loads(text, "t.tex"))
     assert [r.verdict for r in results] == ["verified", "verified", "refuted"]
     assert all(r.as_expected for r in results)
+
+
+# ----------------------------------------------------------------------------------------------
+# E = \sum_n E_n (PRML 5.44): the total error is the sum of the patterns' errors
+
+PATTERNS = [r"a_j = \sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j", r"E = \sum_n E_n"]
+dEn = r"\frac{\partial E_n}{\partial %s}"
+
+PATTERN_ROWS = [
+    (dE % "w_{ji}" + r" = \sum_n " + dEn % "w_{ji}", "verified", EQUIVALENT),
+    (dE % "w_{ji}" + r" = \sum_n \delta_j x_i", "verified", EQUIVALENT),
+    (dE % "w_{kj}" + r" = \sum_{n} \delta_k z_j", "verified", EQUIVALENT),
+    (r"\sum_n " + dEn % "w_{ji}" + r" = \sum_n \delta_j x_i", "verified", EQUIVALENT),
+    (dEn % "w_{ji}" + r" = \delta_j x_i", "verified", EQUIVALENT),  # one pattern's, as before
+    (dE % "a_j" + r" = \delta_j", "verified", EQUIVALENT),  # a unit of pattern n: only E_n uses it
+    (dE % "w_{ji}" + r" = \sum_n \delta_j x_i + w_{ji} - w_{ji}", "verified", EQUIVALENT),
+    # slips: the sum over the patterns dropped, doubled, a factor inside it
+    (dE % "w_{ji}" + " = " + dEn % "w_{ji}", "refuted", DIFFERENT),
+    (dE % "w_{ji}" + r" = \delta_j x_i", "refuted", DIFFERENT),
+    (dE % "w_{ji}" + r" = 2 \sum_n \delta_j x_i", "refuted", DIFFERENT),
+    (dE % "w_{ji}" + r" = \sum_n \delta_j", "refuted", DIFFERENT),
+    (r"\sum_n w_{ji} = w_{ji}", "refuted", DIFFERENT),  # N w, not w
+]
+
+
+@pytest.mark.parametrize("latex, verdict, truth", PATTERN_ROWS, ids=[r[0] for r in PATTERN_ROWS])
+def test_the_total_error_is_the_sum_over_the_patterns(latex: str, verdict: str, truth: str) -> None:
+    n = symbp.declare(PATTERNS)
+    assert n.patterns == ("n", "N")
+    (r,) = symbp.check_equation(latex, n)
+    assert r.verdict == verdict, r.message
+    assert compare(n, *parse_chain(latex, n.functions).sides) == truth
+
+
+def test_without_the_declaration_e_and_e_n_are_one_pattern_s_error() -> None:
+    n = symbp.declare(PATTERNS[:3])
+    (r,) = symbp.check_equation(dE % "w_{ji}" + " = " + dEn % "w_{ji}", n)
+    assert r.verdict == "verified"
+
+
+def test_the_total_error_elsewhere_is_an_error_never_a_guess() -> None:
+    n = symbp.declare(PATTERNS)
+    (r,) = symbp.check_equation(dE % "w_{ji}" + r" x_i = \sum_n \delta_j x_i x_i", n)
+    assert r.verdict == "error" and "total error" in r.message

@@ -106,6 +106,13 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                 "a forward equation has the form  family_{indices} = expression",
                 offset=0, hint="for example  a_j = \\sum_i w_{ji} z_i"), src, k)
         parsed.append((src, chain))
+        pattern = _pattern_sum(chain, net)
+        if pattern is not None:  # E = \sum_n E_n: the total error over the patterns n (PRML 5.44)
+            if net.patterns is not None:
+                raise _with_source(DeclarationError("the total error is declared twice", offset=0,
+                                                    hint="declare E = \\sum_n E_n once"), src, k)
+            net.patterns = pattern
+            continue
         for node in chain.sides[1].walk():  # applied in one place, a quantity in another: which?
             if isinstance(node, Sym) and node.name in net.functions:
                 raise _with_source(DeclarationError(
@@ -115,8 +122,11 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     # index letters: every letter written in a forward equation names a range, except the
     # letters declared as aliases or composites of others
     declared = set(aliases or {}) | set(composites or {})
-    _bounded_ranges(net, parsed, declared, defined_names)
+    total = {id(chain) for _src, chain in parsed if _pattern_sum(chain, net) is not None}
+    _bounded_ranges(net, [x for x in parsed if id(x[1]) not in total], declared, defined_names)
     for _src, chain in parsed:
+        if id(chain) in total:
+            continue
         for node in _all_syms(chain):
             for letter in node.letters:
                 if letter not in net.ranges and letter not in declared:
@@ -157,6 +167,8 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     # the units 0 pinned to a number (x_0 = 1) first: the sums from 0 read them
     for k, (src, chain) in enumerate(parsed):
         lhs = chain.sides[0]
+        if id(chain) in total:
+            continue
         if isinstance(lhs, Sym) and lhs.units:
             try:
                 _unit_constant(net, lhs, chain.sides[1])
@@ -166,7 +178,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     defined_by: dict[int, int] = {}  # family id -> its forward equation
     for k, (src, chain) in enumerate(parsed):
         lhs: Sym = chain.sides[0]  # type: ignore[assignment]
-        if lhs.units:
+        if lhs.units or id(chain) in total:
             net.forward_latex.append(src)
             continue
         interp = Interpreter(net, {}, declare=True)
@@ -225,6 +237,26 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             net.consumers[t.id] = []
             net.ancestors[t.id] = set()
     return net
+
+
+def _pattern_sum(chain, net: Network) -> tuple[str, str] | None:  # noqa: ANN001
+    """``E = \\sum_n E_n`` (or ``\\sum_{n=1}^{N}``): the error is the sum of the errors of the
+    patterns ``n`` (PRML 5.44), the network is one pattern's: ``(letter, size)``, else ``None``."""
+    from ..latex.ast import Num, SumOp, Sym
+    lhs, rhs = chain.sides[0], chain.sides[1]
+    if not (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups and isinstance(rhs, SumOp)):
+        return None
+    body, n = rhs.body, rhs.index
+    if not (isinstance(body, Sym) and body.name == net.error_name and body.groups == ((n,),)):
+        return None
+    size = n.upper() if len(n) == 1 else n.capitalize()
+    if rhs.lower is not None or rhs.upper is not None:
+        if not (isinstance(rhs.lower, Num) and rhs.lower.value == 1 and isinstance(rhs.upper, Sym)
+                and not rhs.upper.groups):
+            raise DeclarationError("the patterns run from 1: E = \\sum_{n=1}^{N} E_n", offset=rhs.pos,
+                                   hint="write E = \\sum_n E_n")
+        size = rhs.upper.name
+    return n, size
 
 
 def _bounded_ranges(net: Network, parsed: list, declared: set[str], defined: set[str]) -> None:

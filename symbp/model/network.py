@@ -107,6 +107,9 @@ class Network(Printable):
     zero_ranges: set[str] = field(default_factory=set)
     #: the units 0 the forward pass pins to a number (``x_0 = 1``): (name, units, axes) -> value
     constants: dict[tuple, object] = field(default_factory=dict)
+    #: ``E = \\sum_n E_n`` in the forward pass (PRML 5.44): the letter and the number of the patterns,
+    #: ``('n', 'N')``; the network is one pattern's, its error ``E_n``, and ``E`` is the total
+    patterns: tuple[str, str] | None = None
     #: the layout of ``\\frac{\\partial C}{\\partial W}`` in vector notation ('gradient' or 'numerator')
     layout: str = "gradient"
     cache: dict = field(default_factory=dict, repr=False)

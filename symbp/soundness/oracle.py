@@ -145,6 +145,14 @@ class Oracle:
         self.defs: dict[tuple, _Def] = {}
         used: set[tuple] = set()
         chains = [parse_chain(src, self.net.functions) for src in self.net.forward_latex]
+        # E = \sum_n E_n (PRML 5.44): the error is the sum of the patterns' errors; each pattern
+        # has inputs, targets and units of its own, the parameters are every pattern's
+        self.pattern_letter = _pattern_letter(self.net)
+        chains = [c for c in chains if not (isinstance(c.sides[0], Sym) and c.sides[0].name == self.net.error_name
+                                            and not c.sides[0].groups)]
+        first = next(iter(self.sizes.values()), 2)
+        self.patterns = (3 if first % 2 == 0 else 2) if self.pattern_letter else 1
+        self.pattern = 0  # the pattern whose quantities are read
         self._read_units(chains)
         for chain in chains:
             lhs, rhs = chain.sides
@@ -364,7 +372,7 @@ class Oracle:
                 return self.pinned[(key, idx)]
             if key in self.defs or not all((key, k) in self.zero_slots for k, v in enumerate(idx) if v == -1):
                 raise NoUnitZero(f"{key[0]} has no unit 0 there")
-        values = self._passes.setdefault(self._perturb, {})
+        values = self._passes.setdefault((self._perturb, self.pattern), {})
         fam = values.get(key)
         if fam is None:
             fam = values[key] = self._compute(key)
@@ -375,22 +383,35 @@ class Oracle:
         if d is None:
             if not self.exists(key):
                 raise IllFormed(f"the network has no quantity {key[0]} over {key[1]}")
-            if key not in self.leaves:
-                scale = 0.8 if key[0].partition("^")[0] in self.net.param_names else 1.0
-                self.leaves[key] = {p: complex(self.rng.gauss(0.0, scale)) for p in self._points(key[1])}
+            param = key[0].partition("^")[0] in self.net.param_names
+            lk = key if param or self.patterns == 1 else (*key, self.pattern)  # a pattern's own inputs
+            if lk not in self.leaves:
+                scale = 0.8 if param else 1.0
+                self.leaves[lk] = {p: complex(self.rng.gauss(0.0, scale)) for p in self._points(key[1])}
                 zero = [k for k in range(len(key[1])) if (key, k) in self.zero_slots]
                 for p in itertools.product(*(([-1] if k in zero else []) + list(range(self.sizes[r]))
                                              for k, r in enumerate(key[1]))):
                     if -1 in p:  # the unit 0 of a sum from 0, or w_{j0} written out
-                        self.leaves[key][p] = complex(self.rng.gauss(0.0, scale))
-            out = dict(self.leaves[key])
+                        self.leaves[lk][p] = complex(self.rng.gauss(0.0, scale))
+            out = dict(self.leaves[lk])
         else:
             out = {}
             for p in self._points(key[1]):
                 env = _env(self.net, d.letters, p)
                 out[p] = self.evaluate(d.rhs, env)
-        if self._perturb is not None and self._perturb[0] == key:
+        if self._perturb is not None and self._perturb[0] == key and self._perturb[2] in (None, self.pattern):
             out[self._perturb[1]] += 1j * STEP
+        return out
+
+    def total_loss(self) -> complex:
+        """``E = \\sum_n E_n``: the patterns' errors summed (one pattern without the declaration)."""
+        keep, out = self.pattern, complex(0)
+        try:
+            for p in range(self.patterns):
+                self.pattern = p
+                out += self.loss()
+        finally:
+            self.pattern = keep
         return out
 
     def loss(self) -> complex:
@@ -408,7 +429,7 @@ class Oracle:
         return total
 
     def _target(self, o: tuple, p: tuple) -> complex:
-        key = ("#target", o[1])
+        key = ("#target", o[1]) if self.patterns == 1 else ("#target", o[1], self.pattern)
         if key not in self.leaves:
             self.leaves[key] = {q: complex(self.rng.gauss(0.0, 1.0)) for q in self._points(o[1])}
         return self.leaves[key][p]
@@ -426,7 +447,8 @@ class Oracle:
                         and self._family(n) != key and self._root(self._family(n)) == self._root(key)):
                     raise IllFormed(f"a derivative with respect to {key[0]} of an expression in "
                                     f"{n.name}, of which {key[0]} is a function: ambiguous")
-        self._perturb = (key, idx)
+        param = key[0].partition("^")[0] in self.net.param_names
+        self._perturb = (key, idx, None if param else self.pattern)  # a unit of this pattern only
         try:
             v = self.evaluate(of, env)
         finally:
@@ -439,6 +461,10 @@ class Oracle:
             return complex(node.value)
         if isinstance(node, Sym):
             if self._is_error(node):
+                if self.patterns > 1 and not node.groups:
+                    return self.total_loss()
+                if self.patterns > 1 and node.letters != (self.pattern_letter,):
+                    raise IllFormed("the error of which pattern?")
                 return self.loss()
             if node.name in self.net.functions and node.name not in {k[0] for k in self.defs}:
                 raise IllFormed(f"{node.name} is a function, not a number")
@@ -492,6 +518,17 @@ class Oracle:
             return self.evaluate(node.num, env) / den
         if isinstance(node, Pow):
             return self.evaluate(node.base, env) ** node.exp
+        if isinstance(node, SumOp) and node.index == self.pattern_letter:
+            if node.lower is not None or node.upper is not None:
+                raise IllFormed("a sum over the patterns with bounds")
+            keep, total = self.pattern, complex(0)
+            try:
+                for p in range(self.patterns):
+                    self.pattern = p
+                    total += self.evaluate(node.body, {**env, node.index: (p,)})
+            finally:
+                self.pattern = keep
+            return total
         if isinstance(node, SumOp):
             rs = self.ranges(node.index)
             zero = self._sums_zero(node)
@@ -576,7 +613,7 @@ def infer(net: Network, nodes: list[Node]) -> list[dict[str, tuple[str, ...]]]:
             and not (n.name == net.error_name and all(net.letter_ranges(x) is None for x in n.letters))]
     sums = [n.index for side in nodes for n in side.walk() if isinstance(n, SumOp)]
     unknown = sorted({x for s in syms for x in s.letters} | set(sums))
-    unknown = [x for x in unknown if net.letter_ranges(x) is None]
+    unknown = [x for x in unknown if net.letter_ranges(x) is None and x != _pattern_letter(net)]
     if not unknown or len(net.sizes) ** len(unknown) > 5000:
         return [{}]
     # a sum's upper bound that is a size pins its letter: \sum_{q=1}^{K} runs q over K
@@ -595,6 +632,17 @@ def infer(net: Network, nodes: list[Node]) -> list[dict[str, tuple[str, ...]]]:
         except IllFormed:
             continue
     return good or [{}]
+
+
+def _pattern_letter(net: Network) -> str | None:
+    """The letter of the patterns, where a forward equation says ``E = \\sum_n E_n``."""
+    for src in net.forward_latex:
+        lhs, rhs = parse_chain(src, net.functions).sides
+        if (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups and isinstance(rhs, SumOp)
+                and isinstance(rhs.body, Sym) and rhs.body.name == net.error_name
+                and rhs.body.groups == ((rhs.index,),)):
+            return rhs.index
+    return None
 
 
 def _whole(node: SumOp, size: str) -> bool:
@@ -670,7 +718,8 @@ def _compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...],
                     values = [([(-1,)] if len(a) == 1 and a[0] in o.zero_ranges
                                 and o.has_unit_zero((lhs, rhs), x) else []) + list(o._points(a))
                               for x, a in zip(letters, axes)]
-                    for point in itertools.product(*values):
+                    for point in itertools.product(*values, range(o.patterns)):
+                        o.pattern = point[-1]  # the pattern of the quantities outside a sum over them
                         env = {x: p for x, p in zip(letters, point)}
                         for c, parts in net.composites.items():
                             if c not in env and all(p in env for p in parts):
