@@ -182,10 +182,11 @@ def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]
             else:
                 parts[1] = parts[1] + g  # a quantity of the pattern n: only E_n depends on it
         elif total(core):
-            raise UnsupportedError("the total error E = \\sum_n E_n is read in a derivative by a weight or "
-                                   "in a sum over the patterns, as a term of its own", offset=core.pos,
-                                   width=core.end - core.pos, hint="write \\frac{\\partial E}{\\partial w_{ji}} "
-                                   "= \\sum_n \\frac{\\partial E_n}{\\partial w_{ji}}, one pattern's terms apart")
+            raise UnsupportedError(
+                "the total error E = \\sum_n E_n is read in a derivative by a weight or in a sum over the "
+                "patterns, as a term of its own", offset=core.pos, width=core.end - core.pos,
+                hint="write \\frac{\\partial E}{\\partial w_{ji}} = \\sum_n \\frac{\\partial E_n}"
+                     "{\\partial w_{ji}}, one pattern's terms apart")
         else:
             split(interp.expression(core, env).scale(coeff), 1, 2)
     return parts

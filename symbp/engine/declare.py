@@ -244,7 +244,8 @@ def _pattern_sum(chain, net: Network) -> tuple[str, str] | None:  # noqa: ANN001
     patterns ``n`` (PRML 5.44), the network is one pattern's: ``(letter, size)``, else ``None``."""
     from ..latex.ast import Num, SumOp, Sym
     lhs, rhs = chain.sides[0], chain.sides[1]
-    if not (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups and isinstance(rhs, SumOp)):
+    if not (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups
+            and isinstance(rhs, SumOp)):
         return None
     body, n = rhs.body, rhs.index
     if not (isinstance(body, Sym) and body.name == net.error_name and body.groups == ((n,),)):

@@ -148,8 +148,8 @@ class Oracle:
         # E = \sum_n E_n (PRML 5.44): the error is the sum of the patterns' errors; each pattern
         # has inputs, targets and units of its own, the parameters are every pattern's
         self.pattern_letter = _pattern_letter(self.net)
-        chains = [c for c in chains if not (isinstance(c.sides[0], Sym) and c.sides[0].name == self.net.error_name
-                                            and not c.sides[0].groups)]
+        chains = [c for c in chains if not (isinstance(c.sides[0], Sym) and not c.sides[0].groups
+                                            and c.sides[0].name == self.net.error_name)]
         first = next(iter(self.sizes.values()), 2)
         self.patterns = (3 if first % 2 == 0 else 2) if self.pattern_letter else 1
         self.pattern = 0  # the pattern whose quantities are read
