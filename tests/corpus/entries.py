@@ -115,7 +115,8 @@ P0_FWD = (r"a_j = \sum_{i=0}^{D} w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_{j=0
           "z_0 = 1")
 P0_SPEC = dict(bias=True)
 #: PRML 5.2: the bias written out as w_{j0}
-P0_OUT = (r"a_j = \sum_{i=1}^{D} w_{ji} x_i + w_{j0}", r"z_j = h(a_j)", r"a_k = \sum_{j=1}^{M} w_{kj} z_j + w_{k0}")
+P0_OUT = (r"a_j = \sum_{i=1}^{D} w_{ji} x_i + w_{j0}", r"z_j = h(a_j)",
+          r"a_k = \sum_{j=1}^{M} w_{kj} z_j + w_{k0}")
 #: PRML 5.44: the total error over the patterns n
 PN_FWD = P_FWD + (r"E = \sum_n E_n",)
 P4_SOFTMAX = (r"a_j = \sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j",
@@ -234,7 +235,8 @@ ENTRIES: list[Entry] = [
           True, lambda m: (m.grad("b1"), m.grad("a1")), P0_SPEC, note="the bias written out, w_{j0}"),
     # the total error over the patterns (5.44): E = sum_n E_n
     Entry("prml-5.44-sum", PRML, "5.2.4 (5.44), 5.3.1 (5.53)", PN_FWD,
-          r"\frac{\partial E}{\partial w_{ji}} = \sum_n \frac{\partial E_n}{\partial w_{ji}} = \sum_n \delta_j z_i",
+          r"\frac{\partial E}{\partial w_{ji}} = \sum_n \frac{\partial E_n}{\partial w_{ji}}"
+          r" = \sum_n \delta_j z_i",
           True, lambda m: (lambda t: (t[0], t[1], t[1]))(_patterns(m)), P_SPEC,
           note="the gradient of the total error, pattern by pattern"),
     Entry("prml-5.44-slip-nosum", PRML, "5.2.4 (5.44), 5.3.1 (5.53)", PN_FWD,
