@@ -199,3 +199,53 @@ def test_the_total_error_elsewhere_is_an_error_never_a_guess() -> None:
     n = symbp.declare(PATTERNS)
     (r,) = symbp.check_equation(dE % "w_{ji}" + r" x_i = \sum_n \delta_j x_i x_i", n)
     assert r.verdict == "error" and "total error" in r.message
+
+
+# ----------------------------------------------------------------------------------------------
+# I_{kl} as the identity, \frac{d\sigma}{dz} with a plain d (issue 12, item 6 and 3)
+
+SOFTMAX_LIKE = [r"a_j = \sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j", r"y_k = \sigma(a_k)"]
+dy = r"\frac{\partial y_k}{\partial a_l}"
+
+READING_ROWS = [
+    (dy + r" = I_{kl} \sigma'(a_l)", "verified-at-sizes", EQUIVALENT),
+    (dy + r" = [k = l] \sigma'(a_l)", "verified-at-sizes", EQUIVALENT),
+    (dy + r" = I_{kl} \sigma(a_l)", "refuted", DIFFERENT),
+    (dy + r" = I_{lk} \sigma'(a_k)", "verified", EQUIVALENT),
+    (dy + r" = \sigma'(a_l)", "refuted", DIFFERENT),
+    (r"\frac{\partial y_k}{\partial a_j} = I_{kj}", "error", ILL_FORMED),  # two ranges: no identity
+    (r"\frac{\partial y_k}{\partial a_k} = \frac{d\sigma}{da_k}", "verified", EQUIVALENT),
+    (r"\frac{\partial z_j}{\partial a_j} = \frac{dh}{da_j}", "verified", EQUIVALENT),
+    (r"\frac{dz_j}{da_j} = h'(a_j)", "verified", EQUIVALENT),
+    (r"\frac{d z_j}{d a_j} = \dot h(a_j)", "verified", EQUIVALENT),
+    (r"\frac{d}{d a_j} h(a_j) = h'(a_j)", "verified", EQUIVALENT),
+    (r"\frac{\mathrm{d} h}{\mathrm{d} a_j} = h'(a_j)", "verified", EQUIVALENT),
+    (r"\frac{dh}{da_j} = h(a_j)", "refuted", DIFFERENT),
+    (r"\frac{d z_j}{d a_j} = h(a_j)", "refuted", DIFFERENT),
+    (r"\frac{d\sigma}{da_j} = h'(a_j)", "error", ILL_FORMED),  # \sigma is not applied to a_j
+    (r"\frac{dh}{da}(a_j) = h'(a_j)", "error", ILL_FORMED),  # by a bare letter: not read
+]
+
+
+@pytest.mark.parametrize("latex, verdict, truth", READING_ROWS, ids=[r[0] for r in READING_ROWS])
+def test_identity_and_plain_d_from_both_sides(latex: str, verdict: str, truth: str) -> None:
+    n = symbp.declare(SOFTMAX_LIKE, aliases={"l": "k"})
+    (r,) = symbp.check_equation(latex, n)
+    assert r.verdict == verdict, r.message
+    assert compare(n, *parse_chain(latex, n.functions).sides) == truth
+
+
+def test_a_quantity_named_d_or_i_makes_both_readings_an_error() -> None:
+    n = symbp.declare([r"a_j = \sum_i w_{ji} d_i", r"z_j = h(a_j)"])
+    (r,) = symbp.check_equation(r"\frac{dz_j}{da_j} = h'(a_j)", n)
+    assert r.verdict == "error" and "derivative or as a quotient" in r.message
+    n = symbp.declare([r"a_k = \sum_l I_{kl} x_l", r"z_k = h(a_k)"], aliases={"m": "k"})
+    (r,) = symbp.check_equation(r"\frac{\partial a_k}{\partial x_l} = I_{kl}", n)
+    assert r.verdict == "verified"  # I is the network's quantity here
+
+
+@pytest.mark.parametrize("src", [r"\frac{dh}{da_j}", r"\frac{d z_j}{d a_j}", r"\frac{d}{da_j} z_j",
+                                 r"\frac{d_j}{d a_j}", r"\frac{d}{2}"])
+def test_plain_d_parses_and_prints_back(src: str) -> None:
+    node = parse_expression(src, frozenset({"h"}))
+    assert parse_expression(unparse(node), frozenset({"h"})).key() == node.key()

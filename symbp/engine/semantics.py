@@ -51,6 +51,19 @@ def is_error(net: Network, node: Node) -> bool:
             and all(net.letter_ranges(x) is None for x in node.letters))
 
 
+def is_identity(net: Network, node: Node) -> bool:
+    """``I_{kl}``, the identity matrix's entries (the Kronecker delta of ``k`` and ``l``), where the
+    network has no quantity named ``I`` (a size ``I`` is never subscripted).
+
+    >>> from symbp import builtin
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> [is_identity(builtin("plain"), p(x)) for x in ("I_{kl}", "I", "I_{k}", "I_{j_l k}")]
+    [True, False, False, False]
+    """
+    return (isinstance(node, Sym) and node.name == "I" and len(node.groups) == 2
+            and all(len(g) == 1 and g != ("0",) for g in node.groups) and not net.named("I"))
+
+
 def delta_label(name: str) -> str | None:
     """``''`` for ``\\delta``, the layer label for ``\\delta^{(2)}`` (``'{(2)}'``), else ``None``."""
     if name == "delta":
@@ -130,6 +143,8 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
             continue
         if s.name == "delta" and not two and len(s.letters) == 2 and all(len(g) == 1 for g in s.groups):
             continue  # \delta_{kl} where no \delta has two indices: a Kronecker delta, pinned below
+        if is_identity(net, s):
+            continue  # I_{kl}: a Kronecker delta, pinned below
         name = net.delta_of if s.name == "delta" else s.name
         slots: list[tuple[str, str | None]] = []
         for x in s.letters:
@@ -191,7 +206,7 @@ def _pinned(net: Network, sides: tuple[Node, ...], letters: dict[str, tuple[str,
     two = any(len(f.axes) == 2 for f in net.delta_families())
     for node in (n for side in sides for n in side.walk()):
         if (isinstance(node, Sym) and node.name == "delta" and not two and len(node.letters) == 2
-                and all(len(g) == 1 for g in node.groups)):  # \delta_{kl}: a Kronecker delta
+                and all(len(g) == 1 for g in node.groups)) or is_identity(net, node):  # \delta_{kl}, I_{kl}
             node = Kron(node.pos, node.end, (node.letters[0],), (node.letters[1],))
         if isinstance(node, Kron):
             for this, other in ((node.left, node.right), (node.right, node.left)):
@@ -216,6 +231,8 @@ def check_names(net: Network, nodes: Iterable[Node]) -> None:
     known |= {"delta^" + f.name.partition("^")[2] for f in net.families if "^" in f.name}
     for side in nodes:
         for n in side.walk():
+            if is_identity(net, n):
+                continue
             if isinstance(n, Sym) and n.name not in known and "^" in n.name:
                 base, _, label = n.name.partition("^")
                 shown = f"{latex_name(base)}{_sub(n)}^{label}"
@@ -241,8 +258,11 @@ def bare_functions(net: Network, nodes: Iterable[Node]) -> list[Sym]:
     ``\\theta_h'(a_h)``): symbp reads each as its value at the one quantity the forward pass
     applies it to, which can refute an equation (as a function it is no number either) but
     never verify one."""
+    differentiated = {id(n.num) for side in nodes for n in side.walk()
+                      if isinstance(n, Deriv) and n.num is not None}  # \frac{dh}{da_j}: h'(a_j)
     return [n for side in nodes for n in side.walk()
-            if isinstance(n, Sym) and n.name in net.functions and not net.named(n.name)]
+            if isinstance(n, Sym) and n.name in net.functions and not net.named(n.name)
+            and id(n) not in differentiated]
 
 
 class Interpreter:
@@ -377,6 +397,17 @@ class Interpreter:
                 kd = self._kronecker(node, env)
                 if kd is not None:
                     return kd
+            if is_identity(net, node) and not self.declare:
+                return self._identity(node, env)
+            if (node.name == "I" and len(node.groups) == 2 and all(len(g) == 1 for g in node.groups)
+                    and net.named("I") and not self.declare):
+                rs = [self.ranges_of(x, node.pos) for x in node.letters]
+                if rs[0] == rs[1] and len(rs[0]) == 1:
+                    raise NotationError(f"I{_sub(node)} can be read as the identity (a Kronecker delta) or "
+                                        "as the network's quantity I", offset=node.pos,
+                                        width=node.end - node.pos,
+                                        hint=f"write the Kronecker delta as [{letter_tex(node.letters[0])} = "
+                                             f"{letter_tex(node.letters[1])}]")
             if node.units:
                 axes = tuple(r for x in node.letters for r in self.ranges_of(x, node.pos))
                 value = net.constants.get((node.name, node.units, axes))
@@ -478,15 +509,42 @@ class Interpreter:
             if wrt.name in ("delta", net.error_name):
                 raise UnsupportedError(f"derivative with respect to {latex_name(wrt.name)}",
                                        offset=wrt.pos, hint="differentiate with respect to a, z or w")
-            fam = self.family_for(wrt)
-            idx = self._indices(wrt, env)
+            if node.plain and net.named("d"):
+                raise NotationError("d is a quantity of this network, so this fraction can be read as a "
+                                    "derivative or as a quotient", offset=node.pos, width=node.end - node.pos,
+                                    hint="write the derivative with \\mathrm{d} or \\partial")
             inner = node.num if node.num is not None else node.body
             assert inner is not None
+            if isinstance(inner, Sym) and inner.name in net.functions and not net.named(inner.name):
+                try:  # \frac{dh}{da}(a_j), a function's derivative by a bare letter: not read
+                    fam = self.family_for(wrt)
+                except NotationError as exc:
+                    raise NotationError(f"{exc.message}; a function's derivative is read by the quantity "
+                                        "it is applied to", offset=wrt.pos, width=wrt.end - wrt.pos,
+                                        hint=f"write {latex_name(inner.name)}'(...), or "
+                                             f"\\frac{{d{latex_name(inner.name)}}}{{da_j}}") from None
+                return self._function_derivative(inner, wrt, fam, self._indices(wrt, env))
+            fam = self.family_for(wrt)
+            idx = self._indices(wrt, env)
             if is_error(net, inner):
                 return calculus.gradient(net, fam.id, idx)
             return calculus.derivative(net, self.expression(inner, env), fam.id, idx)
         raise UnsupportedError(f"cannot interpret {type(node).__name__}", offset=node.pos,
                                hint="symbp reads sums, products, fractions, derivatives and h(...)")
+
+    def _identity(self, node: Sym, env: dict[str, tuple[str, ...]]) -> Expr:
+        """``I_{kl}``: the identity's entries, the Kronecker delta of two letters of one range."""
+        a, b = node.letters
+        ra, rb = self.ranges_of(a, node.pos), self.ranges_of(b, node.pos)
+        if ra != rb or len(ra) != 1:
+            raise NotationError(f"I{_sub(node)}: as the identity its indices run over different ranges ("
+                                f"{', '.join(ra)} and {', '.join(rb)})", offset=node.pos,
+                                width=node.end - node.pos, hint="write [j = j'] with indices of one layer",
+                                misfit=True, code="range-mismatch")
+        for x in (a, b):
+            if x not in env:
+                raise NotationError(f"index {x} is used but neither free nor summed", offset=node.pos)
+        return Expr.kd(F(env[a][0]), F(env[b][0]))
 
     def _kronecker(self, node: Sym, env: dict[str, tuple[str, ...]]) -> Expr | None:
         """``\\delta_{kl}`` (PRML 5.75): a Kronecker delta where its two indices run over one
@@ -518,6 +576,19 @@ class Interpreter:
             raise NotationError(f"index {letters[0] if a is None else letters[1]} is used but neither "
                                 "free nor summed", offset=node.pos)
         return Expr.kd(F(a[0]), F(b[0]))
+
+    def _function_derivative(self, fn: Sym, wrt: Sym, fam: Family, idx: tuple) -> Expr:
+        """``\\frac{dh}{da_j}`` (or ``\\frac{\\partial \\sigma}{\\partial z_j}``): the derivative of
+        the function by its argument, ``h'(a_j)``, where the forward pass applies it to that
+        family; otherwise an error (a function of what?)."""
+        net = self.net
+        if fam.id not in net.applied.get(fn.name, set()) or (fn.groups and fn.groups != wrt.groups) or (
+                fn.groups and fn.name not in net.unit_functions):
+            raise NotationError(f"{latex_name(fn.name)}{_sub(fn)} is not applied to {fam.show()} in the "
+                                "forward pass, so its derivative by it is not read", offset=fn.pos,
+                                width=fn.end - fn.pos, hint=f"write {latex_name(fn.name)}'(...) at the "
+                                "quantity the forward pass applies it to, or the derivative of that quantity")
+        return Expr.atom(("fn", fn.name, 1, fam.id, idx))
 
     def _bare_function(self, node: Sym, env: dict[str, tuple[str, ...]]) -> Expr:
         """A function name without an argument, read as its value at the one quantity the forward

@@ -209,6 +209,8 @@ class Deriv(Node):
     num: Node | None = None
     wrt: Sym = None  # type: ignore[assignment]
     body: Node | None = None
+    #: written with a plain ``d`` (``\\frac{dh}{da_j}``), which a quantity named ``d`` makes ambiguous
+    plain: bool = field(default=False, compare=False)
 
     def key(self) -> tuple:
         return ("deriv", self.num and self.num.key(), self.wrt.key(), self.body and self.body.key())

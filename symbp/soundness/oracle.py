@@ -57,7 +57,7 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..latex.ast import Add, Call, Deriv, Div, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from ..latex.ast import Add, Call, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
 from ..latex.parser import parse_chain
 from ..model.network import Network
 
@@ -339,6 +339,10 @@ class Oracle:
             raise IllFormed(f"no delta over {axes}: the pre-activations do not say which")
         return fits[0]
 
+    def _written(self, name: str) -> bool:
+        """Whether the forward pass writes a quantity of this name (a leaf or a defined family)."""
+        return name in self._shapes or any(k[0] == name for k in self.defs)
+
     def _is_error(self, sym: Sym) -> bool:
         """``E``, or one pattern's ``E_n``: the error's name with letters that are no index."""
         return sym.name == self.net.error_name and all(
@@ -477,6 +481,12 @@ class Oracle:
                     raise NoUnitZero("no delta of a unit 0")
                 return self.value(*self._unit_key(node, env))
             idx = self._index(node, env)
+            if node.name == "I" and len(node.groups) == 2 and all(len(g) == 1 for g in node.groups) \
+                    and not any(k[0] == "I" for k in self.defs) and not self._written("I"):
+                ra, rb = (self.ranges(x) for x in node.letters)  # I_{kl}: the identity's entries
+                if ra != rb or len(ra) != 1:
+                    raise IllFormed("the identity over two ranges")
+                return complex(1 if idx[0] == idx[1] else 0)
             if node.name == "delta" and len(node.letters) == 2 and (
                     all(len(g) == 1 for g in node.groups) or len(node.groups) == 1):
                 kron = self._kronecker(node, idx)
@@ -502,6 +512,19 @@ class Oracle:
                 c = 1 + 0.25 * sum(self._index(Sym(node.pos, node.end, "_", unit), env))
                 return FUNCTIONS[kind](c * x, node.order) * c ** (node.order - 1)
             return FUNCTIONS[kind](x, node.order)
+        if isinstance(node, Kron):  # [j = k]: Iverson's bracket, both sides over one range
+            sides = []
+            for group in (node.left, node.right):
+                rs, pt = [], []
+                for x in group:
+                    if x not in env:
+                        raise IllFormed(f"the index {x} is neither free nor summed")
+                    rs.extend(self.ranges(x))
+                    pt.extend(env[x])
+                sides.append((rs, pt))
+            if sides[0][0] != sides[1][0]:
+                raise IllFormed("a Kronecker delta over two ranges")
+            return complex(1 if sides[0][1] == sides[1][1] else 0)
         if isinstance(node, Neg):
             return -self.evaluate(node.arg, env)
         if isinstance(node, Add):
@@ -552,6 +575,12 @@ class Oracle:
                                                                                self._index(wrt, env))
             inner = node.num if node.num is not None else node.body
             assert inner is not None
+            if isinstance(inner, Sym) and inner.name in self.net.functions and inner.name not in {
+                    k[0] for k in self.defs}:  # d h / d a_j: h' at a_j, where the forward pass applies h to a
+                if not any(isinstance(d.rhs, Call) and d.rhs.name == inner.name and isinstance(d.rhs.arg, Sym)
+                           and self._family(d.rhs.arg) == key for d in self.defs.values()):
+                    raise IllFormed(f"{inner.name} is not applied to {key[0]}")
+                return self.evaluate(Call(inner.pos, inner.end, inner.name, 1, wrt, inner.groups), env)
             return self.derivative(inner, key, idx, env)
         raise IllFormed(f"cannot evaluate {type(node).__name__}")
 
@@ -592,6 +621,8 @@ def free(node: Node, net: Network) -> set[str]:
     if isinstance(node, Sym):
         if node.name == net.error_name and all(net.letter_ranges(x) is None for x in node.letters):
             return set()  # E_n: the error of one pattern
+        return set(node.letters)
+    if isinstance(node, Kron):
         return set(node.letters)
     if isinstance(node, SumOp):
         out = free(node.body, net) - {node.index}
