@@ -249,3 +249,48 @@ def test_a_quantity_named_d_or_i_makes_both_readings_an_error() -> None:
 def test_plain_d_parses_and_prints_back(src: str) -> None:
     node = parse_expression(src, frozenset({"h"}))
     assert parse_expression(unparse(node), frozenset({"h"})).key() == node.key()
+
+
+# ----------------------------------------------------------------------------------------------
+# bare-letter labels: \quad (BP3), \quad (\mathrm{BP3}) (issue 12, item 4)
+
+NIELSEN = [r"z_j = \sum_k w_{jk} a_k + b_j", r"a_j = \sigma(z_j)"]
+
+
+def _file(claim: str, forward: list[str] = NIELSEN) -> list:
+    text = ("% symbp: forward\n\\begin{align*}\n" + " \\\\\n".join(forward) + "\n\\end{align*}\n$$"
+            + claim + "$$\n")
+    return symbp.check_file(symbp.loads(text, "t.tex"))
+
+
+@pytest.mark.parametrize("suffix, label", [
+    (r"\quad (BP3)", "(BP3)"), (r"\qquad (BP3)", "(BP3)"), (r"\quad (\mathrm{BP3})", "(BP3)"),
+    (r"\quad (\text{BP3})", "(BP3)"), (r"\tag{BP3}", "BP3"), (r"\quad (BP3a)", "(BP3a)"),
+    (r"\quad (3.2)", "(3.2)"),
+])
+def test_bare_letter_labels_are_labels(suffix: str, label: str) -> None:
+    for claim, verdict in ((r"\frac{\partial C}{\partial b_j} = \delta_j ", "verified"),
+                           (r"\frac{\partial C}{\partial b_j} = \delta_j \sigma'(z_j) ", "refuted")):
+        (r,) = _file(claim + suffix)
+        assert (r.verdict, r.label) == (verdict, label), r.message
+
+
+@pytest.mark.parametrize("claim", [
+    r"\frac{\partial C}{\partial b_j} = \delta_j \quad (a)",  # a real factor: never a label
+    r"\frac{\partial C}{\partial b_j} = \delta_j (BP3)",  # no \quad: maths
+])
+def test_a_factor_is_never_swallowed(claim: str) -> None:
+    (r,) = _file(claim)
+    assert r.label == "(1)" and r.verdict in ("refuted", "error")
+
+
+def test_a_bare_label_whose_letters_are_all_names_is_an_error_naming_both_readings() -> None:
+    forward = [r"a_j = \sum_i w_{ji} x_i + B + P", r"z_j = h(a_j)"]
+    (r,) = _file(r"\frac{\partial a_j}{\partial w_{ji}} = x_i \quad (BP3)", forward)
+    assert r.verdict == "error" and r.code == "ambiguous-reading"
+    assert "label or as the factor B P 3" in r.message
+    (r,) = symbp.check_equation(r"\frac{\partial a_j}{\partial w_{ji}} = x_i \quad (BP3)",
+                                symbp.declare(forward))
+    assert r.verdict == "error" and r.code == "ambiguous-reading"
+    (r,) = _file(r"\frac{\partial a_j}{\partial w_{ji}} = x_i \quad (BQ3)", forward)
+    assert r.verdict == "verified" and r.label == "(BQ3)"  # Q names nothing: no factor reading
