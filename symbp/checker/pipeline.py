@@ -143,8 +143,8 @@ def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]
     env = {x: components(x, letters[x] if x in letters else net.letter_ranges(x) or ()) for x in free}
 
     def per_pattern(t: Any) -> bool:
-        return any(f[0] in ("grad", "fn") or (f[0] == "ref" and not net.families[f[1]].param)
-                   for f in t.factors)
+        return any(f.tag in ("grad", "fn") or (f.tag == "ref" and not net.families[f.fam].param)
+                   for f in map(view, t.factors))
 
     def split(e: Expr, inside: int, outside: int) -> None:
         for t in e.terms:

@@ -588,7 +588,7 @@ class Interpreter:
                                 "forward pass, so its derivative by it is not read", offset=fn.pos,
                                 width=fn.end - fn.pos, hint=f"write {latex_name(fn.name)}'(...) at the "
                                 "quantity the forward pass applies it to, or the derivative of that quantity")
-        return Expr.atom(("fn", fn.name, 1, fam.id, idx))
+        return Expr.atom(Fn("fn", fn.name, 1, fam.id, idx))
 
     def _bare_function(self, node: Sym, env: dict[str, tuple[str, ...]]) -> Expr:
         """A function name without an argument, read as its value at the one quantity the forward
