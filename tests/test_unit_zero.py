@@ -294,3 +294,15 @@ def test_a_bare_label_whose_letters_are_all_names_is_an_error_naming_both_readin
     assert r.verdict == "error" and r.code == "ambiguous-reading"
     (r,) = _file(r"\frac{\partial a_j}{\partial w_{ji}} = x_i \quad (BQ3)", forward)
     assert r.verdict == "verified" and r.label == "(BQ3)"  # Q names nothing: no factor reading
+
+
+def test_the_parts_over_the_patterns_are_checked_at_the_unit_0_too() -> None:
+    n = symbp.declare(NETS["absorbed"] + [r"E = \sum_n E_n"])
+    for claim, verdict in ((r" = \sum_n \delta_j x_i", "verified"),
+                           (r" = \sum_n \delta_j x_i x_i", "refuted")):
+        (r,) = symbp.check_equation(dE % "w_{ji}" + claim, n)
+        assert r.verdict == verdict, r.message
+        assert compare(n, *parse_chain(dE % "w_{ji}" + claim).sides) == (
+            EQUIVALENT if verdict == "verified" else DIFFERENT)
+    (r,) = symbp.check_equation(dE % "w_{ji}" + r" = \sum_n \delta_j x_i", n)
+    assert "also at the unit 0 of i" in r.message

@@ -105,6 +105,12 @@ def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: li
                 lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
     if net.patterns is not None and _over_patterns(net, lhs, rhs):
         return _with_patterns(net, letters, inference, lhs, rhs, head, suggest)
+    return _check_per_unit(net, letters, inference, lhs, rhs, head, suggest)
+
+
+def _check_per_unit(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                    lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
+    """A link on the network of one pattern: at the units 0 too, where a free letter has one."""
     zero = _zero_letters(net, letters, lhs, rhs) if net.zero_ranges else []
     if zero:
         return _with_unit_zero(net, letters, inference, zero, lhs, rhs, head, suggest)
@@ -214,7 +220,7 @@ def _with_patterns(net: Network, letters: dict[str, tuple[str, ...]], inference:
             pa, pb = (parse_expression(x, net.functions) for x in (a, b))
         except SymbpError as exc:  # a part that does not read back: nothing is claimed
             return LinkResult.of("", ERROR, [dx.RoundTrip(f"{a} = {b}: {exc}")], error="RoundTripError")
-        res = _check_any_reading(net, letters, inference, pa, pb, head, suggest)
+        res = _check_per_unit(net, letters, inference, pa, pb, head, suggest)
         res.message = f"{what}: {a} = {b}: {res.message}"
         if res.verdict not in (VERIFIED, AT_SIZES):
             return res
