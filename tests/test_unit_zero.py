@@ -167,6 +167,8 @@ PATTERN_ROWS = [
     (dE % "w_{ji}" + r" = \sum_n " + dEn % "w_{ji}", "verified", EQUIVALENT),
     (dE % "w_{ji}" + r" = \sum_n \delta_j x_i", "verified", EQUIVALENT),
     (dE % "w_{kj}" + r" = \sum_{n} \delta_k z_j", "verified", EQUIVALENT),
+    (dE % "w_{kj}" + r" = \sum_{n=1}^{N} \delta_k z_j", "verified", EQUIVALENT),
+    (dE % "w_{kj}" + r" = \sum_{n=1}^{K} \delta_k z_j", "error", ILL_FORMED),
     (r"\sum_n " + dEn % "w_{ji}" + r" = \sum_n \delta_j x_i", "verified", EQUIVALENT),
     (dEn % "w_{ji}" + r" = \delta_j x_i", "verified", EQUIVALENT),  # one pattern's, as before
     (dE % "a_j" + r" = \delta_j", "verified", EQUIVALENT),  # a unit of pattern n: only E_n uses it

@@ -178,7 +178,11 @@ def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]
                 core = rest[0]
                 for f in nums:
                     coeff *= f.value
-        if isinstance(core, SumOp) and core.index == n and core.lower is None and not total(core.body):
+        whole = (core.lower is None and core.upper is None) if isinstance(core, SumOp) else False
+        if isinstance(core, SumOp) and isinstance(core.lower, Num) and core.lower.value == 1:
+            up = core.upper
+            whole = isinstance(up, Sym) and not up.groups and up.name == net.patterns[1]  # type: ignore[index]
+        if isinstance(core, SumOp) and core.index == n and whole and not total(core.body):
             split(interp.expression(core.body, env).scale(coeff), 0, 3)
         elif isinstance(core, Deriv) and isinstance(core.num, Sym) and core.num.name == net.error_name \
                 and not core.num.groups and not total(core.wrt):

@@ -542,8 +542,10 @@ class Oracle:
         if isinstance(node, Pow):
             return self.evaluate(node.base, env) ** node.exp
         if isinstance(node, SumOp) and node.index == self.pattern_letter:
-            if node.lower is not None or node.upper is not None:
-                raise IllFormed("a sum over the patterns with bounds")
+            if (node.lower is not None or node.upper is not None) and not (
+                    isinstance(node.lower, Num) and node.lower.value == 1 and isinstance(node.upper, Sym)
+                    and not node.upper.groups and node.upper.name == _patterns_of(self.net)[1]):
+                raise IllFormed("a sum over part of the patterns")
             keep, total = self.pattern, complex(0)
             try:
                 for p in range(self.patterns):
@@ -667,13 +669,19 @@ def infer(net: Network, nodes: list[Node]) -> list[dict[str, tuple[str, ...]]]:
 
 def _pattern_letter(net: Network) -> str | None:
     """The letter of the patterns, where a forward equation says ``E = \\sum_n E_n``."""
+    return _patterns_of(net)[0]
+
+
+def _patterns_of(net: Network) -> tuple[str | None, str | None]:
+    """The letter and the number (``N``, or the bound written) of the patterns."""
     for src in net.forward_latex:
         lhs, rhs = parse_chain(src, net.functions).sides
         if (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups and isinstance(rhs, SumOp)
                 and isinstance(rhs.body, Sym) and rhs.body.name == net.error_name
                 and rhs.body.groups == ((rhs.index,),)):
-            return rhs.index
-    return None
+            size = rhs.upper.name if isinstance(rhs.upper, Sym) else rhs.index.upper()
+            return rhs.index, size
+    return None, None
 
 
 def _whole(node: SumOp, size: str) -> bool:
