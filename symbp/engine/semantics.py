@@ -524,7 +524,17 @@ class Interpreter:
                                         hint=f"write {latex_name(inner.name)}'(...), or "
                                              f"\\frac{{d{latex_name(inner.name)}}}{{da_j}}") from None
                 return self._function_derivative(inner, wrt, fam, self._indices(wrt, env))
-            fam = self.family_for(wrt)
+            try:
+                fam = self.family_for(wrt)
+            except NotationError as exc:
+                if not node.plain:
+                    raise
+                # \frac{d\sigma(x)}{dx}: a plain d by a letter that is no quantity is a
+                # function's own variable, not a slip in the network's indices
+                raise NotationError(f"{exc.message}; a derivative with a plain d is read by a quantity of "
+                                    "the network", offset=wrt.pos, width=wrt.end - wrt.pos,
+                                    hint="write the function's derivative as \\sigma'(...) at a quantity of "
+                                         "the network") from None
             idx = self._indices(wrt, env)
             if is_error(net, inner):
                 return calculus.gradient(net, fam.id, idx)
