@@ -99,7 +99,7 @@ def derive(net: Network) -> NetworkDerivation:
 
 def _sub(fam: Any, letters: tuple[str, ...]) -> str:
     from .notation import group_letters
-    return group_letters(letters, fam.grouping)
+    return group_letters(letters, fam.grouping, fam.units)  # w_{j0}: the unit 0 in its place
 
 
 register(NetworkDerivation, latex=network_derivation_latex)

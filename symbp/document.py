@@ -948,6 +948,9 @@ _LABEL = re.compile(
     r"|\\text\{\s*\\textcircled\{(?P<tc2>\d+)\}\s*\}"
     r"|\\textcircled\{(?P<tc>\d+)\}"
     r"|\\text\{\s*\((?P<txt>[^(){}$]+)\)\s*\}"  # \qquad \text{(BP1)}
+    # \quad (\mathrm{BP3}): text, a label
+    r"|(?<=quad)\s*\(\s*\\(?:mathrm|text|textrm|textup)\{\s*(?P<rm>[A-Za-z0-9.]+)\s*\}\s*\)"
+    r"|(?<=quad)\s*\((?P<bare>[A-Z]+\d+[a-z]?)\)"  # \quad (BP3): a label, unless a factor too
     r"|\((?P<num>\d+(?:\.\d+)*[a-z]?)\)"  # an equation number typed by hand: (5.53)
     r"|(?P<uc>[" + CIRCLED + r"]))\s*$")
 
@@ -975,6 +978,33 @@ def label_key(label: str) -> str:
     return x.strip("()").strip()
 
 
+class BareLabel(str):
+    """A label written with bare letters after a ``\\quad``, ``(BP3)``: as mathematics it would be
+    the factor ``B P 3``, so it is a label only where those letters are not all quantities of the
+    network (:func:`bare_label_problem`)."""
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return tuple(c for c in self if c.isalpha())
+
+
+def bare_label_problem(label: str | None, net: Network) -> str | None:
+    """Why a bare-letter label ``(BP3)`` cannot be read as a label: every letter of it names a
+    quantity, a size or a function of the network, so it can be the factor ``B P 3`` as well.
+
+    >>> from symbp import builtin
+    >>> bare_label_problem(BareLabel("(BP3)"), builtin("plain")) is None
+    True
+    """
+    if not isinstance(label, BareLabel):
+        return None
+    known = {f.name for f in net.families} | set(net.range_letter) | net.functions | {net.error_name}
+    if all(x in known for x in label.letters):
+        return (f"{label} can be read as a label or as the factor {' '.join(label[1:-1])}: "
+                f"every letter of it is a name of the network")
+    return None
+
+
 def strip_label(eq: str) -> tuple[str, str | None]:
     """Blank a trailing label (and the ``\\quad \\dots`` before it) and the full stop or comma
     that ends the sentence (before or after the label); return the label as text.
@@ -991,8 +1021,10 @@ def strip_label(eq: str) -> tuple[str, str | None]:
         m = None  # "(2)" right after a factor may be one: a number without a dot needs a \quad
     if not m:
         return eq, None
-    if m.group("num") or m.group("txt"):
-        label = f"({(m.group('num') or m.group('txt')).strip()})"
+    if m.group("bare"):
+        label = BareLabel(f"({m.group('bare')})")
+    elif m.group("num") or m.group("txt") or m.group("rm"):
+        label = f"({(m.group('num') or m.group('txt') or m.group('rm')).strip()})"
     elif m.group("uc"):
         label = m.group("uc")
     else:

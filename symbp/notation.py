@@ -72,8 +72,9 @@ def latex_name(name: str) -> str:
     return letter_tex(name)
 
 
-def group_letters(letters: Sequence[str], grouping: Sequence[int]) -> str:
-    """``('k', 'j', 'l'), (1, 2)`` -> ``'kj_l'``."""
+def group_letters(letters: Sequence[str], grouping: Sequence[int], units: Sequence[int] = ()) -> str:
+    """``('k', 'j', 'l'), (1, 2)`` -> ``'kj_l'``; ``units`` are the positions of the subscript
+    groups that are the unit 0 (``('j',), (1,), units=(1,)`` -> ``'j0'``, PRML's ``w_{j0}``)."""
     out, pos = [], 0
     for g in grouping:
         head, rest = letters[pos], letters[pos + 1:pos + g]
@@ -83,7 +84,15 @@ def group_letters(letters: Sequence[str], grouping: Sequence[int]) -> str:
             tail = join_tex([latex_name(x) for x in rest])
             s += "_" + (tail if len(rest) == 1 and len(rest[0]) == 1 else "{" + tail + "}")
         out.append(s)
-    return join_tex(out)
+    return join_tex(with_units(out, units))
+
+
+def with_units(groups: Sequence[str], units: Sequence[int]) -> list[str]:
+    """Printed subscript groups with the unit ``0`` inserted at the positions ``units``."""
+    out = list(groups)
+    for k in sorted(units):
+        out.insert(k, "0")
+    return out
 
 
 def join_tex(parts: Sequence[str]) -> str:

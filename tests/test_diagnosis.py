@@ -14,6 +14,8 @@ from symbp import check_equation
 from symbp.soundness.mutation import MUTANT_CLASSES
 
 P, S = "plain", "shared"
+#: PRML 5.8: the biases as the weights of the units x_0 = 1, z_0 = 1
+B = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "derivations" / "prml_bias.tex")
 
 
 def dE(wrt: str) -> str:
@@ -77,6 +79,10 @@ DIAGNOSES = [
     ("swap-layers", P, dE("w_{kj}") + r" = \delta_j z_k", ["z_k", "the network has z_{i}, z_{j}"], None),
     ("bare-function", P, r"\delta_j = h_j \sum_k w_{kj} \delta_k",
      ["a factor h'(a_{j}) of the left side is missing", "extra factor h(a_{j})"], None),
+    # the bias's unit dropped from a sum from 0: the sides differ by the term w_{j0} x_0
+    ("unit-0", B, r"a_j = \sum_{i=1}^{D} w_{ji} x_i", ["a sum is added or dropped"], None),
+    ("unit-0", B, dE("w_{ji}") + r" = \delta_j x_0", ["did you mean x_{i} instead of x_{0}"],
+     dE("w_{ji}") + r" = \delta_{j} x_{i}"),
 ]
 
 

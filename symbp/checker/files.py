@@ -18,7 +18,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import diagnoses as dx
-from ..document import Derivation, Equation, LineIndex, Unread, derivation_files, load, strip_label
+from ..document import (
+    Derivation,
+    Equation,
+    LineIndex,
+    Unread,
+    bare_label_problem,
+    derivation_files,
+    load,
+    strip_label,
+)
 from ..engine.declare import BUILTINS, builtin
 from ..engine.vector import Mismatch, needs_translation, translate
 from ..errors import InputError, Location, NotationError, SymbpError, locate
@@ -64,6 +73,11 @@ def check_equation(source: str, net: Network | str = "plain") -> list[LinkResult
         net = load_network(net)
     text, label = strip_label(source)
     try:
+        problem = bare_label_problem(label, net)
+        if problem is not None:
+            raise NotationError(problem, offset=text.rstrip().__len__(), hint=(
+                f"write \\tag{{{label[1:-1]}}} or \\quad \\text{{{label}}} for a label, "
+                f"{label[1:-1]} with \\cdot for a factor"), code="ambiguous-reading")
         chain = parse_chain(text, net.functions)
         if not chain.rels:
             raise InputError("no '=' or '\\equiv': nothing to check", offset=0, code="nothing-to-check",
@@ -122,6 +136,13 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
                            code=eq.error.code if eq.error else None,
                            expected_code=eq.expected_code(1))]
     out = []
+    problem = bare_label_problem(eq.label, deriv.network)
+    if problem is not None:  # (BP3) after a \quad: a label, or the factor B P 3?
+        return [LinkResult(eq.text.strip(), ERROR, f"{problem} (hint: write \\tag{{{eq.label[1:-1]}}} "
+                           f"for a label, {' '.join(eq.label[1:-1])} with \\cdot for a factor)",
+                           file=eq.file, line=eq.line, column=eq.column, label=eq.label,
+                           expected=eq.expectation(1), error="NotationError", code="ambiguous-reading",
+                           expected_code=eq.expected_code(1))]
     if eq.mismatch is not None and eq.written is not None:
         if eq.vector is not None:
             results = check_vector_chain(deriv.network, eq.vector)

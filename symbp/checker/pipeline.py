@@ -103,6 +103,196 @@ def _unstable_side(net: Network, chain: Chain) -> str | None:
 
 def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
                 lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
+    if net.patterns is not None and _over_patterns(net, lhs, rhs):
+        return _with_patterns(net, letters, inference, lhs, rhs, head, suggest)
+    return _check_per_unit(net, letters, inference, lhs, rhs, head, suggest)
+
+
+def _check_per_unit(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                    lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
+    """A link on the network of one pattern: at the units 0 too, where a free letter has one."""
+    zero = _zero_letters(net, letters, lhs, rhs) if net.zero_ranges else []
+    if zero:
+        return _with_unit_zero(net, letters, inference, zero, lhs, rhs, head, suggest)
+    return _check_any_reading(net, letters, inference, lhs, rhs, head, suggest)
+
+
+def _over_patterns(net: Network, lhs: Node, rhs: Node) -> bool:
+    """Whether a link speaks of the total error ``E = \\sum_n E_n`` or sums over the patterns."""
+    n = net.patterns[0] if net.patterns else None
+    return any((isinstance(x, SumOp) and x.index == n)
+               or (isinstance(x, Sym) and x.name == net.error_name and not x.groups)
+               for side in (lhs, rhs) for x in side.walk())
+
+
+#: the parts of a side over the patterns, in the order they are checked
+_PATTERN_PARTS = ("summed over the patterns n", "for one pattern n", "free of the patterns",
+                  "times the number of patterns N")
+
+
+def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -> list[Expr]:
+    """A side with the total error ``E = \\sum_n E_n`` (PRML 5.44) in four parts: the summand of
+    its sum over the patterns, the part of one pattern ``n`` (every quantity of the network is a
+    pattern's: ``\\delta_j``, ``z_i``, ``E_n``), the part free of the patterns (parameters,
+    numbers) and the coefficient of ``N``.  The patterns' quantities are independent, so two sides
+    are equal for every ``N`` and every pattern exactly when each part is: the link is checked part
+    by part, on the network of one pattern.  ``\\frac{\\partial E}{\\partial w}`` is
+    ``\\sum_n \\frac{\\partial E_n}{\\partial w}`` for a parameter ``w``, and the derivative of
+    ``E_n`` for a quantity of the pattern ``n``."""
+    from ..engine.semantics import free_letters as free_of
+    from ..errors import UnsupportedError
+    from ..latex.ast import Add, Mul, Neg, Num
+    n = net.patterns[0]  # type: ignore[index]
+    parts = [Expr.zero() for _ in _PATTERN_PARTS]
+    interp = Interpreter(net, letters)
+    free = free_of(side, net, [])
+    env = {x: components(x, letters[x] if x in letters else net.letter_ranges(x) or ()) for x in free}
+
+    def per_pattern(t: Any) -> bool:
+        return any(f.tag in ("grad", "fn") or (f.tag == "ref" and not net.families[f.fam].param)
+                   for f in map(view, t.factors))
+
+    def split(e: Expr, inside: int, outside: int) -> None:
+        for t in e.terms:
+            k = inside if per_pattern(t) else outside
+            parts[k] = parts[k] + Expr((t,))
+
+    def total(node: Node) -> bool:
+        return any((isinstance(x, SumOp) and x.index == n)
+                   or (isinstance(x, Sym) and x.name == net.error_name and not x.groups) for x in node.walk())
+
+    stack: list[tuple[int, Node]] = [(1, side)]
+    while stack:
+        sign, node = stack.pop()
+        if isinstance(node, Add):
+            stack.extend((sign, t) for t in reversed(node.terms))
+            continue
+        if isinstance(node, Neg):
+            stack.append((-sign, node.arg))
+            continue
+        coeff, core = Fraction(sign), node
+        if isinstance(node, Mul):
+            nums = [f for f in node.factors if isinstance(f, Num)]
+            rest = [f for f in node.factors if not isinstance(f, Num)]
+            if len(rest) == 1 and total(rest[0]):
+                core = rest[0]
+                for f in nums:
+                    coeff *= f.value
+        whole = (core.lower is None and core.upper is None) if isinstance(core, SumOp) else False
+        if isinstance(core, SumOp) and isinstance(core.lower, Num) and core.lower.value == 1:
+            up = core.upper
+            whole = isinstance(up, Sym) and not up.groups and up.name == net.patterns[1]  # type: ignore[index]
+        if isinstance(core, SumOp) and core.index == n and whole and not total(core.body):
+            split(interp.expression(core.body, env).scale(coeff), 0, 3)
+        elif isinstance(core, Deriv) and isinstance(core.num, Sym) and core.num.name == net.error_name \
+                and not core.num.groups and not total(core.wrt):
+            g = interp.expression(core, env).scale(coeff)  # E read as one pattern's error
+            if interp.family_for(core.wrt).param:
+                split(g, 0, 3)  # a parameter is every pattern's: the sum of the patterns' derivatives
+            else:
+                parts[1] = parts[1] + g  # a quantity of the pattern n: only E_n depends on it
+        elif total(core):
+            raise UnsupportedError(
+                "the total error E = \\sum_n E_n is read in a derivative by a weight or in a sum over the "
+                "patterns, as a term of its own", offset=core.pos, width=core.end - core.pos,
+                hint="write \\frac{\\partial E}{\\partial w_{ji}} = \\sum_n \\frac{\\partial E_n}"
+                     "{\\partial w_{ji}}, one pattern's terms apart")
+        else:
+            split(interp.expression(core, env).scale(coeff), 1, 2)
+    return parts
+
+
+def _with_patterns(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                   lhs: Node, rhs: Node, head: Node, suggest: bool) -> LinkResult:
+    """A link over the patterns (``E = \\sum_n E_n``), checked part by part (see
+    :func:`_pattern_parts`); each part is an equation on the network of one pattern."""
+    try:
+        with budget(LINK_SECONDS):
+            sides = [_pattern_parts(net, side, letters) for side in (lhs, rhs)]
+            printed = [[latex(net, e) if e.terms else "0" for e in ps] for ps in sides]
+    except InputError as exc:
+        return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc),
+                          misfit=exc.misfit, code=exc.code)
+    except ResourceLimitError as exc:
+        return LinkResult.of("", ERROR, [dx.BoundReached(str(exc))], error="ResourceLimitError")
+    out = None
+    for k, what in enumerate(_PATTERN_PARTS):
+        a, b = printed[0][k], printed[1][k]
+        if a == "0" and b == "0":
+            continue
+        try:
+            pa, pb = (parse_expression(x, net.functions) for x in (a, b))
+        except SymbpError as exc:  # a part that does not read back: nothing is claimed
+            return LinkResult.of("", ERROR, [dx.RoundTrip(f"{a} = {b}: {exc}")], error="RoundTripError")
+        res = _check_per_unit(net, letters, inference, pa, pb, head, suggest)
+        res.message = f"{what}: {a} = {b}: {res.message}"
+        if res.verdict not in (VERIFIED, AT_SIZES):
+            return res
+        if out is None or res.verdict == AT_SIZES:
+            out = res
+    if out is None:  # both sides 0
+        return LinkResult("", VERIFIED, "holds for all sizes: both sides are 0 for every pattern")
+    return out
+
+
+def _zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:
+    """The free letters of a link that run over a range with a unit 0 (``i`` of PRML's
+    ``\\sum_{i=0}^{D} w_{ji} x_i``)."""
+    from ..engine.semantics import runs_from_zero
+    from ..latex.ast import Add
+    free: dict[str, int] = {}
+    for side in (lhs, rhs):
+        free.update(free_letters(side, net, []))
+    both = Add(lhs.pos, rhs.end, (lhs, rhs))
+    try:
+        return sorted(x for x in free if runs_from_zero(net, both, x, letters))
+    except InputError:
+        return sorted(free)  # a unit 0 that cannot be written: each instance says so
+
+
+#: at most this many free letters with a unit 0 in one link (each doubles the checks)
+MAX_ZERO_LETTERS = 3
+
+
+def _with_unit_zero(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                    zero: list[str], lhs: Node, rhs: Node, head: Node, suggest: bool) -> LinkResult:
+    """A link free in a letter that runs over the unit 0 and ``1..D`` holds where it holds at
+    ``1..D`` and at the unit 0 (the letter written 0 everywhere: ``x_i`` -> ``x_0 = 1``): each
+    instance is checked; a refutation or an error of one of them is the link's, said where."""
+    import itertools
+    if len(zero) > MAX_ZERO_LETTERS:
+        return LinkResult.of("", ERROR, [dx.BoundReached(f"more than {MAX_ZERO_LETTERS} free letters with "
+                                                         "a unit 0 in one equation")],
+                             error="ResourceLimitError")
+    main = _check_any_reading(net, letters, inference, lhs, rhs, head, suggest)
+    if main.verdict not in (VERIFIED, AT_SIZES):
+        return main
+    from ..engine.semantics import unit_zero
+    at_sizes = main if main.verdict == AT_SIZES else None
+    for n in range(1, len(zero) + 1):
+        for chosen in itertools.combinations(zero, n):
+            where = ", ".join(f"{letter_tex(x)} = 0" for x in chosen)
+            try:
+                a, b = lhs, rhs
+                for x in chosen:
+                    a, b = unit_zero(a, x), unit_zero(b, x)
+            except InputError as exc:
+                return LinkResult("", ERROR, f"at the unit {where}: {exc.brief()}", error=type(exc).__name__,
+                                  span=_span(exc), code=exc.code)
+            res = _check_any_reading(net, letters, inference, a, b, head, False)
+            if res.verdict not in (VERIFIED, AT_SIZES):
+                res.message = f"at the unit {where} ({unparse(a)} = {unparse(b)}): {res.message}"
+                return res
+            if res.verdict == AT_SIZES and at_sizes is None:
+                at_sizes = res
+    out = at_sizes or main
+    names = ", ".join(letter_tex(x) for x in zero)
+    out.message = f"{out.message}; also at the unit 0 of {names}"
+    return out
+
+
+def _check_any_reading(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                       lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
     used = used_letters(lhs, rhs)
     ambiguous = [p for p in inference if p.kind == "ambiguous" and p.letter in used]
     if ambiguous:

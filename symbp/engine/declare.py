@@ -111,6 +111,13 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                 "a forward equation has the form  family_{indices} = expression",
                 offset=0, hint="for example  a_j = \\sum_i w_{ji} z_i"), src, k)
         parsed.append((src, chain))
+        pattern = _pattern_sum(chain, net)
+        if pattern is not None:  # E = \sum_n E_n: the total error over the patterns n (PRML 5.44)
+            if net.patterns is not None:
+                raise _with_source(DeclarationError("the total error is declared twice", offset=0,
+                                                    hint="declare E = \\sum_n E_n once"), src, k)
+            net.patterns = pattern
+            continue
         for node in chain.sides[1].walk():  # applied in one place, a quantity in another: which?
             if isinstance(node, Sym) and node.name in net.functions:
                 raise _with_source(DeclarationError(
@@ -120,7 +127,11 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     # index letters: every letter written in a forward equation names a range, except the
     # letters declared as aliases or composites of others
     declared = set(aliases or {}) | set(composites or {})
+    total = {id(chain) for _src, chain in parsed if _pattern_sum(chain, net) is not None}
+    _bounded_ranges(net, [x for x in parsed if id(x[1]) not in total], declared, defined_names)
     for _src, chain in parsed:
+        if id(chain) in total:
+            continue
         for letter in lhs_letters(chain):  # the left side's first
             if letter not in net.ranges and letter not in declared:
                 rng = _range_name(letter, net)
@@ -169,10 +180,23 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                                        subject=("index", letter))
                 raise exc
         net.composites[letter] = parts
+    # the units 0 pinned to a number (x_0 = 1) first: the sums from 0 read them
+    for k, (src, chain) in enumerate(parsed):
+        lhs = chain.sides[0]
+        if id(chain) in total:
+            continue
+        if isinstance(lhs, Sym) and lhs.units:
+            try:
+                _unit_constant(net, lhs, chain.sides[1])
+            except InputError as exc:
+                raise _with_source(exc, src, k) from None
     # families and definitions, in order
     defined_by: dict[int, int] = {}  # family id -> its forward equation
     for k, (src, chain) in enumerate(parsed):
         lhs: Sym = chain.sides[0]  # type: ignore[assignment]
+        if lhs.units or id(chain) in total:
+            net.forward_latex.append(src)
+            continue
         interp = Interpreter(net, {}, declare=True)
         try:
             fam = interp.family_for(lhs, create=True)
@@ -242,6 +266,78 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             net.consumers[t.id] = []
             net.ancestors[t.id] = set()
     return net
+
+
+def _pattern_sum(chain, net: Network) -> tuple[str, str] | None:  # noqa: ANN001
+    """``E = \\sum_n E_n`` (or ``\\sum_{n=1}^{N}``): the error is the sum of the errors of the
+    patterns ``n`` (PRML 5.44), the network is one pattern's: ``(letter, size)``, else ``None``."""
+    from ..latex.ast import Num, SumOp, Sym
+    lhs, rhs = chain.sides[0], chain.sides[1]
+    if not (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups
+            and isinstance(rhs, SumOp)):
+        return None
+    body, n = rhs.body, rhs.index
+    if not (isinstance(body, Sym) and body.name == net.error_name and body.groups == ((n,),)):
+        return None
+    size = n.upper() if len(n) == 1 else n.capitalize()
+    if rhs.lower is not None or rhs.upper is not None:
+        if not (isinstance(rhs.lower, Num) and rhs.lower.value == 1 and isinstance(rhs.upper, Sym)
+                and not rhs.upper.groups):
+            raise DeclarationError("the patterns run from 1: E = \\sum_{n=1}^{N} E_n", offset=rhs.pos,
+                                   hint="write E = \\sum_n E_n")
+        size = rhs.upper.name
+    return n, size
+
+
+def _bounded_ranges(net: Network, parsed: list, declared: set[str], defined: set[str]) -> None:
+    """Ranges named by the bounds of a forward sum: ``\\sum_{i=1}^{D}`` runs ``i`` over ``1..D``
+    (PRML's ``D``, ``M``, ``K``), ``\\sum_{i=0}^{D}`` over the unit 0 and ``1..D`` (PRML 5.8, the
+    bias as the weight of a unit ``x_0``).  A letter given two such ranges is an error."""
+    from ..latex.ast import Num, SumOp, Sym
+    for _src, chain in parsed:
+        for node in chain.sides[1].walk():
+            if not (isinstance(node, SumOp) and isinstance(node.lower, Num) and node.lower.value in (0, 1)
+                    and isinstance(node.upper, Sym) and not node.upper.groups):
+                continue
+            letter, size = node.index, node.upper.name
+            if (letter in declared or size in defined or size == net.error_name or size in net.functions
+                    or len(size) != 1 or not size.isupper()):
+                continue
+            if net.ranges.get(letter, size) != size:
+                raise DeclarationError(f"the index {letter} runs over 1..{net.ranges[letter]} in one sum and "
+                                       f"1..{size} in another", offset=node.pos,
+                                       hint=f"one letter runs over one range: give {letter} one upper bound")
+            if net.range_letter.get(size, letter) != letter:
+                raise DeclarationError(f"the indices {net.range_letter[size]} and {letter} both run up to "
+                                       f"{size}", offset=node.pos,
+                                       hint=f"say that {letter} runs like {net.range_letter[size]}: "
+                                            f"'% symbp: index {letter} : {net.range_letter[size]}'")
+            net.ranges[letter] = size
+            net.range_letter.setdefault(size, letter)
+            if node.lower.value == 0:
+                net.zero_ranges.add(size)
+
+
+def _unit_constant(net: Network, lhs, rhs) -> None:  # noqa: ANN001
+    """``x_0 = 1``: the unit 0 of ``x`` is the number 1 (PRML's bias unit)."""
+    from ..latex.ast import Neg, Num
+    value = rhs.value if isinstance(rhs, Num) else (-rhs.arg.value if isinstance(rhs, Neg)
+                                                    and isinstance(rhs.arg, Num) else None)
+    if value is None:
+        raise DeclarationError("a unit 0 is declared as a number, as in x_0 = 1", offset=lhs.pos,
+                               hint="write the unit 0 as a number (x_0 = 1), or a weight w_{j0} in the "
+                                    "forward sums")
+    if lhs.name in net.param_names:
+        raise DeclarationError(f"{lhs.name} is a parameter name; its unit 0 cannot be a number",
+                               offset=lhs.pos, hint="a bias is a weight w_{j0} or b_j")
+    axes = []
+    for x in lhs.letters:
+        r = net.letter_ranges(x)
+        if r is None:
+            raise DeclarationError(f"unknown index letter {x}", offset=lhs.pos,
+                                   hint="use the letters of the forward sums")
+        axes.extend(r)
+    net.constants[(lhs.name, lhs.units, tuple(axes))] = value
 
 
 def _roles(net: Network, delta: str | None) -> None:

@@ -448,7 +448,7 @@ def argument_name(net: Network, fam: int, grad: bool = False) -> str:
         raise UnsupportedError("a softmax's denominator or a logarithm's compound argument is not "
                                "lambdified or exported yet", hint="nothing is computed: check the "
                                "equation with symbp check")
-    letters = "".join(x.replace("'", "p") for x in f.letters)
+    letters = "".join(x.replace("'", "p") for x in f.letters) + "0" * len(f.units)  # w_{j0}: w_j0
     base, _, label = f.name.partition("^")  # a layer label: w^{(2)} -> w2
     name = "delta" if grad else base
     name += "".join(c for c in label if c.isalnum())

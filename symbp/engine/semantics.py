@@ -23,7 +23,7 @@ from ..notation import _groups_text, latex_name, letter_tex
 from . import calculus
 
 __all__ = ["IndexProblem", "Interpreter", "bare_functions", "check_names", "free_letters", "infer_letters",
-           "is_error"]
+           "is_error", "runs_from_zero", "unit_zero"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,19 @@ def is_error(net: Network, node: Node) -> bool:
     """
     return (isinstance(node, Sym) and node.name == net.error_name
             and all(net.letter_ranges(x) is None for x in node.letters))
+
+
+def is_identity(net: Network, node: Node) -> bool:
+    """``I_{kl}``, the identity matrix's entries (the Kronecker delta of ``k`` and ``l``), where the
+    network has no quantity named ``I`` (a size ``I`` is never subscripted).
+
+    >>> from symbp import builtin
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> [is_identity(builtin("plain"), p(x)) for x in ("I_{kl}", "I", "I_{k}", "I_{j_l k}")]
+    [True, False, False, False]
+    """
+    return (isinstance(node, Sym) and node.name == "I" and len(node.groups) == 2
+            and all(len(g) == 1 and g != ("0",) for g in node.groups) and not net.named("I"))
 
 
 def delta_label(name: str) -> str | None:
@@ -132,6 +145,8 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
             continue
         if s.name == "delta" and not two and len(s.letters) == 2 and all(len(g) == 1 for g in s.groups):
             continue  # \delta_{kl} where no \delta has two indices: a Kronecker delta, pinned below
+        if is_identity(net, s):
+            continue  # I_{kl}: a Kronecker delta, pinned below
         name = net.delta_of if s.name == "delta" else s.name
         slots: list[tuple[str, str | None]] = []
         for x in s.letters:
@@ -193,7 +208,7 @@ def _pinned(net: Network, sides: tuple[Node, ...], letters: dict[str, tuple[str,
     two = any(len(f.axes) == 2 for f in net.delta_families())
     for node in (n for side in sides for n in side.walk()):
         if (isinstance(node, Sym) and node.name == "delta" and not two and len(node.letters) == 2
-                and all(len(g) == 1 for g in node.groups)):  # \delta_{kl}: a Kronecker delta
+                and all(len(g) == 1 for g in node.groups)) or is_identity(net, node):  # \delta_{kl}, I_{kl}
             node = Kron(node.pos, node.end, (node.letters[0],), (node.letters[1],))
         if isinstance(node, Kron):
             for this, other in ((node.left, node.right), (node.right, node.left)):
@@ -218,6 +233,8 @@ def check_names(net: Network, nodes: Iterable[Node]) -> None:
     known |= {"delta^" + f.name.partition("^")[2] for f in net.families if "^" in f.name}
     for side in nodes:
         for n in side.walk():
+            if is_identity(net, n):
+                continue
             if isinstance(n, Sym) and n.name not in known and "^" in n.name:
                 base, _, label = n.name.partition("^")
                 shown = f"{latex_name(base)}{_sub(n)}^{label}"
@@ -243,8 +260,11 @@ def bare_functions(net: Network, nodes: Iterable[Node]) -> list[Sym]:
     ``\\theta_h'(a_h)``): symbp reads each as its value at the one quantity the forward pass
     applies it to, which can refute an equation (as a function it is no number either) but
     never verify one."""
+    differentiated = {id(n.num) for side in nodes for n in side.walk()
+                      if isinstance(n, Deriv) and n.num is not None}  # \frac{dh}{da_j}: h'(a_j)
     return [n for side in nodes for n in side.walk()
-            if isinstance(n, Sym) and n.name in net.functions and not net.named(n.name)]
+            if isinstance(n, Sym) and n.name in net.functions and not net.named(n.name)
+            and id(n) not in differentiated]
 
 
 class Interpreter:
@@ -269,7 +289,10 @@ class Interpreter:
         axes: list[str] = []
         grouping: list[int] = []
         flat: list[str] = []
-        for g in sym.groups:
+        units = sym.units
+        for k, g in enumerate(sym.groups):
+            if k in units:  # the unit 0 of w_{j0}: part of the family's name, no index
+                continue
             width = 0
             for x in g:
                 rs = self.ranges_of(x, sym.pos)
@@ -277,6 +300,8 @@ class Interpreter:
                 width += len(rs)
                 flat.extend(self.net.composites.get(x, (x,)))
             grouping.append(width)
+        if units:
+            return self._unit_family(sym, name, tuple(axes), tuple(grouping), tuple(flat), create)
         if lab:  # \delta^{(2)}_j: the pre-activation of that layer over the range of j
             fits = [f for f in self.net.delta_families(lab) if f.axes == tuple(axes)]
             if len(fits) == 1:
@@ -317,6 +342,33 @@ class Interpreter:
         self.net.families.append(fam)
         return fam
 
+    def _unit_family(self, sym: Sym, name: str | None, axes: tuple[str, ...], grouping: tuple[int, ...],
+                     flat: tuple[str, ...], create: bool) -> Family:
+        """The family of a symbol with the unit 0 in its subscript (``w_{j0}``, ``x_0``): one of
+        its own, which the forward pass must name (in a sum from 0, ``\\sum_{i=0}^{D} w_{ji} x_i``,
+        or written out, ``+ w_{j0}``); anything else is an error, never a silent zero."""
+        shown = f"{latex_name(sym.name)}{_sub(sym)}"
+        if sym.name == "delta" or delta_label(sym.name) is not None or name is None:
+            raise UnsupportedError(f"{shown}: \\delta of a unit 0 is not read", offset=sym.pos,
+                                   width=sym.end - sym.pos,
+                                   hint="the unit 0 is a constant (x_0 = 1) or a weight (w_{j0})")
+        fam = self.net.family(name, axes, sym.units)
+        if fam is not None:
+            return fam
+        if not create:
+            zero = sorted(self.net.zero_ranges)
+            raise NotationError(
+                f"{shown}: the forward pass has no unit 0 of {latex_name(name)} here", offset=sym.pos,
+                width=sym.end - sym.pos,
+                hint=("the ranges that start at 0: " + ", ".join(f"0..{r}" for r in zero) if zero
+                      else "no range of this network starts at 0") + "; a unit 0 is declared by a sum "
+                     "from 0 in the forward pass (\\sum_{i=0}^{D} w_{ji} x_i, with x_0 = 1) or written "
+                     "out (a_j = \\sum_{i=1}^{D} w_{ji} x_i + w_{j0})")
+        fam = Family(len(self.net.families), name, axes, grouping,
+                     name.partition("^")[0] in self.net.param_names, flat, sym.units)
+        self.net.families.append(fam)
+        return fam
+
     def _indices(self, sym: Sym, env: dict[str, tuple[str, ...]]) -> tuple:
         out = []
         for x in sym.letters:
@@ -349,6 +401,22 @@ class Interpreter:
                 kd = self._kronecker(node, env)
                 if kd is not None:
                     return kd
+            if is_identity(net, node) and not self.declare:
+                return self._identity(node, env)
+            if (node.name == "I" and len(node.groups) == 2 and all(len(g) == 1 for g in node.groups)
+                    and net.named("I") and not self.declare):
+                rs = [self.ranges_of(x, node.pos) for x in node.letters]
+                if rs[0] == rs[1] and len(rs[0]) == 1:
+                    raise NotationError(f"I{_sub(node)} can be read as the identity (a Kronecker delta) or "
+                                        "as the network's quantity I", offset=node.pos,
+                                        width=node.end - node.pos,
+                                        hint=f"write the Kronecker delta as [{letter_tex(node.letters[0])} = "
+                                             f"{letter_tex(node.letters[1])}]")
+            if node.units:
+                axes = tuple(r for x in node.letters for r in self.ranges_of(x, node.pos))
+                value = net.constants.get((node.name, node.units, axes))
+                if value is not None:  # x_0 = 1: a number, not a quantity
+                    return Expr.const(value)
             fam = self.family_for(node, create=self.declare)
             kind = Grad if delta_label(node.name) is not None else Ref
             if kind is Grad and not net.has_delta(fam.id):
@@ -462,19 +530,45 @@ class Interpreter:
             return out
         if isinstance(node, SumOp):
             rs = self.ranges_of(node.index, node.index_pos)
-            self._check_bounds(node, rs)
+            zero = self._check_bounds(node, rs)
             names = tuple(calculus.fresh() for _ in rs)
             body = self.expression(node.body, {**env, node.index: names})
-            return body.bind_all(zip(names, rs))
+            out = body.bind_all(zip(names, rs))
+            if zero:  # \sum_{i=0}^{D}: the unit 0, then the units 1..D
+                out = self.expression(unit_zero(node.body, node.index), env) + out
+            return out
         if isinstance(node, Deriv):
             wrt = node.wrt
             if wrt.name in ("delta", net.error_name):
                 raise UnsupportedError(f"derivative with respect to {latex_name(wrt.name)}",
                                        offset=wrt.pos, hint="differentiate with respect to a, z or w")
-            fam = self.family_for(wrt)
-            idx = self._indices(wrt, env)
+            if node.plain and net.named("d"):
+                raise NotationError("d is a quantity of this network, so this fraction can be read as a "
+                                    "derivative or as a quotient", offset=node.pos, width=node.end - node.pos,
+                                    hint="write the derivative with \\mathrm{d} or \\partial")
             inner = node.num if node.num is not None else node.body
             assert inner is not None
+            if isinstance(inner, Sym) and inner.name in net.functions and not net.named(inner.name):
+                try:  # \frac{dh}{da}(a_j), a function's derivative by a bare letter: not read
+                    fam = self.family_for(wrt)
+                except NotationError as exc:
+                    raise NotationError(f"{exc.message}; a function's derivative is read by the quantity "
+                                        "it is applied to", offset=wrt.pos, width=wrt.end - wrt.pos,
+                                        hint=f"write {latex_name(inner.name)}'(...), or "
+                                             f"\\frac{{d{latex_name(inner.name)}}}{{da_j}}") from None
+                return self._function_derivative(inner, wrt, fam, self._indices(wrt, env))
+            try:
+                fam = self.family_for(wrt)
+            except NotationError as exc:
+                if not node.plain:
+                    raise
+                # \frac{d\sigma(x)}{dx}: a plain d by a letter that is no quantity is a
+                # function's own variable, not a slip in the network's indices
+                raise NotationError(f"{exc.message}; a derivative with a plain d is read by a quantity of "
+                                    "the network", offset=wrt.pos, width=wrt.end - wrt.pos,
+                                    hint="write the function's derivative as \\sigma'(...) at a quantity of "
+                                         "the network") from None
+            idx = self._indices(wrt, env)
             if is_error(net, inner):
                 return calculus.gradient(net, fam.id, idx)
             return calculus.derivative(net, self.expression(inner, env), fam.id, idx)
@@ -484,6 +578,20 @@ class Interpreter:
     def _free_ranges(self, env: dict[str, tuple[str, ...]], pos: int) -> dict[str, str]:
         """The range of every index name of ``env``."""
         return {n: r for x, names in env.items() for n, r in zip(names, self.ranges_of(x, pos))}
+
+    def _identity(self, node: Sym, env: dict[str, tuple[str, ...]]) -> Expr:
+        """``I_{kl}``: the identity's entries, the Kronecker delta of two letters of one range."""
+        a, b = node.letters
+        ra, rb = self.ranges_of(a, node.pos), self.ranges_of(b, node.pos)
+        if ra != rb or len(ra) != 1:
+            raise NotationError(f"I{_sub(node)}: as the identity its indices run over different ranges ("
+                                f"{', '.join(ra)} and {', '.join(rb)})", offset=node.pos,
+                                width=node.end - node.pos, hint="write [j = j'] with indices of one layer",
+                                misfit=True, code="range-mismatch")
+        for x in (a, b):
+            if x not in env:
+                raise NotationError(f"index {x} is used but neither free nor summed", offset=node.pos)
+        return Expr.kd(F(env[a][0]), F(env[b][0]))
 
     def _kronecker(self, node: Sym, env: dict[str, tuple[str, ...]]) -> Expr | None:
         """``\\delta_{kl}`` (PRML 5.75): a Kronecker delta where its two indices run over one
@@ -516,6 +624,19 @@ class Interpreter:
                                 "free nor summed", offset=node.pos)
         return Expr.kd(F(a[0]), F(b[0]))
 
+    def _function_derivative(self, fn: Sym, wrt: Sym, fam: Family, idx: tuple) -> Expr:
+        """``\\frac{dh}{da_j}`` (or ``\\frac{\\partial \\sigma}{\\partial z_j}``): the derivative of
+        the function by its argument, ``h'(a_j)``, where the forward pass applies it to that
+        family; otherwise an error (a function of what?)."""
+        net = self.net
+        if fam.id not in net.applied.get(fn.name, set()) or (fn.groups and fn.groups != wrt.groups) or (
+                fn.groups and fn.name not in net.unit_functions):
+            raise NotationError(f"{latex_name(fn.name)}{_sub(fn)} is not applied to {fam.show()} in the "
+                                "forward pass, so its derivative by it is not read", offset=fn.pos,
+                                width=fn.end - fn.pos, hint=f"write {latex_name(fn.name)}'(...) at the "
+                                "quantity the forward pass applies it to, or the derivative of that quantity")
+        return Expr.atom(Fn("fn", fn.name, 1, fam.id, idx))
+
     def _bare_function(self, node: Sym, env: dict[str, tuple[str, ...]]) -> Expr:
         """A function name without an argument, read as its value at the one quantity the forward
         pass applies it to (see :func:`bare_functions`)."""
@@ -538,15 +659,27 @@ class Interpreter:
         fam = self.family_for(inner)
         return Expr.atom(Fn("fn", node.name, 0, fam.id, self._indices(inner, env)))
 
-    def _check_bounds(self, node: SumOp, rs: tuple[str, ...]) -> None:
+    def _check_bounds(self, node: SumOp, rs: tuple[str, ...]) -> bool:
+        """Whether the sum includes the unit 0 of its range (``\\sum_{i=0}^{D}``, or ``\\sum_i``
+        where the forward pass sums ``i`` from 0); bounds that are not a whole range are an error."""
+        zero = len(rs) == 1 and rs[0] in self.net.zero_ranges
         if node.lower is None and node.upper is None:
-            return
+            return zero
         size = rs[0] if len(rs) == 1 else None
         low = node.lower.value if isinstance(node.lower, Num) else None
         up = node.upper
         full = False
+        if zero and low == 0 and isinstance(up, Sym) and up.name == size and not up.groups:
+            return True
         if size is not None and low == 1 and isinstance(up, Sym) and up.name == size and not up.groups:
             full = True
+        if zero and not full:
+            exc = UnsupportedError(
+                f"the bounds of this sum are not 0..{size} or 1..{size}, the range of {node.index} with "
+                "or without its unit 0", offset=node.pos, width=node.index_pos - node.pos + 1,
+                hint=f"write \\sum_{{{node.index}=0}}^{{{size}}} or \\sum_{{{node.index}=1}}^{{{size}}}",
+                misfit=True, code="partial-sum")
+            raise exc
         if (size is not None and low == 0 and isinstance(up, Add) and len(up.terms) == 2
                 and isinstance(up.terms[0], Sym) and up.terms[0].name == size
                 and isinstance(up.terms[1], Neg) and isinstance(up.terms[1].arg, Num)
@@ -560,6 +693,72 @@ class Interpreter:
                 hint=f"symbp checks sums over whole layers: write {expect} or \\sum_{node.index}",
                 misfit=True, code="partial-sum")  # the letter's range does not fit
             raise exc
+        return False
+
+
+def runs_from_zero(net: Network, node: Node, letter: str, letters: dict[str, tuple[str, ...]]) -> bool:
+    """Whether the free ``letter`` of ``node`` runs over a unit 0 here: its range starts at 0 in
+    the forward pass and every symbol written with it has a unit 0 there (a family ``w_{j0}`` or a
+    number ``x_0 = 1``).  PRML's ``\\frac{\\partial E}{\\partial w_{ji}} = \\delta_j x_i`` holds for
+    ``i`` in ``0..D``; in ``\\delta_j = h'(a_j) \\sum_k w_{kj} \\delta_k`` the ``j`` runs over the
+    hidden units ``1..M`` only (no ``a_0``), though ``z_0 = 1`` is a unit of that range.
+
+    >>> from symbp.engine.declare import declare
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> net = declare([r"a_j = \\sum_{i=0}^{D} w_{ji} x_i", "x_0 = 1"])
+    >>> [runs_from_zero(net, p(t), "i", {}) for t in (r"w_{ji} x_i", r"w_{ji} a_j x_i", "a_j")]
+    [True, True, False]
+    """
+    rs = letters.get(letter) or net.letter_ranges(letter)
+    if rs is None or len(rs) != 1 or rs[0] not in net.zero_ranges:
+        return False
+    seen = False
+    for n in node.walk():
+        if isinstance(n, Kron) and letter in n.letters:
+            return True  # [i = k]: the unit 0 is checked, and is an error there (never a guess)
+        if isinstance(n, Call) and any(letter in g for g in n.sub):
+            return True
+        if not isinstance(n, Sym) or letter not in n.letters:
+            continue
+        if n.name == "delta" or delta_label(n.name) is not None or (letter,) not in n.groups:
+            return False
+        at = unit_zero(n, letter)
+        assert isinstance(at, Sym)
+        axes = []
+        for x in at.letters:
+            r = letters.get(x) or net.letter_ranges(x)
+            if r is None:
+                return False
+            axes.extend(r)
+        key = (at.name, at.units, tuple(axes))
+        if key not in net.constants and net.family(at.name, tuple(axes), at.units) is None:
+            return False
+        seen = True
+    return seen
+
+
+def unit_zero(node: Node, letter: str) -> Node:
+    """``node`` at the unit 0 of the index ``letter``: ``w_{ji} x_i`` -> ``w_{j0} x_0`` (the first
+    term of PRML's ``\\sum_{i=0}^{D}``).  Where ``letter`` is not a whole subscript group
+    (``z_{i_l}``, a Kronecker delta ``[i = k]``, a per-unit function) there is no such reading:
+    an error, never a guess.
+
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> from symbp.latex.unparse import unparse
+    >>> unparse(unit_zero(p(r"w_{ji} x_i"), "i"))
+    'w_{j0} x_{0}'
+    """
+    from ..latex.edit import rename_free
+    out = rename_free(node, letter, "0")
+    for n in out.walk():
+        bad = ((isinstance(n, Sym) and any("0" in g and len(g) > 1 for g in n.groups))
+               or (isinstance(n, Kron) and "0" in n.letters)
+               or (isinstance(n, Call) and any(letter in g for g in n.sub)))
+        if bad:
+            raise UnsupportedError(f"the unit 0 of {letter} cannot stand here", offset=n.pos,
+                                   width=n.end - n.pos, hint=f"write the unit 0 apart from the sum over "
+                                   f"1..D, with {letter} a whole subscript (w_{{j{letter}}})")
+    return out
 
 
 def _sub(sym: Sym) -> str:

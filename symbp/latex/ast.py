@@ -77,8 +77,14 @@ class Sym(Node):
 
     @cached_property
     def letters(self) -> tuple[str, ...]:
-        """The index letters of all groups, in order (read once: the node is frozen)."""
-        return tuple(x for g in self.groups for x in g)
+        """The index letters (a numeric index, the unit ``0`` of ``w_{j0}``, is no letter; read once:
+        the node is frozen)."""
+        return tuple(x for g in self.groups for x in g if x != "0")
+
+    @property
+    def units(self) -> tuple[int, ...]:
+        """The subscript groups that are the unit ``0`` (``w_{j0}``: ``(1,)``)."""
+        return tuple(k for k, g in enumerate(self.groups) if g == ("0",))
 
     def __repr__(self) -> str:
         return f"Sym({self.name}{_groups_text(self.groups)})"
@@ -205,6 +211,8 @@ class Deriv(Node):
     num: Node | None = None
     wrt: Sym = None  # type: ignore[assignment]
     body: Node | None = None
+    #: written with a plain ``d`` (``\\frac{dh}{da_j}``), which a quantity named ``d`` makes ambiguous
+    plain: bool = field(default=False, compare=False)
 
     def key(self) -> tuple:
         return ("deriv", self.num and self.num.key(), self.wrt.key(), self.body and self.body.key())

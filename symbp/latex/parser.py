@@ -53,10 +53,43 @@ from .tokens import OPEN, Token, tokenize
 _STOP = {"+", "-", "=", "&", ")", "]", "}", "\\}", "eof", ",", "|"}
 
 
+def _plain_d(toks: list) -> set[int]:
+    """``\\frac{d X}{d Y}`` and ``\\frac{d}{d Y}`` with a plain ``d`` before a letter in both the
+    numerator and the denominator: the ``d`` of a derivative, as ``\\mathrm{d}`` is (the two ``d``
+    tokens become ``\\partial``, in place).  The positions of those numerators are returned: a
+    network with a quantity named ``d`` makes such a derivative an error (two readings)."""
+    from .tokens import Token
+    out: set[int] = set()
+    for i, t in enumerate(toks):
+        if not (t.kind == "cmd" and t.text in ("frac", "dfrac", "tfrac") and i + 3 < len(toks)):
+            continue
+        if not (toks[i + 1].text == "{" and toks[i + 2].kind == "letter" and toks[i + 2].text == "d"
+                and (toks[i + 3].kind == "letter" or toks[i + 3].text == "}")):
+            continue
+        depth, k = 0, i + 1
+        while k < len(toks):
+            if toks[k].kind == "sym" and toks[k].text == "{":
+                depth += 1
+            elif toks[k].kind == "sym" and toks[k].text == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            k += 1
+        if not (k + 3 < len(toks) and toks[k + 1].text == "{" and toks[k + 2].kind == "letter"
+                and toks[k + 2].text == "d" and toks[k + 3].kind == "letter"):
+            continue
+        for j in (i + 2, k + 2):
+            toks[j] = Token("cmd", "partial", toks[j].pos, toks[j].end)
+        out.add(toks[i].pos)
+    return out
+
+
 class _Parser:
     def __init__(self, src: str, functions: frozenset[str]):
         self.src = src
         self.toks = tokenize(src)
+        #: where a plain d of ``\\frac{d\\sigma}{dz_j}`` was read as the d of a derivative
+        self.plain_d = _plain_d(self.toks)
         self.i = 0
         self.functions = functions
         self.depth = 0
@@ -302,7 +335,7 @@ class _Parser:
             raise self.unexpected("where the operand of the derivative should start")
         body = self.term()
         self.leave()
-        return Deriv(start, body.end, None, wrt, body)
+        return Deriv(start, body.end, None, wrt, body, start in self.plain_d)
 
     def partial_denominator(self) -> Sym:
         self.expect_sym("{", "to open the denominator of the derivative")
@@ -631,10 +664,13 @@ class _Parser:
         if self.tok.kind == "letter":
             t = self.next()
             return ((t.text + (self._primes() if braced else ""),),)
+        if self.tok.kind == "num" and not braced:
+            return ((self._unit_zero(),),)
         if self.tok.kind == "num":
             t = self.tok
-            raise UnsupportedError(f"numeric index {t.text!r}", offset=t.pos, width=t.end - t.pos,
-                                   hint="indices are letters that run over a layer: w_{ji}, z_{i_l}")
+            raise UnsupportedError(f"numeric index {t.text!r} in a nested subscript", offset=t.pos,
+                                   width=t.end - t.pos,
+                                   hint="a unit 0 is written in the outer subscript: w_{j0}")
         opening = self.expect_sym("{", "after '_'")
         if has_arithmetic(self.toks, self.i):
             self._arithmetic_subscript()
@@ -647,10 +683,14 @@ class _Parser:
                 self.next()
                 continue
             t = self.tok
+            if t.kind == "num" and not braced:
+                groups.append((self._unit_zero(),))
+                continue
             if t.kind != "letter":
                 if t.kind == "num":
-                    raise UnsupportedError(f"numeric index {t.text!r}", offset=t.pos, width=t.end - t.pos,
-                                           hint="indices are letters that run over a layer")
+                    raise UnsupportedError(f"numeric index {t.text!r} in a nested subscript",
+                                           offset=t.pos, width=t.end - t.pos,
+                                           hint="a unit 0 is written in the outer subscript: w_{j0}")
                 raise self.unexpected("in a subscript")
             self.next()
             group = [t.text + self._primes()]
@@ -667,6 +707,17 @@ class _Parser:
             raise LatexSyntaxError("empty subscript", offset=self.toks[self.i - 1].pos,
                                    hint="write the index letters inside the braces: a_{j}")
         return tuple(groups)
+
+    def _unit_zero(self) -> str:
+        """The numeric index ``0`` of ``w_{j0}``, ``x_0`` (PRML's bias as the unit 0): its own
+        subscript group ``('0',)``; another number is an error (a unit is 0 or a letter)."""
+        t = self.tok
+        if t.text != "0":
+            raise UnsupportedError(f"numeric index {t.text!r}", offset=t.pos, width=t.end - t.pos,
+                                   hint="indices are letters that run over a layer (w_{ji}, z_{i_l}); the "
+                                        "one number read is the unit 0 of a range declared 0..D (w_{j0})")
+        self.next()
+        return "0"
 
     def _arithmetic_subscript(self) -> None:
         """A subscript with index arithmetic (``x_{j+m-1}``): read in full, so that a slip in it
@@ -696,7 +747,7 @@ class _Parser:
             num = self.expr()
             self.expect_sym("}", "to close the numerator of the derivative")
             wrt = self.partial_denominator()
-            return Deriv(start.pos, self.toks[self.i - 1].end, num, wrt, None)
+            return Deriv(start.pos, self.toks[self.i - 1].end, num, wrt, None, start.pos in self.plain_d)
         if self.tok.kind == "num" and len(self.tok.text) == 2 and self.tok.text.isdigit():
             t = self.next()  # \frac12
             return Div(start.pos, t.end, Num(t.pos, t.pos + 1, Fraction(t.text[0])),

@@ -45,11 +45,14 @@ class Family:
     grouping: tuple[int, ...]
     param: bool
     letters: tuple[str, ...]  # the letters it was first written with
+    #: the positions of the subscript groups that are the unit 0 (PRML's bias ``w_{j0}``: ``(1,)``):
+    #: ``w_{j0}`` is a family of its own, over ``('J',)``, beside ``w_{ji}`` over ``('J', 'D')``
+    units: tuple[int, ...] = ()
 
     def show(self) -> str:
-        if not self.axes:  # a single unit: a, y
+        if not self.axes and not self.units:  # a single unit: a, y
             return latex_name(self.name)
-        return f"{latex_name(self.name)}_{{{group_letters(self.letters, self.grouping)}}}"
+        return f"{latex_name(self.name)}_{{{group_letters(self.letters, self.grouping, self.units)}}}"
 
 
 def components(letter: str, ranges: Sequence[str]) -> tuple[str, ...]:
@@ -98,6 +101,15 @@ class Network(Printable):
     #: vectors and matrices a file declares (``% symbp: vector z : J``, ``matrix W : J x I``):
     #: name -> its ranges (one for a column vector, two for a matrix); read by symbp.engine.vector
     shapes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: ranges declared from 0 in a forward sum (PRML's ``\\sum_{i=0}^{D} w_{ji} x_i``): the letter
+    #: runs over the unit 0 and ``1..D``; symbp reads it as the unit 0 apart (``w_{j0} x_0``) plus
+    #: the sum over ``1..D``, and an equation free in such a letter is checked at 0 and over ``1..D``
+    zero_ranges: set[str] = field(default_factory=set)
+    #: the units 0 the forward pass pins to a number (``x_0 = 1``): (name, units, axes) -> value
+    constants: dict[tuple, object] = field(default_factory=dict)
+    #: ``E = \\sum_n E_n`` in the forward pass (PRML 5.44): the letter and the number of the patterns,
+    #: ``('n', 'N')``; the network is one pattern's, its error ``E_n``, and ``E`` is the total
+    patterns: tuple[str, str] | None = None
     #: the layout of ``\\frac{\\partial C}{\\partial W}`` in vector notation ('gradient' or 'numerator')
     layout: str = "gradient"
     #: conditions declared on families of targets (``% symbp: targets t_k sum to 1``): family id ->
@@ -106,9 +118,9 @@ class Network(Printable):
     cache: dict = field(default_factory=dict, repr=False)
 
     # -- lookup
-    def family(self, name: str, axes: tuple[str, ...]) -> Family | None:
+    def family(self, name: str, axes: tuple[str, ...], units: tuple[int, ...] = ()) -> Family | None:
         for f in self.families:
-            if f.name == name and f.axes == axes:
+            if f.name == name and f.axes == axes and f.units == units:
                 return f
         return None
 

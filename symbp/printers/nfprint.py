@@ -22,7 +22,7 @@ from typing import Any
 from ..model.factors import Ref, view
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
-from ..notation import group_letters, join_signed, join_tex, latex_name
+from ..notation import group_letters, join_signed, join_tex, latex_name, with_units
 
 __all__ = ["NormalFormPrinter", "latex"]
 
@@ -64,7 +64,9 @@ class NormalFormPrinter:
         plain, merged, deltas = self._split_deltas(sorted(outside, key=self._key), letters)
         pieces = self._powers([self._print_factor(f, letters) for f in plain]) + merged + \
             self._powers([self._print_factor(f, letters) for f in deltas])
-        sums = "".join(f"\\sum_{{{latex_name(letters[f'~d{n}'])}}} " for n in range(len(t.dummies)))
+        sums = "".join(f"\\sum_{{{latex_name(letters[f'~d{n}'])}=1}}^{{{r}}} " if r in self.net.zero_ranges
+                       else f"\\sum_{{{latex_name(letters[f'~d{n}'])}}} "  # 1..D, not 0..D
+                       for n, r in enumerate(t.dummies))
         inner = self._powers([self._print_factor(f, letters) for f in sorted(inside, key=self._key)])
         coeff = t.coeff
         for s in t.sizes:
@@ -135,7 +137,7 @@ class NormalFormPrinter:
             else:
                 out.append(group_letters(shown[pos:pos + g], (g,)))
             pos += g
-        return join_tex(out)
+        return join_tex(with_units(out, family.units))  # w_{j0}: the unit 0 in its place
 
     def _hidden(self, fam: int, idx: tuple, letters: dict[str, str]) -> str:
         """A hidden family (a denominator that is a sum) as its definition at ``idx``."""
@@ -149,7 +151,7 @@ class NormalFormPrinter:
         fam = self.net.families[f.fam]
         if fam.name == "~":  # a hidden family: its definition
             return f"\\left({self._hidden(f.fam, f.idx, letters)}\\right)"
-        if not f.idx:  # a single unit: a, y
+        if not f.idx and not fam.units:  # a single unit: a, y
             return latex_name(fam.name)
         return f"{latex_name(fam.name)}_{{{self._idx(f.fam, f.idx, letters)}}}"
 

@@ -158,6 +158,10 @@ class LatexPrinter(_SympyLatexPrinter):
         body = self._print(expr.function)
         if isinstance(expr.function, sp.Add):
             body = f"\\left({body}\\right)"
+        ups = [str(lim[2]) for lim in reversed(expr.limits)]
+        if len(ups) == len(subs) and set(ups) & self.net.zero_ranges:  # 1..D, not the 0..D of \sum_i
+            return "".join(f"\\sum_{{{s}=1}}^{{{u}}} " if u in self.net.zero_ranges else f"\\sum_{{{s}}} "
+                           for s, u in zip(subs, ups)) + body
         return "".join(f"\\sum_{{{s}}} " for s in subs) + body
 
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:

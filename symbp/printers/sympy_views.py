@@ -151,16 +151,33 @@ def _hidden(net: Network, fam: int, at: tuple[Any, ...], evaluate: bool, letters
     return to_sympy(net, net.definitions[fam], names, evaluate=evaluate)
 
 
+def _units(net: Network, fam: int, at: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The indices of a family with the number 0 in the place of its units 0 (``w_{j0}``:
+    ``w[j, 0]``), as the printer writes a number in place of an index."""
+    f = net.families[fam]
+    if not f.units:
+        return at
+    out, pos = list(at), 0
+    widths = iter(f.grouping)
+    for k in range(len(f.grouping) + len(f.units)):
+        if k in f.units:
+            out.insert(pos, sp.Integer(0))
+            pos += 1
+        else:
+            pos += next(widths)
+    return tuple(out)
+
+
 def _factor(net: Network, f: tuple, letters: dict[tuple, sp.Idx]) -> Any:
     if f.tag == "ref" and net.families[f.fam].name == "~":
         return _hidden(net, f.fam, tuple(letters[i] for i in f.idx), False, letters)
     if f.tag == "kd":
         return sp.KroneckerDelta(letters[f.i], letters[f.j])
     if f.tag == "ref":
-        return indexed(net.families[f.fam].name, tuple(letters[i] for i in f.idx))
+        return indexed(net.families[f.fam].name, _units(net, f.fam, tuple(letters[i] for i in f.idx)))
     if f.tag == "grad":
         fam = net.families[f.fam]
-        at = tuple(letters[i] for i in f.idx)
+        at = _units(net, f.fam, tuple(letters[i] for i in f.idx))
         if fam.name == net.delta_of:
             return indexed("delta", at)
         return sp.Derivative(sp.Symbol(net.error_name), indexed(fam.name, at), evaluate=False)
@@ -168,7 +185,7 @@ def _factor(net: Network, f: tuple, letters: dict[tuple, sp.Idx]) -> Any:
         arg = _hidden(net, f.fam, tuple(letters[i] for i in f.idx), False, letters)
         return _apply_hidden(f.name, f.order, arg)
     if f.tag == "fn":
-        arg = indexed(net.families[f.fam].name, tuple(letters[i] for i in f.idx))
+        arg = indexed(net.families[f.fam].name, _units(net, f.fam, tuple(letters[i] for i in f.idx)))
         return apply(f.name, f.order, arg)
     if f.tag == "inv":
         return sp.Pow(_factor(net, view(f).base(), letters), -1, evaluate=False)

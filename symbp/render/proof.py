@@ -601,6 +601,9 @@ class _ToSympy:
             ids = tuple(idx(self.p.names.get(i[1], i[1]) if net.component(i[1]) is None else i[1], r)
                         for i, r in zip(names, fam.axes))
             base = "delta" if node.name == "delta" else node.name
+            if node.units:  # w_{j0}: the number 0 in the place of the unit 0, as the printers write it
+                from ..printers.sympy_views import _units
+                ids = _units(net, fam.id, ids)
             return indexed(base, ids)
         if isinstance(node, Call):
             return apply(node.name, node.order, self.convert(node.arg, env))

@@ -10,6 +10,8 @@ generates, on the parser's AST:
   function's name for its value or derivative (Graves's ``\\theta_h`` for ``\\theta_h'(a_h)``),
   exchange the terms of a difference (``t - y`` for ``y - t``), drop an output quantity from a
   product (the softmax Jacobian without its ``y_k``), ``\\ln y`` for ``\\ln(1 - y)`` and back;
+  move a sum over a range from 0 to ``1..D`` (PRML's bias unit dropped) or back, write the unit 0
+  for a free letter on one side (``\\delta_j x_i`` -> ``\\delta_j x_0``);
 * **rewrites** (:data:`REWRITE_CLASSES`) that are equal by construction: commute factors,
   rename a dummy, distribute (a factor into a sum, a product over a sum of terms), write a sum's
   bounds out, substitute a forward definition.
@@ -51,7 +53,8 @@ __all__ = ["MUTANT_CLASSES", "REWRITE_CLASSES", "Link", "Outcome", "Report", "li
 
 MUTANT_CLASSES = ("swap-indices", "h'-to-h", "h-to-h'", "drop-h'", "drop-sum", "add-sum",
                   "rename-sum-index", "swap-family", "swap-delta-index", "flip-sign", "scale-by-2",
-                  "swap-layers", "bare-function", "swap-difference", "drop-output", "log-argument")
+                  "swap-layers", "bare-function", "swap-difference", "drop-output", "log-argument",
+                  "unit-0")
 REWRITE_CLASSES = ("commute", "rename-dummy", "distribute", "bounds", "substitute")
 
 Path_ = tuple[tuple[str, int | None], ...]
@@ -252,6 +255,29 @@ def _swap_delta_index(net: Network, side: Node, used: set[str]) -> Iterator[Node
                 yield _put(side, path, replace(n, groups=((x,),)))
 
 
+def _unit_zero(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
+    """PRML's bias unit: a sum over a range from 0 without its unit 0 (``\\sum_{i=1}^{D}``), one
+    over ``1..D`` with it, and a free letter over such a range written 0 on one side."""
+    for path, n in _paths(side):
+        if not isinstance(n, SumOp):
+            continue
+        rs = net.letter_ranges(n.index)
+        if rs is None or len(rs) != 1 or rs[0] not in net.zero_ranges:
+            continue
+        size = Sym(0, 0, rs[0], ())
+        if isinstance(n.lower, Num) and n.lower.value == 1:
+            yield _put(side, path, replace(n, lower=None, upper=None))
+        else:
+            yield _put(side, path, replace(n, lower=_num(1), upper=size))
+    for x in sorted(oracle.free(side, net)):
+        rs = net.letter_ranges(x)
+        if rs is not None and len(rs) == 1 and rs[0] in net.zero_ranges:
+            out = rename_free(side, x, "0")
+            if all(not isinstance(m, Sym) or all(len(g) == 1 or "0" not in g for g in m.groups)
+                   for m in out.walk()):
+                yield out
+
+
 def _flip_sign(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
     yield side.arg if isinstance(side, Neg) else Neg(0, 0, side)
     if isinstance(side, Add):
@@ -343,6 +369,7 @@ MUTATORS: dict[str, Gen] = {
     "swap-difference": _each_side(_swap_difference),
     "drop-output": _each_side(_drop_output),
     "log-argument": _each_side(_log_argument),
+    "unit-0": _each_side(_unit_zero),
 }
 assert tuple(MUTATORS) == MUTANT_CLASSES
 
@@ -421,6 +448,9 @@ def _bounds(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
             if rs is None or len(rs) != 1:
                 continue
             size = Sym(0, 0, rs[0], ())
+            if rs[0] in net.zero_ranges:  # a range from 0: its whole range is 0..D (1..D drops the unit 0)
+                yield _put(side, path, replace(n, lower=_num(0), upper=size))
+                continue
             yield _put(side, path, replace(n, lower=_num(1), upper=size))
             yield _put(side, path, replace(n, lower=_num(0), upper=Add(0, 0, (size, Neg(0, 0, _num(1))))))
 

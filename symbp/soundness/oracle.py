@@ -75,6 +75,11 @@ class IllFormed(Exception):
     """The oracle cannot give the expression a meaning (not a symbp error: a classification)."""
 
 
+class NoUnitZero(IllFormed):
+    """A quantity read at the unit 0 of a range that it does not have (``a_0`` where only the
+    inputs and the weights of a sum from 0 have one)."""
+
+
 def _tanh(x: complex, n: int) -> complex:
     t = cmath.tanh(x)
     return [t, 1 - t * t, -2 * t * (1 - t * t), (6 * t * t - 2) * (1 - t * t)][n]
@@ -148,15 +153,29 @@ class Oracle:
         self.leaves: dict[tuple, dict[tuple, complex]] = {}
         self.defs: dict[tuple, _Def] = {}
         used: set[tuple] = set()
-        for src in self.net.forward_latex:
-            chain = parse_chain(src, self.net.functions)
+        chains = [parse_chain(src, self.net.functions) for src in self.net.forward_latex]
+        # E = \sum_n E_n (PRML 5.44): the error is the sum of the patterns' errors; each pattern
+        # has inputs, targets and units of its own, the parameters are every pattern's
+        self.pattern_letter = _pattern_letter(self.net)
+        # the total E = \sum_n E_n is not a forward equation of one pattern (an error written as
+        # a formula of the outputs, E = -\sum_k t_k \ln y_k, is)
+        chains = [c for c in chains if not (self.pattern_letter and isinstance(c.sides[0], Sym)
+                                            and not c.sides[0].groups
+                                            and c.sides[0].name == self.net.error_name)]
+        first = next(iter(self.sizes.values()), 2)
+        self.patterns = (3 if first % 2 == 0 else 2) if self.pattern_letter else 1
+        self.pattern = 0  # the pattern whose quantities are read
+        self._read_units(chains)
+        for chain in chains:
             lhs, rhs = chain.sides
             assert isinstance(lhs, Sym)
+            if any(g == ("0",) for g in lhs.groups):  # x_0 = 1: read in _read_units
+                continue
             key = self._family(lhs)
             letters = tuple(p for x in lhs.letters for p in self.net.composites.get(x, (x,)))
             self.defs[key] = _Def(lhs.name, key[1], letters, rhs)
             for n in rhs.walk():
-                if isinstance(n, Sym) and n.groups:
+                if isinstance(n, Sym) and n.groups and ("0",) not in n.groups:
                     used.add(self._family(n))
         self.outputs = sorted(k for k in self.defs if k not in used)
         self._read_roles()
@@ -165,6 +184,104 @@ class Oracle:
         # each symbol's family, once the roles are read (by id, holding the symbol and the letters
         # it was read under: a comparison that sets other letters reads them anew)
         self._families: dict[int, tuple[Sym, dict, tuple]] = {}
+
+    def _read_units(self, chains: list) -> None:  # noqa: ANN001
+        """The units 0 of the forward pass, read from its ASTs: a sum from 0 (``\\sum_{i=0}^{D}``)
+        runs its letter over the point ``-1`` (the unit 0) and ``0..D-1`` (the units ``1..D``), so
+        its summand's quantities have a unit 0; ``w_{j0}`` written out has one; ``x_0 = 1`` pins
+        one to a number."""
+        self.zero_ranges: set[str] = set()
+        self.zero_slots: set[tuple] = set()  # (family key, slot) that have a unit 0
+        self.pinned: dict[tuple, complex] = {}  # (family key, point) -> number
+        self._shapes: dict[str, set[tuple]] = {}  # name -> the axes it is written with
+        for chain in chains:
+            for side in chain.sides:
+                for n in side.walk():
+                    if isinstance(n, Sym) and n.groups and all(len(g) == 1 and g != ("0",) for g in n.groups):
+                        try:
+                            self._shapes.setdefault(n.name, set()).add(
+                                tuple(r for x in n.letters for r in self.ranges(x)))
+                        except IllFormed:
+                            pass
+        for chain in chains:
+            lhs, rhs = chain.sides
+            for n in rhs.walk():
+                if (isinstance(n, SumOp) and isinstance(n.lower, Num) and n.lower.value == 0
+                        and isinstance(n.upper, Sym) and not n.upper.groups
+                        and self.net.letter_ranges(n.index) == (n.upper.name,)):
+                    self.zero_ranges.add(n.upper.name)
+        for chain in chains:
+            lhs, rhs = chain.sides
+            for n in rhs.walk():
+                if isinstance(n, SumOp) and self._sums_zero(n):
+                    for m in n.body.walk():
+                        if isinstance(m, Sym) and (n.index,) in m.groups and m.name != "delta":
+                            key = self._family(m)
+                            self.zero_slots.update((key, p) for p, g in enumerate(m.groups)
+                                                   if g == (n.index,))
+                elif isinstance(n, Sym) and ("0",) in n.groups:
+                    key, point = self._unit_key(n, {})
+                    self.zero_slots.update((key, p) for p, v in enumerate(point) if v == -1)
+            if isinstance(lhs, Sym) and ("0",) in lhs.groups:
+                value = rhs.value if isinstance(rhs, Num) else (
+                    -rhs.arg.value if isinstance(rhs, Neg) and isinstance(rhs.arg, Num) else None)
+                if value is None:
+                    raise IllFormed("a unit 0 defined by something else than a number")
+                key, point = self._unit_key(lhs, {})
+                self.pinned[(key, point)] = complex(value)
+
+    def has_unit_zero(self, nodes: tuple[Node, ...], letter: str) -> bool:
+        """Whether a free letter runs over the unit 0 in these sides: every quantity written with
+        it (outside a sum over it) has a unit 0 there; in ``\\delta_j = h'(a_j) \\sum_k w_{kj}
+        \\delta_k`` the ``j`` does not (there is no ``a_0``), in ``\\delta_j x_i`` the ``i`` does."""
+        seen = False
+
+        def walk(n: Node) -> bool:
+            nonlocal seen
+            if isinstance(n, SumOp) and n.index == letter:
+                return True
+            if isinstance(n, Sym) and letter in n.letters:
+                if n.name == "delta" or n.name.startswith("delta^") or (letter,) not in n.groups:
+                    return False
+                if any(len(g) != 1 for g in n.groups):
+                    return False
+                key = self._unit_key(n, {})[0] if ("0",) in n.groups else self._family(n)
+                slots = [p for p, g in enumerate(n.groups) if g == (letter,)]
+                pinned = any(k == key and all(pt[p] == -1 for p in slots) for k, pt in self.pinned)
+                if not pinned and not all((key, p) in self.zero_slots for p in slots):
+                    return False
+                seen = True
+            return all(walk(c) for c in n.children())
+
+        try:
+            return all(walk(n) for n in nodes) and seen
+        except IllFormed:
+            return False
+
+    def _sums_zero(self, node: SumOp) -> bool:
+        """Whether a sum runs over the unit 0 of its letter: from 0 to the size, or without
+        bounds over a range that a forward sum runs from 0."""
+        rs = self.ranges(node.index)
+        if len(rs) != 1 or rs[0] not in getattr(self, "zero_ranges", ()):
+            return False
+        if node.lower is None and node.upper is None:
+            return True
+        return (isinstance(node.lower, Num) and node.lower.value == 0 and isinstance(node.upper, Sym)
+                and node.upper.name == rs[0] and not node.upper.groups)
+
+    def _unit_key(self, sym: Sym, env: dict) -> tuple[tuple, tuple[int, ...]]:
+        """The family and point of a symbol written with the unit 0 (``w_{j0}``: ``w`` over
+        ``(J, D)`` at ``(j, -1)``): the one way the forward pass writes that name with letters in
+        the other slots."""
+        if not all(len(g) == 1 for g in sym.groups):
+            raise IllFormed("a unit 0 beside a nested subscript")
+        known = [None if g == ("0",) else self.ranges(g[0]) for g in sym.groups]
+        fits = [axes for axes in self._shapes.get(sym.name, ()) if len(axes) == len(known)
+                and all(k is None or k == (a,) for k, a in zip(known, axes))]
+        if len(fits) != 1:
+            raise NoUnitZero(f"{sym.name}: no unit 0 of that name in the forward pass")
+        point = tuple(-1 if g == ("0",) else (env[g[0]][0] if env else 0) for g in sym.groups)
+        return (sym.name, fits[0]), point
 
     def _read_roles(self) -> None:
         """The pre-activations, from the forward ASTs: sums of terms ``w x`` (a weight, a parameter
@@ -249,6 +366,10 @@ class Oracle:
             raise IllFormed(f"no delta over {axes}: the pre-activations do not say which")
         return fits[0]
 
+    def _written(self, name: str) -> bool:
+        """Whether the forward pass writes a quantity of this name (a leaf or a defined family)."""
+        return name in self._shapes or any(k[0] == name for k in self.defs)
+
     def _is_error(self, sym: Sym) -> bool:
         """``E``, or one pattern's ``E_n``: the error's name with letters that are no index."""
         return sym.name == self.net.error_name and all(
@@ -277,7 +398,12 @@ class Oracle:
 
     # -- the forward pass, possibly with one entry perturbed by i * STEP
     def value(self, key: tuple, idx: tuple[int, ...]) -> complex:
-        values = self._passes.setdefault(self._perturb, {})
+        if -1 in idx:
+            if (key, idx) in self.pinned:
+                return self.pinned[(key, idx)]
+            if key in self.defs or not all((key, k) in self.zero_slots for k, v in enumerate(idx) if v == -1):
+                raise NoUnitZero(f"{key[0]} has no unit 0 there")
+        values = self._passes.setdefault((self._perturb, self.pattern), {})
         fam = values.get(key)
         if fam is None:
             fam = values[key] = self._compute(key)
@@ -288,18 +414,36 @@ class Oracle:
         if d is None:
             if not self.exists(key):
                 raise IllFormed(f"the network has no quantity {key[0]} over {key[1]}")
-            if key not in self.leaves:
-                scale = 0.8 if key[0].partition("^")[0] in self.net.param_names else 1.0
-                self.leaves[key] = {p: complex(self.rng.gauss(0.0, scale)) for p in self._points(key[1])}
-                self._condition(key)
-            out = dict(self.leaves[key])
+            param = key[0].partition("^")[0] in self.net.param_names
+            lk = key if param or self.patterns == 1 else (*key, self.pattern)  # a pattern's own inputs
+            if lk not in self.leaves:
+                scale = 0.8 if param else 1.0
+                self.leaves[lk] = {p: complex(self.rng.gauss(0.0, scale)) for p in self._points(key[1])}
+                zero = [k for k in range(len(key[1])) if (key, k) in self.zero_slots]
+                for p in itertools.product(*(([-1] if k in zero else []) + list(range(self.sizes[r]))
+                                             for k, r in enumerate(key[1]))):
+                    if -1 in p:  # the unit 0 of a sum from 0, or w_{j0} written out
+                        self.leaves[lk][p] = complex(self.rng.gauss(0.0, scale))
+                self._condition(key, lk)
+            out = dict(self.leaves[lk])
         else:
             out = {}
             for p in self._points(key[1]):
                 env = _env(self.net, d.letters, p)
                 out[p] = self.evaluate(d.rhs, env)
-        if self._perturb is not None and self._perturb[0] == key:
+        if self._perturb is not None and self._perturb[0] == key and self._perturb[2] in (None, self.pattern):
             out[self._perturb[1]] += 1j * STEP
+        return out
+
+    def total_loss(self) -> complex:
+        """``E = \\sum_n E_n``: the patterns' errors summed (one pattern without the declaration)."""
+        keep, out = self.pattern, complex(0)
+        try:
+            for p in range(self.patterns):
+                self.pattern = p
+                out += self.loss()
+        finally:
+            self.pattern = keep
         return out
 
     def loss(self) -> complex:
@@ -319,24 +463,26 @@ class Oracle:
                     total += 0.1 * y * self.value(o, tuple(0 for _ in p))
         return total
 
-    def _condition(self, key: tuple) -> None:
+    def _condition(self, key: tuple, lk: tuple | None = None) -> None:
         """Targets the file declares to sum to 1 (``% symbp: targets t sum to 1``, ``one-hot``):
-        drawn so (a softmax of the draws; the largest draw's class)."""
+        drawn so (a softmax of the draws; the largest draw's class), stored under ``lk`` (a
+        pattern's own leaves) or ``key``."""
         cond = next((c for f, c in self.net.conditions.items()
                      if (self.net.families[f].name, self.net.families[f].axes) == key), None)
         if cond is None:
             return
-        vals = self.leaves[key]
+        lk = key if lk is None else lk
+        vals = self.leaves[lk]
         if cond == "one-hot":
             top = max(vals, key=lambda p: vals[p].real)
-            self.leaves[key] = {p: complex(p == top) for p in vals}
+            self.leaves[lk] = {p: complex(p == top) for p in vals}
         else:
             e = {p: math.exp(v.real) for p, v in vals.items()}
             s = sum(e.values())
-            self.leaves[key] = {p: complex(v / s) for p, v in e.items()}
+            self.leaves[lk] = {p: complex(v / s) for p, v in e.items()}
 
     def _target(self, o: tuple, p: tuple) -> complex:
-        key = ("#target", o[1])
+        key = ("#target", o[1]) if self.patterns == 1 else ("#target", o[1], self.pattern)
         if key not in self.leaves:
             self.leaves[key] = {q: complex(self.rng.gauss(0.0, 1.0)) for q in self._points(o[1])}
         return self.leaves[key][p]
@@ -346,13 +492,16 @@ class Oracle:
         if self._perturb is not None:
             raise IllFormed("a derivative inside a derivative (the oracle takes one complex step)")
         self.value(key, idx)  # the variable must exist
+        if (key, idx) in self.pinned:
+            raise IllFormed("a derivative by a number (x_0 = 1)")
         if self._root(key) != key:  # d/dz_j of an expression in a_j, where z_j = h(a_j): which?
             for n in of.walk():
                 if (isinstance(n, Sym) and n.groups and n.name != "delta"
                         and self._family(n) != key and self._root(self._family(n)) == self._root(key)):
                     raise IllFormed(f"a derivative with respect to {key[0]} of an expression in "
                                     f"{n.name}, of which {key[0]} is a function: ambiguous")
-        self._perturb = (key, idx)
+        param = key[0].partition("^")[0] in self.net.param_names
+        self._perturb = (key, idx, None if param else self.pattern)  # a unit of this pattern only
         try:
             v = self.evaluate(of, env)
         finally:
@@ -365,6 +514,10 @@ class Oracle:
             return complex(node.value)
         if isinstance(node, Sym):
             if self._is_error(node):
+                if self.patterns > 1 and not node.groups:
+                    return self.total_loss()
+                if self.patterns > 1 and node.letters != (self.pattern_letter,):
+                    raise IllFormed("the error of which pattern?")
                 return self.loss()
             if node.name in self.net.functions and node.name not in {k[0] for k in self.defs}:
                 raise IllFormed(f"{node.name} is a function, not a number")
@@ -372,7 +525,17 @@ class Oracle:
                 if node.name in self.sizes:
                     return complex(self.sizes[node.name])
                 raise IllFormed(f"{node.name} is neither a quantity nor a size")
+            if ("0",) in node.groups:
+                if node.name == "delta" or node.name.startswith("delta^"):
+                    raise NoUnitZero("no delta of a unit 0")
+                return self.value(*self._unit_key(node, env))
             idx = self._index(node, env)
+            if node.name == "I" and len(node.groups) == 2 and all(len(g) == 1 for g in node.groups) \
+                    and not any(k[0] == "I" for k in self.defs) and not self._written("I"):
+                ra, rb = (self.ranges(x) for x in node.letters)  # I_{kl}: the identity's entries
+                if ra != rb or len(ra) != 1:
+                    raise IllFormed("the identity over two ranges")
+                return complex(1 if idx[0] == idx[1] else 0)
             if node.name == "delta" and len(node.letters) == 2 and (
                     all(len(g) == 1 for g in node.groups) or len(node.groups) == 1):
                 kron = self._kronecker(node, idx)
@@ -398,15 +561,19 @@ class Oracle:
                 c = 1 + 0.25 * sum(self._index(Sym(node.pos, node.end, "_", unit), env))
                 return FUNCTIONS[kind](c * x, node.order) * c ** (node.order - 1)
             return FUNCTIONS[kind](x, node.order)
-        if isinstance(node, Kron):  # Iverson's [k = l]: its two sides' values, compared
+        if isinstance(node, Kron):  # [j = k]: Iverson's bracket, both sides over one range
             sides = []
             for group in (node.left, node.right):
-                if any(x not in env for x in group):
-                    raise IllFormed("an index of [. = .] is neither free nor summed")
-                sides.append(tuple(i for x in group for i in env[x]))
-            if [self.ranges(x) for x in node.left] != [self.ranges(x) for x in node.right]:
-                raise IllFormed("[. = .] between two ranges")
-            return complex(sides[0] == sides[1])
+                rs, pt = [], []
+                for x in group:
+                    if x not in env:
+                        raise IllFormed(f"the index {x} is neither free nor summed")
+                    rs.extend(self.ranges(x))
+                    pt.extend(env[x])
+                sides.append((rs, pt))
+            if sides[0][0] != sides[1][0]:
+                raise IllFormed("a Kronecker delta over two ranges")
+            return complex(1 if sides[0][1] == sides[1][1] else 0)
         if isinstance(node, Neg):
             return -self.evaluate(node.arg, env)
         if isinstance(node, Add):
@@ -423,9 +590,23 @@ class Oracle:
             return self.evaluate(node.num, env) / den
         if isinstance(node, Pow):
             return self.evaluate(node.base, env) ** node.exp
+        if isinstance(node, SumOp) and node.index == self.pattern_letter:
+            if (node.lower is not None or node.upper is not None) and not (
+                    isinstance(node.lower, Num) and node.lower.value == 1 and isinstance(node.upper, Sym)
+                    and not node.upper.groups and node.upper.name == _patterns_of(self.net)[1]):
+                raise IllFormed("a sum over part of the patterns")
+            keep, total = self.pattern, complex(0)
+            try:
+                for p in range(self.patterns):
+                    self.pattern = p
+                    total += self.evaluate(node.body, {**env, node.index: (p,)})
+            finally:
+                self.pattern = keep
+            return total
         if isinstance(node, SumOp):
             rs = self.ranges(node.index)
-            if node.lower is not None or node.upper is not None:
+            zero = self._sums_zero(node)
+            if (node.lower is not None or node.upper is not None) and not zero:
                 # the notation sums over whole ranges: 1..N or 0..N-1 with N the range's own size,
                 # written as such (not a number that happens to be equal at these sizes)
                 if not (len(rs) == 1 and _whole(node, rs[0])):
@@ -433,17 +614,24 @@ class Oracle:
             # a sum over a letter its summand lacks has a value (the summand, times the size): an
             # equation means its value, the index rules only explain
             total = complex(0)
-            for p in self._points(rs):
+            points = ([(-1,)] if zero else []) + list(self._points(rs))
+            for p in points:  # a quantity without a unit 0 in a sum from 0: ill-formed
                 total += self.evaluate(node.body, {**env, node.index: p})
             return total
         if isinstance(node, Deriv):
             wrt = node.wrt
             if wrt.name == "delta" or self._is_error(wrt) or not wrt.groups:
                 raise IllFormed("a derivative with respect to something that is not a quantity")
-            key = self._family(wrt)
-            idx = self._index(wrt, env)
+            key, idx = self._unit_key(wrt, env) if ("0",) in wrt.groups else (self._family(wrt),
+                                                                               self._index(wrt, env))
             inner = node.num if node.num is not None else node.body
             assert inner is not None
+            if isinstance(inner, Sym) and inner.name in self.net.functions and inner.name not in {
+                    k[0] for k in self.defs}:  # d h / d a_j: h' at a_j, where the forward pass applies h to a
+                if not any(isinstance(d.rhs, Call) and d.rhs.name == inner.name and isinstance(d.rhs.arg, Sym)
+                           and self._family(d.rhs.arg) == key for d in self.defs.values()):
+                    raise IllFormed(f"{inner.name} is not applied to {key[0]}")
+                return self.evaluate(Call(inner.pos, inner.end, inner.name, 1, wrt, inner.groups), env)
             return self.derivative(inner, key, idx, env)
         raise IllFormed(f"cannot evaluate {type(node).__name__}")
 
@@ -507,7 +695,7 @@ def infer(net: Network, nodes: list[Node]) -> list[dict[str, tuple[str, ...]]]:
             and not (n.name == net.error_name and all(net.letter_ranges(x) is None for x in n.letters))]
     sums = [n.index for side in nodes for n in side.walk() if isinstance(n, SumOp)]
     unknown = sorted({x for s in syms for x in s.letters} | set(sums))
-    unknown = [x for x in unknown if net.letter_ranges(x) is None]
+    unknown = [x for x in unknown if net.letter_ranges(x) is None and x != _pattern_letter(net)]
     if not unknown or len(net.sizes) ** len(unknown) > 5000:
         return [{}]
     # a sum's upper bound that is a size pins its letter: \sum_{q=1}^{K} runs q over K
@@ -526,6 +714,23 @@ def infer(net: Network, nodes: list[Node]) -> list[dict[str, tuple[str, ...]]]:
         except IllFormed:
             continue
     return good or [{}]
+
+
+def _pattern_letter(net: Network) -> str | None:
+    """The letter of the patterns, where a forward equation says ``E = \\sum_n E_n``."""
+    return _patterns_of(net)[0]
+
+
+def _patterns_of(net: Network) -> tuple[str | None, str | None]:
+    """The letter and the number (``N``, or the bound written) of the patterns."""
+    for src in net.forward_latex:
+        lhs, rhs = parse_chain(src, net.functions).sides
+        if (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups and isinstance(rhs, SumOp)
+                and isinstance(rhs.body, Sym) and rhs.body.name == net.error_name
+                and rhs.body.groups == ((rhs.index,),)):
+            size = rhs.upper.name if isinstance(rhs.upper, Sym) else rhs.index.upper()
+            return rhs.index, size
+    return None, None
 
 
 def _whole(node: SumOp, size: str) -> bool:
@@ -596,7 +801,13 @@ def _compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...],
                         o = instances[key] = Oracle(weakref.proxy(net), sizes, seed * 10 + k, fns, err)
                     o.letters = inferred
                     axes = [o.ranges(x) for x in letters]
-                    for point in itertools.product(*(list(o._points(a)) for a in axes)):
+                    # a letter over a range that a forward sum runs from 0 is tried at the unit 0
+                    # too; where a quantity written with it has none, it runs over 1..N only
+                    values = [([(-1,)] if len(a) == 1 and a[0] in o.zero_ranges
+                                and o.has_unit_zero((lhs, rhs), x) else []) + list(o._points(a))
+                              for x, a in zip(letters, axes)]
+                    for point in itertools.product(*values, range(o.patterns)):
+                        o.pattern = point[-1]  # the pattern of the quantities outside a sum over them
                         env = {x: p for x, p in zip(letters, point)}
                         for c, parts in net.composites.items():
                             if c not in env and all(p in env for p in parts):

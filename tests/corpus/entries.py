@@ -63,6 +63,41 @@ def _diag(j: Any) -> Any:
     return j.diagonal(dim1=0, dim2=1).T
 
 
+def _cat0(v: Any, bias: Any) -> Any:
+    """``[bias, v]`` along the last axis: a layer's weights over the units 0..D (PRML 5.8, the
+    bias as the weight of a unit 0), ``w_{j0}`` first."""
+    import torch
+    return torch.cat([bias.reshape(*v.shape[:-1], 1), v], dim=-1)
+
+
+def _ones0(v: Any) -> Any:
+    """``[1, v]``: the inputs with the unit ``x_0 = 1`` first."""
+    import torch
+    return torch.cat([torch.ones(1), v])
+
+
+def _patterns(m: Any, n: int = 3) -> tuple[Any, Any, Any]:
+    """PRML 5.44, ``E = \\sum_n E_n``: ``m``'s pattern and ``n - 1`` more with the same weights.
+    Returns ``∂E/∂W1`` of the total, ``\\sum_n δ_j z_i`` (each pattern's own) and pattern 0's
+    ``δ_j z_i`` alone (torch autograd, one graph per pattern)."""
+    import torch
+
+    from .oracle import _err
+    gen = torch.Generator().manual_seed(7)
+    total, summed = 0, 0
+    for p in range(n):
+        x = m.x if p == 0 else torch.randn(m.I, generator=gen)
+        t = m.t if p == 0 else (torch.softmax(torch.randn(m.K, generator=gen), dim=0)
+                                if m.err in ("ce", "nll") else torch.randn(m.K, generator=gen))
+        a1 = m.W1 @ x + m.b1
+        e = _err(m.err, m.g(m.W2 @ m.f(a1) + m.b2), t, m.c)
+        (d,) = torch.autograd.grad(e, a1, retain_graph=True)
+        summed = summed + d[:, None] * x[None, :]
+        total = total + e
+    (lhs,) = torch.autograd.grad(total, m.W1, retain_graph=True)
+    return lhs, summed, m.grad("a1")[:, None] * m.x[None, :]
+
+
 # ---------------------------------------------------------------------------------------------
 # PRML 5.3 (Bishop): a_j = sum_i w_{ji} z_i, z_j = h(a_j); delta_j = dE_n/da_j.
 PRML = "PRML 5.3"
@@ -75,6 +110,15 @@ P2_DIR = ("activation h = tanh", "error sum-of-squares")
 P2_SPEC = dict(bias=False, hidden="tanh", err="sos")
 P4_FWD = (r"a_j = \sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j", r"y_k = \sigma(a_k)")
 P4_SPEC = dict(bias=False, out=None, err="sos")
+#: PRML 5.8-5.9: the biases as the weights of the units x_0 = 1 and z_0 = 1 (sums from 0)
+P0_FWD = (r"a_j = \sum_{i=0}^{D} w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_{j=0}^{M} w_{kj} z_j", "x_0 = 1",
+          "z_0 = 1")
+P0_SPEC = dict(bias=True)
+#: PRML 5.2: the bias written out as w_{j0}
+P0_OUT = (r"a_j = \sum_{i=1}^{D} w_{ji} x_i + w_{j0}", r"z_j = h(a_j)",
+          r"a_k = \sum_{j=1}^{M} w_{kj} z_j + w_{k0}")
+#: PRML 5.44: the total error over the patterns n
+PN_FWD = P_FWD + (r"E = \sum_n E_n",)
 P4_SOFTMAX = (r"a_j = \sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j",
               r"y_k = \frac{\exp(a_k)}{\sum_l \exp(a_l)}")
 
@@ -167,6 +211,38 @@ ENTRIES: list[Entry] = [
           r"\frac{\partial y_k}{\partial a_l} = \delta_{kl} y_k - y_k y_l",
           True, lambda m: (m.jac("y", "a2"), m.y.diag() - m.y[:, None] * m.y[None, :]),
           dict(bias=False, out="softmax", err="sos"), ("index l : k",), note="softmax outputs"),
+    # the biases as the weights of a unit 0 (5.8): i runs over 0..D, the bias's w_{j0} included
+    Entry("prml-5.53-unit0", PRML, "5.1 (5.8), 5.3.1 (5.53)", P0_FWD,
+          r"\frac{\partial E_n}{\partial w_{ji}} = \delta_j x_i",
+          True, lambda m: (_cat0(m.grad("W1"), m.grad("b1")), m.grad("a1")[:, None] * _ones0(m.x)[None, :]),
+          P0_SPEC, note="for every i in 0..D, with x_0 = 1: the bias's gradient is the i = 0 case"),
+    Entry("prml-5.53-bias", PRML, "5.1 (5.8), 5.3.1 (5.53)", P0_FWD,
+          r"\frac{\partial E_n}{\partial w_{j0}} = \delta_j",
+          True, lambda m: (m.grad("b1"), m.grad("a1")), P0_SPEC, note="a numeric index: the bias's weight"),
+    Entry("prml-5.53-bias-output", PRML, "5.1 (5.9), 5.3.1 (5.53)", P0_FWD,
+          r"\frac{\partial E_n}{\partial w_{kj}} = \delta_k z_j",
+          True, lambda m: (_cat0(m.grad("W2"), m.grad("b2")), m.grad("a2")[:, None] * _ones0(m.h1)[None, :]),
+          P0_SPEC, note="j over 0..M with z_0 = 1"),
+    Entry("prml-5.8-slip-nobias", PRML, "5.1 (5.8)", P0_FWD, r"a_j = \sum_{i=1}^{D} w_{ji} x_i",
+          False, lambda m: (m.a1, m.W1 @ m.x), P0_SPEC, slip=True,
+          note="the sum from 1: the bias's unit x_0 dropped"),
+    Entry("prml-5.53-bias-slip-x0", PRML, "5.1 (5.8), 5.3.1 (5.53)", P0_FWD,
+          r"\frac{\partial E_n}{\partial w_{k0}} = 0",
+          False, lambda m: (m.grad("b2"), 0 * m.grad("b2")), P0_SPEC, slip=True,
+          note="the bias taken for a constant"),
+    Entry("prml-5.2-bias", PRML, "5.1 (5.2), 5.3.1 (5.53)", P0_OUT,
+          r"\frac{\partial E_n}{\partial w_{j0}} = \delta_j",
+          True, lambda m: (m.grad("b1"), m.grad("a1")), P0_SPEC, note="the bias written out, w_{j0}"),
+    # the total error over the patterns (5.44): E = sum_n E_n
+    Entry("prml-5.44-sum", PRML, "5.2.4 (5.44), 5.3.1 (5.53)", PN_FWD,
+          r"\frac{\partial E}{\partial w_{ji}} = \sum_n \frac{\partial E_n}{\partial w_{ji}}"
+          r" = \sum_n \delta_j z_i",
+          True, lambda m: (lambda t: (t[0], t[1], t[1]))(_patterns(m)), P_SPEC,
+          note="the gradient of the total error, pattern by pattern"),
+    Entry("prml-5.44-slip-nosum", PRML, "5.2.4 (5.44), 5.3.1 (5.53)", PN_FWD,
+          r"\frac{\partial E}{\partial w_{ji}} = \delta_j z_i",
+          False, lambda m: (lambda t: (t[0], t[2]))(_patterns(m)), P_SPEC, slip=True,
+          note="the sum over the patterns dropped (one pattern's gradient for the total's)"),
 ]
 
 # ---------------------------------------------------------------------------------------------
