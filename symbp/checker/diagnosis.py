@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import catalogue
 from .. import diagnoses as dx
-from ..engine.numeric import FormalInstance, NetworkInstance, evaluate
+from ..engine.numeric import FormalInstance, LayeredFormalInstance, NetworkInstance, evaluate
 from ..errors import SymbpError
 from ..model.factors import Fn, Grad, Ref, view
 from ..model.network import Network
@@ -89,6 +89,14 @@ class _Formal:
 def _formal_values(net: Network, gl: Expr, gr: Expr, sizes: dict[str, int],
                    free: list[tuple[str, str]], seed: int) -> _Formal:
     inst = FormalInstance(net, sizes, seed)
+    return _Formal(sizes, seed, evaluate(net, gl, sizes, inst, free, object),
+                   evaluate(net, gr, sizes, inst, free, object))
+
+
+def _layered_values(net: Network, gl: Expr, gr: Expr, sizes: dict[str, int],
+                    free: list[tuple[str, str]], seed: int) -> _Formal:
+    """:func:`_formal_values` of forms that may still hold hidden ``δ``: evaluated layer by layer."""
+    inst = LayeredFormalInstance(net, sizes, seed)
     return _Formal(sizes, seed, evaluate(net, gl, sizes, inst, free, object),
                    evaluate(net, gr, sizes, inst, free, object))
 

@@ -54,7 +54,15 @@ from ..notation import letter_tex
 from ..printers.nfprint import NormalFormPrinter, latex
 from . import repair
 from .context import LinkContext
-from .diagnosis import _diagnose, _formal_counterexample, _formal_values, _network_counterexample, _show_plans
+from .diagnosis import (
+    _diagnose,
+    _Formal,
+    _formal_counterexample,
+    _formal_values,
+    _layered_values,
+    _network_counterexample,
+    _show_plans,
+)
 from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, _Refuted
 
 
@@ -330,7 +338,11 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
                                                                 net.letter_ranges(x) or ())]
     raw_l = interp.expression(lhs, env)
     raw_r = interp.expression(rhs, env)
-    same, gl, gr = calculus.compare(net, raw_l, raw_r)
+    # a deep network's sides are compared by value, layer by layer, before their δ are expanded
+    probe = _LayeredProbe(net, free) if calculus.is_deep(net) and not _aliases(net) \
+        and not net.opaque_functions else None
+    same, gl, gr = calculus.compare(net, raw_l, raw_r, probe=probe) if probe is not None else \
+        calculus.compare(net, raw_l, raw_r)
     if not same and _aliases(net):  # two names declared as one function are one function
         gl, gr = _one_name(net, gl), _one_name(net, gr)
         same = gl == gr
@@ -339,7 +351,15 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
     derived = _derived(net, interp, head, env, names)
     if same:
         return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, gl, names))], derived=derived)
-    ul, ur = calculus.unfold(net, gl), calculus.unfold(net, gr)
+    ul, ur = probe.unfolded if probe is not None and probe.evidence is not None else \
+        (calculus.unfold(net, gl), calculus.unfold(net, gr))
+    draw = None
+    if probe is not None and probe.evidence is not None:
+        # the sides differ by value, with their δ evaluated layer by layer (a deep network): that
+        # is the evidence, and the forms reached are the ones diagnosed
+        differing, plans, diff = probe.evidence, [probe.evidence.sizes], ul - ur
+        return _refutation(net, letters, inference, lhs, rhs, head, suggest, gl, gr, diff, differing,
+                           plans, free, names, derived)
     if _aliases(net):
         ul, ur = _one_name(net, ul), _one_name(net, ur)
     if _proved_equal(ul, ur):
@@ -355,7 +375,6 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
                                  "the sizes, vanishes at every size plan within the bounds")
     differing = next((d for sizes in plans for seed in (1, 2)
                       if not (d := _formal_values(net, ul, ur, sizes, free, seed)).agree), None)
-    draw = None
     if differing is None:
         degree = max((len(t.sizes) + len(t.dummies) for t in diff.terms), default=1)
         indices = max((len(t.dummies) for t in diff.terms), default=0) + len(free)
@@ -367,7 +386,16 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         return LinkResult.of("", AT_SIZES, [dx.HoldsAtSizes(
             f"{_show_plans(plans)}, and at {draw.describe()}: {_show_plans(draw.plans)}")],
             sizes=plans + draw.plans, derived=derived)
-    opaque = _opaque(net, ul, ur)
+    return _refutation(net, letters, inference, lhs, rhs, head, suggest, gl, gr, diff, differing, plans,
+                       free, names, derived, _opaque(net, ul, ur))
+
+
+def _refutation(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                lhs: Node, rhs: Node, head: Node, suggest: bool, gl: Expr, gr: Expr, diff: Expr,
+                differing: _Formal, plans: list[dict[str, int]], free: list[tuple[str, str]],
+                names: dict[str, str], derived: str | None, opaque: str | None = None) -> LinkResult:
+    """The refutation of a link whose sides differ as formal values at ``differing``: the diagnosis
+    of the forms ``gl`` and ``gr``, the counterexample, the repair."""
     if opaque:  # exp, log, ...: read as undefined functions, a difference is no evidence
         return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
                           f"they involve {opaque}, which symbp reads as an undefined differentiable "
@@ -389,6 +417,38 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         diags.append(dx.Derived(derived))
     return LinkResult.of("", REFUTED, diags, counterexample=cx, derived=derived, witness=ran,
                          suggestion=fix.equation if fix is not None else None)
+
+
+def _probe_plans(net: Network) -> list[dict[str, int]]:
+    """The sizes at which :class:`_LayeredProbe` compares two sides: small, so that each layer of
+    a deep network costs little, and different from one range to the next."""
+    return [{r: 2 + k % 3 for k, r in enumerate(net.sizes)}, {r: 4 - k % 2 for k, r in enumerate(net.sizes)}]
+
+
+class _LayeredProbe:
+    """:func:`symbp.engine.calculus.compare`'s probe: both sides, unfolded, as exact formal values
+    at two small size plans, their hidden ``δ`` evaluated layer by layer
+    (:class:`~symbp.engine.numeric.LayeredFormalInstance`), so a deep network costs work linear in
+    its depth and a skip path adds a term per layer, not a factor.  A difference is kept as the
+    refutation's evidence (:attr:`evidence`); agreement, or a side it cannot evaluate, decides
+    nothing (the comparison goes on by expansion, as without the probe)."""
+
+    def __init__(self, net: Network, free: list[tuple[str, str]]) -> None:
+        self.net, self.free = net, free
+        self.evidence: _Formal | None = None
+        self.unfolded: tuple[Expr, Expr] = (Expr.zero(), Expr.zero())
+
+    def __call__(self, left: Expr, right: Expr) -> bool:
+        try:
+            ul, ur = self.unfolded = calculus.unfold(self.net, left), calculus.unfold(self.net, right)
+            for sizes in _probe_plans(self.net):
+                d = _layered_values(self.net, ul, ur, sizes, self.free, 1)
+                if not d.agree:
+                    self.evidence = d
+                    return True
+        except (SymbpError, ArithmeticError, ValueError, KeyError):
+            return False
+        return False
 
 
 def _problem(p: IndexProblem, side: str | None = None) -> dx.Diagnosis:

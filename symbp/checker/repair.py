@@ -192,7 +192,7 @@ def suggest_repair(ctx: LinkContext, lhs: Node, rhs: Node,
 
 class _Screen:
     """One cheap numeric evaluation of a candidate, before any full re-check: both sides, with
-    every hidden ``δ`` expanded (no canonical comparison, no diagnosis), evaluated on the network
+    every hidden ``δ`` backpropagated (no canonical comparison, no diagnosis), evaluated on the network
     run forward at the first size plan with random values.  A candidate whose sides differ there
     cannot verify (a verified or verified-at-sizes step agrees at that plan for every ``h`` and
     ``E``, so for the concrete ones too) and is dropped; one the screen cannot evaluate, or whose
@@ -221,8 +221,8 @@ class _Screen:
                          zip(env[x], letters.get(x) or net.letter_ranges(x) or ())]
                 if any(len(env[x]) != len(letters.get(x) or net.letter_ranges(x) or ()) for x in free):
                     return None
-                expr = calculus.expand_deltas_at_once(
-                    net, calculus.substitute_aliases(net, self.interp.expression(side, env)))
+                # hidden δ are evaluated layer by layer by the instance, not expanded
+                expr = calculus.substitute_aliases(net, self.interp.expression(side, env))
                 val = evaluate(net, expr, self.sizes, self.inst, pairs)
                 self.values[key] = (side, (frozenset(free), np.asarray(val, dtype=float)))
             except (SymbpError, ArithmeticError, ValueError, AssertionError, KeyError, TypeError):

@@ -317,7 +317,47 @@ def declared(net: Network, expr: Expr, *, error: bool = True) -> Expr:
 LAZY_STEPS = 3
 
 
-def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
+#: a δ more layers above the outputs than this is not expanded before the sides have been
+#: compared by value layer by layer (:func:`compare`'s ``probe``)
+PROBE_HEIGHT = 4
+
+
+def delta_height(net: Network, fam: int) -> int:
+    """How many hidden layers of ``δ`` lie between ``fam``'s ``δ`` and the outputs, on the longest
+    path (an output: 0): the number of rounds :func:`expand_deltas` would take."""
+    key = ("height", fam)
+    if key not in net.cache:
+        outputs = set(net.outputs)
+        order, todo, seen = [], [fam], {fam}
+        while todo:  # every hidden δ below, without recursion (a network may be deep)
+            g = todo.pop()
+            order.append(g)
+            for h in _hidden_deltas(net, delta_definition(net, g)):
+                if h not in seen and ("height", h) not in net.cache:
+                    seen.add(h)
+                    todo.append(h)
+        for g in sorted(order, key=lambda g: -len(net.ancestors[g])):  # nearest the outputs first
+            if g in outputs:
+                net.cache[("height", g)] = 0
+                continue
+            below = _hidden_deltas(net, delta_definition(net, g))
+            net.cache[("height", g)] = 1 + max((net.cache[("height", h)] for h in below), default=0)
+    return net.cache[key]
+
+
+def is_deep(net: Network) -> bool:
+    """Whether some ``δ`` of ``net`` lies more than :data:`PROBE_HEIGHT` layers above the outputs
+    (where :func:`compare` asks its probe)."""
+    key = ("deep",)
+    if key not in net.cache:
+        hidden = [f.id for f in net.families if net.has_delta(f.id) and f.id not in net.outputs]
+        net.cache[key] = any(delta_height(net, f) > PROBE_HEIGHT
+                             for f in sorted(hidden, key=lambda f: len(net.ancestors[f])))
+    return net.cache[key]
+
+
+def compare(net: Network, left: Expr, right: Expr,
+            probe: Callable[[Expr, Expr], bool] | None = None) -> tuple[bool, Expr, Expr]:
     """Decide ``left == right`` in ground form, lazily: the most upstream ``δ`` present is
     expanded on both sides, one family at a time, and the comparison stops as soon as the sides
     agree (``δ_1 = h'(a_1) Σ w δ_2`` needs one step, however deep the network).  Each step is an
@@ -325,7 +365,15 @@ def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
     the remaining ``δ`` are expanded in one go (:func:`expand_deltas_at_once`): the same
     expansion, with each resulting term canonicalised once instead of once per step, so an
     equation written out through ``D`` layers costs about ``O(D)``, not ``O(D^2)``.  Returns the
-    verdict and the forms reached (fully expanded when they disagree)."""
+    verdict and the forms reached (fully expanded when they disagree).
+
+    ``probe`` (the checker's exact evaluation of both sides, their ``δ`` evaluated layer by
+    layer) is asked once, after the first step, when a ``δ`` present lies more than
+    :data:`PROBE_HEIGHT` layers above the outputs: if it finds that the sides differ, the
+    comparison stops there and returns the forms reached, one layer down, with their ``δ``
+    unexpanded (a deep stack's expansion grows with its depth, and with every skip path
+    exponentially; the difference needs none of it).  A probe that finds no difference
+    changes nothing."""
     left, right = substitute_aliases(net, left), substitute_aliases(net, right)
     steps = 0
     while True:
@@ -335,6 +383,10 @@ def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
         if not present:
             left, right = _settle(net, left), _settle(net, right)
             return left == right, left, right
+        if probe is not None and steps >= 1 and max(delta_height(net, f) for f in present) > PROBE_HEIGHT:
+            differ, probe = probe(left, right), None  # asked once, one layer down
+            if differ:
+                return False, _settle(net, left), _settle(net, right)
         if steps >= LAZY_STEPS:
             try:
                 at_once = expand_deltas_at_once(net, left), expand_deltas_at_once(net, right)
@@ -404,5 +456,5 @@ def unfold(net: Network, expr: Expr) -> Expr:
     return _settle(net, expr)
 
 
-__all__ += ["compare", "declared", "delta_at", "error_expression", "fresh", "rewrite", "substitute_aliases",
+__all__ += ["compare", "declared", "delta_at", "delta_height", "is_deep", "error_expression", "fresh", "rewrite", "substitute_aliases",
             "unfold"]

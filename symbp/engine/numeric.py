@@ -35,8 +35,10 @@ from ..model.affine import is_affine, show
 from ..model.network import Network, components
 from ..model.normal_form import Expr, SizePoly, Term, factor_indices, poly_value
 from ..notation import latex_name
+from . import calculus
 
-__all__ = ["ACTIVATIONS", "ERRORS", "FROM_VALUE", "FormalInstance", "Lambdified", "NetworkInstance",
+__all__ = ["ACTIVATIONS", "ERRORS", "FROM_VALUE", "FormalInstance", "Lambdified", "LayeredFormalInstance",
+           "NetworkInstance",
            "argument_name", "drawn_plans", "evaluate", "lambdify", "nonvanishing_plans", "size_plans"]
 
 
@@ -203,15 +205,21 @@ def _atom_key(f: tuple) -> tuple:
 
 
 def evaluate(net: Network, expr: Expr, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
-             free: list[tuple[str, str]], dtype: type = float) -> np.ndarray:
-    """``expr`` as an array over the ``free`` indices (pairs name, range), in that order."""
+             free: list[tuple[str, str]], dtype: type = float, local: bool = False) -> np.ndarray:
+    """``expr`` as an array over the ``free`` indices (pairs name, range), in that order.  With
+    ``local`` (or exact integers, ``dtype=object``, whose value does not depend on the order of
+    the contraction) each term is contracted along :func:`_local_path`, without NumPy's path
+    search: cheaper for the short terms of one layer's definition."""
     shape = _bounded(tuple(sizes[r] for _, r in free), "one side over its free indices")
     total = np.zeros(shape, dtype=dtype)
     if dtype is object:
         total = np.full(shape, Fraction(0), dtype=object)
     free_pos = {name: k for k, (name, _) in enumerate(free)}
     for t in expr.terms:
-        total = total + _term(net, t, sizes, atom, free, free_pos, shape, dtype)
+        if local or (dtype is object and len(t.factors) <= 3):
+            total = total + _term_local(net, t, sizes, atom, free, shape, dtype)
+        else:
+            total = total + _term(net, t, sizes, atom, free, free_pos, shape, dtype)
     return total
 
 
@@ -239,9 +247,8 @@ def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], 
           dtype: type) -> np.ndarray:
     letters: dict[tuple, str] = {}
     ranges: dict[tuple, str] = {}
-    if len(free) + len(t.dummies) > len(string.ascii_letters):
-        raise ResourceLimitError(f"a term with {len(free) + len(t.dummies)} indices is more than a "
-                                 f"numeric check handles ({len(string.ascii_letters)})")
+    if len(free) + len(t.dummies) > len(string.ascii_letters) or len(t.factors) > LOCAL_FACTORS:
+        return _term_local(net, t, sizes, atom, free, shape, dtype)
     alphabet = iter(string.ascii_letters)
     for name, r in free:
         letters[("f", name)] = next(alphabet)
@@ -275,6 +282,114 @@ def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], 
     for k in expand:
         val = np.expand_dims(val, k)
     return np.broadcast_to(val * coeff, shape)
+
+
+#: a term with more factors than this (or more indices than einsum has letters) is contracted
+#: along :func:`_local_path`, with letters local to each pairwise step
+LOCAL_FACTORS = 24
+
+
+def _term_local(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
+                free: list[tuple[str, str]], shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """:func:`_term` for a long term (an unrolled deep stack: one factor and one summed index per
+    layer): the indices are keys, not letters, and the contraction is planned pairwise by
+    :func:`_local_path`, each step an ``einsum`` with letters of its own, so neither einsum's 52
+    letters nor NumPy's path search over every operand bounds the depth."""
+    extent = {("f", name): sizes[r] for name, r in free}
+    extent.update({("d", n): sizes[r] for n, r in enumerate(t.dummies)})
+    operands: list[tuple[np.ndarray, tuple]] = []
+    for f in t.factors:
+        _refuse_shifted(f)
+        idx = tuple(factor_indices(f))
+        if f[0] == "kd":
+            operands.append((np.eye(extent[idx[0]], dtype=int).astype(dtype), idx))
+        else:
+            operands.append((atom(f), idx))
+    out = tuple(("f", name) for name, _ in free)
+    coeff: object = t.coeff if dtype is object else float(t.coeff)
+    for s in t.sizes:
+        coeff = coeff * sizes[s]
+    if dtype is object and coeff.denominator == 1:  # type: ignore[union-attr]
+        coeff = int(coeff)  # the same number; integer arithmetic is faster than Fraction's
+    present = {i for _, idx in operands for i in idx}
+    kept = tuple(i for i in out if i in present)
+    val = _local_path(operands, kept, extent, dtype) if operands else np.array(1, dtype=dtype)
+    val = np.asarray(val)
+    for k, i in enumerate(out):
+        if i not in present:
+            val = np.expand_dims(val, k)
+    return np.broadcast_to(val if coeff == 1 else val * coeff, shape)
+
+
+def _local_path(operands: list[tuple[np.ndarray, tuple]], out: tuple, extent: dict[tuple, int],
+                dtype: type) -> np.ndarray:
+    """Contract ``operands`` (arrays with a key per axis) to the axes ``out``, two at a time: at
+    each step the pair that shares an index and gives the smallest result (for a chain of layers,
+    the neighbours, in layer order), an index summed as soon as no other operand needs it.  Each
+    step is one ``einsum`` whose letters are local to it; the work is bounded by
+    :data:`MAX_FLOPS` before it is done."""
+    live = [(np.asarray(a), tuple(idx)) for a, idx in operands]
+    # an index repeated within one operand (a diagonal) or summed inside it alone: reduce first
+    count: dict[tuple, int] = {}
+    for _, idx in live:
+        for i in set(idx):
+            count[i] = count.get(i, 0) + 1
+    wanted = set(out)
+    flops = 0.0
+
+    def size_of(keys: set) -> float:
+        n = 1.0
+        for i in keys:
+            n *= extent[i]
+        return n
+
+    def step(picked: list[tuple[np.ndarray, tuple]], keep: tuple) -> np.ndarray:
+        letters: dict[tuple, str] = {}
+        for _, idx in picked:
+            for i in idx:
+                if i not in letters:
+                    if len(letters) == len(string.ascii_letters):
+                        raise ResourceLimitError(f"one step of a contraction would join more than "
+                                                 f"{len(string.ascii_letters)} indices")
+                    letters[i] = string.ascii_letters[len(letters)]
+        spec = ",".join("".join(letters[i] for i in idx) for _, idx in picked) + "->" + \
+            "".join(letters[i] for i in keep)
+        return np.asarray(np.einsum(spec, *(a for a, _ in picked)), dtype=dtype)
+
+    while len(live) > 1:
+        check_deadline()
+        by_key: dict[tuple, list[int]] = {}
+        for n, (_, idx) in enumerate(live):
+            for i in set(idx):
+                by_key.setdefault(i, []).append(n)
+        pairs = {(ks[a], ks[a + 1]) for ks in by_key.values() for a in range(len(ks) - 1)}
+        if not pairs:  # nothing shared: an outer product of the two smallest
+            order = sorted(range(len(live)), key=lambda n: live[n][0].size)
+            pairs = {(min(order[:2]), max(order[:2]))}
+        best = None
+        for x, y in pairs:
+            union = set(live[x][1]) | set(live[y][1])
+            keep = {i for i in union if i in wanted or count[i] > (live[x][1].count(i) > 0) + (live[y][1].count(i) > 0)}
+            key = (size_of(keep), size_of(union), x, y)
+            if best is None or key < best[0]:
+                best = (key, x, y, union, keep)
+        (_, cost, _, _), x, y, union, keep = best
+        flops += cost
+        if flops > MAX_FLOPS:
+            raise ResourceLimitError(f"a numeric check would take more than {MAX_FLOPS:.0e} operations")
+        a, b = live[x], live[y]
+        order = tuple(dict.fromkeys(i for i in a[1] + b[1] if i in keep))
+        for i in union:
+            if i not in keep:
+                count[i] -= (i in a[1]) + (i in b[1])
+            else:
+                count[i] -= (i in a[1]) + (i in b[1]) - 1
+        val = step([a, b], order)
+        live = [op for n, op in enumerate(live) if n not in (x, y)] + [(val, order)]
+    (val, idx), = live
+    if idx != out:
+        val = step([(val, idx)], out)
+    return val
 
 
 def _contract(ops: list[np.ndarray], subs: list[str], out: str, dtype: type) -> np.ndarray:
@@ -328,6 +443,102 @@ class FormalInstance:
         return self.cache[key]
 
 
+def _hidden_deltas_of(net: Network, e: Expr) -> set[int]:
+    return {f[1] for t in e.terms for f in t.factors if f[0] == "grad" and f[1] not in net.outputs}
+
+
+def _layer_by_layer(inst: FormalInstance | NetworkInstance, fam: int,
+                    definition: Callable[[int], Expr]) -> np.ndarray:
+    """``δ`` of the hidden family ``fam`` at every index, evaluated from its definition one layer
+    down (``δ_j = h'(a_j) Σ_k w_{kj} δ_k``) with the ``δ`` of the layers above it evaluated first,
+    each once (cached in ``inst.cache``): a network ``D`` layers deep costs ``D`` contractions,
+    never the ``δ`` expanded down to the outputs (whose terms multiply with every skip path).
+    The same value as the expanded form's, at the same instance."""
+    key = ("grad", fam)
+    if key in inst.cache:
+        return inst.cache[key]
+    net = inst.net
+    needed, todo = {fam}, [fam]
+    while todo:  # every hidden δ the definition reaches
+        for g in _hidden_deltas_of(net, definition(todo.pop())):
+            if g not in needed and ("grad", g) not in inst.cache:
+                needed.add(g)
+                todo.append(g)
+    dtype = object if isinstance(inst, FormalInstance) else float
+    for g in sorted(needed, key=lambda g: -len(net.ancestors[g])):  # the layers nearest the outputs first
+        check_deadline()
+        free = [(f"#{k}", r) for k, r in enumerate(net.families[g].axes)]
+        inst.cache[("grad", g)] = evaluate(net, definition(g), inst.sizes, inst, free, dtype, local=True)
+    return inst.cache[key]
+
+
+#: a family with more ancestors than this is computed with the forward pass run in order below it
+#: (:func:`_forward_first`); a shallower one by recursion, which draws the random inputs and
+#: weights in the order its definition names them (the counterexamples' numbers depend on it)
+FORWARD_IN_ORDER = 48
+
+
+def _forward_first(inst: NetworkInstance, fam: int) -> None:
+    """Run the forward pass up to ``fam`` in order (every defined family it depends on, the
+    bottom layer first), so that a deep network is evaluated without deep recursion."""
+    net = inst.net
+    below = [g for g in net.ancestors[fam] if g in net.definitions and ("ref", g) not in inst.cache]
+    for h in sorted(net.ancestors[fam]):
+        if h not in net.definitions:
+            inst.value(h)  # the inputs and weights first, in the order of the families
+    for g in sorted(below, key=lambda g: len(net.ancestors[g])):
+        check_deadline()
+        free = [(f"#{k}", r) for k, r in enumerate(net.families[g].axes)]
+        inst.cache[("ref", g)] = evaluate(net, net.definitions[g], inst.sizes, inst, free, local=True)
+
+
+@dataclass
+class LayeredFormalInstance(FormalInstance):
+    """:class:`FormalInstance` for a form that still has hidden ``δ`` (the forms the lazy
+    comparison reached): each hidden ``δ`` is evaluated from its definition, forward quantities
+    unfolded as in :func:`symbp.engine.calculus.unfold`, layer by layer
+    (:func:`_layer_by_layer`), every other atom an independent random integer as in
+    :class:`FormalInstance`.  Its value is that of the expanded, unfolded form at the same atoms:
+    a difference is a formal difference (evidence that the equation is wrong), found in work
+    linear in the depth.
+
+    >>> from symbp import declare
+    >>> net = declare([r"a_j = \\sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \\sum_j w_{kj} z_j",
+    ...                r"z_k = h(a_k)", r"a_m = \\sum_k w_{mk} z_k"])
+    >>> sizes = {r: 2 for r in net.sizes}
+    >>> inst = LayeredFormalInstance(net, sizes, seed=1)
+    >>> fam = next(f.id for f in net.families if f.show() == "a_{j}")
+    >>> free = [(f"#{k}", r) for k, r in enumerate(net.families[fam].axes)]
+    >>> lazy = calculus.unfold(net, calculus.delta_definition(net, fam))
+    >>> full = calculus.unfold(net, calculus.expand_deltas(net, calculus.delta_definition(net, fam)))
+    >>> other = FormalInstance(net, sizes, seed=1)
+    >>> other.cache = inst.cache
+    >>> bool(np.array_equal(evaluate(net, lazy, sizes, inst, free, object),
+    ...                     evaluate(net, full, sizes, other, free, object)))
+    True
+    """
+
+    def __call__(self, f: tuple) -> np.ndarray:
+        if f[0] == "grad" and f[1] not in self.net.outputs:
+            return _layer_by_layer(self, f[1], self._unfolded_delta)
+        if f[0] == "ref" and f[1] in self.net.definitions:
+            key = ("unfolded", f[1])
+            if key not in self.cache:
+                fam = f[1]
+                free = [(f"#{k}", r) for k, r in enumerate(self.net.families[fam].axes)]
+                idx = tuple(("f", n) for n, _ in free)
+                d = calculus.unfold(self.net, calculus.instantiate(self.net, fam, idx))
+                self.cache[key] = evaluate(self.net, d, self.sizes, self, free, object)
+            return self.cache[key]
+        return super().__call__(f)
+
+    def _unfolded_delta(self, fam: int) -> Expr:
+        key = ("unfolded delta", fam)
+        if key not in self.net.cache:
+            self.net.cache[key] = calculus.unfold(self.net, calculus.delta_definition(self.net, fam))
+        return self.net.cache[key]
+
+
 @dataclass
 class NetworkInstance:
     """The network run forward at concrete sizes with random inputs, weights and targets."""
@@ -353,6 +564,8 @@ class NetworkInstance:
         return _bounded(tuple(self.sizes[r] for r in self.net.families[fam].axes), "one family")
 
     def value(self, fam: int) -> np.ndarray:
+        if ("ref", fam) not in self.cache and len(self.net.ancestors.get(fam, ())) > FORWARD_IN_ORDER:
+            _forward_first(self, fam)
         if ("ref", fam) not in self.cache:
             d = self.net.definitions.get(fam)
             if d is None:
@@ -378,8 +591,8 @@ class NetworkInstance:
                                        hint="symbp evaluates derivatives of h up to the third")
             return ACTIVATIONS[self.kinds.get(f.name, self.activation)](self.value(f.fam), f.order)
         if f.tag == "grad":
-            if f.fam not in self.net.outputs:
-                raise AssertionError("evaluate the ground form: δ of hidden layers must be expanded")
+            if f.fam not in self.net.outputs:  # backpropagated, layer by layer
+                return _layer_by_layer(self, f.fam, lambda fam: calculus.delta_definition(self.net, fam))
             if f.fam in self.net.targets:  # a declared error: its targets are the network's t
                 return self.value(f.fam) - self.value(self.net.targets[f.fam])
             return self.dE(self.value(f.fam), self.target(f.fam))
