@@ -92,7 +92,8 @@ def equations(depth: int, skip: bool) -> dict[str, tuple[str, str]]:
         chain = rf"x_{_sub(i)} {hp}"
         for layer in range(2, depth + 1):
             below, here = letter(layer - 1), letter(layer)
-            factor = rf"h'(z^{{({layer})}}_{_sub(here)})" if layer < depth else rf"\delta^{{({layer})}}_{_sub(here)}"
+            factor = (rf"h'(z^{{({layer})}}_{_sub(here)})" if layer < depth
+                      else rf"\delta^{{({layer})}}_{_sub(here)}")
             chain += rf" \sum_{_sub(here)} w^{{({layer})}}_{_sub(here, below)} {factor}"
         dw = rf"\frac{{\partial E}}{{\partial w^{{(1)}}_{_sub(j, i)}}}"
         eqs["unrolled"] = (rf"{dw} = {chain}", "verified")
@@ -103,7 +104,8 @@ def equations(depth: int, skip: bool) -> dict[str, tuple[str, str]]:
 def write_file(folder: Path, depth: int, skip: bool) -> Path:
     """The derivation file of one depth: the forward pass and every equation, each with its
     expected verdict."""
-    lines = [f"% A stack of {depth} layers{' with skip paths' if skip else ''} (benchmarks/bench_depth_stack.py)",
+    what = f"{depth} layers{' with skip paths' if skip else ''}"
+    lines = [f"% A stack of {what} (benchmarks/bench_depth_stack.py)",
              r"\documentclass{article}", r"\usepackage{amsmath}", r"\begin{document}",
              "% symbp: params w, v", "% symbp: forward", r"\begin{align*}",
              " \\\\\n".join(forward(depth, skip)), r"\end{align*}"]

@@ -456,5 +456,6 @@ def unfold(net: Network, expr: Expr) -> Expr:
     return _settle(net, expr)
 
 
-__all__ += ["compare", "declared", "delta_at", "delta_height", "is_deep", "error_expression", "fresh", "rewrite", "substitute_aliases",
+__all__ += ["compare", "declared", "delta_at", "delta_height", "error_expression", "fresh", "is_deep", "rewrite",
+            "substitute_aliases",
             "unfold"]

@@ -369,7 +369,8 @@ def _local_path(operands: list[tuple[np.ndarray, tuple]], out: tuple, extent: di
         best = None
         for x, y in pairs:
             union = set(live[x][1]) | set(live[y][1])
-            keep = {i for i in union if i in wanted or count[i] > (live[x][1].count(i) > 0) + (live[y][1].count(i) > 0)}
+            a_idx, b_idx = live[x][1], live[y][1]
+            keep = {i for i in union if i in wanted or count[i] > (i in a_idx) + (i in b_idx)}
             key = (size_of(keep), size_of(union), x, y)
             if best is None or key < best[0]:
                 best = (key, x, y, union, keep)
