@@ -456,6 +456,5 @@ def unfold(net: Network, expr: Expr) -> Expr:
     return _settle(net, expr)
 
 
-__all__ += ["compare", "declared", "delta_at", "delta_height", "error_expression", "fresh", "is_deep", "rewrite",
-            "substitute_aliases",
-            "unfold"]
+__all__ += ["compare", "declared", "delta_at", "delta_height", "error_expression", "fresh", "is_deep",
+            "rewrite", "substitute_aliases", "unfold"]
