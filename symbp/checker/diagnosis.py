@@ -8,7 +8,9 @@ difference, the exact formal witness (independent random integers) otherwise.  R
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -27,12 +29,13 @@ INSTANCES = catalogue.INSTANCES
 
 
 def _network_counterexample(net: Network, gl: Expr, gr: Expr, plans: list[dict[str, int]],
-                            free: list[tuple[str, str]], names: dict[str, str]
+                            free: list[tuple[str, str]], names: dict[str, str],
+                            instances: tuple[tuple[str, str], ...] = INSTANCES
                             ) -> tuple[dict, dict[str, Any]] | tuple[None, None]:
-    """Numbers from running the network with concrete functions, if they show the difference;
-    with them, the functions it ran by their catalogue names (:func:`witness`)."""
+    """Numbers from running the network with concrete functions (``instances``), if they show the
+    difference; with them, the functions it ran by their catalogue names (:func:`witness`)."""
     for sizes in plans:
-        for act, err in INSTANCES:
+        for act, err in instances:
             inst = NetworkInstance(net, sizes, act, err, seed=0)
             try:
                 vl = evaluate(net, gl, sizes, inst, free)
@@ -61,11 +64,30 @@ def _formal_counterexample(net: Network, d: _Formal, free: list[tuple[str, str]]
     at = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.shape else ()
     return {
         "sizes": dict(d.sizes), "index": index_of(net, at, free, names),
-        "lhs": str(d.left[at]), "rhs": str(d.right[at]),
+        "lhs": exact_text(d.left[at]), "rhs": exact_text(d.right[at]),
         "h": "an arbitrary function: h(a), h'(a), ... independent random integers",
         "E": "an arbitrary function: its output deltas independent random integers",
         "seed": d.seed, "values": {},
     }
+
+
+def exact_text(v: object) -> str:
+    """An exact value as text: the number itself, or, past Python's limit on the digits of an
+    integer printed (a product of one random integer per layer of a deep network), its leading
+    digits and its length.
+
+    >>> exact_text(12), exact_text(Fraction(-3, 4))
+    ('12', '-3/4')
+    >>> exact_text(7 ** 6000)
+    '3.87472e+5070 (5071 digits)'
+    """
+    try:
+        return str(v)
+    except ValueError:
+        q = Fraction(v)  # type: ignore[arg-type]
+    lg = math.log10(abs(q.numerator)) - math.log10(q.denominator)
+    e = math.floor(lg)
+    return f"{'-' if q < 0 else ''}{10 ** (lg - e):.5f}e+{e} ({e + 1} digits)"
 
 
 def _show_plans(plans: list[dict[str, int]]) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 
 from .. import diagnoses as dx
 from ..engine import calculus
-from ..engine.numeric import drawn_plans, nonvanishing_plans
+from ..engine.numeric import drawn_plans, nonvanishing_plans, small_plans
 from ..engine.semantics import (
     IndexProblem,
     Interpreter,
@@ -55,6 +55,7 @@ from ..printers.nfprint import NormalFormPrinter, latex
 from . import repair
 from .context import LinkContext
 from .diagnosis import (
+    INSTANCES,
     _diagnose,
     _Formal,
     _formal_counterexample,
@@ -357,7 +358,7 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
     if probe is not None and probe.evidence is not None:
         # the sides differ by value, with their δ evaluated layer by layer (a deep network): that
         # is the evidence, and the forms reached are the ones diagnosed
-        differing, plans, diff = probe.evidence, [probe.evidence.sizes], ul - ur
+        differing, plans, diff = probe.evidence, [], ul - ur
         return _refutation(net, letters, inference, lhs, rhs, head, suggest, gl, gr, diff, differing,
                            plans, free, names, derived)
     if _aliases(net):
@@ -404,7 +405,9 @@ def _refutation(net: Network, letters: dict[str, tuple[str, ...]], inference: li
                           code=dx.UNSUPPORTED.name)
     diags: list[dx.Diagnosis] = [_diagnose(net, gl, gr, names)]
     diags += _poly_remark(net, diff, differing.sizes, names)
-    cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
+    # a deep network's gradients vanish at the bottom layers: one concrete instance is tried there
+    cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names,
+                                      INSTANCES if plans else INSTANCES[:1])
     if cx is None:
         cx = _formal_counterexample(net, differing, free, names)
     # last, so that running out of time here costs the proposal, never the refutation
@@ -417,12 +420,6 @@ def _refutation(net: Network, letters: dict[str, tuple[str, ...]], inference: li
         diags.append(dx.Derived(derived))
     return LinkResult.of("", REFUTED, diags, counterexample=cx, derived=derived, witness=ran,
                          suggestion=fix.equation if fix is not None else None)
-
-
-def _probe_plans(net: Network) -> list[dict[str, int]]:
-    """The sizes at which :class:`_LayeredProbe` compares two sides: small, so that each layer of
-    a deep network costs little, and different from one range to the next."""
-    return [{r: 2 + k % 3 for k, r in enumerate(net.sizes)}, {r: 4 - k % 2 for k, r in enumerate(net.sizes)}]
 
 
 class _LayeredProbe:
@@ -441,7 +438,7 @@ class _LayeredProbe:
     def __call__(self, left: Expr, right: Expr) -> bool:
         try:
             ul, ur = self.unfolded = calculus.unfold(self.net, left), calculus.unfold(self.net, right)
-            for sizes in _probe_plans(self.net):
+            for sizes in small_plans(self.net):
                 d = _layered_values(self.net, ul, ur, sizes, self.free, 1)
                 if not d.agree:
                     self.evidence = d

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import diagnoses as dx
 from ..engine import calculus
-from ..engine.numeric import NetworkInstance, evaluate, size_plans
+from ..engine.numeric import NetworkInstance, evaluate, size_plans, small_plans
 from ..engine.semantics import IndexProblem, Interpreter, free_letters
 from ..errors import SymbpError
 from ..latex.ast import Call, Div, Mul, Neg, Node, Num, SumOp, Sym
@@ -203,7 +203,8 @@ class _Screen:
         self.ctx = ctx
         self.direct = direct  # the first candidates that go straight to the full re-check
         self.interp = Interpreter(ctx.net, ctx.letters)
-        self.sizes = size_plans(ctx.net)[0]
+        # a deep network is run at small sizes (its layers are evaluated one by one)
+        self.sizes = small_plans(ctx.net)[0] if calculus.is_deep(ctx.net) else size_plans(ctx.net)[0]
         self.inst = NetworkInstance(ctx.net, self.sizes, seed=7)
         # by id, holding the node so that its id is not reused (the sides repeat across candidates)
         self.values: dict[int, tuple[Node, tuple[frozenset[str], np.ndarray] | None]] = {}

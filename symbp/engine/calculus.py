@@ -323,37 +323,31 @@ PROBE_HEIGHT = 4
 
 
 def delta_height(net: Network, fam: int) -> int:
-    """How many hidden layers of ``δ`` lie between ``fam``'s ``δ`` and the outputs, on the longest
-    path (an output: 0): the number of rounds :func:`expand_deltas` would take."""
-    key = ("height", fam)
+    """How many layers of hidden ``δ`` lie on the longest path from ``fam`` to the outputs, ``fam``'s
+    own included (an output: 0; ``δ_j = h'(a_j) Σ_k w_{kj} δ_k`` over outputs ``k``: 1): about the
+    number of rounds :func:`expand_deltas` takes.  Read from the network's graph (every family
+    once, no derivative taken), so that asking it costs nothing next to a check.
+
+    >>> from symbp import builtin
+    >>> net = builtin("plain")
+    >>> [delta_height(net, f.id) for f in net.families if net.has_delta(f.id)]
+    [1, 0]
+    """
+    key = ("heights",)
     if key not in net.cache:
         outputs = set(net.outputs)
-        order, todo, seen = [], [fam], {fam}
-        while todo:  # every hidden δ below, without recursion (a network may be deep)
-            g = todo.pop()
-            order.append(g)
-            for h in _hidden_deltas(net, delta_definition(net, g)):
-                if h not in seen and ("height", h) not in net.cache:
-                    seen.add(h)
-                    todo.append(h)
-        for g in sorted(order, key=lambda g: -len(net.ancestors[g])):  # nearest the outputs first
-            if g in outputs:
-                net.cache[("height", g)] = 0
-                continue
-            below = _hidden_deltas(net, delta_definition(net, g))
-            net.cache[("height", g)] = 1 + max((net.cache[("height", h)] for h in below), default=0)
-    return net.cache[key]
+        heights: dict[int, int] = {}
+        for f in sorted(range(len(net.families)), key=lambda f: -len(net.ancestors.get(f, ()))):
+            below = max((heights.get(c, 0) for c in net.consumers.get(f, [])), default=0)
+            heights[f] = below + (1 if f not in outputs and net.has_delta(f) else 0)
+        net.cache[key] = heights
+    return net.cache[key].get(fam, 0)
 
 
 def is_deep(net: Network) -> bool:
     """Whether some ``δ`` of ``net`` lies more than :data:`PROBE_HEIGHT` layers above the outputs
     (where :func:`compare` asks its probe)."""
-    key = ("deep",)
-    if key not in net.cache:
-        hidden = [f.id for f in net.families if net.has_delta(f.id) and f.id not in net.outputs]
-        net.cache[key] = any(delta_height(net, f) > PROBE_HEIGHT
-                             for f in sorted(hidden, key=lambda f: len(net.ancestors[f])))
-    return net.cache[key]
+    return any(delta_height(net, f.id) > PROBE_HEIGHT for f in net.families)
 
 
 def compare(net: Network, left: Expr, right: Expr,

@@ -24,7 +24,6 @@ import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 
@@ -39,7 +38,8 @@ from . import calculus
 
 __all__ = ["ACTIVATIONS", "ERRORS", "FROM_VALUE", "FormalInstance", "Lambdified", "LayeredFormalInstance",
            "NetworkInstance",
-           "argument_name", "drawn_plans", "evaluate", "lambdify", "nonvanishing_plans", "size_plans"]
+           "argument_name", "drawn_plans", "evaluate", "lambdify", "nonvanishing_plans", "size_plans",
+           "small_plans"]
 
 
 #: the largest einsum contraction (floating-point or integer operations) one term may cost
@@ -120,6 +120,18 @@ def size_plans(net: Network) -> list[dict[str, int]]:
         else:
             plans.append({r: k + 2 + m * (n + 1) for k, r in enumerate(rs)})
     return plans
+
+
+def small_plans(net: Network) -> list[dict[str, int]]:
+    """Two plans of small sizes (2 to 4), different from one range to the next: where a deep
+    network is evaluated layer by layer (each layer costs little), as a first test of whether two
+    sides differ.  Like every plan, they prove nothing when the sides agree.
+
+    >>> from symbp import declare
+    >>> small_plans(declare([r"a_j = \\sum_i w_{ji} z_i"]))
+    [{'I': 2, 'J': 3}, {'I': 4, 'J': 3}]
+    """
+    return [{r: 2 + k % 3 for k, r in enumerate(net.sizes)}, {r: 4 - k % 2 for k, r in enumerate(net.sizes)}]
 
 
 def nonvanishing_plans(net: Network, polys: list[SizePoly], seed: int) -> list[dict[str, int]] | None:
@@ -213,7 +225,7 @@ def evaluate(net: Network, expr: Expr, sizes: dict[str, int], atom: Callable[[tu
     shape = _bounded(tuple(sizes[r] for _, r in free), "one side over its free indices")
     total = np.zeros(shape, dtype=dtype)
     if dtype is object:
-        total = np.full(shape, Fraction(0), dtype=object)
+        total = np.zeros(shape, dtype=object)  # integer zeros: a sum of integers stays integral (fast)
     free_pos = {name: k for k, (name, _) in enumerate(free)}
     for t in expr.terms:
         if local or (dtype is object and len(t.factors) <= 3):
@@ -234,12 +246,21 @@ def _refuse_shifted(f: tuple) -> None:
     symbp.errors.UnsupportedError: shifted index positions (j+1) are not evaluated numerically yet
     hint: only the normal form decides equations with shifted positions for now
     """
+    if f in _UNSHIFTED:
+        return
     shifted = [p for part in f if type(part) is tuple
                for p in ((part,) if is_affine(part) else part) if is_affine(p)]
     if shifted or f.tag == "rng":
         text = ", ".join(show(p) for p in shifted) or "a range condition"
         raise UnsupportedError(f"shifted index positions ({text}) are not evaluated numerically yet",
                                hint="only the normal form decides equations with shifted positions for now")
+    if len(_UNSHIFTED) > 65536:
+        _UNSHIFTED.clear()
+    _UNSHIFTED.add(f)
+
+
+#: factors :func:`_refuse_shifted` has passed (each is read once)
+_UNSHIFTED: set[tuple] = set()
 
 
 def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
@@ -284,6 +305,10 @@ def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], 
     return np.broadcast_to(val * coeff, shape)
 
 
+#: the most index combinations a term of at most three factors may run over to be contracted by
+#: :func:`_local_path` in one ``einsum`` (without a plan)
+SMALL_EINSUM = 100_000
+
 #: a term with more factors than this (or more indices than einsum has letters) is contracted
 #: along :func:`_local_path`, with letters local to each pairwise step
 LOCAL_FACTORS = 24
@@ -295,6 +320,23 @@ def _term_local(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tu
     layer): the indices are keys, not letters, and the contraction is planned pairwise by
     :func:`_local_path`, each step an ``einsum`` with letters of its own, so neither einsum's 52
     letters nor NumPy's path search over every operand bounds the depth."""
+    key = (id(t), tuple(free), tuple(sizes[r] for _, r in free), tuple(sizes[r] for r in t.dummies),
+           tuple(sizes[s] for s in t.sizes), dtype)
+    known = _SMALL.get(key)
+    if known is None or known[0] is not t:
+        known = _SMALL[key] = (t, _small_plan(t, free, sizes, dtype))
+        if len(_SMALL) > 4096:
+            _SMALL.clear()
+    plan = known[1]
+    if plan is not None:  # a short term: one einsum, planned once
+        spec, factors, eyes, coeff, expand = plan
+        val = np.asarray(np.einsum(spec, *(atom(f) if n is None else np.eye(n, dtype=int).astype(dtype)
+                                           for f, n in zip(factors, eyes))), dtype=dtype)
+        for k in expand:
+            val = np.expand_dims(val, k)
+        if coeff != 1:
+            val = np.asarray(val * coeff, dtype=dtype)
+        return val if val.shape == shape else np.broadcast_to(val, shape)
     extent = {("f", name): sizes[r] for name, r in free}
     extent.update({("d", n): sizes[r] for n, r in enumerate(t.dummies)})
     operands: list[tuple[np.ndarray, tuple]] = []
@@ -318,7 +360,43 @@ def _term_local(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tu
     for k, i in enumerate(out):
         if i not in present:
             val = np.expand_dims(val, k)
-    return np.broadcast_to(val if coeff == 1 else val * coeff, shape)
+    if coeff != 1:
+        val = np.asarray(val * coeff, dtype=dtype)
+    return val if val.shape == shape else np.broadcast_to(val, shape)
+
+
+#: (term id, free indices, sizes, dtype) -> (the term, its :func:`_small_plan`)
+_SMALL: dict[tuple, tuple] = {}
+
+
+def _small_plan(t: Term, free: list[tuple[str, str]], sizes: dict[str, int], dtype: type) -> tuple | None:
+    """How :func:`_term_local` evaluates a term of at most three factors in one ``einsum``: (its
+    specification, the factors, the size of each Kronecker delta's identity or None, the
+    coefficient with the sizes multiplied in, the output axes the term does not mention); None
+    for a longer or larger term."""
+    if not 0 < len(t.factors) <= 3:
+        return None
+    extent = {("f", name): sizes[r] for name, r in free}
+    extent.update({("d", n): sizes[r] for n, r in enumerate(t.dummies)})
+    idxs = []
+    for f in t.factors:
+        _refuse_shifted(f)
+        idxs.append(tuple(factor_indices(f)))
+    keys = list(dict.fromkeys(i for idx in idxs for i in idx))
+    if len(keys) > len(string.ascii_letters) or math.prod(extent[i] for i in keys) > SMALL_EINSUM:
+        return None
+    letters = dict(zip(keys, string.ascii_letters))
+    out = [("f", name) for name, _ in free]
+    spec = ",".join("".join(letters[i] for i in idx) for idx in idxs) + "->" + \
+        "".join(letters[i] for i in out if i in letters)
+    coeff: object = t.coeff if dtype is object else float(t.coeff)
+    for s in t.sizes:
+        coeff = coeff * sizes[s]
+    if dtype is object and coeff.denominator == 1:  # type: ignore[union-attr]
+        coeff = int(coeff)  # the same number; integer arithmetic is faster than Fraction's
+    eyes = [extent[idx[0]] if f[0] == "kd" else None for f, idx in zip(t.factors, idxs)]
+    expand = [k for k, i in enumerate(out) if i not in letters]
+    return spec, list(t.factors), eyes, coeff, expand
 
 
 def _local_path(operands: list[tuple[np.ndarray, tuple]], out: tuple, extent: dict[tuple, int],
@@ -329,7 +407,13 @@ def _local_path(operands: list[tuple[np.ndarray, tuple]], out: tuple, extent: di
     step is one ``einsum`` whose letters are local to it; the work is bounded by
     :data:`MAX_FLOPS` before it is done."""
     live = [(np.asarray(a), tuple(idx)) for a, idx in operands]
-    # an index repeated within one operand (a diagonal) or summed inside it alone: reduce first
+    if len(live) <= 3:  # one layer's definition (h'(a_j) Σ_k w_{kj} δ_k): one einsum, if small
+        keys = {i for _, idx in live for i in idx}
+        if len(keys) <= len(string.ascii_letters) and math.prod(extent[i] for i in keys) <= SMALL_EINSUM:
+            letters = dict(zip(keys, string.ascii_letters))
+            spec = ",".join("".join(letters[i] for i in idx) for _, idx in live) + "->" + \
+                "".join(letters[i] for i in out)
+            return np.asarray(np.einsum(spec, *(a for a, _ in live)), dtype=dtype)
     count: dict[tuple, int] = {}
     for _, idx in live:
         for i in set(idx):
