@@ -15,10 +15,12 @@ declares an unrolled stack of D layers with explicit per-layer families,
 * ``unrolled`` (plain stacks only): ``\\partial E/\\partial w^{(1)}`` written out through every
   layer (nested sums), and ``unrolled h`` the same with one ``h'`` replaced by ``h``.
 
-Every equation is checked warm (the file loaded once per depth), ``--runs`` times, interleaved,
-median; the script prints each time, the ratio of each mutant to the true rule (target: at most
-**10x**, at any depth to 128) and, between depths, how the time grows.  A verdict other than
-the expected one is printed (an ``error`` past a bound is a finding, not a crash).
+Every equation is checked warm (the file loaded once per depth, the first run discarded: it
+also pays for the network's δ definitions), ``--runs`` times, interleaved, median of this
+process's CPU time (``--wall``: wall-clock time); the script prints each time, the ratio of the
+worst δ-rule mutant to the true rule and of the unrolled mutant to the unrolled gradient (target:
+at most **10x**, at any depth to 128), and the first check of each network (cold).  A verdict
+other than the expected one is printed (an ``error`` past a bound is a finding, not a crash).
 
     PYTHONPATH=. python benchmarks/bench_depth_stack.py [--depths 4 8 16 32 64 128] [--skip]
         [--runs 3] [--out DIR]
@@ -123,6 +125,9 @@ def main() -> int:
     ap.add_argument("--skip", action="store_true", help="stacks with skip paths")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=None, help="write the derivation files here")
+    ap.add_argument("--wall", action="store_true",
+                    help="time by the wall clock (default: this process's CPU time, which a loaded machine "
+                         "distorts less)")
     args = ap.parse_args()
 
     import symbp
@@ -132,7 +137,9 @@ def main() -> int:
     folder = args.out or Path(tempfile.mkdtemp(prefix="symbp-depth-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"symbp {symbp.__version__}, python {sys.version.split()[0]}; files in {folder}")
-    print(f"{'skip paths' if args.skip else 'plain stacks'}; median of {args.runs} warm runs, interleaved\n")
+    clock = time.perf_counter if args.wall else time.process_time
+    print(f"{'skip paths' if args.skip else 'plain stacks'}; median of {args.runs} warm runs, interleaved; "
+          f"{'wall' if args.wall else 'CPU'} time\n")
     failed = False
     rows = []
     for depth in args.depths:
@@ -142,24 +149,27 @@ def main() -> int:
         names = list(equations(depth, args.skip))
         times: dict[str, list[float]] = {n: [] for n in names}
         verdicts: dict[str, str] = {}
+        cold = 0.0
         for run in range(args.runs + 1):  # the first run warms the caches (δ definitions)
             for name, eq in zip(names, eqs):
-                t0 = time.perf_counter()
+                t0 = clock()
                 res = check_derivation_equation(deriv, eq)
-                dt = time.perf_counter() - t0
+                dt = clock() - t0
                 if run:
                     times[name].append(dt)
                 else:
+                    cold += dt
                     verdicts[name] = ",".join(r.verdict for r in res)
                     if not all(r.as_expected for r in res):
                         failed = True
                         print(f"depth {depth}: {name}: {verdicts[name]}: {res[0].message[:160]}")
         med = {n: statistics.median(v) for n, v in times.items()}
-        rows.append((depth, med, verdicts))
+        rows.append((depth, med, verdicts, cold))
     names = list(rows[0][1])
-    print("| depth | " + " | ".join(f"{n} ms" for n in names) + " | worst mutant / true |")
-    print("| ---: |" + " ---: |" * (len(names) + 1))
-    for depth, med, verdicts in rows:
+    print("| depth | " + " | ".join(f"{n} ms" for n in names)
+          + " | worst δ mutant / true | unrolled h / unrolled | first run, all equations ms |")
+    print("| ---: |" + " ---: |" * (len(names) + 3))
+    for depth, med, verdicts, cold in rows:
         cells = []
         for n in names:
             if n not in med:
@@ -167,9 +177,11 @@ def main() -> int:
                 continue
             mark = "" if verdicts[n] in ("verified", "refuted") else f" ({verdicts[n]})"
             cells.append(f"{med[n] * 1000:.1f}{mark}")
-        mutants = [med[n] for n in med if n not in ("true", "unrolled")]
+        mutants = [med[n] for n in med if n not in ("true", "unrolled", "unrolled h")]
         ratio = max(mutants) / med["true"]
-        print(f"| {depth} | " + " | ".join(cells) + f" | {ratio:.1f}x |")
+        unrolled = (f"{med['unrolled h'] / med['unrolled']:.1f}x"
+                    if "unrolled" in med and verdicts["unrolled"] == "verified" else "")
+        print(f"| {depth} | " + " | ".join(cells) + f" | {ratio:.1f}x | {unrolled} | {cold * 1000:.0f} |")
     if failed:
         print("\nsome verdict was not the expected one (see above)")
         return 1

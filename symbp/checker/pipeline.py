@@ -55,7 +55,6 @@ from ..printers.nfprint import NormalFormPrinter, latex
 from . import repair
 from .context import LinkContext
 from .diagnosis import (
-    INSTANCES,
     _diagnose,
     _Formal,
     _formal_counterexample,
@@ -405,9 +404,10 @@ def _refutation(net: Network, letters: dict[str, tuple[str, ...]], inference: li
                           code=dx.UNSUPPORTED.name)
     diags: list[dx.Diagnosis] = [_diagnose(net, gl, gr, names)]
     diags += _poly_remark(net, diff, differing.sizes, names)
-    # a deep network's gradients vanish at the bottom layers: one concrete instance is tried there
-    cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names,
-                                      INSTANCES if plans else INSTANCES[:1])
+    # a deep network's (found by the probe, ``plans`` empty) concrete gradients vanish in its
+    # bottom layers: its counterexample is the exact witness
+    cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names) \
+        if plans else (None, None)
     if cx is None:
         cx = _formal_counterexample(net, differing, free, names)
     # last, so that running out of time here costs the proposal, never the refutation

@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import diagnoses as dx
 from ..engine import calculus
-from ..engine.numeric import NetworkInstance, evaluate, size_plans, small_plans
+from ..engine.numeric import LayeredFormalInstance, NetworkInstance, evaluate, size_plans, small_plans
 from ..engine.semantics import IndexProblem, Interpreter, free_letters
 from ..errors import SymbpError
 from ..latex.ast import Call, Div, Mul, Neg, Node, Num, SumOp, Sym
@@ -192,20 +192,29 @@ def suggest_repair(ctx: LinkContext, lhs: Node, rhs: Node,
 
 class _Screen:
     """One cheap numeric evaluation of a candidate, before any full re-check: both sides, with
-    every hidden ``δ`` backpropagated (no canonical comparison, no diagnosis), evaluated on the network
-    run forward at the first size plan with random values.  A candidate whose sides differ there
-    cannot verify (a verified or verified-at-sizes step agrees at that plan for every ``h`` and
-    ``E``, so for the concrete ones too) and is dropped; one the screen cannot evaluate, or whose
-    sides have different free letters, goes to the full re-check.  The screen only ever saves
-    work: what is proposed is still what :meth:`LinkContext.recheck` verified."""
+    every hidden ``δ`` backpropagated (no canonical comparison, no diagnosis), evaluated on the
+    network run forward at the first size plan with random values.  A candidate whose sides differ
+    there cannot verify (a verified or verified-at-sizes step agrees at that plan for every ``h``
+    and ``E``, so for the concrete ones too) and is dropped; one the screen cannot evaluate, or
+    whose sides have different free letters, goes to the full re-check.  In a deep network the
+    evaluation is exact instead (formal values at small sizes, each hidden ``δ`` from its
+    definition).  The screen only ever saves work: what is proposed is still what
+    :meth:`LinkContext.recheck` verified."""
 
     def __init__(self, ctx: LinkContext, direct: int = 0) -> None:
         self.ctx = ctx
         self.direct = direct  # the first candidates that go straight to the full re-check
         self.interp = Interpreter(ctx.net, ctx.letters)
-        # a deep network is run at small sizes (its layers are evaluated one by one)
-        self.sizes = small_plans(ctx.net)[0] if calculus.is_deep(ctx.net) else size_plans(ctx.net)[0]
-        self.inst = NetworkInstance(ctx.net, self.sizes, seed=7)
+        net = ctx.net
+        # a deep network: exact formal values at small sizes, its layers evaluated one by one (run
+        # forward, its bottom layers' gradients would vanish, and every candidate pass the screen)
+        self.exact = calculus.is_deep(net) and not net.opaque_functions and \
+            len(set(net.activations.values())) == len(net.activations)
+        self.sizes = small_plans(net)[0] if self.exact else size_plans(net)[0]
+        # (the exact instance: the checker's probe's, whose δ the network has already evaluated)
+        self.inst: NetworkInstance | LayeredFormalInstance = (
+            LayeredFormalInstance(net, self.sizes, seed=1) if self.exact
+            else NetworkInstance(net, self.sizes, seed=7))
         # by id, holding the node so that its id is not reused (the sides repeat across candidates)
         self.values: dict[int, tuple[Node, tuple[frozenset[str], np.ndarray] | None]] = {}
 
@@ -224,8 +233,11 @@ class _Screen:
                     return None
                 # hidden δ are evaluated layer by layer by the instance, not expanded
                 expr = calculus.substitute_aliases(net, self.interp.expression(side, env))
-                val = evaluate(net, expr, self.sizes, self.inst, pairs)
-                self.values[key] = (side, (frozenset(free), np.asarray(val, dtype=float)))
+                if self.exact:
+                    val = evaluate(net, calculus.unfold(net, expr), self.sizes, self.inst, pairs, object)
+                else:
+                    val = np.asarray(evaluate(net, expr, self.sizes, self.inst, pairs), dtype=float)
+                self.values[key] = (side, (frozenset(free), val))
             except (SymbpError, ArithmeticError, ValueError, AssertionError, KeyError, TypeError):
                 pass
         return self.values[key][1]
@@ -249,6 +261,8 @@ class _Screen:
         if a is None or b is None or a[0] != b[0] or a[1].shape != b[1].shape:
             return False
         va, vb = a[1], b[1]
+        if self.exact:
+            return not np.array_equal(va, vb)
         if not (np.all(np.isfinite(va)) and np.all(np.isfinite(vb))):
             return False
         scale = max(1.0, float(np.max(np.abs(va), initial=0.0)), float(np.max(np.abs(vb), initial=0.0)))

@@ -587,6 +587,11 @@ class LayeredFormalInstance(FormalInstance):
     a difference is a formal difference (evidence that the equation is wrong), found in work
     linear in the depth.
 
+    Each atom's integers come from a generator seeded by ``seed`` and the atom itself, not from
+    the order in which atoms are asked for, so the values are the same whatever is evaluated
+    first, and the instances of one network at the same sizes and seed share their values
+    (``net.cache``): the ``δ`` of every layer is evaluated once per network, not once per check.
+
     >>> from symbp import declare
     >>> net = declare([r"a_j = \\sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \\sum_j w_{kj} z_j",
     ...                r"z_k = h(a_k)", r"a_m = \\sum_k w_{mk} z_k"])
@@ -603,6 +608,13 @@ class LayeredFormalInstance(FormalInstance):
     True
     """
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        key = ("layered formal", tuple(sorted(self.sizes.items())), self.seed)
+        if key not in self.net.cache:
+            self.net.cache[key] = self.cache
+        self.cache = self.net.cache[key]
+
     def __call__(self, f: tuple) -> np.ndarray:
         if f[0] == "grad" and f[1] not in self.net.outputs:
             return _layer_by_layer(self, f[1], self._unfolded_delta)
@@ -615,7 +627,14 @@ class LayeredFormalInstance(FormalInstance):
                 d = calculus.unfold(self.net, calculus.instantiate(self.net, fam, idx))
                 self.cache[key] = evaluate(self.net, d, self.sizes, self, free, object)
             return self.cache[key]
-        return super().__call__(f)
+        key = _atom_key(f)
+        if key not in self.cache:
+            fam = key[1] if key[0] != "fn" else key[3]
+            shape = _bounded(tuple(self.sizes[r] for r in self.net.families[fam].axes), "one family")
+            rng = random.Random(f"{self.seed} {key!r}")  # this atom's own generator
+            vals = [rng.randrange(1, 2**40) for _ in range(math.prod(shape))]
+            self.cache[key] = np.array(vals, dtype=object).reshape(shape)
+        return self.cache[key]
 
     def _unfolded_delta(self, fam: int) -> Expr:
         key = ("unfolded delta", fam)
