@@ -343,7 +343,7 @@ def _term_local(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tu
     for f in t.factors:
         _refuse_shifted(f)
         idx = tuple(factor_indices(f))
-        if f[0] == "kd":
+        if f.tag == "kd":
             operands.append((np.eye(extent[idx[0]], dtype=int).astype(dtype), idx))
         else:
             operands.append((atom(f), idx))
@@ -394,7 +394,7 @@ def _small_plan(t: Term, free: list[tuple[str, str]], sizes: dict[str, int], dty
         coeff = coeff * sizes[s]
     if dtype is object and coeff.denominator == 1:  # type: ignore[union-attr]
         coeff = int(coeff)  # the same number; integer arithmetic is faster than Fraction's
-    eyes = [extent[idx[0]] if f[0] == "kd" else None for f, idx in zip(t.factors, idxs)]
+    eyes = [extent[idx[0]] if f.tag == "kd" else None for f, idx in zip(t.factors, idxs)]
     expand = [k for k, i in enumerate(out) if i not in letters]
     return spec, list(t.factors), eyes, coeff, expand
 
@@ -529,7 +529,7 @@ class FormalInstance:
 
 
 def _hidden_deltas_of(net: Network, e: Expr) -> set[int]:
-    return {f[1] for t in e.terms for f in t.factors if f[0] == "grad" and f[1] not in net.outputs}
+    return {f.fam for t in e.terms for f in t.factors if f.tag == "grad" and f.fam not in net.outputs}
 
 
 def _layer_by_layer(inst: FormalInstance | NetworkInstance, fam: int,
@@ -616,12 +616,12 @@ class LayeredFormalInstance(FormalInstance):
         self.cache = self.net.cache[key]
 
     def __call__(self, f: tuple) -> np.ndarray:
-        if f[0] == "grad" and f[1] not in self.net.outputs:
-            return _layer_by_layer(self, f[1], self._unfolded_delta)
-        if f[0] == "ref" and f[1] in self.net.definitions:
-            key = ("unfolded", f[1])
+        if f.tag == "grad" and f.fam not in self.net.outputs:
+            return _layer_by_layer(self, f.fam, self._unfolded_delta)
+        if f.tag == "ref" and f.fam in self.net.definitions:
+            key = ("unfolded", f.fam)
             if key not in self.cache:
-                fam = f[1]
+                fam = f.fam
                 free = [(f"#{k}", r) for k, r in enumerate(self.net.families[fam].axes)]
                 idx = tuple(("f", n) for n, _ in free)
                 d = calculus.unfold(self.net, calculus.instantiate(self.net, fam, idx))
