@@ -29,13 +29,12 @@ INSTANCES = catalogue.INSTANCES
 
 
 def _network_counterexample(net: Network, gl: Expr, gr: Expr, plans: list[dict[str, int]],
-                            free: list[tuple[str, str]], names: dict[str, str],
-                            instances: tuple[tuple[str, str], ...] = INSTANCES
+                            free: list[tuple[str, str]], names: dict[str, str]
                             ) -> tuple[dict, dict[str, Any]] | tuple[None, None]:
-    """Numbers from running the network with concrete functions (``instances``), if they show the
-    difference; with them, the functions it ran by their catalogue names (:func:`witness`)."""
+    """Numbers from running the network with concrete functions, if they show the difference;
+    with them, the functions it ran by their catalogue names (:func:`witness`)."""
     for sizes in plans:
-        for act, err in instances:
+        for act, err in INSTANCES:
             inst = NetworkInstance(net, sizes, act, err, seed=0)
             try:
                 vl = evaluate(net, gl, sizes, inst, free)
