@@ -48,7 +48,8 @@ PRODUCED = [
     ("unsupported", ERROR, r"\delta_j = h'(a_j)^{k}"),
     ("ambiguous-reading", ERROR, r"1 = \sum_{q} \frac{\partial a_{q}}{\partial a_{j}}"),
     # (the power of a long sum with 64 indices is no longer one: letters are local to each step)
-    ("bound-reached", ERROR, r"\left(\left(a_j + z_j + h(a_j) + h'(a_j) + \delta_j\right)^{8}\right)^{4} = 0"),
+    ("bound-reached", ERROR,
+     r"\left(\left(a_j + z_j + h(a_j) + h'(a_j) + \delta_j\right)^{8}\right)^{4} = 0"),
 ]
 
 #: codes no single equation on a sound symbp produces, each with the test that shows it
