@@ -16,6 +16,8 @@ from symbp.soundness.mutation import MUTANT_CLASSES
 P, S = "plain", "shared"
 #: PRML 5.8: the biases as the weights of the units x_0 = 1, z_0 = 1
 B = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "derivations" / "prml_bias.tex")
+LOGISTIC, SOFTMAX = (str(__import__("pathlib").Path(B).parent / f"prml_5_2_{x}.tex")
+                     for x in ("logistic", "softmax"))
 
 
 def dE(wrt: str) -> str:
@@ -83,6 +85,13 @@ DIAGNOSES = [
     ("unit-0", B, r"a_j = \sum_{i=1}^{D} w_{ji} x_i", ["a sum is added or dropped"], None),
     ("unit-0", B, dE("w_{ji}") + r" = \delta_j x_0", ["did you mean x_{i} instead of x_{0}"],
      dE("w_{ji}") + r" = \delta_{j} x_{i}"),
+    # PRML's canonical pairs (4.3.6, 5.2): the logistic output with the binary cross-entropy, the
+    # softmax with the multiclass one
+    ("swap-difference", LOGISTIC, r"\delta_k = t_k - y_k", ["differ in sign only"], None),
+    ("drop-output", SOFTMAX, r"\frac{\partial y_k}{\partial a_l} = [k = l] - y_l",
+     ["different free indices"], None),
+    ("log-argument", LOGISTIC, dE("y_k") + r" = -\frac{t_k}{y_k} + \frac{1 - t_k}{y_k}",
+     ["the two sides differ", "on the left only"], None),
 ]
 
 

@@ -270,7 +270,7 @@ def test_deeply_nested_derivative_operators_are_a_syntax_error(depth: int) -> No
 
 
 def test_nesting_within_the_bound_parses_and_beyond_it_is_an_error() -> None:
-    # the documented bound is 120 levels (parsing.MAX_DEPTH); an operator and its operand count 2
+    # the documented bound is 300 levels (limits.MAX_DEPTH); an operator and its operand count 2
     node = parse_expression(r"\frac{\partial}{\partial w_{ji}} " * 50 + "a_j")
     assert sum(isinstance(n, Deriv) for n in node.walk()) == 50
     with pytest.raises(LatexSyntaxError, match="nested too deeply"):

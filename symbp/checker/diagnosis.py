@@ -8,14 +8,16 @@ difference, the exact formal witness (independent random integers) otherwise.  R
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from .. import catalogue
 from .. import diagnoses as dx
-from ..engine.numeric import FormalInstance, NetworkInstance, evaluate, formula_error
+from ..engine.numeric import FormalInstance, LayeredFormalInstance, NetworkInstance, evaluate, formula_error
 from ..errors import SymbpError
 from ..model.factors import Fn, Grad, Ref, view
 from ..model.network import Network
@@ -68,11 +70,30 @@ def _formal_counterexample(net: Network, d: _Formal, free: list[tuple[str, str]]
     at = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.shape else ()
     return {
         "sizes": dict(d.sizes), "index": index_of(net, at, free, names),
-        "lhs": str(d.left[at]), "rhs": str(d.right[at]),
+        "lhs": exact_text(d.left[at]), "rhs": exact_text(d.right[at]),
         "h": "an arbitrary function: h(a), h'(a), ... independent random integers",
         "E": "an arbitrary function: its output deltas independent random integers",
         "seed": d.seed, "values": {},
     }
+
+
+def exact_text(v: object) -> str:
+    """An exact value as text: the number itself, or, past Python's limit on the digits of an
+    integer printed (a product of one random integer per layer of a deep network), its leading
+    digits and its length.
+
+    >>> exact_text(12), exact_text(Fraction(-3, 4))
+    ('12', '-3/4')
+    >>> exact_text(7 ** 6000)
+    '3.87472e+5070 (5071 digits)'
+    """
+    try:
+        return str(v)
+    except ValueError:
+        q = Fraction(v)  # type: ignore[arg-type]
+    lg = math.log10(abs(q.numerator)) - math.log10(q.denominator)
+    e = math.floor(lg)
+    return f"{'-' if q < 0 else ''}{10 ** (lg - e):.5f}e+{e} ({e + 1} digits)"
 
 
 def _show_plans(plans: list[dict[str, int]]) -> str:
@@ -96,6 +117,14 @@ class _Formal:
 def _formal_values(net: Network, gl: Expr, gr: Expr, sizes: dict[str, int],
                    free: list[tuple[str, str]], seed: int) -> _Formal:
     inst = FormalInstance(net, sizes, seed)
+    return _Formal(sizes, seed, evaluate(net, gl, sizes, inst, free, object),
+                   evaluate(net, gr, sizes, inst, free, object))
+
+
+def _layered_values(net: Network, gl: Expr, gr: Expr, sizes: dict[str, int],
+                    free: list[tuple[str, str]], seed: int) -> _Formal:
+    """:func:`_formal_values` of forms that may still hold hidden ``δ``: evaluated layer by layer."""
+    inst = LayeredFormalInstance(net, sizes, seed)
     return _Formal(sizes, seed, evaluate(net, gl, sizes, inst, free, object),
                    evaluate(net, gr, sizes, inst, free, object))
 

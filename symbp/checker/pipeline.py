@@ -32,7 +32,7 @@ from typing import Any
 
 from .. import diagnoses as dx
 from ..engine import calculus
-from ..engine.numeric import drawn_plans, nonvanishing_plans
+from ..engine.numeric import drawn_plans, nonvanishing_plans, small_plans
 from ..engine.semantics import (
     IndexProblem,
     Interpreter,
@@ -54,7 +54,15 @@ from ..notation import latex_name, letter_tex
 from ..printers.nfprint import NormalFormPrinter, latex
 from . import repair
 from .context import LinkContext
-from .diagnosis import _diagnose, _formal_counterexample, _formal_values, _network_counterexample, _show_plans
+from .diagnosis import (
+    _diagnose,
+    _Formal,
+    _formal_counterexample,
+    _formal_values,
+    _layered_values,
+    _network_counterexample,
+    _show_plans,
+)
 from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, _Refuted
 
 
@@ -520,7 +528,11 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
                                                                 net.letter_ranges(x) or ())]
     raw_l = interp.expression(lhs, env)
     raw_r = interp.expression(rhs, env)
-    same, gl, gr = calculus.compare(net, raw_l, raw_r)
+    # a deep network's sides are compared by value, layer by layer, before their δ are expanded
+    probe = _LayeredProbe(net, free) if calculus.is_deep(net) and not _aliases(net) \
+        and not net.opaque_functions else None
+    same, gl, gr = calculus.compare(net, raw_l, raw_r, probe=probe) if probe is not None else \
+        calculus.compare(net, raw_l, raw_r)
     if not same and _aliases(net):  # two names declared as one function are one function
         gl, gr = _one_name(net, gl), _one_name(net, gr)
         same = gl == gr
@@ -530,7 +542,15 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
     if same:
         return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, gl, names), given=_given(net, raw_l, raw_r))],
                              derived=derived)
-    ul, ur = calculus.unfold(net, gl), calculus.unfold(net, gr)
+    ul, ur = probe.unfolded if probe is not None and probe.evidence is not None else \
+        (calculus.unfold(net, gl), calculus.unfold(net, gr))
+    draw = None
+    if probe is not None and probe.evidence is not None:
+        # the sides differ by value, with their δ evaluated layer by layer (a deep network): that
+        # is the evidence, and the forms reached are the ones diagnosed
+        differing, plans, diff = probe.evidence, [], ul - ur
+        return _refutation(net, letters, inference, lhs, rhs, head, suggest, gl, gr, diff, differing,
+                           plans, free, names, derived, unfolded=(ul, ur))
     if _aliases(net):
         ul, ur = _one_name(net, ul), _one_name(net, ur)
     if _proved_equal(ul, ur):
@@ -550,7 +570,6 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
                                  "the sizes, vanishes at every size plan within the bounds")
     differing = next((d for sizes in plans for seed in (1, 2)
                       if not (d := _formal_values(net, ul, ur, sizes, free, seed)).agree), None)
-    draw = None
     if differing is None:
         degree = max((len(t.sizes) + len(t.dummies) for t in diff.terms), default=1)
         indices = max((len(t.dummies) for t in diff.terms), default=0) + len(free)
@@ -562,7 +581,19 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         return LinkResult.of("", AT_SIZES, [dx.HoldsAtSizes(
             f"{_show_plans(plans)}, and at {draw.describe()}: {_show_plans(draw.plans)}")],
             sizes=plans + draw.plans, derived=derived)
-    opaque = _opaque(net, ul, ur)
+    return _refutation(net, letters, inference, lhs, rhs, head, suggest, gl, gr, diff, differing, plans,
+                       free, names, derived, _opaque(net, ul, ur), unfolded=(ul, ur))
+
+
+def _refutation(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
+                lhs: Node, rhs: Node, head: Node, suggest: bool, gl: Expr, gr: Expr, diff: Expr,
+                differing: _Formal, plans: list[dict[str, int]], free: list[tuple[str, str]],
+                names: dict[str, str], derived: str | None, opaque: str | None = None, *,
+                unfolded: tuple[Expr, Expr] | None = None) -> LinkResult:
+    """The refutation of a link whose sides differ as formal values at ``differing``: the diagnosis
+    of the forms ``gl`` and ``gr``, the counterexample, the repair (``unfolded``: the sides down
+    to inputs and parameters, where the conditions and the functions beyond polynomials are read)."""
+    ul, ur = unfolded if unfolded is not None else (gl, gr)
     if opaque:  # exp, log, ...: read as undefined functions, a difference is no evidence
         return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
                           f"they involve {opaque}, which symbp reads as an undefined differentiable "
@@ -573,8 +604,10 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
     diags[:0] = _needs_condition(net, ul, ur)
     diags += _poly_remark(net, diff, differing.sizes, names)
     beyond = _beyond_polynomials(net, ul, ur)
+    # a deep network's (found by the probe, ``plans`` empty) concrete gradients vanish in its
+    # bottom layers: its counterexample is the exact witness
     cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names,
-                                      seeds=(0, 1, 2, 3) if beyond else (0,))
+                                      seeds=(0, 1, 2, 3) if beyond else (0,)) if plans else (None, None)
     if cx is None and beyond:  # 1/x, ln x: the formal difference is no evidence without numbers
         return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
                           f"they involve {beyond}, whose identities (such as \\ln(e^x) = x) the normal "
@@ -593,6 +626,32 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         diags.append(dx.Derived(derived))
     return LinkResult.of("", REFUTED, diags, counterexample=cx, derived=derived, witness=ran,
                          suggestion=fix.equation if fix is not None else None)
+
+
+class _LayeredProbe:
+    """:func:`symbp.engine.calculus.compare`'s probe: both sides, unfolded, as exact formal values
+    at two small size plans, their hidden ``δ`` evaluated layer by layer
+    (:class:`~symbp.engine.numeric.LayeredFormalInstance`), so a deep network costs work linear in
+    its depth and a skip path adds a term per layer, not a factor.  A difference is kept as the
+    refutation's evidence (:attr:`evidence`); agreement, or a side it cannot evaluate, decides
+    nothing (the comparison goes on by expansion, as without the probe)."""
+
+    def __init__(self, net: Network, free: list[tuple[str, str]]) -> None:
+        self.net, self.free = net, free
+        self.evidence: _Formal | None = None
+        self.unfolded: tuple[Expr, Expr] = (Expr.zero(), Expr.zero())
+
+    def __call__(self, left: Expr, right: Expr) -> bool:
+        try:
+            ul, ur = self.unfolded = calculus.unfold(self.net, left), calculus.unfold(self.net, right)
+            for sizes in small_plans(self.net):
+                d = _layered_values(self.net, ul, ur, sizes, self.free, 1)
+                if not d.agree:
+                    self.evidence = d
+                    return True
+        except (SymbpError, ArithmeticError, ValueError, KeyError):
+            return False
+        return False
 
 
 def _problem(p: IndexProblem, side: str | None = None) -> dx.Diagnosis:

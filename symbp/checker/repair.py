@@ -241,10 +241,20 @@ class _Screen:
             raise ValueError("a δ defined through itself")
         return val
 
+    @property
+    def blind(self) -> bool:
+        """PRML's unit 0 (a sum from 0, ``x_0 = 1``, ``w_{j0}``) and ``E = \\sum_n E_n``: the
+        screen's evaluation does not know them, so it evaluates nothing there and every candidate
+        goes to the full re-check."""
+        net = self.ctx.net
+        return bool(net.zero_ranges or net.constants or net.patterns or any(f.units for f in net.families))
+
     def _value(self, side: Node) -> tuple[list[str], np.ndarray] | None:
         """``side`` over its free letters: the name of each axis (a letter's components), and
         the array; None if the screen cannot evaluate it."""
         key = id(side)
+        if self.blind:
+            return None
         if key not in self.values:
             self.values[key] = (side, None)
             try:

@@ -542,7 +542,41 @@ def declared(net: Network, expr: Expr, *, error: bool = True, only: set[str] | N
 LAZY_STEPS = 3
 
 
-def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
+#: a δ more layers above the outputs than this is not expanded before the sides have been
+#: compared by value layer by layer (:func:`compare`'s ``probe``)
+PROBE_HEIGHT = 4
+
+
+def delta_height(net: Network, fam: int) -> int:
+    """How many layers of hidden ``δ`` lie on the longest path from ``fam`` to the outputs, ``fam``'s
+    own included (an output: 0; ``δ_j = h'(a_j) Σ_k w_{kj} δ_k`` over outputs ``k``: 1): about the
+    number of rounds :func:`expand_deltas` takes.  Read from the network's graph (every family
+    once, no derivative taken), so that asking it costs nothing next to a check.
+
+    >>> from symbp import builtin
+    >>> net = builtin("plain")
+    >>> [delta_height(net, f.id) for f in net.families if net.has_delta(f.id)]
+    [1, 0]
+    """
+    key = ("heights",)
+    if key not in net.cache:
+        outputs = set(net.outputs)
+        heights: dict[int, int] = {}
+        for f in sorted(range(len(net.families)), key=lambda f: -len(net.ancestors.get(f, ()))):
+            below = max((heights.get(c, 0) for c in net.consumers.get(f, [])), default=0)
+            heights[f] = below + (1 if f not in outputs and net.has_delta(f) else 0)
+        net.cache[key] = heights
+    return net.cache[key].get(fam, 0)
+
+
+def is_deep(net: Network) -> bool:
+    """Whether some ``δ`` of ``net`` lies more than :data:`PROBE_HEIGHT` layers above the outputs
+    (where :func:`compare` asks its probe)."""
+    return any(delta_height(net, f.id) > PROBE_HEIGHT for f in net.families)
+
+
+def compare(net: Network, left: Expr, right: Expr,
+            probe: Callable[[Expr, Expr], bool] | None = None) -> tuple[bool, Expr, Expr]:
     """Decide ``left == right`` in ground form, lazily: the most upstream ``δ`` present is
     expanded on both sides, one family at a time, and the comparison stops as soon as the sides
     agree (``δ_1 = h'(a_1) Σ w δ_2`` needs one step, however deep the network).  Each step is an
@@ -550,7 +584,15 @@ def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
     the remaining ``δ`` are expanded in one go (:func:`expand_deltas_at_once`): the same
     expansion, with each resulting term canonicalised once instead of once per step, so an
     equation written out through ``D`` layers costs about ``O(D)``, not ``O(D^2)``.  Returns the
-    verdict and the forms reached (fully expanded when they disagree)."""
+    verdict and the forms reached (fully expanded when they disagree).
+
+    ``probe`` (the checker's exact evaluation of both sides, their ``δ`` evaluated layer by
+    layer) is asked once, after the first step, when a ``δ`` present lies more than
+    :data:`PROBE_HEIGHT` layers above the outputs: if it finds that the sides differ, the
+    comparison stops there and returns the forms reached, one layer down, with their ``δ``
+    unexpanded (a deep stack's expansion grows with its depth, and with every skip path
+    exponentially; the difference needs none of it).  A probe that finds no difference
+    changes nothing."""
     left, right = substitute_aliases(net, left), substitute_aliases(net, right)
     steps = 0
     while True:
@@ -560,6 +602,10 @@ def compare(net: Network, left: Expr, right: Expr) -> tuple[bool, Expr, Expr]:
         if not present:
             left, right = _settle(net, left), _settle(net, right)
             return left == right, left, right
+        if probe is not None and steps >= 1 and max(delta_height(net, f) for f in present) > PROBE_HEIGHT:
+            differ, probe = probe(left, right), None  # asked once, one layer down
+            if differ:
+                return False, _settle(net, left), _settle(net, right)
         if steps >= LAZY_STEPS:
             try:
                 at_once = expand_deltas_at_once(net, left), expand_deltas_at_once(net, right)
@@ -629,6 +675,6 @@ def unfold(net: Network, expr: Expr) -> Expr:
     return _settle(net, expr)
 
 
-__all__ += ["HIDDEN", "compare", "declared", "delta_at", "denominator_family", "error_expression",
-            "error_family", "fold", "fresh", "is_error_family", "is_hidden", "rewrite", "rule_derivatives",
-            "substitute_aliases", "unfold"]
+__all__ += ["HIDDEN", "compare", "declared", "delta_at", "delta_height", "denominator_family",
+            "error_expression", "error_family", "fold", "fresh", "is_deep", "is_error_family", "is_hidden",
+            "rewrite", "rule_derivatives", "substitute_aliases", "unfold"]

@@ -26,7 +26,6 @@ import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 
@@ -38,10 +37,11 @@ from ..model.factors import view
 from ..model.network import Network, components
 from ..model.normal_form import Expr, SizePoly, Term, factor_indices, poly_value
 from ..notation import latex_name
+from . import calculus
 
 __all__ = ["ACTIVATIONS", "ERRORS", "FORWARD_ERROR", "FROM_VALUE", "FormalInstance", "Lambdified",
-           "NetworkInstance", "argument_name", "formula_error", "drawn_plans", "evaluate", "lambdify",
-           "nonvanishing_plans", "size_plans"]
+           "LayeredFormalInstance", "NetworkInstance", "argument_name", "drawn_plans", "evaluate",
+           "formula_error", "lambdify", "nonvanishing_plans", "size_plans", "small_plans"]
 
 
 #: the largest einsum contraction (floating-point or integer operations) one term may cost
@@ -122,6 +122,18 @@ def size_plans(net: Network) -> list[dict[str, int]]:
         else:
             plans.append({r: k + 2 + m * (n + 1) for k, r in enumerate(rs)})
     return plans
+
+
+def small_plans(net: Network) -> list[dict[str, int]]:
+    """Two plans of small sizes (2 to 4), different from one range to the next: where a deep
+    network is evaluated layer by layer (each layer costs little), as a first test of whether two
+    sides differ.  Like every plan, they prove nothing when the sides agree.
+
+    >>> from symbp import declare
+    >>> small_plans(declare([r"a_j = \\sum_i w_{ji} z_i"]))
+    [{'I': 2, 'J': 3}, {'I': 4, 'J': 3}]
+    """
+    return [{r: 2 + k % 3 for k, r in enumerate(net.sizes)}, {r: 4 - k % 2 for k, r in enumerate(net.sizes)}]
 
 
 def nonvanishing_plans(net: Network, polys: list[SizePoly], seed: int) -> list[dict[str, int]] | None:
@@ -209,15 +221,21 @@ def _atom_key(f: tuple) -> tuple:
 
 
 def evaluate(net: Network, expr: Expr, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
-             free: list[tuple[str, str]], dtype: type = float) -> np.ndarray:
-    """``expr`` as an array over the ``free`` indices (pairs name, range), in that order."""
+             free: list[tuple[str, str]], dtype: type = float, local: bool = False) -> np.ndarray:
+    """``expr`` as an array over the ``free`` indices (pairs name, range), in that order.  With
+    ``local`` (or exact integers, ``dtype=object``, whose value does not depend on the order of
+    the contraction) each term is contracted along :func:`_local_path`, without NumPy's path
+    search: cheaper for the short terms of one layer's definition."""
     shape = _bounded(tuple(sizes[r] for _, r in free), "one side over its free indices")
     total = np.zeros(shape, dtype=dtype)
     if dtype is object:
-        total = np.full(shape, Fraction(0), dtype=object)
+        total = np.zeros(shape, dtype=object)  # integer zeros: a sum of integers stays integral (fast)
     free_pos = {name: k for k, (name, _) in enumerate(free)}
     for t in expr.terms:
-        total = total + _term(net, t, sizes, atom, free, free_pos, shape, dtype)
+        if local or (dtype is object and len(t.factors) <= 3):
+            total = total + _term_local(net, t, sizes, atom, free, shape, dtype)
+        else:
+            total = total + _term(net, t, sizes, atom, free, free_pos, shape, dtype)
     return total
 
 
@@ -232,12 +250,21 @@ def _refuse_shifted(f: tuple) -> None:
     symbp.errors.UnsupportedError: shifted index positions (j+1) are not evaluated numerically yet
     hint: only the normal form decides equations with shifted positions for now
     """
+    if f in _UNSHIFTED:
+        return
     shifted = [p for part in f if type(part) is tuple
                for p in ((part,) if is_affine(part) else part) if is_affine(p)]
     if shifted or f.tag == "rng":
         text = ", ".join(show(p) for p in shifted) or "a range condition"
         raise UnsupportedError(f"shifted index positions ({text}) are not evaluated numerically yet",
                                hint="only the normal form decides equations with shifted positions for now")
+    if len(_UNSHIFTED) > 65536:
+        _UNSHIFTED.clear()
+    _UNSHIFTED.add(f)
+
+
+#: factors :func:`_refuse_shifted` has passed (each is read once)
+_UNSHIFTED: set[tuple] = set()
 
 
 def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
@@ -245,9 +272,8 @@ def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], 
           dtype: type) -> np.ndarray:
     letters: dict[tuple, str] = {}
     ranges: dict[tuple, str] = {}
-    if len(free) + len(t.dummies) > len(string.ascii_letters):
-        raise ResourceLimitError(f"a term with {len(free) + len(t.dummies)} indices is more than a "
-                                 f"numeric check handles ({len(string.ascii_letters)})")
+    if len(free) + len(t.dummies) > len(string.ascii_letters) or len(t.factors) > LOCAL_FACTORS:
+        return _term_local(net, t, sizes, atom, free, shape, dtype)
     alphabet = iter(string.ascii_letters)
     for name, r in free:
         letters[("f", name)] = next(alphabet)
@@ -281,6 +307,178 @@ def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], 
     for k in expand:
         val = np.expand_dims(val, k)
     return np.broadcast_to(val * coeff, shape)
+
+
+#: the most index combinations a term of at most three factors may run over to be contracted by
+#: :func:`_local_path` in one ``einsum`` (without a plan)
+SMALL_EINSUM = 100_000
+
+#: a term with more factors than this (or more indices than einsum has letters) is contracted
+#: along :func:`_local_path`, with letters local to each pairwise step
+LOCAL_FACTORS = 24
+
+
+def _term_local(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
+                free: list[tuple[str, str]], shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """:func:`_term` for a long term (an unrolled deep stack: one factor and one summed index per
+    layer): the indices are keys, not letters, and the contraction is planned pairwise by
+    :func:`_local_path`, each step an ``einsum`` with letters of its own, so neither einsum's 52
+    letters nor NumPy's path search over every operand bounds the depth."""
+    key = (id(t), tuple(free), tuple(sizes[r] for _, r in free), tuple(sizes[r] for r in t.dummies),
+           tuple(sizes[s] for s in t.sizes), dtype)
+    known = _SMALL.get(key)
+    if known is None or known[0] is not t:
+        known = _SMALL[key] = (t, _small_plan(t, free, sizes, dtype))
+        if len(_SMALL) > 4096:
+            _SMALL.clear()
+    plan = known[1]
+    if plan is not None:  # a short term: one einsum, planned once
+        spec, factors, eyes, coeff, expand = plan
+        val = np.asarray(np.einsum(spec, *(atom(f) if n is None else np.eye(n, dtype=int).astype(dtype)
+                                           for f, n in zip(factors, eyes))), dtype=dtype)
+        for k in expand:
+            val = np.expand_dims(val, k)
+        if coeff != 1:
+            val = np.asarray(val * coeff, dtype=dtype)
+        return val if val.shape == shape else np.broadcast_to(val, shape)
+    extent = {("f", name): sizes[r] for name, r in free}
+    extent.update({("d", n): sizes[r] for n, r in enumerate(t.dummies)})
+    operands: list[tuple[np.ndarray, tuple]] = []
+    for f in t.factors:
+        _refuse_shifted(f)
+        idx = tuple(factor_indices(f))
+        if f.tag == "kd":
+            operands.append((np.eye(extent[idx[0]], dtype=int).astype(dtype), idx))
+        else:
+            operands.append((atom(f), idx))
+    out = tuple(("f", name) for name, _ in free)
+    coeff: object = t.coeff if dtype is object else float(t.coeff)
+    for s in t.sizes:
+        coeff = coeff * sizes[s]
+    if dtype is object and coeff.denominator == 1:  # type: ignore[union-attr]
+        coeff = int(coeff)  # the same number; integer arithmetic is faster than Fraction's
+    present = {i for _, idx in operands for i in idx}
+    kept = tuple(i for i in out if i in present)
+    val = _local_path(operands, kept, extent, dtype) if operands else np.array(1, dtype=dtype)
+    val = np.asarray(val)
+    for k, i in enumerate(out):
+        if i not in present:
+            val = np.expand_dims(val, k)
+    if coeff != 1:
+        val = np.asarray(val * coeff, dtype=dtype)
+    return val if val.shape == shape else np.broadcast_to(val, shape)
+
+
+#: (term id, free indices, sizes, dtype) -> (the term, its :func:`_small_plan`)
+_SMALL: dict[tuple, tuple] = {}
+
+
+def _small_plan(t: Term, free: list[tuple[str, str]], sizes: dict[str, int], dtype: type) -> tuple | None:
+    """How :func:`_term_local` evaluates a term of at most three factors in one ``einsum``: (its
+    specification, the factors, the size of each Kronecker delta's identity or None, the
+    coefficient with the sizes multiplied in, the output axes the term does not mention); None
+    for a longer or larger term."""
+    if not 0 < len(t.factors) <= 3:
+        return None
+    extent = {("f", name): sizes[r] for name, r in free}
+    extent.update({("d", n): sizes[r] for n, r in enumerate(t.dummies)})
+    idxs = []
+    for f in t.factors:
+        _refuse_shifted(f)
+        idxs.append(tuple(factor_indices(f)))
+    keys = list(dict.fromkeys(i for idx in idxs for i in idx))
+    if len(keys) > len(string.ascii_letters) or math.prod(extent[i] for i in keys) > SMALL_EINSUM:
+        return None
+    letters = dict(zip(keys, string.ascii_letters))
+    out = [("f", name) for name, _ in free]
+    spec = ",".join("".join(letters[i] for i in idx) for idx in idxs) + "->" + \
+        "".join(letters[i] for i in out if i in letters)
+    coeff: object = t.coeff if dtype is object else float(t.coeff)
+    for s in t.sizes:
+        coeff = coeff * sizes[s]
+    if dtype is object and coeff.denominator == 1:  # type: ignore[union-attr]
+        coeff = int(coeff)  # the same number; integer arithmetic is faster than Fraction's
+    eyes = [extent[idx[0]] if f.tag == "kd" else None for f, idx in zip(t.factors, idxs)]
+    expand = [k for k, i in enumerate(out) if i not in letters]
+    return spec, list(t.factors), eyes, coeff, expand
+
+
+def _local_path(operands: list[tuple[np.ndarray, tuple]], out: tuple, extent: dict[tuple, int],
+                dtype: type) -> np.ndarray:
+    """Contract ``operands`` (arrays with a key per axis) to the axes ``out``, two at a time: at
+    each step the pair that shares an index and gives the smallest result (for a chain of layers,
+    the neighbours, in layer order), an index summed as soon as no other operand needs it.  Each
+    step is one ``einsum`` whose letters are local to it; the work is bounded by
+    :data:`MAX_FLOPS` before it is done."""
+    live = [(np.asarray(a), tuple(idx)) for a, idx in operands]
+    if len(live) <= 3:  # one layer's definition (h'(a_j) Σ_k w_{kj} δ_k): one einsum, if small
+        keys = {i for _, idx in live for i in idx}
+        if len(keys) <= len(string.ascii_letters) and math.prod(extent[i] for i in keys) <= SMALL_EINSUM:
+            letters = dict(zip(keys, string.ascii_letters))
+            spec = ",".join("".join(letters[i] for i in idx) for _, idx in live) + "->" + \
+                "".join(letters[i] for i in out)
+            return np.asarray(np.einsum(spec, *(a for a, _ in live)), dtype=dtype)
+    count: dict[tuple, int] = {}
+    for _, idx in live:
+        for i in set(idx):
+            count[i] = count.get(i, 0) + 1
+    wanted = set(out)
+    flops = 0.0
+
+    def size_of(keys: set) -> float:
+        n = 1.0
+        for i in keys:
+            n *= extent[i]
+        return n
+
+    def step(picked: list[tuple[np.ndarray, tuple]], keep: tuple) -> np.ndarray:
+        letters: dict[tuple, str] = {}
+        for _, idx in picked:
+            for i in idx:
+                if i not in letters:
+                    if len(letters) == len(string.ascii_letters):
+                        raise ResourceLimitError(f"one step of a contraction would join more than "
+                                                 f"{len(string.ascii_letters)} indices")
+                    letters[i] = string.ascii_letters[len(letters)]
+        spec = ",".join("".join(letters[i] for i in idx) for _, idx in picked) + "->" + \
+            "".join(letters[i] for i in keep)
+        return np.asarray(np.einsum(spec, *(a for a, _ in picked)), dtype=dtype)
+
+    while len(live) > 1:
+        check_deadline()
+        by_key: dict[tuple, list[int]] = {}
+        for n, (_, idx) in enumerate(live):
+            for i in set(idx):
+                by_key.setdefault(i, []).append(n)
+        pairs = {(ks[a], ks[a + 1]) for ks in by_key.values() for a in range(len(ks) - 1)}
+        if not pairs:  # nothing shared: an outer product of the two smallest
+            order = sorted(range(len(live)), key=lambda n: live[n][0].size)
+            pairs = {(min(order[:2]), max(order[:2]))}
+        best = None
+        for x, y in pairs:
+            union = set(live[x][1]) | set(live[y][1])
+            a_idx, b_idx = live[x][1], live[y][1]
+            keep = {i for i in union if i in wanted or count[i] > (i in a_idx) + (i in b_idx)}
+            key = (size_of(keep), size_of(union), x, y)
+            if best is None or key < best[0]:
+                best = (key, x, y, union, keep)
+        (_, cost, _, _), x, y, union, keep = best
+        flops += cost
+        if flops > MAX_FLOPS:
+            raise ResourceLimitError(f"a numeric check would take more than {MAX_FLOPS:.0e} operations")
+        a, b = live[x], live[y]
+        order = tuple(dict.fromkeys(i for i in a[1] + b[1] if i in keep))
+        for i in union:
+            if i not in keep:
+                count[i] -= (i in a[1]) + (i in b[1])
+            else:
+                count[i] -= (i in a[1]) + (i in b[1]) - 1
+        val = step([a, b], order)
+        live = [op for n, op in enumerate(live) if n not in (x, y)] + [(val, order)]
+    (val, idx), = live
+    if idx != out:
+        val = step([(val, idx)], out)
+    return val
 
 
 def _contract(ops: list[np.ndarray], subs: list[str], out: str, dtype: type) -> np.ndarray:
@@ -334,6 +532,121 @@ class FormalInstance:
         return self.cache[key]
 
 
+def _hidden_deltas_of(net: Network, e: Expr) -> set[int]:
+    return {f.fam for t in e.terms for f in t.factors if f.tag == "grad" and f.fam not in net.outputs}
+
+
+def _layer_by_layer(inst: FormalInstance | NetworkInstance, fam: int,
+                    definition: Callable[[int], Expr]) -> np.ndarray:
+    """``δ`` of the hidden family ``fam`` at every index, evaluated from its definition one layer
+    down (``δ_j = h'(a_j) Σ_k w_{kj} δ_k``) with the ``δ`` of the layers above it evaluated first,
+    each once (cached in ``inst.cache``): a network ``D`` layers deep costs ``D`` contractions,
+    never the ``δ`` expanded down to the outputs (whose terms multiply with every skip path).
+    The same value as the expanded form's, at the same instance."""
+    key = ("grad", fam)
+    if key in inst.cache:
+        return inst.cache[key]
+    net = inst.net
+    needed, todo = {fam}, [fam]
+    while todo:  # every hidden δ the definition reaches
+        for g in _hidden_deltas_of(net, definition(todo.pop())):
+            if g not in needed and ("grad", g) not in inst.cache:
+                needed.add(g)
+                todo.append(g)
+    dtype = object if isinstance(inst, FormalInstance) else float
+    for g in sorted(needed, key=lambda g: -len(net.ancestors[g])):  # the layers nearest the outputs first
+        check_deadline()
+        free = [(f"#{k}", r) for k, r in enumerate(net.families[g].axes)]
+        inst.cache[("grad", g)] = evaluate(net, definition(g), inst.sizes, inst, free, dtype, local=True)
+    return inst.cache[key]
+
+
+#: a family with more ancestors than this is computed with the forward pass run in order below it
+#: (:func:`_forward_first`); a shallower one by recursion, which draws the random inputs and
+#: weights in the order its definition names them (the counterexamples' numbers depend on it)
+FORWARD_IN_ORDER = 48
+
+
+def _forward_first(inst: NetworkInstance, fam: int) -> None:
+    """Run the forward pass up to ``fam`` in order (every defined family it depends on, the
+    bottom layer first), so that a deep network is evaluated without deep recursion."""
+    net = inst.net
+    below = [g for g in net.ancestors[fam] if g in net.definitions and ("ref", g) not in inst.cache]
+    for h in sorted(net.ancestors[fam]):
+        if h not in net.definitions:
+            inst.value(h)  # the inputs and weights first, in the order of the families
+    for g in sorted(below, key=lambda g: len(net.ancestors[g])):
+        check_deadline()
+        free = [(f"#{k}", r) for k, r in enumerate(net.families[g].axes)]
+        inst.cache[("ref", g)] = evaluate(net, net.definitions[g], inst.sizes, inst, free, local=True)
+
+
+@dataclass
+class LayeredFormalInstance(FormalInstance):
+    """:class:`FormalInstance` for a form that still has hidden ``δ`` (the forms the lazy
+    comparison reached): each hidden ``δ`` is evaluated from its definition, forward quantities
+    unfolded as in :func:`symbp.engine.calculus.unfold`, layer by layer
+    (:func:`_layer_by_layer`), every other atom an independent random integer as in
+    :class:`FormalInstance`.  Its value is that of the expanded, unfolded form at the same atoms:
+    a difference is a formal difference (evidence that the equation is wrong), found in work
+    linear in the depth.
+
+    Each atom's integers come from a generator seeded by ``seed`` and the atom itself, not from
+    the order in which atoms are asked for, so the values are the same whatever is evaluated
+    first, and the instances of one network at the same sizes and seed share their values
+    (``net.cache``): the ``δ`` of every layer is evaluated once per network, not once per check.
+
+    >>> from symbp import declare
+    >>> net = declare([r"a_j = \\sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \\sum_j w_{kj} z_j",
+    ...                r"z_k = h(a_k)", r"a_m = \\sum_k w_{mk} z_k"])
+    >>> sizes = {r: 2 for r in net.sizes}
+    >>> inst = LayeredFormalInstance(net, sizes, seed=1)
+    >>> fam = next(f.id for f in net.families if f.show() == "a_{j}")
+    >>> free = [(f"#{k}", r) for k, r in enumerate(net.families[fam].axes)]
+    >>> lazy = calculus.unfold(net, calculus.delta_definition(net, fam))
+    >>> full = calculus.unfold(net, calculus.expand_deltas(net, calculus.delta_definition(net, fam)))
+    >>> other = FormalInstance(net, sizes, seed=1)
+    >>> other.cache = inst.cache
+    >>> bool(np.array_equal(evaluate(net, lazy, sizes, inst, free, object),
+    ...                     evaluate(net, full, sizes, other, free, object)))
+    True
+    """
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        key = ("layered formal", tuple(sorted(self.sizes.items())), self.seed)
+        if key not in self.net.cache:
+            self.net.cache[key] = self.cache
+        self.cache = self.net.cache[key]
+
+    def __call__(self, f: tuple) -> np.ndarray:
+        if f.tag == "grad" and f.fam not in self.net.outputs:
+            return _layer_by_layer(self, f.fam, self._unfolded_delta)
+        if f.tag == "ref" and f.fam in self.net.definitions:
+            key = ("unfolded", f.fam)
+            if key not in self.cache:
+                fam = f.fam
+                free = [(f"#{k}", r) for k, r in enumerate(self.net.families[fam].axes)]
+                idx = tuple(("f", n) for n, _ in free)
+                d = calculus.unfold(self.net, calculus.instantiate(self.net, fam, idx))
+                self.cache[key] = evaluate(self.net, d, self.sizes, self, free, object)
+            return self.cache[key]
+        key = _atom_key(f)
+        if key not in self.cache:
+            fam = key[1] if key[0] != "fn" else key[3]
+            shape = _bounded(tuple(self.sizes[r] for r in self.net.families[fam].axes), "one family")
+            rng = random.Random(f"{self.seed} {key!r}")  # this atom's own generator
+            vals = [rng.randrange(1, 2**40) for _ in range(math.prod(shape))]
+            self.cache[key] = np.array(vals, dtype=object).reshape(shape)
+        return self.cache[key]
+
+    def _unfolded_delta(self, fam: int) -> Expr:
+        key = ("unfolded delta", fam)
+        if key not in self.net.cache:
+            self.net.cache[key] = calculus.unfold(self.net, calculus.delta_definition(self.net, fam))
+        return self.net.cache[key]
+
+
 @dataclass
 class NetworkInstance:
     """The network run forward at concrete sizes with random inputs, weights and targets."""
@@ -359,6 +672,8 @@ class NetworkInstance:
         return _bounded(tuple(self.sizes[r] for r in self.net.families[fam].axes), "one family")
 
     def value(self, fam: int) -> np.ndarray:
+        if ("ref", fam) not in self.cache and len(self.net.ancestors.get(fam, ())) > FORWARD_IN_ORDER:
+            _forward_first(self, fam)
         if ("ref", fam) not in self.cache:
             d = self.net.definitions.get(fam)
             if d is None and fam in self.net.conditions:  # declared targets: they sum to 1
@@ -394,8 +709,8 @@ class NetworkInstance:
             with np.errstate(divide="ignore", invalid="ignore"):  # 1/0: inf, never a number
                 return 1.0 / self(view(f).base())
         if f.tag == "grad":
-            if f.fam not in self.net.outputs:
-                raise AssertionError("evaluate the ground form: δ of hidden layers must be expanded")
+            if f.fam not in self.net.outputs:  # backpropagated, layer by layer
+                return _layer_by_layer(self, f.fam, lambda fam: calculus.delta_definition(self.net, fam))
             if f.fam in self.net.targets:  # a declared error: its targets are the network's t
                 return self.value(f.fam) - self.value(self.net.targets[f.fam])
             return self.dE(self.value(f.fam), self.target(f.fam))
