@@ -206,7 +206,7 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
         link = Chain(chain.sides[k:k + 2], (rel,))
         shown = f"{unparse(link.sides[0])} {rel} {unparse(link.sides[1])}"
         try:
-            read = translate(link, net.shapes, net.layout, net.range_letter)
+            read = translate(link, net.shapes, net.layout, net.range_letter, net.conventions)
         except InputError as exc:
             out.append(LinkResult(shown, ERROR, exc.brief(), link=k + 1, links=links,
                                   error=type(exc).__name__, code=exc.code,

@@ -263,10 +263,12 @@ class Transpose(Node):
 
 @dataclass(frozen=True, eq=False)
 class Hadamard(Node):
-    """``u \\odot v`` (or ``\\circ``): the elementwise product of its factors, which bind more
-    weakly than juxtaposition (``W u \\odot v`` is ``(W u) \\odot v``)."""
+    """``u \\odot v`` (or ``\\circ``, or ``*`` where a file declares it): the elementwise product
+    of its factors, which bind more weakly than juxtaposition (``W u \\odot v`` is
+    ``(W u) \\odot v``); ``ops`` are the operators as written (empty: ``\\odot``)."""
 
     factors: tuple[Node, ...] = ()
+    ops: tuple[str, ...] = field(default=(), compare=False)
 
     def key(self) -> tuple:
         return ("hadamard",) + tuple(f.key() for f in self.factors)

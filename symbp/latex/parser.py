@@ -199,22 +199,24 @@ class _Parser:
     def _term(self) -> Node:
         start = self.tok.pos
         groups: list[Node] = []
+        ops: list[str] = []
         while True:
             groups.append(self._product())
-            if not self.is_cmd("odot", "circ"):
+            if not (self.is_cmd("odot", "circ") or self.is_sym("*")):
                 break
             op = self.next()
+            ops.append("*" if op.text == "*" else "\\" + op.text)  # * is read by symbp.engine.vector
             if self._at_stop():
-                raise LatexSyntaxError(f"\\{op.text} needs a factor after it", offset=op.pos,
+                raise LatexSyntaxError(f"{ops[-1]} needs a factor after it", offset=op.pos,
                                        width=op.end - op.pos, hint="write u \\odot v")
         if len(groups) == 1:
             return groups[0]
-        return Hadamard(start, groups[-1].end, tuple(groups))
+        return Hadamard(start, groups[-1].end, tuple(groups), tuple(ops))
 
     def _product(self) -> Node:
         start = self.tok.pos
         factors: list[Node] = []
-        while not self._at_stop() and not self.is_cmd("odot", "circ"):
+        while not self._at_stop() and not self.is_cmd("odot", "circ") and not self.is_sym("*"):
             if self.is_cmd("cdot", "times"):
                 if not factors:
                     raise self.unexpected("where a factor should start")
@@ -506,7 +508,7 @@ class _Parser:
         wrt = self.symbol_rest(t) if braced else Sym(t.pos, t.end, t.text, ())
         if braced:
             self.expect_sym("}", "to close the subscript of \\nabla")
-        if self._at_stop() or self.is_cmd("odot", "circ"):
+        if self._at_stop() or self.is_cmd("odot", "circ") or self.is_sym("*"):
             raise self.unexpected("where the function under \\nabla should stand")
         body = self.factor()
         return Nabla(start, body.end, wrt, body)

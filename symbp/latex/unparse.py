@@ -83,7 +83,11 @@ def unparse(node: Node) -> str:
             s = f"\\left({s}\\right)"
         return f"{s}^{{T}}"
     if isinstance(node, Hadamard):
-        return " \\odot ".join(_paren(f, (Add, Neg, Hadamard)) for f in node.factors)
+        ops = node.ops if len(node.ops) == len(node.factors) - 1 else ("\\odot",) * (len(node.factors) - 1)
+        out = _paren(node.factors[0], (Add, Neg, Hadamard))
+        for op, f in zip(ops, node.factors[1:]):
+            out += f" {op} " + _paren(f, (Add, Neg, Hadamard))
+        return out
     if isinstance(node, Nabla):
         return f"\\nabla_{{{unparse(node.wrt)}}} {_paren(node.body, (Add, Neg, Mul, Hadamard))}"
     raise TypeError(node)

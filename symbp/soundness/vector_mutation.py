@@ -150,7 +150,7 @@ def _judge(net: Network, source: str, cls: str, lhs: Node, rhs: Node, seen: set)
     try:
         if _shape(chain.sides[0], net.shapes, net.layout) != _shape(chain.sides[1], net.shapes, net.layout):
             raise _IllFormed
-        read = translate(chain, net.shapes, net.layout, net.range_letter)
+        read = translate(chain, net.shapes, net.layout, net.range_letter, net.conventions)
         if isinstance(read, Mismatch):  # the rules above say the shapes fit: a translator bug,
             # shown as a refuted equivalent (its value unknown, it counts as no kill)
             return Outcome("mutant", cls, source, text, oracle.EQUIVALENT, res.verdict,
