@@ -230,15 +230,18 @@ def _readable(chain: Chain, shapes: Shapes, conventions: Conventions) -> None:
     """Input errors before any shape: a vector operation on undeclared symbols, a formula that
     writes index letters beside vectors without indices (one formula, one notation), ``*``
     where no directive says it is the elementwise product."""
+    declared = [n for s in chain.sides for n in s.walk() if isinstance(n, Sym) and not n.groups
+                and shapes.get(n.name)]
     star = next((n for s in chain.sides for n in s.walk() if isinstance(n, Hadamard) and "*" in n.ops), None)
+    if star is not None and not declared:
+        raise NotationError("* between scalars", offset=star.pos, width=max(1, star.end - star.pos),
+                            hint="write a product by juxtaposition: h'(a_j) \\delta_j")
     if star is not None and conventions.get("hadamard") != "*":
         raise NotationError("* between vectors or matrices can be the elementwise (Hadamard) product, "
                             "a matrix product or a convolution", offset=star.pos,
                             width=max(1, star.end - star.pos),
                             hint="write \\odot, or declare '% symbp: hadamard *' (as in Ng's notes, "
                                  "where * is the elementwise product)")
-    declared = [n for s in chain.sides for n in s.walk() if isinstance(n, Sym) and not n.groups
-                and shapes.get(n.name)]
     indexed = next((n for s in chain.sides for n in s.walk() if isinstance(n, Sym) and n.groups), None)
     if declared and indexed is not None:
         raise NotationError(f"this formula writes {unparse(indexed)} with indices beside the vector "
@@ -613,7 +616,8 @@ class _Translator:
                 fixes.append((lhs, _transposed(lhs)))  # W delta  ->  W^T delta
             if (ar, ac) == (br, bc) and len(left) + 1 == len(where.factors):
                 head = left[0] if len(left) == 1 else Mul(left[0].pos, left[-1].end, left)
-                fixes.append((where, Hadamard(where.pos, where.end, (head, right))))  # u v -> u \odot v
+                ops = ("*",) if self.conventions.get("hadamard") == "*" else ()  # as the file writes it
+                fixes.append((where, Hadamard(where.pos, where.end, (head, right), ops)))  # u v -> u \odot v
             if not fixes:
                 fixes.append((right, _transposed(right)))
             if len(left) == 1 and not any(t is lhs for t, _ in fixes):
