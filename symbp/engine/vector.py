@@ -55,7 +55,8 @@ from ..latex.ast import (
 from ..latex.tokens import ONES
 from ..latex.unparse import unparse
 
-__all__ = ["DIAG", "LAYOUTS", "ONES", "Mismatch", "needs_translation", "shape_of", "substitute", "translate"]
+__all__ = ["DIAG", "LAYOUTS", "ONES", "Mismatch", "Read", "needs_translation", "shape_of", "substitute",
+           "translate"]
 
 #: the name of ``\\operatorname{diag}`` (and ``\\mathrm{diag}``) as the lexer reads it
 DIAG = "diag"
@@ -123,7 +124,7 @@ def _vectorial(n: Node, shapes: Shapes) -> bool:
 
 def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
               letters: dict[str, str] | None = None, conventions: Conventions | None = None
-              ) -> Chain | Mismatch:
+              ) -> Read | Mismatch:
     """The equation in index notation (every side with the same free letters), or the
     :class:`Mismatch` of its shapes.  ``letters`` names each range's index letter (default: the
     range's name in lower case); a letter the equation already writes is not reused.  With the
@@ -154,14 +155,29 @@ def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
         if fix is None:
             return Mismatch(m.parts, m.node.pos, m.node.end)
         return Mismatch(m.parts, m.node.pos, m.node.end, fix[1], ("did you mean ", Math(fix[0]), "?"))
-    out = tr.settle(out, chain)
+    out, moved = tr.settle(out, chain)
+    need = 0
     if conventions.get("examples") and conventions.get("size"):
         need = max(_need(s, conventions["examples"]) for s in out)
         out = [_scale(s, need, conventions["examples"]) for s in out]
-    return _tidy(Chain(tuple(out), chain.rels), chain)
+    tidy, renamed = _tidy(Chain(tuple(out), chain.rels), chain)
+    axes = tuple(None if ax is None else renamed.get(moved.get(ax[1], ax[1]), moved.get(ax[1], ax[1]))
+                 for ax in (first.rows, first.cols))
+    return Read(tidy.sides, tidy.rels, axes, (conventions["examples"], need) if need else None)
 
 
-def _tidy(read: Chain, written: Chain) -> Chain:
+@dataclass(frozen=True)
+class Read(Chain):
+    """An equation read in index notation, with what its answers need to be written in the
+    notation of the question: the letters of the rows and the columns of its sides (``None``: a
+    size of 1; the entry a counterexample is at), and ``scale``, ``(M, k)`` when both sides were
+    multiplied by ``M^k`` to clear the ``\\frac{1}{m}`` of an average over the examples."""
+
+    axes: tuple[str | None, ...] = (None, None)
+    scale: tuple[str, int] | None = None
+
+
+def _tidy(read: Chain, written: Chain) -> tuple[Chain, dict[str, str]]:
     """The translator's letters renamed to the fewest primes, in the order they first appear
     (``\\sum_{i'}`` rather than ``\\sum_{i'''}``); the letters the user wrote are kept."""
     mine: set[str] = set().union(*(s.index_letters() for s in written.sides))
@@ -181,7 +197,7 @@ def _tidy(read: Chain, written: Chain) -> Chain:
     # two steps, through names no formula has, so that a renaming never captures another letter
     step = {x: f"#{k}" for k, x in enumerate(table)}
     back = {f"#{k}": table[x] for k, x in enumerate(table)}
-    return Chain(tuple(_rename(_rename(s, step), back) for s in read.sides), read.rels)
+    return Chain(tuple(_rename(_rename(s, step), back) for s in read.sides), read.rels), table
 
 
 def shape_of(node: Node, shapes: Shapes, layout: str = "gradient",
@@ -385,7 +401,7 @@ class _Translator:
             return None if r is None else ("n" if r.startswith(_PENDING) else r, ax[1])
         return _shape_text(_V(v.node, show(v.rows), show(v.cols)))
 
-    def settle(self, sides: list[Node], chain: Chain) -> list[Node]:
+    def settle(self, sides: list[Node], chain: Chain) -> tuple[list[Node], dict[str, str]]:
         """The sides with each all-ones vector's placeholder letter named after its range."""
         present = set().union(*(s.index_letters() for s in sides))
         table = {}
@@ -399,7 +415,7 @@ class _Translator:
                                     offset=ones.pos, width=max(1, ones.end - ones.pos),
                                     hint="write it beside a vector or a matrix whose size it takes")
             table[letter] = self.fresh(r)[1]
-        return [_rename(s, table) for s in sides]
+        return [_rename(s, table) for s in sides], table
 
     def side(self, node: Node) -> _V:
         return self.v(node)
