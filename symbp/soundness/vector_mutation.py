@@ -7,8 +7,8 @@ product, a matrix product written as a Hadamard product, the same link read in t
 layout, and two factors of a product swapped (the layout of a batch: Ng's examples in the
 columns, ``dZ A^T``, read as if they stood in the rows, ``A^T dZ``).  Each mutant is printed,
 read back, checked by :func:`symbp.checker.files.check_vector_chain`, and classified
-independently: its shapes by a rule of this module's own (rows and columns, no translation), and, when they fit, its value by
-:mod:`symbp.soundness.oracle` on the index form.  A mutant whose shapes do not fit is
+independently: its shapes by a rule of this module's own (rows and columns, no translation),
+and, when they fit, its value by :mod:`symbp.soundness.oracle` on the index form.  A mutant whose shapes do not fit is
 ``ill-formed`` (killed by ``refuted`` or ``error``); a ``different`` one must be ``refuted``; a
 non-equivalent mutant verified is a soundness bug.
 
