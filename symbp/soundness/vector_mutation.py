@@ -8,9 +8,9 @@ layout, and two factors of a product swapped (the layout of a batch: Ng's exampl
 columns, ``dZ A^T``, read as if they stood in the rows, ``A^T dZ``).  Each mutant is printed,
 read back, checked by :func:`symbp.checker.files.check_vector_chain`, and classified
 independently: its shapes by a rule of this module's own (rows and columns, no translation),
-and, when they fit, its value by :mod:`symbp.soundness.oracle` on the index form.  A mutant whose shapes do not fit is
-``ill-formed`` (killed by ``refuted`` or ``error``); a ``different`` one must be ``refuted``; a
-non-equivalent mutant verified is a soundness bug.
+and, when they fit, its value by :mod:`symbp.soundness.oracle` on the index form.  A mutant
+whose shapes do not fit is ``ill-formed`` (killed by ``refuted`` or ``error``); a ``different``
+one must be ``refuted``; a non-equivalent mutant verified is a soundness bug.
 
 Room ``symbp.soundness``; imports the checker, :mod:`symbp.document`, the engine's translation,
 the :mod:`symbp.latex` room and :mod:`symbp.soundness.mutation`'s report.
