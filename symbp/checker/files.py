@@ -29,7 +29,7 @@ from ..document import (
     strip_label,
 )
 from ..engine.declare import BUILTINS, builtin
-from ..engine.vector import Mismatch, needs_translation, translate
+from ..engine.vector import Mismatch, Read, needs_translation, translate
 from ..errors import InputError, Location, NotationError, SymbpError, locate
 from ..latex.ast import Chain
 from ..latex.parser import parse_chain
@@ -159,6 +159,8 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
         results = check_chain(deriv.network, eq.chain)
         if eq.written is not None:
             _as_written(results, eq.written, eq.chain)
+            if isinstance(eq.chain, Read):
+                _entry_as_written(results, eq.written, eq.chain)
     for r in results:
         r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
         if eq.where and r.span is not None:  # read through the file's macros: back to the source
@@ -218,6 +220,7 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
             continue
         results = check_chain(net, read)
         _as_written(results, link, read)
+        _entry_as_written(results, link, read)
         for r in results:
             r.link, r.links = k + 1, links
         out += results
@@ -242,6 +245,29 @@ def _as_written(results: list[LinkResult], written: Chain, read: Chain | None) -
             continue
         index_text = _link_text(read, k)
         r.message = f"read as {index_text}: {r.message}" if r.message else f"read as {index_text}"
+
+
+def _entry_as_written(results: list[LinkResult], written: Chain, read: Read) -> None:
+    """A counterexample of a vector claim in the notation of the question: the entry of the left
+    side as written (``row 4, column 1 of dW^{[2]}``) rather than the translation's index
+    letters, and its values those of the sides as written (an average's ``\\frac{1}{m}`` that the
+    reading cleared by multiplying through by ``m``, put back)."""
+    for r in results:
+        cx = r.counterexample
+        if not cx or not isinstance(cx.get("index"), dict):
+            continue
+        at = [cx["index"].get(x) for x in read.axes if x is not None]
+        if not all(isinstance(v, int) for v in at):
+            continue
+        kind = ("matrix" if all(read.axes) else "vector" if read.axes[0] else "row vector"
+                if read.axes[1] else "scalar")
+        of = written.sides[min(r.link, len(written.sides)) - 1]
+        cx["entry"] = {"of": unparse(of), "kind": kind, "at": at}
+        if read.scale is not None and isinstance(cx.get("sizes"), dict) and read.scale[0] in cx["sizes"]:
+            factor = cx["sizes"][read.scale[0]] ** read.scale[1]
+            for side in ("lhs", "rhs"):
+                if isinstance(cx.get(side), float):
+                    cx[side] /= factor
 
 
 def check_paths(paths: list[Path], jobs: int = 1) -> Report:
