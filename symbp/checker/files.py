@@ -29,16 +29,16 @@ from ..document import (
     strip_label,
 )
 from ..engine.declare import BUILTINS, builtin
-from ..engine.vector import Mismatch, Read, needs_translation, translate
+from ..engine.vector import Mismatch, Read, needs_translation, translate, vector_factor
 from ..errors import InputError, Location, NotationError, SymbpError, locate
-from ..latex.ast import Chain
+from ..latex.ast import Chain, Hadamard, Mul, Node
 from ..latex.parser import parse_chain
 from ..latex.unparse import unparse
 from ..model.network import Network
 from ..parallel import map_files
 from .pipeline import check_chain
 from .report import Report
-from .results import ERROR, REFUTED, LinkResult
+from .results import ERROR, REFUTED, VERIFIED, LinkResult
 
 _SPACE = re.compile(r"\s*")
 
@@ -161,6 +161,9 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
             _as_written(results, eq.written, eq.chain)
             if isinstance(eq.chain, Read):
                 _entry_as_written(results, eq.written, eq.chain)
+                if eq.vector is not None and [x.key() for x in eq.vector.sides] == \
+                        [x.key() for x in eq.written.sides]:  # no assignment substituted
+                    _suggest_as_written(deriv.network, results, eq.written, eq.chain)
     for r in results:
         r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
         if eq.where and r.span is not None:  # read through the file's macros: back to the source
@@ -180,7 +183,7 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
     return out
 
 
-def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
+def check_vector_chain(net: Network, chain: Chain, suggest: bool = True) -> list[LinkResult]:
     """:func:`check_chain`, for an equation written with vectors and matrices too: each link is
     translated to index notation (:mod:`symbp.engine.vector`) and checked; a link whose shapes do
     not fit is ``refuted`` (``shape-mismatch``), an unreadable one an ``error``.  The results
@@ -221,6 +224,8 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
         results = check_chain(net, read)
         _as_written(results, link, read)
         _entry_as_written(results, link, read)
+        if suggest:
+            _suggest_as_written(net, results, link, read)
         for r in results:
             r.link, r.links = k + 1, links
         out += results
@@ -245,6 +250,46 @@ def _as_written(results: list[LinkResult], written: Chain, read: Chain | None) -
             continue
         index_text = _link_text(read, k)
         r.message = f"read as {index_text}: {r.message}" if r.message else f"read as {index_text}"
+
+
+def _suggest_as_written(net: Network, results: list[LinkResult], written: Chain, read: Read) -> None:
+    """A vector claim's suggestion in its notation: when the correction found in index notation
+    adds one factor that runs over the claim's rows and columns (``\\sigma'(z^{(2)}_{k})``), the
+    claim as written with that factor as a Hadamard product (``\\odot \\sigma'(z^{(2)})``, or
+    ``*`` where the file declares it), offered only if it is verified itself."""
+    for r in results:
+        if r.verdict != REFUTED or not r.suggestion or r.link >= len(written.sides):
+            continue
+        try:
+            sug = parse_chain(r.suggestion, net.functions)
+        except SymbpError:
+            continue
+        if len(sug.sides) != 2 or sug.sides[0].key() != read.sides[r.link - 1].key():
+            continue
+        had = [f.key() for f in _factors(read.sides[r.link])]
+        extra = [f for f in _factors(sug.sides[1]) if f.key() not in had]
+        if len(extra) != 1 or len(_factors(sug.sides[1])) != len(had) + 1:
+            continue
+        factor = vector_factor(extra[0], read.axes, net.shapes)
+        if factor is None:
+            continue
+        lhs, rhs = written.sides[r.link - 1], written.sides[r.link]
+        ops = ("*",) if net.conventions.get("hadamard") == "*" else ()
+        if isinstance(rhs, Hadamard):
+            new = Hadamard(rhs.pos, rhs.end, rhs.factors + (factor,), rhs.ops + ops if rhs.ops else ops)
+        else:
+            new = Hadamard(rhs.pos, rhs.end, (rhs, factor), ops)
+        text = f"{unparse(lhs)} = {unparse(new)}"
+        try:
+            again = check_vector_chain(net, parse_chain(text, net.functions), suggest=False)
+        except SymbpError:
+            continue
+        if all(x.verdict == VERIFIED for x in again):
+            r.suggestion = text
+
+
+def _factors(node: Node) -> tuple[Node, ...]:
+    return node.factors if isinstance(node, Mul) else (node,)
 
 
 def _entry_as_written(results: list[LinkResult], written: Chain, read: Read) -> None:

@@ -56,7 +56,7 @@ from ..latex.tokens import ONES
 from ..latex.unparse import unparse
 
 __all__ = ["DIAG", "LAYOUTS", "ONES", "Mismatch", "Read", "needs_translation", "shape_of", "substitute",
-           "translate"]
+           "translate", "vector_factor"]
 
 #: the name of ``\\operatorname{diag}`` (and ``\\mathrm{diag}``) as the lexer reads it
 DIAG = "diag"
@@ -707,6 +707,30 @@ def _scale(node: Node, k: int, size: str) -> Node:
             return Num(node.pos, node.end, Fraction(1))
         return out[0] if len(out) == 1 else Mul(node.pos, node.end, tuple(out))
     return Mul(node.pos, node.end, tuple([Sym(node.pos, node.pos, size, ())] * k + [node]))
+
+
+def vector_factor(node: Node, axes: tuple[str | None, ...], shapes: Shapes) -> Node | None:
+    """An index-notation factor that runs over the letters ``axes`` of a vector claim's rows and
+    columns, written with vectors: ``\\sigma'(z_{k})`` is ``\\sigma'(z)`` when ``z`` is a
+    declared ``K``-vector and ``k`` runs over the rows; ``None`` when it is no such factor.
+
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> unparse(vector_factor(p(r"\\sigma'(z_{k})", ["sigma"]), ("k", None), {"z": ("K",)}))
+    "\\\\sigma'(z)"
+    >>> vector_factor(p(r"\\sigma'(z_{j})", ["sigma"]), ("k", None), {"z": ("K",)}) is None
+    True
+    """
+    letters = tuple(x for x in axes if x is not None)
+    if isinstance(node, Call) and not node.sub:
+        arg = vector_factor(node.arg, axes, shapes)
+        return None if arg is None else dataclasses.replace(node, arg=arg)
+    if isinstance(node, Neg):
+        arg = vector_factor(node.arg, axes, shapes)
+        return None if arg is None else dataclasses.replace(node, arg=arg)
+    if (isinstance(node, Sym) and letters and node.groups == tuple((x,) for x in letters)
+            and len(shapes.get(node.name, ())) == len(letters) and axes[0] is not None):
+        return Sym(node.pos, node.end, node.name, ())
+    return None
 
 
 def _chain_text(chain: Chain) -> str:
