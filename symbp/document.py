@@ -443,6 +443,12 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         lines.append(expanded)
         origin.append(off)
         maps.append(where_ if macros else None)
+    ex = conventions.get("examples")
+    if ex and not any(ex in shape for shape in shapes.values()):
+        raise DeclarationError(f"no vector or matrix is declared with the range {ex} of the examples",
+                               offset=where[("examples", "")],
+                               hint=f"declare the batch matrices with a column per example: "
+                                    f"'% symbp: matrix Z^{{[1]}} : J x {ex}'").at(text, file)
     for k, line in enumerate(lines):  # a forward pass written with vectors, in index notation
         lines[k] = _index_form(line, shapes, layout, text, file, origin[k], conventions)
     if base:
@@ -501,12 +507,6 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                    hint=f"write '% symbp: prefix {conventions['prefix']} = \\partial "
                                         f"{net.error_name}', or name the error: '% symbp: error "
                                         f"{conventions.get('of')}'").at(text, file)
-        ex = conventions.get("examples")
-        if ex and not any(ex in shape for shape in shapes.values()):
-            raise DeclarationError(f"no vector or matrix is declared with the range {ex} of the examples",
-                                   offset=where[("examples", "")],
-                                   hint=f"declare the batch matrices with a column per example: "
-                                        f"'% symbp: matrix Z^{{[1]}} : J x {ex}'").at(text, file)
         if ex and conventions.get("prefix") and net.error_kind is not None:
             raise DeclarationError(f"with the examples in columns, {conventions.get('of')} is the mean "
                                    "over the examples of each one's loss; the error functions symbp knows "

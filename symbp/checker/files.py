@@ -289,7 +289,8 @@ def _suggest_as_written(net: Network, results: list[LinkResult], written: Chain,
 
 
 def _factors(node: Node) -> tuple[Node, ...]:
-    return node.factors if isinstance(node, Mul) else (node,)
+    """The factors of a product, nested products (a bracket) flattened."""
+    return tuple(g for f in node.factors for g in _factors(f)) if isinstance(node, Mul) else (node,)
 
 
 def _entry_as_written(results: list[LinkResult], written: Chain, read: Read) -> None:

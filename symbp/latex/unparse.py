@@ -48,7 +48,9 @@ def unparse(node: Node) -> str:
         for k, f in enumerate(node.factors):
             # a sum or a derivative operator takes the rest of the term: bracket it unless last
             greedy = isinstance(f, SumOp) or (isinstance(f, Deriv) and f.num is None)
-            parts.append(_paren(f, (Add, Neg, Mul, Hadamard)) if not (greedy and k < last)
+            applied = k and isinstance(node.factors[k - 1], Sym) and node.factors[k - 1].name == "diag" \
+                and not node.factors[k - 1].groups  # \operatorname{diag}(v): its argument in brackets
+            parts.append(_paren(f, (Add, Neg, Mul, Hadamard)) if not (greedy and k < last or applied)
                          else f"\\left({unparse(f)}\\right)")
         return " ".join(parts)
     if isinstance(node, Div):
