@@ -410,8 +410,8 @@ def entry_text(entry: dict[str, Any], math: Callable[[str], str] = str) -> str:
 
     >>> entry_text({"of": "d W^{[2]}", "kind": "matrix", "at": [4, 1]})
     'row 4, column 1 of d W^{[2]}'
-    >>> entry_text({"of": "\\delta^{(1)}", "kind": "vector", "at": [2]}, lambda s: f"${s}$")
-    'entry 2 of $\\delta^{(1)}$'
+    >>> entry_text({"of": "a^{(1)}", "kind": "vector", "at": [2]}, lambda s: f"${s}$")
+    'entry 2 of $a^{(1)}$'
     """
     of, at = math(entry["of"]), entry["at"]
     if entry["kind"] == "matrix":
