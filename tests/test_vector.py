@@ -29,6 +29,7 @@ from symbp.latex.ast import (
     Deriv,
     Div,
     Hadamard,
+    Kron,
     Mul,
     Nabla,
     Neg,
@@ -300,6 +301,9 @@ def _np(node: Node):  # noqa: ANN202 - a float or a 2-D array
         if isinstance(den, np.ndarray):
             raise _Misfit
         return num / den
+    if isinstance(node, Mul) and isinstance(node.factors[0], Sym) and node.factors[0].name == "diag":
+        (arg,) = node.factors[1:]  # the strategy writes diag of a column vector
+        return np.diag(_np(arg).ravel())
     vs = [_np(c) for c in node.children()]
     if isinstance(node, (Add, Hadamard)):
         if len({np.shape(v) for v in vs}) > 1:
@@ -338,6 +342,8 @@ def _ix(node: Node, env: dict[str, int]) -> float:
         return -_ix(node.arg, env)
     if isinstance(node, Div):
         return _ix(node.num, env) / _ix(node.den, env)
+    if isinstance(node, Kron):
+        return float([env[x] for x in node.left] == [env[x] for x in node.right])
     vs = [_ix(c, env) for c in node.children()]
     if isinstance(node, Add):
         return sum(vs)
@@ -346,7 +352,7 @@ def _ix(node: Node, env: dict[str, int]) -> float:
     raise AssertionError(node)
 
 
-ATOMS = ["x", "y", "u", "W", "V", "A", "c", "2"]
+ATOMS = ["x", "y", "u", "W", "V", "A", "c", "2", r"\operatorname{diag}(x)", r"\operatorname{diag}(u)"]
 _formulas = st.recursive(
     st.sampled_from(ATOMS),
     lambda inner: st.one_of(
