@@ -608,3 +608,17 @@ def test_bold_one_is_the_all_ones_vector_and_roman_one_the_digit() -> None:
         ("sym", "mathbf{1}", ())
     with pytest.raises(InputError):  # not the all-ones vector
         parse_expression(r"\mathrm{1}")
+
+
+@pytest.mark.parametrize(("src", "printed"), [
+    (r"A^{[1]T} x", r"A^{[1]T} x"),
+    (r"W^{(2)\top} g", r"W^{(2)\top} g"),
+    (r"x^\top y", r"x^{\top} y"),
+    (r"x^{\mathsf{T}} y", r"x^{T} y"),
+    (r"(w^{(2)})^T d", r"\left(w^{(2)}\right)^{T} d"),
+    (r"(A B)^\intercal", r"\left(A B\right)^{\intercal}"),
+])
+def test_a_transpose_prints_back_as_it_was_written(src: str, printed: str) -> None:
+    node = parse_expression(src, FUNCS)
+    assert unparse(node) == printed
+    assert parse_expression(printed, FUNCS).key() == node.key()

@@ -247,9 +247,12 @@ class Kron(Node):
 
 @dataclass(frozen=True, eq=False)
 class Transpose(Node):
-    """``W^T``, ``W^\\top``, ``W^{\\mathsf{T}}``: the transpose of a vector or a matrix."""
+    """``W^T``, ``W^\\top``, ``W^{\\mathsf{T}}``: the transpose of a vector or a matrix; ``mark``
+    is how it was written (``T``, ``\\top``, ``\\intercal``; ``(k)\\top`` inside a layer label,
+    ``W^{(k)\\top}``; empty: ``T``), for printing it back the same way."""
 
     arg: Node = None  # type: ignore[assignment]
+    mark: str = field(default="", compare=False)
 
     def key(self) -> tuple:
         return ("transpose", self.arg.key())

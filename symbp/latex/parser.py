@@ -95,6 +95,8 @@ class _Parser:
         self.depth = 0
         #: where a layer label ends in a transpose (``W^{(k)\\top}``): the end of that ``\\top``
         self.label_transpose = 0
+        #: how the last transpose was written (T, \\top, \\intercal), for printing it back
+        self.mark = "T"
 
     # -- helpers
     @property
@@ -360,12 +362,12 @@ class _Parser:
         self.enter()
         base = self.atom()
         if self.label_transpose:  # W^{(2)\top}: the labelled symbol, transposed
-            base = Transpose(base.pos, self.label_transpose, base)
+            base = Transpose(base.pos, self.label_transpose, base, "(k)" + self.mark)
             self.label_transpose = 0
         while self.is_sym("^"):
             transposed = self._transpose_mark()
             if transposed:
-                base = Transpose(base.pos, transposed, base)
+                base = Transpose(base.pos, transposed, base, self.mark)
                 continue
             caret = self.next()
             self._superscript_label(base, caret)
@@ -424,6 +426,7 @@ class _Parser:
         if not ((t.kind == "letter" and t.text == "T")
                 or (t.kind == "cmd" and t.text in ("top", "intercal"))):
             return 0
+        self.mark = t.show()
         if braced:
             k += 1
             if not (self.toks[k].kind == "sym" and self.toks[k].text == "}"):
@@ -642,6 +645,7 @@ class _Parser:
                        or (after.kind == "letter" and after.text == "T")) \
                 and self.toks[k + 2].kind == "sym" and self.toks[k + 2].text == "}":
             self.label_transpose = after.end  # ^{(k)\top}: Goodfellow's transposed layer
+            self.mark = after.show()
             k += 1
         elif braced and not (after.kind == "sym" and after.text == "}"):
             return None

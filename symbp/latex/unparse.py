@@ -81,9 +81,13 @@ def unparse(node: Node) -> str:
         return f"\\frac{{\\partial}}{{\\partial {wrt}}} {body}"
     if isinstance(node, Transpose):
         s = unparse(node.arg)
+        mark = node.mark.removeprefix("(k)") or "T"
+        if node.mark.startswith("(k)") and isinstance(node.arg, Sym) and not node.arg.groups \
+                and s.endswith("}"):  # as written inside the layer label: W^{(k)\top}, A^{[1]T}
+            return s[:-1] + mark + "}"
         if not (isinstance(node.arg, Sym) and "^" not in node.arg.name and not node.arg.groups):
             s = f"\\left({s}\\right)"
-        return f"{s}^{{T}}"
+        return f"{s}^{{{mark}}}"
     if isinstance(node, Hadamard):
         ops = node.ops if len(node.ops) == len(node.factors) - 1 else ("\\odot",) * (len(node.factors) - 1)
         out = _paren(node.factors[0], (Add, Neg, Hadamard))
