@@ -622,3 +622,12 @@ def test_a_transpose_prints_back_as_it_was_written(src: str, printed: str) -> No
     node = parse_expression(src, FUNCS)
     assert unparse(node) == printed
     assert parse_expression(printed, FUNCS).key() == node.key()
+
+
+def test_the_proof_of_a_vector_claim_shows_it_as_written_and_as_read() -> None:
+    from symbp.render.proof import prove_file
+    text = prove_file(ROOT / "derivations" / "ng_batch.tex").text
+    assert "Written with vectors:" in text
+    assert r"d b^{[2]} = \frac{1}{m} d Z^{[2]} \mathbf{1}" in text
+    assert r"\text{(both sides times } M\text{)}" in text
+    assert "at row 4, column 1 of $d W^{[2]}$" in text

@@ -248,10 +248,12 @@ def _as_written(results: list[LinkResult], written: Chain, read: Chain | None) -
         r.latex = _link_text(written, k)
         if read is None:
             continue
-        index_text = _link_text(read, k)
+        index_text = r.read_as = _link_text(read, k)
         if isinstance(read, Read) and read.scale is not None:  # the 1/m of an average cleared
             size, power = read.scale
-            index_text += f" (both sides times {size}{'' if power == 1 else f'^{power}'})"
+            times = f"{size}{'' if power == 1 else f'^{power}'}"
+            index_text += f" (both sides times {times})"
+            r.read_as += f" \\quad \\text{{(both sides times }} {times}\\text{{)}}"
         r.message = f"read as {index_text}: {r.message}" if r.message else f"read as {index_text}"
 
 

@@ -1271,6 +1271,9 @@ def compact_document(proofs: list[Proof], net: Network, title: str) -> str:
         path = escape(r0.file or "<input>").replace("/", "/\\allowbreak{}")
         body.append(f"\\subsection*{{Equation {label_tex(r0.label or '')} "
                     f"{{\\normalfont\\small ({path}, line {r0.line})}}}}".replace("  ", " "))
+        if r0.read_as is not None and r0.links == 1:  # a claim written with vectors
+            body += ["Written with vectors:", "\\[", r0.latex, "\\]",
+                     "read in index notation (each entry of each side) as", "\\[", r0.read_as, "\\]"]
         run: list[Proof] = []
         for p in group:
             if p.result.verdict in (VERIFIED, AT_SIZES) and len(p.sides) == 2:
