@@ -12,7 +12,16 @@ default ``% symbp: layout gradient`` (Nielsen's ``\\partial C / \\partial w = \\
 Goodfellow's ``\\nabla_W J = g h^T``); ``% symbp: layout numerator`` gives it the shape of ``W^T``
 (the Jacobian or numerator layout: ``\\partial C / \\partial \\mathbf{x}`` a row vector).
 
-Room ``symbp.engine``; imports :mod:`symbp.errors` and the :mod:`symbp.latex` room.
+``\\operatorname{diag}(\\mathbf{v})`` is ``v_j [j = j']``; the all-ones vector ``\\mathbf{1}`` takes
+the size of what it stands beside (a pending range, bound when it meets another).  A file's
+:data:`Conventions` add Ng's notation: ``*`` as the Hadamard product, the examples of a batch in
+the columns (a column vector added to such a matrix is broadcast; ``\\frac{1}{m}`` is cleared by
+multiplying both sides by the size ``M``) and the prefix ``d`` of ``dZ``.  What a translation
+returns (:class:`Read`) keeps what the answers need to be written in the notation of the question:
+the letters of its rows and columns, and the scaling.
+
+Room ``symbp.engine``; imports :mod:`symbp.errors`, :mod:`symbp.diagnoses` and the
+:mod:`symbp.latex` room.
 
 >>> from symbp.latex.parser import parse_chain
 >>> from symbp.latex.unparse import unparse
@@ -340,8 +349,9 @@ def _mul(a: Node, b: Node) -> Node:
     return fs[0] if len(fs) == 1 else Mul(a.pos, b.end, fs)
 
 
-def _transposed(node: Node) -> Node:
-    return node.arg if isinstance(node, Transpose) else Transpose(node.pos, node.end, node)
+def _transposed(node: Node, mark: str = "") -> Node:
+    """``node^T`` (a transpose undone), the transpose written as the file writes its own."""
+    return node.arg if isinstance(node, Transpose) else Transpose(node.pos, node.end, node, mark)
 
 
 class _Translator:
@@ -354,6 +364,9 @@ class _Translator:
         self.used: set[str] = set()
         for s in chain.sides:
             self.used |= s.index_letters()
+        #: how the formula writes a transpose (``\\top``, ``(k)\\top`` in a label), for its fixes
+        self.mark = next((n.mark for side in chain.sides for n in side.walk()
+                          if isinstance(n, Transpose) and n.mark), "")
         #: the size an all-ones vector's range has been found to have (pending range -> range)
         self.bound: dict[str, str] = {}
         #: the placeholder letters of the all-ones vectors' axes -> their pending range
@@ -424,7 +437,7 @@ class _Translator:
         """``v``'s node with the free letters of ``first``, if the shapes agree."""
         if not (self.fits(first.rows, v.rows) and self.fits(first.cols, v.cols)):
             fr, fc, vr, vc = self.ranges(first) + self.ranges(v)
-            fixes = ((right, _transposed(right)),) if (vc, vr) == (fr, fc) else ()
+            fixes = ((right, _transposed(right, self.mark)),) if (vc, vr) == (fr, fc) else ()
             raise _Misfit(("the left side ", _tex(left), " is ", *self.text(first), " but the right side ",
                            _tex(right), " is ", *self.text(v)), right, fixes)
         table = {}
@@ -605,7 +618,7 @@ class _Translator:
                   and self.rng(a.cols) == self.conventions.get("examples"))
         if not (self.fits(a.rows, b.rows) and (spread or self.fits(a.cols, b.cols))):
             ra, ca, rb, cb = self.ranges(a) + self.ranges(b)
-            fixes = ((nb, _transposed(nb)),) if (ra, ca) == (cb, rb) else ()
+            fixes = ((nb, _transposed(nb, self.mark)),) if (ra, ca) == (cb, rb) else ()
             raise _Misfit((_tex(where), f" {verb} ", *self.text(a), " and ", *self.text(b)), where, fixes)
         table = {}
         for x, y in ((a.rows, b.rows), (a.cols, b.cols)):
@@ -627,17 +640,17 @@ class _Translator:
             lhs = left[-1]
             fixes = []
             if bc == ac and b.rows is not None:
-                fixes.append((right, _transposed(right)))  # delta a  ->  delta a^T
+                fixes.append((right, _transposed(right, self.mark)))  # delta a  ->  delta a^T
             if ar == br and len(left) == 1:
-                fixes.append((lhs, _transposed(lhs)))  # W delta  ->  W^T delta
+                fixes.append((lhs, _transposed(lhs, self.mark)))  # W delta  ->  W^T delta
             if (ar, ac) == (br, bc) and len(left) + 1 == len(where.factors):
                 head = left[0] if len(left) == 1 else Mul(left[0].pos, left[-1].end, left)
                 ops = ("*",) if self.conventions.get("hadamard") == "*" else ()  # as the file writes it
                 fixes.append((where, Hadamard(where.pos, where.end, (head, right), ops)))  # u v -> u \odot v
             if not fixes:
-                fixes.append((right, _transposed(right)))
+                fixes.append((right, _transposed(right, self.mark)))
             if len(left) == 1 and not any(t is lhs for t, _ in fixes):
-                fixes.append((lhs, _transposed(lhs)))
+                fixes.append((lhs, _transposed(lhs, self.mark)))
             raise _Misfit((Math(shown), " multiplies ", *self.text(a), " by ", *self.text(b)), where,
                           tuple(fixes))
         if a.cols is None:  # outer product: nothing to sum
