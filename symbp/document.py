@@ -328,6 +328,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     shapes: dict[str, tuple[str, ...]] = {}
     layout = LAYOUTS[0]
     generic: tuple[str, str, str] | None = None  # (mode, letter, depth): % symbp: layers l = 1..L
+    conventions: dict[str, str] = {}  # the vector notation's: symbp.engine.vector.Conventions
     where: dict[tuple[str, str], int] = {}  # (directive, subject) -> offset, for messages
     pending_forward: list[int] = []
     for pos, word, arg, argpos in directives:
@@ -398,6 +399,9 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                 raise DeclarationError(f"unknown layout {layout!r}", offset=argpos,
                                        hint=f"choose one of: {', '.join(LAYOUTS)} (the default: "
                                             f"\\partial C/\\partial W has the shape of W)").at(text, file)
+        elif word in ("hadamard", "examples", "prefix"):
+            conventions.update(_convention(word, arg, argpos, text, file))
+            where[(word, "")] = argpos
         elif word == "error":
             error_kind = arg.strip()
             if error_kind not in ERROR_KINDS:
@@ -408,7 +412,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
                                         "error, targets, delta, vector, matrix, layout, layers, steps, "
-                                        "expect, label, skip").at(text, file)
+                                        "hadamard, examples, prefix, expect, label, skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -439,8 +443,14 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         lines.append(expanded)
         origin.append(off)
         maps.append(where_ if macros else None)
+    ex = conventions.get("examples")
+    if ex and not any(ex in shape for shape in shapes.values()):
+        raise DeclarationError(f"no vector or matrix is declared with the range {ex} of the examples",
+                               offset=where[("examples", "")],
+                               hint=f"declare the batch matrices with a column per example: "
+                                    f"'% symbp: matrix Z^{{[1]}} : J x {ex}'").at(text, file)
     for k, line in enumerate(lines):  # a forward pass written with vectors, in index notation
-        lines[k] = _index_form(line, shapes, layout, text, file, origin[k])
+        lines[k] = _index_form(line, shapes, layout, text, file, origin[k], conventions)
     if base:
         for k, v in base.get("composites", {}).items():
             composites.setdefault(k, v)
@@ -489,6 +499,21 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             raise (unreadable[0][0] if unreadable else located) from None
     if shapes or layout != LAYOUTS[0]:
         net.shapes, net.layout = _with_delta_shapes(net, shapes), layout
+    if conventions:
+        if conventions.get("prefix") and conventions.get("of") != net.error_name:
+            raise DeclarationError(f"the prefix {conventions['prefix']} names the gradient of "
+                                   f"{conventions.get('of')}, but the error here is {net.error_name}",
+                                   offset=where[("prefix", "")],
+                                   hint=f"write '% symbp: prefix {conventions['prefix']} = \\partial "
+                                        f"{net.error_name}', or name the error: '% symbp: error "
+                                        f"{conventions.get('of')}'").at(text, file)
+        if ex and conventions.get("prefix") and net.error_kind is not None:
+            raise DeclarationError(f"with the examples in columns, {conventions.get('of')} is the mean "
+                                   "over the examples of each one's loss; the error functions symbp knows "
+                                   "are sums over every entry", offset=where[("examples", "")],
+                                   hint=f"leave the error abstract: '% symbp: error {conventions.get('of')}'"
+                                   ).at(text, file)
+        net.conventions = conventions
     # -- the equations
     deriv = Derivation(file, text, net, generic=template)
     lines_of = deriv.lines
@@ -550,7 +575,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                     name = _assigned_name(item.chain, net)
                     rhs = Chain((item.chain.sides[1],), ())
                     if known and needs_translation(rhs, known):
-                        fits = translate(rhs, known, net.layout, net.range_letter)
+                        fits = translate(rhs, known, net.layout, net.range_letter, net.conventions)
                         if isinstance(fits, Mismatch):  # a slip in the assignment: refuted here
                             if fits.suggestion is not None:
                                 fits = replace(fits, suggestion=f"{unparse(item.chain.sides[0])} "
@@ -559,7 +584,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                             item.written, item.chain = item.chain, None
                             continue
                     assigned[name] = substitute(item.chain.sides[1], assigned)
-                    shape = shape_of(item.chain.sides[1], known, net.layout)
+                    shape = shape_of(item.chain.sides[1], known, net.layout, net.conventions)
                     if shape is not None:
                         assigned_shapes[name] = shape
                     else:
@@ -567,7 +592,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                     continue
                 original = item.chain
                 if assigned and len(original.rels) == 1 and needs_translation(original, known):
-                    first = translate(original, known, net.layout, net.range_letter)
+                    first = translate(original, known, net.layout, net.range_letter, net.conventions)
                     if isinstance(first, Mismatch):  # worded with the names written (g)
                         item.written, item.mismatch, item.chain = original, first, None
                         continue
@@ -576,7 +601,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                        item.chain.rels)
                 if needs_translation(item.chain, net.shapes):
                     item.written, item.vector = original, item.chain
-                    index_form = translate(item.chain, net.shapes, net.layout, net.range_letter)
+                    index_form = translate(item.chain, net.shapes, net.layout, net.range_letter,
+                                           net.conventions)
                     if isinstance(index_form, Mismatch):
                         item.chain, item.mismatch = None, index_form
                     else:
@@ -635,7 +661,7 @@ def _shape_directive(word: str, arg: str, argpos: int, text: str, file: str | No
 
 
 def _index_form(line: str, shapes: dict[str, tuple[str, ...]], layout: str, text: str, file: str | None,
-                at: int | None) -> str:
+                at: int | None, conventions: dict[str, str] | None = None) -> str:
     """A forward equation in vector notation, written in index notation (others as they are)."""
     functions = {f for f in re.findall(r"\\?([A-Za-z]+)'*\s*\(", line) if f not in ("left", "right")}
     try:
@@ -645,7 +671,7 @@ def _index_form(line: str, shapes: dict[str, tuple[str, ...]], layout: str, text
     if not needs_translation(chain, shapes):
         return line
     try:
-        out = translate(chain, shapes, layout)
+        out = translate(chain, shapes, layout, conventions=conventions)
     except InputError as exc:  # vector notation without declarations
         raise (exc.at(text, file, at) if at is not None else exc) from None
     if isinstance(out, Mismatch):
@@ -655,6 +681,34 @@ def _index_form(line: str, shapes: dict[str, tuple[str, ...]], layout: str, text
                                     "'% symbp: vector z : J', '% symbp: matrix W : J x I'")
         raise (exc.at(text, file, at) if at is not None else exc)
     return " = ".join(unparse(s) for s in out.sides)
+
+
+_CONVENTIONS = {
+    "hadamard": (re.compile(r"\*"), "'% symbp: hadamard *' (* is the elementwise product)"),
+    "examples": (re.compile(r"([A-Z])\s*:\s*([a-z])"),
+                 "'% symbp: examples M : m' (the examples in the columns, range M, their number m)"),
+    "prefix": (re.compile(r"([a-z])\s*=\s*\\partial\s*(\\?[A-Za-z]+|\\mathcal\{[A-Z]\})"),
+               "'% symbp: prefix d = \\partial J' (dZ is the gradient of J by Z, Ng's notation)"),
+}
+
+
+def _convention(word: str, arg: str, argpos: int, text: str, file: str | None) -> dict[str, str]:
+    """``hadamard *``, ``examples M : m``, ``prefix d = \\partial J``: the conventions of the vector
+    notation a file declares (:data:`symbp.engine.vector.Conventions`).
+
+    >>> _convention("examples", "M : m", 0, "", None)
+    {'examples': 'M', 'size': 'm'}
+    """
+    rx, example = _CONVENTIONS[word]
+    m = rx.fullmatch(arg.strip())
+    if not m:
+        raise DeclarationError(f"this {word} directive cannot be read", offset=argpos,
+                               hint=f"write {example}").at(text, file)
+    if word == "hadamard":
+        return {"hadamard": "*"}
+    if word == "examples":
+        return {"examples": m.group(1), "size": m.group(2)}
+    return {"prefix": m.group(1), "of": m.group(2).lstrip("\\")}
 
 
 def _assigned_name(chain: Chain, net: Network) -> str:

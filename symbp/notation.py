@@ -32,7 +32,7 @@ def letter_tex(x: str) -> str:
         head, _, label = x.partition("^")
         return letter_tex(head) + "^" + label
     base = x.rstrip("'")
-    if base.startswith("mathcal{"):  # \mathcal{L}
+    if base.startswith(("mathcal{", "mathbf{")):  # \mathcal{L}, \mathbf{1}
         return "\\" + x
     if len(base) > 1 and base.isalpha() and base not in GREEK and base not in FUNCTION_COMMANDS:
         return f"\\operatorname{{{base}}}" + x[len(base):]  # a named function: ReLU, softmax

@@ -7,6 +7,7 @@ evaluate is a mismatch, one it can evaluate is translated to the same numbers)."
 from __future__ import annotations
 
 import math
+import re
 from itertools import product
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from symbp.latex.ast import (
     Deriv,
     Div,
     Hadamard,
+    Kron,
     Mul,
     Nabla,
     Neg,
@@ -76,6 +78,17 @@ TRANSLATIONS = [
     (r"x = \frac{1}{2} (x + y) - x", r"x_{i} = \frac{1}{2} \left(x_{i} + y_{i}\right) - x_{i}"),
     (r"c = x^T y", r"c = \sum_{i} x_{i} y_{i}"),
     (r"x = (u^T z) x", r"x_{i} = \sum_{j} u_{j} z_{j} x_{i}"),
+    # diag, the all-ones vector (its size from its neighbours)
+    (r"u = \operatorname{diag}(z) u", r"u_{j} = \sum_{j'} z_{j} [j = j'] u_{j'}"),
+    (r"u = \mathrm{diag}(\sigma'(z)) W x",
+     r"u_{j} = \sum_{i} \sum_{j'} \sigma'(z_{j}) [j = j'] W_{j'i} x_{i}"),
+    (r"x = W^T \operatorname{diag}(z) u", r"x_{i} = \sum_{j} \sum_{j'} W_{j'i} z_{j'} [j' = j] u_{j}"),
+    (r"c = \mathbf{1}^T x", r"c = \sum_{i} x_{i}"),
+    (r"c = \boldsymbol{1}^\top u", r"c = \sum_{j} u_{j}"),
+    (r"x = x \odot (\mathbf{1} - y)", r"x_{i} = x_{i} \left(1 - y_{i}\right)"),
+    (r"u = \mathbf{1}", r"u_{j} = 1"),
+    (r"u = \operatorname{diag}(\mathbf{1}) u", r"u_{j} = \sum_{j'} [j = j'] u_{j'}"),
+    (r"W = u \mathbf{1}^T", r"W_{ji} = u_{j}"),
 ]
 
 
@@ -126,12 +139,20 @@ INPUT_ERRORS = [
     (r"c = e^T f", "no symbol of this formula is declared"),
     (r"c = e \odot f", "no symbol of this formula is declared"),
     (r"z_j = \sum_i W_{ji} x + b_j", "with indices beside the vector"),
+    (r"u = u * z", "can be the elementwise (Hadamard) product, a matrix product or a convolution"),
+    (r"c_j = a_j * b_j", "between scalars"),
+    (r"u = \operatorname{diag}(W) x", "diag} of a matrix"),
+    (r"u = \operatorname{diag}(u^T) u", "diag} of a row vector"),
+    (r"u = \operatorname{diag}(c) u", "diag} of a scalar"),
+    (r"u = u \operatorname{diag}", "without its argument"),
+    (r"c = x^T y + \mathbf{1}^T \mathbf{1}", "cannot be inferred"),
+    (r"c = \mathbf{1}^T \mathbf{1}", "no symbol of this formula is declared"),
 ]
 
 
 @pytest.mark.parametrize(("src", "words"), INPUT_ERRORS, ids=[e[0] for e in INPUT_ERRORS])
 def test_unreadable_vector_formulas_are_input_errors(src: str, words: str) -> None:
-    with pytest.raises(NotationError, match=words.replace("(", r"\(")):
+    with pytest.raises(NotationError, match=re.escape(words)):
         translate(parse_chain(src, FUNCS), SHAPES)
 
 
@@ -280,6 +301,9 @@ def _np(node: Node):  # noqa: ANN202 - a float or a 2-D array
         if isinstance(den, np.ndarray):
             raise _Misfit
         return num / den
+    if isinstance(node, Mul) and isinstance(node.factors[0], Sym) and node.factors[0].name == "diag":
+        (arg,) = node.factors[1:]  # the strategy writes diag of a column vector
+        return np.diag(_np(arg).ravel())
     vs = [_np(c) for c in node.children()]
     if isinstance(node, (Add, Hadamard)):
         if len({np.shape(v) for v in vs}) > 1:
@@ -318,6 +342,8 @@ def _ix(node: Node, env: dict[str, int]) -> float:
         return -_ix(node.arg, env)
     if isinstance(node, Div):
         return _ix(node.num, env) / _ix(node.den, env)
+    if isinstance(node, Kron):
+        return float([env[x] for x in node.left] == [env[x] for x in node.right])
     vs = [_ix(c, env) for c in node.children()]
     if isinstance(node, Add):
         return sum(vs)
@@ -326,7 +352,7 @@ def _ix(node: Node, env: dict[str, int]) -> float:
     raise AssertionError(node)
 
 
-ATOMS = ["x", "y", "u", "W", "V", "A", "c", "2"]
+ATOMS = ["x", "y", "u", "W", "V", "A", "c", "2", r"\operatorname{diag}(x)", r"\operatorname{diag}(u)"]
 _formulas = st.recursive(
     st.sampled_from(ATOMS),
     lambda inner: st.one_of(
@@ -411,3 +437,197 @@ def test_an_assignment_alone_is_nothing_to_check() -> None:
     from symbp import check_equation
     (r,) = check_equation(r"g \leftarrow g \odot h'(a)", "plain")
     assert (r.verdict, r.code) == (ERROR, "nothing-to-check")
+
+
+# ----------------------------------------------------------------------------------------------
+# Ng's batch matrices: the examples in the columns, as the directives declare them
+
+
+NG_SHAPES = {"X": ("I", "M"), "Z": ("J", "M"), "A": ("J", "M"), "W": ("J", "I"), "b": ("J",), "V": ("K", "J"),
+             "Y": ("K", "M"), "c": ("K",)}
+NG = {"examples": "M", "size": "m", "prefix": "d", "of": "J", "hadamard": "*"}
+
+
+@pytest.mark.parametrize(("vector", "index"), [
+    (r"Z = W X + b", r"Z_{jm} = \sum_{i} W_{ji} X_{im} + b_{j}"),  # b broadcast along the examples
+    (r"Z = b + W X", r"Z_{jm} = b_{j} + \sum_{i} W_{ji} X_{im}"),
+    (r"Z = W X + b \mathbf{1}^T", r"Z_{jm} = \sum_{i} W_{ji} X_{im} + b_{j}"),
+    (r"dZ = dA * \sigma'(Z)", r"M \frac{\partial J}{\partial Z_{jm}} = M \frac{\partial J}{\partial A_{jm}} "
+                               r"\sigma'(Z_{jm})"),
+    (r"dW = \frac{1}{m} dZ X^T", r"M \frac{\partial J}{\partial W_{ji}} = \sum_{m} M "
+                                 r"\frac{\partial J}{\partial Z_{jm}} X_{im}"),
+    (r"db = \frac{1}{m} dZ \mathbf{1}", r"M \frac{\partial J}{\partial b_{j}} = \sum_{m} M "
+                                        r"\frac{\partial J}{\partial Z_{jm}}"),
+    (r"c = \frac{1}{m} \frac{1}{m} Y \mathbf{1}", r"M M c_{k} = \sum_{m} Y_{km}"),
+    (r"c = \frac{1}{m} Y \mathbf{1} + c", r"M c_{k} = \sum_{m} Y_{km} + M c_{k}"),
+    (r"dA = V^T dY",
+     r"M \frac{\partial J}{\partial A_{jm}} = \sum_{k} V_{kj} M \frac{\partial J}{\partial Y_{km}}"),
+])
+def test_ng_batch_matrices_read_in_index_notation(vector: str, index: str) -> None:
+    out = translate(parse_chain(vector, FUNCS), NG_SHAPES, conventions=NG)
+    assert not isinstance(out, Mismatch), out.message
+    assert " = ".join(unparse(s) for s in out.sides) == index
+
+
+@pytest.mark.parametrize(("vector", "conventions", "words"), [
+    (r"Z = W X + b", {}, r"adds a J \times M matrix and a J-vector"),  # no broadcast undeclared
+    (r"Z = b + W X", {}, r"adds a J-vector and a J \times M matrix"),
+    (r"Z = W X + c", NG, r"adds a J \times M matrix and a K-vector"),
+    (r"Z^T = W X + b", NG, r"is an M \times J matrix but the right side"),
+    (r"db = \frac{1}{m} dZ", NG, r"is a J-vector but the right side \frac{1}{m} d Z is a J \times M"),
+    (r"dW = \frac{1}{m} X^T dZ", NG, r"multiplies an M \times I matrix by a J \times M matrix"),
+    (r"Z = W X * b", NG, r"multiplies elementwise a J \times M matrix and a J-vector"),  # no broadcast of *
+])
+def test_batch_shapes_that_do_not_fit_are_mismatches(vector: str, conventions: dict, words: str) -> None:
+    out = translate(parse_chain(vector, FUNCS), NG_SHAPES, conventions=conventions)
+    assert isinstance(out, Mismatch) and words in out.message, out
+
+
+def test_a_suggested_elementwise_product_is_written_as_the_file_writes_it() -> None:
+    out = translate(parse_chain(r"dA = V^T dY \sigma'(A)", FUNCS), NG_SHAPES, conventions=NG)
+    assert isinstance(out, Mismatch) and out.suggestion == r"d A = V^{T} d Y * \sigma'(A)"
+    out = translate(parse_chain(r"A = A A", FUNCS), NG_SHAPES)
+    assert isinstance(out, Mismatch) and out.suggestion == r"A = A \odot A"
+
+
+NG_HEAD = r"""
+% symbp: params W, b
+% symbp: error J
+% symbp: examples M : m
+% symbp: prefix d = \partial J
+% symbp: matrix X : I x M
+% symbp: matrix Z, A : H x M
+% symbp: vector b : H
+% symbp: matrix W : H x I
+% symbp: forward
+\begin{align*}
+Z &= W X + b \\
+A &= g(Z)
+\end{align*}
+"""
+
+
+@pytest.mark.parametrize(("directive", "words"), [
+    ("% symbp: examples M\n", "this examples directive cannot be read"),
+    ("% symbp: examples m : M\n", "this examples directive cannot be read"),
+    ("% symbp: prefix d = J\n", "this prefix directive cannot be read"),
+    ("% symbp: hadamard \\odot\n", "this hadamard directive cannot be read"),
+    ("% symbp: prefix d = \\partial C\n", "names the gradient of C, but the error here is J"),
+    ("% symbp: examples N : n\n", "no vector or matrix is declared with the range N"),
+    ("% symbp: error sum-of-squares\n", "the mean over the examples of each one's loss"),
+])
+def test_batch_directives_that_cannot_be_read_are_declaration_errors(directive: str, words: str) -> None:
+    with pytest.raises(DeclarationError, match=words):
+        loads(NG_HEAD + directive + "\\[ dZ = dA * g'(Z) \\]", "t.tex")
+
+
+@pytest.mark.parametrize(("equation", "verdict", "code"), [
+    (r"dZ = dA \odot g'(Z)", VERIFIED, None),
+    (r"dW = \frac{1}{m} dZ X^T", VERIFIED, None),
+    (r"db = \frac{1}{m} dZ \mathbf{1}", VERIFIED, None),
+    (r"dW = \frac{1}{m} \left(dA \odot g'(Z)\right) X^T", VERIFIED, None),
+    (r"dW = dZ X^T", REFUTED, None),  # the average forgotten
+    (r"dW = \frac{1}{m} dZ X", REFUTED, "shape-mismatch"),
+    (r"db = \frac{1}{m} dZ", REFUTED, "shape-mismatch"),
+    (r"dZ = dA \odot g(Z)", REFUTED, None),
+    (r"dZ = dA * g'(Z)", ERROR, None),  # * undeclared here
+    (r"dW = \frac{1}{m} d Z X^T", VERIFIED, None),  # the prefix with a space is the same letter
+])
+def test_ng_batch_claims_in_a_file(equation: str, verdict: str, code: str | None) -> None:
+    (r,) = _one(equation, NG_HEAD)
+    assert r.verdict == verdict, r.message
+    if code is not None:
+        assert code in r.codes
+
+
+def test_without_the_prefix_directive_d_is_an_error_that_asks() -> None:
+    with pytest.raises(NotationError, match="the scalar d times Z, or the gradient of the cost by Z"):
+        translate(parse_chain(r"Z = d Z", FUNCS), NG_SHAPES, conventions={"examples": "M", "size": "m"})
+    head = NG_HEAD.replace("% symbp: prefix d = \\partial J\n", "")
+    (r,) = _one(r"dW = \frac{1}{m} dZ X^T", head)
+    assert r.verdict == ERROR and "prefix d" in r.message
+
+
+def test_the_shipped_batch_derivation_is_as_it_expects() -> None:
+    results = check_file(ROOT / "derivations" / "ng_batch.tex")
+    assert results and all(r.as_expected for r in results)
+    assert sum(r.verdict == VERIFIED for r in results) >= 8
+    assert sum(r.code == "shape-mismatch" for r in results) >= 5
+
+
+# ----------------------------------------------------------------------------------------------
+# answers in the notation of the question
+
+
+def test_a_counterexample_of_a_vector_claim_names_the_entry_as_written() -> None:
+    (r,) = _one(r"\delta^{(1)} = (W^{(2)})^T \delta^{(2)} \odot h(\mathbf{z}^{(1)})")
+    assert r.counterexample["entry"]["kind"] == "vector"
+    assert r.counterexample["entry"]["of"] == r"\delta^{(1)}"
+    (r,) = _one(r"dW = \frac{1}{m} dZ X^T + \frac{1}{m} dZ X^T", NG_HEAD)
+    cx = r.counterexample
+    assert cx["entry"]["kind"] == "matrix" and cx["entry"]["of"] == "d W" and len(cx["entry"]["at"]) == 2
+    assert math.isclose(cx["rhs"], 2 * cx["lhs"])  # the sides as written: 1/m put back
+    from symbp.render.display import counterexample_text
+    assert "at row " in counterexample_text(cx) and " of d W:" in counterexample_text(cx)
+
+
+def test_the_entry_values_are_those_of_the_sides_as_written() -> None:
+    from symbp.checker.files import _entry_as_written
+    from symbp.checker.results import LinkResult
+    from symbp.engine.vector import Read
+    read = Read((Sym(0, 0, "c", ()), Sym(0, 0, "c", ())), ("=",), ("k", None), ("M", 2))
+    r = LinkResult("c = c", REFUTED, "", counterexample={"index": {"k": 3}, "sizes": {"M": 5},
+                                                          "lhs": 50.0, "rhs": 25.0})
+    _entry_as_written([r], parse_chain("c = c"), read)
+    assert r.counterexample["entry"] == {"of": "c", "kind": "vector", "at": [3]}
+    assert (r.counterexample["lhs"], r.counterexample["rhs"]) == (2.0, 1.0)
+
+
+def test_a_missing_elementwise_factor_is_suggested_with_vectors() -> None:
+    (r,) = _one(r"\delta^{(1)} = (W^{(2)})^T \delta^{(2)}")
+    assert r.verdict == REFUTED
+    assert r.suggestion == r"\delta^{(1)} = \left(W^{(2)}\right)^{T} \delta^{(2)} \odot h'(z^{(1)})"
+    (again,) = _one(r.suggestion)
+    assert again.verdict == VERIFIED
+    (r,) = _one(r"dZ = dA", NG_HEAD.replace("% symbp: examples", "% symbp: hadamard *\n% symbp: examples"))
+    assert r.suggestion == r"d Z = d A * g'(Z)"
+
+
+@pytest.mark.parametrize("src", [r"u * v \circ w \odot x", r"\operatorname{diag}(u + v) W", r"\mathbf{1}^T u",
+                                 r"\operatorname{diag}(\sigma'(z)) W^T \delta"])
+def test_the_new_notation_prints_back_to_the_same_formula(src: str) -> None:
+    node = parse_expression(src, FUNCS)
+    text = unparse(node)
+    assert parse_expression(text, FUNCS).key() == node.key()
+    if "*" in src:
+        assert text == src  # each operator as written
+
+
+def test_bold_one_is_the_all_ones_vector_and_roman_one_the_digit() -> None:
+    assert parse_expression(r"\mathbf{1}").key() == parse_expression(r"\mathbb{1}").key() == \
+        ("sym", "mathbf{1}", ())
+    with pytest.raises(InputError):  # not the all-ones vector
+        parse_expression(r"\mathrm{1}")
+
+
+@pytest.mark.parametrize(("src", "printed"), [
+    (r"A^{[1]T} x", r"A^{[1]T} x"),
+    (r"W^{(2)\top} g", r"W^{(2)\top} g"),
+    (r"x^\top y", r"x^{\top} y"),
+    (r"x^{\mathsf{T}} y", r"x^{T} y"),
+    (r"(w^{(2)})^T d", r"\left(w^{(2)}\right)^{T} d"),
+    (r"(A B)^\intercal", r"\left(A B\right)^{\intercal}"),
+])
+def test_a_transpose_prints_back_as_it_was_written(src: str, printed: str) -> None:
+    node = parse_expression(src, FUNCS)
+    assert unparse(node) == printed
+    assert parse_expression(printed, FUNCS).key() == node.key()
+
+
+def test_the_proof_of_a_vector_claim_shows_it_as_written_and_as_read() -> None:
+    from symbp.render.proof import prove_file
+    text = prove_file(ROOT / "derivations" / "ng_batch.tex").text
+    assert "Written with vectors:" in text
+    assert r"d b^{[2]} = \frac{1}{m} d Z^{[2]} \mathbf{1}" in text
+    assert r"\text{(both sides times } M\text{)}" in text
+    assert "at row 4, column 1 of $d W^{[2]}$" in text

@@ -29,16 +29,16 @@ from ..document import (
     strip_label,
 )
 from ..engine.declare import BUILTINS, builtin
-from ..engine.vector import Mismatch, needs_translation, translate
+from ..engine.vector import Mismatch, Read, needs_translation, translate, vector_factor
 from ..errors import InputError, Location, NotationError, SymbpError, locate
-from ..latex.ast import Chain
+from ..latex.ast import Chain, Hadamard, Mul, Node
 from ..latex.parser import parse_chain
 from ..latex.unparse import unparse
 from ..model.network import Network
 from ..parallel import map_files
 from .pipeline import check_chain
 from .report import Report
-from .results import ERROR, REFUTED, LinkResult
+from .results import ERROR, REFUTED, VERIFIED, LinkResult
 
 _SPACE = re.compile(r"\s*")
 
@@ -159,6 +159,11 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
         results = check_chain(deriv.network, eq.chain)
         if eq.written is not None:
             _as_written(results, eq.written, eq.chain)
+            if isinstance(eq.chain, Read):
+                _entry_as_written(results, eq.written, eq.chain)
+                if eq.vector is not None and [x.key() for x in eq.vector.sides] == \
+                        [x.key() for x in eq.written.sides]:  # no assignment substituted
+                    _suggest_as_written(deriv.network, results, eq.written, eq.chain)
     for r in results:
         r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
         if eq.where and r.span is not None:  # read through the file's macros: back to the source
@@ -178,7 +183,7 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
     return out
 
 
-def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
+def check_vector_chain(net: Network, chain: Chain, suggest: bool = True) -> list[LinkResult]:
     """:func:`check_chain`, for an equation written with vectors and matrices too: each link is
     translated to index notation (:mod:`symbp.engine.vector`) and checked; a link whose shapes do
     not fit is ``refuted`` (``shape-mismatch``), an unreadable one an ``error``.  The results
@@ -206,7 +211,7 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
         link = Chain(chain.sides[k:k + 2], (rel,))
         shown = f"{unparse(link.sides[0])} {rel} {unparse(link.sides[1])}"
         try:
-            read = translate(link, net.shapes, net.layout, net.range_letter)
+            read = translate(link, net.shapes, net.layout, net.range_letter, net.conventions)
         except InputError as exc:
             out.append(LinkResult(shown, ERROR, exc.brief(), link=k + 1, links=links,
                                   error=type(exc).__name__, code=exc.code,
@@ -218,6 +223,9 @@ def check_vector_chain(net: Network, chain: Chain) -> list[LinkResult]:
             continue
         results = check_chain(net, read)
         _as_written(results, link, read)
+        _entry_as_written(results, link, read)
+        if suggest:
+            _suggest_as_written(net, results, link, read)
         for r in results:
             r.link, r.links = k + 1, links
         out += results
@@ -240,8 +248,77 @@ def _as_written(results: list[LinkResult], written: Chain, read: Chain | None) -
         r.latex = _link_text(written, k)
         if read is None:
             continue
-        index_text = _link_text(read, k)
+        index_text = r.read_as = _link_text(read, k)
+        if isinstance(read, Read) and read.scale is not None:  # the 1/m of an average cleared
+            size, power = read.scale
+            times = f"{size}{'' if power == 1 else f'^{power}'}"
+            index_text += f" (both sides times {times})"
+            r.read_as += f" \\quad \\text{{(both sides times }} {times}\\text{{)}}"
         r.message = f"read as {index_text}: {r.message}" if r.message else f"read as {index_text}"
+
+
+def _suggest_as_written(net: Network, results: list[LinkResult], written: Chain, read: Read) -> None:
+    """A vector claim's suggestion in its notation: when the correction found in index notation
+    adds one factor that runs over the claim's rows and columns (``\\sigma'(z^{(2)}_{k})``), the
+    claim as written with that factor as a Hadamard product (``\\odot \\sigma'(z^{(2)})``, or
+    ``*`` where the file declares it), offered only if it is verified itself."""
+    for r in results:
+        if r.verdict != REFUTED or not r.suggestion or r.link >= len(written.sides):
+            continue
+        try:
+            sug = parse_chain(r.suggestion, net.functions)
+        except SymbpError:
+            continue
+        if len(sug.sides) != 2 or sug.sides[0].key() != read.sides[r.link - 1].key():
+            continue
+        had = [f.key() for f in _factors(read.sides[r.link])]
+        extra = [f for f in _factors(sug.sides[1]) if f.key() not in had]
+        if len(extra) != 1 or len(_factors(sug.sides[1])) != len(had) + 1:
+            continue
+        factor = vector_factor(extra[0], read.axes, net.shapes)
+        if factor is None:
+            continue
+        lhs, rhs = written.sides[r.link - 1], written.sides[r.link]
+        ops = ("*",) if net.conventions.get("hadamard") == "*" else ()
+        if isinstance(rhs, Hadamard):
+            new = Hadamard(rhs.pos, rhs.end, rhs.factors + (factor,), rhs.ops + ops if rhs.ops else ops)
+        else:
+            new = Hadamard(rhs.pos, rhs.end, (rhs, factor), ops)
+        text = f"{unparse(lhs)} = {unparse(new)}"
+        try:
+            again = check_vector_chain(net, parse_chain(text, net.functions), suggest=False)
+        except SymbpError:
+            continue
+        if all(x.verdict == VERIFIED for x in again):
+            r.suggestion = text
+
+
+def _factors(node: Node) -> tuple[Node, ...]:
+    """The factors of a product, nested products (a bracket) flattened."""
+    return tuple(g for f in node.factors for g in _factors(f)) if isinstance(node, Mul) else (node,)
+
+
+def _entry_as_written(results: list[LinkResult], written: Chain, read: Read) -> None:
+    """A counterexample of a vector claim in the notation of the question: the entry of the left
+    side as written (``row 4, column 1 of dW^{[2]}``) rather than the translation's index
+    letters, and its values those of the sides as written (an average's ``\\frac{1}{m}`` that the
+    reading cleared by multiplying through by ``m``, put back)."""
+    for r in results:
+        cx = r.counterexample
+        if not cx or not isinstance(cx.get("index"), dict):
+            continue
+        at = [cx["index"].get(x) for x in read.axes if x is not None]
+        if not all(isinstance(v, int) for v in at):
+            continue
+        kind = ("matrix" if all(read.axes) else "vector" if read.axes[0] else "row vector"
+                if read.axes[1] else "scalar")
+        of = written.sides[min(r.link, len(written.sides)) - 1]
+        cx["entry"] = {"of": unparse(of), "kind": kind, "at": at}
+        if read.scale is not None and isinstance(cx.get("sizes"), dict) and read.scale[0] in cx["sizes"]:
+            factor = cx["sizes"][read.scale[0]] ** read.scale[1]
+            for side in ("lhs", "rhs"):
+                if isinstance(cx.get(side), float):
+                    cx[side] /= factor
 
 
 def check_paths(paths: list[Path], jobs: int = 1) -> Report:

@@ -61,6 +61,8 @@ class LinkResult(Printable):
     #: the functions a counterexample ran, by catalogue name (``{"h": [("h", "tanh")], "E":
     #: "sum-of-squares"}``; ``None`` for the exact formal witness): its text says the same
     witness: dict[str, Any] | None = field(default=None, repr=False)
+    #: a claim written with vectors: how it was read in index notation (``latex`` is as written)
+    read_as: str | None = field(default=None, repr=False)
     #: the diagnoses as data, in the order the message says them
     diagnoses: list[dx.Diagnosis] = field(default_factory=list, repr=False)
     #: the code ``% symbp: expect refuted <code>`` names (``expect verified vacuous-sum``: a
@@ -100,6 +102,7 @@ class LinkResult(Printable):
         d.pop("misfit")
         d.pop("diagnoses")
         d.pop("witness")
+        d.pop("read_as")  # the message says it ("read as ...")
         if self.expected_code is None:
             d.pop("expected_code")
         d["as_expected"] = self.as_expected

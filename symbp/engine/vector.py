@@ -12,7 +12,16 @@ default ``% symbp: layout gradient`` (Nielsen's ``\\partial C / \\partial w = \\
 Goodfellow's ``\\nabla_W J = g h^T``); ``% symbp: layout numerator`` gives it the shape of ``W^T``
 (the Jacobian or numerator layout: ``\\partial C / \\partial \\mathbf{x}`` a row vector).
 
-Room ``symbp.engine``; imports :mod:`symbp.errors` and the :mod:`symbp.latex` room.
+``\\operatorname{diag}(\\mathbf{v})`` is ``v_j [j = j']``; the all-ones vector ``\\mathbf{1}`` takes
+the size of what it stands beside (a pending range, bound when it meets another).  A file's
+:data:`Conventions` add Ng's notation: ``*`` as the Hadamard product, the examples of a batch in
+the columns (a column vector added to such a matrix is broadcast; ``\\frac{1}{m}`` is cleared by
+multiplying both sides by the size ``M``) and the prefix ``d`` of ``dZ``.  What a translation
+returns (:class:`Read`) keeps what the answers need to be written in the notation of the question:
+the letters of its rows and columns, and the scaling.
+
+Room ``symbp.engine``; imports :mod:`symbp.errors`, :mod:`symbp.diagnoses` and the
+:mod:`symbp.latex` room.
 
 >>> from symbp.latex.parser import parse_chain
 >>> from symbp.latex.unparse import unparse
@@ -29,9 +38,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from fractions import Fraction
 
 from ..diagnoses import Math
-from ..errors import NotationError, UnsupportedError
+from ..errors import InputError, NotationError, UnsupportedError
 from ..latex.ast import (
     VECTOR_NODES,
     Add,
@@ -51,14 +61,26 @@ from ..latex.ast import (
     Sym,
     Transpose,
 )
+from ..latex.tokens import ONES
 from ..latex.unparse import unparse
 
-__all__ = ["LAYOUTS", "Mismatch", "needs_translation", "shape_of", "substitute", "translate"]
+__all__ = ["DIAG", "LAYOUTS", "ONES", "Mismatch", "Read", "needs_translation", "shape_of", "substitute",
+           "translate", "vector_factor"]
+
+#: the name of ``\\operatorname{diag}`` (and ``\\mathrm{diag}``) as the lexer reads it
+DIAG = "diag"
+#: the range of an all-ones vector whose size is not known yet starts with this
+_PENDING = "?"
 
 #: the layouts a file may choose for ``\\frac{\\partial C}{\\partial W}``; the first is the default
 LAYOUTS = ("gradient", "numerator")
 
 Shapes = dict[str, tuple[str, ...]]
+#: a file's conventions (from its directives; every key optional): ``hadamard`` (``*``: the
+#: elementwise product), ``examples`` (the range of the examples, in columns: a vector added to
+#: a matrix with that range broadcasts along it), ``size`` (how the number of examples is
+#: written, ``m``), ``prefix`` and ``of`` (Ng's ``dZ``: ``d`` names the gradient of ``J``)
+Conventions = dict[str, str]
 Axis = tuple[str, str] | None  # (range, letter), or None for an axis of size 1
 
 
@@ -99,22 +121,38 @@ def needs_translation(chain: Chain, shapes: Shapes) -> bool:
     >>> needs_translation(parse_chain(r"z_j = W_{ji} x_i"), {"W": ("J", "I")})
     False
     """
-    for side in chain.sides:
-        for n in side.walk():
-            if isinstance(n, VECTOR_NODES):
-                return True
-            if isinstance(n, Sym) and not n.groups and shapes.get(n.name):
-                return True
-    return False
+    return any(_vectorial(n, shapes) for side in chain.sides for n in side.walk())
+
+
+def _vectorial(n: Node, shapes: Shapes) -> bool:
+    """A node of the vector notation: its operations, ``\\mathbf{1}``, ``\\operatorname{diag}``,
+    a declared vector or matrix written without indices."""
+    return isinstance(n, VECTOR_NODES) or (isinstance(n, Sym) and not n.groups and (
+        n.name in (ONES, DIAG) or bool(shapes.get(n.name))))
 
 
 def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
-              letters: dict[str, str] | None = None) -> Chain | Mismatch:
+              letters: dict[str, str] | None = None, conventions: Conventions | None = None
+              ) -> Read | Mismatch:
     """The equation in index notation (every side with the same free letters), or the
     :class:`Mismatch` of its shapes.  ``letters`` names each range's index letter (default: the
-    range's name in lower case); a letter the equation already writes is not reused."""
-    _readable(chain, shapes)
-    tr = _Translator(shapes, layout, letters or {}, chain)
+    range's name in lower case); a letter the equation already writes is not reused.  With the
+    examples' size declared, an equation with ``\\frac{1}{m}`` is read multiplied through by
+    ``m`` (the size ``M`` of their range: both sides times a positive number).
+
+    >>> from symbp.latex.parser import parse_chain
+    >>> shapes = {"A": ("K", "M"), "c": ("K",), "u": ("K",)}
+    >>> ng = {"examples": "M", "size": "m"}
+    >>> out = translate(parse_chain(r"c = \\frac{1}{m} A \\mathbf{1}"), shapes, conventions=ng)
+    >>> [unparse(s) for s in out.sides]
+    ['M c_{k}', '\\\\sum_{m} A_{km}']
+    >>> out = translate(parse_chain(r"u = \\operatorname{diag}(c) u"), shapes)
+    >>> unparse(out.sides[1])
+    "\\\\sum_{k'} c_{k} [k = k'] u_{k'}"
+    """
+    conventions = conventions or {}
+    _readable(chain, shapes, conventions)
+    tr = _Translator(shapes, layout, letters or {}, chain, conventions)
     try:
         vs = [tr.side(s) for s in chain.sides]
         first = vs[0]
@@ -126,10 +164,29 @@ def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
         if fix is None:
             return Mismatch(m.parts, m.node.pos, m.node.end)
         return Mismatch(m.parts, m.node.pos, m.node.end, fix[1], ("did you mean ", Math(fix[0]), "?"))
-    return _tidy(Chain(tuple(out), chain.rels), chain)
+    out, moved = tr.settle(out, chain)
+    need = 0
+    if conventions.get("examples") and conventions.get("size"):
+        need = max(_need(s, conventions["examples"]) for s in out)
+        out = [_scale(s, need, conventions["examples"]) for s in out]
+    tidy, renamed = _tidy(Chain(tuple(out), chain.rels), chain)
+    axes = tuple(None if ax is None else renamed.get(moved.get(ax[1], ax[1]), moved.get(ax[1], ax[1]))
+                 for ax in (first.rows, first.cols))
+    return Read(tidy.sides, tidy.rels, axes, (conventions["examples"], need) if need else None)
 
 
-def _tidy(read: Chain, written: Chain) -> Chain:
+@dataclass(frozen=True)
+class Read(Chain):
+    """An equation read in index notation, with what its answers need to be written in the
+    notation of the question: the letters of the rows and the columns of its sides (``None``: a
+    size of 1; the entry a counterexample is at), and ``scale``, ``(M, k)`` when both sides were
+    multiplied by ``M^k`` to clear the ``\\frac{1}{m}`` of an average over the examples."""
+
+    axes: tuple[str | None, ...] = (None, None)
+    scale: tuple[str, int] | None = None
+
+
+def _tidy(read: Chain, written: Chain) -> tuple[Chain, dict[str, str]]:
     """The translator's letters renamed to the fewest primes, in the order they first appear
     (``\\sum_{i'}`` rather than ``\\sum_{i'''}``); the letters the user wrote are kept."""
     mine: set[str] = set().union(*(s.index_letters() for s in written.sides))
@@ -149,10 +206,11 @@ def _tidy(read: Chain, written: Chain) -> Chain:
     # two steps, through names no formula has, so that a renaming never captures another letter
     step = {x: f"#{k}" for k, x in enumerate(table)}
     back = {f"#{k}": table[x] for k, x in enumerate(table)}
-    return Chain(tuple(_rename(_rename(s, step), back) for s in read.sides), read.rels)
+    return Chain(tuple(_rename(_rename(s, step), back) for s in read.sides), read.rels), table
 
 
-def shape_of(node: Node, shapes: Shapes, layout: str = "gradient") -> tuple[str, ...] | None:
+def shape_of(node: Node, shapes: Shapes, layout: str = "gradient",
+             conventions: Conventions | None = None) -> tuple[str, ...] | None:
     """The shape of an expression as a declaration gives it (``()`` a scalar, ``(R,)`` an
     ``R``-vector, ``(R, S)`` a matrix); ``None`` for a row vector or shapes that do not fit.
 
@@ -160,12 +218,14 @@ def shape_of(node: Node, shapes: Shapes, layout: str = "gradient") -> tuple[str,
     >>> shape_of(p(r"W^T g \\odot h'(a)"), {"W": ("K", "J"), "g": ("K",), "a": ("J",)})
     ('J',)
     """
-    tr = _Translator(shapes, layout, {}, Chain((node,), ()))
+    tr = _Translator(shapes, layout, {}, Chain((node,), ()), conventions or {})
     try:
         v = tr.v(node)
     except _Misfit:
         return None
-    rows, cols = _ranges(v)
+    rows, cols = tr.ranges(v)
+    if _PENDING in (rows or "")[:1] or _PENDING in (cols or "")[:1]:
+        return None
     if cols is None:
         return () if rows is None else (rows,)
     return None if rows is None else (rows, cols)
@@ -191,11 +251,22 @@ def substitute(node: Node, table: dict[str, Node]) -> Node:
     return dataclasses.replace(node, **changes) if changes else node
 
 
-def _readable(chain: Chain, shapes: Shapes) -> None:
+def _readable(chain: Chain, shapes: Shapes, conventions: Conventions) -> None:
     """Input errors before any shape: a vector operation on undeclared symbols, a formula that
-    writes index letters beside vectors without indices (one formula, one notation)."""
+    writes index letters beside vectors without indices (one formula, one notation), ``*``
+    where no directive says it is the elementwise product."""
     declared = [n for s in chain.sides for n in s.walk() if isinstance(n, Sym) and not n.groups
                 and shapes.get(n.name)]
+    star = next((n for s in chain.sides for n in s.walk() if isinstance(n, Hadamard) and "*" in n.ops), None)
+    if star is not None and not declared:
+        raise NotationError("* between scalars", offset=star.pos, width=max(1, star.end - star.pos),
+                            hint="write a product by juxtaposition: h'(a_j) \\delta_j")
+    if star is not None and conventions.get("hadamard") != "*":
+        raise NotationError("* between vectors or matrices can be the elementwise (Hadamard) product, "
+                            "a matrix product or a convolution", offset=star.pos,
+                            width=max(1, star.end - star.pos),
+                            hint="write \\odot, or declare '% symbp: hadamard *' (as in Ng's notes, "
+                                 "where * is the elementwise product)")
     indexed = next((n for s in chain.sides for n in s.walk() if isinstance(n, Sym) and n.groups), None)
     if declared and indexed is not None:
         raise NotationError(f"this formula writes {unparse(indexed)} with indices beside the vector "
@@ -203,16 +274,11 @@ def _readable(chain: Chain, shapes: Shapes) -> None:
                             width=max(1, indexed.end - indexed.pos),
                             hint="write each formula in one notation: vectors and matrices, or indices")
     if not declared:
-        op = next(n for s in chain.sides for n in s.walk() if isinstance(n, VECTOR_NODES))
+        op = next(n for s in chain.sides for n in s.walk() if _vectorial(n, shapes))
         raise NotationError("vector notation, but no symbol of this formula is declared as a vector "
                             "or a matrix", offset=op.pos, width=max(1, op.end - op.pos),
                             hint="declare them with their sizes: '% symbp: vector z, b : J', "
                                  "'% symbp: matrix W : J x I'")
-
-
-def _ranges(v: _V) -> tuple[str | None, str | None]:
-    """The ranges of a shape's rows and columns (``None``: size 1)."""
-    return (v.rows[0] if v.rows else None), (v.cols[0] if v.cols else None)
 
 
 def _tex(node: Node) -> Math:
@@ -279,23 +345,38 @@ def _mul(a: Node, b: Node) -> Node:
         return dataclasses.replace(b, body=_mul(a, b.body))
     fa = a.factors if isinstance(a, Mul) else (a,)
     fb = b.factors if isinstance(b, Mul) else (b,)
-    return Mul(a.pos, b.end, fa + fb)
+    fs = tuple(f for f in fa + fb if not (isinstance(f, Num) and f.value == 1)) or (fa + fb)[:1]
+    return fs[0] if len(fs) == 1 else Mul(a.pos, b.end, fs)
 
 
-def _transposed(node: Node) -> Node:
-    return node.arg if isinstance(node, Transpose) else Transpose(node.pos, node.end, node)
+def _transposed(node: Node, mark: str = "") -> Node:
+    """``node^T`` (a transpose undone), the transpose written as the file writes its own."""
+    return node.arg if isinstance(node, Transpose) else Transpose(node.pos, node.end, node, mark)
 
 
 class _Translator:
-    def __init__(self, shapes: Shapes, layout: str, letters: dict[str, str], chain: Chain) -> None:
+    def __init__(self, shapes: Shapes, layout: str, letters: dict[str, str], chain: Chain,
+                 conventions: Conventions | None = None) -> None:
         if layout not in LAYOUTS:
             raise NotationError(f"unknown layout {layout!r}", hint=f"choose one of: {', '.join(LAYOUTS)}")
         self.shapes, self.layout, self.letters, self.chain = shapes, layout, letters, chain
+        self.conventions = conventions or {}
         self.used: set[str] = set()
         for s in chain.sides:
             self.used |= s.index_letters()
+        #: how the formula writes a transpose (``\\top``, ``(k)\\top`` in a label), for its fixes
+        self.mark = next((n.mark for side in chain.sides for n in side.walk()
+                          if isinstance(n, Transpose) and n.mark), "")
+        #: the size an all-ones vector's range has been found to have (pending range -> range)
+        self.bound: dict[str, str] = {}
+        #: the placeholder letters of the all-ones vectors' axes -> their pending range
+        self.pending: dict[str, str] = {}
 
     def fresh(self, rng: str) -> Axis:
+        if rng.startswith(_PENDING):
+            letter = f"{rng}{len(self.pending)}"
+            self.pending[letter] = rng
+            return (rng, letter)
         base = self.letters.get(rng, rng.lower())
         cand = base
         while cand in self.used:
@@ -303,16 +384,62 @@ class _Translator:
         self.used.add(cand)
         return (rng, cand)
 
+    # -- ranges, with the sizes of the all-ones vectors inferred from where they stand
+    def rng(self, axis: Axis) -> str | None:
+        if axis is None:
+            return None
+        r = axis[0]
+        while r in self.bound:
+            r = self.bound[r]
+        return r
+
+    def ranges(self, v: _V) -> tuple[str | None, str | None]:
+        return self.rng(v.rows), self.rng(v.cols)
+
+    def fits(self, x: Axis, y: Axis) -> bool:
+        """Whether two axes have the same size; an all-ones vector's takes the other's."""
+        rx, ry = self.rng(x), self.rng(y)
+        if rx is None or ry is None:
+            return rx is ry
+        if rx != ry and rx.startswith(_PENDING):
+            self.bound[rx] = ry
+        elif rx != ry and ry.startswith(_PENDING):
+            self.bound[ry] = rx
+        return self.rng(x) == self.rng(y)
+
+    def text(self, v: _V) -> tuple[str, ...]:
+        """``a K-vector``, ``a K \\times J matrix`` (an all-ones vector of no known size: ``n``)."""
+        def show(ax: Axis) -> Axis:
+            r = self.rng(ax)
+            return None if r is None else ("n" if r.startswith(_PENDING) else r, ax[1])
+        return _shape_text(_V(v.node, show(v.rows), show(v.cols)))
+
+    def settle(self, sides: list[Node], chain: Chain) -> tuple[list[Node], dict[str, str]]:
+        """The sides with each all-ones vector's placeholder letter named after its range."""
+        present = set().union(*(s.index_letters() for s in sides))
+        table = {}
+        for letter, rng in self.pending.items():
+            if letter not in present:
+                continue
+            r = self.rng((rng, letter))
+            if r is None or r.startswith(_PENDING):
+                ones = next(n for s in chain.sides for n in s.walk() if isinstance(n, Sym) and n.name == ONES)
+                raise NotationError("the size of this \\mathbf{1} cannot be inferred from the formula",
+                                    offset=ones.pos, width=max(1, ones.end - ones.pos),
+                                    hint="write it beside a vector or a matrix whose size it takes")
+            table[letter] = self.fresh(r)[1]
+        return [_rename(s, table) for s in sides], table
+
     def side(self, node: Node) -> _V:
         return self.v(node)
 
     def conform(self, first: _V, v: _V, left: Node, right: Node) -> Node:
         """``v``'s node with the free letters of ``first``, if the shapes agree."""
-        fr, fc, vr, vc = _ranges(first) + _ranges(v)
-        if (fr, fc) != (vr, vc):
-            fixes = ((right, _transposed(right)),) if (vc, vr) == (fr, fc) else ()
-            raise _Misfit(("the left side ", _tex(left), " is ", *_shape_text(first), " but the right side ",
-                           _tex(right), " is ", *_shape_text(v)), right, fixes)
+        if not (self.fits(first.rows, v.rows) and self.fits(first.cols, v.cols)):
+            fr, fc, vr, vc = self.ranges(first) + self.ranges(v)
+            fixes = ((right, _transposed(right, self.mark)),) if (vc, vr) == (fr, fc) else ()
+            raise _Misfit(("the left side ", _tex(left), " is ", *self.text(first), " but the right side ",
+                           _tex(right), " is ", *self.text(v)), right, fixes)
         table = {}
         for a, b in ((first.rows, v.rows), (first.cols, v.cols)):
             if a is not None and b is not None:
@@ -325,12 +452,12 @@ class _Translator:
         for target, new in m.fixes:
             sides = tuple(_replace(s, target, new) for s in self.chain.sides)
             fixed = Chain(sides, self.chain.rels)
-            again = _Translator(self.shapes, self.layout, self.letters, fixed)
+            again = _Translator(self.shapes, self.layout, self.letters, fixed, self.conventions)
             try:
                 vs = [again.side(s) for s in sides]
                 for k, v in enumerate(vs[1:], 1):
                     again.conform(vs[0], v, sides[0], sides[k])
-            except _Misfit:
+            except (_Misfit, InputError):
                 continue
             return unparse(_replace(m.node, target, new)), _chain_text(fixed)
         return None
@@ -345,6 +472,16 @@ class _Translator:
     def v(self, node: Node) -> _V:  # noqa: C901 - one case per node type
         if isinstance(node, Sym):
             shape = self.shapes.get(node.name, ())
+            if node.name == ONES and not node.groups:  # its entries are 1; its size, its neighbours'
+                return _V(Num(node.pos, node.end, Fraction(1)), self.fresh(f"{_PENDING}{node.pos}"), None)
+            if node.name == DIAG and not node.groups:
+                raise NotationError("\\operatorname{diag} without its argument", offset=node.pos,
+                                    width=max(1, node.end - node.pos),
+                                    hint="write \\operatorname{diag}(\\mathbf{v}): the diagonal matrix of "
+                                         "a vector")
+            size = self.conventions.get("size")
+            if size and node.name == size and not node.groups and not shape:  # Ng's m: the size M
+                return _V(dataclasses.replace(node, name=self.conventions["examples"]), None, None)
             if node.groups or not shape:
                 return _V(node, None, None)
             return self.shaped(node, shape, node)
@@ -362,23 +499,23 @@ class _Translator:
         if isinstance(node, Pow):
             inner = self.v(node.base)
             if inner.rows or inner.cols:
-                raise _Misfit((_tex(node), " raises ", *_shape_text(inner), " to a power; write the "
+                raise _Misfit((_tex(node), " raises ", *self.text(inner), " to a power; write the "
                                "elementwise product with ", Math("\\odot")), node)
             return _V(dataclasses.replace(node, base=inner.node), None, None)
         if isinstance(node, Div):
             num, den = self.v(node.num), self.v(node.den)
             if den.rows or den.cols:
-                raise _Misfit((_tex(node), " divides by ", *_shape_text(den)), node)
+                raise _Misfit((_tex(node), " divides by ", *self.text(den)), node)
             return _V(dataclasses.replace(node, num=num.node, den=den.node), num.rows, num.cols)
         if isinstance(node, SumOp):
             body = self.v(node.body)
             return _V(dataclasses.replace(node, body=body.node), body.rows, body.cols)
         if isinstance(node, Add):
             vs = [self.v(t) for t in node.terms]
-            out = [vs[0].node]
-            for t, v in zip(node.terms[1:], vs[1:]):
-                out.append(self.same(vs[0], v, node.terms[0], t, "adds", node))
-            return _V(Add(node.pos, node.end, tuple(out)), vs[0].rows, vs[0].cols)
+            ref = self.broadcast_to(vs)
+            out = [self.same(vs[ref], v, node.terms[ref], t, "adds", node, broadcast=True) if k != ref
+                   else v.node for k, (t, v) in enumerate(zip(node.terms, vs))]
+            return _V(Add(node.pos, node.end, tuple(out)), vs[ref].rows, vs[ref].cols)
         if isinstance(node, Hadamard):
             vs = [self.v(f) for f in node.factors]
             acc = vs[0].node
@@ -386,10 +523,7 @@ class _Translator:
                 acc = _mul(acc, self.same(vs[0], v, node.factors[0], f, "multiplies elementwise", node))
             return _V(acc, vs[0].rows, vs[0].cols)
         if isinstance(node, Mul):
-            acc = self.v(node.factors[0])
-            for k, f in enumerate(node.factors[1:], 1):
-                acc = self.product(acc, self.v(f), node.factors[:k], f, node)
-            return acc
+            return self.mul(node)
         if isinstance(node, Nabla):
             return self.derivative(node, node.body, node.wrt, gradient=True)
         if isinstance(node, Deriv):
@@ -398,13 +532,94 @@ class _Translator:
             return self.derivative(node, node.num, node.wrt, gradient=self.layout == "gradient")
         raise UnsupportedError(f"{type(node).__name__} in vector notation", offset=node.pos)
 
-    def same(self, a: _V, b: _V, na: Node, nb: Node, verb: str, where: Node) -> Node:
-        """``b``'s node renamed to ``a``'s letters; its shape must be ``a``'s."""
-        ra, ca = (a.rows and a.rows[0]), (a.cols and a.cols[0])
-        rb, cb = (b.rows and b.rows[0]), (b.cols and b.cols[0])
-        if (ra, ca) != (rb, cb):
-            fixes = ((nb, _transposed(nb)),) if (ra, ca) == (cb, rb) else ()
-            raise _Misfit((_tex(where), f" {verb} ", *_shape_text(a), " and ", *_shape_text(b)), where, fixes)
+    def mul(self, node: Mul) -> _V:
+        """Juxtaposition, left to right; ``\\operatorname{diag}`` and a declared gradient prefix
+        (``d`` of Ng's ``dZ``) take the factor after them."""
+        fs = node.factors
+        acc: _V | None = None
+        k = 0
+        while k < len(fs):
+            start, f = k, fs[k]
+            nxt = fs[k + 1] if k + 1 < len(fs) else None
+            if isinstance(f, Sym) and not f.groups and f.name == DIAG and nxt is not None:
+                cur, k = self.diag(f, nxt), k + 2
+            elif self.prefixed(f, nxt):
+                cur, k = self.gradient(f, nxt), k + 2  # type: ignore[arg-type]
+            else:
+                cur, k = self.v(f), k + 1
+            if acc is None:
+                acc = cur
+                continue
+            right = fs[start] if k == start + 1 else Mul(fs[start].pos, fs[k - 1].end, fs[start:k])
+            acc = self.product(acc, cur, fs[:start], right, node)
+        assert acc is not None
+        return acc
+
+    def prefixed(self, f: Node, nxt: Node | None) -> bool:
+        """Whether ``f nxt`` is Ng's ``dZ`` under a declared prefix; the letter alone before a
+        declared vector or matrix, with no prefix declared, is an error that asks."""
+        if not (isinstance(f, Sym) and not f.groups and isinstance(nxt, Sym) and not nxt.groups
+                and self.shapes.get(nxt.name) and not self.shapes.get(f.name)):
+            return False
+        if self.conventions.get("prefix") == f.name:
+            return True
+        if f.name == "d" and not self.conventions.get("prefix"):
+            raise NotationError(f"d {unparse(nxt)}: the scalar d times {unparse(nxt)}, or the gradient of "
+                                f"the cost by {unparse(nxt)} (Ng's notation)?", offset=f.pos,
+                                width=max(1, nxt.end - f.pos),
+                                hint="declare Ng's prefix: '% symbp: prefix d = \\partial J' (J the cost)")
+        return False
+
+    def gradient(self, f: Sym, wrt: Sym) -> _V:
+        """Ng's ``dX``: the gradient of the cost ``J`` by ``X``, shaped as ``X``.  With the examples
+        declared, ``J`` is their mean cost, ``J = \\frac{1}{m} \\sum_i L^{(i)}``, and ``dX`` of a
+        quantity with one column per example is that example's ``\\partial L^{(i)} / \\partial X``,
+        which is ``m \\partial J / \\partial X`` (Ng's ``dZ^{[l]}``, whereas ``dW^{[l]}`` is
+        ``\\partial J / \\partial W^{[l]}``)."""
+        v = self.shaped(wrt, self.shapes[wrt.name], wrt)
+        cost = Sym(f.pos, f.end, self.conventions.get("of", "J"), ())
+        node: Node = Deriv(f.pos, wrt.end, cost, v.node, None)
+        per_example = self.conventions.get("examples")
+        if per_example and per_example in self.shapes[wrt.name]:
+            node = Mul(f.pos, wrt.end, (Sym(f.pos, f.end, per_example, ()), node))
+        return _V(node, v.rows, v.cols)
+
+    def diag(self, f: Sym, arg: Node) -> _V:
+        """``\\operatorname{diag}(\\mathbf{v})``: the square matrix with ``v`` on its diagonal,
+        ``v_r [r = r']``."""
+        inner = self.v(arg)
+        if inner.rows is None or inner.cols is not None:
+            what = "a matrix" if inner.rows and inner.cols else "a row vector" if inner.cols else "a scalar"
+            raise NotationError(f"\\operatorname{{diag}} of {what}: symbp reads the diagonal matrix of a "
+                                "column vector", offset=f.pos, width=max(1, arg.end - f.pos),
+                                hint="write \\operatorname{diag}(\\mathbf{v}) with v a declared vector")
+        cols = self.fresh(self.rng(inner.rows)) if not self.rng(inner.rows).startswith(_PENDING) \
+            else self.fresh(inner.rows[0])
+        if cols[0].startswith(_PENDING):
+            self.pending[cols[1]] = inner.rows[0]
+        kd = Kron(f.pos, arg.end, (inner.rows[1],), (cols[1],))
+        return _V(_mul(inner.node, kd), inner.rows, cols)
+
+    def broadcast_to(self, vs: list[_V]) -> int:
+        """The term a sum takes its shape from: the first, or with the examples declared, a matrix
+        with a column per example when a column vector is added to it (NumPy's broadcasting of
+        Ng's ``W A + b``)."""
+        ex = self.conventions.get("examples")
+        if ex and any(v.rows is not None and v.cols is None for v in vs):
+            for k, v in enumerate(vs):
+                if v.rows is not None and self.rng(v.cols) == ex:
+                    return k
+        return 0
+
+    def same(self, a: _V, b: _V, na: Node, nb: Node, verb: str, where: Node, broadcast: bool = False) -> Node:
+        """``b``'s node renamed to ``a``'s letters; its shape must be ``a``'s (or, ``broadcast``,
+        a column vector beside a matrix with a column per example)."""
+        spread = (broadcast and b.cols is None and b.rows is not None and a.rows is not None
+                  and self.rng(a.cols) == self.conventions.get("examples"))
+        if not (self.fits(a.rows, b.rows) and (spread or self.fits(a.cols, b.cols))):
+            ra, ca, rb, cb = self.ranges(a) + self.ranges(b)
+            fixes = ((nb, _transposed(nb, self.mark)),) if (ra, ca) == (cb, rb) else ()
+            raise _Misfit((_tex(where), f" {verb} ", *self.text(a), " and ", *self.text(b)), where, fixes)
         table = {}
         for x, y in ((a.rows, b.rows), (a.cols, b.cols)):
             if x is not None and y is not None:
@@ -419,26 +634,32 @@ class _Translator:
             return _V(_mul(a.node, b.node), b.rows, b.cols)
         if b.rows is None and b.cols is None:
             return _V(_mul(a.node, b.node), a.rows, a.cols)
-        if (a.cols and a.cols[0]) != (b.rows and b.rows[0]):
+        if not self.fits(a.cols, b.rows):
+            ar, ac, br, bc = self.ranges(a) + self.ranges(b)
             shown = " ".join(unparse(x) for x in left) + " " + unparse(right)
             lhs = left[-1]
             fixes = []
-            if (b.cols and b.cols[0]) == (a.cols and a.cols[0]) and b.rows is not None:
-                fixes.append((right, _transposed(right)))  # delta a  ->  delta a^T
-            if (a.rows and a.rows[0]) == (b.rows and b.rows[0]) and len(left) == 1:
-                fixes.append((lhs, _transposed(lhs)))  # W delta  ->  W^T delta
-            if (a.rows, a.cols) and (a.rows and a.rows[0], a.cols and a.cols[0]) == \
-                    (b.rows and b.rows[0], b.cols and b.cols[0]) and len(left) + 1 == len(where.factors):
+            if bc == ac and b.rows is not None:
+                fixes.append((right, _transposed(right, self.mark)))  # delta a  ->  delta a^T
+            if ar == br and len(left) == 1:
+                fixes.append((lhs, _transposed(lhs, self.mark)))  # W delta  ->  W^T delta
+            if (ar, ac) == (br, bc) and len(left) + 1 == len(where.factors):
                 head = left[0] if len(left) == 1 else Mul(left[0].pos, left[-1].end, left)
-                fixes.append((where, Hadamard(where.pos, where.end, (head, right))))  # u v -> u \odot v
+                ops = ("*",) if self.conventions.get("hadamard") == "*" else ()  # as the file writes it
+                fixes.append((where, Hadamard(where.pos, where.end, (head, right), ops)))  # u v -> u \odot v
             if not fixes:
-                fixes.append((right, _transposed(right)))
+                fixes.append((right, _transposed(right, self.mark)))
             if len(left) == 1 and not any(t is lhs for t, _ in fixes):
-                fixes.append((lhs, _transposed(lhs)))
-            raise _Misfit((Math(shown), " multiplies ", *_shape_text(a), " by ", *_shape_text(b)), where,
+                fixes.append((lhs, _transposed(lhs, self.mark)))
+            raise _Misfit((Math(shown), " multiplies ", *self.text(a), " by ", *self.text(b)), where,
                           tuple(fixes))
         if a.cols is None:  # outer product: nothing to sum
             return _V(_mul(a.node, b.node), a.rows, b.cols)
+        rng = self.rng(a.cols)
+        if rng.startswith(_PENDING):
+            raise NotationError("the size of this product of all-ones vectors cannot be inferred",
+                                offset=where.pos, width=max(1, where.end - where.pos),
+                                hint="write the sum it stands for with its size")
         inner = a.cols[1]
         bnode = _rename(b.node, {b.rows[1]: inner})
         self.used.discard(b.rows[1])  # renamed away: free again
@@ -448,7 +669,7 @@ class _Translator:
     def derivative(self, node: Node, of: Node, wrt: Sym, gradient: bool) -> _V:
         num = self.v(of)
         if num.rows or num.cols:
-            raise _Misfit((_tex(node), " differentiates ", *_shape_text(num), ": symbp reads gradients of "
+            raise _Misfit((_tex(node), " differentiates ", *self.text(num), ": symbp reads gradients of "
                            "a scalar (a Jacobian is not read yet)"), node)
         shape = self.shapes.get(wrt.name, ()) if not wrt.groups else ()
         if not shape:
@@ -460,6 +681,69 @@ class _Translator:
         if gradient:
             return _V(body, v.rows, v.cols)
         return _V(body, v.cols, v.rows)
+
+
+def _need(node: Node, size: str) -> int:
+    """How many factors ``\\frac{.}{M}`` (``M`` the examples' size) stand in one term of ``node``."""
+    if isinstance(node, Add):
+        return max(_need(t, size) for t in node.terms)
+    if isinstance(node, Mul):
+        return sum(_need(f, size) for f in node.factors)
+    if isinstance(node, (Neg, SumOp)):
+        return _need(node.arg if isinstance(node, Neg) else node.body, size)
+    if isinstance(node, Div):
+        by_size = isinstance(node.den, Sym) and node.den.name == size and not node.den.groups
+        return _need(node.num, size) + by_size
+    return 0
+
+
+def _scale(node: Node, k: int, size: str) -> Node:
+    """``node`` times ``M^k``, each ``\\frac{x}{M}`` of a term cancelled against one ``M``."""
+    if k == 0:
+        return node
+    if isinstance(node, Add):
+        return dataclasses.replace(node, terms=tuple(_scale(t, k, size) for t in node.terms))
+    if isinstance(node, Neg):
+        return dataclasses.replace(node, arg=_scale(node.arg, k, size))
+    if isinstance(node, SumOp):
+        return dataclasses.replace(node, body=_scale(node.body, k, size))
+    if isinstance(node, Div) and isinstance(node.den, Sym) and node.den.name == size and not node.den.groups:
+        return _scale(node.num, k - 1, size)
+    if isinstance(node, Div):
+        return dataclasses.replace(node, num=_scale(node.num, k, size))
+    if isinstance(node, Mul):
+        fs = [_scale(f, _need(f, size), size) for f in node.factors]
+        extra = k - sum(_need(f, size) for f in node.factors)
+        ones = [f for f in fs if not (isinstance(f, Num) and f.value == 1)]
+        out = [Sym(node.pos, node.pos, size, ())] * extra + ones
+        if not out:
+            return Num(node.pos, node.end, Fraction(1))
+        return out[0] if len(out) == 1 else Mul(node.pos, node.end, tuple(out))
+    return Mul(node.pos, node.end, tuple([Sym(node.pos, node.pos, size, ())] * k + [node]))
+
+
+def vector_factor(node: Node, axes: tuple[str | None, ...], shapes: Shapes) -> Node | None:
+    """An index-notation factor that runs over the letters ``axes`` of a vector claim's rows and
+    columns, written with vectors: ``\\sigma'(z_{k})`` is ``\\sigma'(z)`` when ``z`` is a
+    declared ``K``-vector and ``k`` runs over the rows; ``None`` when it is no such factor.
+
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> unparse(vector_factor(p(r"\\sigma'(z_{k})", ["sigma"]), ("k", None), {"z": ("K",)}))
+    "\\\\sigma'(z)"
+    >>> vector_factor(p(r"\\sigma'(z_{j})", ["sigma"]), ("k", None), {"z": ("K",)}) is None
+    True
+    """
+    letters = tuple(x for x in axes if x is not None)
+    if isinstance(node, Call) and not node.sub:
+        arg = vector_factor(node.arg, axes, shapes)
+        return None if arg is None else dataclasses.replace(node, arg=arg)
+    if isinstance(node, Neg):
+        arg = vector_factor(node.arg, axes, shapes)
+        return None if arg is None else dataclasses.replace(node, arg=arg)
+    if (isinstance(node, Sym) and letters and node.groups == tuple((x,) for x in letters)
+            and len(shapes.get(node.name, ())) == len(letters) and axes[0] is not None):
+        return Sym(node.pos, node.end, node.name, ())
+    return None
 
 
 def _chain_text(chain: Chain) -> str:

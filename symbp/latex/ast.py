@@ -247,9 +247,12 @@ class Kron(Node):
 
 @dataclass(frozen=True, eq=False)
 class Transpose(Node):
-    """``W^T``, ``W^\\top``, ``W^{\\mathsf{T}}``: the transpose of a vector or a matrix."""
+    """``W^T``, ``W^\\top``, ``W^{\\mathsf{T}}``: the transpose of a vector or a matrix; ``mark``
+    is how it was written (``T``, ``\\top``, ``\\intercal``; ``(k)\\top`` inside a layer label,
+    ``W^{(k)\\top}``; empty: ``T``), for printing it back the same way."""
 
     arg: Node = None  # type: ignore[assignment]
+    mark: str = field(default="", compare=False)
 
     def key(self) -> tuple:
         return ("transpose", self.arg.key())
@@ -263,10 +266,12 @@ class Transpose(Node):
 
 @dataclass(frozen=True, eq=False)
 class Hadamard(Node):
-    """``u \\odot v`` (or ``\\circ``): the elementwise product of its factors, which bind more
-    weakly than juxtaposition (``W u \\odot v`` is ``(W u) \\odot v``)."""
+    """``u \\odot v`` (or ``\\circ``, or ``*`` where a file declares it): the elementwise product
+    of its factors, which bind more weakly than juxtaposition (``W u \\odot v`` is
+    ``(W u) \\odot v``); ``ops`` are the operators as written (empty: ``\\odot``)."""
 
     factors: tuple[Node, ...] = ()
+    ops: tuple[str, ...] = field(default=(), compare=False)
 
     def key(self) -> tuple:
         return ("hadamard",) + tuple(f.key() for f in self.factors)

@@ -95,6 +95,8 @@ class _Parser:
         self.depth = 0
         #: where a layer label ends in a transpose (``W^{(k)\\top}``): the end of that ``\\top``
         self.label_transpose = 0
+        #: how the last transpose was written (T, \\top, \\intercal), for printing it back
+        self.mark = "T"
 
     # -- helpers
     @property
@@ -199,22 +201,24 @@ class _Parser:
     def _term(self) -> Node:
         start = self.tok.pos
         groups: list[Node] = []
+        ops: list[str] = []
         while True:
             groups.append(self._product())
-            if not self.is_cmd("odot", "circ"):
+            if not (self.is_cmd("odot", "circ") or self.is_sym("*")):
                 break
             op = self.next()
+            ops.append("*" if op.text == "*" else "\\" + op.text)  # * is read by symbp.engine.vector
             if self._at_stop():
-                raise LatexSyntaxError(f"\\{op.text} needs a factor after it", offset=op.pos,
+                raise LatexSyntaxError(f"{ops[-1]} needs a factor after it", offset=op.pos,
                                        width=op.end - op.pos, hint="write u \\odot v")
         if len(groups) == 1:
             return groups[0]
-        return Hadamard(start, groups[-1].end, tuple(groups))
+        return Hadamard(start, groups[-1].end, tuple(groups), tuple(ops))
 
     def _product(self) -> Node:
         start = self.tok.pos
         factors: list[Node] = []
-        while not self._at_stop() and not self.is_cmd("odot", "circ"):
+        while not self._at_stop() and not self.is_cmd("odot", "circ") and not self.is_sym("*"):
             if self.is_cmd("cdot", "times"):
                 if not factors:
                     raise self.unexpected("where a factor should start")
@@ -358,12 +362,12 @@ class _Parser:
         self.enter()
         base = self.atom()
         if self.label_transpose:  # W^{(2)\top}: the labelled symbol, transposed
-            base = Transpose(base.pos, self.label_transpose, base)
+            base = Transpose(base.pos, self.label_transpose, base, "(k)" + self.mark)
             self.label_transpose = 0
         while self.is_sym("^"):
             transposed = self._transpose_mark()
             if transposed:
-                base = Transpose(base.pos, transposed, base)
+                base = Transpose(base.pos, transposed, base, self.mark)
                 continue
             caret = self.next()
             self._superscript_label(base, caret)
@@ -422,6 +426,7 @@ class _Parser:
         if not ((t.kind == "letter" and t.text == "T")
                 or (t.kind == "cmd" and t.text in ("top", "intercal"))):
             return 0
+        self.mark = t.show()
         if braced:
             k += 1
             if not (self.toks[k].kind == "sym" and self.toks[k].text == "}"):
@@ -506,7 +511,7 @@ class _Parser:
         wrt = self.symbol_rest(t) if braced else Sym(t.pos, t.end, t.text, ())
         if braced:
             self.expect_sym("}", "to close the subscript of \\nabla")
-        if self._at_stop() or self.is_cmd("odot", "circ"):
+        if self._at_stop() or self.is_cmd("odot", "circ") or self.is_sym("*"):
             raise self.unexpected("where the function under \\nabla should stand")
         body = self.factor()
         return Nabla(start, body.end, wrt, body)
@@ -640,6 +645,7 @@ class _Parser:
                        or (after.kind == "letter" and after.text == "T")) \
                 and self.toks[k + 2].kind == "sym" and self.toks[k + 2].text == "}":
             self.label_transpose = after.end  # ^{(k)\top}: Goodfellow's transposed layer
+            self.mark = after.show()
             k += 1
         elif braced and not (after.kind == "sym" and after.text == "}"):
             return None

@@ -25,6 +25,10 @@ OPEN = {"(": ")", "[": "]", "\\{": "\\}"}
 STYLE = {"mathbf", "boldsymbol", "bm", "mathit", "mathnormal", "pmb", "mathrm", "mathsf"}
 _STYLED = re.compile(r"\{\s*(\\?[A-Za-z]+)\s*\}")
 _DIGITS = frozenset("0123456789")
+#: the name of the all-ones vector (``\\mathbf{1}``): a letter of its own, read by symbp.engine.vector
+ONES = "mathbf{1}"
+_ONES = re.compile(r"\{\s*1\s*\}")
+_BOLD = {"mathbf", "boldsymbol", "bm", "pmb", "mathbb"}  # \mathrm{1} is the digit
 
 
 # ----------------------------------------------------------------------------------------------
@@ -73,6 +77,11 @@ def tokenize(src: str) -> list[Token]:
                                            hint="remove it or complete the command")
                 j += 1
             name = src[i + 1:j]
+            ones = _ONES.match(src, j) if name in _BOLD else None
+            if ones is not None:  # \mathbf{1}, \boldsymbol{1}, \mathbb{1}: the all-ones vector
+                out.append(Token("letter", ONES, i, ones.end()))
+                i = ones.end()
+                continue
             styled = _STYLED.match(src, j) if name in STYLE | {"operatorname", "mathcal"} else None
             if styled is not None:
                 inner, end = styled.group(1), styled.end()

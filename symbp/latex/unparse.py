@@ -48,7 +48,9 @@ def unparse(node: Node) -> str:
         for k, f in enumerate(node.factors):
             # a sum or a derivative operator takes the rest of the term: bracket it unless last
             greedy = isinstance(f, SumOp) or (isinstance(f, Deriv) and f.num is None)
-            parts.append(_paren(f, (Add, Neg, Mul, Hadamard)) if not (greedy and k < last)
+            applied = k and isinstance(node.factors[k - 1], Sym) and node.factors[k - 1].name == "diag" \
+                and not node.factors[k - 1].groups  # \operatorname{diag}(v): its argument in brackets
+            parts.append(_paren(f, (Add, Neg, Mul, Hadamard)) if not (greedy and k < last or applied)
                          else f"\\left({unparse(f)}\\right)")
         return " ".join(parts)
     if isinstance(node, Div):
@@ -79,11 +81,19 @@ def unparse(node: Node) -> str:
         return f"\\frac{{\\partial}}{{\\partial {wrt}}} {body}"
     if isinstance(node, Transpose):
         s = unparse(node.arg)
+        mark = node.mark.removeprefix("(k)") or "T"
+        if node.mark.startswith("(k)") and isinstance(node.arg, Sym) and not node.arg.groups \
+                and s.endswith("}"):  # as written inside the layer label: W^{(k)\top}, A^{[1]T}
+            return s[:-1] + mark + "}"
         if not (isinstance(node.arg, Sym) and "^" not in node.arg.name and not node.arg.groups):
             s = f"\\left({s}\\right)"
-        return f"{s}^{{T}}"
+        return f"{s}^{{{mark}}}"
     if isinstance(node, Hadamard):
-        return " \\odot ".join(_paren(f, (Add, Neg, Hadamard)) for f in node.factors)
+        ops = node.ops if len(node.ops) == len(node.factors) - 1 else ("\\odot",) * (len(node.factors) - 1)
+        out = _paren(node.factors[0], (Add, Neg, Hadamard))
+        for op, f in zip(ops, node.factors[1:]):
+            out += f" {op} " + _paren(f, (Add, Neg, Hadamard))
+        return out
     if isinstance(node, Nabla):
         return f"\\nabla_{{{unparse(node.wrt)}}} {_paren(node.body, (Add, Neg, Mul, Hadamard))}"
     raise TypeError(node)

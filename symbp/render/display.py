@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import diagnoses as dx
@@ -390,6 +390,8 @@ def counterexample_text(cx: dict[str, Any]) -> str:
     sizes = ", ".join(f"{k}={v}" for k, v in cx.get("sizes", {}).items())
     idx = ", ".join(f"{k}=" + (f"({', '.join(f'{a}={b}' for a, b in v.items())})"
                                if isinstance(v, dict) else str(v)) for k, v in cx.get("index", {}).items())
+    if cx.get("entry"):  # a vector claim's: the entry of its left side as written
+        idx = entry_text(cx["entry"])
     lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx.get("lhs"), cx.get("rhs")))
     return (f"sizes {sizes}; at {idx or 'the scalar'}: left {lhs}, right {rhs} "
             f"({_setting('h', cx.get('h'))}; {_setting('E', cx.get('E'))}; random seed {cx.get('seed')})")
@@ -400,6 +402,25 @@ def _setting(key: str, value: object) -> str:
     ``C = 1/2 sum (y - t)^2``), else under its key (``h: an arbitrary function ...``)."""
     text = str(value)
     return text if " = " in text.partition(":")[0] else f"{key}: {text}"
+
+
+def entry_text(entry: dict[str, Any], math: Callable[[str], str] = str) -> str:
+    """Where a counterexample of a vector claim stands, in its notation (``math`` typesets the
+    left side).
+
+    >>> entry_text({"of": "d W^{[2]}", "kind": "matrix", "at": [4, 1]})
+    'row 4, column 1 of d W^{[2]}'
+    >>> entry_text({"of": "a^{(1)}", "kind": "vector", "at": [2]}, lambda s: f"${s}$")
+    'entry 2 of $a^{(1)}$'
+    """
+    of, at = math(entry["of"]), entry["at"]
+    if entry["kind"] == "matrix":
+        return f"row {at[0]}, column {at[1]} of {of}"
+    if entry["kind"] == "row vector":
+        return f"column {at[0]} of {of}"
+    if entry["kind"] == "vector":
+        return f"entry {at[0]} of {of}"
+    return of
 
 
 def _expectation(r: LinkResult) -> str:

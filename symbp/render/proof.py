@@ -54,6 +54,7 @@ from ..notation import GREEK, group_letters, latex_name
 from ..printers.nfprint import free_letter
 from ..printers.sympy_latex import LatexPrinter
 from ..printers.sympy_views import apply, idx, indexed, to_sympy
+from .display import entry_text
 
 __all__ = ["DETAILS", "Proof", "ProofDocument", "SideProof", "Step", "compact_document", "document",
            "prove_chain", "prove_derivation", "prove_file", "prove_link", "short_why"]
@@ -881,6 +882,8 @@ def _counterexample(cx: dict, witness: dict[str, Any] | None = None) -> str:
             v = "(" + ", ".join(f"{latex_name(str(a))} = {int(b)}" for a, b in v.items()) + ")"
         idx_parts.append(f"${latex_name(str(k))} = {v}$")
     at = ", ".join(idx_parts) or "the scalar"
+    if cx.get("entry"):  # a vector claim's: the entry of its left side as written
+        at = entry_text(cx["entry"], lambda s: f"${s}$")
     lhs, rhs = (f"{v:.6g}" if isinstance(v, float) else str(v) for v in (cx["lhs"], cx["rhs"]))
     return (f"\\paragraph{{Counterexample.}} Sizes {sizes}; at {at}: left side ${escape(lhs)}$, right "
             f"side ${escape(rhs)}$ ({h}; {e}; "
@@ -1268,6 +1271,9 @@ def compact_document(proofs: list[Proof], net: Network, title: str) -> str:
         path = escape(r0.file or "<input>").replace("/", "/\\allowbreak{}")
         body.append(f"\\subsection*{{Equation {label_tex(r0.label or '')} "
                     f"{{\\normalfont\\small ({path}, line {r0.line})}}}}".replace("  ", " "))
+        if r0.read_as is not None and r0.links == 1:  # a claim written with vectors
+            body += ["Written with vectors:", "\\[", r0.latex, "\\]",
+                     "read in index notation (each entry of each side) as", "\\[", r0.read_as, "\\]"]
         run: list[Proof] = []
         for p in group:
             if p.result.verdict in (VERIFIED, AT_SIZES) and len(p.sides) == 2:

@@ -633,6 +633,15 @@ class Oracle:
                     raise IllFormed(f"{inner.name} is not applied to {key[0]}")
                 return self.evaluate(Call(inner.pos, inner.end, inner.name, 1, wrt, inner.groups), env)
             return self.derivative(inner, key, idx, env)
+        if isinstance(node, Kron):  # Iverson's [j = j'] (the diagonal of \operatorname{diag})
+            sides = []
+            for group in (node.left, node.right):
+                if any(x not in env for x in group):
+                    raise IllFormed("a Kronecker delta's index is neither free nor summed")
+                sides.append((sum((self.ranges(x) for x in group), ()), sum((env[x] for x in group), ())))
+            if sides[0][0] != sides[1][0]:
+                raise IllFormed("a Kronecker delta between two ranges")
+            return complex(1 if sides[0][1] == sides[1][1] else 0)
         raise IllFormed(f"cannot evaluate {type(node).__name__}")
 
     def _kronecker(self, sym: Sym, idx: tuple[int, ...]) -> complex | None:

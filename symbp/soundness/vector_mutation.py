@@ -3,13 +3,14 @@
 For every link written with vectors and matrices in the derivation files (an algorithm's
 assignments aside) that the checker verifies, this module generates the slips of that notation
 (:data:`VECTOR_MUTANT_CLASSES`): drop a transpose, a Hadamard product written as a matrix
-product, a matrix product written as a Hadamard product, and the same link read in the other
-layout.  Each mutant is printed, read back, checked by
-:func:`symbp.checker.files.check_vector_chain`, and classified independently: its shapes by a
-rule of this module's own (rows and columns, no translation), and, when they fit, its value by
-:mod:`symbp.soundness.oracle` on the index form.  A mutant whose shapes do not fit is
-``ill-formed`` (killed by ``refuted`` or ``error``); a ``different`` one must be ``refuted``; a
-non-equivalent mutant verified is a soundness bug.
+product, a matrix product written as a Hadamard product, the same link read in the other
+layout, and two factors of a product swapped (the layout of a batch: Ng's examples in the
+columns, ``dZ A^T``, read as if they stood in the rows, ``A^T dZ``).  Each mutant is printed,
+read back, checked by :func:`symbp.checker.files.check_vector_chain`, and classified
+independently: its shapes by a rule of this module's own (rows and columns, no translation),
+and, when they fit, its value by :mod:`symbp.soundness.oracle` on the index form.  A mutant
+whose shapes do not fit is ``ill-formed`` (killed by ``refuted`` or ``error``); a ``different``
+one must be ``refuted``; a non-equivalent mutant verified is a soundness bug.
 
 Room ``symbp.soundness``; imports the checker, :mod:`symbp.document`, the engine's translation,
 the :mod:`symbp.latex` room and :mod:`symbp.soundness.mutation`'s report.
@@ -28,7 +29,7 @@ from pathlib import Path
 from ..checker.files import check_vector_chain
 from ..checker.results import AT_SIZES, VERIFIED
 from ..document import derivation_files, load
-from ..engine.vector import Mismatch, translate
+from ..engine.vector import DIAG, ONES, Mismatch, translate
 from ..errors import SymbpError
 from ..latex.ast import Add, Call, Chain, Deriv, Div, Hadamard, Mul, Nabla, Neg, Node, Num, Sym, Transpose
 from ..latex.parser import parse_chain
@@ -39,7 +40,8 @@ from .mutation import Outcome, Report
 
 __all__ = ["DISAGREES", "VECTOR_MUTANT_CLASSES", "run"]
 
-VECTOR_MUTANT_CLASSES = ("drop-transpose", "hadamard-to-product", "product-to-hadamard", "other-layout")
+VECTOR_MUTANT_CLASSES = ("drop-transpose", "hadamard-to-product", "product-to-hadamard", "other-layout",
+                         "swap-factors")
 #: the message of an outcome where this module's shape rules and the translator's disagree
 DISAGREES = "the translator disagrees on the shapes"
 
@@ -48,47 +50,83 @@ class _IllFormed(Exception):
     pass
 
 
-Shape = tuple[str | None, str | None]  # rows, columns (None: 1)
+Shape = tuple[str | None, str | None]  # rows, columns (None: 1; ANY: the all-ones vector's, any size)
+ANY = "*"
 
 
-def _shape(node: Node, shapes: dict[str, tuple[str, ...]], layout: str) -> Shape:
-    """Rows and columns by the rules of linear algebra, independently of the translator."""
+def _meet(a: str | None, b: str | None) -> str | None:
+    """The size two axes share (``ANY`` fits any size but 1), else :class:`_IllFormed`."""
+    if a == b:
+        return a
+    if a is not None and b is not None and ANY in (a, b):
+        return b if a == ANY else a
+    raise _IllFormed
+
+
+def _shape(node: Node, shapes: dict[str, tuple[str, ...]], layout: str,  # noqa: C901 - one case a node
+           examples: str | None = None) -> Shape:
+    """Rows and columns by the rules of linear algebra, independently of the translator; with the
+    ``examples`` range, NumPy's broadcasting of a column vector across a matrix's examples."""
     def of(sym: Sym) -> Shape:
+        if sym.name == ONES and not sym.groups:
+            return (ANY, None)
         s = shapes.get(sym.name, ()) if not sym.groups else ()
         return (s[0] if s else None, s[1] if len(s) > 1 else None)
+
+    def sh(x: Node) -> Shape:
+        return _shape(x, shapes, layout, examples)
     if isinstance(node, Sym):
         return of(node)
     if isinstance(node, Num):
         return (None, None)
     if isinstance(node, Transpose):
-        r, c = _shape(node.arg, shapes, layout)
+        r, c = sh(node.arg)
         return (c, r)
     if isinstance(node, (Neg, Call)):
-        return _shape(node.arg, shapes, layout)
+        return sh(node.arg)
     if isinstance(node, Div):
-        if _shape(node.den, shapes, layout) != (None, None):
+        if sh(node.den) != (None, None):
             raise _IllFormed
-        return _shape(node.num, shapes, layout)
+        return sh(node.num)
     if isinstance(node, (Nabla, Deriv)):
         of_what = node.body if isinstance(node, Nabla) or node.num is None else node.num
-        if _shape(of_what, shapes, layout) != (None, None):
+        if sh(of_what) != (None, None):
             raise _IllFormed
         r, c = of(node.wrt)
         return (r, c) if isinstance(node, Nabla) or layout == "gradient" else (c, r)
     if isinstance(node, (Add, Hadamard)):
-        parts = {_shape(x, shapes, layout) for x in node.children()}
-        if len(parts) > 1:
-            raise _IllFormed
-        return parts.pop()
+        parts = [sh(x) for x in node.children()]
+        wide = next((p for p in parts if p[0] is not None and p[1] == examples is not None), None)
+        out = parts[0] if wide is None or not isinstance(node, Add) else wide
+        for p in parts:
+            if isinstance(node, Add) and wide is not None and p[1] is None and p[0] is not None:
+                p = (p[0], examples)  # broadcast along the examples
+            out = (_meet(out[0], p[0]), _meet(out[1], p[1]))
+        return out
     if isinstance(node, Mul):
-        acc = _shape(node.factors[0], shapes, layout)
-        for f in node.factors[1:]:
-            nxt = _shape(f, shapes, layout)
+        factors: list[Shape] = []
+        k = 0
+        while k < len(node.factors):
+            f = node.factors[k]
+            if isinstance(f, Sym) and f.name == DIAG and not f.groups and k + 1 < len(node.factors):
+                r, c = sh(node.factors[k + 1])
+                if r is None or c is not None:
+                    raise _IllFormed
+                factors.append((r, r))
+                k += 2
+                continue
+            factors.append(sh(f))
+            k += 1
+        acc = factors[0]
+        for nxt in factors[1:]:
             if acc == (None, None):
                 acc = nxt
             elif nxt != (None, None):
-                if acc[1] != nxt[0]:
-                    raise _IllFormed
+                if acc[1] is None and nxt[0] is None:
+                    acc = (acc[0], nxt[1])  # an outer product
+                    continue
+                if _meet(acc[1], nxt[0]) == ANY:
+                    raise _IllFormed  # no size to infer
                 acc = (acc[0], nxt[1])
         return acc
     raise _IllFormed
@@ -116,8 +154,10 @@ def _put(node: Node, path: tuple, new: Node) -> Node:
     return dataclasses.replace(node, **{name: val[:k] + (_put(val[k], rest, new),) + val[k + 1:]})
 
 
-def _mutants(lhs: Node, rhs: Node) -> Iterator[tuple[str, Node, Node, bool]]:
-    """``(class, lhs', rhs', other layout)`` for every vector mutant of the link."""
+def _mutants(lhs: Node, rhs: Node, bound: frozenset[str] = frozenset({DIAG})
+             ) -> Iterator[tuple[str, Node, Node, bool]]:
+    """``(class, lhs', rhs', other layout)`` for every vector mutant of the link; ``bound``: the
+    names that take the factor after them, never swapped away from it."""
     for k, side in enumerate((lhs, rhs)):
         for path, n in _subtrees(side):
             new: Node | None = None
@@ -129,6 +169,13 @@ def _mutants(lhs: Node, rhs: Node) -> Iterator[tuple[str, Node, Node, bool]]:
             if isinstance(n, Mul) and len(n.factors) > 1:
                 new = Hadamard(n.pos, n.end, n.factors)
                 yield "product-to-hadamard", *_sides(k, lhs, rhs, _put(side, path, new)), False
+                for j in range(len(n.factors) - 1):
+                    a, b = n.factors[j], n.factors[j + 1]
+                    if any(isinstance(x, Sym) and not x.groups and x.name in bound for x in (a, b)):
+                        continue  # diag and a gradient prefix take the factor after them
+                    fs = n.factors[:j] + (b, a) + n.factors[j + 2:]
+                    new = Mul(n.pos, n.end, fs)
+                    yield "swap-factors", *_sides(k, lhs, rhs, _put(side, path, new)), False
     yield "other-layout", lhs, rhs, True
 
 
@@ -148,9 +195,10 @@ def _judge(net: Network, source: str, cls: str, lhs: Node, rhs: Node, seen: set)
     seen.add(key)
     (res,) = check_vector_chain(net, chain)
     try:
-        if _shape(chain.sides[0], net.shapes, net.layout) != _shape(chain.sides[1], net.shapes, net.layout):
-            raise _IllFormed
-        read = translate(chain, net.shapes, net.layout, net.range_letter)
+        ex = net.conventions.get("examples")
+        left, right = (_shape(x, net.shapes, net.layout, ex) for x in chain.sides)
+        _ = _meet(left[0], right[0]), _meet(left[1], right[1])
+        read = translate(chain, net.shapes, net.layout, net.range_letter, net.conventions)
         if isinstance(read, Mismatch):  # the rules above say the shapes fit: a translator bug,
             # shown as a refuted equivalent (its value unknown, it counts as no kill)
             return Outcome("mutant", cls, source, text, oracle.EQUIVALENT, res.verdict,
@@ -180,7 +228,8 @@ def run(paths: list[str | Path]) -> Report:
                     continue
                 report.links += 1
                 seen = {(net.layout, lhs.key(), rhs.key())}
-                for cls, a, b, flip in _mutants(lhs, rhs):
+                bound = frozenset({DIAG, net.conventions.get("prefix", DIAG)})
+                for cls, a, b, flip in _mutants(lhs, rhs, bound):
                     o = _judge(flipped if flip else net, f"{f}:{eq.line}", cls, a, b, seen)
                     if o is not None:
                         report.outcomes.append(o)
