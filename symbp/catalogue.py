@@ -10,7 +10,7 @@ this table.  Base room: imports nothing of symbp (SymPy only when a SymPy form i
 
 >>> sorted(ACTIVATION_KINDS), ERROR_KINDS
 (['exp', 'identity', 'logistic', 'sigmoid', 'softplus', 'tanh'], ('sum-of-squares',))
->>> ACTIVATIONS["exp"].derivative, ACTIVATIONS["sigmoid"].derivative
+(['exp', 'identity', 'log', 'logistic', 'relu', 'sigmoid', 'softplus', 'tanh'], ('sum-of-squares',))
 ({1: 1}, {1: 1, 2: -1})
 >>> ACTIVATIONS["tanh"].derivative, ACTIVATIONS["tanh"].latex("h")
 ({0: 1, 2: -1}, 'h = \\\\tanh')
