@@ -9,8 +9,8 @@ engine (symbolic and numeric), the numeric check, the counterexamples and the pr
 this table.  Base room: imports nothing of symbp (SymPy only when a SymPy form is asked for).
 
 >>> sorted(ACTIVATION_KINDS), ERROR_KINDS
-(['exp', 'identity', 'logistic', 'sigmoid', 'softplus', 'tanh'], ('sum-of-squares',))
 (['exp', 'identity', 'log', 'logistic', 'relu', 'sigmoid', 'softplus', 'tanh'], ('sum-of-squares',))
+>>> ACTIVATIONS["exp"].derivative, ACTIVATIONS["sigmoid"].derivative
 ({1: 1}, {1: 1, 2: -1})
 >>> ACTIVATIONS["tanh"].derivative, ACTIVATIONS["tanh"].latex("h")
 ({0: 1, 2: -1}, 'h = \\\\tanh')
