@@ -135,6 +135,8 @@ class Forward:
                       for n, name in enumerate(undeclared)}
         self.kinds.update(net.activations)
         self.error = "sum-of-squares" if net.error_kind else options.error
+        #: the family of an error the forward pass defines (read once: energy runs per perturbation)
+        self.error_family = calculus.error_family(net)
         rng = np.random.default_rng(options.seed)
         self.leaves: dict[int, np.ndarray] = {}
         target_fams = set(net.targets.values())
@@ -190,7 +192,7 @@ class Forward:
     def output_gradient(self, out: int, values: dict[int, np.ndarray]) -> np.ndarray:
         if out not in self.net.outputs:
             raise AssertionError("only an output's δ is an atom of a ground form")
-        if out == calculus.error_family(self.net):  # ∂E/∂E
+        if out == self.error_family:  # ∂E/∂E
             return np.ones(self.shape(out))
         return ERROR_FUNCTIONS[self.error][2](values[out], self.target(out, values))
 
@@ -198,9 +200,8 @@ class Forward:
         return values[self.net.targets[out]] if out in self.net.targets else self.targets[out]
 
     def energy(self, values: dict[int, np.ndarray]) -> float:
-        ef = calculus.error_family(self.net)
-        if ef is not None:  # the error written as a forward equation (E = 1/2 sum_k (y_k - t_k)^2)
-            return float(values[ef])
+        if self.error_family is not None:  # the error as a forward equation (E = 1/2 sum (y - t)^2)
+            return float(values[self.error_family])
         e = ERROR_FUNCTIONS[self.error][1]
         return sum(e(values[o], self.target(o, values)) for o in self.net.outputs)
 

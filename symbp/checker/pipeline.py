@@ -589,11 +589,11 @@ def _refutation(net: Network, letters: dict[str, tuple[str, ...]], inference: li
                 lhs: Node, rhs: Node, head: Node, suggest: bool, gl: Expr, gr: Expr, diff: Expr,
                 differing: _Formal, plans: list[dict[str, int]], free: list[tuple[str, str]],
                 names: dict[str, str], derived: str | None, opaque: str | None = None, *,
-                unfolded: tuple[Expr, Expr] | None = None) -> LinkResult:
+                unfolded: tuple[Expr, Expr]) -> LinkResult:
     """The refutation of a link whose sides differ as formal values at ``differing``: the diagnosis
     of the forms ``gl`` and ``gr``, the counterexample, the repair (``unfolded``: the sides down
     to inputs and parameters, where the conditions and the functions beyond polynomials are read)."""
-    ul, ur = unfolded if unfolded is not None else (gl, gr)
+    ul, ur = unfolded
     if opaque:  # exp, log, ...: read as undefined functions, a difference is no evidence
         return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
                           f"they involve {opaque}, which symbp reads as an undefined differentiable "

@@ -206,6 +206,12 @@ class _Screen:
         self.direct = direct  # the first candidates that go straight to the full re-check
         self.interp = Interpreter(ctx.net, ctx.letters)
         self.sizes, self.inst, self.deltas = _instance(ctx.net)
+        net = ctx.net
+        # PRML's unit 0 (a sum from 0, x_0 = 1, w_{j0}) and E = \sum_n E_n: the screen's evaluation
+        # does not know them, so it evaluates nothing there and every candidate goes to the full
+        # re-check (read once: the network does not change under the screen)
+        self.blind = bool(net.zero_ranges or net.constants or net.patterns
+                          or any(f.units for f in net.families))
         # by id, holding the node so that its id is not reused (the sides repeat across candidates)
         self.values: dict[int, tuple[Node, tuple[list[str], np.ndarray] | None]] = {}
         self.leaves: dict[tuple, tuple[Node, tuple[tuple[str, ...], np.ndarray] | None]] = {}
@@ -240,14 +246,6 @@ class _Screen:
         if val is None:
             raise ValueError("a δ defined through itself")
         return val
-
-    @property
-    def blind(self) -> bool:
-        """PRML's unit 0 (a sum from 0, ``x_0 = 1``, ``w_{j0}``) and ``E = \\sum_n E_n``: the
-        screen's evaluation does not know them, so it evaluates nothing there and every candidate
-        goes to the full re-check."""
-        net = self.ctx.net
-        return bool(net.zero_ranges or net.constants or net.patterns or any(f.units for f in net.families))
 
     def _value(self, side: Node) -> tuple[list[str], np.ndarray] | None:
         """``side`` over its free letters: the name of each axis (a letter's components), and
