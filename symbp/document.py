@@ -316,6 +316,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     delta: str | None = None
     shapes: dict[str, tuple[str, ...]] = {}
     layout = LAYOUTS[0]
+    relations: list[str] = []
+    padding: str | None = None
     where: dict[tuple[str, str], int] = {}  # (directive, subject) -> offset, for messages
     pending_forward: list[int] = []
     for pos, word, arg, argpos in directives:
@@ -362,6 +364,15 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             where[("delta", delta)] = argpos
         elif word in ("vector", "matrix"):
             shapes.update(_shape_directive(word, arg, argpos, text, file))
+        elif word == "size":  # a size linear in others: % symbp: size J = I - M + 1
+            relations.append(arg.strip())
+            where[("size", arg.strip())] = argpos
+        elif word == "padding":  # what a family holds outside its range: % symbp: padding zero
+            padding = arg.strip()
+            if padding != "zero":
+                raise DeclarationError(f"unknown padding {padding!r}", offset=argpos,
+                                       hint="write '% symbp: padding zero' (a family is 0 outside "
+                                            "its range), or bound the sums explicitly").at(text, file)
         elif word == "layout":
             layout = arg.strip()
             if layout not in LAYOUTS:
@@ -377,8 +388,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         elif word not in ("expect", "label", "skip"):
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
-                                        "error, delta, vector, matrix, layout, expect, label, "
-                                        "skip").at(text, file)
+                                        "error, delta, vector, matrix, layout, size, padding, expect, "
+                                        "label, skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -429,7 +440,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         try:
             net = declare(lines, name=Path(file).stem if file else "network", aliases=aliases,
                           composites=composites, params=params, activations=activations,
-                          error_kind=error_kind, error=error_name, delta=delta)
+                          error_kind=error_kind, error=error_name, delta=delta, sizes=relations,
+                          padding=padding)
             break
         except InputError as exc:
             k = exc.forward_index

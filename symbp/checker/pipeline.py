@@ -31,7 +31,7 @@ from fractions import Fraction
 from typing import Any
 
 from .. import diagnoses as dx
-from ..engine import calculus
+from ..engine import calculus, shifted
 from ..engine.numeric import drawn_plans, nonvanishing_plans
 from ..engine.semantics import (
     IndexProblem,
@@ -330,6 +330,8 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
                                                                 net.letter_ranges(x) or ())]
     raw_l = interp.expression(lhs, env)
     raw_r = interp.expression(rhs, env)
+    if net.padding == "zero" and _shifted(raw_l, raw_r):  # 0 outside a range: its condition is explicit
+        raw_l, raw_r = shifted.pad(net, raw_l, free), shifted.pad(net, raw_r, free)
     same, gl, gr = calculus.compare(net, raw_l, raw_r)
     if not same and _aliases(net):  # two names declared as one function are one function
         gl, gr = _one_name(net, gl), _one_name(net, gr)
@@ -340,6 +342,8 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
     if same:
         return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, gl, names))], derived=derived)
     ul, ur = calculus.unfold(net, gl), calculus.unfold(net, gr)
+    if net.padding == "zero" and _shifted(ul, ur):
+        ul, ur = shifted.pad(net, ul, free), shifted.pad(net, ur, free)
     if _aliases(net):
         ul, ur = _one_name(net, ul), _one_name(net, ur)
     if _proved_equal(ul, ur):
@@ -353,15 +357,22 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
     if plans is None:
         raise ResourceLimitError("a coefficient of the difference of the two sides, a polynomial in "
                                  "the sizes, vanishes at every size plan within the bounds")
+    # where a side reads a family outside its range (x_{j-m+1} at j = 1), what it holds there is
+    # unknown unless the file says (% symbp: padding zero): fresh unknowns, the same at the same place
+    outside = "zero" if net.padding == "zero" else "unknown"
     differing = next((d for sizes in plans for seed in (1, 2)
-                      if not (d := _formal_values(net, ul, ur, sizes, free, seed)).agree), None)
+                      if not (d := _formal_values(net, ul, ur, sizes, free, seed, outside)).agree), None)
     draw = None
     if differing is None:
         degree = max((len(t.sizes) + len(t.dummies) for t in diff.terms), default=1)
         indices = max((len(t.dummies) for t in diff.terms), default=0) + len(free)
         draw = drawn_plans(net, f"{unparse(lhs)} = {unparse(rhs)}", degree, indices)
         differing = next((d for sizes in draw.plans
-                          if not (d := _formal_values(net, ul, ur, sizes, free, 1)).agree), None)
+                          if not (d := _formal_values(net, ul, ur, sizes, free, 1, outside)).agree), None)
+    if differing is not None and outside == "unknown" and _shifted(ul, ur):
+        undecided = _padding_decides(net, ul, ur, raw_l, raw_r, plans + (draw.plans if draw else []), free)
+        if undecided is not None:
+            return undecided
     if differing is None:
         assert draw is not None
         return LinkResult.of("", AT_SIZES, [dx.HoldsAtSizes(
@@ -376,6 +387,11 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
                           code=dx.UNSUPPORTED.name)
     diags: list[dx.Diagnosis] = [_diagnose(net, gl, gr, names)]
     diags += _poly_remark(net, diff, differing.sizes, names)
+    if outside == "unknown" and _shifted(gl, gr):
+        reads = [r for e in (raw_l, raw_r) for r in shifted.outside_reads(net, e, differing.sizes, free)] or \
+            [r for e in (gl, gr) for r in shifted.outside_reads(net, e, differing.sizes, free)]
+        if reads:
+            diags.append(dx.OutsideRange(tuple(dict.fromkeys(reads))))
     cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names)
     if cx is None:
         cx = _formal_counterexample(net, differing, free, names)
@@ -389,6 +405,36 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         diags.append(dx.Derived(derived))
     return LinkResult.of("", REFUTED, diags, counterexample=cx, derived=derived, witness=ran,
                          suggestion=fix.equation if fix is not None else None)
+
+
+def _shifted(*exprs: Expr) -> bool:
+    """Whether an expression has a shifted position or a range condition."""
+    return any(shifted.has_shift(f) for e in exprs for t in e.terms for f in t.factors)
+
+
+def _padding_decides(net: Network, ul: Expr, ur: Expr, gl: Expr, gr: Expr, plans: list[dict[str, int]],
+                     free: list[tuple[str, str]]) -> LinkResult | None:
+    """The sides differ where the positions outside a family's range hold unknowns; if they agree
+    wherever those hold 0 (zero padding), the verdict is the convention's, which the file does not
+    state: an input error naming what is read there and the two ways to say it, never a guess.
+    ``None`` when the sides differ under zero padding too (then they differ whatever is there)."""
+    if any(not _formal_values(net, ul, ur, sizes, free, seed, "zero").agree for sizes in plans
+           for seed in (1, 2)):
+        return None
+    reads: list[str] = []
+    for sizes in plans:
+        reads = shifted.outside_reads(net, gl, sizes, free) + shifted.outside_reads(net, gr, sizes, free)
+        if reads:
+            where = f" (at sizes {', '.join(f'{r}={v}' for r, v in sizes.items())})"
+            break
+    else:
+        where = ""
+    what = "; ".join(dict.fromkeys(reads)) + where if reads else "a family outside its range"
+    return LinkResult("", ERROR, f"not decided: a side reads {what}, and the step holds if the "
+                      "positions outside a family's range hold 0 (zero padding) but not for other "
+                      "values there; the file does not say which (hint: declare '% symbp: padding "
+                      "zero', or bound the sum with a range condition such as [1 \\le i-m+1 \\le J])",
+                      error="NotationError", code=dx.AMBIGUOUS_READING.name)
 
 
 def _problem(p: IndexProblem, side: str | None = None) -> dx.Diagnosis:

@@ -35,6 +35,7 @@ from ..model.affine import is_affine, show
 from ..model.network import Network, components
 from ..model.normal_form import Expr, SizePoly, Term, factor_indices, poly_value
 from ..notation import latex_name
+from . import shifted
 
 __all__ = ["ACTIVATIONS", "ERRORS", "FROM_VALUE", "FormalInstance", "Lambdified", "NetworkInstance",
            "argument_name", "drawn_plans", "evaluate", "lambdify", "nonvanishing_plans", "size_plans"]
@@ -117,7 +118,7 @@ def size_plans(net: Network) -> list[dict[str, int]]:
             plans.append({r: (k * (m + 2) + m * m) % 11 + 2 for k, r in enumerate(rs)})
         else:
             plans.append({r: k + 2 + m * (n + 1) for k, r in enumerate(rs)})
-    return plans
+    return [net.relate(p) for p in plans]  # a derived size (I = J + M - 1) from the others
 
 
 def nonvanishing_plans(net: Network, polys: list[SizePoly], seed: int) -> list[dict[str, int]] | None:
@@ -140,7 +141,7 @@ def nonvanishing_plans(net: Network, polys: list[SizePoly], seed: int) -> list[d
     for k in range(400):
         if not uncovered:
             return plans
-        p = {r: rng.randint(1, min(top, 3 + k // 8)) for r in net.sizes}  # small sizes first
+        p = net.relate({r: rng.randint(1, min(top, 3 + k // 8)) for r in net.sizes})  # small sizes first
         if any(poly_value(q, p) for q in uncovered):
             plans.append(p)
             uncovered = [q for q in uncovered if not poly_value(q, p)]
@@ -192,7 +193,7 @@ def drawn_plans(net: Network, text: str, degree: int, indices: int) -> PlanDraw:
     ratio = degree / top
     n = MAX_PLANS if ratio >= 1 else min(MAX_PLANS, max(1, math.ceil(math.log(PLAN_MISS) / math.log(ratio))))
     rng = random.Random(seed)
-    plans = [{r: rng.randint(1, top) for r in net.sizes} for _ in range(n)]
+    plans = [net.relate({r: rng.randint(1, top) for r in net.sizes}) for _ in range(n)]
     return PlanDraw(plans, seed, top, degree, min(1.0, ratio ** n))
 
 
@@ -234,9 +235,32 @@ def _refuse_shifted(f: tuple) -> None:
                                hint="only the normal form decides equations with shifted positions for now")
 
 
+def _shifted_term(t: Term, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
+                  free: list[tuple[str, str]], shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """A term with shifted positions or range conditions (:func:`shifted.term_value`): each
+    quantity gathered at its positions, what it holds outside its range as the instance says
+    (``outside``: ``'unknown'``, fresh unknowns; else 0)."""
+    outside = getattr(atom, "outside", "zero")
+    seed = getattr(atom, "seed", 0)
+
+    def read(f: tuple, pos: tuple[np.ndarray, ...]) -> np.ndarray:
+        values = np.asarray(atom(f))
+        if outside == "unknown":
+            fill = shifted.unknowns(_atom_key(f), seed, values.shape)
+        else:
+            def fill(p: tuple[np.ndarray, ...]) -> np.ndarray:
+                return np.zeros(p[0].shape, dtype=values.dtype) if dtype is not object else \
+                    np.zeros(p[0].shape, dtype=int).astype(object)
+        return shifted.gather(values, pos, fill)
+
+    return shifted.term_value(t, sizes, free, read, shape, dtype, _contract)
+
+
 def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
           free: list[tuple[str, str]], free_pos: dict[str, int], shape: tuple[int, ...],
           dtype: type) -> np.ndarray:
+    if any(shifted.has_shift(f) for f in t.factors):
+        return _shifted_term(t, sizes, atom, free, shape, dtype)
     letters: dict[tuple, str] = {}
     ranges: dict[tuple, str] = {}
     if len(free) + len(t.dummies) > len(string.ascii_letters):
@@ -313,6 +337,9 @@ class FormalInstance:
     sizes: dict[str, int]
     seed: int = 0
     cache: dict = field(default_factory=dict)
+    #: what a family holds outside its range where a shifted position reads there: ``'unknown'``
+    #: (fresh random integers, the same at the same position) or ``'zero'``
+    outside: str = "unknown"
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -439,6 +466,8 @@ class _CompiledTerm:
     expand: list[int]  # positions of the output axes the term does not mention
     batch_free: bool  # no operand carries the batch axis
     paths: dict = field(default_factory=dict)  # operand shapes -> einsum contraction path
+    #: a term with shifted positions (x_{j+m-1}): evaluated by gathering, one einsum (shifted.term_value)
+    raw: Term | None = None
 
 
 class Lambdified:
@@ -477,7 +506,44 @@ class Lambdified:
         self._batched[name] = batched
         return name
 
+    def _compile_shifted(self, t: Term) -> _CompiledTerm:
+        """A term with shifted positions: its quantities are gathered at their positions and the
+        term contracted in one ``einsum`` at each call (:func:`shifted.term_value`); no batch axis."""
+        if self.batch is not None:
+            raise UnsupportedError("a batch axis with shifted positions is not supported yet",
+                                   hint="call once per example, or sum the results")
+        ops = []
+        for f in t.factors:
+            if f[0] in ("kd", "rng"):
+                continue
+            if f[0] == "fn" and f[1] not in self.activations:
+                raise UnsupportedError(f"no concrete function for {f[1]}",
+                                       hint=f"pass activation={{{f[1]!r}: 'tanh'}}")
+            fam = f[3] if f[0] == "fn" else f[1]
+            op = _Operand(f[0], self._need(fam, f[0] == "grad"))
+            if f[0] == "fn":
+                op.fn, op.order = f[1], f[2]
+            else:
+                self._direct.add(op.arg)
+            ops.append(op)
+        return _CompiledTerm(float(t.coeff), t.sizes, ops, "", [], False, raw=t)
+
+    def _shifted_value(self, t: _CompiledTerm, arrays: dict[str, np.ndarray], sizes: dict[str, int],
+                       shape: tuple[int, ...]) -> np.ndarray:
+        def atom(f: tuple, pos: tuple[np.ndarray, ...]) -> np.ndarray:
+            if f[0] == "fn":
+                src = arrays[argument_name(self.net, f[3])]
+                values = ACTIVATIONS[self.activations[f[1]]](src, f[2])
+            else:
+                values = arrays[argument_name(self.net, f[1], f[0] == "grad")]
+            return shifted.gather(values, pos, lambda p: np.zeros(p[0].shape))
+
+        assert t.raw is not None
+        return shifted.term_value(t.raw, sizes, self.free, atom, shape, float, shifted._einsum)
+
     def _compile(self, t: Term) -> _CompiledTerm:
+        if any(shifted.has_shift(f) for f in t.factors):
+            return self._compile_shifted(t)
         free_names = [name for name, _ in self.free]
         n_idx = len(free_names) + len(t.dummies) + (self.batch is not None)
         if n_idx > len(string.ascii_letters):
@@ -536,7 +602,7 @@ class Lambdified:
                   for k, axes in self.inputs.items()}
         dummy = {k: np.empty(s) for k, s in shapes.items()}
         for t in self.terms:
-            if t.operands:
+            if t.operands and t.raw is None:
                 self._path(t, self._operands(t, dummy, sizes, precomputed=True)[0])
         return self
 
@@ -619,6 +685,10 @@ class Lambdified:
             if t.batch_free and self.batch == "sum" and batch is not None:
                 coeff *= batch
             mine = True
+            if t.raw is not None:
+                total = self._shifted_value(t, arrays, sizes, shape) + (0 if total is None else total)
+                fresh = True
+                continue
             if t.operands:
                 ops, owned = self._operands(t, arrays, sizes)
                 val, mine = _run(self._path(t, ops), ops, owned)
@@ -649,7 +719,7 @@ class Lambdified:
             raise UnsupportedError(f"unexpected argument {sorted(unknown)[0]}",
                                    hint="arguments: " + (", ".join([*self.inputs, *self.saved]) or "none"))
         found, batch = self.sizes_of(arrays)
-        sizes = {**self.default_sizes, **(sizes or {}), **found}
+        sizes = self.net.complete({**self.default_sizes, **(sizes or {}), **found})  # M from I = J + M - 1
         if batch is None and self.batch is not None:  # no argument shows it: sizes['batch']
             batch = sizes.get("batch")
             if batch is None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..notation import _groups_text
+from ..notation import _groups_text, is_shift, shift_letters
 
 # ----------------------------------------------------------------------------------------------
 # AST
@@ -46,7 +46,7 @@ class Node:
         summation indices."""
         out: set[str] = set()
         for n in self.walk():
-            if isinstance(n, (Sym, Kron)):
+            if isinstance(n, (Sym, Kron, RangeCond)):
                 out.update(n.letters)
             elif isinstance(n, SumOp):
                 out.add(n.index)
@@ -76,7 +76,21 @@ class Sym(Node):
 
     @property
     def letters(self) -> tuple[str, ...]:
+        """The index letters written: those a shifted position (``x_{j+m-1}``) is made of too."""
+        if not self.shifted:
+            return self.slots
+        return tuple(dict.fromkeys(y for x in self.slots for y in shift_letters(x)))
+
+    @property
+    def slots(self) -> tuple[str, ...]:
+        """The subscript's entries in order, one per position: a letter, or a shifted position's
+        canonical text (``'j+m-1'``, :func:`symbp.notation.shift_terms` reads it)."""
         return tuple(x for g in self.groups for x in g)
+
+    @property
+    def shifted(self) -> bool:
+        """Whether a position of the subscript is shifted (``x_{j+m-1}``)."""
+        return any(is_shift(x) for g in self.groups for x in g)
 
     def __repr__(self) -> str:
         return f"Sym({self.name}{_groups_text(self.groups)})"
@@ -233,6 +247,25 @@ class Kron(Node):
 
     def __repr__(self) -> str:
         return f"Kron({_groups_text((self.left,))} = {_groups_text((self.right,))})"
+
+
+@dataclass(frozen=True, eq=False)
+class RangeCond(Node):
+    """Iverson's range condition ``[1 \\le i-m+1 \\le J]``: 1 where the position (a letter, or a
+    shifted position's canonical text as in a subscript) lies in ``1..size``, else 0."""
+
+    entry: str = ""
+    size: str = ""
+
+    def key(self) -> tuple:
+        return ("range", self.entry, self.size)
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return shift_letters(self.entry)
+
+    def __repr__(self) -> str:
+        return f"Range(1 <= {self.entry} <= {self.size})"
 
 
 @dataclass(frozen=True, eq=False)

@@ -32,6 +32,7 @@ import sympy as sp
 
 from ..catalogue import ACTIVATIONS
 from ..engine.numeric import argument_name
+from ..model.affine import is_affine
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
 from .nfprint import free_letter, runs
@@ -40,7 +41,7 @@ __all__ = ["ErrorDerivative", "base", "forward_equations", "idx", "indexed", "la
 
 
 # order of factors in a printed product: h'(...) first, then weights, δ, activations, [i = j]
-_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "kd": 4}
+_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "kd": 4, "rng": 5}
 
 
 def idx(name: str, range_name: str) -> sp.Idx:
@@ -142,9 +143,36 @@ def indexed(name: str, at: tuple[Any, ...]) -> Any:
     return sp.IndexedBase(name)[at] if at else sp.Symbol(name)
 
 
+class RangeCondition(sp.Function):
+    """Iverson's range condition ``[1 \\le e \\le R]``: 1 where ``1 <= e <= R``, else 0; a
+    number once ``e`` and ``R`` are (under ``subs`` and ``doit``).
+
+    >>> RangeCondition(sp.Integer(3), sp.Integer(2)), RangeCondition(sp.Integer(2), sp.Integer(2))
+    (0, 1)
+    """
+
+    @classmethod
+    def eval(cls, e: Any, r: Any) -> Any:
+        if e.is_Integer and r.is_Integer:
+            return sp.Integer(1 if 1 <= int(e) <= int(r) else 0)
+        return None
+
+
+class _Letters(dict):
+    """Index -> SymPy index; an affine index (``j+m-1``) is the sum of its indices' objects."""
+
+    def __missing__(self, i: tuple) -> Any:
+        if is_affine(i):
+            return sp.Add(*(c * self[k] for k, c in i[1]), sp.Integer(i[2]))
+        raise KeyError(i)
+
+
 def _factor(net: Network, f: tuple, letters: dict[tuple, sp.Idx]) -> Any:
+    letters = _Letters(letters)
     if f.tag == "kd":
         return sp.KroneckerDelta(letters[f.i], letters[f.j])
+    if f.tag == "rng":
+        return RangeCondition(letters[f.i], _size(f.R))
     if f.tag == "ref":
         return indexed(net.families[f.fam].name, tuple(letters[i] for i in f.idx))
     if f.tag == "grad":
@@ -175,8 +203,11 @@ def _at(b: Any, at: tuple[Any, ...]) -> Any:
 
 
 def _view_factor(net: Network, f: tuple, letters: dict[tuple, Any]) -> Any:
+    letters = _Letters(letters)
     if f.tag == "kd":
         return sp.KroneckerDelta(letters[f.i], letters[f.j])
+    if f.tag == "rng":
+        return RangeCondition(letters[f.i], _size(f.R))
     if f.tag == "ref":
         return _at(base(net, f.fam), tuple(letters[i] for i in f.idx))
     if f.tag == "grad":
