@@ -139,7 +139,7 @@ def _signature(net: Network, f: tuple) -> str:
         return "delta"
     if isinstance(g, Fn):
         return f"{g.name}{chr(39) * g.order}(...)"
-    return "rng" if f[0] == "rng" else "kd"
+    return "rng" if g.tag == "rng" else "kd"
 
 
 def _term_text(net: Network, t: Any, names: dict[str, str]) -> str:

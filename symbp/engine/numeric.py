@@ -514,15 +514,14 @@ class Lambdified:
                                    hint="call once per example, or sum the results")
         ops = []
         for f in t.factors:
-            if f[0] in ("kd", "rng"):
+            if f.tag in ("kd", "rng"):
                 continue
-            if f[0] == "fn" and f[1] not in self.activations:
-                raise UnsupportedError(f"no concrete function for {f[1]}",
-                                       hint=f"pass activation={{{f[1]!r}: 'tanh'}}")
-            fam = f[3] if f[0] == "fn" else f[1]
-            op = _Operand(f[0], self._need(fam, f[0] == "grad"))
-            if f[0] == "fn":
-                op.fn, op.order = f[1], f[2]
+            if f.tag == "fn" and f.name not in self.activations:
+                raise UnsupportedError(f"no concrete function for {f.name}",
+                                       hint=f"pass activation={{{f.name!r}: 'tanh'}}")
+            op = _Operand(f.tag, self._need(f.fam, f.tag == "grad"))
+            if f.tag == "fn":
+                op.fn, op.order = f.name, f.order
             else:
                 self._direct.add(op.arg)
             ops.append(op)
@@ -531,11 +530,11 @@ class Lambdified:
     def _shifted_value(self, t: _CompiledTerm, arrays: dict[str, np.ndarray], sizes: dict[str, int],
                        shape: tuple[int, ...]) -> np.ndarray:
         def atom(f: tuple, pos: tuple[np.ndarray, ...]) -> np.ndarray:
-            if f[0] == "fn":
-                src = arrays[argument_name(self.net, f[3])]
-                values = ACTIVATIONS[self.activations[f[1]]](src, f[2])
+            if f.tag == "fn":
+                src = arrays[argument_name(self.net, f.fam)]
+                values = ACTIVATIONS[self.activations[f.name]](src, f.order)
             else:
-                values = arrays[argument_name(self.net, f[1], f[0] == "grad")]
+                values = arrays[argument_name(self.net, f.fam, f.tag == "grad")]
             return shifted.gather(values, pos, lambda p: np.zeros(p[0].shape))
 
         assert t.raw is not None

@@ -43,6 +43,7 @@ import numpy as np
 
 from ..errors import DeclarationError, NotationError, ResourceLimitError, UnsupportedError
 from ..model.affine import affine, parts
+from ..model.factors import view
 from ..model.network import Network
 from ..model.normal_form import Expr, F, Index, Term, factor_indices
 from ..notation import latex_name, shift_terms
@@ -268,9 +269,9 @@ def evaluate_shifted(expr: Expr, sizes: dict[str, int], free: list[tuple[str, st
     total = np.zeros(shape)
 
     def atom(f: tuple, pos: tuple[np.ndarray, ...]) -> np.ndarray:
-        if f[0] != "ref":
-            raise UnsupportedError(f"no shifted reading of the factor {f[0]!r}")
-        return read(f[1], pos)
+        if f.tag != "ref":
+            raise UnsupportedError(f"no shifted reading of the factor {f.tag!r}")
+        return read(f.fam, pos)
 
     for t in expr.terms:
         total = total + term_value(t, sizes, free, atom, shape, float, _einsum)
@@ -284,7 +285,7 @@ def _einsum(ops: list[np.ndarray], subs: list[str], out: str, dtype: type) -> np
 def has_shift(f: tuple) -> bool:
     """Whether a factor has a shifted position or is a range condition (then
     :func:`term_value` evaluates its term)."""
-    if f[0] == "rng":
+    if view(f).tag == "rng":
         return True
     for part in f:
         if type(part) is tuple:
@@ -296,8 +297,8 @@ def has_shift(f: tuple) -> bool:
 
 
 def positions(f: tuple) -> tuple:
-    """The indices of a quantity's factor (``ref``, ``grad``: field 2; ``fn``: field 4)."""
-    return f[4] if f[0] == "fn" else f[2]
+    """The indices of a quantity's factor (``ref``, ``grad``, ``fn``: its ``idx``)."""
+    return view(f).idx
 
 
 Atom = Callable[[tuple, tuple[np.ndarray, ...]], np.ndarray]
@@ -443,15 +444,15 @@ def outside_reads(net: Network, expr: Expr, sizes: dict[str, int], free: list[tu
 
         holds = np.ones(dims, dtype=bool)
         for f in t.factors:
-            if f[0] == "kd":
-                holds &= at(f[1]) == at(f[2])
-            elif f[0] == "rng":
-                e = at(f[1])
-                holds &= (e >= 1) & (e <= sizes[f[2]])
+            if f.tag == "kd":
+                holds &= at(f.i) == at(f.j)
+            elif f.tag == "rng":
+                e = at(f.i)
+                holds &= (e >= 1) & (e <= sizes[f.R])
         for f in t.factors:
-            if f[0] not in ("ref", "grad", "fn"):
+            if f.tag not in ("ref", "grad", "fn"):
                 continue
-            fam_id = f[3] if f[0] == "fn" else f[1]
+            fam_id = f.fam
             fam = net.families[fam_id]
             idx = positions(f)
             if fam_id in out or not any(len(i) == 3 and i[0] == "a" for i in idx):
@@ -465,7 +466,7 @@ def outside_reads(net: Network, expr: Expr, sizes: dict[str, int], free: list[tu
                 k = np.unravel_index(int(np.argmax(hit)), dims)
                 where = ", ".join(str(int(v[k])) for v in vals)
                 span = ", ".join(f"1..{r}" for r in fam.axes)
-                name = "\\delta" if f[0] == "grad" and fam.name == net.delta_of else fam.show()
+                name = "\\delta" if f.tag == "grad" and fam.name == net.delta_of else fam.show()
                 out[fam_id] = f"{name} at {where} (outside {span})"
     return list(out.values())
 
@@ -483,9 +484,9 @@ def pad(net: Network, expr: Expr, free: list[tuple[str, str]]) -> Expr:
         here.update({("d", k): r for k, r in enumerate(t.dummies)})
         extra = []
         for f in t.factors:
-            if f[0] not in ("ref", "grad", "fn"):
+            if f.tag not in ("ref", "grad", "fn"):
                 continue
-            fam = net.families[f[3] if f[0] == "fn" else f[1]]
+            fam = net.families[f.fam]
             for i, r in zip(positions(f), fam.axes):
                 if len(i) == 3 and i[0] == "a" and not _implied(net, i, r, here):
                     extra.append(("rng", i, r))

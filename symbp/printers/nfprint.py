@@ -172,7 +172,7 @@ class NormalFormPrinter:
         return f"[{a} = {b}]"
 
     def _print_rng(self, f: tuple, letters: dict[str, str]) -> str:
-        return f"[1 \\le {latex_name(self._letter(f[1], letters))} \\le {f[2]}]"
+        return f"[1 \\le {latex_name(self._letter(f.i, letters))} \\le {f.R}]"
 
 
 def latex(net: Network, expr: Expr, names: dict[str, str] | None = None) -> str:
