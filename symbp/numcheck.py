@@ -116,7 +116,9 @@ def default_sizes(net: Network, given: dict[str, int]) -> dict[str, int]:
     """
     mine = {r: n for r, n in given.items() if r in net.sizes}
     unused = (n for n in itertools.count(2) if n not in mine.values())
-    return {r: mine[r] if r in mine else next(unused) for r in net.sizes}
+    out = {r: mine[r] if r in mine else next(unused) for r in net.sizes}
+    # a size the network relates to others (I = J + M - 1) follows them, unless it is given
+    return out if set(mine) & set(net.size_relations) else net.relate(out)
 
 
 class Forward:
