@@ -26,8 +26,10 @@ from symbp.engine import numeric
 from symbp.printers import sympy_views as sv
 
 ROOT = Path(__file__).resolve().parents[1]
+#: the convolutions' shifted positions are not lambdified by the SymPy view yet (refused, below)
 NETWORKS = ["plain", "shared"] + sorted(str(p.relative_to(ROOT))
-                                        for p in (ROOT / "derivations").glob("*.tex"))
+                                        for p in (ROOT / "derivations").glob("*.tex")
+                                        if not p.name.startswith("conv_"))
 
 
 @cache
@@ -143,3 +145,13 @@ def test_lambdify_takes_symbp_arrays() -> None:
     np.testing.assert_allclose(fn(delta_jl=delta, z_il=z), delta @ z.T)
     with pytest.raises(TypeError, match="missing argument"):
         fn(delta_jl=delta)
+
+
+def test_shifted_positions_are_refused_by_the_sympy_lambdify() -> None:
+    """A convolution's SymPy view prints and substitutes, but its lambdify would index arrays at
+    shifted positions in Python (a position 0 wraps to the last entry): refused, never wrong."""
+    from symbp.errors import UnsupportedError
+    net = nb.network(ROOT / "derivations" / "conv_1d.tex")
+    g = nb.gradients(net)["w_{m}"]
+    with pytest.raises(UnsupportedError, match="shifted positions"):
+        sv.lambdify(net, g.sympy)

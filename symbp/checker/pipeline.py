@@ -370,7 +370,8 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         differing = next((d for sizes in draw.plans
                           if not (d := _formal_values(net, ul, ur, sizes, free, 1, outside)).agree), None)
     if differing is not None and outside == "unknown" and _shifted(ul, ur):
-        undecided = _padding_decides(net, ul, ur, raw_l, raw_r, plans + (draw.plans if draw else []), free)
+        undecided = _padding_decides(net, ul, ur, raw_l, raw_r, plans + (draw.plans if draw else []), free,
+                                     (rhs.pos, max(1, rhs.end - rhs.pos)))
         if undecided is not None:
             return undecided
     if differing is None:
@@ -413,7 +414,7 @@ def _shifted(*exprs: Expr) -> bool:
 
 
 def _padding_decides(net: Network, ul: Expr, ur: Expr, gl: Expr, gr: Expr, plans: list[dict[str, int]],
-                     free: list[tuple[str, str]]) -> LinkResult | None:
+                     free: list[tuple[str, str]], span: tuple[int, int]) -> LinkResult | None:
     """The sides differ where the positions outside a family's range hold unknowns; if they agree
     wherever those hold 0 (zero padding), the verdict is the convention's, which the file does not
     state: an input error naming what is read there and the two ways to say it, never a guess.
@@ -434,7 +435,7 @@ def _padding_decides(net: Network, ul: Expr, ur: Expr, gl: Expr, gr: Expr, plans
                       "positions outside a family's range hold 0 (zero padding) but not for other "
                       "values there; the file does not say which (hint: declare '% symbp: padding "
                       "zero', or bound the sum with a range condition such as [1 \\le i-m+1 \\le J])",
-                      error="NotationError", code=dx.AMBIGUOUS_READING.name)
+                      error="NotationError", code=dx.AMBIGUOUS_READING.name, span=span)
 
 
 def _problem(p: IndexProblem, side: str | None = None) -> dx.Diagnosis:

@@ -32,6 +32,7 @@ import sympy as sp
 
 from ..catalogue import ACTIVATIONS
 from ..engine.numeric import argument_name
+from ..errors import UnsupportedError
 from ..model.affine import is_affine
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
@@ -360,6 +361,10 @@ def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
 
     if isinstance(expr, sp.Eq):
         expr = expr.rhs
+    if expr.atoms(RangeCondition) or any(not isinstance(i, (sp.Symbol, sp.Integer))
+                                         for e in expr.atoms(sp.Indexed) for i in e.indices):
+        raise UnsupportedError("shifted positions (x_{j+m-1}) are not lambdified by the SymPy view yet",
+                               hint="use symbp.lambdify, which gathers each factor at its positions")
     fams = {argument_name(net, f.id): f.id for f in net.families}
     axes = {**{argument_name(net, f.id, True): f.axes for f in net.families if net.has_delta(f.id)},
             **{name: net.families[fid].axes for name, fid in fams.items()}}
