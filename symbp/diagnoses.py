@@ -426,7 +426,8 @@ class TransposedIndices(Diagnosis):
 
 
 def _factor(factor: str, exact: bool) -> Part:
-    return Math(factor) if exact or factor != "Kronecker delta" and "..." not in factor else factor
+    prose = factor in ("Kronecker delta", "range condition") or "..." in factor
+    return Math(factor) if exact or not prose else factor
 
 
 @dataclass(frozen=True)
@@ -563,6 +564,23 @@ class Derived(Diagnosis):
 
     def parts(self) -> tuple[Part, ...]:
         return ("symbp derives ", _m(self.equation))
+
+
+@dataclass(frozen=True)
+class OutsideRange(Diagnosis):
+    """Where a side reads a family outside its range (``reads``: ``'x_{i} at 0 (outside 1..I)'``,
+    LaTeX), which the verdict does not depend on: the sides differ whatever is there."""
+
+    reads: tuple[str, ...]
+
+    def parts(self) -> tuple[Part, ...]:
+        out: list[Part] = ["a side reads "]
+        for k, r in enumerate(self.reads):
+            name, _, rest = r.partition(" at ")
+            out += (["; "] if k else []) + [_m(name), f" at {rest}"]
+        out.append(": the sides differ both where it holds 0 there (zero padding) and where it holds "
+                   "unknowns")
+        return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -329,6 +329,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     layout = LAYOUTS[0]
     generic: tuple[str, str, str] | None = None  # (mode, letter, depth): % symbp: layers l = 1..L
     conventions: dict[str, str] = {}  # the vector notation's: symbp.engine.vector.Conventions
+    relations: list[str] = []
+    padding: str | None = None
     where: dict[tuple[str, str], int] = {}  # (directive, subject) -> offset, for messages
     pending_forward: list[int] = []
     for pos, word, arg, argpos in directives:
@@ -393,6 +395,15 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             generic = (word, *read)
         elif word in ("vector", "matrix"):
             shapes.update(_shape_directive(word, arg, argpos, text, file))
+        elif word == "size":  # a size linear in others: % symbp: size J = I - M + 1
+            relations.append(arg.strip())
+            where[("size", arg.strip())] = argpos
+        elif word == "padding":  # what a family holds outside its range: % symbp: padding zero
+            padding = arg.strip()
+            if padding != "zero":
+                raise DeclarationError(f"unknown padding {padding!r}", offset=argpos,
+                                       hint="write '% symbp: padding zero' (a family is 0 outside "
+                                            "its range), or bound the sums explicitly").at(text, file)
         elif word == "layout":
             layout = arg.strip()
             if layout not in LAYOUTS:
@@ -412,7 +423,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
                                         "error, targets, delta, vector, matrix, layout, layers, steps, "
-                                        "hadamard, examples, prefix, expect, label, skip").at(text, file)
+                                        "hadamard, examples, prefix, size, padding, expect, label, skip"
+                                        ).at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -482,7 +494,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         try:
             net = declare(lines, name=Path(file).stem if file else "network", aliases=aliases,
                           composites=composites, params=params, activations=activations,
-                          error_kind=error_kind, error=error_name, delta=delta, targets=targets)
+                          error_kind=error_kind, error=error_name, delta=delta, targets=targets,
+                          sizes=relations, padding=padding)
             break
         except InputError as exc:
             k = exc.forward_index

@@ -25,9 +25,79 @@ GREEK = {
 FUNCTION_COMMANDS = {"tanh", "exp", "log", "ln", "sinh", "cosh", "sin", "cos"}
 
 
+#: one term of a shifted position's text: sign, whole coefficient, letter (``-2m``, ``+j'``, ``-1``)
+_SHIFT_TERM = re.compile(r"([+-]?)(\d*)([A-Za-z]+'*)?")
+_SHIFT = re.compile(r"[+-]?(?:\d*[A-Za-z]+'*|\d+)(?:[+-](?:\d*[A-Za-z]+'*|\d+))*")
+
+
+def is_shift(x: str) -> bool:
+    """Whether a subscript entry is a shifted position (``j+m-1``, ``i-m+1``, ``2j``) rather than
+    an index letter: the parser writes such a position as its canonical text, which holds a sign
+    or a digit and a letter, so no letter (and no number) is ever one.
+
+    >>> is_shift("j+m-1"), is_shift("2j"), is_shift("j'"), is_shift("mu"), is_shift("0")
+    (True, True, False, False, False)
+    """
+    return (bool(_SHIFT.fullmatch(x)) and any(c.isalpha() for c in x)
+            and (x[0].isdigit() or any(c in "+-" for c in x)))
+
+
+def shift_terms(x: str) -> tuple[tuple[tuple[str, int], ...], int]:
+    """A shifted position's text as ``((letter, coefficient), ...), constant``, in the order written.
+
+    >>> shift_terms("j+m-1")
+    ((('j', 1), ('m', 1)), -1)
+    >>> shift_terms("-2nu+i'")
+    ((('nu', -2), ("i'", 1)), 0)
+    """
+    terms: list[tuple[str, int]] = []
+    const = 0
+    pos = 0
+    while pos < len(x):
+        m = _SHIFT_TERM.match(x, pos)
+        if m is None or m.end() == pos:
+            raise ValueError(f"not a shifted position: {x!r}")
+        sign = -1 if m.group(1) == "-" else 1
+        if m.group(3):
+            terms.append((m.group(3), sign * int(m.group(2) or 1)))
+        else:
+            const += sign * int(m.group(2))
+        pos = m.end()
+    return tuple(terms), const
+
+
+def shift_text(terms: Iterable[tuple[str, int]], const: int, tex: bool = False) -> str:
+    """A shifted position's text from its terms (``tex``: Greek letters with their backslash).
+
+    >>> shift_text([('j', 1), ('m', 1)], -1), shift_text([('nu', 2)], 0, tex=True)
+    ('j+m-1', '2\\\\nu')
+    """
+    out = ""
+    for name, c in terms:
+        shown = letter_tex(name) if tex else name
+        mag = "" if abs(c) == 1 else str(abs(c))
+        out += ("-" if c < 0 else ("+" if out else "")) + mag + shown
+    if const or not out:
+        out += ("+" if const > 0 and out else "") + str(const)
+    return out
+
+
+def shift_letters(x: str) -> tuple[str, ...]:
+    """The index letters of a subscript entry: itself for a letter, those it is made of for a
+    shifted position.
+
+    >>> shift_letters("j+m-1"), shift_letters("k")
+    (('j', 'm'), ('k',))
+    """
+    return tuple(name for name, _ in shift_terms(x)[0]) if is_shift(x) else (x,)
+
+
 def letter_tex(x: str) -> str:
     """An index letter as LaTeX: ``mu`` -> ``\\mu``, ``mu'`` -> ``\\mu'``, ``j'`` -> ``j'``;
-    a function command's name keeps its backslash (``tanh`` -> ``\\tanh``)."""
+    a function command's name keeps its backslash (``tanh`` -> ``\\tanh``); a shifted position
+    (``j+m-1``) is written term by term."""
+    if is_shift(x) and "^" not in x and not x.startswith("mathcal{"):
+        return shift_text(*shift_terms(x), tex=True)
     if "^" in x:  # a family with a layer label: w^{(1)}
         head, _, label = x.partition("^")
         return letter_tex(head) + "^" + label
@@ -65,7 +135,8 @@ def _groups_text(groups: tuple[tuple[str, ...], ...]) -> str:
             rest = _join([letter_tex(x) for x in g[1:]])
             s += "_" + (rest if len(g) == 2 and len(g[1]) == 1 else "{" + rest + "}")
         parts.append(s)
-    body = _join(parts)
+    # shifted positions are separated by commas (x_{i+a-1, j+b-1}): side by side they would run together
+    body = ", ".join(parts) if any(is_shift(x) for g in groups for x in g) else _join(parts)
     return "_" + (body if len(groups) == 1 and len(groups[0]) == 1 and len(body) == 1 else "{" + body + "}")
 def latex_name(name: str) -> str:
     """``delta`` -> ``\\delta``, ``mu'`` -> ``\\mu'``; letters (also primed, ``j'``) stay as they are."""

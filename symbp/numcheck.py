@@ -116,7 +116,9 @@ def default_sizes(net: Network, given: dict[str, int]) -> dict[str, int]:
     """
     mine = {r: n for r, n in given.items() if r in net.sizes}
     unused = (n for n in itertools.count(2) if n not in mine.values())
-    return {r: mine[r] if r in mine else next(unused) for r in net.sizes}
+    out = {r: mine[r] if r in mine else next(unused) for r in net.sizes}
+    # a size the network relates to others (I = J + M - 1) follows them, unless it is given
+    return out if set(mine) & set(net.size_relations) else net.relate(out)
 
 
 class Forward:
@@ -125,6 +127,7 @@ class Forward:
 
     def __init__(self, net: Network, options: Options) -> None:
         self.net, self.options = net, options
+        self.fd_noise = 0.0  # the last finite differences' rounding (see finite_differences)
         # sizes of ranges this network does not have are ignored (a folder mixes networks);
         # check_equation and check_paths say when a size fits no network at all
         self.sizes = default_sizes(net, options.sizes)
@@ -207,9 +210,13 @@ class Forward:
 
     def finite_differences(self, fam: int, target: Callable[[dict[int, np.ndarray]], np.ndarray]
                            ) -> np.ndarray:
-        """``∂ target / ∂ fam`` by central differences: axes of the target, then of ``fam``."""
+        """``∂ target / ∂ fam`` by central differences: axes of the target, then of ``fam``.
+        :attr:`fd_noise` is then the rounding error such a difference can carry: the target's
+        values are exact only to a few units of the last place, and the difference divides
+        their error by the step (a loss of 1.5 at a step of 10⁻⁵ leaves about 3·10⁻¹¹)."""
         x0 = self.base[fam]
         out = None
+        self.fd_noise = 0.0
         for k in range(x0.size):
             check_deadline()  # large --sizes: the link is skipped with a message, not hung
             step = self.options.fd_step * max(1.0, abs(float(x0.flat[k])))
@@ -219,6 +226,8 @@ class Forward:
                 x.flat[k] += sign * step
                 vals.append(np.asarray(target(self.run({fam: x})), dtype=float))
             d = (vals[0] - vals[1]) / (2 * step)
+            top = max(float(np.abs(v).max(initial=0.0)) for v in vals)
+            self.fd_noise = max(self.fd_noise, FD_ROUNDING * np.finfo(float).eps * top / step)
             if out is None:
                 out = np.zeros(d.shape + (x0.size,))
             out[..., k] = d
@@ -302,17 +311,22 @@ def _show_sizes(sizes: dict[str, int]) -> str:
     return ", ".join(f"{k}={v}" for k, v in sizes.items())
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple[int, ...]]:
+def relative_error(a: np.ndarray, b: np.ndarray, noise: float = 0.0,
+                   tolerance: float = 1.0) -> tuple[float, tuple[int, ...]]:
     """The largest elementwise relative error ``|a - b| / max(|a|, |b|, 10⁻³ max|b|, 10⁻¹²)`` and
     where it occurs (entries much smaller than the array's largest are compared absolutely).
+    ``noise``: an absolute error that ``b`` may carry anyway (finite differences' rounding); an
+    entry off by no more than it is within ``tolerance``.
 
     >>> err, at = relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.2]))
     >>> round(err, 4), at
     (0.0909, (1,))
+    >>> relative_error(np.array([8.1e-6]), np.array([8.1e-6 + 3e-11]), noise=5e-10, tolerance=1e-6)[0] < 1e-6
+    True
     """
     a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
     scale = max(float(np.abs(b).max(initial=0.0)), float(np.abs(a).max(initial=0.0)))
-    den = np.maximum(np.maximum(np.abs(a), np.abs(b)), max(1e-3 * scale, 1e-12))
+    den = np.maximum(np.maximum(np.abs(a), np.abs(b)), max(1e-3 * scale, 1e-12, noise / tolerance))
     rel = np.abs(a - b) / den
     if rel.size == 0:
         return 0.0, ()
@@ -374,7 +388,7 @@ def _compare(fwd: Forward, chain: Chain, k: int) -> list[Comparison]:
         ref = _finite_differences(fwd, interp, side, env, free)
         if ref is None:
             continue
-        err, at = relative_error(value, ref)
+        err, at = relative_error(value, ref, fwd.fd_noise, fwd.options.fd_tolerance)
         out.append(Comparison(f"{name} vs finite differences", err, _index_of(net, at, free),
                               fwd.options.fd_tolerance, *_at([value, ref], at)))
     return out
@@ -483,6 +497,10 @@ def check_file(path: str | Path | Derivation, options: Options | None = None) ->
     assert pos == len(links)
     return out
 
+
+#: units of the last place a forward pass's value may be off by (each of its sums and functions
+#: rounds): how much of a finite difference's error is rounding, not a wrong derivative
+FD_ROUNDING = 16
 
 #: the unrolled depth (length) at which an equation about a generic layer (step) gets numbers
 GENERIC_DEPTH = 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from symbp import check_equation
+from symbp import check_equation, declare
 from symbp.soundness.mutation import MUTANT_CLASSES
 
 P, S = "plain", "shared"
@@ -25,6 +25,8 @@ def dE(wrt: str) -> str:
 
 
 DELTA = r"\delta_{j} = h'(a_{j}) \sum_{k} w_{kj} \delta_{k}"
+#: a 1-D convolution (PRML 5.5.6): the kernel w_m over the J = I - M + 1 valid positions
+CONV = declare([r"a_j = \sum_{m} w_m x_{j+m-1}", r"z_j = h(a_j)"], sizes=["J = I - M + 1"])
 
 DIAGNOSES = [
     # (class, network, mutant, phrases the message must contain, the corrected equation or None)
@@ -92,6 +94,13 @@ DIAGNOSES = [
      ["different free indices"], None),
     ("log-argument", LOGISTIC, dE("y_k") + r" = -\frac{t_k}{y_k} + \frac{1 - t_k}{y_k}",
      ["the two sides differ", "on the left only"], None),
+    ("flip-shift", CONV, dE("w_m") + r" = \sum_j \delta_j x_{j-m+1}",
+     ["with different indices", "a side reads x_{i} at 0 (outside 1..I)",
+      r"symbp derives \frac{\partial E}{\partial w_{m}} = \sum_{j} \delta_{j} x_{j+m-1}"], None),
+    ("wrong-boundary", CONV, dE("x_i") + r" = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le M]",
+     ["a side reads \\delta at", "(outside 1..J)", "[1 \\le i-j+1 \\le M]"], None),
+    ("wrong-boundary", CONV, dE("w_m") + r" = \sum_j \delta_j x_{j+m}",
+     ["a side reads x_{i} at", "(outside 1..I)"], None),
 ]
 
 

@@ -28,7 +28,8 @@ from symbp.export.code import export, export_expression
 torch = pytest.importorskip("torch")
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = sorted((ROOT / "derivations").glob("*.tex"))
+#: the convolutions are not exported yet (shifted positions): refused, tested below
+FILES = sorted(p for p in (ROOT / "derivations").glob("*.tex") if not p.name.startswith("conv_"))
 
 
 def _verified() -> list[tuple[Path, str]]:
@@ -115,6 +116,14 @@ def test_one_einsum_per_term_with_its_subscripts() -> None:
     z = np.arange(1.0, 4.0)
     want = numeric.lambdify(nb.network("plain"), two.expr, two.free)({"K": 5}, z_j=z)
     np.testing.assert_allclose(_run(two.source, "f")(z, K=5), want)  # K only as a keyword
+
+
+@pytest.mark.parametrize("label", ["C1", "C2", "C4"])
+def test_a_convolution_is_refused_never_exported_wrong(label: str) -> None:
+    """Shifted positions (x_{j+m-1}) are no einsum axes: the export refuses them (lambdify
+    evaluates them, tests/test_convolution.py)."""
+    with pytest.raises(UnsupportedError, match="shifted positions"):
+        export(ROOT / "derivations" / "conv_1d.tex", label)
 
 
 def test_refuted_and_unknown_labels_are_refused() -> None:

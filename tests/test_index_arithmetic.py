@@ -1,10 +1,10 @@
 """Index arithmetic in subscripts and generic superscripts (issue 13): read in full, never misread.
 
 ``x_{j+m-1}``, ``\\delta_{i-m+1}``, ``x_{s(j-1)+m}``, ``x_{i+a, j+b}`` are read into one polynomial per
-position; a subscript that reads two ways (``w_{jk+1}``) asks for commas.  Until the meaning of
-shifted positions lands, a formula with index arithmetic is an input error that names it where it
-stands (it was "unexpected '+' in a subscript"), and a check of it is an ``error`` verdict, never
-``verified`` or ``refuted``.  A letter superscript before a subscript or with arithmetic
+position; a subscript that reads two ways (``w_{jk+1}``) asks for commas, and a stride (a product
+of letters, ``s(j-1)+m``) is an input error that names it where it stands.  A shifted position is
+read (``tests/test_convolution.py`` checks its meaning), so a slip such as ``z_{i+1}`` for
+``z_i`` is refuted by value.  A letter superscript before a subscript or with arithmetic
 (``w^l_{jk}``, ``\\delta^{l+1}_k``, ``b^{t-1}_h``) is named as a generic layer or step (it was
 "only positive whole powers").
 """
@@ -42,8 +42,8 @@ def test_reads_each_position(src: str, texts: list[str]) -> None:
 
 
 ERRORS = [  # source, error class, offset, words in the message
-    (r"a_j = x_{j+m-1}", UnsupportedError, 9, "index arithmetic in a subscript (j+m-1)"),
-    (r"\sum_m w_m x_{s(j-1)+m}", UnsupportedError, 14, "(s(j-1)+m)"),
+    (r"\sum_m w_m x_{s(j-1)+m}", UnsupportedError, 14, "s(j-1)+m multiplies index letters"),
+    (r"x_{1+2}", UnsupportedError, 3, "has no index letter"),
     (r"w_{jk+1}", UnsupportedError, 3, "reads two ways"),
     (r"x_{j+}", LatexSyntaxError, 5, "where a letter or a number"),
     (r"x_{(j+1}", LatexSyntaxError, 7, "')' should close"),
@@ -101,11 +101,11 @@ def test_plain_subscripts_read_as_before(src: str) -> None:
 
 
 @pytest.mark.parametrize("latex", [
-    r"\frac{\partial E}{\partial w_{ji}} = \delta_j z_{i+1}",
+    r"\frac{\partial E}{\partial w_{ji}} = \delta_j z_{i+1}",  # z_{i+1}: the layer of i
     r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_{k-1}",
 ])
-def test_a_check_with_index_arithmetic_is_an_error_verdict(latex: str) -> None:
-    assert [r.verdict for r in check_equation(latex, "plain")] == ["error"]
+def test_a_slip_in_index_arithmetic_is_refuted(latex: str) -> None:
+    assert [r.verdict for r in check_equation(latex, "plain")] == ["refuted"]
 
 
 _letters = st.sampled_from(["i", "j", "m", "l"])
@@ -131,8 +131,9 @@ CONVOLUTION_FILE = r"""\documentclass{article}
 
 
 def test_a_convolution_file_is_reported_where_its_arithmetic_stands(tmp_path, capsys) -> None:
-    """PRML 5.5.6 in a derivation file: the forward equation and the check are errors naming file,
-    line, column and the arithmetic, never a traceback (exit code 2: the forward pass is unread)."""
+    """PRML 5.5.6 in a derivation file without the size of x: the forward equation is an error
+    naming file, line, column, the positions it reads and the directive that names their size;
+    the check that depends on it is an error too, never a traceback (exit code 2)."""
     from symbp.cli import main
 
     f = tmp_path / "conv.tex"
@@ -140,6 +141,7 @@ def test_a_convolution_file_is_reported_where_its_arithmetic_stands(tmp_path, ca
     code = main(["check", str(f)])
     out = capsys.readouterr().out
     assert code == 2
-    assert f"{f}:3:46 (forward): error" in out
-    assert "index arithmetic in a subscript (j+m-1) is not checked yet" in out
+    assert f"{f}:3:43 (forward): error" in out
+    assert "reads j+m-1 at the positions 1..J + M - 1, and no size of the network is that long" in out
+    assert "'% symbp: size I = J + M - 1'" in out
     assert "Traceback" not in out

@@ -50,7 +50,7 @@ def _derived(net: object) -> list[nb.Formula]:
 @pytest.mark.parametrize("spec", SHIPPED)
 def test_shipped_derivations_agree_with_sympy_diff(spec: str) -> None:
     net = nb.network(ROOT / spec if spec.endswith(".tex") else spec)
-    for sizes in _plans(net.sizes):
+    for sizes in map(net.relate, _plans(net.sizes)):  # a convolution's I = J + M - 1 follows J, M
         c = at_sizes(net, **sizes)
         for f in _derived(net):
             assert compare(net, f.sympy, sizes, c) == [], (f.latex, sizes)

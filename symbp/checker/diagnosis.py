@@ -115,8 +115,8 @@ class _Formal:
 
 
 def _formal_values(net: Network, gl: Expr, gr: Expr, sizes: dict[str, int],
-                   free: list[tuple[str, str]], seed: int) -> _Formal:
-    inst = FormalInstance(net, sizes, seed)
+                   free: list[tuple[str, str]], seed: int, outside: str = "unknown") -> _Formal:
+    inst = FormalInstance(net, sizes, seed, outside=outside)
     return _Formal(sizes, seed, evaluate(net, gl, sizes, inst, free, object),
                    evaluate(net, gr, sizes, inst, free, object))
 
@@ -175,7 +175,7 @@ def _signature(net: Network, f: tuple) -> str:
         return "delta"
     if isinstance(g, Fn):
         return f"{g.name}{chr(39) * g.order}(...)"
-    return "kd"
+    return "rng" if g.tag == "rng" else "kd"
 
 
 def _term_text(net: Network, t: Any, names: dict[str, str]) -> str:
@@ -250,4 +250,4 @@ def _multiset_minus(a: list[str], b: list[str]) -> list[str]:
 
 
 def _sig_text(s: str) -> str:
-    return {"delta": "\\delta", "kd": "Kronecker delta"}.get(s, s)
+    return {"delta": "\\delta", "kd": "Kronecker delta", "rng": "range condition"}.get(s, s)

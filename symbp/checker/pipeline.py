@@ -31,7 +31,7 @@ from fractions import Fraction
 from typing import Any
 
 from .. import diagnoses as dx
-from ..engine import calculus
+from ..engine import calculus, shifted
 from ..engine.numeric import drawn_plans, nonvanishing_plans, small_plans
 from ..engine.semantics import (
     IndexProblem,
@@ -528,9 +528,11 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
                                                                 net.letter_ranges(x) or ())]
     raw_l = interp.expression(lhs, env)
     raw_r = interp.expression(rhs, env)
+    if net.padding == "zero" and _shifted(raw_l, raw_r):  # 0 outside a range: its condition is explicit
+        raw_l, raw_r = shifted.pad(net, raw_l, free), shifted.pad(net, raw_r, free)
     # a deep network's sides are compared by value, layer by layer, before their δ are expanded
     probe = _LayeredProbe(net, free) if calculus.is_deep(net) and not _aliases(net) \
-        and not net.opaque_functions else None
+        and not net.opaque_functions and not _shifted(raw_l, raw_r) else None
     same, gl, gr = calculus.compare(net, raw_l, raw_r, probe=probe) if probe is not None else \
         calculus.compare(net, raw_l, raw_r)
     if not same and _aliases(net):  # two names declared as one function are one function
@@ -551,6 +553,8 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         differing, plans, diff = probe.evidence, [], ul - ur
         return _refutation(net, letters, inference, lhs, rhs, head, suggest, gl, gr, diff, differing,
                            plans, free, names, derived, unfolded=(ul, ur))
+    if net.padding == "zero" and _shifted(ul, ur):
+        ul, ur = shifted.pad(net, ul, free), shifted.pad(net, ur, free)
     if _aliases(net):
         ul, ur = _one_name(net, ul), _one_name(net, ur)
     if _proved_equal(ul, ur):
@@ -568,31 +572,43 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
     if plans is None:
         raise ResourceLimitError("a coefficient of the difference of the two sides, a polynomial in "
                                  "the sizes, vanishes at every size plan within the bounds")
+    # where a side reads a family outside its range (x_{j-m+1} at j = 1), what it holds there is
+    # unknown unless the file says (% symbp: padding zero): fresh unknowns, the same at the same place
+    outside = "zero" if net.padding == "zero" else "unknown"
     differing = next((d for sizes in plans for seed in (1, 2)
-                      if not (d := _formal_values(net, ul, ur, sizes, free, seed)).agree), None)
+                      if not (d := _formal_values(net, ul, ur, sizes, free, seed, outside)).agree), None)
     if differing is None:
         degree = max((len(t.sizes) + len(t.dummies) for t in diff.terms), default=1)
         indices = max((len(t.dummies) for t in diff.terms), default=0) + len(free)
         draw = drawn_plans(net, f"{unparse(lhs)} = {unparse(rhs)}", degree, indices)
         differing = next((d for sizes in draw.plans
-                          if not (d := _formal_values(net, ul, ur, sizes, free, 1)).agree), None)
+                          if not (d := _formal_values(net, ul, ur, sizes, free, 1, outside)).agree), None)
+    if differing is not None and outside == "unknown" and _shifted(ul, ur):
+        undecided = _padding_decides(net, ul, ur, raw_l, raw_r, plans + (draw.plans if draw else []), free,
+                                     (rhs.pos, max(1, rhs.end - rhs.pos)))
+        if undecided is not None:
+            return undecided
     if differing is None:
         assert draw is not None
         return LinkResult.of("", AT_SIZES, [dx.HoldsAtSizes(
             f"{_show_plans(plans)}, and at {draw.describe()}: {_show_plans(draw.plans)}")],
             sizes=plans + draw.plans, derived=derived)
     return _refutation(net, letters, inference, lhs, rhs, head, suggest, gl, gr, diff, differing, plans,
-                       free, names, derived, _opaque(net, ul, ur), unfolded=(ul, ur))
+                       free, names, derived, _opaque(net, ul, ur), unfolded=(ul, ur), raw=(raw_l, raw_r),
+                       outside=outside)
 
 
 def _refutation(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
                 lhs: Node, rhs: Node, head: Node, suggest: bool, gl: Expr, gr: Expr, diff: Expr,
                 differing: _Formal, plans: list[dict[str, int]], free: list[tuple[str, str]],
                 names: dict[str, str], derived: str | None, opaque: str | None = None, *,
-                unfolded: tuple[Expr, Expr]) -> LinkResult:
+                unfolded: tuple[Expr, Expr], raw: tuple[Expr, Expr] | None = None,
+                outside: str = "unknown") -> LinkResult:
     """The refutation of a link whose sides differ as formal values at ``differing``: the diagnosis
     of the forms ``gl`` and ``gr``, the counterexample, the repair (``unfolded``: the sides down
-    to inputs and parameters, where the conditions and the functions beyond polynomials are read)."""
+    to inputs and parameters, where the conditions and the functions beyond polynomials are read;
+    ``raw``: the sides as read, where a shifted position outside its range is named; ``outside``:
+    what the evidence read there)."""
     ul, ur = unfolded
     if opaque:  # exp, log, ...: read as undefined functions, a difference is no evidence
         return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
@@ -603,6 +619,11 @@ def _refutation(net: Network, letters: dict[str, tuple[str, ...]], inference: li
     diags: list[dx.Diagnosis] = [_diagnose(net, gl, gr, names)]
     diags[:0] = _needs_condition(net, ul, ur)
     diags += _poly_remark(net, diff, differing.sizes, names)
+    if outside == "unknown" and _shifted(gl, gr):
+        reads = [r for e in (raw or ()) for r in shifted.outside_reads(net, e, differing.sizes, free)] or \
+            [r for e in (gl, gr) for r in shifted.outside_reads(net, e, differing.sizes, free)]
+        if reads:
+            diags.append(dx.OutsideRange(tuple(dict.fromkeys(reads))))
     beyond = _beyond_polynomials(net, ul, ur)
     # a deep network's (found by the probe, ``plans`` empty) concrete gradients vanish in its
     # bottom layers: its counterexample is the exact witness
@@ -652,6 +673,36 @@ class _LayeredProbe:
         except (SymbpError, ArithmeticError, ValueError, KeyError):
             return False
         return False
+
+
+def _shifted(*exprs: Expr) -> bool:
+    """Whether an expression has a shifted position or a range condition."""
+    return any(shifted.has_shift(f) for e in exprs for t in e.terms for f in t.factors)
+
+
+def _padding_decides(net: Network, ul: Expr, ur: Expr, gl: Expr, gr: Expr, plans: list[dict[str, int]],
+                     free: list[tuple[str, str]], span: tuple[int, int]) -> LinkResult | None:
+    """The sides differ where the positions outside a family's range hold unknowns; if they agree
+    wherever those hold 0 (zero padding), the verdict is the convention's, which the file does not
+    state: an input error naming what is read there and the two ways to say it, never a guess.
+    ``None`` when the sides differ under zero padding too (then they differ whatever is there)."""
+    if any(not _formal_values(net, ul, ur, sizes, free, seed, "zero").agree for sizes in plans
+           for seed in (1, 2)):
+        return None
+    reads: list[str] = []
+    for sizes in plans:
+        reads = shifted.outside_reads(net, gl, sizes, free) + shifted.outside_reads(net, gr, sizes, free)
+        if reads:
+            where = f" (at sizes {', '.join(f'{r}={v}' for r, v in sizes.items())})"
+            break
+    else:
+        where = ""
+    what = "; ".join(dict.fromkeys(reads)) + where if reads else "a family outside its range"
+    return LinkResult("", ERROR, f"not decided: a side reads {what}, and the step holds if the "
+                      "positions outside a family's range hold 0 (zero padding) but not for other "
+                      "values there; the file does not say which (hint: declare '% symbp: padding "
+                      "zero', or bound the sum with a range condition such as [1 \\le i-m+1 \\le J])",
+                      error="NotationError", code=dx.AMBIGUOUS_READING.name, span=span)
 
 
 def _problem(p: IndexProblem, side: str | None = None) -> dx.Diagnosis:

@@ -40,7 +40,8 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             composites: dict[str, str] | None = None, params: Iterable[str] = ("w", "b"),
             error: str = "E", activations: dict[str, str] | None = None,
             error_kind: str | None = None, delta: str | None = None,
-            targets: dict[str, str] | None = None) -> Network:
+            targets: dict[str, str] | None = None, sizes: Iterable[str] = (),
+            padding: str | None = None) -> Network:
     """Declare a network by its forward equations (LaTeX, one per string).
 
     ``aliases`` maps extra index letters to a letter already in use (``{'m': 'j'}``);
@@ -51,6 +52,10 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     also be a forward equation itself (``E = -\\sum_k t_k \\ln y_k``), its targets inputs of the
     network; ``targets={'t': 'sum to 1'}`` (or ``'one-hot'``) declares that the family ``t_k``
     sums to 1 over its index, a condition a verdict that uses it names.
+    ``sizes`` relates sizes linearly (``['J = I - M + 1']``: a valid convolution
+    ``a_j = \\sum_m w_m x_{j+m-1}`` reads ``x`` over ``1..I``); where a shifted position reads a
+    family whose range is known, the relation is inferred.  ``padding='zero'`` says that a family
+    holds 0 outside its range (where a checked formula reads there).
 
     Roles come from the structure of the forward pass, never from a letter: a family defined as
     a weighted sum (plus a bias) is a *pre-activation*, one defined as a function of one
@@ -68,6 +73,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     """
     from ..latex.ast import Num, SumOp, Sym
     from ..latex.parser import parse_chain
+    from . import shifted
     from .semantics import Interpreter
 
     net = Network(name=name, param_names=set(params), error_name=error)
@@ -169,6 +175,21 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                                    subject=("index", extra))
             raise exc
         net.ranges[extra] = net.ranges[same_as]
+    if padding not in (None, "zero"):
+        raise DeclarationError(f"unknown padding {padding!r}", hint="write '% symbp: padding zero'")
+    net.padding = padding
+    for rel in sizes:
+        try:
+            size, value = shifted.parse_relation(net, rel)
+        except DeclarationError as exc:
+            exc.subject = ("size", rel.strip())  # reported at its directive
+            raise
+        net.size_relations[size] = value
+        if size not in net.range_letter:  # a size no letter names yet: its lower-case letter
+            letter = size.lower() if size.lower() not in net.ranges else None
+            if letter is not None:
+                net.ranges[letter] = size
+            net.range_letter[size] = letter or next(c for c in "pqrsuvxy" if c not in net.ranges)
     for letter, units in (composites or {}).items():
         # a Greek letter is written \nu and named nu (as the parser names it): k = \nu_l
         parts = tuple(x.lstrip("\\") for x in re.split(r"[_{}\s,]+", units) if x.lstrip("\\"))
@@ -199,6 +220,10 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             continue
         interp = Interpreter(net, {}, declare=True)
         try:
+            if lhs.shifted:
+                raise DeclarationError("a defined family is written with plain index letters",
+                                       offset=lhs.pos, hint="shift the positions it reads, on the right: "
+                                                            "a_j = \\sum_m w_m x_{j+m-1}")
             fam = interp.family_for(lhs, create=True)
             if fam.param:
                 raise DeclarationError(f"{lhs.name} is a parameter name; it cannot be defined",

@@ -37,7 +37,7 @@ from ..model.factors import view
 from ..model.network import Network, components
 from ..model.normal_form import Expr, SizePoly, Term, factor_indices, poly_value
 from ..notation import latex_name
-from . import calculus
+from . import calculus, shifted
 
 __all__ = ["ACTIVATIONS", "ERRORS", "FORWARD_ERROR", "FROM_VALUE", "FormalInstance", "Lambdified",
            "LayeredFormalInstance", "NetworkInstance", "argument_name", "drawn_plans", "evaluate",
@@ -121,7 +121,7 @@ def size_plans(net: Network) -> list[dict[str, int]]:
             plans.append({r: (k * (m + 2) + m * m) % 11 + 2 for k, r in enumerate(rs)})
         else:
             plans.append({r: k + 2 + m * (n + 1) for k, r in enumerate(rs)})
-    return plans
+    return [net.relate(p) for p in plans]  # a derived size (I = J + M - 1) from the others
 
 
 def small_plans(net: Network) -> list[dict[str, int]]:
@@ -156,7 +156,7 @@ def nonvanishing_plans(net: Network, polys: list[SizePoly], seed: int) -> list[d
     for k in range(400):
         if not uncovered:
             return plans
-        p = {r: rng.randint(1, min(top, 3 + k // 8)) for r in net.sizes}  # small sizes first
+        p = net.relate({r: rng.randint(1, min(top, 3 + k // 8)) for r in net.sizes})  # small sizes first
         if any(poly_value(q, p) for q in uncovered):
             plans.append(p)
             uncovered = [q for q in uncovered if not poly_value(q, p)]
@@ -208,7 +208,7 @@ def drawn_plans(net: Network, text: str, degree: int, indices: int) -> PlanDraw:
     ratio = degree / top
     n = MAX_PLANS if ratio >= 1 else min(MAX_PLANS, max(1, math.ceil(math.log(PLAN_MISS) / math.log(ratio))))
     rng = random.Random(seed)
-    plans = [{r: rng.randint(1, top) for r in net.sizes} for _ in range(n)]
+    plans = [net.relate({r: rng.randint(1, top) for r in net.sizes}) for _ in range(n)]
     return PlanDraw(plans, seed, top, degree, min(1.0, ratio ** n))
 
 
@@ -232,11 +232,16 @@ def evaluate(net: Network, expr: Expr, sizes: dict[str, int], atom: Callable[[tu
         total = np.zeros(shape, dtype=object)  # integer zeros: a sum of integers stays integral (fast)
     free_pos = {name: k for k, (name, _) in enumerate(free)}
     for t in expr.terms:
-        if local or (dtype is object and len(t.factors) <= 3):
+        if (local or (dtype is object and len(t.factors) <= 3)) and not _has_shift(t):
             total = total + _term_local(net, t, sizes, atom, free, shape, dtype)
         else:
             total = total + _term(net, t, sizes, atom, free, free_pos, shape, dtype)
     return total
+
+
+def _has_shift(t: Term) -> bool:
+    """Whether a term has a shifted position or a range condition: :func:`_term` gathers it."""
+    return any(shifted.has_shift(f) for f in t.factors)
 
 
 def _refuse_shifted(f: tuple) -> None:
@@ -267,9 +272,32 @@ def _refuse_shifted(f: tuple) -> None:
 _UNSHIFTED: set[tuple] = set()
 
 
+def _shifted_term(t: Term, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
+                  free: list[tuple[str, str]], shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """A term with shifted positions or range conditions (:func:`shifted.term_value`): each
+    quantity gathered at its positions, what it holds outside its range as the instance says
+    (``outside``: ``'unknown'``, fresh unknowns; else 0)."""
+    outside = getattr(atom, "outside", "zero")
+    seed = getattr(atom, "seed", 0)
+
+    def read(f: tuple, pos: tuple[np.ndarray, ...]) -> np.ndarray:
+        values = np.asarray(atom(f))
+        if outside == "unknown":
+            fill = shifted.unknowns(_atom_key(f), seed, values.shape)
+        else:
+            def fill(p: tuple[np.ndarray, ...]) -> np.ndarray:
+                return np.zeros(p[0].shape, dtype=values.dtype) if dtype is not object else \
+                    np.zeros(p[0].shape, dtype=int).astype(object)
+        return shifted.gather(values, pos, fill)
+
+    return shifted.term_value(t, sizes, free, read, shape, dtype, _contract)
+
+
 def _term(net: Network, t: Term, sizes: dict[str, int], atom: Callable[[tuple], np.ndarray],
           free: list[tuple[str, str]], free_pos: dict[str, int], shape: tuple[int, ...],
           dtype: type) -> np.ndarray:
+    if any(shifted.has_shift(f) for f in t.factors):
+        return _shifted_term(t, sizes, atom, free, shape, dtype)
     letters: dict[tuple, str] = {}
     ranges: dict[tuple, str] = {}
     if len(free) + len(t.dummies) > len(string.ascii_letters) or len(t.factors) > LOCAL_FACTORS:
@@ -517,6 +545,9 @@ class FormalInstance:
     sizes: dict[str, int]
     seed: int = 0
     cache: dict = field(default_factory=dict)
+    #: what a family holds outside its range where a shifted position reads there: ``'unknown'``
+    #: (fresh random integers, the same at the same position) or ``'zero'``
+    outside: str = "unknown"
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -790,6 +821,8 @@ class _CompiledTerm:
     expand: list[int]  # positions of the output axes the term does not mention
     batch_free: bool  # no operand carries the batch axis
     paths: dict = field(default_factory=dict)  # operand shapes -> einsum contraction path
+    #: a term with shifted positions (x_{j+m-1}): evaluated by gathering, one einsum (shifted.term_value)
+    raw: Term | None = None
 
 
 class Lambdified:
@@ -828,7 +861,43 @@ class Lambdified:
         self._batched[name] = batched
         return name
 
+    def _compile_shifted(self, t: Term) -> _CompiledTerm:
+        """A term with shifted positions: its quantities are gathered at their positions and the
+        term contracted in one ``einsum`` at each call (:func:`shifted.term_value`); no batch axis."""
+        if self.batch is not None:
+            raise UnsupportedError("a batch axis with shifted positions is not supported yet",
+                                   hint="call once per example, or sum the results")
+        ops = []
+        for f in t.factors:
+            if f.tag in ("kd", "rng"):
+                continue
+            if f.tag == "fn" and f.name not in self.activations:
+                raise UnsupportedError(f"no concrete function for {f.name}",
+                                       hint=f"pass activation={{{f.name!r}: 'tanh'}}")
+            op = _Operand(f.tag, self._need(f.fam, f.tag == "grad"))
+            if f.tag == "fn":
+                op.fn, op.order = f.name, f.order
+            else:
+                self._direct.add(op.arg)
+            ops.append(op)
+        return _CompiledTerm(float(t.coeff), t.sizes, ops, "", [], False, raw=t)
+
+    def _shifted_value(self, t: _CompiledTerm, arrays: dict[str, np.ndarray], sizes: dict[str, int],
+                       shape: tuple[int, ...]) -> np.ndarray:
+        def atom(f: tuple, pos: tuple[np.ndarray, ...]) -> np.ndarray:
+            if f.tag == "fn":
+                src = arrays[argument_name(self.net, f.fam)]
+                values = ACTIVATIONS[self.activations[f.name]](src, f.order)
+            else:
+                values = arrays[argument_name(self.net, f.fam, f.tag == "grad")]
+            return shifted.gather(values, pos, lambda p: np.zeros(p[0].shape))
+
+        assert t.raw is not None
+        return shifted.term_value(t.raw, sizes, self.free, atom, shape, float, shifted._einsum)
+
     def _compile(self, t: Term) -> _CompiledTerm:
+        if any(shifted.has_shift(f) for f in t.factors):
+            return self._compile_shifted(t)
         free_names = [name for name, _ in self.free]
         n_idx = len(free_names) + len(t.dummies) + (self.batch is not None)
         if n_idx > len(string.ascii_letters):
@@ -887,7 +956,7 @@ class Lambdified:
                   for k, axes in self.inputs.items()}
         dummy = {k: np.empty(s) for k, s in shapes.items()}
         for t in self.terms:
-            if t.operands:
+            if t.operands and t.raw is None:
                 self._path(t, self._operands(t, dummy, sizes, precomputed=True)[0])
         return self
 
@@ -984,6 +1053,13 @@ class Lambdified:
                 coeff *= sizes[s]
             if t.batch_free and self.batch == "sum" and batch is not None:
                 coeff *= batch
+            if t.raw is not None:  # shifted positions: gathered, one einsum (shifted.term_value)
+                def root(args: dict[str, np.ndarray], t: _CompiledTerm = t) -> np.ndarray:
+                    return self._shifted_value(t, args, sizes, shape)
+                parts.append((root, 1.0, (), False))
+                val = root(arrays)
+                total, fresh = (val, True) if total is None else (total + val, True)
+                continue
             if t.operands:
                 getters = [self._getter(op, arrays, sizes) for op in t.operands]
                 ops, owned = self._operands(t, arrays, sizes)
@@ -1030,7 +1106,7 @@ class Lambdified:
             raise UnsupportedError(f"unexpected argument {sorted(unknown)[0]}",
                                    hint="arguments: " + (", ".join([*self.inputs, *self.saved]) or "none"))
         found, batch = self.sizes_of(arrays)
-        sizes = {**self.default_sizes, **(sizes or {}), **found}
+        sizes = self.net.complete({**self.default_sizes, **(sizes or {}), **found})  # M from I = J + M - 1
         if batch is None and self.batch is not None:  # no argument shows it: sizes['batch']
             batch = sizes.get("batch")
             if batch is None:

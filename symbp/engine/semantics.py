@@ -15,12 +15,12 @@ from fractions import Fraction
 from .. import diagnoses as dx
 from ..catalogue import COMMANDS
 from ..errors import NotationError, UnsupportedError
-from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, RangeCond, SumOp, Sym
 from ..model.factors import Fn, Grad, Inv, Ref, inverse
 from ..model.network import Family, Network
 from ..model.normal_form import Expr, F
-from ..notation import _groups_text, latex_name, letter_tex
-from . import calculus
+from ..notation import _groups_text, is_shift, latex_name, letter_tex, shift_letters
+from . import calculus, shifted
 
 __all__ = ["IndexProblem", "Interpreter", "bare_functions", "check_names", "free_letters", "infer_letters",
            "is_error", "runs_from_zero", "unit_zero"]
@@ -63,7 +63,8 @@ def is_identity(net: Network, node: Node) -> bool:
     [True, False, False, False]
     """
     return (isinstance(node, Sym) and node.name == "I" and len(node.groups) == 2
-            and all(len(g) == 1 and g != ("0",) for g in node.groups) and not net.named("I"))
+            and all(len(g) == 1 and g != ("0",) for g in node.groups) and not node.shifted
+            and not net.named("I"))
 
 
 def delta_label(name: str) -> str | None:
@@ -77,7 +78,7 @@ def free_letters(node: Node, net: Network, problems: list[IndexProblem]) -> dict
     """The free index letters of ``node`` (letter -> position of first use); slips go to ``problems``."""
     if is_error(net, node):
         return {}
-    if isinstance(node, (Sym, Kron)):
+    if isinstance(node, (Sym, Kron, RangeCond)):
         return {x: node.pos for x in node.letters}
     if isinstance(node, SumOp):
         inner = free_letters(node.body, net, problems)
@@ -143,19 +144,22 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
     for s in syms:
         if not any(x in unknown for x in s.letters):
             continue
-        if s.name == "delta" and not two and len(s.letters) == 2 and all(len(g) == 1 for g in s.groups):
+        if (s.name == "delta" and not two and not s.shifted and len(s.letters) == 2
+                and all(len(g) == 1 for g in s.groups)):
             continue  # \delta_{kl} where no \delta has two indices: a Kronecker delta, pinned below
         if is_identity(net, s):
             continue  # I_{kl}: a Kronecker delta, pinned below
         name = net.delta_of if s.name == "delta" else s.name
         slots: list[tuple[str, str | None]] = []
-        for x in s.letters:
+        for x in s.slots:
             rs = letters.get(x)
-            if rs is None:
+            if is_shift(x):  # a shifted position fits any slot and places none of its letters
+                slots.append(("", None))
+            elif rs is None:
                 slots.append((x, None))
             else:
                 slots.extend((x, r) for r in rs)
-        here: dict[str, set[str]] = {x: set() for x, r in slots if r is None}
+        here: dict[str, set[str]] = {x: set() for x, r in slots if r is None and x}
         lab = delta_label(s.name)
         for fam in (net.delta_families(lab) if lab is not None else net.named(name)):
             if len(fam.axes) != len(slots):
@@ -164,7 +168,7 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
                 tentative: dict[str, str] = {}
                 ok = True
                 for (x, r), a in zip(slots, fam.axes):
-                    if r is None:
+                    if r is None and x:
                         if tentative.setdefault(x, a) != a:
                             ok = False
                 if ok:
@@ -207,7 +211,8 @@ def _pinned(net: Network, sides: tuple[Node, ...], letters: dict[str, tuple[str,
     out: list[tuple[str, str]] = []
     two = any(len(f.axes) == 2 for f in net.delta_families())
     for node in (n for side in sides for n in side.walk()):
-        if (isinstance(node, Sym) and node.name == "delta" and not two and len(node.letters) == 2
+        if (isinstance(node, Sym) and node.name == "delta" and not two and not node.shifted
+                and len(node.letters) == 2
                 and all(len(g) == 1 for g in node.groups)) or is_identity(net, node):  # \delta_{kl}, I_{kl}
             node = Kron(node.pos, node.end, (node.letters[0],), (node.letters[1],))
         if isinstance(node, Kron):
@@ -284,6 +289,8 @@ class Interpreter:
         return r
 
     def family_for(self, sym: Sym, *, create: bool = False) -> Family:
+        if sym.shifted:
+            return self._shifted_family(sym, create)
         name = self.net.delta_of if sym.name == "delta" else sym.name
         lab = delta_label(sym.name)
         axes: list[str] = []
@@ -369,8 +376,79 @@ class Interpreter:
         self.net.families.append(fam)
         return fam
 
+    def _shifted_family(self, sym: Sym, create: bool) -> Family:
+        """The family of a symbol with a shifted position (``x_{j+m-1}``, ``\\delta_{i-m+1}``):
+        the one of its name whose other slots fit; where a forward equation creates it, each
+        shifted slot runs over the size its positions span (:func:`shifted.slot_range`)."""
+        net = self.net
+        lab = delta_label(sym.name)
+        slots: list[tuple[str, str | None]] = []
+        grouping: list[int] = []
+        for g in sym.groups:
+            width = 0
+            for x in g:
+                if is_shift(x):
+                    slots.append((x, None))
+                    width += 1
+                else:
+                    rs = self.ranges_of(x, sym.pos)
+                    slots.extend((x, r) for r in rs)
+                    width += len(rs)
+            grouping.append(width)
+        cands = net.delta_families(lab) if lab is not None else net.named(sym.name)
+        fits = [f for f in cands if len(f.axes) == len(slots)
+                and all(r is None or r == a for (_, r), a in zip(slots, f.axes))]
+        if len(fits) > 1:  # z_{i+1} with layers z_i and z_j: a shift of letters of one range stays in it
+            own = [f for f in fits if all(
+                r is not None or {self.ranges_of(y, sym.pos) for y in shift_letters(x)} == {(a,)}
+                for (x, r), a in zip(slots, f.axes))]
+            fits = own or fits
+
+        def ranges_of(x: str) -> tuple[str, ...]:
+            return self.ranges_of(x, sym.pos)
+
+        if create and lab is None and not fits and not cands:
+            axes = tuple(r if r is not None else shifted.slot_range(net, x, ranges_of, sym.pos)
+                         for x, r in slots)
+            letters = tuple(x if r is not None else net.range_letter.get(a, a.lower())
+                            for (x, r), a in zip(slots, axes))
+            fam = Family(len(net.families), sym.name, axes, tuple(grouping),
+                         sym.name.partition("^")[0] in net.param_names, letters)
+            net.families.append(fam)
+            return fam
+        if len(fits) == 1:
+            if create:  # a forward equation reads it: its positions must be the slot's range
+                for (x, r), a in zip(slots, fits[0].axes):
+                    if r is None:
+                        shifted.slot_range(net, x, ranges_of, sym.pos, known=a)
+            return fits[0]
+        shown = f"{latex_name(sym.name)}{_sub(sym)}"
+        known = [f.show() for f in cands]
+        if not known:
+            raise NotationError(f"{shown}: the network has no quantity named {latex_name(sym.name)}",
+                                offset=sym.pos, width=sym.end - sym.pos,
+                                hint="known: " + ", ".join(f.show() for f in net.families))
+        if not fits:
+            axes = tuple(r or "?" for _, r in slots)
+            slip = dx.IndicesFitNoFamily(shown, latex_name(sym.name), axes, tuple(known))
+            raise NotationError(slip.message, offset=sym.pos, width=sym.end - sym.pos, hint=slip.hint,
+                                slip=True, symbol=sym, diagnosis=slip)
+        raise NotationError(f"{shown}: the shifted position fits several families ({', '.join(known)})",
+                            offset=sym.pos, width=sym.end - sym.pos,
+                            hint="write the other indices so that one family fits")
+
     def _indices(self, sym: Sym, env: dict[str, tuple[str, ...]]) -> tuple:
         out = []
+        if sym.shifted:
+            for x in sym.slots:
+                if is_shift(x):
+                    out.append(shifted.affine_of(x, env, sym.pos))
+                    continue
+                if x not in env:
+                    raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos,
+                                        hint=f"sum over it (\\sum_{x}) or use it on both sides")
+                out.extend(F(n) for n in env[x])
+            return tuple(out)
         for x in sym.letters:
             if x not in env:
                 raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos,
@@ -446,6 +524,20 @@ class Interpreter:
             for (a, _), (b, _) in zip(*sides):
                 out = out * Expr.kd(F(a), F(b))
             return out
+        if isinstance(node, RangeCond):
+            if node.size not in net.range_letter:
+                raise NotationError(f"[1 \\le {letter_tex(node.entry)} \\le {node.size}]: {node.size} is "
+                                    "no size of the network", offset=node.pos, width=node.end - node.pos,
+                                    hint="bound a position by a size: " + ", ".join(net.sizes))
+            if is_shift(node.entry):
+                idx = shifted.affine_of(node.entry, env, node.pos)
+            else:
+                names = env.get(node.entry)
+                if names is None or len(names) != 1:
+                    raise NotationError(f"index {node.entry} is used but neither free nor summed",
+                                        offset=node.pos, hint=f"sum over it (\\sum_{node.entry})")
+                idx = F(names[0])
+            return Expr.atom(("rng", idx, node.size))
         if isinstance(node, Call):
             arg = self.expression(node.arg, env)
             t = arg.terms[0] if len(arg.terms) == 1 else None
@@ -598,7 +690,7 @@ class Interpreter:
         range and no ``\\delta`` of the network runs over theirs; where both fit, an error."""
         net = self.net
         letters = node.letters
-        if len(letters) != 2 or any(len(g) > 1 for g in node.groups):
+        if len(letters) != 2 or any(len(g) > 1 for g in node.groups) or node.shifted:
             return None
         ranges = [self.ranges_of(x, node.pos) for x in letters]
         axes = ranges[0] + ranges[1]

@@ -9,8 +9,12 @@ positions.  What a position outside its family's range holds is the caller's to 
 the identities of the normal form hold whatever it holds, so a checker reads fresh unknowns
 there, and a side that needs a boundary it does not write cannot agree by accident.
 
-Not yet wired into the checker (nothing gives shifted positions a meaning in a formula yet).
-Room ``symbp.engine``; imports :mod:`symbp.model`.
+The same module gives a shifted position its meaning in a formula: :func:`position_bounds` (the
+positions ``j+m-1`` takes over the ranges of its letters, ``1..J+M-1``), :func:`slot_range` (the
+range of a family's slot it fills: ``I`` where ``I = J + M - 1``), :func:`parse_relation` (a
+file's ``% symbp: size J = I - M + 1``, solved for the size that is a sum of the others) and
+:func:`affine_of` (the normal form's affine index).  Room ``symbp.engine``; imports the base
+modules and :mod:`symbp.model`.
 
 >>> import numpy as np
 >>> from symbp.model.affine import affine
@@ -29,16 +33,226 @@ array([-1., -1., -1., -1.])
 
 from __future__ import annotations
 
+import math
+import re
 import string
+import zlib
 from collections.abc import Callable
 
 import numpy as np
 
-from ..errors import ResourceLimitError, UnsupportedError
-from ..model.affine import parts
-from ..model.normal_form import Expr, Term, factor_indices
+from ..errors import DeclarationError, NotationError, ResourceLimitError, UnsupportedError
+from ..model.affine import affine, parts
+from ..model.factors import view
+from ..model.network import Network
+from ..model.normal_form import Expr, F, Index, Term, factor_indices
+from ..notation import latex_name, shift_terms
 
-__all__ = ["evaluate_shifted"]
+__all__ = ["affine_of", "evaluate_shifted", "gather", "has_shift", "outside_reads", "parse_relation",
+           "position_bounds", "relation_text", "slot_range", "term_value", "unknowns"]
+
+#: a linear polynomial in the sizes: ``({size: coefficient}, constant)``
+Linear = tuple[dict[str, int], int]
+
+
+def _lin_text(lin: Linear) -> str:
+    terms, const = lin
+    out = ""
+    for r, c in sorted(terms.items()):
+        mag = "" if abs(c) == 1 else str(abs(c))
+        out += (" - " if c < 0 else (" + " if out else "")) + mag + r
+    if const or not out:
+        out += (" - " if const < 0 else (" + " if out else "")) + str(abs(const) if out else const)
+    return out.strip()
+
+
+def relation_text(net: Network, size: str) -> str:
+    """A derived size as an equation: ``I = J + M - 1``.
+
+    >>> relation_text(Network(size_relations={"I": ((("J", 1), ("M", 1)), -1)}), "I")
+    'I = J + M - 1'
+    """
+    terms, const = net.size_relations[size]
+    return f"{size} = {_lin_text((dict(terms), const))}"
+
+
+def _expand(net: Network, lin: Linear) -> Linear:
+    """``lin`` in independent sizes: every derived size replaced by what it equals."""
+    terms, const = lin
+    out: dict[str, int] = {}
+    for r, c in terms.items():
+        if r in net.size_relations:
+            rt, rc = net.size_relations[r]
+            const += c * rc
+            for q, k in rt:
+                out[q] = out.get(q, 0) + c * k
+        else:
+            out[r] = out.get(r, 0) + c
+    return {r: c for r, c in out.items() if c}, const
+
+
+_TERM = re.compile(r"\s*([+-]?)\s*(\d*)\s*([A-Z][A-Za-z0-9]*)?\s*")
+
+
+def _linear(text: str) -> Linear | None:
+    """``I - M + 1`` as a linear polynomial; ``None`` if it is not one."""
+    terms: dict[str, int] = {}
+    const, pos, first = 0, 0, True
+    text = text.strip()
+    while pos < len(text):
+        m = _TERM.match(text, pos)
+        if (m is None or m.end() == pos or (not m.group(2) and not m.group(3))
+                or (not first and not m.group(1))):
+            return None
+        sign = -1 if m.group(1) == "-" else 1
+        if m.group(3):
+            terms[m.group(3)] = terms.get(m.group(3), 0) + sign * int(m.group(2) or 1)
+        else:
+            const += sign * int(m.group(2))
+        pos, first = m.end(), False
+    return ({r: c for r, c in terms.items() if c}, const) if not first else None
+
+
+def _solve(lin: Linear) -> tuple[str, Linear] | None:
+    """``lin = 0`` solved for the size that is then a sum of the others with whole coefficients
+    ``>= 0`` and at least 1 when they are (``J - I + M - 1 = 0``: ``I = J + M - 1``)."""
+    terms, const = lin
+    for r in sorted(terms):
+        c = terms[r]
+        if c not in (1, -1):
+            continue
+        rest = {q: -k * c for q, k in terms.items() if q != r}
+        value = -const * c
+        if all(k >= 0 for k in rest.values()) and value + sum(rest.values()) >= 1:
+            return r, (rest, value)
+    return None
+
+
+def parse_relation(net: Network, text: str) -> tuple[str, tuple[tuple[tuple[str, int], ...], int]]:
+    """A size relation (``J = I - M + 1``) as the derived size and what it equals, solved for the
+    size that is a sum of the others (``('I', ((('J', 1), ('M', 1)), -1))``); every size but the
+    derived one must be a range of the network.
+
+    >>> from symbp import declare
+    >>> net = declare([r"a_j = \\sum_m w_m z_j"])
+    >>> parse_relation(net, "J = I - M + 1")
+    ('I', ((('J', 1), ('M', 1)), -1))
+    """
+    left, eq, right = text.partition("=")
+    a, b = _linear(left), _linear(right)
+    if not eq or a is None or b is None:
+        raise DeclarationError(f"this size relation cannot be read: {text.strip()}",
+                               hint="write sizes (capital letters) and whole numbers: "
+                                    "'% symbp: size J = I - M + 1'")
+    diff = dict(a[0])
+    for r, c in b[0].items():
+        diff[r] = diff.get(r, 0) - c
+    solved = _solve(({r: c for r, c in diff.items() if c}, a[1] - b[1]))
+    if solved is None:
+        raise DeclarationError(f"the size relation {text.strip()} does not make one size a sum of the "
+                               "others (with whole coefficients >= 0)",
+                               hint="symbp relates sizes such as J = I - M + 1 (I = J + M - 1)")
+    size, (rest, const) = solved
+    known = set(net.ranges.values())
+    for r in rest:
+        if r not in known:
+            raise DeclarationError(f"the size {r} of the relation {text.strip()} is no range of the "
+                                   "network", hint="name the sizes of the forward pass's index letters "
+                                                   f"({', '.join(sorted(known))})")
+    if size in net.size_relations:
+        raise DeclarationError(f"the size {size} is related twice", hint="give each size one relation")
+    return size, (tuple(sorted(rest.items())), const)
+
+
+def position_bounds(entry: str, ranges: dict[str, str]) -> tuple[Linear, Linear]:
+    """The least and the greatest value of a shifted position over the ranges of its letters
+    (``ranges``: letter -> range), as linear polynomials in the sizes.
+
+    >>> position_bounds("j+m-1", {"j": "J", "m": "M"})
+    (({}, 1), ({'J': 1, 'M': 1}, -1))
+    >>> position_bounds("i-m+1", {"i": "I", "m": "M"})
+    (({'M': -1}, 2), ({'I': 1}, 0))
+    """
+    terms, const = shift_terms(entry)
+    lo: dict[str, int] = {}
+    hi: dict[str, int] = {}
+    lo_c = hi_c = const
+    for x, c in terms:
+        r = ranges[x]
+        if c > 0:
+            lo_c += c
+            hi[r] = hi.get(r, 0) + c
+        else:
+            lo[r] = lo.get(r, 0) + c
+            hi_c += c
+    return ({r: c for r, c in lo.items() if c}, lo_c), ({r: c for r, c in hi.items() if c}, hi_c)
+
+
+def _letter_ranges(net: Network, entry: str, ranges_of: Callable[[str], tuple[str, ...]],
+                   pos: int) -> dict[str, str]:
+    out = {}
+    for x, _ in shift_terms(entry)[0]:
+        rs = ranges_of(x)
+        if len(rs) != 1:
+            raise NotationError(f"the composite index {latex_name(x)} stands in the shifted position "
+                                f"{entry}", offset=pos, hint="shift plain index letters: x_{j+m-1}")
+        out[x] = rs[0]
+    return out
+
+
+def slot_range(net: Network, entry: str, ranges_of: Callable[[str], tuple[str, ...]], pos: int,
+               known: str | None = None) -> str:
+    """The range of the slot a shifted position fills where a forward equation creates its family:
+    the size ``S`` with ``1..S`` exactly the positions it takes (``x_{j+m-1}``: ``I`` where the
+    network relates ``I = J + M - 1``).  With ``known`` (the slot's range where the family is
+    known already) the relation that makes it fit is inferred (``I = J + M - 1``) when none is
+    declared.  Otherwise an input error naming the directive, never a guess."""
+    lo, hi = position_bounds(entry, _letter_ranges(net, entry, ranges_of, pos))
+    span = f"{_lin_text(lo)}..{_lin_text(hi)}"
+    if _expand(net, lo) != ({}, 1):
+        raise DeclarationError(f"the forward pass reads {entry} at the positions {span}, which do not "
+                               "start at 1", offset=pos,
+                               hint="a forward equation reads its families inside their ranges: "
+                                    "shift the position so that it starts at 1 (x_{j+m-1})")
+    target = _expand(net, hi)
+    if known is not None:
+        if _expand(net, ({known: 1}, 0)) == target:
+            return known
+        diff = dict(target[0])
+        diff[known] = diff.get(known, 0) - 1
+        solved = _solve(({r: c for r, c in diff.items() if c}, target[1]))
+        if solved is not None and solved[0] not in net.size_relations and solved[0] == known:
+            size, (rest, const) = solved
+            net.size_relations[size] = (tuple(sorted(rest.items())), const)
+            return known
+        raise DeclarationError(f"the forward pass reads {entry} at the positions {span}, but the "
+                               f"range of this slot is 1..{known}", offset=pos,
+                               hint=f"declare how the sizes are related: '% symbp: size {known} = "
+                                    f"{_lin_text(hi)}'")
+    for r in sorted(set(net.ranges.values()) | set(net.size_relations)):
+        if _expand(net, ({r: 1}, 0)) == target:
+            return r
+    fresh = next(c for c in "IJKLMNPQRSTUVXYZ" if c not in net.sizes and c != net.error_name)
+    raise DeclarationError(f"the forward pass reads {entry} at the positions {span}, and no size of the "
+                           "network is that long", offset=pos,
+                           hint=f"name the size of these positions: '% symbp: size {fresh} = "
+                                f"{_lin_text(hi)}'")
+
+
+def affine_of(entry: str, env: dict[str, tuple[str, ...]], pos: int) -> Index:
+    """The normal form's index of a shifted position, its letters read through ``env`` (letter ->
+    free index names)."""
+    terms, const = shift_terms(entry)
+    out = []
+    for x, c in terms:
+        if x not in env:
+            raise NotationError(f"index {x} is used but neither free nor summed", offset=pos,
+                                hint=f"sum over it (\\sum_{x}) or use it on both sides")
+        if len(env[x]) != 1:
+            raise NotationError(f"the composite index {latex_name(x)} stands in the shifted position "
+                                f"{entry}", offset=pos, hint="shift plain index letters: x_{j+m-1}")
+        out.append((F(env[x][0]), c))
+    return affine(out, const)
 
 #: the most values one gathered factor may hold
 MAX_GATHER = 1_000_000
@@ -53,13 +267,51 @@ def evaluate_shifted(expr: Expr, sizes: dict[str, int], free: list[tuple[str, st
     (one integer array per axis, any values: inside or outside the family's range)."""
     shape = tuple(sizes[r] for _, r in free)
     total = np.zeros(shape)
+
+    def atom(f: tuple, pos: tuple[np.ndarray, ...]) -> np.ndarray:
+        if f.tag != "ref":
+            raise UnsupportedError(f"no shifted reading of the factor {f.tag!r}")
+        return read(f.fam, pos)
+
     for t in expr.terms:
-        total = total + _term(t, sizes, free, read, shape)
+        total = total + term_value(t, sizes, free, atom, shape, float, _einsum)
     return total
 
 
-def _term(t: Term, sizes: dict[str, int], free: list[tuple[str, str]], read: Read,
-          shape: tuple[int, ...]) -> np.ndarray:
+def _einsum(ops: list[np.ndarray], subs: list[str], out: str, dtype: type) -> np.ndarray:
+    return np.einsum(",".join(subs) + "->" + out, *ops, optimize=True)
+
+
+def has_shift(f: tuple) -> bool:
+    """Whether a factor has a shifted position or is a range condition (then
+    :func:`term_value` evaluates its term)."""
+    if view(f).tag == "rng":
+        return True
+    for part in f:
+        if type(part) is tuple:
+            if len(part) == 3 and part[0] == "a":
+                return True
+            if any(type(p) is tuple and len(p) == 3 and p[0] == "a" for p in part):
+                return True
+    return False
+
+
+def positions(f: tuple) -> tuple:
+    """The indices of a quantity's factor (``ref``, ``grad``, ``fn``: its ``idx``)."""
+    return view(f).idx
+
+
+Atom = Callable[[tuple, tuple[np.ndarray, ...]], np.ndarray]
+Contract = Callable[[list[np.ndarray], list[str], str, type], np.ndarray]
+
+
+def term_value(t: Term, sizes: dict[str, int], free: list[tuple[str, str]], atom: Atom,
+               shape: tuple[int, ...], dtype: type, contract: Contract) -> np.ndarray:
+    """One term over the ``free`` indices: each factor gathered at its positions over the bare
+    indices it mentions (``atom(factor, positions)`` gives a quantity's values there, one integer
+    array per axis, inside its range or not), Kronecker deltas and range conditions as 0/1 masks,
+    and the product contracted by ``contract(operands, subscripts, output, dtype)`` (one
+    ``einsum``: a convolution's kernel gradient is one contraction, never a loop over positions)."""
     if len(free) + len(t.dummies) > len(string.ascii_letters):
         raise ResourceLimitError(f"a term with {len(free) + len(t.dummies)} indices is more than "
                                  "einsum handles")
@@ -72,6 +324,8 @@ def _term(t: Term, sizes: dict[str, int], free: list[tuple[str, str]], read: Rea
     for n, r in enumerate(t.dummies):
         letter[("d", n)] = next(letters)
         extent[("d", n)] = sizes[r]
+    one = (lambda v: np.asarray(v).astype(int).astype(object)) if dtype is object else \
+        (lambda v: np.asarray(v, dtype=float))
     ops, subs = [], []
     for f in t.factors:
         bare = list(dict.fromkeys(factor_indices(f)))
@@ -94,24 +348,176 @@ def _term(t: Term, sizes: dict[str, int], free: list[tuple[str, str]], read: Rea
             return np.broadcast_to(val, dims)
 
         if f.tag == "kd":
-            op = (at(f.i) == at(f.j)).astype(float)
+            op = one(at(f.i) == at(f.j))
         elif f.tag == "rng":
             e = at(f.i)
-            op = ((e >= 1) & (e <= sizes[f.R])).astype(float)
-        elif f.tag == "ref":
-            op = np.asarray(read(f.fam, tuple(at(i) for i in f.idx)), dtype=float).reshape(dims)
+            op = one((e >= 1) & (e <= sizes[f.R]))
+        elif f.tag in ("ref", "grad", "fn"):
+            op = np.asarray(atom(f, tuple(at(i) for i in f.idx))).reshape(dims)
+            if dtype is not object:
+                op = op.astype(float)
         else:
             raise UnsupportedError(f"no shifted reading of the factor {f.tag!r}")
         ops.append(op)
         subs.append("".join(letter[i] for i in bare))
     present = set("".join(subs))
     out = "".join(letter[("f", name)] for name, _ in free if letter[("f", name)] in present)
-    val = np.einsum(",".join(subs) + "->" + out, *ops, optimize=True) if ops else np.array(1.0)
-    val = np.asarray(val, dtype=float)
+    if ops:
+        val = np.asarray(contract(ops, subs, out, dtype))
+    else:
+        val = np.array(1, dtype=object) if dtype is object else np.array(1.0)
     for k, (name, _) in enumerate(free):
         if letter[("f", name)] not in present:
             val = np.expand_dims(val, k)
-    coeff = float(t.coeff)
-    for s in t.sizes:
-        coeff *= sizes[s]
+    coeff: object = t.coeff if dtype is object else float(t.coeff)
+    for s_ in t.sizes:
+        coeff = coeff * sizes[s_]
     return np.broadcast_to(val * coeff, shape)
+
+
+def gather(values: np.ndarray, pos: tuple[np.ndarray, ...],
+           outside: Callable[[tuple[np.ndarray, ...]], np.ndarray]) -> np.ndarray:
+    """``values`` (a family's array, positions 1..size per axis) at the positions ``pos``; where a
+    position is outside the family's range, ``outside(pos)`` gives the value.
+
+    >>> gather(np.array([10, 20, 30]), (np.array([0, 1, 3, 4]),), lambda p: np.full(p[0].shape, -1))
+    array([-1, 10, 30, -1])
+    """
+    pos = tuple(np.asarray(p) for p in pos)
+    if not pos:
+        return values
+    shape = np.broadcast_shapes(*(p.shape for p in pos))
+    pos = tuple(np.broadcast_to(p, shape) for p in pos)
+    inside = np.ones(shape, dtype=bool)
+    for p, n in zip(pos, values.shape):
+        inside &= (p >= 1) & (p <= n)
+    clipped = tuple(np.clip(p, 1, max(1, n)) - 1 for p, n in zip(pos, values.shape))
+    got = values[clipped] if values.size else np.zeros(shape, dtype=values.dtype)
+    if inside.all():
+        return got
+    return np.where(inside, got, outside(pos))
+
+
+def unknowns(key: tuple, seed: int, shape_of: tuple[int, ...]
+             ) -> Callable[[tuple[np.ndarray, ...]], np.ndarray]:
+    """Fresh unknowns outside a family's range: an integer in ``1..2**40`` that depends only on
+    the family (``key``), the ``seed`` and the position, so both sides of an equation read the same
+    unknown at the same position, and no value inside the range is reused."""
+    salt = zlib.crc32(f"{key!r}/{seed}".encode())
+
+    def fill(pos: tuple[np.ndarray, ...]) -> np.ndarray:
+        h = np.full(pos[0].shape, salt, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for p in pos:
+                h = (h * np.uint64(0x100000001B3)) ^ (p.astype(np.int64).astype(np.uint64)
+                                                      + np.uint64(1 << 20))
+                h ^= h >> np.uint64(29)
+        vals = (h % np.uint64(2**40 - 1)).astype(np.int64) + 1
+        return vals.astype(object)
+
+    return fill
+
+
+def outside_reads(net: Network, expr: Expr, sizes: dict[str, int], free: list[tuple[str, str]],
+                  limit: int = 200_000) -> list[str]:
+    """Where ``expr`` reads a family outside its range at these sizes (``\\delta`` at ``0``,
+    outside ``1..J``), in a term whose Kronecker deltas and range conditions hold there: one
+    text per family, as ``'\\delta_{j} at 0 (outside 1..J)'``."""
+    out: dict[int, str] = {}
+    for t in expr.terms:
+        axes = [(("f", n), sizes[r]) for n, r in free]
+        axes += [(("d", k), sizes[r]) for k, r in enumerate(t.dummies)]
+        if not axes or math.prod(n for _, n in axes) > limit:
+            continue
+        grids = {i: np.arange(1, n + 1).reshape([-1 if k == pos else 1 for k in range(len(axes))])
+                 for pos, (i, n) in enumerate(axes)}
+        dims = tuple(n for _, n in axes)
+
+        def at(idx: tuple, dims: tuple = dims, grids: dict = grids) -> np.ndarray:
+            coeffs, const = parts(idx)
+            val = np.full(dims, const, dtype=np.int64)
+            for i, c in coeffs.items():
+                if i not in grids:
+                    return np.full(dims, 1, dtype=np.int64)
+                val = val + c * grids[i]
+            return val
+
+        holds = np.ones(dims, dtype=bool)
+        for f in t.factors:
+            if f.tag == "kd":
+                holds &= at(f.i) == at(f.j)
+            elif f.tag == "rng":
+                e = at(f.i)
+                holds &= (e >= 1) & (e <= sizes[f.R])
+        for f in t.factors:
+            if f.tag not in ("ref", "grad", "fn"):
+                continue
+            fam_id = f.fam
+            fam = net.families[fam_id]
+            idx = positions(f)
+            if fam_id in out or not any(len(i) == 3 and i[0] == "a" for i in idx):
+                continue
+            bad = np.zeros(dims, dtype=bool)
+            vals = [at(i) for i in idx]
+            for v, r in zip(vals, fam.axes):
+                bad |= (v < 1) | (v > sizes[r])
+            hit = holds & bad
+            if hit.any():
+                k = np.unravel_index(int(np.argmax(hit)), dims)
+                where = ", ".join(str(int(v[k])) for v in vals)
+                span = ", ".join(f"1..{r}" for r in fam.axes)
+                name = "\\delta" if f.tag == "grad" and fam.name == net.delta_of else fam.show()
+                out[fam_id] = f"{name} at {where} (outside {span})"
+    return list(out.values())
+
+
+def pad(net: Network, expr: Expr, free: list[tuple[str, str]]) -> Expr:
+    """``expr`` under zero padding (``% symbp: padding zero``): every quantity read at a shifted
+    position is 0 outside its family's range, so it equals itself times the range condition
+    ``[1 <= e <= R]`` of that position, which this adds (an identity under the convention, so
+    equal normal forms afterwards are equal for all sizes).  A condition the ranges of the
+    position's letters already imply (``j+m-1`` with ``I = J + M - 1``) is left out."""
+    ranges = {("f", n): r for n, r in free}
+    raw = []
+    for t in expr.terms:
+        here = dict(ranges)
+        here.update({("d", k): r for k, r in enumerate(t.dummies)})
+        extra = []
+        for f in t.factors:
+            if f.tag not in ("ref", "grad", "fn"):
+                continue
+            fam = net.families[f.fam]
+            for i, r in zip(positions(f), fam.axes):
+                if len(i) == 3 and i[0] == "a" and not _implied(net, i, r, here):
+                    extra.append(("rng", i, r))
+        raw.append((t.coeff, t.sizes, dict(enumerate(t.dummies)), list(t.factors) + extra))
+    return Expr.from_raw(raw)
+
+
+def _implied(net: Network, i: Index, r: str, ranges: dict) -> bool:
+    """Whether ``1 <= i <= r`` follows from the ranges of the indices inside ``i``."""
+    coeffs, const = parts(i)
+    lo: dict[str, int] = {}
+    hi: dict[str, int] = {}
+    lo_c = hi_c = const
+    for k, c in coeffs.items():
+        rk = ranges.get(k)
+        if rk is None:
+            return False
+        if c > 0:
+            lo_c += c
+            hi[rk] = hi.get(rk, 0) + c
+        else:
+            lo[rk] = lo.get(rk, 0) + c
+            hi_c += c
+    lo_t, lo_k = _expand(net, (lo, lo_c))
+    hi_t, hi_k = _expand(net, (hi, hi_c))
+    top_t, top_k = _expand(net, ({r: 1}, 0))
+    diff = dict(hi_t)
+    for q, c in top_t.items():
+        diff[q] = diff.get(q, 0) - c
+    # lo >= 1: every size enters with a coefficient >= 0 and the value at all sizes 1 is >= 1
+    low_ok = all(c >= 0 for c in lo_t.values()) and lo_k + sum(lo_t.values()) >= 1
+    # hi - r <= 0: every coefficient <= 0 and the value at all sizes 1 is <= 0
+    high_ok = all(c <= 0 for c in diff.values()) and hi_k - top_k + sum(diff.values()) <= 0
+    return low_ok and high_ok

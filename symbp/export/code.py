@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ..checker.files import check_derivation_equation
 from ..document import Derivation, Equation, label_key, load
+from ..engine import shifted
 from ..engine.numeric import ACTIVATIONS, argument_name
 from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Deriv, Node, Sym
@@ -146,6 +147,9 @@ def export_expression(net: Network, source: str | Expr, *, to: str = "numpy", na
     sizes_needed: list[str] = []
     names = {n: s for (n, _), s in zip(free, shown)}
     for k, t in enumerate(expr.terms, start=1):
+        if any(shifted.has_shift(f) for f in t.factors):  # x_{j+m-1}: its letters are no axes
+            raise UnsupportedError("a formula with shifted positions (a convolution) is not exported yet",
+                                   hint="use symbp.lambdify, which gathers each factor at its positions")
         letters = _letters(net, t, free, shown)
         ops, subs = [], []
         for f in t.factors:

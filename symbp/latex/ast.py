@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
-from ..notation import _groups_text
+from ..notation import _groups_text, is_shift, shift_letters
 
 # ----------------------------------------------------------------------------------------------
 # AST
@@ -47,7 +47,7 @@ class Node:
         summation indices."""
         out: set[str] = set()
         for n in self.walk():
-            if isinstance(n, (Sym, Kron)):
+            if isinstance(n, (Sym, Kron, RangeCond)):
                 out.update(n.letters)
             elif isinstance(n, SumOp):
                 out.add(n.index)
@@ -77,14 +77,27 @@ class Sym(Node):
 
     @cached_property
     def letters(self) -> tuple[str, ...]:
-        """The index letters (a numeric index, the unit ``0`` of ``w_{j0}``, is no letter; read once:
-        the node is frozen)."""
-        return tuple(x for g in self.groups for x in g if x != "0")
+        """The index letters (a numeric index, the unit ``0`` of ``w_{j0}``, is no letter), those a
+        shifted position (``x_{j+m-1}``) is made of too; read once: the node is frozen."""
+        if not self.shifted:
+            return tuple(x for x in self.slots if x != "0")
+        return tuple(dict.fromkeys(y for x in self.slots if x != "0" for y in shift_letters(x)))
 
     @property
     def units(self) -> tuple[int, ...]:
         """The subscript groups that are the unit ``0`` (``w_{j0}``: ``(1,)``)."""
         return tuple(k for k, g in enumerate(self.groups) if g == ("0",))
+
+    @property
+    def slots(self) -> tuple[str, ...]:
+        """The subscript's entries in order, one per position: a letter, the unit ``0``, or a shifted
+        position's canonical text (``'j+m-1'``, :func:`symbp.notation.shift_terms` reads it)."""
+        return tuple(x for g in self.groups for x in g)
+
+    @property
+    def shifted(self) -> bool:
+        """Whether a position of the subscript is shifted (``x_{j+m-1}``)."""
+        return any(is_shift(x) for g in self.groups for x in g)
 
     def __repr__(self) -> str:
         return f"Sym({self.name}{_groups_text(self.groups)})"
@@ -243,6 +256,25 @@ class Kron(Node):
 
     def __repr__(self) -> str:
         return f"Kron({_groups_text((self.left,))} = {_groups_text((self.right,))})"
+
+
+@dataclass(frozen=True, eq=False)
+class RangeCond(Node):
+    """Iverson's range condition ``[1 \\le i-m+1 \\le J]``: 1 where the position (a letter, or a
+    shifted position's canonical text as in a subscript) lies in ``1..size``, else 0."""
+
+    entry: str = ""
+    size: str = ""
+
+    def key(self) -> tuple:
+        return ("range", self.entry, self.size)
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return shift_letters(self.entry)
+
+    def __repr__(self) -> str:
+        return f"Range(1 <= {self.entry} <= {self.size})"
 
 
 @dataclass(frozen=True, eq=False)

@@ -4,7 +4,7 @@ node for another, the letters a link uses, whether a side sums over a letter.
 
 One copy of each, so that two of them cannot diverge (``check._rename_free`` and
 ``mutation.rename_free`` once did: only one renamed inside the bounds of a sum).  Room
-``symbp.latex``; imports only the AST.
+``symbp.latex``; imports the AST and :mod:`symbp.notation`.
 
 >>> from symbp.latex.parser import parse_expression
 >>> from symbp.latex.unparse import unparse
@@ -20,7 +20,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from .ast import Kron, Node, SumOp, Sym
+from ..notation import is_shift, shift_terms, shift_text
+from .ast import Kron, Node, RangeCond, SumOp, Sym
+
+
+def _renamed(x: str, old: str, new: str) -> str:
+    """A subscript entry with the letter ``old`` written ``new``, inside a shifted position too."""
+    if x == old:
+        return new
+    if is_shift(x):
+        terms, const = shift_terms(x)
+        renamed = [(new if y == old else y, c) for y, c in terms]  # in the parser's order again
+        return shift_text(sorted(renamed, key=lambda yc: (yc[1] < 0, yc[0])), const)
+    return x
 
 
 def rename_free(node: Node, old: str, new: str) -> Node:
@@ -29,7 +41,9 @@ def rename_free(node: Node, old: str, new: str) -> Node:
     only)."""
     from dataclasses import fields, replace
     if isinstance(node, Sym):
-        return replace(node, groups=tuple(tuple(new if x == old else x for x in g) for g in node.groups))
+        return replace(node, groups=tuple(tuple(_renamed(x, old, new) for x in g) for g in node.groups))
+    if isinstance(node, RangeCond):
+        return replace(node, entry=_renamed(node.entry, old, new))
     if isinstance(node, Kron):
         return replace(node, left=tuple(new if x == old else x for x in node.left),
                        right=tuple(new if x == old else x for x in node.right))

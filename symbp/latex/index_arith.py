@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from ..errors import LatexSyntaxError, UnsupportedError
 from ..limits import MAX_DEPTH
+from ..notation import shift_text
 from .tokens import Token
 
 #: a polynomial over index letters: sorted tuple of letters (a monomial) -> whole coefficient
 Poly = dict[tuple[str, ...], int]
 
-__all__ = ["Poly", "has_arithmetic", "poly_text", "read_subscript_arithmetic"]
+__all__ = ["Poly", "has_arithmetic", "poly_text", "read_subscript_arithmetic", "shifted_entry"]
 
 
 def has_arithmetic(toks: list[Token], i: int) -> bool:
@@ -180,3 +181,36 @@ def poly_text(p: Poly) -> str:
         mag = str(abs(c)) if (abs(c) != 1 or not body) else ""
         out += ("-" if c < 0 else ("+" if out else "")) + mag + body
     return out or "0"
+
+
+#: the largest whole coefficient or constant of a shifted position
+MAX_SHIFT = 10**6
+
+
+def shifted_entry(p: Poly, written: str, pos: int) -> str:
+    """The subscript entry of one position: its canonical text when it is shifted (``j+m-1``,
+    ``p-a+1``: the letters added, then those subtracted, each in alphabetical order, the constant
+    last), the letter itself when it is one (``x_{(j)}``).  A
+    product of letters (a stride ``s(j-1)+m``) and a position without letters are not read yet:
+    an input error at the position, never a guess.
+
+    >>> shifted_entry({('m',): 1, ('j',): 1, (): -1}, "m+j-1", 0)
+    'j+m-1'
+    >>> shifted_entry({('j',): 1}, "(j)", 0)
+    'j'
+    """
+    if any(len(m) > 1 for m in p):
+        raise UnsupportedError(f"the position {written} multiplies index letters (a stride), which is "
+                               "not read yet", offset=pos, width=max(1, len(written)),
+                               hint="write a sum of letters and whole numbers, as in x_{j+m-1}")
+    if not any(m for m in p):
+        raise UnsupportedError(f"the position {written} has no index letter", offset=pos,
+                               width=max(1, len(written)),
+                               hint="write a shifted position with a letter, as in x_{j+m-1}")
+    if any(abs(c) > MAX_SHIFT for c in p.values()):
+        raise UnsupportedError(f"a number in the position {written} is above {MAX_SHIFT}", offset=pos,
+                               width=max(1, len(written)), hint="use smaller shifts")
+    terms = sorted(((m[0], c) for m, c in p.items() if m), key=lambda mc: (mc[1] < 0, mc[0]))
+    if len(terms) == 1 and terms[0][1] == 1 and not p.get((), 0):
+        return terms[0][0]
+    return shift_text(terms, p.get((), 0))

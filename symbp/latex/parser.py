@@ -39,11 +39,12 @@ from .ast import (
     Node,
     Num,
     Pow,
+    RangeCond,
     SumOp,
     Sym,
     Transpose,
 )
-from .index_arith import has_arithmetic, read_subscript_arithmetic
+from .index_arith import has_arithmetic, read_subscript_arithmetic, shifted_entry
 from .tokens import OPEN, Token, tokenize
 
 # ----------------------------------------------------------------------------------------------
@@ -462,6 +463,9 @@ class _Parser:
             kron = self._try_kron()
             if kron is not None:
                 return kron
+            cond = self._try_range()
+            if cond is not None:
+                return cond
         if t.kind == "sym" and t.text in OPEN:
             self.next()
             e = self.expr()
@@ -530,6 +534,34 @@ class _Parser:
             sides.append(group)
             self.next()
         return Kron(open_.pos, self.toks[self.i - 1].end, sides[0], sides[1])
+
+    def _try_range(self) -> RangeCond | None:
+        """``[1 \\le i-m+1 \\le J]``: Iverson's range condition on an index or a shifted
+        position, if the bracket holds exactly that; otherwise nothing is consumed."""
+        start = self.i
+        toks = self.toks
+        k = self.i + 1
+        if not (toks[k].kind == "num" and toks[k].text == "1" and toks[k + 1].kind == "cmd"
+                and toks[k + 1].text in ("le", "leq")):
+            return None
+        k += 2
+        first = k
+        while toks[k].kind in ("letter", "num") or (toks[k].kind == "sym"
+                                                     and toks[k].text in ("+", "-", "'")):
+            k += 1
+        if not (k > first and toks[k].kind == "cmd" and toks[k].text in ("le", "leq")
+                and toks[k + 1].kind == "letter" and toks[k + 2].kind == "sym" and toks[k + 2].text == "]"):
+            self.i = start
+            return None
+        inner = toks[first:k] + [Token("sym", "}", toks[k].pos, toks[k].pos)]
+        entries, _ = read_subscript_arithmetic(inner, 0, self.src)
+        if len(entries) != 1:
+            self.i = start
+            return None
+        (poly, a, b), = entries
+        entry = shifted_entry(poly, self.src[a:b], a)
+        self.i = k + 3
+        return RangeCond(toks[start].pos, toks[k + 2].end, entry, toks[k + 1].text)
 
     def _index_group(self) -> tuple[str, ...] | None:
         if self.tok.kind != "letter":
@@ -679,7 +711,7 @@ class _Parser:
                                    hint="a unit 0 is written in the outer subscript: w_{j0}")
         opening = self.expect_sym("{", "after '_'")
         if has_arithmetic(self.toks, self.i):
-            self._arithmetic_subscript()
+            return self._arithmetic_subscript()
         groups: list[tuple[str, ...]] = []
         while not self.is_sym("}"):
             if self.tok.kind == "eof":
@@ -725,16 +757,14 @@ class _Parser:
         self.next()
         return "0"
 
-    def _arithmetic_subscript(self) -> None:
-        """A subscript with index arithmetic (``x_{j+m-1}``): read in full, so that a slip in it
-        is named where it stands, then reported as not checked yet (never misread)."""
-        entries, _ = read_subscript_arithmetic(self.toks, self.i, self.src)
-        start, end = entries[0][1], entries[-1][2]
-        raise UnsupportedError(
-            f"index arithmetic in a subscript ({self.src[start:end]}) is not checked yet",
-            offset=start, width=max(1, end - start),
-            hint="symbp reads subscripts made of index letters (w_{kj}, z_{i_l}); shifted positions "
-                 "such as x_{j+m-1} are read but not given a meaning yet")
+    def _arithmetic_subscript(self) -> tuple[tuple[str, ...], ...]:
+        """A subscript with index arithmetic (``x_{j+m-1}``, ``x_{i+a-1, j+b-1}``): read in full
+        (a slip in it is named where it stands), one group per comma-separated position, a
+        shifted position as its canonical text (:func:`symbp.latex.index_arith.shifted_entry`)."""
+        entries, close = read_subscript_arithmetic(self.toks, self.i, self.src)
+        groups = tuple((shifted_entry(poly, self.src[a:b], a),) for poly, a, b in entries)
+        self.i = close + 1
+        return groups
 
     def _close(self, close: str, opening: Token) -> None:
         if self.tok.kind == "eof":

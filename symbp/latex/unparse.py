@@ -9,7 +9,24 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..notation import _groups_text, letter_tex
-from .ast import Add, Call, Deriv, Div, Hadamard, Kron, Mul, Nabla, Neg, Node, Num, Pow, SumOp, Sym, Transpose
+from .ast import (
+    Add,
+    Call,
+    Deriv,
+    Div,
+    Hadamard,
+    Kron,
+    Mul,
+    Nabla,
+    Neg,
+    Node,
+    Num,
+    Pow,
+    RangeCond,
+    SumOp,
+    Sym,
+    Transpose,
+)
 
 
 def unparse(node: Node) -> str:
@@ -69,6 +86,8 @@ def unparse(node: Node) -> str:
         if isinstance(node.body, (Add, Neg)):
             body = f"\\left({body}\\right)"
         return f"\\sum_{{{sub}}}{sup} {body}"
+    if isinstance(node, RangeCond):
+        return f"[1 \\le {letter_tex(node.entry)} \\le {node.size}]"
     if isinstance(node, Kron):
         return f"[{_kron_side(node.left)} = {_kron_side(node.right)}]"
     if isinstance(node, Deriv):

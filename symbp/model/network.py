@@ -118,9 +118,41 @@ class Network(Printable):
     #: the vector notation's conventions a file declares (``hadamard *``, ``examples M : m``,
     #: ``prefix d = \\partial J``), read by symbp.engine.vector (its ``Conventions``)
     conventions: dict[str, str] = field(default_factory=dict)
+    #: sizes linear in other sizes (``% symbp: size J = I - M + 1``, or inferred from a shifted
+    #: position such as ``x_{j+m-1}``): derived size -> ``(((size, coefficient), ...), constant)``,
+    #: in independent sizes with coefficients >= 0 (``I = J + M - 1``), so it is >= 1 with them
+    size_relations: dict[str, tuple[tuple[tuple[str, int], ...], int]] = field(default_factory=dict)
+    #: what a family holds outside its range, where a formula reads there (``x_{j-m+1}`` at
+    #: ``j = 1``): ``'zero'`` (``% symbp: padding zero``), or ``None``: not said, so a verdict that
+    #: depends on it is an input error asking for the directive or explicit bounds
+    padding: str | None = None
     cache: dict = field(default_factory=dict, repr=False)
 
     # -- lookup
+    def complete(self, sizes: dict[str, int]) -> dict[str, int]:
+        """``sizes`` with the sizes its relations determine added (``I = J + M - 1``: ``M`` from
+        ``I`` and ``J``).
+
+        >>> Network(size_relations={"I": ((("J", 1), ("M", 1)), -1)}).complete({"I": 9, "J": 7})
+        {'I': 9, 'J': 7, 'M': 3}
+        """
+        out = dict(sizes)
+        for _ in range(len(self.size_relations)):
+            for d, (terms, const) in self.size_relations.items():
+                names = [d] + [r for r, _ in terms]
+                unknown = [r for r in names if r not in out]
+                if len(unknown) != 1:
+                    continue
+                (u,) = unknown
+                if u == d:
+                    out[d] = const + sum(c * out[r] for r, c in terms)
+                else:
+                    c_u = dict(terms)[u]
+                    rest = out[d] - const - sum(c * out[r] for r, c in terms if r != u)
+                    if rest % c_u == 0:
+                        out[u] = rest // c_u
+        return out
+
     def family(self, name: str, axes: tuple[str, ...], units: tuple[int, ...] = ()) -> Family | None:
         for f in self.families:
             if f.name == name and f.axes == axes and f.units == units:
@@ -156,7 +188,22 @@ class Network(Printable):
 
     @property
     def sizes(self) -> list[str]:
-        return sorted(set(self.ranges.values()))
+        return sorted(set(self.ranges.values()) | set(self.size_relations))
+
+    def relate(self, plan: dict[str, int]) -> dict[str, int]:
+        """A size plan with every derived size computed from the others (``I = J + M - 1``);
+        the plan itself when the network relates no sizes.
+
+        >>> net = Network(size_relations={"I": ((("J", 1), ("M", 1)), -1)})
+        >>> net.relate({"I": 9, "J": 3, "M": 2})
+        {'I': 4, 'J': 3, 'M': 2}
+        """
+        if not self.size_relations:
+            return plan
+        out = dict(plan)
+        for d, (terms, const) in self.size_relations.items():
+            out[d] = const + sum(c * out[r] for r, c in terms)
+        return out
 
     def is_alias(self, fam_id: int) -> bool:
         """A family defined as one function of another (``z = h(a)``): replaced by its definition

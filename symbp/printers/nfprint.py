@@ -19,14 +19,15 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from ..model.affine import is_affine
 from ..model.factors import Ref, view
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
-from ..notation import group_letters, join_signed, join_tex, latex_name, with_units
+from ..notation import group_letters, join_signed, join_tex, latex_name, shift_text, with_units
 
 __all__ = ["NormalFormPrinter", "latex"]
 
-_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "inv": 3.5, "kd": 4}
+_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "inv": 3.5, "kd": 4, "rng": 5}
 
 
 class NormalFormPrinter:
@@ -123,9 +124,19 @@ class NormalFormPrinter:
     def _print_factor(self, f: tuple, letters: dict[str, str]) -> str:
         return getattr(self, f"_print_{f.tag}")(f, letters)
 
+    @staticmethod
+    def _letter(i: tuple, letters: dict[str, str]) -> str:
+        """The letter of a bare index, the text of a shifted one (``j+m-1``)."""
+        if is_affine(i):
+            terms = [(NormalFormPrinter._letter(k, letters), c) for k, c in i[1]]
+            return shift_text(sorted(terms, key=lambda xc: (xc[1] < 0, xc[0])), i[2])
+        return letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"]
+
     def _idx(self, fam: int, idx: tuple, letters: dict[str, str]) -> str:
         family = self.net.families[fam]
-        shown = [letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"] for i in idx]
+        shown = [self._letter(i, letters) for i in idx]
+        if any(is_affine(i) for i in idx):  # shifted positions: one per slot, with commas
+            return ", ".join(latex_name(x) for x in shown)
         # the components m.0, m.1 of a free composite index m, written together, print as m
         out, pos = [], 0
         for g in family.grouping:
@@ -178,8 +189,11 @@ class NormalFormPrinter:
         return f"\\frac{{1}}{{{self._print_factor(base, letters)}}}"
 
     def _print_kd(self, f: tuple, letters: dict[str, str]) -> str:
-        a, b = (latex_name(letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"]) for i in (f.i, f.j))
+        a, b = (latex_name(self._letter(i, letters)) for i in (f.i, f.j))
         return f"[{a} = {b}]"
+
+    def _print_rng(self, f: tuple, letters: dict[str, str]) -> str:
+        return f"[1 \\le {latex_name(self._letter(f.i, letters))} \\le {f.R}]"
 
 
 def _base(text: str) -> str:

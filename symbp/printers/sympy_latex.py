@@ -31,7 +31,7 @@ from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 
 from ..model.network import Network
 from ..model.normal_form import Expr
-from ..notation import group_letters, join_signed, join_tex, latex_name
+from ..notation import group_letters, join_signed, join_tex, latex_name, shift_text
 from .sympy_views import free_letter, to_sympy
 
 __all__ = ["LatexPrinter", "latex"]
@@ -69,7 +69,22 @@ class LatexPrinter(_SympyLatexPrinter):
             fam = fits[0] if len(fits) == 1 else None
         return fam
 
+    def _position(self, i: Any) -> str:
+        """A shifted position (a sum of indices and a number) as written: ``j+m-1``, ``p-a+1``."""
+        terms, const = [], 0
+        for k, c in i.as_coefficients_dict().items():
+            if k == 1:
+                const += int(c)
+            else:
+                label = str(k.label) if isinstance(k, sp.Idx) else str(k)
+                terms.append((free_letter(self.net, label), int(c)))
+        return latex_name(shift_text(sorted(terms, key=lambda xc: (xc[1] < 0, xc[0])), const))
+
     def _subscript(self, name: str, indices: tuple[Any, ...]) -> str:
+        if any(isinstance(i, sp.Add) for i in indices):  # shifted positions: one per slot, with commas
+            return ", ".join(self._position(i) if isinstance(i, sp.Add) else
+                             latex_name(free_letter(self.net, str(i.label))) if isinstance(i, sp.Idx)
+                             else self._print(i) for i in indices)
         labels = [str(i.label) if isinstance(i, sp.Idx) else self._print(i) for i in indices]
         fam = self._family(name, indices)
         grouping = fam.grouping if fam is not None else (1,) * len(labels)
@@ -136,8 +151,13 @@ class LatexPrinter(_SympyLatexPrinter):
         return super()._print_Derivative(expr)
 
     def _print_KroneckerDelta(self, expr: sp.KroneckerDelta, exp: str | None = None) -> str:
-        a, b = (self._print(x) for x in expr.args)
+        a, b = (self._position(x) if isinstance(x, sp.Add) else self._print(x) for x in expr.args)
         return f"[{a} = {b}]"
+
+    def _print_RangeCondition(self, expr: Any, exp: str | None = None) -> str:
+        e, r = expr.args
+        shown = self._position(e) if isinstance(e, sp.Add) else self._print(e)
+        return f"[1 \\le {shown} \\le {self._print(r)}]"
 
     # -- sums and products, in the order they were built
     def _print_Sum(self, expr: sp.Sum) -> str:

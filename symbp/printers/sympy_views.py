@@ -32,6 +32,8 @@ import sympy as sp
 
 from ..catalogue import ACTIVATIONS
 from ..engine.numeric import argument_name
+from ..errors import UnsupportedError
+from ..model.affine import is_affine
 from ..model.factors import view
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
@@ -41,7 +43,7 @@ __all__ = ["ErrorDerivative", "base", "forward_equations", "idx", "indexed", "la
 
 
 # order of factors in a printed product: h'(...) first, then weights, δ, activations, [i = j]
-_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "inv": 3.5, "kd": 4}
+_ORDER = {"fn": 0, "ref-param": 1, "grad": 2, "ref": 3, "inv": 3.5, "kd": 4, "rng": 5}
 
 
 def idx(name: str, range_name: str) -> sp.Idx:
@@ -143,6 +145,30 @@ def indexed(name: str, at: tuple[Any, ...]) -> Any:
     return sp.IndexedBase(name)[at] if at else sp.Symbol(name)
 
 
+class RangeCondition(sp.Function):
+    """Iverson's range condition ``[1 \\le e \\le R]``: 1 where ``1 <= e <= R``, else 0; a
+    number once ``e`` and ``R`` are (under ``subs`` and ``doit``).
+
+    >>> RangeCondition(sp.Integer(3), sp.Integer(2)), RangeCondition(sp.Integer(2), sp.Integer(2))
+    (0, 1)
+    """
+
+    @classmethod
+    def eval(cls, e: Any, r: Any) -> Any:
+        if e.is_Integer and r.is_Integer:
+            return sp.Integer(1 if 1 <= int(e) <= int(r) else 0)
+        return None
+
+
+class _Letters(dict):
+    """Index -> SymPy index; an affine index (``j+m-1``) is the sum of its indices' objects."""
+
+    def __missing__(self, i: tuple) -> Any:
+        if is_affine(i):
+            return sp.Add(*(c * self[k] for k, c in i[1]), sp.Integer(i[2]))
+        raise KeyError(i)
+
+
 def _hidden(net: Network, fam: int, at: tuple[Any, ...], evaluate: bool, letters: dict) -> Any:
     """A hidden family (a denominator that is a sum) as its definition at the indices ``at``
     (its own summation letters unlike the ``letters`` around it)."""
@@ -169,10 +195,13 @@ def _units(net: Network, fam: int, at: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _factor(net: Network, f: tuple, letters: dict[tuple, sp.Idx]) -> Any:
+    letters = _Letters(letters)
     if f.tag == "ref" and net.families[f.fam].name == "~":
         return _hidden(net, f.fam, tuple(letters[i] for i in f.idx), False, letters)
     if f.tag == "kd":
         return sp.KroneckerDelta(letters[f.i], letters[f.j])
+    if f.tag == "rng":
+        return RangeCondition(letters[f.i], _size(f.R))
     if f.tag == "ref":
         return indexed(net.families[f.fam].name, _units(net, f.fam, tuple(letters[i] for i in f.idx)))
     if f.tag == "grad":
@@ -208,10 +237,13 @@ def _at(b: Any, at: tuple[Any, ...]) -> Any:
 
 
 def _view_factor(net: Network, f: tuple, letters: dict[tuple, Any]) -> Any:
+    letters = _Letters(letters)
     if f.tag == "ref" and net.families[f.fam].name == "~":
         return _hidden(net, f.fam, tuple(letters[i] for i in f.idx), True, letters)
     if f.tag == "kd":
         return sp.KroneckerDelta(letters[f.i], letters[f.j])
+    if f.tag == "rng":
+        return RangeCondition(letters[f.i], _size(f.R))
     if f.tag == "ref":
         return _at(base(net, f.fam), tuple(letters[i] for i in f.idx))
     if f.tag == "grad":
@@ -375,6 +407,10 @@ def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
 
     if isinstance(expr, sp.Eq):
         expr = expr.rhs
+    if expr.atoms(RangeCondition) or any(not isinstance(i, (sp.Symbol, sp.Integer))
+                                         for e in expr.atoms(sp.Indexed) for i in e.indices):
+        raise UnsupportedError("shifted positions (x_{j+m-1}) are not lambdified by the SymPy view yet",
+                               hint="use symbp.lambdify, which gathers each factor at its positions")
     fams = {argument_name(net, f.id): f.id for f in net.families}
     axes = {**{argument_name(net, f.id, True): f.axes for f in net.families if net.has_delta(f.id)},
             **{name: net.families[fid].axes for name, fid in fams.items()}}

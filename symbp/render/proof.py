@@ -43,7 +43,7 @@ from ..document import Derivation, label_key
 from ..engine import calculus
 from ..engine.semantics import Interpreter, free_letters, infer_letters
 from ..errors import InputError, NotationError, SymbpError
-from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, RangeCond, SumOp, Sym
 from ..latex.parser import parse_expression
 from ..latex.unparse import unparse
 from ..limits import budget
@@ -237,7 +237,12 @@ class _Prover:
         sa = [n.index for n in a.walk() if isinstance(n, SumOp)]
         sb = [n.index for n in b.walk() if isinstance(n, SumOp)]
         gone, new = sorted(set(sa) - set(sb)), sorted(set(sb) - set(sa))
-        if len(sa) == len(sb) and gone and len(gone) == len(new):
+        conds = any(isinstance(n, RangeCond) for side in (a, b) for n in side.walk())
+        if len(sa) == len(sb) and gone and len(gone) == len(new) and conds:
+            # \sum_j w_{i-j+1} [1 \le i-j+1 \le M] = \sum_m w_m [1 \le i-m+1 \le J]: m = i-j+1
+            parts.append("the sum re-indexed (" + ", ".join(f"${x}$ to ${y}$" for x, y in zip(gone, new))
+                         + "): a one-to-one change of variable, the range conditions carried over")
+        elif len(sa) == len(sb) and gone and len(gone) == len(new):
             parts.append("summation " + ("index" if len(gone) == 1 else "indices") + " renamed: "
                          + ", ".join(f"${x}$ to ${y}$" for x, y in zip(gone, new)))
         elif sorted(sa) == sorted(sb) and sa != sb:
@@ -1031,7 +1036,8 @@ _NORMAL_FORM = [("products multiplied out", "multiplied out"),
                  "a constant sum is a size"),
                 ("sums collapsed by Kronecker deltas", "Kronecker deltas collapse the sums"),
                 ("Kronecker deltas contracted", "Kronecker deltas contracted"),
-                ("sums taken in another order", "sums swapped"), ("renamed", None)]
+                ("sums taken in another order", "sums swapped"), ("renamed", None),
+                ("re-indexed", None)]
 
 
 def short_why(why: str, tags: dict[str, str]) -> str:

@@ -11,7 +11,9 @@ generates, on the parser's AST:
   exchange the terms of a difference (``t - y`` for ``y - t``), drop an output quantity from a
   product (the softmax Jacobian without its ``y_k``), ``\\ln y`` for ``\\ln(1 - y)`` and back;
   move a sum over a range from 0 to ``1..D`` (PRML's bias unit dropped) or back, write the unit 0
-  for a free letter on one side (``\\delta_j x_i`` -> ``\\delta_j x_0``);
+  for a free letter on one side (``\\delta_j x_i`` -> ``\\delta_j x_0``), flip
+  a kernel (``x_{j+m-1}`` -> ``x_{j-m+1}``), a wrong boundary (a range condition's size for
+  another, a shifted position off by one);
 * **rewrites** (:data:`REWRITE_CLASSES`) that are equal by construction: commute factors,
   rename a dummy, distribute (a factor into a sum, a product over a sum of terms), write a sum's
   bounds out, substitute a forward definition.
@@ -40,12 +42,12 @@ from ..checker.pipeline import check_chain
 from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED
 from ..document import derivation_files, load
 from ..errors import SymbpError
-from ..latex.ast import Add, Call, Mul, Neg, Node, Num, SumOp, Sym
+from ..latex.ast import Add, Call, Mul, Neg, Node, Num, RangeCond, SumOp, Sym
 from ..latex.edit import rename_free
 from ..latex.parser import parse_chain
 from ..latex.unparse import unparse
 from ..model.network import Network
-from ..notation import GREEK
+from ..notation import GREEK, is_shift, shift_terms, shift_text
 from . import oracle
 
 __all__ = ["MUTANT_CLASSES", "REWRITE_CLASSES", "Link", "Outcome", "Report", "links", "mutants",
@@ -54,7 +56,7 @@ __all__ = ["MUTANT_CLASSES", "REWRITE_CLASSES", "Link", "Outcome", "Report", "li
 MUTANT_CLASSES = ("swap-indices", "h'-to-h", "h-to-h'", "drop-h'", "drop-sum", "add-sum",
                   "rename-sum-index", "swap-family", "swap-delta-index", "flip-sign", "scale-by-2",
                   "swap-layers", "bare-function", "swap-difference", "drop-output", "log-argument",
-                  "unit-0")
+                  "unit-0", "flip-shift", "wrong-boundary")
 REWRITE_CLASSES = ("commute", "rename-dummy", "distribute", "bounds", "substitute")
 
 Path_ = tuple[tuple[str, int | None], ...]
@@ -149,6 +151,55 @@ def _swap_indices(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
             yield _put(side, path, replace(n, groups=tuple(new)))
         if len(gs) == 1 and len(gs[0]) == 2:
             yield _put(side, path, replace(n, groups=((gs[0][1], gs[0][0]),)))
+
+
+def _flipped(entry: str) -> str | None:
+    """A shifted position with every letter but the first and the constant negated: ``j+m-1`` ->
+    ``j-m+1`` (the kernel flipped: convolution for correlation)."""
+    terms, const = shift_terms(entry)
+    if len(terms) < 2:
+        return None
+    flipped = [terms[0]] + [(y, -c) for y, c in terms[1:]]
+    return shift_text(sorted(flipped, key=lambda yc: (yc[1] < 0, yc[0])), -const)
+
+
+def _with_entries(n: Sym, fn: Callable[[str], str | None]) -> Iterator[Sym]:
+    """``n`` with one shifted position of its subscript replaced by ``fn`` of it."""
+    for gi, g in enumerate(n.groups):
+        for xi, x in enumerate(g):
+            new = fn(x) if is_shift(x) else None
+            if new is not None and new != x:
+                group = g[:xi] + (new,) + g[xi + 1:]
+                yield replace(n, groups=n.groups[:gi] + (group,) + n.groups[gi + 1:])
+
+
+def _flip_shift(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
+    for path, n in _paths(side):
+        if isinstance(n, Sym) and n.shifted:
+            for new in _with_entries(n, _flipped):
+                yield _put(side, path, new)
+        elif isinstance(n, RangeCond) and is_shift(n.entry):
+            flipped = _flipped(n.entry)
+            if flipped is not None:
+                yield _put(side, path, replace(n, entry=flipped))
+
+
+def _off_by_one(entry: str) -> str:
+    terms, const = shift_terms(entry)
+    return shift_text(terms, const + 1)
+
+
+def _wrong_boundary(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
+    """A boundary wrong: a range condition's size for another (``[1 \\le i-m+1 \\le M]`` for
+    ``\\le J``), or a shifted position off by one (``x_{j+m}`` for ``x_{j+m-1}``)."""
+    for path, n in _paths(side):
+        if isinstance(n, RangeCond):
+            for r in net.sizes:
+                if r != n.size:
+                    yield _put(side, path, replace(n, size=r))
+        elif isinstance(n, Sym) and n.shifted:
+            for new in _with_entries(n, _off_by_one):
+                yield _put(side, path, new)
 
 
 def _calls(side: Node) -> Iterator[tuple[Path_, Call]]:
@@ -370,6 +421,8 @@ MUTATORS: dict[str, Gen] = {
     "drop-output": _each_side(_drop_output),
     "log-argument": _each_side(_log_argument),
     "unit-0": _each_side(_unit_zero),
+    "flip-shift": _each_side(_flip_shift),
+    "wrong-boundary": _each_side(_wrong_boundary),
 }
 assert tuple(MUTATORS) == MUTANT_CLASSES
 

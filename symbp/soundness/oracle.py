@@ -57,9 +57,10 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..latex.ast import Add, Call, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, SumOp, Sym
+from ..latex.ast import Add, Call, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, RangeCond, SumOp, Sym
 from ..latex.parser import parse_chain
 from ..model.network import Network
+from ..notation import is_shift, shift_terms
 
 __all__ = ["EQUIVALENT", "DIFFERENT", "ILL_FORMED", "IllFormed", "Oracle", "compare"]
 
@@ -175,7 +176,12 @@ class Oracle:
             letters = tuple(p for x in lhs.letters for p in self.net.composites.get(x, (x,)))
             self.defs[key] = _Def(lhs.name, key[1], letters, rhs)
             for n in rhs.walk():
-                if isinstance(n, Sym) and n.groups and ("0",) not in n.groups:
+                if isinstance(n, Sym) and n.groups and ("0",) not in n.groups and not n.shifted:
+                    used.add(self._family(n))
+        self._plain_keys = set(used)
+        for src in self.net.forward_latex:  # a family read only at shifted positions (x_{j+m-1})
+            for n in parse_chain(src, self.net.functions).sides[1].walk():
+                if isinstance(n, Sym) and n.groups and ("0",) not in n.groups and n.shifted:
                     used.add(self._family(n))
         self.outputs = sorted(k for k in self.defs if k not in used)
         self._read_roles()
@@ -345,6 +351,14 @@ class Oracle:
         return fam
 
     def _read_family(self, sym: Sym) -> tuple:
+        if sym.shifted:
+            axes = self._shifted_axes(sym)
+            if sym.name == "delta":
+                fits = [k for k in getattr(self, "pre", ()) if k[1] == axes]
+                if len(fits) != 1:
+                    raise IllFormed(f"no delta over {axes}")
+                return fits[0]
+            return (sym.name, axes)
         axes = tuple(r for x in sym.letters for r in self.ranges(x))
         if sym.name.startswith("delta^"):  # δ^{(2)}_j: the weighted sum of layer (2) over j's range
             label = sym.name[5:]
@@ -369,6 +383,69 @@ class Oracle:
     def _written(self, name: str) -> bool:
         """Whether the forward pass writes a quantity of this name (a leaf or a defined family)."""
         return name in self._shapes or any(k[0] == name for k in self.defs)
+
+    def _shifted_axes(self, sym: Sym) -> tuple[str, ...]:
+        """The ranges of a symbol with shifted positions (``x_{j+m-1}``): a plain slot's from its
+        letter; a shifted slot's is the one of the family of that name whose other slots fit,
+        known from a plain use in the forward pass, or else the size its positions span
+        (``1..J+M-1`` is ``I`` where the file relates ``I = J + M - 1``), worked out here."""
+        slots: list[str | None] = []
+        for x in sym.slots:
+            if is_shift(x):
+                slots.append(None)
+            else:
+                slots.extend(self.ranges(x))
+        name = getattr(self, "delta_name", None) if sym.name == "delta" else sym.name
+        known = {k for k in self.defs} | getattr(self, "_plain_keys", set())
+        fits = [k[1] for k in known if k[0] == name and len(k[1]) == len(slots)
+                and all(r is None or r == a for r, a in zip(slots, k[1]))]
+        if sym.name == "delta":
+            fits += [k[1] for k in getattr(self, "pre", ()) if len(k[1]) == len(slots) and k[1] not in fits
+                     and all(r is None or r == a for r, a in zip(slots, k[1]))]
+        if len(fits) > 1:  # z_{i+1} with layers z_i and z_j: a shift stays in its letters' layer
+            entries = [x for x in sym.slots]
+            own = [f for f in fits if all(r is not None or {self.ranges(y) for y, _ in shift_terms(e)[0]}
+                                          == {(a,)} for r, a, e in zip(slots, f, entries))]
+            fits = own or fits
+        if len(fits) == 1:
+            return fits[0]
+        if fits:
+            raise IllFormed(f"{sym.name}: a shifted position that fits several families")
+        out = []
+        for r, x in zip(slots, sym.slots):
+            out.append(r if r is not None else self._span(x))
+        return tuple(out)
+
+    def _span(self, entry: str) -> str:
+        """The size ``S`` with ``1..S`` exactly the positions ``entry`` takes over its letters."""
+        terms, const = shift_terms(entry)
+        if any(c < 0 for _, c in terms):  # the least position would depend on a size
+            raise IllFormed(f"the positions of {entry} do not start at 1")
+        hi: dict[str, int] = {}
+        for x, c in terms:
+            (r,) = self.ranges(x)
+            hi[r] = hi.get(r, 0) + c
+        hi_c = const
+        if const + sum(c for _, c in terms) != 1:
+            raise IllFormed(f"the positions of {entry} do not start at 1")
+
+        def flat(lin: dict[str, int], k: int) -> tuple:
+            out: dict[str, int] = {}
+            for r, c in lin.items():
+                if r in self.net.size_relations:
+                    rel, rc = self.net.size_relations[r]
+                    k += c * rc
+                    for q, v in rel:
+                        out[q] = out.get(q, 0) + c * v
+                else:
+                    out[r] = out.get(r, 0) + c
+            return tuple(sorted((r, c) for r, c in out.items() if c)), k
+
+        target = flat(hi, hi_c)
+        found = [r for r in self.net.sizes if flat({r: 1}, 0) == target]
+        if len(found) != 1:
+            raise IllFormed(f"no size spans the positions of {entry}")
+        return found[0]
 
     def _is_error(self, sym: Sym) -> bool:
         """``E``, or one pattern's ``E_n``: the error's name with letters that are no index."""
@@ -401,12 +478,19 @@ class Oracle:
         if -1 in idx:
             if (key, idx) in self.pinned:
                 return self.pinned[(key, idx)]
+            if self.net.padding == "zero" and len(idx) == len(key[1]) and not any(
+                    (key, k) in self.zero_slots for k, v in enumerate(idx) if v == -1):
+                return complex(0)  # position 0 of a range 1..R (x_{j-m+1}), not a unit 0: padding
             if key in self.defs or not all((key, k) in self.zero_slots for k, v in enumerate(idx) if v == -1):
                 raise NoUnitZero(f"{key[0]} has no unit 0 there")
         values = self._passes.setdefault((self._perturb, self.pattern), {})
         fam = values.get(key)
         if fam is None:
             fam = values[key] = self._compute(key)
+        if idx not in fam:  # a position outside the family's range: 0 under zero padding
+            if self.net.padding == "zero" and len(idx) == len(key[1]):
+                return complex(0)
+            raise IllFormed(f"{key[0]} read outside its range, at {idx}")
         return fam[idx]
 
     def _compute(self, key: tuple) -> dict[tuple, complex]:
@@ -494,6 +578,9 @@ class Oracle:
         self.value(key, idx)  # the variable must exist
         if (key, idx) in self.pinned:
             raise IllFormed("a derivative by a number (x_0 = 1)")
+        if any(not (0 <= v < self.sizes[r] or (v == -1 and (key, k) in self.zero_slots))
+               for k, (v, r) in enumerate(zip(idx, key[1]))):
+            return complex(0)  # outside its range under zero padding: a constant 0
         if self._root(key) != key:  # d/dz_j of an expression in a_j, where z_j = h(a_j): which?
             for n in of.walk():
                 if (isinstance(n, Sym) and n.groups and n.name != "delta"
@@ -574,14 +661,33 @@ class Oracle:
             if sides[0][0] != sides[1][0]:
                 raise IllFormed("a Kronecker delta over two ranges")
             return complex(1 if sides[0][1] == sides[1][1] else 0)
+        if isinstance(node, RangeCond):
+            if is_shift(node.entry):
+                terms, const = shift_terms(node.entry)
+            else:
+                terms, const = ((node.entry, 1),), 0
+            pos = const
+            for y, c in terms:
+                if y not in env or len(env[y]) != 1:
+                    raise IllFormed(f"the index {y} is neither free nor summed")
+                pos += c * (env[y][0] + 1)
+            if node.size not in self.sizes:
+                raise IllFormed(f"{node.size} is no size")
+            return complex(1 if 1 <= pos <= self.sizes[node.size] else 0)
         if isinstance(node, Neg):
             return -self.evaluate(node.arg, env)
         if isinstance(node, Add):
             return sum((self.evaluate(t, env) for t in node.terms), complex(0))
         if isinstance(node, Mul):
+            # Iverson's brackets first: a range condition that fails is a strong zero (Knuth), so
+            # the quantities it guards are not read outside their ranges
+            conds = [f for f in node.factors if isinstance(f, RangeCond)]
+            if any(self.evaluate(f, env) == 0 for f in conds):
+                return complex(0)
             out = complex(1)
             for f in node.factors:
-                out *= self.evaluate(f, env)
+                if not isinstance(f, RangeCond):
+                    out *= self.evaluate(f, env)
             return out
         if isinstance(node, Div):
             den = self.evaluate(node.den, env)
@@ -661,6 +767,21 @@ class Oracle:
 
     def _index(self, sym: Sym, env: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
         out: list[int] = []
+        if sym.shifted:  # 0-based: position p (1-based) of a shifted slot is p - 1
+            for x in sym.slots:
+                if not is_shift(x):
+                    if x not in env:
+                        raise IllFormed(f"the index {x} is neither free nor summed")
+                    out.extend(env[x])
+                    continue
+                terms, const = shift_terms(x)
+                pos = const
+                for y, c in terms:
+                    if y not in env or len(env[y]) != 1:
+                        raise IllFormed(f"the index {y} is neither free nor summed")
+                    pos += c * (env[y][0] + 1)
+                out.append(pos - 1)
+            return tuple(out)
         for x in sym.letters:
             if x not in env:
                 raise IllFormed(f"the index {x} is neither free nor summed")
@@ -682,7 +803,7 @@ def free(node: Node, net: Network) -> set[str]:
         if node.name == net.error_name and all(net.letter_ranges(x) is None for x in node.letters):
             return set()  # E_n: the error of one pattern
         return set(node.letters)
-    if isinstance(node, Kron):
+    if isinstance(node, (Kron, RangeCond)):
         return set(node.letters)
     if isinstance(node, SumOp):
         out = free(node.body, net) - {node.index}
@@ -757,9 +878,17 @@ def _plans(net: Network) -> list[dict[str, int]]:
     """Three size plans: the first with all sizes distinct (no relation such as J = K holds),
     then small ones with a range of size 1."""
     rs = net.sizes
-    return [{r: 2 + k for k, r in enumerate(rs)},
-            {r: 3 - (k % 2) for k, r in enumerate(rs)},
-            {r: 1 + ((k + 1) % 3) for k, r in enumerate(rs)}]
+    plans = [{r: 2 + k for k, r in enumerate(rs)},
+             {r: 3 - (k % 2) for k, r in enumerate(rs)},
+             {r: 1 + ((k + 1) % 3) for k, r in enumerate(rs)}]
+    if net.size_relations:  # sizes related to others: also two plans where they differ widely
+        free = [r for r in rs if r not in net.size_relations]
+        plans.append({r: 4 if k % 2 == 0 else 1 for k, r in enumerate(free)})
+        plans.append({r: 1 if k % 2 == 0 else 4 for k, r in enumerate(free)})
+    for p in plans:  # a size the file relates to others (I = J + M - 1), worked out here
+        for d, (terms, const) in net.size_relations.items():
+            p[d] = const + sum(c * p[r] for r, c in terms)
+    return plans
 
 
 def _close(a: complex, b: complex) -> bool:

@@ -1,0 +1,191 @@
+"""Convolutions (issue 13): shifted positions ``x_{j+m-1}`` through declare, semantics and calculus.
+
+From both sides: every true step of a 1-D and a 2-D convolution verified for all sizes, every
+slip refuted (with the position), and every step whose truth depends on what a family holds
+outside its range an ``error`` unless the file says (``% symbp: padding zero``).  The numbers
+are held to PyTorch autograd (``conv1d``, ``conv2d``) through ``symbp.lambdify`` and to the
+independent oracle, and the sizes ``J = I - M + 1`` are declared or inferred, never guessed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symbp import check_equation, declare, lambdify
+from symbp.document import load, loads
+from symbp.errors import DeclarationError
+from symbp.latex.parser import parse_expression
+from symbp.soundness.oracle import DIFFERENT, EQUIVALENT, compare
+
+CONV1D = declare([r"a_j = \sum_{m} w_m x_{j+m-1}", r"z_j = h(a_j)"], sizes=["J = I - M + 1"])
+PADDED = declare([r"a_j = \sum_{m} w_m x_{j+m-1}", r"z_j = h(a_j)"], sizes=["J = I - M + 1"],
+                 padding="zero")
+CONV2D = declare([r"a_{ij} = \sum_a \sum_b w_{ab} x_{i+a-1, j+b-1}", r"z_{ij} = h(a_{ij})"],
+                 sizes=["I = P - A + 1", "J = Q - B + 1"])
+
+# (network, equation, verdict without padding, verdict with zero padding)
+D = r"\frac{\partial E}"
+ROWS = [
+    (r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m-1}", "verified", "verified"),
+    (r"\frac{\partial E}{\partial w_m} = \sum_{j=1}^{J} \delta_j x_{j+m-1}", "verified", "verified"),
+    (r"\frac{\partial a_j}{\partial w_m} = x_{j+m-1}", "verified", "verified"),
+    (r"\frac{\partial a_j}{\partial x_i} = w_{i-j+1} [1 \le i-j+1 \le M]", "verified", "verified"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le J]", "verified", "verified"),
+    (D + r"{\partial x_i} = \sum_j \delta_j w_{i-j+1} [1 \le i-j+1 \le M]", "verified", "verified"),
+    (r"\delta_j = h'(a_j) \frac{\partial E}{\partial z_j}", "verified", "verified"),
+    # slips: the kernel flipped, a sum dropped, the wrong layer, the kernel not flipped, a wrong
+    # boundary, a shift by one
+    (r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j-m+1}", "refuted", "refuted"),
+    (r"\frac{\partial E}{\partial w_m} = \delta_j x_{j+m-1}", "refuted", "refuted"),
+    (r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j z_j", "refuted", "refuted"),
+    (r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m}", "refuted", "refuted"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i+m-1} [1 \le i+m-1 \le J]", "refuted", "refuted"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le M]", "refuted", "refuted"),
+    (r"\frac{\partial E}{\partial x_i} = \sum_m w_m \delta_{i-m} [1 \le i-m \le J]", "refuted", "refuted"),
+    # true under zero padding only: an error without the directive, never a guess
+    (r"\frac{\partial E}{\partial x_i} = \sum_m w_m \delta_{i-m+1}", "error", "verified"),
+]
+
+
+@pytest.mark.parametrize("latex, plain, padded", ROWS)
+def test_one_dimensional_convolution(latex: str, plain: str, padded: str) -> None:
+    assert [r.verdict for r in check_equation(latex, CONV1D)] == [plain]
+    assert [r.verdict for r in check_equation(latex, PADDED)] == [padded]
+
+
+ROWS_2D = [
+    (r"\frac{\partial E}{\partial w_{ab}} = \sum_i \sum_j \delta_{ij} x_{i+a-1, j+b-1}", "verified"),
+    (r"\frac{\partial E}{\partial x_{pq}} = \sum_a \sum_b w_{ab} \delta_{p-a+1, q-b+1} "
+     r"[1 \le p-a+1 \le I] [1 \le q-b+1 \le J]", "verified"),
+    (r"\frac{\partial E}{\partial w_{ab}} = \sum_i \sum_j \delta_{ij} x_{i+b-1, j+a-1}", "refuted"),
+    (r"\frac{\partial E}{\partial w_{ab}} = \sum_i \delta_{ij} x_{i+a-1, j+b-1}", "refuted"),
+    (r"\frac{\partial E}{\partial x_{pq}} = \sum_a \sum_b w_{ab} \delta_{p+a-1, q+b-1} "
+     r"[1 \le p+a-1 \le I] [1 \le q+b-1 \le J]", "refuted"),
+    (r"\frac{\partial E}{\partial x_{pq}} = \sum_a \sum_b w_{ab} \delta_{p-a+1, q-b+1}", "error"),
+]
+
+
+@pytest.mark.parametrize("latex, verdict", ROWS_2D)
+def test_two_dimensional_convolution(latex: str, verdict: str) -> None:
+    assert [r.verdict for r in check_equation(latex, CONV2D)] == [verdict]
+
+
+def test_a_refutation_names_the_position_and_what_is_read_outside() -> None:
+    (r,) = check_equation(r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j-m+1}", CONV1D)
+    assert r.verdict == "refuted" and set(r.counterexample["index"]) == {"m"}
+    assert "reads x_{i} at 0 (outside 1..I)" in r.message
+    (r,) = check_equation(r"\frac{\partial E}{\partial x_i} = \sum_m w_m \delta_{i-m+1}", CONV1D)
+    assert r.verdict == "error" and r.code == "ambiguous-reading"
+    assert "padding zero" in r.message and "\\delta at" in r.message
+
+
+@pytest.mark.parametrize("forward, sizes, words", [
+    ([r"a_j = \sum_m w_m x_{j+m-1}"], [], "% symbp: size I = J + M - 1"),  # the size of x: asked for
+    ([r"a_j = \sum_m w_m x_{j-m+1}"], [], "do not start at 1"),
+    ([r"a_{j+1} = \sum_m w_m x_{j+m-1}"], ["J = I - M + 1"], "plain index letters"),
+    ([r"a_j = \sum_m w_m x_{j+m-1}"], ["J = 1 - I"], "does not make one size a sum"),
+    ([r"a_j = \sum_m w_m x_{j+m-1}"], ["J = I - Q + 1"], "no range of the network"),
+    ([r"a_j = \sum_m w_m x_{j+m-1}"], ["J == I"], "cannot be read"),
+])
+def test_sizes_are_declared_or_an_error(forward: list[str], sizes: list[str], words: str) -> None:
+    with pytest.raises(DeclarationError, match=words.replace("+", r"\+")):
+        declare(forward, sizes=sizes)
+
+
+def test_the_size_relation_is_inferred_from_a_family_of_known_range() -> None:
+    net = declare([r"z_i = h(u_i)", r"a_j = \sum_m w_m z_{j+m-1}", r"y_j = g(a_j)"])
+    assert net.size_relations == {"I": ((("J", 1), ("M", 1)), -1)}
+    (r,) = check_equation(r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j z_{j+m-1}", net)
+    assert r.verdict == "verified"
+    (r,) = check_equation(r"\frac{\partial E}{\partial z_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le J]",
+                          net)
+    assert r.verdict == "verified"
+    (r,) = check_equation(r"\frac{\partial E}{\partial z_i} = \sum_m w_m \delta_{i+m-1} [1 \le i+m-1 \le J]",
+                          net)
+    assert r.verdict == "refuted"
+
+
+def test_size_plans_honour_the_relations() -> None:
+    from symbp.engine.numeric import drawn_plans, size_plans
+    for plan in size_plans(CONV1D) + drawn_plans(CONV1D, "x", 2, 3).plans:
+        assert plan["I"] == plan["J"] + plan["M"] - 1 and min(plan.values()) >= 1
+
+
+FILES = ["derivations/conv_1d.tex", "derivations/conv_2d.tex"]
+
+
+@pytest.mark.parametrize("path", FILES)
+def test_every_link_agrees_with_the_independent_oracle(path: str) -> None:
+    """A verified link is equivalent by the oracle, a refuted one different or without a value
+    (the oracle gives a read outside a range no value unless the file declares zero padding)."""
+    d = load(path)
+    from symbp import check_file
+    results = iter(check_file(path))
+    for eq in d.equations:
+        for k in range(len(eq.chain.sides) - 1):
+            r = next(results)
+            o = compare(d.network, eq.chain.sides[k], eq.chain.sides[k + 1])
+            if r.verdict == "verified":
+                assert o == EQUIVALENT, (eq.label, k)
+            elif r.verdict == "refuted":
+                assert o != EQUIVALENT, (eq.label, k)
+
+
+torch = pytest.importorskip("torch")
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 6), st.integers(0, 6), st.integers(0, 2**16))
+def test_kernel_and_input_gradients_are_autograd(m: int, extra: int, seed: int) -> None:
+    """``\\sum_j \\delta_j x_{j+m-1}`` and ``\\sum_m w_m \\delta_{i-m+1} [1 \\le i-m+1 \\le J]``,
+    lambdified (one gather and one einsum per term), against ``torch.nn.functional.conv1d``."""
+    rng = np.random.default_rng(seed)
+    i_size = m + extra
+    x, w = rng.normal(size=i_size), rng.normal(size=m)
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    a = torch.nn.functional.conv1d(xt.view(1, 1, -1), wt.view(1, 1, -1)).view(-1)  # cross-correlation
+    z = torch.tanh(a)
+    t = torch.tensor(rng.normal(size=a.shape[0]))
+    (0.5 * ((z - t) ** 2).sum()).backward()
+    delta = ((1 - z ** 2) * (z - t)).detach().numpy()
+    kernel = lambdify(CONV1D, r"\sum_j \delta_j x_{j+m-1}", "m")
+    assert np.allclose(kernel(delta_j=delta, x_i=x), wt.grad.numpy(), atol=1e-12)
+    inputs = lambdify(CONV1D, r"\sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le J]", "i")
+    assert np.allclose(inputs(w_m=w, delta_j=delta), xt.grad.numpy(), atol=1e-12)
+
+
+def test_two_dimensional_gradients_are_autograd() -> None:
+    rng = np.random.default_rng(3)
+    x, w = rng.normal(size=(5, 6)), rng.normal(size=(2, 3))
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    a = torch.nn.functional.conv2d(xt.view(1, 1, 5, 6), wt.view(1, 1, 2, 3)).view(4, 4)
+    z = torch.tanh(a)
+    (0.5 * (z ** 2).sum()).backward()
+    delta = ((1 - z ** 2) * z).detach().numpy()
+    kernel = lambdify(CONV2D, r"\sum_i \sum_j \delta_{ij} x_{i+a-1, j+b-1}", "ab")
+    assert np.allclose(kernel(delta_ij=delta, x_pq=x), wt.grad.numpy(), atol=1e-12)
+    inputs = lambdify(CONV2D, r"\sum_a \sum_b w_{ab} \delta_{p-a+1, q-b+1} [1 \le p-a+1 \le I] "
+                              r"[1 \le q-b+1 \le J]", "pq")
+    assert np.allclose(inputs(w_ab=w, delta_ij=delta), xt.grad.numpy(), atol=1e-12)
+
+
+def test_the_parser_reads_range_conditions_and_prints_them_back() -> None:
+    from symbp.latex.unparse import unparse
+    for src in (r"[1 \le i-m+1 \le J] w_m", r"[1 \leq j \le J] x_j", r"x_{p-a+1, q-b+1}"):
+        node = parse_expression(src)
+        assert parse_expression(unparse(node)).key() == node.key()
+
+
+def test_a_file_declares_sizes_and_padding_by_directives() -> None:
+    d = loads("% symbp: size J = I - M + 1\n% symbp: padding zero\n"
+              "% symbp: forward a_j = \\sum_m w_m x_{j+m-1}\n"
+              "\\[ \\frac{\\partial E}{\\partial x_i} = \\sum_m w_m \\delta_{i-m+1} \\]\n")
+    assert d.network.padding == "zero" and d.network.size_relations
+    with pytest.raises(DeclarationError, match="unknown padding"):
+        loads("% symbp: padding reflect\n% symbp: forward a_j = \\sum_i w_{ji} z_i\n")
+    with pytest.raises(DeclarationError, match="size relation"):
+        loads("% symbp: size J = I -\n% symbp: forward a_j = \\sum_i w_{ji} z_i\n")
+    assert DIFFERENT != EQUIVALENT
