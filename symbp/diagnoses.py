@@ -755,7 +755,7 @@ def without_answers(diagnoses: Iterable[Diagnosis]) -> list[Diagnosis]:
     """The diagnoses that do not give the answer away (:attr:`Diagnosis.answers`): what a
     lecturer shows a student who is to find the correction.
 
-    >>> d = [ValueDiffers((SignDiffers(),)), Derived("\\delta_j = h'(a_j)")]
+    >>> d = [ValueDiffers((SignDiffers(),)), Derived("\\\\delta_j = h'(a_j)")]
     >>> message(without_answers(d))
     'the two sides differ: the two sides differ in sign only'
     """

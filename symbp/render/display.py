@@ -384,7 +384,7 @@ def counterexample_text(cx: dict[str, Any]) -> str:
     """A counterexample in one line: sizes, where, the two values, the functions used.
 
     >>> counterexample_text({"sizes": {"J": 2}, "index": {"j": 1}, "lhs": 0.5, "rhs": 0.25,
-    ...                      "h": "\\sigma = tanh", "E": "C = 1/2 sum (y - t)^2", "seed": 0})
+    ...                      "h": "\\\\sigma = tanh", "E": "C = 1/2 sum (y - t)^2", "seed": 0})
     'sizes J=2; at j=1: left 0.5, right 0.25 (\\\\sigma = tanh; C = 1/2 sum (y - t)^2; random seed 0)'
     """
     sizes = ", ".join(f"{k}={v}" for k, v in cx.get("sizes", {}).items())
