@@ -8,8 +8,10 @@ LaTeX, ``E(y, t)``, ``dE/dy`` and how targets are drawn.  The file directives, t
 engine (symbolic and numeric), the numeric check, the counterexamples and the proofs all read
 this table.  Base room: imports nothing of symbp (SymPy only when a SymPy form is asked for).
 
->>> sorted(ACTIVATION_KINDS), ERROR_KINDS
-(['exp', 'identity', 'log', 'logistic', 'relu', 'sigmoid', 'softplus', 'tanh'], ('sum-of-squares',))
+>>> sorted(ACTIVATION_KINDS)
+['exp', 'identity', 'log', 'logistic', 'relu', 'sigmoid', 'softplus', 'tanh']
+>>> ERROR_KINDS
+('sum-of-squares', 'softmax-cross-entropy', 'binary-cross-entropy')
 >>> ACTIVATIONS["exp"].derivative, ACTIVATIONS["sigmoid"].derivative
 ({1: 1}, {1: 1, 2: -1})
 >>> ACTIVATIONS["tanh"].derivative, ACTIVATIONS["tanh"].latex("h")
@@ -118,6 +120,10 @@ def _softmax_targets(rng: np.random.Generator, shape: tuple[int, ...]) -> np.nda
     return _softmax(rng.normal(0.0, 1.0, shape))
 
 
+def _unit_targets(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return rng.uniform(0.0, 1.0, shape)
+
+
 def _cross_entropy(y: np.ndarray, t: np.ndarray) -> float:
     m = y.max()
     return float(-(t * (y - m - np.log(np.exp(y - m).sum()))).sum())
@@ -204,6 +210,21 @@ class ErrorFunction:
     targets: Callable[[np.random.Generator, tuple[int, ...]], np.ndarray] = _normal_targets
     declarable: bool = False
     numeric: bool = False
+    #: the forward equation a directive ``% symbp: error <name>`` stands for, over the outputs
+    #: ``{y}`` (index ``{k}``, a second index ``{l}`` of the same range) and targets ``{t}``, with
+    #: the condition it declares on the targets (``None``: the built-in sum of squares)
+    formula: str | None = None
+    condition: str | None = None
+
+    def shorthand(self, error: str, y: str, k: str, t: str) -> str | None:
+        """The forward equation this error stands for (:attr:`formula`), in these letters.
+
+        >>> print(ERRORS["binary-cross-entropy"].shorthand("E", "y", "k", "t"))
+        E = -\\sum_{k} \\left(t_{k} \\ln y_{k} + (1 - t_{k}) \\ln(1 - y_{k})\\right)
+        """
+        if self.formula is None:
+            return None
+        return self.formula.format(E=error, y=y, k=k, l=k + "'", t=t)
 
 
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
@@ -228,7 +249,15 @@ ERRORS: dict[str, ErrorFunction] = {e.name: e for e in (
                   lambda y, t: float((np.logaddexp(0, y) - t * y).sum()), lambda y, t: sigmoid(y) - t),
     ErrorFunction("softmax-cross-entropy", "E = -sum t log softmax(y)",
                   r"E = -\sum t \log \operatorname{softmax}(y)", _cross_entropy,
-                  lambda y, t: _softmax(y) * t.sum() - t, _softmax_targets, numeric=True),
+                  lambda y, t: _softmax(y) * t.sum() - t, _softmax_targets, declarable=True, numeric=True,
+                  formula=r"{E} = -\sum_{{{k}}} {t}_{{{k}}} \ln \frac{{\exp({y}_{{{k}}})}}"
+                          r"{{\sum_{{{l}}} \exp({y}_{{{l}}})}}", condition="sum to 1"),
+    ErrorFunction("binary-cross-entropy", "E = -sum (t log y + (1 - t) log(1 - y))",
+                  r"E = -\sum \left(t \log y + (1 - t) \log(1 - y)\right)",
+                  lambda y, t: float(-(t * np.log(y) + (1 - t) * np.log(1 - y)).sum()),
+                  lambda y, t: (y - t) / (y * (1 - y)), _unit_targets, declarable=True,
+                  formula=r"{E} = -\sum_{{{k}}} \left({t}_{{{k}}} \ln {y}_{{{k}}} + (1 - {t}_{{{k}}}) "
+                          r"\ln(1 - {y}_{{{k}}})\right)"),
 )}
 
 #: the LaTeX function commands that are catalogue functions (``\\ln`` is the natural logarithm)

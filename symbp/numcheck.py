@@ -48,6 +48,7 @@ import numpy as np
 from . import api
 from .catalogue import CYCLE, ERRORS, NUMERIC_ERRORS
 from .checker.diagnosis import index_of
+from .checker.pipeline import over_patterns, pattern_parts
 from .checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from .document import Derivation, derivation_files, load, strip_label
 from .engine import calculus
@@ -121,6 +122,21 @@ def default_sizes(net: Network, given: dict[str, int]) -> dict[str, int]:
     return out if set(mine) & set(net.size_relations) else net.relate(out)
 
 
+def _conditioned(rng: np.random.Generator, shape: tuple[int, ...], condition: str) -> np.ndarray:
+    """Targets that meet their declared condition: one-hot (a random class), or a random
+    probability vector (``sum to 1``).
+
+    >>> rng = np.random.default_rng(0)
+    >>> _conditioned(rng, (3,), "one-hot").sum(), round(float(_conditioned(rng, (3,), "sum to 1").sum()), 12)
+    (np.float64(1.0), 1.0)
+    """
+    v = rng.normal(0.0, 1.0, shape)
+    if condition == "one-hot":
+        return (np.arange(v.size) == int(np.argmax(v))).astype(float).reshape(shape)
+    v = np.exp(v - v.max())
+    return v / v.sum()
+
+
 class Forward:
     """The network at concrete sizes with random leaves (inputs, weights, targets): runs the
     forward pass, also with one quantity overridden (for finite differences), and gives ``E``."""
@@ -149,7 +165,9 @@ class Forward:
             if f.id in net.definitions:
                 continue
             shape = self.shape(f.id)
-            if f.id in target_fams:
+            if f.id in net.conditions:  # declared targets (one-hot, summing to 1): drawn so
+                self.leaves[f.id] = _conditioned(rng, shape, net.conditions[f.id])
+            elif f.id in target_fams:
                 self.leaves[f.id] = rng.normal(0.0, 1.0, shape)
             else:
                 self.leaves[f.id] = rng.normal(0.0, 0.5 if f.param else 1.0, shape)
@@ -349,6 +367,8 @@ def numeric_link(fwd: Forward, chain: Chain, k: int, link: LinkResult) -> Numeri
     setting = fwd.describe()
     if link.verdict == ERROR:
         return NumericResult(link, SKIPPED, message="the equation could not be checked", setting=setting)
+    if over_patterns(fwd.net, chain.sides[k], chain.sides[k + 1]):
+        return _numeric_parts(fwd, chain, k, link)
     try:
         with budget(30.0):
             comps = _compare(fwd, chain, k)
@@ -364,6 +384,34 @@ def numeric_link(fwd: Forward, chain: Chain, k: int, link: LinkResult) -> Numeri
                              setting=setting)
     status = AGREE if all(c.ok for c in comps) else DIFFER
     return NumericResult(link, status, comps, setting=setting)
+
+
+def _numeric_parts(fwd: Forward, chain: Chain, k: int, link: LinkResult) -> NumericResult:
+    """A link over the patterns (``\\frac{1}{n} \\sum_x``, ``\\sum_n``) with numbers: each of its
+    parts, an equation on the network of one pattern (as the checker splits it), checked as a link
+    is; the first part that differs, else every part's comparisons."""
+    lhs, rhs = chain.sides[k], chain.sides[k + 1]
+    try:
+        letters, _ = infer_letters(fwd.net, chain)
+        parts = pattern_parts(fwd.net, lhs, rhs, letters)
+    except SymbpError as exc:
+        return NumericResult(link, SKIPPED, message=f"the sides have no numeric value: {exc}",
+                             setting=fwd.describe())
+    comps: list[Comparison] = []
+    whats = []
+    for what, a, b in parts:
+        try:
+            part = parse_chain(f"{a} = {b}", fwd.net.functions)
+        except InputError as exc:
+            return NumericResult(link, SKIPPED, message=f"a part does not read back: {exc.brief()}",
+                                 setting=fwd.describe())
+        res = numeric_link(fwd, part, 0, link)
+        if res.status != AGREE:
+            res.message = f"{what}: {a} = {b}" + (f": {res.message}" if res.message else "")
+            return res
+        comps.extend(res.comparisons)
+        whats.append(what)
+    return NumericResult(link, AGREE, comps, message="in parts: " + ", ".join(whats), setting=fwd.describe())
 
 
 def _compare(fwd: Forward, chain: Chain, k: int) -> list[Comparison]:

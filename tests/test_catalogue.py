@@ -37,7 +37,9 @@ def test_the_derivative_polynomial_is_the_derivative(name: str) -> None:
 def test_an_error_gradient_is_the_derivative_of_its_energy(name: str) -> None:
     e = ERRORS[name]
     rng = np.random.default_rng(0)
-    y, t = rng.normal(size=4), e.targets(rng, (4,))
+    # the binary cross-entropy of probabilities y (its logarithms of y and 1 - y)
+    y = rng.uniform(0.1, 0.9, 4) if name == "binary-cross-entropy" else rng.normal(size=4)
+    t = e.targets(rng, (4,))
     step = 1e-6
     fd = [(e.energy(y + step * np.eye(4)[k], t) - e.energy(y - step * np.eye(4)[k], t)) / (2 * step)
           for k in range(4)]
@@ -77,7 +79,9 @@ def test_declarable_kinds() -> None:
                                           "log": None, "relu": {}}
     # softplus'' in softplus' = σ; relu'' = 0 in relu' (a step)
     assert {n for n, a in ACTIVATIONS.items() if a.base} == {"softplus", "relu"}
-    assert catalogue.ERROR_KINDS == ("sum-of-squares",)
+    assert catalogue.ERROR_KINDS == ("sum-of-squares", "softmax-cross-entropy", "binary-cross-entropy")
+    # the two cross-entropies are shorthands for forward equations; the sum of squares is built in
+    assert tuple(e for e in catalogue.ERROR_KINDS if catalogue.ERRORS[e].formula) == catalogue.ERROR_KINDS[1:]
     assert catalogue.NUMERIC_ERRORS == ("sum-of-squares", "softmax-cross-entropy")
 
 

@@ -33,6 +33,9 @@ LOGISTIC = HIDDEN + (r"y_k = \sigma(a_k)", r"E = -\sum_k (t_k \ln y_k + (1 - t_k
 SQUARES = HIDDEN + (r"y_k = a_k", r"E = \frac{1}{2} \sum_k (y_k - t_k)^2")
 LOG = HIDDEN + (r"y_k = \ln(a_k)",)
 EXPLOG = (r"a_j = \sum_i w_{ji} x_i", r"u_j = \exp(a_j)", r"y_j = \ln(u_j)")
+#: Nielsen ch. 3: the cross-entropy of one input, and the cost as the average over the n inputs x
+AVERAGE = (r"z_j = \sum_k w_{jk} a_k + b_j", r"a_j = \sigma(z_j)",
+           r"C = -\sum_j [y_j \ln a_j + (1 - y_j) \ln(1 - a_j)]", r"C = \frac{1}{n} \sum_x C_x")
 
 
 def _net(forward: tuple[str, ...], **kw: object) -> symbp.Network:
@@ -49,6 +52,7 @@ NETS = {
     "squares": lambda: _net(SQUARES),
     "log": lambda: _net(LOG),
     "exp-log": lambda: symbp.declare(list(EXPLOG)),
+    "average": lambda: symbp.declare(list(AVERAGE), error="C", activations={"sigma": "sigmoid"}),
 }
 
 #: (network, equation, verdict): the identities a student relies on, and their slips
@@ -98,6 +102,21 @@ ROWS = [
     # the sum of squares as a formula
     ("squares", r"\delta_k = y_k - t_k", VERIFIED),
     ("squares", r"\delta_k = 2 (y_k - t_k)", REFUTED),
+    # Nielsen's average over the inputs x, read like PRML's E = \sum_n E_n
+    ("average", r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_k (a_j - y_j)", VERIFIED),
+    ("average", r"\frac{\partial C}{\partial w_{jk}} = "
+                r"\frac{1}{n} \sum_x \frac{\partial C_x}{\partial w_{jk}}", VERIFIED),
+    ("average", r"\frac{\partial C}{\partial b_j} = \sum_x \frac{a_j - y_j}{n}", VERIFIED),
+    ("average", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_{x=1}^{n} (a_j - y_j)", VERIFIED),
+    ("average", r"n \frac{\partial C}{\partial b_j} = \sum_x (a_j - y_j)", VERIFIED),
+    ("average", r"\frac{1}{n} \sum_x 1 = 1", VERIFIED),
+    ("average", r"\frac{\partial C_x}{\partial w_{jk}} = a_k (a_j - y_j)", VERIFIED),
+    ("average", r"\frac{\partial C}{\partial w_{jk}} = \sum_x a_k (a_j - y_j)", REFUTED),  # 1/n dropped
+    ("average", r"\frac{\partial C}{\partial w_{jk}} = a_k (a_j - y_j)", REFUTED),  # the average dropped
+    ("average", r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} a_k (a_j - y_j)", REFUTED),
+    ("average", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x (y_j - a_j)", REFUTED),
+    ("average", r"\frac{\partial C}{\partial b_j} = \frac{2}{n} \sum_x (a_j - y_j)", REFUTED),
+    ("average", r"\frac{1}{n} \sum_x 1 = n", REFUTED),
 ]
 
 
@@ -119,6 +138,23 @@ def test_the_oracle_agrees(net: str, equation: str, verdict: str) -> None:
     n = NETS[net]()
     lhs, rhs = parse_chain(equation, n.functions | {"ln", "exp"}).sides
     assert compare(n, lhs, rhs) == (EQUIVALENT if verdict == VERIFIED else DIFFERENT)
+
+
+@pytest.mark.parametrize(("equation", "message"), [
+    (r"\frac{\partial C}{\partial a_j} = a_j", "derivative by a quantity of one pattern"),
+    (r"\frac{\partial C}{\partial w_{jk}} = a_k \frac{1}{n} \sum_x (a_j - y_j)",
+     "a product with the average"),
+    (r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x \sum_x a_k", "term by term"),
+])
+def test_the_average_elsewhere_is_an_error_naming_the_fix(equation: str, message: str) -> None:
+    (r,) = symbp.check_equation(equation, NETS["average"]())
+    assert r.verdict == ERROR and message in r.message and "hint: " in r.message, r.message
+
+
+def test_the_average_s_parts_are_named() -> None:
+    (r,) = symbp.check_equation(r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_k (a_j - y_j)",
+                                NETS["average"]())
+    assert r.message.startswith("averaged over the patterns x: ")
 
 
 def test_the_verdict_names_the_condition_it_used() -> None:
@@ -208,3 +244,69 @@ def test_relu_is_declarable_with_its_kink() -> None:
 def test_the_field_s_notation_reads(src: str, reads: str) -> None:
     from symbp.latex.parser import parse_expression
     assert repr(parse_expression(src, ())).startswith(reads)
+
+
+#: (error, forward pass without the error, the formula the directive stands for, equations): a file
+#: with '% symbp: error <name>' and a file with the formula in its forward pass give the same verdicts
+SHORTHANDS = [
+    ("softmax-cross-entropy", HIDDEN,
+     (r"E = -\sum_k t_k \ln \frac{\exp(a_k)}{\sum_l \exp(a_l)}", "% symbp: targets t sum to 1"),
+     [r"\delta_k = \frac{\partial E}{\partial a_k}",
+      r"\frac{\partial E}{\partial a_k} = \frac{\exp(a_k)}{\sum_l \exp(a_l)} - t_k",
+      r"\frac{\partial E}{\partial w_{kj}} = \delta_k z_j",
+      r"\frac{\partial E}{\partial w_{kj}} = \delta_k a_j",
+      r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k",
+      r"\delta_j = h(a_j) \sum_k w_{kj} \delta_k"]),
+    ("binary-cross-entropy", HIDDEN + (r"y_k = \sigma(a_k)",),
+     (r"E = -\sum_k (t_k \ln y_k + (1 - t_k) \ln(1 - y_k))", ""),
+     [r"\frac{\partial E}{\partial y_k} = -\frac{t_k}{y_k} + \frac{1 - t_k}{1 - y_k}",
+      r"\frac{\partial E}{\partial y_k} = -\frac{t_k}{y_k} + \frac{1 - t_k}{y_k}",
+      r"\delta_k = y_k - t_k", r"\delta_k = t_k - y_k", r"\delta_k = (y_k - t_k) \sigma'(a_k)",
+      r"\frac{\partial E}{\partial w_{kj}} = (y_k - t_k) z_j"]),
+    ("sum-of-squares", HIDDEN + (r"y_k = a_k",), (r"E = \frac{1}{2} \sum_k (y_k - t_k)^2", ""),
+     [r"\delta_k = y_k - t_k", r"\delta_k = 2 (y_k - t_k)", r"\delta_k = t_k - y_k",
+      r"\frac{\partial E}{\partial w_{kj}} = (y_k - t_k) z_j"]),
+]
+
+
+def _file(forward: tuple[str, ...], directives: list[str], equations: list[str]) -> str:
+    body = " \\\\\n".join(forward)
+    eqs = "\n".join(f"\\[ {e} \\]" for e in equations)
+    return "\n".join(["% symbp: activation \\sigma = sigmoid" if "sigma" in body else "",
+                      "% symbp: index l : k", *directives, "% symbp: forward",
+                      f"\\begin{{align*}}\n{body}\n\\end{{align*}}", eqs])
+
+
+@pytest.mark.parametrize(("kind", "forward", "formula", "equations"), SHORTHANDS,
+                         ids=[s[0] for s in SHORTHANDS])
+def test_an_error_directive_is_its_formula(kind: str, forward: tuple, formula: tuple,
+                                           equations: list) -> None:
+    eq, condition = formula
+    short = symbp.check_file(loads(_file(forward, [f"% symbp: error {kind}"], equations)))
+    written = symbp.check_file(loads(_file(forward + (eq,), [condition] if condition else [], equations)))
+    assert [r.verdict for r in short] == [r.verdict for r in written], (
+        [(r.verdict, r.message) for r in short], [(r.verdict, r.message) for r in written])
+    assert {r.verdict for r in short} >= {VERIFIED, REFUTED}
+    if kind != "sum-of-squares":  # the same network: the formula is a forward equation of both
+        nets = [loads(_file(forward, [f"% symbp: error {kind}"], [])).network,
+                loads(_file(forward + (eq,), [condition] if condition else [], [])).network]
+        assert [n.error_kind for n in nets] == [None, None]
+        assert nets[0].conditions.keys() == nets[1].conditions.keys()
+
+
+def test_an_error_shorthand_over_several_outputs_names_the_formula() -> None:
+    with pytest.raises(DeclarationError, match="one output family") as exc:
+        symbp.declare([r"a_j = \sum_i w_{ji} x_i", r"u_k = \sum_j w_{kj} a_j", r"v_m = \sum_j w_{mj} a_j"],
+                      error_kind="softmax-cross-entropy")
+    assert "E = -" in str(exc.value)
+
+
+@pytest.mark.parametrize("loss", [r"L = -\log p_{y_i}", r"L_i = -\log p_{y_i}"])
+def test_a_class_label_as_an_index_is_an_error_naming_the_one_hot_fix(loss: str) -> None:
+    """CS231n's L_i = -\\log p_{y_i}: the label y_i is not read as an index (never a silent
+    misparse); the error says how to write it with a one-hot target."""
+    forward = [r"f_k = \sum_i W_{ki} x_i", r"p_k = \frac{e^{f_k}}{\sum_j e^{f_j}}", loss]
+    with pytest.raises(symbp.SymbpError) as exc:
+        symbp.declare(forward, params=["W"], error="L", aliases={"j": "k"})
+    text = str(exc.value)
+    assert "no index y" in text and "targets t one-hot" in text and r"\sum_k t_k \log p_k" in text

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: denominators or declared conditions on the targets yet (tests/test_losses.py checks them
 #: against the complex-step oracle instead)
 LOSSES = {"prml_5_2_softmax.tex", "prml_5_2_logistic.tex", "prml_5_2_sum_of_squares.tex", "nielsen_ch3.tex",
-          "nielsen_ch3_softmax.tex", "cs231n_softmax.tex"}
+          "nielsen_ch3_softmax.tex", "cs231n_softmax.tex", "nielsen_ch3_average.tex"}
 SHIPPED = ["plain", "shared"] + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "derivations").glob("*.tex")
                                        if p.name not in LOSSES)
 

@@ -210,24 +210,155 @@ def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]
     return parts
 
 
+def _mean_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -> dict[tuple[str, int], Expr]:
+    """A side over the patterns when the total is their average, ``C = \\frac{1}{n} \\sum_x C_x``
+    (Nielsen ch. 3), in parts ``(kind, p)``: ``n^p`` times a sum over the patterns (``'sum'``: its
+    summand), times one pattern's quantities (``'one'``) or times what is free of the patterns
+    (``'free'``).  ``\\frac{1}{n}`` (or a ``\\frac{\\dots}{n}``) lowers ``p``, a pattern-free summand
+    of ``\\sum_x`` raises it (``\\sum_x F = n F``), and ``\\frac{\\partial C}{\\partial w}`` for a
+    parameter ``w`` is ``\\frac{1}{n} \\sum_x \\frac{\\partial C_x}{\\partial w}``.  As for a sum of the
+    patterns' errors (:func:`_pattern_parts`), the patterns' quantities are independent and ``n``
+    is any number, so two sides are equal exactly when each part is."""
+    from ..engine.semantics import free_letters as free_of
+    from ..errors import UnsupportedError
+    from ..latex.ast import Add, Div, Mul, Neg, Num
+    x, n = net.patterns  # type: ignore[misc]
+    parts: dict[tuple[str, int], Expr] = {}
+    interp = Interpreter(net, letters)
+    free = free_of(side, net, [])
+    env = {y: components(y, letters[y] if y in letters else net.letter_ranges(y) or ()) for y in free}
+
+    def add(key: tuple[str, int], e: Expr) -> None:
+        parts[key] = parts.get(key, Expr.zero()) + e
+
+    def split(e: Expr, inside: bool, p: int) -> None:
+        for t in e.terms:
+            mine = any(f.tag in ("grad", "fn") or (f.tag == "ref" and not net.families[f.fam].param)
+                       for f in map(view, t.factors))
+            add(("sum", p) if mine and inside else ("one", p) if mine else ("free", p + inside), Expr((t,)))
+
+    def is_n(node: Node) -> bool:
+        return isinstance(node, Sym) and not node.groups and node.name == n
+
+    def total(node: Node) -> bool:
+        return any((isinstance(y, SumOp) and y.index == x) or is_n(y)
+                   or (isinstance(y, Sym) and y.name == net.error_name and not y.groups) for y in node.walk())
+
+    def whole(node: SumOp) -> bool:  # \\sum_x or \\sum_{x=1}^{n}: every pattern
+        return (node.lower is None and node.upper is None) or (
+            isinstance(node.lower, Num) and node.lower.value == 1 and is_n(node.upper))  # type: ignore[arg-type]
+
+    def refuse(node: Node, what: str, hint: str) -> None:
+        raise UnsupportedError(what, offset=node.pos, width=node.end - node.pos, hint=hint)
+
+    def visit(node: Node, coeff: Fraction, p: int, inside: bool, env: dict, binds: tuple) -> None:
+        """``binds``: the sums over other indices around ``node`` (``\\sum_j \\frac{1}{n} \\sum_x``)."""
+        def value(e: Node) -> Expr:
+            return interp.expression(e, env).bind_all(binds).scale(coeff)
+
+        if not total(node):
+            split(value(node), inside, p)
+        elif isinstance(node, Add):
+            for t in node.terms:
+                visit(t, coeff, p, inside, env, binds)
+        elif isinstance(node, Neg):
+            visit(node.arg, -coeff, p, inside, env, binds)
+        elif is_n(node):  # the number of patterns itself
+            split(Expr.const(1).scale(coeff), inside, p + 1)
+        elif isinstance(node, Div) and is_n(node.den):
+            visit(node.num, coeff, p - 1, inside, env, binds)
+        elif isinstance(node, Mul):
+            rest, q, c = [], p, coeff
+            for f in node.factors:
+                if isinstance(f, Num):
+                    c *= f.value
+                elif isinstance(f, Div) and isinstance(f.num, Num) and is_n(f.den):
+                    c, q = c * f.num.value, q - 1
+                elif is_n(f):
+                    q += 1
+                else:
+                    rest.append(f)
+            if not rest:
+                split(Expr.const(1).scale(c), inside, q)
+            elif len(rest) == 1:
+                visit(rest[0], c, q, inside, env, binds)
+            elif not any(total(f) for f in rest):
+                visit(Mul(node.pos, node.end, tuple(rest)), c, q, inside, env, binds)
+            else:
+                refuse(node, f"a product with the average over the patterns {x} in one of its factors",
+                       f"multiply it out: \\frac{{1}}{{{n}}} \\sum_{x} ... times each factor")
+        elif isinstance(node, SumOp) and node.index == x and not inside and whole(node):
+            visit(node.body, coeff, p, True, env, binds)
+        elif isinstance(node, SumOp) and node.index != x and node.lower is None and node.upper is None:
+            rs = interp.ranges_of(node.index, node.index_pos)  # \\sum_j around the average: inside it
+            names = tuple(calculus.fresh() for _ in rs)
+            visit(node.body, coeff, p, inside, {**env, node.index: names}, binds + tuple(zip(names, rs)))
+        elif isinstance(node, Deriv) and isinstance(node.num, Sym) and node.num.name == net.error_name \
+                and not node.num.groups and not total(node.wrt) and not inside:
+            if not interp.family_for(node.wrt).param:
+                cost = latex_name(net.error_name)
+                refuse(node, f"the average's derivative by a quantity of one pattern is 1/{n} of that "
+                       f"pattern's: not read", f"differentiate one pattern's cost, {cost}_{x}")
+            split(value(node), True, p - 1)  # C read as C_x; the average of the patterns' derivatives
+        else:
+            refuse(node, f"the average {latex_name(net.error_name)} = \\frac{{1}}{{{n}}} \\sum_{x} "
+                   f"{latex_name(net.error_name)}_{x} is read in a derivative by a parameter, in "
+                   f"\\frac{{1}}{{{n}}} and in a sum over all the patterns {x}, term by term",
+                   f"write \\frac{{\\partial C}}{{\\partial w}} = \\frac{{1}}{{{n}}} \\sum_{x} "
+                   f"\\frac{{\\partial C_{x}}}{{\\partial w}}")
+
+    visit(side, Fraction(1), 0, False, env, ())
+    return parts
+
+
+def _mean_part_name(net: Network, key: tuple[str, int]) -> str:
+    """``averaged over the patterns x``, ``for one pattern x, times n``, ..."""
+    x, n = net.patterns  # type: ignore[misc]
+    kind, p = key
+    if kind == "sum" and p == -1:
+        return f"averaged over the patterns {x}"
+    what = {"sum": f"summed over the patterns {x}", "one": f"for one pattern {x}",
+            "free": "free of the patterns"}[kind]
+    return what + ("" if p == 0 else f", times {n}" if p == 1 else f", times {n}^{{{p}}}")
+
+
+def pattern_parts(net: Network, lhs: Node, rhs: Node, letters: dict[str, tuple[str, ...]]
+                  ) -> list[tuple[str, str, str]]:
+    """The parts of a link over the patterns (:func:`_pattern_parts`, :func:`_mean_parts` for an
+    average), each an equation on the network of one pattern: (what, left, right) in LaTeX, both
+    sides 0 left out.  Raises :class:`~symbp.errors.InputError` where a side cannot be split."""
+    with budget(LINK_SECONDS):
+        if net.mean:
+            halves = [_mean_parts(net, side, letters) for side in (lhs, rhs)]
+            keys = sorted(set(halves[0]) | set(halves[1]), key=lambda k: (k[1], k[0]))
+            names = [_mean_part_name(net, k) for k in keys]
+            sides = [[h.get(k, Expr.zero()) for k in keys] for h in halves]
+        else:
+            names = list(_PATTERN_PARTS)
+            sides = [_pattern_parts(net, side, letters) for side in (lhs, rhs)]
+        printed = [[latex(net, e) if e.terms else "0" for e in ps] for ps in sides]
+    return [(what, a, b) for what, a, b in zip(names, *printed) if (a, b) != ("0", "0")]
+
+
+def over_patterns(net: Network, lhs: Node, rhs: Node) -> bool:
+    """Whether a link is read over the patterns (``E = \\sum_n E_n`` or an average declared)."""
+    return net.patterns is not None and _over_patterns(net, lhs, rhs)
+
+
 def _with_patterns(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
                    lhs: Node, rhs: Node, head: Node, suggest: bool) -> LinkResult:
     """A link over the patterns (``E = \\sum_n E_n``), checked part by part (see
-    :func:`_pattern_parts`); each part is an equation on the network of one pattern."""
+    :func:`_pattern_parts`, and :func:`_mean_parts` for an average); each part is an equation on
+    the network of one pattern."""
     try:
-        with budget(LINK_SECONDS):
-            sides = [_pattern_parts(net, side, letters) for side in (lhs, rhs)]
-            printed = [[latex(net, e) if e.terms else "0" for e in ps] for ps in sides]
+        parts = pattern_parts(net, lhs, rhs, letters)
     except InputError as exc:
         return LinkResult("", ERROR, exc.brief(), error=type(exc).__name__, span=_span(exc),
                           misfit=exc.misfit, code=exc.code)
     except ResourceLimitError as exc:
         return LinkResult.of("", ERROR, [dx.BoundReached(str(exc))], error="ResourceLimitError")
     out = None
-    for k, what in enumerate(_PATTERN_PARTS):
-        a, b = printed[0][k], printed[1][k]
-        if a == "0" and b == "0":
-            continue
+    for what, a, b in parts:
         try:
             pa, pb = (parse_expression(x, net.functions) for x in (a, b))
         except SymbpError as exc:  # a part that does not read back: nothing is claimed

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..catalogue import ACTIVATION_KINDS, COMMANDS, CONDITIONS, ERROR_KINDS
+from ..catalogue import ACTIVATION_KINDS, COMMANDS, CONDITIONS, ERROR_KINDS, ERRORS
 from ..errors import DeclarationError, InputError, NotationError
 from ..model.network import Family, Network
 from ..notation import latex_name
@@ -76,6 +76,10 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     from . import shifted
     from .semantics import Interpreter
 
+    if error_kind in ERRORS and ERRORS[error_kind].formula is not None:  # a shorthand for a formula
+        return _error_shorthand(list(forward), error_kind, error, targets, dict(
+            name=name, aliases=aliases, composites=composites, params=params, activations=activations,
+            delta=delta))
     net = Network(name=name, param_names=set(params), error_name=error)
     for fname, kind in (activations or {}).items():
         if kind not in ACTIVATION_KINDS:
@@ -122,7 +126,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             if net.patterns is not None:
                 raise _with_source(DeclarationError("the total error is declared twice", offset=0,
                                                     hint="declare E = \\sum_n E_n once"), src, k)
-            net.patterns = pattern
+            net.patterns, net.mean = pattern[:2], pattern[2]
             continue
         for node in chain.sides[1].walk():  # applied in one place, a quantity in another: which?
             if isinstance(node, Sym) and node.name in net.functions:
@@ -293,11 +297,63 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     return net
 
 
-def _pattern_sum(chain, net: Network) -> tuple[str, str] | None:  # noqa: ANN001
+def _error_shorthand(forward: list[str], kind: str, error: str, targets: dict[str, str] | None,
+                     options: dict) -> Network:
+    """``error softmax-cross-entropy`` (``binary-cross-entropy``): the network with the forward
+    equation the catalogue's error stands for, over its one output family and targets ``t``
+    (:meth:`~symbp.catalogue.ErrorFunction.shorthand`), the same network as that equation written.
+
+    >>> net = declare([r"a_j = \\sum_i w_{ji} x_i", r"a_k = \\sum_j w_{kj} h(a_j)"],
+    ...               error_kind="softmax-cross-entropy")
+    >>> print(net.forward_latex[-1])
+    E = -\\sum_{k} t_{k} \\ln \\frac{\\exp(a_{k})}{\\sum_{k'} \\exp(a_{k'})}
+    >>> net.error_kind, net.conditions
+    (None, {6: 'sum to 1'})
+    """
+    base = declare(forward, error=error, targets=None, **options)
+    e = ERRORS[kind]
+    outs = [base.families[o] for o in base.outputs]
+    if len(outs) != 1 or len(outs[0].axes) != 1 or outs[0].units:
+        raise DeclarationError(f"'error {kind}' stands for a formula over one output family with one index; "
+                               f"the outputs here: {', '.join(o.show() for o in outs) or 'none'}",
+                               hint="write the error as a forward equation: "
+                                    f"{e.shorthand(error, 'y', 'k', 't')}")
+    out = outs[0]
+    if base.named("t"):
+        raise DeclarationError(f"'error {kind}' names the targets t, and the network has a family t",
+                               hint=f"write the error as a forward equation with other targets: "
+                                    f"{e.shorthand(error, latex_name(out.name), out.letters[0], 'd')}")
+    formula = e.shorthand(error, latex_name(out.name), out.letters[0], "t")
+    assert formula is not None
+    conditions = dict(targets or {})
+    if e.condition is not None:
+        conditions.setdefault("t", e.condition)
+    k = out.letters[0]  # the denominator's k' runs over k's range
+    options = {**options, "aliases": {**(options.get("aliases") or {}), f"{k}'": k}}
+    return declare([*forward, formula], error=error, targets=conditions, **options)
+
+
+def _pattern_sum(chain, net: Network) -> tuple[str, str, bool] | None:  # noqa: ANN001
     """``E = \\sum_n E_n`` (or ``\\sum_{n=1}^{N}``): the error is the sum of the errors of the
-    patterns ``n`` (PRML 5.44), the network is one pattern's: ``(letter, size)``, else ``None``."""
+    patterns ``n`` (PRML 5.44), the network is one pattern's: ``(letter, size, False)``; the average
+    ``C = \\frac{1}{n} \\sum_x C_x`` (Nielsen ch. 3, ``n`` inputs ``x``): ``(letter, size, True)``;
+    else ``None``."""
     from ..latex.ast import Num, SumOp, Sym
     lhs, rhs = chain.sides[0], chain.sides[1]
+    mean = _mean_of(rhs)
+    if mean is not None:
+        size, rhs = mean
+        if not (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups
+                and isinstance(rhs.body, Sym) and rhs.body.name == net.error_name
+                and rhs.body.groups == ((rhs.index,),)):
+            return None
+        if rhs.lower is not None or rhs.upper is not None:
+            raise DeclarationError("the average runs over every pattern: C = \\frac{1}{n} \\sum_x C_x",
+                                   offset=rhs.pos, hint="write the sum without bounds")
+        if size == rhs.index:
+            raise DeclarationError("the number of patterns and their letter are the same", offset=rhs.pos,
+                                   hint="write C = \\frac{1}{n} \\sum_x C_x")
+        return rhs.index, size, True
     if not (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups
             and isinstance(rhs, SumOp)):
         return None
@@ -311,7 +367,19 @@ def _pattern_sum(chain, net: Network) -> tuple[str, str] | None:  # noqa: ANN001
             raise DeclarationError("the patterns run from 1: E = \\sum_{n=1}^{N} E_n", offset=rhs.pos,
                                    hint="write E = \\sum_n E_n")
         size = rhs.upper.name
-    return n, size
+    return n, size, False
+
+
+def _mean_of(node):  # noqa: ANN001, ANN202
+    """``(n, S)`` if ``node`` is ``\\frac{1}{n} S`` with ``S`` a sum and ``n`` a bare letter."""
+    from ..latex.ast import Div, Mul, Num, SumOp, Sym
+    if not (isinstance(node, Mul) and len(node.factors) == 2):
+        return None
+    inv, s = node.factors
+    if (isinstance(inv, Div) and isinstance(inv.num, Num) and inv.num.value == 1 and isinstance(inv.den, Sym)
+            and not inv.den.groups and isinstance(s, SumOp)):
+        return inv.den.name, s
+    return None
 
 
 def _bounded_ranges(net: Network, parsed: list, declared: set[str], defined: set[str]) -> None:

@@ -41,7 +41,8 @@ from . import calculus, shifted
 
 __all__ = ["ACTIVATIONS", "ERRORS", "FORWARD_ERROR", "FROM_VALUE", "FormalInstance", "Lambdified",
            "LayeredFormalInstance", "NetworkInstance", "argument_name", "drawn_plans", "evaluate",
-           "formula_error", "lambdify", "nonvanishing_plans", "size_plans", "small_plans"]
+           "formula_error", "lambdify", "log_softmax_of", "nonvanishing_plans", "size_plans", "small_plans",
+           "softmax_pairs"]
 
 
 #: the largest einsum contraction (floating-point or integer operations) one term may cost
@@ -790,10 +791,10 @@ def argument_name(net: Network, fam: int, grad: bool = False) -> str:
     ['w_ji', 'w_kjl']
     """
     f = net.families[fam]
-    if f.name == "~":  # a hidden family: no argument of its own, and no lambdified code for it yet
+    if f.name == calculus.HIDDEN:  # a hidden family: no argument of its own (lambdify computes it)
         raise UnsupportedError("a softmax's denominator or a logarithm's compound argument is not "
-                               "lambdified or exported yet", hint="nothing is computed: check the "
-                               "equation with symbp check")
+                               "an argument: it is computed from its definition",
+                               hint="pass the quantities it is made of")
     letters = "".join(x.replace("'", "p") for x in f.letters) + "0" * len(f.units)  # w_{j0}: w_j0
     base, _, label = f.name.partition("^")  # a layer label: w^{(2)} -> w2
     name = "delta" if grad else base
@@ -803,13 +804,14 @@ def argument_name(net: Network, fam: int, grad: bool = False) -> str:
 
 @dataclass
 class _Operand:
-    kind: str  # 'ref' | 'grad' | 'fn' | 'kd'
+    kind: str  # 'ref' | 'grad' | 'fn' | 'kd' | 'softmax' | 'logsoftmax' (of the logits ``arg``)
     arg: str  # the keyword of its array ('' for a Kronecker delta)
     fn: str = ""  # for 'fn': the function's name
     order: int = 0
     saved: str = ""  # for 'fn': the keyword of the saved value h(a), which may replace a
     range: str = ""  # for 'kd': the range of its two indices
     batched: bool = False
+    recip: bool = False  # the reciprocal 1/x of the value (a softmax's denominator)
 
 
 @dataclass
@@ -846,14 +848,20 @@ class Lambdified:
         self.saved: dict[str, str] = {}
         self._direct: set[str] = set()  # keywords an operand reads as they are (not through h)
         self._calls: dict[tuple, tuple] = {}  # argument shapes -> (sizes, batch, shape): no re-checks
+        #: key ``~<family>`` of a hidden family (a softmax's denominator ``\sum_l \exp(a_l)``, the
+        #: ``1 - y_k`` in ``\ln(1 - y_k)``) -> its definition, lambdified: computed, not an argument
+        self._hidden: dict[str, Lambdified] = {}
         self.terms = [self._compile(t) for t in expr.terms]
         #: every range whose size a call needs
         self.ranges = sorted({r for _, r in self.free} | {r for t in self.terms for r in t.sizes}
-                             | {o.range for t in self.terms for o in t.operands if o.kind == "kd"})
+                             | {o.range for t in self.terms for o in t.operands if o.kind == "kd"}
+                             | {r for sub in self._hidden.values() for r in sub.ranges})
         self.default_sizes: dict[str, int] = {}  # from precompute
         self.inputs = {k: (("batch",) if self._batched[k] else ()) + v for k, v in self._axes.items()}
 
     def _need(self, fam: int, grad: bool) -> str:
+        if self.net.families[fam].name == calculus.HIDDEN and not grad:
+            return self._hidden_family(fam)
         name = argument_name(self.net, fam, grad)
         batched = self.batch is not None and not self.net.families[fam].param
         self._axes.setdefault(name, self.net.families[fam].axes)
@@ -894,6 +902,48 @@ class Lambdified:
 
         assert t.raw is not None
         return shifted.term_value(t.raw, sizes, self.free, atom, shape, float, shifted._einsum)
+    def _hidden_family(self, fam: int) -> str:
+        """The key of a hidden family's value, its definition lambdified once (over the family's
+        axes); the arguments it takes become this function's."""
+        key = f"~{fam}"
+        if key not in self._hidden:
+            free = [(f"#{k}", r) for k, r in enumerate(self.net.families[fam].axes)]
+            sub = Lambdified(self.net, self.net.definitions[fam], free, self.activations,
+                             None if self.batch is None else "keep")
+            self._hidden[key] = sub
+            self._axes.update(sub._axes)
+            self.sources.update(sub.sources)
+            self._batched.update(sub._batched)
+            self.saved.update(sub.saved)
+            self._direct |= sub._direct
+        self._batched[key] = self.batch is not None
+        return key
+
+    def _operand(self, f: tuple, free_names: list[str]) -> _Operand:
+        """The operand of one factor (``ref``, ``grad``, ``fn``, ``inv``; not ``kd``)."""
+        if f.tag == "ref":
+            op = _Operand("ref", self._need(f.fam, False))
+            self._direct.add(op.arg)
+        elif f.tag == "grad":
+            op = _Operand("grad", self._need(f.fam, True))
+            self._direct.add(op.arg)
+        elif f.tag == "fn":
+            if f.name not in self.activations:
+                raise UnsupportedError(f"no concrete function for {f.name}",
+                                       hint=f"pass activation={{{f.name!r}: 'tanh'}} (or logistic, "
+                                            "softplus, identity)")
+            if f.order > 3:
+                raise UnsupportedError(f"derivative of order {f.order} of {f.name}")
+            op = _Operand("fn", self._need(f.fam, False), fn=f.name, order=f.order)
+            if self.activations[f.name] in FROM_VALUE and op.arg not in self._hidden:
+                op.saved = f"{f.name}_{op.arg}"
+                self.saved[op.saved] = op.arg
+        elif f.tag == "inv":  # 1/x: the operand of x, reciprocated
+            op = self._operand(view(f).base(), free_names)
+            op.recip = True
+        else:
+            raise UnsupportedError(f"cannot lambdify the factor {f.tag!r}")
+        return op
 
     def _compile(self, t: Term) -> _CompiledTerm:
         if any(shifted.has_shift(f) for f in t.factors):
@@ -907,7 +957,10 @@ class Lambdified:
         letters.update({("d", n): next(alphabet) for n in range(len(t.dummies))})
         batch_letter = next(alphabet) if self.batch is not None else ""
         ops, subs = [], []
-        for f in t.factors:
+        fused, skip = softmax_pairs(self.net, self.activations, t)
+        for k, f in enumerate(t.factors):
+            if k in skip:  # the softmax's 1/sum_l exp(a_l), taken into its exp(a_k)
+                continue
             _refuse_shifted(f)
             idx = list(factor_indices(f))
             missing = [i for i in idx if i not in letters]
@@ -919,25 +972,14 @@ class Lambdified:
                 i = idx[0]
                 r = self.free[free_names.index(i[1])][1] if i[0] == "f" else t.dummies[i[1]]
                 op = _Operand("kd", "", range=r)
-            elif f.tag == "ref":
-                op = _Operand("ref", self._need(f.fam, False))
+            elif k in fused:  # exp(a_k) / sum_l exp(a_l): with the largest a_l subtracted
+                op = _Operand("softmax", self._need(fused[k], False))
                 self._direct.add(op.arg)
-            elif f.tag == "grad":
-                op = _Operand("grad", self._need(f.fam, True))
+            elif (x := log_softmax_of(self.net, self.activations, f)) is not None:  # log-sum-exp
+                op = _Operand("logsoftmax", self._need(x, False))
                 self._direct.add(op.arg)
-            elif f.tag == "fn":
-                if f.name not in self.activations:
-                    raise UnsupportedError(f"no concrete function for {f.name}",
-                                           hint=f"pass activation={{{f.name!r}: 'tanh'}} (or logistic, "
-                                                "softplus, identity)")
-                if f.order > 3:
-                    raise UnsupportedError(f"derivative of order {f.order} of {f.name}")
-                op = _Operand("fn", self._need(f.fam, False), fn=f.name, order=f.order)
-                if self.activations[f.name] in FROM_VALUE:
-                    op.saved = f"{f.name}_{op.arg}"
-                    self.saved[op.saved] = op.arg
             else:
-                raise UnsupportedError(f"cannot lambdify the factor {f.tag!r}")
+                op = self._operand(f, free_names)
             op.batched = op.kind != "kd" and self._batched[op.arg]
             ops.append(op)
             subs.append((batch_letter if op.batched else "") + sub)
@@ -963,26 +1005,31 @@ class Lambdified:
     def _operands(self, t: _CompiledTerm, arrays: dict[str, np.ndarray], sizes: dict[str, int],
                   precomputed: bool = False) -> tuple[list[np.ndarray], list[bool]]:
         """The term's operands, and which of them were computed for this call (and so may be
-        overwritten); the caller's arrays never are."""
+        overwritten); the caller's arrays never are.  ``precomputed``: only their shapes count."""
         out, owned = [], []
         for op in t.operands:
             if op.kind == "kd":
                 out.append(np.eye(sizes[op.range]))
                 owned.append(True)
                 continue
-            if op.kind == "fn" and not precomputed:
-                if op.saved in arrays:  # the forward pass's h(a): its derivatives without h again
-                    src = arrays[op.saved]
-                    val = FROM_VALUE[self.activations[op.fn]](src, op.order)
-                else:
-                    src = arrays[op.arg]
-                    val = ACTIVATIONS[self.activations[op.fn]](src, op.order)
+            if precomputed and op.arg in self._hidden:
+                out.append(np.empty(self._hidden_shape(op.arg, sizes)))
+                owned.append(True)
+                continue
+            if op.kind in ("fn", "softmax", "logsoftmax") and not precomputed or op.recip \
+                    or op.arg in self._hidden:
+                val = self._getter(op, arrays, sizes)(arrays)
                 out.append(val)
-                owned.append(_root(val) is not _root(src))  # h = identity returns a itself
+                owned.append(all(_root(val) is not _root(a) for a in arrays.values()))
                 continue
             out.append(arrays[op.arg] if op.arg in arrays else arrays[op.saved])
             owned.append(False)
         return out, owned
+
+    def _hidden_shape(self, key: str, sizes: dict[str, int]) -> tuple[int, ...]:
+        axes = self.net.families[int(key[1:])].axes
+        lead = (self.default_sizes.get("batch", 1),) if self._batched[key] else ()
+        return lead + tuple(sizes[r] for r in axes)
 
     def _path(self, t: _CompiledTerm, ops: list[np.ndarray]) -> list[Step]:
         """The term's contraction as pairwise steps, planned once per set of shapes."""
@@ -1089,14 +1136,33 @@ class Lambdified:
         if op.kind == "kd":
             n = sizes[op.range]
             return lambda _: np.eye(n)
-        if op.kind == "fn":
+        if op.arg in self._hidden:  # computed from its definition, at each call
+            sub = self._hidden[op.arg]
+            keys = [*sub.inputs, *sub.saved]
+            sub_sizes = {r: sizes[r] for r in sub.ranges if r in sizes}
+
+            def get(a: dict[str, np.ndarray]) -> np.ndarray:
+                return sub(sub_sizes, **{k: a[k] for k in keys if k in a})
+        else:
+            get = operator.itemgetter(op.arg if op.arg in arrays else op.saved)
+        if op.kind in ("softmax", "logsoftmax"):
+            g, logits = (_softmax if op.kind == "softmax" else _log_softmax), get
+
+            def get(a: dict[str, np.ndarray]) -> np.ndarray:
+                return g(logits(a))
+        elif op.kind == "fn":
             if op.saved in arrays:
-                f, key = FROM_VALUE[self.activations[op.fn]], op.saved
+                f, get = FROM_VALUE[self.activations[op.fn]], operator.itemgetter(op.saved)
             else:
-                f, key = ACTIVATIONS[self.activations[op.fn]], op.arg
-            order = op.order
-            return lambda a: f(a[key], order)
-        return operator.itemgetter(op.arg if op.arg in arrays else op.saved)
+                f = ACTIVATIONS[self.activations[op.fn]]
+            order, arg = op.order, get
+
+            def get(a: dict[str, np.ndarray]) -> np.ndarray:
+                return f(arg(a), order)
+        if op.recip:
+            value = get
+            return lambda a: _reciprocal(value(a))
+        return get
 
     def _check_call(self, sizes: dict[str, int] | None, arrays: dict[str, np.ndarray]
                     ) -> tuple[dict[str, int], int | None, tuple[int, ...]]:
@@ -1127,6 +1193,88 @@ class Lambdified:
 
 
 _F64 = np.dtype(np.float64)
+
+
+def _softmax_sum(net: Network, acts: dict[str, str], fam: int) -> int | None:
+    """The family ``X`` if the hidden family ``fam`` is ``\\sum_l \\exp(X_l)`` (a softmax's
+    denominator over the one axis of ``X``), else ``None``."""
+    d = net.definitions.get(fam)
+    if not calculus.is_hidden(net, fam) or d is None or len(d.terms) != 1 or net.families[fam].axes:
+        return None
+    (t,) = d.terms
+    if t.coeff != 1 or t.sizes or len(t.dummies) != 1 or len(t.factors) != 1:
+        return None
+    f = view(t.factors[0])
+    if f.tag != "fn" or acts.get(f.name) != "exp" or f.idx != (("d", 0),):
+        return None
+    return f.fam if len(net.families[f.fam].axes) == 1 else None
+
+def softmax_pairs(net: Network, acts: dict[str, str], t: Term) -> tuple[dict[int, int], set[int]]:
+    """In a term, each ``\\exp(X_k)`` paired with a ``1/\\sum_l \\exp(X_l)``: position of the exp
+    -> ``X``, and the positions of the reciprocals taken into them (evaluated as one stable
+    softmax: ``\\exp(X_k - m) / \\sum_l \\exp(X_l - m)``, ``m`` the largest ``X_l``)."""
+    fused: dict[int, int] = {}
+    skip: set[int] = set()
+    for k, f in enumerate(t.factors):
+        if f.tag != "inv" or view(f).fn:
+            continue
+        x = _softmax_sum(net, acts, f.fam)
+        if x is None:
+            continue
+        exps = [j for j, g in enumerate(t.factors) if j not in fused and g.tag == "fn" and g.fam == x
+                and acts.get(view(g).name) == "exp"]
+        if exps:
+            fused[exps[0]] = x
+            skip.add(k)
+    return fused, skip
+
+def log_softmax_of(net: Network, acts: dict[str, str], f: tuple) -> int | None:
+    """``X`` if ``f`` is the logarithm of a hidden family ``\\exp(X_k) / \\sum_l \\exp(X_l)``
+    (the logarithm of a softmax written out): computed as
+    ``X_k - m - \\ln \\sum_l \\exp(X_l - m)``, never ``\\ln(\\exp(\\dots))``."""
+    if f.tag != "fn":
+        return None
+    g = view(f)
+    if g.order != 0 or acts.get(g.name) != "log" or not calculus.is_hidden(net, g.fam):
+        return None
+    d = net.definitions.get(g.fam)
+    if d is None or len(d.terms) != 1 or len(net.families[g.fam].axes) != 1:
+        return None
+    (t,) = d.terms
+    if t.coeff != 1 or t.sizes or t.dummies or len(t.factors) != 2:
+        return None
+    fused, skip = softmax_pairs(net, acts, t)
+    if len(fused) != 1 or len(skip) != 1:
+        return None
+    ((k, x),) = fused.items()
+    return x if view(t.factors[k]).idx == (("f", "#0"),) else None
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    """The softmax over the last axis, with its largest entry subtracted (no overflow).
+
+    >>> _softmax(np.array([1000.0, 0.0, -1000.0]))
+    array([1., 0., 0.])
+    """
+    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _log_softmax(x: np.ndarray) -> np.ndarray:
+    """The logarithm of the softmax over the last axis by log-sum-exp, the largest entry
+    subtracted: finite for any finite logits.
+
+    >>> _log_softmax(np.array([1000.0, 0.0, -1000.0]))
+    array([    0., -1000., -2000.])
+    """
+    s = x - np.max(x, axis=-1, keepdims=True)
+    return s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
+
+
+def _reciprocal(x: np.ndarray) -> np.ndarray:
+    """``1/x``, ``inf`` at 0 (never a number made up)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.reciprocal(np.asarray(x, dtype=float))
 
 
 class _Program:

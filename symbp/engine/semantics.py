@@ -451,6 +451,16 @@ class Interpreter:
             return tuple(out)
         for x in sym.letters:
             if x not in env:
+                label = next((g for g in sym.groups if len(g) > 1 and g[0] == x), None)
+                known = {c for f in self.net.families if f.name != sym.name for y in f.letters for c in y}
+                if label is not None and x not in known:  # p_{y_i}: y_i a class label, not a unit
+                    raise NotationError(
+                        f"index {x} is used but neither free nor summed: {x}_{label[1]} in a subscript is an "
+                        f"index {x} with a copy index {label[1]}, and this network has no index {x}",
+                        offset=sym.pos,
+                        hint=f"if {x}_{label[1]} is a class label (CS231n's p_{{y_i}}), write its one-hot "
+                             f"target: -\\sum_k t_k \\log p_k with '% symbp: targets t one-hot', and "
+                             f"\\mathbb{{1}}(k = {x}_{label[1]}) as t_k")
                 raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos,
                                     hint=f"sum over it (\\sum_{x}) or use it on both sides")
             out.extend(F(n) for n in env[x])
@@ -598,6 +608,13 @@ class Interpreter:
                 for fac in node.den.factors:
                     one = Num(fac.pos, fac.pos, Fraction(1))
                     out = out * self.expression(Div(fac.pos, fac.end, one, fac), env)
+                return out
+            if isinstance(node.den, Pow):  # 1/X^n = (1/X)^n: a softmax's squared denominator
+                one = Num(node.den.pos, node.den.pos, Fraction(1))
+                recip = self.expression(Div(node.den.pos, node.den.end, one, node.den.base), env)
+                out = self.expression(node.num, env)
+                for _ in range(node.den.exp):
+                    out = out * recip
                 return out
             den = self.expression(node.den, env)
             t = den.terms[0] if len(den.terms) == 1 else None

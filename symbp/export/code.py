@@ -33,12 +33,15 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..checker.files import check_derivation_equation
+from ..checker.pipeline import over_patterns
 from ..document import Derivation, Equation, label_key, load
 from ..engine import shifted
-from ..engine.numeric import ACTIVATIONS, argument_name
+from ..engine.calculus import is_hidden
+from ..engine.numeric import ACTIVATIONS, argument_name, log_softmax_of, softmax_pairs
 from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Deriv, Node, Sym
 from ..latex.unparse import unparse
+from ..model.factors import view
 from ..model.network import Network, components
 from ..model.normal_form import Expr, Term, factor_indices
 from ..printers.nfprint import latex
@@ -56,6 +59,17 @@ BACKENDS = {
 _SIGMOID = {"numpy": "1 / (1 + np.exp(-x))", "torch": "torch.sigmoid(x)", "jax": "jax.nn.sigmoid(x)"}
 _SOFTPLUS = {"numpy": "np.logaddexp(0, x)", "torch": "torch.nn.functional.softplus(x)",
              "jax": "jax.nn.softplus(x)"}
+#: the softmax and its logarithm over the last axis, the largest entry subtracted (no overflow)
+_SOFTMAX = {
+    "numpy": {"softmax": ["e = np.exp(x - np.max(x, axis=-1, keepdims=True))",
+                          "return e / e.sum(axis=-1, keepdims=True)"],
+              "log_softmax": ["s = x - np.max(x, axis=-1, keepdims=True)",
+                              "return s - np.log(np.exp(s).sum(axis=-1, keepdims=True))"]},
+    "torch": {"softmax": ["return torch.softmax(x, dim=-1)"],
+              "log_softmax": ["return torch.log_softmax(x, dim=-1)"]},
+    "jax": {"softmax": ["return jax.nn.softmax(x, axis=-1)"],
+            "log_softmax": ["return jax.nn.log_softmax(x, axis=-1)"]},
+}
 
 
 def _activation(kind: str, order: int, to: str) -> list[str]:
@@ -69,6 +83,12 @@ def _activation(kind: str, order: int, to: str) -> list[str]:
         return [f"t = {m}.tanh(x)", f"return {poly[order]}"]
     if kind == "exp":  # exp' = exp
         return [f"return {m}.exp(x)"]
+    if kind == "log":  # log^(n) = (-1)^(n-1) (n-1)! x^-n
+        return [f"return {m}.log(x)"] if order == 0 else \
+            [f"return {(-1) ** (order - 1) * [1, 1, 2][order - 1]} * x ** {-order}"]
+    if kind == "relu":  # relu'(0) taken as 0: the kink
+        return [f"return {m}.where(x > 0, x, 0 * x)" if order == 0 else
+                f"return {m}.where(x > 0, 1 + 0 * x, 0 * x)" if order == 1 else "return 0 * x"]
     if kind == "softplus" and order == 0:
         return [f"return {_SOFTPLUS[to]}"]
     k = order - 1 if kind == "softplus" else order
@@ -146,55 +166,92 @@ def export_expression(net: Network, source: str | Expr, *, to: str = "numpy", na
     body: list[str] = []
     sizes_needed: list[str] = []
     names = {n: s for (n, _), s in zip(free, shown)}
-    for k, t in enumerate(expr.terms, start=1):
-        if any(shifted.has_shift(f) for f in t.factors):  # x_{j+m-1}: its letters are no axes
-            raise UnsupportedError("a formula with shifted positions (a convolution) is not exported yet",
-                                   hint="use symbp.lambdify, which gathers each factor at its positions")
-        letters = _letters(net, t, free, shown)
-        ops, subs = [], []
-        for f in t.factors:
-            sub = "".join(letters[i] for i in factor_indices(f))
-            if f.tag == "kd":
-                i = next(factor_indices(f))
-                r = dict(free)[i[1]] if i[0] == "f" else t.dummies[i[1]]
-                sizes_needed.append(r)
-                ops.append(eye.format(n=r))
-            elif f.tag in ("ref", "grad"):
-                arg = argument_name(net, f.fam, f.tag == "grad")
-                inputs.setdefault(arg, net.families[f.fam].axes)
-                ops.append(arg)
-            elif f.tag == "fn":
-                if f.name not in acts or acts[f.name] not in ACTIVATIONS:
-                    raise UnsupportedError(f"no concrete function for {f.name}",
-                                           hint=f"pass activation={{{f.name!r}: 'tanh'}}")
-                if f.order > 3:
-                    raise UnsupportedError(f"derivative of order {f.order} of {f.name}")
-                kind = acts[f.name]
-                fn = f"{kind}_d{f.order}" if f.order else kind
-                helpers[fn] = _activation(kind, f.order, to)
-                arg = argument_name(net, f.fam)
-                inputs.setdefault(arg, net.families[f.fam].axes)
-                ops.append(f"{fn}({arg})")
-            else:
-                raise UnsupportedError(f"cannot export the factor {f.tag!r}")
-            subs.append(sub)
-        out = "".join(letters[("f", n)] for n, _ in free)
-        for (n, r) in free:  # an output axis no factor mentions: a factor of ones over it
-            if letters[("f", n)] not in "".join(subs):
-                ops.append(f"{m}.ones({r})" if to != "torch" else f"torch.ones({r}, dtype=torch.float64)")
-                subs.append(letters[("f", n)])
-                sizes_needed.append(r)
-        scale = [_coeff(t.coeff)] if t.coeff != 1 else []
-        scale += list(t.sizes)
-        sizes_needed += list(t.sizes)
-        body.append(f"    # {latex(net, Expr((t,)), names)}")
-        if ops:
-            call = f'{m}.einsum("{",".join(subs)}->{out}", {", ".join(ops)})'
+    hidden: dict[int, str] = {}  # a hidden family (a softmax's denominator) -> its local variable
+
+    def operand(f: tuple) -> str:
+        """The code of one factor's array (not a Kronecker delta)."""
+        if f.tag == "inv":  # 1/x
+            return f"(1 / {operand(view(f).base())})"
+        if f.tag in ("ref", "fn") and is_hidden(net, f.fam):
+            arg = family(f.fam)
+        elif f.tag in ("ref", "grad", "fn"):
+            arg = argument_name(net, f.fam, f.tag == "grad")
+            inputs.setdefault(arg, net.families[f.fam].axes)
         else:
-            call = f"{m}.asarray(1.0)" if to != "torch" else "torch.tensor(1.0, dtype=torch.float64)"
-        body.append(f"    t{k} = " + " * ".join(scale + [call]))
-    if not expr.terms:
-        body.append("    t0 = 0.0")
+            raise UnsupportedError(f"cannot export the factor {f.tag!r}")
+        if f.tag != "fn":
+            return arg
+        if f.name not in acts or acts[f.name] not in ACTIVATIONS:
+            raise UnsupportedError(f"no concrete function for {f.name}",
+                                   hint=f"pass activation={{{f.name!r}: 'tanh'}}")
+        if f.order > 3:
+            raise UnsupportedError(f"derivative of order {f.order} of {f.name}")
+        kind = acts[f.name]
+        fn = f"{kind}_d{f.order}" if f.order else kind
+        helpers[fn] = _activation(kind, f.order, to)
+        return f"{fn}({arg})"
+
+    def family(fam: int) -> str:
+        """The local variable of a hidden family, its definition emitted first."""
+        if fam not in hidden:
+            ax = [(f"#{k}", r) for k, r in enumerate(net.families[fam].axes)]
+            for (n, _), c in zip(ax, string.ascii_lowercase[::-1]):
+                names.setdefault(n, c)
+            var = f"hidden{len(hidden) + 1}"
+            value = emit(net.definitions[fam], ax, [names[n] for n, _ in ax], var + "_")
+            body.append(f"    {var} = {value}")
+            hidden[fam] = var
+        return hidden[fam]
+
+    def emit(e: Expr, out_free: list[tuple[str, str]], out_shown: list[str], var: str) -> str:
+        """Lines (into ``body``) that set ``<var>1``, ``<var>2``, ... to the terms of ``e`` over
+        ``out_free``, one einsum each; their sum."""
+        lines: list[str] = []
+        for k, t in enumerate(e.terms, start=1):
+            if any(shifted.has_shift(f) for f in t.factors):  # x_{j+m-1}: its letters are no axes
+                raise UnsupportedError("a formula with shifted positions (a convolution) is not exported yet",
+                                       hint="use symbp.lambdify, which gathers each factor at its positions")
+            letters = _letters(net, t, out_free, out_shown)
+            ops, subs = [], []
+            fused, skip = softmax_pairs(net, acts, t)
+            for pos, f in enumerate(t.factors):
+                if pos in skip:  # the softmax's 1/sum_l exp(a_l), taken into its exp(a_k)
+                    continue
+                sub = "".join(letters[i] for i in factor_indices(f))
+                logits = fused.get(pos, log_softmax_of(net, acts, f))
+                if f.tag == "kd":
+                    i = next(factor_indices(f))
+                    r = dict(out_free)[i[1]] if i[0] == "f" else t.dummies[i[1]]
+                    sizes_needed.append(r)
+                    ops.append(eye.format(n=r))
+                elif logits is not None:  # a softmax, or its logarithm by log-sum-exp
+                    arg = argument_name(net, logits)
+                    inputs.setdefault(arg, net.families[logits].axes)
+                    fn = "softmax" if pos in fused else "log_softmax"
+                    helpers[fn] = _SOFTMAX[to][fn]
+                    ops.append(f"{fn}({arg})")
+                else:
+                    ops.append(operand(f))
+                subs.append(sub)
+            out = "".join(letters[("f", n)] for n, _ in out_free)
+            for (n, r) in out_free:  # an output axis no factor mentions: a factor of ones over it
+                if letters[("f", n)] not in "".join(subs):
+                    ops.append(f"{m}.ones({r})" if to != "torch" else f"torch.ones({r}, dtype=torch.float64)")
+                    subs.append(letters[("f", n)])
+                    sizes_needed.append(r)
+            scale = [_coeff(t.coeff)] if t.coeff != 1 else []
+            scale += list(t.sizes)
+            sizes_needed.extend(t.sizes)
+            lines.append(f"    # {latex(net, Expr((t,)), names)}")
+            if ops:
+                call = f'{m}.einsum("{",".join(subs)}->{out}", {", ".join(ops)})'
+            else:
+                call = f"{m}.asarray(1.0)" if to != "torch" else "torch.tensor(1.0, dtype=torch.float64)"
+            lines.append(f"    {var}{k} = " + " * ".join(scale + [call]))
+        body.extend(lines)
+        return " + ".join(f"{var}{k}" for k in range(1, len(e.terms) + 1)) or "0.0"
+
+    total = emit(expr, list(free), shown, "t")
     # sizes: read from an argument's shape, else keyword arguments
     sizes: dict[str, str] = {}
     for arg, axes in inputs.items():
@@ -209,7 +266,6 @@ def export_expression(net: Network, source: str | Expr, *, to: str = "numpy", na
                f"{a} ({', '.join(ax)}{',' if len(ax) == 1 else ''})" for a, ax in inputs.items()) + "."
            + (f" Sizes: {', '.join(given)}." if given else ""),
            f"    Returns the array over {', '.join(shown) or 'nothing'}, shape ({shape}).", '    """']
-    total = " + ".join(f"t{k}" for k in range(1, len(expr.terms) + 1)) or "t0"
     lines = ['"""Exported by symbp: one einsum per term of the checked formula; no symbp at run time."""',
              "", imports, "", ""]
     for fn, hb in helpers.items():
@@ -293,6 +349,12 @@ def export(source: str | os.PathLike[str] | Derivation, label: str, *, to: str =
     True
     """
     deriv, eq = _find(source, label)
+    if eq.chain is not None and any(over_patterns(deriv.network, a, b)
+                                    for a, b in zip(eq.chain.sides, eq.chain.sides[1:])):
+        raise UnsupportedError(f"{label} is a formula over the patterns (a total or an average over them): "
+                               "export writes one pattern's formulas",
+                               hint="label one pattern's equation (\\frac{\\partial C_x}{\\partial w_{jk}} "
+                                    "= ...) and export it; its batch mean is the average")
     results = check_derivation_equation(deriv, eq)
     bad = [r for r in results if r.verdict not in ("verified", "verified-at-sizes")]
     if bad:

@@ -110,6 +110,8 @@ class Network(Printable):
     #: ``E = \\sum_n E_n`` in the forward pass (PRML 5.44): the letter and the number of the patterns,
     #: ``('n', 'N')``; the network is one pattern's, its error ``E_n``, and ``E`` is the total
     patterns: tuple[str, str] | None = None
+    #: the total is the average ``C = \\frac{1}{n} \\sum_x C_x`` (Nielsen ch. 3), not the sum
+    mean: bool = False
     #: the layout of ``\\frac{\\partial C}{\\partial W}`` in vector notation ('gradient' or 'numerator')
     layout: str = "gradient"
     #: conditions declared on families of targets (``% symbp: targets t_k sum to 1``): family id ->

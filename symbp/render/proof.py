@@ -445,7 +445,8 @@ class _Prover:
                 local_sp = to_sympy(net, pinned, {**self._names_for(env),
                                                   **{str(i.label): str(i.label) for i, *_ in limits}},
                                     evaluate=False)
-            body = sp.Mul(head, local_sp, evaluate=False)
+            # the error itself a use (E = -\sum_k t_k \ln y_k in the forward pass): \partial E/\partial E = 1
+            body = local_sp if c == calculus.error_family(net) else sp.Mul(head, local_sp, evaluate=False)
             terms.append(sp.Sum(body, *reversed(limits)) if limits else body)
             every = [latex_name(str(i.label)) for i, *_ in limits]
             shown_uses.append(f"${self.printer.doprint(c_ref)}$"

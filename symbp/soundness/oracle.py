@@ -158,11 +158,11 @@ class Oracle:
         # E = \sum_n E_n (PRML 5.44): the error is the sum of the patterns' errors; each pattern
         # has inputs, targets and units of its own, the parameters are every pattern's
         self.pattern_letter = _pattern_letter(self.net)
+        #: the average C = \\frac{1}{n} \\sum_x C_x (Nielsen): the number of patterns' letter, else None
+        self.mean_size = _patterns_of(self.net)[1] if _is_mean(self.net) else None
         # the total E = \sum_n E_n is not a forward equation of one pattern (an error written as
         # a formula of the outputs, E = -\sum_k t_k \ln y_k, is)
-        chains = [c for c in chains if not (self.pattern_letter and isinstance(c.sides[0], Sym)
-                                            and not c.sides[0].groups
-                                            and c.sides[0].name == self.net.error_name)]
+        chains = [c for c in chains if not (self.pattern_letter and _is_total(self.net, *c.sides))]
         first = next(iter(self.sizes.values()), 2)
         self.patterns = (3 if first % 2 == 0 else 2) if self.pattern_letter else 1
         self.pattern = 0  # the pattern whose quantities are read
@@ -528,7 +528,7 @@ class Oracle:
                 out += self.loss()
         finally:
             self.pattern = keep
-        return out
+        return out / self.patterns if self.mean_size else out
 
     def loss(self) -> complex:
         own = (self.net.error_name, ())
@@ -611,6 +611,8 @@ class Oracle:
             if not node.groups:
                 if node.name in self.sizes:
                     return complex(self.sizes[node.name])
+                if self.mean_size is not None and node.name == self.mean_size:
+                    return complex(self.patterns)  # the n of \\frac{1}{n} \\sum_x
                 raise IllFormed(f"{node.name} is neither a quantity nor a size")
             if ("0",) in node.groups:
                 if node.name == "delta" or node.name.startswith("delta^"):
@@ -851,10 +853,45 @@ def _pattern_letter(net: Network) -> str | None:
     return _patterns_of(net)[0]
 
 
-def _patterns_of(net: Network) -> tuple[str | None, str | None]:
-    """The letter and the number (``N``, or the bound written) of the patterns."""
+def _is_mean(net: Network) -> bool:
+    """Whether the total error is the average ``C = \\frac{1}{n} \\sum_x C_x`` (read here, apart)."""
     for src in net.forward_latex:
         lhs, rhs = parse_chain(src, net.functions).sides
+        if _average(rhs) is not None and isinstance(lhs, Sym) and lhs.name == net.error_name:
+            return True
+    return False
+
+
+def _average(node: Node) -> tuple[str, SumOp] | None:
+    """``(n, S)`` for ``\\frac{1}{n} S``, ``S`` a sum."""
+    if isinstance(node, Mul) and len(node.factors) == 2:
+        inv, s = node.factors
+        if (isinstance(inv, Div) and isinstance(inv.num, Num) and inv.num.value == 1
+                and isinstance(inv.den, Sym) and not inv.den.groups and isinstance(s, SumOp)):
+            return inv.den.name, s
+    return None
+
+
+def _is_total(net: Network, lhs: Node, rhs: Node) -> bool:
+    """Whether ``lhs = rhs`` is the total ``E = \\sum_n E_n`` (``C = \\frac{1}{n} \\sum_x C_x``)."""
+    if (avg := _average(rhs)) is not None:
+        rhs = avg[1]
+    return (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups and isinstance(rhs, SumOp)
+            and isinstance(rhs.body, Sym) and rhs.body.name == net.error_name
+            and rhs.body.groups == ((rhs.index,),))
+
+
+def _patterns_of(net: Network) -> tuple[str | None, str | None]:
+    """The letter and the number (``N``, or the bound written; ``n`` of an average) of the patterns."""
+    for src in net.forward_latex:
+        lhs, rhs = parse_chain(src, net.functions).sides
+        if (avg := _average(rhs)) is not None:
+            size, rhs = avg
+            if (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups
+                    and isinstance(rhs.body, Sym) and rhs.body.name == net.error_name
+                    and rhs.body.groups == ((rhs.index,),)):
+                return rhs.index, size
+            continue
         if (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups and isinstance(rhs, SumOp)
                 and isinstance(rhs.body, Sym) and rhs.body.name == net.error_name
                 and rhs.body.groups == ((rhs.index,),)):
