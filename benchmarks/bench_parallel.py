@@ -1,9 +1,9 @@
 """Many files: ``-j 2`` against ``-j 1`` on a folder of many derivation files.
 
-Copies the files of ``derivations/`` ``--copies`` times into a temporary folder (default 30
+Copies the files of ``derivations/`` ``--copies`` times into a temporary folder (default 4
 copies of its files) and times fresh processes (``sys.executable``, the
-repository on ``PYTHONPATH``), interleaved round robin, ``--runs`` times each after one warm-up,
-median and minimum:
+repository on ``PYTHONPATH``), interleaved round robin, ``--runs`` times each (default 3), after a
+warm-up of the start-up commands (which fill the bytecode cache), median and minimum:
 
     symbp check DIR -j 1           symbp check DIR -j 2
     symbp check --numeric DIR -j 1 symbp check --numeric DIR -j 2
@@ -19,12 +19,19 @@ so neither always runs on the caches the other warmed.  Each run's CPU time (use
 process and its workers, ``RUSAGE_CHILDREN``) is recorded: ``cpu -j 2 / cpu -j 1`` is the work
 the pool adds (pickling, forking, each worker's own caches), which a loaded machine does not
 hide; ``cpu -j 1 / wall -j 2`` is the speed-up the run would have had if the two cores were free
-for it and the work split evenly.  It checks first that ``-j 2`` prints exactly what ``-j 1``
-prints (the check, text and JSON, and the numeric check).  Both cores are shared with whatever
+for it and the work split evenly.  It checks that ``-j 2`` prints exactly what ``-j 1`` prints
+(the check, text and JSON, and the numeric check: the text and numeric outputs of the first
+round's timed runs).  Both cores are shared with whatever
 else runs on the machine: the ratios are only as good as the machine is quiet (see the load
 average printed with the table).
 
-    PYTHONPATH=. python benchmarks/bench_parallel.py [--copies 30] [--runs 5]
+Bounded in time: the rounds stop once ``--budget`` seconds (default 110) would be exceeded by one
+more round (at least one round runs; the table says how many did), so the default run takes
+about two minutes on a quiet 2-core machine, whatever the size of ``derivations/``.  The one
+command to re-measure on a quiet machine:
+
+    PYTHONPATH=. python benchmarks/bench_parallel.py [--copies 4] [--runs 3] [--budget 110]
+        [--only check pytest]
 
 A script, not a test: it prints the table and exits 0 whatever the ratios (1 if the outputs differ).
 """
@@ -64,10 +71,15 @@ def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, bytes, 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description="-j 2 against -j 1 on a folder of many files")
-    ap.add_argument("--copies", type=int, default=30, help="copies of derivations/ (default 30)")
-    ap.add_argument("--prove-files", type=int, default=24, help="files given to prove (default 24)")
-    ap.add_argument("--runs", type=int, default=5, help="measured runs per command (default 5)")
+    ap.add_argument("--copies", type=int, default=4, help="copies of derivations/ (default 4)")
+    ap.add_argument("--prove-files", type=int, default=12, help="files given to prove (default 12)")
+    ap.add_argument("--runs", type=int, default=3, help="measured runs per command, at most (default 3)")
+    ap.add_argument("--budget", type=float, default=110.0,
+                    help="seconds: no further round once one more would exceed it (default 110)")
+    ap.add_argument("--only", nargs="+", choices=["check", "numeric", "prove", "pytest"], default=None,
+                    help="measure only these pairs (default: all four)")
     args = ap.parse_args()
+    start = time.perf_counter()
     py = sys.executable
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     cache = tempfile.mkdtemp(prefix="symbp-pyc-")
@@ -98,14 +110,16 @@ def main() -> int:
                 [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "symbp.pytest_plugin",
                  "-o", "addopts=", str(folder), "-n", "2"]),
         }
-        # the same output, whatever -j
-        same = True
-        for extra in ([], ["--format", "json"], ["--numeric"]):
-            outs = [_run([*symbp, "check", *extra, str(folder), "-j", j], env, ROOT)[1] for j in "12"]
-            ok = outs[0] == outs[1]
-            same &= ok
-            print(f"symbp check {' '.join(extra)} DIR: -j 2 output {'==' if ok else '!='} -j 1 output "
-                  f"({len(outs[0])} bytes)")
+        keys = {"check": "check", "numeric": "check --numeric", "prove": "prove",
+                "pytest": "pytest plugin (xdist)"}
+        if args.only:
+            pairs = {keys[k]: pairs[keys[k]] for k in args.only}
+        # the same output, whatever -j: the text and the numeric check are compared on the first
+        # round's timed runs, the JSON here (one pair, not timed)
+        outs = [_run([*symbp, "check", "--format", "json", str(folder), "-j", j], env, ROOT)[1] for j in "12"]
+        same = outs[0] == outs[1]
+        print(f"symbp check --format json DIR: -j 2 output {'==' if same else '!='} -j 1 output "
+              f"({len(outs[0])} bytes)")
         one = folder / files[0].name
         trivial = tmp / "test_trivial.py"
         trivial.write_text("def test_nothing():\n    pass\n")
@@ -118,20 +132,32 @@ def main() -> int:
         }
         times: dict[tuple[str, int], list[float]] = {}
         cpus: dict[tuple[str, int], list[float]] = {}
-        for name, cmds in pairs.items():  # warm-up (fills the bytecode cache)
-            for c in (*cmds, starts[name]):
-                _run(c, env, ROOT)
+        for name in pairs:  # warm-up: the start-up commands import what the pairs import (bytecode)
+            _run(starts[name], env, ROOT)
         load0 = os.getloadavg()
+        rounds = 0
         for r in range(args.runs):
+            t_round = time.perf_counter()
+            rounds += 1
             for name, cmds in pairs.items():
                 order = [0, 1, 2] if r % 2 == 0 else [1, 0, 2]
+                got = {}
                 for k in order:
-                    wall, _, cpu = _run(cmds[k] if k < 2 else starts[name], env, ROOT)
+                    wall, got[k], cpu = _run(cmds[k] if k < 2 else starts[name], env, ROOT)
                     times.setdefault((name, k), []).append(wall)
                     cpus.setdefault((name, k), []).append(cpu)
+                if r == 0 and name in ("check", "check --numeric"):
+                    ok = got[0] == got[1]
+                    same &= ok
+                    print(f"symbp {name} DIR: -j 2 output {'==' if ok else '!='} -j 1 output "
+                          f"({len(got[0])} bytes)")
+            now = time.perf_counter()
+            if now + (now - t_round) - start > args.budget:
+                break
         load1 = os.getloadavg()
-        print(f"\n{len(files)} files, {args.runs} interleaved runs after a warm-up (the order within a pair "
-              f"alternating); {os.cpu_count()} cores; load average before: "
+        print(f"\n{len(files)} files, {rounds} interleaved runs after a warm-up (the order within a pair "
+              f"alternating; {time.perf_counter() - start:.0f} s in all, budget {args.budget:.0f} s); "
+              f"{os.cpu_count()} cores; load average before: "
               f"{', '.join(f'{x:.2f}' for x in load0)}, after: {', '.join(f'{x:.2f}' for x in load1)}\n")
         print("| command | -j 1 median s | -j 1 min s | -j 2 median s | -j 2 min s | start-up s "
               "| speed-up (medians) | (minima) | after start-up (medians) | cpu -j 1 s | cpu -j 2 s "

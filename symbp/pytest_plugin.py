@@ -234,6 +234,15 @@ class LinkItem(pytest.Item):
             from .render.display import result_text
             from .render.formats import escape_controls
             return escape_controls(result_text(excinfo.value.result))
+        if isinstance(excinfo.value, ExpectedRefutation):
+            # the strict xfail's report (shown only under --runxfail): the refutation, as a
+            # mismatch is shown; never pytest's traceback, whose source lookup re-parses every
+            # module of its frames for each refuted link (most of a plugin run's time)
+            from .render.display import result_text
+            from .render.formats import escape_controls
+            parent = self.parent
+            assert isinstance(parent, DerivationFile)
+            return escape_controls(result_text(parent.results(self.equation_index)[self.link - 1]))
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:

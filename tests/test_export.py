@@ -44,7 +44,7 @@ def _verified() -> list[tuple[Path, str]]:
             rs = check_derivation_equation(d, eq)
             if rs and all(r.verdict in ("verified", "verified-at-sizes") for r in rs):
                 try:
-                    export(p, eq.label, to="numpy")
+                    export(d, eq.label, to="numpy")  # the file loaded above, not again
                 except UnsupportedError as exc:  # only totals over the patterns: 1/x, softmaxes export
                     REFUSED.append((p, eq.label, str(exc)))
                     continue
