@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from ..catalogue import ACTIVATION_KINDS, COMMANDS, CONDITIONS, ERROR_KINDS
 from ..errors import DeclarationError, InputError, NotationError
+from ..latex.parser import RELU
 from ..model.network import Family, Network
 from ..notation import latex_name
 
@@ -106,6 +107,8 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     for known, kind in COMMANDS.items():  # \tanh, \exp, \log, \ln: the catalogue knows them
         if known in net.functions:
             net.activations.setdefault(known, kind)
+    if RELU in net.functions:  # \max(0, x): the catalogue's relu (the parser reads no other \max)
+        net.activations[RELU] = "relu"
     parsed = []
     for k, src in enumerate(lines):
         try:

@@ -16,6 +16,7 @@ from .. import diagnoses as dx
 from ..catalogue import COMMANDS
 from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, RangeCond, SumOp, Sym
+from ..latex.parser import RELU
 from ..model.factors import Fn, Grad, Inv, Ref, inverse
 from ..model.network import Family, Network
 from ..model.normal_form import Expr, F
@@ -553,6 +554,11 @@ class Interpreter:
                 if self.declare:
                     net.applied.setdefault(node.name, set()).add(fam)
                 return Expr.atom(Fn("fn", node.name, node.order, fam, idx))
+            if compound and node.name == RELU:
+                raise UnsupportedError(
+                    "\\max(0, x) of a compound expression is not read", offset=node.pos,
+                    width=node.end - node.pos, hint="apply the ReLU to one quantity of the network, "
+                    "as in \\max(0, a_j): define the argument as a family in the forward pass")
             if compound:
                 raise UnsupportedError(
                     f"{node.name} applied to a compound expression", offset=node.pos,
@@ -575,6 +581,9 @@ class Interpreter:
             if node.name in COMMANDS and node.name not in net.activations:
                 net.functions.add(node.name)  # \ln, e^{a} in a step: the logarithm, the exponential
                 net.activations[node.name] = COMMANDS[node.name]
+            if node.name == RELU and net.activations.get(RELU) != "relu":
+                net.functions.add(RELU)  # \max(0, x), [x > 0]: the catalogue's relu and its step
+                net.activations[RELU] = "relu"
             if self.declare:
                 net.applied.setdefault(node.name, set()).add(f.fam)
             # a per-unit function θ_h is one function of each unit: the factor is a function of

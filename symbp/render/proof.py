@@ -918,7 +918,8 @@ def _setting(name: str, text: object) -> str:
             [tuple(x.split(" = ", 1)) for x in text.split(", ")]
         if all(len(pq) == 2 and re.fullmatch(r"\\?[A-Za-z]\w*", pq[0]) and pq[1] in _ACTIVATIONS
                for pq in pairs):
-            return ", ".join("$" + _ACTIVATIONS[kind].format(f=f) + "$" for f, kind in pairs)
+            return ", ".join("$" + _ACTIVATIONS[kind].format(f=f) + "$" if f != "\\max" else
+                             "$\\max(0, a)$ the ReLU" for f, kind in pairs)
     return f"${name}$: {_prose(text)}"
 
 
