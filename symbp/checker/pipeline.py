@@ -44,7 +44,7 @@ from ..engine.semantics import (
 from ..errors import InputError, NotationError, ResourceLimitError, SymbpError
 from ..latex.ast import Chain, Deriv, Node, SumOp, Sym
 from ..latex.edit import sums_over, used_letters
-from ..latex.parser import parse_expression
+from ..latex.parser import RELU, parse_expression
 from ..latex.unparse import unparse
 from ..limits import budget
 from ..model.factors import Grad, inverse, view
@@ -631,8 +631,8 @@ def _refutation(net: Network, letters: dict[str, tuple[str, ...]], inference: li
                                       seeds=(0, 1, 2, 3) if beyond else (0,)) if plans else (None, None)
     if cx is None and beyond:  # 1/x, ln x: the formal difference is no evidence without numbers
         return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
-                          f"they involve {beyond}, whose identities (such as \\ln(e^x) = x) the normal "
-                          f"form does not know, and the network run with concrete functions shows no "
+                          f"they involve {beyond}, whose identities (such as {_identity_of(beyond)}) the "
+                          f"normal form does not know, and the network run with concrete functions shows no "
                           f"difference, so nothing is claimed", error="UnsupportedError",
                           code=dx.UNSUPPORTED.name)
     if cx is None:
@@ -793,6 +793,11 @@ def _needs_condition(net: Network, ul: Expr, ur: Expr) -> list[dx.Diagnosis]:
     return []
 
 
+def _identity_of(beyond: str) -> str:
+    """An identity the normal form does not know, of what :func:`_beyond_polynomials` found."""
+    return "x [x > 0] = \\max(0, x)" if beyond.startswith("the ReLU") else "\\ln(e^x) = x"
+
+
 def _beyond_polynomials(net: Network, *exprs: Expr) -> str | None:
     """A factor of ``exprs`` that is no polynomial variable of its own: a reciprocal ``1/x``
     or a logarithm (``\\ln``), which the formal values treat as independent numbers although
@@ -807,6 +812,11 @@ def _beyond_polynomials(net: Network, *exprs: Expr) -> str | None:
                 if f.tag == "fn" and ACTIVATIONS.get(net.activations.get(f.name, ""), None) is not None \
                         and ACTIVATIONS[net.activations[f.name]].domain is not None:
                     return letter_tex(f.name)
+                if f.tag == "fn" and ACTIVATIONS.get(net.activations.get(f.name, ""), None) is not None \
+                        and ACTIVATIONS[net.activations[f.name]].kink is not None:
+                    # relu and its step, independent numbers to the formal values although
+                    # relu(x) = x relu'(x) and relu'^2 = relu'
+                    return "the ReLU " + ("\\max(0, x)" if f.name == RELU else letter_tex(f.name))
     return None
 
 
