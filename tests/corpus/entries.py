@@ -70,6 +70,12 @@ def _cat0(v: Any, bias: Any) -> Any:
     return torch.cat([bias.reshape(*v.shape[:-1], 1), v], dim=-1)
 
 
+def torch_relu(v: Any) -> Any:
+    """The ReLU, ``max(0, v)`` (CS231n's and Goodfellow's hidden units)."""
+    import torch
+    return torch.relu(v)
+
+
 def _ones0(v: Any) -> Any:
     """``[1, v]``: the inputs with the unit ``x_0 = 1`` first."""
     import torch
@@ -361,6 +367,7 @@ ENTRIES += [
 GOOD = "Goodfellow 6.5"
 F_FWD = (r"a_j = b_j + \sum_i W_{ji} x_i", r"h_j = f(a_j)", r"a_k = b_k + \sum_j W_{kj} h_j")
 F_DIR = ("params W, b",)
+F_RELU = (r"a_j = b_j + \sum_i W_{ji} x_i", r"h_j = \max\left(0, a_j\right)", r"a_k = b_k + \sum_j W_{kj} h_j")
 F_LAYERS = (r"a^{(k)}_i = b^{(k)}_i + \sum_j W^{(k)}_{ij} h^{(k-1)}_j", r"h^{(k)}_i = f(a^{(k)}_i)")
 
 ENTRIES += [
@@ -395,6 +402,14 @@ ENTRIES += [
           r"\frac{\partial J}{\partial h_j} = \sum_k W_{jk} \frac{\partial J}{\partial a_k}",
           False, lambda m: (m.grad("h1"), m.W2 @ m.grad("a2")), dict(square="JK"), F_DIR, slip=True,
           note="W_{jk} for W_{kj}: the transpose of W^T forgotten; cost J as printed"),
+    Entry("good-6.4-relu", GOOD, "Alg. 6.4 with the rectifier g(z) = max{0, z} (6.3.1)", F_RELU,
+          r"\frac{\partial J}{\partial a_j} = \frac{\partial J}{\partial h_j} [a_j > 0]",
+          True, lambda m: (m.grad("a1"), m.grad("h1") * (m.a1 > 0)), dict(hidden="relu"), F_DIR,
+          note="g ⊙ f'(a) with f the ReLU written out, its derivative as a gate"),
+    Entry("good-6.4-relu-slip-f", GOOD, "Alg. 6.4 with the rectifier g(z) = max{0, z} (6.3.1)", F_RELU,
+          r"\frac{\partial J}{\partial a_j} = \frac{\partial J}{\partial h_j} \max(0, a_j)",
+          False, lambda m: (m.grad("a1"), m.grad("h1") * torch_relu(m.a1)), dict(hidden="relu"), F_DIR,
+          slip=True, note="f for f'"),
     Entry("good-6.4-layers", GOOD, "Alg. 6.4, ∇_b J = g, with layers", F_LAYERS,
           r"\frac{\partial J}{\partial b^{(k)}_i} = \frac{\partial J}{\partial a^{(k)}_i}",
           True, lambda m: (m.grad("b1"), m.grad("a1")), {}, F_DIR,
@@ -408,6 +423,7 @@ C_FWD = (r"s_j = \sum_i W_{ij} x_i + b_j", r"p_j = \sigma(s_j)")
 C_DIR = ("params W, b", r"activation \sigma = logistic")
 C_SPEC = dict(one_layer=True, hidden="logistic")
 C2_FWD = (r"s_j = \sum_i W_{ij} x_i + b_j", r"h_j = \sigma(s_j)", r"s_k = \sum_j W_{jk} h_j + b_k")
+C_RELU = (r"s_j = \sum_i W_{ij} x_i + b_j", r"h_j = \max(0, s_j)", r"s_k = \sum_j W_{jk} h_j + b_k")
 
 ENTRIES += [
     Entry("cs231n-sigmoid", CS, "Backprop intuitions, sigmoid gate", C_FWD,
@@ -437,11 +453,22 @@ ENTRIES += [
           r"\frac{\partial E}{\partial s_j} = \frac{\partial E}{\partial h_j}",
           False, lambda m: (m.grad("a1"), m.grad("h1")), dict(hidden="logistic"), C_DIR, slip=True,
           note="the local gradient of the nonlinearity forgotten"),
-    Entry("cs231n-relu", CS, "Case study, dhidden[hidden <= 0] = 0",
-          (r"s_j = \sum_i W_{ij} x_i + b_j", r"h_j = \max(0, s_j)", r"s_k = \sum_j W_{jk} h_j + b_k"),
+    Entry("cs231n-relu", CS, "Case study, dhidden[hidden <= 0] = 0", C_RELU,
           r"\frac{\partial E}{\partial s_j} = \frac{\partial E}{\partial h_j} [s_j > 0]",
           True, lambda m: (m.grad("a1"), m.grad("h1") * (m.a1 > 0)), dict(hidden="relu"), ("params W, b",),
           note="the ReLU's gate, an Iverson bracket"),
+    Entry("cs231n-relu-dW", CS, "Case study, dW2 = hidden_layer.T.dot(dscores)", C_RELU,
+          r"\frac{\partial E}{\partial W_{jk}} = \max(s_j, 0) \frac{\partial E}{\partial s_k}",
+          True, lambda m: (m.grad("W2").T, m.h1[:, None] * m.grad("a2")[None, :]), dict(hidden="relu"),
+          ("params W, b",), note="the ReLU written with its argument first"),
+    Entry("cs231n-relu-slip-nogate", CS, "Case study, dhidden[hidden <= 0] = 0", C_RELU,
+          r"\frac{\partial E}{\partial s_j} = \frac{\partial E}{\partial h_j}",
+          False, lambda m: (m.grad("a1"), m.grad("h1")), dict(hidden="relu"), ("params W, b",), slip=True,
+          note="the gate forgotten: the gradient passed through the ReLU unchanged"),
+    Entry("cs231n-relu-slip-max", CS, "Case study, dhidden[hidden <= 0] = 0", C_RELU,
+          r"\frac{\partial E}{\partial s_j} = \frac{\partial E}{\partial h_j} \max(0, s_j)",
+          False, lambda m: (m.grad("a1"), m.grad("h1") * torch_relu(m.a1)), dict(hidden="relu"),
+          ("params W, b",), slip=True, note="the ReLU for its derivative"),
 ]
 
 # ---------------------------------------------------------------------------------------------
