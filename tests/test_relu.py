@@ -165,3 +165,32 @@ def test_the_numeric_check_agrees() -> None:
         (r,) = numcheck.check_equation(latex, n)
         assert r.status == verdict and r.as_expected, r.message
         assert any("finite differences" in c.what for c in r.comparisons) or verdict == "differ"
+
+
+#: one-token slips of the ReLU's notation: the gate for the ReLU and back, the gate dropped, the
+#: ReLU for its argument
+MUTATIONS = [(r"[s_j > 0]", r"\max(0, s_j)"), (r"\max(0, s_j)", r"[s_j > 0]"), (r"[s_j > 0]", "1"),
+             (r"\max(s_j, 0)", "s_j"), (r"[a_j > 0]", r"\max(0, a_j)"), (r"[a_j > 0]", "1"),
+             (r"\max(0, a_j)", "a_j"), (r"[0 < s_j]", r"[0 < s_j] [0 < s_j] 2")]
+
+
+def _mutants() -> list[tuple[str, str]]:
+    out = []
+    for name, latex, verdict, _ in ROWS:
+        if verdict != "verified":
+            continue
+        for old, new in MUTATIONS:
+            if old in latex:
+                out.append((name, latex.replace(old, new, 1)))
+    return out
+
+
+@pytest.mark.parametrize("name, latex", _mutants(), ids=[f"{m[0]}:{m[1]}" for m in _mutants()])
+def test_mutants_of_the_verified_rows_are_never_verified_when_different(name: str, latex: str) -> None:
+    n = net(name)
+    truth = compare(n, *parse_chain(latex, n.functions).sides)
+    (r,) = symbp.check_equation(latex, n)
+    if truth != EQUIVALENT:  # killed: refuted, with numbers
+        assert r.verdict == "refuted" and r.counterexample is not None, (truth, r.message)
+    else:  # an equal rewrite is never refuted
+        assert r.verdict != "refuted", r.message
