@@ -477,6 +477,8 @@ NG = "Ng"
 M_FWD = (r"z_j = \sum_i W_{ji} x_i + b_j", r"a_j = f(z_j)", r"z_k = \sum_j W_{kj} a_j + b_k", r"a_k = f(z_k)")
 M_DIR = ("params W, b",)
 M_SPEC = dict(out="hidden")
+#: the cost of one example, J(W, b; x, y) = 1/2 ||h_{W,b}(x) - y||^2 (CS294A §2.1), y the target
+M_COST = r"J = \frac{1}{2} \sum_k (a_k - y_k)^2"
 M_LAYERS = (r"z^{(l+1)}_i = \sum_j W^{(l)}_{ij} a^{(l)}_j + b^{(l)}_i", r"a^{(l+1)}_i = f(z^{(l+1)}_i)")
 M_COURSERA = (r"z^{[1]} = W^{[1]} x + b^{[1]}", r"a^{[1]} = g^{[1]}(z^{[1]})",
               r"z^{[2]} = W^{[2]} a^{[1]} + b^{[2]}", r"a^{[2]} = \sigma(z^{[2]})")
@@ -513,9 +515,14 @@ ENTRIES += [
           r"\delta_k = \frac{\partial E}{\partial a_k}",
           False, lambda m: (m.grad("a2"), m.grad("y")), M_SPEC, M_DIR, slip=True,
           note="f'(z_k) forgotten: the derivative by the activation for the one by the input; J written E"),
-    Entry("ng-294a-output", NG, "CS294A §2.2, step 2", M_FWD, r"\delta_k = -(y_k - a_k) f'(z_k)",
-          True, lambda m: (m.grad("a2"), -(m.t - m.y) * m.fp(m.a2)), dict(M_SPEC, err="sos"), M_DIR,
-          note="J = 1/2 ||a - y||^2, y the target"),
+    Entry("ng-294a-output", NG, "CS294A §2.2, step 2", M_FWD + (M_COST,), r"\delta_k = -(y_k - a_k) f'(z_k)",
+          True, lambda m: (m.grad("a2"), -(m.t - m.y) * m.fp(m.a2)), dict(M_SPEC, err="sos"),
+          M_DIR + ("error J",), note="J = 1/2 ||a - y||^2 (§2.1), y the target; J named the error, as "
+          "it is also the size of j"),
+    Entry("ng-294a-output-slip-sign", NG, "CS294A §2.2, step 2", M_FWD + (M_COST,),
+          r"\delta_k = (y_k - a_k) f'(z_k)",
+          False, lambda m: (m.grad("a2"), (m.t - m.y) * m.fp(m.a2)), dict(M_SPEC, err="sos"),
+          M_DIR + ("error J",), slip=True, note="the minus sign dropped"),
     Entry("ng-294a-layers", NG, "CS294A §2.2, (6)", M_LAYERS,
           r"\frac{\partial}{\partial W^{(l)}_{ij}} J(W,b;x,y) = a^{(l)}_j \delta^{(l+1)}_i",
           True, lambda m: (m.grad("W1"), m.x[None, :] * m.grad("a1")[:, None]), M_SPEC, M_DIR,
