@@ -335,8 +335,8 @@ def _bounded_ranges(net: Network, parsed: list, declared: set[str], defined: set
             # the bounds name that range, so they are the bounds of the letter itself
             written, letter = letter, letter.rstrip("'")
             if net.ranges.get(letter, size) != size:
-                raise DeclarationError(f"the index {written} runs over 1..{net.ranges[letter]} in one sum and "
-                                       f"1..{size} in another", offset=node.pos,
+                raise DeclarationError(f"the index {written} runs over 1..{net.ranges[letter]} in one sum "
+                                       f"and 1..{size} in another", offset=node.pos,
                                        hint=f"one letter runs over one range: give {letter} one upper bound")
             if net.range_letter.get(size, letter) != letter:
                 raise DeclarationError(f"the indices {net.range_letter[size]} and {written} both run up to "

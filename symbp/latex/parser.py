@@ -417,10 +417,11 @@ class _Parser:
             return
         text = self.src[inside[0].pos:inside[-1].end]
         raise UnsupportedError(
-            f"the superscript {text} is a generic layer or time step, which is not read yet",
+            f"the superscript {text} is a generic layer or time step, which this file does not declare",
             offset=caret.pos, width=max(1, self.toks[end + braced - 1].end - caret.pos),
-            hint="symbp reads concrete layers: label each layer's family in the forward pass "
-                 "(w^{(2)}_{jk}, a^{(1)}_k) and write the step for each of them")
+            hint=f"declare it: '% symbp: layers {inside[0].text} = 1..L' (or '% symbp: steps "
+                 f"{inside[0].text} = 1..T'), the forward pass written for layer {inside[0].text}; or label "
+                 "each concrete layer's family in the forward pass (w^{(2)}_{jk}, a^{(1)}_k)")
 
     def _transpose_mark(self) -> int:
         """At ``^``: ``^T``, ``^\\top``, ``^\\intercal``, ``^{T}``, ``^{\\mathsf{T}}`` (the lexer
@@ -771,8 +772,10 @@ class _Parser:
             raise UnsupportedError(
                 f"the superscript {self.src[opening.pos:self.toks[k].end]} is not a plain layer label",
                 offset=self.tok.pos, width=max(1, self.toks[k].end - self.tok.pos),
-                hint="symbp reads layer labels such as ^{(1)}, ^{[2]}, ^{(k)}; arithmetic in a "
-                     "superscript (l+1) is not read yet: name each layer's family in the forward pass")
+                hint="symbp reads layer labels such as ^{(1)}, ^{[2]}, ^{(k)}; for a generic layer, "
+                     "declare '% symbp: layers l = 1..L' and write it without brackets, ^{l+1}, ^{l-1}, "
+                     "each forward equation's left side at layer l; or name each concrete layer's "
+                     "family in the forward pass (a^{(1)}_j, a^{(2)}_k)")
         self.i = k + 1 + braced
         return "{" + opening.text + inner[0].text + close + "}"
 
