@@ -367,7 +367,8 @@ ENTRIES += [
 GOOD = "Goodfellow 6.5"
 F_FWD = (r"a_j = b_j + \sum_i W_{ji} x_i", r"h_j = f(a_j)", r"a_k = b_k + \sum_j W_{kj} h_j")
 F_DIR = ("params W, b",)
-F_RELU = (r"a_j = b_j + \sum_i W_{ji} x_i", r"h_j = \max\left(0, a_j\right)", r"a_k = b_k + \sum_j W_{kj} h_j")
+F_RELU = (r"a_j = b_j + \sum_i W_{ji} x_i", r"h_j = \max\left(0, a_j\right)",
+          r"a_k = b_k + \sum_j W_{kj} h_j")
 F_LAYERS = (r"a^{(k)}_i = b^{(k)}_i + \sum_j W^{(k)}_{ij} h^{(k-1)}_j", r"h^{(k)}_i = f(a^{(k)}_i)")
 
 ENTRIES += [
