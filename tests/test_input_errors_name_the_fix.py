@@ -16,6 +16,7 @@ import symbp
 P2 = [r"a_j = \sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j", r"y_k = a_k"]
 P4 = [r"a_j = \sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j", r"y_k = \sigma(a_k)"]
 CS = [r"s_j = \sum_i W_{ij} x_i + b_j", r"p_j = \sigma(s_j)"]
+CS_DIR = ("params W, b", r"activation \sigma = logistic")
 NG = [r"z^{[1]} = W^{[1]} x + b^{[1]}", r"a^{[1]} = g^{[1]}(z^{[1]})", r"z^{[2]} = W^{[2]} a^{[1]} + b^{[2]}",
       r"a^{[2]} = \sigma(z^{[2]})"]
 
@@ -38,8 +39,7 @@ ROWS = [
      r"\frac{\partial E}{\partial w_{ji}} = \delta_j x_i", "verified"),
     (P4, r"J_{ki} = \frac{\partial y_k}{\partial x_i}", (), 3, "if the equation defines J_{ki}, write the "
      "chain without it", None, None),
-    (CS, r"\frac{d\sigma(x)}{dx} = (1 - \sigma(x)) \sigma(x)", ("params W, b", r"activation \sigma = logistic"),
-     22, r"\sigma'(s_{j}), at the quantity the forward pass applies it to, with s_{j} for x throughout",
+    (CS, r"\frac{d\sigma(x)}{dx} = (1 - \sigma(x)) \sigma(x)", CS_DIR, 22, r"\sigma'(s_{j}), at the quantity the forward pass applies it to, with s_{j} for x throughout",
      r"\sigma'(s_j) = (1 - \sigma(s_j)) \sigma(s_j)", "verified"),
     (NG, r"dz^{[2]} = a^{[2]} - y", ("params W, b",), 3, r"'% symbp: prefix d = \partial J'", None, None),
 ]
