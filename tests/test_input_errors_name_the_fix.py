@@ -39,7 +39,8 @@ ROWS = [
      r"\frac{\partial E}{\partial w_{ji}} = \delta_j x_i", "verified"),
     (P4, r"J_{ki} = \frac{\partial y_k}{\partial x_i}", (), 3, "if the equation defines J_{ki}, write the "
      "chain without it", None, None),
-    (CS, r"\frac{d\sigma(x)}{dx} = (1 - \sigma(x)) \sigma(x)", CS_DIR, 22, r"\sigma'(s_{j}), at the quantity the forward pass applies it to, with s_{j} for x throughout",
+    (CS, r"\frac{d\sigma(x)}{dx} = (1 - \sigma(x)) \sigma(x)", CS_DIR, 22,
+     r"\sigma'(s_{j}), at the quantity the forward pass applies it to, with s_{j} for x throughout",
      r"\sigma'(s_j) = (1 - \sigma(s_j)) \sigma(s_j)", "verified"),
     (NG, r"dz^{[2]} = a^{[2]} - y", ("params W, b",), 3, r"'% symbp: prefix d = \partial J'", None, None),
 ]
