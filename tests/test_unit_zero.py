@@ -179,7 +179,45 @@ PATTERN_ROWS = [
     (dE % "w_{ji}" + r" = 2 \sum_n \delta_j x_i", "refuted", DIFFERENT),
     (dE % "w_{ji}" + r" = \sum_n \delta_j", "refuted", DIFFERENT),
     (r"\sum_n w_{ji} = w_{ji}", "refuted", DIFFERENT),  # N w, not w
+    # a summand free of the patterns: the sum is N times it (the number of patterns written N)
+    (r"\sum_n 1 = N", "verified", EQUIVALENT),
+    (r"\sum_{n=1}^{N} 1 = N", "verified", EQUIVALENT),
+    (r"N = \sum_n 1", "verified", EQUIVALENT),
+    (r"\sum_n w_{ji} = N w_{ji}", "verified", EQUIVALENT),
+    (r"\sum_n 2 w_{ji} = 2 N w_{ji}", "verified", EQUIVALENT),
+    (r"\sum_n (\delta_j x_i + w_{ji}) = \sum_n \delta_j x_i + N w_{ji}", "verified", EQUIVALENT),
+    (r"N \delta_j = \delta_j N", "verified", EQUIVALENT),  # N times one pattern's
+    (r"\sum_n 1 = N + 1", "refuted", DIFFERENT),
+    (r"\sum_n 1 = 2 N", "refuted", DIFFERENT),
+    (r"\sum_{n=1}^{N} w_{ji} = w_{ji}", "refuted", DIFFERENT),
+    (r"\sum_n \delta_j = N \delta_j", "refuted", DIFFERENT),  # the patterns' deltas differ
+    (dE % "w_{ji}" + r" = N \delta_j x_i", "refuted", DIFFERENT),
+    (r"N N = N", "error", DIFFERENT),  # N^2: not read
 ]
+
+#: (network, equation, verdict, truth): a sum of a summand free of its index is the size times it,
+#: the size of a range from 0 one more than its bound
+SIZE_ROWS = [
+    ("absorbed", r"\sum_{i=0}^{D} 1 = D + 1", "verified", EQUIVALENT),
+    ("absorbed", r"\sum_i 1 = D + 1", "verified", EQUIVALENT),  # i runs from 0, as declared
+    ("absorbed", r"\sum_{i=1}^{D} 1 = D", "verified", EQUIVALENT),
+    ("absorbed", r"\sum_{j=0}^{M} \delta_k = (M + 1) \delta_k", "verified", EQUIVALENT),
+    ("absorbed", r"\sum_{i=0}^{D} 1 = D", "refuted", DIFFERENT),
+    ("absorbed", r"\sum_{j=0}^{M} \delta_k = M \delta_k", "refuted", DIFFERENT),
+    ("explicit", r"\sum_{k=1}^{K} 1 = K", "verified", EQUIVALENT),
+    ("explicit", r"\sum_j \delta_k = M \delta_k", "verified", EQUIVALENT),
+    ("explicit", r"\sum_{j} \sum_{k} 2 = 2 M K", "verified", EQUIVALENT),
+    ("explicit", r"\sum_k 1 = M", "refuted", DIFFERENT),
+]
+
+
+@pytest.mark.parametrize("name, latex, verdict, truth", SIZE_ROWS, ids=[f"{r[0]}:{r[1]}" for r in SIZE_ROWS])
+def test_a_sum_of_a_summand_free_of_its_index_is_the_size_times_it(name: str, latex: str, verdict: str,
+                                                                   truth: str) -> None:
+    n = net(name)
+    (r,) = symbp.check_equation(latex, n)
+    assert r.verdict == verdict, r.message
+    assert compare(n, *parse_chain(latex, n.functions).sides) == truth
 
 
 @pytest.mark.parametrize("latex, verdict, truth", PATTERN_ROWS, ids=[r[0] for r in PATTERN_ROWS])

@@ -127,22 +127,24 @@ def _check_per_unit(net: Network, letters: dict[str, tuple[str, ...]], inference
 
 def _over_patterns(net: Network, lhs: Node, rhs: Node) -> bool:
     """Whether a link speaks of the total error ``E = \\sum_n E_n`` or sums over the patterns."""
-    n = net.patterns[0] if net.patterns else None
+    n, size = net.patterns if net.patterns else (None, None)
     return any((isinstance(x, SumOp) and x.index == n)
-               or (isinstance(x, Sym) and x.name == net.error_name and not x.groups)
+               or (isinstance(x, Sym) and x.name in (net.error_name, size) and not x.groups)
                for side in (lhs, rhs) for x in side.walk())
 
 
 #: the parts of a side over the patterns, in the order they are checked
 _PATTERN_PARTS = ("summed over the patterns n", "for one pattern n", "free of the patterns",
-                  "times the number of patterns N")
+                  "times the number of patterns N", "N times one pattern n's")
 
 
 def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -> list[Expr]:
     """A side with the total error ``E = \\sum_n E_n`` (PRML 5.44) in four parts: the summand of
     its sum over the patterns, the part of one pattern ``n`` (every quantity of the network is a
     pattern's: ``\\delta_j``, ``z_i``, ``E_n``), the part free of the patterns (parameters,
-    numbers) and the coefficient of ``N``.  The patterns' quantities are independent, so two sides
+    numbers), the coefficient of ``N`` (a summand free of the patterns: ``\\sum_n 1 = N``, and ``N``
+    written as a factor) and ``N`` times one pattern's part.  The patterns' quantities are
+    independent, so two sides
     are equal for every ``N`` and every pattern exactly when each part is: the link is checked part
     by part, on the network of one pattern.  ``\\frac{\\partial E}{\\partial w}`` is
     ``\\sum_n \\frac{\\partial E_n}{\\partial w}`` for a parameter ``w``, and the derivative of
@@ -165,6 +167,11 @@ def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]
             k = inside if per_pattern(t) else outside
             parts[k] = parts[k] + Expr((t,))
 
+    size = net.patterns[1]  # type: ignore[index]
+
+    def counted(f: Node) -> bool:  # the number of patterns N, written as a factor
+        return isinstance(f, Sym) and f.name == size and not f.groups
+
     def total(node: Node) -> bool:
         return any((isinstance(x, SumOp) and x.index == n)
                    or (isinstance(x, Sym) and x.name == net.error_name and not x.groups) for x in node.walk())
@@ -179,6 +186,18 @@ def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]
             stack.append((-sign, node.arg))
             continue
         coeff, core = Fraction(sign), node
+        times = [f for f in (node.factors if isinstance(node, Mul) else (node,)) if counted(f)]
+        if times:  # N w_{ji}, N: the number of patterns as a factor (\sum_n 1 = N)
+            rest = [f for f in node.factors if not counted(f)] if isinstance(node, Mul) else []
+            core = rest[0] if len(rest) == 1 else Mul(node.pos, node.end, tuple(rest)) if rest else \
+                Num(node.pos, node.end, Fraction(1))
+            if len(times) > 1 or total(core):
+                raise UnsupportedError(
+                    f"{latex_name(size)} times {'itself' if len(times) > 1 else 'the total error'} is not "
+                    "read", offset=node.pos, width=node.end - node.pos,
+                    hint=f"write {latex_name(size)} once, beside quantities of one pattern or none")
+            split(interp.expression(core, env).scale(coeff), 4, 3)
+            continue
         if isinstance(node, Mul):
             nums = [f for f in node.factors if isinstance(f, Num)]
             rest = [f for f in node.factors if not isinstance(f, Num)]

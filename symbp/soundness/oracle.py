@@ -613,6 +613,8 @@ class Oracle:
             if not node.groups:
                 if node.name in self.sizes:
                     return complex(self.sizes[node.name])
+                if self.pattern_letter and node.name == _patterns_of(self.net)[1]:
+                    return complex(self.patterns)  # N, the number of patterns it runs
                 raise IllFormed(f"{node.name} is neither a quantity nor a size")
             if ("0",) in node.groups:
                 if node.name == "delta" or node.name.startswith("delta^"):
