@@ -346,3 +346,33 @@ def test_the_parts_over_the_patterns_are_checked_at_the_unit_0_too() -> None:
             EQUIVALENT if verdict == "verified" else DIFFERENT)
     (r,) = symbp.check_equation(dE % "w_{ji}" + r" = \sum_n \delta_j x_i", n)
     assert "also at the unit 0 of i" in r.message
+
+
+# ----------------------------------------------------------------------------------------------
+# symbp prove: a link checked at the unit 0 too is proved with the case split written out
+
+
+@pytest.mark.parametrize("detail", ["compact", "full"])
+def test_the_proof_writes_the_unit_0_out_as_a_case(detail: str) -> None:
+    from pathlib import Path
+
+    from symbp.render.proof import prove_file
+    doc = prove_file(Path(__file__).resolve().parent.parent / "derivations" / "prml_bias.tex", detail=detail)
+    split = [p for p in doc.proofs if p.result.message.endswith(("unit 0 of i", "unit 0 of j"))]
+    assert len(split) == 3  # (5.53)'s two links, \partial E/\partial w_{kj}
+    for p in split:
+        letter = p.result.message.rsplit(" ", 1)[-1]
+        assert [w for w, _ in p.cases] == [f"{letter} = 0"]
+        (_, case), = p.cases
+        assert len(case.sides) == 2 and all(s.dropped == 0 for s in case.sides) and case.dropped == 0
+        assert "0}" in case.claim  # w_{j0}, x_{0}: the instance, as the check ran it
+    # a link with no free letter over 0..D has no case: \delta_j (j over the hidden units 1..M)
+    assert all(not p.cases for p in doc.proofs if p not in split)
+    if detail == "compact":
+        assert "at the unit 0, $i = 0$ (where $x_{0} = 1$):" in doc.text
+        assert "at the unit 0, $j = 0$ (where $z_{0} = 1$):" in doc.text
+        assert "\\delta_{j} x_{0} && \\parbox[t]{0.34\\linewidth}{\\raggedright\\small $x_{0} = 1$}" \
+            in doc.text
+    else:
+        assert doc.text.count("At the unit 0, $i = 0$") == 2 and "At the unit 0, $j = 0$" in doc.text
+    assert "$x_{0} = 1$, $z_{0} = 1$ (the units 0" in doc.text

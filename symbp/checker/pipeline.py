@@ -262,6 +262,13 @@ def _with_patterns(net: Network, letters: dict[str, tuple[str, ...]], inference:
     return out
 
 
+def unit_zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:
+    """The free letters of ``lhs = rhs`` that the check also runs at the unit 0 (PRML's ``i`` of
+    ``\\sum_{i=0}^{D} w_{ji} x_i``): each combination of them, written 0, is an instance checked
+    apart, which ``symbp prove`` writes out as a case of its own."""
+    return _zero_letters(net, letters, lhs, rhs) if net.zero_ranges else []
+
+
 def _zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:
     """The free letters of a link that run over a range with a unit 0 (``i`` of PRML's
     ``\\sum_{i=0}^{D} w_{ji} x_i``)."""
