@@ -145,6 +145,7 @@ def test_any_other_max_is_an_error_naming_it(src: str, column: int, message: str
     # a compound argument: no family to differentiate by; define it in the forward pass
     (NETS["cs231n"], dE % "s_j" + " = " + dE % "h_j" + r" \max(0, s_j + b_j)", "compound expression"),
     (NETS["cs231n"][:1] + [r"h_j = \max(1, s_j)"], r"h_j = s_j", r"\max(1, s_j)"),
+    (NETS["cs231n"], dE % "s_j" + r" = [\delta_j > 0]", "the gate [x > 0] of a compound expression"),
 ])
 def test_in_a_file_the_error_has_its_line_and_column(forward: list[str], claim: str, message: str) -> None:
     text = "\n".join(["% symbp: params W, b", "% symbp: forward", r"\begin{align*}", " \\\\\n".join(forward),

@@ -573,7 +573,8 @@ class Interpreter:
                 return Expr.atom(Fn("fn", node.name, node.order, fam, idx))
             if compound and node.name == RELU:
                 raise UnsupportedError(
-                    "\\max(0, x) of a compound expression is not read", offset=node.pos,
+                    f"{'the gate [x > 0]' if node.order else 'the ReLU max(0, x)'} of a compound expression "
+                    "or of a derivative is not read", offset=node.pos,
                     width=node.end - node.pos, hint="apply the ReLU to one quantity of the network, "
                     "as in \\max(0, a_j): define the argument as a family in the forward pass")
             if compound:
