@@ -265,7 +265,14 @@ def _with_patterns(net: Network, letters: dict[str, tuple[str, ...]], inference:
 def unit_zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:
     """The free letters of ``lhs = rhs`` that the check also runs at the unit 0 (PRML's ``i`` of
     ``\\sum_{i=0}^{D} w_{ji} x_i``): each combination of them, written 0, is an instance checked
-    apart, which ``symbp prove`` writes out as a case of its own."""
+    apart, which ``symbp prove`` writes out as a case of its own.
+
+    >>> from symbp.engine.declare import declare
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> net = declare([r"a_j = \\sum_{i=0}^{D} w_{ji} x_i", "x_0 = 1"])
+    >>> unit_zero_letters(net, {}, p(r"\\frac{\\partial a_j}{\\partial w_{ji}}"), p("x_i"))
+    ['i']
+    """
     return _zero_letters(net, letters, lhs, rhs) if net.zero_ranges else []
 
 
