@@ -586,8 +586,8 @@ class _Parser:
         wrong = UnsupportedError(
             f"Iverson's bracket of the comparison {self.src[open_.pos:self.toks[k].end]} is not read",
             offset=cmp.pos, width=max(1, cmp.end - cmp.pos),
-            hint="symbp reads [x > 0] (or [0 < x]): the ReLU's derivative, 0 at x = 0; at 0, "
-                 "[x \\ge 0] differs from it")
+            hint="symbp reads [x > 0] (or [0 < x]): the ReLU's derivative, 0 at x = 0 ([x \\ge 0] "
+                 "differs from it at 0), and range conditions [1 \\le i-m+1 \\le J]")
         if cmp.kind == "cmd":
             raise wrong
         if self.tok.kind == "num" and Fraction(self.tok.text) == 0 and self.peek().text == "<":
