@@ -104,6 +104,8 @@ def letter_tex(x: str) -> str:
     base = x.rstrip("'")
     if base.startswith(("mathcal{", "mathbf{")):  # \mathcal{L}, \mathbf{1}
         return "\\" + x
+    if base == "max":  # the ReLU written out, \max(0, x) (symbp.latex.parser.RELU)
+        return "\\max" + x[len(base):]
     if len(base) > 1 and base.isalpha() and base not in GREEK and base not in FUNCTION_COMMANDS:
         return f"\\operatorname{{{base}}}" + x[len(base):]  # a named function: ReLU, softmax
     return ("\\" + base if base in GREEK or base in FUNCTION_COMMANDS else base) + x[len(base):]

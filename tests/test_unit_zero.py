@@ -179,7 +179,45 @@ PATTERN_ROWS = [
     (dE % "w_{ji}" + r" = 2 \sum_n \delta_j x_i", "refuted", DIFFERENT),
     (dE % "w_{ji}" + r" = \sum_n \delta_j", "refuted", DIFFERENT),
     (r"\sum_n w_{ji} = w_{ji}", "refuted", DIFFERENT),  # N w, not w
+    # a summand free of the patterns: the sum is N times it (the number of patterns written N)
+    (r"\sum_n 1 = N", "verified", EQUIVALENT),
+    (r"\sum_{n=1}^{N} 1 = N", "verified", EQUIVALENT),
+    (r"N = \sum_n 1", "verified", EQUIVALENT),
+    (r"\sum_n w_{ji} = N w_{ji}", "verified", EQUIVALENT),
+    (r"\sum_n 2 w_{ji} = 2 N w_{ji}", "verified", EQUIVALENT),
+    (r"\sum_n (\delta_j x_i + w_{ji}) = \sum_n \delta_j x_i + N w_{ji}", "verified", EQUIVALENT),
+    (r"N \delta_j = \delta_j N", "verified", EQUIVALENT),  # N times one pattern's
+    (r"\sum_n 1 = N + 1", "refuted", DIFFERENT),
+    (r"\sum_n 1 = 2 N", "refuted", DIFFERENT),
+    (r"\sum_{n=1}^{N} w_{ji} = w_{ji}", "refuted", DIFFERENT),
+    (r"\sum_n \delta_j = N \delta_j", "refuted", DIFFERENT),  # the patterns' deltas differ
+    (dE % "w_{ji}" + r" = N \delta_j x_i", "refuted", DIFFERENT),
+    (r"N N = N", "error", DIFFERENT),  # N^2: not read
 ]
+
+#: (network, equation, verdict, truth): a sum of a summand free of its index is the size times it,
+#: the size of a range from 0 one more than its bound
+SIZE_ROWS = [
+    ("absorbed", r"\sum_{i=0}^{D} 1 = D + 1", "verified", EQUIVALENT),
+    ("absorbed", r"\sum_i 1 = D + 1", "verified", EQUIVALENT),  # i runs from 0, as declared
+    ("absorbed", r"\sum_{i=1}^{D} 1 = D", "verified", EQUIVALENT),
+    ("absorbed", r"\sum_{j=0}^{M} \delta_k = (M + 1) \delta_k", "verified", EQUIVALENT),
+    ("absorbed", r"\sum_{i=0}^{D} 1 = D", "refuted", DIFFERENT),
+    ("absorbed", r"\sum_{j=0}^{M} \delta_k = M \delta_k", "refuted", DIFFERENT),
+    ("explicit", r"\sum_{k=1}^{K} 1 = K", "verified", EQUIVALENT),
+    ("explicit", r"\sum_j \delta_k = M \delta_k", "verified", EQUIVALENT),
+    ("explicit", r"\sum_{j} \sum_{k} 2 = 2 M K", "verified", EQUIVALENT),
+    ("explicit", r"\sum_k 1 = M", "refuted", DIFFERENT),
+]
+
+
+@pytest.mark.parametrize("name, latex, verdict, truth", SIZE_ROWS, ids=[f"{r[0]}:{r[1]}" for r in SIZE_ROWS])
+def test_a_sum_of_a_summand_free_of_its_index_is_the_size_times_it(name: str, latex: str, verdict: str,
+                                                                   truth: str) -> None:
+    n = net(name)
+    (r,) = symbp.check_equation(latex, n)
+    assert r.verdict == verdict, r.message
+    assert compare(n, *parse_chain(latex, n.functions).sides) == truth
 
 
 @pytest.mark.parametrize("latex, verdict, truth", PATTERN_ROWS, ids=[r[0] for r in PATTERN_ROWS])
@@ -308,3 +346,33 @@ def test_the_parts_over_the_patterns_are_checked_at_the_unit_0_too() -> None:
             EQUIVALENT if verdict == "verified" else DIFFERENT)
     (r,) = symbp.check_equation(dE % "w_{ji}" + r" = \sum_n \delta_j x_i", n)
     assert "also at the unit 0 of i" in r.message
+
+
+# ----------------------------------------------------------------------------------------------
+# symbp prove: a link checked at the unit 0 too is proved with the case split written out
+
+
+@pytest.mark.parametrize("detail", ["compact", "full"])
+def test_the_proof_writes_the_unit_0_out_as_a_case(detail: str) -> None:
+    from pathlib import Path
+
+    from symbp.render.proof import prove_file
+    doc = prove_file(Path(__file__).resolve().parent.parent / "derivations" / "prml_bias.tex", detail=detail)
+    split = [p for p in doc.proofs if p.result.message.endswith(("unit 0 of i", "unit 0 of j"))]
+    assert len(split) == 3  # (5.53)'s two links, \partial E/\partial w_{kj}
+    for p in split:
+        letter = p.result.message.rsplit(" ", 1)[-1]
+        assert [w for w, _ in p.cases] == [f"{letter} = 0"]
+        (_, case), = p.cases
+        assert len(case.sides) == 2 and all(s.dropped == 0 for s in case.sides) and case.dropped == 0
+        assert "0}" in case.claim  # w_{j0}, x_{0}: the instance, as the check ran it
+    # a link with no free letter over 0..D has no case: \delta_j (j over the hidden units 1..M)
+    assert all(not p.cases for p in doc.proofs if p not in split)
+    if detail == "compact":
+        assert "at the unit 0, $i = 0$ (where $x_{0} = 1$):" in doc.text
+        assert "at the unit 0, $j = 0$ (where $z_{0} = 1$):" in doc.text
+        assert "\\delta_{j} x_{0} && \\parbox[t]{0.34\\linewidth}{\\raggedright\\small $x_{0} = 1$}" \
+            in doc.text
+    else:
+        assert doc.text.count("At the unit 0, $i = 0$") == 2 and "At the unit 0, $j = 0$" in doc.text
+    assert "$x_{0} = 1$, $z_{0} = 1$ (the units 0" in doc.text

@@ -173,6 +173,8 @@ def _signature(net: Network, f: tuple) -> str:
         return net.families[g.fam].name
     if isinstance(g, Grad):
         return "delta"
+    if isinstance(g, Fn) and g.name == "max" and g.order < 2:  # the ReLU and its step, as written
+        return "[... > 0]" if g.order else "\\max(0, ...)"
     if isinstance(g, Fn):
         return f"{g.name}{chr(39) * g.order}(...)"
     return "rng" if g.tag == "rng" else "kd"

@@ -44,7 +44,7 @@ from ..engine.semantics import (
 from ..errors import InputError, NotationError, ResourceLimitError, SymbpError
 from ..latex.ast import Chain, Deriv, Node, SumOp, Sym
 from ..latex.edit import sums_over, used_letters
-from ..latex.parser import parse_expression
+from ..latex.parser import RELU, parse_expression
 from ..latex.unparse import unparse
 from ..limits import budget
 from ..model.factors import Grad, inverse, view
@@ -127,22 +127,24 @@ def _check_per_unit(net: Network, letters: dict[str, tuple[str, ...]], inference
 
 def _over_patterns(net: Network, lhs: Node, rhs: Node) -> bool:
     """Whether a link speaks of the total error ``E = \\sum_n E_n`` or sums over the patterns."""
-    n = net.patterns[0] if net.patterns else None
+    n, size = net.patterns if net.patterns else (None, None)
     return any((isinstance(x, SumOp) and x.index == n)
-               or (isinstance(x, Sym) and x.name == net.error_name and not x.groups)
+               or (isinstance(x, Sym) and x.name in (net.error_name, size) and not x.groups)
                for side in (lhs, rhs) for x in side.walk())
 
 
 #: the parts of a side over the patterns, in the order they are checked
 _PATTERN_PARTS = ("summed over the patterns n", "for one pattern n", "free of the patterns",
-                  "times the number of patterns N")
+                  "times the number of patterns N", "N times one pattern n's")
 
 
 def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -> list[Expr]:
     """A side with the total error ``E = \\sum_n E_n`` (PRML 5.44) in four parts: the summand of
     its sum over the patterns, the part of one pattern ``n`` (every quantity of the network is a
     pattern's: ``\\delta_j``, ``z_i``, ``E_n``), the part free of the patterns (parameters,
-    numbers) and the coefficient of ``N``.  The patterns' quantities are independent, so two sides
+    numbers), the coefficient of ``N`` (a summand free of the patterns: ``\\sum_n 1 = N``, and ``N``
+    written as a factor) and ``N`` times one pattern's part.  The patterns' quantities are
+    independent, so two sides
     are equal for every ``N`` and every pattern exactly when each part is: the link is checked part
     by part, on the network of one pattern.  ``\\frac{\\partial E}{\\partial w}`` is
     ``\\sum_n \\frac{\\partial E_n}{\\partial w}`` for a parameter ``w``, and the derivative of
@@ -165,6 +167,11 @@ def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]
             k = inside if per_pattern(t) else outside
             parts[k] = parts[k] + Expr((t,))
 
+    size = net.patterns[1]  # type: ignore[index]
+
+    def counted(f: Node) -> bool:  # the number of patterns N, written as a factor
+        return isinstance(f, Sym) and f.name == size and not f.groups
+
     def total(node: Node) -> bool:
         return any((isinstance(x, SumOp) and x.index == n)
                    or (isinstance(x, Sym) and x.name == net.error_name and not x.groups) for x in node.walk())
@@ -179,6 +186,18 @@ def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]
             stack.append((-sign, node.arg))
             continue
         coeff, core = Fraction(sign), node
+        times = [f for f in (node.factors if isinstance(node, Mul) else (node,)) if counted(f)]
+        if times:  # N w_{ji}, N: the number of patterns as a factor (\sum_n 1 = N)
+            rest = [f for f in node.factors if not counted(f)] if isinstance(node, Mul) else []
+            core = rest[0] if len(rest) == 1 else Mul(node.pos, node.end, tuple(rest)) if rest else \
+                Num(node.pos, node.end, Fraction(1))
+            if len(times) > 1 or total(core):
+                raise UnsupportedError(
+                    f"{latex_name(size)} times {'itself' if len(times) > 1 else 'the total error'} is not "
+                    "read", offset=node.pos, width=node.end - node.pos,
+                    hint=f"write {latex_name(size)} once, beside quantities of one pattern or none")
+            split(interp.expression(core, env).scale(coeff), 4, 3)
+            continue
         if isinstance(node, Mul):
             nums = [f for f in node.factors if isinstance(f, Num)]
             rest = [f for f in node.factors if not isinstance(f, Num)]
@@ -372,6 +391,20 @@ def _with_patterns(net: Network, letters: dict[str, tuple[str, ...]], inference:
     if out is None:  # both sides 0
         return LinkResult("", VERIFIED, "holds for all sizes: both sides are 0 for every pattern")
     return out
+
+
+def unit_zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:
+    """The free letters of ``lhs = rhs`` that the check also runs at the unit 0 (PRML's ``i`` of
+    ``\\sum_{i=0}^{D} w_{ji} x_i``): each combination of them, written 0, is an instance checked
+    apart, which ``symbp prove`` writes out as a case of its own.
+
+    >>> from symbp.engine.declare import declare
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> net = declare([r"a_j = \\sum_{i=0}^{D} w_{ji} x_i", "x_0 = 1"])
+    >>> unit_zero_letters(net, {}, p(r"\\frac{\\partial a_j}{\\partial w_{ji}}"), p("x_i"))
+    ['i']
+    """
+    return _zero_letters(net, letters, lhs, rhs) if net.zero_ranges else []
 
 
 def _zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:
@@ -762,8 +795,8 @@ def _refutation(net: Network, letters: dict[str, tuple[str, ...]], inference: li
                                       seeds=(0, 1, 2, 3) if beyond else (0,)) if plans else (None, None)
     if cx is None and beyond:  # 1/x, ln x: the formal difference is no evidence without numbers
         return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
-                          f"they involve {beyond}, whose identities (such as \\ln(e^x) = x) the normal "
-                          f"form does not know, and the network run with concrete functions shows no "
+                          f"they involve {beyond}, whose identities (such as {_identity_of(beyond)}) the "
+                          f"normal form does not know, and the network run with concrete functions shows no "
                           f"difference, so nothing is claimed", error="UnsupportedError",
                           code=dx.UNSUPPORTED.name)
     if cx is None:
@@ -924,6 +957,11 @@ def _needs_condition(net: Network, ul: Expr, ur: Expr) -> list[dx.Diagnosis]:
     return []
 
 
+def _identity_of(beyond: str) -> str:
+    """An identity the normal form does not know, of what :func:`_beyond_polynomials` found."""
+    return "x [x > 0] = \\max(0, x)" if beyond.startswith("the ReLU") else "\\ln(e^x) = x"
+
+
 def _beyond_polynomials(net: Network, *exprs: Expr) -> str | None:
     """A factor of ``exprs`` that is no polynomial variable of its own: a reciprocal ``1/x``
     or a logarithm (``\\ln``), which the formal values treat as independent numbers although
@@ -938,6 +976,11 @@ def _beyond_polynomials(net: Network, *exprs: Expr) -> str | None:
                 if f.tag == "fn" and ACTIVATIONS.get(net.activations.get(f.name, ""), None) is not None \
                         and ACTIVATIONS[net.activations[f.name]].domain is not None:
                     return letter_tex(f.name)
+                if f.tag == "fn" and ACTIVATIONS.get(net.activations.get(f.name, ""), None) is not None \
+                        and ACTIVATIONS[net.activations[f.name]].kink is not None:
+                    # relu and its step, independent numbers to the formal values although
+                    # relu(x) = x relu'(x) and relu'^2 = relu'
+                    return "the ReLU " + ("\\max(0, x)" if f.name == RELU else letter_tex(f.name))
     return None
 
 

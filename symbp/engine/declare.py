@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from ..catalogue import ACTIVATION_KINDS, COMMANDS, CONDITIONS, ERROR_KINDS, ERRORS
 from ..errors import DeclarationError, InputError, NotationError
+from ..latex.parser import RELU
 from ..model.network import Family, Network
 from ..notation import latex_name
 
@@ -110,6 +111,8 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     for known, kind in COMMANDS.items():  # \tanh, \exp, \log, \ln: the catalogue knows them
         if known in net.functions:
             net.activations.setdefault(known, kind)
+    if RELU in net.functions:  # \max(0, x): the catalogue's relu (the parser reads no other \max)
+        net.activations[RELU] = "relu"
     parsed = []
     for k, src in enumerate(lines):
         try:
@@ -396,15 +399,18 @@ def _bounded_ranges(net: Network, parsed: list, declared: set[str], defined: set
             if (letter in declared or size in defined or size == net.error_name or size in net.functions
                     or len(size) != 1 or not size.isupper()):
                 continue
+            # \sum_{k'=1}^{K}: a primed letter runs over the range of its letter (Graves's softmax);
+            # the bounds name that range, so they are the bounds of the letter itself
+            written, letter = letter, letter.rstrip("'")
             if net.ranges.get(letter, size) != size:
-                raise DeclarationError(f"the index {letter} runs over 1..{net.ranges[letter]} in one sum and "
-                                       f"1..{size} in another", offset=node.pos,
+                raise DeclarationError(f"the index {written} runs over 1..{net.ranges[letter]} in one sum "
+                                       f"and 1..{size} in another", offset=node.pos,
                                        hint=f"one letter runs over one range: give {letter} one upper bound")
             if net.range_letter.get(size, letter) != letter:
-                raise DeclarationError(f"the indices {net.range_letter[size]} and {letter} both run up to "
+                raise DeclarationError(f"the indices {net.range_letter[size]} and {written} both run up to "
                                        f"{size}", offset=node.pos,
-                                       hint=f"say that {letter} runs like {net.range_letter[size]}: "
-                                            f"'% symbp: index {letter} : {net.range_letter[size]}'")
+                                       hint=f"say that {written} runs like {net.range_letter[size]}: "
+                                            f"'% symbp: index {written} : {net.range_letter[size]}'")
             net.ranges[letter] = size
             net.range_letter.setdefault(size, letter)
             if node.lower.value == 0:

@@ -16,6 +16,8 @@ from .. import diagnoses as dx
 from ..catalogue import COMMANDS
 from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, RangeCond, SumOp, Sym
+from ..latex.parser import RELU
+from ..latex.unparse import unparse
 from ..model.factors import Fn, Grad, Inv, Ref, inverse
 from ..model.network import Family, Network
 from ..model.normal_form import Expr, F
@@ -236,6 +238,12 @@ def check_names(net: Network, nodes: Iterable[Node]) -> None:
     known = ({f.name for f in net.families} | {"delta", net.error_name} | set(net.range_letter)
              | net.functions)
     known |= {"delta^" + f.name.partition("^")[2] for f in net.families if "^" in f.name}
+    nodes = list(nodes)
+    # a letter d written against a quantity of the network, dz^{[2]}: Ng's prefix, or a product?
+    prefixed = {id(m.factors[k]): m.factors[k + 1] for side in nodes for m in side.walk()
+                if isinstance(m, Mul) for k in range(len(m.factors) - 1)
+                if isinstance(m.factors[k], Sym) and m.factors[k].name == "d" and not m.factors[k].groups
+                and isinstance(m.factors[k + 1], Sym) and m.factors[k].end == m.factors[k + 1].pos}
     for side in nodes:
         for n in side.walk():
             if is_identity(net, n):
@@ -247,12 +255,19 @@ def check_names(net: Network, nodes: Iterable[Node]) -> None:
                     f"{shown}: no family of the forward pass carries the superscript {label[1:-1]}, so "
                     f"it can be read as a layer label or as a power", offset=n.pos, width=n.end - n.pos,
                     hint=f"for a layer, write its families with that superscript in the forward pass "
-                         f"({latex_name(base if base != 'delta' else 'a')}^{label}_j = ...); for a power, "
-                         f"write ^{{{label[2:-2]}}} without the brackets")
+                         f"({latex_name(base if base != 'delta' else 'a')}^{label}_j = ...), or drop it "
+                         f"where the index letters name the layers ({latex_name(base)}{_sub(n)}); for a "
+                         f"power, write ^{{{label[2:-2]}}} without the brackets")
             if isinstance(n, Sym) and n.name not in known:
                 hint = ("known: " + ", ".join(f.show() for f in net.families)
-                        + ", \\delta, " + net.error_name + " and the sizes " + ", ".join(net.sizes))
-                if not n.groups or n.name.isupper():
+                        + ", \\delta, " + net.error_name
+                        + (" and the sizes " + ", ".join(net.sizes) if net.sizes else ""))
+                after = prefixed.get(id(n))
+                if after is not None:  # dz^{[2]}: Ng's gradient, or the product d z^{[2]}?
+                    hint = (f"if d{unparse(after)} is Ng's gradient of the cost J by "
+                            f"{unparse(after)}, declare it: '% symbp: prefix d = \\partial J' "
+                            f"(with the vectors and matrices declared); {hint}")
+                elif not n.groups or n.name.isupper():
                     hint += (f"; if {latex_name(n.name)} is the error, say so: "
                              f"'% symbp: error {latex_name(n.name)}'")
                 raise NotationError(
@@ -337,9 +352,12 @@ class Interpreter:
             known = [f.show() for f in self.net.named(name)]
             shown = f"{latex_name(sym.name)}{_sub(sym)}"
             if not known:
+                hint = "known: " + ", ".join(f.show() for f in self.net.families)
+                if name.isupper() and sym.groups:  # PRML's J_{ki} = \frac{\partial y_k}{\partial x_i}
+                    hint += (f"; if the equation defines {shown}, write the chain without it: its "
+                             "other links are what can be checked")
                 raise NotationError(f"{shown}: the network has no quantity named {latex_name(name)}",
-                                    offset=sym.pos, width=sym.end - sym.pos,
-                                    hint="known: " + ", ".join(f.show() for f in self.net.families))
+                                    offset=sym.pos, width=sym.end - sym.pos, hint=hint)
             slip = dx.IndicesFitNoFamily(shown, latex_name(name), tuple(axes), tuple(known))
             # an index slip: the checker refutes, and may propose the indices that fit
             raise NotationError(slip.message, offset=sym.pos, width=sym.end - sym.pos, hint=slip.hint,
@@ -563,6 +581,12 @@ class Interpreter:
                 if self.declare:
                     net.applied.setdefault(node.name, set()).add(fam)
                 return Expr.atom(Fn("fn", node.name, node.order, fam, idx))
+            if compound and node.name == RELU:
+                raise UnsupportedError(
+                    f"{'the gate [x > 0]' if node.order else 'the ReLU max(0, x)'} of a compound expression "
+                    "or of a derivative is not read", offset=node.pos,
+                    width=node.end - node.pos, hint="apply the ReLU to one quantity of the network, "
+                    "as in \\max(0, a_j): define the argument as a family in the forward pass")
             if compound:
                 raise UnsupportedError(
                     f"{node.name} applied to a compound expression", offset=node.pos,
@@ -585,6 +609,9 @@ class Interpreter:
             if node.name in COMMANDS and node.name not in net.activations:
                 net.functions.add(node.name)  # \ln, e^{a} in a step: the logarithm, the exponential
                 net.activations[node.name] = COMMANDS[node.name]
+            if node.name == RELU and net.activations.get(RELU) != "relu":
+                net.functions.add(RELU)  # \max(0, x), [x > 0]: the catalogue's relu and its step
+                net.activations[RELU] = "relu"
             if self.declare:
                 net.applied.setdefault(node.name, set()).add(f.fam)
             # a per-unit function θ_h is one function of each unit: the factor is a function of
@@ -673,10 +700,15 @@ class Interpreter:
                     raise
                 # \frac{d\sigma(x)}{dx}: a plain d by a letter that is no quantity is a
                 # function's own variable, not a slip in the network's indices
+                fams = sorted(net.applied.get(inner.name, ())) if isinstance(inner, Call) else []
+                at = net.families[fams[0]].show() if fams else None
                 raise NotationError(f"{exc.message}; a derivative with a plain d is read by a quantity of "
                                     "the network", offset=wrt.pos, width=wrt.end - wrt.pos,
                                     hint="write the function's derivative as \\sigma'(...) at a quantity of "
-                                         "the network") from None
+                                         "the network" + (
+                                             f": {latex_name(inner.name)}'({at}), at the quantity the "
+                                             f"forward pass applies it to, with {at} for "
+                                             f"{unparse(wrt)} throughout" if at else "")) from None
             idx = self._indices(wrt, env)
             if is_error(net, inner):
                 return calculus.gradient(net, fam.id, idx)

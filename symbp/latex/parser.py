@@ -51,7 +51,12 @@ from .tokens import OPEN, Token, tokenize
 # parser
 
 
-_STOP = {"+", "-", "=", "&", ")", "]", "}", "\\}", "eof", ",", "|"}
+_STOP = {"+", "-", "=", "&", ")", "]", "}", "\\}", "eof", ",", "|", "<", ">"}
+#: the name of the ReLU written out, ``\\max(0, x)``; its derivative is written ``[x > 0]``
+RELU = "max"
+_RELU_HINT = ("symbp reads \\max of one quantity against a literal 0, \\max(0, a_j) (the ReLU), and its "
+              "derivative as [a_j > 0]; write any other maximum out, or declare a function for it "
+              "(% symbp: activation g = relu, then g(a_j))")
 
 
 def _plain_d(toks: list) -> set[int]:
@@ -412,10 +417,11 @@ class _Parser:
             return
         text = self.src[inside[0].pos:inside[-1].end]
         raise UnsupportedError(
-            f"the superscript {text} is a generic layer or time step, which is not read yet",
+            f"the superscript {text} is a generic layer or time step, which this file does not declare",
             offset=caret.pos, width=max(1, self.toks[end + braced - 1].end - caret.pos),
-            hint="symbp reads concrete layers: label each layer's family in the forward pass "
-                 "(w^{(2)}_{jk}, a^{(1)}_k) and write the step for each of them")
+            hint=f"declare it: '% symbp: layers {inside[0].text} = 1..L' (or '% symbp: steps "
+                 f"{inside[0].text} = 1..T'), the forward pass written for layer {inside[0].text}; or label "
+                 "each concrete layer's family in the forward pass (w^{(2)}_{jk}, a^{(1)}_k)")
 
     def _transpose_mark(self) -> int:
         """At ``^``: ``^T``, ``^\\top``, ``^\\intercal``, ``^{T}``, ``^{\\mathsf{T}}`` (the lexer
@@ -466,6 +472,11 @@ class _Parser:
             cond = self._try_range()
             if cond is not None:
                 return cond
+            step = self._try_step()
+            if step is not None:
+                return step
+        if t.kind == "cmd" and t.text == RELU:
+            return self._relu()
         if t.kind == "sym" and t.text in OPEN:
             self.next()
             e = self.expr()
@@ -479,6 +490,9 @@ class _Parser:
             return e
         if t.kind == "cmd" and t.text in ("frac", "dfrac", "tfrac"):
             return self.fraction()
+        if t.kind == "letter" and t.text == RELU:  # \operatorname{max}: not \max(0, x)
+            raise UnsupportedError(f"{self.src[t.pos:t.end]} is not read", offset=t.pos, width=t.end - t.pos,
+                                   hint=_RELU_HINT)
         if t.kind == "letter":
             self.next()
             if self.is_sym("'") or (t.text in self.functions and self.is_sym("(")):
@@ -519,6 +533,79 @@ class _Parser:
             raise self.unexpected("where the function under \\nabla should stand")
         body = self.factor()
         return Nabla(start, body.end, wrt, body)
+
+    def _relu(self) -> Call:
+        """``\\max(0, x)`` or ``\\max(x, 0)``: the ReLU applied to ``x`` (the catalogue's relu); a
+        ``\\max`` of anything else is an error naming it, never read as something else."""
+        cmd = self.next()
+
+        def refuse(what: str, at: Token | None = None) -> UnsupportedError:
+            at = at or cmd
+            return UnsupportedError(f"\\max {what} is not read (only \\max(0, x), the ReLU)", offset=at.pos,
+                                    width=max(1, at.end - at.pos), hint=_RELU_HINT)
+
+        if not self.is_sym("("):
+            raise refuse("without two arguments in parentheses" if not self.is_sym("_")
+                         else "over an index")
+        self.next()
+        args = [self.expr()]
+        while self.is_sym(","):
+            self.next()
+            args.append(self.expr())
+        self.expect_sym(")", f"to close the arguments of \\max opened at column {cmd.end + 1}")
+        zero = [isinstance(a, Num) and a.value == 0 for a in args]
+        if len(args) != 2 or zero.count(True) != 1:
+            what = (f"{len(args)} arguments" if len(args) != 2 else "two arguments neither of which is "
+                    "the literal 0" if not any(zero) else "0 and 0")
+            raise UnsupportedError(
+                f"{self.src[cmd.pos:self.toks[self.i - 1].end]}: \\max of {what} is not read", offset=cmd.pos,
+                width=self.toks[self.i - 1].end - cmd.pos, hint=_RELU_HINT)
+        arg = args[zero.index(False)]
+        return Call(cmd.pos, self.toks[self.i - 1].end, RELU, 0, arg)
+
+    def _try_step(self) -> Call | None:
+        """``[x > 0]`` (or ``[0 < x]``): Iverson's bracket of a comparison with 0, the ReLU's
+        derivative (0 at ``x = 0``, as the catalogue takes its kink).  A bracket without ``<`` or
+        ``>`` at its own level is left alone (nothing is consumed); any other comparison is an
+        error."""
+        depth, k, cmp = 0, self.i + 1, None
+        pairs = {"[": 1, "(": 1, "{": 1, "]": -1, ")": -1, "}": -1}
+        while k < len(self.toks) and self.toks[k].kind != "eof":
+            x = self.toks[k]
+            if x.kind == "sym" and x.text in pairs:
+                if depth == 0 and x.text == "]":
+                    break
+                depth += pairs[x.text]
+            elif depth == 0 and ((x.kind == "sym" and x.text in "<>")
+                                 or (x.kind == "cmd" and x.text in ("ge", "geq", "le", "leq", "neq", "ne"))):
+                cmp = cmp or x
+            k += 1
+        if cmp is None:
+            return None
+        open_ = self.next()
+        wrong = UnsupportedError(
+            f"Iverson's bracket of the comparison {self.src[open_.pos:self.toks[k].end]} is not read",
+            offset=cmp.pos, width=max(1, cmp.end - cmp.pos),
+            hint="symbp reads [x > 0] (or [0 < x]): the ReLU's derivative, 0 at x = 0 ([x \\ge 0] "
+                 "differs from it at 0), and range conditions [1 \\le i-m+1 \\le J]")
+        if cmp.kind == "cmd":
+            raise wrong
+        if self.tok.kind == "num" and Fraction(self.tok.text) == 0 and self.peek().text == "<":
+            self.next()
+            self.next()
+            arg = self.expr()
+        else:
+            arg = self.expr()
+            if not self.is_sym(">"):
+                raise wrong
+            self.next()
+            if not (self.tok.kind == "num" and Fraction(self.tok.text) == 0):
+                raise wrong
+            self.next()
+        if not self.is_sym("]"):
+            raise wrong
+        close = self.next()
+        return Call(open_.pos, close.end, RELU, 1, arg)
 
     def _try_kron(self) -> Kron | None:
         """``[j = k]``, ``[j_l = m]``, ``[k' = k]``: a Kronecker delta, if the bracket holds exactly
@@ -685,8 +772,10 @@ class _Parser:
             raise UnsupportedError(
                 f"the superscript {self.src[opening.pos:self.toks[k].end]} is not a plain layer label",
                 offset=self.tok.pos, width=max(1, self.toks[k].end - self.tok.pos),
-                hint="symbp reads layer labels such as ^{(1)}, ^{[2]}, ^{(k)}; arithmetic in a "
-                     "superscript (l+1) is not read yet: name each layer's family in the forward pass")
+                hint="symbp reads layer labels such as ^{(1)}, ^{[2]}, ^{(k)}; for a generic layer, "
+                     "declare '% symbp: layers l = 1..L' and write it without brackets, ^{l+1}, ^{l-1}, "
+                     "each forward equation's left side at layer l; or name each concrete layer's "
+                     "family in the forward pass (a^{(1)}_j, a^{(2)}_k)")
         self.i = k + 1 + braced
         return "{" + opening.text + inner[0].text + close + "}"
 

@@ -46,6 +46,9 @@ def unparse(node: Node) -> str:
         if not text.startswith("_{"):
             text = "_{" + text[1:] + "}"
         return name + text
+    if isinstance(node, Call) and node.name == "max" and node.order < 2 and not node.sub:
+        # the ReLU as written, \max(0, x), and its derivative [x > 0] (symbp.latex.parser.RELU)
+        return f"\\max(0, {unparse(node.arg)})" if not node.order else f"[{unparse(node.arg)} > 0]"
     if isinstance(node, Call):
         sub = _groups_text(node.sub) if node.sub else ""
         return f"{letter_tex(node.name)}{sub}{chr(39) * node.order}({unparse(node.arg)})"

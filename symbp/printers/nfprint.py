@@ -177,6 +177,9 @@ class NormalFormPrinter:
         primes = "'" * f.order
         if self.net.families[f.fam].name == "~":  # of a hidden family: \ln(1 - y_{k})
             return f"{latex_name(f.name)}{primes}({self._hidden(f.fam, f.idx, letters)})"
+        if f.name == "max" and f.order < 2:  # the ReLU as written, \max(0, x), its step [x > 0]
+            arg = self._print_ref(Ref('ref', f.fam, f.idx), letters)
+            return f"\\max(0, {arg})" if not f.order else f"[{arg} > 0]"
         name = latex_name(f.name)
         if f.name in self.net.unit_functions and f.idx:  # θ_h, one function per unit: θ_h'(a_h)
             name += f"_{{{self._idx(f.fam, f.idx, letters)}}}"

@@ -122,6 +122,8 @@ class LatexPrinter(_SympyLatexPrinter):
         return latex_name(name)
 
     def _print_Function(self, expr: Any, exp: str | None = None) -> str:
+        if isinstance(expr, AppliedUndef) and len(expr.args) == 1 and expr.func.__name__ == "max":
+            return f"\\max(0, {self._print(expr.args[0])})"  # the ReLU as written
         if isinstance(expr, AppliedUndef) and len(expr.args) == 1:
             return f"{self._fn_name(expr.func.__name__, expr.args[0])}({self._print(expr.args[0])})"
         return super()._print_Function(expr, exp)
@@ -132,12 +134,17 @@ class LatexPrinter(_SympyLatexPrinter):
         d, (var,), (point,) = expr.args[0], expr.variables, expr.point
         if isinstance(d, sp.Derivative) and isinstance(d.expr, AppliedUndef) and d.expr.args == (var,) \
                 and all(v == var for v in d.variables):
+            if d.expr.func.__name__ == "max" and len(d.variables) == 1:
+                return f"[{self._print(point)} > 0]"  # the ReLU's derivative, its step
             name = self._fn_name(d.expr.func.__name__, point)
             return f"{name}{chr(39) * len(d.variables)}({self._print(point)})"
         return super()._print_Subs(expr)
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         v = expr.variables
+        if isinstance(expr.expr, AppliedUndef) and expr.expr.args == (v[0],) and len(v) == 1 \
+                and expr.expr.func.__name__ == "max":
+            return f"[{self._print(v[0])} > 0]"  # the ReLU's derivative, its step
         if isinstance(expr.expr, AppliedUndef) and expr.expr.args == (v[0],) and all(x == v[0] for x in v):
             return f"{self._fn_name(expr.expr.func.__name__, v[0])}{chr(39) * len(v)}({self._print(v[0])})"
         if len(expr.variables) == 1:

@@ -37,7 +37,7 @@ import sympy as sp
 
 from .. import catalogue
 from .. import diagnoses as dx
-from ..checker.pipeline import check_chain
+from ..checker.pipeline import check_chain, unit_zero_letters
 from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from ..document import Derivation, label_key
 from ..engine import calculus
@@ -90,6 +90,9 @@ class Proof:
     joint: list[tuple[Step, Step]] = field(default_factory=list)
     note: str = ""
     dropped: int = 0
+    #: the instances at the unit 0 (``i = 0``: ``x_0 = 1``, ``w_{j0}``) the check ran apart, each
+    #: with its own steps: the case split of a link free in a letter over ``0..D``
+    cases: list[tuple[str, Proof]] = field(default_factory=list)
 
     @property
     def formulas(self) -> list[str]:
@@ -100,6 +103,8 @@ class Proof:
             out += [st.latex for st in s.steps]
         for a, b in self.joint:
             out += [a.latex, b.latex]
+        for _, case in self.cases:
+            out += case.formulas
         return out
 
 
@@ -173,6 +178,8 @@ def prove_link(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs
     try:
         with budget(PROOF_SECONDS):
             _Prover(net, letters, lhs, rhs).run(proof)
+            if result.verdict in (VERIFIED, AT_SIZES):
+                proof.cases = _unit_zero_cases(net, letters, lhs, rhs, result)
     except SymbpError as exc:
         # one sentence: the message and its hint, no caret lines (str(exc) has them, on new lines)
         why = exc.brief() if isinstance(exc, InputError) else str(exc)
@@ -183,6 +190,49 @@ def prove_link(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs
         proof.sides, proof.joint = [], []
         proof.note = f"the steps could not be shown (a symbp bug: please report it): {type(exc).__name__}"
     return proof
+
+
+def _unit_zero_cases(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node,
+                     result: LinkResult) -> list[tuple[str, Proof]]:
+    """The link at the unit 0 of each free letter over ``0..D`` (and of each combination of them),
+    as the check ran it: ``\\frac{\\partial E}{\\partial w_{j0}} = \\delta_j x_0``, its own steps."""
+    import itertools
+
+    from ..engine.semantics import unit_zero
+    zero = unit_zero_letters(net, letters, lhs, rhs)
+    out = []
+    for n in range(1, len(zero) + 1):
+        for chosen in itertools.combinations(zero, n):
+            a, b = lhs, rhs
+            for x in chosen:
+                a, b = unit_zero(a, x), unit_zero(b, x)
+            case = Proof(f"{unparse(a)} = {unparse(b)}", result)
+            _Prover(net, letters, a, b).run(case)
+            out.append((", ".join(f"{latex_name(x)} = 0" for x in chosen), case))
+    return out
+
+
+def _pinned(net: Network, text: str) -> list[str]:
+    """The units the forward pass pins to a number (``x_{0} = 1``) that ``text`` writes."""
+    out = []
+    for (name, units, _), value in sorted(net.constants.items(), key=str):
+        unit = f"{latex_name(name)}_{{{''.join(str(u) for u in units)}}}"
+        if unit in text:
+            out.append(f"{unit} = {value}")
+    return out
+
+
+def _units_zero(net: Network, pinned: list[str]) -> str:
+    """``$x_{0} = 1$, $z_{0} = 1$ (the units 0: a sum over $i$, $j$ runs from 0, ...)``."""
+    letters = ", ".join(f"${latex_name(x)}$" for x, r in sorted(net.ranges.items()) if r in net.zero_ranges)
+    return (", ".join(f"${u}$" for u in pinned) + f" (the units 0: a sum over {letters} runs from 0, and a "
+            "claim free in one holds at its unit 0 too, where its quantities have one)")
+
+
+def _unit_zero_text(where: str, pinned: list[str]) -> str:
+    """``... at the unit 0, $i = 0$ (where $x_{0} = 1$):``, the sentence before a case's chain."""
+    return (f"The steps above are for the units from 1; at the unit 0, ${where}$"
+            + (f" (where {', '.join(f'${u}$' for u in pinned)})" if pinned else "") + ":")
 
 
 class _Prover:
@@ -919,7 +969,8 @@ def _setting(name: str, text: object) -> str:
             [tuple(x.split(" = ", 1)) for x in text.split(", ")]
         if all(len(pq) == 2 and re.fullmatch(r"\\?[A-Za-z]\w*", pq[0]) and pq[1] in _ACTIVATIONS
                for pq in pairs):
-            return ", ".join("$" + _ACTIVATIONS[kind].format(f=f) + "$" for f, kind in pairs)
+            return ", ".join("$" + _ACTIVATIONS[kind].format(f=f) + "$" if f != "\\max" else
+                             "$\\max(0, a)$ the ReLU" for f, kind in pairs)
     return f"${name}$: {_prose(text)}"
 
 
@@ -928,6 +979,10 @@ def network_section(net: Network) -> list[str]:
     printer = LatexPrinter(net)
     out = ["\\section*{The network}", "Index ranges: "
            + ", ".join(f"${latex_name(x)} = 1, \\dots, {r}$" for x, r in sorted(net.ranges.items())) + "."]
+    pinned = _pinned(net, " ".join(f"{latex_name(name)}_{{{''.join(str(u) for u in units)}}}"
+                                   for name, units, _ in net.constants))
+    if pinned:
+        out.append("The units 0: " + _units_zero(net, pinned) + ".")
     for m, parts in net.composites.items():
         out.append(f"The composite index ${latex_name(m)}$ runs over the units "
                    f"${group_letters(parts, (len(parts),))}$.")
@@ -977,6 +1032,11 @@ def proof_section(proof: Proof, heading: str) -> list[str]:
             if steps:  # "continued" only after the side's own steps were shown above
                 head = f"{name}, continued:" if proof.sides[k].steps else f"{name}:"
                 out += [head, "\\begin{align*}", *_align(first, steps), "\\end{align*}"]
+    for where, case in proof.cases:  # the case split: 1..D above, the unit 0 here
+        out.append(f"At the unit 0, ${where}$, the same claim (the steps above are for the units from 1):")
+        for name, side in zip(names, case.sides):
+            if side.steps:
+                out += [f"{name}:", "\\begin{align*}", *_align(side.written, side.steps), "\\end{align*}"]
     if proof.note:
         out.append(_prose(proof.note) + ".")
     out += _conclusion(proof)
@@ -1169,7 +1229,31 @@ class _Compact:
             rows += self.link_rows(p, here)
         first = run[0].sides[0].written
         notes = "".join(f" {_prose(p.note)}." for p in run if p.note)
-        return [*self.chain(first, rows), _compact_verdict([p.result for p in run]) + notes]
+        out = self.chain(first, rows)
+        # the case split: the chain above is for the units from 1; each unit 0 the check ran apart
+        # is a chain of its own (the links of one equation at i = 0 in a row are one chain)
+        cases: dict[str, list[tuple[int, Proof]]] = {}
+        for k, p in enumerate(run):
+            for where, case in p.cases:
+                if len(case.sides) == 2:
+                    cases.setdefault(where, []).append((k, case))
+        for where, found in cases.items():
+            pieces: list[list[Proof]] = []
+            for k, case in found:
+                if pieces and found[found.index((k, case)) - 1][0] == k - 1:
+                    pieces[-1].append(case)
+                else:
+                    pieces.append([case])
+            for piece in pieces:
+                pinned = _pinned(self.net, " ".join(case.claim for case in piece))
+                rows = [row for case in piece for row in self.link_rows(case, here)]
+                for r in rows:  # \delta_j = \delta_j x_0: the number the forward pass pins
+                    used = [u for u in pinned if u.split(" = ")[0] in r.latex]
+                    plain = not r.why or r.why.startswith(("normal form", "reordered", "the same normal"))
+                    if used and plain:
+                        r.why = ", ".join(f"${u}$" for u in used)
+                out += [_unit_zero_text(where, pinned), *self.chain(piece[0].sides[0].written, rows)]
+        return [*out, _compact_verdict([p.result for p in run]) + notes]
 
     def chain(self, first: str, rows: list[_Row]) -> list[str]:
         """An ``align*`` of ``first = row = row ...``, each reason beside its row (under it when the
@@ -1304,6 +1388,10 @@ def _compact_network(net: Network, tags: dict[str, str]) -> list[str]:
     rows = [f"  {eq} \\tag*{{(F{k})}}" for k, eq in enumerate(tags, 1)]
     ranges = ", ".join(f"${latex_name(x)} = 1, \\dots, {r}$" for x, r in sorted(net.ranges.items()))
     facts = [f"indices {ranges}"]
+    pinned = _pinned(net, " ".join(f"{latex_name(name)}_{{{''.join(str(u) for u in units)}}}"
+                                   for name, units, _ in net.constants))
+    if pinned:  # PRML's bias units: x_0 = 1 (the unit 0 of a range that a forward sum runs from 0)
+        facts.append(_units_zero(net, pinned))
     for m, parts in net.composites.items():
         facts.append(f"${latex_name(m)}$ runs over the units ${group_letters(parts, (len(parts),))}$")
     for f in net.params:

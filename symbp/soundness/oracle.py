@@ -12,7 +12,9 @@ evaluates each side of an equation directly from its AST:
   error for analytic functions);
 * ``h``, ``h'`` are concrete analytic functions (``tanh``, ``softplus``, or the declared one);
   a per-unit function ``\\theta_h`` is a different one for every unit ``h`` (the concrete
-  function, rescaled by the unit's number); ``\\exp``, ``\\log``, ``\\tanh`` are themselves;
+  function, rescaled by the unit's number); ``\\exp``, ``\\log``, ``\\tanh`` are themselves, and
+  ``\\max(0, x)`` is the ReLU (its own ``x`` on the positive side, ``0`` elsewhere), ``[x > 0]``
+  its derivative;
 * ``\\delta`` of a unit is the derivative by its pre-activation, which the oracle finds on its
   own in the forward ASTs (a sum of weight-times-quantity terms, plus a bias), whatever its
   letter, unless the file names the letter (``% symbp: delta z``);
@@ -613,6 +615,8 @@ class Oracle:
                     return complex(self.sizes[node.name])
                 if self.mean_size is not None and node.name == self.mean_size:
                     return complex(self.patterns)  # the n of \\frac{1}{n} \\sum_x
+                if self.pattern_letter and node.name == _patterns_of(self.net)[1]:
+                    return complex(self.patterns)  # N, the number of patterns it runs
                 raise IllFormed(f"{node.name} is neither a quantity nor a size")
             if ("0",) in node.groups:
                 if node.name == "delta" or node.name.startswith("delta^"):
@@ -638,7 +642,8 @@ class Oracle:
                 return self.derivative(Sym(0, 0, self.net.error_name, ()), key, idx, env)
             return self.value(key, idx)
         if isinstance(node, Call):
-            kind = (self.net.activations.get(node.name)
+            kind = (("relu" if node.name == "max" else None)  # \max(0, x) and [x > 0]: its own reading
+                    or self.net.activations.get(node.name)
                     or (node.name if node.name in ("exp", "log", "ln") else None)
                     or self.functions.get(node.name, "tanh"))
             if node.order > 3:

@@ -70,6 +70,12 @@ def _cat0(v: Any, bias: Any) -> Any:
     return torch.cat([bias.reshape(*v.shape[:-1], 1), v], dim=-1)
 
 
+def torch_relu(v: Any) -> Any:
+    """The ReLU, ``max(0, v)`` (CS231n's and Goodfellow's hidden units)."""
+    import torch
+    return torch.relu(v)
+
+
 def _ones0(v: Any) -> Any:
     """``[1, v]``: the inputs with the unit ``x_0 = 1`` first."""
     import torch
@@ -288,8 +294,8 @@ ENTRIES += [
           slip=True, note="w_{jk} for w_{kj}: BP2's transpose forgotten"),
     Entry("nndl-bp2-layers", NNDL, "BP2 (eq. 42)", NL_FWD,
           r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)",
-          True, lambda m: (m.grad("a1"), (m.W2.T @ m.grad("a2")) * m.fp(m.a1)), N2_SPEC,
-          note="as printed, with layer superscripts"),
+          True, lambda m: (m.grad("a1"), (m.W2.T @ m.grad("a2")) * m.fp(m.a1)), N2_SPEC, ("layers l = 1..L",),
+          note="as printed, with layer superscripts, for a layer l of Nielsen's L-layer network"),
     Entry("nndl-quadratic", NNDL, "eq. (26) and BP1", N_FWD + (r"C = \frac{1}{2} \sum_j (y_j - a_j)^2",),
           r"\frac{\partial C}{\partial a_j} = a_j - y_j",
           True, lambda m: (m.grad("h1"), m.h1 - m.t), dict(N_SPEC, err="sos"),
@@ -361,6 +367,8 @@ ENTRIES += [
 GOOD = "Goodfellow 6.5"
 F_FWD = (r"a_j = b_j + \sum_i W_{ji} x_i", r"h_j = f(a_j)", r"a_k = b_k + \sum_j W_{kj} h_j")
 F_DIR = ("params W, b",)
+F_RELU = (r"a_j = b_j + \sum_i W_{ji} x_i", r"h_j = \max\left(0, a_j\right)",
+          r"a_k = b_k + \sum_j W_{kj} h_j")
 F_LAYERS = (r"a^{(k)}_i = b^{(k)}_i + \sum_j W^{(k)}_{ij} h^{(k-1)}_j", r"h^{(k)}_i = f(a^{(k)}_i)")
 
 ENTRIES += [
@@ -395,6 +403,14 @@ ENTRIES += [
           r"\frac{\partial J}{\partial h_j} = \sum_k W_{jk} \frac{\partial J}{\partial a_k}",
           False, lambda m: (m.grad("h1"), m.W2 @ m.grad("a2")), dict(square="JK"), F_DIR, slip=True,
           note="W_{jk} for W_{kj}: the transpose of W^T forgotten; cost J as printed"),
+    Entry("good-6.4-relu", GOOD, "Alg. 6.4 with the rectifier g(z) = max{0, z} (6.3.1)", F_RELU,
+          r"\frac{\partial J}{\partial a_j} = \frac{\partial J}{\partial h_j} [a_j > 0]",
+          True, lambda m: (m.grad("a1"), m.grad("h1") * (m.a1 > 0)), dict(hidden="relu"), F_DIR,
+          note="g ⊙ f'(a) with f the ReLU written out, its derivative as a gate"),
+    Entry("good-6.4-relu-slip-f", GOOD, "Alg. 6.4 with the rectifier g(z) = max{0, z} (6.3.1)", F_RELU,
+          r"\frac{\partial J}{\partial a_j} = \frac{\partial J}{\partial h_j} \max(0, a_j)",
+          False, lambda m: (m.grad("a1"), m.grad("h1") * torch_relu(m.a1)), dict(hidden="relu"), F_DIR,
+          slip=True, note="f for f'"),
     Entry("good-6.4-layers", GOOD, "Alg. 6.4, ∇_b J = g, with layers", F_LAYERS,
           r"\frac{\partial J}{\partial b^{(k)}_i} = \frac{\partial J}{\partial a^{(k)}_i}",
           True, lambda m: (m.grad("b1"), m.grad("a1")), {}, F_DIR,
@@ -408,6 +424,7 @@ C_FWD = (r"s_j = \sum_i W_{ij} x_i + b_j", r"p_j = \sigma(s_j)")
 C_DIR = ("params W, b", r"activation \sigma = logistic")
 C_SPEC = dict(one_layer=True, hidden="logistic")
 C2_FWD = (r"s_j = \sum_i W_{ij} x_i + b_j", r"h_j = \sigma(s_j)", r"s_k = \sum_j W_{jk} h_j + b_k")
+C_RELU = (r"s_j = \sum_i W_{ij} x_i + b_j", r"h_j = \max(0, s_j)", r"s_k = \sum_j W_{jk} h_j + b_k")
 
 ENTRIES += [
     Entry("cs231n-sigmoid", CS, "Backprop intuitions, sigmoid gate", C_FWD,
@@ -437,11 +454,22 @@ ENTRIES += [
           r"\frac{\partial E}{\partial s_j} = \frac{\partial E}{\partial h_j}",
           False, lambda m: (m.grad("a1"), m.grad("h1")), dict(hidden="logistic"), C_DIR, slip=True,
           note="the local gradient of the nonlinearity forgotten"),
-    Entry("cs231n-relu", CS, "Case study, dhidden[hidden <= 0] = 0",
-          (r"s_j = \sum_i W_{ij} x_i + b_j", r"h_j = \max(0, s_j)", r"s_k = \sum_j W_{jk} h_j + b_k"),
+    Entry("cs231n-relu", CS, "Case study, dhidden[hidden <= 0] = 0", C_RELU,
           r"\frac{\partial E}{\partial s_j} = \frac{\partial E}{\partial h_j} [s_j > 0]",
           True, lambda m: (m.grad("a1"), m.grad("h1") * (m.a1 > 0)), dict(hidden="relu"), ("params W, b",),
           note="the ReLU's gate, an Iverson bracket"),
+    Entry("cs231n-relu-dW", CS, "Case study, dW2 = hidden_layer.T.dot(dscores)", C_RELU,
+          r"\frac{\partial E}{\partial W_{jk}} = \max(s_j, 0) \frac{\partial E}{\partial s_k}",
+          True, lambda m: (m.grad("W2").T, m.h1[:, None] * m.grad("a2")[None, :]), dict(hidden="relu"),
+          ("params W, b",), note="the ReLU written with its argument first"),
+    Entry("cs231n-relu-slip-nogate", CS, "Case study, dhidden[hidden <= 0] = 0", C_RELU,
+          r"\frac{\partial E}{\partial s_j} = \frac{\partial E}{\partial h_j}",
+          False, lambda m: (m.grad("a1"), m.grad("h1")), dict(hidden="relu"), ("params W, b",), slip=True,
+          note="the gate forgotten: the gradient passed through the ReLU unchanged"),
+    Entry("cs231n-relu-slip-max", CS, "Case study, dhidden[hidden <= 0] = 0", C_RELU,
+          r"\frac{\partial E}{\partial s_j} = \frac{\partial E}{\partial h_j} \max(0, s_j)",
+          False, lambda m: (m.grad("a1"), m.grad("h1") * torch_relu(m.a1)), dict(hidden="relu"),
+          ("params W, b",), slip=True, note="the ReLU for its derivative"),
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -450,6 +478,8 @@ NG = "Ng"
 M_FWD = (r"z_j = \sum_i W_{ji} x_i + b_j", r"a_j = f(z_j)", r"z_k = \sum_j W_{kj} a_j + b_k", r"a_k = f(z_k)")
 M_DIR = ("params W, b",)
 M_SPEC = dict(out="hidden")
+#: the cost of one example, J(W, b; x, y) = 1/2 ||h_{W,b}(x) - y||^2 (CS294A §2.1), y the target
+M_COST = r"J = \frac{1}{2} \sum_k (a_k - y_k)^2"
 M_LAYERS = (r"z^{(l+1)}_i = \sum_j W^{(l)}_{ij} a^{(l)}_j + b^{(l)}_i", r"a^{(l+1)}_i = f(z^{(l+1)}_i)")
 M_COURSERA = (r"z^{[1]} = W^{[1]} x + b^{[1]}", r"a^{[1]} = g^{[1]}(z^{[1]})",
               r"z^{[2]} = W^{[2]} a^{[1]} + b^{[2]}", r"a^{[2]} = \sigma(z^{[2]})")
@@ -486,9 +516,14 @@ ENTRIES += [
           r"\delta_k = \frac{\partial E}{\partial a_k}",
           False, lambda m: (m.grad("a2"), m.grad("y")), M_SPEC, M_DIR, slip=True,
           note="f'(z_k) forgotten: the derivative by the activation for the one by the input; J written E"),
-    Entry("ng-294a-output", NG, "CS294A §2.2, step 2", M_FWD, r"\delta_k = -(y_k - a_k) f'(z_k)",
-          True, lambda m: (m.grad("a2"), -(m.t - m.y) * m.fp(m.a2)), dict(M_SPEC, err="sos"), M_DIR,
-          note="J = 1/2 ||a - y||^2, y the target"),
+    Entry("ng-294a-output", NG, "CS294A §2.2, step 2", M_FWD + (M_COST,), r"\delta_k = -(y_k - a_k) f'(z_k)",
+          True, lambda m: (m.grad("a2"), -(m.t - m.y) * m.fp(m.a2)), dict(M_SPEC, err="sos"),
+          M_DIR + ("error J",), note="J = 1/2 ||a - y||^2 (§2.1), y the target; J named the error, as "
+          "it is also the size of j"),
+    Entry("ng-294a-output-slip-sign", NG, "CS294A §2.2, step 2", M_FWD + (M_COST,),
+          r"\delta_k = (y_k - a_k) f'(z_k)",
+          False, lambda m: (m.grad("a2"), (m.t - m.y) * m.fp(m.a2)), dict(M_SPEC, err="sos"),
+          M_DIR + ("error J",), slip=True, note="the minus sign dropped"),
     Entry("ng-294a-layers", NG, "CS294A §2.2, (6)", M_LAYERS,
           r"\frac{\partial}{\partial W^{(l)}_{ij}} J(W,b;x,y) = a^{(l)}_j \delta^{(l+1)}_i",
           True, lambda m: (m.grad("W1"), m.x[None, :] * m.grad("a1")[:, None]), M_SPEC, M_DIR,
