@@ -58,8 +58,11 @@ class NetworkDerivation(Printable):
 
 
 def derive(net: Network) -> NetworkDerivation:
-    """Derive ``δ`` and ``∂E/∂θ`` for every layer and parameter of ``net``."""
+    """Derive ``δ`` and ``∂E/∂θ`` for every layer and parameter of ``net``; for a network of one
+    pattern (``E = \\sum_n E_n``, ``C = \\frac{1}{n} \\sum_x C_x``) they are that pattern's,
+    ``∂E_n/∂θ`` (the total's is their sum, or average, over the patterns)."""
     deltas, grads, locs = [], [], []
+    error = net.error_name if net.patterns is None else f"{net.error_name}_{{{net.patterns[0]}}}"
     for c in net.families:
         if c.id not in net.definitions or net.is_alias(c.id):
             continue
@@ -87,12 +90,12 @@ def derive(net: Network) -> NetworkDerivation:
             lhs = f"\\delta_{{{_sub(fam, letters)}}}"
             if fam.name != net.delta_of and "^" in fam.name:  # a labelled layer: as the printer writes it
                 sub = _sub(fam, letters)
-                lhs = f"\\frac{{\\partial {net.error_name}}}{{\\partial {latex_name(fam.name)}_{{{sub}}}}}"
+                lhs = f"\\frac{{\\partial {error}}}{{\\partial {latex_name(fam.name)}_{{{sub}}}}}"
             deltas.append((lhs, latex(net, rhs, names)))
     for fam in net.params:
         letters = net.letters_for(fam.axes)
         g = calculus.gradient(net, fam.id, tuple(F(x) for x in letters))
-        lhs = f"\\frac{{\\partial {net.error_name}}}{{\\partial {fam.name}_{{{_sub(fam, letters)}}}}}"
+        lhs = f"\\frac{{\\partial {error}}}{{\\partial {fam.name}_{{{_sub(fam, letters)}}}}}"
         grads.append((lhs, latex(net, g)))
     return NetworkDerivation(net, deltas, grads, locs)
 

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from .catalogue import ACTIVATION_KINDS, ERROR_KINDS
 from .diagnoses import CODES
-from .engine.declare import BUILTINS, declare
+from .engine.declare import BUILTINS, declare, labelled_functions
 from .engine.generic import MODES, Template, read_directive
 from .engine.vector import LAYOUTS, Mismatch, needs_translation, shape_of, substitute, translate
 from .errors import DeclarationError, InputError, LatexSyntaxError, Location, NotationError, locate
@@ -360,7 +360,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         elif word == "params":
             params = [x.strip() for x in arg.split(",") if x.strip()]
         elif word == "activation":
-            m = re.fullmatch(r"\\?([A-Za-z]+)\s*=\s*([a-z-]+)", arg)
+            # h = tanh, and Ng's g^{[1]} = tanh (an activation per layer)
+            m = re.fullmatch(r"\\?([A-Za-z]+(?:\^\{[\[(][A-Za-z0-9][\])]\})?)\s*=\s*([a-z-]+)", arg)
             if not m:
                 raise DeclarationError("this activation directive cannot be read", offset=argpos,
                                        hint="write '% symbp: activation h = tanh' (or one of: "
@@ -612,7 +613,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                 if assigned:
                     item.chain = Chain(tuple(substitute(x, assigned) for x in item.chain.sides),
                                        item.chain.rels)
-                if needs_translation(item.chain, net.shapes):
+                if template is None and needs_translation(item.chain, net.shapes):  # generic: per depth
                     item.written, item.vector = original, item.chain
                     index_form = translate(item.chain, net.shapes, net.layout, net.range_letter,
                                            net.conventions)
@@ -677,6 +678,7 @@ def _index_form(line: str, shapes: dict[str, tuple[str, ...]], layout: str, text
                 at: int | None, conventions: dict[str, str] | None = None) -> str:
     """A forward equation in vector notation, written in index notation (others as they are)."""
     functions = {f for f in re.findall(r"\\?([A-Za-z]+)'*\s*\(", line) if f not in ("left", "right")}
+    functions |= labelled_functions(line) - set(shapes)  # g^{[1]}(Z^{[1]}): Ng's activation of a layer
     try:
         chain = parse_chain(line, functions)
     except InputError:

@@ -111,6 +111,21 @@ def letter_tex(x: str) -> str:
     return ("\\" + base if base in GREEK or base in FUNCTION_COMMANDS else base) + x[len(base):]
 
 
+def primed(tex: str, order: int) -> str:
+    """A function's name as LaTeX with ``order`` primes, put before a layer label: Ng's
+    ``g'^{[1]}`` (which LaTeX reads as ``g^{\\prime [1]}``; ``g^{[1]}'`` is a double superscript).
+
+    >>> print(primed("g^{[1]}", 1), primed("h", 2))
+    g'^{[1]} h''
+    """
+    primes = "'" * order
+    m = _LABEL_END.fullmatch(tex) if order else None
+    return m[1] + primes + m[2] if m else tex + primes
+
+
+_LABEL_END = re.compile(r"(.*?)(\^\{[\[(][^{}]*[\])]\})")
+
+
 def sum_tex(x: str) -> str:
     """``\\sum`` over the index letter ``x``: ``\\sum_k``, ``\\sum_\\mu``, ``\\sum_{j'}``."""
     t = letter_tex(x)

@@ -48,12 +48,14 @@ import numpy as np
 from . import api
 from .catalogue import CYCLE, ERRORS, NUMERIC_ERRORS
 from .checker.diagnosis import index_of
+from .checker.files import family_shapes
 from .checker.pipeline import over_patterns, pattern_parts
 from .checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from .document import Derivation, derivation_files, load, strip_label
 from .engine import calculus
 from .engine.numeric import ACTIVATIONS, Lambdified, _bounded, evaluate, lambdify
 from .engine.semantics import Interpreter, free_letters, infer_letters
+from .engine.vector import Mismatch, needs_translation, translate
 from .errors import InputError, ResourceLimitError, SymbpError, UnsupportedError
 from .latex.ast import Chain, Deriv, Node, Sym
 from .latex.parser import parse_chain
@@ -576,7 +578,19 @@ def _generic_numeric(deriv: Derivation, chain: Chain, k: int, link: LinkResult,
         if inst.conflicts:
             return NumericResult(link, SKIPPED, setting=fwd.describe(),
                                  message="an index stands for units of two layers: no numbers")
-        res = numeric_link(fwd, inst.chain, k, link)
+        written = inst.chain
+        if needs_translation(written, net.shapes or family_shapes(net)):  # vector notation: index form
+            net.shapes = net.shapes or family_shapes(net)
+            try:
+                read = translate(written, net.shapes, net.layout, net.range_letter, net.conventions)
+            except SymbpError as exc:
+                return NumericResult(link, SKIPPED, message=f"the sides have no numeric value: {exc}",
+                                     setting=fwd.describe())
+            if isinstance(read, Mismatch):
+                return NumericResult(link, SKIPPED, setting=fwd.describe(),
+                                     message="the shapes do not fit: the sides have no numeric value")
+            written = read
+        res = numeric_link(fwd, written, k, link)
         where = f"depth {tpl.depth} = {GENERIC_DEPTH}" + ("" if layer is None else f", {tpl.var} = {layer}")
         res.setting = {**res.setting, "generic": where}
         res.message = f"at {where}" + (f": {res.message}" if res.message else "")

@@ -556,6 +556,219 @@ def test_the_shipped_batch_derivation_is_as_it_expects() -> None:
 
 
 # ----------------------------------------------------------------------------------------------
+# Ng's sum over the examples, \sum_{i=1}^{m} dZ^{[l](i)}, and the activation of a layer, g^{[l]}
+
+NG_LAYERS = r"""
+% symbp: params W, b
+% symbp: error J
+% symbp: examples M : m
+% symbp: prefix d = \partial J
+% symbp: hadamard *
+% symbp: matrix X : I x M
+% symbp: matrix Z^{[1]}, A^{[1]} : H x M
+% symbp: matrix Z^{[2]}, A^{[2]} : K x M
+% symbp: vector b^{[1]} : H
+% symbp: vector b^{[2]} : K
+% symbp: matrix W^{[1]} : H x I
+% symbp: matrix W^{[2]} : K x H
+% symbp: activation g^{[1]} = tanh
+% symbp: activation g^{[2]} = logistic
+% symbp: forward
+\begin{align*}
+Z^{[1]} &= W^{[1]} X + b^{[1]} \\
+A^{[1]} &= g^{[1]}(Z^{[1]}) \\
+Z^{[2]} &= W^{[2]} A^{[1]} + b^{[2]} \\
+A^{[2]} &= g^{[2]}(Z^{[2]})
+\end{align*}
+"""
+
+
+@pytest.mark.parametrize(("vector", "index"), [
+    (r"db^{[2]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[2](i)}",
+     r"M \frac{\partial J}{\partial b^{[2]}_{k}} = \sum_{m} M \frac{\partial J}{\partial Z^{[2]}_{km}}"),
+    (r"db^{[2]} = \frac{1}{m} \sum_{i} dZ^{[2](i)}",  # np.sum(dZ, axis=1, keepdims=True) / m
+     r"M \frac{\partial J}{\partial b^{[2]}_{k}} = \sum_{m} M \frac{\partial J}{\partial Z^{[2]}_{km}}"),
+    (r"b^{[2]} = \sum_{i=1}^{m} Z^{[2](i)} + b^{[2]}", r"b^{[2]}_{k} = \sum_{m} Z^{[2]}_{km} + b^{[2]}_{k}"),
+    (r"b^{[2]} = \sum_{i=1}^{M} W^{[2]} A^{[1](i)}",
+     r"b^{[2]}_{k} = \sum_{m} \sum_{h} W^{[2]}_{kh} A^{[1]}_{hm}"),
+])
+def test_a_sum_over_the_examples_sums_the_columns_of_a_batch_matrix(vector: str, index: str) -> None:
+    shapes = {"Z^{[2]}": ("K", "M"), "A^{[1]}": ("H", "M"), "b^{[2]}": ("K",), "W^{[2]}": ("K", "H")}
+    out = translate(parse_chain(vector, FUNCS), shapes, conventions=NG)
+    assert not isinstance(out, Mismatch), out.message
+    assert " = ".join(unparse(s) for s in out.sides) == index
+
+
+@pytest.mark.parametrize(("equation", "verdict", "code"), [
+    (r"dZ^{[2]} = dA^{[2]} * g'^{[2]}(Z^{[2]})", VERIFIED, None),
+    (r"dZ^{[1]} = W^{[2]T} dZ^{[2]} * g'^{[1]}(Z^{[1]})", VERIFIED, None),
+    (r"db^{[2]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[2](i)}", VERIFIED, None),
+    (r"db^{[1]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[1](i)}", VERIFIED, None),
+    (r"db^{[1]} = \frac{1}{m} \sum_{i} dZ^{[1](i)}", VERIFIED, None),
+    (r"\frac{1}{m} \sum_{i=1}^{m} dZ^{[1](i)} = \frac{1}{m} dZ^{[1]} \mathbf{1}", VERIFIED, None),
+    (r"dZ^{[1]} = W^{[2]T} dZ^{[2]} * g'^{[2]}(Z^{[1]})", REFUTED, None),  # the other layer's g'
+    (r"dZ^{[1]} = W^{[2]T} dZ^{[2]} * g^{[1]}(Z^{[1]})", REFUTED, None),  # g for g'
+    (r"db^{[2]} = \sum_{i=1}^{m} dZ^{[2](i)}", REFUTED, None),  # the average forgotten
+    (r"db^{[2]} = \frac{1}{m} \sum_{i=1}^{m} dA^{[2](i)}", REFUTED, None),
+    (r"db^{[2]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[1](i)}", REFUTED, "shape-mismatch"),
+    (r"db^{[2]} = \frac{1}{m} \sum_{i=1}^{n} dZ^{[2](i)}", ERROR, None),  # not the whole batch
+    (r"db^{[2]} = \frac{1}{m} dZ^{[2](i)}", ERROR, None),  # a column outside a sum
+])
+def test_ng_layer_claims_in_a_file(equation: str, verdict: str, code: str | None) -> None:
+    (r,) = _one(equation, NG_LAYERS)
+    assert r.verdict == verdict, r.message
+    if code is not None:
+        assert code in r.codes
+
+
+def test_a_layer_labelled_function_is_a_function_not_a_product() -> None:
+    d = loads(NG_LAYERS + "\\[ dZ^{[2]} = dA^{[2]} * g'^{[2]}(Z^{[2]}) \\]", "t.tex")
+    assert {"g^{[1]}", "g^{[2]}"} <= d.network.functions
+    assert not any(f.name.startswith("g^") for f in d.network.families)  # it was a family: a scalar g^{[1]}
+    assert unparse(parse_expression(r"g'^{[1]}(Z^{[1]})", ["g^{[1]}"])) == "g'^{[1]}(Z^{[1]})"
+    # not applied in the forward pass: the letter is a quantity, as an undeclared g(x) is
+    assert isinstance(parse_expression(r"g^{[1]}(x)", ["g"]), Mul)
+
+
+def test_a_column_needs_the_examples_in_the_columns() -> None:
+    with pytest.raises(NotationError, match="its columns are not the examples"):
+        translate(parse_chain(r"b = \sum_i Z^{[2](i)}", FUNCS), {"Z^{[2]}": ("K", "J"), "b": ("K",)},
+                  conventions=NG)
+
+
+# ----------------------------------------------------------------------------------------------
+# a generic layer l in vector notation: Nielsen's matrix BP1-BP4 for every layer of every depth
+
+GENERIC = r"""
+% symbp: layers l = 1..L
+% symbp: error C
+% symbp: forward
+\begin{align*}
+z^l_j &= \sum_k w^l_{jk} a^{l-1}_k + b^l_j \\
+a^l_j &= \sigma(z^l_j)
+\end{align*}
+"""
+
+
+@pytest.mark.parametrize(("equation", "verdict", "words"), [
+    (r"\delta^L = \nabla_{a^L} C \odot \sigma'(z^L)", VERIFIED, "of every depth"),
+    (r"\delta^l = \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma'(z^l)", VERIFIED,
+     "for every layer l = 1..L-1 of every depth L"),
+    (r"\frac{\partial C}{\partial b^l} = \delta^l", VERIFIED, "for every layer l = 1..L"),
+    (r"\frac{\partial C}{\partial w^l} = \delta^l (a^{l-1})^T", VERIFIED, "for every layer l = 1..L"),
+    (r"\delta^l = \operatorname{diag}(\sigma'(z^l)) (w^{l+1})^\top \delta^{l+1}", VERIFIED, "every depth"),
+    (r"\mathbf{1}^T \delta^l = \mathbf{1}^T \nabla_{b^l} C", VERIFIED, "every depth"),
+    (r"\delta^l = \left( w^{l+1} \delta^{l+1} \right) \odot \sigma'(z^l)", REFUTED,
+     r"w^{l+1} \delta^{l+1} multiplies an n_{l+1} \times n_{l} matrix by an n_{l+1}-vector; did you mean "
+     r"\left(w^{l+1}\right)^{T} \delta^{l+1}?"),
+    (r"\frac{\partial C}{\partial w^l} = \delta^l a^{l-1}", REFUTED,
+     r"multiplies an n_{l}-vector by an n_{l-1}-vector"),
+    (r"\delta^l = \left( (w^l)^T \delta^{l+1} \right) \odot \sigma'(z^l)", REFUTED,
+     r"an n_{l-1} \times n_{l} matrix by an n_{l+1}-vector"),
+    (r"\delta^L = \nabla_{a^L} C", REFUTED, r"a factor \sigma'(z^{(2)}) of the left side is missing"),
+    (r"\delta^l = \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma(z^l)", REFUTED, "refuted at depth"),
+])
+def test_a_generic_layer_in_vector_notation(equation: str, verdict: str, words: str) -> None:
+    (r,) = _one(equation, GENERIC)
+    assert r.verdict == verdict, r.message
+    assert words in r.message, r.message
+
+
+@pytest.mark.parametrize(("slip", "fix"), [
+    (r"\delta^l = \left( w^{l+1} \delta^{l+1} \right) \odot \sigma'(z^l)",
+     r"\delta^l = \left(w^{l+1}\right)^{T} \delta^{l+1} \odot \sigma'(z^l)"),
+    (r"\frac{\partial C}{\partial w^l} = \delta^l a^{l-1}",
+     r"\frac{\partial C}{\partial w^l} = \delta^l \left(a^{l-1}\right)^{T}"),
+    (r"\delta^L = \nabla_{a^L} C", r"\delta^L = \nabla_{a^L} C \odot \sigma'(z^L)"),
+    (r"\delta^l = \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma(z^l)",
+     r"\delta^l = \left(w^{l+1}\right)^{T} \delta^{l+1} \odot \sigma'(z^l)"),
+])
+def test_a_generic_vector_slip_is_corrected_with_vectors_and_the_fix_verifies(slip: str, fix: str) -> None:
+    (r,) = _one(slip, GENERIC)
+    assert r.verdict == REFUTED and r.suggestion == fix
+    (again,) = _one(fix, GENERIC)
+    assert again.verdict == VERIFIED, again.message
+
+
+def test_a_shape_mismatch_has_no_empty_counterexample() -> None:
+    (r,) = _one(r"\delta^l = w^{l+1} \delta^{l+1} \odot \sigma'(z^l)", GENERIC)
+    assert r.counterexample is None
+    from symbp.render.formats import _details
+    assert "None" not in _details(r)
+
+
+def test_the_shipped_generic_matrix_derivation_is_as_it_expects() -> None:
+    results = check_file(ROOT / "derivations" / "generic" / "nielsen_matrix_bp.tex")
+    assert results and all(r.as_expected for r in results)
+    assert sum(r.verdict == VERIFIED and "every depth" in r.message for r in results) == 7
+
+
+def test_the_numeric_check_runs_generic_vector_claims() -> None:
+    from symbp.numcheck import check_file as numeric
+    res = numeric(ROOT / "derivations" / "generic" / "nielsen_matrix_bp.tex")
+    assert {x.status for x in res[:7]} == {"agree"}
+    assert all(x.status != "agree" for x in res[7:])
+
+
+def test_the_generic_vector_mutants_are_all_killed() -> None:
+    report = run_vector_mutants([ROOT / "derivations" / "generic"])
+    assert report.links == 6 and report.unsound == [] and report.survivors == []
+    assert {o.cls for o in report.outcomes} >= {"drop-transpose", "hadamard-to-product", "other-layout"}
+    assert not [o for o in report.outcomes if o.message.startswith(DISAGREES)]
+
+
+# ----------------------------------------------------------------------------------------------
+# proofs and diagnoses in vector notation
+
+
+@pytest.mark.parametrize(("index", "axes", "vector"), [
+    (r"\sigma'(z_{j}) \sum_{k} V_{kj} c_{k}", ("j", None), r"V^{T} c \odot \sigma'(z)"),
+    (r"\sum_{i} W_{ji} x_{i}", ("j", None), r"W x"),
+    (r"\frac{\partial C}{\partial u_{j}} x_{i}", ("j", "i"), r"\nabla_{u} C x^{T}"),
+    (r"2 u_{j} - \sigma(u_{j})", ("j", None), r"2 u - \sigma(u)"),
+    (r"\sum_{k} V_{kj} c_{k} \sigma'(c_{k})", ("j", None), r"V^{T} \left(c \odot \sigma'(c)\right)"),
+])
+def test_index_steps_read_back_as_vectors(index: str, axes: tuple, vector: str) -> None:
+    from symbp.engine.vector import to_vectors
+    shapes = {**SHAPES, "V": ("K", "J"), "c": ("K",)}
+    out = to_vectors(parse_expression(index, FUNCS), axes, shapes)
+    assert out is not None and unparse(out) == vector
+    back = translate(parse_chain(f"u = {vector}" if axes[1] is None else f"W = {vector}", FUNCS), shapes)
+    assert not isinstance(back, Mismatch)
+
+
+@pytest.mark.parametrize("index", [r"\sum_{k} V_{kj} V_{kj}", r"u_{j} [j = j']",
+                                   r"\sum_{i=1}^{I} W_{ji} x_{i}",
+                                   r"W_{ji}", r"\sum_{k} c_{k}"])
+def test_what_does_not_read_back_as_vectors_is_none(index: str) -> None:
+    from symbp.engine.vector import to_vectors
+    shapes = {**SHAPES, "V": ("K", "J"), "c": ("K",)}
+    assert to_vectors(parse_expression(index, FUNCS), ("j", None), shapes) is None
+
+
+def test_the_proof_of_a_vector_claim_has_its_steps_with_vectors(tmp_path: Path) -> None:
+    import subprocess
+
+    from symbp.render.proof import compact_document, prove_derivation
+    d = loads((ROOT / "derivations" / "nielsen_matrix.tex").read_text(), "nielsen_matrix.tex")
+    tex = compact_document(prove_derivation(d), d.network, "t")
+    assert tex.count("With vectors (each line checked as written") >= 4
+    assert r"&= \left(w^{(2)}\right)^{T} \nabla_{z^{(2)}} C \odot \sigma'(z^{(1)})" in tex
+    (tmp_path / "p.tex").write_text(tex)
+    done = subprocess.run(["lualatex", "-interaction=nonstopmode", "-halt-on-error", "p.tex"], cwd=tmp_path,
+                          capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_the_diagnosis_of_a_vector_claim_names_its_factors_with_vectors() -> None:
+    (r,) = _one(r"\delta^{(1)} = (W^{(2)})^T \delta^{(2)} \odot h(\mathbf{z}^{(1)})")
+    assert r.verdict == REFUTED
+    said = r.message.split(": ", 1)[1]  # after "read as ..." (index notation)
+    assert r"h'(z^{(1)})" in said and "z^{(1)}_{" not in said
+    assert r.suggestion == r"\delta^{(1)} = \left(W^{(2)}\right)^{T} \delta^{(2)} \odot h'(z^{(1)})"
+
+
+# ----------------------------------------------------------------------------------------------
 # answers in the notation of the question
 
 

@@ -2,7 +2,9 @@
 and folders; every result placed at its file, line and column.
 
 Room ``symbp.checker``.  Imports the derivation files (:mod:`symbp.document`), the network
-declarations (:mod:`symbp.engine.declare`), the parser, :mod:`symbp.checker.pipeline` and the
+declarations (:mod:`symbp.engine.declare`), the vector notation's translation
+(:mod:`symbp.engine.vector`), the parser, :mod:`symbp.checker.pipeline`, :mod:`symbp.checker.generic`
+(lazily: it takes this module's :func:`check_unrolled` as a parameter, never imports it) and the
 process pool of :mod:`symbp.parallel`.
 
 >>> from symbp import builtin
@@ -12,6 +14,7 @@ process pool of :mod:`symbp.parallel`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable
@@ -31,8 +34,8 @@ from ..document import (
 from ..engine.declare import BUILTINS, builtin
 from ..engine.vector import Mismatch, Read, needs_translation, translate, vector_factor
 from ..errors import InputError, Location, NotationError, SymbpError, locate
-from ..latex.ast import Chain, Hadamard, Mul, Node
-from ..latex.parser import parse_chain
+from ..latex.ast import Chain, Hadamard, Mul, Node, SumOp
+from ..latex.parser import parse_chain, parse_expression
 from ..latex.unparse import unparse
 from ..model.network import Network
 from ..parallel import map_files
@@ -154,10 +157,12 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
             results = [_mismatch(_link_text(eq.written, 0), eq.mismatch, 1, 1)]
     elif deriv.generic is not None:  # a layer l of every depth: unrolled and by a window
         from .generic import check_generic
-        results = check_generic(deriv.generic, eq.chain)
+        results = check_generic(deriv.generic, eq.chain, check_unrolled)
     else:
         results = check_chain(deriv.network, eq.chain)
         if eq.written is not None:
+            if isinstance(eq.chain, Read):
+                _prose_as_written(deriv.network, results, eq.chain)
             _as_written(results, eq.written, eq.chain)
             if isinstance(eq.chain, Read):
                 _entry_as_written(results, eq.written, eq.chain)
@@ -222,6 +227,7 @@ def check_vector_chain(net: Network, chain: Chain, suggest: bool = True) -> list
             out.append(_mismatch(shown, read, k + 1, links))
             continue
         results = check_chain(net, read)
+        _prose_as_written(net, results, read)
         _as_written(results, link, read)
         _entry_as_written(results, link, read)
         if suggest:
@@ -229,6 +235,39 @@ def check_vector_chain(net: Network, chain: Chain, suggest: bool = True) -> list
         for r in results:
             r.link, r.links = k + 1, links
         out += results
+    return out
+
+
+def check_unrolled(net: Network, chain: Chain) -> list[LinkResult]:
+    """A generic claim written at a concrete layer, on the unrolled network: in index notation by
+    :func:`check_chain`; in vector notation (``\\delta^{(1)} = ((w^{(2)})^T \\delta^{(2)}) \\odot
+    \\sigma'(z^{(1)})``) translated first, the shapes those of the unrolled network's families
+    (:func:`family_shapes`)."""
+    if not net.shapes:
+        net.shapes = family_shapes(net)
+    if needs_translation(chain, net.shapes):
+        return check_vector_chain(net, chain)
+    return check_chain(net, chain)
+
+
+def family_shapes(net: Network) -> dict[str, tuple[str, ...]]:
+    """The shapes of a network declared with indices, as vector notation reads them: a family
+    with one index is a vector, with two a matrix (rows the first); a labelled ``\\delta^{(2)}``
+    has the shape of the family whose error it is.
+
+    >>> from symbp.engine.declare import declare
+    >>> net = declare([r"z^{(1)}_j = \\sum_i w^{(1)}_{ji} x_i", r"a^{(1)}_j = h(z^{(1)}_j)"])
+    >>> sorted(family_shapes(net).items())  # doctest: +NORMALIZE_WHITESPACE
+    [('a^{(1)}', ('J',)), ('delta^{(1)}', ('J',)), ('w^{(1)}', ('J', 'I')), ('x', ('I',)),
+     ('z^{(1)}', ('J',))]
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for fam in net.families:
+        if 1 <= len(fam.axes) <= 2 and len(fam.grouping) == len(fam.axes) and fam.name != "~":
+            out[fam.name] = tuple(fam.axes)
+    for fam in net.families:
+        if net.has_delta(fam.id) and fam.name in out and "^" in fam.name:
+            out.setdefault("delta^" + fam.name.partition("^")[2], out[fam.name])
     return out
 
 
@@ -257,6 +296,48 @@ def _as_written(results: list[LinkResult], written: Chain, read: Chain | None) -
         r.message = f"read as {index_text}: {r.message}" if r.message else f"read as {index_text}"
 
 
+def _prose_as_written(net: Network, results: list[LinkResult], read: Read) -> None:
+    """A vector claim's diagnosis in its notation: a factor the diagnosis names that runs over the
+    claim's rows and columns (``\\sigma'(z^{(2)}_{k})``) is written with vectors
+    (``\\sigma'(z^{(2)})``), in the diagnosis and in the message."""
+    for r in results:
+        if r.verdict != REFUTED or not r.diagnoses:
+            continue
+        table: dict[str, str] = {}
+
+        def vector(val: str, table: dict[str, str] = table) -> str | None:
+            try:
+                node = parse_expression(val, net.functions)
+            except SymbpError:
+                return None
+            vf = vector_factor(node, read.axes, net.shapes)
+            if vf is None:
+                return None
+            table[val] = unparse(vf)
+            return table[val]
+
+        def vectors(d: dx.Diagnosis) -> dx.Diagnosis:
+            changes: dict[str, object] = {}
+            for f in dataclasses.fields(d):
+                val = getattr(d, f.name)
+                if isinstance(val, tuple) and val and all(isinstance(x, dx.Diagnosis) for x in val):
+                    changes[f.name] = tuple(vectors(x) for x in val)
+                elif f.name == "words" and isinstance(val, tuple):  # "with a factor h'(a_j)"
+                    words = tuple(dx.Math(vector(p) or p) if isinstance(p, dx.Math) else p for p in val)
+                    if words != val:
+                        changes[f.name] = words
+                elif f.name in ("factor", "new", "old") and isinstance(val, str) and vector(val) is not None:
+                    changes[f.name] = vector(val)
+            return dataclasses.replace(d, **changes) if changes else d
+
+        new = [vectors(d) for d in r.diagnoses]
+        if table:
+            said = dx.message(r.diagnoses)  # the message is the diagnoses' English (and what follows)
+            if r.message.startswith(said):
+                r.message = dx.message(new) + r.message[len(said):]
+            r.diagnoses = new
+
+
 def _suggest_as_written(net: Network, results: list[LinkResult], written: Chain, read: Read) -> None:
     """A vector claim's suggestion in its notation: when the correction found in index notation
     adds one factor that runs over the claim's rows and columns (``\\sigma'(z^{(2)}_{k})``), the
@@ -272,18 +353,31 @@ def _suggest_as_written(net: Network, results: list[LinkResult], written: Chain,
         if len(sug.sides) != 2 or sug.sides[0].key() != read.sides[r.link - 1].key():
             continue
         had = [f.key() for f in _factors(read.sides[r.link])]
+        now = [f.key() for f in _factors(sug.sides[1])]
         extra = [f for f in _factors(sug.sides[1]) if f.key() not in had]
-        if len(extra) != 1 or len(_factors(sug.sides[1])) != len(had) + 1:
-            continue
-        factor = vector_factor(extra[0], read.axes, net.shapes)
-        if factor is None:
-            continue
         lhs, rhs = written.sides[r.link - 1], written.sides[r.link]
-        ops = ("*",) if net.conventions.get("hadamard") == "*" else ()
-        if isinstance(rhs, Hadamard):
-            new = Hadamard(rhs.pos, rhs.end, rhs.factors + (factor,), rhs.ops + ops if rhs.ops else ops)
+        (sums_a, body_a), (sums_b, body_b) = _summand(read.sides[r.link]), _summand(sug.sides[1])
+        inner_a, inner_b = [f.key() for f in _factors(body_a)], [f.key() for f in _factors(body_b)]
+        gone = [f for f in _factors(body_a) if f.key() not in inner_b]
+        came = [f for f in _factors(body_b) if f.key() not in inner_a]
+        if sums_a == sums_b and len(inner_a) == len(inner_b) and len(gone) == len(came) == 1:
+            # one factor replaced by another (sigma(z_j) for sigma'(z_j)): the same in vectors
+            was, factor = (vector_factor(x, read.axes, net.shapes) for x in (gone[0], came[0]))
+            spots = [n for n in rhs.walk() if was is not None and n.key() == was.key()]
+            if factor is None or len(spots) != 1:
+                continue
+            new = _swap(rhs, spots[0], factor)
+        elif len(extra) == 1 and len(now) == len(had) + 1:
+            factor = vector_factor(extra[0], read.axes, net.shapes)
+            if factor is None:
+                continue
+            ops = ("*",) if net.conventions.get("hadamard") == "*" else ()
+            if isinstance(rhs, Hadamard):
+                new = Hadamard(rhs.pos, rhs.end, rhs.factors + (factor,), rhs.ops + ops if rhs.ops else ops)
+            else:
+                new = Hadamard(rhs.pos, rhs.end, (rhs, factor), ops)
         else:
-            new = Hadamard(rhs.pos, rhs.end, (rhs, factor), ops)
+            continue
         text = f"{unparse(lhs)} = {unparse(new)}"
         try:
             again = check_vector_chain(net, parse_chain(text, net.functions), suggest=False)
@@ -291,6 +385,29 @@ def _suggest_as_written(net: Network, results: list[LinkResult], written: Chain,
             continue
         if all(x.verdict == VERIFIED for x in again):
             r.suggestion = text
+
+
+def _summand(node: Node) -> tuple[tuple[str, ...], Node]:
+    """The letters of the sums in front of a term (``\\sum_k \\sum_j``) and the summand."""
+    letters: list[str] = []
+    while isinstance(node, SumOp) and node.lower is None and node.upper is None:
+        letters.append(node.index)
+        node = node.body
+    return tuple(letters), node
+
+
+def _swap(node: Node, target: Node, new: Node) -> Node:
+    """``node`` with the subtree ``target`` (by identity) replaced by ``new``."""
+    if node is target:
+        return new
+    changes = {}
+    for f in dataclasses.fields(node):
+        val = getattr(node, f.name)
+        if isinstance(val, Node):
+            changes[f.name] = _swap(val, target, new)
+        elif isinstance(val, tuple) and val and all(isinstance(x, Node) for x in val):
+            changes[f.name] = tuple(_swap(x, target, new) for x in val)
+    return dataclasses.replace(node, **changes) if changes else node
 
 
 def _factors(node: Node) -> tuple[Node, ...]:

@@ -31,6 +31,7 @@ Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` nami
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .. import diagnoses as dx
@@ -69,12 +70,51 @@ def _back(text: str, anchor: int, letter: str, letters: dict[str, str]) -> str:
     return re.sub(r"_\{([^{}]*)\}", sub, text) if inverse else text
 
 
+def _widths(text: str, net: Any, anchor: int, letter: str) -> str:
+    """The widths of an unrolled network's layers, in a shape mismatch's words, written as the
+    widths of the generic layers: ``a K \\times J matrix`` at ``l = 1`` is ``an n_{l+1} \\times
+    n_{l} matrix``.
+
+    >>> from types import SimpleNamespace
+    >>> net = SimpleNamespace(ranges={"j": "J", "k": "K"})
+    >>> print(_widths(r"multiplies a K \\times J matrix by a K-vector", net, 1, "l"))
+    multiplies an n_{l+1} \\times n_{l} matrix by an n_{l+1}-vector
+    """
+    width = {net.ranges[x]: f"n_{{{_off(letter, n - anchor)}}}" for n, x in enumerate(LAYER_LETTERS)
+             if x in net.ranges}
+
+    def sub(m: re.Match) -> str:
+        return f"{'an ' if m.group(1) else ''}{width[m.group(2)]}" if m.group(2) in width else m.group(0)
+
+    return re.sub(r"(\ban? )?\b([A-Z])(?=-vector| \\times | (?:row vector|matrix))", sub, text)
+
+
+def _width_parts(parts: tuple, net: Any, anchor: int, letter: str) -> tuple:
+    """:func:`_widths` for a diagnosis's parts, where a shape is maths of its own
+    (``'a '``, ``Math('K \\times J')``, ``' matrix'``)."""
+    width = {net.ranges[x]: f"n_{{{_off(letter, n - anchor)}}}" for n, x in enumerate(LAYER_LETTERS)
+             if x in net.ranges}
+    out = list(parts)
+    for k, p in enumerate(out):
+        if not (isinstance(p, dx.Math) and re.fullmatch(r"(?:[A-Z1] \\times )?[A-Z]", p)):
+            continue
+        new = re.sub(r"\b[A-Z]\b", lambda m: width.get(m.group(0), m.group(0)), p)
+        if new != p and k and isinstance(out[k - 1], str) and not isinstance(out[k - 1], dx.Math) \
+                and re.search(r"\ban? $", out[k - 1]) and new.startswith("n_"):
+            out[k - 1] = re.sub(r"\ban? $", "an ", out[k - 1])
+        out[k] = dx.Math(new)
+    return tuple(out)
+
+
 def _link_text(chain: Chain, k: int) -> str:
     return f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}"
 
 
-def check_generic(tpl: Template, chain: Chain) -> list[LinkResult]:
-    """The results of a generic claim, one per link (see the module docstring).
+def check_generic(tpl: Template, chain: Chain,
+                  check: Callable[[Any, Chain], list[LinkResult]] = check_chain) -> list[LinkResult]:
+    """The results of a generic claim, one per link (see the module docstring); ``check`` checks
+    an instance on an unrolled network (:func:`check_chain`; a claim in vector notation is
+    translated first, :func:`symbp.checker.files.check_vector_chain`).
 
     >>> t = Template("layers", "l", "L", [r"z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j",
     ...              r"a^l_j = \\sigma(z^l_j)"], {"error": "C"})
@@ -105,7 +145,7 @@ def check_generic(tpl: Template, chain: Chain) -> list[LinkResult]:
                 except Invalid:
                     continue
                 net = tpl.network(depth, equal=bool(inst.conflicts))
-                runs.append((depth, layer, inst, check_chain(net, inst.chain)))
+                runs.append((depth, layer, inst, check(net, inst.chain)))
     except InputError as exc:
         exc_text = exc.brief()
         return [LinkResult(shown[k], ERROR, exc_text, link=k + 1, links=n, error=type(exc).__name__,
@@ -123,7 +163,7 @@ def check_generic(tpl: Template, chain: Chain) -> list[LinkResult]:
         try:  # the window is smaller than every unrolled depth: checked on its own
             inst = tpl.instance(chain, window[1], window[0])
             runs.append((window[0], window[0] if at_depth else window[1], inst,
-                         check_chain(tpl.network(window[0], equal=bool(inst.conflicts)), inst.chain)))
+                         check(tpl.network(window[0], equal=bool(inst.conflicts)), inst.chain)))
         except (Invalid, SymbpError):
             window = None
     out = []
@@ -189,14 +229,26 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
                                       for x in range(d + 1) if LAYER_LETTERS[x] in net.ranges) + ")"
             if tpl.mode == "steps":
                 legend = ""
-        message = (f"{lead}refuted {where}, where it reads {inst_text}{legend}: {r.message}")
+        said, diagnoses = r.message, list(r.diagnoses)
+        if r.code == "shape-mismatch" and tpl.mode == "layers":  # the shapes in the claim's notation
+            net_d = tpl.network(d)
+
+            def generic(parts: tuple) -> tuple:
+                return _width_parts(tuple(dx.Math(_back(p, anchor, letter, letters)) if isinstance(p, dx.Math)
+                                          else p for p in parts), net_d, anchor, letter)
+
+            said = _widths(_back(said, anchor, letter, letters), net_d, anchor, letter)
+            diagnoses = [dx.ShapeMismatch(generic(g.words), generic(g.fix)) if isinstance(g, dx.ShapeMismatch)
+                         else g for g in diagnoses]
+        message = (f"{lead}refuted {where}, where it reads {inst_text}{legend}: {said}")
         cx = dict(r.counterexample or {})
-        cx.update({"depth": d, "layer": None if at_depth else la})
-        res = LinkResult(shown, REFUTED, message, code=r.code, counterexample=cx,
+        if cx:  # a shape mismatch has none: the shapes are its evidence
+            cx.update({"depth": d, "layer": None if at_depth else la})
+        res = LinkResult(shown, REFUTED, message, code=r.code, counterexample=cx or None,
                          derived=(r.derived if concrete else _back(r.derived, anchor, letter, letters))
                          if r.derived else None,
                          suggestion=_back(r.suggestion, anchor, letter, letters) if r.suggestion else None,
-                         diagnoses=list(r.diagnoses), **base)
+                         diagnoses=diagnoses, **base)
         if window is not None and any(d2 == window[0] and (at_depth or la2 == window[1])
                                       and rs[k].verdict == VERIFIED for d2, la2, _, rs in runs):
             return LinkResult(shown, ERROR, "internal error, nothing is claimed: the window verifies "

@@ -33,8 +33,22 @@ _UNIT_FUNC_RE = re.compile(r"(?<![_\\A-Za-z])([A-Za-z]|\\[a-zA-Z]+)\s*_\s*(?:\{[
                            r"\s*'*\s*\(")
 #: a named function applied: ``\\operatorname{ReLU}(a_j)``, ``\\mathrm{softplus}(a_j)``
 _NAMED_FUNC_RE = re.compile(r"\\(?:operatorname|mathrm)\s*\{\s*([A-Za-z]{2,})\s*\}\s*'*\s*\(")
+#: a function with a layer label applied: Ng's ``g^{[1]}(Z^{[1]})``, ``g'^{[l]}(Z^{[l]})``
+_LABELLED_FUNC_RE = re.compile(r"(?<![_\\A-Za-z])([A-Za-z])\s*'*\s*\^\s*\{\s*([\[(][A-Za-z0-9][\])])\s*\}"
+                               r"\s*\(")
 _NOT_FUNCTIONS = ("left", "right", "sum", "frac", "partial", "delta", "dfrac", "tfrac", "cdot", "times")
 _LHS_NAME = re.compile(r"\s*\\?([A-Za-z]+)")
+
+
+def labelled_functions(src: str, params: Iterable[str] = ()) -> set[str]:
+    """The functions with a layer label that a forward equation applies (Ng's activation of a
+    layer, ``g^{[1]}(Z^{[1]})``), a parameter's letter excepted (``W^{[1]}(x + b)`` is a product).
+
+    >>> sorted(labelled_functions(r"A^{[1]} = g^{[1]}(Z^{[1]}) + W^{[2]}(X)", ["W"]))
+    ['g^{[1]}']
+    """
+    return {f"{m.group(1)}^{{{m.group(2)}}}" for m in _LABELLED_FUNC_RE.finditer(src)
+            if m.group(1) not in set(params)}
 
 
 def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str, str] | None = None,
@@ -103,6 +117,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                 net.functions.add(fname)
         for m in _NAMED_FUNC_RE.finditer(src):
             net.functions.add(m.group(1))
+        net.functions |= labelled_functions(src, net.param_names)
         for m in _UNIT_FUNC_RE.finditer(src):
             fname = m.group(1).lstrip("\\")
             if fname not in _NOT_FUNCTIONS and fname not in net.param_names and fname not in defined_names:

@@ -37,6 +37,7 @@ W z multiplies a J \\times I matrix by a J-vector; did you mean W^{T} z?
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -71,6 +72,9 @@ __all__ = ["DIAG", "LAYOUTS", "ONES", "Mismatch", "Read", "needs_translation", "
 DIAG = "diag"
 #: the range of an all-ones vector whose size is not known yet starts with this
 _PENDING = "?"
+
+#: Ng's ``Z^{[l](i)}``: the batch matrix ``Z^{[l]}``'s column of the example ``i``
+_COLUMN = re.compile(r"(.+)\^\{([\[(][^{}()\[\]]+[\])])\(([A-Za-z])\)\}")
 
 #: the layouts a file may choose for ``\\frac{\\partial C}{\\partial W}``; the first is the default
 LAYOUTS = ("gradient", "numerator")
@@ -128,7 +132,23 @@ def _vectorial(n: Node, shapes: Shapes) -> bool:
     """A node of the vector notation: its operations, ``\\mathbf{1}``, ``\\operatorname{diag}``,
     a declared vector or matrix written without indices."""
     return isinstance(n, VECTOR_NODES) or (isinstance(n, Sym) and not n.groups and (
-        n.name in (ONES, DIAG) or bool(shapes.get(n.name))))
+        n.name in (ONES, DIAG) or bool(shapes.get(n.name)) or column_of(n.name, shapes) is not None))
+
+
+def column_of(name: str, shapes: Shapes) -> tuple[str, str] | None:
+    """Ng's ``Z^{[l](i)}``, the column of the example ``i`` of a declared matrix ``Z^{[l]}``: the
+    matrix's name and the example's letter; ``None`` for any other name.
+
+    >>> column_of("Z^{[2](i)}", {"Z^{[2]}": ("K", "M")})
+    ('Z^{[2]}', 'i')
+    >>> column_of("Z^{[2](i)}", {"Z^{[2]}": ("K",)}) is None
+    True
+    """
+    m = _COLUMN.fullmatch(name)
+    if m is None:
+        return None
+    base = f"{m[1]}^{{{m[2]}}}"
+    return (base, m[3]) if len(shapes.get(base, ())) == 2 else None
 
 
 def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
@@ -256,7 +276,7 @@ def _readable(chain: Chain, shapes: Shapes, conventions: Conventions) -> None:
     writes index letters beside vectors without indices (one formula, one notation), ``*``
     where no directive says it is the elementwise product."""
     declared = [n for s in chain.sides for n in s.walk() if isinstance(n, Sym) and not n.groups
-                and shapes.get(n.name)]
+                and (shapes.get(n.name) or column_of(n.name, shapes))]
     star = next((n for s in chain.sides for n in s.walk() if isinstance(n, Hadamard) and "*" in n.ops), None)
     if star is not None and not declared:
         raise NotationError("* between scalars", offset=star.pos, width=max(1, star.end - star.pos),
@@ -371,6 +391,8 @@ class _Translator:
         self.bound: dict[str, str] = {}
         #: the placeholder letters of the all-ones vectors' axes -> their pending range
         self.pending: dict[str, str] = {}
+        #: inside a sum over the examples (Ng's \\sum_i dZ^{[l](i)}): the sum's letter -> its axis
+        self.columns: dict[str, Axis] = {}
 
     def fresh(self, rng: str) -> Axis:
         if rng.startswith(_PENDING):
@@ -482,6 +504,8 @@ class _Translator:
             size = self.conventions.get("size")
             if size and node.name == size and not node.groups and not shape:  # Ng's m: the size M
                 return _V(dataclasses.replace(node, name=self.conventions["examples"]), None, None)
+            if not node.groups and not shape and column_of(node.name, self.shapes) is not None:
+                return self.column(node)
             if node.groups or not shape:
                 return _V(node, None, None)
             return self.shaped(node, shape, node)
@@ -508,6 +532,8 @@ class _Translator:
                 raise _Misfit((_tex(node), " divides by ", *self.text(den)), node)
             return _V(dataclasses.replace(node, num=num.node, den=den.node), num.rows, num.cols)
         if isinstance(node, SumOp):
+            if self.over_examples(node):
+                return self.example_sum(node)
             body = self.v(node.body)
             return _V(dataclasses.replace(node, body=body.node), body.rows, body.cols)
         if isinstance(node, Add):
@@ -559,7 +585,8 @@ class _Translator:
         """Whether ``f nxt`` is Ng's ``dZ`` under a declared prefix; the letter alone before a
         declared vector or matrix, with no prefix declared, is an error that asks."""
         if not (isinstance(f, Sym) and not f.groups and isinstance(nxt, Sym) and not nxt.groups
-                and self.shapes.get(nxt.name) and not self.shapes.get(f.name)):
+                and (self.shapes.get(nxt.name) or column_of(nxt.name, self.shapes))
+                and not self.shapes.get(f.name)):
             return False
         if self.conventions.get("prefix") == f.name:
             return True
@@ -576,13 +603,67 @@ class _Translator:
         quantity with one column per example is that example's ``\\partial L^{(i)} / \\partial X``,
         which is ``m \\partial J / \\partial X`` (Ng's ``dZ^{[l]}``, whereas ``dW^{[l]}`` is
         ``\\partial J / \\partial W^{[l]}``)."""
-        v = self.shaped(wrt, self.shapes[wrt.name], wrt)
+        col = column_of(wrt.name, self.shapes) if not self.shapes.get(wrt.name) else None
+        v = self.column(wrt) if col is not None else self.shaped(wrt, self.shapes[wrt.name], wrt)
         cost = Sym(f.pos, f.end, self.conventions.get("of", "J"), ())
         node: Node = Deriv(f.pos, wrt.end, cost, v.node, None)
         per_example = self.conventions.get("examples")
-        if per_example and per_example in self.shapes[wrt.name]:
+        if per_example and per_example in self.shapes[col[0] if col is not None else wrt.name]:
             node = Mul(f.pos, wrt.end, (Sym(f.pos, f.end, per_example, ()), node))
         return _V(node, v.rows, v.cols)
+
+    def column(self, sym: Sym) -> _V:
+        """Ng's ``Z^{[l](i)}`` inside a sum over the examples ``i``: the column of the batch
+        matrix ``Z^{[l]}``, a vector whose column index is the sum's letter."""
+        base, letter = column_of(sym.name, self.shapes)  # type: ignore[misc]
+        rows, cols = self.shapes[base]
+        written = f"{base[:base.index('^')]}^{{{base[base.index('^') + 2:-1]}({letter})}}"
+        if cols != self.conventions.get("examples"):
+            raise NotationError(f"{written}: the column ({letter}) of {base}, but its columns are not "
+                                "the examples of a batch", offset=sym.pos, width=max(1, sym.end - sym.pos),
+                                hint=f"declare the examples' range: '% symbp: examples {cols} : m'")
+        axis = self.columns.get(letter)
+        if axis is None:
+            raise NotationError(f"the column {written} outside a sum over the examples {letter} is not "
+                                "read yet", offset=sym.pos, width=max(1, sym.end - sym.pos),
+                                hint=f"write the sum over the examples, \\sum_{{{letter}=1}}^{{m}}, or "
+                                     f"the matrix {base} itself")
+        r = self.fresh(rows)
+        return _V(Sym(sym.pos, sym.end, base, ((r[1],), (axis[1],))), r, None)
+
+    def over_examples(self, node: SumOp) -> bool:
+        """Whether a sum runs over the examples of a batch: its letter labels a column
+        ``Z^{[l](i)}`` in its summand; its bounds, if written, must be ``1`` and ``m``."""
+        if not any(isinstance(n, Sym) and not n.groups and (c := column_of(n.name, self.shapes)) is not None
+                   and c[1] == node.index for n in node.body.walk()):
+            return False
+        size = self.conventions.get("size")
+        low_ok = node.lower is None or (isinstance(node.lower, Num) and node.lower.value == 1)
+        up_ok = node.upper is None or (isinstance(node.upper, Sym) and not node.upper.groups
+                                       and node.upper.name in (size, self.conventions.get("examples")))
+        if not (low_ok and up_ok):
+            raise NotationError(f"a sum over the examples {node.index} with bounds other than 1 and "
+                                f"{size or 'm'}", offset=node.pos,
+                                width=max(1, node.index_pos - node.pos + 1),
+                                hint=f"write \\sum_{{{node.index}=1}}^{{{size or 'm'}}}: symbp reads sums "
+                                     "over the whole batch")
+        return True
+
+    def example_sum(self, node: SumOp) -> _V:
+        """``\\sum_{i=1}^{m} dZ^{[l](i)}``: the sum of the columns of a batch matrix (NumPy's
+        ``np.sum(dZ, axis=1, keepdims=True)``), a sum over a fresh letter of the examples."""
+        axis = self.fresh(self.conventions["examples"])
+        outer = self.columns.get(node.index)
+        self.columns[node.index] = axis
+        try:
+            body = self.v(node.body)
+        finally:
+            if outer is None:
+                del self.columns[node.index]
+            else:
+                self.columns[node.index] = outer
+        return _V(SumOp(node.pos, node.end, axis[1], None, None, body.node, node.index_pos), body.rows,
+                  body.cols)
 
     def diag(self, f: Sym, arg: Node) -> _V:
         """``\\operatorname{diag}(\\mathbf{v})``: the square matrix with ``v`` on its diagonal,
@@ -751,3 +832,141 @@ def _chain_text(chain: Chain) -> str:
     for rel, side in zip(chain.rels, chain.sides[1:]):
         out += f" {rel} {unparse(side)}"
     return out
+
+
+def to_vectors(node: Node, axes: tuple[str | None, ...], shapes: Shapes) -> Node | None:
+    """An index-notation expression whose free letters are the rows and columns ``axes`` of a
+    vector claim, written back with vectors and matrices (the steps of a proof in the notation of
+    the question); ``None`` when it is not of a form this reads back: sums of products of
+    entries of declared vectors and matrices, elementwise functions of them, gradients
+    ``\\frac{\\partial C}{\\partial z_k}`` (``\\nabla_{z} C``), and one matrix contracted with a
+    vector per summed letter (``\\sum_k w_{kj} \\delta_k`` is ``w^T \\delta``).  What it returns
+    is to be checked (the caller checks the vector chain it builds), never trusted.
+
+    >>> from symbp.latex.parser import parse_expression as p
+    >>> shapes = {"w": ("K", "J"), "d": ("K",), "z": ("J",), "a": ("I",), "W": ("J", "I")}
+    >>> unparse(to_vectors(p(r"\\sigma'(z_{j}) \\sum_{k} w_{kj} d_{k}", ["sigma"]), ("j", None), shapes))
+    "w^{T} d \\\\odot \\\\sigma'(z)"
+    >>> unparse(to_vectors(p(r"\\frac{\\partial C}{\\partial z_{j}} a_{i}"), ("j", "i"), shapes))
+    '\\\\nabla_{z} C a^{T}'
+    >>> to_vectors(p(r"z_{j} z_{j}"), ("j", None), shapes) is None
+    False
+    >>> to_vectors(p(r"\\sum_{k} w_{kj} w_{kj}"), ("j", None), shapes) is None
+    True
+    """
+    try:
+        return _Back(axes, shapes).expr(node)
+    except _NoVector:
+        return None
+
+
+class _NoVector(Exception):
+    pass
+
+
+class _Back:
+    """:func:`to_vectors`'s reading (each method raises :class:`_NoVector` for what it cannot)."""
+
+    def __init__(self, axes: tuple[str | None, ...], shapes: Shapes) -> None:
+        self.rows, self.cols = (tuple(axes) + (None, None))[:2]
+        self.shapes = shapes
+
+    def expr(self, node: Node) -> Node:
+        if isinstance(node, Add):
+            return Add(node.pos, node.end, tuple(self.expr(t) for t in node.terms))
+        if isinstance(node, Neg):
+            return Neg(node.pos, node.end, self.expr(node.arg))
+        return self.term(node)
+
+    def term(self, node: Node) -> Node:
+        summed: list[str] = []
+        factors: list[Node] = []
+        self.flatten(node, summed, factors)
+        scalars = [f for f in factors if not _letters(f)]
+        rest = [f for f in factors if _letters(f)]
+        cols: list[Node] = []  # elementwise factors over the rows
+        rows: list[Node] = []  # ... over the columns (a row vector, transposed at the end)
+        for k in summed:
+            with_k = [f for f in rest if k in _letters(f)]
+            rest = [f for f in rest if k not in _letters(f)]
+            cols.append(self.contract(k, with_k))
+        for f in rest:
+            ls = _letters(f)
+            if ls == {self.rows}:
+                cols.append(self.entry(f, self.rows))
+            elif self.cols is not None and ls == {self.cols}:
+                rows.append(self.entry(f, self.cols))
+            else:
+                raise _NoVector
+        if self.cols is not None and not rows:
+            raise _NoVector  # a matrix that is no outer product: not read back
+        out: list[Node] = list(scalars)
+        if cols:
+            out.append(_hadamard(cols))
+        if rows:
+            out.append(Transpose(node.pos, node.end, _hadamard(rows), ""))
+        if not out:
+            raise _NoVector
+        return out[0] if len(out) == 1 else Mul(node.pos, node.end, tuple(out))
+
+    def flatten(self, node: Node, summed: list[str], factors: list[Node]) -> None:
+        if isinstance(node, SumOp):
+            if node.lower is not None or node.upper is not None or node.index in (self.rows, self.cols):
+                raise _NoVector
+            summed.append(node.index)
+            self.flatten(node.body, summed, factors)
+        elif isinstance(node, Mul):
+            for f in node.factors:
+                self.flatten(f, summed, factors)
+        elif isinstance(node, (Add, Neg)) and _letters(node) & set(summed):
+            raise _NoVector
+        else:
+            factors.append(node)
+
+    def contract(self, k: str, with_k: list[Node]) -> Node:
+        """``\\sum_k W_{kj} v_k ...``: the matrix (transposed or not) times the vector of the
+        factors over ``k`` alone."""
+        mats = [f for f in with_k if _letters(f) != {k}]
+        vecs = [self.entry(f, k) for f in with_k if _letters(f) == {k}]
+        if len(mats) != 1 or not vecs or not isinstance(mats[0], Sym) or len(mats[0].groups) != 2:
+            raise _NoVector
+        m = mats[0]
+        (a,), (b,) = m.groups if all(len(g) == 1 for g in m.groups) else ((None,), (None,))
+        if len(self.shapes.get(m.name, ())) != 2 or {a, b} != {k, self.rows}:
+            raise _NoVector
+        plain = Sym(m.pos, m.end, m.name, ())
+        matrix: Node = plain if a == self.rows else Transpose(m.pos, m.end, plain, "")
+        return Mul(m.pos, m.end, (matrix, _hadamard(vecs)))
+
+    def entry(self, f: Node, letter: str) -> Node:
+        """A factor over the one letter ``letter``, as the vector of its entries."""
+        if isinstance(f, Sym) and f.groups == ((letter,),) and len(self.shapes.get(f.name, ())) == 1:
+            return Sym(f.pos, f.end, f.name, ())
+        if isinstance(f, Call) and not f.sub:
+            return dataclasses.replace(f, arg=self.entry(f.arg, letter))
+        if isinstance(f, Neg):
+            return Neg(f.pos, f.end, self.entry(f.arg, letter))
+        if isinstance(f, Add) and all(_letters(t) == {letter} for t in f.terms):
+            return Add(f.pos, f.end, tuple(self.entry(t, letter) for t in f.terms))
+        if (isinstance(f, Deriv) and f.num is not None and isinstance(f.num, Sym) and not f.num.groups
+                and isinstance(f.wrt, Sym) and f.wrt.groups == ((letter,),)
+                and len(self.shapes.get(f.wrt.name, ())) == 1):
+            return Nabla(f.pos, f.end, Sym(f.wrt.pos, f.wrt.end, f.wrt.name, ()), f.num)
+        raise _NoVector
+
+
+def _letters(node: Node) -> set[str]:
+    """The index letters a node's symbols, derivatives and functions carry (free or not)."""
+    out: set[str] = set()
+    for n in node.walk():
+        if isinstance(n, (Sym, Kron)):
+            out |= set(n.letters)
+        if isinstance(n, Call) and n.sub:
+            raise _NoVector
+        if isinstance(n, Kron):
+            raise _NoVector
+    return out
+
+
+def _hadamard(fs: list[Node]) -> Node:
+    return fs[0] if len(fs) == 1 else Hadamard(fs[0].pos, fs[-1].end, tuple(fs), ())

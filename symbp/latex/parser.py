@@ -495,6 +495,10 @@ class _Parser:
                                    hint=_RELU_HINT)
         if t.kind == "letter":
             self.next()
+            if self.is_sym("^"):
+                labelled = self._try_labelled_call(t)
+                if labelled is not None:
+                    return labelled
             if self.is_sym("'") or (t.text in self.functions and self.is_sym("(")):
                 return self.call(t)
             if t.text in self.functions and self.is_sym("_"):
@@ -682,6 +686,17 @@ class _Parser:
         assert isinstance(call, Call)
         return Call(call.pos, call.end, call.name, call.order, call.arg, sub)
 
+    def _try_labelled_call(self, name: Token) -> Node | None:
+        """``g^{[l]}(Z^{[l]})``: a function with a layer label (Ng's activation of layer ``l``),
+        applied, when the forward pass applies it so; anything else is left as it was."""
+        state = self.i, self.label_transpose, self.mark
+        label = self._label()
+        full = f"{name.text}^{label}"
+        if label is None or full not in self.functions or not self.is_sym("("):
+            self.i, self.label_transpose, self.mark = state
+            return None
+        return self.call(Token(name.kind, full, name.pos, name.end))
+
     def _dot_call(self) -> Node:
         """``\\dot\\sigma(z_j)``, ``\\dot{\\sigma}(z_j)``: Newton's dot for the derivative."""
         dot = self.next()
@@ -709,6 +724,13 @@ class _Parser:
         while self.is_sym("'"):
             self.next()
             order += 1
+        if order and name.kind == "letter" and self.is_sym("^"):  # g'^{[l]}(Z^{[l]}): Ng's g' of layer l
+            state = self.i, self.label_transpose, self.mark
+            label = self._label()
+            if label is not None and f"{name.text}^{label}" in self.functions:
+                name = Token(name.kind, f"{name.text}^{label}", name.pos, name.end)
+            else:
+                self.i, self.label_transpose, self.mark = state
         if not self.is_sym("(") and name.kind == "cmd" and not order and self.tok.kind != "eof":
             # \ln y_k, \log \frac{...}{...}, \ln \sum_j e^{a_j}: a function command applied to the
             # factor after it (a sum: the rest of the term)
@@ -766,6 +788,13 @@ class _Parser:
             self.label_transpose = after.end  # ^{(k)\top}: Goodfellow's transposed layer
             self.mark = after.show()
             k += 1
+        elif braced and after.kind == "sym" and after.text == "(" and self.toks[k + 2].kind == "letter" \
+                and self.toks[k + 3].kind == "sym" and self.toks[k + 3].text == ")" \
+                and self.toks[k + 4].kind == "sym" and self.toks[k + 4].text == "}" and inner \
+                and len(inner) == 1 and inner[0].kind in ("letter", "num"):
+            # Ng's Z^{[l](i)}: the column of the example i of the batch matrix Z^{[l]}
+            self.i = k + 5
+            return "{" + opening.text + inner[0].text + close + "(" + self.toks[k + 2].text + ")}"
         elif braced and not (after.kind == "sym" and after.text == "}"):
             return None
         if not inner or any(x.kind not in ("letter", "num") for x in inner) or len(inner) > 1:

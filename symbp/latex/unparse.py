@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..notation import _groups_text, letter_tex
+from ..notation import _groups_text, letter_tex, primed
 from .ast import (
     Add,
     Call,
@@ -51,7 +51,7 @@ def unparse(node: Node) -> str:
         return f"\\max(0, {unparse(node.arg)})" if not node.order else f"[{unparse(node.arg)} > 0]"
     if isinstance(node, Call):
         sub = _groups_text(node.sub) if node.sub else ""
-        return f"{letter_tex(node.name)}{sub}{chr(39) * node.order}({unparse(node.arg)})"
+        return f"{primed(letter_tex(node.name) + sub, node.order)}({unparse(node.arg)})"
     if isinstance(node, Neg):
         inner = unparse(node.arg)
         return f"-{inner}" if not isinstance(node.arg, (Add, Neg)) else f"-\\left({inner}\\right)"

@@ -23,7 +23,7 @@ from ..model.affine import is_affine
 from ..model.factors import Ref, view
 from ..model.network import Network
 from ..model.normal_form import Expr, Term, factor_indices
-from ..notation import group_letters, join_signed, join_tex, latex_name, shift_text, with_units
+from ..notation import group_letters, join_signed, join_tex, latex_name, primed, shift_text, with_units
 
 __all__ = ["NormalFormPrinter", "latex"]
 
@@ -163,14 +163,22 @@ class NormalFormPrinter:
         if fam.name == "~":  # a hidden family: its definition
             return f"\\left({self._hidden(f.fam, f.idx, letters)}\\right)"
         if not f.idx and not fam.units:  # a single unit: a, y
-            return latex_name(fam.name)
+            return self._error() if fam.name == self.net.error_name else latex_name(fam.name)
         return f"{latex_name(fam.name)}_{{{self._idx(f.fam, f.idx, letters)}}}"
+
+    def _error(self) -> str:
+        """The error a normal form speaks of: ``E``, or in a network of one pattern (``E = \\sum_n
+        E_n``, ``C = \\frac{1}{n} \\sum_x C_x``) that pattern's, ``E_{n}``: the total is the sum
+        (average) over the patterns, and reading ``E`` back would mean the total."""
+        if self.net.patterns is None:
+            return self.net.error_name
+        return f"{self.net.error_name}_{{{self.net.patterns[0]}}}"
 
     def _print_grad(self, f: tuple, letters: dict[str, str]) -> str:
         fam = self.net.families[f.fam]
         if fam.name == self.net.delta_of:
             return f"\\delta_{{{self._idx(f.fam, f.idx, letters)}}}" if f.idx else "\\delta"
-        return (f"\\frac{{\\partial {self.net.error_name}}}"
+        return (f"\\frac{{\\partial {self._error()}}}"
                 f"{{\\partial {self._print_ref(Ref('ref', f.fam, f.idx), letters)}}}")
 
     def _print_fn(self, f: tuple, letters: dict[str, str]) -> str:
@@ -183,7 +191,7 @@ class NormalFormPrinter:
         name = latex_name(f.name)
         if f.name in self.net.unit_functions and f.idx:  # θ_h, one function per unit: θ_h'(a_h)
             name += f"_{{{self._idx(f.fam, f.idx, letters)}}}"
-        return f"{name}{primes}({self._print_ref(Ref('ref', f.fam, f.idx), letters)})"
+        return f"{primed(name, f.order)}({self._print_ref(Ref('ref', f.fam, f.idx), letters)})"
 
     def _print_inv(self, f: tuple, letters: dict[str, str]) -> str:
         base = view(f).base()

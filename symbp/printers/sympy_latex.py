@@ -31,7 +31,7 @@ from sympy.printing.latex import LatexPrinter as _SympyLatexPrinter
 
 from ..model.network import Network
 from ..model.normal_form import Expr
-from ..notation import group_letters, join_signed, join_tex, latex_name, shift_text
+from ..notation import group_letters, join_signed, join_tex, latex_name, primed, shift_text
 from .sympy_views import free_letter, to_sympy
 
 __all__ = ["LatexPrinter", "latex"]
@@ -137,7 +137,7 @@ class LatexPrinter(_SympyLatexPrinter):
             if d.expr.func.__name__ == "max" and len(d.variables) == 1:
                 return f"[{self._print(point)} > 0]"  # the ReLU's derivative, its step
             name = self._fn_name(d.expr.func.__name__, point)
-            return f"{name}{chr(39) * len(d.variables)}({self._print(point)})"
+            return f"{primed(name, len(d.variables))}({self._print(point)})"
         return super()._print_Subs(expr)
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
@@ -146,7 +146,7 @@ class LatexPrinter(_SympyLatexPrinter):
                 and expr.expr.func.__name__ == "max":
             return f"[{self._print(v[0])} > 0]"  # the ReLU's derivative, its step
         if isinstance(expr.expr, AppliedUndef) and expr.expr.args == (v[0],) and all(x == v[0] for x in v):
-            return f"{self._fn_name(expr.expr.func.__name__, v[0])}{chr(39) * len(v)}({self._print(v[0])})"
+            return f"{primed(self._fn_name(expr.expr.func.__name__, v[0]), len(v))}({self._print(v[0])})"
         if len(expr.variables) == 1:
             var = self._print(expr.variables[0])
             if isinstance(expr.expr, (sp.Indexed, sp.Symbol)):

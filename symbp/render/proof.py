@@ -37,14 +37,16 @@ import sympy as sp
 
 from .. import catalogue
 from .. import diagnoses as dx
+from ..checker.files import family_shapes
 from ..checker.pipeline import check_chain, unit_zero_letters
 from ..checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from ..document import Derivation, label_key
 from ..engine import calculus
 from ..engine.semantics import Interpreter, free_letters, infer_letters
+from ..engine.vector import Read, needs_translation, to_vectors, translate
 from ..errors import InputError, NotationError, SymbpError
 from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, RangeCond, SumOp, Sym
-from ..latex.parser import parse_expression
+from ..latex.parser import parse_chain, parse_expression
 from ..latex.unparse import unparse
 from ..limits import budget
 from ..model.factors import Fn, Kd, Ref, view
@@ -153,12 +155,22 @@ def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) 
     if picked is None:
         return [Proof(r.latex, r) for r in results]
     net, inst, sentence = picked
-    letters, _ = infer_letters(net, inst.chain)
-    concrete = check_chain(net, inst.chain)
+    at = inst.chain
+    if needs_translation(at, net.shapes or family_shapes(net)):  # vector notation: its index form
+        net.shapes = net.shapes or family_shapes(net)
+        try:
+            read = translate(at, net.shapes, net.layout, net.range_letter, net.conventions)
+        except SymbpError:
+            read = None
+        if not isinstance(read, Read):
+            return [Proof(r.latex, r) for r in results]
+        at = read
+    letters, _ = infer_letters(net, at)
+    concrete = check_chain(net, at)
     out = []
     for r in results:
         k = r.link - 1
-        proof = prove_link(net, letters, inst.chain.sides[k], inst.chain.sides[k + 1], concrete[k])
+        proof = prove_link(net, letters, at.sides[k], at.sides[k + 1], concrete[k])
         proof.claim, proof.result = r.latex, r
         if k == 0:  # the reach of the verdict, then where the steps stand (once per equation)
             head = r.message.split(":", 1)[0] if r.verdict in (VERIFIED, AT_SIZES) else ""
@@ -377,6 +389,8 @@ class _Prover:
             rule = act.derivative_rule() or {}
             base = act.base  # the rule is a polynomial in h^{(base)} (and the argument x)
             f = latex_name(name)
+            if "^" in f:  # Ng's g^{[1]}: braced, so that a prime or a power is no double superscript
+                f = "{" + f + "}"
             h, dh = f + "'" * base, f + "'" * (base + 1)
             if any(px for _, px in rule):  # log: \ln'(x) = \frac{1}{x}
                 h, dh = f"{h}(x)", f"{dh}(x)"
@@ -1363,7 +1377,11 @@ def compact_document(proofs: list[Proof], net: Network, title: str) -> str:
         body.append(f"\\subsection*{{Equation {label_tex(r0.label or '')} "
                     f"{{\\normalfont\\small ({path}, line {r0.line})}}}}".replace("  ", " "))
         if r0.read_as is not None and r0.links == 1:  # a claim written with vectors
-            body += ["Written with vectors:", "\\[", r0.latex, "\\]",
+            steps = _vector_steps(group[0], c, net, here)
+            if steps:  # its steps with vectors too, each checked as written
+                body += ["With vectors (each line checked as written: symbp reads it entry by entry; the "
+                         "reasons are those of the entries, below):", *steps]
+            body += ["Written with vectors:" if not steps else "Entry by entry,", "\\[", r0.latex, "\\]",
                      "read in index notation (each entry of each side) as", "\\[", r0.read_as, "\\]"]
         run: list[Proof] = []
         for p in group:
@@ -1380,6 +1398,47 @@ def compact_document(proofs: list[Proof], net: Network, title: str) -> str:
         body += c.verified(run, here)
     body.append("\\end{document}")
     return "\n".join(body) + "\n"
+
+
+def _vector_steps(proof: Proof, c: _Compact, net: Network, here: str) -> list[str] | None:
+    """A verified vector claim's chain of steps written with vectors: each step of its index proof
+    that reads back as vectors (:func:`symbp.engine.vector.to_vectors`), the reasons of the steps
+    between carried along; shown only when the whole chain, as written with vectors, is verified
+    itself (for all sizes) and has a step between its two sides.  ``None`` otherwise."""
+    from ..checker.files import check_vector_chain
+
+    r = proof.result
+    if r.verdict != VERIFIED or len(proof.sides) != 2 or not net.shapes:
+        return None
+    try:
+        written = parse_chain(r.latex, net.functions)
+        read = translate(written, net.shapes, net.layout, net.range_letter, net.conventions)
+        if not isinstance(read, Read) or read.scale is not None or len(written.sides) != 2:
+            return None
+        rows: list[_Row] = []
+        why: list[str] = []
+        last = written.sides[0].key()
+        for row in c.link_rows(proof, here):
+            if row.why:
+                why.append(row.why)
+            v = to_vectors(parse_expression(row.latex, net.functions), read.axes, net.shapes)
+            if v is None or v.key() == last:
+                continue
+            rows.append(_Row(unparse(v), "; ".join(why)))
+            why, last = [], v.key()
+        if rows and rows[-1].latex != unparse(written.sides[1]):
+            rows.append(_Row(unparse(written.sides[1]), "; ".join(why)))
+        elif rows and why:
+            rows[-1] = _Row(rows[-1].latex, "; ".join([x for x in (rows[-1].why, *why) if x]))
+        if len(rows) < 2:
+            return None
+        texts = [unparse(written.sides[0])] + [x.latex for x in rows]
+        chain = parse_chain(" = ".join(texts), net.functions)
+        if not all(x.verdict == VERIFIED for x in check_vector_chain(net, chain, suggest=False)):
+            return None
+    except SymbpError:
+        return None
+    return c.chain(texts[0], rows)
 
 
 def _compact_network(net: Network, tags: dict[str, str]) -> list[str]:

@@ -12,8 +12,15 @@ and, when they fit, its value by :mod:`symbp.soundness.oracle` on the index form
 whose shapes do not fit is ``ill-formed`` (killed by ``refuted`` or ``error``); a ``different``
 one must be ``refuted``; a non-equivalent mutant verified is a soundness bug.
 
-Room ``symbp.soundness``; imports the checker, :mod:`symbp.document`, the engine's translation,
-the :mod:`symbp.latex` room and :mod:`symbp.soundness.mutation`'s report.
+Room ``symbp.soundness``; imports the checker (:mod:`symbp.checker.files`,
+:mod:`symbp.checker.generic`), :mod:`symbp.document`, the engine's translation and generic
+template, the :mod:`symbp.latex` room and :mod:`symbp.soundness.mutation`'s report.
+
+A file about a generic layer ``l`` (``% symbp: layers l = 1..L``) has its vector claims mutated
+the same way, written generically (``(w^{l+1})^T \\delta^{l+1}`` loses its transpose); each
+mutant is checked as a claim about every layer (:func:`symbp.checker.generic.check_generic`), and
+classified at every layer of the networks unrolled to depths 2 and 3 (ill-formed at one of them,
+different at one, else equivalent).
 
 >>> report = run(["derivations/nielsen_matrix.tex"])
 >>> report.unsound, report.kill_rate == 1.0
@@ -26,12 +33,29 @@ import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..checker.files import check_vector_chain
+from ..checker.files import check_unrolled, check_vector_chain, family_shapes
+from ..checker.generic import check_generic
 from ..checker.results import AT_SIZES, VERIFIED
 from ..document import derivation_files, load
-from ..engine.vector import DIAG, ONES, Mismatch, translate
+from ..engine.generic import Invalid, Template
+from ..engine.vector import DIAG, ONES, Mismatch, column_of, needs_translation, translate
 from ..errors import SymbpError
-from ..latex.ast import Add, Call, Chain, Deriv, Div, Hadamard, Mul, Nabla, Neg, Node, Num, Sym, Transpose
+from ..latex.ast import (
+    Add,
+    Call,
+    Chain,
+    Deriv,
+    Div,
+    Hadamard,
+    Mul,
+    Nabla,
+    Neg,
+    Node,
+    Num,
+    SumOp,
+    Sym,
+    Transpose,
+)
 from ..latex.parser import parse_chain
 from ..latex.unparse import unparse
 from ..model.network import Network
@@ -70,6 +94,9 @@ def _shape(node: Node, shapes: dict[str, tuple[str, ...]], layout: str,  # noqa:
     def of(sym: Sym) -> Shape:
         if sym.name == ONES and not sym.groups:
             return (ANY, None)
+        column = column_of(sym.name, shapes) if not sym.groups else None
+        if column is not None:  # Ng's Z^{[l](i)}: a column of the batch matrix
+            return (shapes[column[0]][0], None)
         s = shapes.get(sym.name, ()) if not sym.groups else ()
         return (s[0] if s else None, s[1] if len(s) > 1 else None)
 
@@ -84,6 +111,8 @@ def _shape(node: Node, shapes: dict[str, tuple[str, ...]], layout: str,  # noqa:
         return (c, r)
     if isinstance(node, (Neg, Call)):
         return sh(node.arg)
+    if isinstance(node, SumOp):  # a sum of vectors (the columns of a batch) has their shape
+        return sh(node.body)
     if isinstance(node, Div):
         if sh(node.den) != (None, None):
             raise _IllFormed
@@ -211,11 +240,111 @@ def _judge(net: Network, source: str, cls: str, lhs: Node, rhs: Node, seen: set)
     return Outcome("mutant", cls, source, text, truth, res.verdict, res.message, res.suggestion)
 
 
+#: the unrolled depths a generic mutant is classified at
+GENERIC_TRUTH_DEPTHS = (2, 3)
+
+
+def _flip(layout: str) -> str:
+    return "numerator" if layout == "gradient" else "gradient"
+
+
+def _generic_check(flip: bool):  # noqa: ANN202 - the instance check of check_generic
+    def check(net: Network, chain: Chain) -> list:
+        if not flip:
+            return check_unrolled(net, chain)
+        shapes = net.shapes or family_shapes(net)
+        return check_unrolled(dataclasses.replace(net, layout=_flip(net.layout), shapes=shapes), chain)
+    return check
+
+
+def _generic_truth(tpl: Template, chain: Chain, flip: bool) -> str | None:
+    """The value of a generic vector mutant at every layer of the unrolled networks: ill-formed
+    (its shapes, by this module's rules) or different at one, else equivalent; ``None`` when it
+    fits no layer of them, or the translator disagrees on the shapes (:data:`DISAGREES`)."""
+    at_depth = {m.kind for _, m in tpl.claim_marks(chain)} == {"depth"}
+    answers = []
+    for depth in GENERIC_TRUTH_DEPTHS:
+        for layer in ([None] if at_depth else range(0, depth + 2)):
+            try:
+                inst = tpl.instance(chain, layer, depth)
+            except Invalid:
+                continue
+            net = tpl.network(depth, equal=bool(inst.conflicts))
+            shapes = family_shapes(net)
+            layout = _flip(net.layout) if flip else net.layout
+            try:
+                left, right = (_shape(x, shapes, layout) for x in inst.chain.sides)
+                _ = _meet(left[0], right[0]), _meet(left[1], right[1])
+            except _IllFormed:
+                return oracle.ILL_FORMED
+            read = translate(inst.chain, shapes, layout, net.range_letter, {})
+            if isinstance(read, Mismatch):
+                return DISAGREES
+            answers.append(oracle.compare(net, read.sides[0], read.sides[1]))
+    if not answers:
+        return None
+    return oracle.DIFFERENT if oracle.DIFFERENT in answers else answers[0] if len(set(answers)) == 1 \
+        else oracle.ILL_FORMED
+
+
+def _vectorial(tpl: Template, chain: Chain) -> bool:
+    """Whether a generic claim is written with vectors (at the first layer it has an instance)."""
+    for layer in (None, 1, 2):
+        try:
+            inst = tpl.instance(chain, layer, 2)
+        except (Invalid, SymbpError):
+            continue
+        return needs_translation(inst.chain, family_shapes(tpl.network(2, equal=bool(inst.conflicts))))
+    return False
+
+
+def _run_generic(report: Report, f: Path, tpl: Template, d) -> None:  # noqa: ANN001
+    for eq in d.equations:
+        if eq.chain is None or eq.error is not None or len(eq.chain.rels) != 1:
+            continue
+        if not _vectorial(tpl, eq.chain):
+            continue  # index notation: the generic harness's
+        lhs, rhs = eq.chain.sides
+        (r,) = check_generic(tpl, Chain((lhs, rhs), ("=",)), check_unrolled)
+        if r.verdict not in (VERIFIED, AT_SIZES):
+            continue
+        report.links += 1
+        seen = {(False, lhs.key(), rhs.key())}
+        for cls, a, b, flip in _mutants(lhs, rhs):
+            key = (flip, a.key(), b.key())
+            if key in seen:
+                continue
+            seen.add(key)
+            chain = Chain((a, b), ("=",))
+            text = tpl.show(f"{unparse(a)} = {unparse(b)}")
+            try:
+                (res,) = check_generic(tpl, chain, _generic_check(flip))
+                truth = _generic_truth(tpl, chain, flip)
+            except SymbpError:
+                continue
+            if truth is None:
+                continue
+            if truth == DISAGREES:
+                report.outcomes.append(Outcome("mutant", cls, f"{f}:{eq.line}", text, oracle.EQUIVALENT,
+                                               res.verdict, f"{DISAGREES}", res.suggestion))
+                continue
+            report.outcomes.append(Outcome("mutant", cls, f"{f}:{eq.line}", text, truth, res.verdict,
+                                           res.message, res.suggestion))
+
+
 def run(paths: list[str | Path]) -> Report:
-    """The vector mutants of every verified vector link of the files, checked and classified."""
+    """The vector mutants of every verified vector link of the files, checked and classified.
+
+    >>> r = run(["derivations/generic/nielsen_matrix_bp.tex"])
+    >>> r.links, r.unsound, r.survivors
+    (6, [], [])
+    """
     report = Report()
     for f in derivation_files(paths)[0]:
         d = load(f)
+        if d.generic is not None:
+            _run_generic(report, f, d.generic, d)
+            continue
         net = d.network
         flipped = dataclasses.replace(net, layout="numerator" if net.layout == "gradient" else "gradient")
         for eq in d.equations:
