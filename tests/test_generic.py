@@ -78,27 +78,53 @@ NIELSEN_ROWS = [
 ]
 
 GRAVES_ROWS = [
+    # proved by a window of steps, for every length
     (r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_k \delta^t_k w_{hk} "
      r"+ \sum_{h'} \delta^{t+1}_{h'} w_{hh'}\right)",
-     AT_SIZES, "verified at the lengths T = 2, 3, 4 (every step t of each), all widths"),
+     VERIFIED, "verified for every step t = 1..T-1 of every length T, and at t = T separately, all sizes"),
     (r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h",
-     AT_SIZES, "verified at the lengths"),
+     VERIFIED, "verified for every length T, all sizes: w_{hk} is shared by every step"),
     (r"\frac{\partial O}{\partial w_{ih}} = \sum_{t=1}^{T} \delta^t_h x^t_i",
-     AT_SIZES, "verified at the lengths"),
+     VERIFIED, "verified for every length T, all sizes"),
     (r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^t_h b^{t-1}_{h'}",
-     AT_SIZES, "verified at"),
+     VERIFIED, "verified for every length T, all sizes"),
     (r"\delta^T_h = \theta_h'(a^T_h) \sum_k \delta^T_k w_{hk}",
-     AT_SIZES, "verified at the lengths T = 2, 3, 4,"),
+     VERIFIED, "verified at the last step T of every length T, all sizes"),
+    (r"\frac{\partial O}{\partial b^t_h} = \sum_k w_{hk} \delta^t_k + \sum_{h'} w_{hh'} \delta^{t+1}_{h'}",
+     VERIFIED, "verified for every step t = 1..T-1 of every length T, and at t = T separately"),
+    (r"\frac{\partial O}{\partial x^t_i} = \sum_h w_{ih} \delta^t_h",
+     VERIFIED, "verified for every step t = 1..T-1 of every length T"),
+    (r"\delta^t_h = \frac{\partial O}{\partial a^t_h} = \theta_h'(a^t_h) \left(\sum_k \delta^t_k w_{hk} "
+     r"+ \sum_{h'} \delta^{t+1}_{h'} w_{hh'}\right)", VERIFIED, "verified for every step t = 1..T-1"),
+    (r"\delta^{t+1}_h = \theta_h'(a^{t+1}_h) \left(\sum_k \delta^{t+1}_k w_{hk} "
+     r"+ \sum_{h'} \delta^{t+2}_{h'} w_{hh'}\right)",
+     VERIFIED, "verified for every step t = 0..T-2 of every length T, and at t = T-1 separately"),
+    (r"\delta^{T-1}_h = \theta_h'(a^{T-1}_h) \left(\sum_k \delta^{T-1}_k w_{hk} "
+     r"+ \sum_{h'} \delta^{T}_{h'} w_{hh'}\right)",
+     VERIFIED, "verified at the last 2 steps T-1..T of every length T >= 2"),
+    # true, but no window says so: only the unrolled lengths
+    (r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=2}^{T} \delta^t_h b^{t-1}_{h'}", AT_SIZES,
+     "verified at the lengths T = 1, 2, 3, 4, all widths; not proved for every length: its right side is "
+     "not one sum over the steps t = 1..T"),
+    (r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^{t+1}_h b^{t}_{h'}", AT_SIZES,
+     "verified at the lengths T = 1, 2, 3, 4, all widths; not proved for every length: the window"),
+    (r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h + 0", AT_SIZES,
+     "verified at the lengths T = 1, 2, 3, 4"),
+    # the slips, each refuted with the step where the sides differ
     (r"\delta^t_h = \theta_h'(a^t_h) \sum_k \delta^t_k w_{hk}",
      REFUTED, "refuted at length T = 2, step t = 1"),
     (r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_k \delta^t_k w_{hk} "
      r"+ \sum_{h'} \delta^{t+1}_{h'} w_{h'h}\right)",
      REFUTED, "refuted at length T = 2, step t = 1"),
+    (r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_k \delta^t_k w_{hk} + \sum_{h'} \delta^{t}_{h'} w_{hh'}\right)",
+     REFUTED, "refuted at length T = 2, step t = 1"),
     (r"\frac{\partial O}{\partial w_{hk}} = \delta^T_k b^T_h", REFUTED, "refuted at length T = 2"),
+    (r"\frac{\partial O}{\partial w_{hk}} = \delta^t_k b^t_h", REFUTED, "refuted at length T = 2, step t = 1"),
     (r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^t_h b^t_{h'}",
-     REFUTED, "refuted at length T = 2"),
+     REFUTED, "refuted at length T = 1"),
     (r"\delta^T_h = \theta_h'(a^T_h) \left(\sum_k \delta^T_k w_{hk} + \sum_{h'} \delta^T_{h'} w_{hh'}\right)",
      REFUTED, "refuted at length T = 2"),
+    (r"\frac{\partial O}{\partial b^{t-1}_{h'}} = \sum_h w_{h'h} \delta^t_h", REFUTED, "refuted at length T = 1"),
     (r"\delta^t_h = \theta_h'(a^t_h) \sum_{t} \delta^t_k w_{hk}", ERROR, "a sum over t"),
 ]
 
@@ -118,10 +144,15 @@ def test_nielsen(src: str, verdict: str, start: str) -> None:
                          ids=[f"graves{k}" for k in range(len(GRAVES_ROWS))])
 def test_graves(src: str, verdict: str, start: str) -> None:
     results = check_generic(GRAVES, GRAVES.parse(src))
-    assert [r.verdict for r in results] == [verdict], results[0].message
+    assert {r.verdict for r in results} == {verdict}, results[0].message
     assert results[0].message.startswith(start), results[0].message
     if verdict == AT_SIZES:
-        assert results[0].sizes == [{"T": 2}, {"T": 3}, {"T": 4}]
+        assert results[0].sizes == [{"T": 1}, {"T": 2}, {"T": 3}, {"T": 4}]
+    if verdict == VERIFIED:
+        assert "unrolled at T = 1, 2, 3, 4" in results[0].message
+    if verdict == REFUTED:  # the length and the step
+        cx = results[0].counterexample
+        assert cx is not None and cx["depth"] in DEPTHS["steps"] and "layer" in cx
 
 
 @pytest.mark.parametrize("tpl, src, verdict", [(NIELSEN, s, v) for s, v, _ in NIELSEN_ROWS if v != ERROR]

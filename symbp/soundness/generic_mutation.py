@@ -118,6 +118,7 @@ def oracle_verdict(tpl: Template, chain: Chain) -> str:
         for layer in ([None] if at_depth else range(0, depth + 2)):
             try:
                 inst = tpl.instance(chain, layer, depth)
+                inst.chain = tpl.fit(inst.chain, depth)
             except Invalid:
                 continue
             except SymbpError:
