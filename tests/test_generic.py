@@ -116,15 +116,18 @@ GRAVES_ROWS = [
     (r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_k \delta^t_k w_{hk} "
      r"+ \sum_{h'} \delta^{t+1}_{h'} w_{h'h}\right)",
      REFUTED, "refuted at length T = 2, step t = 1"),
-    (r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_k \delta^t_k w_{hk} + \sum_{h'} \delta^{t}_{h'} w_{hh'}\right)",
+    (r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_k \delta^t_k w_{hk} "
+     r"+ \sum_{h'} \delta^{t}_{h'} w_{hh'}\right)",
      REFUTED, "refuted at length T = 2, step t = 1"),
     (r"\frac{\partial O}{\partial w_{hk}} = \delta^T_k b^T_h", REFUTED, "refuted at length T = 2"),
-    (r"\frac{\partial O}{\partial w_{hk}} = \delta^t_k b^t_h", REFUTED, "refuted at length T = 2, step t = 1"),
+    (r"\frac{\partial O}{\partial w_{hk}} = \delta^t_k b^t_h", REFUTED,
+     "refuted at length T = 2, step t = 1"),
     (r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^t_h b^t_{h'}",
      REFUTED, "refuted at length T = 1"),
     (r"\delta^T_h = \theta_h'(a^T_h) \left(\sum_k \delta^T_k w_{hk} + \sum_{h'} \delta^T_{h'} w_{hh'}\right)",
      REFUTED, "refuted at length T = 2"),
-    (r"\frac{\partial O}{\partial b^{t-1}_{h'}} = \sum_h w_{h'h} \delta^t_h", REFUTED, "refuted at length T = 1"),
+    (r"\frac{\partial O}{\partial b^{t-1}_{h'}} = \sum_h w_{h'h} \delta^t_h", REFUTED,
+     "refuted at length T = 1"),
     (r"\delta^t_h = \theta_h'(a^t_h) \sum_{t} \delta^t_k w_{hk}", ERROR, "a sum over t"),
 ]
 

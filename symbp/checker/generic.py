@@ -438,7 +438,8 @@ def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
                      f"{objective} an undefined function of {{outputs}} (\\delta^{{{D}+1}} = 0)",
                      at, False, None, at, D))
         head = (f"verified at the last step {D} of every length {D}, all sizes" if bottom == 0 else
-                f"verified at the last {at} steps {_off(D, bottom)}..{D} of every length {D} >= {at}, all sizes")
+                f"verified at the last {at} steps {_off(D, bottom)}..{D} of every length {D} >= {at}, "
+                "all sizes")
     else:
         lo, c = tpl.span(chain)
         c = min(c, 0)
@@ -451,10 +452,12 @@ def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
         nxt = _off(var, full_hi + 1)
         if covered >= lo - 10 and covered >= c - 10:
             plan.append((f"for every step {var} = {lo}..{D}{covered:+d}".replace("+0", "") + ": "
-                         f"{steps_text(bottom, full_hi, var)} and the uses of {carriers}{_sup(var, full_hi)} in "
+                         f"{steps_text(bottom, full_hi, var)} and the uses of {carriers}{_sup(var, full_hi)} "
+                         "in "
                          f"step {nxt} ({consumers}^{{{nxt}}}) alone, with {carriers}{_sup(var, bottom - 1)} "
                          f"given and {objective} an undefined function of {{outputs}} (through which alone "
-                         f"{steps_text(bottom, full_hi, var)[4:]} {'reaches' if full_hi == bottom else 'reach'} "
+                         f"{steps_text(bottom, full_hi, var)[4:]} "
+                         f"{'reaches' if full_hi == bottom else 'reach'} "
                          f"{objective})", n, True, at, at, var))
         for e in range(covered + 1, c + 1):
             m = at - e
@@ -470,7 +473,8 @@ def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
             wt = unparse(replace(wrt, name=f"{wrt.name}^{{({var})}}"))
             head = (f"verified for every length {D}, all sizes: {w} is shared by every step, so "
                     f"\\frac{{\\partial {objective}}}{{\\partial {w}}} = \\sum_{{{var}=1}}^{{{D}}} "
-                    f"\\frac{{\\partial {objective}}}{{\\partial {wt}}}, with {wt} = {w} its use at step {var} "
+                    f"\\frac{{\\partial {objective}}}{{\\partial {wt}}}, with {wt} = {w} its use at step "
+                    f"{var} "
                     f"(the chain rule); each term is the sum's term at its step")
         elif covered < c:
             mid = f"{D}{covered:+d}".replace("+0", "")
@@ -500,5 +504,6 @@ def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
         if net.delta_of and "^" in net.delta_of:  # the printer writes that family's \delta without its step
             sup = net.delta_of[net.delta_of.index("^"):]
             said = [x.replace("\\delta_{", f"\\delta{sup}_{{") for x in said]
-        pieces.append((what.replace("{outputs}", outputs), results, [_back(x, anchor, letter, {}) for x in said]))
+        pieces.append((what.replace("{outputs}", outputs), results,
+                       [_back(x, anchor, letter, {}) for x in said]))
     return _Proof(head, pieces)

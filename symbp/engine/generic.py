@@ -245,7 +245,8 @@ class Template:
             own = sorted({b for b, m in marks if m is not None and m.offset == 0 and b in self.defined})
             if own:
                 lhs = self.split(chain.sides[0].name)[0]
-                return (f"{lhs}^{self.var} reads the step before and {own[0]}^{self.var} of its own step, so a "
+                return (f"{lhs}^{self.var} reads the step before and {own[0]}^{self.var} of its own step, "
+                        "so a "
                         f"window of steps cut after {lhs}^{{{self.var}+1}} does not stand for the rest: only "
                         "the unrolled lengths are checked")
         self.consumer_bases = {self.split(self.forward[k].sides[0].name)[0] for k in self.consumer_eqs}
@@ -258,8 +259,9 @@ class Template:
         the window uses; with ``untie`` each step its own copy of the shared weights
         (``w^{(1)}_{hk}``: :meth:`valid`'s ``open_`` and the claims' derivatives by one step's use).
 
-        >>> t = Template("steps", "t", "T", [r"a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}",
-        ...              r"b^t_h = \\theta_h(a^t_h)", r"a^t_k = \\sum_h w_{hk} b^t_h"], {"params": ["w"]})
+        >>> t = Template("steps", "t", "T", [
+        ...     r"a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}",
+        ...     r"b^t_h = \\theta_h(a^t_h)", r"a^t_k = \\sum_h w_{hk} b^t_h"], {"params": ["w"]})
         >>> net = t.window_network(1, True)
         >>> [net.show(o) for o in net.outputs]
         ['a^{(1)}_{k}', 'a^{(2)}_{h}']
@@ -274,7 +276,8 @@ class Template:
                 for k, chain in enumerate(self.forward):
                     if step == n + 1 and k not in self.consumer_eqs:
                         continue
-                    env = {"var": step, "depth": n, "_open": "both" if following else "bottom", "_untie": untie}
+                    env = {"var": step, "depth": n, "_open": "both" if following else "bottom",
+                           "_untie": untie}
                     inst = self._instantiate(chain, env, n, {})
                     lines.append(f"{unparse(inst.sides[0])} = {unparse(inst.sides[1])}")
             kw = dict(self.kw)
@@ -423,10 +426,13 @@ class Template:
         window are given inputs (``b^{(0)}`` a leaf, not ``0``); ``'both'``, the step above it
         (its consumers, ``a^{(n+1)}``) is part of the window too.
 
-        >>> t = Template("steps", "t", "T", [r"a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}",
-        ...              r"b^t_h = \\theta_h(a^t_h)"], {"params": ["w"]})
-        >>> t.valid("b", 0, 2), t.valid("b", 0, 2, "bottom"), t.valid("delta", 3, 2), t.valid("delta", 3, 2, "both")
-        ('zero', 'ok', 'zero', 'ok')
+        >>> t = Template("steps", "t", "T", [
+        ...     r"a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}",
+        ...     r"b^t_h = \\theta_h(a^t_h)"], {"params": ["w"]})
+        >>> t.valid("b", 0, 2), t.valid("b", 0, 2, "bottom")
+        ('zero', 'ok')
+        >>> t.valid("delta", 3, 2), t.valid("delta", 3, 2, "both")
+        ('zero', 'ok')
         """
         if self.mode == "layers":
             lo = 0 if base in self.carriers else 1
