@@ -53,7 +53,7 @@ from ..latex.tokens import tokenize
 from ..latex.unparse import unparse
 from ..model.network import Network
 
-__all__ = ["MODES", "Instance", "Invalid", "Mark", "Template", "read_directive"]
+__all__ = ["MODES", "Boundary", "Instance", "Invalid", "Mark", "Template", "read_boundary", "read_directive"]
 
 #: the two kinds of generic index: a layer of a deep network, a step of a recurrent one
 MODES = ("layers", "steps")
@@ -64,6 +64,80 @@ _BASE = 7000
 _PLACEHOLDER = re.compile(r"\^\{\((\d+)\)\}$")
 _DIRECTIVE_ARG = re.compile(r"\s*([A-Za-z])\s*=\s*1\s*(?:\.\.|\\dots|\\ldots|,\s*\\dots\s*,)"
                             r"\s*([A-Za-z])\s*$")
+
+
+_BOUNDARY = re.compile(r"\s*\\?([A-Za-z]+)\s*\^\s*(?:\{\s*([^{}]*?)\s*\}|([0-9A-Za-z]))"
+                       r"\s*(?:_\s*(?:\{\s*([A-Za-z]'*)\s*\}|([A-Za-z])))?\s*=\s*(.*?)\s*")
+_VALUE = re.compile(r"\\?([A-Za-z]+)\s*(?:_\s*(?:\{\s*([A-Za-z]'*)\s*\}|([A-Za-z])))?")
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """A boundary a file declares (``% symbp: boundary b^0_h = s_h``): the family, where
+    (``'0'`` below the first layer or step, ``'end'`` after the last), its index letter as
+    written and the value, a name (``s``, ``x``) or ``None`` for ``0``; ``pos``: the directive's
+    offset in the file."""
+
+    family: str
+    at: str
+    letter: str | None
+    value: str | None
+    pos: int = 0
+
+
+def read_boundary(mode: str, var: str, depth: str, arg: str, pos: int = 0) -> Boundary:
+    """``% symbp: boundary ...`` read for a file of generic ``mode`` (``layers`` or ``steps``), or
+    a :class:`DeclarationError` saying what it may be.
+
+    >>> read_boundary("steps", "t", "T", "b^0_h = s_h")
+    Boundary(family='b', at='0', letter='h', value='s', pos=0)
+    >>> read_boundary("steps", "t", "T", r"\\delta^{T+1} = 0").at
+    'end'
+    >>> read_boundary("layers", "l", "L", "a^0 = x").value
+    'x'
+    >>> read_boundary("steps", "t", "T", r"\\delta^{T+1} = 1")
+    Traceback (most recent call last):
+    ...
+    symbp.errors.DeclarationError: \\delta^{T+1} is 0: nothing comes after the last step
+    hint: write '% symbp: boundary \\delta^{T+1} = 0' (the default), or leave it out
+    """
+    what = "layer" if mode == "layers" else "step"
+    forms = ("a^0 = x" if mode == "layers" else "b^0 = 0, b^0_h = s_h or \\delta^{T+1} = 0")
+    m = _BOUNDARY.fullmatch(arg)
+    if m is None:
+        raise DeclarationError("this boundary directive cannot be read", offset=pos,
+                               hint=f"write '% symbp: boundary {forms}'")
+    name, sup, value = m.group(1), (m.group(2) or m.group(3) or "").replace(" ", ""), m.group(6)
+    letter = m.group(4) or m.group(5)
+    if name == "delta":
+        if mode != "steps" or sup != f"{depth}+1":
+            raise DeclarationError(f"a boundary of \\delta is declared after the last step, \\delta^{{{depth}+1}}",
+                                   offset=pos, hint=f"write '% symbp: boundary {forms}'")
+        if value != "0":
+            raise DeclarationError(f"\\delta^{{{depth}+1}} is 0: nothing comes after the last step", offset=pos,
+                                   hint=f"write '% symbp: boundary \\delta^{{{depth}+1}} = 0' (the default), "
+                                        "or leave it out")
+        return Boundary("delta", "end", letter, None, pos)
+    if sup != "0":
+        raise DeclarationError(f"a boundary is declared at {what} 0, below the first {what}: {name}^0",
+                               offset=pos, hint=f"write '% symbp: boundary {forms}'")
+    if value == "0":
+        if mode == "layers":
+            raise DeclarationError(f"layer 0's activations are the network's inputs, not 0: {name}^0 = 0",
+                                   offset=pos, hint=f"write '% symbp: boundary {name}^0 = x' (the inputs' "
+                                                    "name), or leave it out")
+        return Boundary(name, "0", letter, None, pos)
+    v = _VALUE.fullmatch(value)
+    vletter = v and (v.group(2) or v.group(3))
+    if v is None or vletter != letter or v.group(1) in (name, "delta"):
+        hint = (f"write '% symbp: boundary {name}^0 = x' (the inputs' name)" if mode == "layers" else
+                f"write '% symbp: boundary {name}^0 = 0', or an initial state with the same index: "
+                f"'{name}^0_h = s_h' (s a parameter or an input)")
+        raise DeclarationError(f"{name}^0 is given as {value or 'nothing'}, which is not "
+                               f"{'0 or ' if mode == 'steps' else ''}the name of "
+                               f"{'the inputs' if mode == 'layers' else 'an initial state'}"
+                               f"{' with its index' if letter else ''}", offset=pos, hint=hint)
+    return Boundary(name, "0", letter, v.group(1), pos)
 
 
 def read_directive(arg: str) -> tuple[str, str] | None:
@@ -129,6 +203,10 @@ class Template:
     consumer_eqs: list[int] = field(default_factory=list)
     #: steps: the families those equations define (``a``)
     consumer_bases: set[str] = field(default_factory=set)
+    #: the boundaries a file declares (``% symbp: boundary``; the defaults otherwise)
+    boundaries: list[Boundary] = field(default_factory=list)
+    #: the families at layer (step) 0 given by name: ``a^0 = x``, ``b^0_h = s_h`` (base -> name)
+    named_zero: dict[str, str] = field(default_factory=dict)
     cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -206,6 +284,7 @@ class Template:
                                                hint="a weight's indices are units of the layers it joins")
                     self.sig[base] = tuple(offsets[x] - mark.offset for x in s.letters)
         self._at = None
+        self._boundaries()
         self.template_letters = [self._letter_offsets(c) for c in self.forward]
         if self.mode == "steps":  # b^{t-1}_{h'} is the family b^t_h: h' runs over h's units
             lhs_letters = {self.split(c.sides[0].name)[0]: c.sides[0].letters for c in self.forward}
@@ -228,6 +307,31 @@ class Template:
             if outs != want:
                 self.window_problem = ("the unrolled network's outputs are not the families the next "
                                        "layer uses, so a window of layers does not stand for the rest")
+
+    def _boundaries(self) -> None:
+        """The declared boundaries checked against the forward pass: each of a family the layer
+        (step) reads below it, each declared once."""
+        seen: dict[tuple[str, str], Boundary] = {}
+        for b in self.boundaries:
+            key = (b.family, b.at)
+            if key in seen and seen[key] != replace(b, pos=seen[key].pos):
+                raise DeclarationError(f"two boundaries are declared for {b.family}"
+                                       f"{'^0' if b.at == '0' else f'^{{{self.depth}+1}}'}",
+                                       offset=b.pos, subject=("boundary", str(b.pos)),
+                                       hint="declare one (the defaults: b^0 = 0, \\delta^{T+1} = 0, a^0 = x)")
+            seen[key] = b
+            if b.at == "0" and b.family not in self.carriers:
+                reads = ", ".join(f"{c}^{{{self.var}-1}}" for c in sorted(self.carriers)) or "nothing"
+                raise DeclarationError(f"{b.family}^0 is no quantity of {self.mode[:-1]} 0: the forward pass "
+                                       f"reads {reads} of the {self.mode[:-1]} below", offset=b.pos,
+                                       subject=("boundary", str(b.pos)),
+                                       hint=f"declare the boundary of a family read at {self.var}-1")
+            if b.value is not None and (b.value in self.defined or b.value in self.carriers):
+                raise DeclarationError(f"{b.family}^0 is given as {b.value}, a family of the forward pass",
+                                       offset=b.pos, subject=("boundary", str(b.pos)),
+                                       hint="an initial state is a parameter or an input of its own name")
+            if b.value is not None:
+                self.named_zero[b.family] = b.value
 
     def _steps_problem(self) -> str:
         """Why a window of steps does not stand for every step ('' when it does), and the
@@ -562,6 +666,8 @@ class Template:
             state = self.valid(base, n, depth, env.get("_open", ""))
             if state == "invalid":
                 raise Invalid(f"{base}^{n}")
+            if n == 0 and base in self.named_zero and (state == "zero" or (state == "ok" and self.mode == "layers")):
+                return replace(node, name=self.named_zero[base], groups=groups)  # a^0 = x, b^0_h = s_h
             if state == "zero":
                 return Num(node.pos, node.end, 0)
             return replace(node, name=f"{base}^{{({n})}}", groups=groups)
