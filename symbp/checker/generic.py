@@ -42,7 +42,7 @@ from ..latex.unparse import unparse
 from .pipeline import check_chain
 from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 
-__all__ = ["DEPTHS", "check_generic", "proof_instance"]
+__all__ = ["DEPTHS", "check_generic", "generic_text", "proof_instance"]
 
 #: the unrolled depths (lengths) every generic claim is checked at
 DEPTHS = {"layers": (2, 3, 4), "steps": (1, 2, 3, 4)}
@@ -268,10 +268,39 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     return LinkResult(shown, AT_SIZES, msg, sizes=[{D: d} for d in depths], **base)
 
 
+def generic_text(inst: Instance, text: str) -> str:
+    """A formula (or a sentence with formulas) of a proof written at a window of steps, in the
+    claim's notation: ``a^{(2)}_{h}`` at the window's step 1 for ``t`` is ``a^{t+1}_{h}``, and the
+    printer's ``\\delta_{k}`` (the family it writes without its step) ``\\delta^t_{k}``; as it is
+    elsewhere.
+
+    >>> from symbp.latex.ast import Chain
+    >>> inst = Instance(Chain((), ()))
+    >>> inst.shown_as = (1, "t", "a^{(1)}")
+    >>> generic_text(inst, r"\\delta_{h} = \\theta_{h}'(a^{(1)}_{h}) \\sum_{h'} w_{hh'} \\delta^{(2)}_{h'}")
+    "\\\\delta^t_{h} = \\\\theta_{h}'(a^t_{h}) \\\\sum_{h'} w_{hh'} \\\\delta^{t+1}_{h'}"
+    """
+    shown = getattr(inst, "shown_as", None)
+    if not shown:
+        return text
+    anchor, letter, delta_of = shown
+    if "^" in delta_of:
+        text = text.replace("\\delta_{", f"\\delta{delta_of[delta_of.index('^'):]}_{{")
+    return _back(text, anchor, letter, {})
+
+
 def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | None:
     """The unrolled instance a proof of ``chain`` is written at, with the sentence that says what
     it stands for: the window where there is one (its steps are those of every layer), else the
     claim at the first layer of the smallest depth checked; ``None`` when it fits none."""
+    if tpl.mode == "steps":
+        proof = _steps_proof(tpl, chain)
+        if isinstance(proof, _Proof):  # the first window: its steps are those of every step t
+            what, _rs, _said, (net, inst, anchor, letter) = proof.pieces[0]
+            inst.shown_as = (anchor, letter, net.delta_of or "")
+            return net, inst, (f"The steps are written in the window that stands for every step, "
+                               f"{what[0].lower()}{what[1:]}, in the notation of the claim "
+                               f"({letter} for the window's step {anchor})")
     window = tpl.window(chain)
     at_depth = not tpl.claim_marks(chain)
     D = tpl.depth
@@ -279,11 +308,12 @@ def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | N
     if window is not None:
         picks.append((window[0], window[1], True))
     at_depth = at_depth or {m.kind for _, m in tpl.claim_marks(chain)} == {"depth"}
-    picks += [(DEPTHS[tpl.mode][0], None if at_depth else layer, False)
-              for layer in range(0, DEPTHS[tpl.mode][0] + 2)]
+    first = next(d for d in DEPTHS[tpl.mode] if d >= 2)  # T = 1: no recurrence to show
+    picks += [(first, None if at_depth else layer, False) for layer in range(0, first + 2)]
     for depth, layer, is_window in picks:
         try:
             inst = tpl.instance(chain, layer, depth)
+            inst.chain = tpl.fit(inst.chain, depth)
         except (Invalid, SymbpError):
             continue
         net = tpl.network(depth, equal=bool(inst.conflicts))
@@ -312,14 +342,14 @@ class _Proof:
     """The windows of steps that verified a claim (see :func:`_steps_proof`), with what each
     stands for; :meth:`message` says it for one link."""
 
-    def __init__(self, head: str, pieces: list[tuple[str, list[LinkResult], list[str]]]) -> None:
+    def __init__(self, head: str, pieces: list[tuple[str, list[LinkResult], list[str], tuple]]) -> None:
         self.head = head
         self.pieces = pieces
-        self.results = [rs for _, rs, _ in pieces]
+        self.results = [rs for _, rs, _, _ in pieces]
 
     def message(self, k: int) -> str:
         parts = []
-        for what, _rs, said in self.pieces:
+        for what, _rs, said, _at in self.pieces:
             parts.append(f"{what}; there it {said[k]}")
         return f"{self.head}: " + "; ".join(parts)
 
@@ -505,5 +535,5 @@ def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
             sup = net.delta_of[net.delta_of.index("^"):]
             said = [x.replace("\\delta_{", f"\\delta{sup}_{{") for x in said]
         pieces.append((what.replace("{outputs}", outputs), results,
-                       [_back(x, anchor, letter, {}) for x in said]))
+                       [_back(x, anchor, letter, {}) for x in said], (net, inst, anchor, letter)))
     return _Proof(head, pieces)

@@ -175,6 +175,9 @@ class Instance:
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: the claim's letters -> the letters of the unrolled network
     letters: dict[str, str] = field(default_factory=dict)
+    #: a window of steps a proof is written at: (its step, the letter it stands for, the family
+    #: the printer writes ``\\delta`` of without its step); ``None`` elsewhere
+    shown_as: tuple[int, str, str] | None = None
 
 
 @dataclass

@@ -142,7 +142,7 @@ def prove_derivation(deriv: Derivation, label: str | None = None) -> list[Proof]
 def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) -> list[Proof]:
     """Proofs of a claim about a generic layer (step): each link's steps at the unrolled instance
     :func:`symbp.checker.generic.proof_instance` picks, under the claim as written and its verdict."""
-    from ..checker.generic import proof_instance
+    from ..checker.generic import generic_text, proof_instance
 
     picked = proof_instance(deriv.generic, chain)  # type: ignore[arg-type]
     if picked is None:
@@ -155,6 +155,11 @@ def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) 
         k = r.link - 1
         proof = prove_link(net, letters, inst.chain.sides[k], inst.chain.sides[k + 1], concrete[k])
         proof.claim, proof.result = r.latex, r
+        for side in proof.sides:  # a window of steps: in the claim's notation (a^{t+1}, not a^{(2)})
+            side.written = generic_text(inst, side.written)
+            side.steps = [Step(generic_text(inst, st.latex), generic_text(inst, st.why)) for st in side.steps]
+        proof.joint = [tuple(Step(generic_text(inst, st.latex), generic_text(inst, st.why)) for st in pair)
+                       for pair in proof.joint]  # type: ignore[misc]
         if k == 0:  # the reach of the verdict, then where the steps stand (once per equation)
             head = r.message.split(":", 1)[0] if r.verdict in (VERIFIED, AT_SIZES) else ""
             said = f"{head[0].upper()}{head[1:]}. {sentence}" if head else sentence
@@ -716,7 +721,7 @@ def _mathy(core: str) -> bool:
 def _bad_scripts(text: str) -> bool:
     """Scripts and primes that TeX rejects although symbp's parser may read them: without a base
     (``_x``, `` '``), empty (``a_ b``), doubled (``x^{2} ^{2}``)."""
-    return bool(re.search(r"(^|[\s({=+\-])[_^']|[_^](\s|$|\})|([_^](\{[^{}]*\}|\\?\w'*)\s*)[_^]", text))
+    return bool(re.search(r"(^|[\s({=+\-])[_^']|[_^](\s|$|\})|([_^])(\{[^{}]*\}|\\?\w'*)\s*\3", text))
 
 
 _SAFE_COMMANDS = {"partial", "sum", "delta", "equiv", "dots", "cdot", *GREEK}  # no arguments
@@ -731,7 +736,7 @@ def _safe_math(text: str) -> bool:
     if re.search(r"\\(?![A-Za-z])", text) or any(c not in _SAFE_COMMANDS
                                                for c in re.findall(r"\\([A-Za-z]+)", text)):
         return False
-    if "\\" not in text:
+    if "\\" not in text and not re.search(r"\^(\{[A-Za-z][+-]\d\}|[A-Za-z](?![A-Za-z0-9]))", text):  # a^{t+1}, a^t
         return False
     for opening, closing in ("{}", "()"):
         depth = 0
