@@ -28,7 +28,7 @@ invisible to LaTeX::
     % symbp: layers l = 1..L           the forward pass is written for a generic layer l of an
                                        L-layer network (w^l_{jk}, a^{l-1}_k): symbp.engine.generic
     % symbp: steps t = 1..T            ... for a generic step t of T (Graves's BPTT)
-    % symbp: boundary b^0_h = s_h      a boundary other than the defaults (b^0 = 0, \delta^{T+1} = 0,
+    % symbp: boundary b^0_h = s_h      a boundary other than the defaults (b^0 = 0, \\delta^{T+1} = 0,
                                        a^0 = x): symbp.engine.generic.read_boundary
 
 Labels written in the equation are read too: ``\\tag{...}``, ``\\textcircled{1}`` and ``①``;

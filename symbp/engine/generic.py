@@ -110,13 +110,18 @@ def read_boundary(mode: str, var: str, depth: str, arg: str, pos: int = 0) -> Bo
     name, sup, value = m.group(1), (m.group(2) or m.group(3) or "").replace(" ", ""), m.group(6)
     letter = m.group(4) or m.group(5)
     if name == "delta":
-        if mode != "steps" or sup != f"{depth}+1":
-            raise DeclarationError(f"a boundary of \\delta is declared after the last step, \\delta^{{{depth}+1}}",
-                                   offset=pos, hint=f"write '% symbp: boundary {forms}'")
+        if mode == "layers":
+            raise DeclarationError(f"a file of layers has no \\delta^{{{depth}+1}}: the cost is a "
+                                   "function of the last layer's activations", offset=pos,
+                                   hint=f"write '% symbp: boundary {forms}'")
+        if sup != f"{depth}+1":
+            raise DeclarationError(f"a boundary of \\delta is declared after the last {what}, "
+                                   f"\\delta^{{{depth}+1}}", offset=pos,
+                                   hint=f"write '% symbp: boundary {forms}'")
         if value != "0":
-            raise DeclarationError(f"\\delta^{{{depth}+1}} is 0: nothing comes after the last step", offset=pos,
-                                   hint=f"write '% symbp: boundary \\delta^{{{depth}+1}} = 0' (the default), "
-                                        "or leave it out")
+            raise DeclarationError(f"\\delta^{{{depth}+1}} is 0: nothing comes after the last step",
+                                   offset=pos, hint=f"write '% symbp: boundary \\delta^{{{depth}+1}} = 0' "
+                                                    "(the default), or leave it out")
         return Boundary("delta", "end", letter, None, pos)
     if sup != "0":
         raise DeclarationError(f"a boundary is declared at {what} 0, below the first {what}: {name}^0",
@@ -669,7 +674,8 @@ class Template:
             state = self.valid(base, n, depth, env.get("_open", ""))
             if state == "invalid":
                 raise Invalid(f"{base}^{n}")
-            if n == 0 and base in self.named_zero and (state == "zero" or (state == "ok" and self.mode == "layers")):
+            if n == 0 and base in self.named_zero and (state == "zero"
+                                                        or (state == "ok" and self.mode == "layers")):
                 return replace(node, name=self.named_zero[base], groups=groups)  # a^0 = x, b^0_h = s_h
             if state == "zero":
                 return Num(node.pos, node.end, 0)

@@ -736,7 +736,8 @@ def _safe_math(text: str) -> bool:
     if re.search(r"\\(?![A-Za-z])", text) or any(c not in _SAFE_COMMANDS
                                                for c in re.findall(r"\\([A-Za-z]+)", text)):
         return False
-    if "\\" not in text and not re.search(r"\^(\{[A-Za-z][+-]\d\}|[A-Za-z](?![A-Za-z0-9]))", text):  # a^{t+1}, a^t
+    generic = re.search(r"\^(\{[A-Za-z][+-]\d\}|[A-Za-z](?![A-Za-z0-9]))", text)  # a^{t+1}, a^t
+    if "\\" not in text and not generic:
         return False
     for opening, closing in ("{}", "()"):
         depth = 0
