@@ -42,7 +42,7 @@ from ..latex.unparse import unparse
 from .pipeline import check_chain
 from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 
-__all__ = ["DEPTHS", "check_generic", "generic_text", "proof_instance"]
+__all__ = ["DEPTHS", "check_generic", "generic_fits", "generic_text", "proof_instance"]
 
 #: the unrolled depths (lengths) every generic claim is checked at
 DEPTHS = {"layers": (2, 3, 4), "steps": (1, 2, 3, 4)}
@@ -280,13 +280,34 @@ def generic_text(inst: Instance, text: str) -> str:
     >>> generic_text(inst, r"\\delta_{h} = \\theta_{h}'(a^{(1)}_{h}) \\sum_{h'} w_{hh'} \\delta^{(2)}_{h'}")
     "\\\\delta^t_{h} = \\\\theta_{h}'(a^t_{h}) \\\\sum_{h'} w_{hh'} \\\\delta^{t+1}_{h'}"
     """
-    shown = getattr(inst, "shown_as", None)
+    shown = inst.shown_as
     if not shown:
         return text
     anchor, letter, delta_of = shown
     if "^" in delta_of:
         text = text.replace("\\delta_{", f"\\delta{delta_of[delta_of.index('^'):]}_{{")
-    return _back(text, anchor, letter, {})
+    return _back(text, anchor, letter, inst.letters)
+
+
+def generic_fits(inst: Instance, texts: list[str]) -> bool:
+    """Whether the formulas ``texts`` of a proof at a window can be written in the claim's letters:
+    no index letter of the window's network that the claim does not name stands where a claim's
+    letter would be written back (the unrolled network's letters are per layer: ``k`` of the
+    claim may be the network's ``i``, and a ``k`` of the network's own would then clash).
+
+    >>> from symbp.latex.ast import Chain
+    >>> inst = Instance(Chain((), ()), letters={"j": "j", "k": "i"})
+    >>> generic_fits(inst, [r"\\delta_{j} a^{(0)}_{i}"]), generic_fits(inst, [r"\\sum_{k} w_{kj}"])
+    (True, False)
+    """
+    inverse = {v: k for k, v in inst.letters.items()}
+    claim = set(inverse.values())
+    for text in texts:
+        for group in re.findall(r"_\{([^{}]*)\}", text):
+            for x in re.findall(r"[A-Za-z]'*", group):
+                if x not in inverse and x in claim:
+                    return False
+    return True
 
 
 def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | None:
@@ -298,9 +319,10 @@ def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | N
         if isinstance(proof, _Proof):  # the first window: its steps are those of every step t
             what, _rs, _said, (net, inst, anchor, letter) = proof.pieces[0]
             inst.shown_as = (anchor, letter, net.delta_of or "")
-            return net, inst, (f"The steps are written in the window that stands for every step, "
-                               f"{what[0].lower()}{what[1:]}, in the notation of the claim "
-                               f"({letter} for the window's step {anchor})")
+            inst.generic_sentence = (f"The steps are written in the window that stands for every step, "
+                                     f"{what[0].lower()}{what[1:]}, in the notation of the claim "
+                                     f"({letter} for the window's step {anchor})")
+            return net, inst, inst.generic_sentence
     window = tpl.window(chain)
     at_depth = not tpl.claim_marks(chain)
     D = tpl.depth
@@ -328,6 +350,11 @@ def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | N
         if is_window:
             sentence = (f"The steps are written at {place} the network of {size} {D} = {depth} ({legend}), "
                         f"the window that stands for every {what} of every {size}")
+            if not inst.conflicts:  # the proof may write it back in the claim's notation
+                inst.shown_as = (anchor, letter, net.delta_of or "")
+                inst.generic_sentence = (f"The steps are written in the window that stands for every {what} "
+                                         f"of every {size}, {place} the network of {size} {D} = {depth}, "
+                                         f"in the notation of the claim ({letter} for its {what} {anchor})")
         else:
             sentence = (f"The steps are written at {place} the network of {size} {D} = {depth} ({legend}), "
                         f"one of the {size}s checked")

@@ -183,6 +183,8 @@ class Instance:
     #: a window of steps a proof is written at: (its step, the letter it stands for, the family
     #: the printer writes ``\\delta`` of without its step); ``None`` elsewhere
     shown_as: tuple[int, str, str] | None = None
+    #: the sentence a proof at that window says it with, written back in the claim's notation
+    generic_sentence: str = ""
 
 
 @dataclass
