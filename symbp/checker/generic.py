@@ -205,7 +205,8 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
                          diagnoses=list(r.diagnoses), **base)
         if (window is not None and any(d2 == window[0] and (at_depth or la2 == window[1])
                                        and rs[k].verdict == VERIFIED for d2, la2, _, rs in runs)
-                or (isinstance(proof, _Proof) and all(rs[k].verdict == VERIFIED for rs in proof.results))):
+                or (isinstance(proof, _Proof) and proof.covers(la, d)
+                    and all(rs[k].verdict == VERIFIED for rs in proof.results))):
             return LinkResult(shown, ERROR, "internal error, nothing is claimed: the window verifies "
                               f"this equation but it is refuted {where} (a symbp bug: please report it)",
                               error="InternalError", **base)
@@ -373,6 +374,12 @@ class _Proof:
         self.head = head
         self.pieces = pieces
         self.results = [rs for _, rs, _, _ in pieces]
+        #: the steps it is about: ``t = lo..T+hi`` (``None``: every step, a claim at T or over them all)
+        self.reach: tuple[int, int] | None = None
+
+    def covers(self, t: int | None, length: int) -> bool:
+        """Whether the claim at step ``t`` of a sequence of ``length`` is one the windows proved."""
+        return self.reach is None or t is None or self.reach[0] <= t <= length + self.reach[1]
 
     def message(self, k: int) -> str:
         parts = []
@@ -563,4 +570,7 @@ def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
             said = [x.replace("\\delta_{", f"\\delta{sup}_{{") for x in said]
         pieces.append((what.replace("{outputs}", outputs), results,
                        [_back(x, anchor, letter, {}) for x in said], (net, inst, anchor, letter)))
-    return _Proof(head, pieces)
+    proof = _Proof(head, pieces)
+    if not last and weight is None:
+        proof.reach = (lo, c)
+    return proof
