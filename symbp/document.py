@@ -28,6 +28,8 @@ invisible to LaTeX::
     % symbp: layers l = 1..L           the forward pass is written for a generic layer l of an
                                        L-layer network (w^l_{jk}, a^{l-1}_k): symbp.engine.generic
     % symbp: steps t = 1..T            ... for a generic step t of T (Graves's BPTT)
+    % symbp: boundary b^0_h = s_h      a boundary other than the defaults (b^0 = 0, \\delta^{T+1} = 0,
+                                       a^0 = x): symbp.engine.generic.read_boundary
 
 Labels written in the equation are read too: ``\\tag{...}``, ``\\textcircled{1}`` and ``①``;
 a trailing ``\\quad \\dots`` before a label, ``\\therefore``, ``&`` and the full stop or comma
@@ -45,7 +47,7 @@ from pathlib import Path
 from .catalogue import ACTIVATION_KINDS, ERROR_KINDS
 from .diagnoses import CODES
 from .engine.declare import BUILTINS, declare, labelled_functions
-from .engine.generic import MODES, Template, read_directive
+from .engine.generic import MODES, Template, read_boundary, read_directive
 from .engine.vector import LAYOUTS, Mismatch, needs_translation, shape_of, substitute, translate
 from .errors import DeclarationError, InputError, LatexSyntaxError, Location, NotationError, locate
 from .latex.ast import Chain, Node, Sym
@@ -328,6 +330,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     shapes: dict[str, tuple[str, ...]] = {}
     layout = LAYOUTS[0]
     generic: tuple[str, str, str] | None = None  # (mode, letter, depth): % symbp: layers l = 1..L
+    boundaries: list[tuple[str, int]] = []  # % symbp: boundary b^0_h = s_h (read with the generic mode)
     conventions: dict[str, str] = {}  # the vector notation's: symbp.engine.vector.Conventions
     relations: list[str] = []
     padding: str | None = None
@@ -394,6 +397,9 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                             f"{'l = 1..L' if word == 'layers' else 't = 1..T'}'"
                                        ).at(text, file)
             generic = (word, *read)
+        elif word == "boundary":
+            boundaries.append((arg, argpos))
+            where[("boundary", str(argpos))] = argpos
         elif word in ("vector", "matrix"):
             shapes.update(_shape_directive(word, arg, argpos, text, file))
         elif word == "size":  # a size linear in others: % symbp: size J = I - M + 1
@@ -424,8 +430,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
                                         "error, targets, delta, vector, matrix, layout, layers, steps, "
-                                        "hadamard, examples, prefix, size, padding, expect, label, skip"
-                                        ).at(text, file)
+                                        "boundary, hadamard, examples, prefix, size, padding, expect, label, "
+                                        "skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -479,11 +485,19 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     # a forward equation that cannot be read is reported, and the file checked without it
     unreadable: list[tuple[InputError, str, int]] = []
     template: Template | None = None
+    if boundaries and generic is None:
+        raise DeclarationError("a boundary is declared in a file without a generic layer or step",
+                               offset=boundaries[0][1], hint="declare '% symbp: layers l = 1..L' or "
+                               "'% symbp: steps t = 1..T' first").at(text, file)
+    try:
+        read_b = [read_boundary(*generic, arg, at) for arg, at in boundaries] if generic else []
+    except InputError as exc:
+        raise exc.at(text, file) from None
     if generic is not None and lines:  # one template, unrolled where it is checked
         try:
             template = Template(*generic, list(lines), dict(
                 aliases=aliases, composites=composites, params=params, activations=activations,
-                error_kind=error_kind, error=error_name, delta=delta))
+                error_kind=error_kind, error=error_name, delta=delta), boundaries=read_b)
             net = template.network(2)
         except InputError as exc:
             k = exc.forward_index

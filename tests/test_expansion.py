@@ -43,6 +43,11 @@ def _sides(deriv: symbp.Derivation):
                 continue
 
 
+#: files with fewer interpretable sides than the default of 10: Nielsen's average is read only in
+#: a derivative by a parameter (its other sides are input errors naming the rewrite)
+MIN_SIDES = {"nielsen_ch3_average.tex": 8}
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_at_once_equals_step_by_step_on_the_derivations(path: Path) -> None:
     deriv = symbp.load(path)
@@ -51,7 +56,7 @@ def test_at_once_equals_step_by_step_on_the_derivations(path: Path) -> None:
         assert calculus.expand_deltas_at_once(deriv.network, expr) == \
             calculus.expand_deltas(deriv.network, expr)
         n += 1
-    assert n >= 10
+    assert n >= MIN_SIDES.get(path.name, 10)
 
 
 @pytest.mark.parametrize("depth", [3, 5, 8])

@@ -32,20 +32,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from .. import diagnoses as dx
 from ..engine.generic import LAYER_LETTERS, Instance, Invalid, Template
 from ..errors import InputError, SymbpError
-from ..latex.ast import Chain
+from ..latex.ast import Chain, Deriv, Num, SumOp, Sym
 from ..latex.unparse import unparse
 from .pipeline import check_chain
 from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 
-__all__ = ["DEPTHS", "check_generic", "proof_instance"]
+__all__ = ["DEPTHS", "check_generic", "generic_fits", "generic_text", "proof_instance"]
 
 #: the unrolled depths (lengths) every generic claim is checked at
-DEPTHS = {"layers": (2, 3, 4), "steps": (2, 3, 4)}
+DEPTHS = {"layers": (2, 3, 4), "steps": (1, 2, 3, 4)}
+_STEP = re.compile(r"\^\{\((\d+)\)\}$")
 
 
 def _off(letter: str, d: int) -> str:
@@ -142,6 +144,7 @@ def check_generic(tpl: Template, chain: Chain,
             for layer in ([depth] if at_depth else range(0, depth + 2)):
                 try:
                     inst = tpl.instance(chain, None if at_depth else layer, depth)
+                    inst.chain = tpl.fit(inst.chain, depth)
                 except Invalid:
                     continue
                 net = tpl.network(depth, equal=bool(inst.conflicts))
@@ -157,6 +160,9 @@ def check_generic(tpl: Template, chain: Chain,
         return [LinkResult(shown[k], ERROR, f"this equation names {what}s that no network of depth "
                            f"{', '.join(map(str, DEPTHS[tpl.mode]))} has", link=k + 1, links=n,
                            error="UnsupportedError", code="unsupported") for k in range(n)]
+    if tpl.mode == "steps":
+        proof = _steps_proof(tpl, chain)
+        return [_verdict(tpl, chain, shown[k], k, n, runs, None, at_depth, proof) for k in range(n)]
     window = tpl.window(chain)
     if window is not None and not any(d == window[0] and (at_depth or la == window[1])
                                       for d, la, _, _ in runs):
@@ -183,7 +189,7 @@ def _where(tpl: Template, depth: int, layer: int, at_depth: bool) -> str:
 
 
 def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list, window: Any,
-             at_depth: bool) -> LinkResult:
+             at_depth: bool, proof: Any = None) -> LinkResult:
     what = tpl.mode[:-1]
     var, D = tpl.var, tpl.depth
     depths = DEPTHS[tpl.mode]
@@ -249,8 +255,10 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
                          if r.derived else None,
                          suggestion=_back(r.suggestion, anchor, letter, letters) if r.suggestion else None,
                          diagnoses=diagnoses, **base)
-        if window is not None and any(d2 == window[0] and (at_depth or la2 == window[1])
-                                      and rs[k].verdict == VERIFIED for d2, la2, _, rs in runs):
+        if (window is not None and any(d2 == window[0] and (at_depth or la2 == window[1])
+                                       and rs[k].verdict == VERIFIED for d2, la2, _, rs in runs)
+                or (isinstance(proof, _Proof) and proof.covers(la, d)
+                    and all(rs[k].verdict == VERIFIED for rs in proof.results))):
             return LinkResult(shown, ERROR, "internal error, nothing is claimed: the window verifies "
                               f"this equation but it is refuted {where} (a symbp bug: please report it)",
                               error="InternalError", **base)
@@ -262,7 +270,8 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     if tpl.mode == "layers":
         cross = f"cross-checked unrolled at {D} = {listed} ({count} {'network' if at_depth else 'layer'}"
     else:
-        cross = f"checked unrolled at {D} = {listed} ({count} step"
+        cross = (f"{'cross-' if isinstance(proof, _Proof) else ''}checked unrolled at {D} = {listed} "
+                 f"({count} {'length' if at_depth else 'step'}")
     cross += "s)" if count != 1 else ")"
     proved = None
     if window is not None and all_sizes:
@@ -270,6 +279,11 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         found = next(((rs[k], i) for d, la, i, rs in runs if d == wdepth and (la == wl or at_depth)), None)
         if found is not None and found[0].verdict == VERIFIED:
             proved = (bottom, top, *found)
+    if isinstance(proof, _Proof) and all_sizes and all(rs[k].verdict == VERIFIED for rs in proof.results):
+        return LinkResult(shown, VERIFIED, f"{proof.message(k)}; {cross}",
+                          warnings=[w for rs in proof.results for w in rs[k].warnings], **base)
+    if isinstance(proof, _Proof):
+        proof = "the window of its steps does not decide it"
     if proved is not None:
         bottom, top, wrun, winst = proved
         anchor = (window[0] if at_depth else window[1])
@@ -296,8 +310,9 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         if head is not None:
             msg = f"{head}: {wtext}; there it {reduced}; {cross}"
             return LinkResult(shown, VERIFIED, msg, warnings=list(wrun.warnings), **base)
-    why = tpl.window_problem or ("the window of its layers does not decide it" if window is not None
-                                 else f"it names both {var} and {D}")
+    why = (proof if isinstance(proof, str) else tpl.window_problem
+           or ("the window of its layers does not decide it" if window is not None
+               else f"it names both {var} and {D}"))
     kind = "depths" if tpl.mode == "layers" else "lengths"
     every = "" if at_depth else f" (every {what} {var} of each)"
     msg = (f"verified at the {kind} {D} = {listed}{every}, "
@@ -306,10 +321,61 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     return LinkResult(shown, AT_SIZES, msg, sizes=[{D: d} for d in depths], **base)
 
 
+def generic_text(inst: Instance, text: str) -> str:
+    """A formula (or a sentence with formulas) of a proof written at a window of steps, in the
+    claim's notation: ``a^{(2)}_{h}`` at the window's step 1 for ``t`` is ``a^{t+1}_{h}``, and the
+    printer's ``\\delta_{k}`` (the family it writes without its step) ``\\delta^t_{k}``; as it is
+    elsewhere.
+
+    >>> from symbp.latex.ast import Chain
+    >>> inst = Instance(Chain((), ()))
+    >>> inst.shown_as = (1, "t", "a^{(1)}")
+    >>> generic_text(inst, r"\\delta_{h} = \\theta_{h}'(a^{(1)}_{h}) \\sum_{h'} w_{hh'} \\delta^{(2)}_{h'}")
+    "\\\\delta^t_{h} = \\\\theta_{h}'(a^t_{h}) \\\\sum_{h'} w_{hh'} \\\\delta^{t+1}_{h'}"
+    """
+    shown = inst.shown_as
+    if not shown:
+        return text
+    anchor, letter, delta_of = shown
+    if "^" in delta_of:
+        text = text.replace("\\delta_{", f"\\delta{delta_of[delta_of.index('^'):]}_{{")
+    return _back(text, anchor, letter, inst.letters)
+
+
+def generic_fits(inst: Instance, texts: list[str]) -> bool:
+    """Whether the formulas ``texts`` of a proof at a window can be written in the claim's letters:
+    no index letter of the window's network that the claim does not name stands where a claim's
+    letter would be written back (the unrolled network's letters are per layer: ``k`` of the
+    claim may be the network's ``i``, and a ``k`` of the network's own would then clash).
+
+    >>> from symbp.latex.ast import Chain
+    >>> inst = Instance(Chain((), ()), letters={"j": "j", "k": "i"})
+    >>> generic_fits(inst, [r"\\delta_{j} a^{(0)}_{i}"]), generic_fits(inst, [r"\\sum_{k} w_{kj}"])
+    (True, False)
+    """
+    inverse = {v: k for k, v in inst.letters.items()}
+    claim = set(inverse.values())
+    for text in texts:
+        for group in re.findall(r"_\{([^{}]*)\}", text):
+            for x in re.findall(r"[A-Za-z]'*", group):
+                if x not in inverse and x in claim:
+                    return False
+    return True
+
+
 def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | None:
     """The unrolled instance a proof of ``chain`` is written at, with the sentence that says what
     it stands for: the window where there is one (its steps are those of every layer), else the
     claim at the first layer of the smallest depth checked; ``None`` when it fits none."""
+    if tpl.mode == "steps":
+        proof = _steps_proof(tpl, chain)
+        if isinstance(proof, _Proof):  # the first window: its steps are those of every step t
+            what, _rs, _said, (net, inst, anchor, letter) = proof.pieces[0]
+            inst.shown_as = (anchor, letter, net.delta_of or "")
+            inst.generic_sentence = (f"The steps are written in the window that stands for every step, "
+                                     f"{what[0].lower()}{what[1:]}, in the notation of the claim "
+                                     f"({letter} for the window's step {anchor})")
+            return net, inst, inst.generic_sentence
     window = tpl.window(chain)
     at_depth = not tpl.claim_marks(chain)
     D = tpl.depth
@@ -317,11 +383,12 @@ def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | N
     if window is not None:
         picks.append((window[0], window[1], True))
     at_depth = at_depth or {m.kind for _, m in tpl.claim_marks(chain)} == {"depth"}
-    picks += [(DEPTHS[tpl.mode][0], None if at_depth else layer, False)
-              for layer in range(0, DEPTHS[tpl.mode][0] + 2)]
+    first = next(d for d in DEPTHS[tpl.mode] if d >= 2)  # T = 1: no recurrence to show
+    picks += [(first, None if at_depth else layer, False) for layer in range(0, first + 2)]
     for depth, layer, is_window in picks:
         try:
             inst = tpl.instance(chain, layer, depth)
+            inst.chain = tpl.fit(inst.chain, depth)
         except (Invalid, SymbpError):
             continue
         net = tpl.network(depth, equal=bool(inst.conflicts))
@@ -336,8 +403,226 @@ def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | N
         if is_window:
             sentence = (f"The steps are written at {place} the network of {size} {D} = {depth} ({legend}), "
                         f"the window that stands for every {what} of every {size}")
+            if not inst.conflicts:  # the proof may write it back in the claim's notation
+                inst.shown_as = (anchor, letter, net.delta_of or "")
+                inst.generic_sentence = (f"The steps are written in the window that stands for every {what} "
+                                         f"of every {size}, {place} the network of {size} {D} = {depth}, "
+                                         f"in the notation of the claim ({letter} for its {what} {anchor})")
         else:
             sentence = (f"The steps are written at {place} the network of {size} {D} = {depth} ({legend}), "
                         f"one of the {size}s checked")
         return net, inst, sentence.replace("the network of the network", "the network")
     return None
+
+
+# -- a window of steps: a proof for every step of every length
+
+
+class _Proof:
+    """The windows of steps that verified a claim (see :func:`_steps_proof`), with what each
+    stands for; :meth:`message` says it for one link."""
+
+    def __init__(self, head: str, pieces: list[tuple[str, list[LinkResult], list[str], tuple]]) -> None:
+        self.head = head
+        self.pieces = pieces
+        self.results = [rs for _, rs, _, _ in pieces]
+        #: the steps it is about: ``t = lo..T+hi`` (``None``: every step, a claim at T or over them all)
+        self.reach: tuple[int, int] | None = None
+
+    def covers(self, t: int | None, length: int) -> bool:
+        """Whether the claim at step ``t`` of a sequence of ``length`` is one the windows proved."""
+        return self.reach is None or t is None or self.reach[0] <= t <= length + self.reach[1]
+
+    def message(self, k: int) -> str:
+        parts = []
+        for what, _rs, said, _at in self.pieces:
+            parts.append(f"{what}; there it {said[k]}")
+        return f"{self.head}: " + "; ".join(parts)
+
+
+def _label(name: str) -> tuple[str, int | None]:
+    m = _STEP.search(name)
+    return (name[:m.start()], int(m.group(1))) if m else (name, None)
+
+
+def _outside(tpl: Template, chain: Chain, n: int, following: bool, objective: str) -> str:
+    """Why the instance ``chain`` of a window of ``n`` steps (with the next step's consumers when
+    ``following``) is not what the claim is in every longer sequence ('' when it is): each
+    derivative is the objective's, by a quantity of a step in full (or a consumer of the next
+    one), never by a shared weight (its other steps' uses are outside) nor by an input of the
+    window (``b^{(0)}``: at ``t > 1`` a quantity with uses of its own), and each ``\\delta`` a step's
+    in the window."""
+    for side in chain.sides:
+        for node in side.walk():
+            if isinstance(node, Deriv):
+                num = node.num
+                if not (isinstance(num, Sym) and num.name == objective and not num.groups):
+                    return f"a derivative of something other than {objective}"
+                base, s = _label(node.wrt.name)
+                if s is None:
+                    return (f"a derivative by {unparse(node.wrt)}, shared by every step" if base in tpl.params
+                            else f"a derivative by {unparse(node.wrt)}, of no step")
+                if not (1 <= s <= n or (following and s == n + 1 and base in tpl.consumer_bases)):
+                    return f"a derivative by {tpl.show(unparse(node.wrt))}, outside the window"
+            elif isinstance(node, Sym) and node.name.partition("^")[0] == "delta":
+                s = _label(node.name)[1]
+                if s is None or not 1 <= s <= n + (1 if following else 0):
+                    return "a \\delta outside the window"
+    return ""
+
+
+def _per_step(tpl: Template, chain: Chain, objective: str) -> Chain | str:
+    """``\\frac{\\partial O}{\\partial w_{hk}} = \\sum_{t=1}^{T} body``: the claim of one step,
+    ``\\frac{\\partial O}{\\partial w^t_{hk}} = body`` (``w^t``, the use of the shared weight at step
+    ``t``), or why the claim is not of that form."""
+    if len(chain.rels) != 1 or chain.rels[0] != "=":
+        return "a sum over every step is proved for one equation"
+    lhs, rhs = chain.sides
+    if not (isinstance(lhs, Deriv) and isinstance(lhs.num, Sym) and lhs.num.name == objective
+            and not lhs.num.groups and tpl.split(lhs.wrt.name)[1] is None
+            and lhs.wrt.name in tpl.params):
+        return f"its left side is not the derivative of {objective} by a weight shared by every step"
+    if not (isinstance(rhs, SumOp) and rhs.index == tpl.var and isinstance(rhs.lower, Num)
+            and rhs.lower.value == 1 and isinstance(rhs.upper, Sym) and rhs.upper.name == tpl.depth
+            and not rhs.upper.groups):
+        return f"its right side is not one sum over the steps {tpl.var} = 1..{tpl.depth}"
+    body = rhs.body
+    inner = Chain((body,), ())
+    if any(m.kind != "var" for _, m in tpl.claim_marks(inner, free=False)) or any(
+            isinstance(x, SumOp) and x.index == tpl.var for x in body.walk()):
+        return f"the sum's terms name {tpl.depth} or another sum over {tpl.var}"
+    if any(isinstance(x, Sym) and tpl.split(x.name)[1] is None and x.name in tpl.params for x in body.walk()):
+        return "the sum's terms name a weight shared by every step"
+    from ..engine.generic import Mark
+    wrt = replace(lhs.wrt, name=tpl.marked(lhs.wrt.name, Mark("var", 0, tpl.var)))
+    return Chain((replace(lhs, wrt=wrt), body), chain.rels)
+
+
+def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
+    """A claim about a step ``t`` (or the last step ``T``) proved for every length by windows of
+    steps, or why not.  Step ``t`` reaches the objective only through its own outputs and the
+    consumers of step ``t+1`` (``a^{t+1}_h``, which read ``b^t``; :meth:`Template._steps_problem`):
+    the steps ``t+b .. t+e`` alone, with the carriers below (``b^{t+b-1}``) given inputs and the
+    objective an undefined function of the window's outputs, take every derivative the claim
+    takes as any longer sequence does (below the window nothing depends on it, above it the
+    objective *is* a function of those outputs, through the later steps).  The window whose top
+    step is only its consumers stands for ``t = 1..T-e``; the steps where the sequence ends
+    (``\\delta^{T+1} = 0``) have windows of their own, the last steps alone.  At ``t = 1`` the
+    given input is ``b^0`` (an identity in it holds at its value).  A weight shared by every
+    step is the sum over the steps of its uses (the chain rule: each step's use a copy
+    ``w^{(t)}``, the copies equal): ``\\frac{\\partial O}{\\partial w} = \\sum_{t=1}^{T}
+    \\frac{\\partial O}{\\partial w^{(t)}}``, each term the window of its step, so a claim
+    ``\\frac{\\partial O}{\\partial w} = \\sum_{t=1}^{T} body`` holds for every ``T`` where the window
+    verifies ``\\frac{\\partial O}{\\partial w^{(t)}} = body`` at every step ``t = 1..T``."""
+    if tpl.window_problem:
+        return tpl.window_problem
+    objective = tpl.network(2).error_name
+    var, D = tpl.var, tpl.depth
+    marks = tpl.claim_marks(chain)
+    kinds = {m.kind for _, m in marks}
+    weight = None
+    if not kinds and tpl.claim_marks(chain, free=False):
+        piece = _per_step(tpl, chain, objective)
+        if isinstance(piece, str):
+            return piece
+        weight, chain = chain, piece
+        marks = tpl.claim_marks(chain)
+        kinds = {"var"}
+    if len(kinds) != 1:
+        return f"it names both {var} and {D}"
+    last = kinds == {"depth"}
+    counted = [(b, m) for b, m in marks if not (last and b == "delta" and m.offset == 1)]  # \delta^{T+1}
+    if not counted:
+        return "it names no quantity of a step"
+    top = max(m.offset for _, m in counted)
+    if last and top > 0:
+        return f"it names a step after {D}"
+    bottom = min(min(m.offset + 1 if b in tpl.carriers else m.offset for b, m in counted), top)
+    at = 1 - bottom  # the window's step that stands for t (or T)
+    #: (what it stands for, its steps, with the next step's consumers, the claim's step in it, the
+    #: window's step written as the letter)
+    plan: list[tuple[str, int, bool, int | None, int, str]] = []
+
+    def steps_text(lo: int, hi: int, pivot: str) -> str:
+        names = [_off(pivot, d) for d in range(lo, hi + 1)]
+        return (f"the step {names[0]}" if len(names) == 1 else "the steps " + ", ".join(names))
+
+    carriers = ", ".join(sorted(tpl.carriers))
+    consumers = ", ".join(sorted(tpl.consumer_bases))
+    if last:
+        plan.append((f"{steps_text(bottom, 0, D)} alone, with {carriers}{_sup(D, bottom - 1)} given and "
+                     f"{objective} an undefined function of {{outputs}} (\\delta^{{{D}+1}} = 0)",
+                     at, False, None, at, D))
+        head = (f"verified at the last step {D} of every length {D}, all sizes" if bottom == 0 else
+                f"verified at the last {at} steps {_off(D, bottom)}..{D} of every length {D} >= {at}, "
+                "all sizes")
+    else:
+        lo, c = tpl.span(chain)
+        c = min(c, 0)
+        if lo != at:
+            return "the window of its steps does not reach every step it is about"
+        partial = top > bottom
+        n = top - bottom if partial else top - bottom + 1
+        covered = -top if partial else -top - 1
+        full_hi = top - 1 if partial else top
+        nxt = _off(var, full_hi + 1)
+        if covered >= lo - 10 and covered >= c - 10:
+            plan.append((f"for every step {var} = {lo}..{D}{covered:+d}".replace("+0", "") + ": "
+                         f"{steps_text(bottom, full_hi, var)} and the uses of {carriers}{_sup(var, full_hi)} "
+                         "in "
+                         f"step {nxt} ({consumers}^{{{nxt}}}) alone, with {carriers}{_sup(var, bottom - 1)} "
+                         f"given and {objective} an undefined function of {{outputs}} (through which alone "
+                         f"{steps_text(bottom, full_hi, var)[4:]} "
+                         f"{'reaches' if full_hi == bottom else 'reach'} "
+                         f"{objective})", n, True, at, at, var))
+        for e in range(covered + 1, c + 1):
+            m = at - e
+            plan.append((f"at {var} = {D}{e:+d}".replace("+0", "") + f": the last "
+                         f"{'step' if m == 1 else f'{m} steps'} alone, {objective} an undefined function of "
+                         f"{{outputs}} (\\delta^{{{D}+1}} = 0)", m, False, at, m, D))
+        t_hi = f"{D}{c:+d}".replace("+0", "")
+        if weight is not None:
+            if lo != 1 or c != 0:
+                return f"the window of its steps does not reach every step of the sum {var} = 1..{D}"
+            wrt = weight.sides[0].wrt
+            w = unparse(wrt)
+            wt = unparse(replace(wrt, name=f"{wrt.name}^{{({var})}}"))
+            head = (f"verified for every length {D}, all sizes: {w} is shared by every step, so "
+                    f"\\frac{{\\partial {objective}}}{{\\partial {w}}} = \\sum_{{{var}=1}}^{{{D}}} "
+                    f"\\frac{{\\partial {objective}}}{{\\partial {wt}}}, with {wt} = {w} its use at step "
+                    f"{var} "
+                    f"(the chain rule); each term is the sum's term at its step")
+        elif covered < c:
+            mid = f"{D}{covered:+d}".replace("+0", "")
+            head = (f"verified for every step {var} = {lo}..{mid} of every length {D}, and at "
+                    + ", ".join(f"{var} = {D}{e:+d}".replace("+0", "") for e in range(covered + 1, c + 1))
+                    + " separately, all sizes")
+        else:
+            head = f"verified for every step {var} = {lo}..{t_hi} of every length {D}, all sizes"
+    pieces = []
+    for what, m, following, v, anchor, letter in plan:
+        try:
+            inst = tpl.instance(chain, v, m, open_="both" if following else "bottom")
+        except (Invalid, SymbpError):
+            return "the window of its steps does not decide it"
+        why = _outside(tpl, inst.chain, m, following, objective)
+        if why:
+            return f"{why}: the window of its steps does not stand for every step"
+        try:
+            net = tpl.window_network(m, following, untie=weight is not None)
+            results = check_chain(net, inst.chain)
+        except SymbpError:
+            return "the window of its steps does not decide it"
+        if any(r.verdict != VERIFIED for r in results):
+            return "the window of its steps does not decide it"
+        outputs = " and ".join(_back(net.show(o), anchor, letter, {}) for o in net.outputs)
+        said = [r.message for r in results]
+        if net.delta_of and "^" in net.delta_of:  # the printer writes that family's \delta without its step
+            sup = net.delta_of[net.delta_of.index("^"):]
+            said = [x.replace("\\delta_{", f"\\delta{sup}_{{") for x in said]
+        pieces.append((what.replace("{outputs}", outputs), results,
+                       [_back(x, anchor, letter, {}) for x in said], (net, inst, anchor, letter)))
+    proof = _Proof(head, pieces)
+    if not last and weight is None:
+        proof.reach = (lo, c)
+    return proof

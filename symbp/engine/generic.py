@@ -53,7 +53,7 @@ from ..latex.tokens import tokenize
 from ..latex.unparse import unparse
 from ..model.network import Network
 
-__all__ = ["MODES", "Instance", "Invalid", "Mark", "Template", "read_directive"]
+__all__ = ["MODES", "Boundary", "Instance", "Invalid", "Mark", "Template", "read_boundary", "read_directive"]
 
 #: the two kinds of generic index: a layer of a deep network, a step of a recurrent one
 MODES = ("layers", "steps")
@@ -64,6 +64,85 @@ _BASE = 7000
 _PLACEHOLDER = re.compile(r"\^\{\((\d+)\)\}$")
 _DIRECTIVE_ARG = re.compile(r"\s*([A-Za-z])\s*=\s*1\s*(?:\.\.|\\dots|\\ldots|,\s*\\dots\s*,)"
                             r"\s*([A-Za-z])\s*$")
+
+
+_BOUNDARY = re.compile(r"\s*\\?([A-Za-z]+)\s*\^\s*(?:\{\s*([^{}]*?)\s*\}|([0-9A-Za-z]))"
+                       r"\s*(?:_\s*(?:\{\s*([A-Za-z]'*)\s*\}|([A-Za-z])))?\s*=\s*(.*?)\s*")
+_VALUE = re.compile(r"\\?([A-Za-z]+)\s*(?:_\s*(?:\{\s*([A-Za-z]'*)\s*\}|([A-Za-z])))?")
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """A boundary a file declares (``% symbp: boundary b^0_h = s_h``): the family, where
+    (``'0'`` below the first layer or step, ``'end'`` after the last), its index letter as
+    written and the value, a name (``s``, ``x``) or ``None`` for ``0``; ``pos``: the directive's
+    offset in the file."""
+
+    family: str
+    at: str
+    letter: str | None
+    value: str | None
+    pos: int = 0
+
+
+def read_boundary(mode: str, var: str, depth: str, arg: str, pos: int = 0) -> Boundary:
+    """``% symbp: boundary ...`` read for a file of generic ``mode`` (``layers`` or ``steps``), or
+    a :class:`DeclarationError` saying what it may be.
+
+    >>> read_boundary("steps", "t", "T", "b^0_h = s_h")
+    Boundary(family='b', at='0', letter='h', value='s', pos=0)
+    >>> read_boundary("steps", "t", "T", r"\\delta^{T+1} = 0").at
+    'end'
+    >>> read_boundary("layers", "l", "L", "a^0 = x").value
+    'x'
+    >>> read_boundary("steps", "t", "T", r"\\delta^{T+1} = 1")
+    Traceback (most recent call last):
+    ...
+    symbp.errors.DeclarationError: \\delta^{T+1} is 0: nothing comes after the last step
+    hint: write '% symbp: boundary \\delta^{T+1} = 0' (the default), or leave it out
+    """
+    what = "layer" if mode == "layers" else "step"
+    forms = ("a^0 = x" if mode == "layers" else "b^0 = 0, b^0_h = s_h or \\delta^{T+1} = 0")
+    m = _BOUNDARY.fullmatch(arg)
+    if m is None:
+        raise DeclarationError("this boundary directive cannot be read", offset=pos,
+                               hint=f"write '% symbp: boundary {forms}'")
+    name, sup, value = m.group(1), (m.group(2) or m.group(3) or "").replace(" ", ""), m.group(6)
+    letter = m.group(4) or m.group(5)
+    if name == "delta":
+        if mode == "layers":
+            raise DeclarationError(f"a file of layers has no \\delta^{{{depth}+1}}: the cost is a "
+                                   "function of the last layer's activations", offset=pos,
+                                   hint=f"write '% symbp: boundary {forms}'")
+        if sup != f"{depth}+1":
+            raise DeclarationError(f"a boundary of \\delta is declared after the last {what}, "
+                                   f"\\delta^{{{depth}+1}}", offset=pos,
+                                   hint=f"write '% symbp: boundary {forms}'")
+        if value != "0":
+            raise DeclarationError(f"\\delta^{{{depth}+1}} is 0: nothing comes after the last step",
+                                   offset=pos, hint=f"write '% symbp: boundary \\delta^{{{depth}+1}} = 0' "
+                                                    "(the default), or leave it out")
+        return Boundary("delta", "end", letter, None, pos)
+    if sup != "0":
+        raise DeclarationError(f"a boundary is declared at {what} 0, below the first {what}: {name}^0",
+                               offset=pos, hint=f"write '% symbp: boundary {forms}'")
+    if value == "0":
+        if mode == "layers":
+            raise DeclarationError(f"layer 0's activations are the network's inputs, not 0: {name}^0 = 0",
+                                   offset=pos, hint=f"write '% symbp: boundary {name}^0 = x' (the inputs' "
+                                                    "name), or leave it out")
+        return Boundary(name, "0", letter, None, pos)
+    v = _VALUE.fullmatch(value)
+    vletter = v and (v.group(2) or v.group(3))
+    if v is None or vletter != letter or v.group(1) in (name, "delta"):
+        hint = (f"write '% symbp: boundary {name}^0 = x' (the inputs' name)" if mode == "layers" else
+                f"write '% symbp: boundary {name}^0 = 0', or an initial state with the same index: "
+                f"'{name}^0_h = s_h' (s a parameter or an input)")
+        raise DeclarationError(f"{name}^0 is given as {value or 'nothing'}, which is not "
+                               f"{'0 or ' if mode == 'steps' else ''}the name of "
+                               f"{'the inputs' if mode == 'layers' else 'an initial state'}"
+                               f"{' with its index' if letter else ''}", offset=pos, hint=hint)
+    return Boundary(name, "0", letter, v.group(1), pos)
 
 
 def read_directive(arg: str) -> tuple[str, str] | None:
@@ -101,6 +180,11 @@ class Instance:
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: the claim's letters -> the letters of the unrolled network
     letters: dict[str, str] = field(default_factory=dict)
+    #: a window of steps a proof is written at: (its step, the letter it stands for, the family
+    #: the printer writes ``\\delta`` of without its step); ``None`` elsewhere
+    shown_as: tuple[int, str, str] | None = None
+    #: the sentence a proof at that window says it with, written back in the claim's notation
+    generic_sentence: str = ""
 
 
 @dataclass
@@ -125,6 +209,14 @@ class Template:
     #: why the two-layer window does not prove a claim for every layer ('' when it does)
     window_problem: str = ""
     functions: frozenset[str] = frozenset()
+    #: steps: the forward equations that read the step before (Graves's ``a^t_h``, from ``b^{t-1}``)
+    consumer_eqs: list[int] = field(default_factory=list)
+    #: steps: the families those equations define (``a``)
+    consumer_bases: set[str] = field(default_factory=set)
+    #: the boundaries a file declares (``% symbp: boundary``; the defaults otherwise)
+    boundaries: list[Boundary] = field(default_factory=list)
+    #: the families at layer (step) 0 given by name: ``a^0 = x``, ``b^0_h = s_h`` (base -> name)
+    named_zero: dict[str, str] = field(default_factory=dict)
     cache: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -202,6 +294,7 @@ class Template:
                                                hint="a weight's indices are units of the layers it joins")
                     self.sig[base] = tuple(offsets[x] - mark.offset for x in s.letters)
         self._at = None
+        self._boundaries()
         self.template_letters = [self._letter_offsets(c) for c in self.forward]
         if self.mode == "steps":  # b^{t-1}_{h'} is the family b^t_h: h' runs over h's units
             lhs_letters = {self.split(c.sides[0].name)[0]: c.sides[0].letters for c in self.forward}
@@ -216,8 +309,7 @@ class Template:
                                     aliases.setdefault(x, y)
             self.kw["aliases"] = aliases
         if self.mode == "steps":
-            self.window_problem = ("the steps share their weights and the objective depends on the "
-                                   "outputs of every step: only the unrolled lengths are checked")
+            self.window_problem = self._steps_problem()
         elif not self.window_problem:
             top = self.network(2)
             outs = sorted(top.families[o].name for o in top.outputs)
@@ -225,6 +317,134 @@ class Template:
             if outs != want:
                 self.window_problem = ("the unrolled network's outputs are not the families the next "
                                        "layer uses, so a window of layers does not stand for the rest")
+
+    def _boundaries(self) -> None:
+        """The declared boundaries checked against the forward pass: each of a family the layer
+        (step) reads below it, each declared once."""
+        seen: dict[tuple[str, str], Boundary] = {}
+        for b in self.boundaries:
+            key = (b.family, b.at)
+            if key in seen and seen[key] != replace(b, pos=seen[key].pos):
+                raise DeclarationError(f"two boundaries are declared for {b.family}"
+                                       f"{'^0' if b.at == '0' else f'^{{{self.depth}+1}}'}",
+                                       offset=b.pos, subject=("boundary", str(b.pos)),
+                                       hint="declare one (the defaults: b^0 = 0, \\delta^{T+1} = 0, a^0 = x)")
+            seen[key] = b
+            if b.at == "0" and b.family not in self.carriers:
+                reads = ", ".join(f"{c}^{{{self.var}-1}}" for c in sorted(self.carriers)) or "nothing"
+                raise DeclarationError(f"{b.family}^0 is no quantity of {self.mode[:-1]} 0: the forward pass "
+                                       f"reads {reads} of the {self.mode[:-1]} below", offset=b.pos,
+                                       subject=("boundary", str(b.pos)),
+                                       hint=f"declare the boundary of a family read at {self.var}-1")
+            if b.value is not None and (b.value in self.defined or b.value in self.carriers):
+                raise DeclarationError(f"{b.family}^0 is given as {b.value}, a family of the forward pass",
+                                       offset=b.pos, subject=("boundary", str(b.pos)),
+                                       hint="an initial state is a parameter or an input of its own name")
+            if b.value is not None:
+                self.named_zero[b.family] = b.value
+
+    def _steps_problem(self) -> str:
+        """Why a window of steps does not stand for every step ('' when it does), and the
+        *consumers* (:attr:`consumer_eqs`): the equations that read the step before.  A step ``t``
+        reaches the objective only through its own outputs and the consumers of step ``t+1``
+        (``a^{t+1}_h``, which read ``b^t``); that holds when a consumer reads nothing else of its own
+        step (only the step before, the inputs and the weights), so that no path from step ``t``
+        leaves the window but through a consumer."""
+        self.consumer_eqs = []
+        for k, chain in enumerate(self.forward):
+            marks = [self.split(s.name) for s in chain.sides[1].walk() if isinstance(s, Sym)]
+            if not any(m is not None and m.offset < 0 for _, m in marks):
+                continue
+            self.consumer_eqs.append(k)
+            own = sorted({b for b, m in marks if m is not None and m.offset == 0 and b in self.defined})
+            if own:
+                lhs = self.split(chain.sides[0].name)[0]
+                return (f"{lhs}^{self.var} reads the step before and {own[0]}^{self.var} of its own step, "
+                        "so a "
+                        f"window of steps cut after {lhs}^{{{self.var}+1}} does not stand for the rest: only "
+                        "the unrolled lengths are checked")
+        self.consumer_bases = {self.split(self.forward[k].sides[0].name)[0] for k in self.consumer_eqs}
+        return ""
+
+    def window_network(self, n: int, following: bool, untie: bool = False) -> Network:
+        """A window of steps (see :mod:`symbp.checker.generic`): the steps ``1..n`` in full, the
+        carriers of step 0 given inputs (``b^{(0)}``, a leaf), with ``following`` the consumers of
+        step ``n+1`` too (``a^{(n+1)}_h``), the objective an undefined function of what nothing in
+        the window uses; with ``untie`` each step its own copy of the shared weights
+        (``w^{(1)}_{hk}``: :meth:`valid`'s ``open_`` and the claims' derivatives by one step's use).
+
+        >>> t = Template("steps", "t", "T", [
+        ...     r"a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}",
+        ...     r"b^t_h = \\theta_h(a^t_h)", r"a^t_k = \\sum_h w_{hk} b^t_h"], {"params": ["w"]})
+        >>> net = t.window_network(1, True)
+        >>> [net.show(o) for o in net.outputs]
+        ['a^{(1)}_{k}', 'a^{(2)}_{h}']
+        >>> t.window_network(1, False, untie=True).forward_latex[0]
+        "a^{(1)}_{h} = \\\\sum_{i} w^{(1)}_{ih} x^{(1)}_{i} + \\\\sum_{h'} w^{(1)}_{h'h} b^{(0)}_{h'}"
+        """
+        key = ("window", n, following, untie)
+        if key not in self.cache:
+            from .declare import declare
+            lines = []
+            for step in range(1, n + 2 if following else n + 1):
+                for k, chain in enumerate(self.forward):
+                    if step == n + 1 and k not in self.consumer_eqs:
+                        continue
+                    env = {"var": step, "depth": n, "_open": "both" if following else "bottom",
+                           "_untie": untie}
+                    inst = self._instantiate(chain, env, n, {})
+                    lines.append(f"{unparse(inst.sides[0])} = {unparse(inst.sides[1])}")
+            kw = dict(self.kw)
+            kw.pop("functions", None)
+            kw["error_kind"] = None  # the objective: an undefined function of the window's outputs
+            self.cache[key] = declare(lines, **kw)
+        return self.cache[key]
+
+    def marked(self, name: str, mark: Mark) -> str:
+        """``name`` with the placeholder of a generic superscript ``mark`` (a claim built by the
+        checker: ``w_{hk}`` at step ``t``, the use of a shared weight at one step)."""
+        key = next((k for k, m in self.marks.items() if m == mark), None)
+        if key is None:
+            key = _BASE + len(self.marks) + 1
+            self.marks[key] = mark
+        return f"{name}^{{({key})}}"
+
+    def fit(self, chain: Chain, depth: int) -> Chain:
+        """A claim at a concrete length, where that network lacks a weight of the template
+        (steps: at ``T = 1`` with ``b^0 = 0`` nothing uses the recurrent ``w_{h'h}``): a
+        derivative by it is ``0`` (nothing depends on it); a value of it raises :class:`Invalid`
+        (that length cannot say what the claim says of it)."""
+        if self.mode != "steps" or depth >= 2:
+            return chain
+        net, ref = self.network(depth), self.network(2)
+
+        def absent(node: Node) -> bool:
+            if not isinstance(node, Sym) or self.split(node.name)[0] not in self.params:
+                return False
+            axes: list[str] = []
+            for x in node.letters:
+                r = net.letter_ranges(x)
+                if r is None:
+                    return False
+                axes += r
+            return (len(axes) == sum(map(len, node.groups)) and net.family(node.name, tuple(axes)) is None
+                    and ref.family(node.name, tuple(axes)) is not None)
+
+        def go(node: Node) -> Node:
+            if isinstance(node, Deriv) and absent(node.wrt):
+                return Num(node.pos, node.end, 0)
+            if absent(node):
+                raise Invalid(f"{unparse(node)} at length {depth}")
+            changed: dict[str, Any] = {}
+            for f in fields(node):
+                v = getattr(node, f.name)
+                if isinstance(v, Node):
+                    changed[f.name] = go(v)
+                elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+                    changed[f.name] = tuple(go(c) for c in v)
+            return replace(node, **changed) if changed else node
+
+        return Chain(tuple(_prune(go(side)) for side in chain.sides), chain.rels)
 
     # -- reading
     def split(self, name: str) -> tuple[str, Mark | None]:
@@ -314,15 +534,29 @@ class Template:
         return re.sub(r"\^\{\((\d+)\)\}", back, text)
 
     # -- what a layer is
-    def valid(self, base: str, n: int, depth: int) -> str:
-        """``'ok'``, ``'zero'`` (a boundary) or ``'invalid'`` for the family ``base`` at layer ``n``."""
+    def valid(self, base: str, n: int, depth: int, open_: str = "") -> str:
+        """``'ok'``, ``'zero'`` (a boundary) or ``'invalid'`` for the family ``base`` at layer ``n``.
+        ``open_`` (steps, a window of :meth:`window_network`): ``'bottom'``, the carriers below the
+        window are given inputs (``b^{(0)}`` a leaf, not ``0``); ``'both'``, the step above it
+        (its consumers, ``a^{(n+1)}``) is part of the window too.
+
+        >>> t = Template("steps", "t", "T", [
+        ...     r"a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}",
+        ...     r"b^t_h = \\theta_h(a^t_h)"], {"params": ["w"]})
+        >>> t.valid("b", 0, 2), t.valid("b", 0, 2, "bottom")
+        ('zero', 'ok')
+        >>> t.valid("delta", 3, 2), t.valid("delta", 3, 2, "both")
+        ('zero', 'ok')
+        """
         if self.mode == "layers":
             lo = 0 if base in self.carriers else 1
             return "ok" if lo <= n <= depth else "invalid"
         if 1 <= n <= depth:
             return "ok"
         if n == 0 and base in self.carriers:
-            return "zero"  # b^0 = 0
+            return "ok" if open_ else "zero"  # b^0 = 0 (in a window: the input below it)
+        if n == depth + 1 and open_ == "both":
+            return "ok"  # the next step's consumers, in a window
         if n == depth + 1 and base == "delta":
             return "zero"  # \delta^{T+1} = 0
         return "invalid"
@@ -367,10 +601,14 @@ class Template:
             self.cache[key] = declare(lines, **kw)
         return self.cache[key]
 
-    def instance(self, chain: Chain, var: int | None, depth: int, equal: bool = False) -> Instance:
+    def instance(self, chain: Chain, var: int | None, depth: int, equal: bool = False,
+                 open_: str = "") -> Instance:
         """The claim ``chain`` at ``l = var`` of a network ``depth`` layers deep; raises
-        :class:`Invalid` where it names a layer the network does not have."""
-        env = {"depth": depth} if var is None else {"var": var, "depth": depth}
+        :class:`Invalid` where it names a layer the network does not have (``open_``: in a window
+        of steps, :meth:`valid`)."""
+        env: dict[str, Any] = {"depth": depth} if var is None else {"var": var, "depth": depth}
+        if open_:
+            env["_open"] = open_
         if self.mode == "steps":
             return Instance(self._instantiate(chain, env, depth, {}))
         placed: dict[str, set[int]] = {}
@@ -429,13 +667,18 @@ class Template:
             base, mark = self.split(node.name)
             groups = tuple(tuple(rn(x) for x in g) for g in node.groups)
             if mark is None:
+                if env.get("_untie") and base in self.params and "var" in env:  # a copy per step
+                    return replace(node, name=f"{base}^{{({env['var']})}}", groups=groups)
                 return replace(node, groups=groups)
             if mark.kind not in env:
                 raise Invalid(mark.text)
             n = env[mark.kind] + mark.offset
-            state = self.valid(base, n, depth)
+            state = self.valid(base, n, depth, env.get("_open", ""))
             if state == "invalid":
                 raise Invalid(f"{base}^{n}")
+            if n == 0 and base in self.named_zero and (state == "zero"
+                                                        or (state == "ok" and self.mode == "layers")):
+                return replace(node, name=self.named_zero[base], groups=groups)  # a^0 = x, b^0_h = s_h
             if state == "zero":
                 return Num(node.pos, node.end, 0)
             return replace(node, name=f"{base}^{{({n})}}", groups=groups)
@@ -498,8 +741,9 @@ class Template:
         """The smallest unrolled network that stands for every layer: ``(depth, l, bottom,
         top)``, where the claim at ``l`` (``None`` for a claim at ``L``) of that network is the
         claim at any layer, with the layers ``l+bottom .. l+top`` as the window; ``None`` when
-        no window proves the claim for every layer (see :mod:`symbp.checker.generic`)."""
-        if self.window_problem:
+        no window proves the claim for every layer (see :mod:`symbp.checker.generic`; steps have
+        windows of their own there)."""
+        if self.window_problem or self.mode == "steps":
             return None
         marks = self.claim_marks(chain)
         kinds = {m.kind for _, m in marks}

@@ -149,7 +149,7 @@ def prove_derivation(deriv: Derivation, label: str | None = None) -> list[Proof]
 def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) -> list[Proof]:
     """Proofs of a claim about a generic layer (step): each link's steps at the unrolled instance
     :func:`symbp.checker.generic.proof_instance` picks, under the claim as written and its verdict."""
-    from ..checker.generic import proof_instance
+    from ..checker.generic import generic_fits, generic_text, proof_instance
 
     picked = proof_instance(deriv.generic, chain)  # type: ignore[arg-type]
     if picked is None:
@@ -170,13 +170,26 @@ def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) 
     out = []
     for r in results:
         k = r.link - 1
-        proof = prove_link(net, letters, at.sides[k], at.sides[k + 1], concrete[k])
+        out.append(prove_link(net, letters, at.sides[k], at.sides[k + 1], concrete[k]))
+    texts = [t for p in out for t in p.formulas + [st.why for side in p.sides for st in side.steps]
+             + [st.why for pair in p.joint for st in pair]]
+    if inst.shown_as and generic_fits(inst, texts):  # the window, in the claim's notation (a^{t+1}, w^{l+1})
+        sentence = inst.generic_sentence or sentence
+        for proof in out:
+            def back(st: Step) -> Step:
+                return Step(generic_text(inst, st.latex), generic_text(inst, st.why))
+
+            for side in proof.sides:
+                side.written = generic_text(inst, side.written)
+                side.steps = [back(st) for st in side.steps]
+            proof.joint = [(back(a), back(b)) for a, b in proof.joint]
+    for r, proof in zip(results, out):
+        k = r.link - 1
         proof.claim, proof.result = r.latex, r
         if k == 0:  # the reach of the verdict, then where the steps stand (once per equation)
             head = r.message.split(":", 1)[0] if r.verdict in (VERIFIED, AT_SIZES) else ""
             said = f"{head[0].upper()}{head[1:]}. {sentence}" if head else sentence
             proof.note = f"{said}. {proof.note}".strip() if proof.note else said
-        out.append(proof)
     return out
 
 
@@ -780,7 +793,7 @@ def _mathy(core: str) -> bool:
 def _bad_scripts(text: str) -> bool:
     """Scripts and primes that TeX rejects although symbp's parser may read them: without a base
     (``_x``, `` '``), empty (``a_ b``), doubled (``x^{2} ^{2}``)."""
-    return bool(re.search(r"(^|[\s({=+\-])[_^']|[_^](\s|$|\})|([_^](\{[^{}]*\}|\\?\w'*)\s*)[_^]", text))
+    return bool(re.search(r"(^|[\s({=+\-])[_^']|[_^](\s|$|\})|([_^])(\{[^{}]*\}|\\?\w'*)\s*\3", text))
 
 
 _SAFE_COMMANDS = {"partial", "sum", "delta", "equiv", "dots", "cdot", *GREEK}  # no arguments
@@ -795,7 +808,8 @@ def _safe_math(text: str) -> bool:
     if re.search(r"\\(?![A-Za-z])", text) or any(c not in _SAFE_COMMANDS
                                                for c in re.findall(r"\\([A-Za-z]+)", text)):
         return False
-    if "\\" not in text:
+    generic = re.search(r"\^(\{[A-Za-z][+-]\d\}|[A-Za-z](?![A-Za-z0-9]))", text)  # a^{t+1}, a^t
+    if "\\" not in text and not generic:
         return False
     for opening, closing in ("{}", "()"):
         depth = 0

@@ -29,9 +29,9 @@ from typing import Any
 
 from ..checker.generic import DEPTHS, check_generic
 from ..checker.results import REFUTED, VERIFIED
-from ..engine.generic import Invalid, Template
+from ..engine.generic import Invalid, Mark, Template
 from ..errors import SymbpError
-from ..latex.ast import Add, Call, Chain, Mul, Node, Sym
+from ..latex.ast import Add, Call, Chain, Mul, Node, SumOp, Sym
 from ..latex.tokens import tokenize
 from ..latex.unparse import unparse
 from . import oracle
@@ -39,7 +39,30 @@ from . import oracle
 __all__ = ["CLASSES", "mutants", "oracle_verdict", "report"]
 
 CLASSES = ("l+1->l", "l->l+1", "l-1->l", "dropped-t+1-term", "swap-indices", "drop-derivative",
-           "boundary")
+           "boundary", "dropped-sum-over-steps")
+
+
+def _at_last(tpl: Template, node: Node, shift: bool = False) -> Node:
+    """``node`` with every step ``t+o`` written at the last step, ``T+o`` (with ``shift``, the
+    ``T+1`` so made written ``T``: the last step as if a step ``T+1`` fed back its errors)."""
+    def go(n: Node) -> Node:
+        if isinstance(n, Sym):
+            base, mark = tpl.split(n.name)
+            if mark is not None and mark.kind == "var":
+                off = 0 if shift and mark.offset == 1 else mark.offset
+                text = tpl.depth if off == 0 else f"{tpl.depth}{off:+d}"
+                return replace(n, name=tpl.marked(base, Mark("depth", off, text)))
+            return n
+        changed: dict[str, Any] = {}
+        for f in fields(n):
+            v = getattr(n, f.name)
+            if isinstance(v, Node):
+                changed[f.name] = go(v)
+            elif isinstance(v, tuple) and v and isinstance(v[0], Node):
+                changed[f.name] = tuple(go(c) for c in v)
+        return replace(n, **changed) if changed else n
+
+    return go(node)
 
 
 def _shifts(tpl: Template, src: str) -> list[tuple[str, str]]:
@@ -80,6 +103,10 @@ def _ast_edits(node: Node, tpl: Template) -> list[tuple[str, Node]]:
             if any(m.offset > 0 for _, m in tpl.claim_marks(Chain((term,), ()))):
                 rest = node.terms[:i] + node.terms[i + 1:]
                 out.append(("dropped-t+1-term", rest[0] if len(rest) == 1 else replace(node, terms=rest)))
+    if isinstance(node, SumOp) and node.index == tpl.var and tpl.mode == "steps":
+        # the sum over every step dropped: one step's term (at t, or at the last step T)
+        out.append(("dropped-sum-over-steps", node.body))
+        out.append(("dropped-sum-over-steps", _at_last(tpl, node.body)))
     if isinstance(node, Mul) and len(node.factors) > 1:
         for i, f in enumerate(node.factors):
             if isinstance(f, Call) and f.order >= 1:
@@ -100,6 +127,9 @@ def mutants(tpl: Template, src: str) -> list[tuple[str, str]]:
     """The one-slip mutants of the claim ``src`` (LaTeX as the file writes it), as ``(class, text)``."""
     out = _shifts(tpl, src)
     chain = tpl.parse(src)
+    if tpl.mode == "steps" and any(m.kind == "var" and m.offset == 1 for _, m in tpl.claim_marks(chain)):
+        sides = [_at_last(tpl, x, shift=True) for x in chain.sides]  # the wrong boundary: T+1 -> T
+        out.append(("boundary", tpl.show(f"{unparse(sides[0])} = {unparse(sides[1])}")))
     for side in (0, 1):
         for cls, new in _ast_edits(chain.sides[side], tpl):
             sides = list(chain.sides)
@@ -118,6 +148,7 @@ def oracle_verdict(tpl: Template, chain: Chain) -> str:
         for layer in ([None] if at_depth else range(0, depth + 2)):
             try:
                 inst = tpl.instance(chain, layer, depth)
+                inst.chain = tpl.fit(inst.chain, depth)
             except Invalid:
                 continue
             except SymbpError:
