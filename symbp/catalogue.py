@@ -260,8 +260,10 @@ ERRORS: dict[str, ErrorFunction] = {e.name: e for e in (
                           r"\ln(1 - {y}_{{{k}}})\right)"),
 )}
 
-#: the LaTeX function commands that are catalogue functions (``\\ln`` is the natural logarithm)
-COMMANDS: dict[str, str] = {"tanh": "tanh", "exp": "exp", "log": "log", "ln": "log"}
+#: the LaTeX function commands that are catalogue functions (``\\ln`` is the natural logarithm),
+#: and the names the sources set upright (``\\operatorname{ReLU}``, ``\\mathrm{relu}``)
+COMMANDS: dict[str, str] = {"tanh": "tanh", "exp": "exp", "log": "log", "ln": "log",
+                            "ReLU": "relu", "relu": "relu"}
 
 #: the conditions a file may declare on a family of targets (``% symbp: targets t sum to 1``): its
 #: text as maths for the verdict, with ``{t}`` for the family (its index printed as ``k``)

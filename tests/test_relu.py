@@ -27,6 +27,9 @@ NETS = {
     "cs231n": [r"s_j = \sum_i W_{ij} x_i + b_j", r"h_j = \max(0, s_j)", r"s_k = \sum_j W_{jk} h_j + b_k"],
     # the argument last, Goodfellow's max{0, z} with the letters of PRML
     "last": [r"a_j = \sum_i w_{ji} x_i", r"z_j = \max(a_j, 0)", r"a_k = \sum_j w_{kj} z_j"],
+    # the ReLU by name, as Goodfellow and the CS231n notes set it upright: the catalogue's relu
+    "named": [r"a_j = \sum_i w_{ji} x_i", r"z_j = \operatorname{ReLU}(a_j)", r"a_k = \sum_j w_{kj} z_j"],
+    "mathrm": [r"a_j = \sum_i w_{ji} x_i", r"z_j = \mathrm{relu}(a_j)", r"a_k = \sum_j w_{kj} z_j"],
     # h undefined: \max written in a claim only
     "plain": [r"a_j = \sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j"],
 }
@@ -73,6 +76,13 @@ ROWS = [
     ("plain", r"\max(0, a_j) = h(a_j)", "refuted", DIFFERENT),
     ("plain", r"\delta_j = [a_j > 0] \sum_k w_{kj} \delta_k", "refuted", DIFFERENT),
 ]
+#: \operatorname{ReLU} and \mathrm{relu} are the catalogue's relu: its gate and \max(0, x) agree
+ROWS += [(n, latex, verdict, truth) for n in ("named", "mathrm") for latex, verdict, truth in [
+    (r"\frac{\partial z_j}{\partial a_j} = [a_j > 0]", "verified", EQUIVALENT),
+    (r"z_j = \max(0, a_j)", "verified", EQUIVALENT),
+    (r"\delta_j = [a_j > 0] \sum_k w_{kj} \delta_k", "verified", EQUIVALENT),
+    (r"\delta_j = \sum_k w_{kj} \delta_k", "refuted", DIFFERENT),
+    (r"\frac{\partial z_j}{\partial a_j} = a_j", "refuted", DIFFERENT)]]
 
 
 @pytest.mark.parametrize("name, latex, verdict, truth", ROWS, ids=[f"{r[0]}:{r[1]}" for r in ROWS])
