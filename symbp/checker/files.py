@@ -35,6 +35,7 @@ from ..engine.declare import BUILTINS, builtin
 from ..engine.vector import Mismatch, Read, needs_translation, translate, vector_factor
 from ..errors import InputError, Location, NotationError, SymbpError, locate
 from ..latex.ast import Chain, Hadamard, Mul, Node, SumOp
+from ..latex.edit import swap_node
 from ..latex.parser import parse_chain, parse_expression
 from ..latex.unparse import unparse
 from ..model.network import Network
@@ -366,7 +367,7 @@ def _suggest_as_written(net: Network, results: list[LinkResult], written: Chain,
             spots = [n for n in rhs.walk() if was is not None and n.key() == was.key()]
             if factor is None or len(spots) != 1:
                 continue
-            new = _swap(rhs, spots[0], factor)
+            new = swap_node(rhs, spots[0], factor)
         elif len(extra) == 1 and len(now) == len(had) + 1:
             factor = vector_factor(extra[0], read.axes, net.shapes)
             if factor is None:
@@ -394,20 +395,6 @@ def _summand(node: Node) -> tuple[tuple[str, ...], Node]:
         letters.append(node.index)
         node = node.body
     return tuple(letters), node
-
-
-def _swap(node: Node, target: Node, new: Node) -> Node:
-    """``node`` with the subtree ``target`` (by identity) replaced by ``new``."""
-    if node is target:
-        return new
-    changes = {}
-    for f in dataclasses.fields(node):
-        val = getattr(node, f.name)
-        if isinstance(val, Node):
-            changes[f.name] = _swap(val, target, new)
-        elif isinstance(val, tuple) and val and all(isinstance(x, Node) for x in val):
-            changes[f.name] = tuple(_swap(x, target, new) for x in val)
-    return dataclasses.replace(node, **changes) if changes else node
 
 
 def _factors(node: Node) -> tuple[Node, ...]:

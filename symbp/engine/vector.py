@@ -62,6 +62,7 @@ from ..latex.ast import (
     Sym,
     Transpose,
 )
+from ..latex.edit import swap_node
 from ..latex.tokens import ONES
 from ..latex.unparse import unparse
 
@@ -343,20 +344,6 @@ def _rename(node: Node, table: dict[str, str]) -> Node:
     return dataclasses.replace(node, **changes)
 
 
-def _replace(node: Node, target: Node, new: Node) -> Node:
-    """``node`` with the subtree ``target`` (by identity) replaced by ``new``."""
-    if node is target:
-        return new
-    changes = {}
-    for f in dataclasses.fields(node):
-        val = getattr(node, f.name)
-        if isinstance(val, Node):
-            changes[f.name] = _replace(val, target, new)
-        elif isinstance(val, tuple) and val and all(isinstance(x, Node) for x in val):
-            changes[f.name] = tuple(_replace(x, target, new) for x in val)
-    return dataclasses.replace(node, **changes) if changes else node
-
-
 def _mul(a: Node, b: Node) -> Node:
     """The product with the sums of fresh letters pulled in front (``\\sum_i W_{ji} x_i``)."""
     if isinstance(a, SumOp):
@@ -472,7 +459,7 @@ class _Translator:
         """The first fix that makes the whole equation's shapes fit: the part that was written
         and the whole equation, corrected, as LaTeX."""
         for target, new in m.fixes:
-            sides = tuple(_replace(s, target, new) for s in self.chain.sides)
+            sides = tuple(swap_node(s, target, new) for s in self.chain.sides)
             fixed = Chain(sides, self.chain.rels)
             again = _Translator(self.shapes, self.layout, self.letters, fixed, self.conventions)
             try:
@@ -481,7 +468,7 @@ class _Translator:
                     again.conform(vs[0], v, sides[0], sides[k])
             except (_Misfit, InputError):
                 continue
-            return unparse(_replace(m.node, target, new)), _chain_text(fixed)
+            return unparse(swap_node(m.node, target, new)), _chain_text(fixed)
         return None
 
     def shaped(self, sym: Sym, shape: tuple[str, ...], node: Node) -> _V:
