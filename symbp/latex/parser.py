@@ -45,7 +45,7 @@ from .ast import (
     Transpose,
 )
 from .index_arith import has_arithmetic, read_subscript_arithmetic, shifted_entry
-from .tokens import OPEN, Token, tokenize
+from .tokens import ONES, OPEN, Token, tokenize
 
 # ----------------------------------------------------------------------------------------------
 # parser
@@ -477,6 +477,10 @@ class _Parser:
                 return step
         if t.kind == "cmd" and t.text == RELU:
             return self._relu()
+        if t.kind == "letter" and t.text == ONES:
+            indicator = self._try_indicator()
+            if indicator is not None:
+                return indicator
         if t.kind == "sym" and t.text in OPEN:
             self.next()
             e = self.expr()
@@ -625,6 +629,31 @@ class _Parser:
             sides.append(group)
             self.next()
         return Kron(open_.pos, self.toks[self.i - 1].end, sides[0], sides[1])
+
+    def _try_indicator(self) -> Kron | None:
+        """The indicator ``\\mathbb{1}(k = l)`` (CS231n), ``\\mathbb{1}_{k = l}``, ``\\mathbb{1}\\{k = l\\}``:
+        Iverson's ``[k = l]``, a Kronecker delta, if the delimiters hold exactly two index groups
+        joined by ``=``; otherwise nothing is consumed (``\\mathbb{1}`` alone is the all-ones vector)."""
+        start = self.i
+        first = self.next()  # \mathbb{1}
+        if self.is_sym("_") and self.peek().kind == "sym" and self.peek().text == "{":
+            self.next()
+            close = "}"
+        elif self.tok.kind == "sym" and self.tok.text in ("(", "\\{"):
+            close = OPEN[self.tok.text]
+        else:
+            self.i = start
+            return None
+        self.next()
+        sides: list[tuple[str, ...]] = []
+        for want in ("=", close):
+            group = self._index_group()
+            if group is None or not self.is_sym(want):
+                self.i = start
+                return None
+            sides.append(group)
+            self.next()
+        return Kron(first.pos, self.toks[self.i - 1].end, sides[0], sides[1])
 
     def _try_range(self) -> RangeCond | None:
         """``[1 \\le i-m+1 \\le J]``: Iverson's range condition on an index or a shifted
