@@ -508,3 +508,33 @@ def test_the_proof_of_a_layer_is_written_generically() -> None:
         steps += [a.latex for pair in proof.joint for a in pair]
         assert any(want in x for x in steps) and not any("^{(" in x for x in steps), steps
         assert "in the notation of the claim" in proof.note
+
+
+def _bracketed(text: str, var: str, opening: str, closing: str) -> str:
+    """``text`` with every generic superscript of ``var`` (and its depth) written in brackets, as
+    Goodfellow (``a^{(k-1)}``) and Ng (``W^{[l+1]}``) write a layer."""
+    depth = var.upper()
+
+    def put(m: re.Match) -> str:
+        return "^{" + opening + m.group(1) + closing + "}"
+
+    letters = var + depth
+    text = re.sub(r"\^\{([" + letters + r"](?:[+-]1)?)\}", put, text)
+    return re.sub(r"\^([" + letters + r"])(?![A-Za-z{])", put, text)
+
+
+@pytest.mark.parametrize("brackets", ["()", "[]"])
+@pytest.mark.parametrize("path", GENERIC, ids=lambda p: p.name)
+def test_a_generic_layer_in_brackets_reads_as_without(path: Path, brackets: str) -> None:
+    """``w^{(l+1)}_{kj}``, ``\\delta^{[t+1]}_h``: the same verdicts, link for link, as ``w^{l+1}_{kj}``;
+    the claims are written back in the brackets of the source."""
+    text = path.read_text()
+    m = re.search(r"% symbp: (?:layers|steps) ([a-z]) =", text)
+    assert m
+    from symbp.checker.files import check_file
+    plain = check_file(loads(text, str(path)))
+    bracketed_text = _bracketed(text, m.group(1), *brackets)
+    assert bracketed_text != text
+    bracketed = check_file(loads(bracketed_text, str(path)))
+    assert [r.verdict for r in bracketed] == [r.verdict for r in plain]
+    assert any(f"^{{{brackets[0]}" in r.latex for r in bracketed)  # written back as the source writes them

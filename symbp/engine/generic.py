@@ -95,6 +95,8 @@ def read_boundary(mode: str, var: str, depth: str, arg: str, pos: int = 0) -> Bo
     'end'
     >>> read_boundary("layers", "l", "L", "a^0 = x").value
     'x'
+    >>> read_boundary("steps", "t", "T", r"\\delta^{(T+1)} = 0").at
+    'end'
     >>> read_boundary("steps", "t", "T", r"\\delta^{T+1} = 1")
     Traceback (most recent call last):
     ...
@@ -108,6 +110,8 @@ def read_boundary(mode: str, var: str, depth: str, arg: str, pos: int = 0) -> Bo
         raise DeclarationError("this boundary directive cannot be read", offset=pos,
                                hint=f"write '% symbp: boundary {forms}'")
     name, sup, value = m.group(1), (m.group(2) or m.group(3) or "").replace(" ", ""), m.group(6)
+    if len(sup) > 2 and (sup[0], sup[-1]) in (("(", ")"), ("[", "]")):
+        sup = sup[1:-1]  # a layer in brackets, as Goodfellow and Ng write it: b^{(0)}, \delta^{[T+1]}
     letter = m.group(4) or m.group(5)
     if name == "delta":
         if mode == "layers":
@@ -165,6 +169,8 @@ class Mark:
     kind: str
     offset: int
     text: str
+    #: how it is written back where the source bracketed it (``(l+1)``, ``[l]``); else ``text``
+    shown: str = ""
 
 
 class Invalid(Exception):
@@ -493,26 +499,39 @@ class Template:
         return "".join(out), where
 
     def _superscript(self, toks: list, k: int) -> tuple[int, Mark] | None:
+        """The generic superscript at ``toks[k]`` (a ``^``): ``^l``, ``^{l+1}``, and in brackets as
+        Goodfellow and Ng write a layer, ``^{(l-1)}``, ``^{[l+1]}`` (the brackets kept for writing it
+        back); the index of its last token and its mark, or ``None``."""
         letters = (self.var, self.depth)
         a = toks[k + 1]
         if a.kind == "letter" and a.text in letters:
             return k + 1, Mark("var" if a.text == self.var else "depth", 0, a.text)
         if not (a.kind == "sym" and a.text == "{"):
             return None
-        b = toks[k + 2] if k + 2 < len(toks) else None
+        j, close = k + 2, ""
+        if j < len(toks) and toks[j].kind == "sym" and toks[j].text in ("(", "["):
+            close = ")" if toks[j].text == "(" else "]"
+            j += 1
+        b = toks[j] if j < len(toks) else None
         if b is None or b.kind != "letter" or b.text not in letters:
             return None
         kind = "var" if b.text == self.var else "depth"
-        c = toks[k + 3]
-        if c.kind == "sym" and c.text == "}":
-            return k + 3, Mark(kind, 0, b.text)
-        if (c.kind == "sym" and c.text in "+-" and toks[k + 4].kind == "num" and toks[k + 4].text.isdigit()
-                and toks[k + 5].kind == "sym" and toks[k + 5].text == "}"):
-            off = int(toks[k + 4].text) * (1 if c.text == "+" else -1)
+        off, text, j = 0, b.text, j + 1
+        c = toks[j] if j < len(toks) else None
+        if (c is not None and c.kind == "sym" and c.text in "+-" and j + 1 < len(toks)
+                and toks[j + 1].kind == "num" and toks[j + 1].text.isdigit()):
+            off = int(toks[j + 1].text) * (1 if c.text == "+" else -1)
             if abs(off) > 9:
                 return None
-            return k + 5, Mark(kind, off, f"{b.text}{c.text}{toks[k + 4].text}")
-        return None
+            text, j = f"{b.text}{c.text}{toks[j + 1].text}", j + 2
+        if close:
+            if not (j < len(toks) and toks[j].kind == "sym" and toks[j].text == close):
+                return None
+            j += 1
+        if not (j < len(toks) and toks[j].kind == "sym" and toks[j].text == "}"):
+            return None
+        opening = "(" if close == ")" else "[" if close else ""
+        return j, Mark(kind, off, text, f"{opening}{text}{close}" if close else "")
 
     def parse(self, src: str, what: str = "claim") -> Chain:
         """A formula of the file with its generic superscripts read (errors at the source's offsets)."""
@@ -530,7 +549,8 @@ class Template:
             mark = self.marks.get(int(m.group(1)))
             if mark is None:
                 return m.group(0)
-            return f"^{{{mark.text}}}" if len(mark.text) > 1 else f"^{mark.text}"
+            written = mark.shown or mark.text
+            return f"^{{{written}}}" if len(written) > 1 else f"^{written}"
         return re.sub(r"\^\{\((\d+)\)\}", back, text)
 
     # -- what a layer is

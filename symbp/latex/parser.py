@@ -831,7 +831,7 @@ class _Parser:
                 f"the superscript {self.src[opening.pos:self.toks[k].end]} is not a plain layer label",
                 offset=self.tok.pos, width=max(1, self.toks[k].end - self.tok.pos),
                 hint="symbp reads layer labels such as ^{(1)}, ^{[2]}, ^{(k)}; for a generic layer, "
-                     "declare '% symbp: layers l = 1..L' and write it without brackets, ^{l+1}, ^{l-1}, "
+                     "declare '% symbp: layers l = 1..L' (then ^{l+1}, ^{(l-1)} and ^{[l]} are layers), "
                      "each forward equation's left side at layer l; or name each concrete layer's "
                      "family in the forward pass (a^{(1)}_j, a^{(2)}_k)")
         self.i = k + 1 + braced
