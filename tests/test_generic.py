@@ -538,3 +538,22 @@ def test_a_generic_layer_in_brackets_reads_as_without(path: Path, brackets: str)
     bracketed = check_file(loads(bracketed_text, str(path)))
     assert [r.verdict for r in bracketed] == [r.verdict for r in plain]
     assert any(f"^{{{brackets[0]}" in r.latex for r in bracketed)  # written back as the source writes them
+
+
+def test_a_transpose_inside_the_bracketed_layer() -> None:
+    """Ng's ``W^{[l+1]T}`` (Goodfellow's ``W^{(k)\\top}``): the transpose of that layer's matrix, as
+    ``(w^{l+1})^T``; a suggestion written with it reads back, and verifies."""
+    path = ROOT / "derivations" / "generic" / "nielsen_matrix_bp.tex"
+    text = path.read_text()
+    from symbp.checker.files import check_file
+    plain = check_file(loads(text, str(path)))
+    ng = _bracketed(text, "l", "[", "]").replace("(w^{[l+1]})^T", "w^{[l+1]T}")
+    assert "w^{[l+1]T}" in ng
+    rs = check_file(loads(ng, str(path)))
+    assert [r.verdict for r in rs] == [r.verdict for r in plain]
+    fixes = [r.suggestion for r in rs if r.suggestion and "T}" in r.suggestion]
+    assert fixes
+    head = text[:text.index(r"\section*{The four equations, with vectors")]
+    for fix in fixes:
+        (r,) = check_file(loads(head + f"\\[ {fix} \\]\n\\end{{document}}\n", str(path)))
+        assert r.verdict == VERIFIED, (fix, r.message)

@@ -47,6 +47,15 @@ __all__ = ["DEPTHS", "check_generic", "generic_fits", "generic_text", "proof_ins
 
 #: the unrolled depths (lengths) every generic claim is checked at
 DEPTHS = {"layers": (2, 3, 4), "steps": (1, 2, 3, 4)}
+
+
+def _depths(tpl: Template, chain: Chain) -> tuple[int, ...]:
+    """:data:`DEPTHS`, and beyond them as far as the claim reaches: a term ``\\delta^{t+4}`` lands
+    on a real step only from the length 5 on (at 1..4 it is the boundary ``\\delta^{T+1} = 0`` or
+    absent), so a claim with an offset ``d`` is unrolled up to ``d + 1`` (offsets are at most 9)."""
+    base = DEPTHS[tpl.mode]
+    reach = max((abs(m.offset) for _, m in tpl.claim_marks(chain, free=False)), default=0)
+    return base + tuple(range(base[-1] + 1, reach + 2))
 _STEP = re.compile(r"\^\{\((\d+)\)\}$")
 
 
@@ -63,6 +72,9 @@ def _back(text: str, anchor: int, letter: str, letters: dict[str, str]) -> str:
     """A concrete instance's text written back generically: ``^{(3)}`` at ``l = 2`` is ``^{l+1}``,
     the unrolled network's index letters the claim's."""
     text = re.sub(r"\^\{\((\d+)\)\}", lambda m: _sup(letter, int(m.group(1)) - anchor), text)
+    # a transposed layer, w^{(2)T}: in brackets, which a generic file reads too (w^{(l+1)T})
+    text = re.sub(r"\^\{\((\d+)\)(T|\\top|\\intercal)\}",
+                  lambda m: f"^{{({_off(letter, int(m.group(1)) - anchor)}){m.group(2)}}}", text)
     inverse = {v: k for k, v in letters.items()}
 
     def sub(m: re.Match) -> str:
@@ -140,7 +152,7 @@ def check_generic(tpl: Template, chain: Chain,
     at_depth = kinds == {"depth"} or bound
     runs: list[tuple[int, int, Instance, list[LinkResult]]] = []
     try:
-        for depth in DEPTHS[tpl.mode]:
+        for depth in _depths(tpl, chain):
             for layer in ([depth] if at_depth else range(0, depth + 2)):
                 try:
                     inst = tpl.instance(chain, None if at_depth else layer, depth)
@@ -158,7 +170,7 @@ def check_generic(tpl: Template, chain: Chain,
                 for k in range(n)]
     if not runs:
         return [LinkResult(shown[k], ERROR, f"this equation names {what}s that no network of depth "
-                           f"{', '.join(map(str, DEPTHS[tpl.mode]))} has", link=k + 1, links=n,
+                           f"{', '.join(map(str, _depths(tpl, chain)))} has", link=k + 1, links=n,
                            error="UnsupportedError", code="unsupported") for k in range(n)]
     if tpl.mode == "steps":
         proof = _steps_proof(tpl, chain)
@@ -192,7 +204,7 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
              at_depth: bool, proof: Any = None) -> LinkResult:
     what = tpl.mode[:-1]
     var, D = tpl.var, tpl.depth
-    depths = DEPTHS[tpl.mode]
+    depths = _depths(tpl, chain)
     base: dict[str, Any] = dict(link=k + 1, links=n)
     anchor_of = (lambda depth, layer: depth) if at_depth else (lambda depth, layer: layer)
     letter = D if at_depth else var

@@ -171,6 +171,8 @@ class Mark:
     text: str
     #: how it is written back where the source bracketed it (``(l+1)``, ``[l]``); else ``text``
     shown: str = ""
+    #: a transpose written inside the superscript after the brackets (``W^{[l+1]T}``): ``T``, ``\\top``
+    transposed: str = ""
 
 
 class Invalid(Exception):
@@ -487,7 +489,7 @@ class Template:
                         self.marks[key] = mark
                         out.append(src[last:t.pos])
                         where.extend(range(last, t.pos))
-                        text = f"^{{({key})}}"
+                        text = f"^{{({key}){mark.transposed}}}"
                         out.append(text)
                         where.extend([t.pos] * len(text))
                         last = toks[end].end
@@ -524,14 +526,20 @@ class Template:
             if abs(off) > 9:
                 return None
             text, j = f"{b.text}{c.text}{toks[j + 1].text}", j + 2
+        transposed = ""
         if close:
             if not (j < len(toks) and toks[j].kind == "sym" and toks[j].text == close):
                 return None
             j += 1
+            t = toks[j] if j < len(toks) else None
+            if t is not None and ((t.kind == "cmd" and t.text in ("top", "intercal"))
+                                  or (t.kind == "letter" and t.text == "T")):
+                transposed = t.show()  # Ng's W^{[l+1]T}, Goodfellow's W^{(k)\top}: the parser's
+                j += 1
         if not (j < len(toks) and toks[j].kind == "sym" and toks[j].text == "}"):
             return None
         opening = "(" if close == ")" else "[" if close else ""
-        return j, Mark(kind, off, text, f"{opening}{text}{close}" if close else "")
+        return j, Mark(kind, off, text, f"{opening}{text}{close}" if close else "", transposed)
 
     def parse(self, src: str, what: str = "claim") -> Chain:
         """A formula of the file with its generic superscripts read (errors at the source's offsets)."""
@@ -549,9 +557,9 @@ class Template:
             mark = self.marks.get(int(m.group(1)))
             if mark is None:
                 return m.group(0)
-            written = mark.shown or mark.text
+            written = (mark.shown or mark.text) + m.group(2)  # W^{[l+1]T}: its transpose after it
             return f"^{{{written}}}" if len(written) > 1 else f"^{written}"
-        return re.sub(r"\^\{\((\d+)\)\}", back, text)
+        return re.sub(r"\^\{\((\d+)\)(T|\\top|\\intercal|)\}", back, text)
 
     # -- what a layer is
     def valid(self, base: str, n: int, depth: int, open_: str = "") -> str:
