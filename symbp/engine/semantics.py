@@ -358,6 +358,15 @@ class Interpreter:
                              "other links are what can be checked")
                 raise NotationError(f"{shown}: the network has no quantity named {latex_name(name)}",
                                     offset=sym.pos, width=sym.end - sym.pos, hint=hint)
+            if self.net.padding == "zero" and any(len(f.axes) == len(axes) for f in self.net.named(name)):
+                # with zero padding a family read over a longer range (\delta_i, i over I) holds 0
+                # beyond its own: the reading is defined and may be true, so no slip, no refutation
+                raise NotationError(
+                    f"{shown}: {latex_name(name)} read over ({', '.join(axes)}), not its own range "
+                    f"({', '.join(known)}); under zero padding it holds 0 beyond it, which symbp does not "
+                    "decide yet", offset=sym.pos, width=sym.end - sym.pos,
+                    hint="sum over the family's own range (\\sum_j \\delta_j x_{j+m-1}), or bound the sum "
+                         "with a range condition")
             slip = dx.IndicesFitNoFamily(shown, latex_name(name), tuple(axes), tuple(known))
             # an index slip: the checker refutes, and may propose the indices that fit
             raise NotationError(slip.message, offset=sym.pos, width=sym.end - sym.pos, hint=slip.hint,
