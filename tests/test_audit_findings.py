@@ -188,13 +188,6 @@ FINDINGS = [
     ("ng", r"\sum_{i} X^{(i)} = X \mathbf{1}", True, "X^{(i)} read as a scalar"),
     ("ng", r"\sum_{i} Z^{[1](i)} = \sum_i (W^{[1]} X^{(i)} + b^{[1]})", True, "X^{(i)} read as a scalar"),
     ("ng", r"\sum_{i} Z^{[1](i)} = W^{[1]} \sum_i X^{(i)} + m b^{[1]}", True, "X^{(i)} read as a scalar"),
-    # Nielsen, sigmoid declared: sigma'(z) = sigma(z)(1 - sigma(z)) elementwise, written with a
-    # scalar 1 as Nielsen and NumPy write it, is refuted (shape-mismatch: 'adds a scalar and an
-    # n_l-vector') though its value is right; with \mathbf{1} it is verified
-    ("matrix_sigmoid", r"\delta^l = \left( (w^{l+1})^T \delta^{l+1} \right) \odot a^l \odot (1 - a^l)", True,
-     "1 - a^l refuted as a shape mismatch"),
-    ("matrix_sigmoid", r"\sigma'(z^l) = \sigma(z^l) \odot (1 - \sigma(z^l))", True,
-     "1 - sigma(z^l) refuted as a shape mismatch"),
     # Graves (3.35) as he writes it: dO/dw = sum_t dO/da^t_j da^t_j/dw, with da^t_j/dw the local
     # derivative (the weight's use at step t).  symbp reads da^t_h/dw_{h'h} as the total
     # derivative (through b^{t-1}, which depends on the same shared weight) and refutes the chain
@@ -220,7 +213,8 @@ FINDINGS = [
 
 #: found by the audit and fixed the same day: a generic claim is unrolled as far as its offsets
 #: reach (symbp.checker.generic._depths: to T = 5 for t+4), where the BPTT rows differ; under zero
-#: padding a family read over a longer range is an error (not decided), no longer an index slip
+#: padding a family read over a longer range is an error (not decided), no longer an index slip;
+#: a number added to a vector is an error naming \mathbf{1}, no longer a shape mismatch
 FIXED = [
     # BPTT: a term at step t+4 (or t-4) landed, at the lengths tried (T = 1..4), only on the
     # boundary (delta^{T+1} = 0, b^0 = 0) or outside the steps, so the false claim is accepted at
@@ -241,6 +235,13 @@ FIXED = [
     ("conv1d_padded", DWm + r"\sum_{i} \delta_{i} x_{i+m-1}", True, "zero padding: equal"),
     ("conv1d_padded", DWm + r"\sum_{i=1}^{I} \delta_{i} x_{i+m-1}", True, "zero padding: equal"),
     ("stride2_padded", DWm + r"\sum_{i} \delta_{i} x_{2i+m-2}", True, "zero padding: equal"),
+    # Nielsen, sigmoid declared: sigma'(z) = sigma(z)(1 - sigma(z)) elementwise, written with a
+    # scalar 1 as Nielsen and NumPy write it, was refuted (shape-mismatch: 'adds a scalar and an
+    # n_l-vector') though its value is right, now an error naming \mathbf{1}; with \mathbf{1} it is verified
+    ("matrix_sigmoid", r"\delta^l = \left( (w^{l+1})^T \delta^{l+1} \right) \odot a^l \odot (1 - a^l)", True,
+     "1 - a^l refuted as a shape mismatch"),
+    ("matrix_sigmoid", r"\sigma'(z^l) = \sigma(z^l) \odot (1 - \sigma(z^l))", True,
+     "1 - sigma(z^l) refuted as a shape mismatch"),
 ]
 
 RIGHT = [

@@ -685,6 +685,15 @@ class _Translator:
         spread = (broadcast and b.cols is None and b.rows is not None and a.rows is not None
                   and self.rng(a.cols) == self.conventions.get("examples"))
         if not (self.fits(a.rows, b.rows) and (spread or self.fits(a.cols, b.cols))):
+            scalar = [x for x in (a, b) if x.rows is None and x.cols is None]
+            if verb == "adds" and len(scalar) == 1 and isinstance((na, nb)[(a, b).index(scalar[0])], Num):
+                # 1 - a^l: Nielsen's and NumPy's broadcast number, or a slip? not decided either way
+                raise NotationError(
+                    f"{unparse(where)} adds a number to a vector or matrix, which symbp does not read as "
+                    "broadcast", offset=where.pos,
+                    width=max(1, where.end - where.pos),
+                    hint="write the all-ones vector for it: \\mathbf{1} - a^l (\\mathbf{1} has the size of "
+                         "what it stands beside)")
             ra, ca, rb, cb = self.ranges(a) + self.ranges(b)
             fixes = ((nb, _transposed(nb, self.mark)),) if (ra, ca) == (cb, rb) else ()
             raise _Misfit((_tex(where), f" {verb} ", *self.text(a), " and ", *self.text(b)), where, fixes)
