@@ -188,16 +188,6 @@ FINDINGS = [
     ("ng", r"\sum_{i} X^{(i)} = X \mathbf{1}", True, "X^{(i)} read as a scalar"),
     ("ng", r"\sum_{i} Z^{[1](i)} = \sum_i (W^{[1]} X^{(i)} + b^{[1]})", True, "X^{(i)} read as a scalar"),
     ("ng", r"\sum_{i} Z^{[1](i)} = W^{[1]} \sum_i X^{(i)} + m b^{[1]}", True, "X^{(i)} read as a scalar"),
-    # Graves (3.35) as he writes it: dO/dw = sum_t dO/da^t_j da^t_j/dw, with da^t_j/dw the local
-    # derivative (the weight's use at step t).  symbp reads da^t_h/dw_{h'h} as the total
-    # derivative (through b^{t-1}, which depends on the same shared weight) and refutes the chain
-    # and the local derivative, where it should ask which is meant; for the output weights w_{hk}
-    # (no feedback, total = local) the same chain is accepted
-    ("bptt", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \frac{\partial O}{\partial a^t_h} "
-             r"\frac{\partial a^t_h}{\partial w_{h'h}}", True, "Graves 3.35: da^t/dw read as total"),
-    ("bptt", r"\frac{\partial O}{\partial w_{ih}} = \sum_{t=1}^{T} \delta^t_h \frac{\partial a^t_h}{\partial w_{ih}}",
-     True, "Graves 3.35: da^t/dw read as total"),
-    ("bptt", r"\frac{\partial a^t_h}{\partial w_{ih}} = x^t_i", True, "the per-step local derivative read as total"),
     # networks refused (DeclarationError from loads), so no claim on them is checked at all:
     # the true convolution (kernel flipped, x_{j-m+M} reads 1..J+M-1 = 1..I) is refused as
     # reading 'the positions - M + 2..J + M2 - 1, which do not start at 1' (span and text wrong)
@@ -214,7 +204,8 @@ FINDINGS = [
 #: found by the audit and fixed the same day: a generic claim is unrolled as far as its offsets
 #: reach (symbp.checker.generic._depths: to T = 5 for t+4), where the BPTT rows differ; under zero
 #: padding a family read over a longer range is an error (not decided), no longer an index slip;
-#: a number added to a vector is an error naming \mathbf{1}, no longer a shape mismatch
+#: a number added to a vector is an error naming \mathbf{1}, no longer a shape mismatch; a step's
+#: quantity differentiated by a shared weight is an error naming the local and the total reading
 FIXED = [
     # BPTT: a term at step t+4 (or t-4) landed, at the lengths tried (T = 1..4), only on the
     # boundary (delta^{T+1} = 0, b^0 = 0) or outside the steps, so the false claim is accepted at
@@ -242,6 +233,16 @@ FIXED = [
      "1 - a^l refuted as a shape mismatch"),
     ("matrix_sigmoid", r"\sigma'(z^l) = \sigma(z^l) \odot (1 - \sigma(z^l))", True,
      "1 - sigma(z^l) refuted as a shape mismatch"),
+    # Graves (3.35) as he writes it: dO/dw = sum_t dO/da^t_j da^t_j/dw, with da^t_j/dw the local
+    # derivative (the weight's use at step t).  symbp reads da^t_h/dw_{h'h} as the total
+    # derivative (through b^{t-1}, which depends on the same shared weight) and refuted the chain
+    # and the local derivative; now an error naming both readings; for the output weights w_{hk}
+    # (no feedback, total = local) the same chain is accepted
+    ("bptt", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \frac{\partial O}{\partial a^t_h} "
+             r"\frac{\partial a^t_h}{\partial w_{h'h}}", True, "Graves 3.35: da^t/dw read as total"),
+    ("bptt", r"\frac{\partial O}{\partial w_{ih}} = \sum_{t=1}^{T} \delta^t_h \frac{\partial a^t_h}{\partial w_{ih}}",
+     True, "Graves 3.35: da^t/dw read as total"),
+    ("bptt", r"\frac{\partial a^t_h}{\partial w_{ih}} = x^t_i", True, "the per-step local derivative read as total"),
 ]
 
 RIGHT = [

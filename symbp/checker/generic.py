@@ -40,6 +40,7 @@ from ..engine.generic import LAYER_LETTERS, Instance, Invalid, Template
 from ..errors import InputError, SymbpError
 from ..latex.ast import Chain, Deriv, Num, SumOp, Sym
 from ..latex.unparse import unparse
+from ..notation import latex_name
 from .pipeline import check_chain
 from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 
@@ -150,6 +151,10 @@ def check_generic(tpl: Template, chain: Chain,
                            f"against a generic {what} {var}", link=k + 1, links=n, error="UnsupportedError",
                            code="unsupported") for k in range(n)]
     at_depth = kinds == {"depth"} or bound
+    local = _local_or_total(tpl, chain)
+    if local is not None:
+        return [LinkResult(shown[k], ERROR, local, link=k + 1, links=n, error="NotationError",
+                           code=dx.AMBIGUOUS_READING.name) for k in range(n)]
     runs: list[tuple[int, int, Instance, list[LinkResult]]] = []
     try:
         for depth in _depths(tpl, chain):
@@ -188,6 +193,33 @@ def check_generic(tpl: Template, chain: Chain,
     for k in range(n):
         out.append(_verdict(tpl, chain, shown[k], k, n, runs, window, at_depth))
     return out
+
+
+def _local_or_total(tpl: Template, chain: Chain) -> str | None:
+    """Graves's ``\\frac{\\partial a^t_h}{\\partial w_{ih}} = x^t_i`` (3.35): a quantity of one step
+    differentiated by a weight every step shares.  Read as the total derivative it also runs
+    through the steps before (``b^{t-1}`` uses the same weight), and is false; read as the local
+    one, the weight's use at step ``t``, it is true: two readings, so an error naming both (the
+    total derivative of the objective, ``\\frac{\\partial O}{\\partial w_{ih}}``, is one reading)."""
+    if tpl.mode != "steps":
+        return None
+    for side in chain.sides:
+        for node in side.walk():
+            if not (isinstance(node, Deriv) and isinstance(node.wrt, Sym)):
+                continue
+            num = node.num if node.num is not None else node.body
+            marked = [n for n in (num.walk() if num is not None else ()) if isinstance(n, Sym)
+                      and tpl.split(n.name)[1] is not None]
+            base, mark = tpl.split(node.wrt.name)
+            if marked and mark is None and base in tpl.params:
+                shown = tpl.show(unparse(node))
+                return (f"{shown} differentiates a quantity of one step by a weight every step shares: "
+                        f"as the total derivative it runs through the steps before too (which use the "
+                        f"same weight), as the local one it is the weight's use at this step alone; "
+                        f"symbp does not guess which (hint: state the gradient of the objective, which "
+                        f"has one reading: \\frac{{\\partial O}}{{\\partial {latex_name(base)}}} "
+                        f"= \\sum_{{{tpl.var}=1}}^{{{tpl.depth}}} ..., each step's term written out)")
+    return None
 
 
 def _where(tpl: Template, depth: int, layer: int, at_depth: bool) -> str:
