@@ -183,11 +183,6 @@ DH = (r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_{k} \delta^t_k w_{hk} "
 
 # (network, claim, truth, why)
 FINDINGS = [
-    # Ng: X^{(i)}, the example i's column of the input matrix X (I x M), is read as a scalar, so
-    # true sums over the examples are refuted as shape mismatches (the Z^{[1](i)} columns are read)
-    ("ng", r"\sum_{i} X^{(i)} = X \mathbf{1}", True, "X^{(i)} read as a scalar"),
-    ("ng", r"\sum_{i} Z^{[1](i)} = \sum_i (W^{[1]} X^{(i)} + b^{[1]})", True, "X^{(i)} read as a scalar"),
-    ("ng", r"\sum_{i} Z^{[1](i)} = W^{[1]} \sum_i X^{(i)} + m b^{[1]}", True, "X^{(i)} read as a scalar"),
     # networks refused (DeclarationError from loads), so no claim on them is checked at all:
     # the true convolution (kernel flipped, x_{j-m+M} reads 1..J+M-1 = 1..I) is refused as
     # reading 'the positions - M + 2..J + M2 - 1, which do not start at 1' (span and text wrong)
@@ -205,7 +200,8 @@ FINDINGS = [
 #: reach (symbp.checker.generic._depths: to T = 5 for t+4), where the BPTT rows differ; under zero
 #: padding a family read over a longer range is an error (not decided), no longer an index slip;
 #: a number added to a vector is an error naming \mathbf{1}, no longer a shape mismatch; a step's
-#: quantity differentiated by a shared weight is an error naming the local and the total reading
+#: quantity differentiated by a shared weight is an error naming the local and the total reading;
+#: Ng's X^{(i)} is the input matrix's column (symbp.engine.vector.column_of)
 FIXED = [
     # BPTT: a term at step t+4 (or t-4) landed, at the lengths tried (T = 1..4), only on the
     # boundary (delta^{T+1} = 0, b^0 = 0) or outside the steps, so the false claim is accepted at
@@ -243,6 +239,13 @@ FIXED = [
     ("bptt", r"\frac{\partial O}{\partial w_{ih}} = \sum_{t=1}^{T} \delta^t_h \frac{\partial a^t_h}{\partial w_{ih}}",
      True, "Graves 3.35: da^t/dw read as total"),
     ("bptt", r"\frac{\partial a^t_h}{\partial w_{ih}} = x^t_i", True, "the per-step local derivative read as total"),
+    # Ng: X^{(i)}, the example i's column of the input matrix X (I x M), was read as a scalar, so
+    # true sums over the examples were refuted as shape mismatches; now its column, and its slips refuted
+    ("ng", r"\sum_{i} X^{(i)} = X \mathbf{1}", True, "X^{(i)} read as a scalar"),
+    ("ng", r"\sum_{i} Z^{[1](i)} = \sum_i (W^{[1]} X^{(i)} + b^{[1]})", True, "X^{(i)} read as a scalar"),
+    ("ng", r"\sum_{i} Z^{[1](i)} = W^{[1]} \sum_i X^{(i)} + m b^{[1]}", True, "X^{(i)} read as a scalar"),
+    ("ng", r"\sum_{i} X^{(i)} = 2 X \mathbf{1}", False, "X^{(i)}: a slip still refuted"),
+    ("ng", r"\sum_{i} Z^{[1](i)} = W^{[1]} \sum_i X^{(i)}", False, "X^{(i)}: the bias dropped, refuted"),
 ]
 
 RIGHT = [

@@ -76,6 +76,8 @@ _PENDING = "?"
 
 #: Ng's ``Z^{[l](i)}``: the batch matrix ``Z^{[l]}``'s column of the example ``i``
 _COLUMN = re.compile(r"(.+)\^\{([\[(][^{}()\[\]]+[\])])\(([A-Za-z])\)\}")
+#: Ng's ``X^{(i)}``: the input matrix ``X``'s column of the example ``i``
+_PLAIN_COLUMN = re.compile(r"([^^]+)\^\{\(([A-Za-z])\)\}")
 
 #: the layouts a file may choose for ``\\frac{\\partial C}{\\partial W}``; the first is the default
 LAYOUTS = ("gradient", "numerator")
@@ -144,10 +146,15 @@ def column_of(name: str, shapes: Shapes) -> tuple[str, str] | None:
     ('Z^{[2]}', 'i')
     >>> column_of("Z^{[2](i)}", {"Z^{[2]}": ("K",)}) is None
     True
+    >>> column_of("X^{(i)}", {"X": ("I", "M")})
+    ('X', 'i')
     """
     m = _COLUMN.fullmatch(name)
     if m is None:
-        return None
+        plain = _PLAIN_COLUMN.fullmatch(name)  # X^{(i)}, of a matrix X without a layer label
+        if plain is None or name in shapes:
+            return None
+        return (plain[1], plain[2]) if len(shapes.get(plain[1], ())) == 2 else None
     base = f"{m[1]}^{{{m[2]}}}"
     return (base, m[3]) if len(shapes.get(base, ())) == 2 else None
 
@@ -604,7 +611,8 @@ class _Translator:
         matrix ``Z^{[l]}``, a vector whose column index is the sum's letter."""
         base, letter = column_of(sym.name, self.shapes)  # type: ignore[misc]
         rows, cols = self.shapes[base]
-        written = f"{base[:base.index('^')]}^{{{base[base.index('^') + 2:-1]}({letter})}}"
+        written = (f"{base[:base.index('^')]}^{{{base[base.index('^') + 2:-1]}({letter})}}" if "^" in base
+                   else f"{base}^{{({letter})}}")  # X^{(i)}: a matrix without a layer label
         if cols != self.conventions.get("examples"):
             raise NotationError(f"{written}: the column ({letter}) of {base}, but its columns are not "
                                 "the examples of a batch", offset=sym.pos, width=max(1, sym.end - sym.pos),
