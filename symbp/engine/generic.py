@@ -48,6 +48,7 @@ from typing import Any
 
 from ..errors import DeclarationError, InputError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Kron, Mul, Neg, Node, Num, SumOp, Sym
+from ..latex.edit import map_children
 from ..latex.parser import parse_chain
 from ..latex.tokens import tokenize
 from ..latex.unparse import unparse
@@ -443,14 +444,7 @@ class Template:
                 return Num(node.pos, node.end, 0)
             if absent(node):
                 raise Invalid(f"{unparse(node)} at length {depth}")
-            changed: dict[str, Any] = {}
-            for f in fields(node):
-                v = getattr(node, f.name)
-                if isinstance(v, Node):
-                    changed[f.name] = go(v)
-                elif isinstance(v, tuple) and v and isinstance(v[0], Node):
-                    changed[f.name] = tuple(go(c) for c in v)
-            return replace(node, **changed) if changed else node
+            return map_children(node, go)
 
         return Chain(tuple(_prune(go(side)) for side in chain.sides), chain.rels)
 
@@ -804,14 +798,7 @@ def _zero(node: Node) -> bool:
 def _prune(node: Node) -> Node:
     """``node`` without the terms a boundary made zero (``\\sum_{h'} w_{h'h} 0`` at the first step:
     ``b^0 = 0``), so that a forward equation stays a weighted sum."""
-    changed: dict[str, Any] = {}
-    for f in fields(node):
-        v = getattr(node, f.name)
-        if isinstance(v, Node):
-            changed[f.name] = _prune(v)
-        elif isinstance(v, tuple) and v and isinstance(v[0], Node):
-            changed[f.name] = tuple(_prune(c) for c in v)
-    node = replace(node, **changed) if changed else node
+    node = map_children(node, _prune)
     zero = Num(node.pos, node.end, 0)
     if isinstance(node, Mul) and any(_zero(f) for f in node.factors):
         return zero

@@ -62,7 +62,7 @@ from ..latex.ast import (
     Sym,
     Transpose,
 )
-from ..latex.edit import swap_node
+from ..latex.edit import map_children, swap_node
 from ..latex.tokens import ONES
 from ..latex.unparse import unparse
 
@@ -339,16 +339,10 @@ def _rename(node: Node, table: dict[str, str]) -> Node:
     if isinstance(node, Kron):
         return dataclasses.replace(node, left=tuple(table.get(x, x) for x in node.left),
                                    right=tuple(table.get(x, x) for x in node.right))
-    changes = {}
-    for f in dataclasses.fields(node):
-        val = getattr(node, f.name)
-        if isinstance(val, Node):
-            changes[f.name] = _rename(val, table)
-        elif isinstance(val, tuple) and val and all(isinstance(x, Node) for x in val):
-            changes[f.name] = tuple(_rename(x, table) for x in val)
+    node = map_children(node, lambda c: _rename(c, table))
     if isinstance(node, SumOp):
-        changes["index"] = table.get(node.index, node.index)
-    return dataclasses.replace(node, **changes)
+        node = dataclasses.replace(node, index=table.get(node.index, node.index))
+    return node
 
 
 def _mul(a: Node, b: Node) -> Node:

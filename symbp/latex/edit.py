@@ -18,6 +18,7 @@ One copy of each, so that two of them cannot diverge (``check._rename_free`` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..notation import is_shift, shift_terms, shift_text
@@ -39,7 +40,7 @@ def rename_free(node: Node, old: str, new: str) -> Node:
     """``node`` with the free occurrences of the index letter ``old`` written ``new``: in
     subscripts, Kronecker deltas and the bounds of a sum (a sum over ``old`` binds it in its body
     only)."""
-    from dataclasses import fields, replace
+    from dataclasses import replace
     if isinstance(node, Sym):
         return replace(node, groups=tuple(tuple(_renamed(x, old, new) for x in g) for g in node.groups))
     if isinstance(node, RangeCond):
@@ -51,14 +52,7 @@ def rename_free(node: Node, old: str, new: str) -> Node:
         bounds = {a: rename_free(b, old, new) for a in ("lower", "upper")
                   if (b := getattr(node, a)) is not None}
         return replace(node, **bounds) if bounds else node
-    changed: dict[str, Any] = {}
-    for f in fields(node):
-        v = getattr(node, f.name)
-        if isinstance(v, Node):
-            changed[f.name] = rename_free(v, old, new)
-        elif isinstance(v, tuple) and v and isinstance(v[0], Node):
-            changed[f.name] = tuple(rename_free(c, old, new) for c in v)
-    return replace(node, **changed) if changed else node
+    return map_children(node, lambda c: rename_free(c, old, new))
 
 
 def strip_sum(node: Node, letter: str) -> Node | None:
@@ -80,23 +74,36 @@ def strip_sum(node: Node, letter: str) -> Node | None:
     return None
 
 
-def swap_node(node: Node, old: Node, new: Node) -> Node:
-    """``node`` with the subtree ``old`` (by identity) replaced by ``new``."""
+def map_children(node: Node, fn: Callable[[Node], Node]) -> Node:
+    """``node`` with ``fn`` applied to each child (a field that is a node, or a tuple of nodes): the
+    one walk every tree edit that rebuilds all children shares; ``node`` itself where no child
+    changed (by identity).
+
+    >>> from symbp.latex.parser import parse_expression
+    >>> from symbp.latex.unparse import unparse
+    >>> unparse(map_children(parse_expression("a + b"), lambda c: parse_expression("x")))
+    'x + x'
+    """
     from dataclasses import fields, replace
-    if node is old:
-        return new
     changed: dict[str, Any] = {}
     for f in fields(node):
         v = getattr(node, f.name)
         if isinstance(v, Node):
-            nv = swap_node(v, old, new)
+            nv = fn(v)
             if nv is not v:
                 changed[f.name] = nv
         elif isinstance(v, tuple) and v and isinstance(v[0], Node):
-            nt = tuple(swap_node(c, old, new) for c in v)
+            nt = tuple(fn(c) for c in v)
             if any(a is not b for a, b in zip(nt, v)):
                 changed[f.name] = nt
     return replace(node, **changed) if changed else node
+
+
+def swap_node(node: Node, old: Node, new: Node) -> Node:
+    """``node`` with the subtree ``old`` (by identity) replaced by ``new``."""
+    if node is old:
+        return new
+    return map_children(node, lambda c: swap_node(c, old, new))
 
 
 def replace_sum_index(node: Node, bad: str, good: str) -> Node | None:

@@ -11,7 +11,7 @@ BPTT, the indices of a weight swapped, a derivative factor dropped, the boundary
 them different (the false accepts: 0 is the target).
 
 Room ``symbp.soundness``; imports :mod:`symbp.checker.generic`, :mod:`symbp.engine.generic`,
-the oracle and the parser's AST.
+the oracle, the parser's AST and its tree edits (:mod:`symbp.latex.edit`).
 
 >>> from symbp.engine.generic import Template
 >>> t = Template("layers", "l", "L", [r"z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j",
@@ -32,6 +32,7 @@ from ..checker.results import REFUTED, VERIFIED
 from ..engine.generic import Invalid, Mark, Template
 from ..errors import SymbpError
 from ..latex.ast import Add, Call, Chain, Mul, Node, SumOp, Sym
+from ..latex.edit import map_children
 from ..latex.tokens import tokenize
 from ..latex.unparse import unparse
 from . import oracle
@@ -53,14 +54,7 @@ def _at_last(tpl: Template, node: Node, shift: bool = False) -> Node:
                 text = tpl.depth if off == 0 else f"{tpl.depth}{off:+d}"
                 return replace(n, name=tpl.marked(base, Mark("depth", off, text)))
             return n
-        changed: dict[str, Any] = {}
-        for f in fields(n):
-            v = getattr(n, f.name)
-            if isinstance(v, Node):
-                changed[f.name] = go(v)
-            elif isinstance(v, tuple) and v and isinstance(v[0], Node):
-                changed[f.name] = tuple(go(c) for c in v)
-        return replace(n, **changed) if changed else n
+        return map_children(n, go)
 
     return go(node)
 
