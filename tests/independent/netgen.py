@@ -36,7 +36,7 @@ from typing import Any
 
 POS, POS_SIZE = "l", "L"
 HIDDEN_LETTERS = ("j", "m", "n", "p", "q", "r", "s")
-DECLARABLE = ("tanh", "logistic", "identity")
+DECLARABLE = ("tanh", "logistic", "identity", "relu")
 CONCRETE = ("tanh", "softplus", "sin")  # the choices tried for an undefined function
 
 
@@ -638,7 +638,7 @@ def rw_declared(rng: Any, net: Net, lhs: Any, rhs: Any) -> tuple | None:
                 options.append((p, A((C(1), Neg(Pw(zq, 2))))))
             elif kind == "logistic":
                 options.append((p, M((zq, A((C(1), Neg(zq)))))))
-            else:
+            elif kind == "identity":
                 options.append((p, C(1)))
     if not options:
         return None
@@ -1007,6 +1007,9 @@ def _funcs(torch: Any) -> dict[str, tuple]:
         "logistic": (sig, lambda x: sig(x) * (1 - sig(x)),
                      lambda x: sig(x) * (1 - sig(x)) * (1 - 2 * sig(x))),
         "identity": (lambda x: x, torch.ones_like, torch.zeros_like),
+        # relu' is the gate [x > 0] (0 at the kink, as symbp's catalogue has it); random values
+        # never land on the kink, where the derivative is a convention, not a value
+        "relu": (torch.relu, lambda x: (x > 0).to(x.dtype), torch.zeros_like),
     }
 
 
