@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table of LaTeX claims and their oracles, one entry a few lines)
 """The field's corpus: the six sources beyond two layers, with their ground truth.
 
 The entries of :mod:`tests.corpus.entries` are all about one network, a two-layer perceptron.
@@ -565,11 +566,47 @@ def _two(m: Any, l: int) -> Any:
 
 
 FIELD += [
-    Entry("nndl-L-bp4-slip-sigma-below", NNDL, "BP4, a^{l-1} written σ(z^{l-1})", NL,
-          r"\frac{\partial C}{\partial w^l_{jk}} = \sigma(z^{l-1}_k) \delta^l_j", False,
-          lambda m: every(m, lambda l: (m.grad(m.w[l]), None if l == 1 else outer(m.delta(l), m.a[l - 1]))),
-          NL_SPEC, NL_DIR, slip=True,
-          note="true for l = 2..L, but layer 1 reads a^0 = x, and there is no z^0: false for every layer"),
+    Entry("nndl-L-bp4-sigma-below", NNDL, "BP4, a^{l-1} written σ(z^{l-1})", NL,
+          r"\frac{\partial C}{\partial w^l_{jk}} = \sigma(z^{l-1}_k) \delta^l_j", True,
+          lambda m: every(m, lambda l: (m.grad(m.w[l]), outer(m.delta(l), m.a[l - 1])), start=2),
+          NL_SPEC, NL_DIR,
+          note="true where it is defined, l = 2..L (there is no z^0: layer 1 reads a^0 = x), as BP2 is "
+               "where δ^{l+1} is, l = 1..L-1; symbp says l = 2..L"),
+    Entry("nndl-L-bp2-shifted", NNDL, "BP2 written for l-1", NL,
+          r"\delta^{l-1}_j = \sum_k w^l_{kj} \delta^l_k \sigma'(z^{l-1}_j)", True,
+          lambda m: every(m, lambda l: (m.delta(l - 1), _bp2(m, l - 1)), start=2), NL_SPEC, NL_DIR,
+          note="every layer l = 2..L"),
+    Entry("nndl-L-bp2-slip-sigma'-above", NNDL, "BP2 (component form, eq. 42)", NL,
+          r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^{l+1}_j)", False,
+          lambda m: every(m, lambda l: (m.delta(l), _bp2(m, l, fp=m.fp(m.z[l + 1]))), stop=-1), NL_SQ, NL_DIR,
+          slip=True, note="the next layer's σ' (equal widths)"),
+    Entry("nndl-L-dz-da", NNDL, "ch. 2, the chain rule over two layers", NL,
+          r"\frac{\partial z^{l+1}_k}{\partial a^{l-1}_i} = \sum_j w^{l+1}_{kj} \sigma'(z^l_j) w^l_{ji}", True,
+          lambda m: every(m, lambda l: (_jac(m.z[l + 1], m.a[l - 1]),
+                                        m.w[l + 1] @ (m.fp(m.z[l])[:, None] * m.w[l])), stop=-1), NL_SPEC, NL_DIR),
+    Entry("nndl-L-da-dw", NNDL, "ch. 2, the local derivative", NL,
+          r"\frac{\partial a^l_j}{\partial w^l_{jk}} = \sigma'(z^l_j) a^{l-1}_k", True,
+          lambda m: every(m, lambda l: (_jac(m.a[l], m.w[l]).diagonal(dim1=0, dim2=1).T,
+                                        outer(m.fp(m.z[l]), m.a[l - 1]))), NL_SPEC, NL_DIR),
+    Entry("nndl-L-da-below", NNDL, "ch. 2, ∂C/∂a^{l-1} = (w^l)^T δ^l", NL,
+          r"\frac{\partial C}{\partial a^{l-1}_k} = \sum_j w^l_{jk} \delta^l_j", True,
+          lambda m: every(m, lambda l: (m.grad(m.a[l - 1]), m.w[l].T @ m.delta(l))), NL_SPEC, NL_DIR,
+          note="at l = 1 the gradient on the inputs a^0 = x"),
+    Entry("nndl-L-da-below-slip-transposed", NNDL, "ch. 2, ∂C/∂a^{l-1} = (w^l)^T δ^l", NL,
+          r"\frac{\partial C}{\partial a^{l-1}_k} = \sum_j w^l_{kj} \delta^l_j", False,
+          lambda m: every(m, lambda l: (m.grad(m.a[l - 1]), m.w[l] @ m.delta(l))), NL_SQ, NL_DIR, slip=True,
+          note="the transpose forgotten (equal widths)"),
+    Entry("nndl-L-bp3-recursion", NNDL, "BP3 into BP2", NL,
+          r"\frac{\partial C}{\partial b^{l}_j} = \sum_k w^{l+1}_{kj} \frac{\partial C}{\partial b^{l+1}_k} "
+          r"\sigma'(z^l_j)", True,
+          lambda m: every(m, lambda l: (m.grad(m.b[l]), _bp2(m, l, d=m.grad(m.b[l + 1]))), stop=-1),
+          NL_SPEC, NL_DIR),
+    Entry("nndl-L-bp3-recursion-slip-sigma'-index", NNDL, "BP3 into BP2", NL,
+          r"\frac{\partial C}{\partial b^{l}_j} = \sum_k w^{l+1}_{kj} \frac{\partial C}{\partial b^{l+1}_k} "
+          r"\sigma'(z^{l}_k)", False,
+          lambda m: every(m, lambda l: (m.grad(m.b[l]), m.w[l + 1].T @ (m.grad(m.b[l + 1]) * m.fp(m.z[l])))
+                          , stop=-1), NL_SQ, NL_DIR, slip=True,
+          note="σ' indexed by the next layer's unit (equal widths)"),
     Entry("nndl-L-bp2-two-layers", NNDL, "BP2 applied twice", NL,
           r"\delta^l_j = \sum_k \sum_m \delta^{l+2}_m w^{l+2}_{mk} \sigma'(z^{l+1}_k) w^{l+1}_{kj} \sigma'(z^l_j)",
           True, lambda m: every(m, lambda l: (m.delta(l), _two(m, l)), stop=-2), NL_SPEC, NL_DIR,
@@ -646,6 +683,95 @@ FIELD += [
     Entry("ng-batch-db1-slip-nosum", NG, "deeplearning.ai week 4, db^{[1]} = 1/m Σ_i dZ^{[1](i)}", NGB,
           r"db^{[1]} = \frac{1}{m} dZ^{[1]}", False, lambda m: (m.grad(m.b1), None), NGB_SPEC, NGB_DIR,
           slip=True, note="an H x M matrix for an H-vector: not defined"),
+]
+
+FIELD += [
+    Entry("graves-3.2.2-db-slip-transposed", GRAVES, "§3.2.2, ∂O/∂b^t_h", GR,
+          r"\frac{\partial O}{\partial b^t_h} = \sum_{k=1}^{K} w_{hk} \delta^t_k + \sum_{h'=1}^{H} w_{h'h} "
+          r"\delta^{t+1}_{h'}", False,
+          lambda m: every(m, lambda t: (m.grad(m.b[t]), m.w_hk @ m.delta_k(t) + m.w_hh.T @ m.delta_h(t + 1))),
+          GR_SPEC, GR_DIR, slip=True, note="the recurrent weight not transposed"),
+    Entry("graves-3.34-slip-prevstep", GRAVES, "§3.2.2 (3.34)", GR,
+          r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^{t-1}_h", False,
+          lambda m: (m.grad(m.w_hk), sum(outer(m.b[t - 1], m.delta_k(t)) for t in range(1, m.T + 1))), GR_SPEC,
+          GR_DIR, slip=True, note="the step before's activation, as in the recurrent weight's gradient"),
+    Entry("graves-3.35-ih-slip-nextstep", GRAVES, "§3.2.2 (3.35)", GR,
+          r"\frac{\partial O}{\partial w_{ih}} = \sum_{t=1}^{T} \delta^{t+1}_h x^t_i", False,
+          lambda m: (m.grad(m.w_ih), sum(outer(m.x[t], m.delta_h(t + 1)) for t in range(1, m.T + 1))), GR_SPEC,
+          GR_DIR, slip=True, note="the next step's δ"),
+    Entry("graves-3.35-hh-reindexed", GRAVES, "§3.2.2 (3.35), the recurrent weight, re-indexed", GR,
+          r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^{t+1}_h b^{t}_{h'}", True,
+          lambda m: (m.grad(m.w_hh), sum(outer(m.b[t], m.delta_h(t + 1)) for t in range(1, m.T + 1))), GR_SPEC,
+          GR_DIR, note="δ^{T+1} = 0 and b^0 = 0: the same sum shifted by one step"),
+    Entry("graves-3.2.2-da-da", GRAVES, "§3.2.2, one step of the recurrence", GR,
+          r"\frac{\partial a^{t+1}_h}{\partial a^t_{h'}} = w_{h'h} \theta_{h'}'(a^t_{h'})", True,
+          lambda m: every(m, lambda t: (_jac(m.a_h[t + 1], m.a_h[t]), (m.w_hh * m.fp(m.a_h[t])[:, None]).T),
+                          stop=-1), GR_SPEC, GR_DIR, note="every step t = 1..T-1"),
+    Entry("cs231n-softmax-onehot-square", CS231N, "Case study, one-hot targets", CSX,
+          r"\frac{\partial L}{\partial f_k} = p_k - t_k^2", True, lambda m: (m.delta(1), m.a[1] - m.y ** 2),
+          CSX_SPEC, CSX_DIR, note="a probe of the declared condition: t_k^2 = t_k for a one-hot t"),
+    Entry("cs231n-softmax-probabilities-slip-square", CS231N, "Linear classification, targets a distribution",
+          CSX, r"\frac{\partial L}{\partial f_k} = p_k - t_k^2", False,
+          lambda m: (m.delta(1), m.a[1] - m.y ** 2), dict(CSX_SPEC, targets="prob"),
+          ("params W", "error L", "index j : k", "targets t sum to 1"), slip=True,
+          note="a probe: t_k^2 = t_k holds for one-hot targets, not for probabilities"),
+    Entry("cs231n-softmax-probabilities-sum", CS231N, "Linear classification, targets a distribution", CSX,
+          r"\frac{\partial L}{\partial f_k} = p_k \sum_j t_j - t_k", True,
+          lambda m: (m.delta(1), m.a[1] * m.y.sum() - m.y), dict(CSX_SPEC, targets="prob"),
+          ("params W", "error L", "index j : k", "targets t sum to 1"),
+          note="the gradient before the targets' sum is taken as 1 (true for any targets)"),
+    Entry("ng-batch-dZ2", NG, "deeplearning.ai week 3, dZ^{[2]} = dA^{[2]} * σ'(Z^{[2]})", NGB,
+          r"dZ^{[2]} = dA^{[2]} * \sigma'(Z^{[2]})", True,
+          lambda m: (m.d(m.Z2), m.d(m.A2) * m.gp2(m.Z2)), NGB_SPEC, NGB_DIR),
+    Entry("ng-batch-dZ2-logistic", NG, "deeplearning.ai week 3, σ'(Z) = A(1 - A)", NGB,
+          r"dZ^{[2]} = dA^{[2]} * A^{[2]} * (1 - A^{[2]})", True,
+          lambda m: (m.d(m.Z2), m.d(m.A2) * m.A2 * (1 - m.A2)), NGB_SPEC, NGB_DIR,
+          note="as Ng writes it, 1 - A broadcast (NumPy)"),
+    Entry("ng-batch-dW2-by-examples", NG, "deeplearning.ai week 3, dW^{[2]} as a sum over the examples", NGB,
+          r"dW^{[2]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[2](i)} A^{[1](i)T}", True,
+          lambda m: (m.grad(m.W2), _mm(m.d(m.Z2), m.A1.T) / m.m), NGB_SPEC, NGB_DIR,
+          note="the outer products of the examples' columns, summed"),
+]
+
+def _two_slip(m: Any, l: int) -> Any:
+    """BP2 twice with σ'(z^{l+2}) for σ'(z^{l+1}): not defined where the widths differ."""
+    if m.n[l + 1] != m.n[l + 2]:
+        return None
+    return (m.w[l + 1].T @ ((m.w[l + 2].T @ m.delta(l + 2)) * m.fp(m.z[l + 2]))) * m.fp(m.z[l])
+
+
+FIELD += [
+    Entry("nndl-L-matrix-bp2-diag", NNDL, "BP2 as a product of Jacobians", NL,
+          r"\delta^l = \operatorname{diag}(\sigma'(z^l)) (w^{l+1})^T \delta^{l+1}", True,
+          lambda m: every(m, lambda l: (m.delta(l), _bp2(m, l)), stop=-1), NL_SPEC, NLM_DIR),
+    Entry("nndl-L-matrix-bp2-diag-slip-order", NNDL, "BP2 as a product of Jacobians", NL,
+          r"\delta^l = (w^{l+1})^T \operatorname{diag}(\sigma'(z^l)) \delta^{l+1}", False,
+          lambda m: every(m, lambda l: (m.delta(l), _mm(_mm(m.w[l + 1].T, m.fp(m.z[l]).diag()), m.delta(l + 1))),
+                          stop=-1), NL_SPEC, NLM_DIR, slip=True,
+          note="the diagonal matrix on the wrong side of the transpose: not defined at unequal widths"),
+    Entry("nndl-L-matrix-bp2-sigmoid", NNDL, "BP2 with σ'(z) = σ(z)(1 - σ(z))", NL,
+          r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma(z^l) \odot (\mathbf{1} - \sigma(z^l))", True,
+          lambda m: every(m, lambda l: (m.delta(l), _bp2(m, l, fp=m.a[l] * (1 - m.a[l]))), stop=-1),
+          dict(NL_SPEC, hidden="logistic"), NLM_DIR + (r"activation \sigma = sigmoid",),
+          note="the sigmoid's derivative written out, the all-ones vector for 1"),
+    Entry("nndl-L-matrix-bp2-two-layers-slip", NNDL, "BP2 applied twice", NL,
+          r"\delta^l = ((w^{l+1})^T ((w^{l+2})^T \delta^{l+2} \odot \sigma'(z^{l+2}))) \odot \sigma'(z^l)", False,
+          lambda m: every(m, lambda l: (m.delta(l), _two_slip(m, l)), stop=-2),
+          NL_SPEC, NLM_DIR, slip=True, note="σ' of layer l+2 for l+1: not defined at unequal widths"),
+    Entry("good-6.4-k-vector-h", GOODFELLOW, "Alg. 6.4, ∇_{h^{(k-1)}} J = W^{(k)T} g, vectors", FL,
+          r"\nabla_{h^{(k-1)}} J = (W^{(k)})^\top \nabla_{a^{(k)}} J", True,
+          lambda m: every(m, lambda k: (m.grad(m.a[k - 1]), m.w[k].T @ m.delta(k))), NL_SPEC, FL_DIR),
+    Entry("good-6.4-k-vector-h-slip-transpose", GOODFELLOW, "Alg. 6.4, ∇_{h^{(k-1)}} J = W^{(k)T} g, vectors", FL,
+          r"\nabla_{h^{(k-1)}} J = W^{(k)} \nabla_{a^{(k)}} J", False,
+          lambda m: every(m, lambda k: (m.grad(m.a[k - 1]), _mm(m.w[k], m.delta(k)))), NL_SPEC, FL_DIR, slip=True,
+          note="the transpose forgotten: not defined at unequal widths"),
+    Entry("good-6.4-k-vector-g", GOODFELLOW, "Alg. 6.4, g ← g ⊙ f'(a^{(k)}), vectors", FL,
+          r"\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot f'(a^{(k)})", True,
+          lambda m: every(m, lambda k: (m.delta(k), m.grad(m.a[k]) * m.fp(m.z[k]))), NL_SPEC, FL_DIR),
+    Entry("cs231n-softmax-slip-undeclared", CS231N, "Case study, dscores = probs - 1(y)", CSX[:2] + CSX[2:],
+          r"\frac{\partial L}{\partial f_k} = p_k - t_k", False, lambda m: (m.delta(1), m.a[1] - m.y),
+          dict(CSX_SPEC, targets="real"), ("params W", "error L", "index j : k"), slip=True,
+          note="the targets' condition not declared: for targets that do not sum to 1 it is false"),
 ]
 
 FIELD_IDS = [e.id for e in FIELD]

@@ -17,9 +17,10 @@ The networks, in the sources' letters:
   softmax, ``cost`` may be ``ce`` (Nielsen's cross-entropy with sigmoid outputs, targets in
   [0, 1]) or ``nll`` (``-Σ y ln a``, targets one-hot or probabilities: ``targets``).
 * ``rnn``: Graves's recurrent layer unrolled to ``T = 1..4`` steps, ``a^t_h = Σ_i w_{ih} x^t_i +
-  Σ_{h'} w_{h'h} b^{t-1}_{h'}``, ``b^t_h = θ(a^t_h)``, ``a^t_k = Σ_h w_{hk} b^t_h``, ``b^0 = 0``;
-  (or ``b^0_h = s_h``, a learned state, with ``init``); ``w_ih`` is ``I × H`` (indexed ``[i, h]`` as Graves writes ``w_{ih}``), ``w_hh`` is
-  ``[h', h]``, ``w_hk`` is ``[h, k]``; the objective ``O`` a function of every step's outputs.
+  Σ_{h'} w_{h'h} b^{t-1}_{h'}``, ``b^t_h = θ(a^t_h)``, ``a^t_k = Σ_h w_{hk} b^t_h``, ``b^0 = 0``
+  (or ``b^0_h = s_h``, a learned state, with ``init``); ``w_ih`` is ``I × H`` (indexed
+  ``[i, h]`` as Graves writes ``w_{ih}``), ``w_hh`` is ``[h', h]``, ``w_hk`` is ``[h, k]``;
+  the objective ``O`` a function of every step's outputs.
 * ``conv1d``: ``a_j = Σ_m w_m x_{s(j-1)+m}`` (valid positions, stride ``s``), ``z_j = h(a_j)``,
   ``E`` a function of the ``z_j``; ``I = s(J-1) + M``.
 * ``conv2d``: ``a_{ij} = Σ_a Σ_b w_{ab} x_{i+a-1, j+b-1}``, ``z_{ij} = h(a_{ij})``.
@@ -279,7 +280,8 @@ class Avg(_Base):
 
 
 #: the depths L and their width plans n_0..n_L (input first); "square": equal widths
-MLP_WIDTHS = {1: ((3, 4), (4, 3)), 2: ((3, 4, 2), (2, 3, 4)), 3: ((2, 3, 4, 3), (3, 2, 3, 2)), 4: ((3, 2, 4, 3, 2), (2, 4, 3, 2, 3))}
+MLP_WIDTHS = {1: ((3, 4), (4, 3)), 2: ((3, 4, 2), (2, 3, 4)), 3: ((2, 3, 4, 3), (3, 2, 3, 2)),
+              4: ((3, 2, 4, 3, 2), (2, 4, 3, 2, 3))}
 MLP_SQUARE = {1: ((3, 3),), 2: ((3, 3, 3), (2, 2, 2)), 3: ((3, 3, 3, 3), (2, 2, 2, 2)), 4: ((3, 3, 3, 3, 3),)}
 RNN_SIZES = ((2, 3, 2), (3, 2, 4))
 CONV1D_SIZES = ((2, 3), (3, 4), (1, 2))  # (M, J)
@@ -305,7 +307,8 @@ def configs(spec: dict) -> list[Callable[[], object]]:
         elif net == "rnn":
             for T in spec.get("lengths", (1, 2, 3, 4)):
                 for sz in RNN_SIZES:
-                    out.append(lambda T=T, sz=sz, s=seed, f=f, e=err: RNN(T, sz, s, f, e, spec.get("init", False)))
+                    out.append(lambda T=T, sz=sz, s=seed, f=f, e=err:
+                               RNN(T, sz, s, f, e, spec.get("init", False)))
         elif net == "conv1d":
             for sz in CONV1D_SIZES:
                 out.append(lambda sz=sz, s=seed, f=f, e=err: Conv1d(sz, spec.get("stride", 1), s, f, e))
