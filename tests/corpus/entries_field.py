@@ -768,6 +768,10 @@ FIELD += [
     Entry("good-6.4-k-vector-g", GOODFELLOW, "Alg. 6.4, g ← g ⊙ f'(a^{(k)}), vectors", FL,
           r"\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot f'(a^{(k)})", True,
           lambda m: every(m, lambda k: (m.delta(k), m.grad(m.a[k]) * m.fp(m.z[k]))), NL_SPEC, FL_DIR),
+    Entry("graves-3.33-first", GRAVES, "§3.2.2 (3.33) at the first step t = 1", GR,
+          r"\delta^1_h = \theta_h'(a^1_h) \left(\sum_{k=1}^{K} \delta^1_k w_{hk} + \sum_{h'=1}^{H} "
+          r"\delta^{2}_{h'} w_{hh'}\right)", True,
+          lambda m: (m.delta_h(1), _bptt(m, 1)), GR_SPEC, GR_DIR, note="a claim at a concrete step (δ^2 = 0 at T = 1)"),
     Entry("cs231n-softmax-slip-undeclared", CS231N, "Case study, dscores = probs - 1(y)", CSX[:2] + CSX[2:],
           r"\frac{\partial L}{\partial f_k} = p_k - t_k", False, lambda m: (m.delta(1), m.a[1] - m.y),
           dict(CSX_SPEC, targets="real"), ("params W", "error L", "index j : k"), slip=True,

@@ -229,5 +229,6 @@ STATUS = {
     'good-6.4-k-vector-h': 'verified',
     'good-6.4-k-vector-h-slip-transpose': 'refuted',
     'good-6.4-k-vector-g': 'verified',
+    'graves-3.33-first': 'error',
     'cs231n-softmax-slip-undeclared': 'refuted',
 }
