@@ -229,6 +229,8 @@ STATUS = {
     'good-6.4-k-vector-h': 'verified',
     'good-6.4-k-vector-h-slip-transpose': 'refuted',
     'good-6.4-k-vector-g': 'verified',
+    'ng-batch-db2-by-columns': 'refuted',
+    'ng-batch-dW1-by-columns': 'refuted',
     'graves-3.33-first': 'error',
     'cs231n-softmax-slip-undeclared': 'refuted',
 }
