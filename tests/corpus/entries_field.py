@@ -566,6 +566,10 @@ def _two(m: Any, l: int) -> Any:
 
 
 FIELD += [
+    Entry("nndl-L-bp4-concrete-layer", NNDL, "BP4 at a layer by its number (Nielsen's w^3_{24})", NL,
+          r"\frac{\partial C}{\partial w^2_{jk}} = a^1_k \delta^2_j", True,
+          lambda m: (m.grad(m.w[2]), outer(m.delta(2), m.a[1])), NL_SPEC, NL_DIR,
+          note="layer 2 of every depth L = 2, 3, 4"),
     Entry("nndl-L-bp4-sigma-below", NNDL, "BP4, a^{l-1} written σ(z^{l-1})", NL,
           r"\frac{\partial C}{\partial w^l_{jk}} = \sigma(z^{l-1}_k) \delta^l_j", True,
           lambda m: every(m, lambda l: (m.grad(m.w[l]), outer(m.delta(l), m.a[l - 1])), start=2),

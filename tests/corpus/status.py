@@ -183,6 +183,7 @@ STATUS = {
     'cs231n-softmax-dW': 'verified',
     'cs231n-softmax-dW-slip-sign': 'refuted',
     'cs231n-softmax-probabilities': 'verified',
+    'nndl-L-bp4-concrete-layer': 'error',
     'nndl-L-bp4-sigma-below': 'verified',
     'nndl-L-bp2-shifted': 'verified',
     "nndl-L-bp2-slip-sigma'-above": 'refuted',
