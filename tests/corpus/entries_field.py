@@ -780,6 +780,22 @@ FIELD += [
           r"dW^{[1]} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[1](i)}} X^{(i)T}", True,
           lambda m: (m.grad(m.W1), m.grad(m.Z1) @ m.X.T), NGB_SPEC, NGB_DIR,
           note="an outer product per example: ∂J/∂Z^{[1](i)} an H-vector, X^{(i)T} a row of I"),
+    Entry("prml-5.5.6-kernel-redundant-bracket", PRML, "5.5.6, exercise 5.28", PC,
+          r"\frac{\partial E}{\partial w_m} = \sum_{j} \delta_j x_{j+m-1} [1 \le j+m-1 \le I]", True,
+          safe(lambda m: (m.grad(m.w), grid(lambda k: total(at(_d(m), j) * at(m.x, j + k - 1)
+                                                           for j in range(1, m.J + 1) if 1 <= j + k - 1 <= m.I), m.M))),
+          PC_SPEC, PC_DIR, note="a range condition that always holds (the valid positions read 1..I)"),
+    Entry("good-9.5-stride-local", GOODFELLOW, "9.5, eq. (9.8) with a stride of 2: the local derivative", FS,
+          r"\frac{\partial a_j}{\partial x_i} = w_{i-2j+2} [1 \le i-2j+2 \le M]", True,
+          lambda m: (_jac(m.a, m.x), grid(lambda j, i: at(m.w, i - 2 * j + 2) if 1 <= i - 2 * j + 2 <= m.M else 0.0,
+                                          m.J, m.I)), FS_SPEC, FS_DIR),
+    Entry("good-9.5-2d-local-slip-axes", GOODFELLOW, "9.5, a 2-D convolution: the local derivative", F2,
+          r"\frac{\partial a_{ij}}{\partial x_{pq}} = w_{p-i+1, q-j+1} [1 \le p-i+1 \le B] [1 \le q-j+1 \le A]",
+          False,
+          safe(lambda m: (_jac(m.a, m.x), grid(lambda i, j, p, q: at(m.w, p - i + 1, q - j + 1)
+                                               if 1 <= p - i + 1 <= m.B and 1 <= q - j + 1 <= m.A else 0.0,
+                                               m.I, m.J, m.P, m.Q))), F2_SPEC, F2_DIR, slip=True,
+          note="the kernel's two sizes exchanged in the boundaries"),
     Entry("graves-3.33-first", GRAVES, "§3.2.2 (3.33) at the first step t = 1", GR,
           r"\delta^1_h = \theta_h'(a^1_h) \left(\sum_{k=1}^{K} \delta^1_k w_{hk} + \sum_{h'=1}^{H} "
           r"\delta^{2}_{h'} w_{hh'}\right)", True,

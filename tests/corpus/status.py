@@ -232,6 +232,9 @@ STATUS = {
     'good-6.4-k-vector-g': 'verified',
     'ng-batch-db2-by-columns': 'refuted',
     'ng-batch-dW1-by-columns': 'refuted',
+    'prml-5.5.6-kernel-redundant-bracket': 'verified-at-sizes',
+    'good-9.5-stride-local': 'verified',
+    'good-9.5-2d-local-slip-axes': 'refuted',
     'graves-3.33-first': 'error',
     'cs231n-softmax-slip-undeclared': 'refuted',
 }
