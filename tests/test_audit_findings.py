@@ -158,6 +158,8 @@ def _net(name: str) -> str:
         return src[:src.index(r"\end{align*}") + len(r"\end{align*}")].split(r"\begin{document}")[1]
     if name == "bptt_s":
         return _preamble("derivations/generic/graves_initial_state.tex", r"\section*{Backpropagation")
+    if name == "corpus4_ng_batch":
+        return _preamble("derivations/ng_batch.tex", r"\section*{The backward pass}")
     if name == "bptt":
         return _preamble("derivations/generic/graves_bptt.tex", r"\section*{Backpropagation")
     return NETS[name]
@@ -194,6 +196,15 @@ FINDINGS = [
      "two size relations: the first layer's is lost"),
     ("stacked", r"\frac{\partial E}{\partial a_j} = h'(a_j) \sum_n v_n \frac{\partial E}{\partial b_{j+n-1}} "
                 r"[1 \le j+n-1 \le K]", False, "two size relations: the first layer's is lost"),
+    # --- corpus4 (tests/corpus/entries_field.py, truth by PyTorch autograd on Ng's batch with
+    # the examples in columns, J the mean of the examples' losses): the derivative of J by a
+    # column of a batch matrix, \partial J / \partial Z^{[l](i)} (an n_l-vector, as dZ^{[l](i)} is),
+    # is read as a scalar, so true sums over the examples are refuted as shape mismatches
+    ("corpus4_ng_batch", r"\frac{\partial J}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[2](i)}}",
+     True, "dJ/dZ^{[2](i)} read as a scalar: 'the right side is a scalar'"),
+    ("corpus4_ng_batch", r"dW^{[1]} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[1](i)}} X^{(i)T}",
+     True, "dJ/dZ^{[1](i)} read as a scalar: 'a 1 x I row vector'"),
+    # --- end corpus4
 ]
 
 #: found by the audit and fixed the same day: a generic claim is unrolled as far as its offsets

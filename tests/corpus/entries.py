@@ -30,32 +30,9 @@ forgotten sum.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Entry:
-    id: str
-    source: str
-    ref: str
-    forward: tuple[str, ...]
-    claim: str
-    truth: bool
-    oracle: Callable[[Any], tuple] = field(repr=False, compare=False)
-    spec: dict = field(default_factory=dict, compare=False)
-    directives: tuple[str, ...] = ()
-    slip: bool = False
-    note: str = ""
-
-    def text(self) -> str:
-        """The derivation file symbp is given: directives, the forward display, the claim."""
-        lines = [f"% corpus entry {self.id}: {self.source}, {self.ref}"]
-        lines += [f"% symbp: {d}" for d in self.directives]
-        lines += ["% symbp: forward", "\\begin{align*}", " \\\\\n".join(self.forward), "\\end{align*}",
-                  "", "$$" + self.claim + "$$", ""]
-        return "\n".join(lines)
+from .entry import CS, GOOD, GRAVES, NG, NNDL, PRML, Entry
 
 
 def _diag(j: Any) -> Any:
@@ -106,7 +83,6 @@ def _patterns(m: Any, n: int = 3) -> tuple[Any, Any, Any]:
 
 # ---------------------------------------------------------------------------------------------
 # PRML 5.3 (Bishop): a_j = sum_i w_{ji} z_i, z_j = h(a_j); delta_j = dE_n/da_j.
-PRML = "PRML 5.3"
 P_FWD = (r"a_j = \sum_i w_{ji} z_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j")
 P_SPEC = dict(bias=False)
 P_FWDY = P_FWD + (r"y_k = a_k",)
@@ -253,7 +229,6 @@ ENTRIES: list[Entry] = [
 
 # ---------------------------------------------------------------------------------------------
 # NNDL ch. 2 (Nielsen): z_j = sum_k w_{jk} a_k + b_j, a_j = sigma(z_j), cost C; delta_j = dC/dz_j.
-NNDL = "NNDL ch2"
 N_FWD = (r"z_j = \sum_k w_{jk} a_k + b_j", r"a_j = \sigma(z_j)")
 N_SPEC = dict(one_layer=True)
 N2_FWD = (r"z_j = \sum_i w_{ji} a_i + b_j", r"a_j = \sigma(z_j)", r"z_k = \sum_j w_{kj} a_j + b_k",
@@ -307,7 +282,6 @@ ENTRIES += [
 
 # ---------------------------------------------------------------------------------------------
 # Graves 2012 §3.1: a_h = sum_i w_{ih} x_i, b_h = theta_h(a_h); delta_j = dO/da_j.
-GRAVES = "Graves §3.1"
 G_FWD = (r"a_h = \sum_{i=1}^{I} w_{ih} x_i", r"b_h = \theta_h(a_h)", r"a_k = \sum_{h=1}^{H} w_{hk} b_h")
 G_FWD_PLAIN = (r"a_h = \sum_{i=1}^{I} w_{ih} x_i", r"b_h = \theta(a_h)", r"a_k = \sum_{h=1}^{H} w_{hk} b_h")
 G_DIR = ("params w",)
@@ -364,7 +338,6 @@ ENTRIES += [
 
 # ---------------------------------------------------------------------------------------------
 # Goodfellow 6.5 (Algorithm 6.4 with indices): a = b + W h, h = f(a), cost J.
-GOOD = "Goodfellow 6.5"
 F_FWD = (r"a_j = b_j + \sum_i W_{ji} x_i", r"h_j = f(a_j)", r"a_k = b_k + \sum_j W_{kj} h_j")
 F_DIR = ("params W, b",)
 F_RELU = (r"a_j = b_j + \sum_i W_{ji} x_i", r"h_j = \max\left(0, a_j\right)",
@@ -419,7 +392,6 @@ ENTRIES += [
 
 # ---------------------------------------------------------------------------------------------
 # CS231n notes: s = W x + b (W_{ij} from input i to score j, as in X.dot(W)), sigma logistic.
-CS = "CS231n"
 C_FWD = (r"s_j = \sum_i W_{ij} x_i + b_j", r"p_j = \sigma(s_j)")
 C_DIR = ("params W, b", r"activation \sigma = logistic")
 C_SPEC = dict(one_layer=True, hidden="logistic")
@@ -474,7 +446,6 @@ ENTRIES += [
 
 # ---------------------------------------------------------------------------------------------
 # Ng: CS294A notes (z = W a + b, a = f(z), cost J, delta = dJ/dz); CS229; deeplearning.ai.
-NG = "Ng"
 M_FWD = (r"z_j = \sum_i W_{ji} x_i + b_j", r"a_j = f(z_j)", r"z_k = \sum_j W_{kj} a_j + b_k", r"a_k = f(z_k)")
 M_DIR = ("params W, b",)
 M_SPEC = dict(out="hidden")
@@ -538,5 +509,10 @@ ENTRIES += [
 ]
 
 SOURCES = (PRML, NNDL, GRAVES, GOOD, CS, NG)
+
+# the field's entries, beyond two layers (generic layers and steps, convolutions, losses, batches)
+from .entries_field import FIELD  # noqa: E402
+
+ENTRIES += FIELD
 BY_ID = {e.id: e for e in ENTRIES}
 assert len(BY_ID) == len(ENTRIES), "duplicate entry ids"

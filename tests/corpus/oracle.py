@@ -144,7 +144,10 @@ def configs(spec: dict) -> list[dict]:
 
 
 def agree(lhs: torch.Tensor, rhs: torch.Tensor) -> bool:
-    """Whether the two sides are equal (after broadcasting their free indices)."""
+    """Whether the two sides are equal (after broadcasting their free indices); a side that is
+    None is not defined (its shapes do not fit, or it reads an entry out of range)."""
+    if lhs is None or rhs is None:
+        return False
     lhs, rhs = torch.as_tensor(lhs), torch.as_tensor(rhs)
     try:
         lhs, rhs = torch.broadcast_tensors(lhs, rhs)
@@ -154,7 +157,11 @@ def agree(lhs: torch.Tensor, rhs: torch.Tensor) -> bool:
 
 
 def decide(spec: dict, oracle: Callable[[Net], tuple]) -> bool:
-    """True when the claim holds on every network of :func:`configs`."""
+    """True when the claim holds on every network of :func:`configs` (a spec naming another
+    network, ``spec["net"]``, is decided by :mod:`tests.corpus.oracle_field`)."""
+    if "net" in spec:
+        from .oracle_field import decide as decide_field
+        return decide_field(spec, oracle)
     for cfg in configs(spec):
         m = Net(**cfg)
         for lhs, rhs in _links(oracle(m)):

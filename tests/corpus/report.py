@@ -19,10 +19,12 @@ HERE = Path(__file__).resolve().parent
 
 try:
     from .entries import ENTRIES, SOURCES, Entry
+    from .entries_field import FIELD_IDS
     from .run import ACCEPT, outcome
 except ImportError:  # run as a script: the corpus package and this worktree's symbp
     sys.path[:0] = [str(HERE.parents[1]), str(HERE.parent)]
     from corpus.entries import ENTRIES, SOURCES, Entry
+    from corpus.entries_field import FIELD_IDS
     from corpus.run import ACCEPT, outcome
 
 
@@ -30,11 +32,12 @@ def verdict(e: Entry) -> str:
     return outcome(e.text(), f"{e.id}.tex").verdict
 
 
-def report() -> str:
+def _table(entries: list[Entry]) -> list[str]:
+    """The per-source table of ``entries``."""
     rows = []
     tot = [0] * 6
     for src in SOURCES:
-        es = [e for e in ENTRIES if e.source == src]
+        es = [e for e in entries if e.source == src]
         outs = [outcome(e.text(), f"{e.id}.tex") for e in es]
         n_true = sum(e.truth for e in es)
         read = sum(o.read for o in outs)
@@ -48,11 +51,18 @@ def report() -> str:
     head = ("source", "entries", "true", "read", "right", "falsely accepted", "true but refuted")
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     fmt = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    return [fmt.format(*head), fmt.format(*("-" * w for w in widths))] + [fmt.format(*r) for r in rows]
+
+
+def report() -> str:
+    field = set(FIELD_IDS)
     out = ["symbp on the corpus of issue 12 (tests/corpus): truth by PyTorch autograd, not by symbp",
            "read: verdict not 'error'; right: verified/at-sizes when true, refuted when false;",
-           "falsely accepted: verified/at-sizes when false", "",
-           fmt.format(*head), fmt.format(*("-" * w for w in widths))]
-    out += [fmt.format(*r) for r in rows]
+           "falsely accepted: verified/at-sizes when false", ""]
+    out += _table(ENTRIES)
+    out += ["", "of which beyond the two-layer perceptron (entries_field.py: every layer l, every step t,",
+            "convolutions, losses, batch matrices):", ""]
+    out += _table([e for e in ENTRIES if e.id in field])
     out += ["", "False accepts (a false equation verified), with the derivation text that reproduces each:"]
     for e in ENTRIES:
         o = outcome(e.text(), f"{e.id}.tex")

@@ -22,3 +22,22 @@ def test_oracle_catches_a_wrong_side():
     e = next(e for e in ENTRIES if e.id == "prml-5.56")
     assert decide(e.spec, e.oracle)
     assert not decide(e.spec, lambda m: (lambda s: (s[0], 1.001 * s[1]))(e.oracle(m)))
+
+
+@pytest.mark.parametrize("eid", ["nndl-L-bp2", "nndl-L-bp4", "graves-3.33", "good-9.5-2d-input",
+                                 "ng-batch-dW2", "nndl3-avg-61", "prml-5.5.6-input"])
+def test_field_oracle_catches_a_wrong_side(eid):
+    """The field's networks are not vacuous either: a right side wrong at one layer or step only
+    (the last one the oracle lists) makes the entry false."""
+    from .entries import BY_ID
+    from .oracle import decide
+    e = BY_ID[eid]
+
+    def perturbed(m):
+        sides = e.oracle(m)
+        if not isinstance(sides, list):
+            return (sides[0], 1.001 * sides[1])
+        return sides[:-1] + [(sides[-1][0], 1.001 * sides[-1][1])]
+
+    assert decide(e.spec, e.oracle)
+    assert not decide(e.spec, perturbed)
