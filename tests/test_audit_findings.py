@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from symbp import check_file, loads
+from symbp.errors import SymbpError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -435,6 +436,217 @@ RIGHT = [
 ]
 
 
+# --- audit4: interactions (vectors with convolutions and an unlabelled delta, losses and averages with
+# generic layers and weight sharing, bracketed superscripts with boundaries), suggestions applied,
+# counterexamples recomputed (NumPy / PyTorch), messages.  The truth of each row is decided by hand
+# (delta = dC/dz by definition, the chain rule) and, where noted, by autograd.
+
+NETS.update({
+    # one dense layer in vector notation, no layer label: delta is the pre-activation z's (J-vector)
+    "dense_vec": r"""% symbp: params w, b
+% symbp: error C
+% symbp: vector x : I
+% symbp: vector z, a, b : J
+% symbp: matrix w : J x I
+% symbp: forward
+\begin{align*}
+\mathbf{z} &= w \mathbf{x} + \mathbf{b} \\
+\mathbf{a} &= \sigma(\mathbf{z})
+\end{align*}
+""",
+    # a convolution with its vectors declared (the kernel, the input, the pre-activation)
+    "conv_vec": r"""% symbp: size J = I - M + 1
+% symbp: vector x : I
+% symbp: vector w : M
+% symbp: vector a, z : J
+% symbp: forward
+\begin{align*}
+a_j &= \sum_{m=1}^{M} w_m x_{j+m-1} \\
+z_j &= h(a_j)
+\end{align*}
+""",
+    # generic layers with the error a formula (a loss) in the forward pass
+    "layers_loss": r"""% symbp: layers l = 1..L
+% symbp: activation \sigma = sigmoid
+% symbp: forward
+\begin{align*}
+z^l_j &= \sum_k w^l_{jk} a^{l-1}_k + b^l_j \\
+a^l_j &= \sigma(z^l_j) \\
+C &= \frac{1}{2} \sum_j (a^L_j - y_j)^2
+\end{align*}
+""",
+    # generic layers with a catalogue error (a loss by directive)
+    "layers_sos": r"""% symbp: layers l = 1..L
+% symbp: activation \sigma = sigmoid
+% symbp: error sum-of-squares
+% symbp: forward
+\begin{align*}
+z^l_j &= \sum_k w^l_{jk} a^{l-1}_k + b^l_j \\
+a^l_j &= \sigma(z^l_j)
+\end{align*}
+""",
+    "layers_bce": r"""% symbp: layers l = 1..L
+% symbp: activation \sigma = sigmoid
+% symbp: error binary-cross-entropy
+% symbp: forward
+\begin{align*}
+z^l_j &= \sum_k w^l_{jk} a^{l-1}_k + b^l_j \\
+a^l_j &= \sigma(z^l_j)
+\end{align*}
+""",
+    # Graves's steps in brackets, with an initial state as a boundary in brackets
+    "bptt_br": r"""% symbp: params w, s
+% symbp: steps t = 1..T
+% symbp: boundary b^{(0)}_h = s_h
+% symbp: forward
+\begin{align*}
+a^{(t)}_h &= \sum_{i=1}^{I} w_{ih} x^{(t)}_i + \sum_{h'=1}^{H} w_{h'h} b^{(t-1)}_{h'} \\
+b^{(t)}_h &= \theta_h(a^{(t)}_h) \\
+a^{(t)}_k &= \sum_{h=1}^{H} w_{hk} b^{(t)}_h
+\end{align*}
+""",
+    # the seed's weight sharing with the total over the patterns, and with the average
+    "shared_sum": r"""% symbp: index m = j_l
+% symbp: forward
+\begin{align*}
+a_{j_l} &= \sum_i w_{ji} z_{i_l} \\
+z_{j_l} &= h(a_{j_l}) \\
+a_k &= \sum_m w_{km} z_m \\
+E &= \sum_n E_n
+\end{align*}
+""",
+    "shared_avg": r"""% symbp: index m = j_l
+% symbp: forward
+\begin{align*}
+a_{j_l} &= \sum_i w_{ji} z_{i_l} \\
+z_{j_l} &= h(a_{j_l}) \\
+a_k &= \sum_m w_{km} z_m \\
+E &= \frac{1}{N} \sum_n E_n
+\end{align*}
+""",
+})
+
+VEC_DELTA = "an unlabelled \\delta in vector notation read as a scalar: a true claim refuted as a shape mismatch"
+FINDINGS += [
+    # dense_vec: delta_j = dC/dz_j (symbp reads delta_j so in index notation: the last RIGHT row of
+    # this block), so the vector delta is the J-vector dC/dz; symbp reads the bare \delta as a
+    # scalar and refutes Nielsen's BP1, BP3, BP4 written without a layer label ("the left side
+    # \delta is a scalar but the right side ... is a J-vector"); \boldsymbol{\delta} the same
+    ("dense_vec", r"\delta = \nabla_{a} C \odot \sigma'(z)", True, VEC_DELTA),
+    ("dense_vec", r"\boldsymbol{\delta} = \nabla_{a} C \odot \sigma'(z)", True, VEC_DELTA),
+    ("dense_vec", r"\nabla_{b} C = \delta", True, VEC_DELTA),
+    ("dense_vec", r"\frac{\partial C}{\partial w} = \delta \mathbf{x}^T", True, VEC_DELTA),
+    ("dense_vec", r"\nabla_{x} C = w^T \delta", True, VEC_DELTA),
+    # conv_vec: the same with a convolution (delta_j = dE/da_j, a the only pre-activation)
+    ("conv_vec", r"\delta = \nabla_{z} E \odot h'(a)", True, VEC_DELTA),
+]
+
+
+
+RIGHT += [
+    ("dense_vec", r"\delta_j = \frac{\partial C}{\partial a_j} \sigma'(z_j)", True),
+    ("dense_vec", r"\frac{\partial C}{\partial w} = \nabla_z C \mathbf{x}^T", True),
+    ("dense_vec", r"\frac{\partial C}{\partial w} = \mathbf{x} \nabla_z C^T", False),
+    ("dense_vec", r"\nabla_x C = w \nabla_z C", False),
+    ("conv_vec", r"\nabla_{a} E = \nabla_{z} E \odot h'(a)", True),
+    ("conv_vec", r"\nabla_{a} E = h'(a) \odot \nabla_{z} E", True),
+    ("conv_vec", r"\frac{\partial E}{\partial a} = \frac{\partial E}{\partial z} \odot h'(a)", True),
+    ("conv_vec", r"\nabla_{a} E = \nabla_{z} E", False),
+    ("conv_vec", r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m-1}", True),
+    ("conv_vec", r"\frac{\partial E}{\partial x} = \delta", False),
+    # a loss by directive under generic layers: sum of squares (delta^L = (a - t) sigma'), BCE (a - t)
+    ("layers_sos", r"\delta^L_j = (a^L_j - t_j) \sigma'(z^L_j)", True),
+    ("layers_sos", r"\delta^L_j = (a^L_j - t_j) a^L_j (1 - a^L_j)", True),
+    ("layers_sos", r"\delta^L_j = a^L_j - t_j", False),
+    ("layers_sos", r"\delta^L_j = t_j - a^L_j", False),
+    ("layers_sos", r"\frac{\partial E}{\partial a^L_j} = a^L_j - t_j", True),
+    ("layers_sos", r"\frac{\partial E}{\partial a^L_j} = \frac{a^L_j - t_j}{a^L_j (1 - a^L_j)}", False),
+    ("layers_sos", r"\frac{\partial E}{\partial w^L_{jk}} = a^{L-1}_k (a^L_j - t_j)", False),
+    ("layers_sos", r"\frac{\partial E}{\partial b^L_{j}} = a^L_j - t_j", False),
+    ("layers_sos", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) \sum_k w^L_{kj} (a^L_k - t_k)", False),
+    ("layers_sos", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", True),
+    ("layers_bce", r"\delta^L_j = a^L_j - t_j", True),
+    ("layers_bce", r"\delta^L_j = (a^L_j - t_j) \sigma'(z^L_j)", False),
+    ("layers_bce", r"\delta^L_j = t_j - a^L_j", False),
+    ("layers_bce", r"\frac{\partial E}{\partial a^L_j} = a^L_j - t_j", False),
+    ("layers_bce", r"\frac{\partial E}{\partial a^L_j} = \frac{a^L_j - t_j}{a^L_j (1 - a^L_j)}", True),
+    ("layers_bce", r"\frac{\partial E}{\partial w^L_{jk}} = a^{L-1}_k (a^L_j - t_j)", True),
+    ("layers_bce", r"\frac{\partial E}{\partial b^L_{j}} = a^L_j - t_j", True),
+    ("layers_bce", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) \sum_k w^L_{kj} (a^L_k - t_k)", True),
+    ("layers_bce", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", True),
+    # bracketed steps with a bracketed initial state (autograd at T = 1 for the first refutation)
+    ("bptt_br", r"\delta^{(t)}_h = \theta_h'(a^{(t)}_h) \left(\sum_{k=1}^{K} \delta^{(t)}_k w_{hk} + \sum_{h'=1}^{H} \delta^{(t+1)}_{h'} w_{hh'}\right)", True),
+    ("bptt_br", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^{(t)}_h b^{(t-1)}_{h'}", True),
+    ("bptt_br", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=2}^{T} \delta^{(t)}_h b^{(t-1)}_{h'}", False),
+    ("bptt_br", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=2}^{T} \delta^{(t)}_h b^{(t-1)}_{h'} + \delta^{(1)}_h s_{h'}", True),
+    ("bptt_br", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^t_h b^{t-1}_{h'}", True),
+    ("bptt_s", r"\frac{\partial O}{\partial s_{h}} = \sum_{h'} w_{hh'} \delta^{t}_{h'}", False),
+    ("bptt_s", r"\delta^{T}_h = \theta_h'(a^{T}_h) \sum_{k} \delta^{T}_k w_{hk}", True),
+    ("bptt_s", r"\delta^{T}_h = \theta_h'(a^{T}_h) \sum_{k} \delta^{T}_k w_{kh}", False),
+    ("bptt_s", r"\delta^{T-1}_h = \theta_h'(a^{T-1}_h) \left(\sum_{k} \delta^{T-1}_k w_{hk} + \sum_{h'} \delta^{T}_{h'} w_{hh'}\right)", True),
+    ("bptt_s", r"\frac{\partial O}{\partial w_{ih}} = \sum_{t=1}^{T} \delta^t_i x^t_h", False),
+    ("bptt_s", r"\frac{\partial O}{\partial w_{ih}} = \delta^t_h x^t_i", False),
+    ("bptt_s", r"\frac{\partial O}{\partial x^t_i} = \sum_h w_{ih} \delta^t_h", True),
+    # weight sharing with E = sum_n E_n, and with the average (1/N) sum_n E_n
+    ("shared_sum", r"\frac{\partial E}{\partial w_{ji}} = \sum_n \sum_l \delta_{j_l} z_{i_l}", True),
+    ("shared_sum", r"\frac{\partial E}{\partial w_{ji}} = \sum_n \delta_{j_l} z_{i_l}", False),
+    ("shared_sum", r"\frac{\partial E}{\partial w_{ji}} = \sum_l \delta_{j_l} z_{i_l}", False),
+    ("shared_sum", r"\frac{\partial E}{\partial w_{ji}} = \sum_n \sum_k \delta_{j_l} z_{i_l}", False),
+    ("shared_sum", r"\frac{\partial E}{\partial w_{kj_l}} = \sum_n \delta_k z_{j_l}", True),
+    ("shared_sum", r"\frac{\partial E}{\partial w_{kj_l}} = \sum_n \sum_l \delta_k z_{j_l}", False),
+    ("shared_sum", r"\frac{\partial E_n}{\partial w_{ji}} = \sum_l \delta_{j_l} z_{i_l}", True),
+    ("shared_sum", r"\sum_n \sum_l 1 = N L", True),
+    ("shared_sum", r"\frac{\partial E}{\partial w_{ji}} = \sum_n \sum_l \frac{\partial E_n}{\partial a_{j_l}} z_{i_l}", True),
+    ("shared_avg", r"\frac{\partial E}{\partial w_{ji}} = \frac{1}{N} \sum_n \sum_l \delta_{j_l} z_{i_l}", True),
+    ("shared_avg", r"\frac{\partial E}{\partial w_{ji}} = \sum_n \sum_l \delta_{j_l} z_{i_l}", False),
+    ("shared_avg", r"\frac{\partial E}{\partial w_{ji}} = \sum_l \frac{1}{N} \sum_n \delta_{j_l} z_{i_l}", True),
+    ("shared_avg", r"\frac{\partial E}{\partial w_{ji}} = \frac{1}{N} \sum_l \sum_n \delta_{j_l} z_{i_l}", True),
+    ("shared_avg", r"\frac{\partial E}{\partial w_{ji}} = \frac{1}{N} \sum_n \delta_{j_l} z_{i_l}", False),
+    ("shared_avg", r"\frac{\partial E}{\partial w_{ji}} = \frac{1}{L} \sum_n \sum_l \delta_{j_l} z_{i_l}", False),
+    ("shared_avg", r"\frac{\partial E}{\partial w_{ji}} = \frac{1}{N} \sum_n \sum_l \sum_k \delta_k w_{kj_l} h'(a_{j_l}) z_{i_l}", True),
+    ("shared_avg", r"\frac{\partial E}{\partial w_{ji}} = \frac{1}{N} \sum_n \sum_l \sum_k \delta_k w_{kj_l} h(a_{j_l}) z_{i_l}", False),
+]
+
+
+def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
+    """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
+    try:
+        (r,) = check_file(loads(_net(net) + "\n\\[ " + latex + " \\]\n"))
+    except SymbpError as exc:
+        return "error", str(exc), None
+    return r.verdict, r.message or "", r.suggestion
+
+
+def _suggestion_fixes(net: str, latex: str, lhs: str) -> bool:
+    """The suggestion keeps the claim's left side (``lhs``, as symbp prints it) and verifies."""
+    _, _, suggestion = outcome(net, latex)
+    return suggestion is not None and suggestion.startswith(lhs) and outcome(net, suggestion)[0] in ACCEPTED
+
+
+#: (network, claim, property that should hold of symbp's answer, why): messages, evidence and
+#: suggestions that claim more, or something else, than symbp showed (the verdicts are sound)
+MESSAGES = [
+    # at T = 1 there is no step 2 (delta^2 is the boundary delta^{T+1} = 0); the claim holds at T = 1,
+    # t = 1 (autograd), and is false at T = 2, t = 2: the evidence names a step outside 1..T
+    ("bptt_s", r"\frac{\partial O}{\partial s_{h}} = \sum_{h'} w_{hh'} \delta^{t}_{h'}",
+     lambda v, m, s: "length T = 1, step t = 2" not in m, "refuted at a step outside 1..T"),
+    # b^0_h, x^1_i (a step written as a number) give 'second and mixed derivatives are not supported'
+    ("bptt_s", r"\frac{\partial O}{\partial b^0_{h}} = \sum_{h'} w_{hh'} \delta^{(1)}_{h'}",
+     lambda v, m, s: "second and mixed" not in m, "b^0 read as a power: names the wrong fix"),
+    ("bptt_s", r"\frac{\partial O}{\partial x^1_i} = \sum_h w_{ih} \delta^t_h",
+     lambda v, m, s: "second and mixed" not in m, "x^1 read as a power: names the wrong fix"),
+    # a loss written in a generic forward pass: 'written at layer l: C^l_{...}' (C is written at no layer)
+    ("layers_loss", r"\delta^L_j = (a^L_j - y_j) \sigma'(z^L_j)",
+     lambda v, m, s: "C^l" not in m, "the loss is said to be written at layer l"),
+    # Nielsen's average, the a_k slipped to a_j on the right: the suggestion is an equation of one
+    # input's part with its left side changed ('\delta_{j} a_{j} = a_{j}^{2} - a_{j} y_{j}', 'did you
+    # mean a_j instead of a_k on the left?'), not the claim corrected (a_k for a_j on the right)
+    ("average", r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_j (a_j - y_j)",
+     lambda v, m, s: "on the left" not in m and (s is None or s.startswith(r"\frac{\partial C}")),
+     "the average's suggestion rewrites a part, and the left side"),
+]
+
+
 @pytest.mark.parametrize("net, latex, truth", [
     pytest.param(n, s, t, marks=pytest.mark.xfail(strict=True, reason=why), id=f"{n}-{i}")
     for i, (n, s, t, why) in enumerate(FINDINGS)])
@@ -449,3 +661,11 @@ def test_findings(net: str, latex: str, truth: bool) -> None:
 def test_right(net: str, latex: str, truth: bool) -> None:
     v = verdict(net, latex)
     assert sound(v, truth), v
+
+
+@pytest.mark.parametrize("net, latex, ok", [
+    pytest.param(n, s, ok, marks=pytest.mark.xfail(strict=True, reason=why), id=f"msg-{n}-{i}")
+    for i, (n, s, ok, why) in enumerate(MESSAGES)])
+def test_messages(net: str, latex: str, ok) -> None:
+    v, m, s = outcome(net, latex)
+    assert ok(v, m, s), (v, m, s)
