@@ -442,6 +442,35 @@ RIGHT = [
 # (delta = dC/dz by definition, the chain rule) and, where noted, by autograd.
 
 NETS.update({
+    # Goodfellow's and Ng's capital W, bracketed layers, no params directive
+    "layers_W": r"""% symbp: layers l = 1..L
+% symbp: error C
+% symbp: boundary a^{(0)} = x
+% symbp: forward
+\begin{align*}
+z^{(l)}_j &= \sum_k W^{(l)}_{jk} a^{(l-1)}_k + b^{(l)}_j \\
+a^{(l)}_j &= \sigma(z^{(l)}_j)
+\end{align*}
+""",
+    "layers_Wp": r"""% symbp: layers l = 1..L
+% symbp: error C
+% symbp: params W, b
+% symbp: boundary a^{(0)} = x
+% symbp: forward
+\begin{align*}
+z^{(l)}_j &= \sum_k W^{(l)}_{jk} a^{(l-1)}_k + b^{(l)}_j \\
+a^{(l)}_j &= \sigma(z^{(l)}_j)
+\end{align*}
+""",
+    "layers_sce": r"""% symbp: layers l = 1..L
+% symbp: activation \sigma = sigmoid
+% symbp: error softmax-cross-entropy
+% symbp: forward
+\begin{align*}
+z^l_j &= \sum_k w^l_{jk} a^{l-1}_k + b^l_j \\
+a^l_j &= \sigma(z^l_j)
+\end{align*}
+""",
     # one dense layer in vector notation, no layer label: delta is the pre-activation z's (J-vector)
     "dense_vec": r"""% symbp: params w, b
 % symbp: error C
@@ -607,6 +636,50 @@ RIGHT += [
     ("shared_avg", r"\frac{\partial E}{\partial w_{ji}} = \frac{1}{N} \sum_n \sum_l \sum_k \delta_k w_{kj_l} h(a_{j_l}) z_{i_l}", False),
 ]
 
+RIGHT += [
+    # bracketed layers, capital W declared a parameter, the boundary a^{(0)} = x in brackets
+    ("layers_Wp", r"\delta^{(l)} = \left( (W^{(l+1)})^T \delta^{(l+1)} \right) \odot \sigma'(z^{(l)})", True),
+    ("layers_Wp", r"\delta^{(l)} = \left( W^{(l+1)} \delta^{(l+1)} \right) \odot \sigma'(z^{(l)})", False),
+    ("layers_Wp", r"\delta^{(l)} = W^{(l+1)\top} \delta^{(l+1)} \odot \sigma'(z^{(l)})", True),
+    ("layers_Wp", r"\delta^{(l)} = W^{(l)\top} \delta^{(l+1)} \odot \sigma'(z^{(l)})", False),
+    ("layers_Wp", r"\frac{\partial C}{\partial W^{(l)}} = \delta^{(l)} (a^{(l-1)})^T", True),
+    ("layers_Wp", r"\frac{\partial C}{\partial W^{(l)}} = \delta^{(l)} (a^{(l)})^T", False),
+    ("layers_Wp", r"\frac{\partial C}{\partial W^{(l)}_{jk}} = \delta^{(l)}_j a^{(l-1)}_k", True),
+    ("layers_Wp", r"\nabla_{b^{(l)}} C = \delta^{(l)}", True),
+    ("layers_Wp", r"\nabla_{a^{(l-1)}} C = (W^{(l)})^T \delta^{(l)}", True),
+    ("layers_Wp", r"\nabla_{a^{(l)}} C = (W^{(l)})^T \delta^{(l)}", False),
+    ("layers_Wp", r"\delta^{(L)} = \nabla_{a^{(L)}} C \odot \sigma'(z^{(L)})", True),
+    ("layers_Wp", r"\delta^{(L)} = \nabla_{a^{(L)}} C \odot \sigma'(z^{(L-1)})", False),
+    ("layers_Wp", r"\delta^{(l)}_j = \sum_k W^{(l+1)}_{kj} \delta^{(l+1)}_k \sigma'(z^{(l)}_j)", True),
+    ("layers_Wp", r"\delta^{(l)}_j = \sum_k W^{(l+1)}_{jk} \delta^{(l+1)}_k \sigma'(z^{(l)}_j)", False),
+    # offsets beyond the depths 2..4, two and three layers at once
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \delta^{l+4}_j", False),
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + a^{l-5}_j", False),
+    ("layers", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j) + z^{l+4}_j", False),
+    ("layers", r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j + \frac{\partial C}{\partial b^{l+4}_j}", False),
+    ("layers", r"\frac{\partial a^{l+3}_j}{\partial a^{l}_k} = 0", False),
+    ("layers", r"\frac{\partial a^{l+1}_j}{\partial a^{l}_k} = \sigma'(z^{l+1}_j) w^{l+1}_{jk}", True),
+    ("layers", r"\frac{\partial a^{l+1}_j}{\partial a^{l}_k} = \sigma'(z^{l}_j) w^{l+1}_{jk}", False),
+    ("layers", r"\frac{\partial z^{l+2}_j}{\partial z^{l}_k} = \sum_m w^{l+2}_{jm} \sigma'(z^{l+1}_m) w^{l+1}_{mk} \sigma'(z^l_k)", True),
+    ("layers", r"\frac{\partial z^{l+2}_j}{\partial z^{l}_k} = \sum_m w^{l+2}_{jm} \sigma'(z^{l+1}_m) w^{l+1}_{mk}", False),
+    ("layers", r"\delta^{l}_j = \sigma'(z^l_j) \sum_k w^{l+1}_{kj} \sigma'(z^{l+1}_k) \sum_m w^{l+2}_{mk} \delta^{l+2}_m", True),
+    ("layers", r"\delta^{l}_j = \sigma'(z^l_j) \sum_k w^{l+1}_{kj} \sigma'(z^{l+1}_k) \sum_m w^{l+2}_{km} \delta^{l+2}_m", False),
+    # losses whose target is the output layer's, claimed at every layer
+    ("layers_sos", r"\delta^l_j = a^l_j - t_j", False),
+    ("layers_sos", r"\frac{\partial E}{\partial b^l_j} = a^l_j - t_j", False),
+    ("layers_sos", r"\delta^{l+1}_j = a^{l+1}_j - t_j", False),
+    ("layers_bce", r"\delta^l_j = (a^l_j - t_j) \sigma'(z^l_j)", False),
+    ("layers_bce", r"\frac{\partial E}{\partial a^l_j} = a^l_j - t_j", False),
+    ("layers_bce", r"\delta^l_j = a^l_j - t_j", False),
+    ("layers_bce", r"\frac{\partial E}{\partial w^l_{jk}} = a^{l-1}_k (a^l_j - t_j)", False),
+    ("layers_sce", r"\sum_j \frac{\partial E}{\partial a^l_j} = 0", False),
+    ("layers_sce", r"\sum_j \frac{\partial E}{\partial a^L_j} = 0", True),
+    ("layers_sce", r"\sum_j \frac{\partial E}{\partial a^L_j} = 1", False),
+    ("layers_sce", r"\frac{\partial E}{\partial a^L_j} = \frac{\exp(a^L_j)}{\sum_k \exp(a^L_k)} - t_j", True),
+    ("layers_sce", r"\frac{\partial E}{\partial a^L_j} = \frac{\exp(a^L_j)}{\sum_k \exp(a^L_k)} + t_j", False),
+    ("layers_sce", r"\frac{\partial E}{\partial a^l_j} = \frac{\exp(a^l_j)}{\sum_k \exp(a^l_k)} - t_j", False),
+]
+
 
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
@@ -644,6 +717,23 @@ MESSAGES = [
     ("average", r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_j (a_j - y_j)",
      lambda v, m, s: "on the left" not in m and (s is None or s.startswith(r"\frac{\partial C}")),
      "the average's suggestion rewrites a part, and the left side"),
+    # generic layers with the sum-of-squares error: the window (with the concrete error at its top
+    # layer) verifies delta^l_j = (a^l_j - t_j) sigma'(z^l_j) for every l, which holds only at l = L
+    # (t is the output layer's): the cross-check catches it, and the verdict is an internal error
+    # ('a symbp bug: please report it') where a refutation at depth 2, layer 1 was found
+    ("layers_sos", r"\delta^l_j = (a^l_j - t_j) \sigma'(z^l_j)",
+     lambda v, m, s: v == "refuted" and "internal error" not in m, "the window verifies a false claim"),
+    ("layers_sos", r"\frac{\partial E}{\partial a^l_j} = a^l_j - t_j",
+     lambda v, m, s: v == "refuted" and "internal error" not in m, "the window verifies a false claim"),
+    # Goodfellow's W without '% symbp: params W, b' in a generic forward pass: 'the index k stands
+    # for units of two layers in one forward equation' (with lowercase w, or with the directive, the
+    # same forward pass is read): the error names the wrong fix
+    ("layers_W", r"\frac{\partial C}{\partial b^{(l)}_j} = \delta^{(l)}_j",
+     lambda v, m, s: "two layers" not in m, "W not a parameter: the message blames the index k"),
+    # BP1 written at the layer L-1 (true: delta = dC/da sigma' at every layer) is verified 'at the
+    # output layer L of every depth L': it was proved at the layer L-1 of every depth L >= 2
+    ("layers", r"\delta^{L-1}_j = \frac{\partial C}{\partial a^{L-1}_j}\sigma'(z^{L-1}_j)",
+     lambda v, m, s: v == "verified" and "at the output layer L of every" not in m, "the layer named is L, not L-1"),
 ]
 
 
