@@ -759,3 +759,28 @@ def test_right(net: str, latex: str, truth: bool) -> None:
 def test_messages(net: str, latex: str, ok) -> None:
     v, m, s = outcome(net, latex)
     assert ok(v, m, s), (v, m, s)
+
+
+@pytest.mark.xfail(strict=True, reason="Ng's counterexample: the left under J = sum, the right m times that")
+def test_ng_counterexample_reproduces() -> None:
+    """Ng's dW^{[2]} = dZ^{[2]} A^{[1]T} (the 1/m dropped) recomputed from the counterexample's values.
+
+    Under Ng's cost, the mean of the examples' losses, dW^{[2]} = dJ/dW^{[2]} and dZ^{[2]} = m dJ/dZ^{[2]}
+    (each example's gradient of its own loss), so the right as written is m times the left.  symbp
+    prints the left computed with J = 1/2 sum (y - t)^2 (as its counterexample says, no mean) and the
+    right m times that: under the stated J the claim would hold (left = right), under the mean the
+    left is 1/m of the number printed.  Either way the two numbers do not reproduce.
+    """
+    np = pytest.importorskip("numpy")
+    (r,) = check_file(loads(_net("ng") + "\n\\[ dW^{[2]} = dZ^{[2]} A^{[1]T} \\]\n"))
+    assert r.verdict == "refuted"
+    c = r.counterexample
+    v = {k: np.array(x) for k, x in c["values"].items()}
+    m = c["sizes"]["M"]
+    a1 = np.tanh(v["W^{[1]}_{hi}"] @ v["X_{im}"] + v["b^{[1]}_{h}"][:, None])
+    a2 = 1 / (1 + np.exp(-(v["W^{[2]}_{kh}"] @ a1 + v["b^{[2]}_{k}"][:, None])))
+    dz = (a2 - v["t (targets of A^{[2]}_{km})"]) * a2 * (1 - a2)       # each example's own loss
+    left, right = (dz @ a1.T / m), (dz @ a1.T)                           # dJ/dW (J the mean); as written
+    k, h = (i - 1 for i in c["entry"]["at"])
+    assert c["h"] == "g^{[1]} = tanh, g^{[2]} = logistic"
+    assert abs(c["lhs"] - left[k, h]) < 1e-3 and abs(c["rhs"] - right[k, h]) < 1e-3, (c["lhs"], c["rhs"], left[k, h], right[k, h])
