@@ -163,6 +163,9 @@ def _net(name: str) -> str:
         return _preamble("derivations/ng_batch.tex", r"\section*{The backward pass}")
     if name == "bptt":
         return _preamble("derivations/generic/graves_bptt.tex", r"\section*{Backpropagation")
+    if name in ("cs231n", "cs231n_d"):
+        text = _preamble("derivations/cs231n_softmax.tex", r"\section*{The gradient")
+        return text if name == "cs231n" else text.replace(r"\sum_i W_{ki} x_i", r"\sum_d W_{kd} x_d")
     return NETS[name]
 
 
@@ -568,6 +571,13 @@ FINDINGS += [
     ("dense_vec", r"\nabla_{x} C = w^T \delta", True, VEC_DELTA),
     # conv_vec: the same with a convolution (delta_j = dE/da_j, a the only pre-activation)
     ("conv_vec", r"\delta = \nabla_{z} E \odot h'(a)", True, VEC_DELTA),
+    # CS231n's definition with one-hot targets (t_k = [k = y_i], so -sum_k t_k log p_k = -log p_{y_i}):
+    # README says a label y_i where the network has no index y is an error whose hint names the fix;
+    # symbp refutes it as an index slip ('the index y is not declared, and no layer fits every place
+    # it is written'), also with the inputs' letter changed (x_d: no i in the network)
+    ("cs231n", r"L_i = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
+    ("cs231n", r"L = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
+    ("cs231n_d", r"L_i = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
 ]
 
 
@@ -678,6 +688,33 @@ RIGHT += [
     ("layers_sce", r"\frac{\partial E}{\partial a^L_j} = \frac{\exp(a^L_j)}{\sum_k \exp(a^L_k)} - t_j", True),
     ("layers_sce", r"\frac{\partial E}{\partial a^L_j} = \frac{\exp(a^L_j)}{\sum_k \exp(a^L_k)} + t_j", False),
     ("layers_sce", r"\frac{\partial E}{\partial a^l_j} = \frac{\exp(a^l_j)}{\sum_k \exp(a^l_k)} - t_j", False),
+]
+
+RIGHT += [
+    # CS231n's softmax with one-hot targets: conditions cited where used, unconditional forms
+    ("cs231n", r"\frac{\partial L}{\partial f_k} = p_k - t_k \sum_j t_j", True),
+    ("cs231n", r"\frac{\partial L}{\partial f_k} = p_k \sum_j t_j - t_k", True),
+    ("cs231n", r"\frac{\partial L}{\partial f_k} = p_k - t_k + t_k (1 - \sum_j t_j)", True),
+    ("cs231n", r"\frac{\partial L}{\partial f_k} = p_k - t_k^2", True),
+    ("cs231n", r"\frac{\partial L}{\partial f_k} = p_k^2 - t_k", False),
+    ("cs231n", r"\sum_k \frac{\partial L}{\partial f_k} = 0", True),
+    ("cs231n", r"\sum_k \frac{\partial L}{\partial f_k} = 1", False),
+    ("cs231n", r"\frac{\partial L}{\partial x_i} = \sum_k W_{ki} (p_k - t_k)", True),
+    ("cs231n", r"\frac{\partial L}{\partial x_i} = \sum_k W_{ki} p_k", False),
+    ("cs231n", r"L = -f_k + \log \sum_j e^{f_j}", False),
+    ("cs231n", r"L = -\sum_k t_k f_k + \log \sum_j e^{f_j}", True),
+    ("cs231n", r"L = -\sum_k t_k f_k - \log \sum_j e^{f_j}", False),
+    ("cs231n", r"L = \sum_k t_k \log \frac{1}{p_k}", True),
+    ("cs231n", r"L = \sum_k t_k \left(\log \sum_j e^{f_j} + f_k\right)", False),
+    ("cs231n", r"L = -\sum_k t_k \log \frac{e^{f_k}}{\sum_k e^{f_k}}", True),
+    ("cs231n", r"L = -\sum_k t_k \log \frac{e^{f_k}}{\sum_j e^{f_k}}", False),
+    ("cs231n", r"\frac{\partial L}{\partial p_k} = -\frac{t_k}{p_k}", True),
+    ("cs231n", r"\frac{\partial L}{\partial p_k} = \frac{t_k}{p_k}", False),
+    ("cs231n", r"\frac{\partial L}{\partial p_k} = -\frac{1}{p_k}", False),
+    ("cs231n", r"\frac{\partial L}{\partial f_k} = -\sum_j \frac{t_j}{p_j} p_k ([j = k] - p_j)", True),
+    ("cs231n", r"\frac{\partial L}{\partial f_k} = -\sum_j t_j ([j = k] - p_k)", True),
+    ("cs231n", r"\frac{\partial L}{\partial f_k} = -\sum_j t_j ([j = k] + p_k)", False),
+    ("cs231n", r"\frac{\partial p_k}{\partial f_j} = p_j ([k = j] - p_j)", False),
 ]
 
 
