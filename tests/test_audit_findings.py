@@ -445,6 +445,38 @@ RIGHT = [
 # (delta = dC/dz by definition, the chain rule) and, where noted, by autograd.
 
 NETS.update({
+    # a softmax whose denominator's letter l is not declared to run like k
+    "softmax_l": r"""% symbp: targets t sum to 1
+% symbp: forward
+\begin{align*}
+a_k &= \sum_{j} w_{kj} z_j \\
+y_k &= \frac{\exp(a_k)}{\sum_l \exp(a_l)} \\
+E &= -\sum_k t_k \ln y_k
+\end{align*}
+""",
+    "softmax_bias": r"""% symbp: forward
+\begin{align*}
+a_j &= \sum_{i=0}^{D} w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_{j=0}^{M} w_{kj} z_j \\
+y_k &= \frac{\exp(a_k)}{\sum_l \exp(a_l)} \\
+E &= -\sum_k t_k \ln y_k
+\end{align*}
+% symbp: forward x_0 = 1
+% symbp: forward z_0 = 1
+% symbp: targets t sum to 1
+""",
+    # PRML's bias units with the total over the patterns
+    "bias_patterns": r"""% symbp: forward
+\begin{align*}
+a_j &= \sum_{i=0}^{D} w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_{j=0}^{M} w_{kj} z_j \\
+E &= \sum_n E_n
+\end{align*}
+% symbp: forward x_0 = 1
+% symbp: forward z_0 = 1
+""",
     # Goodfellow's and Ng's capital W, bracketed layers, no params directive
     "layers_W": r"""% symbp: layers l = 1..L
 % symbp: error C
@@ -598,6 +630,19 @@ FINDINGS += [
      "a sum from t = 5 is empty at T = 1..4"),
     ("bptt", r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h - \sum_{t=6}^{T} \delta^t_k b^t_h", False,
      "a sum from t = 6 is empty at T = 1..4"),
+    # the softmax written as PRML (4.104) and every student writes it, the denominator's letter l
+    # not declared as running like k ('% symbp: index l : k', which derivations/prml_5_2_softmax.tex
+    # has): symbp reads a_l silently as a family of its own, an input of a range L (its
+    # counterexample draws 'a_{l}' as free numbers), so sum_k y_k = 1 and delta_k = y_k - t_k are
+    # refuted, and it derives dE/da_k = -t_k.  Two readings, no directive: an error was due, with
+    # no warning either; the same with PRML's bias units (5.8) in the network
+    ("softmax_l", r"\sum_k y_k = 1", True, "the softmax's sum over l read as another family a_l"),
+    ("softmax_l", r"\frac{\partial E}{\partial a_k} = y_k - t_k", True, "the softmax's sum over l read as another family a_l"),
+    ("softmax_l", r"\frac{\partial E}{\partial w_{kj}} = (y_k - t_k) z_j", True, "the softmax's sum over l read as another family a_l"),
+    ("softmax_l", r"\frac{\partial E}{\partial a_k} = - t_k", False, "the softmax's sum over l read as another family a_l"),
+    ("softmax_bias", r"\frac{\partial E}{\partial w_{k0}} = y_k - t_k", True, "the softmax's sum over l read as another family a_l"),
+    ("softmax_bias", r"\frac{\partial E}{\partial w_{ji}} = h'(a_j) x_i \sum_k w_{kj} (y_k - t_k)", True,
+     "the softmax's sum over l read as another family a_l"),
 ]
 
 
@@ -735,6 +780,22 @@ RIGHT += [
     ("cs231n", r"\frac{\partial L}{\partial f_k} = -\sum_j t_j ([j = k] - p_k)", True),
     ("cs231n", r"\frac{\partial L}{\partial f_k} = -\sum_j t_j ([j = k] + p_k)", False),
     ("cs231n", r"\frac{\partial p_k}{\partial f_j} = p_j ([k = j] - p_j)", False),
+]
+
+RIGHT += [
+    ("bias_patterns", r"\frac{\partial E}{\partial w_{ji}} = \sum_n \delta_j x_i", True),
+    ("bias_patterns", r"\frac{\partial E}{\partial w_{j0}} = \sum_n \delta_j", True),
+    ("bias_patterns", r"\frac{\partial E}{\partial w_{j0}} = N \delta_j", False),
+    ("bias_patterns", r"\frac{\partial E}{\partial w_{j0}} = \sum_n \delta_j x_0", True),
+    ("bias_patterns", r"\frac{\partial E}{\partial w_{k0}} = \sum_n \delta_k", True),
+    ("bias_patterns", r"\sum_n x_0 = N", True),
+    ("bias_patterns", r"\sum_n x_0 = N + 1", False),
+    ("bias_patterns", r"\sum_{i=0}^{D} 1 = D + 1", True),
+    ("bias_patterns", r"\sum_{i} 1 = D", False),
+    ("bias_patterns", r"\sum_{j} z_j = \sum_{j=1}^{M} z_j + 1", True),
+    ("bias_patterns", r"\sum_{j} z_j = \sum_{j=1}^{M} z_j", False),
+    ("bias_patterns", r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k", True),
+    ("softmax_bias", r"\frac{\partial E}{\partial w_{ji}} = h'(a_j) x_i \sum_k w_{kj} (y_k + t_k)", False),
 ]
 
 
