@@ -798,6 +798,26 @@ RIGHT += [
     ("softmax_bias", r"\frac{\partial E}{\partial w_{ji}} = h'(a_j) x_i \sum_k w_{kj} (y_k + t_k)", False),
 ]
 
+RIGHT += [
+    # vector notation on generic layers with a loss by directive
+    ("layers_sos", r"\delta^L = (a^L - t) \odot \sigma'(z^L)", True),
+    ("layers_sos", r"\delta^L = a^L - t", False),
+    ("layers_sos", r"\nabla_{a^L} E = a^L - t", True),
+    ("layers_sos", r"\frac{\partial E}{\partial w^L} = (a^L - t) (a^{L-1})^T", False),
+    ("layers_sos", r"\frac{\partial E}{\partial w^L} = \delta^L (a^{L-1})^T", True),
+    ("layers_sos", r"\delta^{L-1} = (w^L)^T (a^L - t) \odot \sigma'(z^{L-1})", False),
+    ("layers_bce", r"\delta^L = (a^L - t) \odot \sigma'(z^L)", False),
+    ("layers_bce", r"\delta^L = a^L - t", True),
+    ("layers_bce", r"\nabla_{a^L} E = a^L - t", False),
+    ("layers_bce", r"\frac{\partial E}{\partial w^L} = (a^L - t) (a^{L-1})^T", True),
+    ("layers_bce", r"\delta^{L-1} = (w^L)^T (a^L - t) \odot \sigma'(z^{L-1})", True),
+    ("layers_bce", r"\delta^l = \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma'(z^l)", True),
+    ("stride2", DWm + r"\sum_j \delta_j x_{50j+m-2}", False),
+    ("stride2", DWm + r"\sum_j \delta_j x_{2j+m-2} [1 \le j+100 \le J]", False),
+    ("conv1d", DWm + r"\sum_{j} \delta_j x_{j+m-1} + \sum_{j} \delta_{j+12} x_{j+m-1} [1 \le j+12 \le J]", False),
+    ("conv1d", r"\sum_m \delta_{m+8} [1 \le m+8 \le J] = 0", False),
+]
+
 
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
@@ -852,6 +872,15 @@ MESSAGES = [
     # output layer L of every depth L': it was proved at the layer L-1 of every depth L >= 2
     ("layers", r"\delta^{L-1}_j = \frac{\partial C}{\partial a^{L-1}_j}\sigma'(z^{L-1}_j)",
      lambda v, m, s: v == "verified" and "at the output layer L of every" not in m, "the layer named is L, not L-1"),
+    # a large offset in a file that declares its steps (layers): 'the superscript t+30 is a generic
+    # layer or time step, which this file does not declare (hint: declare it: '% symbp: layers t =
+    # 1..L' ...)': the file declares it; a bound on the unrolling would be the honest message
+    ("bptt", GB + r" + \delta^{t+30}_h",
+     lambda v, m, s: "does not declare" not in m, "a declared step said undeclared"),
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \delta^{l+40}_j",
+     lambda v, m, s: "does not declare" not in m, "a declared layer said undeclared"),
+    ("layers", r"\frac{\partial C}{\partial b^{L-300}_j} = \delta^{L-300}_j",
+     lambda v, m, s: "second and mixed" not in m, "L-300: 'second and mixed derivatives'"),
 ]
 
 
