@@ -643,6 +643,16 @@ FINDINGS += [
     ("softmax_bias", r"\frac{\partial E}{\partial w_{k0}} = y_k - t_k", True, "the softmax's sum over l read as another family a_l"),
     ("softmax_bias", r"\frac{\partial E}{\partial w_{ji}} = h'(a_j) x_i \sum_k w_{kj} (y_k - t_k)", True,
      "the softmax's sum over l read as another family a_l"),
+    # a vector or matrix equation written '... = 0' (the zero vector, as Nielsen and every student
+    # writes it) is refuted as a shape mismatch ('a K-vector but the right side 0 is a scalar'): the
+    # same reading as 1 - a^l, which is an error naming \mathbf{1} since audit3; \mathbf{0} is not
+    # read at all ('unknown or misplaced command \mathbf').  Each left side is 0 entry by entry
+    ("ng", r"db^{[2]} - \frac{1}{m} dZ^{[2]} \mathbf{1} = 0", True, "= 0 for a vector: a shape mismatch"),
+    ("ng", r"dW^{[2]} - \frac{1}{m} dZ^{[2]} A^{[1]T} = 0", True, "= 0 for a matrix: a shape mismatch"),
+    ("dense_vec", r"\nabla_b C - \nabla_z C = 0", True, "= 0 for a vector: a shape mismatch"),
+    ("matrix_sigmoid", r"\delta^l - \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma'(z^l) = 0", True,
+     "= 0 for a vector: a shape mismatch"),
+    ("matrix_sigmoid", r"\frac{\partial C}{\partial b^l} - \delta^l = 0", True, "= 0 for a vector: a shape mismatch"),
 ]
 
 
@@ -816,6 +826,24 @@ RIGHT += [
     ("stride2", DWm + r"\sum_j \delta_j x_{2j+m-2} [1 \le j+100 \le J]", False),
     ("conv1d", DWm + r"\sum_{j} \delta_j x_{j+m-1} + \sum_{j} \delta_{j+12} x_{j+m-1} [1 \le j+12 \le J]", False),
     ("conv1d", r"\sum_m \delta_{m+8} [1 \le m+8 \le J] = 0", False),
+]
+
+RIGHT += [
+    ("ng", r"m\, db^{[2]} = dZ^{[2]} \mathbf{1}", True),
+    ("ng", r"m\, db^{[2]} = \frac{1}{m} dZ^{[2]} \mathbf{1}", False),
+    ("ng", r"db^{[2]} = \frac{dZ^{[2]} \mathbf{1}}{m}", True),
+    ("ng", r"db^{[2]} = \frac{1}{2m} dZ^{[2]} \mathbf{1} + \frac{1}{2m} dZ^{[2]} \mathbf{1}", True),
+    ("ng", r"db^{[2]} = \frac{1}{m} dZ^{[2]} \mathbf{1} + \frac{1}{m} dZ^{[2]} \mathbf{1}", False),
+    ("ng", r"2 db^{[2]} = \frac{2}{m} dZ^{[2]} \mathbf{1}", True),
+    ("ng", r"db^{[2]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[2](i)} + 0 \cdot db^{[2]}", True),
+    ("ng", r"dW^{[2]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[2](i)} (A^{[1](i)})^T", True),
+    ("ng", r"dW^{[2]} = \sum_{i=1}^{m} dZ^{[2](i)} (A^{[1](i)})^T", False),
+    ("ng", r"dW^{[2]} = \frac{1}{m} \sum_{i=1}^{m} (A^{[1](i)}) (dZ^{[2](i)})^T", False),
+    ("ng", r"\frac{1}{m} dZ^{[2]} = \frac{1}{m} dA^{[2]} * g'^{[2]}(Z^{[2]})", True),
+    ("ng", r"dW^{[1]} = \frac{1}{m} dZ^{[1]} X^T", True),
+    ("ng", r"dW^{[1]} = \frac{1}{m} dZ^{[1]} (X^{T})^T", False),
+    ("ng", r"dW^{[2]} - dZ^{[2]} A^{[1]T} = 0", False),
+    ("dense_vec", r"\nabla_b C - \nabla_z C = 1", False),
 ]
 
 
