@@ -445,6 +445,16 @@ RIGHT = [
 # (delta = dC/dz by definition, the chain rule) and, where noted, by autograd.
 
 NETS.update({
+    "bptt_sos": r"""% symbp: params w
+% symbp: steps t = 1..T
+% symbp: error sum-of-squares
+% symbp: forward
+\begin{align*}
+a^t_h &= \sum_{i=1}^{I} w_{ih} x^t_i + \sum_{h'=1}^{H} w_{h'h} b^{t-1}_{h'} \\
+b^t_h &= \theta_h(a^t_h) \\
+a^t_k &= \sum_{h=1}^{H} w_{hk} b^t_h
+\end{align*}
+""",
     # a softmax whose denominator's letter l is not declared to run like k
     "softmax_l": r"""% symbp: targets t sum to 1
 % symbp: forward
@@ -909,6 +919,11 @@ MESSAGES = [
      lambda v, m, s: "does not declare" not in m, "a declared layer said undeclared"),
     ("layers", r"\frac{\partial C}{\partial b^{L-300}_j} = \delta^{L-300}_j",
      lambda v, m, s: "second and mixed" not in m, "L-300: 'second and mixed derivatives'"),
+    # Graves's steps with '% symbp: error sum-of-squares': refused with 'the target t_{...} of
+    # a^{(2)}_{k} clashes with a family t' (no file, line or column): the file has no family t; t is
+    # its step letter, and the error names neither that nor a way to name the targets otherwise
+    ("bptt_sos", r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_{k} \delta^t_k w_{hk} + \sum_{h'} \delta^{t+1}_{h'} w_{hh'}\right)",
+     lambda v, m, s: "clashes with a family t" not in m, "the step letter t called a family"),
 ]
 
 
