@@ -163,6 +163,8 @@ def _net(name: str) -> str:
         return _preamble("derivations/ng_batch.tex", r"\section*{The backward pass}")
     if name == "bptt":
         return _preamble("derivations/generic/graves_bptt.tex", r"\section*{Backpropagation")
+    if name == "nielsen_matrix":
+        return _preamble("derivations/nielsen_matrix.tex", r"\section*{The four equations}")
     if name in ("cs231n", "cs231n_d"):
         text = _preamble("derivations/cs231n_softmax.tex", r"\section*{The gradient")
         return text if name == "cs231n" else text.replace(r"\sum_i W_{ki} x_i", r"\sum_d W_{kd} x_d")
@@ -856,6 +858,19 @@ RIGHT += [
     ("dense_vec", r"\nabla_b C - \nabla_z C = 1", False),
 ]
 
+RIGHT += [
+    ("nielsen_matrix", r"\delta^{(1)} = \left( (\delta^{(2)})^T w^{(2)} \right) \odot \sigma'(\mathbf{z}^{(1)})", False),
+    ("nielsen_matrix", r"\delta^{(1)} = \left( (\delta^{(2)})^T w^{(2)} \right)^T \odot \sigma'(\mathbf{z}^{(1)})", True),
+    ("nielsen_matrix", r"(\delta^{(1)})^T = (\delta^{(2)})^T w^{(2)} \odot (\sigma'(\mathbf{z}^{(1)}))^T", True),
+    ("nielsen_matrix", r"(\delta^{(1)})^T = (\delta^{(2)})^T w^{(2)} \odot \sigma'(\mathbf{z}^{(1)})", False),
+    ("nielsen_matrix", r"\frac{\partial C}{\partial w^{(2)}} = (\mathbf{a}^{(1)} (\delta^{(2)})^T)^T", True),
+    ("nielsen_matrix", r"\frac{\partial C}{\partial w^{(2)}} = (\delta^{(2)})^T \mathbf{a}^{(1)}", False),
+    ("nielsen_matrix", r"\operatorname{diag}(\sigma'(\mathbf{z}^{(1)})) (w^{(2)})^T \delta^{(2)} = (w^{(2)})^T \delta^{(2)} \odot \sigma'(\mathbf{z}^{(1)})", True),
+    ("nielsen_matrix", r"(w^{(2)})^T \operatorname{diag}(\sigma'(\mathbf{z}^{(1)})) \nabla_{\mathbf{a}^{(2)}} C = (w^{(2)})^T \delta^{(2)}", False),
+    ("nielsen_matrix", r"\delta^{(1)} = (w^{(2)} \operatorname{diag}(\sigma'(\mathbf{z}^{(1)})))^T \delta^{(2)}", True),
+    ("nielsen_matrix", r"\delta^{(1)} = (\operatorname{diag}(\sigma'(\mathbf{z}^{(1)})) w^{(2)})^T \delta^{(2)}", False),
+]
+
 
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
@@ -924,6 +939,10 @@ MESSAGES = [
     # its step letter, and the error names neither that nor a way to name the targets otherwise
     ("bptt_sos", r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_{k} \delta^t_k w_{hk} + \sum_{h'} \delta^{t+1}_{h'} w_{hh'}\right)",
      lambda v, m, s: "clashes with a family t" not in m, "the step letter t called a family"),
+    # diag(v)^T (= diag(v), true here) is an error 'diag of a row vector': the transpose is read as
+    # applied to the argument, not to the matrix diag(v)
+    ("nielsen_matrix", r"\delta^{(1)} = \operatorname{diag}(\sigma'(\mathbf{z}^{(1)}))^T (w^{(2)})^T \delta^{(2)}",
+     lambda v, m, s: v == "verified", "diag(v)^T read as diag(v^T)"),
 ]
 
 
