@@ -447,6 +447,25 @@ RIGHT = [
 # (delta = dC/dz by definition, the chain rule) and, where noted, by autograd.
 
 NETS.update({
+    # an output that reads the state of the step before too (v), so a window of steps does not apply
+    "bptt_v": r"""% symbp: params w, v
+% symbp: steps t = 1..T
+% symbp: forward
+\begin{align*}
+a^t_h &= \sum_{i=1}^{I} w_{ih} x^t_i + \sum_{h'=1}^{H} w_{h'h} b^{t-1}_{h'} \\
+b^t_h &= \theta_h(a^t_h) \\
+a^t_k &= \sum_{h=1}^{H} w_{hk} b^t_h + \sum_{h'=1}^{H} v_{h'k} b^{t-1}_{h'}
+\end{align*}
+""",
+    "bptt_v_h": r"""% symbp: params w, v
+% symbp: steps t = 1..T
+% symbp: forward
+\begin{align*}
+a^t_h &= \sum_{i=1}^{I} w_{ih} x^t_i + \sum_{h'=1}^{H} w_{h'h} b^{t-1}_{h'} \\
+b^t_h &= \theta_h(a^t_h) \\
+a^t_k &= \sum_{h=1}^{H} w_{hk} b^t_h + \sum_{h=1}^{H} v_{hk} b^{t-1}_h
+\end{align*}
+""",
     "bptt_sos": r"""% symbp: params w
 % symbp: steps t = 1..T
 % symbp: error sum-of-squares
@@ -871,6 +890,16 @@ RIGHT += [
     ("nielsen_matrix", r"\delta^{(1)} = (\operatorname{diag}(\sigma'(\mathbf{z}^{(1)})) w^{(2)})^T \delta^{(2)}", False),
 ]
 
+RIGHT += [
+    ("bptt_v", r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_{k} \delta^t_k w_{hk} + \sum_{h'} \delta^{t+1}_{h'} w_{hh'}\right)", False),
+    ("bptt_v", r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_{k} \delta^t_k w_{hk} + \sum_{k} \delta^{t+1}_k v_{hk} + \sum_{h'} \delta^{t+1}_{h'} w_{hh'}\right)", True),
+    ("bptt_v", r"\frac{\partial O}{\partial v_{hk}} = \sum_{t=1}^{T} \delta^t_k b^{t-1}_h", True),
+    ("bptt_v", r"\frac{\partial O}{\partial v_{hk}} = \sum_{t=2}^{T} \delta^t_k b^{t-1}_h", True),
+    ("bptt_v", r"\frac{\partial O}{\partial v_{hk}} = \sum_{t=1}^{T} \delta^t_k b^{t}_h", False),
+    ("bptt_v", r"\frac{\partial O}{\partial b^t_h} = \sum_{k} w_{hk} \delta^t_k + \sum_{h'} w_{hh'} \delta^{t+1}_{h'}", False),
+    ("bptt_v", r"\frac{\partial O}{\partial b^t_h} = \sum_{k} w_{hk} \delta^t_k + \sum_{k} v_{hk} \delta^{t+1}_k + \sum_{h'} w_{hh'} \delta^{t+1}_{h'}", True),
+]
+
 
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
@@ -943,6 +972,10 @@ MESSAGES = [
     # applied to the argument, not to the matrix diag(v)
     ("nielsen_matrix", r"\delta^{(1)} = \operatorname{diag}(\sigma'(\mathbf{z}^{(1)}))^T (w^{(2)})^T \delta^{(2)}",
      lambda v, m, s: v == "verified", "diag(v)^T read as diag(v^T)"),
+    # the bound letter h reused in a second sum of one forward equation (Sigma_h w_{hk} b^t_h +
+    # Sigma_h v_{hk} b^{t-1}_h, each sum binding its own h): refused, with the caret on '\end{align*}'
+    ("bptt_v_h", r"\frac{\partial O}{\partial v_{hk}} = \sum_{t=1}^{T} \delta^t_k b^{t-1}_h",
+     lambda v, m, s: "\\end{align*}" not in m, "the caret on the line after the equation"),
 ]
 
 
