@@ -1038,3 +1038,21 @@ def test_proof_network_names_every_family(path: str) -> None:
     from symbp.render.proof import prove_file
 
     assert "~_{" not in prove_file(ROOT / path).text
+
+
+@pytest.mark.xfail(strict=True, reason="symbp prove writes a false step '= 0' as 'the same normal form'")
+def test_proof_states_no_false_step(tmp_path: Path) -> None:
+    """The false claim sum_m delta_{m+16} [1 <= m+16 <= J] = 0 (nonzero at J >= 17; verified only at
+    the sizes tried, FINDINGS above) is proved in ``symbp prove`` by a chain whose last step,
+    ``\\sum_{j} h'(a_{j}) \\frac{\\partial E}{\\partial z_{j}} [1 \\le j-16 \\le M] = 0``, is justified by
+    "the same normal form", under the document's "Every step below was checked by symbp (read back,
+    it has the same normal form as the line before it)": the two normal forms differ (the left is
+    not 0), only their values at the sizes tried agree."""
+    from symbp.render.proof import prove_file
+
+    f = tmp_path / "c.tex"
+    f.write_text("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n" + _net("conv1d")
+                 + "\\[ \\sum_m \\delta_{m+16} [1 \\le m+16 \\le J] = 0 \\]\n\\end{document}\n")
+    text = prove_file(f).text
+    assert "Verified only at the sizes tried" in text
+    assert "&= 0 && \\parbox[t]{0.34\\linewidth}{\\raggedright\\small the same normal form}" not in text
