@@ -1040,19 +1040,27 @@ def test_proof_network_names_every_family(path: str) -> None:
     assert "~_{" not in prove_file(ROOT / path).text
 
 
-@pytest.mark.xfail(strict=True, reason="symbp prove writes a false step '= 0' as 'the same normal form'")
-def test_proof_states_no_false_step(tmp_path: Path) -> None:
-    """The false claim sum_m delta_{m+16} [1 <= m+16 <= J] = 0 (nonzero at J >= 17; verified only at
-    the sizes tried, FINDINGS above) is proved in ``symbp prove`` by a chain whose last step,
-    ``\\sum_{j} h'(a_{j}) \\frac{\\partial E}{\\partial z_{j}} [1 \\le j-16 \\le M] = 0``, is justified by
-    "the same normal form", under the document's "Every step below was checked by symbp (read back,
-    it has the same normal form as the line before it)": the two normal forms differ (the left is
-    not 0), only their values at the sizes tried agree."""
+SAME_NF = "\\parbox[t]{0.34\\linewidth}{\\raggedright\\small the same normal form}"
+
+
+@pytest.mark.xfail(strict=True, reason="symbp prove justifies a step of an at-sizes claim by 'the same normal form'")
+@pytest.mark.parametrize("net, latex", [
+    ("conv1d", r"\sum_m \delta_{m+16} [1 \le m+16 \le J] = 0"),
+    ("softmax", r"\frac{\partial y_{k}}{\partial a_{l}} = y_{l} \left([k = l] - y_{k}\right)"),
+])
+def test_proof_states_no_unverified_step(tmp_path: Path, net: str, latex: str) -> None:
+    r"""A claim verified only at the sizes tried has sides whose normal forms differ; ``symbp prove``
+    bridges them with a step whose reason is "the same normal form", under the document's "Every
+    step below was checked by symbp (read back, it has the same normal form as the line before it)".
+    For the false convolution claim (FINDINGS above: nonzero at J >= 17) that step is
+    ``\sum_{j} h'(a_{j}) \frac{\partial E}{\partial z_{j}} [1 \le j-16 \le M] = 0``; for the true
+    softmax Jacobian (the suggestion symbp makes for a slip) it is ``\exp(a_k) [k = l] / S =
+    \exp(a_l) [k = l] / S``, true but not shown by the normal form."""
     from symbp.render.proof import prove_file
 
     f = tmp_path / "c.tex"
-    f.write_text("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n" + _net("conv1d")
-                 + "\\[ \\sum_m \\delta_{m+16} [1 \\le m+16 \\le J] = 0 \\]\n\\end{document}\n")
+    f.write_text("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n" + _net(net)
+                 + "\\[ " + latex + " \\]\n\\end{document}\n")
     text = prove_file(f).text
     assert "Verified only at the sizes tried" in text
-    assert "&= 0 && \\parbox[t]{0.34\\linewidth}{\\raggedright\\small the same normal form}" not in text
+    assert SAME_NF not in text
