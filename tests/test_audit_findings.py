@@ -447,6 +447,16 @@ RIGHT = [
 # (delta = dC/dz by definition, the chain rule) and, where noted, by autograd.
 
 NETS.update({
+    # a convolution under Nielsen's average over the inputs
+    "conv_avg": r"""% symbp: size J = I - M + 1
+% symbp: error C
+% symbp: forward
+\begin{align*}
+a_j &= \sum_{m=1}^{M} w_m x_{j+m-1} \\
+z_j &= h(a_j) \\
+C &= \frac{1}{n} \sum_x C_x
+\end{align*}
+""",
     # an output that reads the state of the step before too (v), so a window of steps does not apply
     "bptt_v": r"""% symbp: params w, v
 % symbp: steps t = 1..T
@@ -898,6 +908,19 @@ RIGHT += [
     ("bptt_v", r"\frac{\partial O}{\partial v_{hk}} = \sum_{t=1}^{T} \delta^t_k b^{t}_h", False),
     ("bptt_v", r"\frac{\partial O}{\partial b^t_h} = \sum_{k} w_{hk} \delta^t_k + \sum_{h'} w_{hh'} \delta^{t+1}_{h'}", False),
     ("bptt_v", r"\frac{\partial O}{\partial b^t_h} = \sum_{k} w_{hk} \delta^t_k + \sum_{k} v_{hk} \delta^{t+1}_k + \sum_{h'} w_{hh'} \delta^{t+1}_{h'}", True),
+]
+
+RIGHT += [
+    ("conv_avg", r"\frac{\partial C}{\partial w_m} = \frac{1}{n} \sum_x \sum_j \delta_j x_{j+m-1}", True),
+    ("conv_avg", r"\frac{\partial C}{\partial w_m} = \sum_x \sum_j \delta_j x_{j+m-1}", False),
+    ("conv_avg", r"\frac{\partial C}{\partial w_m} = \frac{1}{n} \sum_x \sum_j \delta_j x_{j+m}", False),
+    ("conv_avg", r"\frac{\partial C}{\partial w_m} = \frac{1}{n} \sum_x \sum_{i} \delta_{i-m+1} x_i [1 \le i-m+1 \le J]", True),
+    ("conv_avg", r"\frac{\partial C}{\partial w_m} = \frac{1}{n} \sum_x \sum_{i} \delta_{i-m+1} x_i [1 \le i-m+1 \le M]", False),
+    ("conv_avg", r"\frac{\partial C}{\partial w_m} = \sum_j \frac{1}{n} \sum_x \delta_j x_{j+m-1}", True),
+    ("conv_avg", r"\frac{\partial C_x}{\partial w_m} = \sum_j \delta_j x_{j+m-1}", True),
+    ("dense_vec", r"\frac{\partial a_j}{\partial z_{j'}} = \sigma'(z_j) \mathbb{1}(j = j')", True),
+    ("dense_vec", r"\frac{\partial a_j}{\partial z_{j'}} = \sigma'(z_j) \mathbb{1}_{j = j'}", True),
+    ("dense_vec", r"\frac{\partial a_j}{\partial z_{j'}} = \sigma'(z_j) (1 - \mathbb{1}(j = j'))", False),
 ]
 
 
