@@ -14,7 +14,7 @@ they flip when fixed.  ``RIGHT``: cases tried that symbp gets right (a sample of
 audit4 (the interactions: vectors with convolutions, losses and averages with generic layers and
 weight sharing, bracketed superscripts with boundaries; suggestions applied and re-checked;
 counterexamples recomputed with NumPy/PyTorch; ``symbp prove``'s steps) added its rows to the same
-tables (about 450 claims tried, 190 kept in ``RIGHT``, 24 in ``FINDINGS``), ``MESSAGES`` (answers whose verdict is sound
+tables (about 450 claims tried, 190 kept in ``RIGHT``, 26 in ``FINDINGS``), ``MESSAGES`` (answers whose verdict is sound
 but whose message, evidence or suggestion says more than, or other than, what symbp showed: strict
 xfails on a property of the answer) and three tests of a counterexample's numbers and of proofs.
 """
