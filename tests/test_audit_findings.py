@@ -670,14 +670,6 @@ FINDINGS += [
     ("conv1d", r"\sum_m \delta_{m+12} [1 \le m+12 \le J] = 0", False, "the plans drawn miss J >= 13"),
     ("conv1d", DWm + r"\sum_{j} \delta_j x_{j+m-1} + \sum_{j} \delta_{j+16} x_{j+m-1} [1 \le j+16 \le J]", False,
      "sizes 1..16 never reach J >= 17"),
-    # BPTT: a sum over the steps from a bound past the lengths tried (T = 1..4) is empty at every
-    # length tried, so a false claim is accepted at sizes; at T = 5 the extra term delta^5_k b^5_h
-    # (or, for t = 6.., at T = 6) is there and nonzero (the unrolled RNN, autograd).  The fix of
-    # audit3 (unroll as far as the offsets reach) does not look at a sum's bounds
-    ("bptt", r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h + \sum_{t=5}^{T} \delta^t_k b^t_h", False,
-     "a sum from t = 5 is empty at T = 1..4"),
-    ("bptt", r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h - \sum_{t=6}^{T} \delta^t_k b^t_h", False,
-     "a sum from t = 6 is empty at T = 1..4"),
     # the softmax written as PRML (4.104) and every student writes it, the denominator's letter l
     # not declared as running like k ('% symbp: index l : k', which derivations/prml_5_2_softmax.tex
     # has): symbp reads a_l silently as a family of its own, an input of a range L (its
@@ -704,6 +696,19 @@ FINDINGS += [
 ]
 
 
+
+
+#: fixed by the lead: symbp.checker.generic._depths unrolls as far as a sum's bounds reach
+FIXED += [
+    # BPTT: a sum over the steps from a bound past the lengths tried (T = 1..4) is empty at every
+    # length tried, so a false claim is accepted at sizes; at T = 5 the extra term delta^5_k b^5_h
+    # (or, for t = 6.., at T = 6) is there and nonzero (the unrolled RNN, autograd).  The fix of
+    # audit3 (unroll as far as the offsets reach) does not look at a sum's bounds
+    ("bptt", r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h + \sum_{t=5}^{T} \delta^t_k b^t_h", False,
+     "a sum from t = 5 is empty at T = 1..4"),
+    ("bptt", r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h - \sum_{t=6}^{T} \delta^t_k b^t_h", False,
+     "a sum from t = 6 is empty at T = 1..4"),
+]
 
 RIGHT += [
     ("dense_vec", r"\delta_j = \frac{\partial C}{\partial a_j} \sigma'(z_j)", True),

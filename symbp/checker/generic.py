@@ -56,7 +56,42 @@ def _depths(tpl: Template, chain: Chain) -> tuple[int, ...]:
     absent), so a claim with an offset ``d`` is unrolled up to ``d + 1`` (offsets are at most 9)."""
     base = DEPTHS[tpl.mode]
     reach = max((abs(m.offset) for _, m in tpl.claim_marks(chain, free=False)), default=0)
+    # and as far as a sum's bounds reach: \sum_{t=5}^{T} is empty at every length up to 4, so
+    # a claim with it would be checked only where that term vanishes (the audit: a false claim
+    # verified at T = 1..4); a number in a bound, c or T - c, is reached from the length c + 1
+    reach = max(reach, _bound_reach(tpl.var, chain))
     return base + tuple(range(base[-1] + 1, reach + 2))
+
+
+def _bound_reach(var: str, chain: Chain) -> int:
+    """The largest number in the bounds of a sum over the generic letter ``var``.
+
+    >>> from symbp.latex.parser import parse_chain
+    >>> _bound_reach("t", parse_chain(r"x = \\sum_{t=5}^{T} y_k"))
+    5
+    >>> _bound_reach("t", parse_chain(r"x = \\sum_{t=1}^{T-2} y_k"))
+    2
+    """
+    reach = 0
+
+    def numbers(node: Any) -> None:
+        nonlocal reach
+        if isinstance(node, Num):
+            reach = max(reach, abs(int(node.value)))
+        for c in node.children():
+            numbers(c)
+
+    def visit(node: Any) -> None:
+        if isinstance(node, SumOp) and node.index == var:
+            for bound in (node.lower, node.upper):
+                if bound is not None:
+                    numbers(bound)
+        for c in node.children():
+            visit(c)
+
+    for side in chain.sides:
+        visit(side)
+    return reach
 _STEP = re.compile(r"\^\{\((\d+)\)\}$")
 
 
