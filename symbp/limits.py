@@ -31,6 +31,10 @@ MAX_PLAN_SIZE = 16
 MAX_PLAN_WORK = 50_000
 MAX_PLANS = 12
 PLAN_MISS = 1e-6
+#: the largest size of a plan drawn past every offset of a shifted position (``\\delta_{m+16}``
+#: exists only from J = 17 on: :func:`symbp.checker.pipeline._far_plans`); an offset that reaches
+#: past it leaves the equation not decided
+MAX_FAR_SIZE = 64
 
 #: the clock of every budget: this process's CPU time, not the wall.  A budget bounds the work
 #: of one equation; measured on the wall, the same file would get another verdict tier, another

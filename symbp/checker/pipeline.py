@@ -26,6 +26,7 @@ a candidate through :attr:`LinkContext.recheck`).
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from fractions import Fraction
 from typing import Any
@@ -46,7 +47,7 @@ from ..latex.ast import Chain, Deriv, Node, SumOp, Sym
 from ..latex.edit import sums_over, used_letters
 from ..latex.parser import RELU, parse_expression
 from ..latex.unparse import unparse
-from ..limits import budget
+from ..limits import MAX_FAR_SIZE, budget
 from ..model.factors import Grad, inverse, view
 from ..model.network import Network, components
 from ..model.normal_form import Expr
@@ -747,6 +748,21 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         draw = drawn_plans(net, f"{unparse(lhs)} = {unparse(rhs)}", degree, indices)
         differing = next((d for sizes in draw.plans
                           if not (d := _formal_values(net, ul, ur, sizes, free, 1, outside)).agree), None)
+    far: list[dict[str, int]] = []
+    if differing is None and _shifted(ul, ur):
+        # a shifted position or a range condition makes the difference piecewise in the sizes:
+        # a term such as \delta_{m+16} [1 \le m+16 \le J] is there only from J = 17 on, past
+        # every size drawn (the audit: false claims verified at sizes 1..16), so the sizes are
+        # tried once more where each is past every offset the two sides have
+        far = _far_plans(net, _offset_reach(ul, ur), _seed(lhs, rhs))
+        if far is None:
+            return LinkResult("", ERROR, "not decided: the two sides agree at every size tried, but they "
+                              "have shifted positions whose offsets reach past the sizes that can be "
+                              "evaluated within the bounds, so a term that exists only at larger sizes "
+                              "was not seen and nothing is claimed", error="ResourceLimitError",
+                              code=dx.UNSUPPORTED.name)
+        differing = next((d for sizes in far
+                          if not (d := _formal_values(net, ul, ur, sizes, free, 1, outside)).agree), None)
     if differing is not None and outside == "unknown" and _shifted(ul, ur):
         undecided = _padding_decides(net, ul, ur, raw_l, raw_r, plans + (draw.plans if draw else []), free,
                                      (rhs.pos, max(1, rhs.end - rhs.pos)))
@@ -754,6 +770,11 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
             return undecided
     if differing is None:
         assert draw is not None
+        if far:  # piecewise in the sizes: the polynomial's bound says nothing, the sizes are named
+            return LinkResult.of("", AT_SIZES, [dx.HoldsAtSizes(
+                f"{_show_plans(plans + draw.plans)}, and past every offset of the shifted positions: "
+                f"{_show_plans(far)} (a shifted position makes the difference piecewise in the sizes, "
+                f"so only these sizes are claimed)")], sizes=plans + draw.plans + far, derived=derived)
         return LinkResult.of("", AT_SIZES, [dx.HoldsAtSizes(
             f"{_show_plans(plans)}, and at {draw.describe()}: {_show_plans(draw.plans)}")],
             sizes=plans + draw.plans, derived=derived)
@@ -837,6 +858,61 @@ class _LayeredProbe:
         except (SymbpError, ArithmeticError, ValueError, KeyError):
             return False
         return False
+
+
+def _offset_reach(*exprs: Expr) -> int:
+    """How far the shifted positions and range conditions of ``exprs`` reach: the largest
+    ``Σ|coeff| + |const|`` of an affine index (``m+16``: 17), below which a size may leave a term
+    out.
+
+    >>> from symbp.model.normal_form import Expr
+    >>> _offset_reach(Expr([]))
+    0
+    """
+    reach = 0
+
+    def walk(x: object) -> None:
+        nonlocal reach
+        if type(x) is tuple:
+            if len(x) == 3 and x[0] == "a" and type(x[1]) is tuple:
+                reach = max(reach, sum(abs(c) for _, c in x[1]) + abs(int(x[2])))
+            for part in x:
+                walk(part)
+
+    for e in exprs:
+        for term in e.terms:
+            for f in term.factors:
+                walk(tuple(f))
+    return reach
+
+
+def _far_plans(net: Network, reach: int, seed: int, want: int = 2) -> list[dict[str, int]] | None:
+    """``want`` size plans where every size is past ``reach`` (derived sizes too, ``J = I - M +
+    1``), drawn from ``seed``; ``None`` if none can be found or one would be too large to evaluate
+    (a size past :data:`symbp.limits.MAX_FAR_SIZE`).  The sizes drawn at random may all fall
+    below an offset that is itself below their bound (``J >= 13`` for ``m+12``), so these plans
+    are tried whatever the offsets.
+
+    >>> from symbp import declare
+    >>> _far_plans(declare([r"a_j = \\sum_i w_{ji} z_i"]), 0, 0)
+    []
+    >>> [min(p.values()) >= 21 for p in _far_plans(declare([r"a_j = \\sum_i w_{ji} z_i"]), 19, 0)]
+    [True, True]
+    """
+    low = reach + 2
+    if reach == 0:
+        return []
+    if low > MAX_FAR_SIZE:
+        return None
+    rng = random.Random(seed)
+    out: list[dict[str, int]] = []
+    for _ in range(200):
+        p = net.relate({r: rng.randint(low, 3 * low) for r in net.sizes})
+        if min(p.values(), default=low) >= low and max(p.values(), default=low) <= MAX_FAR_SIZE:
+            out.append(p)
+            if len(out) == want:
+                return out
+    return None
 
 
 def _shifted(*exprs: Expr) -> bool:
