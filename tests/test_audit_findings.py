@@ -182,7 +182,8 @@ ACCEPTED = {"verified", "verified-at-sizes"}
 
 
 def verdict(net: str, latex: str) -> str:
-    (r,) = check_file(loads(_net(net) + "\n\\[ " + latex + " \\]\n"))
+    # the claim's result is the last: a forward equation that cannot be read is reported first
+    *_, r = check_file(loads(_net(net) + "\n\\[ " + latex + " \\]\n"))
     return r.verdict
 
 
@@ -658,19 +659,6 @@ FINDINGS += [
     ("cs231n", r"L_i = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
     ("cs231n", r"L = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
     ("cs231n_d", r"L_i = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
-    # the softmax written as PRML (4.104) and every student writes it, the denominator's letter l
-    # not declared as running like k ('% symbp: index l : k', which derivations/prml_5_2_softmax.tex
-    # has): symbp reads a_l silently as a family of its own, an input of a range L (its
-    # counterexample draws 'a_{l}' as free numbers), so sum_k y_k = 1 and delta_k = y_k - t_k are
-    # refuted, and it derives dE/da_k = -t_k.  Two readings, no directive: an error was due, with
-    # no warning either; the same with PRML's bias units (5.8) in the network
-    ("softmax_l", r"\sum_k y_k = 1", True, "the softmax's sum over l read as another family a_l"),
-    ("softmax_l", r"\frac{\partial E}{\partial a_k} = y_k - t_k", True, "the softmax's sum over l read as another family a_l"),
-    ("softmax_l", r"\frac{\partial E}{\partial w_{kj}} = (y_k - t_k) z_j", True, "the softmax's sum over l read as another family a_l"),
-    ("softmax_l", r"\frac{\partial E}{\partial a_k} = - t_k", False, "the softmax's sum over l read as another family a_l"),
-    ("softmax_bias", r"\frac{\partial E}{\partial w_{k0}} = y_k - t_k", True, "the softmax's sum over l read as another family a_l"),
-    ("softmax_bias", r"\frac{\partial E}{\partial w_{ji}} = h'(a_j) x_i \sum_k w_{kj} (y_k - t_k)", True,
-     "the softmax's sum over l read as another family a_l"),
     # a vector or matrix equation written '... = 0' (the zero vector, as Nielsen and every student
     # writes it) is refuted as a shape mismatch ('a K-vector but the right side 0 is a scalar'): the
     # same reading as 1 - a^l, which is an error naming \mathbf{1} since audit3; \mathbf{0} is not
@@ -685,6 +673,24 @@ FINDINGS += [
 
 
 
+
+#: fixed by the lead: such a sum is an error at the forward equation asking for '% symbp: index l : k'
+#: (symbp.engine.declare._one_family_two_letters), each claim an error depending on it
+FIXED += [
+    # the softmax written as PRML (4.104) and every student writes it, the denominator's letter l
+    # not declared as running like k ('% symbp: index l : k', which derivations/prml_5_2_softmax.tex
+    # has): symbp reads a_l silently as a family of its own, an input of a range L (its
+    # counterexample draws 'a_{l}' as free numbers), so sum_k y_k = 1 and delta_k = y_k - t_k are
+    # refuted, and it derives dE/da_k = -t_k.  Two readings, no directive: an error was due, with
+    # no warning either; the same with PRML's bias units (5.8) in the network
+    ("softmax_l", r"\sum_k y_k = 1", True, "the softmax's sum over l read as another family a_l"),
+    ("softmax_l", r"\frac{\partial E}{\partial a_k} = y_k - t_k", True, "the softmax's sum over l read as another family a_l"),
+    ("softmax_l", r"\frac{\partial E}{\partial w_{kj}} = (y_k - t_k) z_j", True, "the softmax's sum over l read as another family a_l"),
+    ("softmax_l", r"\frac{\partial E}{\partial a_k} = - t_k", False, "the softmax's sum over l read as another family a_l"),
+    ("softmax_bias", r"\frac{\partial E}{\partial w_{k0}} = y_k - t_k", True, "the softmax's sum over l read as another family a_l"),
+    ("softmax_bias", r"\frac{\partial E}{\partial w_{ji}} = h'(a_j) x_i \sum_k w_{kj} (y_k - t_k)", True,
+     "the softmax's sum over l read as another family a_l"),
+]
 
 #: fixed by the lead: a shifted difference is tried past every offset too (symbp.checker.pipeline._far_plans),
 #: and its at-sizes verdict names the sizes without the polynomial's bound
@@ -944,7 +950,7 @@ RIGHT += [
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
     try:
-        (r,) = check_file(loads(_net(net) + "\n\\[ " + latex + " \\]\n"))
+        *_, r = check_file(loads(_net(net) + "\n\\[ " + latex + " \\]\n"))
     except SymbpError as exc:
         return "error", str(exc), None
     return r.verdict, r.message or "", r.suggestion

@@ -300,6 +300,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                                     f"{', '.join(sorted(net.functions)) or 'none'}",
                                subject=("activation", name))
         raise exc
+    _one_family_two_letters(net, [x for x in parsed if id(x[1]) not in total], declared)
     if net.error_kind is not None:
         for o in net.outputs:
             out = net.families[o]
@@ -516,6 +517,48 @@ def _roles(net: Network, delta: str | None) -> None:
 def lhs_letters(chain) -> tuple[str, ...]:  # noqa: ANN001
     """The index letters of a forward equation's left side (a symbol, checked when it was read)."""
     return tuple(getattr(chain.sides[0], "letters", ()))
+
+
+def _one_family_two_letters(net: Network, parsed: list, declared: set[str]) -> None:
+    """A summed letter that only reads a family the same equation also reads at a defined unit
+    has two readings: PRML's softmax ``y_k = \\exp(a_k) / \\sum_l \\exp(a_l)`` sums over the
+    output units (``l`` runs like ``k``), but read by its letter ``a_l`` is a family of a new
+    layer of inputs, over a range of its own.  Nothing in the forward pass decides which, so it is
+    an error asking for the directive (the audit: the second reading, taken silently, refuted
+    ``\\sum_k y_k = 1``).  A letter that also indexes a weight (``\\sum_i v_{ki} z_i``), or any
+    family without a unit of another range, keeps the reading of a layer of its own.
+
+    >>> declare([r"a_k = \\sum_j w_{kj} z_j", r"y_k = \\frac{\\exp(a_k)}{\\sum_l \\exp(a_l)}"])
+    Traceback (most recent call last):
+    ...
+    symbp.errors.DeclarationError: the sum over l reads a_{l}, and this equation also reads a at the units k: does l run over the same units as k, or over units of their own? (in the forward equation 'y_k = \\frac{\\exp(a_k)}{\\sum_l \\exp(a_l)}')
+    hint: write '% symbp: index l : k' if l runs like k, or another letter than a for a family of its own
+    """
+    from ..latex.ast import SumOp, Sym
+    for k, (src, chain) in enumerate(parsed):
+        syms = list(_all_syms(chain))
+        for node in chain.sides[1].walk():
+            if not isinstance(node, SumOp) or node.index in declared or node.index not in net.ranges:
+                continue
+            letter, rng = node.index, net.ranges[node.index]
+            over = [f for f in net.families if rng in f.axes]
+            if not over or any(f.param or f.id in net.definitions for f in over):
+                continue
+            names = {f.name for f in over}
+            others = [s for s in syms if s.name in names and letter not in s.letters and s.letters
+                      and all(net.ranges.get(x) not in (None, rng) for x in s.letters)]
+            defined = {f.name for f in net.families if f.id in net.definitions and rng not in f.axes}
+            if not others or not names <= defined:
+                continue
+            s = others[0]
+            exc = DeclarationError(
+                f"the sum over {letter} reads {latex_name(s.name)}_{{{letter}}}, and this equation also "
+                f"reads {latex_name(s.name)} at the units {''.join(s.letters)}: does {letter} run over "
+                f"the same units as {''.join(s.letters)}, or over units of their own?",
+                offset=node.index_pos,
+                hint=f"write '% symbp: index {letter} : {s.letters[0]}' if {letter} runs like "
+                     f"{s.letters[0]}, or another letter than {latex_name(s.name)} for a family of its own")
+            raise _with_source(exc, src, k)
 
 
 def _all_syms(chain):  # noqa: ANN001, ANN202
