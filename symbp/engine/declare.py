@@ -534,7 +534,7 @@ def _one_family_two_letters(net: Network, parsed: list, declared: set[str]) -> N
     symbp.errors.DeclarationError: the sum over l reads a_{l}, and this equation also reads a at the units k: does l run over the same units as k, or over units of their own? (in the forward equation 'y_k = \\frac{\\exp(a_k)}{\\sum_l \\exp(a_l)}')
     hint: write '% symbp: index l : k' if l runs like k, or another letter than a for a family of its own
     """
-    from ..latex.ast import SumOp, Sym
+    from ..latex.ast import SumOp
     for k, (src, chain) in enumerate(parsed):
         syms = list(_all_syms(chain))
         for node in chain.sides[1].walk():
