@@ -528,11 +528,11 @@ def _one_family_two_letters(net: Network, parsed: list, declared: set[str]) -> N
     ``\\sum_k y_k = 1``).  A letter that also indexes a weight (``\\sum_i v_{ki} z_i``), or any
     family without a unit of another range, keeps the reading of a layer of its own.
 
-    >>> declare([r"a_k = \\sum_j w_{kj} z_j", r"y_k = \\frac{\\exp(a_k)}{\\sum_l \\exp(a_l)}"])
-    Traceback (most recent call last):
-    ...
-    symbp.errors.DeclarationError: the sum over l reads a_{l}, and this equation also reads a at the units k: does l run over the same units as k, or over units of their own? (in the forward equation 'y_k = \\frac{\\exp(a_k)}{\\sum_l \\exp(a_l)}')
-    hint: write '% symbp: index l : k' if l runs like k, or another letter than a for a family of its own
+    >>> try:
+    ...     declare([r"a_k = \\sum_j w_{kj} z_j", r"y_k = \\frac{\\exp(a_k)}{\\sum_l \\exp(a_l)}"])
+    ... except DeclarationError as exc:
+    ...     print(exc.hint)
+    write '% symbp: index l : k' if l runs like k, or another letter than a for a family of its own
     """
     from ..latex.ast import SumOp
     for k, (src, chain) in enumerate(parsed):
