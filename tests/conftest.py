@@ -89,11 +89,13 @@ TEST_SECONDS = {
 #: the tests of one parameter id together (a fixture or a cache keyed by the parameter stays on one
 #: worker) and the tests without parameters together.  The other files go whole to one worker.
 SPLIT = {
-    "tests/test_mutation.py": "param", "tests/test_parallel.py": "test", "tests/test_sympy_oracle.py": "param",
-    "tests/test_proof_compact.py": "param", "tests/test_generic.py": "param", "tests/test_proof.py": "param",
+    "tests/test_mutation.py": "param", "tests/test_parallel.py": "test",
+    "tests/test_sympy_oracle.py": "param", "tests/test_proof_compact.py": "param",
+    "tests/test_generic.py": "param", "tests/test_proof.py": "param",
     "tests/test_latex_compile.py": "param", "tests/test_formats.py": "param", "tests/test_cli.py": "param",
-    "tests/test_pytest_plugin.py": "param", "tests/test_fuzz.py": "param", "tests/test_example_notebook.py": "test",
-    "tests/independent/test_independent_generator.py": "param", "tests/test_export.py": "param",
+    "tests/test_pytest_plugin.py": "param", "tests/test_fuzz.py": "param",
+    "tests/test_example_notebook.py": "test", "tests/independent/test_independent_generator.py": "param",
+    "tests/test_export.py": "param",
 }
 
 
@@ -142,7 +144,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
                     for nodeid in unit:
                         f = nodeid.split("::", 1)[0]
                         counts[f] = counts.get(f, 0) + 1
-                cost = {scope: sum(_seconds(n, counts) for n in unit) for scope, unit in self.workqueue.items()}
+                cost = {scope: sum(_seconds(n, counts) for n in unit)
+                        for scope, unit in self.workqueue.items()}
                 order = sorted(self.workqueue.items(), key=lambda item: -cost[item[0]])  # stable
                 self.workqueue.clear()
                 self.workqueue.update(order)
