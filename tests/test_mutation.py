@@ -9,12 +9,14 @@ and no rewrite is refuted.
 
 from __future__ import annotations
 
-import functools
+import hashlib
 from pathlib import Path
 
 import pytest
+from session_cache import BUSY, session_folder, shared
 
 from symbp import check_equation, check_file
+from symbp.checker.files import derivation_files
 from symbp.checker.pipeline import check_chain
 from symbp.checker.results import ERROR, REFUTED, VERIFIED
 from symbp.document import load
@@ -34,18 +36,58 @@ from symbp.soundness.mutation import (
 from symbp.soundness.oracle import DIFFERENT, EQUIVALENT, ILL_FORMED, compare
 
 ROOT = Path(__file__).resolve().parent.parent
+#: the files the harness runs over, in its order (``run([ROOT / "derivations"])``'s)
+FILES = derivation_files([ROOT / "derivations"])[0]
 
 
-@functools.lru_cache(maxsize=1)
-def _report() -> Report:
-    """The harness's report, computed once per process (under pytest-xdist, ``--dist loadfile``
-    keeps this module's tests in one worker, so the report is computed once per run)."""
-    return run([ROOT / "derivations"])
+def _key(path: Path) -> str:
+    """The cache key of a file's part of the report: its name and content."""
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    return f"mutation-{Path(path).relative_to(ROOT / 'derivations').as_posix().replace('/', '_')}-{digest}"
+
+
+def _part(folder: Path, path: Path, wait: bool = True) -> Report:
+    """The harness's report on one file (every link's mutants and rewrites are generated and
+    judged link by link, so the report on derivations/ is these parts, in order), computed once
+    per session: by whichever worker asks first (the parametrised test below spreads the files
+    over the workers)."""
+    return shared(folder, _key(path), lambda: run([path]), wait=wait)
+
+
+@pytest.fixture(scope="session")
+def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return session_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
-def report() -> Report:
-    return _report()
+def report(cache_folder: Path) -> Report:
+    """The harness's report on derivations/ (``run([ROOT / "derivations"])``): its files' parts,
+    joined in order; the parts no other worker is computing are computed first, then those it is
+    waited for."""
+    parts: dict[Path, Report] = {}
+    for wait in (False, True):
+        for f in FILES:
+            if f not in parts:
+                got = _part(cache_folder, f, wait=wait)
+                if got is not BUSY:
+                    parts[f] = got
+    whole = Report()
+    for f in FILES:
+        whole.outcomes += parts[f].outcomes
+        whole.links += parts[f].links
+    return whole
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(f.relative_to(ROOT)) for f in FILES])
+def test_the_harness_on_each_file(cache_folder: Path, path: Path) -> None:
+    """Each file's part of the report, computed here (the tests below read the whole): nothing
+    verified that is not equivalent, every other mutant killed, no rewrite refuted."""
+    part = _part(cache_folder, path)
+    assert part.unsound == [], "\n".join(f"{o.cls}: {o.latex}: {o.message}" for o in part.unsound)
+    assert part.survivors == [], "\n".join(f"{o.cls}: {o.latex}: {o.verdict}: {o.message}"
+                                           for o in part.survivors)
+    assert part.rewrites_refuted == [], "\n".join(f"{o.cls}: {o.latex}: {o.message}"
+                                                  for o in part.rewrites_refuted)
 
 
 def test_no_mutant_that_is_not_equivalent_is_verified(report: Report) -> None:
