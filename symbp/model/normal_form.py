@@ -89,8 +89,10 @@ def map_indices(f: Factor, fn: Callable[[Index], Index]) -> Factor:
     out = []
     for part in f:
         if type(part) is tuple:
-            if _is_index(part) or is_affine(part):
-                out.append(_map_one(part, fn))
+            if _is_index(part):
+                out.append(fn(part))
+            elif is_affine(part):
+                out.append(map_affine(part, fn))
             else:
                 out.append(tuple(_map_one(p, fn) for p in part))
         else:
@@ -380,12 +382,19 @@ class Expr:
 
     def __init__(self, terms: Iterable[Term] = ()) -> None:
         acc: dict[tuple, Fraction] = {}
+        first: dict[tuple, Term] = {}
         for t in terms:
-            acc[t.key] = acc.get(t.key, Fraction(0)) + t.coeff
+            k = t.key
+            acc[k] = acc.get(k, Fraction(0)) + t.coeff
+            first.setdefault(k, t)
         if len(acc) > MAX_TERMS:
             raise ResourceLimitError(f"an expression grew beyond {MAX_TERMS} terms")
+        # a term whose coefficient is unchanged is kept as it is (terms are frozen values); one
+        # term needs no order
+        items = sorted(acc.items(), key=lambda kv: repr(kv[0])) if len(acc) > 1 else acc.items()
         self.terms: tuple[Term, ...] = tuple(
-            Term(c, *k) for k, c in sorted(acc.items(), key=lambda kv: repr(kv[0])) if c != 0)
+            t if type((t := first[k]).coeff) is Fraction and t.coeff == c else Term(c, *k)
+            for k, c in items if c != 0)
         self._hash: int | None = None
 
     # -- constructors
