@@ -44,6 +44,7 @@ def is_shift(x: str) -> bool:
             and (x[0].isdigit() or any(c in "+-" for c in x)))
 
 
+@lru_cache(maxsize=4096)
 def shift_terms(x: str) -> tuple[tuple[tuple[str, int], ...], int]:
     """A shifted position's text as ``((letter, coefficient), ...), constant``, in the order written.
 

@@ -257,6 +257,11 @@ def _canonical(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
     if not dummies:
         return Term(coeff, tuple(sorted(sizes)), (), tuple(sorted(factors)))
     names = sorted(dummies)
+    if len(names) == 1:  # one dummy: no order to choose, the colour refinement below decides nothing
+        new1 = {names[0]: 0}
+        fs = tuple(sorted(_normal_factor(map_indices(f, lambda i: ("d", new1[i[1]]) if i[0] == "d" else i))
+                          for f in factors))
+        return Term(coeff, tuple(sorted(sizes)), (dummies[names[0]],), fs)
     # colour refinement: a dummy's colour is its range plus how it sits in the factors
     occ: dict[int, list[int]] = {d: [] for d in names}
     for k, f in enumerate(factors):
@@ -385,8 +390,12 @@ class Expr:
         first: dict[tuple, Term] = {}
         for t in terms:
             k = t.key
-            acc[k] = acc.get(k, Fraction(0)) + t.coeff
-            first.setdefault(k, t)
+            prev = acc.get(k)
+            if prev is None:
+                acc[k] = t.coeff if type(t.coeff) is Fraction else Fraction(0) + t.coeff
+                first[k] = t
+            else:
+                acc[k] = prev + t.coeff
         if len(acc) > MAX_TERMS:
             raise ResourceLimitError(f"an expression grew beyond {MAX_TERMS} terms")
         # a term whose coefficient is unchanged is kept as it is (terms are frozen values); one
