@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
@@ -30,6 +31,7 @@ _SHIFT_TERM = re.compile(r"([+-]?)(\d*)([A-Za-z]+'*)?")
 _SHIFT = re.compile(r"[+-]?(?:\d*[A-Za-z]+'*|\d+)(?:[+-](?:\d*[A-Za-z]+'*|\d+))*")
 
 
+@lru_cache(maxsize=4096)
 def is_shift(x: str) -> bool:
     """Whether a subscript entry is a shifted position (``j+m-1``, ``i-m+1``, ``2j``) rather than
     an index letter: the parser writes such a position as its canonical text, which holds a sign
@@ -42,6 +44,7 @@ def is_shift(x: str) -> bool:
             and (x[0].isdigit() or any(c in "+-" for c in x)))
 
 
+@lru_cache(maxsize=4096)
 def shift_terms(x: str) -> tuple[tuple[tuple[str, int], ...], int]:
     """A shifted position's text as ``((letter, coefficient), ...), constant``, in the order written.
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -41,7 +42,7 @@ from ..errors import InputError, SymbpError
 from ..latex.ast import Chain, Deriv, Num, SumOp, Sym
 from ..latex.unparse import unparse
 from ..notation import latex_name
-from .pipeline import check_chain
+from .pipeline import check_chain, verdict_only
 from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 
 __all__ = ["DEPTHS", "check_generic", "generic_fits", "generic_text", "proof_instance"]
@@ -191,6 +192,10 @@ def check_generic(tpl: Template, chain: Chain,
         return [LinkResult(shown[k], ERROR, local, link=k + 1, links=n, error="NotationError",
                            code=dx.AMBIGUOUS_READING.name) for k in range(n)]
     runs: list[tuple[int, int, Instance, list[LinkResult]]] = []
+    # what a run says beyond its verdicts is read only from the first refutation or error of each
+    # link (an error anywhere is the link's, its words as a full check gives them): once every
+    # link has one, the later runs are checked for their verdicts alone (the same verdicts)
+    decided = [False] * n
     try:
         for depth in _depths(tpl, chain):
             for layer in ([depth] if at_depth else range(0, depth + 2)):
@@ -200,7 +205,11 @@ def check_generic(tpl: Template, chain: Chain,
                 except Invalid:
                     continue
                 net = tpl.network(depth, equal=bool(inst.conflicts))
-                runs.append((depth, layer, inst, check(net, inst.chain)))
+                with verdict_only() if all(decided) else nullcontext():
+                    results = check(net, inst.chain)
+                for k, r in enumerate(results[:n]):
+                    decided[k] = decided[k] or r.verdict in (REFUTED, ERROR)
+                runs.append((depth, layer, inst, results))
     except InputError as exc:
         exc_text = exc.brief()
         return [LinkResult(shown[k], ERROR, exc_text, link=k + 1, links=n, error=type(exc).__name__,

@@ -27,6 +27,8 @@ a candidate through :attr:`LinkContext.recheck`).
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from fractions import Fraction
 from typing import Any
@@ -66,9 +68,39 @@ from .diagnosis import (
 )
 from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult, _Refuted
 
+#: a stack: inside :func:`verdict_only`, a check's results are wanted for their verdicts alone
+_VERDICT_ONLY: list[bool] = []
+
+
+@contextmanager
+def verdict_only() -> Iterator[None]:
+    """Inside the block, :func:`check_chain` computes what decides each verdict and leaves out
+    what only explains it: no repair search, no derived expression, no counterexample where the
+    verdict does not depend on it (the network run with concrete functions decides an equation
+    beyond polynomials, so it is still run there).  The verdicts are those of a full check; the
+    messages of refutations are shorter.  For a caller that reads the verdicts of some checks and
+    the explanations of others (:func:`symbp.checker.generic.check_generic`: every depth's
+    verdict, the first refutation's words).
+
+    >>> from symbp.engine.declare import declare
+    >>> from symbp.latex.parser import parse_chain
+    >>> net = declare([r"a_j = \\sum_i w_{ji} x_i", r"y_j = h(a_j)"], params=["w"])
+    >>> wrong = parse_chain(r"\\frac{\\partial y_j}{\\partial a_j} = h(a_j)", net.functions)
+    >>> full, = check_chain(net, wrong)
+    >>> with verdict_only():
+    ...     quick, = check_chain(net, wrong)
+    >>> full.verdict == quick.verdict == "refuted", bool(full.suggestion), quick.suggestion
+    (True, True, None)
+    """
+    _VERDICT_ONLY.append(True)
+    try:
+        yield
+    finally:
+        _VERDICT_ONLY.pop()
+
 
 def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
-    """Check every link of ``chain``."""
+    """Check every link of ``chain`` (inside :func:`verdict_only`: for the verdicts)."""
     letters, inference = infer_letters(net, chain)
     head = chain.sides[0]
     results = []
@@ -81,7 +113,7 @@ def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
     for k in range(n):
         lhs, rhs = chain.sides[k], chain.sides[k + 1]
         text = f"{unparse(lhs)} {chain.rels[k]} {unparse(rhs)}"
-        res = _check_link(net, letters, inference, lhs, rhs, head)
+        res = _check_link(net, letters, inference, lhs, rhs, head, suggest=not _VERDICT_ONLY)
         res.latex = text
         res.link, res.links = k + 1, n
         results.append(res)
@@ -627,7 +659,7 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
         head_free = set(free_letters(head, net, []))
         head_env = {x: env[x] for x in head_free if x in env}
         extra["derived"] = _derived(net, interp, head, head_env, {x: x for x in head_env}) \
-            if len(head_env) == len(head_free) else None
+            if len(head_env) == len(head_free) and not _VERDICT_ONLY else None
         if extra["derived"] and not hint:
             problems.append(dx.Derived(extra["derived"]))
         return _Refuted(problems, **extra)
@@ -705,7 +737,7 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         same = gl == gr
     names = {name: x if len(env[x]) == 1 else NormalFormPrinter(net).free_letter(name)
              for x in env for name in env[x]}
-    derived = _derived(net, interp, head, env, names)
+    derived = None if _VERDICT_ONLY else _derived(net, interp, head, env, names)
     if same:
         return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, gl, names), given=_given(net, raw_l, raw_r))],
                              derived=derived)
@@ -812,15 +844,17 @@ def _refutation(net: Network, letters: dict[str, tuple[str, ...]], inference: li
     beyond = _beyond_polynomials(net, ul, ur)
     # a deep network's (found by the probe, ``plans`` empty) concrete gradients vanish in its
     # bottom layers: its counterexample is the exact witness
+    # (for the verdict alone it is run only where it decides it: beyond polynomials)
     cx, ran = _network_counterexample(net, gl, gr, [differing.sizes] + plans, free, names,
-                                      seeds=(0, 1, 2, 3) if beyond else (0,)) if plans else (None, None)
+                                      seeds=(0, 1, 2, 3) if beyond else (0,)) \
+        if plans and (beyond or not _VERDICT_ONLY) else (None, None)
     if cx is None and beyond:  # 1/x, ln x: the formal difference is no evidence without numbers
         return LinkResult("", ERROR, f"not decided: the two sides differ as formal expressions, but "
                           f"they involve {beyond}, whose identities (such as {_identity_of(beyond)}) the "
                           f"normal form does not know, and the network run with concrete functions shows no "
                           f"difference, so nothing is claimed", error="UnsupportedError",
                           code=dx.UNSUPPORTED.name)
-    if cx is None:
+    if cx is None and not _VERDICT_ONLY:
         cx = _formal_counterexample(net, differing, free, names)
     # last, so that running out of time here costs the proposal, never the refutation
     fix = repair.suggest_repair(_context(net, letters, inference, head), lhs, rhs,

@@ -88,15 +88,16 @@ class Sym(Node):
         """The subscript groups that are the unit ``0`` (``w_{j0}``: ``(1,)``)."""
         return tuple(k for k, g in enumerate(self.groups) if g == ("0",))
 
-    @property
+    @cached_property
     def slots(self) -> tuple[str, ...]:
         """The subscript's entries in order, one per position: a letter, the unit ``0``, or a shifted
-        position's canonical text (``'j+m-1'``, :func:`symbp.notation.shift_terms` reads it)."""
+        position's canonical text (``'j+m-1'``, :func:`symbp.notation.shift_terms` reads it); read
+        once: the node is frozen."""
         return tuple(x for g in self.groups for x in g)
 
-    @property
+    @cached_property
     def shifted(self) -> bool:
-        """Whether a position of the subscript is shifted (``x_{j+m-1}``)."""
+        """Whether a position of the subscript is shifted (``x_{j+m-1}``); read once."""
         return any(is_shift(x) for g in self.groups for x in g)
 
     def __repr__(self) -> str:

@@ -89,8 +89,10 @@ def map_indices(f: Factor, fn: Callable[[Index], Index]) -> Factor:
     out = []
     for part in f:
         if type(part) is tuple:
-            if _is_index(part) or is_affine(part):
-                out.append(_map_one(part, fn))
+            if _is_index(part):
+                out.append(fn(part))
+            elif is_affine(part):
+                out.append(map_affine(part, fn))
             else:
                 out.append(tuple(_map_one(p, fn) for p in part))
         else:
@@ -255,6 +257,11 @@ def _canonical(coeff: Fraction, sizes: list[str], dummies: dict[int, str],
     if not dummies:
         return Term(coeff, tuple(sorted(sizes)), (), tuple(sorted(factors)))
     names = sorted(dummies)
+    if len(names) == 1:  # one dummy: no order to choose, the colour refinement below decides nothing
+        new1 = {names[0]: 0}
+        fs = tuple(sorted(_normal_factor(map_indices(f, lambda i: ("d", new1[i[1]]) if i[0] == "d" else i))
+                          for f in factors))
+        return Term(coeff, tuple(sorted(sizes)), (dummies[names[0]],), fs)
     # colour refinement: a dummy's colour is its range plus how it sits in the factors
     occ: dict[int, list[int]] = {d: [] for d in names}
     for k, f in enumerate(factors):
@@ -380,12 +387,23 @@ class Expr:
 
     def __init__(self, terms: Iterable[Term] = ()) -> None:
         acc: dict[tuple, Fraction] = {}
+        first: dict[tuple, Term] = {}
         for t in terms:
-            acc[t.key] = acc.get(t.key, Fraction(0)) + t.coeff
+            k = t.key
+            prev = acc.get(k)
+            if prev is None:
+                acc[k] = t.coeff if type(t.coeff) is Fraction else Fraction(0) + t.coeff
+                first[k] = t
+            else:
+                acc[k] = prev + t.coeff
         if len(acc) > MAX_TERMS:
             raise ResourceLimitError(f"an expression grew beyond {MAX_TERMS} terms")
+        # a term whose coefficient is unchanged is kept as it is (terms are frozen values); one
+        # term needs no order
+        items = sorted(acc.items(), key=lambda kv: repr(kv[0])) if len(acc) > 1 else acc.items()
         self.terms: tuple[Term, ...] = tuple(
-            Term(c, *k) for k, c in sorted(acc.items(), key=lambda kv: repr(kv[0])) if c != 0)
+            t if type((t := first[k]).coeff) is Fraction and t.coeff == c else Term(c, *k)
+            for k, c in items if c != 0)
         self._hash: int | None = None
 
     # -- constructors

@@ -533,6 +533,14 @@ class Oracle:
         return out / self.patterns if self.mean_size else out
 
     def loss(self) -> complex:
+        # one value per forward pass (as the pass's quantities are: ``value``), kept with them
+        memo = self._passes.setdefault((self._perturb, self.pattern), {})
+        if _LOSS in memo:
+            return memo[_LOSS]  # type: ignore[return-value]
+        memo[_LOSS] = out = self._loss()  # type: ignore[assignment]
+        return out
+
+    def _loss(self) -> complex:
         own = (self.net.error_name, ())
         if own in self.defs:  # the error as a forward equation: E = -\sum_k t_k \ln y_k
             return self.value(own, ())
@@ -931,6 +939,10 @@ def _plans(net: Network) -> list[dict[str, int]]:
         for d, (terms, const) in net.size_relations.items():
             p[d] = const + sum(c * p[r] for r, c in terms)
     return plans
+
+
+#: where a forward pass's memo (``Oracle._passes``) keeps its loss: no family's key (a name and its axes)
+_LOSS = ("#loss",)
 
 
 def _close(a: complex, b: complex) -> bool:
