@@ -240,6 +240,8 @@ class Template:
         self.functions = frozenset(n for n in names if n not in _NOT_FUNCTIONS and n not in params_)
         self.params = set(self.kw.get("params", ("w", "b")))
         try:
+            from .vector import generic_index_form  # a forward pass written with vectors
+            self.lines = generic_index_form(self)
             self._read()
         except InputError as exc:
             if exc.forward_index is None:
