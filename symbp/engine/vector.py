@@ -1005,7 +1005,7 @@ def generic_index_form(tpl: object) -> list[str]:
     for k, src in enumerate(tpl.lines):  # type: ignore[attr-defined]
         text, where = tpl.prepare(src)  # type: ignore[attr-defined]
         try:
-            chain = parse_chain(text, set(tpl.functions))  # type: ignore[attr-defined]
+            chain = parse_chain(text, tpl.functions_in(text))  # type: ignore[attr-defined]
         except InputError:
             out.append(src)  # the template reports it
             continue
