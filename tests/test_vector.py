@@ -654,6 +654,15 @@ a^l_j &= \sigma(z^l_j)
 """
 
 
+#: the same network, its forward pass written with vectors (Nielsen's eq. 25), and mixed
+GENERIC_VECTOR = GENERIC.replace(r"z^l_j &= \sum_k w^l_{jk} a^{l-1}_k + b^l_j", r"z^l &= w^l a^{l-1} + b^l") \
+    .replace(r"a^l_j &= \sigma(z^l_j)", r"a^l &= \sigma(z^l)")
+GENERIC_MIXED = GENERIC.replace(r"a^l_j &= \sigma(z^l_j)", r"\mathbf{a}^l &= \sigma(\mathbf{z}^l)")
+GENERIC_FORWARDS = pytest.mark.parametrize("forward", [GENERIC, GENERIC_VECTOR, GENERIC_MIXED],
+                                           ids=["index", "vector", "mixed"])
+
+
+@GENERIC_FORWARDS
 @pytest.mark.parametrize(("equation", "verdict", "words"), [
     (r"\delta^L = \nabla_{a^L} C \odot \sigma'(z^L)", VERIFIED, "of every depth"),
     (r"\delta^l = \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma'(z^l)", VERIFIED,
@@ -672,8 +681,8 @@ a^l_j &= \sigma(z^l_j)
     (r"\delta^L = \nabla_{a^L} C", REFUTED, r"a factor \sigma'(z^{(2)}) of the left side is missing"),
     (r"\delta^l = \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma(z^l)", REFUTED, "refuted at depth"),
 ])
-def test_a_generic_layer_in_vector_notation(equation: str, verdict: str, words: str) -> None:
-    (r,) = _one(equation, GENERIC)
+def test_a_generic_layer_in_vector_notation(equation: str, verdict: str, words: str, forward: str) -> None:
+    (r,) = _one(equation, forward)
     assert r.verdict == verdict, r.message
     assert words in r.message, r.message
 
@@ -719,6 +728,115 @@ def test_the_generic_vector_mutants_are_all_killed() -> None:
     assert report.links == 6 and report.unsound == [] and report.survivors == []
     assert {o.cls for o in report.outcomes} >= {"drop-transpose", "hadamard-to-product", "other-layout"}
     assert not [o for o in report.outcomes if o.message.startswith(DISAGREES)]
+
+
+# ----------------------------------------------------------------------------------------------
+# a generic forward pass written with vectors: Goodfellow's layer k, Ng's layer [l]
+
+GOODFELLOW_GENERIC = r"""
+% symbp: layers k = 1..l
+% symbp: params W, b
+% symbp: error J
+% symbp: forward
+\begin{align*}
+\boldsymbol{a}^{(k)} &= \boldsymbol{b}^{(k)} + \boldsymbol{W}^{(k)} \boldsymbol{h}^{(k-1)} \\
+\boldsymbol{h}^{(k)} &= f(\boldsymbol{a}^{(k)})
+\end{align*}
+"""
+NG_GENERIC = r"""
+% symbp: layers l = 1..L
+% symbp: params W, b
+% symbp: error J
+% symbp: prefix d = \partial J
+% symbp: hadamard *
+% symbp: activation g^{[l]} = tanh
+% symbp: forward
+\begin{align*}
+Z^{[l]} &= W^{[l]} A^{[l-1]} + b^{[l]} \\
+A^{[l]} &= g^{[l]}(Z^{[l]})
+\end{align*}
+"""
+
+
+@pytest.mark.parametrize(("head", "equation", "verdict", "words"), [
+    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{a}^{(k)}} J = \nabla_{\boldsymbol{h}^{(k)}} J \odot f'(\boldsymbol{a}^{(k)})",
+     VERIFIED, "for every layer k = 1..l of every depth l"),
+    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{b}^{(k)}} J = \nabla_{\boldsymbol{a}^{(k)}} J", VERIFIED, "every depth"),
+    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{W}^{(k)}} J = \nabla_{\boldsymbol{a}^{(k)}} J\, \boldsymbol{h}^{(k-1)\top}",
+     VERIFIED, "every depth"),
+    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{h}^{(k-1)}} J = \boldsymbol{W}^{(k)\top} \nabla_{\boldsymbol{a}^{(k)}} J",
+     VERIFIED, "every depth"),
+    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{h}^{(k-1)}} J = \boldsymbol{W}^{(k)} \nabla_{\boldsymbol{a}^{(k)}} J",
+     REFUTED, "did you mean"),
+    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{a}^{(k)}} J = \nabla_{\boldsymbol{h}^{(k)}} J \odot f(\boldsymbol{a}^{(k)})",
+     REFUTED, "refuted at depth"),
+    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{W}^{(k)}} J = \boldsymbol{h}^{(k-1)} \nabla_{\boldsymbol{a}^{(k)}} J^\top",
+     REFUTED, "refuted at depth"),
+    (NG_GENERIC, r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", VERIFIED,
+     "for every layer l = 1..L-1 of every depth L"),
+    (NG_GENERIC, r"dW^{[l]} = dZ^{[l]} A^{[l-1]T}", VERIFIED, "for every layer l = 1..L of every depth L"),
+    (NG_GENERIC, r"db^{[l]} = dZ^{[l]}", VERIFIED, "every depth"),
+    (NG_GENERIC, r"dA^{[l]} = W^{[l+1]T} dZ^{[l+1]}", VERIFIED, "every depth"),
+    (NG_GENERIC, r"dZ^{[l]} = W^{[l+1]} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", REFUTED, "did you mean"),
+    (NG_GENERIC, r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g^{[l]}(Z^{[l]})", REFUTED, "refuted at depth"),
+    (NG_GENERIC, r"dW^{[l]} = dZ^{[l]} A^{[l]T}", REFUTED, "refuted at depth"),
+    (NG_GENERIC, r"dZ^{[l]} = W^{[l]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", REFUTED, "refuted at depth"),
+    # every layer's g^{[l]} is tanh: g'^{[l+1]} is the same function as g'^{[l]} (true, so verified)
+    (NG_GENERIC, r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l+1]}(Z^{[l]})", VERIFIED, "every depth"),
+])
+def test_a_generic_forward_pass_in_vector_notation(head: str, equation: str, verdict: str, words: str) -> None:
+    (r,) = _one(equation, head)
+    assert r.verdict == verdict, r.message
+    assert words in r.message, r.message
+    if verdict == REFUTED and r.suggestion:  # the fix, with vectors, verifies
+        (again,) = _one(r.suggestion, head)
+        assert again.verdict == VERIFIED, again.message
+
+
+def test_ng_functions_of_a_layer_are_their_own_without_a_directive() -> None:
+    """Without '% symbp: activation g^{[l]} = ...', each layer's g^{[n]} is its own undefined function:
+    g'^{[l+1]} for g'^{[l]} is not verified."""
+    head = NG_GENERIC.replace("% symbp: activation g^{[l]} = tanh\n", "")
+    (r,) = _one(r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l+1]}(Z^{[l]})", head)
+    assert r.verdict != VERIFIED, r.message
+    (r,) = _one(r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", head)
+    assert r.verdict == VERIFIED, r.message
+
+
+@pytest.mark.parametrize(("lines", "index"), [
+    ([r"z^l = w^l a^{l-1} + b^l", r"a^l = \sigma(z^l)"],
+     [r"z^l_j = \sum_k w^l_{jk} a^{l-1}_k + b^l_j", r"a^l_j = \sigma(z^l_j)"]),
+    ([r"z^l = (v^l)^T a^{l-1} + b^l", r"a^l = \sigma(z^l)"],
+     [r"z^l_j = \sum_k v^l_{kj} a^{l-1}_k + b^l_j", r"a^l_j = \sigma(z^l_j)"]),
+    ([r"z^l = w^l a^{l-1}", r"a^l_j = \sigma(z^l_j)"],
+     [r"z^l_j = \sum_k w^l_{jk} a^{l-1}_k", r"a^l_j = \sigma(z^l_j)"]),
+    ([r"z^l = w^l a^{l-1} + b^l \odot a^l", r"a^l = \sigma(z^l)"], None),  # a^l: no layer below it
+])
+def test_a_generic_vector_forward_pass_unrolls_as_its_index_form(lines: list[str], index: list[str] | None) -> None:
+    """The vector lines are translated to index notation with the parameters' shapes inferred: the
+    unrolled networks are those of the index form, at every depth."""
+    from symbp.engine.generic import Template
+    kw = {"params": ["w", "v", "b"]}
+    if index is None:
+        with pytest.raises(InputError):
+            Template("layers", "l", "L", lines, kw).network(2)
+        return
+    vec, idx = Template("layers", "l", "L", lines, dict(kw)), Template("layers", "l", "L", index, dict(kw))
+    for depth in (1, 2, 3):
+        assert vec.network(depth).forward_latex == idx.network(depth).forward_latex
+
+
+@pytest.mark.parametrize(("forward", "message"), [
+    (r"z^l &= w^l a^{l-1} + b^l \odot a^{l-1} \\ a^l &= \sigma(z^l)", "fit no shape of its parameters"),
+    (r"z^l &= w^l b^l a^{l-1} \\ a^l &= \sigma(z^l)", "more than one reading of its parameters (b, w)"),
+])
+def test_a_generic_vector_forward_pass_that_does_not_fit_asks_for_indices(forward: str, message: str) -> None:
+    text = "% symbp: layers l = 1..L\n% symbp: error C\n% symbp: forward\n\\begin{align*}\n" + forward + \
+        "\n\\end{align*}\n\\[ \\delta^L = \\nabla_{a^L} C \\]\n"
+    with pytest.raises(DeclarationError) as info:
+        loads(text, "t.tex")
+    shown = str(info.value)
+    assert message in shown and shown.startswith("t.tex:5:1:") and "write it with indices" in shown
 
 
 # ----------------------------------------------------------------------------------------------
