@@ -1059,7 +1059,7 @@ def generic_index_form(tpl: object) -> list[str]:
                    f"its parameters ({', '.join(names)})")
             exc = DeclarationError(
                 f"{why}: each family written with a layer is the vector of that layer's units",
-                offset=at(lhs), width=max(1, lhs.end - lhs.pos),
+                offset=at(lhs), width=max(1, where[min(lhs.end, len(where)) - 1] + 1 - at(lhs) if where else 1),
                 hint=f"write it with indices, as {written}_j = \\sum_k w^{{...}}_{{jk}} ... ")
             exc.forward_index = k
             raise exc
