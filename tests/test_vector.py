@@ -759,18 +759,18 @@ A^{[l]} &= g^{[l]}(Z^{[l]})
 
 
 @pytest.mark.parametrize(("head", "equation", "verdict", "words"), [
-    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{a}^{(k)}} J = \nabla_{\boldsymbol{h}^{(k)}} J \odot f'(\boldsymbol{a}^{(k)})",
+    (GOODFELLOW_GENERIC, r"\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot f'(a^{(k)})",
      VERIFIED, "for every layer k = 1..l of every depth l"),
-    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{b}^{(k)}} J = \nabla_{\boldsymbol{a}^{(k)}} J", VERIFIED, "every depth"),
-    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{W}^{(k)}} J = \nabla_{\boldsymbol{a}^{(k)}} J\, \boldsymbol{h}^{(k-1)\top}",
+    (GOODFELLOW_GENERIC, r"\nabla_{b^{(k)}} J = \nabla_{a^{(k)}} J", VERIFIED, "every depth"),
+    (GOODFELLOW_GENERIC, r"\nabla_{W^{(k)}} J = \nabla_{a^{(k)}} J\, h^{(k-1)\top}",
      VERIFIED, "every depth"),
-    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{h}^{(k-1)}} J = \boldsymbol{W}^{(k)\top} \nabla_{\boldsymbol{a}^{(k)}} J",
+    (GOODFELLOW_GENERIC, r"\nabla_{h^{(k-1)}} J = W^{(k)\top} \nabla_{a^{(k)}} J",
      VERIFIED, "every depth"),
-    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{h}^{(k-1)}} J = \boldsymbol{W}^{(k)} \nabla_{\boldsymbol{a}^{(k)}} J",
+    (GOODFELLOW_GENERIC, r"\nabla_{h^{(k-1)}} J = W^{(k)} \nabla_{a^{(k)}} J",
      REFUTED, "did you mean"),
-    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{a}^{(k)}} J = \nabla_{\boldsymbol{h}^{(k)}} J \odot f(\boldsymbol{a}^{(k)})",
+    (GOODFELLOW_GENERIC, r"\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot f(a^{(k)})",
      REFUTED, "refuted at depth"),
-    (GOODFELLOW_GENERIC, r"\nabla_{\boldsymbol{W}^{(k)}} J = \boldsymbol{h}^{(k-1)} \nabla_{\boldsymbol{a}^{(k)}} J^\top",
+    (GOODFELLOW_GENERIC, r"\nabla_{W^{(k)}} J = h^{(k-1)} \nabla_{a^{(k)}} J^\top",
      REFUTED, "refuted at depth"),
     (NG_GENERIC, r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", VERIFIED,
      "for every layer l = 1..L-1 of every depth L"),
@@ -784,7 +784,8 @@ A^{[l]} &= g^{[l]}(Z^{[l]})
     # every layer's g^{[l]} is tanh: g'^{[l+1]} is the same function as g'^{[l]} (true, so verified)
     (NG_GENERIC, r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l+1]}(Z^{[l]})", VERIFIED, "every depth"),
 ])
-def test_a_generic_forward_pass_in_vector_notation(head: str, equation: str, verdict: str, words: str) -> None:
+def test_a_generic_forward_pass_in_vector_notation(head: str, equation: str, verdict: str,
+                                                    words: str) -> None:
     (r,) = _one(equation, head)
     assert r.verdict == verdict, r.message
     assert words in r.message, r.message
@@ -812,7 +813,8 @@ def test_ng_functions_of_a_layer_are_their_own_without_a_directive() -> None:
      [r"z^l_j = \sum_k w^l_{jk} a^{l-1}_k", r"a^l_j = \sigma(z^l_j)"]),
     ([r"z^l = w^l a^{l-1} + b^l \odot a^l", r"a^l = \sigma(z^l)"], None),  # a^l: no layer below it
 ])
-def test_a_generic_vector_forward_pass_unrolls_as_its_index_form(lines: list[str], index: list[str] | None) -> None:
+def test_a_generic_vector_forward_pass_unrolls_as_its_index_form(lines: list[str],
+                                                                  index: list[str] | None) -> None:
     """The vector lines are translated to index notation with the parameters' shapes inferred: the
     unrolled networks are those of the index form, at every depth."""
     from symbp.engine.generic import Template
@@ -868,18 +870,49 @@ def test_what_does_not_read_back_as_vectors_is_none(index: str) -> None:
     assert to_vectors(parse_expression(index, FUNCS), ("j", None), shapes) is None
 
 
-def test_the_proof_of_a_vector_claim_has_its_steps_with_vectors(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "chains", "steps"), [
+    ("nielsen_matrix.tex", 4, [r"&= \left(w^{(2)}\right)^{T} \nabla_{z^{(2)}} C \odot \sigma'(z^{(1)})"]),
+    # Goodfellow's algorithm: its claims name the assignments (g), checked with their values
+    ("goodfellow_6_4.tex", 6, [r"&= g && \parbox[t]{0.34\linewidth}{\raggedright\small $g$ as assigned at "
+                               r"this point", r"&= \left(W^{(2)}\right)^{T} \left(\nabla_{h^{(2)}} J \odot "
+                               r"f'(a^{(2)})\right) \odot f'(a^{(1)})"]),
+])
+def test_the_proof_of_a_vector_claim_has_its_steps_with_vectors(tmp_path: Path, name: str, chains: int,
+                                                                steps: list[str]) -> None:
     import subprocess
 
     from symbp.render.proof import compact_document, prove_derivation
-    d = loads((ROOT / "derivations" / "nielsen_matrix.tex").read_text(), "nielsen_matrix.tex")
+    d = loads((ROOT / "derivations" / name).read_text(), name)
     tex = compact_document(prove_derivation(d), d.network, "t")
-    assert tex.count("With vectors (each line checked as written") >= 4
-    assert r"&= \left(w^{(2)}\right)^{T} \nabla_{z^{(2)}} C \odot \sigma'(z^{(1)})" in tex
+    assert tex.count("With vectors (each line checked as written") >= chains
+    for step in steps:
+        assert step in tex
     (tmp_path / "p.tex").write_text(tex)
     done = subprocess.run(["lualatex", "-interaction=nonstopmode", "-halt-on-error", "p.tex"], cwd=tmp_path,
                           capture_output=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+@pytest.mark.parametrize(("head", "equation", "derived"), [
+    (GOODFELLOW_GENERIC, r"\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot f(a^{(k)})",
+     r"\nabla_{a^k} J = \left(W^{k+1}\right)^{T} \nabla_{a^{k+1}} J \odot f'(a^k)"),
+    (GOODFELLOW_GENERIC, r"\nabla_{b^{(k)}} J = W^{(k+1)\top} \nabla_{a^{(k+1)}} J",
+     r"\nabla_{b^k} J = \left(W^{k+1}\right)^{T} \nabla_{a^{k+1}} J \odot f'(a^k)"),
+    # an average over the examples (its 1/m cleared): no vector form read back, said so
+    (NG_HEAD, r"dW = dZ X^T", r"\quad \text{(in index notation)}"),
+])
+def test_what_symbp_derives_for_a_vector_claim_is_written_with_vectors(head: str, equation: str,
+                                                                       derived: str) -> None:
+    (r,) = _one(equation, head)
+    assert r.verdict == REFUTED and r.derived is not None, r.message
+    assert r.derived.endswith(derived) if "index" in derived else r.derived == derived, r.derived
+
+
+def test_what_symbp_derives_in_an_algorithm_is_written_with_vectors() -> None:
+    """Goodfellow's slip at line 59 (the layer's f' dropped): derived with vectors, and verified."""
+    (r,) = [x for x in check_file(ROOT / "derivations" / "goodfellow_6_4.tex") if x.line == 59]
+    assert r.verdict == REFUTED
+    assert r.derived == r"\nabla_{b^{(1)}} J = \left(W^{(2)}\right)^{T} \nabla_{a^{(2)}} J \odot f'(a^{(1)})"
 
 
 def test_the_diagnosis_of_a_vector_claim_names_its_factors_with_vectors() -> None:

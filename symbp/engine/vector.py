@@ -1017,12 +1017,13 @@ def generic_index_form(tpl: object) -> list[str]:
                     if mark is not None:
                         marked.append((n, base, mark))
         lhs = chain.sides[0]
-        vector_lhs = isinstance(lhs, Sym) and not lhs.groups and tpl.split(lhs.name)[1] is not None  # type: ignore[attr-defined]
+        vector_lhs = (isinstance(lhs, Sym) and not lhs.groups
+                      and tpl.split(lhs.name)[1] is not None)  # type: ignore[attr-defined]
         if not vector_lhs and not any(isinstance(n, VECTOR_NODES) for s in chain.sides for n in s.walk()):
             out.append(src)
             continue
 
-        def at(node: Node) -> int:
+        def at(node: Node, where: list[int] = where) -> int:
             return where[min(node.pos, len(where) - 1)] if where else node.pos
 
         shapes: Shapes = {}
@@ -1059,7 +1060,8 @@ def generic_index_form(tpl: object) -> list[str]:
                    f"its parameters ({', '.join(names)})")
             exc = DeclarationError(
                 f"{why}: each family written with a layer is the vector of that layer's units",
-                offset=at(lhs), width=max(1, where[min(lhs.end, len(where)) - 1] + 1 - at(lhs) if where else 1),
+                offset=at(lhs),
+                width=max(1, where[min(lhs.end, len(where)) - 1] + 1 - at(lhs) if where else 1),
                 hint=f"write it with indices, as {written}_j = \\sum_k w^{{...}}_{{jk}} ... ")
             exc.forward_index = k
             raise exc
