@@ -728,6 +728,13 @@ def test_the_generic_vector_mutants_are_all_killed() -> None:
     assert report.links == 6 and report.unsound == [] and report.survivors == []
     assert {o.cls for o in report.outcomes} >= {"drop-transpose", "hadamard-to-product", "other-layout"}
     assert not [o for o in report.outcomes if o.message.startswith(DISAGREES)]
+    # value-level slips too, the shapes fitting: sigma for sigma', a factor dropped, all refuted
+    for cls in ("derivative-to-function", "drop-factor"):
+        mine = [o for o in report.outcomes if o.cls == cls]
+        assert mine and all(o.truth == "different" and o.verdict == REFUTED for o in mine), cls
+    assert [o for o in report.outcomes if o.cls == "layer-shift"]  # each layer its width: ill-formed
+
+
 
 
 # ----------------------------------------------------------------------------------------------
@@ -999,3 +1006,31 @@ def test_the_proof_of_a_vector_claim_shows_it_as_written_and_as_read() -> None:
     assert r"d b^{[2]} = \frac{1}{m} d Z^{[2]} \mathbf{1}" in text
     assert r"\text{(both sides times } M\text{)}" in text
     assert "at row 4, column 1 of $d W^{[2]}$" in text
+
+
+GENERIC_VALUE_HEADS = {"goodfellow": GOODFELLOW_GENERIC, "ng": NG_GENERIC, "nielsen-vector": GENERIC_VECTOR}
+GENERIC_VALUE_CLAIMS = {
+    "goodfellow": [r"\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot f'(a^{(k)})",
+                   r"\nabla_{h^{(k-1)}} J = W^{(k)\top} \nabla_{a^{(k)}} J"],
+    "ng": [r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})",
+           r"dW^{[l]} = dZ^{[l]} A^{[l-1]T} + \left(W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]}) "
+           r"- dZ^{[l]}\right) A^{[l-1]T}"],
+    "nielsen-vector": [r"\delta^l = (w^{l+1})^T \delta^{l+1} \odot \sigma'(z^l) + \nabla_{b^l} C - \delta^l"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERIC_VALUE_HEADS))
+def test_the_value_level_generic_vector_mutants_are_all_refuted(tmp_path: Path, name: str) -> None:
+    """A generic forward pass written with vectors, its claims mutated at the value level (a
+    derivative for the function, a factor or a term dropped, a layer shifted): every mutant the
+    oracle finds different is refuted, every ill-formed one killed, none verified."""
+    text = GENERIC_VALUE_HEADS[name] + "".join(f"\\[ {c} \\]\n" for c in GENERIC_VALUE_CLAIMS[name])
+    (tmp_path / f"{name}.tex").write_text(text)
+    report = run_vector_mutants([tmp_path])
+    assert report.links == len(GENERIC_VALUE_CLAIMS[name])
+    assert report.unsound == [] and report.survivors == []
+    assert not [o for o in report.outcomes if o.message.startswith(DISAGREES)]
+    value = [o for o in report.outcomes if o.cls in ("derivative-to-function", "drop-factor", "drop-term")]
+    assert any(o.truth == "different" for o in value)
+    assert all(o.verdict == (REFUTED if o.truth == "different" else VERIFIED) for o in value), \
+        [(o.latex, o.truth, o.verdict) for o in value]
