@@ -542,6 +542,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                    hint=f"leave the error abstract: '% symbp: error {conventions.get('of')}'"
                                    ).at(text, file)
         net.conventions = conventions
+    if template is not None and (conventions or layout != LAYOUTS[0]):  # every unrolled network
+        template.dress(conventions=net.conventions, layout=layout)
     # -- the equations
     deriv = Derivation(file, text, net, generic=template)
     lines_of = deriv.lines

@@ -654,6 +654,15 @@ a^l_j &= \sigma(z^l_j)
 """
 
 
+#: the same network, its forward pass written with vectors (Nielsen's eq. 25), and mixed
+GENERIC_VECTOR = GENERIC.replace(r"z^l_j &= \sum_k w^l_{jk} a^{l-1}_k + b^l_j", r"z^l &= w^l a^{l-1} + b^l") \
+    .replace(r"a^l_j &= \sigma(z^l_j)", r"a^l &= \sigma(z^l)")
+GENERIC_MIXED = GENERIC.replace(r"a^l_j &= \sigma(z^l_j)", r"\mathbf{a}^l &= \sigma(\mathbf{z}^l)")
+GENERIC_FORWARDS = pytest.mark.parametrize("forward", [GENERIC, GENERIC_VECTOR, GENERIC_MIXED],
+                                           ids=["index", "vector", "mixed"])
+
+
+@GENERIC_FORWARDS
 @pytest.mark.parametrize(("equation", "verdict", "words"), [
     (r"\delta^L = \nabla_{a^L} C \odot \sigma'(z^L)", VERIFIED, "of every depth"),
     (r"\delta^l = \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma'(z^l)", VERIFIED,
@@ -672,8 +681,8 @@ a^l_j &= \sigma(z^l_j)
     (r"\delta^L = \nabla_{a^L} C", REFUTED, r"a factor \sigma'(z^{(2)}) of the left side is missing"),
     (r"\delta^l = \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma(z^l)", REFUTED, "refuted at depth"),
 ])
-def test_a_generic_layer_in_vector_notation(equation: str, verdict: str, words: str) -> None:
-    (r,) = _one(equation, GENERIC)
+def test_a_generic_layer_in_vector_notation(equation: str, verdict: str, words: str, forward: str) -> None:
+    (r,) = _one(equation, forward)
     assert r.verdict == verdict, r.message
     assert words in r.message, r.message
 
@@ -719,6 +728,124 @@ def test_the_generic_vector_mutants_are_all_killed() -> None:
     assert report.links == 6 and report.unsound == [] and report.survivors == []
     assert {o.cls for o in report.outcomes} >= {"drop-transpose", "hadamard-to-product", "other-layout"}
     assert not [o for o in report.outcomes if o.message.startswith(DISAGREES)]
+    # value-level slips too, the shapes fitting: sigma for sigma', a factor dropped, all refuted
+    for cls in ("derivative-to-function", "drop-factor"):
+        mine = [o for o in report.outcomes if o.cls == cls]
+        assert mine and all(o.truth == "different" and o.verdict == REFUTED for o in mine), cls
+    assert [o for o in report.outcomes if o.cls == "layer-shift"]  # each layer its width: ill-formed
+
+
+
+
+# ----------------------------------------------------------------------------------------------
+# a generic forward pass written with vectors: Goodfellow's layer k, Ng's layer [l]
+
+GOODFELLOW_GENERIC = r"""
+% symbp: layers k = 1..l
+% symbp: params W, b
+% symbp: error J
+% symbp: forward
+\begin{align*}
+\boldsymbol{a}^{(k)} &= \boldsymbol{b}^{(k)} + \boldsymbol{W}^{(k)} \boldsymbol{h}^{(k-1)} \\
+\boldsymbol{h}^{(k)} &= f(\boldsymbol{a}^{(k)})
+\end{align*}
+"""
+NG_GENERIC = r"""
+% symbp: layers l = 1..L
+% symbp: params W, b
+% symbp: error J
+% symbp: prefix d = \partial J
+% symbp: hadamard *
+% symbp: activation g^{[l]} = tanh
+% symbp: forward
+\begin{align*}
+Z^{[l]} &= W^{[l]} A^{[l-1]} + b^{[l]} \\
+A^{[l]} &= g^{[l]}(Z^{[l]})
+\end{align*}
+"""
+
+
+@pytest.mark.parametrize(("head", "equation", "verdict", "words"), [
+    (GOODFELLOW_GENERIC, r"\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot f'(a^{(k)})",
+     VERIFIED, "for every layer k = 1..l of every depth l"),
+    (GOODFELLOW_GENERIC, r"\nabla_{b^{(k)}} J = \nabla_{a^{(k)}} J", VERIFIED, "every depth"),
+    (GOODFELLOW_GENERIC, r"\nabla_{W^{(k)}} J = \nabla_{a^{(k)}} J\, h^{(k-1)\top}",
+     VERIFIED, "every depth"),
+    (GOODFELLOW_GENERIC, r"\nabla_{h^{(k-1)}} J = W^{(k)\top} \nabla_{a^{(k)}} J",
+     VERIFIED, "every depth"),
+    (GOODFELLOW_GENERIC, r"\nabla_{h^{(k-1)}} J = W^{(k)} \nabla_{a^{(k)}} J",
+     REFUTED, "did you mean"),
+    (GOODFELLOW_GENERIC, r"\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot f(a^{(k)})",
+     REFUTED, "refuted at depth"),
+    (GOODFELLOW_GENERIC, r"\nabla_{W^{(k)}} J = h^{(k-1)} \nabla_{a^{(k)}} J^\top",
+     REFUTED, "refuted at depth"),
+    (NG_GENERIC, r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", VERIFIED,
+     "for every layer l = 1..L-1 of every depth L"),
+    (NG_GENERIC, r"dW^{[l]} = dZ^{[l]} A^{[l-1]T}", VERIFIED, "for every layer l = 1..L of every depth L"),
+    (NG_GENERIC, r"db^{[l]} = dZ^{[l]}", VERIFIED, "every depth"),
+    (NG_GENERIC, r"dA^{[l]} = W^{[l+1]T} dZ^{[l+1]}", VERIFIED, "every depth"),
+    (NG_GENERIC, r"dZ^{[l]} = W^{[l+1]} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", REFUTED, "did you mean"),
+    (NG_GENERIC, r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g^{[l]}(Z^{[l]})", REFUTED, "refuted at depth"),
+    (NG_GENERIC, r"dW^{[l]} = dZ^{[l]} A^{[l]T}", REFUTED, "refuted at depth"),
+    (NG_GENERIC, r"dZ^{[l]} = W^{[l]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", REFUTED, "refuted at depth"),
+    # every layer's g^{[l]} is tanh: g'^{[l+1]} is the same function as g'^{[l]} (true, so verified)
+    (NG_GENERIC, r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l+1]}(Z^{[l]})", VERIFIED, "every depth"),
+])
+def test_a_generic_forward_pass_in_vector_notation(head: str, equation: str, verdict: str,
+                                                    words: str) -> None:
+    (r,) = _one(equation, head)
+    assert r.verdict == verdict, r.message
+    assert words in r.message, r.message
+    if verdict == REFUTED and r.suggestion:  # the fix, with vectors, verifies
+        (again,) = _one(r.suggestion, head)
+        assert again.verdict == VERIFIED, again.message
+
+
+def test_ng_functions_of_a_layer_are_their_own_without_a_directive() -> None:
+    """Without '% symbp: activation g^{[l]} = ...', each layer's g^{[n]} is its own undefined function:
+    g'^{[l+1]} for g'^{[l]} is not verified."""
+    head = NG_GENERIC.replace("% symbp: activation g^{[l]} = tanh\n", "")
+    (r,) = _one(r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l+1]}(Z^{[l]})", head)
+    assert r.verdict != VERIFIED, r.message
+    (r,) = _one(r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", head)
+    assert r.verdict == VERIFIED, r.message
+
+
+@pytest.mark.parametrize(("lines", "index"), [
+    ([r"z^l = w^l a^{l-1} + b^l", r"a^l = \sigma(z^l)"],
+     [r"z^l_j = \sum_k w^l_{jk} a^{l-1}_k + b^l_j", r"a^l_j = \sigma(z^l_j)"]),
+    ([r"z^l = (v^l)^T a^{l-1} + b^l", r"a^l = \sigma(z^l)"],
+     [r"z^l_j = \sum_k v^l_{kj} a^{l-1}_k + b^l_j", r"a^l_j = \sigma(z^l_j)"]),
+    ([r"z^l = w^l a^{l-1}", r"a^l_j = \sigma(z^l_j)"],
+     [r"z^l_j = \sum_k w^l_{jk} a^{l-1}_k", r"a^l_j = \sigma(z^l_j)"]),
+    ([r"z^l = w^l a^{l-1} + b^l \odot a^l", r"a^l = \sigma(z^l)"], None),  # a^l: no layer below it
+])
+def test_a_generic_vector_forward_pass_unrolls_as_its_index_form(lines: list[str],
+                                                                  index: list[str] | None) -> None:
+    """The vector lines are translated to index notation with the parameters' shapes inferred: the
+    unrolled networks are those of the index form, at every depth."""
+    from symbp.engine.generic import Template
+    kw = {"params": ["w", "v", "b"]}
+    if index is None:
+        with pytest.raises(InputError):
+            Template("layers", "l", "L", lines, kw).network(2)
+        return
+    vec, idx = Template("layers", "l", "L", lines, dict(kw)), Template("layers", "l", "L", index, dict(kw))
+    for depth in (1, 2, 3):
+        assert vec.network(depth).forward_latex == idx.network(depth).forward_latex
+
+
+@pytest.mark.parametrize(("forward", "message"), [
+    (r"z^l &= w^l a^{l-1} + b^l \odot a^{l-1} \\ a^l &= \sigma(z^l)", "fit no shape of its parameters"),
+    (r"z^l &= w^l b^l a^{l-1} \\ a^l &= \sigma(z^l)", "more than one reading of its parameters (b, w)"),
+])
+def test_a_generic_vector_forward_pass_that_does_not_fit_asks_for_indices(forward: str, message: str) -> None:
+    text = "% symbp: layers l = 1..L\n% symbp: error C\n% symbp: forward\n\\begin{align*}\n" + forward + \
+        "\n\\end{align*}\n\\[ \\delta^L = \\nabla_{a^L} C \\]\n"
+    with pytest.raises(DeclarationError) as info:
+        loads(text, "t.tex")
+    shown = str(info.value)
+    assert message in shown and shown.startswith("t.tex:5:1:") and "write it with indices" in shown
 
 
 # ----------------------------------------------------------------------------------------------
@@ -750,18 +877,49 @@ def test_what_does_not_read_back_as_vectors_is_none(index: str) -> None:
     assert to_vectors(parse_expression(index, FUNCS), ("j", None), shapes) is None
 
 
-def test_the_proof_of_a_vector_claim_has_its_steps_with_vectors(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "chains", "steps"), [
+    ("nielsen_matrix.tex", 4, [r"&= \left(w^{(2)}\right)^{T} \nabla_{z^{(2)}} C \odot \sigma'(z^{(1)})"]),
+    # Goodfellow's algorithm: its claims name the assignments (g), checked with their values
+    ("goodfellow_6_4.tex", 6, [r"&= g && \parbox[t]{0.34\linewidth}{\raggedright\small $g$ as assigned at "
+                               r"this point", r"&= \left(W^{(2)}\right)^{T} \left(\nabla_{h^{(2)}} J \odot "
+                               r"f'(a^{(2)})\right) \odot f'(a^{(1)})"]),
+])
+def test_the_proof_of_a_vector_claim_has_its_steps_with_vectors(tmp_path: Path, name: str, chains: int,
+                                                                steps: list[str]) -> None:
     import subprocess
 
     from symbp.render.proof import compact_document, prove_derivation
-    d = loads((ROOT / "derivations" / "nielsen_matrix.tex").read_text(), "nielsen_matrix.tex")
+    d = loads((ROOT / "derivations" / name).read_text(), name)
     tex = compact_document(prove_derivation(d), d.network, "t")
-    assert tex.count("With vectors (each line checked as written") >= 4
-    assert r"&= \left(w^{(2)}\right)^{T} \nabla_{z^{(2)}} C \odot \sigma'(z^{(1)})" in tex
+    assert tex.count("With vectors (each line checked as written") >= chains
+    for step in steps:
+        assert step in tex
     (tmp_path / "p.tex").write_text(tex)
     done = subprocess.run(["lualatex", "-interaction=nonstopmode", "-halt-on-error", "p.tex"], cwd=tmp_path,
                           capture_output=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+@pytest.mark.parametrize(("head", "equation", "derived"), [
+    (GOODFELLOW_GENERIC, r"\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot f(a^{(k)})",
+     r"\nabla_{a^k} J = \left(W^{k+1}\right)^{T} \nabla_{a^{k+1}} J \odot f'(a^k)"),
+    (GOODFELLOW_GENERIC, r"\nabla_{b^{(k)}} J = W^{(k+1)\top} \nabla_{a^{(k+1)}} J",
+     r"\nabla_{b^k} J = \left(W^{k+1}\right)^{T} \nabla_{a^{k+1}} J \odot f'(a^k)"),
+    # an average over the examples (its 1/m cleared): no vector form read back, said so
+    (NG_HEAD, r"dW = dZ X^T", r"\quad \text{(in index notation)}"),
+])
+def test_what_symbp_derives_for_a_vector_claim_is_written_with_vectors(head: str, equation: str,
+                                                                       derived: str) -> None:
+    (r,) = _one(equation, head)
+    assert r.verdict == REFUTED and r.derived is not None, r.message
+    assert r.derived.endswith(derived) if "index" in derived else r.derived == derived, r.derived
+
+
+def test_what_symbp_derives_in_an_algorithm_is_written_with_vectors() -> None:
+    """Goodfellow's slip at line 59 (the layer's f' dropped): derived with vectors, and verified."""
+    (r,) = [x for x in check_file(ROOT / "derivations" / "goodfellow_6_4.tex") if x.line == 59]
+    assert r.verdict == REFUTED
+    assert r.derived == r"\nabla_{b^{(1)}} J = \left(W^{(2)}\right)^{T} \nabla_{a^{(2)}} J \odot f'(a^{(1)})"
 
 
 def test_the_diagnosis_of_a_vector_claim_names_its_factors_with_vectors() -> None:
@@ -848,3 +1006,31 @@ def test_the_proof_of_a_vector_claim_shows_it_as_written_and_as_read() -> None:
     assert r"d b^{[2]} = \frac{1}{m} d Z^{[2]} \mathbf{1}" in text
     assert r"\text{(both sides times } M\text{)}" in text
     assert "at row 4, column 1 of $d W^{[2]}$" in text
+
+
+GENERIC_VALUE_HEADS = {"goodfellow": GOODFELLOW_GENERIC, "ng": NG_GENERIC, "nielsen-vector": GENERIC_VECTOR}
+GENERIC_VALUE_CLAIMS = {
+    "goodfellow": [r"\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot f'(a^{(k)})",
+                   r"\nabla_{h^{(k-1)}} J = W^{(k)\top} \nabla_{a^{(k)}} J"],
+    "ng": [r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})",
+           r"dW^{[l]} = dZ^{[l]} A^{[l-1]T} + \left(W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]}) "
+           r"- dZ^{[l]}\right) A^{[l-1]T}"],
+    "nielsen-vector": [r"\delta^l = (w^{l+1})^T \delta^{l+1} \odot \sigma'(z^l) + \nabla_{b^l} C - \delta^l"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERIC_VALUE_HEADS))
+def test_the_value_level_generic_vector_mutants_are_all_refuted(tmp_path: Path, name: str) -> None:
+    """A generic forward pass written with vectors, its claims mutated at the value level (a
+    derivative for the function, a factor or a term dropped, a layer shifted): every mutant the
+    oracle finds different is refuted, every ill-formed one killed, none verified."""
+    text = GENERIC_VALUE_HEADS[name] + "".join(f"\\[ {c} \\]\n" for c in GENERIC_VALUE_CLAIMS[name])
+    (tmp_path / f"{name}.tex").write_text(text)
+    report = run_vector_mutants([tmp_path])
+    assert report.links == len(GENERIC_VALUE_CLAIMS[name])
+    assert report.unsound == [] and report.survivors == []
+    assert not [o for o in report.outcomes if o.message.startswith(DISAGREES)]
+    value = [o for o in report.outcomes if o.cls in ("derivative-to-function", "drop-factor", "drop-term")]
+    assert any(o.truth == "different" for o in value)
+    assert all(o.verdict == (REFUTED if o.truth == "different" else VERIFIED) for o in value), \
+        [(o.latex, o.truth, o.verdict) for o in value]

@@ -32,7 +32,7 @@ from ..document import (
     strip_label,
 )
 from ..engine.declare import BUILTINS, builtin
-from ..engine.vector import Mismatch, Read, needs_translation, translate, vector_factor
+from ..engine.vector import Mismatch, Read, needs_translation, to_vectors, translate, vector_factor
 from ..errors import InputError, Location, NotationError, SymbpError, locate
 from ..latex.ast import Chain, Hadamard, Mul, Node, SumOp
 from ..latex.edit import swap_node
@@ -170,6 +170,7 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
                 if eq.vector is not None and [x.key() for x in eq.vector.sides] == \
                         [x.key() for x in eq.written.sides]:  # no assignment substituted
                     _suggest_as_written(deriv.network, results, eq.written, eq.chain)
+                _derived_as_written(deriv.network, results, eq.written, eq.chain)
     for r in results:
         r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
         if eq.where and r.span is not None:  # read through the file's macros: back to the source
@@ -233,6 +234,7 @@ def check_vector_chain(net: Network, chain: Chain, suggest: bool = True) -> list
         _entry_as_written(results, link, read)
         if suggest:
             _suggest_as_written(net, results, link, read)
+            _derived_as_written(net, results, link, read)
         for r in results:
             r.link, r.links = k + 1, links
         out += results
@@ -386,6 +388,41 @@ def _suggest_as_written(net: Network, results: list[LinkResult], written: Chain,
             continue
         if all(x.verdict == VERIFIED for x in again):
             r.suggestion = text
+
+
+def _derived_as_written(net: Network, results: list[LinkResult], written: Chain, read: Read) -> None:
+    """What symbp derives for a refuted vector claim's head, in its notation: the derived right
+    side written back with vectors (:func:`symbp.engine.vector.to_vectors`), under the claim's left
+    side as written, and only if that equation is verified itself (``\\delta^{(1)} =
+    \\left(w^{(2)}\\right)^{T} \\nabla_{z^{(2)}} C \\odot \\sigma'(z^{(1)})``); where it has no
+    vector form symbp reads back (or an average's ``\\frac{1}{m}`` was cleared), it stays in index
+    notation and says so."""
+    for r in results:
+        if r.verdict != REFUTED or not r.derived:
+            continue
+        vector = None
+        try:
+            derived = parse_chain(r.derived, net.functions)
+        except SymbpError:
+            derived = None
+        if derived is not None and len(derived.sides) == 2 and read.scale is None:
+            back = to_vectors(derived.sides[1], read.axes, net.shapes)
+            if back is not None:
+                head = written.sides[min(r.link, len(written.sides)) - 1]
+                text = f"{unparse(head)} = {unparse(back)}"
+                try:
+                    again = check_vector_chain(net, parse_chain(text, net.functions), suggest=False)
+                except SymbpError:
+                    again = []
+                if again and all(x.verdict == VERIFIED for x in again):
+                    vector = text
+        old = r.derived
+        new = vector if vector is not None else f"{old} \\quad \\text{{(in index notation)}}"
+        r.derived = new
+        r.diagnoses = [dx.Derived(new) if isinstance(d, dx.Derived) and d.equation == old else d
+                       for d in r.diagnoses]
+        if r.message.count(old) == 1:
+            r.message = r.message.replace(old, new)
 
 
 def _summand(node: Node) -> tuple[tuple[str, ...], Node]:

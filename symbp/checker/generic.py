@@ -112,6 +112,8 @@ def _back(text: str, anchor: int, letter: str, letters: dict[str, str]) -> str:
     # a transposed layer, w^{(2)T}: in brackets, which a generic file reads too (w^{(l+1)T})
     text = re.sub(r"\^\{\((\d+)\)(T|\\top|\\intercal)\}",
                   lambda m: f"^{{({_off(letter, int(m.group(1)) - anchor)}){m.group(2)}}}", text)
+    # a function of a layer, Ng's g^{[2]} (a family's layer is in parentheses): g^{[l+1]}
+    text = re.sub(r"\^\{\[(\d+)\]\}", lambda m: f"^{{[{_off(letter, int(m.group(1)) - anchor)}]}}", text)
     inverse = {v: k for k, v in letters.items()}
 
     def sub(m: re.Match) -> str:

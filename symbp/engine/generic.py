@@ -227,6 +227,9 @@ class Template:
     #: the families at layer (step) 0 given by name: ``a^0 = x``, ``b^0_h = s_h`` (base -> name)
     named_zero: dict[str, str] = field(default_factory=dict)
     cache: dict = field(default_factory=dict, repr=False)
+    #: what every unrolled network gets of the file besides its forward pass: the vector
+    #: notation's layout and conventions (``% symbp: hadamard *``, ``prefix``; :meth:`dress`)
+    dressing: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -237,9 +240,15 @@ class Template:
             for rx in (_FUNC_RE, _UNIT_FUNC_RE, _NAMED_FUNC_RE):
                 names.update(m.group(1).lstrip("\\") for m in rx.finditer(src))
         params_ = set(self.kw.get("params", ("w", "b")))
+        #: Ng's activation of layer l, g^{[l]}: a function per layer (its letter), instantiated with
+        #: its layer (g^{[2]}); a claim may name it at another layer (g'^{[l+1]})
+        self.labelled = frozenset(m.group(1) for src in self.lines for m in self._labelled_rx().finditer(src)
+                                  if m.group(1) not in params_ and m.group(3) is None)
         self.functions = frozenset(n for n in names if n not in _NOT_FUNCTIONS and n not in params_)
         self.params = set(self.kw.get("params", ("w", "b")))
         try:
+            from .vector import generic_index_form  # a forward pass written with vectors
+            self.lines = generic_index_form(self)
             self._read()
         except InputError as exc:
             if exc.forward_index is None:
@@ -393,7 +402,6 @@ class Template:
         """
         key = ("window", n, following, untie)
         if key not in self.cache:
-            from .declare import declare
             lines = []
             for step in range(1, n + 2 if following else n + 1):
                 for k, chain in enumerate(self.forward):
@@ -406,8 +414,73 @@ class Template:
             kw = dict(self.kw)
             kw.pop("functions", None)
             kw["error_kind"] = None  # the objective: an undefined function of the window's outputs
-            self.cache[key] = declare(lines, **kw)
+            self.cache[key] = self._declare(lines, kw, n + 1)
         return self.cache[key]
+
+    def _labelled_rx(self) -> re.Pattern:
+        """A function applied with a generic layer in brackets: ``g^{[l]}(``, ``g'^{[l+1]}(``."""
+        return re.compile(r"(?<![_\\A-Za-z])([A-Za-z])\s*'*\s*\^\s*\{\s*\[\s*([" + self.var + self.depth
+                          + r"])\s*([+-]\s*\d)?\s*\]\s*\}\s*(?:\\left\s*)?\(")
+
+    def _applied(self, toks: list, k: int, end: int, mark: Mark) -> bool:
+        """Whether the generic superscript ``toks[k..end]`` (``[l+1]``) is the layer of a function
+        of the forward pass applied to an argument (Ng's ``g'^{[l+1]}(Z^{[l]})``)."""
+        if not self.labelled or not mark.shown.startswith("["):
+            return False
+        j = k - 1
+        while j > 0 and toks[j].text == "'":
+            j -= 1
+        nxt = toks[end + 1] if end + 1 < len(toks) else None
+        return (toks[j].kind == "letter" and toks[j].text in self.labelled and nxt is not None
+                and (nxt.text == "(" or (nxt.kind == "cmd" and nxt.text == "left")))
+
+    def functions_in(self, text: str) -> set[str]:
+        """The functions a prepared text is parsed with: the forward pass's, and each function of a
+        layer it applies (``g^{[7003]}``, the placeholder of ``g^{[l+1]}``)."""
+        own = {f"{m.group(1)}^{{[{m.group(2)}]}}" for m in re.finditer(r"([A-Za-z])'*\^\{\[(\d+)\]\}", text)
+               if int(m.group(2)) in self.marks}
+        return set(self.functions) | own | set(self.kw.get("functions", ()))
+
+    def _labelled_call(self, node: Call, env: dict[str, Any], depth: int) -> Call:
+        """``g^{[l+1]}(...)`` at a concrete layer: ``g^{[3]}`` at ``l = 2``."""
+        m = re.fullmatch(r"([A-Za-z])\^\{\[(\d+)\]\}", node.name)
+        mark = self.marks.get(int(m.group(2))) if m is not None else None
+        if m is None or mark is None:
+            return node
+        if mark.kind not in env:
+            raise Invalid(mark.text)
+        n = env[mark.kind] + mark.offset
+        if not 1 <= n <= depth:
+            raise Invalid(f"{m.group(1)}^{{[{n}]}}")
+        return replace(node, name=f"{m.group(1)}^{{[{n}]}}")
+
+    def dress(self, **attrs: Any) -> None:
+        """Give every unrolled network (those built and those to come) these attributes of the
+        file's (``layout``, ``conventions``)."""
+        self.dressing.update(attrs)
+        for net in self.cache.values():
+            for k, v in attrs.items():
+                setattr(net, k, v)
+
+    def _declare(self, lines: list[str], kw: dict[str, Any], depth: int) -> Network:
+        """The unrolled network: ``declare`` with Ng's activation of a generic layer
+        (``% symbp: activation g^{[l]} = tanh``) given at every layer, and :meth:`dress`'s attributes."""
+        from .declare import declare
+        acts = dict(kw.get("activations") or {})
+        for name, value in list(acts.items()):
+            m = re.fullmatch(r"([A-Za-z])\^\{\[([A-Za-z])\]\}", name)
+            if m is not None and m.group(2) == self.var:
+                del acts[name]
+                text = " ".join(lines)
+                for n in range(0, depth + 2):
+                    if f"{m.group(1)}^{{[{n}]}}" in text:
+                        acts.setdefault(f"{m.group(1)}^{{[{n}]}}", value)
+        if acts != (kw.get("activations") or {}):
+            kw = {**kw, "activations": acts}
+        net = declare(lines, **kw)
+        for k, v in self.dressing.items():
+            setattr(net, k, v)
+        return net
 
     def marked(self, name: str, mark: Mark) -> str:
         """``name`` with the placeholder of a generic superscript ``mark`` (a claim built by the
@@ -478,6 +551,17 @@ class Template:
                             offset=t.pos, width=max(1, toks[end].end - t.pos),
                             hint=f"write the {self.mode[:-1]} first, as the sources do: "
                                  f"w^{self.var}_{{jk}}, a^{{{self.var}-1}}_k")
+                    if self._applied(toks, k, end, mark):  # g'^{[l+1]}(: Ng's function of a layer
+                        key = _BASE + len(self.marks) + 1
+                        self.marks[key] = mark
+                        out.append(src[last:t.pos])
+                        where.extend(range(last, t.pos))
+                        text = f"^{{[{key}]}}"
+                        out.append(text)
+                        where.extend([t.pos] * len(text))
+                        last = toks[end].end
+                        k = end + 1
+                        continue
                     if prev.kind == "letter":
                         key = _BASE + len(self.marks) + 1
                         self.marks[key] = mark
@@ -539,7 +623,7 @@ class Template:
         """A formula of the file with its generic superscripts read (errors at the source's offsets)."""
         text, where = self.prepare(src)
         try:
-            return parse_chain(text, self.functions | set(self.kw.get("functions", ())))
+            return parse_chain(text, self.functions_in(text))
         except InputError as exc:
             if exc.offset is not None and where:
                 exc.offset = where[min(exc.offset, len(where) - 1)]
@@ -553,6 +637,12 @@ class Template:
                 return m.group(0)
             written = (mark.shown or mark.text) + m.group(2)  # W^{[l+1]T}: its transpose after it
             return f"^{{{written}}}" if len(written) > 1 else f"^{written}"
+
+        def labelled(m: re.Match) -> str:  # g^{[7003]}: Ng's g^{[l+1]}
+            mark = self.marks.get(int(m.group(1)))
+            return m.group(0) if mark is None else f"^{{{mark.shown}}}"
+
+        text = re.sub(r"\^\{\[(\d+)\]\}", labelled, text)
         return re.sub(r"\^\{\((\d+)\)(T|\\top|\\intercal|)\}", back, text)
 
     # -- what a layer is
@@ -606,7 +696,6 @@ class Template:
         as layer 0 (one range for all units)."""
         key = (depth, equal)
         if key not in self.cache:
-            from .declare import declare
             lines = []
             for n in range(1, depth + 1):
                 for chain, offs in zip(self.forward, self.template_letters):
@@ -620,7 +709,7 @@ class Template:
             if equal and self.mode == "layers":
                 kw["aliases"] = {**kw.get("aliases", {}),
                                  **{x: LAYER_LETTERS[0] for x in LAYER_LETTERS[1:depth + 1]}}
-            self.cache[key] = declare(lines, **kw)
+            self.cache[key] = self._declare(lines, kw, depth)
         return self.cache[key]
 
     def instance(self, chain: Chain, var: int | None, depth: int, equal: bool = False,
@@ -727,6 +816,8 @@ class Template:
             node = replace(node, index=rn(node.index))
         if isinstance(node, Call) and node.sub:
             node = replace(node, sub=tuple(tuple(rn(x) for x in g) for g in node.sub))
+        if isinstance(node, Call) and self.labelled:  # g^{[l]} at layer 2: g^{[2]}
+            node = self._labelled_call(node, env, depth)
         changed: dict[str, Any] = {}
         for f in fields(node):
             v = getattr(node, f.name)

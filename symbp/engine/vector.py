@@ -968,3 +968,104 @@ def _letters(node: Node) -> set[str]:
 
 def _hadamard(fs: list[Node]) -> Node:
     return fs[0] if len(fs) == 1 else Hadamard(fs[0].pos, fs[-1].end, tuple(fs), ())
+
+
+#: the ranges a generic forward equation's layers are translated with: the layer ``l`` itself
+#: and the layer below it (each layer its own width; the template renames the letters per layer)
+_LAYER_RANGES = {0: "J", -1: "I"}
+#: bound on the shapes tried for the parameters of one generic forward equation
+MAX_SHAPE_TRIALS = 256
+
+
+def generic_index_form(tpl: object) -> list[str]:
+    """A generic forward pass written with vectors (Nielsen's ``z^l = w^l a^{l-1} + b^l``,
+    ``a^l = \\sigma(z^l)``; Goodfellow's ``\\boldsymbol{a}^{(k)} = \\boldsymbol{b}^{(k)} +
+    \\boldsymbol{W}^{(k)} \\boldsymbol{h}^{(k-1)}``), each line in index notation (lines
+    written with indices as they are).  ``tpl`` is a :class:`symbp.engine.generic.Template`
+    (its ``prepare``, ``split``, ``show``, ``params``, ``functions``, ``lines``).  A line is vector
+    notation when a family it writes with a layer has no index, or it writes a vector operation.
+    No shape is declared: a family of the forward pass written with a layer is the vector of that
+    layer's units; each parameter's shape (a number, a vector of a layer, a matrix joining two)
+    is inferred, the one that makes the equation's shapes fit; none or more than one is a
+    :class:`~symbp.errors.DeclarationError` that asks for the line with indices.
+
+    >>> from symbp.engine.generic import Template
+    >>> t = Template("layers", "l", "L", [r"z^l = w^l a^{l-1} + b^l", r"a^l = \\sigma(z^l)"])
+    >>> t.lines
+    ['z^l_{j} = \\\\sum_{i} w^l_{ji} a^{l-1}_{i} + b^l_{j}', 'a^l_{j} = \\\\sigma(z^l_{j})']
+    """
+    from itertools import product as cartesian
+
+    from ..errors import DeclarationError
+    from ..latex.parser import parse_chain
+
+    out: list[str] = []
+    params = set(getattr(tpl, "params", ()))
+    fixed: dict[str, tuple[str, ...] | None] = {}  # a parameter's shape, once a line has fixed it
+    for k, src in enumerate(tpl.lines):  # type: ignore[attr-defined]
+        text, where = tpl.prepare(src)  # type: ignore[attr-defined]
+        try:
+            chain = parse_chain(text, tpl.functions_in(text))  # type: ignore[attr-defined]
+        except InputError:
+            out.append(src)  # the template reports it
+            continue
+        marked: list[tuple[Sym, str, object]] = []
+        for side in chain.sides:
+            for n in side.walk():
+                if isinstance(n, Sym) and not n.groups:
+                    base, mark = tpl.split(n.name)  # type: ignore[attr-defined]
+                    if mark is not None:
+                        marked.append((n, base, mark))
+        lhs = chain.sides[0]
+        vector_lhs = (isinstance(lhs, Sym) and not lhs.groups
+                      and tpl.split(lhs.name)[1] is not None)  # type: ignore[attr-defined]
+        if not vector_lhs and not any(isinstance(n, VECTOR_NODES) for s in chain.sides for n in s.walk()):
+            out.append(src)
+            continue
+
+        def at(node: Node, where: list[int] = where) -> int:
+            return where[min(node.pos, len(where) - 1)] if where else node.pos
+
+        shapes: Shapes = {}
+        free: dict[str, list[str]] = {}  # parameter -> its names in this line
+        for n, base, mark in marked:
+            off = getattr(mark, "offset", 0)
+            if base in params:
+                free.setdefault(base, []).append(n.name)
+            elif off in _LAYER_RANGES:
+                shapes[n.name] = (_LAYER_RANGES[off],)
+        ranges = sorted({r for s in shapes.values() for r in s})
+        options: list[tuple[str, ...] | None] = [None, *((r,) for r in ranges),
+                                                 *((r, c) for r in ranges for c in ranges)]
+        names = sorted(free)
+        choices = [[fixed[p]] if p in fixed else options for p in names]
+        fits: list[tuple[tuple[tuple[str, ...] | None, ...], Read]] = []
+        for trial, combo in enumerate(cartesian(*choices)):
+            if trial >= MAX_SHAPE_TRIALS:
+                break
+            table = dict(shapes)
+            for p, shape in zip(names, combo):
+                if shape is not None:
+                    table.update({name: shape for name in free[p]})
+            try:
+                read = translate(chain, table)
+            except InputError:
+                continue
+            if isinstance(read, Read):
+                fits.append((combo, read))
+        if len(fits) != 1:
+            written = tpl.show(unparse(lhs))  # type: ignore[attr-defined]
+            why = ("the shapes of this forward equation fit no shape of its parameters"
+                   if not fits else "the shapes of this forward equation fit more than one reading of "
+                   f"its parameters ({', '.join(names)})")
+            exc = DeclarationError(
+                f"{why}: each family written with a layer is the vector of that layer's units",
+                offset=at(lhs),
+                width=max(1, where[min(lhs.end, len(where)) - 1] + 1 - at(lhs) if where else 1),
+                hint=f"write it with indices, as {written}_j = \\sum_k w^{{...}}_{{jk}} ... ")
+            exc.forward_index = k
+            raise exc
+        combo, read = fits[0]
+        fixed.update(zip(names, combo))
+        out.append(tpl.show(" = ".join(unparse(s) for s in read.sides)))  # type: ignore[attr-defined]
+    return out

@@ -95,6 +95,9 @@ class Proof:
     #: the instances at the unit 0 (``i = 0``: ``x_0 = 1``, ``w_{j0}``) the check ran apart, each
     #: with its own steps: the case split of a link free in a letter over ``0..D``
     cases: list[tuple[str, Proof]] = field(default_factory=list)
+    #: an algorithm's claim with its assignments substituted (Goodfellow's ``g``), in vector notation
+    #: (LaTeX; '' for any other claim): what its chain with vectors is checked against
+    substituted: str = ""
 
     @property
     def formulas(self) -> list[str]:
@@ -140,9 +143,13 @@ def prove_derivation(deriv: Derivation, label: str | None = None) -> list[Proof]
             proofs += _generic_proofs(deriv, eq.chain, results)
             continue
         letters, _ = infer_letters(deriv.network, eq.chain)
+        substituted = ""
+        if eq.vector is not None and eq.written is not None and eq.vector is not eq.written:
+            substituted = " = ".join(unparse(x) for x in eq.vector.sides) if len(eq.vector.sides) == 2 else ""
         for r in results:
             k = r.link - 1
             proofs.append(prove_link(deriv.network, letters, eq.chain.sides[k], eq.chain.sides[k + 1], r))
+            proofs[-1].substituted = substituted
     return proofs
 
 
@@ -1435,7 +1442,11 @@ def _vector_steps(proof: Proof, c: _Compact, net: Network, here: str) -> list[st
     if r.verdict != VERIFIED or len(proof.sides) != 2 or not net.shapes:
         return None
     try:
-        written = parse_chain(r.latex, net.functions)
+        shown = written = parse_chain(r.latex, net.functions)
+        if proof.substituted:  # an algorithm's claim: checked with its assignments' values
+            written = parse_chain(proof.substituted, net.functions)
+            if len(shown.sides) != 2 or len(written.sides) != 2:
+                return None
         read = translate(written, net.shapes, net.layout, net.range_letter, net.conventions)
         if not isinstance(read, Read) or read.scale is not None or len(written.sides) != 2:
             return None
@@ -1460,6 +1471,24 @@ def _vector_steps(proof: Proof, c: _Compact, net: Network, here: str) -> list[st
         chain = parse_chain(" = ".join(texts), net.functions)
         if not all(x.verdict == VERIFIED for x in check_vector_chain(net, chain, suggest=False)):
             return None
+        if shown is not written:  # the sides as written, each its assignment's value at that point
+            for side, was in ((shown.sides[0], written.sides[0]), (shown.sides[1], written.sides[1])):
+                if side.key() != was.key():
+                    break
+            else:
+                return c.chain(texts[0], rows)
+            def syms(ch: Chain) -> set[str]:
+                return {unparse(n) for x in ch.sides for n in x.walk() if isinstance(n, Sym) and not n.groups}
+
+            names = sorted(syms(shown) - syms(written))  # the names of the assignments (g)
+            said = ", ".join(f"${x}$" for x in names) or "the assignments"
+            if shown.sides[1].key() != written.sides[1].key():
+                why = f"; {rows[-1].why}" if rows[-1].why else ""
+                rows[-1] = _Row(unparse(shown.sides[1]), f"{said} as assigned at this point{why}")
+            first = unparse(shown.sides[0])
+            if shown.sides[0].key() != written.sides[0].key():
+                rows.insert(0, _Row(texts[0], f"{said} as assigned at this point"))
+            return c.chain(first, rows)
     except SymbpError:
         return None
     return c.chain(texts[0], rows)

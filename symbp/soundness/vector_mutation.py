@@ -66,6 +66,10 @@ __all__ = ["DISAGREES", "VECTOR_MUTANT_CLASSES", "run"]
 
 VECTOR_MUTANT_CLASSES = ("drop-transpose", "hadamard-to-product", "product-to-hadamard", "other-layout",
                          "swap-factors")
+#: the value-level slips of a generic vector claim (its shapes may fit): a derivative for the
+#: function (sigma for sigma'), a factor of a Hadamard product or a term dropped, a layer shifted
+#: by one (l+1 -> l inside a transpose, \delta^l for \delta^{l+1})
+GENERIC_VALUE_CLASSES = ("derivative-to-function", "drop-factor", "drop-term", "layer-shift")
 #: the message of an outcome where this module's shape rules and the translator's disagree
 DISAGREES = "the translator disagrees on the shapes"
 
@@ -208,6 +212,38 @@ def _mutants(lhs: Node, rhs: Node, bound: frozenset[str] = frozenset({DIAG})
     yield "other-layout", lhs, rhs, True
 
 
+def _value_mutants(tpl: Template, lhs: Node, rhs: Node) -> Iterator[tuple[str, Node, Node, bool]]:
+    """The value-level slips of a generic vector claim (:data:`GENERIC_VALUE_CLASSES`)."""
+    for k, side in enumerate((lhs, rhs)):
+        for path, n in _subtrees(side):
+            if isinstance(n, Call) and n.order > 0:
+                new = dataclasses.replace(n, order=0)
+                yield "derivative-to-function", *_sides(k, lhs, rhs, _put(side, path, new)), False
+            if isinstance(n, Hadamard) and len(n.factors) > 1:
+                for j in range(len(n.factors)):
+                    fs = n.factors[:j] + n.factors[j + 1:]
+                    new = fs[0] if len(fs) == 1 else dataclasses.replace(n, factors=fs,
+                                                                         ops=n.ops[:len(fs) - 1])
+                    yield "drop-factor", *_sides(k, lhs, rhs, _put(side, path, new)), False
+            if isinstance(n, Add) and len(n.terms) > 1:
+                for j in range(len(n.terms)):
+                    ts = n.terms[:j] + n.terms[j + 1:]
+                    new = ts[0] if len(ts) == 1 else dataclasses.replace(n, terms=ts)
+                    yield "drop-term", *_sides(k, lhs, rhs, _put(side, path, new)), False
+            if isinstance(n, Sym) and not n.groups:
+                base, mark = tpl.split(n.name)
+                if mark is None:
+                    continue
+                for d in (-1, 1):
+                    off = mark.offset + d
+                    letter = tpl.var if mark.kind == "var" else tpl.depth
+                    text = letter if off == 0 else f"{letter}{off:+d}"
+                    shown = f"{mark.shown[0]}{text}{mark.shown[-1]}" if mark.shown else ""
+                    new_mark = dataclasses.replace(mark, offset=off, text=text, shown=shown)
+                    new = dataclasses.replace(n, name=tpl.marked(base, new_mark))
+                    yield "layer-shift", *_sides(k, lhs, rhs, _put(side, path, new)), False
+
+
 def _sides(k: int, lhs: Node, rhs: Node, new: Node) -> tuple[Node, Node]:
     return (new, rhs) if k == 0 else (lhs, new)
 
@@ -277,7 +313,7 @@ def _generic_truth(tpl: Template, chain: Chain, flip: bool) -> str | None:
                 _ = _meet(left[0], right[0]), _meet(left[1], right[1])
             except _IllFormed:
                 return oracle.ILL_FORMED
-            read = translate(inst.chain, shapes, layout, net.range_letter, {})
+            read = translate(inst.chain, shapes, layout, net.range_letter, net.conventions)
             if isinstance(read, Mismatch):
                 return DISAGREES
             answers.append(oracle.compare(net, read.sides[0], read.sides[1]))
@@ -310,7 +346,7 @@ def _run_generic(report: Report, f: Path, tpl: Template, d) -> None:  # noqa: AN
             continue
         report.links += 1
         seen = {(False, lhs.key(), rhs.key())}
-        for cls, a, b, flip in _mutants(lhs, rhs):
+        for cls, a, b, flip in (*_mutants(lhs, rhs), *_value_mutants(tpl, lhs, rhs)):
             key = (flip, a.key(), b.key())
             if key in seen:
                 continue

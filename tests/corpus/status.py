@@ -208,7 +208,7 @@ STATUS = {
     'good-9.5-2d-input-padding': 'verified',
     'good-6.4-k-vector-W': 'verified',
     'good-6.4-k-vector-W-slip-layer': 'refuted',
-    'ng-l-dz-vector': 'error',
+    'ng-l-dz-vector': 'verified',
     'ng-batch-dA1': 'verified',
     'ng-batch-db1': 'verified',
     'ng-batch-db1-slip-nosum': 'refuted',
