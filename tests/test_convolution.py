@@ -189,3 +189,70 @@ def test_a_file_declares_sizes_and_padding_by_directives() -> None:
     with pytest.raises(DeclarationError, match="size relation"):
         loads("% symbp: size J = I -\n% symbp: forward a_j = \\sum_i w_{ji} z_i\n")
     assert DIFFERENT != EQUIVALENT
+
+
+# two stacked convolutions (the audit): two size relations, kept in independent sizes whichever
+# way they are written; b_k, defined by a forward equation, is a unit, not the default parameter b
+STACK = [r"a_j = \sum_{m=1}^{M} w_m x_{j+m-1}", r"z_j = h(a_j)", r"b_k = \sum_{n=1}^{N} v_n z_{k+n-1}"]
+DB = r"\frac{\partial E}{\partial b"
+
+
+@pytest.mark.parametrize("sizes", [["J = I - M + 1", "K = J - N + 1"], ["I = J + M - 1", "J = K + N - 1"],
+                                   ["K = J - N + 1", "J = I - M + 1"], ["J = K + N - 1", "I = J + M - 1"]])
+def test_stacked_convolutions_relate_their_sizes_in_independent_sizes(sizes: list[str]) -> None:
+    net = declare(STACK, sizes=sizes)
+    assert net.size_relations == {"I": ((("K", 1), ("M", 1), ("N", 1)), -2), "J": ((("K", 1), ("N", 1)), -1)}
+    assert "b" not in net.param_names and net.delta_of == "a"
+
+
+STACK_ROWS = [
+    (D + r"{\partial v_n} = \sum_k " + DB + r"_k} z_{k+n-1}", "verified"),
+    (D + r"{\partial a_j} = h'(a_j) \sum_n v_n " + DB + r"_{j-n+1}} [1 \le j-n+1 \le K]", "verified"),
+    (r"\delta_j = h'(a_j) \sum_k v_{j-k+1} " + DB + r"_{k}} [1 \le j-k+1 \le N]", "verified"),
+    (D + r"{\partial w_m} = \sum_j h'(a_j) \sum_n v_n " + DB + r"_{j-n+1}} [1 \le j-n+1 \le K] x_{j+m-1}",
+     "verified"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le J]", "verified"),
+    (D + r"{\partial z_j} = \sum_n v_n " + DB + r"_{j-n+1}} [1 \le j-n+1 \le K]", "verified"),
+    # slips: the second kernel not flipped, the first layer's range, h' dropped, the first
+    # kernel's gradient read at the flipped position, the input gradient over the second layer
+    (D + r"{\partial v_n} = \sum_k " + DB + r"_k} z_{k-n+1}", "refuted"),
+    (D + r"{\partial a_j} = h'(a_j) \sum_n v_n " + DB + r"_{j+n-1}} [1 \le j+n-1 \le K]", "refuted"),
+    (D + r"{\partial a_j} = \sum_n v_n " + DB + r"_{j-n+1}} [1 \le j-n+1 \le K]", "refuted"),
+    (D + r"{\partial w_m} = \sum_j h'(a_j) \sum_n v_n " + DB + r"_{j-n+1}} [1 \le j-n+1 \le K] x_{j-m+1}",
+     "refuted"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le K]", "refuted"),
+    # the boundary of b not said: reads b outside 1..K, not decided
+    (D + r"{\partial z_j} = \sum_n v_n " + DB + r"_{j-n+1}}", "error"),
+]
+
+
+@pytest.mark.parametrize("latex, verdict", STACK_ROWS)
+def test_stacked_convolutions_from_both_sides_and_the_oracle(latex: str, verdict: str) -> None:
+    net = declare(STACK, sizes=["J = I - M + 1", "K = J - N + 1"])
+    (r,) = check_equation(latex, net)
+    assert r.verdict == verdict, r.message
+    from symbp.latex.parser import parse_chain
+    chain = parse_chain(latex, net.functions)
+    o = compare(net, chain.sides[0], chain.sides[1])
+    assert o == EQUIVALENT if verdict == "verified" else o != EQUIVALENT
+
+
+def test_stacked_gradients_are_autograd() -> None:
+    """The first layer's delta through the second and both kernels' gradients, lambdified,
+    against two ``torch.nn.functional.conv1d`` in a row."""
+    net = declare(STACK, sizes=["J = I - M + 1", "K = J - N + 1"], activations={"h": "tanh"})
+    rng = np.random.default_rng(5)
+    x, w, v = rng.normal(size=9), rng.normal(size=3), rng.normal(size=4)
+    xt, wt, vt = (torch.tensor(u, requires_grad=True) for u in (x, w, v))
+    a = torch.nn.functional.conv1d(xt.view(1, 1, -1), wt.view(1, 1, -1)).view(-1)
+    a.retain_grad()
+    b = torch.nn.functional.conv1d(torch.tanh(a).view(1, 1, -1), vt.view(1, 1, -1)).view(-1)
+    (0.5 * (b ** 2).sum()).backward()
+    g = b.detach().numpy()  # dE/db_k
+    z = np.tanh(a.detach().numpy())
+    dv = lambdify(net, r"\sum_k \frac{\partial E}{\partial b_k} z_{k+n-1}", "n")
+    assert np.allclose(dv(delta_k=g, z_j=z), vt.grad.numpy(), atol=1e-12)  # delta_k: dE/db_k
+    delta = lambdify(net, r"h'(a_j) \sum_n v_n \frac{\partial E}{\partial b_{j-n+1}} [1 \le j-n+1 \le K]", "j")
+    assert np.allclose(delta(a_j=a.detach().numpy(), v_n=v, delta_k=g), a.grad.numpy(), atol=1e-12)
+    dw = lambdify(net, r"\sum_j \delta_j x_{j+m-1}", "m")
+    assert np.allclose(dw(delta_j=a.grad.numpy(), x_i=x, sizes={"M": 3}), wt.grad.numpy(), atol=1e-12)

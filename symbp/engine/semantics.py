@@ -430,6 +430,8 @@ class Interpreter:
                 r is not None or {self.ranges_of(y, sym.pos) for y in shift_letters(x)} == {(a,)}
                 for (x, r), a in zip(slots, f.axes))]
             fits = own or fits
+        if len(fits) > 1 and lab is not None:  # \delta_{i-m+1}: the letter of \delta first (a_j, not b_k)
+            fits = [f for f in fits if f.name == net.delta_of] or fits
 
         def ranges_of(x: str) -> tuple[str, ...]:
             return self.ranges_of(x, sym.pos)

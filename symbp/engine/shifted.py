@@ -48,7 +48,7 @@ from ..model.network import Network
 from ..model.normal_form import Expr, F, Index, Term, factor_indices
 from ..notation import latex_name, shift_terms
 
-__all__ = ["affine_of", "evaluate_shifted", "gather", "has_shift", "outside_reads", "parse_relation",
+__all__ = ["add_relation", "affine_of", "evaluate_shifted", "gather", "has_shift", "outside_reads", "parse_relation",
            "position_bounds", "relation_text", "slot_range", "term_value", "unknowns"]
 
 #: a linear polynomial in the sizes: ``({size: coefficient}, constant)``
@@ -147,7 +147,10 @@ def parse_relation(net: Network, text: str) -> tuple[str, tuple[tuple[tuple[str,
     diff = dict(a[0])
     for r, c in b[0].items():
         diff[r] = diff.get(r, 0) - c
-    solved = _solve(({r: c for r, c in diff.items() if c}, a[1] - b[1]))
+    # in independent sizes: a size an earlier relation derives is replaced by what it equals
+    # (two stacked convolutions: J = I - M + 1, then K = J - N + 1)
+    diff, const0 = _expand(net, ({r: c for r, c in diff.items() if c}, a[1] - b[1]))
+    solved = _solve((diff, const0))
     if solved is None:
         raise DeclarationError(f"the size relation {text.strip()} does not make one size a sum of the "
                                "others (with whole coefficients >= 0)",
@@ -162,6 +165,28 @@ def parse_relation(net: Network, text: str) -> tuple[str, tuple[tuple[tuple[str,
     if size in net.size_relations:
         raise DeclarationError(f"the size {size} is related twice", hint="give each size one relation")
     return size, (tuple(sorted(rest.items())), const)
+
+
+def add_relation(net: Network, size: str, value: tuple[tuple[tuple[str, int], ...], int]) -> None:
+    """Record ``size = value`` (in independent sizes) and keep every relation in independent
+    sizes: where an earlier relation uses ``size``, it is replaced by what it equals (stacked
+    convolutions: ``I = J + M - 1`` and then ``J = K + N - 1`` make ``I = K + M + N - 2``).
+
+    >>> net = Network(size_relations={"I": ((("J", 1), ("M", 1)), -1)})
+    >>> add_relation(net, "J", ((("K", 1), ("N", 1)), -1))
+    >>> relation_text(net, "I"), relation_text(net, "J")
+    ('I = K + M + N - 2', 'J = K + N - 1')
+    """
+    terms, const = value
+    for d, (rt, rc) in list(net.size_relations.items()):
+        coeffs = dict(rt)
+        c = coeffs.pop(size, 0)
+        if not c:
+            continue
+        for q, k in terms:
+            coeffs[q] = coeffs.get(q, 0) + c * k
+        net.size_relations[d] = (tuple(sorted((q, k) for q, k in coeffs.items() if k)), rc + c * const)
+    net.size_relations[size] = value
 
 
 def position_bounds(entry: str, ranges: dict[str, str]) -> tuple[Linear, Linear]:
@@ -223,7 +248,7 @@ def slot_range(net: Network, entry: str, ranges_of: Callable[[str], tuple[str, .
         solved = _solve(({r: c for r, c in diff.items() if c}, target[1]))
         if solved is not None and solved[0] not in net.size_relations and solved[0] == known:
             size, (rest, const) = solved
-            net.size_relations[size] = (tuple(sorted(rest.items())), const)
+            add_relation(net, size, (tuple(sorted(rest.items())), const))
             return known
         raise DeclarationError(f"the forward pass reads {entry} at the positions {span}, but the "
                                f"range of this slot is 1..{known}", offset=pos,

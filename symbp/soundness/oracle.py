@@ -401,7 +401,7 @@ class Oracle:
         known = {k for k in self.defs} | getattr(self, "_plain_keys", set())
         fits = [k[1] for k in known if k[0] == name and len(k[1]) == len(slots)
                 and all(r is None or r == a for r, a in zip(slots, k[1]))]
-        if sym.name == "delta":
+        if sym.name == "delta" and not fits:  # another pre-activation where the letter of delta has none
             fits += [k[1] for k in getattr(self, "pre", ()) if len(k[1]) == len(slots) and k[1] not in fits
                      and all(r is None or r == a for r, a in zip(slots, k[1]))]
         if len(fits) > 1:  # z_{i+1} with layers z_i and z_j: a shift stays in its letters' layer
