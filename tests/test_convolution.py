@@ -252,7 +252,65 @@ def test_stacked_gradients_are_autograd() -> None:
     z = np.tanh(a.detach().numpy())
     dv = lambdify(net, r"\sum_k \frac{\partial E}{\partial b_k} z_{k+n-1}", "n")
     assert np.allclose(dv(delta_k=g, z_j=z), vt.grad.numpy(), atol=1e-12)  # delta_k: dE/db_k
-    delta = lambdify(net, r"h'(a_j) \sum_n v_n \frac{\partial E}{\partial b_{j-n+1}} [1 \le j-n+1 \le K]", "j")
+    delta = lambdify(net, r"h'(a_j) \sum_n v_n \frac{\partial E}{\partial b_{j-n+1}} [1 \le j-n+1 \le K]",
+                     "j")
     assert np.allclose(delta(a_j=a.detach().numpy(), v_n=v, delta_k=g), a.grad.numpy(), atol=1e-12)
     dw = lambdify(net, r"\sum_j \delta_j x_{j+m-1}", "m")
     assert np.allclose(dw(delta_j=a.grad.numpy(), x_i=x, sizes={"M": 3}), wt.grad.numpy(), atol=1e-12)
+
+
+# the flipped kernel (a true convolution, Goodfellow 9.1): a size in a shifted position, M in
+# x_{j-m+M}, is a constant of every sum (a capital letter there is a size, never an index letter)
+FLIPPED = declare([r"a_j = \sum_{m=1}^{M} w_m x_{j-m+M}", r"z_j = h(a_j)"], sizes=["J = I - M + 1"])
+FLIP_ROWS = [
+    (D + r"{\partial w_m} = \sum_j \delta_j x_{j-m+M}", "verified"),
+    (D + r"{\partial w_m} = \sum_{j=1}^{J} \delta_j x_{j-m+M}", "verified"),
+    (r"\frac{\partial a_j}{\partial w_m} = x_{j-m+M}", "verified"),
+    (r"\frac{\partial a_j}{\partial x_i} = w_{j-i+M} [1 \le j-i+M \le M]", "verified"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i+m-M} [1 \le i+m-M \le J]", "verified"),
+    (D + r"{\partial x_i} = \sum_j w_{j-i+M} \delta_j [1 \le j-i+M \le M]", "verified"),
+    (D + r"{\partial w_m} = \sum_i \delta_{i+m-M} x_i [1 \le i+m-M \le J]", "verified-at-sizes"),
+    # slips: the kernel not flipped (cross-correlation), a shift by one, the wrong range, the
+    # flip of the input gradient forgotten
+    (D + r"{\partial w_m} = \sum_j \delta_j x_{j+m-1}", "refuted"),
+    (D + r"{\partial w_m} = \sum_j \delta_j x_{j-m+M-1}", "refuted"),
+    (r"\frac{\partial a_j}{\partial x_i} = w_{i-j+1} [1 \le i-j+1 \le M]", "refuted"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le J]", "refuted"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i+m-M} [1 \le i+m-M \le M]", "refuted"),
+    # the boundary not said; a capital letter that is no size of the network
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i+m-M}", "error"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i+m-N} [1 \le i+m-N \le J]", "error"),
+]
+
+
+@pytest.mark.parametrize("latex, verdict", FLIP_ROWS)
+def test_the_flipped_kernel_from_both_sides_and_the_oracle(latex: str, verdict: str) -> None:
+    (r,) = check_equation(latex, FLIPPED)
+    assert r.verdict == verdict, r.message
+    from symbp.latex.parser import parse_chain
+    chain = parse_chain(latex, FLIPPED.functions)
+    if r.verdict != "error":
+        o = compare(FLIPPED, chain.sides[0], chain.sides[1])
+        assert o == EQUIVALENT if verdict.startswith("verified") else o != EQUIVALENT
+
+
+def test_a_size_in_a_shifted_position_is_no_index_letter() -> None:
+    assert FLIPPED.ranges == {"m": "M", "j": "J", "i": "I"}
+    with pytest.raises(DeclarationError, match="do not start at 1"):
+        declare([r"a_j = \sum_{m=1}^{M} w_m x_{j-m+M+1}"], sizes=["J = I - M + 1"])
+
+
+def test_flipped_gradients_are_autograd() -> None:
+    """``x_{j-m+M}`` is ``conv1d`` with the kernel reversed (PyTorch's conv1d is a
+    cross-correlation)."""
+    rng = np.random.default_rng(7)
+    x, w = rng.normal(size=8), rng.normal(size=3)
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    a = torch.nn.functional.conv1d(xt.view(1, 1, -1), wt.flip(0).view(1, 1, -1)).view(-1)
+    z = torch.tanh(a)
+    (0.5 * (z ** 2).sum()).backward()
+    delta = ((1 - z ** 2) * z).detach().numpy()
+    kernel = lambdify(FLIPPED, r"\sum_j \delta_j x_{j-m+M}", "m")
+    assert np.allclose(kernel(delta_j=delta, x_i=x, sizes={"M": 3}), wt.grad.numpy(), atol=1e-12)
+    inputs = lambdify(FLIPPED, r"\sum_m w_m \delta_{i+m-M} [1 \le i+m-M \le J]", "i")
+    assert np.allclose(inputs(w_m=w, delta_j=delta, sizes={"I": 8}), xt.grad.numpy(), atol=1e-12)

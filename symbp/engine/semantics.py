@@ -471,7 +471,7 @@ class Interpreter:
         if sym.shifted:
             for x in sym.slots:
                 if is_shift(x):
-                    out.append(shifted.affine_of(x, env, sym.pos))
+                    out.append(shifted.affine_of(x, env, sym.pos, self.net))
                     continue
                 if x not in env:
                     raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos,
@@ -569,7 +569,7 @@ class Interpreter:
                                     "no size of the network", offset=node.pos, width=node.end - node.pos,
                                     hint="bound a position by a size: " + ", ".join(net.sizes))
             if is_shift(node.entry):
-                idx = shifted.affine_of(node.entry, env, node.pos)
+                idx = shifted.affine_of(node.entry, env, node.pos, self.net)
             else:
                 names = env.get(node.entry)
                 if names is None or len(names) != 1:

@@ -42,14 +42,14 @@ from collections.abc import Callable
 import numpy as np
 
 from ..errors import DeclarationError, NotationError, ResourceLimitError, UnsupportedError
-from ..model.affine import affine, parts
+from ..model.affine import affine, is_size, parts, size_atom
 from ..model.factors import view
 from ..model.network import Network
 from ..model.normal_form import Expr, F, Index, Term, factor_indices
-from ..notation import latex_name, shift_terms
+from ..notation import is_size_name, latex_name, shift_terms
 
-__all__ = ["add_relation", "affine_of", "evaluate_shifted", "gather", "has_shift", "outside_reads", "parse_relation",
-           "position_bounds", "relation_text", "slot_range", "term_value", "unknowns"]
+__all__ = ["add_relation", "affine_of", "evaluate_shifted", "gather", "has_shift", "outside_reads",
+           "parse_relation", "position_bounds", "relation_text", "slot_range", "term_value", "unknowns"]
 
 #: a linear polynomial in the sizes: ``({size: coefficient}, constant)``
 Linear = tuple[dict[str, int], int]
@@ -197,12 +197,18 @@ def position_bounds(entry: str, ranges: dict[str, str]) -> tuple[Linear, Linear]
     (({}, 1), ({'J': 1, 'M': 1}, -1))
     >>> position_bounds("i-m+1", {"i": "I", "m": "M"})
     (({'M': -1}, 2), ({'I': 1}, 0))
+    >>> position_bounds("M+j-m", {"j": "J", "m": "M"})
+    (({}, 1), ({'M': 1, 'J': 1}, -1))
     """
     terms, const = shift_terms(entry)
     lo: dict[str, int] = {}
     hi: dict[str, int] = {}
     lo_c = hi_c = const
     for x, c in terms:
+        if is_size_name(x):  # a size (x_{j-m+M}): the same in the least and the greatest position
+            lo[x] = lo.get(x, 0) + c
+            hi[x] = hi.get(x, 0) + c
+            continue
         r = ranges[x]
         if c > 0:
             lo_c += c
@@ -217,6 +223,9 @@ def _letter_ranges(net: Network, entry: str, ranges_of: Callable[[str], tuple[st
                    pos: int) -> dict[str, str]:
     out = {}
     for x, _ in shift_terms(entry)[0]:
+        if is_size_name(x):
+            _size_of(net, x, entry, pos)
+            continue
         rs = ranges_of(x)
         if len(rs) != 1:
             raise NotationError(f"the composite index {latex_name(x)} stands in the shifted position "
@@ -264,12 +273,26 @@ def slot_range(net: Network, entry: str, ranges_of: Callable[[str], tuple[str, .
                                 f"{_lin_text(hi)}'")
 
 
-def affine_of(entry: str, env: dict[str, tuple[str, ...]], pos: int) -> Index:
+def _size_of(net: Network, name: str, entry: str, pos: int) -> str:
+    """A size written in a shifted position (``M`` in ``x_{j-m+M}``): one of the network's, else an
+    input error naming them."""
+    if name not in net.sizes:
+        raise NotationError(f"the shifted position {entry} holds {name}, which is no size of the "
+                            "network", offset=pos,
+                            hint="a capital letter in a shifted position is a size: write one of "
+                                 f"{', '.join(net.sizes) or 'none'}, or an index letter")
+    return name
+
+
+def affine_of(entry: str, env: dict[str, tuple[str, ...]], pos: int, net: Network | None = None) -> Index:
     """The normal form's index of a shifted position, its letters read through ``env`` (letter ->
-    free index names)."""
+    free index names); a size in it (``M`` in ``j-m+M``, one of ``net``'s) is a size atom."""
     terms, const = shift_terms(entry)
     out = []
     for x, c in terms:
+        if is_size_name(x) and net is not None:
+            out.append((size_atom(_size_of(net, x, entry, pos)), c))
+            continue
         if x not in env:
             raise NotationError(f"index {x} is used but neither free nor summed", offset=pos,
                                 hint=f"sum over it (\\sum_{x}) or use it on both sides")
@@ -369,7 +392,7 @@ def term_value(t: Term, sizes: dict[str, int], free: list[tuple[str, str]], atom
             coeffs, const = parts(idx)
             val = np.full(dims, const, dtype=np.int64)
             for i, c in coeffs.items():
-                val = val + c * grids[i]
+                val = val + c * (sizes[i[1]] if is_size(i) else grids[i])
             return np.broadcast_to(val, dims)
 
         if f.tag == "kd":
@@ -462,6 +485,9 @@ def outside_reads(net: Network, expr: Expr, sizes: dict[str, int], free: list[tu
             coeffs, const = parts(idx)
             val = np.full(dims, const, dtype=np.int64)
             for i, c in coeffs.items():
+                if is_size(i):
+                    val = val + c * sizes[i[1]]
+                    continue
                 if i not in grids:
                     return np.full(dims, 1, dtype=np.int64)
                 val = val + c * grids[i]
@@ -526,6 +552,10 @@ def _implied(net: Network, i: Index, r: str, ranges: dict) -> bool:
     hi: dict[str, int] = {}
     lo_c = hi_c = const
     for k, c in coeffs.items():
+        if is_size(k):  # a size: the same in the least and the greatest position
+            lo[k[1]] = lo.get(k[1], 0) + c
+            hi[k[1]] = hi.get(k[1], 0) + c
+            continue
         rk = ranges.get(k)
         if rk is None:
             return False

@@ -406,7 +406,8 @@ class Oracle:
                      and all(r is None or r == a for r, a in zip(slots, k[1]))]
         if len(fits) > 1:  # z_{i+1} with layers z_i and z_j: a shift stays in its letters' layer
             entries = [x for x in sym.slots]
-            own = [f for f in fits if all(r is not None or {self.ranges(y) for y, _ in shift_terms(e)[0]}
+            own = [f for f in fits if all(r is not None or {self.ranges(y) for y, _ in shift_terms(e)[0]
+                                                             if not y[:1].isupper()}
                                           == {(a,)} for r, a, e in zip(slots, f, entries))]
             fits = own or fits
         if len(fits) == 1:
@@ -421,15 +422,20 @@ class Oracle:
     def _span(self, entry: str) -> str:
         """The size ``S`` with ``1..S`` exactly the positions ``entry`` takes over its letters."""
         terms, const = shift_terms(entry)
-        if any(c < 0 for _, c in terms):  # the least position would depend on a size
-            raise IllFormed(f"the positions of {entry} do not start at 1")
+        lo: dict[str, int] = {}
         hi: dict[str, int] = {}
-        for x, c in terms:
+        lo_c = hi_c = const
+        for x, c in terms:  # a size (M in j-m+M) is in both; a letter 1..R at one end or the other
+            if x[:1].isupper():
+                lo[x], hi[x] = lo.get(x, 0) + c, hi.get(x, 0) + c
+                continue
             (r,) = self.ranges(x)
-            hi[r] = hi.get(r, 0) + c
-        hi_c = const
-        if const + sum(c for _, c in terms) != 1:
-            raise IllFormed(f"the positions of {entry} do not start at 1")
+            if c > 0:
+                lo_c += c
+                hi[r] = hi.get(r, 0) + c
+            else:
+                hi_c += c
+                lo[r] = lo.get(r, 0) + c
 
         def flat(lin: dict[str, int], k: int) -> tuple:
             out: dict[str, int] = {}
@@ -443,6 +449,8 @@ class Oracle:
                     out[r] = out.get(r, 0) + c
             return tuple(sorted((r, c) for r, c in out.items() if c)), k
 
+        if flat(lo, lo_c) != ((), 1):
+            raise IllFormed(f"the positions of {entry} do not start at 1")
         target = flat(hi, hi_c)
         found = [r for r in self.net.sizes if flat({r: 1}, 0) == target]
         if len(found) != 1:
@@ -683,6 +691,9 @@ class Oracle:
                 terms, const = ((node.entry, 1),), 0
             pos = const
             for y, c in terms:
+                if y[:1].isupper() and y in self.sizes:  # a size: M in [1 <= i+m-M <= J]
+                    pos += c * self.sizes[y]
+                    continue
                 if y not in env or len(env[y]) != 1:
                     raise IllFormed(f"the index {y} is neither free nor summed")
                 pos += c * (env[y][0] + 1)
@@ -792,6 +803,9 @@ class Oracle:
                 terms, const = shift_terms(x)
                 pos = const
                 for y, c in terms:
+                    if y[:1].isupper() and y in self.sizes:  # a size: M in x_{j-m+M}
+                        pos += c * self.sizes[y]
+                        continue
                     if y not in env or len(env[y]) != 1:
                         raise IllFormed(f"the index {y} is neither free nor summed")
                     pos += c * (env[y][0] + 1)
