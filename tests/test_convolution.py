@@ -114,7 +114,8 @@ def test_size_plans_honour_the_relations() -> None:
         assert plan["I"] == plan["J"] + plan["M"] - 1 and min(plan.values()) >= 1
 
 
-FILES = ["derivations/conv_1d.tex", "derivations/conv_2d.tex", "derivations/conv_stride.tex"]
+FILES = ["derivations/conv_1d.tex", "derivations/conv_2d.tex", "derivations/conv_stride.tex",
+         "derivations/conv_flipped.tex", "derivations/conv_stacked.tex"]
 
 
 @pytest.mark.parametrize("path", FILES)
