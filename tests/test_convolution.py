@@ -315,3 +315,25 @@ def test_flipped_gradients_are_autograd() -> None:
     assert np.allclose(kernel(delta_j=delta, x_i=x, sizes={"M": 3}), wt.grad.numpy(), atol=1e-12)
     inputs = lambdify(FLIPPED, r"\sum_m w_m \delta_{i+m-M} [1 \le i+m-M \le J]", "i")
     assert np.allclose(inputs(w_m=w, delta_j=delta, sizes={"I": 8}), xt.grad.numpy(), atol=1e-12)
+
+
+# a derivative by a shifted position over the claim's free letters (the audit): at m = M,
+# \partial E / \partial w_{m+1} asks for w_{M+1}, which is no quantity, so the claim has no value
+# there; an error naming that boundary case (it was refuted, reading the derivative as 0)
+@pytest.mark.parametrize("latex, at", [
+    (D + r"{\partial w_{m+1}} = \sum_j \delta_j x_{j+m}", "at m = M"),
+    (D + r"{\partial w_{m+1}} = \sum_j \delta_j x_{j+m} [1 \le m+1 \le M]", "at m = M"),
+    (D + r"{\partial w_{m-1}} = \sum_j \delta_j x_{j+m-2}", "at m = 1"),
+    (D + r"{\partial x_{i+1}} = \sum_m w_m \delta_{i-m+2} [1 \le i-m+2 \le J]", "at i = I"),
+])
+def test_a_derivative_by_a_position_outside_its_range_is_an_error(latex: str, at: str) -> None:
+    (r,) = check_equation(latex, CONV1D)
+    assert r.verdict == "error" and at in r.message and "no quantity of the network" in r.message
+
+
+def test_a_derivative_by_a_shifted_position_inside_its_range_or_in_a_sum_is_read() -> None:
+    (r,) = check_equation(r"\frac{\partial E}{\partial x_{j+m-1}} = \sum_{m'} w_{m'} \delta_{j+m-m'} "
+                          r"[1 \le j+m-m' \le J]", CONV1D)
+    assert r.verdict == "verified", r.message  # j+m-1 lies in 1..I for every j, m
+    (r,) = check_equation(D + r"{\partial w_m} = \sum_j \delta_j x_{j+m-1}", CONV1D)
+    assert r.verdict == "verified"

@@ -18,6 +18,7 @@ from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, RangeCond, SumOp, Sym
 from ..latex.parser import RELU
 from ..latex.unparse import unparse
+from ..model.affine import inner, is_affine
 from ..model.factors import Fn, Grad, Inv, Ref, inverse
 from ..model.network import Family, Network
 from ..model.normal_form import Expr, F
@@ -721,11 +722,35 @@ class Interpreter:
                                              f"forward pass applies it to, with {at} for "
                                              f"{unparse(wrt)} throughout" if at else "")) from None
             idx = self._indices(wrt, env)
+            self._by_a_position_outside(wrt, fam, idx, env)
             if is_error(net, inner):
                 return calculus.gradient(net, fam.id, idx)
             return calculus.derivative(net, self.expression(inner, env), fam.id, idx)
         raise UnsupportedError(f"cannot interpret {type(node).__name__}", offset=node.pos,
                                hint="symbp reads sums, products, fractions, derivatives and h(...)")
+
+    def _by_a_position_outside(self, wrt: Sym, fam: Family, idx: tuple,
+                               env: dict[str, tuple[str, ...]]) -> None:
+        """``\\frac{\\partial E}{\\partial w_{m+1}}`` for every ``m`` of ``1..M``: at ``m = M`` it asks
+        for the derivative by ``w_{M+1}``, which is no quantity of the network, so the claim has no
+        value there (neither 0 nor anything else): an input error naming that boundary case.  Only a
+        position over the claim's free letters is asked about (inside a sum, a range condition
+        guards it: ``\\sum_n v_n \\frac{\\partial E}{\\partial b_{j-n+1}} [1 \\le j-n+1 \\le K]``)."""
+        ranges: dict[tuple, str] | None = None
+        for i, r in zip(idx, fam.axes):
+            if not is_affine(i) or any(k[0] != "f" or k[1].startswith("~") for k in inner(i)):
+                continue
+            if ranges is None:
+                ranges = {("f", n): rr for n, rr in self._free_ranges(env, wrt.pos).items()}
+            if shifted.implied(self.net, i, r, ranges):
+                continue
+            at = shifted.first_outside(self.net, i, r, ranges)
+            raise NotationError(
+                f"the derivative by {unparse(wrt)} asks, at {at}, for {latex_name(fam.name)} at a position "
+                f"outside its range 1..{r}, which is no quantity of the network",
+                offset=wrt.pos, width=wrt.end - wrt.pos, code="ambiguous-reading",
+                hint=f"differentiate by {fam.show()} (shift the other side to match), or name the "
+                     "positions that exist in a sum with a range condition")
 
     def _free_ranges(self, env: dict[str, tuple[str, ...]], pos: int) -> dict[str, str]:
         """The range of every index name of ``env``."""

@@ -48,8 +48,9 @@ from ..model.network import Network
 from ..model.normal_form import Expr, F, Index, Term, factor_indices
 from ..notation import is_size_name, latex_name, shift_terms
 
-__all__ = ["add_relation", "affine_of", "evaluate_shifted", "gather", "has_shift", "outside_reads",
-           "parse_relation", "position_bounds", "relation_text", "slot_range", "term_value", "unknowns"]
+__all__ = ["add_relation", "affine_of", "evaluate_shifted", "first_outside", "gather", "has_shift",
+           "implied", "outside_reads", "parse_relation", "position_bounds", "relation_text", "slot_range",
+           "term_value", "unknowns"]
 
 #: a linear polynomial in the sizes: ``({size: coefficient}, constant)``
 Linear = tuple[dict[str, int], int]
@@ -543,6 +544,58 @@ def pad(net: Network, expr: Expr, free: list[tuple[str, str]]) -> Expr:
                     extra.append(("rng", i, r))
         raw.append((t.coeff, t.sizes, dict(enumerate(t.dummies)), list(t.factors) + extra))
     return Expr.from_raw(raw)
+
+
+def implied(net: Network, i: Index, r: str, ranges: dict) -> bool:
+    """Whether ``1 <= i <= r`` follows from the ``ranges`` (index -> size) of the indices inside
+    the affine index ``i`` (``j+m-1`` over ``J`` and ``M`` within ``I = J + M - 1``).
+
+    >>> from symbp.model.affine import affine
+    >>> net = Network(size_relations={"I": ((("J", 1), ("M", 1)), -1)})
+    >>> j, m = ('f', 'j'), ('f', 'm')
+    >>> implied(net, affine([(j, 1), (m, 1)], -1), "I", {j: "J", m: "M"})
+    True
+    >>> implied(net, affine([(m, 1)], 1), "M", {m: "M"})
+    False
+    """
+    return _implied(net, i, r, ranges)
+
+
+def first_outside(net: Network, i: Index, r: str, ranges: dict) -> str:
+    """Where the affine index ``i`` leaves ``1..r`` at an end of the ranges of its indices, as
+    text (``m = M`` for ``m+1`` over ``1..M``): past ``r`` with every index at the end that makes
+    it greatest, else below 1 at the other end.
+
+    >>> from symbp.model.affine import affine
+    >>> m = ('f', 'm')
+    >>> first_outside(Network(), affine([(m, 1)], 1), "M", {m: "M"})
+    'm = M'
+    >>> first_outside(Network(), affine([(m, 1)], -1), "M", {m: "M"})
+    'm = 1'
+    """
+    coeffs, const = parts(i)
+    letters = [(k, c) for k, c in coeffs.items() if not is_size(k)]
+    # greatest: c > 0 at the top of the range; it is outside when it exceeds r for some sizes
+    top: dict[str, int] = {}
+    top_c = const
+    for k, c in coeffs.items():
+        if is_size(k):
+            top[k[1]] = top.get(k[1], 0) + c
+        elif c > 0:
+            top[ranges[k]] = top.get(ranges[k], 0) + c
+        else:
+            top_c += c
+    t, tc = _expand(net, (top, top_c))
+    rt, rc = _expand(net, ({r: 1}, 0))
+    diff = dict(t)
+    for q, c in rt.items():
+        diff[q] = diff.get(q, 0) - c
+    past = any(c > 0 for c in diff.values()) or tc - rc + sum(diff.values()) > 0
+    shown = []
+    for k, c in sorted(letters, key=lambda kc: str(kc[0][1])):
+        at_top = (c > 0) == past
+        shown.append(f"{k[1]} = {ranges[k] if at_top else 1}")
+    return ", ".join(shown)
 
 
 def _implied(net: Network, i: Index, r: str, ranges: dict) -> bool:

@@ -383,6 +383,14 @@ class _Parser:
                 # e^{a_k}: Euler's number to a power that is no whole number is the exponential
                 base = Call(base.pos, e.end, "exp", 0, e)
                 continue
+            if isinstance(e, Num) and isinstance(base, Sym) and self.is_sym("_"):
+                # \delta^{1}_h: a layer or step by its number (or a power before the subscript?)
+                raise UnsupportedError(
+                    f"the superscript {self.src[caret.pos + 1:e.end].strip('{} ')} before a subscript reads "
+                    "as a layer or step by its number, or as a power: a fixed layer or step is not read",
+                    offset=caret.pos, width=e.end - caret.pos,
+                    hint="write the generic layer or step (\\delta^t_h, \\delta^{t+1}_h, \\delta^T_h for the "
+                         "last) in a file that declares it, or a power after the subscript (x_i^2)")
             if not isinstance(e, Num) or e.value.denominator != 1 or e.value < 1:
                 raise UnsupportedError("only positive whole powers are supported", offset=caret.pos,
                                        hint="write x^2, x^{3}, ...")
