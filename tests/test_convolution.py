@@ -337,3 +337,46 @@ def test_a_derivative_by_a_shifted_position_inside_its_range_or_in_a_sum_is_read
     assert r.verdict == "verified", r.message  # j+m-1 lies in 1..I for every j, m
     (r,) = check_equation(D + r"{\partial w_m} = \sum_j \delta_j x_{j+m-1}", CONV1D)
     assert r.verdict == "verified"
+
+
+STRIDE2 = declare([r"a_j = \sum_{m=1}^{M} w_m x_{2j+m-2}", r"z_j = h(a_j)"], sizes=["I = 2J + M - 2"])
+
+# Iverson's bracket with an affine side, [i = 2j+m-2]: the Kronecker delta of the normal form,
+# contracted against a sum with its range condition kept (it was a parse error)
+IVERSON = [
+    (CONV1D, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = j+m-1]", "verified"),
+    (CONV1D, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [j+m-1 = i]", "verified"),
+    (CONV1D, D + r"{\partial x_i} = \sum_j \sum_m \delta_j w_m [i = j+m-1]", "verified"),
+    (CONV1D, D + r"{\partial w_m} = \sum_j \sum_i \delta_j x_i [i = j+m-1]", "verified-at-sizes"),
+    (STRIDE2, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = 2j+m-2]", "verified"),
+    (STRIDE2, D + r"{\partial x_i} = \sum_j \sum_m \delta_j w_m [i = 2(j-1)+m]", "verified"),
+    (FLIPPED, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = j-m+M]", "verified"),
+    # slips: a shift by one, the kernel flipped, the stride forgotten, the cross-correlation
+    (CONV1D, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = j+m]", "refuted"),
+    (CONV1D, D + r"{\partial w_m} = \sum_j \sum_i \delta_j x_i [i = j-m+1]", "refuted"),
+    (STRIDE2, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = j+m-1]", "refuted"),
+    (STRIDE2, D + r"{\partial x_i} = \sum_j \sum_m \delta_j w_m [i = 2j+m-1]", "refuted"),
+    (FLIPPED, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = j+m-1]", "refuted"),
+]
+
+
+@pytest.mark.parametrize("net, latex, verdict", IVERSON)
+def test_iverson_brackets_with_an_affine_side(net, latex: str, verdict: str) -> None:  # noqa: ANN001
+    (r,) = check_equation(latex, net)
+    assert r.verdict == verdict, r.message
+    from symbp.latex.parser import parse_chain
+    chain = parse_chain(latex, net.functions)
+    o = compare(net, chain.sides[0], chain.sides[1])
+    assert o == EQUIVALENT if verdict.startswith("verified") else o == DIFFERENT
+
+
+def test_an_affine_iverson_bracket_prints_back_and_renames() -> None:
+    from symbp.latex.edit import rename_free
+    from symbp.latex.unparse import unparse
+    node = parse_expression(r"\sum_m w_m [i = 2j+m-2]")
+    assert unparse(node) == r"\sum_{m} w_{m} [i = 2j+m-2]"
+    assert parse_expression(unparse(node)).key() == node.key()
+    assert unparse(rename_free(node, "j", "k")) == r"\sum_{m} w_{m} [i = 2k+m-2]"
+    from symbp.errors import LatexSyntaxError
+    with pytest.raises(LatexSyntaxError):  # a fixed side, [i = 3]: not read (as before)
+        parse_expression(r"[i = 3] x_i")

@@ -544,6 +544,10 @@ class Interpreter:
                                     "write the derivative out for other quantities")
             return Expr.atom(kind("grad" if kind is Grad else "ref", fam.id, self._indices(node, env)))
         if isinstance(node, Kron):
+            if any(is_shift(x) for x in node.left + node.right):  # [i = 2j+m-2]: integers equal
+                a, b = (shifted.affine_of(g[0], env, node.pos, net) if is_shift(g[0]) else
+                        self._plain_kron_side(g, env, node.pos) for g in (node.left, node.right))
+                return Expr.kd(a, b)
             sides = []
             for group in (node.left, node.right):
                 flat: list[tuple[str, str]] = []
@@ -751,6 +755,15 @@ class Interpreter:
                 offset=wrt.pos, width=wrt.end - wrt.pos, code="ambiguous-reading",
                 hint=f"differentiate by {fam.show()} (shift the other side to match), or name the "
                      "positions that exist in a sum with a range condition")
+
+    @staticmethod
+    def _plain_kron_side(group: tuple[str, ...], env: dict[str, tuple[str, ...]], pos: int) -> tuple:
+        """The plain side of ``[i = j+m-1]``: one index letter of one range."""
+        if len(group) != 1 or group[0] not in env or len(env[group[0]]) != 1:
+            raise NotationError(f"the side {''.join(group)} of a Kronecker delta with a shifted side is "
+                                "no plain index letter that is free or summed", offset=pos,
+                                hint="write one index letter against the shifted position: [i = j+m-1]")
+        return F(env[group[0]][0])
 
     def _free_ranges(self, env: dict[str, tuple[str, ...]], pos: int) -> dict[str, str]:
         """The range of every index name of ``env``."""

@@ -671,6 +671,8 @@ class Oracle:
                 c = 1 + 0.25 * sum(self._index(Sym(node.pos, node.end, "_", unit), env))
                 return FUNCTIONS[kind](c * x, node.order) * c ** (node.order - 1)
             return FUNCTIONS[kind](x, node.order)
+        if isinstance(node, Kron) and any(is_shift(x) for x in node.left + node.right):
+            return self._shifted_kron(node, env)
         if isinstance(node, Kron):  # [j = k]: Iverson's bracket, both sides over one range
             sides = []
             for group in (node.left, node.right):
@@ -765,6 +767,8 @@ class Oracle:
                     raise IllFormed(f"{inner.name} is not applied to {key[0]}")
                 return self.evaluate(Call(inner.pos, inner.end, inner.name, 1, wrt, inner.groups), env)
             return self.derivative(inner, key, idx, env)
+        if isinstance(node, Kron) and any(is_shift(x) for x in node.left + node.right):
+            return self._shifted_kron(node, env)
         if isinstance(node, Kron):  # Iverson's [j = j'] (the diagonal of \operatorname{diag})
             sides = []
             for group in (node.left, node.right):
@@ -775,6 +779,27 @@ class Oracle:
                 raise IllFormed("a Kronecker delta between two ranges")
             return complex(1 if sides[0][1] == sides[1][1] else 0)
         raise IllFormed(f"cannot evaluate {type(node).__name__}")
+
+    def _shifted_kron(self, node: Kron, env: dict[str, tuple[int, ...]]) -> complex:
+        """``[i = 2j+m-2]``: 1 where the two whole numbers are equal (each side one position)."""
+        vals = []
+        for group in (node.left, node.right):
+            if len(group) != 1:
+                raise IllFormed("a Kronecker delta with a shifted side has one position a side")
+            x = group[0]
+            if is_shift(x):
+                terms, pos = shift_terms(x)
+            else:
+                terms, pos = ((x, 1),), 0
+            for y, c in terms:
+                if y[:1].isupper() and y in self.sizes:
+                    pos += c * self.sizes[y]
+                    continue
+                if y not in env or len(env[y]) != 1:
+                    raise IllFormed(f"the index {y} is neither free nor summed")
+                pos += c * (env[y][0] + 1)
+            vals.append(pos)
+        return complex(1 if vals[0] == vals[1] else 0)
 
     def _kronecker(self, sym: Sym, idx: tuple[int, ...]) -> complex | None:
         """``\\delta_{kl}``: Kronecker's where both letters run over one range and the network
