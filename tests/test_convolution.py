@@ -224,6 +224,9 @@ STACK_ROWS = [
     (D + r"{\partial x_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le K]", "refuted"),
     # the boundary of b not said: reads b outside 1..K, not decided
     (D + r"{\partial z_j} = \sum_n v_n " + DB + r"_{j-n+1}}", "error"),
+    # \delta read past J (the mutation harness): written out through b, \delta_j is 0 there, but
+    # \delta has no value there, so not decided (it was verified at sizes)
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le I]", "error"),
 ]
 
 

@@ -494,6 +494,9 @@ def outside_reads(net: Network, expr: Expr, sizes: dict[str, int], free: list[tu
                 val = val + c * grids[i]
             return val
 
+        axis_of = {("f", n): r for n, r in free}
+        axis_of.update({("d", k): r for k, r in enumerate(t.dummies)})
+        axis_of = axis_of.get
         holds = np.ones(dims, dtype=bool)
         for f in t.factors:
             if f.tag == "kd":
@@ -507,7 +510,12 @@ def outside_reads(net: Network, expr: Expr, sizes: dict[str, int], free: list[tu
             fam_id = f.fam
             fam = net.families[fam_id]
             idx = positions(f)
-            if fam_id in out or not any(len(i) == 3 and i[0] == "a" for i in idx):
+            if fam_id in out:
+                continue
+            # a shifted position, or a plain index over a longer range than the family's slot
+            # (\delta_j with j over I, where \delta runs over J: the normal form's re-indexing)
+            if not any(len(i) == 3 and i[0] == "a" or axis_of(i) not in (None, r)
+                       for i, r in zip(idx, fam.axes)):
                 continue
             bad = np.zeros(dims, dtype=bool)
             vals = [at(i) for i in idx]
