@@ -723,6 +723,8 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
     # 2. symbolic
     free = [(name, r) for x in sorted(both) for name, r in zip(env[x], letters.get(x) or
                                                                 net.letter_ranges(x) or ())]
+    for side in (lhs, rhs):  # dE/dw_{m+1} at m = M: by no quantity of the network
+        interp.side_boundary(side, env)
     raw_l = interp.expression(lhs, env)
     raw_r = interp.expression(rhs, env)
     if net.padding == "zero" and _shifted(raw_l, raw_r):  # 0 outside a range: its condition is explicit

@@ -726,20 +726,32 @@ class Interpreter:
                                              f"forward pass applies it to, with {at} for "
                                              f"{unparse(wrt)} throughout" if at else "")) from None
             idx = self._indices(wrt, env)
-            self._by_a_position_outside(wrt, fam, idx, env)
             if is_error(net, inner):
                 return calculus.gradient(net, fam.id, idx)
             return calculus.derivative(net, self.expression(inner, env), fam.id, idx)
         raise UnsupportedError(f"cannot interpret {type(node).__name__}", offset=node.pos,
                                hint="symbp reads sums, products, fractions, derivatives and h(...)")
 
+    def side_boundary(self, side: Node, env: dict[str, tuple[str, ...]]) -> None:
+        """A side that is a derivative by a shifted position of the claim's free letters
+        (``\\frac{\\partial E}{\\partial w_{m+1}}``): an input error where that position can leave its
+        family's range (see :meth:`_by_a_position_outside`); nothing otherwise."""
+        if not (isinstance(side, Deriv) and isinstance(side.wrt, Sym) and side.wrt.shifted):
+            return
+        try:
+            fam = self.family_for(side.wrt)
+            idx = self._indices(side.wrt, env)
+        except NotationError:
+            return  # read (and reported) with the side
+        self._by_a_position_outside(side.wrt, fam, idx, env)
+
     def _by_a_position_outside(self, wrt: Sym, fam: Family, idx: tuple,
                                env: dict[str, tuple[str, ...]]) -> None:
         """``\\frac{\\partial E}{\\partial w_{m+1}}`` for every ``m`` of ``1..M``: at ``m = M`` it asks
         for the derivative by ``w_{M+1}``, which is no quantity of the network, so the claim has no
         value there (neither 0 nor anything else): an input error naming that boundary case.  Only a
-        position over the claim's free letters is asked about (inside a sum, a range condition
-        guards it: ``\\sum_n v_n \\frac{\\partial E}{\\partial b_{j-n+1}} [1 \\le j-n+1 \\le K]``)."""
+        side that is such a derivative is asked about (inside a sum, a range condition guards it:
+        ``\\sum_n v_n \\frac{\\partial E}{\\partial b_{j-n+1}} [1 \\le j-n+1 \\le K]``)."""
         ranges: dict[tuple, str] | None = None
         for i, r in zip(idx, fam.axes):
             if not is_affine(i) or any(k[0] != "f" or k[1].startswith("~") for k in inner(i)):
