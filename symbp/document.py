@@ -321,7 +321,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     forward: list[tuple[str, int]] = []
     aliases: dict[str, str] = {}
     composites: dict[str, str] = {}
-    params = ["w", "b"]
+    params, params_declared = ["w", "b"], False
     activations: dict[str, str] = {}
     error_kind: str | None = None
     error_name: str | None = None
@@ -361,7 +361,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             else:
                 aliases[letter] = m.group(3).strip().lstrip("\\")
         elif word == "params":
-            params = [x.strip() for x in arg.split(",") if x.strip()]
+            params, params_declared = [x.strip() for x in arg.split(",") if x.strip()], True
         elif word == "activation":
             # h = tanh, and Ng's g^{[1]} = tanh (an activation per layer)
             m = re.fullmatch(r"\\?([A-Za-z]+(?:\^\{[\[(][A-Za-z0-9][\])]\})?)\s*=\s*([a-z-]+)", arg)
@@ -508,7 +508,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     while lines:  # no lines: the network given by the caller (a submission graded against a reference)
         try:
             net = declare(lines, name=Path(file).stem if file else "network", aliases=aliases,
-                          composites=composites, params=params, activations=activations,
+                          composites=composites, params=params if params_declared else None,
+                          activations=activations,
                           error_kind=error_kind, error=error_name, delta=delta, targets=targets,
                           sizes=relations, padding=padding)
             break

@@ -85,14 +85,26 @@ def shift_text(terms: Iterable[tuple[str, int]], const: int, tex: bool = False) 
     return out
 
 
+def is_size_name(name: str) -> bool:
+    """Whether a term of a shifted position names a size, not an index letter: a capital letter
+    (``M`` in the flipped kernel's ``x_{j-m+M}``), as sizes are written.
+
+    >>> is_size_name("M"), is_size_name("m")
+    (True, False)
+    """
+    return name[:1].isupper()
+
+
 def shift_letters(x: str) -> tuple[str, ...]:
     """The index letters of a subscript entry: itself for a letter, those it is made of for a
-    shifted position.
+    shifted position (a size it holds, ``M`` in ``j-m+M``, is no index letter).
 
-    >>> shift_letters("j+m-1"), shift_letters("k")
-    (('j', 'm'), ('k',))
+    >>> shift_letters("j+m-1"), shift_letters("k"), shift_letters("M+j-m")
+    (('j', 'm'), ('k',), ('j', 'm'))
     """
-    return tuple(name for name, _ in shift_terms(x)[0]) if is_shift(x) else (x,)
+    if not is_shift(x):
+        return (x,)
+    return tuple(name for name, _ in shift_terms(x)[0] if not is_size_name(name))
 
 
 def letter_tex(x: str) -> str:

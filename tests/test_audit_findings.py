@@ -199,17 +199,6 @@ DH = (r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_{k} \delta^t_k w_{hk} "
 
 # (network, claim, truth, why)
 FINDINGS = [
-    # networks refused (DeclarationError from loads), so no claim on them is checked at all:
-    # the true convolution (kernel flipped, x_{j-m+M} reads 1..J+M-1 = 1..I) is refused as
-    # reading 'the positions - M + 2..J + M2 - 1, which do not start at 1' (span and text wrong)
-    ("flipped", DWm + r"\sum_j \delta_j x_{j-m+M}", True, "x_{j-m+M} refused: span misread"),
-    ("flipped", DWm + r"\sum_j \delta_j x_{j+m-1}", False, "x_{j-m+M} refused: span misread"),
-    # two stacked convolutions: refused with either pair of size directives (I = J + M - 1 and
-    # J = K + N - 1 too): 'no size of the network is that long' for x, whose size is declared
-    ("stacked", r"\frac{\partial E}{\partial v_n} = \sum_k \frac{\partial E}{\partial b_k} z_{k+n-1}", True,
-     "two size relations: the first layer's is lost"),
-    ("stacked", r"\frac{\partial E}{\partial a_j} = h'(a_j) \sum_n v_n \frac{\partial E}{\partial b_{j+n-1}} "
-                r"[1 \le j+n-1 \le K]", False, "two size relations: the first layer's is lost"),
     # --- corpus4 (tests/corpus/entries_field.py, truth by PyTorch autograd on Ng's batch with
     # the examples in columns, J the mean of the examples' losses): the derivative of J by a
     # column of a batch matrix, \partial J / \partial Z^{[l](i)} (an n_l-vector, as dZ^{[l](i)} is),
@@ -271,6 +260,18 @@ FIXED = [
     ("ng", r"\sum_{i} Z^{[1](i)} = W^{[1]} \sum_i X^{(i)} + m b^{[1]}", True, "X^{(i)} read as a scalar"),
     ("ng", r"\sum_{i} X^{(i)} = 2 X \mathbf{1}", False, "X^{(i)}: a slip still refuted"),
     ("ng", r"\sum_{i} Z^{[1](i)} = W^{[1]} \sum_i X^{(i)}", False, "X^{(i)}: the bias dropped, refuted"),
+    # the true convolution (kernel flipped, x_{j-m+M} reads 1..J+M-1 = 1..I) was refused as
+    # reading 'the positions - M + 2..J + M2 - 1, which do not start at 1': M was read as an index
+    # letter; a capital letter in a shifted position is now a size (a constant of every sum)
+    ("flipped", DWm + r"\sum_j \delta_j x_{j-m+M}", True, "x_{j-m+M} refused: span misread"),
+    ("flipped", DWm + r"\sum_j \delta_j x_{j+m-1}", False, "x_{j-m+M} refused: span misread"),
+    # two stacked convolutions were refused with either pair of size directives ('no size of the
+    # network is that long' for x): the relations are now kept in independent sizes (I = K + M +
+    # N - 2), and b_k, which a forward equation defines, is no default parameter
+    ("stacked", r"\frac{\partial E}{\partial v_n} = \sum_k \frac{\partial E}{\partial b_k} z_{k+n-1}", True,
+     "two size relations: the first layer's is lost"),
+    ("stacked", r"\frac{\partial E}{\partial a_j} = h'(a_j) \sum_n v_n \frac{\partial E}{\partial b_{j+n-1}} "
+                r"[1 \le j+n-1 \le K]", False, "two size relations: the first layer's is lost"),
 ]
 
 RIGHT = [

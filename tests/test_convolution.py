@@ -114,7 +114,8 @@ def test_size_plans_honour_the_relations() -> None:
         assert plan["I"] == plan["J"] + plan["M"] - 1 and min(plan.values()) >= 1
 
 
-FILES = ["derivations/conv_1d.tex", "derivations/conv_2d.tex", "derivations/conv_stride.tex"]
+FILES = ["derivations/conv_1d.tex", "derivations/conv_2d.tex", "derivations/conv_stride.tex",
+         "derivations/conv_flipped.tex", "derivations/conv_stacked.tex"]
 
 
 @pytest.mark.parametrize("path", FILES)
@@ -189,3 +190,196 @@ def test_a_file_declares_sizes_and_padding_by_directives() -> None:
     with pytest.raises(DeclarationError, match="size relation"):
         loads("% symbp: size J = I -\n% symbp: forward a_j = \\sum_i w_{ji} z_i\n")
     assert DIFFERENT != EQUIVALENT
+
+
+# two stacked convolutions (the audit): two size relations, kept in independent sizes whichever
+# way they are written; b_k, defined by a forward equation, is a unit, not the default parameter b
+STACK = [r"a_j = \sum_{m=1}^{M} w_m x_{j+m-1}", r"z_j = h(a_j)", r"b_k = \sum_{n=1}^{N} v_n z_{k+n-1}"]
+DB = r"\frac{\partial E}{\partial b"
+
+
+@pytest.mark.parametrize("sizes", [["J = I - M + 1", "K = J - N + 1"], ["I = J + M - 1", "J = K + N - 1"],
+                                   ["K = J - N + 1", "J = I - M + 1"], ["J = K + N - 1", "I = J + M - 1"]])
+def test_stacked_convolutions_relate_their_sizes_in_independent_sizes(sizes: list[str]) -> None:
+    net = declare(STACK, sizes=sizes)
+    assert net.size_relations == {"I": ((("K", 1), ("M", 1), ("N", 1)), -2), "J": ((("K", 1), ("N", 1)), -1)}
+    assert "b" not in net.param_names and net.delta_of == "a"
+
+
+STACK_ROWS = [
+    (D + r"{\partial v_n} = \sum_k " + DB + r"_k} z_{k+n-1}", "verified"),
+    (D + r"{\partial a_j} = h'(a_j) \sum_n v_n " + DB + r"_{j-n+1}} [1 \le j-n+1 \le K]", "verified"),
+    (r"\delta_j = h'(a_j) \sum_k v_{j-k+1} " + DB + r"_{k}} [1 \le j-k+1 \le N]", "verified"),
+    (D + r"{\partial w_m} = \sum_j h'(a_j) \sum_n v_n " + DB + r"_{j-n+1}} [1 \le j-n+1 \le K] x_{j+m-1}",
+     "verified"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le J]", "verified"),
+    (D + r"{\partial z_j} = \sum_n v_n " + DB + r"_{j-n+1}} [1 \le j-n+1 \le K]", "verified"),
+    # slips: the second kernel not flipped, the first layer's range, h' dropped, the first
+    # kernel's gradient read at the flipped position, the input gradient over the second layer
+    (D + r"{\partial v_n} = \sum_k " + DB + r"_k} z_{k-n+1}", "refuted"),
+    (D + r"{\partial a_j} = h'(a_j) \sum_n v_n " + DB + r"_{j+n-1}} [1 \le j+n-1 \le K]", "refuted"),
+    (D + r"{\partial a_j} = \sum_n v_n " + DB + r"_{j-n+1}} [1 \le j-n+1 \le K]", "refuted"),
+    (D + r"{\partial w_m} = \sum_j h'(a_j) \sum_n v_n " + DB + r"_{j-n+1}} [1 \le j-n+1 \le K] x_{j-m+1}",
+     "refuted"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le K]", "refuted"),
+    # the boundary of b not said: reads b outside 1..K, not decided
+    (D + r"{\partial z_j} = \sum_n v_n " + DB + r"_{j-n+1}}", "error"),
+    # \delta read past J (the mutation harness): written out through b, \delta_j is 0 there, but
+    # \delta has no value there, so not decided (it was verified at sizes)
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le I]", "error"),
+]
+
+
+@pytest.mark.parametrize("latex, verdict", STACK_ROWS)
+def test_stacked_convolutions_from_both_sides_and_the_oracle(latex: str, verdict: str) -> None:
+    net = declare(STACK, sizes=["J = I - M + 1", "K = J - N + 1"])
+    (r,) = check_equation(latex, net)
+    assert r.verdict == verdict, r.message
+    from symbp.latex.parser import parse_chain
+    chain = parse_chain(latex, net.functions)
+    o = compare(net, chain.sides[0], chain.sides[1])
+    assert o == EQUIVALENT if verdict == "verified" else o != EQUIVALENT
+
+
+def test_stacked_gradients_are_autograd() -> None:
+    """The first layer's delta through the second and both kernels' gradients, lambdified,
+    against two ``torch.nn.functional.conv1d`` in a row."""
+    net = declare(STACK, sizes=["J = I - M + 1", "K = J - N + 1"], activations={"h": "tanh"})
+    rng = np.random.default_rng(5)
+    x, w, v = rng.normal(size=9), rng.normal(size=3), rng.normal(size=4)
+    xt, wt, vt = (torch.tensor(u, requires_grad=True) for u in (x, w, v))
+    a = torch.nn.functional.conv1d(xt.view(1, 1, -1), wt.view(1, 1, -1)).view(-1)
+    a.retain_grad()
+    b = torch.nn.functional.conv1d(torch.tanh(a).view(1, 1, -1), vt.view(1, 1, -1)).view(-1)
+    (0.5 * (b ** 2).sum()).backward()
+    g = b.detach().numpy()  # dE/db_k
+    z = np.tanh(a.detach().numpy())
+    dv = lambdify(net, r"\sum_k \frac{\partial E}{\partial b_k} z_{k+n-1}", "n")
+    assert np.allclose(dv(delta_k=g, z_j=z), vt.grad.numpy(), atol=1e-12)  # delta_k: dE/db_k
+    delta = lambdify(net, r"h'(a_j) \sum_n v_n \frac{\partial E}{\partial b_{j-n+1}} [1 \le j-n+1 \le K]",
+                     "j")
+    assert np.allclose(delta(a_j=a.detach().numpy(), v_n=v, delta_k=g), a.grad.numpy(), atol=1e-12)
+    dw = lambdify(net, r"\sum_j \delta_j x_{j+m-1}", "m")
+    assert np.allclose(dw(delta_j=a.grad.numpy(), x_i=x, sizes={"M": 3}), wt.grad.numpy(), atol=1e-12)
+
+
+# the flipped kernel (a true convolution, Goodfellow 9.1): a size in a shifted position, M in
+# x_{j-m+M}, is a constant of every sum (a capital letter there is a size, never an index letter)
+FLIPPED = declare([r"a_j = \sum_{m=1}^{M} w_m x_{j-m+M}", r"z_j = h(a_j)"], sizes=["J = I - M + 1"])
+FLIP_ROWS = [
+    (D + r"{\partial w_m} = \sum_j \delta_j x_{j-m+M}", "verified"),
+    (D + r"{\partial w_m} = \sum_{j=1}^{J} \delta_j x_{j-m+M}", "verified"),
+    (r"\frac{\partial a_j}{\partial w_m} = x_{j-m+M}", "verified"),
+    (r"\frac{\partial a_j}{\partial x_i} = w_{j-i+M} [1 \le j-i+M \le M]", "verified"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i+m-M} [1 \le i+m-M \le J]", "verified"),
+    (D + r"{\partial x_i} = \sum_j w_{j-i+M} \delta_j [1 \le j-i+M \le M]", "verified"),
+    (D + r"{\partial w_m} = \sum_i \delta_{i+m-M} x_i [1 \le i+m-M \le J]", "verified-at-sizes"),
+    # slips: the kernel not flipped (cross-correlation), a shift by one, the wrong range, the
+    # flip of the input gradient forgotten
+    (D + r"{\partial w_m} = \sum_j \delta_j x_{j+m-1}", "refuted"),
+    (D + r"{\partial w_m} = \sum_j \delta_j x_{j-m+M-1}", "refuted"),
+    (r"\frac{\partial a_j}{\partial x_i} = w_{i-j+1} [1 \le i-j+1 \le M]", "refuted"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le J]", "refuted"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i+m-M} [1 \le i+m-M \le M]", "refuted"),
+    # the boundary not said; a capital letter that is no size of the network
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i+m-M}", "error"),
+    (D + r"{\partial x_i} = \sum_m w_m \delta_{i+m-N} [1 \le i+m-N \le J]", "error"),
+]
+
+
+@pytest.mark.parametrize("latex, verdict", FLIP_ROWS)
+def test_the_flipped_kernel_from_both_sides_and_the_oracle(latex: str, verdict: str) -> None:
+    (r,) = check_equation(latex, FLIPPED)
+    assert r.verdict == verdict, r.message
+    from symbp.latex.parser import parse_chain
+    chain = parse_chain(latex, FLIPPED.functions)
+    if r.verdict != "error":
+        o = compare(FLIPPED, chain.sides[0], chain.sides[1])
+        assert o == EQUIVALENT if verdict.startswith("verified") else o != EQUIVALENT
+
+
+def test_a_size_in_a_shifted_position_is_no_index_letter() -> None:
+    assert FLIPPED.ranges == {"m": "M", "j": "J", "i": "I"}
+    with pytest.raises(DeclarationError, match="do not start at 1"):
+        declare([r"a_j = \sum_{m=1}^{M} w_m x_{j-m+M+1}"], sizes=["J = I - M + 1"])
+
+
+def test_flipped_gradients_are_autograd() -> None:
+    """``x_{j-m+M}`` is ``conv1d`` with the kernel reversed (PyTorch's conv1d is a
+    cross-correlation)."""
+    rng = np.random.default_rng(7)
+    x, w = rng.normal(size=8), rng.normal(size=3)
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    a = torch.nn.functional.conv1d(xt.view(1, 1, -1), wt.flip(0).view(1, 1, -1)).view(-1)
+    z = torch.tanh(a)
+    (0.5 * (z ** 2).sum()).backward()
+    delta = ((1 - z ** 2) * z).detach().numpy()
+    kernel = lambdify(FLIPPED, r"\sum_j \delta_j x_{j-m+M}", "m")
+    assert np.allclose(kernel(delta_j=delta, x_i=x, sizes={"M": 3}), wt.grad.numpy(), atol=1e-12)
+    inputs = lambdify(FLIPPED, r"\sum_m w_m \delta_{i+m-M} [1 \le i+m-M \le J]", "i")
+    assert np.allclose(inputs(w_m=w, delta_j=delta, sizes={"I": 8}), xt.grad.numpy(), atol=1e-12)
+
+
+# a derivative by a shifted position over the claim's free letters (the audit): at m = M,
+# \partial E / \partial w_{m+1} asks for w_{M+1}, which is no quantity, so the claim has no value
+# there; an error naming that boundary case (it was refuted, reading the derivative as 0)
+@pytest.mark.parametrize("latex, at", [
+    (D + r"{\partial w_{m+1}} = \sum_j \delta_j x_{j+m}", "at m = M"),
+    (D + r"{\partial w_{m+1}} = \sum_j \delta_j x_{j+m} [1 \le m+1 \le M]", "at m = M"),
+    (D + r"{\partial w_{m-1}} = \sum_j \delta_j x_{j+m-2}", "at m = 1"),
+    (D + r"{\partial x_{i+1}} = \sum_m w_m \delta_{i-m+2} [1 \le i-m+2 \le J]", "at i = I"),
+])
+def test_a_derivative_by_a_position_outside_its_range_is_an_error(latex: str, at: str) -> None:
+    (r,) = check_equation(latex, CONV1D)
+    assert r.verdict == "error" and at in r.message and "no quantity of the network" in r.message
+
+
+def test_a_derivative_by_a_shifted_position_inside_its_range_or_in_a_sum_is_read() -> None:
+    (r,) = check_equation(r"\frac{\partial E}{\partial x_{j+m-1}} = \sum_{m'} w_{m'} \delta_{j+m-m'} "
+                          r"[1 \le j+m-m' \le J]", CONV1D)
+    assert r.verdict == "verified", r.message  # j+m-1 lies in 1..I for every j, m
+    (r,) = check_equation(D + r"{\partial w_m} = \sum_j \delta_j x_{j+m-1}", CONV1D)
+    assert r.verdict == "verified"
+
+
+STRIDE2 = declare([r"a_j = \sum_{m=1}^{M} w_m x_{2j+m-2}", r"z_j = h(a_j)"], sizes=["I = 2J + M - 2"])
+
+# Iverson's bracket with an affine side, [i = 2j+m-2]: the Kronecker delta of the normal form,
+# contracted against a sum with its range condition kept (it was a parse error)
+IVERSON = [
+    (CONV1D, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = j+m-1]", "verified"),
+    (CONV1D, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [j+m-1 = i]", "verified"),
+    (CONV1D, D + r"{\partial x_i} = \sum_j \sum_m \delta_j w_m [i = j+m-1]", "verified"),
+    (CONV1D, D + r"{\partial w_m} = \sum_j \sum_i \delta_j x_i [i = j+m-1]", "verified-at-sizes"),
+    (STRIDE2, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = 2j+m-2]", "verified"),
+    (STRIDE2, D + r"{\partial x_i} = \sum_j \sum_m \delta_j w_m [i = 2(j-1)+m]", "verified"),
+    (FLIPPED, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = j-m+M]", "verified"),
+    # slips: a shift by one, the kernel flipped, the stride forgotten, the cross-correlation
+    (CONV1D, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = j+m]", "refuted"),
+    (CONV1D, D + r"{\partial w_m} = \sum_j \sum_i \delta_j x_i [i = j-m+1]", "refuted"),
+    (STRIDE2, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = j+m-1]", "refuted"),
+    (STRIDE2, D + r"{\partial x_i} = \sum_j \sum_m \delta_j w_m [i = 2j+m-1]", "refuted"),
+    (FLIPPED, r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = j+m-1]", "refuted"),
+]
+
+
+@pytest.mark.parametrize("net, latex, verdict", IVERSON)
+def test_iverson_brackets_with_an_affine_side(net, latex: str, verdict: str) -> None:  # noqa: ANN001
+    (r,) = check_equation(latex, net)
+    assert r.verdict == verdict, r.message
+    from symbp.latex.parser import parse_chain
+    chain = parse_chain(latex, net.functions)
+    o = compare(net, chain.sides[0], chain.sides[1])
+    assert o == EQUIVALENT if verdict.startswith("verified") else o == DIFFERENT
+
+
+def test_an_affine_iverson_bracket_prints_back_and_renames() -> None:
+    from symbp.latex.edit import rename_free
+    from symbp.latex.unparse import unparse
+    node = parse_expression(r"\sum_m w_m [i = 2j+m-2]")
+    assert unparse(node) == r"\sum_{m} w_{m} [i = 2j+m-2]"
+    assert parse_expression(unparse(node)).key() == node.key()
+    assert unparse(rename_free(node, "j", "k")) == r"\sum_{m} w_{m} [i = 2k+m-2]"
+    from symbp.errors import LatexSyntaxError
+    with pytest.raises(LatexSyntaxError):  # a fixed side, [i = 3]: not read (as before)
+        parse_expression(r"[i = 3] x_i")

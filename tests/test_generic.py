@@ -432,7 +432,9 @@ def test_an_initial_state_is_unrolled() -> None:
     ("% symbp: boundary a^0 = 0", "a^0 is no quantity of step 0", 3),
     ("% symbp: boundary b^0_h = s_k", "not 0 or the name of an initial state", 3),
     ("% symbp: boundary b^0_h = a_h", "a family of the forward pass", 3),
-    ("% symbp: boundary b^1 = 0", "at step 0, below the first step", 3),
+    ("% symbp: boundary b^1 = 0", "at step 1, which the forward pass computes", 3),
+    ("% symbp: boundary b^T = 0", "at step T, which the forward pass computes", 3),
+    ("% symbp: boundary b^{-1} = 0", "at step -1, which the network does not have", 3),
     ("% symbp: boundary b = 0", "this boundary directive cannot be read", 3),
 ])
 def test_boundary_errors(boundary: str, problem: str, line: int) -> None:

@@ -145,3 +145,22 @@ def test_a_convolution_file_is_reported_where_its_arithmetic_stands(tmp_path, ca
     assert "reads j+m-1 at the positions 1..J + M - 1, and no size of the network is that long" in out
     assert "'% symbp: size I = J + M - 1'" in out
     assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("src", [r"\delta^{1}_h", r"\delta^1_h", r"x^2_i w_i"])
+def test_a_number_superscript_before_a_subscript_names_both_readings(src: str) -> None:
+    """``\\delta^{1}_h``: step 1 or a power before the subscript? (it was "unexpected '_'")"""
+    with pytest.raises(UnsupportedError, match="layer or step by its number, or as a power") as exc:
+        parse_expression(src)
+    assert "x_i^2" in (exc.value.hint or "")
+
+
+def test_a_number_step_in_a_generic_file_is_an_error_naming_the_fix() -> None:
+    from pathlib import Path
+
+    from symbp import check_file, loads
+    src = Path(__file__).resolve().parents[1] / "derivations/generic/graves_bptt.tex"
+    pre = src.read_text().split(r"\section*{Backpropagation")[0]
+    (r,) = check_file(loads(pre + "\n\\[ \\delta^{1}_h = \\theta_h'(a^1_h) \\sum_k \\delta^1_k w_{hk} \\]\n"
+                            "\\end{document}\n"))
+    assert r.verdict == "error" and "fixed layer or step is not read" in r.message

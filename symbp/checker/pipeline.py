@@ -723,6 +723,8 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
     # 2. symbolic
     free = [(name, r) for x in sorted(both) for name, r in zip(env[x], letters.get(x) or
                                                                 net.letter_ranges(x) or ())]
+    for side in (lhs, rhs):  # dE/dw_{m+1} at m = M: by no quantity of the network
+        interp.side_boundary(side, env)
     raw_l = interp.expression(lhs, env)
     raw_r = interp.expression(rhs, env)
     if net.padding == "zero" and _shifted(raw_l, raw_r):  # 0 outside a range: its condition is explicit
@@ -800,6 +802,13 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
                                      (rhs.pos, max(1, rhs.end - rhs.pos)))
         if undecided is not None:
             return undecided
+    if differing is None and outside == "unknown" and _shifted(raw_l, raw_r):
+        # the sides agree with the families written out, but a side as read takes a family outside
+        # its range, where it has no value (\delta_{i-m+1} past J, its formula 0 there): not decided
+        for sizes in plans + (draw.plans if draw else []):
+            reads = [r for e in (raw_l, raw_r) for r in shifted.outside_reads(net, e, sizes, free)]
+            if reads:
+                return _outside_undecided(reads, sizes, (rhs.pos, max(1, rhs.end - rhs.pos)))
     if differing is None:
         assert draw is not None
         if far:  # piecewise in the sizes: the polynomial's bound says nothing, the sizes are named
@@ -976,6 +985,17 @@ def _padding_decides(net: Network, ul: Expr, ur: Expr, gl: Expr, gr: Expr, plans
                       "positions outside a family's range hold 0 (zero padding) but not for other "
                       "values there; the file does not say which (hint: declare '% symbp: padding "
                       "zero', or bound the sum with a range condition such as [1 \\le i-m+1 \\le J])",
+                      error="NotationError", code=dx.AMBIGUOUS_READING.name, span=span)
+
+
+def _outside_undecided(reads: list[str], sizes: dict[str, int], span: tuple[int, int]) -> LinkResult:
+    """Not decided: a side reads a family outside its range (``reads``, at ``sizes``), which the
+    file gives no value (no ``% symbp: padding zero``)."""
+    where = ", ".join(f"{r}={v}" for r, v in sizes.items())
+    return LinkResult("", ERROR, f"not decided: a side reads {'; '.join(dict.fromkeys(reads))} (at sizes "
+                      f"{where}), where the family has no value, and the file does not say what it holds "
+                      "there (hint: declare '% symbp: padding zero', or bound the sum with a range "
+                      "condition such as [1 \\le i-m+1 \\le J])",
                       error="NotationError", code=dx.AMBIGUOUS_READING.name, span=span)
 
 

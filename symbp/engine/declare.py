@@ -38,6 +38,8 @@ _LABELLED_FUNC_RE = re.compile(r"(?<![_\\A-Za-z])([A-Za-z])\s*'*\s*\^\s*\{\s*([\
                                r"\s*\(")
 _NOT_FUNCTIONS = ("left", "right", "sum", "frac", "partial", "delta", "dfrac", "tfrac", "cdot", "times")
 _LHS_NAME = re.compile(r"\s*\\?([A-Za-z]+)")
+#: the parameter families when a file names none (``% symbp: params``)
+DEFAULT_PARAMS = ("w", "b")
 
 
 def labelled_functions(src: str, params: Iterable[str] = ()) -> set[str]:
@@ -52,13 +54,15 @@ def labelled_functions(src: str, params: Iterable[str] = ()) -> set[str]:
 
 
 def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str, str] | None = None,
-            composites: dict[str, str] | None = None, params: Iterable[str] = ("w", "b"),
+            composites: dict[str, str] | None = None, params: Iterable[str] | None = None,
             error: str = "E", activations: dict[str, str] | None = None,
             error_kind: str | None = None, delta: str | None = None,
             targets: dict[str, str] | None = None, sizes: Iterable[str] = (),
             padding: str | None = None) -> Network:
     """Declare a network by its forward equations (LaTeX, one per string).
 
+    ``params`` names the parameter families (default: ``w`` and ``b``, except a family a forward
+    equation defines: ``b_k = \\sum_n v_n z_{k+n-1}`` is a unit).
     ``aliases`` maps extra index letters to a letter already in use (``{'m': 'j'}``);
     ``composites`` maps a letter to the units it runs over (``{'m': 'j_l'}``).
     ``activations`` makes functions concrete (``{'h': 'tanh'}``; also ``logistic``, ``identity``);
@@ -95,6 +99,10 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         return _error_shorthand(list(forward), error_kind, error, targets, dict(
             name=name, aliases=aliases, composites=composites, params=params, activations=activations,
             delta=delta))
+    lines = [s.strip() for s in forward if s.strip()]
+    if params is None:  # the defaults w, b, but a family a forward equation defines is no parameter
+        defines = {m.group(1) for src in lines if (m := _LHS_NAME.match(src))}
+        params = [p for p in DEFAULT_PARAMS if p not in defines]
     net = Network(name=name, param_names=set(params), error_name=error)
     for fname, kind in (activations or {}).items():
         if kind not in ACTIVATION_KINDS:
@@ -105,7 +113,6 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         raise DeclarationError(f"unknown error function {error_kind!r}",
                                hint=f"choose one of: {', '.join(ERROR_KINDS)}")
     net.error_kind = error_kind
-    lines = [s.strip() for s in forward if s.strip()]
     if not lines:
         raise DeclarationError("a network needs at least one forward equation",
                                hint="declare e.g. '% symbp: forward a_j = \\sum_i w_{ji} z_i'")
@@ -206,7 +213,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         except DeclarationError as exc:
             exc.subject = ("size", rel.strip())  # reported at its directive
             raise
-        net.size_relations[size] = value
+        shifted.add_relation(net, size, value)
         if size not in net.range_letter:  # a size no letter names yet: its lower-case letter
             letter = size.lower() if size.lower() not in net.ranges else None
             if letter is not None:

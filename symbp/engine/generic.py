@@ -98,6 +98,10 @@ def read_boundary(mode: str, var: str, depth: str, arg: str, pos: int = 0) -> Bo
     'x'
     >>> read_boundary("steps", "t", "T", r"\\delta^{(T+1)} = 0").at
     'end'
+    >>> read_boundary("steps", "t", "T", "b^T = 0")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symbp.errors.DeclarationError: a boundary is declared at step T, which the forward pass computes ...
     >>> read_boundary("steps", "t", "T", r"\\delta^{T+1} = 1")
     Traceback (most recent call last):
     ...
@@ -128,8 +132,11 @@ def read_boundary(mode: str, var: str, depth: str, arg: str, pos: int = 0) -> Bo
                                    offset=pos, hint=f"write '% symbp: boundary \\delta^{{{depth}+1}} = 0' "
                                                     "(the default), or leave it out")
         return Boundary("delta", "end", letter, None, pos)
-    if sup != "0":
-        raise DeclarationError(f"a boundary is declared at {what} 0, below the first {what}: {name}^0",
+    if sup != "0":  # b^T, b^1: a step the forward pass computes; b^{-1}: none the network has
+        where = (f"{what} {sup}, which the forward pass computes" if sup == depth or sup.isdigit() else
+                 f"{what} {sup}, which the network does not have")
+        raise DeclarationError(f"a boundary is declared at {where} ({name}^{{{sup}}}): a boundary is "
+                               f"{what} 0, below the first {what} ({name}^0)",
                                offset=pos, hint=f"write '% symbp: boundary {forms}'")
     if value == "0":
         if mode == "layers":

@@ -18,6 +18,7 @@ from ..errors import NotationError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Div, Kron, Mul, Neg, Node, Num, Pow, RangeCond, SumOp, Sym
 from ..latex.parser import RELU
 from ..latex.unparse import unparse
+from ..model.affine import inner, is_affine
 from ..model.factors import Fn, Grad, Inv, Ref, inverse
 from ..model.network import Family, Network
 from ..model.normal_form import Expr, F
@@ -430,6 +431,8 @@ class Interpreter:
                 r is not None or {self.ranges_of(y, sym.pos) for y in shift_letters(x)} == {(a,)}
                 for (x, r), a in zip(slots, f.axes))]
             fits = own or fits
+        if len(fits) > 1 and lab is not None:  # \delta_{i-m+1}: the letter of \delta first (a_j, not b_k)
+            fits = [f for f in fits if f.name == net.delta_of] or fits
 
         def ranges_of(x: str) -> tuple[str, ...]:
             return self.ranges_of(x, sym.pos)
@@ -469,7 +472,7 @@ class Interpreter:
         if sym.shifted:
             for x in sym.slots:
                 if is_shift(x):
-                    out.append(shifted.affine_of(x, env, sym.pos))
+                    out.append(shifted.affine_of(x, env, sym.pos, self.net))
                     continue
                 if x not in env:
                     raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos,
@@ -541,6 +544,10 @@ class Interpreter:
                                     "write the derivative out for other quantities")
             return Expr.atom(kind("grad" if kind is Grad else "ref", fam.id, self._indices(node, env)))
         if isinstance(node, Kron):
+            if any(is_shift(x) for x in node.left + node.right):  # [i = 2j+m-2]: integers equal
+                a, b = (shifted.affine_of(g[0], env, node.pos, net) if is_shift(g[0]) else
+                        self._plain_kron_side(g, env, node.pos) for g in (node.left, node.right))
+                return Expr.kd(a, b)
             sides = []
             for group in (node.left, node.right):
                 flat: list[tuple[str, str]] = []
@@ -567,7 +574,7 @@ class Interpreter:
                                     "no size of the network", offset=node.pos, width=node.end - node.pos,
                                     hint="bound a position by a size: " + ", ".join(net.sizes))
             if is_shift(node.entry):
-                idx = shifted.affine_of(node.entry, env, node.pos)
+                idx = shifted.affine_of(node.entry, env, node.pos, self.net)
             else:
                 names = env.get(node.entry)
                 if names is None or len(names) != 1:
@@ -724,6 +731,51 @@ class Interpreter:
             return calculus.derivative(net, self.expression(inner, env), fam.id, idx)
         raise UnsupportedError(f"cannot interpret {type(node).__name__}", offset=node.pos,
                                hint="symbp reads sums, products, fractions, derivatives and h(...)")
+
+    def side_boundary(self, side: Node, env: dict[str, tuple[str, ...]]) -> None:
+        """A side that is a derivative by a shifted position of the claim's free letters
+        (``\\frac{\\partial E}{\\partial w_{m+1}}``): an input error where that position can leave its
+        family's range (see :meth:`_by_a_position_outside`); nothing otherwise."""
+        if not (isinstance(side, Deriv) and isinstance(side.wrt, Sym) and side.wrt.shifted):
+            return
+        try:
+            fam = self.family_for(side.wrt)
+            idx = self._indices(side.wrt, env)
+        except NotationError:
+            return  # read (and reported) with the side
+        self._by_a_position_outside(side.wrt, fam, idx, env)
+
+    def _by_a_position_outside(self, wrt: Sym, fam: Family, idx: tuple,
+                               env: dict[str, tuple[str, ...]]) -> None:
+        """``\\frac{\\partial E}{\\partial w_{m+1}}`` for every ``m`` of ``1..M``: at ``m = M`` it asks
+        for the derivative by ``w_{M+1}``, which is no quantity of the network, so the claim has no
+        value there (neither 0 nor anything else): an input error naming that boundary case.  Only a
+        side that is such a derivative is asked about (inside a sum, a range condition guards it:
+        ``\\sum_n v_n \\frac{\\partial E}{\\partial b_{j-n+1}} [1 \\le j-n+1 \\le K]``)."""
+        ranges: dict[tuple, str] | None = None
+        for i, r in zip(idx, fam.axes):
+            if not is_affine(i) or any(k[0] != "f" or k[1].startswith("~") for k in inner(i)):
+                continue
+            if ranges is None:
+                ranges = {("f", n): rr for n, rr in self._free_ranges(env, wrt.pos).items()}
+            if shifted.implied(self.net, i, r, ranges):
+                continue
+            at = shifted.first_outside(self.net, i, r, ranges)
+            raise NotationError(
+                f"the derivative by {unparse(wrt)} asks, at {at}, for {latex_name(fam.name)} at a position "
+                f"outside its range 1..{r}, which is no quantity of the network",
+                offset=wrt.pos, width=wrt.end - wrt.pos, code="ambiguous-reading",
+                hint=f"differentiate by {fam.show()} (shift the other side to match), or name the "
+                     "positions that exist in a sum with a range condition")
+
+    @staticmethod
+    def _plain_kron_side(group: tuple[str, ...], env: dict[str, tuple[str, ...]], pos: int) -> tuple:
+        """The plain side of ``[i = j+m-1]``: one index letter of one range."""
+        if len(group) != 1 or group[0] not in env or len(env[group[0]]) != 1:
+            raise NotationError(f"the side {''.join(group)} of a Kronecker delta with a shifted side is "
+                                "no plain index letter that is free or summed", offset=pos,
+                                hint="write one index letter against the shifted position: [i = j+m-1]")
+        return F(env[group[0]][0])
 
     def _free_ranges(self, env: dict[str, tuple[str, ...]], pos: int) -> dict[str, str]:
         """The range of every index name of ``env``."""

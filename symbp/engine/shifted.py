@@ -42,14 +42,15 @@ from collections.abc import Callable
 import numpy as np
 
 from ..errors import DeclarationError, NotationError, ResourceLimitError, UnsupportedError
-from ..model.affine import affine, parts
+from ..model.affine import affine, is_size, parts, size_atom
 from ..model.factors import view
 from ..model.network import Network
 from ..model.normal_form import Expr, F, Index, Term, factor_indices
-from ..notation import latex_name, shift_terms
+from ..notation import is_size_name, latex_name, shift_terms
 
-__all__ = ["affine_of", "evaluate_shifted", "gather", "has_shift", "outside_reads", "parse_relation",
-           "position_bounds", "relation_text", "slot_range", "term_value", "unknowns"]
+__all__ = ["add_relation", "affine_of", "evaluate_shifted", "first_outside", "gather", "has_shift",
+           "implied", "outside_reads", "parse_relation", "position_bounds", "relation_text", "slot_range",
+           "term_value", "unknowns"]
 
 #: a linear polynomial in the sizes: ``({size: coefficient}, constant)``
 Linear = tuple[dict[str, int], int]
@@ -147,7 +148,10 @@ def parse_relation(net: Network, text: str) -> tuple[str, tuple[tuple[tuple[str,
     diff = dict(a[0])
     for r, c in b[0].items():
         diff[r] = diff.get(r, 0) - c
-    solved = _solve(({r: c for r, c in diff.items() if c}, a[1] - b[1]))
+    # in independent sizes: a size an earlier relation derives is replaced by what it equals
+    # (two stacked convolutions: J = I - M + 1, then K = J - N + 1)
+    diff, const0 = _expand(net, ({r: c for r, c in diff.items() if c}, a[1] - b[1]))
+    solved = _solve((diff, const0))
     if solved is None:
         raise DeclarationError(f"the size relation {text.strip()} does not make one size a sum of the "
                                "others (with whole coefficients >= 0)",
@@ -164,6 +168,28 @@ def parse_relation(net: Network, text: str) -> tuple[str, tuple[tuple[tuple[str,
     return size, (tuple(sorted(rest.items())), const)
 
 
+def add_relation(net: Network, size: str, value: tuple[tuple[tuple[str, int], ...], int]) -> None:
+    """Record ``size = value`` (in independent sizes) and keep every relation in independent
+    sizes: where an earlier relation uses ``size``, it is replaced by what it equals (stacked
+    convolutions: ``I = J + M - 1`` and then ``J = K + N - 1`` make ``I = K + M + N - 2``).
+
+    >>> net = Network(size_relations={"I": ((("J", 1), ("M", 1)), -1)})
+    >>> add_relation(net, "J", ((("K", 1), ("N", 1)), -1))
+    >>> relation_text(net, "I"), relation_text(net, "J")
+    ('I = K + M + N - 2', 'J = K + N - 1')
+    """
+    terms, const = value
+    for d, (rt, rc) in list(net.size_relations.items()):
+        coeffs = dict(rt)
+        c = coeffs.pop(size, 0)
+        if not c:
+            continue
+        for q, k in terms:
+            coeffs[q] = coeffs.get(q, 0) + c * k
+        net.size_relations[d] = (tuple(sorted((q, k) for q, k in coeffs.items() if k)), rc + c * const)
+    net.size_relations[size] = value
+
+
 def position_bounds(entry: str, ranges: dict[str, str]) -> tuple[Linear, Linear]:
     """The least and the greatest value of a shifted position over the ranges of its letters
     (``ranges``: letter -> range), as linear polynomials in the sizes.
@@ -172,12 +198,18 @@ def position_bounds(entry: str, ranges: dict[str, str]) -> tuple[Linear, Linear]
     (({}, 1), ({'J': 1, 'M': 1}, -1))
     >>> position_bounds("i-m+1", {"i": "I", "m": "M"})
     (({'M': -1}, 2), ({'I': 1}, 0))
+    >>> position_bounds("M+j-m", {"j": "J", "m": "M"})
+    (({}, 1), ({'M': 1, 'J': 1}, -1))
     """
     terms, const = shift_terms(entry)
     lo: dict[str, int] = {}
     hi: dict[str, int] = {}
     lo_c = hi_c = const
     for x, c in terms:
+        if is_size_name(x):  # a size (x_{j-m+M}): the same in the least and the greatest position
+            lo[x] = lo.get(x, 0) + c
+            hi[x] = hi.get(x, 0) + c
+            continue
         r = ranges[x]
         if c > 0:
             lo_c += c
@@ -192,6 +224,9 @@ def _letter_ranges(net: Network, entry: str, ranges_of: Callable[[str], tuple[st
                    pos: int) -> dict[str, str]:
     out = {}
     for x, _ in shift_terms(entry)[0]:
+        if is_size_name(x):
+            _size_of(net, x, entry, pos)
+            continue
         rs = ranges_of(x)
         if len(rs) != 1:
             raise NotationError(f"the composite index {latex_name(x)} stands in the shifted position "
@@ -223,7 +258,7 @@ def slot_range(net: Network, entry: str, ranges_of: Callable[[str], tuple[str, .
         solved = _solve(({r: c for r, c in diff.items() if c}, target[1]))
         if solved is not None and solved[0] not in net.size_relations and solved[0] == known:
             size, (rest, const) = solved
-            net.size_relations[size] = (tuple(sorted(rest.items())), const)
+            add_relation(net, size, (tuple(sorted(rest.items())), const))
             return known
         raise DeclarationError(f"the forward pass reads {entry} at the positions {span}, but the "
                                f"range of this slot is 1..{known}", offset=pos,
@@ -239,12 +274,26 @@ def slot_range(net: Network, entry: str, ranges_of: Callable[[str], tuple[str, .
                                 f"{_lin_text(hi)}'")
 
 
-def affine_of(entry: str, env: dict[str, tuple[str, ...]], pos: int) -> Index:
+def _size_of(net: Network, name: str, entry: str, pos: int) -> str:
+    """A size written in a shifted position (``M`` in ``x_{j-m+M}``): one of the network's, else an
+    input error naming them."""
+    if name not in net.sizes:
+        raise NotationError(f"the shifted position {entry} holds {name}, which is no size of the "
+                            "network", offset=pos,
+                            hint="a capital letter in a shifted position is a size: write one of "
+                                 f"{', '.join(net.sizes) or 'none'}, or an index letter")
+    return name
+
+
+def affine_of(entry: str, env: dict[str, tuple[str, ...]], pos: int, net: Network | None = None) -> Index:
     """The normal form's index of a shifted position, its letters read through ``env`` (letter ->
-    free index names)."""
+    free index names); a size in it (``M`` in ``j-m+M``, one of ``net``'s) is a size atom."""
     terms, const = shift_terms(entry)
     out = []
     for x, c in terms:
+        if is_size_name(x) and net is not None:
+            out.append((size_atom(_size_of(net, x, entry, pos)), c))
+            continue
         if x not in env:
             raise NotationError(f"index {x} is used but neither free nor summed", offset=pos,
                                 hint=f"sum over it (\\sum_{x}) or use it on both sides")
@@ -344,7 +393,7 @@ def term_value(t: Term, sizes: dict[str, int], free: list[tuple[str, str]], atom
             coeffs, const = parts(idx)
             val = np.full(dims, const, dtype=np.int64)
             for i, c in coeffs.items():
-                val = val + c * grids[i]
+                val = val + c * (sizes[i[1]] if is_size(i) else grids[i])
             return np.broadcast_to(val, dims)
 
         if f.tag == "kd":
@@ -437,11 +486,17 @@ def outside_reads(net: Network, expr: Expr, sizes: dict[str, int], free: list[tu
             coeffs, const = parts(idx)
             val = np.full(dims, const, dtype=np.int64)
             for i, c in coeffs.items():
+                if is_size(i):
+                    val = val + c * sizes[i[1]]
+                    continue
                 if i not in grids:
                     return np.full(dims, 1, dtype=np.int64)
                 val = val + c * grids[i]
             return val
 
+        axis_of = {("f", n): r for n, r in free}
+        axis_of.update({("d", k): r for k, r in enumerate(t.dummies)})
+        axis_of = axis_of.get
         holds = np.ones(dims, dtype=bool)
         for f in t.factors:
             if f.tag == "kd":
@@ -455,7 +510,12 @@ def outside_reads(net: Network, expr: Expr, sizes: dict[str, int], free: list[tu
             fam_id = f.fam
             fam = net.families[fam_id]
             idx = positions(f)
-            if fam_id in out or not any(len(i) == 3 and i[0] == "a" for i in idx):
+            if fam_id in out:
+                continue
+            # a shifted position, or a plain index over a longer range than the family's slot
+            # (\delta_j with j over I, where \delta runs over J: the normal form's re-indexing)
+            if not any(len(i) == 3 and i[0] == "a" or axis_of(i) not in (None, r)
+                       for i, r in zip(idx, fam.axes)):
                 continue
             bad = np.zeros(dims, dtype=bool)
             vals = [at(i) for i in idx]
@@ -494,6 +554,58 @@ def pad(net: Network, expr: Expr, free: list[tuple[str, str]]) -> Expr:
     return Expr.from_raw(raw)
 
 
+def implied(net: Network, i: Index, r: str, ranges: dict) -> bool:
+    """Whether ``1 <= i <= r`` follows from the ``ranges`` (index -> size) of the indices inside
+    the affine index ``i`` (``j+m-1`` over ``J`` and ``M`` within ``I = J + M - 1``).
+
+    >>> from symbp.model.affine import affine
+    >>> net = Network(size_relations={"I": ((("J", 1), ("M", 1)), -1)})
+    >>> j, m = ('f', 'j'), ('f', 'm')
+    >>> implied(net, affine([(j, 1), (m, 1)], -1), "I", {j: "J", m: "M"})
+    True
+    >>> implied(net, affine([(m, 1)], 1), "M", {m: "M"})
+    False
+    """
+    return _implied(net, i, r, ranges)
+
+
+def first_outside(net: Network, i: Index, r: str, ranges: dict) -> str:
+    """Where the affine index ``i`` leaves ``1..r`` at an end of the ranges of its indices, as
+    text (``m = M`` for ``m+1`` over ``1..M``): past ``r`` with every index at the end that makes
+    it greatest, else below 1 at the other end.
+
+    >>> from symbp.model.affine import affine
+    >>> m = ('f', 'm')
+    >>> first_outside(Network(), affine([(m, 1)], 1), "M", {m: "M"})
+    'm = M'
+    >>> first_outside(Network(), affine([(m, 1)], -1), "M", {m: "M"})
+    'm = 1'
+    """
+    coeffs, const = parts(i)
+    letters = [(k, c) for k, c in coeffs.items() if not is_size(k)]
+    # greatest: c > 0 at the top of the range; it is outside when it exceeds r for some sizes
+    top: dict[str, int] = {}
+    top_c = const
+    for k, c in coeffs.items():
+        if is_size(k):
+            top[k[1]] = top.get(k[1], 0) + c
+        elif c > 0:
+            top[ranges[k]] = top.get(ranges[k], 0) + c
+        else:
+            top_c += c
+    t, tc = _expand(net, (top, top_c))
+    rt, rc = _expand(net, ({r: 1}, 0))
+    diff = dict(t)
+    for q, c in rt.items():
+        diff[q] = diff.get(q, 0) - c
+    past = any(c > 0 for c in diff.values()) or tc - rc + sum(diff.values()) > 0
+    shown = []
+    for k, c in sorted(letters, key=lambda kc: str(kc[0][1])):
+        at_top = (c > 0) == past
+        shown.append(f"{k[1]} = {ranges[k] if at_top else 1}")
+    return ", ".join(shown)
+
+
 def _implied(net: Network, i: Index, r: str, ranges: dict) -> bool:
     """Whether ``1 <= i <= r`` follows from the ranges of the indices inside ``i``."""
     coeffs, const = parts(i)
@@ -501,6 +613,10 @@ def _implied(net: Network, i: Index, r: str, ranges: dict) -> bool:
     hi: dict[str, int] = {}
     lo_c = hi_c = const
     for k, c in coeffs.items():
+        if is_size(k):  # a size: the same in the least and the greatest position
+            lo[k[1]] = lo.get(k[1], 0) + c
+            hi[k[1]] = hi.get(k[1], 0) + c
+            continue
         rk = ranges.get(k)
         if rk is None:
             return False

@@ -253,7 +253,8 @@ class Kron(Node):
 
     @property
     def letters(self) -> tuple[str, ...]:
-        return self.left + self.right
+        """The index letters of both sides (those a shifted side, ``[i = j+m-1]``, is made of)."""
+        return tuple(y for x in self.left + self.right for y in shift_letters(x))
 
     def __repr__(self) -> str:
         return f"Kron({_groups_text((self.left,))} = {_groups_text((self.right,))})"

@@ -46,8 +46,8 @@ def rename_free(node: Node, old: str, new: str) -> Node:
     if isinstance(node, RangeCond):
         return replace(node, entry=_renamed(node.entry, old, new))
     if isinstance(node, Kron):
-        return replace(node, left=tuple(new if x == old else x for x in node.left),
-                       right=tuple(new if x == old else x for x in node.right))
+        return replace(node, left=tuple(_renamed(x, old, new) for x in node.left),
+                       right=tuple(_renamed(x, old, new) for x in node.right))
     if isinstance(node, SumOp) and node.index == old:
         bounds = {a: rename_free(b, old, new) for a in ("lower", "upper")
                   if (b := getattr(node, a)) is not None}

@@ -383,6 +383,14 @@ class _Parser:
                 # e^{a_k}: Euler's number to a power that is no whole number is the exponential
                 base = Call(base.pos, e.end, "exp", 0, e)
                 continue
+            if isinstance(e, Num) and isinstance(base, Sym) and self.is_sym("_"):
+                # \delta^{1}_h: a layer or step by its number (or a power before the subscript?)
+                raise UnsupportedError(
+                    f"the superscript {self.src[caret.pos + 1:e.end].strip('{} ')} before a subscript reads "
+                    "as a layer or step by its number, or as a power: a fixed layer or step is not read",
+                    offset=caret.pos, width=e.end - caret.pos,
+                    hint="write the generic layer or step (\\delta^t_h, \\delta^{t+1}_h, \\delta^T_h for the "
+                         "last) in a file that declares it, or a power after the subscript (x_i^2)")
             if not isinstance(e, Num) or e.value.denominator != 1 or e.value < 1:
                 raise UnsupportedError("only positive whole powers are supported", offset=caret.pos,
                                        hint="write x^2, x^{3}, ...")
@@ -622,13 +630,40 @@ class _Parser:
         open_ = self.next()
         sides: list[tuple[str, ...]] = []
         for want in ("=", "]"):
-            group = self._index_group()
+            group = self._shifted_side(want)
+            if group is None:
+                group = self._index_group()
             if group is None or not self.is_sym(want):
                 self.i = start
                 return None
             sides.append(group)
             self.next()
         return Kron(open_.pos, self.toks[self.i - 1].end, sides[0], sides[1])
+
+    def _shifted_side(self, want: str) -> tuple[str, ...] | None:
+        """A side of ``[i = 2j+m-2]`` that is a shifted position (letters, whole numbers, ``+``,
+        ``-`` and parentheses up to ``want``, with at least one sign, digit or parenthesis), read
+        as a subscript's position is: ``('2j+m-2',)``; else ``None`` and nothing consumed."""
+        toks, k, depth = self.toks, self.i, 0
+        while toks[k].kind in ("letter", "num") or (toks[k].kind == "sym" and toks[k].text in "+-()'"):
+            if toks[k].kind == "sym" and toks[k].text in "()":
+                depth += 1 if toks[k].text == "(" else -1
+            k += 1
+        if not (k > self.i and depth == 0 and toks[k].kind == "sym" and toks[k].text == want):
+            return None
+        inside = toks[self.i:k]
+        if not any(t.kind == "num" or (t.kind == "sym" and t.text in "+-(") for t in inside):
+            return None
+        entries, _ = read_subscript_arithmetic(inside + [Token("sym", "}", toks[k].pos, toks[k].pos)],
+                                               0, self.src)
+        if len(entries) != 1:
+            return None
+        (poly, a, b), = entries
+        if not any(m for m in poly):  # [i = 3]: a fixed position, not read
+            return None
+        entry = shifted_entry(poly, self.src[a:b], a)
+        self.i = k
+        return (entry,)
 
     def _try_indicator(self) -> Kron | None:
         """The indicator ``\\mathbb{1}(k = l)`` (CS231n), ``\\mathbb{1}_{k = l}``, ``\\mathbb{1}\\{k = l\\}``:

@@ -7,6 +7,8 @@ their text.  :func:`affine` builds one and keeps the form canonical: a bare inde
 index (``('a', ((j, 1),), 0)`` is never built), affine arguments nested inside are flattened, like
 indices are merged.  :func:`solve_for` solves ``[A = B]`` for an index that enters ``A - B`` with
 coefficient ±1, which is how a Kronecker delta with an affine argument contracts against a sum.
+A size may enter an affine index as ``('s', name)`` (the flipped kernel's ``x_{j-m+M}``): a
+constant for every sum, never an index, so :func:`inner` and :func:`map_affine` pass it by.
 
 Room ``symbp.model``; imports nothing of symbp.
 
@@ -32,7 +34,21 @@ def is_affine(i: object) -> bool:
 
 
 def _plain(i: object) -> bool:
-    return type(i) is tuple and len(i) == 2 and i[0] in ("f", "d")
+    return type(i) is tuple and len(i) == 2 and i[0] in ("f", "d", "s")
+
+
+def size_atom(name: str) -> Index:
+    """A size inside an affine index: ``M`` in ``j-m+M``.
+
+    >>> show(affine([(('f', 'j'), 1), (('d', 0), -1), (size_atom('M'), 1)], 0))
+    '-d0+j+M'
+    """
+    return ("s", name)
+
+
+def is_size(i: object) -> bool:
+    """Whether ``i`` is a size inside an affine index (:func:`size_atom`)."""
+    return type(i) is tuple and len(i) == 2 and i[0] == "s"
 
 
 def parts(i: Index) -> tuple[dict[Index, int], int]:
@@ -72,15 +88,15 @@ def map_affine(i: Index, fn: Callable[[Index], Index]) -> Index:
     """Apply ``fn`` to every bare index inside the affine index ``i``; the result is canonical
     again when ``fn`` returns indices (it may return affine ones), and kept as it comes when
     ``fn`` marks indices with other tags (the colour refinement's ``('*', 0)``)."""
-    mapped = [(fn(k), c) for k, c in i[1]]
+    mapped = [(k if is_size(k) else fn(k), c) for k, c in i[1]]
     if all(_plain(k) or is_affine(k) for k, _ in mapped):
         return affine(mapped, i[2])
     return ("a", tuple(sorted(mapped, key=repr)), i[2])
 
 
 def inner(i: Index) -> Iterable[Index]:
-    """The bare indices inside an affine index."""
-    return (k for k, _ in i[1])
+    """The bare indices inside an affine index (the sizes it holds are no indices)."""
+    return (k for k, _ in i[1] if not is_size(k))
 
 
 def constant(i: Index) -> int | None:
@@ -117,7 +133,7 @@ def show(i: Index) -> str:
     '2j'
     """
     if not is_affine(i):
-        return f"d{i[1]}" if i[0] == "d" else str(i[1])
+        return f"d{i[1]}" if i[0] == "d" else str(i[1])  # a size atom shows its name
     out = ""
     for k, c in i[1]:
         name = show(k)

@@ -166,6 +166,8 @@ class _Letters(dict):
     def __missing__(self, i: tuple) -> Any:
         if is_affine(i):
             return sp.Add(*(c * self[k] for k, c in i[1]), sp.Integer(i[2]))
+        if i[0] == "s":  # a size in a shifted position (x_{j-m+M})
+            return sp.Symbol(i[1], integer=True, positive=True)
         raise KeyError(i)
 
 

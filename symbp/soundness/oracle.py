@@ -401,12 +401,13 @@ class Oracle:
         known = {k for k in self.defs} | getattr(self, "_plain_keys", set())
         fits = [k[1] for k in known if k[0] == name and len(k[1]) == len(slots)
                 and all(r is None or r == a for r, a in zip(slots, k[1]))]
-        if sym.name == "delta":
+        if sym.name == "delta" and not fits:  # another pre-activation where the letter of delta has none
             fits += [k[1] for k in getattr(self, "pre", ()) if len(k[1]) == len(slots) and k[1] not in fits
                      and all(r is None or r == a for r, a in zip(slots, k[1]))]
         if len(fits) > 1:  # z_{i+1} with layers z_i and z_j: a shift stays in its letters' layer
             entries = [x for x in sym.slots]
-            own = [f for f in fits if all(r is not None or {self.ranges(y) for y, _ in shift_terms(e)[0]}
+            own = [f for f in fits if all(r is not None or {self.ranges(y) for y, _ in shift_terms(e)[0]
+                                                             if not y[:1].isupper()}
                                           == {(a,)} for r, a, e in zip(slots, f, entries))]
             fits = own or fits
         if len(fits) == 1:
@@ -421,15 +422,20 @@ class Oracle:
     def _span(self, entry: str) -> str:
         """The size ``S`` with ``1..S`` exactly the positions ``entry`` takes over its letters."""
         terms, const = shift_terms(entry)
-        if any(c < 0 for _, c in terms):  # the least position would depend on a size
-            raise IllFormed(f"the positions of {entry} do not start at 1")
+        lo: dict[str, int] = {}
         hi: dict[str, int] = {}
-        for x, c in terms:
+        lo_c = hi_c = const
+        for x, c in terms:  # a size (M in j-m+M) is in both; a letter 1..R at one end or the other
+            if x[:1].isupper():
+                lo[x], hi[x] = lo.get(x, 0) + c, hi.get(x, 0) + c
+                continue
             (r,) = self.ranges(x)
-            hi[r] = hi.get(r, 0) + c
-        hi_c = const
-        if const + sum(c for _, c in terms) != 1:
-            raise IllFormed(f"the positions of {entry} do not start at 1")
+            if c > 0:
+                lo_c += c
+                hi[r] = hi.get(r, 0) + c
+            else:
+                hi_c += c
+                lo[r] = lo.get(r, 0) + c
 
         def flat(lin: dict[str, int], k: int) -> tuple:
             out: dict[str, int] = {}
@@ -443,6 +449,8 @@ class Oracle:
                     out[r] = out.get(r, 0) + c
             return tuple(sorted((r, c) for r, c in out.items() if c)), k
 
+        if flat(lo, lo_c) != ((), 1):
+            raise IllFormed(f"the positions of {entry} do not start at 1")
         target = flat(hi, hi_c)
         found = [r for r in self.net.sizes if flat({r: 1}, 0) == target]
         if len(found) != 1:
@@ -663,6 +671,8 @@ class Oracle:
                 c = 1 + 0.25 * sum(self._index(Sym(node.pos, node.end, "_", unit), env))
                 return FUNCTIONS[kind](c * x, node.order) * c ** (node.order - 1)
             return FUNCTIONS[kind](x, node.order)
+        if isinstance(node, Kron) and any(is_shift(x) for x in node.left + node.right):
+            return self._shifted_kron(node, env)
         if isinstance(node, Kron):  # [j = k]: Iverson's bracket, both sides over one range
             sides = []
             for group in (node.left, node.right):
@@ -683,6 +693,9 @@ class Oracle:
                 terms, const = ((node.entry, 1),), 0
             pos = const
             for y, c in terms:
+                if y[:1].isupper() and y in self.sizes:  # a size: M in [1 <= i+m-M <= J]
+                    pos += c * self.sizes[y]
+                    continue
                 if y not in env or len(env[y]) != 1:
                     raise IllFormed(f"the index {y} is neither free nor summed")
                 pos += c * (env[y][0] + 1)
@@ -754,6 +767,8 @@ class Oracle:
                     raise IllFormed(f"{inner.name} is not applied to {key[0]}")
                 return self.evaluate(Call(inner.pos, inner.end, inner.name, 1, wrt, inner.groups), env)
             return self.derivative(inner, key, idx, env)
+        if isinstance(node, Kron) and any(is_shift(x) for x in node.left + node.right):
+            return self._shifted_kron(node, env)
         if isinstance(node, Kron):  # Iverson's [j = j'] (the diagonal of \operatorname{diag})
             sides = []
             for group in (node.left, node.right):
@@ -764,6 +779,27 @@ class Oracle:
                 raise IllFormed("a Kronecker delta between two ranges")
             return complex(1 if sides[0][1] == sides[1][1] else 0)
         raise IllFormed(f"cannot evaluate {type(node).__name__}")
+
+    def _shifted_kron(self, node: Kron, env: dict[str, tuple[int, ...]]) -> complex:
+        """``[i = 2j+m-2]``: 1 where the two whole numbers are equal (each side one position)."""
+        vals = []
+        for group in (node.left, node.right):
+            if len(group) != 1:
+                raise IllFormed("a Kronecker delta with a shifted side has one position a side")
+            x = group[0]
+            if is_shift(x):
+                terms, pos = shift_terms(x)
+            else:
+                terms, pos = ((x, 1),), 0
+            for y, c in terms:
+                if y[:1].isupper() and y in self.sizes:
+                    pos += c * self.sizes[y]
+                    continue
+                if y not in env or len(env[y]) != 1:
+                    raise IllFormed(f"the index {y} is neither free nor summed")
+                pos += c * (env[y][0] + 1)
+            vals.append(pos)
+        return complex(1 if vals[0] == vals[1] else 0)
 
     def _kronecker(self, sym: Sym, idx: tuple[int, ...]) -> complex | None:
         """``\\delta_{kl}``: Kronecker's where both letters run over one range and the network
@@ -792,6 +828,9 @@ class Oracle:
                 terms, const = shift_terms(x)
                 pos = const
                 for y, c in terms:
+                    if y[:1].isupper() and y in self.sizes:  # a size: M in x_{j-m+M}
+                        pos += c * self.sizes[y]
+                        continue
                     if y not in env or len(env[y]) != 1:
                         raise IllFormed(f"the index {y} is neither free nor summed")
                     pos += c * (env[y][0] + 1)
