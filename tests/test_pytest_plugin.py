@@ -69,7 +69,7 @@ def test_a_fresh_pytest_process_loads_the_plugin_through_its_entry_point(
                                  "*weight_sharing.tex::② PASSED (verified)*"])
 
 
-def test_loaded_both_by_entry_point_and_by_name_each_file_is_collected_once(pytester: pytest.Pytester) -> None:
+def test_loaded_by_entry_point_and_by_name_each_file_is_collected_once(pytester: pytest.Pytester) -> None:
     """``-p symbp.pytest_plugin`` (what a bare checkout is told to pass) where the entry point is
     installed too: each link is one item, not two (each checked twice)."""
     pytester.makefile(".tex", x=PLAIN + f"$${DELTA}$$\n")
