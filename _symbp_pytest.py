@@ -18,6 +18,10 @@ def pytest_collect_file(file_path: Path, parent: Any) -> Any:
     """Hand ``.tex`` files to :func:`symbp.pytest_plugin.pytest_collect_file`."""
     if file_path.suffix != ".tex":
         return None
+    # loaded also by name (``-p symbp.pytest_plugin``, as a bare checkout is told to): that module's
+    # own hook collects the file, so it is not collected twice (every item twice, each checked twice)
+    if parent.config.pluginmanager.has_plugin("symbp.pytest_plugin"):
+        return None
     from symbp.pytest_plugin import pytest_collect_file as collect
     return collect(file_path, parent)
 

@@ -84,6 +84,10 @@ def main() -> int:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     cache = tempfile.mkdtemp(prefix="symbp-pyc-")
     env["PYTHONPYCACHEPREFIX"] = cache  # bytecode for every process, as for an installed symbp
+    # ... which the prefix holds only if Python may write it: with PYTHONDONTWRITEBYTECODE set (as
+    # in some shells and CI images) every process compiled sympy, numpy and pytest from source
+    # again (about 3 s of CPU for `prove` of one small file, and again in each xdist worker)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     tmp = Path(tempfile.mkdtemp(prefix="symbp-many-"))
     try:
         src = sorted((ROOT / "derivations").glob("*.tex"))

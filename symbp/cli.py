@@ -202,7 +202,8 @@ def _prove(args: argparse.Namespace) -> int:
     jobs = args.jobs or cpu_count()
     code = 0
     prove_one = functools.partial(_prove_one, force=args.force, detail=args.detail)
-    for out, err, rc in map_files(prove_one, args.files, jobs):
+    # the proof's printers (and SymPy) imported once before the workers fork, not once in each
+    for out, err, rc in map_files(prove_one, args.files, jobs, preload=("symbp.render.proof",)):
         if out:
             print(out)
         if err:

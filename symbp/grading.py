@@ -373,5 +373,5 @@ def grade(reference: str | Path, submissions: list[str | Path], feedback: str = 
                                    location=Location(" ".join(map(str, submissions)), 0, 0),
                                    hint="give the submissions' files or the folder that holds them"))
     grades = map_files(functools.partial(_grade_one, reference=str(reference), feedback=feedback),
-                       files, jobs)
+                       files, jobs, preload=("sympy",))  # as check_paths: imported once, not per worker
     return GradeReport(ref, grades, feedback, problems)

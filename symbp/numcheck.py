@@ -648,7 +648,8 @@ def check_paths(paths: list[Path], options: Options | None = None, jobs: int = 1
     ranges: list[set[str]] = []
     files, empty = derivation_files(paths)
     report.problems.extend(empty)
-    for results, problem, sizes in map_files(partial(_check_one, options=options), files, jobs):
+    for results, problem, sizes in map_files(partial(_check_one, options=options), files, jobs,
+                                             preload=("sympy",)):  # imported once, not per worker
         report.files += 1
         report.results.extend(results)
         if sizes is not None:

@@ -140,3 +140,20 @@ def test_no_fork_once_a_threaded_library_is_loaded(monkeypatch: pytest.MonkeyPat
     monkeypatch.setitem(sys.modules, "jax", sys.modules.get("jax") or type(sys)("jax"))
     assert parallel._context().get_start_method() in ("forkserver", "spawn")
     assert parallel.map_files(len, ["a", "bb", "ccc"], jobs=2) == [1, 2, 3]
+
+
+def _has_module(name: str) -> bool:
+    import sys
+    return name in sys.modules
+
+
+def test_preloaded_modules_are_imported_before_the_workers_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``preload``: imported once by this process, so that forked workers start with it."""
+    import sys
+
+    from symbp import parallel
+    if parallel._context().get_start_method() != "fork":  # pragma: no cover - not Linux
+        pytest.skip("the workers are not forked here")
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    assert parallel.map_files(_has_module, ["colorsys"] * 3, jobs=2, preload=("colorsys",)) == [True] * 3
+    assert parallel.map_files(_has_module, ["colorsys"] * 3, jobs=1, preload=("colorsys",)) == [True] * 3

@@ -69,6 +69,14 @@ def test_a_fresh_pytest_process_loads_the_plugin_through_its_entry_point(
                                  "*weight_sharing.tex::② PASSED (verified)*"])
 
 
+def test_loaded_by_entry_point_and_by_name_each_file_is_collected_once(pytester: pytest.Pytester) -> None:
+    """``-p symbp.pytest_plugin`` (what a bare checkout is told to pass) where the entry point is
+    installed too: each link is one item, not two (each checked twice)."""
+    pytester.makefile(".tex", x=PLAIN + f"$${DELTA}$$\n")
+    result = pytester.runpytest("-p", "symbp.pytest_plugin", "-p", "no:cacheprovider", "--collect-only", "-q")
+    result.stdout.fnmatch_lines([f"x.tex::{D_ID}", "", "1 test*collected*"])
+
+
 def test_a_pytest_run_without_tex_files_does_not_import_symbp(pytester: pytest.Pytester) -> None:
     """pytest imports every installed plugin on every run: the entry point is a shim that imports
     symbp (and NumPy) only at the first .tex file."""
