@@ -488,9 +488,10 @@ class Interpreter:
                         f"index {x} is used but neither free nor summed: {x}_{label[1]} in a subscript is an "
                         f"index {x} with a copy index {label[1]}, and this network has no index {x}",
                         offset=sym.pos,
-                        hint=f"if {x}_{label[1]} is a class label (CS231n's p_{{y_i}}), write its one-hot "
-                             f"target: -\\sum_k t_k \\log p_k with '% symbp: targets t one-hot', and "
-                             f"\\mathbb{{1}}(k = {x}_{label[1]}) as t_k")
+                        hint=f"if {x}_{label[1]} is a class label (CS231n's p_{{y_i}}), declare it: "
+                             f"'% symbp: class label {x}' (read through its one-hot target t), or write "
+                             f"the one-hot target yourself: -\\sum_k t_k \\log p_k with '% symbp: targets "
+                             f"t one-hot', and \\mathbb{{1}}(k = {x}_{label[1]}) as t_k")
                 raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos,
                                     hint=f"sum over it (\\sum_{x}) or use it on both sides")
             out.extend(F(n) for n in env[x])
