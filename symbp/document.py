@@ -442,9 +442,9 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         elif word not in ("expect", "label", "skip"):
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
-                                        "error, targets, class, delta, vector, matrix, layout, layers, steps, "
-                                        "boundary, hadamard, examples, prefix, size, padding, expect, label, "
-                                        "skip").at(text, file)
+                                        "error, targets, class, delta, vector, matrix, layout, layers, "
+                                        "steps, boundary, hadamard, examples, prefix, size, padding, expect, "
+                                        "label, skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:

@@ -35,7 +35,7 @@ from typing import Any
 
 from .. import diagnoses as dx
 from ..engine import calculus, shifted
-from ..engine.labels import uses_labels
+from ..engine.labels import unknown_label, uses_labels
 from ..engine.numeric import drawn_plans, nonvanishing_plans, small_plans
 from ..engine.semantics import (
     IndexProblem,
@@ -104,6 +104,11 @@ def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
     """Check every link of ``chain`` (inside :func:`verdict_only`: for the verdicts)."""
     if net.class_labels and uses_labels(chain, net.class_labels):
         return _check_labelled(net, chain)
+    label = unknown_label(chain, [*net.ranges, *net.composites])  # y_i, no index y: a class label?
+    if label is not None:
+        return [LinkResult(f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}", ERROR,
+                           label.brief(), link=k + 1, links=len(chain.rels), error="NotationError",
+                           code=label.code, span=_span(label)) for k in range(len(chain.rels))]
     letters, inference = infer_letters(net, chain)
     head = chain.sides[0]
     results = []
@@ -137,7 +142,8 @@ def _check_labelled(net: Network, chain: Chain) -> list[LinkResult]:
         if missing:
             label = next(y for y, t in net.class_labels.items() if t == missing[0])
             raise NotationError(f"the class label {label} is read through its one-hot target "
-                                f"{missing[0]}, which the forward pass does not use", offset=chain.sides[0].pos,
+                                f"{missing[0]}, which the forward pass does not use",
+                                offset=chain.sides[0].pos,
                                 hint=f"write the loss with the label in the forward pass "
                                      f"(L = -\\log p_{{{label}_i}}), or name the target the forward pass "
                                      f"uses: '% symbp: class label {label}, target u'")

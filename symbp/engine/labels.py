@@ -110,6 +110,31 @@ def _has(node: Sym | Kron, letter: str) -> bool:
     return any(letter in g for g in groups)
 
 
+def undeclared_label(letter: str, copy: str, pos: int) -> NotationError:
+    """The error for ``y_i`` in a subscript where the network has no index ``y`` and no class
+    label is declared: it names both readings' fixes, the directive first."""
+    return NotationError(
+        f"index {letter} is used but neither free nor summed: {letter}_{copy} in a subscript is an "
+        f"index {letter} with a copy index {copy}, and this network has no index {letter}", offset=pos,
+        hint=f"if {letter}_{copy} is a class label (CS231n's p_{{y_i}}), declare it: '% symbp: class "
+             f"label {letter}' (read through its one-hot target t), or write the one-hot target "
+             f"yourself: -\\sum_k t_k \\log p_k with '% symbp: targets t one-hot', and "
+             f"\\mathbb{{1}}(k = {letter}_{copy}) as t_k")
+
+
+def unknown_label(chain: Chain, known: Iterable[str]) -> NotationError | None:
+    """:func:`undeclared_label` for the first ``y_i`` of ``chain`` whose ``y`` is no index of the
+    network (``known``) and no summation index of the equation, else ``None``."""
+    known = set(known) | {n.index for s in chain.sides for n in s.walk() if isinstance(n, SumOp)}
+    for s in chain.sides:
+        for n in s.walk():
+            groups = n.groups if isinstance(n, Sym) else (n.left, n.right) if isinstance(n, Kron) else ()
+            for g in groups:
+                if len(g) == 2 and g[0] not in known and g[1] != "0" and g[0].isalpha():
+                    return undeclared_label(g[0], g[1], n.pos)
+    return None
+
+
 def read_labels(chain: Chain, labels: dict[str, str], *, error: str | None = None,
                 taken: Iterable[str] = ()) -> Chain:
     """``chain`` with each side that writes a class label read through its one-hot target (the
@@ -181,4 +206,5 @@ def slot_letter(chain: Chain, definitions: dict[str, Sym], labels: dict[str, str
     return None
 
 
-__all__ = ["FRESH", "fresh_letter", "label_of", "read_labels", "slot_letter", "uses_labels"]
+__all__ = ["FRESH", "fresh_letter", "label_of", "read_labels", "slot_letter", "undeclared_label",
+           "unknown_label", "uses_labels"]
