@@ -337,7 +337,7 @@ def _read_labels(net: Network, parsed: list, labels: dict[str, str], aliases: di
     ...                r"L_i = -\\log p_{y_i}"], params=["W"], error="L", aliases={"j": "k"},
     ...               labels={"y": "t"})
     >>> print(net.forward_latex[-1]), sorted(net.conditions.values())
-    L = -\\sum_{c} t_{c} \\log(p_{c})
+    L = -\\sum_{k} t_{k} \\log(p_{k})
     (None, ['one-hot'])
     """
     from ..latex.ast import SumOp, Sym
@@ -355,8 +355,9 @@ def _read_labels(net: Network, parsed: list, labels: dict[str, str], aliases: di
             out.append((src, chain))
             continue
         try:
-            read = read_labels(chain, labels, error=net.error_name, taken=taken)
             slot = slot_letter(chain, definitions, labels)
+            read = read_labels(chain, labels, error=net.error_name,
+                               taken=taken - {slot} if slot is not None else taken, prefer=slot)
             if slot is None:
                 raise NotationError("the class label indexes no family of the forward pass whose range "
                                     "is known", offset=chain.sides[1].pos,
@@ -366,7 +367,8 @@ def _read_labels(net: Network, parsed: list, labels: dict[str, str], aliases: di
             raise _with_source(exc, src, k) from None
         letter = fresh_letter(read, labels)
         assert letter is not None
-        aliases[letter] = aliases.get(slot, slot)
+        if letter != slot:
+            aliases[letter] = aliases.get(slot, slot)
         taken.add(letter)
         out.append((f"{unparse(read.sides[0])} = {unparse(read.sides[1])}", read))
     for label, target in labels.items():

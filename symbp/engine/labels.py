@@ -136,9 +136,10 @@ def unknown_label(chain: Chain, known: Iterable[str]) -> NotationError | None:
 
 
 def read_labels(chain: Chain, labels: dict[str, str], *, error: str | None = None,
-                taken: Iterable[str] = ()) -> Chain:
+                taken: Iterable[str] = (), prefer: str | None = None) -> Chain:
     """``chain`` with each side that writes a class label read through its one-hot target (the
-    module's docstring); ``taken``: letters the fresh index must avoid (the network's).  Two
+    module's docstring); ``taken``: letters the fresh index must avoid (the network's), ``prefer``:
+    the letter to take where the equation does not use it (a forward equation's ``k`` of ``p_k``).  Two
     labels, or one label with two copy indices (``y_i`` and ``y_j``: two examples) in one
     equation, are an error: the network is one example's.
 
@@ -162,7 +163,7 @@ def read_labels(chain: Chain, labels: dict[str, str], *, error: str | None = Non
     (label,) = names
     used = set(taken) | {x for s in chain.sides for x in s.index_letters()} | \
         {x for s in chain.sides for n in s.walk() if isinstance(n, Sym) for g in n.groups for x in g}
-    letter = next((c for c in FRESH if c not in used), None)
+    letter = next((c for c in (prefer or "") + FRESH if c not in used), None)
     if letter is None:
         raise NotationError("no letter is left for the classes of the label", offset=first.pos,
                             hint="use fewer index letters in this equation")

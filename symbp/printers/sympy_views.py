@@ -31,6 +31,7 @@ from typing import Any
 import sympy as sp
 
 from ..catalogue import ACTIVATIONS
+from ..engine.calculus import HIDDEN
 from ..engine.numeric import argument_name
 from ..errors import UnsupportedError
 from ..model.affine import is_affine
@@ -413,8 +414,9 @@ def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
                                          for e in expr.atoms(sp.Indexed) for i in e.indices):
         raise UnsupportedError("shifted positions (x_{j+m-1}) are not lambdified by the SymPy view yet",
                                hint="use symbp.lambdify, which gathers each factor at its positions")
-    fams = {argument_name(net, f.id): f.id for f in net.families}
-    axes = {**{argument_name(net, f.id, True): f.axes for f in net.families if net.has_delta(f.id)},
+    own = [f for f in net.families if f.name != HIDDEN]  # a hidden family stands as its definition
+    fams = {argument_name(net, f.id): f.id for f in own}
+    axes = {**{argument_name(net, f.id, True): f.axes for f in own if net.has_delta(f.id)},
             **{name: net.families[fid].axes for name, fid in fams.items()}}
     acts = ({name: activation for name in net.functions} if isinstance(activation, str) else dict(activation))
     acts.update(net.activations)
@@ -435,9 +437,13 @@ def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
         return _at(base(net, fid, True), tuple(x.indices) if isinstance(x, sp.Indexed) else ())
 
     def concrete(e: Any) -> Any:
-        name = e.func.__name__
+        name = e.func.__name__.rstrip("'")
+        order = len(e.func.__name__) - len(name)  # ln'(1 - a_j): a derivative of a compound argument
         if name not in acts:
             raise TypeError(f"no concrete function for {name}; pass activation={{{name!r}: 'tanh'}}")
+        if order:
+            x = sp.Dummy("x")
+            return sp.diff(CONCRETE[acts[name]](x), x, order).subs(x, e.args[0])
         return CONCRETE[acts[name]](e.args[0])
 
     expr = expr.replace(lambda e: isinstance(e, ErrorDerivative), grad)
@@ -448,7 +454,7 @@ def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
     inputs: dict[str, tuple[str, ...]] = {}
     symbols: list[Any] = []
     labels = {str(x.base.label) for x in expr.atoms(sp.Indexed)}
-    for f in net.families:
+    for f in own:
         for grad_of in (False, True):
             b = base(net, f.id, grad_of)
             label = b.label if isinstance(b, sp.IndexedBase) else b
