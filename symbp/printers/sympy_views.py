@@ -298,6 +298,21 @@ def _apply_hidden(name: str, order: int, arg: Any) -> Any:
     return sp.Function(name + "'" * order)(arg)
 
 
+def concrete_call(functions: dict[str, Any], e: Any) -> Any:
+    """An application of a named function made concrete by ``functions`` (name -> SymPy
+    function): ``h(x)``, and ``ln'(1 - a_j)`` (a derivative at a compound argument,
+    :func:`_apply_hidden`) as the derivative of the concrete function there; ``e`` itself when
+    ``functions`` does not name it."""
+    name = e.func.__name__.rstrip("'")
+    order = len(e.func.__name__) - len(name)
+    if name not in functions:
+        return e
+    if not order:
+        return functions[name](*e.args)
+    x = sp.Dummy("x")
+    return sp.diff(functions[name](x), x, order).subs(x, e.args[0])
+
+
 def apply(name: str, order: int, arg: Any) -> Any:
     """``h(arg)``, or its ``order``-th derivative at ``arg`` (``h'(a_j)``)."""
     if order == 0:
@@ -330,10 +345,13 @@ def _free_ranges(net: Network, expr: Expr) -> dict[str, str]:
 
 def forward_equations(net: Network, *, evaluate: bool = True) -> list[Any]:
     """The forward pass as SymPy equations ``Eq(a_j[j], Sum(w_ji[j, i]*z_i[i], (i, 1, I)))`` (the
-    printer's structure with ``evaluate=False``, as in :func:`to_sympy`)."""
+    printer's structure with ``evaluate=False``, as in :func:`to_sympy`); a hidden family (a
+    softmax's denominator) has none: it stands as its sum wherever used."""
     out = []
     for fid, d in net.definitions.items():
         fam = net.families[fid]
+        if fam.name == HIDDEN:
+            continue
         names = {f"#{k}": x for k, x in enumerate(fam.letters)}
         if evaluate:
             lhs = _at(base(net, fid), tuple(sp.Symbol(x, integer=True) for x in fam.letters))
@@ -437,14 +455,10 @@ def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
         return _at(base(net, fid, True), tuple(x.indices) if isinstance(x, sp.Indexed) else ())
 
     def concrete(e: Any) -> Any:
-        name = e.func.__name__.rstrip("'")
-        order = len(e.func.__name__) - len(name)  # ln'(1 - a_j): a derivative of a compound argument
+        name = e.func.__name__.rstrip("'")  # ln'(1 - a_j): a derivative at a compound argument
         if name not in acts:
             raise TypeError(f"no concrete function for {name}; pass activation={{{name!r}: 'tanh'}}")
-        if order:
-            x = sp.Dummy("x")
-            return sp.diff(CONCRETE[acts[name]](x), x, order).subs(x, e.args[0])
-        return CONCRETE[acts[name]](e.args[0])
+        return concrete_call({name: CONCRETE[acts[name]]}, e)
 
     expr = expr.replace(lambda e: isinstance(e, ErrorDerivative), grad)
     expr = expr.replace(lambda e: isinstance(e, AppliedUndef), concrete)
