@@ -386,9 +386,15 @@ def _mean_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -
         elif isinstance(node, Deriv) and isinstance(node.num, Sym) and node.num.name == net.error_name \
                 and not node.num.groups and not total(node.wrt) and not inside:
             if not interp.family_for(node.wrt).param:
-                cost = latex_name(net.error_name)
-                refuse(node, f"the average's derivative by a quantity of one pattern is 1/{n} of that "
-                       f"pattern's: not read", f"differentiate one pattern's cost, {cost}_{x}")
+                # two readings, and the sources use the first: Nielsen writes \partial C/\partial
+                # a^L_j for one input's cost ("regard C as C_x"), the average's would be 1/n of it
+                cost, wrt = latex_name(net.error_name), unparse(node.wrt)
+                refuse(node, f"the average's derivative by a quantity of one pattern ({wrt}) can be read "
+                       f"as one pattern's cost differentiated ({cost}_{x} written {cost}, as Nielsen writes "
+                       f"it) or as the average's, 1/{n} of that: not read",
+                       f"write \\frac{{\\partial {cost}_{x}}}{{\\partial {wrt}}} for one pattern's cost, or "
+                       f"\\frac{{1}}{{{n}}} \\frac{{\\partial {cost}_{x}}}{{\\partial {wrt}}} for the "
+                       "average's")
             split(value(node), True, p - 1)  # C read as C_x; the average of the patterns' derivatives
         else:
             refuse(node, f"the average {latex_name(net.error_name)} = \\frac{{1}}{{{n}}} \\sum_{x} "
