@@ -223,7 +223,7 @@ STATUS = {
     'graves-3.35-ih-slip-nextstep': 'refuted',
     'graves-3.35-hh-reindexed': 'verified-at-sizes',
     'graves-3.2.2-da-da': 'verified-at-sizes',
-    'cs231n-softmax-onehot-square': 'error',
+    'cs231n-softmax-onehot-square': 'verified',
     'cs231n-softmax-probabilities-slip-square': 'refuted',
     'cs231n-softmax-probabilities-sum': 'verified',
     'ng-batch-dZ2': 'verified',
