@@ -342,9 +342,7 @@ def concrete(net: Network | str, **sizes: int) -> Any:
 
 
 def forward(net: Network | str) -> Formulas:
-    """The forward pass, one :class:`Formula` per defined family, in declaration order (the
-    families symbp made for a softmax's denominator are no formula of their own: they stand for
-    their sum wherever used).
+    """The forward pass, one :class:`Formula` per defined family, in declaration order.
 
     >>> [str(f) for f in forward("plain")]
     ['a_{j} = \\\\sum_{i} w_{ji} z_{i}', 'z_{j} = h(a_{j})', 'a_{k} = \\\\sum_{j} w_{kj} z_{j}']
@@ -353,8 +351,6 @@ def forward(net: Network | str) -> Formulas:
     out = Formulas()
     for fid, d in net.definitions.items():
         fam = net.families[fid]
-        if calculus.is_hidden(net, fid):
-            continue
         slots = [f"#{k}" for k in range(len(fam.axes))]
         lhs = Expr.atom(Ref("ref", fid, tuple(F(x) for x in slots)))
         out.append(Formula(net, FORWARD, fam, lhs, d, dict(zip(slots, fam.letters))))
