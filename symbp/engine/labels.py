@@ -161,6 +161,13 @@ def read_labels(chain: Chain, labels: dict[str, str], *, error: str | None = Non
                             "example's, with one label", offset=first.pos,
                             hint="write one example's equation, with one label (y_i)")
     (label,) = names
+    summed = {n.index for s in chain.sides for n in s.walk() if isinstance(n, SumOp)} & ({label} | copies)
+    if summed:
+        x = sorted(summed)[0]
+        raise NotationError(f"a sum over {x}, the class label's {'letter' if x == label else 'copy index'}: "
+                            "the label is one example's class, no index to sum over", offset=first.pos,
+                            hint=f"sum over the classes with the one-hot target, \\sum_k t_k ..., or "
+                                 f"write the label {label}_i without a sum")
     used = set(taken) | {x for s in chain.sides for x in s.index_letters()} | \
         {x for s in chain.sides for n in s.walk() if isinstance(n, Sym) for g in n.groups for x in g}
     letter = next((c for c in (prefer or "") + FRESH if c not in used), None)
