@@ -19,6 +19,9 @@ invisible to LaTeX::
     % symbp: error sum-of-squares      E = 1/2 sum (y - t)^2 over the outputs, targets t
     % symbp: targets t sum to 1        the targets t_k of an error the forward pass defines sum to 1
                                        (or: one-hot); a verdict that needs it says so
+    % symbp: class label y             a subscript y_i is the class of the example (CS231n's
+                                       p_{y_i}), read through its one-hot target t (or: class
+                                       label y, target u): symbp.engine.labels
     % symbp: expect refuted            the verdict expected for the next equation's links
                                        (one word for all links, or one word per link)
     % symbp: expect refuted vacuous-sum  ... and the diagnosis code expected (symbp.diagnoses)
@@ -327,6 +330,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     error_name: str | None = None
     delta: str | None = None
     targets: dict[str, str] = {}
+    labels: dict[str, str] = {}  # % symbp: class label y: the label's letter -> its one-hot target
     shapes: dict[str, tuple[str, ...]] = {}
     layout = LAYOUTS[0]
     generic: tuple[str, str, str] | None = None  # (mode, letter, depth): % symbp: layers l = 1..L
@@ -385,6 +389,15 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                             "'% symbp: targets t one-hot'").at(text, file)
             targets[m.group(1)] = m.group(2)
             where[("targets", m.group(1))] = argpos
+        elif word == "class":  # % symbp: class label y (, target u): CS231n's p_{y_i}
+            m = re.fullmatch(r"label\s+([A-Za-z])(?:\s*,?\s*target\s+\\?([A-Za-z]+))?\s*", arg)
+            if not m:
+                raise DeclarationError("this class directive cannot be read", offset=argpos,
+                                       hint="write '% symbp: class label y' (y_i is the class of the "
+                                            "example, its one-hot target t) or '% symbp: class label y, "
+                                            "target u'").at(text, file)
+            labels[m.group(1)] = m.group(2) or "t"
+            where[("class", m.group(1))] = argpos
         elif word == "delta":
             delta = arg.strip().lstrip("\\")
             where[("delta", delta)] = argpos
@@ -429,9 +442,9 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         elif word not in ("expect", "label", "skip"):
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
-                                        "error, targets, delta, vector, matrix, layout, layers, steps, "
-                                        "boundary, hadamard, examples, prefix, size, padding, expect, label, "
-                                        "skip").at(text, file)
+                                        "error, targets, class, delta, vector, matrix, layout, layers, "
+                                        "steps, boundary, hadamard, examples, prefix, size, padding, expect, "
+                                        "label, skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -511,7 +524,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                           composites=composites, params=params if params_declared else None,
                           activations=activations,
                           error_kind=error_kind, error=error_name, delta=delta, targets=targets,
-                          sizes=relations, padding=padding)
+                          sizes=relations, padding=padding, labels=labels or None)
             break
         except InputError as exc:
             k = exc.forward_index

@@ -172,11 +172,26 @@ def _net(name: str) -> str:
         return _preamble("derivations/generic/graves_bptt.tex", r"\section*{Backpropagation")
     if name == "nielsen_matrix":
         return _preamble("derivations/nielsen_matrix.tex", r"\section*{The four equations}")
-    if name in ("cs231n", "cs231n_d"):
-        text = _preamble("derivations/cs231n_softmax.tex", r"\section*{The gradient")
-        return text if name == "cs231n" else text.replace(r"\sum_i W_{ki} x_i", r"\sum_d W_{kd} x_d")
+    if name in ("cs231n", "cs231n_d"):  # the one-hot target's network the audit read (loss4 rewrote the file)
+        return CS231N_T if name == "cs231n" else CS231N_T.replace(r"\sum_i W_{ki} x_i", r"\sum_d W_{kd} x_d")
+    if name == "cs231n_label":  # the file as CS231n writes it: L_i = -\log p_{y_i}, the label declared
+        return _preamble("derivations/cs231n_softmax.tex", r"\section*{The loss")
     return NETS[name]
 
+
+#: derivations/cs231n_softmax.tex's forward pass as audit4 read it (the one-hot target written by hand)
+CS231N_T = r"""
+% symbp: params W
+% symbp: error L
+% symbp: index j : k
+% symbp: targets t one-hot
+% symbp: forward
+\begin{align*}
+f_k &= \sum_i W_{ki} x_i \\
+p_k &= \frac{e^{f_k}}{\sum_j e^{f_j}} \\
+L &= -\sum_k t_k \log p_k
+\end{align*}
+"""
 
 ACCEPTED = {"verified", "verified-at-sizes"}
 
@@ -217,6 +232,15 @@ FINDINGS = [
 #: quantity differentiated by a shared weight is an error naming the local and the total reading;
 #: Ng's X^{(i)} is the input matrix's column (symbp.engine.vector.column_of)
 FIXED = [
+    # CS231n's definition with one-hot targets (t_k = [k = y_i], so -sum_k t_k log p_k = -log p_{y_i}):
+    # a label y_i where the network has no index y was refuted as an index slip ('the index y is not
+    # declared, and no layer fits every place it is written'); loss4: an error whose hint names
+    # '% symbp: class label y', and with it (cs231n_label) read through the one-hot target, verified
+    ("cs231n", r"L_i = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
+    ("cs231n", r"L = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
+    ("cs231n_d", r"L_i = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
+    ("cs231n_label", r"L_i = -\log p_{y_i}", True, "the label declared: verified"),
+    ("cs231n_label", r"L_i = -\log p_{k}", False, "the label declared: refuted"),
     # BPTT: a term at step t+4 (or t-4) landed, at the lengths tried (T = 1..4), only on the
     # boundary (delta^{T+1} = 0, b^0 = 0) or outside the steps, so the false claim is accepted at
     # sizes; at T = 5 (autograd) delta^5_h and b^1_h are nonzero.  The windows do not decide it.
@@ -653,13 +677,6 @@ FINDINGS += [
     ("dense_vec", r"\nabla_{x} C = w^T \delta", True, VEC_DELTA),
     # conv_vec: the same with a convolution (delta_j = dE/da_j, a the only pre-activation)
     ("conv_vec", r"\delta = \nabla_{z} E \odot h'(a)", True, VEC_DELTA),
-    # CS231n's definition with one-hot targets (t_k = [k = y_i], so -sum_k t_k log p_k = -log p_{y_i}):
-    # README says a label y_i where the network has no index y is an error whose hint names the fix;
-    # symbp refutes it as an index slip ('the index y is not declared, and no layer fits every place
-    # it is written'), also with the inputs' letter changed (x_d: no i in the network)
-    ("cs231n", r"L_i = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
-    ("cs231n", r"L = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
-    ("cs231n_d", r"L_i = -\log p_{y_i}", True, "a class label read as an index slip, refuted"),
     # a vector or matrix equation written '... = 0' (the zero vector, as Nielsen and every student
     # writes it) is refuted as a shape mismatch ('a K-vector but the right side 0 is a scalar'): the
     # same reading as 1 - a^l, which is an error naming \mathbf{1} since audit3; \mathbf{0} is not

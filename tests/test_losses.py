@@ -310,3 +310,149 @@ def test_a_class_label_as_an_index_is_an_error_naming_the_one_hot_fix(loss: str)
         symbp.declare(forward, params=["W"], error="L", aliases={"j": "k"})
     text = str(exc.value)
     assert "no index y" in text and "targets t one-hot" in text and r"\sum_k t_k \log p_k" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# A class label as an index (CS231n's L_i = -\log p_{y_i}): '% symbp: class label y'
+
+CS231N = (r"f_k = \sum_d W_{kd} x_d", r"p_k = \frac{e^{f_k}}{\sum_j e^{f_j}}", r"L_i = -\log p_{y_i}")
+
+
+def _labelled(forward: tuple[str, ...] = CS231N, **kw: object) -> symbp.Network:
+    return symbp.declare(list(forward), params=["W"], error="L", aliases={"j": "k"},  # type: ignore[arg-type]
+                         labels={"y": "t"}, **kw)
+
+
+#: (equation, verdict): CS231n's steps in the notes' letters, their slips, and identities of the label
+LABEL_ROWS = [
+    (r"L_i = -\log \frac{e^{f_{y_i}}}{\sum_j e^{f_j}}", VERIFIED),
+    (r"L_i = -\sum_k t_k \log p_k", VERIFIED),  # the one-hot target the label is read through
+    (r"\frac{\partial L_i}{\partial f_k} = p_k - \mathbb{1}(y_i = k)", VERIFIED),
+    (r"\frac{\partial L_i}{\partial f_k} = p_k - \mathbb{1}(k = y_i)", VERIFIED),
+    (r"\frac{\partial L_i}{\partial f_k} = p_k - [k = y_i]", VERIFIED),
+    (r"\frac{\partial L_i}{\partial f_k} = p_k - t_k", VERIFIED),
+    (r"\frac{\partial L_i}{\partial W_{kd}} = (p_k - \mathbb{1}(k = y_i)) x_d", VERIFIED),
+    (r"\frac{\partial L_i}{\partial f_{y_i}} = p_{y_i} - 1", VERIFIED),
+    (r"\frac{\partial L_i}{\partial f_k} \mathbb{1}(k = y_i) = (p_k - 1) \mathbb{1}(k = y_i)", VERIFIED),
+    (r"\mathbb{1}(k = y_i) \mathbb{1}(k = y_i) = \mathbb{1}(k = y_i)", VERIFIED),
+    (r"\sum_k \mathbb{1}(k = y_i) = 1", VERIFIED),
+    (r"\sum_k \mathbb{1}(k = y_i) p_k = p_{y_i}", VERIFIED),
+    # the classic slips
+    (r"\frac{\partial L_i}{\partial f_k} = p_k", REFUTED),  # the 1 never subtracted
+    (r"\frac{\partial L_i}{\partial f_k} = p_k - 1", REFUTED),  # the indicator dropped
+    (r"\frac{\partial L_i}{\partial f_k} = \mathbb{1}(y_i = k) - p_k", REFUTED),  # the sign
+    (r"L_i = -\log p_k", REFUTED),  # \log p_k for \log p_{y_i}
+    (r"L_i = \log p_{y_i}", REFUTED),
+    (r"\frac{\partial L_i}{\partial f_{y_i}} = p_{y_i}", REFUTED),
+    (r"\frac{\partial L_i}{\partial W_{kd}} = (p_k - \mathbb{1}(k = y_i)) W_{kd}", REFUTED),
+]
+
+
+@pytest.mark.parametrize(("equation", "verdict"), LABEL_ROWS)
+def test_a_declared_class_label_reads_cs231n(equation: str, verdict: str) -> None:
+    rs = symbp.check_equation(equation, _labelled())
+    assert [r.verdict for r in rs] == [verdict], [r.message for r in rs]
+    if verdict == REFUTED:  # evidence from one-hot targets: finite numbers
+        cx = rs[0].counterexample
+        assert cx is not None and np.isfinite(float(cx["lhs"])) and np.isfinite(float(cx["rhs"]))
+    if "y_i" in equation:  # the message says how the label was read; the result shows it as written
+        assert rs[0].message.startswith("read as ") and "one-hot target" in rs[0].message
+        assert "y_i" in rs[0].latex and "y_i" not in (rs[0].read_as or "y_i")
+
+
+@pytest.mark.parametrize(("equation", "verdict"), LABEL_ROWS)
+def test_the_oracle_agrees_on_the_label_s_reading(equation: str, verdict: str) -> None:
+    from symbp.engine.labels import read_labels
+    n = _labelled()
+    chain = read_labels(parse_chain(equation, n.functions | {"ln", "exp"}), n.class_labels, error="L",
+                        taken=n.ranges)
+    assert compare(n, *chain.sides) == (EQUIVALENT if verdict == VERIFIED else DIFFERENT)
+
+
+def _torch_cs231n(K: int, D: int, label: int, seed: int) -> dict[str, np.ndarray]:
+    """PyTorch's cross_entropy with an integer target: the loss and its gradients."""
+    torch = pytest.importorskip("torch")
+    gen = torch.Generator().manual_seed(seed)
+    W = torch.randn(K, D, generator=gen, dtype=torch.float64, requires_grad=True)
+    x = torch.randn(D, generator=gen, dtype=torch.float64)
+    f = W @ x
+    f.retain_grad()
+    loss = torch.nn.functional.cross_entropy(f[None], torch.tensor([label]))
+    loss.backward()
+    return {"W": W.detach().numpy(), "x": x.numpy(), "L": np.array(loss.item()),
+            "dL/df": f.grad.numpy(), "dL/dW": W.grad.numpy(), "p": torch.softmax(f, 0).detach().numpy()}
+
+
+@pytest.mark.parametrize(("K", "D", "label"), [(2, 1, 0), (3, 2, 2), (4, 3, 1), (5, 2, 4)])
+def test_the_label_s_reading_is_pytorch_s_cross_entropy(K: int, D: int, label: int) -> None:
+    """The reading's loss and gradients, evaluated on the network symbp declared with the one-hot
+    target of the label, are PyTorch's cross-entropy with that integer target; the verified step
+    dL/df_k = p_k - 1(k = y_i) is its gradient, and the slips are not."""
+    from symbp.engine.numeric import NetworkInstance
+    truth = _torch_cs231n(K, D, label, seed=K)
+    net = _labelled()
+    inst = NetworkInstance(net, {"K": K, "D": D})
+    fam = {f.name: f.id for f in net.families}
+    inst.cache[("ref", fam["W"])], inst.cache[("ref", fam["x"])] = truth["W"], truth["x"]
+    inst.cache[("ref", fam["t"])] = np.eye(K)[label]
+    assert np.allclose(inst.value(fam["p"]), truth["p"]) and np.allclose(inst.value(fam["L"]), truth["L"])
+    onehot = np.eye(K)[label]
+    assert np.allclose(truth["dL/df"], truth["p"] - onehot)  # the verified step, by torch
+    assert np.allclose(truth["dL/dW"], np.outer(truth["p"] - onehot, truth["x"]))
+    for slip in (truth["p"], truth["p"] - 1, onehot - truth["p"]):  # the refuted ones
+        assert not np.allclose(truth["dL/df"], slip)
+
+
+def test_the_class_label_directive_in_a_file() -> None:
+    d = loads((ROOT / "derivations" / "cs231n_softmax.tex").read_text(), "cs231n_softmax.tex")
+    assert d.network.class_labels == {"y": "t"} and "one-hot" in d.network.conditions.values()
+    rs = symbp.check_file(d)
+    assert rs and all(r.verdict == (r.expected or VERIFIED) for r in rs), [(r.latex, r.verdict) for r in rs]
+
+
+@pytest.mark.parametrize(("directive", "message"), [
+    ("% symbp: class label", "this class directive cannot be read"),
+    ("% symbp: class labels y", "this class directive cannot be read"),
+    ("% symbp: class label k", "k is declared a class label and is also an index"),
+    ("% symbp: class label y, target p", "is a family the forward pass defines"),
+])
+def test_bad_class_label_directives(directive: str, message: str) -> None:
+    text = ("% symbp: params W\n% symbp: error L\n% symbp: index j : k\n" + directive +
+            "\n% symbp: forward\n\\begin{align*}\n" + " \\\\\n".join(CS231N) +
+            "\n\\end{align*}\n$$L_i = -\\log p_{y_i}$$\n")
+    with pytest.raises(DeclarationError, match=message):
+        loads(text, "t.tex")
+
+
+def test_without_the_directive_the_label_is_an_error_naming_it() -> None:
+    net = symbp.declare([*CS231N[:2], r"L = -\sum_k t_k \log p_k"], params=["W"], error="L",
+                        aliases={"j": "k"}, targets={"t": "one-hot"})
+    for eq in (r"\frac{\partial L}{\partial f_k} = p_k - \mathbb{1}(k = y_i)", r"L = -\log p_{y_i}"):
+        (r,) = symbp.check_equation(eq, net)
+        assert r.verdict == ERROR and "% symbp: class label y" in r.message, r.message
+
+
+@pytest.mark.parametrize(("equation", "message"), [
+    (r"p_{y_i} = p_{y_j}", "several class labels"),  # two examples' labels in one equation
+])
+def test_a_label_s_misuse_is_an_error(equation: str, message: str) -> None:
+    (r,) = symbp.check_equation(equation, _labelled())
+    assert r.verdict == ERROR and message in r.message, r.message
+
+
+def test_a_label_without_its_target_in_the_forward_pass_is_an_error() -> None:
+    net = symbp.declare([*CS231N[:2], r"L = -\sum_k u_k \log p_k"], params=["W"], error="L",
+                        aliases={"j": "k"}, labels={"y": "t"})
+    (r,) = symbp.check_equation(r"L = -\log p_{y_i}", net)
+    assert r.verdict == ERROR and "target u" in r.message, r.message
+
+
+@pytest.mark.parametrize(("equation", "verdict"), [
+    (r"t_k t_k = t_k", VERIFIED),  # each entry 0 or 1 (was refuted by random formal values)
+    (r"t_k t_k t_k = t_k", VERIFIED),
+    (r"t_k t_k = 2 t_k", REFUTED),
+    (r"t_k t_l = [k = l] t_k", ERROR),  # true, not known to the normal form: not decided, never refuted
+])
+def test_one_hot_targets_are_idempotent_never_refuted_by_formal_values(equation: str, verdict: str) -> None:
+    (r,) = symbp.check_equation(equation, NETS["softmax"]())
+    assert r.verdict == verdict, r.message

@@ -35,6 +35,7 @@ from typing import Any
 
 from .. import diagnoses as dx
 from ..engine import calculus, shifted
+from ..engine.labels import unknown_label, uses_labels
 from ..engine.numeric import drawn_plans, nonvanishing_plans, small_plans
 from ..engine.semantics import (
     IndexProblem,
@@ -101,6 +102,13 @@ def verdict_only() -> Iterator[None]:
 
 def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
     """Check every link of ``chain`` (inside :func:`verdict_only`: for the verdicts)."""
+    if net.class_labels and uses_labels(chain, net.class_labels):
+        return _check_labelled(net, chain)
+    label = unknown_label(chain, [*net.ranges, *net.composites])  # y_i, no index y: a class label?
+    if label is not None:
+        return [LinkResult(f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}", ERROR,
+                           label.brief(), link=k + 1, links=len(chain.rels), error="NotationError",
+                           code=label.code, span=_span(label)) for k in range(len(chain.rels))]
     letters, inference = infer_letters(net, chain)
     head = chain.sides[0]
     results = []
@@ -117,6 +125,36 @@ def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
         res.latex = text
         res.link, res.links = k + 1, n
         results.append(res)
+    return results
+
+
+def _check_labelled(net: Network, chain: Chain) -> list[LinkResult]:
+    """:func:`check_chain` for an equation that writes a class label (CS231n's ``p_{y_i}``, under
+    ``% symbp: class label y``): checked as read through the one-hot target
+    (:func:`symbp.engine.labels.read_labels`), shown as written, the message saying how it was read."""
+    from ..engine.labels import read_labels
+
+    n = len(chain.rels)
+    written = [f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}" for k in range(n)]
+    try:
+        read = read_labels(chain, net.class_labels, error=net.error_name, taken=net.ranges)
+        missing = sorted({t for t in net.class_labels.values() if not net.named(t)})
+        if missing:
+            label = next(y for y, t in net.class_labels.items() if t == missing[0])
+            raise NotationError(f"the class label {label} is read through its one-hot target "
+                                f"{missing[0]}, which the forward pass does not use",
+                                offset=chain.sides[0].pos,
+                                hint=f"write the loss with the label in the forward pass "
+                                     f"(L = -\\log p_{{{label}_i}}), or name the target the forward pass "
+                                     f"uses: '% symbp: class label {label}, target u'")
+    except InputError as exc:
+        return [LinkResult(written[k], ERROR, exc.brief(), link=k + 1, links=n, error=type(exc).__name__,
+                           code=exc.code, span=_span(exc)) for k in range(n)]
+    results = check_chain(net, read)
+    for k, res in enumerate(results):
+        shown = f"{unparse(read.sides[k])} {read.rels[k]} {unparse(read.sides[k + 1])}"
+        res.latex, res.read_as = written[k], shown
+        res.message = f"read as {shown} (the class label through its one-hot target): {res.message}"
     return results
 
 
@@ -348,9 +386,15 @@ def _mean_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -
         elif isinstance(node, Deriv) and isinstance(node.num, Sym) and node.num.name == net.error_name \
                 and not node.num.groups and not total(node.wrt) and not inside:
             if not interp.family_for(node.wrt).param:
-                cost = latex_name(net.error_name)
-                refuse(node, f"the average's derivative by a quantity of one pattern is 1/{n} of that "
-                       f"pattern's: not read", f"differentiate one pattern's cost, {cost}_{x}")
+                # two readings, and the sources use the first: Nielsen writes \partial C/\partial
+                # a^L_j for one input's cost ("regard C as C_x"), the average's would be 1/n of it
+                cost, wrt = latex_name(net.error_name), unparse(node.wrt)
+                refuse(node, f"the average's derivative by a quantity of one pattern ({wrt}) can be read "
+                       f"as one pattern's cost differentiated ({cost}_{x} written {cost}, as Nielsen writes "
+                       f"it) or as the average's, 1/{n} of that: not read",
+                       f"write \\frac{{\\partial {cost}_{x}}}{{\\partial {wrt}}} for one pattern's cost, or "
+                       f"\\frac{{1}}{{{n}}} \\frac{{\\partial {cost}_{x}}}{{\\partial {wrt}}} for the "
+                       "average's")
             split(value(node), True, p - 1)  # C read as C_x; the average of the patterns' derivatives
         else:
             refuse(node, f"the average {latex_name(net.error_name)} = \\frac{{1}}{{{n}}} \\sum_{x} "
@@ -1089,6 +1133,8 @@ def _needs_condition(net: Network, ul: Expr, ur: Expr) -> list[dx.Diagnosis]:
 
 def _identity_of(beyond: str) -> str:
     """An identity the normal form does not know, of what :func:`_beyond_polynomials` found."""
+    if beyond.startswith("the one-hot"):
+        return "t_k t_l = [k = l] t_k"
     return "x [x > 0] = \\max(0, x)" if beyond.startswith("the ReLU") else "\\ln(e^x) = x"
 
 
@@ -1101,6 +1147,9 @@ def _beyond_polynomials(net: Network, *exprs: Expr) -> str | None:
     for e in exprs:
         for t in e.terms:
             for f in t.factors:
+                if f.tag == "ref" and net.conditions.get(f.fam) == "one-hot":
+                    # each entry 0 or 1, one of them 1: random formal values break t_k^2 = t_k
+                    return f"the one-hot targets {latex_name(net.families[f.fam].name)}"
                 if f.tag == "inv":
                     return "a reciprocal"
                 if f.tag == "fn" and ACTIVATIONS.get(net.activations.get(f.name, ""), None) is not None \

@@ -317,8 +317,9 @@ def substitute_aliases(net: Network, expr: Expr) -> Expr:
 def fold(net: Network, expr: Expr) -> Expr:
     """Sums that are a hidden family (a softmax's denominator) meet its reciprocal:
     ``Σ_k exp(a_k) · 1/S = 1`` where ``S = Σ_j exp(a_j)``; and, where the network declares a
-    condition on a family of targets (``Σ_k t_k = 1``), a sum over ``t_k`` alone is 1.  Each is an
-    equality (the second given the condition, which the verdict then names)."""
+    condition on a family of targets (``Σ_k t_k = 1``), a sum over ``t_k`` alone is 1, and a power
+    of a one-hot target is itself (``t_k^2 = t_k``).  Each is an equality (the others given the
+    condition, which the verdict then names)."""
     conditions = net.conditions
     if not conditions and not any(g.tag == "inv" and is_hidden(net, g.fam)
                                   for t in expr.terms for g in t.factors):
@@ -393,6 +394,11 @@ def _monomial_quotient(a: Term, b: Term) -> Expr | None:
 def _fold_term(net: Network, t: Term, conditions: dict[int, str]) -> Term | Raw:
     coeff, dummies, facs = t.coeff, dict(enumerate(t.dummies)), list(t.factors)
     changed = False
+    for g in set(facs):  # t_k t_k = t_k for one-hot targets (each entry 0 or 1)
+        if g.tag == "ref" and conditions.get(g.fam) == "one-hot" and facs.count(g) > 1:
+            while facs.count(g) > 1:
+                facs.remove(g)
+            changed = True
     for d in list(dummies):  # Σ_d t_d = 1 for a family t of targets that sums to 1
         using = [g for g in facs if ("d", d) in factor_indices(g)]
         if (len(using) == 1 and using[0].tag == "ref" and using[0].fam in conditions

@@ -58,7 +58,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             error: str = "E", activations: dict[str, str] | None = None,
             error_kind: str | None = None, delta: str | None = None,
             targets: dict[str, str] | None = None, sizes: Iterable[str] = (),
-            padding: str | None = None) -> Network:
+            padding: str | None = None, labels: dict[str, str] | None = None) -> Network:
     """Declare a network by its forward equations (LaTeX, one per string).
 
     ``params`` names the parameter families (default: ``w`` and ``b``, except a family a forward
@@ -74,7 +74,9 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     ``sizes`` relates sizes linearly (``['J = I - M + 1']``: a valid convolution
     ``a_j = \\sum_m w_m x_{j+m-1}`` reads ``x`` over ``1..I``); where a shifted position reads a
     family whose range is known, the relation is inferred.  ``padding='zero'`` says that a family
-    holds 0 outside its range (where a checked formula reads there).
+    holds 0 outside its range (where a checked formula reads there).  ``labels={'y': 't'}`` says
+    that a subscript ``y_i`` is a class label (CS231n's ``L_i = -\\log p_{y_i}``), read through its
+    one-hot target ``t`` (:mod:`symbp.engine.labels`).
 
     Roles come from the structure of the forward pass, never from a letter: a family defined as
     a weighted sum (plus a bias) is a *pre-activation*, one defined as a function of one
@@ -98,7 +100,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     if error_kind in ERRORS and ERRORS[error_kind].formula is not None:  # a shorthand for a formula
         return _error_shorthand(list(forward), error_kind, error, targets, dict(
             name=name, aliases=aliases, composites=composites, params=params, activations=activations,
-            delta=delta))
+            delta=delta, labels=labels))
     lines = [s.strip() for s in forward if s.strip()]
     if params is None:  # the defaults w, b, but a family a forward equation defines is no parameter
         defines = {m.group(1) for src in lines if (m := _LHS_NAME.match(src))}
@@ -159,6 +161,8 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                     f"{node.name} is applied as a function and also used as a quantity",
                     offset=node.pos, hint=f"write {node.name}(...) everywhere if it is a function, "
                     f"or a product with a space or \\cdot if it is a quantity"), src, k)
+    if labels:  # p_{y_i}, y_i a class label: read through its one-hot target
+        parsed, aliases, targets = _read_labels(net, parsed, labels, aliases, targets)
     # index letters: every letter written in a forward equation names a range, except the
     # letters declared as aliases or composites of others
     declared = set(aliases or {}) | set(composites or {})
@@ -321,6 +325,72 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             net.consumers[t.id] = []
             net.ancestors[t.id] = set()
     return net
+
+
+def _read_labels(net: Network, parsed: list, labels: dict[str, str], aliases: dict[str, str] | None,
+                 targets: dict[str, str] | None) -> tuple[list, dict[str, str], dict[str, str]]:
+    """The forward equations with their class labels read through the one-hot targets
+    (:func:`symbp.engine.labels.read_labels`): each fresh letter runs like the index at the
+    label's slot, and each target is declared one-hot.
+
+    >>> net = declare([r"f_k = \\sum_d W_{kd} x_d", r"p_k = \\frac{e^{f_k}}{\\sum_j e^{f_j}}",
+    ...                r"L_i = -\\log p_{y_i}"], params=["W"], error="L", aliases={"j": "k"},
+    ...               labels={"y": "t"})
+    >>> print(net.forward_latex[-1]), sorted(net.conditions.values())
+    L = -\\sum_{k} t_{k} \\log(p_{k})
+    (None, ['one-hot'])
+    """
+    from ..latex.ast import SumOp, Sym
+    from ..latex.unparse import unparse
+    from .labels import fresh_letter, read_labels, slot_letter, uses_labels
+
+    aliases, targets = dict(aliases or {}), dict(targets or {})
+    clash = set(labels) & ({x for _s, c in parsed for x in c.sides[0].letters}
+                           | {n.index for _s, c in parsed for n in c.sides[1].walk() if isinstance(n, SumOp)})
+    definitions = {c.sides[0].name: c.sides[0] for _s, c in parsed}
+    taken = {x for _s, c in parsed for side in c.sides for x in side.index_letters()} | set(aliases)
+    out = []
+    for k, (src, chain) in enumerate(parsed):
+        if not uses_labels(chain, labels):
+            out.append((src, chain))
+            continue
+        try:
+            slot = slot_letter(chain, definitions, labels)
+            read = read_labels(chain, labels, error=net.error_name,
+                               taken=taken - {slot} if slot is not None else taken, prefer=slot)
+            if slot is None:
+                raise NotationError("the class label indexes no family of the forward pass whose range "
+                                    "is known", offset=chain.sides[1].pos,
+                                    hint="write the label in a subscript of a defined family, as in "
+                                         "L = -\\log p_{y_i} after p_k = ...")
+        except InputError as exc:
+            raise _with_source(exc, src, k) from None
+        letter = fresh_letter(read, labels)
+        assert letter is not None
+        if letter != slot:
+            aliases[letter] = aliases.get(slot, slot)
+        taken.add(letter)
+        out.append((f"{unparse(read.sides[0])} = {unparse(read.sides[1])}", read))
+    for label, target in labels.items():
+        if label in clash:
+            raise DeclarationError(f"{label} is declared a class label and is also an index of the "
+                                   "forward pass", subject=("class", label),
+                                   hint=f"name the label another letter than the indices, or drop "
+                                        f"'% symbp: class label {label}'")
+        if any(target == c.sides[0].name for _s, c in parsed):
+            raise DeclarationError(f"the one-hot target {target} of the class label {label} is a family "
+                                   "the forward pass defines", subject=("class", label),
+                                   hint=f"name the target another letter: '% symbp: class label {label}, "
+                                        "target u'")
+        if targets.get(target, "one-hot") != "one-hot":
+            raise DeclarationError(f"the targets {target} of the class label {label} are one-hot, and "
+                                   f"are declared to {targets[target]}", subject=("targets", target),
+                                   hint=f"declare '% symbp: targets {target} one-hot', or drop it")
+        if any(target == n.name for _s, c in out for side in c.sides for n in side.walk()
+               if isinstance(n, Sym)):
+            targets[target] = "one-hot"
+    net.class_labels = dict(labels)
+    return out, aliases, targets
 
 
 def _error_shorthand(forward: list[str], kind: str, error: str, targets: dict[str, str] | None,

@@ -24,6 +24,7 @@ from ..model.network import Family, Network
 from ..model.normal_form import Expr, F
 from ..notation import _groups_text, is_shift, latex_name, letter_tex, shift_letters
 from . import calculus, shifted
+from .labels import undeclared_label
 
 __all__ = ["IndexProblem", "Interpreter", "bare_functions", "check_names", "free_letters", "infer_letters",
            "is_error", "runs_from_zero", "unit_zero"]
@@ -484,13 +485,7 @@ class Interpreter:
                 label = next((g for g in sym.groups if len(g) > 1 and g[0] == x), None)
                 known = {c for f in self.net.families if f.name != sym.name for y in f.letters for c in y}
                 if label is not None and x not in known:  # p_{y_i}: y_i a class label, not a unit
-                    raise NotationError(
-                        f"index {x} is used but neither free nor summed: {x}_{label[1]} in a subscript is an "
-                        f"index {x} with a copy index {label[1]}, and this network has no index {x}",
-                        offset=sym.pos,
-                        hint=f"if {x}_{label[1]} is a class label (CS231n's p_{{y_i}}), write its one-hot "
-                             f"target: -\\sum_k t_k \\log p_k with '% symbp: targets t one-hot', and "
-                             f"\\mathbb{{1}}(k = {x}_{label[1]}) as t_k")
+                    raise undeclared_label(x, label[1], sym.pos)
                 raise NotationError(f"index {x} is used but neither free nor summed", offset=sym.pos,
                                     hint=f"sum over it (\\sum_{x}) or use it on both sides")
             out.extend(F(n) for n in env[x])

@@ -321,8 +321,12 @@ def read_equation(source: str | os.PathLike[str] | Derivation, label: str
     if eq.chain is None:
         raise eq.error or UnsupportedError(f"{label} could not be read")
     net = deriv.network
-    letters, _ = infer_letters(net, eq.chain)
-    first, last = eq.chain.sides[0], eq.chain.sides[-1]
+    chain = eq.chain
+    if net.class_labels:  # CS231n's p_{y_i}: read through its one-hot target, as the checker reads it
+        from ..engine.labels import read_labels
+        chain = read_labels(chain, net.class_labels, error=net.error_name, taken=net.ranges)
+    letters, _ = infer_letters(net, chain)
+    first, last = chain.sides[0], chain.sides[-1]
     probs: list = []
     order = free_letters(first, net, probs)
     env, free = {}, []

@@ -117,6 +117,9 @@ class Network(Printable):
     #: conditions declared on families of targets (``% symbp: targets t_k sum to 1``): family id ->
     #: ``'sum to 1'`` or ``'one-hot'`` (which implies the sum)
     conditions: dict[int, str] = field(default_factory=dict)
+    #: class labels used as indices (``% symbp: class label y``: CS231n's ``p_{y_i}``): the label's
+    #: letter -> the name of its one-hot target family (``t``), read by symbp.engine.labels
+    class_labels: dict[str, str] = field(default_factory=dict)
     #: the vector notation's conventions a file declares (``hadamard *``, ``examples M : m``,
     #: ``prefix d = \\partial J``), read by symbp.engine.vector (its ``Conventions``)
     conventions: dict[str, str] = field(default_factory=dict)

@@ -27,9 +27,10 @@ from typing import Any
 
 import sympy as sp
 
+from ..engine.calculus import HIDDEN, error_family
 from ..engine.numeric import argument_name
 from ..model.network import Network
-from .sympy_views import CONCRETE, forward_equations
+from .sympy_views import CONCRETE, concrete_call, forward_equations
 
 __all__ = ["ConcreteNetwork", "at_sizes"]
 
@@ -66,11 +67,17 @@ class ConcreteNetwork:
     # -- lookup
     def family(self, name: str) -> int:
         """The family whose SymPy base is ``name`` (``a_j``, ``w_kj``: as in the SymPy views)."""
-        for f in self.net.families:
+        for f in self.own:
             if argument_name(self.net, f.id) == name:
                 return f.id
         raise KeyError(f"no family {name!r}; these are: "
-                       + ", ".join(argument_name(self.net, f.id) for f in self.net.families))
+                       + ", ".join(argument_name(self.net, f.id) for f in self.own))
+
+    @property
+    def own(self) -> list:
+        """The families with elements of their own: not the hidden ones (a softmax's denominator),
+        which the forward equations write out as their sums."""
+        return [f for f in self.net.families if f.name != HIDDEN]
 
     def element(self, fam: int, point: tuple[int, ...]) -> Any:
         """The SymPy symbol of one element (``a_j[2]``)."""
@@ -85,21 +92,24 @@ class ConcreteNetwork:
         """The element written out in the leaves and the shifts ``ε``."""
         key = (fam, point)
         if key not in self._explicit:
-            if fam not in self.step:
+            if fam not in self.step and fam in self.net.conditions and point == self.points(fam)[-1]:
+                # targets declared to sum to 1 (probabilities, one-hot): the last is 1 - the others
+                self._explicit[key] = 1 - sp.Add(*[self.element(fam, q) for q in self.points(fam)[:-1]])
+            elif fam not in self.step:
                 self._explicit[key] = self.element(fam, point)
             else:
                 rhs = self.step[fam][point]
                 subs = {}
                 for e in rhs.atoms(sp.Indexed, sp.Symbol):
                     found = self._lookup(e)
-                    if found is not None and found[0] in self.step:
+                    if found is not None and (found[0] in self.step or found[0] in self.net.conditions):
                         subs[e] = self._shifted(*found)
                 self._explicit[key] = rhs.xreplace(subs) + self.eps[key]
         return self._explicit[key]
 
     def _lookup(self, e: Any) -> tuple[int, tuple[int, ...]] | None:
         name = str(e.base.label) if isinstance(e, sp.Indexed) else str(e)
-        for f in self.net.families:
+        for f in self.own:
             if argument_name(self.net, f.id) == name and bool(f.axes) == isinstance(e, sp.Indexed):
                 point = tuple(int(i) for i in e.indices) if isinstance(e, sp.Indexed) else ()
                 return f.id, point
@@ -121,7 +131,10 @@ class ConcreteNetwork:
     def _shifted_error(self) -> Any:
         if self._error is None:
             outs = [(o, p) for o in self.net.outputs for p in self.points(o)]
-            if self.net.error_kind == "sum-of-squares" and self.net.targets:
+            formula = error_family(self.net)
+            if formula is not None:  # the forward pass defines the error (E = -\sum_k t_k \ln y_k)
+                self._error = self._shifted(formula, ())
+            elif self.net.error_kind == "sum-of-squares" and self.net.targets:
                 self._error = sp.Rational(1, 2) * sp.Add(*[
                     (self._shifted(o, p) - self.element(self.net.targets[o], p)) ** 2 for o, p in outs])
             else:
@@ -157,7 +170,7 @@ def at_sizes(net: Network, **sizes: int) -> ConcreteNetwork:
     if missing:
         raise TypeError(f"give every size of the network: {', '.join(missing)} missing")
     c = ConcreteNetwork(net, dict(sizes))
-    total = sum(len(c.points(f.id)) for f in net.families)
+    total = sum(len(c.points(f.id)) for f in c.own)
     if total > MAX_ELEMENTS:
         raise ValueError(f"{total} elements at these sizes; at most {MAX_ELEMENTS}")
     values = {_size(r): n for r, n in sizes.items()}
@@ -166,10 +179,11 @@ def at_sizes(net: Network, **sizes: int) -> ConcreteNetwork:
         c.functions[name] = CONCRETE[kind] if kind in CONCRETE else sp.Function(name)
 
     def concrete(e: Any) -> Any:
-        return c.functions[e.func.__name__](*e.args)
+        return concrete_call(c.functions, e)
 
     from sympy.core.function import AppliedUndef
-    for (fid, d), eq in zip(net.definitions.items(), forward_equations(net)):
+    defined = [(fid, d) for fid, d in net.definitions.items() if net.families[fid].name != HIDDEN]
+    for (fid, d), eq in zip(defined, forward_equations(net)):
         fam = net.families[fid]
         letters = [sp.Symbol(x, integer=True) for x in fam.letters]
         c.step[fid] = {}
@@ -178,8 +192,8 @@ def at_sizes(net: Network, **sizes: int) -> ConcreteNetwork:
             rhs = eq.rhs.xreplace(at).subs(values).doit()
             rhs = rhs.replace(lambda e: isinstance(e, sp.Indexed),
                               lambda e: sp.IndexedBase(e.base.label)[e.indices])
-            rhs = rhs.replace(lambda e: isinstance(e, AppliedUndef) and e.func.__name__ in c.functions,
-                              concrete)
+            rhs = rhs.replace(lambda e: isinstance(e, AppliedUndef)
+                              and e.func.__name__.rstrip("'") in c.functions, concrete)
             c.step[fid][p] = rhs
             c.eps[(fid, p)] = sp.Symbol(f"eps_{argument_name(net, fid)}_{'_'.join(map(str, p))}")
             c.equations.append(sp.Eq(c.element(fid, p), rhs, evaluate=False))

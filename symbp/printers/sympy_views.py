@@ -31,6 +31,7 @@ from typing import Any
 import sympy as sp
 
 from ..catalogue import ACTIVATIONS
+from ..engine.calculus import HIDDEN
 from ..engine.numeric import argument_name
 from ..errors import UnsupportedError
 from ..model.affine import is_affine
@@ -297,6 +298,21 @@ def _apply_hidden(name: str, order: int, arg: Any) -> Any:
     return sp.Function(name + "'" * order)(arg)
 
 
+def concrete_call(functions: dict[str, Any], e: Any) -> Any:
+    """An application of a named function made concrete by ``functions`` (name -> SymPy
+    function): ``h(x)``, and ``ln'(1 - a_j)`` (a derivative at a compound argument,
+    :func:`_apply_hidden`) as the derivative of the concrete function there; ``e`` itself when
+    ``functions`` does not name it."""
+    name = e.func.__name__.rstrip("'")
+    order = len(e.func.__name__) - len(name)
+    if name not in functions:
+        return e
+    if not order:
+        return functions[name](*e.args)
+    x = sp.Dummy("x")
+    return sp.diff(functions[name](x), x, order).subs(x, e.args[0])
+
+
 def apply(name: str, order: int, arg: Any) -> Any:
     """``h(arg)``, or its ``order``-th derivative at ``arg`` (``h'(a_j)``)."""
     if order == 0:
@@ -329,10 +345,13 @@ def _free_ranges(net: Network, expr: Expr) -> dict[str, str]:
 
 def forward_equations(net: Network, *, evaluate: bool = True) -> list[Any]:
     """The forward pass as SymPy equations ``Eq(a_j[j], Sum(w_ji[j, i]*z_i[i], (i, 1, I)))`` (the
-    printer's structure with ``evaluate=False``, as in :func:`to_sympy`)."""
+    printer's structure with ``evaluate=False``, as in :func:`to_sympy`); a hidden family (a
+    softmax's denominator) has none: it stands as its sum wherever used."""
     out = []
     for fid, d in net.definitions.items():
         fam = net.families[fid]
+        if fam.name == HIDDEN:
+            continue
         names = {f"#{k}": x for k, x in enumerate(fam.letters)}
         if evaluate:
             lhs = _at(base(net, fid), tuple(sp.Symbol(x, integer=True) for x in fam.letters))
@@ -413,8 +432,9 @@ def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
                                          for e in expr.atoms(sp.Indexed) for i in e.indices):
         raise UnsupportedError("shifted positions (x_{j+m-1}) are not lambdified by the SymPy view yet",
                                hint="use symbp.lambdify, which gathers each factor at its positions")
-    fams = {argument_name(net, f.id): f.id for f in net.families}
-    axes = {**{argument_name(net, f.id, True): f.axes for f in net.families if net.has_delta(f.id)},
+    own = [f for f in net.families if f.name != HIDDEN]  # a hidden family stands as its definition
+    fams = {argument_name(net, f.id): f.id for f in own}
+    axes = {**{argument_name(net, f.id, True): f.axes for f in own if net.has_delta(f.id)},
             **{name: net.families[fid].axes for name, fid in fams.items()}}
     acts = ({name: activation for name in net.functions} if isinstance(activation, str) else dict(activation))
     acts.update(net.activations)
@@ -435,10 +455,10 @@ def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
         return _at(base(net, fid, True), tuple(x.indices) if isinstance(x, sp.Indexed) else ())
 
     def concrete(e: Any) -> Any:
-        name = e.func.__name__
+        name = e.func.__name__.rstrip("'")  # ln'(1 - a_j): a derivative at a compound argument
         if name not in acts:
             raise TypeError(f"no concrete function for {name}; pass activation={{{name!r}: 'tanh'}}")
-        return CONCRETE[acts[name]](e.args[0])
+        return concrete_call({name: CONCRETE[acts[name]]}, e)
 
     expr = expr.replace(lambda e: isinstance(e, ErrorDerivative), grad)
     expr = expr.replace(lambda e: isinstance(e, AppliedUndef), concrete)
@@ -448,7 +468,7 @@ def lambdify(net: Network, expr: Any, free: list[Any] | None = None, *,
     inputs: dict[str, tuple[str, ...]] = {}
     symbols: list[Any] = []
     labels = {str(x.base.label) for x in expr.atoms(sp.Indexed)}
-    for f in net.families:
+    for f in own:
         for grad_of in (False, True):
             b = base(net, f.id, grad_of)
             label = b.label if isinstance(b, sp.IndexedBase) else b

@@ -993,7 +993,19 @@ def compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...] = (11, 12
     the union of their free letters, at three size plans (the first with distinct sizes, once;
     the two small ones at two seeds and, for undeclared ``h`` and ``E``, two concrete choices).
     An undeclared letter that fits several ranges is tried under each: the same answer under
-    all of them is the answer, else ``ill-formed``."""
+    all of them is the answer, else ``ill-formed``.  A declared class label (CS231n's ``p_{y_i}``)
+    means what the directive says: the sides are read through its one-hot target
+    (:func:`symbp.engine.labels.read_labels`), which the oracle draws one-hot."""
+    if net.class_labels:
+        from ..engine.labels import read_labels, uses_labels
+        from ..errors import SymbpError
+        from ..latex.ast import Chain
+        chain = Chain((lhs, rhs), ("=",))
+        if uses_labels(chain, net.class_labels):
+            try:
+                lhs, rhs = read_labels(chain, net.class_labels, error=net.error_name, taken=net.ranges).sides
+            except SymbpError:
+                return ILL_FORMED
     answers = {_compare(net, lhs, rhs, seeds, reading) for reading in infer(net, [lhs, rhs])}
     return answers.pop() if len(answers) == 1 else ILL_FORMED
 

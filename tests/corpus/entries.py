@@ -53,6 +53,17 @@ def torch_relu(v: Any) -> Any:
     return torch.relu(v)
 
 
+def torch_log_softmax(v: Any) -> Any:
+    """``log softmax(v)`` over the only axis."""
+    import torch
+    return torch.log_softmax(v, dim=0)
+
+
+def torch_log(v: Any) -> Any:
+    import torch
+    return torch.log(v)
+
+
 def _ones0(v: Any) -> Any:
     """``[1, v]``: the inputs with the unit ``x_0 = 1`` first."""
     import torch
@@ -442,6 +453,37 @@ ENTRIES += [
           r"\frac{\partial E}{\partial s_j} = \frac{\partial E}{\partial h_j} \max(0, s_j)",
           False, lambda m: (m.grad("a1"), m.grad("h1") * torch_relu(m.a1)), dict(hidden="relu"),
           ("params W, b",), slip=True, note="the ReLU for its derivative"),
+]
+
+# CS231n's softmax classifier (Linear classification; case study): scores f = W x_i, p = softmax(f),
+# L_i = -log p_{y_i} with the class label y_i an integer (PyTorch's cross_entropy with an integer
+# target decides), dL_i/df_k = p_k - 1(y_i = k).
+CS_SOFT = (r"f_k = \sum_d W_{kd} x_d", r"p_k = \frac{e^{f_k}}{\sum_j e^{f_j}}", r"L_i = -\log p_{y_i}")
+CS_SOFT_DIR = ("params W", "error L", "index j : k", "class label y")
+CS_SOFT_SPEC = dict(one_layer=True, hidden="softmax", err="label", bias=False)
+
+ENTRIES += [
+    Entry("cs231n-softmax-loss", CS, "Linear classification, softmax classifier", CS_SOFT,
+          r"L_i = -\log \frac{e^{f_{y_i}}}{\sum_j e^{f_j}}",
+          True, lambda m: (m.E, -torch_log_softmax(m.a1)[m.label]), CS_SOFT_SPEC, CS_SOFT_DIR,
+          note="the class label y_i as an index, declared"),
+    Entry("cs231n-softmax-df", CS, "Case study, dscores = probs; dscores[y] -= 1", CS_SOFT,
+          r"\frac{\partial L_i}{\partial f_k} = p_k - \mathbb{1}(y_i = k)",
+          True, lambda m: (m.grad("a1"), m.h1 - m.t), CS_SOFT_SPEC, CS_SOFT_DIR),
+    Entry("cs231n-softmax-df-true-class", CS, "Case study, dscores = probs; dscores[y] -= 1", CS_SOFT,
+          r"\frac{\partial L_i}{\partial f_{y_i}} = p_{y_i} - 1",
+          True, lambda m: (m.grad("a1")[m.label], m.h1[m.label] - 1), CS_SOFT_SPEC, CS_SOFT_DIR),
+    Entry("cs231n-softmax-slip-no-indicator", CS, "Case study, dscores = probs; dscores[y] -= 1", CS_SOFT,
+          r"\frac{\partial L_i}{\partial f_k} = p_k - 1",
+          False, lambda m: (m.grad("a1"), m.h1 - 1), CS_SOFT_SPEC, CS_SOFT_DIR, slip=True,
+          note="the 1 subtracted at every class"),
+    Entry("cs231n-softmax-slip-sign", CS, "Case study, dscores = probs; dscores[y] -= 1", CS_SOFT,
+          r"\frac{\partial L_i}{\partial f_k} = \mathbb{1}(y_i = k) - p_k",
+          False, lambda m: (m.grad("a1"), m.t - m.h1), CS_SOFT_SPEC, CS_SOFT_DIR, slip=True),
+    Entry("cs231n-softmax-slip-log-pk", CS, "Linear classification, softmax classifier", CS_SOFT,
+          r"L_i = -\log p_k",
+          False, lambda m: (m.E, -torch_log(m.h1)), CS_SOFT_SPEC, CS_SOFT_DIR, slip=True,
+          note="the probability of class k for the true class's"),
 ]
 
 # ---------------------------------------------------------------------------------------------

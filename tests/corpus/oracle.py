@@ -79,7 +79,10 @@ class Net:
         self.b1 = rnd(J, scale=0.5) if bias else torch.zeros(J, requires_grad=True)
         self.W2 = rnd(K, J, scale=0.7)
         self.b2 = rnd(K, scale=0.5) if bias else torch.zeros(K, requires_grad=True)
-        if err in ("ce", "nll"):
+        if err == "label":  # a class label (CS231n's y_i), an integer; t its one-hot vector
+            self.label = int(torch.randint(K, (1,), generator=gen))
+            self.t = torch.nn.functional.one_hot(torch.tensor(self.label), K).double()
+        elif err in ("ce", "nll"):
             self.t = torch.softmax(torch.randn(K, generator=gen), dim=0)
         elif err == "bce":
             self.t = (torch.rand(K, generator=gen) > 0.5).double()
@@ -90,7 +93,12 @@ class Net:
         self.h1 = self.f(self.a1)
         self.a2 = self.W2 @ self.h1 + self.b2
         self.y = self.h1 if one_layer else self.g(self.a2)
-        self.E = _err(err, self.y, self.t, self.c)
+        if err == "label":  # PyTorch's cross-entropy with an integer target, on the softmax's logits
+            assert (f if one_layer else g) == "softmax", "a class label's loss needs softmax outputs"
+            logits = self.a1 if one_layer else self.a2
+            self.E = torch.nn.functional.cross_entropy(logits[None], torch.tensor([self.label]))
+        else:
+            self.E = _err(err, self.y, self.t, self.c)
 
     # the functions and their derivatives, elementwise
     def f(self, v: torch.Tensor) -> torch.Tensor:
