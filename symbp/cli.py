@@ -203,13 +203,18 @@ def _prove(args: argparse.Namespace) -> int:
     code = 0
     prove_one = functools.partial(_prove_one, force=args.force, detail=args.detail)
     # the proof's printers (and SymPy) imported once before the workers fork, not once in each
-    for out, err, rc in map_files(prove_one, args.files, jobs, preload=("symbp.render.proof",)):
+    for out, err, rc in map_files(prove_one, args.files, jobs, preload=(_import_proof,)):
         if out:
             print(out)
         if err:
             print(escape_controls(f"symbp: error: {err}"), file=sys.stderr)
         code = max(code, rc)
     return code
+
+
+def _import_proof() -> None:
+    """The proof's printers (and SymPy), imported before ``prove``'s workers fork."""
+    from .render import proof  # noqa: F401
 
 
 def _prove_one(file: str, force: bool = False, detail: str = "compact") -> tuple[str, str, int]:

@@ -50,7 +50,7 @@ from .document import Derivation, Equation, label_key, load
 from .errors import InputError, Location, SymbpError
 from .latex.unparse import unparse
 from .model.network import Network
-from .parallel import map_files
+from .parallel import import_sympy, map_files
 from .render.display import counterexample_text
 
 __all__ = ["FEEDBACK", "GradeReport", "Reference", "Required", "SubmissionGrade", "grade",
@@ -373,5 +373,5 @@ def grade(reference: str | Path, submissions: list[str | Path], feedback: str = 
                                    location=Location(" ".join(map(str, submissions)), 0, 0),
                                    hint="give the submissions' files or the folder that holds them"))
     grades = map_files(functools.partial(_grade_one, reference=str(reference), feedback=feedback),
-                       files, jobs, preload=("sympy",))  # as check_paths: imported once, not per worker
+                       files, jobs, preload=(import_sympy,))  # as check_paths: imported once, not per worker
     return GradeReport(ref, grades, feedback, problems)

@@ -63,7 +63,7 @@ from .limits import budget, check_deadline
 from .model.factors import Ref
 from .model.network import Network, components
 from .model.normal_form import Expr, F
-from .parallel import map_files
+from .parallel import import_sympy, map_files
 
 __all__ = ["ERROR_FUNCTIONS", "Comparison", "Forward", "NumericReport", "NumericResult", "Options",
            "check_equation", "check_file", "check_paths"]
@@ -649,7 +649,7 @@ def check_paths(paths: list[Path], options: Options | None = None, jobs: int = 1
     files, empty = derivation_files(paths)
     report.problems.extend(empty)
     for results, problem, sizes in map_files(partial(_check_one, options=options), files, jobs,
-                                             preload=("sympy",)):  # imported once, not per worker
+                                             preload=(import_sympy,)):  # imported once, not per worker
         report.files += 1
         report.results.extend(results)
         if sizes is not None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:  # pragma: no cover
     import multiprocessing.context
 
-__all__ = ["cpu_count", "default_jobs", "map_files"]
+__all__ = ["cpu_count", "default_jobs", "import_sympy", "map_files"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,15 +60,22 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
+def import_sympy() -> None:
+    """Import SymPy (a ``preload`` of :func:`map_files`: the checks import it lazily)."""
+    import sympy  # noqa: F401
+
+
 def map_files(fn: Callable[[T], R], items: Sequence[T], jobs: int = 1,
-              preload: Sequence[str] = ()) -> list[R]:
+              preload: Sequence[Callable[[], object]] = ()) -> list[R]:
     """``[fn(x) for x in items]``, computed by ``jobs`` processes when that is worth it (more
     than one job and more than one item), in the order of ``items``.
 
     ``fn`` must be a module-level function and its results picklable; it should catch its own
-    errors (an exception in a worker is raised here, and ends the map).  ``preload`` names modules
-    that ``fn`` imports lazily but (almost) surely needs, such as SymPy: where the workers are
-    forked, this process imports them first, once, so that the workers share them instead of each
+    errors (an exception in a worker is raised here, and ends the map).  ``preload`` holds
+    functions that import what ``fn`` imports lazily but (almost) surely needs, such as SymPy
+    (:func:`import_sympy`; functions, not module names: symbp never imports a module named by a
+    string, ``tests/test_safety.py``): where the workers are forked, this process calls them
+    first, once, so that the workers share them instead of each
     importing them again (half a second of CPU per worker for SymPy; seconds where no bytecode is
     written).  They change no result.
     """
@@ -90,9 +97,8 @@ def map_files(fn: Callable[[T], R], items: Sequence[T], jobs: int = 1,
     # caches) stay shared instead of being copied into each worker
     frozen = context.get_start_method() == "fork"
     if frozen:
-        import importlib
-        for name in preload:
-            importlib.import_module(name)
+        for warm in preload:
+            warm()
         gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:

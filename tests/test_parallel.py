@@ -147,6 +147,10 @@ def _has_module(name: str) -> bool:
     return name in sys.modules
 
 
+def _import_colorsys() -> None:
+    import colorsys  # noqa: F401
+
+
 def test_preloaded_modules_are_imported_before_the_workers_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     """``preload``: imported once by this process, so that forked workers start with it."""
     import sys
@@ -155,5 +159,6 @@ def test_preloaded_modules_are_imported_before_the_workers_fork(monkeypatch: pyt
     if parallel._context().get_start_method() != "fork":  # pragma: no cover - not Linux
         pytest.skip("the workers are not forked here")
     monkeypatch.delitem(sys.modules, "colorsys", raising=False)
-    assert parallel.map_files(_has_module, ["colorsys"] * 3, jobs=2, preload=("colorsys",)) == [True] * 3
-    assert parallel.map_files(_has_module, ["colorsys"] * 3, jobs=1, preload=("colorsys",)) == [True] * 3
+    items = ["colorsys"] * 3
+    assert parallel.map_files(_has_module, items, jobs=2, preload=(_import_colorsys,)) == [True] * 3
+    assert parallel.map_files(_has_module, items, jobs=1, preload=(_import_colorsys,)) == [True] * 3

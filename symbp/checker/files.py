@@ -39,7 +39,7 @@ from ..latex.edit import swap_node
 from ..latex.parser import parse_chain, parse_expression
 from ..latex.unparse import unparse
 from ..model.network import Network
-from ..parallel import map_files
+from ..parallel import import_sympy, map_files
 from .pipeline import check_chain
 from .report import Report
 from .results import ERROR, REFUTED, VERIFIED, LinkResult
@@ -471,7 +471,7 @@ def check_paths(paths: list[Path], jobs: int = 1) -> Report:
     report.problems.extend(empty)
     # SymPy: the remark on a refutation whose difference is a polynomial factors it (imported
     # once before the workers fork, not once in each)
-    for results, problem, unread in map_files(_check_one, files, jobs, preload=("sympy",)):
+    for results, problem, unread in map_files(_check_one, files, jobs, preload=(import_sympy,)):
         report.files += 1
         report.results.extend(results)
         report.unread.extend(unread)  # displays not read: reported, never skipped in silence
