@@ -103,7 +103,10 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             delta=delta, labels=labels))
     lines = [s.strip() for s in forward if s.strip()]
     if params is None:  # the defaults w, b, but a family a forward equation defines is no parameter
-        defines = {m.group(1) for src in lines if (m := _LHS_NAME.match(src))}
+        # (a unit pinned to a number, w_{j0} = 1, defines no family: w stays a parameter, and
+        # pinning one of its weights is the error it was)
+        defines = {m.group(1) for src in lines if (m := _LHS_NAME.match(src))
+                   and not any(c.isdigit() for c in src.split("=", 1)[0])}
         params = [p for p in DEFAULT_PARAMS if p not in defines]
     net = Network(name=name, param_names=set(params), error_name=error)
     for fname, kind in (activations or {}).items():

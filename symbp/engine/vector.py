@@ -40,6 +40,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from ..diagnoses import Math
 from ..errors import InputError, NotationError, UnsupportedError
@@ -977,7 +978,7 @@ _LAYER_RANGES = {0: "J", -1: "I"}
 MAX_SHAPE_TRIALS = 256
 
 
-def generic_index_form(tpl: object) -> list[str]:
+def generic_index_form(tpl: Any) -> list[str]:  # a Template (engine.generic imports this module)
     """A generic forward pass written with vectors (Nielsen's ``z^l = w^l a^{l-1} + b^l``,
     ``a^l = \\sigma(z^l)``; Goodfellow's ``\\boldsymbol{a}^{(k)} = \\boldsymbol{b}^{(k)} +
     \\boldsymbol{W}^{(k)} \\boldsymbol{h}^{(k-1)}``), each line in index notation (lines
@@ -1002,10 +1003,10 @@ def generic_index_form(tpl: object) -> list[str]:
     out: list[str] = []
     params = set(getattr(tpl, "params", ()))
     fixed: dict[str, tuple[str, ...] | None] = {}  # a parameter's shape, once a line has fixed it
-    for k, src in enumerate(tpl.lines):  # type: ignore[attr-defined]
-        text, where = tpl.prepare(src)  # type: ignore[attr-defined]
+    for k, src in enumerate(tpl.lines):
+        text, where = tpl.prepare(src)
         try:
-            chain = parse_chain(text, tpl.functions_in(text))  # type: ignore[attr-defined]
+            chain = parse_chain(text, tpl.functions_in(text))
         except InputError:
             out.append(src)  # the template reports it
             continue
@@ -1013,12 +1014,12 @@ def generic_index_form(tpl: object) -> list[str]:
         for side in chain.sides:
             for n in side.walk():
                 if isinstance(n, Sym) and not n.groups:
-                    base, mark = tpl.split(n.name)  # type: ignore[attr-defined]
+                    base, mark = tpl.split(n.name)
                     if mark is not None:
                         marked.append((n, base, mark))
         lhs = chain.sides[0]
         vector_lhs = (isinstance(lhs, Sym) and not lhs.groups
-                      and tpl.split(lhs.name)[1] is not None)  # type: ignore[attr-defined]
+                      and tpl.split(lhs.name)[1] is not None)
         if not vector_lhs and not any(isinstance(n, VECTOR_NODES) for s in chain.sides for n in s.walk()):
             out.append(src)
             continue
@@ -1054,7 +1055,7 @@ def generic_index_form(tpl: object) -> list[str]:
             if isinstance(read, Read):
                 fits.append((combo, read))
         if len(fits) != 1:
-            written = tpl.show(unparse(lhs))  # type: ignore[attr-defined]
+            written = tpl.show(unparse(lhs))
             why = ("the shapes of this forward equation fit no shape of its parameters"
                    if not fits else "the shapes of this forward equation fit more than one reading of "
                    f"its parameters ({', '.join(names)})")
@@ -1067,5 +1068,5 @@ def generic_index_form(tpl: object) -> list[str]:
             raise exc
         combo, read = fits[0]
         fixed.update(zip(names, combo))
-        out.append(tpl.show(" = ".join(unparse(s) for s in read.sides)))  # type: ignore[attr-defined]
+        out.append(tpl.show(" = ".join(unparse(s) for s in read.sides)))
     return out
