@@ -964,6 +964,24 @@ RIGHT += [
     ("dense_vec", r"\frac{\partial a_j}{\partial z_{j'}} = \sigma'(z_j) (1 - \mathbb{1}(j = j'))", False),
 ]
 
+# kron5 (issue 13): PRML's and Goodfellow's Kronecker delta with a shifted side, \delta_{i, j+m-1},
+# where no \delta of the network has two indices, is [i = j+m-1]; it was refuted as 'no \delta of
+# this network has indices running over (I, ?)' (true by hand: da_j/dx_i = w_{i-j+1} [1 <= i-j+1 <= M])
+FIXED += [
+    ("conv1d", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j+m-1}", True,
+     "a Kronecker delta with a shifted side refuted as no delta of the network"),
+    ("conv1d", DXi + r"\sum_j \sum_m \delta_j w_m \delta_{j+m-1, i}", True,
+     "a Kronecker delta with a shifted side refuted as no delta of the network"),
+]
+RIGHT += [
+    ("conv1d", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j+m}", False),
+    ("conv1d", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j-m+1}", False),
+    ("conv1d", DXi + r"\sum_j \sum_m \delta_j w_m \delta_{i, j+m}", False),
+    ("conv1d", DXi + r"\sum_j \sum_m \delta_j w_m [i = j+m-1]", True),
+    ("conv2d", r"\frac{\partial E}{\partial w_{ab}} = \sum_p \sum_q \delta_{p-a+1, q-b+1} x_{pq} "
+               r"[1 \le p-a+1 \le I] [1 \le q-b+1 \le J]", True),  # the network's 2-D delta, no Kronecker
+]
+
 
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
