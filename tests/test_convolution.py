@@ -418,3 +418,14 @@ def test_a_two_dimensional_delta_with_shifted_sides_stays_the_networks() -> None
     (r,) = check_equation(r"\frac{\partial E}{\partial x_{pq}} = \sum_a \sum_b w_{ab} \delta_{p-a+1, q-b+1} "
                           r"[1 \le p-a+1 \le I] [1 \le q-b+1 \le J]", CONV2D)
     assert r.verdict == "verified"
+
+
+@pytest.mark.parametrize("latex", [r"\frac{\partial E}{\partial w_{jk}} = \delta_{j, k+1} x_k",
+                                   r"\frac{\partial E}{\partial w_{jk}} = \delta_{k+1, j} x_k"])
+def test_a_shifted_delta_fitting_the_networks_two_index_delta_over_one_range_is_an_error(latex: str) -> None:
+    """Both readings exist (the network's \\delta_{jk} at a shifted position, or [j = k+1]): an error
+    naming both and the bracket, never a silent choice."""
+    net = declare([r"a_{jk} = w_{jk} x_k", r"z_{jk} = h(a_{jk})"], aliases={"k": "j"})
+    (r,) = check_equation(latex, net)
+    assert r.verdict == "error" and "can be read as the Kronecker delta or as \\delta of a_{jk}" in r.message
+    assert "[j = k+1]" in r.message or "[k+1 = j]" in r.message
