@@ -383,3 +383,49 @@ def test_an_affine_iverson_bracket_prints_back_and_renames() -> None:
     from symbp.errors import LatexSyntaxError
     with pytest.raises(LatexSyntaxError):  # a fixed side, [i = 3]: not read (as before)
         parse_expression(r"[i = 3] x_i")
+
+
+# PRML's and Goodfellow's Kronecker delta with a shifted side, \delta_{i, j+m-1} (kron5): where no
+# \delta of the network has two indices it can only be Kronecker's, read as [i = j+m-1] (true by hand:
+# da_j/dx_i = sum_m w_m [i = j+m-1] = w_{i-j+1} [1 <= i-j+1 <= M]); a shift slipped is refuted
+KRON = [
+    (r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j+m-1}", "verified"),
+    (r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{j+m-1, i}", "verified"),
+    (r"\frac{\partial a_j}{\partial x_i} = \sum_{m=1}^{M} w_m \delta_{i, j+m-1}", "verified"),
+    (D + r"{\partial x_i} = \sum_j \sum_m \delta_j w_m \delta_{i, j+m-1}", "verified"),
+    (D + r"{\partial x_i} = \sum_j \delta_j \sum_m w_m \delta_{j+m-1, i}", "verified"),
+    (r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j+m}", "refuted"),
+    (r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j-m+1}", "refuted"),
+    (r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i+1, j+m-1}", "refuted"),
+    (D + r"{\partial x_i} = \sum_j \sum_m \delta_j w_m \delta_{i, j+m}", "refuted"),
+    (D + r"{\partial x_i} = \sum_j \sum_m \delta_j \delta_{i, j+m-1}", "refuted"),  # the kernel dropped
+]
+
+
+@pytest.mark.parametrize("latex, verdict", KRON)
+def test_a_kronecker_delta_with_a_shifted_side_is_the_bracket(latex: str, verdict: str) -> None:
+    assert [r.verdict for r in check_equation(latex, CONV1D)] == [verdict]
+    left, right = (parse_expression(x) for x in latex.split(" = "))
+    if verdict != "error":
+        assert compare(CONV1D, left, right) == (EQUIVALENT if verdict == "verified" else DIFFERENT)
+    bracket = latex.replace(r"\delta_{i, j+m-1}", "[i = j+m-1]").replace(r"\delta_{j+m-1, i}", "[j+m-1 = i]")
+    if bracket != latex:  # the same verdict as the bracket it stands for
+        assert [r.verdict for r in check_equation(bracket, CONV1D)] == [verdict]
+
+
+def test_a_two_dimensional_delta_with_shifted_sides_stays_the_networks() -> None:
+    """Where the network's \\delta has two indices (over two ranges), \\delta_{p-a+1, q-b+1} is it."""
+    (r,) = check_equation(r"\frac{\partial E}{\partial x_{pq}} = \sum_a \sum_b w_{ab} \delta_{p-a+1, q-b+1} "
+                          r"[1 \le p-a+1 \le I] [1 \le q-b+1 \le J]", CONV2D)
+    assert r.verdict == "verified"
+
+
+@pytest.mark.parametrize("latex", [r"\frac{\partial E}{\partial w_{jk}} = \delta_{j, k+1} x_k",
+                                   r"\frac{\partial E}{\partial w_{jk}} = \delta_{k+1, j} x_k"])
+def test_a_shifted_delta_fitting_the_networks_two_index_delta_over_one_range_is_an_error(latex: str) -> None:
+    """Both readings exist (the network's \\delta_{jk} at a shifted position, or [j = k+1]): an error
+    naming both and the bracket, never a silent choice."""
+    net = declare([r"a_{jk} = w_{jk} x_k", r"z_{jk} = h(a_{jk})"], aliases={"k": "j"})
+    (r,) = check_equation(latex, net)
+    assert r.verdict == "error" and "can be read as the Kronecker delta or as \\delta of a_{jk}" in r.message
+    assert "[j = k+1]" in r.message or "[k+1 = j]" in r.message

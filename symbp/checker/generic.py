@@ -227,7 +227,19 @@ def check_generic(tpl: Template, chain: Chain,
         proof = _steps_proof(tpl, chain)
         return [_verdict(tpl, chain, shown[k], k, n, runs, None, at_depth, proof) for k in range(n)]
     window = tpl.window(chain)
-    if window is not None and not any(d == window[0] and (at_depth or la == window[1])
+    wruns = runs  # the runs the window is read from
+    if window is not None and not at_depth and tpl.kw.get("error_kind") is not None:
+        # a concrete error (% symbp: error sum-of-squares) is the error of the top layer only at L:
+        # at a generic l the window's objective is an undefined function of its top layer, as the
+        # window's words say, not the catalogue's error of that layer's activations
+        try:
+            inst = tpl.instance(chain, window[1], window[0])
+            inst.chain = tpl.fit(inst.chain, window[0])
+            net = tpl.network(window[0], equal=bool(inst.conflicts), free_error=True)
+            wruns = [(window[0], window[1], inst, check(net, inst.chain))]
+        except (Invalid, SymbpError):
+            window = None
+    elif window is not None and not any(d == window[0] and (at_depth or la == window[1])
                                       for d, la, _, _ in runs):
         try:  # the window is smaller than every unrolled depth: checked on its own
             inst = tpl.instance(chain, window[1], window[0])
@@ -237,7 +249,7 @@ def check_generic(tpl: Template, chain: Chain,
             window = None
     out = []
     for k in range(n):
-        out.append(_verdict(tpl, chain, shown[k], k, n, runs, window, at_depth))
+        out.append(_verdict(tpl, chain, shown[k], k, n, runs, window, at_depth, wruns=wruns))
     return out
 
 
@@ -279,7 +291,10 @@ def _where(tpl: Template, depth: int, layer: int, at_depth: bool) -> str:
 
 
 def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list, window: Any,
-             at_depth: bool, proof: Any = None) -> LinkResult:
+             at_depth: bool, proof: Any = None, wruns: list | None = None) -> LinkResult:
+    """One link's result from the unrolled ``runs``; the window is read from ``wruns`` (``runs``
+    unless the window was checked on its own network: a concrete error at a generic layer)."""
+    wruns = runs if wruns is None else wruns
     what = tpl.mode[:-1]
     var, D = tpl.var, tpl.depth
     depths = _depths(tpl, chain)
@@ -346,7 +361,7 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
                          suggestion=_back(r.suggestion, anchor, letter, letters) if r.suggestion else None,
                          diagnoses=diagnoses, **base)
         if (window is not None and any(d2 == window[0] and (at_depth or la2 == window[1])
-                                       and rs[k].verdict == VERIFIED for d2, la2, _, rs in runs)
+                                       and rs[k].verdict == VERIFIED for d2, la2, _, rs in wruns)
                 or (isinstance(proof, _Proof) and proof.covers(la, d)
                     and all(rs[k].verdict == VERIFIED for rs in proof.results))):
             return LinkResult(shown, ERROR, "internal error, nothing is claimed: the window verifies "
@@ -366,7 +381,7 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     proved = None
     if window is not None and all_sizes:
         wdepth, wl, bottom, top = window
-        found = next(((rs[k], i) for d, la, i, rs in runs if d == wdepth and (la == wl or at_depth)), None)
+        found = next(((rs[k], i) for d, la, i, rs in wruns if d == wdepth and (la == wl or at_depth)), None)
         if found is not None and found[0].verdict == VERIFIED:
             proved = (bottom, top, *found)
     if isinstance(proof, _Proof) and all_sizes and all(rs[k].verdict == VERIFIED for rs in proof.results):

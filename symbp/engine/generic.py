@@ -698,10 +698,11 @@ class Template:
         return sig if len(sig) == n else (0,) * n
 
     # -- unrolled
-    def network(self, depth: int, equal: bool = False) -> Network:
+    def network(self, depth: int, equal: bool = False, free_error: bool = False) -> Network:
         """The forward pass unrolled to ``depth`` layers (steps); ``equal``: every layer as wide
-        as layer 0 (one range for all units)."""
-        key = (depth, equal)
+        as layer 0 (one range for all units); ``free_error``: the error an undefined function of
+        the top layer (a window whose top is no ``L``), not the catalogue's (``% symbp: error ...``)."""
+        key = (depth, equal) if not free_error else (depth, equal, "free-error")
         if key not in self.cache:
             lines = []
             for n in range(1, depth + 1):
@@ -713,6 +714,8 @@ class Template:
                     lines.append(f"{unparse(inst.sides[0])} = {unparse(inst.sides[1])}")
             kw = dict(self.kw)
             kw.pop("functions", None)
+            if free_error:
+                kw["error_kind"] = None
             if equal and self.mode == "layers":
                 kw["aliases"] = {**kw.get("aliases", {}),
                                  **{x: LAYER_LETTERS[0] for x in LAYER_LETTERS[1:depth + 1]}}

@@ -71,6 +71,16 @@ def is_identity(net: Network, node: Node) -> bool:
             and not net.named("I"))
 
 
+def is_shifted_kronecker(net: Network, node: Node) -> bool:
+    """``\\delta_{i, j+m-1}`` (PRML, Goodfellow beside ``[i = j+m-1]``): a ``\\delta`` with two
+    index groups, one of them shifted, where no ``\\delta`` of the network has two indices, so it
+    can only be the Kronecker delta ``[i = j+m-1]``.  Where a ``\\delta`` has two indices it is
+    that ``\\delta`` (or, where its two indices run over one range, an error naming both readings)."""
+    return (isinstance(node, Sym) and node.name == "delta" and node.shifted and len(node.groups) == 2
+            and all(len(g) == 1 and g != ("0",) for g in node.groups)
+            and not any(len(f.axes) == 2 for f in net.delta_families()))
+
+
 def delta_label(name: str) -> str | None:
     """``''`` for ``\\delta``, the layer label for ``\\delta^{(2)}`` (``'{(2)}'``), else ``None``."""
     if name == "delta":
@@ -151,6 +161,8 @@ def infer_letters(net: Network, chain: Chain | Iterable[Node]) -> tuple[dict[str
         if (s.name == "delta" and not two and not s.shifted and len(s.letters) == 2
                 and all(len(g) == 1 for g in s.groups)):
             continue  # \delta_{kl} where no \delta has two indices: a Kronecker delta, pinned below
+        if is_shifted_kronecker(net, s):
+            continue  # \delta_{i, j+m-1}: the Kronecker delta [i = j+m-1], its letters placed elsewhere
         if is_identity(net, s):
             continue  # I_{kl}: a Kronecker delta, pinned below
         name = net.delta_of if s.name == "delta" else s.name
@@ -510,6 +522,11 @@ class Interpreter:
                 return Expr.size(node.name)
             if node.name in net.functions and not net.named(node.name):
                 return self._bare_function(node, env)
+            if node.name == "delta" and not self.declare and is_shifted_kronecker(net, node):
+                return self._shifted_kron(node.groups[0], node.groups[1], env, node.pos)
+            if (node.name == "delta" and not self.declare and node.shifted and len(node.groups) == 2
+                    and all(len(g) == 1 for g in node.groups)):
+                self._not_both_deltas(node)
             if node.name == "delta" and not self.declare:
                 kd = self._kronecker(node, env)
                 if kd is not None:
@@ -540,9 +557,7 @@ class Interpreter:
             return Expr.atom(kind("grad" if kind is Grad else "ref", fam.id, self._indices(node, env)))
         if isinstance(node, Kron):
             if any(is_shift(x) for x in node.left + node.right):  # [i = 2j+m-2]: integers equal
-                a, b = (shifted.affine_of(g[0], env, node.pos, net) if is_shift(g[0]) else
-                        self._plain_kron_side(g, env, node.pos) for g in (node.left, node.right))
-                return Expr.kd(a, b)
+                return self._shifted_kron(node.left, node.right, env, node.pos)
             sides = []
             for group in (node.left, node.right):
                 flat: list[tuple[str, str]] = []
@@ -762,6 +777,27 @@ class Interpreter:
                 offset=wrt.pos, width=wrt.end - wrt.pos, code="ambiguous-reading",
                 hint=f"differentiate by {fam.show()} (shift the other side to match), or name the "
                      "positions that exist in a sum with a range condition")
+
+    def _not_both_deltas(self, node: Sym) -> None:
+        """``\\delta_{i, j+m-1}`` where a ``\\delta`` of the network has two indices of one range:
+        the network's ``\\delta`` at a shifted position or the Kronecker delta ``[i = j+m-1]``, an
+        error naming both (over two ranges it is the network's, as ``\\delta_{kl}`` is)."""
+        try:
+            fam = self.family_for(node, create=False)
+        except NotationError:
+            return  # no \delta of the network fits: read (and reported) as before
+        if len(fam.axes) == 2 and fam.axes[0] == fam.axes[1]:
+            a, b = node.groups[0][0], node.groups[1][0]
+            raise NotationError(f"\\delta{_sub(node)} can be read as the Kronecker delta or as "
+                                f"\\delta of {fam.show()}", offset=node.pos, width=node.end - node.pos,
+                                hint=f"write the Kronecker delta as [{a} = {b}]")
+
+    def _shifted_kron(self, left: tuple[str, ...], right: tuple[str, ...], env: dict[str, tuple[str, ...]],
+                      pos: int) -> Expr:
+        """``[i = 2j+m-2]`` (or ``\\delta_{i, 2j+m-2}``): the integers on its two sides equal."""
+        a, b = (shifted.affine_of(g[0], env, pos, self.net) if is_shift(g[0]) else
+                self._plain_kron_side(g, env, pos) for g in (left, right))
+        return Expr.kd(a, b)
 
     @staticmethod
     def _plain_kron_side(group: tuple[str, ...], env: dict[str, tuple[str, ...]], pos: int) -> tuple:

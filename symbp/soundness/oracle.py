@@ -634,6 +634,12 @@ class Oracle:
                 if self.pattern_letter and node.name == _patterns_of(self.net)[1]:
                     return complex(self.patterns)  # N, the number of patterns it runs
                 raise IllFormed(f"{node.name} is neither a quantity nor a size")
+            if (node.name == "delta" and node.shifted and len(node.groups) == 2
+                    and all(len(g) == 1 for g in node.groups) and not any(
+                        len(k[1]) == 2 for k in self.defs
+                        if k[0] == self.delta_name or k in self.pre or k in self.outputs)):
+                # \delta_{i, j+m-1} where no \delta has two indices: Kronecker's [i = j+m-1]
+                return self._shifted_kron(Kron(node.pos, node.end, node.groups[0], node.groups[1]), env)
             if ("0",) in node.groups:
                 if node.name == "delta" or node.name.startswith("delta^"):
                     raise NoUnitZero("no delta of a unit 0")
