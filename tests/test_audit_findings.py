@@ -665,7 +665,10 @@ E &= \frac{1}{N} \sum_n E_n
 })
 
 VEC_DELTA = "an unlabelled \\delta in vector notation read as a scalar: a true claim refuted as a shape mismatch"
-FINDINGS += [
+#: fixed by vec5 (issue 15): a bare \delta has the shape of the one family it can stand for
+#: (symbp.document._with_delta_shapes; several: an error asking for the label), and a side 0 or
+#: \mathbf{0} is the zero of the other side's shape (symbp.engine.vector._sides)
+FIXED += [
     # dense_vec: delta_j = dC/dz_j (symbp reads delta_j so in index notation: the last RIGHT row of
     # this block), so the vector delta is the J-vector dC/dz; symbp reads the bare \delta as a
     # scalar and refutes Nielsen's BP1, BP3, BP4 written without a layer label ("the left side
@@ -687,6 +690,32 @@ FINDINGS += [
     ("matrix_sigmoid", r"\delta^l - \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma'(z^l) = 0", True,
      "= 0 for a vector: a shape mismatch"),
     ("matrix_sigmoid", r"\frac{\partial C}{\partial b^l} - \delta^l = 0", True, "= 0 for a vector: a shape mismatch"),
+]
+
+RIGHT += [
+    # vec5 (issue 15), the other side: the slips of the rows above refuted, the bare \delta and 0 as read there
+    ("dense_vec", r"\delta = \nabla_{a} C", False),
+    ("dense_vec", r"\boldsymbol{\delta} = \sigma'(z)", False),
+    ("dense_vec", r"\nabla_{b} C = 2 \delta", False),
+    ("dense_vec", r"\nabla_{b} C = \nabla_{a} C", False),
+    ("dense_vec", r"\frac{\partial C}{\partial w} = \mathbf{x} \delta^T", False),
+    ("dense_vec", r"\frac{\partial C}{\partial w} - \delta \mathbf{x}^T = 0", True),
+    ("dense_vec", r"\frac{\partial C}{\partial w} - \mathbf{x} \delta^T = 0", False),
+    ("dense_vec", r"\nabla_{x} C = w \delta", False),
+    ("dense_vec", r"\nabla_{x} C = w^T \nabla_{a} C", False),
+    ("conv_vec", r"\delta = \nabla_{z} E", False),
+    ("conv_vec", r"\delta = \nabla_{a} E", True),
+    ("ng", r"db^{[2]} - dZ^{[2]} \mathbf{1} = 0", False),
+    ("ng", r"db^{[2]} - \frac{1}{m} dZ^{[2]} \mathbf{1} = \mathbf{0}", True),
+    ("ng", r"\mathbf{0} = db^{[2]} - \frac{1}{m} dZ^{[2]} \mathbf{1}", True),
+    ("ng", r"dW^{[2]} - dZ^{[2]} A^{[1]T} = 0", False),
+    ("ng", r"dW^{[2]} - \frac{1}{m} A^{[1]} dZ^{[2]T} = 0", False),
+    ("dense_vec", r"\nabla_b C - \nabla_z C = \mathbf{0}", True),
+    ("dense_vec", r"0 = \nabla_b C - \nabla_z C", True),
+    ("dense_vec", r"\nabla_b C - 2 \nabla_z C = 0", False),
+    ("dense_vec", r"\nabla_b C - \nabla_a C = \mathbf{0}", False),
+    ("matrix_sigmoid", r"\delta^l - \left( w^{l+1} \delta^{l+1} \right) \odot \sigma'(z^l) = 0", False),
+    ("matrix_sigmoid", r"\frac{\partial C}{\partial b^l} - 2 \delta^l = 0", False),
 ]
 
 
