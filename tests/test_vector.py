@@ -234,7 +234,8 @@ ONE_LAYER = r"""
     (r"\nabla_{W} C = \mathbf{x} \delta^T", ONE_LAYER, REFUTED, "is an I \\times J matrix"),
     # two: the error names both and the label to write
     (r"\nabla_{x} C = (W^{(1)})^T \delta", NET, ERROR, "which of z^{(1)}, z^{(2)}"),
-    (r"\delta = (W^{(2)})^T \delta^{(2)} \odot h'(\mathbf{z}^{(1)})", NET, ERROR, "\\delta^{(2)} for z^{(2)}"),
+    (r"\delta = (W^{(2)})^T \delta^{(2)} \odot h'(\mathbf{z}^{(1)})",
+     NET, ERROR, "\\delta^{(2)} for z^{(2)}"),
 ])
 def test_an_unlabelled_delta_is_the_vector_of_the_one_family_it_can_stand_for(
         equation: str, head: str, verdict: str, words: str) -> None:
