@@ -1134,15 +1134,15 @@ def test_messages_fixed(net: str, latex: str, ok) -> None:
     assert ok(v, m, s), (v, m, s)
 
 
-@pytest.mark.xfail(strict=True, reason="Ng's counterexample: the left under J = sum, the right m times that")
+# fixed by vec5 (issue 15): with the examples declared and J abstract, the numbers are run under
+# Ng's mean J = 1/m sum_i L^{(i)} (symbp.engine.numeric.NetworkInstance._examples), as dZ is read
 def test_ng_counterexample_reproduces() -> None:
     """Ng's dW^{[2]} = dZ^{[2]} A^{[1]T} (the 1/m dropped) recomputed from the counterexample's values.
 
     Under Ng's cost, the mean of the examples' losses, dW^{[2]} = dJ/dW^{[2]} and dZ^{[2]} = m dJ/dZ^{[2]}
     (each example's gradient of its own loss), so the right as written is m times the left.  symbp
-    prints the left computed with J = 1/2 sum (y - t)^2 (as its counterexample says, no mean) and the
-    right m times that: under the stated J the claim would hold (left = right), under the mean the
-    left is 1/m of the number printed.  Either way the two numbers do not reproduce.
+    printed the left computed with J = 1/2 sum (y - t)^2 (no mean) and the right m times that: under
+    that J the claim would hold (left = right).  Now the numbers and the counterexample's E are the mean.
     """
     np = pytest.importorskip("numpy")
     (r,) = check_file(loads(_net("ng") + "\n\\[ dW^{[2]} = dZ^{[2]} A^{[1]T} \\]\n"))
@@ -1156,6 +1156,7 @@ def test_ng_counterexample_reproduces() -> None:
     left, right = (dz @ a1.T / m), (dz @ a1.T)                           # dJ/dW (J the mean); as written
     k, h = (i - 1 for i in c["entry"]["at"])
     assert c["h"] == "g^{[1]} = tanh, g^{[2]} = logistic"
+    assert c["E"] == "J = 1/m sum over the m examples of 1/2 sum (y - t)^2"
     assert abs(c["lhs"] - left[k, h]) < 1e-3 and abs(c["rhs"] - right[k, h]) < 1e-3, (c["lhs"], c["rhs"], left[k, h], right[k, h])
 
 
