@@ -558,6 +558,9 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         net.conventions = conventions
     if template is not None and (conventions or layout != LAYOUTS[0]):  # every unrolled network
         template.dress(conventions=net.conventions, layout=layout)
+    readings = _delta_readings(net, shapes) if shapes else None
+    if readings is not None:  # a bare \delta in vector notation: which of these? (engine.vector asks)
+        net.conventions = {**net.conventions, "delta": readings}
     # -- the equations
     deriv = Derivation(file, text, net, generic=template)
     lines_of = deriv.lines
@@ -770,13 +773,28 @@ def _assigned_name(chain: Chain, net: Network) -> str:
 
 def _with_delta_shapes(net: Network, shapes: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """The declared shapes and those of ``\\delta``: a labelled ``\\delta^{(2)}`` has the shape of
-    the vector of that label whose \\delta it is (its pre-activation)."""
+    the vector of that label whose \\delta it is (its pre-activation); an unlabelled ``\\delta``,
+    where it can stand for one family only (:meth:`Network.delta_families`), that family's shape
+    (Nielsen's ``\\delta = \\nabla_a C \\odot \\sigma'(z)`` in a network of one layer)."""
     out = dict(shapes)
     for fam in net.families:
         name = fam.name
         if net.has_delta(fam.id) and name in shapes and "^" in name:
             out.setdefault("delta^" + name.partition("^")[2], shapes[name])
+    cands = net.delta_families()
+    if len(cands) == 1 and cands[0].name in shapes:
+        out.setdefault("delta", shapes[cands[0].name])
     return out
+
+
+def _delta_readings(net: Network, shapes: dict[str, tuple[str, ...]]) -> str | None:
+    """The families an unlabelled ``\\delta`` may stand for in vector notation, where there are
+    several and one of them is a declared vector or matrix (``z^{(1)}, z^{(2)}``): a bare
+    ``\\delta`` there is an error asking for its label (:data:`symbp.engine.vector.Conventions`)."""
+    cands = net.delta_families()
+    if "delta" in shapes or len(cands) < 2 or not any(f.name in shapes for f in cands):
+        return None
+    return ", ".join(dict.fromkeys(f.name for f in cands))
 
 
 def _with_codes(words: list[str]) -> list[str]:

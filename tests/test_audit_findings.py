@@ -665,7 +665,10 @@ E &= \frac{1}{N} \sum_n E_n
 })
 
 VEC_DELTA = "an unlabelled \\delta in vector notation read as a scalar: a true claim refuted as a shape mismatch"
-FINDINGS += [
+#: fixed by vec5 (issue 15): a bare \delta has the shape of the one family it can stand for
+#: (symbp.document._with_delta_shapes; several: an error asking for the label), and a side 0 or
+#: \mathbf{0} is the zero of the other side's shape (symbp.engine.vector._sides)
+FIXED += [
     # dense_vec: delta_j = dC/dz_j (symbp reads delta_j so in index notation: the last RIGHT row of
     # this block), so the vector delta is the J-vector dC/dz; symbp reads the bare \delta as a
     # scalar and refutes Nielsen's BP1, BP3, BP4 written without a layer label ("the left side
@@ -687,6 +690,32 @@ FINDINGS += [
     ("matrix_sigmoid", r"\delta^l - \left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma'(z^l) = 0", True,
      "= 0 for a vector: a shape mismatch"),
     ("matrix_sigmoid", r"\frac{\partial C}{\partial b^l} - \delta^l = 0", True, "= 0 for a vector: a shape mismatch"),
+]
+
+RIGHT += [
+    # vec5 (issue 15), the other side: the slips of the rows above refuted, the bare \delta and 0 as read there
+    ("dense_vec", r"\delta = \nabla_{a} C", False),
+    ("dense_vec", r"\boldsymbol{\delta} = \sigma'(z)", False),
+    ("dense_vec", r"\nabla_{b} C = 2 \delta", False),
+    ("dense_vec", r"\nabla_{b} C = \nabla_{a} C", False),
+    ("dense_vec", r"\frac{\partial C}{\partial w} = \mathbf{x} \delta^T", False),
+    ("dense_vec", r"\frac{\partial C}{\partial w} - \delta \mathbf{x}^T = 0", True),
+    ("dense_vec", r"\frac{\partial C}{\partial w} - \mathbf{x} \delta^T = 0", False),
+    ("dense_vec", r"\nabla_{x} C = w \delta", False),
+    ("dense_vec", r"\nabla_{x} C = w^T \nabla_{a} C", False),
+    ("conv_vec", r"\delta = \nabla_{z} E", False),
+    ("conv_vec", r"\delta = \nabla_{a} E", True),
+    ("ng", r"db^{[2]} - dZ^{[2]} \mathbf{1} = 0", False),
+    ("ng", r"db^{[2]} - \frac{1}{m} dZ^{[2]} \mathbf{1} = \mathbf{0}", True),
+    ("ng", r"\mathbf{0} = db^{[2]} - \frac{1}{m} dZ^{[2]} \mathbf{1}", True),
+    ("ng", r"dW^{[2]} - dZ^{[2]} A^{[1]T} = 0", False),
+    ("ng", r"dW^{[2]} - \frac{1}{m} A^{[1]} dZ^{[2]T} = 0", False),
+    ("dense_vec", r"\nabla_b C - \nabla_z C = \mathbf{0}", True),
+    ("dense_vec", r"0 = \nabla_b C - \nabla_z C", True),
+    ("dense_vec", r"\nabla_b C - 2 \nabla_z C = 0", False),
+    ("dense_vec", r"\nabla_b C - \nabla_a C = \mathbf{0}", False),
+    ("matrix_sigmoid", r"\delta^l - \left( w^{l+1} \delta^{l+1} \right) \odot \sigma'(z^l) = 0", False),
+    ("matrix_sigmoid", r"\frac{\partial C}{\partial b^l} - 2 \delta^l = 0", False),
 ]
 
 
@@ -1105,15 +1134,15 @@ def test_messages_fixed(net: str, latex: str, ok) -> None:
     assert ok(v, m, s), (v, m, s)
 
 
-@pytest.mark.xfail(strict=True, reason="Ng's counterexample: the left under J = sum, the right m times that")
+# fixed by vec5 (issue 15): with the examples declared and J abstract, the numbers are run under
+# Ng's mean J = 1/m sum_i L^{(i)} (symbp.engine.numeric.NetworkInstance._examples), as dZ is read
 def test_ng_counterexample_reproduces() -> None:
     """Ng's dW^{[2]} = dZ^{[2]} A^{[1]T} (the 1/m dropped) recomputed from the counterexample's values.
 
     Under Ng's cost, the mean of the examples' losses, dW^{[2]} = dJ/dW^{[2]} and dZ^{[2]} = m dJ/dZ^{[2]}
     (each example's gradient of its own loss), so the right as written is m times the left.  symbp
-    prints the left computed with J = 1/2 sum (y - t)^2 (as its counterexample says, no mean) and the
-    right m times that: under the stated J the claim would hold (left = right), under the mean the
-    left is 1/m of the number printed.  Either way the two numbers do not reproduce.
+    printed the left computed with J = 1/2 sum (y - t)^2 (no mean) and the right m times that: under
+    that J the claim would hold (left = right).  Now the numbers and the counterexample's E are the mean.
     """
     np = pytest.importorskip("numpy")
     (r,) = check_file(loads(_net("ng") + "\n\\[ dW^{[2]} = dZ^{[2]} A^{[1]T} \\]\n"))
@@ -1127,6 +1156,7 @@ def test_ng_counterexample_reproduces() -> None:
     left, right = (dz @ a1.T / m), (dz @ a1.T)                           # dJ/dW (J the mean); as written
     k, h = (i - 1 for i in c["entry"]["at"])
     assert c["h"] == "g^{[1]} = tanh, g^{[2]} = logistic"
+    assert c["E"] == "J = 1/m sum over the m examples of 1/2 sum (y - t)^2"
     assert abs(c["lhs"] - left[k, h]) < 1e-3 and abs(c["rhs"] - right[k, h]) < 1e-3, (c["lhs"], c["rhs"], left[k, h], right[k, h])
 
 

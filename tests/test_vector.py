@@ -147,6 +147,8 @@ INPUT_ERRORS = [
     (r"u = u \operatorname{diag}", "without its argument"),
     (r"c = x^T y + \mathbf{1}^T \mathbf{1}", "cannot be inferred"),
     (r"c = \mathbf{1}^T \mathbf{1}", "no symbol of this formula is declared"),
+    (r"u = u + \mathbf{0}", "\\mathbf{0} inside a formula"),  # a zero vector or matrix? a side alone says
+    (r"W x - u = 2 \mathbf{0}", "\\mathbf{0} inside a formula"),
 ]
 
 
@@ -191,6 +193,13 @@ def _one(equation: str, head: str = NET) -> list:
     (r"\frac{\partial C}{\partial W^{(2)}} = \delta^{(2)} \mathbf{a}^{(1)}", REFUTED, "shape-mismatch"),
     (r"\delta^{(1)} = W_{kj} \delta^{(2)}", ERROR, None),
     (r"\delta^{(1)} = \mathbf{x} = \mathbf{x}", REFUTED, "shape-mismatch"),
+    # a side 0 (or \mathbf{0}) is the zero of the other side's shape, a vector or a matrix
+    (r"\nabla_{z^{(2)}} C - \delta^{(2)} = 0", VERIFIED, None),
+    (r"\mathbf{0} = \nabla_{W^{(1)}} C - \delta^{(1)} \mathbf{x}^T", VERIFIED, None),
+    (r"\nabla_{z^{(2)}} C - 2 \delta^{(2)} = \mathbf{0}", REFUTED, None),
+    (r"\nabla_{W^{(1)}} C - \mathbf{x} (\delta^{(1)})^T = 0", REFUTED, "shape-mismatch"),
+    # two pre-activations: a bare \delta is either (an error asking for the label)
+    (r"\delta = (W^{(2)})^T \delta^{(2)} \odot h'(\mathbf{z}^{(1)})", ERROR, None),
 ])
 def test_a_file_with_vectors_is_checked_in_index_notation(equation: str, verdict: str,
                                                           code: str | None) -> None:
@@ -199,6 +208,39 @@ def test_a_file_with_vectors_is_checked_in_index_notation(equation: str, verdict
     if code is not None:
         assert code in results[0].codes
     assert all(r.file == "t.tex" and r.line > 0 for r in results)
+
+
+ONE_LAYER = r"""
+% symbp: params W, b
+% symbp: error C
+% symbp: vector x : I
+% symbp: vector z, a, b : J
+% symbp: matrix W : J x I
+% symbp: forward
+\begin{align*}
+\mathbf{z} &= W \mathbf{x} + \mathbf{b} \\
+\mathbf{a} &= h(\mathbf{z})
+\end{align*}
+"""
+
+
+@pytest.mark.parametrize(("equation", "head", "verdict", "words"), [
+    # one pre-activation: a bare \delta is its vector (its \delta_j read so in index notation)
+    (r"\nabla_{b} C = \delta", ONE_LAYER, VERIFIED, "\\delta_{j}"),
+    (r"\nabla_{W} C = \delta \mathbf{x}^T", ONE_LAYER, VERIFIED, "\\delta_{j} x_{i}"),
+    (r"\nabla_{x} C = W^T \boldsymbol{\delta}", ONE_LAYER, VERIFIED, "\\sum_{j} W_{ji} \\delta_{j}"),
+    (r"\nabla_{b} C = 2 \delta", ONE_LAYER, REFUTED, "factor of 2"),
+    (r"\nabla_{x} C = W \delta", ONE_LAYER, REFUTED, "W^{T}"),
+    (r"\nabla_{W} C = \mathbf{x} \delta^T", ONE_LAYER, REFUTED, "is an I \\times J matrix"),
+    # two: the error names both and the label to write
+    (r"\nabla_{x} C = (W^{(1)})^T \delta", NET, ERROR, "which of z^{(1)}, z^{(2)}"),
+    (r"\delta = (W^{(2)})^T \delta^{(2)} \odot h'(\mathbf{z}^{(1)})",
+     NET, ERROR, "\\delta^{(2)} for z^{(2)}"),
+])
+def test_an_unlabelled_delta_is_the_vector_of_the_one_family_it_can_stand_for(
+        equation: str, head: str, verdict: str, words: str) -> None:
+    (r,) = _one(equation, head)
+    assert r.verdict == verdict and words in r.message, (r.verdict, r.message)
 
 
 def test_results_show_the_equation_as_written_and_say_how_it_was_read() -> None:

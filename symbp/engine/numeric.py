@@ -693,6 +693,10 @@ class NetworkInstance:
     def __post_init__(self) -> None:
         self.rng = np.random.default_rng(self.seed)
         self.dE = ERRORS[self.error][1]
+        self.examples = self._examples()
+        if self.examples is not None:  # the mean over the examples: each one's gradient, over m
+            each, m = self.dE, self.sizes[self.examples[0]]
+            self.dE = lambda y, t: each(y, t) / m
         # undeclared functions get different concrete activations (h and g must not coincide)
         cycle = catalogue.CYCLE
         start = cycle.index(self.activation) if self.activation in cycle else 0
@@ -748,6 +752,17 @@ class NetworkInstance:
             return self.dE(self.value(f.fam), self.target(f.fam))
         raise AssertionError(f)
 
+    def _examples(self) -> tuple[str, str] | None:
+        """With the examples of a batch declared (``% symbp: examples M : m``) and the error
+        abstract, the error run is the mean over the examples of each one's error (Ng's cost
+        ``J = \\frac{1}{m} \\sum_i L^{(i)}``, as :mod:`symbp.engine.vector` reads ``dZ``): the range
+        of the examples and how their number is written; else ``None``."""
+        conv = self.net.conventions
+        ex = conv.get("examples")
+        if not ex or ex not in self.sizes or self.net.error_kind or formula_error(self.net):
+            return None
+        return ex, conv.get("size") or ex.lower()
+
     def functions(self) -> list[tuple[str, str]]:
         """The functions it runs, by name and catalogue kind, but the commands that are
         themselves (``\\exp``, ``\\ln``)."""
@@ -763,6 +778,9 @@ class NetworkInstance:
         name = latex_name(self.net.error_name or "E")
         if e.startswith("E = "):
             e = f"{name} = {e[4:]}"
+        if self.examples is not None and e.startswith(f"{name} = "):  # the mean of each example's error
+            m = self.examples[1]
+            e = f"{name} = 1/{m} sum over the {m} examples of {e[len(name) + 3:]}"
         return {"h": h, "E": e, "seed": self.seed}
 
 

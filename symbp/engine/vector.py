@@ -64,7 +64,7 @@ from ..latex.ast import (
     Transpose,
 )
 from ..latex.edit import map_children, swap_node
-from ..latex.tokens import ONES
+from ..latex.tokens import ONES, ZEROS
 from ..latex.unparse import unparse
 
 __all__ = ["DIAG", "LAYOUTS", "ONES", "Mismatch", "Read", "needs_translation", "shape_of", "substitute",
@@ -87,7 +87,9 @@ Shapes = dict[str, tuple[str, ...]]
 #: a file's conventions (from its directives; every key optional): ``hadamard`` (``*``: the
 #: elementwise product), ``examples`` (the range of the examples, in columns: a vector added to
 #: a matrix with that range broadcasts along it), ``size`` (how the number of examples is
-#: written, ``m``), ``prefix`` and ``of`` (Ng's ``dZ``: ``d`` names the gradient of ``J``)
+#: written, ``m``), ``prefix`` and ``of`` (Ng's ``dZ``: ``d`` names the gradient of ``J``); and
+#: from the network, ``delta``: the families an unlabelled ``\\delta`` may stand for, where several
+#: (a bare ``\\delta`` is then an error that asks for its label)
 Conventions = dict[str, str]
 Axis = tuple[str, str] | None  # (range, letter), or None for an axis of size 1
 
@@ -136,7 +138,7 @@ def _vectorial(n: Node, shapes: Shapes) -> bool:
     """A node of the vector notation: its operations, ``\\mathbf{1}``, ``\\operatorname{diag}``,
     a declared vector or matrix written without indices."""
     return isinstance(n, VECTOR_NODES) or (isinstance(n, Sym) and not n.groups and (
-        n.name in (ONES, DIAG) or bool(shapes.get(n.name)) or column_of(n.name, shapes) is not None))
+        n.name in (ONES, ZEROS, DIAG) or bool(shapes.get(n.name)) or column_of(n.name, shapes) is not None))
 
 
 def column_of(name: str, shapes: Shapes) -> tuple[str, str] | None:
@@ -183,7 +185,7 @@ def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
     _readable(chain, shapes, conventions)
     tr = _Translator(shapes, layout, letters or {}, chain, conventions)
     try:
-        vs = [tr.side(s) for s in chain.sides]
+        vs = _sides(tr, chain)
         first = vs[0]
         out = [first.node]
         for k, v in enumerate(vs[1:], 1):
@@ -202,6 +204,32 @@ def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
     axes = tuple(None if ax is None else renamed.get(moved.get(ax[1], ax[1]), moved.get(ax[1], ax[1]))
                  for ax in (first.rows, first.cols))
     return Read(tidy.sides, tidy.rels, axes, (conventions["examples"], need) if need else None)
+
+
+def _sides(tr: _Translator, chain: Chain) -> list[_V]:
+    """The sides' shapes; a side that is a bare ``0`` (or ``\\mathbf{0}``) is the zero of the other
+    sides' shape: ``\\nabla_b C - \\delta = 0`` is an equation of vectors, entry by entry."""
+    zero = [_is_zero(s) for s in chain.sides]
+    vs = [None if z else tr.side(s) for s, z in zip(chain.sides, zero)]
+    ref = next((v for v in vs if v is not None), None)
+    if ref is None:  # 0 = 0
+        return [_V(Num(s.pos, s.end, Fraction(0)), None, None) for s in chain.sides]
+    return [_V(Num(s.pos, s.end, Fraction(0)), ref.rows, ref.cols) if v is None else v
+            for v, s in zip(vs, chain.sides)]
+
+
+def _label_hint(names: str) -> str:
+    """``write its layer's label: \\delta^{[2]} for Z^{[2]}`` (the last labelled candidate)."""
+    last = [x for x in names.split(", ") if "^" in x][-1:]
+    if not last:
+        return "write the gradient itself, \\nabla_{z} C, or index it: \\delta_j"
+    return (f"write its layer's label: \\delta^{last[0].partition('^')[2]} for {last[0]}, or the gradient "
+            f"itself")
+
+
+def _is_zero(node: Node) -> bool:
+    return (isinstance(node, Num) and node.value == 0) or (isinstance(node, Sym) and not node.groups
+                                                            and node.name == ZEROS)
 
 
 @dataclass(frozen=True)
@@ -465,7 +493,7 @@ class _Translator:
             fixed = Chain(sides, self.chain.rels)
             again = _Translator(self.shapes, self.layout, self.letters, fixed, self.conventions)
             try:
-                vs = [again.side(s) for s in sides]
+                vs = _sides(again, fixed)
                 for k, v in enumerate(vs[1:], 1):
                     again.conform(vs[0], v, sides[0], sides[k])
             except (_Misfit, InputError):
@@ -485,6 +513,16 @@ class _Translator:
             shape = self.shapes.get(node.name, ())
             if node.name == ONES and not node.groups:  # its entries are 1; its size, its neighbours'
                 return _V(Num(node.pos, node.end, Fraction(1)), self.fresh(f"{_PENDING}{node.pos}"), None)
+            if node.name == ZEROS and not node.groups:  # a vector or a matrix: its neighbours do not say
+                raise NotationError("\\mathbf{0} inside a formula: the zero vector or the zero matrix?",
+                                    offset=node.pos, width=max(1, node.end - node.pos),
+                                    hint="write it as a side of its own (... = \\mathbf{0}: the zero of "
+                                         "the other side's shape), or leave it out")
+            if node.name == "delta" and not node.groups and not shape and self.conventions.get("delta"):
+                raise NotationError(f"\\delta without a label in vector notation: the error of which of "
+                                    f"{self.conventions['delta']}?", offset=node.pos,
+                                    width=max(1, node.end - node.pos),
+                                    hint=_label_hint(self.conventions["delta"]))
             if node.name == DIAG and not node.groups:
                 raise NotationError("\\operatorname{diag} without its argument", offset=node.pos,
                                     width=max(1, node.end - node.pos),
@@ -779,7 +817,7 @@ def _need(node: Node, size: str) -> int:
 
 def _scale(node: Node, k: int, size: str) -> Node:
     """``node`` times ``M^k``, each ``\\frac{x}{M}`` of a term cancelled against one ``M``."""
-    if k == 0:
+    if k == 0 or (isinstance(node, Num) and node.value == 0):  # M^k 0 is 0
         return node
     if isinstance(node, Add):
         return dataclasses.replace(node, terms=tuple(_scale(t, k, size) for t in node.terms))

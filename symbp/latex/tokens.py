@@ -28,6 +28,9 @@ _DIGITS = frozenset("0123456789")
 #: the name of the all-ones vector (``\\mathbf{1}``): a letter of its own, read by symbp.engine.vector
 ONES = "mathbf{1}"
 _ONES = re.compile(r"\{\s*1\s*\}")
+#: the name of the zero vector or matrix (``\\mathbf{0}``), read by symbp.engine.vector
+ZEROS = "mathbf{0}"
+_ZEROS = re.compile(r"\{\s*0\s*\}")
 _BOLD = {"mathbf", "boldsymbol", "bm", "pmb", "mathbb"}  # \mathrm{1} is the digit
 
 
@@ -81,6 +84,11 @@ def tokenize(src: str) -> list[Token]:
             if ones is not None:  # \mathbf{1}, \boldsymbol{1}, \mathbb{1}: the all-ones vector
                 out.append(Token("letter", ONES, i, ones.end()))
                 i = ones.end()
+                continue
+            zeros = _ZEROS.match(src, j) if name in _BOLD - {"mathbb"} else None
+            if zeros is not None:  # \mathbf{0}, \boldsymbol{0}: the zero vector or matrix
+                out.append(Token("letter", ZEROS, i, zeros.end()))
+                i = zeros.end()
                 continue
             styled = _STYLED.match(src, j) if name in STYLE | {"operatorname", "mathcal"} else None
             if styled is not None:
