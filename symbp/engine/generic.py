@@ -558,23 +558,13 @@ class Template:
                             offset=t.pos, width=max(1, toks[end].end - t.pos),
                             hint=f"write the {self.mode[:-1]} first, as the sources do: "
                                  f"w^{self.var}_{{jk}}, a^{{{self.var}-1}}_k")
-                    if self._applied(toks, k, end, mark):  # g'^{[l+1]}(: Ng's function of a layer
+                    applied = self._applied(toks, k, end, mark)  # g'^{[l+1]}(: Ng's function of a layer
+                    if applied or prev.kind == "letter":
                         key = _BASE + len(self.marks) + 1
                         self.marks[key] = mark
                         out.append(src[last:t.pos])
                         where.extend(range(last, t.pos))
-                        text = f"^{{[{key}]}}"
-                        out.append(text)
-                        where.extend([t.pos] * len(text))
-                        last = toks[end].end
-                        k = end + 1
-                        continue
-                    if prev.kind == "letter":
-                        key = _BASE + len(self.marks) + 1
-                        self.marks[key] = mark
-                        out.append(src[last:t.pos])
-                        where.extend(range(last, t.pos))
-                        text = f"^{{({key}){mark.transposed}}}"
+                        text = f"^{{[{key}]}}" if applied else f"^{{({key}){mark.transposed}}}"
                         out.append(text)
                         where.extend([t.pos] * len(text))
                         last = toks[end].end
