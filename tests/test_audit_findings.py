@@ -1039,9 +1039,6 @@ MESSAGES = [
      lambda v, m, s: "second and mixed" not in m, "b^0 read as a power: names the wrong fix"),
     ("bptt_s", r"\frac{\partial O}{\partial x^1_i} = \sum_h w_{ih} \delta^t_h",
      lambda v, m, s: "second and mixed" not in m, "x^1 read as a power: names the wrong fix"),
-    # a loss written in a generic forward pass: 'written at layer l: C^l_{...}' (C is written at no layer)
-    ("layers_loss", r"\delta^L_j = (a^L_j - y_j) \sigma'(z^L_j)",
-     lambda v, m, s: "C^l" not in m, "the loss is said to be written at layer l"),
     # Nielsen's average, the a_k slipped to a_j on the right: the suggestion is an equation of one
     # input's part with its left side changed ('\delta_{j} a_{j} = a_{j}^{2} - a_{j} y_{j}', 'did you
     # mean a_j instead of a_k on the left?'), not the claim corrected (a_k for a_j on the right)
@@ -1111,6 +1108,10 @@ def test_messages(net: str, latex: str, ok) -> None:
 #: which holds only at l = L (t is the output layer's); the cross-check caught it and the verdict was
 #: an internal error.  The window's error is now an undefined function of its top layer (checker.generic)
 MESSAGES_FIXED = [
+    # fixed by the lead: a cost written at the top (about layer L only) is read and added to every
+    # unrolled network (symbp.engine.generic.Template.top; tests/test_generic.py)
+    ("layers_loss", r"\delta^L_j = (a^L_j - y_j) \sigma'(z^L_j)",
+     lambda v, m, s: "C^l" not in m, "the loss is said to be written at layer l"),
     ("layers_sos", r"\delta^l_j = (a^l_j - t_j) \sigma'(z^l_j)",
      lambda v, m, s: v == "refuted" and "internal error" not in m and "layer l = 1" in m, "window: a false claim"),
     ("layers_sos", r"\frac{\partial E}{\partial a^l_j} = a^l_j - t_j",

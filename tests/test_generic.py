@@ -559,3 +559,43 @@ def test_a_transpose_inside_the_bracketed_layer() -> None:
     for fix in fixes:
         (r,) = check_file(loads(head + f"\\[ {fix} \\]\n\\end{{document}}\n", str(path)))
         assert r.verdict == VERIFIED, (fix, r.message)
+
+
+# A cost written at the top of the network, about layer L only (NNDL ch. 3's cross-entropy in
+# the source's letters a^L_j): added to every unrolled network after its layers; the window below
+# L takes it as an undefined function of its top activations, so BP2 stays proved for every layer.
+TOP = r"""% symbp: layers l = 1..L
+% symbp: activation \sigma = sigmoid
+% symbp: error C
+% symbp: forward
+\begin{align*}
+z^l_j &= \sum_k w^l_{jk} a^{l-1}_k + b^l_j \\
+a^l_j &= \sigma(z^l_j) \\
+C &= COST
+\end{align*}
+"""
+CROSS_ENTROPY = r"-\sum_j [y_j \ln a^L_j + (1 - y_j) \ln(1 - a^L_j)]"
+SQUARES = r"\frac{1}{2} \sum_j (a^L_j - y_j)^2"
+
+
+@pytest.mark.parametrize("cost, claim, verdict, words", [
+    (CROSS_ENTROPY, r"\frac{\partial C}{\partial w^L_{jk}} = a^{L-1}_k (a^L_j - y_j)", VERIFIED,
+     "at the output layer L of every depth L"),
+    (CROSS_ENTROPY, r"\frac{\partial C}{\partial b^L_j} = a^L_j - y_j", VERIFIED, "every depth L"),
+    (CROSS_ENTROPY, r"\delta^L_j = a^L_j - y_j", VERIFIED, "every depth L"),
+    (CROSS_ENTROPY, r"\frac{\partial C}{\partial w^L_{jk}} = a^{L-1}_k (y_j - a^L_j)", REFUTED,
+     "depth L = 2"),
+    (CROSS_ENTROPY, r"\delta^L_j = (a^L_j - y_j) \sigma'(z^L_j)", REFUTED, "depth L = 2"),
+    (CROSS_ENTROPY, r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", VERIFIED,
+     "for every layer l = 1..L-1 of every depth L"),
+    (CROSS_ENTROPY, r"\delta^l_j = a^l_j - y_j", REFUTED, "layer l = 1"),
+    (SQUARES, r"\delta^L_j = (a^L_j - y_j) \sigma'(z^L_j)", VERIFIED, "every depth L"),
+    (SQUARES, r"\delta^L_j = a^L_j - y_j", REFUTED, "depth L = 2"),
+    # a cost that also reads the layer below the top: no window stands for it, only the depths tried
+    (SQUARES + r" + \frac{1}{2} \sum_k (a^{L-1}_k)^2", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k "
+     r"\sigma'(z^l_j)", REFUTED, "layer l = 1"),
+])
+def test_a_cost_written_at_the_top(cost: str, claim: str, verdict: str, words: str) -> None:
+    from symbp import check_file
+    (r,) = check_file(loads(TOP.replace("COST", cost) + "\n\\[ " + claim + " \\]\n"))
+    assert r.verdict == verdict and words in r.message, (r.verdict, r.message)

@@ -228,7 +228,7 @@ def check_generic(tpl: Template, chain: Chain,
         return [_verdict(tpl, chain, shown[k], k, n, runs, None, at_depth, proof) for k in range(n)]
     window = tpl.window(chain)
     wruns = runs  # the runs the window is read from
-    if window is not None and not at_depth and tpl.kw.get("error_kind") is not None:
+    if window is not None and not at_depth and (tpl.kw.get("error_kind") is not None or tpl.top):
         # a concrete error (% symbp: error sum-of-squares) is the error of the top layer only at L:
         # at a generic l the window's objective is an undefined function of its top layer, as the
         # window's words say, not the catalogue's error of that layer's activations

@@ -222,6 +222,10 @@ class Template:
     #: families written with a layer that no forward equation defines (Graves's inputs ``x^t``)
     leaves: set[str] = field(default_factory=set)
     forward: list[Chain] = field(default_factory=list)
+    #: the cost written at the top of the network, about layer L only (Nielsen's ch. 3
+    #: ``C = -\\sum_j [y_j \\ln a^L_j + (1 - y_j) \\ln(1 - a^L_j)]``): added once to every unrolled
+    #: network, after its layers; an undefined function of the top layer where the error is free
+    top: list[Chain] = field(default_factory=list)
     #: why the two-layer window does not prove a claim for every layer ('' when it does)
     window_problem: str = ""
     functions: frozenset[str] = frozenset()
@@ -273,6 +277,9 @@ class Template:
                                             f"a^{{{self.var}-1}}_k + b^{self.var}_j")
             lhs = chain.sides[0]
             base, mark = self.split(lhs.name)
+            if mark is None and self.mode == "layers" and self._about_the_top(chain):
+                self.top.append(chain)
+                continue
             if mark is None or mark.kind != "var" or mark.offset != 0:
                 raise DeclarationError(
                     f"the left side of a generic forward equation is written at {self.mode[:-1]} "
@@ -336,7 +343,13 @@ class Template:
         if self.mode == "steps":
             self.window_problem = self._steps_problem()
         elif not self.window_problem:
-            top = self.network(2)
+            # a cost written at the top that reads only a^L is the cost as a function of the top
+            # layer's activations, which the window takes as an undefined function: the window
+            # stands for it (one that reads a^{L-1} too does not: C then depends on that layer
+            # directly)
+            at_l = all(m.offset == 0 for c in self.top for s in c.sides[1].walk() if isinstance(s, Sym)
+                       for m in [self.split(s.name)[1]] if m is not None)
+            top = self.network(2, free_error=bool(self.top) and at_l)
             outs = sorted(top.families[o].name for o in top.outputs)
             want = sorted(f"{c}^{{(2)}}" for c in self.carriers)
             if outs != want:
@@ -670,6 +683,13 @@ class Template:
             return "zero"  # \delta^{T+1} = 0
         return "invalid"
 
+    def _about_the_top(self, chain: Chain) -> bool:
+        """Whether a forward equation with no layer on its left side is about the top layer alone:
+        its right side names layers only at ``L`` (``a^L_j``, ``a^{L-1}_k``), or names none (the
+        average ``C = \\frac{1}{n} \\sum_x C_x`` of costs defined so)."""
+        marks = [self.split(s.name)[1] for s in chain.sides[1].walk() if isinstance(s, Sym)]
+        return all(m is None or m.kind == "depth" for m in marks)
+
     def _letter_offsets(self, chain: Chain) -> dict[str, int]:
         offsets: dict[str, int] = {}
         for side in chain.sides:
@@ -702,6 +722,12 @@ class Template:
                                if self.mode == "layers" else {})
                     inst = self._instantiate(chain, env, depth, letters)
                     lines.append(f"{unparse(inst.sides[0])} = {unparse(inst.sides[1])}")
+            for chain in self.top if not free_error else ():
+                offs = self._letter_offsets(chain)
+                letters = {x: LAYER_LETTERS[depth + d] for x, d in offs.items()} if depth + min(
+                    offs.values(), default=0) >= 0 else {}
+                inst = self._instantiate(chain, {"depth": depth}, depth, letters)
+                lines.append(f"{unparse(inst.sides[0])} = {unparse(inst.sides[1])}")
             kw = dict(self.kw)
             kw.pop("functions", None)
             if free_error:
