@@ -279,6 +279,7 @@ class Template:
             base, mark = self.split(lhs.name)
             if mark is None and self.mode == "layers" and self._about_the_top(chain):
                 self.top.append(chain)
+                self._top_at = k
                 continue
             if mark is None or mark.kind != "var" or mark.offset != 0:
                 raise DeclarationError(
@@ -287,6 +288,15 @@ class Template:
                     hint=f"define each family of {self.mode[:-1]} {self.var} from the ones before it")
             self.defined.add(base)
             self.forward.append(chain)
+        error = self.kw.get("error") or "E"
+        costs = [c.sides[0] for c in self.top]
+        if costs and error not in {s.name for s in costs}:
+            # the cost written at the top and the error the checks differentiate must be one: a
+            # file that names neither would read C as one more quantity under an undefined E
+            self._at = self._top_at
+            raise DeclarationError(
+                f"{costs[0].name} is written at the top of the network, but the error is {error}",
+                offset=costs[0].pos, hint=f"declare it: '% symbp: error {costs[0].name}'")
         for k, chain in enumerate(self.forward):
             self._at = k
             offsets: dict[str, int] = {}
