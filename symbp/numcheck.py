@@ -53,7 +53,7 @@ from .checker.pipeline import over_patterns, pattern_parts
 from .checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from .document import Derivation, derivation_files, load, strip_label
 from .engine import calculus
-from .engine.labels import read_labels, uses_labels
+from .engine.labels import read_in, uses_labels
 from .engine.numeric import ACTIVATIONS, Lambdified, _bounded, evaluate, lambdify
 from .engine.semantics import Interpreter, free_letters, infer_letters
 from .engine.vector import Mismatch, needs_translation, translate
@@ -373,7 +373,7 @@ def numeric_link(fwd: Forward, chain: Chain, k: int, link: LinkResult) -> Numeri
     labels = fwd.net.class_labels
     if labels and uses_labels(chain, labels):  # CS231n's p_{y_i}: read as the checker reads it
         try:
-            chain = read_labels(chain, labels, error=fwd.net.error_name, taken=fwd.net.ranges)
+            chain = read_in(fwd.net, chain)
         except InputError as exc:
             return NumericResult(link, SKIPPED, message=f"the sides have no numeric value: {exc.brief()}",
                                  setting=setting)

@@ -73,26 +73,12 @@ def _bound_reach(var: str, chain: Chain) -> int:
     >>> _bound_reach("t", parse_chain(r"x = \\sum_{t=1}^{T-2} y_k"))
     2
     """
-    reach = 0
+    return max((abs(int(n.value)) for side in chain.sides for s in side.walk()
+                if isinstance(s, SumOp) and s.index == var
+                for bound in (s.lower, s.upper) if bound is not None
+                for n in bound.walk() if isinstance(n, Num)), default=0)
 
-    def numbers(node: Any) -> None:
-        nonlocal reach
-        if isinstance(node, Num):
-            reach = max(reach, abs(int(node.value)))
-        for c in node.children():
-            numbers(c)
 
-    def visit(node: Any) -> None:
-        if isinstance(node, SumOp) and node.index == var:
-            for bound in (node.lower, node.upper):
-                if bound is not None:
-                    numbers(bound)
-        for c in node.children():
-            visit(c)
-
-    for side in chain.sides:
-        visit(side)
-    return reach
 _STEP = re.compile(r"\^\{\((\d+)\)\}$")
 
 

@@ -51,6 +51,7 @@ from ..latex.edit import sums_over, used_letters
 from ..latex.parser import RELU, parse_expression
 from ..latex.unparse import unparse
 from ..limits import MAX_FAR_SIZE, budget
+from ..model.affine import is_affine, parts
 from ..model.factors import Grad, inverse, view
 from ..model.network import Network, components
 from ..model.normal_form import Expr
@@ -132,12 +133,12 @@ def _check_labelled(net: Network, chain: Chain) -> list[LinkResult]:
     """:func:`check_chain` for an equation that writes a class label (CS231n's ``p_{y_i}``, under
     ``% symbp: class label y``): checked as read through the one-hot target
     (:func:`symbp.engine.labels.read_labels`), shown as written, the message saying how it was read."""
-    from ..engine.labels import read_labels
+    from ..engine.labels import read_in
 
     n = len(chain.rels)
     written = [f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}" for k in range(n)]
     try:
-        read = read_labels(chain, net.class_labels, error=net.error_name, taken=net.ranges)
+        read = read_in(net, chain)
         missing = sorted({t for t in net.class_labels.values() if not net.named(t)})
         if missing:
             label = next(y for y, t in net.class_labels.items() if t == missing[0])
@@ -956,21 +957,16 @@ def _offset_reach(*exprs: Expr) -> int:
     >>> _offset_reach(Expr([]))
     0
     """
-    reach = 0
+    def reach(x: object) -> int:
+        if type(x) is not tuple:
+            return 0
+        own = 0
+        if is_affine(x):
+            coeffs, const = parts(x)
+            own = sum(abs(c) for c in coeffs.values()) + abs(int(const))
+        return max([own, *(reach(part) for part in x)])
 
-    def walk(x: object) -> None:
-        nonlocal reach
-        if type(x) is tuple:
-            if len(x) == 3 and x[0] == "a" and type(x[1]) is tuple:
-                reach = max(reach, sum(abs(c) for _, c in x[1]) + abs(int(x[2])))
-            for part in x:
-                walk(part)
-
-    for e in exprs:
-        for term in e.terms:
-            for f in term.factors:
-                walk(tuple(f))
-    return reach
+    return max((reach(tuple(f)) for e in exprs for term in e.terms for f in term.factors), default=0)
 
 
 def _far_plans(net: Network, reach: int, seed: int, want: int = 2) -> list[dict[str, int]] | None:

@@ -357,8 +357,7 @@ class Template:
             # layer's activations, which the window takes as an undefined function: the window
             # stands for it (one that reads a^{L-1} too does not: C then depends on that layer
             # directly)
-            at_l = all(m.offset == 0 for c in self.top for s in c.sides[1].walk() if isinstance(s, Sym)
-                       for m in [self.split(s.name)[1]] if m is not None)
+            at_l = all(m.offset == 0 for c in self.top for m in self._rhs_marks(c))
             top = self.network(2, free_error=bool(self.top) and at_l)
             outs = sorted(top.families[o].name for o in top.outputs)
             want = sorted(f"{c}^{{(2)}}" for c in self.carriers)
@@ -697,8 +696,12 @@ class Template:
         """Whether a forward equation with no layer on its left side is about the top layer alone:
         its right side names layers only at ``L`` (``a^L_j``, ``a^{L-1}_k``), or names none (the
         average ``C = \\frac{1}{n} \\sum_x C_x`` of costs defined so)."""
-        marks = [self.split(s.name)[1] for s in chain.sides[1].walk() if isinstance(s, Sym)]
-        return all(m is None or m.kind == "depth" for m in marks)
+        return all(m.kind == "depth" for m in self._rhs_marks(chain))
+
+    def _rhs_marks(self, chain: Chain) -> list[Mark]:
+        """The generic superscripts written on the right side of ``chain``."""
+        return [m for s in chain.sides[1].walk() if isinstance(s, Sym)
+                if (m := self.split(s.name)[1]) is not None]
 
     def _letter_offsets(self, chain: Chain) -> dict[str, int]:
         offsets: dict[str, int] = {}

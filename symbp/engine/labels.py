@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from ..errors import NotationError
 from ..latex.ast import Add, Chain, Div, Kron, Mul, Neg, Node, SumOp, Sym
@@ -135,6 +136,13 @@ def unknown_label(chain: Chain, known: Iterable[str]) -> NotationError | None:
     return None
 
 
+def read_in(net: Any, chain: Chain) -> Chain:
+    """``chain`` as it is checked in ``net`` (a :class:`~symbp.model.network.Network` that
+    declares class labels): :func:`read_labels` with the network's labels, its error and its
+    letters; the one reading the checker, the numeric check, the export and the oracle share."""
+    return read_labels(chain, net.class_labels, error=net.error_name, taken=net.ranges)
+
+
 def read_labels(chain: Chain, labels: dict[str, str], *, error: str | None = None,
                 taken: Iterable[str] = (), prefer: str | None = None) -> Chain:
     """``chain`` with each side that writes a class label read through its one-hot target (the
@@ -214,5 +222,5 @@ def slot_letter(chain: Chain, definitions: dict[str, Sym], labels: dict[str, str
     return None
 
 
-__all__ = ["FRESH", "fresh_letter", "label_of", "read_labels", "slot_letter", "undeclared_label",
+__all__ = ["FRESH", "fresh_letter", "label_of", "read_in", "read_labels", "slot_letter", "undeclared_label",
            "unknown_label", "uses_labels"]

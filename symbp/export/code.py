@@ -323,8 +323,8 @@ def read_equation(source: str | os.PathLike[str] | Derivation, label: str
     net = deriv.network
     chain = eq.chain
     if net.class_labels:  # CS231n's p_{y_i}: read through its one-hot target, as the checker reads it
-        from ..engine.labels import read_labels
-        chain = read_labels(chain, net.class_labels, error=net.error_name, taken=net.ranges)
+        from ..engine.labels import read_in
+        chain = read_in(net, chain)
     letters, _ = infer_letters(net, chain)
     first, last = chain.sides[0], chain.sides[-1]
     probs: list = []

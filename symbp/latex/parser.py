@@ -628,9 +628,15 @@ class _Parser:
         two index groups joined by ``=``; otherwise nothing is consumed."""
         start = self.i
         open_ = self.next()
+        return self._kron_sides(start, open_.pos, "]", shifted=True)
+
+    def _kron_sides(self, start: int, pos: int, close: str, shifted: bool = False) -> Kron | None:
+        """The two index groups of a Kronecker delta, ``a = b`` up to ``close`` (after its opening
+        delimiter; ``shifted``: a side may be a shifted position, ``i = j+m-1``), or nothing
+        consumed (back to ``start``)."""
         sides: list[tuple[str, ...]] = []
-        for want in ("=", "]"):
-            group = self._shifted_side(want)
+        for want in ("=", close):
+            group = self._shifted_side(want) if shifted else None
             if group is None:
                 group = self._index_group()
             if group is None or not self.is_sym(want):
@@ -638,7 +644,7 @@ class _Parser:
                 return None
             sides.append(group)
             self.next()
-        return Kron(open_.pos, self.toks[self.i - 1].end, sides[0], sides[1])
+        return Kron(pos, self.toks[self.i - 1].end, sides[0], sides[1])
 
     def _shifted_side(self, want: str) -> tuple[str, ...] | None:
         """A side of ``[i = 2j+m-2]`` that is a shifted position (letters, whole numbers, ``+``,
@@ -680,15 +686,7 @@ class _Parser:
             self.i = start
             return None
         self.next()
-        sides: list[tuple[str, ...]] = []
-        for want in ("=", close):
-            group = self._index_group()
-            if group is None or not self.is_sym(want):
-                self.i = start
-                return None
-            sides.append(group)
-            self.next()
-        return Kron(first.pos, self.toks[self.i - 1].end, sides[0], sides[1])
+        return self._kron_sides(start, first.pos, close)
 
     def _try_range(self) -> RangeCond | None:
         """``[1 \\le i-m+1 \\le J]``: Iverson's range condition on an index or a shifted

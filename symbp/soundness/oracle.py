@@ -1003,13 +1003,13 @@ def compare(net: Network, lhs: Node, rhs: Node, seeds: tuple[int, ...] = (11, 12
     means what the directive says: the sides are read through its one-hot target
     (:func:`symbp.engine.labels.read_labels`), which the oracle draws one-hot."""
     if net.class_labels:
-        from ..engine.labels import read_labels, uses_labels
+        from ..engine.labels import read_in, uses_labels
         from ..errors import SymbpError
         from ..latex.ast import Chain
         chain = Chain((lhs, rhs), ("=",))
         if uses_labels(chain, net.class_labels):
             try:
-                lhs, rhs = read_labels(chain, net.class_labels, error=net.error_name, taken=net.ranges).sides
+                lhs, rhs = read_in(net, chain).sides
             except SymbpError:
                 return ILL_FORMED
     answers = {_compare(net, lhs, rhs, seeds, reading) for reading in infer(net, [lhs, rhs])}
