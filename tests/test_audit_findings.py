@@ -1292,6 +1292,104 @@ RIGHT += [
     ("matrix_sigmoid", r"\mathbf{0} = \nabla_{b^l} C - \delta^l", True),
 ]
 
+NETS.update({
+    # CS231n's code: the probabilities computed (for the gradient), the loss by log-sum-exp of the scores
+    "cs231n_lse": r"""% symbp: params W
+% symbp: error L
+% symbp: index j : k
+% symbp: class label y
+% symbp: forward
+\begin{align*}
+f_k &= \sum_d W_{kd} x_d \\
+p_k &= \frac{e^{f_k}}{\sum_j e^{f_j}} \\
+L_i &= -f_{y_i} + \log \sum_j e^{f_j}
+\end{align*}
+""",
+    "cs231n_lse_alone": r"""% symbp: params W
+% symbp: error L
+% symbp: index j : k
+% symbp: class label y
+% symbp: forward
+\begin{align*}
+f_k &= \sum_d W_{kd} x_d \\
+L_i &= -f_{y_i} + \log \sum_j e^{f_j}
+\end{align*}
+""",
+    # PRML's y_k = h(a_k) computed, the error written on a_k (the linear output's sum of squares)
+    "extra_out": r"""% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+y_k &= h(a_k) \\
+E &= \frac{1}{2} \sum_k (a_k - t_k)^2
+\end{align*}
+""",
+    # a quantity computed beside the network (D), read by nothing
+    "extra_aux": r"""% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+D &= \sum_j z_j \\
+E &= \frac{1}{2} \sum_k (a_k - t_k)^2
+\end{align*}
+""",
+    "top_ce_sos": NETS["top_ce"].replace("% symbp: error C", "% symbp: error sum-of-squares"),
+    "top_ce_aux": NETS["top_ce"].replace(r"C &= -\sum_j", "D &= \\sum_j a^L_j \\\\\nC &= -\\sum_j"),
+})
+
+FINDINGS += [
+    # (8) an error written as a formula is also made a function of every family the forward pass
+    # computes and the formula does not read ('symbp derives dE/da_k = a_k - t_k + h'(a_k) dE/dy_k'):
+    # true claims refuted.  CS231n's own code computes the probabilities and the loss as
+    # -f_{y_i} + log sum_j e^{f_j}; torch (every label of K = 4): dL/df = softmax(f) - onehot(y).  By
+    # hand for the others: E reads a_k alone, so dE/dy_k = dE/dD = 0
+    ("cs231n_lse", A6_DL + r"p_k - \mathbb{1}(k = y_i)", True, "p computed, unused by L: dL/dp terms added"),
+    ("cs231n_lse", A6_DL + r"\frac{e^{f_k}}{\sum_j e^{f_j}} - \mathbb{1}(k = y_i)", True,
+     "p computed, unused by L: dL/dp terms added"),
+    ("extra_out", r"\frac{\partial E}{\partial a_k} = a_k - t_k", True, "y_k computed, unused by E: dE/dy_k added"),
+    ("extra_out", r"\frac{\partial E}{\partial z_j} = \sum_k w_{kj} (a_k - t_k)", True, "y_k unused by E: dE/dy_k added"),
+    ("extra_aux", r"\frac{\partial E}{\partial z_j} = \sum_k w_{kj} (a_k - t_k)", True, "D unused by E: dE/dD added"),
+    ("top_ce_aux", r"\delta^L_j = a^L_j - y_j", True, "D beside the cost at the top: dC/dD added"),
+]
+RIGHT += [
+    ("cs231n_lse_alone", A6_DL + r"\frac{e^{f_k}}{\sum_j e^{f_j}} - \mathbb{1}(k = y_i)", True),
+    ("cs231n_lse_alone", A6_DL + r"\frac{e^{f_k}}{\sum_j e^{f_j}}", False),
+    ("cs231n_lse", A6_DL + r"p_k", False),
+    ("extra_aux", r"\frac{\partial E}{\partial a_k} = a_k - t_k", True),
+    ("extra_out", r"\frac{\partial E}{\partial a_k} = h'(a_k) (a_k - t_k)", False),
+    ("top_ce_aux", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j", True),
+    ("layers_sos", r"\frac{\partial E}{\partial b^l_j} = \delta^l_j + \sum_k (a^L_k - t_k) - \sum_k (a^L_k - t_k)", True),
+    ("layers_sos", r"\frac{\partial E}{\partial b^l_j} = \delta^l_j + \sum_k (a^L_k - t_k)", False),
+    ("layers_sos", r"\frac{\partial E}{\partial b^l_j} \sum_k (a^L_k - t_k) = \delta^l_j \sum_k \frac{\partial E}{\partial a^L_k}", True),
+    ("layers_sos", r"\frac{\partial E}{\partial b^l_j} \sum_k (a^L_k + t_k) = \delta^l_j \sum_k \frac{\partial E}{\partial a^L_k}", False),
+    ("layers_sos", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) \sum_k w^L_{kj} (a^L_k - t_k) \sigma'(z^L_k)", True),
+    ("layers_sos", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) \sum_k w^L_{kj} (a^L_k - t_k)", False),
+    ("layers_sos", r"\frac{\partial E}{\partial w^l_{jk}} = (a^l_j - t_j) \sigma'(z^l_j) a^{l-1}_k", False),
+    ("layers_bce", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) \sum_k w^L_{kj} (a^L_k - t_k)", True),
+    ("layers_bce", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) \sum_k w^L_{kj} (a^L_k - t_k) \sigma'(z^L_k)", False),
+    ("layers_bce", r"\frac{\partial E}{\partial a^l_j} = \frac{a^l_j - t_j}{a^l_j (1 - a^l_j)}", False),
+    ("top_ce", r"\delta^l_j = \frac{\partial C}{\partial a^l_j} \sigma'(z^l_j) + \sum_k \delta^L_k - \sum_k (a^L_k - y_k)", True),
+    ("top_ce", r"\delta^l_j = \frac{\partial C}{\partial a^l_j} \sigma'(z^l_j) + \sum_k \delta^L_k - \sum_k a^L_k", False),
+    ("stride2", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, 2j+m-2}", True),
+    ("stride2", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, 2j+m-1}", False),
+    ("stride2", r"\frac{\partial E}{\partial x_i} = \sum_j \sum_m \delta_j w_m \delta_{i, j+m-1}", False),
+    ("dilated", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j+2m-2}", True),
+    ("dilated", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j+m-1}", False),
+    ("stride3", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, 3j+m-3}", True),
+    ("conv1d_padded", r"\frac{\partial E}{\partial x_i} = \sum_j \sum_m \delta_j w_m \delta_{i, j+m-1}", True),
+    ("conv1d_padded", r"\frac{\partial E}{\partial x_i} = \sum_j \sum_m \delta_j w_m \delta_{i, j+m}", False),
+    ("conv1d", r"\sum_m \delta_{jm} w_m = w_j", False),
+    ("conv1d", r"\frac{\partial a_j}{\partial w_m} = \sum_i \delta_{i-m+1, j} x_{i+1}", False),
+    ("cs231n_label", A6_DL + r"p_k - \delta_{k y_i}", True),
+    ("cs231n_label", A6_DL + r"p_k + \delta_{k y_i}", False),
+    ("dense_vec", r"\nabla_b C = 2 \mathbf{1} \odot \delta", False),
+    ("dense_vec", r"\mathbf{1}^T \nabla_b C = \mathbf{1}^T \delta", True),
+    ("dense_vec", r"\mathbf{1}^T \nabla_b C = \mathbf{1}^T \nabla_a C", False),
+    ("dense_vec", r"\nabla_w C = \mathbf{x} \delta^T", False),
+]
+
 
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
@@ -1383,6 +1481,17 @@ MESSAGES += [
      lambda v, m, s: "prefix d" not in m, "the declared prefix: the hint says declare it"),
     ("ng", r"dW^{[2]T} = \frac{1}{m} A^{[1]} dZ^{[2]T}",
      lambda v, m, s: "prefix d" not in m, "the declared prefix: the hint says declare it"),
+]
+
+MESSAGES += [
+    # a cost at the top with a catalogue error declared (% symbp: error sum-of-squares): 'but the
+    # error is E', a name the file does not write
+    ("top_ce_sos", r"\delta^L_j = a^L_j - y_j",
+     lambda v, m, s: "but the error is E" not in m, "the declared error named E"),
+    # false at l = 1 (t_j is no family of layer 1: refuted so elsewhere), reported as 'not decided'
+    # at l = 2, where it holds up to exp's algebra: the refutation at l = 1 is lost
+    ("layers_sce", r"\delta^l_j = \sigma'(z^l_j) \left(\frac{\exp(a^l_j)}{\sum_k \exp(a^l_k)} - t_j\right)",
+     lambda v, m, s: v == "refuted", "undecided at L hides the refutation at l = 1"),
 ]
 
 
