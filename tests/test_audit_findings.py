@@ -1390,6 +1390,33 @@ RIGHT += [
     ("dense_vec", r"\nabla_w C = \mathbf{x} \delta^T", False),
 ]
 
+FINDINGS += [
+    # (9) a sum over the steps from 2 (or 3) whose term names a step past T at some t: the lengths
+    # where a term names no step are passed over, and the verdict says 'verified at the lengths T = 1,
+    # 2, 3, 4' (only T = 1, where the sum is empty, was checked).  From 1 the same claims are an error
+    # ('names steps that no network of depth 1, 2, 3, 4 has').  torch (T = 4): dO/dw_hk = sum_t
+    # delta^t_k b^t_h, so the first claim fails by delta^4_k b^2_h (t = 2) at T = 4, a length named
+    # verified; the others by hand: b^3_h at T = 3; x^{t+2}_i has a free i the left side lacks
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t+2}_k b^{t}_h", False, "false at T = 4, said verified at T = 4"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} b^{t+1}_h", False, "false at T = 3, said verified at T = 3"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} x^{t+2}_i", False, "a free index on one side, said verified"),
+    ("bptt", r"\frac{\partial O}{\partial w_{ih}} = \sum_{t=1}^{T} \delta^t_h x^t_i + \sum_{t=2}^{T} \delta^{t+2}_h x^{t}_i", False,
+     "false at T = 4, said verified at T = 4"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t+3}_k b^{t-2}_h", False, "nonzero at T = 6, t = 3"),
+    ("bptt", A6_W + r" + \sum_{t=3}^{T} \delta^{t+2}_k b^{t-2}_h", False, "nonzero at T = 5, t = 3"),
+]
+RIGHT += [
+    ("bptt", A6_W + r" + \sum_{t=6}^{T} \delta^t_k b^t_h", False),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t+1}_k b^{t-1}_h", False),
+    ("bptt", A6_W + r" + \sum_{t=3}^{T} \delta^{t+1}_k b^{t}_h", False),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} b^{t-2}_h", False),
+    ("bptt", A6_W + r" + \sum_{t=1}^{T} b^{t+2}_h", False),
+    ("bptt", r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=2}^{T} \delta^{t+2}_k b^t_h", False),
+    ("bptt", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=2}^{T} \delta^t_h b^{t-1}_{h'}", True),
+    ("bptt", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=3}^{T} \delta^t_h b^{t-1}_{h'}", False),
+    ("bptt", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^{t+1}_h b^{t}_{h'}", True),
+]
+
 
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
