@@ -1417,6 +1417,33 @@ RIGHT += [
     ("bptt", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^{t+1}_h b^{t}_{h'}", True),
 ]
 
+NETS.update({
+    # the label declared, and a quantity t_k of the file's own (no targets directive) in the loss
+    "label_t": r"""% symbp: params W
+% symbp: error L
+% symbp: index j : k
+% symbp: class label y
+% symbp: forward
+\begin{align*}
+f_k &= \sum_d W_{kd} x_d \\
+p_k &= \frac{e^{f_k}}{\sum_j e^{f_j}} \\
+L_i &= -\log p_{y_i} + \sum_k t_k f_k
+\end{align*}
+""",
+})
+FINDINGS += [
+    # (10) the label's one-hot target is named t by default, and the file's own t_k (an input: no
+    # directive declares it a target, let alone the label's one-hot) is silently taken for it: both
+    # p_k - 1(k = y_i) + t_k (true) and p_k (true only if t = onehot(y)) are verified 'given the
+    # declared condition t_k in {0, 1}, sum_k t_k = 1', which the file does not declare.  By hand:
+    # dL_i/df_k = p_k - [k = y_i] + t_k for every t; an error naming the clash would be sound
+    ("label_t", A6_DL + r"p_k", False, "the file's t taken for the label's one-hot target"),
+]
+RIGHT += [
+    ("label_t", A6_DL + r"p_k - \mathbb{1}(k = y_i) + t_k", True),
+    ("label_t", A6_DL + r"p_k - 2\mathbb{1}(k = y_i)", False),
+]
+
 
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
