@@ -1444,6 +1444,17 @@ RIGHT += [
     ("label_t", A6_DL + r"p_k - 2\mathbb{1}(k = y_i)", False),
 ]
 
+FINDINGS += [
+    # (9) the same below step 1: delta^0 at t = 2 names no step, so T = 3 and T = 4 are passed over
+    # while delta^1_k b^3_h (t = 3) is there; b^{-1} at t = 2, and b^1_h at t = 4, T = 4
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t-2}_k b^{t}_h", False, "false at T = 3, said verified at T = 3"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} b^{t-3}_h", False, "false at T = 4, said verified at T = 4"),
+]
+RIGHT += [
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t-1}_k b^{t}_h", False),
+    ("bptt", A6_W + r" + \sum_{t=1}^{T} \delta^{t-1}_k b^{t}_h", False),
+]
+
 
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
@@ -1546,6 +1557,13 @@ MESSAGES += [
     # at l = 2, where it holds up to exp's algebra: the refutation at l = 1 is lost
     ("layers_sce", r"\delta^l_j = \sigma'(z^l_j) \left(\frac{\exp(a^l_j)}{\sum_k \exp(a^l_k)} - t_j\right)",
      lambda v, m, s: v == "refuted", "undecided at L hides the refutation at l = 1"),
+]
+
+MESSAGES += [
+    # a claim about layer l with a term at L (0 times it): 'the index k stands for units of the layers
+    # l and l+1', a layer the claim does not write (it writes l and L)
+    ("top_ce", r"\frac{\partial C}{\partial b^{l}_k} = \delta^{l}_k + 0 (a^{L}_k - y_k)",
+     lambda v, m, s: "layers l and l+1" not in m, "names the layer l+1, which the claim does not write"),
 ]
 
 
