@@ -1455,6 +1455,17 @@ RIGHT += [
     ("bptt", A6_W + r" + \sum_{t=1}^{T} \delta^{t-1}_k b^{t}_h", False),
 ]
 
+NETS.update({
+    # the class label in a generic file's cost at the top
+    "top_label": _TOP.replace("% symbp: error C", "% symbp: error C\n% symbp: class label y").replace("COST", r"-\ln a^L_{y_i}"),
+})
+FINDINGS += [
+    # (5) the same Kronecker reading in the backward pass written out (true: sum over i, j of delta_ij
+    # times da_ij/dx_pq)
+    ("conv2d", r"\frac{\partial E}{\partial x_{pq}} = \sum_i \sum_j \sum_a \sum_b \delta_{ij} w_{ab} \delta_{p, i+a-1} \delta_{q, j+b-1}",
+     True, "a Kronecker delta refuted as conv2d's delta"),
+]
+
 
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
@@ -1564,6 +1575,14 @@ MESSAGES += [
     # l and l+1', a layer the claim does not write (it writes l and L)
     ("top_ce", r"\frac{\partial C}{\partial b^{l}_k} = \delta^{l}_k + 0 (a^{L}_k - y_k)",
      lambda v, m, s: "layers l and l+1" not in m, "names the layer l+1, which the claim does not write"),
+]
+
+MESSAGES += [
+    # a class label in a generic cost at the top: the unrolling renames the label's letters as units
+    # ('C = -\ln(a^{(2)}_{k_k})', 'index k is used but neither free nor summed'): an equation the
+    # file does not write, and no word that the label is not read there
+    ("top_label", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j",
+     lambda v, m, s: "k_k" not in m, "the label's y_i unrolled as k_k"),
 ]
 
 
