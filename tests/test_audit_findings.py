@@ -1466,6 +1466,18 @@ FINDINGS += [
      True, "a Kronecker delta refuted as conv2d's delta"),
 ]
 
+FINDINGS += [
+    # (4) the last unit of a range again, with a stride, with zero padding, and inside a Kronecker
+    # delta: I = 2J + M - 2, so x_I enters a_J alone, through w_M; da_J/dx_i = w_{i-J+1} on the kernel
+    ("stride2", r"\frac{\partial a_J}{\partial w_M} = x_I", True, "the last unit of each range refuted"),
+    ("conv1d_padded", r"\frac{\partial E}{\partial x_I} = w_M \delta_J", True, "the last unit of each range refuted"),
+    ("conv1d", r"\frac{\partial a_J}{\partial x_i} = \sum_m w_m \delta_{i, J+m-1}", True, "a_J: J read as a free index"),
+]
+RIGHT += [
+    ("conv1d", r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m-1} + 0 x_I", True),
+    ("conv1d", DXi + r"\sum_{m=1}^{M} w_m \delta_{i-m+1} [1 \le i-m+1 \le J] + 0 \delta_J", True),
+]
+
 
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
