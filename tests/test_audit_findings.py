@@ -1012,6 +1012,473 @@ RIGHT += [
 ]
 
 
+# --- audit6: what landed last stop, attacked (the cost written at the top of a generic network,
+# class labels y_i, the Kronecker delta with a shifted side, the window under a concrete error,
+# BPTT unrolled as far as the claim reaches, shifted differences re-tried past every offset, vector
+# notation).  About 420 claims tried; truth by hand and, where noted, by PyTorch autograd
+# (float64: the generic costs at L = 2, 3; the convolution at I = 16 and I = 62; the RNN at T = 5).
+
+#: a generic network whose cost, written at the top, reads more than a^L
+_TOP = r"""% symbp: layers l = 1..L
+% symbp: activation \sigma = sigmoid
+% symbp: error C
+% symbp: forward
+\begin{align*}
+z^l_j &= \sum_k w^l_{jk} a^{l-1}_k + b^l_j \\
+a^l_j &= \sigma(z^l_j) \\
+C &= COST
+\end{align*}
+"""
+NETS.update({
+    # NNDL ch. 3's cross-entropy at the top (the landed case)
+    "top_ce": _TOP.replace("COST", r"-\sum_j [y_j \ln a^L_j + (1 - y_j) \ln(1 - a^L_j)]"),
+    # a linear output: the cost reads z^L, not a^L (a^L is computed and unused)
+    "top_z": _TOP.replace("COST", r"\frac{1}{2} \sum_j (z^L_j - y_j)^2"),
+    # the softmax of z^L inside the cost, targets not declared to sum to 1
+    "top_softmax": _TOP.replace("COST", r"-\sum_j y_j \ln \frac{e^{z^L_j}}{\sum_k e^{z^L_k}}"),
+    # L2 regularisation of the top weights only, a penalty on z^L, a bias term, a^{L-1} in the cost
+    "top_w": _TOP.replace("COST", r"\frac{1}{2} \sum_j (a^L_j - y_j)^2 + \frac{\lambda}{2} \sum_j \sum_k (w^L_{jk})^2"),
+    "top_zpen": _TOP.replace("COST", r"\frac{1}{2} \sum_j (a^L_j - y_j)^2 + \frac{1}{2} \sum_j (z^L_j)^2"),
+    "top_b": _TOP.replace("COST", r"\frac{1}{2} \sum_j (a^L_j - y_j)^2 + \sum_j b^L_j"),
+    "top_below": _TOP.replace("COST", r"\frac{1}{2} \sum_j (a^L_j - y_j)^2 + \frac{1}{2} \sum_k (a^{L-1}_k)^2"),
+    # the cost's sum over k, the letter of the layer below in the forward pass
+    "top_k": _TOP.replace("COST", r"\frac{1}{2} \sum_k (a^L_k - y_k)^2"),
+    # the layers counted to N
+    "top_n": _TOP.replace("l = 1..L", "l = 1..N").replace("COST", r"\frac{1}{2} \sum_j (a^N_j - y_j)^2"),
+    # Goodfellow's bracketed layers with the cost at the top
+    "top_paren": r"""% symbp: layers l = 1..L
+% symbp: activation \sigma = sigmoid
+% symbp: error C
+% symbp: params W, b
+% symbp: boundary a^{(0)} = x
+% symbp: forward
+\begin{align*}
+z^{(l)}_j &= \sum_k W^{(l)}_{jk} a^{(l-1)}_k + b^{(l)}_j \\
+a^{(l)}_j &= \sigma(z^{(l)}_j) \\
+C &= \frac{1}{2} \sum_j (a^{(L)}_j - y_j)^2
+\end{align*}
+""",
+    "dense": r"""% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j
+\end{align*}
+""",
+})
+
+A6_DWm = DWm + r"\sum_j \delta_j x_{j+m-1}"
+A6_DL = r"\frac{\partial L_i}{\partial f_k} = "
+A6_W = r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h"
+
+FINDINGS += [
+    # (1) a cost at the top that reads z^L (a linear output; a softmax of z^L): the true delta^L is
+    # refuted 'at depth L = 2', the left side carrying sigma'(z^L) dC/da^L terms, as if C were also
+    # an undefined function of a^L; torch (L = 2, 3): dC/dz^L = z^L - y, and = softmax(z^L) sum_k y_k - y
+    ("top_z", r"\delta^L_j = z^L_j - y_j", True, "a cost of z^L at the top: the true delta^L refuted"),
+    ("top_softmax", r"\delta^L_j = \frac{e^{z^L_j}}{\sum_k e^{z^L_k}} \sum_k y_k - y_j", True,
+     "a cost of softmax(z^L) at the top: the true delta^L refuted"),
+    # (2) verified-at-sizes, false: an offset made of a size (j+3M, j+M+20) is past 'every offset' only
+    # when J exceeds it, which the far plans (every size >= the numeric reach) do not reach.  By hand
+    # and torch (tests' E = sum tanh(a)^3 + sin(a)): at I = 16, J = 13, M = 4, m = 1 the extra term is
+    # delta_13 x_1 (j = 1); for M+20 at I = J = 22, M = 1 it is delta_22 x_1; for M+10 at I = 32,
+    # J = 22, M = 11 it is delta_22 x_1: each nonzero, dE/dw_1 the first sum alone
+    ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j+3M} x_{j+m-1} [1 \le j+3M \le J] [1 \le m+3 \le M]", False,
+     "verified at sizes: an offset 3M is never passed by the sizes drawn"),
+    ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j+M+20} x_{j+m-1} [1 \le j+M+20 \le J]", False,
+     "verified at sizes 'past every offset': the offset M+20 is not passed"),
+    ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j+M+10} x_{j+m-1} [1 \le j+M+10 \le J] [1 \le m+10 \le M]", False,
+     "verified at sizes 'past every offset': the offset M+10 is not passed"),
+    # (3) BPTT verified at the lengths 1..4 where a product of two offsets (t+2 and t-2) needs T = 5:
+    # the unrolling reaches max |offset| + 1, not the spread of the offsets plus one.  GB is true (a
+    # RIGHT row), so each claim holds iff its extra term vanishes; torch at T = 5, t = 3: delta^5_h b^1_h != 0
+    ("bptt", GB + r" + \delta^{t+2}_h b^{t-2}_h", False, "delta^{t+2} b^{t-2}: nonzero at T = 5, t = 3"),
+    ("bptt", DH + r" + \delta^{t+2}_h b^{t-2}_h", False, "delta^{t+2} b^{t-2}: nonzero at T = 5, t = 3"),
+    ("bptt", GB + r" + \delta^{t+1}_h b^{t-3}_h", False, "delta^{t+1} b^{t-3}: nonzero at T = 5, t = 4"),
+    ("bptt", GB + r" + \delta^{t+3}_h b^{t-1}_h", False, "delta^{t+3} b^{t-1}: nonzero at T = 5, t = 2"),
+    ("bptt", GB + r" + \delta^{t+2}_k w_{hk} b^{t-2}_h", False, "delta^{t+2}_k b^{t-2}: nonzero at T = 5, t = 3"),
+    ("bptt_s", GB + r" + \delta^{t+2}_h (b^{t-2}_h - s_h)", False, "b^{t-2} - s_h: nonzero at T = 5, t = 3"),
+    # (4) a size written as a unit (the last weight w_M, the last input x_I, the last output a_J) is a
+    # free index on one side and a size inside an affine index on the other: true claims refuted on
+    # index analysis alone ('M is free on the left but not on the right'), one of them while 'symbp
+    # derives' the very equation claimed.  By hand: a_J = sum_m w_m x_{J+m-1}, so da_J/dw_M = x_{J+M-1}
+    # = x_I; dE/dw_M = sum_j delta_j x_{j+M-1}; x_I enters a_J alone, through w_M (I - J + 1 = M)
+    ("conv1d", r"\frac{\partial E}{\partial w_M} = \sum_j \delta_j x_{j+M-1}", True, "w_M: M read as a free index"),
+    ("conv1d", r"\frac{\partial a_J}{\partial w_M} = x_{J+M-1}", True, "refuted, 'symbp derives' the claim itself"),
+    ("conv1d", r"\frac{\partial a_J}{\partial w_M} = x_I", True, "the last unit of each range refuted"),
+    ("conv1d", r"\frac{\partial a_J}{\partial x_I} = w_M", True, "the last unit of each range refuted"),
+    ("conv1d", r"\frac{\partial a_j}{\partial w_M} = x_{j+M-1}", True, "w_M: M read as a free index"),
+    ("conv1d", r"\frac{\partial a_J}{\partial w_m} = x_{J+m-1}", True, "a_J: J read as a free index"),
+    ("conv1d", r"\frac{\partial E}{\partial x_I} = w_M \delta_J", True, "the last unit of each range refuted"),
+    ("conv1d", r"\sum_j \delta_{j+J-1} [1 \le j+J-1 \le J] = \delta_J", True, "only j = 1 is in range: delta_J"),
+    # (5) the Kronecker delta with shifted sides where conv2d's delta has two indices over I and J: p
+    # runs over P, so the network's delta cannot take it, and only the Kronecker reading exists; it is
+    # refuted as 'no delta of this network has indices running over (P, ?)' (with three-index deltas,
+    # the channels network, the same claim is verified).  By hand: da_{ij}/dx_{pq} = w_{p-i+1, q-j+1}
+    # on the kernel's range = sum_a sum_b w_{ab} [p = i+a-1] [q = j+b-1]
+    ("conv2d", r"\frac{\partial a_{ij}}{\partial x_{pq}} = \sum_a \sum_b w_{ab} \delta_{p, i+a-1} \delta_{q, j+b-1}", True,
+     "a Kronecker delta refuted as conv2d's delta"),
+    # (6) a label's copy index is dropped: y_k (k a class, or another example) is read as the
+    # example's y_i, so these are verified; by hand they say something else (1(k = y_k) is no
+    # function of the label y_i; L_i = -log p_{y_k} is false where y_k != y_i), and the letter i in
+    # the last is both the example (L_i, y_i) and the input's unit (x_i, W_{ki}): two readings, an error
+    ("cs231n_label", A6_DL + r"p_k - \mathbb{1}(k = y_k)", False, "y_k read as the label y_i"),
+    ("cs231n_label", A6_DL + r"p_k - \mathbb{1}(k = y_j)", False, "y_j read as the label y_i"),
+    ("cs231n_label", r"L_i = -\log p_{y_k}", False, "y_k read as the label y_i"),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial x_i} = \sum_k W_{ki} p_k - W_{y_i i}", False,
+     "i both the example and the input's unit, silently"),
+    # (7) vectors: u \cdot v of two vectors is the dot product in every textbook (u^T v); it is read
+    # as a matrix product and refuted as a shape mismatch (true: delta = nabla_b C); an error naming
+    # the two readings (as 1 - a^l names \mathbf{1}) would be sound
+    ("dense_vec", r"\delta \cdot \nabla_b C = \delta^T \delta", True, "a dot product refuted as a shape mismatch"),
+    ("dense_vec", r"\delta \cdot \delta = \delta^T \nabla_b C", True, "a dot product refuted as a shape mismatch"),
+    # a bare \delta in a generic matrix file can stand for delta^l at every layer (delta^L here: BP1);
+    # vec5 gives an error naming the labels where several families fit, this is refuted as a scalar
+    ("matrix_sigmoid", r"\delta = \nabla_{a^L} C \odot \sigma'(z^L)", True,
+     "a bare delta in a generic file refuted as a scalar"),
+]
+
+RIGHT += [
+    # audit6: the other side of each finding, and the landed cases tried from both sides
+    ("top_ce", r"\delta^L_j = a^L_j - y_j", True),
+    ("top_ce", r"\delta^l_j = a^l_j - y_j", False),
+    ("top_ce", r"\frac{\partial C}{\partial w^L_{jk}} = a^{L-1}_k (a^L_j - y_j)", True),
+    ("top_ce", r"\frac{\partial C}{\partial w^L_{jk}} = a^{L-1}_j (a^L_k - y_k)", False),
+    ("top_ce", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) \sum_k w^L_{kj} (a^L_k - y_k)", True),
+    ("top_ce", r"\delta^{L-1}_j = a^{L-1}_j - y_j", False),
+    ("top_ce", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", True),
+    ("top_ce", r"\frac{\partial C}{\partial a^L_j} = \frac{a^L_j - y_j}{a^L_j (1 - a^L_j)}", True),
+    ("top_ce", r"\frac{\partial C}{\partial a^L_j} = \frac{a^L_j - y_j}{a^L_j}", False),
+    ("top_ce", r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j", True),
+    ("top_ce", r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k (a^l_j - y_j)", False),
+    ("top_ce", r"\frac{\partial C}{\partial b^L_j} = \sigma(z^L_j) - y_j", True),
+    ("top_ce", r"\frac{\partial C}{\partial z^L_j} = a^L_j - y_j", True),
+    ("top_ce", r"\frac{\partial C}{\partial z^{L-1}_j} = a^{L-1}_j - y_j", False),
+    ("top_z", r"\delta^L_j = (z^L_j - y_j) \sigma'(z^L_j)", False),
+    ("top_softmax", r"\delta^L_j = \frac{e^{z^L_j}}{\sum_k e^{z^L_k}} - y_j", False),  # y not declared to sum to 1
+    ("top_softmax", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j", True),
+    ("top_softmax", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", True),
+    ("top_softmax", r"\delta^L_j = \frac{\partial C}{\partial a^L_j} \sigma'(z^L_j)", False),
+    ("top_w", r"\frac{\partial C}{\partial w^L_{jk}} = a^{L-1}_k \delta^L_j + \lambda w^L_{jk}", True),
+    ("top_w", r"\frac{\partial C}{\partial w^L_{jk}} = a^{L-1}_k \delta^L_j", False),
+    ("top_w", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", True),
+    ("top_w", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j", True),
+    ("top_zpen", r"\delta^L_j = \frac{\partial C}{\partial a^L_j} \sigma'(z^L_j)", False),
+    ("top_zpen", r"\delta^L_j = (a^L_j - y_j) \sigma'(z^L_j) + z^L_j", True),
+    ("top_zpen", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j", True),
+    ("top_b", r"\frac{\partial C}{\partial b^L_j} = \delta^L_j + 1", True),
+    ("top_below", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", False),
+    ("top_below", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j", True),
+    ("top_below", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) (\sum_k w^L_{kj} \delta^L_k + a^{L-1}_j)", True),
+    ("top_k", r"\delta^L_j = (a^L_j - y_j) \sigma'(z^L_j)", True),
+    ("top_k", r"\delta^L_k = (a^L_k - y_k) \sigma'(z^L_k)", True),
+    ("top_k", r"\delta^L_j = (a^L_j + y_j) \sigma'(z^L_j)", False),
+    ("top_k", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", True),
+    ("top_n", r"\delta^N_j = (a^N_j - y_j) \sigma'(z^N_j)", True),
+    ("top_n", r"\delta^N_j = a^N_j - y_j", False),
+    ("top_n", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j", True),
+    ("top_paren", r"\delta^{(L)}_j = (a^{(L)}_j - y_j) \sigma'(z^{(L)}_j)", True),
+    ("top_paren", r"\delta^{(L)}_j = a^{(L)}_j - y_j", False),
+    ("top_paren", r"\frac{\partial C}{\partial b^{(l)}_j} = \delta^{(l)}_j", True),
+    # class labels
+    ("cs231n_label", A6_DL + r"p_k - \mathbb{1}(y_i = k)^2", True),
+    ("cs231n_label", A6_DL + r"p_k - \mathbb{1}(y_i = k)\mathbb{1}(k = y_i)", True),
+    ("cs231n_label", A6_DL + r"p_k - 2\mathbb{1}(y_i = k) + \mathbb{1}(y_i = k)^2", True),
+    ("cs231n_label", A6_DL + r"p_k - \mathbb{1}(y_i = k) \sum_j \mathbb{1}(y_i = j)", True),
+    ("cs231n_label", A6_DL + r"p_k - \sum_j \mathbb{1}(y_i = j) \mathbb{1}(j = k)", True),
+    ("cs231n_label", A6_DL + r"p_k - \sum_j \mathbb{1}(y_i = j)", False),
+    ("cs231n_label", A6_DL + r"p_k (1 - \mathbb{1}(k = y_i)) + (p_{y_i} - 1) \mathbb{1}(k = y_i)", True),
+    ("cs231n_label", A6_DL + r"p_k (1 - \mathbb{1}(k = y_i)) + p_{y_i} \mathbb{1}(k = y_i)", False),
+    ("cs231n_label", A6_DL + r"p_k - \mathbb{1}(k = y_i) + p_{y_i} - p_k", False),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial f_j} = p_j - \mathbb{1}(j = y_i)", True),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial f_j} = p_j - \mathbb{1}(k = y_i)", False),
+    ("cs231n_label", r"L_i = -\log p_{y_i} \cdot \mathbb{1}(y_i = y_i)", True),
+    ("cs231n_label", r"L_i = -f_{y_i} - \log \sum_j e^{f_j}", False),
+    ("cs231n_label", r"p_{y_i} f_{y_i} = \sum_k \mathbb{1}(k = y_i) p_k f_k", True),
+    ("cs231n_label", r"p_{y_i}^2 = p_{y_i} p_{y_i}", True),
+    ("cs231n_label", r"p_{y_i} p_{y_i} = \sum_k p_k^2", False),
+    ("cs231n_label", r"\sum_k \mathbb{1}(k = y_i) = 1", True),
+    ("cs231n_label", r"\sum_k \mathbb{1}(k = y_i) = 2", False),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial f_{y_i}} = p_{y_i} - 1", True),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial f_{y_i}} = p_{y_i}", False),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial f_{y_i}} = p_{y_i} - \sum_k p_k", True),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial f_{y_i}} = -\sum_{k} p_k + 2 p_{y_i}", False),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial W_{y_i d}} = (p_{y_i} - 1) x_d", True),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial W_{y_i d}} = p_{y_i} x_d", False),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial x_d} = \sum_k W_{kd} p_k - W_{y_i d}", True),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial x_d} = \sum_k W_{kd} p_k - W_{d y_i}", False),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial x_d} = \sum_c W_{cd} (p_c - \mathbb{1}(c = y_i))", True),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial x_d} = \sum_q W_{qd} p_q - W_{y_i q}", False),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial W_{cd}} = (p_c - \mathbb{1}(c = y_i)) x_d", True),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial W_{kd}} = (p_k - \mathbb{1}(c = y_i)) x_d", False),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial p_k} = -\frac{\mathbb{1}(k = y_i)}{p_{y_i}}", True),
+    ("cs231n_label", r"\frac{\partial L_i}{\partial p_k} = -\frac{1}{p_{y_i}}", False),
+    ("cs231n_label", r"\frac{\partial p_{y_i}}{\partial f_k} = p_{y_i} (\mathbb{1}(k = y_i) - p_k)", True),
+    ("cs231n_label", r"\frac{\partial p_{y_i}}{\partial f_k} = p_{k} (\mathbb{1}(k = y_i) - p_k)", False),
+    ("cs231n_label", r"\frac{\partial p_{y_i}}{\partial f_{y_i}} = p_{y_i} (1 - p_{y_i})", True),
+    ("cs231n_label", r"p_{y_i} = \frac{e^{f_{y_i}}}{\sum_j e^{f_{y_i}}}", False),
+    ("cs231n_label", r"e^{L_i} = \sum_j e^{f_j - f_{y_i}}", True),
+    ("cs231n_label", r"e^{L_i} = \sum_j e^{f_j + f_{y_i}}", False),
+    # the Kronecker delta with a shifted side
+    ("conv1d", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{j+m-1, i}", True),
+    ("conv1d", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i+1, j+m}", True),
+    ("conv1d", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{m, i-j+1}", True),
+    ("conv1d", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{m, i-j}", False),
+    ("conv1d", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j+m-2}", False),
+    ("conv1d", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j+m-1}^2", True),
+    ("conv1d", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i-m+1, j}", True),
+    ("conv1d", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i-m, j}", False),
+    ("conv1d", r"\frac{\partial a_j}{\partial w_m} = \sum_i x_i \delta_{i, j+m-1}", True),
+    ("conv1d", r"\frac{\partial a_j}{\partial w_m} = \sum_i x_i \delta_{i, j+m}", False),
+    ("conv1d", DWm + r"\sum_j \sum_i \delta_j x_i \delta_{i, j+m-1}", True),
+    ("conv1d", DWm + r"\sum_j \sum_i \delta_j x_i \delta_{i, j+m}", False),
+    ("conv1d", DXi + r"\sum_j \sum_m \delta_j w_m \delta_{i, j+m-1} [1 \le i \le J]", False),
+    ("conv1d", r"\sum_m \delta_{i, j+m-1} = [1 \le i-j+1 \le M]", True),
+    ("conv1d", r"\sum_m \delta_{i, j+m-1} = [1 \le i-j+1 \le J]", False),
+    ("conv1d", r"\sum_i \delta_{i, j+m-1} = 1", True),
+    ("conv1d", r"\sum_j \delta_{i, j+m-1} = [1 \le i-m+1 \le J]", True),
+    ("conv1d", r"\sum_j \delta_{i, j+m-1} = 1", False),
+    ("conv1d", r"\sum_i \sum_j \sum_m \delta_{i, j+m-1} = J M", True),
+    ("conv1d", r"\sum_i \sum_j \sum_m \delta_{i, j+m-1} = I M", False),
+    ("channels", r"\frac{\partial a_{kij}}{\partial x_{cpq}} = \sum_a \sum_b w_{kcab} \delta_{p, i+a-1} \delta_{q, j+b-1}", True),
+    ("channels", r"\frac{\partial a_{kij}}{\partial x_{cpq}} = \sum_a \sum_b w_{kcab} \delta_{p, i+a-1} \delta_{q, j+b}", False),
+    ("conv2d", r"\frac{\partial a_{ij}}{\partial x_{pq}} = \sum_a \sum_b w_{ab} \delta_{p, i+a} \delta_{q, j+b-1}", False),
+    # shifted differences past every offset: numeric offsets past the bound are an error, the size ones caught
+    ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j+63} x_{j+m-1} [1 \le j+63 \le J]", False),
+    ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j+200} x_{j+m-1} [1 \le j+200 \le J]", False),
+    ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j} x_{j+m-1} [1 \le j-70 \le J]", False),
+    ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j+40} x_{j+m+39} [1 \le j+40 \le J]", False),
+    ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j+M} x_{j+m-1} [1 \le j+M \le J]", False),
+    ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j+2M+5} x_{j+m-1} [1 \le j+2M+5 \le J]", False),
+    ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j+3M} x_{j+m-1} [1 \le j+3M \le J]", False),
+    ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j+M+5} x_{j+m-1} [1 \le j+M+5 \le J] [1 \le m+5 \le M]", False),
+    ("conv1d", r"\sum_m w_{m+70} [1 \le m+70 \le M] = 0", False),
+    ("conv1d", r"\sum_j \delta_{j} [j = J] = \delta_J", True),
+    ("conv1d", r"\frac{\partial E}{\partial w_M} = \sum_j \delta_j x_{j+M}", False),
+    ("dense", r"\frac{\partial E}{\partial z_J} = \sum_k w_{kJ} \delta_k", True),
+    ("dense", r"\frac{\partial E}{\partial z_J} = \sum_k w_{kj} \delta_k", False),
+    ("dense", r"\frac{\partial E}{\partial x_I} = \sum_j w_{jI} \delta_j", True),
+    # BPTT: offsets on one side of t, and a length named by its bound
+    ("bptt", GB + r" + \delta^{t+2}_h b^{t-1}_h", False),
+    ("bptt", A6_W + r" + \delta^{T-6}_k b^{T-6}_h", False),
+    ("bptt", A6_W + r" + \sum_{t=1}^{T} \delta^{t+6}_k b^{t}_h", False),
+    ("bptt_s", GB + r" + \delta^{t+2}_h b^{t-2}_h", False),
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \delta^{l+2}_j a^{l-2}_j", False),
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \delta^{l+1}_j \delta^{l-2}_j", False),
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \delta^{l+2}_j z^{l-1}_j", False),
+    ("layers", r"\frac{\partial C}{\partial b^{L-4}_j} = \delta^{L-4}_j", True),
+    ("layers", r"\frac{\partial C}{\partial b^{L-4}_j} = \delta^{L-4}_j + a^{L-6}_j", False),
+    # vectors: the zero of the other side's shape, the bare delta
+    ("dense_vec", r"0 = \nabla_b C - \delta", True),
+    ("dense_vec", r"0 = \nabla_b C - 2 \delta", False),
+    ("dense_vec", r"(\nabla_b C)^T - 2\delta^T = 0", False),
+    ("dense_vec", r"\nabla_b C \delta^T - \delta \delta^T = 0", True),
+    ("dense_vec", r"\nabla_b C \delta^T - 2 \delta \delta^T = 0", False),
+    ("dense_vec", r"\delta^T \delta - 2 \delta^T \nabla_z C = 0", False),
+    ("dense_vec", r"\frac{\partial C}{\partial w} - \mathbf{x} \delta^T = 0", False),
+    ("dense_vec", r"\nabla_x C - w \delta = \mathbf{0}", False),
+    ("dense_vec", r"\nabla_x C = w^T \operatorname{diag}(\sigma'(z)) \nabla_a C", True),
+    ("dense_vec", r"\delta^T \cdot \delta = \delta^T \nabla_b C", True),
+    ("ng", r"0 = db^{[1]} - \frac{1}{2m} dZ^{[1]} \mathbf{1}", False),
+    ("ng", r"dW^{[1]} - dZ^{[1]} X^T = 0", False),
+    ("ng", r"(dW^{[1]})^T - \frac{1}{m} dZ^{[1]} X^T = 0", False),
+    ("ng", r"\mathbf{1}^T db^{[2]} = \mathbf{1}^T dZ^{[2]} \mathbf{1}", False),
+    ("ng", r"dZ^{[1]} = W^{[2]T} dZ^{[2]} * g'^{[2]}(Z^{[1]})", False),
+    ("ng", r"dZ^{[1]} = W^{[2]T} dZ^{[2]} * (\mathbf{1} - A^{[1]})", False),
+    ("ng", r"dW^{[2]T} = \frac{1}{m} dZ^{[2]T} A^{[1]}", False),
+    ("matrix_sigmoid", r"\nabla_{b^l} C - 2\delta^l = \mathbf{0}", False),
+    ("matrix_sigmoid", r"\frac{\partial C}{\partial w^l} - \delta^l (a^{l})^T = 0", False),
+    ("matrix_sigmoid", r"\delta^L - \nabla_{a^L} C \odot \sigma'(z^{L-1}) = 0", False),
+    ("matrix_sigmoid", r"\mathbf{0} = \nabla_{b^l} C - \delta^l", True),
+]
+
+NETS.update({
+    # CS231n's code: the probabilities computed (for the gradient), the loss by log-sum-exp of the scores
+    "cs231n_lse": r"""% symbp: params W
+% symbp: error L
+% symbp: index j : k
+% symbp: class label y
+% symbp: forward
+\begin{align*}
+f_k &= \sum_d W_{kd} x_d \\
+p_k &= \frac{e^{f_k}}{\sum_j e^{f_j}} \\
+L_i &= -f_{y_i} + \log \sum_j e^{f_j}
+\end{align*}
+""",
+    "cs231n_lse_alone": r"""% symbp: params W
+% symbp: error L
+% symbp: index j : k
+% symbp: class label y
+% symbp: forward
+\begin{align*}
+f_k &= \sum_d W_{kd} x_d \\
+L_i &= -f_{y_i} + \log \sum_j e^{f_j}
+\end{align*}
+""",
+    # PRML's y_k = h(a_k) computed, the error written on a_k (the linear output's sum of squares)
+    "extra_out": r"""% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+y_k &= h(a_k) \\
+E &= \frac{1}{2} \sum_k (a_k - t_k)^2
+\end{align*}
+""",
+    # a quantity computed beside the network (D), read by nothing
+    "extra_aux": r"""% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+D &= \sum_j z_j \\
+E &= \frac{1}{2} \sum_k (a_k - t_k)^2
+\end{align*}
+""",
+    "top_ce_sos": NETS["top_ce"].replace("% symbp: error C", "% symbp: error sum-of-squares"),
+    "top_ce_aux": NETS["top_ce"].replace(r"C &= -\sum_j", "D &= \\sum_j a^L_j \\\\\nC &= -\\sum_j"),
+})
+
+FINDINGS += [
+    # (8) an error written as a formula is also made a function of every family the forward pass
+    # computes and the formula does not read ('symbp derives dE/da_k = a_k - t_k + h'(a_k) dE/dy_k'):
+    # true claims refuted.  CS231n's own code computes the probabilities and the loss as
+    # -f_{y_i} + log sum_j e^{f_j}; torch (every label of K = 4): dL/df = softmax(f) - onehot(y).  By
+    # hand for the others: E reads a_k alone, so dE/dy_k = dE/dD = 0
+    ("cs231n_lse", A6_DL + r"p_k - \mathbb{1}(k = y_i)", True, "p computed, unused by L: dL/dp terms added"),
+    ("cs231n_lse", A6_DL + r"\frac{e^{f_k}}{\sum_j e^{f_j}} - \mathbb{1}(k = y_i)", True,
+     "p computed, unused by L: dL/dp terms added"),
+    ("extra_out", r"\frac{\partial E}{\partial a_k} = a_k - t_k", True, "y_k computed, unused by E: dE/dy_k added"),
+    ("extra_out", r"\frac{\partial E}{\partial z_j} = \sum_k w_{kj} (a_k - t_k)", True, "y_k unused by E: dE/dy_k added"),
+    ("extra_aux", r"\frac{\partial E}{\partial z_j} = \sum_k w_{kj} (a_k - t_k)", True, "D unused by E: dE/dD added"),
+    ("top_ce_aux", r"\delta^L_j = a^L_j - y_j", True, "D beside the cost at the top: dC/dD added"),
+]
+RIGHT += [
+    ("cs231n_lse_alone", A6_DL + r"\frac{e^{f_k}}{\sum_j e^{f_j}} - \mathbb{1}(k = y_i)", True),
+    ("cs231n_lse_alone", A6_DL + r"\frac{e^{f_k}}{\sum_j e^{f_j}}", False),
+    ("cs231n_lse", A6_DL + r"p_k", False),
+    ("extra_aux", r"\frac{\partial E}{\partial a_k} = a_k - t_k", True),
+    ("extra_out", r"\frac{\partial E}{\partial a_k} = h'(a_k) (a_k - t_k)", False),
+    ("top_ce_aux", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j", True),
+    ("layers_sos", r"\frac{\partial E}{\partial b^l_j} = \delta^l_j + \sum_k (a^L_k - t_k) - \sum_k (a^L_k - t_k)", True),
+    ("layers_sos", r"\frac{\partial E}{\partial b^l_j} = \delta^l_j + \sum_k (a^L_k - t_k)", False),
+    ("layers_sos", r"\frac{\partial E}{\partial b^l_j} \sum_k (a^L_k - t_k) = \delta^l_j \sum_k \frac{\partial E}{\partial a^L_k}", True),
+    ("layers_sos", r"\frac{\partial E}{\partial b^l_j} \sum_k (a^L_k + t_k) = \delta^l_j \sum_k \frac{\partial E}{\partial a^L_k}", False),
+    ("layers_sos", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) \sum_k w^L_{kj} (a^L_k - t_k) \sigma'(z^L_k)", True),
+    ("layers_sos", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) \sum_k w^L_{kj} (a^L_k - t_k)", False),
+    ("layers_sos", r"\frac{\partial E}{\partial w^l_{jk}} = (a^l_j - t_j) \sigma'(z^l_j) a^{l-1}_k", False),
+    ("layers_bce", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) \sum_k w^L_{kj} (a^L_k - t_k)", True),
+    ("layers_bce", r"\delta^{L-1}_j = \sigma'(z^{L-1}_j) \sum_k w^L_{kj} (a^L_k - t_k) \sigma'(z^L_k)", False),
+    ("layers_bce", r"\frac{\partial E}{\partial a^l_j} = \frac{a^l_j - t_j}{a^l_j (1 - a^l_j)}", False),
+    ("top_ce", r"\delta^l_j = \frac{\partial C}{\partial a^l_j} \sigma'(z^l_j) + \sum_k \delta^L_k - \sum_k (a^L_k - y_k)", True),
+    ("top_ce", r"\delta^l_j = \frac{\partial C}{\partial a^l_j} \sigma'(z^l_j) + \sum_k \delta^L_k - \sum_k a^L_k", False),
+    ("stride2", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, 2j+m-2}", True),
+    ("stride2", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, 2j+m-1}", False),
+    ("stride2", r"\frac{\partial E}{\partial x_i} = \sum_j \sum_m \delta_j w_m \delta_{i, j+m-1}", False),
+    ("dilated", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j+2m-2}", True),
+    ("dilated", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, j+m-1}", False),
+    ("stride3", r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m \delta_{i, 3j+m-3}", True),
+    ("conv1d_padded", r"\frac{\partial E}{\partial x_i} = \sum_j \sum_m \delta_j w_m \delta_{i, j+m-1}", True),
+    ("conv1d_padded", r"\frac{\partial E}{\partial x_i} = \sum_j \sum_m \delta_j w_m \delta_{i, j+m}", False),
+    ("conv1d", r"\sum_m \delta_{jm} w_m = w_j", False),
+    ("conv1d", r"\frac{\partial a_j}{\partial w_m} = \sum_i \delta_{i-m+1, j} x_{i+1}", False),
+    ("cs231n_label", A6_DL + r"p_k - \delta_{k y_i}", True),
+    ("cs231n_label", A6_DL + r"p_k + \delta_{k y_i}", False),
+    ("dense_vec", r"\nabla_b C = 2 \mathbf{1} \odot \delta", False),
+    ("dense_vec", r"\mathbf{1}^T \nabla_b C = \mathbf{1}^T \delta", True),
+    ("dense_vec", r"\mathbf{1}^T \nabla_b C = \mathbf{1}^T \nabla_a C", False),
+    ("dense_vec", r"\nabla_w C = \mathbf{x} \delta^T", False),
+]
+
+FINDINGS += [
+    # (9) a sum over the steps from 2 (or 3) whose term names a step past T at some t: the lengths
+    # where a term names no step are passed over, and the verdict says 'verified at the lengths T = 1,
+    # 2, 3, 4' (only T = 1, where the sum is empty, was checked).  From 1 the same claims are an error
+    # ('names steps that no network of depth 1, 2, 3, 4 has').  torch (T = 4): dO/dw_hk = sum_t
+    # delta^t_k b^t_h, so the first claim fails by delta^4_k b^2_h (t = 2) at T = 4, a length named
+    # verified; the others by hand: b^3_h at T = 3; x^{t+2}_i has a free i the left side lacks
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t+2}_k b^{t}_h", False, "false at T = 4, said verified at T = 4"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} b^{t+1}_h", False, "false at T = 3, said verified at T = 3"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} x^{t+2}_i", False, "a free index on one side, said verified"),
+    ("bptt", r"\frac{\partial O}{\partial w_{ih}} = \sum_{t=1}^{T} \delta^t_h x^t_i + \sum_{t=2}^{T} \delta^{t+2}_h x^{t}_i", False,
+     "false at T = 4, said verified at T = 4"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t+3}_k b^{t-2}_h", False, "nonzero at T = 6, t = 3"),
+    ("bptt", A6_W + r" + \sum_{t=3}^{T} \delta^{t+2}_k b^{t-2}_h", False, "nonzero at T = 5, t = 3"),
+]
+RIGHT += [
+    ("bptt", A6_W + r" + \sum_{t=6}^{T} \delta^t_k b^t_h", False),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t+1}_k b^{t-1}_h", False),
+    ("bptt", A6_W + r" + \sum_{t=3}^{T} \delta^{t+1}_k b^{t}_h", False),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} b^{t-2}_h", False),
+    ("bptt", A6_W + r" + \sum_{t=1}^{T} b^{t+2}_h", False),
+    ("bptt", r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=2}^{T} \delta^{t+2}_k b^t_h", False),
+    ("bptt", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=2}^{T} \delta^t_h b^{t-1}_{h'}", True),
+    ("bptt", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=3}^{T} \delta^t_h b^{t-1}_{h'}", False),
+    ("bptt", r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=1}^{T} \delta^{t+1}_h b^{t}_{h'}", True),
+]
+
+NETS.update({
+    # the label declared, and a quantity t_k of the file's own (no targets directive) in the loss
+    "label_t": r"""% symbp: params W
+% symbp: error L
+% symbp: index j : k
+% symbp: class label y
+% symbp: forward
+\begin{align*}
+f_k &= \sum_d W_{kd} x_d \\
+p_k &= \frac{e^{f_k}}{\sum_j e^{f_j}} \\
+L_i &= -\log p_{y_i} + \sum_k t_k f_k
+\end{align*}
+""",
+})
+FINDINGS += [
+    # (10) the label's one-hot target is named t by default, and the file's own t_k (an input: no
+    # directive declares it a target, let alone the label's one-hot) is silently taken for it: both
+    # p_k - 1(k = y_i) + t_k (true) and p_k (true only if t = onehot(y)) are verified 'given the
+    # declared condition t_k in {0, 1}, sum_k t_k = 1', which the file does not declare.  By hand:
+    # dL_i/df_k = p_k - [k = y_i] + t_k for every t; an error naming the clash would be sound
+    ("label_t", A6_DL + r"p_k", False, "the file's t taken for the label's one-hot target"),
+]
+RIGHT += [
+    ("label_t", A6_DL + r"p_k - \mathbb{1}(k = y_i) + t_k", True),
+    ("label_t", A6_DL + r"p_k - 2\mathbb{1}(k = y_i)", False),
+]
+
+FINDINGS += [
+    # (9) the same below step 1: delta^0 at t = 2 names no step, so T = 3 and T = 4 are passed over
+    # while delta^1_k b^3_h (t = 3) is there; b^{-1} at t = 2, and b^1_h at t = 4, T = 4
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t-2}_k b^{t}_h", False, "false at T = 3, said verified at T = 3"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} b^{t-3}_h", False, "false at T = 4, said verified at T = 4"),
+]
+RIGHT += [
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t-1}_k b^{t}_h", False),
+    ("bptt", A6_W + r" + \sum_{t=1}^{T} \delta^{t-1}_k b^{t}_h", False),
+]
+
+NETS.update({
+    # the class label in a generic file's cost at the top
+    "top_label": _TOP.replace("% symbp: error C", "% symbp: error C\n% symbp: class label y").replace("COST", r"-\ln a^L_{y_i}"),
+})
+FINDINGS += [
+    # (5) the same Kronecker reading in the backward pass written out (true: sum over i, j of delta_ij
+    # times da_ij/dx_pq)
+    ("conv2d", r"\frac{\partial E}{\partial x_{pq}} = \sum_i \sum_j \sum_a \sum_b \delta_{ij} w_{ab} \delta_{p, i+a-1} \delta_{q, j+b-1}",
+     True, "a Kronecker delta refuted as conv2d's delta"),
+]
+
+FINDINGS += [
+    # (4) the last unit of a range again, with a stride, with zero padding, and inside a Kronecker
+    # delta: I = 2J + M - 2, so x_I enters a_J alone, through w_M; da_J/dx_i = w_{i-J+1} on the kernel
+    ("stride2", r"\frac{\partial a_J}{\partial w_M} = x_I", True, "the last unit of each range refuted"),
+    ("conv1d_padded", r"\frac{\partial E}{\partial x_I} = w_M \delta_J", True, "the last unit of each range refuted"),
+    ("conv1d", r"\frac{\partial a_J}{\partial x_i} = \sum_m w_m \delta_{i, J+m-1}", True, "a_J: J read as a free index"),
+]
+RIGHT += [
+    ("conv1d", r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m-1} + 0 x_I", True),
+    ("conv1d", DXi + r"\sum_{m=1}^{M} w_m \delta_{i-m+1} [1 \le i-m+1 \le J] + 0 \delta_J", True),
+]
+
+
 def outcome(net: str, latex: str) -> tuple[str, str, str | None]:
     """The verdict, the message and the suggestion of one claim; a file refused is an ``error``."""
     try:
@@ -1076,6 +1543,58 @@ MESSAGES = [
     # Sigma_h v_{hk} b^{t-1}_h, each sum binding its own h): refused, with the caret on '\end{align*}'
     ("bptt_v_h", r"\frac{\partial O}{\partial v_{hk}} = \sum_{t=1}^{T} \delta^t_k b^{t-1}_h",
      lambda v, m, s: "\\end{align*}" not in m, "the caret on the line after the equation"),
+]
+
+MESSAGES += [
+    # audit6: a cost at the top that reads w^L, b^L or z^L (not only a^L) is taken by the window as a
+    # function of a^L: the window verifies a claim the unrolled cross-check refutes at l = L, and the
+    # answer is 'internal error ... a symbp bug'; the claim is false at l = L (refuted there, honestly)
+    ("top_w", r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j",
+     lambda v, m, s: v == "refuted", "a cost of w^L: an internal error, not the refutation at l = L"),
+    ("top_b", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j",
+     lambda v, m, s: v == "refuted", "a cost of b^L: an internal error, not the refutation at l = L"),
+    ("top_zpen", r"\delta^l_j = \frac{\partial C}{\partial a^l_j} \sigma'(z^l_j)",
+     lambda v, m, s: v == "refuted", "a cost of z^L: an internal error, not the refutation at l = L"),
+    # a window at L with the boundary a^{(0)} = x: the message's reduced form writes a^{L-1} as x_k
+    ("top_paren", r"\frac{\partial C}{\partial W^{(L)}_{jk}} = (a^{(L)}_j - y_j) \sigma'(z^{(L)}_j) a^{(L-1)}_k",
+     lambda v, m, s: v == "verified" and "x_{k}" not in m, "a^{L-1} printed as the input x"),
+    # the class label's fresh letter c (FRESH) named in the diagnosis: the claim writes no c
+    ("cs231n_label", r"\frac{\partial L_i}{\partial x_d} = \sum_k W_{kd} p_k - W_{d y_i}",
+     lambda v, m, s: "the index c " not in m, "the label's internal letter c blamed"),
+    ("cs231n_label", r"e^{L_i} = \sum_j e^{f_j + f_{y_i}}",
+     lambda v, m, s: "{c}" not in m, "the label's internal letter c blamed"),
+    # Ng's prefix with a transpose in the superscript (dZ^{[1]T}, dW^{[2]T}): 'd: the network has no
+    # quantity named d (hint: ... declare it: % symbp: prefix d = \partial J)', which the file declares
+    ("ng", r"(dW^{[1]})^T = \frac{1}{m} X dZ^{[1]T}",
+     lambda v, m, s: "prefix d" not in m, "the declared prefix: the hint says declare it"),
+    ("ng", r"dW^{[2]T} = \frac{1}{m} A^{[1]} dZ^{[2]T}",
+     lambda v, m, s: "prefix d" not in m, "the declared prefix: the hint says declare it"),
+]
+
+MESSAGES += [
+    # a cost at the top with a catalogue error declared (% symbp: error sum-of-squares): 'but the
+    # error is E', a name the file does not write
+    ("top_ce_sos", r"\delta^L_j = a^L_j - y_j",
+     lambda v, m, s: "but the error is E" not in m, "the declared error named E"),
+    # false at l = 1 (t_j is no family of layer 1: refuted so elsewhere), reported as 'not decided'
+    # at l = 2, where it holds up to exp's algebra: the refutation at l = 1 is lost
+    ("layers_sce", r"\delta^l_j = \sigma'(z^l_j) \left(\frac{\exp(a^l_j)}{\sum_k \exp(a^l_k)} - t_j\right)",
+     lambda v, m, s: v == "refuted", "undecided at L hides the refutation at l = 1"),
+]
+
+MESSAGES += [
+    # a claim about layer l with a term at L (0 times it): 'the index k stands for units of the layers
+    # l and l+1', a layer the claim does not write (it writes l and L)
+    ("top_ce", r"\frac{\partial C}{\partial b^{l}_k} = \delta^{l}_k + 0 (a^{L}_k - y_k)",
+     lambda v, m, s: "layers l and l+1" not in m, "names the layer l+1, which the claim does not write"),
+]
+
+MESSAGES += [
+    # a class label in a generic cost at the top: the unrolling renames the label's letters as units
+    # ('C = -\ln(a^{(2)}_{k_k})', 'index k is used but neither free nor summed'): an equation the
+    # file does not write, and no word that the label is not read there
+    ("top_label", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j",
+     lambda v, m, s: "k_k" not in m, "the label's y_i unrolled as k_k"),
 ]
 
 
