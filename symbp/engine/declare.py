@@ -385,6 +385,14 @@ def _read_labels(net: Network, parsed: list, labels: dict[str, str], aliases: di
                                    "the forward pass defines", subject=("class", label),
                                    hint=f"name the target another letter: '% symbp: class label {label}, "
                                         "target u'")
+        if any(target == n.name for _s, c in parsed for side in c.sides for n in side.walk()
+               if isinstance(n, Sym)):
+            # the file's own t_k (an input, say) is no one-hot target of the label: read as one,
+            # claims true for one-hot t only would be verified of the file's t (the audit)
+            raise DeclarationError(f"the one-hot target {target} of the class label {label} is also a "
+                                   "quantity the forward pass writes", subject=("class", label),
+                                   hint=f"name the target another letter: '% symbp: class label {label}, "
+                                        "target u'")
         if targets.get(target, "one-hot") != "one-hot":
             raise DeclarationError(f"the targets {target} of the class label {label} are one-hot, and "
                                    f"are declared to {targets[target]}", subject=("targets", target),

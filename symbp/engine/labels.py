@@ -169,6 +169,7 @@ def read_labels(chain: Chain, labels: dict[str, str], *, error: str | None = Non
                             "example's, with one label", offset=first.pos,
                             hint="write one example's equation, with one label (y_i)")
     (label,) = names
+    _one_example(chain, labels, copies, error, first.pos)
     summed = {n.index for s in chain.sides for n in s.walk() if isinstance(n, SumOp)} & ({label} | copies)
     if summed:
         x = sorted(summed)[0]
@@ -190,6 +191,50 @@ def read_labels(chain: Chain, labels: dict[str, str], *, error: str | None = Non
             s = _wrap(_put(s, label, letter), labels[label], letter)
         sides.append(s)
     return Chain(tuple(sides), chain.rels)
+
+
+def _one_example(chain: Chain, labels: dict[str, str], copies: set[str], error: str | None, pos: int) -> None:
+    """The copy index of a label is the example's: the copy index of the error (``L_i`` and
+    ``y_i``), and no unit.  ``\\mathbb{1}(k = y_k)`` beside ``f_k`` (k a class, not an example) or
+    ``W_{y_i i}`` beside ``x_i`` (i the example and an input unit) has two readings, and ``y_j``
+    beside ``L_i`` names another example than the loss's: each an error, never read silently."""
+    if not copies:
+        return
+    (copy,) = copies
+    examples = set()
+    units: list[tuple[str, int]] = []
+    for s in chain.sides:
+        for n in s.walk():
+            if isinstance(n, SumOp) and n.index == copy:
+                units.append((f"\\sum_{{{copy}}}", n.pos))
+            groups = n.groups if isinstance(n, Sym) else (n.left, n.right) if isinstance(n, Kron) else ()
+            for g in groups:
+                if label_of(g, labels) is not None:
+                    continue
+                if isinstance(n, Sym) and n.name == error and len(n.groups) == 1 and len(g) == 1:
+                    examples.add(g[0])
+                    continue
+                if copy in g:
+                    name = n.name if isinstance(n, Sym) else "\\mathbb{1}"
+                    units.append((f"{name}_{{{''.join(g)}}}", n.pos))
+    y = _label_name(labels, chain)
+    if units:
+        what, at = units[0]
+        raise NotationError(f"the letter {copy} is the class label's example ({y}_{copy}) "
+                            f"and also an index of {what}: two readings", offset=at,
+                            hint=f"the label's copy index names the example; write the classes and units "
+                                 f"with other letters than {copy}")
+    if examples and copy not in examples:
+        other = sorted(examples)[0]
+        raise NotationError(f"the class label is written {y}_{copy}, the class of "
+                            f"example {copy}, but the error {error}_{other} is example {other}'s", offset=pos,
+                            hint=f"write the label of the example whose loss this is: "
+                                 f"{y}_{other}")
+
+
+def _label_name(labels: dict[str, str], chain: Chain) -> str:
+    """The letter of the label ``chain`` writes (the first, in order)."""
+    return next(u[0] for s in chain.sides for u in _uses(s, labels))
 
 
 def fresh_letter(chain: Chain, labels: dict[str, str]) -> str | None:
