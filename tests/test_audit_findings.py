@@ -1075,9 +1075,6 @@ FINDINGS += [
     # (1) a cost at the top that reads z^L (a linear output; a softmax of z^L): the true delta^L is
     # refuted 'at depth L = 2', the left side carrying sigma'(z^L) dC/da^L terms, as if C were also
     # an undefined function of a^L; torch (L = 2, 3): dC/dz^L = z^L - y, and = softmax(z^L) sum_k y_k - y
-    ("top_z", r"\delta^L_j = z^L_j - y_j", True, "a cost of z^L at the top: the true delta^L refuted"),
-    ("top_softmax", r"\delta^L_j = \frac{e^{z^L_j}}{\sum_k e^{z^L_k}} \sum_k y_k - y_j", True,
-     "a cost of softmax(z^L) at the top: the true delta^L refuted"),
     # (2) verified-at-sizes, false: an offset made of a size (j+3M, j+M+20) is past 'every offset' only
     # when J exceeds it, which the far plans (every size >= the numeric reach) do not reach.  By hand
     # and torch (tests' E = sum tanh(a)^3 + sin(a)): at I = 16, J = 13, M = 4, m = 1 the extra term is
@@ -1340,13 +1337,6 @@ FINDINGS += [
     # true claims refuted.  CS231n's own code computes the probabilities and the loss as
     # -f_{y_i} + log sum_j e^{f_j}; torch (every label of K = 4): dL/df = softmax(f) - onehot(y).  By
     # hand for the others: E reads a_k alone, so dE/dy_k = dE/dD = 0
-    ("cs231n_lse", A6_DL + r"p_k - \mathbb{1}(k = y_i)", True, "p computed, unused by L: dL/dp terms added"),
-    ("cs231n_lse", A6_DL + r"\frac{e^{f_k}}{\sum_j e^{f_j}} - \mathbb{1}(k = y_i)", True,
-     "p computed, unused by L: dL/dp terms added"),
-    ("extra_out", r"\frac{\partial E}{\partial a_k} = a_k - t_k", True, "y_k computed, unused by E: dE/dy_k added"),
-    ("extra_out", r"\frac{\partial E}{\partial z_j} = \sum_k w_{kj} (a_k - t_k)", True, "y_k unused by E: dE/dy_k added"),
-    ("extra_aux", r"\frac{\partial E}{\partial z_j} = \sum_k w_{kj} (a_k - t_k)", True, "D unused by E: dE/dD added"),
-    ("top_ce_aux", r"\delta^L_j = a^L_j - y_j", True, "D beside the cost at the top: dC/dD added"),
 ]
 RIGHT += [
     ("cs231n_lse_alone", A6_DL + r"\frac{e^{f_k}}{\sum_j e^{f_j}} - \mathbb{1}(k = y_i)", True),
@@ -1604,6 +1594,23 @@ FIXED += [
     ("cs231n_label", r"L_i = -\log p_{y_k}", False, "y_k read as the label y_i"),
     ("cs231n_label", r"\frac{\partial L_i}{\partial x_i} = \sum_k W_{ki} p_k - W_{y_i i}", False,
      "i both the example and the input's unit, silently"),
+]
+
+
+FIXED += [
+    # fixed by the lead (engine.declare._analyse): the error written as a formula is the network's one
+    # output; a quantity it never reads (y_k = h(a_k) beside E on a_k, CS231n's p_k beside L = -f_y +
+    # log sum e^f, an auxiliary D, a^L beside a cost of z^L) made E an undefined function of it too
+    ("top_z", r"\delta^L_j = z^L_j - y_j", True, "a cost of z^L at the top: the true delta^L refuted"),
+    ("top_softmax", r"\delta^L_j = \frac{e^{z^L_j}}{\sum_k e^{z^L_k}} \sum_k y_k - y_j", True,
+     "a cost of softmax(z^L) at the top: the true delta^L refuted"),
+    ("cs231n_lse", A6_DL + r"p_k - \mathbb{1}(k = y_i)", True, "p computed, unused by L: dL/dp terms added"),
+    ("cs231n_lse", A6_DL + r"\frac{e^{f_k}}{\sum_j e^{f_j}} - \mathbb{1}(k = y_i)", True,
+     "p computed, unused by L: dL/dp terms added"),
+    ("extra_out", r"\frac{\partial E}{\partial a_k} = a_k - t_k", True, "y_k computed, unused by E: dE/dy_k added"),
+    ("extra_out", r"\frac{\partial E}{\partial z_j} = \sum_k w_{kj} (a_k - t_k)", True, "y_k unused by E: dE/dy_k added"),
+    ("extra_aux", r"\frac{\partial E}{\partial z_j} = \sum_k w_{kj} (a_k - t_k)", True, "D unused by E: dE/dD added"),
+    ("top_ce_aux", r"\delta^L_j = a^L_j - y_j", True, "D beside the cost at the top: dC/dD added"),
 ]
 
 

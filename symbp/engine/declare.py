@@ -703,6 +703,12 @@ def _analyse(net: Network) -> None:
         visit(f.id)
     net.outputs = [f.id for f in net.families
                    if not f.param and not net.consumers[f.id] and f.id in net.definitions]
+    err = net.family(net.error_name, ()) if net.error_name else None
+    if err is not None and err.id in net.outputs:
+        # the error written as a formula is the one output: a quantity it never reads (PRML's
+        # y_k = h(a_k) beside E = 1/2 sum (a_k - t_k)^2, CS231n's p_k beside L = -f_y + log sum e^f)
+        # does not move it; as an output of its own it made E an undefined function of it too
+        net.outputs = [err.id]
     if not net.outputs:
         raise DeclarationError("the network has no output family for E to depend on",
                                hint="the forward equations must not be circular: some family defined "
