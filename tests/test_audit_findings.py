@@ -1113,8 +1113,6 @@ FINDINGS += [
     # refuted as 'no delta of this network has indices running over (P, ?)' (with three-index deltas,
     # the channels network, the same claim is verified).  By hand: da_{ij}/dx_{pq} = w_{p-i+1, q-j+1}
     # on the kernel's range = sum_a sum_b w_{ab} [p = i+a-1] [q = j+b-1]
-    ("conv2d", r"\frac{\partial a_{ij}}{\partial x_{pq}} = \sum_a \sum_b w_{ab} \delta_{p, i+a-1} \delta_{q, j+b-1}", True,
-     "a Kronecker delta refuted as conv2d's delta"),
     # (6) a label's copy index is dropped: y_k (k a class, or another example) is read as the
     # example's y_i, so these are verified; by hand they say something else (1(k = y_k) is no
     # function of the label y_i; L_i = -log p_{y_k} is false where y_k != y_i), and the letter i in
@@ -1445,12 +1443,6 @@ NETS.update({
     # the class label in a generic file's cost at the top
     "top_label": _TOP.replace("% symbp: error C", "% symbp: error C\n% symbp: class label y").replace("COST", r"-\ln a^L_{y_i}"),
 })
-FINDINGS += [
-    # (5) the same Kronecker reading in the backward pass written out (true: sum over i, j of delta_ij
-    # times da_ij/dx_pq)
-    ("conv2d", r"\frac{\partial E}{\partial x_{pq}} = \sum_i \sum_j \sum_a \sum_b \delta_{ij} w_{ab} \delta_{p, i+a-1} \delta_{q, j+b-1}",
-     True, "a Kronecker delta refuted as conv2d's delta"),
-]
 
 FINDINGS += [
     # (4) the last unit of a range again, with a stride, with zero padding, and inside a Kronecker
@@ -1611,6 +1603,17 @@ FIXED += [
     ("extra_out", r"\frac{\partial E}{\partial z_j} = \sum_k w_{kj} (a_k - t_k)", True, "y_k unused by E: dE/dy_k added"),
     ("extra_aux", r"\frac{\partial E}{\partial z_j} = \sum_k w_{kj} (a_k - t_k)", True, "D unused by E: dE/dD added"),
     ("top_ce_aux", r"\delta^L_j = a^L_j - y_j", True, "D beside the cost at the top: dC/dD added"),
+]
+
+
+FIXED += [
+    # fixed by the lead (engine.semantics._not_both_deltas): a plain letter against a shifted
+    # position that no \delta of the network takes (conv2d's \delta_{p, i+a-1}, p over the inputs'
+    # rows) is the Kronecker delta [p = i+a-1]: the only reading
+    ("conv2d", r"\frac{\partial a_{ij}}{\partial x_{pq}} = \sum_a \sum_b w_{ab} \delta_{p, i+a-1} \delta_{q, j+b-1}", True,
+     "a Kronecker delta refuted as conv2d's delta"),
+    ("conv2d", r"\frac{\partial E}{\partial x_{pq}} = \sum_i \sum_j \sum_a \sum_b \delta_{ij} w_{ab} \delta_{p, i+a-1} \delta_{q, j+b-1}",
+     True, "a Kronecker delta refuted as conv2d's delta"),
 ]
 
 

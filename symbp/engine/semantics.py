@@ -526,7 +526,8 @@ class Interpreter:
                 return self._shifted_kron(node.groups[0], node.groups[1], env, node.pos)
             if (node.name == "delta" and not self.declare and node.shifted and len(node.groups) == 2
                     and all(len(g) == 1 for g in node.groups)):
-                self._not_both_deltas(node)
+                if self._not_both_deltas(node):
+                    return self._shifted_kron(node.groups[0], node.groups[1], env, node.pos)
             if node.name == "delta" and not self.declare:
                 kd = self._kronecker(node, env)
                 if kd is not None:
@@ -778,19 +779,25 @@ class Interpreter:
                 hint=f"differentiate by {fam.show()} (shift the other side to match), or name the "
                      "positions that exist in a sum with a range condition")
 
-    def _not_both_deltas(self, node: Sym) -> None:
+    def _not_both_deltas(self, node: Sym) -> bool:
         """``\\delta_{i, j+m-1}`` where a ``\\delta`` of the network has two indices of one range:
         the network's ``\\delta`` at a shifted position or the Kronecker delta ``[i = j+m-1]``, an
-        error naming both (over two ranges it is the network's, as ``\\delta_{kl}`` is)."""
+        error naming both (over two ranges it is the network's, as ``\\delta_{kl}`` is).  True where
+        only the Kronecker delta can be meant: one side a plain letter, the other shifted, and no
+        ``\\delta`` of the network takes them (conv2d's ``\\delta_{p, i+a-1}``, p over the inputs'
+        rows, the network's δ over the outputs')."""
         try:
             fam = self.family_for(node, create=False)
         except NotationError:
-            return  # no \delta of the network fits: read (and reported) as before
+            # no \delta of the network fits; a plain letter against a shifted position is the
+            # Kronecker delta then (two shifted sides stay the network's δ, reported as before)
+            return sum(is_shift(g[0]) for g in node.groups) == 1
         if len(fam.axes) == 2 and fam.axes[0] == fam.axes[1]:
             a, b = node.groups[0][0], node.groups[1][0]
             raise NotationError(f"\\delta{_sub(node)} can be read as the Kronecker delta or as "
                                 f"\\delta of {fam.show()}", offset=node.pos, width=node.end - node.pos,
                                 hint=f"write the Kronecker delta as [{a} = {b}]")
+        return False
 
     def _shifted_kron(self, left: tuple[str, ...], right: tuple[str, ...], env: dict[str, tuple[str, ...]],
                       pos: int) -> Expr:
