@@ -116,8 +116,8 @@ CHUNKED = [  # (equation, activation, argument shapes (N, J, L, K), whether the 
 
 
 @pytest.mark.parametrize(("eq", "activation", "dims", "chunked"), CHUNKED)
-def test_the_chunked_last_product_is_the_whole_arrays_value(monkeypatch: pytest.MonkeyPatch, eq: str,
-                                                            activation: str, dims: tuple, chunked: bool) -> None:
+def test_the_chunked_last_product_is_the_whole_arrays_value(
+        monkeypatch: pytest.MonkeyPatch, eq: str, activation: str, dims: tuple, chunked: bool) -> None:
     """A last product ``x * h^{(n)}(a)`` from a saved activation, done in chunks (chunks that do
     not divide the result, forced at these small sizes), gives the whole-array program's bits,
     and writes no argument; the other cases keep the whole-array program."""
