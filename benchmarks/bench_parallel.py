@@ -21,10 +21,11 @@ the pool adds (pickling, forking, each worker's own caches), which a loaded mach
 hide; ``cpu -j 1 / wall -j 2`` is the speed-up the run would have had if the two cores were free
 for it and the work split evenly.  The *ceiling* is what two free cores could give at best with
 the start-up ``S`` serial (Amdahl): ``T1 / (S + (T1 - S) / 2)``, and for the plugin under
-pytest-xdist ``T1 / (2 S + (T1 - S) / 2)`` (the controller starts pytest, then each worker starts
-it again before it collects); a ceiling under the target says the folder is too small for it,
-whatever the pool does (at least 8/9 of ``T1`` must be work that splits for 1.8x).
-It checks that ``-j 2`` prints exactly what ``-j 1`` prints
+pytest-xdist ``T1 / (2 S + (T1 - S) / 2)``, with ``T1`` and ``S`` the CPU times of ``-j 1`` and of
+the start-up (what they take on a free core, whatever the load; under xdist the controller starts
+pytest, then each worker starts it again before it collects); a ceiling under the target says
+the folder is too small for it, whatever the pool does (at least 8/9 of ``T1`` must be work
+that splits for 1.8x).  It checks that ``-j 2`` prints exactly what ``-j 1`` prints
 (the check, text and JSON, and the numeric check: the text and numeric outputs of the first
 round's timed runs).  Both cores are shared with whatever
 else runs on the machine: the ratios are only as good as the machine is quiet (see the load
@@ -177,8 +178,11 @@ def main() -> int:
             ma, mb, ms = statistics.median(a), statistics.median(b), statistics.median(st)
             ca, cb = statistics.median(cpus[(name, 0)]), statistics.median(cpus[(name, 1)])
             work = (ma - ms) / (mb - ms) if mb > ms else float("nan")
-            serial = 2 * ms if name == "pytest plugin (xdist)" else ms
-            ceiling = ma / (serial + max(0.0, ma - ms) / 2)
+            # from CPU times (a single process's CPU is its wall time on a free core; a loaded
+            # machine stretches wall times, not these)
+            cs = statistics.median(cpus[(name, 2)])
+            serial = 2 * cs if name == "pytest plugin (xdist)" else cs
+            ceiling = ca / (serial + max(0.0, ca - cs) / 2)
             print(f"| {name} | {ma:.2f} | {min(a):.2f} | {mb:.2f} | {min(b):.2f} | {ms:.2f} | "
                   f"{ma / mb:.2f}x | {min(a) / min(b):.2f}x | {work:.2f}x | {ca:.2f} | {cb:.2f} | "
                   f"{cb / ca:.2f}x | {ca / mb:.2f}x | {ceiling:.2f}x |")
