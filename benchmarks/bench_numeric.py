@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import time
@@ -80,17 +81,39 @@ def peak(fn: Callable[[], object]) -> int:
 
 
 def race(fns: dict[str, Callable[[], object]], runs: int, seed: int = 1) -> dict[str, list[float]]:
-    """Each contender ``runs`` times, interleaved in a shuffled order round by round."""
+    """Each contender ``runs`` times, interleaved in a shuffled order round by round: wall time per
+    call (returned), and the same calls' CPU time (``time.process_time``) and minor page faults
+    (``ru_minflt``: the kernel mapping fresh memory) in :data:`_CPU` and :data:`_FAULTS`, call by
+    call in the same rounds, so that the ratios of two contenders can be taken round by round."""
     out: dict[str, list[float]] = {k: [] for k in fns}
+    _CPU.clear()
+    _FAULTS.clear()
     for f in fns.values():
         f()  # warm-up
     shuffle = np.random.default_rng(seed)
     for _ in range(runs):
         for k in shuffle.permutation(list(fns)):
+            f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            c0 = time.process_time()
             t0 = time.perf_counter()
             fns[k]()
-            out[k].append(time.perf_counter() - t0)
+            t1 = time.perf_counter()
+            c1 = time.process_time()
+            out[k].append(t1 - t0)
+            _CPU.setdefault(k, []).append(c1 - c0)
+            _FAULTS.setdefault(k, []).append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0)
     return out
+
+
+#: the CPU time and the minor page faults of each call of the last :func:`race`, round by round
+_CPU: dict[str, list[float]] = {}
+_FAULTS: dict[str, list[int]] = {}
+
+
+def paired(a: str, b: str, clock: dict[str, list[float]]) -> float:
+    """The median over the rounds of ``a``'s time / ``b``'s time in the same round (the two
+    calls a few milliseconds apart: a change of the machine's load between rounds cancels)."""
+    return statistics.median(x / y for x, y in zip(clock[a], clock[b]))
 
 
 def _np(x: object) -> np.ndarray:
@@ -170,19 +193,35 @@ def setting(name: str, sizes: tuple[int, int, int, int, int], runs: int, torch: 
             dk_t = torch.from_numpy(delta_k)
             fns["torch autograd"] = lambda: torch.autograd.grad(out2, a_t, dk_t, retain_graph=True)[0]
         fns["tanh (bound)"] = lambda: np.tanh(a_jl, out=buf)
-        _race(tag, "② delta_j_l", fns, runs, rows, failed, skip_check=("tanh (bound)",))
+        # the same pass, its result a fresh array as ②'s is (the kernel maps that memory at its
+        # first touch: about 500 minor page faults for 16 MiB, a cost of every fresh result)
+        fns["tanh (bound, fresh result)"] = lambda: np.tanh(a_jl)
+        _race(tag, "② delta_j_l", fns, runs, rows, failed,
+              skip_check=("tanh (bound)", "tanh (bound, fresh result)"))
         t = {k: statistics.median(v) for k, v in _LAST.items()}
         if name != "small":
+            saved_k, bound = "symbp lambdify, saved activations", "tanh (bound)"
             ratios.append((tag, "② lambdify, saved activations / tanh bound",
-                           t["symbp lambdify, saved activations"] / t["tanh (bound)"], 1.5))
+                           t[saved_k] / t[bound], 1.5))
             ratios.append((tag, "② lambdify (tanh again) / tanh bound",
-                           t["symbp lambdify"] / t["tanh (bound)"], None))
+                           t["symbp lambdify"] / t[bound], None))
+            # the same ratio measured so that the load cancels: CPU time, round by round
+            for clock, what in ((_LAST, "wall"), (_CPU, "CPU")):
+                ratios.append((tag, f"② saved activations / tanh bound, {what} time, median of the "
+                               "per-round ratios", paired(saved_k, bound, clock), 1.5))
+                ratios.append((tag, f"② saved activations / tanh bound with a fresh result, {what} "
+                               "time, median of the per-round ratios",
+                               paired(saved_k, "tanh (bound, fresh result)", clock), None))
+            FAULTS.extend((tag, k, statistics.median(v), statistics.median(_CPU[k]))
+                          for k, v in _FAULTS.items())
         else:
             ratios.append((tag, "② lambdify / hand NumPy", t["symbp lambdify"] / t["hand NumPy"], 1.5))
             ratios.append((tag, "② lambdify, saved activations / hand NumPy",
                            t["symbp lambdify, saved activations"] / t["hand NumPy"], 1.5))
 
 
+#: (setting, contender, median minor page faults per call, median CPU s per call) of ②
+FAULTS: list = []
 _LAST: dict[str, list[float]] = {}
 
 
@@ -240,6 +279,11 @@ def main() -> int:
     for tag, grad, k, med, mn, rel, mem in rows:
         m = f"{mem / 2**20:.2f}" if mem is not None else "n/a"
         print(f"| {tag} | {grad} | {k} | {med * 1000:.3f} | {mn * 1000:.3f} | {rel:.2f}x | {m} |")
+    print()
+    print("| sizes | ② contender | median CPU ms | median minor page faults per call |")
+    print("| --- | --- | ---: | ---: |")
+    for tag, k, faults, cpu in FAULTS:
+        print(f"| {tag} | {k} | {cpu * 1000:.3f} | {faults:.0f} |")
     print()
     print("| sizes | ratio (medians) | value | target | |")
     print("| --- | --- | ---: | ---: | --- |")

@@ -100,3 +100,51 @@ def test_the_batched_gradient_holds_no_copy_of_its_operands() -> None:
     _, top = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert top < d.nbytes / 4  # tensordot would copy both operands (2 x 256 KiB)
+
+
+CHUNKED = [  # (equation, activation, argument shapes (N, J, L, K), whether the last product is chunked)
+    (r"h'(a_{j_l}) \sum_k w_{kj_l} \delta_k", "tanh", (4, 3, 5, 2), True),
+    (r"\sum_k w_{kj_l} \delta_k h'(a_{j_l})", "tanh", (3, 7, 11, 2), True),
+    (r"h''(a_{j_l}) \sum_k w_{kj_l} \delta_k", "logistic", (5, 3, 7, 3), True),
+    (r"h'''(a_{j_l}) \sum_k w_{kj_l} \delta_k", "sigmoid", (2, 9, 13, 4), True),
+    (r"h(a_{j_l}) \sum_k w_{kj_l} \delta_k", "tanh", (4, 3, 5, 2), True),
+    (r"h'(a_{j_l}) \sum_k w_{kj_l} \delta_k", "softplus", (4, 3, 5, 2), False),  # expm1: not polynomial
+    (r"h'(a_{j_l}) \sum_k w_{kj_l} \delta_k", "exp", (4, 3, 5, 2), False),
+    (r"2 h'(a_{j_l}) \sum_k w_{kj_l} \delta_k", "tanh", (4, 3, 5, 2), False),  # a coefficient: whole
+    (r"h'(a_{j_l}) w_{kj_l}", "tanh", (4, 3, 5, 2), False),  # no step before the product
+]
+
+
+@pytest.mark.parametrize(("eq", "activation", "dims", "chunked"), CHUNKED)
+def test_the_chunked_last_product_is_the_whole_arrays_value(
+        monkeypatch: pytest.MonkeyPatch, eq: str, activation: str, dims: tuple, chunked: bool) -> None:
+    """A last product ``x * h^{(n)}(a)`` from a saved activation, done in chunks (chunks that do
+    not divide the result, forced at these small sizes), gives the whole-array program's bits,
+    and writes no argument; the other cases keep the whole-array program."""
+    import symbp.engine.numeric as numeric
+    n, j, l_, k = dims
+    rng = np.random.default_rng(sum(dims))
+    a, w, d = rng.normal(size=(n, j, l_)), rng.normal(size=(k, j, l_)), rng.normal(size=(n, k))
+    saved = ACTIVATIONS[activation](a, 0)
+    free = "kjl" if "delta" not in eq else None
+    first = lambdify(builtin("shared"), eq, free, batch="keep", activation=activation)
+    args = {key: v for key, v in {"h_a_jl": saved, "w_kjl": w, "delta_k": d}.items()
+            if key in first.inputs or key in first.saved}
+    whole = first(**args)
+    monkeypatch.setattr(numeric, "CHUNK_MIN", 1)
+    monkeypatch.setattr(numeric, "CHUNK", 7)
+    before = {key: v.copy() for key, v in args.items()}
+    g = lambdify(builtin("shared"), eq, free, batch="keep", activation=activation)
+    got = g(**args)
+    assert np.array_equal(got, whole)
+    assert np.array_equal(g(**args), whole)  # the memoised program, again
+    assert all(np.array_equal(args[key], v) for key, v in before.items())
+    (program,) = g._calls.values()
+    assert (getattr(program.run, "func", None) is numeric._chunked_product) is chunked
+
+
+def test_the_chunked_product_never_writes_an_argument() -> None:
+    from symbp.engine.numeric import _chunked_product
+    x, s = np.arange(6.0), np.linspace(-0.5, 0.5, 6)
+    got = _chunked_product(lambda a: a["x"], "s", FROM_VALUE["tanh"], 1, {"x": x, "s": s})
+    assert np.array_equal(got, x * (1 - s * s)) and np.array_equal(x, np.arange(6.0))

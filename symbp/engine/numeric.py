@@ -1112,6 +1112,7 @@ class Lambdified:
         parts: list[tuple] = []
         total: np.ndarray | None = None
         fresh = True
+        chunked = None
         for t in self.terms:
             coeff = t.coeff
             for s in t.sizes:
@@ -1128,7 +1129,10 @@ class Lambdified:
             if t.operands:
                 getters = [self._getter(op, arrays, sizes) for op in t.operands]
                 ops, owned = self._operands(t, arrays, sizes)
-                steps, val, mine = _compile_steps(self._path(t, ops), ops, owned)
+                plan = self._path(t, ops)
+                steps, val, mine = _compile_steps(plan, ops, owned)
+                if len(self.terms) == 1 and coeff == 1.0 and not t.expand:
+                    chunked = self._chunked(t, plan, steps, getters, arrays, shape)
                 if coeff != 1.0:
                     val, mine = val * coeff, True
             else:
@@ -1146,7 +1150,37 @@ class Lambdified:
                 total, fresh = total + val, True
         copy = total is not None and (not total.flags.writeable or (
             not fresh and id(_root(total)) in {id(_root(a)) for a in arrays.values()}))
+        if chunked is not None and not copy and len(parts) == 1 and not parts[0][3]:
+            parts = [(chunked, 1.0, (), False)]
         return _Program(parts, shape, copy)
+
+    def _chunked(self, t: _CompiledTerm, plan: list, steps: list[tuple], getters: list[Callable],
+                 arrays: dict[str, np.ndarray], shape: tuple[int, ...]
+                 ) -> Callable[[dict[str, np.ndarray]], np.ndarray] | None:
+        """The term's last step, ``x * h^{(n)}(a)`` with ``h(a)`` saved, as a pass in chunks
+        (:func:`_chunked_product`), or ``None`` where that does not apply: a result of fewer than
+        :data:`CHUNK_MIN` values; a last step that is no elementwise product or transposes; no
+        operand of it that is an activation's derivative from a saved value of the result's shape,
+        polynomial in that value (:data:`POLYNOMIAL_FROM_VALUE`), the other one computed by the
+        steps before.  The derivative is then never held whole (one array of the result's size
+        less, its passes in cache), and the values are the whole-array program's, bit for bit:
+        the same elementwise operations on the same numbers."""
+        if math.prod(shape) < CHUNK_MIN or not plan or plan[-1][1] != "mul" \
+                or list(plan[-1][2]) != sorted(plan[-1][2]):
+            return None
+        n = len(getters)
+        slots = steps[-1][1]
+        for k, other in (slots, slots[::-1]):
+            if k >= n or other < n:
+                continue
+            op = t.operands[k]
+            act = self.activations.get(op.fn, "")
+            if op.kind != "fn" or op.recip or op.saved not in arrays or act not in POLYNOMIAL_FROM_VALUE \
+                    or arrays[op.saved].shape != shape:
+                continue
+            return functools.partial(_chunked_product, _tree(getters, steps[:other - n + 1]), op.saved,
+                                     FROM_VALUE[act], op.order)
+        return None
 
     def _getter(self, op: _Operand, arrays: dict[str, np.ndarray], sizes: dict[str, int]
                 ) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
@@ -1328,6 +1362,38 @@ class _Program:
         if total is None:
             return np.zeros(self.shape)
         return np.array(total) if self.copy else total
+
+
+#: a result of at least this many values has its last product with an activation's derivative
+#: from a saved value done in chunks of :data:`CHUNK` values (:meth:`Lambdified._chunked`)
+CHUNK_MIN = 1 << 20
+CHUNK = 1 << 15
+#: the activations whose derivatives from the saved value are polynomials in it (elementwise
+#: sums and products only: the same bits whether computed whole or in chunks)
+POLYNOMIAL_FROM_VALUE = frozenset({"tanh", "logistic", "sigmoid"})
+
+
+def _chunked_product(other: Callable[[dict[str, np.ndarray]], np.ndarray], saved: str,
+                     f: Callable[[np.ndarray, int], np.ndarray], order: int, a: dict[str, np.ndarray]
+                     ) -> np.ndarray:
+    """``other(a) * f(a[saved], order)``, ``f`` applied chunk by chunk and each chunk's product
+    written into ``other``'s value (computed for this call; never an argument's memory: else,
+    as where the shapes or layouts differ, one whole product into a new array).
+
+    >>> import numpy as np
+    >>> s = np.linspace(-0.9, 0.9, 5)
+    >>> _chunked_product(lambda a: np.ones(5) * 2, "s", lambda v, n: 1 - v * v, 1, {"s": s})
+    array([0.38 , 1.595, 2.   , 1.595, 0.38 ])
+    """
+    g, s = other(a), a[saved]
+    if g.shape != s.shape or not (g.flags.c_contiguous and g.flags.writeable and s.flags.c_contiguous) \
+            or any(_root(g) is _root(v) for v in a.values()):
+        return np.multiply(g, f(s, order))
+    gf, sf = g.reshape(-1), s.reshape(-1)
+    for c in range(0, gf.size, CHUNK):
+        seg = gf[c:c + CHUNK]
+        np.multiply(seg, f(sf[c:c + CHUNK], order), out=seg)
+    return g
 
 
 def _tree(getters: list[Callable], steps: list[tuple]) -> Callable[[dict[str, np.ndarray]], np.ndarray]:
