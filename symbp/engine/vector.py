@@ -790,7 +790,9 @@ class _Translator:
             raise _Misfit((_tex(node), " differentiates ", *self.text(num), ": symbp reads gradients of "
                            "a scalar (a Jacobian is not read yet)"), node)
         shape = self.shapes.get(wrt.name, ()) if not wrt.groups else ()
-        if not shape:
+        if not wrt.groups and not shape and column_of(wrt.name, self.shapes) is not None:
+            v = self.column(wrt)  # Ng's \partial J / \partial Z^{[l](i)}: by the column, a vector
+        elif not shape:
             v = _V(wrt, None, None)
         else:
             v = self.shaped(wrt, shape, wrt)
