@@ -476,7 +476,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         origin.append(off)
         maps.append(where_ if macros else None)
     ex = conventions.get("examples")
-    if ex and not any(ex in shape for shape in shapes.values()):
+    if ex and generic is None and not any(ex in shape for shape in shapes.values()):
+        # (a generic layer's families are batch matrices with a column per example: inferred)
         raise DeclarationError(f"no vector or matrix is declared with the range {ex} of the examples",
                                offset=where[("examples", "")],
                                hint=f"declare the batch matrices with a column per example: "
@@ -510,7 +511,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         try:
             template = Template(*generic, list(lines), dict(
                 aliases=aliases, composites=composites, params=params, activations=activations,
-                error_kind=error_kind, error=error_name, delta=delta), boundaries=read_b)
+                error_kind=error_kind, error=error_name, delta=delta), boundaries=read_b,
+                batch=ex if generic[0] == "layers" else "")
             net = template.network(2)
         except InputError as exc:
             k = exc.forward_index

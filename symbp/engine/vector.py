@@ -1042,6 +1042,11 @@ def generic_index_form(tpl: Any) -> list[str]:  # a Template (engine.generic imp
 
     out: list[str] = []
     params = set(getattr(tpl, "params", ()))
+    batch = getattr(tpl, "batch", "")
+    if batch in _LAYER_RANGES.values():
+        raise DeclarationError(f"the examples' range {batch} is the name of a layer's units here",
+                               hint="name the examples' range otherwise: '% symbp: examples M : m'")
+    conventions: Conventions = {"examples": batch} if batch else {}  # W A + b: b broadcast
     fixed: dict[str, tuple[str, ...] | None] = {}  # a parameter's shape, once a line has fixed it
     for k, src in enumerate(tpl.lines):
         text, where = tpl.prepare(src)
@@ -1073,9 +1078,9 @@ def generic_index_form(tpl: Any) -> list[str]:  # a Template (engine.generic imp
             off = getattr(mark, "offset", 0)
             if base in params:
                 free.setdefault(base, []).append(n.name)
-            elif off in _LAYER_RANGES:
-                shapes[n.name] = (_LAYER_RANGES[off],)
-        ranges = sorted({r for s in shapes.values() for r in s})
+            elif off in _LAYER_RANGES:  # with a batch, a column per example (Ng's Z^{[l]}, A^{[l-1]})
+                shapes[n.name] = (_LAYER_RANGES[off], batch) if batch else (_LAYER_RANGES[off],)
+        ranges = sorted({r for s in shapes.values() for r in s} - {batch})  # a parameter has no example
         options: list[tuple[str, ...] | None] = [None, *((r,) for r in ranges),
                                                  *((r, c) for r in ranges for c in ranges)]
         names = sorted(free)
@@ -1089,7 +1094,7 @@ def generic_index_form(tpl: Any) -> list[str]:  # a Template (engine.generic imp
                 if shape is not None:
                     table.update({name: shape for name in free[p]})
             try:
-                read = translate(chain, table)
+                read = translate(chain, table, conventions=conventions)
             except InputError:
                 continue
             if isinstance(read, Read):
