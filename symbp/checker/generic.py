@@ -125,7 +125,7 @@ def _widths(text: str, net: Any, anchor: int, letter: str, pool: tuple[str, ...]
     def sub(m: re.Match) -> str:
         return f"{'an ' if m.group(1) else ''}{width[m.group(2)]}" if m.group(2) in width else m.group(0)
 
-    return re.sub(r"(\ban? )?\b([A-Z])(?=-vector| \\times | (?:row vector|matrix))", sub, text)
+    return re.sub(r"(\ban? )?\b([A-Z]\d*)(?=-vector| \\times | (?:row vector|matrix))", sub, text)
 
 
 def _width_parts(parts: tuple, net: Any, anchor: int, letter: str,
@@ -136,9 +136,9 @@ def _width_parts(parts: tuple, net: Any, anchor: int, letter: str,
              if x in net.ranges}
     out = list(parts)
     for k, p in enumerate(out):
-        if not (isinstance(p, dx.Math) and re.fullmatch(r"(?:[A-Z1] \\times )?[A-Z]", p)):
+        if not (isinstance(p, dx.Math) and re.fullmatch(r"(?:(?:[A-Z]\d*|1) \\times )?[A-Z]\d*", p)):
             continue
-        new = re.sub(r"\b[A-Z]\b", lambda m: width.get(m.group(0), m.group(0)), p)
+        new = re.sub(r"\b[A-Z]\d*\b", lambda m: width.get(m.group(0), m.group(0)), p)
         if new != p and k and isinstance(out[k - 1], str) and not isinstance(out[k - 1], dx.Math) \
                 and re.search(r"\ban? $", out[k - 1]) and new.startswith("n_"):
             out[k - 1] = re.sub(r"\ban? $", "an ", out[k - 1])
