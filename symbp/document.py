@@ -512,7 +512,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             template = Template(*generic, list(lines), dict(
                 aliases=aliases, composites=composites, params=params, activations=activations,
                 error_kind=error_kind, error=error_name, delta=delta), boundaries=read_b,
-                batch=ex if generic[0] == "layers" else "")
+                batch=(ex or "") if generic[0] == "layers" else "")
             net = template.network(2)
         except InputError as exc:
             k = exc.forward_index
