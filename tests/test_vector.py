@@ -926,6 +926,11 @@ def test_what_does_not_read_back_as_vectors_is_none(index: str) -> None:
     ("goodfellow_6_4.tex", 6, [r"&= g && \parbox[t]{0.34\linewidth}{\raggedright\small $g$ as assigned at "
                                r"this point", r"&= \left(W^{(2)}\right)^{T} \left(\nabla_{h^{(2)}} J \odot "
                                r"f'(a^{(2)})\right) \odot f'(a^{(1)})"]),
+    # Ng's batch: dZ for m \partial J / \partial Z, the average's 1/m written back
+    ("ng_batch.tex", 5, [r"d W^{[2]} &= \frac{1}{m} d Z^{[2]} \left(A^{[1]}\right)^{T}",
+                         r"&= \frac{1}{m} \left(W^{[2]T} d Z^{[2]} * g'(Z^{[1]})\right) X^{T}",
+                         r"d A^{[1]} &= \left(W^{[2]}\right)^{T} d Z^{[2]}"]),
+    ("ng_layers.tex", 5, [r"d Z^{[1]} &= \left(W^{[2]}\right)^{T} d Z^{[2]} * g'^{[1]}(Z^{[1]})"]),
 ])
 def test_the_proof_of_a_vector_claim_has_its_steps_with_vectors(tmp_path: Path, name: str, chains: int,
                                                                 steps: list[str]) -> None:
@@ -1086,9 +1091,12 @@ def test_the_value_level_generic_vector_mutants_are_all_refuted(tmp_path: Path, 
     (r"\frac{\partial J}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[2](i)}}",
      r"\frac{\partial J}{\partial b^{[2]}_{k}} = \sum_{m} \frac{\partial J}{\partial Z^{[2]}_{km}}"),
     (r"\frac{\partial J}{\partial W^{[2]}} = \sum_{i} \frac{\partial J}{\partial Z^{[2](i)}} A^{[1](i)T}",
-     r"\frac{\partial J}{\partial W^{[2]}_{kh}} = \sum_{m} \frac{\partial J}{\partial Z^{[2]}_{km}} A^{[1]}_{hm}"),
-    (r"\frac{\partial J}{\partial W^{[2]}} = \sum_{i} \frac{\partial J}{\partial Z^{[2](i)}} (A^{[1](i)})^\top",
-     r"\frac{\partial J}{\partial W^{[2]}_{kh}} = \sum_{m} \frac{\partial J}{\partial Z^{[2]}_{km}} A^{[1]}_{hm}"),
+     r"\frac{\partial J}{\partial W^{[2]}_{kh}} = \sum_{m} \frac{\partial J}{\partial Z^{[2]}_{km}} "
+     r"A^{[1]}_{hm}"),
+    (r"\frac{\partial J}{\partial W^{[2]}} = \sum_{i} \frac{\partial J}{\partial Z^{[2](i)}} "
+     r"(A^{[1](i)})^\top",
+     r"\frac{\partial J}{\partial W^{[2]}_{kh}} = \sum_{m} \frac{\partial J}{\partial Z^{[2]}_{km}} "
+     r"A^{[1]}_{hm}"),
     (r"db^{[2]} = \sum_{i=1}^{m} m \frac{\partial J}{\partial Z^{[2](i)}}",  # dZ's column i is m dJ/dZ^{(i)}
      r"\frac{\partial J}{\partial b^{[2]}_{k}} = \sum_{m} M \frac{\partial J}{\partial Z^{[2]}_{km}}"),
 ])
@@ -1100,19 +1108,21 @@ def test_the_gradient_by_a_column_is_the_column_vector_of_the_gradient(vector: s
 
 
 @pytest.mark.parametrize(("equation", "verdict", "code"), [
-    (r"\frac{\partial J}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[2](i)}}", VERIFIED, None),
+    (r"\frac{\partial J}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[2](i)}}", VERIFIED,
+     None),
     (r"dW^{[1]} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[1](i)}} X^{(i)T}", VERIFIED, None),
     (r"dW^{[2]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[2](i)} A^{[1](i)T}", VERIFIED, None),
     (r"db^{[1]} = \frac{1}{m} \sum_{i=1}^{m} m \frac{\partial J}{\partial Z^{[1](i)}}", VERIFIED, None),
     # the slips: the average taken twice, the transpose forgotten, the other layer's columns
-    (r"\frac{\partial J}{\partial b^{[2]}} = \frac{1}{m} \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[2](i)}}",
-     REFUTED, None),
+    (r"\frac{\partial J}{\partial b^{[2]}} = \frac{1}{m} \sum_{i=1}^{m} "
+     r"\frac{\partial J}{\partial Z^{[2](i)}}", REFUTED, None),
     (r"dW^{[1]} = \frac{1}{m} \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[1](i)}} X^{(i)T}", REFUTED, None),
     (r"dW^{[1]} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[1](i)}} X^{(i)}", REFUTED, "shape-mismatch"),
     (r"dW^{[2]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[2](i)} A^{[1](i)}", REFUTED, "shape-mismatch"),
     (r"\frac{\partial J}{\partial b^{[1]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[2](i)}}", REFUTED,
      "shape-mismatch"),
-    (r"\frac{\partial J}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial A^{[2](i)}}", REFUTED, None),
+    (r"\frac{\partial J}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial A^{[2](i)}}", REFUTED,
+     None),
     (r"\frac{\partial J}{\partial Z^{[2](i)}} = \frac{1}{m} dZ^{[2](i)}", ERROR, None),  # outside a sum
 ])
 def test_ng_column_gradients_in_a_file(equation: str, verdict: str, code: str | None) -> None:
@@ -1140,7 +1150,8 @@ A^{[l]} &= g^{[l]}(Z^{[l]})
 """
 #: the same network with its forward pass written with indices (the examples' letter m)
 NG_BATCH_GENERIC_INDEX = NG_BATCH_GENERIC.replace(
-    r"Z^{[l]} &= W^{[l]} A^{[l-1]} + b^{[l]}", r"Z^{[l]}_{jm} &= \sum_k W^{[l]}_{jk} A^{[l-1]}_{km} + b^{[l]}_j"
+    r"Z^{[l]} &= W^{[l]} A^{[l-1]} + b^{[l]}",
+    r"Z^{[l]}_{jm} &= \sum_k W^{[l]}_{jk} A^{[l-1]}_{km} + b^{[l]}_j"
 ).replace(r"A^{[l]} &= g^{[l]}(Z^{[l]})", r"A^{[l]}_{jm} &= g^{[l]}(Z^{[l]}_{jm})")
 NG_BATCH_FORWARDS = pytest.mark.parametrize("forward", [NG_BATCH_GENERIC, NG_BATCH_GENERIC_INDEX],
                                             ids=["vector", "index"])
@@ -1150,8 +1161,10 @@ NG_BATCH_FORWARDS = pytest.mark.parametrize("forward", [NG_BATCH_GENERIC, NG_BAT
 @pytest.mark.parametrize(("equation", "verdict", "words"), [
     (r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", VERIFIED,
      "verified for every layer l = 1..L-1 of every depth L"),
-    (r"dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}", VERIFIED, "verified for every layer l = 1..L of every depth L"),
-    (r"db^{[l]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[l](i)}", VERIFIED, "for every layer l = 1..L of every depth L"),
+    (r"dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}", VERIFIED,
+     "verified for every layer l = 1..L of every depth L"),
+    (r"db^{[l]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[l](i)}", VERIFIED,
+     "for every layer l = 1..L of every depth L"),
     (r"db^{[l]} = \frac{1}{m} \sum_{i} dZ^{[l](i)}", VERIFIED, "for every layer l = 1..L of every depth L"),
     (r"db^{[l]} = \frac{1}{m} dZ^{[l]} \mathbf{1}", VERIFIED, "cross-checked unrolled at L = 2, 3, 4"),
     (r"dZ^{[L]} = dA^{[L]} * g'^{[L]}(Z^{[L]})", VERIFIED, "of every depth"),
@@ -1175,14 +1188,18 @@ def test_ng_batch_in_columns_inside_a_generic_layer(equation: str, verdict: str,
                                                     forward: str) -> None:
     (r,) = _one(equation, forward)
     assert r.verdict == verdict, r.message
-    assert words in r.message + (f"; counterexample {r.counterexample}" if r.counterexample else ""), r.message
+    said = r.message + (f"; counterexample {r.counterexample}" if r.counterexample else "")
+    assert words in said, r.message
 
 
 @pytest.mark.parametrize(("depth", "index"), [
-    (1, [r"Z^{(1)}_{jm} = \sum_{i} W^{(1)}_{ji} A^{(0)}_{im} + b^{(1)}_{j}", r"A^{(1)}_{jm} = g^{[1]}(Z^{(1)}_{jm})"]),
-    (3, [r"Z^{(3)}_{nm} = \sum_{k} W^{(3)}_{nk} A^{(2)}_{km} + b^{(3)}_{n}", r"A^{(3)}_{nm} = g^{[3]}(Z^{(3)}_{nm})"]),
+    (1, [r"Z^{(1)}_{jm} = \sum_{i} W^{(1)}_{ji} A^{(0)}_{im} + b^{(1)}_{j}",
+         r"A^{(1)}_{jm} = g^{[1]}(Z^{(1)}_{jm})"]),
+    (3, [r"Z^{(3)}_{nm} = \sum_{k} W^{(3)}_{nk} A^{(2)}_{km} + b^{(3)}_{n}",
+         r"A^{(3)}_{nm} = g^{[3]}(Z^{(3)}_{nm})"]),
 ])
-def test_a_generic_batch_unrolls_with_the_examples_shared_by_every_layer(depth: int, index: list[str]) -> None:
+def test_a_generic_batch_unrolls_with_the_examples_shared_by_every_layer(depth: int,
+                                                                        index: list[str]) -> None:
     """Every layer has its own units (layer 3's are n, not m: the examples' letter is left out of
     the layers' letters) and the same examples m."""
     tpl = loads(NG_BATCH_GENERIC + "\\[ dA^{[l-1]} = W^{[l]T} dZ^{[l]} \\]\n", "t.tex").generic

@@ -27,7 +27,6 @@ differentiates by; the error may have any name (:attr:`Network.error_name`).
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
