@@ -1122,7 +1122,10 @@ def generic_index_form(tpl: Any) -> list[str]:  # a Template (engine.generic imp
     No shape is declared: a family of the forward pass written with a layer is the vector of that
     layer's units; each parameter's shape (a number, a vector of a layer, a matrix joining two)
     is inferred, the one that makes the equation's shapes fit; none or more than one is a
-    :class:`~symbp.errors.DeclarationError` that asks for the line with indices.
+    :class:`~symbp.errors.DeclarationError` that asks for the line with indices.  With the
+    template's ``batch`` (the examples' range, Ng's ``% symbp: examples M : m``), such a family
+    is the matrix of its layer's units by the examples (``Z^{[l]}``, ``A^{[l-1]}``), a parameter
+    has no examples' axis, and a vector added to a batch matrix is broadcast along it.
 
     >>> from symbp.engine.generic import Template
     >>> t = Template("layers", "l", "L", [r"z^l = w^l a^{l-1} + b^l", r"a^l = \\sigma(z^l)"])
