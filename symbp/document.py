@@ -476,7 +476,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         origin.append(off)
         maps.append(where_ if macros else None)
     ex = conventions.get("examples")
-    if ex and not any(ex in shape for shape in shapes.values()):
+    batch = generic is not None and generic[0] == "layers"  # a generic layer's batch matrices: inferred
+    if ex and not batch and not any(ex in shape for shape in shapes.values()):
         raise DeclarationError(f"no vector or matrix is declared with the range {ex} of the examples",
                                offset=where[("examples", "")],
                                hint=f"declare the batch matrices with a column per example: "
@@ -510,7 +511,8 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         try:
             template = Template(*generic, list(lines), dict(
                 aliases=aliases, composites=composites, params=params, activations=activations,
-                error_kind=error_kind, error=error_name, delta=delta), boundaries=read_b)
+                error_kind=error_kind, error=error_name, delta=delta), boundaries=read_b,
+                batch=(ex or "") if batch else "")
             net = template.network(2)
         except InputError as exc:
             k = exc.forward_index

@@ -159,6 +159,12 @@ class Forward:
         self.error = "sum-of-squares" if net.error_kind else options.error
         #: the family of an error the forward pass defines (read once: energy runs per perturbation)
         self.error_family = calculus.error_family(net)
+        #: with the examples of a batch declared and the error abstract, the error run is the mean
+        #: over the examples of each one's error (Ng's J = \frac{1}{m} \sum_i L^{(i)}, as
+        #: engine.vector reads dZ and as the counterexamples run it): the examples' number, else 1
+        ex = (getattr(net, "conventions", None) or {}).get("examples")
+        self.mean = (self.sizes[ex] if ex and ex in self.sizes and not net.error_kind
+                     and self.error_family is None else 1)
         rng = np.random.default_rng(options.seed)
         self.leaves: dict[int, np.ndarray] = {}
         target_fams = set(net.targets.values())
@@ -190,8 +196,11 @@ class Forward:
 
     def describe(self) -> dict[str, Any]:
         h = ", ".join(f"{k} = {v}" for k, v in sorted(self.kinds.items())) or "no activation"
-        return {"h": h, "E": ERROR_FUNCTIONS[self.error][0], "seed": self.options.seed,
-                "sizes": dict(self.sizes)}
+        e = ERROR_FUNCTIONS[self.error][0]
+        if self.mean != 1 and e.startswith("E = "):  # the mean of each example's error
+            m = self.net.conventions.get("size") or "m"
+            e = f"{self.net.error_name or 'E'} = 1/{m} sum over the {m} examples of {e[4:]}"
+        return {"h": h, "E": e, "seed": self.options.seed, "sizes": dict(self.sizes)}
 
     def run(self, override: dict[int, np.ndarray] | None = None) -> dict[int, np.ndarray]:
         """Every family's values; ``override`` fixes some (everything downstream follows)."""
@@ -218,7 +227,7 @@ class Forward:
             raise AssertionError("only an output's δ is an atom of a ground form")
         if out == self.error_family:  # ∂E/∂E
             return np.ones(self.shape(out))
-        return ERROR_FUNCTIONS[self.error][2](values[out], self.target(out, values))
+        return ERROR_FUNCTIONS[self.error][2](values[out], self.target(out, values)) / self.mean
 
     def target(self, out: int, values: dict[int, np.ndarray]) -> np.ndarray:
         return values[self.net.targets[out]] if out in self.net.targets else self.targets[out]
@@ -227,7 +236,7 @@ class Forward:
         if self.error_family is not None:  # the error as a forward equation (E = 1/2 sum (y - t)^2)
             return float(values[self.error_family])
         e = ERROR_FUNCTIONS[self.error][1]
-        return sum(e(values[o], self.target(o, values)) for o in self.net.outputs)
+        return sum(e(values[o], self.target(o, values)) for o in self.net.outputs) / self.mean
 
     def finite_differences(self, fam: int, target: Callable[[dict[int, np.ndarray]], np.ndarray]
                            ) -> np.ndarray:

@@ -214,15 +214,6 @@ DH = (r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_{k} \delta^t_k w_{hk} "
 
 # (network, claim, truth, why)
 FINDINGS = [
-    # --- corpus4 (tests/corpus/entries_field.py, truth by PyTorch autograd on Ng's batch with
-    # the examples in columns, J the mean of the examples' losses): the derivative of J by a
-    # column of a batch matrix, \partial J / \partial Z^{[l](i)} (an n_l-vector, as dZ^{[l](i)} is),
-    # is read as a scalar, so true sums over the examples are refuted as shape mismatches
-    ("corpus4_ng_batch", r"\frac{\partial J}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[2](i)}}",
-     True, "dJ/dZ^{[2](i)} read as a scalar: 'the right side is a scalar'"),
-    ("corpus4_ng_batch", r"dW^{[1]} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[1](i)}} X^{(i)T}",
-     True, "dJ/dZ^{[1](i)} read as a scalar: 'a 1 x I row vector'"),
-    # --- end corpus4
 ]
 
 #: found by the audit and fixed the same day: a generic claim is unrolled as far as its offsets
@@ -766,6 +757,20 @@ FIXED += [
      "a sum from t = 5 is empty at T = 1..4"),
     ("bptt", r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h - \sum_{t=6}^{T} \delta^t_k b^t_h", False,
      "a sum from t = 6 is empty at T = 1..4"),
+]
+
+#: fixed by ng6: engine.vector reads \partial J / \partial Z^{[l](i)} as the column's vector (the
+#: derivative by the column, inside the sum over the examples), not as a scalar
+FIXED += [
+    # --- corpus4 (tests/corpus/entries_field.py, truth by PyTorch autograd on Ng's batch with
+    # the examples in columns, J the mean of the examples' losses): the derivative of J by a
+    # column of a batch matrix, \partial J / \partial Z^{[l](i)} (an n_l-vector, as dZ^{[l](i)} is),
+    # is read as a scalar, so true sums over the examples are refuted as shape mismatches
+    ("corpus4_ng_batch", r"\frac{\partial J}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[2](i)}}",
+     True, "dJ/dZ^{[2](i)} read as a scalar: 'the right side is a scalar'"),
+    ("corpus4_ng_batch", r"dW^{[1]} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[1](i)}} X^{(i)T}",
+     True, "dJ/dZ^{[1](i)} read as a scalar: 'a 1 x I row vector'"),
+    # --- end corpus4
 ]
 
 RIGHT += [

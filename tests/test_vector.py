@@ -767,7 +767,8 @@ def test_the_numeric_check_runs_generic_vector_claims() -> None:
 
 def test_the_generic_vector_mutants_are_all_killed() -> None:
     report = run_vector_mutants([ROOT / "derivations" / "generic"])
-    assert report.links == 6 and report.unsound == [] and report.survivors == []
+    # nielsen_matrix_bp.tex's 6 vector claims and ng_layers_batch.tex's 8 true ones
+    assert report.links == 14 and report.unsound == [] and report.survivors == []
     assert {o.cls for o in report.outcomes} >= {"drop-transpose", "hadamard-to-product", "other-layout"}
     assert not [o for o in report.outcomes if o.message.startswith(DISAGREES)]
     # value-level slips too, the shapes fitting: sigma for sigma', a factor dropped, all refuted
@@ -925,6 +926,11 @@ def test_what_does_not_read_back_as_vectors_is_none(index: str) -> None:
     ("goodfellow_6_4.tex", 6, [r"&= g && \parbox[t]{0.34\linewidth}{\raggedright\small $g$ as assigned at "
                                r"this point", r"&= \left(W^{(2)}\right)^{T} \left(\nabla_{h^{(2)}} J \odot "
                                r"f'(a^{(2)})\right) \odot f'(a^{(1)})"]),
+    # Ng's batch: dZ for m \partial J / \partial Z, the average's 1/m written back
+    ("ng_batch.tex", 5, [r"d W^{[2]} &= \frac{1}{m} d Z^{[2]} \left(A^{[1]}\right)^{T}",
+                         r"&= \frac{1}{m} \left(W^{[2]T} d Z^{[2]} * g'(Z^{[1]})\right) X^{T}",
+                         r"d A^{[1]} &= \left(W^{[2]}\right)^{T} d Z^{[2]}"]),
+    ("ng_layers.tex", 5, [r"d Z^{[1]} &= \left(W^{[2]}\right)^{T} d Z^{[2]} * g'^{[1]}(Z^{[1]})"]),
 ])
 def test_the_proof_of_a_vector_claim_has_its_steps_with_vectors(tmp_path: Path, name: str, chains: int,
                                                                 steps: list[str]) -> None:
@@ -1076,3 +1082,154 @@ def test_the_value_level_generic_vector_mutants_are_all_refuted(tmp_path: Path, 
     assert any(o.truth == "different" for o in value)
     assert all(o.verdict == (REFUTED if o.truth == "different" else VERIFIED) for o in value), \
         [(o.latex, o.truth, o.verdict) for o in value]
+
+
+# ----------------------------------------------------------------------------------------------
+# Ng's gradient by a column, \partial J / \partial Z^{[l](i)}: the column's vector (J the mean)
+
+@pytest.mark.parametrize(("vector", "index"), [
+    (r"\frac{\partial J}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[2](i)}}",
+     r"\frac{\partial J}{\partial b^{[2]}_{k}} = \sum_{m} \frac{\partial J}{\partial Z^{[2]}_{km}}"),
+    (r"\frac{\partial J}{\partial W^{[2]}} = \sum_{i} \frac{\partial J}{\partial Z^{[2](i)}} A^{[1](i)T}",
+     r"\frac{\partial J}{\partial W^{[2]}_{kh}} = \sum_{m} \frac{\partial J}{\partial Z^{[2]}_{km}} "
+     r"A^{[1]}_{hm}"),
+    (r"\frac{\partial J}{\partial W^{[2]}} = \sum_{i} \frac{\partial J}{\partial Z^{[2](i)}} "
+     r"(A^{[1](i)})^\top",
+     r"\frac{\partial J}{\partial W^{[2]}_{kh}} = \sum_{m} \frac{\partial J}{\partial Z^{[2]}_{km}} "
+     r"A^{[1]}_{hm}"),
+    (r"db^{[2]} = \sum_{i=1}^{m} m \frac{\partial J}{\partial Z^{[2](i)}}",  # dZ's column i is m dJ/dZ^{(i)}
+     r"\frac{\partial J}{\partial b^{[2]}_{k}} = \sum_{m} M \frac{\partial J}{\partial Z^{[2]}_{km}}"),
+])
+def test_the_gradient_by_a_column_is_the_column_vector_of_the_gradient(vector: str, index: str) -> None:
+    shapes = {"Z^{[2]}": ("K", "M"), "A^{[1]}": ("H", "M"), "b^{[2]}": ("K",), "W^{[2]}": ("K", "H")}
+    out = translate(parse_chain(vector, FUNCS), shapes, conventions=NG)
+    assert not isinstance(out, Mismatch), out.message
+    assert " = ".join(unparse(s) for s in out.sides) == index
+
+
+@pytest.mark.parametrize(("equation", "verdict", "code"), [
+    (r"\frac{\partial J}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[2](i)}}", VERIFIED,
+     None),
+    (r"dW^{[1]} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[1](i)}} X^{(i)T}", VERIFIED, None),
+    (r"dW^{[2]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[2](i)} A^{[1](i)T}", VERIFIED, None),
+    (r"db^{[1]} = \frac{1}{m} \sum_{i=1}^{m} m \frac{\partial J}{\partial Z^{[1](i)}}", VERIFIED, None),
+    # the slips: the average taken twice, the transpose forgotten, the other layer's columns
+    (r"\frac{\partial J}{\partial b^{[2]}} = \frac{1}{m} \sum_{i=1}^{m} "
+     r"\frac{\partial J}{\partial Z^{[2](i)}}", REFUTED, None),
+    (r"dW^{[1]} = \frac{1}{m} \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[1](i)}} X^{(i)T}", REFUTED, None),
+    (r"dW^{[1]} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[1](i)}} X^{(i)}", REFUTED, "shape-mismatch"),
+    (r"dW^{[2]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[2](i)} A^{[1](i)}", REFUTED, "shape-mismatch"),
+    (r"\frac{\partial J}{\partial b^{[1]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[2](i)}}", REFUTED,
+     "shape-mismatch"),
+    (r"\frac{\partial J}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial A^{[2](i)}}", REFUTED,
+     None),
+    (r"\frac{\partial J}{\partial Z^{[2](i)}} = \frac{1}{m} dZ^{[2](i)}", ERROR, None),  # outside a sum
+])
+def test_ng_column_gradients_in_a_file(equation: str, verdict: str, code: str | None) -> None:
+    (r,) = _one(equation, NG_LAYERS)
+    assert r.verdict == verdict, r.message
+    if code is not None:
+        assert code in r.codes
+
+
+# ----------------------------------------------------------------------------------------------
+# Ng's batch in columns inside a generic layer l: every layer of every depth
+
+NG_BATCH_GENERIC = r"""
+% symbp: layers l = 1..L
+% symbp: params W, b
+% symbp: error J
+% symbp: examples M : m
+% symbp: prefix d = \partial J
+% symbp: hadamard *
+% symbp: forward
+\begin{align*}
+Z^{[l]} &= W^{[l]} A^{[l-1]} + b^{[l]} \\
+A^{[l]} &= g^{[l]}(Z^{[l]})
+\end{align*}
+"""
+#: the same network with its forward pass written with indices (the examples' letter m)
+NG_BATCH_GENERIC_INDEX = NG_BATCH_GENERIC.replace(
+    r"Z^{[l]} &= W^{[l]} A^{[l-1]} + b^{[l]}",
+    r"Z^{[l]}_{jm} &= \sum_k W^{[l]}_{jk} A^{[l-1]}_{km} + b^{[l]}_j"
+).replace(r"A^{[l]} &= g^{[l]}(Z^{[l]})", r"A^{[l]}_{jm} &= g^{[l]}(Z^{[l]}_{jm})")
+NG_BATCH_FORWARDS = pytest.mark.parametrize("forward", [NG_BATCH_GENERIC, NG_BATCH_GENERIC_INDEX],
+                                            ids=["vector", "index"])
+
+
+@NG_BATCH_FORWARDS
+@pytest.mark.parametrize(("equation", "verdict", "words"), [
+    (r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", VERIFIED,
+     "verified for every layer l = 1..L-1 of every depth L"),
+    (r"dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}", VERIFIED,
+     "verified for every layer l = 1..L of every depth L"),
+    (r"db^{[l]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[l](i)}", VERIFIED,
+     "for every layer l = 1..L of every depth L"),
+    (r"db^{[l]} = \frac{1}{m} \sum_{i} dZ^{[l](i)}", VERIFIED, "for every layer l = 1..L of every depth L"),
+    (r"db^{[l]} = \frac{1}{m} dZ^{[l]} \mathbf{1}", VERIFIED, "cross-checked unrolled at L = 2, 3, 4"),
+    (r"dZ^{[L]} = dA^{[L]} * g'^{[L]}(Z^{[L]})", VERIFIED, "of every depth"),
+    (r"dA^{[l-1]} = W^{[l]T} dZ^{[l]}", VERIFIED, "of every depth"),
+    (r"dW^{[l]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[l](i)} A^{[l-1](i)T}", VERIFIED, "of every depth"),
+    (r"\frac{\partial J}{\partial b^{[l]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[l](i)}}", VERIFIED,
+     "of every depth"),
+    # the slips: the 1/m dropped, a transpose missing, * for the matrix product and back
+    (r"dW^{[l]} = dZ^{[l]} A^{[l-1]T}", REFUTED, "the right side has an extra factor M"),
+    (r"db^{[l]} = \sum_{i=1}^{m} dZ^{[l](i)}", REFUTED, "the right side has an extra factor M"),
+    (r"dZ^{[l]} = W^{[l+1]} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", REFUTED,
+     r"multiplies an n_{l+1} \times n_{l} matrix by an n_{l+1} \times M matrix"),
+    (r"dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]}", REFUTED, "multiplies"),
+    (r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} g'^{[l]}(Z^{[l]})", REFUTED, "multiplies"),
+    (r"dW^{[l]} = \frac{1}{m} A^{[l-1]T} dZ^{[l]}", REFUTED, "multiplies"),
+    (r"db^{[l]} = \frac{1}{m} dZ^{[l]}", REFUTED, "the left side"),
+    (r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l+1]}(Z^{[l]})", REFUTED, "counterexample"),
+    (r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g^{[l]}(Z^{[l]})", REFUTED, "counterexample"),
+])
+def test_ng_batch_in_columns_inside_a_generic_layer(equation: str, verdict: str, words: str,
+                                                    forward: str) -> None:
+    (r,) = _one(equation, forward)
+    assert r.verdict == verdict, r.message
+    said = r.message + (f"; counterexample {r.counterexample}" if r.counterexample else "")
+    assert words in said, r.message
+
+
+@pytest.mark.parametrize(("depth", "index"), [
+    (1, [r"Z^{(1)}_{jm} = \sum_{i} W^{(1)}_{ji} A^{(0)}_{im} + b^{(1)}_{j}",
+         r"A^{(1)}_{jm} = g^{[1]}(Z^{(1)}_{jm})"]),
+    (3, [r"Z^{(3)}_{nm} = \sum_{k} W^{(3)}_{nk} A^{(2)}_{km} + b^{(3)}_{n}",
+         r"A^{(3)}_{nm} = g^{[3]}(Z^{(3)}_{nm})"]),
+])
+def test_a_generic_batch_unrolls_with_the_examples_shared_by_every_layer(depth: int,
+                                                                        index: list[str]) -> None:
+    """Every layer has its own units (layer 3's are n, not m: the examples' letter is left out of
+    the layers' letters) and the same examples m."""
+    tpl = loads(NG_BATCH_GENERIC + "\\[ dA^{[l-1]} = W^{[l]T} dZ^{[l]} \\]\n", "t.tex").generic
+    net = tpl.network(depth)
+    assert net.forward_latex[-2:] == index
+    assert net.ranges["m"] == "M" and tpl.pool[:4] == ("i", "j", "k", "n")
+
+
+def test_the_shipped_generic_batch_derivation_is_as_it_expects() -> None:
+    results = check_file(ROOT / "derivations" / "generic" / "ng_layers_batch.tex")
+    assert results and all(r.as_expected for r in results), [r.message for r in results if not r.as_expected]
+    assert sum(r.verdict == VERIFIED and "of every depth" in r.message for r in results) == 8
+    assert sum(r.verdict == REFUTED for r in results) == 11
+
+
+def test_the_numeric_check_runs_ng_generic_batch_claims_under_the_mean() -> None:
+    from symbp.numcheck import check_file as numeric
+    res = numeric(ROOT / "derivations" / "generic" / "ng_layers_batch.tex")
+    assert {x.status for x in res[:8]} == {"agree"}
+    assert all(x.status != "agree" for x in res[8:])
+    assert all("J = 1/m sum over the m examples of" in x.text() for x in res[:8])
+
+
+@pytest.mark.parametrize("name", ["ng_batch.tex", "ng_layers.tex"])
+def test_the_numeric_check_runs_ng_j_as_the_mean_over_the_examples(name: str) -> None:
+    """With the examples declared and J abstract, --numeric runs J = 1/m sum of each example's
+    error, as the counterexamples do (vec5), and says so; every verified link agrees."""
+    from symbp.numcheck import check_file as numeric
+    res = numeric(ROOT / "derivations" / name)
+    ran = [x for x in res if x.status != "skipped"]
+    assert ran and all("J = 1/m sum over the m examples of 1/2 sum (y - t)^2" in x.text() for x in ran)
+    assert all(x.status == "agree" for x in ran if x.link.verdict == VERIFIED)
+    assert all(x.status == "differ" for x in ran if x.link.verdict == REFUTED)

@@ -109,7 +109,7 @@ def _back(text: str, anchor: int, letter: str, letters: dict[str, str]) -> str:
     return re.sub(r"_\{([^{}]*)\}", sub, text) if inverse else text
 
 
-def _widths(text: str, net: Any, anchor: int, letter: str) -> str:
+def _widths(text: str, net: Any, anchor: int, letter: str, pool: tuple[str, ...] = LAYER_LETTERS) -> str:
     """The widths of an unrolled network's layers, in a shape mismatch's words, written as the
     widths of the generic layers: ``a K \\times J matrix`` at ``l = 1`` is ``an n_{l+1} \\times
     n_{l} matrix``.
@@ -119,25 +119,26 @@ def _widths(text: str, net: Any, anchor: int, letter: str) -> str:
     >>> print(_widths(r"multiplies a K \\times J matrix by a K-vector", net, 1, "l"))
     multiplies an n_{l+1} \\times n_{l} matrix by an n_{l+1}-vector
     """
-    width = {net.ranges[x]: f"n_{{{_off(letter, n - anchor)}}}" for n, x in enumerate(LAYER_LETTERS)
+    width = {net.ranges[x]: f"n_{{{_off(letter, n - anchor)}}}" for n, x in enumerate(pool)
              if x in net.ranges}
 
     def sub(m: re.Match) -> str:
         return f"{'an ' if m.group(1) else ''}{width[m.group(2)]}" if m.group(2) in width else m.group(0)
 
-    return re.sub(r"(\ban? )?\b([A-Z])(?=-vector| \\times | (?:row vector|matrix))", sub, text)
+    return re.sub(r"(\ban? )?\b([A-Z]\d*)(?=-vector| \\times | (?:row vector|matrix))", sub, text)
 
 
-def _width_parts(parts: tuple, net: Any, anchor: int, letter: str) -> tuple:
+def _width_parts(parts: tuple, net: Any, anchor: int, letter: str,
+                 pool: tuple[str, ...] = LAYER_LETTERS) -> tuple:
     """:func:`_widths` for a diagnosis's parts, where a shape is maths of its own
     (``'a '``, ``Math('K \\times J')``, ``' matrix'``)."""
-    width = {net.ranges[x]: f"n_{{{_off(letter, n - anchor)}}}" for n, x in enumerate(LAYER_LETTERS)
+    width = {net.ranges[x]: f"n_{{{_off(letter, n - anchor)}}}" for n, x in enumerate(pool)
              if x in net.ranges}
     out = list(parts)
     for k, p in enumerate(out):
-        if not (isinstance(p, dx.Math) and re.fullmatch(r"(?:[A-Z1] \\times )?[A-Z]", p)):
+        if not (isinstance(p, dx.Math) and re.fullmatch(r"(?:(?:[A-Z]\d*|1) \\times )?[A-Z]\d*", p)):
             continue
-        new = re.sub(r"\b[A-Z]\b", lambda m: width.get(m.group(0), m.group(0)), p)
+        new = re.sub(r"\b[A-Z]\d*\b", lambda m: width.get(m.group(0), m.group(0)), p)
         if new != p and k and isinstance(out[k - 1], str) and not isinstance(out[k - 1], dx.Math) \
                 and re.search(r"\ban? $", out[k - 1]) and new.startswith("n_"):
             out[k - 1] = re.sub(r"\ban? $", "an ", out[k - 1])
@@ -321,9 +322,9 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         legend = ""
         if not inst.conflicts:
             net = tpl.network(d)
-            legend = " (" + ", ".join(f"{tpl.mode[:-1]} {x}'s units {LAYER_LETTERS[x]}, "
-                                      f"width {net.ranges[LAYER_LETTERS[x]]}"
-                                      for x in range(d + 1) if LAYER_LETTERS[x] in net.ranges) + ")"
+            legend = " (" + ", ".join(f"{tpl.mode[:-1]} {x}'s units {tpl.pool[x]}, "
+                                      f"width {net.ranges[tpl.pool[x]]}"
+                                      for x in range(d + 1) if tpl.pool[x] in net.ranges) + ")"
             if tpl.mode == "steps":
                 legend = ""
         said, diagnoses = r.message, list(r.diagnoses)
@@ -332,9 +333,9 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
 
             def generic(parts: tuple) -> tuple:
                 return _width_parts(tuple(dx.Math(_back(p, anchor, letter, letters)) if isinstance(p, dx.Math)
-                                          else p for p in parts), net_d, anchor, letter)
+                                          else p for p in parts), net_d, anchor, letter, tpl.pool)
 
-            said = _widths(_back(said, anchor, letter, letters), net_d, anchor, letter)
+            said = _widths(_back(said, anchor, letter, letters), net_d, anchor, letter, tpl.pool)
             diagnoses = [dx.ShapeMismatch(generic(g.words), generic(g.fix)) if isinstance(g, dx.ShapeMismatch)
                          else g for g in diagnoses]
         message = (f"{lead}refuted {where}, where it reads {inst_text}{legend}: {said}")

@@ -62,7 +62,19 @@ MODES = ("layers", "steps")
 LAYER_LETTERS = ("i", "j", "k", "m", "n", "p", "q", "r", "s", "u", "v")
 #: placeholder labels ``^{(7001)}`` start here (never a layer number a file writes)
 _BASE = 7000
-_PLACEHOLDER = re.compile(r"\^\{\((\d+)\)\}$")
+_PLACEHOLDER = re.compile(r"\^\{\((\d+)\)(?:\([A-Za-z]\))?\}$")
+
+
+def layer_letters(examples: str | None = None) -> tuple[str, ...]:
+    """The unit letters of the layers ``0, 1, 2, ...`` of an unrolled network; with the examples of
+    a batch in columns (``% symbp: examples M : m``) without the examples' own letter, which every
+    layer shares.
+
+    >>> layer_letters("M")[:5]
+    ('i', 'j', 'k', 'n', 'p')
+    """
+    ex = (examples or "").lower()
+    return tuple(x for x in LAYER_LETTERS if x != ex)
 _DIRECTIVE_ARG = re.compile(r"\s*([A-Za-z])\s*=\s*1\s*(?:\.\.|\\dots|\\ldots|,\s*\\dots\s*,)"
                             r"\s*([A-Za-z])\s*$")
 
@@ -181,6 +193,8 @@ class Mark:
     shown: str = ""
     #: a transpose written inside the superscript after the brackets (``W^{[l+1]T}``): ``T``, ``\\top``
     transposed: str = ""
+    #: Ng's column of the example ``i`` written inside it (``Z^{[l](i)}``): ``i``
+    column: str = ""
 
 
 class Invalid(Exception):
@@ -241,6 +255,9 @@ class Template:
     #: what every unrolled network gets of the file besides its forward pass: the vector
     #: notation's layout and conventions (``% symbp: hadamard *``, ``prefix``; :meth:`dress`)
     dressing: dict = field(default_factory=dict)
+    #: the range of the examples of a batch in columns (``% symbp: examples M : m``): every
+    #: family of the forward pass has a column per example, the same in every layer
+    batch: str = ""
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -257,6 +274,10 @@ class Template:
                                   if m.group(1) not in params_ and m.group(3) is None)
         self.functions = frozenset(n for n in names if n not in _NOT_FUNCTIONS and n not in params_)
         self.params = set(self.kw.get("params", ("w", "b")))
+        #: the unit letters of the layers (the examples' letter, shared by every layer, left out)
+        self.pool = layer_letters(self.batch)
+        #: the examples' letter in the index form of the forward pass (``m``), placed at no layer
+        self.batch_letter = self.batch.lower()
         try:
             from .vector import generic_index_form  # a forward pass written with vectors
             self.lines = generic_index_form(self)
@@ -323,6 +344,8 @@ class Template:
                     self.leaves.add(base)
                 if base not in params:
                     for x in s.letters:
+                        if x == self.batch_letter:
+                            continue  # the examples' letter: a column of every layer
                         if offsets.setdefault(x, mark.offset) != mark.offset:
                             raise DeclarationError(
                                 f"the index {x} stands for units of two {self.mode} in one forward "
@@ -586,7 +609,8 @@ class Template:
                         self.marks[key] = mark
                         out.append(src[last:t.pos])
                         where.extend(range(last, t.pos))
-                        text = f"^{{[{key}]}}" if applied else f"^{{({key}){mark.transposed}}}"
+                        col = f"({mark.column})" if mark.column else ""
+                        text = f"^{{[{key}]}}" if applied else f"^{{({key}){col}{mark.transposed}}}"
                         out.append(text)
                         where.extend([t.pos] * len(text))
                         last = toks[end].end
@@ -623,12 +647,17 @@ class Template:
             if abs(off) > 9:
                 return None
             text, j = f"{b.text}{c.text}{toks[j + 1].text}", j + 2
-        transposed = ""
+        transposed = column = ""
         if close:
             if not (j < len(toks) and toks[j].kind == "sym" and toks[j].text == close):
                 return None
             j += 1
             t = toks[j] if j < len(toks) else None
+            if (self.batch and close == "]" and t is not None and t.kind == "sym" and t.text == "("
+                    and j + 2 < len(toks) and toks[j + 1].kind == "letter" and toks[j + 2].kind == "sym"
+                    and toks[j + 2].text == ")"):
+                column, j = toks[j + 1].text, j + 3  # Ng's Z^{[l](i)}: the column of the example i
+                t = toks[j] if j < len(toks) else None
             if t is not None and ((t.kind == "cmd" and t.text in ("top", "intercal"))
                                   or (t.kind == "letter" and t.text == "T")):
                 transposed = t.show()  # Ng's W^{[l+1]T}, Goodfellow's W^{(k)\top}: the parser's
@@ -636,7 +665,7 @@ class Template:
         if not (j < len(toks) and toks[j].kind == "sym" and toks[j].text == "}"):
             return None
         opening = "(" if close == ")" else "[" if close else ""
-        return j, Mark(kind, off, text, f"{opening}{text}{close}" if close else "", transposed)
+        return j, Mark(kind, off, text, f"{opening}{text}{close}" if close else "", transposed, column)
 
     def parse(self, src: str, what: str = "claim") -> Chain:
         """A formula of the file with its generic superscripts read (errors at the source's offsets)."""
@@ -654,7 +683,8 @@ class Template:
             mark = self.marks.get(int(m.group(1)))
             if mark is None:
                 return m.group(0)
-            written = (mark.shown or mark.text) + m.group(2)  # W^{[l+1]T}: its transpose after it
+            # W^{[l+1]T}: its transpose after it; Ng's column Z^{[l](i)}: the example's letter
+            written = (mark.shown or mark.text) + (m.group(2) or "") + m.group(3)
             return f"^{{{written}}}" if len(written) > 1 else f"^{written}"
 
         def labelled(m: re.Match) -> str:  # g^{[7003]}: Ng's g^{[l+1]}
@@ -662,7 +692,7 @@ class Template:
             return m.group(0) if mark is None else f"^{{{mark.shown}}}"
 
         text = re.sub(r"\^\{\[(\d+)\]\}", labelled, text)
-        return re.sub(r"\^\{\((\d+)\)(T|\\top|\\intercal|)\}", back, text)
+        return re.sub(r"\^\{\((\d+)\)(\([A-Za-z]\))?(T|\\top|\\intercal|)\}", back, text)
 
     # -- what a layer is
     def valid(self, base: str, n: int, depth: int, open_: str = "") -> str:
@@ -711,7 +741,8 @@ class Template:
                     base, mark = self.split(s.name)
                     if mark is not None:
                         for x, d in zip(s.letters, self._sig(base, len(s.letters))):
-                            offsets.setdefault(x, mark.offset + d)
+                            if x != self.batch_letter:
+                                offsets.setdefault(x, mark.offset + d)
         return offsets
 
     def _sig(self, base: str, n: int) -> tuple[int, ...]:
@@ -731,13 +762,13 @@ class Template:
             for n in range(1, depth + 1):
                 for chain, offs in zip(self.forward, self.template_letters):
                     env = {"var": n, "depth": depth}
-                    letters = ({x: LAYER_LETTERS[n + d] for x, d in offs.items()}
+                    letters = ({x: self.pool[n + d] for x, d in offs.items()}
                                if self.mode == "layers" else {})
                     inst = self._instantiate(chain, env, depth, letters)
                     lines.append(f"{unparse(inst.sides[0])} = {unparse(inst.sides[1])}")
             for chain in self.top if not free_error else ():
                 offs = self._letter_offsets(chain)
-                letters = {x: LAYER_LETTERS[depth + d] for x, d in offs.items()} if depth + min(
+                letters = {x: self.pool[depth + d] for x, d in offs.items()} if depth + min(
                     offs.values(), default=0) >= 0 else {}
                 inst = self._instantiate(chain, {"depth": depth}, depth, letters)
                 lines.append(f"{unparse(inst.sides[0])} = {unparse(inst.sides[1])}")
@@ -747,7 +778,7 @@ class Template:
                 kw["error_kind"] = None
             if equal and self.mode == "layers":
                 kw["aliases"] = {**kw.get("aliases", {}),
-                                 **{x: LAYER_LETTERS[0] for x in LAYER_LETTERS[1:depth + 1]}}
+                                 **{x: self.pool[0] for x in self.pool[1:depth + 1]}}
             self.cache[key] = self._declare(lines, kw, depth)
         return self.cache[key]
 
@@ -762,6 +793,7 @@ class Template:
         if self.mode == "steps":
             return Instance(self._instantiate(chain, env, depth, {}))
         placed: dict[str, set[int]] = {}
+        shared: set[str] = set()  # letters of the examples, placed at no layer
         for side in chain.sides:
             for s in side.walk():
                 if isinstance(s, Sym):
@@ -778,10 +810,13 @@ class Template:
                                                f"{self.mode[:-1]}", offset=s.pos,
                                                hint=f"write the claim at {self.var} or at {self.depth}")
                     n = env[mark.kind] + mark.offset
+                    if mark.column:
+                        shared.add(mark.column)  # Ng's \sum_i dZ^{[l](i)}: i is an example
                     for x, d in zip(s.letters, self._sig(base, len(s.letters))):
-                        placed.setdefault(x, set()).add(n + d)
+                        if x != self.batch_letter:
+                            placed.setdefault(x, set()).add(n + d)
         used = set().union(*(side.index_letters() for side in chain.sides))
-        loose = sorted(used - set(placed))
+        loose = sorted(used - set(placed) - shared - {self.batch_letter})
         if loose:
             raise UnsupportedError(f"the index {loose[0]} is no unit of any layer of this claim",
                                    hint=f"index letters stand for the units of a layer: j in z^{self.var}_j")
@@ -789,15 +824,15 @@ class Template:
         letters: dict[str, str] = {}
         taken: set[str] = set()
         if equal or conflicts:
-            pool = [x for x in LAYER_LETTERS[:depth + 1]] + [x + "'" for x in LAYER_LETTERS[:depth + 1]]
+            pool = [x for x in self.pool[:depth + 1]] + [x + "'" for x in self.pool[:depth + 1]]
             for x in sorted(placed):
                 letters[x] = pool[len(letters)]
         else:
             for x in sorted(placed, key=lambda y: (min(placed[y]), y)):
                 n = min(placed[x])
-                if not 0 <= n < len(LAYER_LETTERS):
+                if not 0 <= n < len(self.pool):
                     raise Invalid(x)
-                new = LAYER_LETTERS[n]
+                new = self.pool[n]
                 while new in taken:
                     new += "'"
                 taken.add(new)
@@ -831,7 +866,8 @@ class Template:
                 return replace(node, name=self.named_zero[base], groups=groups)  # a^0 = x, b^0_h = s_h
             if state == "zero":
                 return Num(node.pos, node.end, 0)
-            return replace(node, name=f"{base}^{{({n})}}", groups=groups)
+            column = f"({mark.column})" if mark.column else ""  # Ng's Z^{[l](i)} at l = 2: Z^{(2)(i)}
+            return replace(node, name=f"{base}^{{({n}){column}}}", groups=groups)
         if isinstance(node, Kron):
             return replace(node, left=tuple(rn(x) for x in node.left), right=tuple(rn(x) for x in node.right))
         if isinstance(node, SumOp) and node.index == self.var and "var" not in env:

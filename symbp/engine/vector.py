@@ -790,7 +790,9 @@ class _Translator:
             raise _Misfit((_tex(node), " differentiates ", *self.text(num), ": symbp reads gradients of "
                            "a scalar (a Jacobian is not read yet)"), node)
         shape = self.shapes.get(wrt.name, ()) if not wrt.groups else ()
-        if not shape:
+        if not wrt.groups and not shape and column_of(wrt.name, self.shapes) is not None:
+            v = self.column(wrt)  # Ng's \partial J / \partial Z^{[l](i)}: by the column, a vector
+        elif not shape:
             v = _V(wrt, None, None)
         else:
             v = self.shaped(wrt, shape, wrt)
@@ -871,7 +873,8 @@ def _chain_text(chain: Chain) -> str:
     return out
 
 
-def to_vectors(node: Node, axes: tuple[str | None, ...], shapes: Shapes) -> Node | None:
+def to_vectors(node: Node, axes: tuple[str | None, ...], shapes: Shapes,
+               conventions: Conventions | None = None, scale: int = 0) -> Node | None:
     """An index-notation expression whose free letters are the rows and columns ``axes`` of a
     vector claim, written back with vectors and matrices (the steps of a proof in the notation of
     the question); ``None`` when it is not of a form this reads back: sums of products of
@@ -879,6 +882,14 @@ def to_vectors(node: Node, axes: tuple[str | None, ...], shapes: Shapes) -> Node
     ``\\frac{\\partial C}{\\partial z_k}`` (``\\nabla_{z} C``), and one matrix contracted with a
     vector per summed letter (``\\sum_k w_{kj} \\delta_k`` is ``w^T \\delta``).  What it returns
     is to be checked (the caller checks the vector chain it builds), never trusted.
+
+    Matrices too (a claim whose sides have rows and columns): entries of declared matrices, their
+    elementwise functions and products, a matrix product per summed letter (``\\sum_k W_{kh}
+    D_{km}`` is ``W^T D``), a matrix times the all-ones vector (``\\sum_m D_{km}`` is ``D
+    \\mathbf{1}``).  With Ng's ``conventions`` (the examples ``M``, the prefix ``d`` of ``\\partial
+    J``), ``M \\frac{\\partial J}{\\partial Z_{km}}`` is ``dZ`` and ``\\frac{\\partial J}{\\partial
+    W_{kh}}`` is ``dW``; ``scale`` undoes a translation's ``(both sides times M^scale)``: each term
+    divided by ``m`` that many times.
 
     >>> from symbp.latex.parser import parse_expression as p
     >>> shapes = {"w": ("K", "J"), "d": ("K",), "z": ("J",), "a": ("I",), "W": ("J", "I")}
@@ -890,9 +901,16 @@ def to_vectors(node: Node, axes: tuple[str | None, ...], shapes: Shapes) -> Node
     False
     >>> to_vectors(p(r"\\sum_{k} w_{kj} w_{kj}"), ("j", None), shapes) is None
     True
+    >>> ng = {"examples": "M", "size": "m", "prefix": "d", "of": "J"}
+    >>> batch = {"W": ("K", "H"), "Z": ("K", "M"), "A": ("H", "M"), "b": ("K",)}
+    >>> dz = r"M \\frac{\\partial J}{\\partial Z_{km}}"
+    >>> unparse(to_vectors(p(r"\\sum_{m} " + dz + " A_{hm}"), ("k", "h"), batch, ng, 1))
+    '\\\\frac{1}{m} d Z A^{T}'
+    >>> unparse(to_vectors(p(r"\\sum_{k} W_{kh} " + dz), ("h", "m"), batch, ng))
+    'W^{T} d Z'
     """
     try:
-        return _Back(axes, shapes).expr(node)
+        return _Back(axes, shapes, conventions, scale).expr(node)
     except _NoVector:
         return None
 
@@ -904,9 +922,14 @@ class _NoVector(Exception):
 class _Back:
     """:func:`to_vectors`'s reading (each method raises :class:`_NoVector` for what it cannot)."""
 
-    def __init__(self, axes: tuple[str | None, ...], shapes: Shapes) -> None:
+    def __init__(self, axes: tuple[str | None, ...], shapes: Shapes, conventions: Conventions | None = None,
+                 scale: int = 0) -> None:
         self.rows, self.cols = (tuple(axes) + (None, None))[:2]
         self.shapes = shapes
+        self.conventions = conventions or {}
+        self.scale = scale
+        #: the factors M of the examples' number a term has left for Ng's dZ (m \partial J / \partial Z)
+        self.budget = 0
 
     def expr(self, node: Node) -> Node:
         if isinstance(node, Add):
@@ -921,30 +944,48 @@ class _Back:
         self.flatten(node, summed, factors)
         scalars = [f for f in factors if not _letters(f)]
         rest = [f for f in factors if _letters(f)]
+        ex = self.conventions.get("examples")
+        sizes = [f for f in scalars if isinstance(f, Sym) and not f.groups and ex and f.name == ex]
+        scalars = [f for f in scalars if f not in sizes]
+        self.budget = len(sizes)
         cols: list[Node] = []  # elementwise factors over the rows
         rows: list[Node] = []  # ... over the columns (a row vector, transposed at the end)
+        mats: list[Node] = []  # ... over the rows and the columns (a matrix)
         for k in summed:
             with_k = [f for f in rest if k in _letters(f)]
             rest = [f for f in rest if k not in _letters(f)]
-            cols.append(self.contract(k, with_k))
+            prod, matrix = self.contract(k, with_k)
+            (mats if matrix else cols).append(prod)
         for f in rest:
             ls = _letters(f)
             if ls == {self.rows}:
                 cols.append(self.entry(f, self.rows))
             elif self.cols is not None and ls == {self.cols}:
                 rows.append(self.entry(f, self.cols))
+            elif self.cols is not None and ls == {self.rows, self.cols} and self.conventions:
+                mats.append(self.matrix(f, self.rows, self.cols))
             else:
                 raise _NoVector
-        if self.cols is not None and not rows:
+        if mats and (cols or rows):
+            raise _NoVector  # a matrix beside a vector: a broadcast, not read back
+        if self.cols is not None and not rows and not mats:
             raise _NoVector  # a matrix that is no outer product: not read back
-        out: list[Node] = list(scalars)
+        # the examples' factors M left over, less the scale undone: m, or 1/m
+        left = self.budget - self.scale
+        size = Sym(node.pos, node.pos, self.conventions.get("size") or (ex or "m").lower(), ())
+        out: list[Node] = [size] * max(0, left) + list(scalars)
+        out[:0] = [Div(node.pos, node.pos, Num(node.pos, node.pos, Fraction(1)), size)] * max(0, -left)
+        star = self.conventions.get("hadamard") == "*"
+        if mats:
+            out.append(_hadamard(mats, star))
         if cols:
-            out.append(_hadamard(cols))
+            out.append(_hadamard(cols, star))
         if rows:
             out.append(Transpose(node.pos, node.end, _hadamard(rows), ""))
         if not out:
             raise _NoVector
-        return out[0] if len(out) == 1 else Mul(node.pos, node.end, tuple(out))
+        flat = tuple(x for f in out for x in _factors(f))
+        return flat[0] if len(flat) == 1 else Mul(node.pos, node.end, flat)
 
     def flatten(self, node: Node, summed: list[str], factors: list[Node]) -> None:
         if isinstance(node, SumOp):
@@ -960,7 +1001,55 @@ class _Back:
         else:
             factors.append(node)
 
-    def contract(self, k: str, with_k: list[Node]) -> Node:
+    def contract(self, k: str, with_k: list[Node]) -> tuple[Node, bool]:
+        """``\\sum_k W_{kj} v_k ...``: the matrix (transposed or not) times the vector of the
+        factors over ``k`` alone; ``\\sum_k W_{hk} D_{km}`` (a claim with rows ``h`` and columns
+        ``m``), the matrix product; ``\\sum_m D_{km}``, the matrix times the all-ones vector.  With
+        whether the product is a matrix."""
+        if not self.conventions:  # matrices are read back for a file's conventions (Ng's) only
+            return self.vector_product(k, with_k), False
+        if self.cols is not None and k not in (self.rows, self.cols):
+            left = [f for f in with_k if _letters(f) == {self.rows, k}]
+            right = [f for f in with_k if _letters(f) == {k, self.cols}]
+            if len(left) == 1 and len(right) == 1 and len(with_k) == 2:
+                a, b = self.matrix(left[0], self.rows, k), self.matrix(right[0], k, self.cols)
+                return Mul(a.pos, b.end, _factors(a) + _factors(b)), True
+        if len(with_k) == 1 and _letters(with_k[0]) == {self.rows, k}:  # a matrix times \mathbf{1}
+            a = self.matrix(with_k[0], self.rows, k)
+            return Mul(a.pos, a.end, _factors(a) + (Sym(a.pos, a.end, ONES, ()),)), False
+        return self.vector_product(k, with_k), False
+
+    def matrix(self, f: Node, a: str, b: str) -> Node:
+        """A factor over the letters ``a`` (rows) and ``b`` (columns), as the matrix of its
+        entries: a declared matrix (``Z_{ba}`` is ``Z^T``), an elementwise function of one, a
+        gradient by one (Ng's ``dZ``, ``dW`` under his conventions)."""
+        if isinstance(f, Call) and not f.sub:
+            return dataclasses.replace(f, arg=self.matrix(f.arg, a, b))
+        if isinstance(f, Neg):
+            return Neg(f.pos, f.end, self.matrix(f.arg, a, b))
+        sym = f.wrt if isinstance(f, Deriv) and f.num is not None and isinstance(f.num, Sym) \
+            and not f.num.groups else f
+        if not (isinstance(sym, Sym) and len(self.shapes.get(sym.name, ())) == 2
+                and sym.groups in (((a,), (b,)), ((b,), (a,)))):
+            raise _NoVector
+        plain: Node = Sym(sym.pos, sym.end, sym.name, ())
+        if sym is not f:
+            plain = self.gradient(f, plain)  # type: ignore[arg-type]
+        return plain if sym.groups == ((a,), (b,)) else Transpose(f.pos, f.end, plain, "")
+
+    def gradient(self, f: Deriv, wrt: Sym) -> Node:
+        """``\\frac{\\partial J}{\\partial Z}`` (a gradient has the shape of what it is by);
+        Ng's ``dZ`` (one ``M`` of the term taken: ``dZ`` is ``m \\partial J / \\partial Z``) or
+        ``dW`` where his prefix is declared for this cost."""
+        c = self.conventions
+        if c.get("prefix") and isinstance(f.num, Sym) and f.num.name == c.get("of", "J"):
+            batch = c.get("examples") in self.shapes.get(wrt.name, ())
+            if not batch or self.budget > 0:
+                self.budget -= batch
+                return Mul(f.pos, f.end, (Sym(f.pos, f.pos, c["prefix"], ()), wrt))
+        return Deriv(f.pos, f.end, f.num, wrt, None)
+
+    def vector_product(self, k: str, with_k: list[Node]) -> Node:
         """``\\sum_k W_{kj} v_k ...``: the matrix (transposed or not) times the vector of the
         factors over ``k`` alone."""
         mats = [f for f in with_k if _letters(f) != {k}]
@@ -1005,8 +1094,15 @@ def _letters(node: Node) -> set[str]:
     return out
 
 
-def _hadamard(fs: list[Node]) -> Node:
-    return fs[0] if len(fs) == 1 else Hadamard(fs[0].pos, fs[-1].end, tuple(fs), ())
+def _factors(node: Node) -> tuple[Node, ...]:
+    """The factors of a product (a product of products flattened: ``d Z A^T``, not ``(d Z) A^T``)."""
+    return node.factors if isinstance(node, Mul) else (node,)
+
+
+def _hadamard(fs: list[Node], star: bool = False) -> Node:
+    """The elementwise product of ``fs`` (written ``*`` where the file writes it so: Ng's)."""
+    ops = ("*",) * (len(fs) - 1) if star else ()
+    return fs[0] if len(fs) == 1 else Hadamard(fs[0].pos, fs[-1].end, tuple(fs), ops)
 
 
 #: the ranges a generic forward equation's layers are translated with: the layer ``l`` itself
@@ -1026,7 +1122,10 @@ def generic_index_form(tpl: Any) -> list[str]:  # a Template (engine.generic imp
     No shape is declared: a family of the forward pass written with a layer is the vector of that
     layer's units; each parameter's shape (a number, a vector of a layer, a matrix joining two)
     is inferred, the one that makes the equation's shapes fit; none or more than one is a
-    :class:`~symbp.errors.DeclarationError` that asks for the line with indices.
+    :class:`~symbp.errors.DeclarationError` that asks for the line with indices.  With the
+    template's ``batch`` (the examples' range, Ng's ``% symbp: examples M : m``), such a family
+    is the matrix of its layer's units by the examples (``Z^{[l]}``, ``A^{[l-1]}``), a parameter
+    has no examples' axis, and a vector added to a batch matrix is broadcast along it.
 
     >>> from symbp.engine.generic import Template
     >>> t = Template("layers", "l", "L", [r"z^l = w^l a^{l-1} + b^l", r"a^l = \\sigma(z^l)"])
@@ -1040,6 +1139,11 @@ def generic_index_form(tpl: Any) -> list[str]:  # a Template (engine.generic imp
 
     out: list[str] = []
     params = set(getattr(tpl, "params", ()))
+    batch = getattr(tpl, "batch", "")
+    if batch in _LAYER_RANGES.values():
+        raise DeclarationError(f"the examples' range {batch} is the name of a layer's units here",
+                               hint="name the examples' range otherwise: '% symbp: examples M : m'")
+    conventions: Conventions = {"examples": batch} if batch else {}  # W A + b: b broadcast
     fixed: dict[str, tuple[str, ...] | None] = {}  # a parameter's shape, once a line has fixed it
     for k, src in enumerate(tpl.lines):
         text, where = tpl.prepare(src)
@@ -1071,9 +1175,9 @@ def generic_index_form(tpl: Any) -> list[str]:  # a Template (engine.generic imp
             off = getattr(mark, "offset", 0)
             if base in params:
                 free.setdefault(base, []).append(n.name)
-            elif off in _LAYER_RANGES:
-                shapes[n.name] = (_LAYER_RANGES[off],)
-        ranges = sorted({r for s in shapes.values() for r in s})
+            elif off in _LAYER_RANGES:  # with a batch, a column per example (Ng's Z^{[l]}, A^{[l-1]})
+                shapes[n.name] = (_LAYER_RANGES[off], batch) if batch else (_LAYER_RANGES[off],)
+        ranges = sorted({r for s in shapes.values() for r in s} - {batch})  # a parameter has no example
         options: list[tuple[str, ...] | None] = [None, *((r,) for r in ranges),
                                                  *((r, c) for r in ranges for c in ranges)]
         names = sorted(free)
@@ -1087,7 +1191,7 @@ def generic_index_form(tpl: Any) -> list[str]:  # a Template (engine.generic imp
                 if shape is not None:
                     table.update({name: shape for name in free[p]})
             try:
-                read = translate(chain, table)
+                read = translate(chain, table, conventions=conventions)
             except InputError:
                 continue
             if isinstance(read, Read):

@@ -852,11 +852,17 @@ class _Parser:
             k += 1
         elif braced and after.kind == "sym" and after.text == "(" and self.toks[k + 2].kind == "letter" \
                 and self.toks[k + 3].kind == "sym" and self.toks[k + 3].text == ")" \
-                and self.toks[k + 4].kind == "sym" and self.toks[k + 4].text == "}" and inner \
-                and len(inner) == 1 and inner[0].kind in ("letter", "num"):
-            # Ng's Z^{[l](i)}: the column of the example i of the batch matrix Z^{[l]}
+                and inner and len(inner) == 1 and inner[0].kind in ("letter", "num") \
+                and _closes_column(self.toks[k + 4:k + 6]):
+            # Ng's Z^{[l](i)}: the column of the example i of the batch matrix Z^{[l]}; A^{[l](i)T}
+            # (or \top) is that column transposed
+            name = "{" + opening.text + inner[0].text + close + "(" + self.toks[k + 2].text + ")}"
+            if not (self.toks[k + 4].kind == "sym" and self.toks[k + 4].text == "}"):
+                self.label_transpose = self.toks[k + 4].end
+                self.mark = self.toks[k + 4].show()
+                k += 1
             self.i = k + 5
-            return "{" + opening.text + inner[0].text + close + "(" + self.toks[k + 2].text + ")}"
+            return name
         elif braced and not (after.kind == "sym" and after.text == "}"):
             return None
         if not inner or any(x.kind not in ("letter", "num") for x in inner) or len(inner) > 1:
@@ -1037,3 +1043,12 @@ def parse_expression(src: str, functions: Iterable[str] = ("h",)) -> Node:
         raise LatexSyntaxError("expected one expression, found an equation", offset=0,
                                hint="pass one side only")
     return chain.sides[0]
+
+
+def _closes_column(toks: list[Token]) -> bool:
+    """After Ng's ``Z^{[l](i)``: the closing ``}``, or a transpose (``T``, ``\\top``) then ``}``."""
+    if toks and toks[0].kind == "sym" and toks[0].text == "}":
+        return True
+    return (len(toks) == 2 and ((toks[0].kind == "letter" and toks[0].text == "T")
+                                or (toks[0].kind == "cmd" and toks[0].text in ("top", "intercal")))
+            and toks[1].kind == "sym" and toks[1].text == "}")

@@ -26,6 +26,7 @@ differentiates by; the error may have any name (:attr:`Network.error_name`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -253,8 +254,10 @@ class Network(Printable):
         ``\\log``): read as undefined differentiable functions, so a difference that involves
         them is no evidence of a wrong equation."""
         from ..notation import FUNCTION_COMMANDS, GREEK
+        # Ng's g^{[2]} (a letter with a layer's label) is the undefined function g of layer 2
         return {f for f in self.functions if f not in self.activations
-                and (f in FUNCTION_COMMANDS or (len(f) > 1 and f not in GREEK))}
+                and (f in FUNCTION_COMMANDS or (len(f) > 1 and f not in GREEK
+                                                and not re.fullmatch(r"[A-Za-z]\^\{\[\w+\]\}", f)))}
 
     @property
     def params(self) -> list[Family]:

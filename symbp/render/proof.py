@@ -1448,15 +1448,17 @@ def _vector_steps(proof: Proof, c: _Compact, net: Network, here: str) -> list[st
             if len(shown.sides) != 2 or len(written.sides) != 2:
                 return None
         read = translate(written, net.shapes, net.layout, net.range_letter, net.conventions)
-        if not isinstance(read, Read) or read.scale is not None or len(written.sides) != 2:
+        if not isinstance(read, Read) or len(written.sides) != 2:
             return None
+        scale = read.scale[1] if read.scale is not None else 0  # Ng's 1/m: both sides were times M
         rows: list[_Row] = []
         why: list[str] = []
         last = written.sides[0].key()
         for row in c.link_rows(proof, here):
             if row.why:
                 why.append(row.why)
-            v = to_vectors(parse_expression(row.latex, net.functions), read.axes, net.shapes)
+            v = to_vectors(parse_expression(row.latex, net.functions), read.axes, net.shapes, net.conventions,
+                           scale)
             if v is None or v.key() == last:
                 continue
             rows.append(_Row(unparse(v), "; ".join(why)))

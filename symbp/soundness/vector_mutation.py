@@ -4,8 +4,9 @@ For every link written with vectors and matrices in the derivation files (an alg
 assignments aside) that the checker verifies, this module generates the slips of that notation
 (:data:`VECTOR_MUTANT_CLASSES`): drop a transpose, a Hadamard product written as a matrix
 product, a matrix product written as a Hadamard product, the same link read in the other
-layout, and two factors of a product swapped (the layout of a batch: Ng's examples in the
-columns, ``dZ A^T``, read as if they stood in the rows, ``A^T dZ``).  Each mutant is printed,
+layout, two factors of a product swapped (the layout of a batch: Ng's examples in the
+columns, ``dZ A^T``, read as if they stood in the rows, ``A^T dZ``), and an average over the
+examples without its ``\\frac{1}{m}``.  Each mutant is printed,
 read back, checked by :func:`symbp.checker.files.check_vector_chain`, and classified
 independently: its shapes by a rule of this module's own (rows and columns, no translation),
 and, when they fit, its value by :mod:`symbp.soundness.oracle` on the index form.  A mutant
@@ -65,7 +66,7 @@ from .mutation import Outcome, Report
 __all__ = ["DISAGREES", "VECTOR_MUTANT_CLASSES", "run"]
 
 VECTOR_MUTANT_CLASSES = ("drop-transpose", "hadamard-to-product", "product-to-hadamard", "other-layout",
-                         "swap-factors")
+                         "swap-factors", "drop-average")
 #: the value-level slips of a generic vector claim (its shapes may fit): a derivative for the
 #: function (sigma for sigma'), a factor of a Hadamard product or a term dropped, a layer shifted
 #: by one (l+1 -> l inside a transpose, \delta^l for \delta^{l+1})
@@ -187,13 +188,17 @@ def _put(node: Node, path: tuple, new: Node) -> Node:
     return dataclasses.replace(node, **{name: val[:k] + (_put(val[k], rest, new),) + val[k + 1:]})
 
 
-def _mutants(lhs: Node, rhs: Node, bound: frozenset[str] = frozenset({DIAG})
+def _mutants(lhs: Node, rhs: Node, bound: frozenset[str] = frozenset({DIAG}), size: str | None = None
              ) -> Iterator[tuple[str, Node, Node, bool]]:
     """``(class, lhs', rhs', other layout)`` for every vector mutant of the link; ``bound``: the
-    names that take the factor after them, never swapped away from it."""
+    names that take the factor after them, never swapped away from it; ``size``: how the number
+    of the examples is written (Ng's ``m``), whose ``\\frac{1}{m}`` an average may lose."""
     for k, side in enumerate((lhs, rhs)):
         for path, n in _subtrees(side):
             new: Node | None = None
+            if (size and isinstance(n, Div) and isinstance(n.den, Sym) and not n.den.groups
+                    and n.den.name == size):
+                yield "drop-average", *_sides(k, lhs, rhs, _put(side, path, n.num)), False
             if isinstance(n, Transpose):
                 yield "drop-transpose", *_sides(k, lhs, rhs, _put(side, path, n.arg)), False
             if isinstance(n, Hadamard):
@@ -346,7 +351,8 @@ def _run_generic(report: Report, f: Path, tpl: Template, d) -> None:  # noqa: AN
             continue
         report.links += 1
         seen = {(False, lhs.key(), rhs.key())}
-        for cls, a, b, flip in (*_mutants(lhs, rhs), *_value_mutants(tpl, lhs, rhs)):
+        size = tpl.dressing.get("conventions", {}).get("size")
+        for cls, a, b, flip in (*_mutants(lhs, rhs, size=size), *_value_mutants(tpl, lhs, rhs)):
             key = (flip, a.key(), b.key())
             if key in seen:
                 continue
@@ -394,7 +400,7 @@ def run(paths: list[str | Path]) -> Report:
                 report.links += 1
                 seen = {(net.layout, lhs.key(), rhs.key())}
                 bound = frozenset({DIAG, net.conventions.get("prefix", DIAG)})
-                for cls, a, b, flip in _mutants(lhs, rhs, bound):
+                for cls, a, b, flip in _mutants(lhs, rhs, bound, net.conventions.get("size")):
                     o = _judge(flipped if flip else net, f"{f}:{eq.line}", cls, a, b, seen)
                     if o is not None:
                         report.outcomes.append(o)

@@ -806,5 +806,51 @@ FIELD += [
           note="the targets' condition not declared: for targets that do not sum to 1 it is false"),
 ]
 
+# Ng's deep batch, every layer l (derivations/generic/ng_layers_batch.tex): the examples in the columns
+NGLB = (r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}", r"A^{[l]} = g^{[l]}(Z^{[l]})")
+NGLB_DIR = ("layers l = 1..L", "params W, b", "error J", "examples M : m", r"prefix d = \partial J", "hadamard *")
+NGLB_SPEC = dict(net="batchL")
+
+
+def _ng_bp2(m: Any, l: int, w: Any = None, fp: Any = None) -> Any:
+    """Ng's ``W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})`` (None where a product is not defined)."""
+    back = _mm(m.W[l + 1].T if w is None else w, m.d(m.Z[l + 1]))
+    g = m.gp(l, m.Z[l]) if fp is None else fp
+    return None if back is None or back.shape != g.shape else back * g
+
+
+FIELD += [
+    Entry("ng-L-batch-dZ", NG, "deeplearning.ai week 4, dZ^{[l]}, the batch in columns, every layer", NGLB,
+          r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", True,
+          lambda m: every(m, lambda l: (m.d(m.Z[l]), _ng_bp2(m, l)), stop=-1), NGLB_SPEC, NGLB_DIR),
+    Entry("ng-L-batch-dZ-slip-transpose", NG, "deeplearning.ai week 4, dZ^{[l]}, every layer", NGLB,
+          r"dZ^{[l]} = W^{[l+1]} dZ^{[l+1]} * g'^{[l]}(Z^{[l]})", False,
+          lambda m: every(m, lambda l: (m.d(m.Z[l]), _ng_bp2(m, l, w=m.W[l + 1])), stop=-1), NGLB_SPEC,
+          NGLB_DIR, slip=True, note="the transpose forgotten: not defined at unequal widths"),
+    Entry("ng-L-batch-dZ-slip-next-g", NG, "deeplearning.ai week 4, dZ^{[l]}, every layer", NGLB,
+          r"dZ^{[l]} = W^{[l+1]T} dZ^{[l+1]} * g'^{[l+1]}(Z^{[l]})", False,
+          lambda m: every(m, lambda l: (m.d(m.Z[l]), _ng_bp2(m, l, fp=m.gp(l + 1, m.Z[l]))), stop=-1),
+          NGLB_SPEC, NGLB_DIR, slip=True, note="the next layer's activation function"),
+    Entry("ng-L-batch-dW", NG, "deeplearning.ai week 4, dW^{[l]} = 1/m dZ^{[l]} A^{[l-1]T}", NGLB,
+          r"dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}", True,
+          lambda m: every(m, lambda l: (m.grad(m.W[l]), m.d(m.Z[l]) @ m.A[l - 1].T / m.m)), NGLB_SPEC, NGLB_DIR),
+    Entry("ng-L-batch-dW-slip-no1/m", NG, "deeplearning.ai week 4, dW^{[l]} = 1/m dZ^{[l]} A^{[l-1]T}", NGLB,
+          r"dW^{[l]} = dZ^{[l]} A^{[l-1]T}", False,
+          lambda m: every(m, lambda l: (m.grad(m.W[l]), m.d(m.Z[l]) @ m.A[l - 1].T)), NGLB_SPEC, NGLB_DIR,
+          slip=True, note="the average forgotten"),
+    Entry("ng-L-batch-db", NG, "deeplearning.ai week 4, db^{[l]} = 1/m Σ_i dZ^{[l](i)}", NGLB,
+          r"db^{[l]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[l](i)}", True,
+          lambda m: every(m, lambda l: (m.grad(m.b[l]), m.d(m.Z[l]).sum(1) / m.m)), NGLB_SPEC, NGLB_DIR),
+    Entry("ng-L-batch-db-by-columns", NG, "deeplearning.ai week 4, db^{[l]} by the columns' gradients", NGLB,
+          r"\frac{\partial J}{\partial b^{[l]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[l](i)}}", True,
+          lambda m: every(m, lambda l: (m.grad(m.b[l]), m.grad(m.Z[l]).sum(1))), NGLB_SPEC, NGLB_DIR,
+          note="∂J/∂Z^{[l](i)}: the gradient by the column of example i, an n_l-vector"),
+    Entry("ng-L-batch-db-by-columns-slip-1/m", NG, "deeplearning.ai week 4, db^{[l]} by the columns' gradients",
+          NGLB, r"\frac{\partial J}{\partial b^{[l]}} = \frac{1}{m} \sum_{i=1}^{m} "
+          r"\frac{\partial J}{\partial Z^{[l](i)}}", False,
+          lambda m: every(m, lambda l: (m.grad(m.b[l]), m.grad(m.Z[l]).sum(1) / m.m)), NGLB_SPEC, NGLB_DIR,
+          slip=True, note="the average taken twice: ∂J/∂Z^{[l](i)} already carries J's 1/m"),
+]
+
 FIELD_IDS = [e.id for e in FIELD]
 assert len(set(FIELD_IDS)) == len(FIELD_IDS), "duplicate entry ids"

@@ -27,6 +27,10 @@ The networks, in the sources' letters:
 * ``batch``: Ng's batch, the examples in the columns: ``Z1 = W1 X + b1``, ``A1 = g(Z1)``,
   ``Z2 = W2 A1 + b2``, ``A2 = σ(Z2)`` (or ``g``), ``J = 1/m Σ_i L(A2^(i), Y^(i))``; ``dZ`` is
   ``m ∂J/∂Z`` (each example's gradient of its own loss), ``dW`` is ``∂J/∂W``.
+* ``batchL``: Ng's deep batch, ``Z[l] = W[l] A[l-1] + b[l]``, ``A[l] = g^{[l]}(Z[l])`` for
+  ``l = 1..L`` (``A[0] = X``, ``m`` columns), each layer's activation its own function (the
+  undefined functions in turn, so that ``g^{[l]}`` and ``g^{[l+1]}`` differ), ``J`` the mean of
+  the examples' losses; depths ``L = 2, 3, 4`` with the widths of ``mlp``.
 * ``avg``: Nielsen's ch. 3 average over ``n`` inputs, ``C = 1/n Σ_x C_x``, one sigmoid layer
   with the cross-entropy (or an undefined cost) per input.
 """
@@ -256,6 +260,37 @@ class Batch(_Base):
         return self.m * self.grad(v)
 
 
+class BatchL(_Base):
+    """Ng's L-layer batch; ``W[l]``, ``b[l]``, ``Z[l]``, ``A[l]`` for ``l = 1..L`` (``A[0] = X``)."""
+
+    def __init__(self, widths: tuple[int, ...], m: int, seed: int, f: str, err: str) -> None:
+        gen = torch.Generator().manual_seed(seed)
+        self.L, self.n, self.m, self.fname, self.err = len(widths) - 1, widths, m, f, err
+        k = UNDEFINED_ACTS.index(f) if f in UNDEFINED_ACTS else 0
+        #: layer l's activation: the undefined functions in turn, starting from f
+        self.acts = [None] + [UNDEFINED_ACTS[(k + i) % len(UNDEFINED_ACTS)] for i in range(self.L)]
+        self.X = _rnd(gen, widths[0], m)
+        self.W: list = [None] + [_rnd(gen, widths[i], widths[i - 1], scale=0.7) for i in range(1, self.L + 1)]
+        self.b: list = [None] + [_rnd(gen, widths[i], scale=0.5) for i in range(1, self.L + 1)]
+        self.Z: list = [None]
+        self.A: list = [self.X]
+        for i in range(1, self.L + 1):
+            self.Z.append(self.W[i] @ self.A[i - 1] + self.b[i][:, None])
+            self.A.append(ACTS[self.acts[i]](self.Z[i]))
+        kind = "unit" if err == "ce" else err
+        self.Y = self.targets(kind, (widths[-1], m), gen)
+        c = torch.randn(widths[-1], generator=gen)
+        self.E = sum(_cost(err, self.A[self.L][:, i], self.Y[:, i], c) for i in range(m)) / m
+
+    def gp(self, layer: int, v: torch.Tensor) -> torch.Tensor:
+        """``g'^{[layer]}(v)``."""
+        return deriv(ACTS[self.acts[layer]], v)
+
+    def d(self, v: torch.Tensor) -> torch.Tensor:
+        """Ng's ``dV`` for a batch matrix V (``m ∂J/∂V``)."""
+        return self.m * self.grad(v)
+
+
 class Avg(_Base):
     """Nielsen's ``C = 1/n Σ_x C_x``: one layer ``z = w a + b``, ``a' = σ(z)``, per input ``x``;
     ``per[x] = (a_in, z, a_out, y)``."""
@@ -320,6 +355,10 @@ def configs(spec: dict) -> list[Callable[[], object]]:
         elif net == "batch":
             for sz in (BATCH_SQUARE if spec.get("square") else BATCH_SIZES):
                 out.append(lambda sz=sz, s=seed, f=f, e=err: Batch(sz, s, f, e, spec.get("out", "logistic")))
+        elif net == "batchL":
+            for depth in spec.get("depths", (2, 3, 4)):
+                for widths in MLP_WIDTHS[depth]:
+                    out.append(lambda w=widths, s=seed, f=f, e=err: BatchL(w, 3, s, f, e))
         elif net == "avg":
             for sz in AVG_SIZES:
                 out.append(lambda sz=sz, s=seed, f=f, e=err: Avg(sz, s, f, e))
