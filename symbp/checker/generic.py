@@ -180,10 +180,14 @@ def check_generic(tpl: Template, chain: Chain,
         return [LinkResult(shown[k], ERROR, local, link=k + 1, links=n, error="NotationError",
                            code=dx.AMBIGUOUS_READING.name) for k in range(n)]
     runs: list[tuple[int, int, Instance, list[LinkResult]]] = []
-    # what a run says beyond its verdicts is read only from the first refutation or error of each
-    # link (an error anywhere is the link's, its words as a full check gives them): once every
-    # link has one, the later runs are checked for their verdicts alone (the same verdicts)
-    decided = [False] * n
+    # Each unrolled run is checked for its verdicts alone (verdict_only: no repair search, no
+    # derived expression, no printed normal form; the verdicts are a full check's), except the runs
+    # whose words a verdict reads: the window's (its "there it ..." is the proof's text), checked in
+    # full as it goes, and the first error or refutation of each link, checked again in full after
+    # the loop (_reread).  Every run is still checked symbolically at every depth and layer it was
+    # before: the cross-checks are as many and as strong, only what nobody reads is not computed.
+    window_at = _window_run(tpl, chain, at_depth)
+    nets: list[Any] = []
     try:
         for depth in _depths(tpl, chain):
             for layer in ([depth] if at_depth else range(0, depth + 2)):
@@ -193,11 +197,12 @@ def check_generic(tpl: Template, chain: Chain,
                 except Invalid:
                     continue
                 net = tpl.network(depth, equal=bool(inst.conflicts))
-                with verdict_only() if all(decided) else nullcontext():
+                full = window_at is not None and depth == window_at[0] and (at_depth or layer == window_at[1])
+                with nullcontext() if full else verdict_only():
                     results = check(net, inst.chain)
-                for k, r in enumerate(results[:n]):
-                    decided[k] = decided[k] or r.verdict in (REFUTED, ERROR)
                 runs.append((depth, layer, inst, results))
+                nets.append(None if full else net)
+        _reread(runs, nets, n, check)
     except InputError as exc:
         exc_text = exc.brief()
         return [LinkResult(shown[k], ERROR, exc_text, link=k + 1, links=n, error=type(exc).__name__,
@@ -237,6 +242,46 @@ def check_generic(tpl: Template, chain: Chain,
     for k in range(n):
         out.append(_verdict(tpl, chain, shown[k], k, n, runs, window, at_depth, wruns=wruns))
     return out
+
+
+def _window_run(tpl: Template, chain: Chain, at_depth: bool) -> tuple[int, int | None] | None:
+    """The unrolled run (depth, layer) whose words the verdict reads as the window's proof, when the
+    window is one of the unrolled runs (not when it is checked on a network of its own: a
+    concrete error at a generic layer, or a window of steps)."""
+    if tpl.mode != "layers":
+        return None
+    window = tpl.window(chain)
+    if window is None or (not at_depth and (tpl.kw.get("error_kind") is not None or tpl.top)):
+        return None
+    return window[0], window[1]
+
+
+def _reread(runs: list, nets: list, n: int, check: Callable[[Any, Chain], list[LinkResult]]) -> None:
+    """Check again in full the verdict-only runs whose words :func:`_verdict` reads: for each link,
+    its first error, else its first refutation.  A full check was made, before, of every run up to
+    the one where each link had an error or a refutation (then the rest for their verdicts alone),
+    so a run read after that one keeps its verdict-only words, as it had them: the results are
+    those of that order, byte for byte."""
+    decided = [False] * n
+    last = len(runs)  # the last run checked in full before
+    for i, (_, _, _, results) in enumerate(runs):
+        for k, r in enumerate(results[:n]):
+            decided[k] = decided[k] or r.verdict in (REFUTED, ERROR)
+        if all(decided):
+            last = i
+            break
+    read = set()
+    for k in range(n):
+        for wanted in (ERROR, REFUTED):
+            i = next((i for i, (_, _, _, rs) in enumerate(runs) if rs[k].verdict == wanted), None)
+            if i is not None:
+                read.add(i)
+                break
+    for i in sorted(read):
+        if i <= last and nets[i] is not None:
+            depth, layer, inst, _ = runs[i]
+            runs[i] = (depth, layer, inst, check(nets[i], inst.chain))
+            nets[i] = None
 
 
 def _local_or_total(tpl: Template, chain: Chain) -> str | None:
