@@ -188,9 +188,14 @@ def check_generic(tpl: Template, chain: Chain,
     # before: the cross-checks are as many and as strong, only what nobody reads is not computed.
     window_at = _window_run(tpl, chain, at_depth)
     nets: list[Any] = []
+    skip = _absent_layers(tpl, chain)
+    tried = False
     try:
         for depth in _depths(tpl, chain):
             for layer in ([depth] if at_depth else range(0, depth + 2)):
+                if tried and skip(None if at_depth else layer, depth):
+                    continue  # tpl.instance would raise Invalid
+                tried = True
                 try:
                     inst = tpl.instance(chain, None if at_depth else layer, depth)
                     inst.chain = tpl.fit(inst.chain, depth)
@@ -242,6 +247,32 @@ def check_generic(tpl: Template, chain: Chain,
     for k in range(n):
         out.append(_verdict(tpl, chain, shown[k], k, n, runs, window, at_depth, wruns=wruns))
     return out
+
+
+def _absent_layers(tpl: Template, chain: Chain) -> Callable[[int | None, int], bool]:
+    """Whether the claim at layer (step) ``var`` of depth ``depth`` names a layer that network lacks,
+    read from its marks alone: :meth:`Template.instance` raises :class:`Invalid` there (on the
+    first such superscript it meets), so the loop need not build the instance.  Never for a claim
+    with a sum over the generic letter (that sum's error, raised where the instance meets it, may
+    come before the superscript), and the first instance is always built (its input errors, which
+    do not depend on the layer, are raised there).
+
+    >>> t = Template("layers", "l", "L", [r"z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j",
+    ...              r"a^l_j = \\sigma(z^l_j)"], {"error": "C"})
+    >>> skip = _absent_layers(t, t.parse(r"\\delta^l_j = \\sum_k w^{l+1}_{kj} \\delta^{l+1}_k"))
+    >>> [v for v in range(0, 5) if not skip(v, 3)]
+    [1, 2]
+    """
+    if any(isinstance(x, SumOp) and x.index == tpl.var for side in chain.sides for x in side.walk()):
+        return lambda var, depth: False
+    marks = tpl.claim_marks(chain, free=False)
+
+    def absent(var: int | None, depth: int) -> bool:
+        env = {"depth": depth} if var is None else {"var": var, "depth": depth}
+        return any(m.kind in env and tpl.valid(base, env[m.kind] + m.offset, depth) == "invalid"
+                   for base, m in marks)
+
+    return absent
 
 
 def _window_run(tpl: Template, chain: Chain, at_depth: bool) -> tuple[int, int | None] | None:
