@@ -23,7 +23,19 @@ A claim is checked two ways (:mod:`symbp.engine.generic` writes it at concrete l
   says why not, otherwise); the window is itself one of the unrolled networks (BP2's: depth
   2 at ``l = 1``), and the verdict is ``verified`` only when every unrolled check agrees.
 
-Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` naming them.  Room
+Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` naming them.
+
+What it costs (issue 13: "a generic-layer proof costs about what the seed's ② costs";
+``benchmarks/bench_generic.py``): every unrolled run is a full symbolic check of its verdict, at
+every depth and layer the message counts, but only the window's run and the first error or
+refutation of each link are checked with their words (the repair search, the derived
+expression, the printed value): the others inside :func:`symbp.checker.pipeline.verdict_only`,
+whose verdicts are a full check's (:func:`_reread`).  The unrolled networks (and their δs, cached
+on each network) are declared once per file, on the template, and shared by its claims.  The
+runs are not made numeric, nor fewer: a numeric evaluation needs the sides' normal forms, which
+are most of a check's cost (the engine's ``expression``: half of BP4's), and a depth left out
+would be one the message no longer names (the cross-checks exist because the window alone once
+verified false claims: tests/test_audit_findings.py, 'layers_sos' and the BPTT reach rows).  Room
 ``symbp.checker``; imports :mod:`symbp.diagnoses`, :mod:`symbp.errors`, the AST and its printer,
 :mod:`symbp.engine.generic`, the pipeline and the results.
 """
