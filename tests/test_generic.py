@@ -649,6 +649,32 @@ def test_cross_checks_with_a_cost_at_the_top_give_the_full_results(src: str, cla
     assert quick == full
 
 
+#: claims whose instances fail at some layers, or everywhere, or before any layer is read
+INVALID_SOMEWHERE = [(NIELSEN, s) for s, v, _ in NIELSEN_ROWS if v == ERROR] + [
+    (NIELSEN, r"\delta^l_j = \sum_l w^{l+1}_{kj} \delta^{l+1}_k"),  # a sum over l about one layer
+    (NIELSEN, r"\delta^l_j = \sum_k w_{kj} \delta^{l+1}_k"),  # a weight without its layer
+    (NIELSEN, r"\delta^{l+3}_j = \sum_k w^{l+4}_{kj} \delta^{l+4}_k \sigma'(z^{l+3}_j)"),
+    (NIELSEN, r"\delta^{l-2}_j = \sum_k w^{l-1}_{kj} \delta^{l-1}_k \sigma'(z^{l-2}_j)"),
+    (GRAVES, r"\delta^{t+4}_h = \theta_h'(a^{t+4}_h) \sum_k \delta^{t+4}_k w_{hk}"),
+    (GRAVES, r"\frac{\partial O}{\partial b^{t-1}_h} = \sum_k w_{hk} \delta^{t-1}_k"),
+]
+
+
+@pytest.mark.parametrize("tpl, src", CLAIMS + INVALID_SOMEWHERE, ids=range(len(CLAIMS + INVALID_SOMEWHERE)))
+def test_the_layers_skipped_unbuilt_are_those_that_fail(tpl: Template, src: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layer skipped by its marks (checker.generic._absent_layers) is one whose instance fails:
+    the results are those of building every instance."""
+    import symbp.checker.generic as generic
+    try:
+        chain = tpl.parse(src)
+    except InputError:
+        return
+    quick = [vars(r) for r in check_generic(tpl, chain)]
+    monkeypatch.setattr(generic, "_absent_layers", lambda tpl, chain: lambda var, depth: False)
+    assert quick == [vars(r) for r in check_generic(tpl, chain)]
+
+
 #: (claim, verdict, checks in full, checks for the verdict alone): every run is still checked at
 #: every depth and layer (the message counts them), only the words nobody reads are left out
 WORK_ROWS = [
