@@ -600,3 +600,128 @@ def test_a_cost_written_at_the_top(cost: str, claim: str, verdict: str, words: s
     from symbp import check_file
     (r,) = check_file(loads(TOP.replace("COST", cost) + "\n\\[ " + claim + " \\]\n"))
     assert r.verdict == verdict and words in r.message, (r.verdict, r.message)
+
+
+# The cost of a generic proof (issue 13: "costs about what the seed's ② costs"): each unrolled
+# cross-check is checked for its verdict alone (symbp.checker.pipeline.verdict_only), except the
+# runs whose words the verdict reads (the window's; the first error or refutation of each link,
+# checked again in full).  The results are those of checking every run in full, field for field.
+CHAIN = (r"\delta^l_j = \frac{\partial C}{\partial z^l_j} = \sum_k \frac{\partial C}{\partial z^{l+1}_k} "
+         r"\frac{\partial z^{l+1}_k}{\partial z^l_j} = \sum_k \delta^{l+1}_k w^{l+1}_{kj} \sigma'(z^l_j)")
+COST_ROWS = [(TOP.replace("COST", c), claim) for c, claim in [
+    (CROSS_ENTROPY, r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)"),
+    (CROSS_ENTROPY, r"\delta^l_j = a^l_j - y_j"),
+    (SQUARES, r"\delta^L_j = a^L_j - y_j"),
+]]
+CLAIMS = ([(NIELSEN, s) for s, v, _ in NIELSEN_ROWS if v != ERROR] + [(GRAVES, s) for s, v, _ in GRAVES_ROWS]
+          + [(NIELSEN, CHAIN), (NIELSEN, CHAIN.replace(r"w^{l+1}_{kj} \sigma'", r"w^{l}_{kj} \sigma'")),
+             (NIELSEN, CHAIN.replace(r"\frac{\partial z^{l+1}_k}{\partial z^l_j}", r"w^{l+1}_{kj}")),
+             (NIELSEN, CHAIN.replace("w^{l+1}_{kj}", "w^{l+1}_{jk}"))])
+
+
+def _full(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every unrolled run checked in full, as before verdict_only was used for the cross-checks."""
+    from contextlib import nullcontext
+
+    import symbp.checker.generic as generic
+    monkeypatch.setattr(generic, "verdict_only", nullcontext)
+
+
+@pytest.mark.parametrize("tpl, src", CLAIMS, ids=range(len(CLAIMS)))
+def test_cross_checks_for_their_verdicts_give_the_full_results(tpl: Template, src: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    chain = tpl.parse(src)
+    quick = [vars(r) for r in check_generic(tpl, chain)]
+    with monkeypatch.context() as m:
+        _full(m)
+        full = [vars(r) for r in check_generic(tpl, chain)]
+    assert quick == full
+
+
+@pytest.mark.parametrize("src, claim", COST_ROWS, ids=range(len(COST_ROWS)))
+def test_cross_checks_with_a_cost_at_the_top_give_the_full_results(src: str, claim: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from symbp import check_file
+    text = src + "\n\\[ " + claim + " \\]\n"
+    quick = [vars(r) for r in check_file(loads(text))]
+    with monkeypatch.context() as m:
+        _full(m)
+        full = [vars(r) for r in check_file(loads(text))]
+    assert quick == full
+
+
+#: claims whose instances fail at some layers, or everywhere, or before any layer is read
+INVALID_SOMEWHERE = [(NIELSEN, s) for s, v, _ in NIELSEN_ROWS if v == ERROR] + [
+    (NIELSEN, r"\delta^l_j = \sum_l w^{l+1}_{kj} \delta^{l+1}_k"),  # a sum over l about one layer
+    (NIELSEN, r"\delta^l_j = \sum_k w_{kj} \delta^{l+1}_k"),  # a weight without its layer
+    (NIELSEN, r"\delta^{l+3}_j = \sum_k w^{l+4}_{kj} \delta^{l+4}_k \sigma'(z^{l+3}_j)"),
+    (NIELSEN, r"\delta^{l-2}_j = \sum_k w^{l-1}_{kj} \delta^{l-1}_k \sigma'(z^{l-2}_j)"),
+    (GRAVES, r"\delta^{t+4}_h = \theta_h'(a^{t+4}_h) \sum_k \delta^{t+4}_k w_{hk}"),
+    (GRAVES, r"\frac{\partial O}{\partial b^{t-1}_h} = \sum_k w_{hk} \delta^{t-1}_k"),
+]
+
+
+@pytest.mark.parametrize("tpl, src", CLAIMS + INVALID_SOMEWHERE, ids=range(len(CLAIMS + INVALID_SOMEWHERE)))
+def test_the_layers_skipped_unbuilt_are_those_that_fail(tpl: Template, src: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layer skipped by its marks (checker.generic._absent_layers) is one whose instance fails:
+    the results are those of building every instance."""
+    import symbp.checker.generic as generic
+    try:
+        chain = tpl.parse(src)
+    except InputError:
+        return
+    quick = [vars(r) for r in check_generic(tpl, chain)]
+    monkeypatch.setattr(generic, "_absent_layers", lambda tpl, chain: lambda var, depth: False)
+    assert quick == [vars(r) for r in check_generic(tpl, chain)]
+
+
+#: (claim, verdict, checks in full, checks for the verdict alone): every run is still checked at
+#: every depth and layer (the message counts them), only the words nobody reads are left out
+WORK_ROWS = [
+    # BP2: the window (L = 2, l = 1) in full, the 5 other layers of L = 2, 3, 4 for the verdict
+    (NIELSEN_ROWS[1][0], VERIFIED, 1, 5, "(6 layers)"),
+    # BP1 at L: the window (L = 1) on its own network in full, the 3 depths for the verdict
+    (NIELSEN_ROWS[0][0], VERIFIED, 1, 3, "(3 networks)"),
+    # BP4: 9 layers for the verdict, the window (L = 1) in full
+    (NIELSEN_ROWS[3][0], VERIFIED, 1, 9, "(9 layers)"),
+    # a slip refuted at the window: the window's run is the first refutation, in full once
+    (r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma(z^l_j)", REFUTED, 1, 5, ""),
+    # no window (l and L): every run for the verdict, the refutation read again in full
+    (r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \delta^L_j - \delta^L_j + \sigma(z^L_j)", REFUTED,
+     1, 9, ""),
+    # the windows of steps are checked in full by _steps_proof; the unrolled lengths for the verdict
+    (GRAVES_ROWS[0][0], VERIFIED, 2, 10, "(10 steps)"),
+]
+
+
+@pytest.mark.parametrize("src, verdict, full, quick, counted", WORK_ROWS, ids=range(len(WORK_ROWS)))
+def test_what_a_generic_claim_checks_in_full(src: str, verdict: str, full: int, quick: int, counted: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import symbp.checker.generic as generic
+    from symbp.checker import pipeline
+    tpl = GRAVES if "^t" in src else NIELSEN
+    tally = [0, 0]
+    real = pipeline.check_chain
+
+    def check(net, chain):  # noqa: ANN001, ANN202
+        tally[bool(pipeline._VERDICT_ONLY)] += 1
+        return real(net, chain)
+
+    monkeypatch.setattr(generic, "check_chain", check)  # the windows of steps
+    (r,) = check_generic(tpl, tpl.parse(src), check)
+    assert r.verdict == verdict and counted in r.message, r.message
+    assert tally == [full, quick]
+
+
+@pytest.mark.parametrize("text, functions", [(r"h(a_j)", {"h"}), (r"h(a_j)", set()),
+                                             (r"\sigma'(z_j) w_{kj}", {"h"}), (r"\frac{1}{", {"h"})])
+def test_the_reparse_memo_is_the_parse(text: str, functions: set[str]) -> None:
+    from symbp.checker.pipeline import _reparsed_key
+    from symbp.errors import SymbpError
+    from symbp.latex.parser import parse_expression
+    try:
+        want = parse_expression(text, functions).key()
+    except SymbpError:
+        want = None
+    assert _reparsed_key(text, frozenset(functions)) == want

@@ -23,7 +23,19 @@ A claim is checked two ways (:mod:`symbp.engine.generic` writes it at concrete l
   says why not, otherwise); the window is itself one of the unrolled networks (BP2's: depth
   2 at ``l = 1``), and the verdict is ``verified`` only when every unrolled check agrees.
 
-Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` naming them.  Room
+Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` naming them.
+
+What it costs (issue 13: "a generic-layer proof costs about what the seed's ② costs";
+``benchmarks/bench_generic.py``): every unrolled run is a full symbolic check of its verdict, at
+every depth and layer the message counts, but only the window's run and the first error or
+refutation of each link are checked with their words (the repair search, the derived
+expression, the printed value): the others inside :func:`symbp.checker.pipeline.verdict_only`,
+whose verdicts are a full check's (:func:`_reread`).  The unrolled networks (and their δs, cached
+on each network) are declared once per file, on the template, and shared by its claims.  The
+runs are not made numeric, nor fewer: a numeric evaluation needs the sides' normal forms, which
+are most of a check's cost (the engine's ``expression``: half of BP4's), and a depth left out
+would be one the message no longer names (the cross-checks exist because the window alone once
+verified false claims: tests/test_audit_findings.py, 'layers_sos' and the BPTT reach rows).  Room
 ``symbp.checker``; imports :mod:`symbp.diagnoses`, :mod:`symbp.errors`, the AST and its printer,
 :mod:`symbp.engine.generic`, the pipeline and the results.
 """
@@ -181,24 +193,34 @@ def check_generic(tpl: Template, chain: Chain,
         return [LinkResult(shown[k], ERROR, local, link=k + 1, links=n, error="NotationError",
                            code=dx.AMBIGUOUS_READING.name) for k in range(n)]
     runs: list[tuple[int, int, Instance, list[LinkResult]]] = []
-    # what a run says beyond its verdicts is read only from the first refutation or error of each
-    # link (an error anywhere is the link's, its words as a full check gives them): once every
-    # link has one, the later runs are checked for their verdicts alone (the same verdicts)
-    decided = [False] * n
+    # Each unrolled run is checked for its verdicts alone (verdict_only: no repair search, no
+    # derived expression, no printed normal form; the verdicts are a full check's), except the runs
+    # whose words a verdict reads: the window's (its "there it ..." is the proof's text), checked in
+    # full as it goes, and the first error or refutation of each link, checked again in full after
+    # the loop (_reread).  Every run is still checked symbolically at every depth and layer it was
+    # before: the cross-checks are as many and as strong, only what nobody reads is not computed.
+    window_at = _window_run(tpl, chain, at_depth)
+    nets: list[Any] = []
+    skip = _absent_layers(tpl, chain)
+    tried = False
     try:
         for depth in _depths(tpl, chain):
             for layer in ([depth] if at_depth else range(0, depth + 2)):
+                if tried and skip(None if at_depth else layer, depth):
+                    continue  # tpl.instance would raise Invalid
+                tried = True
                 try:
                     inst = tpl.instance(chain, None if at_depth else layer, depth)
                     inst.chain = tpl.fit(inst.chain, depth)
                 except Invalid:
                     continue
                 net = tpl.network(depth, equal=bool(inst.conflicts))
-                with verdict_only() if all(decided) else nullcontext():
+                full = window_at is not None and depth == window_at[0] and (at_depth or layer == window_at[1])
+                with nullcontext() if full else verdict_only():
                     results = check(net, inst.chain)
-                for k, r in enumerate(results[:n]):
-                    decided[k] = decided[k] or r.verdict in (REFUTED, ERROR)
                 runs.append((depth, layer, inst, results))
+                nets.append(None if full else net)
+        _reread(runs, nets, n, check)
     except InputError as exc:
         exc_text = exc.brief()
         return [LinkResult(shown[k], ERROR, exc_text, link=k + 1, links=n, error=type(exc).__name__,
@@ -238,6 +260,72 @@ def check_generic(tpl: Template, chain: Chain,
     for k in range(n):
         out.append(_verdict(tpl, chain, shown[k], k, n, runs, window, at_depth, wruns=wruns))
     return out
+
+
+def _absent_layers(tpl: Template, chain: Chain) -> Callable[[int | None, int], bool]:
+    """Whether the claim at layer (step) ``var`` of depth ``depth`` names a layer that network lacks,
+    read from its marks alone: :meth:`Template.instance` raises :class:`Invalid` there (on the
+    first such superscript it meets), so the loop need not build the instance.  Never for a claim
+    with a sum over the generic letter (that sum's error, raised where the instance meets it, may
+    come before the superscript), and the first instance is always built (its input errors, which
+    do not depend on the layer, are raised there).
+
+    >>> t = Template("layers", "l", "L", [r"z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j",
+    ...              r"a^l_j = \\sigma(z^l_j)"], {"error": "C"})
+    >>> skip = _absent_layers(t, t.parse(r"\\delta^l_j = \\sum_k w^{l+1}_{kj} \\delta^{l+1}_k"))
+    >>> [v for v in range(0, 5) if not skip(v, 3)]
+    [1, 2]
+    """
+    if any(isinstance(x, SumOp) and x.index == tpl.var for side in chain.sides for x in side.walk()):
+        return lambda var, depth: False
+    marks = tpl.claim_marks(chain, free=False)
+
+    def absent(var: int | None, depth: int) -> bool:
+        env = {"depth": depth} if var is None else {"var": var, "depth": depth}
+        return any(m.kind in env and tpl.valid(base, env[m.kind] + m.offset, depth) == "invalid"
+                   for base, m in marks)
+
+    return absent
+
+
+def _window_run(tpl: Template, chain: Chain, at_depth: bool) -> tuple[int, int | None] | None:
+    """The unrolled run (depth, layer) whose words the verdict reads as the window's proof, when the
+    window is one of the unrolled runs (not when it is checked on a network of its own: a
+    concrete error at a generic layer, or a window of steps)."""
+    if tpl.mode != "layers":
+        return None
+    window = tpl.window(chain)
+    if window is None or (not at_depth and (tpl.kw.get("error_kind") is not None or tpl.top)):
+        return None
+    return window[0], window[1]
+
+
+def _reread(runs: list, nets: list, n: int, check: Callable[[Any, Chain], list[LinkResult]]) -> None:
+    """Check again in full the verdict-only runs whose words :func:`_verdict` reads: for each link,
+    its first error, else its first refutation.  A full check was made, before, of every run up to
+    the one where each link had an error or a refutation (then the rest for their verdicts alone),
+    so a run read after that one keeps its verdict-only words, as it had them: the results are
+    those of that order, byte for byte."""
+    decided = [False] * n
+    last = len(runs)  # the last run checked in full before
+    for i, (_, _, _, results) in enumerate(runs):
+        for k, r in enumerate(results[:n]):
+            decided[k] = decided[k] or r.verdict in (REFUTED, ERROR)
+        if all(decided):
+            last = i
+            break
+    read = set()
+    for k in range(n):
+        for wanted in (ERROR, REFUTED):
+            i = next((i for i, (_, _, _, rs) in enumerate(runs) if rs[k].verdict == wanted), None)
+            if i is not None:
+                read.add(i)
+                break
+    for i in sorted(read):
+        if i <= last and nets[i] is not None:
+            depth, layer, inst, _ = runs[i]
+            runs[i] = (depth, layer, inst, check(nets[i], inst.chain))
+            nets[i] = None
 
 
 def _local_or_total(tpl: Template, chain: Chain) -> str | None:

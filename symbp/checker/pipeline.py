@@ -26,6 +26,7 @@ a candidate through :attr:`LinkContext.recheck`).
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -172,13 +173,20 @@ def _unstable_side(net: Network, chain: Chain) -> str | None:
     What symbp echoes is then exactly what it checked."""
     for side in chain.sides:
         text = unparse(side)
-        try:
-            again = parse_expression(text, net.functions)
-        except SymbpError:
-            return text
-        if again.key() != side.key():
+        if _reparsed_key(text, frozenset(net.functions)) != side.key():
             return text
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _reparsed_key(text: str, functions: frozenset[str]) -> object:
+    """The key of ``text`` parsed again (``None`` when it does not parse): the parser is a function
+    of the text and the declared function names, and the unrolled cross-checks of a generic claim
+    (:mod:`symbp.checker.generic`) give the same text at several depths."""
+    try:
+        return parse_expression(text, set(functions)).key()
+    except SymbpError:
+        return None
 
 
 def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
@@ -785,8 +793,9 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
     names = {name: x if len(env[x]) == 1 else NormalFormPrinter(net).free_letter(name)
              for x in env for name in env[x]}
     derived = None if _VERDICT_ONLY else _derived(net, interp, head, env, names)
-    if same:
-        return LinkResult.of("", VERIFIED, [dx.Holds(latex(net, gl, names), given=_given(net, raw_l, raw_r))],
+    if same:  # for the verdict alone (verdict_only), the value is not printed: its words are not read
+        value = "" if _VERDICT_ONLY else latex(net, gl, names)
+        return LinkResult.of("", VERIFIED, [dx.Holds(value, given=_given(net, raw_l, raw_r))],
                              derived=derived)
     ul, ur = probe.unfolded if probe is not None and probe.evidence is not None else \
         (calculus.unfold(net, gl), calculus.unfold(net, gr))
