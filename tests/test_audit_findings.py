@@ -1091,15 +1091,6 @@ FINDINGS += [
      "verified at sizes 'past every offset': the offset M+20 is not passed"),
     ("conv1d", A6_DWm + r" + \sum_{j} \delta_{j+M+10} x_{j+m-1} [1 \le j+M+10 \le J] [1 \le m+10 \le M]", False,
      "verified at sizes 'past every offset': the offset M+10 is not passed"),
-    # (3) BPTT verified at the lengths 1..4 where a product of two offsets (t+2 and t-2) needs T = 5:
-    # the unrolling reaches max |offset| + 1, not the spread of the offsets plus one.  GB is true (a
-    # RIGHT row), so each claim holds iff its extra term vanishes; torch at T = 5, t = 3: delta^5_h b^1_h != 0
-    ("bptt", GB + r" + \delta^{t+2}_h b^{t-2}_h", False, "delta^{t+2} b^{t-2}: nonzero at T = 5, t = 3"),
-    ("bptt", DH + r" + \delta^{t+2}_h b^{t-2}_h", False, "delta^{t+2} b^{t-2}: nonzero at T = 5, t = 3"),
-    ("bptt", GB + r" + \delta^{t+1}_h b^{t-3}_h", False, "delta^{t+1} b^{t-3}: nonzero at T = 5, t = 4"),
-    ("bptt", GB + r" + \delta^{t+3}_h b^{t-1}_h", False, "delta^{t+3} b^{t-1}: nonzero at T = 5, t = 2"),
-    ("bptt", GB + r" + \delta^{t+2}_k w_{hk} b^{t-2}_h", False, "delta^{t+2}_k b^{t-2}: nonzero at T = 5, t = 3"),
-    ("bptt_s", GB + r" + \delta^{t+2}_h (b^{t-2}_h - s_h)", False, "b^{t-2} - s_h: nonzero at T = 5, t = 3"),
     # (4) a size written as a unit (the last weight w_M, the last input x_I, the last output a_J) is a
     # free index on one side and a size inside an affine index on the other: true claims refuted on
     # index analysis alone ('M is free on the left but not on the right'), one of them while 'symbp
@@ -1378,21 +1369,6 @@ RIGHT += [
     ("dense_vec", r"\nabla_w C = \mathbf{x} \delta^T", False),
 ]
 
-FINDINGS += [
-    # (9) a sum over the steps from 2 (or 3) whose term names a step past T at some t: the lengths
-    # where a term names no step are passed over, and the verdict says 'verified at the lengths T = 1,
-    # 2, 3, 4' (only T = 1, where the sum is empty, was checked).  From 1 the same claims are an error
-    # ('names steps that no network of depth 1, 2, 3, 4 has').  torch (T = 4): dO/dw_hk = sum_t
-    # delta^t_k b^t_h, so the first claim fails by delta^4_k b^2_h (t = 2) at T = 4, a length named
-    # verified; the others by hand: b^3_h at T = 3; x^{t+2}_i has a free i the left side lacks
-    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t+2}_k b^{t}_h", False, "false at T = 4, said verified at T = 4"),
-    ("bptt", A6_W + r" + \sum_{t=2}^{T} b^{t+1}_h", False, "false at T = 3, said verified at T = 3"),
-    ("bptt", A6_W + r" + \sum_{t=2}^{T} x^{t+2}_i", False, "a free index on one side, said verified"),
-    ("bptt", r"\frac{\partial O}{\partial w_{ih}} = \sum_{t=1}^{T} \delta^t_h x^t_i + \sum_{t=2}^{T} \delta^{t+2}_h x^{t}_i", False,
-     "false at T = 4, said verified at T = 4"),
-    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t+3}_k b^{t-2}_h", False, "nonzero at T = 6, t = 3"),
-    ("bptt", A6_W + r" + \sum_{t=3}^{T} \delta^{t+2}_k b^{t-2}_h", False, "nonzero at T = 5, t = 3"),
-]
 RIGHT += [
     ("bptt", A6_W + r" + \sum_{t=6}^{T} \delta^t_k b^t_h", False),
     ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t+1}_k b^{t-1}_h", False),
@@ -1433,12 +1409,6 @@ RIGHT += [
     ("label_u", A6_DL + r"p_k", False),
 ]
 
-FINDINGS += [
-    # (9) the same below step 1: delta^0 at t = 2 names no step, so T = 3 and T = 4 are passed over
-    # while delta^1_k b^3_h (t = 3) is there; b^{-1} at t = 2, and b^1_h at t = 4, T = 4
-    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t-2}_k b^{t}_h", False, "false at T = 3, said verified at T = 3"),
-    ("bptt", A6_W + r" + \sum_{t=2}^{T} b^{t-3}_h", False, "false at T = 4, said verified at T = 4"),
-]
 RIGHT += [
     ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t-1}_k b^{t}_h", False),
     ("bptt", A6_W + r" + \sum_{t=1}^{T} \delta^{t-1}_k b^{t}_h", False),
@@ -1459,6 +1429,40 @@ FINDINGS += [
 RIGHT += [
     ("conv1d", r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m-1} + 0 x_I", True),
     ("conv1d", DXi + r"\sum_{m=1}^{M} w_m \delta_{i-m+1} [1 \le i-m+1 \le J] + 0 \delta_J", True),
+]
+
+
+#: sound6 fixed (3) by unrolling a generic claim to the spread of its offsets (delta^{t+2} b^{t-2}:
+#: to T = 5; symbp.checker.generic._reach), and (9) by an error where a sum's terms name a step
+#: the longer lengths lack (checked at T = 1, where the sum is empty, not at T = 2): a verdict names
+#: only the lengths it checked
+FIXED += [
+    # (3) BPTT verified at the lengths 1..4 where a product of two offsets (t+2 and t-2) needs T = 5:
+    # the unrolling reaches max |offset| + 1, not the spread of the offsets plus one.  GB is true (a
+    # RIGHT row), so each claim holds iff its extra term vanishes; torch at T = 5, t = 3: delta^5_h b^1_h != 0
+    ("bptt", GB + r" + \delta^{t+2}_h b^{t-2}_h", False, "delta^{t+2} b^{t-2}: nonzero at T = 5, t = 3"),
+    ("bptt", DH + r" + \delta^{t+2}_h b^{t-2}_h", False, "delta^{t+2} b^{t-2}: nonzero at T = 5, t = 3"),
+    ("bptt", GB + r" + \delta^{t+1}_h b^{t-3}_h", False, "delta^{t+1} b^{t-3}: nonzero at T = 5, t = 4"),
+    ("bptt", GB + r" + \delta^{t+3}_h b^{t-1}_h", False, "delta^{t+3} b^{t-1}: nonzero at T = 5, t = 2"),
+    ("bptt", GB + r" + \delta^{t+2}_k w_{hk} b^{t-2}_h", False, "delta^{t+2}_k b^{t-2}: nonzero at T = 5, t = 3"),
+    ("bptt_s", GB + r" + \delta^{t+2}_h (b^{t-2}_h - s_h)", False, "b^{t-2} - s_h: nonzero at T = 5, t = 3"),
+    # (9) a sum over the steps from 2 (or 3) whose term names a step past T at some t: the lengths
+    # where a term names no step are passed over, and the verdict says 'verified at the lengths T = 1,
+    # 2, 3, 4' (only T = 1, where the sum is empty, was checked).  From 1 the same claims are an error
+    # ('names steps that no network of depth 1, 2, 3, 4 has').  torch (T = 4): dO/dw_hk = sum_t
+    # delta^t_k b^t_h, so the first claim fails by delta^4_k b^2_h (t = 2) at T = 4, a length named
+    # verified; the others by hand: b^3_h at T = 3; x^{t+2}_i has a free i the left side lacks
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t+2}_k b^{t}_h", False, "false at T = 4, said verified at T = 4"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} b^{t+1}_h", False, "false at T = 3, said verified at T = 3"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} x^{t+2}_i", False, "a free index on one side, said verified"),
+    ("bptt", r"\frac{\partial O}{\partial w_{ih}} = \sum_{t=1}^{T} \delta^t_h x^t_i + \sum_{t=2}^{T} \delta^{t+2}_h x^{t}_i", False,
+     "false at T = 4, said verified at T = 4"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t+3}_k b^{t-2}_h", False, "nonzero at T = 6, t = 3"),
+    ("bptt", A6_W + r" + \sum_{t=3}^{T} \delta^{t+2}_k b^{t-2}_h", False, "nonzero at T = 5, t = 3"),
+    # (9) the same below step 1: delta^0 at t = 2 names no step, so T = 3 and T = 4 are passed over
+    # while delta^1_k b^3_h (t = 3) is there; b^{-1} at t = 2, and b^1_h at t = 4, T = 4
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} \delta^{t-2}_k b^{t}_h", False, "false at T = 3, said verified at T = 3"),
+    ("bptt", A6_W + r" + \sum_{t=2}^{T} b^{t-3}_h", False, "false at T = 4, said verified at T = 4"),
 ]
 
 
