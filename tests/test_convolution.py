@@ -438,7 +438,8 @@ DW_M = r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m-1}"
 SIZED_ROWS = [
     (DW_M + r" + \sum_{j} \delta_{j+3M} x_{j+m-1} [1 \le j+3M \le J] [1 \le m+3 \le M]", False,
      lambda s: s["J"] > 3 * s["M"] and s["M"] >= 4),
-    (DW_M + r" + \sum_{j} \delta_{j+M+20} x_{j+m-1} [1 \le j+M+20 \le J]", False, lambda s: s["J"] > s["M"] + 20),
+    (DW_M + r" + \sum_{j} \delta_{j+M+20} x_{j+m-1} [1 \le j+M+20 \le J]", False,
+     lambda s: s["J"] > s["M"] + 20),
     (DW_M + r" + \sum_{j} \delta_{j+M+10} x_{j+m-1} [1 \le j+M+10 \le J] [1 \le m+10 \le M]", False,
      lambda s: s["J"] > s["M"] + 10 and s["M"] >= 11),
     (DW_M + r" + \sum_{j} \delta_{j+2M} x_{j+m-1} [1 \le j+2M \le J] - \sum_{j} x_{j+m-1} \delta_{j+2M} "
@@ -446,7 +447,8 @@ SIZED_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("latex, truth, exists", SIZED_ROWS, ids=[f"sized{k}" for k in range(len(SIZED_ROWS))])
+@pytest.mark.parametrize("latex, truth, exists", SIZED_ROWS,
+                         ids=[f"sized{k}" for k in range(len(SIZED_ROWS))])
 def test_an_offset_made_of_sizes_is_passed(latex: str, truth: bool, exists) -> None:  # noqa: ANN001
     r = check_equation(latex, CONV1D)[-1]
     if truth:

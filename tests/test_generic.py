@@ -741,7 +741,8 @@ REACH_ROWS = [
     # past the longest unrolling: not decided, the bound named
     (GB + r" + \delta^{t+6}_h b^{t-6}_h", ERROR, "past the longest symbp unrolls (12)", None),
     # a sum from 2 whose terms name a step past T (or before 1): checked at T = 1 only (empty), an error
-    (DW + r" + \sum_{t=2}^{T} \delta^{t+2}_k b^t_h", ERROR, "at the length T = 2 this equation names \\delta^{(4)}",
+    (DW + r" + \sum_{t=2}^{T} \delta^{t+2}_k b^t_h", ERROR,
+     "at the length T = 2 this equation names \\delta^{(4)}",
      None),
     (DW + r" + \sum_{t=2}^{T} b^{t-3}_h", ERROR, "names b^{(-1)}", None),
     (DW + r" + \sum_{t=3}^{T} \delta^{t+2}_k b^{t-2}_h", ERROR, "at the length T = 3", None),
@@ -755,7 +756,8 @@ REACH_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("src, verdict, words, lengths", REACH_ROWS, ids=[f"reach{k}" for k in range(len(REACH_ROWS))])
+@pytest.mark.parametrize("src, verdict, words, lengths", REACH_ROWS,
+                         ids=[f"reach{k}" for k in range(len(REACH_ROWS))])
 def test_how_far_a_claim_is_unrolled(src: str, verdict: str, words: str, lengths: list | None) -> None:
     (r,) = check_generic(GRAVES, GRAVES.parse(src))
     assert r.verdict == verdict and words in r.message, (r.verdict, r.message)

@@ -83,8 +83,10 @@ def _reach(tpl: Template, chain: Chain) -> int:
 
     >>> t = Template("steps", "t", "T", [r"a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}",
     ...              r"b^t_h = \\theta_h(a^t_h)"], {"params": ["w"]})
-    >>> _reach(t, t.parse(r"x^t_i = \\delta^{t+2}_h b^{t-2}_h")), _reach(t, t.parse(r"x^t_i = \\delta^{t+4}_h"))
-    (4, 4)
+    >>> _reach(t, t.parse(r"x^t_i = \\delta^{t+2}_h b^{t-2}_h"))
+    4
+    >>> _reach(t, t.parse(r"x^t_i = \\delta^{t+4}_h"))
+    4
     >>> _reach(t, t.parse(r"x^T_i = \\sum_{t=5}^{T} \\delta^{t+1}_h"))
     6
     """

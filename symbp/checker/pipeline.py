@@ -1050,7 +1050,8 @@ def _sized_plans(net: Network, offsets: list[tuple[dict[str, int], int]], plain:
     is there only where ``J > 3M``, which plans with every size past a number never reach (the
     audit: a false claim verified at sizes).  The sizes written in offsets are drawn small (from
     1) in ``want`` plans and past ``plain``, the reach of the offsets with no size in them (so
-    that ``[1 \\le m+10 \\le M]`` holds somewhere), in ``want`` more; every other size is then past every offset at that plan,
+    that ``[1 \\le m+10 \\le M]`` holds somewhere), in ``want`` more; every other size is then
+    past every offset at that plan,
     ``Σ|c_S| S + rest + 2``.  ``None`` where a kind of plan cannot be found within
     :data:`symbp.limits.MAX_FAR_SIZE` (not decided).
 
@@ -1077,7 +1078,8 @@ def _sized_plans(net: Network, offsets: list[tuple[dict[str, int], int]], plain:
             p = net.relate(plan)
             reach = max(sum(c * p[r] for r, c in cs.items()) + rest for cs, rest in offsets) + 2
             if (min(v for r, v in p.items() if r not in written) >= reach and min(p.values()) >= 1
-                    and max(p.values()) <= MAX_FAR_SIZE and all(p[r] >= lo for r in written) and p not in out):
+                    and max(p.values()) <= MAX_FAR_SIZE and all(p[r] >= lo for r in written)
+                    and p not in out):
                 out.append(p)
                 found += 1
                 if found == want:
