@@ -717,6 +717,10 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
             problems.append(dx.Derived(extra["derived"]))
         return _Refuted(problems, **extra)
 
+    # a size written as an index letter (w_M, a_J): as an index it runs over 1..M, as the size it
+    # is the last unit, a value.  What holds for every index holds at the last unit, so a
+    # verification stands; a refutation under the one reading is none under the other: not decided
+    sized = sorted(x for x in set(fl) | set(fr) if x in net.sizes)
     if problems and by_index:
         raise index_refutation()
     if problems:
@@ -726,10 +730,33 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
             res.warnings = [{"code": dx.primary([d]) or "index-slip", "message": _holds_anyway(d.text)}
                             for d in remarks]
             return res
+        if res.verdict == REFUTED and sized:
+            return _size_as_unit(sized)
         if res.verdict == REFUTED:  # the index analysis is the diagnosis, the value the evidence
             raise index_refutation(res.counterexample, res.witness)
         return res
-    return _by_value(net, letters, inference, lhs, rhs, head, suggest, interp, env, both)
+    res = _by_value(net, letters, inference, lhs, rhs, head, suggest, interp, env, both)
+    return _size_as_unit(sized) if sized and res.verdict == REFUTED else res
+
+
+def _size_as_unit(sizes: list[str]) -> LinkResult:
+    """Not decided: the ``sizes`` are written as index letters (``w_M``), each of which reads as the
+    last unit (a value) or as an index over ``1..M``, and the claim fails as the index.
+
+    >>> print(_size_as_unit(["J", "M"]).message.split(":")[0])
+    J and M are sizes of the network, written here as index letters
+    """
+    names = " and ".join([", ".join(sizes[:-1]), sizes[-1]] if len(sizes) > 1 else sizes)
+    one = len(sizes) == 1
+    x = sizes[0]
+    what = ("is a size", "an index letter", "an index", "the size it is the last unit (a value)") if one else \
+        ("are sizes", "index letters", "indices", "the sizes they are the last units")
+    return LinkResult("", ERROR, f"{names} {what[0]} of the network, written here as {what[1]}: as "
+                      f"{what[2]} ({', '.join(f'{y} over 1..{y}' for y in sizes)}) the two sides differ, as "
+                      f"{what[3]}, which symbp reads only inside a shifted position and does not guess, so "
+                      f"nothing is claimed (hint: for an index, write a letter that is no size, such as "
+                      f"{x.lower()}'; a claim about the last unit is not read yet)",
+                      error="NotationError", code=dx.AMBIGUOUS_READING.name)
 
 
 def _aliases(net: Network) -> dict[str, str]:
