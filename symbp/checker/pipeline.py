@@ -749,8 +749,8 @@ def _size_as_unit(sizes: list[str]) -> LinkResult:
     names = " and ".join([", ".join(sizes[:-1]), sizes[-1]] if len(sizes) > 1 else sizes)
     one = len(sizes) == 1
     x = sizes[0]
-    what = ("is a size", "an index letter", "an index", "the size it is the last unit (a value)") if one else \
-        ("are sizes", "index letters", "indices", "the sizes they are the last units")
+    what = (("is a size", "an index letter", "an index", "the size it is the last unit (a value)") if one
+            else ("are sizes", "index letters", "indices", "the sizes they are the last units"))
     return LinkResult("", ERROR, f"{names} {what[0]} of the network, written here as {what[1]}: as "
                       f"{what[2]} ({', '.join(f'{y} over 1..{y}' for y in sizes)}) the two sides differ, as "
                       f"{what[3]}, which symbp reads only inside a shifted position and does not guess, so "
