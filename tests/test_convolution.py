@@ -456,3 +456,25 @@ def test_an_offset_made_of_sizes_is_passed(latex: str, truth: bool, exists) -> N
         return
     assert r.verdict == "refuted", r.message
     assert exists(r.counterexample["sizes"]), r.counterexample["sizes"]
+
+
+#: sound6: a size written as an index letter (w_M): an index over 1..M or the last unit; a claim
+#: that fails as the index is not decided (true at the last unit), one that holds as the index
+#: stands (claim, verdict)
+UNIT_ROWS = [
+    (r"\frac{\partial E}{\partial w_M} = \sum_j \delta_j x_{j+M-1}", "error"),
+    (r"\frac{\partial a_J}{\partial x_I} = w_M", "error"),
+    (r"\frac{\partial a_J}{\partial w_M} = x_{J+M-1}", "error"),
+    (r"\frac{\partial E}{\partial w_M} = \sum_j \delta_j x_{j+M}", "error"),  # false either way: not decided
+    (r"\delta_J = h'(a_J) \frac{\partial E}{\partial z_J}", "verified"),
+    (r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m-1} + 0 x_I", "verified"),
+    (r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m}", "refuted"),
+]
+
+
+@pytest.mark.parametrize("latex, verdict", UNIT_ROWS, ids=[f"unit{k}" for k in range(len(UNIT_ROWS))])
+def test_a_size_written_as_an_index_letter(latex: str, verdict: str) -> None:
+    r = check_equation(latex, CONV1D)[-1]
+    assert r.verdict == verdict, r.message
+    if verdict == "error":
+        assert r.code == "ambiguous-reading" and "last unit" in r.message, r.message
