@@ -35,6 +35,9 @@ PLAN_MISS = 1e-6
 #: exists only from J = 17 on: :func:`symbp.checker.pipeline._far_plans`); an offset that reaches
 #: past it leaves the equation not decided
 MAX_FAR_SIZE = 64
+#: the longest length (deepest network) a generic claim is unrolled to (a claim whose offsets or
+#: sums reach further, \delta^{t+9} b^{t-9}, is not decided: :func:`symbp.checker.generic._depths`)
+MAX_UNROLL = 12
 
 #: the clock of every budget: this process's CPU time, not the wall.  A budget bounds the work
 #: of one equation; measured on the wall, the same file would get another verdict tier, another

@@ -429,3 +429,52 @@ def test_a_shifted_delta_fitting_the_networks_two_index_delta_over_one_range_is_
     (r,) = check_equation(latex, net)
     assert r.verdict == "error" and "can be read as the Kronecker delta or as \\delta of a_{jk}" in r.message
     assert "[j = k+1]" in r.message or "[k+1 = j]" in r.message
+
+
+#: sound6: an offset made of sizes (j+3M, j+M+20) is there only where the other sizes pass it; the
+#: plans drawn past it (symbp.checker.pipeline._sized_plans) find the term (claim, accepted?, the
+#: sizes' condition where the term exists)
+DW_M = r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m-1}"
+SIZED_ROWS = [
+    (DW_M + r" + \sum_{j} \delta_{j+3M} x_{j+m-1} [1 \le j+3M \le J] [1 \le m+3 \le M]", False,
+     lambda s: s["J"] > 3 * s["M"] and s["M"] >= 4),
+    (DW_M + r" + \sum_{j} \delta_{j+M+20} x_{j+m-1} [1 \le j+M+20 \le J]", False,
+     lambda s: s["J"] > s["M"] + 20),
+    (DW_M + r" + \sum_{j} \delta_{j+M+10} x_{j+m-1} [1 \le j+M+10 \le J] [1 \le m+10 \le M]", False,
+     lambda s: s["J"] > s["M"] + 10 and s["M"] >= 11),
+    (DW_M + r" + \sum_{j} \delta_{j+2M} x_{j+m-1} [1 \le j+2M \le J] - \sum_{j} x_{j+m-1} \delta_{j+2M} "
+     r"[1 \le j+2M \le J]", True, None),
+]
+
+
+@pytest.mark.parametrize("latex, truth, exists", SIZED_ROWS,
+                         ids=[f"sized{k}" for k in range(len(SIZED_ROWS))])
+def test_an_offset_made_of_sizes_is_passed(latex: str, truth: bool, exists) -> None:  # noqa: ANN001
+    r = check_equation(latex, CONV1D)[-1]
+    if truth:
+        assert r.verdict in ("verified", "verified-at-sizes"), r.message
+        return
+    assert r.verdict == "refuted", r.message
+    assert exists(r.counterexample["sizes"]), r.counterexample["sizes"]
+
+
+#: sound6: a size written as an index letter (w_M): an index over 1..M or the last unit; a claim
+#: that fails as the index is not decided (true at the last unit), one that holds as the index
+#: stands (claim, verdict)
+UNIT_ROWS = [
+    (r"\frac{\partial E}{\partial w_M} = \sum_j \delta_j x_{j+M-1}", "error"),
+    (r"\frac{\partial a_J}{\partial x_I} = w_M", "error"),
+    (r"\frac{\partial a_J}{\partial w_M} = x_{J+M-1}", "error"),
+    (r"\frac{\partial E}{\partial w_M} = \sum_j \delta_j x_{j+M}", "error"),  # false either way: not decided
+    (r"\delta_J = h'(a_J) \frac{\partial E}{\partial z_J}", "verified"),
+    (r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m-1} + 0 x_I", "verified"),
+    (r"\frac{\partial E}{\partial w_m} = \sum_j \delta_j x_{j+m}", "refuted"),
+]
+
+
+@pytest.mark.parametrize("latex, verdict", UNIT_ROWS, ids=[f"unit{k}" for k in range(len(UNIT_ROWS))])
+def test_a_size_written_as_an_index_letter(latex: str, verdict: str) -> None:
+    r = check_equation(latex, CONV1D)[-1]
+    assert r.verdict == verdict, r.message
+    if verdict == "error":
+        assert r.code == "ambiguous-reading" and "last unit" in r.message, r.message

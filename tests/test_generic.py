@@ -154,7 +154,8 @@ def test_graves(src: str, verdict: str, start: str) -> None:
     if verdict == AT_SIZES:
         assert results[0].sizes == [{"T": 1}, {"T": 2}, {"T": 3}, {"T": 4}]
     if verdict == VERIFIED:
-        assert "unrolled at T = 1, 2, 3, 4" in results[0].message
+        # the lengths it was checked at (a claim at T-1 is about T >= 2: not checked at T = 1)
+        assert any(f"unrolled at T = {x}" in results[0].message for x in ("1, 2, 3, 4", "2, 3, 4"))
     if verdict == REFUTED:  # the length and the step
         cx = results[0].counterexample
         assert cx is not None and cx["depth"] in DEPTHS["steps"] and "layer" in cx
@@ -725,3 +726,40 @@ def test_the_reparse_memo_is_the_parse(text: str, functions: set[str]) -> None:
     except SymbpError:
         want = None
     assert _reparsed_key(text, frozenset(functions)) == want
+
+
+#: sound6: how far a claim about steps is unrolled, and what its verdict names (claim, verdict,
+#: words of the message, the lengths an at-sizes verdict names)
+GB = r"\frac{\partial O}{\partial b^t_h} = \sum_k w_{hk} \delta^t_k + \sum_{h'} w_{hh'} \delta^{t+1}_{h'}"
+DW = r"\frac{\partial O}{\partial w_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h"
+REACH_ROWS = [
+    # offsets on both sides of t: both factors real only from T = p + q + 1
+    (GB + r" + \delta^{t+2}_h b^{t-2}_h", REFUTED, "refuted at length T = 5, step t = 3", None),
+    (GB + r" + \delta^{t+1}_h b^{t-3}_h", REFUTED, "refuted at length T = 5, step t = 4", None),
+    (GB + r" + \delta^{t+3}_h b^{t-3}_h", REFUTED, "refuted at length T = 7, step t = 4", None),
+    (GB + r" + \delta^{t+1}_h b^{t-1}_h - \delta^{t+1}_h b^{t-1}_h", VERIFIED, "for every step", None),
+    # past the longest unrolling: not decided, the bound named
+    (GB + r" + \delta^{t+6}_h b^{t-6}_h", ERROR, "past the longest symbp unrolls (12)", None),
+    # a sum from 2 whose terms name a step past T (or before 1): checked at T = 1 only (empty), an error
+    (DW + r" + \sum_{t=2}^{T} \delta^{t+2}_k b^t_h", ERROR,
+     "at the length T = 2 this equation names \\delta^{(4)}",
+     None),
+    (DW + r" + \sum_{t=2}^{T} b^{t-3}_h", ERROR, "names b^{(-1)}", None),
+    (DW + r" + \sum_{t=3}^{T} \delta^{t+2}_k b^{t-2}_h", ERROR, "at the length T = 3", None),
+    # terms real at every length: unchanged
+    (DW + r" + \sum_{t=2}^{T} \delta^{t+1}_k b^{t-1}_h", REFUTED, "refuted at length T = 3", None),
+    (r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=2}^{T} \delta^t_h b^{t-1}_{h'}", AT_SIZES,
+     "verified at the lengths T = 1, 2, 3, 4, all widths", [1, 2, 3, 4]),
+    # a claim at T - 3 is about lengths from 4 on: the verdict names the lengths it checked only
+    (r"\delta^{T-3}_h = \delta^{T-3}_h + 0 b^{T-3}_h", VERIFIED,
+     "cross-checked unrolled at T = 4 (1 length)", None),
+]
+
+
+@pytest.mark.parametrize("src, verdict, words, lengths", REACH_ROWS,
+                         ids=[f"reach{k}" for k in range(len(REACH_ROWS))])
+def test_how_far_a_claim_is_unrolled(src: str, verdict: str, words: str, lengths: list | None) -> None:
+    (r,) = check_generic(GRAVES, GRAVES.parse(src))
+    assert r.verdict == verdict and words in r.message, (r.verdict, r.message)
+    if lengths is not None:
+        assert r.sizes == [{"T": d} for d in lengths], r.sizes

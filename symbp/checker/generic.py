@@ -53,6 +53,7 @@ from ..engine.generic import LAYER_LETTERS, Instance, Invalid, Template
 from ..errors import InputError, SymbpError
 from ..latex.ast import Chain, Deriv, Num, SumOp, Sym
 from ..latex.unparse import unparse
+from ..limits import MAX_UNROLL
 from ..notation import latex_name
 from .pipeline import check_chain, verdict_only
 from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
@@ -64,16 +65,34 @@ DEPTHS = {"layers": (2, 3, 4), "steps": (1, 2, 3, 4)}
 
 
 def _depths(tpl: Template, chain: Chain) -> tuple[int, ...]:
-    """:data:`DEPTHS`, and beyond them as far as the claim reaches: a term ``\\delta^{t+4}`` lands
-    on a real step only from the length 5 on (at 1..4 it is the boundary ``\\delta^{T+1} = 0`` or
-    absent), so a claim with an offset ``d`` is unrolled up to ``d + 1`` (offsets are at most 9)."""
+    """:data:`DEPTHS`, and beyond them as far as the claim reaches (:func:`_reach`), at most to
+    :data:`symbp.limits.MAX_UNROLL` (a claim that reaches further is not decided:
+    :func:`check_generic`)."""
     base = DEPTHS[tpl.mode]
-    reach = max((abs(m.offset) for _, m in tpl.claim_marks(chain, free=False)), default=0)
-    # and as far as a sum's bounds reach: \sum_{t=5}^{T} is empty at every length up to 4, so
-    # a claim with it would be checked only where that term vanishes (the audit: a false claim
-    # verified at T = 1..4); a number in a bound, c or T - c, is reached from the length c + 1
-    reach = max(reach, _bound_reach(tpl.var, chain))
-    return base + tuple(range(base[-1] + 1, reach + 2))
+    return base + tuple(range(base[-1] + 1, min(_reach(tpl, chain), MAX_UNROLL - 1) + 2))
+
+
+def _reach(tpl: Template, chain: Chain) -> int:
+    """How far a claim reaches: it is unrolled up to the length (depth) ``_reach + 1``, the first
+    where every term it names can be a real step.  A term ``\\delta^{t+4}`` lands on a real step
+    only from the length 5 on (at 1..4 it is the boundary ``\\delta^{T+1} = 0`` or absent); a
+    product ``\\delta^{t+2} b^{t-2}`` has both factors real only from ``T = 5`` (``t = 3``): the
+    spread of the offsets, not the largest of them (the audit: a false claim verified at T = 1..4).
+    A sum's lower bound ``c`` (``\\sum_{t=5}^{T}`` is empty at every length up to 4) adds the
+    largest offset after it: its first term, ``t = c``, names the step ``c + p``.
+
+    >>> t = Template("steps", "t", "T", [r"a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}",
+    ...              r"b^t_h = \\theta_h(a^t_h)"], {"params": ["w"]})
+    >>> _reach(t, t.parse(r"x^t_i = \\delta^{t+2}_h b^{t-2}_h"))
+    4
+    >>> _reach(t, t.parse(r"x^t_i = \\delta^{t+4}_h"))
+    4
+    >>> _reach(t, t.parse(r"x^T_i = \\sum_{t=5}^{T} \\delta^{t+1}_h"))
+    6
+    """
+    offsets = [m.offset for _, m in tpl.claim_marks(chain, free=False)]
+    hi, lo = max(offsets + [0]), min(offsets + [0])
+    return max(hi - lo, _bound_reach(tpl.var, chain) + hi)
 
 
 def _bound_reach(var: str, chain: Chain) -> int:
@@ -203,6 +222,13 @@ def check_generic(tpl: Template, chain: Chain,
     nets: list[Any] = []
     skip = _absent_layers(tpl, chain)
     tried = False
+    size = "depth" if tpl.mode == "layers" else "length"
+    if _reach(tpl, chain) + 1 > MAX_UNROLL:
+        return [LinkResult(shown[k], ERROR, f"this equation reaches the {size} {tpl.depth} = "
+                           f"{_reach(tpl, chain) + 1} (the first where every {what} it names is real), past "
+                           f"the longest symbp unrolls ({MAX_UNROLL}): not decided", link=k + 1, links=n,
+                           error="ResourceLimitError", code="bound-reached") for k in range(n)]
+    lacked: dict[int, str] = {}  # a depth (at_depth) where the claim names a step that network lacks
     try:
         for depth in _depths(tpl, chain):
             for layer in ([depth] if at_depth else range(0, depth + 2)):
@@ -212,7 +238,9 @@ def check_generic(tpl: Template, chain: Chain,
                 try:
                     inst = tpl.instance(chain, None if at_depth else layer, depth)
                     inst.chain = tpl.fit(inst.chain, depth)
-                except Invalid:
+                except Invalid as exc:
+                    if at_depth:
+                        lacked[depth] = str(exc)
                     continue
                 net = tpl.network(depth, equal=bool(inst.conflicts))
                 full = window_at is not None and depth == window_at[0] and (at_depth or layer == window_at[1])
@@ -231,6 +259,18 @@ def check_generic(tpl: Template, chain: Chain,
     if not runs:
         return [LinkResult(shown[k], ERROR, f"this equation names {what}s that no network of depth "
                            f"{', '.join(map(str, _depths(tpl, chain)))} has", link=k + 1, links=n,
+                           error="UnsupportedError", code="unsupported") for k in range(n)]
+    late = [d for d in lacked if any(d2 < d for d2, _, _, _ in runs)]
+    if late:  # a claim about every length that stops being one: a sum's terms name steps it lacks
+        d = late[0]
+        first = min(d2 for d2, _, _, _ in runs)
+        base, _, at = lacked[d].partition("^")
+        named = f"{latex_name(base)}^{{({at})}}" if at.lstrip("-").isdigit() else tpl.show(lacked[d])
+        return [LinkResult(shown[k], ERROR, f"at the {size} {tpl.depth} = {d} this equation names "
+                           f"{named}, a {what} that network does not have (checked at {tpl.depth} = "
+                           f"{first}, it is not at {d}): a sum over the {what}s whose terms name a {what} "
+                           f"before the first or after the last cannot be checked (hint: write the sum's "
+                           f"bounds so that every term names a real {what})", link=k + 1, links=n,
                            error="UnsupportedError", code="unsupported") for k in range(n)]
     if tpl.mode == "steps":
         proof = _steps_proof(tpl, chain)
@@ -372,7 +412,8 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     wruns = runs if wruns is None else wruns
     what = tpl.mode[:-1]
     var, D = tpl.var, tpl.depth
-    depths = _depths(tpl, chain)
+    checked = {d for d, _, _, _ in runs}  # a verdict names only the depths it checked
+    depths = [d for d in _depths(tpl, chain) if d in checked]
     base: dict[str, Any] = dict(link=k + 1, links=n)
     anchor_of = (lambda depth, layer: depth) if at_depth else (lambda depth, layer: layer)
     letter = D if at_depth else var

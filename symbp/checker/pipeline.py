@@ -52,7 +52,7 @@ from ..latex.edit import sums_over, used_letters
 from ..latex.parser import RELU, parse_expression
 from ..latex.unparse import unparse
 from ..limits import MAX_FAR_SIZE, budget
-from ..model.affine import is_affine, parts
+from ..model.affine import is_affine, is_size, parts
 from ..model.factors import Grad, inverse, view
 from ..model.network import Network, components
 from ..model.normal_form import Expr
@@ -717,6 +717,10 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
             problems.append(dx.Derived(extra["derived"]))
         return _Refuted(problems, **extra)
 
+    # a size written as an index letter (w_M, a_J): as an index it runs over 1..M, as the size it
+    # is the last unit, a value.  What holds for every index holds at the last unit, so a
+    # verification stands; a refutation under the one reading is none under the other: not decided
+    sized = sorted(x for x in set(fl) | set(fr) if x in net.sizes)
     if problems and by_index:
         raise index_refutation()
     if problems:
@@ -726,10 +730,33 @@ def _check_link_inner(net: Network, letters: dict[str, tuple[str, ...]],
             res.warnings = [{"code": dx.primary([d]) or "index-slip", "message": _holds_anyway(d.text)}
                             for d in remarks]
             return res
+        if res.verdict == REFUTED and sized:
+            return _size_as_unit(sized)
         if res.verdict == REFUTED:  # the index analysis is the diagnosis, the value the evidence
             raise index_refutation(res.counterexample, res.witness)
         return res
-    return _by_value(net, letters, inference, lhs, rhs, head, suggest, interp, env, both)
+    res = _by_value(net, letters, inference, lhs, rhs, head, suggest, interp, env, both)
+    return _size_as_unit(sized) if sized and res.verdict == REFUTED else res
+
+
+def _size_as_unit(sizes: list[str]) -> LinkResult:
+    """Not decided: the ``sizes`` are written as index letters (``w_M``), each of which reads as the
+    last unit (a value) or as an index over ``1..M``, and the claim fails as the index.
+
+    >>> print(_size_as_unit(["J", "M"]).message.split(":")[0])
+    J and M are sizes of the network, written here as index letters
+    """
+    names = " and ".join([", ".join(sizes[:-1]), sizes[-1]] if len(sizes) > 1 else sizes)
+    one = len(sizes) == 1
+    x = sizes[0]
+    what = (("is a size", "an index letter", "an index", "the size it is the last unit (a value)") if one
+            else ("are sizes", "index letters", "indices", "the sizes they are the last units"))
+    return LinkResult("", ERROR, f"{names} {what[0]} of the network, written here as {what[1]}: as "
+                      f"{what[2]} ({', '.join(f'{y} over 1..{y}' for y in sizes)}) the two sides differ, as "
+                      f"{what[3]}, which symbp reads only inside a shifted position and does not guess, so "
+                      f"nothing is claimed (hint: for an index, write a letter that is no size, such as "
+                      f"{x.lower()}'; a claim about the last unit is not read yet)",
+                      error="NotationError", code=dx.AMBIGUOUS_READING.name)
 
 
 def _aliases(net: Network) -> dict[str, str]:
@@ -843,6 +870,10 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         # every size drawn (the audit: false claims verified at sizes 1..16), so the sizes are
         # tried once more where each is past every offset the two sides have
         far = _far_plans(net, _offset_reach(ul, ur), _seed(lhs, rhs))
+        if far is not None and _size_offsets(ul, ur):  # an offset made of sizes, j+3M: past it too
+            sized = _sized_plans(net, _size_offsets(ul, ur), _offset_reach(ul, ur, sized=False),
+                                 _seed(lhs, rhs))
+            far = None if sized is None else far + [p for p in sized if p not in far]
         if far is None:
             return LinkResult("", ERROR, "not decided: the two sides agree at every size tried, but they "
                               "have shifted positions whose offsets reach past the sizes that can be "
@@ -852,7 +883,9 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         differing = next((d for sizes in far
                           if not (d := _formal_values(net, ul, ur, sizes, free, 1, outside)).agree), None)
     if differing is not None and outside == "unknown" and _shifted(ul, ur):
-        undecided = _padding_decides(net, ul, ur, raw_l, raw_r, plans + (draw.plans if draw else []), free,
+        # the plan where they differ too: past an offset, zero padding may not make them agree
+        undecided = _padding_decides(net, ul, ur, raw_l, raw_r, plans + (draw.plans if draw else [])
+                                     + [differing.sizes], free,
                                      (rhs.pos, max(1, rhs.end - rhs.pos)))
         if undecided is not None:
             return undecided
@@ -957,10 +990,10 @@ class _LayeredProbe:
         return False
 
 
-def _offset_reach(*exprs: Expr) -> int:
+def _offset_reach(*exprs: Expr, sized: bool = True) -> int:
     """How far the shifted positions and range conditions of ``exprs`` reach: the largest
     ``Σ|coeff| + |const|`` of an affine index (``m+16``: 17), below which a size may leave a term
-    out.
+    out (``sized=False``: of the indices with no size in them, :func:`_size_offsets`).
 
     >>> from symbp.model.normal_form import Expr
     >>> _offset_reach(Expr([]))
@@ -972,7 +1005,8 @@ def _offset_reach(*exprs: Expr) -> int:
         own = 0
         if is_affine(x):
             coeffs, const = parts(x)
-            own = sum(abs(c) for c in coeffs.values()) + abs(int(const))
+            if sized or not any(is_size(i) for i in coeffs):
+                own = sum(abs(c) for c in coeffs.values()) + abs(int(const))
         return max([own, *(reach(part) for part in x)])
 
     return max((reach(tuple(f)) for e in exprs for term in e.terms for f in term.factors), default=0)
@@ -1005,6 +1039,81 @@ def _far_plans(net: Network, reach: int, seed: int, want: int = 2) -> list[dict[
             if len(out) == want:
                 return out
     return None
+
+
+def _size_offsets(*exprs: Expr) -> list[tuple[dict[str, int], int]]:
+    """The affine indices of ``exprs`` with a size in them (``j+3M``, ``j-m+M``): each as the
+    sizes' coefficients and the reach of the rest (``Σ|coeff| + |const|`` of its indices and
+    number), so that at a plan it reaches ``Σ|c_S| S + rest``.
+
+    >>> from symbp.model.normal_form import Expr
+    >>> _size_offsets(Expr([]))
+    []
+    """
+    out: dict[tuple, None] = {}
+
+    def visit(x: object) -> None:
+        if type(x) is not tuple:
+            return
+        if is_affine(x):
+            coeffs, const = parts(x)
+            sizes = {i[1]: abs(c) for i, c in coeffs.items() if is_size(i)}
+            if sizes:
+                rest = sum(abs(c) for i, c in coeffs.items() if not is_size(i)) + abs(int(const))
+                out[(tuple(sorted(sizes.items())), rest)] = None
+        for part in x:
+            visit(part)
+
+    for e in exprs:
+        for term in e.terms:
+            for f in term.factors:
+                visit(tuple(f))
+    return [(dict(k), rest) for k, rest in out]
+
+
+def _sized_plans(net: Network, offsets: list[tuple[dict[str, int], int]], plain: int, seed: int,
+                 want: int = 2) -> list[dict[str, int]] | None:
+    """Size plans past every offset made of sizes (:func:`_size_offsets`): ``\\delta_{j+3M}``
+    is there only where ``J > 3M``, which plans with every size past a number never reach (the
+    audit: a false claim verified at sizes).  The sizes written in offsets are drawn small (from
+    1) in ``want`` plans and past ``plain``, the reach of the offsets with no size in them (so
+    that ``[1 \\le m+10 \\le M]`` holds somewhere), in ``want`` more; every other size is then
+    past every offset at that plan,
+    ``Σ|c_S| S + rest + 2``.  ``None`` where a kind of plan cannot be found within
+    :data:`symbp.limits.MAX_FAR_SIZE` (not decided).
+
+    >>> from symbp import declare
+    >>> net = declare([r"a_j = \\sum_m w_m x_{j+m-1}"], sizes=["J = I - M + 1"])
+    >>> plans = _sized_plans(net, [({"M": 3}, 1)], 3, 0)
+    >>> all(p["J"] >= 3 * p["M"] + 3 and p["I"] >= 3 * p["M"] + 3 for p in plans), len(plans)
+    (True, 4)
+    """
+    written = set().union(*(set(c) for c, _ in offsets))
+    numbers = plain + 2
+    derived = set(net.size_relations or {})
+    rng = random.Random(seed)
+    out: list[dict[str, int]] = []
+    for lo, hi in ((1, 3), (numbers, 2 * numbers)):
+        found = 0
+        for _ in range(400):
+            plan = {r: rng.randint(lo, hi) for r in net.sizes if r in written and r not in derived}
+            reach = max(sum(c * plan.get(r, 0) for r, c in cs.items()) + rest for cs, rest in offsets) + 2
+            if reach > MAX_FAR_SIZE:
+                break
+            plan.update({r: rng.randint(reach, min(MAX_FAR_SIZE, 2 * reach)) for r in net.sizes
+                         if r not in plan and r not in derived})
+            p = net.relate(plan)
+            reach = max(sum(c * p[r] for r, c in cs.items()) + rest for cs, rest in offsets) + 2
+            if (min(v for r, v in p.items() if r not in written) >= reach and min(p.values()) >= 1
+                    and max(p.values()) <= MAX_FAR_SIZE and all(p[r] >= lo for r in written)
+                    and p not in out):
+                out.append(p)
+                found += 1
+                if found == want:
+                    break
+        if not found:
+            return None
+    return out
 
 
 def _shifted(*exprs: Expr) -> bool:
