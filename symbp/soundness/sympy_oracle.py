@@ -61,13 +61,62 @@ def _polynomial(e: Any, table: dict[Any, sp.Symbol]) -> Any:
     return sp.expand(e.xreplace(apps))
 
 
+class _Repeated(Exception):
+    """An argument in two positions of one application: :func:`_marker` keeps such a derivative
+    as it is, and :func:`_diff` takes SymPy's own path there."""
+
+
+#: (name, orders) -> the undefined function whose derivatives SymPy writes as markers directly
+_MARKED: dict[tuple[str, tuple[int, ...]], Any] = {}
+
+
+def _marked(name: str, orders: tuple[int, ...]) -> Any:
+    """The undefined function ``name`` differentiated ``orders`` times in each argument position,
+    whose own derivative (:meth:`fdiff`) is the next marker: ``sympy.diff`` by the chain rule of
+    SymPy itself, without the ``Subs(Derivative(h(ξ), ξ), ξ, v)`` that :func:`normal` would turn
+    into ``h_d1(v)`` (the same expression, without building and printing each ``Subs``)."""
+    key = (name, orders)
+    if key not in _MARKED:
+        def fdiff(self: Any, argindex: int = 1) -> Any:
+            if list(self.args).count(self.args[argindex - 1]) != 1:
+                raise _Repeated
+            o = list(self._symbp_orders or (0,) * len(self.args))
+            o[argindex - 1] += 1
+            return _marked(self._symbp_name, tuple(o))(*self.args)
+        label = f"{name}_d{''.join(map(str, orders))}" if orders else name
+        _MARKED[key] = sp.Function(label, _symbp_name=name, _symbp_orders=orders, fdiff=fdiff)
+    return _MARKED[key]
+
+
+def _unmarked(e: Any) -> Any:
+    """``e`` with every marked function (:func:`_marked`) the plain undefined function of its name,
+    as :func:`normal` names it."""
+    return e.replace(lambda x: isinstance(x, AppliedUndef) and hasattr(x.func, "_symbp_orders"),
+                     lambda x: sp.Function(x.func.__name__)(*x.args))
+
+
 def _diff(c: ConcreteNetwork, fam: str | int, point: tuple[int, ...]) -> Any:
-    """``sympy.diff`` of ``E`` in one element, in :func:`normal` form (once per element)."""
+    """``sympy.diff`` of ``E`` in one element, in :func:`normal` form (once per element): of ``E``
+    written with marked functions (:func:`_marked`, once per concrete network), which is
+    ``normal(c.delta(fam, *point))`` built directly."""
     memo = c.memo.setdefault("normal", {})
     key = (fam, point)
     if key not in memo:
-        memo[key] = normal(c.delta(fam, *point))
+        memo[key] = _fast_delta(c, fam, point)
     return memo[key]
+
+
+def _fast_delta(c: ConcreteNetwork, fam: str | int, point: tuple[int, ...]) -> Any:
+    fid = c.family(fam) if isinstance(fam, str) else fam
+    if "marked" not in c.memo:
+        c.memo["marked"] = c._shifted_error().replace(
+            lambda x: isinstance(x, AppliedUndef), lambda x: _marked(x.func.__name__, ())(*x.args))
+    wrt = c.eps[(fid, point)] if fid in c.step else c.element(fid, point)
+    try:
+        d = sp.diff(c.memo["marked"], wrt)
+    except _Repeated:
+        return normal(c.delta(fid, *point))
+    return _unmarked(d.xreplace({s: 0 for s in c.eps.values()}))
 
 
 def _written_out(c: ConcreteNetwork, e: Any) -> Any:
