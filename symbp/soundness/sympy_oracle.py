@@ -8,7 +8,8 @@ computed by ``sympy.diff`` of the written-out error with the right side written 
 way, *exactly* (``expand`` of the difference is 0).  Nothing of symbp's chain rule, normal form
 or numeric evaluation is used on the ``sympy.diff`` side; the derivatives of the undefined
 ``h`` and ``E`` are named by function and argument positions on both sides
-(``Subs(Derivative(h(x), x), x, v)`` and ``Derivative(h(v), v)`` are both ``h_d1(v)``).
+(``Subs(Derivative(h(x), x), x, v)`` and ``Derivative(h(v), v)`` are both ``h_d1(v)``; on the
+``sympy.diff`` side SymPy's chain rule writes them so directly, :func:`_marked`).
 Imports SymPy and :mod:`symbp.printers`.
 
 >>> from symbp import notebook as nb
@@ -88,11 +89,31 @@ def _marked(name: str, orders: tuple[int, ...]) -> Any:
     return _MARKED[key]
 
 
-def _unmarked(e: Any) -> Any:
-    """``e`` with every marked function (:func:`_marked`) the plain undefined function of its name,
-    as :func:`normal` names it."""
-    return e.replace(lambda x: isinstance(x, AppliedUndef) and hasattr(x.func, "_symbp_orders"),
-                     lambda x: sp.Function(x.func.__name__)(*x.args))
+def _unmarked(e: Any, zeros: set[Any]) -> Any:
+    """``e`` with the symbols ``zeros`` 0 and every marked function (:func:`_marked`) the plain
+    undefined function of its name, as :func:`normal` names it: ``xreplace`` of the zeros, then
+    ``replace`` of the functions, in one pass that rebuilds each shared subexpression once (the
+    written-out network shares them: its elements are memoised)."""
+    done: dict[int, Any] = {}
+
+    def walk(x: Any) -> Any:
+        key = id(x)
+        if key not in done:
+            if x in zeros:
+                done[key] = sp.Integer(0)
+            elif not x.args:
+                done[key] = x
+            else:
+                args = tuple(walk(a) for a in x.args)
+                if isinstance(x, AppliedUndef) and hasattr(x.func, "_symbp_orders"):
+                    done[key] = sp.Function(x.func.__name__)(*args)
+                elif all(a is b for a, b in zip(args, x.args)):
+                    done[key] = x
+                else:
+                    done[key] = x.func(*args)
+        return done[key]
+
+    return walk(e)
 
 
 def _diff(c: ConcreteNetwork, fam: str | int, point: tuple[int, ...]) -> Any:
@@ -116,7 +137,7 @@ def _fast_delta(c: ConcreteNetwork, fam: str | int, point: tuple[int, ...]) -> A
         d = sp.diff(c.memo["marked"], wrt)
     except _Repeated:
         return normal(c.delta(fid, *point))
-    return _unmarked(d.xreplace({s: 0 for s in c.eps.values()}))
+    return _unmarked(d, set(c.eps.values()))
 
 
 def _written_out(c: ConcreteNetwork, e: Any) -> Any:
