@@ -57,3 +57,38 @@ def shared(folder: Path, key: str, compute: Callable[[], Any], wait: bool = True
             return value
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def proof_pdf(folder: Path, tex: Path, detail: str = "compact") -> dict[str, Any]:
+    """``symbp prove``'s document of ``tex`` (``prove_file(tex, detail=detail)``) compiled by
+    ``pdflatex`` once per session (:func:`shared`): the tests that assert about the same proof's
+    PDF (``test_proof``, ``test_proof_compact``) read one compile.  A dict: ``document`` (the
+    :class:`~symbp.render.proof.ProofDocument`), ``returncode``, ``log`` (the log's text),
+    ``pdf`` (its path, in the session's folder; ``None``, and ``returncode`` too, where
+    ``pdflatex`` is not on ``PATH``)."""
+    import hashlib
+    import shutil
+    import subprocess
+
+    digest = hashlib.sha256(tex.read_bytes()).hexdigest()[:16]
+    key = f"proof-{tex.stem}-{detail}-{digest}"
+
+    def compute() -> dict[str, Any]:
+        from symbp.render.proof import prove_file
+
+        doc = prove_file(tex, detail=detail)
+        pdflatex = shutil.which("pdflatex")
+        if pdflatex is None:  # the compiling tests skip
+            return {"document": doc, "returncode": None, "pdf": None, "log": ""}
+        out = folder / key
+        out.mkdir(exist_ok=True)
+        src = out / f"{tex.stem}.proof.tex"
+        src.write_text(doc.text, encoding="utf-8")
+        run = subprocess.run([pdflatex, "-interaction=nonstopmode",
+                              "-halt-on-error", src.name], cwd=out, capture_output=True, timeout=300,
+                             stdin=subprocess.DEVNULL)
+        log = src.with_suffix(".log")
+        return {"document": doc, "returncode": run.returncode, "pdf": src.with_suffix(".pdf"),
+                "log": log.read_text(encoding="latin-1") if log.exists() else run.stdout.decode("latin-1")}
+
+    return shared(folder, key, compute)

@@ -146,21 +146,23 @@ def test_input_error_exits_2_without_a_traceback(argv: list[str], phrase: str,
     assert phrase in out + err
 
 
-def test_unreadable_files_in_a_subprocess(root: Path, tmp_path: Path) -> None:
-    """Binary and non-UTF-8 files: exit 2, each file named, the good file still checked."""
+def test_unreadable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Binary and non-UTF-8 files: exit 2, each file named, the good file still checked (in
+    process, as the interpreter runs ``main``; the real processes are those of
+    test_check_shipped_derivations_in_a_subprocess and test_output_survives_a_legacy_console_encoding)."""
     bad = {"nul.tex": b"\x00\x01binary", "utf16.tex": b"\xff\xfe\x00a",
            "cp1252.tex": "% symbp: network plain\n$$\u00e9$$".encode("cp1252")}
     for name, data in bad.items():
         (tmp_path / name).write_bytes(data)
     ok = tex(tmp_path, "ok.tex", f"$${DELTA}$$")
     # named: a file given is checked whatever it holds (below a folder, only derivation files)
-    proc = subprocess_run(root, "check", *(str(tmp_path / name) for name in bad), str(ok))
-    assert proc.returncode == 2
-    assert "Traceback" not in proc.stderr + proc.stdout
+    code, out, err = run(["check", *(str(tmp_path / name) for name in bad), str(ok)], capsys)
+    assert code == 2
+    assert "Traceback" not in err + out
     for name in bad:
-        assert str(tmp_path / name) in proc.stdout
-    assert "1 link(s) in 4 file(s): 1 verified" in proc.stdout
-    assert "3 file(s) could not be checked" in proc.stdout
+        assert str(tmp_path / name) in out
+    assert "1 link(s) in 4 file(s): 1 verified" in out
+    assert "3 file(s) could not be checked" in out
 
 
 #: what a folder holds besides derivation files, and is left alone below a folder
@@ -350,10 +352,12 @@ def test_derive_prints_the_mechanical_derivation(root: Path, monkeypatch: pytest
         assert line in shown, line
 
 
-def test_derive_in_a_subprocess(root: Path) -> None:
-    proc = subprocess_run(root, "derive", "plain")
-    assert proc.returncode == 0
-    assert r"\delta_{j} = h'(a_{j}) \sum_{k} w_{kj} \delta_{k}" in proc.stdout
+def test_derive_plain(capsys: pytest.CaptureFixture[str]) -> None:
+    """In process, as the interpreter runs ``main`` (was a subprocess: the real process is
+    test_check_shipped_derivations_in_a_subprocess's)."""
+    code, out, _ = run(["derive", "plain"], capsys)
+    assert code == 0
+    assert r"\delta_{j} = h'(a_{j}) \sum_{k} w_{kj} \delta_{k}" in out
 
 
 def test_derived_equations_check_as_verified(capsys: pytest.CaptureFixture[str]) -> None:
@@ -374,10 +378,10 @@ def test_derived_equations_check_as_verified(capsys: pytest.CaptureFixture[str])
 
 # regression (fixed): `symbp check -e 'a_j = 1.2.3'` dies with a ValueError traceback
 # (Fraction('1.2.3')) instead of exit code 2 and an error message
-def test_malformed_number_in_an_equation_is_an_input_error(root: Path) -> None:
-    proc = subprocess_run(root, "check", "--context", "plain", "-e", "a_j = 1.2.3")
-    assert "Traceback" not in proc.stderr
-    assert proc.returncode == 2
+def test_malformed_number_in_an_equation_is_an_input_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["check", "--context", "plain", "-e", "a_j = 1.2.3"], capsys)  # in process
+    assert "Traceback" not in err
+    assert code == 2
 
 
 @pytest.mark.parametrize("argv", [["check", "derivations", "--context", "plain"],

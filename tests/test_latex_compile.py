@@ -1,17 +1,20 @@
 """Every derivation under derivations/ must compile with a real LaTeX engine.
 
 Two of the notes are Japanese and use ``ltjsarticle`` (LuaTeX-ja), so the engine is LuaLaTeX.
-Build products go to pytest's ``tmp_path``, never next to the inputs.  The tests skip where
+Build products go to the session's temporary folder (one compile per document, shared by the tests
+that read its PDF), never next to the inputs.  The tests skip where
 ``lualatex`` (or ``pdftoppm``/``pdftotext``) is not installed; CI installs them (.ci/run).
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from session_cache import shared
 
 DERIVATIONS = Path(__file__).resolve().parent.parent / "derivations"
 TEX_FILES = sorted(DERIVATIONS.glob("*.tex"))
@@ -60,6 +63,21 @@ def _compile(tex: Path, outdir: Path) -> tuple[subprocess.CompletedProcess[str],
     return run, outdir / f"{tex.stem}.pdf", log
 
 
+def _compiled(tex: Path, folder: Path) -> tuple[subprocess.CompletedProcess[str], Path, str]:
+    """:func:`_compile` of ``tex`` once per session (tests/session_cache.py): the tests that
+    assert about the same document's PDF read one run (``RENDERED`` is compiled for its own
+    test and for the picture of its first page)."""
+    _require("lualatex", "texlive-luatex")
+    key = f"lualatex-{tex.stem}-{hashlib.sha256(tex.read_bytes()).hexdigest()[:16]}"
+
+    def compute() -> tuple[subprocess.CompletedProcess[str], Path, str]:
+        out = folder / key
+        out.mkdir(exist_ok=True)
+        return _compile(tex, out)
+
+    return shared(folder, key, compute)
+
+
 def _errors(log: str) -> list[str]:
     """Each TeX error (a log line starting with "!") with the two lines that locate it."""
     lines = log.splitlines()
@@ -71,21 +89,21 @@ def test_there_are_derivations():
 
 
 @pytest.mark.parametrize("tex", TEX_FILES, ids=[p.name for p in TEX_FILES])
-def test_derivation_compiles(tex: Path, tmp_path: Path):
-    run, pdf, log = _compile(tex, tmp_path)
+def test_derivation_compiles(tex: Path, session_cache_folder: Path):
+    run, pdf, log = _compiled(tex, session_cache_folder)
     errors = _errors(log)
     assert not errors, f"{tex.name}: TeX errors:\n" + "\n---\n".join(errors)
     assert run.returncode == 0, f"{tex.name}: lualatex exit {run.returncode}\n{run.stdout[-3000:]}"
-    assert pdf.is_file() and pdf.stat().st_size > 0, f"{tex.name}: no PDF in {tmp_path}"
+    assert pdf.is_file() and pdf.stat().st_size > 0, f"{tex.name}: no PDF in {pdf.parent}"
     # A glyph absent from every font is dropped with only this note in the log (no "!").
     missing = [line for line in log.splitlines() if line.startswith("Missing character")]
     assert not missing, f"{tex.name}: characters missing from the fonts:\n" + "\n".join(missing)
 
 
-def test_first_page_renders(tmp_path: Path):
+def test_first_page_renders(tmp_path: Path, session_cache_folder: Path):
     pdftoppm = _require("pdftoppm", "poppler-utils")
     pdftotext = _require("pdftotext", "poppler-utils")
-    run, pdf, log = _compile(RENDERED, tmp_path)
+    run, pdf, log = _compiled(RENDERED, session_cache_folder)
     assert pdf.is_file(), f"no PDF: {_errors(log)}"
 
     stem = tmp_path / "page1"

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from session_cache import proof_pdf
 
 from symbp import builtin
 from symbp.cli import main
@@ -26,8 +27,10 @@ TEX_FILES = sorted(DERIVATIONS.glob("*.tex"))
 
 
 @pytest.fixture(scope="module", params=TEX_FILES, ids=lambda p: p.name)
-def doc(request):
-    return prove_file(request.param)
+def doc(request, session_cache_folder):
+    """``prove_file(tex)``, computed (and compiled) once per session: test_proof_compact and the
+    pdflatex test below read the same document."""
+    return proof_pdf(session_cache_folder, request.param)["document"]
 
 
 #: proofs that leave steps out: a step whose LaTeX does not read back to its normal form is left
@@ -205,19 +208,17 @@ def _require(tool: str) -> str:
 
 
 @pytest.mark.parametrize("tex", TEX_FILES, ids=lambda p: p.name)
-def test_proof_compiles_with_pdflatex(tex, tmp_path):
-    pdflatex = _require("pdflatex")
-    out = tmp_path / f"{tex.stem}.proof.tex"
-    out.write_text(prove_file(tex).text, encoding="utf-8")
-    run = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", out.name],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
-    log = (tmp_path / f"{tex.stem}.proof.log").read_text(encoding="latin-1")
-    assert run.returncode == 0, log[-3000:]
-    assert (tmp_path / f"{tex.stem}.proof.pdf").stat().st_size > 1000
+def test_proof_compiles_with_pdflatex(tex, tmp_path, session_cache_folder):
+    _require("pdflatex")
+    # prove_file(tex) compiled once per session (test_proof_compact reads the same PDF)
+    run = proof_pdf(session_cache_folder, tex)
+    log = run["log"]
+    assert run["returncode"] == 0, log[-3000:]
+    assert run["pdf"].stat().st_size > 1000
     assert not [line for line in log.splitlines() if line.startswith("!")]
     if tex.name == "weight_sharing.tex":  # one page as a picture a person can look at
         pdftoppm = _require("pdftoppm")
-        subprocess.run([pdftoppm, "-r", "50", "-f", "1", "-l", "1", "-png", out.with_suffix(".pdf").name,
+        subprocess.run([pdftoppm, "-r", "50", "-f", "1", "-l", "1", "-png", str(run["pdf"]),
                         "page"], cwd=tmp_path, check=True, timeout=120)
         pngs = list(tmp_path.glob("page*.png"))
         assert pngs and pngs[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

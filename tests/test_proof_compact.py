@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from session_cache import proof_pdf
 
 from symbp import builtin
 from symbp.cli import main
@@ -29,24 +30,38 @@ def _require(tool: str) -> str:
 
 
 def _pages(text: str, tmp_path: Path, stem: str) -> list[Path]:
-    pdflatex, pdftoppm = _require("pdflatex"), _require("pdftoppm")
+    pdflatex = _require("pdflatex")
     (tmp_path / f"{stem}.tex").write_text(text, encoding="utf-8")
     run = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", f"{stem}.tex"],
                          cwd=tmp_path, capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
     log = (tmp_path / f"{stem}.log").read_text(encoding="latin-1")
-    assert run.returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
+    return _pages_of(run.returncode, log, tmp_path / f"{stem}.pdf", tmp_path, stem)
+
+
+def _pages_of(returncode: int | None, log: str, pdf: Path, tmp_path: Path, stem: str) -> list[Path]:
+    """The pages of a compiled proof as PNG files in ``tmp_path``, after its log is checked."""
+    pdftoppm = _require("pdftoppm")
+    assert returncode == 0 and not [x for x in log.splitlines() if x.startswith("!")], log[-3000:]
     assert "Overfull \\hbox" not in log or stem != "weight_sharing", "a line runs into the margin"
-    subprocess.run([pdftoppm, "-r", "40", "-png", f"{stem}.pdf", f"{stem}-page"], cwd=tmp_path, check=True,
+    subprocess.run([pdftoppm, "-r", "40", "-png", str(pdf), f"{stem}-page"], cwd=tmp_path, check=True,
                    timeout=300)
     pages = sorted(tmp_path.glob(f"{stem}-page*.png"))
     assert pages and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pages)
     return pages
 
 
+def _shared_pages(folder: Path, tex: Path, detail: str, tmp_path: Path, stem: str) -> list[Path]:
+    """:func:`_pages` of ``prove_file(tex, detail=detail)``, compiled once per session
+    (test_proof's pdflatex test and ``doc`` fixture read the same compact proof)."""
+    _require("pdflatex")
+    run = proof_pdf(folder, tex, detail)
+    return _pages_of(run["returncode"], run["log"], run["pdf"], tmp_path, stem)
+
+
 @pytest.mark.parametrize("tex", FILES, ids=lambda p: p.name)
-def test_compact_proofs_compile_and_are_short(tex: Path, tmp_path: Path) -> None:
-    compact = _pages(prove_file(tex).text, tmp_path, tex.stem)
-    full = _pages(prove_file(tex, detail="full").text, tmp_path, tex.stem + "-full")
+def test_compact_proofs_compile_and_are_short(tex: Path, tmp_path: Path, session_cache_folder: Path) -> None:
+    compact = _shared_pages(session_cache_folder, tex, "compact", tmp_path, tex.stem)
+    full = _shared_pages(session_cache_folder, tex, "full", tmp_path, tex.stem + "-full")
     assert len(compact) < len(full)
     if tex.name == "weight_sharing.tex":
         assert len(compact) <= 4, f"{len(compact)} pages"  # was 11 (today's form: --detail full)

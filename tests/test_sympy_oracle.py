@@ -13,6 +13,7 @@ chain rule, normal form or numeric code: only the declared forward equations.
 
 from __future__ import annotations
 
+import functools
 import random
 from pathlib import Path
 
@@ -21,7 +22,8 @@ import sympy as sp
 
 from symbp import declare
 from symbp import notebook as nb
-from symbp.printers.sympy_concrete import at_sizes
+from symbp.model.network import Network
+from symbp.printers.sympy_concrete import ConcreteNetwork, at_sizes
 from symbp.soundness.sympy_oracle import compare
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,13 +45,30 @@ SHIPPED = ["plain", "shared"] + sorted(str(p.relative_to(ROOT)) for p in (ROOT /
 def test_a_wrong_loss_formula_differs_from_sympy_diff(spec: str, wrong: object) -> None:
     """Not vacuous on the losses: a gradient changed (a factor 2, the sign, a 1 added) differs
     from sympy.diff at some point."""
-    net = nb.network(ROOT / "derivations" / spec)
+    net = _network(f"derivations/{spec}")
     sizes = _plans(net.sizes)[0]
-    c = at_sizes(net, **sizes)
+    c = _concrete(f"derivations/{spec}", sizes)
     f = next(iter(nb.gradients(net)))
     assert compare(net, f.sympy, sizes, c) == []
     bad = sp.Eq(f.sympy.lhs, wrong(f.sympy), evaluate=False)  # type: ignore[operator]
     assert compare(net, bad, sizes, c) != []
+
+
+@functools.cache
+def _network(spec: str) -> Network:
+    """The network of a shipped derivation or a built-in one, once per process."""
+    return nb.network(ROOT / spec if spec.endswith(".tex") else spec)
+
+
+def _concrete(spec: str, sizes: dict[str, int]) -> ConcreteNetwork:
+    """``at_sizes(_network(spec), **sizes)``, once per process: the tests of one network at one
+    plan share its written-out form and the ``sympy.diff`` of each element (its ``memo``)."""
+    return _concrete_at(spec, tuple(sorted(sizes.items())))
+
+
+@functools.cache
+def _concrete_at(spec: str, sizes: tuple[tuple[str, int], ...]) -> ConcreteNetwork:
+    return at_sizes(_network(spec), **dict(sizes))
 
 
 def _plans(sizes: list[str]) -> list[dict[str, int]]:
@@ -66,9 +85,9 @@ def _derived(net: object) -> list[nb.Formula]:
 
 @pytest.mark.parametrize("spec", SHIPPED)
 def test_shipped_derivations_agree_with_sympy_diff(spec: str) -> None:
-    net = nb.network(ROOT / spec if spec.endswith(".tex") else spec)
+    net = _network(spec)
     for sizes in map(net.relate, _plans(net.sizes)):  # a convolution's I = J + M - 1 follows J, M
-        c = at_sizes(net, **sizes)
+        c = _concrete(spec, sizes)
         for f in _derived(net):
             assert compare(net, f.sympy, sizes, c) == [], (f.latex, sizes)
 

@@ -8,7 +8,8 @@ computed by ``sympy.diff`` of the written-out error with the right side written 
 way, *exactly* (``expand`` of the difference is 0).  Nothing of symbp's chain rule, normal form
 or numeric evaluation is used on the ``sympy.diff`` side; the derivatives of the undefined
 ``h`` and ``E`` are named by function and argument positions on both sides
-(``Subs(Derivative(h(x), x), x, v)`` and ``Derivative(h(v), v)`` are both ``h_d1(v)``).
+(``Subs(Derivative(h(x), x), x, v)`` and ``Derivative(h(v), v)`` are both ``h_d1(v)``; on the
+``sympy.diff`` side SymPy's chain rule writes them so directly, :func:`_marked`).
 Imports SymPy and :mod:`symbp.printers`.
 
 >>> from symbp import notebook as nb
@@ -61,13 +62,82 @@ def _polynomial(e: Any, table: dict[Any, sp.Symbol]) -> Any:
     return sp.expand(e.xreplace(apps))
 
 
+class _Repeated(Exception):
+    """An argument in two positions of one application: :func:`_marker` keeps such a derivative
+    as it is, and :func:`_diff` takes SymPy's own path there."""
+
+
+#: (name, orders) -> the undefined function whose derivatives SymPy writes as markers directly
+_MARKED: dict[tuple[str, tuple[int, ...]], Any] = {}
+
+
+def _marked(name: str, orders: tuple[int, ...]) -> Any:
+    """The undefined function ``name`` differentiated ``orders`` times in each argument position,
+    whose own derivative (:meth:`fdiff`) is the next marker: ``sympy.diff`` by the chain rule of
+    SymPy itself, without the ``Subs(Derivative(h(ξ), ξ), ξ, v)`` that :func:`normal` would turn
+    into ``h_d1(v)`` (the same expression, without building and printing each ``Subs``)."""
+    key = (name, orders)
+    if key not in _MARKED:
+        def fdiff(self: Any, argindex: int = 1) -> Any:
+            if list(self.args).count(self.args[argindex - 1]) != 1:
+                raise _Repeated
+            o = list(self._symbp_orders or (0,) * len(self.args))
+            o[argindex - 1] += 1
+            return _marked(self._symbp_name, tuple(o))(*self.args)
+        label = f"{name}_d{''.join(map(str, orders))}" if orders else name
+        _MARKED[key] = sp.Function(label, _symbp_name=name, _symbp_orders=orders, fdiff=fdiff)
+    return _MARKED[key]
+
+
+def _unmarked(e: Any, zeros: set[Any]) -> Any:
+    """``e`` with the symbols ``zeros`` 0 and every marked function (:func:`_marked`) the plain
+    undefined function of its name, as :func:`normal` names it: ``xreplace`` of the zeros, then
+    ``replace`` of the functions, in one pass that rebuilds each shared subexpression once (the
+    written-out network shares them: its elements are memoised)."""
+    done: dict[int, Any] = {}
+
+    def walk(x: Any) -> Any:
+        key = id(x)
+        if key not in done:
+            if x in zeros:
+                done[key] = sp.Integer(0)
+            elif not x.args:
+                done[key] = x
+            else:
+                args = tuple(walk(a) for a in x.args)
+                if isinstance(x, AppliedUndef) and hasattr(x.func, "_symbp_orders"):
+                    done[key] = sp.Function(x.func.__name__)(*args)
+                elif all(a is b for a, b in zip(args, x.args)):
+                    done[key] = x
+                else:
+                    done[key] = x.func(*args)
+        return done[key]
+
+    return walk(e)
+
+
 def _diff(c: ConcreteNetwork, fam: str | int, point: tuple[int, ...]) -> Any:
-    """``sympy.diff`` of ``E`` in one element, in :func:`normal` form (once per element)."""
+    """``sympy.diff`` of ``E`` in one element, in :func:`normal` form (once per element): of ``E``
+    written with marked functions (:func:`_marked`, once per concrete network), which is
+    ``normal(c.delta(fam, *point))`` built directly."""
     memo = c.memo.setdefault("normal", {})
     key = (fam, point)
     if key not in memo:
-        memo[key] = normal(c.delta(fam, *point))
+        memo[key] = _fast_delta(c, fam, point)
     return memo[key]
+
+
+def _fast_delta(c: ConcreteNetwork, fam: str | int, point: tuple[int, ...]) -> Any:
+    fid = c.family(fam) if isinstance(fam, str) else fam
+    if "marked" not in c.memo:
+        c.memo["marked"] = c._shifted_error().replace(
+            lambda x: isinstance(x, AppliedUndef), lambda x: _marked(x.func.__name__, ())(*x.args))
+    wrt = c.eps[(fid, point)] if fid in c.step else c.element(fid, point)
+    try:
+        d = sp.diff(c.memo["marked"], wrt)
+    except _Repeated:
+        return normal(c.delta(fid, *point))
+    return _unmarked(d, set(c.eps.values()))
 
 
 def _written_out(c: ConcreteNetwork, e: Any) -> Any:
