@@ -639,9 +639,11 @@ class _Translator:
             return big[1]
         if all(operands[n][2].rows is not None and operands[n][2].cols is not None for n in big):
             return None  # matrices: \cdot is their product
-        shown = " ".join(("\\cdot " if k in node.dots else "") + unparse(f) for k, f in enumerate(node.factors))
+        shown = " ".join(("\\cdot " if k in node.dots else "") + unparse(f)
+                         for k, f in enumerate(node.factors))
         raise NotationError(f"{shown}: a \\cdot among more than two vectors and matrices, which "
-                            "symbp does not group for you", offset=node.pos, width=max(1, node.end - node.pos),
+                            "symbp does not group for you", offset=node.pos,
+                            width=max(1, node.end - node.pos),
                             hint="write parentheses around the product the \\cdot joins: (W u) \\cdot v or "
                                  "W (u \\cdot v)")
 
