@@ -508,6 +508,11 @@ NG = {"examples": "M", "size": "m", "prefix": "d", "of": "J", "hadamard": "*"}
     (r"c = \frac{1}{m} Y \mathbf{1} + c", r"M c_{k} = \sum_{m} Y_{km} + M c_{k}"),
     (r"dA = V^T dY",
      r"M \frac{\partial J}{\partial A_{jm}} = \sum_{k} V_{kj} M \frac{\partial J}{\partial Y_{km}}"),
+    # vec7: a number beside a batch matrix is broadcast to its every entry (NumPy's 1 - A)
+    (r"dZ = dA * A * (1 - A)", r"M \frac{\partial J}{\partial Z_{jm}} = M \frac{\partial J}{\partial A_{jm}} "
+                               r"A_{jm} \left(1 - A_{jm}\right)"),
+    (r"Z = A + 1", r"Z_{jm} = A_{jm} + 1"),
+    (r"Z = 2 - W X + b", r"Z_{jm} = 2 - \sum_{i} W_{ji} X_{im} + b_{j}"),
 ])
 def test_ng_batch_matrices_read_in_index_notation(vector: str, index: str) -> None:
     out = translate(parse_chain(vector, FUNCS), NG_SHAPES, conventions=NG)
@@ -527,6 +532,16 @@ def test_ng_batch_matrices_read_in_index_notation(vector: str, index: str) -> No
 def test_batch_shapes_that_do_not_fit_are_mismatches(vector: str, conventions: dict, words: str) -> None:
     out = translate(parse_chain(vector, FUNCS), NG_SHAPES, conventions=conventions)
     assert isinstance(out, Mismatch) and words in out.message, out
+
+
+@pytest.mark.parametrize(("vector", "conventions"), [
+    (r"Z = 1 - A", {}),  # no examples declared: NumPy's broadcasting is not the file's
+    (r"b = 1 - b", NG),  # a vector, not a batch matrix: \mathbf{1} - b asked for
+    (r"c = 1 - Y \mathbf{1}", NG),
+])
+def test_a_number_beside_a_vector_is_broadcast_only_to_a_batch_matrix(vector: str, conventions: dict) -> None:
+    with pytest.raises(NotationError, match="adds a number to a vector or matrix"):
+        translate(parse_chain(vector, FUNCS), NG_SHAPES, conventions=conventions)
 
 
 def test_a_suggested_elementwise_product_is_written_as_the_file_writes_it() -> None:

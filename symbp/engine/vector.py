@@ -780,10 +780,14 @@ class _Translator:
 
     def broadcast_to(self, vs: list[_V]) -> int:
         """The term a sum takes its shape from: the first, or with the examples declared, a matrix
-        with a column per example when a column vector is added to it (NumPy's broadcasting of
-        Ng's ``W A + b``)."""
+        with a column per example when a column vector or a number is added to it (NumPy's
+        broadcasting of Ng's ``W A + b`` and ``1 - A``)."""
         ex = self.conventions.get("examples")
         if ex and any(v.rows is not None and v.cols is None for v in vs):
+            for k, v in enumerate(vs):
+                if v.rows is not None and self.rng(v.cols) == ex:
+                    return k
+        if ex and vs[0].rows is None and vs[0].cols is None:  # Ng's 1 - A: the batch matrix's shape
             for k, v in enumerate(vs):
                 if v.rows is not None and self.rng(v.cols) == ex:
                     return k
@@ -791,9 +795,13 @@ class _Translator:
 
     def same(self, a: _V, b: _V, na: Node, nb: Node, verb: str, where: Node, broadcast: bool = False) -> Node:
         """``b``'s node renamed to ``a``'s letters; its shape must be ``a``'s (or, ``broadcast``,
-        a column vector beside a matrix with a column per example)."""
+        a column vector or a number beside a matrix with a column per example)."""
         spread = (broadcast and b.cols is None and b.rows is not None and a.rows is not None
                   and self.rng(a.cols) == self.conventions.get("examples"))
+        ex = self.conventions.get("examples")
+        if (broadcast and ex and b.rows is None and b.cols is None and isinstance(nb, Num)
+                and a.rows is not None and self.rng(a.cols) == ex):
+            return b.node  # Ng's 1 - A^{[2]}: NumPy's number broadcast to every entry of a batch matrix
         if not (self.fits(a.rows, b.rows) and (spread or self.fits(a.cols, b.cols))):
             scalar = [x for x in (a, b) if x.rows is None and x.cols is None]
             if verb == "adds" and len(scalar) == 1 and isinstance((na, nb)[(a, b).index(scalar[0])], Num):
