@@ -180,6 +180,9 @@ def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
     >>> out = translate(parse_chain(r"u = \\operatorname{diag}(c) u"), shapes)
     >>> unparse(out.sides[1])
     "\\\\sum_{k'} c_{k} [k = k'] u_{k'}"
+    >>> out = translate(parse_chain(r"s = u \\cdot u"), shapes)  # two vectors: the dot product
+    >>> unparse(out.sides[1])
+    '\\\\sum_{k} u_{k} u_{k}'
     """
     conventions = conventions or {}
     _readable(chain, shapes, conventions)
