@@ -1089,15 +1089,39 @@ FINDINGS += [
     # example's y_i, so these are verified; by hand they say something else (1(k = y_k) is no
     # function of the label y_i; L_i = -log p_{y_k} is false where y_k != y_i), and the letter i in
     # the last is both the example (L_i, y_i) and the input's unit (x_i, W_{ki}): two readings, an error
-    # (7) vectors: u \cdot v of two vectors is the dot product in every textbook (u^T v); it is read
-    # as a matrix product and refuted as a shape mismatch (true: delta = nabla_b C); an error naming
-    # the two readings (as 1 - a^l names \mathbf{1}) would be sound
+]
+
+#: fixed by vec7 (engine.vector): audit6's "(7) vectors"
+FIXED += [
+    # u \cdot v of two vectors is the dot product in every textbook (u^T v); it was read as a matrix
+    # product and refuted as a shape mismatch (true: delta = nabla_b C).  vec7: \cdot between two
+    # column (or two row) vectors is the dot product (_Translator.dot); u \cdot v^T of one size, an
+    # error naming the dot and the outer product; a \cdot among 3+ vectors and matrices, an error
+    # asking for parentheses
     ("dense_vec", r"\delta \cdot \nabla_b C = \delta^T \delta", True, "a dot product refuted as a shape mismatch"),
     ("dense_vec", r"\delta \cdot \delta = \delta^T \nabla_b C", True, "a dot product refuted as a shape mismatch"),
     # a bare \delta in a generic matrix file can stand for delta^l at every layer (delta^L here: BP1);
-    # vec5 gives an error naming the labels where several families fit, this is refuted as a scalar
+    # it was refuted as a scalar.  vec7: where the shapes give only labelled deltas (a generic file's
+    # unrolled layers), a bare \delta is an error asking for its label (as vec5's non-generic one)
     ("matrix_sigmoid", r"\delta = \nabla_{a^L} C \odot \sigma'(z^L)", True,
      "a bare delta in a generic file refuted as a scalar"),
+]
+
+RIGHT += [
+    # vec7, the other side: the slips of the dot products refuted, the two readings an error
+    ("dense_vec", r"\delta \cdot \delta = 2 \delta^T \nabla_b C", False),
+    ("dense_vec", r"\delta \cdot \nabla_b C = \delta^T \mathbf{a}", False),
+    ("dense_vec", r"\delta \cdot \mathbf{x} = \mathbf{x}^T \mathbf{x}", False),  # J- and I-vectors: a mismatch
+    ("dense_vec", r"\delta \cdot \delta^T = \delta^T \delta", False),  # dot or outer product: an error
+    ("dense_vec", r"\delta \cdot \delta^T = \delta \delta^T", True),
+    ("dense_vec", r"\frac{\partial C}{\partial w} = \delta \cdot \mathbf{x}^T", True),  # J and I: the outer product
+    ("dense_vec", r"\frac{\partial C}{\partial w} = \mathbf{x} \cdot \delta^T", False),
+    ("dense_vec", r"(w^T \delta) \cdot \mathbf{x} = \mathbf{x}^T w^T \delta", True),
+    ("dense_vec", r"w^T \delta \cdot \mathbf{x} = 2 \mathbf{x}^T w^T \delta", False),  # grouping asked for
+    ("matrix_sigmoid", r"\delta = \nabla_{a^L} C", False),
+    ("matrix_sigmoid", r"\frac{\partial C}{\partial b^l} = \delta", True),
+    ("matrix_sigmoid", r"(\delta^l) \cdot \delta^l = (\delta^l)^T \nabla_{b^l} C", True),
+    ("matrix_sigmoid", r"\delta^l \cdot \delta^l = 2 (\delta^l)^T \nabla_{b^l} C", False),
 ]
 
 RIGHT += [

@@ -508,6 +508,11 @@ NG = {"examples": "M", "size": "m", "prefix": "d", "of": "J", "hadamard": "*"}
     (r"c = \frac{1}{m} Y \mathbf{1} + c", r"M c_{k} = \sum_{m} Y_{km} + M c_{k}"),
     (r"dA = V^T dY",
      r"M \frac{\partial J}{\partial A_{jm}} = \sum_{k} V_{kj} M \frac{\partial J}{\partial Y_{km}}"),
+    # vec7: a number beside a batch matrix is broadcast to its every entry (NumPy's 1 - A)
+    (r"dZ = dA * A * (1 - A)", r"M \frac{\partial J}{\partial Z_{jm}} = M \frac{\partial J}{\partial A_{jm}} "
+                               r"A_{jm} \left(1 - A_{jm}\right)"),
+    (r"Z = A + 1", r"Z_{jm} = A_{jm} + 1"),
+    (r"Z = 2 - W X + b", r"Z_{jm} = 2 - \sum_{i} W_{ji} X_{im} + b_{j}"),
 ])
 def test_ng_batch_matrices_read_in_index_notation(vector: str, index: str) -> None:
     out = translate(parse_chain(vector, FUNCS), NG_SHAPES, conventions=NG)
@@ -527,6 +532,16 @@ def test_ng_batch_matrices_read_in_index_notation(vector: str, index: str) -> No
 def test_batch_shapes_that_do_not_fit_are_mismatches(vector: str, conventions: dict, words: str) -> None:
     out = translate(parse_chain(vector, FUNCS), NG_SHAPES, conventions=conventions)
     assert isinstance(out, Mismatch) and words in out.message, out
+
+
+@pytest.mark.parametrize(("vector", "conventions"), [
+    (r"Z = 1 - A", {}),  # no examples declared: NumPy's broadcasting is not the file's
+    (r"b = 1 - b", NG),  # a vector, not a batch matrix: \mathbf{1} - b asked for
+    (r"c = 1 - Y \mathbf{1}", NG),
+])
+def test_a_number_beside_a_vector_is_broadcast_only_to_a_batch_matrix(vector: str, conventions: dict) -> None:
+    with pytest.raises(NotationError, match="adds a number to a vector or matrix"):
+        translate(parse_chain(vector, FUNCS), NG_SHAPES, conventions=conventions)
 
 
 def test_a_suggested_elementwise_product_is_written_as_the_file_writes_it() -> None:
@@ -727,6 +742,68 @@ def test_a_generic_layer_in_vector_notation(equation: str, verdict: str, words: 
     (r,) = _one(equation, forward)
     assert r.verdict == verdict, r.message
     assert words in r.message, r.message
+
+
+@GENERIC_FORWARDS
+@pytest.mark.parametrize("equation", [
+    r"\delta = \nabla_{a^L} C \odot \sigma'(z^L)",  # BP1 without its label: \delta^L or \delta^l?
+    r"\frac{\partial C}{\partial b^l} = \delta",
+    r"\delta = \nabla_{a^L} C",  # a slip too: an error, not decided either way
+])
+def test_a_bare_delta_in_a_generic_vector_file_is_an_error_asking_for_its_label(equation: str,
+                                                                                forward: str) -> None:
+    (r,) = _one(equation, forward)
+    assert r.verdict == ERROR, r.message
+    assert "\\delta without a label" in r.message and "\\delta^L" in r.message, r.message
+
+
+# ----------------------------------------------------------------------------------------------
+# u \cdot v: the dot product of two vectors (vec7)
+
+DOTS = [
+    (r"c = u \cdot z", r"c = \sum_{j} u_{j} z_{j}"),
+    (r"c = 2 u \cdot \frac{1}{3} z", r"c = \sum_{j} 2 u_{j} \frac{1}{3} z_{j}"),  # scalars commute
+    (r"c = u^T \cdot z^T", r"c = \sum_{j} u_{j} z_{j}"),  # two row vectors
+    (r"c = u^T \cdot z", r"c = \sum_{j} u_{j} z_{j}"),  # u^T z: the product, the same
+    (r"c = \mathbf{1} \cdot u", r"c = \sum_{j} u_{j}"),  # the all-ones vector takes u's size
+    (r"c = (W x) \cdot u", r"c = \sum_{j} \sum_{i} W_{ji} x_{i} u_{j}"),
+    (r"u = W \cdot x", r"u_{j} = \sum_{i} W_{ji} x_{i}"),  # a matrix and a vector: the product
+    (r"u = 2 \cdot u", r"u_{j} = 2 u_{j}"),
+    (r"W = u \cdot x^T", r"W_{ji} = u_{j} x_{i}"),  # sizes J and I: only the outer product
+    (r"M = M \cdot B \cdot B", r"M_{kj} = \sum_{j'} \sum_{j''} M_{kj''} B_{j''j'} B_{j'j}"),  # matrices
+]
+
+
+@pytest.mark.parametrize(("vector", "index"), DOTS, ids=[d[0] for d in DOTS])
+def test_a_cdot_between_two_vectors_is_their_dot_product(vector: str, index: str) -> None:
+    assert _index(vector) == index
+
+
+@pytest.mark.parametrize(("src", "words"), [
+    (r"B = u \cdot z^T", "the dot product of two vectors, or the outer product"),  # one size: two readings
+    (r"c = W x \cdot u", "a \\cdot among more than two vectors and matrices"),  # (W x) . u or W (x . u)?
+    (r"c = \mathbf{1} \cdot \mathbf{1} + u^T z", "cannot be inferred"),
+])
+def test_a_cdot_with_two_readings_is_an_error_naming_them(src: str, words: str) -> None:
+    with pytest.raises(NotationError, match=re.escape(words)):
+        translate(parse_chain(src, FUNCS), SHAPES)
+
+
+def test_a_dot_product_of_vectors_of_two_sizes_is_a_mismatch() -> None:
+    out = _index(r"c = u \cdot x")
+    assert isinstance(out, Mismatch) and "takes the dot product of a J-vector and an I-vector" in out.message
+
+
+@pytest.mark.parametrize(("equation", "verdict"), [
+    (r"\delta \cdot \nabla_{b} C = \delta^T \delta", VERIFIED),
+    (r"\delta \cdot \delta = \delta^T \nabla_{b} C", VERIFIED),
+    (r"\delta \cdot \delta = 2 \delta^T \nabla_{b} C", REFUTED),
+    (r"\delta \cdot \nabla_{b} C = \delta^T \mathbf{a}", REFUTED),
+    (r"\delta \cdot \delta^T = \delta \delta^T", ERROR),
+])
+def test_dot_products_in_a_file(equation: str, verdict: str) -> None:
+    (r,) = _one(equation, ONE_LAYER)
+    assert r.verdict == verdict, r.message
 
 
 @pytest.mark.parametrize(("slip", "fix"), [

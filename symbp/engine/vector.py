@@ -180,6 +180,9 @@ def translate(chain: Chain, shapes: Shapes, layout: str = "gradient",
     >>> out = translate(parse_chain(r"u = \\operatorname{diag}(c) u"), shapes)
     >>> unparse(out.sides[1])
     "\\\\sum_{k'} c_{k} [k = k'] u_{k'}"
+    >>> out = translate(parse_chain(r"s = u \\cdot u"), shapes)  # two vectors: the dot product
+    >>> unparse(out.sides[1])
+    '\\\\sum_{k} u_{k} u_{k}'
     """
     conventions = conventions or {}
     _readable(chain, shapes, conventions)
@@ -225,6 +228,12 @@ def _label_hint(names: str) -> str:
         return "write the gradient itself, \\nabla_{z} C, or index it: \\delta_j"
     return (f"write its layer's label: \\delta^{last[0].partition('^')[2]} for {last[0]}, or the gradient "
             f"itself")
+
+
+def _labelled_deltas(shapes: Shapes) -> bool:
+    """Whether the shapes give a labelled ``\\delta^{(2)}`` the shape of its pre-activation (an
+    unlabelled ``\\delta`` then stands for one of them: which, its label says)."""
+    return any(name.startswith("delta^") for name in shapes)
 
 
 def _is_zero(node: Node) -> bool:
@@ -523,6 +532,12 @@ class _Translator:
                                     f"{self.conventions['delta']}?", offset=node.pos,
                                     width=max(1, node.end - node.pos),
                                     hint=_label_hint(self.conventions["delta"]))
+            if node.name == "delta" and not node.groups and not shape and _labelled_deltas(self.shapes):
+                # a generic file's layers unrolled: \delta^{(1)}, \delta^{(2)}, ... and no bare \delta
+                raise NotationError("\\delta without a label in vector notation: the error of which layer?",
+                                    offset=node.pos, width=max(1, node.end - node.pos),
+                                    hint="write its layer's label as the file labels the pre-activations: "
+                                         "\\delta^L for z^L, \\delta^l for z^l")
             if node.name == DIAG and not node.groups:
                 raise NotationError("\\operatorname{diag} without its argument", offset=node.pos,
                                     width=max(1, node.end - node.pos),
@@ -589,7 +604,7 @@ class _Translator:
         """Juxtaposition, left to right; ``\\operatorname{diag}`` and a declared gradient prefix
         (``d`` of Ng's ``dZ``) take the factor after them."""
         fs = node.factors
-        acc: _V | None = None
+        operands: list[tuple[int, int, _V]] = []  # (first factor, past its last, value)
         k = 0
         while k < len(fs):
             start, f = k, fs[k]
@@ -600,13 +615,70 @@ class _Translator:
                 cur, k = self.gradient(f, nxt), k + 2  # type: ignore[arg-type]
             else:
                 cur, k = self.v(f), k + 1
-            if acc is None:
-                acc = cur
-                continue
+            operands.append((start, k, cur))
+        dot = self.dotted(node, operands)
+        acc = operands[0][2]
+        for n, (start, k, cur) in enumerate(operands[1:], 1):
             right = fs[start] if k == start + 1 else Mul(fs[start].pos, fs[k - 1].end, fs[start:k])
-            acc = self.product(acc, cur, fs[:start], right, node)
-        assert acc is not None
+            if n == dot:
+                acc = self.dot(acc, cur, fs[:start], right, node)
+            else:
+                acc = self.product(acc, cur, fs[:start], right, node)
         return acc
+
+    def dotted(self, node: Mul, operands: list[tuple[int, int, _V]]) -> int | None:
+        """Which operand a ``\\cdot`` joins to the product before it as the dot product of two
+        vectors: the second of the only two that are not scalars, a ``\\cdot`` between them
+        (scalars commute: ``2 u \\cdot v`` is ``2 (u \\cdot v)``).  A ``\\cdot`` between more than two
+        vectors and matrices, one a vector, is an error that asks for parentheses (``W u \\cdot v``:
+        ``(W u) \\cdot v`` or ``W (u \\cdot v)``); between matrices only it is their product."""
+        starts = [s for s, _, _ in operands]
+        dots = {starts.index(d) for d in node.dots if d in starts}
+        big = [n for n, (_, _, v) in enumerate(operands) if v.rows is not None or v.cols is not None]
+        between = [d for d in dots if big and big[0] < d <= big[-1]]
+        if not between:
+            return None
+        if len(big) == 2:
+            return big[1]
+        if all(operands[n][2].rows is not None and operands[n][2].cols is not None for n in big):
+            return None  # matrices: \cdot is their product
+        shown = " ".join(("\\cdot " if k in node.dots else "") + unparse(f)
+                         for k, f in enumerate(node.factors))
+        raise NotationError(f"{shown}: a \\cdot among more than two vectors and matrices, which "
+                            "symbp does not group for you", offset=node.pos,
+                            width=max(1, node.end - node.pos),
+                            hint="write parentheses around the product the \\cdot joins: (W u) \\cdot v or "
+                                 "W (u \\cdot v)")
+
+    def dot(self, a: _V, b: _V, left: tuple[Node, ...], right: Node, where: Node) -> _V:
+        """``u \\cdot v``: the dot product ``\\sum_k u_k v_k`` where both are column (or both row)
+        vectors; ``u^T \\cdot v`` and a matrix beside a vector, the product; a column vector
+        before a row vector of its size, an error naming the dot and the outer product."""
+        col_a, col_b = a.cols is None, b.cols is None
+        one_a, one_b = (a.rows is None) != (a.cols is None), (b.rows is None) != (b.cols is None)
+        if not (one_a and one_b) or (not col_a and col_b):
+            return self.product(a, b, left, right, where)  # a matrix, or u^T \cdot v: the product
+        ax, bx = (a.rows, b.rows) if col_a else (a.cols, b.cols)
+        if col_a and not col_b:  # u \cdot v^T: the outer product, or the dot product of u and v?
+            ra, rb = self.rng(a.rows), self.rng(b.cols)
+            if ra == rb or ra.startswith(_PENDING) or rb.startswith(_PENDING):
+                shown = " ".join(unparse(x) for x in left) + " \\cdot " + unparse(right)
+                raise NotationError(f"{shown}: the dot product of two vectors, or the outer product (a "
+                                    "matrix)?", offset=where.pos, width=max(1, where.end - where.pos),
+                                    hint="write u^T v for the dot product, u v^T for the outer product")
+            return self.product(a, b, left, right, where)
+        if not self.fits(ax, bx):
+            shown = " ".join(unparse(x) for x in left) + " \\cdot " + unparse(right)
+            raise _Misfit((Math(shown), " takes the dot product of ", *self.text(a), " and ", *self.text(b)),
+                          where)
+        if self.rng(ax).startswith(_PENDING):
+            raise NotationError("the size of this dot product of all-ones vectors cannot be inferred",
+                                offset=where.pos, width=max(1, where.end - where.pos),
+                                hint="write the sum it stands for with its size")
+        inner = ax[1]
+        bnode = _rename(b.node, {bx[1]: inner})
+        self.used.discard(bx[1])  # renamed away: free again
+        return _V(SumOp(where.pos, where.end, inner, None, None, _mul(a.node, bnode), where.pos), None, None)
 
     def prefixed(self, f: Node, nxt: Node | None) -> bool:
         """Whether ``f nxt`` is Ng's ``dZ`` under a declared prefix; the letter alone before a
@@ -711,10 +783,14 @@ class _Translator:
 
     def broadcast_to(self, vs: list[_V]) -> int:
         """The term a sum takes its shape from: the first, or with the examples declared, a matrix
-        with a column per example when a column vector is added to it (NumPy's broadcasting of
-        Ng's ``W A + b``)."""
+        with a column per example when a column vector or a number is added to it (NumPy's
+        broadcasting of Ng's ``W A + b`` and ``1 - A``)."""
         ex = self.conventions.get("examples")
         if ex and any(v.rows is not None and v.cols is None for v in vs):
+            for k, v in enumerate(vs):
+                if v.rows is not None and self.rng(v.cols) == ex:
+                    return k
+        if ex and vs[0].rows is None and vs[0].cols is None:  # Ng's 1 - A: the batch matrix's shape
             for k, v in enumerate(vs):
                 if v.rows is not None and self.rng(v.cols) == ex:
                     return k
@@ -722,9 +798,13 @@ class _Translator:
 
     def same(self, a: _V, b: _V, na: Node, nb: Node, verb: str, where: Node, broadcast: bool = False) -> Node:
         """``b``'s node renamed to ``a``'s letters; its shape must be ``a``'s (or, ``broadcast``,
-        a column vector beside a matrix with a column per example)."""
+        a column vector or a number beside a matrix with a column per example)."""
         spread = (broadcast and b.cols is None and b.rows is not None and a.rows is not None
                   and self.rng(a.cols) == self.conventions.get("examples"))
+        ex = self.conventions.get("examples")
+        if (broadcast and ex and b.rows is None and b.cols is None and isinstance(nb, Num)
+                and a.rows is not None and self.rng(a.cols) == ex):
+            return b.node  # Ng's 1 - A^{[2]}: NumPy's number broadcast to every entry of a batch matrix
         if not (self.fits(a.rows, b.rows) and (spread or self.fits(a.cols, b.cols))):
             scalar = [x for x in (a, b) if x.rows is None and x.cols is None]
             if verb == "adds" and len(scalar) == 1 and isinstance((na, nb)[(a, b).index(scalar[0])], Num):

@@ -154,7 +154,12 @@ class Add(Node):
 
 @dataclass(frozen=True, eq=False)
 class Mul(Node):
+    """Juxtaposition (or ``\\cdot``, ``\\times``); ``dots`` are the positions ``k`` in ``factors``
+    whose factor a ``\\cdot`` stands before (read by :mod:`symbp.engine.vector`: the dot product of
+    two vectors), left out of the key."""
+
     factors: tuple[Node, ...] = ()
+    dots: tuple[int, ...] = field(default=(), compare=False)
 
     def key(self) -> tuple:
         return ("mul",) + tuple(f.key() for f in self.factors)

@@ -70,8 +70,9 @@ def unparse(node: Node) -> str:
             greedy = isinstance(f, SumOp) or (isinstance(f, Deriv) and f.num is None)
             applied = k and isinstance(node.factors[k - 1], Sym) and node.factors[k - 1].name == "diag" \
                 and not node.factors[k - 1].groups  # \operatorname{diag}(v): its argument in brackets
-            parts.append(_paren(f, (Add, Neg, Mul, Hadamard)) if not (greedy and k < last or applied)
-                         else f"\\left({unparse(f)}\\right)")
+            parts.append(("\\cdot " if k in node.dots else "")  # as written: u \cdot v, a dot product
+                         + (_paren(f, (Add, Neg, Mul, Hadamard)) if not (greedy and k < last or applied)
+                            else f"\\left({unparse(f)}\\right)"))
         return " ".join(parts)
     if isinstance(node, Div):
         return f"\\frac{{{unparse(node.num)}}}{{{unparse(node.den)}}}"
