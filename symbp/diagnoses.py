@@ -668,6 +668,253 @@ class InternalError(Diagnosis):
                 f"{self.detail}",)
 
 
+# errors of a generic file's reading (raised with the diagnosis; its hint with it) -------------------
+
+
+@dataclass(frozen=True)
+class GenericOffsetBound(Diagnosis):
+    """A generic superscript further from its letter than symbp reads (``\\delta^{t+30}``,
+    ``b^{L-300}``): ``written`` as written, ``letter`` the letter it is written from (``t``, ``T``),
+    ``var`` and ``depth`` the file's letters, ``bound`` :data:`symbp.limits.MAX_GENERIC_OFFSET`.
+
+    >>> d = GenericOffsetBound("t+30", "steps", "t", "t", "T", 30, 9)
+    >>> print(d.text)
+    the step t+30 is 30 steps from t: symbp reads a step at most 9 from t or T (it unrolls a claim \
+as far as it reaches; the bound is symbp.limits.MAX_GENERIC_OFFSET)
+    >>> d.hint
+    'relate steps at most 9 apart (t-1, t, t+1, ..., T-1, T)'
+    """
+
+    code: ClassVar[Code | None] = BOUND_REACHED
+    written: str
+    mode: str
+    letter: str
+    var: str
+    depth: str
+    offset: int
+    bound: int
+
+    @property
+    def what(self) -> str:
+        return self.mode[:-1]
+
+    def parts(self) -> tuple[Part, ...]:
+        if not self.letter:  # by its number: x^{12}_i
+            return (f"the {self.what} ", _m(self.written), f", by its number: symbp reads a {self.what} by "
+                    f"its number up to {self.bound} (it unrolls a claim as far as it reaches; the bound is "
+                    "symbp.limits.MAX_GENERIC_OFFSET)")
+        return (f"the {self.what} ", _m(self.written), f" is {abs(self.offset)} {self.what}s from ",
+                _m(self.letter), f": symbp reads a {self.what} at most {self.bound} from ", _m(self.var),
+                " or ", _m(self.depth), " (it unrolls a claim as far as it reaches; the bound is "
+                "symbp.limits.MAX_GENERIC_OFFSET)")
+
+    @property
+    def hint(self) -> str:
+        if not self.letter or (self.letter == self.depth and self.offset < 0):
+            return (f"write the claim at the generic {self.what} {self.var}: proved for every {self.what} "
+                    f"{self.var} of every {self.depth}, it covers {self.written}")
+        v, d = self.var, self.depth
+        return f"relate {self.what}s at most {self.bound} apart ({v}-1, {v}, {v}+1, ..., {d}-1, {d})"
+
+
+@dataclass(frozen=True)
+class FixedStep(Diagnosis):
+    """A layer or step written as a number on a family of the generic file (``x^0_i``, ``b^0_h``)
+    that no unrolled network has as a quantity: ``shown`` (``x^0``), its number ``n``;
+    ``boundary``, where ``n`` is 0 and the file (or the default) gives that family there as ``0``
+    (a constant); ``first``: the first layer or step the family has (1; 0 for one the layer reads
+    below it).  (One the networks have, ``x^1_i``, is read: the claim is checked where it exists.)
+
+    >>> print(FixedStep("x^0", 0, "steps", "t", "T").text)
+    x^0 is step 0, outside the steps 1..T of x this file declares ('% symbp: steps t = 1..T')
+    >>> print(FixedStep("b^0", 0, "steps", "t", "T", boundary="0", first=0).text)
+    b^0 is step 0 of b, the boundary b^0 = 0 (symbp's default; '% symbp: boundary' declares \
+another): a constant, no quantity of the network
+    """
+
+    code: ClassVar[Code | None] = UNSUPPORTED
+    shown: str
+    n: int
+    mode: str
+    var: str
+    depth: str
+    boundary: str | None = None
+    first: int = 1
+
+    def parts(self) -> tuple[Part, ...]:
+        what = self.mode[:-1]
+        base = self.shown.partition("^")[0]
+        if self.boundary == "0":
+            return (_m(self.shown), f" is {what} 0 of {base}, the boundary {self.shown} = 0 (symbp's "
+                    "default; '% symbp: boundary' declares another): a constant, no quantity of the network")
+        return (_m(self.shown), f" is {what} {self.n}, outside the {self.mode} {self.first}..",
+                _m(self.depth), f" of {base} this file declares ('% symbp: {self.mode} {self.var} = "
+                f"1..{self.depth}')")
+
+    @property
+    def hint(self) -> str:
+        what = self.mode[:-1]
+        base = self.shown.partition("^")[0]
+        if self.boundary == "0":
+            return (f"write the claim at {what} {self.var} ({base}^{self.var}); to learn an initial state, "
+                    f"name it: '% symbp: boundary {base}^0_h = s_h'")
+        return (f"write {base} at a {what} it has: {base}^{self.var} (every {what}) or "
+                f"{base}^{self.first or 1} ({what} {self.first or 1})")
+
+
+@dataclass(frozen=True)
+class UnlayeredNumber(Diagnosis):
+    """A number before the subscript (``y^2_j``) on a family the forward pass of a generic file
+    writes without a layer (step): a power or a layer by its number, which symbp does not guess.
+
+    >>> d = UnlayeredNumber("y", "2", "layers")
+    >>> print(d.text)
+    the superscript 2 of y: the forward pass writes y without a layer, so y^2 reads as a power or as \
+a layer by its number
+    >>> print(d.hint)
+    for a power write it after the subscript (y_j^2); for a layer write it on a family the forward \
+pass writes with its layer
+    """
+
+    code: ClassVar[Code | None] = UNSUPPORTED
+    family: str
+    number: str
+    mode: str
+
+    def parts(self) -> tuple[Part, ...]:
+        what = self.mode[:-1]
+        return (f"the superscript {self.number} of ", _m(self.family), ": the forward pass writes ",
+                _m(self.family), f" without a {what}, so ", _m(f"{self.family}^{self.number}"),
+                f" reads as a power or as a {what} by its number")
+
+    @property
+    def hint(self) -> str:
+        what = self.mode[:-1]
+        return (f"for a power write it after the subscript ({self.family}_j^{self.number}); for a {what} "
+                f"write it on a family the forward pass writes with its {what}")
+
+
+@dataclass(frozen=True)
+class TopCost(Diagnosis):
+    """A cost written at the top of a generic forward pass (``C = ...`` about layer ``L``) that is
+    not the error the checks differentiate: ``error``, the error's name, ``kind`` a catalogue
+    error the file declares (``% symbp: error sum-of-squares``) or ``None``.
+
+    >>> TopCost("C", "E", None).text
+    'C is written at the top of the network, but the error is E'
+    >>> d = TopCost("C", "E", "sum-of-squares")
+    >>> print(d.text)
+    C is written at the top of the network, and the file declares another error, the catalogue's \
+sum-of-squares ('% symbp: error sum-of-squares')
+    >>> d.hint
+    "keep one: for C, replace '% symbp: error sum-of-squares' by '% symbp: error C'"
+    """
+
+    code: ClassVar[Code | None] = DECLARATION
+    cost: str
+    error: str
+    kind: str | None = None
+
+    def parts(self) -> tuple[Part, ...]:
+        if self.kind is None:
+            return (_m(self.cost), " is written at the top of the network, but the error is ", _m(self.error))
+        return (_m(self.cost), " is written at the top of the network, and the file declares another error, "
+                f"the catalogue's {self.kind} ('% symbp: error {self.kind}')")
+
+    @property
+    def hint(self) -> str:
+        if self.kind is None:
+            return f"declare it: '% symbp: error {self.cost}'"
+        return (f"keep one: for {self.cost}, replace '% symbp: error {self.kind}' by "
+                f"'% symbp: error {self.cost}'")
+
+
+@dataclass(frozen=True)
+class StepTargets(Diagnosis):
+    """A catalogue error (``% symbp: error sum-of-squares``) in a file of generic steps: its
+    targets are named ``t``, and every step has outputs of its own.
+
+    >>> StepTargets("sum-of-squares", "t", "T").text.split(": every")[0]
+    "with '% symbp: error sum-of-squares' the targets of the outputs are one family named t (t is \
+also this file's step letter)"
+    """
+
+    code: ClassVar[Code | None] = DECLARATION
+    error_kind: str
+    var: str
+    depth: str
+
+    def parts(self) -> tuple[Part, ...]:
+        same = " (t is also this file's step letter)" if self.var == "t" else ""
+        return (f"with '% symbp: error {self.error_kind}' the targets of the outputs are one family named ",
+                _m("t"), f"{same}: every step {self.var} = 1..", _m(self.depth), " has outputs of its own, "
+                "and symbp names no targets per step")
+
+    @property
+    def hint(self) -> str:
+        return ("leave the error undefined (remove '% symbp: error ...'): the objective O is then any "
+                "function of every step's outputs, which BPTT's equations hold for; no directive names "
+                "the targets of a catalogue error otherwise")
+
+
+@dataclass(frozen=True)
+class SharedTargets(Diagnosis):
+    """A catalogue error's targets ``t`` for two outputs of one shape: ``first``, ``second``."""
+
+    code: ClassVar[Code | None] = DECLARATION
+    error_kind: str
+    first: str
+    second: str
+
+    def parts(self) -> tuple[Part, ...]:
+        return (f"with '% symbp: error {self.error_kind}' every output's targets are named ", _m("t"),
+                ": the outputs ", _m(self.first), " and ", _m(self.second), " have one shape, so their "
+                "targets would be one family")
+
+    @property
+    def hint(self) -> str:
+        return ("write the error as a formula in the forward pass, each output with targets of its own "
+                "name (E = \\frac{1}{2} \\sum_k (y_k - t_k)^2 + ...), and declare it: '% symbp: error E'")
+
+
+@dataclass(frozen=True)
+class LetterAtTwoLayers(Diagnosis):
+    """One index letter at two layers (steps) of one forward equation (``first`` and ``second``
+    the symbols, as written); ``leaf``, a family of ``first`` or ``second`` with two or more indices
+    that is no parameter and that nothing defines (Goodfellow's ``W`` without ``% symbp: params W,
+    b``): a parameter would explain it; ``params`` the directive's names then.
+
+    >>> d = LetterAtTwoLayers("k", "layers", "W^{(l)}_{jk}", "a^{(l-1)}_{k}", "W", ("W", "b"))
+    >>> print(d.text)
+    W is no parameter ('% symbp: params' does not name it): W^{(l)}_{jk} is read as a quantity of its \
+layer, its k a unit of that layer, and a^{(l-1)}_{k}'s k is one of another
+    >>> d.hint
+    "if W is a weight, declare it: '% symbp: params W, b'"
+    """
+
+    code: ClassVar[Code | None] = DECLARATION
+    letter: str
+    mode: str
+    first: str
+    second: str
+    leaf: str | None = None
+    params: tuple[str, ...] = ()
+
+    def parts(self) -> tuple[Part, ...]:
+        x = _m(letter_tex(self.letter))
+        if self.leaf is None:
+            return ("the index ", x, f" stands for units of two {self.mode} in one forward equation")
+        return (_m(self.leaf), " is no parameter ('% symbp: params' does not name it): ", _m(self.first),
+                f" is read as a quantity of its {self.mode[:-1]}, its ", x,
+                f" a unit of that {self.mode[:-1]}, and ", _m(self.second), "'s ", x, " is one of another")
+
+    @property
+    def hint(self) -> str:
+        if self.leaf is None:
+            return "each layer's units have their own letter"
+        return f"if {self.leaf} is a weight, declare it: '% symbp: params {', '.join(self.params)}'"
+
+
 # verdicts that hold -----------------------------------------------------------------------------
 
 

@@ -435,6 +435,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             where[(word, "")] = argpos
         elif word == "error":
             error_kind = arg.strip()
+            where[("error", "")] = argpos
             if error_kind not in ERROR_KINDS:
                 raise DeclarationError(f"unknown error function {error_kind!r}", offset=argpos,
                                        hint=f"choose one of: {', '.join(ERROR_KINDS)}, or name the "

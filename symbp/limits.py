@@ -38,6 +38,10 @@ MAX_FAR_SIZE = 64
 #: the longest length (deepest network) a generic claim is unrolled to (a claim whose offsets or
 #: sums reach further, \delta^{t+9} b^{t-9}, is not decided: :func:`symbp.checker.generic._depths`)
 MAX_UNROLL = 12
+#: the farthest a generic superscript reads from its letter (``\delta^{t+9}``, ``b^{L-9}``): a claim is
+#: unrolled as far as it reaches (to ``T = 10``: :func:`symbp.checker.generic._depths`), so further is
+#: an error naming this bound (:class:`symbp.diagnoses.GenericOffsetBound`)
+MAX_GENERIC_OFFSET = 9
 
 #: the clock of every budget: this process's CPU time, not the wall.  A budget bounds the work
 #: of one equation; measured on the wall, the same file would get another verdict tier, another

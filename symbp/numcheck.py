@@ -582,7 +582,7 @@ def _generic_numeric(deriv: Derivation, chain: Chain, k: int, link: LinkResult,
     assert tpl is not None
     net = tpl.network(GENERIC_DEPTH)
     fwd = Forward(net, options)
-    at_depth = {m.kind for _, m in tpl.claim_marks(chain)} <= {"depth"}
+    at_depth = {m.kind for _, m in tpl.claim_marks(chain)} <= {"depth", "const"}  # numbered: one per depth
     last = None
     for layer in ([None] if at_depth else range(0, GENERIC_DEPTH + 2)):
         try:

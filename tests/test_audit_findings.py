@@ -1520,52 +1520,14 @@ def _suggestion_fixes(net: str, latex: str, lhs: str) -> bool:
 #: (network, claim, property that should hold of symbp's answer, why): messages, evidence and
 #: suggestions that claim more, or something else, than symbp showed (the verdicts are sound)
 MESSAGES = [
-    # at T = 1 there is no step 2 (delta^2 is the boundary delta^{T+1} = 0); the claim holds at T = 1,
-    # t = 1 (autograd), and is false at T = 2, t = 2: the evidence names a step outside 1..T
-    ("bptt_s", r"\frac{\partial O}{\partial s_{h}} = \sum_{h'} w_{hh'} \delta^{t}_{h'}",
-     lambda v, m, s: "length T = 1, step t = 2" not in m, "refuted at a step outside 1..T"),
-    # b^0_h, x^1_i (a step written as a number) give 'second and mixed derivatives are not supported'
-    ("bptt_s", r"\frac{\partial O}{\partial b^0_{h}} = \sum_{h'} w_{hh'} \delta^{(1)}_{h'}",
-     lambda v, m, s: "second and mixed" not in m, "b^0 read as a power: names the wrong fix"),
-    ("bptt_s", r"\frac{\partial O}{\partial x^1_i} = \sum_h w_{ih} \delta^t_h",
-     lambda v, m, s: "second and mixed" not in m, "x^1 read as a power: names the wrong fix"),
     # Nielsen's average, the a_k slipped to a_j on the right: the suggestion is an equation of one
     # input's part with its left side changed ('\delta_{j} a_{j} = a_{j}^{2} - a_{j} y_{j}', 'did you
     # mean a_j instead of a_k on the left?'), not the claim corrected (a_k for a_j on the right)
+    # (msg6: the left-side proposal is gone, MESSAGES_FIXED below; what is left of 'on the left' is the
+    # part's remark 'k is free on the left but not on the right', true of the part)
     ("average", r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_j (a_j - y_j)",
      lambda v, m, s: "on the left" not in m and (s is None or s.startswith(r"\frac{\partial C}")),
      "the average's suggestion rewrites a part, and the left side"),
-    # Goodfellow's W without '% symbp: params W, b' in a generic forward pass: 'the index k stands
-    # for units of two layers in one forward equation' (with lowercase w, or with the directive, the
-    # same forward pass is read): the error names the wrong fix
-    ("layers_W", r"\frac{\partial C}{\partial b^{(l)}_j} = \delta^{(l)}_j",
-     lambda v, m, s: "two layers" not in m, "W not a parameter: the message blames the index k"),
-    # BP1 written at the layer L-1 (true: delta = dC/da sigma' at every layer) is verified 'at the
-    # output layer L of every depth L': it was proved at the layer L-1 of every depth L >= 2
-    ("layers", r"\delta^{L-1}_j = \frac{\partial C}{\partial a^{L-1}_j}\sigma'(z^{L-1}_j)",
-     lambda v, m, s: v == "verified" and "at the output layer L of every" not in m, "the layer named is L, not L-1"),
-    # a large offset in a file that declares its steps (layers): 'the superscript t+30 is a generic
-    # layer or time step, which this file does not declare (hint: declare it: '% symbp: layers t =
-    # 1..L' ...)': the file declares it; a bound on the unrolling would be the honest message
-    ("bptt", GB + r" + \delta^{t+30}_h",
-     lambda v, m, s: "does not declare" not in m, "a declared step said undeclared"),
-    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \delta^{l+40}_j",
-     lambda v, m, s: "does not declare" not in m, "a declared layer said undeclared"),
-    ("layers", r"\frac{\partial C}{\partial b^{L-300}_j} = \delta^{L-300}_j",
-     lambda v, m, s: "second and mixed" not in m, "L-300: 'second and mixed derivatives'"),
-    # Graves's steps with '% symbp: error sum-of-squares': refused with 'the target t_{...} of
-    # a^{(2)}_{k} clashes with a family t' (no file, line or column): the file has no family t; t is
-    # its step letter, and the error names neither that nor a way to name the targets otherwise
-    ("bptt_sos", r"\delta^t_h = \theta_h'(a^t_h) \left(\sum_{k} \delta^t_k w_{hk} + \sum_{h'} \delta^{t+1}_{h'} w_{hh'}\right)",
-     lambda v, m, s: "clashes with a family t" not in m, "the step letter t called a family"),
-    # diag(v)^T (= diag(v), true here) is an error 'diag of a row vector': the transpose is read as
-    # applied to the argument, not to the matrix diag(v)
-    ("nielsen_matrix", r"\delta^{(1)} = \operatorname{diag}(\sigma'(\mathbf{z}^{(1)}))^T (w^{(2)})^T \delta^{(2)}",
-     lambda v, m, s: v == "verified", "diag(v)^T read as diag(v^T)"),
-    # the bound letter h reused in a second sum of one forward equation (Sigma_h w_{hk} b^t_h +
-    # Sigma_h v_{hk} b^{t-1}_h, each sum binding its own h): refused, with the caret on '\end{align*}'
-    ("bptt_v_h", r"\frac{\partial O}{\partial v_{hk}} = \sum_{t=1}^{T} \delta^t_k b^{t-1}_h",
-     lambda v, m, s: "\\end{align*}" not in m, "the caret on the line after the equation"),
 ]
 
 MESSAGES += [
@@ -1595,22 +1557,12 @@ MESSAGES += [
 ]
 
 MESSAGES += [
-    # a cost at the top with a catalogue error declared (% symbp: error sum-of-squares): 'but the
-    # error is E', a name the file does not write
-    ("top_ce_sos", r"\delta^L_j = a^L_j - y_j",
-     lambda v, m, s: "but the error is E" not in m, "the declared error named E"),
     # false at l = 1 (t_j is no family of layer 1: refuted so elsewhere), reported as 'not decided'
     # at l = 2, where it holds up to exp's algebra: the refutation at l = 1 is lost
     ("layers_sce", r"\delta^l_j = \sigma'(z^l_j) \left(\frac{\exp(a^l_j)}{\sum_k \exp(a^l_k)} - t_j\right)",
      lambda v, m, s: v == "refuted", "undecided at L hides the refutation at l = 1"),
 ]
 
-MESSAGES += [
-    # a claim about layer l with a term at L (0 times it): 'the index k stands for units of the layers
-    # l and l+1', a layer the claim does not write (it writes l and L)
-    ("top_ce", r"\frac{\partial C}{\partial b^{l}_k} = \delta^{l}_k + 0 (a^{L}_k - y_k)",
-     lambda v, m, s: "layers l and l+1" not in m, "names the layer l+1, which the claim does not write"),
-]
 
 MESSAGES += [
     # a class label in a generic cost at the top: the unrolling renames the label's letters as units
@@ -1709,6 +1661,105 @@ MESSAGES_FIXED = [
     ("layers_sos", r"\delta^L_j = (a^L_j - t_j) \sigma'(z^L_j)",
      lambda v, m, s: v == "verified" and "at the output layer L of every depth L" in m, "at L: proved"),
 ]
+
+#: MESSAGES rows fixed by msg6 (issues 13, 15), each with the reading or the message that fixed it
+MESSAGES_FIXED += [
+    # the evidence of a claim about step t is taken at a step of 1..T first (symbp.checker.generic._verdict)
+    ("bptt_s", r"\frac{\partial O}{\partial s_{h}} = \sum_{h'} w_{hh'} \delta^{t}_{h'}",
+     lambda v, m, s: v == "refuted" and "length T = 1, step t = 2" not in m and "length T = 2, step t = 2" in m,
+     "refuted at a step outside 1..T"),
+    # a step by its number is read in a file of steps (Template._numbered: a Mark of kind 'const'); b^0 is
+    # the boundary the file declares (b^0_h = s_h); checked at the lengths that have it: verified-at-sizes
+    ("bptt_s", r"\frac{\partial O}{\partial b^0_{h}} = \sum_{h'} w_{hh'} \delta^{(1)}_{h'}",
+     lambda v, m, s: "second and mixed" not in m and v == "verified-at-sizes" and "the step 0 by its number" in m,
+     "b^0 read as a power: names the wrong fix"),
+    ("bptt_s", r"\frac{\partial O}{\partial x^1_i} = \sum_h w_{ih} \delta^t_h",
+     lambda v, m, s: "second and mixed" not in m and v == "refuted" and "length T = 2, step t = 2" in m,
+     "x^1 read as a power: names the wrong fix"),
+    # the other side: a false claim about b^0 refuted, true ones about numbered steps not proved for every T
+    ("bptt_s", r"\frac{\partial O}{\partial b^0_{h}} = \sum_{h'} w_{h'h} \delta^{1}_{h'}",
+     lambda v, m, s: v == "refuted" and "s_{h}" in m, "b^0 read: a false claim"),
+    ("bptt", r"\frac{\partial O}{\partial x^1_{i}} = \sum_{h} w_{ih} \delta^1_{h}",
+     lambda v, m, s: v == "verified-at-sizes" and "the step 1 by its number" in m, "x^1 read: a true claim"),
+    ("bptt", r"\frac{\partial O}{\partial x^1_{i}} = \sum_{h} w_{hi} \delta^1_{h}",
+     lambda v, m, s: v == "refuted", "x^1 read: a false claim"),
+    ("bptt", DH.replace("^t", "^1").replace("^{t+1}", "^{2}"),
+     lambda v, m, s: v == "verified-at-sizes", "delta^1 read: a true claim"),
+    ("layers", r"\frac{\partial C}{\partial w^1_{jk}} = a^0_k \delta^1_j",
+     lambda v, m, s: v == "verified-at-sizes" and "the layer 1 by its number" in m, "a^0 = x, layer 1: true"),
+    ("layers", r"\frac{\partial C}{\partial w^1_{jk}} = a^1_k \delta^1_j",
+     lambda v, m, s: v == "refuted" and "layers 0 and 1" in m, "layer 1: a false claim, its layers by number"),
+    # a numbered step no network has, or the constant boundary b^0 = 0 differentiated: an error saying so
+    ("bptt", r"\frac{\partial O}{\partial x^0_{i}} = \sum_{h} w_{ih} \delta^1_{h}",
+     lambda v, m, s: v == "error" and "x^0 is step 0, outside the steps 1..T" in m, "x^0: out of range"),
+    ("bptt", r"\frac{\partial O}{\partial b^0_{h}} = \sum_{h'} w_{hh'} \delta^1_{h'}",
+     lambda v, m, s: v == "error" and "the boundary b^0 = 0" in m, "b^0 = 0: a constant"),
+    ("layers", r"\frac{\partial C}{\partial b^0_j} = \delta^0_j",
+     lambda v, m, s: v == "error" and "outside the layers 1..L" in m, "b^0: no layer 0"),
+    # a number before the subscript of a family written without layers stays two readings (diagnoses.UnlayeredNumber)
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + y^2_j",
+     lambda v, m, s: v == "error" and "reads as a power or as a layer by its number" in m, "y^2_j: not guessed"),
+    # W without the params directive: the error names it (diagnoses.LetterAtTwoLayers), at the symbol
+    ("layers_W", r"\frac{\partial C}{\partial b^{(l)}_j} = \delta^{(l)}_j",
+     lambda v, m, s: "two layers" not in m and "'% symbp: params W, b'" in m and ":6:" in m,
+     "W not a parameter: the message blames the index k"),
+    # the window's layer named: its left side's (symbp.checker.generic._layer_at)
+    ("layers", r"\delta^{L-1}_j = \frac{\partial C}{\partial a^{L-1}_j}\sigma'(z^{L-1}_j)",
+     lambda v, m, s: v == "verified" and "at the output layer L of every" not in m
+     and "at the layer L-1 of every depth L >= 2" in m, "the layer named is L, not L-1"),
+    ("layers", r"\delta^{L-2}_j = \frac{\partial C}{\partial a^{L-2}_j}\sigma'(z^{L-2}_j)",
+     lambda v, m, s: v == "verified" and "at the layer L-2 of every depth L >= 3" in m, "BP1 at L-2"),
+    # an offset past symbp.limits.MAX_GENERIC_OFFSET: the bound and what to write (diagnoses.GenericOffsetBound)
+    ("bptt", GB + r" + \delta^{t+30}_h",
+     lambda v, m, s: "does not declare" not in m and "at most 9 from t" in m, "a declared step said undeclared"),
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \delta^{l+40}_j",
+     lambda v, m, s: "does not declare" not in m and "at most 9 from l" in m, "a declared layer said undeclared"),
+    ("layers", r"\frac{\partial C}{\partial b^{L-300}_j} = \delta^{L-300}_j",
+     lambda v, m, s: "second and mixed" not in m and "write the claim at the generic layer l" in m,
+     "L-300: 'second and mixed derivatives'"),
+    ("bptt", r"\frac{\partial O}{\partial x^{12}_{i}} = \sum_{h} w_{ih} \delta^{12}_{h}",
+     lambda v, m, s: v == "error" and "by its number up to 9" in m, "a step by a number past the bound"),
+    # a catalogue error in a file of steps: at its directive, with what to do (diagnoses.StepTargets)
+    ("bptt_sos", DH,
+     lambda v, m, s: "clashes with a family t" not in m and "<input>:3:" in m and "leave the error undefined" in m,
+     "the step letter t called a family"),
+    ("two_outputs_sos", r"\frac{\partial E}{\partial a_k} = a_k - t_k",
+     lambda v, m, s: v == "error" and "the outputs a_{k} and c_{k} have one shape" in m and "<input>:1:" in m,
+     "two outputs' targets: named, at the directive"),
+    # diag(v)^T is diag(v) (symbp.engine.vector.Translator.diag); the other side: a slip still refuted
+    ("nielsen_matrix", r"\delta^{(1)} = \operatorname{diag}(\sigma'(\mathbf{z}^{(1)}))^T (w^{(2)})^T \delta^{(2)}",
+     lambda v, m, s: v == "verified", "diag(v)^T read as diag(v^T)"),
+    ("nielsen_matrix", r"\delta^{(1)} = \operatorname{diag}(\sigma'(\mathbf{z}^{(1)}))^T w^{(2)} \delta^{(2)}",
+     lambda v, m, s: v == "refuted", "diag(v)^T with w not transposed: refuted"),
+    ("nielsen_matrix", r"\delta^{(1)} = \operatorname{diag}(\sigma'(\mathbf{z}^{(1)}))^T (w^{(2)})^T \delta^{(2)} + \sigma'(\mathbf{z}^{(1)})",
+     lambda v, m, s: v == "refuted", "diag(v)^T plus a term: refuted"),
+    # in a file of steps each sum binds its own letter: Graves's output with two sums over h is read
+    ("bptt_v_h", r"\frac{\partial O}{\partial v_{hk}} = \sum_{t=1}^{T} \delta^t_k b^{t-1}_h",
+     lambda v, m, s: "\\end{align*}" not in m and v == "verified-at-sizes", "the caret on the line after the equation"),
+    ("bptt_v_h", r"\frac{\partial O}{\partial v_{hk}} = \sum_{t=1}^{T} \delta^t_k b^t_h",
+     lambda v, m, s: v == "refuted", "two sums over h: a false claim refuted"),
+    # audit6's row, fixed by msg6: a cost at the top beside a catalogue error names the directive
+    # (diagnoses.TopCost), not 'but the error is E', a name the file does not write
+    ("top_ce_sos", r"\delta^L_j = a^L_j - y_j",
+     lambda v, m, s: "but the error is E" not in m and "'% symbp: error sum-of-squares'" in m,
+     "the declared error named E"),
+    # audit6's row, fixed by msg6: a claim about l with a term at L names the layers as it writes them
+    # (symbp.checker.generic._verdict's layer_name), not 'l and l+1'
+    ("top_ce", r"\frac{\partial C}{\partial b^{l}_k} = \delta^{l}_k + 0 (a^{L}_k - y_k)",
+     lambda v, m, s: "layers l and l+1" not in m and "layers l and L" in m,
+     "names the layer l+1, which the claim does not write"),
+    # the average: no proposal that changes the part's left side (symbp.checker.repair._right_only)
+    ("average", r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_j (a_j - y_j)",
+     lambda v, m, s: v == "refuted" and "did you mean" not in m and s is None, "no left-side proposal"),
+]
+NETS["two_outputs_sos"] = r"""% symbp: error sum-of-squares
+% symbp: params w, v
+% symbp: forward
+\begin{align*}
+a_k &= \sum_j w_{kj} x_j \\
+c_k &= \sum_j v_{kj} x_j
+\end{align*}
+"""
 
 
 MESSAGES_FIXED += [

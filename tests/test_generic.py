@@ -51,8 +51,8 @@ NIELSEN_ROWS = [
      "verified for every layer l = 1..L of every depth L"),
     (r"\frac{\partial C}{\partial a^l_k} = \sum_j w^{l+1}_{jk} \delta^{l+1}_j", VERIFIED,
      "verified for every layer l = 0..L-1 of every depth L"),
-    (r"\delta^{L-1}_j = \sum_k w^L_{kj} \delta^L_k \sigma'(z^{L-1}_j)", VERIFIED,
-     "verified at the output layer L of every depth L"),
+    (r"\delta^{L-1}_j = \sum_k w^L_{kj} \delta^L_k \sigma'(z^{L-1}_j)", VERIFIED,  # left side's layer (msg6)
+     "verified at the layer L-1 of every depth L >= 2"),
     # both l and L: only the unrolled depths
     (r"\frac{\partial C}{\partial b^l_j} + \frac{\partial C}{\partial b^L_k} = \delta^l_j + \delta^L_k",
      AT_SIZES,
@@ -129,7 +129,7 @@ GRAVES_ROWS = [
     (r"\delta^T_h = \theta_h'(a^T_h) \left(\sum_k \delta^T_k w_{hk} + \sum_{h'} \delta^T_{h'} w_{hh'}\right)",
      REFUTED, "refuted at length T = 2"),
     (r"\frac{\partial O}{\partial b^{t-1}_{h'}} = \sum_h w_{h'h} \delta^t_h", REFUTED,
-     "refuted at length T = 1"),
+     "refuted at length T = 2, step t = 2"),  # a step of 1..T first (msg6; it was T = 1, t = 2)
     (r"\delta^t_h = \theta_h'(a^t_h) \sum_{t} \delta^t_k w_{hk}", ERROR, "a sum over t"),
 ]
 

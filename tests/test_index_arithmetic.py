@@ -155,7 +155,7 @@ def test_a_number_superscript_before_a_subscript_names_both_readings(src: str) -
     assert "x_i^2" in (exc.value.hint or "")
 
 
-def test_a_number_step_in_a_generic_file_is_an_error_naming_the_fix() -> None:
+def test_a_number_step_in_a_generic_file_is_read() -> None:
     from pathlib import Path
 
     from symbp import check_file, loads
@@ -163,4 +163,5 @@ def test_a_number_step_in_a_generic_file_is_an_error_naming_the_fix() -> None:
     pre = src.read_text().split(r"\section*{Backpropagation")[0]
     (r,) = check_file(loads(pre + "\n\\[ \\delta^{1}_h = \\theta_h'(a^1_h) \\sum_k \\delta^1_k w_{hk} \\]\n"
                             "\\end{document}\n"))
-    assert r.verdict == "error" and "fixed layer or step is not read" in r.message
+    # read since msg6: step 1 by its number, the recurrence forgotten (true at T = 1 only)
+    assert r.verdict == "refuted" and "refuted at length T = 2" in r.message

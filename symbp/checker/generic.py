@@ -50,7 +50,7 @@ from typing import Any
 
 from .. import diagnoses as dx
 from ..engine.generic import LAYER_LETTERS, Instance, Invalid, Template
-from ..errors import InputError, SymbpError
+from ..errors import InputError, SymbpError, UnsupportedError
 from ..latex.ast import Chain, Deriv, Num, SumOp, Sym
 from ..latex.unparse import unparse
 from ..limits import MAX_UNROLL
@@ -90,9 +90,11 @@ def _reach(tpl: Template, chain: Chain) -> int:
     >>> _reach(t, t.parse(r"x^T_i = \\sum_{t=5}^{T} \\delta^{t+1}_h"))
     6
     """
-    offsets = [m.offset for _, m in tpl.claim_marks(chain, free=False)]
+    marks = tpl.claim_marks(chain, free=False)
+    offsets = [m.offset for _, m in marks if m.kind != "const"]
     hi, lo = max(offsets + [0]), min(offsets + [0])
-    return max(hi - lo, _bound_reach(tpl.var, chain) + hi)
+    numbered = max((m.offset for _, m in marks if m.kind == "const"), default=0)  # x^3_i: from T = 3
+    return max(hi - lo, _bound_reach(tpl.var, chain) + hi, numbered)
 
 
 def _bound_reach(var: str, chain: Chain) -> int:
@@ -206,7 +208,8 @@ def check_generic(tpl: Template, chain: Chain,
         return [LinkResult(shown[k], ERROR, f"this equation names no {what}: it cannot be checked "
                            f"against a generic {what} {var}", link=k + 1, links=n, error="UnsupportedError",
                            code="unsupported") for k in range(n)]
-    at_depth = kinds == {"depth"} or bound
+    # a claim about L, or about layers (steps) by their numbers only (x^1_i, b^0_h): once per depth
+    at_depth = bool(kinds) and kinds <= {"depth", "const"} or bound
     local = _local_or_total(tpl, chain)
     if local is not None:
         return [LinkResult(shown[k], ERROR, local, link=k + 1, links=n, error="NotationError",
@@ -248,7 +251,10 @@ def check_generic(tpl: Template, chain: Chain,
                     results = check(net, inst.chain)
                 runs.append((depth, layer, inst, results))
                 nets.append(None if full else net)
-        _reread(runs, nets, n, check)
+        # a claim about step t: the evidence at a step of 1..T first (t = T+1 has only the boundary
+        # \delta^{T+1} = 0 there), as _verdict reads it
+        _reread(runs, nets, n, check,
+                lambda depth, layer: tpl.mode != "steps" or at_depth or 1 <= layer <= depth)
     except InputError as exc:
         exc_text = exc.brief()
         return [LinkResult(shown[k], ERROR, exc_text, link=k + 1, links=n, error=type(exc).__name__,
@@ -256,6 +262,10 @@ def check_generic(tpl: Template, chain: Chain,
     except SymbpError as exc:
         return [LinkResult(shown[k], ERROR, str(exc), link=k + 1, links=n, error=type(exc).__name__)
                 for k in range(n)]
+    if not runs and (numbered := _numbered_problem(tpl, chain)) is not None:
+        exc = UnsupportedError(numbered.text, hint=numbered.hint, diagnosis=numbered)
+        return [LinkResult(shown[k], ERROR, exc.brief(), link=k + 1, links=n, error="UnsupportedError",
+                           code=exc.code) for k in range(n)]
     if not runs:
         return [LinkResult(shown[k], ERROR, f"this equation names {what}s that no network of depth "
                            f"{', '.join(map(str, _depths(tpl, chain)))} has", link=k + 1, links=n,
@@ -340,32 +350,50 @@ def _window_run(tpl: Template, chain: Chain, at_depth: bool) -> tuple[int, int |
     return window[0], window[1]
 
 
-def _reread(runs: list, nets: list, n: int, check: Callable[[Any, Chain], list[LinkResult]]) -> None:
+def _reread(runs: list, nets: list, n: int, check: Callable[[Any, Chain], list[LinkResult]],
+            inside: Callable[[int, int], bool] = lambda depth, layer: True) -> None:
     """Check again in full the verdict-only runs whose words :func:`_verdict` reads: for each link,
-    its first error, else its first refutation.  A full check was made, before, of every run up to
-    the one where each link had an error or a refutation (then the rest for their verdicts alone),
-    so a run read after that one keeps its verdict-only words, as it had them: the results are
-    those of that order, byte for byte."""
+    its first error, else its first refutation (one of a run ``inside`` the claim's range first: a
+    step of 1..T).  A full check was made, before, of every run up to the one where each link had
+    an error or a refutation inside (then the rest for their verdicts alone), so a run read after
+    that one keeps its verdict-only words, as it had them: the results are those of that order,
+    byte for byte."""
     decided = [False] * n
     last = len(runs)  # the last run checked in full before
-    for i, (_, _, _, results) in enumerate(runs):
+    for i, (depth, layer, _, results) in enumerate(runs):
         for k, r in enumerate(results[:n]):
-            decided[k] = decided[k] or r.verdict in (REFUTED, ERROR)
+            decided[k] = decided[k] or (r.verdict in (REFUTED, ERROR) and inside(depth, layer))
         if all(decided):
             last = i
             break
     read = set()
     for k in range(n):
         for wanted in (ERROR, REFUTED):
-            i = next((i for i, (_, _, _, rs) in enumerate(runs) if rs[k].verdict == wanted), None)
-            if i is not None:
-                read.add(i)
+            found = [i for i, (_, _, _, rs) in enumerate(runs) if rs[k].verdict == wanted]
+            if wanted == REFUTED:
+                found.sort(key=lambda i: not inside(runs[i][0], runs[i][1]))
+            if found:
+                read.add(found[0])
                 break
     for i in sorted(read):
         if i <= last and nets[i] is not None:
             depth, layer, inst, _ = runs[i]
             runs[i] = (depth, layer, inst, check(nets[i], inst.chain))
             nets[i] = None
+
+
+def _numbered_problem(tpl: Template, chain: Chain) -> dx.FixedStep | None:
+    """Why a claim that names a layer (step) by its number was checked at no depth: the number is
+    below the family's first layer, or the family is there the boundary ``0`` (a constant)."""
+    for base, m in tpl.claim_marks(chain):
+        if m.kind != "const":
+            continue
+        first = 0 if base in tpl.carriers else 1
+        zero = m.offset == 0 and first == 0 and tpl.mode == "steps" and base not in tpl.named_zero
+        if m.offset < first or zero:
+            return dx.FixedStep(f"{tpl.show(base)}^{m.text}", m.offset, tpl.mode, tpl.var, tpl.depth,
+                                boundary="0" if zero else None, first=first)
+    return None
 
 
 def _local_or_total(tpl: Template, chain: Chain) -> str | None:
@@ -417,6 +445,23 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     base: dict[str, Any] = dict(link=k + 1, links=n)
     anchor_of = (lambda depth, layer: depth) if at_depth else (lambda depth, layer: layer)
     letter = D if at_depth else var
+    # layers (steps) by their numbers alone (x^1_i): written back as numbers, not from L
+    numbered = all(m.kind == "const" for _, m in tpl.claim_marks(chain)) and bool(tpl.claim_marks(chain))
+
+    # the layers (from l, from L) the claim's symbols place their letters at: a layer of a run is
+    # named as the claim writes it (\delta^l_k beside a^L_k: the layers l and L, not l and l+1)
+    placed: dict[str, set[int]] = {"var": set(), "depth": set()}
+    for node in (n for side in chain.sides for n in side.walk() if isinstance(n, Sym)):
+        fam, mark = tpl.split(node.name)
+        if mark is not None and mark.kind in placed:
+            placed[mark.kind].update(mark.offset + o for o in tpl._sig(fam, len(node.letters)))
+
+    def layer_name(v: str, anchor: int, depth: int) -> str:
+        if numbered:
+            return v
+        if not at_depth and int(v) - anchor not in placed["var"] and int(v) - depth in placed["depth"]:
+            return _off(D, int(v) - depth)
+        return _off(letter, int(v) - anchor)
     for depth, layer, _inst, results in runs:
         r = results[k]
         if r.verdict != ERROR:
@@ -424,11 +469,13 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         msg = f"{_where(tpl, depth, layer, at_depth)}: {r.message}"
         return LinkResult(shown, ERROR, msg, code=r.code, error=r.error, **base)
     refuted = [(d, la, i, rs[k]) for d, la, i, rs in runs if rs[k].verdict == REFUTED]
+    if tpl.mode == "steps" and not at_depth:  # the evidence at a step of 1..T first (t = T+1 has only
+        refuted.sort(key=lambda x: not 1 <= x[1] <= x[0])  # the boundary \delta^{T+1} = 0 there)
     conflicted = [(d, la, i, rs[k]) for d, la, i, rs in runs if i.conflicts]
     if conflicted and not refuted:  # at equal widths it agrees: defined only there
         d, la, inst, r = conflicted[0]
         x, layers = sorted(inst.conflicts.items())[0]
-        shown_layers = " and ".join(_off(letter, int(v) - anchor_of(d, la)) for v in layers)
+        shown_layers = " and ".join(layer_name(v, anchor_of(d, la), d) for v in layers)
         slip = dx.IndexSlip("refuted", f"the index {x} stands for units of the {what}s {shown_layers}: "
                                        "the two sides are defined only where those layers are equally "
                                        "wide (there they agree)")
@@ -440,13 +487,13 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         lead = ""
         if inst.conflicts:
             x, layers = sorted(inst.conflicts.items())[0]
-            shown_layers = " and ".join(_off(letter, int(v) - anchor) for v in layers)
+            shown_layers = " and ".join(layer_name(v, anchor, d) for v in layers)
             lead = (f"the index {x} stands for units of the {what}s {shown_layers} (read with every "
                     f"layer equally wide); ")
         inst_text = _link_text(inst.chain, k)
         letters = {} if inst.conflicts else inst.letters
-        concrete = bool(tpl.claim_marks(chain, free=False)) and not tpl.claim_marks(chain)
-        if concrete:  # a sum over every step: what symbp derives is that length's, as it is
+        concrete = bool(tpl.claim_marks(chain, free=False)) and not tpl.claim_marks(chain) or numbered
+        if concrete:  # a sum over every step, or numbered steps: what symbp derives is that length's
             r.derived, r.suggestion = (r.derived and tpl.show(r.derived)), None
         legend = ""
         if not inst.conflicts:
@@ -521,7 +568,7 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
             said = said.replace("\\delta_{", "\\delta^{(1)}_{")
         reduced = _back(said, anchor, letter, winst.letters)
         if at_depth:
-            head = f"verified at the output layer {D} of every depth {D}, all sizes"
+            head = f"verified at {_layer_at(tpl, chain)}, all sizes"
         else:
             lo, c = tpl.span(chain)
             hi = D if c == 0 else f"{D}{c:+d}"
@@ -531,8 +578,10 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         if head is not None:
             msg = f"{head}: {wtext}; there it {reduced}; {cross}"
             return LinkResult(shown, VERIFIED, msg, warnings=list(wrun.warnings), **base)
+    numbered = [m.text for _, m in tpl.claim_marks(chain) if m.kind == "const"]
     why = (proof if isinstance(proof, str) else tpl.window_problem
            or ("the window of its layers does not decide it" if window is not None
+               else f"it names the {what} {numbered[0]} by its number" if numbered
                else f"it names both {var} and {D}"))
     kind = "depths" if tpl.mode == "layers" else "lengths"
     every = "" if at_depth else f" (every {what} {var} of each)"
@@ -540,6 +589,27 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
            f"{'all widths' if all_sizes else 'at the sizes each names'}; not proved for every {kind[:-1]}: "
            f"{why}")
     return LinkResult(shown, AT_SIZES, msg, sizes=[{D: d} for d in depths], **base)
+
+
+def _layer_at(tpl: Template, chain: Chain) -> str:
+    """The layer a claim about ``L`` is at, in a verdict's words: its left side's (the highest it
+    names there; the claim's, where the left side names none), with the depths that have it.
+
+    >>> t = Template("layers", "l", "L", [r"z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j",
+    ...              r"a^l_j = \\sigma(z^l_j)"], {"error": "C"})
+    >>> bp1 = r"\\delta^{L-1}_j = \\frac{\\partial C}{\\partial a^{L-1}_j} \\sigma'(z^{L-1}_j)"
+    >>> _layer_at(t, t.parse(bp1))
+    'the layer L-1 of every depth L >= 2'
+    >>> _layer_at(t, t.parse(r"\\delta^L_j = \\frac{\\partial C}{\\partial a^L_j} \\sigma'(z^L_j)"))
+    'the output layer L of every depth L'
+    """
+    D = tpl.depth
+    marks = tpl.claim_marks(Chain(chain.sides[:1], ())) or tpl.claim_marks(chain)
+    top = max((m.offset for _, m in marks), default=0)
+    if top >= 0:
+        return f"the output layer {D} of every depth {D}"
+    least = max(1 - m.offset if b not in tpl.carriers else -m.offset for b, m in tpl.claim_marks(chain))
+    return f"the layer {_off(D, top)} of every depth {D} >= {max(least, 1)}"
 
 
 def generic_text(inst: Instance, text: str) -> str:
@@ -603,7 +673,8 @@ def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | N
     picks = []
     if window is not None:
         picks.append((window[0], window[1], True))
-    at_depth = at_depth or {m.kind for _, m in tpl.claim_marks(chain)} == {"depth"}
+    kinds = {m.kind for _, m in tpl.claim_marks(chain)}
+    at_depth = at_depth or kinds == {"depth"} or kinds == {"const"}
     first = next(d for d in DEPTHS[tpl.mode] if d >= 2)  # T = 1: no recurrence to show
     picks += [(first, None if at_depth else layer, False) for layer in range(0, first + 2)]
     for depth, layer, is_window in picks:
@@ -617,8 +688,10 @@ def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | N
         letter = D if layer is None else tpl.var
         names = sorted({int(n) for n in re.findall(r"\^\{\((\d+)\)\}", " ".join(
             unparse(x) for x in inst.chain.sides))})
-        legend = "superscript " + ", ".join(f"({n}) stands for {_off(letter, n - anchor)}" for n in names)
         what = tpl.mode[:-1]
+        legend = "superscript " + ", ".join(  # a numbered layer is itself
+            f"({n}) is {what} {n}" if kinds == {"const"} else f"({n}) stands for {_off(letter, n - anchor)}"
+            for n in names)
         place = (f"{what} {tpl.var} = {layer} of" if layer is not None else "the network of")
         size = "depth" if tpl.mode == "layers" else "length"
         if is_window:
@@ -741,6 +814,8 @@ def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
     var, D = tpl.var, tpl.depth
     marks = tpl.claim_marks(chain)
     kinds = {m.kind for _, m in marks}
+    if "const" in kinds:
+        return f"it names the step {next(m.text for _, m in marks if m.kind == 'const')} by its number"
     weight = None
     if not kinds and tpl.claim_marks(chain, free=False):
         piece = _per_step(tpl, chain, objective)

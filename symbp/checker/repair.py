@@ -41,6 +41,13 @@ def _suggestion(kind: str, res: LinkResult, new_l: Node, new_r: Node, **fields: 
                          **fields)  # type: ignore[arg-type]
 
 
+def _right_only(ctx: LinkContext) -> bool:
+    """Whether a proposal may change the right side only: under an average (Nielsen's ``C =
+    \\frac{1}{n} \\sum_x C_x``) a link is checked part by part, and a part's left side is a part of
+    the derivative the claim states, so a change there would not correct the claim."""
+    return ctx.net.mean
+
+
 def suggest_sum(ctx: LinkContext, lhs: Node, rhs: Node, pl: list[IndexProblem], pr: list[IndexProblem]
                 ) -> dx.Suggestion | None:
     """For ``\\sum_k`` over a letter its summand lacks, while ``l`` is free in that side but not
@@ -88,6 +95,8 @@ def suggest_sum_fix(ctx: LinkContext, lhs: Node, rhs: Node, only_l: list[str], o
                          rename_free(rhs, x, y)))
         tries.insert(1, ({"kind": "rename", "new": x, "old": y, "side": "left"}, rename_free(lhs, y, x),
                          rhs))
+    if _right_only(ctx):
+        tries = [t for t in tries if t[1] is lhs]
     screen = _Screen.of(ctx)
     for what, new_l, new_r in tries[:5]:
         res = screen.recheck(new_l, new_r)
@@ -182,7 +191,8 @@ def suggest_repair(ctx: LinkContext, lhs: Node, rhs: Node,
     used = sorted(used_letters(lhs, rhs))
     candidates = [(rhs, rhs, Mul(rhs.pos, rhs.end, (m, rhs)), ("with a factor ", dx.Math(unparse(m))))
                   for m in missing]
-    candidates += [(side, old, new, words) for side in (rhs, lhs) for old, new, words in _repairs(side, used)]
+    candidates += [(side, old, new, words) for side in ((rhs,) if _right_only(ctx) else (rhs, lhs))
+                   for old, new, words in _repairs(side, used)]
     try:
         with budget(REPAIR_SECONDS):
             return _first_repair(ctx, lhs, rhs, candidates)

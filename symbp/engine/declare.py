@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .. import diagnoses as dx
 from ..catalogue import ACTIVATION_KINDS, COMMANDS, CONDITIONS, ERROR_KINDS, ERRORS
 from ..errors import DeclarationError, InputError, NotationError
 from ..latex.parser import RELU
@@ -318,10 +319,15 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     if net.error_kind is not None:
         for o in net.outputs:
             out = net.families[o]
-            if net.family("t", out.axes) is not None:
+            clash = net.family("t", out.axes)
+            if clash is not None and clash.id in net.targets.values():  # another output's targets
+                other = next(net.families[o] for o, t in net.targets.items() if t == clash.id)
+                d = dx.SharedTargets(net.error_kind, other.show(), out.show())
+                raise DeclarationError(d.text, hint=d.hint, diagnosis=d, subject=("error", ""))
+            if clash is not None:
                 raise DeclarationError(f"the target t_{{...}} of {out.show()} clashes with a family t",
-                                       hint="with 'error sum-of-squares', t names the targets: "
-                                            "rename the family t")
+                                       hint=f"with 'error {net.error_kind}', t names the targets: "
+                                            "rename the family t", subject=("error", ""))
             t = Family(len(net.families), "t", out.axes, out.grouping, False, out.letters)
             net.families.append(t)
             net.targets[o] = t.id

@@ -27,8 +27,8 @@ placed at the layer their symbols give them (``j`` in ``\\delta^l_j`` is a unit 
 placed at two layers (``\\sum_k w^l_{kj} \\delta^{l+1}_k``: ``k`` in layer ``l`` and ``l+1``) is
 reported by :attr:`Instance.conflicts`; the checker then instantiates it at equal widths.
 
-Room ``symbp.engine``; imports :mod:`symbp.errors`, :mod:`symbp.latex`, :mod:`symbp.model` and
-:mod:`symbp.engine.declare`.
+Room ``symbp.engine``; imports :mod:`symbp.diagnoses`, :mod:`symbp.errors`, :mod:`symbp.limits`,
+:mod:`symbp.latex`, :mod:`symbp.model` and :mod:`symbp.engine.declare`.
 
 >>> t = Template("layers", "l", "L", [r"z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j",
 ...              r"a^l_j = \\sigma(z^l_j)"], {"params": ["w", "b"]})
@@ -46,12 +46,14 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from .. import diagnoses as dx
 from ..errors import DeclarationError, InputError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Kron, Mul, Neg, Node, Num, SumOp, Sym
 from ..latex.edit import map_children
 from ..latex.parser import parse_chain
 from ..latex.tokens import tokenize
 from ..latex.unparse import unparse
+from ..limits import MAX_GENERIC_OFFSET
 from ..model.network import Network
 
 __all__ = ["MODES", "Boundary", "Instance", "Invalid", "Mark", "Template", "read_boundary", "read_directive"]
@@ -184,7 +186,8 @@ def read_directive(arg: str) -> tuple[str, str] | None:
 @dataclass(frozen=True)
 class Mark:
     """A generic superscript: ``kind`` is ``'var'`` (``l``) or ``'depth'`` (``L``), with an offset
-    (``l+1``: 1); ``text`` as written (``l+1``)."""
+    (``l+1``: 1), or ``'const'``, a layer (step) by its number (``x^1_i``, ``b^0_h``: the offset is
+    the number); ``text`` as written (``l+1``)."""
 
     kind: str
     offset: int
@@ -262,6 +265,10 @@ class Template:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise DeclarationError(f"unknown generic index kind {self.mode!r}", hint="layers or steps")
+        if self.mode == "steps" and self.kw.get("error_kind") is not None:
+            # the catalogue's error names its targets t, one family for the outputs of every step
+            d = dx.StepTargets(self.kw["error_kind"], self.var, self.depth)
+            raise DeclarationError(d.text, hint=d.hint, diagnosis=d, subject=("error", ""))
         from .declare import _FUNC_RE, _NAMED_FUNC_RE, _NOT_FUNCTIONS, _UNIT_FUNC_RE
         names = set()
         for src in self.lines:
@@ -289,9 +296,11 @@ class Template:
 
     def _read(self) -> None:
         params = self.params
+        #: per forward equation: for each character of its text as parsed, the offset in the line
+        self._forward_where: list[list[int]] = []
         for k, src in enumerate(self.lines):
             self._at = k
-            chain = self.parse(src, what="forward")
+            chain, where = self._parse(src)
             if len(chain.sides) != 2 or not isinstance(chain.sides[0], Sym):
                 raise DeclarationError("a forward equation has the form  family_{indices} = expression",
                                        hint=f"for example  z^{self.var}_j = \\sum_k w^{self.var}_{{jk}} "
@@ -309,35 +318,40 @@ class Template:
                     hint=f"define each family of {self.mode[:-1]} {self.var} from the ones before it")
             self.defined.add(base)
             self.forward.append(chain)
+            self._forward_where.append(where)
         error = self.kw.get("error") or "E"
         costs = [c.sides[0] for c in self.top]
         if costs and error not in {s.name for s in costs}:
             # the cost written at the top and the error the checks differentiate must be one: a
             # file that names neither would read C as one more quantity under an undefined E
             self._at = self._top_at
-            raise DeclarationError(
-                f"{costs[0].name} is written at the top of the network, but the error is {error}",
-                offset=costs[0].pos, hint=f"declare it: '% symbp: error {costs[0].name}'")
+            d = dx.TopCost(costs[0].name, error, self.kw.get("error_kind"))
+            raise DeclarationError(d.text, offset=costs[0].pos, hint=d.hint, diagnosis=d)
         for k, chain in enumerate(self.forward):
             self._at = k
-            offsets: dict[str, int] = {}
-            syms = [n for side in chain.sides for n in side.walk() if isinstance(n, Sym)]
-            for s in syms:
+            where = self._forward_where[k]
+            offsets: dict[tuple[str, int | None], tuple[int, Sym]] = {}
+            scoped = [(n, scope) for side in chain.sides for n, scope in _scoped_syms(side)]
+            syms = [n for n, _ in scoped]
+            for s, scope in scoped:
                 base, mark = self.split(s.name)
                 if mark is None:
                     if base in self.defined and self.mode == "steps":
                         raise DeclarationError(f"{base} is written without its step in a forward equation",
-                                               offset=s.pos, hint=f"write {base}^{self.var}_{{...}}")
+                                               offset=_source(where, s.pos),
+                                               hint=f"write {base}^{self.var}_{{...}}")
                     continue
                 if mark.kind != "var":
                     raise DeclarationError(f"a forward equation is written for a generic "
                                            f"{self.mode[:-1]} {self.var}, not at {mark.text}",
-                                           offset=s.pos, hint=f"write ^{self.var} or ^{{{self.var}-1}}")
+                                           offset=_source(where, s.pos),
+                                           hint=f"write ^{self.var} or ^{{{self.var}-1}}")
                 if mark.offset not in (0, -1):
                     raise DeclarationError(f"the forward pass reaches back to {mark.text}, beyond the "
                                            f"{self.mode[:-1]} below, where no boundary says what it is",
-                                           offset=s.pos, hint=f"a {self.mode[:-1]} uses the one before "
-                                           f"it: ^{{{self.var}-1}}")
+                                           offset=_source(where, s.pos),
+                                           hint=f"a {self.mode[:-1]} uses the one before it: "
+                                                f"^{{{self.var}-1}}")
                 if mark.offset < 0:
                     self.carriers.add(base)
                 if base not in params and base not in self.defined:
@@ -346,19 +360,28 @@ class Template:
                     for x in s.letters:
                         if x == self.batch_letter:
                             continue  # the examples' letter: a column of every layer
-                        if offsets.setdefault(x, mark.offset) != mark.offset:
-                            raise DeclarationError(
-                                f"the index {x} stands for units of two {self.mode} in one forward "
-                                "equation", offset=s.pos, hint="each layer's units have their own letter")
+                        # steps: a letter each sum binds is its own (the widths do not change with the
+                        # step, and the letters are not renamed per step); layers: one per equation
+                        key = (x, scope.get(x) if self.mode == "steps" else None)
+                        first = offsets.setdefault(key, (mark.offset, s))
+                        if first[0] != mark.offset:
+                            raise self._two_layers(x, first[1], s, where)
                     self.sig.setdefault(base, (0,) * len(s.letters))
+            layer_of = {x: off for (x, _), (off, _) in offsets.items()}
             for s in syms:
                 base, mark = self.split(s.name)
                 if mark is not None and base in params and self.mode == "layers":
-                    if any(x not in offsets for x in s.letters):
-                        raise DeclarationError(f"an index of {base} is no unit of a layer", offset=s.pos,
+                    if any(x not in layer_of for x in s.letters):
+                        raise DeclarationError(f"an index of {base} is no unit of a layer",
+                                               offset=_source(where, s.pos),
                                                hint="a weight's indices are units of the layers it joins")
-                    self.sig[base] = tuple(offsets[x] - mark.offset for x in s.letters)
+                    self.sig[base] = tuple(layer_of[x] - mark.offset for x in s.letters)
         self._at = None
+        #: the families written with a layer (step) in the forward pass, and \delta: on them a number
+        #: before the subscript is a layer (step) by its number (:meth:`_numbered`)
+        self.layered = {"delta"} | {self.split(n.name)[0] for c in (*self.forward, *self.top)
+                                    for side in c.sides for n in side.walk()
+                                    if isinstance(n, Sym) and self.split(n.name)[1] is not None}
         self._boundaries()
         self.template_letters = [self._letter_offsets(c) for c in self.forward]
         if self.mode == "steps":  # b^{t-1}_{h'} is the family b^t_h: h' runs over h's units
@@ -627,6 +650,9 @@ class Template:
         back); the index of its last token and its mark, or ``None``."""
         letters = (self.var, self.depth)
         a = toks[k + 1]
+        numbered = self._numbered(toks, k)
+        if numbered is not None:
+            return numbered
         if a.kind == "letter" and a.text in letters:
             return k + 1, Mark("var" if a.text == self.var else "depth", 0, a.text)
         if not (a.kind == "sym" and a.text == "{"):
@@ -644,8 +670,15 @@ class Template:
         if (c is not None and c.kind == "sym" and c.text in "+-" and j + 1 < len(toks)
                 and toks[j + 1].kind == "num" and toks[j + 1].text.isdigit()):
             off = int(toks[j + 1].text) * (1 if c.text == "+" else -1)
-            if abs(off) > 9:
+            before = toks[k - 1]
+            on_symbol = before.kind == "letter" or (before.kind == "sym" and before.text == "'")
+            if abs(off) > MAX_GENERIC_OFFSET and not on_symbol:  # a sum's bound, \sum_{t=1}^{T-10}
                 return None
+            if abs(off) > MAX_GENERIC_OFFSET:  # on a symbol, declared, but further than a claim is unrolled
+                d = dx.GenericOffsetBound(f"{b.text}{c.text}{toks[j + 1].text}", self.mode, b.text, self.var,
+                                          self.depth, off, MAX_GENERIC_OFFSET)
+                raise UnsupportedError(d.text, offset=toks[k].pos, hint=d.hint, diagnosis=d,
+                                       width=max(1, toks[j + 1].end - toks[k].pos))
             text, j = f"{b.text}{c.text}{toks[j + 1].text}", j + 2
         transposed = column = ""
         if close:
@@ -667,15 +700,65 @@ class Template:
         opening = "(" if close == ")" else "[" if close else ""
         return j, Mark(kind, off, text, f"{opening}{text}{close}" if close else "", transposed, column)
 
+    def _numbered(self, toks: list, k: int) -> tuple[int, Mark] | None:
+        """At ``toks[k]`` (a ``^``) after a family the forward pass writes with its layer (step),
+        a layer (step) by its number before the subscript, ``x^1_i``, ``b^{0}_h`` (on such a
+        family a number there is no power); its last token and its mark, or ``None``."""
+        if not (k and toks[k - 1].kind == "letter"):
+            return None
+        j = k + 1
+        braced = toks[j].kind == "sym" and toks[j].text == "{"
+        j += braced
+        t = toks[j] if j < len(toks) else None
+        if t is None or t.kind != "num" or not t.text.isdigit() or (len(t.text) > 1 and not braced):
+            return None
+        end = j + braced
+        if braced and not (end < len(toks) and toks[end].kind == "sym" and toks[end].text == "}"):
+            return None
+        if not (end + 1 < len(toks) and toks[end + 1].kind == "sym" and toks[end + 1].text == "_"):
+            return None
+        layered = getattr(self, "layered", None)  # None while the forward pass itself is read
+        if layered is None:
+            return None
+        if toks[k - 1].text not in layered:  # y^2_j, y written without layers: a power or a layer?
+            d = dx.UnlayeredNumber(toks[k - 1].text, t.text, self.mode)
+            raise UnsupportedError(d.text, offset=toks[k].pos, hint=d.hint, diagnosis=d,
+                                   width=max(1, toks[end].end - toks[k].pos))
+        n = int(t.text)
+        if n > MAX_GENERIC_OFFSET:  # unrolled as far as the claim reaches: bounded
+            d = dx.GenericOffsetBound(t.text, self.mode, "", self.var, self.depth, n, MAX_GENERIC_OFFSET)
+            raise UnsupportedError(d.text, offset=toks[k].pos, hint=d.hint, diagnosis=d,
+                                   width=max(1, toks[end].end - toks[k].pos))
+        return end, Mark("const", n, t.text)
+
     def parse(self, src: str, what: str = "claim") -> Chain:
         """A formula of the file with its generic superscripts read (errors at the source's offsets)."""
+        return self._parse(src)[0]
+
+    def _parse(self, src: str) -> tuple[Chain, list[int]]:
+        """:meth:`parse`, and for each character of the text parsed (the nodes' offsets) its offset
+        in ``src``."""
         text, where = self.prepare(src)
         try:
-            return parse_chain(text, self.functions_in(text))
+            return parse_chain(text, self.functions_in(text)), where
         except InputError as exc:
             if exc.offset is not None and where:
                 exc.offset = where[min(exc.offset, len(where) - 1)]
             raise
+
+    def _two_layers(self, x: str, first: Sym, second: Sym, where: list[int]) -> DeclarationError:
+        """The error for the letter ``x`` at two layers (steps) of one forward equation, at the
+        second symbol; where the first (or the second) is a family of two or more indices that is no
+        parameter, nothing defines, the message names the params directive (Goodfellow's ``W``)."""
+        leaf = next((b for b in (self.split(n.name)[0] for n in (first, second) if len(n.letters) > 1)
+                     if b not in self.params and b not in self.defined), None)
+        used = {self.split(n.name)[0] for c in self.forward for side in c.sides for n in side.walk()
+                if isinstance(n, Sym)}
+        params = (leaf, *sorted(p for p in self.params if p in used)) if leaf is not None else ()
+        d = dx.LetterAtTwoLayers(x, self.mode, self.show(unparse(first)), self.show(unparse(second)),
+                                 leaf, params)
+        return DeclarationError(d.text, offset=_source(where, second.pos),
+                                width=max(1, second.end - second.pos), hint=d.hint, diagnosis=d)
 
     def show(self, text: str) -> str:
         """Placeholder labels written back as the source writes them (``^{l+1}``)."""
@@ -805,11 +888,11 @@ class Template:
                                 hint=f"write the layer: {base}^{self.var}_{{...}} or "
                                      f"{base}^{self.depth}_{{...}}")
                         continue
-                    if mark.kind not in env:
+                    if mark.kind not in env and mark.kind != "const":
                         raise UnsupportedError(f"the {self.mode[:-1]} {mark.text} in a claim about one "
                                                f"{self.mode[:-1]}", offset=s.pos,
                                                hint=f"write the claim at {self.var} or at {self.depth}")
-                    n = env[mark.kind] + mark.offset
+                    n = mark.offset + (env[mark.kind] if mark.kind != "const" else 0)
                     if mark.column:
                         shared.add(mark.column)  # Ng's \sum_i dZ^{[l](i)}: i is an example
                     for x, d in zip(s.letters, self._sig(base, len(s.letters))):
@@ -855,9 +938,9 @@ class Template:
                 if env.get("_untie") and base in self.params and "var" in env:  # a copy per step
                     return replace(node, name=f"{base}^{{({env['var']})}}", groups=groups)
                 return replace(node, groups=groups)
-            if mark.kind not in env:
+            if mark.kind not in env and mark.kind != "const":
                 raise Invalid(mark.text)
-            n = env[mark.kind] + mark.offset
+            n = mark.offset + (env[mark.kind] if mark.kind != "const" else 0)
             state = self.valid(base, n, depth, env.get("_open", ""))
             if state == "invalid":
                 raise Invalid(f"{base}^{n}")
@@ -935,7 +1018,7 @@ class Template:
             return None
         marks = self.claim_marks(chain)
         kinds = {m.kind for _, m in marks}
-        if len(kinds) != 1:
+        if len(kinds) != 1 or "const" in kinds:  # a layer by its number: no window stands for it
             return None
         # a carrier (a^{l-1}) is the input of the layer above it: as the lowest, a leaf
         own = [m.offset + 1 if b in self.carriers else m.offset for b, m in marks]
@@ -951,10 +1034,28 @@ class Template:
         """The layers ``l`` the claim is about: ``(lo, c)`` for ``l = lo..L+c``."""
         lo, c = 0, 10
         for base, m in self.claim_marks(chain):
+            if m.kind == "const":
+                continue
             first = 0 if base in self.carriers else 1
             lo = max(lo, first - m.offset)
             c = min(c, -m.offset + (1 if self.mode == "steps" and base == "delta" else 0))
         return lo, c
+
+
+def _source(where: list[int], pos: int) -> int:
+    """The offset in the source of the offset ``pos`` in the text :meth:`Template.prepare` made."""
+    return where[min(pos, len(where) - 1)] if where else pos
+
+
+def _scoped_syms(node: Node, scope: dict[str, int] | None = None) -> Any:
+    """Every symbol under ``node`` with the sums that bind its letters (letter -> the sum's id)."""
+    scope = scope or {}
+    if isinstance(node, SumOp):
+        scope = {**scope, node.index: id(node)}
+    if isinstance(node, Sym):
+        yield node, scope
+    for c in node.children():
+        yield from _scoped_syms(c, scope)
 
 
 def _zero(node: Node) -> bool:

@@ -767,8 +767,11 @@ class _Translator:
 
     def diag(self, f: Sym, arg: Node) -> _V:
         """``\\operatorname{diag}(\\mathbf{v})``: the square matrix with ``v`` on its diagonal,
-        ``v_r [r = r']``."""
+        ``v_r [r = r']``.  ``\\operatorname{diag}(\\mathbf{v})^T`` (the transpose the parser gives the
+        argument) is the same matrix: a diagonal matrix is its own transpose."""
         inner = self.v(arg)
+        if isinstance(arg, Transpose) and inner.rows is None and inner.cols is not None:
+            inner = _V(inner.node, inner.cols, None)  # diag(v)^T = diag(v)
         if inner.rows is None or inner.cols is not None:
             what = "a matrix" if inner.rows and inner.cols else "a row vector" if inner.cols else "a scalar"
             raise NotationError(f"\\operatorname{{diag}} of {what}: symbp reads the diagonal matrix of a "

@@ -59,6 +59,18 @@ _RELU_HINT = ("symbp reads \\max of one quantity against a literal 0, \\max(0, a
               "(% symbp: activation g = relu, then g(a_j))")
 
 
+def _numbered_layer(text: str, start: int, end: int) -> UnsupportedError:
+    """``\\delta^{1}_h``, ``\\partial x^1_i`` outside a file of generic layers or steps: a layer or step
+    by its number, or a power before the subscript; symbp does not guess which."""
+    return UnsupportedError(
+        f"the superscript {text} before a subscript reads as a layer or step by its number, or as a power: "
+        "a fixed layer or step is not read here (only in a file that declares its layers or steps)",
+        offset=start, width=max(1, end - start),
+        hint="declare them ('% symbp: steps t = 1..T' or '% symbp: layers l = 1..L': x^1_i is then step 1, "
+             "\\delta^t_h, \\delta^{t+1}_h, \\delta^T_h the generic ones), or write a power after the "
+             "subscript (x_i^2)")
+
+
 def _plain_d(toks: list) -> set[int]:
     """``\\frac{d X}{d Y}`` and ``\\frac{d}{d Y}`` with a plain ``d`` before a letter in both the
     numerator and the denominator: the ``d`` of a derivative, as ``\\mathrm{d}`` is (the two ``d``
@@ -361,6 +373,8 @@ class _Parser:
             raise self.unexpected("after \\partial in the denominator")
         self.next()
         wrt = self.symbol_rest(t)
+        if self.is_sym("^"):
+            self._numbered_in_denominator()
         if self.is_cmd("partial") or self.is_sym("^"):
             raise UnsupportedError("second and mixed derivatives are not supported", offset=self.tok.pos,
                                    hint="check first derivatives, one variable at a time")
@@ -388,12 +402,7 @@ class _Parser:
                 continue
             if isinstance(e, Num) and isinstance(base, Sym) and self.is_sym("_"):
                 # \delta^{1}_h: a layer or step by its number (or a power before the subscript?)
-                raise UnsupportedError(
-                    f"the superscript {self.src[caret.pos + 1:e.end].strip('{} ')} before a subscript reads "
-                    "as a layer or step by its number, or as a power: a fixed layer or step is not read",
-                    offset=caret.pos, width=e.end - caret.pos,
-                    hint="write the generic layer or step (\\delta^t_h, \\delta^{t+1}_h, \\delta^T_h for the "
-                         "last) in a file that declares it, or a power after the subscript (x_i^2)")
+                raise _numbered_layer(self.src[caret.pos + 1:e.end].strip('{} '), caret.pos, e.end)
             if not isinstance(e, Num) or e.value.denominator != 1 or e.value < 1:
                 raise UnsupportedError("only positive whole powers are supported", offset=caret.pos,
                                        hint="write x^2, x^{3}, ...")
@@ -404,6 +413,20 @@ class _Parser:
             base = Pow(base.pos, e.end, base, int(e.value))
         self.leave()
         return base
+
+    def _numbered_in_denominator(self) -> None:
+        """At ``^`` after the variable of a derivative: ``\\partial x^1_i`` is a layer or step by its
+        number (as in a formula), not a second derivative."""
+        k = self.i + 1
+        braced = self.toks[k].kind == "sym" and self.toks[k].text == "{"
+        num = self.toks[k + braced]
+        end = k + braced + braced
+        closed = not braced or (self.toks[end].kind == "sym" and self.toks[end].text == "}")
+        if num.kind != "num" or not closed:
+            return
+        after = self.toks[end + 1] if end + 1 < len(self.toks) else None
+        if after is not None and after.kind == "sym" and after.text == "_":
+            raise _numbered_layer(num.text, self.tok.pos, self.toks[end].end)
 
     def _generic_superscript(self, caret: Token) -> None:
         """``w^l_{jk}``, ``a^{l-1}_k``, ``\\delta^{t+1}``: a letter in a superscript followed by a
