@@ -68,7 +68,31 @@ def _mono_text(mono: str) -> str:
 
 
 def _lin_text(lin: Linear) -> str:
+    """A polynomial in the sizes as a size relation writes it, a stride's terms gathered
+    (``s(J - 1) + M``, which the relation's reader reads back).
+
+    >>> _lin_text(({"J*s": 1, "s": -1, "M": 1}, 0)), _lin_text(({"J": 1, "M": 1}, -1))
+    ('s(J - 1) + M', 'J + M - 1')
+    """
     terms, const = lin
+    strides = sorted({q for m in terms if "*" in m for q in m.split("*") if not q[:1].isupper()})
+    if strides:
+        sigma = strides[0]
+        inner: dict[str, int] = {}
+        rest = {}
+        for m, c in terms.items():
+            qs = m.split("*")
+            if sigma in qs and (len(qs) == 2 or m == sigma):
+                qs.remove(sigma)
+                inner["*".join(qs)] = c
+            else:
+                rest[m] = c
+        lone = inner.pop("", 0)
+        group = f"{sigma}({_lin_text((inner, lone))})"
+        tail = _lin_text((rest, const)) if rest or const else ""
+        if not tail:
+            return group
+        return group + (f" - {tail[1:]}" if tail.startswith("-") else f" + {tail}")
     out = ""
     for r, c in sorted(terms.items(), key=lambda rc: ("*" not in rc[0], rc[0])):
         mag = "" if abs(c) == 1 else str(abs(c))
