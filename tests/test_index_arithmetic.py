@@ -1,8 +1,10 @@
 """Index arithmetic in subscripts and generic superscripts (issue 13): read in full, never misread.
 
 ``x_{j+m-1}``, ``\\delta_{i-m+1}``, ``x_{s(j-1)+m}``, ``x_{i+a, j+b}`` are read into one polynomial per
-position; a subscript that reads two ways (``w_{jk+1}``) asks for commas, and a stride (a product
-of letters, ``s(j-1)+m``) is an input error that names it where it stands.  A shifted position is
+position; a subscript that reads two ways (``w_{jk+1}``) asks for commas; a stride, the letter
+that multiplies a parenthesised sum (``s(j-1)+m``), is a size, marked ``{s}`` in the position's
+text, and a product of two index letters (``(s)(j-1)``) is an input error that names it where it
+stands.  A shifted position is
 read (``tests/test_convolution.py`` checks its meaning), so a slip such as ``z_{i+1}`` for
 ``z_i`` is refuted by value.  A letter superscript before a subscript or with arithmetic
 (``w^l_{jk}``, ``\\delta^{l+1}_k``, ``b^{t-1}_h``) is named as a generic layer or step (it was
@@ -24,7 +26,9 @@ from symbp.latex.tokens import tokenize
 READ = [  # subscript source, the positions read back
     (r"x_{j+m-1}", ["j+m-1"]),
     (r"x_{i-m+1}", ["i-m+1"]),
-    (r"x_{s(j-1)+m}", ["m-s+js"]),
+    (r"x_{s(j-1)+m}", ["m-{s}+j{s}"]),
+    (r"x_{(j-1)s+m}", ["m-{s}+j{s}"]),
+    (r"x_{S(j-1)+m}", ["-S+m+Sj"]),
     (r"x_{i+a, j+b}", ["a+i", "b+j"]),
     (r"x_{2j+1}", ["2j+1"]),
     (r"x_{-(1-j)}", ["j-1"]),
@@ -42,7 +46,9 @@ def test_reads_each_position(src: str, texts: list[str]) -> None:
 
 
 ERRORS = [  # source, error class, offset, words in the message
-    (r"\sum_m w_m x_{s(j-1)+m}", UnsupportedError, 14, "s(j-1)+m multiplies index letters"),
+    (r"\sum_m w_m x_{(s)(j-1)+m}", UnsupportedError, 14, "(s)(j-1)+m multiplies index letters"),
+    (r"x_{s(j)(m)}", UnsupportedError, 3, "s(j)(m) multiplies index letters"),
+    (r"x_{s(1)}", UnsupportedError, 3, "has no index letter"),
     (r"x_{1+2}", UnsupportedError, 3, "has no index letter"),
     (r"w_{jk+1}", UnsupportedError, 3, "reads two ways"),
     (r"x_{j+}", LatexSyntaxError, 5, "where a letter or a number"),
