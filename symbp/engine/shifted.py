@@ -51,7 +51,7 @@ from ..notation import latex_name, letter_tex, shift_terms, size_factors
 
 __all__ = ["add_relation", "affine_of", "evaluate_shifted", "first_outside", "gather", "has_shift",
            "implied", "outside_reads", "parse_relation", "position_bounds", "relation_text", "slot_range",
-           "term_value", "unknowns"]
+           "stride_plans", "term_value", "unknowns"]
 
 #: a polynomial in the sizes: ``({monomial: coefficient}, constant)``, a monomial a size (``'J'``)
 #: or a product of sizes, their names in order joined by ``*`` (``'J*s'``: a stride times a size)
@@ -373,6 +373,20 @@ def slot_range(net: Network, entry: str, ranges_of: Callable[[str], tuple[str, .
                            "network is that long", offset=pos,
                            hint=f"name the size of these positions: '% symbp: size {fresh} = "
                                 f"{_lin_text(hi)}'")
+
+
+def stride_plans(net: Network, base: dict[str, int]) -> list[dict[str, int]]:
+    """Size plans with every stride at 1, 2 and 3 (the other sizes those of ``base``, the derived
+    ones computed by the caller): a stride is a size the evaluator draws like the others, and these
+    are tried whatever else is drawn (at a stride of 1 a strided position is a plain one, so a slip
+    that forgets the stride agrees there and differs at 2 and 3).
+
+    >>> stride_plans(Network(strides=["s"]), {"J": 2, "M": 3, "s": 4})
+    [{'J': 2, 'M': 3, 's': 1}, {'J': 2, 'M': 3, 's': 2}, {'J': 2, 'M': 3, 's': 3}]
+    >>> stride_plans(Network(), {"J": 2})
+    []
+    """
+    return [{**base, **{s: v for s in net.strides}} for v in (1, 2, 3)] if net.strides else []
 
 
 def _shown(entry: str) -> str:
