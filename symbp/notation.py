@@ -151,7 +151,7 @@ def _stride_tex(terms: list[tuple[str, int]], const: int) -> str:
         inside = shift_text([(y, sign * c) for y, c in groups[size]], sign * lone.get(size, 0), tex=True)
         (first if sign > 0 else last).append((f"{letter_tex(size)}({inside})", sign))
     out = ""
-    for text, sign in first:
+    for text, _ in first:
         out += ("+" if out else "") + text
     for name, c in rest:
         mag = "" if abs(c) == 1 else str(abs(c))

@@ -45,7 +45,7 @@ from ..errors import DeclarationError, NotationError, ResourceLimitError, Unsupp
 from ..latex.index_arith import read_polynomial
 from ..model.affine import affine, is_product, is_size, parts, product, size_atom
 from ..model.factors import view
-from ..model.network import Network, monomial_value
+from ..model.network import Network
 from ..model.normal_form import Expr, F, Index, Term, factor_indices
 from ..notation import latex_name, letter_tex, shift_terms, size_factors
 
@@ -401,8 +401,8 @@ def _size_of(net: Network, name: str, entry: str, pos: int, declare: bool = Fals
     of the network is named so."""
     if name not in net.sizes and declare and not name[:1].isupper():
         if name in net.ranges:
-            raise NotationError(f"the stride {name} of the shifted position {_shown(entry)} is an index letter "
-                                "of the network", offset=pos,
+            raise NotationError(f"the stride {name} of the shifted position {_shown(entry)} is an index "
+                                "letter of the network", offset=pos,
                                 hint="write the stride with a letter no index uses")
         net.strides.append(name)
     if name not in net.sizes:
@@ -434,7 +434,8 @@ def affine_of(entry: str, env: dict[str, tuple[str, ...]], pos: int, net: Networ
         if len(env[x]) != 1:
             raise NotationError(f"the composite index {latex_name(x)} stands in the shifted position "
                                 f"{entry}", offset=pos, hint="shift plain index letters: x_{j+m-1}")
-        out.append((product(_size_of(net, sizes[0], entry, pos), F(env[x][0])) if sizes else F(env[x][0]), c))
+        idx = F(env[x][0])
+        out.append((product(_size_of(net, sizes[0], entry, pos), idx) if sizes else idx, c))
     return affine(out, const)
 
 #: the most values one gathered factor may hold

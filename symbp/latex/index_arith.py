@@ -27,7 +27,8 @@ from .tokens import Token
 #: a polynomial over index letters: sorted tuple of letters (a monomial) -> whole coefficient
 Poly = dict[tuple[str, ...], int]
 
-__all__ = ["Poly", "has_arithmetic", "poly_text", "read_polynomial", "read_subscript_arithmetic", "shifted_entry"]
+__all__ = ["Poly", "has_arithmetic", "poly_text", "read_polynomial", "read_subscript_arithmetic",
+           "shifted_entry"]
 
 
 def has_arithmetic(toks: list[Token], i: int) -> bool:
