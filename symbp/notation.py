@@ -155,7 +155,8 @@ def _stride_tex(terms: list[tuple[str, int]], const: int) -> str:
         out += ("+" if out else "") + text
     for name, c in rest:
         mag = "" if abs(c) == 1 else str(abs(c))
-        out += ("-" if c < 0 else ("+" if out else "")) + mag + letter_tex(name)
+        shown = " ".join(letter_tex(q.strip("{}")) for q in name.split("*"))  # never a position again
+        out += ("-" if c < 0 else ("+" if out else "")) + mag + shown
     for text, sign in last:
         out += ("-" if sign < 0 else ("+" if out else "")) + text
     if const:

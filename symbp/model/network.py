@@ -307,6 +307,9 @@ class Network(Printable):
         lines = [f"network {self.name}:"]
         for r in self.sizes:
             letters = sorted(k for k, v in self.ranges.items() if v == r)
+            if not letters and r in self.strides:  # a size no index runs over: x_{s(j-1)+m}
+                lines.append(f"  the stride {r} = 1, 2, ...")
+                continue
             lines.append(f"  {', '.join(letters)} = 1..{r}")
         for m, parts in self.composites.items():
             lines.append(f"  {m} runs over the units {group_letters(parts, (len(parts),))}")

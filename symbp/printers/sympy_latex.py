@@ -75,6 +75,13 @@ class LatexPrinter(_SympyLatexPrinter):
         for k, c in i.as_coefficients_dict().items():
             if k == 1:
                 const += int(c)
+            elif isinstance(k, sp.Mul) or (isinstance(k, sp.Symbol) and not isinstance(k, sp.Idx)):
+                # a stride (s j, or s alone): the sizes first, a lower-case one in braces ({s}*j)
+                parts = k.args if isinstance(k, sp.Mul) else (k,)
+                sizes = [str(q) if str(q)[:1].isupper() else f"{{{q}}}" for q in parts
+                         if not isinstance(q, sp.Idx)]
+                idx = [free_letter(self.net, str(q.label)) for q in parts if isinstance(q, sp.Idx)]
+                terms.append(("*".join(sorted(sizes) + idx), int(c)))
             else:
                 label = str(k.label) if isinstance(k, sp.Idx) else str(k)
                 terms.append((free_letter(self.net, label), int(c)))
