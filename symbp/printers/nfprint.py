@@ -206,6 +206,8 @@ class NormalFormPrinter:
 
     def _print_kd(self, f: tuple, letters: dict[str, str]) -> str:
         a, b = (latex_name(self._letter(i, letters)) for i in (f.i, f.j))
+        if is_affine(f.i) and is_affine(f.j):  # two shifted sides ([s(j-1) = i-m]): in the order of
+            a, b = sorted((a, b))              # their text, as the SymPy printer writes them too
         return f"[{a} = {b}]"
 
     def _print_rng(self, f: tuple, letters: dict[str, str]) -> str:

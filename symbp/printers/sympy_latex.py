@@ -75,12 +75,14 @@ class LatexPrinter(_SympyLatexPrinter):
         for k, c in i.as_coefficients_dict().items():
             if k == 1:
                 const += int(c)
-            elif isinstance(k, sp.Mul) or (isinstance(k, sp.Symbol) and not isinstance(k, sp.Idx)):
-                # a stride (s j, or s alone): the sizes first, a lower-case one in braces ({s}*j)
+            elif str(k) in self.net.strides or (isinstance(k, sp.Mul) and any(
+                    str(q) in self.net.strides for q in k.args)):
+                # a stride (s j, or s alone): the sizes first, in braces ({s}*j), then the index
                 parts = k.args if isinstance(k, sp.Mul) else (k,)
-                sizes = [str(q) if str(q)[:1].isupper() else f"{{{q}}}" for q in parts
-                         if not isinstance(q, sp.Idx)]
-                idx = [free_letter(self.net, str(q.label)) for q in parts if isinstance(q, sp.Idx)]
+                sizes = [f"{{{q}}}" if str(q) in self.net.strides else str(q) for q in parts
+                         if str(q) in self.net.sizes]
+                idx = [free_letter(self.net, str(q.label) if isinstance(q, sp.Idx) else str(q))
+                       for q in parts if str(q) not in self.net.sizes]
                 terms.append(("*".join(sorted(sizes) + idx), int(c)))
             else:
                 label = str(k.label) if isinstance(k, sp.Idx) else str(k)
@@ -166,6 +168,8 @@ class LatexPrinter(_SympyLatexPrinter):
 
     def _print_KroneckerDelta(self, expr: sp.KroneckerDelta, exp: str | None = None) -> str:
         a, b = (self._position(x) if isinstance(x, sp.Add) else self._print(x) for x in expr.args)
+        if not any(x.is_Atom for x in expr.args):  # two shifted sides: in the order of their text
+            a, b = sorted((a, b))                  # (SymPy orders its arguments itself)
         return f"[{a} = {b}]"
 
     def _print_RangeCondition(self, expr: Any, exp: str | None = None) -> str:
