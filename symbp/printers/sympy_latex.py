@@ -168,7 +168,7 @@ class LatexPrinter(_SympyLatexPrinter):
 
     def _print_KroneckerDelta(self, expr: sp.KroneckerDelta, exp: str | None = None) -> str:
         a, b = (self._position(x) if isinstance(x, sp.Add) else self._print(x) for x in expr.args)
-        if not any(x.is_Atom for x in expr.args):  # two shifted sides: in the order of their text
+        if all(isinstance(x, (sp.Add, sp.Mul)) for x in expr.args):  # two shifted sides: by their text
             a, b = sorted((a, b))                  # (SymPy orders its arguments itself)
         return f"[{a} = {b}]"
 
