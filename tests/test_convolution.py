@@ -5,6 +5,8 @@ slip refuted (with the position), and every step whose truth depends on what a f
 outside its range an ``error`` unless the file says (``% symbp: padding zero``).  The numbers
 are held to PyTorch autograd (``conv1d``, ``conv2d``) through ``symbp.lambdify`` and to the
 independent oracle, and the sizes ``J = I - M + 1`` are declared or inferred, never guessed.
+A symbolic stride ``x_{s(j-1)+m}`` (``I = s(J-1) + M``) is verified for every stride where the
+normal form proves it and tried at the strides 1, 2, 3 where only values can tell.
 """
 
 from __future__ import annotations
