@@ -544,6 +544,8 @@ STRIDE_ERRORS = [  # forward equations, size relations, words of the error
     ([r"a_j = \sum_{m} w_m x_{s(j-1)+m}"], ["I = sJ - s + M"], "cannot be read"),
     ([r"a_j = \sum_{m} w_m x_{m(j-1)+m}"], [], "index letter of the network"),
     ([r"a_j = \sum_{m} w_m x_{s(j-1)+m}"], ["I = m(J-1) + M"], "names m, an index letter"),
+    ([r"a_j = \sum_{m} w_m x_{h(j-1)+m}"], [], "is a function of the network"),
+    ([r"a_j = \sum_{m} w_m x_{s(j-1)+m}"], ["I = h(J-1) + M"], "names h, a function"),
     ([r"a_j = \sum_{m} w_m x_{(s)(j-1)+m}"], [], "multiplies index letters"),
     ([r"a_j = \sum_{m} w_m x_{s(j)(m)}"], [], "multiplies index letters"),
 ]

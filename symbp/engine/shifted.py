@@ -240,10 +240,11 @@ def parse_relation(net: Network, text: str) -> tuple[str, tuple[tuple[tuple[str,
     # (two stacked convolutions: J = I - M + 1, then K = J - N + 1)
     for r in {q for m in diff for q in m.split("*")}:
         if not r[:1].isupper() and r not in net.strides:  # a size written in lower case: a stride
-            if r in net.ranges:
-                raise DeclarationError(f"the size relation {text.strip()} names {r}, an index letter "
-                                       "of the network", hint="a size relation relates sizes; write "
-                                       "the stride with a letter no index uses")
+            if r in net.ranges or r in net.functions:
+                what = "an index letter" if r in net.ranges else "a function"
+                raise DeclarationError(f"the size relation {text.strip()} names {r}, {what} of the "
+                                       "network", hint="a size relation relates sizes; write the "
+                                       "stride with a letter no index or function uses")
             net.strides.append(r)
     diff, const0 = _expand(net, ({r: c for r, c in diff.items() if c}, a[1] - b[1]))
     solved = _solve((diff, const0))
@@ -400,9 +401,10 @@ def _size_of(net: Network, name: str, entry: str, pos: int, declare: bool = Fals
     forward equation reads (``declare``) is a size of the network from then on, unless a letter
     of the network is named so."""
     if name not in net.sizes and declare and not name[:1].isupper():
-        if name in net.ranges:
-            raise NotationError(f"the stride {name} of the shifted position {_shown(entry)} is an index "
-                                "letter of the network", offset=pos,
+        if name in net.ranges or name in net.functions:
+            what = "an index letter" if name in net.ranges else "a function"
+            raise NotationError(f"the stride {name} of the shifted position {_shown(entry)} is {what} "
+                                "of the network", offset=pos,
                                 hint="write the stride with a letter no index uses")
         net.strides.append(name)
     if name not in net.sizes:
