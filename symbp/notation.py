@@ -26,9 +26,14 @@ GREEK = {
 FUNCTION_COMMANDS = {"tanh", "exp", "log", "ln", "sinh", "cosh", "sin", "cos"}
 
 
+#: one name in a shifted position's text: an index letter, a size (``M``), or a size written in
+#: lower case in braces (the stride ``{s}`` of ``s(j-1)+m``, marked by the parser)
+_NAME = r"(?:\{[A-Za-z]+'*\}|[A-Za-z]+'*)"
+#: a term's letters: one name, or a size times a name (``{s}*j``)
+_NAMES = rf"{_NAME}(?:\*{_NAME})*"
 #: one term of a shifted position's text: sign, whole coefficient, letter (``-2m``, ``+j'``, ``-1``)
-_SHIFT_TERM = re.compile(r"([+-]?)(\d*)([A-Za-z]+'*)?")
-_SHIFT = re.compile(r"[+-]?(?:\d*[A-Za-z]+'*|\d+)(?:[+-](?:\d*[A-Za-z]+'*|\d+))*")
+_SHIFT_TERM = re.compile(rf"([+-]?)(\d*)({_NAMES})?")
+_SHIFT = re.compile(rf"[+-]?(?:\d*{_NAMES}|\d+)(?:[+-](?:\d*{_NAMES}|\d+))*")
 
 
 @lru_cache(maxsize=4096)
@@ -37,11 +42,15 @@ def is_shift(x: str) -> bool:
     an index letter: the parser writes such a position as its canonical text, which holds a sign
     or a digit and a letter, so no letter (and no number) is ever one.
 
+    A stride is written ``{s}*j-{s}+m`` (``s(j-1)+m``: the size ``s`` in braces, times ``j``).
+
     >>> is_shift("j+m-1"), is_shift("2j"), is_shift("j'"), is_shift("mu"), is_shift("0")
     (True, True, False, False, False)
+    >>> is_shift("m+{s}*j-{s}"), is_shift("{s}*j")
+    (True, True)
     """
     return (bool(_SHIFT.fullmatch(x)) and any(c.isalpha() for c in x)
-            and (x[0].isdigit() or any(c in "+-" for c in x)))
+            and (x[0].isdigit() or any(c in "+-*" for c in x)))
 
 
 @lru_cache(maxsize=4096)
@@ -52,6 +61,8 @@ def shift_terms(x: str) -> tuple[tuple[tuple[str, int], ...], int]:
     ((('j', 1), ('m', 1)), -1)
     >>> shift_terms("-2nu+i'")
     ((('nu', -2), ("i'", 1)), 0)
+    >>> shift_terms("m+{s}*j-{s}")
+    ((('m', 1), ('{s}*j', 1), ('{s}', -1)), 0)
     """
     terms: list[tuple[str, int]] = []
     const = 0
@@ -75,6 +86,9 @@ def shift_text(terms: Iterable[tuple[str, int]], const: int, tex: bool = False) 
     >>> shift_text([('j', 1), ('m', 1)], -1), shift_text([('nu', 2)], 0, tex=True)
     ('j+m-1', '2\\\\nu')
     """
+    terms = list(terms)
+    if tex and any(_is_stride(n) or "*" in n for n, _ in terms):
+        return _stride_tex(terms, const)
     out = ""
     for name, c in terms:
         shown = letter_tex(name) if tex else name
@@ -85,26 +99,94 @@ def shift_text(terms: Iterable[tuple[str, int]], const: int, tex: bool = False) 
     return out
 
 
+def _is_stride(name: str) -> bool:
+    return name.startswith("{") and name.endswith("}") and "*" not in name
+
+
+def size_factors(name: str) -> tuple[tuple[str, ...], str | None]:
+    """The sizes and the index letter of one term's name in a shifted position: ``{s}*j`` is
+    ``(('s',), 'j')``, ``M`` is ``(('M',), None)``, ``j`` is ``((), 'j')`` (a size's braces off).
+
+    >>> size_factors("{s}*j"), size_factors("M"), size_factors("j")
+    ((('s',), 'j'), (('M',), None), ((), 'j'))
+    """
+    sizes: list[str] = []
+    letter = None
+    for part in name.split("*"):
+        if _is_stride(part):
+            sizes.append(part[1:-1])
+        elif part[:1].isupper():
+            sizes.append(part)
+        else:
+            letter = part
+    return tuple(sizes), letter
+
+
+def _stride_tex(terms: list[tuple[str, int]], const: int) -> str:
+    """A shifted position with a stride as LaTeX, the stride's terms gathered as they are written:
+    ``s(j-1)+m``.
+
+    >>> _stride_tex([('i', 1), ('{s}*j', -1), ('{s}', 1)], 0)
+    'i-s(j-1)'
+    """
+    groups: dict[str, list[tuple[str, int]]] = {}
+    lone: dict[str, int] = {}
+    rest = []
+    for name, c in terms:
+        sizes, letter = size_factors(name)
+        if len(sizes) == 1 and letter is not None and "*" in name:
+            groups.setdefault(sizes[0], []).append((letter, c))
+        elif _is_stride(name):
+            lone[name[1:-1]] = lone.get(name[1:-1], 0) + c
+        else:
+            rest.append((name, c))
+    first: list[tuple[str, int]] = []  # (text, sign): a stride added before the letters, subtracted after
+    last: list[tuple[str, int]] = []
+    for size in sorted(set(groups) | set(lone)):
+        if size not in groups:
+            last.append((("" if abs(lone[size]) == 1 else str(abs(lone[size]))) + letter_tex(size),
+                         -1 if lone[size] < 0 else 1))
+            continue
+        sign = -1 if groups[size][0][1] < 0 else 1  # i-s(j-1), not i+s(-j+1)
+        inside = shift_text([(y, sign * c) for y, c in groups[size]], sign * lone.get(size, 0), tex=True)
+        (first if sign > 0 else last).append((f"{letter_tex(size)}({inside})", sign))
+    out = ""
+    for text, _ in first:
+        out += ("+" if out else "") + text
+    for name, c in rest:
+        mag = "" if abs(c) == 1 else str(abs(c))
+        shown = " ".join(letter_tex(q.strip("{}")) for q in name.split("*"))  # never a position again
+        out += ("-" if c < 0 else ("+" if out else "")) + mag + shown
+    for text, sign in last:
+        out += ("-" if sign < 0 else ("+" if out else "")) + text
+    if const:
+        out += ("+" if const > 0 and out else "") + str(const)
+    return out
+
+
 def is_size_name(name: str) -> bool:
     """Whether a term of a shifted position names a size, not an index letter: a capital letter
     (``M`` in the flipped kernel's ``x_{j-m+M}``), as sizes are written.
 
-    >>> is_size_name("M"), is_size_name("m")
-    (True, False)
+    A stride written in lower case is a size in braces (``{s}``, as the parser marks it).
+
+    >>> is_size_name("M"), is_size_name("m"), is_size_name("{s}"), is_size_name("{s}*j")
+    (True, False, True, False)
     """
-    return name[:1].isupper()
+    return name[:1].isupper() or _is_stride(name)
 
 
 def shift_letters(x: str) -> tuple[str, ...]:
     """The index letters of a subscript entry: itself for a letter, those it is made of for a
     shifted position (a size it holds, ``M`` in ``j-m+M``, is no index letter).
 
-    >>> shift_letters("j+m-1"), shift_letters("k"), shift_letters("M+j-m")
-    (('j', 'm'), ('k',), ('j', 'm'))
+    >>> shift_letters("j+m-1"), shift_letters("k"), shift_letters("M+j-m"), shift_letters("m+{s}*j-{s}")
+    (('j', 'm'), ('k',), ('j', 'm'), ('m', 'j'))
     """
     if not is_shift(x):
         return (x,)
-    return tuple(name for name, _ in shift_terms(x)[0] if not is_size_name(name))
+    out = (size_factors(name)[1] for name, _ in shift_terms(x)[0])
+    return tuple(dict.fromkeys(y for y in out if y is not None))
 
 
 def letter_tex(x: str) -> str:

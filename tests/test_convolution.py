@@ -5,6 +5,8 @@ slip refuted (with the position), and every step whose truth depends on what a f
 outside its range an ``error`` unless the file says (``% symbp: padding zero``).  The numbers
 are held to PyTorch autograd (``conv1d``, ``conv2d``) through ``symbp.lambdify`` and to the
 independent oracle, and the sizes ``J = I - M + 1`` are declared or inferred, never guessed.
+A symbolic stride ``x_{s(j-1)+m}`` (``I = s(J-1) + M``) is verified for every stride where the
+normal form proves it and tried at the strides 1, 2, 3 where only values can tell.
 """
 
 from __future__ import annotations
@@ -115,6 +117,7 @@ def test_size_plans_honour_the_relations() -> None:
 
 
 FILES = ["derivations/conv_1d.tex", "derivations/conv_2d.tex", "derivations/conv_stride.tex",
+         "derivations/conv_stride_symbolic.tex",
          "derivations/conv_flipped.tex", "derivations/conv_stacked.tex"]
 
 
@@ -478,3 +481,109 @@ def test_a_size_written_as_an_index_letter(latex: str, verdict: str) -> None:
     assert r.verdict == verdict, r.message
     if verdict == "error":
         assert r.code == "ambiguous-reading" and "last unit" in r.message, r.message
+
+
+# ---------------------------------------------------------------------------------------------
+# a symbolic stride (issue 13): x_{s(j-1)+m} with I = s(J-1) + M, the letter that multiplies a
+# parenthesised sum a size of the network; verified for every stride where the normal form proves
+# it, the slips refuted, a Kronecker delta summed over j alone (a solution only where s divides
+# i - m) kept and compared by value at the sizes named
+STRIDED_FORWARD = [r"a_j = \sum_{m=1}^{M} w_m x_{s(j-1)+m}", r"z_j = h(a_j)"]
+STRIDED = declare(STRIDED_FORWARD, sizes=["I = s(J-1) + M"])
+STRIDED_PADDED = declare(STRIDED_FORWARD, sizes=["I = s(J-1) + M"], padding="zero")
+DW, DX = r"\frac{\partial E}{\partial w_m} = ", r"\frac{\partial E}{\partial x_i} = "
+STRIDE_ROWS = [  # equation, verdict without padding, verdict with zero padding
+    (DW + r"\sum_j \delta_j x_{s(j-1)+m}", "verified", "verified"),
+    (DW + r"\sum_{j=1}^{J} \delta_j x_{(j-1)s+m}", "verified", "verified"),
+    (r"\frac{\partial a_j}{\partial w_m} = x_{s(j-1)+m}", "verified", "verified"),
+    (DX + r"\sum_j \sum_m \delta_j w_m [i = s(j-1)+m]", "verified", "verified"),
+    (DX + r"\sum_j \sum_m \delta_j w_m [s(j-1)+m = i]", "verified", "verified"),
+    (DX + r"\sum_j w_{i-s(j-1)} \delta_j [1 \le i-s(j-1) \le M]", "verified", "verified"),
+    (r"\frac{\partial a_j}{\partial x_i} = \sum_m w_m [i = s(j-1)+m]", "verified", "verified"),
+    (r"\frac{\partial a_j}{\partial x_i} = w_{i-s(j-1)} [1 \le i-s(j-1) \le M]", "verified", "verified"),
+    # slips: the stride forgotten, s j for s(j-1), an offset off by one, a stride fixed at 2, a sum
+    # dropped, the range condition left out (true under zero padding only), the stride forgotten
+    # in the kernel entry or in the bracket, the wrong range, the input gradient of a stride 1
+    (DW + r"\sum_j \delta_j x_{j+m-1}", "refuted", "refuted"),
+    (DW + r"\sum_j \delta_j x_{s(j)+m}", "refuted", "refuted"),
+    (DW + r"\sum_j \delta_j x_{s(j-1)+m-1}", "refuted", "refuted"),
+    (DW + r"\sum_j \delta_j x_{2(j-1)+m}", "refuted", "refuted"),
+    (DW + r"\delta_j x_{s(j-1)+m}", "refuted", "refuted"),
+    (DX + r"\sum_j w_{i-s(j-1)} \delta_j", "error", "verified"),
+    (DX + r"\sum_j w_{i-j+1} \delta_j [1 \le i-j+1 \le M]", "refuted", "refuted"),
+    (DX + r"\sum_j \sum_m \delta_j w_m [i = j+m-1]", "refuted", "refuted"),
+    (DX + r"\sum_j w_{i-s(j-1)} \delta_j [1 \le i-s(j-1) \le J]", "refuted", "refuted"),
+    (DX + r"\sum_m w_m \delta_{i-m+1} [1 \le i-m+1 \le J]", "refuted", "refuted"),
+    # summed over j alone: never contracted, so by value only; solved as if s divided i - m: refuted
+    (r"\sum_j \delta_j [i = s(j-1)+m] = \sum_j \delta_j [s(j-1) = i-m]", "verified-at-sizes",
+     "verified-at-sizes"),
+    (r"\sum_j \delta_j [i = s(j-1)+m] = \sum_j \delta_j [j = i-m+1]", "refuted", "refuted"),
+]
+
+
+@pytest.mark.parametrize("latex, plain, padded", STRIDE_ROWS)
+def test_a_symbolic_stride(latex: str, plain: str, padded: str) -> None:
+    assert [r.verdict for r in check_equation(latex, STRIDED)] == [plain]
+    assert [r.verdict for r in check_equation(latex, STRIDED_PADDED)] == [padded]
+
+
+def test_a_stride_is_a_size_and_tried_at_one_two_and_three() -> None:
+    assert STRIDED.strides == ["s"] and "s" in STRIDED.sizes
+    assert STRIDED.size_relations == {"I": ((("J*s", 1), ("M", 1), ("s", -1)), 0)}
+    assert STRIDED.complete({"I": 11, "J": 4, "M": 2}) == {"I": 11, "J": 4, "M": 2, "s": 3}
+    (r,) = check_equation(r"\sum_j \delta_j [i = s(j-1)+m] = \sum_j \delta_j [s(j-1) = i-m]", STRIDED)
+    assert {1, 2, 3} <= {p["s"] for p in r.sizes}
+    assert all(p["I"] == p["s"] * (p["J"] - 1) + p["M"] for p in r.sizes)
+    assert "piecewise" in r.message and "probability" not in r.message  # no Schwartz-Zippel bound
+    (r,) = check_equation(DW + r"\sum_j \delta_j x_{j+m-1}", STRIDED)
+    assert r.counterexample["sizes"]["s"] > 1  # a stride at which the slip differs, named
+
+
+STRIDE_ERRORS = [  # forward equations, size relations, words of the error
+    ([r"a_j = \sum_{m} w_m x_{s(j-1)+m}"], [], "'% symbp: size I = s(J - 1) + M'"),
+    ([r"a_j = \sum_{m} w_m x_{s(j-1)+m}"], ["I = sJ - s + M"], "cannot be read"),
+    ([r"a_j = \sum_{m} w_m x_{m(j-1)+m}"], [], "index letter of the network"),
+    ([r"a_j = \sum_{m} w_m x_{s(j-1)+m}"], ["I = m(J-1) + M"], "names m, an index letter"),
+    ([r"a_j = \sum_{m} w_m x_{h(j-1)+m}"], [], "is a function of the network"),
+    ([r"a_j = \sum_{m} w_m x_{s(j-1)+m}"], ["I = h(J-1) + M"], "names h, a function"),
+    ([r"a_j = \sum_{m} w_m x_{(s)(j-1)+m}"], [], "multiplies index letters"),
+    ([r"a_j = \sum_{m} w_m x_{s(j)(m)}"], [], "multiplies index letters"),
+]
+
+
+@pytest.mark.parametrize("forward, sizes, words", STRIDE_ERRORS)
+def test_a_stride_that_cannot_be_read_is_an_error_naming_the_fix(forward: list[str], sizes: list[str],
+                                                                 words: str) -> None:
+    from symbp.errors import InputError
+    with pytest.raises(InputError) as info:
+        declare(forward + [r"z_j = h(a_j)"], sizes=sizes)
+    assert words in str(info.value)
+
+
+def test_a_stride_in_a_checked_equation_must_be_a_size() -> None:
+    (r,) = check_equation(DW + r"\sum_j \delta_j x_{t(j-1)+m}", STRIDED)
+    assert r.verdict == "error" and "no size of the network" in r.message
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 5), st.integers(2, 6), st.integers(0, 2**16))
+def test_strided_gradients_are_autograd(s: int, m: int, j: int, seed: int) -> None:
+    """The kernel and input gradients of a symbolic stride, lambdified (one gather and one einsum
+    per term) at strides 1..4, against ``torch.nn.functional.conv1d(..., stride=s)``."""
+    rng = np.random.default_rng(seed)
+    i_size = s * (j - 1) + m
+    x, w = rng.normal(size=i_size), rng.normal(size=m)
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    a = torch.nn.functional.conv1d(xt.view(1, 1, -1), wt.view(1, 1, -1), stride=s).view(-1)
+    assert a.shape[0] == j
+    z = torch.tanh(a)
+    t = torch.tensor(rng.normal(size=j))
+    (0.5 * ((z - t) ** 2).sum()).backward()
+    delta = ((1 - z ** 2) * (z - t)).detach().numpy()
+    kernel = lambdify(STRIDED, r"\sum_j \delta_j x_{s(j-1)+m}", "m")
+    assert np.allclose(kernel(delta_j=delta, x_i=x, sizes={"M": m, "s": s}), wt.grad.numpy(), atol=1e-12)
+    for form in (r"\sum_j \sum_m \delta_j w_m [i = s(j-1)+m]",
+                 r"\sum_j w_{i-s(j-1)} \delta_j [1 \le i-s(j-1) \le M]"):
+        inputs = lambdify(STRIDED, form, "i")
+        assert np.allclose(inputs(w_m=w, delta_j=delta, sizes={"I": i_size, "s": s}), xt.grad.numpy(),
+                           atol=1e-12)

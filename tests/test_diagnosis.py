@@ -27,6 +27,7 @@ def dE(wrt: str) -> str:
 DELTA = r"\delta_{j} = h'(a_{j}) \sum_{k} w_{kj} \delta_{k}"
 #: a 1-D convolution (PRML 5.5.6): the kernel w_m over the J = I - M + 1 valid positions
 CONV = declare([r"a_j = \sum_{m} w_m x_{j+m-1}", r"z_j = h(a_j)"], sizes=["J = I - M + 1"])
+STRIDED = declare([r"a_j = \sum_{m} w_m x_{s(j-1)+m}", r"z_j = h(a_j)"], sizes=["I = s(J-1) + M"])
 
 DIAGNOSES = [
     # (class, network, mutant, phrases the message must contain, the corrected equation or None)
@@ -101,6 +102,10 @@ DIAGNOSES = [
      ["a side reads \\delta at", "(outside 1..J)", "[1 \\le i-j+1 \\le M]"], None),
     ("wrong-boundary", CONV, dE("w_m") + r" = \sum_j \delta_j x_{j+m}",
      ["a side reads x_{i} at", "(outside 1..I)"], None),
+    # a symbolic stride forgotten: the position of a stride 1, equal at s = 1 only
+    ("drop-stride", STRIDED, dE("w_m") + r" = \sum_j \delta_j x_{j+m-1}",
+     ["with different indices", r"symbp derives \frac{\partial E}{\partial w_{m}} = \sum_{j} \delta_{j} "
+      r"x_{s(j-1)+m}"], None),
 ]
 
 

@@ -37,6 +37,8 @@ _NAMED_FUNC_RE = re.compile(r"\\(?:operatorname|mathrm)\s*\{\s*([A-Za-z]{2,})\s*
 #: a function with a layer label applied: Ng's ``g^{[1]}(Z^{[1]})``, ``g'^{[l]}(Z^{[l]})``
 _LABELLED_FUNC_RE = re.compile(r"(?<![_\\A-Za-z])([A-Za-z])\s*'*\s*\^\s*\{\s*([\[(][A-Za-z0-9][\])])\s*\}"
                                r"\s*\(")
+#: a braced subscript's contents, where no function is applied (the stride s of x_{s(j-1)+m})
+_SUBSCRIPT = re.compile(r"_\{([^{}]*)\}")
 _NOT_FUNCTIONS = ("left", "right", "sum", "frac", "partial", "delta", "dfrac", "tfrac", "cdot", "times")
 _LHS_NAME = re.compile(r"\s*\\?([A-Za-z]+)")
 #: the parameter families when a file names none (``% symbp: params``)
@@ -124,7 +126,7 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                                hint="declare e.g. '% symbp: forward a_j = \\sum_i w_{ji} z_i'")
     defined_names = {m.group(1) for src in lines if (m := _LHS_NAME.match(src))}
     for src in lines:
-        for m in _FUNC_RE.finditer(src):
+        for m in _FUNC_RE.finditer(_SUBSCRIPT.sub(lambda g: "_{" + " " * len(g.group(1)) + "}", src)):
             fname = m.group(1).lstrip("\\")
             if fname not in _NOT_FUNCTIONS:
                 net.functions.add(fname)

@@ -122,6 +122,7 @@ def size_plans(net: Network) -> list[dict[str, int]]:
             plans.append({r: (k * (m + 2) + m * m) % 11 + 2 for k, r in enumerate(rs)})
         else:
             plans.append({r: k + 2 + m * (n + 1) for k, r in enumerate(rs)})
+    plans += shifted.stride_plans(net, plans[0])  # a stride of 1, 2 and 3 whatever the others
     return [net.relate(p) for p in plans]  # a derived size (I = J + M - 1) from the others
 
 

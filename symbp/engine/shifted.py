@@ -42,26 +42,61 @@ from collections.abc import Callable
 import numpy as np
 
 from ..errors import DeclarationError, NotationError, ResourceLimitError, UnsupportedError
-from ..model.affine import affine, is_size, parts, size_atom
+from ..latex.index_arith import read_polynomial
+from ..model.affine import affine, is_product, is_size, parts, product, size_atom
 from ..model.factors import view
 from ..model.network import Network
 from ..model.normal_form import Expr, F, Index, Term, factor_indices
-from ..notation import is_size_name, latex_name, shift_terms
+from ..notation import latex_name, letter_tex, shift_terms, size_factors
 
 __all__ = ["add_relation", "affine_of", "evaluate_shifted", "first_outside", "gather", "has_shift",
            "implied", "outside_reads", "parse_relation", "position_bounds", "relation_text", "slot_range",
-           "term_value", "unknowns"]
+           "stride_plans", "term_value", "unknowns"]
 
-#: a linear polynomial in the sizes: ``({size: coefficient}, constant)``
+#: a polynomial in the sizes: ``({monomial: coefficient}, constant)``, a monomial a size (``'J'``)
+#: or a product of sizes, their names in order joined by ``*`` (``'J*s'``: a stride times a size)
 Linear = tuple[dict[str, int], int]
 
 
+def _mono(*names: str) -> str:
+    return "*".join(sorted(q for n in names for q in n.split("*")))
+
+
+def _mono_text(mono: str) -> str:
+    """``'J*s'`` as it is written, the stride first: ``sJ``."""
+    return "".join(sorted(mono.split("*"), key=lambda q: (q[:1].isupper(), q)))
+
+
 def _lin_text(lin: Linear) -> str:
+    """A polynomial in the sizes as a size relation writes it, a stride's terms gathered
+    (``s(J - 1) + M``, which the relation's reader reads back).
+
+    >>> _lin_text(({"J*s": 1, "s": -1, "M": 1}, 0)), _lin_text(({"J": 1, "M": 1}, -1))
+    ('s(J - 1) + M', 'J + M - 1')
+    """
     terms, const = lin
+    strides = sorted({q for m in terms if "*" in m for q in m.split("*") if not q[:1].isupper()})
+    if strides:
+        sigma = strides[0]
+        inner: dict[str, int] = {}
+        rest = {}
+        for m, c in terms.items():
+            qs = m.split("*")
+            if sigma in qs and (len(qs) == 2 or m == sigma):
+                qs.remove(sigma)
+                inner["*".join(qs)] = c
+            else:
+                rest[m] = c
+        lone = inner.pop("", 0)
+        group = f"{sigma}({_lin_text((inner, lone))})"
+        tail = _lin_text((rest, const)) if rest or const else ""
+        if not tail:
+            return group
+        return group + (f" - {tail[1:]}" if tail.startswith("-") else f" + {tail}")
     out = ""
-    for r, c in sorted(terms.items()):
+    for r, c in sorted(terms.items(), key=lambda rc: ("*" not in rc[0], rc[0])):
         mag = "" if abs(c) == 1 else str(abs(c))
-        out += (" - " if c < 0 else (" + " if out else "")) + mag + r
+        out += (" - " if c < 0 else (" + " if out else "")) + mag + _mono_text(r)
     if const or not out:
         out += (" - " if const < 0 else (" + " if out else "")) + str(abs(const) if out else const)
     return out.strip()
@@ -78,25 +113,76 @@ def relation_text(net: Network, size: str) -> str:
 
 
 def _expand(net: Network, lin: Linear) -> Linear:
-    """``lin`` in independent sizes: every derived size replaced by what it equals."""
+    """``lin`` in independent sizes: every derived size replaced by what it equals (inside a
+    product of sizes too: the product multiplied out)."""
     terms, const = lin
-    out: dict[str, int] = {}
+    out: dict[str, int] = {"": const}
     for r, c in terms.items():
-        if r in net.size_relations:
-            rt, rc = net.size_relations[r]
-            const += c * rc
-            for q, k in rt:
-                out[q] = out.get(q, 0) + c * k
-        else:
-            out[r] = out.get(r, 0) + c
+        acc: dict[str, int] = {"": c}
+        for q in r.split("*"):
+            if q in net.size_relations:
+                rt, rc = net.size_relations[q]
+                factor = {"": rc, **{m: k for m, k in rt}}
+            else:
+                factor = {q: 1}
+            nxt: dict[str, int] = {}
+            for m1, k1 in acc.items():
+                for m2, k2 in factor.items():
+                    m = _mono(*(x for x in (m1, m2) if x))
+                    nxt[m] = nxt.get(m, 0) + k1 * k2
+            acc = nxt
+        for m, k in acc.items():
+            out[m] = out.get(m, 0) + k
+    const = out.pop("", 0)
     return {r: c for r, c in out.items() if c}, const
+
+
+def _positive_coefficients(lin: Linear) -> tuple[bool, int]:
+    """Whether ``lin`` is ``>= 0`` at all sizes ``>= 1`` by the sufficient test that it has no
+    negative coefficient once each size ``q`` is written ``1 + t_q`` (``s(J-1) + M`` is
+    ``(1+a) b + 1 + c``), and its value where every size is 1.
+
+    >>> _positive_coefficients(({"J*s": 1, "s": -1, "M": 1}, 0))
+    (True, 1)
+    >>> _positive_coefficients(({"J": 1, "M": -1}, 0))
+    (False, 0)
+    """
+    terms, const = lin
+    acc: dict[tuple[str, ...], int] = {(): const}
+    for r, c in terms.items():
+        part: dict[tuple[str, ...], int] = {(): c}
+        for q in r.split("*"):  # times (1 + t_q)
+            nxt = dict(part)
+            for m, k in part.items():
+                key = tuple(sorted(m + (q,)))
+                nxt[key] = nxt.get(key, 0) + k
+            part = nxt
+        for m, k in part.items():
+            acc[m] = acc.get(m, 0) + k
+    return all(k >= 0 for m, k in acc.items() if m), acc.get((), 0)
 
 
 _TERM = re.compile(r"\s*([+-]?)\s*(\d*)\s*([A-Z][A-Za-z0-9]*)?\s*")
 
 
 def _linear(text: str) -> Linear | None:
-    """``I - M + 1`` as a linear polynomial; ``None`` if it is not one."""
+    """``I - M + 1`` as a linear polynomial, ``s(J-1) + M`` as a polynomial with products of
+    sizes (:func:`_polynomial`); ``None`` if it is neither."""
+    lin = _plain_linear(text)
+    return lin if lin is not None else _polynomial(text)
+
+
+def _polynomial(text: str) -> Linear | None:
+    """A size relation's side with a product of sizes (the stride's ``s(J-1) + M``), every letter
+    a size; ``None`` if it is not a polynomial of degree at most 2 with whole coefficients."""
+    poly = read_polynomial(text)
+    if poly is None or any(len(m) > 2 for m in poly):
+        return None
+    terms = {_mono(*m): c for m, c in poly.items() if m}
+    return terms, poly.get((), 0)
+
+
+def _plain_linear(text: str) -> Linear | None:
     terms: dict[str, int] = {}
     const, pos, first = 0, 0, True
     text = text.strip()
@@ -120,11 +206,12 @@ def _solve(lin: Linear) -> tuple[str, Linear] | None:
     terms, const = lin
     for r in sorted(terms):
         c = terms[r]
-        if c not in (1, -1):
+        if c not in (1, -1) or "*" in r or any(r in q.split("*") for q in terms if q != r):
             continue
         rest = {q: -k * c for q, k in terms.items() if q != r}
         value = -const * c
-        if all(k >= 0 for k in rest.values()) and value + sum(rest.values()) >= 1:
+        ok, low = _positive_coefficients((rest, value))
+        if ok and low >= 1:
             return r, (rest, value)
     return None
 
@@ -144,12 +231,21 @@ def parse_relation(net: Network, text: str) -> tuple[str, tuple[tuple[tuple[str,
     if not eq or a is None or b is None:
         raise DeclarationError(f"this size relation cannot be read: {text.strip()}",
                                hint="write sizes (capital letters) and whole numbers: "
-                                    "'% symbp: size J = I - M + 1'")
+                                    "'% symbp: size J = I - M + 1'; a stride times a size with "
+                                    "parentheses: '% symbp: size I = s(J-1) + M'")
     diff = dict(a[0])
     for r, c in b[0].items():
         diff[r] = diff.get(r, 0) - c
     # in independent sizes: a size an earlier relation derives is replaced by what it equals
     # (two stacked convolutions: J = I - M + 1, then K = J - N + 1)
+    for r in {q for m in diff for q in m.split("*")}:
+        if not r[:1].isupper() and r not in net.strides:  # a size written in lower case: a stride
+            if r in net.ranges or r in net.functions:
+                what = "an index letter" if r in net.ranges else "a function"
+                raise DeclarationError(f"the size relation {text.strip()} names {r}, {what} of the "
+                                       "network", hint="a size relation relates sizes; write the "
+                                       "stride with a letter no index or function uses")
+            net.strides.append(r)
     diff, const0 = _expand(net, ({r: c for r, c in diff.items() if c}, a[1] - b[1]))
     solved = _solve((diff, const0))
     if solved is None:
@@ -157,8 +253,8 @@ def parse_relation(net: Network, text: str) -> tuple[str, tuple[tuple[tuple[str,
                                "others (with whole coefficients >= 0)",
                                hint="symbp relates sizes such as J = I - M + 1 (I = J + M - 1)")
     size, (rest, const) = solved
-    known = set(net.ranges.values())
-    for r in rest:
+    known = set(net.ranges.values()) | set(net.strides)
+    for r in {q for m in rest for q in m.split("*")}:
         if r not in known:
             raise DeclarationError(f"the size {r} of the relation {text.strip()} is no range of the "
                                    "network", hint="name the sizes of the forward pass's index letters "
@@ -178,15 +274,12 @@ def add_relation(net: Network, size: str, value: tuple[tuple[tuple[str, int], ..
     >>> relation_text(net, "I"), relation_text(net, "J")
     ('I = K + M + N - 2', 'J = K + N - 1')
     """
-    terms, const = value
+    one = Network(size_relations={size: value})
     for d, (rt, rc) in list(net.size_relations.items()):
-        coeffs = dict(rt)
-        c = coeffs.pop(size, 0)
-        if not c:
+        if not any(size in m.split("*") for m, _ in rt):
             continue
-        for q, k in terms:
-            coeffs[q] = coeffs.get(q, 0) + c * k
-        net.size_relations[d] = (tuple(sorted((q, k) for q, k in coeffs.items() if k)), rc + c * const)
+        coeffs, const = _expand(one, (dict(rt), rc))
+        net.size_relations[d] = (tuple(sorted((q, k) for q, k in coeffs.items() if k)), const)
     net.size_relations[size] = value
 
 
@@ -200,32 +293,40 @@ def position_bounds(entry: str, ranges: dict[str, str]) -> tuple[Linear, Linear]
     (({'M': -1}, 2), ({'I': 1}, 0))
     >>> position_bounds("M+j-m", {"j": "J", "m": "M"})
     (({}, 1), ({'M': 1, 'J': 1}, -1))
+    >>> position_bounds("m+{s}*j-{s}", {"j": "J", "m": "M"})
+    (({}, 1), ({'M': 1, 'J*s': 1, 's': -1}, 0))
     """
     terms, const = shift_terms(entry)
-    lo: dict[str, int] = {}
-    hi: dict[str, int] = {}
-    lo_c = hi_c = const
-    for x, c in terms:
-        if is_size_name(x):  # a size (x_{j-m+M}): the same in the least and the greatest position
-            lo[x] = lo.get(x, 0) + c
-            hi[x] = hi.get(x, 0) + c
+    return _bounds([(size_factors(x), c) for x, c in terms], ranges, const)
+
+
+def _bounds(terms: list[tuple[tuple[tuple[str, ...], str | None], int]], ranges: dict,
+            const: int) -> tuple[Linear, Linear]:
+    """The least and the greatest value of ``Σ c · sizes · letter + const`` over the ranges of
+    its letters (every size >= 1, so a size times a letter is least at the letter's 1)."""
+    lo: dict[str, int] = {"": const}
+    hi: dict[str, int] = {"": const}
+    for (sizes, x), c in terms:
+        if x is None:  # a size (x_{j-m+M}): the same in the least and the greatest position
+            lo[_mono(*sizes)] = lo.get(_mono(*sizes), 0) + c
+            hi[_mono(*sizes)] = hi.get(_mono(*sizes), 0) + c
             continue
-        r = ranges[x]
-        if c > 0:
-            lo_c += c
-            hi[r] = hi.get(r, 0) + c
-        else:
-            lo[r] = lo.get(r, 0) + c
-            hi_c += c
+        at_one, at_top = _mono(*sizes), _mono(*sizes, ranges[x])
+        small, big = (at_one, at_top) if c > 0 else (at_top, at_one)
+        lo[small] = lo.get(small, 0) + c
+        hi[big] = hi.get(big, 0) + c
+    lo_c, hi_c = lo.pop("", 0), hi.pop("", 0)
     return ({r: c for r, c in lo.items() if c}, lo_c), ({r: c for r, c in hi.items() if c}, hi_c)
 
 
 def _letter_ranges(net: Network, entry: str, ranges_of: Callable[[str], tuple[str, ...]],
                    pos: int) -> dict[str, str]:
     out = {}
-    for x, _ in shift_terms(entry)[0]:
-        if is_size_name(x):
-            _size_of(net, x, entry, pos)
+    for name, _ in shift_terms(entry)[0]:
+        sizes, x = size_factors(name)
+        for q in sizes:
+            _size_of(net, q, entry, pos, declare=True)
+        if x is None:
             continue
         rs = ranges_of(x)
         if len(rs) != 1:
@@ -244,6 +345,7 @@ def slot_range(net: Network, entry: str, ranges_of: Callable[[str], tuple[str, .
     declared.  Otherwise an input error naming the directive, never a guess."""
     lo, hi = position_bounds(entry, _letter_ranges(net, entry, ranges_of, pos))
     span = f"{_lin_text(lo)}..{_lin_text(hi)}"
+    entry = _shown(entry)
     if _expand(net, lo) != ({}, 1):
         raise DeclarationError(f"the forward pass reads {entry} at the positions {span}, which do not "
                                "start at 1", offset=pos,
@@ -274,14 +376,44 @@ def slot_range(net: Network, entry: str, ranges_of: Callable[[str], tuple[str, .
                                 f"{_lin_text(hi)}'")
 
 
-def _size_of(net: Network, name: str, entry: str, pos: int) -> str:
+def stride_plans(net: Network, base: dict[str, int]) -> list[dict[str, int]]:
+    """Size plans with every stride at 1, 2 and 3 (the other sizes those of ``base``, the derived
+    ones computed by the caller): a stride is a size the evaluator draws like the others, and these
+    are tried whatever else is drawn (at a stride of 1 a strided position is a plain one, so a slip
+    that forgets the stride agrees there and differs at 2 and 3).
+
+    >>> stride_plans(Network(strides=["s"]), {"J": 2, "M": 3, "s": 4})
+    [{'J': 2, 'M': 3, 's': 1}, {'J': 2, 'M': 3, 's': 2}, {'J': 2, 'M': 3, 's': 3}]
+    >>> stride_plans(Network(), {"J": 2})
+    []
+    """
+    return [{**base, **{s: v for s in net.strides}} for v in (1, 2, 3)] if net.strides else []
+
+
+def _shown(entry: str) -> str:
+    """A shifted position as a message writes it: with a stride as written (``s(j-1)+m``)."""
+    return letter_tex(entry) if "{" in entry or "*" in entry else entry
+
+
+def _size_of(net: Network, name: str, entry: str, pos: int, declare: bool = False) -> str:
     """A size written in a shifted position (``M`` in ``x_{j-m+M}``): one of the network's, else an
-    input error naming them."""
+    input error naming them.  A stride written in lower case (``s`` in ``x_{s(j-1)+m}``) that a
+    forward equation reads (``declare``) is a size of the network from then on, unless a letter
+    of the network is named so."""
+    if name not in net.sizes and declare and not name[:1].isupper():
+        if name in net.ranges or name in net.functions:
+            what = "an index letter" if name in net.ranges else "a function"
+            raise NotationError(f"the stride {name} of the shifted position {_shown(entry)} is {what} "
+                                "of the network", offset=pos,
+                                hint="write the stride with a letter no index uses")
+        net.strides.append(name)
     if name not in net.sizes:
-        raise NotationError(f"the shifted position {entry} holds {name}, which is no size of the "
+        raise NotationError(f"the shifted position {_shown(entry)} holds {name}, which is no size of the "
                             "network", offset=pos,
                             hint="a capital letter in a shifted position is a size: write one of "
-                                 f"{', '.join(net.sizes) or 'none'}, or an index letter")
+                                 f"{', '.join(net.sizes) or 'none'}, or an index letter; a stride (s in "
+                                 "s(j-1)+m) is a size that the forward pass reads or a size relation "
+                                 "names ('% symbp: size I = s(J-1) + M')")
     return name
 
 
@@ -290,9 +422,13 @@ def affine_of(entry: str, env: dict[str, tuple[str, ...]], pos: int, net: Networ
     free index names); a size in it (``M`` in ``j-m+M``, one of ``net``'s) is a size atom."""
     terms, const = shift_terms(entry)
     out = []
-    for x, c in terms:
-        if is_size_name(x) and net is not None:
-            out.append((size_atom(_size_of(net, x, entry, pos)), c))
+    for name, c in terms:
+        sizes, x = size_factors(name)
+        if sizes and net is None:
+            raise NotationError(f"the shifted position {entry} holds a size", offset=pos,
+                                hint="write a sum of index letters and whole numbers")
+        if sizes and x is None:
+            out.append((size_atom(_size_of(net, sizes[0], entry, pos)), c))
             continue
         if x not in env:
             raise NotationError(f"index {x} is used but neither free nor summed", offset=pos,
@@ -300,7 +436,8 @@ def affine_of(entry: str, env: dict[str, tuple[str, ...]], pos: int, net: Networ
         if len(env[x]) != 1:
             raise NotationError(f"the composite index {latex_name(x)} stands in the shifted position "
                                 f"{entry}", offset=pos, hint="shift plain index letters: x_{j+m-1}")
-        out.append((F(env[x][0]), c))
+        idx = F(env[x][0])
+        out.append((product(_size_of(net, sizes[0], entry, pos), idx) if sizes else idx, c))
     return affine(out, const)
 
 #: the most values one gathered factor may hold
@@ -393,7 +530,10 @@ def term_value(t: Term, sizes: dict[str, int], free: list[tuple[str, str]], atom
             coeffs, const = parts(idx)
             val = np.full(dims, const, dtype=np.int64)
             for i, c in coeffs.items():
-                val = val + c * (sizes[i[1]] if is_size(i) else grids[i])
+                if is_product(i):  # a stride times an index (or a size)
+                    val = val + c * sizes[i[1]] * (sizes[i[2][1]] if is_size(i[2]) else grids[i[2]])
+                else:
+                    val = val + c * (sizes[i[1]] if is_size(i) else grids[i])
             return np.broadcast_to(val, dims)
 
         if f.tag == "kd":
@@ -489,9 +629,13 @@ def outside_reads(net: Network, expr: Expr, sizes: dict[str, int], free: list[tu
                 if is_size(i):
                     val = val + c * sizes[i[1]]
                     continue
-                if i not in grids:
+                k, mult = (i[2], sizes[i[1]]) if is_product(i) else (i, 1)
+                if is_size(k):
+                    val = val + c * mult * sizes[k[1]]
+                    continue
+                if k not in grids:
                     return np.full(dims, 1, dtype=np.int64)
-                val = val + c * grids[i]
+                val = val + c * mult * grids[k]
             return val
 
         axis_of = {("f", n): r for n, r in free}
@@ -581,59 +725,48 @@ def first_outside(net: Network, i: Index, r: str, ranges: dict) -> str:
     >>> first_outside(Network(), affine([(m, 1)], -1), "M", {m: "M"})
     'm = 1'
     """
-    coeffs, const = parts(i)
-    letters = [(k, c) for k, c in coeffs.items() if not is_size(k)]
-    # greatest: c > 0 at the top of the range; it is outside when it exceeds r for some sizes
-    top: dict[str, int] = {}
-    top_c = const
-    for k, c in coeffs.items():
-        if is_size(k):
-            top[k[1]] = top.get(k[1], 0) + c
-        elif c > 0:
-            top[ranges[k]] = top.get(ranges[k], 0) + c
-        else:
-            top_c += c
-    t, tc = _expand(net, (top, top_c))
-    rt, rc = _expand(net, ({r: 1}, 0))
-    diff = dict(t)
-    for q, c in rt.items():
-        diff[q] = diff.get(q, 0) - c
-    past = any(c > 0 for c in diff.values()) or tc - rc + sum(diff.values()) > 0
+    terms, const = _atoms(i)
+    if any(x is not None and x not in ranges for _, x in (t for t, _ in terms)):
+        return ""
+    _, hi = _bounds(terms, ranges, const)
+    ok, value = _positive_coefficients(_minus(_expand(net, ({r: 1}, 0)), _expand(net, hi)))
+    past = not (ok and value >= 0)
     shown = []
-    for k, c in sorted(letters, key=lambda kc: str(kc[0][1])):
+    for (_, k), c in sorted(((t, c) for t, c in terms if t[1] is not None), key=lambda tc: str(tc[0][1][1])):
         at_top = (c > 0) == past
         shown.append(f"{k[1]} = {ranges[k] if at_top else 1}")
     return ", ".join(shown)
 
 
-def _implied(net: Network, i: Index, r: str, ranges: dict) -> bool:
-    """Whether ``1 <= i <= r`` follows from the ranges of the indices inside ``i``."""
+def _atoms(i: Index) -> tuple[list[tuple[tuple[tuple[str, ...], Index | None], int]], int]:
+    """The terms of an affine index as ``((sizes, index or None), coefficient)``: ``sj`` is
+    ``(('s',), j)``, ``M`` is ``(('M',), None)``."""
     coeffs, const = parts(i)
-    lo: dict[str, int] = {}
-    hi: dict[str, int] = {}
-    lo_c = hi_c = const
+    out = []
     for k, c in coeffs.items():
-        if is_size(k):  # a size: the same in the least and the greatest position
-            lo[k[1]] = lo.get(k[1], 0) + c
-            hi[k[1]] = hi.get(k[1], 0) + c
-            continue
-        rk = ranges.get(k)
-        if rk is None:
-            return False
-        if c > 0:
-            lo_c += c
-            hi[rk] = hi.get(rk, 0) + c
+        if is_size(k):
+            out.append((((k[1],), None), c))
+        elif is_product(k):
+            out.append((((k[1], k[2][1]), None) if is_size(k[2]) else ((k[1],), k[2]), c))
         else:
-            lo[rk] = lo.get(rk, 0) + c
-            hi_c += c
-    lo_t, lo_k = _expand(net, (lo, lo_c))
-    hi_t, hi_k = _expand(net, (hi, hi_c))
-    top_t, top_k = _expand(net, ({r: 1}, 0))
-    diff = dict(hi_t)
-    for q, c in top_t.items():
-        diff[q] = diff.get(q, 0) - c
-    # lo >= 1: every size enters with a coefficient >= 0 and the value at all sizes 1 is >= 1
-    low_ok = all(c >= 0 for c in lo_t.values()) and lo_k + sum(lo_t.values()) >= 1
-    # hi - r <= 0: every coefficient <= 0 and the value at all sizes 1 is <= 0
-    high_ok = all(c <= 0 for c in diff.values()) and hi_k - top_k + sum(diff.values()) <= 0
-    return low_ok and high_ok
+            out.append((((), k), c))
+    return out, const
+
+
+def _minus(a: Linear, b: Linear) -> Linear:
+    terms = dict(a[0])
+    for q, c in b[0].items():
+        terms[q] = terms.get(q, 0) - c
+    return {q: c for q, c in terms.items() if c}, a[1] - b[1]
+
+
+def _implied(net: Network, i: Index, r: str, ranges: dict) -> bool:
+    """Whether ``1 <= i <= r`` follows from the ranges of the indices inside ``i`` (by the sufficient
+    test of :func:`_positive_coefficients`, so ``False`` may also mean not proved)."""
+    terms, const = _atoms(i)
+    if any(x is not None and x not in ranges for _, x in (t for t, _ in terms)):
+        return False
+    lo, hi = _bounds(terms, ranges, const)
+    low_ok, low = _positive_coefficients(_minus(_expand(net, lo), ({}, 1)))
+    high_ok, high = _positive_coefficients(_minus(_expand(net, ({r: 1}, 0)), _expand(net, hi)))
+    return low_ok and low >= 0 and high_ok and high >= 0

@@ -31,7 +31,8 @@ def _renamed(x: str, old: str, new: str) -> str:
         return new
     if is_shift(x):
         terms, const = shift_terms(x)
-        renamed = [(new if y == old else y, c) for y, c in terms]  # in the parser's order again
+        # in a stride's term ({s}*j) the index letter is renamed, never the size
+        renamed = [("*".join(new if q == old else q for q in y.split("*")), c) for y, c in terms]
         return shift_text(sorted(renamed, key=lambda yc: (yc[1] < 0, yc[0])), const)
     return x
 

@@ -27,7 +27,8 @@ from .tokens import Token
 #: a polynomial over index letters: sorted tuple of letters (a monomial) -> whole coefficient
 Poly = dict[tuple[str, ...], int]
 
-__all__ = ["Poly", "has_arithmetic", "poly_text", "read_subscript_arithmetic", "shifted_entry"]
+__all__ = ["Poly", "has_arithmetic", "poly_text", "read_polynomial", "read_subscript_arithmetic",
+           "shifted_entry"]
 
 
 def has_arithmetic(toks: list[Token], i: int) -> bool:
@@ -67,6 +68,8 @@ def _mul(a: Poly, b: Poly) -> Poly:
 class _Reader:
     def __init__(self, toks: list[Token], i: int, src: str) -> None:
         self.toks, self.i, self.src = toks, i, src
+        #: letters that multiply a parenthesised sum (the stride s of s(j-1)+m): sizes
+        self.strides: set[str] = set()
 
     @property
     def tok(self) -> Token:
@@ -100,6 +103,8 @@ class _Reader:
         out: Poly = {(): 1}
         factors = 0
         last_letter: Token | None = None
+        letters: list[str] = []
+        groups = 0
         while True:
             t = self.tok
             if t.kind == "num" and t.text.isdigit():
@@ -123,6 +128,7 @@ class _Reader:
                     name += "'"
                 out = _mul(out, {(name,): 1})
                 last_letter = t
+                letters.append(name)
             elif self.is_sym("("):
                 self.i += 1
                 inner = self.expr(depth + 1)
@@ -131,12 +137,49 @@ class _Reader:
                 self.i += 1
                 out = _mul(out, inner)
                 last_letter = None
+                groups += 1
             else:
                 break
             factors += 1
         if not factors:
             raise self.fail("where a letter or a number of the index should stand")
+        if groups and letters:  # s(j-1): the letter outside the parentheses is a size, the stride
+            self.strides.update(letters)
         return out
+
+    def position(self) -> Poly:
+        """One comma-separated position, its strides marked as sizes (:func:`_marked`)."""
+        self.strides = set()
+        return _marked(self.expr(0), self.strides)
+
+
+def _marked(p: Poly, strides: set[str]) -> Poly:
+    """``p`` with each lower-case stride letter written ``{s}``, as a shifted position's text marks
+    a size written in lower case (:func:`symbp.notation.is_size_name`); a capital letter is a size
+    as it stands."""
+    if not strides:
+        return p
+    ren = {x: (f"{{{x}}}" if not x[:1].isupper() else x) for x in strides}
+    return {tuple(sorted(ren.get(x, x) for x in mono)): c for mono, c in p.items()}
+
+
+def read_polynomial(src: str) -> Poly | None:
+    """A whole text as a polynomial over its letters with whole coefficients (a size relation's
+    side: ``s(J-1) + M``), strides unmarked; ``None`` if it is not one.
+
+    >>> poly_text(read_polynomial("s(J-1) + M"))
+    'M-s+Js'
+    >>> read_polynomial("J/2") is None
+    True
+    """
+    from .tokens import tokenize
+    try:
+        toks = tokenize(src)
+        r = _Reader(toks, 0, src)
+        p = r.expr(0)
+    except (LatexSyntaxError, UnsupportedError):
+        return None
+    return p if r.tok.kind == "eof" else None
 
 
 def read_subscript_arithmetic(toks: list[Token], i: int, src: str) -> tuple[list[tuple[Poly, int, int]], int]:
@@ -147,13 +190,13 @@ def read_subscript_arithmetic(toks: list[Token], i: int, src: str) -> tuple[list
     >>> src = r"x_{s(j-1)+m, 2i-1}"
     >>> entries, _ = read_subscript_arithmetic(tokenize(src), 3, src)
     >>> [poly_text(p) for p, _, _ in entries]
-    ['m-s+js', '2i-1']
+    ['m-{s}+j{s}', '2i-1']
     """
     r = _Reader(toks, i, src)
     out = []
     while True:
         start = r.tok.pos
-        poly = r.expr(0)
+        poly = r.position()
         out.append((poly, start, toks[r.i - 1].end))
         if r.is_sym(","):
             r.i += 1
@@ -191,26 +234,41 @@ def shifted_entry(p: Poly, written: str, pos: int) -> str:
     """The subscript entry of one position: its canonical text when it is shifted (``j+m-1``,
     ``p-a+1``: the letters added, then those subtracted, each in alphabetical order, the constant
     last), the letter itself when it is one (``x_{(j)}``).  A
-    product of letters (a stride ``s(j-1)+m``) and a position without letters are not read yet:
-    an input error at the position, never a guess.
+    stride, a size times an index letter (``s(j-1)+m``: the letter that multiplies a parenthesised
+    sum is the size, marked ``{s}`` by the reader), is the term ``{s}*j``.  A product of two index
+    letters, of two sizes, and a position without letters are not read: an input error at the
+    position, never a guess.
 
     >>> shifted_entry({('m',): 1, ('j',): 1, (): -1}, "m+j-1", 0)
     'j+m-1'
     >>> shifted_entry({('j',): 1}, "(j)", 0)
     'j'
+    >>> shifted_entry({('m',): 1, ('j', '{s}'): 1, ('{s}',): -1}, "s(j-1)+m", 0)
+    'm+{s}*j-{s}'
     """
-    if any(len(m) > 1 for m in p):
-        raise UnsupportedError(f"the position {written} multiplies index letters (a stride), which is "
-                               "not read yet", offset=pos, width=max(1, len(written)),
-                               hint="write a sum of letters and whole numbers, as in x_{j+m-1}")
-    if not any(m for m in p):
+    def is_size(x: str) -> bool:
+        return x.startswith("{") or x[:1].isupper()
+
+    for mono in p:
+        if len(mono) > 1 and (len(mono) > 2 or sum(map(is_size, mono)) != 1):
+            both = "sizes" if all(map(is_size, mono)) else "index letters"
+            raise UnsupportedError(f"the position {written} multiplies {both}, which is not read",
+                                   offset=pos, width=max(1, len(written)),
+                                   hint="a stride multiplies a parenthesised sum of one index letter and "
+                                        "numbers, as in x_{s(j-1)+m}; otherwise write a sum of letters "
+                                        "and whole numbers, as in x_{j+m-1}")
+    if not any(m for m in p) or (any(x.startswith("{") for m in p for x in m)
+                                 and not any(not is_size(x) for m in p for x in m)):
         raise UnsupportedError(f"the position {written} has no index letter", offset=pos,
                                width=max(1, len(written)),
                                hint="write a shifted position with a letter, as in x_{j+m-1}")
     if any(abs(c) > MAX_SHIFT for c in p.values()):
         raise UnsupportedError(f"a number in the position {written} is above {MAX_SHIFT}", offset=pos,
                                width=max(1, len(written)), hint="use smaller shifts")
-    terms = sorted(((m[0], c) for m, c in p.items() if m), key=lambda mc: (mc[1] < 0, mc[0]))
+    def name(mono: tuple[str, ...]) -> str:  # a size first: {s}*j
+        return "*".join(sorted(mono, key=lambda x: not is_size(x)))
+
+    terms = sorted(((name(m), c) for m, c in p.items() if m), key=lambda mc: (mc[1] < 0, mc[0]))
     if len(terms) == 1 and terms[0][1] == 1 and not p.get((), 0):
         return terms[0][0]
     return shift_text(terms, p.get((), 0))

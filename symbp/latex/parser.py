@@ -725,8 +725,8 @@ class _Parser:
             return None
         k += 2
         first = k
-        while toks[k].kind in ("letter", "num") or (toks[k].kind == "sym"
-                                                     and toks[k].text in ("+", "-", "'")):
+        while toks[k].kind in ("letter", "num") or (toks[k].kind == "sym"  # a stride: i-s(j-1)
+                                                     and toks[k].text in ("+", "-", "'", "(", ")")):
             k += 1
         if not (k > first and toks[k].kind == "cmd" and toks[k].text in ("le", "leq")
                 and toks[k + 1].kind == "letter" and toks[k + 2].kind == "sym" and toks[k + 2].text == "]"):

@@ -56,6 +56,18 @@ class Family:
         return f"{latex_name(self.name)}_{{{group_letters(self.letters, self.grouping, self.units)}}}"
 
 
+def monomial_value(mono: str, sizes: dict[str, int]) -> int:
+    """The value of a size relation's term, a size or a product of sizes (``'J*s'``).
+
+    >>> monomial_value("J*s", {"J": 4, "s": 2}), monomial_value("M", {"M": 3})
+    (8, 3)
+    """
+    out = 1
+    for q in mono.split("*"):
+        out *= sizes[q]
+    return out
+
+
 def components(letter: str, ranges: Sequence[str]) -> tuple[str, ...]:
     """The free index names of a letter over ``ranges``: ``('j',)``; for a composite letter ``m``
     over ``(J, L)`` its components ``('m.0', 'm.1')`` (:meth:`Network.component` reads them back)."""
@@ -128,6 +140,10 @@ class Network(Printable):
     #: position such as ``x_{j+m-1}``): derived size -> ``(((size, coefficient), ...), constant)``,
     #: in independent sizes with coefficients >= 0 (``I = J + M - 1``), so it is >= 1 with them
     size_relations: dict[str, tuple[tuple[tuple[str, int], ...], int]] = field(default_factory=dict)
+    #: sizes no index letter runs over: a stride (``s`` in ``x_{s(j-1)+m}``, a letter multiplying a
+    #: parenthesised sum in a shifted position, or written in a size relation ``I = s(J-1) + M``).
+    #: A relation's term may then be a product of sizes, written ``'J*s'`` (:func:`monomial_value`)
+    strides: list[str] = field(default_factory=list)
     #: what a family holds outside its range, where a formula reads there (``x_{j-m+1}`` at
     #: ``j = 1``): ``'zero'`` (``% symbp: padding zero``), or ``None``: not said, so a verdict that
     #: depends on it is an input error asking for the directive or explicit bounds
@@ -145,17 +161,20 @@ class Network(Printable):
         out = dict(sizes)
         for _ in range(len(self.size_relations)):
             for d, (terms, const) in self.size_relations.items():
-                names = [d] + [r for r, _ in terms]
-                unknown = [r for r in names if r not in out]
+                names = [d] + [q for r, _ in terms for q in r.split("*")]
+                unknown = list(dict.fromkeys(r for r in names if r not in out))
                 if len(unknown) != 1:
                     continue
                 (u,) = unknown
                 if u == d:
-                    out[d] = const + sum(c * out[r] for r, c in terms)
-                else:
-                    c_u = dict(terms)[u]
-                    rest = out[d] - const - sum(c * out[r] for r, c in terms if r != u)
-                    if rest % c_u == 0:
+                    out[d] = const + sum(c * monomial_value(r, out) for r, c in terms)
+                else:  # u enters linearly (alone, or times known sizes: I = s(J-1) + M)
+                    if any(r.split("*").count(u) > 1 for r, _ in terms):
+                        continue
+                    c_u = sum(c * monomial_value(r, {**out, u: 1}) for r, c in terms if u in r.split("*"))
+                    rest = out[d] - const - sum(c * monomial_value(r, out) for r, c in terms
+                                                if u not in r.split("*"))
+                    if c_u and rest % c_u == 0:
                         out[u] = rest // c_u
         return out
 
@@ -194,7 +213,7 @@ class Network(Printable):
 
     @property
     def sizes(self) -> list[str]:
-        return sorted(set(self.ranges.values()) | set(self.size_relations))
+        return sorted(set(self.ranges.values()) | set(self.size_relations) | set(self.strides))
 
     def relate(self, plan: dict[str, int]) -> dict[str, int]:
         """A size plan with every derived size computed from the others (``I = J + M - 1``);
@@ -208,7 +227,7 @@ class Network(Printable):
             return plan
         out = dict(plan)
         for d, (terms, const) in self.size_relations.items():
-            out[d] = const + sum(c * out[r] for r, c in terms)
+            out[d] = const + sum(c * monomial_value(r, out) for r, c in terms)
         return out
 
     def is_alias(self, fam_id: int) -> bool:
@@ -288,6 +307,9 @@ class Network(Printable):
         lines = [f"network {self.name}:"]
         for r in self.sizes:
             letters = sorted(k for k, v in self.ranges.items() if v == r)
+            if not letters and r in self.strides:  # a size no index runs over: x_{s(j-1)+m}
+                lines.append(f"  the stride {r} = 1, 2, ...")
+                continue
             lines.append(f"  {', '.join(letters)} = 1..{r}")
         for m, parts in self.composites.items():
             lines.append(f"  {m} runs over the units {group_letters(parts, (len(parts),))}")

@@ -130,8 +130,11 @@ class NormalFormPrinter:
         if is_affine(i):
             terms = [(NormalFormPrinter._letter(k, letters), c) for k, c in i[1]]
             return shift_text(sorted(terms, key=lambda xc: (xc[1] < 0, xc[0])), i[2])
-        if i[0] == "s":  # a size in a shifted position (x_{j-m+M})
-            return i[1]
+        if i[0] == "s":  # a size in a shifted position (x_{j-m+M}; a stride in lower case: {s})
+            return i[1] if i[1][:1].isupper() else f"{{{i[1]}}}"
+        if i[0] == "p":  # a stride times an index (s(j-1)+m: the term {s}*j, as the parser writes it)
+            inner = NormalFormPrinter._letter(i[2], letters)
+            return f"{i[1]}*{inner}" if i[1][:1].isupper() else f"{{{i[1]}}}*{inner}"
         return letters[i[1]] if i[0] == "f" else letters[f"~d{i[1]}"]
 
     def _idx(self, fam: int, idx: tuple, letters: dict[str, str]) -> str:
@@ -203,6 +206,8 @@ class NormalFormPrinter:
 
     def _print_kd(self, f: tuple, letters: dict[str, str]) -> str:
         a, b = (latex_name(self._letter(i, letters)) for i in (f.i, f.j))
+        if is_affine(f.i) and is_affine(f.j):  # two shifted sides ([s(j-1) = i-m]): in the order of
+            a, b = sorted((a, b))              # their text, as the SymPy printer writes them too
         return f"[{a} = {b}]"
 
     def _print_rng(self, f: tuple, letters: dict[str, str]) -> str:

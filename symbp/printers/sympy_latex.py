@@ -75,6 +75,15 @@ class LatexPrinter(_SympyLatexPrinter):
         for k, c in i.as_coefficients_dict().items():
             if k == 1:
                 const += int(c)
+            elif str(k) in self.net.strides or (isinstance(k, sp.Mul) and any(
+                    str(q) in self.net.strides for q in k.args)):
+                # a stride (s j, or s alone): the sizes first, in braces ({s}*j), then the index
+                parts = k.args if isinstance(k, sp.Mul) else (k,)
+                sizes = [f"{{{q}}}" if str(q) in self.net.strides else str(q) for q in parts
+                         if str(q) in self.net.sizes]
+                idx = [free_letter(self.net, str(q.label) if isinstance(q, sp.Idx) else str(q))
+                       for q in parts if str(q) not in self.net.sizes]
+                terms.append(("*".join(sorted(sizes) + idx), int(c)))
             else:
                 label = str(k.label) if isinstance(k, sp.Idx) else str(k)
                 terms.append((free_letter(self.net, label), int(c)))
@@ -159,6 +168,8 @@ class LatexPrinter(_SympyLatexPrinter):
 
     def _print_KroneckerDelta(self, expr: sp.KroneckerDelta, exp: str | None = None) -> str:
         a, b = (self._position(x) if isinstance(x, sp.Add) else self._print(x) for x in expr.args)
+        if all(isinstance(x, (sp.Add, sp.Mul)) for x in expr.args):  # two shifted sides: by their text
+            a, b = sorted((a, b))                  # (SymPy orders its arguments itself)
         return f"[{a} = {b}]"
 
     def _print_RangeCondition(self, expr: Any, exp: str | None = None) -> str:

@@ -169,6 +169,8 @@ class _Letters(dict):
             return sp.Add(*(c * self[k] for k, c in i[1]), sp.Integer(i[2]))
         if i[0] == "s":  # a size in a shifted position (x_{j-m+M})
             return sp.Symbol(i[1], integer=True, positive=True)
+        if i[0] == "p":  # a stride times an index (s(j-1)+m)
+            return sp.Symbol(i[1], integer=True, positive=True) * self[i[2]]
         raise KeyError(i)
 
 

@@ -13,7 +13,7 @@ generates, on the parser's AST:
   move a sum over a range from 0 to ``1..D`` (PRML's bias unit dropped) or back, write the unit 0
   for a free letter on one side (``\\delta_j x_i`` -> ``\\delta_j x_0``), flip
   a kernel (``x_{j+m-1}`` -> ``x_{j-m+1}``), a wrong boundary (a range condition's size for
-  another, a shifted position off by one);
+  another, a shifted position off by one), forget a stride (``x_{s(j-1)+m}`` -> ``x_{j+m-1}``);
 * **rewrites** (:data:`REWRITE_CLASSES`) that are equal by construction: commute factors,
   rename a dummy, distribute (a factor into a sum, a product over a sum of terms), write a sum's
   bounds out, substitute a forward definition.
@@ -56,7 +56,7 @@ __all__ = ["MUTANT_CLASSES", "REWRITE_CLASSES", "Link", "Outcome", "Report", "li
 MUTANT_CLASSES = ("swap-indices", "h'-to-h", "h-to-h'", "drop-h'", "drop-sum", "add-sum",
                   "rename-sum-index", "swap-family", "swap-delta-index", "flip-sign", "scale-by-2",
                   "swap-layers", "bare-function", "swap-difference", "drop-output", "log-argument",
-                  "unit-0", "flip-shift", "wrong-boundary")
+                  "unit-0", "flip-shift", "wrong-boundary", "drop-stride")
 REWRITE_CLASSES = ("commute", "rename-dummy", "distribute", "bounds", "substitute")
 
 Path_ = tuple[tuple[str, int | None], ...]
@@ -182,6 +182,34 @@ def _flip_shift(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
             flipped = _flipped(n.entry)
             if flipped is not None:
                 yield _put(side, path, replace(n, entry=flipped))
+
+
+def _unstrided(entry: str) -> str | None:
+    """A shifted position with its stride forgotten (the stride 1): ``s(j-1)+m`` -> ``j+m-1``;
+    ``None`` without a stride."""
+    terms, const = shift_terms(entry)
+    if not any("*" in y for y, _ in terms):
+        return None
+    out: list[tuple[str, int]] = []
+    for y, c in terms:
+        if "*" in y:
+            out.append((y.split("*")[-1], c))
+        elif y.startswith("{"):
+            const += c
+        else:
+            out.append((y, c))
+    return shift_text(sorted(out, key=lambda yc: (yc[1] < 0, yc[0])), const)
+
+
+def _drop_stride(net: Network, side: Node, used: set[str]) -> Iterator[Node]:
+    for path, n in _paths(side):
+        if isinstance(n, Sym) and n.shifted:
+            for new in _with_entries(n, _unstrided):
+                yield _put(side, path, new)
+        elif isinstance(n, RangeCond) and is_shift(n.entry):
+            plain = _unstrided(n.entry)
+            if plain is not None:
+                yield _put(side, path, replace(n, entry=plain))
 
 
 def _off_by_one(entry: str) -> str:
@@ -423,6 +451,7 @@ MUTATORS: dict[str, Gen] = {
     "unit-0": _each_side(_unit_zero),
     "flip-shift": _each_side(_flip_shift),
     "wrong-boundary": _each_side(_wrong_boundary),
+    "drop-stride": _each_side(_drop_stride),
 }
 assert tuple(MUTATORS) == MUTANT_CLASSES
 

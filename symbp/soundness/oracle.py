@@ -422,6 +422,8 @@ class Oracle:
     def _span(self, entry: str) -> str:
         """The size ``S`` with ``1..S`` exactly the positions ``entry`` takes over its letters."""
         terms, const = shift_terms(entry)
+        if any("*" in y or y.startswith("{") for y, _ in terms):
+            return self._strided_span(entry, terms, const)
         lo: dict[str, int] = {}
         hi: dict[str, int] = {}
         lo_c = hi_c = const
@@ -456,6 +458,26 @@ class Oracle:
         if len(found) != 1:
             raise IllFormed(f"no size spans the positions of {entry}")
         return found[0]
+
+    def _strided_span(self, entry: str, terms: tuple, const: int) -> str:
+        """The size spanned by a position with a stride (``s(j-1)+m``), found by running through
+        its positions at each of the oracle's size plans: the one size that is, at every plan,
+        the greatest position, the least being 1."""
+        found = None
+        for plan in _plans(self.net):
+            letters = [y.split("*")[-1] for y, _ in terms if not _is_size_term(y)]
+            ranges = {y: self.ranges(y) for y in dict.fromkeys(letters)}
+            if any(len(r) != 1 for r in ranges.values()):
+                raise IllFormed(f"a composite index in {entry}")
+            vals = []
+            for point in itertools.product(*(range(1, plan[r[0]] + 1) for r in ranges.values())):
+                env = dict(zip(ranges, point))
+                vals.append(const + sum(c * _term_at(y, env, plan) for y, c in terms))
+            here = {r for r in plan if vals and min(vals) == 1 and max(vals) == plan[r]}
+            found = here if found is None else found & here
+        if not found or len(found) != 1:
+            raise IllFormed(f"no size spans the positions of {entry}")
+        return found.pop()
 
     def _is_error(self, sym: Sym) -> bool:
         """``E``, or one pattern's ``E_n``: the error's name with letters that are no index."""
@@ -702,6 +724,9 @@ class Oracle:
                 if y[:1].isupper() and y in self.sizes:  # a size: M in [1 <= i+m-M <= J]
                     pos += c * self.sizes[y]
                     continue
+                if _is_size_term(y) or "*" in y:  # a stride: s, or s times an index
+                    pos += c * self._strided(y, env)
+                    continue
                 if y not in env or len(env[y]) != 1:
                     raise IllFormed(f"the index {y} is neither free nor summed")
                 pos += c * (env[y][0] + 1)
@@ -801,11 +826,27 @@ class Oracle:
                 if y[:1].isupper() and y in self.sizes:
                     pos += c * self.sizes[y]
                     continue
+                if _is_size_term(y) or "*" in y:  # a stride: s, or s times an index
+                    pos += c * self._strided(y, env)
+                    continue
                 if y not in env or len(env[y]) != 1:
                     raise IllFormed(f"the index {y} is neither free nor summed")
                 pos += c * (env[y][0] + 1)
             vals.append(pos)
         return complex(1 if vals[0] == vals[1] else 0)
+
+    def _strided(self, y: str, env: dict[str, tuple[int, ...]]) -> int:
+        """The value of a stride's term at ``env`` (0-based letters): ``{s}`` or ``{s}*j``."""
+        point = {}
+        for part in y.split("*"):
+            if not _is_size_term(part):
+                if part not in env or len(env[part]) != 1:
+                    raise IllFormed(f"the index {part} is neither free nor summed")
+                point[part] = env[part][0] + 1
+        try:
+            return _term_at(y, point, self.sizes)
+        except KeyError:
+            raise IllFormed(f"the stride of {y} is no size of the network") from None
 
     def _kronecker(self, sym: Sym, idx: tuple[int, ...]) -> complex | None:
         """``\\delta_{kl}``: Kronecker's where both letters run over one range and the network
@@ -836,6 +877,9 @@ class Oracle:
                 for y, c in terms:
                     if y[:1].isupper() and y in self.sizes:  # a size: M in x_{j-m+M}
                         pos += c * self.sizes[y]
+                        continue
+                    if _is_size_term(y) or "*" in y:  # a stride: s, or s times an index
+                        pos += c * self._strided(y, env)
                         continue
                     if y not in env or len(env[y]) != 1:
                         raise IllFormed(f"the index {y} is neither free nor summed")
@@ -982,8 +1026,24 @@ def _plans(net: Network) -> list[dict[str, int]]:
         plans.append({r: 1 if k % 2 == 0 else 4 for k, r in enumerate(free)})
     for p in plans:  # a size the file relates to others (I = J + M - 1), worked out here
         for d, (terms, const) in net.size_relations.items():
-            p[d] = const + sum(c * p[r] for r, c in terms)
+            p[d] = const + sum(c * math.prod(p[q] for q in r.split("*")) for r, c in terms)
     return plans
+
+
+def _is_size_term(y: str) -> bool:
+    """A size in a shifted position's text: a capital letter, or a stride in braces (``{s}``)."""
+    return y[:1].isupper() or (y.startswith("{") and y.endswith("}"))
+
+
+def _term_at(y: str, env: dict[str, int], sizes: dict[str, int]) -> int:
+    """A term's value (without its coefficient) at 1-based letters ``env``: ``{s}*j`` is ``s j``."""
+    out = 1
+    for part in y.split("*"):
+        if _is_size_term(part):
+            out *= sizes[part.strip("{}")]
+        else:
+            out *= env[part]
+    return out
 
 
 #: where a forward pass's memo (``Oracle._passes``) keeps its loss: no family's key (a name and its axes)

@@ -302,6 +302,10 @@ FL_DIR = ("params W, b", "error J", "layers k = 1..L")
 FS = (r"a_j = \sum_{m=1}^{M} w_m x_{2j+m-2}", r"z_j = h(a_j)")
 FS_DIR = ("size I = 2J + M - 2",)
 FS_SPEC = dict(net="conv1d", stride=2)
+# the stride as a letter (9.8's s): a size of the network, the truth held at strides 1, 2 and 3
+FSS = (r"a_j = \sum_{m=1}^{M} w_m x_{s(j-1)+m}", r"z_j = h(a_j)")
+FSS_DIR = ("size I = s(J-1) + M",)
+FSS_SPEC = dict(net="conv1d", strides=(1, 2, 3))
 F2 = (r"a_{ij} = \sum_{a} \sum_{b} w_{ab} x_{i+a-1, j+b-1}", r"z_{ij} = h(a_{ij})")
 F2_DIR = ("size I = P - A + 1", "size J = Q - B + 1")
 F2_SPEC = dict(net="conv2d")
@@ -357,6 +361,20 @@ FIELD += [
                                                            for k in range(1, m.M + 1)
                                                            if 1 <= i - k + 1 <= m.J), m.I))), FS_SPEC, FS_DIR,
           slip=True, note="the input gradient of a stride-1 convolution"),
+    Entry("good-9.5-stride-s-kernel", GOODFELLOW, "9.5, eq. (9.8) with a stride s: the kernel gradient", FSS,
+          r"\frac{\partial E}{\partial w_m} = \sum_{j=1}^{J} \delta_j x_{s(j-1)+m}", True,
+          safe(lambda m: (m.grad(m.w), grid(lambda k: total(at(_d(m), j) * at(m.x, m.s * (j - 1) + k)
+                                                           for j in range(1, m.J + 1)), m.M))), FSS_SPEC, FSS_DIR),
+    Entry("good-9.5-stride-s-kernel-slip-nostride", GOODFELLOW, "9.5, eq. (9.8) with a stride s", FSS,
+          r"\frac{\partial E}{\partial w_m} = \sum_{j=1}^{J} \delta_j x_{j+m-1}", False,
+          safe(lambda m: (m.grad(m.w), grid(lambda k: total(at(_d(m), j) * at(m.x, j + k - 1)
+                                                           for j in range(1, m.J + 1)), m.M))), FSS_SPEC, FSS_DIR,
+          slip=True, note="the position of a stride 1 (equal at s = 1 only)"),
+    Entry("good-9.5-stride-s-input", GOODFELLOW, "9.5, eq. (9.8) with a stride s: the input gradient", FSS,
+          r"\frac{\partial E}{\partial x_i} = \sum_{j=1}^{J} \sum_{m=1}^{M} \delta_j w_m [i = s(j-1)+m]", True,
+          safe(lambda m: (m.grad(m.x), grid(lambda i: total(at(m.w, k) * at(_d(m), j)
+                                                           for j in range(1, m.J + 1) for k in range(1, m.M + 1)
+                                                           if i == m.s * (j - 1) + k), m.I))), FSS_SPEC, FSS_DIR),
     Entry("good-9.5-2d-kernel", GOODFELLOW, "9.5, a 2-D convolution: the kernel gradient", F2,
           r"\frac{\partial E}{\partial w_{ab}} = \sum_{i} \sum_{j} \delta_{ij} x_{i+a-1, j+b-1}", True,
           safe(lambda m: (m.grad(m.w), grid(lambda a, b: total(at(_d(m), i, j) * at(m.x, i + a - 1, j + b - 1)

@@ -347,8 +347,8 @@ def configs(spec: dict) -> list[Callable[[], object]]:
                     out.append(lambda T=T, sz=sz, s=seed, f=f, e=err:
                                RNN(T, sz, s, f, e, spec.get("init", False)))
         elif net == "conv1d":
-            for sz in CONV1D_SIZES:
-                out.append(lambda sz=sz, s=seed, f=f, e=err: Conv1d(sz, spec.get("stride", 1), s, f, e))
+            for sz, stride in itertools.product(CONV1D_SIZES, spec.get("strides", (spec.get("stride", 1),))):
+                out.append(lambda sz=sz, k=stride, s=seed, f=f, e=err: Conv1d(sz, k, s, f, e))
         elif net == "conv2d":
             for sz in CONV2D_SIZES:
                 out.append(lambda sz=sz, s=seed, f=f, e=err: Conv2d(sz, s, f, e))
