@@ -32,7 +32,7 @@ def _outcome(eid: str):
 
 
 def test_corpus_shape():
-    assert 50 <= len(ENTRIES) <= 250
+    assert 50 <= len(ENTRIES) <= 500  # the upper bound keeps the corpus run (one check per entry) bounded
     assert {e.source for e in ENTRIES} == set(SOURCES)
     assert set(STATUS) == set(BY_ID), "status.py is out of date: python tests/corpus/report.py --write"
     for e in ENTRIES:
