@@ -567,6 +567,9 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
                  f"{tpl.kw.get('error', 'E')} an undefined function of {carriers}{above} (which it is "
                  f"through the layers above, and by definition at {D})")
         said = wrun.message
+        for b in tpl.boundaries:  # the window's layer 0 is the layer below it, not the network's inputs
+            if b.at == "0" and b.value and tpl.mode == "layers":
+                said = re.sub(rf"(?<![A-Za-z\\]){re.escape(b.value)}(?=_\{{)", lambda m: f"{b.family}^{{(0)}}", said)
         if window[0] == 1:  # one layer: the printer writes its one \delta without the layer
             said = said.replace("\\delta_{", "\\delta^{(1)}_{")
         reduced = _back(said, anchor, letter, winst.letters)
