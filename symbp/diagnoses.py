@@ -28,7 +28,8 @@ from typing import Any, ClassVar
 
 from .notation import letter_tex, sum_tex
 
-__all__ = ["CODES", "Code", "Diagnosis", "Math", "code_of", "message", "parts_of", "renamed", "without_answers"]
+__all__ = ["CODES", "Code", "Diagnosis", "Math", "code_of", "message", "parts_of", "renamed",
+           "without_answers"]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -569,7 +569,8 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         said = wrun.message
         for b in tpl.boundaries:  # the window's layer 0 is the layer below it, not the network's inputs
             if b.at == "0" and b.value and tpl.mode == "layers":
-                said = re.sub(rf"(?<![A-Za-z\\]){re.escape(b.value)}(?=_\{{)", lambda m: f"{b.family}^{{(0)}}", said)
+                layer0 = f"{b.family}^{{(0)}}".replace("\\", "\\\\")
+                said = re.sub(rf"(?<![A-Za-z\\]){re.escape(b.value)}(?=_\{{)", layer0, said)
         if window[0] == 1:  # one layer: the printer writes its one \delta without the layer
             said = said.replace("\\delta_{", "\\delta^{(1)}_{")
         reduced = _back(said, anchor, letter, winst.letters)
