@@ -23,12 +23,13 @@ Base room: imports only :mod:`symbp.notation` (an AST field is typed, never impo
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, ClassVar
 
 from .notation import letter_tex, sum_tex
 
-__all__ = ["CODES", "Code", "Diagnosis", "Math", "code_of", "message", "parts_of", "without_answers"]
+__all__ = ["CODES", "Code", "Diagnosis", "Math", "code_of", "message", "parts_of", "renamed",
+           "without_answers"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -204,8 +205,13 @@ class UnplaceableIndex(Diagnosis):
     code: ClassVar[Code | None] = UNPLACEABLE_INDEX
     letter: str
     side: str | None = None
+    #: the letter is a class label as written (``y_i``, read as a class): declared, misplaced
+    label: bool = False
 
     def parts(self) -> tuple[Part, ...]:
+        if self.label:
+            return ("the class label ", _m(self.letter), " stands for a class, and no layer's units "
+                    "fit every place it is written", *_side(self.side))
         return ("the index ", _m(self.letter),
                 " is not declared, and no layer fits every place it is written", *_side(self.side))
 
@@ -991,6 +997,31 @@ def parts_of(diagnoses: Iterable[Diagnosis]) -> tuple[Part, ...]:
             out.append("; ")
         out += d.parts()
     return (*lead, *out)
+
+
+def renamed(d: Diagnosis, old: str, new: str) -> Diagnosis:
+    """``d`` with the index letter ``old`` named ``new`` wherever a field *is* that letter (a
+    ``letter``, a letter of ``groups``; nested diagnoses too), not inside formulas: a letter
+    symbp wrote (a class label's classes ``c``) named as the claim wrote it (``y_i``).
+
+    >>> renamed(UnplaceableIndex("c"), "c", "y_i").text
+    'the index y_i is not declared, and no layer fits every place it is written'
+    >>> renamed(TermsFreeMismatch("j", (("j",), ("c",))), "c", "y_i").text
+    'the terms of this sum have different free indices ({j}; {y_i})'
+    """
+    def go(v: Any) -> Any:
+        if isinstance(v, Diagnosis):
+            return renamed(v, old, new)
+        if type(v) is str:
+            return new if v == old else v
+        if isinstance(v, tuple):
+            return tuple(go(x) for x in v)
+        return v
+
+    if not is_dataclass(d):
+        return d
+    changes = {f.name: v for f in fields(d) if (v := go(getattr(d, f.name))) != getattr(d, f.name)}
+    return replace(d, **changes) if changes else d
 
 
 def message(diagnoses: Iterable[Diagnosis]) -> str:

@@ -508,6 +508,13 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         read_b = [read_boundary(*generic, arg, at) for arg, at in boundaries] if generic else []
     except InputError as exc:
         raise exc.at(text, file) from None
+    if generic is not None and labels:  # the unrolling would rename the label's letters as units
+        y = next(iter(labels))
+        raise DeclarationError(f"a class label ({y}_i) is not read in a file of generic {generic[0]} yet",
+                               offset=where[("class", y)],
+                               hint=f"write the cost with the one-hot target {labels[y]} instead "
+                                    f"(-\\ln a^{generic[2]}_{{{y}_i}} is -\\sum_k {labels[y]}_k "
+                                    f"\\ln a^{generic[2]}_k), or unroll the layers by hand").at(text, file)
     if generic is not None and lines:  # one template, unrolled where it is checked
         try:
             template = Template(*generic, list(lines), dict(

@@ -1530,48 +1530,19 @@ MESSAGES = [
      "the average's suggestion rewrites a part, and the left side"),
 ]
 
-MESSAGES += [
-    # audit6: a cost at the top that reads w^L, b^L or z^L (not only a^L) is taken by the window as a
-    # function of a^L: the window verifies a claim the unrolled cross-check refutes at l = L, and the
-    # answer is 'internal error ... a symbp bug'; the claim is false at l = L (refuted there, honestly)
-    ("top_w", r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j",
-     lambda v, m, s: v == "refuted", "a cost of w^L: an internal error, not the refutation at l = L"),
-    ("top_b", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j",
-     lambda v, m, s: v == "refuted", "a cost of b^L: an internal error, not the refutation at l = L"),
-    ("top_zpen", r"\delta^l_j = \frac{\partial C}{\partial a^l_j} \sigma'(z^l_j)",
-     lambda v, m, s: v == "refuted", "a cost of z^L: an internal error, not the refutation at l = L"),
-    # a window at L with the boundary a^{(0)} = x: the message's reduced form writes a^{L-1} as x_k
-    ("top_paren", r"\frac{\partial C}{\partial W^{(L)}_{jk}} = (a^{(L)}_j - y_j) \sigma'(z^{(L)}_j) a^{(L-1)}_k",
-     lambda v, m, s: v == "verified" and "x_{k}" not in m, "a^{L-1} printed as the input x"),
-    # the class label's fresh letter c (FRESH) named in the diagnosis: the claim writes no c
-    ("cs231n_label", r"\frac{\partial L_i}{\partial x_d} = \sum_k W_{kd} p_k - W_{d y_i}",
-     lambda v, m, s: "the index c " not in m, "the label's internal letter c blamed"),
-    ("cs231n_label", r"e^{L_i} = \sum_j e^{f_j + f_{y_i}}",
-     lambda v, m, s: "{c}" not in m, "the label's internal letter c blamed"),
-    # Ng's prefix with a transpose in the superscript (dZ^{[1]T}, dW^{[2]T}): 'd: the network has no
-    # quantity named d (hint: ... declare it: % symbp: prefix d = \partial J)', which the file declares
-    ("ng", r"(dW^{[1]})^T = \frac{1}{m} X dZ^{[1]T}",
-     lambda v, m, s: "prefix d" not in m, "the declared prefix: the hint says declare it"),
-    ("ng", r"dW^{[2]T} = \frac{1}{m} A^{[1]} dZ^{[2]T}",
-     lambda v, m, s: "prefix d" not in m, "the declared prefix: the hint says declare it"),
+
+RIGHT += [
+    # msg7: the other side of the verdicts that changed (Ng's transposed prefix read; a refutation
+    # at one layer beside a depth left undecided; a cost at the top reading w^L, b^L, z^L)
+    ("ng", r"dW^{[2]T} = A^{[1]} dZ^{[2]T}", False),  # the 1/m dropped
+    ("ng", r"dW^{[2]T} = \frac{1}{m} dZ^{[2]} A^{[1]T}", False),  # not transposed
+    ("ng", r"dZ^{[1]T} = (W^{[2]T} dZ^{[2]})^T", False),  # g'(Z^{[1]}) dropped
+    ("ng", r"(dZ^{[2]T})^T = dZ^{[2]}", True),
+    ("layers_sce", r"\delta^L_j = \sigma'(z^L_j) \left(\frac{\exp(a^L_j)}{\sum_k \exp(a^L_k)} - t_j\right)", True),
+    ("top_w", r"\delta^L_j = (a^L_j - y_j) \sigma'(z^L_j)", True),  # the penalty on w^L leaves delta^L
+    ("top_b", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j", False),
+    ("top_zpen", r"\delta^{L-1}_j = \frac{\partial C}{\partial a^{L-1}_j} \sigma'(z^{L-1}_j)", True),
 ]
-
-MESSAGES += [
-    # false at l = 1 (t_j is no family of layer 1: refuted so elsewhere), reported as 'not decided'
-    # at l = 2, where it holds up to exp's algebra: the refutation at l = 1 is lost
-    ("layers_sce", r"\delta^l_j = \sigma'(z^l_j) \left(\frac{\exp(a^l_j)}{\sum_k \exp(a^l_k)} - t_j\right)",
-     lambda v, m, s: v == "refuted", "undecided at L hides the refutation at l = 1"),
-]
-
-
-MESSAGES += [
-    # a class label in a generic cost at the top: the unrolling renames the label's letters as units
-    # ('C = -\ln(a^{(2)}_{k_k})', 'index k is used but neither free nor summed'): an equation the
-    # file does not write, and no word that the label is not read there
-    ("top_label", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j",
-     lambda v, m, s: "k_k" not in m, "the label's y_i unrolled as k_k"),
-]
-
 
 NETS["label_u"] = NETS["label_t"].replace("% symbp: class label y", "% symbp: class label y, target u")
 FIXED += [
@@ -1766,6 +1737,39 @@ MESSAGES_FIXED += [
     # fixed by the lead (engine.declare._read_labels): the file's own t_k is no one-hot target; the
     # forward pass is refused, naming the clash and the directive that names the target otherwise
     ("label_t", A6_DL + r"p_k", lambda v, m, s: v == "error" and "target u" in m, "t taken for the target"),
+]
+
+
+MESSAGES_FIXED += [
+    # msg7 (engine.generic.Template: no window for a cost at the top that reads more than a^L):
+    # decided at the unrolled depths, refuted at l = L with the layer named
+    ("top_w", r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j",
+     lambda v, m, s: v == "refuted" and "layer l = 2" in m, "a cost of w^L: an internal error, not the refutation at l = L"),
+    ("top_b", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j",
+     lambda v, m, s: v == "refuted" and "layer l = 2" in m, "a cost of b^L: an internal error, not the refutation at l = L"),
+    ("top_zpen", r"\delta^l_j = \frac{\partial C}{\partial a^l_j} \sigma'(z^l_j)",
+     lambda v, m, s: v == "refuted" and "layer l = 2" in m, "a cost of z^L: an internal error, not the refutation at l = L"),
+    # msg7 (checker.generic: the window's layer 0 named as the layer below, not the boundary's x)
+    ("top_paren", r"\frac{\partial C}{\partial W^{(L)}_{jk}} = (a^{(L)}_j - y_j) \sigma'(z^{(L)}_j) a^{(L-1)}_k",
+     lambda v, m, s: v == "verified" and "x_{k}" not in m and "a^{L-1}_{k}" in m, "a^{L-1} printed as the input x"),
+    # msg7 (diagnoses.renamed in checker.pipeline._check_labelled): the label named as written; the
+    # 'read as' part still shows the sum over the classes c symbp wrote, as it read the claim
+    ("cs231n_label", r"\frac{\partial L_i}{\partial x_d} = \sum_k W_{kd} p_k - W_{d y_i}",
+     lambda v, m, s: "the index c " not in m and "the class label y_i" in m, "the label's internal letter c blamed"),
+    ("cs231n_label", r"e^{L_i} = \sum_j e^{f_j + f_{y_i}}",
+     lambda v, m, s: "; {c})" not in m and "{y_i}" in m, "the label's internal letter c blamed"),
+    # msg7 (engine.vector: the prefix before a transposed superscript): read, and verified (true)
+    ("ng", r"(dW^{[1]})^T = \frac{1}{m} X dZ^{[1]T}",
+     lambda v, m, s: "prefix d" not in m and v == "verified", "the declared prefix: the hint says declare it"),
+    ("ng", r"dW^{[2]T} = \frac{1}{m} A^{[1]} dZ^{[2]T}",
+     lambda v, m, s: "prefix d" not in m and v == "verified", "the declared prefix: the hint says declare it"),
+    # msg7 (checker.generic._verdict: a refutation wins over a depth left undecided)
+    ("layers_sce", r"\delta^l_j = \sigma'(z^l_j) \left(\frac{\exp(a^l_j)}{\sum_k \exp(a^l_k)} - t_j\right)",
+     lambda v, m, s: v == "refuted" and "layer l = 1" in m, "undecided at L hides the refutation at l = 1"),
+    # msg7 (document: a class label in a generic file is an error saying it is not read there yet)
+    ("top_label", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j",
+     lambda v, m, s: "k_k" not in m and v == "error" and "not read in a file of generic layers" in m,
+     "the label's y_i unrolled as k_k"),
 ]
 
 

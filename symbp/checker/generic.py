@@ -462,9 +462,12 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         if not at_depth and int(v) - anchor not in placed["var"] and int(v) - depth in placed["depth"]:
             return _off(D, int(v) - depth)
         return _off(letter, int(v) - anchor)
+    # a refutation at one depth (layer) is the verdict, though another be undecided (a reciprocal's
+    # identities, a bound): an input the claim cannot be read from is an error wherever it is
+    undecided = ("unsupported", "bound-reached") if any(rs[k].verdict == REFUTED for *_, rs in runs) else ()
     for depth, layer, _inst, results in runs:
         r = results[k]
-        if r.verdict != ERROR:
+        if r.verdict != ERROR or r.code in undecided:
             continue
         msg = f"{_where(tpl, depth, layer, at_depth)}: {r.message}"
         return LinkResult(shown, ERROR, msg, code=r.code, error=r.error, **base)
@@ -564,6 +567,10 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
                  f"{tpl.kw.get('error', 'E')} an undefined function of {carriers}{above} (which it is "
                  f"through the layers above, and by definition at {D})")
         said = wrun.message
+        for b in tpl.boundaries:  # the window's layer 0 is the layer below it, not the network's inputs
+            if b.at == "0" and b.value and tpl.mode == "layers":
+                layer0 = f"{b.family}^{{(0)}}".replace("\\", "\\\\")
+                said = re.sub(rf"(?<![A-Za-z\\]){re.escape(b.value)}(?=_\{{)", layer0, said)
         if window[0] == 1:  # one layer: the printer writes its one \delta without the layer
             said = said.replace("\\delta_{", "\\delta^{(1)}_{")
         reduced = _back(said, anchor, letter, winst.letters)

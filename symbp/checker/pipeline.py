@@ -134,7 +134,7 @@ def _check_labelled(net: Network, chain: Chain) -> list[LinkResult]:
     """:func:`check_chain` for an equation that writes a class label (CS231n's ``p_{y_i}``, under
     ``% symbp: class label y``): checked as read through the one-hot target
     (:func:`symbp.engine.labels.read_labels`), shown as written, the message saying how it was read."""
-    from ..engine.labels import read_in
+    from ..engine.labels import fresh_letter, read_in, written_label
 
     n = len(chain.rels)
     written = [f"{unparse(chain.sides[k])} {chain.rels[k]} {unparse(chain.sides[k + 1])}" for k in range(n)]
@@ -153,7 +153,15 @@ def _check_labelled(net: Network, chain: Chain) -> list[LinkResult]:
         return [LinkResult(written[k], ERROR, exc.brief(), link=k + 1, links=n, error=type(exc).__name__,
                            code=exc.code, span=_span(exc)) for k in range(n)]
     results = check_chain(net, read)
+    fresh, label = fresh_letter(read, net.class_labels), written_label(chain, net.class_labels)
     for k, res in enumerate(results):
+        if fresh and label:  # the classes' letter symbp wrote is, in a diagnosis, the label written
+            for j, d in enumerate(res.diagnoses):
+                if (new := dx.renamed(d, fresh, label)) is not d:
+                    if isinstance(new, dx.UnplaceableIndex):
+                        new = replace(new, label=True)
+                    res.message = (res.message or "").replace(d.text, new.text)
+                    res.diagnoses[j] = new
         shown = f"{unparse(read.sides[k])} {read.rels[k]} {unparse(read.sides[k + 1])}"
         res.latex, res.read_as = written[k], shown
         res.message = f"read as {shown} (the class label through its one-hot target): {res.message}"

@@ -401,13 +401,20 @@ class Template:
         elif not self.window_problem:
             # a cost written at the top that reads only a^L is the cost as a function of the top
             # layer's activations, which the window takes as an undefined function: the window
-            # stands for it (one that reads a^{L-1} too does not: C then depends on that layer
-            # directly)
-            at_l = all(m.offset == 0 for c in self.top for m in self._rhs_marks(c))
-            top = self.network(2, free_error=bool(self.top) and at_l)
+            # stands for it (one that reads a^{L-1}, or w^L, b^L, z^L, does not: C then depends on
+            # that quantity directly, not only through a^L, and the window's top would be wrong at L)
+            more = [f"{b}^{{{m.shown or m.text}}}" for c in self.top for b, m in self._rhs_bases(c)
+                    if m.offset != 0 or b not in self.carriers]
+            top = self.network(2, free_error=bool(self.top) and not more)
             outs = sorted(top.families[o].name for o in top.outputs)
             want = sorted(f"{c}^{{(2)}}" for c in self.carriers)
-            if outs != want:
+            if more:
+                tops = ", ".join(f"{c}^{{{self.depth}}}" for c in sorted(self.carriers))
+                self.window_problem = (f"the cost written at the top reads {', '.join(dict.fromkeys(more))}, "
+                                       f"not only {tops}, so a window of layers (its cost a function of "
+                                       f"its top layer's {', '.join(sorted(self.carriers))} alone) does not "
+                                       f"stand for the layer {self.depth}")
+            elif outs != want:
                 self.window_problem = ("the unrolled network's outputs are not the families the next "
                                        "layer uses, so a window of layers does not stand for the rest")
 
@@ -815,6 +822,12 @@ class Template:
         """The generic superscripts written on the right side of ``chain``."""
         return [m for s in chain.sides[1].walk() if isinstance(s, Sym)
                 if (m := self.split(s.name)[1]) is not None]
+
+    def _rhs_bases(self, chain: Chain) -> list[tuple[str, Mark]]:
+        """The families written with a generic superscript on the right side of ``chain``, and
+        their superscripts."""
+        return [(b, m) for s in chain.sides[1].walk() if isinstance(s, Sym)
+                for b, m in [self.split(s.name)] if m is not None]
 
     def _letter_offsets(self, chain: Chain) -> dict[str, int]:
         offsets: dict[str, int] = {}

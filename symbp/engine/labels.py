@@ -237,6 +237,12 @@ def _label_name(labels: dict[str, str], chain: Chain) -> str:
     return next(u[0] for s in chain.sides for u in _uses(s, labels))
 
 
+def written_label(chain: Chain, labels: dict[str, str]) -> str | None:
+    """The first class label ``chain`` writes, as written (``y_i``, ``y``), or ``None``."""
+    g = next((u[1] for s in chain.sides for u in _uses(s, labels)), None)
+    return None if g is None else g[0] if len(g) == 1 else f"{g[0]}_{g[1]}"
+
+
 def fresh_letter(chain: Chain, labels: dict[str, str]) -> str | None:
     """The fresh letter :func:`read_labels` wrote for the classes in ``chain`` (read already), or
     ``None``: the index of a sum ``\\sum_c t_c \\dots`` it wrote."""
@@ -268,4 +274,5 @@ def slot_letter(chain: Chain, definitions: dict[str, Sym], labels: dict[str, str
 
 
 __all__ = ["FRESH", "fresh_letter", "label_of", "read_in", "read_labels", "slot_letter", "undeclared_label",
+           "written_label",
            "unknown_label", "uses_labels"]

@@ -612,7 +612,11 @@ class _Translator:
             if isinstance(f, Sym) and not f.groups and f.name == DIAG and nxt is not None:
                 cur, k = self.diag(f, nxt), k + 2
             elif self.prefixed(f, nxt):
-                cur, k = self.gradient(f, nxt), k + 2  # type: ignore[arg-type]
+                if isinstance(nxt, Transpose):  # dZ^{[1]T}: the gradient dZ^{[1]}, transposed
+                    g = self.gradient(f, nxt.arg)  # type: ignore[arg-type]
+                    cur, k = _V(g.node, g.cols, g.rows), k + 2
+                else:
+                    cur, k = self.gradient(f, nxt), k + 2  # type: ignore[arg-type]
             else:
                 cur, k = self.v(f), k + 1
             operands.append((start, k, cur))
@@ -682,7 +686,10 @@ class _Translator:
 
     def prefixed(self, f: Node, nxt: Node | None) -> bool:
         """Whether ``f nxt`` is Ng's ``dZ`` under a declared prefix; the letter alone before a
-        declared vector or matrix, with no prefix declared, is an error that asks."""
+        declared vector or matrix, with no prefix declared, is an error that asks; the matrix
+        may be transposed in its superscript (``dZ^{[1]T}``: ``(dZ^{[1]})^T``)."""
+        if isinstance(nxt, Transpose) and isinstance(nxt.arg, Sym):
+            nxt = nxt.arg
         if not (isinstance(f, Sym) and not f.groups and isinstance(nxt, Sym) and not nxt.groups
                 and (self.shapes.get(nxt.name) or column_of(nxt.name, self.shapes))
                 and not self.shapes.get(f.name)):
