@@ -471,6 +471,9 @@ def _with_patterns(net: Network, letters: dict[str, tuple[str, ...]], inference:
     except ResourceLimitError as exc:
         return LinkResult.of("", ERROR, [dx.BoundReached(str(exc))], error="ResourceLimitError")
     out = None
+    # each part is an equation of one pattern: the patterns' letter is the sum the parts took
+    # apart, written there only as one pattern's error (C_x, where no \delta names the derivative)
+    inference = [p for p in inference if p.letter != net.patterns[0]]  # type: ignore[index]
     for what, a, b in parts:
         try:
             pa, pb = (parse_expression(x, net.functions) for x in (a, b))

@@ -418,6 +418,15 @@ class Template:
                 self.window_problem = ("the unrolled network's outputs are not the families the next "
                                        "layer uses, so a window of layers does not stand for the rest")
 
+    @property
+    def patterns(self) -> tuple[str, str] | None:
+        """The letter and the number of the patterns where the cost written at the top is their
+        average or sum (``C = \\frac{1}{n} \\sum_x C_x``: ``('x', 'n')``), as the unrolled network
+        reads it; else ``None``."""
+        if self.mode != "layers" or not self.top:
+            return None
+        return self.network(2).patterns
+
     def _boundaries(self) -> None:
         """The declared boundaries checked against the forward pass: each of a family the layer
         (step) reads below it, each declared once."""
@@ -912,7 +921,8 @@ class Template:
                         if x != self.batch_letter:
                             placed.setdefault(x, set()).add(n + d)
         used = set().union(*(side.index_letters() for side in chain.sides))
-        loose = sorted(used - set(placed) - shared - {self.batch_letter})
+        pattern = self.patterns
+        loose = sorted(used - set(placed) - shared - {self.batch_letter} - ({pattern[0]} if pattern else set()))
         if loose:
             raise UnsupportedError(f"the index {loose[0]} is no unit of any layer of this claim",
                                    hint=f"index letters stand for the units of a layer: j in z^{self.var}_j")
