@@ -827,6 +827,30 @@ class Template:
         average ``C = \\frac{1}{n} \\sum_x C_x`` of costs defined so)."""
         return all(m.kind == "depth" for m in self._rhs_marks(chain))
 
+    def _is_total(self, chain: Chain) -> bool:
+        """Whether a forward equation written at the top is the total over the inputs (the
+        average ``C = \\frac{1}{n} \\sum_x C_x``, the sum ``E = \\sum_n E_n``), read as
+        :func:`symbp.engine.declare.declare` reads it."""
+        from types import SimpleNamespace
+
+        from .declare import _pattern_sum
+        return _pattern_sum(chain, SimpleNamespace(error_name=self.kw.get("error") or "E")) is not None
+
+    def _top_places(self) -> dict[str, tuple[int | None, ...]]:
+        """The families the cost written at the top reads without a layer, each index's layer
+        from ``L`` where a family with a layer places it (Nielsen's ``y_j`` beside ``a^L_j``:
+        ``{'y': (0,)}``), ``None`` where none does."""
+        if "top_places" not in self.cache:
+            out: dict[str, tuple[int | None, ...]] = {}
+            for chain in self.top:
+                offs = self._letter_offsets(chain)
+                for s in chain.sides[1].walk():
+                    if isinstance(s, Sym) and self.split(s.name)[1] is None and s.letters \
+                            and s.name not in self.params and s.name not in self.defined:
+                        out.setdefault(s.name, tuple(offs.get(x) for x in s.letters))
+            self.cache["top_places"] = out
+        return self.cache["top_places"]
+
     def _rhs_marks(self, chain: Chain) -> list[Mark]:
         """The generic superscripts written on the right side of ``chain``."""
         return [m for s in chain.sides[1].walk() if isinstance(s, Sym)
@@ -871,7 +895,9 @@ class Template:
                                if self.mode == "layers" else {})
                     inst = self._instantiate(chain, env, depth, letters)
                     lines.append(f"{unparse(inst.sides[0])} = {unparse(inst.sides[1])}")
-            for chain in self.top if not free_error else ():
+            for chain in self.top:
+                if free_error and not self._is_total(chain):  # the average over the inputs stays
+                    continue
                 offs = self._letter_offsets(chain)
                 letters = {x: self.pool[depth + d] for x, d in offs.items()} if depth + min(
                     offs.values(), default=0) >= 0 else {}
@@ -904,6 +930,12 @@ class Template:
                 if isinstance(s, Sym):
                     base, mark = self.split(s.name)
                     if mark is None:
+                        if base in self._top_places() and len(s.letters) == len(self._top_places()[base]):
+                            # y_j of the cost at the top: its units are those of layer L (a^L_j)
+                            for x, d in zip(s.letters, self._top_places()[base]):
+                                if d is not None:
+                                    placed.setdefault(x, set()).add(depth + d)
+                            continue
                         if s.letters and (base in self.defined or base in self.params or base == "delta"):
                             raise UnsupportedError(
                                 f"{unparse(s)} is written without its layer", offset=s.pos,
