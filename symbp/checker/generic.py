@@ -478,7 +478,8 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     if conflicted and not refuted:  # at equal widths it agrees: defined only there
         d, la, inst, r = conflicted[0]
         x, layers = sorted(inst.conflicts.items())[0]
-        shown_layers = " and ".join(layer_name(v, anchor_of(d, la), d) for v in layers)
+        shown_layers = " and ".join(_off(D, 0) if inst.at_top.get(x) == int(v) == d
+                                    else layer_name(v, anchor_of(d, la), d) for v in layers)
         slip = dx.IndexSlip("refuted", f"the index {x} stands for units of the {what}s {shown_layers}: "
                                        "the two sides are defined only where those layers are equally "
                                        "wide (there they agree)")
@@ -490,7 +491,8 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         lead = ""
         if inst.conflicts:
             x, layers = sorted(inst.conflicts.items())[0]
-            shown_layers = " and ".join(layer_name(v, anchor, d) for v in layers)
+            shown_layers = " and ".join(_off(D, 0) if inst.at_top.get(x) == int(v) == d  # y_j: layer L
+                                        else layer_name(v, anchor, d) for v in layers)
             lead = (f"the index {x} stands for units of the {what}s {shown_layers} (read with every "
                     f"layer equally wide); ")
         inst_text = _link_text(inst.chain, k)

@@ -213,6 +213,8 @@ class Instance:
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: the claim's letters -> the letters of the unrolled network
     letters: dict[str, str] = field(default_factory=dict)
+    #: letters placed by a family of the cost written at the top (``y_j``: layer ``L``) -> that layer
+    at_top: dict[str, int] = field(default_factory=dict)
     #: a window of steps a proof is written at: (its step, the letter it stands for, the family
     #: the printer writes ``\\delta`` of without its step); ``None`` elsewhere
     shown_as: tuple[int, str, str] | None = None
@@ -925,6 +927,7 @@ class Template:
             return Instance(self._instantiate(chain, env, depth, {}))
         placed: dict[str, set[int]] = {}
         shared: set[str] = set()  # letters of the examples, placed at no layer
+        at_top: dict[str, int] = {}
         for side in chain.sides:
             for s in side.walk():
                 if isinstance(s, Sym):
@@ -935,6 +938,7 @@ class Template:
                             for x, d in zip(s.letters, self._top_places()[base]):
                                 if d is not None:
                                     placed.setdefault(x, set()).add(depth + d)
+                                    at_top[x] = depth + d
                             continue
                         if s.letters and (base in self.defined or base in self.params or base == "delta"):
                             raise UnsupportedError(
@@ -976,7 +980,7 @@ class Template:
                 taken.add(new)
                 letters[x] = new
         inst = self._instantiate(chain, env, depth, letters)
-        return Instance(inst, conflicts, letters)
+        return Instance(inst, conflicts, letters, at_top=at_top)
 
     def _instantiate(self, chain: Chain, env: dict[str, int], depth: int, letters: dict[str, str]) -> Chain:
         sides = tuple(_prune(self._node(s, env, depth, letters)) for s in chain.sides)
