@@ -770,41 +770,44 @@ def test_how_far_a_claim_is_unrolled(src: str, verdict: str, words: str, lengths
 # superscripts): one input's cost written at the top (C_x = ..., or C = ... as the one-layer file
 # writes it), C = \frac{1}{n} \sum_x C_x the total; x is the letter of the average, no unit of a layer.
 AVERAGE = TOP.replace("C &= COST", r"CX &= COST \\" + "\n" + r"C &= \frac{1}{n} \sum_x C_x")
+CE, SQ = CROSS_ENTROPY, SQUARES
+DWL, DBL = r"\frac{\partial C}{\partial w^L_{jk}} = ", r"\frac{\partial C}{\partial b^L_j} = "
+DWl, DBl = r"\frac{\partial C}{\partial w^l_{jk}} = ", r"\frac{\partial C}{\partial b^l_j} = "
 AVERAGE_ROWS = [
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial w^L_{jk}} = \frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j)", VERIFIED,
+    (CE, DWL + r"\frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j)", VERIFIED,
      "verified at the output layer L of every depth L, all sizes"),
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial b^L_j} = \frac{1}{n} \sum_x (a^L_j - y_j)", VERIFIED,
+    (CE, DBL + r"\frac{1}{n} \sum_x (a^L_j - y_j)", VERIFIED,
      "averaged over the patterns x"),
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial w^L_{jk}} = \frac{1}{n} \sum_x \frac{\partial C_x}{\partial w^L_{jk}}",
+    (CE, DWL + r"\frac{1}{n} \sum_x \frac{\partial C_x}{\partial w^L_{jk}}",
      VERIFIED, "every depth L"),
-    (CROSS_ENTROPY, r"\frac{\partial C_x}{\partial w^L_{jk}} = a^{L-1}_k (a^L_j - y_j)", VERIFIED, "every depth L"),
-    (CROSS_ENTROPY, r"\delta^L_j = a^L_j - y_j", VERIFIED, "every depth L"),
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial w^l_{jk}} = \frac{1}{n} \sum_x a^{l-1}_k \delta^l_j", VERIFIED,
+    (CE, r"\frac{\partial C_x}{\partial w^L_{jk}} = a^{L-1}_k (a^L_j - y_j)", VERIFIED, "every depth L"),
+    (CE, r"\delta^L_j = a^L_j - y_j", VERIFIED, "every depth L"),
+    (CE, DWl + r"\frac{1}{n} \sum_x a^{l-1}_k \delta^l_j", VERIFIED,
      "verified for every layer l = 1..L of every depth L, all sizes"),
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial b^l_j} = \frac{1}{n} \sum_x \delta^l_j", VERIFIED,
+    (CE, DBl + r"\frac{1}{n} \sum_x \delta^l_j", VERIFIED,
      "for every layer l = 1..L"),
-    (CROSS_ENTROPY, r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", VERIFIED,
+    (CE, r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", VERIFIED,
      "for every layer l = 1..L-1 of every depth L"),
     # the classic slips: the 1/n, the average, the sign, the layer of the activation, l for L
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial w^L_{jk}} = \sum_x a^{L-1}_k (a^L_j - y_j)", REFUTED,
+    (CE, DWL + r"\sum_x a^{L-1}_k (a^L_j - y_j)", REFUTED,
      "refuted at depth L = 2"),
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial w^L_{jk}} = a^{L-1}_k (a^L_j - y_j)", REFUTED, "depth L = 2"),
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial b^L_j} = \frac{1}{n} \sum_x (y_j - a^L_j)", REFUTED,
+    (CE, DWL + r"a^{L-1}_k (a^L_j - y_j)", REFUTED, "depth L = 2"),
+    (CE, DBL + r"\frac{1}{n} \sum_x (y_j - a^L_j)", REFUTED,
      "differ in sign only"),
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial b^L_j} = \frac{2}{n} \sum_x (a^L_j - y_j)", REFUTED, "depth L = 2"),
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial w^L_{jk}} = \frac{1}{n} \sum_x a^L_k (a^L_j - y_j)", REFUTED,
+    (CE, DBL + r"\frac{2}{n} \sum_x (a^L_j - y_j)", REFUTED, "depth L = 2"),
+    (CE, DWL + r"\frac{1}{n} \sum_x a^L_k (a^L_j - y_j)", REFUTED,
      "the layers L-1 and L"),
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial w^l_{jk}} = \frac{1}{n} \sum_x a^{l-1}_k (a^l_j - y_j)", REFUTED,
+    (CE, DWl + r"\frac{1}{n} \sum_x a^{l-1}_k (a^l_j - y_j)", REFUTED,
      "the index j stands for units of the layers l and L (read with every layer equally wide); refuted at "
      "depth L = 2, layer l = 1"),
-    (CROSS_ENTROPY, r"\frac{\partial C}{\partial b^l_j} = \frac{1}{n} \sum_x (a^l_j - y_j)", REFUTED, "layer l = 1"),
-    (CROSS_ENTROPY, r"\delta^l_j = a^l_j - y_j", REFUTED, "layer l = 1"),
+    (CE, DBl + r"\frac{1}{n} \sum_x (a^l_j - y_j)", REFUTED, "layer l = 1"),
+    (CE, r"\delta^l_j = a^l_j - y_j", REFUTED, "layer l = 1"),
     # the quadratic cost averaged, C = \frac{1}{2n} \sum_x \|y(x) - a^L(x)\|^2 in components
-    (SQUARES, r"\frac{\partial C}{\partial w^L_{jk}} = \frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j) \sigma'(z^L_j)",
+    (SQ, DWL + r"\frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j) \sigma'(z^L_j)",
      VERIFIED, "every depth L"),
-    (SQUARES, r"\frac{\partial C}{\partial b^L_j} = \frac{1}{n} \sum_x (a^L_j - y_j) \sigma'(z^L_j)", VERIFIED,
+    (SQ, DBL + r"\frac{1}{n} \sum_x (a^L_j - y_j) \sigma'(z^L_j)", VERIFIED,
      "every depth L"),
-    (SQUARES, r"\frac{\partial C}{\partial w^L_{jk}} = \frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j)", REFUTED,
+    (SQ, DWL + r"\frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j)", REFUTED,
      "depth L = 2"),
 ]
 
@@ -843,7 +846,8 @@ def test_only_the_average_s_own_scale_verifies(c: int, wrt: str) -> None:
     term = "(a^L_j - y_j)" if wrt.startswith("b") else "a^{L-1}_k (a^L_j - y_j)"
     scale = f"\\frac{{{c}}}{{n}}" if c >= 0 else f"-\\frac{{{-c}}}{{n}}"
     claim = f"\\frac{{\\partial C}}{{\\partial {wrt}}} = {scale} \\sum_x {term}"
-    (r,) = check_file(loads(AVERAGE.replace("CX", "C_x").replace("COST", CROSS_ENTROPY) + f"\n\\[ {claim} \\]\n"))
+    text = AVERAGE.replace("CX", "C_x").replace("COST", CROSS_ENTROPY)
+    (r,) = check_file(loads(text + f"\n\\[ {claim} \\]\n"))
     assert r.verdict == (VERIFIED if c == 1 else REFUTED), (claim, r.message)
     if c != 1:
         assert r.counterexample["depth"] == 2
@@ -855,3 +859,13 @@ def test_a_generic_average_without_its_cost_s_directive() -> None:
     text = AVERAGE.replace("CX", "C_x").replace("COST", CROSS_ENTROPY).replace("% symbp: error C\n", "")
     with pytest.raises(DeclarationError, match="error C"):
         loads(text + "\n\\[ \\delta^L_j = a^L_j - y_j \\]\n")
+
+
+@pytest.mark.parametrize("cost", [r"\frac{1}{2n} \sum_x \sum_j (y_j - a^L_j)^2",
+                                  r"-\frac{1}{n} \sum_x \sum_j [y_j \ln a^L_j + (1 - y_j) \ln(1 - a^L_j)]"])
+def test_the_average_in_one_line_is_an_error_naming_the_two_lines(cost: str) -> None:
+    """Nielsen's one-line average, its summand one input's without naming x: read as written it is
+    the number of x's times one input's cost, so an error (at the sum) naming the form symbp reads."""
+    with pytest.raises(DeclarationError, match=r"sums over x, which its summand does not name") as info:
+        loads(TOP.replace("COST", cost) + "\n\\[ \\delta^L_j = a^L_j - y_j \\]\n")
+    assert r"C_x = \sum_j ... and C = \frac{1}{n} \sum_x C_x" in str(info.value)

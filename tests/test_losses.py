@@ -186,6 +186,12 @@ def test_one_pattern_s_error_written_with_its_letter(forward: tuple, error: str,
         assert net.forward_latex == same.forward_latex and net.ranges == same.ranges
 
 
+def test_the_average_in_one_line_is_an_error_naming_the_two_lines() -> None:
+    forward = [*AVERAGE[:2], r"C = -\frac{1}{n} \sum_x \sum_j [y_j \ln a_j + (1 - y_j) \ln(1 - a_j)]"]
+    with pytest.raises(DeclarationError, match="sums over x, which its summand does not name"):
+        symbp.declare(forward, error="C", activations={"sigma": "sigmoid"})
+
+
 def test_the_average_s_parts_are_named() -> None:
     (r,) = symbp.check_equation(r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_k (a_j - y_j)",
                                 NETS["average"]())

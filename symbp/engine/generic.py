@@ -310,6 +310,10 @@ class Template:
             lhs = chain.sides[0]
             base, mark = self.split(lhs.name)
             if mark is None and self.mode == "layers" and self._about_the_top(chain):
+                from .declare import _implicit_patterns
+                exc = _implicit_patterns(chain) if base == (self.kw.get("error") or "E") else None
+                if exc is not None:  # C = \frac{1}{2n} \sum_x \sum_j (y_j - a^L_j)^2: x is implicit
+                    raise exc
                 self.top.append(chain)
                 self._top_at = k
                 continue
