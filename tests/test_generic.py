@@ -267,6 +267,12 @@ def test_a_file_with_a_generic_forward_pass() -> None:
      "one generic layer or step"),
     ("% symbp: layers l = 1..L\n% symbp: forward a^l_j = \\sum_k w^{l-1}_{jk} a^{l-3}_j",
      "reaches back to l-3"),
+    # a class label and a condition on the targets: not yet under generic layers (they were ignored)
+    ("% symbp: layers l = 1..L\n% symbp: error L\n% symbp: class label y\n"
+     "% symbp: forward a^l_j = \\sigma(z^l_j)",
+     r"a class label \(y_i\) is not read in a file of generic layers yet"),
+    ("% symbp: steps t = 1..T\n% symbp: targets y one-hot\n% symbp: forward a^t_j = \\sigma(z^t_j)",
+     "a condition on the targets .* not yet in a file of generic steps"),
 ])
 def test_file_errors(text: str, problem: str) -> None:
     with pytest.raises(DeclarationError, match=problem):
