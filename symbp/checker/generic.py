@@ -440,7 +440,8 @@ def _window_cost(tpl: Template, at_depth: bool, of: str, D: str) -> str:
     \\frac{1}{n} \\sum_x C_x``).
 
     >>> t = Template("layers", "l", "L", [r"z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j",
-    ...     r"a^l_j = \\sigma(z^l_j)", r"C_x = \\frac{1}{2} \\sum_j (a^L_j - y_j)^2", r"C = \\frac{1}{n} \\sum_x C_x"], {"error": "C"})
+    ...     r"a^l_j = \\sigma(z^l_j)", r"C_x = \\frac{1}{2} \\sum_j (a^L_j - y_j)^2",
+    ...     r"C = \\frac{1}{n} \\sum_x C_x"], {"error": "C"})
     >>> print(_window_cost(t, True, "a^L", "L"))
     C, the average over the inputs x of C_x, as the file defines it of a^L
     >>> print(_window_cost(t, False, "a^l", "L"))
