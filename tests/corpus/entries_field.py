@@ -221,7 +221,7 @@ FIELD += [
 ]
 
 # NNDL ch. 3's average over the inputs for an L-layer network, in his letters with the layers as
-# superscripts (derivations/generic/nielsen_ch3_average.tex): C_x one input's cost, written at
+# superscripts (derivations/generic/nielsen_ch3_average_layers.tex): C_x one input's cost, written at
 # the top, and C = \frac{1}{n} \sum_x C_x; ch. 1's quadratic cost (eq. 6) averaged the same way
 NLA = NL + (r"C_x = -\sum_j [y_j \ln a^L_j + (1 - y_j) \ln(1 - a^L_j)]", r"C = \frac{1}{n} \sum_x C_x")
 NLA_DIR = ("layers l = 1..L", r"activation \sigma = sigmoid", "error C")
