@@ -480,6 +480,8 @@ def _with_patterns(net: Network, letters: dict[str, tuple[str, ...]], inference:
         except SymbpError as exc:  # a part that does not read back: nothing is claimed
             return LinkResult.of("", ERROR, [dx.RoundTrip(f"{a} = {b}: {exc}")], error="RoundTripError")
         res = _check_per_unit(net, letters, inference, pa, pb, head, suggest)
+        if res.derived and _total_by_a_parameter(net, head):
+            _derived_over_patterns(net, res)
         res.message = f"{what}: {a} = {b}: {res.message}"
         if res.verdict not in (VERIFIED, AT_SIZES):
             return res
@@ -488,6 +490,31 @@ def _with_patterns(net: Network, letters: dict[str, tuple[str, ...]], inference:
     if out is None:  # both sides 0
         return LinkResult("", VERIFIED, "holds for all sizes: both sides are 0 for every pattern")
     return out
+
+
+def _total_by_a_parameter(net: Network, head: Node) -> bool:
+    """Whether ``head`` is the total error's derivative by a parameter (``\\frac{\\partial C}{\\partial
+    w_{jk}}`` beside ``C = \\frac{1}{n} \\sum_x C_x``): every pattern's, the sum (average) of theirs."""
+    if not (isinstance(head, Deriv) and isinstance(head.num, Sym) and head.num.name == net.error_name
+            and not head.num.groups and isinstance(head.wrt, Sym)):
+        return False
+    try:
+        return Interpreter(net, {}).family_for(head.wrt).param
+    except SymbpError:
+        return False
+
+
+def _derived_over_patterns(net: Network, res: LinkResult) -> None:
+    """What symbp derives for a parameter's derivative of the total, checked on one pattern's
+    network (``\\delta_j a_k``, which is ``C_x``'s), written as the total's: ``\\frac{1}{n}
+    \\sum_x \\delta_j a_k`` for the average, ``\\sum_n`` for the sum."""
+    x, size = net.patterns  # type: ignore[misc]
+    lhs, _, rhs = res.derived.partition(" = ")  # type: ignore[union-attr]
+    body = rhs if not (" + " in rhs or " - " in rhs[1:] or rhs.startswith("-")) else f"\\left({rhs}\\right)"
+    total = f"\\frac{{1}}{{{latex_name(size)}}} \\sum_{{{x}}} {body}" if net.mean else f"\\sum_{{{x}}} {body}"
+    res.derived = f"{lhs} = {total}"
+    res.diagnoses = [dx.Derived(res.derived) if isinstance(d, dx.Derived) else d for d in res.diagnoses]
+    res.message = dx.message(res.diagnoses)
 
 
 def unit_zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:
