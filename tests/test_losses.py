@@ -192,6 +192,21 @@ def test_the_average_in_one_line_is_an_error_naming_the_two_lines() -> None:
         symbp.declare(forward, error="C", activations={"sigma": "sigmoid"})
 
 
+@pytest.mark.parametrize(("net", "equation", "derived"), [
+    ("average", r"\frac{\partial C}{\partial w_{jk}} = \sum_x a_k (a_j - y_j)",
+     r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_{x} \delta_{j} a_{k}"),
+    ("average-Cx", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x (y_j - a_j)",
+     r"\frac{\partial C}{\partial b_{j}} = \frac{1}{n} \sum_{x} \left(\sigma(z_{j}) - y_{j}\right)"),
+    ("sum-En", r"\frac{\partial E}{\partial w_{kj}} = (y_k - t_k) z_j",
+     r"\frac{\partial E}{\partial w_{kj}} = \sum_{n} \delta_{k} z_{j}"),
+])
+def test_what_symbp_derives_for_the_total_is_the_total_s(net: str, equation: str, derived: str) -> None:
+    """A parameter's derivative of the total is checked on one pattern's network; what symbp says
+    it derives is the total's (the average's 1/n and sum put back), not one pattern's."""
+    (r,) = symbp.check_equation(equation, NETS[net]())
+    assert r.verdict == REFUTED and r.derived == derived and f"symbp derives {derived}" in r.message, r.message
+
+
 def test_the_average_s_parts_are_named() -> None:
     (r,) = symbp.check_equation(r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_k (a_j - y_j)",
                                 NETS["average"]())
