@@ -962,6 +962,12 @@ class Template:
                             placed.setdefault(x, set()).add(n + d)
         used = set().union(*(side.index_letters() for side in chain.sides))
         pattern = self.patterns
+        if pattern is not None and pattern[0] in placed:
+            x, n = pattern
+            raise UnsupportedError(f"{x} is the letter of the average over the inputs ("
+                                   f"{self.kw.get('error') or 'E'} = \\frac{{1}}{{{n}}} \\sum_{x} ...) "
+                                   "and a unit of a layer in this claim",
+                                   hint=f"name the units with another letter than {x}")
         loose = sorted(used - set(placed) - shared - {self.batch_letter} - ({pattern[0]} if pattern else set()))
         if loose:
             raise UnsupportedError(f"the index {loose[0]} is no unit of any layer of this claim",
