@@ -880,11 +880,13 @@ def test_the_average_in_one_line_is_an_error_naming_the_two_lines(cost: str) -> 
 @pytest.mark.parametrize("claim, words", [
     (r"\frac{\partial C}{\partial b^L_x} = \frac{1}{n} \sum_x (a^L_x - y_x)",
      "x is the letter of the average over the inputs"),
-    (r"\frac{\partial C}{\partial a^L_j} = \frac{1}{n} \sum_x (a^L_j - y_j)", "can be read as one pattern's cost"),
+    (r"\frac{\partial C}{\partial a^L_j} = \frac{1}{n} \sum_x (a^L_j - y_j)",
+     "can be read as one pattern's cost"),
 ])
 def test_the_average_s_letter_and_readings_stay_apart(claim: str, words: str) -> None:
     """The average's letter used for units, and the average's derivative by one input's quantity
     (two readings): errors naming the fix, never a verdict."""
     from symbp import check_file
-    (r,) = check_file(loads(AVERAGE.replace("CX", "C_x").replace("COST", CROSS_ENTROPY) + f"\n\\[ {claim} \\]\n"))
+    text = AVERAGE.replace("CX", "C_x").replace("COST", CROSS_ENTROPY)
+    (r,) = check_file(loads(text + f"\n\\[ {claim} \\]\n"))
     assert r.verdict == ERROR and words in r.message and "hint: " in r.message, r.message
