@@ -10,6 +10,7 @@ instance; the mutants of the shipped generic files have no false accept.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -844,13 +845,13 @@ def test_the_oracle_agrees_on_the_average(cost: str, claim: str, verdict: str, w
 
 
 @settings(max_examples=12, deadline=None)
-@given(st.integers(min_value=-3, max_value=3), st.sampled_from(["b^L_j", "w^L_{jk}"]))
-def test_only_the_average_s_own_scale_verifies(c: int, wrt: str) -> None:
+@given(st.fractions(min_value=-3, max_value=3, max_denominator=4), st.sampled_from(["b^L_j", "w^L_{jk}"]))
+def test_only_the_average_s_own_scale_verifies(c: Fraction, wrt: str) -> None:
     """Hypothesis: ``\\frac{c}{n} \\sum_x`` of one input's gradient verifies exactly when ``c = 1``
     (every depth L); else refuted at a depth it names."""
     from symbp import check_file
     term = "(a^L_j - y_j)" if wrt.startswith("b") else "a^{L-1}_k (a^L_j - y_j)"
-    scale = f"\\frac{{{c}}}{{n}}" if c >= 0 else f"-\\frac{{{-c}}}{{n}}"
+    scale = f"\\frac{{{c.numerator}}}{{{c.denominator} n}}"
     claim = f"\\frac{{\\partial C}}{{\\partial {wrt}}} = {scale} \\sum_x {term}"
     text = AVERAGE.replace("CX", "C_x").replace("COST", CROSS_ENTROPY)
     (r,) = check_file(loads(text + f"\n\\[ {claim} \\]\n"))

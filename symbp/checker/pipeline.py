@@ -351,6 +351,22 @@ def _mean_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -
         return any((isinstance(y, SumOp) and y.index == x) or is_n(y)
                    or (isinstance(y, Sym) and y.name == net.error_name and not y.groups) for y in node.walk())
 
+    def number(node: Node) -> Fraction | None:  # 2, -1
+        if isinstance(node, Num):
+            return node.value
+        return -node.arg.value if isinstance(node, Neg) and isinstance(node.arg, Num) else None
+
+    def per_n(node: Node) -> Fraction | None:  # n: 1, 2n: 2, 2 n: 2 (the number beside n)
+        if is_n(node):
+            return Fraction(1)
+        if isinstance(node, Mul) and sum(map(is_n, node.factors)) == 1 \
+                and all(is_n(f) or (isinstance(f, Num) and f.value) for f in node.factors):
+            out = Fraction(1)
+            for f in node.factors:
+                out *= f.value if isinstance(f, Num) else 1
+            return out
+        return None
+
     def whole(node: SumOp) -> bool:  # \\sum_x or \\sum_{x=1}^{n}: every pattern
         return (node.lower is None and node.upper is None) or (
             isinstance(node.lower, Num) and node.lower.value == 1 and is_n(node.upper))  # type: ignore[arg-type]
@@ -372,15 +388,15 @@ def _mean_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -
             visit(node.arg, -coeff, p, inside, env, binds)
         elif is_n(node):  # the number of patterns itself
             split(Expr.const(1).scale(coeff), inside, p + 1)
-        elif isinstance(node, Div) and is_n(node.den):
-            visit(node.num, coeff, p - 1, inside, env, binds)
+        elif isinstance(node, Div) and per_n(node.den) is not None:  # \frac{S}{n}, \frac{S}{2n}
+            visit(node.num, coeff / per_n(node.den), p - 1, inside, env, binds)  # type: ignore[operator]
         elif isinstance(node, Mul):
             rest, q, c = [], p, coeff
             for f in node.factors:
                 if isinstance(f, Num):
                     c *= f.value
-                elif isinstance(f, Div) and isinstance(f.num, Num) and is_n(f.den):
-                    c, q = c * f.num.value, q - 1
+                elif isinstance(f, Div) and number(f.num) is not None and per_n(f.den) is not None:
+                    c, q = c * number(f.num) / per_n(f.den), q - 1  # type: ignore[operator]
                 elif is_n(f):
                     q += 1
                 else:
