@@ -125,6 +125,11 @@ ROWS = [
     ("average", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x (y_j - a_j)", REFUTED),
     ("average", r"\frac{\partial C}{\partial b_j} = \frac{2}{n} \sum_x (a_j - y_j)", REFUTED),
     ("average", r"\frac{1}{n} \sum_x 1 = n", REFUTED),
+    # a number beside n, a negative numerator
+    ("average", r"\frac{\partial C}{\partial b_j} = \frac{2}{2n} \sum_x (a_j - y_j)", VERIFIED),
+    ("average", r"\frac{\partial C}{\partial b_j} = \frac{-1}{n} \sum_x (y_j - a_j)", VERIFIED),
+    ("average", r"\frac{\partial C}{\partial b_j} = \frac{\sum_x 3 (a_j - y_j)}{3 n}", VERIFIED),
+    ("average", r"\frac{\partial C}{\partial b_j} = \frac{\sum_x (a_j - y_j)}{2n}", REFUTED),
     # \delta beside the average is one input's, \partial C_x / \partial z_j (Nielsen's eq. 66)
     ("average", r"\delta_j = a_j - y_j", VERIFIED),
     ("average", r"\delta_j = \frac{1}{n} (a_j - y_j)", REFUTED),
