@@ -968,7 +968,7 @@ class Template:
                                    f"{self.kw.get('error') or 'E'} = \\frac{{1}}{{{n}}} \\sum_{x} ...) "
                                    "and a unit of a layer in this claim",
                                    hint=f"name the units with another letter than {x}")
-        loose = sorted(used - set(placed) - shared - {self.batch_letter} - ({pattern[0]} if pattern else set()))
+        loose = sorted(used - set(placed) - shared - {self.batch_letter} - {pattern[0] if pattern else None})
         if loose:
             raise UnsupportedError(f"the index {loose[0]} is no unit of any layer of this claim",
                                    hint=f"index letters stand for the units of a layer: j in z^{self.var}_j")
