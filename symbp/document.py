@@ -519,10 +519,12 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         # the unrolled networks are declared without them: taken silently the condition would be
         # ignored (a step that holds under it refuted)
         name = next(iter(targets))
-        raise DeclarationError(f"a condition on the targets ('% symbp: targets {name} ...') is read in a file "
-                               f"of one network, not yet in a file of generic {generic[0]} ('% symbp: "
-                               f"{generic[0]} {generic[1]} = 1..{generic[2]}')", offset=where[("targets", name)],
-                               hint="write the network's layers out, or leave the directive out").at(text, file)
+        raise DeclarationError(
+            f"a condition on the targets ('% symbp: targets {name} ...') is read in a file of one network, "
+            f"not yet in a file of generic {generic[0]} "
+            f"('% symbp: {generic[0]} {generic[1]} = 1..{generic[2]}')",
+            offset=where[("targets", name)],
+            hint="write the network's layers out, or leave the directive out").at(text, file)
     if generic is not None and lines:  # one template, unrolled where it is checked
         try:
             template = Template(*generic, list(lines), dict(
