@@ -515,6 +515,16 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                hint=f"write the cost with the one-hot target {labels[y]} instead "
                                     f"(-\\ln a^{generic[2]}_{{{y}_i}} is -\\sum_k {labels[y]}_k "
                                     f"\\ln a^{generic[2]}_k), or unroll the layers by hand").at(text, file)
+    if generic is not None and targets:
+        # the unrolled networks are declared without them: taken silently the condition would be
+        # ignored (a step that holds under it refuted)
+        name = next(iter(targets))
+        raise DeclarationError(
+            f"a condition on the targets ('% symbp: targets {name} ...') is read in a file of one network, "
+            f"not yet in a file of generic {generic[0]} "
+            f"('% symbp: {generic[0]} {generic[1]} = 1..{generic[2]}')",
+            offset=where[("targets", name)],
+            hint="write the network's layers out, or leave the directive out").at(text, file)
     if generic is not None and lines:  # one template, unrolled where it is checked
         try:
             template = Template(*generic, list(lines), dict(

@@ -10,6 +10,7 @@ instance; the mutants of the shipped generic files have no false accept.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -267,6 +268,12 @@ def test_a_file_with_a_generic_forward_pass() -> None:
      "one generic layer or step"),
     ("% symbp: layers l = 1..L\n% symbp: forward a^l_j = \\sum_k w^{l-1}_{jk} a^{l-3}_j",
      "reaches back to l-3"),
+    # a class label and a condition on the targets: not yet under generic layers (they were ignored)
+    ("% symbp: layers l = 1..L\n% symbp: error L\n% symbp: class label y\n"
+     "% symbp: forward a^l_j = \\sigma(z^l_j)",
+     r"a class label \(y_i\) is not read in a file of generic layers yet"),
+    ("% symbp: steps t = 1..T\n% symbp: targets y one-hot\n% symbp: forward a^t_j = \\sigma(z^t_j)",
+     "a condition on the targets .* not yet in a file of generic steps"),
 ])
 def test_file_errors(text: str, problem: str) -> None:
     with pytest.raises(DeclarationError, match=problem):
@@ -764,3 +771,123 @@ def test_how_far_a_claim_is_unrolled(src: str, verdict: str, words: str, lengths
     assert r.verdict == verdict and words in r.message, (r.verdict, r.message)
     if lengths is not None:
         assert r.sizes == [{"T": d} for d in lengths], r.sizes
+
+
+# Nielsen's average over the inputs in a generic-layer file (ch. 3, eqs. 57, 61, 62 with the layers as
+# superscripts): one input's cost written at the top (C_x = ..., or C = ... as the one-layer file
+# writes it), C = \frac{1}{n} \sum_x C_x the total; x is the letter of the average, no unit of a layer.
+AVERAGE = TOP.replace("C &= COST", r"CX &= COST \\" + "\n" + r"C &= \frac{1}{n} \sum_x C_x")
+CE, SQ = CROSS_ENTROPY, SQUARES
+DWL, DBL = r"\frac{\partial C}{\partial w^L_{jk}} = ", r"\frac{\partial C}{\partial b^L_j} = "
+DWl, DBl = r"\frac{\partial C}{\partial w^l_{jk}} = ", r"\frac{\partial C}{\partial b^l_j} = "
+AVERAGE_ROWS = [
+    (CE, DWL + r"\frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j)", VERIFIED,
+     "verified at the output layer L of every depth L, all sizes"),
+    (CE, DBL + r"\frac{1}{n} \sum_x (a^L_j - y_j)", VERIFIED,
+     "averaged over the patterns x"),
+    (CE, DWL + r"\frac{1}{n} \sum_x \frac{\partial C_x}{\partial w^L_{jk}}",
+     VERIFIED, "every depth L"),
+    (CE, r"\frac{\partial C_x}{\partial w^L_{jk}} = a^{L-1}_k (a^L_j - y_j)", VERIFIED, "every depth L"),
+    (CE, r"\delta^L_j = a^L_j - y_j", VERIFIED, "every depth L"),
+    (CE, DWl + r"\frac{1}{n} \sum_x a^{l-1}_k \delta^l_j", VERIFIED,
+     "verified for every layer l = 1..L of every depth L, all sizes"),
+    (CE, DBl + r"\frac{1}{n} \sum_x \delta^l_j", VERIFIED,
+     "for every layer l = 1..L"),
+    (CE, r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)", VERIFIED,
+     "for every layer l = 1..L-1 of every depth L"),
+    # the classic slips: the 1/n, the average, the sign, the layer of the activation, l for L
+    (CE, DWL + r"\sum_x a^{L-1}_k (a^L_j - y_j)", REFUTED,
+     "refuted at depth L = 2"),
+    (CE, DWL + r"a^{L-1}_k (a^L_j - y_j)", REFUTED, "depth L = 2"),
+    (CE, DBL + r"\frac{1}{n} \sum_x (y_j - a^L_j)", REFUTED,
+     "differ in sign only"),
+    (CE, DBL + r"\frac{2}{n} \sum_x (a^L_j - y_j)", REFUTED, "depth L = 2"),
+    (CE, DWL + r"\frac{1}{n} \sum_x a^L_k (a^L_j - y_j)", REFUTED,
+     "the layers L-1 and L"),
+    (CE, DWl + r"\frac{1}{n} \sum_x a^{l-1}_k (a^l_j - y_j)", REFUTED,
+     "the index j stands for units of the layers l and L (read with every layer equally wide); refuted at "
+     "depth L = 2, layer l = 1"),
+    (CE, DBl + r"\frac{1}{n} \sum_x (a^l_j - y_j)", REFUTED, "layer l = 1"),
+    (CE, r"\delta^l_j = a^l_j - y_j", REFUTED, "layer l = 1"),
+    # the quadratic cost averaged, C = \frac{1}{2n} \sum_x \|y(x) - a^L(x)\|^2 in components
+    (SQ, DWL + r"\frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j) \sigma'(z^L_j)",
+     VERIFIED, "every depth L"),
+    (SQ, DBL + r"\frac{1}{n} \sum_x (a^L_j - y_j) \sigma'(z^L_j)", VERIFIED,
+     "every depth L"),
+    (SQ, DWL + r"\frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j)", REFUTED,
+     "depth L = 2"),
+]
+
+
+@pytest.mark.parametrize("cost_x", ["C_x", "C"])
+@pytest.mark.parametrize("cost, claim, verdict, words", AVERAGE_ROWS)
+def test_the_average_over_the_inputs(cost_x: str, cost: str, claim: str, verdict: str, words: str) -> None:
+    from symbp import check_file
+    text = AVERAGE.replace("CX", cost_x).replace("COST", cost) + "\n\\[ " + claim + " \\]\n"
+    rs = check_file(loads(text))
+    assert [r.verdict for r in rs] == [verdict] * len(rs) and words in rs[0].message, [r.message for r in rs]
+    if verdict == REFUTED:  # the counterexample names the depth (and the layer of a claim at l)
+        cx = rs[0].counterexample
+        assert cx is not None and cx["depth"] == 2 and (cx["layer"] is None) == ("^l" not in claim)
+
+
+@pytest.mark.parametrize("cost, claim, verdict, words", AVERAGE_ROWS)
+def test_the_oracle_agrees_on_the_average(cost: str, claim: str, verdict: str, words: str) -> None:
+    """The independent oracle on every unrolled instance: a verified row is equivalent, a refuted one
+    different (or, where a letter stands for units of two layers, ill-formed at unequal widths)."""
+    from symbp.document import loads as load_text
+    tpl = load_text(AVERAGE.replace("CX", "C_x").replace("COST", cost)).generic
+    truth = oracle_verdict(tpl, tpl.parse(claim))
+    if verdict == VERIFIED:
+        assert truth == oracle.EQUIVALENT
+    else:
+        assert truth in (oracle.DIFFERENT, oracle.ILL_FORMED)
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.fractions(min_value=-3, max_value=3, max_denominator=4), st.sampled_from(["b^L_j", "w^L_{jk}"]))
+def test_only_the_average_s_own_scale_verifies(c: Fraction, wrt: str) -> None:
+    """Hypothesis: ``\\frac{c}{n} \\sum_x`` of one input's gradient verifies exactly when ``c = 1``
+    (every depth L); else refuted at a depth it names."""
+    from symbp import check_file
+    term = "(a^L_j - y_j)" if wrt.startswith("b") else "a^{L-1}_k (a^L_j - y_j)"
+    scale = f"\\frac{{{c.numerator}}}{{{c.denominator} n}}"
+    claim = f"\\frac{{\\partial C}}{{\\partial {wrt}}} = {scale} \\sum_x {term}"
+    text = AVERAGE.replace("CX", "C_x").replace("COST", CROSS_ENTROPY)
+    (r,) = check_file(loads(text + f"\n\\[ {claim} \\]\n"))
+    assert r.verdict == (VERIFIED if c == 1 else REFUTED), (claim, r.message)
+    if c != 1:
+        assert r.counterexample["depth"] == 2
+
+
+def test_a_generic_average_without_its_cost_s_directive() -> None:
+    """The average and one input's cost at the top, the error not declared: an error naming the
+    directive (as for a cost at the top without the average)."""
+    text = AVERAGE.replace("CX", "C_x").replace("COST", CROSS_ENTROPY).replace("% symbp: error C\n", "")
+    with pytest.raises(DeclarationError, match="error C"):
+        loads(text + "\n\\[ \\delta^L_j = a^L_j - y_j \\]\n")
+
+
+@pytest.mark.parametrize("cost", [r"\frac{1}{2n} \sum_x \sum_j (y_j - a^L_j)^2",
+                                  r"-\frac{1}{n} \sum_x \sum_j [y_j \ln a^L_j + (1 - y_j) \ln(1 - a^L_j)]"])
+def test_the_average_in_one_line_is_an_error_naming_the_two_lines(cost: str) -> None:
+    """Nielsen's one-line average, its summand one input's without naming x: read as written it is
+    the number of x's times one input's cost, so an error (at the sum) naming the form symbp reads."""
+    with pytest.raises(DeclarationError, match=r"sums over x, which its summand does not name") as info:
+        loads(TOP.replace("COST", cost) + "\n\\[ \\delta^L_j = a^L_j - y_j \\]\n")
+    assert r"C_x = \sum_j ... and C = \frac{1}{n} \sum_x C_x" in str(info.value)
+
+
+@pytest.mark.parametrize("claim, words", [
+    (r"\frac{\partial C}{\partial b^L_x} = \frac{1}{n} \sum_x (a^L_x - y_x)",
+     "x is the letter of the average over the inputs"),
+    (r"\frac{\partial C}{\partial a^L_j} = \frac{1}{n} \sum_x (a^L_j - y_j)",
+     "can be read as one pattern's cost"),
+])
+def test_the_average_s_letter_and_readings_stay_apart(claim: str, words: str) -> None:
+    """The average's letter used for units, and the average's derivative by one input's quantity
+    (two readings): errors naming the fix, never a verdict."""
+    from symbp import check_file
+    text = AVERAGE.replace("CX", "C_x").replace("COST", CROSS_ENTROPY)
+    (r,) = check_file(loads(text + f"\n\\[ {claim} \\]\n"))
+    assert r.verdict == ERROR and words in r.message and "hint: " in r.message, r.message

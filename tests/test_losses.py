@@ -37,6 +37,12 @@ EXPLOG = (r"a_j = \sum_i w_{ji} x_i", r"u_j = \exp(a_j)", r"y_j = \ln(u_j)")
 AVERAGE = (r"z_j = \sum_k w_{jk} a_k + b_j", r"a_j = \sigma(z_j)",
            r"C = -\sum_j [y_j \ln a_j + (1 - y_j) \ln(1 - a_j)]", r"C = \frac{1}{n} \sum_x C_x")
 
+#: the same with one input's cost written as Nielsen writes it in ch. 2, C_x = ... (the summand of
+#: the average: one pattern's error, not a family C over x)
+AVERAGE_CX = (*AVERAGE[:2], "C_x" + AVERAGE[2][1:], AVERAGE[3])
+#: PRML 5.44's sum over the patterns with one pattern's error written E_n = ...
+SUM_EN = HIDDEN + (r"y_k = a_k", r"E_n = \frac{1}{2} \sum_k (y_k - t_k)^2", r"E = \sum_n E_n")
+
 
 def _net(forward: tuple[str, ...], **kw: object) -> symbp.Network:
     if "sigma" in " ".join(forward):
@@ -53,6 +59,8 @@ NETS = {
     "log": lambda: _net(LOG),
     "exp-log": lambda: symbp.declare(list(EXPLOG)),
     "average": lambda: symbp.declare(list(AVERAGE), error="C", activations={"sigma": "sigmoid"}),
+    "average-Cx": lambda: symbp.declare(list(AVERAGE_CX), error="C", activations={"sigma": "sigmoid"}),
+    "sum-En": lambda: symbp.declare(list(SUM_EN)),
 }
 
 #: (network, equation, verdict): the identities a student relies on, and their slips
@@ -117,6 +125,25 @@ ROWS = [
     ("average", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x (y_j - a_j)", REFUTED),
     ("average", r"\frac{\partial C}{\partial b_j} = \frac{2}{n} \sum_x (a_j - y_j)", REFUTED),
     ("average", r"\frac{1}{n} \sum_x 1 = n", REFUTED),
+    # a number beside n, a negative numerator
+    ("average", r"\frac{\partial C}{\partial b_j} = \frac{2}{2n} \sum_x (a_j - y_j)", VERIFIED),
+    ("average", r"\frac{\partial C}{\partial b_j} = \frac{-1}{n} \sum_x (y_j - a_j)", VERIFIED),
+    ("average", r"\frac{\partial C}{\partial b_j} = \frac{\sum_x 3 (a_j - y_j)}{3 n}", VERIFIED),
+    ("average", r"\frac{\partial C}{\partial b_j} = \frac{\sum_x (a_j - y_j)}{2n}", REFUTED),
+    # \delta beside the average is one input's, \partial C_x / \partial z_j (Nielsen's eq. 66)
+    ("average", r"\delta_j = a_j - y_j", VERIFIED),
+    ("average", r"\delta_j = \frac{1}{n} (a_j - y_j)", REFUTED),
+    # one input's cost written C_x = ...: the same network (it was a family C over x, and the true
+    # eq. 61 was refuted)
+    ("average-Cx", r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_k (a_j - y_j)", VERIFIED),
+    ("average-Cx", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x (a_j - y_j)", VERIFIED),
+    ("average-Cx", r"\frac{\partial C_x}{\partial w_{jk}} = a_k (a_j - y_j)", VERIFIED),
+    ("average-Cx", r"\delta_j = a_j - y_j", VERIFIED),
+    ("average-Cx", r"\frac{\partial C}{\partial w_{jk}} = \sum_x a_k (a_j - y_j)", REFUTED),
+    ("average-Cx", r"\frac{\partial C}{\partial b_j} = a_j - y_j", REFUTED),
+    ("sum-En", r"\frac{\partial E}{\partial w_{kj}} = \sum_n (y_k - t_k) z_j", VERIFIED),
+    ("sum-En", r"\delta_k = y_k - t_k", VERIFIED),
+    ("sum-En", r"\frac{\partial E}{\partial w_{kj}} = (y_k - t_k) z_j", REFUTED),
 ]
 
 
@@ -149,6 +176,41 @@ def test_the_oracle_agrees(net: str, equation: str, verdict: str) -> None:
 def test_the_average_elsewhere_is_an_error_naming_the_fix(equation: str, message: str) -> None:
     (r,) = symbp.check_equation(equation, NETS["average"]())
     assert r.verdict == ERROR and message in r.message and "hint: " in r.message, r.message
+
+
+@pytest.mark.parametrize(("forward", "error", "plain"), [(AVERAGE_CX, "C", AVERAGE), (SUM_EN, "E", None)])
+def test_one_pattern_s_error_written_with_its_letter(forward: tuple, error: str, plain: tuple | None) -> None:
+    """``C_x = ...`` beside ``C = \\frac{1}{n} \\sum_x C_x`` (``E_n = ...`` beside ``E = \\sum_n E_n``)
+    defines one pattern's error: the pattern's letter is no index of the network."""
+    acts = {"sigma": "sigmoid"} if plain is not None else None
+    net = symbp.declare(list(forward), error=error, activations=acts)
+    x = net.patterns[0]
+    assert x not in net.ranges and not any(f.name == error and f.axes for f in net.families)
+    if plain is not None:
+        same = symbp.declare(list(plain), error=error, activations=acts)
+        assert net.forward_latex == same.forward_latex and net.ranges == same.ranges
+
+
+def test_the_average_in_one_line_is_an_error_naming_the_two_lines() -> None:
+    forward = [*AVERAGE[:2], r"C = -\frac{1}{n} \sum_x \sum_j [y_j \ln a_j + (1 - y_j) \ln(1 - a_j)]"]
+    with pytest.raises(DeclarationError, match="sums over x, which its summand does not name"):
+        symbp.declare(forward, error="C", activations={"sigma": "sigmoid"})
+
+
+@pytest.mark.parametrize(("net", "equation", "derived"), [
+    ("average", r"\frac{\partial C}{\partial w_{jk}} = \sum_x a_k (a_j - y_j)",
+     r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_{x} \delta_{j} a_{k}"),
+    ("average-Cx", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x (y_j - a_j)",
+     r"\frac{\partial C}{\partial b_{j}} = \frac{1}{n} \sum_{x} \left(\sigma(z_{j}) - y_{j}\right)"),
+    ("sum-En", r"\frac{\partial E}{\partial w_{kj}} = (y_k - t_k) z_j",
+     r"\frac{\partial E}{\partial w_{kj}} = \sum_{n} \delta_{k} z_{j}"),
+])
+def test_what_symbp_derives_for_the_total_is_the_total_s(net: str, equation: str, derived: str) -> None:
+    """A parameter's derivative of the total is checked on one pattern's network; what symbp says
+    it derives is the total's (the average's 1/n and sum put back), not one pattern's."""
+    (r,) = symbp.check_equation(equation, NETS[net]())
+    assert r.verdict == REFUTED and r.derived == derived, r.message
+    assert f"symbp derives {derived}" in r.message, r.message
 
 
 def test_the_average_s_parts_are_named() -> None:

@@ -138,7 +138,7 @@ def test_check_an_equation_and_a_file() -> None:
 SOURCES = [
     (str(ROOT / "derivations" / "weight_sharing.tex"), 1, 15),
     (" derivations/weight_sharing.tex ", 1, 15),
-    (ROOT / "derivations", 30, 347),  # conv_stride_symbolic.tex: 12 links
+    (ROOT / "derivations", 31, 360),  # conv_stride_symbolic.tex: 12 links; avg6's generic average: 13
     (str(ROOT / "derivations" / "prml_5_3_1.tex"), 1, 11),
 ]
 

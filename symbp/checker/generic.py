@@ -433,6 +433,31 @@ def _where(tpl: Template, depth: int, layer: int, at_depth: bool) -> str:
     return f"at length {D} = {depth}, {what} {tpl.var} = {layer}"
 
 
+def _window_cost(tpl: Template, at_depth: bool, of: str, D: str) -> str:
+    """What the window takes the cost for: an undefined function of its top layer ``of`` (which
+    it is through the layers above), or at ``L`` the cost written at the top (or the catalogue's)
+    as the file defines it; each input's, where the cost is the average over the inputs (``C =
+    \\frac{1}{n} \\sum_x C_x``).
+
+    >>> t = Template("layers", "l", "L", [r"z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j",
+    ...     r"a^l_j = \\sigma(z^l_j)", r"C_x = \\frac{1}{2} \\sum_j (a^L_j - y_j)^2",
+    ...     r"C = \\frac{1}{n} \\sum_x C_x"], {"error": "C"})
+    >>> print(_window_cost(t, True, "a^L", "L"))
+    C, the average over the inputs x of C_x, as the file defines it of a^L
+    >>> print(_window_cost(t, False, "a^l", "L"))
+    C the average over the inputs x of C_x, each an undefined function of a^l (which it is through the \
+layers above, and by definition at L)
+    """
+    error = tpl.kw.get("error") or "E"
+    patterns = tpl.patterns
+    if at_depth and (tpl.top or tpl.kw.get("error_kind") is not None):
+        avg = f", the average over the inputs {patterns[0]} of {error}_{patterns[0]}," if patterns else ""
+        return f"{error}{avg} as the file defines it of {of}"
+    avg = f" the average over the inputs {patterns[0]} of {error}_{patterns[0]}, each" if patterns else ""
+    return (f"{error}{avg} an undefined function of {of} (which it is through the layers above, and by "
+            f"definition at {D})")
+
+
 def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list, window: Any,
              at_depth: bool, proof: Any = None, wruns: list | None = None) -> LinkResult:
     """One link's result from the unrolled ``runs``; the window is read from ``wruns`` (``runs``
@@ -478,7 +503,8 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     if conflicted and not refuted:  # at equal widths it agrees: defined only there
         d, la, inst, r = conflicted[0]
         x, layers = sorted(inst.conflicts.items())[0]
-        shown_layers = " and ".join(layer_name(v, anchor_of(d, la), d) for v in layers)
+        shown_layers = " and ".join(_off(D, 0) if inst.at_top.get(x) == int(v) == d
+                                    else layer_name(v, anchor_of(d, la), d) for v in layers)
         slip = dx.IndexSlip("refuted", f"the index {x} stands for units of the {what}s {shown_layers}: "
                                        "the two sides are defined only where those layers are equally "
                                        "wide (there they agree)")
@@ -490,7 +516,8 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         lead = ""
         if inst.conflicts:
             x, layers = sorted(inst.conflicts.items())[0]
-            shown_layers = " and ".join(layer_name(v, anchor, d) for v in layers)
+            shown_layers = " and ".join(_off(D, 0) if inst.at_top.get(x) == int(v) == d  # y_j: layer L
+                                        else layer_name(v, anchor, d) for v in layers)
             lead = (f"the index {x} stands for units of the {what}s {shown_layers} (read with every "
                     f"layer equally wide); ")
         inst_text = _link_text(inst.chain, k)
@@ -564,8 +591,7 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         above = _sup(letter, top)
         carriers = ", ".join(sorted(tpl.carriers))
         wtext = (f"{layers} alone, with {carriers}{below} below as given inputs and "
-                 f"{tpl.kw.get('error', 'E')} an undefined function of {carriers}{above} (which it is "
-                 f"through the layers above, and by definition at {D})")
+                 f"{_window_cost(tpl, at_depth, carriers + above, D)}")
         said = wrun.message
         for b in tpl.boundaries:  # the window's layer 0 is the layer below it, not the network's inputs
             if b.at == "0" and b.value and tpl.mode == "layers":

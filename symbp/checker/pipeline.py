@@ -351,6 +351,22 @@ def _mean_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -
         return any((isinstance(y, SumOp) and y.index == x) or is_n(y)
                    or (isinstance(y, Sym) and y.name == net.error_name and not y.groups) for y in node.walk())
 
+    def number(node: Node) -> Fraction | None:  # 2, -1
+        if isinstance(node, Num):
+            return node.value
+        return -node.arg.value if isinstance(node, Neg) and isinstance(node.arg, Num) else None
+
+    def per_n(node: Node) -> Fraction | None:  # n: 1, 2n: 2, 2 n: 2 (the number beside n)
+        if is_n(node):
+            return Fraction(1)
+        if isinstance(node, Mul) and sum(map(is_n, node.factors)) == 1 \
+                and all(is_n(f) or (isinstance(f, Num) and f.value) for f in node.factors):
+            out = Fraction(1)
+            for f in node.factors:
+                out *= f.value if isinstance(f, Num) else 1
+            return out
+        return None
+
     def whole(node: SumOp) -> bool:  # \\sum_x or \\sum_{x=1}^{n}: every pattern
         return (node.lower is None and node.upper is None) or (
             isinstance(node.lower, Num) and node.lower.value == 1 and is_n(node.upper))  # type: ignore[arg-type]
@@ -372,15 +388,15 @@ def _mean_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -
             visit(node.arg, -coeff, p, inside, env, binds)
         elif is_n(node):  # the number of patterns itself
             split(Expr.const(1).scale(coeff), inside, p + 1)
-        elif isinstance(node, Div) and is_n(node.den):
-            visit(node.num, coeff, p - 1, inside, env, binds)
+        elif isinstance(node, Div) and per_n(node.den) is not None:  # \frac{S}{n}, \frac{S}{2n}
+            visit(node.num, coeff / per_n(node.den), p - 1, inside, env, binds)  # type: ignore[operator]
         elif isinstance(node, Mul):
             rest, q, c = [], p, coeff
             for f in node.factors:
                 if isinstance(f, Num):
                     c *= f.value
-                elif isinstance(f, Div) and isinstance(f.num, Num) and is_n(f.den):
-                    c, q = c * f.num.value, q - 1
+                elif isinstance(f, Div) and number(f.num) is not None and per_n(f.den) is not None:
+                    c, q = c * number(f.num) / per_n(f.den), q - 1  # type: ignore[operator]
                 elif is_n(f):
                     q += 1
                 else:
@@ -471,12 +487,17 @@ def _with_patterns(net: Network, letters: dict[str, tuple[str, ...]], inference:
     except ResourceLimitError as exc:
         return LinkResult.of("", ERROR, [dx.BoundReached(str(exc))], error="ResourceLimitError")
     out = None
+    # each part is an equation of one pattern: the patterns' letter is the sum the parts took
+    # apart, written there only as one pattern's error (C_x, where no \delta names the derivative)
+    inference = [p for p in inference if p.letter != net.patterns[0]]  # type: ignore[index]
     for what, a, b in parts:
         try:
             pa, pb = (parse_expression(x, net.functions) for x in (a, b))
         except SymbpError as exc:  # a part that does not read back: nothing is claimed
             return LinkResult.of("", ERROR, [dx.RoundTrip(f"{a} = {b}: {exc}")], error="RoundTripError")
         res = _check_per_unit(net, letters, inference, pa, pb, head, suggest)
+        if res.derived and _total_by_a_parameter(net, head):
+            _derived_over_patterns(net, res)
         res.message = f"{what}: {a} = {b}: {res.message}"
         if res.verdict not in (VERIFIED, AT_SIZES):
             return res
@@ -485,6 +506,31 @@ def _with_patterns(net: Network, letters: dict[str, tuple[str, ...]], inference:
     if out is None:  # both sides 0
         return LinkResult("", VERIFIED, "holds for all sizes: both sides are 0 for every pattern")
     return out
+
+
+def _total_by_a_parameter(net: Network, head: Node) -> bool:
+    """Whether ``head`` is the total error's derivative by a parameter (``\\frac{\\partial C}{\\partial
+    w_{jk}}`` beside ``C = \\frac{1}{n} \\sum_x C_x``): every pattern's, the sum (average) of theirs."""
+    if not (isinstance(head, Deriv) and isinstance(head.num, Sym) and head.num.name == net.error_name
+            and not head.num.groups and isinstance(head.wrt, Sym)):
+        return False
+    try:
+        return Interpreter(net, {}).family_for(head.wrt).param
+    except SymbpError:
+        return False
+
+
+def _derived_over_patterns(net: Network, res: LinkResult) -> None:
+    """What symbp derives for a parameter's derivative of the total, checked on one pattern's
+    network (``\\delta_j a_k``, which is ``C_x``'s), written as the total's: ``\\frac{1}{n}
+    \\sum_x \\delta_j a_k`` for the average, ``\\sum_n`` for the sum."""
+    x, size = net.patterns  # type: ignore[misc]
+    lhs, _, rhs = res.derived.partition(" = ")  # type: ignore[union-attr]
+    body = rhs if not (" + " in rhs or " - " in rhs[1:] or rhs.startswith("-")) else f"\\left({rhs}\\right)"
+    total = f"\\frac{{1}}{{{latex_name(size)}}} \\sum_{{{x}}} {body}" if net.mean else f"\\sum_{{{x}}} {body}"
+    res.derived = f"{lhs} = {total}"
+    res.diagnoses = [dx.Derived(res.derived) if isinstance(d, dx.Derived) else d for d in res.diagnoses]
+    res.message = dx.message(res.diagnoses)
 
 
 def unit_zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:

@@ -161,12 +161,17 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
                                                     hint="declare E = \\sum_n E_n once"), src, k)
             net.patterns, net.mean = pattern[:2], pattern[2]
             continue
+        if isinstance(chain.sides[0], Sym) and chain.sides[0].name == error \
+                and (exc := _implicit_patterns(chain)) is not None:  # C = \frac{1}{2n} \sum_x \sum_j ...
+            raise _with_source(exc, src, k)
         for node in chain.sides[1].walk():  # applied in one place, a quantity in another: which?
             if isinstance(node, Sym) and node.name in net.functions:
                 raise _with_source(DeclarationError(
                     f"{node.name} is applied as a function and also used as a quantity",
                     offset=node.pos, hint=f"write {node.name}(...) everywhere if it is a function, "
                     f"or a product with a space or \\cdot if it is a quantity"), src, k)
+    if net.patterns is not None:  # C_x = ..., one pattern's cost, the summand of C = \frac{1}{n} \sum_x C_x
+        parsed = [_one_pattern(net, src, chain) for src, chain in parsed]
     if labels:  # p_{y_i}, y_i a class label: read through its one-hot target
         parsed, aliases, targets = _read_labels(net, parsed, labels, aliases, targets)
     # index letters: every letter written in a forward equation names a range, except the
@@ -483,6 +488,53 @@ def _pattern_sum(chain, net: Network) -> tuple[str, str, bool] | None:  # noqa: 
                                    hint="write E = \\sum_n E_n")
         size = rhs.upper.name
     return n, size, False
+
+
+def _implicit_patterns(chain) -> DeclarationError | None:  # noqa: ANN001
+    """The error defined with a sum whose summand does not name its letter (Nielsen's ``C =
+    \\frac{1}{2n} \\sum_x \\sum_j (y_j - a^L_j)^2``, where ``y`` and ``a^L`` are the input ``x``'s
+    without saying so): read as written it is the number of ``x``'s times one input's cost, which
+    is not what the source means, so an error naming the average's form; ``None`` otherwise.
+
+    >>> from symbp.latex.parser import parse_chain
+    >>> print(_implicit_patterns(parse_chain(r"C = \\frac{1}{2n} \\sum_x \\sum_j (a_j - y_j)^2")))
+    C sums over x, which its summand does not name: the inputs x of an average?
+    hint: write one input's cost and the average: C_x = \\sum_j ... and C = \\frac{1}{n} \\sum_x C_x
+    """
+    from ..latex.ast import SumOp
+    for node in chain.sides[1].walk():
+        if isinstance(node, SumOp) and node.index not in node.body.index_letters():
+            name = latex_name(chain.sides[0].name)
+            return DeclarationError(
+                f"{name} sums over {node.index}, which its summand does not name: the inputs {node.index} "
+                "of an average?", offset=node.pos,
+                hint=f"write one input's cost and the average: {name}_{node.index} = "
+                     f"\\sum_j ... and {name} = \\frac{{1}}{{n}} \\sum_{node.index} {name}_{node.index}")
+    return None
+
+
+def _one_pattern(net: Network, src: str, chain):  # noqa: ANN001, ANN202
+    """A forward equation defining the summand of the total over the patterns, ``C_x = ...`` beside
+    ``C = \\frac{1}{n} \\sum_x C_x`` (``E_n = ...`` beside ``E = \\sum_n E_n``): the network is one
+    pattern's, so it defines that pattern's error, written ``C`` (as Nielsen writes ``C`` for
+    ``C_x``: "regard C as C_x"), not a family ``C`` with an index over the patterns; other
+    equations as they are.
+
+    >>> net = declare([r"a_j = \\sigma(z_j)", r"C_x = \\sum_j (a_j - y_j)^2",
+    ...                r"C = \\frac{1}{n} \\sum_x C_x"], error="C")
+    >>> net.forward_latex[1], net.ranges
+    ('C = \\\\sum_j (a_j - y_j)^2', {'j': 'J'})
+    """
+    from dataclasses import replace
+
+    from ..latex.ast import Chain, Sym
+    lhs = chain.sides[0]
+    if not (isinstance(lhs, Sym) and lhs.name == net.error_name and lhs.groups == ((net.patterns[0],),)
+            and not lhs.units and not lhs.shifted and _pattern_sum(chain, net) is None):
+        return src, chain
+    rhs = src.split("=", 1)[1].strip()
+    one = Chain((replace(lhs, groups=()), *chain.sides[1:]), chain.rels)
+    return f"{latex_name(net.error_name)} = {rhs}", one
 
 
 def _mean_of(node):  # noqa: ANN001, ANN202

@@ -213,6 +213,8 @@ class Instance:
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: the claim's letters -> the letters of the unrolled network
     letters: dict[str, str] = field(default_factory=dict)
+    #: letters placed by a family of the cost written at the top (``y_j``: layer ``L``) -> that layer
+    at_top: dict[str, int] = field(default_factory=dict)
     #: a window of steps a proof is written at: (its step, the letter it stands for, the family
     #: the printer writes ``\\delta`` of without its step); ``None`` elsewhere
     shown_as: tuple[int, str, str] | None = None
@@ -308,6 +310,10 @@ class Template:
             lhs = chain.sides[0]
             base, mark = self.split(lhs.name)
             if mark is None and self.mode == "layers" and self._about_the_top(chain):
+                from .declare import _implicit_patterns
+                exc = _implicit_patterns(chain) if base == (self.kw.get("error") or "E") else None
+                if exc is not None:  # C = \frac{1}{2n} \sum_x \sum_j (y_j - a^L_j)^2: x is implicit
+                    raise exc
                 self.top.append(chain)
                 self._top_at = k
                 continue
@@ -417,6 +423,15 @@ class Template:
             elif outs != want:
                 self.window_problem = ("the unrolled network's outputs are not the families the next "
                                        "layer uses, so a window of layers does not stand for the rest")
+
+    @property
+    def patterns(self) -> tuple[str, str] | None:
+        """The letter and the number of the patterns where the cost written at the top is their
+        average or sum (``C = \\frac{1}{n} \\sum_x C_x``: ``('x', 'n')``), as the unrolled network
+        reads it; else ``None``."""
+        if self.mode != "layers" or not self.top:
+            return None
+        return self.network(2).patterns
 
     def _boundaries(self) -> None:
         """The declared boundaries checked against the forward pass: each of a family the layer
@@ -818,6 +833,30 @@ class Template:
         average ``C = \\frac{1}{n} \\sum_x C_x`` of costs defined so)."""
         return all(m.kind == "depth" for m in self._rhs_marks(chain))
 
+    def _is_total(self, chain: Chain) -> bool:
+        """Whether a forward equation written at the top is the total over the inputs (the
+        average ``C = \\frac{1}{n} \\sum_x C_x``, the sum ``E = \\sum_n E_n``), read as
+        :func:`symbp.engine.declare.declare` reads it."""
+        from types import SimpleNamespace
+
+        from .declare import _pattern_sum
+        return _pattern_sum(chain, SimpleNamespace(error_name=self.kw.get("error") or "E")) is not None
+
+    def _top_places(self) -> dict[str, tuple[int | None, ...]]:
+        """The families the cost written at the top reads without a layer, each index's layer
+        from ``L`` where a family with a layer places it (Nielsen's ``y_j`` beside ``a^L_j``:
+        ``{'y': (0,)}``), ``None`` where none does."""
+        if "top_places" not in self.cache:
+            out: dict[str, tuple[int | None, ...]] = {}
+            for chain in self.top:
+                offs = self._letter_offsets(chain)
+                for s in chain.sides[1].walk():
+                    if isinstance(s, Sym) and self.split(s.name)[1] is None and s.letters \
+                            and s.name not in self.params and s.name not in self.defined:
+                        out.setdefault(s.name, tuple(offs.get(x) for x in s.letters))
+            self.cache["top_places"] = out
+        return self.cache["top_places"]
+
     def _rhs_marks(self, chain: Chain) -> list[Mark]:
         """The generic superscripts written on the right side of ``chain``."""
         return [m for s in chain.sides[1].walk() if isinstance(s, Sym)
@@ -862,7 +901,9 @@ class Template:
                                if self.mode == "layers" else {})
                     inst = self._instantiate(chain, env, depth, letters)
                     lines.append(f"{unparse(inst.sides[0])} = {unparse(inst.sides[1])}")
-            for chain in self.top if not free_error else ():
+            for chain in self.top:
+                if free_error and not self._is_total(chain):  # the average over the inputs stays
+                    continue
                 offs = self._letter_offsets(chain)
                 letters = {x: self.pool[depth + d] for x, d in offs.items()} if depth + min(
                     offs.values(), default=0) >= 0 else {}
@@ -890,11 +931,19 @@ class Template:
             return Instance(self._instantiate(chain, env, depth, {}))
         placed: dict[str, set[int]] = {}
         shared: set[str] = set()  # letters of the examples, placed at no layer
+        at_top: dict[str, int] = {}
         for side in chain.sides:
             for s in side.walk():
                 if isinstance(s, Sym):
                     base, mark = self.split(s.name)
                     if mark is None:
+                        if base in self._top_places() and len(s.letters) == len(self._top_places()[base]):
+                            # y_j of the cost at the top: its units are those of layer L (a^L_j)
+                            for x, d in zip(s.letters, self._top_places()[base]):
+                                if d is not None:
+                                    placed.setdefault(x, set()).add(depth + d)
+                                    at_top[x] = depth + d
+                            continue
                         if s.letters and (base in self.defined or base in self.params or base == "delta"):
                             raise UnsupportedError(
                                 f"{unparse(s)} is written without its layer", offset=s.pos,
@@ -912,7 +961,14 @@ class Template:
                         if x != self.batch_letter:
                             placed.setdefault(x, set()).add(n + d)
         used = set().union(*(side.index_letters() for side in chain.sides))
-        loose = sorted(used - set(placed) - shared - {self.batch_letter})
+        pattern = self.patterns
+        if pattern is not None and pattern[0] in placed:
+            x, n = pattern
+            raise UnsupportedError(f"{x} is the letter of the average over the inputs ("
+                                   f"{self.kw.get('error') or 'E'} = \\frac{{1}}{{{n}}} \\sum_{x} ...) "
+                                   "and a unit of a layer in this claim",
+                                   hint=f"name the units with another letter than {x}")
+        loose = sorted(used - set(placed) - shared - {self.batch_letter} - {pattern[0] if pattern else None})
         if loose:
             raise UnsupportedError(f"the index {loose[0]} is no unit of any layer of this claim",
                                    hint=f"index letters stand for the units of a layer: j in z^{self.var}_j")
@@ -934,7 +990,7 @@ class Template:
                 taken.add(new)
                 letters[x] = new
         inst = self._instantiate(chain, env, depth, letters)
-        return Instance(inst, conflicts, letters)
+        return Instance(inst, conflicts, letters, at_top=at_top)
 
     def _instantiate(self, chain: Chain, env: dict[str, int], depth: int, letters: dict[str, str]) -> Chain:
         sides = tuple(_prune(self._node(s, env, depth, letters)) for s in chain.sides)

@@ -683,7 +683,11 @@ class Oracle:
                 if not (key[0] == self.delta_name or key in self.pre or key in self.outputs) \
                         or not self.exists(key):
                     raise IllFormed(f"no delta over {key[1]}")
-                return self.derivative(Sym(0, 0, self.net.error_name, ()), key, idx, env)
+                # one pattern's error where the total is their average (Nielsen's \delta^L = a^L - y
+                # beside C = \frac{1}{n} \sum_x C_x: \partial C_x / \partial z^L, as the checker reads
+                # it); of the sum E = \sum_n E_n the two are one
+                groups = ((self.pattern_letter,),) if self.mean_size is not None else ()
+                return self.derivative(Sym(0, 0, self.net.error_name, groups), key, idx, env)
             return self.value(key, idx)
         if isinstance(node, Call):
             kind = (("relu" if node.name == "max" else None)  # \max(0, x) and [x > 0]: its own reading

@@ -220,6 +220,71 @@ FIELD += [
           note="one input's gradient for the average's (the oracle takes input 0)"),
 ]
 
+# NNDL ch. 3's average over the inputs for an L-layer network, in his letters with the layers as
+# superscripts (derivations/generic/nielsen_ch3_average_layers.tex): C_x one input's cost, written at
+# the top, and C = \frac{1}{n} \sum_x C_x; ch. 1's quadratic cost (eq. 6) averaged the same way
+NLA = NL + (r"C_x = -\sum_j [y_j \ln a^L_j + (1 - y_j) \ln(1 - a^L_j)]", r"C = \frac{1}{n} \sum_x C_x")
+NLA_DIR = ("layers l = 1..L", r"activation \sigma = sigmoid", "error C")
+NLA_SPEC = dict(net="mlpavg", hidden="logistic", err="ce")
+NLQA = NL + (r"C_x = \frac{1}{2} \sum_j (y_j - a^L_j)^2", r"C = \frac{1}{n} \sum_x C_x")
+NLQA_DIR = ("layers l = 1..L", "error C")
+NLQA_SPEC = dict(net="mlpavg", err="sos")
+
+
+def _out(m: Any, p: dict, sigma: bool = False) -> Any:
+    """One input's ``a^L_j - y_j`` (times ``σ'(z^L_j)`` with ``sigma``)."""
+    d = p["a"][m.L] - p["y"]
+    return d * m.fp(p["z"][m.L]) if sigma else d
+
+
+FIELD += [
+    Entry("nndl3-L-avg-61", NNDL, "ch. 3, eqs. (57), (61), layer L", NLA,
+          r"\frac{\partial C}{\partial w^L_{jk}} = \frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j)", True,
+          lambda m: (m.grad(m.w[m.L]), m.mean(lambda p: outer(_out(m, p), p["a"][m.L - 1]))), NLA_SPEC,
+          NLA_DIR, note="the average over the n inputs x, every depth L"),
+    Entry("nndl3-L-avg-62", NNDL, "ch. 3, eqs. (57), (62), layer L", NLA,
+          r"\frac{\partial C}{\partial b^L_j} = \frac{1}{n} \sum_x (a^L_j - y_j)", True,
+          lambda m: (m.grad(m.b[m.L]), m.mean(lambda p: _out(m, p))), NLA_SPEC, NLA_DIR),
+    Entry("nndl3-L-avg-bp4", NNDL, "ch. 3, eq. (57) with BP4", NLA,
+          r"\frac{\partial C}{\partial w^l_{jk}} = \frac{1}{n} \sum_x a^{l-1}_k \delta^l_j", True,
+          lambda m: every(m, lambda l: (m.grad(m.w[l]), sum(outer(m.delta(l, x), m.per[x]["a"][l - 1])
+                                                            for x in range(m.n)) / m.n)), NLA_SPEC, NLA_DIR,
+          note="every layer l: δ^l one input's, ∂C_x/∂z^l"),
+    Entry("nndl3-L-avg-61-slip-no1/n", NNDL, "ch. 3, eqs. (57), (61), layer L", NLA,
+          r"\frac{\partial C}{\partial w^L_{jk}} = \sum_x a^{L-1}_k (a^L_j - y_j)", False,
+          lambda m: (m.grad(m.w[m.L]), m.mean(lambda p: outer(_out(m, p), p["a"][m.L - 1]), 1.0)), NLA_SPEC,
+          NLA_DIR, slip=True, note="the average's 1/n dropped"),
+    Entry("nndl3-L-avg-61-slip-noaverage", NNDL, "ch. 3, eqs. (57), (61), layer L", NLA,
+          r"\frac{\partial C}{\partial w^L_{jk}} = a^{L-1}_k (a^L_j - y_j)", False,
+          lambda m: (m.grad(m.w[m.L]), outer(_out(m, m.per[0]), m.per[0]["a"][m.L - 1])), NLA_SPEC, NLA_DIR,
+          slip=True, note="one input's gradient for the average's (the oracle takes input 0)"),
+    Entry("nndl3-L-avg-62-slip-sign", NNDL, "ch. 3, eqs. (57), (62), layer L", NLA,
+          r"\frac{\partial C}{\partial b^L_j} = \frac{1}{n} \sum_x (y_j - a^L_j)", False,
+          lambda m: (m.grad(m.b[m.L]), m.mean(lambda p: -_out(m, p))), NLA_SPEC, NLA_DIR, slip=True),
+    Entry("nndl3-L-avg-61-slip-layer", NNDL, "ch. 3, eqs. (57), (61), layer L", NLA,
+          r"\frac{\partial C}{\partial w^L_{jk}} = \frac{1}{n} \sum_x a^L_k (a^L_j - y_j)", False,
+          lambda m: (m.grad(m.w[m.L]), m.mean(lambda p: outer(_out(m, p), p["a"][m.L]))),
+          dict(NLA_SPEC, square=True), NLA_DIR, slip=True,
+          note="a^L_k for a^{L-1}_k (equal widths, where both sides are defined)"),
+    Entry("nndl3-L-avg-61-slip-every-layer", NNDL, "ch. 3, eqs. (57), (61), layer l", NLA,
+          r"\frac{\partial C}{\partial w^l_{jk}} = \frac{1}{n} \sum_x a^{l-1}_k (a^l_j - y_j)", False,
+          lambda m: every(m, lambda l: (m.grad(m.w[l]), m.mean(lambda p: outer(p["a"][l] - p["y"],
+                                                                                p["a"][l - 1])))),
+          dict(NLA_SPEC, square=True), NLA_DIR, slip=True,
+          note="the output layer's formula at every layer (equal widths)"),
+    Entry("nndl1-L-quadratic-avg-w", NNDL, "ch. 1, eq. (6) averaged, layer L", NLQA,
+          r"\frac{\partial C}{\partial w^L_{jk}} = \frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j) \sigma'(z^L_j)", True,
+          lambda m: (m.grad(m.w[m.L]), m.mean(lambda p: outer(_out(m, p, True), p["a"][m.L - 1]))),
+          NLQA_SPEC, NLQA_DIR, note="C = 1/(2n) Σ_x ||y(x) - a^L(x)||^2 in components"),
+    Entry("nndl1-L-quadratic-avg-b", NNDL, "ch. 1, eq. (6) averaged, layer L", NLQA,
+          r"\frac{\partial C}{\partial b^L_j} = \frac{1}{n} \sum_x (a^L_j - y_j) \sigma'(z^L_j)", True,
+          lambda m: (m.grad(m.b[m.L]), m.mean(lambda p: _out(m, p, True))), NLQA_SPEC, NLQA_DIR),
+    Entry("nndl1-L-quadratic-avg-slip-nosigma'", NNDL, "ch. 1, eq. (6) averaged, layer L", NLQA,
+          r"\frac{\partial C}{\partial w^L_{jk}} = \frac{1}{n} \sum_x a^{L-1}_k (a^L_j - y_j)", False,
+          lambda m: (m.grad(m.w[m.L]), m.mean(lambda p: outer(_out(m, p), p["a"][m.L - 1]))),
+          NLQA_SPEC, NLQA_DIR, slip=True, note="the cross-entropy's gradient for the quadratic cost's"),
+]
+
 # ---------------------------------------------------------------------------------------------
 # Graves 2012 §3.2.2, BPTT for every step t (derivations/generic/graves_bptt.tex)
 GR = (r"a^t_h = \sum_{i=1}^{I} w_{ih} x^t_i + \sum_{h'=1}^{H} w_{h'h} b^{t-1}_{h'}", r"b^t_h = \theta_h(a^t_h)",

@@ -31,6 +31,8 @@ The networks, in the sources' letters:
   ``l = 1..L`` (``A[0] = X``, ``m`` columns), each layer's activation its own function (the
   undefined functions in turn, so that ``g^{[l]}`` and ``g^{[l+1]}`` differ), ``J`` the mean of
   the examples' losses; depths ``L = 2, 3, 4`` with the widths of ``mlp``.
+* ``mlpavg``: ``mlp`` averaged over ``n = 2, 3`` inputs, ``C = 1/n Σ_x C_x`` (each input its own
+  ``x`` and ``y``, the weights shared), ``C_x`` Nielsen's cross-entropy or the quadratic cost.
 * ``avg``: Nielsen's ch. 3 average over ``n`` inputs, ``C = 1/n Σ_x C_x``, one sigmoid layer
   with the cross-entropy (or an undefined cost) per input.
 """
@@ -314,6 +316,40 @@ class Avg(_Base):
         self.E = total / n
 
 
+class MLPAvg(_Base):
+    """Nielsen's L-layer network averaged over ``n`` inputs, ``C = 1/n Σ_x C_x`` (ch. 3, eq. 57;
+    ``C_x`` the cross-entropy ``ce`` or the quadratic cost ``sos`` of input ``x``): ``w[l]``,
+    ``b[l]`` shared, ``per[x]`` each input's ``z``, ``a`` (lists over ``l = 0..L``) and ``y``."""
+
+    def __init__(self, widths: tuple[int, ...], n: int, seed: int, f: str, err: str) -> None:
+        gen = torch.Generator().manual_seed(seed)
+        self.L, self.n, self.fname, self.err = len(widths) - 1, n, f, err
+        self.w: list = [None] + [_rnd(gen, widths[i], widths[i - 1], scale=0.7) for i in range(1, self.L + 1)]
+        self.b: list = [None] + [_rnd(gen, widths[i], scale=0.5) for i in range(1, self.L + 1)]
+        self.per: list = []
+        c = torch.randn(widths[-1], generator=gen)
+        total = 0
+        for _ in range(n):
+            z: list = [None]
+            a: list = [_rnd(gen, widths[0])]
+            for i in range(1, self.L + 1):
+                z.append(self.w[i] @ a[i - 1] + self.b[i])
+                a.append(self.f(z[i]))
+            y = self.targets("unit" if err == "ce" else err, (widths[-1],), gen)
+            self.per.append(dict(z=z, a=a, y=y))
+            total = total + _cost(err, a[self.L], y, c)
+        self.E = total / n
+
+    def delta(self, layer: int, x: int) -> torch.Tensor:
+        """δ^l of input ``x``: ``∂C_x/∂z^l`` (``n ∂C/∂z^l_x``)."""
+        return self.n * self.grad(self.per[x]["z"][layer])
+
+    def mean(self, fn: Callable[[dict], torch.Tensor], scale: float | None = None) -> torch.Tensor:
+        """``1/n Σ_x fn(per[x])`` (``scale`` times the sum instead, where given)."""
+        s = sum(fn(p) for p in self.per)
+        return s / self.n if scale is None else s * scale
+
+
 #: the depths L and their width plans n_0..n_L (input first); "square": equal widths
 MLP_WIDTHS = {1: ((3, 4), (4, 3)), 2: ((3, 4, 2), (2, 3, 4)), 3: ((2, 3, 4, 3), (3, 2, 3, 2)),
               4: ((3, 2, 4, 3, 2), (2, 4, 3, 2, 3))}
@@ -359,6 +395,11 @@ def configs(spec: dict) -> list[Callable[[], object]]:
             for depth in spec.get("depths", (2, 3, 4)):
                 for widths in MLP_WIDTHS[depth]:
                     out.append(lambda w=widths, s=seed, f=f, e=err: BatchL(w, 3, s, f, e))
+        elif net == "mlpavg":
+            table = MLP_SQUARE if spec.get("square") else MLP_WIDTHS
+            for depth in spec.get("depths", (2, 3, 4)):
+                for widths, n in itertools.product(table[depth], (2, 3)):
+                    out.append(lambda w=widths, n=n, s=seed, f=f, e=err: MLPAvg(w, n, s, f, e))
         elif net == "avg":
             for sz in AVG_SIZES:
                 out.append(lambda sz=sz, s=seed, f=f, e=err: Avg(sz, s, f, e))
