@@ -627,6 +627,7 @@ FIELD += [
 # from t = 2, an initial state, zero padding, a definition the first layer does not have.
 NLQ = NL + (r"C = \frac{1}{2} \sum_j (y_j - a^L_j)^2",)
 NLQ_SPEC = dict(net="mlp", err="sos")
+NLQ_DIR = NL_DIR + ("error C",)  # a cost written at the top is the file's error, declared so
 GRS = GR
 GRS_DIR = ("params w, s", "steps t = 1..T", "boundary b^0_h = s_h")
 GRS_SPEC = dict(net="rnn", init=True)
@@ -703,12 +704,12 @@ FIELD += [
           lambda m: (m.delta(m.L - 1), _bp2(m, m.L - 1)), NL_SPEC, NL_DIR, note="a claim naming L alone"),
     Entry("nndl-L-quadratic-bp1", NNDL, "eq. (30), BP1 with the quadratic cost", NLQ,
           r"\delta^L_j = (a^L_j - y_j) \sigma'(z^L_j)", True,
-          lambda m: (m.delta(m.L), (m.a[m.L] - m.y) * m.fp(m.z[m.L])), NLQ_SPEC, NL_DIR,
+          lambda m: (m.delta(m.L), (m.a[m.L] - m.y) * m.fp(m.z[m.L])), NLQ_SPEC, NLQ_DIR,
           note="the quadratic cost C = 1/2 ||y - a^L||^2 in the forward pass"),
     Entry("nndl-L-quadratic-slip-every-layer", NNDL, "eq. (30), BP1 with the quadratic cost", NLQ,
           r"\delta^l_j = (a^l_j - y_j) \sigma'(z^l_j)", False,
           lambda m: every(m, lambda l: (m.delta(l), (m.a[l] - m.y) * m.fp(m.z[l]))), dict(NLQ_SPEC, square=True),
-          NL_DIR, slip=True, note="the output layer's error written for every layer (equal widths)"),
+          NLQ_DIR, slip=True, note="the output layer's error written for every layer (equal widths)"),
     Entry("graves-3.35-hh-from2", GRAVES, "§3.2.2 (3.35), the recurrent weight, b^0 = 0", GR,
           r"\frac{\partial O}{\partial w_{h'h}} = \sum_{t=2}^{T} \delta^t_h b^{t-1}_{h'}", True,
           lambda m: (m.grad(m.w_hh), sum((outer(m.b[t - 1], m.delta_h(t)) for t in range(2, m.T + 1)),
