@@ -31,6 +31,8 @@ invisible to LaTeX::
     % symbp: layers l = 1..L           the forward pass is written for a generic layer l of an
                                        L-layer network (w^l_{jk}, a^{l-1}_k): symbp.engine.generic
     % symbp: steps t = 1..T            ... for a generic step t of T (Graves's BPTT)
+    % symbp: average x                 the error's sum over x is over the training inputs, each
+                                       quantity that input's (Nielsen's eq. 57 on one line)
     % symbp: boundary b^0_h = s_h      a boundary other than the defaults (b^0 = 0, \\delta^{T+1} = 0,
                                        a^0 = x): symbp.engine.generic.read_boundary
 
@@ -338,6 +340,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     conventions: dict[str, str] = {}  # the vector notation's: symbp.engine.vector.Conventions
     relations: list[str] = []
     padding: str | None = None
+    average: str | None = None  # % symbp: average x: the cost's sum over x is over the inputs
     where: dict[tuple[str, str], int] = {}  # (directive, subject) -> offset, for messages
     pending_forward: list[int] = []
     for pos, word, arg, argpos in directives:
@@ -440,12 +443,19 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                 raise DeclarationError(f"unknown error function {error_kind!r}", offset=argpos,
                                        hint=f"choose one of: {', '.join(ERROR_KINDS)}, or name the "
                                             "error: '% symbp: error C'").at(text, file)
+        elif word == "average":  # % symbp: average x: Nielsen's C = -\frac{1}{n} \sum_x \sum_j [...]
+            if not re.fullmatch(r"\s*[A-Za-z]\s*", arg):
+                raise DeclarationError("this average directive cannot be read", offset=argpos,
+                                       hint="write '% symbp: average x', x the letter of the sum over "
+                                            "the training inputs").at(text, file)
+            average = arg.strip()
+            where[("average", "")] = argpos
         elif word not in ("expect", "label", "skip"):
             raise DeclarationError(f"unknown directive {word!r}", offset=argpos - len(word) - 1,
                                    hint="directives: network, forward, index, params, activation, "
                                         "error, targets, class, delta, vector, matrix, layout, layers, "
-                                        "steps, boundary, hadamard, examples, prefix, size, padding, expect, "
-                                        "label, skip").at(text, file)
+                                        "steps, boundary, hadamard, examples, prefix, size, padding, "
+                                        "average, expect, label, skip").at(text, file)
     # displays marked "forward" declare the network
     forward_displays = set()
     for pos in pending_forward:
@@ -497,6 +507,12 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     if error_name is None and lines:
         error_name = _infer_error_name(text, blanked, [d for d in displays if d[0] not in forward_displays],
                                        lines, params)
+    if average is not None:
+        try:
+            lines, origin, maps = _one_line_average(lines, origin, maps, average, error_name or "E",
+                                                    where[("average", "")])
+        except InputError as exc:
+            raise exc.at(text, file) from None
     # a forward equation that cannot be read is reported, and the file checked without it
     unreadable: list[tuple[InputError, str, int]] = []
     template: Template | None = None
@@ -868,6 +884,90 @@ _ERROR_NAME = re.compile(r"\\?[A-Za-z]|\\ell|\\mathcal\{[A-Z]\}")
 #: the numerator of a derivative of a bare name: \frac{\partial C}{...}, \frac{\partial E_n}{...}
 _DERIVATIVE_OF = re.compile(r"\\frac\s*\{\s*\\partial\s*(\\mathcal\s*\{\s*[A-Z]\s*\}|\\?[A-Za-z]+)"
                             r"\s*(?:_\s*(\{[^{}]*\}|[A-Za-z]))?\s*\}")
+
+
+def _one_line_average(lines: list[str], origin: list, maps: list, letter: str, error: str,
+                      at: int) -> tuple[list[str], list, list]:
+    """Under ``% symbp: average x``: the error defined in one line with a sum over the training
+    inputs ``x`` that its summand does not name (Nielsen's eq. 57, ``C = -\\frac{1}{n} \\sum_x
+    \\sum_j [y_j \\ln a^L_j + \\dots]``, each quantity that input's) written as the two lines the
+    average is read from: one input's cost ``C_x = \\sum_j [\\dots]`` and ``C = -\\frac{1}{n}
+    \\sum_x C_x``.  Without the directive the line is an error (read as written it is the number
+    of inputs times one input's cost).
+
+    >>> eq57 = r"C = \\frac{1}{2n} \\sum_x \\sum_j (a_j - y_j)^2"
+    >>> lines, _, _ = _one_line_average([r"a_j = \\sigma(z_j)", eq57], [None] * 2, [None] * 2, "x", "C", 0)
+    >>> lines[1:]
+    ['C_x = \\\\frac{1}{2} \\\\sum_j (a_j - y_j)^2', 'C = \\\\frac{1}{n} \\\\sum_x C_x']
+    """
+    from .latex.ast import SumOp
+
+    def mask(text: str) -> str:
+        return re.sub(r"\^(\{[^{}]*[A-Za-z][^{}]*\}|[A-Za-z])", lambda m: " " * len(m.group(0)), text)
+
+    for k, line in enumerate(lines):
+        # the structure read with the superscripts blanked (a^L_j, w^{l+1}: layers the template
+        # reads later, not powers), the text cut from the line itself at the nodes' offsets
+        masked = mask(line)
+        functions = {f for f in re.findall(r"\\?([A-Za-z]+)'*\s*\(", line) if f not in ("left", "right")}
+        try:
+            chain = parse_chain(masked, functions)
+        except InputError:
+            continue
+        lhs = chain.sides[0]
+        if len(chain.sides) != 2 or not (isinstance(lhs, Sym) and lhs.name == error and not lhs.groups):
+            continue
+        sums = [n for n in chain.sides[1].walk() if isinstance(n, SumOp) and n.index == letter]
+        if len(sums) != 1 or letter in sums[0].body.index_letters() or sums[0].lower is not None \
+                or sums[0].upper is not None:
+            raise DeclarationError(f"'% symbp: average {letter}' asks for one sum over {letter} without "
+                                   f"bounds in the error's equation, whose summand does not name {letter}",
+                                   offset=at, hint=f"write {error} = \\frac{{1}}{{n}} "
+                                                   f"\\sum_{letter} \\sum_j ...")
+        (over,) = sums
+        part = f"{error}_{letter}"
+        scale = _average_scale(chain.sides[1], over)
+        if scale is None:
+            raise DeclarationError(
+                f"under '% symbp: average {letter}' the error's equation is a number over n times the sum "
+                f"over {letter}: {error} = \\frac{{1}}{{n}} \\sum_{letter} ...", offset=at,
+                hint=f"write it so (-\\frac{{1}}{{n}}, \\frac{{1}}{{2n}} are read), or one input's cost and "
+                     f"the average: {part} = ... and {error} = \\frac{{1}}{{n}} \\sum_{letter} {part}")
+        size, coefficient = scale
+        # one input's cost carries the number before the average's 1/n (Nielsen's -1, 1/2)
+        one = f"{part} = {coefficient}{line[over.body.pos:].strip()}"
+        total = f"{line[:lhs.end].strip()} = \\frac{{1}}{{{size}}} \\sum_{letter} {part}"
+        return ([*lines[:k], one, total, *lines[k + 1:]],
+                [*origin[:k], origin[k], origin[k], *origin[k + 1:]], [*maps[:k], None, None, *maps[k + 1:]])
+    raise DeclarationError(f"'% symbp: average {letter}' is declared, and no forward equation defines "
+                           f"the error {error} with a sum over {letter}", offset=at,
+                           hint=f"define the error in the forward pass: {error} = \\frac{{1}}{{n}} "
+                                f"\\sum_{letter} ..., or drop the directive")
+
+
+def _average_scale(rhs: Node, over: Node) -> tuple[str, str] | None:
+    """``(n, c)`` where ``rhs`` is ``\\frac{a}{b n} \\sum_x S`` (or its negative), the sum ``over``
+    last, ``c`` the text of the number ``a / b`` before one input's cost (``''`` for 1, ``-``,
+    ``\\frac{1}{2} ``); else ``None``."""
+    from .latex.ast import Div, Mul, Neg, Num
+
+    sign = ""
+    if isinstance(rhs, Neg):
+        sign, rhs = "-", rhs.arg
+    if not (isinstance(rhs, Mul) and len(rhs.factors) == 2 and rhs.factors[1] is over
+            and isinstance(rhs.factors[0], Div) and isinstance(rhs.factors[0].num, Num)):
+        return None
+    num, den = rhs.factors[0].num.value, rhs.factors[0].den
+    factor = 1
+    if isinstance(den, Mul) and len(den.factors) == 2 and isinstance(den.factors[0], Num):
+        factor, den = den.factors[0].value, den.factors[1]
+    if not (isinstance(den, Sym) and not den.groups and len(den.name) == 1):
+        return None
+    if num == factor:
+        return den.name, sign
+    if factor == 1:
+        return den.name, f"{sign}{num} "
+    return den.name, f"{sign}\\frac{{{num}}}{{{factor}}} "
 
 
 def _infer_error_name(text: str, blanked: str, displays: list, forward: list[str], params: list[str]) -> str:

@@ -518,3 +518,70 @@ def test_a_label_without_its_target_in_the_forward_pass_is_an_error() -> None:
 def test_one_hot_targets_are_idempotent_never_refuted_by_formal_values(equation: str, verdict: str) -> None:
     (r,) = symbp.check_equation(equation, NETS["softmax"]())
     assert r.verdict == verdict, r.message
+
+
+# ----------------------------------------------------------------------------------------------
+# Nielsen's eq. (57) on one line, C = -\frac{1}{n} \sum_x \sum_j [...], under '% symbp: average x'
+# (symbp.document._one_line_average): read as one input's cost and the average over the inputs,
+# in a file of one network and in a file of generic layers; without the directive an error
+# naming it (read as written the summand names no x: n times one input's cost)
+
+_EQ57 = {
+    "one": (["z_j = \\sum_k w_{jk} a_k + b_j", "a_j = \\sigma(z_j)"], "", "",
+            ["% symbp: activation \\sigma = sigmoid", "% symbp: error C"]),
+    "layers": (["z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j", "a^l_j = \\sigma(z^l_j)"], "^L", "^{L-1}",
+               ["% symbp: layers l = 1..L", "% symbp: activation \\sigma = sigmoid", "% symbp: error C"]),
+}
+_CE = "C = -\\frac{1}{n} \\sum_x \\sum_j [y_j \\ln a{L}_j + (1 - y_j) \\ln(1 - a{L}_j)]"
+_QUAD = "C = \\frac{1}{2n} \\sum_x \\sum_j (a{L}_j - y_j)^2"
+#: (cost, claim, verdict): the claims in the letters of the layer L and L-1 (empty in a one-layer file)
+_DW, _DB = "\\frac{\\partial C}{\\partial w{L}_{jk}} = ", "\\frac{\\partial C}{\\partial b{L}_j} = "
+EQ57_ROWS = [
+    (_CE, _DW + "\\frac{1}{n} \\sum_x a{M}_k (a{L}_j - y_j)", VERIFIED),
+    (_CE, _DB + "\\frac{1}{n} \\sum_x (a{L}_j - y_j)", VERIFIED),
+    (_CE, _DW + "\\sum_x a{M}_k (a{L}_j - y_j)", REFUTED),   # 1/n dropped
+    (_CE, _DW + "a{M}_k (a{L}_j - y_j)", REFUTED),            # no average
+    (_CE, _DB + "\\frac{1}{n} \\sum_x (y_j - a{L}_j)", REFUTED),  # the sign
+    (_QUAD, _DB + "\\frac{1}{n} \\sum_x (a{L}_j - y_j) \\sigma'(z{L}_j)", VERIFIED),
+    (_QUAD, _DB + "\\frac{1}{n} \\sum_x (a{L}_j - y_j)", REFUTED),  # sigma' dropped
+]
+
+
+def _eq57_file(kind: str, cost: str, claim: str, *, directive: str = "% symbp: average x") -> str:
+    forward, L, M, directives = _EQ57[kind]
+    lines = [*forward, cost.replace("{L}", L)]
+    return "\n".join([*directives, *([directive] if directive else []), "% symbp: forward",
+                      "\\begin{align*}", " \\\\\n".join(lines), "\\end{align*}",
+                      f"\\[ {claim.replace('{L}', L).replace('{M}', M)} \\]", ""])
+
+
+@pytest.mark.parametrize("kind", sorted(_EQ57))
+@pytest.mark.parametrize("cost, claim, verdict", EQ57_ROWS)
+def test_eq57_on_one_line(kind: str, cost: str, claim: str, verdict: str) -> None:
+    (r,) = symbp.check_file(loads(_eq57_file(kind, cost, claim), "eq57.tex"))
+    assert r.verdict == verdict, r.message
+    # the same as the two lines the sources also write (C_x = ..., C = \frac{1}{n} \sum_x C_x)
+    two = cost.replace("C = -\\frac{1}{n} \\sum_x", "C_x = -").replace("C = \\frac{1}{2n} \\sum_x",
+                                                                       "C_x = \\frac{1}{2}")
+    two_file = _eq57_file(kind, two + " \\\\\nC = \\frac{1}{n} \\sum_x C_x", claim, directive="")
+    (t,) = symbp.check_file(loads(two_file, "two.tex"))
+    assert t.verdict == verdict, t.message
+
+
+@pytest.mark.parametrize("kind", sorted(_EQ57))
+@pytest.mark.parametrize("cost, directive, words", [
+    (_CE, "", "'% symbp: average x'"),                                  # no directive: the fix named
+    (_CE + " + \\lambda", "% symbp: average x", "a number over n times the sum"),  # not the average
+    (_CE, "% symbp: average q", "asks for one sum over q"),  # the error's sum is over x
+    (_CE, "% symbp: average xy", "this average directive cannot be read"),
+])
+def test_eq57_errors(kind: str, cost: str, directive: str, words: str) -> None:
+    claim = "\\frac{\\partial C}{\\partial b{L}_j} = \\frac{1}{n} \\sum_x (a{L}_j - y_j)"
+    try:
+        results = symbp.check_file(loads(_eq57_file(kind, cost, claim, directive=directive), "eq57.tex"))
+    except DeclarationError as exc:
+        message = f"{exc.message} {exc.hint}"
+    else:
+        message = " ".join(r.message or "" for r in results)
+        assert {r.verdict for r in results} == {ERROR}, message
+    assert words in message, message

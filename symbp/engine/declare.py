@@ -497,9 +497,9 @@ def _implicit_patterns(chain) -> DeclarationError | None:  # noqa: ANN001
     is not what the source means, so an error naming the average's form; ``None`` otherwise.
 
     >>> from symbp.latex.parser import parse_chain
-    >>> print(_implicit_patterns(parse_chain(r"C = \\frac{1}{2n} \\sum_x \\sum_j (a_j - y_j)^2")))
-    C sums over x, which its summand does not name: the inputs x of an average?
-    hint: write one input's cost and the average: C_x = \\sum_j ... and C = \\frac{1}{n} \\sum_x C_x
+    >>> exc = _implicit_patterns(parse_chain(r"C = \\frac{1}{2n} \\sum_x \\sum_j (a_j - y_j)^2"))
+    >>> exc.message, "'% symbp: average x'" in exc.hint
+    ('C sums over x, which its summand does not name: the inputs x of an average?', True)
     """
     from ..latex.ast import SumOp
     for node in chain.sides[1].walk():
@@ -508,8 +508,9 @@ def _implicit_patterns(chain) -> DeclarationError | None:  # noqa: ANN001
             return DeclarationError(
                 f"{name} sums over {node.index}, which its summand does not name: the inputs {node.index} "
                 "of an average?", offset=node.pos,
-                hint=f"write one input's cost and the average: {name}_{node.index} = "
-                     f"\\sum_j ... and {name} = \\frac{{1}}{{n}} \\sum_{node.index} {name}_{node.index}")
+                hint=f"declare the sum's letter as the inputs': '% symbp: average {node.index}', or write "
+                     f"one input's cost and the average: {name}_{node.index} = \\sum_j ... and "
+                     f"{name} = \\frac{{1}}{{n}} \\sum_{node.index} {name}_{node.index}")
     return None
 
 
