@@ -528,9 +528,13 @@ def _derived_over_patterns(net: Network, res: LinkResult) -> None:
     lhs, _, rhs = res.derived.partition(" = ")  # type: ignore[union-attr]
     body = rhs if not (" + " in rhs or " - " in rhs[1:] or rhs.startswith("-")) else f"\\left({rhs}\\right)"
     total = f"\\frac{{1}}{{{latex_name(size)}}} \\sum_{{{x}}} {body}" if net.mean else f"\\sum_{{{x}}} {body}"
-    res.derived = f"{lhs} = {total}"
+    before, res.derived = res.derived, f"{lhs} = {total}"
     res.diagnoses = [dx.Derived(res.derived) if isinstance(d, dx.Derived) else d for d in res.diagnoses]
-    res.message = dx.message(res.diagnoses)
+    # the derived text replaced where it stands: the message rebuilt from the diagnoses alone lost
+    # what the checks after them added ('; also at the unit 0 of i')
+    shown = dx.message([dx.Derived(before)])  # type: ignore[arg-type]
+    if shown and shown in (res.message or ""):
+        res.message = res.message.replace(shown, dx.message([dx.Derived(res.derived)]))
 
 
 def unit_zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:
