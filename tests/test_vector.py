@@ -1030,8 +1030,9 @@ def test_the_proof_of_a_vector_claim_has_its_steps_with_vectors(tmp_path: Path, 
      r"\nabla_{a^k} J = \left(W^{k+1}\right)^{T} \nabla_{a^{k+1}} J \odot f'(a^k)"),
     (GOODFELLOW_GENERIC, r"\nabla_{b^{(k)}} J = W^{(k+1)\top} \nabla_{a^{(k+1)}} J",
      r"\nabla_{b^k} J = \left(W^{k+1}\right)^{T} \nabla_{a^{k+1}} J \odot f'(a^k)"),
-    # an average over the examples (its 1/m cleared): no vector form read back, said so
-    (NG_HEAD, r"dW = dZ X^T", r"\quad \text{(in index notation)}"),
+    # an average over the examples (its 1/m cleared): read back in Ng's matrices, the 1/m put back
+    # (the index form's \delta_{hm} is \partial J / \partial Z_{hm}: dZ with the examples' m)
+    (NG_HEAD, r"dW = dZ X^T", r"d W = \frac{1}{m} d Z X^{T}"),
 ])
 def test_what_symbp_derives_for_a_vector_claim_is_written_with_vectors(head: str, equation: str,
                                                                        derived: str) -> None:

@@ -33,7 +33,7 @@ from ..document import (
     strip_label,
 )
 from ..engine.declare import BUILTINS, builtin
-from ..engine.vector import Mismatch, Read, needs_translation, to_vectors, translate, vector_factor
+from ..engine.vector import ONES, Mismatch, Read, needs_translation, to_vectors, translate, vector_factor
 from ..errors import InputError, Location, NotationError, SymbpError, locate
 from ..latex.ast import Add, Chain, Deriv, Div, Hadamard, Mul, Neg, Node, Num, SumOp, Sym, Transpose
 from ..latex.edit import map_children, swap_node
@@ -483,19 +483,48 @@ def _vector_readings(net: Network, node: Node, read: Read, written: Chain) -> li
     is also read times ``M`` and ``M^2`` with the scale raised alike (the same value:
     ``\\sum_m \\frac{\\partial J}{\\partial Z_{km}} A_{hm}`` is ``\\frac{1}{m} dZ A^{T}``), the
     readings with the fewest derivatives left (``\\partial J / \\partial Z`` where ``dZ`` is meant)
-    first; a transpose of a layer's matrix is written as the claim writes one (``A^{[1]T}``)."""
+    and names the claim does not write (``\\delta``) first, each also with its ``\\delta`` as the
+    gradient it stands for; a transpose of a layer's matrix is written as the claim writes one
+    (``A^{[1]T}``)."""
     scale = read.scale[1] if read.scale is not None else 0
     ex = net.conventions.get("examples")
     if not ex:
         back = to_vectors(node, read.axes, net.shapes) if read.scale is None else None
         return [] if back is None else [back]
     found: list[tuple[int, int, Node]] = []
-    for extra in (0, 1, 2):
-        back = to_vectors(_times(node, ex, extra), read.axes, net.shapes, net.conventions, scale + extra)
+    names = {n.name for side in written.sides for n in side.walk() if isinstance(n, Sym)}
+    names.add(net.conventions.get("size") or ex.lower())
+    sides = [node]
+    gradients = _deltas_as_gradients(net, node)
+    if gradients.key() != node.key():
+        sides.append(gradients)
+    for side, extra in ((side, extra) for side in sides for extra in (0, 1, 2)):
+        back = to_vectors(_times(side, ex, extra), read.axes, net.shapes, net.conventions, scale + extra)
         if back is not None and all(back.key() != b.key() for *_, b in found):
-            derivs = sum(isinstance(n, Deriv) for n in back.walk())
-            found.append((derivs, extra, _transposes_as(back, written)))
+            # the fewest derivatives and names the claim does not write (\delta where it writes dZ)
+            odd = sum(isinstance(n, Deriv) or isinstance(n, Sym) and n.name not in names and n.name != ONES
+                      for n in back.walk())
+            found.append((odd, extra, _transposes_as(back, written)))
     return [b for *_, b in sorted(found, key=lambda x: x[:2])]
+
+
+def _deltas_as_gradients(net: Network, node: Node) -> Node:
+    """Each ``\\delta`` of ``node`` written as the gradient it stands for (``\\delta_{hm}`` is
+    ``\\frac{\\partial J}{\\partial Z_{hm}}``, the family whose shape the letters' ranges give),
+    for Ng's ``dZ`` to be read back; a ``\\delta`` with no one such family is kept."""
+    def swap(n: Node) -> Node:
+        n = map_children(n, swap)
+        if not (isinstance(n, Sym) and n.groups and n.name.partition("^")[0] == "delta"):
+            return n
+        ranges = tuple(net.ranges.get(g[0]) if len(g) == 1 else None for g in n.groups)
+        label = n.name.partition("^")[2]
+        fams = [f for f in net.delta_families(label) if net.shapes.get(f.name) == ranges]
+        if len(fams) != 1:
+            return n
+        wrt = Sym(n.pos, n.end, fams[0].name, n.groups)
+        return Deriv(n.pos, n.end, Sym(n.pos, n.pos, net.error_name, ()), wrt, None)
+
+    return swap(node)
 
 
 def _times(node: Node, size: str, power: int) -> Node:
