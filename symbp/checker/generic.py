@@ -556,9 +556,9 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
                                "where": f"{D} = {d}" + ("" if at_depth else f", {var} = {la}")}
         res = LinkResult(shown, REFUTED, message, code=r.code, counterexample=cx or None,
                          derived=(r.derived if concrete
-                                  else _claim_brackets(tpl, chain, _back(r.derived, anchor, letter, letters)))
+                                  else claim_brackets(tpl, chain, _back(r.derived, anchor, letter, letters)))
                          if r.derived else None,
-                         suggestion=_claim_brackets(tpl, chain, _back(r.suggestion, anchor, letter, letters))
+                         suggestion=claim_brackets(tpl, chain, _back(r.suggestion, anchor, letter, letters))
                          if r.suggestion else None,
                          diagnoses=diagnoses, **base)
         if (window is not None and any(d2 == window[0] and (at_depth or la2 == window[1])
@@ -648,7 +648,7 @@ def _bracketed(tpl: Template, chain: Chain, text: str) -> str:
     return re.sub(r"\^\{\((\d+)\)", lambda m: f"^{{[{m.group(1)}]", text)
 
 
-def _claim_brackets(tpl: Template, chain: Chain, text: str) -> str:
+def claim_brackets(tpl: Template, chain: Chain, text: str) -> str:
     r"""A formula written back generically (:func:`_back`) in the brackets of the claim: where every
     generic superscript of the claim is in square brackets (Ng's ``W^{[l+1]}``), ``W^{l+1}`` is
     ``W^{[l+1]}``, ``A^{(l-1)T}`` and ``\left(W^{l+1}\right)^{T}`` are ``A^{[l-1]T}`` and
@@ -658,7 +658,7 @@ def _claim_brackets(tpl: Template, chain: Chain, text: str) -> str:
     >>> t = Template("layers", "l", "L", [r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}",
     ...              r"A^{[l]} = g^{[l]}(Z^{[l]})"], {"error": "J", "params": ["W", "b"]}, batch="M")
     >>> claim = t.parse(r"d Z^{[l]} = W^{[l+1]} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})")
-    >>> print(_claim_brackets(t, claim, r"d Z^l = \left(W^{l+1}\right)^{T} d Z^{l+1} * g'^{[l]}(Z^l)"))
+    >>> print(claim_brackets(t, claim, r"d Z^l = \left(W^{l+1}\right)^{T} d Z^{l+1} * g'^{[l]}(Z^l)"))
     d Z^{[l]} = W^{[l+1]T} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})
     """
     shown = [m.shown for _, m in tpl.claim_marks(chain)]
@@ -790,7 +790,8 @@ def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | N
                 inst.shown_as = (anchor, letter, net.delta_of or "")
                 inst.generic_sentence = (f"The steps are written in the window that stands for every {what} "
                                          f"of every {size}, {place} the network of {size} {D} = {depth}, "
-                                         f"in the notation of the claim ({letter} for its {what} {anchor})")
+                                         f"in the notation of the claim ({letter} for its {what} {anchor})"
+                                         ).replace("the network of the network", "the network")
         else:
             sentence = (f"The steps are written at {place} the network of {size} {D} = {depth} ({legend}), "
                         f"one of the {size}s checked")
