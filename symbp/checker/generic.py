@@ -652,8 +652,10 @@ def claim_brackets(tpl: Template, chain: Chain, text: str) -> str:
     r"""A formula written back generically (:func:`_back`) in the brackets of the claim: where every
     generic superscript of the claim is in square brackets (Ng's ``W^{[l+1]}``), ``W^{l+1}`` is
     ``W^{[l+1]}``, ``A^{(l-1)T}`` and ``\left(W^{l+1}\right)^{T}`` are ``A^{[l-1]T}`` and
-    ``W^{[l+1]T}``, ``Z^{(l)(i)}`` is ``Z^{[l](i)}``; kept as it is unless the template reads the
-    result (else as :func:`_back` wrote it).
+    ``W^{[l+1]T}``, ``Z^{(l)(i)}`` is ``Z^{[l](i)}``; where every one is in parentheses
+    (Goodfellow's ``\boldsymbol{W}^{(k+1)\top}``), ``a^{k}`` is ``a^{(k)}`` and a transpose is
+    written inside them with the claim's mark (``W^{(k+1)\top}``).  Kept as it is unless the
+    template reads the result (else as :func:`_back` wrote it).
 
     >>> t = Template("layers", "l", "L", [r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}",
     ...              r"A^{[l]} = g^{[l]}(Z^{[l]})"], {"error": "J", "params": ["W", "b"]}, batch="M")
@@ -661,16 +663,21 @@ def claim_brackets(tpl: Template, chain: Chain, text: str) -> str:
     >>> print(claim_brackets(t, claim, r"d Z^l = \left(W^{l+1}\right)^{T} d Z^{l+1} * g'^{[l]}(Z^l)"))
     d Z^{[l]} = W^{[l+1]T} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})
     """
-    shown = [m.shown for _, m in tpl.claim_marks(chain)]
-    if not shown or not all(x.startswith("[") for x in shown):
+    marks = [m for _, m in tpl.claim_marks(chain)]
+    kinds = {m.shown[:1] for m in marks}
+    if not marks or kinds not in ({"["}, {"("}):
         return text
+    o, c = ("[", "]") if kinds == {"["} else ("(", ")")
+    top = next((m.transposed for m in marks if m.transposed), "")
     layer = rf"(?:{re.escape(tpl.var)}|{re.escape(tpl.depth)})(?:[+-]\d+)?"
     out = re.sub(rf"\\left\(([A-Za-z]+)\^(?:\{{({layer})\}}|({layer}))\\right\)\^\{{(T|\\top|\\intercal)\}}",
-                 lambda m: f"{m.group(1)}^{{[{m.group(2) or m.group(3)}]{m.group(4)}}}", text)
-    out = re.sub(rf"\^\{{\(({layer})\)(T|\\top|\\intercal|\([A-Za-z]\))\}}",
-                 lambda m: f"^{{[{m.group(1)}]{m.group(2)}}}", out)
+                 lambda m: f"{m.group(1)}^{{{o}{m.group(2) or m.group(3)}{c}{top or m.group(4)}}}", text)
+    out = re.sub(rf"\^\{{\(({layer})\)(T|\\top|\\intercal)\}}",
+                 lambda m: f"^{{{o}{m.group(1)}{c}{top or m.group(2)}}}", out)
+    out = re.sub(rf"\^\{{\(({layer})\)(\([A-Za-z]\))\}}",
+                 lambda m: f"^{{{o}{m.group(1)}{c}{m.group(2)}}}", out)
     out = re.sub(rf"\^(?:\{{({layer})\}}|({layer})(?![A-Za-z]))",
-                 lambda m: f"^{{[{m.group(1) or m.group(2)}]}}", out)
+                 lambda m: f"^{{{o}{m.group(1) or m.group(2)}{c}}}", out)
     if out == text:
         return text
     try:
