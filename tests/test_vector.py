@@ -1033,12 +1033,19 @@ def test_the_proof_of_a_vector_claim_has_its_steps_with_vectors(tmp_path: Path, 
     # an average over the examples (its 1/m cleared): read back in Ng's matrices, the 1/m put back
     # (the index form's \delta_{hm} is \partial J / \partial Z_{hm}: dZ with the examples' m)
     (NG_HEAD, r"dW = dZ X^T", r"d W = \frac{1}{m} d Z X^{T}"),
+    # the index form's unlabelled \delta_j (two pre-activations): read as the gradient it stands for
+    (NET, r"\nabla_{\mathbf{x}} C = (W^{(1)})^T \delta^{(1)} + \mathbf{x}",
+     r"\nabla_{x} C = \left(W^{(1)}\right)^{T} \nabla_{z^{(1)}} C"),
+    (NET, r"\nabla_{W^{(1)}} C = \delta^{(1)} \mathbf{x}^T + W^{(1)}",
+     r"\nabla_{W^{(1)}} C = \nabla_{z^{(1)}} C x^{T}"),
 ])
 def test_what_symbp_derives_for_a_vector_claim_is_written_with_vectors(head: str, equation: str,
                                                                        derived: str) -> None:
     (r,) = _one(equation, head)
     assert r.verdict == REFUTED and r.derived is not None, r.message
     assert r.derived.endswith(derived) if "index" in derived else r.derived == derived, r.derived
+    if "index" not in derived:  # what it derives, checked as a claim: verified
+        assert all(x.verdict == VERIFIED for x in _one(r.derived, head))
 
 
 def test_what_symbp_derives_in_an_algorithm_is_written_with_vectors() -> None:

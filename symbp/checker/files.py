@@ -477,7 +477,8 @@ def _derived_as_written(net: Network, results: list[LinkResult], written: Chain,
 
 def _vector_readings(net: Network, node: Node, read: Read, written: Chain) -> list[Node]:
     """The ways :func:`to_vectors` writes back a derived right side (its value that of the left
-    side as read), best first, each to be checked.  Without a batch, the one reading (as ever).
+    side as read), best first, each to be checked.  Without a batch, the side as it is, then with
+    its ``\\delta`` as the gradient it stands for (``\\delta_j`` is ``\\nabla_{z^{(1)}} C``'s entry).
     Under Ng's conventions (the examples ``M`` in the columns) the left side as read is the claim's
     times ``M`` to the read's scale, and Ng's ``dZ`` is ``m \\partial J / \\partial Z``: the side
     is also read times ``M`` and ``M^2`` with the scale raised alike (the same value:
@@ -489,8 +490,10 @@ def _vector_readings(net: Network, node: Node, read: Read, written: Chain) -> li
     scale = read.scale[1] if read.scale is not None else 0
     ex = net.conventions.get("examples")
     if not ex:
-        back = to_vectors(node, read.axes, net.shapes) if read.scale is None else None
-        return [] if back is None else [back]
+        if read.scale is not None:
+            return []
+        backs = (to_vectors(x, read.axes, net.shapes) for x in (node, _deltas_as_gradients(net, node)))
+        return [b for b in backs if b is not None]
     found: list[tuple[int, int, Node]] = []
     names = {n.name for side in written.sides for n in side.walk() if isinstance(n, Sym)}
     names.add(net.conventions.get("size") or ex.lower())
