@@ -444,9 +444,11 @@ def _derived_as_written(net: Network, results: list[LinkResult], written: Chain,
     """What symbp derives for a refuted vector claim's head, in its notation: the derived right
     side written back with vectors (:func:`symbp.engine.vector.to_vectors`), under the claim's left
     side as written, and only if that equation is verified itself (``\\delta^{(1)} =
-    \\left(w^{(2)}\\right)^{T} \\nabla_{z^{(2)}} C \\odot \\sigma'(z^{(1)})``); where it has no
-    vector form symbp reads back (or an average's ``\\frac{1}{m}`` was cleared), it stays in index
-    notation and says so."""
+    \\left(w^{(2)}\\right)^{T} \\nabla_{z^{(2)}} C \\odot \\sigma'(z^{(1)})``; Ng's batch in his
+    matrices, the average's ``\\frac{1}{m}`` written back: ``d W^{[2]} = \\frac{1}{m} d Z^{[2]}
+    A^{[1]T}``, :func:`_vector_readings`), the first of its readings that is; where none is (or it
+    has no vector form symbp reads back, or an average was cleared outside Ng's conventions), it
+    stays in index notation and says so."""
     for r in results:
         if r.verdict != REFUTED or not r.derived:
             continue
