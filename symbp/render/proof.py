@@ -1492,12 +1492,12 @@ def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
                            scale)
             if v is None or v.key() == last:
                 continue
-            rows.append(_Row(unparse(v), "; ".join(why)))
+            rows.append(_Row(unparse(v), _joined(why)))
             why, last = [], v.key()
         if rows and rows[-1].latex != unparse(written.sides[1]):
-            rows.append(_Row(unparse(written.sides[1]), "; ".join(why)))
+            rows.append(_Row(unparse(written.sides[1]), _joined(why)))
         elif rows and why:
-            rows[-1] = _Row(rows[-1].latex, "; ".join([x for x in (rows[-1].why, *why) if x]))
+            rows[-1] = _Row(rows[-1].latex, _joined([x for x in (rows[-1].why, *why) if x]))
         if len(rows) < 2:
             return None
         texts = [unparse(written.sides[0])] + [x.latex for x in rows]
@@ -1525,6 +1525,14 @@ def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
     except SymbpError:
         return None
     return texts[0], rows
+
+
+def _joined(whys: list[str]) -> str:
+    """The reasons of the index steps a step with vectors stands for, in one: a normal form's
+    (a reordering) left out beside a reason of substance, which the compact reason would hide
+    (:func:`short_why` reads a reason that starts with the normal form as that alone)."""
+    kept = [w for w in whys if w and not w.startswith("normal form")]
+    return "; ".join(dict.fromkeys(kept or [w for w in whys if w]))
 
 
 def _compact_network(net: Network, tags: dict[str, str]) -> list[str]:
