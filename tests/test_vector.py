@@ -1027,17 +1027,25 @@ def test_the_proof_of_a_vector_claim_has_its_steps_with_vectors(tmp_path: Path, 
 
 @pytest.mark.parametrize(("head", "equation", "derived"), [
     (GOODFELLOW_GENERIC, r"\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot f(a^{(k)})",
-     r"\nabla_{a^k} J = \left(W^{k+1}\right)^{T} \nabla_{a^{k+1}} J \odot f'(a^k)"),
+     r"\nabla_{a^{(k)}} J = W^{(k+1)T} \nabla_{a^{(k+1)}} J \odot f'(a^{(k)})"),
     (GOODFELLOW_GENERIC, r"\nabla_{b^{(k)}} J = W^{(k+1)\top} \nabla_{a^{(k+1)}} J",
-     r"\nabla_{b^k} J = \left(W^{k+1}\right)^{T} \nabla_{a^{k+1}} J \odot f'(a^k)"),
-    # an average over the examples (its 1/m cleared): no vector form read back, said so
-    (NG_HEAD, r"dW = dZ X^T", r"\quad \text{(in index notation)}"),
+     r"\nabla_{b^{(k)}} J = W^{(k+1)\top} \nabla_{a^{(k+1)}} J \odot f'(a^{(k)})"),
+    # an average over the examples (its 1/m cleared): read back in Ng's matrices, the 1/m put back
+    # (the index form's \delta_{hm} is \partial J / \partial Z_{hm}: dZ with the examples' m)
+    (NG_HEAD, r"dW = dZ X^T", r"d W = \frac{1}{m} d Z X^{T}"),
+    # the index form's unlabelled \delta_j (two pre-activations): read as the gradient it stands for
+    (NET, r"\nabla_{\mathbf{x}} C = (W^{(1)})^T \delta^{(1)} + \mathbf{x}",
+     r"\nabla_{x} C = \left(W^{(1)}\right)^{T} \nabla_{z^{(1)}} C"),
+    (NET, r"\nabla_{W^{(1)}} C = \delta^{(1)} \mathbf{x}^T + W^{(1)}",
+     r"\nabla_{W^{(1)}} C = \nabla_{z^{(1)}} C x^{T}"),
 ])
 def test_what_symbp_derives_for_a_vector_claim_is_written_with_vectors(head: str, equation: str,
                                                                        derived: str) -> None:
     (r,) = _one(equation, head)
     assert r.verdict == REFUTED and r.derived is not None, r.message
     assert r.derived.endswith(derived) if "index" in derived else r.derived == derived, r.derived
+    if "index" not in derived:  # what it derives, checked as a claim: verified
+        assert all(x.verdict == VERIFIED for x in _one(r.derived, head))
 
 
 def test_what_symbp_derives_in_an_algorithm_is_written_with_vectors() -> None:
@@ -1310,3 +1318,138 @@ def test_the_numeric_check_runs_ng_j_as_the_mean_over_the_examples(name: str) ->
     assert ran and all("J = 1/m sum over the m examples of 1/2 sum (y - t)^2" in x.text() for x in ran)
     assert all(x.status == "agree" for x in ran if x.link.verdict == VERIFIED)
     assert all(x.status == "differ" for x in ran if x.link.verdict == REFUTED)
+
+
+# ----------------------------------------------------------------------------------------------
+# answers in the notation of the question (issue 15, deliverable 3): Ng's batch refutations in his
+# matrices, a generic claim's answers in its brackets, its counterexample at its layer
+
+
+def _shipped(name: str) -> str:
+    return (ROOT / "derivations" / name).read_text()
+
+
+def _file_head(name: str) -> str:
+    """A shipped file's directives and forward pass, without its claims (for a claim of its own)."""
+    text = _shipped(name)
+    return text[:text.index("\\section*{The", text.index("% symbp: forward"))]
+
+
+_RESULTS: dict[str, list] = {}
+
+
+def _results_at(name: str, line: int) -> list:
+    if name not in _RESULTS:
+        _RESULTS[name] = check_file(ROOT / "derivations" / name)
+    return [r for r in _RESULTS[name] if r.line == line]
+
+
+NG_BATCH, NG_LAYERS_BATCH = "ng_batch.tex", "generic/ng_layers_batch.tex"
+NIELSEN_BP = "generic/nielsen_matrix_bp.tex"
+
+#: (file, line, field, text): what symbp derives and suggests for a refuted vector claim, written
+#: as the file writes its claims: Ng's dZ, the 1/m average, A^{[1]T}, the column sum dZ 1; a
+#: generic claim in its square brackets (W^{[l+1]T}); Nielsen's as he writes them
+ANSWERS = [
+    # the average forgotten: derived and suggested with the 1/m, in Ng's matrices
+    (NG_BATCH, 56, "derived", r"d W^{[2]} = \frac{1}{m} d Z^{[2]} A^{[1]T}"),
+    (NG_BATCH, 56, "suggestion", r"d W^{[2]} = \frac{1}{m} d Z^{[2]} A^{[1]T}"),
+    (NG_BATCH, 58, "derived",
+     r"d b^{[2]} = \frac{1}{m} \left(\sigma'(Z^{[2]}) * d A^{[2]}\right) \mathbf{1}"),
+    (NG_BATCH, 58, "suggestion", r"d b^{[2]} = \frac{1}{m} d Z^{[2]} \mathbf{1}"),
+    # shape slips: the transpose as Ng writes it (inside the layer's label)
+    (NG_BATCH, 61, "suggestion", r"d W^{[1]} = \frac{1}{m} d Z^{[1]} X^{T}"),
+    (NG_BATCH, 69, "suggestion", r"d Z^{[1]} = W^{[2]T} d Z^{[2]} * g'(Z^{[1]})"),
+    # every layer l: in the claim's brackets, the example's column Z^{[l](i)} as written
+    (NG_LAYERS_BATCH, 51, "derived", r"d W^{[l]} = \frac{1}{m} d Z^{[l]} A^{[l-1]T}"),
+    (NG_LAYERS_BATCH, 51, "suggestion", r"d W^{[l]} = \frac{1}{m} d Z^{[l]} A^{[l-1]T}"),
+    (NG_LAYERS_BATCH, 53, "derived",
+     r"d b^{[l]} = \frac{1}{m} \left(W^{[l+1]T} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})\right) \mathbf{1}"),
+    (NG_LAYERS_BATCH, 53, "suggestion", r"d b^{[l]} = \frac{1}{m} \sum_{i=1}^{m} d Z^{[l](i)}"),
+    (NG_LAYERS_BATCH, 56, "suggestion",
+     r"\frac{\partial J}{\partial b^{[l]}} = \sum_{i=1}^{m} \frac{\partial J}{\partial Z^{[l](i)}}"),
+    (NG_LAYERS_BATCH, 59, "suggestion", r"d Z^{[l]} = W^{[l+1]T} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})"),
+    (NG_LAYERS_BATCH, 61, "suggestion", r"d W^{[l]} = \frac{1}{m} d Z^{[l]} A^{[l-1]T}"),
+    (NG_LAYERS_BATCH, 64, "suggestion", r"d Z^{[l]} = W^{[l+1]T} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})"),
+    (NG_LAYERS_BATCH, 76, "suggestion", r"d Z^{[l]} = W^{[l+1]T} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})"),
+    # Nielsen writes his layers without brackets: so are the answers
+    (NIELSEN_BP, 44, "suggestion", r"\delta^l = \left(w^{l+1}\right)^{T} \delta^{l+1} \odot \sigma'(z^l)"),
+    (NIELSEN_BP, 58, "suggestion", r"\delta^L = \nabla_{a^L} C \odot \sigma'(z^L)"),
+]
+
+
+@pytest.mark.parametrize(("name", "line", "field", "text"), ANSWERS)
+def test_a_refuted_vector_claims_answers_are_in_its_notation(name: str, line: int, field: str,
+                                                             text: str) -> None:
+    (r,) = _results_at(name, line)
+    assert r.verdict == REFUTED and getattr(r, field) == text, (getattr(r, field), r.message)
+    assert "in index notation" not in r.message and "(in index notation)" not in (r.derived or "")
+    if field == "derived":
+        assert r.message.count("symbp derives") == 1
+
+
+@pytest.mark.parametrize("text", sorted({(name, text) for name, _, _, text in ANSWERS}))
+def test_each_answer_in_the_claims_notation_verifies_when_checked(text: tuple[str, str]) -> None:
+    """Every derived equation and suggestion above, checked as a claim of its file: verified (for
+    every layer of every depth in a generic file), never only trusted."""
+    name, equation = text
+    results = _one(equation, _file_head(name))
+    assert results and all(r.verdict == VERIFIED for r in results), [r.message for r in results]
+    if name.startswith("generic/"):
+        assert all("of every depth" in r.message for r in results), [r.message for r in results]
+
+
+@pytest.mark.parametrize(("name", "line", "entry"), [
+    (NG_BATCH, 56, r"row 4, column 1 of d W^{[2]}"),
+    (NG_BATCH, 75, r"row 2, column 5 of d Z^{[1]}"),
+    # a generic claim's: in its brackets, at its layer of the depth it was refuted at
+    (NG_LAYERS_BATCH, 51, r"row 3, column 2 of d W^{[1]} at L = 2, l = 1"),
+    (NG_LAYERS_BATCH, 56, r"entry 1 of \frac{\partial J}{\partial b^{[1]}} at L = 2, l = 1"),
+    (NG_LAYERS_BATCH, 73, r"row 1, column 5 of d Z^{[1]} at L = 2, l = 1"),
+    (NIELSEN_BP, 58, r"entry 2 of \delta^{(2)} at L = 2"),
+    (NIELSEN_BP, 64, r"entry 2 of \delta^{(1)} at L = 2, l = 1"),
+])
+def test_a_vector_counterexample_names_its_entry_and_layer_in_the_claims_notation(name: str, line: int,
+                                                                                 entry: str) -> None:
+    from symbp.render.display import counterexample_text, entry_text
+    (r,) = _results_at(name, line)
+    assert r.verdict == REFUTED and entry_text(r.counterexample["entry"]) == entry
+    assert f"at {entry}: left" in counterexample_text(r.counterexample)
+
+
+@pytest.mark.parametrize(("name", "chains", "steps"), [
+    (NIELSEN_BP, 4, [r"\delta^l &= \nabla_{z^l} C",
+                     r"&= \left(w^{l+1}\right)^{T} \nabla_{z^{l+1}} C \odot \sigma'(z^l)",
+                     r"&= \left(w^{l+1}\right)^{T} \delta^{l+1} \odot \sigma'(z^l)"]),
+    (NG_LAYERS_BATCH, 7, [r"d W^{[l]} &= \frac{1}{m} d Z^{[l]} A^{[l-1]T}",
+                          r"&= \frac{1}{m} \sum_{i=1}^{m} d Z^{[l](i)}",
+                          r"d Z^{[L]} &= g'^{[L]}(Z^{[L]}) * d A^{[L]}"]),
+])
+def test_the_proof_of_a_generic_vector_claim_has_its_steps_with_vectors(
+        tmp_path: Path, name: str, chains: int, steps: list[str]) -> None:
+    """symbp prove on a claim about every layer written with vectors: its chain with vectors at
+    the window that stands for every layer, in the claim's notation; each chain, checked as
+    claims of the file, is verified for every layer of every depth; the document compiles."""
+    import subprocess
+
+    from symbp.render.proof import compact_document, prove_derivation
+    d = loads(_shipped(name), name)
+    proofs = prove_derivation(d)
+    tex = compact_document(proofs, d.network, "t")
+    assert tex.count("With vectors, at the window that stands for every layer") == chains
+    assert "the network of the network" not in tex
+    for step in steps:
+        assert step in tex
+    shown = [p.vector_chain for p in proofs if p.vector_chain is not None]
+    assert len(shown) == chains
+    for first, rows in shown:
+        written = first + "".join(t for t, _ in rows)  # no index notation in the chain
+        assert not re.search(r"(?<!\\sum)(?<!\\nabla)_\{", written), written
+        results = _one(" = ".join([first] + [t for t, _ in rows]), _file_head(name))
+        assert all(r.verdict == VERIFIED and "of every depth" in r.message for r in results), \
+            [r.message for r in results]
+    (tmp_path / "p.tex").write_text(tex)
+    for engine in ("pdflatex", "lualatex"):
+        done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "p.tex"], cwd=tmp_path,
+                              capture_output=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-2000:]

@@ -18,6 +18,7 @@ import dataclasses
 import os
 import re
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 from .. import diagnoses as dx
@@ -32,10 +33,10 @@ from ..document import (
     strip_label,
 )
 from ..engine.declare import BUILTINS, builtin
-from ..engine.vector import Mismatch, Read, needs_translation, to_vectors, translate, vector_factor
+from ..engine.vector import ONES, Mismatch, Read, needs_translation, to_vectors, translate, vector_factor
 from ..errors import InputError, Location, NotationError, SymbpError, locate
-from ..latex.ast import Chain, Hadamard, Mul, Node, SumOp
-from ..latex.edit import swap_node
+from ..latex.ast import Add, Chain, Deriv, Div, Hadamard, Mul, Neg, Node, Num, SumOp, Sym, Transpose
+from ..latex.edit import map_children, swap_node
 from ..latex.parser import parse_chain, parse_expression
 from ..latex.unparse import unparse
 from ..model.network import Network
@@ -170,6 +171,7 @@ def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResul
                 if eq.vector is not None and [x.key() for x in eq.vector.sides] == \
                         [x.key() for x in eq.written.sides]:  # no assignment substituted
                     _suggest_as_written(deriv.network, results, eq.written, eq.chain)
+                    _average_as_written(deriv.network, results, eq.written)
                 _derived_as_written(deriv.network, results, eq.written, eq.chain)
     for r in results:
         r.file, r.line, r.column, r.label = eq.file, eq.line, eq.column, eq.label
@@ -234,6 +236,7 @@ def check_vector_chain(net: Network, chain: Chain, suggest: bool = True) -> list
         _entry_as_written(results, link, read)
         if suggest:
             _suggest_as_written(net, results, link, read)
+            _average_as_written(net, results, link)
             _derived_as_written(net, results, link, read)
         for r in results:
             r.link, r.links = k + 1, links
@@ -390,13 +393,62 @@ def _suggest_as_written(net: Network, results: list[LinkResult], written: Chain,
             r.suggestion = text
 
 
+def _average_as_written(net: Network, results: list[LinkResult], written: Chain) -> None:
+    """A batch claim refuted for an extra factor of the examples' number ``M`` (Ng's ``dW^{[2]} =
+    dZ^{[2]} A^{[1]T}``, the average forgotten): the claim as written with its ``\\frac{1}{m}``
+    put in front of the right side (or, where the left side has the extra ``M``, the right side's
+    ``\\frac{1}{m}`` taken off), offered only if it is verified itself."""
+    ex, size = net.conventions.get("examples"), net.conventions.get("size")
+    if not ex or not size:
+        return
+    for r in results:
+        if r.verdict != REFUTED or r.suggestion or r.link >= len(written.sides):
+            continue
+        sides = {d.side for d in _all_diagnoses(r.diagnoses) if isinstance(d, dx.SizeFactor) and d.size == ex}
+        if len(sides) != 1:
+            continue
+        lhs, rhs = written.sides[r.link - 1], written.sides[r.link]
+        factors = rhs.factors if isinstance(rhs, Mul) else (rhs,)
+        average = [isinstance(f, Div) and isinstance(f.num, Num) and f.num.value == 1
+                   and isinstance(f.den, Sym) and f.den.name == size and not f.den.groups for f in factors]
+        if sides == {"right"} and not any(average):
+            one_m = Div(rhs.pos, rhs.pos, Num(rhs.pos, rhs.pos, Fraction(1)), Sym(rhs.pos, rhs.pos, size, ()))
+            new: Node = Mul(rhs.pos, rhs.end, (one_m, *factors))
+        elif sides == {"left"} and average.count(True) == 1 and len(factors) > 1:
+            kept = tuple(f for f, a in zip(factors, average) if not a)
+            new = kept[0] if len(kept) == 1 else Mul(rhs.pos, rhs.end, kept)
+        else:
+            continue
+        text = f"{unparse(lhs)} = {unparse(new)}"
+        try:
+            again = check_vector_chain(net, parse_chain(text, net.functions), suggest=False)
+        except SymbpError:
+            continue
+        if again and all(x.verdict == VERIFIED for x in again):
+            r.suggestion = text
+
+
+def _all_diagnoses(ds: list[dx.Diagnosis] | tuple[dx.Diagnosis, ...]) -> list[dx.Diagnosis]:
+    """The diagnoses and those they hold (a value that differs: its details), depth first."""
+    out: list[dx.Diagnosis] = []
+    for d in ds:
+        out.append(d)
+        for f in dataclasses.fields(d):
+            val = getattr(d, f.name)
+            if isinstance(val, tuple) and val and all(isinstance(x, dx.Diagnosis) for x in val):
+                out += _all_diagnoses(val)
+    return out
+
+
 def _derived_as_written(net: Network, results: list[LinkResult], written: Chain, read: Read) -> None:
     """What symbp derives for a refuted vector claim's head, in its notation: the derived right
     side written back with vectors (:func:`symbp.engine.vector.to_vectors`), under the claim's left
     side as written, and only if that equation is verified itself (``\\delta^{(1)} =
-    \\left(w^{(2)}\\right)^{T} \\nabla_{z^{(2)}} C \\odot \\sigma'(z^{(1)})``); where it has no
-    vector form symbp reads back (or an average's ``\\frac{1}{m}`` was cleared), it stays in index
-    notation and says so."""
+    \\left(w^{(2)}\\right)^{T} \\nabla_{z^{(2)}} C \\odot \\sigma'(z^{(1)})``; Ng's batch in his
+    matrices, the average's ``\\frac{1}{m}`` written back: ``d W^{[2]} = \\frac{1}{m} d Z^{[2]}
+    A^{[1]T}``, :func:`_vector_readings`), the first of its readings that is; where none is (or it
+    has no vector form symbp reads back, or an average was cleared outside Ng's conventions), it
+    stays in index notation and says so."""
     for r in results:
         if r.verdict != REFUTED or not r.derived:
             continue
@@ -405,10 +457,9 @@ def _derived_as_written(net: Network, results: list[LinkResult], written: Chain,
             derived = parse_chain(r.derived, net.functions)
         except SymbpError:
             derived = None
-        if derived is not None and len(derived.sides) == 2 and read.scale is None:
-            back = to_vectors(derived.sides[1], read.axes, net.shapes)
-            if back is not None:
-                head = written.sides[min(r.link, len(written.sides)) - 1]
+        if derived is not None and len(derived.sides) == 2:
+            head = written.sides[min(r.link, len(written.sides)) - 1]
+            for back in _vector_readings(net, derived.sides[1], read, written):
                 text = f"{unparse(head)} = {unparse(back)}"
                 try:
                     again = check_vector_chain(net, parse_chain(text, net.functions), suggest=False)
@@ -416,6 +467,7 @@ def _derived_as_written(net: Network, results: list[LinkResult], written: Chain,
                     again = []
                 if again and all(x.verdict == VERIFIED for x in again):
                     vector = text
+                    break
         old = r.derived
         new = vector if vector is not None else f"{old} \\quad \\text{{(in index notation)}}"
         r.derived = new
@@ -423,6 +475,89 @@ def _derived_as_written(net: Network, results: list[LinkResult], written: Chain,
                        for d in r.diagnoses]
         if r.message.count(old) == 1:
             r.message = r.message.replace(old, new)
+
+
+def _vector_readings(net: Network, node: Node, read: Read, written: Chain) -> list[Node]:
+    """The ways :func:`to_vectors` writes back a derived right side (its value that of the left
+    side as read), best first, each to be checked.  Without a batch, the side as it is, then with
+    its ``\\delta`` as the gradient it stands for (``\\delta_j`` is ``\\nabla_{z^{(1)}} C``'s entry).
+    Under Ng's conventions (the examples ``M`` in the columns) the left side as read is the claim's
+    times ``M`` to the read's scale, and Ng's ``dZ`` is ``m \\partial J / \\partial Z``: the side
+    is also read times ``M`` and ``M^2`` with the scale raised alike (the same value:
+    ``\\sum_m \\frac{\\partial J}{\\partial Z_{km}} A_{hm}`` is ``\\frac{1}{m} dZ A^{T}``), the
+    readings with the fewest derivatives left (``\\partial J / \\partial Z`` where ``dZ`` is meant)
+    and names the claim does not write (``\\delta``) first, each also with its ``\\delta`` as the
+    gradient it stands for; a transpose of a layer's matrix is written as the claim writes one
+    (``A^{[1]T}``)."""
+    scale = read.scale[1] if read.scale is not None else 0
+    ex = net.conventions.get("examples")
+    if not ex:
+        if read.scale is not None:
+            return []
+        backs = (to_vectors(x, read.axes, net.shapes) for x in (node, _deltas_as_gradients(net, node)))
+        return [b for b in backs if b is not None]
+    found: list[tuple[int, int, Node]] = []
+    names = {n.name for side in written.sides for n in side.walk() if isinstance(n, Sym)}
+    names.add(net.conventions.get("size") or ex.lower())
+    sides = [node]
+    gradients = _deltas_as_gradients(net, node)
+    if gradients.key() != node.key():
+        sides.append(gradients)
+    for side, extra in ((side, extra) for side in sides for extra in (0, 1, 2)):
+        back = to_vectors(_times(side, ex, extra), read.axes, net.shapes, net.conventions, scale + extra)
+        if back is not None and all(back.key() != b.key() for *_, b in found):
+            # the fewest derivatives and names the claim does not write (\delta where it writes dZ)
+            odd = sum(isinstance(n, Deriv) or isinstance(n, Sym) and n.name not in names and n.name != ONES
+                      for n in back.walk())
+            found.append((odd, extra, _transposes_as(back, written)))
+    return [b for *_, b in sorted(found, key=lambda x: x[:2])]
+
+
+def _deltas_as_gradients(net: Network, node: Node) -> Node:
+    """Each ``\\delta`` of ``node`` written as the gradient it stands for (``\\delta_{hm}`` is
+    ``\\frac{\\partial J}{\\partial Z_{hm}}``, the family whose shape the letters' ranges give),
+    for Ng's ``dZ`` to be read back; a ``\\delta`` with no one such family is kept."""
+    def swap(n: Node) -> Node:
+        n = map_children(n, swap)
+        if not (isinstance(n, Sym) and n.groups and n.name.partition("^")[0] == "delta"):
+            return n
+        ranges = tuple(net.ranges.get(g[0]) if len(g) == 1 else None for g in n.groups)
+        label = n.name.partition("^")[2]
+        fams = [f for f in net.delta_families(label) if net.shapes.get(f.name) == ranges]
+        if len(fams) != 1:
+            return n
+        wrt = Sym(n.pos, n.end, fams[0].name, n.groups)
+        return Deriv(n.pos, n.end, Sym(n.pos, n.pos, net.error_name, ()), wrt, None)
+
+    return swap(node)
+
+
+def _times(node: Node, size: str, power: int) -> Node:
+    """``node`` times ``size`` to ``power``, each term of a sum apart."""
+    if power == 0:
+        return node
+    if isinstance(node, Add):
+        return Add(node.pos, node.end, tuple(_times(t, size, power) for t in node.terms))
+    if isinstance(node, Neg):
+        return Neg(node.pos, node.end, _times(node.arg, size, power))
+    return Mul(node.pos, node.end, (Sym(node.pos, node.pos, size, ()),) * power + (node,))
+
+
+def _transposes_as(node: Node, written: Chain) -> Node:
+    """The transposes of a layer's matrices in ``node`` written as the claim writes its own:
+    Ng's ``A^{[1]T}`` (inside the layer's label) rather than ``\\left(A^{[1]}\\right)^{T}``."""
+    marks = [n.mark for s in written.sides for n in s.walk() if isinstance(n, Transpose)]
+    inside = next((m for m in marks if m.startswith("(k)")), None)
+    if inside is None:
+        return node
+
+    def restyle(n: Node) -> Node:
+        n = map_children(n, restyle)
+        if isinstance(n, Transpose) and isinstance(n.arg, Sym) and not n.arg.groups and "^" in n.arg.name:
+            return Transpose(n.pos, n.end, n.arg, inside)
+        return n
+
+    return restyle(node)
 
 
 def _summand(node: Node) -> tuple[tuple[str, ...], Node]:

@@ -131,6 +131,9 @@ def _back(text: str, anchor: int, letter: str, letters: dict[str, str]) -> str:
     # a transposed layer, w^{(2)T}: in brackets, which a generic file reads too (w^{(l+1)T})
     text = re.sub(r"\^\{\((\d+)\)(T|\\top|\\intercal)\}",
                   lambda m: f"^{{({_off(letter, int(m.group(1)) - anchor)}){m.group(2)}}}", text)
+    # Ng's column of an example, Z^{(2)(i)}: Z^{(l+1)(i)}
+    text = re.sub(r"\^\{\((\d+)\)\(([A-Za-z])\)\}",
+                  lambda m: f"^{{({_off(letter, int(m.group(1)) - anchor)})({m.group(2)})}}", text)
     # a function of a layer, Ng's g^{[2]} (a family's layer is in parentheses): g^{[l+1]}
     text = re.sub(r"\^\{\[(\d+)\]\}", lambda m: f"^{{[{_off(letter, int(m.group(1)) - anchor)}]}}", text)
     inverse = {v: k for k, v in letters.items()}
@@ -548,10 +551,15 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         cx = dict(r.counterexample or {})
         if cx:  # a shape mismatch has none: the shapes are its evidence
             cx.update({"depth": d, "layer": None if at_depth else la})
+            if isinstance(cx.get("entry"), dict):  # a vector claim's entry: at its layer, in its brackets
+                cx["entry"] = {**cx["entry"], "of": _bracketed(tpl, chain, cx["entry"]["of"]),
+                               "where": f"{D} = {d}" + ("" if at_depth else f", {var} = {la}")}
         res = LinkResult(shown, REFUTED, message, code=r.code, counterexample=cx or None,
-                         derived=(r.derived if concrete else _back(r.derived, anchor, letter, letters))
+                         derived=(r.derived if concrete
+                                  else claim_brackets(tpl, chain, _back(r.derived, anchor, letter, letters)))
                          if r.derived else None,
-                         suggestion=_back(r.suggestion, anchor, letter, letters) if r.suggestion else None,
+                         suggestion=claim_brackets(tpl, chain, _back(r.suggestion, anchor, letter, letters))
+                         if r.suggestion else None,
                          diagnoses=diagnoses, **base)
         if (window is not None and any(d2 == window[0] and (at_depth or la2 == window[1])
                                        and rs[k].verdict == VERIFIED for d2, la2, _, rs in wruns)
@@ -622,6 +630,61 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
            f"{'all widths' if all_sizes else 'at the sizes each names'}; not proved for every {kind[:-1]}: "
            f"{why}")
     return LinkResult(shown, AT_SIZES, msg, sizes=[{D: d} for d in depths], **base)
+
+
+def _bracketed(tpl: Template, chain: Chain, text: str) -> str:
+    """An unrolled network's layer labels (``W^{(1)}``) in the brackets the claim writes its
+    layers with: Ng's ``W^{[1]}`` where every generic superscript of the claim is in square
+    brackets (``W^{[l]}``); else as they are.
+
+    >>> t = Template("layers", "l", "L", [r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}",
+    ...              r"A^{[l]} = g^{[l]}(Z^{[l]})"], {"error": "J", "params": ["W", "b"]}, batch="M")
+    >>> _bracketed(t, t.parse(r"d W^{[l]} = d Z^{[l]} A^{[l-1]T}"), "d W^{(1)}")
+    'd W^{[1]}'
+    """
+    shown = [m.shown for _, m in tpl.claim_marks(chain)]
+    if not shown or not all(x.startswith("[") for x in shown):
+        return text
+    return re.sub(r"\^\{\((\d+)\)", lambda m: f"^{{[{m.group(1)}]", text)
+
+
+def claim_brackets(tpl: Template, chain: Chain, text: str) -> str:
+    r"""A formula written back generically (:func:`_back`) in the brackets of the claim: where every
+    generic superscript of the claim is in square brackets (Ng's ``W^{[l+1]}``), ``W^{l+1}`` is
+    ``W^{[l+1]}``, ``A^{(l-1)T}`` and ``\left(W^{l+1}\right)^{T}`` are ``A^{[l-1]T}`` and
+    ``W^{[l+1]T}``, ``Z^{(l)(i)}`` is ``Z^{[l](i)}``; where every one is in parentheses
+    (Goodfellow's ``\boldsymbol{W}^{(k+1)\top}``), ``a^{k}`` is ``a^{(k)}`` and a transpose is
+    written inside them with the claim's mark (``W^{(k+1)\top}``).  Kept as it is unless the
+    template reads the result (else as :func:`_back` wrote it).
+
+    >>> t = Template("layers", "l", "L", [r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}",
+    ...              r"A^{[l]} = g^{[l]}(Z^{[l]})"], {"error": "J", "params": ["W", "b"]}, batch="M")
+    >>> claim = t.parse(r"d Z^{[l]} = W^{[l+1]} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})")
+    >>> print(claim_brackets(t, claim, r"d Z^l = \left(W^{l+1}\right)^{T} d Z^{l+1} * g'^{[l]}(Z^l)"))
+    d Z^{[l]} = W^{[l+1]T} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})
+    """
+    marks = [m for _, m in tpl.claim_marks(chain)]
+    kinds = {m.shown[:1] for m in marks}
+    if not marks or kinds not in ({"["}, {"("}):
+        return text
+    o, c = ("[", "]") if kinds == {"["} else ("(", ")")
+    top = next((m.transposed for m in marks if m.transposed), "")
+    layer = rf"(?:{re.escape(tpl.var)}|{re.escape(tpl.depth)})(?:[+-]\d+)?"
+    out = re.sub(rf"\\left\(([A-Za-z]+)\^(?:\{{({layer})\}}|({layer}))\\right\)\^\{{(T|\\top|\\intercal)\}}",
+                 lambda m: f"{m.group(1)}^{{{o}{m.group(2) or m.group(3)}{c}{top or m.group(4)}}}", text)
+    out = re.sub(rf"\^\{{\(({layer})\)(T|\\top|\\intercal)\}}",
+                 lambda m: f"^{{{o}{m.group(1)}{c}{top or m.group(2)}}}", out)
+    out = re.sub(rf"\^\{{\(({layer})\)(\([A-Za-z]\))\}}",
+                 lambda m: f"^{{{o}{m.group(1)}{c}{m.group(2)}}}", out)
+    out = re.sub(rf"\^(?:\{{({layer})\}}|({layer})(?![A-Za-z]))",
+                 lambda m: f"^{{{o}{m.group(1) or m.group(2)}{c}}}", out)
+    if out == text:
+        return text
+    try:
+        tpl.parse(out)
+    except SymbpError:
+        return text
+    return out
 
 
 def _layer_at(tpl: Template, chain: Chain) -> str:
@@ -734,7 +797,8 @@ def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | N
                 inst.shown_as = (anchor, letter, net.delta_of or "")
                 inst.generic_sentence = (f"The steps are written in the window that stands for every {what} "
                                          f"of every {size}, {place} the network of {size} {D} = {depth}, "
-                                         f"in the notation of the claim ({letter} for its {what} {anchor})")
+                                         f"in the notation of the claim ({letter} for its {what} {anchor})"
+                                         ).replace("the network of the network", "the network")
         else:
             sentence = (f"The steps are written at {place} the network of {size} {D} = {depth} ({legend}), "
                         f"one of the {size}s checked")

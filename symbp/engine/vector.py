@@ -1029,6 +1029,40 @@ class _Back:
         return self.term(node)
 
     def term(self, node: Node) -> Node:
+        try:
+            return self.plain_term(node)
+        except _NoVector:
+            if self.cols is not None or not self.conventions.get("examples"):
+                raise
+        return self.column_sum(node)
+
+    def column_sum(self, node: Node) -> Node:
+        """A vector claim's term that sums a matrix over its columns (Ng's ``\\sum_m
+        \\sigma'(Z_{km}) M \\frac{\\partial J}{\\partial A_{km}}``): that matrix, read with the
+        summed letter as its columns, times the all-ones vector (``(dA * \\sigma'(Z)) \\mathbf{1}``)."""
+        summed: list[str] = []
+        factors: list[Node] = []
+        self.flatten(node, summed, factors)
+        ex = self.conventions.get("examples")
+
+        def over(k: str) -> set[str]:  # the ranges the letter k stands for in the term's entries
+            return {self.shapes[n.name][p] for f in factors for n in f.walk() if isinstance(n, Sym)
+                    and len(self.shapes.get(n.name, ())) == len(n.groups)
+                    for p, g in enumerate(n.groups) if g == (k,)}
+
+        for k in sorted(summed, key=lambda x: over(x) != {ex}):  # the examples' letter first
+            body: Node = Mul(node.pos, node.end, tuple(factors)) if len(factors) > 1 else factors[0]
+            for x in reversed([x for x in summed if x != k]):
+                body = SumOp(node.pos, node.end, x, None, None, body)
+            try:
+                inner = _Back((self.rows, k), self.shapes, self.conventions, self.scale).plain_term(body)
+            except _NoVector:
+                continue
+            ones = Sym(node.end, node.end, ONES, ())
+            return Mul(inner.pos, inner.end, _factors(inner) + (ones,))
+        raise _NoVector
+
+    def plain_term(self, node: Node) -> Node:
         summed: list[str] = []
         factors: list[Node] = []
         self.flatten(node, summed, factors)

@@ -412,15 +412,19 @@ def entry_text(entry: dict[str, Any], math: Callable[[str], str] = str) -> str:
     'row 4, column 1 of d W^{[2]}'
     >>> entry_text({"of": "a^{(1)}", "kind": "vector", "at": [2]}, lambda s: f"${s}$")
     'entry 2 of $a^{(1)}$'
+    >>> entry_text({"of": "d W^{[1]}", "kind": "matrix", "at": [3, 2], "where": "L = 2, l = 1"})
+    'row 3, column 2 of d W^{[1]} at L = 2, l = 1'
     """
     of, at = math(entry["of"]), entry["at"]
+    where = entry.get("where") or ""  # a generic claim's layer: L = 2, l = 1
+    where = f" at {', '.join(math(x) for x in where.split(', '))}" if where else ""
     if entry["kind"] == "matrix":
-        return f"row {at[0]}, column {at[1]} of {of}"
+        return f"row {at[0]}, column {at[1]} of {of}{where}"
     if entry["kind"] == "row vector":
-        return f"column {at[0]} of {of}"
+        return f"column {at[0]} of {of}{where}"
     if entry["kind"] == "vector":
-        return f"entry {at[0]} of {of}"
-    return of
+        return f"entry {at[0]} of {of}{where}"
+    return of + where
 
 
 def _expectation(r: LinkResult) -> str:

@@ -98,6 +98,9 @@ class Proof:
     #: an algorithm's claim with its assignments substituted (Goodfellow's ``g``), in vector notation
     #: (LaTeX; '' for any other claim): what its chain with vectors is checked against
     substituted: str = ""
+    #: a generic claim written with vectors (a layer ``l``): its chain with vectors, checked at the
+    #: window, in the claim's notation: the left side, then ``(formula, reason)`` per step
+    vector_chain: tuple[str, list[tuple[str, str]]] | None = None
 
     @property
     def formulas(self) -> list[str]:
@@ -156,13 +159,13 @@ def prove_derivation(deriv: Derivation, label: str | None = None) -> list[Proof]
 def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) -> list[Proof]:
     """Proofs of a claim about a generic layer (step): each link's steps at the unrolled instance
     :func:`symbp.checker.generic.proof_instance` picks, under the claim as written and its verdict."""
-    from ..checker.generic import generic_fits, generic_text, proof_instance
+    from ..checker.generic import claim_brackets, generic_fits, generic_text, proof_instance
 
     picked = proof_instance(deriv.generic, chain)  # type: ignore[arg-type]
     if picked is None:
         return [Proof(r.latex, r) for r in results]
     net, inst, sentence = picked
-    at = inst.chain
+    at = written = inst.chain
     if needs_translation(at, net.shapes or family_shapes(net)):  # vector notation: its index form
         net.shapes = net.shapes or family_shapes(net)
         try:
@@ -178,10 +181,24 @@ def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) 
     for r in results:
         k = r.link - 1
         out.append(prove_link(net, letters, at.sides[k], at.sides[k + 1], concrete[k]))
+    vectors: dict[int, tuple[str, list[_Row]]] = {}
+    if at is not written and len(results) == 1 and results[0].verdict == VERIFIED:  # its chain with vectors
+        got = _vector_rows(out[0], _Compact(net), net, "", unparse(written.sides[0]) + " = "
+                           + unparse(written.sides[1]))
+        if got is not None:
+            vectors[0] = got
     texts = [t for p in out for t in p.formulas + [st.why for side in p.sides for st in side.steps]
              + [st.why for pair in p.joint for st in pair]]
+    texts += [t for first, rows in vectors.values()
+              for t in [first] + [x for row in rows for x in (row.latex, row.why)]]
     if inst.shown_as and generic_fits(inst, texts):  # the window, in the claim's notation (a^{t+1}, w^{l+1})
         sentence = inst.generic_sentence or sentence
+        for k, (_, rows) in vectors.items():  # in the claim's brackets too (Ng's W^{[l+1]T})
+            lhs, _, rhs = results[k].latex.partition(" = ")
+            steps = [(claim_brackets(deriv.generic, chain, generic_text(inst, row.latex)),  # type: ignore[arg-type]
+                      generic_text(inst, row.why)) for row in rows]
+            steps[-1] = (rhs, steps[-1][1])
+            out[k].vector_chain = (lhs, steps)
         for proof in out:
             def back(st: Step) -> Step:
                 return Step(generic_text(inst, st.latex), generic_text(inst, st.why))
@@ -1414,6 +1431,11 @@ def compact_document(proofs: list[Proof], net: Network, title: str) -> str:
                          "reasons are those of the entries, below):", *steps]
             body += ["Written with vectors:" if not steps else "Entry by entry,", "\\[", r0.latex, "\\]",
                      "read in index notation (each entry of each side) as", "\\[", r0.read_as, "\\]"]
+        elif group[0].vector_chain is not None and r0.links == 1:  # a generic claim with vectors
+            first, rows = group[0].vector_chain
+            body += ["With vectors, at the window that stands for every layer (each line checked as written "
+                     "there: symbp reads it entry by entry; the reasons are those of the entries, below):",
+                     *c.chain(first, [_Row(t, why) for t, why in rows]), "Entry by entry, in index notation:"]
         run: list[Proof] = []
         for p in group:
             if p.result.verdict in (VERIFIED, AT_SIZES) and len(p.sides) == 2:
@@ -1436,13 +1458,22 @@ def _vector_steps(proof: Proof, c: _Compact, net: Network, here: str) -> list[st
     that reads back as vectors (:func:`symbp.engine.vector.to_vectors`), the reasons of the steps
     between carried along; shown only when the whole chain, as written with vectors, is verified
     itself (for all sizes) and has a step between its two sides.  ``None`` otherwise."""
+    got = _vector_rows(proof, c, net, here)
+    return None if got is None else c.chain(*got)
+
+
+def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
+                 latex: str | None = None) -> tuple[str, list[_Row]] | None:
+    """:func:`_vector_steps`'s chain: its left side and its rows, ``None`` where it shows none;
+    ``latex`` is the claim with vectors where the proof's result shows another (a generic claim's
+    instance at its window)."""
     from ..checker.files import check_vector_chain
 
     r = proof.result
     if r.verdict != VERIFIED or len(proof.sides) != 2 or not net.shapes:
         return None
     try:
-        shown = written = parse_chain(r.latex, net.functions)
+        shown = written = parse_chain(latex if latex is not None else r.latex, net.functions)
         if proof.substituted:  # an algorithm's claim: checked with its assignments' values
             written = parse_chain(proof.substituted, net.functions)
             if len(shown.sides) != 2 or len(written.sides) != 2:
@@ -1461,12 +1492,12 @@ def _vector_steps(proof: Proof, c: _Compact, net: Network, here: str) -> list[st
                            scale)
             if v is None or v.key() == last:
                 continue
-            rows.append(_Row(unparse(v), "; ".join(why)))
+            rows.append(_Row(unparse(v), _joined(why)))
             why, last = [], v.key()
         if rows and rows[-1].latex != unparse(written.sides[1]):
-            rows.append(_Row(unparse(written.sides[1]), "; ".join(why)))
+            rows.append(_Row(unparse(written.sides[1]), _joined(why)))
         elif rows and why:
-            rows[-1] = _Row(rows[-1].latex, "; ".join([x for x in (rows[-1].why, *why) if x]))
+            rows[-1] = _Row(rows[-1].latex, _joined([x for x in (rows[-1].why, *why) if x]))
         if len(rows) < 2:
             return None
         texts = [unparse(written.sides[0])] + [x.latex for x in rows]
@@ -1478,7 +1509,7 @@ def _vector_steps(proof: Proof, c: _Compact, net: Network, here: str) -> list[st
                 if side.key() != was.key():
                     break
             else:
-                return c.chain(texts[0], rows)
+                return texts[0], rows
             def syms(ch: Chain) -> set[str]:
                 return {unparse(n) for x in ch.sides for n in x.walk() if isinstance(n, Sym) and not n.groups}
 
@@ -1490,10 +1521,18 @@ def _vector_steps(proof: Proof, c: _Compact, net: Network, here: str) -> list[st
             first = unparse(shown.sides[0])
             if shown.sides[0].key() != written.sides[0].key():
                 rows.insert(0, _Row(texts[0], f"{said} as assigned at this point"))
-            return c.chain(first, rows)
+            return first, rows
     except SymbpError:
         return None
-    return c.chain(texts[0], rows)
+    return texts[0], rows
+
+
+def _joined(whys: list[str]) -> str:
+    """The reasons of the index steps a step with vectors stands for, in one: a normal form's
+    (a reordering) left out beside a reason of substance, which the compact reason would hide
+    (:func:`short_why` reads a reason that starts with the normal form as that alone)."""
+    kept = [w for w in whys if w and not w.startswith("normal form")]
+    return "; ".join(dict.fromkeys(kept or [w for w in whys if w]))
 
 
 def _compact_network(net: Network, tags: dict[str, str]) -> list[str]:
