@@ -369,13 +369,19 @@ class TermsDiffer(Diagnosis):
     only_right: tuple[str, ...] = ()
 
     def parts(self) -> tuple[Part, ...]:
-        out: list[Part] = [f"the two sides differ: the left has {self.left} term(s), the right {self.right}"
-                           if self.left != self.right else f"the two sides differ: {self.left} terms each"]
+        out: list[Part] = [f"the two sides differ: the left side reduces to {_terms(self.left)} and the right "
+                           f"side to {_terms(self.right)}" if self.left != self.right else
+                           f"the two sides differ: each side reduces to {_terms(self.left)}, not the same ones"]
         for where, terms in (("left", self.only_left), ("right", self.only_right)):
             if terms:
                 out.append(f"; on the {where} only: ")
                 out += _commas([_term(t) for t in terms])
         return tuple(out)
+
+
+def _terms(n: int) -> str:
+    """``0``, ``one term``, ``3 terms``: how many terms a side's normal form has."""
+    return "0" if n == 0 else "one term" if n == 1 else f"{n} terms"
 
 
 def _term(t: str) -> Part:

@@ -179,12 +179,18 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     declared = set(aliases or {}) | set(composites or {})
     total = {id(chain) for _src, chain in parsed if _pattern_sum(chain, net) is not None}
     _bounded_ranges(net, [x for x in parsed if id(x[1]) not in total], declared, defined_names)
+    # the names and letters the forward equations use: a fresh size is none of them (J of j where
+    # the error is J) nor their capital
+    used = frozenset({node.name for _src, chain in parsed for node in _all_syms(chain)}
+                     | {x for _src, chain in parsed for node in _all_syms(chain) for x in node.letters}
+                     | {node.index for _src, chain in parsed for side in chain.sides for node in side.walk()
+                        if isinstance(node, SumOp)} | set(net.functions))
     for _src, chain in parsed:
         if id(chain) in total:
             continue
         for letter in lhs_letters(chain):  # the left side's first
             if letter not in net.ranges and letter not in declared:
-                rng = _range_name(letter, net)
+                rng = _range_name(letter, net, used)
                 net.ranges[letter] = rng
                 net.range_letter.setdefault(rng, letter)
         for node in chain.sides[1].walk():  # \sum_{k'=1}^{K}: k' runs over K, as its bounds say
@@ -196,14 +202,14 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         for node in _all_syms(chain):
             for letter in node.letters:
                 if letter not in net.ranges and letter not in declared:
-                    rng = _range_name(letter, net)
+                    rng = _range_name(letter, net, used)
                     net.ranges[letter] = rng
                     net.range_letter.setdefault(rng, letter)
         for node in chain.sides[1].walk():
             if isinstance(node, SumOp):
                 letter = node.index
                 if letter not in net.ranges and letter not in declared:
-                    rng = _range_name(letter, net)
+                    rng = _range_name(letter, net, used)
                     net.ranges[letter] = rng
                     net.range_letter.setdefault(rng, letter)
     for extra, same_as in (aliases or {}).items():
@@ -718,10 +724,32 @@ def _all_syms(chain):  # noqa: ANN001, ANN202
                 yield node
 
 
-def _range_name(letter: str, net: Network) -> str:
+#: the sizes a letter whose capital is taken may be named, in this order (``N`` first: a number)
+_FRESH_SIZES = "NMPQRSTUVWXYZABCDFGHKO"
+
+
+def _range_name(letter: str, net: Network, used: frozenset[str] = frozenset()) -> str:
+    """The size of ``letter``'s range: its capital (``j``: ``J``), else, where that is taken (the
+    error ``J`` of Ng's cost, another range's size), a capital no letter of the forward equations
+    ``used`` names or is the capital of (``N``), never a name beside the user's (``J2`` read as
+    their ``J``); ``J2``, ``J3``, ... only where every capital is taken.
+
+    >>> _range_name("j", Network(error_name="J"), frozenset({"j", "k", "J", "N", "w"}))
+    'M'
+    """
     base = letter.upper() if len(letter) == 1 else letter.capitalize()
+
+    def taken(name: str) -> bool:
+        return name in net.range_letter or name == net.error_name
+
+    if not taken(base):
+        return base
+    capitals = {x.upper() for x in used if len(x) == 1} | set(used)
+    fresh = next((c for c in _FRESH_SIZES if c not in capitals and not taken(c)), None)
+    if fresh is not None:
+        return fresh
     name, n = base, 2
-    while name in net.range_letter or name == net.error_name:
+    while taken(name):
         name = f"{base}{n}"
         n += 1
     return name
