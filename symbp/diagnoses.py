@@ -369,9 +369,10 @@ class TermsDiffer(Diagnosis):
     only_right: tuple[str, ...] = ()
 
     def parts(self) -> tuple[Part, ...]:
-        out: list[Part] = [f"the two sides differ: the left side reduces to {_terms(self.left)} and the right "
-                           f"side to {_terms(self.right)}" if self.left != self.right else
-                           f"the two sides differ: each side reduces to {_terms(self.left)}, not the same ones"]
+        left, right = _terms(self.left), _terms(self.right)
+        out: list[Part] = [
+            f"the two sides differ: the left side reduces to {left} and the right side to {right}"
+            if self.left != self.right else f"the two sides differ: each side reduces to {left}, not the same ones"]
         for where, terms in (("left", self.only_left), ("right", self.only_right)):
             if terms:
                 out.append(f"; on the {where} only: ")
@@ -928,6 +929,27 @@ layer, its k a unit of that layer, and a^{(l-1)}_{k}'s k is one of another
 
 
 # verdicts that hold -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelTarget(Diagnosis):
+    """A message names the one-hot target ``target`` (indexed by ``letter``) that the class label
+    ``label`` is read through, which the link does not write: said once, in the label's terms.
+
+    >>> LabelTarget("t", "k", "y_i").text
+    'where t_{k} = \\\\mathbb{1}(k = y_{i}), the one-hot target the class label y_{i} is read through'
+    """
+
+    target: str
+    letter: str
+    label: str
+
+    def parts(self) -> tuple[Part, ...]:
+        label = letter_tex(self.label.split("_")[0]) + (
+            f"_{{{letter_tex(self.label.split('_', 1)[1])}}}" if "_" in self.label else "")
+        k = letter_tex(self.letter)
+        return ("where ", _m(f"{letter_tex(self.target)}_{{{k}}} = \\mathbb{{1}}({k} = {label})"),
+                ", the one-hot target the class label ", _m(label), " is read through")
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,33 @@ def verdict_only() -> Iterator[None]:
 
 def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
     """Check every link of ``chain`` (inside :func:`verdict_only`: for the verdicts)."""
+    if net.class_labels:
+        return _label_targets_named(net, _check_chain(net, chain))
+    return _check_chain(net, chain)
+
+
+def _label_targets_named(net: Network, results: list[LinkResult]) -> list[LinkResult]:
+    """Where a message names the one-hot target ``t_k`` a class label is read through (the
+    forward pass's ``L_i = -\\log p_{y_i}`` is ``-\\sum_k t_k \\log p_k``) and the link does not
+    write it, the message says once what it is: ``t_{k} = \\mathbb{1}(k = y_{i})``."""
+    import re
+
+    for label, target in net.class_labels.items():
+        fam = next((f for f in net.families if f.name == target and len(f.axes) == 1), None)
+        if fam is None:
+            continue
+        name = re.escape(latex_name(target))
+        named = re.compile(rf"(?<![A-Za-z\\]){name}_(?:\{{|[A-Za-z])")
+        note = dx.LabelTarget(target, net.range_letter.get(fam.axes[0], fam.axes[0].lower()),
+                              net.label_written.get(label, label))
+        for res in results:
+            if res.message and named.search(res.message) and not named.search(res.latex or ""):
+                res.diagnoses.append(note)
+                res.message = f"{res.message}; {note.text}"
+    return results
+
+
+def _check_chain(net: Network, chain: Chain) -> list[LinkResult]:
     if net.class_labels and uses_labels(chain, net.class_labels):
         return _check_labelled(net, chain)
     label = unknown_label(chain, [*net.ranges, *net.composites])  # y_i, no index y: a class label?
@@ -436,7 +463,8 @@ def _mean_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -
                        f"write \\frac{{\\partial {cost}_{x}}}{{\\partial {wrt}}} for one pattern's cost, or "
                        f"\\frac{{1}}{{{n}}} \\frac{{\\partial {cost}_{x}}}{{\\partial {wrt}}} for the "
                        "average's")
-            split(value(node), True, p - 1)  # C read as C_x; the average of the patterns' derivatives
+            # C read as C_x; the average of the patterns' derivatives, times the number before it
+            split(value(node).scale(net.mean_scale), True, p - 1)
         else:
             refuse(node, f"the average {latex_name(net.error_name)} = \\frac{{1}}{{{n}}} \\sum_{x} "
                    f"{latex_name(net.error_name)}_{x} is read in a derivative by a parameter, in "
@@ -535,7 +563,8 @@ def _derived_over_patterns(net: Network, res: LinkResult) -> None:
     x, size = net.patterns  # type: ignore[misc]
     lhs, _, rhs = res.derived.partition(" = ")  # type: ignore[union-attr]
     body = rhs if not (" + " in rhs or " - " in rhs[1:] or rhs.startswith("-")) else f"\\left({rhs}\\right)"
-    total = f"\\frac{{1}}{{{latex_name(size)}}} \\sum_{{{x}}} {body}" if net.mean else f"\\sum_{{{x}}} {body}"
+    over = f"{_over(net.mean_scale, latex_name(size))} " if net.mean else ""
+    total = f"{over}\\sum_{{{x}}} {body}"
     before, res.derived = res.derived, f"{lhs} = {total}"
     res.diagnoses = [dx.Derived(res.derived) if isinstance(d, dx.Derived) else d for d in res.diagnoses]
     # the derived text replaced where it stands: the message rebuilt from the diagnoses alone lost
@@ -543,6 +572,17 @@ def _derived_over_patterns(net: Network, res: LinkResult) -> None:
     shown = dx.message([dx.Derived(before)])  # type: ignore[arg-type]
     if shown and shown in (res.message or ""):
         res.message = res.message.replace(shown, dx.message([dx.Derived(res.derived)]))
+
+
+def _over(scale: Fraction, n: str) -> str:
+    """``\\frac{1}{n}`` times ``scale``, as the file writes the average: ``-\\frac{1}{n}``, ``\\frac{1}{2n}``.
+
+    >>> [_over(Fraction(c), "n") for c in (1, -1, "1/2", "-3/2")]
+    ['\\\\frac{1}{n}', '-\\\\frac{1}{n}', '\\\\frac{1}{2n}', '-\\\\frac{3}{2n}']
+    """
+    sign = "-" if scale < 0 else ""
+    den = "" if abs(scale).denominator == 1 else str(abs(scale).denominator)
+    return f"{sign}\\frac{{{abs(scale).numerator}}}{{{den}{n}}}"
 
 
 def unit_zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:

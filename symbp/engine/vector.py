@@ -638,12 +638,14 @@ class _Translator:
         for d in node.crosses:
             before = next((v for s, k, v in operands if s < d <= k), None)
             after = next((v for s, k, v in operands if s <= d < k), None)
-            if before is None or after is None or not (before.rows or before.cols) or not (after.rows or after.cols):
+            if before is None or after is None or not (before.rows or before.cols) \
+                    or not (after.rows or after.cols):
                 continue
             shown = " ".join(("\\times " if k in node.crosses else "\\cdot " if k in node.dots else "")
                              + unparse(f) for k, f in enumerate(node.factors))
             raise NotationError(f"{shown}: \\times between two vectors or matrices is a cross product, "
-                                "which symbp does not read", offset=node.pos, width=max(1, node.end - node.pos),
+                                "which symbp does not read", offset=node.pos,
+                                width=max(1, node.end - node.pos),
                                 hint="write u \\cdot v for the dot product, u \\odot v for the elementwise "
                                      "product, or W x (juxtaposition) for the matrix product")
 
