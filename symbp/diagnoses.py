@@ -372,7 +372,8 @@ class TermsDiffer(Diagnosis):
         left, right = _terms(self.left), _terms(self.right)
         out: list[Part] = [
             f"the two sides differ: the left side reduces to {left} and the right side to {right}"
-            if self.left != self.right else f"the two sides differ: each side reduces to {left}, not the same ones"]
+            if self.left != self.right else
+            f"the two sides differ: each side reduces to {left}, not the same ones"]
         for where, terms in (("left", self.only_left), ("right", self.only_right)):
             if terms:
                 out.append(f"; on the {where} only: ")
