@@ -52,7 +52,7 @@ from ..latex.edit import sums_over, used_letters
 from ..latex.parser import RELU, parse_expression
 from ..latex.unparse import unparse
 from ..limits import MAX_FAR_SIZE, budget
-from ..model.affine import is_affine, is_size, parts
+from ..model.affine import is_affine, is_product, is_size, parts
 from ..model.factors import Grad, inverse, view
 from ..model.network import Network, components
 from ..model.normal_form import Expr
@@ -976,10 +976,14 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         # every size drawn (the audit: false claims verified at sizes 1..16), so the sizes are
         # tried once more where each is past every offset the two sides have
         far = _far_plans(net, _offset_reach(ul, ur), _seed(lhs, rhs))
-        if far is not None and _size_offsets(ul, ur):  # an offset made of sizes, j+3M: past it too
-            sized = _sized_plans(net, _size_offsets(ul, ur), _offset_reach(ul, ur, sized=False),
+        offsets = _size_offsets(ul, ur)
+        if offsets:  # an offset made of sizes, j+3M, the stride's s(m)+5: past it too
+            plain = _offset_reach(ul, ur, sized=False)
+            # where no plan has every size past every offset (a stride multiplies them: I = s(J-1)
+            # + M), the plans past the offsets made of sizes are also past those of numbers alone
+            sized = _sized_plans(net, offsets if far is not None else [*offsets, ({}, plain)], plain,
                                  _seed(lhs, rhs))
-            far = None if sized is None else far + [p for p in sized if p not in far]
+            far = None if sized is None else (far or []) + [p for p in sized if p not in (far or [])]
         if far is None:
             return LinkResult("", ERROR, "not decided: the two sides agree at every size tried, but they "
                               "have shifted positions whose offsets reach past the sizes that can be "
@@ -1111,7 +1115,7 @@ def _offset_reach(*exprs: Expr, sized: bool = True) -> int:
         own = 0
         if is_affine(x):
             coeffs, const = parts(x)
-            if sized or not any(is_size(i) for i in coeffs):
+            if sized or not any(is_size(i) or is_product(i) for i in coeffs):
                 own = sum(abs(c) for c in coeffs.values()) + abs(int(const))
         return max([own, *(reach(part) for part in x)])
 
@@ -1148,24 +1152,42 @@ def _far_plans(net: Network, reach: int, seed: int, want: int = 2) -> list[dict[
 
 
 def _size_offsets(*exprs: Expr) -> list[tuple[dict[str, int], int]]:
-    """The affine indices of ``exprs`` with a size in them (``j+3M``, ``j-m+M``): each as the
-    sizes' coefficients and the reach of the rest (``Σ|coeff| + |const|`` of its indices and
-    number), so that at a plan it reaches ``Σ|c_S| S + rest``.
+    """The affine indices of ``exprs`` with a size in them (``j+3M``, ``j-m+M``, the stride's
+    ``s(m)+5``): each as the sizes' coefficients and the reach of the rest (``Σ|coeff| + |const|``
+    of its indices and number), so that at a plan it reaches ``Σ|c_S| S + rest``.  A stride times
+    an index (``s m``) is that size at the index's unit 1, and grows with it: it spreads as ``s``
+    does, never as a number (``s(m)+5`` reaches ``s + 6``, past which the sizes that hold it are
+    drawn); a size times a size is ``'s*t'``, their product at a plan (:func:`_at`).
 
-    >>> from symbp.model.normal_form import Expr
-    >>> _size_offsets(Expr([]))
-    []
+    >>> from types import SimpleNamespace as Ns
+    >>> from symbp.model.affine import affine, product, size_atom
+    >>> i = affine([(product("s", ("f", "m")), 1), (("f", "m"), 1)], 5)  # m + s m + 5
+    >>> _size_offsets(Ns(terms=[Ns(factors=[("ref", 0, (i,))])]))
+    [({'s': 1}, 6)]
+    >>> _size_offsets(Ns(terms=[Ns(factors=[("ref", 0, (affine([(product("s", size_atom("t")), 2)], 1),))])]))
+    [({'s*t': 2}, 1)]
     """
     out: dict[tuple, None] = {}
+
+    def size_part(i: object) -> str | None:  # the size an atom of an affine index grows with
+        if is_size(i):
+            return i[1]  # type: ignore[index]
+        if is_product(i):
+            inner = i[2]  # type: ignore[index]
+            return f"{i[1]}*{inner[1]}" if is_size(inner) else i[1]  # type: ignore[index]
+        return None
 
     def visit(x: object) -> None:
         if type(x) is not tuple:
             return
         if is_affine(x):
             coeffs, const = parts(x)
-            sizes = {i[1]: abs(c) for i, c in coeffs.items() if is_size(i)}
+            sizes: dict[str, int] = {}
+            for i, c in coeffs.items():
+                if (name := size_part(i)) is not None:
+                    sizes[name] = sizes.get(name, 0) + abs(c)
             if sizes:
-                rest = sum(abs(c) for i, c in coeffs.items() if not is_size(i)) + abs(int(const))
+                rest = sum(abs(c) for i, c in coeffs.items() if size_part(i) is None) + abs(int(const))
                 out[(tuple(sorted(sizes.items())), rest)] = None
         for part in x:
             visit(part)
@@ -1194,7 +1216,7 @@ def _sized_plans(net: Network, offsets: list[tuple[dict[str, int], int]], plain:
     >>> all(p["J"] >= 3 * p["M"] + 3 and p["I"] >= 3 * p["M"] + 3 for p in plans), len(plans)
     (True, 4)
     """
-    written = set().union(*(set(c) for c, _ in offsets))
+    written = set().union(*({x for r in c for x in r.split("*")} for c, _ in offsets))
     numbers = plain + 2
     derived = set(net.size_relations or {})
     rng = random.Random(seed)
@@ -1203,13 +1225,13 @@ def _sized_plans(net: Network, offsets: list[tuple[dict[str, int], int]], plain:
         found = 0
         for _ in range(400):
             plan = {r: rng.randint(lo, hi) for r in net.sizes if r in written and r not in derived}
-            reach = max(sum(c * plan.get(r, 0) for r, c in cs.items()) + rest for cs, rest in offsets) + 2
+            reach = max(sum(c * _at(plan, r) for r, c in cs.items()) + rest for cs, rest in offsets) + 2
             if reach > MAX_FAR_SIZE:
                 break
             plan.update({r: rng.randint(reach, min(MAX_FAR_SIZE, 2 * reach)) for r in net.sizes
                          if r not in plan and r not in derived})
             p = net.relate(plan)
-            reach = max(sum(c * p[r] for r, c in cs.items()) + rest for cs, rest in offsets) + 2
+            reach = max(sum(c * _at(p, r) for r, c in cs.items()) + rest for cs, rest in offsets) + 2
             if (min(v for r, v in p.items() if r not in written) >= reach and min(p.values()) >= 1
                     and max(p.values()) <= MAX_FAR_SIZE and all(p[r] >= lo for r in written)
                     and p not in out):
@@ -1219,6 +1241,14 @@ def _sized_plans(net: Network, offsets: list[tuple[dict[str, int], int]], plain:
                     break
         if not found:
             return None
+    return out
+
+
+def _at(plan: dict[str, int], size: str) -> int:
+    """A size of :func:`_size_offsets` at a plan: ``s``, or ``s*t`` the product of two (0 unset)."""
+    out = 1
+    for x in size.split("*"):
+        out *= plan.get(x, 0)
     return out
 
 
