@@ -601,6 +601,7 @@ STRIDED_TERMS = [  # the position, as Python of (s, m, M, J), the verdict
     (r"s(m)+J+5", lambda s, m, M, J: s * m + J + 5, "verified-at-sizes"),  # *, past J at every size
     (r"s(m)+J", lambda s, m, M, J: s * m + J, "verified-at-sizes"),
     (r"s(m)+2", lambda s, m, M, J: s * m + 2, "refuted"),
+    (r"s(m)", lambda s, m, M, J: s * m, "refuted"),  # the product alone: an internal error on main
     (r"s(m)-2M", lambda s, m, M, J: s * m - 2 * M, "refuted"),
     (r"2s(m)-J-3", lambda s, m, M, J: 2 * s * m - J - 3, "refuted"),
 ]
