@@ -301,29 +301,39 @@ PLAIN_J = ("% symbp: error J\n% symbp: forward a_j = \\sum_i w_{ji} x_i\n"
            "\\[ \\frac{\\partial J}{\\partial a_j} = h(a_j) (y_j - t_j) \\]\n")
 #: PRML 5.44's total over the patterns, written with the letter x
 SUM_X = ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward z_j = h(a_j)\n"
-         "% symbp: forward E = \\sum_x E_x\n\\[ \\frac{\\partial E}{\\partial w_{ji}} = \\sum_x \\delta_j \\]\n")
+         "% symbp: forward E = \\sum_x E_x\n"
+         "\\[ \\frac{\\partial E}{\\partial w_{ji}} = \\sum_x \\delta_j \\]\n")
 _CS231N = (ROOT / "derivations" / "cs231n_softmax.tex").read_text(encoding="utf-8")
-_ONE_HOT_NOTE = "where t_{k} = \\mathbb{1}(k = y_{i}), the one-hot target the class label y_{i} is read through"
+_ONE_HOT_NOTE = ("where t_{k} = \\mathbb{1}(k = y_{i}), the one-hot target the class label y_{i} is read "
+                 "through")
+
+
+def _line(text: str, needle: str) -> int:
+    """The line of ``text`` where ``needle`` first stands."""
+    return text[:text.index(needle)].count("\n") + 1
+
+
 
 #: (file text, line of the link, words the message has, words it must not have)
 IN_THE_USER_S_LETTERS = [
     # the terms each side reduces to, said as a sentence
     ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward z_j = h(a_j)\n"
      "% symbp: forward a_k = \\sum_j w_{kj} z_j\n\\[ " + DELTA + " + h(a_j) \\]\n", 4,
-     "the left side reduces to one term and the right side to 2 terms; on the right only: h(a_{j})", "term(s)"),
+     "the left side reduces to one term and the right side to 2 terms; on the right only: h(a_{j})",
+     "term(s)"),
     (PLAIN_J, 5, "each side reduces to 2 terms, not the same ones", "terms each"),
     # the patterns' letter as the total writes it (\sum_x), not n
     (SUM_X, 4, "summed over the patterns x: ", "patterns n"),
     # a size that would be the error's letter (j beside the cost J): a fresh capital, not J2
-    (GENERIC_J, GENERIC_J[:GENERIC_J.index("\\[ \\delta^L_j = \\frac{\\partial J}{\\partial a^L_j} \\]")]
-     .count("\n") + 1, "layer 1's units j, width N", "J2"),
+    (GENERIC_J, _line(GENERIC_J, "\\[ \\delta^L_j = \\frac{\\partial J}{\\partial a^L_j} \\]"),
+     "layer 1's units j, width N", "J2"),
     (PLAIN_J, 5, '"sizes": {"I": 2, "N": 3}', "J2"),
     # the class label's one-hot target, named once in the label's letters where the link does not
     # write it (the probabilities alone; the sign), never where it does (the target's own section)
-    (_CS231N, _CS231N[:_CS231N.index("\\[ \\frac{\\partial L_i}{\\partial f_k} = p_k \\]")].count("\n") + 1,
-     _ONE_HOT_NOTE, "t_{k}, the"),
-    (_CS231N, _CS231N[:_CS231N.index("= \\mathbb{1}(y_i = k) - p_k")].count("\n") + 1, _ONE_HOT_NOTE, "term(s)"),
-    (_CS231N, _CS231N[:_CS231N.index("= p_k - t_k \\]")].count("\n") + 1, "both sides reduce to", "mathbb{1}"),
+    (_CS231N, _line(_CS231N, "\\[ \\frac{\\partial L_i}{\\partial f_k} = p_k \\]"), _ONE_HOT_NOTE,
+     "t_{k}, the"),
+    (_CS231N, _line(_CS231N, "= \\mathbb{1}(y_i = k) - p_k"), _ONE_HOT_NOTE, "term(s)"),
+    (_CS231N, _line(_CS231N, "= p_k - t_k \\]"), "both sides reduce to", "mathbb{1}"),
 ]
 
 
