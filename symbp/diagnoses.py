@@ -369,13 +369,21 @@ class TermsDiffer(Diagnosis):
     only_right: tuple[str, ...] = ()
 
     def parts(self) -> tuple[Part, ...]:
-        out: list[Part] = [f"the two sides differ: the left has {self.left} term(s), the right {self.right}"
-                           if self.left != self.right else f"the two sides differ: {self.left} terms each"]
+        left, right = _terms(self.left), _terms(self.right)
+        out: list[Part] = [
+            f"the two sides differ: the left side reduces to {left} and the right side to {right}"
+            if self.left != self.right else
+            f"the two sides differ: each side reduces to {left}, not the same ones"]
         for where, terms in (("left", self.only_left), ("right", self.only_right)):
             if terms:
                 out.append(f"; on the {where} only: ")
                 out += _commas([_term(t) for t in terms])
         return tuple(out)
+
+
+def _terms(n: int) -> str:
+    """``0``, ``one term``, ``3 terms``: how many terms a side's normal form has."""
+    return "0" if n == 0 else "one term" if n == 1 else f"{n} terms"
 
 
 def _term(t: str) -> Part:
@@ -922,6 +930,27 @@ layer, its k a unit of that layer, and a^{(l-1)}_{k}'s k is one of another
 
 
 # verdicts that hold -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelTarget(Diagnosis):
+    """A message names the one-hot target ``target`` (indexed by ``letter``) that the class label
+    ``label`` is read through, which the link does not write: said once, in the label's terms.
+
+    >>> LabelTarget("t", "k", "y_i").text
+    'where t_{k} = \\\\mathbb{1}(k = y_{i}), the one-hot target the class label y_{i} is read through'
+    """
+
+    target: str
+    letter: str
+    label: str
+
+    def parts(self) -> tuple[Part, ...]:
+        label = letter_tex(self.label.split("_")[0]) + (
+            f"_{{{letter_tex(self.label.split('_', 1)[1])}}}" if "_" in self.label else "")
+        k = letter_tex(self.letter)
+        return ("where ", _m(f"{letter_tex(self.target)}_{{{k}}} = \\mathbb{{1}}({k} = {label})"),
+                ", the one-hot target the class label ", _m(label), " is read through")
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ CASES = [
      "too long", GOOD),
     # a term of 64 factors: numpy's einsum takes at most 32 operands (was an internal error)
     ("power of a long sum", HEADER, r"\delta_j = \left(" + " + ".join(f"z_{{j}}^{{{k}}}" for k in range(1, 9))
-     + r"\right)^{8}", "refuted:the right 57", GOOD),
+     + r"\right)^{8}", "refuted:the right side to 57 terms", GOOD),
     # refuted by value with the δ evaluated layer by layer (it was an error: its expansion had
     # more than 400 factors)
     ("500 layers, the bottom delta", "".join(f"% symbp: forward {f}\n" for f in deep_network(500)),

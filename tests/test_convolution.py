@@ -587,3 +587,53 @@ def test_strided_gradients_are_autograd(s: int, m: int, j: int, seed: int) -> No
         inputs = lambdify(STRIDED, form, "i")
         assert np.allclose(inputs(w_m=w, delta_j=delta, sizes={"I": i_size, "s": s}), xt.grad.numpy(),
                            atol=1e-12)
+
+
+# the kernel gradient of a symbolic stride with a term at a strided position, δ at s(m)+c
+# (Iverson's bracket keeping it in 1..J): the stride times m spreads as s does (s + c + 1 at m = 1,
+# growing with m), not as the number 1, so the sizes that hold it are drawn past it; each row's
+# verdict is the one PyTorch's strided conv1d decides (the term is there at some sizes: refuted;
+# never: the claim holds, verified at the sizes named), and the rows marked * were 'not decided'
+# (no plan had every size, the stride too, past every offset within the bounds)
+STRIDED_TERMS = [  # the position, as Python of (s, m, M, J), the verdict
+    (r"s(m)+M+5", lambda s, m, M, J: s * m + M + 5, "refuted"),  # *
+    (r"2s(m)+M+2", lambda s, m, M, J: 2 * s * m + M + 2, "refuted"),  # *
+    (r"s(m)+J+5", lambda s, m, M, J: s * m + J + 5, "verified-at-sizes"),  # *, past J at every size
+    (r"s(m)+J", lambda s, m, M, J: s * m + J, "verified-at-sizes"),
+    (r"s(m)+2", lambda s, m, M, J: s * m + 2, "refuted"),
+    (r"s(m)", lambda s, m, M, J: s * m, "refuted"),  # the product alone: an internal error on main
+    (r"s(m)-2M", lambda s, m, M, J: s * m - 2 * M, "refuted"),
+    (r"2s(m)-J-3", lambda s, m, M, J: 2 * s * m - J - 3, "refuted"),
+]
+
+
+def _strided_term_holds(position) -> bool:  # noqa: ANN001
+    """Whether ``\\sum_j \\delta_j x_{s(j-1)+m} + \\delta_{p} [1 \\le p \\le J]`` is the kernel gradient
+    of ``torch.nn.functional.conv1d(x, w, stride=s)`` at every size tried (strides 1..4, J up to 14,
+    M up to 6): the autograd of E = 1/2 sum (tanh(a) - t)^2."""
+    rng = np.random.default_rng(0)
+    for s in range(1, 5):
+        for j_size in range(1, 15):
+            for m_size in range(1, 7):
+                x, w = rng.normal(size=s * (j_size - 1) + m_size), rng.normal(size=m_size)
+                xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+                a = torch.nn.functional.conv1d(xt.view(1, 1, -1), wt.view(1, 1, -1), stride=s).view(-1)
+                a.retain_grad()
+                z = torch.tanh(a)
+                (0.5 * ((z - torch.tensor(rng.normal(size=j_size))) ** 2).sum()).backward()
+                delta = a.grad.numpy()
+                for m in range(1, m_size + 1):
+                    p = position(s, m, m_size, j_size)
+                    claim = sum(delta[j - 1] * x[s * (j - 1) + m - 1] for j in range(1, j_size + 1)) \
+                        + (delta[p - 1] if 1 <= p <= j_size else 0.0)
+                    if not np.isclose(claim, wt.grad.numpy()[m - 1], atol=1e-12):
+                        return False
+    return True
+
+
+@pytest.mark.parametrize("position, truth, verdict", STRIDED_TERMS)
+def test_a_stride_times_an_index_spreads_as_its_size(position: str, truth, verdict: str) -> None:  # noqa: ANN001
+    assert _strided_term_holds(truth) == (verdict != "refuted")  # PyTorch decides the row
+    (r,) = check_equation(DW + rf"\sum_{{j=1}}^{{J}} \delta_j x_{{s(j-1)+m}} + \delta_{{{position}}} "
+                          rf"[1 \le {position} \le J]", STRIDED)
+    assert r.verdict == verdict, r.message

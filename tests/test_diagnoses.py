@@ -286,3 +286,60 @@ def test_expect_an_error_code(tmp_path: Path) -> None:
 def test_the_readme_names_every_code() -> None:
     readme = (Path(dx.__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert [c for c in dx.CODES if f"`{c}`" not in readme] == []
+
+
+# ----------------------------------------------------------------------------------------------
+# messages in the user's letters: each names what the file wrote, never symbp's own names
+
+ROOT = Path(__file__).resolve().parent.parent
+_NIELSEN_BP = (ROOT / "derivations" / "generic" / "nielsen_bp.tex").read_text(encoding="utf-8")
+#: Nielsen's four equations with Ng's cost J: the width of the units j is no J2
+GENERIC_J = _NIELSEN_BP.replace("{\\partial C}", "{\\partial J}").replace(
+    "% symbp: forward", "% symbp: error J\n% symbp: forward")
+PLAIN_J = ("% symbp: error J\n% symbp: forward a_j = \\sum_i w_{ji} x_i\n"
+           "% symbp: forward y_j = h(a_j)\n% symbp: forward J = \\frac{1}{2} \\sum_j (y_j - t_j)^2\n"
+           "\\[ \\frac{\\partial J}{\\partial a_j} = h(a_j) (y_j - t_j) \\]\n")
+#: PRML 5.44's total over the patterns, written with the letter x
+SUM_X = ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward z_j = h(a_j)\n"
+         "% symbp: forward E = \\sum_x E_x\n"
+         "\\[ \\frac{\\partial E}{\\partial w_{ji}} = \\sum_x \\delta_j \\]\n")
+_CS231N = (ROOT / "derivations" / "cs231n_softmax.tex").read_text(encoding="utf-8")
+_ONE_HOT_NOTE = ("where t_{k} = \\mathbb{1}(k = y_{i}), the one-hot target the class label y_{i} is read "
+                 "through")
+
+
+def _line(text: str, needle: str) -> int:
+    """The line of ``text`` where ``needle`` first stands."""
+    return text[:text.index(needle)].count("\n") + 1
+
+
+
+#: (file text, line of the link, words the message has, words it must not have)
+IN_THE_USER_S_LETTERS = [
+    # the terms each side reduces to, said as a sentence
+    ("% symbp: forward a_j = \\sum_i w_{ji} z_i\n% symbp: forward z_j = h(a_j)\n"
+     "% symbp: forward a_k = \\sum_j w_{kj} z_j\n\\[ " + DELTA + " + h(a_j) \\]\n", 4,
+     "the left side reduces to one term and the right side to 2 terms; on the right only: h(a_{j})",
+     "term(s)"),
+    (PLAIN_J, 5, "each side reduces to 2 terms, not the same ones", "terms each"),
+    # the patterns' letter as the total writes it (\sum_x), not n
+    (SUM_X, 4, "summed over the patterns x: ", "patterns n"),
+    # a size that would be the error's letter (j beside the cost J): a fresh capital, not J2
+    (GENERIC_J, _line(GENERIC_J, "\\[ \\delta^L_j = \\frac{\\partial J}{\\partial a^L_j} \\]"),
+     "layer 1's units j, width N", "J2"),
+    (PLAIN_J, 5, '"sizes": {"I": 2, "N": 3}', "J2"),
+    # the class label's one-hot target, named once in the label's letters where the link does not
+    # write it (the probabilities alone; the sign), never where it does (the target's own section)
+    (_CS231N, _line(_CS231N, "\\[ \\frac{\\partial L_i}{\\partial f_k} = p_k \\]"), _ONE_HOT_NOTE,
+     "t_{k}, the"),
+    (_CS231N, _line(_CS231N, "= \\mathbb{1}(y_i = k) - p_k"), _ONE_HOT_NOTE, "term(s)"),
+    (_CS231N, _line(_CS231N, "= p_k - t_k \\]"), "both sides reduce to", "mathbb{1}"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "has", "lacks"), IN_THE_USER_S_LETTERS)
+def test_messages_speak_in_the_user_s_letters(text: str, line: int, has: str, lacks: str) -> None:
+    rs = [r for r in check_file(loads(text)) if r.line == line]
+    assert rs, [(r.line, r.message) for r in check_file(loads(text))]
+    message = " ".join(r.message + " " + json.dumps(r.counterexample or {}) for r in rs)
+    assert has in message and lacks not in message, message

@@ -135,7 +135,7 @@ def test_a_long_ratio_is_shortened() -> None:
 
 def test_a_multi_term_side_names_its_unmatched_terms() -> None:
     (r,) = check_equation(r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k + h(a_j)", P)
-    assert "the left has 1 term(s), the right 2" in r.message
+    assert "the left side reduces to one term and the right side to 2 terms" in r.message
     assert "on the right only: h(a_{j})" in r.message
     (r,) = check_equation(r"h'(a_j) - \delta_j = \delta_j - h'(a_j)", P)
     assert "in sign only" in r.message

@@ -40,6 +40,14 @@ AVERAGE = (r"z_j = \sum_k w_{jk} a_k + b_j", r"a_j = \sigma(z_j)",
 #: the same with one input's cost written as Nielsen writes it in ch. 2, C_x = ... (the summand of
 #: the average: one pattern's error, not a family C over x)
 AVERAGE_CX = (*AVERAGE[:2], "C_x" + AVERAGE[2][1:], AVERAGE[3])
+#: Nielsen's eq. 63 in two lines, the minus before the average: one input's cost C_x without its
+#: minus (the log-likelihood), C = -\frac{1}{n} \sum_x C_x the cross-entropy averaged
+AVERAGE_MINUS = (*AVERAGE[:2], r"C_x = \sum_j [y_j \ln a_j + (1 - y_j) \ln(1 - a_j)]",
+                 r"C = -\frac{1}{n} \sum_x C_x")
+#: ... and with C_x the cross-entropy itself: read as written, C is minus the average cross-entropy
+AVERAGE_MINUS_CE = (*AVERAGE[:2], "C_x" + AVERAGE[2][1:], AVERAGE_MINUS[3])
+#: Nielsen's eq. 26, the quadratic cost, in two lines: C = \frac{1}{2n} \sum_x C_x
+AVERAGE_HALF = (*AVERAGE[:2], r"C_x = \sum_j (a_j - y_j)^2", r"C = \frac{1}{2n} \sum_x C_x")
 #: PRML 5.44's sum over the patterns with one pattern's error written E_n = ...
 SUM_EN = HIDDEN + (r"y_k = a_k", r"E_n = \frac{1}{2} \sum_k (y_k - t_k)^2", r"E = \sum_n E_n")
 
@@ -61,6 +69,9 @@ NETS = {
     "average": lambda: symbp.declare(list(AVERAGE), error="C", activations={"sigma": "sigmoid"}),
     "average-Cx": lambda: symbp.declare(list(AVERAGE_CX), error="C", activations={"sigma": "sigmoid"}),
     "sum-En": lambda: symbp.declare(list(SUM_EN)),
+    **{name: (lambda f=forward: symbp.declare(list(f), error="C", activations={"sigma": "sigmoid"}))
+       for name, forward in (("average-minus", AVERAGE_MINUS), ("average-minus-CE", AVERAGE_MINUS_CE),
+                             ("average-half", AVERAGE_HALF))},
 }
 
 #: (network, equation, verdict): the identities a student relies on, and their slips
@@ -144,6 +155,28 @@ ROWS = [
     ("sum-En", r"\frac{\partial E}{\partial w_{kj}} = \sum_n (y_k - t_k) z_j", VERIFIED),
     ("sum-En", r"\delta_k = y_k - t_k", VERIFIED),
     ("sum-En", r"\frac{\partial E}{\partial w_{kj}} = (y_k - t_k) z_j", REFUTED),
+    # a number before the average (Nielsen's -\frac{1}{n}, \frac{1}{2n}): C is that number times
+    # the mean of one input's cost C_x, as written (no family C over x)
+    ("average-minus", r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_k (a_j - y_j)", VERIFIED),
+    ("average-minus", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x (a_j - y_j)", VERIFIED),
+    ("average-minus", r"\frac{\partial C}{\partial w_{jk}} = "
+                      r"-\frac{1}{n} \sum_x \frac{\partial C_x}{\partial w_{jk}}", VERIFIED),
+    ("average-minus", r"\frac{\partial C_x}{\partial w_{jk}} = a_k (y_j - a_j)", VERIFIED),
+    ("average-minus", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x (y_j - a_j)", REFUTED),
+    ("average-minus", r"\frac{\partial C}{\partial w_{jk}} = "
+                      r"\frac{1}{n} \sum_x \frac{\partial C_x}{\partial w_{jk}}", REFUTED),
+    ("average-minus-CE", r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_k (y_j - a_j)",
+     VERIFIED),
+    ("average-minus-CE", r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{n} \sum_x a_k (a_j - y_j)",
+     REFUTED),
+    ("average-minus-CE", r"\frac{\partial C_x}{\partial w_{jk}} = a_k (a_j - y_j)", VERIFIED),
+    ("average-half", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x (a_j - y_j) \sigma'(z_j)",
+     VERIFIED),
+    ("average-half", r"\frac{\partial C}{\partial w_{jk}} = "
+                     r"\frac{1}{2n} \sum_x \frac{\partial C_x}{\partial w_{jk}}", VERIFIED),
+    ("average-half", r"\frac{\partial C}{\partial b_j} = \frac{2}{n} \sum_x (a_j - y_j) \sigma'(z_j)",
+     REFUTED),
+    ("average-half", r"\frac{\partial C}{\partial b_j} = \sum_x (a_j - y_j) \sigma'(z_j)", REFUTED),
 ]
 
 
@@ -191,6 +224,15 @@ def test_one_pattern_s_error_written_with_its_letter(forward: tuple, error: str,
         assert net.forward_latex == same.forward_latex and net.ranges == same.ranges
 
 
+@pytest.mark.parametrize(("forward", "scale"), [(AVERAGE_MINUS, -1), (AVERAGE_HALF, 0.5), (AVERAGE, 1)])
+def test_a_number_before_the_average_reads_one_input_s_cost(forward: tuple, scale: float) -> None:
+    """``C = -\\frac{1}{n} \\sum_x C_x`` is read as the plain average is, with its number: C_x is one
+    input's cost (no index x, no range X), the total that number times their mean."""
+    net = symbp.declare(list(forward), error="C", activations={"sigma": "sigmoid"})
+    assert net.patterns == ("x", "n") and net.mean and net.mean_scale == scale
+    assert "x" not in net.ranges and not any(f.name == "C" and f.axes for f in net.families)
+
+
 def test_the_average_in_one_line_is_an_error_naming_the_two_lines() -> None:
     forward = [*AVERAGE[:2], r"C = -\frac{1}{n} \sum_x \sum_j [y_j \ln a_j + (1 - y_j) \ln(1 - a_j)]"]
     with pytest.raises(DeclarationError, match="sums over x, which its summand does not name"):
@@ -204,6 +246,10 @@ def test_the_average_in_one_line_is_an_error_naming_the_two_lines() -> None:
      r"\frac{\partial C}{\partial b_{j}} = \frac{1}{n} \sum_{x} \left(\sigma(z_{j}) - y_{j}\right)"),
     ("sum-En", r"\frac{\partial E}{\partial w_{kj}} = (y_k - t_k) z_j",
      r"\frac{\partial E}{\partial w_{kj}} = \sum_{n} \delta_{k} z_{j}"),
+    ("average-minus", r"\frac{\partial C}{\partial w_{jk}} = \sum_x a_k (a_j - y_j)",
+     r"\frac{\partial C}{\partial w_{jk}} = -\frac{1}{n} \sum_{x} \delta_{j} a_{k}"),
+    ("average-half", r"\frac{\partial C}{\partial w_{jk}} = \sum_x a_k (a_j - y_j)",
+     r"\frac{\partial C}{\partial w_{jk}} = \frac{1}{2n} \sum_{x} \delta_{j} a_{k}"),
 ])
 def test_what_symbp_derives_for_the_total_is_the_total_s(net: str, equation: str, derived: str) -> None:
     """A parameter's derivative of the total is checked on one pattern's network; what symbp says

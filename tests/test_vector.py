@@ -89,6 +89,9 @@ TRANSLATIONS = [
     (r"u = \mathbf{1}", r"u_{j} = 1"),
     (r"u = \operatorname{diag}(\mathbf{1}) u", r"u_{j} = \sum_{j'} [j = j'] u_{j'}"),
     (r"W = u \mathbf{1}^T", r"W_{ji} = u_{j}"),
+    # \times beside a scalar: the typographic product
+    (r"u = 2 \times u", r"u_{j} = 2 u_{j}"),
+    (r"x = (u^T z) \times x", r"x_{i} = \sum_{j} u_{j} z_{j} x_{i}"),
 ]
 
 
@@ -149,6 +152,11 @@ INPUT_ERRORS = [
     (r"c = \mathbf{1}^T \mathbf{1}", "no symbol of this formula is declared"),
     (r"u = u + \mathbf{0}", "\\mathbf{0} inside a formula"),  # a zero vector or matrix? a side alone says
     (r"W x - u = 2 \mathbf{0}", "\\mathbf{0} inside a formula"),
+    # \times between two vectors or matrices: a cross product, never read as their product
+    (r"u = u \times z", "\\times between two vectors or matrices is a cross product"),
+    (r"u = W \times x", "write u \\cdot v for the dot product, u \\odot v for the elementwise product"),
+    (r"A = x \times y^T", "or W x (juxtaposition) for the matrix product"),
+    (r"c = 2 \times x^T \times y", "\\times between two vectors or matrices"),
 ]
 
 

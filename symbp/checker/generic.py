@@ -453,10 +453,12 @@ layers above, and by definition at L)
     """
     error = tpl.kw.get("error") or "E"
     patterns = tpl.patterns
+    scale = tpl.network(2).mean_scale if patterns else 1  # C = -\frac{1}{n} \sum_x C_x: minus the average
+    the = "the" if scale == 1 else "minus the" if scale == -1 else f"{scale} times the"
     if at_depth and (tpl.top or tpl.kw.get("error_kind") is not None):
-        avg = f", the average over the inputs {patterns[0]} of {error}_{patterns[0]}," if patterns else ""
+        avg = f", {the} average over the inputs {patterns[0]} of {error}_{patterns[0]}," if patterns else ""
         return f"{error}{avg} as the file defines it of {of}"
-    avg = f" the average over the inputs {patterns[0]} of {error}_{patterns[0]}, each" if patterns else ""
+    avg = f" {the} average over the inputs {patterns[0]} of {error}_{patterns[0]}, each" if patterns else ""
     return (f"{error}{avg} an undefined function of {of} (which it is through the layers above, and by "
             f"definition at {D})")
 

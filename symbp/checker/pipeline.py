@@ -52,7 +52,7 @@ from ..latex.edit import sums_over, used_letters
 from ..latex.parser import RELU, parse_expression
 from ..latex.unparse import unparse
 from ..limits import MAX_FAR_SIZE, budget
-from ..model.affine import is_affine, is_size, parts
+from ..model.affine import is_affine, is_product, is_size, parts
 from ..model.factors import Grad, inverse, view
 from ..model.network import Network, components
 from ..model.normal_form import Expr
@@ -104,6 +104,33 @@ def verdict_only() -> Iterator[None]:
 
 def check_chain(net: Network, chain: Chain) -> list[LinkResult]:
     """Check every link of ``chain`` (inside :func:`verdict_only`: for the verdicts)."""
+    if net.class_labels:
+        return _label_targets_named(net, _check_chain(net, chain))
+    return _check_chain(net, chain)
+
+
+def _label_targets_named(net: Network, results: list[LinkResult]) -> list[LinkResult]:
+    """Where a message names the one-hot target ``t_k`` a class label is read through (the
+    forward pass's ``L_i = -\\log p_{y_i}`` is ``-\\sum_k t_k \\log p_k``) and the link does not
+    write it, the message says once what it is: ``t_{k} = \\mathbb{1}(k = y_{i})``."""
+    import re
+
+    for label, target in net.class_labels.items():
+        fam = next((f for f in net.families if f.name == target and len(f.axes) == 1), None)
+        if fam is None:
+            continue
+        name = re.escape(latex_name(target))
+        named = re.compile(rf"(?<![A-Za-z\\]){name}_(?:\{{|[A-Za-z])")
+        note = dx.LabelTarget(target, net.range_letter.get(fam.axes[0], fam.axes[0].lower()),
+                              net.label_written.get(label, label))
+        for res in results:
+            if res.message and named.search(res.message) and not named.search(res.latex or ""):
+                res.diagnoses.append(note)
+                res.message = f"{res.message}; {note.text}"
+    return results
+
+
+def _check_chain(net: Network, chain: Chain) -> list[LinkResult]:
     if net.class_labels and uses_labels(chain, net.class_labels):
         return _check_labelled(net, chain)
     label = unknown_label(chain, [*net.ranges, *net.composites])  # y_i, no index y: a class label?
@@ -221,9 +248,17 @@ def _over_patterns(net: Network, lhs: Node, rhs: Node) -> bool:
                for side in (lhs, rhs) for x in side.walk())
 
 
-#: the parts of a side over the patterns, in the order they are checked
-_PATTERN_PARTS = ("summed over the patterns n", "for one pattern n", "free of the patterns",
-                  "times the number of patterns N", "N times one pattern n's")
+def _pattern_part_names(net: Network) -> list[str]:
+    """The parts of a side over the patterns, in the order they are checked, in the letters of the
+    file's total (``E = \\sum_n E_n``: ``summed over the patterns n``; ``\\sum_x``: ``... x``).
+
+    >>> from symbp.engine.declare import declare
+    >>> _pattern_part_names(declare([r"a_j = \\sum_i w_{ji} z_i", r"E = \\sum_p E_p"]))[::4]
+    ['summed over the patterns p', "P times one pattern p's"]
+    """
+    n, size = (latex_name(x) for x in net.patterns)  # type: ignore[union-attr]
+    return [f"summed over the patterns {n}", f"for one pattern {n}", "free of the patterns",
+            f"times the number of patterns {size}", f"{size} times one pattern {n}'s"]
 
 
 def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -> list[Expr]:
@@ -241,7 +276,7 @@ def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]
     from ..errors import UnsupportedError
     from ..latex.ast import Add, Mul, Neg, Num
     n = net.patterns[0]  # type: ignore[index]
-    parts = [Expr.zero() for _ in _PATTERN_PARTS]
+    parts = [Expr.zero() for _ in range(5)]  # the parts of _pattern_part_names
     interp = Interpreter(net, letters)
     free = free_of(side, net, [])
     env = {x: components(x, letters[x] if x in letters else net.letter_ranges(x) or ()) for x in free}
@@ -428,7 +463,8 @@ def _mean_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -
                        f"write \\frac{{\\partial {cost}_{x}}}{{\\partial {wrt}}} for one pattern's cost, or "
                        f"\\frac{{1}}{{{n}}} \\frac{{\\partial {cost}_{x}}}{{\\partial {wrt}}} for the "
                        "average's")
-            split(value(node), True, p - 1)  # C read as C_x; the average of the patterns' derivatives
+            # C read as C_x; the average of the patterns' derivatives, times the number before it
+            split(value(node).scale(net.mean_scale), True, p - 1)
         else:
             refuse(node, f"the average {latex_name(net.error_name)} = \\frac{{1}}{{{n}}} \\sum_{x} "
                    f"{latex_name(net.error_name)}_{x} is read in a derivative by a parameter, in "
@@ -463,7 +499,7 @@ def pattern_parts(net: Network, lhs: Node, rhs: Node, letters: dict[str, tuple[s
             names = [_mean_part_name(net, k) for k in keys]
             sides = [[h.get(k, Expr.zero()) for k in keys] for h in halves]
         else:
-            names = list(_PATTERN_PARTS)
+            names = _pattern_part_names(net)
             sides = [_pattern_parts(net, side, letters) for side in (lhs, rhs)]
         printed = [[latex(net, e) if e.terms else "0" for e in ps] for ps in sides]
     return [(what, a, b) for what, a, b in zip(names, *printed) if (a, b) != ("0", "0")]
@@ -527,7 +563,8 @@ def _derived_over_patterns(net: Network, res: LinkResult) -> None:
     x, size = net.patterns  # type: ignore[misc]
     lhs, _, rhs = res.derived.partition(" = ")  # type: ignore[union-attr]
     body = rhs if not (" + " in rhs or " - " in rhs[1:] or rhs.startswith("-")) else f"\\left({rhs}\\right)"
-    total = f"\\frac{{1}}{{{latex_name(size)}}} \\sum_{{{x}}} {body}" if net.mean else f"\\sum_{{{x}}} {body}"
+    over = f"{_over(net.mean_scale, latex_name(size))} " if net.mean else ""
+    total = f"{over}\\sum_{{{x}}} {body}"
     before, res.derived = res.derived, f"{lhs} = {total}"
     res.diagnoses = [dx.Derived(res.derived) if isinstance(d, dx.Derived) else d for d in res.diagnoses]
     # the derived text replaced where it stands: the message rebuilt from the diagnoses alone lost
@@ -535,6 +572,17 @@ def _derived_over_patterns(net: Network, res: LinkResult) -> None:
     shown = dx.message([dx.Derived(before)])  # type: ignore[arg-type]
     if shown and shown in (res.message or ""):
         res.message = res.message.replace(shown, dx.message([dx.Derived(res.derived)]))
+
+
+def _over(scale: Fraction, n: str) -> str:
+    """``\\frac{1}{n}`` times ``scale``, as the file writes the average: ``-\\frac{1}{n}``, ``\\frac{1}{2n}``.
+
+    >>> [_over(Fraction(c), "n") for c in (1, -1, "1/2", "-3/2")]
+    ['\\\\frac{1}{n}', '-\\\\frac{1}{n}', '\\\\frac{1}{2n}', '-\\\\frac{3}{2n}']
+    """
+    sign = "-" if scale < 0 else ""
+    den = "" if abs(scale).denominator == 1 else str(abs(scale).denominator)
+    return f"{sign}\\frac{{{abs(scale).numerator}}}{{{den}{n}}}"
 
 
 def unit_zero_letters(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node) -> list[str]:
@@ -928,10 +976,14 @@ def _by_value(net: Network, letters: dict[str, tuple[str, ...]], inference: list
         # every size drawn (the audit: false claims verified at sizes 1..16), so the sizes are
         # tried once more where each is past every offset the two sides have
         far = _far_plans(net, _offset_reach(ul, ur), _seed(lhs, rhs))
-        if far is not None and _size_offsets(ul, ur):  # an offset made of sizes, j+3M: past it too
-            sized = _sized_plans(net, _size_offsets(ul, ur), _offset_reach(ul, ur, sized=False),
+        offsets = _size_offsets(ul, ur)
+        if offsets:  # an offset made of sizes, j+3M, the stride's s(m)+5: past it too
+            plain = _offset_reach(ul, ur, sized=False)
+            # where no plan has every size past every offset (a stride multiplies them: I = s(J-1)
+            # + M), the plans past the offsets made of sizes are also past those of numbers alone
+            sized = _sized_plans(net, offsets if far is not None else [*offsets, ({}, plain)], plain,
                                  _seed(lhs, rhs))
-            far = None if sized is None else far + [p for p in sized if p not in far]
+            far = None if sized is None else (far or []) + [p for p in sized if p not in (far or [])]
         if far is None:
             return LinkResult("", ERROR, "not decided: the two sides agree at every size tried, but they "
                               "have shifted positions whose offsets reach past the sizes that can be "
@@ -1063,7 +1115,7 @@ def _offset_reach(*exprs: Expr, sized: bool = True) -> int:
         own = 0
         if is_affine(x):
             coeffs, const = parts(x)
-            if sized or not any(is_size(i) for i in coeffs):
+            if sized or not any(is_size(i) or is_product(i) for i in coeffs):
                 own = sum(abs(c) for c in coeffs.values()) + abs(int(const))
         return max([own, *(reach(part) for part in x)])
 
@@ -1100,24 +1152,42 @@ def _far_plans(net: Network, reach: int, seed: int, want: int = 2) -> list[dict[
 
 
 def _size_offsets(*exprs: Expr) -> list[tuple[dict[str, int], int]]:
-    """The affine indices of ``exprs`` with a size in them (``j+3M``, ``j-m+M``): each as the
-    sizes' coefficients and the reach of the rest (``Σ|coeff| + |const|`` of its indices and
-    number), so that at a plan it reaches ``Σ|c_S| S + rest``.
+    """The affine indices of ``exprs`` with a size in them (``j+3M``, ``j-m+M``, the stride's
+    ``s(m)+5``): each as the sizes' coefficients and the reach of the rest (``Σ|coeff| + |const|``
+    of its indices and number), so that at a plan it reaches ``Σ|c_S| S + rest``.  A stride times
+    an index (``s m``) is that size at the index's unit 1, and grows with it: it spreads as ``s``
+    does, never as a number (``s(m)+5`` reaches ``s + 6``, past which the sizes that hold it are
+    drawn); a size times a size is ``'s*t'``, their product at a plan (:func:`_at`).
 
-    >>> from symbp.model.normal_form import Expr
-    >>> _size_offsets(Expr([]))
-    []
+    >>> from types import SimpleNamespace as Ns
+    >>> from symbp.model.affine import affine, product, size_atom
+    >>> i = affine([(product("s", ("f", "m")), 1), (("f", "m"), 1)], 5)  # m + s m + 5
+    >>> _size_offsets(Ns(terms=[Ns(factors=[("ref", 0, (i,))])]))
+    [({'s': 1}, 6)]
+    >>> _size_offsets(Ns(terms=[Ns(factors=[("ref", 0, (affine([(product("s", size_atom("t")), 2)], 1),))])]))
+    [({'s*t': 2}, 1)]
     """
     out: dict[tuple, None] = {}
+
+    def size_part(i: object) -> str | None:  # the size an atom of an affine index grows with
+        if is_size(i):
+            return i[1]  # type: ignore[index]
+        if is_product(i):
+            inner = i[2]  # type: ignore[index]
+            return f"{i[1]}*{inner[1]}" if is_size(inner) else i[1]  # type: ignore[index]
+        return None
 
     def visit(x: object) -> None:
         if type(x) is not tuple:
             return
         if is_affine(x):
             coeffs, const = parts(x)
-            sizes = {i[1]: abs(c) for i, c in coeffs.items() if is_size(i)}
+            sizes: dict[str, int] = {}
+            for i, c in coeffs.items():
+                if (name := size_part(i)) is not None:
+                    sizes[name] = sizes.get(name, 0) + abs(c)
             if sizes:
-                rest = sum(abs(c) for i, c in coeffs.items() if not is_size(i)) + abs(int(const))
+                rest = sum(abs(c) for i, c in coeffs.items() if size_part(i) is None) + abs(int(const))
                 out[(tuple(sorted(sizes.items())), rest)] = None
         for part in x:
             visit(part)
@@ -1146,7 +1216,7 @@ def _sized_plans(net: Network, offsets: list[tuple[dict[str, int], int]], plain:
     >>> all(p["J"] >= 3 * p["M"] + 3 and p["I"] >= 3 * p["M"] + 3 for p in plans), len(plans)
     (True, 4)
     """
-    written = set().union(*(set(c) for c, _ in offsets))
+    written = set().union(*({x for r in c for x in r.split("*")} for c, _ in offsets))
     numbers = plain + 2
     derived = set(net.size_relations or {})
     rng = random.Random(seed)
@@ -1155,13 +1225,13 @@ def _sized_plans(net: Network, offsets: list[tuple[dict[str, int], int]], plain:
         found = 0
         for _ in range(400):
             plan = {r: rng.randint(lo, hi) for r in net.sizes if r in written and r not in derived}
-            reach = max(sum(c * plan.get(r, 0) for r, c in cs.items()) + rest for cs, rest in offsets) + 2
+            reach = max(sum(c * _at(plan, r) for r, c in cs.items()) + rest for cs, rest in offsets) + 2
             if reach > MAX_FAR_SIZE:
                 break
             plan.update({r: rng.randint(reach, min(MAX_FAR_SIZE, 2 * reach)) for r in net.sizes
                          if r not in plan and r not in derived})
             p = net.relate(plan)
-            reach = max(sum(c * p[r] for r, c in cs.items()) + rest for cs, rest in offsets) + 2
+            reach = max(sum(c * _at(p, r) for r, c in cs.items()) + rest for cs, rest in offsets) + 2
             if (min(v for r, v in p.items() if r not in written) >= reach and min(p.values()) >= 1
                     and max(p.values()) <= MAX_FAR_SIZE and all(p[r] >= lo for r in written)
                     and p not in out):
@@ -1171,6 +1241,14 @@ def _sized_plans(net: Network, offsets: list[tuple[dict[str, int], int]], plain:
                     break
         if not found:
             return None
+    return out
+
+
+def _at(plan: dict[str, int], size: str) -> int:
+    """A size of :func:`_size_offsets` at a plan: ``s``, or ``s*t`` the product of two (0 unset)."""
+    out = 1
+    for x in size.split("*"):
+        out *= plan.get(x, 0)
     return out
 
 

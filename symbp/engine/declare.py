@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from .. import diagnoses as dx
 from ..catalogue import ACTIVATION_KINDS, COMMANDS, CONDITIONS, ERROR_KINDS, ERRORS
@@ -159,7 +160,9 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             if net.patterns is not None:
                 raise _with_source(DeclarationError("the total error is declared twice", offset=0,
                                                     hint="declare E = \\sum_n E_n once"), src, k)
-            net.patterns, net.mean = pattern[:2], pattern[2]
+            net.patterns, net.mean = pattern[:2], pattern[2] is not False
+            if net.mean:  # the number before the average: Nielsen's -\frac{1}{n}, \frac{1}{2n}
+                net.mean_scale = pattern[2]
             continue
         if isinstance(chain.sides[0], Sym) and chain.sides[0].name == error \
                 and (exc := _implicit_patterns(chain)) is not None:  # C = \frac{1}{2n} \sum_x \sum_j ...
@@ -179,12 +182,18 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
     declared = set(aliases or {}) | set(composites or {})
     total = {id(chain) for _src, chain in parsed if _pattern_sum(chain, net) is not None}
     _bounded_ranges(net, [x for x in parsed if id(x[1]) not in total], declared, defined_names)
+    # the names and letters the forward equations use: a fresh size is none of them (J of j where
+    # the error is J) nor their capital
+    used = frozenset({node.name for _src, chain in parsed for node in _all_syms(chain)}
+                     | {x for _src, chain in parsed for node in _all_syms(chain) for x in node.letters}
+                     | {node.index for _src, chain in parsed for side in chain.sides for node in side.walk()
+                        if isinstance(node, SumOp)} | set(net.functions))
     for _src, chain in parsed:
         if id(chain) in total:
             continue
         for letter in lhs_letters(chain):  # the left side's first
             if letter not in net.ranges and letter not in declared:
-                rng = _range_name(letter, net)
+                rng = _range_name(letter, net, used)
                 net.ranges[letter] = rng
                 net.range_letter.setdefault(rng, letter)
         for node in chain.sides[1].walk():  # \sum_{k'=1}^{K}: k' runs over K, as its bounds say
@@ -196,14 +205,14 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
         for node in _all_syms(chain):
             for letter in node.letters:
                 if letter not in net.ranges and letter not in declared:
-                    rng = _range_name(letter, net)
+                    rng = _range_name(letter, net, used)
                     net.ranges[letter] = rng
                     net.range_letter.setdefault(rng, letter)
         for node in chain.sides[1].walk():
             if isinstance(node, SumOp):
                 letter = node.index
                 if letter not in net.ranges and letter not in declared:
-                    rng = _range_name(letter, net)
+                    rng = _range_name(letter, net, used)
                     net.ranges[letter] = rng
                     net.range_letter.setdefault(rng, letter)
     for extra, same_as in (aliases or {}).items():
@@ -358,7 +367,7 @@ def _read_labels(net: Network, parsed: list, labels: dict[str, str], aliases: di
     """
     from ..latex.ast import SumOp, Sym
     from ..latex.unparse import unparse
-    from .labels import fresh_letter, read_labels, slot_letter, uses_labels
+    from .labels import fresh_letter, read_labels, slot_letter, uses_labels, written_label
 
     aliases, targets = dict(aliases or {}), dict(targets or {})
     clash = set(labels) & ({x for _s, c in parsed for x in c.sides[0].letters}
@@ -383,6 +392,9 @@ def _read_labels(net: Network, parsed: list, labels: dict[str, str], aliases: di
             raise _with_source(exc, src, k) from None
         letter = fresh_letter(read, labels)
         assert letter is not None
+        written = written_label(chain, labels)
+        if written is not None:
+            net.label_written.setdefault(written.split("_")[0], written)
         if letter != slot:
             aliases[letter] = aliases.get(slot, slot)
         taken.add(letter)
@@ -453,16 +465,16 @@ def _error_shorthand(forward: list[str], kind: str, error: str, targets: dict[st
     return declare([*forward, formula], error=error, targets=conditions, **options)
 
 
-def _pattern_sum(chain, net: Network) -> tuple[str, str, bool] | None:  # noqa: ANN001
+def _pattern_sum(chain, net: Network) -> tuple[str, str, Any] | None:  # noqa: ANN001
     """``E = \\sum_n E_n`` (or ``\\sum_{n=1}^{N}``): the error is the sum of the errors of the
     patterns ``n`` (PRML 5.44), the network is one pattern's: ``(letter, size, False)``; the average
-    ``C = \\frac{1}{n} \\sum_x C_x`` (Nielsen ch. 3, ``n`` inputs ``x``): ``(letter, size, True)``;
-    else ``None``."""
+    ``C = \\frac{1}{n} \\sum_x C_x`` (Nielsen ch. 3, ``n`` inputs ``x``): ``(letter, size, c)``, ``c``
+    the number before it (1; ``-\\frac{1}{n} \\sum_x C_x``: -1); else ``None``."""
     from ..latex.ast import Num, SumOp, Sym
     lhs, rhs = chain.sides[0], chain.sides[1]
-    mean = _mean_of(rhs)
+    mean = _scaled_mean(rhs)
     if mean is not None:
-        size, rhs = mean
+        size, rhs, scale = mean
         if not (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups
                 and isinstance(rhs.body, Sym) and rhs.body.name == net.error_name
                 and rhs.body.groups == ((rhs.index,),)):
@@ -473,7 +485,7 @@ def _pattern_sum(chain, net: Network) -> tuple[str, str, bool] | None:  # noqa: 
         if size == rhs.index:
             raise DeclarationError("the number of patterns and their letter are the same", offset=rhs.pos,
                                    hint="write C = \\frac{1}{n} \\sum_x C_x")
-        return rhs.index, size, True
+        return rhs.index, size, scale
     if not (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups
             and isinstance(rhs, SumOp)):
         return None
@@ -539,14 +551,43 @@ def _one_pattern(net: Network, src: str, chain):  # noqa: ANN001, ANN202
 
 
 def _mean_of(node):  # noqa: ANN001, ANN202
-    """``(n, S)`` if ``node`` is ``\\frac{1}{n} S`` with ``S`` a sum and ``n`` a bare letter."""
-    from ..latex.ast import Div, Mul, Num, SumOp, Sym
+    """``(n, S)`` if ``node`` is ``\\frac{1}{n} S`` with ``S`` a sum and ``n`` a bare letter
+    (:func:`_scaled_mean` for a number in front)."""
+    found = _scaled_mean(node)
+    return found[:2] if found is not None and found[2] == 1 else None
+
+
+def _scaled_mean(node):  # noqa: ANN001, ANN202
+    """``(n, S, c)`` if ``node`` is ``c`` times the average ``\\frac{1}{n} S``, ``S`` a sum and ``n``
+    a bare letter, ``c`` a number written in the fraction or before it: ``-\\frac{1}{n} S``
+    (Nielsen's cross-entropy, eq. 63), ``\\frac{1}{2n} S`` (his quadratic cost, eq. 26),
+    ``\\frac{-3}{2n} S``; else ``None``.
+
+    >>> from symbp.latex.parser import parse_expression
+    >>> sides = (r"-\\frac{1}{n} \\sum_x C_x", r"\\frac{1}{2n} \\sum_x C_x")
+    >>> [_scaled_mean(parse_expression(s))[2] for s in sides]
+    [Fraction(-1, 1), Fraction(1, 2)]
+    """
+    from fractions import Fraction
+
+    from ..latex.ast import Div, Mul, Neg, Num, SumOp, Sym
+    sign = 1
+    if isinstance(node, Neg):
+        sign, node = -1, node.arg
     if not (isinstance(node, Mul) and len(node.factors) == 2):
         return None
     inv, s = node.factors
-    if (isinstance(inv, Div) and isinstance(inv.num, Num) and inv.num.value == 1 and isinstance(inv.den, Sym)
-            and not inv.den.groups and isinstance(s, SumOp)):
-        return inv.den.name, s
+    if not (isinstance(inv, Div) and isinstance(s, SumOp)):
+        return None
+    num, den = inv.num, inv.den
+    if isinstance(num, Neg) and isinstance(num.arg, Num):
+        num, sign = num.arg, -sign
+    factor = Fraction(1)
+    if (isinstance(den, Mul) and len(den.factors) == 2 and isinstance(den.factors[0], Num)
+            and den.factors[0].value):
+        factor, den = Fraction(den.factors[0].value), den.factors[1]
+    if isinstance(num, Num) and num.value and isinstance(den, Sym) and not den.groups:
+        return den.name, s, sign * Fraction(num.value) / factor
     return None
 
 
@@ -718,10 +759,32 @@ def _all_syms(chain):  # noqa: ANN001, ANN202
                 yield node
 
 
-def _range_name(letter: str, net: Network) -> str:
+#: the sizes a letter whose capital is taken may be named, in this order (``N`` first: a number)
+_FRESH_SIZES = "NMPQRSTUVWXYZABCDFGHKO"
+
+
+def _range_name(letter: str, net: Network, used: frozenset[str] = frozenset()) -> str:
+    """The size of ``letter``'s range: its capital (``j``: ``J``), else, where that is taken (the
+    error ``J`` of Ng's cost, another range's size), a capital no letter of the forward equations
+    ``used`` names or is the capital of (``N``), never a name beside the user's (``J2`` read as
+    their ``J``); ``J2``, ``J3``, ... only where every capital is taken.
+
+    >>> _range_name("j", Network(error_name="J"), frozenset({"j", "k", "J", "N", "w"}))
+    'M'
+    """
     base = letter.upper() if len(letter) == 1 else letter.capitalize()
+
+    def taken(name: str) -> bool:
+        return name in net.range_letter or name == net.error_name
+
+    if not taken(base):
+        return base
+    capitals = {x.upper() for x in used if len(x) == 1} | set(used)
+    fresh = next((c for c in _FRESH_SIZES if c not in capitals and not taken(c)), None)
+    if fresh is not None:
+        return fresh
     name, n = base, 2
-    while name in net.range_letter or name == net.error_name:
+    while taken(name):
         name = f"{base}{n}"
         n += 1
     return name

@@ -620,6 +620,7 @@ class _Translator:
             else:
                 cur, k = self.v(f), k + 1
             operands.append((start, k, cur))
+        self.crossed(node, operands)
         dot = self.dotted(node, operands)
         acc = operands[0][2]
         for n, (start, k, cur) in enumerate(operands[1:], 1):
@@ -629,6 +630,24 @@ class _Translator:
             else:
                 acc = self.product(acc, cur, fs[:start], right, node)
         return acc
+
+    def crossed(self, node: Mul, operands: list[tuple[int, int, _V]]) -> None:
+        """A ``\\times`` is a product where a scalar stands on one side of it (``2 \\times v``, the
+        typographic product); between two vectors or matrices it is a cross product (or a
+        Kronecker one), which symbp does not read: an error naming the products it does."""
+        for d in node.crosses:
+            before = next((v for s, k, v in operands if s < d <= k), None)
+            after = next((v for s, k, v in operands if s <= d < k), None)
+            if before is None or after is None or not (before.rows or before.cols) \
+                    or not (after.rows or after.cols):
+                continue
+            shown = " ".join(("\\times " if k in node.crosses else "\\cdot " if k in node.dots else "")
+                             + unparse(f) for k, f in enumerate(node.factors))
+            raise NotationError(f"{shown}: \\times between two vectors or matrices is a cross product, "
+                                "which symbp does not read", offset=node.pos,
+                                width=max(1, node.end - node.pos),
+                                hint="write u \\cdot v for the dot product, u \\odot v for the elementwise "
+                                     "product, or W x (juxtaposition) for the matrix product")
 
     def dotted(self, node: Mul, operands: list[tuple[int, int, _V]]) -> int | None:
         """Which operand a ``\\cdot`` joins to the product before it as the dot product of two

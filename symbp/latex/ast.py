@@ -156,10 +156,12 @@ class Add(Node):
 class Mul(Node):
     """Juxtaposition (or ``\\cdot``, ``\\times``); ``dots`` are the positions ``k`` in ``factors``
     whose factor a ``\\cdot`` stands before (read by :mod:`symbp.engine.vector`: the dot product of
-    two vectors), left out of the key."""
+    two vectors), ``crosses`` those a ``\\times`` stands before (a product of scalars, a cross
+    product between vectors: :mod:`symbp.engine.vector` refuses it there), left out of the key."""
 
     factors: tuple[Node, ...] = ()
     dots: tuple[int, ...] = field(default=(), compare=False)
+    crosses: tuple[int, ...] = field(default=(), compare=False)
 
     def key(self) -> tuple:
         return ("mul",) + tuple(f.key() for f in self.factors)

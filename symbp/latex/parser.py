@@ -237,12 +237,12 @@ class _Parser:
         start = self.tok.pos
         factors: list[Node] = []
         dots: list[int] = []  # the factors a \cdot stands before (the dot product of two vectors)
+        crosses: list[int] = []  # the factors a \times stands before (a cross product of vectors?)
         while not self._at_stop() and not self.is_cmd("odot", "circ") and not self.is_sym("*"):
             if self.is_cmd("cdot", "times"):
                 if not factors:
                     raise self.unexpected("where a factor should start")
-                if self.tok.text == "cdot":
-                    dots.append(len(factors))
+                (dots if self.tok.text == "cdot" else crosses).append(len(factors))
                 self.next()
                 if self._at_stop():
                     raise self.unexpected("after a multiplication sign")
@@ -258,7 +258,7 @@ class _Parser:
             raise self.unexpected("where a term should start")
         if len(factors) == 1:
             return factors[0]
-        return Mul(start, factors[-1].end, tuple(factors), tuple(dots))
+        return Mul(start, factors[-1].end, tuple(factors), tuple(dots), tuple(crosses))
 
     def _at_stop(self) -> bool:
         t = self.tok

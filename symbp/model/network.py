@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from ..notation import group_letters, latex_name
 from ..printable import Printable
@@ -125,6 +126,8 @@ class Network(Printable):
     patterns: tuple[str, str] | None = None
     #: the total is the average ``C = \\frac{1}{n} \\sum_x C_x`` (Nielsen ch. 3), not the sum
     mean: bool = False
+    #: the number before the average (Nielsen's ``C = -\\frac{1}{n} \\sum_x C_x``: -1), else 1
+    mean_scale: Fraction = Fraction(1)
     #: the layout of ``\\frac{\\partial C}{\\partial W}`` in vector notation ('gradient' or 'numerator')
     layout: str = "gradient"
     #: conditions declared on families of targets (``% symbp: targets t_k sum to 1``): family id ->
@@ -133,6 +136,9 @@ class Network(Printable):
     #: class labels used as indices (``% symbp: class label y``: CS231n's ``p_{y_i}``): the label's
     #: letter -> the name of its one-hot target family (``t``), read by symbp.engine.labels
     class_labels: dict[str, str] = field(default_factory=dict)
+    #: each class label as the forward pass writes it (``{'y': 'y_i'}``): named in the messages
+    #: where they speak of its one-hot target
+    label_written: dict[str, str] = field(default_factory=dict)
     #: the vector notation's conventions a file declares (``hadamard *``, ``examples M : m``,
     #: ``prefix d = \\partial J``), read by symbp.engine.vector (its ``Conventions``)
     conventions: dict[str, str] = field(default_factory=dict)

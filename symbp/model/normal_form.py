@@ -41,7 +41,7 @@ from fractions import Fraction
 
 from ..errors import ResourceLimitError
 from ..limits import MAX_FACTORS, MAX_TERMS, MAX_TIE_PERMUTATIONS, _deadline, check_deadline
-from .affine import affine, constant, inner, is_affine, map_affine, solve_for
+from .affine import affine, constant, inner, is_affine, is_product, map_affine, solve_for
 from .factors import Kd, Rng, view
 
 Index = tuple  # ('f', name) | ('d', n) | ('a', ((index, coeff), ...), const)
@@ -101,7 +101,8 @@ def map_indices(f: Factor, fn: Callable[[Index], Index]) -> Factor:
 
 
 def factor_indices(f: Factor) -> Iterator[Index]:
-    """The bare indices of factor ``f``, those inside affine indices too."""
+    """The bare indices of factor ``f``, those inside affine indices too, and the index a stride
+    multiplies where that product stands alone (``\\delta_{s(m)}``: ``m``)."""
     for part in f:
         if type(part) is tuple:
             if _is_index(part):
@@ -114,6 +115,8 @@ def factor_indices(f: Factor) -> Iterator[Index]:
                         yield p
                     elif is_affine(p):
                         yield from inner(p)
+                    elif is_product(p) and _is_index(p[2]):
+                        yield p[2]
 
 
 def _normal_factor(f: Factor) -> Factor:

@@ -162,6 +162,8 @@ class Oracle:
         self.pattern_letter = _pattern_letter(self.net)
         #: the average C = \\frac{1}{n} \\sum_x C_x (Nielsen): the number of patterns' letter, else None
         self.mean_size = _patterns_of(self.net)[1] if _is_mean(self.net) else None
+        #: the number before that average (-1 in C = -\\frac{1}{n} \\sum_x C_x), read here apart
+        self.mean_scale = _mean_scale(self.net)
         # the total E = \sum_n E_n is not a forward equation of one pattern (an error written as
         # a formula of the outputs, E = -\sum_k t_k \ln y_k, is)
         chains = [c for c in chains if not (self.pattern_letter and _is_total(self.net, *c.sides))]
@@ -560,7 +562,7 @@ class Oracle:
                 out += self.loss()
         finally:
             self.pattern = keep
-        return out / self.patterns if self.mean_size else out
+        return out * self.mean_scale / self.patterns if self.mean_size else out
 
     def loss(self) -> complex:
         # one value per forward pass (as the pass's quantities are: ``value``), kept with them
@@ -969,13 +971,37 @@ def _is_mean(net: Network) -> bool:
 
 
 def _average(node: Node) -> tuple[str, SumOp] | None:
-    """``(n, S)`` for ``\\frac{1}{n} S``, ``S`` a sum."""
+    """``(n, S)`` for ``\\frac{1}{n} S``, ``S`` a sum, or a number times it (:func:`_scaled_average`)."""
+    found = _scaled_average(node)
+    return None if found is None else found[:2]
+
+
+def _scaled_average(node: Node) -> tuple[str, SumOp, complex] | None:
+    """``(n, S, c)`` for ``c \\frac{1}{n} S``: ``-\\frac{1}{n} S``, ``\\frac{a}{b n} S``,
+    ``-\\frac{a}{b n} S``."""
+    c = 1.0
+    if isinstance(node, Neg):
+        c, node = -1.0, node.arg
     if isinstance(node, Mul) and len(node.factors) == 2:
         inv, s = node.factors
-        if (isinstance(inv, Div) and isinstance(inv.num, Num) and inv.num.value == 1
-                and isinstance(inv.den, Sym) and not inv.den.groups and isinstance(s, SumOp)):
-            return inv.den.name, s
+        if isinstance(inv, Div) and isinstance(s, SumOp):
+            num, den = inv.num, inv.den
+            if isinstance(num, Neg):
+                c, num = -c, num.arg
+            if isinstance(den, Mul) and len(den.factors) == 2 and isinstance(den.factors[0], Num):
+                c, den = c / float(den.factors[0].value), den.factors[1]
+            if isinstance(num, Num) and num.value and isinstance(den, Sym) and not den.groups:
+                return den.name, s, complex(c * float(num.value))
     return None
+
+
+def _mean_scale(net: Network) -> complex:
+    """The number before the average the forward pass writes (``-\\frac{1}{n} \\sum_x C_x``: -1), else 1."""
+    for src in net.forward_latex:
+        lhs, rhs = parse_chain(src, net.functions).sides
+        if (avg := _scaled_average(rhs)) is not None and isinstance(lhs, Sym) and lhs.name == net.error_name:
+            return avg[2]
+    return complex(1)
 
 
 def _is_total(net: Network, lhs: Node, rhs: Node) -> bool:
