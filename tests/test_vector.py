@@ -1410,10 +1410,11 @@ def test_each_answer_in_the_claims_notation_verifies_when_checked(text: tuple[st
 @pytest.mark.parametrize(("name", "line", "entry"), [
     (NG_BATCH, 56, r"row 4, column 1 of d W^{[2]}"),
     (NG_BATCH, 75, r"row 2, column 5 of d Z^{[1]}"),
-    # a generic claim's: in its brackets, at its layer of the depth it was refuted at
+    # a generic claim's: in its brackets, at its layer of the depth it was refuted at (which entry
+    # differs depends on the sizes drawn, which follow the sizes' names: msg8's fresh letter N)
     (NG_LAYERS_BATCH, 51, r"row 3, column 2 of d W^{[1]} at L = 2, l = 1"),
-    (NG_LAYERS_BATCH, 56, r"entry 1 of \frac{\partial J}{\partial b^{[1]}} at L = 2, l = 1"),
-    (NG_LAYERS_BATCH, 73, r"row 1, column 5 of d Z^{[1]} at L = 2, l = 1"),
+    (NG_LAYERS_BATCH, 56, r"entry 3 of \frac{\partial J}{\partial b^{[1]}} at L = 2, l = 1"),
+    (NG_LAYERS_BATCH, 73, r"row 3, column 1 of d Z^{[1]} at L = 2, l = 1"),
     (NIELSEN_BP, 58, r"entry 2 of \delta^{(2)} at L = 2"),
     (NIELSEN_BP, 64, r"entry 2 of \delta^{(1)} at L = 2, l = 1"),
 ])
