@@ -520,7 +520,8 @@ def _implicit_patterns(chain) -> DeclarationError | None:  # noqa: ANN001
         # \frac{\sum_x C_x}{n}, a penalty beside it) was read as a family C over a range x of size X
         # (C = -X/n C_x): true claims refuted, false ones verified.  An error naming the forms read
         if not read and isinstance(node, SumOp) and any(
-                isinstance(s, Sym) and s.name == name and s.groups == ((node.index,),) for s in node.body.walk()):
+                isinstance(s, Sym) and s.name == name and s.groups == ((node.index,),)
+                for s in node.body.walk()):
             x, shown = node.index, latex_name(name)
             return DeclarationError(
                 f"{shown} is written with a sum over {x} of {shown}_{x} that is not one of the forms of the "
@@ -528,8 +529,9 @@ def _implicit_patterns(chain) -> DeclarationError | None:  # noqa: ANN001
                 f"{shown} = \\sum_{x} {shown}_{x}): read as written, {shown}_{x} would be a family over a "
                 f"range {x}", offset=node.pos,
                 hint=f"put the sign or the number into each input's cost ({shown}_{x} = -\\sum_j [...], "
-                     f"{shown}_{x} = \\frac{{1}}{{2}} \\sum_j ..., a penalty as \\frac{{\\lambda}}{{2n}} \\sum w^2 "
-                     f"in it) and write {shown} = \\frac{{1}}{{n}} \\sum_{x} {shown}_{x}")
+                     f"{shown}_{x} = \\frac{{1}}{{2}} \\sum_j ..., a penalty as "
+                     f"\\frac{{\\lambda}}{{2n}} \\sum w^2 in it) and write "
+                     f"{shown} = \\frac{{1}}{{n}} \\sum_{x} {shown}_{x}")
     for node in rhs.walk():
         if isinstance(node, SumOp) and node.index not in node.body.index_letters():
             name = latex_name(chain.sides[0].name)

@@ -893,8 +893,9 @@ class Template:
         the top layer (a window whose top is no ``L``), not the catalogue's (``% symbp: error ...``)."""
         key = (depth, equal) if not free_error else (depth, equal, "free-error")
         if self.mode == "layers" and depth >= len(self.pool):  # audit7: an IndexError past the letters
-            raise ResourceLimitError(f"this equation is unrolled to the depth {depth}, past the deepest network "
-                                     f"whose layers symbp has unit letters for ({len(self.pool) - 1}): "
+            raise ResourceLimitError(f"this equation is unrolled to the depth {depth}, past the deepest "
+                                     f"network whose layers symbp has unit letters for "
+                                     f"({len(self.pool) - 1}): "
                                      "not decided")
         if key not in self.cache:
             lines = []
