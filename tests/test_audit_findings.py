@@ -1652,6 +1652,10 @@ z_j &= h(a_j)
 """,
     "ng_layers": _preamble("derivations/generic/ng_layers_batch.tex", r"\section*{The backward"),
 })
+NETS["eq57_br"] = _A7_ONE.replace("AVG", _A7_AV).replace(
+    "COST", r"C &= \frac{1}{n} \left[\sum_x \sum_j (a_j - y_j)^2\right]")
+NETS["eq57_brL"] = _A7_LAY.replace("AVG", _A7_AV).replace(
+    "COST", r"C &= -\frac{1}{n} \left(\sum_x \sum_j [y_j \ln a^L_j + (1 - y_j) \ln(1 - a^L_j)]\right)")
 NETS["stride_sp"] = NETS["stride_s"].replace("% symbp: forward", "% symbp: padding zero\n% symbp: forward")
 A7_DB, A7_DW = r"\frac{\partial C}{\partial b_j} = ", r"\frac{\partial C}{\partial w_{jk}} = "
 A7_BP2 = r"\delta^l_j = \sigma'(z^l_j) \sum_k w^{l+1}_{kj} \delta^{l+1}_k"
@@ -1996,6 +2000,17 @@ MESSAGES_FIXED += [
      "the total with a minus: delta^L refuted as X/n (a - y)"),
     ("avg_minus", r"\delta_j = y_j - a_j",
      lambda v, m, s: v == "error" and "not one of the forms" in m and "line 7" in m, "the fix named at the total"),
+    # audit7 (document._closed): eq. 57 on one line with the sum over x in brackets (\\frac{1}{n}
+    # \\left[\\sum_x ...\\right], -\\frac{1}{n} \\left(\\sum_x ...\\right)) was an error quoting 'C_x = \\sum_j
+    # ...\\right]', a forward equation the file does not write (the summand cut to the line's end); now read
+    ("eq57_br", r"\frac{\partial C}{\partial b_j} = \frac{2}{n} \sum_x (a_j - y_j) \sigma'(z_j)",
+     lambda v, m, s: v == "verified", "C_x = ...\\right] quoted, a forward equation the file does not write"),
+    ("eq57_brL", r"\frac{\partial C}{\partial b^l_j} = \frac{1}{n} \sum_x \delta^l_j",
+     lambda v, m, s: v == "verified" and "every layer l = 1..L" in m, "C_x = ...\\right) quoted"),
+    ("eq57_br", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x (a_j - y_j) \sigma'(z_j)",
+     lambda v, m, s: v == "refuted", "the 1/2 of 1/(2n) read: a slip refuted"),
+    ("eq57_brL", r"\frac{\partial C}{\partial b^L_j} = \frac{1}{n} \sum_x (y_j - a^L_j)",
+     lambda v, m, s: v == "refuted", "the sign: refuted"),
     # audit7: what the CLI's --numeric says of E is what it ran (test_numeric_names_the_error_it_ran below)
 ]
 
