@@ -1692,6 +1692,9 @@ FIXED += [
     ("layers", A7_BP2 + r" + a^{l-9}_j", False, "IndexError: tuple index out of range"),
     ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^{l+1}_j + a^{l-9}_j", False, "IndexError"),
     ("layers", A7_BP2 + r" + \sum_k a^{l-9}_k - \sum_k a^{l-9}_k", True, "IndexError"),
+    # with a batch in columns the examples' letter leaves 10 unit letters: depth 10 (a spread of 9,
+    # within MAX_GENERIC_OFFSET) raised the same IndexError
+    ("ng_layers", r"db^{[l]} = \frac{1}{m} \sum_{i} dZ^{[l](i)} + 0 \sum_i dZ^{[l+9](i)}", False, "IndexError"),
 ]
 
 RIGHT += [
