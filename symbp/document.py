@@ -935,7 +935,7 @@ def _one_line_average(lines: list[str], origin: list, maps: list, letter: str, e
                      f"the average: {part} = ... and {error} = \\frac{{1}}{{n}} \\sum_{letter} {part}")
         size, coefficient = scale
         # one input's cost carries the number before the average's 1/n (Nielsen's -1, 1/2)
-        one = f"{part} = {coefficient}{line[over.body.pos:].strip()}"
+        one = f"{part} = {coefficient}{_closed(line[over.body.pos:])}"
         total = f"{line[:lhs.end].strip()} = \\frac{{1}}{{{size}}} \\sum_{letter} {part}"
         return ([*lines[:k], one, total, *lines[k + 1:]],
                 [*origin[:k], origin[k], origin[k], *origin[k + 1:]], [*maps[:k], None, None, *maps[k + 1:]])
@@ -943,6 +943,25 @@ def _one_line_average(lines: list[str], origin: list, maps: list, letter: str, e
                            f"the error {error} with a sum over {letter}", offset=at,
                            hint=f"define the error in the forward pass: {error} = \\frac{{1}}{{n}} "
                                 f"\\sum_{letter} ..., or drop the directive")
+
+
+def _closed(text: str) -> str:
+    """The summand's text to the line's end without the closing brackets of a group opened before
+    it (audit7: ``\\frac{1}{n} \\left[\\sum_x \\sum_j ...\\right]`` made ``C_x = \\sum_j ...\\right]``,
+    an error quoting a forward equation the file does not write).
+
+    >>> _closed(r"\\sum_j (a_j - y_j)^2\\right] ")
+    '\\\\sum_j (a_j - y_j)^2'
+    >>> _closed(r"\\sum_j [y_j \\ln a_j]")
+    '\\\\sum_j [y_j \\\\ln a_j]'
+    """
+    text = text.strip()
+    while text.count("(") + text.count("[") < text.count(")") + text.count("]"):
+        m = re.search(r"(?:\\right\s*)?[)\]]$", text)
+        if m is None:
+            break
+        text = text[:m.start()].rstrip()
+    return text
 
 
 def _average_scale(rhs: Node, over: Node) -> tuple[str, str] | None:

@@ -54,7 +54,7 @@ from .checker.results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 from .document import Derivation, derivation_files, load, strip_label
 from .engine import calculus
 from .engine.labels import read_in, uses_labels
-from .engine.numeric import ACTIVATIONS, Lambdified, _bounded, evaluate, lambdify
+from .engine.numeric import ACTIVATIONS, FORWARD_ERROR, Lambdified, _bounded, evaluate, lambdify
 from .engine.semantics import Interpreter, free_letters, infer_letters
 from .engine.vector import Mismatch, needs_translation, translate
 from .errors import InputError, ResourceLimitError, SymbpError, UnsupportedError
@@ -197,6 +197,8 @@ class Forward:
     def describe(self) -> dict[str, Any]:
         h = ", ".join(f"{k} = {v}" for k, v in sorted(self.kinds.items())) or "no activation"
         e = ERROR_FUNCTIONS[self.error][0]
+        if self.error_family is not None:  # audit7: the run's E is the forward pass's (energy), not --error's
+            e = f"{self.net.error_name or 'E'}: {FORWARD_ERROR}"
         if self.mean != 1 and e.startswith("E = "):  # the mean of each example's error
             m = self.net.conventions.get("size") or "m"
             e = f"{self.net.error_name or 'E'} = 1/{m} sum over the {m} examples of {e[4:]}"

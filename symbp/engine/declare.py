@@ -506,15 +506,47 @@ def _implicit_patterns(chain) -> DeclarationError | None:  # noqa: ANN001
     """The error defined with a sum whose summand does not name its letter (Nielsen's ``C =
     \\frac{1}{2n} \\sum_x \\sum_j (y_j - a^L_j)^2``, where ``y`` and ``a^L`` are the input ``x``'s
     without saying so): read as written it is the number of ``x``'s times one input's cost, which
-    is not what the source means, so an error naming the average's form; ``None`` otherwise.
+    is not what the source means, so an error naming the average's form.  The same for each
+    input's cost ``C_x`` summed in any form of the total but ``c \\frac{1}{n} \\sum_x C_x`` (``c`` a
+    number, :func:`_scaled_mean`) and ``\\sum_n E_n`` (``\\frac{\\sum_x C_x}{n}``, a penalty beside it):
+    read as written ``C_x`` is a family over a range ``x``, not the inputs; ``None`` otherwise.
 
     >>> from symbp.latex.parser import parse_chain
     >>> exc = _implicit_patterns(parse_chain(r"C = \\frac{1}{2n} \\sum_x \\sum_j (a_j - y_j)^2"))
     >>> exc.message, "'% symbp: average x'" in exc.hint
     ('C sums over x, which its summand does not name: the inputs x of an average?', True)
+    >>> "not one of the forms" in _implicit_patterns(parse_chain(r"C = \\frac{\\sum_x C_x}{n}")).message
+    True
+    >>> totals = (r"C = \\frac{1}{n} \\sum_x C_x", r"C = -\\frac{1}{n} \\sum_x C_x")
+    >>> [_implicit_patterns(parse_chain(t)) for t in totals]
+    [None, None]
     """
-    from ..latex.ast import SumOp
-    for node in chain.sides[1].walk():
+    from ..latex.ast import SumOp, Sym
+    name = chain.sides[0].name if isinstance(chain.sides[0], Sym) else ""
+    rhs = chain.sides[1]
+    mean = _scaled_mean(rhs)  # a number before the average is read (msg8), c times the mean
+    total = mean[1] if mean is not None else rhs
+    read = (isinstance(total, SumOp) and isinstance(total.body, Sym) and total.body.name == name
+            and total.body.groups == ((total.index,),))  # the two forms of the total _pattern_sum reads
+    for node in rhs.walk():
+        # audit7: the error's C_x (each input's cost) in any other form of the total than a number
+        # times the mean (\frac{\sum_x C_x}{n}, \sum_x \frac{C_x}{n}, -\sum_n E_n, a penalty beside
+        # it) was read as a family C over a range x of size X: true claims refuted, false ones
+        # verified.  An error naming the forms read
+        if not read and isinstance(node, SumOp) and any(
+                isinstance(s, Sym) and s.name == name and s.groups == ((node.index,),)
+                for s in node.body.walk()):
+            x, shown = node.index, latex_name(name)
+            return DeclarationError(
+                f"{shown} is written with a sum over {x} of {shown}_{x} that is not one of the forms of the "
+                f"total over the inputs symbp reads ({shown} = \\frac{{1}}{{n}} \\sum_{x} {shown}_{x}, "
+                f"a number before it, {shown} = \\sum_{x} {shown}_{x}): read as written, {shown}_{x} "
+                f"would be a family over a range {x}", offset=node.pos,
+                hint=f"put the sign or the number into each input's cost ({shown}_{x} = -\\sum_j [...], "
+                     f"{shown}_{x} = \\frac{{1}}{{2}} \\sum_j ..., a penalty as "
+                     f"\\frac{{\\lambda}}{{2n}} \\sum w^2 in it) and write "
+                     f"{shown} = \\frac{{1}}{{n}} \\sum_{x} {shown}_{x}")
+    for node in rhs.walk():
         if isinstance(node, SumOp) and node.index not in node.body.index_letters():
             name = latex_name(chain.sides[0].name)
             return DeclarationError(

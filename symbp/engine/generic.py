@@ -47,7 +47,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from .. import diagnoses as dx
-from ..errors import DeclarationError, InputError, UnsupportedError
+from ..errors import DeclarationError, InputError, ResourceLimitError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Kron, Mul, Neg, Node, Num, SumOp, Sym
 from ..latex.edit import map_children
 from ..latex.parser import parse_chain
@@ -892,6 +892,11 @@ class Template:
         as layer 0 (one range for all units); ``free_error``: the error an undefined function of
         the top layer (a window whose top is no ``L``), not the catalogue's (``% symbp: error ...``)."""
         key = (depth, equal) if not free_error else (depth, equal, "free-error")
+        if self.mode == "layers" and depth >= len(self.pool):  # audit7: an IndexError past the letters
+            raise ResourceLimitError(f"this equation is unrolled to the depth {depth}, past the deepest "
+                                     f"network whose layers symbp has unit letters for "
+                                     f"({len(self.pool) - 1}): "
+                                     "not decided")
         if key not in self.cache:
             lines = []
             for n in range(1, depth + 1):
