@@ -327,8 +327,6 @@ class _Point:
                 raise Cannot("a power that is not whole")
             return _T(t.a ** node.exp, t.l)
         if isinstance(node, Call):
-            if node.sub and node.order:
-                raise Cannot("a derivative of a per-unit function")
             t = self.eval(node.arg, vals)
             return _T(self.fn(node.name, node.order, t.a, node.sub, t.l), t.l)
         if isinstance(node, Deriv):
