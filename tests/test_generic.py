@@ -691,11 +691,11 @@ def test_the_layers_skipped_unbuilt_are_those_that_fail(tpl: Template, src: str,
 #: words nobody reads are left out
 WORK_ROWS = [
     # BP2: the window (L = 2, l = 1) in full, the 5 other layers of L = 2, 3, 4 by value
-    (NIELSEN_ROWS[1][0], VERIFIED, 1, 0, 5, "(6 layers)"),
+    (NIELSEN_ROWS[1][0], VERIFIED, 1, 0, 5, "(6 layers, 5 of them numerically at random points)"),
     # BP1 at L: the window (L = 1) on its own network in full, the 3 depths by value
-    (NIELSEN_ROWS[0][0], VERIFIED, 1, 0, 3, "(3 networks)"),
+    (NIELSEN_ROWS[0][0], VERIFIED, 1, 0, 3, "(3 networks, all numerically at random points)"),
     # BP4: 9 layers by value, the window (L = 1) in full
-    (NIELSEN_ROWS[3][0], VERIFIED, 1, 0, 9, "(9 layers)"),
+    (NIELSEN_ROWS[3][0], VERIFIED, 1, 0, 9, "(9 layers, all numerically at random points)"),
     # a slip refuted at the window: the window's run is the first refutation, in full once; after
     # it, nothing by value (a refutation is decided symbolically)
     (r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma(z^l_j)", REFUTED, 1, 5, 0, ""),
@@ -703,7 +703,7 @@ WORK_ROWS = [
     (r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \delta^L_j - \delta^L_j + \sigma(z^L_j)", REFUTED,
      1, 9, 0, ""),
     # the windows of steps are checked in full by _steps_proof; the unrolled lengths by value
-    (GRAVES_ROWS[0][0], VERIFIED, 2, 0, 10, "(10 steps)"),
+    (GRAVES_ROWS[0][0], VERIFIED, 2, 0, 10, "(10 steps, all numerically at random points)"),
 ]
 
 
@@ -769,7 +769,7 @@ REACH_ROWS = [
      "verified at the lengths T = 1, 2, 3, 4, all widths", [1, 2, 3, 4]),
     # a claim at T - 3 is about lengths from 4 on: the verdict names the lengths it checked only
     (r"\delta^{T-3}_h = \delta^{T-3}_h + 0 b^{T-3}_h", VERIFIED,
-     "cross-checked unrolled at T = 4 (1 length)", None),
+     "cross-checked unrolled at T = 4 (1 length, numerically at random points)", None),
 ]
 
 

@@ -603,7 +603,12 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     else:
         cross = (f"{'cross-' if isinstance(proof, _Proof) else ''}checked unrolled at {D} = {listed} "
                  f"({count} {'length' if at_depth else 'step'}")
-    cross += "s)" if count != 1 else ")"
+    cross += "s" if count != 1 else ""
+    numeric = sum(d in depths and rs[k].message == BY_VALUE for d, _, _, rs in runs)
+    if numeric:  # the others symbolically, for all widths
+        cross += (", numerically at random points" if count == 1 else
+                  f", {f'{numeric} of them' if numeric < count else 'all'} numerically at random points")
+    cross += ")"
     proved = None
     if window is not None and all_sizes:
         wdepth, wl, bottom, top = window
