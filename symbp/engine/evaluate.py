@@ -148,6 +148,28 @@ class _Program:
             raise got
         return got
 
+    def delta(self, sym: Sym) -> int:
+        """The family a ``\\delta`` stands for (the one of its label over its letters' ranges)."""
+        key = ("delta", sym.name, sym.groups)
+        got = self.memo.get(key)
+        if got is None:
+            label = sym.name.partition("^")[2]
+            axes = []
+            for x in sym.letters:
+                r = self.net.letter_ranges(x)
+                if r is None or len(r) != 1 or sym.shifted or any(len(g) != 1 for g in sym.groups):
+                    got = Cannot("a \\delta the evaluator does not read")
+                    break
+                axes.append(r[0])
+            else:
+                fams = [f for f in self.net.delta_families(label) if f.axes == tuple(axes)]
+                got = (fams[0].id if len(fams) == 1 and len(set(sym.letters)) == len(sym.letters)
+                       else Cannot("a \\delta of no family, or of several"))
+            self.memo[key] = got
+        if isinstance(got, Cannot):
+            raise got
+        return got
+
     def _family(self, sym: Sym) -> int:
         if sym.shifted or len(set(sym.letters)) != len(sym.slots) or any(len(g) != 1 for g in sym.groups):
             raise Cannot("a subscript the evaluator does not read")
@@ -275,17 +297,7 @@ class _Point:
     def sym(self, node: Sym, vals: dict[int, _T]) -> _T:
         name = node.name
         if name == "delta" or name.startswith("delta^"):
-            label = name.partition("^")[2]
-            axes = []
-            for x in node.letters:
-                r = self.net.letter_ranges(x)
-                if r is None or len(r) != 1 or node.shifted or any(len(g) != 1 for g in node.groups):
-                    raise Cannot("a \\delta the evaluator does not read")
-                axes.append(r[0])
-            fams = [f for f in self.net.delta_families(label) if f.axes == tuple(axes)]
-            if len(fams) != 1 or len(set(node.letters)) != len(node.letters):
-                raise Cannot("a \\delta of no family, or of several")
-            return _T(self.grad(fams[0].id), node.letters)
+            return _T(self.grad(self.prog.delta(node)), node.letters)
         fam = self.prog.family(node)
         t = vals[fam]
         own = self.net.families[fam].letters
