@@ -58,7 +58,8 @@ def main() -> int:
     ap.add_argument("paths", nargs="*", default=["derivations"])
     ap.add_argument("--table", action="store_true", help="also the hand-written rewrite table's links")
     ap.add_argument("--second-order", type=int, default=0, metavar="N")
-    ap.add_argument("--generic", action="store_true", help="also the generic files' mutants (generic_mutation)")
+    ap.add_argument("--generic", action="store_true",
+                    help="also the generic files' mutants (generic_mutation)")
     args = ap.parse_args()
     start = time.monotonic()
     todo = links(args.paths) + (table_links() if args.table else [])

@@ -257,7 +257,8 @@ def _check_generic(tpl: Template, chain: Chain, check: Callable[[Any, Chain], li
     steps_proof = _steps_proof(tpl, chain) if tpl.mode == "steps" and by_value is not None else None
     proved = by_value is not None and (
         window_at is not None if tpl.mode == "layers" else
-        isinstance(steps_proof, _Proof) and all(r.verdict == VERIFIED for rs in steps_proof.results for r in rs))
+        isinstance(steps_proof, _Proof)
+        and all(r.verdict == VERIFIED for rs in steps_proof.results for r in rs))
     try:
         for depth in _depths(tpl, chain):
             for layer in ([depth] if at_depth else range(0, depth + 2)):

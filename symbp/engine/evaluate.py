@@ -109,7 +109,7 @@ class _Program:
         self.net = net
         self.memo: dict[tuple, Any] = {}
         self.functions = set(net.functions) | set(net.activations) | set(net.unit_functions)
-        for name, kind in net.activations.items():
+        for kind in net.activations.values():
             if kind not in _ANALYTIC:
                 raise Cannot(f"the activation {kind}")
         self.steps: list[tuple[int, tuple[str, ...], Node]] = []
@@ -189,7 +189,7 @@ class _Point:
     """One random network: sizes, values, the functions, and the gradients computed so far."""
 
     def __init__(self, prog: _Program, seed: int) -> None:
-        net = self.net = prog.net
+        self.net = prog.net
         self.prog = prog
         rng = np.random.default_rng(seed)
         widths = rng.permutation(np.arange(2, 2 + max(len(prog.ranges), 4)))
@@ -220,7 +220,8 @@ class _Point:
         def put(fam: int, a: Any, letters: tuple[str, ...]) -> None:
             if grads:
                 a = np.asarray(a)
-                a = np.array(np.broadcast_to(a, (self.total,) + a.shape[a.ndim - len(letters):]), dtype=complex)
+                shape = (self.total,) + a.shape[a.ndim - len(letters):]
+                a = np.array(np.broadcast_to(a, shape), dtype=complex)
                 start, n = self.slots[fam]
                 a.reshape(self.total, -1)[start:start + n] += 1j * STEP * np.eye(n)
                 letters = (BATCH,) + letters
@@ -416,17 +417,24 @@ def _program(net: Network) -> _Program:
 def _points(net: Network, prog: _Program) -> list[_Point]:
     got = net.cache.get("evaluate.points")
     if got is None:
-        got = net.cache["evaluate.points"] = [_Point(prog, s) for s in SEEDS]
+        try:
+            got = [_Point(prog, s) for s in SEEDS]
+        except (Cannot, ArithmeticError, ValueError, IndexError, KeyError, TypeError) as exc:
+            got = Cannot(f"the forward pass: {exc}")
+        net.cache["evaluate.points"] = got
+    if isinstance(got, Cannot):
+        raise got
     return got
 
 
-def _close(a: Any, b: Any) -> bool:
+def _close(a: Any, b: Any) -> bool | None:
+    """Whether two real arrays agree within :data:`RTOL` at every entry (``None``: not finite, or
+    complex, a value the evaluator does not compare)."""
     a, b = np.asarray(a), np.asarray(b)
-    if np.iscomplexobj(a) or np.iscomplexobj(b):
-        return False
-    with np.errstate(all="ignore"):
-        ok = np.abs(a - b) <= RTOL * (1 + np.maximum(np.abs(a), np.abs(b)))
-    return bool(np.all(ok))
+    if a.dtype.kind not in "fiu" or b.dtype.kind not in "fiu" or not (np.isfinite(a).all()
+                                                                       and np.isfinite(b).all()):
+        return None
+    return bool((np.abs(a - b) <= RTOL * (1 + np.maximum(np.abs(a), np.abs(b)))).all())
 
 
 def agrees(net: Network, chain: Chain) -> bool | None:
@@ -435,19 +443,21 @@ def agrees(net: Network, chain: Chain) -> bool | None:
     if not chain.rels or any(r != "=" for r in chain.rels):
         return None
     try:
-        prog = _program(net)
-        points = _points(net, prog)
-        for point in points:
-            sides = [point.eval(s, point.values) for s in chain.sides]
-            for lhs, rhs in zip(sides, sides[1:]):
-                if set(lhs.l) != set(rhs.l) or BATCH in lhs.l:
-                    return None
-                if not np.all(np.isfinite(lhs.a)) or not np.all(np.isfinite(rhs.a)):
-                    return None
-                if not _close(lhs.a, _align(rhs, lhs.l, None)):
-                    return False
+        with np.errstate(all="ignore"):  # an overflow is a value not finite: not compared (None)
+            return _agrees(net, chain)
     except Cannot:
         return None
     except (ArithmeticError, ValueError, IndexError, KeyError, TypeError):
         return None
+
+
+def _agrees(net: Network, chain: Chain) -> bool | None:
+    for point in _points(net, _program(net)):
+        sides = [point.eval(s, point.values) for s in chain.sides]
+        for lhs, rhs in zip(sides, sides[1:]):
+            if set(lhs.l) != set(rhs.l) or BATCH in lhs.l:
+                return None
+            close = _close(lhs.a, _align(rhs, lhs.l, None))
+            if close is not True:
+                return close
     return True
