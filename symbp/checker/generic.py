@@ -26,18 +26,24 @@ A claim is checked two ways (:mod:`symbp.engine.generic` writes it at concrete l
 Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` naming them.
 
 What it costs (issue 13: "a generic-layer proof costs about what the seed's ② costs";
-``benchmarks/bench_generic.py``): every unrolled run is a full symbolic check of its verdict, at
-every depth and layer the message counts, but only the window's run and the first error or
-refutation of each link are checked with their words (the repair search, the derived
-expression, the printed value): the others inside :func:`symbp.checker.pipeline.verdict_only`,
-whose verdicts are a full check's (:func:`_reread`).  The unrolled networks (and their δs, cached
-on each network) are declared once per file, on the template, and shared by its claims.  The
-runs are not made numeric, nor fewer: a numeric evaluation needs the sides' normal forms, which
-are most of a check's cost (the engine's ``expression``: half of BP4's), and a depth left out
-would be one the message no longer names (the cross-checks exist because the window alone once
-verified false claims: tests/test_audit_findings.py, 'layers_sos' and the BPTT reach rows).  Room
-``symbp.checker``; imports :mod:`symbp.diagnoses`, :mod:`symbp.errors`, the AST and its printer,
-:mod:`symbp.engine.generic`, the pipeline and the results.
+``benchmarks/bench_generic.py``): the window's run (or the windows of steps) is the proof, checked
+symbolically in full; the unrolled runs are the cross-checks, a soundness guard (the window alone
+once verified false claims: tests/test_audit_findings.py, 'layers_sos' and the BPTT reach rows).
+Where the verdict will rest on a window's symbolic proof, and while every symbolic run so far
+verified, an unrolled run is cross-checked **by value** (:func:`symbp.engine.evaluate.agrees`: both
+sides evaluated in the unrolled network at two random points, the derivatives by complex step,
+no normal form built); a run it cannot read, or where the sides differ, is checked symbolically.
+A verdict other than *verified* is then made again by symbolic runs alone, as before the evaluator
+(:func:`check_generic`), so a refutation keeps its exact counterexample, layer and message, and a
+*verified-at-sizes* verdict rests on symbolic runs only; a *verified* verdict needs the window's
+proof and agreement at every depth and layer the message counts, and says how many of them
+agreed numerically ("(6 layers, 5 of them numerically at random points)").  The symbolic runs are
+checked for their verdicts alone (:func:`symbp.checker.pipeline.verdict_only`: no repair search,
+no derived expression, no printed value), except the window's and the first error or refutation
+of each link (:func:`_reread`).  The unrolled networks (and their δs, and the evaluator's points,
+cached on each network) are declared once per file, on the template, and shared by its claims.
+Room ``symbp.checker``; imports :mod:`symbp.diagnoses`, :mod:`symbp.errors`, the AST and its
+printer, :mod:`symbp.engine.generic`, :mod:`symbp.engine.evaluate`, the pipeline and the results.
 """
 
 from __future__ import annotations
