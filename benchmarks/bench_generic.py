@@ -18,10 +18,10 @@ the unrolled networks it needs: the file's networks at ``L = 3, 4``, the seed's 
 declared by the load); **in a file**, the equation checked after the file's other equations (what
 ``symbp check`` pays for it there: the unrolled networks, their δs and the reparsed texts shared
 by the claims of one file).  Every process-wide memo of symbp's that a check fills
-(:func:`symbp.checker.pipeline._reparsed_key`) is emptied before each load, so no earlier check
-of the same equation helps.  It prints each time, its ratio to the seed's ② (cold to cold, in a
-file to in a file), and, counted in one more run (not timed), the ``check_chain`` calls (in full
-+ for the verdict alone) and the networks declared.
+(:func:`symbp.checker.pipeline._reparsed_key`, :func:`symbp.engine.evaluate._parse`) is emptied
+before each load, so no earlier check of the same equation helps.  It prints each time, its
+ratio to the seed's ② (cold to cold, in a file to in a file), and, counted in one more run (not
+timed), the ``check_chain`` calls (in full + for the verdict alone) and the networks declared.
 
     PYTHONPATH=. python benchmarks/bench_generic.py [--runs 9] [--wall] [--before DIR]
 
@@ -69,9 +69,13 @@ def _fresh(path: str):  # noqa: ANN202
     """The derivation at ``path`` freshly loaded, symbp's process-wide memos emptied first."""
     from symbp.checker import pipeline
     from symbp.document import load
-    memo = getattr(pipeline, "_reparsed_key", None)
-    if memo is not None:
-        memo.cache_clear()
+    try:
+        from symbp.engine import evaluate
+    except ImportError:  # a symbp before the evaluator (--before)
+        evaluate = None
+    for memo in (getattr(pipeline, "_reparsed_key", None), getattr(evaluate, "_parse", None)):
+        if memo is not None:
+            memo.cache_clear()
     return load(ROOT / path)
 
 

@@ -48,6 +48,7 @@ False
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -115,10 +116,9 @@ class _Program:
         self.steps: list[tuple[int, tuple[str, ...], Node]] = []
         defined: set[int] = set()
         for text in net.forward_latex:
-            try:
-                chain = parse_chain(text, tuple(self.functions))
-            except SymbpError as exc:
-                raise Cannot("a forward equation the parser does not read") from exc
+            chain = _parse(text, tuple(sorted(self.functions)))
+            if chain is None:
+                raise Cannot("a forward equation the parser does not read")
             if len(chain.sides) != 2 or chain.rels != ("=",) or not isinstance(chain.sides[0], Sym):
                 raise Cannot("a forward equation that is not a definition")
             lhs = chain.sides[0]
@@ -398,6 +398,16 @@ class _Point:
         for t in terms:
             total = total + _align(t, order, self.batch)
         return _T(total, order)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str, functions: tuple[str, ...]) -> Chain | None:
+    """A forward equation's AST (frozen, so shared: the unrolled networks of one template repeat
+    their lower layers' equations), ``None`` where the parser does not read it."""
+    try:
+        return parse_chain(text, functions)
+    except SymbpError:
+        return None
 
 
 def _program(net: Network) -> _Program:
