@@ -201,31 +201,28 @@ class _Point:
         self.unit_scale = {r: rng.uniform(0.6, 1.4, s) for r, s in self.sizes.items()}
         self.cost = [(rng.uniform(0.5, 1.5, self.shape(o)), rng.uniform(-1, 1, self.shape(o)),
                       rng.uniform(-1, 1, self.shape(o))) for o in prog.outputs]
-        self.values = self.forward(False)
-        self.grads: dict[int, Any] | None = None
+        self.run()
 
     def shape(self, fam: int) -> tuple[int, ...]:
         return tuple(self.sizes[a] for a in self.net.families[fam].axes)
 
     # -- the forward pass
 
-    def forward(self, grads: bool) -> dict[int, _T]:
-        """Every family's value; with ``grads``, batched: entry ``b`` of the batch axis has the one
-        unit of one family that :attr:`slots` gives it perturbed by ``i STEP`` (where the family is
-        computed, after its definition: the derivative by it holding its inputs fixed)."""
+    def forward(self) -> dict[int, _T]:
+        """Every family's value, batched: entry ``b`` of the batch axis has the one unit of one
+        family that :attr:`slots` gives it perturbed by ``i STEP`` (where the family is computed,
+        after its definition: the derivative by it holding its inputs fixed)."""
         net = self.net
         vals: dict[int, _T] = {}
-        self.batch = self.total if grads else None
+        self.batch = self.total
 
         def put(fam: int, a: Any, letters: tuple[str, ...]) -> None:
-            if grads:
-                a = np.asarray(a)
-                shape = (self.total,) + a.shape[a.ndim - len(letters):]
-                a = np.array(np.broadcast_to(a, shape), dtype=complex)
-                start, n = self.slots[fam]
-                a.reshape(self.total, -1)[start:start + n] += 1j * STEP * np.eye(n)
-                letters = (BATCH,) + letters
-            vals[fam] = _T(a, letters)
+            a = np.asarray(a)
+            shape = (self.total,) + a.shape[a.ndim - len(letters):]
+            a = np.array(np.broadcast_to(a, shape), dtype=complex)
+            start, n = self.slots[fam]
+            a.reshape(self.total, -1)[start:start + n] += 1j * STEP * np.eye(n)
+            vals[fam] = _T(a, (BATCH,) + letters)
 
         for f in self.prog.leaves:
             put(f, self.leaves[f], net.families[f].letters)
@@ -233,10 +230,7 @@ class _Point:
             t = self.eval(rhs, vals)
             if set(t.l) - {BATCH} != set(letters):
                 raise Cannot("a forward equation whose sides have different letters")
-            if grads:
-                put(fam, _align(t, (BATCH,) + letters, self.batch), letters)
-            else:
-                vals[fam] = _T(_align(t, letters, None), letters)
+            put(fam, _align(t, (BATCH,) + letters, self.batch), letters)
         return vals
 
     def error(self, vals: dict[int, _T]) -> Any:
@@ -251,17 +245,22 @@ class _Point:
     def grad(self, fam: int) -> Any:
         """The complex-step derivative of the error by every unit of ``fam``: all families' at
         once, one batched forward pass (an entry per unit of every family), on the first call."""
-        if self.grads is None:
-            self.slots, start = {}, 0
-            for f in self.net.families:
-                n = int(np.prod(self.shape(f.id), dtype=int))
-                self.slots[f.id] = (start, n)
-                start += n
-            self.total = start
-            e = np.imag(self.error(self.forward(True))) / STEP
-            self.batch = None
-            self.grads = {f: e[a:a + n].reshape(self.shape(f)) for f, (a, n) in self.slots.items()}
         return self.grads[fam]
+
+    def run(self) -> None:
+        """The batched pass: every family's derivative, and (the real parts of its first entry:
+        a perturbation of ``i STEP`` moves no real part) every family's value."""
+        self.slots, start = {}, 0
+        for f in self.net.families:
+            n = int(np.prod(self.shape(f.id), dtype=int))
+            self.slots[f.id] = (start, n)
+            start += n
+        self.total = start
+        vals = self.forward()
+        e = np.imag(self.error(vals)) / STEP
+        self.batch = None
+        self.grads = {f: e[a:a + n].reshape(self.shape(f)) for f, (a, n) in self.slots.items()}
+        self.values = {f: _T(np.real(t.a[0]), t.l[1:]) for f, t in vals.items()}
 
     # -- an expression
 
