@@ -18,10 +18,11 @@ the unrolled networks it needs: the file's networks at ``L = 3, 4``, the seed's 
 declared by the load); **in a file**, the equation checked after the file's other equations (what
 ``symbp check`` pays for it there: the unrolled networks, their δs and the reparsed texts shared
 by the claims of one file).  Every process-wide memo of symbp's that a check fills
-(:func:`symbp.checker.pipeline._reparsed_key`) is emptied before each load, so no earlier check
-of the same equation helps.  It prints each time, its ratio to the seed's ② (cold to cold, in a
-file to in a file), and, counted in one more run (not timed), the ``check_chain`` calls (in full
-+ for the verdict alone) and the networks declared.
+(:func:`symbp.checker.pipeline._reparsed_key`, :func:`symbp.engine.evaluate._parse`) is emptied
+before each load, so no earlier check of the same equation helps.  It prints each time, its
+ratio to the seed's ② (cold to cold, in a file to in a file), and, counted in one more run (not
+timed), the ``check_chain`` calls (in full + for the verdict alone), the unrolled runs agreed by
+value and the networks declared.
 
     PYTHONPATH=. python benchmarks/bench_generic.py [--runs 9] [--wall] [--before DIR]
 
@@ -69,9 +70,13 @@ def _fresh(path: str):  # noqa: ANN202
     """The derivation at ``path`` freshly loaded, symbp's process-wide memos emptied first."""
     from symbp.checker import pipeline
     from symbp.document import load
-    memo = getattr(pipeline, "_reparsed_key", None)
-    if memo is not None:
-        memo.cache_clear()
+    try:
+        from symbp.engine import evaluate
+    except ImportError:  # a symbp before the evaluator (--before)
+        evaluate = None
+    for memo in (getattr(pipeline, "_reparsed_key", None), getattr(evaluate, "_parse", None)):
+        if memo is not None:
+            memo.cache_clear()
     return load(ROOT / path)
 
 
@@ -106,9 +111,11 @@ def _times(runs: int, wall: bool) -> tuple[dict[str, list[float]], dict[str, lis
     return cold, warm, bad
 
 
-def _counts() -> dict[str, tuple[int, int, int]]:
+def _counts() -> dict[str, tuple[int, int, int, int]]:
     """Per case, checked cold: the ``check_chain`` calls in full, those for the verdict alone
-    (inside ``verdict_only``), and the ``declare`` calls."""
+    (inside ``verdict_only``), the unrolled runs that agreed by value
+    (:func:`symbp.engine.evaluate.agrees`, where the symbp measured has it), and the ``declare``
+    calls."""
     import symbp.checker.files as files
     import symbp.checker.generic as generic
     import symbp.engine.declare as declare
@@ -118,15 +125,25 @@ def _counts() -> dict[str, tuple[int, int, int]]:
         deriv = _fresh(path)
         eq = _pick(deriv, key)
         tally = [0, 0, 0]
+        by_value = [0]
         real_check, real_declare = pipeline.check_chain, declare.declare
+        real_agrees = getattr(generic, "agrees", None)
         files.check_chain = generic.check_chain = _counted(real_check, tally, pipeline)
         declare.declare = _counted(real_declare, tally, None)
+        if real_agrees is not None:
+            def agrees(net, chain, real=real_agrees, by_value=by_value):  # noqa: ANN001, ANN202
+                got = real(net, chain)
+                by_value[0] += got is True
+                return got
+            generic.agrees = agrees
         try:
             files.check_derivation_equation(deriv, eq)
         finally:
             files.check_chain = generic.check_chain = real_check
             declare.declare = real_declare
-        out[name] = tuple(tally)
+            if real_agrees is not None:
+                generic.agrees = real_agrees
+        out[name] = (tally[0], tally[1], by_value[0], tally[2])
     return out
 
 
@@ -148,8 +165,9 @@ def _row(name: str, data: dict) -> str:
     cold, warm = data["cold"], data["warm"]
     c, w = statistics.median(cold[name]), statistics.median(warm[name])
     c0, w0 = statistics.median(cold["seed ②"]), statistics.median(warm["seed ②"])
-    full, quick, decl = data["counts"][name]
-    return (f"{c * 1e3:.1f} | {c / c0:.2f}x | {w * 1e3:.1f} | {w / w0:.2f}x | {full} + {quick} | {decl}")
+    full, quick, by_value, decl = data["counts"][name]
+    return (f"{c * 1e3:.1f} | {c / c0:.2f}x | {w * 1e3:.1f} | {w / w0:.2f}x | {full} + {quick} | {by_value} "
+            f"| {decl}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,11 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     what = f"{'wall' if args.wall else 'CPU'} ms, median of {args.runs}"
     cols = ("cold ms | cold / seed ② | in a file ms | in a file / seed ② | `check_chain` full + verdict-only "
-            "| declared")
+            "| agreed by value | declared")
     if not args.before:
         data = _worker(args.runs, args.wall)
         print(f"| equation | {cols} |  ({what})")
-        print("|---|" + "---:|" * 6)
+        print("|---|" + "---:|" * 7)
         for name in CASES:
             print(f"| {name} | {_row(name, data)} |")
         bad = data["bad"]
@@ -190,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                 m["bad"] += got["bad"]
         print(f"| equation | version | {cols} |  ({what.replace(str(args.runs), str(3 * rounds))}, "
               f"{rounds} interleaved rounds)")
-        print("|---|---|" + "---:|" * 6)
+        print("|---|---|" + "---:|" * 7)
         for name in CASES:
             for label in ("before", "after"):
                 print(f"| {name} | {label} | {_row(name, merged[label])} |")

@@ -8,6 +8,11 @@ rewrite that was not verified.
 
     PYTHONPATH=. python benchmarks/mutation_report.py [PATHS ...] [--table] [--second-order N]
 
+``--generic`` adds the generic-layer and generic-step files among the paths (a ``layers`` or
+``steps`` directive; :mod:`symbp.soundness.mutation` makes no mutants of them): their mutants of
+symbp.soundness.generic_mutation (``l+1->l``, a dropped ``t+1`` term, a wrong boundary, ...),
+judged by the oracle on every unrolled instance, with the checker's verdicts counted per class.
+
 ``--table`` adds, as seeds, the equations of the hand-written rewrite table of
 tests/test_rewrites_and_mutants.py (about 100 more verified links); ``--second-order N`` also
 mutates N random first-order mutants of each link once more (seed 5).
@@ -53,6 +58,8 @@ def main() -> int:
     ap.add_argument("paths", nargs="*", default=["derivations"])
     ap.add_argument("--table", action="store_true", help="also the hand-written rewrite table's links")
     ap.add_argument("--second-order", type=int, default=0, metavar="N")
+    ap.add_argument("--generic", action="store_true",
+                    help="also the generic files' mutants (generic_mutation)")
     args = ap.parse_args()
     start = time.monotonic()
     todo = links(args.paths) + (table_links() if args.table else [])
@@ -84,8 +91,29 @@ def main() -> int:
         bad = [o for o in second if o.truth != "equivalent"]
         print(f"\nsecond order: {len(second)} mutants, {len(bad)} not equivalent, "
               f"{sum(o.killed for o in bad)} killed, {sum(o.unsound for o in second)} verified")
+    generic_bad = generic_report(args.paths) if args.generic else False
     print(f"\n{time.monotonic() - start:.1f} s")
-    return 1 if report.unsound or report.survivors or report.rewrites_refuted else 0
+    return 1 if report.unsound or report.survivors or report.rewrites_refuted or generic_bad else 0
+
+
+def generic_report(paths: list[str]) -> bool:
+    """The generic files' mutation report (symbp.soundness.generic_mutation.report), printed;
+    whether a mutant the oracle finds different was accepted, or an equivalent one not verified."""
+    from symbp.soundness.generic_mutation import report as generic_mutants  # noqa: PLC0415
+    files = sorted({f for p in map(Path, paths) for f in ([p] if p.is_file() else p.rglob("*.tex"))
+                    if "symbp: layers" in f.read_text() or "symbp: steps" in f.read_text()})
+    out = generic_mutants(files)
+    cols = ("mutants", "different", "killed", "accepted", "equivalent", "equivalent-not-verified",
+            "ill-formed", "ill-formed-rejected", "ill-formed-verified", "unreadable")
+    print(f"\ngeneric mutants of {len(files)} files (symbp.soundness.generic_mutation)\n")
+    print(f"{'class':24}" + "".join(f"{c[:12]:>13}" for c in cols))
+    for cls, c in out["classes"].items():
+        print(f"{cls:24}" + "".join(f"{c.get(k, 0):>13}" for k in cols))
+    for fa in out["false_accepts"]:
+        print("FALSE ACCEPT:", fa)
+    bad = [cls for cls, c in out["classes"].items() if c.get("equivalent-not-verified", 0)
+           or c.get("ill-formed-verified", 0)]
+    return bool(out["false_accepts"] or bad)
 
 
 if __name__ == "__main__":

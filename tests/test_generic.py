@@ -685,42 +685,51 @@ def test_the_layers_skipped_unbuilt_are_those_that_fail(tpl: Template, src: str,
     assert quick == [vars(r) for r in check_generic(tpl, chain)]
 
 
-#: (claim, verdict, checks in full, checks for the verdict alone): every run is still checked at
-#: every depth and layer (the message counts them), only the words nobody reads are left out
+#: (claim, verdict, checks in full, checks for the verdict alone, runs agreed by value): every run
+#: is still checked at every depth and layer (the message counts them), symbolically or, where a
+#: window's symbolic proof carries a verified verdict, by value (symbp.engine.evaluate); only the
+#: words nobody reads are left out
 WORK_ROWS = [
-    # BP2: the window (L = 2, l = 1) in full, the 5 other layers of L = 2, 3, 4 for the verdict
-    (NIELSEN_ROWS[1][0], VERIFIED, 1, 5, "(6 layers)"),
-    # BP1 at L: the window (L = 1) on its own network in full, the 3 depths for the verdict
-    (NIELSEN_ROWS[0][0], VERIFIED, 1, 3, "(3 networks)"),
-    # BP4: 9 layers for the verdict, the window (L = 1) in full
-    (NIELSEN_ROWS[3][0], VERIFIED, 1, 9, "(9 layers)"),
-    # a slip refuted at the window: the window's run is the first refutation, in full once
-    (r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma(z^l_j)", REFUTED, 1, 5, ""),
+    # BP2: the window (L = 2, l = 1) in full, the 5 other layers of L = 2, 3, 4 by value
+    (NIELSEN_ROWS[1][0], VERIFIED, 1, 0, 5, "(6 layers, 5 of them numerically at random points)"),
+    # BP1 at L: the window (L = 1) on its own network in full, the 3 depths by value
+    (NIELSEN_ROWS[0][0], VERIFIED, 1, 0, 3, "(3 networks, all numerically at random points)"),
+    # BP4: 9 layers by value, the window (L = 1) in full
+    (NIELSEN_ROWS[3][0], VERIFIED, 1, 0, 9, "(9 layers, all numerically at random points)"),
+    # a slip refuted at the window: the window's run is the first refutation, in full once; after
+    # it, nothing by value (a refutation is decided symbolically)
+    (r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma(z^l_j)", REFUTED, 1, 5, 0, ""),
     # no window (l and L): every run for the verdict, the refutation read again in full
     (r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \delta^L_j - \delta^L_j + \sigma(z^L_j)", REFUTED,
-     1, 9, ""),
-    # the windows of steps are checked in full by _steps_proof; the unrolled lengths for the verdict
-    (GRAVES_ROWS[0][0], VERIFIED, 2, 10, "(10 steps)"),
+     1, 9, 0, ""),
+    # the windows of steps are checked in full by _steps_proof; the unrolled lengths by value
+    (GRAVES_ROWS[0][0], VERIFIED, 2, 0, 10, "(10 steps, all numerically at random points)"),
 ]
 
 
-@pytest.mark.parametrize("src, verdict, full, quick, counted", WORK_ROWS, ids=range(len(WORK_ROWS)))
-def test_what_a_generic_claim_checks_in_full(src: str, verdict: str, full: int, quick: int, counted: str,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("src, verdict, full, quick, by_value, counted", WORK_ROWS, ids=range(len(WORK_ROWS)))
+def test_what_a_generic_claim_checks_in_full(src: str, verdict: str, full: int, quick: int, by_value: int,
+                                             counted: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import symbp.checker.generic as generic
     from symbp.checker import pipeline
     tpl = GRAVES if "^t" in src else NIELSEN
-    tally = [0, 0]
-    real = pipeline.check_chain
+    tally = [0, 0, 0]
+    real, agrees = pipeline.check_chain, generic.agrees
 
     def check(net, chain):  # noqa: ANN001, ANN202
         tally[bool(pipeline._VERDICT_ONLY)] += 1
         return real(net, chain)
 
+    def counted_agrees(net, chain):  # noqa: ANN001, ANN202
+        got = agrees(net, chain)
+        tally[2] += got is True
+        return got
+
     monkeypatch.setattr(generic, "check_chain", check)  # the windows of steps
+    monkeypatch.setattr(generic, "agrees", counted_agrees)
     (r,) = check_generic(tpl, tpl.parse(src), check)
     assert r.verdict == verdict and counted in r.message, r.message
-    assert tally == [full, quick]
+    assert tally == [full, quick, by_value]
 
 
 @pytest.mark.parametrize("text, functions", [(r"h(a_j)", {"h"}), (r"h(a_j)", set()),
@@ -760,7 +769,7 @@ REACH_ROWS = [
      "verified at the lengths T = 1, 2, 3, 4, all widths", [1, 2, 3, 4]),
     # a claim at T - 3 is about lengths from 4 on: the verdict names the lengths it checked only
     (r"\delta^{T-3}_h = \delta^{T-3}_h + 0 b^{T-3}_h", VERIFIED,
-     "cross-checked unrolled at T = 4 (1 length)", None),
+     "cross-checked unrolled at T = 4 (1 length, numerically at random points)", None),
 ]
 
 

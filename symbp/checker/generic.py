@@ -26,18 +26,24 @@ A claim is checked two ways (:mod:`symbp.engine.generic` writes it at concrete l
 Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` naming them.
 
 What it costs (issue 13: "a generic-layer proof costs about what the seed's ② costs";
-``benchmarks/bench_generic.py``): every unrolled run is a full symbolic check of its verdict, at
-every depth and layer the message counts, but only the window's run and the first error or
-refutation of each link are checked with their words (the repair search, the derived
-expression, the printed value): the others inside :func:`symbp.checker.pipeline.verdict_only`,
-whose verdicts are a full check's (:func:`_reread`).  The unrolled networks (and their δs, cached
-on each network) are declared once per file, on the template, and shared by its claims.  The
-runs are not made numeric, nor fewer: a numeric evaluation needs the sides' normal forms, which
-are most of a check's cost (the engine's ``expression``: half of BP4's), and a depth left out
-would be one the message no longer names (the cross-checks exist because the window alone once
-verified false claims: tests/test_audit_findings.py, 'layers_sos' and the BPTT reach rows).  Room
-``symbp.checker``; imports :mod:`symbp.diagnoses`, :mod:`symbp.errors`, the AST and its printer,
-:mod:`symbp.engine.generic`, the pipeline and the results.
+``benchmarks/bench_generic.py``): the window's run (or the windows of steps) is the proof, checked
+symbolically in full; the unrolled runs are the cross-checks, a soundness guard (the window alone
+once verified false claims: tests/test_audit_findings.py, 'layers_sos' and the BPTT reach rows).
+Where the verdict will rest on a window's symbolic proof, and while every symbolic run so far
+verified, an unrolled run is cross-checked **by value** (:func:`symbp.engine.evaluate.agrees`: both
+sides evaluated in the unrolled network at two random points, the derivatives by complex step,
+no normal form built); a run it cannot read, or where the sides differ, is checked symbolically.
+A verdict other than *verified* is then made again by symbolic runs alone, as before the evaluator
+(:func:`check_generic`), so a refutation keeps its exact counterexample, layer and message, and a
+*verified-at-sizes* verdict rests on symbolic runs only; a *verified* verdict needs the window's
+proof and agreement at every depth and layer the message counts, and says how many of them
+agreed numerically ("(6 layers, 5 of them numerically at random points)").  The symbolic runs are
+checked for their verdicts alone (:func:`symbp.checker.pipeline.verdict_only`: no repair search,
+no derived expression, no printed value), except the window's and the first error or refutation
+of each link (:func:`_reread`).  The unrolled networks (and their δs, and the evaluator's points,
+cached on each network) are declared once per file, on the template, and shared by its claims.
+Room ``symbp.checker``; imports :mod:`symbp.diagnoses`, :mod:`symbp.errors`, the AST and its
+printer, :mod:`symbp.engine.generic`, :mod:`symbp.engine.evaluate`, the pipeline and the results.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import diagnoses as dx
+from ..engine.evaluate import agrees
 from ..engine.generic import LAYER_LETTERS, Instance, Invalid, Template
 from ..errors import InputError, SymbpError, UnsupportedError
 from ..latex.ast import Chain, Deriv, Num, SumOp, Sym
@@ -59,6 +66,10 @@ from .pipeline import check_chain, verdict_only
 from .results import AT_SIZES, ERROR, REFUTED, VERIFIED, LinkResult
 
 __all__ = ["DEPTHS", "check_generic", "generic_fits", "generic_text", "proof_instance"]
+
+#: the message of an unrolled run that agreed by value (never shown: a verdict reads only the
+#: verdict of such a run)
+BY_VALUE = "agrees by value at the random points of symbp.engine.evaluate"
 
 #: the unrolled depths (lengths) every generic claim is checked at
 DEPTHS = {"layers": (2, 3, 4), "steps": (1, 2, 3, 4)}
@@ -201,6 +212,19 @@ def check_generic(tpl: Template, chain: Chain,
     >>> r.verdict, r.counterexample["depth"], r.counterexample["layer"]
     ('refuted', 2, 1)
     """
+    by_value: list[tuple[int, int]] = []
+    out = _check_generic(tpl, chain, check, by_value)
+    if by_value and any(r.verdict != VERIFIED for r in out):
+        # a verdict that is not "verified" is today's, by symbolic runs alone: the runs agreed by
+        # value are checked again symbolically (a refutation's counterexample, an at-sizes verdict)
+        out = _check_generic(tpl, chain, check, None)
+    return out
+
+
+def _check_generic(tpl: Template, chain: Chain, check: Callable[[Any, Chain], list[LinkResult]],
+                   by_value: list[tuple[int, int]] | None) -> list[LinkResult]:
+    """:func:`check_generic`; ``by_value``: where to list the unrolled runs cross-checked by value
+    (:func:`symbp.engine.evaluate.agrees`) instead of symbolically, ``None``: none of them."""
     n = len(chain.rels)
     shown = [tpl.show(_link_text(chain, k)) for k in range(n)]
     kinds = {m.kind for _, m in tpl.claim_marks(chain)}
@@ -235,6 +259,15 @@ def check_generic(tpl: Template, chain: Chain,
                            f"the longest symbp unrolls ({MAX_UNROLL}): not decided", link=k + 1, links=n,
                            error="ResourceLimitError", code="bound-reached") for k in range(n)]
     lacked: dict[int, str] = {}  # a depth (at_depth) where the claim names a step that network lacks
+    # The cross-checks by value: only where a symbolic proof will carry the verdict (the window,
+    # one of the runs and checked symbolically in full; the windows of steps, checked first), and
+    # only while every symbolic run so far verified; any other verdict is made again by symbolic
+    # runs alone (check_generic)
+    steps_proof = _steps_proof(tpl, chain) if tpl.mode == "steps" and by_value is not None else None
+    proved = by_value is not None and (
+        window_at is not None if tpl.mode == "layers" else
+        isinstance(steps_proof, _Proof)
+        and all(r.verdict == VERIFIED for rs in steps_proof.results for r in rs))
     try:
         for depth in _depths(tpl, chain):
             for layer in ([depth] if at_depth else range(0, depth + 2)):
@@ -250,8 +283,14 @@ def check_generic(tpl: Template, chain: Chain,
                     continue
                 net = tpl.network(depth, equal=bool(inst.conflicts))
                 full = window_at is not None and depth == window_at[0] and (at_depth or layer == window_at[1])
-                with nullcontext() if full else verdict_only():
-                    results = check(net, inst.chain)
+                if (by_value is not None and not full and proved
+                        and agrees(net, inst.chain) is True):  # every link holds at the random points
+                    results = [LinkResult("", VERIFIED, BY_VALUE, link=k + 1, links=n) for k in range(n)]
+                    by_value.append((depth, layer))
+                else:
+                    with nullcontext() if full else verdict_only():
+                        results = check(net, inst.chain)
+                    proved = proved and all(r.verdict == VERIFIED for r in results)
                 runs.append((depth, layer, inst, results))
                 nets.append(None if full else net)
         # a claim about step t: the evidence at a step of 1..T first (t = T+1 has only the boundary
@@ -286,7 +325,7 @@ def check_generic(tpl: Template, chain: Chain,
                            f"bounds so that every term names a real {what})", link=k + 1, links=n,
                            error="UnsupportedError", code="unsupported") for k in range(n)]
     if tpl.mode == "steps":
-        proof = _steps_proof(tpl, chain)
+        proof = steps_proof if steps_proof is not None else _steps_proof(tpl, chain)
         return [_verdict(tpl, chain, shown[k], k, n, runs, None, at_depth, proof) for k in range(n)]
     window = tpl.window(chain)
     wruns = runs  # the runs the window is read from
@@ -580,7 +619,12 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     else:
         cross = (f"{'cross-' if isinstance(proof, _Proof) else ''}checked unrolled at {D} = {listed} "
                  f"({count} {'length' if at_depth else 'step'}")
-    cross += "s)" if count != 1 else ")"
+    cross += "s" if count != 1 else ""
+    numeric = sum(d in depths and rs[k].message == BY_VALUE for d, _, _, rs in runs)
+    if numeric:  # the others symbolically, for all widths
+        cross += (", numerically at random points" if count == 1 else
+                  f", {f'{numeric} of them' if numeric < count else 'all'} numerically at random points")
+    cross += ")"
     proved = None
     if window is not None and all_sizes:
         wdepth, wl, bottom, top = window
