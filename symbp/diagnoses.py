@@ -816,7 +816,7 @@ class DeltaOfScaledMean(Diagnosis):
     mean ``C`` is, ``c C_x``; symbp does not guess (loss8).  ``delta``: the δ as written; ``wrt``:
     the quantity it is the derivative by (``z_{j}``); ``cost``, ``x``, ``n``: the average's letters.
 
-    >>> d = DeltaOfScaledMean("\\delta_{j}", "z_{j}", "C", "x", "n", "-1")
+    >>> d = DeltaOfScaledMean("\\\\delta_{j}", "z_{j}", "C", "x", "n", "-1")
     >>> print(d.text)  # doctest: +NORMALIZE_WHITESPACE
     \\delta_{j} beside C = -\\frac{1}{n} \\sum_{x} C_{x} has two readings: one input's cost \
 differentiated, \\frac{\\partial C_{x}}{\\partial z_{j}}, or the derivative of the cost whose mean \
