@@ -16,10 +16,12 @@ is false for it, and the command exits 1.
 
 The concrete choices (:class:`Options`): ``h`` among tanh, logistic, softplus and identity
 (default tanh; a second undeclared function gets the next of tanh, softplus, logistic, so that
-``g`` and ``h`` differ); ``E`` the sum of squares ``1/2 Σ (y - t)^2`` (default) or the softmax
+``g`` and ``h`` differ); ``E`` the sum of squares ``1/2 Σ (y - t)^2`` (default), the softmax
 cross-entropy ``-Σ t log softmax(y)`` (the softmax over all entries of an output family,
-targets ``t`` a random probability vector); what a derivation file declares (``activation``,
-``error``) is kept.  Sizes default to distinct ``2, 3, 4, …`` in the order of the range names,
+targets ``t`` a random probability vector) or the binary cross-entropy (targets uniform in
+(0, 1); defined for outputs in (0, 1) only: a link run at outputs outside is skipped), the names
+of ``% symbp: error`` (:data:`symbp.catalogue.ERROR_KINDS`); what a derivation file declares
+(``activation``, ``error``) is kept.  Sizes default to distinct ``2, 3, 4, …`` in the order of the range names,
 skipping the sizes given (:func:`default_sizes`); inputs, weights and regression targets are
 standard normal with weights scaled by 0.5, from ``seed`` (default 0).
 
