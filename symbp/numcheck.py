@@ -21,8 +21,8 @@ cross-entropy ``-Σ t log softmax(y)`` (the softmax over all entries of an outpu
 targets ``t`` a random probability vector) or the binary cross-entropy (targets uniform in
 (0, 1); defined for outputs in (0, 1) only: a link run at outputs outside is skipped), the names
 of ``% symbp: error`` (:data:`symbp.catalogue.ERROR_KINDS`); what a derivation file declares
-(``activation``, ``error``) is kept.  Sizes default to distinct ``2, 3, 4, …`` in the order of the range names,
-skipping the sizes given (:func:`default_sizes`); inputs, weights and regression targets are
+(``activation``, ``error``) is kept.  Sizes default to distinct ``2, 3, 4, …`` in the order of
+the range names, skipping the sizes given (:func:`default_sizes`); inputs, weights and regression targets are
 standard normal with weights scaled by 0.5, from ``seed`` (default 0).
 
 >>> import symbp
