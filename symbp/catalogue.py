@@ -215,6 +215,21 @@ class ErrorFunction:
     #: the condition it declares on the targets (``None``: the built-in sum of squares)
     formula: str | None = None
     condition: str | None = None
+    #: where ``E`` is defined in the outputs, as text (``0 < y < 1`` for the binary cross-entropy,
+    #: whose logarithms need it), ``None`` everywhere
+    outputs: str | None = None
+
+    def defined(self, y: np.ndarray) -> bool:
+        """Whether ``E`` is defined at the outputs ``y`` (:attr:`outputs`).
+
+        >>> bce, squares = ERRORS["binary-cross-entropy"], ERRORS["sum-of-squares"]
+        >>> bce.defined(np.array([0.2, 1.5])), bce.defined(np.array([0.2])), squares.defined(np.ones(1))
+        (False, True, True)
+        """
+        if self.outputs is None:
+            return True
+        y = np.asarray(y, dtype=float)
+        return bool(np.all((y > 0) & (y < 1)))
 
     def shorthand(self, error: str, y: str, k: str, t: str) -> str | None:
         """The forward equation this error stands for (:attr:`formula`), in these letters.
@@ -255,9 +270,9 @@ ERRORS: dict[str, ErrorFunction] = {e.name: e for e in (
     ErrorFunction("binary-cross-entropy", "E = -sum (t log y + (1 - t) log(1 - y))",
                   r"E = -\sum \left(t \log y + (1 - t) \log(1 - y)\right)",
                   lambda y, t: float(-(t * np.log(y) + (1 - t) * np.log(1 - y)).sum()),
-                  lambda y, t: (y - t) / (y * (1 - y)), _unit_targets, declarable=True,
+                  lambda y, t: (y - t) / (y * (1 - y)), _unit_targets, declarable=True, numeric=True,
                   formula=r"{E} = -\sum_{{{k}}} \left({t}_{{{k}}} \ln {y}_{{{k}}} + (1 - {t}_{{{k}}}) "
-                          r"\ln(1 - {y}_{{{k}}})\right)"),
+                          r"\ln(1 - {y}_{{{k}}})\right)", outputs="0 < y < 1"),
 )}
 
 #: the LaTeX function commands that are catalogue functions (``\\ln`` is the natural logarithm),
@@ -275,7 +290,8 @@ CONDITIONS: dict[str, str] = {"sum to 1": "\\sum_{{k}} {t}_{{k}} = 1",
 ACTIVATION_KINDS: dict[str, dict[int, int] | None] = {
     a.name: a.derivative for a in ACTIVATIONS.values() if a.declarable}
 ERROR_KINDS: tuple[str, ...] = tuple(e.name for e in ERRORS.values() if e.declarable)
-#: the error functions of a numeric check (``symbp numcheck --error``)
+#: the error functions of a numeric check (``symbp check --numeric --error``, ``numcheck.Options``):
+#: the same names as a file's ``% symbp: error`` (one list for the file, the CLI and the API)
 NUMERIC_ERRORS: tuple[str, ...] = tuple(e.name for e in ERRORS.values() if e.numeric)
 #: the concrete activations undeclared functions get in turn (``h`` and ``g`` must not coincide)
 CYCLE: tuple[str, ...] = ("tanh", "softplus", "logistic")

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, api
-from .catalogue import ACTIVATIONS, NUMERIC_ERRORS
+from .catalogue import ACTIVATION_KINDS, ERROR_KINDS
 from .checker.results import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
 from .document import is_derivation_file, loads
 from .errors import InputError, Location, SymbpError
@@ -85,10 +85,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "targets N(0, 1), weights N(0, 0.5^2). A derivation file's declared activation and error "
         "are kept. A verified link that fails numerically is a symbp bug: exit code 1.")
     num.add_argument("--numeric", action="store_true", help="run the numeric check")
-    num.add_argument("--activation", default="tanh", choices=tuple(ACTIVATIONS),
+    num.add_argument("--activation", default="tanh", choices=tuple(ACTIVATION_KINDS),
                      help="h, for undeclared activations (default tanh)")
-    num.add_argument("--error", default="sum-of-squares", choices=NUMERIC_ERRORS,
-                     help="E, unless the file declares one (default sum-of-squares)")
+    num.add_argument("--error", default="sum-of-squares", choices=ERROR_KINDS,
+                     help="E, unless the file declares one (default sum-of-squares); the names of "
+                          "'%% symbp: error' (binary-cross-entropy needs outputs in (0, 1): a link "
+                          "whose outputs are not is skipped)")
     num.add_argument("--sizes", default="", metavar="R=N,...", help="sizes of ranges, e.g. I=3,J=4")
     num.add_argument("--seed", type=int, default=0, help="random seed of the values (default 0)")
     der = sub.add_parser("derive", help="print the mechanical derivation of a network")
@@ -158,7 +160,7 @@ def _export_parser(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--label", required=True, help="the equation's label (①, \\textcircled{1}, 5.53)")
     exp.add_argument("--to", choices=("numpy", "torch", "jax"), default="numpy",
                      help="target (default numpy)")
-    exp.add_argument("--activation", default="tanh", choices=tuple(ACTIVATIONS),
+    exp.add_argument("--activation", default="tanh", choices=tuple(ACTIVATION_KINDS),
                      help="h, for undeclared activations (default tanh)")
     exp.add_argument("-o", "--output", help="output file (default: stdout); never written through a "
                      "symbolic link, and an existing file is replaced only if it is an export of the "

@@ -809,6 +809,59 @@ pass writes with its layer
 
 
 @dataclass(frozen=True)
+class DeltaOfScaledMean(Diagnosis):
+    """A ``\\delta`` in a claim beside a number ``scale`` times the average, ``C = c \\frac{1}{n}
+    \\sum_x C_x`` with ``c != 1`` (Nielsen's ``-\\frac{1}{n}``, ``\\frac{1}{2n}``): two readings,
+    one input's ``\\partial C_x/\\partial z_j`` (Nielsen's δ), or the derivative of the cost whose
+    mean ``C`` is, ``c C_x``; symbp does not guess (loss8).  ``delta``: the δ as written; ``wrt``:
+    the quantity it is the derivative by (``z_{j}``); ``cost``, ``x``, ``n``: the average's letters.
+
+    >>> d = DeltaOfScaledMean("\\\\delta_{j}", "z_{j}", "C", "x", "n", "-1")
+    >>> print(d.text)  # doctest: +NORMALIZE_WHITESPACE
+    \\delta_{j} beside C = -\\frac{1}{n} \\sum_{x} C_{x} has two readings: one input's cost \
+differentiated, \\frac{\\partial C_{x}}{\\partial z_{j}}, or the derivative of the cost whose mean \
+C is, -C_{x}: -\\frac{\\partial C_{x}}{\\partial z_{j}}; not read (hint: write \
+\\frac{\\partial C_{x}}{\\partial z_{j}} for the first, or put the number into C_{x} for the second: \
+C_{x} = -(...) and C = \\frac{1}{n} \\sum_{x} C_{x})
+    """
+
+    code: ClassVar[Code | None] = UNSUPPORTED
+    delta: str
+    wrt: str
+    cost: str
+    x: str
+    n: str
+    #: the number before the average, as text (``-1``, ``1/2``)
+    scale: str
+
+    def _times(self, what: str) -> str:
+        if self.scale == "-1":
+            return f"-{what}"
+        num, _, den = self.scale.lstrip("-").partition("/")
+        sign = "-" if self.scale.startswith("-") else ""
+        return f"{sign}\\frac{{{num}}}{{{den}}} {what}" if den else f"{sign}{num} {what}"
+
+    def parts(self) -> tuple[Part, ...]:
+        c, x, n = self.cost, self.x, self.n
+        cx = f"{c}_{{{x}}}"
+        d = f"\\frac{{\\partial {cx}}}{{\\partial {self.wrt}}}"
+        num, _, den = self.scale.lstrip("-").partition("/")
+        mean = ("-" if self.scale.startswith("-") else "") + "\\frac{" + num + "}{" + den + n + "}"
+        total = f"{c} = {mean} \\sum_{{{x}}} {cx}"
+        return (_m(self.delta), " beside ", _m(total), " has two readings: one input's cost differentiated, ",
+                _m(d), ", or the derivative of the cost whose mean ", _m(c), " is, ", _m(self._times(cx)),
+                ": ", _m(self._times(d)), f"; not read (hint: {self.hint})")
+
+    @property
+    def hint(self) -> str:
+        c, x, n = self.cost, self.x, self.n
+        cx = f"{c}_{{{x}}}"
+        return (f"write \\frac{{\\partial {cx}}}{{\\partial {self.wrt}}} for the first, or put the number "
+                f"into {cx} for the second: {cx} = {self._times('(...)')} and "
+                f"{c} = \\frac{{1}}{{{n}}} \\sum_{{{x}}} {cx}")
+
+
+@dataclass(frozen=True)
 class TopCost(Diagnosis):
     """A cost written at the top of a generic forward pass (``C = ...`` about layer ``L``) that is
     not the error the checks differentiate: ``error``, the error's name, ``kind`` a catalogue

@@ -16,11 +16,13 @@ is false for it, and the command exits 1.
 
 The concrete choices (:class:`Options`): ``h`` among tanh, logistic, softplus and identity
 (default tanh; a second undeclared function gets the next of tanh, softplus, logistic, so that
-``g`` and ``h`` differ); ``E`` the sum of squares ``1/2 Σ (y - t)^2`` (default) or the softmax
+``g`` and ``h`` differ); ``E`` the sum of squares ``1/2 Σ (y - t)^2`` (default), the softmax
 cross-entropy ``-Σ t log softmax(y)`` (the softmax over all entries of an output family,
-targets ``t`` a random probability vector); what a derivation file declares (``activation``,
-``error``) is kept.  Sizes default to distinct ``2, 3, 4, …`` in the order of the range names,
-skipping the sizes given (:func:`default_sizes`); inputs, weights and regression targets are
+targets ``t`` a random probability vector) or the binary cross-entropy (targets uniform in
+(0, 1); defined for outputs in (0, 1) only: a link run at outputs outside is skipped), the names
+of ``% symbp: error`` (:data:`symbp.catalogue.ERROR_KINDS`); what a derivation file declares
+(``activation``, ``error``) is kept.  Sizes default to distinct ``2, 3, 4, …`` in the order of
+the range names, skipping the sizes given (:func:`default_sizes`); inputs, weights and regression targets are
 standard normal with weights scaled by 0.5, from ``seed`` (default 0).
 
 >>> import symbp
@@ -229,7 +231,19 @@ class Forward:
             raise AssertionError("only an output's δ is an atom of a ground form")
         if out == self.error_family:  # ∂E/∂E
             return np.ones(self.shape(out))
+        self.defined(values[out])
         return ERROR_FUNCTIONS[self.error][2](values[out], self.target(out, values)) / self.mean
+
+    def defined(self, y: np.ndarray) -> None:
+        """An error defined only for some outputs (the binary cross-entropy's ``0 < y < 1``) run
+        at outputs outside them is no instance of the equation: an error, the link skipped (a
+        ``nan`` or an infinity is never taken for a difference)."""
+        e = ERRORS[self.error]
+        if not e.defined(y):
+            raise UnsupportedError(
+                f"E = {e.text[4:]} is defined where {e.outputs}, and the outputs drawn are not",
+                hint=f"declare outputs in its domain in the file (y_k = \\sigma(a_k) and "
+                     f"'% symbp: error {e.name}'), or choose another --error")
 
     def target(self, out: int, values: dict[int, np.ndarray]) -> np.ndarray:
         return values[self.net.targets[out]] if out in self.net.targets else self.targets[out]
@@ -238,6 +252,8 @@ class Forward:
         if self.error_family is not None:  # the error as a forward equation (E = 1/2 sum (y - t)^2)
             return float(values[self.error_family])
         e = ERROR_FUNCTIONS[self.error][1]
+        for o in self.net.outputs:
+            self.defined(values[o])
         return sum(e(values[o], self.target(o, values)) for o in self.net.outputs) / self.mean
 
     def finite_differences(self, fam: int, target: Callable[[dict[int, np.ndarray]], np.ndarray]

@@ -1998,12 +1998,16 @@ MESSAGES_FIXED += [
     # minus outside the average in a generic file refuted the true delta^L_j = y_j - a^L_j (C_x the
     # log-likelihood; delta one input's dC_x/dz, read as the total's X/n (a - y)); audit7 refused the
     # file at the total, msg8 (merged beside it) reads the number before the average: C is minus the
-    # mean of C_x, delta one input's dC_x/dz = y - a, verified (the true verdict)
+    # mean of C_x, delta one input's dC_x/dz = y - a, verified (the true verdict).  loss8: a bare
+    # delta beside a number times the average has two readings (one input's dC_x/dz, Nielsen's; or
+    # the derivative of the cost whose mean C is, -C_x: a - y), and msg8 took the first silently:
+    # now an error at the claim naming both and how to write each (never refuted, never a guess)
     ("avg_minusL", r"\delta^L_j = y_j - a^L_j",
-     lambda v, m, s: v == "verified" and "every depth" in m,
+     lambda v, m, s: v == "error" and "two readings" in m and "C_{x} = -(...)" in m,
      "the total with a minus: delta^L refuted as X/n (a - y)"),
     ("avg_minus", r"\delta_j = y_j - a_j",
-     lambda v, m, s: v == "verified", "the total with a minus: delta refuted as X/n (a - y)"),
+     lambda v, m, s: v == "error" and "two readings" in m and r"\frac{\partial C_{x}}{\partial z_{j}}" in m,
+     "the total with a minus: delta refuted as X/n (a - y)"),
     # audit7 (document._closed): eq. 57 on one line with the sum over x in brackets (\\frac{1}{n}
     # \\left[\\sum_x ...\\right], -\\frac{1}{n} \\left(\\sum_x ...\\right)) was an error quoting 'C_x = \\sum_j
     # ...\\right]', a forward equation the file does not write (the summand cut to the line's end); now read

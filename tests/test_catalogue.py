@@ -82,7 +82,8 @@ def test_declarable_kinds() -> None:
     assert catalogue.ERROR_KINDS == ("sum-of-squares", "softmax-cross-entropy", "binary-cross-entropy")
     # the two cross-entropies are shorthands for forward equations; the sum of squares is built in
     assert tuple(e for e in catalogue.ERROR_KINDS if catalogue.ERRORS[e].formula) == catalogue.ERROR_KINDS[1:]
-    assert catalogue.NUMERIC_ERRORS == ("sum-of-squares", "softmax-cross-entropy")
+    # loss8: the numeric check's errors are the directive's (binary-cross-entropy was missing)
+    assert catalogue.NUMERIC_ERRORS == catalogue.ERROR_KINDS
 
 
 @pytest.mark.parametrize("name, order", [(n, k) for n, a in ACTIVATIONS.items()
@@ -128,3 +129,86 @@ def test_relu_states_its_kink() -> None:
     assert "relu'(0) is taken as 0" in ACTIVATIONS["relu"].kink
     assert ACTIVATIONS["relu"].numpy(np.array([-1.0, 0.0, 2.0]), 1).tolist() == [0.0, 0.0, 1.0]
     assert ACTIVATIONS["log"].domain == "x > 0" and np.isnan(ACTIVATIONS["log"].numpy(np.array(-1.0), 0))
+
+
+# ----------------------------------------------------------------------------------------------
+# loss8: one catalogue for the file, the CLI and the API (issue 14: the CLI's --error lacked
+# binary-cross-entropy, which a file's '% symbp: error binary-cross-entropy' reads)
+
+
+def _cli_choices(sub: str, option: str) -> set[str]:
+    import contextlib
+    import io
+    import re
+
+    from symbp import cli
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        cli.main([sub, "--help"])
+    m = re.search(re.escape(option) + r" \{([^}]*)\}", " ".join(out.getvalue().split()))
+    assert m, out.getvalue()
+    return set(m.group(1).split(","))
+
+
+def _file_reads(word: str, name: str) -> bool:
+    from symbp.document import loads
+    from symbp.errors import SymbpError
+    forward = [r"a_j = \sum_i w_{ji} x_i", r"z_j = h(a_j)", r"a_k = \sum_j w_{kj} z_j"]
+    directive = f"% symbp: activation h = {name}" if word == "activation" else f"% symbp: error {name}"
+    try:
+        doc = loads("\n".join([directive, "% symbp: forward", "\\begin{align*}", " \\\\\n".join(forward),
+                                "\\end{align*}"]))
+        assert doc.network is not None
+    except SymbpError:
+        return False
+    return True
+
+
+def _api_reads(word: str, name: str) -> bool:
+    from symbp import declare, numcheck
+    from symbp.errors import SymbpError
+    forward = [r"a_j = \sum_i w_{ji} x_i", r"a_k = \sum_j w_{kj} h(a_j)"]
+    try:
+        if word == "activation":
+            declare(forward, activations={"h": name})
+            numcheck.Options(activation=name)
+        else:
+            declare(forward, error_kind=name)
+            numcheck.Options(error=name)
+    except SymbpError:
+        return False
+    return True
+
+
+#: (what, the catalogue's names, the CLI's options offering them)
+READERS = [("activation", set(catalogue.ACTIVATION_KINDS),
+            [("check", "--activation"), ("export", "--activation")]),
+           ("error", set(catalogue.ERROR_KINDS), [("check", "--error")])]
+
+
+@pytest.mark.parametrize(("word", "names", "options"), READERS, ids=[r[0] for r in READERS])
+def test_the_file_the_cli_and_the_api_read_one_set_of_names(word: str, names: set, options: list) -> None:
+    for sub, option in options:
+        assert _cli_choices(sub, option) == names, (sub, option)
+    assert names == {n for n in names | {"softplus-sum", "gelu"} if _file_reads(word, n)}
+    assert names == {n for n in names | {"softplus-sum", "gelu"} if _api_reads(word, n)}
+
+
+def test_binary_cross_entropy_runs_from_the_cli_and_skips_outputs_outside_its_domain(
+        capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # noqa: ANN001
+    """``--error binary-cross-entropy`` on outputs in (0, 1) agrees; on linear outputs (no instance
+    of E: its logarithms are not defined there) the link is skipped, never a difference."""
+    from symbp import cli
+    eq = r"\delta_j = h'(a_j) \sum_k w_{kj} \delta_k"
+    assert cli.main(["check", "--numeric", "--error", "binary-cross-entropy", "-e", eq]) == 0
+    out = capsys.readouterr().out
+    assert "0 differ, 1 skipped" in out and "is defined where 0 < y < 1" in out
+    f = tmp_path / "logistic.tex"
+    f.write_text("\n".join([
+        "% symbp: activation \\sigma = sigmoid", "% symbp: forward", "\\begin{align*}",
+        r"a_j = \sum_i w_{ji} x_i \\ z_j = h(a_j) \\ a_k = \sum_j w_{kj} z_j \\ y_k = \sigma(a_k)",
+        "\\end{align*}", r"\[ \delta_j = h'(a_j) \sum_k w_{kj} \delta_k \]",
+        r"\[ \frac{\partial E}{\partial a_k} = \sigma'(a_k) \frac{\partial E}{\partial y_k} \]"]))
+    assert cli.main(["check", "--numeric", "--error", "binary-cross-entropy", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "2 agree, 0 differ, 0 skipped" in out, out

@@ -32,6 +32,9 @@ SOFTMAX = HIDDEN + (r"y_k = \frac{\exp(a_k)}{\sum_l \exp(a_l)}", r"E = -\sum_k t
 LOGISTIC = HIDDEN + (r"y_k = \sigma(a_k)", r"E = -\sum_k (t_k \ln y_k + (1 - t_k) \ln(1 - y_k))")
 SQUARES = HIDDEN + (r"y_k = a_k", r"E = \frac{1}{2} \sum_k (y_k - t_k)^2")
 LOG = HIDDEN + (r"y_k = \ln(a_k)",)
+LOG_SOFTMAX = HIDDEN + (r"E = -\sum_k t_k \ln \frac{\exp(a_k)}{\sum_l \exp(a_l)}",)
+#: the softmax of a_k as a claim writes it
+SOFTMAX_A = r"\frac{\exp(a_k)}{\sum_l \exp(a_l)}"
 EXPLOG = (r"a_j = \sum_i w_{ji} x_i", r"u_j = \exp(a_j)", r"y_j = \ln(u_j)")
 #: Nielsen ch. 3: the cross-entropy of one input, and the cost as the average over the n inputs x
 AVERAGE = (r"z_j = \sum_k w_{jk} a_k + b_j", r"a_j = \sigma(z_j)",
@@ -62,6 +65,13 @@ NETS = {
     "softmax": lambda: _net(SOFTMAX, targets={"t": "one-hot"}),
     "softmax-probabilities": lambda: _net(SOFTMAX, targets={"t": "sum to 1"}),
     "softmax-undeclared": lambda: _net(SOFTMAX),
+    # loss8: the error a log-softmax of the pre-activation (CS231n's, Graves's form), the softmax
+    # output unnamed, or named beside it
+    "log-softmax": lambda: _net(LOG_SOFTMAX, targets={"t": "sum to 1"}),
+    "log-softmax-one-hot": lambda: _net(LOG_SOFTMAX, targets={"t": "one-hot"}),
+    "log-softmax-undeclared": lambda: _net(LOG_SOFTMAX),
+    "log-softmax-named": lambda: _net(LOG_SOFTMAX[:3] + (SOFTMAX[3], LOG_SOFTMAX[3]),
+                                      targets={"t": "sum to 1"}),
     "logistic": lambda: _net(LOGISTIC),
     "squares": lambda: _net(SQUARES),
     "log": lambda: _net(LOG),
@@ -76,6 +86,24 @@ NETS = {
 
 #: (network, equation, verdict): the identities a student relies on, and their slips
 ROWS = [
+    # loss8 (issue 14, delta_k = y_k - t_k for each canonical pair): with the error a log-softmax of
+    # a, dE/da_k = softmax(a)_k - t_k was "not decided" (1/(exp(a_k) 1/S), the reciprocal of the
+    # ln's argument, was not split into S/exp(a_k)); now decided, the condition named
+    ("log-softmax", r"\frac{\partial E}{\partial a_k} = " + SOFTMAX_A + " - t_k", VERIFIED),
+    ("log-softmax", r"\delta_k = " + SOFTMAX_A + " - t_k", VERIFIED),
+    ("log-softmax", r"\frac{\partial E}{\partial a_k} = \frac{e^{a_k}}{\sum_l e^{a_l}} - t_k", VERIFIED),
+    ("log-softmax-one-hot", r"\frac{\partial E}{\partial a_k} = " + SOFTMAX_A + " - t_k", VERIFIED),
+    ("log-softmax-named", r"\frac{\partial E}{\partial a_k} = y_k - t_k", VERIFIED),
+    ("log-softmax-named", r"\delta_k = y_k - t_k", VERIFIED),
+    ("log-softmax-undeclared", r"\frac{\partial E}{\partial a_k} = " + SOFTMAX_A + " - t_k", REFUTED),
+    ("log-softmax-undeclared", r"\frac{\partial E}{\partial a_k} = " + SOFTMAX_A + r" \sum_l t_l - t_k",
+     VERIFIED),
+    # ... and its slips
+    ("log-softmax", r"\frac{\partial E}{\partial a_k} = " + SOFTMAX_A + " + t_k", REFUTED),
+    ("log-softmax", r"\frac{\partial E}{\partial a_k} = t_k - " + SOFTMAX_A, REFUTED),
+    ("log-softmax", r"\frac{\partial E}{\partial a_k} = " + SOFTMAX_A, REFUTED),
+    ("log-softmax", r"\frac{\partial E}{\partial a_k} = \exp(a_k) - t_k", REFUTED),
+    ("log-softmax-named", r"\delta_k = t_k - y_k", REFUTED),
     # log' = 1/x, reciprocals, x / x = 1
     ("log", r"\frac{\partial y_k}{\partial a_k} = \frac{1}{a_k}", VERIFIED),
     ("log", r"\frac{\partial y_k}{\partial a_k} = \frac{2}{a_k}", REFUTED),
@@ -211,6 +239,44 @@ def test_the_average_elsewhere_is_an_error_naming_the_fix(equation: str, message
     assert r.verdict == ERROR and message in r.message and "hint: " in r.message, r.message
 
 
+#: loss8: a bare delta beside a number times the average (C = -\frac{1}{n} \sum_x C_x, \frac{1}{2n}) has
+#: two readings, one input's dC_x/dz_j (Nielsen's) or the derivative of the cost whose mean C is
+#: (c C_x); msg8 read the first silently.  (net, equation, verdict): a claim with delta is an error
+#: naming both; without delta, decided by value; with the number 1, one reading
+DELTA_BESIDE_THE_MEAN = [
+    ("average-minus", r"\delta_j = y_j - a_j", ERROR),
+    ("average-minus", r"\delta_j = a_j - y_j", ERROR),
+    ("average-minus", r"\frac{\partial C}{\partial w_{jk}} = -\frac{1}{n} \sum_x \delta_j a_k", ERROR),
+    ("average-minus", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x \delta_j", ERROR),
+    ("average-minus-CE", r"\delta_j = a_j - y_j", ERROR),
+    ("average-half", r"\delta_j = 2 (a_j - y_j) \sigma'(z_j)", ERROR),
+    ("average-half", r"\delta_j = (a_j - y_j) \sigma'(z_j)", ERROR),
+    # the two ways to write what is meant
+    ("average-minus", r"\frac{\partial C_x}{\partial z_j} = y_j - a_j", VERIFIED),
+    ("average-minus", r"\frac{\partial C_x}{\partial z_j} = a_j - y_j", REFUTED),
+    ("average-half", r"\frac{\partial C_x}{\partial z_j} = 2 (a_j - y_j) \sigma'(z_j)", VERIFIED),
+    ("average-Cx", r"\delta_j = a_j - y_j", VERIFIED),  # the number in C_x: C = \frac{1}{n} \sum_x C_x
+    ("average-Cx", r"\delta_j = y_j - a_j", REFUTED),
+    # C fully defined: decided by value
+    ("average-minus", r"\frac{\partial C}{\partial b_j} = \frac{1}{n} \sum_x (a_j - y_j)", VERIFIED),
+    ("average-half", r"\frac{\partial C}{\partial b_j} = \frac{2}{n} \sum_x (a_j - y_j) \sigma'(z_j)",
+     REFUTED),
+]
+
+
+@pytest.mark.parametrize(("net", "equation", "verdict"), DELTA_BESIDE_THE_MEAN)
+def test_delta_beside_a_number_times_the_average(net: str, equation: str, verdict: str) -> None:
+    (r,) = symbp.check_equation(equation, NETS[net]())
+    assert r.verdict == verdict, r.message
+    if verdict == ERROR:
+        assert "has two readings" in r.message and r.code == "unsupported", r.message
+        assert r"\frac{\partial C_{x}}{\partial z_{j}}" in r.message  # the first, as written
+        assert r"C = \frac{1}{n} \sum_{x} C_{x}" in r.message  # the second: the number into C_x
+    else:  # decided by value: the oracle agrees
+        lhs, rhs = parse_chain(equation, NETS[net]().functions | {"ln", "exp"}).sides
+        assert compare(NETS[net](), lhs, rhs) == (EQUIVALENT if verdict == VERIFIED else DIFFERENT)
+
+
 @pytest.mark.parametrize(("forward", "error", "plain"), [(AVERAGE_CX, "C", AVERAGE), (SUM_EN, "E", None)])
 def test_one_pattern_s_error_written_with_its_letter(forward: tuple, error: str, plain: tuple | None) -> None:
     """``C_x = ...`` beside ``C = \\frac{1}{n} \\sum_x C_x`` (``E_n = ...`` beside ``E = \\sum_n E_n``)
@@ -281,6 +347,54 @@ def test_without_the_condition_the_step_is_refuted_with_targets_that_break_it() 
     assert "% symbp: targets t sum to 1" in r.message
     t = r.counterexample["values"]["t_{k}"]
     assert abs(sum(t) - 1) > 1e-3  # the counterexample's targets do not sum to 1
+
+
+#: loss8 (issue 14, item 3): the softmax's delta_k = softmax(a)_k - t_k under each way of writing its
+#: error: (file directives and forward equations, verdict, what the message says); without the
+#: condition declared the run's targets do not sum to 1, and the false step is refuted with them
+_SUMS_TO_1 = "given the declared condition \\sum_{k} t_{k} = 1"
+CONDITIONED = [
+    (["% symbp: error softmax-cross-entropy"], (), VERIFIED, _SUMS_TO_1),
+    (["% symbp: error softmax-cross-entropy", "% symbp: targets t one-hot"], (), VERIFIED,
+     "given the declared condition t_{k} \\in \\{0, 1\\}"),
+    (["% symbp: targets t sum to 1"], LOG_SOFTMAX[3:], VERIFIED, _SUMS_TO_1),
+    ([], LOG_SOFTMAX[3:], REFUTED, "the counterexample's targets do not sum to 1"),
+    ([], SOFTMAX[3:], REFUTED, "the counterexample's targets do not sum to 1"),
+]
+
+
+@pytest.mark.parametrize(("directives", "error", "verdict", "says"), CONDITIONED)
+def test_the_softmax_delta_under_each_form_of_its_error(directives: list, error: tuple, verdict: str,
+                                                        says: str) -> None:
+    claim = r"\frac{\partial E}{\partial a_k} = " + SOFTMAX_A + " - t_k"
+    (r,) = symbp.check_file(loads(_file(HIDDEN + error, directives, [claim])))
+    assert r.verdict == verdict and says in r.message, r.message
+    if verdict == REFUTED:
+        assert r.code == "needs-condition" and "% symbp: targets t sum to 1" in r.message
+        t = r.counterexample["values"]["t_{k}"]
+        assert abs(sum(t) - 1) > 1e-3
+
+
+@pytest.mark.parametrize("net", ["log-softmax-undeclared", "softmax-undeclared"])
+def test_without_a_condition_the_run_s_targets_do_not_sum_to_1(net: str) -> None:
+    """The network run of a refutation draws targets that meet a declared condition and only then:
+    undeclared, they are normal draws (they sum to 1 with probability 0)."""
+    from symbp.engine.numeric import NetworkInstance
+    n = NETS[net]()
+    assert not n.conditions
+    for seed in range(3):
+        inst = NetworkInstance(n, {"I": 2, "J": 3, "K": 4}, seed=seed)
+        assert abs(inst.value(n.family("t", ("K",)).id).sum() - 1) > 1e-6
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.sampled_from([-1, 2, 3]), st.sampled_from(["-", "+"]), st.booleans())
+def test_only_the_canonical_log_softmax_delta_verifies(c: int, sign: str, declared: bool) -> None:
+    """``c`` softmax(a)_k ``±`` t_k: verified only for ``c = 1`` with ``-`` and the condition
+    declared (not here: ``c`` is never 1), refuted otherwise, never verified, as the oracle says."""
+    n = NETS["log-softmax" if declared else "log-softmax-undeclared"]()
+    (r,) = symbp.check_equation(rf"\frac{{\partial E}}{{\partial a_k}} = {c} {SOFTMAX_A} {sign} t_k", n)
+    assert r.verdict == REFUTED, r.message
 
 
 def test_conditioned_targets_are_drawn_to_satisfy_it() -> None:
@@ -385,6 +499,16 @@ def _file(forward: tuple[str, ...], directives: list[str], equations: list[str])
                       f"\\begin{{align*}}\n{body}\n\\end{{align*}}", eqs])
 
 
+#: the verdicts of SHORTHANDS' equations, directive and formula alike.  loss8: the softmax's
+#: second, dE/da_k = softmax(a)_k - t_k with the error a log-softmax of a, was an error ("not
+#: decided") for both; it verifies, given the condition the directive declares (sum to 1)
+SHORTHAND_VERDICTS = {
+    "softmax-cross-entropy": [VERIFIED, VERIFIED, VERIFIED, REFUTED, VERIFIED, REFUTED],
+    "binary-cross-entropy": [VERIFIED, REFUTED, VERIFIED, REFUTED, REFUTED, VERIFIED],
+    "sum-of-squares": [VERIFIED, REFUTED, REFUTED, VERIFIED],
+}
+
+
 @pytest.mark.parametrize(("kind", "forward", "formula", "equations"), SHORTHANDS,
                          ids=[s[0] for s in SHORTHANDS])
 def test_an_error_directive_is_its_formula(kind: str, forward: tuple, formula: tuple,
@@ -395,6 +519,11 @@ def test_an_error_directive_is_its_formula(kind: str, forward: tuple, formula: t
     assert [r.verdict for r in short] == [r.verdict for r in written], (
         [(r.verdict, r.message) for r in short], [(r.verdict, r.message) for r in written])
     assert {r.verdict for r in short} >= {VERIFIED, REFUTED}
+    assert [r.verdict for r in short] == SHORTHAND_VERDICTS[kind], [(r.verdict, r.message) for r in short]
+    for r in short:  # a verdict that used the directive's condition names it
+        if kind == "softmax-cross-entropy" and r.verdict == VERIFIED and "a_k" in (r.latex or "") \
+                and "exp" in (r.latex or ""):
+            assert "given the declared condition \\sum_{k} t_{k} = 1" in r.message, r.message
     if kind != "sum-of-squares":  # the same network: the formula is a forward equation of both
         nets = [loads(_file(forward, [f"% symbp: error {kind}"], [])).network,
                 loads(_file(forward + (eq,), [condition] if condition else [], [])).network]

@@ -43,8 +43,10 @@ from ..engine.semantics import (
     Interpreter,
     bare_functions,
     check_names,
+    delta_label,
     free_letters,
     infer_letters,
+    is_shifted_kronecker,
 )
 from ..errors import InputError, NotationError, ResourceLimitError, SymbpError
 from ..latex.ast import Chain, Deriv, Node, SumOp, Sym
@@ -226,6 +228,9 @@ def _reparsed_key(text: str, functions: frozenset[str]) -> object:
 
 def _check_link(net: Network, letters: dict[str, tuple[str, ...]], inference: list[IndexProblem],
                 lhs: Node, rhs: Node, head: Node, suggest: bool = True) -> LinkResult:
+    scaled = _delta_of_scaled_mean(net, lhs, rhs)
+    if scaled is not None:
+        return LinkResult.of("", ERROR, [scaled], error="UnsupportedError")
     if net.patterns is not None and _over_patterns(net, lhs, rhs):
         return _with_patterns(net, letters, inference, lhs, rhs, head, suggest)
     return _check_per_unit(net, letters, inference, lhs, rhs, head, suggest)
@@ -238,6 +243,30 @@ def _check_per_unit(net: Network, letters: dict[str, tuple[str, ...]], inference
     if zero:
         return _with_unit_zero(net, letters, inference, zero, lhs, rhs, head, suggest)
     return _check_any_reading(net, letters, inference, lhs, rhs, head, suggest)
+
+
+def _delta_of_scaled_mean(net: Network, lhs: Node, rhs: Node) -> dx.DeltaOfScaledMean | None:
+    """A ``\\delta`` written beside a number times the average (``C = -\\frac{1}{n} \\sum_x C_x``,
+    ``\\frac{1}{2n}``: :attr:`~symbp.model.network.Network.mean_scale` not 1) has two readings, one
+    input's ``\\partial C_x/\\partial z_j`` or the derivative of the cost whose mean ``C`` is (``c
+    C_x``): the diagnosis of the error naming both (loss8), else ``None``.  A claim without
+    ``\\delta`` (``\\partial C/\\partial w``, ``C`` fully defined) is decided by value."""
+    if not net.mean or net.mean_scale == 1 or net.patterns is None:
+        return None
+    for side in (lhs, rhs):
+        for node in side.walk():
+            label = delta_label(node.name) if isinstance(node, Sym) else None
+            if label is not None and not is_shifted_kronecker(net, node):
+                fams = {f.name for f in net.delta_families(label)}
+                # the quantity it is the derivative by, as the file names it (z_j, z^{(2)}_k)
+                name = latex_name(fams.pop()) if len(fams) == 1 else "z"
+                sub = "".join(letter_tex(x) for g in node.groups for x in g)
+                wrt = f"{name}_{{{sub}}}" if sub else name
+                x, n = (latex_name(v) for v in net.patterns)
+                scale = net.mean_scale
+                text = str(scale.numerator) + (f"/{scale.denominator}" if scale.denominator != 1 else "")
+                return dx.DeltaOfScaledMean(unparse(node), wrt, latex_name(net.error_name), x, n, text)
+    return None
 
 
 def _over_patterns(net: Network, lhs: Node, rhs: Node) -> bool:

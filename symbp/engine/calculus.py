@@ -297,7 +297,7 @@ def substitute_aliases(net: Network, expr: Expr) -> Expr:
             return Expr.atom(f._replace(fam=g.fam, idx=g.idx))
         if f.tag == "inv":  # 1/z_j -> 1/h(a_j): the reciprocal of what the base becomes
             g = sub(f.base())
-            if g is None and f.fam in net.definitions and not f.fn and not is_hidden(net, f.fam):
+            if g is None and f.fam in net.definitions and not f.fn:
                 g = instantiate(net, f.fam, f.idx)  # 1/y_k, y_k = exp(a_k)/S: S/exp(a_k)
             if g is None:
                 return None
