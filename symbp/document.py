@@ -740,6 +740,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
         if later and (unreadable or (expected is not None and len(expected) == len(items) > 1)):
             for item, off in later:
                 _translate_claim(item, net, off, lines_of, text, file)
+            later.clear()
         deriv._pending += [(item, off, lines_of, file) for item, off in later]
         later.clear()
         if unreadable:
