@@ -53,13 +53,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .document import is_derivation_file
-
 if TYPE_CHECKING:  # pragma: no cover - the plugin is loaded by every pytest run: import lazily
     from _pytest._code.code import TerminalRepr
 
     from .checker.results import LinkResult
-    from .document import Derivation, Equation
+    from .document import Derivation, Equation, is_derivation_file
 
 __all__ = ["DerivationFile", "ExpectedRefutation", "FileErrorItem", "LinkItem", "NotProvedWarning",
            "equation_name", "is_derivation_file", "pytest_collect_file"]
@@ -67,9 +65,21 @@ __all__ = ["DerivationFile", "ExpectedRefutation", "FileErrorItem", "LinkItem", 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DerivationFile | None:
     """The hook: derivation files become :class:`DerivationFile` collectors."""
-    if is_derivation_file(file_path):
+    # symbp's reading of files is imported at the first .tex file: loaded by name (-p
+    # symbp.pytest_plugin), this module costs a run without derivation files, and pytest-xdist's
+    # controller, nothing but itself
+    if file_path.suffix == ".tex" and __getattr__("is_derivation_file")(file_path):
         return DerivationFile.from_parent(parent, path=file_path)
     return None
+
+
+def __getattr__(name: str) -> Any:
+    """:func:`symbp.document.is_derivation_file`, imported on first use."""
+    if name == "is_derivation_file":
+        from .document import is_derivation_file
+
+        return is_derivation_file
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class SymbpMismatch(AssertionError):

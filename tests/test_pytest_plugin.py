@@ -166,7 +166,8 @@ NAMES = [
      [r"x.tex::\frac{\partial~E}{\partial~a_{j}}=\delta_{j}"]),
     ("a label directive", f"% symbp: label (5.56)\n$${DELTA}$$\n", ["x.tex::(5.56)"]),
     ("vector notation: as written, not its index form (z_{j}=z_{j})",
-     "% symbp: vector z : J\n$$\\mathbf{z} = \\mathbf{z}$$\n$$\\mathbf{z} = \\mathbf{z} \\odot \\mathbf{a}$$\n",
+     "% symbp: vector z : J\n$$\\mathbf{z} = \\mathbf{z}$$\n"
+     "$$\\mathbf{z} = \\mathbf{z} \\odot \\mathbf{a}$$\n",
      ["x.tex::z=z", "x.tex::z=z\\odot~a"]),
     ("an unreadable equation: one item, by its text", "$$\\delta_j = h'(a_j$$\n",
      ["x.tex::\\delta_j=h'(a_j"]),
