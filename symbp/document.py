@@ -177,7 +177,7 @@ class Derivation(Printable):
     _lines: LineIndex | None = field(default=None, init=False, repr=False, compare=False)
     #: the claims loaded under :func:`deferred_translation` whose vector translation is still to be
     #: done (:meth:`complete`); one list shared by the copies ``dataclasses.replace`` makes
-    _pending: list = field(default_factory=list, init=False, repr=False, compare=False)
+    _pending: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def lines(self) -> LineIndex:

@@ -4,6 +4,7 @@ environments, prose, error locations, unreadable files, and the shipped derivati
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -596,3 +597,8 @@ def test_a_deferred_load_defers_only_inside_the_context() -> None:
     assert not loads(text)._pending  # outside it: every translation done
     results = check_file(lazy)  # checking completes it first
     assert not lazy._pending and [r.verdict for r in results] == [r.verdict for r in check_file(loads(text))]
+    with symbp.document.deferred_translation():
+        lazy = loads(text)
+    one = dataclasses.replace(lazy, equations=lazy.equations[:1])  # a copy completes the original too
+    assert [repr(r) for r in check_file(one)] == [repr(r) for r in check_file(loads(text))[:1]]
+    assert not lazy._pending and repr(lazy.equations[0].chain) == repr(loads(text).equations[0].chain)
