@@ -10,10 +10,14 @@ warm-up of the start-up commands (which fill the bytecode cache), median and min
     symbp prove FILES -j 1         symbp prove FILES -j 2     (the first --prove-files files)
     pytest DIR -n 0                pytest DIR -n 2            (the pytest plugin, pytest-xdist)
 
-and prints the speed-up of each pair (``-j 1`` median / ``-j 2`` median) against the target of
-at least **1.8x** on 2 cores.  Start-up is included in those (it is part of what a user waits
-for) and also measured on its own (``symbp check`` of one small file, ``pytest`` of one trivial
-test), so the table gives the speed-up of the work after start-up too, ``(T1 - S) / (T2 - S)``.
+and, as additional rows (``--large``, default 4; ``--large 0``: none), the same commands on more
+work: ``check`` and the plugin on a folder of ``--large`` times as many copies, ``prove`` of every
+file of the folder (a folder too small for the target, whatever the pool does, is then shown
+beside one that is not: its ceiling column says which); and prints the speed-up of each pair
+(``-j 1`` median / ``-j 2`` median) against the target of at least **1.8x** on 2 cores.
+Start-up is included in those (it is part of what a user waits for) and also measured on its
+own (``symbp check`` of one small file, ``pytest`` of one trivial test), so the table gives the speed-up
+of the work after start-up too, ``(T1 - S) / (T2 - S)``.
 The order within a pair alternates from round to round (``-j 1`` first, then ``-j 2`` first),
 so neither always runs on the caches the other warmed.  Each run's CPU time (user + system of the
 process and its workers, ``RUSAGE_CHILDREN``) is recorded: ``cpu -j 2 / cpu -j 1`` is the work
@@ -37,7 +41,10 @@ about two minutes on a quiet 2-core machine, whatever the size of ``derivations/
 command to re-measure on a quiet machine:
 
     PYTHONPATH=. python benchmarks/bench_parallel.py [--copies 4] [--runs 3] [--budget 110]
-        [--only check pytest]
+        [--only check pytest] [--large 4]
+
+(with the additional rows one round takes about 2 minutes on a quiet machine: the budget then
+allows one round; ``--budget 400`` for three).
 
 A script, not a test: it prints the table and exits 0 whatever the ratios (1 if the outputs differ).
 """
@@ -79,6 +86,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="-j 2 against -j 1 on a folder of many files")
     ap.add_argument("--copies", type=int, default=4, help="copies of derivations/ (default 4)")
     ap.add_argument("--prove-files", type=int, default=12, help="files given to prove (default 12)")
+    ap.add_argument("--large", type=int, default=4,
+                    help="the additional rows on a larger folder: check and the plugin on this many "
+                         "times --copies copies, prove of every file of the folder (default 4; 0: none)")
     ap.add_argument("--runs", type=int, default=3, help="measured runs per command, at most (default 3)")
     ap.add_argument("--budget", type=float, default=110.0,
                     help="seconds: no further round once one more would exceed it (default 110)")
@@ -107,8 +117,16 @@ def main() -> int:
         proves.mkdir()
         for f in files[: args.prove_files]:
             shutil.copy(f, proves / f.name)
+        large = tmp / "large"  # the folder of the additional rows: --large times as many copies
+        if args.large:
+            large.mkdir()
+            for c in range(args.copies * args.large):
+                for f in src:
+                    shutil.copy(f, large / f"c{c:03d}_{f.name}")
+        n_large = len(list(large.glob("*.tex"))) if args.large else 0
         symbp = [py, "-m", "symbp.cli"]
         pfiles = [str(p) for p in sorted(proves.glob("*.tex"))]
+        allfiles = [str(p) for p in files]
         pairs = {
             "check": ([*symbp, "check", str(folder), "-j", "1"], [*symbp, "check", str(folder), "-j", "2"]),
             "check --numeric": ([*symbp, "check", "--numeric", str(folder), "-j", "1"],
@@ -124,6 +142,25 @@ def main() -> int:
                 "pytest": "pytest plugin (xdist)"}
         if args.only:
             pairs = {keys[k]: pairs[keys[k]] for k in args.only}
+        # the additional rows: the same commands on more work (the start-up is the same command's)
+        base_of: dict[str, str] = {name: name for name in pairs}
+        if args.large:
+            extra = {
+                f"check, {n_large} files": ("check", [*symbp, "check", str(large), "-j", "1"],
+                                            [*symbp, "check", str(large), "-j", "2"]),
+                f"prove, {len(allfiles)} files": ("prove", [*symbp, "prove", *allfiles, "-j", "1"],
+                                                 [*symbp, "prove", *allfiles, "-j", "2"]),
+                f"pytest plugin (xdist), {n_large} files": (
+                    "pytest plugin (xdist)",
+                    [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "symbp.pytest_plugin",
+                     "-o", "addopts=", str(large), "-n", "0"],
+                    [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "symbp.pytest_plugin",
+                     "-o", "addopts=", str(large), "-n", "2"]),
+            }
+            for name, (base, one_job, two_jobs) in extra.items():
+                if base in pairs:
+                    pairs[name] = (one_job, two_jobs)
+                    base_of[name] = base
         # the same output, whatever -j: the text and the numeric check are compared on the first
         # round's timed runs, the JSON here (one pair, not timed)
         outs = [_run([*symbp, "check", "--format", "json", str(folder), "-j", j], env, ROOT)[1] for j in "12"]
@@ -142,7 +179,8 @@ def main() -> int:
         }
         times: dict[tuple[str, int], list[float]] = {}
         cpus: dict[tuple[str, int], list[float]] = {}
-        for name in pairs:  # warm-up: the start-up commands import what the pairs import (bytecode)
+        starts.update({name: starts[base] for name, base in base_of.items()})
+        for name in base_of.values():  # warm-up: the start-up commands import what the pairs import
             _run(starts[name], env, ROOT)
         load0 = os.getloadavg()
         rounds = 0
@@ -156,7 +194,7 @@ def main() -> int:
                     wall, got[k], cpu = _run(cmds[k] if k < 2 else starts[name], env, ROOT)
                     times.setdefault((name, k), []).append(wall)
                     cpus.setdefault((name, k), []).append(cpu)
-                if r == 0 and name in ("check", "check --numeric"):
+                if r == 0 and base_of[name] in ("check", "check --numeric"):
                     ok = got[0] == got[1]
                     same &= ok
                     print(f"symbp {name} DIR: -j 2 output {'==' if ok else '!='} -j 1 output "
@@ -181,7 +219,7 @@ def main() -> int:
             # from CPU times (a single process's CPU is its wall time on a free core; a loaded
             # machine stretches wall times, not these)
             cs = statistics.median(cpus[(name, 2)])
-            serial = 2 * cs if name == "pytest plugin (xdist)" else cs
+            serial = 2 * cs if base_of[name] == "pytest plugin (xdist)" else cs
             ceiling = ca / (serial + max(0.0, ca - cs) / 2)
             print(f"| {name} | {ma:.2f} | {min(a):.2f} | {mb:.2f} | {min(b):.2f} | {ms:.2f} | "
                   f"{ma / mb:.2f}x | {min(a) / min(b):.2f}x | {work:.2f}x | {ca:.2f} | {cb:.2f} | "

@@ -13,40 +13,54 @@ Write a derivation step in LaTeX, get an honest verdict: ``verified`` (for all s
 (0, 1)
 """
 
-from .api import (
-    NetworkDerivation,
-    Report,
-    check_equation,
-    check_file,
-    check_paths,
-    derive,
-    load_network,
-)
-from .checker.results import AT_SIZES, ERROR, REFUTED, VERDICTS, VERIFIED, LinkResult
-from .document import Derivation, load, loads
-from .engine.declare import builtin, declare
-from .engine.numeric import lambdify
-from .errors import (
-    DeclarationError,
-    InputError,
-    LatexSyntaxError,
-    NotationError,
-    ResourceLimitError,
-    SymbpError,
-    UnsupportedError,
-)
-from .model.network import Network
-
 __version__ = "0.1.0"
 
+#: where each public name lives: imported on first use, so that ``import symbp`` (and
+#: ``import symbp.pytest_plugin`` in a pytest run that meets no derivation file, or under
+#: pytest-xdist in the controller, which checks nothing) does not import the checker and NumPy
+_WHERE = {
+    **dict.fromkeys(["NetworkDerivation", "Report", "check_equation", "check_file", "check_paths",
+                     "derive", "load_network"], "api"),
+    **dict.fromkeys(["AT_SIZES", "ERROR", "REFUTED", "VERDICTS", "VERIFIED", "LinkResult"], "results"),
+    **dict.fromkeys(["Derivation", "load", "loads"], "document"),
+    **dict.fromkeys(["builtin", "declare"], "declare"),
+    "lambdify": "numeric",
+    **dict.fromkeys(["DeclarationError", "InputError", "LatexSyntaxError", "NotationError",
+                     "ResourceLimitError", "SymbpError", "UnsupportedError"], "errors"),
+    "Network": "network",
+    "prove_file": "proof",
+}
 
-def __getattr__(name: str):  # noqa: ANN202 - lazy: proofs need SymPy, ``import symbp`` does not
-    """``symbp.prove_file`` (see :func:`symbp.render.proof.prove_file`), imported on first use."""
-    if name == "prove_file":
-        from .render.proof import prove_file
 
-        return prove_file
-    raise AttributeError(f"module 'symbp' has no attribute {name!r}")
+def __getattr__(name: str):  # noqa: ANN202 - lazy: see _WHERE
+    """The public names (``__all__``), each imported on first use; ``symbp.prove_file`` (see
+    :func:`symbp.render.proof.prove_file`) needs SymPy, the others do not."""
+    where = _WHERE.get(name)
+    if where == "api":
+        from . import api as module
+    elif where == "results":
+        from .checker import results as module
+    elif where == "document":
+        from . import document as module
+    elif where == "declare":
+        from .engine import declare as module
+    elif where == "numeric":
+        from .engine import numeric as module
+    elif where == "errors":
+        from . import errors as module
+    elif where == "network":
+        from .model import network as module
+    elif where == "proof":
+        from .render import proof as module
+    else:
+        raise AttributeError(f"module 'symbp' has no attribute {name!r}")
+    value = getattr(module, name)
+    globals()[name] = value  # once: the next lookup is the module's own
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 __all__ = [

@@ -46,6 +46,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -63,7 +66,7 @@ from .model.network import Network
 from .printable import Printable
 
 __all__ = ["Derivation", "Equation", "derivation_files", "is_derivation_file", "label_key", "load",
-           "loads", "strip_label"]
+           "loads", "deferred_translation", "strip_label"]
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 MAX_FILE_BYTES = 2_000_000
@@ -172,6 +175,9 @@ class Derivation(Printable):
     #: unrolling to two layers
     generic: Template | None = None
     _lines: LineIndex | None = field(default=None, init=False, repr=False, compare=False)
+    #: the claims loaded under :func:`deferred_translation` whose vector translation is still to be
+    #: done (:meth:`complete`); one list shared by the copies ``dataclasses.replace`` makes
+    _pending: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def lines(self) -> LineIndex:
@@ -179,6 +185,14 @@ class Derivation(Printable):
         if self._lines is None or self._lines.text is not self.text:
             self._lines = LineIndex(self.text, self.file)
         return self._lines
+
+    def complete(self) -> Derivation:
+        """The derivation as :func:`load` gives it: the vector translations that
+        :func:`deferred_translation` deferred done, once (checking a derivation calls this first)."""
+        while self._pending:
+            item, off, lines_of, file = self._pending.pop(0)
+            _translate_claim(item, self.network, off, lines_of, self.text, file)
+        return self
 
 
 @dataclass
@@ -193,6 +207,33 @@ class Unread:
     def __str__(self) -> str:
         return f"{self.env} at {self.file or '<input>'}:{self.line}"
 
+
+
+#: set by :func:`deferred_translation`: :func:`loads` defers the vector translation of single-link
+#: claims
+_DEFERRED: ContextVar[bool] = ContextVar("symbp_deferred_translation", default=False)
+
+
+@contextmanager
+def deferred_translation() -> Iterator[None]:
+    r"""Within it, :func:`load` and :func:`loads` read a file as far as its items need (the
+    equations, their links, labels and expectations, and every error the file has when loaded:
+    the declaration is done), but defer the vector translation of each single-link claim written
+    with vectors and matrices (which changes no item: one link, whatever it gives) to
+    :meth:`Derivation.complete`: the pytest plugin's collection, under pytest-xdist repeated
+    in every worker for every file.
+
+    >>> text = "% symbp: network plain\n% symbp: vector d : J\n$$d = d$$"
+    >>> with deferred_translation():
+    ...     d = loads(text)
+    >>> unparse(d.equations[0].chain.sides[0]), unparse(d.complete().equations[0].chain.sides[0])
+    ('d', 'd_{j}')
+    """
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
 
 
 def is_derivation_file(path: Path) -> bool:
@@ -302,6 +343,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
     >>> loads("$$a_j = a_j$$", network=loads("% symbp: network plain").network).equations[0].label
     '(1)'
     """
+    defer = _DEFERRED.get()
     # layout that must not move offsets: a byte-order mark and carriage returns become spaces
     if text.startswith("\ufeff"):
         text = " " + text[1:]
@@ -637,6 +679,7 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
             deriv.equations.append(item)
             continue
         items: list[Equation] = []
+        later: list[tuple[Equation, int]] = []  # claims whose vector translation is deferred
         for off, eq, label in lines:
             number += 1
             label = words.get("label") or label or f"({number})"
@@ -684,20 +727,22 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                                        item.chain.rels)
                 if template is None and needs_translation(item.chain, net.shapes):  # generic: per depth
                     item.written, item.vector = original, item.chain
-                    index_form = translate(item.chain, net.shapes, net.layout, net.range_letter,
-                                           net.conventions)
-                    if isinstance(index_form, Mismatch):
-                        item.chain, item.mismatch = None, index_form
+                    if defer and len(item.chain.rels) == 1:  # translated when checked
+                        later.append((item, off))
                     else:
-                        item.chain = index_form
+                        _translate_claim(item, net, off, lines_of, text, file)
             except InputError as exc:
-                if item.where and exc.offset is not None:
-                    exc.offset = item.where[min(exc.offset, len(item.where) - 1)]
-                if exc.location is None and exc.offset is not None:
-                    exc.location = lines_of.locate(off + exc.offset)
-                item.error = exc.at(text, file, off)
+                _claim_error(item, exc, off, lines_of, text, file)
         number -= sum(it.assignment for it in items)  # an assignment is no numbered claim
         items = [it for it in items if not it.assignment]
+        # a translation deferred (deferred_translation) changes no item: one link either way; done now
+        # where the per-link expectations or a forward equation set aside read the translated chain
+        if later and (unreadable or (expected is not None and len(expected) == len(items) > 1)):
+            for item, off in later:
+                _translate_claim(item, net, off, lines_of, text, file)
+            later.clear()
+        deriv._pending += [(item, off, lines_of, file) for item, off in later]
+        later.clear()
         if unreadable:
             for item in items:
                 if item.chain is not None and _depends_on(item.chain, net, [u[1] for u in unreadable]):
@@ -716,6 +761,32 @@ def loads(text: str, file: str | None = None, network: Network | None = None) ->
                 it.expected = [word]
         deriv.equations.extend(items)
     return deriv
+
+
+def _translate_claim(item: Equation, net: Network, off: int, lines_of: LineIndex, text: str,
+                     file: str | None) -> None:
+    """A claim written with vectors and matrices in index notation (``item.chain``), or its
+    :class:`Mismatch`, or the error that says why it cannot be read."""
+    assert item.chain is not None
+    try:
+        index_form = translate(item.chain, net.shapes, net.layout, net.range_letter, net.conventions)
+    except InputError as exc:
+        _claim_error(item, exc, off, lines_of, text, file)
+        return
+    if isinstance(index_form, Mismatch):
+        item.chain, item.mismatch = None, index_form
+    else:
+        item.chain = index_form
+
+
+def _claim_error(item: Equation, exc: InputError, off: int, lines_of: LineIndex, text: str,
+                 file: str | None) -> None:
+    """``exc`` as the error of the equation ``item`` at ``off``, located in the file's text."""
+    if item.where and exc.offset is not None:
+        exc.offset = item.where[min(exc.offset, len(item.where) - 1)]
+    if exc.location is None and exc.offset is not None:
+        exc.location = lines_of.locate(off + exc.offset)
+    item.error = exc.at(text, file, off)
 
 
 _SHAPE = re.compile(r"(.+?)\s*:\s*([A-Za-z])(?:\s*(?:x|\\times|×)\s*([A-Za-z]))?\s*")

@@ -14,8 +14,9 @@ Without the installed entry point (a bare checkout), load it with ``-p symbp.pyt
   ``...::①[2]`` for the links of a chain ``A = B = C`` (``pytest weight_sharing.tex::①`` runs
   both, as for a parametrised test).  An unlabelled equation is named by its text, spaces left
   out (``x.tex::\\delta_{j}=h'(a_{j})\\sum_{k}w_{kj}\\delta_{k}``, ``\\partial~a_{j}`` where a
-  space ends a command; past :data:`NAME_CHARS` characters, cut and followed by ``…`` and a
-  short hash of the whole), so adding or moving an
+  space ends a command; one written with vectors and matrices by the formula as written, not its
+  index form: ``x.tex::\\delta^{[1]}=\\sigma'(z^{[1]})\\odot\\ldots``; past :data:`NAME_CHARS`
+  characters, cut and followed by ``…`` and a short hash of the whole), so adding or moving an
   equation renames no other item; spaces in a label become ``_`` (``①_(intended)``); a name used
   twice gets ``@2``, ``@3`` in file order.  Ids are pytest node ids like a parametrised test's, so
   ``--lf``, ``--ff``, ``--sw``, ``-k`` and ``--deselect`` work on links.
@@ -31,8 +32,12 @@ Without the installed entry point (a bare checkout), load it with ``-p symbp.pyt
 * **Not proved.**  A passing ``verified-at-sizes`` link (it agrees at the sizes tried, but is
   not proved for all sizes) also issues a :class:`NotProvedWarning`, listed in pytest's warnings
   summary with the sizes tried.
-* **Cost.**  Collection only parses (``pytest --collect-only`` is quick); each equation is
-  checked when its first item runs.  Disable the plugin with ``-p no:symbp``.
+* **Cost.**  Collection reads each file as far as its items need: the network declared (a
+  broken declaration is the ``(file)`` item) and the equations parsed, but nothing checked and
+  the vector notation of a one-link claim not yet translated (:func:`symbp.document.deferred_translation`:
+  under pytest-xdist every worker collects every file); a file's translations are done when its
+  first item runs, each equation checked when its first item runs.  Disable the plugin with
+  ``-p no:symbp``.
 
 Every item's status word carries its verdict (``PASSED (verified)``, ``XFAIL (refuted)``,
 ``FAILED (error)``): ``pytest -v`` and the short summary of ``pytest -rA`` show it for every item;
@@ -48,13 +53,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .document import is_derivation_file
-
 if TYPE_CHECKING:  # pragma: no cover - the plugin is loaded by every pytest run: import lazily
     from _pytest._code.code import TerminalRepr
 
     from .checker.results import LinkResult
-    from .document import Derivation, Equation
+    from .document import Derivation, Equation, is_derivation_file
 
 __all__ = ["DerivationFile", "ExpectedRefutation", "FileErrorItem", "LinkItem", "NotProvedWarning",
            "equation_name", "is_derivation_file", "pytest_collect_file"]
@@ -62,9 +65,21 @@ __all__ = ["DerivationFile", "ExpectedRefutation", "FileErrorItem", "LinkItem", 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DerivationFile | None:
     """The hook: derivation files become :class:`DerivationFile` collectors."""
-    if is_derivation_file(file_path):
+    # symbp's reading of files is imported at the first .tex file: loaded by name (-p
+    # symbp.pytest_plugin), this module costs a run without derivation files, and pytest-xdist's
+    # controller, nothing but itself
+    if file_path.suffix == ".tex" and __getattr__("is_derivation_file")(file_path):
         return DerivationFile.from_parent(parent, path=file_path)
     return None
+
+
+def __getattr__(name: str) -> Any:
+    """:func:`symbp.document.is_derivation_file`, imported on first use."""
+    if name == "is_derivation_file":
+        from .document import is_derivation_file
+
+        return is_derivation_file
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class SymbpMismatch(AssertionError):
@@ -106,8 +121,11 @@ def equation_name(eq: Equation) -> str:
     if not numbered:
         name = re.sub(r"\s+", "_", eq.label.strip())
     else:
-        if eq.chain is not None and eq.error is None:
-            text = " ".join(f"{unparse(s)} {r}" for s, r in zip(eq.chain.sides, eq.chain.rels + ("",)))
+        # an equation written with vectors and matrices: as written, never its index form (so the
+        # name does not depend on the translation, which collection defers)
+        shown = eq.written if eq.written is not None else eq.chain if eq.error is None else None
+        if shown is not None:
+            text = " ".join(f"{unparse(s)} {r}" for s, r in zip(shown.sides, shown.rels + ("",)))
         else:
             text = eq.text
         # spaces go; one that ends a command before a letter (\partial a) becomes LaTeX's ~
@@ -143,11 +161,12 @@ class DerivationFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         from dataclasses import replace
 
-        from .document import load
+        from . import document
         from .errors import InputError, SymbpError
 
         try:
-            self.derivation = load(self.path)
+            with document.deferred_translation():  # done when the file's first item runs
+                self.derivation = document.load(self.path)
         except SymbpError as exc:
             # the location names the file as pytest shows it, relative to where it was run
             loc = exc.location if isinstance(exc, InputError) else None
@@ -193,6 +212,7 @@ class DerivationFile(pytest.File):
 
             from .api import check_file
             assert self.derivation is not None
+            self.derivation.complete()  # the translations collection deferred, once per file
             one = replace(self.derivation, equations=[self.derivation.equations[k]])
             self._results[k] = check_file(one)
         return self._results[k]

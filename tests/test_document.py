@@ -4,6 +4,7 @@ environments, prose, error locations, unreadable files, and the shipped derivati
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -553,3 +554,51 @@ def test_expectations_stay_per_link_when_lines_are_chains() -> None:
     results = symbp.check_file(symbp.loads(PLAIN + body, "t.tex"))
     assert [r.verdict for r in results] == ["verified", "refuted", "verified", "refuted"]
     assert all(r.as_expected for r in results)
+
+
+# ----------------------------------------------------------------------------------------------
+# document.deferred_translation (the pytest plugin's collection): the same derivation, once
+# completed, as a full load
+
+def _read(eq: symbp.document.Equation) -> tuple:
+    """What an equation holds, by value: its chains and mismatch by their repr, its error by
+    message, place and code (nodes and errors compare by identity)."""
+    err = eq.error
+    return (eq.file, eq.offset, eq.text, eq.label, eq.line, eq.column, eq.expected, repr(eq.chain), eq.where,
+            repr(eq.written), repr(eq.mismatch), repr(eq.vector), eq.assignment,
+            None if err is None else (type(err).__name__, str(err), err.location, err.code))
+
+
+SHIPPED = sorted(str(p.relative_to(Path(__file__).resolve().parents[1]))
+                 for p in (Path(__file__).resolve().parents[1] / "derivations").rglob("*.tex"))
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_a_deferred_load_completed_is_the_full_load(root: Path, name: str) -> None:
+    full = load(root / name)
+    with symbp.document.deferred_translation():
+        lazy = load(root / name)
+    vector = [eq for eq in full.equations if eq.written is not None and not eq.assignment
+              and len(eq.written.rels) == 1]
+    assert len(lazy._pending) <= len(vector)
+    deferred = {id(item) for item, *_ in lazy._pending}
+    assert all(eq.written is not None for eq in lazy.equations if id(eq) in deferred)
+    assert lazy.complete() is lazy and not lazy._pending
+    assert [_read(eq) for eq in lazy.equations] == [_read(eq) for eq in full.equations]
+    if deferred:  # checked: the same results (a file with nothing deferred is the same load)
+        assert [repr(r) for r in check_file(lazy)] == [repr(r) for r in check_file(full)]
+
+
+def test_a_deferred_load_defers_only_inside_the_context() -> None:
+    text = "% symbp: network plain\n% symbp: vector d : J\n$$d = d$$\n$$d = d = d$$\n"
+    with symbp.document.deferred_translation():
+        lazy = loads(text)
+    assert [len(eq.written.rels) for eq in lazy.equations] == [1, 2] and len(lazy._pending) == 1
+    assert not loads(text)._pending  # outside it: every translation done
+    results = check_file(lazy)  # checking completes it first
+    assert not lazy._pending and [r.verdict for r in results] == [r.verdict for r in check_file(loads(text))]
+    with symbp.document.deferred_translation():
+        lazy = loads(text)
+    one = dataclasses.replace(lazy, equations=lazy.equations[:1])  # a copy completes the original too
+    assert [repr(r) for r in check_file(one)] == [repr(r) for r in check_file(loads(text))[:1]]
+    assert not lazy._pending and repr(lazy.equations[0].chain) == repr(loads(text).equations[0].chain)

@@ -165,6 +165,10 @@ NAMES = [
     ("a space that ends a command", r"$$\frac{\partial E}{\partial a_j} = \delta_j$$" + "\n",
      [r"x.tex::\frac{\partial~E}{\partial~a_{j}}=\delta_{j}"]),
     ("a label directive", f"% symbp: label (5.56)\n$${DELTA}$$\n", ["x.tex::(5.56)"]),
+    ("vector notation: as written, not its index form (z_{j}=z_{j})",
+     "% symbp: vector z : J\n$$\\mathbf{z} = \\mathbf{z}$$\n"
+     "$$\\mathbf{z} = \\mathbf{z} \\odot \\mathbf{a}$$\n",
+     ["x.tex::z=z", "x.tex::z=z\\odot~a"]),
     ("an unreadable equation: one item, by its text", "$$\\delta_j = h'(a_j$$\n",
      ["x.tex::\\delta_j=h'(a_j"]),
     ("a skipped display: none", f"% symbp: skip\n$$a = b c$$\n$${DELTA}$$\n", [f"x.tex::{D_ID}"]),
@@ -445,3 +449,115 @@ def test_control_characters_in_labels_never_reach_the_terminal(pytester: pytest.
     assert outcomes(result) == {"failed": 1}
     out = "\n".join(result.stdout.lines)
     assert "\x1b]0;" not in out and "\\x1b]0;pwned\\x07" in out
+
+
+# ----------------------------------------------------------------------------------------------
+# collection defers the vector translation (symbp.document.deferred_translation): the same items,
+# the same outcomes, the same reports as a full load at collection
+
+VEC = "\n".join([
+    "% symbp: params w, b", "% symbp: error C", "% symbp: vector x : I",
+    "% symbp: vector z^{(1)}, a^{(1)}, b^{(1)} : J", "% symbp: vector z^{(2)}, a^{(2)}, b^{(2)} : K",
+    "% symbp: matrix w^{(1)} : J x I", "% symbp: matrix w^{(2)} : K x J", "% symbp: forward",
+    r"\begin{align*}", r"\mathbf{z}^{(1)} &= w^{(1)} \mathbf{x} + \mathbf{b}^{(1)} \\",
+    r"\mathbf{a}^{(1)} &= \sigma(\mathbf{z}^{(1)}) \\",
+    r"\mathbf{z}^{(2)} &= w^{(2)} \mathbf{a}^{(1)} + \mathbf{b}^{(2)} \\",
+    r"\mathbf{a}^{(2)} &= \sigma(\mathbf{z}^{(2)})", r"\end{align*}", ""])
+BIAS = r"\nabla_{\mathbf{b}^{(2)}} C = \delta^{(2)}"
+NO_T = r"\frac{\partial C}{\partial w^{(2)}} = \delta^{(2)} \mathbf{a}^{(1)}"  # the transpose left out
+ZERO = r"\delta^{(1)} = \delta^{(1)} + \mathbf{0}"  # cannot be read: the zero vector or matrix?
+#: (name, file text, outcomes): the translation of each one-link vector claim deferred, or (where
+#: an item depends on it) done at collection
+DEFERRED = [
+    ("verified", VEC + f"\\[ {BIAS} \\]\n", {"passed": 1}),
+    ("refuted, expected", VEC + f"% symbp: expect refuted shape-mismatch\n\\[ {NO_T} \\]\n", {"xfailed": 1}),
+    ("refuted, not expected", VEC + f"\\[ {NO_T} \\]\n", {"failed": 1}),
+    ("cannot be read", VEC + f"\\[ {ZERO} \\]\n", {"failed": 1}),
+    ("a chain: translated at collection", VEC + f"\\[ {BIAS} = \\delta^{{(2)}} \\]\n", {"passed": 2}),
+    ("a chain that cannot be read: one item", VEC + f"\\[ {ZERO} = \\delta^{{(1)}} \\]\n", {"failed": 1}),
+    ("one expectation per line", VEC + "% symbp: expect verified refuted\n\\begin{align*}\n"
+     f"{BIAS.replace(' = ', ' &= ')} \\\\\n{NO_T.replace(' = ', ' &= ')}\n\\end{{align*}}\n",
+     # as main reads it: a line refuted by its shapes (no index form) keeps the display's words
+     # per link, so its one link expects 'verified' (noticed, not changed here)
+     {"passed": 1, "failed": 1}),
+    ("an assignment, then a claim", VEC + "\\[ g \\leftarrow \\delta^{(2)} \\]\n"
+     "\\[ \\nabla_{\\mathbf{b}^{(2)}} C = g \\]\n", {"passed": 1}),
+    ("an assignment refuted: a claim", VEC + "\\[ g \\leftarrow w^{(2)} \\delta^{(2)} \\]\n"
+     f"\\[ {BIAS} \\]\n", {"failed": 1, "passed": 1}),
+    ("a forward equation set aside", VEC + "% symbp: forward y_k = (a^{(2)}_k\n"
+     f"\\[ {BIAS} \\]\n\\[ \\frac{{\\partial y_k}}{{\\partial a^{{(2)}}_k}} = 1 \\]\n", {"failed": 3}),
+    ("a broken declaration: the file's item", VEC.replace("K x J", "K x") + f"\\[ {BIAS} \\]\n",
+     {"failed": 1}),
+]
+
+
+def _eager(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plugin's collection as it was: every file loaded in full."""
+    import contextlib
+
+    import symbp.document
+    monkeypatch.setattr(symbp.document, "deferred_translation", contextlib.nullcontext)
+
+
+def _shown(result: pytest.RunResult) -> list[str]:
+    """What a run printed, without its timing."""
+    return [re.sub(r" in [0-9.]+s\b.*", "", x) for x in result.stdout.lines]
+
+
+@pytest.mark.parametrize("text, expected", [(t, o) for _, t, o in DEFERRED], ids=[n for n, _, _ in DEFERRED])
+def test_collection_defers_the_translation_and_reports_as_before(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, text: str,
+        expected: dict[str, int]) -> None:
+    pytester.makefile(".tex", x=text)
+    runs = [("--collect-only", "-q"), ("-v", "-rA"), ("--runxfail", "-q")]
+    deferred = [run(pytester, *args) for args in runs]
+    assert outcomes(deferred[1]) == expected
+    _eager(monkeypatch)
+    eager = [run(pytester, *args) for args in runs]
+    assert [_shown(r) for r in deferred] == [_shown(r) for r in eager]
+
+
+def test_collection_translates_no_one_link_claim(pytester: pytest.Pytester,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import symbp.document
+
+    calls: list[str] = []
+    real = symbp.document.translate
+
+    def counted(chain: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(chain.rels[0] if chain.rels else "")
+        return real(chain, *args, **kwargs)
+
+    monkeypatch.setattr(symbp.document, "translate", counted)
+    pytester.makefile(".tex", x=VEC + f"\\[ {BIAS} \\]\n\\[ {NO_T} \\]\n")
+    assert run(pytester, "--collect-only", "-q").ret == 0
+    deferred = len(calls)  # the forward pass's, read at collection
+    assert outcomes(run(pytester)) == {"passed": 1, "failed": 1} and len(calls) == 2 * deferred + 2
+    calls.clear()
+    _eager(monkeypatch)
+    assert run(pytester, "--collect-only", "-q").ret == 0 and len(calls) == deferred + 2
+
+
+def test_the_shipped_derivations_collect_as_before(pytester: pytest.Pytester, root: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    for f in (root / "derivations").rglob("*.tex"):
+        shutil.copy(f, pytester.path)
+    deferred = _shown(run(pytester, "--collect-only", "-q"))
+    _eager(monkeypatch)
+    assert deferred == _shown(run(pytester, "--collect-only", "-q"))
+    assert len(deferred) > 300
+
+
+def test_under_xdist_the_same_items_and_outcomes(pytester: pytest.Pytester, root: Path) -> None:
+    pytest.importorskip("xdist")
+    for name in ("nielsen_matrix", "ng_batch", "goodfellow_6_4", "weight_sharing"):
+        shutil.copy(root / "derivations" / f"{name}.tex", pytester.path)
+
+    def statuses(result: pytest.RunResult) -> list[tuple[str, str]]:  # (id, status word), sorted
+        word = re.compile(r"\b((?:PASSED|FAILED|XFAIL) \([a-z-]+\))")
+        return sorted((i.group(1), w.group(1)) for x in result.stdout.lines
+                      if (i := re.search(r"(\S+\.tex::\S+)", x)) and (w := word.search(x)))
+
+    one = run(pytester, "-v", "-n", "0")
+    two = pytester.runpytest_subprocess(*PLUGIN, "-p", "no:cacheprovider", "-v", "-n", "2")
+    assert outcomes(two) == outcomes(one) and statuses(two) == statuses(one) and len(statuses(one)) > 40

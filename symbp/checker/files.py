@@ -130,6 +130,7 @@ def check_file(path: str | Path | Derivation) -> list[LinkResult]:
 
 def check_derivation_equation(deriv: Derivation, eq: Equation) -> list[LinkResult]:
     """The results of one equation of a loaded derivation file, placed in the file."""
+    deriv.complete()  # loaded under document.deferred_translation: its translations first
     if eq.error is not None or (eq.chain is None and eq.mismatch is None):
         loc = eq.error.location if eq.error is not None else None
         return [LinkResult(eq.text.strip(), ERROR,
