@@ -326,3 +326,29 @@ def test_rebuild_is_dataclasses_replace() -> None:
                                                       for f in dataclasses.fields(b))
                     seen += 1
     assert seen > 1000
+
+
+_ENTRY = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                   st.floats(-2, 2), st.sampled_from([0.0, 1.0, 1.0 + 1e-9, 1.0 + 3e-9, -0.0]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 3), st.integers(1, 4), st.data())
+def test_the_close_test_in_python_is_numpys(ndim: int, width: int, data: st.DataObject) -> None:
+    """``evaluate._close`` on few entries (a loop in Python, gen8) says what NumPy's test says."""
+    import numpy as np
+
+    from symbp.engine import evaluate
+    shape = (width,) * ndim
+    n = int(np.prod(shape, dtype=int))
+    a = np.array(data.draw(st.lists(_ENTRY, min_size=n, max_size=n)), dtype=float).reshape(shape)
+    near = data.draw(st.lists(st.sampled_from([0.0, 1e-12, 1e-10, 2e-9, 1e-3]), min_size=n, max_size=n))
+    b = data.draw(st.sampled_from([a + np.array(near).reshape(shape),
+                                   np.array(data.draw(st.lists(_ENTRY, min_size=n, max_size=n)),
+                                            dtype=float).reshape(shape)]))
+    with np.errstate(all="ignore"):
+        if not (np.isfinite(a).all() and np.isfinite(b).all()):
+            want = None
+        else:
+            want = bool((np.abs(a - b) <= evaluate.RTOL * (1 + np.maximum(np.abs(a), np.abs(b)))).all())
+        assert evaluate._close(a, b) is want
