@@ -55,7 +55,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     thousands of items, the networks the parameters came from) lives to the end, so it is frozen
     out of the collector's sweeps (``gc.freeze``), and the youngest generation runs every 10,000
     allocations instead of 700 (the same ratios between generations).  Every full collection
-    walked all of it again: 6% of ``test_audit_findings``'s CPU, a third of that after (suite7).
+    walked all of it again: 6% of ``test_audit_findings``'s CPU, less than half of that after (suite7).
     Nothing a test asserts depends on when cyclic garbage is freed (``gc.collect()`` still frees
     what a test made)."""
     gc.collect()
