@@ -30,7 +30,7 @@ numeric line naming an error it did not run: all fixed, their rows in ``FIXED`` 
 audit8 (loss8's reciprocal of a one-product family split into its factors' reciprocals, on
 log-softmax, softmax and logistic errors: nested reciprocals, powers, sums in the denominator;
 gen7's cross-checks by value: terms 10^{-12} of the values, under the evaluator's tolerance, that a
-layer or step outside the window makes nonzero, partial sums, per-unit functions; about 150 claims
+layer or step outside the window makes nonzero, partial sums, per-unit functions; about 170 claims
 tried, truth by hand and with PyTorch autograd) found no wrong verdict; its sample is in ``RIGHT``
 (``RIGHT += [...]`` below, "audit8").
 """
@@ -192,6 +192,34 @@ z_j &= h(a_j) \\
 a_k &= \sum_j w_{kj} z_j \\
 y_k &= \frac{\exp(a_k)}{\sum_l \exp(a_l)} \\
 E &= -\sum_k t_k \ln \frac{\exp(a_k)}{\sum_l \exp(a_l)}
+\end{align*}
+""",
+    # audit8: errors the log of one product (the reciprocal of the ln's argument split)
+    "audit8_ln_aexp": r"""% symbp: index l : k
+% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+E &= -\sum_k t_k \ln (a_k \exp(a_k))
+\end{align*}
+""",
+    "audit8_ln_frac": r"""% symbp: index l : k
+% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+E &= -\sum_k t_k \ln \frac{a_k}{\exp(a_k)}
+\end{align*}
+""",
+    "audit8_ln_softmax_sq": r"""% symbp: index l : k
+% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+E &= -\sum_k t_k \ln \frac{\exp(a_k)^2}{\sum_l \exp(a_l)}
 \end{align*}
 """,
     "audit8_logistic": r"""% symbp: activation \sigma = sigmoid
@@ -1603,6 +1631,15 @@ RIGHT += [
     ("audit8_logistic", r"\frac{\partial E}{\partial y_k} = -\frac{t_k}{y_k} + \frac{1 - t_k}{y_k - 1}", False),
     ("audit8_logistic", r"\frac{1}{y_k} = 1 - \exp(-a_k)", False),
     ("audit8_logistic", r"\frac{1}{1 - y_k} = 1 + \exp(-a_k)", False),
+    ("audit8_ln_aexp", r"\frac{\partial E}{\partial a_k} = -t_k (\frac{1}{a_k} + 1)", True),
+    ("audit8_ln_aexp", r"\frac{\partial E}{\partial a_k} = -t_k \frac{1}{a_k}", False),
+    ("audit8_ln_aexp", r"\frac{\partial E}{\partial a_k} = -t_k", False),
+    ("audit8_ln_frac", r"\frac{\partial E}{\partial a_k} = -t_k (\frac{1}{a_k} - 1)", True),
+    ("audit8_ln_frac", r"\frac{\partial E}{\partial a_k} = -t_k (\frac{1}{a_k} + 1)", False),
+    ("audit8_ln_frac", r"\frac{\partial E}{\partial a_k} = -\frac{t_k}{a_k}", False),
+    ("audit8_ln_softmax_sq", r"\frac{\partial E}{\partial a_k} = \frac{\exp(a_k)}{\sum_l \exp(a_l)} \sum_l t_l - 2 t_k", True),
+    ("audit8_ln_softmax_sq", r"\frac{\partial E}{\partial a_k} = \frac{\exp(a_k)}{\sum_l \exp(a_l)} \sum_l t_l - t_k", False),
+    ("audit8_ln_softmax_sq", r"\frac{\partial E}{\partial a_k} = \frac{2\exp(a_k)}{\sum_l \exp(a_l)} \sum_l t_l - 2 t_k", False),
     # audit8 (gen7's cross-checks by value: a term 10^{-12} of the values, under the evaluator's
     # tolerance 1e-9, that a layer or step outside the window makes nonzero): all refuted, the
     # claims reaching past the window (l+2, t+4, L) have no window proof, so no run by value
