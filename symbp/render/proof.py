@@ -1482,7 +1482,7 @@ def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
         if not isinstance(read, Read) or len(written.sides) != 2:
             return None
         scale = read.scale[1] if read.scale is not None else 0  # Ng's 1/m: both sides were times M
-        rows: list[_Row] = []
+        got: list[tuple[str, list[str]]] = []  # each step with vectors and the reasons of its index steps
         why: list[str] = []
         last = written.sides[0].key()
         for row in c.link_rows(proof, here):
@@ -1492,12 +1492,13 @@ def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
                            scale)
             if v is None or v.key() == last:
                 continue
-            rows.append(_Row(unparse(v), _joined(why)))
+            got.append((unparse(v), why))
             why, last = [], v.key()
-        if rows and rows[-1].latex != unparse(written.sides[1]):
-            rows.append(_Row(unparse(written.sides[1]), _joined(why)))
-        elif rows and why:
-            rows[-1] = _Row(rows[-1].latex, _joined([x for x in (rows[-1].why, *why) if x]))
+        if got and got[-1][0] != unparse(written.sides[1]):
+            got.append((unparse(written.sides[1]), why))
+        elif got and why:
+            got[-1] = (got[-1][0], got[-1][1] + why)
+        rows = _delta_rows(net, unparse(written.sides[0]), got)
         if len(rows) < 2:
             return None
         texts = [unparse(written.sides[0])] + [x.latex for x in rows]
@@ -1525,6 +1526,56 @@ def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
     except SymbpError:
         return None
     return texts[0], rows
+
+
+def _delta_rows(net: Network, first: str, got: list[tuple[str, list[str]]]) -> list[_Row]:
+    r"""The steps with vectors of :func:`_vector_rows` (each with the reasons of the index steps it
+    stands for) as rows, where the network's ``\delta`` is the gradient by a layer's vector
+    (Nielsen's ``\delta^l = \nabla_{z^l} C``): a step that only writes a ``\delta`` as that
+    gradient, or back, is given as the definition of ``\delta`` (not the normal form's
+    reordering), and a last step whose ``\delta`` the index proof reached by its definition among
+    other reasons (BP3's ``\frac{\partial C}{\partial b^l} = \delta^l``: the chain rule, the
+    definition of ``\delta``, a forward equation) is preceded by the same with the gradient written
+    out, that definition its own step.  The rows are to be checked as written (the caller does).
+
+    >>> from types import SimpleNamespace
+    >>> net = SimpleNamespace(error_name="C", delta_families=lambda label: [SimpleNamespace(name="z^" + label)])
+    >>> rows = _delta_rows(net, r"\frac{\partial C}{\partial b^{(1)}}",
+    ...                    [(r"\delta^{(1)}", ["chain rule", "definition of $\\delta$: x", "forward equation"])])
+    >>> [(r.latex, r.why) for r in rows]  # doctest: +NORMALIZE_WHITESPACE
+    [('\\nabla_{z^{(1)}} C', 'chain rule; forward equation'),
+     ('\\delta^{(1)}', 'definition of $\\delta$: $\\delta^{(1)} = \\nabla_{z^{(1)}} C$')]
+    """
+    pattern = re.compile(r"\\delta(\^\{[^{}]*\}|\^[A-Za-z0-9])")
+    def of(m: re.Match) -> str:  # \delta^{(1)}'s gradient: by the family \delta^{(1)} stands for
+        fams = net.delta_families(m.group(1)[1:])
+        if len(fams) != 1:
+            return m.group(0)
+        return f"\\nabla_{{{fams[0].name}}} {net.error_name}"
+
+    def grad(text: str) -> str:
+        return pattern.sub(of, text)
+
+    def defined(a: str, b: str) -> str:
+        d = next((m.group(0) for m in pattern.finditer(a + " " + b)), "\\delta")
+        return f"definition of $\\delta$: ${d} = {grad(d)}$"
+
+    rows: list[_Row] = []
+    prev = first
+    for k, (text, whys) in enumerate(got):
+        substance = [w for w in whys if w and not w.startswith("normal form")]
+        if text != prev and grad(text) == grad(prev) and not substance:
+            rows.append(_Row(text, defined(prev, text)))
+        elif (k == len(got) - 1 and pattern.search(text) and grad(text) != grad(prev)
+              and any(w.startswith("definition of $\\delta$") for w in whys)
+              and any(not w.startswith(("definition of $\\delta$", "normal form")) for w in substance)
+              and grad(text) != prev):
+            rows.append(_Row(grad(text), _joined([w for w in whys if not w.startswith("definition of $\\delta$")])))
+            rows.append(_Row(text, defined(text, text)))
+        else:
+            rows.append(_Row(text, _joined(whys)))
+        prev = text
+    return rows
 
 
 def _joined(whys: list[str]) -> str:
