@@ -198,6 +198,9 @@ def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) 
             steps = [(claim_brackets(deriv.generic, chain, generic_text(inst, row.latex)),  # type: ignore[arg-type]
                       generic_text(inst, row.why)) for row in rows]
             steps[-1] = (rhs, steps[-1][1])
+            steps = _distinct(lhs, steps)
+            if len(steps) == 1:  # the claim restated (Ng's dZ^{[l]}): its left side's gradient first
+                steps = _prefixed(deriv, net.conventions, lhs, steps)
             out[k].vector_chain = (lhs, steps)
         for proof in out:
             def back(st: Step) -> Step:
@@ -215,6 +218,53 @@ def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) 
             said = f"{head[0].upper()}{head[1:]}. {sentence}" if head else sentence
             proof.note = f"{said}. {proof.note}".strip() if proof.note else said
     return out
+
+
+def _distinct(first: str, steps: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A chain's steps with each step that writes what the one before it wrote (the same vector
+    text in the claim's notation) merged into it, the reasons joined."""
+    out: list[tuple[str, str]] = []
+    last = first
+    for text, why in steps:
+        if text == last and out:
+            out[-1] = (text, _joined([out[-1][1], why]))
+        elif text != last:
+            out.append((text, why))
+        last = text
+    return out
+
+
+def _prefixed(deriv: Derivation, conv: dict[str, str], lhs: str,
+              steps: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    r"""A generic claim's chain with vectors that only restates the claim, under a file's prefix
+    (``% symbp: prefix d = \partial J``: Ng's ``d Z^{[l]} = W^{[l+1]T} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})``):
+    the gradient its left side stands for put first (``m \frac{\partial J}{\partial Z^{[l]}}``
+    for a matrix with the examples in its columns, ``\frac{\partial J}{\partial W^{[l]}}`` for a
+    parameter), where that chain, checked as a claim of the file, is verified for every layer of
+    every depth (the reading whose chain verifies is the one shown); ``conv`` the file's
+    conventions; ``steps`` as they were otherwise."""
+    from ..checker.files import check_unrolled
+    from ..checker.generic import check_generic
+
+    tpl = deriv.generic
+    prefix, of, size = conv.get("prefix"), conv.get("of"), conv.get("size")
+    m = re.fullmatch(r"([A-Za-z]) ([A-Za-z])(\^\{[^{}]*\})", lhs)
+    if tpl is None or not (prefix and of and m and m.group(1) == prefix):
+        return steps
+    grad = f"\\frac{{\\partial {of}}}{{\\partial {m.group(2)}{m.group(3)}}}"
+    for text, why in ((f"{size} {grad}", f"the prefix ${prefix}$: ${size}$ times the gradient of ${of}$ "
+                       "(a matrix with the examples in its columns)") if size else (None, None),
+                      (grad, f"the prefix ${prefix}$: the gradient of ${of}$")):
+        if text is None:
+            continue
+        try:
+            chain = tpl.parse(" = ".join([lhs, text] + [t for t, _ in steps]))
+            results = check_generic(tpl, chain, check_unrolled)
+        except SymbpError:
+            continue
+        if results and all(r.verdict == VERIFIED for r in results):
+            return [(text, why), *steps]
+    return steps
 
 
 def prove_link(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node,
