@@ -1118,6 +1118,12 @@ def network_section(net: Network) -> list[str]:
 def proof_section(proof: Proof, heading: str) -> list[str]:
     """One proof as LaTeX lines."""
     out = [f"\\subsection*{{{heading}}}", "Claim:", *_claim_block(proof)]
+    if proof.vector_chain is not None:  # a generic claim with vectors: its chain, as the compact proof's
+        first, rows = proof.vector_chain
+        out += ["With vectors, at the window that stands for every layer (each line checked as written "
+                "there: symbp reads it entry by entry; the reasons are those of the entries, below):",
+                "\\begin{align*}", *_align(first, [Step(t, why) for t, why in rows]), "\\end{align*}",
+                "Entry by entry, in index notation:"]
     names = ("Left side", "Right side")
     for name, side in zip(names, proof.sides):
         if not side.steps:
