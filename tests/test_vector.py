@@ -1482,7 +1482,8 @@ def _generic_proofs(name: str) -> list:
     # a step that only writes \delta as the gradient (or back) is its definition, not "reordered"
     (NIELSEN_BP, 34, [(r"\nabla_{z^l} C", r"definition of $\delta$: $\delta^l = \nabla_{z^l} C$"),
                       (r"\left(w^{l+1}\right)^{T} \nabla_{z^{l+1}} C \odot \sigma'(z^l)", "backpropagation"),
-                      (r"\operatorname{diag} \left(\sigma'(z^l)\right) \left(w^{l+1}\right)^{\top} \delta^{l+1}",
+                      (r"\operatorname{diag} \left(\sigma'(z^l)\right) "
+                       r"\left(w^{l+1}\right)^{\top} \delta^{l+1}",
                        "Kronecker deltas")]),
     (NIELSEN_BP, 29, [(r"\nabla_{z^l} C", r"definition of $\delta$"),
                       (r"\left(w^{l+1}\right)^{T} \nabla_{z^{l+1}} C \odot \sigma'(z^l)", "backpropagation"),
@@ -1498,7 +1499,8 @@ def _generic_proofs(name: str) -> list:
     (NG_LAYERS_BATCH, 39, [(r"m \frac{\partial J}{\partial A^{[l-1]}}", "the prefix $d$: $m$ times"),
                            (r"W^{[l]T} d Z^{[l]}", "chain rule")]),
 ])
-def test_each_step_of_a_generic_vector_proof_verifies(name: str, line: int, steps: list[tuple[str, str]]) -> None:
+def test_each_step_of_a_generic_vector_proof_verifies(name: str, line: int,
+                                                     steps: list[tuple[str, str]]) -> None:
     """Per claim about every layer written with vectors: its proof has a chain with vectors of
     these steps (the last the claim's right side as written), each reason naming what it says,
     no step the one before it again; the chain, checked as a claim of the file, is verified for

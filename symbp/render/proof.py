@@ -1595,9 +1595,11 @@ def _delta_rows(net: Network, first: str, got: list[tuple[str, list[str]]]) -> l
     out, that definition its own step.  The rows are to be checked as written (the caller does).
 
     >>> from types import SimpleNamespace
-    >>> net = SimpleNamespace(error_name="C", delta_families=lambda label: [SimpleNamespace(name="z^" + label)])
+    >>> net = SimpleNamespace(error_name="C",
+    ...                       delta_families=lambda label: [SimpleNamespace(name="z^" + label)])
     >>> rows = _delta_rows(net, r"\frac{\partial C}{\partial b^{(1)}}",
-    ...                    [(r"\delta^{(1)}", ["chain rule", "definition of $\\delta$: x", "forward equation"])])
+    ...                    [(r"\delta^{(1)}", ["chain rule", "definition of $\\delta$: x",
+    ...                                         "forward equation"])])
     >>> [(r.latex, r.why) for r in rows]  # doctest: +NORMALIZE_WHITESPACE
     [('\\nabla_{z^{(1)}} C', 'chain rule; forward equation'),
      ('\\delta^{(1)}', 'definition of $\\delta$: $\\delta^{(1)} = \\nabla_{z^{(1)}} C$')]
@@ -1626,7 +1628,8 @@ def _delta_rows(net: Network, first: str, got: list[tuple[str, list[str]]]) -> l
               and any(w.startswith("definition of $\\delta$") for w in whys)
               and any(not w.startswith(("definition of $\\delta$", "normal form")) for w in substance)
               and grad(text) != prev):
-            rows.append(_Row(grad(text), _joined([w for w in whys if not w.startswith("definition of $\\delta$")])))
+            rest = [w for w in whys if not w.startswith("definition of $\\delta$")]
+            rows.append(_Row(grad(text), _joined(rest)))
             rows.append(_Row(text, defined(text, text)))
         else:
             rows.append(_Row(text, _joined(whys)))
