@@ -1547,3 +1547,43 @@ def test_the_full_proof_of_a_generic_vector_claim_has_its_chain_with_vectors(
         done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "p.tex"], cwd=tmp_path,
                               capture_output=True, timeout=300)
         assert done.returncode == 0, done.stdout[-2000:]
+
+
+@pytest.mark.parametrize(("name", "claim", "steps"), [
+    # BP3 then BP2 in one chain: each link's steps with vectors, the link ending at its side as written
+    (NIELSEN_BP, r"\frac{\partial C}{\partial b^l} = \delta^l = "
+                 r"\left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma'(z^l)",
+     [r"\nabla_{z^l} C", r"\delta^l", r"\nabla_{z^l} C",
+      r"\left(w^{l+1}\right)^{T} \nabla_{z^{l+1}} C \odot \sigma'(z^l)",
+      r"\left(w^{l+1}\right)^{T} \delta^{l+1} \odot \sigma'(z^l)"]),
+    # each link one step with vectors: the chain would only restate the claim, so none is shown
+    (NG_LAYERS_BATCH,
+     r"dW^{[l]} = \frac{\partial J}{\partial W^{[l]}} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}", None),
+])
+def test_a_multi_link_generic_vector_claim_has_its_chain_with_vectors(tmp_path: Path, name: str, claim: str,
+                                                                      steps: list[str] | None) -> None:
+    """A chain of several links about every layer, written with vectors: its proof has one chain
+    with vectors through every link (each link's steps, then its side as written), checked again as
+    a claim of the file (verified for every layer of every depth), none where it would only restate
+    the links; the proof compiles."""
+    import subprocess
+
+    from symbp.render.proof import compact_document, prove_derivation
+    d = loads(_file_head(name) + f"\\[ {claim} \\]\n\\end{{document}}\n", "t.tex")
+    proofs = prove_derivation(d)
+    assert [p.result.verdict for p in proofs] == [VERIFIED] * (claim.count(" = "))
+    tex = compact_document(proofs, d.network, "t")
+    assert tex.count("With vectors, at the window that stands for every layer") == (steps is not None)
+    if steps is None:
+        assert proofs[0].vector_chain is None
+        return
+    assert proofs[0].vector_chain is not None
+    first, rows = proofs[0].vector_chain
+    assert [t for t, _ in rows] == steps
+    results = _one(" = ".join([first] + steps), _file_head(name))
+    assert all(r.verdict == VERIFIED and "of every depth" in r.message for r in results)
+    (tmp_path / "p.tex").write_text(tex)
+    for engine in ("pdflatex", "lualatex"):
+        done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "p.tex"], cwd=tmp_path,
+                              capture_output=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-2000:]

@@ -181,27 +181,37 @@ def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) 
     for r in results:
         k = r.link - 1
         out.append(prove_link(net, letters, at.sides[k], at.sides[k + 1], concrete[k]))
-    vectors: dict[int, tuple[str, list[_Row]]] = {}
-    if at is not written and len(results) == 1 and results[0].verdict == VERIFIED:  # its chain with vectors
-        got = _vector_rows(out[0], _Compact(net), net, "", unparse(written.sides[0]) + " = "
-                           + unparse(written.sides[1]))
-        if got is not None:
-            vectors[0] = got
+    vectors: dict[int, tuple[str, list[_Row]]] = {}  # each link's chain with vectors (all, or none)
+    if at is not written and results and all(r.verdict == VERIFIED for r in results):
+        for r in results:
+            k = r.link - 1
+            got = _vector_rows(out[k], _Compact(net), net, "", unparse(written.sides[k]) + " = "
+                               + unparse(written.sides[k + 1]), 2 if len(results) == 1 else 1,
+                               None if len(results) == 1 else (at.scale[1] if at.scale is not None else 0))
+            if got is None:
+                vectors = {}
+                break
+            vectors[k] = got
     texts = [t for p in out for t in p.formulas + [st.why for side in p.sides for st in side.steps]
              + [st.why for pair in p.joint for st in pair]]
     texts += [t for first, rows in vectors.values()
               for t in [first] + [x for row in rows for x in (row.latex, row.why)]]
     if inst.shown_as and generic_fits(inst, texts):  # the window, in the claim's notation (a^{t+1}, w^{l+1})
         sentence = inst.generic_sentence or sentence
-        for k, (_, rows) in vectors.items():  # in the claim's brackets too (Ng's W^{[l+1]T})
-            lhs, _, rhs = results[k].latex.partition(" = ")
-            steps = [(claim_brackets(deriv.generic, chain, generic_text(inst, row.latex)),  # type: ignore[arg-type]
-                      generic_text(inst, row.why)) for row in rows]
-            steps[-1] = (rhs, steps[-1][1])
+        if vectors:  # in the claim's brackets too (Ng's W^{[l+1]T}), each link ending at its side as written
+            lhs = results[0].latex.partition(" = ")[0]
+            steps: list[tuple[str, str]] = []
+            for k, (_, rows) in sorted(vectors.items()):
+                part = [(claim_brackets(deriv.generic, chain, generic_text(inst, row.latex)),  # type: ignore[arg-type]
+                         generic_text(inst, row.why)) for row in rows]
+                part[-1] = (results[k].latex.partition(" = ")[2], part[-1][1])
+                steps += part
             steps = _distinct(lhs, steps)
-            if len(steps) == 1:  # the claim restated (Ng's dZ^{[l]}): its left side's gradient first
+            if len(vectors) == 1 and len(steps) == 1:  # the claim restated (Ng's dZ^{[l]})
                 steps = _prefixed(deriv, net.conventions, lhs, steps)
-            out[k].vector_chain = (lhs, steps)
+            if len(vectors) == 1 or (len(steps) > len(vectors)  # not only the links restated
+                                     and _verified_generic(deriv, [lhs] + [t for t, _ in steps])):
+                out[0].vector_chain = (lhs, steps)  # several links: the whole chain checked again as written
         for proof in out:
             def back(st: Step) -> Step:
                 return Step(generic_text(inst, st.latex), generic_text(inst, st.why))
@@ -243,9 +253,6 @@ def _prefixed(deriv: Derivation, conv: dict[str, str], lhs: str,
     parameter), where that chain, checked as a claim of the file, is verified for every layer of
     every depth (the reading whose chain verifies is the one shown); ``conv`` the file's
     conventions; ``steps`` as they were otherwise."""
-    from ..checker.files import check_unrolled
-    from ..checker.generic import check_generic
-
     tpl = deriv.generic
     prefix, of, size = conv.get("prefix"), conv.get("of"), conv.get("size")
     m = re.fullmatch(r"([A-Za-z]) ([A-Za-z])(\^\{[^{}]*\})", lhs)
@@ -257,14 +264,24 @@ def _prefixed(deriv: Derivation, conv: dict[str, str], lhs: str,
                       (grad, f"the prefix ${prefix}$: the gradient of ${of}$")):
         if text is None:
             continue
-        try:
-            chain = tpl.parse(" = ".join([lhs, text] + [t for t, _ in steps]))
-            results = check_generic(tpl, chain, check_unrolled)
-        except SymbpError:
-            continue
-        if results and all(r.verdict == VERIFIED for r in results):
+        if _verified_generic(deriv, [lhs, text] + [t for t, _ in steps]):
             return [(text, why), *steps]
     return steps
+
+
+def _verified_generic(deriv: Derivation, texts: list[str]) -> bool:
+    """Is the chain ``texts[0] = texts[1] = ...``, checked as a claim of ``deriv``'s generic file,
+    verified (each link, for every layer of every depth)?"""
+    from ..checker.files import check_unrolled
+    from ..checker.generic import check_generic
+
+    if deriv.generic is None:
+        return False
+    try:
+        results = check_generic(deriv.generic, deriv.generic.parse(" = ".join(texts)), check_unrolled)
+    except SymbpError:
+        return False
+    return bool(results) and all(r.verdict == VERIFIED for r in results)
 
 
 def prove_link(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node,
@@ -1487,7 +1504,7 @@ def compact_document(proofs: list[Proof], net: Network, title: str) -> str:
                          "reasons are those of the entries, below):", *steps]
             body += ["Written with vectors:" if not steps else "Entry by entry,", "\\[", r0.latex, "\\]",
                      "read in index notation (each entry of each side) as", "\\[", r0.read_as, "\\]"]
-        elif group[0].vector_chain is not None and r0.links == 1:  # a generic claim with vectors
+        elif group[0].vector_chain is not None:  # a generic claim with vectors (all its links)
             first, rows = group[0].vector_chain
             body += ["With vectors, at the window that stands for every layer (each line checked as written "
                      "there: symbp reads it entry by entry; the reasons are those of the entries, below):",
@@ -1519,10 +1536,14 @@ def _vector_steps(proof: Proof, c: _Compact, net: Network, here: str) -> list[st
 
 
 def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
-                 latex: str | None = None) -> tuple[str, list[_Row]] | None:
+                 latex: str | None = None, least: int = 2, scale: int | None = None
+                 ) -> tuple[str, list[_Row]] | None:
     """:func:`_vector_steps`'s chain: its left side and its rows, ``None`` where it shows none;
     ``latex`` is the claim with vectors where the proof's result shows another (a generic claim's
-    instance at its window)."""
+    instance at its window); ``least`` the fewest rows shown (1: a link of several, which may be
+    one step, its right side as written, with the reasons of all its index steps); ``scale`` the
+    power of ``M`` the index steps carry where the whole chain's translation, not the link's,
+    gave them (Ng's ``1/m`` in another link)."""
     from ..checker.files import check_vector_chain
 
     r = proof.result
@@ -1537,7 +1558,8 @@ def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
         read = translate(written, net.shapes, net.layout, net.range_letter, net.conventions)
         if not isinstance(read, Read) or len(written.sides) != 2:
             return None
-        scale = read.scale[1] if read.scale is not None else 0  # Ng's 1/m: both sides were times M
+        if scale is None:  # Ng's 1/m: both sides were times M
+            scale = read.scale[1] if read.scale is not None else 0
         got: list[tuple[str, list[str]]] = []  # each step with vectors and the reasons of its index steps
         why: list[str] = []
         last = written.sides[0].key()
@@ -1554,8 +1576,10 @@ def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
             got.append((unparse(written.sides[1]), why))
         elif got and why:
             got[-1] = (got[-1][0], got[-1][1] + why)
+        elif not got and least < 2:
+            got = [(unparse(written.sides[1]), why)]
         rows = _delta_rows(net, unparse(written.sides[0]), got)
-        if len(rows) < 2:
+        if len(rows) < least:
             return None
         texts = [unparse(written.sides[0])] + [x.latex for x in rows]
         chain = parse_chain(" = ".join(texts), net.functions)
