@@ -552,11 +552,16 @@ def check_equation(source: str, net: Network | str = "plain", options: Options |
     return [numeric_link(fwd, chain, k, r) for k, r in enumerate(links)]
 
 
-def check_file(path: str | Path | Derivation, options: Options | None = None) -> list[NumericResult]:
-    """Check every equation of a derivation file symbolically and numerically."""
+def check_file(path: str | Path | Derivation, options: Options | None = None, *,
+               links: list[LinkResult] | None = None) -> list[NumericResult]:
+    """Check every equation of a derivation file symbolically and numerically.  ``links``: the
+    symbolic results of the same loaded ``path`` (``api.check_file(path)``), when a caller that
+    checks one file under several options has them already (the symbolic check does not depend
+    on the options)."""
     options = options or Options()
     deriv = path if isinstance(path, Derivation) else load(path)
-    links = api.check_file(deriv)
+    if links is None:
+        links = api.check_file(deriv)
     try:
         fwd = Forward(deriv.network, options)
     except UnsupportedError as exc:  # a forward pass with no numeric form yet (a softmax's

@@ -26,6 +26,13 @@ tried, truth by hand and with PyTorch) found the total over the inputs in any fo
 ones verified), an ``IndexError`` traceback for a generic claim unrolled to depth 11 or 12, and the
 numeric line naming an error it did not run: all fixed, their rows in ``FIXED`` and
 ``MESSAGES_FIXED``; its sample of right answers is in ``RIGHT``.
+
+audit8 (loss8's reciprocal of a one-product family split into its factors' reciprocals, on
+log-softmax, softmax and logistic errors: nested reciprocals, powers, sums in the denominator;
+gen7's cross-checks by value: terms 10^{-12} of the values, under the evaluator's tolerance, that a
+layer or step outside the window makes nonzero, partial sums, per-unit functions; about 130 claims
+tried, truth by hand and with PyTorch autograd) found no wrong verdict; its sample is in ``RIGHT``
+(``RIGHT += [...]`` below, "audit8").
 """
 
 from __future__ import annotations
@@ -162,6 +169,67 @@ a_j &= \sum_i w_{ji} x_i \\
 z_j &= h(a_j) \\
 a_k &= \sum_j w_{kj} z_j \\
 E &= \sum_n E_n
+\end{align*}
+""",
+    # audit8: loss8's log-softmax error (the reciprocal of a one-product family split) and the
+    # cross-entropy of a logistic output, as tests/test_losses.py declares them
+    "audit8_log_softmax": r"""% symbp: index l : k
+% symbp: targets t sum to 1
+% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+E &= -\sum_k t_k \ln \frac{\exp(a_k)}{\sum_l \exp(a_l)}
+\end{align*}
+""",
+    "audit8_log_softmax_named": r"""% symbp: index l : k
+% symbp: targets t sum to 1
+% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+y_k &= \frac{\exp(a_k)}{\sum_l \exp(a_l)} \\
+E &= -\sum_k t_k \ln \frac{\exp(a_k)}{\sum_l \exp(a_l)}
+\end{align*}
+""",
+    # audit8: errors the log of one product (the reciprocal of the ln's argument split)
+    "audit8_ln_aexp": r"""% symbp: index l : k
+% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+E &= -\sum_k t_k \ln (a_k \exp(a_k))
+\end{align*}
+""",
+    "audit8_ln_frac": r"""% symbp: index l : k
+% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+E &= -\sum_k t_k \ln \frac{a_k}{\exp(a_k)}
+\end{align*}
+""",
+    "audit8_ln_softmax_sq": r"""% symbp: index l : k
+% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+E &= -\sum_k t_k \ln \frac{\exp(a_k)^2}{\sum_l \exp(a_l)}
+\end{align*}
+""",
+    "audit8_logistic": r"""% symbp: activation \sigma = sigmoid
+% symbp: forward
+\begin{align*}
+a_j &= \sum_i w_{ji} x_i \\
+z_j &= h(a_j) \\
+a_k &= \sum_j w_{kj} z_j \\
+y_k &= \sigma(a_k) \\
+E &= -\sum_k (t_k \ln y_k + (1 - t_k) \ln(1 - y_k))
 \end{align*}
 """,
 }
@@ -1528,6 +1596,74 @@ def _suggestion_fixes(net: str, latex: str, lhs: str) -> bool:
 
 #: (network, claim, property that should hold of symbp's answer, why): messages, evidence and
 #: suggestions that claim more, or something else, than symbp showed (the verdicts are sound)
+
+# audit8: loss8's split reciprocal and gen7's cross-checks by value (see /work/notes/AUDIT8.md)
+RIGHT += [
+    # audit8 (loss8's split reciprocal of a one-product family: log-softmax, softmax, logistic;
+    # truth by hand, nested reciprocals and powers): all decided soundly
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = \frac{\exp(a_k)}{\sum_l \exp(a_l)} - t_k", True),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = \frac{\exp(a_k)}{\sum_l \exp(a_l)} \sum_l t_l - t_k", True),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = t_k \frac{\exp(a_k)}{\sum_l \exp(a_l)} - t_k", False),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = \frac{1}{\frac{\sum_l \exp(a_l)}{\exp(a_k)}} - t_k", True),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = \frac{\exp(a_k)}{\sum_l \exp(a_l) + 1} - t_k", False),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = \frac{\exp(a_k)}{\sum_l \exp(a_l)} (1 - t_k) - t_k", False),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = \frac{2\exp(a_k)}{2\sum_l \exp(a_l)} - t_k", True),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = \frac{\exp(a_k)^2}{\exp(a_k) \sum_l \exp(a_l)} - t_k", True),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = \frac{\exp(2 a_k)}{\sum_l \exp(a_l)} - t_k", False),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = \frac{\exp(a_k)^2}{\sum_l \exp(a_l)} - t_k", False),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = \frac{1}{\sum_l \exp(a_l)} - t_k", False),
+    ("audit8_log_softmax", r"E = -\sum_k t_k a_k + 2\ln \sum_l \exp(a_l)", False),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial a_k} = \frac{1}{\sum_l \exp(a_l - a_k)} - t_k", True),
+    ("audit8_log_softmax", r"\frac{\partial E}{\partial w_{kj}} = (\frac{\exp(a_k)}{\sum_l \exp(a_l)} - t_k) z_j", True),
+    ("audit8_log_softmax_named", r"\frac{\partial E}{\partial y_k} = -\frac{t_k}{y_k}", True),
+    ("audit8_log_softmax_named", r"\frac{\partial E}{\partial a_k} = y_k \sum_l t_l - t_k", True),
+    ("audit8_log_softmax_named", r"\frac{\partial E}{\partial a_k} = \frac{1}{y_k} - t_k", False),
+    ("audit8_log_softmax_named", r"\frac{1}{y_k} = \frac{\sum_l \exp(a_l)}{\exp(a_k)}", True),
+    ("audit8_log_softmax_named", r"\frac{1}{y_k} = \frac{\sum_l \exp(a_l)}{2\exp(a_k)}", False),
+    ("audit8_log_softmax_named", r"\frac{1}{y_k^2} = \frac{(\sum_l \exp(a_l))^2}{\exp(a_k)^2}", True),
+    ("audit8_log_softmax_named", r"\frac{1}{y_k^2} = \frac{\sum_l \exp(a_l)}{\exp(a_k)^2}", False),
+    ("softmax", r"\frac{\partial E}{\partial y_k} = -t_k \frac{\sum_l \exp(a_l)}{\exp(a_k)}", True),
+    ("softmax", r"\frac{\partial E}{\partial y_k} = -t_k \frac{1}{\exp(a_k)}", False),
+    ("audit8_logistic", r"\frac{\partial E}{\partial a_k} = y_k - t_k", True),
+    ("audit8_logistic", r"\frac{\partial E}{\partial y_k} = \frac{y_k - t_k}{y_k (1 - y_k)}", True),
+    ("audit8_logistic", r"\frac{\partial E}{\partial y_k} = -\frac{t_k}{y_k} + \frac{1 - t_k}{1 - y_k}", True),
+    ("audit8_logistic", r"\frac{\partial E}{\partial y_k} = \frac{y_k - t_k}{y_k} (1 - y_k)", False),
+    ("audit8_logistic", r"\frac{\partial E}{\partial y_k} = -\frac{t_k}{y_k} + \frac{1 - t_k}{y_k - 1}", False),
+    ("audit8_logistic", r"\frac{1}{y_k} = 1 - \exp(-a_k)", False),
+    ("audit8_logistic", r"\frac{1}{1 - y_k} = 1 + \exp(-a_k)", False),
+    ("audit8_ln_aexp", r"\frac{\partial E}{\partial a_k} = -t_k (\frac{1}{a_k} + 1)", True),
+    ("audit8_ln_aexp", r"\frac{\partial E}{\partial a_k} = -t_k \frac{1}{a_k}", False),
+    ("audit8_ln_aexp", r"\frac{\partial E}{\partial a_k} = -t_k", False),
+    ("audit8_ln_frac", r"\frac{\partial E}{\partial a_k} = -t_k (\frac{1}{a_k} - 1)", True),
+    ("audit8_ln_frac", r"\frac{\partial E}{\partial a_k} = -t_k (\frac{1}{a_k} + 1)", False),
+    ("audit8_ln_frac", r"\frac{\partial E}{\partial a_k} = -\frac{t_k}{a_k}", False),
+    ("audit8_ln_softmax_sq", r"\frac{\partial E}{\partial a_k} = \frac{\exp(a_k)}{\sum_l \exp(a_l)} \sum_l t_l - 2 t_k", True),
+    ("audit8_ln_softmax_sq", r"\frac{\partial E}{\partial a_k} = \frac{\exp(a_k)}{\sum_l \exp(a_l)} \sum_l t_l - t_k", False),
+    ("audit8_ln_softmax_sq", r"\frac{\partial E}{\partial a_k} = \frac{2\exp(a_k)}{\sum_l \exp(a_l)} \sum_l t_l - 2 t_k", False),
+    # audit8 (gen7's cross-checks by value: a term 10^{-12} of the values, under the evaluator's
+    # tolerance 1e-9, that a layer or step outside the window makes nonzero): all refuted, the
+    # claims reaching past the window (l+2, t+4, L) have no window proof, so no run by value
+    ("layers", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j) + \frac{1}{1000000000000} \delta^{l+3}_j", False),
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \frac{1}{1000000000000} \delta^{l+2}_j", False),
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \frac{1}{1000000000000} b^{l-2}_j", False),
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j \frac{1000000000001}{1000000000000}", False),
+    ("layers", r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j + \frac{1}{1000000000000} a^{l-2}_k \delta^{l+1}_j", False),
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \frac{1}{1000000000000} (b^l_j - b^L_j)", False),
+    ("layers", r"\frac{\partial C}{\partial b^l_j} = \delta^l_j + \frac{1}{1000000000000} \delta^L_j", False),
+    ("layers", r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j + \frac{1}{1000000000000} (a^{l}_j - a^{l-1}_j)", False),
+    ("layers", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j) + \frac{1}{1000000000000} (\delta^{l+1}_j - \delta^l_j)", False),
+    ("layers", r"\delta^l_j = \frac{\partial C}{\partial a^l_j} \sigma'(z^l_j) + \frac{1}{1000000000000} \sigma''(z^l_j)", False),
+    ("layers", r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j) \frac{1000000000001}{1000000000000}", False),
+    ("bptt", GB + r" + \frac{1}{1000000000000} \delta^{t+4}_h", False),
+    ("bptt", GB + r" + \frac{1}{1000000000000} b^{t-4}_h", False),
+    ("bptt", GB + r" + \frac{1}{1000000000000} \delta^{t+2}_h", False),
+    ("bptt", DH + r" + \frac{1}{1000000000000} \delta^{t+4}_h", False),
+    ("bptt", GB + r" + \frac{1}{1000000000000} (b^{t-1}_h - b^t_h)", False),
+    ("bptt", GB + r" + \frac{1}{1000000000000} \theta_h(a^t_h)", False),
+    ("bptt", GB + r" \frac{1000000000001}{1000000000000}", False),
+    ("bptt_s", GB + r" + \frac{1}{1000000000000} (b^{t-4}_h - s_h)", False),
+]
+
 MESSAGES = [
     # Nielsen's average, the a_k slipped to a_j on the right: the suggestion is an equation of one
     # input's part with its left side changed ('\delta_{j} a_{j} = a_{j}^{2} - a_{j} y_{j}', 'did you

@@ -11,6 +11,7 @@ only parsed and compiled (syntax), never run.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,7 @@ def test_exported_code_computes_the_formula(path: Path, label: str, to: str) -> 
         jax = pytest.importorskip("jax", reason="the jax extra (pip install -e '.[jax]') runs the JAX code")
         jax.config.update("jax_enable_x64", True)  # float64, as the other targets
     fn = _run(ex.source, ex.name)
-    net = load(path).network
+    net = _network(path)
     sizes = {r: 2 + k for k, r in enumerate(net.sizes)}
     rng = np.random.default_rng(7)
     draw = (lambda s: rng.uniform(0.1, 0.9, s)) if path.name in LOSSES else (lambda s: rng.normal(size=s))
@@ -97,6 +98,13 @@ def test_exported_code_computes_the_formula(path: Path, label: str, to: str) -> 
     lam = numeric.lambdify(net, ex.expr, ex.free)
     want = lam(dict(sizes), **{k: arrays[k] for k in lam.inputs})
     np.testing.assert_allclose(np.broadcast_to(got, want.shape), want, rtol=1e-10, atol=1e-12)
+
+
+@functools.cache
+def _network(path: Path) -> Any:
+    """The file's network for the reference ``numeric.lambdify``, loaded once per process (the
+    export itself loads the file each time: ``export(path, ...)``)."""
+    return load(path).network
 
 
 def _keywords(source: str, name: str) -> list[str]:

@@ -37,10 +37,20 @@ CHOICES = [(h, e) for h in ("tanh", "logistic", "softplus", "identity")
 
 
 @functools.cache
+def _symbolic(name: str) -> tuple[symbp.Derivation, list]:
+    """The file loaded and checked symbolically, once per process: the symbolic check does not
+    depend on the numeric options, so the choices below share it (``numcheck.check_file``'s
+    ``links``; test_cli_numeric_on_the_shipped_derivations runs the whole command)."""
+    deriv = symbp.load(ROOT / "derivations" / name)
+    return deriv, symbp.check_file(deriv)
+
+
+@functools.cache
 def numeric_results(name: str, activation: str, error: str, seed: int = 0,
                     sizes: tuple = ()) -> list[numcheck.NumericResult]:
     opts = numcheck.Options(activation=activation, error=error, seed=seed, sizes=dict(sizes))
-    return numcheck.check_file(ROOT / "derivations" / name, opts)
+    deriv, links = _symbolic(name)
+    return numcheck.check_file(deriv, opts, links=links)
 
 
 def _is_derivative(node: Node) -> bool:

@@ -1427,7 +1427,7 @@ def test_a_vector_counterexample_names_its_entry_and_layer_in_the_claims_notatio
 
 
 @pytest.mark.parametrize(("name", "chains", "steps"), [
-    (NIELSEN_BP, 4, [r"\delta^l &= \nabla_{z^l} C",
+    (NIELSEN_BP, 6, [r"\delta^l &= \nabla_{z^l} C",
                      r"&= \left(w^{l+1}\right)^{T} \nabla_{z^{l+1}} C \odot \sigma'(z^l)",
                      r"&= \left(w^{l+1}\right)^{T} \delta^{l+1} \odot \sigma'(z^l)"]),
     (NG_LAYERS_BATCH, 7, [r"d W^{[l]} &= \frac{1}{m} d Z^{[l]} A^{[l-1]T}",
@@ -1457,6 +1457,131 @@ def test_the_proof_of_a_generic_vector_claim_has_its_steps_with_vectors(
         results = _one(" = ".join([first] + [t for t, _ in rows]), _file_head(name))
         assert all(r.verdict == VERIFIED and "of every depth" in r.message for r in results), \
             [r.message for r in results]
+    (tmp_path / "p.tex").write_text(tex)
+    for engine in ("pdflatex", "lualatex"):
+        done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "p.tex"], cwd=tmp_path,
+                              capture_output=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-2000:]
+
+
+_GENERIC_PROOFS: dict[str, list] = {}
+
+
+def _generic_proofs(name: str) -> list:
+    if name not in _GENERIC_PROOFS:
+        from symbp.render.proof import prove_derivation
+        _GENERIC_PROOFS[name] = prove_derivation(loads(_shipped(name), name))
+    return _GENERIC_PROOFS[name]
+
+
+@pytest.mark.parametrize(("name", "line", "steps"), [
+    # BP3, BP4: the gradient by z^l written out, then \delta^l by its definition (vec9 showed none)
+    (NIELSEN_BP, 31, [(r"\nabla_{z^l} C", "chain rule"), (r"\delta^l", r"definition of $\delta$")]),
+    (NIELSEN_BP, 32, [(r"\nabla_{z^l} C \left(a^{l-1}\right)^{T}", "chain rule"),
+                      (r"\delta^l \left(a^{l-1}\right)^{T}", r"definition of $\delta$")]),
+    # a step that only writes \delta as the gradient (or back) is its definition, not "reordered"
+    (NIELSEN_BP, 34, [(r"\nabla_{z^l} C", r"definition of $\delta$: $\delta^l = \nabla_{z^l} C$"),
+                      (r"\left(w^{l+1}\right)^{T} \nabla_{z^{l+1}} C \odot \sigma'(z^l)", "backpropagation"),
+                      (r"\operatorname{diag} \left(\sigma'(z^l)\right) "
+                       r"\left(w^{l+1}\right)^{\top} \delta^{l+1}",
+                       "Kronecker deltas")]),
+    (NIELSEN_BP, 29, [(r"\nabla_{z^l} C", r"definition of $\delta$"),
+                      (r"\left(w^{l+1}\right)^{T} \nabla_{z^{l+1}} C \odot \sigma'(z^l)", "backpropagation"),
+                      (r"\left(w^{l+1}\right)^{T} \delta^{l+1} \odot \sigma'(z^l)",
+                       r"definition of $\delta$: $\delta^{l+1} = \nabla_{z^{l+1}} C$")]),
+    (NIELSEN_BP, 27, [(r"\sigma'(z^L) \odot \nabla_{a^L} C", "backpropagation"),
+                      (r"\nabla_{a^L} C \odot \sigma'(z^L)", "normal form")]),
+    # Ng's chains that restated the claim: the gradient the left side stands for first (prefix d)
+    (NG_LAYERS_BATCH, 34, [(r"m \frac{\partial J}{\partial Z^{[l]}}", "the prefix $d$: $m$ times"),
+                           (r"W^{[l+1]T} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})", "backpropagation")]),
+    (NG_LAYERS_BATCH, 35, [(r"\frac{\partial J}{\partial W^{[l]}}", "the prefix $d$: the gradient"),
+                           (r"\frac{1}{m} d Z^{[l]} A^{[l-1]T}", "chain rule")]),
+    (NG_LAYERS_BATCH, 39, [(r"m \frac{\partial J}{\partial A^{[l-1]}}", "the prefix $d$: $m$ times"),
+                           (r"W^{[l]T} d Z^{[l]}", "chain rule")]),
+])
+def test_each_step_of_a_generic_vector_proof_verifies(name: str, line: int,
+                                                     steps: list[tuple[str, str]]) -> None:
+    """Per claim about every layer written with vectors: its proof has a chain with vectors of
+    these steps (the last the claim's right side as written), each reason naming what it says,
+    no step the one before it again; the chain, checked as a claim of the file, is verified for
+    every layer of every depth (each link), and each step from the left side alone is verified."""
+    (proof,) = [p for p in _generic_proofs(name) if p.result.line == line]
+    assert proof.vector_chain is not None, proof.result.latex
+    first, rows = proof.vector_chain
+    assert [t for t, _ in rows] == [t for t, _ in steps]
+    for (_, why), (_, said) in zip(rows, steps):
+        assert said in why, (why, said)
+        assert why != "normal form: factors in a standard order" or said == "normal form"
+    texts = [first] + [t for t, _ in rows]
+    assert all(a != b for a, b in zip(texts, texts[1:]))
+    results = _one(" = ".join(texts), _file_head(name))
+    assert len(results) == len(rows)
+    assert all(r.verdict == VERIFIED and "of every depth" in r.message for r in results), \
+        [r.message for r in results]
+    for text in texts[2:]:  # each step from the left side alone: never refuted (the window of a
+        # single link may not decide it: Ng's dA^{[l-1]} = m dJ/dA^{[l-1]} alone is verified at L = 2, 3, 4)
+        results = _one(f"{first} = {text}", _file_head(name))
+        assert results and all(r.verdict in (VERIFIED, "verified-at-sizes") for r in results), \
+            [r.message for r in results]
+
+
+@pytest.mark.parametrize(("name", "chains"), [(NIELSEN_BP, 6), (NG_LAYERS_BATCH, 7)])
+def test_the_full_proof_of_a_generic_vector_claim_has_its_chain_with_vectors(
+        tmp_path: Path, name: str, chains: int) -> None:
+    """symbp prove --detail full shows each generic vector claim's chain (as the compact proof's,
+    with its reasons in full) above the index steps; the document compiles with pdflatex and
+    lualatex."""
+    import subprocess
+
+    from symbp.render.proof import document
+    proofs = _generic_proofs(name)
+    tex = document(proofs, loads(_shipped(name), name).network, "t")
+    assert tex.count("With vectors, at the window that stands for every layer") == chains
+    for p in proofs:
+        if p.vector_chain is not None:
+            first, rows = p.vector_chain
+            assert f"  {first} &= {rows[0][0]}" in tex
+            assert all(f"  &= {t}" in tex for t, _ in rows[1:])
+    (tmp_path / "p.tex").write_text(tex)
+    for engine in ("pdflatex", "lualatex"):
+        done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "p.tex"], cwd=tmp_path,
+                              capture_output=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-2000:]
+
+
+@pytest.mark.parametrize(("name", "claim", "steps"), [
+    # BP3 then BP2 in one chain: each link's steps with vectors, the link ending at its side as written
+    (NIELSEN_BP, r"\frac{\partial C}{\partial b^l} = \delta^l = "
+                 r"\left( (w^{l+1})^T \delta^{l+1} \right) \odot \sigma'(z^l)",
+     [r"\nabla_{z^l} C", r"\delta^l", r"\nabla_{z^l} C",
+      r"\left(w^{l+1}\right)^{T} \nabla_{z^{l+1}} C \odot \sigma'(z^l)",
+      r"\left(w^{l+1}\right)^{T} \delta^{l+1} \odot \sigma'(z^l)"]),
+    # each link one step with vectors: the chain would only restate the claim, so none is shown
+    (NG_LAYERS_BATCH,
+     r"dW^{[l]} = \frac{\partial J}{\partial W^{[l]}} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}", None),
+])
+def test_a_multi_link_generic_vector_claim_has_its_chain_with_vectors(tmp_path: Path, name: str, claim: str,
+                                                                      steps: list[str] | None) -> None:
+    """A chain of several links about every layer, written with vectors: its proof has one chain
+    with vectors through every link (each link's steps, then its side as written), checked again as
+    a claim of the file (verified for every layer of every depth), none where it would only restate
+    the links; the proof compiles."""
+    import subprocess
+
+    from symbp.render.proof import compact_document, prove_derivation
+    d = loads(_file_head(name) + f"\\[ {claim} \\]\n\\end{{document}}\n", "t.tex")
+    proofs = prove_derivation(d)
+    assert [p.result.verdict for p in proofs] == [VERIFIED] * (claim.count(" = "))
+    tex = compact_document(proofs, d.network, "t")
+    assert tex.count("With vectors, at the window that stands for every layer") == (steps is not None)
+    if steps is None:
+        assert proofs[0].vector_chain is None
+        return
+    assert proofs[0].vector_chain is not None
+    first, rows = proofs[0].vector_chain
+    assert [t for t, _ in rows] == steps
+    results = _one(" = ".join([first] + steps), _file_head(name))
+    assert all(r.verdict == VERIFIED and "of every depth" in r.message for r in results)
     (tmp_path / "p.tex").write_text(tex)
     for engine in ("pdflatex", "lualatex"):
         done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "p.tex"], cwd=tmp_path,

@@ -181,24 +181,37 @@ def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) 
     for r in results:
         k = r.link - 1
         out.append(prove_link(net, letters, at.sides[k], at.sides[k + 1], concrete[k]))
-    vectors: dict[int, tuple[str, list[_Row]]] = {}
-    if at is not written and len(results) == 1 and results[0].verdict == VERIFIED:  # its chain with vectors
-        got = _vector_rows(out[0], _Compact(net), net, "", unparse(written.sides[0]) + " = "
-                           + unparse(written.sides[1]))
-        if got is not None:
-            vectors[0] = got
+    vectors: dict[int, tuple[str, list[_Row]]] = {}  # each link's chain with vectors (all, or none)
+    if at is not written and results and all(r.verdict == VERIFIED for r in results):
+        for r in results:
+            k = r.link - 1
+            got = _vector_rows(out[k], _Compact(net), net, "", unparse(written.sides[k]) + " = "
+                               + unparse(written.sides[k + 1]), 2 if len(results) == 1 else 1,
+                               None if len(results) == 1 else (at.scale[1] if at.scale is not None else 0))
+            if got is None:
+                vectors = {}
+                break
+            vectors[k] = got
     texts = [t for p in out for t in p.formulas + [st.why for side in p.sides for st in side.steps]
              + [st.why for pair in p.joint for st in pair]]
     texts += [t for first, rows in vectors.values()
               for t in [first] + [x for row in rows for x in (row.latex, row.why)]]
     if inst.shown_as and generic_fits(inst, texts):  # the window, in the claim's notation (a^{t+1}, w^{l+1})
         sentence = inst.generic_sentence or sentence
-        for k, (_, rows) in vectors.items():  # in the claim's brackets too (Ng's W^{[l+1]T})
-            lhs, _, rhs = results[k].latex.partition(" = ")
-            steps = [(claim_brackets(deriv.generic, chain, generic_text(inst, row.latex)),  # type: ignore[arg-type]
-                      generic_text(inst, row.why)) for row in rows]
-            steps[-1] = (rhs, steps[-1][1])
-            out[k].vector_chain = (lhs, steps)
+        if vectors:  # in the claim's brackets too (Ng's W^{[l+1]T}), each link ending at its side as written
+            lhs = results[0].latex.partition(" = ")[0]
+            steps: list[tuple[str, str]] = []
+            for k, (_, rows) in sorted(vectors.items()):
+                part = [(claim_brackets(deriv.generic, chain, generic_text(inst, row.latex)),  # type: ignore[arg-type]
+                         generic_text(inst, row.why)) for row in rows]
+                part[-1] = (results[k].latex.partition(" = ")[2], part[-1][1])
+                steps += part
+            steps = _distinct(lhs, steps)
+            if len(vectors) == 1 and len(steps) == 1:  # the claim restated (Ng's dZ^{[l]})
+                steps = _prefixed(deriv, net.conventions, lhs, steps)
+            if len(vectors) == 1 or (len(steps) > len(vectors)  # not only the links restated
+                                     and _verified_generic(deriv, [lhs] + [t for t, _ in steps])):
+                out[0].vector_chain = (lhs, steps)  # several links: the whole chain checked again as written
         for proof in out:
             def back(st: Step) -> Step:
                 return Step(generic_text(inst, st.latex), generic_text(inst, st.why))
@@ -215,6 +228,60 @@ def _generic_proofs(deriv: Derivation, chain: Chain, results: list[LinkResult]) 
             said = f"{head[0].upper()}{head[1:]}. {sentence}" if head else sentence
             proof.note = f"{said}. {proof.note}".strip() if proof.note else said
     return out
+
+
+def _distinct(first: str, steps: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A chain's steps with each step that writes what the one before it wrote (the same vector
+    text in the claim's notation) merged into it, the reasons joined."""
+    out: list[tuple[str, str]] = []
+    last = first
+    for text, why in steps:
+        if text == last and out:
+            out[-1] = (text, _joined([out[-1][1], why]))
+        elif text != last:
+            out.append((text, why))
+        last = text
+    return out
+
+
+def _prefixed(deriv: Derivation, conv: dict[str, str], lhs: str,
+              steps: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    r"""A generic claim's chain with vectors that only restates the claim, under a file's prefix
+    (``% symbp: prefix d = \partial J``: Ng's ``d Z^{[l]} = W^{[l+1]T} d Z^{[l+1]} * g'^{[l]}(Z^{[l]})``):
+    the gradient its left side stands for put first (``m \frac{\partial J}{\partial Z^{[l]}}``
+    for a matrix with the examples in its columns, ``\frac{\partial J}{\partial W^{[l]}}`` for a
+    parameter), where that chain, checked as a claim of the file, is verified for every layer of
+    every depth (the reading whose chain verifies is the one shown); ``conv`` the file's
+    conventions; ``steps`` as they were otherwise."""
+    tpl = deriv.generic
+    prefix, of, size = conv.get("prefix"), conv.get("of"), conv.get("size")
+    m = re.fullmatch(r"([A-Za-z]) ([A-Za-z])(\^\{[^{}]*\})", lhs)
+    if tpl is None or not (prefix and of and m and m.group(1) == prefix):
+        return steps
+    grad = f"\\frac{{\\partial {of}}}{{\\partial {m.group(2)}{m.group(3)}}}"
+    for text, why in ((f"{size} {grad}", f"the prefix ${prefix}$: ${size}$ times the gradient of ${of}$ "
+                       "(a matrix with the examples in its columns)") if size else (None, None),
+                      (grad, f"the prefix ${prefix}$: the gradient of ${of}$")):
+        if text is None:
+            continue
+        if _verified_generic(deriv, [lhs, text] + [t for t, _ in steps]):
+            return [(text, why), *steps]
+    return steps
+
+
+def _verified_generic(deriv: Derivation, texts: list[str]) -> bool:
+    """Is the chain ``texts[0] = texts[1] = ...``, checked as a claim of ``deriv``'s generic file,
+    verified (each link, for every layer of every depth)?"""
+    from ..checker.files import check_unrolled
+    from ..checker.generic import check_generic
+
+    if deriv.generic is None:
+        return False
+    try:
+        results = check_generic(deriv.generic, deriv.generic.parse(" = ".join(texts)), check_unrolled)
+    except SymbpError:
+        return False
+    return bool(results) and all(r.verdict == VERIFIED for r in results)
 
 
 def prove_link(net: Network, letters: dict[str, tuple[str, ...]], lhs: Node, rhs: Node,
@@ -1068,6 +1135,12 @@ def network_section(net: Network) -> list[str]:
 def proof_section(proof: Proof, heading: str) -> list[str]:
     """One proof as LaTeX lines."""
     out = [f"\\subsection*{{{heading}}}", "Claim:", *_claim_block(proof)]
+    if proof.vector_chain is not None:  # a generic claim with vectors: its chain, as the compact proof's
+        first, rows = proof.vector_chain
+        out += ["With vectors, at the window that stands for every layer (each line checked as written "
+                "there: symbp reads it entry by entry; the reasons are those of the entries, below):",
+                "\\begin{align*}", *_align(first, [Step(t, why) for t, why in rows]), "\\end{align*}",
+                "Entry by entry, in index notation:"]
     names = ("Left side", "Right side")
     for name, side in zip(names, proof.sides):
         if not side.steps:
@@ -1431,7 +1504,7 @@ def compact_document(proofs: list[Proof], net: Network, title: str) -> str:
                          "reasons are those of the entries, below):", *steps]
             body += ["Written with vectors:" if not steps else "Entry by entry,", "\\[", r0.latex, "\\]",
                      "read in index notation (each entry of each side) as", "\\[", r0.read_as, "\\]"]
-        elif group[0].vector_chain is not None and r0.links == 1:  # a generic claim with vectors
+        elif group[0].vector_chain is not None:  # a generic claim with vectors (all its links)
             first, rows = group[0].vector_chain
             body += ["With vectors, at the window that stands for every layer (each line checked as written "
                      "there: symbp reads it entry by entry; the reasons are those of the entries, below):",
@@ -1463,10 +1536,14 @@ def _vector_steps(proof: Proof, c: _Compact, net: Network, here: str) -> list[st
 
 
 def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
-                 latex: str | None = None) -> tuple[str, list[_Row]] | None:
+                 latex: str | None = None, least: int = 2, scale: int | None = None
+                 ) -> tuple[str, list[_Row]] | None:
     """:func:`_vector_steps`'s chain: its left side and its rows, ``None`` where it shows none;
     ``latex`` is the claim with vectors where the proof's result shows another (a generic claim's
-    instance at its window)."""
+    instance at its window); ``least`` the fewest rows shown (1: a link of several, which may be
+    one step, its right side as written, with the reasons of all its index steps); ``scale`` the
+    power of ``M`` the index steps carry where the whole chain's translation, not the link's,
+    gave them (Ng's ``1/m`` in another link)."""
     from ..checker.files import check_vector_chain
 
     r = proof.result
@@ -1481,8 +1558,9 @@ def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
         read = translate(written, net.shapes, net.layout, net.range_letter, net.conventions)
         if not isinstance(read, Read) or len(written.sides) != 2:
             return None
-        scale = read.scale[1] if read.scale is not None else 0  # Ng's 1/m: both sides were times M
-        rows: list[_Row] = []
+        if scale is None:  # Ng's 1/m: both sides were times M
+            scale = read.scale[1] if read.scale is not None else 0
+        got: list[tuple[str, list[str]]] = []  # each step with vectors and the reasons of its index steps
         why: list[str] = []
         last = written.sides[0].key()
         for row in c.link_rows(proof, here):
@@ -1492,13 +1570,16 @@ def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
                            scale)
             if v is None or v.key() == last:
                 continue
-            rows.append(_Row(unparse(v), _joined(why)))
+            got.append((unparse(v), why))
             why, last = [], v.key()
-        if rows and rows[-1].latex != unparse(written.sides[1]):
-            rows.append(_Row(unparse(written.sides[1]), _joined(why)))
-        elif rows and why:
-            rows[-1] = _Row(rows[-1].latex, _joined([x for x in (rows[-1].why, *why) if x]))
-        if len(rows) < 2:
+        if got and got[-1][0] != unparse(written.sides[1]):
+            got.append((unparse(written.sides[1]), why))
+        elif got and why:
+            got[-1] = (got[-1][0], got[-1][1] + why)
+        elif not got and least < 2:
+            got = [(unparse(written.sides[1]), why)]
+        rows = _delta_rows(net, unparse(written.sides[0]), got)
+        if len(rows) < least:
             return None
         texts = [unparse(written.sides[0])] + [x.latex for x in rows]
         chain = parse_chain(" = ".join(texts), net.functions)
@@ -1525,6 +1606,59 @@ def _vector_rows(proof: Proof, c: _Compact, net: Network, here: str,
     except SymbpError:
         return None
     return texts[0], rows
+
+
+def _delta_rows(net: Network, first: str, got: list[tuple[str, list[str]]]) -> list[_Row]:
+    r"""The steps with vectors of :func:`_vector_rows` (each with the reasons of the index steps it
+    stands for) as rows, where the network's ``\delta`` is the gradient by a layer's vector
+    (Nielsen's ``\delta^l = \nabla_{z^l} C``): a step that only writes a ``\delta`` as that
+    gradient, or back, is given as the definition of ``\delta`` (not the normal form's
+    reordering), and a last step whose ``\delta`` the index proof reached by its definition among
+    other reasons (BP3's ``\frac{\partial C}{\partial b^l} = \delta^l``: the chain rule, the
+    definition of ``\delta``, a forward equation) is preceded by the same with the gradient written
+    out, that definition its own step.  The rows are to be checked as written (the caller does).
+
+    >>> from types import SimpleNamespace
+    >>> net = SimpleNamespace(error_name="C",
+    ...                       delta_families=lambda label: [SimpleNamespace(name="z^" + label)])
+    >>> rows = _delta_rows(net, r"\frac{\partial C}{\partial b^{(1)}}",
+    ...                    [(r"\delta^{(1)}", ["chain rule", "definition of $\\delta$: x",
+    ...                                         "forward equation"])])
+    >>> [(r.latex, r.why) for r in rows]  # doctest: +NORMALIZE_WHITESPACE
+    [('\\nabla_{z^{(1)}} C', 'chain rule; forward equation'),
+     ('\\delta^{(1)}', 'definition of $\\delta$: $\\delta^{(1)} = \\nabla_{z^{(1)}} C$')]
+    """
+    pattern = re.compile(r"\\delta(\^\{[^{}]*\}|\^[A-Za-z0-9])")
+    def of(m: re.Match) -> str:  # \delta^{(1)}'s gradient: by the family \delta^{(1)} stands for
+        fams = net.delta_families(m.group(1)[1:])
+        if len(fams) != 1:
+            return m.group(0)
+        return f"\\nabla_{{{fams[0].name}}} {net.error_name}"
+
+    def grad(text: str) -> str:
+        return pattern.sub(of, text)
+
+    def defined(a: str, b: str) -> str:
+        d = next((m.group(0) for m in pattern.finditer(a + " " + b)), "\\delta")
+        return f"definition of $\\delta$: ${d} = {grad(d)}$"
+
+    rows: list[_Row] = []
+    prev = first
+    for k, (text, whys) in enumerate(got):
+        substance = [w for w in whys if w and not w.startswith("normal form")]
+        if text != prev and grad(text) == grad(prev) and not substance:
+            rows.append(_Row(text, defined(prev, text)))
+        elif (k == len(got) - 1 and pattern.search(text) and grad(text) != grad(prev)
+              and any(w.startswith("definition of $\\delta$") for w in whys)
+              and any(not w.startswith(("definition of $\\delta$", "normal form")) for w in substance)
+              and grad(text) != prev):
+            rest = [w for w in whys if not w.startswith("definition of $\\delta$")]
+            rows.append(_Row(grad(text), _joined(rest)))
+            rows.append(_Row(text, defined(text, text)))
+        else:
+            rows.append(_Row(text, _joined(whys)))
+        prev = text
+    return rows
 
 
 def _joined(whys: list[str]) -> str:
