@@ -265,3 +265,90 @@ def test_a_network_the_evaluator_does_not_read() -> None:
     symbolic check decides."""
     net = declare([r"a_k = \sum_j w_{kj} z_j", r"y_k = h(a_k)"], error_kind="sum-of-squares")
     assert agrees(net, parse_chain(r"\delta_k = y_k - t_k")) is None
+
+
+def _every_instance(tpl, src: str, open_: str = ""):  # noqa: ANN001, ANN202
+    """``(layer, depth, the instance's chain or the exception it raised)`` of ``src`` at every
+    layer (step) of every depth the checker tries, and (``open_``) of a window of steps."""
+    chain = tpl.parse(src)
+    for depth in (1, 2, *DEPTHS[tpl.mode]):
+        for layer in [None, *range(0, depth + 2)]:
+            try:
+                yield layer, depth, tpl.instance(chain, layer, depth, open_=open_).chain
+            except (Invalid, SymbpError) as exc:
+                yield layer, depth, (type(exc), str(exc))
+
+
+def _key(got):  # noqa: ANN001, ANN202
+    return got if isinstance(got, tuple) else (tuple(s.key() for s in got.sides), got.rels)
+
+
+INSTANCE_SRCS = CLAIMS + [(tpl, m) for tpl, src in VERIFIED_SRCS for _, m in mutants(tpl, src)]
+
+
+@pytest.mark.parametrize("open_", ["", "both", "bottom"])
+def test_an_instance_pruned_as_it_is_built_is_the_one_pruned_after(open_: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Template.instance`` prunes the boundary's zeros as it builds (gen8): the same chain, node
+    for node, and the same exceptions, as building it whole and pruning it after (as before), for
+    every claim of test_generic.py and every mutant of the verified ones, at every layer and depth."""
+    import symbp.engine.generic as engine
+    fused = [[_key(g) for *_, g in _every_instance(tpl, src, open_ if tpl.mode == "steps" else "")]
+             for tpl, src in INSTANCE_SRCS]
+    real = engine._prune_top
+    monkeypatch.setattr(engine, "_prune_top", lambda node: node)  # built whole
+    whole = [[g for *_, g in _every_instance(tpl, src, open_ if tpl.mode == "steps" else "")]
+             for tpl, src in INSTANCE_SRCS]
+    monkeypatch.setattr(engine, "_prune_top", real)  # then _prune of each side, as before
+
+    def after(g):  # noqa: ANN001, ANN202
+        return g if isinstance(g, tuple) else engine.Chain(tuple(map(engine._prune, g.sides)), g.rels)
+
+    assert fused == [[_key(after(g)) for g in row] for row in whole]
+    assert fused != [[_key(g) for g in row] for row in whole]  # some boundary was pruned
+    assert sum(len(r) for r in fused) > 500 and any(isinstance(g, tuple) for r in fused for g in r)
+
+
+def test_rebuild_is_dataclasses_replace() -> None:
+    """``latex.edit.rebuild`` makes what ``dataclasses.replace`` makes, for every node of every
+    claim of test_generic.py (the same class, every field equal; a field changed)."""
+    import dataclasses
+
+    from symbp.latex.edit import child_fields, rebuild
+    seen = 0
+    for tpl, src in CLAIMS:
+        for side in tpl.parse(src).sides:
+            for node in side.walk():
+                same = ({f: getattr(node, f)} for f in child_fields(type(node)))
+                for changes in ({}, {"pos": node.pos + 1}, *same):
+                    a, b = rebuild(node, changes), dataclasses.replace(node, **changes)
+                    assert type(a) is type(b) and all(getattr(a, f.name) == getattr(b, f.name)
+                                                      for f in dataclasses.fields(b))
+                    seen += 1
+    assert seen > 1000
+
+
+_ENTRY = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
+                   st.floats(-2, 2), st.sampled_from([0.0, 1.0, 1.0 + 1e-9, 1.0 + 3e-9, -0.0]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 3), st.integers(1, 4), st.data())
+def test_the_close_test_in_python_is_numpys(ndim: int, width: int, data: st.DataObject) -> None:
+    """``evaluate._close`` on few entries (a loop in Python, gen8) says what NumPy's test says."""
+    import numpy as np
+
+    from symbp.engine import evaluate
+    shape = (width,) * ndim
+    n = int(np.prod(shape, dtype=int))
+    a = np.array(data.draw(st.lists(_ENTRY, min_size=n, max_size=n)), dtype=float).reshape(shape)
+    near = data.draw(st.lists(st.sampled_from([0.0, 1e-12, 1e-10, 2e-9, 1e-3]), min_size=n, max_size=n))
+    b = data.draw(st.sampled_from([a + np.array(near).reshape(shape),
+                                   np.array(data.draw(st.lists(_ENTRY, min_size=n, max_size=n)),
+                                            dtype=float).reshape(shape)]))
+    with np.errstate(all="ignore"):
+        if not (np.isfinite(a).all() and np.isfinite(b).all()):
+            want = None
+        else:
+            want = bool((np.abs(a - b) <= evaluate.RTOL * (1 + np.maximum(np.abs(a), np.abs(b)))).all())
+        assert evaluate._close(a, b) is want

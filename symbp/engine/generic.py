@@ -43,13 +43,13 @@ Room ``symbp.engine``; imports :mod:`symbp.diagnoses`, :mod:`symbp.errors`, :mod
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import diagnoses as dx
 from ..errors import DeclarationError, InputError, ResourceLimitError, UnsupportedError
 from ..latex.ast import Add, Call, Chain, Deriv, Kron, Mul, Neg, Node, Num, SumOp, Sym
-from ..latex.edit import map_children
+from ..latex.edit import child_fields, map_children, rebuild
 from ..latex.parser import parse_chain
 from ..latex.tokens import tokenize
 from ..latex.unparse import unparse
@@ -998,7 +998,7 @@ class Template:
         return Instance(inst, conflicts, letters, at_top=at_top)
 
     def _instantiate(self, chain: Chain, env: dict[str, int], depth: int, letters: dict[str, str]) -> Chain:
-        sides = tuple(_prune(self._node(s, env, depth, letters)) for s in chain.sides)
+        sides = tuple(self._node(s, env, depth, letters) for s in chain.sides)  # pruned as it goes
         return Chain(sides, chain.rels)
 
     def _node(self, node: Node, env: dict[str, int], depth: int, letters: dict[str, str]) -> Node:
@@ -1010,8 +1010,8 @@ class Template:
             groups = tuple(tuple(rn(x) for x in g) for g in node.groups)
             if mark is None:
                 if env.get("_untie") and base in self.params and "var" in env:  # a copy per step
-                    return replace(node, name=f"{base}^{{({env['var']})}}", groups=groups)
-                return replace(node, groups=groups)
+                    return rebuild(node, {"name": f"{base}^{{({env['var']})}}", "groups": groups})
+                return rebuild(node, {"groups": groups})
             if mark.kind not in env and mark.kind != "const":
                 raise Invalid(mark.text)
             n = mark.offset + (env[mark.kind] if mark.kind != "const" else 0)
@@ -1020,13 +1020,15 @@ class Template:
                 raise Invalid(f"{base}^{n}")
             if n == 0 and base in self.named_zero and (state == "zero"
                                                         or (state == "ok" and self.mode == "layers")):
-                return replace(node, name=self.named_zero[base], groups=groups)  # a^0 = x, b^0_h = s_h
+                # a^0 = x, b^0_h = s_h
+                return rebuild(node, {"name": self.named_zero[base], "groups": groups})
             if state == "zero":
                 return Num(node.pos, node.end, 0)
             column = f"({mark.column})" if mark.column else ""  # Ng's Z^{[l](i)} at l = 2: Z^{(2)(i)}
-            return replace(node, name=f"{base}^{{({n}){column}}}", groups=groups)
+            return rebuild(node, {"name": f"{base}^{{({n}){column}}}", "groups": groups})
         if isinstance(node, Kron):
-            return replace(node, left=tuple(rn(x) for x in node.left), right=tuple(rn(x) for x in node.right))
+            return rebuild(node, {"left": tuple(rn(x) for x in node.left),
+                                  "right": tuple(rn(x) for x in node.right)})
         if isinstance(node, SumOp) and node.index == self.var and "var" not in env:
             lo = node.lower
             hi = node.upper
@@ -1038,29 +1040,29 @@ class Template:
                      for v in range(int(lo.value), depth + 1)]
             if not terms:
                 return Num(node.pos, node.end, 0)
-            return terms[0] if len(terms) == 1 else Add(node.pos, node.end, tuple(terms))
+            return terms[0] if len(terms) == 1 else _prune_top(Add(node.pos, node.end, tuple(terms)))
         if isinstance(node, SumOp) and node.index == self.var:
             raise UnsupportedError(f"a sum over {self.var} in an equation about one {self.mode[:-1]} "
                                    f"{self.var}", offset=node.pos,
                                    hint=f"name the summation index otherwise, or claim the equation "
                                         f"for {self.depth}")
         if isinstance(node, SumOp):
-            node = replace(node, index=rn(node.index))
+            node = rebuild(node, {"index": rn(node.index)})
         if isinstance(node, Call) and node.sub:
-            node = replace(node, sub=tuple(tuple(rn(x) for x in g) for g in node.sub))
+            node = rebuild(node, {"sub": tuple(tuple(rn(x) for x in g) for g in node.sub)})
         if isinstance(node, Call) and self.labelled:  # g^{[l]} at layer 2: g^{[2]}
             node = self._labelled_call(node, env, depth)
         changed: dict[str, Any] = {}
-        for f in fields(node):
-            v = getattr(node, f.name)
+        for name in child_fields(type(node)):
+            v = getattr(node, name)
             if isinstance(v, Node):
                 new = self._node(v, env, depth, letters)
-                if isinstance(node, Deriv) and f.name == "wrt" and not isinstance(new, Sym):
+                if isinstance(node, Deriv) and name == "wrt" and not isinstance(new, Sym):
                     raise Invalid("a derivative by a boundary value")
-                changed[f.name] = new
+                changed[name] = new
             elif isinstance(v, tuple) and v and isinstance(v[0], Node):
-                changed[f.name] = tuple(self._node(c, env, depth, letters) for c in v)
-        return replace(node, **changed) if changed else node
+                changed[name] = tuple(self._node(c, env, depth, letters) for c in v)
+        return _prune_top(rebuild(node, changed)) if changed else node  # the children pruned: _prune
 
     # -- what a claim names
     def claim_marks(self, chain: Chain, free: bool = True) -> list[tuple[str, Mark]]:
@@ -1139,7 +1141,12 @@ def _zero(node: Node) -> bool:
 def _prune(node: Node) -> Node:
     """``node`` without the terms a boundary made zero (``\\sum_{h'} w_{h'h} 0`` at the first step:
     ``b^0 = 0``), so that a forward equation stays a weighted sum."""
-    node = map_children(node, _prune)
+    return _prune_top(map_children(node, _prune))
+
+
+def _prune_top(node: Node) -> Node:
+    """:func:`_prune` at ``node`` alone, its children pruned already (:meth:`Template._node`
+    prunes as it builds an instance, bottom up: the same tree as :func:`_prune` of the whole)."""
     zero = Num(node.pos, node.end, 0)
     if isinstance(node, Mul) and any(_zero(f) for f in node.factors):
         return zero
@@ -1149,5 +1156,5 @@ def _prune(node: Node) -> Node:
         kept = tuple(t for t in node.terms if not _zero(t))
         if not kept:
             return zero
-        return kept[0] if len(kept) == 1 else replace(node, terms=kept)
+        return kept[0] if len(kept) == 1 else rebuild(node, {"terms": kept})
     return node

@@ -19,6 +19,8 @@ One copy of each, so that two of them cannot diverge (``check._rename_free`` and
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
+from functools import cache
 from typing import Any
 
 from ..notation import is_shift, shift_terms, shift_text
@@ -75,6 +77,33 @@ def strip_sum(node: Node, letter: str) -> Node | None:
     return None
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields of the node class ``cls``, in order (:func:`dataclasses.fields`, read once)."""
+    return tuple(f.name for f in fields(cls))
+
+
+@cache
+def child_fields(cls: type) -> tuple[str, ...]:
+    """The fields of the node class ``cls`` that may hold a child (a node or a tuple of nodes):
+    every field but the positions, read once per class."""
+    return tuple(n for n in _field_names(cls) if n not in ("pos", "end"))
+
+
+def rebuild(node: Node, changed: dict[str, Any]) -> Node:
+    """A new node of ``node``'s class with the fields ``changed`` and the others of ``node``: what
+    :func:`dataclasses.replace` makes (the nodes have no ``__post_init__`` and every field is an
+    ``__init__`` argument), without reading the class's fields on every call.
+
+    >>> from symbp.latex.parser import parse_expression
+    >>> from symbp.latex.unparse import unparse
+    >>> unparse(rebuild(parse_expression("w_{kj}"), {"groups": (("k",), ("i",))}))
+    'w_{ki}'
+    """
+    return type(node)(**{n: changed[n] if n in changed else getattr(node, n)
+                         for n in _field_names(type(node))})
+
+
 def map_children(node: Node, fn: Callable[[Node], Node]) -> Node:
     """``node`` with ``fn`` applied to each child (a field that is a node, or a tuple of nodes): the
     one walk every tree edit that rebuilds all children shares; ``node`` itself where no child
@@ -85,19 +114,18 @@ def map_children(node: Node, fn: Callable[[Node], Node]) -> Node:
     >>> unparse(map_children(parse_expression("a + b"), lambda c: parse_expression("x")))
     'x + x'
     """
-    from dataclasses import fields, replace
     changed: dict[str, Any] = {}
-    for f in fields(node):
-        v = getattr(node, f.name)
+    for name in child_fields(type(node)):
+        v = getattr(node, name)
         if isinstance(v, Node):
             nv = fn(v)
             if nv is not v:
-                changed[f.name] = nv
+                changed[name] = nv
         elif isinstance(v, tuple) and v and isinstance(v[0], Node):
             nt = tuple(fn(c) for c in v)
             if any(a is not b for a, b in zip(nt, v)):
-                changed[f.name] = nt
-    return replace(node, **changed) if changed else node
+                changed[name] = nt
+    return rebuild(node, changed) if changed else node
 
 
 def swap_node(node: Node, old: Node, new: Node) -> Node:
