@@ -900,3 +900,15 @@ def test_the_average_s_letter_and_readings_stay_apart(claim: str, words: str) ->
     text = AVERAGE.replace("CX", "C_x").replace("COST", CROSS_ENTROPY)
     (r,) = check_file(loads(text + f"\n\\[ {claim} \\]\n"))
     assert r.verdict == ERROR and words in r.message and "hint: " in r.message, r.message
+
+
+def test_dress_after_the_top_places_are_cached() -> None:
+    # Template.cache holds the unrolled networks and the top layer's places (a dict): dressing the
+    # networks (a file's layout or conventions) after a check had cached those places raised
+    # AttributeError on the dict (gen8 noticed it)
+    tpl = Template("layers", "l", "L", [r"z^l_j = \sum_k w^l_{jk} a^{l-1}_k + b^l_j",
+                                        r"a^l_j = \sigma(z^l_j)"])
+    tpl._top_places()
+    net = tpl.network(2)
+    tpl.dress(layout="numerator")
+    assert "top_places" in tpl.cache and net.layout == "numerator"

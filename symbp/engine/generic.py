@@ -555,7 +555,8 @@ class Template:
         """Give every unrolled network (those built and those to come) these attributes of the
         file's (``layout``, ``conventions``)."""
         self.dressing.update(attrs)
-        for net in self.cache.values():
+        # the cache also holds what is not a network (``top_places``, a dict): dress the networks
+        for net in (v for v in self.cache.values() if isinstance(v, Network)):
             for k, v in attrs.items():
                 setattr(net, k, v)
 
