@@ -862,6 +862,38 @@ C_{x} = -(...) and C = \\frac{1}{n} \\sum_{x} C_{x})
 
 
 @dataclass(frozen=True)
+class IndexAtTwoLayers(Diagnosis):
+    """A generic claim whose index ``index`` stands for the units of two layers (or steps)
+    ``layers`` and whose sides agree wherever those are equally wide: at other widths one side
+    names units the layer lacks, so the claim is neither true nor false there.  Index analysis
+    alone would refute it; it is an error naming the fix instead (a letter per layer).  ``what``:
+    ``layer`` or ``step``.
+
+    >>> print(IndexAtTwoLayers("j", ("l", "L"), "layer").text)  # doctest: +NORMALIZE_WHITESPACE
+    the index j stands for units of the layers l and L, which may differ in width: the two sides \
+are defined only where those layers are equally wide, and there they agree; not decided (hint: \
+write a letter for each layer's units, j for the layer l and another for the layer L)
+    """
+
+    code: ClassVar[Code | None] = RANGE_MISMATCH
+    index: str
+    layers: tuple[str, ...]
+    what: str = "layer"
+
+    def parts(self) -> tuple[Part, ...]:
+        shown = " and ".join(self.layers)
+        return (f"the index {self.index} stands for units of the {self.what}s ", _m(shown),
+                f", which may differ in width: the two sides are defined only where those {self.what}s "
+                f"are equally wide, and there they agree; not decided (hint: {self.hint})")
+
+    @property
+    def hint(self) -> str:
+        first, *rest = self.layers
+        return (f"write a letter for each {self.what}'s units, {self.index} for the {self.what} {first} "
+                f"and another for the {self.what} " + f" and the {self.what} ".join(rest))
+
+
+@dataclass(frozen=True)
 class TopCost(Diagnosis):
     """A cost written at the top of a generic forward pass (``C = ...`` about layer ``L``) that is
     not the error the checks differentiate: ``error``, the error's name, ``kind`` a catalogue

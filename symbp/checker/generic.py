@@ -547,12 +547,11 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     if conflicted and not refuted:  # at equal widths it agrees: defined only there
         d, la, inst, r = conflicted[0]
         x, layers = sorted(inst.conflicts.items())[0]
-        shown_layers = " and ".join(_off(D, 0) if inst.at_top.get(x) == int(v) == d
-                                    else layer_name(v, anchor_of(d, la), d) for v in layers)
-        slip = dx.IndexSlip("refuted", f"the index {x} stands for units of the {what}s {shown_layers}: "
-                                       "the two sides are defined only where those layers are equally "
-                                       "wide (there they agree)")
-        return LinkResult.of(shown, REFUTED, [slip], **base)
+        # not refuted: at other widths one side names units its layer lacks, neither true nor false
+        # there (index analysis alone does not decide); an error naming a letter per layer
+        layers = tuple(_off(D, 0) if inst.at_top.get(x) == int(v) == d else layer_name(v, anchor_of(d, la), d)
+                       for v in layers)
+        return LinkResult.of(shown, ERROR, [dx.IndexAtTwoLayers(x, layers, what)], **base)
     if refuted:
         d, la, inst, r = refuted[0]
         anchor = anchor_of(d, la)
