@@ -385,13 +385,18 @@ def _suggest_as_written(net: Network, results: list[LinkResult], written: Chain,
                 new = Hadamard(rhs.pos, rhs.end, (rhs, factor), ops)
         else:
             continue
-        text = f"{unparse(lhs)} = {unparse(new)}"
-        try:
-            again = check_vector_chain(net, parse_chain(text, net.functions), suggest=False)
-        except SymbpError:
-            continue
-        if all(x.verdict == VERIFIED for x in again):
-            r.suggestion = text
+        _offer_if_verified(net, r, lhs, new)
+
+
+def _offer_if_verified(net: Network, r: LinkResult, lhs: Node, new: Node) -> None:
+    """``lhs = new`` as ``r``'s suggestion, if it is itself verified as a vector claim of ``net``."""
+    text = f"{unparse(lhs)} = {unparse(new)}"
+    try:
+        again = check_vector_chain(net, parse_chain(text, net.functions), suggest=False)
+    except SymbpError:
+        return
+    if again and all(x.verdict == VERIFIED for x in again):
+        r.suggestion = text
 
 
 def _average_as_written(net: Network, results: list[LinkResult], written: Chain) -> None:
@@ -420,13 +425,7 @@ def _average_as_written(net: Network, results: list[LinkResult], written: Chain)
             new = kept[0] if len(kept) == 1 else Mul(rhs.pos, rhs.end, kept)
         else:
             continue
-        text = f"{unparse(lhs)} = {unparse(new)}"
-        try:
-            again = check_vector_chain(net, parse_chain(text, net.functions), suggest=False)
-        except SymbpError:
-            continue
-        if again and all(x.verdict == VERIFIED for x in again):
-            r.suggestion = text
+        _offer_if_verified(net, r, lhs, new)
 
 
 def _all_diagnoses(ds: list[dx.Diagnosis] | tuple[dx.Diagnosis, ...]) -> list[dx.Diagnosis]:
