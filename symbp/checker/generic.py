@@ -934,6 +934,46 @@ def _per_step(tpl: Template, chain: Chain, objective: str) -> Chain | str:
     return Chain((replace(lhs, wrt=wrt), body), chain.rels)
 
 
+def _num_sup(n: int) -> str:
+    return f"^{{{n}}}" if len(str(n)) > 1 else f"^{n}"
+
+
+def _undecided_steps(tpl: Template, chain: Chain, lo: int, c: int) -> str:
+    """The steps of ``1..T`` a claim about step ``t`` is not decided at, said (``''``: none): where
+    it names a step no declaration reaches, after ``T`` and its boundary ``\\delta^{T+1} = 0``
+    (``\\delta^{t+2}`` at ``t = T``) or before the first step and its boundary ``b^0``
+    (``b^{t-2}`` at ``t = 1``).  The windows prove the claim at ``t = lo..T+c`` only, so a verdict
+    names the rest as not decided, never reads as if it covered every step (the audit:
+    ``\\delta^{t+9}_h - \\delta^{t+9}_h`` was *verified* "for every step t = 1..T-9 ..., and at
+    t = T-8 separately", the steps T-7..T unnamed).
+
+    >>> t = Template("steps", "t", "T", [r"a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}",
+    ...              r"b^t_h = \\theta_h(a^t_h)", r"a^t_k = \\sum_h w_{hk} b^t_h"], {"error": "O", "params": ["w"]})
+    >>> claim = t.parse(r"x^t_i = x^t_i + \\delta^{t+9}_h - \\delta^{t+9}_h + b^{t-2}_h - b^{t-2}_h")
+    >>> print(_undecided_steps(t, claim, *t.span(claim)))
+    ; not decided at t = 1, where it names b^{-1}, a step before the first step 1 and its boundary b^0, nor at t = T-7..T, where it names \\delta^{T+2}..\\delta^{T+9}, steps after the last step T and its boundary \\delta^{T+1} = 0
+    >>> _undecided_steps(t, t.parse(r"x^t_i = x^t_i + 0 \\delta^{t+1}_h"), 1, 0)
+    ''
+    """
+    var, D = tpl.var, tpl.depth
+    marks = [(b, m) for b, m in tpl.claim_marks(chain) if m.kind == "var"]
+    said = []
+    if lo > 1:  # at t = lo-1 the claim names the step before 0 of its lowest family (b^{-1}, x^0)
+        base, m = max(marks, key=lambda bm: (0 if bm[0] in tpl.carriers else 1) - bm[1].offset)
+        at = f"{var} = 1" if lo == 2 else f"{var} = 1..{lo - 1}"
+        first, last = 1 + m.offset, lo - 1 + m.offset  # named at t = 1 and at t = lo-1
+        named = "..".join(dict.fromkeys(f"{latex_name(base)}{_num_sup(x)}" for x in (first, last)))
+        said.append(f"at {at}, where it names {named}, {'steps' if lo > 2 else 'a step'} before the first step 1"
+                    + (f" and its boundary {latex_name(base)}^0" if base in tpl.carriers else ""))
+    if c < 0:  # at t = T+c+1 the claim names the step after T (after T+1, a \delta's boundary)
+        base, m = min(marks, key=lambda bm: (1 if bm[0] == "delta" else 0) - bm[1].offset)
+        at = _off(D, c + 1) if c == -1 else f"{_off(D, c + 1)}..{D}"
+        named = "..".join(dict.fromkeys(f"{latex_name(base)}{_sup(D, x + m.offset)}" for x in (c + 1, 0)))
+        said.append(f"at {var} = {at}, where it names {named}, {'a step' if c == -1 else 'steps'} after the "
+                    f"last step {D} and its boundary \\delta^{{{D}+1}} = 0")
+    return "; not decided " + ", nor ".join(said) if said else ""
+
+
 def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
     """A claim about a step ``t`` (or the last step ``T``) proved for every length by windows of
     steps, or why not.  Step ``t`` reaches the objective only through its own outputs and the
@@ -1037,6 +1077,8 @@ def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
                     + " separately, all sizes")
         else:
             head = f"verified for every step {var} = {lo}..{t_hi} of every length {D}, all sizes"
+        if weight is None:
+            head += _undecided_steps(tpl, chain, lo, c)
     pieces = []
     for what, m, following, v, anchor, letter in plan:
         try:
