@@ -948,10 +948,14 @@ def _undecided_steps(tpl: Template, chain: Chain, lo: int, c: int) -> str:
     t = T-8 separately", the steps T-7..T unnamed).
 
     >>> t = Template("steps", "t", "T", [r"a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}",
-    ...              r"b^t_h = \\theta_h(a^t_h)", r"a^t_k = \\sum_h w_{hk} b^t_h"], {"error": "O", "params": ["w"]})
+    ...              r"b^t_h = \\theta_h(a^t_h)", r"a^t_k = \\sum_h w_{hk} b^t_h"],
+    ...              {"error": "O", "params": ["w"]})
     >>> claim = t.parse(r"x^t_i = x^t_i + \\delta^{t+9}_h - \\delta^{t+9}_h + b^{t-2}_h - b^{t-2}_h")
-    >>> print(_undecided_steps(t, claim, *t.span(claim)))
-    ; not decided at t = 1, where it names b^{-1}, a step before the first step 1 and its boundary b^0, nor at t = T-7..T, where it names \\delta^{T+2}..\\delta^{T+9}, steps after the last step T and its boundary \\delta^{T+1} = 0
+    >>> import textwrap
+    >>> print(textwrap.fill(_undecided_steps(t, claim, *t.span(claim)), 100))
+    ; not decided at t = 1, where it names b^{-1}, a step before the first step 1 and its boundary b^0,
+    nor at t = T-7..T, where it names \\delta^{T+2}..\\delta^{T+9}, steps after the last step T and its
+    boundary \\delta^{T+1} = 0
     >>> _undecided_steps(t, t.parse(r"x^t_i = x^t_i + 0 \\delta^{t+1}_h"), 1, 0)
     ''
     """
@@ -963,7 +967,8 @@ def _undecided_steps(tpl: Template, chain: Chain, lo: int, c: int) -> str:
         at = f"{var} = 1" if lo == 2 else f"{var} = 1..{lo - 1}"
         first, last = 1 + m.offset, lo - 1 + m.offset  # named at t = 1 and at t = lo-1
         named = "..".join(dict.fromkeys(f"{latex_name(base)}{_num_sup(x)}" for x in (first, last)))
-        said.append(f"at {at}, where it names {named}, {'steps' if lo > 2 else 'a step'} before the first step 1"
+        said.append(f"at {at}, where it names {named}, {'steps' if lo > 2 else 'a step'} before the first "
+                    "step 1"
                     + (f" and its boundary {latex_name(base)}^0" if base in tpl.carriers else ""))
     if c < 0:  # at t = T+c+1 the claim names the step after T (after T+1, a \delta's boundary)
         base, m = min(marks, key=lambda bm: (1 if bm[0] == "delta" else 0) - bm[1].offset)
