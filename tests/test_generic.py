@@ -997,3 +997,39 @@ def test_a_unit_letter_at_two_layers_is_an_error(p: int) -> None:
     term = f"{fam}^{{l{p:+d}}}_j"
     (r,) = check_generic(NIELSEN, NIELSEN.parse(BP3 + f" + {term} - {term}"))
     assert r.verdict == ERROR and "the index j stands for units of the layers" in r.message, r.message
+
+
+#: zero-sum terms above and below t at once (claim, the steps of a length 20 where every step it
+#: names is real, by hand): both gaps said, each with the step it names there
+BOTH_GAPS = [
+    (GB + r" + \delta^{t+5}_h - \delta^{t+5}_h + b^{t-5}_h - b^{t-5}_h", set(range(5, 17))),
+    (GB + r" + \delta^{t+2}_h - \delta^{t+2}_h + x^{t-3}_i - x^{t-3}_i", set(range(4, 20))),
+    (GB + r" + \delta^{t+2}_h b^{t-2}_h - \delta^{t+2}_h b^{t-2}_h", set(range(2, 20))),
+    (r"\delta^{t+1}_h = \theta_h'(a^{t+1}_h) \left(\sum_k \delta^{t+1}_k w_{hk} "  # from t = 0 on
+     r"+ \sum_{h'} \delta^{t+2}_{h'} w_{hh'}\right)", set(range(0, 20))),
+]
+
+
+@pytest.mark.parametrize("src, defined", BOTH_GAPS, ids=[f"gaps{k}" for k in range(len(BOTH_GAPS))])
+def test_both_gaps_are_named(src: str, defined: set[int]) -> None:
+    (r,) = check_generic(GRAVES, GRAVES.parse(src))
+    assert r.verdict == VERIFIED, r.message
+    decided, undecided = _steps_named(r.message, "t", "T", 20)
+    assert decided == defined and undecided == set(range(1, 21)) - defined, r.message
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 9), st.integers(12, 30))
+def test_the_scope_is_the_steps_decided(p: int, q: int, length: int) -> None:
+    """A property: GB with zero-sum terms \\delta^{t+p} and b^{t-q} (a spread within the longest
+    unrolling) is verified at exactly the steps t of a length where both are real (q <= t, t+p <= T+1),
+    and the others of 1..T are said not decided; none is both, none is left unsaid."""
+    if p + q > 11:
+        p, q = p, max(1, 11 - p)
+    src = GB + rf" + \delta^{{t+{p}}}_h - \delta^{{t+{p}}}_h + b^{{t-{q}}}_h - b^{{t-{q}}}_h"
+    (r,) = check_generic(GRAVES, GRAVES.parse(src))
+    assert r.verdict == VERIFIED, r.message
+    decided, undecided = _steps_named(r.message, "t", "T", length)
+    steps = set(range(1, length + 1))
+    assert decided & steps == {t for t in steps if q <= t and t + p <= length + 1}, r.message
+    assert undecided == steps - decided and not decided - steps, r.message
