@@ -1033,3 +1033,25 @@ def test_the_scope_is_the_steps_decided(p: int, q: int, length: int) -> None:
     steps = set(range(1, length + 1))
     assert decided & steps == {t for t in steps if q <= t and t + p <= length + 1}, r.message
     assert undecided == steps - decided and not decided - steps, r.message
+
+
+#: an at-sizes verdict names the steps (layers) of each length (depth) it checked, never "every step t
+#: of each" where some were skipped (claim, template, the words of its scope)
+AT_SIZES_SCOPE = [
+    (GB + r" + b^{t+3}_h - b^{t+3}_h", GRAVES,
+     "verified at the lengths T = 4 (the step t = 1 at T = 4: at the others it names a step that length "
+     "lacks), all widths"),
+    (GB + r" + \delta^{t+2}_h a^{T}_k - \delta^{t+2}_h a^{T}_k", GRAVES,
+     "verified at the lengths T = 2, 3, 4 (at each, the steps t = 1..T-1 alone: at the others it names a "
+     "step that length lacks), all widths"),
+    (r"\frac{\partial C}{\partial b^l_j} + \frac{\partial C}{\partial b^L_k} = \delta^l_j + \delta^L_k",
+     NIELSEN,
+     "verified at the depths L = 2, 3, 4 (every layer l of each), all widths"),
+]
+
+
+@pytest.mark.parametrize("src, tpl, words", AT_SIZES_SCOPE,
+                         ids=[f"at{k}" for k in range(len(AT_SIZES_SCOPE))])
+def test_an_at_sizes_verdict_names_the_steps_checked(src: str, tpl: Template, words: str) -> None:
+    (r,) = check_generic(tpl, tpl.parse(src))
+    assert r.verdict == AT_SIZES and r.message.startswith(words), r.message

@@ -23,7 +23,11 @@ A claim is checked two ways (:mod:`symbp.engine.generic` writes it at concrete l
   says why not, otherwise); the window is itself one of the unrolled networks (BP2's: depth
   2 at ``l = 1``), and the verdict is ``verified`` only when every unrolled check agrees.
 
-Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` naming them.
+Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` naming them, and the
+layers (steps) of each it checked where not every one was (:func:`_checked_at`).  A verdict for
+every step names the steps its windows decided and says the others of ``1..T`` were not decided,
+where the claim names a step past the boundary ``\\delta^{T+1} = 0`` or before the first
+(:func:`_undecided_steps`).
 
 What it costs (issue 13: "a generic-layer proof costs about what the seed's ② costs";
 ``benchmarks/bench_generic.py``): the window's run (or the windows of steps) is the proof, checked
@@ -670,11 +674,48 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
                else f"it names the {what} {numbered[0]} by its number" if numbered
                else f"it names both {var} and {D}"))
     kind = "depths" if tpl.mode == "layers" else "lengths"
-    every = "" if at_depth else f" (every {what} {var} of each)"
+    every = "" if at_depth else f" ({_checked_at(tpl, runs, depths)})"
     msg = (f"verified at the {kind} {D} = {listed}{every}, "
            f"{'all widths' if all_sizes else 'at the sizes each names'}; not proved for every {kind[:-1]}: "
            f"{why}")
     return LinkResult(shown, AT_SIZES, msg, sizes=[{D: d} for d in depths], **base)
+
+
+def _checked_at(tpl: Template, runs: list, depths: list[int]) -> str:
+    """Which layers (steps) ``1..L`` of each unrolled depth an at-sizes verdict was checked at:
+    every one, or those where every layer the claim names is real (``b^{t+3}``: ``t = 1..T-3``),
+    never more than the runs (gen9: "every step t of each" was said where only ``t = 1`` of
+    ``T = 4`` was checked).
+
+    >>> from types import SimpleNamespace
+    >>> tpl = SimpleNamespace(mode="steps", var="t", depth="T")
+    >>> _checked_at(tpl, [(2, t, None, None) for t in (0, 1, 2, 3)], [2])
+    'every step t of each'
+    >>> _checked_at(tpl, [(4, 1, None, None), (5, 1, None, None), (5, 2, None, None)], [4, 5])
+    'at each, the steps t = 1..T-3 alone: at the others it names a step that length lacks'
+    >>> _checked_at(tpl, [(4, 1, None, None), (5, 4, None, None)], [4, 5])
+    'the step t = 1 at T = 4, the step t = 4 at T = 5: at the others it names a step that length lacks'
+    """
+    what, var, D = tpl.mode[:-1], tpl.var, tpl.depth
+    size = "depth" if tpl.mode == "layers" else "length"
+    at = {d: sorted({la for d2, la, _, _ in runs if d2 == d and la is not None and 1 <= la <= d})
+          for d in depths}
+    if all(at[d] == list(range(1, d + 1)) for d in depths):
+        return f"every {what} {var} of each"
+    lack = f"at the others it names a {what} that {size} lacks"
+
+    def named(lo: str, hi: str) -> str:
+        return f"the {what} {var} = {lo}" if lo == hi else f"the {what}s {var} = {lo}..{hi}"
+
+    contiguous = all(xs == list(range(xs[0], xs[-1] + 1)) for xs in at.values() if xs)
+    ends = {(xs[0], xs[-1] - d) for d, xs in at.items() if xs}
+    if contiguous and len(ends) == 1 and all(at.values()) and len(depths) > 1:
+        (lo, c), = ends
+        return f"at each, {named(str(lo), _off(D, c))} alone: {lack}"
+    return ", ".join((named(str(xs[0]), str(xs[-1])) if contiguous else
+                      f"the {what}s {var} = {', '.join(map(str, xs))}") + f" at {D} = {d}"
+                     if (xs := at[d]) else f"no {what} of 1..{D} at {D} = {d}"
+                     for d in depths) + f": {lack}"
 
 
 def _bracketed(tpl: Template, chain: Chain, text: str) -> str:
