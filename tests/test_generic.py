@@ -914,3 +914,144 @@ def test_dress_after_the_top_places_are_cached() -> None:
     net = tpl.network(2)
     tpl.dress(layout="numerator")
     assert "top_places" in tpl.cache and net.layout == "numerator"
+
+
+# gen9: a claim about step t (layer l) that names a step past the last boundary (\delta^{T+2}: only
+# \delta^{T+1} = 0 is declared) or before the first (b^{-1}, x^0) is decided where every step it names
+# is real, and its verdict names exactly those steps (layers) and says the others were not decided (the
+# audit: GB + \delta^{t+9}_h - \delta^{t+9}_h was verified "for every step t = 1..T-9 ..., and at
+# t = T-8 separately", the steps T-7..T unnamed).  Truth by hand: a zero-sum term is 0 wherever it is
+# defined (verified there); a real term \delta^{t+p}_h, b^{t-q}_h (\sum_m \delta^{l+p}_m, \sum_m a^{l-q}_m)
+# is a function of the inputs, not 0, wherever defined (refuted)
+BP3 = r"\frac{\partial C}{\partial b^l_j} = \delta^l_j"
+OFFSETS = [2, 3, 4, 5, 6, 7, 8, 9]
+
+
+def _steps_named(message: str, letter: str, D: str, at: int) -> tuple[set[int], set[int]]:
+    """The steps (layers) a generic verdict's scope sentence says were decided and not decided, in a
+    sequence (network) of length (depth) ``at``: its ranges ``t = 1..T-9``, ``at t = T-8``."""
+    scope = message.split(": ")[0]  # the head, before the windows' words
+
+    def value(x: str) -> int:
+        return at + int(x[len(D):] or 0) if x.startswith(D) else int(x)
+
+    def steps(text: str) -> set[int]:
+        found = set()
+        for lo, hi in re.findall(rf"{letter} = ({D}[+-]\d+|{D}|\d+)(?:\.\.({D}[+-]\d+|{D}|\d+))?", text):
+            found |= set(range(value(lo), value(hi or lo) + 1))
+        return found
+
+    decided, _, undecided = scope.partition("; not decided ")
+    return steps(decided), steps(undecided)
+
+
+def _step_row(p: int, real: bool) -> tuple[str, str, set[int]]:
+    """The claim ``GB`` plus a term at the offset ``p`` (``\\delta^{t+p}`` above, ``b^{t+p}`` below),
+    its verdict by hand and the steps of a length 20 it is defined at (the claim at t names only
+    real steps, or \\delta^{T+1} = 0: 1 <= t+p <= 21 for \\delta, 0 <= t+p for b, the boundary b^0)."""
+    fam = r"\delta" if p > 0 else "b"
+    term = f"{fam}^{{t{p:+d}}}_h"
+    src = GB + (f" + {term}" if real else f" + {term} - {term}")
+    defined = {t for t in range(1, 21) if (t + p <= 21 if p > 0 else t + p >= 0)}
+    return src, REFUTED if real else VERIFIED, defined
+
+
+@pytest.mark.parametrize("p", OFFSETS + [-q for q in OFFSETS])
+@pytest.mark.parametrize("real", [False, True], ids=["zero-sum", "real"])
+def test_a_step_claim_names_the_steps_it_decided(p: int, real: bool) -> None:
+    src, verdict, defined = _step_row(p, real)
+    (r,) = check_generic(GRAVES, GRAVES.parse(src))
+    assert r.verdict == verdict, r.message
+    if verdict == VERIFIED:  # the steps decided are exactly those defined, the rest said undecided
+        decided, undecided = _steps_named(r.message, "t", "T", 20)
+        assert decided == defined and undecided == set(range(1, 21)) - defined, r.message
+        assert undecided and "not decided at t = " in r.message, r.message
+    else:  # refuted at a step where every step it names is real
+        cx = r.counterexample
+        assert cx is not None and 1 <= cx["layer"] <= cx["depth"], r.message
+        assert (cx["layer"] + p <= cx["depth"]) if p > 0 else (cx["layer"] + p >= 0), r.message
+
+
+@pytest.mark.parametrize("p", OFFSETS + [-q for q in OFFSETS])
+@pytest.mark.parametrize("real", [False, True], ids=["zero-sum", "real"])
+def test_a_layer_claim_names_the_layers_it_decided(p: int, real: bool) -> None:
+    """Layers: no boundary past L is declared, so BP3 plus \\sum_m \\delta^{l+p}_m is about the layers
+    l = 1..L-p (plus \\sum_m a^{l-q}_m: l = q..L, a^0 the input) and its verdict says those alone."""
+    fam = r"\delta" if p > 0 else "a"
+    term = rf"\sum_m {fam}^{{l{p:+d}}}_m"
+    (r,) = check_generic(NIELSEN, NIELSEN.parse(BP3 + (f" + {term}" if real else f" + {term} - {term}")))
+    if real:
+        assert r.verdict == REFUTED, r.message
+        return
+    assert r.verdict == VERIFIED, r.message
+    defined = {la for la in range(1, 21) if (la + p <= 20 if p > 0 else la + p >= 0)}
+    decided, undecided = _steps_named(r.message, "l", "L", 20)
+    assert decided == defined and not undecided, r.message
+
+
+@pytest.mark.parametrize("p", [2, 9, -2, -9])
+def test_a_unit_letter_at_two_layers_is_an_error(p: int) -> None:
+    """BP3 plus \\delta^{l+9}_j - \\delta^{l+9}_j: j stands for units of two layers, an error asking
+    for a letter per layer (neither verified for some layers nor refuted)."""
+    fam = r"\delta" if p > 0 else "a"
+    term = f"{fam}^{{l{p:+d}}}_j"
+    (r,) = check_generic(NIELSEN, NIELSEN.parse(BP3 + f" + {term} - {term}"))
+    assert r.verdict == ERROR and "the index j stands for units of the layers" in r.message, r.message
+
+
+#: zero-sum terms above and below t at once (claim, the steps of a length 20 where every step it
+#: names is real, by hand): both gaps said, each with the step it names there
+BOTH_GAPS = [
+    (GB + r" + \delta^{t+5}_h - \delta^{t+5}_h + b^{t-5}_h - b^{t-5}_h", set(range(5, 17))),
+    (GB + r" + \delta^{t+2}_h - \delta^{t+2}_h + x^{t-3}_i - x^{t-3}_i", set(range(4, 20))),
+    (GB + r" + \delta^{t+2}_h b^{t-2}_h - \delta^{t+2}_h b^{t-2}_h", set(range(2, 20))),
+    (r"\delta^{t+1}_h = \theta_h'(a^{t+1}_h) \left(\sum_k \delta^{t+1}_k w_{hk} "  # from t = 0 on
+     r"+ \sum_{h'} \delta^{t+2}_{h'} w_{hh'}\right)", set(range(0, 20))),
+]
+
+
+@pytest.mark.parametrize("src, defined", BOTH_GAPS, ids=[f"gaps{k}" for k in range(len(BOTH_GAPS))])
+def test_both_gaps_are_named(src: str, defined: set[int]) -> None:
+    (r,) = check_generic(GRAVES, GRAVES.parse(src))
+    assert r.verdict == VERIFIED, r.message
+    decided, undecided = _steps_named(r.message, "t", "T", 20)
+    assert decided == defined and undecided == set(range(1, 21)) - defined, r.message
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 9), st.integers(12, 30))
+def test_the_scope_is_the_steps_decided(p: int, q: int, length: int) -> None:
+    """A property: GB with zero-sum terms \\delta^{t+p} and b^{t-q} (a spread within the longest
+    unrolling) is verified at exactly the steps t of a length where both are real (q <= t, t+p <= T+1),
+    and the others of 1..T are said not decided; none is both, none is left unsaid."""
+    if p + q > 11:
+        p, q = p, max(1, 11 - p)
+    src = GB + rf" + \delta^{{t+{p}}}_h - \delta^{{t+{p}}}_h + b^{{t-{q}}}_h - b^{{t-{q}}}_h"
+    (r,) = check_generic(GRAVES, GRAVES.parse(src))
+    assert r.verdict == VERIFIED, r.message
+    decided, undecided = _steps_named(r.message, "t", "T", length)
+    steps = set(range(1, length + 1))
+    assert decided & steps == {t for t in steps if q <= t and t + p <= length + 1}, r.message
+    assert undecided == steps - decided and not decided - steps, r.message
+
+
+#: an at-sizes verdict names the steps (layers) of each length (depth) it checked, never "every step t
+#: of each" where some were skipped (claim, template, the words of its scope)
+AT_SIZES_SCOPE = [
+    (GB + r" + b^{t+3}_h - b^{t+3}_h", GRAVES,
+     "verified at the lengths T = 4 (the step t = 1 at T = 4: at the others it names a step that length "
+     "lacks), all widths"),
+    (GB + r" + \delta^{t+2}_h a^{T}_k - \delta^{t+2}_h a^{T}_k", GRAVES,
+     "verified at the lengths T = 2, 3, 4 (at each, the steps t = 1..T-1 alone: at the others it names a "
+     "step that length lacks), all widths"),
+    (r"\frac{\partial C}{\partial b^l_j} + \frac{\partial C}{\partial b^L_k} = \delta^l_j + \delta^L_k",
+     NIELSEN,
+     "verified at the depths L = 2, 3, 4 (every layer l of each), all widths"),
+]
+
+
+@pytest.mark.parametrize("src, tpl, words", AT_SIZES_SCOPE,
+                         ids=[f"at{k}" for k in range(len(AT_SIZES_SCOPE))])
+def test_an_at_sizes_verdict_names_the_steps_checked(src: str, tpl: Template, words: str) -> None:
+    (r,) = check_generic(tpl, tpl.parse(src))
+    assert r.verdict == AT_SIZES and r.message.startswith(words), r.message

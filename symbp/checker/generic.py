@@ -23,7 +23,11 @@ A claim is checked two ways (:mod:`symbp.engine.generic` writes it at concrete l
   says why not, otherwise); the window is itself one of the unrolled networks (BP2's: depth
   2 at ``l = 1``), and the verdict is ``verified`` only when every unrolled check agrees.
 
-Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` naming them.
+Where only the unrolled depths agreed, the verdict is ``verified-at-sizes`` naming them, and the
+layers (steps) of each it checked where not every one was (:func:`_checked_at`).  A verdict for
+every step names the steps its windows decided and says the others of ``1..T`` were not decided,
+where the claim names a step past the boundary ``\\delta^{T+1} = 0`` or before the first
+(:func:`_undecided_steps`).
 
 What it costs (issue 13: "a generic-layer proof costs about what the seed's ② costs";
 ``benchmarks/bench_generic.py``): the window's run (or the windows of steps) is the proof, checked
@@ -670,11 +674,48 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
                else f"it names the {what} {numbered[0]} by its number" if numbered
                else f"it names both {var} and {D}"))
     kind = "depths" if tpl.mode == "layers" else "lengths"
-    every = "" if at_depth else f" (every {what} {var} of each)"
+    every = "" if at_depth else f" ({_checked_at(tpl, runs, depths)})"
     msg = (f"verified at the {kind} {D} = {listed}{every}, "
            f"{'all widths' if all_sizes else 'at the sizes each names'}; not proved for every {kind[:-1]}: "
            f"{why}")
     return LinkResult(shown, AT_SIZES, msg, sizes=[{D: d} for d in depths], **base)
+
+
+def _checked_at(tpl: Template, runs: list, depths: list[int]) -> str:
+    """Which layers (steps) ``1..L`` of each unrolled depth an at-sizes verdict was checked at:
+    every one, or those where every layer the claim names is real (``b^{t+3}``: ``t = 1..T-3``),
+    never more than the runs (gen9: "every step t of each" was said where only ``t = 1`` of
+    ``T = 4`` was checked).
+
+    >>> from types import SimpleNamespace
+    >>> tpl = SimpleNamespace(mode="steps", var="t", depth="T")
+    >>> _checked_at(tpl, [(2, t, None, None) for t in (0, 1, 2, 3)], [2])
+    'every step t of each'
+    >>> _checked_at(tpl, [(4, 1, None, None), (5, 1, None, None), (5, 2, None, None)], [4, 5])
+    'at each, the steps t = 1..T-3 alone: at the others it names a step that length lacks'
+    >>> _checked_at(tpl, [(4, 1, None, None), (5, 4, None, None)], [4, 5])
+    'the step t = 1 at T = 4, the step t = 4 at T = 5: at the others it names a step that length lacks'
+    """
+    what, var, D = tpl.mode[:-1], tpl.var, tpl.depth
+    size = "depth" if tpl.mode == "layers" else "length"
+    at = {d: sorted({la for d2, la, _, _ in runs if d2 == d and la is not None and 1 <= la <= d})
+          for d in depths}
+    if all(at[d] == list(range(1, d + 1)) for d in depths):
+        return f"every {what} {var} of each"
+    lack = f"at the others it names a {what} that {size} lacks"
+
+    def named(lo: str, hi: str) -> str:
+        return f"the {what} {var} = {lo}" if lo == hi else f"the {what}s {var} = {lo}..{hi}"
+
+    contiguous = all(xs == list(range(xs[0], xs[-1] + 1)) for xs in at.values() if xs)
+    ends = {(xs[0], xs[-1] - d) for d, xs in at.items() if xs}
+    if contiguous and len(ends) == 1 and all(at.values()) and len(depths) > 1:
+        (lo, c), = ends
+        return f"at each, {named(str(lo), _off(D, c))} alone: {lack}"
+    return ", ".join((named(str(xs[0]), str(xs[-1])) if contiguous else
+                      f"the {what}s {var} = {', '.join(map(str, xs))}") + f" at {D} = {d}"
+                     if (xs := at[d]) else f"no {what} of 1..{D} at {D} = {d}"
+                     for d in depths) + f": {lack}"
 
 
 def _bracketed(tpl: Template, chain: Chain, text: str) -> str:
@@ -934,6 +975,51 @@ def _per_step(tpl: Template, chain: Chain, objective: str) -> Chain | str:
     return Chain((replace(lhs, wrt=wrt), body), chain.rels)
 
 
+def _num_sup(n: int) -> str:
+    return f"^{{{n}}}" if len(str(n)) > 1 else f"^{n}"
+
+
+def _undecided_steps(tpl: Template, chain: Chain, lo: int, c: int) -> str:
+    """The steps of ``1..T`` a claim about step ``t`` is not decided at, said (``''``: none): where
+    it names a step no declaration reaches, after ``T`` and its boundary ``\\delta^{T+1} = 0``
+    (``\\delta^{t+2}`` at ``t = T``) or before the first step and its boundary ``b^0``
+    (``b^{t-2}`` at ``t = 1``).  The windows prove the claim at ``t = lo..T+c`` only, so a verdict
+    names the rest as not decided, never reads as if it covered every step (the audit:
+    ``\\delta^{t+9}_h - \\delta^{t+9}_h`` was *verified* "for every step t = 1..T-9 ..., and at
+    t = T-8 separately", the steps T-7..T unnamed).
+
+    >>> t = Template("steps", "t", "T", [r"a^t_h = \\sum_i w_{ih} x^t_i + \\sum_{h'} w_{h'h} b^{t-1}_{h'}",
+    ...              r"b^t_h = \\theta_h(a^t_h)", r"a^t_k = \\sum_h w_{hk} b^t_h"],
+    ...              {"error": "O", "params": ["w"]})
+    >>> claim = t.parse(r"x^t_i = x^t_i + \\delta^{t+9}_h - \\delta^{t+9}_h + b^{t-2}_h - b^{t-2}_h")
+    >>> import textwrap
+    >>> print(textwrap.fill(_undecided_steps(t, claim, *t.span(claim)), 100))
+    ; not decided at t = 1, where it names b^{-1}, a step before the first step 1 and its boundary b^0,
+    nor at t = T-7..T, where it names \\delta^{T+2}..\\delta^{T+9}, steps after the last step T and its
+    boundary \\delta^{T+1} = 0
+    >>> _undecided_steps(t, t.parse(r"x^t_i = x^t_i + 0 \\delta^{t+1}_h"), 1, 0)
+    ''
+    """
+    var, D = tpl.var, tpl.depth
+    marks = [(b, m) for b, m in tpl.claim_marks(chain) if m.kind == "var"]
+    said = []
+    if lo > 1:  # at t = lo-1 the claim names the step before 0 of its lowest family (b^{-1}, x^0)
+        base, m = max(marks, key=lambda bm: (0 if bm[0] in tpl.carriers else 1) - bm[1].offset)
+        at = f"{var} = 1" if lo == 2 else f"{var} = 1..{lo - 1}"
+        first, last = 1 + m.offset, lo - 1 + m.offset  # named at t = 1 and at t = lo-1
+        named = "..".join(dict.fromkeys(f"{latex_name(base)}{_num_sup(x)}" for x in (first, last)))
+        said.append(f"at {at}, where it names {named}, {'steps' if lo > 2 else 'a step'} before the first "
+                    "step 1"
+                    + (f" and its boundary {latex_name(base)}^0" if base in tpl.carriers else ""))
+    if c < 0:  # at t = T+c+1 the claim names the step after T (after T+1, a \delta's boundary)
+        base, m = min(marks, key=lambda bm: (1 if bm[0] == "delta" else 0) - bm[1].offset)
+        at = _off(D, c + 1) if c == -1 else f"{_off(D, c + 1)}..{D}"
+        named = "..".join(dict.fromkeys(f"{latex_name(base)}{_sup(D, x + m.offset)}" for x in (c + 1, 0)))
+        said.append(f"at {var} = {at}, where it names {named}, {'a step' if c == -1 else 'steps'} after the "
+                    f"last step {D} and its boundary \\delta^{{{D}+1}} = 0")
+    return "; not decided " + ", nor ".join(said) if said else ""
+
+
 def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
     """A claim about a step ``t`` (or the last step ``T``) proved for every length by windows of
     steps, or why not.  Step ``t`` reaches the objective only through its own outputs and the
@@ -1037,6 +1123,8 @@ def _steps_proof(tpl: Template, chain: Chain) -> _Proof | str:
                     + " separately, all sizes")
         else:
             head = f"verified for every step {var} = {lo}..{t_hi} of every length {D}, all sizes"
+        if weight is None:
+            head += _undecided_steps(tpl, chain, lo, c)
     pieces = []
     for what, m, following, v, anchor, letter in plan:
         try:
