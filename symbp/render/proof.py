@@ -685,6 +685,9 @@ class _Prover:
         return self._forward_text(self._between(low, highs))
 
     def _forward_text(self, fams: list[int]) -> str:
+        # the hidden families symbp makes for a compound argument (ln(1 - a_j)'s ~_j = 1 - a_j) are
+        # no forward equation of the file: the error's own formula, printed, already reads them
+        fams = [f for f in fams if not _hidden(self.net, f)] or fams
         if not fams:
             return "differentiating term by term; a Kronecker delta keeps only the term whose indices match"
         word = "forward equation" if len(fams) == 1 else "forward equations"
@@ -1108,6 +1111,8 @@ def network_section(net: Network) -> list[str]:
     out += ["Forward equations:", "\\begin{align*}"]
     rows = []
     for fid, d in net.definitions.items():
+        if _hidden(net, fid):  # a compound argument's family: not a forward equation of the file
+            continue
         f = net.families[fid]
         names = {f"#{k}": x for k, x in enumerate(f.letters)}
         lhs = f.show()
@@ -1200,11 +1205,18 @@ def _forward_tags(net: Network) -> dict[str, str]:
     """Each forward equation's LaTeX (as the reasons print it) -> its tag ``F1``, ``F2``, ..."""
     printer = LatexPrinter(net)
     out = {}
-    for k, (fid, d) in enumerate(net.definitions.items(), 1):
+    shown = [(fid, d) for fid, d in net.definitions.items() if not _hidden(net, fid)]
+    for k, (fid, d) in enumerate(shown, 1):
         f = net.families[fid]
         names = {f"#{j}": x for j, x in enumerate(f.letters)}
         out[f"{f.show()} = {printer.doprint(d, names)}"] = f"F{k}"
     return out
+
+
+def _hidden(net: Network, fid: int) -> bool:
+    """Whether a family is one symbp made itself (``calculus.HIDDEN``: the argument ``1 - a_j``
+    of a cross-entropy's ``\\ln``), which no forward equation of the file defines."""
+    return net.families[fid].name.startswith(calculus.HIDDEN)
 
 
 _SHORT = [
@@ -1688,7 +1700,9 @@ def _compact_network(net: Network, tags: dict[str, str]) -> list[str]:
                          + ", ".join(f"${latex_name(net.range_letter.get(r, r))}$" for r in over))
     kinds = {**{f: "any differentiable function" for f in net.functions}, **net.activations}
     facts += [f"${latex_name(f)}$ is {escape(kind)}" for f, kind in sorted(kinds.items())]
+    written = any(net.families[f].name == net.error_name for f in net.definitions)
     facts.append(f"${net.error_name}$ is " + (escape(net.error_kind) + " error" if net.error_kind
+                                             else "as its forward equation defines it" if written
                                              else "any differentiable function of the outputs"))
     facts.append(f"$\\delta_x \\equiv \\partial {net.error_name}/\\partial {latex_name(net.delta_of)}_x$"
                  if net.delta_of else  # the pre-activations have several letters
