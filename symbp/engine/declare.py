@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from fractions import Fraction
 
 from .. import diagnoses as dx
 from ..catalogue import ACTIVATION_KINDS, COMMANDS, CONDITIONS, ERROR_KINDS, ERRORS
@@ -160,9 +160,10 @@ def declare(forward: Iterable[str], *, name: str = "network", aliases: dict[str,
             if net.patterns is not None:
                 raise _with_source(DeclarationError("the total error is declared twice", offset=0,
                                                     hint="declare E = \\sum_n E_n once"), src, k)
-            net.patterns, net.mean = pattern[:2], pattern[2] is not False
+            net.patterns, scale = pattern[:2], pattern[2]
+            net.mean = scale is not None
             if net.mean:  # the number before the average: Nielsen's -\frac{1}{n}, \frac{1}{2n}
-                net.mean_scale = pattern[2]
+                net.mean_scale = scale
             continue
         if isinstance(chain.sides[0], Sym) and chain.sides[0].name == error \
                 and (exc := _implicit_patterns(chain)) is not None:  # C = \frac{1}{2n} \sum_x \sum_j ...
@@ -465,19 +466,25 @@ def _error_shorthand(forward: list[str], kind: str, error: str, targets: dict[st
     return declare([*forward, formula], error=error, targets=conditions, **options)
 
 
-def _pattern_sum(chain, net: Network) -> tuple[str, str, Any] | None:  # noqa: ANN001
+def _sums_each(total, name: str) -> bool:  # noqa: ANN001
+    """Whether ``total`` is ``\\sum_n name_n``, the sum over ``n`` of each pattern's ``name``."""
+    from ..latex.ast import SumOp, Sym
+    return (isinstance(total, SumOp) and isinstance(total.body, Sym) and total.body.name == name
+            and total.body.groups == ((total.index,),))
+
+
+def _pattern_sum(chain, net: Network) -> tuple[str, str, Fraction | None] | None:  # noqa: ANN001
     """``E = \\sum_n E_n`` (or ``\\sum_{n=1}^{N}``): the error is the sum of the errors of the
-    patterns ``n`` (PRML 5.44), the network is one pattern's: ``(letter, size, False)``; the average
+    patterns ``n`` (PRML 5.44), the network is one pattern's: ``(letter, size, None)``; the average
     ``C = \\frac{1}{n} \\sum_x C_x`` (Nielsen ch. 3, ``n`` inputs ``x``): ``(letter, size, c)``, ``c``
     the number before it (1; ``-\\frac{1}{n} \\sum_x C_x``: -1); else ``None``."""
-    from ..latex.ast import Num, SumOp, Sym
+    from ..latex.ast import Num, Sym
     lhs, rhs = chain.sides[0], chain.sides[1]
     mean = _scaled_mean(rhs)
     if mean is not None:
         size, rhs, scale = mean
         if not (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups
-                and isinstance(rhs.body, Sym) and rhs.body.name == net.error_name
-                and rhs.body.groups == ((rhs.index,),)):
+                and _sums_each(rhs, net.error_name)):
             return None
         if rhs.lower is not None or rhs.upper is not None:
             raise DeclarationError("the average runs over every pattern: C = \\frac{1}{n} \\sum_x C_x",
@@ -487,11 +494,9 @@ def _pattern_sum(chain, net: Network) -> tuple[str, str, Any] | None:  # noqa: A
                                    hint="write C = \\frac{1}{n} \\sum_x C_x")
         return rhs.index, size, scale
     if not (isinstance(lhs, Sym) and lhs.name == net.error_name and not lhs.groups
-            and isinstance(rhs, SumOp)):
+            and _sums_each(rhs, net.error_name)):
         return None
-    body, n = rhs.body, rhs.index
-    if not (isinstance(body, Sym) and body.name == net.error_name and body.groups == ((n,),)):
-        return None
+    n = rhs.index
     size = n.upper() if len(n) == 1 else n.capitalize()
     if rhs.lower is not None or rhs.upper is not None:
         if not (isinstance(rhs.lower, Num) and rhs.lower.value == 1 and isinstance(rhs.upper, Sym)
@@ -499,7 +504,7 @@ def _pattern_sum(chain, net: Network) -> tuple[str, str, Any] | None:  # noqa: A
             raise DeclarationError("the patterns run from 1: E = \\sum_{n=1}^{N} E_n", offset=rhs.pos,
                                    hint="write E = \\sum_n E_n")
         size = rhs.upper.name
-    return n, size, False
+    return n, size, None
 
 
 def _implicit_patterns(chain) -> DeclarationError | None:  # noqa: ANN001
@@ -526,8 +531,7 @@ def _implicit_patterns(chain) -> DeclarationError | None:  # noqa: ANN001
     rhs = chain.sides[1]
     mean = _scaled_mean(rhs)  # a number before the average is read (msg8), c times the mean
     total = mean[1] if mean is not None else rhs
-    read = (isinstance(total, SumOp) and isinstance(total.body, Sym) and total.body.name == name
-            and total.body.groups == ((total.index,),))  # the two forms of the total _pattern_sum reads
+    read = _sums_each(total, name)  # the two forms of the total _pattern_sum reads
     for node in rhs.walk():
         # audit7: the error's C_x (each input's cost) in any other form of the total than a number
         # times the mean (\frac{\sum_x C_x}{n}, \sum_x \frac{C_x}{n}, -\sum_n E_n, a penalty beside
@@ -582,13 +586,6 @@ def _one_pattern(net: Network, src: str, chain):  # noqa: ANN001, ANN202
     return f"{latex_name(net.error_name)} = {rhs}", one
 
 
-def _mean_of(node):  # noqa: ANN001, ANN202
-    """``(n, S)`` if ``node`` is ``\\frac{1}{n} S`` with ``S`` a sum and ``n`` a bare letter
-    (:func:`_scaled_mean` for a number in front)."""
-    found = _scaled_mean(node)
-    return found[:2] if found is not None and found[2] == 1 else None
-
-
 def _scaled_mean(node):  # noqa: ANN001, ANN202
     """``(n, S, c)`` if ``node`` is ``c`` times the average ``\\frac{1}{n} S``, ``S`` a sum and ``n``
     a bare letter, ``c`` a number written in the fraction or before it: ``-\\frac{1}{n} S``
@@ -600,8 +597,6 @@ def _scaled_mean(node):  # noqa: ANN001, ANN202
     >>> [_scaled_mean(parse_expression(s))[2] for s in sides]
     [Fraction(-1, 1), Fraction(1, 2)]
     """
-    from fractions import Fraction
-
     from ..latex.ast import Div, Mul, Neg, Num, SumOp, Sym
     sign = 1
     if isinstance(node, Neg):
