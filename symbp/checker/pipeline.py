@@ -277,17 +277,22 @@ def _over_patterns(net: Network, lhs: Node, rhs: Node) -> bool:
                for side in (lhs, rhs) for x in side.walk())
 
 
+#: the parts of a side over the patterns, in the order they are checked (``{n}``, ``{size}``: the
+#: letters of the file's total)
+_PATTERN_PARTS = ("summed over the patterns {n}", "for one pattern {n}", "free of the patterns",
+                  "times the number of patterns {size}", "{size} times one pattern {n}'s")
+
+
 def _pattern_part_names(net: Network) -> list[str]:
-    """The parts of a side over the patterns, in the order they are checked, in the letters of the
-    file's total (``E = \\sum_n E_n``: ``summed over the patterns n``; ``\\sum_x``: ``... x``).
+    """:data:`_PATTERN_PARTS` in the letters of the file's total (``E = \\sum_n E_n``: ``summed
+    over the patterns n``; ``\\sum_x``: ``... x``).
 
     >>> from symbp.engine.declare import declare
     >>> _pattern_part_names(declare([r"a_j = \\sum_i w_{ji} z_i", r"E = \\sum_p E_p"]))[::4]
     ['summed over the patterns p', "P times one pattern p's"]
     """
     n, size = (latex_name(x) for x in net.patterns)  # type: ignore[union-attr]
-    return [f"summed over the patterns {n}", f"for one pattern {n}", "free of the patterns",
-            f"times the number of patterns {size}", f"{size} times one pattern {n}'s"]
+    return [part.format(n=n, size=size) for part in _PATTERN_PARTS]
 
 
 def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]) -> list[Expr]:
@@ -305,7 +310,7 @@ def _pattern_parts(net: Network, side: Node, letters: dict[str, tuple[str, ...]]
     from ..errors import UnsupportedError
     from ..latex.ast import Add, Mul, Neg, Num
     n = net.patterns[0]  # type: ignore[index]
-    parts = [Expr.zero() for _ in range(5)]  # the parts of _pattern_part_names
+    parts = [Expr.zero() for _ in _PATTERN_PARTS]
     interp = Interpreter(net, letters)
     free = free_of(side, net, [])
     env = {x: components(x, letters[x] if x in letters else net.letter_ranges(x) or ()) for x in free}
