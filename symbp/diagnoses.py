@@ -22,7 +22,7 @@ Base room: imports only :mod:`symbp.notation` (an AST field is typed, never impo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, ClassVar
 
@@ -1169,11 +1169,22 @@ def primary(diagnoses: Iterable[Diagnosis]) -> str | None:
     return None
 
 
+def flat(diagnoses: Iterable[Diagnosis]) -> Iterator[Diagnosis]:
+    """Each diagnosis, a value difference followed by its details, in order.
+
+    >>> [type(d).__name__ for d in flat([ValueDiffers((SignDiffers(),))])]
+    ['ValueDiffers', 'SignDiffers']
+    """
+    for d in diagnoses:
+        yield d
+        if isinstance(d, ValueDiffers):
+            yield from flat(d.details)
+
+
 def codes(diagnoses: Iterable[Diagnosis]) -> list[str]:
     """Every code the diagnoses name, the details of a value difference included, in order."""
     out: list[str] = []
-    for d in diagnoses:
-        for x in (d, *(d.details if isinstance(d, ValueDiffers) else ())):
-            if x.code is not None and x.code.name not in out:
-                out.append(x.code.name)
+    for x in flat(diagnoses):
+        if x.code is not None and x.code.name not in out:
+            out.append(x.code.name)
     return out

@@ -410,7 +410,7 @@ def _average_as_written(net: Network, results: list[LinkResult], written: Chain)
     for r in results:
         if r.verdict != REFUTED or r.suggestion or r.link >= len(written.sides):
             continue
-        sides = {d.side for d in _all_diagnoses(r.diagnoses) if isinstance(d, dx.SizeFactor) and d.size == ex}
+        sides = {d.side for d in dx.flat(r.diagnoses) if isinstance(d, dx.SizeFactor) and d.size == ex}
         if len(sides) != 1:
             continue
         lhs, rhs = written.sides[r.link - 1], written.sides[r.link]
@@ -426,18 +426,6 @@ def _average_as_written(net: Network, results: list[LinkResult], written: Chain)
         else:
             continue
         _offer_if_verified(net, r, lhs, new)
-
-
-def _all_diagnoses(ds: list[dx.Diagnosis] | tuple[dx.Diagnosis, ...]) -> list[dx.Diagnosis]:
-    """The diagnoses and those they hold (a value that differs: its details), depth first."""
-    out: list[dx.Diagnosis] = []
-    for d in ds:
-        out.append(d)
-        for f in dataclasses.fields(d):
-            val = getattr(d, f.name)
-            if isinstance(val, tuple) and val and all(isinstance(x, dx.Diagnosis) for x in val):
-                out += _all_diagnoses(val)
-    return out
 
 
 def _derived_as_written(net: Network, results: list[LinkResult], written: Chain, read: Read) -> None:
