@@ -535,6 +535,13 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         if not at_depth and int(v) - anchor not in placed["var"] and int(v) - depth in placed["depth"]:
             return _off(D, int(v) - depth)
         return _off(letter, int(v) - anchor)
+    def conflict(inst: Instance, d: int, la: int) -> tuple[str, tuple[str, ...]]:
+        """The first index an instance reads at two layers, and those layers as the claim names
+        them (``y_j`` of the cost at the top: the layer ``L``)."""
+        x, layers = sorted(inst.conflicts.items())[0]
+        return x, tuple(_off(D, 0) if inst.at_top.get(x) == int(v) == d
+                        else layer_name(v, anchor_of(d, la), d) for v in layers)
+
     # a refutation at one depth (layer) is the verdict, though another be undecided (a reciprocal's
     # identities, a bound): an input the claim cannot be read from is an error wherever it is
     undecided = ("unsupported", "bound-reached") if any(rs[k].verdict == REFUTED for *_, rs in runs) else ()
@@ -550,11 +557,9 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
     conflicted = [(d, la, i, rs[k]) for d, la, i, rs in runs if i.conflicts]
     if conflicted and not refuted:  # at equal widths it agrees: defined only there
         d, la, inst, r = conflicted[0]
-        x, layers = sorted(inst.conflicts.items())[0]
         # not refuted: at other widths one side names units its layer lacks, neither true nor false
         # there (index analysis alone does not decide); an error naming a letter per layer
-        layers = tuple(_off(D, 0) if inst.at_top.get(x) == int(v) == d else layer_name(v, anchor_of(d, la), d)
-                       for v in layers)
+        x, layers = conflict(inst, d, la)
         return LinkResult.of(shown, ERROR, [dx.IndexAtTwoLayers(x, layers, what)], **base)
     if refuted:
         d, la, inst, r = refuted[0]
@@ -562,10 +567,8 @@ def _verdict(tpl: Template, chain: Chain, shown: str, k: int, n: int, runs: list
         where = _where(tpl, d, la, at_depth)
         lead = ""
         if inst.conflicts:
-            x, layers = sorted(inst.conflicts.items())[0]
-            shown_layers = " and ".join(_off(D, 0) if inst.at_top.get(x) == int(v) == d  # y_j: layer L
-                                        else layer_name(v, anchor, d) for v in layers)
-            lead = (f"the index {x} stands for units of the {what}s {shown_layers} (read with every "
+            x, layers = conflict(inst, d, la)
+            lead = (f"the index {x} stands for units of the {what}s {' and '.join(layers)} (read with every "
                     f"layer equally wide); ")
         inst_text = _link_text(inst.chain, k)
         letters = {} if inst.conflicts else inst.letters
