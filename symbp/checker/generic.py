@@ -877,21 +877,20 @@ def proof_instance(tpl: Template, chain: Chain) -> tuple[Any, Instance, str] | N
         legend = "superscript " + ", ".join(  # a numbered layer is itself
             f"({n}) is {what} {n}" if kinds == {"const"} else f"({n}) stands for {_off(letter, n - anchor)}"
             for n in names)
-        place = (f"{what} {tpl.var} = {layer} of" if layer is not None else "the network of")
+        place = (f"{what} {tpl.var} = {layer} of the network" if layer is not None else "the network")
         size = "depth" if tpl.mode == "layers" else "length"
         if is_window:
-            sentence = (f"The steps are written at {place} the network of {size} {D} = {depth} ({legend}), "
+            sentence = (f"The steps are written at {place} of {size} {D} = {depth} ({legend}), "
                         f"the window that stands for every {what} of every {size}")
             if not inst.conflicts:  # the proof may write it back in the claim's notation
                 inst.shown_as = (anchor, letter, net.delta_of or "")
                 inst.generic_sentence = (f"The steps are written in the window that stands for every {what} "
-                                         f"of every {size}, {place} the network of {size} {D} = {depth}, "
-                                         f"in the notation of the claim ({letter} for its {what} {anchor})"
-                                         ).replace("the network of the network", "the network")
+                                         f"of every {size}, {place} of {size} {D} = {depth}, "
+                                         f"in the notation of the claim ({letter} for its {what} {anchor})")
         else:
-            sentence = (f"The steps are written at {place} the network of {size} {D} = {depth} ({legend}), "
+            sentence = (f"The steps are written at {place} of {size} {D} = {depth} ({legend}), "
                         f"one of the {size}s checked")
-        return net, inst, sentence.replace("the network of the network", "the network")
+        return net, inst, sentence
     return None
 
 
