@@ -134,9 +134,13 @@ def _off(letter: str, d: int) -> str:
     return letter if d == 0 else f"{letter}{d:+d}"
 
 
-def _sup(letter: str, d: int) -> str:
-    t = _off(letter, d)
+def _superscript(t: str) -> str:
+    """``t`` as a superscript, braced where it is longer than one character: ``^l``, ``^{l+1}``."""
     return f"^{{{t}}}" if len(t) > 1 else f"^{t}"
+
+
+def _sup(letter: str, d: int) -> str:
+    return _superscript(_off(letter, d))
 
 
 def _back(text: str, anchor: int, letter: str, letters: dict[str, str]) -> str:
@@ -977,10 +981,6 @@ def _per_step(tpl: Template, chain: Chain, objective: str) -> Chain | str:
     return Chain((replace(lhs, wrt=wrt), body), chain.rels)
 
 
-def _num_sup(n: int) -> str:
-    return f"^{{{n}}}" if len(str(n)) > 1 else f"^{n}"
-
-
 def _undecided_steps(tpl: Template, chain: Chain, lo: int, c: int) -> str:
     """The steps of ``1..T`` a claim about step ``t`` is not decided at, said (``''``: none): where
     it names a step no declaration reaches, after ``T`` and its boundary ``\\delta^{T+1} = 0``
@@ -1009,7 +1009,7 @@ def _undecided_steps(tpl: Template, chain: Chain, lo: int, c: int) -> str:
         base, m = max(marks, key=lambda bm: (0 if bm[0] in tpl.carriers else 1) - bm[1].offset)
         at = f"{var} = 1" if lo == 2 else f"{var} = 1..{lo - 1}"
         first, last = 1 + m.offset, lo - 1 + m.offset  # named at t = 1 and at t = lo-1
-        named = "..".join(dict.fromkeys(f"{latex_name(base)}{_num_sup(x)}" for x in (first, last)))
+        named = "..".join(dict.fromkeys(f"{latex_name(base)}{_superscript(str(x))}" for x in (first, last)))
         said.append(f"at {at}, where it names {named}, {'steps' if lo > 2 else 'a step'} before the first "
                     "step 1"
                     + (f" and its boundary {latex_name(base)}^0" if base in tpl.carriers else ""))
