@@ -1137,13 +1137,17 @@ def network_section(net: Network) -> list[str]:
     return out
 
 
+#: the words before a generic claim's chain with vectors, in the full and the compact proof
+_AT_WINDOW = ("With vectors, at the window that stands for every layer (each line checked as written "
+              "there: symbp reads it entry by entry; the reasons are those of the entries, below):")
+
+
 def proof_section(proof: Proof, heading: str) -> list[str]:
     """One proof as LaTeX lines."""
     out = [f"\\subsection*{{{heading}}}", "Claim:", *_claim_block(proof)]
     if proof.vector_chain is not None:  # a generic claim with vectors: its chain, as the compact proof's
         first, rows = proof.vector_chain
-        out += ["With vectors, at the window that stands for every layer (each line checked as written "
-                "there: symbp reads it entry by entry; the reasons are those of the entries, below):",
+        out += [_AT_WINDOW,
                 "\\begin{align*}", *_align(first, [Step(t, why) for t, why in rows]), "\\end{align*}",
                 "Entry by entry, in index notation:"]
     names = ("Left side", "Right side")
@@ -1518,8 +1522,7 @@ def compact_document(proofs: list[Proof], net: Network, title: str) -> str:
                      "read in index notation (each entry of each side) as", "\\[", r0.read_as, "\\]"]
         elif group[0].vector_chain is not None:  # a generic claim with vectors (all its links)
             first, rows = group[0].vector_chain
-            body += ["With vectors, at the window that stands for every layer (each line checked as written "
-                     "there: symbp reads it entry by entry; the reasons are those of the entries, below):",
+            body += [_AT_WINDOW,
                      *c.chain(first, [_Row(t, why) for t, why in rows]), "Entry by entry, in index notation:"]
         run: list[Proof] = []
         for p in group:
