@@ -617,3 +617,18 @@ def test_the_declared_rule_is_said(kind: str, equation: str, sentence: str) -> N
     assert p.result.verdict == "verified"
     whys = [st.why for side in p.sides for st in side.steps] + [a.why for pair in p.joint for a in pair]
     assert any(sentence in why for why in whys), whys
+
+
+@pytest.mark.parametrize("claim, order", [
+    (r"x_m y_l v_k u_j = u_j v_k y_l x_m", ["m", "l", "k", "j"]),
+    (r"u_j v_k = u_j v_k + x_m y_l - x_m y_l", ["j", "k", "m", "l"]),
+])
+def test_the_provers_letters_in_the_order_of_first_use(claim: str, order: list[str]) -> None:
+    # the prover's free letters were a set: which unknown letter a proof's note named ('unknown
+    # index letter $i$' or '$y$' in cs231n_softmax.tex's label claim) changed with PYTHONHASHSEED
+    from symbp.engine.declare import declare
+    from symbp.render.proof import _Prover
+
+    net = declare([r"a_j = u_j", r"b_k = v_k", r"c_m = x_m", r"d_l = y_l"])
+    chain = parse_chain(claim, net.functions)
+    assert list(_Prover(net, {}, chain.sides[0], chain.sides[1]).env) == order

@@ -356,9 +356,9 @@ class _Prover:
         self.net, self.letters, self.lhs, self.rhs = net, letters, lhs, rhs
         self.printer = LatexPrinter(net)
         self.interp = Interpreter(net, letters)
-        free = set()
+        free: dict[str, None] = {}  # in the order of first use (a set's order changed with the hash seed)
         for side in (lhs, rhs):
-            free |= set(free_letters(side, net, []))
+            free.update(dict.fromkeys(free_letters(side, net, [])))
         self.env = {x: components(x, letters.get(x) or net.letter_ranges(x) or ()) for x in free}
         self.names = {name: x if len(self.env[x]) == 1 else free_letter(net, name)
                       for x in self.env for name in self.env[x]}
