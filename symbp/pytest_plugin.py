@@ -68,13 +68,15 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Derivation
     # symbp's reading of files is imported at the first .tex file: loaded by name (-p
     # symbp.pytest_plugin), this module costs a run without derivation files, and pytest-xdist's
     # controller, nothing but itself
-    if file_path.suffix == ".tex" and __getattr__("is_derivation_file")(file_path):
-        return DerivationFile.from_parent(parent, path=file_path)
-    return None
+    if file_path.suffix != ".tex":
+        return None
+    from .document import is_derivation_file
+
+    return DerivationFile.from_parent(parent, path=file_path) if is_derivation_file(file_path) else None
 
 
 def __getattr__(name: str) -> Any:
-    """:func:`symbp.document.is_derivation_file`, imported on first use."""
+    """:func:`symbp.document.is_derivation_file` (in ``__all__``), imported on first use."""
     if name == "is_derivation_file":
         from .document import is_derivation_file
 
